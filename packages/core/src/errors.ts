@@ -1,0 +1,67 @@
+/**
+ * Every error code Darkroom puts on the wire, with the HTTP status the API renders it with.
+ * Processing codes (the worker's) live here too, because the API shows them on assets and jobs.
+ */
+export const ErrorCode = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  preset_not_found: 404,
+  upload_missing: 409,
+  invalid_state: 409,
+  file_too_large: 413,
+  unsupported_media_type: 415,
+  content_mismatch: 415,
+  size_mismatch: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+  // Processing outcomes recorded on assets and jobs.
+  unsupported_format: 422,
+  corrupt_image: 422,
+  too_many_pixels: 422,
+  empty_file: 422,
+  storage_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCode;
+
+/** Codes the worker records when processing fails. Bad media codes never retry. */
+export const ProcessingErrorCode = [
+  'unsupported_format',
+  'corrupt_image',
+  'too_many_pixels',
+  'empty_file',
+  'storage_unavailable',
+  'internal_error',
+] as const satisfies readonly ErrorCode[];
+export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];
+
+export const BadMediaCode = ['unsupported_format', 'corrupt_image', 'too_many_pixels', 'empty_file'] as const;
+export type BadMediaCode = (typeof BadMediaCode)[number];
+
+/** An error that knows its wire code; the API's error handler renders it as `{ error: { code, message, details } }`. */
+export class DarkroomError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DarkroomError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ErrorCode[this.code];
+  }
+}
+
+/** Bad media: the worker fails these at once, without retries. */
+export class BadMediaError extends DarkroomError {
+  constructor(code: BadMediaCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = 'BadMediaError';
+  }
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './content-types.js';
+export * from './presets.js';
+export * from './queue.js';
+export * from './keys.js';

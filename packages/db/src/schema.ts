@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const ASSET_STATUSES = [
+  'awaiting_upload',
+  'queued',
+  'processing',
+  'ready',
+  'failed',
+  'canceled',
+  'expired',
+] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+export const JOB_STATES = ['queued', 'active', 'completed', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const JOB_KINDS = ['process', 'reprocess'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Null means the deployment's default accepted types. */
+  acceptedContentTypes: text('accepted_content_types').array(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** API keys are stored only as a SHA-256 hash; `prefix` is the first characters, for people to recognise a key. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    /** Null for admin keys. */
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['tenant', 'admin'] }).notNull(),
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_idx').on(t.keyHash), index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export const assets = pgTable(
+  'assets',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ASSET_STATUSES }).notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    preset: text('preset').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    originalKey: text('original_key').notNull(),
+    /** Set while a multipart upload is open in the bucket. */
+    uploadId: text('upload_id'),
+    width: integer('width'),
+    height: integer('height'),
+    format: text('format'),
+    placeholder: text('placeholder'),
+    dominantColor: text('dominant_color'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    uploadExpiresAt: timestamp('upload_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    readyAt: timestamp('ready_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    // Keyset pagination per tenant: ids are UUIDv7, so id order is creation order.
+    index('assets_tenant_id_idx').on(t.tenantId, t.id),
+    index('assets_tenant_status_id_idx').on(t.tenantId, t.status, t.id),
+    index('assets_awaiting_expiry_idx').on(t.uploadExpiresAt).where(sql`status = 'awaiting_upload'`),
+  ],
+);
+
+export const variants = pgTable(
+  'variants',
+  {
+    id: uuid('id').primaryKey(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    format: text('format').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    size: integer('size').notNull(),
+    key: text('key').notNull(),
+    specHash: text('spec_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('variants_asset_name_idx').on(t.assetId, t.name)],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: JOB_KINDS }).notNull(),
+    state: text('state', { enum: JOB_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** One entry per attempt, so an admin sees why a job failed without reading logs. */
+    history: jsonb('history').$type<AttemptRecord[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('jobs_asset_idx').on(t.assetId, t.id),
+    index('jobs_state_id_idx').on(t.state, t.id),
+    // At most one unfinished job per asset: a repeated or racing `complete` can never queue twice.
+    uniqueIndex('jobs_one_open_per_asset_idx').on(t.assetId).where(sql`state in ('queued', 'active')`),
+  ],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Asset = typeof assets.$inferSelect;
+export type NewAsset = typeof assets.$inferInsert;
+export type Variant = typeof variants.$inferSelect;
+export type Job = typeof jobs.$inferSelect;

@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+
+/** Where one object lives. Every storage call takes an options object naming it. */
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
+export interface PresignPutOptions extends ObjectLocation {
+  contentType: string;
+  /** Signed into the URL: the bucket refuses a body of any other length. */
+  contentLength: number;
+  expiresInSeconds: number;
+}
+
+export interface PresignedRequest {
+  url: string;
+  /** Headers the client must send exactly as given (they are part of the signature). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface CreateMultipartOptions extends ObjectLocation {
+  contentType: string;
+}
+
+export interface PresignPartOptions extends ObjectLocation {
+  uploadId: string;
+  partNumber: number;
+  /** Signed into the URL, like `PresignPutOptions.contentLength`. */
+  contentLength: number;
+  expiresInSeconds: number;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+export interface CompleteMultipartOptions extends ObjectLocation {
+  uploadId: string;
+  parts: CompletedPart[];
+}
+
+export interface AbortMultipartOptions extends ObjectLocation {
+  uploadId: string;
+}
+
+export interface ObjectHead {
+  size: number;
+  contentType: string | undefined;
+  etag: string | undefined;
+  lastModified: Date | undefined;
+}
+
+export interface GetRangeOptions extends ObjectLocation {
+  /** Inclusive byte offsets, as in an HTTP Range header. */
+  start: number;
+  end: number;
+}
+
+export interface PutObjectOptions extends ObjectLocation {
+  body: Readable | Buffer | Uint8Array;
+  contentType: string;
+  cacheControl?: string;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date | undefined;
+}
+
+export interface ListObjectsOptions {
+  bucket: string;
+  prefix: string;
+}
+
+/**
+ * The one storage interface the apps talk to. Implementations translate every S3 error into a
+ * `StorageError` subclass (see errors.ts): callers never see an AWS SDK error.
+ */
+export interface ObjectStorage {
+  presignPut(options: PresignPutOptions): Promise<PresignedRequest>;
+  createMultipartUpload(options: CreateMultipartOptions): Promise<{ uploadId: string }>;
+  presignUploadPart(options: PresignPartOptions): Promise<PresignedRequest>;
+  completeMultipartUpload(options: CompleteMultipartOptions): Promise<void>;
+  abortMultipartUpload(options: AbortMultipartOptions): Promise<void>;
+  /** Metadata of an object; throws `ObjectNotFoundError` when it is absent. */
+  headObject(options: ObjectLocation): Promise<ObjectHead>;
+  /** A byte range, buffered (meant for small reads such as sniffing magic bytes). */
+  getRange(options: GetRangeOptions): Promise<Buffer>;
+  /** The whole object as a stream, for large reads with bounded memory. */
+  getStream(options: ObjectLocation): Promise<Readable>;
+  /** Streaming upload (lib-storage: multipart for large bodies, one PUT for small ones). */
+  putObject(options: PutObjectOptions): Promise<void>;
+  /** Deletes every version of the key, so space is really freed on versioned buckets (B2). Absent keys are fine. */
+  deleteObject(options: ObjectLocation): Promise<void>;
+  /** Deletes every object (and version) under a prefix. */
+  deletePrefix(options: ListObjectsOptions): Promise<{ deleted: number }>;
+  listObjects(options: ListObjectsOptions): AsyncIterable<ListedObject>;
+  /** Cheap reachability check for readiness probes (HeadBucket). */
+  checkBucket(options: { bucket: string }): Promise<void>;
+}

@@ -1,0 +1,16 @@
+/**
+ * Settings every test process runs with. Each falls back to the local services that
+ * `scripts/services-up.sh` starts (Postgres and Redis already on the machine, Ceph RGW for S3).
+ */
+export const testEnv: Record<string, string> = {
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/darkroom_test',
+  REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  S3_ENDPOINT: process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
+  S3_REGION: 'us-east-1',
+  S3_ACCESS_KEY_ID: process.env.TEST_S3_ACCESS_KEY_ID ?? 'darkroom',
+  S3_SECRET_ACCESS_KEY: process.env.TEST_S3_SECRET_ACCESS_KEY ?? 'darkroom-secret',
+  S3_BUCKET: 'darkroom-test-originals',
+  S3_PUBLIC_BUCKET: 'darkroom-test-variants',
+  CORS_ORIGINS: 'http://localhost:5173',
+  ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+};
