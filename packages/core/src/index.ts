@@ -3,3 +3,4 @@ export * from './content-types.js';
 export * from './presets.js';
 export * from './queue.js';
 export * from './keys.js';
+export * from './env.js';

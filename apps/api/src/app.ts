@@ -1,0 +1,44 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps.js';
+import authPlugin from './plugins/auth.js';
+import docsPlugin from './plugins/docs.js';
+import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
+import adminTenantRoutes from './routes/admin-tenants.js';
+import assetRoutes from './routes/assets.js';
+import opsRoutes from './routes/ops.js';
+import uploadRoutes from './routes/uploads.js';
+
+export interface BuildAppOptions {
+  deps: AppDeps;
+  logger?: boolean | { level: string };
+}
+
+/** The whole API, without listening: `main.ts` listens, tests call `inject` or listen on port 0. */
+export async function buildApp({ deps, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger && {
+      ...(typeof logger === 'object' ? logger : {}),
+      // Bearer tokens must never reach a log line.
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: 64 * 1024,
+    // Request ids in logs and responses let a client's report be matched to a log line.
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(docsPlugin);
+  await app.register(authPlugin, { deps });
+
+  await app.register(opsRoutes, { deps });
+  await app.register(uploadRoutes, { deps });
+  await app.register(assetRoutes, { deps });
+  await app.register(adminTenantRoutes, { deps });
+  return app;
+}

@@ -1,0 +1,88 @@
+import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, parseDurationMs } from '@darkroom/core';
+import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDurationMs(text);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (examples: 3600, 90s, 30m, 24h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const list = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback]));
+
+const apiEnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  ADMIN_TOKEN: z
+    .string({ error: 'ADMIN_TOKEN is required: the API refuses to start without an admin token' })
+    .min(16, 'ADMIN_TOKEN must be at least 16 characters'),
+  MAX_UPLOAD_BYTES: bytes(100 * MiB),
+  MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
+  MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
+  UPLOAD_URL_TTL: duration('1h'),
+  UPLOAD_TTL: duration('24h'),
+  ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
+});
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof apiEnvSchema>['LOG_LEVEL'];
+  databaseUrl: string;
+  redisUrl: string;
+  adminToken: string;
+  storage: StorageConfig;
+  uploads: {
+    maxBytes: number;
+    multipartThreshold: number;
+    partSize: number;
+    urlTtlSeconds: number;
+    /** How long an asset may stay `awaiting_upload` before it expires. */
+    ttlMs: number;
+    acceptedContentTypes: string[];
+  };
+  jobMaxAttempts: number;
+}
+
+/** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  const parsed = apiEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    adminToken: e.ADMIN_TOKEN,
+    storage: parseStorageConfig(env),
+    uploads: {
+      maxBytes: e.MAX_UPLOAD_BYTES,
+      multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,
+      partSize: e.MULTIPART_PART_SIZE,
+      urlTtlSeconds: Math.ceil(e.UPLOAD_URL_TTL / 1000),
+      ttlMs: e.UPLOAD_TTL,
+      acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
+    },
+    jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
+  };
+}

@@ -1,0 +1,44 @@
+import { ASSET_STATUSES } from '@darkroom/db';
+import { z } from 'zod';
+import { AssetBody, ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
+
+export const getAssetSchema = {
+  tags: ['assets'],
+  summary: 'One asset, with its variants once ready',
+  params: IdParams,
+  response: { 200: AssetBody, ...authErrors, 404: ErrorBody },
+};
+
+export const ListAssetsQuery = z.strictObject({
+  status: z.enum(ASSET_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const listAssetsSchema = {
+  tags: ['assets'],
+  summary: 'Assets, newest first (keyset pagination)',
+  querystring: ListAssetsQuery,
+  response: { 200: z.object({ items: z.array(AssetBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...authErrors },
+};
+
+export const deleteAssetSchema = {
+  tags: ['assets'],
+  summary: 'Delete the original, every variant, then the asset',
+  params: IdParams,
+  response: { 204: z.null().describe('Deleted'), ...authErrors, 404: ErrorBody },
+};
+
+export const listAssetJobsSchema = {
+  tags: ['jobs'],
+  summary: 'Jobs of one asset, newest first',
+  params: IdParams,
+  response: { 200: z.object({ items: z.array(JobBody) }), ...authErrors, 404: ErrorBody },
+};
+
+export const getJobSchema = {
+  tags: ['jobs'],
+  summary: 'One job',
+  params: IdParams,
+  response: { 200: JobBody, ...authErrors, 404: ErrorBody },
+};

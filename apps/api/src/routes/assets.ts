@@ -1,0 +1,43 @@
+import { DarkroomError } from '@darkroom/core';
+import { getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../deps.js';
+import { tenantOf } from '../plugins/auth.js';
+import { serializeJob } from '../serializers.js';
+import { deleteAsset, presentAsset, presentAssets, requireTenantAsset } from '../services/manage-assets.js';
+import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
+
+const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.addHook('onRequest', app.requireTenant);
+
+  app.get('/v1/assets', { schema: listAssetsSchema }, async (request) => {
+    const { status, limit, cursor } = request.query;
+    const page = await listAssets(deps.db, { tenantId: tenantOf(request).id, status, limit, cursor });
+    return { items: await presentAssets(deps, page.items), nextCursor: page.nextCursor };
+  });
+
+  app.get('/v1/assets/:id', { schema: getAssetSchema }, async (request) => {
+    const asset = await requireTenantAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
+    return presentAsset(deps, asset);
+  });
+
+  app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {
+    await deleteAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/v1/assets/:id/jobs', { schema: listAssetJobsSchema }, async (request) => {
+    const asset = await requireTenantAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
+    const jobs = await listAssetJobs(deps.db, { assetId: asset.id });
+    return { items: jobs.map(serializeJob) };
+  });
+
+  app.get('/v1/jobs/:id', { schema: getJobSchema }, async (request) => {
+    const { id } = request.params;
+    const job = isUuid(id) ? await getTenantJob(deps.db, { tenantId: tenantOf(request).id, id }) : undefined;
+    if (!job) throw new DarkroomError('not_found', 'No job with that id.');
+    return serializeJob(job);
+  });
+};
+
+export default assetRoutes;

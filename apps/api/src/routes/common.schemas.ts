@@ -1,0 +1,66 @@
+import { ASSET_STATUSES, JOB_KINDS, JOB_STATES } from '@darkroom/db';
+import { z } from 'zod';
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const ErrorDetail = z.object({ code: z.string(), message: z.string() }).nullable();
+
+export const VariantBody = z.object({
+  name: z.string(),
+  format: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  size: z.number().int(),
+  url: z.string(),
+});
+
+export const AssetBody = z
+  .object({
+    id: z.string(),
+    status: z.enum(ASSET_STATUSES),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    preset: z.string(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    format: z.string().nullable(),
+    placeholder: z.string().nullable().describe('ThumbHash, base64'),
+    dominantColor: z.string().nullable(),
+    variants: z.array(VariantBody),
+    error: ErrorDetail,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    readyAt: z.string().nullable(),
+  })
+  .meta({ id: 'Asset' });
+
+export const JobBody = z
+  .object({
+    id: z.string(),
+    assetId: z.string(),
+    kind: z.enum(JOB_KINDS),
+    state: z.enum(JOB_STATES),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    error: ErrorDetail,
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Job' });
+
+export const IdParams = z.strictObject({ id: z.string() });
+export const AssetIdParams = z.strictObject({ assetId: z.string() });
+
+/** Error responses every authenticated route can give. */
+export const authErrors = { 401: ErrorBody } as const;

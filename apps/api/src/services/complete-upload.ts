@@ -1,0 +1,121 @@
+import { DarkroomError, SNIFF_BYTES, sniffContentType } from '@darkroom/core';
+import {
+  getTenantAsset,
+  insertJob,
+  latestAssetJob,
+  transitionAsset,
+  type Asset,
+  type Job,
+} from '@darkroom/db';
+import { ObjectNotFoundError, StorageRequestError, type CompletedPart } from '@darkroom/storage';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+
+export interface CompleteUploadInput {
+  parts?: CompletedPart[] | undefined;
+}
+
+const SETTLED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
+
+/**
+ * Confirms an upload: the object exists, has the declared size, and its first bytes are what was
+ * declared. Then the asset turns `queued` and its job row is written in one transaction; the queue
+ * entry is added after the commit. A repeat (or a racing second call) returns the same job.
+ */
+export async function completeUpload(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  params: { tenantId: string; assetId: string; input: CompleteUploadInput },
+): Promise<{ asset: Asset; job: Job }> {
+  const asset = await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.assetId });
+  if (!asset) throw new DarkroomError('not_found', 'No asset with that id.');
+  if (SETTLED.includes(asset.status)) return existingJob(deps, asset);
+  if (asset.status !== 'awaiting_upload') {
+    throw new DarkroomError('invalid_state', `The upload was already ${asset.status}; start a new upload.`, {
+      status: asset.status,
+    });
+  }
+
+  await finishMultipart(deps, asset, params.input.parts);
+  await verifyObject(deps, asset);
+
+  const queued = await deps.db.transaction(async (tx) => {
+    const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set: { uploadId: null } });
+    if (!moved) return null; // another call confirmed it first
+    const job = await insertJob(tx, {
+      assetId: asset.id,
+      tenantId: asset.tenantId,
+      kind: 'process',
+      maxAttempts: deps.config.jobMaxAttempts,
+    });
+    return { asset: moved, job };
+  });
+  if (!queued) return existingJob(deps, (await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id }))!);
+
+  try {
+    await deps.queue.enqueue(queued.job);
+  } catch (error) {
+    // The upload is safe in Postgres; the worker's reconciler enqueues `queued` jobs it finds without a queue entry.
+    log.warn({ err: error, jobId: queued.job.id }, 'enqueue failed; the reconciler will pick the job up');
+  }
+  return queued;
+}
+
+async function existingJob(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job }> {
+  const job = await latestAssetJob(deps.db, { assetId: asset.id });
+  if (!job) throw new DarkroomError('invalid_state', `The asset is ${asset.status} and has no job.`, { status: asset.status });
+  return { asset, job };
+}
+
+async function finishMultipart(deps: AppDeps, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
+  if (!asset.uploadId) {
+    if (parts?.length) throw new DarkroomError('invalid_request', 'parts is only for multipart uploads; send {} for a PUT upload.');
+    return;
+  }
+  if (!parts?.length) {
+    throw new DarkroomError('invalid_request', 'parts is required for a multipart upload: send each partNumber with its ETag.');
+  }
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  try {
+    await deps.storage.completeMultipartUpload({
+      bucket: deps.config.storage.bucket,
+      key: asset.originalKey,
+      uploadId: asset.uploadId,
+      parts: sorted,
+    });
+  } catch (error) {
+    // A racing call may have completed it already; the HEAD that follows tells.
+    if (error instanceof ObjectNotFoundError) return;
+    if (error instanceof StorageRequestError) {
+      throw new DarkroomError('upload_missing', `The bucket could not assemble the parts: ${error.message}`, {
+        reason: error.message,
+      });
+    }
+    throw error;
+  }
+}
+
+async function verifyObject(deps: AppDeps, asset: Asset): Promise<void> {
+  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
+  const head = await deps.storage.headObject(location).catch((error: unknown) => {
+    if (error instanceof ObjectNotFoundError) {
+      throw new DarkroomError('upload_missing', 'Nothing was uploaded yet: PUT the file to the upload URL first.');
+    }
+    throw error;
+  });
+  if (head.size !== asset.size) {
+    throw new DarkroomError('size_mismatch', `The uploaded object is ${head.size} bytes, but ${asset.size} were declared.`, {
+      declared: asset.size,
+      actual: head.size,
+    });
+  }
+  const firstBytes = await deps.storage.getRange({ ...location, start: 0, end: Math.min(SNIFF_BYTES, head.size) - 1 });
+  const detected = sniffContentType(firstBytes);
+  if (detected !== asset.contentType) {
+    const what = detected ? `a ${detected} file` : 'not an image of a known type';
+    throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
+      declared: asset.contentType,
+      detected,
+    });
+  }
+}

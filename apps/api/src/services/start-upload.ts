@@ -1,0 +1,129 @@
+import { DarkroomError, findPreset, originalKey } from '@darkroom/core';
+import { insertAsset, newId, type Asset, type Tenant } from '@darkroom/db';
+import type { PresignedRequest } from '@darkroom/storage';
+import type { AppDeps } from '../deps.js';
+
+export interface StartUploadInput {
+  filename: string;
+  contentType: string;
+  size: number;
+  preset?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export type UploadInstructions =
+  | { method: 'PUT'; url: string; headers: Record<string, string>; expiresAt: string }
+  | { method: 'MULTIPART'; partSize: number; parts: { partNumber: number; url: string }[]; expiresAt: string };
+
+const MAX_METADATA_BYTES = 4096;
+const MAX_PARTS = 10_000;
+const MiB = 1024 * 1024;
+
+/** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
+export function normalizeContentType(value: string): string {
+  return value.split(';')[0]!.trim().toLowerCase();
+}
+
+function validateFilename(filename: string): void {
+  // The name is only ever shown back to the client; it never reaches an object key.
+  if (filename.trim().length === 0) throw new DarkroomError('invalid_request', 'filename must not be blank.');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(filename)) {
+    throw new DarkroomError('invalid_request', 'filename must not contain control characters.');
+  }
+  if (/[/\\]/.test(filename)) {
+    throw new DarkroomError('invalid_request', 'filename must be a bare file name, without "/" or "\\".');
+  }
+}
+
+function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
+  validateFilename(input.filename);
+  const accepted = tenant.acceptedContentTypes ?? deps.config.uploads.acceptedContentTypes;
+  if (!accepted.includes(contentType)) {
+    throw new DarkroomError('unsupported_media_type', `${contentType} is not accepted. Accepted types: ${accepted.join(', ')}.`, {
+      accepted,
+    });
+  }
+  const maxBytes = deps.config.uploads.maxBytes;
+  if (input.size > maxBytes) {
+    throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
+  }
+  const metadataBytes = input.metadata ? Buffer.byteLength(JSON.stringify(input.metadata)) : 0;
+  if (metadataBytes > MAX_METADATA_BYTES) {
+    throw new DarkroomError('invalid_request', `metadata is ${metadataBytes} bytes as JSON; at most ${MAX_METADATA_BYTES} are kept.`);
+  }
+}
+
+/** The configured part size, grown in whole MiB when the file would otherwise need more than 10,000 parts. */
+export function choosePartSize(size: number, configured: number): number {
+  const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
+  return Math.max(configured, minimum);
+}
+
+export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput) {
+  const contentType = normalizeContentType(input.contentType);
+  validateUpload(deps, tenant, input, contentType);
+  const presetName = input.preset ?? 'default';
+  if (!findPreset(presetName)) throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
+
+  const { config, storage } = deps;
+  const id = newId();
+  const location = { bucket: config.storage.bucket, key: originalKey(tenant.id, id) };
+  const multipart = input.size >= config.uploads.multipartThreshold;
+  // The bucket's multipart upload is opened before the row exists, so the row never points at nothing.
+  const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
+
+  const now = Date.now();
+  const asset = await insertAsset(deps.db, {
+    id,
+    tenantId: tenant.id,
+    status: 'awaiting_upload',
+    filename: input.filename,
+    contentType,
+    size: input.size,
+    preset: presetName,
+    metadata: input.metadata ?? null,
+    originalKey: location.key,
+    uploadId,
+    uploadExpiresAt: new Date(now + config.uploads.ttlMs),
+  });
+
+  const upload = uploadId
+    ? await presignMultipart(deps, asset, uploadId)
+    : toPutInstructions(
+        await storage.presignPut({
+          ...location,
+          contentType,
+          contentLength: input.size,
+          expiresInSeconds: config.uploads.urlTtlSeconds,
+        }),
+      );
+  return { asset, upload };
+}
+
+function toPutInstructions(signed: PresignedRequest): UploadInstructions {
+  return { method: 'PUT', url: signed.url, headers: signed.headers, expiresAt: signed.expiresAt.toISOString() };
+}
+
+async function presignMultipart(deps: AppDeps, asset: Asset, uploadId: string): Promise<UploadInstructions> {
+  const partSize = choosePartSize(asset.size, deps.config.uploads.partSize);
+  const count = Math.ceil(asset.size / partSize);
+  const expiresInSeconds = deps.config.uploads.urlTtlSeconds;
+  const parts = await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const partNumber = index + 1;
+      const contentLength = Math.min(partSize, asset.size - index * partSize);
+      const signed = await deps.storage.presignUploadPart({
+        bucket: deps.config.storage.bucket,
+        key: asset.originalKey,
+        uploadId,
+        partNumber,
+        contentLength,
+        expiresInSeconds,
+      });
+      return { partNumber, url: signed.url };
+    }),
+  );
+  const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
+  return { method: 'MULTIPART', partSize, parts, expiresAt };
+}

@@ -1,0 +1,55 @@
+import { tmpdir } from 'node:os';
+import { describeEnvIssues, parseDurationMs } from '@darkroom/core';
+import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { z } from 'zod';
+
+const workerEnvSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  JOB_TIMEOUT: z
+    .string()
+    .default('2m')
+    .transform((text, ctx) => {
+      const ms = parseDurationMs(text);
+      if (ms === null || ms < 1000) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration of at least 1s (examples: 90s, 2m)` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  SHARP_CACHE_MB: z.coerce.number().int().min(0).default(64),
+  TMP_DIR: z.string().default(tmpdir()),
+});
+
+export interface WorkerConfig {
+  logLevel: z.infer<typeof workerEnvSchema>['LOG_LEVEL'];
+  databaseUrl: string;
+  redisUrl: string;
+  storage: StorageConfig;
+  concurrency: number;
+  maxInputPixels: number;
+  jobTimeoutMs: number;
+  sharpCacheMb: number;
+  tmpDir: string;
+}
+
+/** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const parsed = workerEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
+  const e = parsed.data;
+  return {
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    storage: parseStorageConfig(env),
+    concurrency: e.WORKER_CONCURRENCY,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
+    jobTimeoutMs: e.JOB_TIMEOUT,
+    sharpCacheMb: e.SHARP_CACHE_MB,
+    tmpDir: e.TMP_DIR,
+  };
+}

@@ -1,0 +1,109 @@
+import { findPreset, variantKey, VARIANT_CACHE_CONTROL, type AssetProcessPayload } from '@darkroom/core';
+import {
+  completeJob,
+  failJob,
+  getAsset,
+  listVariantsByAsset,
+  markAssetFailed,
+  markAssetReady,
+  recordJobRetry,
+  startJobAttempt,
+  transitionAsset,
+  upsertVariants,
+  type Asset,
+} from '@darkroom/db';
+import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { processImageFile, type ProcessedImage } from '../media/index.js';
+import { classifyError } from './classify-error.js';
+import { fetchOriginal } from './fetch-original.js';
+
+export type AssetProcessResult = { outcome: 'ready' | 'skipped'; reason?: string };
+
+/**
+ * AssetProcess: original → variants → `ready`. Idempotent: a finished job is skipped, variant keys
+ * are deterministic and rows upserted, so a redelivered or retried job overwrites its own output.
+ */
+export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
+  const { jobId, assetId } = job.data;
+  const attempt = job.attemptsMade + 1;
+  const row = await startJobAttempt(deps.db, { id: jobId, attempt });
+  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
+  const asset = await getAsset(deps.db, { id: assetId });
+  if (!asset) {
+    await completeJob(deps.db, { id: jobId });
+    return { outcome: 'skipped', reason: 'asset deleted' };
+  }
+  await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
+
+  try {
+    await renderAndStore(deps, asset, job);
+    await completeJob(deps.db, { id: jobId });
+    return { outcome: 'ready' };
+  } catch (error) {
+    const failure = classifyError(error);
+    const final = !failure.retryable || attempt >= (job.opts.attempts ?? row.maxAttempts);
+    const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
+    deps.log.warn({ jobId, assetId, attempt, final, code: failure.code, err: error }, 'AssetProcess failed');
+    if (final) {
+      await failJob(deps.db, record);
+      await markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message });
+    } else {
+      await recordJobRetry(deps.db, record);
+    }
+    if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+    throw error;
+  }
+}
+
+async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
+  const preset = findPreset(asset.preset);
+  if (!preset) throw new Error(`preset "${asset.preset}" no longer exists`);
+  const original = await fetchOriginal(deps, asset);
+  try {
+    await job.updateProgress(20);
+    const image = await processImageFile(original.path, preset, {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: Math.ceil(deps.config.jobTimeoutMs / 1000),
+    });
+    await job.updateProgress(70);
+    await storeVariants(deps, asset, image);
+    await job.updateProgress(100);
+  } finally {
+    await original.cleanup();
+  }
+}
+
+async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage): Promise<void> {
+  const bucket = deps.config.storage.publicBucket;
+  const records = image.variants.map((v) => ({
+    name: v.spec.name,
+    format: v.format,
+    width: v.width,
+    height: v.height,
+    size: v.size,
+    specHash: v.specHash,
+    key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
+  }));
+  await Promise.all(
+    image.variants.map((v, i) =>
+      deps.storage.putObject({ bucket, key: records[i]!.key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),
+    ),
+  );
+  const previous = (await listVariantsByAsset(deps.db, { assetIds: [asset.id] })).get(asset.id) ?? [];
+  await deps.db.transaction(async (tx) => {
+    await upsertVariants(tx, { assetId: asset.id, variants: records });
+    await markAssetReady(tx, {
+      id: asset.id,
+      width: image.probe.width,
+      height: image.probe.height,
+      format: image.probe.format,
+      placeholder: image.placeholder,
+      dominantColor: image.dominantColor,
+    });
+  });
+  // Objects of a superseded spec go only after the new rows point elsewhere, so no URL ever dangles.
+  const current = new Set(records.map((r) => r.key));
+  const stale = previous.filter((v) => !current.has(v.key));
+  await Promise.all(stale.map((v) => deps.storage.deleteObject({ bucket, key: v.key })));
+}

@@ -1,0 +1,26 @@
+import type { Preset } from '@darkroom/core';
+import { computePlaceholder } from './placeholder.js';
+import { probeImage } from './probe.js';
+import { renderImage } from './render.js';
+import type { ImageProbe, RenderOptions, RenderedVariant } from './types.js';
+
+export interface ProcessedImage {
+  probe: ImageProbe;
+  variants: RenderedVariant[];
+  /** ThumbHash, base64. */
+  placeholder: string;
+  /** `#rrggbb`. */
+  dominantColor: string;
+}
+
+/**
+ * Everything the worker needs from one original: header check first (so bombs, empty files and
+ * HEIC fail before any decode), then one decode for all variants, then the placeholder from the
+ * pixels that decode produced. Bad media surfaces as BadMediaError; anything else is rethrown as is.
+ */
+export async function processImageFile(path: string, preset: Preset, options: RenderOptions): Promise<ProcessedImage> {
+  const probe = await probeImage(path, options);
+  const { variants, pixels } = await renderImage(path, probe, preset.variants, options);
+  const { thumbhash, dominantColor } = await computePlaceholder(pixels);
+  return { probe, variants, placeholder: thumbhash, dominantColor };
+}

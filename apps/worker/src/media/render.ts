@@ -1,0 +1,96 @@
+import type { VariantSpec } from '@darkroom/core';
+import sharp from 'sharp';
+import { encode, fileInput, resizeTo, toVariant, withTimeout } from './encode.js';
+import { decodeSize, type Size } from './geometry.js';
+import { PLACEHOLDER_BOX } from './placeholder.js';
+import { renderAnimated } from './render-animated.js';
+import { classifyDecodeError } from './sharp-errors.js';
+import type { ImageProbe, RawImage, RenderOptions, RenderedVariant } from './types.js';
+
+export interface RenderResult {
+  variants: RenderedVariant[];
+  /** Decoded pixels (at least PLACEHOLDER_BOX in size) for computePlaceholder, so the file isn't decoded again. */
+  pixels: RawImage;
+}
+
+/** Renders every spec from `path`. Reported sizes are as displayed (EXIF orientation applied). */
+export async function renderVariants(
+  path: string,
+  probe: ImageProbe,
+  specs: readonly VariantSpec[],
+  options: RenderOptions,
+): Promise<RenderedVariant[]> {
+  return (await renderImage(path, probe, specs, options)).variants;
+}
+
+/** renderVariants plus the decoded pixels it worked from. */
+export async function renderImage(
+  path: string,
+  probe: ImageProbe,
+  specs: readonly VariantSpec[],
+  options: RenderOptions,
+): Promise<RenderResult> {
+  try {
+    if (probe.animated) return await renderAnimated(path, probe, specs, options);
+    const pixels = await decodeStill(path, probe, specs, options);
+    const variants = await renderFromPixels(pixels, probe, specs, options);
+    return { variants, pixels };
+  } catch (error) {
+    throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
+  }
+}
+
+/**
+ * Decode once: orient, convert to 8-bit sRGB and shrink to the largest size any variant needs,
+ * in ONE pipeline. The resize must be in the same pipeline as the load, because that is the only
+ * way libvips can shrink on load (libjpeg decodes at 1/2, 1/4 or 1/8 scale; libwebp scales while
+ * decoding), which is what keeps a 100-megapixel JPEG from ever existing at full size in memory.
+ * The raw result is at most the size of the largest variant (2560 px on the long side for the
+ * default preset, ~20 MB as RGBA).
+ */
+export async function decodeStill(
+  path: string,
+  probe: ImageProbe,
+  specs: readonly VariantSpec[],
+  options: RenderOptions,
+): Promise<RawImage> {
+  const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
+  let pipeline = sharp(path, fileInput(options, { autoOrient: true }));
+  if (size.width !== probe.width || size.height !== probe.height) {
+    pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' });
+  }
+  // toColourspace('srgb') also turns CMYK (through its embedded ICC profile), greyscale and
+  // 16-bit input into 8-bit RGB(A), so every variant starts from the same kind of pixels.
+  pipeline = withTimeout(pipeline.toColourspace('srgb').raw({ depth: 'uchar' }), options);
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 && info.channels !== 4) {
+    throw new Error(`Expected 3 or 4 channels after sRGB conversion, got ${info.channels}`);
+  }
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/**
+ * Each variant is a shrink/crop of the decoded pixels. Output sizes are computed from the source's
+ * displayed size (not the decoded one), so they don't depend on how the decode was rounded. Run one after another rather than all at
+ * once: libvips already spreads each pipeline over its threads, and running them together only
+ * raises peak memory (measured in bench/render.bench.ts).
+ */
+export async function renderFromPixels(
+  pixels: RawImage,
+  source: Size,
+  specs: readonly VariantSpec[],
+  options: RenderOptions,
+): Promise<RenderedVariant[]> {
+  const variants: RenderedVariant[] = [];
+  for (const spec of specs) {
+    // Wraps our own buffer without copying; its size is already bounded, hence no pixel limit.
+    const input = sharp(pixels.data, {
+      raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
+      limitInputPixels: false,
+    });
+    const pipeline = withTimeout(encode(resizeTo(input, spec, source), spec), options);
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    variants.push(toVariant(spec, data, info));
+  }
+  return variants;
+}

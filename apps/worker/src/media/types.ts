@@ -1,0 +1,60 @@
+import type { VariantSpec } from '@darkroom/core';
+
+/** Formats the pipeline decodes. AVIF is reported as `avif` even though libvips reads it with its HEIF loader. */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heif';
+
+/** What the file header says, read before any pixel is decoded. */
+export interface ImageProbe {
+  format: ImageFormat;
+  /** As displayed: EXIF orientations 5–8 swap the stored width and height. For animations, one frame. */
+  width: number;
+  height: number;
+  /** Frames (or TIFF pages); 1 for a still image. */
+  pages: number;
+  /** A GIF or WebP with more than one frame; rendered as an animated WebP. */
+  animated: boolean;
+  hasAlpha: boolean;
+  /** EXIF orientation 1–8 (1 when the file has none). */
+  orientation: number;
+}
+
+export interface RenderedVariant {
+  spec: VariantSpec;
+  specHash: string;
+  data: Buffer;
+  /** Of the output (one frame for animations). */
+  width: number;
+  height: number;
+  /** Bytes of `data`. */
+  size: number;
+  format: VariantSpec['format'];
+  contentType: string;
+}
+
+/**
+ * Decoded pixels: upright, sRGB, 8 bits per channel, 3 channels (RGB) or 4 (RGBA).
+ * Rendering keeps one of these so the placeholder can be computed without decoding the file again.
+ */
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
+export interface Placeholder {
+  /** ThumbHash bytes, base64 (standard alphabet, with padding). */
+  thumbhash: string;
+  /** `#rrggbb`, lower case. */
+  dominantColor: string;
+}
+
+export interface SafetyOptions {
+  /** Largest width×height accepted (all frames together for animations). */
+  maxInputPixels: number;
+}
+
+export interface RenderOptions extends SafetyOptions {
+  /** Stop a libvips pipeline that runs longer than this. Unset or 0: no limit. */
+  timeoutSeconds?: number;
+}

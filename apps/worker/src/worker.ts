@@ -1,0 +1,51 @@
+import { ASSET_QUEUE, JobName, QUEUE_PREFIX, type AssetProcessPayload } from '@darkroom/core';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { WorkerDeps } from './deps.js';
+import { assetProcess } from './handlers/asset-process.js';
+import { configureSharp } from './media/index.js';
+
+export interface RunningWorker {
+  worker: Worker<AssetProcessPayload>;
+  /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  /** Tests give each file its own prefix so their queues never meet. */
+  prefix?: string;
+}
+
+export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): RunningWorker {
+  configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
+  // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
+  const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
+
+  const worker = new Worker<AssetProcessPayload>(
+    ASSET_QUEUE,
+    async (job) => {
+      if (job.name !== JobName.AssetProcess) throw new Error(`unknown job name ${job.name}`);
+      return assetProcess(deps, job);
+    },
+    {
+      connection,
+      prefix: options.prefix ?? QUEUE_PREFIX,
+      concurrency: deps.config.concurrency,
+      // A worker killed mid-job loses its lock; another picks the job up as stalled.
+      lockDuration: 60_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker error'));
+  worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, 'AssetProcess completed'));
+
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Helpers both apps' config modules use. Parsing itself happens once per app, at boot,
+ * in `apps/<app>/src/config.ts`; nothing here reads the environment.
+ */
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `"24h"`, `"30m"`, `"90s"`, `"500ms"`, `"2d"`, or a bare number of seconds. Null when unreadable. */
+export function parseDurationMs(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]);
+  return Math.round(value * UNITS[match[2] ?? 's']!);
+}
+
+/** Turns zod issues into one line naming every offending variable, for a boot failure people can act on. */
+export function describeEnvIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  const lines = issues.map((issue) => `${issue.path.map(String).join('.') || '(environment)'}: ${issue.message}`);
+  return `Invalid configuration:\n  ${lines.join('\n  ')}`;
+}
+
+/** `.env` is read when present; real environment variables win over it. */
+export function loadDotEnv(path: string): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

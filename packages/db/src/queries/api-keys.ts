@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { newId } from '../ids.js';
+import { apiKeys, type ApiKey } from '../schema.js';
+
+export const API_KEY_PREFIX = 'dk_';
+export const ADMIN_KEY_PREFIX = 'dka_';
+
+/** Keys have 256 random bits, so a plain SHA-256 is enough (no salt or slow hash needed). */
+export function hashApiKey(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export interface CreatedApiKey {
+  key: ApiKey;
+  /** The only time the plain key exists: it is returned once and never stored. */
+  apiKey: string;
+}
+
+export async function createApiKey(
+  db: Executor,
+  params: { kind: 'tenant'; tenantId: string } | { kind: 'admin'; tenantId?: null },
+): Promise<CreatedApiKey> {
+  const prefix = params.kind === 'tenant' ? API_KEY_PREFIX : ADMIN_KEY_PREFIX;
+  const apiKey = `${prefix}${randomBytes(32).toString('base64url')}`;
+  const [key] = await db
+    .insert(apiKeys)
+    .values({
+      id: newId(),
+      tenantId: params.tenantId ?? null,
+      kind: params.kind,
+      keyHash: hashApiKey(apiKey),
+      prefix: apiKey.slice(0, prefix.length + 6),
+    })
+    .returning();
+  return { key: key!, apiKey };
+}
+
+/** The unrevoked key a bearer token stands for. */
+export async function findActiveApiKey(db: Executor, params: { token: string }): Promise<ApiKey | undefined> {
+  const [key] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hashApiKey(params.token)), isNull(apiKeys.revokedAt)));
+  return key;
+}
+
+/** Returns false when there is no such key (or it was already revoked). */
+export async function revokeApiKey(db: Executor, params: { id: string }): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, params.id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}

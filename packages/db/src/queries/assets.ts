@@ -1,0 +1,107 @@
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { decodeCursor, toPage, type Page } from '../pagination.js';
+import { assets, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
+
+export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
+  const [asset] = await db.insert(assets).values(params).returning();
+  return asset!;
+}
+
+export async function getAsset(db: Executor, params: { id: string }): Promise<Asset | undefined> {
+  const [asset] = await db.select().from(assets).where(eq(assets.id, params.id));
+  return asset;
+}
+
+/** Scoped to a tenant: another tenant's asset is simply not found. */
+export async function getTenantAsset(db: Executor, params: { tenantId: string; id: string }): Promise<Asset | undefined> {
+  const [asset] = await db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.id, params.id), eq(assets.tenantId, params.tenantId)));
+  return asset;
+}
+
+export interface ListAssetsParams {
+  tenantId: string;
+  status?: AssetStatus | undefined;
+  limit: number;
+  /** An opaque cursor from a previous page; an unreadable one is treated as an error by the caller. */
+  cursor?: string | undefined;
+}
+
+/** Newest first, keyset-paginated on the time-ordered id. */
+export async function listAssets(db: Executor, params: ListAssetsParams): Promise<Page<Asset>> {
+  const conditions: SQL[] = [eq(assets.tenantId, params.tenantId)];
+  if (params.status) conditions.push(eq(assets.status, params.status));
+  if (params.cursor) {
+    const after = decodeCursor(params.cursor);
+    if (!after) throw new InvalidCursorError();
+    conditions.push(lt(assets.id, after));
+  }
+  const rows = await db
+    .select()
+    .from(assets)
+    .where(and(...conditions))
+    .orderBy(desc(assets.id))
+    .limit(params.limit + 1);
+  return toPage(rows, params.limit);
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this API returned.');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/**
+ * Moves an asset from one status to another only if it is still in one of `from`.
+ * Returns undefined when another caller got there first: that is how concurrent
+ * `complete` calls (or a worker and a cancel) never both win.
+ */
+export async function transitionAsset(
+  db: Executor,
+  params: { id: string; from: readonly AssetStatus[]; to: AssetStatus; set?: Partial<NewAsset> },
+): Promise<Asset | undefined> {
+  const [asset] = await db
+    .update(assets)
+    .set({ ...params.set, status: params.to, updatedAt: sql`now()` })
+    .where(and(eq(assets.id, params.id), inArray(assets.status, [...params.from])))
+    .returning();
+  return asset;
+}
+
+export interface ProcessedImage {
+  width: number;
+  height: number;
+  format: string;
+  placeholder: string | null;
+  dominantColor: string | null;
+}
+
+export async function markAssetReady(db: Executor, params: { id: string } & ProcessedImage): Promise<Asset | undefined> {
+  const { id, ...image } = params;
+  return transitionAsset(db, {
+    id,
+    from: ['queued', 'processing', 'ready', 'failed'],
+    to: 'ready',
+    set: { ...image, errorCode: null, errorMessage: null, readyAt: new Date() },
+  });
+}
+
+export async function markAssetFailed(
+  db: Executor,
+  params: { id: string; errorCode: string; errorMessage: string },
+): Promise<Asset | undefined> {
+  return transitionAsset(db, {
+    id: params.id,
+    from: ['queued', 'processing'],
+    to: 'failed',
+    set: { errorCode: params.errorCode, errorMessage: params.errorMessage },
+  });
+}
+
+export async function deleteAssetRow(db: Executor, params: { id: string }): Promise<void> {
+  await db.delete(assets).where(eq(assets.id, params.id));
+}

@@ -1,0 +1,28 @@
+export type * from './types.js';
+export { parseStorageConfig, regionFromEndpoint, isSingleBucket, type StorageConfig } from './config.js';
+export {
+  StorageError,
+  ObjectNotFoundError,
+  BucketNotFoundError,
+  UploadNotFoundError,
+  StorageUnavailableError,
+  StorageAccessDeniedError,
+  StorageRequestError,
+  translateS3Error,
+  type StorageErrorKind,
+  type StorageErrorDetails,
+  type StorageErrorContext,
+} from './errors.js';
+export { createS3Storage, type S3StorageOptions } from './s3-storage.js';
+export { DEFAULT_MAX_ATTEMPTS as DEFAULT_S3_MAX_ATTEMPTS } from './s3-client.js';
+export { createPublicUrlBuilder, encodeObjectKey } from './cdn.js';
+export {
+  setupBuckets,
+  parseCorsOrigins,
+  publicReadResource,
+  SINGLE_BUCKET_VARIANT_PREFIX,
+  type SetupBucketsOptions,
+  type SetupSummary,
+  type PublicReadGrant,
+  type VerifiedPublicReadGrant,
+} from './setup.js';

@@ -1,0 +1,86 @@
+import { PassThrough, Readable } from 'node:stream';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
+import type { GetRangeOptions, ListObjectsOptions, ListedObject, ObjectHead, ObjectLocation } from './types.js';
+
+export async function headObject(client: S3Client, options: ObjectLocation): Promise<ObjectHead> {
+  const { bucket, key } = options;
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, etag: head.ETag, lastModified: head.LastModified };
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'headObject', bucket, key });
+  }
+}
+
+export async function getRange(client: S3Client, options: GetRangeOptions): Promise<Buffer> {
+  const { bucket, key, start, end } = options;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new StorageRequestError(`getRange ${bucket}/${key}: invalid range ${start}-${end}`);
+  }
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }));
+    if (!response.Body) throw new StorageError('unknown', `getRange ${bucket}/${key}: response has no body`);
+    const bytes = await response.Body.transformToByteArray();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'getRange', bucket, key });
+  }
+}
+
+/**
+ * Passes the body through, turning a mid-stream socket error into a StorageError too
+ * (a reset halfway through a large original must read as "unavailable", not as a raw ECONNRESET).
+ */
+function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
+  const output = new PassThrough();
+  source.on('error', (err) => output.destroy(translateS3Error(err, context)));
+  // A consumer that stops early must not leave the HTTP response (and its socket) hanging.
+  output.on('close', () => {
+    if (!source.destroyed) source.destroy();
+  });
+  source.pipe(output);
+  return output;
+}
+
+export async function getStream(client: S3Client, options: ObjectLocation): Promise<Readable> {
+  const { bucket, key } = options;
+  const context = { operation: 'getStream', bucket, key };
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!(response.Body instanceof Readable)) throw new StorageError('unknown', `getStream ${bucket}/${key}: body is not a Node stream`);
+    return withTranslatedStreamErrors(response.Body, context);
+  } catch (err) {
+    throw translateS3Error(err, context);
+  }
+}
+
+export async function* listObjects(client: S3Client, options: ListObjectsOptions): AsyncGenerator<ListedObject> {
+  const { bucket, prefix } = options;
+  let continuationToken: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuationToken }));
+    } catch (err) {
+      throw translateS3Error(err, { operation: 'listObjects', bucket });
+    }
+    for (const object of page.Contents ?? []) {
+      if (object.Key === undefined) continue;
+      yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified };
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken);
+}
+
+export async function checkBucket(client: S3Client, options: { bucket: string }): Promise<void> {
+  const { bucket } = options;
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const error = translateS3Error(err, { operation: 'checkBucket', bucket });
+    // HEAD responses have no body, so a missing bucket arrives as a bare 404.
+    if (error.kind === 'object_not_found') throw new BucketNotFoundError(`checkBucket ${bucket}: bucket not found`, { httpStatus: 404, cause: err });
+    throw error;
+  }
+}

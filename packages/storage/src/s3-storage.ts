@@ -1,0 +1,38 @@
+import type { StorageConfig } from './config.js';
+import { createS3Client, type S3ClientOptions } from './s3-client.js';
+import { deleteObject, deletePrefix } from './s3-deletes.js';
+import { checkBucket, getRange, getStream, headObject, listObjects } from './s3-reads.js';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  presignPut,
+  presignUploadPart,
+  putObject,
+} from './s3-uploads.js';
+import type { ObjectStorage } from './types.js';
+
+export type S3StorageOptions = S3ClientOptions;
+
+/**
+ * `ObjectStorage` over any S3-compatible server (Backblaze B2, Ceph RGW, AWS S3, MinIO…).
+ * Each method throws only `StorageError`s (see errors.ts).
+ */
+export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
+  const client = createS3Client(config, options);
+  return {
+    presignPut: (o) => presignPut(client, o),
+    createMultipartUpload: (o) => createMultipartUpload(client, o),
+    presignUploadPart: (o) => presignUploadPart(client, o),
+    completeMultipartUpload: (o) => completeMultipartUpload(client, o),
+    abortMultipartUpload: (o) => abortMultipartUpload(client, o),
+    headObject: (o) => headObject(client, o),
+    getRange: (o) => getRange(client, o),
+    getStream: (o) => getStream(client, o),
+    putObject: (o) => putObject(client, o),
+    deleteObject: (o) => deleteObject(client, o),
+    deletePrefix: (o) => deletePrefix(client, o),
+    listObjects: (o) => listObjects(client, o),
+    checkBucket: (o) => checkBucket(client, o),
+  };
+}

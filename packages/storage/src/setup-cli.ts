@@ -1,0 +1,58 @@
+/**
+ * `npm run storage:setup`: creates the buckets and their access rules from the environment.
+ * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
+ * started (INIT_CWD, normally the repository root) before the current folder.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseStorageConfig } from './config.js';
+import { StorageError } from './errors.js';
+import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';
+
+function loadDotEnv(): void {
+  const folders = [...new Set([process.env.INIT_CWD, process.cwd()].filter((d): d is string => Boolean(d)))];
+  const file = folders.map((folder) => join(folder, '.env')).find((path) => existsSync(path));
+  if (!file) return;
+  if (typeof process.loadEnvFile !== 'function') {
+    console.warn(`Found ${file} but this Node has no process.loadEnvFile (needs 20.12+); using the environment only.`);
+    return;
+  }
+  // Variables already set in the environment win over the file.
+  process.loadEnvFile(file);
+  console.log(`Loaded ${file}`);
+}
+
+function printSummary(summary: SetupSummary): void {
+  for (const bucket of summary.buckets) console.log(`bucket ${bucket.name}: ${bucket.created ? 'created' : 'already there'}`);
+  const { publicRead } = summary;
+  const via = publicRead.via === 'policy' ? 'bucket policy' : 'bucket ACL public-read';
+  console.log(`anonymous read: ${publicRead.resource} via ${via}, ${publicRead.verified ? 'verified' : 'NOT verified'}`);
+  for (const { bucket, rules } of summary.cors) {
+    const described = rules.map((r) => `${r.AllowedMethods?.join('/')} from ${r.AllowedOrigins?.join(', ')}`).join('; ');
+    console.log(`CORS on ${bucket}: ${described}`);
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    loadDotEnv();
+  } catch (err) {
+    throw new Error(`Could not read .env: ${(err as Error).message}`);
+  }
+  const config = parseStorageConfig(process.env);
+  const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
+  console.log(`Setting up storage at ${config.endpoint} (region ${config.region})`);
+  const summary = await setupBuckets(config, { corsOrigins, log: (line) => console.log(line) });
+  printSummary(summary);
+  if (!summary.publicRead.verified) {
+    throw new Error(`variants in ${summary.publicRead.bucket} are not readable without credentials, so browsers could not load them`);
+  }
+  console.log('Storage setup done.');
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = err instanceof StorageError && err.kind === 'unavailable' ? ' Is the S3 server running and S3_ENDPOINT right?' : '';
+  console.error(`Storage setup failed: ${message}${hint}`);
+  process.exitCode = 1;
+});

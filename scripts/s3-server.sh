@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Darkroom's S3 server for dev, tests and CI: Ceph's RADOS Gateway (a real S3 implementation that
+# checks signatures, presigned URLs, CORS and bucket policies) over one in-memory OSD, from
+# Debian's packages. A fresh start takes about 15 s.
+#
+# Usage: scripts/s3-server.sh [start|stop|stop-gateway|status] [DIR] [PORT]
+#   start         (default) installs Ceph when missing; exits 0 at once if the port already answers.
+#                 If this dir's mon and OSD are still running (after stop-gateway) only the gateway
+#                 is restarted and all buckets are kept; otherwise a new, empty cluster is made.
+#   stop          stops this dir's radosgw, ceph-osd and ceph-mon. Data lives in memory: it is gone.
+#   stop-gateway  stops only radosgw (an S3 outage that keeps the data); `start` brings it back.
+#   status        exits 0 when the gateway answers.
+# Settings: S3_SERVER_DIR (/tmp/darkroom-rgw), S3_SERVER_PORT (7480), S3_SERVER_MON_PORT (6789),
+# S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (darkroom / darkroom-secret). DIR and PORT arguments win.
+set -euo pipefail
+
+COMMAND=${1:-start}
+D=${2:-${S3_SERVER_DIR:-/tmp/darkroom-rgw}}
+PORT=${3:-${S3_SERVER_PORT:-7480}}
+MON_PORT=${S3_SERVER_MON_PORT:-6789}
+ACCESS=${S3_ACCESS_KEY_ID:-darkroom}
+SECRET=${S3_SECRET_ACCESS_KEY:-darkroom-secret}
+CONF="$D/ceph.conf"
+export CEPH_CONF="$CONF"
+DAEMONS=(radosgw ceph-osd ceph-mon)
+
+log() { echo "s3-server: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+answers() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install_ceph() {
+  command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null && command -v curl >/dev/null && return
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  log "installing ceph-mon, ceph-osd, radosgw from Debian's packages"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ceph-mon ceph-osd radosgw curl >/dev/null
+}
+
+# Pids of one daemon type started from $D: its pid file, plus any process of that name whose command
+# line or CEPH_CONF points at $D (covers daemons started without pid files).
+pids_of() {
+  local name=$1 pid
+  {
+    for file in "$D/$name".*.pid "$D/$name.pid"; do [ -f "$file" ] && cat "$file"; done
+    for pid in $(pgrep -x "$name" 2>/dev/null || true); do
+      if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$CONF" ||
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "CEPH_CONF=$CONF"; then
+        echo "$pid"
+      fi
+    done
+  } | sort -u | while read -r pid; do
+    # A stale pid file may name a pid now used by something else.
+    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] && echo "$pid"
+  done
+  return 0
+}
+
+stop_daemon() {
+  local name=$1 pids
+  pids=$(pids_of "$name")
+  [ -z "$pids" ] && return 0
+  log "stopping $name ($(echo $pids))"
+  kill $pids 2>/dev/null || true
+  for _ in $(seq 1 30); do
+    kill -0 $pids 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -9 $pids 2>/dev/null || true
+  rm -f "$D/$name".*.pid
+}
+
+show_logs() {
+  for file in "$D"/log/*.log; do
+    [ -f "$file" ] || continue
+    echo "----- tail of $file" >&2
+    tail -n 25 "$file" >&2
+  done
+}
+
+wait_for_gateway() {
+  for _ in $(seq 1 90); do
+    answers && return 0
+    sleep 1
+  done
+  show_logs
+  die "radosgw did not answer on 127.0.0.1:$PORT within 90 s (logs above, all in $D/log)"
+}
+
+ensure_user() {
+  radosgw-admin user info --uid=darkroom >/dev/null 2>&1 && return 0
+  radosgw-admin user create --uid=darkroom --display-name=darkroom --access-key="$ACCESS" --secret-key="$SECRET" >/dev/null ||
+    die "could not create the S3 user (see $D/log/client.admin.log)"
+}
+
+start_gateway() {
+  radosgw -c "$CONF" -n client.rgw.a || { show_logs; die "radosgw failed to start"; }
+  wait_for_gateway
+  ensure_user
+}
+
+write_conf() {
+  cat >"$CONF" <<CONF
+[global]
+fsid = $1
+mon host = 127.0.0.1:$MON_PORT
+auth cluster required = none
+auth service required = none
+auth client required = none
+osd pool default size = 1
+osd pool default min size = 1
+mon allow pool size one = true
+mon warn on pool no redundancy = false
+osd objectstore = memstore
+memstore device bytes = 4294967296
+osd crush chooseleaf type = 0
+osd pool default pg autoscale mode = off
+osd pool default pg num = 8
+osd pool default pgp num = 8
+mon max pg per osd = 1000
+log file = $D/log/\$name.log
+run dir = $D
+pid file = $D/\$name.pid
+admin socket = $D/\$name.asok
+mon data = $D/mon
+osd data = $D/osd
+[client.rgw.a]
+rgw frontends = beast endpoint=127.0.0.1:$PORT
+CONF
+}
+
+# Only ever wipe a dir that is empty or was made by this script.
+reset_dir() {
+  case "$D" in "" | / | /tmp | /tmp/) die "refusing to use '$D' as the data dir" ;; esac
+  if [ -e "$D" ] && [ -n "$(ls -A "$D")" ] && [ ! -f "$CONF" ]; then
+    die "$D exists and is not an s3-server data dir; choose another S3_SERVER_DIR"
+  fi
+  rm -rf "$D"
+  mkdir -p "$D/mon" "$D/osd" "$D/log"
+}
+
+start_fresh_cluster() {
+  for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done
+  port_taken "$MON_PORT" && die "port $MON_PORT (ceph-mon) is taken by another cluster; set S3_SERVER_MON_PORT"
+  port_taken "$PORT" && die "port $PORT is taken but does not answer as S3; set S3_SERVER_PORT"
+  reset_dir
+  local fsid
+  fsid=$(cat /proc/sys/kernel/random/uuid)
+  write_conf "$fsid"
+  monmaptool --create --add a "127.0.0.1:$MON_PORT" --fsid "$fsid" "$D/monmap" >/dev/null
+  ceph-mon -c "$CONF" --mkfs -i a --monmap "$D/monmap"
+  ceph-mon -c "$CONF" -i a || { show_logs; die "ceph-mon failed to start"; }
+  ceph --connect-timeout 30 osd create >/dev/null || { show_logs; die "ceph-mon did not answer"; }
+  ceph-osd -c "$CONF" -i 0 --mkfs 2>/dev/null
+  ceph-osd -c "$CONF" -i 0 2>/dev/null || { show_logs; die "ceph-osd failed to start"; }
+  start_gateway
+}
+
+start() {
+  install_ceph
+  if answers; then
+    log "already answering on 127.0.0.1:$PORT"
+    return 0
+  fi
+  if [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && [ -n "$(pids_of ceph-osd)" ]; then
+    log "mon and OSD still running in $D: restarting the gateway only, data kept"
+    stop_daemon radosgw
+    start_gateway
+  else
+    start_fresh_cluster
+  fi
+  log "up: http://127.0.0.1:$PORT access key $ACCESS (data in memory, dir $D)"
+}
+
+case "$COMMAND" in
+  start) start ;;
+  stop) for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done ;;
+  stop-gateway) stop_daemon radosgw ;;
+  status) answers && log "answering on 127.0.0.1:$PORT" || { log "not answering on 127.0.0.1:$PORT"; exit 1; } ;;
+  *) die "unknown command '$COMMAND' (start, stop, stop-gateway, status)" ;;
+esac

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm test`: brings up the services the tests talk to, then runs every test.
+# The test database (darkroom_test) is created and migrated, and the test buckets set up,
+# by vitest's global setup, so this works on a fresh machine after `npm ci`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/services-up.sh
+exec npx vitest run "$@"

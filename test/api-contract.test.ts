@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { and, eq } from 'drizzle-orm';
+import { jobs } from '@darkroom/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from './support/client.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { fetchVariant, fixture } from './support/images.js';
+
+let harness: Harness;
+let admin: DarkroomClient;
+let tenantA: DarkroomClient;
+let tenantB: DarkroomClient;
+let smallJpeg: Uint8Array;
+
+beforeAll(async () => {
+  // No worker yet: idempotency is checked on jobs that stay queued.
+  harness = await startHarness({ withWorker: false });
+  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  tenantA = admin.withToken((await admin.createTenant('contract-a')).apiKey);
+  tenantB = admin.withToken((await admin.createTenant('contract-b')).apiKey);
+  smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+});
+afterAll(() => harness?.close());
+
+const upload = (client: DarkroomClient) => client.upload(smallJpeg, { filename: 'IMG_0001.jpg', contentType: 'image/jpeg' });
+
+describe('complete is idempotent', () => {
+  it('called twice, or five times at once, queues exactly one job', async () => {
+    const { asset } = await upload(tenantA);
+    const calls = await Promise.all(Array.from({ length: 5 }, () => tenantA.request('POST', `/v1/uploads/${asset.id}/complete`, {})));
+    const again = await tenantA.request('POST', `/v1/uploads/${asset.id}/complete`, {});
+    for (const res of [...calls, again]) expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const jobIds = new Set([...calls, again].map((res) => res.body.job.id));
+    expect(jobIds.size).toBe(1);
+
+    const rows = await harness.api.db.select().from(jobs).where(and(eq(jobs.assetId, asset.id)));
+    expect(rows).toHaveLength(1);
+    const queued = await harness.api.queue.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(queued.filter((j) => j.data.assetId === asset.id)).toHaveLength(1);
+  });
+});
+
+describe('auth and tenant isolation', () => {
+  it('tenant B gets 404 on tenant A’s asset, job and upload', async () => {
+    const { asset } = await upload(tenantA);
+    const { job } = (await tenantA.request('POST', `/v1/uploads/${asset.id}/complete`, {})).body;
+    for (const [method, path] of [
+      ['GET', `/v1/assets/${asset.id}`],
+      ['GET', `/v1/assets/${asset.id}/jobs`],
+      ['GET', `/v1/jobs/${job.id}`],
+      ['POST', `/v1/uploads/${asset.id}/complete`],
+      ['POST', `/v1/uploads/${asset.id}/abort`],
+      ['DELETE', `/v1/assets/${asset.id}`],
+    ] as const) {
+      const res = await tenantB.request(method, path, method === 'POST' ? {} : undefined);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    expect((await tenantB.request('GET', '/v1/assets')).body.items.map((a: any) => a.id)).not.toContain(asset.id);
+    expect((await tenantA.request('GET', `/v1/assets/${asset.id}`)).status).toBe(200);
+  });
+
+  it('a missing, unknown or revoked key gets 401; a tenant key on an admin route 403', async () => {
+    expect((await new DarkroomClient(harness.baseUrl).request('GET', '/v1/assets')).status).toBe(401);
+    const unknown = await tenantA.withToken('dk_not-a-real-key').request('GET', '/v1/assets');
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.code).toBe('unauthorized');
+
+    const { tenantId } = await admin.createTenant('revocable');
+    const created = await admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`);
+    expect(created.status).toBe(201);
+    expect(created.body.apiKey).toMatch(/^dk_/);
+    const key = tenantA.withToken(created.body.apiKey);
+    expect((await key.request('GET', '/v1/assets')).status).toBe(200);
+    expect((await admin.request('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(204);
+    expect((await key.request('GET', '/v1/assets')).status).toBe(401);
+
+    const forbidden = await tenantA.request('POST', '/v1/admin/tenants', { name: 'x' });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe('forbidden');
+  });
+
+  it('stores keys only as hashes', async () => {
+    const { apiKey } = await admin.createTenant('hashed');
+    const rows = await harness.api.db.query.apiKeys.findMany();
+    expect(rows.some((r) => r.keyHash === apiKey || r.prefix === apiKey)).toBe(false);
+    expect(JSON.stringify(rows)).not.toContain(apiKey);
+  });
+});
+
+describe('assets', () => {
+  it('lists newest first with keyset pagination and a status filter', async () => {
+    const client = admin.withToken((await admin.createTenant('paging')).apiKey);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await upload(client)).asset.id);
+    const first = await client.request('GET', '/v1/assets?limit=2');
+    expect(first.body.items.map((a: any) => a.id)).toEqual([ids[4], ids[3]]);
+    const second = await client.request('GET', `/v1/assets?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((a: any) => a.id)).toEqual([ids[2], ids[1]]);
+    const third = await client.request('GET', `/v1/assets?limit=2&cursor=${second.body.nextCursor}`);
+    expect(third.body).toMatchObject({ items: [{ id: ids[0] }], nextCursor: null });
+
+    await client.request('POST', `/v1/uploads/${ids[0]}/complete`, {});
+    const queued = await client.request('GET', '/v1/assets?status=queued');
+    expect(queued.body.items.map((a: any) => a.id)).toEqual([ids[0]]);
+    expect((await client.request('GET', '/v1/assets?limit=0')).status).toBe(400);
+    expect((await client.request('GET', '/v1/assets?cursor=nonsense')).status).toBe(400);
+  });
+
+  it('abort cancels an upload and a later complete is invalid_state', async () => {
+    const { asset } = await upload(tenantA);
+    const aborted = await tenantA.request('POST', `/v1/uploads/${asset.id}/abort`);
+    expect(aborted.status).toBe(200);
+    expect(aborted.body.status).toBe('canceled');
+    const res = await tenantA.request('POST', `/v1/uploads/${asset.id}/complete`, {});
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('invalid_state');
+  });
+
+  it('delete removes the original, every variant and the row', async () => {
+    harness.startWorker();
+    const { asset } = await tenantA.uploadAndComplete(smallJpeg, { filename: 'del.jpg', contentType: 'image/jpeg' });
+    const ready = await tenantA.waitForAsset(asset.id);
+    expect(ready.status).toBe('ready');
+    const urls = ready.variants.map((v: any) => v.url);
+    for (const url of urls) expect((await fetchVariant(url)).status).toBe(200);
+
+    const before = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
+    expect((await tenantA.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
+    expect((await tenantA.request('GET', `/v1/assets/${asset.id}`)).status).toBe(404);
+    // Anonymous readers get 403 for absent keys (they may not list the bucket); the owner sees them gone.
+    for (const url of urls) expect((await fetchVariant(url)).status).not.toBe(200);
+    const variantKeys = await harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: `variants/${before!.tenantId}/${asset.id}/` });
+    for await (const object of variantKeys) expect.fail(`variant object left behind: ${object.key}`);
+    const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
+    expect(row).toBeUndefined();
+    await expect(
+      harness.api.storage.headObject({ bucket: process.env.S3_BUCKET!, key: before!.originalKey }),
+    ).rejects.toThrow(/not found/i);
+  });
+});
+
+describe('operations', () => {
+  it('serves healthz, readyz, metrics and the OpenAPI document', async () => {
+    const anonymous = new DarkroomClient(harness.baseUrl);
+    expect((await anonymous.request('GET', '/healthz')).status).toBe(200);
+    const ready = await anonymous.request('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'ok', storage: 'ok' });
+    const metrics = await anonymous.request('GET', '/metrics');
+    expect(metrics.body).toContain('darkroom_http_requests_total');
+    const docs = await anonymous.request('GET', '/docs/json');
+    expect(docs.status).toBe(200);
+    for (const path of ['/v1/uploads', '/v1/uploads/{assetId}/complete', '/v1/assets/{id}', '/v1/jobs/{id}', '/v1/admin/tenants']) {
+      expect(Object.keys(docs.body.paths)).toContain(path);
+    }
+    expect(docs.body.components.schemas.Asset.properties).toHaveProperty('dominantColor');
+  });
+
+  it('unknown routes answer in the error shape', async () => {
+    const res = await new DarkroomClient(harness.baseUrl).request('GET', '/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});

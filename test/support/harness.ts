@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../apps/api/src/app.js';
+import { loadApiConfig } from '../../apps/api/src/config.js';
+import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
+import { loadWorkerConfig } from '../../apps/worker/src/config.js';
+import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
+import { pino } from 'pino';
+
+export interface Harness {
+  baseUrl: string;
+  adminToken: string;
+  api: AppDeps;
+  workerDeps: WorkerDeps;
+  worker: RunningWorker | null;
+  /** The queue prefix of this harness, unique per test file so files never share jobs. */
+  prefix: string;
+  startWorker(): RunningWorker;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Start without a worker (tests that look at queued state, or start it later). */
+  withWorker?: boolean;
+}
+
+/** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const env = { ...process.env, ...options.env };
+  const prefix = `{darkroom-test-${randomUUID().slice(0, 8)}}`;
+  const api = createDeps(loadApiConfig(env), { queuePrefix: prefix });
+  const app = await buildApp({ deps: api });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const workerDeps = createWorkerDeps(loadWorkerConfig(env), pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+
+  const harness: Harness = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminToken: env.ADMIN_TOKEN!,
+    api,
+    workerDeps,
+    worker: null,
+    prefix,
+    startWorker() {
+      harness.worker ??= startWorker(workerDeps, { prefix });
+      return harness.worker;
+    },
+    async close() {
+      await harness.worker?.close();
+      await app.close();
+      await api.queue.queue.obliterate({ force: true }).catch(() => {});
+      await api.close();
+      await workerDeps.close();
+    },
+  };
+  if (options.withWorker !== false) harness.startWorker();
+  return harness;
+}
