@@ -11,6 +11,7 @@ export default defineConfig({
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),
+      '@darkroom/queue': src('queue'),
     },
   },
   test: {

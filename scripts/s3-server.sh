@@ -24,6 +24,15 @@ CONF="$D/ceph.conf"
 export CEPH_CONF="$CONF"
 DAEMONS=(radosgw ceph-osd ceph-mon)
 
+# Ceph names pid files after the daemon's id ($name in ceph.conf), not after the program.
+pid_file_glob() {
+  case "$1" in
+    radosgw) echo "client.rgw.*.pid" ;;
+    ceph-osd) echo "osd.*.pid" ;;
+    ceph-mon) echo "mon.*.pid" ;;
+  esac
+}
+
 log() { echo "s3-server: $*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -44,7 +53,7 @@ install_ceph() {
 pids_of() {
   local name=$1 pid
   {
-    for file in "$D/$name".*.pid "$D/$name.pid"; do [ -f "$file" ] && cat "$file"; done
+    for file in "$D"/$(pid_file_glob "$name"); do [ -f "$file" ] && cat "$file"; done
     for pid in $(pgrep -x "$name" 2>/dev/null || true); do
       if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$CONF" ||
         tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "CEPH_CONF=$CONF"; then
@@ -69,7 +78,7 @@ stop_daemon() {
     sleep 0.5
   done
   kill -9 $pids 2>/dev/null || true
-  rm -f "$D/$name".*.pid
+  rm -f "$D"/$(pid_file_glob "$name")
 }
 
 show_logs() {
@@ -105,7 +114,10 @@ write_conf() {
   cat >"$CONF" <<CONF
 [global]
 fsid = $1
-mon host = 127.0.0.1:$MON_PORT
+# v1 spelled out: on any port but 6789 clients would otherwise try msgr v2, which this mon doesn't serve.
+mon host = [v1:127.0.0.1:$MON_PORT]
+# Fail in a minute, not the default five, when a daemon can't reach the mon.
+client mount timeout = 60
 auth cluster required = none
 auth service required = none
 auth client required = none
@@ -141,6 +153,18 @@ reset_dir() {
   mkdir -p "$D/mon" "$D/osd" "$D/log"
 }
 
+# A brand-new OSD sometimes asks the mon to register it before it has the cluster's fsid, is
+# refused ("wrong fsid") and exits; a second start succeeds.
+start_osd() {
+  for attempt in 1 2 3 4 5; do
+    ceph-osd -c "$CONF" -i 0 2>/dev/null && return 0
+    log "ceph-osd start $attempt failed, retrying"
+    sleep 1
+  done
+  show_logs
+  die "ceph-osd failed to start"
+}
+
 start_fresh_cluster() {
   for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done
   port_taken "$MON_PORT" && die "port $MON_PORT (ceph-mon) is taken by another cluster; set S3_SERVER_MON_PORT"
@@ -149,12 +173,12 @@ start_fresh_cluster() {
   local fsid
   fsid=$(cat /proc/sys/kernel/random/uuid)
   write_conf "$fsid"
-  monmaptool --create --add a "127.0.0.1:$MON_PORT" --fsid "$fsid" "$D/monmap" >/dev/null
+  monmaptool --create --addv a "[v1:127.0.0.1:$MON_PORT]" --fsid "$fsid" "$D/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$D/monmap"
   ceph-mon -c "$CONF" -i a || { show_logs; die "ceph-mon failed to start"; }
   ceph --connect-timeout 30 osd create >/dev/null || { show_logs; die "ceph-mon did not answer"; }
   ceph-osd -c "$CONF" -i 0 --mkfs 2>/dev/null
-  ceph-osd -c "$CONF" -i 0 2>/dev/null || { show_logs; die "ceph-osd failed to start"; }
+  start_osd
   start_gateway
 }
 

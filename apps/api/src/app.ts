@@ -5,6 +5,7 @@ import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
@@ -40,5 +41,6 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(uploadRoutes, { deps });
   await app.register(assetRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
+  await app.register(adminJobRoutes, { deps });
   return app;
 }

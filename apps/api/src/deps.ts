@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { ApiConfig } from './config.js';
-import { createAssetQueue, type AssetQueue } from './queue.js';
+import { createAssetQueue, type AssetQueue } from '@darkroom/queue';
 import type { PublicUrl } from './serializers.js';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */

@@ -15,7 +15,9 @@
  * MALLOC_ARENA_MAX is set or jemalloc is in use.
  */
 import { fork } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, type VariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
@@ -24,7 +26,12 @@ import { configureSharp, probeImage, renderVariants, type ImageProbe, type Rende
 import { decodeStill } from '../src/media/render.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/images/', import.meta.url));
-const IMAGES = ['HMD_Nokia_8.3_5G.jpg', 'jolla.jpg'];
+const IMAGES = ['HMD_Nokia_8.3_5G.jpg', 'jolla.jpg'].map((name) => FIXTURES + name);
+/**
+ * Extra case: jolla.jpg re-encoded as PNG. PNG has no shrink-on-load, so every per-variant decode
+ * is a full decode; it shows what decode-once saves for non-JPEG uploads.
+ */
+const PNG_COPY = join(tmpdir(), 'darkroom-bench-jolla.png');
 const OPTIONS = { maxInputPixels: 100_000_000 };
 const SPECS = PRESETS.default!.variants;
 
@@ -68,10 +75,9 @@ interface ChildResult {
   startRssMb: number;
 }
 
-async function child(approach: string, image: string, iterations: number): Promise<ChildResult> {
+async function child(approach: string, path: string, iterations: number): Promise<ChildResult> {
   configureSharp({ concurrency: arg('concurrency', sharp.concurrency()), cacheMemoryMb: 0 });
   const render = APPROACHES[approach]!;
-  const path = FIXTURES + image;
   const probe = await probeImage(path, OPTIONS);
   const startRssMb = process.memoryUsage().rss / 2 ** 20;
   await render(path, probe, SPECS); // warm-up: thread pool, codec tables
@@ -119,7 +125,8 @@ async function parent(): Promise<void> {
   console.log(`sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, ${availableParallelism()} CPUs, libvips concurrency ${arg('concurrency', sharp.concurrency())}`);
   console.log(`${rounds} rounds x ${iterations} timed renders per approach and image (medians)`);
   console.log(`preset default: ${SPECS.map((s) => `${s.name} ${s.fit} ${s.width}`).join(', ')}; chosen approach: ${CHOSEN}\n`);
-  for (const image of IMAGES) {
+  await sharp(IMAGES[1]!, { autoOrient: true }).png().toFile(PNG_COPY);
+  for (const image of [...IMAGES, PNG_COPY]) {
     const results = new Map<string, ChildResult[]>(names.map((n) => [n, []]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 ? [...names].reverse() : names;
@@ -127,6 +134,7 @@ async function parent(): Promise<void> {
     }
     report(image, results);
   }
+  await rm(PNG_COPY, { force: true });
 }
 
 function report(image: string, results: Map<string, ChildResult[]>): void {
@@ -138,7 +146,7 @@ function report(image: string, results: Map<string, ChildResult[]>): void {
     aboveStartMb: median(runs.map((r) => r.peakRssMb - r.startRssMb)),
   }));
   const base = summary.find((s) => s.name === 'naive')!;
-  console.log(image);
+  console.log(basename(image));
   console.log('  approach                wall ms  vs naive    CPU ms  vs naive   peak RSS MB  vs naive   peak above start MB');
   const cell = (value: number, ratio: number, width: number) => `${value.toFixed(0).padStart(width)}  ${ratio.toFixed(2).padStart(8)}`;
   for (const s of summary) {

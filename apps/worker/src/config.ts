@@ -3,23 +3,29 @@ import { describeEnvIssues, parseDurationMs } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
+const duration = (fallback: string, minimumMs: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDurationMs(text);
+      if (ms === null || ms < minimumMs) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration of at least ${minimumMs} ms (examples: 90s, 2m)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const workerEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
-  JOB_TIMEOUT: z
-    .string()
-    .default('2m')
-    .transform((text, ctx) => {
-      const ms = parseDurationMs(text);
-      if (ms === null || ms < 1000) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration of at least 1s (examples: 90s, 2m)` });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  JOB_TIMEOUT: duration('2m', 1000),
+  RECONCILE_INTERVAL: duration('30s', 100),
+  /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
+  STALLED_TIMEOUT: duration('30s', 1000),
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(64),
   TMP_DIR: z.string().default(tmpdir()),
 });
@@ -32,6 +38,8 @@ export interface WorkerConfig {
   concurrency: number;
   maxInputPixels: number;
   jobTimeoutMs: number;
+  reconcileIntervalMs: number;
+  stalledTimeoutMs: number;
   sharpCacheMb: number;
   tmpDir: string;
 }
@@ -49,6 +57,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     concurrency: e.WORKER_CONCURRENCY,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL,
+    stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,
     tmpDir: e.TMP_DIR,
   };

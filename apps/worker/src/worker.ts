@@ -1,9 +1,11 @@
 import { ASSET_QUEUE, JobName, QUEUE_PREFIX, type AssetProcessPayload } from '@darkroom/core';
 import { Worker } from 'bullmq';
+import { createAssetQueue } from '@darkroom/queue';
 import { Redis } from 'ioredis';
 import type { WorkerDeps } from './deps.js';
 import { assetProcess } from './handlers/asset-process.js';
 import { configureSharp } from './media/index.js';
+import { startReconciler } from './reconciler.js';
 
 export interface RunningWorker {
   worker: Worker<AssetProcessPayload>;
@@ -32,19 +34,24 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       connection,
       prefix: options.prefix ?? QUEUE_PREFIX,
       concurrency: deps.config.concurrency,
-      // A worker killed mid-job loses its lock; another picks the job up as stalled.
-      lockDuration: 60_000,
-      stalledInterval: 30_000,
+      // A worker killed mid-job stops renewing its lock; another takes the job over as stalled.
+      lockDuration: deps.config.stalledTimeoutMs,
+      stalledInterval: deps.config.stalledTimeoutMs,
       maxStalledCount: 2,
     },
   );
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker error'));
   worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, 'AssetProcess completed'));
 
+  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: options.prefix ?? QUEUE_PREFIX });
+  const reconciler = startReconciler(deps, producer, deps.config.reconcileIntervalMs);
+
   return {
     worker,
     async close() {
+      await reconciler.stop();
       await worker.close();
+      await producer.close();
       connection.disconnect();
     },
   };

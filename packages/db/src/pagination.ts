@@ -26,3 +26,10 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this API returned.');
+    this.name = 'InvalidCursorError';
+  }
+}

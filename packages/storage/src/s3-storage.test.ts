@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig } from './config.js';
 import {
@@ -23,6 +23,11 @@ const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   await setupBuckets(config, { corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS) });
+});
+
+afterAll(async () => {
+  await storage.deletePrefix({ bucket, prefix });
+  await storage.deletePrefix({ bucket: publicBucket, prefix: `variants/${prefix}` });
 });
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorageConfig } from './config.js';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
@@ -14,6 +14,10 @@ const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   await setupBuckets(config, { corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS) });
+});
+
+afterAll(async () => {
+  await storage.deletePrefix({ bucket, prefix });
 });
 
 async function presignedPut(key: string, declared: { type: string; length: number }, sent: { type: string; body: Buffer }) {

@@ -25,6 +25,8 @@ function scratchBucket(role: string): string {
 }
 
 afterAll(async () => {
+  await storage.deletePrefix({ bucket: config.publicBucket, prefix: `variants/${run}/` });
+  await storage.deletePrefix({ bucket: config.bucket, prefix: `originals/${run}/` });
   for (const bucket of scratchBuckets) {
     for (const prefix of ['originals/', 'variants/', 'object']) await storage.deletePrefix({ bucket, prefix }).catch(() => {});
     await admin.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});

@@ -7,7 +7,7 @@ import {
   type Asset,
   type Job,
 } from '@darkroom/db';
-import { ObjectNotFoundError, StorageRequestError, type CompletedPart } from '@darkroom/storage';
+import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
@@ -85,7 +85,7 @@ async function finishMultipart(deps: AppDeps, asset: Asset, parts: CompletedPart
     });
   } catch (error) {
     // A racing call may have completed it already; the HEAD that follows tells.
-    if (error instanceof ObjectNotFoundError) return;
+    if (error instanceof UploadNotFoundError) return;
     if (error instanceof StorageRequestError) {
       throw new DarkroomError('upload_missing', `The bucket could not assemble the parts: ${error.message}`, {
         reason: error.message,

@@ -26,8 +26,7 @@ export type AssetProcessResult = { outcome: 'ready' | 'skipped'; reason?: string
  */
 export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
   const { jobId, assetId } = job.data;
-  const attempt = job.attemptsMade + 1;
-  const row = await startJobAttempt(deps.db, { id: jobId, attempt });
+  const row = await startJobAttempt(deps.db, { id: jobId });
   if (!row) return { outcome: 'skipped', reason: 'job already finished' };
   const asset = await getAsset(deps.db, { id: assetId });
   if (!asset) {
@@ -42,9 +41,10 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     return { outcome: 'ready' };
   } catch (error) {
     const failure = classifyError(error);
-    const final = !failure.retryable || attempt >= (job.opts.attempts ?? row.maxAttempts);
+    // The queue's own count decides: it is what schedules (or stops) the next delivery.
+    const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
-    deps.log.warn({ jobId, assetId, attempt, final, code: failure.code, err: error }, 'AssetProcess failed');
+    deps.log.warn({ jobId, assetId, attempt: row.attempts, final, code: failure.code, err: error }, 'AssetProcess failed');
     if (final) {
       await failJob(deps.db, record);
       await markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message });

@@ -21,8 +21,26 @@ export function fileInput(options: RenderOptions, extra: SharpOptions = {}): Sha
   return { failOn: 'error', limitInputPixels: options.maxInputPixels, ...extra };
 }
 
-export function withTimeout(pipeline: Sharp, options: RenderOptions): Sharp {
-  return options.timeoutSeconds ? pipeline.timeout({ seconds: options.timeoutSeconds }) : pipeline;
+/** RenderOptions plus the moment (performance.now() ms) by which the whole render must be done. */
+export interface RenderBudget extends RenderOptions {
+  deadline?: number;
+}
+
+/**
+ * sharp's timeout is per pipeline, but one render runs several (decode, then one per variant), so
+ * `timeoutSeconds` is turned into a deadline for all of them together; each pipeline gets what is left.
+ */
+export function startBudget(options: RenderOptions): RenderBudget {
+  return options.timeoutSeconds ? { ...options, deadline: performance.now() + options.timeoutSeconds * 1000 } : options;
+}
+
+export function withTimeout(pipeline: Sharp, budget: RenderBudget): Sharp {
+  if (budget.deadline === undefined) return pipeline;
+  const secondsLeft = (budget.deadline - performance.now()) / 1000;
+  // Same wording as sharp's own timeout error, so classifyDecodeError treats both alike.
+  if (secondsLeft <= 0) throw new Error('timeout: time limit reached between pipelines');
+  // sharp takes whole seconds from 1 to 3600 (0 would mean no limit).
+  return pipeline.timeout({ seconds: Math.min(3600, Math.ceil(secondsLeft)) });
 }
 
 /**

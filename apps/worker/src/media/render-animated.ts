@@ -1,8 +1,8 @@
 import type { VariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
-import { canAnimate, encode, fileInput, resizeTo, toVariant, withTimeout } from './encode.js';
+import { canAnimate, encode, fileInput, resizeTo, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
-import type { ImageProbe, RawImage, RenderOptions, RenderedVariant } from './types.js';
+import type { ImageProbe, RawImage, RenderedVariant } from './types.js';
 
 /**
  * Animated GIF/WebP → animated WebP, each variant straight from the file.
@@ -23,7 +23,7 @@ export async function renderAnimated(
   path: string,
   probe: ImageProbe,
   specs: readonly VariantSpec[],
-  options: RenderOptions,
+  options: RenderBudget,
 ): Promise<{ variants: RenderedVariant[]; pixels: RawImage }> {
   const variants: RenderedVariant[] = [];
   for (const spec of specs) {
@@ -37,7 +37,7 @@ export async function renderAnimated(
 }
 
 /** The placeholder describes the first frame, which is what shows before the animation starts. */
-async function firstFramePixels(path: string, options: RenderOptions): Promise<RawImage> {
+async function firstFramePixels(path: string, options: RenderBudget): Promise<RawImage> {
   const pipeline = sharp(path, fileInput(options, { pages: 1 }))
     .resize(PLACEHOLDER_BOX.width, PLACEHOLDER_BOX.height, { fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')

@@ -1,6 +1,6 @@
 import type { VariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
-import { encode, fileInput, resizeTo, toVariant, withTimeout } from './encode.js';
+import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { decodeSize, type Size } from './geometry.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
 import { renderAnimated } from './render-animated.js';
@@ -30,10 +30,11 @@ export async function renderImage(
   specs: readonly VariantSpec[],
   options: RenderOptions,
 ): Promise<RenderResult> {
+  const budget = startBudget(options);
   try {
-    if (probe.animated) return await renderAnimated(path, probe, specs, options);
-    const pixels = await decodeStill(path, probe, specs, options);
-    const variants = await renderFromPixels(pixels, probe, specs, options);
+    if (probe.animated) return await renderAnimated(path, probe, specs, budget);
+    const pixels = await decodeStill(path, probe, specs, budget);
+    const variants = await renderFromPixels(pixels, probe, specs, budget);
     return { variants, pixels };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
@@ -52,7 +53,7 @@ export async function decodeStill(
   path: string,
   probe: ImageProbe,
   specs: readonly VariantSpec[],
-  options: RenderOptions,
+  options: RenderBudget,
 ): Promise<RawImage> {
   const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
   let pipeline = sharp(path, fileInput(options, { autoOrient: true }));
@@ -79,7 +80,7 @@ export async function renderFromPixels(
   pixels: RawImage,
   source: Size,
   specs: readonly VariantSpec[],
-  options: RenderOptions,
+  options: RenderBudget,
 ): Promise<RenderedVariant[]> {
   const variants: RenderedVariant[] = [];
   for (const spec of specs) {

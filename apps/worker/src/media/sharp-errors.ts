@@ -74,7 +74,8 @@ export function classifyDecodeError(error: unknown, context: DecodeErrorContext 
       { cause: firstLine(error), timeoutSeconds: context.timeoutSeconds },
     );
   }
-  if (/out of memory|Input file is missing|cannot allocate/i.test(message)) return error;
+  // Resource trouble, and sharp's own argument checks ("Expected integer … for seconds"): our bugs, not the file's.
+  if (/out of memory|Input file is missing|cannot allocate/i.test(message) || message.startsWith('Expected ')) return error;
   if (/exceeds pixel limit/i.test(message)) {
     return new BadMediaError('too_many_pixels', 'The image has more pixels than this server accepts.', {
       cause: firstLine(error),

@@ -85,3 +85,17 @@ export function webpChunks(data: Buffer): string[] {
   }
   return ids;
 }
+
+/** Whether raw EXIF (as sharp returns it: "Exif\0\0" + TIFF) has a GPS IFD pointer (tag 0x8825) in IFD0. */
+export function exifHasGps(exif: Buffer): boolean {
+  const tiff = exif.subarray(exif.toString('latin1', 0, 4) === 'Exif' ? 6 : 0);
+  const little = tiff.toString('latin1', 0, 2) === 'II';
+  const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  const ifd0 = u32(4);
+  const entries = u16(ifd0);
+  for (let i = 0; i < entries; i++) {
+    if (u16(ifd0 + 2 + i * 12) === 0x8825) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { decodeCursor, toPage, type Page } from '../pagination.js';
+import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
 import { assets, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
@@ -46,13 +46,6 @@ export async function listAssets(db: Executor, params: ListAssetsParams): Promis
     .orderBy(desc(assets.id))
     .limit(params.limit + 1);
   return toPage(rows, params.limit);
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('The cursor is not one this API returned.');
-    this.name = 'InvalidCursorError';
-  }
 }
 
 /**
@@ -104,4 +97,14 @@ export async function markAssetFailed(
 
 export async function deleteAssetRow(db: Executor, params: { id: string }): Promise<void> {
   await db.delete(assets).where(eq(assets.id, params.id));
+}
+
+/** Uploads whose bytes never came (or never were confirmed) within UPLOAD_TTL, oldest first. */
+export async function listExpiredUploads(db: Executor, params: { now: Date; limit: number }): Promise<Asset[]> {
+  return db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.status, 'awaiting_upload'), lt(assets.uploadExpiresAt, params.now)))
+    .orderBy(asc(assets.uploadExpiresAt))
+    .limit(params.limit);
 }

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
+import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
 import { jobs, type AttemptRecord, type Job, type JobKind, type JobState } from '../schema.js';
 
 export async function insertJob(
@@ -67,18 +68,19 @@ async function updateJobIfIn(
 }
 
 /**
- * Marks a job active for the given attempt number. Returns undefined when the job is already
- * finished (completed or failed): the handler then skips it, which makes redelivery harmless.
- * An `active` job may start again: that is a stalled attempt (a killed worker) being picked up.
+ * Starts the job's next attempt (attempts are counted here, not by the queue, so a job an admin
+ * retries keeps counting up). Returns undefined when the job is already finished (completed or
+ * failed): the handler then skips it, which makes redelivery harmless. An `active` job may start
+ * again: that is a stalled attempt (a killed worker) being picked up, recorded as interrupted.
  */
-export async function startJobAttempt(db: Executor, params: { id: string; attempt: number }): Promise<Job | undefined> {
+export async function startJobAttempt(db: Executor, params: { id: string }): Promise<Job | undefined> {
   return updateJobIfIn(db, params.id, ['queued', 'active'], (job) => ({
     state: 'active',
-    attempts: Math.max(job.attempts, params.attempt),
+    attempts: job.attempts + 1,
     startedAt: job.startedAt ?? new Date(),
     history: [
       ...closeLastAttempt(job.history, { code: 'interrupted', message: 'The attempt stopped before it finished.' }),
-      { attempt: params.attempt, startedAt: nowIso(), finishedAt: null, errorCode: null, errorMessage: null },
+      { attempt: job.attempts + 1, startedAt: nowIso(), finishedAt: null, errorCode: null, errorMessage: null },
     ],
   }));
 }
@@ -117,4 +119,83 @@ export async function failJob(
     errorMessage: params.errorMessage,
     history: closeLastAttempt(job.history, { code: params.errorCode, message: params.errorMessage }),
   }));
+}
+
+export interface JobFilter {
+  state?: JobState | undefined;
+  tenantId?: string | undefined;
+  errorCode?: string | undefined;
+  /** Jobs created at or after this time. */
+  since?: Date | undefined;
+  /** Jobs created before this time. */
+  until?: Date | undefined;
+}
+
+function jobConditions(filter: JobFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(jobs.state, filter.state));
+  if (filter.tenantId) conditions.push(eq(jobs.tenantId, filter.tenantId));
+  if (filter.errorCode) conditions.push(eq(jobs.errorCode, filter.errorCode));
+  if (filter.since) conditions.push(gte(jobs.createdAt, filter.since));
+  if (filter.until) conditions.push(lt(jobs.createdAt, filter.until));
+  return conditions;
+}
+
+/** Newest first, keyset-paginated, for the admin console. */
+export async function listJobs(db: Executor, params: JobFilter & { limit: number; cursor?: string | undefined }): Promise<Page<Job>> {
+  const conditions = jobConditions(params);
+  if (params.cursor) {
+    const after = decodeCursor(params.cursor);
+    if (!after) throw new InvalidCursorError();
+    conditions.push(lt(jobs.id, after));
+  }
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(...conditions))
+    .orderBy(desc(jobs.id))
+    .limit(params.limit + 1);
+  return toPage(rows, params.limit);
+}
+
+/** Ids of every job matching a filter (bulk retry works through them in batches). */
+export async function findJobIds(db: Executor, params: JobFilter): Promise<string[]> {
+  const rows = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(...jobConditions(params)))
+    .orderBy(asc(jobs.id));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Gives a failed job a fresh set of attempts: back to `queued`, its history kept. Returns undefined
+ * when the job is not failed (already retried, or never failed), so two admins can't double it.
+ */
+export async function requeueFailedJob(db: Executor, params: { id: string; extraAttempts: number }): Promise<Job | undefined> {
+  return updateJobIfIn(db, params.id, ['failed'], (job) => ({
+    state: 'queued',
+    maxAttempts: job.attempts + params.extraAttempts,
+    finishedAt: null,
+  }));
+}
+
+/**
+ * Unfinished jobs (queued, or active per Postgres) untouched since `updatedBefore`, oldest first:
+ * the reconciler makes sure each still has a queue entry.
+ */
+export async function listUnfinishedJobs(db: Executor, params: { limit: number; updatedBefore: Date }): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(inArray(jobs.state, ['queued', 'active']), lt(jobs.updatedAt, params.updatedBefore)))
+    .orderBy(asc(jobs.id))
+    .limit(params.limit);
+}
+
+export async function countJobsByState(db: Executor): Promise<Record<JobState, number>> {
+  const rows = await db.select({ state: jobs.state, count: sql<number>`count(*)::int` }).from(jobs).groupBy(jobs.state);
+  const counts = { queued: 0, active: 0, completed: 0, failed: 0 };
+  for (const row of rows) counts[row.state] = row.count;
+  return counts;
 }

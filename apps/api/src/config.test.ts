@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from './config.js';
+import { choosePartSize } from './services/start-upload.js';
+
+const base = {
+  S3_ENDPOINT: 'http://127.0.0.1:7480',
+  S3_BUCKET: 'originals',
+  S3_ACCESS_KEY_ID: 'k',
+  S3_SECRET_ACCESS_KEY: 's',
+  ADMIN_TOKEN: 'a-long-enough-admin-token',
+};
+
+describe('loadApiConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadApiConfig(base);
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5 });
+    expect(config.uploads).toMatchObject({
+      maxBytes: 100 * 1024 * 1024,
+      multipartThreshold: 32 * 1024 * 1024,
+      ttlMs: 24 * 3600 * 1000,
+      acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'],
+    });
+  });
+
+  it('fails naming a missing ADMIN_TOKEN', () => {
+    const { ADMIN_TOKEN: _, ...withoutToken } = base;
+    expect(() => loadApiConfig(withoutToken)).toThrow(/ADMIN_TOKEN/);
+  });
+
+  it('fails naming malformed values', () => {
+    expect(() => loadApiConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadApiConfig({ ...base, UPLOAD_TTL: 'soon' })).toThrow(/UPLOAD_TTL/);
+    expect(() => loadApiConfig({ ...base, MULTIPART_PART_SIZE: String(1024 * 1024) })).toThrow(/MULTIPART_PART_SIZE/);
+  });
+
+  it('accepts the B2 names for storage', () => {
+    const config = loadApiConfig({
+      ADMIN_TOKEN: base.ADMIN_TOKEN,
+      B2_ENDPOINT: 'https://s3.us-west-004.backblazeb2.com',
+      B2_BUCKET_NAME: 'photos',
+      B2_KEY_ID: 'keyid',
+      B2_APPLICATION_KEY: 'appkey',
+    });
+    expect(config.storage).toMatchObject({ region: 'us-west-004', bucket: 'photos', accessKeyId: 'keyid' });
+  });
+});
+
+describe('choosePartSize', () => {
+  const MiB = 1024 * 1024;
+  it('keeps the configured size while 10,000 parts suffice', () => {
+    expect(choosePartSize(100 * MiB, 16 * MiB)).toBe(16 * MiB);
+  });
+  it('grows in whole MiB so no upload needs more than 10,000 parts', () => {
+    const size = 200 * 1024 * MiB;
+    const part = choosePartSize(size, 8 * MiB);
+    expect(part % MiB).toBe(0);
+    expect(Math.ceil(size / part)).toBeLessThanOrEqual(10_000);
+  });
+});

@@ -1,0 +1,73 @@
+import { ProcessingErrorCode } from '@darkroom/core';
+import { JOB_STATES } from '@darkroom/db';
+import { z } from 'zod';
+import { ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
+
+const adminErrors = { ...authErrors, 403: ErrorBody } as const;
+
+const AttemptBody = z.object({
+  attempt: z.number().int(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+
+export const AdminJobBody = JobBody.extend({ tenantId: z.string(), history: z.array(AttemptBody) }).meta({ id: 'AdminJob' });
+
+const filterFields = {
+  tenantId: z.uuid().optional(),
+  errorCode: z.enum([...ProcessingErrorCode, 'interrupted']).optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('Jobs created at or after this time'),
+  until: z.iso.datetime({ offset: true }).optional().describe('Jobs created before this time'),
+};
+
+export const listJobsSchema = {
+  tags: ['admin'],
+  summary: 'Jobs across tenants, newest first, filtered by state, tenant, error code and time',
+  querystring: z.strictObject({
+    state: z.enum(JOB_STATES).optional(),
+    ...filterFields,
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(200).optional(),
+  }),
+  response: { 200: z.object({ items: z.array(AdminJobBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...adminErrors },
+};
+
+export const retryJobSchema = {
+  tags: ['admin'],
+  summary: 'Give a failed job a new round of attempts',
+  params: IdParams,
+  response: { 202: z.object({ job: JobBody }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
+};
+
+export const bulkRetrySchema = {
+  tags: ['admin'],
+  summary: 'Retry every failed job matching a filter (dryRun: only count them)',
+  body: z.strictObject({ state: z.literal('failed'), ...filterFields, dryRun: z.boolean().default(false) }),
+  response: { 202: z.object({ matched: z.number().int(), requeued: z.number().int() }), 400: ErrorBody, ...adminErrors },
+};
+
+export const reprocessSchema = {
+  tags: ['admin'],
+  summary: 'Render an asset again from its original',
+  params: IdParams,
+  response: { 202: z.object({ job: JobBody }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
+};
+
+export const QueueCountsBody = z.object({
+  queue: z.object({ name: z.string(), paused: z.boolean(), counts: z.record(z.string(), z.number()) }),
+  jobs: z.record(z.enum(JOB_STATES), z.number()).describe('Job rows in Postgres, the system of record'),
+});
+
+export const queueCountsSchema = {
+  tags: ['admin'],
+  summary: 'Queue entries per state (Redis) and job rows per state (Postgres)',
+  response: { 200: QueueCountsBody, ...adminErrors },
+};
+
+export const pauseSchema = {
+  tags: ['admin'],
+  summary: 'Pause or resume processing across every worker',
+  response: { 200: z.object({ paused: z.boolean() }), ...adminErrors },
+};

@@ -1,0 +1,58 @@
+import { ASSET_QUEUE } from '@darkroom/core';
+import { countJobsByState, listJobs, type Job } from '@darkroom/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../deps.js';
+import { serializeJob } from '../serializers.js';
+import { reprocessAsset, retryJob, retryJobs } from '../services/admin-jobs.js';
+import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './admin-jobs.schemas.js';
+
+const serializeAdminJob = (job: Job) => ({ ...serializeJob(job), tenantId: job.tenantId, history: job.history });
+
+const toFilter = (q: { tenantId?: string | undefined; errorCode?: string | undefined; since?: string | undefined; until?: string | undefined }) => ({
+  tenantId: q.tenantId,
+  errorCode: q.errorCode,
+  since: q.since ? new Date(q.since) : undefined,
+  until: q.until ? new Date(q.until) : undefined,
+});
+
+const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  app.get('/v1/admin/jobs', { schema: listJobsSchema }, async (request) => {
+    const { state, limit, cursor } = request.query;
+    const page = await listJobs(deps.db, { ...toFilter(request.query), state, limit, cursor });
+    return { items: page.items.map(serializeAdminJob), nextCursor: page.nextCursor };
+  });
+
+  app.post('/v1/admin/jobs/:id/retry', { schema: retryJobSchema }, async (request, reply) => {
+    const job = await retryJob(deps, request.log, { id: request.params.id });
+    return reply.status(202).send({ job: serializeJob(job) });
+  });
+
+  app.post('/v1/admin/jobs/retry', { schema: bulkRetrySchema }, async (request, reply) => {
+    const result = await retryJobs(deps, request.log, { filter: toFilter(request.body), dryRun: request.body.dryRun });
+    return reply.status(202).send(result);
+  });
+
+  app.post('/v1/admin/assets/:id/reprocess', { schema: reprocessSchema }, async (request, reply) => {
+    const job = await reprocessAsset(deps, request.log, { assetId: request.params.id });
+    return reply.status(202).send({ job: serializeJob(job) });
+  });
+
+  app.get('/v1/admin/queues', { schema: queueCountsSchema }, async () => {
+    const [queue, jobs] = await Promise.all([deps.queue.counts(), countJobsByState(deps.db)]);
+    return { queue: { name: ASSET_QUEUE, ...queue }, jobs };
+  });
+
+  app.post('/v1/admin/queues/pause', { schema: pauseSchema }, async () => {
+    await deps.queue.pause();
+    return { paused: true };
+  });
+
+  app.post('/v1/admin/queues/resume', { schema: pauseSchema }, async () => {
+    await deps.queue.resume();
+    return { paused: false };
+  });
+};
+
+export default adminJobRoutes;

@@ -1,0 +1,55 @@
+import { PRESETS } from '@darkroom/core';
+import { describe, expect, it } from 'vitest';
+import { decodeSize, variantScale, variantSize } from './geometry.js';
+
+const thumb = { fit: 'cover', width: 256, height: 256 } as const;
+const large = { fit: 'inside', width: 2560, height: 2560 } as const;
+
+describe('variantSize', () => {
+  it('shrinks inside boxes keeping the aspect ratio', () => {
+    expect(variantSize(large, { width: 3264, height: 2448 })).toEqual({ width: 2560, height: 1920 });
+    expect(variantSize({ fit: 'inside', width: 640, height: 640 }, { width: 4608, height: 1976 })).toEqual({ width: 640, height: 274 });
+  });
+
+  it('never enlarges inside boxes', () => {
+    expect(variantSize(large, { width: 320, height: 240 })).toEqual({ width: 320, height: 240 });
+  });
+
+  it('fills cover boxes exactly when the image is big enough', () => {
+    expect(variantSize(thumb, { width: 3264, height: 2448 })).toEqual({ width: 256, height: 256 });
+    expect(variantSize(thumb, { width: 256, height: 256 })).toEqual({ width: 256, height: 256 });
+  });
+
+  it('crops small images to the box aspect ratio at 1:1 instead of enlarging', () => {
+    expect(variantSize(thumb, { width: 200, height: 100 })).toEqual({ width: 100, height: 100 });
+    expect(variantSize(thumb, { width: 300, height: 200 })).toEqual({ width: 200, height: 200 });
+    expect(variantSize(thumb, { width: 320, height: 240 })).toEqual({ width: 240, height: 240 });
+    expect(variantSize(thumb, { width: 3000, height: 200 })).toEqual({ width: 200, height: 200 });
+    expect(variantSize({ fit: 'cover', width: 400, height: 200 }, { width: 300, height: 300 })).toEqual({ width: 300, height: 150 });
+  });
+
+  it('caps the scale at 1', () => {
+    expect(variantScale(thumb, { width: 100, height: 100 })).toBe(1);
+    expect(variantScale(large, { width: 5120, height: 100 })).toBe(0.5);
+  });
+});
+
+describe('decodeSize', () => {
+  const specs = PRESETS.default!.variants;
+
+  it('is the size of the largest variant for big photos', () => {
+    expect(decodeSize(specs, { width: 3264, height: 2448 })).toEqual({ width: 2560, height: 1920 });
+    expect(decodeSize(specs, { width: 4608, height: 1976 })).toEqual({ width: 2560, height: 1098 });
+  });
+
+  it('is the source size when any variant needs every pixel', () => {
+    expect(decodeSize(specs, { width: 600, height: 450 })).toEqual({ width: 600, height: 450 });
+    // The cover thumb needs the full 200 px height of a long panorama, wider than `large` needs.
+    expect(decodeSize(specs, { width: 3000, height: 200 })).toEqual({ width: 3000, height: 200 });
+  });
+
+  it('lets the cover thumb drive the size when it samples more than the inside boxes', () => {
+    // 10000x300: `large` needs 2560x77, the thumb needs the image at 256 px high: 8533x256.
+    expect(decodeSize(specs, { width: 10_000, height: 300 })).toEqual({ width: 8533, height: 256 });
+  });
+});

@@ -1,0 +1,85 @@
+import { listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
+import type { AssetQueue } from '@darkroom/queue';
+import type { WorkerDeps } from './deps.js';
+
+export interface ReconcileReport {
+  /** Jobs Postgres holds as unfinished that had no live queue entry, and were enqueued again. */
+  enqueued: number;
+  /** Uploads past UPLOAD_TTL that were expired (multipart aborted, partial object deleted). */
+  expired: number;
+}
+
+/** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
+const GRACE_MS = 5_000;
+const BATCH = 500;
+
+/**
+ * Postgres is the system of record, the queue only transport: every unfinished job must have a
+ * queue entry. One missed because Redis was down during `complete`, or lost with Redis's memory,
+ * is enqueued again here. Enqueueing is deduped by the job id, so this never makes a second job.
+ */
+export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue): Promise<number> {
+  const candidates = await listUnfinishedJobs(deps.db, { limit: BATCH, updatedBefore: new Date(Date.now() - GRACE_MS) });
+  let enqueued = 0;
+  for (const job of candidates) {
+    if (await queue.hasLiveEntry(job.id)) continue;
+    await queue.enqueue(job);
+    enqueued++;
+  }
+  return enqueued;
+}
+
+async function expireUpload(deps: WorkerDeps, asset: Asset): Promise<boolean> {
+  const expired = await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'expired', set: { uploadId: null } });
+  if (!expired) return false; // completed or aborted meanwhile
+  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
+  if (asset.uploadId) {
+    await deps.storage.abortMultipartUpload({ ...location, uploadId: asset.uploadId }).catch((err: unknown) => {
+      deps.log.warn({ assetId: asset.id, err }, 'could not abort multipart upload of an expired asset');
+    });
+  }
+  await deps.storage.deleteObject(location);
+  return true;
+}
+
+/** Assets still `awaiting_upload` after UPLOAD_TTL become `expired`; their bytes are removed from the bucket. */
+export async function expireAbandonedUploads(deps: WorkerDeps): Promise<number> {
+  const stale = await listExpiredUploads(deps.db, { now: new Date(), limit: BATCH });
+  let expired = 0;
+  for (const asset of stale) if (await expireUpload(deps, asset)) expired++;
+  return expired;
+}
+
+export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue): Promise<ReconcileReport> {
+  return { enqueued: await enqueueOrphanedJobs(deps, queue), expired: await expireAbandonedUploads(deps) };
+}
+
+export interface RunningReconciler {
+  stop(): Promise<void>;
+}
+
+/** Runs `reconcileOnce` every `intervalMs`, one pass at a time; a failed pass is logged and retried next time. */
+export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs: number): RunningReconciler {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = reconcileOnce(deps, queue)
+      .then((report) => {
+        if (report.enqueued || report.expired) deps.log.info(report, 'reconciled');
+      })
+      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'reconcile pass failed; trying again next interval'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { describeEnvIssues, parseDurationMs } from './env.js';
+
+describe('parseDurationMs', () => {
+  it.each([
+    ['24h', 86_400_000],
+    ['30m', 1_800_000],
+    ['90s', 90_000],
+    ['500ms', 500],
+    ['2d', 172_800_000],
+    ['3600', 3_600_000],
+    [' 1.5h ', 5_400_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
+
+  it.each(['', 'soon', '-5s', '10 years', '1h30m'])('%j is not a duration', (text) => expect(parseDurationMs(text)).toBeNull());
+});
+
+it('describeEnvIssues names every variable', () => {
+  const text = describeEnvIssues([
+    { path: ['ADMIN_TOKEN'], message: 'required' },
+    { path: ['PORT'], message: 'too big' },
+  ]);
+  expect(text).toContain('ADMIN_TOKEN: required');
+  expect(text).toContain('PORT: too big');
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '../client.js';
+import { newId } from '../ids.js';
+import { createApiKey, findActiveApiKey, revokeApiKey } from './api-keys.js';
+import { insertAsset, listAssets, markAssetFailed, transitionAsset } from './assets.js';
+import { completeJob, failJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
+import { createTenant } from './tenants.js';
+import { listVariantsByAsset, upsertVariants } from './variants.js';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+
+beforeAll(async () => {
+  handle = createDatabase({ url: process.env.DATABASE_URL! });
+  tenantId = (await createTenant(handle.db, { name: 'queries' })).id;
+});
+afterAll(() => handle?.close());
+
+const newAsset = () =>
+  insertAsset(handle.db, {
+    id: newId(),
+    tenantId,
+    status: 'awaiting_upload',
+    filename: 'a.jpg',
+    contentType: 'image/jpeg',
+    size: 10,
+    preset: 'default',
+    originalKey: `originals/${tenantId}/x`,
+    uploadExpiresAt: new Date(Date.now() + 60_000),
+  });
+
+describe('api keys', () => {
+  it('finds a key by its token until it is revoked', async () => {
+    const { key, apiKey } = await createApiKey(handle.db, { kind: 'tenant', tenantId });
+    expect(key.keyHash).not.toContain(apiKey.slice(3));
+    expect((await findActiveApiKey(handle.db, { token: apiKey }))?.id).toBe(key.id);
+    expect(await revokeApiKey(handle.db, { id: key.id })).toBe(true);
+    expect(await revokeApiKey(handle.db, { id: key.id })).toBe(false);
+    expect(await findActiveApiKey(handle.db, { token: apiKey })).toBeUndefined();
+  });
+});
+
+describe('assets', () => {
+  it('transitions only from the expected states', async () => {
+    const asset = await newAsset();
+    expect(await transitionAsset(handle.db, { id: asset.id, from: ['queued'], to: 'processing' })).toBeUndefined();
+    expect((await transitionAsset(handle.db, { id: asset.id, from: ['awaiting_upload'], to: 'queued' }))?.status).toBe('queued');
+    const failed = await markAssetFailed(handle.db, { id: asset.id, errorCode: 'corrupt_image', errorMessage: 'bad' });
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'corrupt_image' });
+  });
+
+  it('rejects a cursor it did not make', async () => {
+    await expect(listAssets(handle.db, { tenantId, limit: 5, cursor: 'garbage' })).rejects.toThrow(/cursor/);
+  });
+});
+
+describe('jobs', () => {
+  it('records each attempt, then skips once finished', async () => {
+    const asset = await newAsset();
+    const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
+    await startJobAttempt(handle.db, { id: job.id });
+    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down' });
+    expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable' });
+    // A stalled attempt (worker killed) is closed as interrupted when the next one starts.
+    await startJobAttempt(handle.db, { id: job.id });
+    const third = await startJobAttempt(handle.db, { id: job.id });
+    expect(third!.history.map((h) => [h.attempt, h.errorCode])).toEqual([
+      [1, 'storage_unavailable'],
+      [2, 'interrupted'],
+      [3, null],
+    ]);
+    const done = await completeJob(handle.db, { id: job.id });
+    expect(done).toMatchObject({ state: 'completed', errorCode: null, attempts: 3 });
+    expect(done!.finishedAt).toBeInstanceOf(Date);
+    expect(await startJobAttempt(handle.db, { id: job.id })).toBeUndefined();
+    expect(await failJob(handle.db, { id: job.id, errorCode: 'x', errorMessage: 'y' })).toBeUndefined();
+  });
+
+  it('allows only one open job per asset', async () => {
+    const asset = await newAsset();
+    await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
+    await expect(insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 })).rejects.toThrow();
+  });
+});
+
+describe('variants', () => {
+  it('upserts one row per (asset, name)', async () => {
+    const asset = await newAsset();
+    const record = { name: 'thumb', format: 'webp', width: 256, height: 256, size: 100, key: 'k1', specHash: 'h1' };
+    await upsertVariants(handle.db, { assetId: asset.id, variants: [record] });
+    await upsertVariants(handle.db, { assetId: asset.id, variants: [{ ...record, key: 'k2', size: 200 }] });
+    const rows = (await listVariantsByAsset(handle.db, { assetIds: [asset.id] })).get(asset.id)!;
+    expect(rows.map((r) => [r.name, r.key, r.size])).toEqual([['thumb', 'k2', 200]]);
+  });
+});
