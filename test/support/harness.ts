@@ -28,9 +28,9 @@ export interface HarnessOptions {
 
 /** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const env = { ...process.env, ...options.env };
   const prefix = `{darkroom-test-${randomUUID().slice(0, 8)}}`;
-  const api = createDeps(loadApiConfig(env), { queuePrefix: prefix });
+  const env = { ...process.env, QUEUE_PREFIX: prefix, ...options.env };
+  const api = createDeps(loadApiConfig(env));
   const app = await buildApp({ deps: api });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -44,7 +44,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     worker: null,
     prefix,
     startWorker() {
-      harness.worker ??= startWorker(workerDeps, { prefix });
+      harness.worker ??= startWorker(workerDeps);
       return harness.worker;
     },
     async close() {

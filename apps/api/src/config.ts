@@ -1,4 +1,4 @@
-import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, parseDurationMs } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, parseDurationMs, QUEUE_PREFIX } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
@@ -30,6 +30,7 @@ const apiEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   ADMIN_TOKEN: z
     .string({ error: 'ADMIN_TOKEN is required: the API refuses to start without an admin token' })
     .min(16, 'ADMIN_TOKEN must be at least 16 characters'),
@@ -48,6 +49,7 @@ export interface ApiConfig {
   logLevel: z.infer<typeof apiEnvSchema>['LOG_LEVEL'];
   databaseUrl: string;
   redisUrl: string;
+  queuePrefix: string;
   adminToken: string;
   storage: StorageConfig;
   uploads: {
@@ -73,6 +75,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
     adminToken: e.ADMIN_TOKEN,
     storage: parseStorageConfig(env),
     uploads: {

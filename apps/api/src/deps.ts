@@ -16,14 +16,10 @@ export interface AppDeps {
   close(): Promise<void>;
 }
 
-export interface CreateDepsOptions {
-  queuePrefix?: string;
-}
-
-export function createDeps(config: ApiConfig, options: CreateDepsOptions = {}): AppDeps {
+export function createDeps(config: ApiConfig): AppDeps {
   const database = createDatabase({ url: config.databaseUrl });
   const storage = createS3Storage(config.storage);
-  const queue = createAssetQueue({ redisUrl: config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
+  const queue = createAssetQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
   return {
     config,
     db: database.db,

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { describeEnvIssues, parseDurationMs } from '@darkroom/core';
+import { describeEnvIssues, parseDurationMs, QUEUE_PREFIX } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
@@ -20,6 +20,7 @@ const workerEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   JOB_TIMEOUT: duration('2m', 1000),
@@ -35,6 +36,8 @@ export interface WorkerConfig {
   databaseUrl: string;
   redisUrl: string;
   storage: StorageConfig;
+  /** Redis key prefix of the queue; keep the braces (a Redis Cluster hash tag). */
+  queuePrefix: string;
   concurrency: number;
   maxInputPixels: number;
   jobTimeoutMs: number;
@@ -54,6 +57,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     storage: parseStorageConfig(env),
+    queuePrefix: e.QUEUE_PREFIX,
     concurrency: e.WORKER_CONCURRENCY,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,

@@ -1,4 +1,4 @@
-import { ASSET_QUEUE, JobName, QUEUE_PREFIX, type AssetProcessPayload } from '@darkroom/core';
+import { ASSET_QUEUE, JobName, type AssetProcessPayload } from '@darkroom/core';
 import { Worker } from 'bullmq';
 import { createAssetQueue } from '@darkroom/queue';
 import { Redis } from 'ioredis';
@@ -13,12 +13,7 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-export interface StartWorkerOptions {
-  /** Tests give each file its own prefix so their queues never meet. */
-  prefix?: string;
-}
-
-export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): RunningWorker {
+export function startWorker(deps: WorkerDeps): RunningWorker {
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
   // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
   const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
@@ -32,7 +27,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     },
     {
       connection,
-      prefix: options.prefix ?? QUEUE_PREFIX,
+      prefix: deps.config.queuePrefix,
       concurrency: deps.config.concurrency,
       // A worker killed mid-job stops renewing its lock; another takes the job over as stalled.
       lockDuration: deps.config.stalledTimeoutMs,
@@ -43,7 +38,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker error'));
   worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, 'AssetProcess completed'));
 
-  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: options.prefix ?? QUEUE_PREFIX });
+  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
   const reconciler = startReconciler(deps, producer, deps.config.reconcileIntervalMs);
 
   return {

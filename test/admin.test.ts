@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from './support/client.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { fixture } from './support/images.js';
+
+let harness: Harness;
+let admin: DarkroomClient;
+let tenant: DarkroomClient;
+let tenantId: string;
+let other: DarkroomClient;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const created = await admin.createTenant('admin-console');
+  tenantId = created.tenantId;
+  tenant = admin.withToken(created.apiKey);
+  other = admin.withToken((await admin.createTenant('admin-console-other')).apiKey);
+});
+afterAll(() => harness?.close());
+
+async function failedUpload(client: DarkroomClient) {
+  const { asset, job } = await client.uploadFile(fixture('truncated.jpg'), 'image/jpeg');
+  expect((await client.waitForAsset(asset.id)).status).toBe('failed');
+  return { asset, job };
+}
+
+describe('admin console routes', () => {
+  it('lists failed jobs by tenant, error code and time, with their attempt history', async () => {
+    const before = new Date().toISOString();
+    const mine = await failedUpload(tenant);
+    const theirs = await failedUpload(other);
+
+    const res = await admin.request('GET', `/v1/admin/jobs?state=failed&tenantId=${tenantId}&errorCode=corrupt_image&since=${before}`);
+    expect(res.status).toBe(200);
+    const ids = res.body.items.map((j: any) => j.id);
+    expect(ids).toContain(mine.job.id);
+    expect(ids).not.toContain(theirs.job.id);
+    const listed = res.body.items.find((j: any) => j.id === mine.job.id);
+    expect(listed).toMatchObject({ tenantId, state: 'failed', error: { code: 'corrupt_image' } });
+    expect(listed.history).toHaveLength(1);
+    expect(listed.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
+
+    const later = await admin.request('GET', `/v1/admin/jobs?state=failed&since=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(later.body.items).toEqual([]);
+    expect((await admin.request('GET', '/v1/admin/jobs?errorCode=bogus')).status).toBe(400);
+    expect((await tenant.request('GET', '/v1/admin/jobs')).status).toBe(403);
+  });
+
+  it('retries one failed job as a new attempt, and refuses to retry a job that has not failed', async () => {
+    const { asset, job } = await failedUpload(tenant);
+    // Replace the broken original with a good one, as an operator fixing the cause would.
+    const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
+    const good = await readFile(fixture('320x240.jpg'));
+    await harness.api.storage.putObject({ bucket: process.env.S3_BUCKET!, key: row!.originalKey, body: good, contentType: 'image/jpeg' });
+
+    const retried = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.body.job).toMatchObject({ id: job.id, state: 'queued' });
+    const ready = await tenant.waitForAsset(asset.id);
+    expect(ready.status).toBe('ready');
+    const final = (await tenant.request('GET', `/v1/jobs/${job.id}`)).body;
+    expect(final).toMatchObject({ state: 'completed', attempts: 2 });
+
+    const again = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('invalid_state');
+    expect((await admin.request('POST', '/v1/admin/jobs/00000000-0000-7000-8000-000000000000/retry')).status).toBe(404);
+  });
+
+  it('bulk retry counts with dryRun and requeues only matching failed jobs', async () => {
+    const tenantFailures = [await failedUpload(tenant), await failedUpload(tenant)];
+    const otherFailure = await failedUpload(other);
+
+    const dry = await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, dryRun: true });
+    expect(dry.status).toBe(202);
+    expect(dry.body.requeued).toBe(0);
+    expect(dry.body.matched).toBeGreaterThanOrEqual(2);
+    // A dry run changes nothing.
+    for (const { job } of tenantFailures) expect((await tenant.request('GET', `/v1/jobs/${job.id}`)).body.state).toBe('failed');
+
+    const real = await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, errorCode: 'corrupt_image' });
+    expect(real.body).toEqual({ matched: dry.body.matched, requeued: dry.body.matched });
+    for (const { asset } of tenantFailures) {
+      const after = await tenant.waitForAsset(asset.id);
+      expect(after.status).toBe('failed'); // still truncated: it fails again, once more
+      expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0].attempts).toBe(2);
+    }
+    expect((await other.request('GET', `/v1/jobs/${otherFailure.job.id}`)).body.attempts).toBe(1);
+    expect((await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
+  });
+
+  it('reprocesses a ready asset as a new reprocess job', async () => {
+    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    const first = await tenant.waitForAsset(asset.id);
+    const res = await admin.request('POST', `/v1/admin/assets/${asset.id}/reprocess`);
+    expect(res.status).toBe(202);
+    expect(res.body.job).toMatchObject({ kind: 'reprocess', assetId: asset.id });
+    const again = await tenant.waitForAsset(asset.id);
+    expect(again.status).toBe('ready');
+    expect(again.variants.map((v: any) => v.url)).toEqual(first.variants.map((v: any) => v.url));
+    const jobs = (await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items;
+    expect(jobs.map((j: any) => [j.kind, j.state])).toEqual([
+      ['reprocess', 'completed'],
+      ['process', 'completed'],
+    ]);
+  });
+
+  it('shows queue counts, and pause holds new work until resume', async () => {
+    const counts = await admin.request('GET', '/v1/admin/queues');
+    expect(counts.status).toBe(200);
+    expect(counts.body.queue).toMatchObject({ name: 'assets', paused: false });
+    expect(counts.body.jobs.failed).toBeGreaterThan(0);
+
+    expect((await admin.request('POST', '/v1/admin/queues/pause')).body).toEqual({ paused: true });
+    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('queued');
+    const paused = await admin.request('GET', '/v1/admin/queues');
+    expect(paused.body.queue.paused).toBe(true);
+    expect(paused.body.queue.counts.paused + paused.body.queue.counts.waiting).toBeGreaterThanOrEqual(1);
+
+    expect((await admin.request('POST', '/v1/admin/queues/resume')).body).toEqual({ paused: false });
+    expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+  });
+});
