@@ -12,5 +12,8 @@ export const testEnv: Record<string, string> = {
   S3_BUCKET: 'darkroom-test-originals',
   S3_PUBLIC_BUCKET: 'darkroom-test-variants',
   CORS_ORIGINS: 'http://localhost:5173',
+  // Test files share one database: a reconciler in one file's worker would take other files' jobs.
+  // Tests of the reconciler turn it on in their own harness, in the sequential suite.
+  RECONCILE_INTERVAL: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
 };

@@ -24,7 +24,8 @@ const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   JOB_TIMEOUT: duration('2m', 1000),
-  RECONCILE_INTERVAL: duration('30s', 100),
+  /** `off` disables the reconciler in this process (tests that share a database do this). */
+  RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), duration('30s', 100)]),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   STALLED_TIMEOUT: duration('30s', 1000),
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(64),
@@ -41,7 +42,7 @@ export interface WorkerConfig {
   concurrency: number;
   maxInputPixels: number;
   jobTimeoutMs: number;
-  reconcileIntervalMs: number;
+  reconcileIntervalMs: number | null;
   stalledTimeoutMs: number;
   sharpCacheMb: number;
   tmpDir: string;

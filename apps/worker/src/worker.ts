@@ -39,12 +39,13 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
   worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, 'AssetProcess completed'));
 
   const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
-  const reconciler = startReconciler(deps, producer, deps.config.reconcileIntervalMs);
+  const interval = deps.config.reconcileIntervalMs;
+  const reconciler = interval === null ? null : startReconciler(deps, producer, interval);
 
   return {
     worker,
     async close() {
-      await reconciler.stop();
+      await reconciler?.stop();
       await worker.close();
       await producer.close();
       connection.disconnect();

@@ -12,9 +12,10 @@ export const CONTENT_TYPES: Readonly<Record<VariantSpec['format'], string>> = {
 
 /**
  * Options for every pipeline that reads an uploaded file.
- * - failOn 'error': a truncated or broken JPEG/PNG fails instead of rendering as a grey-bottomed
- *   half image (libvips' default for sharp is 'warning', which also rejects files that only have
- *   harmless warnings such as extraneous bytes before a marker, common from phone cameras).
+ * - failOn 'error': a truncated or broken JPEG/PNG fails instead of rendering as flat grey below
+ *   the last byte received (failOn 'none' turns truncated.jpg into a few rows of picture and
+ *   then uniform grey). Not sharp's default 'warning', which also rejects files whose only
+ *   fault is a libjpeg warning such as extraneous bytes before a marker.
  * - limitInputPixels: a second line of defence behind probeImage, in case the file changed.
  */
 export function fileInput(options: RenderOptions, extra: SharpOptions = {}): SharpOptions {

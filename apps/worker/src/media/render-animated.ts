@@ -16,8 +16,9 @@ import type { ImageProbe, RawImage, RenderedVariant } from './types.js';
  * copies the loop count and per-frame delays from the input to the WebP output, so the thumb is a
  * real 256x256 animation too.
  *
- * Not auto-oriented: GIF has no orientation and animated WebP virtually never carries EXIF
- * orientation, while auto-orienting would rotate the whole frame strip, not each frame.
+ * Not auto-oriented: GIF has no orientation tag and animated WebP almost never carries one (sharp
+ * would not even write one on an animation when we tried, so per-frame rotation is untested).
+ * Animations therefore report and render their stored dimensions.
  */
 export async function renderAnimated(
   path: string,

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadMediaError, DarkroomError, PRESETS, variantSpecHash } from '@darkroom/core';
 import sharp from 'sharp';
@@ -162,10 +163,30 @@ describe('renderVariants', () => {
     expect(pixels.data.length).toBe(2560 * 1920 * 3);
   });
 
-  it('fails truncated.jpg as corrupt_image instead of rendering a half-grey image', async () => {
+  it('fails truncated.jpg as corrupt_image instead of rendering a mostly grey image', async () => {
     const error = await render(fixture('truncated.jpg')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadMediaError);
     expect(error).toMatchObject({ code: 'corrupt_image', details: { cause: 'VipsJpeg: premature end of JPEG image' } });
+  });
+
+  it('still renders a JPEG whose only fault is a libjpeg warning (junk bytes before a marker)', async () => {
+    // sharp's default failOn 'warning' rejects this file; failOn 'error' must not.
+    const original = await readFile(fixture('Landscape_1.jpg'));
+    const sos = original.indexOf(Buffer.from([0xff, 0xda]));
+    const path = join(await tempDir(), 'junk-before-sos.jpg');
+    await writeFile(path, Buffer.concat([original.subarray(0, sos), Buffer.from('junkjunk'), original.subarray(sos)]));
+    await expect(sharp(path, { failOn: 'warning' }).toBuffer()).rejects.toThrow(/extraneous bytes before marker/);
+    expect(sizes(await render(path))).toEqual({ thumb: '256x256', small: '600x450', medium: '600x450', large: '600x450' });
+  });
+
+  it('renders AVIF, which libvips reads with the same HEIF loader that cannot read HEIC', async () => {
+    const path = join(await tempDir(), 'landscape.avif');
+    await sharp(fixture('Landscape_6.jpg'), { autoOrient: true }).avif({ quality: 60 }).toFile(path);
+    const probe = await probeImage(path, OPTIONS);
+    expect(probe).toMatchObject({ format: 'avif', width: 600, height: 450 });
+    const small = variant(await renderVariants(path, probe, SPECS, OPTIONS), 'small');
+    const reference = await greySignature(variant(rendered.get('Landscape_1.jpg')!, 'small').data);
+    expect(meanAbsDiff(await greySignature(small.data), reference)).toBeLessThan(8);
   });
 
   it('fails HEIC as unsupported_format even if it got past probeImage', async () => {

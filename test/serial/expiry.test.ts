@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { UploadNotFoundError } from '@darkroom/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+
+let harness: Harness;
+let tenant: DarkroomClient;
+const MiB = 1024 * 1024;
+
+beforeAll(async () => {
+  harness = await startHarness({
+    env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
+  });
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  tenant = admin.withToken((await admin.createTenant('expiry')).apiKey);
+});
+afterAll(() => harness?.close());
+
+async function waitForStatus(id: string, status: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const asset = (await tenant.request('GET', `/v1/assets/${id}`)).body;
+    if (asset.status === status || Date.now() > deadline) return asset;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('abandoned uploads expire after UPLOAD_TTL', () => {
+  it('an uploaded but never confirmed object is deleted and the asset expired', async () => {
+    const bytes = new Uint8Array(await readFile(fixture('320x240.jpg')));
+    const { asset } = await tenant.upload(bytes, { filename: 'left.jpg', contentType: 'image/jpeg' });
+    const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
+    const location = { bucket: process.env.S3_BUCKET!, key: row!.originalKey };
+    expect((await harness.api.storage.headObject(location)).size).toBe(bytes.length);
+
+    expect((await waitForStatus(asset.id, 'expired')).status).toBe('expired');
+    // The row turns expired first (so a late complete can't race it), then the bytes go.
+    await expect.poll(() => harness.api.storage.headObject(location).then(() => 'present', (e: Error) => e.name), { timeout: 5000 }).toBe(
+      'ObjectNotFoundError',
+    );
+    const late = await tenant.request('POST', `/v1/uploads/${asset.id}/complete`, {});
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('invalid_state');
+  });
+
+  it('a half-done multipart upload is aborted in the bucket', async () => {
+    const size = 10 * MiB;
+    const start = await tenant.request('POST', '/v1/uploads', { filename: 'half.png', contentType: 'image/png', size });
+    expect(start.body.upload.method).toBe('MULTIPART');
+    const first = start.body.upload.parts[0];
+    const put = await fetch(first.url, { method: 'PUT', body: new Uint8Array(start.body.upload.partSize) });
+    expect(put.status).toBe(200);
+    const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, start.body.asset.id) });
+
+    expect((await waitForStatus(start.body.asset.id, 'expired')).status).toBe('expired');
+    // The upload id no longer exists: its parts were freed.
+    await expect(
+      harness.api.storage.completeMultipartUpload({
+        bucket: process.env.S3_BUCKET!,
+        key: row!.originalKey,
+        uploadId: row!.uploadId!,
+        parts: [{ partNumber: 1, etag: put.headers.get('etag')! }],
+      }),
+    ).rejects.toBeInstanceOf(UploadNotFoundError);
+  });
+
+  it('a confirmed upload never expires', async () => {
+    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('ready');
+  });
+});
