@@ -6,5 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services-up.sh
+# Some tests run the built apps as real processes (graceful shutdown, SIGKILL mid-job).
+npm run build --silent
 npx vitest run "$@"
 npx vitest run --config vitest.serial.config.ts "$@"

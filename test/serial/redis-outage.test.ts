@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { variantPrefix } from '@darkroom/core';
+import { jobs, variants } from '@darkroom/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+import { startServices, stopRedis } from '../support/services.js';
+
+let harness: Harness;
+let tenant: DarkroomClient;
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false, env: { RECONCILE_INTERVAL: '500ms' } });
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  tenant = admin.withToken((await admin.createTenant('redis-outage')).apiKey);
+});
+afterAll(async () => {
+  await startServices();
+  await harness?.close();
+});
+
+async function countVariantObjects(tenantId: string, assetId: string): Promise<number> {
+  let count = 0;
+  for await (const _ of harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: variantPrefix(tenantId, assetId) })) count++;
+  return count;
+}
+
+describe('Redis down during complete', () => {
+  it('complete still succeeds, and the reconciler queues the job once Redis is back; nothing lost, nothing doubled', async () => {
+    const bytes = new Uint8Array(await readFile(fixture('DSCN0010.jpg')));
+    const { asset } = await tenant.upload(bytes, { filename: 'during-outage.jpg', contentType: 'image/jpeg' });
+
+    await stopRedis();
+    try {
+      const completed = await tenant.request('POST', `/v1/uploads/${asset.id}/complete`, {});
+      expect(completed.status, JSON.stringify(completed.body)).toBe(202);
+      expect(completed.body.job.state).toBe('queued');
+      // A repeat during the outage is the same job.
+      const repeat = await tenant.request('POST', `/v1/uploads/${asset.id}/complete`, {});
+      expect(repeat.body.job.id).toBe(completed.body.job.id);
+
+      const ready = await new DarkroomClient(harness.baseUrl).request('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error.details.down).toEqual(['redis']);
+      expect(ready.body.error.message).toContain('redis');
+    } finally {
+      await startServices();
+    }
+
+    // Redis came back empty: the queue has no entry for the job. The worker's reconciler adds it.
+    harness.startWorker();
+    const done = await tenant.waitForAsset(asset.id, 30_000);
+    expect(done.status).toBe('ready');
+
+    const jobRows = await harness.api.db.select().from(jobs).where(eq(jobs.assetId, asset.id));
+    expect(jobRows).toHaveLength(1);
+    expect(jobRows[0]).toMatchObject({ state: 'completed', attempts: 1 });
+    expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
+    expect(await countVariantObjects(jobRows[0]!.tenantId, asset.id)).toBe(4);
+  });
+});

@@ -1,0 +1,97 @@
+import { variantPrefix } from '@darkroom/core';
+import { variants } from '@darkroom/db';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
+
+let harness: Harness;
+let tenant: DarkroomClient;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false });
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  tenant = admin.withToken((await admin.createTenant('worker-crash')).apiKey);
+});
+// Each test owns the queue: workers of an earlier test would take its jobs.
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    w.child.kill('SIGTERM');
+    await w.exited;
+  }
+});
+afterAll(() => harness?.close());
+
+/** A worker process on this file's queue; a killed worker's job is taken over after STALLED_TIMEOUT. */
+function worker(): WorkerProcess {
+  const spawned = spawnWorker({ QUEUE_PREFIX: harness.prefix, STALLED_TIMEOUT: '2s', RECONCILE_INTERVAL: 'off' });
+  workers.push(spawned);
+  return spawned;
+}
+
+/** A PNG of random pixels: it takes the worker a couple of seconds, long enough to be killed mid-job. */
+async function slowImage(): Promise<Uint8Array> {
+  const width = 3000;
+  const noise = Buffer.alloc(width * width * 3);
+  for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
+  return new Uint8Array(await sharp(noise, { raw: { width, height: width, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer());
+}
+
+const jobRow = async (id: string) => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) }))!;
+
+async function countVariantObjects(tenantId: string, assetId: string): Promise<number> {
+  let count = 0;
+  for await (const _ of harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: variantPrefix(tenantId, assetId) })) count++;
+  return count;
+}
+
+describe('a worker killed mid-job', () => {
+  it('loses nothing: the job is taken over, finishes once, and leaves exactly one set of variants', async () => {
+    const first = worker();
+    const { asset, job } = await tenant.uploadAndComplete(await slowImage(), { filename: 'noise.png', contentType: 'image/png' });
+    const processing = async () => (await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status === 'processing';
+    await waitFor('the asset to be processing', processing, 30_000, 10);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect((await jobRow(job.id)).state).toBe('active');
+
+    worker();
+    const done = await tenant.waitForAsset(asset.id, 60_000);
+    expect(done.status).toBe('ready');
+    const row = await jobRow(job.id);
+    expect(row.state).toBe('completed');
+    expect(row.attempts).toBe(2);
+    expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', null]);
+    expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
+    expect(await countVariantObjects(row.tenantId, asset.id)).toBe(4);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM a worker finishes the job in hand, then exits 0', async () => {
+    const running = worker();
+    const { asset, job } = await tenant.uploadAndComplete(await slowImage(), { filename: 'noise.png', contentType: 'image/png' });
+    await waitFor('the job to start', async () => (await jobRow(job.id)).state === 'active', 30_000, 10);
+    running.child.kill('SIGTERM');
+    expect(await running.exited, running.output()).toBe(0);
+    expect((await jobRow(job.id)).state).toBe('completed');
+    expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('ready');
+  });
+
+  it('an idle worker exits 0 on SIGINT', async () => {
+    const idle = worker();
+    await waitFor('the worker to start', async () => idle.output().includes('worker started'), 15_000);
+    idle.child.kill('SIGINT');
+    expect(await idle.exited, idle.output()).toBe(0);
+  });
+
+  it('a small job still processes normally after all that', async () => {
+    worker();
+    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+  });
+});

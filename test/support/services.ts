@@ -1,0 +1,55 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Stops the Redis every test uses, without saving (the queue's contents are lost, as in a crash). */
+export async function stopRedis(): Promise<void> {
+  await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave']).catch(() => {});
+}
+
+/** Starts whatever of Postgres, Redis and the S3 gateway is down, as `npm run services:up` does. */
+export async function startServices(): Promise<void> {
+  await run('bash', [`${root}scripts/services-up.sh`], { cwd: root });
+}
+
+/** Stops only the S3 gateway (radosgw): an outage that keeps the stored objects. */
+export async function stopS3Gateway(): Promise<void> {
+  await run('bash', [`${root}scripts/s3-server.sh`, 'stop-gateway'], { cwd: root });
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+  output(): string;
+}
+
+/** Runs a built app (`apps/<app>/dist/main.js`) as its own process, as `npm run start:<app>` does. */
+export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [`${root}apps/${app}/dist/main.js`], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, exited, output: () => output };
+}
+
+export const spawnWorker = (env: Record<string, string>) => spawnApp('worker', env);
+
+/** Polls `probe` until it returns a truthy value, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
