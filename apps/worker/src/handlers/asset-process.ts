@@ -1,4 +1,4 @@
-import { findPreset, variantKey, VARIANT_CACHE_CONTROL, type AssetProcessPayload } from '@darkroom/core';
+import { findPreset, variantKey, variantPrefix, VARIANT_CACHE_CONTROL, type AssetProcessPayload } from '@darkroom/core';
 import {
   completeJob,
   failJob,
@@ -40,6 +40,7 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     await completeJob(deps.db, { id: jobId });
     return { outcome: 'ready' };
   } catch (error) {
+    if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
     const failure = classifyError(error);
     // The queue's own count decides: it is what schedules (or stops) the next delivery.
     const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -54,6 +55,13 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
     throw error;
   }
+}
+
+/** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */
+async function discardDeletedAsset(deps: WorkerDeps, asset: Asset): Promise<AssetProcessResult> {
+  const prefix = variantPrefix(asset.tenantId, asset.id);
+  await deps.storage.deletePrefix({ bucket: deps.config.storage.publicBucket, prefix });
+  return { outcome: 'skipped', reason: 'asset deleted while processing' };
 }
 
 async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
