@@ -37,7 +37,6 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
 
   try {
     await renderAndStore(deps, asset, job);
-    await completeJob(deps.db, { id: jobId });
     return { outcome: 'ready' };
   } catch (error) {
     if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
@@ -75,14 +74,14 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
       timeoutSeconds: Math.ceil(deps.config.jobTimeoutMs / 1000),
     });
     await job.updateProgress(70);
-    await storeVariants(deps, asset, image);
+    await storeVariants(deps, asset, image, job.data.jobId);
     await job.updateProgress(100);
   } finally {
     await original.cleanup();
   }
 }
 
-async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage): Promise<void> {
+async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage, jobId: string): Promise<void> {
   const bucket = deps.config.storage.publicBucket;
   const records = image.variants.map((v) => ({
     name: v.spec.name,
@@ -109,6 +108,8 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedIma
       placeholder: image.placeholder,
       dominantColor: image.dominantColor,
     });
+    // In the same transaction: nobody may see the asset ready while its job still looks open.
+    await completeJob(tx, { id: jobId });
   });
   // Objects of a superseded spec go only after the new rows point elsewhere, so no URL ever dangles.
   const current = new Set(records.map((r) => r.key));

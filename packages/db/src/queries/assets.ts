@@ -108,3 +108,10 @@ export async function listExpiredUploads(db: Executor, params: { now: Date; limi
     .orderBy(asc(assets.uploadExpiresAt))
     .limit(params.limit);
 }
+
+/** Which of these ids have an asset row (for finding bucket objects that belong to no asset). */
+export async function findExistingAssetIds(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
+  if (params.ids.length === 0) return new Set();
+  const rows = await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, params.ids));
+  return new Set(rows.map((r) => r.id));
+}

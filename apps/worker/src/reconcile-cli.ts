@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { loadDotEnv, parseDurationMs } from '@darkroom/core';
+import { pino } from 'pino';
+import { loadWorkerConfig } from './config.js';
+import { createWorkerDeps } from './deps.js';
+import { deleteOrphanObject, findOrphanObjects } from './orphans.js';
+
+// `npm run reconcile [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
+// bucket objects that belong to no asset row.
+loadDotEnv(`${process.env.INIT_CWD ?? process.cwd()}/.env`);
+
+const { values } = parseArgs({
+  options: {
+    delete: { type: 'boolean', default: false },
+    tenant: { type: 'string' },
+    'min-age': { type: 'string', default: '1h' },
+  },
+});
+const minAgeMs = parseDurationMs(values['min-age']);
+if (minAgeMs === null) {
+  console.error(`--min-age "${values['min-age']}" is not a duration (examples: 0, 30m, 1h)`);
+  process.exit(2);
+}
+
+let deps;
+try {
+  deps = createWorkerDeps(loadWorkerConfig(process.env), pino({ level: 'warn' }));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+let count = 0;
+let bytes = 0;
+try {
+  for await (const orphan of findOrphanObjects(deps, { tenantId: values.tenant, minAgeMs })) {
+    count++;
+    bytes += orphan.size;
+    if (values.delete) await deleteOrphanObject(deps, orphan);
+    console.log(`${values.delete ? 'deleted' : 'orphan'}\t${orphan.bucket}/${orphan.key}\t${orphan.size}`);
+  }
+  const verb = values.delete ? 'deleted' : 'found (rerun with --delete to remove them)';
+  console.log(`${count} orphan object(s), ${bytes} bytes, ${verb}`);
+} catch (error) {
+  console.error(`reconcile failed: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await deps.close();
+}

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from './support/client.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { fixture } from './support/images.js';
+
+const run = promisify(execFile);
+let harness: Harness;
+let tenant: DarkroomClient;
+let tenantId: string;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const created = await admin.createTenant('orphans');
+  tenantId = created.tenantId;
+  tenant = admin.withToken(created.apiKey);
+});
+afterAll(() => harness?.close());
+
+/** `npm run reconcile` as an operator runs it (the built CLI), scoped to this file's tenant. */
+async function reconcile(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['apps/worker/dist/reconcile-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
+    env: { ...process.env },
+  });
+  return stdout;
+}
+
+describe('npm run reconcile', () => {
+  it('reports objects that belong to no asset, removes them with --delete, and leaves real assets alone', async () => {
+    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+
+    const ghost = randomUUID();
+    const orphans = [
+      { bucket: process.env.S3_BUCKET!, key: `originals/${tenantId}/${ghost}` },
+      { bucket: process.env.S3_PUBLIC_BUCKET!, key: `variants/${tenantId}/${ghost}/thumb-0123456789ab.webp` },
+    ];
+    for (const o of orphans) await harness.api.storage.putObject({ ...o, body: Buffer.from('left behind'), contentType: 'image/webp' });
+
+    const report = await reconcile();
+    for (const o of orphans) expect(report).toContain(`orphan\t${o.bucket}/${o.key}`);
+    expect(report).not.toContain(asset.id);
+    expect(report).toContain('2 orphan object(s)');
+    // A report changes nothing.
+    for (const o of orphans) await expect(harness.api.storage.headObject(o)).resolves.toBeDefined();
+
+    const deleted = await reconcile('--delete');
+    expect(deleted).toContain('2 orphan object(s), 22 bytes, deleted');
+    for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
+    expect(await reconcile()).toContain('0 orphan object(s)');
+    const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;
+    for (const v of still.variants) expect((await fetch(v.url)).status).toBe(200);
+  });
+});
