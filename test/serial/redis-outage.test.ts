@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { variantPrefix } from '@darkroom/core';
 import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +19,6 @@ afterAll(async () => {
   await startServices();
   await harness?.close();
 });
-
-async function countVariantObjects(tenantId: string, assetId: string): Promise<number> {
-  let count = 0;
-  for await (const _ of harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: variantPrefix(tenantId, assetId) })) count++;
-  return count;
-}
 
 describe('Redis down during complete', () => {
   it('complete still succeeds, and the reconciler queues the job once Redis is back; nothing lost, nothing doubled', async () => {
@@ -58,6 +51,6 @@ describe('Redis down during complete', () => {
     expect(jobRows).toHaveLength(1);
     expect(jobRows[0]).toMatchObject({ state: 'completed', attempts: 1 });
     expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
-    expect(await countVariantObjects(jobRows[0]!.tenantId, asset.id)).toBe(4);
+    expect(await harness.countVariantObjects(jobRows[0]!.tenantId, asset.id)).toBe(4);
   });
 });

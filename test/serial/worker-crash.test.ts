@@ -1,4 +1,3 @@
-import { variantPrefix } from '@darkroom/core';
 import { variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -43,12 +42,6 @@ async function slowImage(): Promise<Uint8Array> {
 
 const jobRow = async (id: string) => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) }))!;
 
-async function countVariantObjects(tenantId: string, assetId: string): Promise<number> {
-  let count = 0;
-  for await (const _ of harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: variantPrefix(tenantId, assetId) })) count++;
-  return count;
-}
-
 describe('a worker killed mid-job', () => {
   it('loses nothing: the job is taken over, finishes once, and leaves exactly one set of variants', async () => {
     const first = worker();
@@ -67,7 +60,7 @@ describe('a worker killed mid-job', () => {
     expect(row.attempts).toBe(2);
     expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', null]);
     expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
-    expect(await countVariantObjects(row.tenantId, asset.id)).toBe(4);
+    expect(await harness.countVariantObjects(row.tenantId, asset.id)).toBe(4);
   });
 });
 

@@ -6,6 +6,7 @@ import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
 import { loadWorkerConfig } from '../../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
+import { variantPrefix } from '@darkroom/core';
 import { pino } from 'pino';
 
 export interface Harness {
@@ -17,6 +18,8 @@ export interface Harness {
   /** The queue prefix of this harness, unique per test file so files never share jobs. */
   prefix: string;
   startWorker(): RunningWorker;
+  /** How many variant objects of the asset are in the public bucket. */
+  countVariantObjects(tenantId: string, assetId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startWorker() {
       harness.worker ??= startWorker(workerDeps);
       return harness.worker;
+    },
+    async countVariantObjects(tenantId, assetId) {
+      let count = 0;
+      const listing = api.storage.listObjects({ bucket: api.config.storage.publicBucket, prefix: variantPrefix(tenantId, assetId) });
+      for await (const _ of listing) count++;
+      return count;
     },
     async close() {
       await harness.worker?.close();

@@ -1,21 +1,8 @@
-import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, parseDurationMs, QUEUE_PREFIX } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, durationSetting, QUEUE_PREFIX } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDurationMs(text);
-      if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (examples: 3600, 90s, 30m, 24h)` });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const list = (fallback: readonly string[]) =>
@@ -37,8 +24,8 @@ const apiEnvSchema = z.object({
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
-  UPLOAD_URL_TTL: duration('1h'),
-  UPLOAD_TTL: duration('24h'),
+  UPLOAD_URL_TTL: durationSetting('1h', 1000),
+  UPLOAD_TTL: durationSetting('24h', 1000),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
 });

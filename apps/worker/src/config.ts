@@ -1,20 +1,7 @@
 import { tmpdir } from 'node:os';
-import { describeEnvIssues, parseDurationMs, QUEUE_PREFIX } from '@darkroom/core';
+import { describeEnvIssues, durationSetting, QUEUE_PREFIX } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
-
-const duration = (fallback: string, minimumMs: number) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDurationMs(text);
-      if (ms === null || ms < minimumMs) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration of at least ${minimumMs} ms (examples: 90s, 2m)` });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 const workerEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -23,11 +10,11 @@ const workerEnvSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
-  JOB_TIMEOUT: duration('2m', 1000),
+  JOB_TIMEOUT: durationSetting('2m', 1000),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
-  RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), duration('30s', 100)]),
+  RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
-  STALLED_TIMEOUT: duration('30s', 1000),
+  STALLED_TIMEOUT: durationSetting('30s', 1000),
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(64),
   TMP_DIR: z.string().default(tmpdir()),
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Helpers both apps' config modules use. Parsing itself happens once per app, at boot,
  * in `apps/<app>/src/config.ts`; nothing here reads the environment.
@@ -26,4 +28,19 @@ export function loadDotEnv(path: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+/** A zod setting holding a duration (see `parseDurationMs`), parsed to milliseconds. */
+export function durationSetting(fallback: string, minimumMs = 1) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDurationMs(text);
+      if (ms === null || ms < minimumMs) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration of at least ${minimumMs} ms (examples: 90s, 30m, 24h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 }

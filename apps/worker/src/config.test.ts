@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from './config.js';
+
+const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' };
+
+describe('loadWorkerConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadWorkerConfig(base)).toMatchObject({
+      concurrency: 2,
+      maxInputPixels: 100_000_000,
+      jobTimeoutMs: 120_000,
+      reconcileIntervalMs: 30_000,
+      stalledTimeoutMs: 30_000,
+      queuePrefix: '{darkroom}',
+    });
+  });
+
+  it('RECONCILE_INTERVAL=off turns the reconciler off', () => {
+    expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: 'off' }).reconcileIntervalMs).toBeNull();
+    expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: '500ms' }).reconcileIntervalMs).toBe(500);
+  });
+
+  it('fails naming the malformed or missing variable', () => {
+    expect(() => loadWorkerConfig({ ...base, MAX_INPUT_PIXELS: '-1' })).toThrow(/MAX_INPUT_PIXELS/);
+    expect(() => loadWorkerConfig({ ...base, STALLED_TIMEOUT: '10ms' })).toThrow(/STALLED_TIMEOUT/);
+    const { S3_BUCKET: _, ...noBucket } = base;
+    expect(() => loadWorkerConfig(noBucket)).toThrow(/S3_BUCKET/);
+  });
+});
