@@ -1,4 +1,4 @@
-import { variants } from '@darkroom/db';
+import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,31 @@ describe('a worker killed mid-job', () => {
     expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', null]);
     expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
     expect(await harness.countVariantObjects(row.tenantId, asset.id)).toBe(4);
+  });
+});
+
+describe('a file that kills every worker that takes it', () => {
+  it('fails as internal_error once its attempts are used up, instead of taking down worker after worker', async () => {
+    const { asset, job } = await tenant.uploadAndComplete(await slowImage(), { filename: 'poison.png', contentType: 'image/png' });
+    await harness.api.db.update(jobs).set({ maxAttempts: 2 }).where(eq(jobs.id, job.id));
+    for (const attempt of [1, 2]) {
+      const victim = worker();
+      await waitFor(`attempt ${attempt} to start`, async () => {
+        const row = await jobRow(job.id);
+        return row.state === 'active' && row.attempts === attempt;
+      }, 30_000, 10);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+    }
+    const survivor = worker();
+    const failed = await tenant.waitForAsset(asset.id, 60_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.error.code).toBe('internal_error');
+    expect(failed.error.message).toMatch(/stopped 2 times/);
+    const row = await jobRow(job.id);
+    expect(row).toMatchObject({ state: 'failed', attempts: 3, errorCode: 'internal_error' });
+    expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', 'interrupted', 'internal_error']);
+    expect(survivor.child.exitCode).toBeNull(); // the worker that refused it is still serving
   });
 });
 

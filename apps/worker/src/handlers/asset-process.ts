@@ -33,6 +33,9 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     await completeJob(deps.db, { id: jobId });
     return { outcome: 'skipped', reason: 'asset deleted' };
   }
+  // Attempts count every start, including ones whose worker died: a file that kills workers
+  // (a native crash, an out-of-memory kill) stops here instead of taking down worker after worker.
+  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, asset, jobId, row.attempts - 1);
   await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
 
   try {
@@ -54,6 +57,13 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
     throw error;
   }
+}
+
+async function failInterruptedTooOften(deps: WorkerDeps, asset: Asset, jobId: string, attempts: number): Promise<never> {
+  const errorMessage = `Processing stopped ${attempts} times without finishing (a worker died while rendering this file); not retrying.`;
+  await failJob(deps.db, { id: jobId, errorCode: 'internal_error', errorMessage });
+  await markAssetFailed(deps.db, { id: asset.id, errorCode: 'internal_error', errorMessage });
+  throw new UnrecoverableError(`internal_error: ${errorMessage}`);
 }
 
 /** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */
