@@ -25,3 +25,8 @@ fi
 
 bash "$here/s3-server.sh"
 echo "services up: postgres 127.0.0.1:5432, redis 127.0.0.1:6379, s3 ${S3_ENDPOINT:-http://127.0.0.1:7480}"
+
+# Headless Chromium for the admin console's browser test (test/admin-page.test.ts): Debian's
+# package, driven by playwright-core, which downloads no browser of its own.
+command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+  || echo "could not install chromium (apt-get as root): test/admin-page.test.ts will fail" >&2

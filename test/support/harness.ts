@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await harness.worker?.close();
       await app.close();
-      await api.queue.queue.obliterate({ force: true }).catch(() => {});
+      for (const queue of Object.values(api.queue.queues)) await queue.obliterate({ force: true }).catch(() => {});
       await api.close();
       await workerDeps.close();
     },

@@ -5,6 +5,8 @@ import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import adminDashboardRoutes from './routes/admin-dashboard.js';
+import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
 import assetRoutes from './routes/assets.js';
@@ -21,8 +23,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   const app = Fastify({
     logger: logger && {
       ...(typeof logger === 'object' ? logger : {}),
-      // Bearer tokens must never reach a log line.
-      redact: ['req.headers.authorization'],
+      // Bearer tokens and admin session cookies must never reach a log line.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 64 * 1024,
     // Request ids in logs and responses let a client's report be matched to a log line.
@@ -42,5 +44,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(assetRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
+  await app.register(adminBackfillRoutes, { deps });
+  await app.register(adminDashboardRoutes, { deps });
   return app;
 }

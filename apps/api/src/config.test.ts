@@ -31,6 +31,7 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, UPLOAD_TTL: 'soon' })).toThrow(/UPLOAD_TTL/);
     expect(() => loadApiConfig({ ...base, MULTIPART_PART_SIZE: String(1024 * 1024) })).toThrow(/MULTIPART_PART_SIZE/);
+    expect(() => loadApiConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
   });
 
   it('accepts the B2 names for storage', () => {

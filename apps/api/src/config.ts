@@ -1,4 +1,12 @@
-import { DEFAULT_ACCEPTED_TYPES, DEFAULT_MAX_ATTEMPTS, describeEnvIssues, durationSetting, QUEUE_PREFIX } from '@darkroom/core';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  DEFAULT_MAX_ATTEMPTS,
+  describeEnvIssues,
+  durationSetting,
+  presetsFileSetting,
+  QUEUE_PREFIX,
+  type PresetRegistry,
+} from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
@@ -28,6 +36,7 @@ const apiEnvSchema = z.object({
   UPLOAD_TTL: durationSetting('24h', 1000),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
+  PRESETS_FILE: presetsFileSetting(),
 });
 
 export interface ApiConfig {
@@ -49,6 +58,8 @@ export interface ApiConfig {
     acceptedContentTypes: string[];
   };
   jobMaxAttempts: number;
+  /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
+  presets: PresetRegistry;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -74,5 +85,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
     },
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
+    presets: e.PRESETS_FILE,
   };
 }

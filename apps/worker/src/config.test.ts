@@ -20,6 +20,15 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: '500ms' }).reconcileIntervalMs).toBe(500);
   });
 
+  it('runs one backfill slot besides the main ones unless told otherwise, and takes the built-in presets', () => {
+    const config = loadWorkerConfig(base);
+    expect(config.backfillConcurrency).toBe(1);
+    expect(Object.keys(config.presets)).toEqual(['default']);
+    expect(loadWorkerConfig({ ...base, BACKFILL_CONCURRENCY: '0' }).backfillConcurrency).toBe(0);
+    expect(() => loadWorkerConfig({ ...base, BACKFILL_CONCURRENCY: '-1' })).toThrow(/BACKFILL_CONCURRENCY/);
+    expect(() => loadWorkerConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
+  });
+
   it('fails naming the malformed or missing variable', () => {
     expect(() => loadWorkerConfig({ ...base, MAX_INPUT_PIXELS: '-1' })).toThrow(/MAX_INPUT_PIXELS/);
     expect(() => loadWorkerConfig({ ...base, STALLED_TIMEOUT: '10ms' })).toThrow(/STALLED_TIMEOUT/);

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { describeEnvIssues, durationSetting, QUEUE_PREFIX } from '@darkroom/core';
+import { describeEnvIssues, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
@@ -9,6 +9,9 @@ const workerEnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
+  BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+  PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   JOB_TIMEOUT: durationSetting('2m', 1000),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
@@ -27,6 +30,10 @@ export interface WorkerConfig {
   /** Redis key prefix of the queue; keep the braces (a Redis Cluster hash tag). */
   queuePrefix: string;
   concurrency: number;
+  /** The backfill lane's own slots: fresh uploads never wait behind a backfill. */
+  backfillConcurrency: number;
+  /** The built-in presets plus PRESETS_FILE's. */
+  presets: PresetRegistry;
   maxInputPixels: number;
   jobTimeoutMs: number;
   reconcileIntervalMs: number | null;
@@ -47,6 +54,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     storage: parseStorageConfig(env),
     queuePrefix: e.QUEUE_PREFIX,
     concurrency: e.WORKER_CONCURRENCY,
+    backfillConcurrency: e.BACKFILL_CONCURRENCY,
+    presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,

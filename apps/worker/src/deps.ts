@@ -12,7 +12,7 @@ export interface WorkerDeps {
 }
 
 export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps {
-  const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, config.concurrency * 2) });
+  const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, (config.concurrency + config.backfillConcurrency) * 2) });
   return {
     config,
     db: database.db,

@@ -15,7 +15,7 @@ try {
 
 const deps = createWorkerDeps(config);
 const running = startWorker(deps);
-deps.log.info({ concurrency: config.concurrency }, 'worker started');
+deps.log.info({ concurrency: config.concurrency, backfillConcurrency: config.backfillConcurrency }, 'worker started');
 
 let closing = false;
 async function shutdown(signal: string) {

@@ -22,7 +22,7 @@ export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue): 
   const candidates = await listUnfinishedJobs(deps.db, { limit: BATCH, updatedBefore: new Date(Date.now() - GRACE_MS) });
   let enqueued = 0;
   for (const job of candidates) {
-    if (await queue.hasLiveEntry(job.id)) continue;
+    if (await queue.hasLiveEntry(job)) continue;
     await queue.enqueue(job);
     enqueued++;
   }

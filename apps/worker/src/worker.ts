@@ -1,42 +1,76 @@
-import { ASSET_QUEUE, JobName, type AssetProcessPayload } from '@darkroom/core';
-import { Worker } from 'bullmq';
+import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, type AssetProcessPayload } from '@darkroom/core';
+import { Worker, type Job } from 'bullmq';
 import { createAssetQueue } from '@darkroom/queue';
 import { Redis } from 'ioredis';
 import type { WorkerDeps } from './deps.js';
+import { assetBackfill } from './handlers/asset-backfill.js';
 import { assetProcess } from './handlers/asset-process.js';
 import { configureSharp } from './media/index.js';
 import { startReconciler } from './reconciler.js';
 
 export interface RunningWorker {
   worker: Worker<AssetProcessPayload>;
+  /** The backfill lane's worker; null when BACKFILL_CONCURRENCY is 0. */
+  backfillWorker: Worker<AssetProcessPayload> | null;
   /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
   close(): Promise<void>;
 }
 
-export function startWorker(deps: WorkerDeps): RunningWorker {
-  configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
-  // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
-  const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
+interface LaneOptions {
+  queue: string;
+  jobName: JobName;
+  concurrency: number;
+  handle: (job: Job<AssetProcessPayload>) => Promise<unknown>;
+}
 
+function laneWorker(deps: WorkerDeps, connection: Redis, lane: LaneOptions): Worker<AssetProcessPayload> {
   const worker = new Worker<AssetProcessPayload>(
-    ASSET_QUEUE,
+    lane.queue,
     async (job) => {
-      if (job.name !== JobName.AssetProcess) throw new Error(`unknown job name ${job.name}`);
-      return assetProcess(deps, job);
+      if (job.name !== lane.jobName) throw new Error(`unknown job name ${job.name} on queue ${lane.queue}`);
+      return lane.handle(job);
     },
     {
       connection,
       prefix: deps.config.queuePrefix,
-      concurrency: deps.config.concurrency,
+      concurrency: lane.concurrency,
       // A worker killed mid-job stops renewing its lock; another takes the job over as stalled.
       lockDuration: deps.config.stalledTimeoutMs,
       stalledInterval: deps.config.stalledTimeoutMs,
       maxStalledCount: 2,
     },
   );
-  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker error'));
-  worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, 'AssetProcess completed'));
+  worker.on('error', (err) => deps.log.error({ err: err.message, queue: lane.queue }, 'worker error'));
+  worker.on('completed', (job, result) => deps.log.info({ jobId: job.id, result }, `${lane.jobName} completed`));
+  return worker;
+}
+
+/**
+ * Two BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots) and
+ * preset backfills on their own lane (BACKFILL_CONCURRENCY slots), so however many backfill jobs
+ * wait, an upload never queues behind them.
+ */
+export function startWorker(deps: WorkerDeps): RunningWorker {
+  configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
+  // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
+  const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
+
+  const worker = laneWorker(deps, connection, {
+    queue: ASSET_QUEUE,
+    jobName: JobName.AssetProcess,
+    concurrency: deps.config.concurrency,
+    handle: (job) => assetProcess(deps, job),
+  });
+  const backfillWorker =
+    deps.config.backfillConcurrency > 0
+      ? laneWorker(deps, connection, {
+          queue: ASSET_BACKFILL_QUEUE,
+          jobName: JobName.AssetBackfill,
+          concurrency: deps.config.backfillConcurrency,
+          handle: (job) => assetBackfill(deps, job),
+        })
+      : null;
 
   const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
   const interval = deps.config.reconcileIntervalMs;
@@ -44,9 +78,10 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
 
   return {
     worker,
+    backfillWorker,
     async close() {
       await reconciler?.stop();
-      await worker.close();
+      await Promise.all([worker.close(), backfillWorker?.close()]);
       await producer.close();
       connection.disconnect();
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, variantSpecHash } from './presets.js';
+import { findPreset, PRESETS, presetSpecHashes, variantSpecHash } from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {
@@ -12,9 +12,15 @@ describe('presets', () => {
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
-    expect(findPreset('default')?.name).toBe('default');
-    expect(findPreset('toString')).toBeUndefined();
-    expect(findPreset('nope')).toBeUndefined();
+    expect(findPreset(PRESETS, 'default')?.name).toBe('default');
+    expect(findPreset(PRESETS, 'toString')).toBeUndefined();
+    expect(findPreset(PRESETS, 'nope')).toBeUndefined();
+  });
+
+  it('maps each variant name to its spec hash', () => {
+    const hashes = presetSpecHashes(PRESETS.default!);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large']);
+    expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
   it('spec hashes are stable and change with any part of the spec', () => {

@@ -24,7 +24,11 @@ const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80)
   quality,
 });
 
-export const PRESETS: Readonly<Record<string, Preset>> = {
+/** Presets by name. Each app builds its registry once, at boot (`loadPresets`), and passes it around. */
+export type PresetRegistry = Readonly<Record<string, Preset>>;
+
+/** The built-in presets; a deployment may add or replace presets with PRESETS_FILE (see preset-file.ts). */
+export const PRESETS: PresetRegistry = {
   default: {
     name: 'default',
     variants: [
@@ -36,8 +40,8 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   },
 };
 
-export function findPreset(name: string): Preset | undefined {
-  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+export function findPreset(presets: PresetRegistry, name: string): Preset | undefined {
+  return Object.hasOwn(presets, name) ? presets[name] : undefined;
 }
 
 /**
@@ -50,4 +54,9 @@ export const RENDERER_VERSION = 1;
 export function variantSpecHash(spec: VariantSpec): string {
   const canonical = JSON.stringify([RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+}
+
+/** `{ variant name: spec hash }` of a preset: what a variant row must record to be up to date. */
+export function presetSpecHashes(preset: Preset): Record<string, string> {
+  return Object.fromEntries(preset.variants.map((spec) => [spec.name, variantSpecHash(spec)]));
 }

@@ -4,10 +4,22 @@
  */
 export const QUEUE_PREFIX = '{darkroom}';
 export const ASSET_QUEUE = 'assets';
+/**
+ * Re-renders after a preset change go through their own queue, worked by their own BullMQ worker
+ * (BACKFILL_CONCURRENCY), so a backfill of any size never takes a slot fresh uploads need.
+ */
+export const ASSET_BACKFILL_QUEUE = 'assets-backfill';
+
+/** Which queue a job row travels on (the `jobs.lane` column). */
+export const QUEUE_LANES = ['default', 'backfill'] as const;
+export type QueueLane = (typeof QUEUE_LANES)[number];
+
+export const LANE_QUEUE: Readonly<Record<QueueLane, string>> = { default: ASSET_QUEUE, backfill: ASSET_BACKFILL_QUEUE };
 
 /** Job names are Entity+Verb. */
 export const JobName = {
   AssetProcess: 'AssetProcess',
+  AssetBackfill: 'AssetBackfill',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -16,6 +28,11 @@ export interface AssetProcessPayload {
   jobId: string;
   assetId: string;
 }
+
+/** Same ids-only shape: the handler reads what is stale from Postgres when it runs. */
+export type AssetBackfillPayload = AssetProcessPayload;
+
+export const LANE_JOB_NAME: Readonly<Record<QueueLane, JobName>> = { default: JobName.AssetProcess, backfill: JobName.AssetBackfill };
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** First retry delay; BullMQ doubles it for each further attempt. */

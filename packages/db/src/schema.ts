@@ -1,3 +1,4 @@
+import { QUEUE_LANES } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -30,6 +31,10 @@ export type JobState = (typeof JOB_STATES)[number];
 
 export const JOB_KINDS = ['process', 'reprocess'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/** The queue a job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
+export const JOB_LANES = QUEUE_LANES;
+export type JobLane = (typeof JOB_LANES)[number];
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
@@ -132,6 +137,7 @@ export const jobs = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
+    lane: text('lane', { enum: JOB_LANES }).notNull().default('default'),
     state: text('state', { enum: JOB_STATES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),

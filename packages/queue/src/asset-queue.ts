@@ -1,5 +1,13 @@
-import { ASSET_QUEUE, JobName, QUEUE_PREFIX, RETRY_BASE_DELAY_MS, type AssetProcessPayload } from '@darkroom/core';
-import { Queue } from 'bullmq';
+import {
+  LANE_JOB_NAME,
+  LANE_QUEUE,
+  QUEUE_LANES,
+  QUEUE_PREFIX,
+  RETRY_BASE_DELAY_MS,
+  type AssetProcessPayload,
+  type QueueLane,
+} from '@darkroom/core';
+import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
 /** What the queue needs of a job row (see @darkroom/db's `jobs`). */
@@ -8,8 +16,16 @@ export interface QueueableJob {
   assetId: string;
   attempts: number;
   maxAttempts: number;
+  /** Which queue carries it: `default` (uploads, reprocess) or `backfill` (preset changes). */
+  lane: QueueLane;
 }
 
+export interface QueueCounts {
+  paused: boolean;
+  counts: Record<string, number>;
+}
+
+/** The transport of asset jobs: one BullMQ queue per lane, each job routed by its row's lane. */
 export interface AssetQueue {
   /**
    * Adds the job's transport entry with the attempts it has left. Deduped by the job row's id, so
@@ -17,14 +33,19 @@ export interface AssetQueue {
    * (an admin retry of a failed job) is dropped first so the id can run again.
    */
   enqueue(job: QueueableJob): Promise<void>;
+  /** Adds entries for jobs just inserted (never queued before) in one round trip per lane. */
+  enqueueNew(jobs: readonly QueueableJob[]): Promise<void>;
   /** Whether a waiting, delayed or running entry exists for the job. */
-  hasLiveEntry(jobId: string): Promise<boolean>;
-  counts(): Promise<{ paused: boolean; counts: Record<string, number> }>;
+  hasLiveEntry(job: Pick<QueueableJob, 'id' | 'lane'>): Promise<boolean>;
+  counts(lane?: QueueLane): Promise<QueueCounts>;
+  /** Pause and resume act on every lane: they stop (or restart) all processing. */
   pause(): Promise<void>;
   resume(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The default lane's queue. */
   readonly queue: Queue<AssetProcessPayload>;
+  readonly queues: Readonly<Record<QueueLane, Queue<AssetProcessPayload>>>;
 }
 
 export interface AssetQueueOptions {
@@ -42,45 +63,63 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     connectTimeout: 2000,
   });
   connection.on('error', () => {}); // reconnects on its own; failures surface on the calls
-  const queue = new Queue<AssetProcessPayload>(ASSET_QUEUE, { connection, prefix: options.prefix ?? QUEUE_PREFIX });
-  queue.on('error', () => {});
+  const prefix = options.prefix ?? QUEUE_PREFIX;
+  const queues = Object.fromEntries(
+    QUEUE_LANES.map((lane) => {
+      const queue = new Queue<AssetProcessPayload>(LANE_QUEUE[lane], { connection, prefix });
+      queue.on('error', () => {});
+      return [lane, queue];
+    }),
+  ) as Record<QueueLane, Queue<AssetProcessPayload>>;
 
-  async function add(job: QueueableJob, attempts: number) {
-    await queue.add(
-        JobName.AssetProcess,
-        { jobId: job.id, assetId: job.assetId },
-        {
-          jobId: job.id,
-          attempts: Math.max(1, attempts),
-          backoff: { type: 'exponential', delay: RETRY_BASE_DELAY_MS },
-          removeOnComplete: { age: 24 * 3600, count: 10_000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      );
-  }
+  const entry = (job: QueueableJob, attempts = job.maxAttempts - job.attempts) => ({
+    name: LANE_JOB_NAME[job.lane],
+    data: { jobId: job.id, assetId: job.assetId },
+    opts: {
+      jobId: job.id,
+      attempts: Math.max(1, attempts),
+      backoff: { type: 'exponential', delay: RETRY_BASE_DELAY_MS },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    } satisfies JobsOptions,
+  });
 
   return {
-    queue,
+    queue: queues.default,
+    queues,
     async enqueue(job) {
+      const queue = queues[job.lane];
       const existing = await queue.getJob(job.id);
       if (existing && ((await existing.isFailed()) || (await existing.isCompleted()))) await existing.remove();
-      await add(job, job.maxAttempts - job.attempts);
+      const { name, data, opts } = entry(job);
+      await queue.add(name, data, opts);
     },
-    async hasLiveEntry(jobId) {
-      const state = await queue.getJobState(jobId);
+    async enqueueNew(jobs) {
+      for (const lane of QUEUE_LANES) {
+        const mine = jobs.filter((j) => j.lane === lane);
+        if (mine.length > 0) await queues[lane].addBulk(mine.map((j) => entry(j)));
+      }
+    },
+    async hasLiveEntry(job) {
+      const state = await queues[job.lane].getJobState(job.id);
       return !['unknown', 'completed', 'failed'].includes(state);
     },
-    async counts() {
+    async counts(lane = 'default') {
+      const queue = queues[lane];
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused');
       return { paused: await queue.isPaused(), counts };
     },
-    pause: () => queue.pause(),
-    resume: () => queue.resume(),
+    async pause() {
+      await Promise.all(Object.values(queues).map((q) => q.pause()));
+    },
+    async resume() {
+      await Promise.all(Object.values(queues).map((q) => q.resume()));
+    },
     async ping() {
       await connection.ping();
     },
     async close() {
-      await queue.close();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
       connection.disconnect();
     },
   };

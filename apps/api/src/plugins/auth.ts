@@ -1,11 +1,13 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DarkroomError } from '@darkroom/core';
-import { findActiveApiKey, getTenant, type Tenant } from '@darkroom/db';
+import { findActiveApiKey, getActiveApiKey, getTenant, isUuid, type Tenant } from '@darkroom/db';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
+import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
 
-export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenant: Tenant; keyId: string };
+/** `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check. */
+export type Principal = { kind: 'admin'; via: 'bearer' | 'cookie' } | { kind: 'tenant'; tenant: Tenant; keyId: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +16,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: a valid tenant key, else 401 (403 for admin tokens, which own no assets). */
     requireTenant: onRequestAsyncHookHandler;
-    /** onRequest hook: the ADMIN_TOKEN or an admin key, else 401 (403 for tenant keys). */
+    /**
+     * onRequest hook: the ADMIN_TOKEN or an admin key as a bearer token, or (with no Authorization
+     * header) an admin console session cookie; else 401 (403 for tenant keys, and for a cookie
+     * request that changes state without passing the CSRF check).
+     */
     requireAdmin: onRequestAsyncHookHandler;
   }
 }
@@ -32,11 +38,35 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/**
+ * Who an admin token is, as an admin console session's subject: `root` for ADMIN_TOKEN, the key's id
+ * for an admin key; null for anything else (tenant keys included).
+ */
+export async function adminSubject(deps: AppDeps, token: string): Promise<string | null> {
+  if (sameSecret(token, deps.config.adminToken)) return 'root';
+  const key = await findActiveApiKey(deps.db, { token });
+  return key?.kind === 'admin' ? key.id : null;
+}
+
+async function adminKeyIsActive(deps: AppDeps, id: string): Promise<boolean> {
+  const key = isUuid(id) ? await getActiveApiKey(deps.db, { id }) : undefined;
+  return key?.kind === 'admin';
+}
+
+/** The admin console session in the request's cookie, if it is genuine, unexpired and its key unrevoked. */
+async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
+  const value = readCookie(request, ADMIN_COOKIE);
+  const session = value ? verifyAdminSession(deps.config.adminToken, value) : null;
+  if (!session) return null;
+  if (session.subject !== 'root' && !(await adminKeyIsActive(deps, session.subject))) return null;
+  return { kind: 'admin', via: 'cookie' };
+}
+
 async function resolvePrincipal(deps: AppDeps, token: string): Promise<Principal | null> {
-  if (sameSecret(token, deps.config.adminToken)) return { kind: 'admin' };
+  if (sameSecret(token, deps.config.adminToken)) return { kind: 'admin', via: 'bearer' };
   const key = await findActiveApiKey(deps.db, { token });
   if (!key) return null;
-  if (key.kind === 'admin') return { kind: 'admin' };
+  if (key.kind === 'admin') return { kind: 'admin', via: 'bearer' };
   const tenant = key.tenantId ? await getTenant(deps.db, { id: key.tenantId }) : undefined;
   return tenant ? { kind: 'tenant', tenant, keyId: key.id } : null;
 }
@@ -47,9 +77,11 @@ const unauthorized = () =>
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
 
-  async function authenticate(request: FastifyRequest): Promise<Principal> {
+  async function authenticate(request: FastifyRequest, allowCookie = false): Promise<Principal> {
     const token = bearerToken(request);
-    const principal = token ? await resolvePrincipal(opts.deps, token) : null;
+    // An Authorization header always decides alone: a cookie never upgrades a tenant key.
+    const useCookie = allowCookie && request.headers.authorization === undefined;
+    const principal = token ? await resolvePrincipal(opts.deps, token) : useCookie ? await cookiePrincipal(opts.deps, request) : null;
     if (!principal) throw unauthorized();
     request.principal = principal;
     return principal;
@@ -63,8 +95,11 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   });
 
   app.decorate('requireAdmin', async function requireAdmin(request: FastifyRequest) {
-    const principal = await authenticate(request);
+    const principal = await authenticate(request, true);
     if (principal.kind !== 'admin') throw new DarkroomError('forbidden', 'This route is for admins only.');
+    if (principal.via === 'cookie' && !passesCsrfCheck(request)) {
+      throw new DarkroomError('forbidden', `A request signed in by the admin console cookie that changes state must send "${CSRF_HEADER}: 1".`);
+    }
   });
 }
 

@@ -55,8 +55,11 @@ export const reprocessSchema = {
   response: { 202: z.object({ job: JobBody }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
 };
 
+const LaneCounts = z.object({ name: z.string(), paused: z.boolean(), counts: z.record(z.string(), z.number()) });
+
 export const QueueCountsBody = z.object({
-  queue: z.object({ name: z.string(), paused: z.boolean(), counts: z.record(z.string(), z.number()) }),
+  queue: LaneCounts.describe('The main queue: uploads and reprocessing'),
+  backfillQueue: LaneCounts.describe('The backfill lane: re-renders after a preset change, worked by their own slots'),
   jobs: z.record(z.enum(JOB_STATES), z.number()).describe('Job rows in Postgres, the system of record'),
 });
 

@@ -1,4 +1,4 @@
-import { ASSET_QUEUE } from '@darkroom/core';
+import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
 import { countJobsByState, listJobs, type Job } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
@@ -40,8 +40,8 @@ const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { d
   });
 
   app.get('/v1/admin/queues', { schema: queueCountsSchema }, async () => {
-    const [queue, jobs] = await Promise.all([deps.queue.counts(), countJobsByState(deps.db)]);
-    return { queue: { name: ASSET_QUEUE, ...queue }, jobs };
+    const [queue, backfill, jobs] = await Promise.all([deps.queue.counts(), deps.queue.counts('backfill'), countJobsByState(deps.db)]);
+    return { queue: { name: ASSET_QUEUE, ...queue }, backfillQueue: { name: ASSET_BACKFILL_QUEUE, ...backfill }, jobs };
   });
 
   app.post('/v1/admin/queues/pause', { schema: pauseSchema }, async () => {

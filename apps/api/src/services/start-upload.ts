@@ -64,7 +64,9 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? 'default';
-  if (!findPreset(presetName)) throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
+  if (!findPreset(deps.config.presets, presetName)) {
+    throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
+  }
 
   const { config, storage } = deps;
   const id = newId();

@@ -1,22 +1,11 @@
-import { findPreset, variantKey, variantPrefix, VARIANT_CACHE_CONTROL, type AssetProcessPayload } from '@darkroom/core';
-import {
-  completeJob,
-  failJob,
-  getAsset,
-  listVariantsByAsset,
-  markAssetFailed,
-  markAssetReady,
-  recordJobRetry,
-  startJobAttempt,
-  transitionAsset,
-  upsertVariants,
-  type Asset,
-} from '@darkroom/db';
-import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
+import { findPreset, type AssetProcessPayload } from '@darkroom/core';
+import { completeJob, getAsset, markAssetFailed, markAssetReady, startJobAttempt, transitionAsset, type Asset } from '@darkroom/db';
+import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile, type ProcessedImage } from '../media/index.js';
-import { classifyError } from './classify-error.js';
 import { fetchOriginal } from './fetch-original.js';
+import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
+import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';
 
 export type AssetProcessResult = { outcome: 'ready' | 'skipped'; reason?: string };
 
@@ -33,9 +22,9 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     await completeJob(deps.db, { id: jobId });
     return { outcome: 'skipped', reason: 'asset deleted' };
   }
-  // Attempts count every start, including ones whose worker died: a file that kills workers
-  // (a native crash, an out-of-memory kill) stops here instead of taking down worker after worker.
-  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, asset, jobId, row.attempts - 1);
+  const markFailed: OnFinalFailure = (failure) =>
+    markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message });
+  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1, onFinal: markFailed });
   await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
 
   try {
@@ -43,38 +32,12 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     return { outcome: 'ready' };
   } catch (error) {
     if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
-    const failure = classifyError(error);
-    // The queue's own count decides: it is what schedules (or stops) the next delivery.
-    const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
-    deps.log.warn({ jobId, assetId, attempt: row.attempts, final, code: failure.code, err: error }, 'AssetProcess failed');
-    if (final) {
-      await failJob(deps.db, record);
-      await markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message });
-    } else {
-      await recordJobRetry(deps.db, record);
-    }
-    if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
-    throw error;
+    return recordFailure(deps, job, { attempt: row.attempts, error, onFinal: markFailed });
   }
 }
 
-async function failInterruptedTooOften(deps: WorkerDeps, asset: Asset, jobId: string, attempts: number): Promise<never> {
-  const errorMessage = `Processing stopped ${attempts} times without finishing (a worker died while rendering this file); not retrying.`;
-  await failJob(deps.db, { id: jobId, errorCode: 'internal_error', errorMessage });
-  await markAssetFailed(deps.db, { id: asset.id, errorCode: 'internal_error', errorMessage });
-  throw new UnrecoverableError(`internal_error: ${errorMessage}`);
-}
-
-/** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */
-async function discardDeletedAsset(deps: WorkerDeps, asset: Asset): Promise<AssetProcessResult> {
-  const prefix = variantPrefix(asset.tenantId, asset.id);
-  await deps.storage.deletePrefix({ bucket: deps.config.storage.publicBucket, prefix });
-  return { outcome: 'skipped', reason: 'asset deleted while processing' };
-}
-
 async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
-  const preset = findPreset(asset.preset);
+  const preset = findPreset(deps.config.presets, asset.preset);
   if (!preset) throw new Error(`preset "${asset.preset}" no longer exists`);
   const original = await fetchOriginal(deps, asset);
   try {
@@ -92,24 +55,13 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
 }
 
 async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage, jobId: string): Promise<void> {
-  const bucket = deps.config.storage.publicBucket;
-  const records = image.variants.map((v) => ({
-    name: v.spec.name,
-    format: v.format,
-    width: v.width,
-    height: v.height,
-    size: v.size,
-    specHash: v.specHash,
-    key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
-  }));
-  await Promise.all(
-    image.variants.map((v, i) =>
-      deps.storage.putObject({ bucket, key: records[i]!.key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),
-    ),
-  );
-  const previous = (await listVariantsByAsset(deps.db, { assetIds: [asset.id] })).get(asset.id) ?? [];
+  const records = await uploadVariants(deps, asset, image.variants);
+  const previous = await currentVariants(deps, asset.id);
+  // Rows of names the preset no longer has go too (their objects are deleted below with the rest).
+  const rendered = new Set(records.map((r) => r.name));
+  const removedNames = previous.filter((v) => !rendered.has(v.name)).map((v) => v.name);
   await deps.db.transaction(async (tx) => {
-    await upsertVariants(tx, { assetId: asset.id, variants: records });
+    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
     await markAssetReady(tx, {
       id: asset.id,
       width: image.probe.width,
@@ -121,8 +73,5 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedIma
     // In the same transaction: nobody may see the asset ready while its job still looks open.
     await completeJob(tx, { id: jobId });
   });
-  // Objects of a superseded spec go only after the new rows point elsewhere, so no URL ever dangles.
-  const current = new Set(records.map((r) => r.key));
-  const stale = previous.filter((v) => !current.has(v.key));
-  await Promise.all(stale.map((v) => deps.storage.deleteObject({ bucket, key: v.key })));
+  await deleteSupersededObjects(deps, previous, records.map((r) => r.key));
 }

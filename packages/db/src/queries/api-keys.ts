@@ -55,3 +55,12 @@ export async function revokeApiKey(db: Executor, params: { id: string }): Promis
     .returning({ id: apiKeys.id });
   return rows.length > 0;
 }
+
+/** An unrevoked key by its id (admin console sessions name the key that opened them). */
+export async function getActiveApiKey(db: Executor, params: { id: string }): Promise<ApiKey | undefined> {
+  const [key] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, params.id), isNull(apiKeys.revokedAt)));
+  return key;
+}

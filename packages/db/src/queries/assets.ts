@@ -115,3 +115,17 @@ export async function findExistingAssetIds(db: Executor, params: { ids: string[]
   const rows = await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, params.ids));
   return new Set(rows.map((r) => r.id));
 }
+
+/**
+ * Which of these assets are still `ready`, locked (FOR SHARE) until the transaction ends: rows
+ * inserted for them in that transaction can't meet an asset deleted or changed meanwhile.
+ */
+export async function lockReadyAssets(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
+  if (params.ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(inArray(assets.id, params.ids), eq(assets.status, 'ready')))
+    .for('share');
+  return new Set(rows.map((r) => r.id));
+}

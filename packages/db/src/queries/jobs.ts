@@ -2,17 +2,34 @@ import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
-import { jobs, type AttemptRecord, type Job, type JobKind, type JobState } from '../schema.js';
+import { jobs, type AttemptRecord, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
 
 export async function insertJob(
   db: Executor,
-  params: { assetId: string; tenantId: string; kind: JobKind; maxAttempts: number },
+  params: { assetId: string; tenantId: string; kind: JobKind; maxAttempts: number; lane?: JobLane },
 ): Promise<Job> {
   const [job] = await db
     .insert(jobs)
     .values({ id: newId(), ...params, state: 'queued', attempts: 0, history: [] })
     .returning();
   return job!;
+}
+
+/**
+ * One queued job per asset in a single statement, except for assets that already have an open job
+ * (the one-open-job-per-asset index): those are left out, not an error. Returns the jobs inserted.
+ */
+export async function insertJobsUnlessOpen(
+  db: Executor,
+  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: JobLane; maxAttempts: number },
+): Promise<Job[]> {
+  if (params.assets.length === 0) return [];
+  const { kind, lane, maxAttempts } = params;
+  return db
+    .insert(jobs)
+    .values(params.assets.map((a) => ({ id: newId(), ...a, kind, lane, maxAttempts, state: 'queued' as const, attempts: 0, history: [] })))
+    .onConflictDoNothing({ target: jobs.assetId, where: sql.raw(`state in ('queued', 'active')`) })
+    .returning();
 }
 
 export async function getJob(db: Executor, params: { id: string }): Promise<Job | undefined> {

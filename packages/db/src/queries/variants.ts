@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { variants, type Variant } from '../schema.js';
@@ -55,4 +55,62 @@ export async function listVariantsByAsset(db: Executor, params: { assetIds: stri
     byAsset.set(row.assetId, list);
   }
   return byAsset;
+}
+
+/** Removes an asset's rows of these variant names (names a preset no longer has). */
+export async function deleteVariantsByName(db: Executor, params: { assetId: string; names: string[] }): Promise<void> {
+  if (params.names.length === 0) return;
+  await db.delete(variants).where(and(eq(variants.assetId, params.assetId), inArray(variants.name, params.names)));
+}
+
+export interface StaleVariantsParams {
+  preset: string;
+  /** The preset's current `{ variant name: spec hash }` (see `presetSpecHashes` in @darkroom/core). */
+  specHashes: Record<string, string>;
+}
+
+/**
+ * Per `ready` asset of the preset, how many of its variants are stale: a spec whose row is missing
+ * or records another spec hash, plus rows of names the preset no longer has. All in SQL, one asset
+ * at a time through the (asset_id, name) index, so it scales with assets, not with JS memory.
+ */
+function staleVariantCounts(params: StaleVariantsParams, afterId?: string): SQL {
+  return sql`
+    with spec(name, spec_hash) as (select key, value from jsonb_each_text(${JSON.stringify(params.specHashes)}::jsonb))
+    select a.id as asset_id, a.tenant_id, s.stale
+    from assets a
+    cross join lateral (
+      select
+        (select count(*) from spec left join variants v on v.asset_id = a.id and v.name = spec.name
+          where v.spec_hash is distinct from spec.spec_hash)
+        + (select count(*) from variants v where v.asset_id = a.id and not exists (select 1 from spec where spec.name = v.name))
+        as stale
+    ) s
+    where a.preset = ${params.preset} and a.status = 'ready' and s.stale > 0
+    ${afterId ? sql`and a.id > ${afterId}::uuid` : sql``}`;
+}
+
+export interface StaleAsset {
+  assetId: string;
+  tenantId: string;
+  staleVariants: number;
+}
+
+/** One page of assets with stale variants, in id order; pass the last `assetId` as `afterId` for the next. */
+export async function findStaleAssets(
+  db: Executor,
+  params: StaleVariantsParams & { afterId?: string | undefined; limit: number },
+): Promise<StaleAsset[]> {
+  const rows = await db.execute<{ asset_id: string; tenant_id: string; stale: string | number }>(
+    sql`${staleVariantCounts(params, params.afterId)} order by a.id limit ${params.limit}::int`,
+  );
+  return [...rows].map((r) => ({ assetId: r.asset_id, tenantId: r.tenant_id, staleVariants: Number(r.stale) }));
+}
+
+/** Totals over every asset of the preset: assets with stale variants, and how many variants those are. */
+export async function countStaleVariants(db: Executor, params: StaleVariantsParams): Promise<{ matched: number; staleVariants: number }> {
+  const [row] = await db.execute<{ matched: string | number; stale: string | number | null }>(
+    sql`select count(*) as matched, sum(stale) as stale from (${staleVariantCounts(params)}) counted`,
+  );
+  return { matched: Number(row?.matched ?? 0), staleVariants: Number(row?.stale ?? 0) };
 }

@@ -1,0 +1,122 @@
+/**
+ * Server-rendered HTML of the admin console: no build step, no framework. Every value that comes
+ * from a user or the database passes through `escapeHtml`; the inline script and style carry a
+ * per-response nonce, so the Content-Security-Policy allows nothing else to run.
+ */
+import type { FailedRow } from '../services/failed-jobs.js';
+import { FAILED_PAGE_SCRIPT } from './admin-dashboard.script.js';
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    "img-src 'self' data:",
+    `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+const STYLE = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d2230; background: #f5f6f8; }
+header { background: #1d2230; color: #fff; padding: 10px 20px; display: flex; gap: 20px; align-items: center; }
+header a, header button { color: #cfd6e6; text-decoration: none; background: none; border: 0; font: inherit; cursor: pointer; }
+header strong { color: #fff; margin-right: 10px; } header form { margin: 0; }
+main { padding: 20px; }
+form.filter { display: flex; gap: 10px; align-items: end; margin-bottom: 16px; flex-wrap: wrap; } form.filter a { padding: 6px 0; }
+label { display: flex; flex-direction: column; font-size: 12px; color: #555; gap: 2px; }
+input, select, button.primary { font: inherit; padding: 5px 8px; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { border-bottom: 1px solid #e3e6ec; padding: 8px; text-align: left; vertical-align: top; }
+th { font-size: 12px; text-transform: uppercase; color: #667; }
+code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
+.preview img, .placeholder { width: 96px; height: 72px; object-fit: contain; background: #eef0f4; display: block; }
+.placeholder { display: flex; align-items: center; justify-content: center; font-size: 11px; color: #a33; text-align: center; }
+.state { font-weight: 600; }
+.state[data-state=failed] { color: #b3261e; } .state[data-state=completed] { color: #1e7b34; }
+.state[data-state=queued], .state[data-state=active] { color: #8a6100; }
+.errcode { color: #b3261e; font-weight: 600; } .muted { color: #778; } .notice { color: #b3261e; }
+.login { max-width: 360px; margin: 60px auto; background: #fff; padding: 24px; border-radius: 6px; }
+.login form { display: flex; flex-direction: column; gap: 12px; }
+`;
+
+function layout(title: string, nonce: string, body: string, nav = true): string {
+  const header = nav
+    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a>` +
+      `<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>`
+    : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
+    `<title>${escapeHtml(title)} · Darkroom</title><style nonce="${nonce}">${STYLE}</style></head>` +
+    `<body>${header}<main>${body}</main></body></html>`;
+}
+
+export function loginPage(opts: { nonce: string; message?: string | undefined; next?: string | undefined }): string {
+  const message = opts.message ? `<p class="notice" role="alert">${escapeHtml(opts.message)}</p>` : '';
+  const next = opts.next ? `<input type="hidden" name="next" value="${escapeHtml(opts.next)}">` : '';
+  const body =
+    `<div class="login"><h1>Darkroom admin</h1>${message}` +
+    `<form method="post" action="/admin/login"><label>Admin token<input type="password" name="token" required autocomplete="off" autofocus></label>` +
+    `${next}<button class="primary" type="submit">Log in</button></form></div>`;
+  return layout('Log in', opts.nonce, body, false);
+}
+
+export interface FailedPageModel {
+  nonce: string;
+  rows: FailedRow[];
+  filter: { tenantId: string; errorCode: string };
+  errorCodes: readonly string[];
+  nextCursor: string | null;
+  notice?: string | undefined;
+}
+
+function filterForm(model: FailedPageModel): string {
+  const options = ['', ...model.errorCodes]
+    .map((code) => `<option value="${escapeHtml(code)}"${code === model.filter.errorCode ? ' selected' : ''}>${code ? escapeHtml(code) : 'any'}</option>`)
+    .join('');
+  return (
+    `<form class="filter" method="get" action="/admin/failed">` +
+    `<label>Tenant id<input name="tenantId" size="38" value="${escapeHtml(model.filter.tenantId)}" placeholder="any tenant"></label>` +
+    `<label>Error code<select name="errorCode">${options}</select></label>` +
+    `<button class="primary" type="submit">Filter</button><a href="/admin/failed">Clear</a></form>`
+  );
+}
+
+function row(r: FailedRow): string {
+  const preview = `/admin/assets/${encodeURIComponent(r.assetId)}/original-preview`;
+  const error = r.errorCode
+    ? `<span class="errcode">${escapeHtml(r.errorCode)}</span><br><span class="errmsg">${escapeHtml(r.errorMessage)}</span>`
+    : '<span class="muted">—</span>';
+  return (
+    `<tr data-job-id="${escapeHtml(r.jobId)}" data-asset-id="${escapeHtml(r.assetId)}">` +
+    `<td class="preview"><img src="${escapeHtml(preview)}" data-src="${escapeHtml(preview)}" alt="original of ${escapeHtml(r.filename)}" loading="lazy"></td>` +
+    `<td><code>${escapeHtml(r.assetId)}</code><br><span class="muted">asset <span class="asset-status">${escapeHtml(r.assetStatus ?? 'deleted')}</span></span></td>` +
+    `<td>${escapeHtml(r.tenantName ?? '')}<br><code class="muted">${escapeHtml(r.tenantId)}</code></td>` +
+    `<td class="filename">${escapeHtml(r.filename ?? '')}</td>` +
+    `<td class="error">${error}</td>` +
+    `<td class="attempts">${r.attempts}/${r.maxAttempts}</td>` +
+    `<td><span class="state" data-state="${escapeHtml(r.state)}">${escapeHtml(r.state)}</span><br>` +
+    `<span class="muted finished">${r.finishedAt ? escapeHtml(r.finishedAt.toISOString()) : ''}</span></td>` +
+    `<td><button class="retry primary" type="button"${r.state === 'failed' ? '' : ' disabled'}>Retry</button>` +
+    `<div class="row-message muted" role="status"></div></td></tr>`
+  );
+}
+
+export function failedPage(model: FailedPageModel): string {
+  const notice = model.notice ? `<p class="notice" role="alert">${escapeHtml(model.notice)}</p>` : '';
+  const head = '<tr><th>Original</th><th>Asset</th><th>Tenant</th><th>File</th><th>Error</th><th>Attempts</th><th>State</th><th></th></tr>';
+  const rows = model.rows.length
+    ? model.rows.map(row).join('')
+    : '<tr><td colspan="8" class="muted">No failed jobs match this filter.</td></tr>';
+  const params = new URLSearchParams({ ...model.filter, cursor: model.nextCursor ?? '' });
+  const more = model.nextCursor ? `<p><a class="next" href="/admin/failed?${escapeHtml(params.toString())}">Older failures →</a></p>` : '';
+  const body =
+    `<h1>Failed jobs</h1>${notice}${filterForm(model)}<table id="failed"><thead>${head}</thead><tbody>${rows}</tbody></table>${more}` +
+    `<script nonce="${model.nonce}">${FAILED_PAGE_SCRIPT}</script>`;
+  return layout('Failed jobs', model.nonce, body);
+}

@@ -1,0 +1,96 @@
+import { findPreset, variantSpecHash, type AssetBackfillPayload, type Preset, type VariantSpec } from '@darkroom/core';
+import { completeJob, getAsset, startJobAttempt, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import type { Job as QueueJob } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { probeImage, renderVariants } from '../media/index.js';
+import { fetchOriginal } from './fetch-original.js';
+import { failInterruptedTooOften, recordFailure } from './job-failure.js';
+import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';
+
+export type AssetBackfillResult =
+  | { outcome: 'backfilled'; rendered: number; removed: number }
+  | { outcome: 'up-to-date' }
+  | { outcome: 'skipped'; reason: string };
+
+export interface BackfillPlan {
+  /** Specs whose row is missing or records another spec hash. */
+  render: VariantSpec[];
+  /** Names of rows the preset no longer has. */
+  remove: string[];
+}
+
+/** What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets). */
+export function planBackfill(preset: Preset, rows: readonly Variant[]): BackfillPlan {
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const names = new Set(preset.variants.map((s) => s.name));
+  return {
+    render: preset.variants.filter((spec) => byName.get(spec.name)?.specHash !== variantSpecHash(spec)),
+    remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
+  };
+}
+
+/**
+ * AssetBackfill: re-renders only the stale variants of a `ready` asset after its preset changed.
+ * The asset stays `ready` throughout, serving its old variants until the new rows are committed;
+ * the objects they replace are deleted only after that. Idempotent: the plan is computed when the
+ * job runs, so a redelivered job (or one whose work another already did) finds nothing to do.
+ */
+export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
+  const { jobId, assetId } = job.data;
+  const row = await startJobAttempt(deps.db, { id: jobId });
+  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
+  const asset = await getAsset(deps.db, { id: assetId });
+  if (asset?.status !== 'ready') {
+    await completeJob(deps.db, { id: jobId });
+    return { outcome: 'skipped', reason: asset ? `asset is ${asset.status}` : 'asset deleted' };
+  }
+  // A failed backfill leaves the asset ready with its old variants: nothing to mark on it.
+  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1 });
+
+  try {
+    return await backfill(deps, asset, job);
+  } catch (error) {
+    if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
+    return recordFailure(deps, job, { attempt: row.attempts, error });
+  }
+}
+
+async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
+  const preset = findPreset(deps.config.presets, asset.preset);
+  // Retried like any transient failure: during a rolling deploy this worker may not know it yet.
+  if (!preset) throw new Error(`preset "${asset.preset}" is not configured in this worker`);
+  const previous = await currentVariants(deps, asset.id);
+  const plan = planBackfill(preset, previous);
+  if (plan.render.length === 0 && plan.remove.length === 0) {
+    await completeJob(deps.db, { id: job.data.jobId });
+    return { outcome: 'up-to-date' };
+  }
+  await job.updateProgress(10);
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render) : [];
+  await job.updateProgress(80);
+  await deps.db.transaction(async (tx) => {
+    // Still ready (not deleted meanwhile); the asset's updatedAt moves, as its variants changed.
+    const still = await transitionAsset(tx, { id: asset.id, from: ['ready'], to: 'ready' });
+    if (!still) throw new Error('the asset changed while its variants were re-rendered');
+    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
+    await completeJob(tx, { id: job.data.jobId });
+  });
+  const replaced = new Set([...plan.render.map((s) => s.name), ...plan.remove]);
+  const kept = [...previous.filter((v) => !replaced.has(v.name)).map((v) => v.key), ...records.map((r) => r.key)];
+  await deleteSupersededObjects(deps, previous, kept);
+  await job.updateProgress(100);
+  return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
+}
+
+/** Streams the original to a temp file, decodes it once for the stale specs, and uploads the results. */
+async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[]): Promise<VariantRecord[]> {
+  const original = await fetchOriginal(deps, asset);
+  try {
+    const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: Math.ceil(deps.config.jobTimeoutMs / 1000) };
+    const probe = await probeImage(original.path, options);
+    const rendered = await renderVariants(original.path, probe, specs, options);
+    return await uploadVariants(deps, asset, rendered);
+  } finally {
+    await original.cleanup();
+  }
+}

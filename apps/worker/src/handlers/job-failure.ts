@@ -1,0 +1,50 @@
+import type { AssetProcessPayload } from '@darkroom/core';
+import { failJob, recordJobRetry } from '@darkroom/db';
+import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { classifyError } from './classify-error.js';
+
+/**
+ * What else a job that failed for good changes: AssetProcess marks its asset failed, while a
+ * backfill leaves its asset `ready` (its old variants are still served).
+ */
+export type OnFinalFailure = (failure: { code: string; message: string }) => Promise<unknown>;
+
+/**
+ * Records a failed attempt on the job row (a retry with the error kept, or the final failure),
+ * then throws what tells BullMQ whether to try again: bad media never retries.
+ */
+export async function recordFailure(
+  deps: WorkerDeps,
+  job: QueueJob<AssetProcessPayload>,
+  params: { attempt: number; error: unknown; onFinal?: OnFinalFailure },
+): Promise<never> {
+  const { jobId, assetId } = job.data;
+  const failure = classifyError(params.error);
+  // The queue's own count decides: it is what schedules (or stops) the next delivery.
+  const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
+  deps.log.warn({ jobId, assetId, attempt: params.attempt, final, code: failure.code, err: params.error }, `${job.name} failed`);
+  if (final) {
+    await failJob(deps.db, record);
+    await params.onFinal?.(failure);
+  } else {
+    await recordJobRetry(deps.db, record);
+  }
+  if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+  throw params.error;
+}
+
+/**
+ * Attempts count every start, including ones whose worker died: a file that kills workers
+ * (a native crash, an out-of-memory kill) is failed here instead of taking down worker after worker.
+ */
+export async function failInterruptedTooOften(
+  deps: WorkerDeps,
+  params: { jobId: string; attempts: number; onFinal?: OnFinalFailure },
+): Promise<never> {
+  const message = `Processing stopped ${params.attempts} times without finishing (a worker died while rendering this file); not retrying.`;
+  await failJob(deps.db, { id: params.jobId, errorCode: 'internal_error', errorMessage: message });
+  await params.onFinal?.({ code: 'internal_error', message });
+  throw new UnrecoverableError(`internal_error: ${message}`);
+}

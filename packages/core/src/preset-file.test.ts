@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parsePresetFile, presetsFileSetting } from './preset-file.js';
+import { PRESETS } from './presets.js';
+
+const setting = z.object({ PRESETS_FILE: presetsFileSetting() });
+const thumb = { name: 'thumb', fit: 'cover', width: 200, height: 200, format: 'webp', quality: 70 };
+
+function file(contents: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'presets-')), 'presets.json');
+  writeFileSync(path, contents);
+  return path;
+}
+
+describe('presets file', () => {
+  it('unset: the built-in presets', () => {
+    expect(setting.parse({}).PRESETS_FILE).toBe(PRESETS);
+  });
+
+  it('adds presets and replaces same-named ones whole, defaulting quality', () => {
+    const presets = parsePresetFile({
+      default: { variants: [thumb] },
+      avatars: { variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif' }] },
+    });
+    expect(presets.default!.variants).toEqual([thumb]);
+    expect(presets.avatars).toEqual({ name: 'avatars', variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }] });
+    expect(PRESETS.default!.variants).toHaveLength(4); // the built-ins are not modified
+  });
+
+  it('reads the file named by PRESETS_FILE', () => {
+    const path = file(JSON.stringify({ small: { variants: [thumb] } }));
+    expect(Object.keys(setting.parse({ PRESETS_FILE: path }).PRESETS_FILE)).toEqual(['default', 'small']);
+  });
+
+  it('fails naming PRESETS_FILE and the problem', () => {
+    const problems = [
+      ['{ not json', /as JSON/],
+      [JSON.stringify({ default: { variants: [{ ...thumb, width: 0 }] } }), /default\.variants\.0\.width/],
+      [JSON.stringify({ default: { variants: [thumb, thumb] } }), /unique/],
+      [JSON.stringify({ 'Bad Name': { variants: [thumb] } }), /preset names/],
+      [JSON.stringify({ default: { variants: [{ ...thumb, extra: 1 }] } }), /extra/],
+    ] as const;
+    for (const [contents, message] of problems) {
+      const result = setting.safeParse({ PRESETS_FILE: file(contents) });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0]!.path).toEqual(['PRESETS_FILE']);
+      expect(result.error!.issues[0]!.message).toMatch(message);
+    }
+    expect(setting.safeParse({ PRESETS_FILE: '/nonexistent/presets.json' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { PRESETS, type Preset, type PresetRegistry } from './presets.js';
+
+// Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+const variantSpecSchema = z.strictObject({
+  name: z.string().max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"'),
+  fit: z.enum(['cover', 'inside']),
+  width: z.number().int().min(1).max(10_000),
+  height: z.number().int().min(1).max(10_000),
+  format: z.enum(['webp', 'avif', 'jpeg', 'png']),
+  quality: z.number().int().min(1).max(100).default(80),
+});
+
+const presetSchema = z.strictObject({
+  variants: z
+    .array(variantSpecSchema)
+    .min(1)
+    .refine((specs) => new Set(specs.map((s) => s.name)).size === specs.length, 'variant names must be unique within a preset'),
+});
+
+/** `{ "<preset>": { "variants": [VariantSpec, …] } }`: presets to add, or to replace whole by name. */
+export const presetFileSchema = z.record(z.string(), presetSchema).superRefine((presets, ctx) => {
+  for (const name of Object.keys(presets)) {
+    if (name.length > 64 || !NAME.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'preset names use lower-case letters, digits, "-" and "_" (at most 64)' });
+    }
+  }
+});
+
+/** The built-in presets with a presets file's entries on top (a same-named preset is replaced, not merged). */
+export function parsePresetFile(json: unknown): PresetRegistry {
+  const parsed = presetFileSchema.parse(json);
+  const extra = Object.entries(parsed).map(([name, p]): [string, Preset] => [name, { name, variants: p.variants }]);
+  return { ...PRESETS, ...Object.fromEntries(extra) };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * The PRESETS_FILE setting: unset gives the built-in presets; a path is read and validated at
+ * boot, so a bad file stops the app there (naming the variable) instead of failing jobs later.
+ */
+export function presetsFileSetting() {
+  return z
+    .string()
+    .optional()
+    .transform((path, ctx): PresetRegistry => {
+      if (!path) return PRESETS;
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `could not read "${path}" as JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      try {
+        return parsePresetFile(json);
+      } catch (error) {
+        const detail = error instanceof z.ZodError ? describeIssues(error) : (error as Error).message;
+        ctx.addIssue({ code: 'custom', message: `"${path}" is not a valid presets file: ${detail}` });
+        return z.NEVER;
+      }
+    });
+}

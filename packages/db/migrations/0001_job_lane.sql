@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ADD COLUMN "lane" text DEFAULT 'default' NOT NULL;

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '../client.js';
+import { newId } from '../ids.js';
+import type { AssetStatus } from '../schema.js';
+import { insertAsset, lockReadyAssets } from './assets.js';
+import { insertJob, insertJobsUnlessOpen } from './jobs.js';
+import { createTenant } from './tenants.js';
+import { countStaleVariants, deleteVariantsByName, findStaleAssets, listVariantsByAsset, upsertVariants } from './variants.js';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+// Test files share the database: a preset name of its own keeps other files' assets out of the counts.
+const preset = `stale-${newId().slice(-8)}`;
+const specHashes = { thumb: 'h-thumb', small: 'h-small', medium: 'h-medium' };
+
+beforeAll(async () => {
+  handle = createDatabase({ url: process.env.DATABASE_URL! });
+  tenantId = (await createTenant(handle.db, { name: 'stale-variants' })).id;
+});
+afterAll(() => handle?.close());
+
+async function assetWith(rows: Record<string, string>, options: { status?: AssetStatus; preset?: string } = {}) {
+  const asset = await insertAsset(handle.db, {
+    id: newId(),
+    tenantId,
+    status: options.status ?? 'ready',
+    filename: 'a.jpg',
+    contentType: 'image/jpeg',
+    size: 10,
+    preset: options.preset ?? preset,
+    originalKey: `originals/${tenantId}/x`,
+    uploadExpiresAt: new Date(Date.now() + 60_000),
+  });
+  const records = Object.entries(rows).map(([name, specHash]) => ({
+    name,
+    specHash,
+    format: 'webp',
+    width: 10,
+    height: 10,
+    size: 10,
+    key: `variants/${tenantId}/${asset.id}/${name}-${specHash}.webp`,
+  }));
+  await upsertVariants(handle.db, { assetId: asset.id, variants: records });
+  return asset.id;
+}
+
+describe('stale variants', () => {
+  let expected: Record<string, number>;
+
+  beforeAll(async () => {
+    await assetWith(specHashes); // up to date
+    expected = {
+      [await assetWith({ ...specHashes, small: 'h-old' })]: 1, // one changed spec
+      [await assetWith({ thumb: 'h-thumb', small: 'h-small', large: 'h-large' })]: 2, // one missing, one removed name
+      [await assetWith({})]: 3, // ready without any rows
+    };
+    await assetWith({ small: 'h-old' }, { status: 'failed' }); // only ready assets are backfilled
+    await assetWith({ small: 'h-old' }, { preset: `${preset}-other` }); // another preset
+  });
+
+  it('finds exactly the ready assets of the preset with stale variants, counting them per asset', async () => {
+    const found = await findStaleAssets(handle.db, { preset, specHashes, limit: 100 });
+    expect(Object.fromEntries(found.map((f) => [f.assetId, f.staleVariants]))).toEqual(expected);
+    expect(found.every((f) => f.tenantId === tenantId)).toBe(true);
+    expect(await countStaleVariants(handle.db, { preset, specHashes })).toEqual({ matched: 3, staleVariants: 6 });
+  });
+
+  it('pages in id order with a keyset', async () => {
+    const first = await findStaleAssets(handle.db, { preset, specHashes, limit: 2 });
+    const second = await findStaleAssets(handle.db, { preset, specHashes, limit: 2, afterId: first.at(-1)!.assetId });
+    const ids = [...first, ...second].map((f) => f.assetId);
+    expect(ids).toEqual(Object.keys(expected).sort());
+  });
+
+  it('counts nothing for a preset no asset uses', async () => {
+    expect(await countStaleVariants(handle.db, { preset: `${preset}-none`, specHashes })).toEqual({ matched: 0, staleVariants: 0 });
+  });
+
+  it('deletes rows by name', async () => {
+    const id = await assetWith({ thumb: 'a', large: 'b', huge: 'c' });
+    await deleteVariantsByName(handle.db, { assetId: id, names: ['large', 'huge'] });
+    expect((await listVariantsByAsset(handle.db, { assetIds: [id] })).get(id)!.map((v) => v.name)).toEqual(['thumb']);
+  });
+});
+
+describe('backfill job rows', () => {
+  it('inserts one job per asset, leaving out assets that have an open job', async () => {
+    const busy = await assetWith({});
+    const idle = await assetWith({});
+    await insertJob(handle.db, { assetId: busy, tenantId, kind: 'process', maxAttempts: 5 });
+    const inserted = await insertJobsUnlessOpen(handle.db, {
+      assets: [busy, idle].map((assetId) => ({ assetId, tenantId })),
+      kind: 'reprocess',
+      lane: 'backfill',
+      maxAttempts: 5,
+    });
+    expect(inserted.map((j) => [j.assetId, j.kind, j.lane, j.state])).toEqual([[idle, 'reprocess', 'backfill', 'queued']]);
+  });
+
+  it('locks only assets that are still ready', async () => {
+    const ready = await assetWith({});
+    const failed = await assetWith({}, { status: 'failed' });
+    const locked = await handle.db.transaction((tx) => lockReadyAssets(tx, { ids: [ready, failed, newId()] }));
+    expect([...locked]).toEqual([ready]);
+  });
+});
