@@ -48,7 +48,8 @@ export async function listVariantsByAsset(db: Executor, params: { assetIds: stri
     .select()
     .from(variants)
     .where(inArray(variants.assetId, params.assetIds))
-    .orderBy(asc(variants.width), asc(variants.name));
+    // Smallest first; equal sizes (an image smaller than several boxes) keep the preset's order.
+    .orderBy(asc(variants.width), asc(variants.height), asc(variants.id));
   for (const row of rows) {
     const list = byAsset.get(row.assetId) ?? [];
     list.push(row);
