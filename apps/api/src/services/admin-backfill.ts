@@ -2,6 +2,7 @@ import { DarkroomError, findPreset, presetSpecHashes } from '@darkroom/core';
 import { countStaleVariants, findStaleAssets, insertJobsUnlessOpen, lockReadyAssets, type Job, type StaleAsset } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
 /** Assets per page of the stale-variant scan: one query, one insert and one queue round trip each. */
 const BATCH = 500;
@@ -29,15 +30,6 @@ async function insertBackfillJobs(deps: AppDeps, page: StaleAsset[]): Promise<Jo
     const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
     return insertJobsUnlessOpen(tx, { assets, kind: 'reprocess', lane: 'backfill', maxAttempts: deps.config.jobMaxAttempts });
   });
-}
-
-async function enqueueAfterCommit(deps: AppDeps, log: FastifyBaseLogger, jobs: Job[]): Promise<void> {
-  try {
-    await deps.queue.enqueueNew(jobs);
-  } catch (error) {
-    // Postgres already holds the jobs as `queued`; the worker's reconciler queues them when Redis is back.
-    log.warn({ err: error, jobs: jobs.length }, 'enqueue of backfill jobs failed; the reconciler will pick them up');
-  }
 }
 
 /**

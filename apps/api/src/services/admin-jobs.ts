@@ -13,15 +13,7 @@ import {
 } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-
-async function enqueueAfterCommit(deps: AppDeps, log: FastifyBaseLogger, job: Job): Promise<void> {
-  try {
-    await deps.queue.enqueue(job);
-  } catch (error) {
-    // Postgres already says `queued`; the worker's reconciler adds the entry when Redis is back.
-    log.warn({ err: error, jobId: job.id }, 'enqueue failed; the reconciler will pick the job up');
-  }
-}
+import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
 /** A new round of attempts for a failed job; its asset goes back to `queued`. */
 export async function retryJob(deps: AppDeps, log: FastifyBaseLogger, params: { id: string }): Promise<Job> {
@@ -35,7 +27,7 @@ export async function retryJob(deps: AppDeps, log: FastifyBaseLogger, params: { 
   if (!job) {
     throw new DarkroomError('invalid_state', `Only failed jobs can be retried; this one is ${existing.state}.`, { state: existing.state });
   }
-  await enqueueAfterCommit(deps, log, job);
+  await enqueueAfterCommit(deps, log, [job], { replaceFinished: true });
   return job;
 }
 
@@ -75,6 +67,6 @@ export async function reprocessAsset(deps: AppDeps, log: FastifyBaseLogger, para
     }
     return insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
   });
-  await enqueueAfterCommit(deps, log, job);
+  await enqueueAfterCommit(deps, log, [job]);
   return job;
 }

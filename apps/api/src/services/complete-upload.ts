@@ -10,6 +10,7 @@ import {
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
 export interface CompleteUploadInput {
   parts?: CompletedPart[] | undefined;
@@ -52,12 +53,7 @@ export async function completeUpload(
   });
   if (!queued) return existingJob(deps, (await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id }))!);
 
-  try {
-    await deps.queue.enqueue(queued.job);
-  } catch (error) {
-    // The upload is safe in Postgres; the worker's reconciler enqueues `queued` jobs it finds without a queue entry.
-    log.warn({ err: error, jobId: queued.job.id }, 'enqueue failed; the reconciler will pick the job up');
-  }
+  await enqueueAfterCommit(deps, log, [queued.job]);
   return queued;
 }
 
