@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadDotEnv, parseDurationMs } from '@darkroom/core';
+import { loadConfigOrExit, parseDurationMs } from '@darkroom/core';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.js';
 import { createWorkerDeps } from './deps.js';
@@ -7,7 +7,6 @@ import { deleteOrphanObject, findOrphanObjects } from './orphans.js';
 
 // `npm run reconcile [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
 // bucket objects that belong to no asset row.
-loadDotEnv(`${process.env.INIT_CWD ?? process.cwd()}/.env`);
 
 const { values } = parseArgs({
   options: {
@@ -22,13 +21,7 @@ if (minAgeMs === null) {
   process.exit(2);
 }
 
-let deps;
-try {
-  deps = createWorkerDeps(loadWorkerConfig(process.env), pino({ level: 'warn' }));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+const deps = createWorkerDeps(loadConfigOrExit(loadWorkerConfig), pino({ level: 'warn' }));
 
 let count = 0;
 let bytes = 0;

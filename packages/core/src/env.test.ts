@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEnvIssues, parseDurationMs } from './env.js';
+import { describeEnvIssues, loadProjectDotEnv, parseDurationMs } from './env.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -22,4 +22,26 @@ it('describeEnvIssues names every variable', () => {
   ]);
   expect(text).toContain('ADMIN_TOKEN: required');
   expect(text).toContain('PORT: too big');
+});
+
+describe('loadProjectDotEnv', () => {
+  it('reads .env from where the command was typed; real environment variables win', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/darkroom-env-`);
+    await writeFile(`${dir}/.env`, 'DARKROOM_TEST_FROM_FILE=file\nDARKROOM_TEST_ALREADY_SET=file\n');
+    const saved = process.env.INIT_CWD;
+    process.env.INIT_CWD = dir;
+    process.env.DARKROOM_TEST_ALREADY_SET = 'environment';
+    try {
+      expect(loadProjectDotEnv()).toBe(`${dir}/.env`);
+      expect(process.env.DARKROOM_TEST_FROM_FILE).toBe('file');
+      expect(process.env.DARKROOM_TEST_ALREADY_SET).toBe('environment');
+    } finally {
+      if (saved === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = saved;
+      delete process.env.DARKROOM_TEST_FROM_FILE;
+      delete process.env.DARKROOM_TEST_ALREADY_SET;
+    }
+  });
 });

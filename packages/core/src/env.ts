@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -43,4 +44,46 @@ export function durationSetting(fallback: string, minimumMs = 1) {
       }
       return ms;
     });
+}
+
+/**
+ * Reads the project's `.env`: where the command was typed first (npm runs workspace scripts inside
+ * the package; INIT_CWD is the user's directory), then the current directory. Returns the file read.
+ */
+export function loadProjectDotEnv(): string | null {
+  const folders = [...new Set([process.env.INIT_CWD, process.cwd()].filter((d): d is string => Boolean(d)))];
+  for (const folder of folders) {
+    const path = `${folder}/.env`;
+    if (existsSync(path)) {
+      loadDotEnv(path);
+      return path;
+    }
+  }
+  return null;
+}
+
+/**
+ * An app's boot: reads the project's `.env`, then parses the settings once. A bad setting
+ * ends the process with the message naming it, instead of a stack trace.
+ */
+export function loadConfigOrExit<T>(load: (env: NodeJS.ProcessEnv) => T): T {
+  loadProjectDotEnv();
+  try {
+    return load(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+
+/** Runs `stop` once on the first SIGTERM or SIGINT, then exits 0. */
+export function exitOnSignals(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    void stop(signal).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
 }

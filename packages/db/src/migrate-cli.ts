@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
+import { loadProjectDotEnv } from '@darkroom/core';
 import { migrateDatabase } from './migrate.js';
 
 // `npm run db:migrate`: applies the committed migrations to DATABASE_URL.
-// npm runs workspace scripts inside the package; INIT_CWD is where the user typed the command.
-const envFile = `${process.env.INIT_CWD ?? process.cwd()}/.env`;
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+loadProjectDotEnv();
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/darkroom';
 
 try {

@@ -3,24 +3,10 @@
  * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
  * started (INIT_CWD, normally the repository root) before the current folder.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadProjectDotEnv } from '@darkroom/core';
 import { parseStorageConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';
-
-function loadDotEnv(): void {
-  const folders = [...new Set([process.env.INIT_CWD, process.cwd()].filter((d): d is string => Boolean(d)))];
-  const file = folders.map((folder) => join(folder, '.env')).find((path) => existsSync(path));
-  if (!file) return;
-  if (typeof process.loadEnvFile !== 'function') {
-    console.warn(`Found ${file} but this Node has no process.loadEnvFile (needs 20.12+); using the environment only.`);
-    return;
-  }
-  // Variables already set in the environment win over the file.
-  process.loadEnvFile(file);
-  console.log(`Loaded ${file}`);
-}
 
 function printSummary(summary: SetupSummary): void {
   for (const bucket of summary.buckets) console.log(`bucket ${bucket.name}: ${bucket.created ? 'created' : 'already there'}`);
@@ -35,7 +21,8 @@ function printSummary(summary: SetupSummary): void {
 
 async function main(): Promise<void> {
   try {
-    loadDotEnv();
+    const file = loadProjectDotEnv();
+    if (file) console.log(`Loaded ${file}`);
   } catch (err) {
     throw new Error(`Could not read .env: ${(err as Error).message}`);
   }
