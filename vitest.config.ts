@@ -12,6 +12,7 @@ export default defineConfig({
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),
       '@darkroom/queue': src('queue'),
+      '@darkroom/media': src('media'),
     },
   },
   test: {

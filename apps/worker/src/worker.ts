@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { WorkerDeps } from './deps.js';
 import { assetBackfill } from './handlers/asset-backfill.js';
 import { assetProcess } from './handlers/asset-process.js';
-import { configureSharp } from './media/index.js';
+import { configureSharp } from '@darkroom/media';
 import { startReconciler } from './reconciler.js';
 
 export interface RunningWorker {

@@ -2,7 +2,7 @@ import { findPreset, variantSpecHash, type AssetBackfillPayload, type Preset, ty
 import { completeJob, getAsset, startJobAttempt, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { probeImage, renderVariants } from '../media/index.js';
+import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
 import { failInterruptedTooOften, recordFailure } from './job-failure.js';
 import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';

@@ -2,7 +2,7 @@ import { findPreset, type AssetProcessPayload } from '@darkroom/core';
 import { completeJob, getAsset, markAssetFailed, markAssetReady, startJobAttempt, transitionAsset, type Asset } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { processImageFile, type ProcessedImage } from '../media/index.js';
+import { processImageFile, type ProcessedImage } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
 import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';

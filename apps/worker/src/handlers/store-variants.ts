@@ -1,7 +1,7 @@
 import { variantKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
-import type { RenderedVariant } from '../media/index.js';
+import type { RenderedVariant } from '@darkroom/media';
 
 /** The asset's variant rows as they are now (to know, after replacing them, which objects went stale). */
 export async function currentVariants(deps: WorkerDeps, assetId: string): Promise<Variant[]> {

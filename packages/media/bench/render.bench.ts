@@ -1,7 +1,7 @@
 /**
  * Decode-once rendering vs decoding the original once per variant.
  *
- *   npx tsx apps/worker/bench/render.bench.ts [--rounds 5] [--iterations 3] [--concurrency N]
+ *   npx tsx packages/media/bench/render.bench.ts [--rounds 5] [--iterations 3] [--concurrency N]
  *
  * Each (approach, image) pair runs in its own child process, because peak RSS (`maxRSS`) only
  * ever grows within a process: sharing one would credit every approach with the worst peak seen
@@ -21,9 +21,9 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, type VariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
-import { encode, fileInput, resizeTo, toVariant } from '../src/media/encode.js';
-import { configureSharp, probeImage, renderVariants, type ImageProbe, type RenderedVariant } from '../src/media/index.js';
-import { decodeStill } from '../src/media/render.js';
+import { encode, fileInput, resizeTo, toVariant } from '../src/encode.js';
+import { configureSharp, probeImage, renderVariants, type ImageProbe, type RenderedVariant } from '../src/index.js';
+import { decodeStill } from '../src/render.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/images/', import.meta.url));
 const IMAGES = ['HMD_Nokia_8.3_5G.jpg', 'jolla.jpg'].map((name) => FIXTURES + name);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
-export const FIXTURES = fileURLToPath(new URL('../../../../fixtures/images/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../../fixtures/images/', import.meta.url));
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);
