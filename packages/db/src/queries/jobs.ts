@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
-import { jobs, type AttemptRecord, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
+import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
 
 export async function insertJob(
   db: Executor,
@@ -57,29 +57,30 @@ export async function latestAssetJob(db: Executor, params: { assetId: string }):
 
 const nowIso = () => new Date().toISOString();
 
-function closeLastAttempt(history: AttemptRecord[], error: { code: string; message: string } | null): AttemptRecord[] {
-  const last = history.at(-1);
-  if (!last || last.finishedAt) return history;
-  const closed = { ...last, finishedAt: nowIso(), errorCode: error?.code ?? null, errorMessage: error?.message ?? null };
-  return [...history.slice(0, -1), closed];
+/**
+ * The history with its last attempt closed (finished now, with this error or none), unless it is
+ * already closed: a SQL expression over the row's own `history`, so it reads the value it replaces.
+ */
+function closeLastAttempt(error: { code: string; message: string } | null): SQL {
+  const h = jobs.history;
+  const closed = sql`jsonb_build_object('finishedAt', ${nowIso()}::text, 'errorCode', ${error?.code ?? null}::text, 'errorMessage', ${error?.message ?? null}::text)`;
+  return sql`case when jsonb_array_length(${h}) > 0 and (${h} -> -1 ->> 'finishedAt') is null
+    then jsonb_set(${h}, '{-1}', (${h} -> -1) || ${closed}) else ${h} end`;
 }
 
-async function updateJobIfIn(
-  db: Executor,
-  id: string,
-  states: readonly JobState[],
-  change: (job: Job) => Partial<Job>,
-): Promise<Job | undefined> {
-  const [current] = await db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.id, id), inArray(jobs.state, [...states])))
-    .for('update');
-  if (!current) return undefined;
+type JobChange = { [K in keyof Job]?: Job[K] | SQL };
+
+/**
+ * One state transition as a single `UPDATE … WHERE id = $1 AND state IN (…) RETURNING`: the check
+ * and the change are one atomic statement, so concurrent transitions of a job never overwrite each
+ * other (every change is an expression over the row's current values, never a value read earlier).
+ * Undefined when the job is not in one of `states`.
+ */
+async function transitionJob(db: Executor, id: string, states: readonly JobState[], change: JobChange): Promise<Job | undefined> {
   const [job] = await db
     .update(jobs)
-    .set({ ...change(current), updatedAt: sql`now()` })
-    .where(eq(jobs.id, id))
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, id), inArray(jobs.state, [...states])))
     .returning();
   return job;
 }
@@ -91,15 +92,15 @@ async function updateJobIfIn(
  * again: that is a stalled attempt (a killed worker) being picked up, recorded as interrupted.
  */
 export async function startJobAttempt(db: Executor, params: { id: string }): Promise<Job | undefined> {
-  return updateJobIfIn(db, params.id, ['queued', 'active'], (job) => ({
+  const interrupted = closeLastAttempt({ code: 'interrupted', message: 'The attempt stopped before it finished.' });
+  const opened = sql`jsonb_build_array(jsonb_build_object('attempt', ${jobs.attempts} + 1, 'startedAt', ${nowIso()}::text,
+    'finishedAt', null, 'errorCode', null, 'errorMessage', null))`;
+  return transitionJob(db, params.id, ['queued', 'active'], {
     state: 'active',
-    attempts: job.attempts + 1,
-    startedAt: job.startedAt ?? new Date(),
-    history: [
-      ...closeLastAttempt(job.history, { code: 'interrupted', message: 'The attempt stopped before it finished.' }),
-      { attempt: job.attempts + 1, startedAt: nowIso(), finishedAt: null, errorCode: null, errorMessage: null },
-    ],
-  }));
+    attempts: sql`${jobs.attempts} + 1`,
+    startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+    history: sql`(${interrupted}) || ${opened}`,
+  });
 }
 
 /** A transient failure with attempts left: back to `queued`, keeping the error for people to see. */
@@ -107,35 +108,35 @@ export async function recordJobRetry(
   db: Executor,
   params: { id: string; errorCode: string; errorMessage: string },
 ): Promise<Job | undefined> {
-  return updateJobIfIn(db, params.id, ['active', 'queued'], (job) => ({
+  return transitionJob(db, params.id, ['active', 'queued'], {
     state: 'queued',
     errorCode: params.errorCode,
     errorMessage: params.errorMessage,
-    history: closeLastAttempt(job.history, { code: params.errorCode, message: params.errorMessage }),
-  }));
+    history: closeLastAttempt({ code: params.errorCode, message: params.errorMessage }),
+  });
 }
 
 export async function completeJob(db: Executor, params: { id: string }): Promise<Job | undefined> {
-  return updateJobIfIn(db, params.id, ['active', 'queued'], (job) => ({
+  return transitionJob(db, params.id, ['active', 'queued'], {
     state: 'completed',
-    finishedAt: new Date(),
+    finishedAt: sql`now()`,
     errorCode: null,
     errorMessage: null,
-    history: closeLastAttempt(job.history, null),
-  }));
+    history: closeLastAttempt(null),
+  });
 }
 
 export async function failJob(
   db: Executor,
   params: { id: string; errorCode: string; errorMessage: string },
 ): Promise<Job | undefined> {
-  return updateJobIfIn(db, params.id, ['active', 'queued'], (job) => ({
+  return transitionJob(db, params.id, ['active', 'queued'], {
     state: 'failed',
-    finishedAt: new Date(),
+    finishedAt: sql`now()`,
     errorCode: params.errorCode,
     errorMessage: params.errorMessage,
-    history: closeLastAttempt(job.history, { code: params.errorCode, message: params.errorMessage }),
-  }));
+    history: closeLastAttempt({ code: params.errorCode, message: params.errorMessage }),
+  });
 }
 
 export interface JobFilter {
@@ -190,11 +191,11 @@ export async function findJobIds(db: Executor, params: JobFilter): Promise<strin
  * when the job is not failed (already retried, or never failed), so two admins can't double it.
  */
 export async function requeueFailedJob(db: Executor, params: { id: string; extraAttempts: number }): Promise<Job | undefined> {
-  return updateJobIfIn(db, params.id, ['failed'], (job) => ({
+  return transitionJob(db, params.id, ['failed'], {
     state: 'queued',
-    maxAttempts: job.attempts + params.extraAttempts,
+    maxAttempts: sql`${jobs.attempts} + ${params.extraAttempts}`,
     finishedAt: null,
-  }));
+  });
 }
 
 /**

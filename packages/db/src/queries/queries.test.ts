@@ -3,7 +3,7 @@ import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { createApiKey, findActiveApiKey, revokeApiKey } from './api-keys.js';
 import { insertAsset, listAssets, markAssetFailed, transitionAsset } from './assets.js';
-import { completeJob, failJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
+import { completeJob, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
 import { createTenant } from './tenants.js';
 import { listVariantsByAsset, upsertVariants } from './variants.js';
 
@@ -74,6 +74,29 @@ describe('jobs', () => {
     expect(done!.finishedAt).toBeInstanceOf(Date);
     expect(await startJobAttempt(handle.db, { id: job.id })).toBeUndefined();
     expect(await failJob(handle.db, { id: job.id, errorCode: 'x', errorMessage: 'y' })).toBeUndefined();
+  });
+
+  it('never loses a transition when 20 run at once on one job', async () => {
+    const asset = await newAsset();
+    const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 50 });
+    // Twenty workers starting the same job at once (stalled takeovers): each start must count.
+    await Promise.all(Array.from({ length: 20 }, () => startJobAttempt(handle.db, { id: job.id })));
+    const started = await getJob(handle.db, { id: job.id });
+    expect(started!.attempts).toBe(20);
+    expect(started!.history.map((h) => h.attempt).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(started!.history.filter((h) => h.finishedAt === null)).toHaveLength(1);
+
+    // Then 10 completions racing 10 failures: exactly one wins, and the row says which.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 ? completeJob(handle.db, { id: job.id }) : failJob(handle.db, { id: job.id, errorCode: 'internal_error', errorMessage: 'x' }),
+      ),
+    );
+    const winners = outcomes.filter((o) => o !== undefined);
+    expect(winners).toHaveLength(1);
+    const final = await getJob(handle.db, { id: job.id });
+    expect(final!.state).toBe(winners[0]!.state);
+    expect(final!.history.every((h) => h.finishedAt !== null)).toBe(true);
   });
 
   it('allows only one open job per asset', async () => {
