@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
 import { loadWorkerConfig } from './config.js';
 
 const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' };
@@ -27,6 +28,14 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ ...base, BACKFILL_CONCURRENCY: '0' }).backfillConcurrency).toBe(0);
     expect(() => loadWorkerConfig({ ...base, BACKFILL_CONCURRENCY: '-1' })).toThrow(/BACKFILL_CONCURRENCY/);
     expect(() => loadWorkerConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
+  });
+
+  it('spreads the retries of a transient failure over at least ten minutes by default', () => {
+    const { retryScheduleMs } = loadWorkerConfig(base);
+    const waited = Array.from({ length: DEFAULT_MAX_ATTEMPTS - 1 }, (_, i) => retryDelayMs(retryScheduleMs, i + 1));
+    expect(waited.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(loadWorkerConfig({ ...base, JOB_RETRY_SCHEDULE: '1s, 2s,500ms' }).retryScheduleMs).toEqual([1000, 2000, 500]);
+    expect(() => loadWorkerConfig({ ...base, JOB_RETRY_SCHEDULE: '1s,soon' })).toThrow(/JOB_RETRY_SCHEDULE/);
   });
 
   it('fails naming the malformed or missing variable', () => {

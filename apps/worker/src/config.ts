@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { describeEnvIssues, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
+import { DEFAULT_RETRY_SCHEDULE, describeEnvIssues, durationListSetting, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { z } from 'zod';
 
@@ -13,7 +13,8 @@ const workerEnvSchema = z.object({
   BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
-  JOB_TIMEOUT: durationSetting('2m', 1000),
+  JOB_TIMEOUT: durationSetting('2m', 10),
+  JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
@@ -36,6 +37,8 @@ export interface WorkerConfig {
   presets: PresetRegistry;
   maxInputPixels: number;
   jobTimeoutMs: number;
+  /** Delays before each retry of a transient failure (the last one repeats). */
+  retryScheduleMs: number[];
   reconcileIntervalMs: number | null;
   stalledTimeoutMs: number;
   sharpCacheMb: number;
@@ -58,6 +61,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,
+    retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,

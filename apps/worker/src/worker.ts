@@ -1,4 +1,4 @@
-import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, type AssetProcessPayload } from '@darkroom/core';
+import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
 import { Worker, type Job } from 'bullmq';
 import { createAssetQueue } from '@darkroom/queue';
 import { Redis } from 'ioredis';
@@ -38,6 +38,8 @@ function laneWorker(deps: WorkerDeps, connection: Redis, lane: LaneOptions): Wor
       lockDuration: deps.config.stalledTimeoutMs,
       stalledInterval: deps.config.stalledTimeoutMs,
       maxStalledCount: 2,
+      // Entries name RETRY_BACKOFF_TYPE; this process's JOB_RETRY_SCHEDULE decides the delays.
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(deps.config.retryScheduleMs, attemptsMade) },
     },
   );
   worker.on('error', (err) => deps.log.error({ err: err.message, queue: lane.queue }, 'worker error'));

@@ -31,6 +31,21 @@ export function loadDotEnv(path: string): void {
   }
 }
 
+/** A zod setting holding a comma-separated list of durations (`10s,1m,3m`), parsed to milliseconds. */
+export function durationListSetting(fallback: string, minimumMs = 1) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const items = text.split(',').map((part) => parseDurationMs(part.trim()));
+      if (items.length === 0 || items.some((ms) => ms === null || ms < minimumMs)) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a comma-separated list of durations of at least ${minimumMs} ms (example: 10s,1m,3m)` });
+        return z.NEVER;
+      }
+      return items as number[];
+    });
+}
+
 /** A zod setting holding a duration (see `parseDurationMs`), parsed to milliseconds. */
 export function durationSetting(fallback: string, minimumMs = 1) {
   return z

@@ -23,6 +23,7 @@ export const ErrorCode = {
   too_many_pixels: 422,
   empty_file: 422,
   storage_unavailable: 503,
+  render_timeout: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;
@@ -34,6 +35,7 @@ export const ProcessingErrorCode = [
   'too_many_pixels',
   'empty_file',
   'storage_unavailable',
+  'render_timeout',
   'internal_error',
 ] as const satisfies readonly ErrorCode[];
 export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];

@@ -35,5 +35,20 @@ export type AssetBackfillPayload = AssetProcessPayload;
 export const LANE_JOB_NAME: Readonly<Record<QueueLane, JobName>> = { default: JobName.AssetProcess, backfill: JobName.AssetBackfill };
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
-/** First retry delay; BullMQ doubles it for each further attempt. */
-export const RETRY_BASE_DELAY_MS = 2000;
+/**
+ * Queue entries name this backoff type; the worker's strategy (`retryDelayMs`) reads its schedule
+ * from JOB_RETRY_SCHEDULE, so the delays are the worker's setting, not baked into each entry.
+ */
+export const RETRY_BACKOFF_TYPE = 'darkroom-schedule';
+/**
+ * Delays before the 2nd, 3rd, … attempt of a transient failure: 10 s + 1 m + 3 m + 6 m = 10 min 10 s
+ * over the default five attempts, so a storage or database outage of a few minutes costs no job
+ * (the old 2 s exponential gave up after 30 s). Attempts past the schedule wait its last delay.
+ */
+export const DEFAULT_RETRY_SCHEDULE = '10s,1m,3m,6m';
+
+/** The delay before the next attempt, after `attemptsMade` attempts (1 after the first failure). */
+export function retryDelayMs(scheduleMs: readonly number[], attemptsMade: number): number {
+  if (scheduleMs.length === 0) return 0;
+  return scheduleMs[Math.min(Math.max(attemptsMade, 1), scheduleMs.length) - 1]!;
+}

@@ -203,7 +203,7 @@ describe('renderVariants', () => {
     const error = await renderVariants(path, probe, SPECS, { ...OPTIONS, timeoutSeconds: 0.005 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DarkroomError);
     expect(error).not.toBeInstanceOf(BadMediaError);
-    expect(error).toMatchObject({ code: 'internal_error', details: { timeoutSeconds: 0.005 } });
+    expect(error).toMatchObject({ code: 'render_timeout', details: { timeoutSeconds: 0.005 } });
   });
 
   it('enforces the pixel limit while decoding, too', async () => {
@@ -214,11 +214,11 @@ describe('renderVariants', () => {
 });
 
 describe('classifyDecodeError', () => {
-  it('turns a sharp timeout into a retryable internal_error that names the limit', () => {
+  it('turns a sharp timeout into render_timeout, not bad media, naming the limit', () => {
     const error = classifyDecodeError(new Error('timeout: 29% complete\nVipsImage: killed'), { timeoutSeconds: 30 });
     expect(error).toBeInstanceOf(DarkroomError);
     expect(error).not.toBeInstanceOf(BadMediaError);
-    expect(error).toMatchObject({ code: 'internal_error', message: 'Rendering was stopped after the 30-second time limit.' });
+    expect(error).toMatchObject({ code: 'render_timeout', message: 'Rendering was stopped after the 30-second time limit.' });
   });
 
   it('leaves system and memory errors alone', () => {

@@ -67,9 +67,9 @@ export function classifyDecodeError(error: unknown, context: DecodeErrorContext 
   if (!(error instanceof Error) || isSystemError(error) || error instanceof DarkroomError) return error;
   const message = error.message;
   if (message.startsWith('timeout:')) {
-    // Not bad media by itself (the machine may be overloaded), so the worker may retry it.
+    // Not bad media by itself (the machine may be overloaded), so the worker retries it once.
     return new DarkroomError(
-      'internal_error',
+      'render_timeout',
       `Rendering was stopped after the ${context.timeoutSeconds ?? '?'}-second time limit.`,
       { cause: firstLine(error), timeoutSeconds: context.timeoutSeconds },
     );

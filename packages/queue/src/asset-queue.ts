@@ -3,7 +3,7 @@ import {
   LANE_QUEUE,
   QUEUE_LANES,
   QUEUE_PREFIX,
-  RETRY_BASE_DELAY_MS,
+  RETRY_BACKOFF_TYPE,
   type AssetProcessPayload,
   type QueueLane,
 } from '@darkroom/core';
@@ -78,7 +78,7 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     opts: {
       jobId: job.id,
       attempts: Math.max(1, attempts),
-      backoff: { type: 'exponential', delay: RETRY_BASE_DELAY_MS },
+      backoff: { type: RETRY_BACKOFF_TYPE },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     } satisfies JobsOptions,

@@ -51,7 +51,7 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
     return await backfill(deps, asset, job);
   } catch (error) {
     if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
-    return recordFailure(deps, job, { attempt: row.attempts, error });
+    return recordFailure(deps, job, { row, error });
   }
 }
 
@@ -86,7 +86,7 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
 async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[]): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
-    const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: Math.ceil(deps.config.jobTimeoutMs / 1000) };
+    const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: deps.config.jobTimeoutMs / 1000 };
     const probe = await probeImage(original.path, options);
     const rendered = await renderVariants(original.path, probe, specs, options);
     return await uploadVariants(deps, asset, rendered);

@@ -32,7 +32,7 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
     return { outcome: 'ready' };
   } catch (error) {
     if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
-    return recordFailure(deps, job, { attempt: row.attempts, error, onFinal: markFailed });
+    return recordFailure(deps, job, { row, error, onFinal: markFailed });
   }
 }
 
@@ -44,7 +44,7 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
     await job.updateProgress(20);
     const image = await processImageFile(original.path, preset, {
       maxInputPixels: deps.config.maxInputPixels,
-      timeoutSeconds: Math.ceil(deps.config.jobTimeoutMs / 1000),
+      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
     });
     await job.updateProgress(70);
     await storeVariants(deps, asset, image, job.data.jobId);

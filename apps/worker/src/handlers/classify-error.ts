@@ -1,4 +1,4 @@
-import { BadMediaError, type ProcessingErrorCode } from '@darkroom/core';
+import { BadMediaError, DarkroomError, type ProcessingErrorCode } from '@darkroom/core';
 import { StorageError, StorageUnavailableError } from '@darkroom/storage';
 
 export interface ClassifiedError {
@@ -19,6 +19,9 @@ function isNetworkError(error: unknown): boolean {
 export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof BadMediaError) {
     return { code: error.code as ProcessingErrorCode, message: error.message, retryable: false };
+  }
+  if (error instanceof DarkroomError && error.code === 'render_timeout') {
+    return { code: 'render_timeout', message: error.message, retryable: true };
   }
   // A body stream cut off mid-download surfaces as a bare socket error, after the storage boundary.
   if (error instanceof StorageUnavailableError || isNetworkError(error)) {

@@ -1,8 +1,8 @@
 import type { AssetProcessPayload } from '@darkroom/core';
-import { failJob, recordJobRetry } from '@darkroom/db';
+import { failJob, recordJobRetry, type Job } from '@darkroom/db';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { classifyError } from './classify-error.js';
+import { classifyError, type ClassifiedError } from './classify-error.js';
 
 /**
  * What else a job that failed for good changes: AssetProcess marks its asset failed, while a
@@ -11,27 +11,36 @@ import { classifyError } from './classify-error.js';
 export type OnFinalFailure = (failure: { code: string; message: string }) => Promise<unknown>;
 
 /**
+ * Whether this failure ends the job. The queue's own count decides for transient failures: it is
+ * what schedules (or stops) the next delivery. A render timeout gets one more attempt at most (the
+ * machine may have been busy), never the outage-sized retry schedule: a slow image would otherwise
+ * cost JOB_TIMEOUT × JOB_MAX_ATTEMPTS of worker time.
+ */
+export function isFinalFailure(failure: ClassifiedError, params: { history: Job['history']; attemptsMade: number; attempts: number }): boolean {
+  if (!failure.retryable || params.attemptsMade + 1 >= params.attempts) return true;
+  return failure.code === 'render_timeout' && params.history.some((h) => h.errorCode === 'render_timeout');
+}
+
+/**
  * Records a failed attempt on the job row (a retry with the error kept, or the final failure),
  * then throws what tells BullMQ whether to try again: bad media never retries.
  */
 export async function recordFailure(
   deps: WorkerDeps,
   job: QueueJob<AssetProcessPayload>,
-  params: { attempt: number; error: unknown; onFinal?: OnFinalFailure },
+  params: { row: Job; error: unknown; onFinal?: OnFinalFailure },
 ): Promise<never> {
   const { jobId, assetId } = job.data;
   const failure = classifyError(params.error);
-  // The queue's own count decides: it is what schedules (or stops) the next delivery.
-  const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const final = isFinalFailure(failure, { history: params.row.history, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 });
   const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
-  deps.log.warn({ jobId, assetId, attempt: params.attempt, final, code: failure.code, err: params.error }, `${job.name} failed`);
+  deps.log.warn({ jobId, assetId, attempt: params.row.attempts, final, code: failure.code, err: params.error }, `${job.name} failed`);
   if (final) {
     await failJob(deps.db, record);
     await params.onFinal?.(failure);
-  } else {
-    await recordJobRetry(deps.db, record);
+    throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
   }
-  if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+  await recordJobRetry(deps.db, record);
   throw params.error;
 }
 
