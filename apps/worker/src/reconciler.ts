@@ -1,4 +1,5 @@
 import { listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
+import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 
@@ -13,18 +14,28 @@ export interface ReconcileReport {
 const GRACE_MS = 5_000;
 const BATCH = 500;
 
+/** Where each lane's walk over unfinished jobs stands: the last job id looked at, null to start over. */
+export type LaneCursors = Map<QueueLane, string | null>;
+
 /**
  * Postgres is the system of record, the queue only transport: every unfinished job must have a
  * queue entry. One missed because Redis was down during `complete`, or lost with Redis's memory,
  * is enqueued again here. Enqueueing is deduped by the job id, so this never makes a second job.
+ * Each lane is walked on its own, BATCH jobs a pass from where the last pass stopped, so a lost
+ * upload job is found in the next pass however many backfill jobs are in flight, and every job of
+ * a long lane is looked at within a few passes.
  */
-export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue): Promise<number> {
-  const candidates = await listUnfinishedJobs(deps.db, { limit: BATCH, updatedBefore: new Date(Date.now() - GRACE_MS) });
+export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<number> {
+  const updatedBefore = new Date(Date.now() - GRACE_MS);
   let enqueued = 0;
-  for (const job of candidates) {
-    if (await queue.hasLiveEntry(job)) continue;
-    await queue.enqueue(job);
-    enqueued++;
+  for (const lane of QUEUE_LANES) {
+    const candidates = await listUnfinishedJobs(deps.db, { lane, limit: BATCH, updatedBefore, afterId: cursors.get(lane) });
+    cursors.set(lane, candidates.length < BATCH ? null : candidates.at(-1)!.id);
+    for (const job of candidates) {
+      if (await queue.hasLiveEntry(job)) continue;
+      await queue.enqueue(job);
+      enqueued++;
+    }
   }
   return enqueued;
 }
@@ -50,8 +61,8 @@ export async function expireAbandonedUploads(deps: WorkerDeps): Promise<number> 
   return expired;
 }
 
-export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue): Promise<ReconcileReport> {
-  return { enqueued: await enqueueOrphanedJobs(deps, queue), expired: await expireAbandonedUploads(deps) };
+export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<ReconcileReport> {
+  return { enqueued: await enqueueOrphanedJobs(deps, queue, cursors), expired: await expireAbandonedUploads(deps) };
 }
 
 export interface RunningReconciler {
@@ -61,9 +72,10 @@ export interface RunningReconciler {
 /** Runs `reconcileOnce` every `intervalMs`, one pass at a time; a failed pass is logged and retried next time. */
 export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs: number): RunningReconciler {
   let running: Promise<void> | null = null;
+  const cursors: LaneCursors = new Map();
   const tick = () => {
     if (running) return;
-    running = reconcileOnce(deps, queue)
+    running = reconcileOnce(deps, queue, cursors)
       .then((report) => {
         if (report.enqueued || report.expired) deps.log.info(report, 'reconciled');
       })

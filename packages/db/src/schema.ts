@@ -102,6 +102,8 @@ export const assets = pgTable(
     // Keyset pagination per tenant: ids are UUIDv7, so id order is creation order.
     index('assets_tenant_id_idx').on(t.tenantId, t.id),
     index('assets_tenant_status_id_idx').on(t.tenantId, t.status, t.id),
+    // Backfill's stale scan: a preset's ready assets.
+    index('assets_preset_status_id_idx').on(t.preset, t.status, t.id),
     index('assets_awaiting_expiry_idx').on(t.uploadExpiresAt).where(sql`status = 'awaiting_upload'`),
   ],
 );
@@ -153,6 +155,11 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_asset_idx').on(t.assetId, t.id),
     index('jobs_state_id_idx').on(t.state, t.id),
+    // The reconciler's per-lane walk over unfinished jobs.
+    index('jobs_unfinished_lane_idx').on(t.lane, t.id).where(sql`state in ('queued', 'active')`),
+    // Admin filters: a tenant's jobs, failed jobs by error code (newest first, keyset by id).
+    index('jobs_tenant_id_idx').on(t.tenantId, t.id),
+    index('jobs_failed_error_code_idx').on(t.errorCode, t.id).where(sql`state = 'failed'`),
     // At most one unfinished job per asset: a repeated or racing `complete` can never queue twice.
     uniqueIndex('jobs_one_open_per_asset_idx').on(t.assetId).where(sql`state in ('queued', 'active')`),
   ],

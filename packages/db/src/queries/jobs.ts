@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
@@ -199,14 +199,20 @@ export async function requeueFailedJob(db: Executor, params: { id: string; extra
 }
 
 /**
- * Unfinished jobs (queued, or active per Postgres) untouched since `updatedBefore`, oldest first:
- * the reconciler makes sure each still has a queue entry.
+ * One lane's unfinished jobs (queued, or active per Postgres) untouched since `updatedBefore`, in id
+ * order after `afterId`: the reconciler walks each lane with its own cursor and makes sure each job
+ * still has a queue entry, so a big backfill never hides a lost upload job (jobs_unfinished_lane_idx).
  */
-export async function listUnfinishedJobs(db: Executor, params: { limit: number; updatedBefore: Date }): Promise<Job[]> {
+export async function listUnfinishedJobs(
+  db: Executor,
+  params: { lane: JobLane; limit: number; updatedBefore: Date; afterId?: string | null | undefined },
+): Promise<Job[]> {
+  const conditions = [eq(jobs.lane, params.lane), inArray(jobs.state, ['queued', 'active']), lt(jobs.updatedAt, params.updatedBefore)];
+  if (params.afterId) conditions.push(gt(jobs.id, params.afterId));
   return db
     .select()
     .from(jobs)
-    .where(and(inArray(jobs.state, ['queued', 'active']), lt(jobs.updatedAt, params.updatedBefore)))
+    .where(and(...conditions))
     .orderBy(asc(jobs.id))
     .limit(params.limit);
 }
