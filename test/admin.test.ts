@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { retryJobs } from '../apps/api/src/services/admin-jobs.js';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
@@ -91,6 +93,20 @@ describe('admin console routes', () => {
     expect((await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
   });
 
+  it('bulk retry works through the matching jobs in batches, each job once', async () => {
+    const created = await admin.createTenant('admin-console-batches');
+    const client = admin.withToken(created.apiKey);
+    const failures = [await failedUpload(client), await failedUpload(client), await failedUpload(client)];
+    const log = pino({ level: 'silent' });
+    // Batches of two over three jobs: a full batch, then a short one.
+    const result = await retryJobs(harness.api, log, { filter: { tenantId: created.tenantId }, dryRun: false, batchSize: 2 });
+    expect(result).toEqual({ matched: 3, requeued: 3 });
+    for (const { asset, job } of failures) {
+      expect((await client.waitForAsset(asset.id)).status).toBe('failed');
+      expect((await client.request('GET', `/v1/jobs/${job.id}`)).body.attempts).toBe(2);
+    }
+  });
+
   it('reprocesses a ready asset as a new reprocess job', async () => {
     const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     const first = await tenant.waitForAsset(asset.id);
@@ -114,8 +130,10 @@ describe('admin console routes', () => {
     expect(counts.body.jobs.failed).toBeGreaterThan(0);
 
     expect((await admin.request('POST', '/v1/admin/queues/pause')).body).toEqual({ paused: true });
-    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { asset, job } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    // The entry sits in the paused queue, where no worker takes it: a state, not a wait.
+    expect(await harness.api.queue.queues.default.getJobState(job.id)).toMatch(/^(waiting|paused)$/);
+    expect(await harness.api.queue.queues.default.isPaused()).toBe(true);
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('queued');
     const paused = await admin.request('GET', '/v1/admin/queues');
     expect(paused.body.queue.paused).toBe(true);

@@ -61,6 +61,9 @@ export const QueueCountsBody = z.object({
   queue: LaneCounts.describe('The main queue: uploads and reprocessing'),
   backfillQueue: LaneCounts.describe('The backfill lane: re-renders after a preset change, worked by their own slots'),
   jobs: z.record(z.enum(JOB_STATES), z.number()).describe('Job rows in Postgres, the system of record'),
+  estimated: z
+    .array(z.enum(JOB_STATES))
+    .describe('States whose `jobs` count is the planner estimate (completed, once the table is large), not an exact count'),
 });
 
 export const queueCountsSchema = {

@@ -31,7 +31,7 @@ export const deleteAssetSchema = {
 
 export const listAssetJobsSchema = {
   tags: ['jobs'],
-  summary: 'Jobs of one asset, newest first',
+  summary: 'Jobs of one asset, newest first (the newest 100)',
   params: IdParams,
   response: { 200: z.object({ items: z.array(JobBody) }), ...authErrors, 404: ErrorBody },
 };

@@ -7,6 +7,9 @@ import { serializeJob } from '../serializers.js';
 import { deleteAsset, presentAsset, presentAssets, requireTenantAsset } from '../services/manage-assets.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
 
+/** An asset's job history shown at most: every reprocess and backfill adds one. */
+export const ASSET_JOBS_LIMIT = 100;
+
 const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 
@@ -28,7 +31,7 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
 
   app.get('/v1/assets/:id/jobs', { schema: listAssetJobsSchema }, async (request) => {
     const asset = await requireTenantAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
-    const jobs = await listAssetJobs(deps.db, { assetId: asset.id });
+    const jobs = await listAssetJobs(deps.db, { assetId: asset.id, limit: ASSET_JOBS_LIMIT });
     return { items: jobs.map(serializeJob) };
   });
 

@@ -1,5 +1,6 @@
 import { DarkroomError } from '@darkroom/core';
 import {
+  countJobs,
   findJobIds,
   getAsset,
   getJob,
@@ -7,7 +8,9 @@ import {
   isUuid,
   latestAssetJob,
   requeueFailedJob,
+  requeueFailedJobs,
   transitionAsset,
+  transitionAssets,
   type Job,
   type JobFilter,
 } from '@darkroom/db';
@@ -31,25 +34,42 @@ export async function retryJob(deps: AppDeps, log: FastifyBaseLogger, params: { 
   return job;
 }
 
-/** Retries every failed job matching the filter; with `dryRun`, only counts them. */
+/** Failed jobs a bulk retry moves per transaction (and per bulk enqueue). */
+export const RETRY_BATCH = 500;
+
+/**
+ * Retries every failed job matching the filter, RETRY_BATCH at a time: each batch is one UPDATE of
+ * its jobs and one of their assets in a transaction, then one enqueue, so memory and transactions
+ * stay bounded however many jobs match. With `dryRun`, only counts them.
+ */
 export async function retryJobs(
   deps: AppDeps,
   log: FastifyBaseLogger,
-  params: { filter: JobFilter; dryRun: boolean },
+  params: { filter: JobFilter; dryRun: boolean; batchSize?: number },
 ): Promise<{ matched: number; requeued: number }> {
-  const ids = await findJobIds(deps.db, { ...params.filter, state: 'failed' });
-  if (params.dryRun) return { matched: ids.length, requeued: 0 };
+  const filter = { ...params.filter, state: 'failed' as const };
+  if (params.dryRun) return { matched: await countJobs(deps.db, filter), requeued: 0 };
+  const limit = params.batchSize ?? RETRY_BATCH;
+  let matched = 0;
   let requeued = 0;
-  for (const id of ids) {
-    try {
-      await retryJob(deps, log, { id });
-      requeued++;
-    } catch (error) {
-      // Someone else retried it meanwhile: not an error for a bulk action.
-      if (!(error instanceof DarkroomError && error.code === 'invalid_state')) throw error;
-    }
+  let afterId: string | undefined;
+  for (;;) {
+    const ids = await findJobIds(deps.db, { ...filter, limit, afterId });
+    if (ids.length === 0) break;
+    matched += ids.length;
+    afterId = ids.at(-1);
+    // Jobs someone else retried meanwhile are no longer failed: left out, not an error.
+    const jobs = await deps.db.transaction(async (tx) => {
+      const moved = await requeueFailedJobs(tx, { ids, extraAttempts: deps.config.jobMaxAttempts });
+      const assetIds = moved.map((j) => j.assetId);
+      await transitionAssets(tx, { ids: assetIds, from: ['failed'], to: 'queued', set: { errorCode: null, errorMessage: null } });
+      return moved;
+    });
+    await enqueueAfterCommit(deps, log, jobs, { replaceFinished: true });
+    requeued += jobs.length;
+    if (ids.length < limit) break;
   }
-  return { matched: ids.length, requeued };
+  return { matched, requeued };
 }
 
 /** Renders an asset again from its original (a `reprocess` job). An unfinished job is returned as it is. */

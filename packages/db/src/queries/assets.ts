@@ -65,6 +65,19 @@ export async function transitionAsset(
   return asset;
 }
 
+/** `transitionAsset` for many assets in one statement; returns the ones that were in `from`. */
+export async function transitionAssets(
+  db: Executor,
+  params: { ids: string[]; from: readonly AssetStatus[]; to: AssetStatus; set?: Partial<NewAsset> },
+): Promise<Asset[]> {
+  if (params.ids.length === 0) return [];
+  return db
+    .update(assets)
+    .set({ ...params.set, status: params.to, updatedAt: sql`now()` })
+    .where(and(inArray(assets.id, params.ids), inArray(assets.status, [...params.from])))
+    .returning();
+}
+
 export interface ProcessedImage {
   width: number;
   height: number;

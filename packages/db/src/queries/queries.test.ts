@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { createApiKey, findActiveApiKey, revokeApiKey } from './api-keys.js';
 import { insertAsset, listAssets, markAssetFailed, transitionAsset } from './assets.js';
-import { completeJob, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
+import { completeJob, countJobsByState, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
 import { createTenant } from './tenants.js';
 import { listVariantsByAsset, upsertVariants } from './variants.js';
 
@@ -97,6 +98,22 @@ describe('jobs', () => {
     const final = await getJob(handle.db, { id: job.id });
     expect(final!.state).toBe(winners[0]!.state);
     expect(final!.history.every((h) => h.finishedAt !== null)).toBe(true);
+  });
+
+  it('counts open and failed jobs exactly, and estimates completed ones on a large table', async () => {
+    const asset = await newAsset();
+    const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
+    const before = await countJobsByState(handle.db);
+    expect(before.estimated).toEqual([]);
+    await startJobAttempt(handle.db, { id: job.id });
+    await failJob(handle.db, { id: job.id, errorCode: 'corrupt_image', errorMessage: 'x' });
+    const after = await countJobsByState(handle.db);
+    // Other test files share the database: compare this job's own moves, not absolute numbers.
+    expect(after.counts.failed).toBeGreaterThanOrEqual(before.counts.failed + 1);
+    await handle.db.execute(sql`analyze jobs`);
+    const estimated = await countJobsByState(handle.db, { exactBelow: 0 });
+    expect(estimated.estimated).toEqual(['completed']);
+    expect(estimated.counts.completed).toBeGreaterThanOrEqual(0);
   });
 
   it('allows only one open job per asset', async () => {
