@@ -4,6 +4,23 @@ import { testEnv } from './test/test-env.js';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
+/** Tests that need no Postgres, Redis or S3 server: `npm run test:unit` runs them anywhere. */
+const UNIT = [
+  'packages/core/src/**/*.test.ts',
+  'packages/media/src/**/*.test.ts',
+  'packages/storage/src/{config,errors}.test.ts',
+  'apps/*/src/config.test.ts',
+  'apps/api/src/plugins/*.test.ts',
+  'apps/worker/src/handlers/*.test.ts',
+];
+/** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
+const SERIAL = ['test/serial/**/*.test.ts'];
+
+/**
+ * Three lanes (vitest projects): `unit`, `integration` (files in parallel against the real services,
+ * each with its own tenant and queue prefix) and `serial` (one file at a time, after the others:
+ * `sequence.groupOrder`), so no other test sees an outage. `npm test` runs all three.
+ */
 export default defineConfig({
   resolve: {
     // Tests run against sources, so they need no build step.
@@ -16,13 +33,33 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/*.test.ts'],
-    globalSetup: ['./test/global-setup.ts'],
     env: testEnv,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Files share one Postgres database and one S3 server; each uses its own tenant and queue prefix.
-    fileParallelism: true,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...UNIT, ...SERIAL, '**/node_modules/**'],
+          globalSetup: ['./test/global-setup.ts'],
+          fileParallelism: true,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'serial',
+          include: SERIAL,
+          globalSetup: ['./test/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
+import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
@@ -28,6 +29,9 @@ function send(method: string, path: string, init: { cookie?: string; headers?: R
   return fetch(`${harness.baseUrl}${path}`, { method, headers, redirect: 'manual', ...(body ? { body } : {}) });
 }
 
+/** The JSON body of an error response (an `{ error: { code, message } }`). */
+const bodyOf = async (res: Response) => (await res.json()) as { error: { code: string; message: string } };
+
 /** Logs in through the form and returns the session cookie (name=value). */
 async function login(token = harness.adminToken): Promise<string> {
   const res = await send('POST', '/admin/login', { form: { token } });
@@ -37,20 +41,15 @@ async function login(token = harness.adminToken): Promise<string> {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function failedUpload(filename = 'broken.jpg') {
-  const { asset, job } = await tenant.uploadFile(fixture('truncated.jpg'), 'image/jpeg', filename);
-  expect((await tenant.waitForAsset(asset.id)).status).toBe('failed');
-  return { asset, job };
-}
 
 describe('bull-board at /admin/queues', () => {
   it('is 401 without auth, 403 with a tenant key, 200 with the admin token or the login cookie', async () => {
     const anonymous = await send('GET', '/admin/queues');
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('unauthorized');
+    expect((await bodyOf(anonymous)).error.code).toBe('unauthorized');
     const asTenant = await send('GET', '/admin/queues', { headers: bearer(tenant.token!) });
     expect(asTenant.status).toBe(403);
-    expect((await asTenant.json()).error.code).toBe('forbidden');
+    expect((await bodyOf(asTenant)).error.code).toBe('forbidden');
 
     const asAdmin = await send('GET', '/admin/queues', { headers: bearer(harness.adminToken) });
     expect(asAdmin.status).toBe(200);
@@ -61,7 +60,7 @@ describe('bull-board at /admin/queues', () => {
     expect((await send('GET', '/admin/queues', { cookie })).status).toBe(200);
     const api = await send('GET', '/admin/queues/api/queues', { cookie });
     expect(api.status).toBe(200);
-    expect((await api.json()).queues.map((q: { name: string }) => q.name)).toContain('assets');
+    expect(((await api.json()) as { queues: { name: string }[] }).queues.map((q: { name: string }) => q.name)).toContain('assets');
     // Its static files and API are behind the same guard.
     expect((await send('GET', '/admin/queues/static/favicon-32x32.png', { cookie })).status).toBe(200);
     expect((await send('GET', '/admin/queues/static/favicon-32x32.png')).status).toBe(401);
@@ -141,7 +140,7 @@ describe('JSON admin routes with the session cookie', () => {
     const missing = `/v1/admin/jobs/${randomUUID()}/retry`;
     const bare = await send('POST', missing, { cookie });
     expect(bare.status).toBe(403);
-    expect((await bare.json()).error.message).toContain('x-darkroom-csrf');
+    expect((await bodyOf(bare)).error.message).toContain('x-darkroom-csrf');
     expect((await send('POST', missing, { cookie, headers: { origin: 'https://evil.example' } })).status).toBe(403);
     // Past the guard, the route answers as usual (no such job).
     expect((await send('POST', missing, { cookie, headers: { 'x-darkroom-csrf': '1' } })).status).toBe(404);
@@ -167,17 +166,17 @@ describe('failed-jobs page and original previews', () => {
   });
 
   it('answers 422 corrupt_image for an original that does not decode, 404 for no asset', async () => {
-    const { asset } = await failedUpload();
+    const { asset } = await failedUpload(tenant);
     const res = await send('GET', `/admin/assets/${asset.id}/original-preview`, { headers: bearer(harness.adminToken) });
     expect(res.status).toBe(422);
-    expect((await res.json()).error.code).toBe('corrupt_image');
+    expect((await bodyOf(res)).error.code).toBe('corrupt_image');
     const none = await send('GET', `/admin/assets/${randomUUID()}/original-preview`, { headers: bearer(harness.adminToken) });
     expect(none.status).toBe(404);
   });
 
   it('lists failed jobs by tenant and error code, escaping what users wrote', async () => {
     const evil = `<img src=x onerror=alert(1)>"'.jpg`;
-    const { asset, job } = await failedUpload(evil);
+    const { asset, job } = await failedUpload(tenant, evil);
     const cookie = await login();
     const res = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=corrupt_image`, { cookie });
     expect(res.status).toBe(200);

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
+import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
+
+// Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
+// types would clash with Node's across the test program.
+declare const document: { cookie: string };
+type PageImage = { complete: boolean; naturalWidth: number };
 
 /**
  * The admin console in a real browser: Debian's Chromium (installed by scripts/services-up.sh),
@@ -56,16 +62,11 @@ function watchProblems(page: Page): string[] {
   return problems;
 }
 
-async function failedUpload(filename: string) {
-  const { asset, job } = await tenant.uploadFile(fixture('truncated.jpg'), 'image/jpeg', filename);
-  expect((await tenant.waitForAsset(asset.id)).status).toBe('failed');
-  return { asset, job };
-}
 
 describe('admin console in Chromium', () => {
   it('logs in, filters failed jobs, previews originals, and retries a job to completion', async () => {
     const filename = `broken <img src=x onerror=alert(1)> ${Date.now()}.jpg`;
-    const { asset, job } = await failedUpload(filename);
+    const { asset, job } = await failedUpload(tenant, filename);
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     const problems = watchProblems(page);
@@ -101,7 +102,7 @@ describe('admin console in Chromium', () => {
     expect(await row.locator('.attempts').textContent()).toMatch(/^2\//);
     expect(await row.locator('.asset-status').textContent()).toBe('ready');
     expect(await row.locator('button.retry').isDisabled()).toBe(true);
-    await expect.poll(() => row.locator('.preview img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => row.locator('.preview img').evaluate((img: PageImage) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);

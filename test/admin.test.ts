@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { retryJobs } from '../apps/api/src/services/admin-jobs.js';
 import { DarkroomClient } from './support/client.js';
+import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
@@ -22,11 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function failedUpload(client: DarkroomClient) {
-  const { asset, job } = await client.uploadFile(fixture('truncated.jpg'), 'image/jpeg');
-  expect((await client.waitForAsset(asset.id)).status).toBe('failed');
-  return { asset, job };
-}
 
 describe('admin console routes', () => {
   it('lists failed jobs by tenant, error code and time, with their attempt history', async () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
+import { noisePng } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from './support/images.js';
 
@@ -127,9 +128,7 @@ describe('pipeline, end to end', () => {
     // Random pixels do not compress, so the PNG stays above the 32 MiB threshold.
     const width = 3400;
     const height = 3400;
-    const noise = Buffer.alloc(width * height * 3);
-    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
-    const png = await sharp(noise, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    const png = await noisePng(width, height);
     expect(png.length).toBeGreaterThan(32 * 1024 * 1024);
 
     const { asset, upload, parts } = await client.upload(png, { filename: 'noise.png', contentType: 'image/png' });

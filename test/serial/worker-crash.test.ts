@@ -1,8 +1,8 @@
 import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from '../support/client.js';
+import { noisePng } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
@@ -33,12 +33,8 @@ function worker(): WorkerProcess {
 }
 
 /** A PNG of random pixels: it takes the worker a couple of seconds, long enough to be killed mid-job. */
-async function slowImage(): Promise<Uint8Array> {
-  const width = 3000;
-  const noise = Buffer.alloc(width * width * 3);
-  for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
-  return new Uint8Array(await sharp(noise, { raw: { width, height: width, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer());
-}
+/** Big enough that its render is still running when the test interrupts it. */
+const slowImage = async () => new Uint8Array(await noisePng(3000));
 
 const jobRow = async (id: string) => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) }))!;
 

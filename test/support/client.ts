@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { waitFor } from './services.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -44,7 +45,7 @@ export class DarkroomClient {
     const { upload, asset } = started.body;
     let parts: { partNumber: number; etag: string }[] | undefined;
     if (upload.method === 'PUT') {
-      const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
+      const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes as Uint8Array<ArrayBuffer> });
       if (!put.ok) throw new Error(`PUT to bucket: ${put.status} ${await put.text()}`);
     } else {
       parts = await putParts(bytes, upload.partSize, upload.parts);
@@ -64,15 +65,19 @@ export class DarkroomClient {
   }
 
   /** Polls the asset until it leaves the queue (ready or failed), or throws after `timeoutMs`. */
+  /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */
   async waitForAsset(id: string, timeoutMs = 60_000): Promise<any> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    return this.waitForStatus(id, ['ready', 'failed', 'canceled', 'expired'], timeoutMs);
+  }
+
+  /** Polls the asset until its status is one of `statuses`; returns it. */
+  async waitForStatus(id: string, statuses: string | string[], timeoutMs = 60_000): Promise<any> {
+    const wanted = typeof statuses === 'string' ? [statuses] : statuses;
+    return waitFor(`asset ${id} to be ${wanted.join(' or ')}`, async () => {
       const res = await this.request('GET', `/v1/assets/${id}`);
       if (res.status !== 200) throw new Error(`get asset: ${res.status} ${JSON.stringify(res.body)}`);
-      if (['ready', 'failed', 'canceled', 'expired'].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`asset ${id} still ${res.body.status} after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+      return wanted.includes(res.body.status) ? res.body : null;
+    }, timeoutMs, 150);
   }
 }
 
@@ -80,7 +85,7 @@ async function putParts(bytes: Uint8Array, partSize: number, parts: { partNumber
   return Promise.all(
     parts.map(async ({ partNumber, url }) => {
       const chunk = bytes.subarray((partNumber - 1) * partSize, partNumber * partSize);
-      const res = await fetch(url, { method: 'PUT', body: chunk });
+      const res = await fetch(url, { method: 'PUT', body: chunk as Uint8Array<ArrayBuffer> });
       if (!res.ok) throw new Error(`PUT part ${partNumber}: ${res.status} ${await res.text()}`);
       return { partNumber, etag: res.headers.get('etag')! };
     }),

@@ -32,7 +32,7 @@ export interface HarnessOptions {
 /** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const prefix = `{darkroom-test-${randomUUID().slice(0, 8)}}`;
-  const env = { ...process.env, QUEUE_PREFIX: prefix, ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, QUEUE_PREFIX: prefix, ...options.env };
   const api = createDeps(loadApiConfig(env));
   const app = await buildApp({ deps: api });
   await app.listen({ host: '127.0.0.1', port: 0 });

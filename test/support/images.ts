@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 
 export const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/images/${name}`, import.meta.url));
 
@@ -7,14 +7,14 @@ export interface FetchedVariant {
   status: number;
   headers: Headers;
   data: Buffer;
-  meta: sharp.Metadata;
+  meta: Metadata;
 }
 
 /** Downloads a variant by its public URL, without credentials, as a browser or CDN would. */
 export async function fetchVariant(url: string): Promise<FetchedVariant> {
   const res = await fetch(url);
   const data = Buffer.from(await res.arrayBuffer());
-  if (res.status !== 200) return { status: res.status, headers: res.headers, data, meta: {} as sharp.Metadata };
+  if (res.status !== 200) return { status: res.status, headers: res.headers, data, meta: {} as Metadata };
   return { status: res.status, headers: res.headers, data, meta: await sharp(data).metadata() };
 }
 

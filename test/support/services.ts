@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -27,8 +29,32 @@ export interface WorkerProcess {
   output(): string;
 }
 
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Workspaces whose `dist/` is older than their sources. A test that runs the built apps against an
+ * old build would test old code, so it refuses to start instead (`npm test` builds first).
+ */
+export function staleBuilds(): string[] {
+  const workspaces = ['apps', 'packages'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
+  return workspaces.filter((dir) => {
+    const built = ['dist/main.js', 'dist/index.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
+    return !built || statSync(built).mtimeMs < newestSourceMs(join(dir, 'src'));
+  });
+}
+
 /** Runs a built app (`apps/<app>/dist/main.js`) as its own process, as `npm run start:<app>` does. */
 export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): WorkerProcess {
+  const stale = staleBuilds();
+  if (stale.length > 0) throw new Error(`run \`npm run build\` first: dist/ is older than src/ in ${stale.join(', ')}`);
   const child = spawn(process.execPath, [`${root}apps/${app}/dist/main.js`], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },

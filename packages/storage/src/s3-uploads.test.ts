@@ -31,7 +31,7 @@ async function presignedPut(key: string, declared: { type: string; length: numbe
   const response = await fetch(presigned.url, {
     method: 'PUT',
     headers: { ...presigned.headers, 'content-type': sent.type },
-    body: sent.body,
+    body: sent.body as Uint8Array<ArrayBuffer>,
   });
   await response.arrayBuffer();
   return { presigned, response };
@@ -79,7 +79,7 @@ describe('presignPut', () => {
 });
 
 async function putPart(url: string, body: Buffer): Promise<Response> {
-  const response = await fetch(url, { method: 'PUT', body });
+  const response = await fetch(url, { method: 'PUT', body: body as Uint8Array<ArrayBuffer> });
   await response.arrayBuffer();
   return response;
 }
