@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * Helpers both apps' config modules use. Parsing itself happens once per app, at boot,
- * in `apps/<app>/src/config.ts`; nothing here reads the environment.
+ * Helpers both apps' config modules use. Parsing itself happens once per app, at boot, in
+ * `apps/<app>/src/config.ts`. Only the entrypoint helpers below (`loadProjectDotEnv`,
+ * `loadConfigOrExit`) touch `process.env`, and only when an entrypoint calls them: importing this
+ * module reads nothing.
  */
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -24,7 +24,7 @@ const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80)
   quality,
 });
 
-/** Presets by name. Each app builds its registry once, at boot (`loadPresets`), and passes it around. */
+/** Presets by name. Each app builds its registry once, at boot (the PRESETS_FILE setting, `presetsFileSetting`), and passes it around. */
 export type PresetRegistry = Readonly<Record<string, Preset>>;
 
 /** The built-in presets; a deployment may add or replace presets with PRESETS_FILE (see preset-file.ts). */

@@ -15,7 +15,8 @@ export interface VariantRecord {
 
 /**
  * One row per (asset, variant name): a retried job overwrites its own rows instead of adding more.
- * Returns the rows as they were before, so callers can delete objects whose key changed.
+ * Returns the rows as they are after the upsert (RETURNING shows the new values); callers that must
+ * delete objects whose key changed read the old rows first (`currentVariants` in the worker).
  */
 export async function upsertVariants(
   db: Executor,
