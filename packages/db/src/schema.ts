@@ -143,6 +143,12 @@ export const jobs = pgTable(
     state: text('state', { enum: JOB_STATES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
+    /**
+     * The job's place in its tenant's line when it was queued (1 = the tenant had nothing else open
+     * in the lane). The queue serves lower ranks first, so one tenant's burst of 10,000 jobs cannot
+     * make another tenant's single upload wait for all of them.
+     */
+    queueRank: integer('queue_rank').notNull().default(1),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     /** One entry per attempt, so an admin sees why a job failed without reading logs. */
@@ -155,6 +161,8 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_asset_idx').on(t.assetId, t.id),
     index('jobs_state_id_idx').on(t.state, t.id),
+    // A tenant's open jobs in a lane: the queue rank of its next job.
+    index('jobs_open_tenant_lane_idx').on(t.tenantId, t.lane).where(sql`state in ('queued', 'active')`),
     // The reconciler's per-lane walk over unfinished jobs.
     index('jobs_unfinished_lane_idx').on(t.lane, t.id).where(sql`state in ('queued', 'active')`),
     // Admin filters: a tenant's jobs, failed jobs by error code (newest first, keyset by id).

@@ -18,6 +18,21 @@ export interface QueueableJob {
   maxAttempts: number;
   /** Which queue carries it: `default` (uploads, reprocess) or `backfill` (preset changes). */
   lane: QueueLane;
+  /** Its place in its tenant's line when queued: lower ranks are served first (see `priorityOf`). */
+  queueRank: number;
+}
+
+/** BullMQ's largest priority (2^21); ranks beyond it share the last place. */
+const MAX_PRIORITY = 2_097_152;
+
+/**
+ * Fairness across tenants: the entry's BullMQ priority is its rank in its tenant's line (lower runs
+ * first, FIFO within a rank). When tenant A queues 200 jobs (ranks 1–200) and tenant B then queues
+ * one (rank 1), B's job runs right after A's first, not after all 200. Every entry has a priority,
+ * because BullMQ runs entries without one before all prioritized entries.
+ */
+export function priorityOf(job: Pick<QueueableJob, 'queueRank'>): number {
+  return Math.min(Math.max(1, job.queueRank), MAX_PRIORITY);
 }
 
 export interface QueueCounts {
@@ -77,6 +92,7 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     data: { jobId: job.id, assetId: job.assetId },
     opts: {
       jobId: job.id,
+      priority: priorityOf(job),
       attempts: Math.max(1, attempts),
       backoff: { type: RETRY_BACKOFF_TYPE },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },

@@ -4,15 +4,29 @@ import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
 import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
 
+/** The tenant's open jobs in the lane, plus one: the rank of a job queued now (in the same statement). */
+const nextQueueRank = (tenantId: string, lane: JobLane) =>
+  sql`(select count(*)::int + 1 from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${jobs.lane} = ${lane} and ${jobs.state} in ('queued', 'active'))`;
+
 export async function insertJob(
   db: Executor,
   params: { assetId: string; tenantId: string; kind: JobKind; maxAttempts: number; lane?: JobLane },
 ): Promise<Job> {
   const [job] = await db
     .insert(jobs)
-    .values({ id: newId(), ...params, state: 'queued', attempts: 0, history: [] })
+    .values({ id: newId(), ...params, state: 'queued', attempts: 0, history: [], queueRank: nextQueueRank(params.tenantId, params.lane ?? 'default') })
     .returning();
   return job!;
+}
+
+/** Open jobs per tenant in a lane, for the tenants given. */
+async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lane: JobLane }): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ tenantId: jobs.tenantId, count: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(and(inArray(jobs.tenantId, params.tenantIds), eq(jobs.lane, params.lane), inArray(jobs.state, ['queued', 'active'])))
+    .groupBy(jobs.tenantId);
+  return new Map(rows.map((r) => [r.tenantId, r.count]));
 }
 
 /**
@@ -25,9 +39,18 @@ export async function insertJobsUnlessOpen(
 ): Promise<Job[]> {
   if (params.assets.length === 0) return [];
   const { kind, lane, maxAttempts } = params;
+  // Each tenant's jobs of the batch line up after the ones it already has open.
+  const open = await openJobsByTenant(db, { tenantIds: [...new Set(params.assets.map((a) => a.tenantId))], lane });
+  const nextRank = (tenantId: string) => {
+    const rank = (open.get(tenantId) ?? 0) + 1;
+    open.set(tenantId, rank);
+    return rank;
+  };
   return db
     .insert(jobs)
-    .values(params.assets.map((a) => ({ id: newId(), ...a, kind, lane, maxAttempts, state: 'queued' as const, attempts: 0, history: [] })))
+    .values(
+      params.assets.map((a) => ({ id: newId(), ...a, kind, lane, maxAttempts, state: 'queued' as const, attempts: 0, history: [], queueRank: nextRank(a.tenantId) })),
+    )
     .onConflictDoNothing({ target: jobs.assetId, where: sql.raw(`state in ('queued', 'active')`) })
     .returning();
 }
