@@ -35,7 +35,7 @@ describe('complete is idempotent', () => {
 
     const rows = await harness.api.db.select().from(jobs).where(and(eq(jobs.assetId, asset.id)));
     expect(rows).toHaveLength(1);
-    const queued = await harness.api.queue.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const queued = await harness.api.queue.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
     expect(queued.filter((j) => j.data.assetId === asset.id)).toHaveLength(1);
   });
 });

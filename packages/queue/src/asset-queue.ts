@@ -122,8 +122,10 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     },
     async counts(lane = 'default') {
       const queue = queues[lane];
-      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused');
-      return { paused: await queue.isPaused(), counts };
+      const { prioritized = 0, ...counts } = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused');
+      // Every entry carries a priority (its tenant rank), so BullMQ keeps them all as `prioritized`:
+      // to people they are simply waiting.
+      return { paused: await queue.isPaused(), counts: { ...counts, waiting: (counts.waiting ?? 0) + prioritized } };
     },
     async pause() {
       await Promise.all(Object.values(queues).map((q) => q.pause()));
