@@ -15,6 +15,7 @@ const before = [spec('thumb', 'cover', 128), spec('small', 'inside', 200), spec(
 // thumb changes (size and quality), small stays, medium is dropped, wide is new.
 const after = [spec('thumb', 'cover', 96, 'webp', 70), spec('small', 'inside', 200), spec('wide', 'inside', 240, 'jpeg')];
 
+let backfillId: string;
 let harness: Harness;
 let admin: DarkroomClient;
 let tenant: DarkroomClient;
@@ -107,10 +108,12 @@ describe('POST /v1/admin/backfill', () => {
   it('re-renders only the stale variants, on the backfill lane, while assets stay ready', async () => {
     const res = await backfill({ preset });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ preset, matched: 5, staleVariants: 15, enqueued: 4, skipped: 1 });
+    // The whole scan fits in the first window: every stale asset is matched and queued at once.
+    expect(res.body.backfill).toMatchObject({ preset, state: 'running', scanDone: true, matched: 5, queued: 4, skipped: 1, done: 0, failed: 0 });
+    backfillId = res.body.backfill.id;
     const ids = [...uploaded.map((u) => u.id), broken.assetId];
     const queued = await backfillJobs(ids);
-    expect(queued.map((j) => [j.kind, j.state])).toEqual(Array(4).fill(['reprocess', 'queued']));
+    expect(queued.map((j) => [j.kind, j.state, j.backfillId])).toEqual(Array(4).fill(['backfill', 'queued', backfillId]));
     expect(await harness.api.queue.counts('backfill')).toMatchObject({ counts: { waiting: 4 } });
 
     const stopWatching = watchStatuses(ids);
@@ -121,6 +124,13 @@ describe('POST /v1/admin/backfill', () => {
     });
     expect(await stopWatching()).toEqual(['ready']);
     expect(done.filter((j) => j.state === 'completed')).toHaveLength(3);
+    // Its row counts what finished, and it completed when its last job did.
+    const shown = await admin.request('GET', `/v1/admin/backfills/${backfillId}`);
+    expect(shown.body.backfill).toMatchObject({ state: 'completed', matched: 5, queued: 4, skipped: 1, done: 3, failed: 1 });
+    expect(shown.body.backfill.finishedAt).not.toBeNull();
+    const listed = await admin.request('GET', '/v1/admin/backfills?limit=100');
+    expect(listed.body.items.map((b: { id: string }) => b.id)).toContain(backfillId);
+    expect((await admin.request('GET', '/v1/admin/backfills/not-a-uuid')).status).toBe(404);
 
     for (const u of uploaded) await expectBackfilled(u);
   });
@@ -153,9 +163,10 @@ describe('POST /v1/admin/backfill', () => {
     await completeJob(harness.api.db, { id: open.jobId });
     expect((await tenant.request('DELETE', `/v1/assets/${broken.assetId}`)).status).toBe(204);
     const second = await backfill({ preset });
-    expect(second.body).toEqual({ preset, matched: 1, staleVariants: 3, enqueued: 1, skipped: 0 });
+    expect(second.body.backfill).toMatchObject({ preset, matched: 1, queued: 1, skipped: 0 });
     await waitFor('the skipped asset to be backfilled', async () => (await backfillJobs([open.assetId]))[0]?.state === 'completed');
-    expect((await backfill({ preset })).body).toEqual({ preset, matched: 0, staleVariants: 0, enqueued: 0, skipped: 0 });
+    // Nothing stale: the backfill is done as soon as it starts.
+    expect((await backfill({ preset })).body.backfill).toMatchObject({ preset, state: 'completed', matched: 0, queued: 0 });
   });
 });
 

@@ -18,6 +18,8 @@ import { enqueueOrphanedJobs } from '../../apps/worker/src/reconciler.js';
  * Serial because it loads the worker (and the machine) on purpose.
  */
 const SYNTHETIC = 250;
+/** The most backfill entries Redis may hold at once: a fifth of the assets. */
+const WINDOW = 50;
 const REAL = 3;
 const preset = `lane-${randomUUID().slice(0, 8)}`;
 const oldThumb = spec('thumb', 'cover', 64);
@@ -72,6 +74,24 @@ async function insertReadyAsset(oldThumbBytes: Buffer): Promise<string> {
   return id;
 }
 
+/** Samples the backfill lane's entries (waiting, running, delayed) until stopped; returns the most seen. */
+function sampleLane() {
+  let most = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const { counts } = await harness.api.queue.counts('backfill');
+      most = Math.max(most, (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.paused ?? 0));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return most;
+  };
+}
+
 async function backfillCompleted(): Promise<number> {
   const where = and(inArray(jobs.assetId, assetIds), eq(jobs.lane, 'backfill'), eq(jobs.state, 'completed'));
   const [row] = await harness.api.db.select({ n: count() }).from(jobs).where(where);
@@ -81,7 +101,7 @@ async function backfillCompleted(): Promise<number> {
 beforeAll(async () => {
   original.bytes = await readFile(fixture('320x240.jpg'));
   await uploadRealAssets();
-  harness = await startHarness({ env: { PRESETS_FILE: await writePresetsFile({ [preset]: [newThumb] }) } });
+  harness = await startHarness({ env: { PRESETS_FILE: await writePresetsFile({ [preset]: [newThumb] }), BACKFILL_WINDOW: String(WINDOW) } });
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`)).body.apiKey);
   const oldThumbBytes = await sharp(original.bytes).resize(64, 64).webp({ quality: 80 }).toBuffer();
@@ -97,11 +117,14 @@ describe('the backfill lane', () => {
     const started = performance.now();
     const res = await new DarkroomClient(harness.baseUrl, harness.adminToken).request('POST', '/v1/admin/backfill', { preset });
     const enqueueMs = performance.now() - started;
-    expect(res.body).toEqual({ preset, matched: total, staleVariants: total, enqueued: total, skipped: 0 });
+    // The first window only: the rest is queued as the lane drains.
+    expect(res.body.backfill).toMatchObject({ preset, matched: WINDOW, queued: WINDOW, skipped: 0, scanDone: false });
+    const backfillId: string = res.body.backfill.id;
+    const stopSampling = sampleLane();
 
-    // The lane is busy: hundreds still waiting when the fresh uploads start.
+    // The lane is busy: a full window waiting when the fresh uploads start.
     const lane = await harness.api.queue.counts('backfill');
-    expect(lane.counts.waiting).toBeGreaterThanOrEqual(200);
+    expect(lane.counts.waiting).toBeGreaterThanOrEqual(WINDOW - 5);
 
     const fresh = ['DSCN0010.jpg', 'Landscape_1.jpg', 'jolla.jpg', '320x240.jpg', 'Landscape_5.jpg'];
     const uploadsStarted = performance.now();
@@ -118,10 +141,17 @@ describe('the backfill lane', () => {
     const completedWhenFreshReady = await backfillCompleted();
     const laneWhenFreshReady = await harness.api.queue.counts('backfill');
     expect(completedWhenFreshReady).toBeLessThan(total / 2);
-    expect(laneWhenFreshReady.counts.waiting).toBeGreaterThan(total / 2);
 
     await waitFor('the backfill to finish', async () => (await backfillCompleted()) === total, 170_000, 250);
     const backfillMs = performance.now() - started;
+    // Redis never held more than the window of its live entries (plus the one backfill slot's entry,
+    // still active while its finished job feeds the next), and its row accounts for every asset.
+    expect(await stopSampling()).toBeLessThanOrEqual(WINDOW + 1);
+    const row = await waitFor('the backfill row to complete', async () => {
+      const { body } = await new DarkroomClient(harness.baseUrl, harness.adminToken).request('GET', `/v1/admin/backfills/${backfillId}`);
+      return body.backfill.state === 'completed' && body.backfill;
+    });
+    expect(row).toMatchObject({ matched: total, queued: total, done: total, failed: 0, scanDone: true });
     console.log(
       `[backfill-lane] ${total} assets: enqueued in ${Math.round(enqueueMs)} ms, whole backfill ${Math.round(backfillMs)} ms ` +
         `(${Math.round(backfillMs / total)} ms/asset at BACKFILL_CONCURRENCY=1); ${fresh.length} fresh uploads ready in ` +

@@ -1,5 +1,5 @@
 import { originalKey } from '@darkroom/core';
-import { assets, insertJob, jobs, newId } from '@darkroom/db';
+import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/reconciler.js';
@@ -21,7 +21,12 @@ beforeAll(async () => {
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   tenantId = (await admin.createTenant('reconciler-lanes')).tenantId;
 });
-afterAll(() => harness?.close());
+afterAll(async () => {
+  // Its hundreds of unfinished jobs must not reach the next file's reconciler: the tenant goes, and
+  // its assets and jobs with it.
+  if (tenantId) await harness.api.db.delete(tenants).where(eq(tenants.id, tenantId));
+  await harness?.close();
+});
 
 async function insertReadyAssets(count: number): Promise<string[]> {
   const rows = Array.from({ length: count }, (_, i) => {

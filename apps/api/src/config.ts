@@ -36,6 +36,8 @@ const apiEnvSchema = z.object({
   UPLOAD_TTL: durationSetting('24h', 1000),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
+  /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
+  BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
 });
 
@@ -58,6 +60,7 @@ export interface ApiConfig {
     acceptedContentTypes: string[];
   };
   jobMaxAttempts: number;
+  backfillWindow: number;
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
 }
@@ -85,6 +88,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
     },
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
+    backfillWindow: e.BACKFILL_WINDOW,
     presets: e.PRESETS_FILE,
   };
 }

@@ -1,6 +1,7 @@
 import { listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
+import { feedRunningBackfills } from './backfill-feed.js';
 import type { WorkerDeps } from './deps.js';
 
 export interface ReconcileReport {
@@ -8,6 +9,8 @@ export interface ReconcileReport {
   enqueued: number;
   /** Uploads past UPLOAD_TTL that were expired (multipart aborted, partial object deleted). */
   expired: number;
+  /** Backfill jobs queued to top up running backfills' windows. */
+  backfillQueued: number;
 }
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
@@ -62,7 +65,11 @@ export async function expireAbandonedUploads(deps: WorkerDeps): Promise<number> 
 }
 
 export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<ReconcileReport> {
-  return { enqueued: await enqueueOrphanedJobs(deps, queue, cursors), expired: await expireAbandonedUploads(deps) };
+  return {
+    enqueued: await enqueueOrphanedJobs(deps, queue, cursors),
+    expired: await expireAbandonedUploads(deps),
+    backfillQueued: await feedRunningBackfills(deps, queue),
+  };
 }
 
 export interface RunningReconciler {
@@ -77,7 +84,7 @@ export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs:
     if (running) return;
     running = reconcileOnce(deps, queue, cursors)
       .then((report) => {
-        if (report.enqueued || report.expired) deps.log.info(report, 'reconciled');
+        if (report.enqueued || report.expired || report.backfillQueued) deps.log.info(report, 'reconciled');
       })
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'reconcile pass failed; trying again next interval'))
       .finally(() => {

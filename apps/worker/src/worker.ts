@@ -58,6 +58,8 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
   const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
 
+  // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.
+  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
   const worker = laneWorker(deps, connection, {
     queue: ASSET_QUEUE,
     jobName: JobName.AssetProcess,
@@ -70,11 +72,10 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
           queue: ASSET_BACKFILL_QUEUE,
           jobName: JobName.AssetBackfill,
           concurrency: deps.config.backfillConcurrency,
-          handle: (job) => assetBackfill(deps, job),
+          handle: (job) => assetBackfill(deps, job, producer),
         })
       : null;
 
-  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
   const interval = deps.config.reconcileIntervalMs;
   const reconciler = interval === null ? null : startReconciler(deps, producer, interval);
 

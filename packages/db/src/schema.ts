@@ -2,6 +2,7 @@ import { QUEUE_LANES } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -29,7 +30,7 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
 export const JOB_STATES = ['queued', 'active', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const JOB_KINDS = ['process', 'reprocess'] as const;
+export const JOB_KINDS = ['process', 'reprocess', 'backfill'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** The queue a job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
@@ -128,6 +129,40 @@ export const variants = pgTable(
   (t) => [uniqueIndex('variants_asset_name_idx').on(t.assetId, t.name)],
 );
 
+export const BACKFILL_STATES = ['running', 'completed'] as const;
+export type BackfillState = (typeof BACKFILL_STATES)[number];
+
+/**
+ * One re-render of a preset's stale variants. The scan walks the preset's ready assets in id order
+ * (`cursor`), a window at a time as the backfill lane drains, so Redis never holds more than
+ * BACKFILL_WINDOW of its entries; the counters say how far it is.
+ */
+export const backfills = pgTable('backfills', {
+  id: uuid('id').primaryKey(),
+  preset: text('preset').notNull(),
+  /** The preset's `{ variant name: spec hash }` when the backfill started: what "stale" means for it. */
+  specHashes: jsonb('spec_hashes').$type<Record<string, string>>().notNull(),
+  state: text('state', { enum: BACKFILL_STATES }).notNull().default('running'),
+  /** At most this many of its jobs are open (queued or running) at once: the bound on its Redis entries. */
+  window: integer('window').notNull(),
+  /** Attempts each of its jobs gets (JOB_MAX_ATTEMPTS of the API that started it). */
+  maxAttempts: integer('max_attempts').notNull(),
+  /** The last asset id the scan has looked at; null before the first window. */
+  cursor: uuid('cursor'),
+  scanDone: boolean('scan_done').notNull().default(false),
+  /** Ready assets found with stale variants. */
+  matched: integer('matched').notNull().default(0),
+  /** Jobs queued for them. */
+  queued: integer('queued').notNull().default(0),
+  /** Matched assets left out: an open job already, or no longer ready. */
+  skipped: integer('skipped').notNull().default(0),
+  done: integer('done').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+});
+
 export const jobs = pgTable(
   'jobs',
   {
@@ -140,6 +175,8 @@ export const jobs = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
     lane: text('lane', { enum: JOB_LANES }).notNull().default('default'),
+    /** The backfill that queued this job (kind `backfill`); its counters move when the job finishes. */
+    backfillId: uuid('backfill_id').references(() => backfills.id, { onDelete: 'set null' }),
     state: text('state', { enum: JOB_STATES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
@@ -161,6 +198,8 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_asset_idx').on(t.assetId, t.id),
     index('jobs_state_id_idx').on(t.state, t.id),
+    // A backfill's open jobs: how much of its window is in the queue.
+    index('jobs_backfill_open_idx').on(t.backfillId).where(sql`backfill_id is not null and state in ('queued', 'active')`),
     // A tenant's open jobs in a lane: the queue rank of its next job.
     index('jobs_open_tenant_lane_idx').on(t.tenantId, t.lane).where(sql`state in ('queued', 'active')`),
     // The reconciler's per-lane walk over unfinished jobs.
@@ -179,3 +218,4 @@ export type Asset = typeof assets.$inferSelect;
 export type NewAsset = typeof assets.$inferInsert;
 export type Variant = typeof variants.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
+export type Backfill = typeof backfills.$inferSelect;

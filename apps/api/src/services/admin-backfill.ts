@@ -1,63 +1,50 @@
 import { DarkroomError, findPreset, presetSpecHashes } from '@darkroom/core';
-import { countStaleVariants, findStaleAssets, insertJobsUnlessOpen, lockReadyAssets, type Job, type StaleAsset } from '@darkroom/db';
+import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
-/** Assets per page of the stale-variant scan: one query, one insert and one queue round trip each. */
-const BATCH = 500;
-
-export interface BackfillReport {
+export interface BackfillCount {
   preset: string;
   /** Ready assets of the preset with at least one stale variant. */
   matched: number;
   /** Their stale variants: to re-render (missing or another spec hash) or to remove (name no longer in the preset). */
   staleVariants: number;
-  /** Backfill jobs created (and queued, or left for the reconciler when Redis did not answer). */
-  enqueued: number;
-  /** Matched assets that already had an open job (or stopped being ready meanwhile). */
-  skipped: number;
+  enqueued: 0;
+  skipped: 0;
 }
 
-/**
- * Job rows for a page of assets, committed before anything is queued. Assets are locked first, so
- * one deleted meanwhile is left out instead of failing the whole page; one with an open job is
- * left out by the one-open-job-per-asset index.
- */
-async function insertBackfillJobs(deps: AppDeps, page: StaleAsset[]): Promise<Job[]> {
-  return deps.db.transaction(async (tx) => {
-    const ready = await lockReadyAssets(tx, { ids: page.map((a) => a.assetId) });
-    const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
-    return insertJobsUnlessOpen(tx, { assets, kind: 'reprocess', lane: 'backfill', maxAttempts: deps.config.jobMaxAttempts });
-  });
-}
-
-/**
- * Counts the preset's stale variants (dryRun) or queues one backfill job per asset that has any,
- * page by page in id order, on the backfill lane: fresh uploads never wait behind these jobs.
- */
-export async function startBackfill(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
-  params: { preset: string; dryRun: boolean },
-): Promise<BackfillReport> {
+/** The preset's stale variants, counted (a dry run): nothing is recorded or queued. */
+export async function countBackfill(deps: AppDeps, params: { preset: string }): Promise<BackfillCount> {
   const preset = findPreset(deps.config.presets, params.preset);
   if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
-  const stale = { preset: preset.name, specHashes: presetSpecHashes(preset) };
-  if (params.dryRun) return { preset: preset.name, ...(await countStaleVariants(deps.db, stale)), enqueued: 0, skipped: 0 };
+  const counted = await countStaleVariants(deps.db, { preset: preset.name, specHashes: presetSpecHashes(preset) });
+  return { preset: preset.name, ...counted, enqueued: 0, skipped: 0 };
+}
 
-  const report: BackfillReport = { preset: preset.name, matched: 0, staleVariants: 0, enqueued: 0, skipped: 0 };
-  for (let afterId: string | undefined, more = true; more; ) {
-    const page = await findStaleAssets(deps.db, { ...stale, afterId, limit: BATCH });
-    more = page.length === BATCH;
-    afterId = page.at(-1)?.assetId;
-    const jobs = await insertBackfillJobs(deps, page);
-    if (jobs.length > 0) await enqueueAfterCommit(deps, log, jobs);
-    report.matched += page.length;
-    report.staleVariants += page.reduce((sum, a) => sum + a.staleVariants, 0);
-    report.enqueued += jobs.length;
-    report.skipped += page.length - jobs.length;
-  }
-  log.info(report, 'backfill started');
-  return report;
+/**
+ * Starts a backfill of the preset's stale variants: records it, then queues its first window of
+ * jobs on the backfill lane. Workers queue the rest a window at a time as its jobs finish (and the
+ * reconciler tops it up should a feed be lost), so Redis never holds more than BACKFILL_WINDOW of
+ * its entries however many assets match, and fresh uploads never wait behind them.
+ */
+export async function startBackfill(deps: AppDeps, log: FastifyBaseLogger, params: { preset: string }): Promise<Backfill> {
+  const preset = findPreset(deps.config.presets, params.preset);
+  if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
+  const backfill = await createBackfill(deps.db, {
+    preset: preset.name,
+    specHashes: presetSpecHashes(preset),
+    window: deps.config.backfillWindow,
+    maxAttempts: deps.config.jobMaxAttempts,
+  });
+  const jobs = await takeBackfillWindow(deps.db, { id: backfill.id });
+  if (jobs.length > 0) await enqueueAfterCommit(deps, log, jobs);
+  log.info({ backfillId: backfill.id, preset: preset.name, firstWindow: jobs.length }, 'backfill started');
+  return (await getBackfill(deps.db, { id: backfill.id }))!;
+}
+
+export async function requireBackfill(deps: AppDeps, params: { id: string }): Promise<Backfill> {
+  const backfill = isUuid(params.id) ? await getBackfill(deps.db, params) : undefined;
+  if (!backfill) throw new DarkroomError('not_found', 'No backfill with that id.');
+  return backfill;
 }

@@ -1,16 +1,15 @@
 import { findPreset, variantSpecHash, type AssetBackfillPayload, type Preset, type VariantSpec } from '@darkroom/core';
-import { completeJob, getAsset, startJobAttempt, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import { completeJob, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
-import { failInterruptedTooOften, recordFailure } from './job-failure.js';
-import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';
+import { feedBackfill } from '../backfill-feed.js';
+import { runAttempt, type Skipped } from './attempt.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
-export type AssetBackfillResult =
-  | { outcome: 'backfilled'; rendered: number; removed: number }
-  | { outcome: 'up-to-date' }
-  | { outcome: 'skipped'; reason: string };
+export type AssetBackfillResult = { outcome: 'backfilled'; rendered: number; removed: number } | { outcome: 'up-to-date' } | Skipped;
 
 export interface BackfillPlan {
   /** Specs whose row is missing or records another spec hash. */
@@ -34,25 +33,17 @@ export function planBackfill(preset: Preset, rows: readonly Variant[]): Backfill
  * The asset stays `ready` throughout, serving its old variants until the new rows are committed;
  * the objects they replace are deleted only after that. Idempotent: the plan is computed when the
  * job runs, so a redelivered job (or one whose work another already did) finds nothing to do.
+ * A failed backfill leaves the asset ready with its old variants: nothing to mark on it. Once the
+ * attempt is over, the backfill that queued the job tops its window up (`feedBackfill`).
  */
-export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
-  const { jobId, assetId } = job.data;
-  const row = await startJobAttempt(deps.db, { id: jobId });
-  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
-  const asset = await getAsset(deps.db, { id: assetId });
-  if (asset?.status !== 'ready') {
-    await completeJob(deps.db, { id: jobId });
-    return { outcome: 'skipped', reason: asset ? `asset is ${asset.status}` : 'asset deleted' };
-  }
-  // A failed backfill leaves the asset ready with its old variants: nothing to mark on it.
-  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1 });
-
-  try {
-    return await backfill(deps, asset, job);
-  } catch (error) {
-    if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
-    return recordFailure(deps, job, { row, error });
-  }
+export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfillPayload>, queue: AssetQueue): Promise<AssetBackfillResult> {
+  return runAttempt(deps, job, {
+    skipReason: (asset) => (asset?.status === 'ready' ? null : asset ? `asset is ${asset.status}` : 'asset deleted'),
+    run: (asset) => backfill(deps, asset, job),
+    settled: async (row) => {
+      if (row.backfillId) await feedBackfill(deps, queue, row.backfillId);
+    },
+  });
 }
 
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {

@@ -1,39 +1,28 @@
 import { findPreset, type AssetProcessPayload } from '@darkroom/core';
-import { completeJob, getAsset, markAssetFailed, markAssetReady, startJobAttempt, transitionAsset, type Asset } from '@darkroom/db';
+import { completeJob, markAssetFailed, markAssetReady, transitionAsset, type Asset } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile, type ProcessedImage } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
-import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
-import { currentVariants, deleteSupersededObjects, discardDeletedAsset, replaceVariantRows, uploadVariants } from './store-variants.js';
+import { runAttempt, type Skipped } from './attempt.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
-export type AssetProcessResult = { outcome: 'ready' | 'skipped'; reason?: string };
+export type AssetProcessResult = { outcome: 'ready' } | Skipped;
 
 /**
  * AssetProcess: original → variants → `ready`. Idempotent: a finished job is skipped, variant keys
  * are deterministic and rows upserted, so a redelivered or retried job overwrites its own output.
  */
 export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
-  const { jobId, assetId } = job.data;
-  const row = await startJobAttempt(deps.db, { id: jobId });
-  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
-  const asset = await getAsset(deps.db, { id: assetId });
-  if (!asset) {
-    await completeJob(deps.db, { id: jobId });
-    return { outcome: 'skipped', reason: 'asset deleted' };
-  }
-  const markFailed: OnFinalFailure = (failure) =>
-    markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message });
-  if (row.attempts > row.maxAttempts) return failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1, onFinal: markFailed });
-  await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
-
-  try {
-    await renderAndStore(deps, asset, job);
-    return { outcome: 'ready' };
-  } catch (error) {
-    if (!(await getAsset(deps.db, { id: asset.id }))) return discardDeletedAsset(deps, asset);
-    return recordFailure(deps, job, { row, error, onFinal: markFailed });
-  }
+  return runAttempt(deps, job, {
+    skipReason: (asset) => (asset ? null : 'asset deleted'),
+    onFinalFailure: (asset) => (failure) => markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message }),
+    async run(asset) {
+      await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
+      await renderAndStore(deps, asset, job);
+      return { outcome: 'ready' as const };
+    },
+  });
 }
 
 async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
+import { recordBackfillOutcome } from './backfills.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
 import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
 
@@ -35,10 +36,11 @@ async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lan
  */
 export async function insertJobsUnlessOpen(
   db: Executor,
-  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: JobLane; maxAttempts: number },
+  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: JobLane; maxAttempts: number; backfillId?: string },
 ): Promise<Job[]> {
   if (params.assets.length === 0) return [];
   const { kind, lane, maxAttempts } = params;
+  const backfillId = params.backfillId ?? null;
   // Each tenant's jobs of the batch line up after the ones it already has open.
   const open = await openJobsByTenant(db, { tenantIds: [...new Set(params.assets.map((a) => a.tenantId))], lane });
   const nextRank = (tenantId: string) => {
@@ -49,7 +51,18 @@ export async function insertJobsUnlessOpen(
   return db
     .insert(jobs)
     .values(
-      params.assets.map((a) => ({ id: newId(), ...a, kind, lane, maxAttempts, state: 'queued' as const, attempts: 0, history: [], queueRank: nextRank(a.tenantId) })),
+      params.assets.map((a) => ({
+        id: newId(),
+        ...a,
+        kind,
+        lane,
+        maxAttempts,
+        backfillId,
+        state: 'queued' as const,
+        attempts: 0,
+        history: [],
+        queueRank: nextRank(a.tenantId),
+      })),
     )
     .onConflictDoNothing({ target: jobs.assetId, where: sql.raw(`state in ('queued', 'active')`) })
     .returning();
@@ -139,8 +152,20 @@ export async function recordJobRetry(
   });
 }
 
+/**
+ * A transition that ends the job (completed or failed), with its backfill's counter moved in the
+ * same transaction, so a backfill's `done` and `failed` always add up to its finished jobs.
+ */
+async function finishJob(db: Executor, id: string, outcome: 'done' | 'failed', change: JobChange): Promise<Job | undefined> {
+  return db.transaction(async (tx) => {
+    const job = await transitionJob(tx, id, ['active', 'queued'], change);
+    if (job?.backfillId) await recordBackfillOutcome(tx, { id: job.backfillId, outcome });
+    return job;
+  });
+}
+
 export async function completeJob(db: Executor, params: { id: string }): Promise<Job | undefined> {
-  return transitionJob(db, params.id, ['active', 'queued'], {
+  return finishJob(db, params.id, 'done', {
     state: 'completed',
     finishedAt: sql`now()`,
     errorCode: null,
@@ -153,7 +178,7 @@ export async function failJob(
   db: Executor,
   params: { id: string; errorCode: string; errorMessage: string },
 ): Promise<Job | undefined> {
-  return transitionJob(db, params.id, ['active', 'queued'], {
+  return finishJob(db, params.id, 'failed', {
     state: 'failed',
     finishedAt: sql`now()`,
     errorCode: params.errorCode,

@@ -1,0 +1,48 @@
+import type { AssetProcessPayload } from '@darkroom/core';
+import { completeJob, getAsset, startJobAttempt, type Asset, type Job } from '@darkroom/db';
+import type { Job as QueueJob } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
+import { discardDeletedAsset } from './store-variants.js';
+
+export type Skipped = { outcome: 'skipped'; reason: string };
+
+export interface AttemptHandler<R> {
+  /** Why this job has nothing to do for the asset as it is now (null: go ahead); the job then completes. */
+  skipReason(asset: Asset | undefined): string | null;
+  /** The work; it completes the job row itself, in the transaction that records its result. */
+  run(asset: Asset): Promise<R>;
+  /** What else a job that failed for good changes (AssetProcess marks its asset failed). */
+  onFinalFailure?(asset: Asset): OnFinalFailure;
+  /** Runs after every attempt that started, however it ended (a backfill feeds its next window). */
+  settled?(row: Job): Promise<void>;
+}
+
+/**
+ * One attempt of any asset job, the same for every kind: start it on the job row (skipping a job
+ * that already finished, so redelivery is harmless), skip an asset with nothing to do, fail a job
+ * whose workers keep dying, run the work, and record a failure as a retry or the final outcome.
+ */
+export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>, handler: AttemptHandler<R>): Promise<R | Skipped> {
+  const { jobId, assetId } = job.data;
+  const row = await startJobAttempt(deps.db, { id: jobId });
+  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
+  try {
+    const asset = await getAsset(deps.db, { id: assetId });
+    const reason = handler.skipReason(asset);
+    if (reason || !asset) {
+      await completeJob(deps.db, { id: jobId });
+      return { outcome: 'skipped', reason: reason ?? 'asset deleted' };
+    }
+    const onFinal = handler.onFinalFailure?.(asset);
+    if (row.attempts > row.maxAttempts) return await failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1, onFinal });
+    try {
+      return await handler.run(asset);
+    } catch (error) {
+      if (!(await getAsset(deps.db, { id: asset.id }))) return await discardDeletedAsset(deps, asset);
+      return await recordFailure(deps, job, { row, error, onFinal });
+    }
+  } finally {
+    await handler.settled?.(row);
+  }
+}

@@ -1,0 +1,110 @@
+import { and, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { newId } from '../ids.js';
+import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
+import { backfills, jobs, type Backfill, type Job } from '../schema.js';
+import { lockReadyAssets } from './assets.js';
+import { insertJobsUnlessOpen } from './jobs.js';
+import { findStaleAssets } from './variants.js';
+
+/** Assets per scan page: one stale-variant query, one insert and one queue round trip each. */
+const SCAN_PAGE = 500;
+
+export async function createBackfill(
+  db: Executor,
+  params: { preset: string; specHashes: Record<string, string>; window: number; maxAttempts: number },
+): Promise<Backfill> {
+  const [row] = await db.insert(backfills).values({ id: newId(), ...params }).returning();
+  return row!;
+}
+
+export async function getBackfill(db: Executor, params: { id: string }): Promise<Backfill | undefined> {
+  const [row] = await db.select().from(backfills).where(eq(backfills.id, params.id));
+  return row;
+}
+
+/** Newest first, keyset-paginated. */
+export async function listBackfills(db: Executor, params: { limit: number; cursor?: string | undefined }): Promise<Page<Backfill>> {
+  const conditions = [];
+  if (params.cursor) {
+    const after = decodeCursor(params.cursor);
+    if (!after) throw new InvalidCursorError();
+    conditions.push(lt(backfills.id, after));
+  }
+  const rows = await db
+    .select()
+    .from(backfills)
+    .where(and(...conditions))
+    .orderBy(desc(backfills.id))
+    .limit(params.limit + 1);
+  return toPage(rows, params.limit);
+}
+
+/** Ids of backfills still running: the reconciler tops up their windows in case a feed was lost. */
+export async function listRunningBackfillIds(db: Executor): Promise<string[]> {
+  const rows = await db.select({ id: backfills.id }).from(backfills).where(eq(backfills.state, 'running'));
+  return rows.map((r) => r.id);
+}
+
+async function openJobCount(db: Executor, backfillId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(jobs)
+    .where(and(eq(jobs.backfillId, backfillId), isNotNull(jobs.backfillId), inArray(jobs.state, ['queued', 'active'])));
+  return row?.n ?? 0;
+}
+
+/**
+ * Tops the backfill's share of the backfill lane up to its `window` of open jobs: scans on from its cursor
+ * for stale assets, inserts their jobs and moves its counters, all in one transaction. Returns the
+ * jobs to enqueue once it commits (the reconciler enqueues them if that fails). The backfill row is
+ * locked, so feeds racing from several workers take turns, each seeing what the one before did.
+ * A backfill whose scan is done and whose last job has finished is marked completed here.
+ */
+export async function takeBackfillWindow(db: Executor, params: { id: string }): Promise<Job[]> {
+  return db.transaction(async (tx) => {
+    const [backfill] = await tx
+      .select()
+      .from(backfills)
+      .where(and(eq(backfills.id, params.id), eq(backfills.state, 'running')))
+      .for('update');
+    if (!backfill) return [];
+    const open = await openJobCount(tx, backfill.id);
+    const room = Math.min(backfill.window - open, SCAN_PAGE);
+    if (backfill.scanDone || room <= 0) {
+      if (backfill.scanDone && open === 0) await finishBackfill(tx, backfill.id);
+      return [];
+    }
+    const page = await findStaleAssets(tx, { preset: backfill.preset, specHashes: backfill.specHashes, afterId: backfill.cursor ?? undefined, limit: room });
+    const ready = await lockReadyAssets(tx, { ids: page.map((a) => a.assetId) });
+    const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
+    const queued = await insertJobsUnlessOpen(tx, { assets, kind: 'backfill', lane: 'backfill', maxAttempts: backfill.maxAttempts, backfillId: backfill.id });
+    const scanDone = page.length < room;
+    await tx
+      .update(backfills)
+      .set({
+        cursor: page.at(-1)?.assetId ?? backfill.cursor,
+        scanDone,
+        matched: sql`${backfills.matched} + ${page.length}`,
+        queued: sql`${backfills.queued} + ${queued.length}`,
+        skipped: sql`${backfills.skipped} + ${page.length - queued.length}`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(backfills.id, backfill.id));
+    if (scanDone && open === 0 && queued.length === 0) await finishBackfill(tx, backfill.id);
+    return queued;
+  });
+}
+
+async function finishBackfill(db: Executor, id: string): Promise<void> {
+  await db.update(backfills).set({ state: 'completed', finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(backfills.id, id));
+}
+
+/** Counts one of the backfill's jobs as done or failed; call in the transaction that finishes the job. */
+export async function recordBackfillOutcome(db: Executor, params: { id: string; outcome: 'done' | 'failed' }): Promise<void> {
+  const column = params.outcome === 'done' ? backfills.done : backfills.failed;
+  await db
+    .update(backfills)
+    .set({ [params.outcome]: sql`${column} + 1`, updatedAt: sql`now()` })
+    .where(eq(backfills.id, params.id));
+}
