@@ -196,3 +196,17 @@ describe('failed-jobs page and original previews', () => {
     expect(await bad.text()).toContain('is not a tenant id');
   });
 });
+
+describe('backfills page', () => {
+  it('lists backfills with their counters, behind the admin guard', async () => {
+    const started = await admin.request('POST', '/v1/admin/backfill', { preset: 'default' });
+    expect(started.status).toBe(202);
+    const id: string = started.body.backfill.id;
+    expect((await send('GET', '/admin/backfills')).status).toBe(401);
+    const page = await send('GET', '/admin/backfills', { headers: bearer(harness.adminToken) });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`data-backfill-id="${id}"`);
+    expect(html).toMatch(/<th>Matched<\/th><th>Queued<\/th><th>Done<\/th><th>Failed<\/th>/);
+  });
+});

@@ -63,14 +63,20 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   );
 }
 
+/**
+ * The one place an error becomes a response: `{ error: { code, message, details? } }` with the
+ * code's status. Server errors are logged in full; the body never carries their internals.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const payload = toErrorPayload(error);
+  const status = ErrorCode[payload.code];
+  if (status >= 500) request.log.error({ err: error }, payload.message);
+  const body = { error: { code: payload.code, message: payload.message, ...(payload.details ? { details: payload.details } : {}) } };
+  return reply.status(status).send(body);
+}
+
 async function errorsPlugin(app: FastifyInstance) {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const payload = toErrorPayload(error);
-    const status = ErrorCode[payload.code];
-    if (status >= 500) request.log.error({ err: error }, payload.message);
-    const body = { error: { code: payload.code, message: payload.message, ...(payload.details ? { details: payload.details } : {}) } };
-    return reply.status(status).send(body);
-  });
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, error));
 
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } }),

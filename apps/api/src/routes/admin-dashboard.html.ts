@@ -48,7 +48,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 
 function layout(title: string, nonce: string, body: string, nav = true): string {
   const header = nav
-    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a>` +
+    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a>` +
       `<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
@@ -119,4 +119,32 @@ export function failedPage(model: FailedPageModel): string {
     `<h1>Failed jobs</h1>${notice}${filterForm(model)}<table id="failed"><thead>${head}</thead><tbody>${rows}</tbody></table>${more}` +
     `<script nonce="${model.nonce}">${FAILED_PAGE_SCRIPT}</script>`;
   return layout('Failed jobs', model.nonce, body);
+}
+
+export interface BackfillRow {
+  id: string;
+  preset: string;
+  state: string;
+  matched: number;
+  queued: number;
+  skipped: number;
+  done: number;
+  failed: number;
+  scanDone: boolean;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Recent backfills and how far each has got: what its scan matched and queued, what finished or failed. */
+export function backfillsPage(model: { nonce: string; rows: BackfillRow[] }): string {
+  const head = '<tr><th>Backfill</th><th>Preset</th><th>State</th><th>Matched</th><th>Queued</th><th>Done</th><th>Failed</th><th>Skipped</th><th>Started</th><th>Finished</th></tr>';
+  const cells = (b: BackfillRow) =>
+    [b.id, b.preset, b.scanDone || b.state !== 'running' ? b.state : `${b.state} (scanning)`, b.matched, b.queued, b.done, b.failed, b.skipped]
+      .map((v, i) => `<td class="${['id mono', 'preset', 'state', 'matched', 'queued', 'done', 'failed', 'skipped'][i]}">${escapeHtml(v)}</td>`)
+      .join('') +
+    `<td class="muted">${escapeHtml(b.createdAt.toISOString())}</td><td class="muted">${escapeHtml(b.finishedAt?.toISOString() ?? '')}</td>`;
+  const rows = model.rows.length
+    ? model.rows.map((b) => `<tr data-backfill-id="${escapeHtml(b.id)}">${cells(b)}</tr>`).join('')
+    : '<tr><td colspan="10" class="muted">No backfills yet.</td></tr>';
+  return layout('Backfills', model.nonce, `<h1>Backfills</h1><table id="backfills"><thead>${head}</thead><tbody>${rows}</tbody></table>`);
 }

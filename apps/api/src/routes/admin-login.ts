@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { ADMIN_SESSION_TTL_MS, isSameOrigin, sessionCookie, signAdminSession } from '../plugins/admin-session.js';
+import { adminSubject } from '../plugins/auth.js';
+import { loginPage } from './admin-dashboard.html.js';
+import { safeNext, sendHtml } from './admin-pages.js';
+
+const LoginBody = z.object({ token: z.string().max(1024), next: z.string().max(200).optional() });
+
+/** The console's login and logout: an admin token in, an HttpOnly session cookie out (see admin-session.ts). */
+export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
+  const hide = { hide: true } as const;
+  const ttlSeconds = ADMIN_SESSION_TTL_MS / 1000;
+
+  app.get('/admin', { schema: hide }, (_request, reply) => reply.redirect('/admin/failed', 302));
+
+  app.get('/admin/login', { schema: { ...hide, querystring: z.object({ next: z.string().max(200).optional() }) } }, (request, reply) => {
+    const { next } = request.query as { next?: string };
+    return sendHtml(reply, 200, (nonce) => loginPage({ nonce, next: safeNext(next) }));
+  });
+
+  app.post('/admin/login', { schema: { ...hide, body: LoginBody } }, async (request, reply) => {
+    const { token, next } = request.body as z.infer<typeof LoginBody>;
+    // Login CSRF: a form posted from another site carries that site's Origin.
+    if (request.headers.origin !== undefined && !isSameOrigin(request)) {
+      return sendHtml(reply, 403, (nonce) => loginPage({ nonce, message: 'Log in from the admin console’s own page.' }));
+    }
+    const subject = await adminSubject(deps, token.trim());
+    if (!subject) {
+      const message = 'That is not an admin token (ADMIN_TOKEN or an admin key).';
+      return sendHtml(reply, 401, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
+    }
+    const value = signAdminSession(deps.config.adminToken, { subject, expiresAt: Date.now() + ADMIN_SESSION_TTL_MS });
+    reply.header('set-cookie', sessionCookie(request, value, ttlSeconds));
+    return reply.redirect(safeNext(next) ?? '/admin/failed', 303);
+  });
+
+  app.post('/admin/logout', { schema: hide }, (request, reply) => {
+    reply.header('set-cookie', sessionCookie(request, '', 0));
+    return reply.redirect('/admin/login', 303);
+  });
+}
