@@ -48,10 +48,26 @@ describe('npm run reconcile', () => {
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).resolves.toBeDefined();
 
     const deleted = await reconcile('--delete');
-    expect(deleted).toContain('2 orphan object(s), 22 bytes, deleted');
+    expect(deleted).toContain('2 orphan object(s), 22 bytes, and 0 orphan multipart upload(s), removed');
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
     expect(await reconcile()).toContain('0 orphan object(s)');
     const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;
     for (const v of still.variants) expect((await fetch(v.url)).status).toBe(200);
+  });
+
+  it('reports multipart uploads no asset waits on, and aborts them with --delete, leaving live ones', async () => {
+    const bucket = process.env.S3_BUCKET!;
+    const ghostKey = `originals/${tenantId}/${randomUUID()}`;
+    const ghost = await harness.api.storage.createMultipartUpload({ bucket, key: ghostKey, contentType: 'image/png' });
+    // A live multipart upload: its asset is awaiting its bytes.
+    const live = await tenant.request('POST', '/v1/uploads', { filename: 'big.png', contentType: 'image/png', size: 40 * 1024 * 1024 });
+    expect(live.body.upload.method).toBe('MULTIPART');
+
+    const report = await reconcile();
+    expect(report).toContain(`orphan upload\t${bucket}/${ghostKey}\t${ghost.uploadId}`);
+    expect(report).not.toContain(live.body.asset.id);
+    expect(report).toContain('1 orphan multipart upload(s)');
+    expect(await reconcile('--delete')).toContain(`aborted\t${bucket}/${ghostKey}`);
+    expect(await reconcile()).toContain('0 orphan multipart upload(s)');
   });
 });

@@ -1,4 +1,4 @@
-import type { Asset, Job, Variant } from '@darkroom/db';
+import type { Asset, Job, Variant, VisibleAssetStatus } from '@darkroom/db';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -11,7 +11,8 @@ export type PublicUrl = (key: string) => string;
 export function serializeAsset(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl) {
   return {
     id: asset.id,
-    status: asset.status,
+    // Never `deleting`: the API does not load an asset being deleted (getTenantAsset, listAssets).
+    status: asset.status as VisibleAssetStatus,
     filename: asset.filename,
     contentType: asset.contentType,
     size: asset.size,

@@ -14,6 +14,8 @@ const workerEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   JOB_TIMEOUT: durationSetting('2m', 10),
+  /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
+  UPLOAD_TTL: durationSetting('24h', 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),
@@ -37,6 +39,7 @@ export interface WorkerConfig {
   presets: PresetRegistry;
   maxInputPixels: number;
   jobTimeoutMs: number;
+  uploadTtlMs: number;
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
   reconcileIntervalMs: number | null;
@@ -61,6 +64,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,
+    uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     stalledTimeoutMs: e.STALLED_TIMEOUT,

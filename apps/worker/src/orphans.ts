@@ -1,4 +1,4 @@
-import { findExistingAssetIds } from '@darkroom/db';
+import { findExistingAssetIds, getAsset } from '@darkroom/db';
 import type { ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 
@@ -46,6 +46,34 @@ export async function* findOrphanObjects(deps: WorkerDeps, options: OrphanScanOp
   const tenant = options.tenantId ? `${options.tenantId}/` : '';
   yield* orphansIn(deps, bucket, `originals/${tenant}`, options);
   yield* orphansIn(deps, publicBucket, `variants/${tenant}`, options);
+}
+
+export interface OrphanUpload {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  initiated: Date | undefined;
+}
+
+/**
+ * Multipart uploads under `originals/` that no asset is waiting on (no row, or a row that records
+ * another upload or none): their parts use space until aborted.
+ */
+export async function* findOrphanUploads(deps: WorkerDeps, options: OrphanScanOptions): AsyncGenerator<OrphanUpload> {
+  const { bucket } = deps.config.storage;
+  const cutoff = Date.now() - options.minAgeMs;
+  const prefix = `originals/${options.tenantId ? `${options.tenantId}/` : ''}`;
+  for await (const upload of deps.storage.listMultipartUploads({ bucket, prefix })) {
+    const assetId = OWNED_KEY.exec(upload.key)?.[1];
+    if (!assetId || (upload.initiated && upload.initiated.getTime() > cutoff)) continue;
+    const asset = await getAsset(deps.db, { id: assetId });
+    if (asset?.status === 'awaiting_upload' && asset.uploadId === upload.uploadId) continue;
+    yield { bucket, ...upload };
+  }
+}
+
+export async function abortOrphanUpload(deps: WorkerDeps, orphan: OrphanUpload): Promise<void> {
+  await deps.storage.abortMultipartUpload({ bucket: orphan.bucket, key: orphan.key, uploadId: orphan.uploadId });
 }
 
 export async function deleteOrphanObject(deps: WorkerDeps, orphan: OrphanObject): Promise<void> {

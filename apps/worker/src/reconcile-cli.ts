@@ -3,7 +3,7 @@ import { loadConfigOrExit, parseDurationMs } from '@darkroom/core';
 import { pino } from 'pino';
 import { loadWorkerConfig } from './config.js';
 import { createWorkerDeps } from './deps.js';
-import { deleteOrphanObject, findOrphanObjects } from './orphans.js';
+import { abortOrphanUpload, deleteOrphanObject, findOrphanObjects, findOrphanUploads } from './orphans.js';
 
 // `npm run reconcile [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
 // bucket objects that belong to no asset row.
@@ -32,8 +32,14 @@ try {
     if (values.delete) await deleteOrphanObject(deps, orphan);
     console.log(`${values.delete ? 'deleted' : 'orphan'}\t${orphan.bucket}/${orphan.key}\t${orphan.size}`);
   }
-  const verb = values.delete ? 'deleted' : 'found (rerun with --delete to remove them)';
-  console.log(`${count} orphan object(s), ${bytes} bytes, ${verb}`);
+  let uploads = 0;
+  for await (const upload of findOrphanUploads(deps, { tenantId: values.tenant, minAgeMs })) {
+    uploads++;
+    if (values.delete) await abortOrphanUpload(deps, upload);
+    console.log(`${values.delete ? 'aborted' : 'orphan upload'}\t${upload.bucket}/${upload.key}\t${upload.uploadId}`);
+  }
+  const verb = values.delete ? 'removed' : 'found (rerun with --delete to remove them)';
+  console.log(`${count} orphan object(s), ${bytes} bytes, and ${uploads} orphan multipart upload(s), ${verb}`);
 } catch (error) {
   console.error(`reconcile failed: ${(error as Error).message}`);
   process.exitCode = 1;

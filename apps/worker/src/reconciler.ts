@@ -3,6 +3,7 @@ import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
 import type { WorkerDeps } from './deps.js';
+import { purgeEndedUpload, purgePending } from './purge-sweep.js';
 
 export interface ReconcileReport {
   /** Jobs Postgres holds as unfinished that had no live queue entry, and were enqueued again. */
@@ -11,6 +12,8 @@ export interface ReconcileReport {
   expired: number;
   /** Backfill jobs queued to top up running backfills' windows. */
   backfillQueued: number;
+  /** Deletions, canceled and expired uploads whose bucket objects were removed, and stale multipart uploads aborted. */
+  purged: number;
 }
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
@@ -43,16 +46,19 @@ export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, c
   return enqueued;
 }
 
+/**
+ * The row turns `expired` first (keeping its upload id: the storage work is still owed), then the
+ * multipart upload is aborted and any partial object deleted, then the row says purged. A failure
+ * in between is retried by the purge sweep, so the bytes never outlive the asset.
+ */
 async function expireUpload(deps: WorkerDeps, asset: Asset): Promise<boolean> {
-  const expired = await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'expired', set: { uploadId: null } });
+  const expired = await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'expired' });
   if (!expired) return false; // completed or aborted meanwhile
-  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
-  if (asset.uploadId) {
-    await deps.storage.abortMultipartUpload({ ...location, uploadId: asset.uploadId }).catch((err: unknown) => {
-      deps.log.warn({ assetId: asset.id, err }, 'could not abort multipart upload of an expired asset');
-    });
+  try {
+    await purgeEndedUpload(deps, expired);
+  } catch (err) {
+    deps.log.warn({ assetId: asset.id, err }, 'could not remove an expired upload from the bucket yet; the purge sweep will');
   }
-  await deps.storage.deleteObject(location);
   return true;
 }
 
@@ -69,6 +75,7 @@ export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors
     enqueued: await enqueueOrphanedJobs(deps, queue, cursors),
     expired: await expireAbandonedUploads(deps),
     backfillQueued: await feedRunningBackfills(deps, queue),
+    purged: await purgePending(deps),
   };
 }
 
@@ -84,7 +91,7 @@ export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs:
     if (running) return;
     running = reconcileOnce(deps, queue, cursors)
       .then((report) => {
-        if (report.enqueued || report.expired || report.backfillQueued) deps.log.info(report, 'reconciled');
+        if (report.enqueued || report.expired || report.backfillQueued || report.purged) deps.log.info(report, 'reconciled');
       })
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'reconcile pass failed; trying again next interval'))
       .finally(() => {

@@ -2,8 +2,10 @@
  * Object keys are built from ids only: a client's filename never reaches the bucket,
  * so no path tricks, no unicode surprises, no collisions.
  */
+export const ORIGINALS_PREFIX = 'originals/';
+
 export function originalKey(tenantId: string, assetId: string): string {
-  return `originals/${tenantId}/${assetId}`;
+  return `${ORIGINALS_PREFIX}${tenantId}/${assetId}`;
 }
 
 export function variantPrefix(tenantId: string, assetId: string): string {

@@ -24,8 +24,13 @@ export const ASSET_STATUSES = [
   'failed',
   'canceled',
   'expired',
+  // Deleted by its tenant, its bucket objects not yet all removed: gone for the API, swept by workers.
+  'deleting',
 ] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
+/** The statuses a tenant ever sees: an asset being deleted is already gone for the API. */
+export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const satisfies readonly AssetStatus[];
+export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
 
 export const JOB_STATES = ['queued', 'active', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -98,6 +103,11 @@ export const assets = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     readyAt: timestamp('ready_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * When the bucket objects of a canceled or expired upload were removed (multipart aborted, object
+     * deleted); null while that is still owed, so a failure at that moment is retried by the sweep.
+     */
+    purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     // Keyset pagination per tenant: ids are UUIDv7, so id order is creation order.
@@ -106,6 +116,10 @@ export const assets = pgTable(
     // Backfill's stale scan: a preset's ready assets.
     index('assets_preset_status_id_idx').on(t.preset, t.status, t.id),
     index('assets_awaiting_expiry_idx').on(t.uploadExpiresAt).where(sql`status = 'awaiting_upload'`),
+    // The purge sweep: deletions and ended uploads whose bucket objects are still owed.
+    index('assets_purge_pending_idx')
+      .on(t.updatedAt)
+      .where(sql`status = 'deleting' or (status in ('canceled', 'expired') and purged_at is null)`),
   ],
 );
 

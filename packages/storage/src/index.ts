@@ -26,3 +26,4 @@ export {
   type PublicReadGrant,
   type VerifiedPublicReadGrant,
 } from './setup.js';
+export { purgeAssetObjects, purgeUploadObjects, abortStaleMultipartUploads, type PurgeTarget } from './purge.js';

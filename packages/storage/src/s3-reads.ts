@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
-import type { GetRangeOptions, ListObjectsOptions, ListedObject, ObjectHead, ObjectLocation } from './types.js';
+import type { GetRangeOptions, ListedMultipartUpload, ListObjectsOptions, ListedObject, ObjectHead, ObjectLocation } from './types.js';
 
 export async function headObject(client: S3Client, options: ObjectLocation): Promise<ObjectHead> {
   const { bucket, key } = options;
@@ -71,6 +71,26 @@ export async function* listObjects(client: S3Client, options: ListObjectsOptions
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
+}
+
+export async function* listMultipartUploads(client: S3Client, options: ListObjectsOptions): AsyncGenerator<ListedMultipartUpload> {
+  const { bucket, prefix } = options;
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    } catch (err) {
+      throw translateS3Error(err, { operation: 'listMultipartUploads', bucket });
+    }
+    for (const upload of page.Uploads ?? []) {
+      if (upload.Key === undefined || upload.UploadId === undefined) continue;
+      yield { key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated };
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker);
 }
 
 export async function checkBucket(client: S3Client, options: { bucket: string }): Promise<void> {

@@ -1,7 +1,7 @@
 import type { StorageConfig } from './config.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { deleteObject, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getStream, headObject, listObjects } from './s3-reads.js';
+import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects } from './s3-reads.js';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -33,6 +33,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     deleteObject: (o) => deleteObject(client, o),
     deletePrefix: (o) => deletePrefix(client, o),
     listObjects: (o) => listObjects(client, o),
+    listMultipartUploads: (o) => listMultipartUploads(client, o),
     checkBucket: (o) => checkBucket(client, o),
   };
 }

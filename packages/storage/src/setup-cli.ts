@@ -17,6 +17,9 @@ function printSummary(summary: SetupSummary): void {
     const described = rules.map((r) => `${r.AllowedMethods?.join('/')} from ${r.AllowedOrigins?.join(', ')}`).join('; ');
     console.log(`CORS on ${bucket}: ${described}`);
   }
+  for (const rule of summary.lifecycle) {
+    console.log(`lifecycle on ${rule.bucket}: ${rule.applied ? `incomplete multipart uploads aborted after ${rule.days} days` : 'not supported through the S3 API'}`);
+  }
 }
 
 async function main(): Promise<void> {

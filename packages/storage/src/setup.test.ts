@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, DeleteBucketCommand, GetBucketAclCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, GetBucketAclCommand, GetBucketLifecycleConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig, type StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
+import { ABORT_INCOMPLETE_RULE_ID } from './lifecycle.js';
 import { createS3Client } from './s3-client.js';
 import { createS3Storage } from './s3-storage.js';
 import { grantAnonymousRead, parseCorsOrigins, probeAnonymousRead, setupBuckets } from './setup.js';
@@ -59,6 +60,22 @@ describe('setupBuckets with two buckets (the test environment)', () => {
       verified: true,
     });
     expect(summary.cors.map((c) => c.bucket)).toEqual([config.bucket, config.publicBucket]);
+    expect(summary.lifecycle).toEqual([
+      { bucket: config.bucket, applied: true, days: 2 },
+      { bucket: config.publicBucket, applied: true, days: 2 },
+    ]);
+  });
+
+  it('makes the bucket abort incomplete multipart uploads, keeping rules of its own', async () => {
+    const client = createS3Client(config);
+    try {
+      const rules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: config.bucket }))).Rules ?? [];
+      const ours = rules.filter((r) => r.ID === ABORT_INCOMPLETE_RULE_ID);
+      expect(ours).toHaveLength(1); // rerunning setup replaced it rather than adding another
+      expect(ours[0]).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } });
+    } finally {
+      client.destroy();
+    }
   });
 
   it('serves the public bucket anonymously but not the originals (403)', async () => {

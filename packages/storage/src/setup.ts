@@ -12,6 +12,7 @@ import {
 import { createPublicUrlBuilder } from './cdn.js';
 import { isSingleBucket, type StorageConfig } from './config.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
+import { applyAbortIncompleteUploadsRule, type LifecycleSummary } from './lifecycle.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { deleteObject } from './s3-deletes.js';
 import { putObject } from './s3-uploads.js';
@@ -38,10 +39,14 @@ export interface VerifiedPublicReadGrant extends PublicReadGrant {
   verified: boolean;
 }
 
+/** Days after which the buckets abort a multipart upload nobody completed (UPLOAD_TTL is 24 h by default). */
+const ABORT_INCOMPLETE_AFTER_DAYS = 2;
+
 export interface SetupSummary {
   buckets: Array<{ name: string; created: boolean }>;
   publicRead: VerifiedPublicReadGrant;
   cors: Array<{ bucket: string; rules: CORSRule[] }>;
+  lifecycle: LifecycleSummary[];
 }
 
 /** `a.com, b.com` → origins; `*` allowed. Defaults to the local web app. */
@@ -180,7 +185,10 @@ export async function setupBuckets(config: StorageConfig, options: SetupBucketsO
       await applyCors(client, bucket, rules);
       cors.push({ bucket, rules });
     }
-    return { buckets, publicRead, cors };
+    const lifecycle = [];
+    for (const name of names) lifecycle.push(await applyAbortIncompleteUploadsRule(client, name, ABORT_INCOMPLETE_AFTER_DAYS));
+    for (const rule of lifecycle) if (!rule.applied) log(`NOTE: ${rule.bucket} takes no lifecycle rules through the S3 API; the worker's sweep still aborts stale multipart uploads.`);
+    return { buckets, publicRead, cors, lifecycle };
   } finally {
     client.destroy();
   }

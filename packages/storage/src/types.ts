@@ -76,6 +76,12 @@ export interface ListObjectsOptions {
   prefix: string;
 }
 
+export interface ListedMultipartUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date | undefined;
+}
+
 /**
  * The one storage interface the apps talk to. Implementations translate every S3 error into a
  * `StorageError` subclass (see errors.ts): callers never see an AWS SDK error.
@@ -99,6 +105,8 @@ export interface ObjectStorage {
   /** Deletes every object (and version) under a prefix. */
   deletePrefix(options: ListObjectsOptions): Promise<{ deleted: number }>;
   listObjects(options: ListObjectsOptions): AsyncIterable<ListedObject>;
+  /** Multipart uploads begun and neither completed nor aborted (their parts use space until aborted). */
+  listMultipartUploads(options: ListObjectsOptions): AsyncIterable<ListedMultipartUpload>;
   /** Cheap reachability check for readiness probes (HeadBucket). */
   checkBucket(options: { bucket: string }): Promise<void>;
 }

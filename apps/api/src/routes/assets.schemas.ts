@@ -1,4 +1,4 @@
-import { ASSET_STATUSES } from '@darkroom/db';
+import { VISIBLE_ASSET_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
 import { AssetBody, ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
 
@@ -10,7 +10,7 @@ export const getAssetSchema = {
 };
 
 export const ListAssetsQuery = z.strictObject({
-  status: z.enum(ASSET_STATUSES).optional(),
+  status: z.enum(VISIBLE_ASSET_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(200).optional(),
 });

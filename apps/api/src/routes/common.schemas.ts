@@ -1,4 +1,4 @@
-import { ASSET_STATUSES, JOB_KINDS, JOB_STATES } from '@darkroom/db';
+import { VISIBLE_ASSET_STATUSES, JOB_KINDS, JOB_STATES } from '@darkroom/db';
 import { z } from 'zod';
 
 export const ErrorBody = z
@@ -25,7 +25,7 @@ export const VariantBody = z.object({
 export const AssetBody = z
   .object({
     id: z.string(),
-    status: z.enum(ASSET_STATUSES),
+    status: z.enum(VISIBLE_ASSET_STATUSES),
     filename: z.string(),
     contentType: z.string(),
     size: z.number().int(),

@@ -28,7 +28,7 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
   });
 
   app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema }, async (request) => {
-    const asset = await abortUpload(deps, { tenantId: tenantOf(request).id, assetId: request.params.assetId });
+    const asset = await abortUpload(deps, request.log, { tenantId: tenantOf(request).id, assetId: request.params.assetId });
     return presentAsset(deps, asset);
   });
 };

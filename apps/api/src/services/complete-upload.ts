@@ -51,7 +51,13 @@ export async function completeUpload(
     });
     return { asset: moved, job };
   });
-  if (!queued) return existingJob(deps, (await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id }))!);
+  if (!queued) {
+    // Another call confirmed it first, or a DELETE took it meanwhile (then it is simply gone).
+    const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
+    if (!now) throw new DarkroomError('not_found', 'No asset with that id.');
+    if (!SETTLED.includes(now.status)) throw new DarkroomError('invalid_state', `The upload was already ${now.status}; start a new upload.`, { status: now.status });
+    return existingJob(deps, now);
+  }
 
   await enqueueAfterCommit(deps, log, [queued.job]);
   return queued;

@@ -1,5 +1,17 @@
-import { DarkroomError, variantPrefix } from '@darkroom/core';
-import { deleteAssetRow, getTenantAsset, isUuid, listVariantsByAsset, transitionAsset, type Asset } from '@darkroom/db';
+import { DarkroomError } from '@darkroom/core';
+import {
+  deleteAssetRow,
+  getTenantAsset,
+  hasActiveJob,
+  isUuid,
+  listVariantsByAsset,
+  markAssetDeleting,
+  markAssetPurged,
+  transitionAsset,
+  type Asset,
+} from '@darkroom/db';
+import { purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { serializeAsset } from '../serializers.js';
 
@@ -10,37 +22,48 @@ export async function requireTenantAsset(deps: AppDeps, params: { tenantId: stri
   return asset;
 }
 
-/** Cancels an upload still `awaiting_upload`: aborts its multipart upload and removes any partial object. */
-export async function abortUpload(deps: AppDeps, params: { tenantId: string; assetId: string }): Promise<Asset> {
+/**
+ * Cancels an upload still `awaiting_upload`: the row turns `canceled` first (keeping its upload id,
+ * so the storage work is still owed), then the multipart upload is aborted and any partial object
+ * deleted, and only then is the row marked purged. If storage fails in between, the purge sweep
+ * finishes it; a repeated abort tries again at once.
+ */
+export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; assetId: string }): Promise<Asset> {
   const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, id: params.assetId });
-  if (asset.status === 'canceled') return asset;
-  const canceled = await transitionAsset(deps.db, {
-    id: asset.id,
-    from: ['awaiting_upload'],
-    to: 'canceled',
-    set: { uploadId: null },
-  });
+  const canceled =
+    asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
   if (!canceled) {
     throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be aborted; this asset is ${asset.status}.`, {
       status: asset.status,
     });
   }
-  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
-  if (asset.uploadId) await deps.storage.abortMultipartUpload({ ...location, uploadId: asset.uploadId });
-  await deps.storage.deleteObject(location);
+  if (canceled.purgedAt) return canceled;
+  try {
+    await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, originalKey: canceled.originalKey, uploadId: canceled.uploadId });
+    await markAssetPurged(deps.db, { id: canceled.id });
+  } catch (error) {
+    log.warn({ assetId: canceled.id, err: error }, 'could not remove a canceled upload from the bucket yet; the purge sweep will');
+  }
   return canceled;
 }
 
-/** Removes the original and every variant from the buckets, then the row (its jobs and variants go with it). */
-export async function deleteAsset(deps: AppDeps, params: { tenantId: string; id: string }): Promise<void> {
+/**
+ * Deletes an asset without ever orphaning its bucket objects: the row turns `deleting` first (gone
+ * for the API, queued jobs closed), then the objects go, then the row. A worker rendering it at
+ * that moment finishes the deletion itself when it sees the status; a storage failure leaves the
+ * row `deleting` for the purge sweep.
+ */
+export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; id: string }): Promise<void> {
   const asset = await requireTenantAsset(deps, params);
-  const { bucket, publicBucket } = deps.config.storage;
-  if (asset.uploadId) {
-    await deps.storage.abortMultipartUpload({ bucket, key: asset.originalKey, uploadId: asset.uploadId });
+  const deleting = await markAssetDeleting(deps.db, { id: asset.id });
+  if (!deleting || (await hasActiveJob(deps.db, { assetId: asset.id }))) return;
+  try {
+    const { bucket, publicBucket } = deps.config.storage;
+    await purgeAssetObjects(deps.storage, { bucket, publicBucket, tenantId: asset.tenantId, assetId: asset.id, originalKey: asset.originalKey, uploadId: asset.uploadId });
+    await deleteAssetRow(deps.db, { id: asset.id });
+  } catch (error) {
+    log.warn({ assetId: asset.id, err: error }, 'could not remove a deleted asset from the buckets yet; the purge sweep will');
   }
-  await deps.storage.deletePrefix({ bucket: publicBucket, prefix: variantPrefix(asset.tenantId, asset.id) });
-  await deps.storage.deleteObject({ bucket, key: asset.originalKey });
-  await deleteAssetRow(deps.db, { id: asset.id });
 }
 
 /** Assets as the API shows them: each with its variants and their CDN URLs (one query for the whole page). */

@@ -1,5 +1,5 @@
 import { DarkroomError, findPreset, originalKey } from '@darkroom/core';
-import { insertAsset, newId, type Asset, type Tenant } from '@darkroom/db';
+import { insertAsset, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 
@@ -72,11 +72,11 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   const id = newId();
   const location = { bucket: config.storage.bucket, key: originalKey(tenant.id, id) };
   const multipart = input.size >= config.uploads.multipartThreshold;
-  // The bucket's multipart upload is opened before the row exists, so the row never points at nothing.
-  const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
 
+  // The row comes first, so a bucket upload is never opened for an asset nobody recorded: if the
+  // insert fails there is nothing to leak. Its expiry cleans up an upload that never gets its id.
   const now = Date.now();
-  const asset = await insertAsset(deps.db, {
+  const inserted = await insertAsset(deps.db, {
     id,
     tenantId: tenant.id,
     status: 'awaiting_upload',
@@ -86,9 +86,12 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
     preset: presetName,
     metadata: input.metadata ?? null,
     originalKey: location.key,
-    uploadId,
+    uploadId: null,
     uploadExpiresAt: new Date(now + config.uploads.ttlMs),
   });
+  // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.
+  const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
+  const asset = uploadId ? ((await setAssetUploadId(deps.db, { id, uploadId })) ?? inserted) : inserted;
 
   const upload = uploadId
     ? await presignMultipart(deps, asset, uploadId)

@@ -51,7 +51,7 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedIma
   const removedNames = previous.filter((v) => !rendered.has(v.name)).map((v) => v.name);
   await deps.db.transaction(async (tx) => {
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
-    await markAssetReady(tx, {
+    const ready = await markAssetReady(tx, {
       id: asset.id,
       width: image.probe.width,
       height: image.probe.height,
@@ -59,6 +59,8 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedIma
       placeholder: image.placeholder,
       dominantColor: image.dominantColor,
     });
+    // Deleted meanwhile (`deleting`): nothing is recorded; the attempt finishes the deletion instead.
+    if (!ready) throw new Error('the asset changed while it was rendered');
     // In the same transaction: nobody may see the asset ready while its job still looks open.
     await completeJob(tx, { id: jobId });
   });

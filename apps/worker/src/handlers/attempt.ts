@@ -3,6 +3,7 @@ import { completeJob, getAsset, startJobAttempt, type Asset, type Job } from '@d
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
+import { finishDeletion } from '../purge-sweep.js';
 import { discardDeletedAsset } from './store-variants.js';
 
 export type Skipped = { outcome: 'skipped'; reason: string };
@@ -19,6 +20,16 @@ export interface AttemptHandler<R> {
 }
 
 /**
+ * The asset was deleted while its job waited or ran (its DELETE left it `deleting` because this job
+ * was active): close the job, then finish the deletion, so what this attempt uploaded goes too.
+ */
+async function abandonForDeletion(deps: WorkerDeps, asset: Asset, jobId: string): Promise<Skipped> {
+  await completeJob(deps.db, { id: jobId });
+  await finishDeletion(deps, asset);
+  return { outcome: 'skipped', reason: 'asset deleted' };
+}
+
+/**
  * One attempt of any asset job, the same for every kind: start it on the job row (skipping a job
  * that already finished, so redelivery is harmless), skip an asset with nothing to do, fail a job
  * whose workers keep dying, run the work, and record a failure as a retry or the final outcome.
@@ -29,6 +40,7 @@ export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcess
   if (!row) return { outcome: 'skipped', reason: 'job already finished' };
   try {
     const asset = await getAsset(deps.db, { id: assetId });
+    if (asset?.status === 'deleting') return await abandonForDeletion(deps, asset, jobId);
     const reason = handler.skipReason(asset);
     if (reason || !asset) {
       await completeJob(deps.db, { id: jobId });
@@ -39,7 +51,9 @@ export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcess
     try {
       return await handler.run(asset);
     } catch (error) {
-      if (!(await getAsset(deps.db, { id: asset.id }))) return await discardDeletedAsset(deps, asset);
+      const now = await getAsset(deps.db, { id: asset.id });
+      if (!now) return await discardDeletedAsset(deps, asset);
+      if (now.status === 'deleting') return await abandonForDeletion(deps, now, jobId);
       return await recordFailure(deps, job, { row, error, onFinal });
     }
   } finally {

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
-import { assets, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
+import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
   const [asset] = await db.insert(assets).values(params).returning();
@@ -13,12 +13,12 @@ export async function getAsset(db: Executor, params: { id: string }): Promise<As
   return asset;
 }
 
-/** Scoped to a tenant: another tenant's asset is simply not found. */
+/** Scoped to a tenant: another tenant's asset, or one being deleted, is simply not found. */
 export async function getTenantAsset(db: Executor, params: { tenantId: string; id: string }): Promise<Asset | undefined> {
   const [asset] = await db
     .select()
     .from(assets)
-    .where(and(eq(assets.id, params.id), eq(assets.tenantId, params.tenantId)));
+    .where(and(eq(assets.id, params.id), eq(assets.tenantId, params.tenantId), ne(assets.status, 'deleting')));
   return asset;
 }
 
@@ -32,7 +32,7 @@ export interface ListAssetsParams {
 
 /** Newest first, keyset-paginated on the time-ordered id. */
 export async function listAssets(db: Executor, params: ListAssetsParams): Promise<Page<Asset>> {
-  const conditions: SQL[] = [eq(assets.tenantId, params.tenantId)];
+  const conditions: SQL[] = [eq(assets.tenantId, params.tenantId), ne(assets.status, 'deleting')];
   if (params.status) conditions.push(eq(assets.status, params.status));
   if (params.cursor) {
     const after = decodeCursor(params.cursor);
@@ -106,6 +106,51 @@ export async function markAssetFailed(
     to: 'failed',
     set: { errorCode: params.errorCode, errorMessage: params.errorMessage },
   });
+}
+
+/**
+ * Starts a deletion: the asset turns `deleting` (gone for the API from then on) and its queued jobs
+ * are closed, so no worker starts them. The bucket objects are removed next, then the row; a
+ * failure in between leaves the row `deleting` for the purge sweep, so nothing is orphaned.
+ */
+export async function markAssetDeleting(db: Executor, params: { id: string }): Promise<Asset | undefined> {
+  return db.transaction(async (tx) => {
+    const asset = await transitionAsset(tx, { id: params.id, from: ASSET_STATUSES.filter((s) => s !== 'deleting'), to: 'deleting' });
+    if (asset) {
+      await tx
+        .update(jobs)
+        .set({ state: 'completed', finishedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(jobs.assetId, params.id), eq(jobs.state, 'queued')));
+    }
+    return asset;
+  });
+}
+
+/** Whether a worker may be working on the asset right now (it will finish a deletion itself). */
+export async function hasActiveJob(db: Executor, params: { assetId: string }): Promise<boolean> {
+  const [row] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.assetId, params.assetId), eq(jobs.state, 'active'))).limit(1);
+  return row !== undefined;
+}
+
+/** Deletions and ended uploads (canceled, expired) whose bucket objects are still owed, oldest first. */
+export async function listAssetsToPurge(db: Executor, params: { updatedBefore: Date; limit: number }): Promise<Asset[]> {
+  const pending = sql`(${assets.status} = 'deleting' or (${assets.status} in ('canceled', 'expired') and ${assets.purgedAt} is null))`;
+  return db
+    .select()
+    .from(assets)
+    .where(and(pending, lt(assets.updatedAt, params.updatedBefore)))
+    .orderBy(asc(assets.updatedAt))
+    .limit(params.limit);
+}
+
+/** Records the multipart upload opened for an asset still awaiting its bytes. */
+export async function setAssetUploadId(db: Executor, params: { id: string; uploadId: string }): Promise<Asset | undefined> {
+  return transitionAsset(db, { id: params.id, from: ['awaiting_upload'], to: 'awaiting_upload', set: { uploadId: params.uploadId } });
+}
+
+/** Records that a canceled or expired upload's bucket objects are gone. */
+export async function markAssetPurged(db: Executor, params: { id: string }): Promise<void> {
+  await db.update(assets).set({ purgedAt: sql`now()`, uploadId: null }).where(eq(assets.id, params.id));
 }
 
 export async function deleteAssetRow(db: Executor, params: { id: string }): Promise<void> {

@@ -1,0 +1,61 @@
+import { ORIGINALS_PREFIX } from '@darkroom/core';
+import { deleteAssetRow, hasActiveJob, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
+import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
+import type { WorkerDeps } from './deps.js';
+
+/** Rows younger than this are left to the request that is still removing their objects. */
+const GRACE_MS = 5_000;
+const BATCH = 100;
+/** Beyond UPLOAD_TTL, before a multipart upload counts as abandoned (expiry ends live ones by then). */
+const MULTIPART_MARGIN_MS = 3_600_000;
+
+/**
+ * Finishes a deletion: every bucket object of the asset, then its row. Waits (returns false) while
+ * a worker has the asset's job in hand: that worker finishes the deletion when it sees the status.
+ */
+export async function finishDeletion(deps: WorkerDeps, asset: Asset): Promise<boolean> {
+  if (await hasActiveJob(deps.db, { assetId: asset.id })) return false;
+  const { bucket, publicBucket } = deps.config.storage;
+  await purgeAssetObjects(deps.storage, { bucket, publicBucket, tenantId: asset.tenantId, assetId: asset.id, originalKey: asset.originalKey, uploadId: asset.uploadId });
+  await deleteAssetRow(deps.db, { id: asset.id });
+  return true;
+}
+
+/** Removes a canceled or expired upload's objects (its multipart parts, any partial object), then says so on the row. */
+export async function purgeEndedUpload(deps: WorkerDeps, asset: Asset): Promise<void> {
+  await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, originalKey: asset.originalKey, uploadId: asset.uploadId });
+  await markAssetPurged(deps.db, { id: asset.id });
+}
+
+/**
+ * The sweep behind every path that removes bucket objects (DELETE, abort, expiry): whatever a
+ * failure left owed is retried here until it is done, so no object or multipart upload outlives
+ * its asset. Also aborts multipart uploads no asset recorded, once older than UPLOAD_TTL.
+ */
+export interface PurgeOptions {
+  /** Rows changed more recently are left alone (default 5 s: the request may still be at work). */
+  graceMs?: number;
+  /** Where to look for abandoned multipart uploads (default every original). */
+  prefix?: string;
+  /** How old an unrecorded multipart upload must be to count as abandoned (default UPLOAD_TTL + 1 h). */
+  multipartAgeMs?: number;
+}
+
+export async function purgePending(deps: WorkerDeps, options: PurgeOptions = {}): Promise<number> {
+  let purged = 0;
+  const updatedBefore = new Date(Date.now() - (options.graceMs ?? GRACE_MS));
+  for (const asset of await listAssetsToPurge(deps.db, { updatedBefore, limit: BATCH })) {
+    try {
+      if (asset.status === 'deleting') purged += (await finishDeletion(deps, asset)) ? 1 : 0;
+      else {
+        await purgeEndedUpload(deps, asset);
+        purged++;
+      }
+    } catch (err) {
+      deps.log.warn({ assetId: asset.id, err }, 'purge failed; trying again next pass');
+    }
+  }
+  const initiatedBefore = new Date(Date.now() - (options.multipartAgeMs ?? deps.config.uploadTtlMs + MULTIPART_MARGIN_MS));
+  purged += await abortStaleMultipartUploads(deps.storage, { bucket: deps.config.storage.bucket, prefix: options.prefix ?? ORIGINALS_PREFIX, initiatedBefore });
+  return purged;
+}
