@@ -5,27 +5,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { startRedisCluster, stopRedisCluster } from '../support/cluster.js';
 import { startServices, stopRedis } from '../support/services.js';
 
-let harness: Harness;
-let tenant: DarkroomClient;
+/** The same outage against one Redis server and against the three-master Redis Cluster. */
+const modes = [
+  { name: 'Redis', env: async (): Promise<Record<string, string>> => ({}), stop: stopRedis, start: startServices },
+  {
+    name: 'Redis Cluster',
+    env: async (): Promise<Record<string, string>> => ({ REDIS_CLUSTER_NODES: await startRedisCluster() }),
+    stop: stopRedisCluster,
+    start: async () => void (await startRedisCluster()),
+  },
+];
 
-beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { RECONCILE_INTERVAL: '500ms' } });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('redis-outage')).apiKey);
-});
-afterAll(async () => {
-  await startServices();
-  await harness?.close();
-});
+describe.each(modes)('$name down during complete', (mode) => {
+  let harness: Harness;
+  let tenant: DarkroomClient;
 
-describe('Redis down during complete', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ withWorker: false, env: { RECONCILE_INTERVAL: '500ms', ...(await mode.env()) } });
+    const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+    tenant = admin.withToken((await admin.createTenant('redis-outage')).apiKey);
+  });
+  afterAll(async () => {
+    await mode.start();
+    await harness?.close();
+  });
+
   it('complete still succeeds, and the reconciler queues the job once Redis is back; nothing lost, nothing doubled', async () => {
     const bytes = new Uint8Array(await readFile(fixture('DSCN0010.jpg')));
     const { asset } = await tenant.upload(bytes, { filename: 'during-outage.jpg', contentType: 'image/jpeg' });
 
-    await stopRedis();
+    await mode.stop();
     try {
       const completed = await tenant.request('POST', `/v1/uploads/${asset.id}/complete`, {});
       expect(completed.status, JSON.stringify(completed.body)).toBe(202);
@@ -39,7 +51,7 @@ describe('Redis down during complete', () => {
       expect(ready.body.error.details.down).toEqual(['redis']);
       expect(ready.body.error.message).toContain('redis');
     } finally {
-      await startServices();
+      await mode.start();
     }
 
     // Redis came back empty: the queue has no entry for the job. The worker's reconciler adds it.

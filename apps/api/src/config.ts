@@ -8,6 +8,7 @@ import {
   type PresetRegistry,
 } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -25,6 +26,8 @@ const apiEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
+  REDIS_CLUSTER_NODES: clusterNodesSetting(),
   QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   ADMIN_TOKEN: z
     .string({ error: 'ADMIN_TOKEN is required: the API refuses to start without an admin token' })
@@ -46,7 +49,8 @@ export interface ApiConfig {
   port: number;
   logLevel: z.infer<typeof apiEnvSchema>['LOG_LEVEL'];
   databaseUrl: string;
-  redisUrl: string;
+  /** One Redis server, or a cluster (REDIS_CLUSTER_NODES). */
+  redis: RedisSettings;
   queuePrefix: string;
   adminToken: string;
   storage: StorageConfig;
@@ -75,7 +79,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    redis: redisSettings(e),
     queuePrefix: e.QUEUE_PREFIX,
     adminToken: e.ADMIN_TOKEN,
     storage: parseStorageConfig(env),

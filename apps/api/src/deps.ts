@@ -19,7 +19,7 @@ export interface AppDeps {
 export function createDeps(config: ApiConfig): AppDeps {
   const database = createDatabase({ url: config.databaseUrl });
   const storage = createS3Storage(config.storage);
-  const queue = createAssetQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
   return {
     config,
     db: database.db,

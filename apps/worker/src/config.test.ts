@@ -38,6 +38,17 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, JOB_RETRY_SCHEDULE: '1s,soon' })).toThrow(/JOB_RETRY_SCHEDULE/);
   });
 
+  it('REDIS_CLUSTER_NODES turns on cluster mode, and needs a hash tag in QUEUE_PREFIX', () => {
+    expect(loadWorkerConfig(base).redis).toEqual({ url: 'redis://127.0.0.1:6379', clusterNodes: null });
+    const cluster = loadWorkerConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001, 127.0.0.1:7002' }).redis;
+    expect(cluster.clusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7001 },
+      { host: '127.0.0.1', port: 7002 },
+    ]);
+    expect(() => loadWorkerConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadWorkerConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001', QUEUE_PREFIX: 'darkroom' })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it('fails naming the malformed or missing variable', () => {
     expect(() => loadWorkerConfig({ ...base, MAX_INPUT_PIXELS: '-1' })).toThrow(/MAX_INPUT_PIXELS/);
     expect(() => loadWorkerConfig({ ...base, STALLED_TIMEOUT: '10ms' })).toThrow(/STALLED_TIMEOUT/);

@@ -1,12 +1,15 @@
 import { tmpdir } from 'node:os';
 import { DEFAULT_RETRY_SCHEDULE, describeEnvIssues, durationListSetting, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
 
 const workerEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
+  REDIS_CLUSTER_NODES: clusterNodesSetting(),
   QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
@@ -28,7 +31,8 @@ const workerEnvSchema = z.object({
 export interface WorkerConfig {
   logLevel: z.infer<typeof workerEnvSchema>['LOG_LEVEL'];
   databaseUrl: string;
-  redisUrl: string;
+  /** One Redis server, or a cluster (REDIS_CLUSTER_NODES). */
+  redis: RedisSettings;
   storage: StorageConfig;
   /** Redis key prefix of the queue; keep the braces (a Redis Cluster hash tag). */
   queuePrefix: string;
@@ -56,7 +60,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   return {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    redis: redisSettings(e),
     storage: parseStorageConfig(env),
     queuePrefix: e.QUEUE_PREFIX,
     concurrency: e.WORKER_CONCURRENCY,

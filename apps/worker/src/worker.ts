@@ -1,7 +1,6 @@
 import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
 import { Worker, type Job } from 'bullmq';
-import { createAssetQueue } from '@darkroom/queue';
-import { Redis } from 'ioredis';
+import { createAssetQueue, createRedisConnection, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetBackfill } from './handlers/asset-backfill.js';
 import { assetProcess } from './handlers/asset-process.js';
@@ -23,7 +22,7 @@ interface LaneOptions {
   handle: (job: Job<AssetProcessPayload>) => Promise<unknown>;
 }
 
-function laneWorker(deps: WorkerDeps, connection: Redis, lane: LaneOptions): Worker<AssetProcessPayload> {
+function laneWorker(deps: WorkerDeps, connection: RedisConnection, lane: LaneOptions): Worker<AssetProcessPayload> {
   const worker = new Worker<AssetProcessPayload>(
     lane.queue,
     async (job) => {
@@ -55,11 +54,11 @@ function laneWorker(deps: WorkerDeps, connection: Redis, lane: LaneOptions): Wor
 export function startWorker(deps: WorkerDeps): RunningWorker {
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
   // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
-  const connection = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedisConnection(deps.config.redis, { maxRetriesPerRequest: null });
   connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
 
   // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.
-  const producer = createAssetQueue({ redisUrl: deps.config.redisUrl, prefix: deps.config.queuePrefix });
+  const producer = createAssetQueue({ redis: deps.config.redis, prefix: deps.config.queuePrefix });
   const worker = laneWorker(deps, connection, {
     queue: ASSET_QUEUE,
     jobName: JobName.AssetProcess,

@@ -8,7 +8,7 @@ import {
   type QueueLane,
 } from '@darkroom/core';
 import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisConnection, type RedisSettings } from './redis.js';
 
 /** What the queue needs of a job row (see @darkroom/db's `jobs`). */
 export interface QueueableJob {
@@ -64,7 +64,7 @@ export interface AssetQueue {
 }
 
 export interface AssetQueueOptions {
-  redisUrl: string;
+  redis: RedisSettings;
   /** Tests give each file its own prefix so their queues never meet. */
   prefix?: string;
 }
@@ -72,11 +72,7 @@ export interface AssetQueueOptions {
 export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
   // Fail fast instead of buffering commands while Redis is away: the API must answer, and
   // Postgres (not Redis) holds the truth, so a missed enqueue is recovered from there.
-  const connection = new Redis(options.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-  });
+  const connection = createRedisConnection(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   connection.on('error', () => {}); // reconnects on its own; failures surface on the calls
   const prefix = options.prefix ?? QUEUE_PREFIX;
   const queues = Object.fromEntries(

@@ -1,1 +1,2 @@
 export * from './asset-queue.js';
+export * from './redis.js';
