@@ -8,7 +8,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 const UNIT = [
   'packages/core/src/**/*.test.ts',
   'packages/media/src/**/*.test.ts',
-  'packages/storage/src/{config,errors}.test.ts',
+  'packages/storage/src/{config,errors,presigner}.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
   'apps/worker/src/handlers/*.test.ts',

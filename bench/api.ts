@@ -1,6 +1,86 @@
-import type { BenchRow } from './table.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { benchEnv, freePort, mb, memoryOf, prepareBench, ROOT, spawnNode, stop, waitForHttp } from './support.js';
+import { ratio, type BenchRow } from './table.js';
 
-/** API figures (issue 6, goals 1 and 5). Filled in by the API benchmark. */
+/** The same load for both sides: connections, duration, and a warm-up before each measurement. */
+const CONNECTIONS = 20;
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+
+interface LoadResult {
+  rps: number;
+  p99: number;
+}
+
+/** autocannon in a process of its own, so the load generator never shares an event loop with a server. */
+async function load(url: string, options: { method?: string; body?: string; token?: string; seconds: number }): Promise<LoadResult> {
+  const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
+  if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
+  if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  await new Promise((resolve) => child.on('exit', resolve));
+  const result = JSON.parse(out) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+/** Samples a process's RSS while `work` runs; returns the work's result and the highest RSS seen. */
+async function sampleRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakRssMb: number }> {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), 200);
+  try {
+    return { result: await work, peakRssMb: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg', size: 2_000_000 });
+
 export async function runApiBench(): Promise<BenchRow[]> {
-  throw new Error('API benchmark not written yet');
+  const { apiKey } = await prepareBench('bench-api');
+  const [apiPort, basePort] = [await freePort(), await freePort()];
+  const api = spawnNode(['apps/api/dist/main.js'], { ...benchEnv, HOST: '127.0.0.1', PORT: String(apiPort) });
+  const baseline = spawnNode(['--import', 'tsx', 'bench/baseline-server.ts'], { DATABASE_URL: benchEnv.DATABASE_URL!, PORT: String(basePort) });
+  try {
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const baseUrl = `http://127.0.0.1:${basePort}`;
+    await Promise.all([waitForHttp(`${apiUrl}/healthz`), waitForHttp(`${baseUrl}/baseline/ids`)]);
+    console.log(`api bench: ${CONNECTIONS} connections, ${SECONDS} s per side after ${WARMUP_SECONDS} s of warm-up`);
+
+    const upload = (seconds: number) => load(`${apiUrl}/v1/uploads`, { method: 'POST', body: UPLOAD, token: apiKey, seconds });
+    const insert = (seconds: number) => load(`${baseUrl}/baseline/uploads`, { method: 'POST', body: UPLOAD, seconds });
+    await upload(WARMUP_SECONDS);
+    await insert(WARMUP_SECONDS);
+    const restRssMb = memoryOf(api.pid!).rssMb;
+    const { result: apiUpload, peakRssMb } = await sampleRss(api.pid!, upload(SECONDS));
+    const bareInsert = await insert(SECONDS);
+
+    const started = await fetch(`${apiUrl}/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: UPLOAD });
+    const assetId = ((await started.json()) as { asset: { id: string } }).asset.id;
+    const baseId = ((await (await fetch(`${baseUrl}/baseline/ids`)).json()) as string[])[0]!;
+    const get = (seconds: number) => load(`${apiUrl}/v1/assets/${assetId}`, { token: apiKey, seconds });
+    const select = (seconds: number) => load(`${baseUrl}/baseline/assets/${baseId}`, { seconds });
+    await get(WARMUP_SECONDS);
+    await select(WARMUP_SECONDS);
+    const apiGet = await get(SECONDS);
+    const bareSelect = await select(SECONDS);
+
+    const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
+    const upRatio = apiUpload.rps / bareInsert.rps;
+    const getRatio = apiGet.rps / bareSelect.rps;
+    return [
+      { metric: 'POST /v1/uploads vs bare INSERT', darkroom: rps(apiUpload), baseline: rps(bareInsert), ratio: ratio(upRatio), goal: '≥ 0.70×', met: upRatio >= 0.7 ? 'yes' : 'no' },
+      { metric: 'POST /v1/uploads p99', darkroom: `${apiUpload.p99} ms`, baseline: `${bareInsert.p99} ms`, ratio: '—', goal: '≤ 25 ms', met: apiUpload.p99 <= 25 ? 'yes' : 'no' },
+      { metric: 'GET /v1/assets/:id vs bare SELECT', darkroom: rps(apiGet), baseline: rps(bareSelect), ratio: ratio(getRatio), goal: '≥ 0.70×', met: getRatio >= 0.7 ? 'yes' : 'no' },
+      { metric: 'GET /v1/assets/:id p99', darkroom: `${apiGet.p99} ms`, baseline: `${bareSelect.p99} ms`, ratio: '—', goal: '—', met: '—' },
+      { metric: 'API RSS at rest', darkroom: mb(restRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },
+      { metric: 'API RSS under upload load (peak)', darkroom: mb(peakRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },
+    ];
+  } finally {
+    await Promise.all([stop(api), stop(baseline)]);
+  }
 }

@@ -1,6 +1,173 @@
-import type { BenchRow } from './table.js';
+import { availableParallelism } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { createDatabase, jobs, type Database } from '@darkroom/db';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
+import { DarkroomClient } from '../test/support/client.js';
+import { benchEnv, freePort, mb, memoryOf, prepareBench, spawnNode, stop, waitForHttp } from './support.js';
+import { ratio, type BenchRow } from './table.js';
+import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, type BenchInput } from './worker-inputs.js';
 
-/** Worker figures (issue 6, goals 2–5). Filled in by the worker benchmark. */
+const CORES = availableParallelism();
+/** Jobs of the memory run, and the point where its first half ends. */
+const MEMORY_JOBS = 200;
+const LATENCY_SAMPLES = 7;
+
+interface Rig {
+  api: ChildProcess;
+  workers: ChildProcess[];
+  admin: DarkroomClient;
+  tenant: DarkroomClient;
+  tenantId: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL: 'warn' };
+
+/** The built API and `workers` worker processes on the bench database and buckets, and a fresh tenant. */
+async function startRig(workers: number): Promise<Rig> {
+  const { apiKey, tenantId } = await prepareBench('bench-worker');
+  const port = await freePort();
+  const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
+  const started = Array.from({ length: workers }, () => spawnNode(['apps/worker/dist/main.js'], workerEnv));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/healthz`);
+  const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 2 });
+  return {
+    api,
+    workers: started,
+    admin: new DarkroomClient(baseUrl, benchEnv.ADMIN_TOKEN),
+    tenant: new DarkroomClient(baseUrl, apiKey),
+    tenantId,
+    db: handle.db,
+    async close() {
+      await Promise.all([stop(api), ...started.map(stop)]);
+      await handle.close();
+    },
+  };
+}
+
+async function finishedJobs(rig: Rig): Promise<number> {
+  const [row] = await rig.db.select({ n: count() }).from(jobs).where(and(eq(jobs.tenantId, rig.tenantId), inArray(jobs.state, ['completed', 'failed'])));
+  return row!.n;
+}
+
+async function waitForFinished(rig: Rig, target: number, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await finishedJobs(rig)) < target) {
+    if (Date.now() > deadline) throw new Error(`only ${await finishedJobs(rig)} of ${target} jobs finished in time`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
+const upload = async (rig: Rig, input: BenchInput) =>
+  rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), { filename: input.path.split('/').pop()!, contentType: contentType(input) });
+
+/** Queue paused, every photo uploaded and completed, then resumed: the time until all are ready. */
+async function pipelineMs(inputs: readonly BenchInput[], workers: number): Promise<{ ms: number; assetIds: string[] }> {
+  const rig = await startRig(workers);
+  try {
+    await rig.admin.request('POST', '/v1/admin/queues/pause');
+    const assetIds: string[] = [];
+    for (const input of inputs) assetIds.push((await upload(rig, input)).asset.id);
+    const started = performance.now();
+    await rig.admin.request('POST', '/v1/admin/queues/resume');
+    await waitForFinished(rig, inputs.length);
+    return { ms: performance.now() - started, assetIds };
+  } finally {
+    await rig.close();
+  }
+}
+
+/** Idle worker: complete → ready for single uploads, one at a time; and sharp alone on the same file. */
+async function latency(input: BenchInput): Promise<{ p50: number; renderP50: number }> {
+  const rig = await startRig(1);
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const { asset, parts } = await rig.tenant.upload(new Uint8Array(await readFile(input.path)), { filename: 'latency.jpg', contentType: 'image/jpeg' });
+      const before = await finishedJobs(rig);
+      const started = performance.now();
+      await rig.tenant.request('POST', `/v1/uploads/${asset.id}/complete`, parts ? { parts } : {});
+      await waitForFinished(rig, before + 1);
+      samples.push(performance.now() - started);
+    }
+    const renders: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) renders.push(await bareRenderMs(input.path));
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    return { p50: median(samples), renderP50: median(renders) };
+  } finally {
+    await rig.close();
+  }
+}
+
+/**
+ * 200 jobs through one worker process, two of them 100 MP (a JPEG and a PNG): the camera photos and
+ * the big ones are uploaded once, then reprocessed in waves. VmHWM and RSS after about 100 and 200.
+ */
+async function memory(inputs: readonly BenchInput[]) {
+  const rig = await startRig(1);
+  try {
+    const assetIds: string[] = [];
+    for (const input of inputs) assetIds.push((await upload(rig, input)).asset.id);
+    await waitForFinished(rig, inputs.length);
+    const points: { jobs: number; hwmMb: number; rssMb: number }[] = [];
+    let done = inputs.length;
+    while (done < MEMORY_JOBS) {
+      for (const id of assetIds) await rig.admin.request('POST', `/v1/admin/assets/${id}/reprocess`);
+      done += assetIds.length;
+      await waitForFinished(rig, done);
+      if (points.length === 0 && done >= MEMORY_JOBS / 2) points.push({ jobs: done, ...memoryOf(rig.workers[0]!.pid!) });
+    }
+    points.push({ jobs: done, ...memoryOf(rig.workers[0]!.pid!) });
+    return points;
+  } finally {
+    await rig.close();
+  }
+}
+
+/** Variant bytes against original bytes, over the photos the throughput run rendered. */
+async function variantBytes(inputs: readonly BenchInput[]): Promise<number> {
+  const rig = await startRig(1);
+  try {
+    let variants = 0;
+    for (const input of inputs.slice(0, 6)) {
+      const { asset } = await upload(rig, input);
+      const ready = await rig.tenant.waitForAsset(asset.id, 120_000);
+      variants += (ready.variants as { size: number }[]).reduce((sum, v) => sum + v.size, 0);
+    }
+    return variants / inputs.slice(0, 6).reduce((sum, i) => sum + i.bytes, 0);
+  } finally {
+    await rig.close();
+  }
+}
+
 export async function runWorkerBench(): Promise<BenchRow[]> {
-  throw new Error('worker benchmark not written yet');
+  const photos = await cameraPhotos();
+  const huge = await hundredMegapixel();
+  console.log(`worker bench: ${photos.length} camera JPEGs (8–24 MP), ${CORES} cores`);
+
+  const bare = await bareSharpLoop(photos, CORES);
+  const one = await pipelineMs(photos, 1);
+  const two = await pipelineMs(photos, 2);
+  const lat = await latency(photos[4]!);
+  const mem = await memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]);
+  const bytes = await variantBytes(photos);
+
+  const throughput = bare / one.ms;
+  const perCoreHour = (photos.length / (one.ms / 1000)) * 3600 / CORES;
+  const [half, full] = [mem[0]!, mem.at(-1)!];
+  const growth = full.rssMb - half.rssMb;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    { metric: `worker throughput, ${photos.length} photos (time)`, darkroom: s(one.ms), baseline: s(bare), ratio: ratio(throughput), goal: '≥ 0.90×', met: throughput >= 0.9 ? 'yes' : 'no' },
+    { metric: 'latency p50 complete→ready (idle)', darkroom: `${Math.round(lat.p50)} ms`, baseline: `${Math.round(lat.renderP50)} ms render`, ratio: '—', goal: '≤ render + 150 ms', met: lat.p50 <= lat.renderP50 + 150 ? 'yes' : 'no' },
+    { metric: `worker VmHWM over ${full.jobs} jobs (2 × 100 MP)`, darkroom: mb(full.hwmMb), baseline: '—', ratio: '—', goal: '≤ 350 MB', met: full.hwmMb <= 350 ? 'yes' : 'no' },
+    { metric: `worker RSS after job ${half.jobs} → ${full.jobs}`, darkroom: `${mb(half.rssMb)} → ${mb(full.rssMb)}`, baseline: `VmHWM ${mb(half.hwmMb)} → ${mb(full.hwmMb)}`, ratio: '—', goal: 'no growth', met: growth <= 16 ? 'yes' : 'no' },
+    { metric: 'variant bytes / original bytes (default)', darkroom: `${(bytes * 100).toFixed(1)} %`, baseline: '—', ratio: '—', goal: '—', met: '—' },
+    { metric: '2 worker processes vs 1 (time)', darkroom: s(two.ms), baseline: s(one.ms), ratio: ratio(one.ms / two.ms), goal: '—', met: '—' },
+    { metric: 'photos per hour per core (1 process)', darkroom: String(Math.round(perCoreHour)), baseline: '—', ratio: '—', goal: '—', met: '—' },
+  ];
 }

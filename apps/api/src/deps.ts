@@ -3,6 +3,9 @@ import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@da
 import type { ApiConfig } from './config.js';
 import { createAssetQueue, type AssetQueue } from '@darkroom/queue';
 import type { PublicUrl } from './serializers.js';
+import { createAuthCache, type AuthCache } from './services/auth-cache.js';
+import { availableParallelism } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */
 export interface AppDeps {
@@ -11,27 +14,35 @@ export interface AppDeps {
   storage: ObjectStorage;
   publicUrl: PublicUrl;
   queue: AssetQueue;
+  /** Key lookups cached per process; revocations and tenant changes reach every process through Redis. */
+  authCache: AuthCache;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
   readiness: Record<'postgres' | 'redis' | 'storage', () => Promise<void>>;
   close(): Promise<void>;
 }
 
-export function createDeps(config: ApiConfig): AppDeps {
-  const database = createDatabase({ url: config.databaseUrl });
+/** Postgres connections per API process: enough to keep every core busy while some wait on I/O (see the API bench). */
+const POOL_PER_CORE = 4;
+
+export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} }): AppDeps {
+  const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
   const storage = createS3Storage(config.storage);
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
+  const authCache = createAuthCache({ redis: config.redis, channel: `${config.queuePrefix}:auth-invalidate`, ttlMs: 60_000, maxEntries: 10_000, log });
   return {
     config,
     db: database.db,
     storage,
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
+    authCache,
     readiness: {
       postgres: () => database.ping(),
       redis: () => queue.ping(),
       storage: () => storage.checkBucket({ bucket: config.storage.bucket }),
     },
     async close() {
+      await authCache.close();
       await queue.close();
       await database.close();
     },

@@ -6,10 +6,9 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
-  presignPut,
-  presignUploadPart,
   putObject,
 } from './s3-uploads.js';
+import { createPresigner } from './presigner.js';
 import type { ObjectStorage } from './types.js';
 
 export type S3StorageOptions = S3ClientOptions;
@@ -20,10 +19,11 @@ export type S3StorageOptions = S3ClientOptions;
  */
 export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
   const client = createS3Client(config, options);
+  const presigner = createPresigner(config);
   return {
-    presignPut: (o) => presignPut(client, o),
+    presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
-    presignUploadPart: (o) => presignUploadPart(client, o),
+    presignUploadPart: async (o) => presigner.presignUploadPart(o),
     completeMultipartUpload: (o) => completeMultipartUpload(client, o),
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     headObject: (o) => headObject(client, o),

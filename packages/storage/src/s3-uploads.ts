@@ -3,53 +3,19 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
-  PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { StorageRequestError, StorageUnavailableError, UploadNotFoundError, translateS3Error } from './errors.js';
 import type {
   AbortMultipartOptions,
   CompleteMultipartOptions,
   CreateMultipartOptions,
-  PresignPartOptions,
-  PresignPutOptions,
-  PresignedRequest,
   PutObjectOptions,
 } from './types.js';
 
-/** SigV4 presigned URLs cannot live longer than 7 days. */
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const PUT_PART_SIZE = 8 * 1024 * 1024;
 const PUT_QUEUE_SIZE = 2;
-
-function checkPresignInput(contentLength: number, expiresInSeconds: number): void {
-  if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
-    throw new StorageRequestError(`contentLength must be a non-negative integer, got ${contentLength}`);
-  }
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
-    throw new StorageRequestError(`expiresInSeconds must be an integer from 1 to ${MAX_PRESIGN_SECONDS}, got ${expiresInSeconds}`);
-  }
-}
-
-export async function presignPut(client: S3Client, options: PresignPutOptions): Promise<PresignedRequest> {
-  const { bucket, key, contentType, contentLength, expiresInSeconds } = options;
-  checkPresignInput(contentLength, expiresInSeconds);
-  const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: contentLength });
-  try {
-    // Signing both headers makes the server refuse any other type or size (RGW answers 403 SignatureDoesNotMatch).
-    const url = await getSignedUrl(client, command, {
-      expiresIn: expiresInSeconds,
-      signableHeaders: new Set(['content-type', 'content-length']),
-    });
-    // Browsers set content-length themselves and refuse to let scripts set it.
-    return { url, headers: { 'content-type': contentType }, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) };
-  } catch (err) {
-    throw translateS3Error(err, { operation: 'presignPut', bucket, key });
-  }
-}
 
 export async function createMultipartUpload(client: S3Client, options: CreateMultipartOptions): Promise<{ uploadId: string }> {
   const { bucket, key, contentType } = options;
@@ -62,32 +28,6 @@ export async function createMultipartUpload(client: S3Client, options: CreateMul
   }
 }
 
-export async function presignUploadPart(client: S3Client, options: PresignPartOptions): Promise<PresignedRequest> {
-  const { bucket, key, uploadId, partNumber, contentLength, expiresInSeconds } = options;
-  checkPresignInput(contentLength, expiresInSeconds);
-  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) {
-    throw new StorageRequestError(`partNumber must be an integer from 1 to 10000, got ${partNumber}`);
-  }
-  const command = new UploadPartCommand({
-    Bucket: bucket,
-    Key: key,
-    UploadId: uploadId,
-    PartNumber: partNumber,
-    ContentLength: contentLength,
-  });
-  try {
-    const url = await getSignedUrl(client, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) });
-    return { url, headers: {}, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) };
-  } catch (err) {
-    throw translateS3Error(err, { operation: 'presignUploadPart', bucket, key });
-  }
-}
-
-/**
- * RGW answers CompleteMultipartUpload for an unknown or aborted upload id with
- * 500 "This multipart completion is already in progress" instead of 404 NoSuchUpload.
- * Asking for the upload's parts tells the two apart, so callers don't retry a dead upload forever.
- */
 async function explainCompletionFailure(client: S3Client, options: CompleteMultipartOptions, error: StorageUnavailableError) {
   const { bucket, key, uploadId } = options;
   try {

@@ -1,9 +1,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DarkroomError } from '@darkroom/core';
-import { findActiveApiKey, getActiveApiKey, getTenant, isUuid, type Tenant } from '@darkroom/db';
+import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey, isUuid, type Tenant } from '@darkroom/db';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
+import type { CachedKey } from '../services/auth-cache.js';
 import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
 
 /** `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check. */
@@ -62,13 +63,23 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
   return { kind: 'admin', via: 'cookie' };
 }
 
+/** The key a token stands for, with its tenant: from the process's cache, else one query (then cached). */
+async function lookupKey(deps: AppDeps, token: string): Promise<CachedKey | undefined> {
+  const tokenHash = hashApiKey(token);
+  const cached = await deps.authCache.get(tokenHash);
+  if (cached) return cached;
+  const generation = deps.authCache.generation();
+  const found = await findActiveKeyWithTenant(deps.db, { token });
+  if (found) deps.authCache.set(tokenHash, found, generation);
+  return found;
+}
+
 async function resolvePrincipal(deps: AppDeps, token: string): Promise<Principal | null> {
   if (sameSecret(token, deps.config.adminToken)) return { kind: 'admin', via: 'bearer' };
-  const key = await findActiveApiKey(deps.db, { token });
-  if (!key) return null;
-  if (key.kind === 'admin') return { kind: 'admin', via: 'bearer' };
-  const tenant = key.tenantId ? await getTenant(deps.db, { id: key.tenantId }) : undefined;
-  return tenant ? { kind: 'tenant', tenant, keyId: key.id } : null;
+  const found = await lookupKey(deps, token);
+  if (!found) return null;
+  if (found.key.kind === 'admin') return { kind: 'admin', via: 'bearer' };
+  return found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null;
 }
 
 const unauthorized = () =>

@@ -40,6 +40,8 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const { id } = request.params;
     const revoked = isUuid(id) && (await revokeApiKey(deps.db, { id }));
     if (!revoked) throw new DarkroomError('not_found', 'No active key with that id.');
+    // Every API process forgets it before this answers: the next request with it gets 401.
+    await deps.authCache.invalidateKey(id);
     return reply.status(204).send(null);
   });
 };

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
-import { apiKeys, type ApiKey } from '../schema.js';
+import { apiKeys, tenants, type ApiKey, type Tenant } from '../schema.js';
 
 export const API_KEY_PREFIX = 'dk_';
 export const ADMIN_KEY_PREFIX = 'dka_';
@@ -44,6 +44,22 @@ export async function findActiveApiKey(db: Executor, params: { token: string }):
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(params.token)), isNull(apiKeys.revokedAt)));
   return key;
+}
+
+export interface KeyWithTenant {
+  key: ApiKey;
+  /** The key's tenant; null for admin keys. */
+  tenant: Tenant | null;
+}
+
+/** The unrevoked key a bearer token stands for, with its tenant, in one round trip. */
+export async function findActiveKeyWithTenant(db: Executor, params: { token: string }): Promise<KeyWithTenant | undefined> {
+  const [row] = await db
+    .select({ key: apiKeys, tenant: tenants })
+    .from(apiKeys)
+    .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(params.token)), isNull(apiKeys.revokedAt)));
+  return row;
 }
 
 /** Returns false when there is no such key (or it was already revoked). */

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
+import { parseStorageConfig, setupBuckets } from '@darkroom/storage';
+import postgres from 'postgres';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Settings of the apps under bench: their own database and buckets on the local services. */
+export const benchEnv: Record<string, string> = {
+  DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, '/darkroom_bench'),
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  QUEUE_PREFIX: '{darkroom-bench}',
+  S3_ENDPOINT: process.env.BENCH_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
+  S3_REGION: 'us-east-1',
+  S3_ACCESS_KEY_ID: process.env.BENCH_S3_ACCESS_KEY_ID ?? 'darkroom',
+  S3_SECRET_ACCESS_KEY: process.env.BENCH_S3_SECRET_ACCESS_KEY ?? 'darkroom-secret',
+  S3_BUCKET: 'darkroom-bench-originals',
+  S3_PUBLIC_BUCKET: 'darkroom-bench-variants',
+  CORS_ORIGINS: 'http://localhost:5173',
+  ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+  RECONCILE_INTERVAL: 'off',
+  LOG_LEVEL: 'info',
+};
+
+/** A migrated bench database (created when missing) and the bench buckets; returns a tenant key. */
+export async function prepareBench(tenantName: string): Promise<{ tenantId: string; apiKey: string }> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = 'darkroom_bench'`;
+    if (!exists) await admin.unsafe('create database darkroom_bench');
+  } finally {
+    await admin.end();
+  }
+  await migrateDatabase(benchEnv.DATABASE_URL!);
+  await setupBuckets(parseStorageConfig(benchEnv), { corsOrigins: [benchEnv.CORS_ORIGINS!] });
+  const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 1 });
+  try {
+    const tenant = await createTenant(handle.db, { name: tenantName });
+    const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });
+    return { tenantId: tenant.id, apiKey };
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Every child a bench starts; all are killed on exit, however the bench ends. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Runs a node script as its own process, its output discarded (as a service's logs would be shipped). */
+export function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Waits until `url` answers (any status). */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** A process's memory from /proc: resident now (VmRSS) and its peak (VmHWM), in MB. */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+export const mb = (value: number) => `${Math.round(value)} MB`;

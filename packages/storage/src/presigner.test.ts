@@ -1,0 +1,45 @@
+import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { describe, expect, it } from 'vitest';
+import { createPresigner } from './presigner.js';
+
+// The SDK's own presigner, configured as createS3Client configures it, is the reference.
+const config = { endpoint: 'https://s3.us-west-004.backblazeb2.com', region: 'us-west-004', accessKeyId: 'AKID', secretAccessKey: 'secret/key+1' };
+const sdk = new S3Client({
+  endpoint: config.endpoint,
+  region: config.region,
+  credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  forcePathStyle: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
+const presigner = createPresigner(config);
+const keys = ['originals/0193-tenant/0193-asset', 'odd/key with spaces/ünïcode+plus(1)*!~.jpg'];
+
+describe('createPresigner', () => {
+  it('signs a whole-object PUT exactly as the AWS SDK does, content-type and content-length included', async () => {
+    for (const [key, when] of keys.flatMap((k) => [new Date('2026-11-22T10:00:00Z'), new Date('2026-11-23T23:59:59Z')].map((d) => [k, d] as const))) {
+      const command = new PutObjectCommand({ Bucket: 'darkroom-originals', Key: key, ContentType: 'image/jpeg', ContentLength: 123456 });
+      const expected = await getSignedUrl(sdk, command, { expiresIn: 3600, signableHeaders: new Set(['content-type', 'content-length']), signingDate: when });
+      const mine = presigner.presignPut({ bucket: 'darkroom-originals', key, contentType: 'image/jpeg', contentLength: 123456, expiresInSeconds: 3600 }, when);
+      expect(mine.url).toBe(expected);
+      expect(mine.headers).toEqual({ 'content-type': 'image/jpeg' });
+      expect(mine.expiresAt.getTime()).toBe(when.getTime() + 3600_000);
+    }
+  });
+
+  it('signs an upload part exactly as the AWS SDK does', async () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    const command = new UploadPartCommand({ Bucket: 'b', Key: keys[1], UploadId: 'up~load/1=', PartNumber: 42, ContentLength: 5 * 1024 * 1024 });
+    const expected = await getSignedUrl(sdk, command, { expiresIn: 900, signableHeaders: new Set(['content-length']), signingDate: when });
+    const mine = presigner.presignUploadPart({ bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', partNumber: 42, contentLength: 5 * 1024 * 1024, expiresInSeconds: 900 }, when);
+    expect(mine.url).toBe(expected);
+  });
+
+  it('refuses what SigV4 cannot sign', () => {
+    const put = { bucket: 'b', key: 'k', contentType: 'image/png', contentLength: 1, expiresInSeconds: 60 };
+    expect(() => presigner.presignPut({ ...put, expiresInSeconds: 8 * 24 * 3600 })).toThrow(/expiresInSeconds/);
+    expect(() => presigner.presignPut({ ...put, contentLength: -1 })).toThrow(/contentLength/);
+    expect(() => presigner.presignUploadPart({ ...put, uploadId: 'u', partNumber: 10_001 })).toThrow(/partNumber/);
+  });
+});
