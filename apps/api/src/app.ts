@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
@@ -34,7 +34,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
           },
         }),
     // One line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     // Request ids in logs and responses let a client's report be matched to a log line.
     genReqId: () => crypto.randomUUID(),

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
 import { serializeJob } from '../serializers.js';
-import { deleteAsset, presentAsset, presentAssets, requireTenantAsset } from '../services/manage-assets.js';
+import { deleteAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
 
 /** An asset's job history shown at most: every reprocess and backfill adds one. */
@@ -20,8 +20,7 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   });
 
   app.get('/v1/assets/:id', { schema: getAssetSchema }, async (request) => {
-    const asset = await requireTenantAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
-    return presentAsset(deps, asset);
+    return showAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
   });
 
   app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {

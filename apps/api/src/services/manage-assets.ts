@@ -2,6 +2,7 @@ import { DarkroomError } from '@darkroom/core';
 import {
   deleteAssetRow,
   getTenantAsset,
+  getTenantAssetWithVariants,
   hasActiveJob,
   isUuid,
   listVariantsByAsset,
@@ -70,6 +71,13 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
 export async function presentAssets(deps: AppDeps, assets: Asset[]) {
   const variantsByAsset = await listVariantsByAsset(deps.db, { assetIds: assets.map((a) => a.id) });
   return assets.map((asset) => serializeAsset(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl));
+}
+
+/** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
+export async function showAsset(deps: AppDeps, params: { tenantId: string; id: string }) {
+  const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, params) : undefined;
+  if (!found) throw new DarkroomError('not_found', 'No asset with that id.');
+  return serializeAsset(found.asset, found.variants, deps.publicUrl);
 }
 
 export async function presentAsset(deps: AppDeps, asset: Asset) {

@@ -1,5 +1,5 @@
 import { DarkroomError, findPreset, originalKey } from '@darkroom/core';
-import { insertAsset, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
+import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 
@@ -76,17 +76,15 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   // The row comes first, so a bucket upload is never opened for an asset nobody recorded: if the
   // insert fails there is nothing to leak. Its expiry cleans up an upload that never gets its id.
   const now = Date.now();
-  const inserted = await insertAsset(deps.db, {
+  const inserted = await insertUpload(deps.db, {
     id,
     tenantId: tenant.id,
-    status: 'awaiting_upload',
     filename: input.filename,
     contentType,
     size: input.size,
     preset: presetName,
     metadata: input.metadata ?? null,
     originalKey: location.key,
-    uploadId: null,
     uploadExpiresAt: new Date(now + config.uploads.ttlMs),
   });
   // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.

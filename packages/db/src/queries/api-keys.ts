@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { preparedPer } from '../prepared.js';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { apiKeys, tenants, type ApiKey, type Tenant } from '../schema.js';
@@ -53,12 +54,17 @@ export interface KeyWithTenant {
 }
 
 /** The unrevoked key a bearer token stands for, with its tenant, in one round trip. */
-export async function findActiveKeyWithTenant(db: Executor, params: { token: string }): Promise<KeyWithTenant | undefined> {
-  const [row] = await db
+const keyWithTenantQuery = preparedPer((db) =>
+  db
     .select({ key: apiKeys, tenant: tenants })
     .from(apiKeys)
     .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(params.token)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), isNull(apiKeys.revokedAt)))
+    .prepare('key_with_tenant'),
+);
+
+export async function findActiveKeyWithTenant(db: Executor, params: { token: string }): Promise<KeyWithTenant | undefined> {
+  const [row] = await keyWithTenantQuery(db).execute({ keyHash: hashApiKey(params.token) });
   return row;
 }
 

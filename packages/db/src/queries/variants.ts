@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
-import { variants, type Variant } from '../schema.js';
+import { preparedPer } from '../prepared.js';
+import { assets, variants, type Asset, type Variant } from '../schema.js';
 
 export interface VariantRecord {
   name: string;
@@ -41,16 +42,21 @@ export async function upsertVariants(
     .returning();
 }
 
+const variantsOfAssets = preparedPer((db) =>
+  db
+    .select()
+    .from(variants)
+    .where(sql`${variants.assetId} = any(${sql.placeholder('assetIds')}::uuid[])`)
+    // Smallest first; equal sizes (an image smaller than several boxes) keep the preset's order.
+    .orderBy(asc(variants.width), asc(variants.height), asc(variants.id))
+    .prepare('variants_of_assets'),
+);
+
 /** Variants of many assets at once (one query per page of assets), grouped by asset id. */
 export async function listVariantsByAsset(db: Executor, params: { assetIds: string[] }): Promise<Map<string, Variant[]>> {
   const byAsset = new Map<string, Variant[]>();
   if (params.assetIds.length === 0) return byAsset;
-  const rows = await db
-    .select()
-    .from(variants)
-    .where(inArray(variants.assetId, params.assetIds))
-    // Smallest first; equal sizes (an image smaller than several boxes) keep the preset's order.
-    .orderBy(asc(variants.width), asc(variants.height), asc(variants.id));
+  const rows = await variantsOfAssets(db).execute({ assetIds: params.assetIds });
   for (const row of rows) {
     const list = byAsset.get(row.assetId) ?? [];
     list.push(row);
@@ -115,4 +121,36 @@ export async function countStaleVariants(db: Executor, params: StaleVariantsPara
     sql`select count(*) as matched, sum(stale) as stale from (${staleVariantCounts(params)}) counted`,
   );
   return { matched: Number(row?.matched ?? 0), staleVariants: Number(row?.stale ?? 0) };
+}
+
+/** A variant row as `json_build_object` gives it back (see getTenantAssetWithVariants). */
+type VariantJson = Omit<Variant, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+
+const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'name', v.name, 'format', v.format,
+  'width', v.width, 'height', v.height, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash,
+  'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
+
+const tenantAssetWithVariants = preparedPer((db) =>
+  db
+    .select({
+      asset: assets,
+      variants: sql<VariantJson[]>`coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json)`,
+    })
+    .from(assets)
+    .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))
+    .prepare('tenant_asset_with_variants'),
+);
+
+/**
+ * A tenant's asset with its variants (smallest first) in one round trip: the read every client
+ * polls. Not found for another tenant's asset, or one being deleted.
+ */
+export async function getTenantAssetWithVariants(
+  db: Executor,
+  params: { tenantId: string; id: string },
+): Promise<{ asset: Asset; variants: Variant[] } | undefined> {
+  const [row] = await tenantAssetWithVariants(db).execute(params);
+  if (!row) return undefined;
+  const rows = row.variants.map((v) => ({ ...v, createdAt: new Date(v.createdAt), updatedAt: new Date(v.updatedAt) }));
+  return { asset: row.asset, variants: rows };
 }
