@@ -12,6 +12,7 @@ const UNIT = [
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
   'apps/worker/src/handlers/*.test.ts',
+  'apps/worker/src/pixel-budget.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];

@@ -72,6 +72,14 @@ export function spawnNode(args: string[], env: Record<string, string>): ChildPro
   return child;
 }
 
+/** Runs an executable (a start script) as its own process, its output discarded. */
+export function spawnProgram(path: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(path, [], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

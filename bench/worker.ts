@@ -4,7 +4,7 @@ import { createDatabase, jobs, type Database } from '@darkroom/db';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient } from '../test/support/client.js';
-import { benchEnv, freePort, mb, memoryOf, prepareBench, spawnNode, stop, waitForHttp } from './support.js';
+import { benchEnv, freePort, mb, memoryOf, prepareBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, type BenchInput } from './worker-inputs.js';
 
@@ -30,7 +30,7 @@ async function startRig(workers: number): Promise<Rig> {
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
   const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
-  const started = Array.from({ length: workers }, () => spawnNode(['apps/worker/dist/main.js'], workerEnv));
+  const started = Array.from({ length: workers }, () => spawnProgram('apps/worker/bin/start.sh', workerEnv));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/healthz`);
   const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 2 });
@@ -144,17 +144,39 @@ async function variantBytes(inputs: readonly BenchInput[]): Promise<number> {
   }
 }
 
+/** BENCH_WORKER=throughput runs the throughput part alone (bare loop, then one worker process). */
+async function throughputOnly(photos: BenchInput[]): Promise<BenchRow[]> {
+  const bare = await bareSharpLoop(photos, CORES);
+  const one = await pipelineMs(photos, 1);
+  const label = `${process.env.DARKROOM_MALLOC ?? 'jemalloc'}, cache ${process.env.SHARP_CACHE_MB ?? 'default'}`;
+  return [{ metric: `throughput (${label})`, darkroom: `${(one.ms / 1000).toFixed(1)} s`, baseline: `${(bare / 1000).toFixed(1)} s`, ratio: ratio(bare / one.ms), goal: '≥ 0.90×', met: bare / one.ms >= 0.9 ? 'yes' : 'no' }];
+}
+
+/** BENCH_WORKER=memory runs the memory part alone (to compare allocators, DARKROOM_MALLOC=…). */
+async function memoryOnly(photos: BenchInput[], huge: BenchInput[]): Promise<BenchRow[]> {
+  const mem = await memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]);
+  return mem.map((p) => ({ metric: `after ${p.jobs} jobs (${process.env.DARKROOM_MALLOC ?? 'jemalloc'})`, darkroom: `RSS ${mb(p.rssMb)}`, baseline: `VmHWM ${mb(p.hwmMb)}`, ratio: '—', goal: '≤ 350 MB', met: p.hwmMb <= 350 ? 'yes' : 'no' }));
+}
+
 export async function runWorkerBench(): Promise<BenchRow[]> {
   const photos = await cameraPhotos();
   const huge = await hundredMegapixel();
+  if (process.env.BENCH_WORKER === 'memory') return memoryOnly(photos, huge);
+  if (process.env.BENCH_WORKER === 'throughput') return throughputOnly(photos);
   console.log(`worker bench: ${photos.length} camera JPEGs (8–24 MP), ${CORES} cores`);
 
-  const bare = await bareSharpLoop(photos, CORES);
-  const one = await pipelineMs(photos, 1);
-  const two = await pipelineMs(photos, 2);
-  const lat = await latency(photos[4]!);
-  const mem = await memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]);
-  const bytes = await variantBytes(photos);
+  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await run();
+    console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+  const bare = await step('bare sharp loop', () => bareSharpLoop(photos, CORES));
+  const one = await step('pipeline, 1 worker process', () => pipelineMs(photos, 1));
+  const two = await step('pipeline, 2 worker processes', () => pipelineMs(photos, 2));
+  const lat = await step('latency', () => latency(photos[4]!));
+  const mem = await step(`memory, ${MEMORY_JOBS} jobs`, () => memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]));
+  const bytes = await step('variant bytes', () => variantBytes(photos));
 
   const throughput = bare / one.ms;
   const perCoreHour = (photos.length / (one.ms / 1000)) * 3600 / CORES;

@@ -27,7 +27,7 @@ npm run storage:setup --silent
 
 node apps/api/dist/main.js >"$logs/api.log" 2>&1 &
 api=$!
-node apps/worker/dist/main.js >"$logs/worker.log" 2>&1 &
+sh apps/worker/bin/start.sh >"$logs/worker.log" 2>&1 &
 worker=$!
 trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null || true' EXIT
 

@@ -26,6 +26,10 @@ fi
 bash "$here/s3-server.sh"
 echo "services up: postgres 127.0.0.1:5432, redis 127.0.0.1:6379, s3 ${S3_ENDPOINT:-http://127.0.0.1:7480}"
 
+# jemalloc for the worker (apps/worker/bin/start.sh falls back to MALLOC_ARENA_MAX=2 without it).
+ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc2 >/dev/null) \
+  || echo "could not install libjemalloc2: the worker runs on glibc with MALLOC_ARENA_MAX=2" >&2
+
 # Headless Chromium for the admin console's browser test (test/admin-page.test.ts): Debian's
 # package, driven by playwright-core, which downloads no browser of its own.
 command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \

@@ -20,7 +20,12 @@ export interface ProcessedImage {
  */
 export async function processImageFile(path: string, preset: Preset, options: RenderOptions): Promise<ProcessedImage> {
   const probe = await probeImage(path, options);
-  const { variants, pixels } = await renderImage(path, probe, preset.variants, options);
-  const { thumbhash, dominantColor } = await computePlaceholder(pixels);
-  return { probe, variants, placeholder: thumbhash, dominantColor };
+  const release = (await options.admit?.(probe.width * probe.height)) ?? (() => {});
+  try {
+    const { variants, pixels } = await renderImage(path, probe, preset.variants, options);
+    const { thumbhash, dominantColor } = await computePlaceholder(pixels);
+    return { probe, variants, placeholder: thumbhash, dominantColor };
+  } finally {
+    release();
+  }
 }

@@ -57,4 +57,9 @@ export interface SafetyOptions {
 export interface RenderOptions extends SafetyOptions {
   /** Stop a libvips pipeline that runs longer than this. Unset or 0: no limit. */
   timeoutSeconds?: number;
+  /**
+   * Called with the source's pixel count once its header is read, before anything is decoded; the
+   * render waits for it, and calls what it returns when done (a worker's memory budget).
+   */
+  admit?: (pixels: number) => Promise<() => void>;
 }
