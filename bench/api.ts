@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchEnv, freePort, mb, memoryOf, prepareBench, ROOT, spawnNode, stop, waitForHttp } from './support.js';
+import { runPresignBench } from './presign.js';
 import { ratio, type BenchRow } from './table.js';
 
 /** The same load for both sides: connections, duration, and a warm-up before each measurement. */
@@ -77,6 +78,7 @@ export async function runApiBench(): Promise<BenchRow[]> {
       { metric: 'POST /v1/uploads p99', darkroom: `${apiUpload.p99} ms`, baseline: `${bareInsert.p99} ms`, ratio: '—', goal: '≤ 25 ms', met: apiUpload.p99 <= 25 ? 'yes' : 'no' },
       { metric: 'GET /v1/assets/:id vs bare SELECT', darkroom: rps(apiGet), baseline: rps(bareSelect), ratio: ratio(getRatio), goal: '≥ 0.70×', met: getRatio >= 0.7 ? 'yes' : 'no' },
       { metric: 'GET /v1/assets/:id p99', darkroom: `${apiGet.p99} ms`, baseline: `${bareSelect.p99} ms`, ratio: '—', goal: '—', met: '—' },
+      await runPresignBench(),
       { metric: 'API RSS at rest', darkroom: mb(restRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },
       { metric: 'API RSS under upload load (peak)', darkroom: mb(peakRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },
     ];

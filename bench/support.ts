@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
-import { parseStorageConfig, setupBuckets } from '@darkroom/storage';
+import { createS3Storage, parseStorageConfig, setupBuckets } from '@darkroom/storage';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,9 +37,17 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
     await admin.end();
   }
   await migrateDatabase(benchEnv.DATABASE_URL!);
-  await setupBuckets(parseStorageConfig(benchEnv), { corsOrigins: [benchEnv.CORS_ORIGINS!] });
+  const storageConfig = parseStorageConfig(benchEnv);
+  await setupBuckets(storageConfig, { corsOrigins: [benchEnv.CORS_ORIGINS!] });
   const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 1 });
   try {
+    // Every part starts from empty tables and buckets, so one run's leftovers (bigger indexes,
+    // autovacuum, the S3 server's memory) never weigh on the next part's figures.
+    await handle.db.execute(sql`truncate tenants cascade`);
+    await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
+    const storage = createS3Storage(storageConfig);
+    await storage.deletePrefix({ bucket: storageConfig.bucket, prefix: 'originals/' });
+    await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix: 'variants/' });
     const tenant = await createTenant(handle.db, { name: tenantName });
     const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });
     return { tenantId: tenant.id, apiKey };

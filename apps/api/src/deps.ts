@@ -21,7 +21,11 @@ export interface AppDeps {
   close(): Promise<void>;
 }
 
-/** Postgres connections per API process: enough to keep every core busy while some wait on I/O (see the API bench). */
+/**
+ * Postgres connections per API process, sized to the cores rather than a fixed 10: a request spends
+ * most of its time waiting on Postgres, so a few connections per core keep the cores busy. Not
+ * measured apart from the other API levers (README, Performance).
+ */
 const POOL_PER_CORE = 4;
 
 export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} }): AppDeps {
