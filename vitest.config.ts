@@ -13,6 +13,7 @@ const UNIT = [
   'apps/api/src/plugins/*.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/pixel-budget.test.ts',
+  'test/compose.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];

@@ -36,6 +36,10 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Every door has a time limit too: a client that drips or stalls its request is cut off.
+    requestTimeout: deps.config.timeouts.requestMs,
+    connectionTimeout: deps.config.timeouts.connectionMs,
+    keepAliveTimeout: Math.min(5000, deps.config.timeouts.connectionMs),
     // Request ids in logs and responses let a client's report be matched to a log line.
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();

@@ -6,8 +6,8 @@ const base = {
   S3_ENDPOINT: 'http://127.0.0.1:7480',
   S3_BUCKET: 'originals',
   S3_ACCESS_KEY_ID: 'k',
-  S3_SECRET_ACCESS_KEY: 's',
-  ADMIN_TOKEN: 'a-long-enough-admin-token',
+  S3_SECRET_ACCESS_KEY: 'local-test-secret',
+  ADMIN_TOKEN: 'a-long-enough-admin-token-7f3c9e1b2d4a',
 };
 
 describe('loadApiConfig', () => {
@@ -20,6 +20,13 @@ describe('loadApiConfig', () => {
       ttlMs: 24 * 3600 * 1000,
       acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'],
     });
+  });
+
+  it('refuses a short or placeholder ADMIN_TOKEN, and a placeholder S3 secret', () => {
+    expect(() => loadApiConfig({ ...base, ADMIN_TOKEN: 'short-token-1234' })).toThrow(/ADMIN_TOKEN must be at least 32/);
+    expect(() => loadApiConfig({ ...base, ADMIN_TOKEN: 'change-me-to-a-long-random-string' })).toThrow(/ADMIN_TOKEN looks like a placeholder/);
+    expect(() => loadApiConfig({ ...base, ADMIN_TOKEN: 'a'.repeat(40) })).toThrow(/ADMIN_TOKEN has too few distinct/);
+    expect(() => loadApiConfig({ ...base, S3_SECRET_ACCESS_KEY: 'minioadmin' })).toThrow(/S3_SECRET_ACCESS_KEY/);
   });
 
   it('fails naming a missing ADMIN_TOKEN', () => {
@@ -40,7 +47,7 @@ describe('loadApiConfig', () => {
       B2_ENDPOINT: 'https://s3.us-west-004.backblazeb2.com',
       B2_BUCKET_NAME: 'photos',
       B2_KEY_ID: 'keyid',
-      B2_APPLICATION_KEY: 'appkey',
+      B2_APPLICATION_KEY: 'K004appkey0123456789abcdef',
     });
     expect(config.storage).toMatchObject({ region: 'us-west-004', bucket: 'photos', accessKeyId: 'keyid' });
   });

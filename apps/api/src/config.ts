@@ -5,6 +5,7 @@ import {
   durationSetting,
   presetsFileSetting,
   QUEUE_PREFIX,
+  secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
@@ -29,14 +30,17 @@ const apiEnvSchema = z.object({
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
   QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
-  ADMIN_TOKEN: z
-    .string({ error: 'ADMIN_TOKEN is required: the API refuses to start without an admin token' })
-    .min(16, 'ADMIN_TOKEN must be at least 16 characters'),
+  /** At least 32 characters and not a placeholder: it opens every admin route and the console. */
+  ADMIN_TOKEN: secretSetting('ADMIN_TOKEN', 32),
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
   UPLOAD_TTL: durationSetting('24h', 1000),
+  /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
+  REQUEST_TIMEOUT: durationSetting('30s', 100),
+  /** A connection that sends nothing for this long (a stalled body, an idle keep-alive) is closed. */
+  CONNECTION_TIMEOUT: durationSetting('10s', 100),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
@@ -53,6 +57,8 @@ export interface ApiConfig {
   redis: RedisSettings;
   queuePrefix: string;
   adminToken: string;
+  /** Request and idle-connection limits (REQUEST_TIMEOUT, CONNECTION_TIMEOUT). */
+  timeouts: { requestMs: number; connectionMs: number };
   storage: StorageConfig;
   uploads: {
     maxBytes: number;
@@ -83,6 +89,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     queuePrefix: e.QUEUE_PREFIX,
     adminToken: e.ADMIN_TOKEN,
     storage: parseStorageConfig(env),
+    timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
     uploads: {
       maxBytes: e.MAX_UPLOAD_BYTES,
       multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
 import { loadWorkerConfig } from './config.js';
 
-const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' };
+const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 'local-test-secret' };
 
 describe('loadWorkerConfig', () => {
   it('applies the documented defaults', () => {

@@ -5,3 +5,4 @@ export * from './preset-file.js';
 export * from './queue.js';
 export * from './keys.js';
 export * from './env.js';
+export * from './secrets.js';

@@ -1,3 +1,4 @@
+import { secretProblem } from '@darkroom/core';
 import { z } from 'zod';
 
 export interface StorageConfig {
@@ -43,7 +44,11 @@ const StorageConfigSchema = z.object({
   endpoint: httpUrl,
   region: required,
   accessKeyId: required,
-  secretAccessKey: required,
+  // A placeholder or a few characters is no credential: refuse it at boot, naming the variable.
+  secretAccessKey: z.string().superRefine((value, ctx) => {
+    const problem = secretProblem(value, 8);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   bucket: bucketName,
   publicBucket: bucketName,
   cdnBaseUrl: httpUrl.optional(),

@@ -1,11 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { ErrorBody } from './common.schemas.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
-async function runCheck(check: () => Promise<void>): Promise<'ok' | string> {
+/**
+ * `ok` or `down`, never the error's text: `/readyz` answers anyone, and a driver's message names
+ * hosts, ports and buckets. The detail goes to the log instead.
+ */
+async function runCheck(name: string, check: () => Promise<void>, log: FastifyBaseLogger): Promise<'ok' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
@@ -14,13 +19,14 @@ async function runCheck(check: () => Promise<void>): Promise<'ok' | string> {
     await Promise.race([check(), timeout]);
     return 'ok';
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    log.warn({ dependency: name, err: error }, 'readiness check failed');
+    return 'down';
   } finally {
     clearTimeout(timer);
   }
 }
 
-const ReadyBody = z.object({ status: z.literal('ok'), checks: z.record(z.string(), z.string()) });
+const ReadyBody = z.object({ status: z.literal('ok'), checks: z.record(z.string(), z.enum(['ok', 'down'])) });
 
 const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/healthz', { schema: { tags: ['ops'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
@@ -30,9 +36,9 @@ const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }
   app.get(
     '/readyz',
     { schema: { tags: ['ops'], security: [], response: { 200: ReadyBody, 503: ErrorBody } } },
-    async (_request, reply) => {
+    async (request, reply) => {
       const names = Object.keys(deps.readiness) as (keyof AppDeps['readiness'])[];
-      const results = await Promise.all(names.map((name) => runCheck(deps.readiness[name])));
+      const results = await Promise.all(names.map((name) => runCheck(name, deps.readiness[name], request.log)));
       const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
       const down = names.filter((name) => checks[name] !== 'ok');
       if (down.length === 0) return { status: 'ok' as const, checks };
