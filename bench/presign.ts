@@ -1,10 +1,19 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createPresigner } from '../packages/storage/src/presigner.js';
+import { createS3Client } from '../packages/storage/src/s3-client.js';
 import { ratio, type BenchRow } from './table.js';
 
 const URLS = 3000;
-const config = { endpoint: 'http://127.0.0.1:7480', region: 'us-east-1', accessKeyId: 'bench', secretAccessKey: 'bench-secret' };
+const config = {
+  endpoint: 'http://127.0.0.1:7480',
+  region: 'us-east-1',
+  accessKeyId: 'bench',
+  secretAccessKey: 'bench-secret',
+  bucket: 'darkroom-originals',
+  publicBucket: 'darkroom-originals',
+  cdnBaseUrl: undefined,
+};
 const put = { bucket: 'darkroom-originals', contentType: 'image/jpeg', contentLength: 2_000_000, expiresInSeconds: 3600 };
 
 async function microsPerUrl(sign: (key: string) => Promise<unknown> | unknown): Promise<number> {
@@ -16,13 +25,7 @@ async function microsPerUrl(sign: (key: string) => Promise<unknown> | unknown): 
 
 /** Darkroom's presigner against the AWS SDK's getSignedUrl, the same PUT signed both ways, in this process. */
 export async function runPresignBench(): Promise<BenchRow> {
-  const sdk = new S3Client({
-    endpoint: config.endpoint,
-    region: config.region,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  const sdk = createS3Client(config);
   const presigner = createPresigner(config);
   const signableHeaders = new Set(['content-type', 'content-length']);
   const theirs = await microsPerUrl((key) =>

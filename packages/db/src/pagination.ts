@@ -1,3 +1,5 @@
+import { lt, type AnyColumn, type SQL } from 'drizzle-orm';
+
 /** Opaque keyset cursors: the last id of a page, base64url-encoded so clients don't build them by hand. */
 export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
@@ -32,4 +34,11 @@ export class InvalidCursorError extends Error {
     super('The cursor is not one this API returned.');
     this.name = 'InvalidCursorError';
   }
+}
+
+/** The condition for the page after `cursor`, newest first (`id < cursor's id`); throws on a cursor not ours. */
+export function olderThanCursor(column: AnyColumn, cursor: string): SQL {
+  const after = decodeCursor(cursor);
+  if (!after) throw new InvalidCursorError();
+  return lt(column, after);
 }

@@ -1,18 +1,20 @@
-import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { createPresigner } from './presigner.js';
+import { createS3Client } from './s3-client.js';
 
-// The SDK's own presigner, configured as createS3Client configures it, is the reference.
-const config = { endpoint: 'https://s3.us-west-004.backblazeb2.com', region: 'us-west-004', accessKeyId: 'AKID', secretAccessKey: 'secret/key+1' };
-const sdk = new S3Client({
-  endpoint: config.endpoint,
-  region: config.region,
-  credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-  forcePathStyle: true,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+// The SDK's own presigner on the client the storage layer would use is the reference.
+const config = {
+  endpoint: 'https://s3.us-west-004.backblazeb2.com',
+  region: 'us-west-004',
+  accessKeyId: 'AKID',
+  secretAccessKey: 'secret/key+1',
+  bucket: 'b',
+  publicBucket: 'b',
+  cdnBaseUrl: undefined,
+};
+const sdk = createS3Client(config);
 const presigner = createPresigner(config);
 const keys = ['originals/0193-tenant/0193-asset', 'odd/key with spaces/ünïcode+plus(1)*!~.jpg'];
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
+import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { preparedPer } from '../prepared.js';
 import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 
@@ -71,11 +71,7 @@ export interface ListAssetsParams {
 export async function listAssets(db: Executor, params: ListAssetsParams): Promise<Page<Asset>> {
   const conditions: SQL[] = [eq(assets.tenantId, params.tenantId), ne(assets.status, 'deleting')];
   if (params.status) conditions.push(eq(assets.status, params.status));
-  if (params.cursor) {
-    const after = decodeCursor(params.cursor);
-    if (!after) throw new InvalidCursorError();
-    conditions.push(lt(assets.id, after));
-  }
+  if (params.cursor) conditions.push(olderThanCursor(assets.id, params.cursor));
   const rows = await db
     .select()
     .from(assets)

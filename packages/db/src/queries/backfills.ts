@@ -1,7 +1,7 @@
-import { and, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
-import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
+import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { backfills, jobs, type Backfill, type Job } from '../schema.js';
 import { lockReadyAssets } from './assets.js';
 import { insertJobsUnlessOpen } from './jobs.js';
@@ -25,12 +25,7 @@ export async function getBackfill(db: Executor, params: { id: string }): Promise
 
 /** Newest first, keyset-paginated. */
 export async function listBackfills(db: Executor, params: { limit: number; cursor?: string | undefined }): Promise<Page<Backfill>> {
-  const conditions = [];
-  if (params.cursor) {
-    const after = decodeCursor(params.cursor);
-    if (!after) throw new InvalidCursorError();
-    conditions.push(lt(backfills.id, after));
-  }
+  const conditions = params.cursor ? [olderThanCursor(backfills.id, params.cursor)] : [];
   const rows = await db
     .select()
     .from(backfills)

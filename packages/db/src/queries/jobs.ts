@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { recordBackfillOutcome } from './backfills.js';
-import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
+import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
 
 /** The tenant's open jobs in the lane, plus one: the rank of a job queued now (in the same statement). */
@@ -210,11 +210,7 @@ function jobConditions(filter: JobFilter): SQL[] {
 /** Newest first, keyset-paginated, for the admin console. */
 export async function listJobs(db: Executor, params: JobFilter & { limit: number; cursor?: string | undefined }): Promise<Page<Job>> {
   const conditions = jobConditions(params);
-  if (params.cursor) {
-    const after = decodeCursor(params.cursor);
-    if (!after) throw new InvalidCursorError();
-    conditions.push(lt(jobs.id, after));
-  }
+  if (params.cursor) conditions.push(olderThanCursor(jobs.id, params.cursor));
   const rows = await db
     .select()
     .from(jobs)
