@@ -14,7 +14,7 @@ export interface AppDeps {
   storage: ObjectStorage;
   publicUrl: PublicUrl;
   queue: AssetQueue;
-  /** Key lookups cached per process; revocations and tenant changes reach every process through Redis. */
+  /** Key lookups cached per process; a revocation or tenant change reaches every process's next request (Redis epoch). */
   authCache: AuthCache;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
   readiness: Record<'postgres' | 'redis' | 'storage', () => Promise<void>>;
@@ -32,7 +32,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
   const storage = createS3Storage(config.storage);
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
-  const authCache = createAuthCache({ redis: config.redis, channel: `${config.queuePrefix}:auth-invalidate`, ttlMs: 60_000, maxEntries: 10_000, log });
+  const authCache = createAuthCache({ redis: config.redis, epochKey: `${config.queuePrefix}:auth-epoch`, ttlMs: 60_000, maxEntries: 10_000, log });
   return {
     config,
     db: database.db,

@@ -65,13 +65,7 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
 
 /** The key a token stands for, with its tenant: from the process's cache, else one query (then cached). */
 async function lookupKey(deps: AppDeps, token: string): Promise<CachedKey | undefined> {
-  const tokenHash = hashApiKey(token);
-  const cached = await deps.authCache.get(tokenHash);
-  if (cached) return cached;
-  const generation = deps.authCache.generation();
-  const found = await findActiveKeyWithTenant(deps.db, { token });
-  if (found) deps.authCache.set(tokenHash, found, generation);
-  return found;
+  return deps.authCache.resolve(hashApiKey(token), () => findActiveKeyWithTenant(deps.db, { token }));
 }
 
 async function resolvePrincipal(deps: AppDeps, token: string): Promise<Principal | null> {

@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApiKey, Tenant } from '@darkroom/db';
 import { createRedisConnection, type RedisSettings } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,102 +9,81 @@ export interface CachedKey {
 
 export interface AuthCache {
   /**
-   * The cached key for a token hash, or undefined (also while the invalidation feed is down). It
-   * first lets pending I/O run, so an invalidation already delivered to this process is applied
-   * before the answer: a key revoked through another API process is refused on the next request.
+   * The key a token hash stands for: from this process's cache while the deployment's
+   * invalidation epoch has not moved, else from `load` (then cached). Without Redis the cache is
+   * bypassed: every request loads.
    */
-  get(tokenHash: string): Promise<CachedKey | undefined>;
-  /** Remembers a lookup; `generation` is `generation()` read before the lookup began. */
-  set(tokenHash: string, entry: CachedKey, generation: number): void;
-  /** Bumped by every invalidation: a lookup that overlapped one is not cached (it may be stale). */
-  generation(): number;
-  /** Forgets the key on every API process (a revocation). */
+  resolve(tokenHash: string, load: () => Promise<CachedKey | undefined>): Promise<CachedKey | undefined>;
+  /** Call after a revocation commits: every API process stops trusting its cache on its next request. */
   invalidateKey(keyId: string): Promise<void>;
-  /** Forgets every key of the tenant on every API process (its settings changed). */
+  /** Call after a tenant's settings change commits; same effect. */
   invalidateTenant(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface AuthCacheOptions {
   redis: RedisSettings;
-  /** Redis pub/sub channel shared by the API processes of one deployment. */
-  channel: string;
+  /** Redis key of the deployment's invalidation epoch (under the queue prefix's hash tag). */
+  epochKey: string;
   ttlMs: number;
   maxEntries: number;
   log: Pick<FastifyBaseLogger, 'warn'>;
 }
 
-type Invalidation = { keyId: string } | { tenantId: string };
-
 /**
- * Key lookups cached per API process (measured in the API bench: the lookup is the only database
- * round trip an upload start had besides its INSERT), with revocations and tenant changes
- * broadcast to every process through Redis pub/sub. The cache answers only while its
- * subscription is live: when the subscriber loses Redis it empties and stays off until it has
- * subscribed again, since invalidations sent meanwhile would be missed.
+ * Key lookups cached per API process: the lookup was the one database round trip of a request
+ * besides its own query (README, Performance). Correct across processes without pub/sub timing:
+ * revocations and tenant changes bump an epoch in Redis after they commit, and every request reads
+ * it (one Redis GET, far cheaper than the Postgres lookup) before trusting the cache. So the next
+ * request after a revocation, on any process, sees the new epoch, drops its cache and gets 401.
  */
 export function createAuthCache(options: AuthCacheOptions): AuthCache {
   const entries = new Map<string, CachedKey & { expiresAt: number }>();
-  let live = false;
-  let generation = 0;
-  const publisher = createRedisConnection(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  const subscriber = createRedisConnection(options.redis, { maxRetriesPerRequest: null });
-  publisher.on('error', () => {});
+  let epoch: string | null = null;
+  const redis = createRedisConnection(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => {}); // a failed GET bypasses the cache; the error surfaces there
 
-  const off = () => {
-    live = false;
-    generation++;
-    entries.clear();
-  };
-  subscriber.on('error', (err: Error) => options.log.warn({ err: err.message }, 'auth cache: invalidation feed lost; caching off'));
-  subscriber.on('close', off);
-  subscriber.on('end', off);
-  subscriber.on('ready', () => {
-    off();
-    subscriber.subscribe(options.channel).then(
-      () => (live = true),
-      (err: Error) => options.log.warn({ err: err.message }, 'auth cache: could not subscribe; caching off'),
-    );
-  });
-  subscriber.on('message', (_channel: string, message: string) => apply(JSON.parse(message) as Invalidation));
-
-  function apply(invalidation: Invalidation): void {
-    generation++;
-    for (const [hash, entry] of entries) {
-      const matches = 'keyId' in invalidation ? entry.key.id === invalidation.keyId : entry.key.tenantId === invalidation.tenantId;
-      if (matches) entries.delete(hash);
+  async function currentEpoch(): Promise<string | undefined> {
+    try {
+      return (await redis.get(options.epochKey)) ?? '0';
+    } catch {
+      return undefined;
     }
   }
 
-  async function broadcast(invalidation: Invalidation): Promise<void> {
-    apply(invalidation);
-    await publisher.publish(options.channel, JSON.stringify(invalidation));
+  async function bump(what: Record<string, string>): Promise<void> {
+    entries.clear();
+    try {
+      await redis.incr(options.epochKey);
+    } catch (err) {
+      // Other processes cannot read the epoch either while Redis is away, so they bypass their caches.
+      options.log.warn({ ...what, err }, 'auth cache: could not bump the invalidation epoch');
+    }
   }
 
   return {
-    async get(tokenHash) {
-      if (!live) return undefined;
-      await nextTurn();
-      const entry = entries.get(tokenHash);
-      if (!entry || !live) return undefined;
-      if (entry.expiresAt < Date.now()) {
-        entries.delete(tokenHash);
-        return undefined;
+    async resolve(tokenHash, load) {
+      const seen = await currentEpoch();
+      if (seen === undefined) return load();
+      if (seen !== epoch) {
+        entries.clear();
+        epoch = seen;
       }
-      return entry;
+      const hit = entries.get(tokenHash);
+      if (hit && hit.expiresAt > Date.now()) return hit;
+      const found = await load();
+      // Cached under the epoch read before the load: a change committed meanwhile bumps it past.
+      if (found && epoch === seen) {
+        if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
+        entries.set(tokenHash, { ...found, expiresAt: Date.now() + options.ttlMs });
+      }
+      return found;
     },
-    set(tokenHash, entry, seenGeneration) {
-      if (!live || seenGeneration !== generation) return;
-      if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(tokenHash, { ...entry, expiresAt: Date.now() + options.ttlMs });
-    },
-    generation: () => generation,
-    invalidateKey: (keyId) => broadcast({ keyId }),
-    invalidateTenant: (tenantId) => broadcast({ tenantId }),
+    invalidateKey: (keyId) => bump({ keyId }),
+    invalidateTenant: (tenantId) => bump({ tenantId }),
     async close() {
-      off();
-      subscriber.disconnect();
-      publisher.disconnect();
+      entries.clear();
+      redis.disconnect();
     },
   };
 }
