@@ -1,34 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import { hashApiKey, tenants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../apps/api/src/app.js';
-import { loadApiConfig } from '../apps/api/src/config.js';
-import { createDeps, type AppDeps } from '../apps/api/src/deps.js';
 import { DarkroomClient } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startHarness, startSecondApi, type Harness, type SecondApi } from './support/harness.js';
 
 /**
  * Two API processes of one deployment (same Postgres, Redis and queue prefix): each caches key
  * lookups, and a revocation or tenant change made through one is refused by the other at once.
  */
 let harness: Harness;
-let otherDeps: AppDeps;
-let other: FastifyInstance;
-let otherUrl: string;
+let other: SecondApi;
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  otherDeps = createDeps(loadApiConfig({ ...process.env, QUEUE_PREFIX: harness.prefix }));
-  other = await buildApp({ deps: otherDeps });
-  await other.listen({ host: '127.0.0.1', port: 0 });
-  otherUrl = `http://127.0.0.1:${(other.server.address() as AddressInfo).port}`;
+  other = await startSecondApi(harness);
 });
 afterAll(async () => {
   await other?.close();
-  await otherDeps?.close();
   await harness?.close();
 });
 
@@ -36,7 +25,7 @@ describe('key lookups cached per API process', () => {
   it('a key revoked through one process gets 401 from the other on the very next request', async () => {
     for (let round = 0; round < 5; round++) {
       const { admin, client } = await createTestTenant(harness, `auth-cache-${round}`);
-      const viaOther = new DarkroomClient(otherUrl, client.token);
+      const viaOther = new DarkroomClient(other.baseUrl, client.token);
       // Cached in both processes.
       for (let i = 0; i < 3; i++) expect((await viaOther.request('GET', '/v1/assets')).status).toBe(200);
       expect((await client.request('GET', '/v1/assets')).status).toBe(200);
@@ -50,7 +39,7 @@ describe('key lookups cached per API process', () => {
 
   it('a tenant change broadcast through one process reaches the cache of the other', async () => {
     const { client, tenantId } = await createTestTenant(harness, 'auth-cache-tenant');
-    const viaOther = new DarkroomClient(otherUrl, client.token);
+    const viaOther = new DarkroomClient(other.baseUrl, client.token);
     expect((await viaOther.request('GET', '/v1/assets')).status).toBe(200);
     // The tenant goes (its keys with it), and the change is announced, as a settings change would be.
     await harness.api.db.delete(tenants).where(eq(tenants.id, tenantId));

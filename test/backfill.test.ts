@@ -124,8 +124,12 @@ describe('POST /v1/admin/backfill', () => {
     });
     expect(await stopWatching()).toEqual(['ready']);
     expect(done.filter((j) => j.state === 'completed')).toHaveLength(3);
-    // Its row counts what finished, and it completed when its last job did.
-    const shown = await admin.request('GET', `/v1/admin/backfills/${backfillId}`);
+    // Its row counts what finished, and it completed when its last job did. The worker closes the
+    // backfill in a transaction after the job's own, so it is waited for rather than read at once.
+    const shown = await waitFor('the backfill to complete', async () => {
+      const res = await admin.request('GET', `/v1/admin/backfills/${backfillId}`);
+      return res.body.backfill.state === 'completed' && res;
+    });
     expect(shown.body.backfill).toMatchObject({ state: 'completed', matched: 5, queued: 4, skipped: 1, done: 3, failed: 1 });
     expect(shown.body.backfill.finishedAt).not.toBeNull();
     const listed = await admin.request('GET', '/v1/admin/backfills?limit=100');

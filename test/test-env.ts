@@ -16,6 +16,8 @@ export const testEnv: Record<string, string> = {
   // Tests of the reconciler turn it on in their own harness, in the sequential suite.
   RECONCILE_INTERVAL: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+  // Tests poll with one key far faster than a platform would; test/hostile/limits.test.ts sets its own.
+  RATE_LIMIT_PER_MINUTE: '1000000',
   // Outage tests wait out retries; the default schedule spreads them over ten minutes.
   JOB_RETRY_SCHEDULE: '1s,2s,4s,8s',
 };

@@ -67,3 +67,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.withWorker !== false) harness.startWorker();
   return harness;
 }
+
+export interface SecondApi {
+  deps: AppDeps;
+  baseUrl: string;
+  /** Fastify's `inject` on this process (tests that need to set the client's address). */
+  app: Awaited<ReturnType<typeof buildApp>>;
+  close(): Promise<void>;
+}
+
+/** Another API process of the harness's deployment (same Postgres, Redis and queue prefix) on its own port. */
+export async function startSecondApi(harness: Harness, env: Record<string, string> = {}): Promise<SecondApi> {
+  const deps = createDeps(loadApiConfig({ ...process.env, ...env, QUEUE_PREFIX: harness.prefix }));
+  const app = await buildApp({ deps });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    deps,
+    app,
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}

@@ -12,6 +12,7 @@ import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
+import tenantRoutes from './routes/tenant.js';
 import uploadRoutes from './routes/uploads.js';
 
 export interface BuildAppOptions {
@@ -58,6 +59,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });
   await app.register(assetRoutes, { deps });
+  await app.register(tenantRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
   await app.register(adminBackfillRoutes, { deps });

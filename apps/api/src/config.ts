@@ -44,6 +44,8 @@ const apiEnvSchema = z.object({
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
+  /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
 });
@@ -70,6 +72,8 @@ export interface ApiConfig {
     acceptedContentTypes: string[];
   };
   jobMaxAttempts: number;
+  /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
+  rateLimitPerMinute: number;
   backfillWindow: number;
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
@@ -99,6 +103,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
     },
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
     presets: e.PRESETS_FILE,
   };

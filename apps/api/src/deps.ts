@@ -1,9 +1,10 @@
 import { createDatabase, type Database } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { ApiConfig } from './config.js';
-import { createAssetQueue, type AssetQueue } from '@darkroom/queue';
+import { createAssetQueue, createRedisConnection, type AssetQueue } from '@darkroom/queue';
 import type { PublicUrl } from './serializers.js';
 import { createAuthCache, type AuthCache } from './services/auth-cache.js';
+import { createLoginLimiter, type LoginLimiter } from './services/login-limiter.js';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -16,6 +17,8 @@ export interface AppDeps {
   queue: AssetQueue;
   /** Key lookups cached per process; a revocation or tenant change reaches every process's next request (Redis epoch). */
   authCache: AuthCache;
+  /** Failed admin logins per client IP (10 per 15 minutes), shared by every process through Redis. */
+  loginLimiter: LoginLimiter;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
   readiness: Record<'postgres' | 'redis' | 'storage', () => Promise<void>>;
   close(): Promise<void>;
@@ -32,7 +35,13 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
   const storage = createS3Storage(config.storage);
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
-  const authCache = createAuthCache({ redis: config.redis, epochKey: `${config.queuePrefix}:auth-epoch`, ttlMs: 60_000, maxEntries: 10_000, log });
+  // Requests' own Redis connection fails fast (no offline queue): without Redis, a request goes on
+  // uncached and unlimited rather than waiting.
+  const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => {}); // each command's failure is handled where it is sent
+  const prefix = config.queuePrefix;
+  const authCache = createAuthCache({ redis, prefix, ttlMs: 60_000, maxEntries: 10_000, windowMs: 60_000, log });
+  const loginLimiter = createLoginLimiter({ redis, prefix, maxFailures: 10, windowMs: 15 * 60_000 });
   return {
     config,
     db: database.db,
@@ -40,13 +49,15 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
     authCache,
+    loginLimiter,
     readiness: {
       postgres: () => database.ping(),
       redis: () => queue.ping(),
       storage: () => storage.checkBucket({ bucket: config.storage.bucket }),
     },
     async close() {
-      await authCache.close();
+      authCache.close();
+      redis.disconnect();
       await queue.close();
       await database.close();
     },

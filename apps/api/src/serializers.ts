@@ -1,4 +1,4 @@
-import type { Asset, Job, Variant, VisibleAssetStatus } from '@darkroom/db';
+import type { Asset, Job, Tenant, Variant, VisibleAssetStatus } from '@darkroom/db';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -53,5 +53,18 @@ export function serializeJob(job: Job) {
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
+  };
+}
+
+/** The contract's Tenant shape: its settings, null where the deployment's default applies. */
+export function serializeTenant(tenant: Tenant) {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    acceptedContentTypes: tenant.acceptedContentTypes,
+    maxUploadBytes: tenant.maxUploadBytes,
+    defaultPreset: tenant.defaultPreset,
+    rateLimitPerMinute: tenant.rateLimitPerMinute,
+    createdAt: tenant.createdAt.toISOString(),
   };
 }

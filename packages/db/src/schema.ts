@@ -47,6 +47,12 @@ export const tenants = pgTable('tenants', {
   name: text('name').notNull(),
   /** Null means the deployment's default accepted types. */
   acceptedContentTypes: text('accepted_content_types').array(),
+  /** Null: the deployment's MAX_UPLOAD_BYTES. */
+  maxUploadBytes: bigint('max_upload_bytes', { mode: 'number' }),
+  /** The preset an upload that names none renders with; null: the preset named `default`. */
+  defaultPreset: text('default_preset'),
+  /** Requests per key per minute; null: the deployment's RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute: integer('rate_limit_per_minute'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

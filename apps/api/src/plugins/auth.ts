@@ -1,10 +1,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DarkroomError } from '@darkroom/core';
 import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey, isUuid, type Tenant } from '@darkroom/db';
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
-import type { CachedKey } from '../services/auth-cache.js';
+import type { KeyLookup, RequestCount } from '../services/auth-cache.js';
+import { enforceRateLimit } from './rate-limit.js';
 import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
 
 /** `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check. */
@@ -63,17 +64,17 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
   return { kind: 'admin', via: 'cookie' };
 }
 
-/** The key a token stands for, with its tenant: from the process's cache, else one query (then cached). */
-async function lookupKey(deps: AppDeps, token: string): Promise<CachedKey | undefined> {
+/** The key a token stands for, with its tenant (from the process's cache, else one query) and its request count. */
+async function lookupKey(deps: AppDeps, token: string): Promise<KeyLookup> {
   return deps.authCache.resolve(hashApiKey(token), () => findActiveKeyWithTenant(deps.db, { token }));
 }
 
-async function resolvePrincipal(deps: AppDeps, token: string): Promise<Principal | null> {
-  if (sameSecret(token, deps.config.adminToken)) return { kind: 'admin', via: 'bearer' };
-  const found = await lookupKey(deps, token);
-  if (!found) return null;
-  if (found.key.kind === 'admin') return { kind: 'admin', via: 'bearer' };
-  return found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null;
+async function resolvePrincipal(deps: AppDeps, token: string): Promise<{ principal: Principal | null; requests?: RequestCount | undefined }> {
+  if (sameSecret(token, deps.config.adminToken)) return { principal: { kind: 'admin', via: 'bearer' } };
+  const { found, requests } = await lookupKey(deps, token);
+  if (!found) return { principal: null };
+  if (found.key.kind === 'admin') return { principal: { kind: 'admin', via: 'bearer' } };
+  return { principal: found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null, requests };
 }
 
 const unauthorized = () =>
@@ -82,25 +83,29 @@ const unauthorized = () =>
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
 
-  async function authenticate(request: FastifyRequest, allowCookie = false): Promise<Principal> {
+  async function authenticate(request: FastifyRequest, allowCookie = false) {
     const token = bearerToken(request);
     // An Authorization header always decides alone: a cookie never upgrades a tenant key.
     const useCookie = allowCookie && request.headers.authorization === undefined;
-    const principal = token ? await resolvePrincipal(opts.deps, token) : useCookie ? await cookiePrincipal(opts.deps, request) : null;
-    if (!principal) throw unauthorized();
-    request.principal = principal;
-    return principal;
+    const resolved = token
+      ? await resolvePrincipal(opts.deps, token)
+      : { principal: useCookie ? await cookiePrincipal(opts.deps, request) : null };
+    if (!resolved.principal) throw unauthorized();
+    request.principal = resolved.principal;
+    return { principal: resolved.principal, requests: resolved.requests };
   }
 
-  app.decorate('requireTenant', async function requireTenant(request: FastifyRequest) {
-    const principal = await authenticate(request);
+  app.decorate('requireTenant', async function requireTenant(request: FastifyRequest, reply: FastifyReply) {
+    const { principal, requests } = await authenticate(request);
     if (principal.kind !== 'tenant') {
       throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
     }
+    const limit = principal.tenant.rateLimitPerMinute ?? opts.deps.config.rateLimitPerMinute;
+    enforceRateLimit(reply, limit, requests);
   });
 
   app.decorate('requireAdmin', async function requireAdmin(request: FastifyRequest) {
-    const principal = await authenticate(request, true);
+    const { principal } = await authenticate(request, true);
     if (principal.kind !== 'admin') throw new DarkroomError('forbidden', 'This route is for admins only.');
     if (principal.via === 'cookie' && !passesCsrfCheck(request)) {
       throw new DarkroomError('forbidden', `A request signed in by the admin console cookie that changes state must send "${CSRF_HEADER}: 1".`);

@@ -26,8 +26,16 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
     if (request.headers.origin !== undefined && !isSameOrigin(request)) {
       return sendHtml(reply, 403, (nonce) => loginPage({ nonce, message: 'Log in from the admin console’s own page.' }));
     }
+    // Online guessing: 10 failed attempts per client IP per 15 minutes, then 429 until the window ends.
+    const waitSeconds = await deps.loginLimiter.blockedFor(request.ip);
+    if (waitSeconds > 0) {
+      reply.header('retry-after', String(waitSeconds));
+      const message = `Too many failed logins from this address; try again in ${Math.ceil(waitSeconds / 60)} min.`;
+      return sendHtml(reply, 429, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
+    }
     const subject = await adminSubject(deps, token.trim());
     if (!subject) {
+      await deps.loginLimiter.recordFailure(request.ip);
       const message = 'That is not an admin token (ADMIN_TOKEN or an admin key).';
       return sendHtml(reply, 401, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
     }

@@ -1,30 +1,65 @@
 import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core';
 import { z } from 'zod';
-import { ErrorBody, IdParams, authErrors } from './common.schemas.js';
+import { ErrorBody, IdParams, authErrors, tenantErrors } from './common.schemas.js';
+
+/** S3's largest object: a tenant's upload limit may not promise more than a bucket can hold. */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 export const TenantBody = z
   .object({
     id: z.string(),
     name: z.string(),
-    acceptedContentTypes: z.array(z.string()).nullable().describe('Null: the deployment default'),
+    acceptedContentTypes: z.array(z.string()).nullable().describe('Null: the deployment default (ACCEPTED_CONTENT_TYPES)'),
+    maxUploadBytes: z.number().int().nullable().describe('Null: the deployment default (MAX_UPLOAD_BYTES)'),
+    defaultPreset: z.string().nullable().describe('The preset of an upload that names none; null: "default"'),
+    rateLimitPerMinute: z.number().int().nullable().describe('Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE)'),
     createdAt: z.string(),
   })
   .meta({ id: 'Tenant' });
 
 const adminErrors = { ...authErrors, 403: ErrorBody } as const;
 
+/** Every setting a tenant has; null puts a setting back to the deployment's default. */
+const tenantSettings = {
+  acceptedContentTypes: z
+    .array(z.enum(DEFAULT_ACCEPTED_TYPES))
+    .min(1)
+    .nullable()
+    .optional()
+    .describe('Types this tenant may upload; null: the deployment default'),
+  maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).nullable().optional().describe('Largest upload in bytes; null: the deployment default'),
+  defaultPreset: z.string().trim().min(1).max(64).nullable().optional().describe('A preset name; null: "default"'),
+  rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional().describe('Null: the deployment default'),
+};
+
+const tenantName = z.string().trim().min(1).max(200);
+
 export const createTenantSchema = {
   tags: ['admin'],
   summary: 'Create a tenant and its first API key (shown once)',
-  body: z.strictObject({
-    name: z.string().trim().min(1).max(200),
-    acceptedContentTypes: z
-      .array(z.enum(DEFAULT_ACCEPTED_TYPES))
-      .min(1)
-      .optional()
-      .describe('Types this tenant may upload; defaults to the deployment setting'),
-  }),
-  response: { 201: z.object({ tenant: TenantBody, apiKey: z.string() }), 400: ErrorBody, ...adminErrors },
+  body: z.strictObject({ name: tenantName, ...tenantSettings }),
+  response: { 201: z.object({ tenant: TenantBody, apiKey: z.string() }), 400: ErrorBody, ...adminErrors, 404: ErrorBody },
+};
+
+export const getTenantSchema = {
+  tags: ['admin'],
+  summary: "A tenant and its settings",
+  params: IdParams,
+  response: { 200: z.object({ tenant: TenantBody }), ...adminErrors, 404: ErrorBody },
+};
+
+export const updateTenantSchema = {
+  tags: ['admin'],
+  summary: "Change a tenant's name or settings; they apply from its next request, on every API process",
+  params: IdParams,
+  body: z.strictObject({ name: tenantName.optional(), ...tenantSettings }),
+  response: { 200: z.object({ tenant: TenantBody }), 400: ErrorBody, ...adminErrors, 404: ErrorBody },
+};
+
+export const ownTenantSchema = {
+  tags: ['tenant'],
+  summary: "The calling key's tenant and its settings",
+  response: { 200: z.object({ tenant: TenantBody }), ...tenantErrors, 403: ErrorBody },
 };
 
 export const createTenantKeySchema = {

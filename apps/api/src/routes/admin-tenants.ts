@@ -1,20 +1,31 @@
-import { DarkroomError } from '@darkroom/core';
-import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, type Tenant } from '@darkroom/db';
+import { DarkroomError, findPreset } from '@darkroom/core';
+import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { createAdminKeySchema, createTenantKeySchema, createTenantSchema, revokeKeySchema } from './admin-tenants.schemas.js';
+import { serializeTenant } from '../serializers.js';
+import {
+  createAdminKeySchema,
+  createTenantKeySchema,
+  createTenantSchema,
+  getTenantSchema,
+  revokeKeySchema,
+  updateTenantSchema,
+} from './admin-tenants.schemas.js';
 
-const serializeTenant = (tenant: Tenant) => ({
-  id: tenant.id,
-  name: tenant.name,
-  acceptedContentTypes: tenant.acceptedContentTypes,
-  createdAt: tenant.createdAt.toISOString(),
-});
+const noTenant = () => new DarkroomError('not_found', 'No tenant with that id.');
+
+/** A default preset must name a preset this deployment has (null and absent are fine). */
+function assertPresetExists(deps: AppDeps, name: string | null | undefined): void {
+  if (name && !findPreset(deps.config.presets, name)) {
+    throw new DarkroomError('preset_not_found', `There is no preset named "${name}".`);
+  }
+}
 
 const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireAdmin);
 
   app.post('/v1/admin/tenants', { schema: createTenantSchema }, async (request, reply) => {
+    assertPresetExists(deps, request.body.defaultPreset);
     const { tenant, apiKey } = await deps.db.transaction(async (tx) => {
       const created = await createTenant(tx, request.body);
       const key = await createApiKey(tx, { kind: 'tenant', tenantId: created.id });
@@ -23,10 +34,27 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     return reply.status(201).send({ tenant: serializeTenant(tenant), apiKey });
   });
 
+  app.get('/v1/admin/tenants/:id', { schema: getTenantSchema }, async (request) => {
+    const { id } = request.params;
+    const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
+    if (!tenant) throw noTenant();
+    return { tenant: serializeTenant(tenant) };
+  });
+
+  app.patch('/v1/admin/tenants/:id', { schema: updateTenantSchema }, async (request) => {
+    const { id } = request.params;
+    assertPresetExists(deps, request.body.defaultPreset);
+    const tenant = isUuid(id) ? await updateTenant(deps.db, { id, changes: request.body }) : undefined;
+    if (!tenant) throw noTenant();
+    // After the commit: every API process reloads this tenant's settings on its next request.
+    await deps.authCache.invalidateTenant(tenant.id);
+    return { tenant: serializeTenant(tenant) };
+  });
+
   app.post('/v1/admin/tenants/:id/keys', { schema: createTenantKeySchema }, async (request, reply) => {
     const { id } = request.params;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
-    if (!tenant) throw new DarkroomError('not_found', 'No tenant with that id.');
+    if (!tenant) throw noTenant();
     const { key, apiKey } = await createApiKey(deps.db, { kind: 'tenant', tenantId: tenant.id });
     return reply.status(201).send({ id: key.id, apiKey });
   });

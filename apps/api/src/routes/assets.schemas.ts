@@ -1,12 +1,12 @@
 import { VISIBLE_ASSET_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
-import { AssetBody, ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
+import { AssetBody, ErrorBody, IdParams, JobBody, tenantErrors } from './common.schemas.js';
 
 export const getAssetSchema = {
   tags: ['assets'],
   summary: 'One asset, with its variants once ready',
   params: IdParams,
-  response: { 200: AssetBody, ...authErrors, 404: ErrorBody },
+  response: { 200: AssetBody, ...tenantErrors, 404: ErrorBody },
 };
 
 export const ListAssetsQuery = z.strictObject({
@@ -19,26 +19,26 @@ export const listAssetsSchema = {
   tags: ['assets'],
   summary: 'Assets, newest first (keyset pagination)',
   querystring: ListAssetsQuery,
-  response: { 200: z.object({ items: z.array(AssetBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...authErrors },
+  response: { 200: z.object({ items: z.array(AssetBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
 };
 
 export const deleteAssetSchema = {
   tags: ['assets'],
   summary: 'Delete the original, every variant, then the asset',
   params: IdParams,
-  response: { 204: z.null().describe('Deleted'), ...authErrors, 404: ErrorBody },
+  response: { 204: z.null().describe('Deleted'), ...tenantErrors, 404: ErrorBody },
 };
 
 export const listAssetJobsSchema = {
   tags: ['jobs'],
   summary: 'Jobs of one asset, newest first (the newest 100)',
   params: IdParams,
-  response: { 200: z.object({ items: z.array(JobBody) }), ...authErrors, 404: ErrorBody },
+  response: { 200: z.object({ items: z.array(JobBody) }), ...tenantErrors, 404: ErrorBody },
 };
 
 export const getJobSchema = {
   tags: ['jobs'],
   summary: 'One job',
   params: IdParams,
-  response: { 200: JobBody, ...authErrors, 404: ErrorBody },
+  response: { 200: JobBody, ...tenantErrors, 404: ErrorBody },
 };

@@ -64,3 +64,5 @@ export const AssetIdParams = z.strictObject({ assetId: z.string() });
 
 /** Error responses every authenticated route can give. */
 export const authErrors = { 401: ErrorBody } as const;
+/** Every tenant route: a bad key, or a key over its rate limit (RATE_LIMIT_PER_MINUTE). */
+export const tenantErrors = { 401: ErrorBody, 429: ErrorBody } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetBody, AssetIdParams, ErrorBody, JobBody, authErrors } from './common.schemas.js';
+import { AssetBody, AssetIdParams, ErrorBody, JobBody, tenantErrors } from './common.schemas.js';
 
 export const StartUploadBody = z.strictObject({
   filename: z.string().min(1).max(255),
@@ -30,7 +30,7 @@ export const startUploadSchema = {
   response: {
     201: z.object({ asset: AssetBody, upload: z.discriminatedUnion('method', [PutUpload, MultipartUpload]) }),
     400: ErrorBody,
-    ...authErrors,
+    ...tenantErrors,
     404: ErrorBody,
     413: ErrorBody,
     415: ErrorBody,
@@ -52,7 +52,7 @@ export const completeUploadSchema = {
   response: {
     202: z.object({ asset: AssetBody, job: JobBody }),
     400: ErrorBody,
-    ...authErrors,
+    ...tenantErrors,
     404: ErrorBody,
     409: ErrorBody,
     415: ErrorBody,
@@ -64,5 +64,5 @@ export const abortUploadSchema = {
   tags: ['uploads'],
   summary: 'Cancel an upload still awaiting its bytes',
   params: AssetIdParams,
-  response: { 200: AssetBody, ...authErrors, 404: ErrorBody, 409: ErrorBody },
+  response: { 200: AssetBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };

@@ -44,7 +44,7 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
       accepted,
     });
   }
-  const maxBytes = deps.config.uploads.maxBytes;
+  const maxBytes = tenant.maxUploadBytes ?? deps.config.uploads.maxBytes;
   if (input.size > maxBytes) {
     throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
   }
@@ -63,7 +63,7 @@ export function choosePartSize(size: number, configured: number): number {
 export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput) {
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
-  const presetName = input.preset ?? 'default';
+  const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
   if (!findPreset(deps.config.presets, presetName)) {
     throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
   }

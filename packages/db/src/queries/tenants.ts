@@ -3,12 +3,44 @@ import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
 
-export async function createTenant(db: Executor, params: { name: string }): Promise<Tenant> {
-  const [tenant] = await db.insert(tenants).values({ id: newId(), name: params.name }).returning();
+/** What a tenant may set for itself through an admin; null in each means the deployment's default. */
+export interface TenantSettings {
+  acceptedContentTypes: string[] | null;
+  maxUploadBytes: number | null;
+  defaultPreset: string | null;
+  rateLimitPerMinute: number | null;
+}
+
+export async function createTenant(db: Executor, params: { name: string } & Partial<TenantSettings>): Promise<Tenant> {
+  const [tenant] = await db
+    .insert(tenants)
+    .values({
+      id: newId(),
+      name: params.name,
+      acceptedContentTypes: params.acceptedContentTypes ?? null,
+      maxUploadBytes: params.maxUploadBytes ?? null,
+      defaultPreset: params.defaultPreset ?? null,
+      rateLimitPerMinute: params.rateLimitPerMinute ?? null,
+    })
+    .returning();
   return tenant!;
 }
 
 export async function getTenant(db: Executor, params: { id: string }): Promise<Tenant | undefined> {
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, params.id));
+  return tenant;
+}
+
+/** Sets the fields present in `changes` (undefined leaves a field as it is); undefined when there is no such tenant. */
+export async function updateTenant(
+  db: Executor,
+  params: { id: string; changes: { name?: string | undefined } & { [K in keyof TenantSettings]?: TenantSettings[K] | undefined } },
+): Promise<Tenant | undefined> {
+  const set = Object.fromEntries(Object.entries(params.changes).filter(([, value]) => value !== undefined));
+  const [tenant] = await db
+    .update(tenants)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(tenants.id, params.id))
+    .returning();
   return tenant;
 }

@@ -1,0 +1,117 @@
+import { assets } from '@darkroom/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient, type ApiResponse } from '../support/client.js';
+import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+
+/**
+ * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
+ * two API processes of one deployment, and failed admin logins per client IP.
+ */
+let harness: Harness;
+let admin: DarkroomClient;
+let other: SecondApi;
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
+  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  other = await startSecondApi(harness, { RATE_LIMIT_PER_MINUTE: '1200' });
+});
+afterAll(async () => {
+  await other?.close();
+  await harness?.close();
+});
+
+/** Windows are whole minutes: a test that counts within one starts early enough in it. */
+async function awayFromWindowEnd(neededMs = 8000) {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < neededMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+async function tenantClients(settings: Record<string, unknown> = {}) {
+  const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', ...settings });
+  expect(res.status).toBe(201);
+  return { one: admin.withToken(res.body.apiKey), two: new DarkroomClient(other.baseUrl, res.body.apiKey), tenantId: res.body.tenant.id as string };
+}
+
+const limitHeaders = (res: ApiResponse) => ({
+  limit: res.headers.get('ratelimit-limit'),
+  remaining: res.headers.get('ratelimit-remaining'),
+  reset: Number(res.headers.get('ratelimit-reset')),
+});
+
+describe('per-key rate limit', () => {
+  it('counts a key across API processes and refuses the request over the limit with 429 and Retry-After', async () => {
+    await awayFromWindowEnd();
+    const { one, two, tenantId } = await tenantClients({ rateLimitPerMinute: 4 });
+    const answers = [await one.request('GET', '/v1/assets'), await two.request('GET', '/v1/assets'), await one.request('GET', '/v1/assets/nope')];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404]);
+    expect(answers.map((r) => limitHeaders(r).remaining)).toEqual(['3', '2', '1']);
+    for (const res of answers) {
+      expect(limitHeaders(res).limit).toBe('4');
+      expect(limitHeaders(res).reset).toBeGreaterThanOrEqual(1);
+      expect(limitHeaders(res).reset).toBeLessThanOrEqual(60);
+    }
+    expect((await two.request('GET', '/v1/tenant')).status).toBe(200);
+
+    for (const client of [one, two]) {
+      const refused = await client.request('POST', '/v1/uploads', { filename: 'x.png', contentType: 'image/png', size: 10 });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toMatchObject({ code: 'rate_limited', details: { limit: 4 } });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(limitHeaders(refused)).toMatchObject({ limit: '4', remaining: '0' });
+    }
+    // The refused upload starts recorded nothing.
+    expect(await harness.api.db.select().from(assets).where(eq(assets.tenantId, tenantId))).toEqual([]);
+  });
+
+  it('is per key: another tenant goes on, and the deployment default applies without a tenant setting', async () => {
+    await awayFromWindowEnd();
+    const limited = await tenantClients({ rateLimitPerMinute: 1 });
+    expect((await limited.one.request('GET', '/v1/assets')).status).toBe(200);
+    expect((await limited.two.request('GET', '/v1/assets')).status).toBe(429);
+    const { one } = await tenantClients();
+    const res = await one.request('GET', '/v1/assets');
+    expect(res.status).toBe(200);
+    expect(limitHeaders(res)).toMatchObject({ limit: '1200', remaining: '1199' });
+  });
+
+  it('follows a change of the tenant setting on the next request', async () => {
+    await awayFromWindowEnd();
+    const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', rateLimitPerMinute: 1 });
+    const client = admin.withToken(res.body.apiKey);
+    expect((await client.request('GET', '/v1/assets')).status).toBe(200);
+    expect((await client.request('GET', '/v1/assets')).status).toBe(429);
+    await admin.request('PATCH', `/v1/admin/tenants/${res.body.tenant.id}`, { rateLimitPerMinute: 10 });
+    const after = await client.request('GET', '/v1/assets');
+    expect(after.status).toBe(200);
+    expect(limitHeaders(after)).toMatchObject({ limit: '10', remaining: '7' });
+  });
+});
+
+describe('admin login attempts', () => {
+  const login = (token: string, remoteAddress: string) =>
+    other.app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      remoteAddress,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token }).toString(),
+    });
+
+  it('allows 10 failures per client IP, then refuses every attempt with 429, the right token too', async () => {
+    const wrong = 'not-the-admin-token-but-long-enough-to-try';
+    for (let i = 0; i < 10; i++) expect((await login(wrong, '203.0.113.7')).statusCode).toBe(401);
+    for (const token of [wrong, harness.adminToken]) {
+      const res = await login(token, '203.0.113.7');
+      expect(res.statusCode).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(14 * 60);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    // Another address is not held up, and its right token still logs in.
+    const elsewhere = await login(harness.adminToken, '203.0.113.8');
+    expect(elsewhere.statusCode).toBe(303);
+    expect(elsewhere.headers['set-cookie']).toBeDefined();
+  });
+});
