@@ -11,6 +11,7 @@ const UNIT = [
   'packages/storage/src/{config,errors,presigner}.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
+  'apps/api/src/services/start-upload.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/pixel-budget.test.ts',
   'test/compose.test.ts',

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
 import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { sendError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
@@ -41,6 +41,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     requestTimeout: deps.config.timeouts.requestMs,
     connectionTimeout: deps.config.timeouts.connectionMs,
     keepAliveTimeout: Math.min(5000, deps.config.timeouts.connectionMs),
+    // The router's own refusals (an over-long id, a malformed URL) in the one error shape too.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
     // Request ids in logs and responses let a client's report be matched to a log line.
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();

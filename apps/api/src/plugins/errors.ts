@@ -34,7 +34,10 @@ export function describeValidation(issues: ValidationIssue[], where: string): Er
 function fromFastifyError(error: FastifyError): ErrorPayload | null {
   const status = error.statusCode ?? 500;
   if (status >= 500) return null;
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'invalid_request', message: 'The request body is too large.' };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'invalid_request', message: 'The request body is too large (at most 64 KiB).' };
+  // Raised by the router before any route runs (the `frameworkErrors` option sends them here).
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return { code: 'not_found', message: 'No such resource: that id is too long to be one.' };
+  if (error.code === 'FST_ERR_BAD_URL') return { code: 'invalid_request', message: 'The URL is malformed (bad percent-encoding).' };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { code: 'invalid_request', message: 'Send the body as JSON (content-type: application/json).' };
   }

@@ -16,6 +16,7 @@ export type UploadInstructions =
   | { method: 'MULTIPART'; partSize: number; parts: { partNumber: number; url: string }[]; expiresAt: string };
 
 const MAX_METADATA_BYTES = 4096;
+const MAX_METADATA_DEPTH = 10;
 const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 
@@ -48,10 +49,24 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
   if (input.size > maxBytes) {
     throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
   }
+  // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.
+  if (input.metadata && exceedsDepth(input.metadata, MAX_METADATA_DEPTH)) {
+    throw new DarkroomError('invalid_request', `metadata nests deeper than ${MAX_METADATA_DEPTH} levels.`);
+  }
   const metadataBytes = input.metadata ? Buffer.byteLength(JSON.stringify(input.metadata)) : 0;
   if (metadataBytes > MAX_METADATA_BYTES) {
     throw new DarkroomError('invalid_request', `metadata is ${metadataBytes} bytes as JSON; at most ${MAX_METADATA_BYTES} are kept.`);
   }
+}
+
+/** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (walked without recursion). */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    level = level.flatMap((node) => (node !== null && typeof node === 'object' ? Object.values(node) : []));
+  }
+  return false;
 }
 
 /** The configured part size, grown in whole MiB when the file would otherwise need more than 10,000 parts. */

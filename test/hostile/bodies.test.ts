@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { expectRefusal } from '../support/hostile.js';
+
+/**
+ * Hostile request bodies on every route that takes one: each is refused with `400 invalid_request`
+ * in the error shape, names nothing internal, and the API goes on serving.
+ */
+let harness: Harness;
+let admin: DarkroomClient;
+let client: DarkroomClient;
+let assetId: string;
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false });
+  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const created = await admin.createTenant('hostile-bodies');
+  client = admin.withToken(created.apiKey);
+  const started = await client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 });
+  assetId = started.body.asset.id;
+});
+afterAll(() => harness?.close());
+
+/** Sends a raw body, as an attacker would, not through JSON.stringify. */
+async function raw(token: string, method: string, path: string, body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json') {
+  const res = await fetch(`${harness.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+const tenantRoutes = () => [
+  ['POST', '/v1/uploads'],
+  ['POST', `/v1/uploads/${assetId}/complete`],
+];
+const adminRoutes = () => [
+  ['POST', '/v1/admin/tenants'],
+  ['POST', '/v1/admin/backfill'],
+  ['POST', '/v1/admin/jobs/retry'],
+];
+
+function eachRoute(check: (token: string, method: string, path: string) => Promise<void>) {
+  return async () => {
+    for (const [method, path] of tenantRoutes()) await check(client.token!, method!, path!);
+    for (const [method, path] of adminRoutes()) await check(harness.adminToken, method!, path!);
+  };
+}
+
+describe('hostile bodies are refused with 400 invalid_request', () => {
+  it('malformed JSON', eachRoute(async (token, method, path) => {
+    for (const body of ['{', '{"filename":', 'null', '[]', '"x"', '{"a":1}}', '\u0000']) {
+      expectRefusal(harness, await raw(token, method, path, body), 400, 'invalid_request');
+    }
+  }));
+
+  it('a body over 64 KiB, whatever it holds', eachRoute(async (token, method, path) => {
+    const big = JSON.stringify({ filename: 'x'.repeat(70 * 1024) });
+    expectRefusal(harness, await raw(token, method, path, big), 400, 'invalid_request');
+  }));
+
+  it('another content type than JSON', eachRoute(async (token, method, path) => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+      const res = await raw(token, method, path, 'filename=a&size=1', type);
+      expect([400, 415], `${path} ${type}`).toContain(res.status);
+      expectRefusal(harness, res, res.status, res.status === 415 ? 'unsupported_media_type' : 'invalid_request');
+    }
+  }));
+
+  it('unknown fields, prototype keys and wrong types, naming the field', async () => {
+    const start = { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 };
+    const cases: [Record<string, unknown> | string, string][] = [
+      [{ ...start, owner: 'someone-else' }, '"owner"'],
+      // Refused by the JSON parser itself (prototype poisoning), before any schema sees them.
+      ['{"filename":"a.jpg","contentType":"image/jpeg","size":10,"__proto__":{"admin":true}}', ''],
+      ['{"filename":"a.jpg","contentType":"image/jpeg","size":10,"constructor":{"prototype":{"x":1}}}', ''],
+      [{ ...start, size: 1e400 }, '"size"'],
+      [{ ...start, size: -1 }, '"size"'],
+      [{ ...start, size: 2 ** 53 }, ''],
+      [{ ...start, filename: ['a'] }, '"filename"'],
+      [{ ...start, contentType: 'x'.repeat(300) }, '"contentType"'],
+      [{ ...start, metadata: 'not an object' }, '"metadata"'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await raw(client.token!, 'POST', '/v1/uploads', typeof body === 'string' ? body : JSON.stringify(body));
+      expectRefusal(harness, res, res.status === 413 ? 413 : 400, res.status === 413 ? 'file_too_large' : 'invalid_request');
+      if (field) expect(res.body.error.message, JSON.stringify(body)).toContain(field);
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('metadata that is huge, or deeply nested, within the body limit', async () => {
+    const start = { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 };
+    expectRefusal(harness, await client.request('POST', '/v1/uploads', { ...start, metadata: { note: 'x'.repeat(5000) } }), 400, 'invalid_request');
+    const manyKeys = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]));
+    expectRefusal(harness, await client.request('POST', '/v1/uploads', { ...start, metadata: manyKeys }), 400, 'invalid_request');
+    // Deep enough that a recursive walk (JSON.stringify) would overflow the stack: it once answered 500.
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const nested = await raw(client.token!, 'POST', '/v1/uploads', `{"filename":"a.jpg","contentType":"image/jpeg","size":10,"metadata":${deep}}`);
+    expectRefusal(harness, nested, 400, 'invalid_request');
+    expect(nested.body.error.message).toContain('deeper than');
+  });
+
+  it('hostile query strings and ids', async () => {
+    for (const query of ['limit=0', 'limit=1000000', 'limit=abc', 'status=deleting', 'status=ready&status=failed', 'cursor=%00%ff', `cursor=${'A'.repeat(2000)}`]) {
+      expectRefusal(harness, await client.request('GET', `/v1/assets?${query}`), 400, 'invalid_request');
+    }
+    for (const id of ['not-a-uuid', '..%2F..%2Fetc%2Fpasswd', "1' OR '1'='1", '%00', 'a'.repeat(500)]) {
+      expectRefusal(harness, await client.request('GET', `/v1/assets/${id}`), 404, 'not_found');
+    }
+    expectRefusal(harness, await client.request('GET', '/v1/assets/%zz'), 400, 'invalid_request');
+  });
+
+  it('still serves after all of it', async () => {
+    expect((await client.request('GET', `/v1/assets/${assetId}`)).status).toBe(200);
+    expect((await fetch(`${harness.baseUrl}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
+import { fetchVariant, fixture } from '../support/images.js';
+
+/**
+ * Hostile files through the whole pipeline (real bucket, real worker): SVG in any disguise, polyglots
+ * whose extra payload must never reach the CDN, and decompression bombs refused from the header.
+ */
+let harness: Harness;
+let client: DarkroomClient;
+
+const SVG = Buffer.from(
+  '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' +
+    '<image href="file:///etc/passwd"/><script>alert(document.domain)</script></svg>',
+);
+const HTML_PAYLOAD = '<html><script>alert(document.cookie)</script></html>';
+
+beforeAll(async () => {
+  harness = await startHarness();
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  client = admin.withToken((await admin.createTenant('hostile-files')).apiKey);
+});
+afterAll(() => harness?.close());
+
+async function uploadBytes(bytes: Buffer, contentType: string) {
+  const { asset } = await client.upload(new Uint8Array(bytes), { filename: 'upload', contentType });
+  return { asset, complete: await client.request('POST', `/v1/uploads/${asset.id}/complete`, {}) };
+}
+
+/** A small PNG that declares `width` × `height`: a few hundred bytes that would inflate to gigabytes. */
+async function bombPng(width: number, height: number): Promise<Buffer> {
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
+  const out = Buffer.from(png);
+  out.writeUInt32BE(width, 16); // IHDR width and height; libvips reads the header before the pixels
+  out.writeUInt32BE(height, 20);
+  return out;
+}
+
+describe('SVG', () => {
+  it('is refused when declared as SVG, and when disguised as a raster type', async () => {
+    const declared = await client.request('POST', '/v1/uploads', { filename: 'x.svg', contentType: 'image/svg+xml', size: SVG.length });
+    expectRefusal(harness, declared, 415, 'unsupported_media_type');
+    for (const contentType of ['image/png', 'image/jpeg', 'image/webp']) {
+      const { asset, complete } = await uploadBytes(SVG, contentType);
+      expectRefusal(harness, complete, 415, 'content_mismatch');
+      expect((await client.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('awaiting_upload');
+    }
+  });
+});
+
+describe('polyglots', () => {
+  it('a PNG and a JPEG carrying HTML and a ZIP render as images, and the payload never reaches a variant', async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).png().toBuffer();
+    const jpeg = await readFile(fixture('320x240.jpg'));
+    const zip = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from(HTML_PAYLOAD)]);
+    for (const [image, contentType] of [[png, 'image/png'], [jpeg, 'image/jpeg']] as const) {
+      const { asset, complete } = await uploadBytes(Buffer.concat([image, Buffer.from(HTML_PAYLOAD), zip]), contentType);
+      expect(complete.status).toBe(202);
+      const ready = await client.waitForAsset(asset.id);
+      expect(ready.status).toBe('ready');
+      for (const variant of ready.variants) {
+        const fetched = await fetchVariant(variant.url);
+        expect(fetched.headers.get('content-type')).toBe('image/webp');
+        expect(fetched.data.includes('<script>')).toBe(false);
+        expect(fetched.data.includes('PK\u0003\u0004')).toBe(false);
+      }
+    }
+  });
+
+  it('a GIF header in front of a script is refused as a corrupt image, naming nothing internal', async () => {
+    const gifScript = Buffer.from(`GIF89a=1;${HTML_PAYLOAD}`);
+    const { asset, complete } = await uploadBytes(gifScript, 'image/gif');
+    expect(complete.status).toBe(202);
+    const failed = await client.waitForAsset(asset.id);
+    expect(failed.status).toBe('failed');
+    expect(['corrupt_image', 'unsupported_format']).toContain(failed.error.code);
+    expect(failed.variants).toEqual([]);
+    expectNothingInternal(harness, failed);
+  });
+});
+
+describe('bombs', () => {
+  it('PNGs declaring 100 000 × 100 000 and 60 000 × 60 000 are refused from the header, without retries', async () => {
+    for (const [width, height] of [[100_000, 100_000], [60_000, 60_000]] as const) {
+      const { asset, complete } = await uploadBytes(await bombPng(width, height), 'image/png');
+      expect(complete.status).toBe(202);
+      const failed = await client.waitForAsset(asset.id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error.code).toBe('too_many_pixels');
+      expectNothingInternal(harness, failed);
+      const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+      expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });
+    }
+  });
+
+  it('the worker keeps serving after all of them', async () => {
+    const { asset } = await client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await client.waitForAsset(asset.id)).status).toBe('ready');
+  });
+});

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { expectRefusal } from '../support/hostile.js';
+import { fixture } from '../support/images.js';
+
+/**
+ * Another tenant's ids on every tenant route, read from the OpenAPI document so that a new route is
+ * covered the day it is added: each answers `404 not_found` (never 403: ids must not leak) and
+ * changes nothing. Tenant keys on admin routes get `403 forbidden`.
+ */
+let harness: Harness;
+let owner: DarkroomClient;
+let intruder: DarkroomClient;
+let paths: Record<string, Record<string, unknown>>;
+let ids: { asset: string; job: string; waiting: string };
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false });
+  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  owner = admin.withToken((await admin.createTenant('tenancy-owner')).apiKey);
+  intruder = admin.withToken((await admin.createTenant('tenancy-intruder')).apiKey);
+  const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+  const done = await owner.uploadAndComplete(jpeg, { filename: 'mine.jpg', contentType: 'image/jpeg' });
+  const waiting = await owner.request('POST', '/v1/uploads', { filename: 'w.jpg', contentType: 'image/jpeg', size: 10 });
+  ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id };
+  paths = (await admin.request('GET', '/docs/json')).body.paths;
+});
+afterAll(() => harness?.close());
+
+/** `/v1/assets/{id}` → a path with the owner's id of the right kind. */
+function withOwnersId(path: string): string {
+  if (path.startsWith('/v1/jobs/')) return path.replace('{id}', ids.job);
+  if (path.startsWith('/v1/uploads/')) return path.replace('{assetId}', ids.waiting);
+  return path.replace(/\{[^}]+\}/, ids.asset);
+}
+
+describe("another tenant's ids", () => {
+  it('every tenant route with an id answers 404 not_found and changes nothing', async () => {
+    const before = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
+    const tried: string[] = [];
+    for (const [path, methods] of Object.entries(paths)) {
+      if (!path.startsWith('/v1/') || path.startsWith('/v1/admin') || !path.includes('{')) continue;
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
+        const res = await intruder.request(method, withOwnersId(path), body);
+        expectRefusal(harness, res, 404, 'not_found');
+        tried.push(`${method} ${path}`);
+      }
+    }
+    // The routes a tenant has today, at least: the document may grow, never shrink past these.
+    expect(tried).toEqual(
+      expect.arrayContaining([
+        'GET /v1/assets/{id}',
+        'DELETE /v1/assets/{id}',
+        'GET /v1/assets/{id}/jobs',
+        'GET /v1/jobs/{id}',
+        'POST /v1/uploads/{assetId}/complete',
+        'POST /v1/uploads/{assetId}/abort',
+      ]),
+    );
+    const after = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
+    expect(after.map((r) => [r.status, r.body.status])).toEqual(before.map((r) => [r.status, r.body.status]));
+    expect(after[1]!.body.status).toBe('awaiting_upload');
+  });
+
+  it("lists and cursors never show another tenant's assets", async () => {
+    const mine = await owner.request('GET', '/v1/assets?limit=1');
+    expect(mine.body.nextCursor).not.toBeNull();
+    const theirs = await intruder.request('GET', `/v1/assets?limit=100&cursor=${mine.body.nextCursor}`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.items).toEqual([]);
+    expect((await intruder.request('GET', '/v1/assets?limit=100')).body.items).toEqual([]);
+  });
+
+  it('every admin route refuses a tenant key with 403 forbidden', async () => {
+    let count = 0;
+    for (const [path, methods] of Object.entries(paths)) {
+      if (!path.startsWith('/v1/admin')) continue;
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
+        expectRefusal(harness, await intruder.request(method, withOwnersId(path), body), 403, 'forbidden');
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(10);
+  });
+});
