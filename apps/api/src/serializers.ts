@@ -1,44 +1,20 @@
-import type { Asset, Job, Tenant, Variant, VisibleAssetStatus } from '@darkroom/db';
+import { assetSnapshot, assetView, type Asset, type Event, type Job, type PublicUrl, type Tenant, type Variant } from '@darkroom/db';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
 const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
   row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
 
-export type PublicUrl = (key: string) => string;
+export type { PublicUrl };
 
-/** The contract's Asset shape. Variants are listed only once the asset is ready. */
+/** The contract's Asset shape (one definition, shared with the events that carry it). */
 export function serializeAsset(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl) {
-  return {
-    id: asset.id,
-    // Never `deleting`: the API does not load an asset being deleted (getTenantAsset, listAssets).
-    status: asset.status as VisibleAssetStatus,
-    filename: asset.filename,
-    contentType: asset.contentType,
-    size: asset.size,
-    preset: asset.preset,
-    metadata: asset.metadata ?? null,
-    width: asset.width,
-    height: asset.height,
-    format: asset.format,
-    placeholder: asset.placeholder,
-    dominantColor: asset.dominantColor,
-    variants:
-      asset.status === 'ready'
-        ? variants.map((v) => ({
-            name: v.name,
-            format: v.format,
-            width: v.width,
-            height: v.height,
-            size: v.size,
-            url: publicUrl(v.key),
-          }))
-        : [],
-    error: errorOf(asset),
-    createdAt: asset.createdAt.toISOString(),
-    updatedAt: asset.updatedAt.toISOString(),
-    readyAt: iso(asset.readyAt),
-  };
+  return assetView(assetSnapshot(asset, variants), publicUrl);
+}
+
+/** The contract's Event: its asset as the change left it, with URLs as they are today. */
+export function serializeEvent(event: Event, publicUrl: PublicUrl) {
+  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset: assetView(event.data.asset, publicUrl) } };
 }
 
 export function serializeJob(job: Job) {

@@ -9,3 +9,5 @@ export * from './queries/assets.js';
 export * from './queries/variants.js';
 export * from './queries/jobs.js';
 export * from './queries/backfills.js';
+export * from './queries/events.js';
+export * from './asset-view.js';

@@ -1,5 +1,6 @@
 import { QUEUE_LANES } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
+import type { AssetSnapshot } from './asset-view.js';
 import {
   bigint,
   boolean,
@@ -239,3 +240,41 @@ export type NewAsset = typeof assets.$inferInsert;
 export type Variant = typeof variants.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Backfill = typeof backfills.$inferSelect;
+
+export const ASSET_EVENT_TYPES = [
+  'asset.uploaded',
+  'asset.processing',
+  'asset.ready',
+  'asset.failed',
+  'asset.updated',
+  'asset.deleted',
+  'asset.expired',
+] as const;
+export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
+
+/**
+ * The outbox: one row per asset change, written in the transaction that made the change (see
+ * queries/events.ts). Ids are UUIDv7 made from the row's `created_at` to the microsecond, so id order
+ * is time order. No foreign key to the asset: a deletion's event outlives the asset.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    assetId: uuid('asset_id').notNull(),
+    type: text('type', { enum: ASSET_EVENT_TYPES }).notNull(),
+    /** `{ asset: AssetSnapshot }`: the asset as the change left it, variants by key (asset-view.ts). */
+    data: jsonb('data').$type<{ asset: AssetSnapshot }>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    index('events_tenant_id_idx').on(t.tenantId, t.id),
+    index('events_asset_id_idx').on(t.assetId, t.id),
+    index('events_created_at_idx').on(t.createdAt),
+  ],
+);
+
+export type Event = typeof events.$inferSelect;

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { preparedPer } from '../prepared.js';
-import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
+import { ASSET_STATUSES, assets, jobs, type Asset, type AssetEventType, type AssetStatus, type NewAsset } from '../schema.js';
+import { recordAssetEvent } from './events.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
   const [asset] = await db.insert(assets).values(params).returning();
@@ -82,28 +83,69 @@ export async function listAssets(db: Executor, params: ListAssetsParams): Promis
 }
 
 /**
- * Moves an asset from one status to another only if it is still in one of `from`.
- * Returns undefined when another caller got there first: that is how concurrent
- * `complete` calls (or a worker and a cancel) never both win.
+ * The event a change reports, by the contract's list: none for a cancel, a requeue or an upload id
+ * being recorded. A re-render of an asset that was ready before (reprocess, backfill) is an update.
  */
-export async function transitionAsset(
-  db: Executor,
-  params: { id: string; from: readonly AssetStatus[]; to: AssetStatus; set?: Partial<NewAsset> },
-): Promise<Asset | undefined> {
-  const [asset] = await db
-    .update(assets)
-    .set({ ...params.set, status: params.to, updatedAt: sql`now()` })
-    .where(and(eq(assets.id, params.id), inArray(assets.status, [...params.from])))
-    .returning();
-  return asset;
+export function eventOfTransition(before: Asset, to: AssetStatus): AssetEventType | null {
+  switch (to) {
+    case 'queued':
+      return before.status === 'awaiting_upload' ? 'asset.uploaded' : null;
+    case 'processing':
+      return 'asset.processing';
+    case 'ready':
+      return before.readyAt ? 'asset.updated' : 'asset.ready';
+    case 'failed':
+      return 'asset.failed';
+    case 'deleting':
+      return 'asset.deleted';
+    case 'expired':
+      return 'asset.expired';
+    default:
+      return null;
+  }
 }
 
-/** `transitionAsset` for many assets in one statement; returns the ones that were in `from`. */
+const SILENT_STATUSES: readonly AssetStatus[] = ['awaiting_upload', 'canceled'];
+
+export interface TransitionParams {
+  id: string;
+  from: readonly AssetStatus[];
+  to: AssetStatus;
+  set?: Partial<NewAsset>;
+}
+
+/**
+ * Moves an asset from one status to another only if it is still in one of `from`.
+ * Returns undefined when another caller got there first: that is how concurrent
+ * `complete` calls (or a worker and a cancel) never both win. The change's event
+ * (`eventOfTransition`) is written in the same transaction: no change without its event.
+ */
+export async function transitionAsset(db: Executor, params: TransitionParams): Promise<Asset | undefined> {
+  const update = (executor: Executor, where: SQL | undefined) =>
+    executor.update(assets).set({ ...params.set, status: params.to, updatedAt: sql`now()` }).where(where).returning();
+  const inFrom = and(eq(assets.id, params.id), inArray(assets.status, [...params.from]));
+  if (SILENT_STATUSES.includes(params.to)) return (await update(db, inFrom))[0];
+  return db.transaction(async (tx) => {
+    // Locked, so the event's "before" is the row this update changes.
+    const [before] = await tx.select().from(assets).where(inFrom).for('update');
+    if (!before) return undefined;
+    const [after] = await update(tx, eq(assets.id, params.id));
+    const type = eventOfTransition(before, params.to);
+    if (type) await recordAssetEvent(tx, { type, asset: after!, status: type === 'asset.deleted' ? before.status : undefined });
+    return after;
+  });
+}
+
+/**
+ * `transitionAsset` for many assets in one statement; returns the ones that were in `from`. It
+ * writes no events, so it takes only changes that report none (an admin's requeue of failed assets).
+ */
 export async function transitionAssets(
   db: Executor,
-  params: { ids: string[]; from: readonly AssetStatus[]; to: AssetStatus; set?: Partial<NewAsset> },
+  params: { ids: string[]; from: readonly AssetStatus[]; to: 'queued'; set?: Partial<NewAsset> },
 ): Promise<Asset[]> {
   if (params.ids.length === 0) return [];
+  if (params.from.includes('awaiting_upload')) throw new Error('transitionAssets: awaiting_upload → queued is an upload, with an event each');
   return db
     .update(assets)
     .set({ ...params.set, status: params.to, updatedAt: sql`now()` })

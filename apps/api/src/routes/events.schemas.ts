@@ -1,0 +1,36 @@
+import { ASSET_EVENT_TYPES } from '@darkroom/db';
+import { z } from 'zod';
+import { AssetBody, ErrorBody, tenantErrors } from './common.schemas.js';
+
+export const EventBody = z
+  .object({
+    id: z.string().describe('Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here'),
+    type: z.enum(ASSET_EVENT_TYPES),
+    createdAt: z.string(),
+    data: z.object({ asset: AssetBody.describe('The asset as the change left it') }),
+  })
+  .meta({ id: 'Event' });
+
+const typeList = z
+  .string()
+  .max(500)
+  .transform((text, ctx) => {
+    const types = text.split(',').map((t) => t.trim()).filter(Boolean);
+    const unknown = types.filter((t) => !(ASSET_EVENT_TYPES as readonly string[]).includes(t));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}` });
+      return z.NEVER;
+    }
+    return types as (typeof ASSET_EVENT_TYPES)[number][];
+  });
+
+export const listEventsSchema = {
+  tags: ['events'],
+  summary: "The tenant's events, oldest first after `after`: a feed to catch up from after downtime",
+  querystring: z.strictObject({
+    after: z.uuid().optional().describe('An event id: only later events'),
+    type: typeList.optional().describe('Comma-separated event types'),
+    limit: z.coerce.number().int().min(1).max(100).default(100),
+  }),
+  response: { 200: z.object({ items: z.array(EventBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
+};

@@ -1,0 +1,19 @@
+import { listEvents } from '@darkroom/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../deps.js';
+import { tenantOf } from '../plugins/auth.js';
+import { serializeEvent } from '../serializers.js';
+import { listEventsSchema } from './events.schemas.js';
+
+/** `GET /v1/events`: the outbox as a feed (README, Events). */
+const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.addHook('onRequest', app.requireTenant);
+
+  app.get('/v1/events', { schema: listEventsSchema }, async (request) => {
+    const { after, type, limit } = request.query;
+    const page = await listEvents(deps.db, { tenantId: tenantOf(request).id, after, types: type, limit });
+    return { items: page.items.map((event) => serializeEvent(event, deps.publicUrl)), nextCursor: page.nextCursor };
+  });
+};
+
+export default eventRoutes;

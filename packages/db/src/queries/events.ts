@@ -1,0 +1,103 @@
+import { and, asc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { assetSnapshot } from '../asset-view.js';
+import type { Executor } from '../client.js';
+import { events, variants, type Asset, type AssetEventType, type AssetStatus, type Event } from '../schema.js';
+
+/** The channel every API process LISTENs on: the payload is `{ id, tenantId, assetId }`, sent at commit. */
+export const EVENTS_CHANNEL = 'darkroom_events';
+
+export interface EventNotice {
+  id: string;
+  tenantId: string;
+  assetId: string;
+}
+
+/**
+ * Writes the event of an asset change. Call it in the transaction that made the change: the event
+ * and the change commit together or not at all, and the NOTIFY is delivered only at that commit.
+ * `status` is the status to show (a deletion shows the last one the tenant saw).
+ */
+export async function recordAssetEvent(
+  tx: Executor,
+  params: { type: AssetEventType; asset: Asset; status?: AssetStatus },
+): Promise<Event> {
+  // In the order GET shows them (listVariantsByAsset): smallest first, then the preset's order.
+  const rows = await tx
+    .select()
+    .from(variants)
+    .where(eq(variants.assetId, params.asset.id))
+    .orderBy(asc(variants.width), asc(variants.height), asc(variants.id));
+  const data = { asset: assetSnapshot(params.asset, rows, params.status) };
+  // id and created_at from one clock reading in the database, so id order is time order (0004 migration).
+  const [event] = await tx
+    .insert(events)
+    .values({
+      id: sql`darkroom_event_id(clock_timestamp())`,
+      tenantId: params.asset.tenantId,
+      assetId: params.asset.id,
+      type: params.type,
+      data,
+      createdAt: sql`clock_timestamp()`,
+    })
+    .returning();
+  const notice: EventNotice = { id: event!.id, tenantId: event!.tenantId, assetId: event!.assetId };
+  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
+  return event!;
+}
+
+/**
+ * Only events older than every transaction still open may be read: an open transaction may yet
+ * commit an event with an earlier id, and a reader that had moved past that id would never see it.
+ * Every event-writing transaction started before its event's created_at, so this bound is safe.
+ * (pg_stat_activity shows other sessions' xact_start to the same role: Darkroom's processes share one.)
+ */
+const settled: SQL = sql`${events.createdAt} < (
+  select coalesce(min(xact_start), clock_timestamp()) from pg_stat_activity
+  where backend_xid is not null and datname = current_database() and pid <> pg_backend_pid()
+)`;
+
+export interface ListEventsParams {
+  tenantId: string;
+  /** Only events after this id (exclusive); from the oldest kept when absent. */
+  after?: string | undefined;
+  types?: readonly AssetEventType[] | undefined;
+  assetId?: string | undefined;
+  limit: number;
+}
+
+/** A tenant's settled events, oldest first; `nextCursor` is the last id when there may be more. */
+export async function listEvents(db: Executor, params: ListEventsParams): Promise<{ items: Event[]; nextCursor: string | null }> {
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.tenantId, params.tenantId),
+        params.after ? gt(events.id, params.after) : undefined,
+        params.types?.length ? inArray(events.type, [...params.types]) : undefined,
+        params.assetId ? eq(events.assetId, params.assetId) : undefined,
+        settled,
+      ),
+    )
+    .orderBy(asc(events.id))
+    .limit(params.limit + 1);
+  const items = rows.slice(0, params.limit);
+  return { items, nextCursor: rows.length > params.limit ? items[items.length - 1]!.id : null };
+}
+
+export async function getTenantEvent(db: Executor, params: { tenantId: string; id: string }): Promise<Event | undefined> {
+  const [event] = await db.select().from(events).where(and(eq(events.id, params.id), eq(events.tenantId, params.tenantId)));
+  return event;
+}
+
+export async function getEvent(db: Executor, params: { id: string }): Promise<Event | undefined> {
+  const [event] = await db.select().from(events).where(eq(events.id, params.id));
+  return event;
+}
+
+/** Retention (EVENT_RETENTION): deletes up to `limit` events older than `before`; returns how many. */
+export async function deleteEventsBefore(db: Executor, params: { before: Date; limit: number }): Promise<number> {
+  const doomed = db.select({ id: events.id }).from(events).where(lt(events.createdAt, params.before)).limit(params.limit);
+  const deleted = await db.delete(events).where(inArray(events.id, doomed)).returning({ id: events.id });
+  return deleted.length;
+}
