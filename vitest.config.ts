@@ -14,6 +14,8 @@ const UNIT = [
   'apps/api/src/services/start-upload.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/pixel-budget.test.ts',
+  // A loopback receiver, no services.
+  'apps/worker/src/webhooks/send.test.ts',
   'test/compose.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */

@@ -16,6 +16,10 @@ export const testEnv: Record<string, string> = {
   // Tests of the reconciler turn it on in their own harness, in the sequential suite.
   RECONCILE_INTERVAL: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+  WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
+  // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own
+  // queue. The webhook tests turn it on in their own harness.
+  WEBHOOK_SWEEP_INTERVAL: 'off',
   // Tests poll with one key far faster than a platform would; test/hostile/limits.test.ts sets its own.
   RATE_LIMIT_PER_MINUTE: '1000000',
   // Outage tests wait out retries; the default schedule spreads them over ten minutes.

@@ -6,6 +6,7 @@ import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import webhookMetricsPlugin from './plugins/webhook-metrics.js';
 import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
@@ -15,6 +16,7 @@ import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
 import eventRoutes from './routes/events.js';
 import uploadRoutes from './routes/uploads.js';
+import webhookRoutes from './routes/webhooks.js';
 
 export interface BuildAppOptions {
   deps: AppDeps;
@@ -56,6 +58,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
+  await app.register(webhookMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
 
@@ -64,6 +67,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
   await app.register(adminBackfillRoutes, { deps });

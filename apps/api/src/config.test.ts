@@ -8,6 +8,7 @@ const base = {
   S3_ACCESS_KEY_ID: 'k',
   S3_SECRET_ACCESS_KEY: 'local-test-secret',
   ADMIN_TOKEN: 'a-long-enough-admin-token-7f3c9e1b2d4a',
+  WEBHOOK_SECRET_KEY: 'a-long-enough-webhook-key-5e2d8c4b1a09',
 };
 
 describe('loadApiConfig', () => {
@@ -34,6 +35,15 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig(withoutToken)).toThrow(/ADMIN_TOKEN/);
   });
 
+  it('needs WEBHOOK_SECRET_KEY, and keeps webhooks on public https URLs unless told otherwise', () => {
+    expect(loadApiConfig(base).webhooks.allowPrivate).toBe(false);
+    expect(loadApiConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivate).toBe(true);
+    expect(() => loadApiConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'sometimes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+    const { WEBHOOK_SECRET_KEY: _, ...withoutKey } = base;
+    expect(() => loadApiConfig(withoutKey)).toThrow(/WEBHOOK_SECRET_KEY/);
+    expect(() => loadApiConfig({ ...base, WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY must be at least 32/);
+  });
+
   it('fails naming malformed values', () => {
     expect(() => loadApiConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, UPLOAD_TTL: 'soon' })).toThrow(/UPLOAD_TTL/);
@@ -44,6 +54,7 @@ describe('loadApiConfig', () => {
   it('accepts the B2 names for storage', () => {
     const config = loadApiConfig({
       ADMIN_TOKEN: base.ADMIN_TOKEN,
+      WEBHOOK_SECRET_KEY: base.WEBHOOK_SECRET_KEY,
       B2_ENDPOINT: 'https://s3.us-west-004.backblazeb2.com',
       B2_BUCKET_NAME: 'photos',
       B2_KEY_ID: 'keyid',

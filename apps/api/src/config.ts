@@ -1,4 +1,5 @@
 import {
+  booleanSetting,
   DEFAULT_ACCEPTED_TYPES,
   DEFAULT_MAX_ATTEMPTS,
   describeEnvIssues,
@@ -48,6 +49,10 @@ const apiEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
+  /** Seals webhook signing secrets at rest; give the API and every worker the same. */
+  WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
+  /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
+  WEBHOOK_ALLOW_PRIVATE: booleanSetting(false),
 });
 
 export interface ApiConfig {
@@ -77,6 +82,7 @@ export interface ApiConfig {
   backfillWindow: number;
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
+  webhooks: { secretKey: string; allowPrivate: boolean };
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -106,5 +112,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
     presets: e.PRESETS_FILE,
+    webhooks: { secretKey: e.WEBHOOK_SECRET_KEY, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
   };
 }

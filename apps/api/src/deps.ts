@@ -1,7 +1,8 @@
 import { createDatabase, type Database } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { ApiConfig } from './config.js';
-import { createAssetQueue, createRedisConnection, type AssetQueue } from '@darkroom/queue';
+import { createAssetQueue, createRedisConnection, createWebhookQueue, type AssetQueue, type WebhookQueue } from '@darkroom/queue';
+import { createSecretBox, type SecretBox } from '@darkroom/core';
 import type { PublicUrl } from './serializers.js';
 import { createAuthCache, type AuthCache } from './services/auth-cache.js';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter.js';
@@ -15,6 +16,10 @@ export interface AppDeps {
   storage: ObjectStorage;
   publicUrl: PublicUrl;
   queue: AssetQueue;
+  /** Webhook deliveries' queue (redeliveries are queued from the API). */
+  webhookQueue: WebhookQueue;
+  /** Seals webhook signing secrets before they reach Postgres (WEBHOOK_SECRET_KEY). */
+  secretBox: SecretBox;
   /** Key lookups cached per process; a revocation or tenant change reaches every process's next request (Redis epoch). */
   authCache: AuthCache;
   /** Failed admin logins per client IP (10 per 15 minutes), shared by every process through Redis. */
@@ -35,6 +40,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
   const storage = createS3Storage(config.storage);
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
+  const webhookQueue = createWebhookQueue({ redis: config.redis, prefix: config.queuePrefix });
   // Requests' own Redis connection fails fast (no offline queue): without Redis, a request goes on
   // uncached and unlimited rather than waiting.
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
@@ -48,6 +54,8 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     storage,
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
+    webhookQueue,
+    secretBox: createSecretBox(config.webhooks.secretKey),
     authCache,
     loginLimiter,
     readiness: {
@@ -58,7 +66,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     async close() {
       authCache.close();
       redis.disconnect();
-      await queue.close();
+      await Promise.all([queue.close(), webhookQueue.close()]);
       await database.close();
     },
   };

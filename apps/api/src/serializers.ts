@@ -1,4 +1,4 @@
-import { assetSnapshot, assetView, type Asset, type Event, type Job, type PublicUrl, type Tenant, type Variant } from '@darkroom/db';
+import { assetSnapshot, assetView, type Asset, type Event, type Job, type PublicUrl, type Tenant, type Variant, type Webhook, type WebhookAttempt } from '@darkroom/db';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -42,5 +42,33 @@ export function serializeTenant(tenant: Tenant) {
     defaultPreset: tenant.defaultPreset,
     rateLimitPerMinute: tenant.rateLimitPerMinute,
     createdAt: tenant.createdAt.toISOString(),
+  };
+}
+
+/** The contract's Webhook: never its secret, in any form. */
+export function serializeWebhook(webhook: Webhook) {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    events: webhook.events,
+    enabled: webhook.enabled,
+    description: webhook.description,
+    createdAt: webhook.createdAt.toISOString(),
+  };
+}
+
+/** One row of a webhook's delivery log: one attempt (the receiver's body stays in the database). */
+export function serializeAttempt(attempt: WebhookAttempt) {
+  return {
+    id: attempt.id,
+    eventId: attempt.eventId,
+    eventType: attempt.eventType,
+    attempt: attempt.attempt,
+    status: attempt.status,
+    responseStatus: attempt.responseStatus,
+    error: attempt.error,
+    durationMs: attempt.durationMs,
+    attemptedAt: attempt.attemptedAt.toISOString(),
+    nextAttemptAt: iso(attempt.nextAttemptAt),
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
 import { loadWorkerConfig } from './config.js';
 
-const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 'local-test-secret' };
+const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 'local-test-secret', WEBHOOK_SECRET_KEY: 'a-long-enough-webhook-key-5e2d8c4b1a09' };
 
 describe('loadWorkerConfig', () => {
   it('applies the documented defaults', () => {
@@ -47,6 +47,18 @@ describe('loadWorkerConfig', () => {
     ]);
     expect(() => loadWorkerConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES/);
     expect(() => loadWorkerConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001', QUEUE_PREFIX: 'darkroom' })).toThrow(/QUEUE_PREFIX/);
+  });
+
+  it('retries webhook deliveries for at least 24 h by default, and names a bad webhook setting', () => {
+    const { webhooks } = loadWorkerConfig(base);
+    expect(webhooks).toMatchObject({ allowPrivate: false, concurrency: 10, sweepIntervalMs: 5000 });
+    expect(webhooks.retryScheduleMs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(24 * 3600_000);
+    expect(loadWorkerConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SWEEP_INTERVAL: 'off' }).webhooks).toMatchObject({ allowPrivate: true, sweepIntervalMs: null });
+    expect(() => loadWorkerConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+    expect(() => loadWorkerConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '1s,later' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    const { WEBHOOK_SECRET_KEY: _, ...noKey } = base;
+    expect(() => loadWorkerConfig(noKey)).toThrow(/WEBHOOK_SECRET_KEY/);
+    expect(() => loadWorkerConfig({ ...base, WEBHOOK_SECRET_KEY: 'change-me-to-something-long-enough' })).toThrow(/WEBHOOK_SECRET_KEY looks like a placeholder/);
   });
 
   it('fails naming the malformed or missing variable', () => {

@@ -1,5 +1,16 @@
 import { tmpdir } from 'node:os';
-import { DEFAULT_RETRY_SCHEDULE, describeEnvIssues, durationListSetting, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
+import {
+  booleanSetting,
+  DEFAULT_RETRY_SCHEDULE,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+  describeEnvIssues,
+  durationListSetting,
+  durationSetting,
+  presetsFileSetting,
+  QUEUE_PREFIX,
+  secretSetting,
+  type PresetRegistry,
+} from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -31,6 +42,18 @@ const workerEnvSchema = z.object({
    */
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(0),
   TMP_DIR: z.string().default(tmpdir()),
+  /** Opens the webhook signing secrets sealed in Postgres; give the API and every worker the same. */
+  WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
+  /** Development and tests only: deliver to http:// and to private and loopback addresses. */
+  WEBHOOK_ALLOW_PRIVATE: booleanSetting(false),
+  WEBHOOK_RETRY_SCHEDULE: durationListSetting(DEFAULT_WEBHOOK_RETRY_SCHEDULE, 100),
+  /** Deliveries one worker process makes at once, apart from the render slots; 0: none here. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(10),
+  /** How often events become deliveries (besides each NOTIFY) and lost deliveries are re-queued; `off`: not here. */
+  WEBHOOK_SWEEP_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('5s', 100)]),
+  /** Serve Prometheus metrics on this port (unset: no metrics server). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export interface WorkerConfig {
@@ -55,6 +78,17 @@ export interface WorkerConfig {
   stalledTimeoutMs: number;
   sharpCacheMb: number;
   tmpDir: string;
+  webhooks: {
+    secretKey: string;
+    allowPrivate: boolean;
+    /** Delays before each retry of a failed delivery; one attempt more than there are delays. */
+    retryScheduleMs: number[];
+    concurrency: number;
+    /** Null: this process neither dispatches events nor sweeps lost deliveries. */
+    sweepIntervalMs: number | null;
+  };
+  /** Where `/metrics` is served; null port: not at all. */
+  metrics: { host: string; port: number | null };
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -79,5 +113,13 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,
     tmpDir: e.TMP_DIR,
+    webhooks: {
+      secretKey: e.WEBHOOK_SECRET_KEY,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL,
+    },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT ?? null },
   };
 }

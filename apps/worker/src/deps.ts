@@ -1,26 +1,40 @@
-import { createDatabase, type Database } from '@darkroom/db';
-import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
+import { createSecretBox, type SecretBox } from '@darkroom/core';
+import { createDatabase, type Database, type DatabaseHandle, type PublicUrl } from '@darkroom/db';
+import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createPixelBudget, type PixelBudget } from './pixel-budget.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
   db: Database;
+  /** LISTEN on a Postgres channel (the webhook dispatcher wakes on each event). */
+  listen: DatabaseHandle['listen'];
   storage: ObjectStorage;
+  /** Variant URLs as GET shows them, for the assets that webhooks carry. */
+  publicUrl: PublicUrl;
+  /** Opens the webhook signing secrets sealed in Postgres (WEBHOOK_SECRET_KEY). */
+  secretBox: SecretBox;
   log: Logger;
+  metrics: WorkerMetrics;
   /** Source pixels decoded at once in this process (MAX_INPUT_PIXELS): bounds peak memory. */
   pixelBudget: PixelBudget;
   close(): Promise<void>;
 }
 
 export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps {
-  const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, (config.concurrency + config.backfillConcurrency) * 2) });
+  const connections = (config.concurrency + config.backfillConcurrency) * 2 + Math.min(config.webhooks.concurrency, 8);
+  const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, connections) });
   return {
     config,
     db: database.db,
+    listen: database.listen,
     storage: createS3Storage(config.storage),
+    publicUrl: createPublicUrlBuilder(config.storage),
+    secretBox: createSecretBox(config.webhooks.secretKey),
     log: log ?? pino({ level: config.logLevel, base: { app: 'worker' } }),
+    metrics: createWorkerMetrics(),
     pixelBudget: createPixelBudget(config.maxInputPixels),
     close: () => database.close(),
   };

@@ -1,29 +1,35 @@
-import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
+import type { Server } from 'node:http';
+import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, retryDelayMs, WEBHOOK_QUEUE, type AssetProcessPayload, type WebhookDeliverPayload } from '@darkroom/core';
 import { Worker, type Job } from 'bullmq';
-import { createAssetQueue, createRedisConnection, type RedisConnection } from '@darkroom/queue';
+import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetBackfill } from './handlers/asset-backfill.js';
 import { assetProcess } from './handlers/asset-process.js';
 import { configureSharp } from '@darkroom/media';
+import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';
+import { webhookDeliver } from './webhooks/deliver.js';
+import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface RunningWorker {
   worker: Worker<AssetProcessPayload>;
   /** The backfill lane's worker; null when BACKFILL_CONCURRENCY is 0. */
   backfillWorker: Worker<AssetProcessPayload> | null;
+  /** The webhook deliveries' worker; null when WEBHOOK_CONCURRENCY is 0. */
+  webhookWorker: Worker<WebhookDeliverPayload> | null;
   /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
   close(): Promise<void>;
 }
 
-interface LaneOptions {
+interface LaneOptions<T> {
   queue: string;
   jobName: JobName;
   concurrency: number;
-  handle: (job: Job<AssetProcessPayload>) => Promise<unknown>;
+  handle: (job: Job<T>) => Promise<unknown>;
 }
 
-function laneWorker(deps: WorkerDeps, connection: RedisConnection, lane: LaneOptions): Worker<AssetProcessPayload> {
-  const worker = new Worker<AssetProcessPayload>(
+function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: LaneOptions<T>): Worker<T> {
+  const worker = new Worker<T>(
     lane.queue,
     async (job) => {
       if (job.name !== lane.jobName) throw new Error(`unknown job name ${job.name} on queue ${lane.queue}`);
@@ -59,7 +65,7 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
 
   // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.
   const producer = createAssetQueue({ redis: deps.config.redis, prefix: deps.config.queuePrefix });
-  const worker = laneWorker(deps, connection, {
+  const worker = laneWorker<AssetProcessPayload>(deps, connection, {
     queue: ASSET_QUEUE,
     jobName: JobName.AssetProcess,
     concurrency: deps.config.concurrency,
@@ -67,7 +73,7 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
   });
   const backfillWorker =
     deps.config.backfillConcurrency > 0
-      ? laneWorker(deps, connection, {
+      ? laneWorker<AssetProcessPayload>(deps, connection, {
           queue: ASSET_BACKFILL_QUEUE,
           jobName: JobName.AssetBackfill,
           concurrency: deps.config.backfillConcurrency,
@@ -77,15 +83,51 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
 
   const interval = deps.config.reconcileIntervalMs;
   const reconciler = interval === null ? null : startReconciler(deps, producer, interval);
+  const webhooks = startWebhooks(deps, connection);
+  const metricsServer = startMetricsServer(deps);
 
   return {
     worker,
     backfillWorker,
+    webhookWorker: webhooks.worker,
     async close() {
       await reconciler?.stop();
-      await Promise.all([worker.close(), backfillWorker?.close()]);
-      await producer.close();
+      await webhooks.dispatcher?.stop();
+      await Promise.all([worker.close(), backfillWorker?.close(), webhooks.worker?.close()]);
+      await Promise.all([producer.close(), webhooks.queue.close()]);
       connection.disconnect();
+      (await metricsServer)?.close();
     },
   };
+}
+
+/**
+ * Webhook deliveries on their own queue and BullMQ worker (WEBHOOK_CONCURRENCY slots, apart from
+ * the render slots), and the dispatcher that turns events into deliveries (WEBHOOK_SWEEP_INTERVAL).
+ */
+function startWebhooks(deps: WorkerDeps, connection: RedisConnection) {
+  const { concurrency, sweepIntervalMs } = deps.config.webhooks;
+  const queue = createWebhookQueue({ redis: deps.config.redis, prefix: deps.config.queuePrefix });
+  const worker =
+    concurrency > 0
+      ? laneWorker<WebhookDeliverPayload>(deps, connection, {
+          queue: WEBHOOK_QUEUE,
+          jobName: JobName.WebhookDeliver,
+          concurrency,
+          handle: (job) => webhookDeliver(deps, queue, job.data.deliveryId),
+        })
+      : null;
+  const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queue, sweepIntervalMs);
+  return { queue, worker, dispatcher };
+}
+
+async function startMetricsServer(deps: WorkerDeps): Promise<Server | null> {
+  const { host, port } = deps.config.metrics;
+  if (port === null) return null;
+  const server = await serveMetrics(deps.metrics.registry, host, port).catch((err: Error) => {
+    deps.log.error({ err: err.message, host, port }, 'could not serve metrics');
+    return null;
+  });
+  if (server) deps.log.info({ host, port }, 'metrics served at /metrics');
+  return server;
 }

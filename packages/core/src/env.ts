@@ -104,3 +104,18 @@ export function exitOnSignals(stop: (signal: string) => Promise<void>): void {
   process.on('SIGTERM', () => handle('SIGTERM'));
   process.on('SIGINT', () => handle('SIGINT'));
 }
+
+/** A zod setting holding `true` or `false` (also `1`/`0`, `yes`/`no`; blank is the default); anything else names the variable. */
+export function booleanSetting(fallback: boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const value = text?.trim().toLowerCase();
+      if (!value) return fallback;
+      if (['true', '1', 'yes'].includes(value)) return true;
+      if (['false', '0', 'no'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not true or false` });
+      return z.NEVER;
+    });
+}

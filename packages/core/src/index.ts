@@ -6,3 +6,5 @@ export * from './queue.js';
 export * from './keys.js';
 export * from './env.js';
 export * from './secrets.js';
+export * from './webhooks.js';
+export * from './webhook-guard.js';

@@ -10,6 +10,12 @@ export const ASSET_QUEUE = 'assets';
  */
 export const ASSET_BACKFILL_QUEUE = 'assets-backfill';
 
+/**
+ * Webhook deliveries travel on a queue of their own, worked by their own BullMQ worker
+ * (WEBHOOK_CONCURRENCY), so a slow receiver never takes a render slot and renders never delay a delivery.
+ */
+export const WEBHOOK_QUEUE = 'webhooks';
+
 /** Which queue a job row travels on (the `jobs.lane` column). */
 export const QUEUE_LANES = ['default', 'backfill'] as const;
 export type QueueLane = (typeof QUEUE_LANES)[number];
@@ -20,6 +26,7 @@ export const LANE_QUEUE: Readonly<Record<QueueLane, string>> = { default: ASSET_
 export const JobName = {
   AssetProcess: 'AssetProcess',
   AssetBackfill: 'AssetBackfill',
+  WebhookDeliver: 'WebhookDeliver',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -31,6 +38,12 @@ export interface AssetProcessPayload {
 
 /** Same ids-only shape: the handler reads what is stale from Postgres when it runs. */
 export type AssetBackfillPayload = AssetProcessPayload;
+
+/** Ids only: the handler loads the delivery, its webhook and its event from Postgres. */
+export interface WebhookDeliverPayload {
+  /** Row id in `webhook_deliveries`. */
+  deliveryId: string;
+}
 
 export const LANE_JOB_NAME: Readonly<Record<QueueLane, JobName>> = { default: JobName.AssetProcess, backfill: JobName.AssetBackfill };
 

@@ -11,3 +11,8 @@ export * from './queries/jobs.js';
 export * from './queries/backfills.js';
 export * from './queries/events.js';
 export * from './asset-view.js';
+export * from './webhook-schema.js';
+export * from './queries/webhooks.js';
+export * from './queries/webhook-deliveries.js';
+export * from './queries/webhook-attempts.js';
+export * from './queries/webhook-dispatch.js';

@@ -1,2 +1,3 @@
 export * from './asset-queue.js';
 export * from './redis.js';
+export * from './webhook-queue.js';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../asset-view.js';
 import type { Executor } from '../client.js';
 import { events, variants, type Asset, type AssetEventType, type AssetStatus, type Event } from '../schema.js';
@@ -100,4 +100,43 @@ export async function deleteEventsBefore(db: Executor, params: { before: Date; l
   const doomed = db.select({ id: events.id }).from(events).where(lt(events.createdAt, params.before)).limit(params.limit);
   const deleted = await db.delete(events).where(inArray(events.id, doomed)).returning({ id: events.id });
   return deleted.length;
+}
+
+/**
+ * The time before which every event is settled, read on its own (see `settled` above). Reading it
+ * in a statement of its own, before the events, closes a gap a single statement leaves: there the
+ * events' snapshot is taken first, and a transaction that commits between that snapshot and the
+ * read of pg_stat_activity is in neither, while its event sits below the bound. Call it as the
+ * first read of pg_stat_activity in its transaction (the view is cached per transaction).
+ */
+export async function settledBound(db: Executor): Promise<Date> {
+  const rows = await db.execute<{ ms: number }>(sql`select extract(epoch from coalesce(min(xact_start), clock_timestamp()))::float8 * 1000 as ms
+    from pg_stat_activity where backend_xid is not null and datname = current_database() and pid <> pg_backend_pid()`);
+  // Rounded down to the millisecond a Date holds: an earlier bound is only more careful.
+  return new Date(Math.floor(Number(rows[0]!.ms)));
+}
+
+export type EventHead = Pick<Event, 'id' | 'tenantId' | 'type' | 'createdAt'>;
+
+/**
+ * Every tenant's events after `after` created before `bound` (from `settledBound`), oldest first,
+ * without their data: the webhook dispatcher's walk over the outbox.
+ */
+export async function listEventsBefore(db: Executor, params: { after: string | null; bound: Date; limit: number }): Promise<EventHead[]> {
+  return db
+    .select({ id: events.id, tenantId: events.tenantId, type: events.type, createdAt: events.createdAt })
+    .from(events)
+    .where(and(params.after ? gt(events.id, params.after) : undefined, lt(events.createdAt, params.bound)))
+    .orderBy(asc(events.id))
+    .limit(params.limit);
+}
+
+/** Whether events after `after` exist that are not settled yet: the dispatcher looks again shortly. */
+export async function hasEventsFrom(db: Executor, params: { after: string | null; from: Date }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(params.after ? gt(events.id, params.after) : undefined, gte(events.createdAt, params.from)))
+    .limit(1);
+  return row !== undefined;
 }

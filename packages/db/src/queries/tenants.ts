@@ -44,3 +44,9 @@ export async function updateTenant(
     .returning();
   return tenant;
 }
+
+/** Locks the tenant's row until the transaction ends: per-tenant limits (e.g. webhooks) are counted under it. */
+export async function lockTenant(tx: Executor, params: { id: string }): Promise<boolean> {
+  const rows = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, params.id)).for('update');
+  return rows.length > 0;
+}

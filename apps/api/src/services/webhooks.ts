@@ -1,0 +1,127 @@
+import {
+  ASSET_EVENT_TYPES,
+  abandonWebhookDeliveries,
+  countTenantWebhooks,
+  deleteTenantWebhook,
+  getTenantEvent,
+  getTenantWebhook,
+  insertDeliveries,
+  insertWebhook,
+  isUuid,
+  listEnabledWebhooks,
+  lockTenant,
+  newId,
+  updateTenantWebhook,
+  type AssetEventType,
+  type Webhook,
+  type WebhookChanges,
+} from '@darkroom/db';
+import { checkWebhookUrl, DarkroomError, generateWebhookSecret, MAX_WEBHOOKS_PER_TENANT, WEBHOOK_ROTATION_OVERLAP_MS } from '@darkroom/core';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+
+const notFound = () => new DarkroomError('not_found', 'No webhook with that id.');
+
+/** A webhook of this tenant, or `not_found` (also for other tenants' ids, which must not leak). */
+export async function requireTenantWebhook(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Webhook> {
+  const webhook = isUuid(params.id) ? await getTenantWebhook(deps.db, params) : undefined;
+  if (!webhook) throw notFound();
+  return webhook;
+}
+
+/** Refuses a URL the SSRF guard would refuse at send time, naming the problem (400 invalid_request). */
+async function requireAcceptableUrl(deps: AppDeps, url: string): Promise<void> {
+  const problem = await checkWebhookUrl(url, { allowPrivate: deps.config.webhooks.allowPrivate });
+  if (problem) throw new DarkroomError('invalid_request', `Refused webhook url: ${problem}.`, { field: 'url' });
+}
+
+export interface CreateWebhook {
+  url: string;
+  events?: AssetEventType[] | undefined;
+  description?: string | null | undefined;
+}
+
+/** A new webhook and its secret, which the caller shows once: only its sealed form is stored. */
+export async function createWebhook(deps: AppDeps, tenantId: string, body: CreateWebhook): Promise<{ webhook: Webhook; secret: string }> {
+  await requireAcceptableUrl(deps, body.url);
+  const id = newId();
+  const secret = generateWebhookSecret();
+  const events = body.events ? [...new Set(body.events)] : [...ASSET_EVENT_TYPES];
+  const webhook = await deps.db.transaction(async (tx) => {
+    // Counted under the tenant's row lock, so two racing creations cannot both take the last place.
+    await lockTenant(tx, { id: tenantId });
+    if ((await countTenantWebhooks(tx, { tenantId })) >= MAX_WEBHOOKS_PER_TENANT) {
+      throw new DarkroomError('invalid_state', `A tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks; delete one first.`, {
+        limit: MAX_WEBHOOKS_PER_TENANT,
+      });
+    }
+    const secretSealed = deps.secretBox.seal(secret, id);
+    return insertWebhook(tx, { id, tenantId, url: body.url, events, description: body.description ?? null, secretSealed });
+  });
+  return { webhook, secret };
+}
+
+/** Changes a webhook. Disabling it ends its pending deliveries in the same transaction. */
+export async function updateWebhook(deps: AppDeps, params: { tenantId: string; id: string; changes: WebhookChanges }): Promise<Webhook> {
+  await requireTenantWebhook(deps, params);
+  const { changes } = params;
+  if (changes.url !== undefined) await requireAcceptableUrl(deps, changes.url);
+  if (changes.events) changes.events = [...new Set(changes.events)];
+  return deps.db.transaction(async (tx) => {
+    const webhook = await updateTenantWebhook(tx, params);
+    if (!webhook) throw notFound();
+    if (changes.enabled === false) await abandonWebhookDeliveries(tx, { webhookId: webhook.id });
+    return webhook;
+  });
+}
+
+export async function deleteWebhook(deps: AppDeps, params: { tenantId: string; id: string }): Promise<void> {
+  if (!isUuid(params.id) || !(await deleteTenantWebhook(deps.db, params))) throw notFound();
+}
+
+/** A new secret; the old one keeps signing (beside it) for WEBHOOK_ROTATION_OVERLAP_MS. */
+export async function rotateWebhookSecret(deps: AppDeps, params: { tenantId: string; id: string }): Promise<string> {
+  const webhook = await requireTenantWebhook(deps, params);
+  const secret = generateWebhookSecret();
+  const changes: WebhookChanges = {
+    secretSealed: deps.secretBox.seal(secret, webhook.id),
+    previousSecretSealed: webhook.secretSealed,
+    previousSecretExpiresAt: new Date(Date.now() + WEBHOOK_ROTATION_OVERLAP_MS),
+  };
+  if (!(await updateTenantWebhook(deps.db, { ...params, changes }))) throw notFound();
+  return secret;
+}
+
+/** The webhooks a redelivery goes to: the one named (enabled), or every enabled one taking the type. */
+async function redeliveryTargets(deps: AppDeps, params: { tenantId: string; type: AssetEventType; webhookId?: string | undefined }): Promise<Webhook[]> {
+  if (params.webhookId === undefined) {
+    const webhooks = await listEnabledWebhooks(deps.db, { tenantIds: [params.tenantId] });
+    return webhooks.filter((w) => w.events.includes(params.type));
+  }
+  const webhook = await requireTenantWebhook(deps, { tenantId: params.tenantId, id: params.webhookId });
+  if (!webhook.enabled) throw new DarkroomError('invalid_state', 'That webhook is disabled; enable it (PATCH) before redelivering to it.');
+  return [webhook];
+}
+
+/**
+ * `POST /v1/events/:id/redeliver`: a new delivery of the event per target, due now. Queued after
+ * the commit; if Redis is away, the worker's sweep queues them. Returns the webhooks' ids.
+ */
+export async function redeliverEvent(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  params: { tenantId: string; eventId: string; webhookId?: string | undefined },
+): Promise<string[]> {
+  const event = isUuid(params.eventId) ? await getTenantEvent(deps.db, { tenantId: params.tenantId, id: params.eventId }) : undefined;
+  if (!event) throw new DarkroomError('not_found', 'No event with that id.');
+  const targets = await redeliveryTargets(deps, { tenantId: params.tenantId, type: event.type, webhookId: params.webhookId });
+  const deliveries = await insertDeliveries(deps.db, {
+    deliveries: targets.map((w) => ({ tenantId: params.tenantId, webhookId: w.id, eventId: event.id })),
+  });
+  try {
+    await deps.webhookQueue.enqueue(deliveries.map((d) => ({ deliveryId: d.id, attempt: 1 })));
+  } catch (error) {
+    log.warn({ err: error, deliveries: deliveries.length }, 'could not queue redeliveries; the worker’s webhook sweep will');
+  }
+  return targets.map((w) => w.id);
+}

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Outcomes of one delivery attempt: `retrying` will be tried again, `failed` was the last try, `gone`: 410 disabled the webhook. */
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'gone';
+
+export interface WorkerMetrics {
+  registry: Registry;
+  deliveries: Counter<'outcome'>;
+  deliveryDuration: Histogram<'outcome'>;
+  eventsDispatched: Counter<'type'>;
+}
+
+/** The worker's own Prometheus registry (served by `serveMetrics` when METRICS_PORT is set). */
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    deliveries: new Counter({
+      name: 'darkroom_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed, gone)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    deliveryDuration: new Histogram({
+      name: 'darkroom_webhook_delivery_duration_seconds',
+      help: 'Time from sending a webhook to its response (or the 10 s timeout)',
+      labelNames: ['outcome'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
+    eventsDispatched: new Counter({
+      name: 'darkroom_events_dispatched_total',
+      help: 'Events the webhook dispatcher read from the outbox, by type (across workers: the events written)',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** `GET /metrics` on its own small server: the worker has no HTTP server otherwise. */
+export async function serveMetrics(registry: Registry, host: string, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  return server;
+}

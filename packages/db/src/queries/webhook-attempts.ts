@@ -1,0 +1,55 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { newId } from '../ids.js';
+import { olderThanCursor, toPage, type Page } from '../pagination.js';
+import type { AssetEventType } from '../schema.js';
+import { webhookAttempts, type AttemptStatus, type WebhookAttempt } from '../webhook-schema.js';
+
+export interface StartAttempt {
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: AssetEventType;
+  attempt: number;
+}
+
+/**
+ * The log row of an attempt about to be made, `pending` while it is in flight. An attempt whose
+ * worker died is made again under the same number, so its row is taken over rather than doubled.
+ */
+export async function startAttempt(db: Executor, params: StartAttempt): Promise<WebhookAttempt> {
+  const [row] = await db
+    .insert(webhookAttempts)
+    .values({ id: newId(), ...params, status: 'pending', attemptedAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: [webhookAttempts.deliveryId, webhookAttempts.attempt],
+      set: { status: 'pending', attemptedAt: sql`now()`, responseStatus: null, responseBody: null, error: null, durationMs: null, nextAttemptAt: null },
+    })
+    .returning();
+  return row!;
+}
+
+export interface AttemptResult {
+  status: Exclude<AttemptStatus, 'pending'>;
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number;
+  /** When the next attempt is due; null when this one was the last. */
+  nextAttemptAt: Date | null;
+}
+
+export async function finishAttempt(db: Executor, params: { id: string; result: AttemptResult }): Promise<void> {
+  await db.update(webhookAttempts).set(params.result).where(eq(webhookAttempts.id, params.id));
+}
+
+/** A webhook's delivery log, newest first (keyset on the time-ordered id). */
+export async function listWebhookAttempts(db: Executor, params: { webhookId: string; limit: number; cursor?: string | undefined }): Promise<Page<WebhookAttempt>> {
+  const rows = await db
+    .select()
+    .from(webhookAttempts)
+    .where(and(eq(webhookAttempts.webhookId, params.webhookId), params.cursor ? olderThanCursor(webhookAttempts.id, params.cursor) : undefined))
+    .orderBy(desc(webhookAttempts.id))
+    .limit(params.limit + 1);
+  return toPage(rows, params.limit);
+}
