@@ -23,6 +23,7 @@ export const benchEnv: Record<string, string> = {
   S3_PUBLIC_BUCKET: 'darkroom-bench-variants',
   CORS_ORIGINS: 'http://localhost:5173',
   ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+  WEBHOOK_SECRET_KEY: 'bench-webhook-sealing-key-0123456789abcdef',
   RECONCILE_INTERVAL: 'off',
   LOG_LEVEL: 'info',
   // The load generator is one key at thousands of requests a second: it measures the limit's

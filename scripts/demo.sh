@@ -15,6 +15,7 @@ export S3_PUBLIC_BUCKET=${S3_PUBLIC_BUCKET:-darkroom-variants}
 export S3_ACCESS_KEY_ID=${S3_ACCESS_KEY_ID:-darkroom}
 export S3_SECRET_ACCESS_KEY=${S3_SECRET_ACCESS_KEY:-darkroom-secret}
 export ADMIN_TOKEN=${ADMIN_TOKEN:-demo-admin-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}
+export WEBHOOK_SECRET_KEY=${WEBHOOK_SECRET_KEY:-demo-webhook-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 export PORT=${DEMO_PORT:-3917}
 export LOG_LEVEL=${LOG_LEVEL:-warn}
 logs=${DEMO_LOG_DIR:-/tmp/darkroom-demo}

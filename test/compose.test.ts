@@ -16,9 +16,10 @@ const compose = parse(text) as {
 const requiredVar = (name: string) => new RegExp(`^\\$\\{${name}:\\?[^}]+\\}$`);
 
 describe('docker-compose.yml', () => {
-  it('requires ADMIN_TOKEN and the storage and database secrets from the environment', () => {
+  it('requires ADMIN_TOKEN, WEBHOOK_SECRET_KEY and the storage and database secrets from the environment', () => {
     const env = compose['x-darkroom-env'];
     expect(env.ADMIN_TOKEN).toMatch(requiredVar('ADMIN_TOKEN'));
+    expect(env.WEBHOOK_SECRET_KEY).toMatch(requiredVar('WEBHOOK_SECRET_KEY'));
     expect(env.S3_ACCESS_KEY_ID).toMatch(requiredVar('S3_ACCESS_KEY_ID'));
     expect(env.S3_SECRET_ACCESS_KEY).toMatch(requiredVar('S3_SECRET_ACCESS_KEY'));
     expect(env.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');

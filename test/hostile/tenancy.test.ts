@@ -14,7 +14,7 @@ let harness: Harness;
 let owner: DarkroomClient;
 let intruder: DarkroomClient;
 let paths: Record<string, Record<string, unknown>>;
-let ids: { asset: string; job: string; waiting: string };
+let ids: { asset: string; job: string; waiting: string; webhook: string; event: string };
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
@@ -24,7 +24,9 @@ beforeAll(async () => {
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const done = await owner.uploadAndComplete(jpeg, { filename: 'mine.jpg', contentType: 'image/jpeg' });
   const waiting = await owner.request('POST', '/v1/uploads', { filename: 'w.jpg', contentType: 'image/jpeg', size: 10 });
-  ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id };
+  const webhook = await owner.request('POST', '/v1/webhooks', { url: 'https://93.184.215.14/hook' });
+  const [event] = (await owner.request('GET', '/v1/events?limit=1')).body.items;
+  ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id, webhook: webhook.body.webhook.id, event: event.id };
   paths = (await admin.request('GET', '/docs/json')).body.paths;
 });
 afterAll(() => harness?.close());
@@ -33,6 +35,8 @@ afterAll(() => harness?.close());
 function withOwnersId(path: string): string {
   if (path.startsWith('/v1/jobs/')) return path.replace('{id}', ids.job);
   if (path.startsWith('/v1/uploads/')) return path.replace('{assetId}', ids.waiting);
+  if (path.startsWith('/v1/webhooks/')) return path.replace('{id}', ids.webhook);
+  if (path.startsWith('/v1/events/')) return path.replace('{id}', ids.event);
   return path.replace(/\{[^}]+\}/, ids.asset);
 }
 
@@ -58,11 +62,17 @@ describe("another tenant's ids", () => {
         'GET /v1/jobs/{id}',
         'POST /v1/uploads/{assetId}/complete',
         'POST /v1/uploads/{assetId}/abort',
+        'PATCH /v1/webhooks/{id}',
+        'DELETE /v1/webhooks/{id}',
+        'POST /v1/webhooks/{id}/rotate-secret',
+        'GET /v1/webhooks/{id}/deliveries',
+        'POST /v1/events/{id}/redeliver',
       ]),
     );
     const after = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
     expect(after.map((r) => [r.status, r.body.status])).toEqual(before.map((r) => [r.status, r.body.status]));
     expect(after[1]!.body.status).toBe('awaiting_upload');
+    expect((await owner.request('GET', '/v1/webhooks')).body.items.map((w: { id: string; enabled: boolean }) => [w.id, w.enabled])).toEqual([[ids.webhook, true]]);
   });
 
   it("lists and cursors never show another tenant's assets", async () => {

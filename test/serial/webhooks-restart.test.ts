@@ -1,0 +1,145 @@
+import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { WEBHOOK_QUEUE } from '@darkroom/core';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DarkroomClient } from '../support/client.js';
+import { createTestTenant, noisePng } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
+import { spawnApp, waitFor, type WorkerProcess } from '../support/services.js';
+
+/**
+ * Deliveries survive restarts of every process: the built API and worker run as processes of their
+ * own, are stopped and killed while deliveries are pending, and every event still arrives.
+ */
+let harness: Harness;
+let jpeg: Uint8Array;
+const processes: WorkerProcess[] = [];
+const receivers: Receiver[] = [];
+
+const env = () => ({
+  QUEUE_PREFIX: harness.prefix,
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s,2s,2s,2s,2s,2s,2s,2s,2s,2s',
+  WEBHOOK_SWEEP_INTERVAL: '500ms',
+  STALLED_TIMEOUT: '2s',
+  RECONCILE_INTERVAL: '1s',
+});
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false });
+  jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+});
+afterEach(async () => {
+  for (const p of processes.splice(0)) {
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+  for (const r of receivers.splice(0)) await r.stop();
+});
+afterAll(() => harness?.close());
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function spawn(app: 'api' | 'worker', extra: Record<string, string> = {}): WorkerProcess {
+  const spawned = spawnApp(app, { ...env(), ...extra });
+  processes.push(spawned);
+  return spawned;
+}
+
+async function stop(p: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
+  p.child.kill(signal);
+  await p.exited;
+}
+
+async function spawnApi(port: number, token: string): Promise<{ process: WorkerProcess; client: DarkroomClient }> {
+  const api = spawn('api', { PORT: String(port) });
+  const client = new DarkroomClient(`http://127.0.0.1:${port}`, token);
+  await waitFor('the API to listen', async () => (await fetch(`${client.baseUrl}/healthz`).catch(() => null))?.ok, 30_000, 100);
+  return { process: api, client };
+}
+
+async function feedIds(client: DarkroomClient, assetId: string): Promise<string[]> {
+  const res = await client.request('GET', '/v1/events?limit=100');
+  return res.body.items.filter((e: { data: { asset: { id: string } } }) => e.data.asset.id === assetId).map((e: { id: string }) => e.id);
+}
+
+describe('worker and API restarted while deliveries are pending', () => {
+  it('every event arrives once the receiver is back, even after Redis lost the queue', async () => {
+    const { client: local } = await createTestTenant(harness, 'webhooks-restart');
+    const hook = await startReceiver();
+    receivers.push(hook);
+    await hook.stop(); // down from the start: every attempt is refused
+    const port = await freePort();
+    let api = await spawnApi(port, local.token!);
+    const { webhook, secret } = (await api.client.request('POST', '/v1/webhooks', { url: hook.url })).body;
+    let worker = spawn('worker');
+    const { asset } = await api.client.uploadAndComplete(jpeg, { filename: 'restart.jpg', contentType: 'image/jpeg' });
+    await api.client.waitForAsset(asset.id);
+    await waitFor('refused attempts in the log', async () => {
+      const log = await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`);
+      return log.body.items.filter((a: { error: string }) => a.error === 'connection refused').length >= 3;
+    }, 60_000, 200);
+
+    await stop(worker, 'SIGTERM');
+    await stop(api.process, 'SIGTERM');
+    // Redis loses every entry: only Postgres knows what is owed.
+    const queue = new Queue(WEBHOOK_QUEUE, { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: harness.prefix });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await hook.start();
+    api = await spawnApi(port, local.token!);
+    worker = spawn('worker');
+
+    const events = await feedIds(api.client, asset.id);
+    expect(events).toHaveLength(3);
+    await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 90_000);
+    for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
+    const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+    for (const id of events) {
+      const attempts = log.filter((a: { eventId: string }) => a.eventId === id);
+      expect(attempts[0]).toMatchObject({ status: 'succeeded', attempt: attempts.length });
+      expect(attempts.slice(1).every((a: { status: string }) => a.status === 'failed')).toBe(true);
+    }
+  });
+});
+
+describe('a worker SIGKILLed between the state change and its delivery', () => {
+  it('loses no event: the attempt it was making is made again under the same number', async () => {
+    const { client: local } = await createTestTenant(harness, 'webhooks-sigkill');
+    const port = await freePort();
+    const api = await spawnApi(port, local.token!);
+    let victim: WorkerProcess | null = null;
+    // The first request kills the worker making it, mid-attempt; later ones succeed.
+    const hook = await startReceiver((_receipt, index) => {
+      if (index === 0) victim?.child.kill('SIGKILL');
+      return index === 0 ? 'hang' : 204;
+    });
+    receivers.push(hook);
+    const { webhook, secret } = (await api.client.request('POST', '/v1/webhooks', { url: hook.url })).body;
+    victim = spawn('worker');
+    const { asset } = await api.client.uploadAndComplete(new Uint8Array(await noisePng(2500)), { filename: 'kill.png', contentType: 'image/png' });
+    await waitFor('the worker to be killed', async () => victim!.child.exitCode !== null || victim!.child.signalCode !== null, 60_000, 50);
+    expect(await victim.exited).toBe('SIGKILL');
+
+    spawn('worker');
+    expect((await api.client.waitForAsset(asset.id, 120_000)).status).toBe('ready');
+    const events = await waitFor('the ready event in the feed', async () => {
+      const ids = await feedIds(api.client, asset.id);
+      return ids.length >= 3 ? ids : null;
+    }, 30_000, 200);
+    await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 120_000);
+    for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
+    const killed = hook.receipts[0]!.webhookId;
+    const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+    expect(log.filter((a: { eventId: string }) => a.eventId === killed)).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded' })]);
+  });
+});
