@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { assets, recordAssetEvent } from '@darkroom/db';
+import { eq } from 'drizzle-orm';
+import { dispatchOnce } from '../apps/worker/src/webhooks/dispatcher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DarkroomClient } from './support/client.js';
 import { createTestTenant, failedUpload } from './support/fixtures.js';
@@ -99,6 +102,32 @@ describe('a receiver that verifies every delivery with standardwebhooks', () => 
     await control.until('all three events at the control receiver', (r) => eventTypes(r, asset.id).length === 3);
     await hook.until('the ready event', (r) => eventTypes(r, asset.id).length === 1);
     expect(eventTypes(hook.receipts, asset.id)).toEqual(['asset.ready']);
+  });
+});
+
+describe('the dispatcher', () => {
+  it('never moves past an event still being committed: one committed later with an earlier id still arrives', async () => {
+    const { client } = await createTestTenant(harness, 'webhooks-settled');
+    const hook = await receiver();
+    await addWebhook(client, hook.url, { events: ['asset.updated'] });
+    const { asset } = await client.upload(jpeg, { filename: 'open.jpg', contentType: 'image/jpeg' });
+    const [row] = await harness.api.db.select().from(assets).where(eq(assets.id, asset.id));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: (id: string) => void;
+    const slowId = new Promise<string>((resolve) => (wrote = resolve));
+    // A slow writer: its event gets the earlier id but commits last.
+    const slow = harness.api.db.transaction(async (tx) => {
+      wrote((await recordAssetEvent(tx, { type: 'asset.updated', asset: row! })).id);
+      await held;
+    });
+    const slowEvent = await slowId;
+    const fast = await harness.api.db.transaction((tx) => recordAssetEvent(tx, { type: 'asset.updated', asset: row! }));
+    const pass = await waitFor('a dispatch pass of our own', () => dispatchOnce(harness.workerDeps, harness.api.webhookQueue), 30_000, 50);
+    expect(pass.events.map((e) => e.id)).not.toContain(fast.id);
+    release();
+    await slow;
+    await hook.until('both events', (r) => [slowEvent, fast.id].every((id) => r.some((x) => x.webhookId === id)));
   });
 });
 

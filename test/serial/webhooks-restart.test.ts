@@ -103,7 +103,10 @@ describe('worker and API restarted while deliveries are pending', () => {
     expect(events).toHaveLength(3);
     await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 90_000);
     for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
-    const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+    const log = await waitFor('every success recorded', async () => {
+      const items = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+      return events.every((id) => items.some((a: { eventId: string; status: string }) => a.eventId === id && a.status === 'succeeded')) ? items : null;
+    }, 30_000, 200);
     for (const id of events) {
       const attempts = log.filter((a: { eventId: string }) => a.eventId === id);
       expect(attempts[0]).toMatchObject({ status: 'succeeded', attempt: attempts.length });
@@ -139,7 +142,12 @@ describe('a worker SIGKILLed between the state change and its delivery', () => {
     await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 120_000);
     for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
     const killed = hook.receipts[0]!.webhookId;
-    const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
-    expect(log.filter((a: { eventId: string }) => a.eventId === killed)).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded' })]);
+    // The receiver has its copy a moment before the worker records the answer.
+    const rows = await waitFor('the killed attempt to be recorded', async () => {
+      const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+      const mine = log.filter((a: { eventId: string }) => a.eventId === killed);
+      return mine.every((a: { status: string }) => a.status !== 'pending') ? mine : null;
+    }, 30_000, 200);
+    expect(rows).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded' })]);
   });
 });

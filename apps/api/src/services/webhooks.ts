@@ -64,11 +64,10 @@ export async function createWebhook(deps: AppDeps, tenantId: string, body: Creat
 /** Changes a webhook. Disabling it ends its pending deliveries in the same transaction. */
 export async function updateWebhook(deps: AppDeps, params: { tenantId: string; id: string; changes: WebhookChanges }): Promise<Webhook> {
   await requireTenantWebhook(deps, params);
-  const { changes } = params;
-  if (changes.url !== undefined) await requireAcceptableUrl(deps, changes.url);
-  if (changes.events) changes.events = [...new Set(changes.events)];
+  if (params.changes.url !== undefined) await requireAcceptableUrl(deps, params.changes.url);
+  const changes = { ...params.changes, events: params.changes.events && [...new Set(params.changes.events)] };
   return deps.db.transaction(async (tx) => {
-    const webhook = await updateTenantWebhook(tx, params);
+    const webhook = await updateTenantWebhook(tx, { tenantId: params.tenantId, id: params.id, changes });
     if (!webhook) throw notFound();
     if (changes.enabled === false) await abandonWebhookDeliveries(tx, { webhookId: webhook.id });
     return webhook;

@@ -44,12 +44,20 @@ async function send(deps: WorkerDeps, webhook: Webhook, event: Event): Promise<P
   const now = new Date();
   const body = webhookBody(event, deps.publicUrl);
   const timestamp = Math.floor(now.getTime() / 1000);
+  let secrets: string[];
+  try {
+    secrets = signingSecrets(deps, webhook, now);
+  } catch (err) {
+    // Sealed under another WEBHOOK_SECRET_KEY: the operator must fix the key, or the tenant rotate.
+    deps.log.error({ webhookId: webhook.id, err: (err as Error).message }, 'cannot open the webhook secret: is WEBHOOK_SECRET_KEY the one it was sealed with?');
+    return { status: null, body: null, error: 'could not sign the delivery; rotate the webhook’s secret', durationMs: 0 };
+  }
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Darkroom-Webhooks/1',
     'webhook-id': event.id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook({ id: event.id, timestamp, body, secrets: signingSecrets(deps, webhook, now) }),
+    'webhook-signature': signWebhook({ id: event.id, timestamp, body, secrets }),
   };
   return postWebhook({ url: webhook.url, headers, body, timeoutMs: WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.webhooks.allowPrivate });
 }
