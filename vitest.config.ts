@@ -15,7 +15,8 @@ const UNIT = [
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/pixel-budget.test.ts',
   // A loopback receiver, no services.
-  'apps/worker/src/webhooks/send.test.ts',
+  'apps/worker/src/webhooks/{send,deliver}.test.ts',
+  'apps/worker/src/metrics.test.ts',
   'test/compose.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */

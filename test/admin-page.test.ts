@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
+import { launchChromium, watchProblems } from './support/browser.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
@@ -11,11 +12,7 @@ import { fixture } from './support/images.js';
 declare const document: { cookie: string };
 type PageImage = { complete: boolean; naturalWidth: number };
 
-/**
- * The admin console in a real browser: Debian's Chromium (installed by scripts/services-up.sh),
- * driven by playwright-core (which downloads no browser of its own).
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The admin console in a real browser (test/support/browser.ts). */
 const SCREENSHOT = '/tmp/darkroom-admin.png';
 const SCREENSHOT_FAILED = '/tmp/darkroom-admin-failed.png';
 
@@ -30,11 +27,7 @@ beforeAll(async () => {
   const created = await admin.createTenant('admin-page');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // --no-sandbox: tests run as root in CI, where Chromium's sandbox refuses to start.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -42,26 +35,12 @@ afterAll(async () => {
 });
 
 /**
- * Problems the page reports: script errors, CSP violations, and failed requests other than the two
- * expected ones (the login page served with 401 before logging in, previews that cannot be made).
+ * Expected refusals: the login page served with 401 before logging in, and previews that cannot be
+ * made. Other test files share the database: their failed assets may since be deleted (404) or hold
+ * no original (409). A preview that cannot be made is a placeholder on the page, not a page error.
  */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    const { pathname } = new URL(response.url());
-    // Other test files share the database: their failed assets may since be deleted (404) or hold no
-    // original (409). A preview that cannot be made is a placeholder on the page, not a page error.
-    const previewRefused = [404, 409, 422].includes(response.status()) && pathname.endsWith('/original-preview');
-    const expected = (response.status() === 401 && pathname === '/admin/failed') || previewRefused;
-    if (response.status() >= 400 && !expected) problems.push(`${response.status()} ${response.request().method()} ${pathname}`);
-  });
-  return problems;
-}
-
+const expectedRefusal = (status: number, pathname: string) =>
+  (status === 401 && pathname === '/admin/failed') || ([404, 409, 422].includes(status) && pathname.endsWith('/original-preview'));
 
 describe('admin console in Chromium', () => {
   it('logs in, filters failed jobs, previews originals, and retries a job to completion', async () => {
@@ -69,7 +48,7 @@ describe('admin console in Chromium', () => {
     const { asset, job } = await failedUpload(tenant, filename);
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
-    const problems = watchProblems(page);
+    const problems = watchProblems(page, expectedRefusal);
 
     // Straight to the page: the browser gets the login form, and comes back after logging in.
     await page.goto(`${harness.baseUrl}/admin/failed`);

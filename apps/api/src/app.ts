@@ -11,6 +11,7 @@ import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
+import adminWebhookRoutes from './routes/admin-webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
@@ -71,6 +72,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
   await app.register(adminBackfillRoutes, { deps });
+  await app.register(adminWebhookRoutes, { deps });
   await app.register(adminDashboardRoutes, { deps });
   return app;
 }

@@ -46,9 +46,9 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .login form { display: flex; flex-direction: column; gap: 12px; }
 `;
 
-function layout(title: string, nonce: string, body: string, nav = true): string {
+export function layout(title: string, nonce: string, body: string, nav = true): string {
   const header = nav
-    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a>` +
+    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a>` +
       `<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +

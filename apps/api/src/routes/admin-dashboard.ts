@@ -5,13 +5,15 @@ import { registerBullBoard } from './admin-bull-board.js';
 import { failedPageRoutes } from './admin-failed-page.js';
 import { loginRoutes } from './admin-login.js';
 import { sendAuthFailure } from './admin-pages.js';
+import { webhooksPageRoutes } from './admin-webhooks-page.js';
 
 export { BULL_BOARD_PATH } from './admin-bull-board.js';
 
 /**
  * The admin console for people with a browser: the login (admin-login.ts) that gives a browser an
  * admin session cookie (plugins/admin-session.ts), then behind the admin guard bull-board at
- * /admin/queues (admin-bull-board.ts) and the failed-jobs and backfills pages (admin-failed-page.ts).
+ * /admin/queues (admin-bull-board.ts), the failed-jobs and backfills pages (admin-failed-page.ts) and
+ * the webhooks page (admin-webhooks-page.ts).
  * None of it is part of the JSON API, so it stays out of /docs.
  */
 const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -27,6 +29,7 @@ const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { 
   });
   await registerBullBoard(app, deps);
   failedPageRoutes(app, deps);
+  webhooksPageRoutes(app, deps);
 };
 
 const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {

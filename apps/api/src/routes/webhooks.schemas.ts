@@ -89,13 +89,17 @@ export const listDeliveriesSchema = {
   response: { 200: z.object({ items: z.array(DeliveryAttemptBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors, ...notFound },
 };
 
+/** Shared with the admin's redeliver route. */
+export const RedeliverBody = z.strictObject({ webhookId: z.string().max(100).optional() }).optional();
+export const RedeliveredBody = z.object({ webhookIds: z.array(z.string()).describe('The webhooks it is being sent to') });
+
 export const redeliverSchema = {
   tags: ['webhooks'],
   summary: 'Send an event again now: to one webhook, or to every enabled webhook that takes its type',
   params: IdParams,
-  body: z.strictObject({ webhookId: z.string().max(100).optional() }).optional(),
+  body: RedeliverBody,
   response: {
-    202: z.object({ webhookIds: z.array(z.string()).describe('The webhooks it is being sent to') }),
+    202: RedeliveredBody,
     400: ErrorBody,
     409: ErrorBody,
     ...tenantErrors,

@@ -3,6 +3,7 @@ import {
   abandonWebhookDeliveries,
   countTenantWebhooks,
   deleteTenantWebhook,
+  getEvent,
   getTenantEvent,
   getTenantWebhook,
   insertDeliveries,
@@ -102,20 +103,29 @@ async function redeliveryTargets(deps: AppDeps, params: { tenantId: string; type
   return [webhook];
 }
 
+/** The tenant's event; without a tenant (an admin), any tenant's. */
+async function findEvent(deps: AppDeps, params: { tenantId?: string | undefined; eventId: string }) {
+  if (!isUuid(params.eventId)) return undefined;
+  return params.tenantId ? getTenantEvent(deps.db, { tenantId: params.tenantId, id: params.eventId }) : getEvent(deps.db, { id: params.eventId });
+}
+
 /**
- * `POST /v1/events/:id/redeliver`: a new delivery of the event per target, due now. Queued after
- * the commit; if Redis is away, the worker's sweep queues them. Returns the webhooks' ids.
+ * `POST /v1/events/:id/redeliver` (and the admin's): a new delivery of the event per target, due
+ * now. Queued after the commit; if Redis is away, the worker's sweep queues them. Returns the
+ * webhooks' ids. Without `tenantId` (an admin) the event may be any tenant's, and the webhook must
+ * be that tenant's.
  */
 export async function redeliverEvent(
   deps: AppDeps,
   log: FastifyBaseLogger,
-  params: { tenantId: string; eventId: string; webhookId?: string | undefined },
+  params: { tenantId?: string | undefined; eventId: string; webhookId?: string | undefined },
 ): Promise<string[]> {
-  const event = isUuid(params.eventId) ? await getTenantEvent(deps.db, { tenantId: params.tenantId, id: params.eventId }) : undefined;
+  const event = await findEvent(deps, params);
   if (!event) throw new DarkroomError('not_found', 'No event with that id.');
-  const targets = await redeliveryTargets(deps, { tenantId: params.tenantId, type: event.type, webhookId: params.webhookId });
+  const tenantId = event.tenantId;
+  const targets = await redeliveryTargets(deps, { tenantId, type: event.type, webhookId: params.webhookId });
   const deliveries = await insertDeliveries(deps.db, {
-    deliveries: targets.map((w) => ({ tenantId: params.tenantId, webhookId: w.id, eventId: event.id })),
+    deliveries: targets.map((w) => ({ tenantId, webhookId: w.id, eventId: event.id })),
   });
   try {
     await deps.webhookQueue.enqueue(deliveries.map((d) => ({ deliveryId: d.id, attempt: 1 })));

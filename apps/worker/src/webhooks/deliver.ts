@@ -62,7 +62,7 @@ async function send(deps: WorkerDeps, webhook: Webhook, event: Event): Promise<P
   return postWebhook({ url: webhook.url, headers, body, timeoutMs: WEBHOOK_TIMEOUT_MS, allowPrivate: deps.config.webhooks.allowPrivate });
 }
 
-interface Verdict {
+export interface Verdict {
   outcome: DeliveryOutcome;
   error: string | null;
   /** The delay before the next attempt; null when there is none. */
@@ -70,7 +70,7 @@ interface Verdict {
 }
 
 /** 2xx succeeds; 410 Gone disables the webhook; anything else is retried while the schedule lasts. */
-function judge(result: PostResult, attempt: number, scheduleMs: readonly number[]): Verdict {
+export function judgeAttempt(result: PostResult, attempt: number, scheduleMs: readonly number[]): Verdict {
   const { status } = result;
   if (status !== null && status >= 200 && status < 300) return { outcome: 'succeeded', error: null, retryInMs: null };
   if (status === 410) return { outcome: 'gone', error: 'the receiver answered 410 Gone: webhook disabled', retryInMs: null };
@@ -114,7 +114,7 @@ export async function webhookDeliver(deps: WorkerDeps, queue: WebhookQueue, deli
   const attempt = delivery.attempts + 1;
   const row = await startAttempt(deps.db, { deliveryId, webhookId: webhook.id, eventId: event.id, eventType: event.type, attempt });
   const result = await send(deps, webhook, event);
-  const verdict = judge(result, attempt, deps.config.webhooks.retryScheduleMs);
+  const verdict = judgeAttempt(result, attempt, deps.config.webhooks.retryScheduleMs);
   await record(deps, delivery, row.id, result, verdict);
   deps.metrics.deliveries.inc({ outcome: verdict.outcome });
   deps.metrics.deliveryDuration.observe({ outcome: verdict.outcome }, result.durationMs / 1000);

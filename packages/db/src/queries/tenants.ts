@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
@@ -49,4 +49,11 @@ export async function updateTenant(
 export async function lockTenant(tx: Executor, params: { id: string }): Promise<boolean> {
   const rows = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, params.id)).for('update');
   return rows.length > 0;
+}
+
+/** Names of the tenants given, by id (the admin console labels rows with them). */
+export async function getTenantNames(db: Executor, params: { ids: string[] }): Promise<Map<string, string>> {
+  if (params.ids.length === 0) return new Map();
+  const rows = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(inArray(tenants.id, params.ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
@@ -52,4 +52,22 @@ export async function listWebhookAttempts(db: Executor, params: { webhookId: str
     .orderBy(desc(webhookAttempts.id))
     .limit(params.limit + 1);
   return toPage(rows, params.limit);
+}
+
+/** The newest `perWebhook` failed attempts of each webhook given, newest first (one query, for the admin console). */
+export async function listRecentFailedAttempts(db: Executor, params: { webhookIds: string[]; perWebhook: number }): Promise<WebhookAttempt[]> {
+  if (params.webhookIds.length === 0) return [];
+  const ranked = db.$with('ranked').as(
+    db
+      .select({ id: webhookAttempts.id, rank: sql<number>`row_number() over (partition by ${webhookAttempts.webhookId} order by ${webhookAttempts.id} desc)`.as('rank') })
+      .from(webhookAttempts)
+      .where(and(inArray(webhookAttempts.webhookId, params.webhookIds), eq(webhookAttempts.status, 'failed'))),
+  );
+  return db
+    .with(ranked)
+    .select(getTableColumns(webhookAttempts))
+    .from(webhookAttempts)
+    .innerJoin(ranked, eq(ranked.id, webhookAttempts.id))
+    .where(lte(ranked.rank, params.perWebhook))
+    .orderBy(desc(webhookAttempts.id));
 }

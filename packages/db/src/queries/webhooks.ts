@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import type { AssetEventType } from '../schema.js';
 import { webhooks, type Webhook } from '../webhook-schema.js';
@@ -67,4 +67,14 @@ export async function listEnabledWebhooks(db: Executor, params: { tenantIds: str
     .select()
     .from(webhooks)
     .where(and(inArray(webhooks.tenantId, params.tenantIds), eq(webhooks.enabled, true)));
+}
+
+/** The admin console's list: one tenant's webhooks, or every tenant's, newest first. */
+export async function listWebhooksForAdmin(db: Executor, params: { tenantId?: string | undefined; limit: number }): Promise<Webhook[]> {
+  return db
+    .select()
+    .from(webhooks)
+    .where(params.tenantId ? eq(webhooks.tenantId, params.tenantId) : undefined)
+    .orderBy(desc(webhooks.id))
+    .limit(params.limit);
 }
