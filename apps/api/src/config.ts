@@ -8,6 +8,7 @@ import {
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -46,6 +47,8 @@ const apiEnvSchema = z.object({
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
+  /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
 });
 
 export interface ApiConfig {
@@ -73,6 +76,8 @@ export interface ApiConfig {
   backfillWindow: number;
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
+  /** MAX_INPUT_PIXELS, the worker's limit, which the admin preview applies too. */
+  maxInputPixels: number;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -101,5 +106,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     backfillWindow: e.BACKFILL_WINDOW,
     presets: e.PRESETS_FILE,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
   };
 }
