@@ -155,6 +155,8 @@ describe('operations', () => {
       expect(Object.keys(docs.body.paths)).toContain(path);
     }
     expect(docs.body.components.schemas.Asset.properties).toHaveProperty('dominantColor');
+    expect(docs.body.components.schemas.AdminJob.properties).toHaveProperty('errorDetail');
+    expect(docs.body.components.schemas.Job.properties).not.toHaveProperty('errorDetail');
   });
 
   it('unknown routes answer in the error shape', async () => {

@@ -13,7 +13,7 @@ const base = {
 describe('loadApiConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadApiConfig(base);
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5 });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5, maxInputPixels: 100_000_000 });
     expect(config.uploads).toMatchObject({
       maxBytes: 100 * 1024 * 1024,
       multipartThreshold: 32 * 1024 * 1024,

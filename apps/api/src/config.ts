@@ -8,6 +8,7 @@ import {
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -48,6 +49,8 @@ const apiEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
+  /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
 });
 
 export interface ApiConfig {
@@ -77,6 +80,8 @@ export interface ApiConfig {
   backfillWindow: number;
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
+  /** MAX_INPUT_PIXELS, the worker's limit, which the admin preview applies too. */
+  maxInputPixels: number;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -106,5 +111,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
     presets: e.PRESETS_FILE,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
   };
 }

@@ -1,4 +1,5 @@
 import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
+import { configureSharp } from '@darkroom/media';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';
 import { createDeps } from './deps.js';
@@ -7,6 +8,9 @@ import { createApiLogger, flushLogs } from './logger.js';
 const config = loadConfigOrExit(loadApiConfig);
 const log = createApiLogger(config.logLevel);
 const deps = createDeps(config, log);
+// The admin preview is the API's only decoding: one libvips thread per preview, so previews never
+// take the cores that serve requests, and no operation cache (each preview reads another file).
+configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
 const app = await buildApp({ deps, logger: log });
 
 exitOnSignals(async (signal) => {

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { DEFAULT_RETRY_SCHEDULE, describeEnvIssues, durationListSetting, durationSetting, presetsFileSetting, QUEUE_PREFIX, type PresetRegistry } from '@darkroom/core';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ const workerEnvSchema = z.object({
   /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
   BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   PRESETS_FILE: presetsFileSetting(),
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
   UPLOAD_TTL: durationSetting('24h', 1000),

@@ -8,6 +8,7 @@ export * from './queries/api-keys.js';
 export * from './queries/assets.js';
 export * from './queries/variants.js';
 export * from './queries/jobs.js';
+export * from './queries/job-counts.js';
 export * from './queries/backfills.js';
 export * from './queries/events.js';
 export * from './asset-view.js';

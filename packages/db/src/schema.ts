@@ -81,6 +81,8 @@ export interface AttemptRecord {
   finishedAt: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** What only admins see (see jobs.errorDetail); absent on attempts recorded before it existed. */
+  errorDetail?: string | null;
 }
 
 export const assets = pgTable(
@@ -208,7 +210,10 @@ export const jobs = pgTable(
      */
     queueRank: integer('queue_rank').notNull().default(1),
     errorCode: text('error_code'),
+    /** For the tenant: names no bucket, key, host or SQL. */
     errorMessage: text('error_message'),
+    /** The raw error behind errorMessage (it may name a bucket, key or SQL): shown on the admin job routes only. */
+    errorDetail: text('error_detail'),
     /** One entry per attempt, so an admin sees why a job failed without reading logs. */
     history: jsonb('history').$type<AttemptRecord[]>().notNull().default([]),
     createdAt: createdAt(),

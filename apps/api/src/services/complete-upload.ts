@@ -37,7 +37,7 @@ export async function completeUpload(
     });
   }
 
-  await finishMultipart(deps, asset, params.input.parts);
+  await finishMultipart(deps, log, asset, params.input.parts);
   await verifyObject(deps, asset);
 
   const queued = await deps.db.transaction(async (tx) => {
@@ -69,7 +69,7 @@ async function existingJob(deps: AppDeps, asset: Asset): Promise<{ asset: Asset;
   return { asset, job };
 }
 
-async function finishMultipart(deps: AppDeps, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
+async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
   if (!asset.uploadId) {
     if (parts?.length) throw new DarkroomError('invalid_request', 'parts is only for multipart uploads; send {} for a PUT upload.');
     return;
@@ -89,9 +89,13 @@ async function finishMultipart(deps: AppDeps, asset: Asset, parts: CompletedPart
     // A racing call may have completed it already; the HEAD that follows tells.
     if (error instanceof UploadNotFoundError) return;
     if (error instanceof StorageRequestError) {
-      throw new DarkroomError('upload_missing', `The bucket could not assemble the parts: ${error.message}`, {
-        reason: error.message,
-      });
+      // The storage error names the bucket and key: the log gets it, the tenant the S3 code alone.
+      log.warn({ assetId: asset.id, err: error }, 'the bucket refused to assemble the parts of an upload');
+      throw new DarkroomError(
+        'upload_missing',
+        'The bucket could not assemble the parts: check that every part was uploaded and that each ETag is the one its PUT returned.',
+        { reason: error.s3Code ?? null },
+      );
     }
     throw error;
   }

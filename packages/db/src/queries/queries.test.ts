@@ -4,7 +4,8 @@ import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { createApiKey, findActiveApiKey, revokeApiKey } from './api-keys.js';
 import { insertAsset, listAssets, markAssetFailed, transitionAsset } from './assets.js';
-import { completeJob, countJobsByState, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
+import { countJobsByState } from './job-counts.js';
+import { completeJob, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
 import { createTenant } from './tenants.js';
 import { listVariantsByAsset, upsertVariants } from './variants.js';
 
@@ -60,8 +61,9 @@ describe('jobs', () => {
     const asset = await newAsset();
     const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
     await startJobAttempt(handle.db, { id: job.id });
-    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down' });
-    expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable' });
+    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
+    expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable', errorDetail: 'getStream b/k: ECONNREFUSED' });
+    expect(retrying!.history[0]).toMatchObject({ errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
     // A stalled attempt (worker killed) is closed as interrupted when the next one starts.
     await startJobAttempt(handle.db, { id: job.id });
     const third = await startJobAttempt(handle.db, { id: job.id });
@@ -71,7 +73,7 @@ describe('jobs', () => {
       [3, null],
     ]);
     const done = await completeJob(handle.db, { id: job.id });
-    expect(done).toMatchObject({ state: 'completed', errorCode: null, attempts: 3 });
+    expect(done).toMatchObject({ state: 'completed', errorCode: null, errorDetail: null, attempts: 3 });
     expect(done!.finishedAt).toBeInstanceOf(Date);
     expect(await startJobAttempt(handle.db, { id: job.id })).toBeUndefined();
     expect(await failJob(handle.db, { id: job.id, errorCode: 'x', errorMessage: 'y' })).toBeUndefined();
