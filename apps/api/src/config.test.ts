@@ -17,6 +17,7 @@ describe('loadApiConfig', () => {
     expect(config.uploads).toMatchObject({
       maxBytes: 100 * 1024 * 1024,
       multipartThreshold: 32 * 1024 * 1024,
+      copy: { multipartThreshold: 5 * 1024 ** 3, partSize: 256 * 1024 * 1024 },
       ttlMs: 24 * 3600 * 1000,
       acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'],
     });
@@ -38,6 +39,9 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, UPLOAD_TTL: 'soon' })).toThrow(/UPLOAD_TTL/);
     expect(() => loadApiConfig({ ...base, MULTIPART_PART_SIZE: String(1024 * 1024) })).toThrow(/MULTIPART_PART_SIZE/);
+    // S3's limits: parts of at least 5 MiB, and nothing above 5 GiB in one copy request.
+    expect(() => loadApiConfig({ ...base, COPY_PART_SIZE: String(4 * 1024 * 1024) })).toThrow(/COPY_PART_SIZE/);
+    expect(() => loadApiConfig({ ...base, COPY_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 ** 3 + 1) })).toThrow(/COPY_MULTIPART_THRESHOLD_BYTES/);
     expect(() => loadApiConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
   });
 

@@ -9,7 +9,7 @@ import {
   type PresetRegistry,
 } from '@darkroom/core';
 import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
-import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
 
@@ -36,6 +36,12 @@ const apiEnvSchema = z.object({
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
+  /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at 5 GiB. */
+  COPY_MULTIPART_THRESHOLD_BYTES: bytes(MAX_COPY_OBJECT_BYTES).refine((n) => n <= MAX_COPY_OBJECT_BYTES, 'COPY_MULTIPART_THRESHOLD_BYTES must be at most 5 GiB'),
+  COPY_PART_SIZE: bytes(256 * MiB).refine(
+    (n) => n >= MIN_COPY_PART_BYTES && n <= MAX_COPY_OBJECT_BYTES,
+    'COPY_PART_SIZE must be from 5 MiB to 5 GiB',
+  ),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
   UPLOAD_TTL: durationSetting('24h', 1000),
   /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
@@ -69,6 +75,8 @@ export interface ApiConfig {
     maxBytes: number;
     multipartThreshold: number;
     partSize: number;
+    /** The server-side copy from staging to the original key: in parts above `multipartThreshold`. */
+    copy: { multipartThreshold: number; partSize: number };
     urlTtlSeconds: number;
     /** How long an asset may stay `awaiting_upload` before it expires. */
     ttlMs: number;
@@ -103,6 +111,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       maxBytes: e.MAX_UPLOAD_BYTES,
       multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,
       partSize: e.MULTIPART_PART_SIZE,
+      copy: { multipartThreshold: e.COPY_MULTIPART_THRESHOLD_BYTES, partSize: e.COPY_PART_SIZE },
       urlTtlSeconds: Math.ceil(e.UPLOAD_URL_TTL / 1000),
       ttlMs: e.UPLOAD_TTL,
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,

@@ -12,7 +12,7 @@ export interface ReconcileReport {
   expired: number;
   /** Backfill jobs queued to top up running backfills' windows. */
   backfillQueued: number;
-  /** Deletions, canceled and expired uploads whose bucket objects were removed, and stale multipart uploads aborted. */
+  /** Deletions, canceled and expired uploads whose bucket objects were removed, staging objects swept, stale multipart uploads aborted. */
   purged: number;
 }
 
@@ -48,7 +48,7 @@ export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, c
 
 /**
  * The row turns `expired` first (keeping its upload id: the storage work is still owed), then the
- * multipart upload is aborted and any partial object deleted, then the row says purged. A failure
+ * multipart upload is aborted and the staging object deleted, then the row says purged. A failure
  * in between is retried by the purge sweep, so the bytes never outlive the asset.
  */
 async function expireUpload(deps: WorkerDeps, asset: Asset): Promise<boolean> {

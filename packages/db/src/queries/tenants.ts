@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
@@ -43,4 +43,11 @@ export async function updateTenant(
     .where(eq(tenants.id, params.id))
     .returning();
   return tenant;
+}
+
+/** Which of these ids are tenants of this database (bucket keys of others are not this deployment's to judge). */
+export async function findExistingTenantIds(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
+  if (params.ids.length === 0) return new Set();
+  const rows = await db.select({ id: tenants.id }).from(tenants).where(inArray(tenants.id, params.ids));
+  return new Set(rows.map((r) => r.id));
 }
