@@ -1,5 +1,6 @@
 import { QUEUE_LANES } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
+import type { TenantPresets } from '@darkroom/core';
 import type { AssetSnapshot } from './asset-view.js';
 import {
   bigint,
@@ -54,6 +55,11 @@ export const tenants = pgTable('tenants', {
   defaultPreset: text('default_preset'),
   /** Requests per key per minute; null: the deployment's RATE_LIMIT_PER_MINUTE. */
   rateLimitPerMinute: integer('rate_limit_per_minute'),
+  /**
+   * The tenant's own presets, `{ name: [VariantSpec] }`: each shadows the global preset of its name
+   * for this tenant only. Kept on the row so they arrive with the tenant (cached with its key).
+   */
+  presets: jsonb('presets').$type<TenantPresets>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -163,6 +169,8 @@ export type BackfillState = (typeof BACKFILL_STATES)[number];
 export const backfills = pgTable('backfills', {
   id: uuid('id').primaryKey(),
   preset: text('preset').notNull(),
+  /** A tenant's backfill (`POST /v1/presets/:name/backfill`) covers only its assets; null: every tenant's. */
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
   /** The preset's `{ variant name: spec hash }` when the backfill started: what "stale" means for it. */
   specHashes: jsonb('spec_hashes').$type<Record<string, string>>().notNull(),
   state: text('state', { enum: BACKFILL_STATES }).notNull().default('running'),

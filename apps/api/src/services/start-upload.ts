@@ -1,4 +1,4 @@
-import { DarkroomError, findPreset, originalKey, stagingKey } from '@darkroom/core';
+import { DarkroomError, resolvePreset, originalKey, stagingKey } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
@@ -79,7 +79,7 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
-  if (!findPreset(deps.config.presets, presetName)) {
+  if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) {
     throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
   }
 
