@@ -7,6 +7,7 @@ import { DarkroomClient } from './support/client.js';
 import { createTestTenant, failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
+import { waitFor } from './support/services.js';
 
 /** The events outbox and its feed (`GET /v1/events`), against the real pipeline. */
 let harness: Harness;
@@ -139,5 +140,21 @@ describe('retention', () => {
     expect(dropped).toBeGreaterThanOrEqual(1);
     const left = await harness.api.db.select({ id: events.id }).from(events).where(eq(events.assetId, asset.id));
     expect(left.map((e) => e.id)).toEqual([recent.id]);
+  });
+});
+
+describe('metrics', () => {
+  const written = async () => {
+    const text = (await fetch(`${harness.baseUrl}/metrics`).then((r) => r.text())) as string;
+    return Number(/^darkroom_events_written_total (\d+)/m.exec(text)?.[1]);
+  };
+
+  it('counts events written across the deployment', async () => {
+    const before = await written();
+    expect(before).toBeGreaterThan(0);
+    const { asset } = await client.uploadAndComplete(jpeg, { filename: 'm.jpg', contentType: 'image/jpeg' });
+    await client.waitForAsset(asset.id);
+    // Postgres publishes its statistics a moment after each transaction.
+    await waitFor('the events to be counted', async () => (await written()) >= before + 3, 20_000, 250);
   });
 });

@@ -6,6 +6,7 @@ import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import pipelineMetricsPlugin from './plugins/pipeline-metrics.js';
 import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
@@ -57,6 +58,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
+  await app.register(pipelineMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
 
