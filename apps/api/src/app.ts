@@ -14,6 +14,7 @@ import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
 import eventRoutes from './routes/events.js';
+import liveRoutes from './routes/live.js';
 import uploadRoutes from './routes/uploads.js';
 
 export interface BuildAppOptions {
@@ -64,6 +65,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(liveRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
   await app.register(adminBackfillRoutes, { deps });

@@ -10,4 +10,5 @@ export * from './queries/variants.js';
 export * from './queries/jobs.js';
 export * from './queries/backfills.js';
 export * from './queries/events.js';
+export * from './listen.js';
 export * from './asset-view.js';
