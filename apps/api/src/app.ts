@@ -16,6 +16,7 @@ import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
 import eventRoutes from './routes/events.js';
 import presetRoutes from './routes/presets.js';
+import liveRoutes from './routes/live.js';
 import uploadRoutes from './routes/uploads.js';
 
 export interface BuildAppOptions {
@@ -68,6 +69,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(presetRoutes, { deps });
+  await app.register(liveRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });
   await app.register(adminBackfillRoutes, { deps });

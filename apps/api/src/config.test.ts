@@ -21,6 +21,7 @@ describe('loadApiConfig', () => {
       ttlMs: 24 * 3600 * 1000,
       acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'],
     });
+    expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
   });
 
   it('refuses a short or placeholder ADMIN_TOKEN, and a placeholder S3 secret', () => {
@@ -43,6 +44,8 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, COPY_PART_SIZE: String(4 * 1024 * 1024) })).toThrow(/COPY_PART_SIZE/);
     expect(() => loadApiConfig({ ...base, COPY_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 ** 3 + 1) })).toThrow(/COPY_MULTIPART_THRESHOLD_BYTES/);
     expect(() => loadApiConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
+    expect(() => loadApiConfig({ ...base, SSE_HEARTBEAT: 'often' })).toThrow(/SSE_HEARTBEAT/);
+    expect(() => loadApiConfig({ ...base, SSE_MAX_STREAMS_PER_TENANT: '0' })).toThrow(/SSE_MAX_STREAMS_PER_TENANT/);
   });
 
   it('accepts the B2 names for storage', () => {

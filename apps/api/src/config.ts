@@ -54,6 +54,12 @@ const apiEnvSchema = z.object({
   /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** A comment line on every live stream this often, so proxies and clients see it is alive. */
+  SSE_HEARTBEAT: durationSetting('15s', 100),
+  /** Live streams (Server-Sent Events) one tenant may hold open on one API process. */
+  SSE_MAX_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Live streams one API process holds open at most, all tenants together. */
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
   /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
@@ -86,6 +92,8 @@ export interface ApiConfig {
   /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
   rateLimitPerMinute: number;
   backfillWindow: number;
+  /** Live streams: heartbeat interval and open streams per tenant and in total, per process. */
+  sse: { heartbeatMs: number; maxPerTenant: number; maxTotal: number };
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
   /** MAX_INPUT_PIXELS, the worker's limit, which the admin preview applies too. */
@@ -119,6 +127,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
+    sse: { heartbeatMs: e.SSE_HEARTBEAT, maxPerTenant: e.SSE_MAX_STREAMS_PER_TENANT, maxTotal: e.SSE_MAX_STREAMS },
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
   };

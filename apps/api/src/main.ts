@@ -15,7 +15,8 @@ const app = await buildApp({ deps, logger: log });
 
 exitOnSignals(async (signal) => {
   app.log.info({ signal }, 'shutting down: finishing requests in flight');
-  // Stop accepting connections and let requests in flight finish, then close pools.
+  // Stop accepting connections, end live event streams (they would never finish by themselves) and
+  // let requests in flight finish, then close pools.
   await app.close();
   await deps.close();
   flushLogs(log);

@@ -11,4 +11,5 @@ export * from './queries/jobs.js';
 export * from './queries/job-counts.js';
 export * from './queries/backfills.js';
 export * from './queries/events.js';
+export * from './listen.js';
 export * from './asset-view.js';
