@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
 import { createS3Storage, parseStorageConfig, setupBuckets } from '@darkroom/storage';
 import { sql } from 'drizzle-orm';
@@ -50,7 +51,7 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
     await handle.db.execute(sql`truncate tenants cascade`);
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
     const storage = createS3Storage(storageConfig);
-    await storage.deletePrefix({ bucket: storageConfig.bucket, prefix: 'originals/' });
+    for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
     await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix: 'variants/' });
     const tenant = await createTenant(handle.db, { name: tenantName });
     const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });

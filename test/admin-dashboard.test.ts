@@ -188,6 +188,8 @@ describe('failed-jobs page and original previews', () => {
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;&#34;&#39;.jpg');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('corrupt_image');
+    // The raw detail (libvips's own words) is for admins, folded under the message.
+    expect(html).toMatch(/<details class="errdetail"><summary>detail<\/summary><pre>[^<]*VipsJpeg/);
 
     const other = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=empty_file`, { cookie });
     expect(await other.text()).not.toContain(job.id);

@@ -155,6 +155,13 @@ describe('operations', () => {
       expect(Object.keys(docs.body.paths)).toContain(path);
     }
     expect(docs.body.components.schemas.Asset.properties).toHaveProperty('dominantColor');
+    expect(docs.body.components.schemas.AdminJob.properties).toHaveProperty('errorDetail');
+    expect(docs.body.components.schemas.Job.properties).not.toHaveProperty('errorDetail');
+    // The live streams are documented as event streams, not JSON.
+    for (const path of ['/v1/assets/{id}/events', '/v1/events/stream']) {
+      expect(Object.keys(docs.body.paths[path].get.responses['200'].content)).toEqual(['text/event-stream']);
+    }
+    expect(metrics.body).toContain('darkroom_sse_connections_open');
   });
 
   it('unknown routes answer in the error shape', async () => {

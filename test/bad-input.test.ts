@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { stagingKey } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -84,7 +85,8 @@ describe('bad uploads are refused with a clear code', () => {
       credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
     });
     const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, start.body.asset.id) });
-    await s3.send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: row!.originalKey, Body: bytes }));
+    // Where the upload URL writes (the staging key), not the original key.
+    await s3.send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: stagingKey(row!.tenantId, row!.id), Body: bytes }));
     s3.destroy();
     const res = await client.request('POST', `/v1/uploads/${start.body.asset.id}/complete`, {});
     expectError(res, 422, 'size_mismatch');

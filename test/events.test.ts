@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { assets, listEvents, recordAssetEvent, transitionAsset } from '@darkroom/db';
-import { eq } from 'drizzle-orm';
+import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, transitionAsset } from '@darkroom/db';
+import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from './support/client.js';
 import { createTestTenant, failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
+import { waitFor } from './support/services.js';
 
 /** The events outbox and its feed (`GET /v1/events`), against the real pipeline. */
 let harness: Harness;
@@ -125,5 +126,35 @@ describe('no change without its event, no event without its change', () => {
     const after = (await listEvents(harness.api.db, { tenantId, after: before, limit: 100 })).items.filter((e) => e.assetId === asset.id);
     expect(after).toHaveLength(2);
     expect(after[1]!.id).toBe(fast.id);
+  });
+});
+
+describe('retention', () => {
+  it('drops events older than the retention and keeps the rest', async () => {
+    const { asset } = await client.upload(jpeg, { filename: 'old.jpg', contentType: 'image/jpeg' });
+    const [row] = await harness.api.db.select().from(assets).where(eq(assets.id, asset.id));
+    const recent = await harness.api.db.transaction((tx) => recordAssetEvent(tx, { type: 'asset.updated', asset: row! }));
+    const old = await harness.api.db.transaction((tx) => recordAssetEvent(tx, { type: 'asset.updated', asset: row! }));
+    await harness.api.db.update(events).set({ createdAt: sql`now() - interval '31 days'` }).where(eq(events.id, old.id));
+    const dropped = await deleteEventsBefore(harness.api.db, { before: new Date(Date.now() - 30 * 86_400_000), limit: 1000 });
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    const left = await harness.api.db.select({ id: events.id }).from(events).where(eq(events.assetId, asset.id));
+    expect(left.map((e) => e.id)).toEqual([recent.id]);
+  });
+});
+
+describe('metrics', () => {
+  const written = async () => {
+    const text = (await fetch(`${harness.baseUrl}/metrics`).then((r) => r.text())) as string;
+    return Number(/^darkroom_events_written_total (\d+)/m.exec(text)?.[1]);
+  };
+
+  it('counts events written across the deployment', async () => {
+    const before = await written();
+    expect(before).toBeGreaterThan(0);
+    const { asset } = await client.uploadAndComplete(jpeg, { filename: 'm.jpg', contentType: 'image/jpeg' });
+    await client.waitForAsset(asset.id);
+    // Postgres publishes its statistics a moment after each transaction.
+    await waitFor('the events to be counted', async () => (await written()) >= before + 3, 20_000, 250);
   });
 });

@@ -36,6 +36,7 @@ describe('npm run reconcile', () => {
     const ghost = randomUUID();
     const orphans = [
       { bucket: process.env.S3_BUCKET!, key: `originals/${tenantId}/${ghost}` },
+      { bucket: process.env.S3_BUCKET!, key: `staging/${tenantId}/${ghost}` },
       { bucket: process.env.S3_PUBLIC_BUCKET!, key: `variants/${tenantId}/${ghost}/thumb-0123456789ab.webp` },
     ];
     for (const o of orphans) await harness.api.storage.putObject({ ...o, body: Buffer.from('left behind'), contentType: 'image/webp' });
@@ -43,12 +44,12 @@ describe('npm run reconcile', () => {
     const report = await reconcile();
     for (const o of orphans) expect(report).toContain(`orphan\t${o.bucket}/${o.key}`);
     expect(report).not.toContain(asset.id);
-    expect(report).toContain('2 orphan object(s)');
+    expect(report).toContain('3 orphan object(s)');
     // A report changes nothing.
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).resolves.toBeDefined();
 
     const deleted = await reconcile('--delete');
-    expect(deleted).toContain('2 orphan object(s), 22 bytes, and 0 orphan multipart upload(s), removed');
+    expect(deleted).toContain('3 orphan object(s), 33 bytes, and 0 orphan multipart upload(s), removed');
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
     expect(await reconcile()).toContain('0 orphan object(s)');
     const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;
@@ -57,17 +58,20 @@ describe('npm run reconcile', () => {
 
   it('reports multipart uploads no asset waits on, and aborts them with --delete, leaving live ones', async () => {
     const bucket = process.env.S3_BUCKET!;
-    const ghostKey = `originals/${tenantId}/${randomUUID()}`;
-    const ghost = await harness.api.storage.createMultipartUpload({ bucket, key: ghostKey, contentType: 'image/png' });
+    // A client's upload (staging/) and a copy in parts (originals/) that no asset waits on.
+    const ghostKeys = [`staging/${tenantId}/${randomUUID()}`, `originals/${tenantId}/${randomUUID()}`];
+    const ghosts = [];
+    for (const key of ghostKeys) ghosts.push(await harness.api.storage.createMultipartUpload({ bucket, key, contentType: 'image/png' }));
     // A live multipart upload: its asset is awaiting its bytes.
     const live = await tenant.request('POST', '/v1/uploads', { filename: 'big.png', contentType: 'image/png', size: 40 * 1024 * 1024 });
     expect(live.body.upload.method).toBe('MULTIPART');
 
     const report = await reconcile();
-    expect(report).toContain(`orphan upload\t${bucket}/${ghostKey}\t${ghost.uploadId}`);
+    for (const [i, key] of ghostKeys.entries()) expect(report).toContain(`orphan upload\t${bucket}/${key}\t${ghosts[i]!.uploadId}`);
     expect(report).not.toContain(live.body.asset.id);
-    expect(report).toContain('1 orphan multipart upload(s)');
-    expect(await reconcile('--delete')).toContain(`aborted\t${bucket}/${ghostKey}`);
+    expect(report).toContain('2 orphan multipart upload(s)');
+    const deleted = await reconcile('--delete');
+    for (const key of ghostKeys) expect(deleted).toContain(`aborted\t${bucket}/${key}`);
     expect(await reconcile()).toContain('0 orphan multipart upload(s)');
   });
 });

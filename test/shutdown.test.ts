@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DarkroomClient } from './support/client.js';
 import { spawnApp, waitFor } from './support/services.js';
+import { openSse } from './support/sse.js';
 
 describe('the API process', () => {
   it('refuses to start without ADMIN_TOKEN, naming it', async () => {
@@ -16,6 +18,19 @@ describe('the API process', () => {
     api.child.kill('SIGTERM');
     expect(await api.exited, api.output()).toBe(0);
     expect(await health()).toBe(false);
+  });
+
+  it('on SIGTERM ends its open event streams and exits 0 instead of waiting for them', async () => {
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const api = spawnApp('api', { PORT: port });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitFor('the API to answer', () => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false), 20_000, 100);
+    const { apiKey } = await new DarkroomClient(baseUrl, process.env.ADMIN_TOKEN).createTenant('shutdown-sse');
+    const stream = await openSse(baseUrl, '/v1/events/stream', apiKey);
+    expect(stream.status).toBe(200);
+    api.child.kill('SIGTERM');
+    expect(await api.exited, api.output()).toBe(0);
+    await stream.ended;
   });
 });
 

@@ -45,7 +45,8 @@ describe("another tenant's ids", () => {
     const before = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
     const tried: string[] = [];
     for (const [path, methods] of Object.entries(paths)) {
-      if (!path.startsWith('/v1/') || path.startsWith('/v1/admin') || !path.includes('{')) continue;
+      // Presets are named, not ids: each tenant has its own namespace (checked below).
+      if (!path.startsWith('/v1/') || path.startsWith('/v1/admin') || !path.includes('{') || path.includes('{name}')) continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
         const res = await intruder.request(method, withOwnersId(path), body);
@@ -73,6 +74,18 @@ describe("another tenant's ids", () => {
     expect(after.map((r) => [r.status, r.body.status])).toEqual(before.map((r) => [r.status, r.body.status]));
     expect(after[1]!.body.status).toBe('awaiting_upload');
     expect((await owner.request('GET', '/v1/webhooks')).body.items.map((w: { id: string; enabled: boolean }) => [w.id, w.enabled])).toEqual([[ids.webhook, true]]);
+  });
+
+  it("another tenant's presets are invisible and untouchable", async () => {
+    const variants = [{ name: 'a', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 }];
+    expect((await owner.request('PUT', '/v1/presets/secret-sizes', { variants })).status).toBe(200);
+    const listed = await intruder.request('GET', '/v1/presets');
+    expect(listed.body.items.map((p: { name: string }) => p.name)).not.toContain('secret-sizes');
+    expectRefusal(harness, await intruder.request('DELETE', '/v1/presets/secret-sizes'), 404, 'not_found');
+    expectRefusal(harness, await intruder.request('POST', '/v1/presets/secret-sizes/backfill', {}), 404, 'preset_not_found');
+    const start = await intruder.request('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 10, preset: 'secret-sizes' });
+    expectRefusal(harness, start, 404, 'preset_not_found');
+    expect((await owner.request('GET', '/v1/presets')).body.items.map((p: { name: string }) => p.name)).toContain('secret-sizes');
   });
 
   it("lists and cursors never show another tenant's assets", async () => {

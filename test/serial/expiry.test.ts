@@ -1,43 +1,51 @@
 import { readFile } from 'node:fs/promises';
+import { stagingKey } from '@darkroom/core';
 import { assets } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import type { DarkroomClient } from '../support/client.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { objectState } from '../support/objects.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
 
 let harness: Harness;
 let tenant: DarkroomClient;
+let tenantId: string;
 const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   harness = await startHarness({
     env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
   });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('expiry')).apiKey);
+  ({ client: tenant, tenantId } = await createTestTenant(harness, 'expiry'));
 });
 afterAll(() => harness?.close());
-
 
 describe('abandoned uploads expire after UPLOAD_TTL', () => {
   it('an uploaded but never confirmed object is deleted and the asset expired', async () => {
     const bytes = new Uint8Array(await readFile(fixture('320x240.jpg')));
-    const { asset } = await tenant.upload(bytes, { filename: 'left.jpg', contentType: 'image/jpeg' });
-    const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
-    const location = { bucket: process.env.S3_BUCKET!, key: row!.originalKey };
-    expect((await harness.api.storage.headObject(location)).size).toBe(bytes.length);
+    const { asset, upload } = await tenant.upload(bytes, { filename: 'left.jpg', contentType: 'image/jpeg' });
+    const bucket = process.env.S3_BUCKET!;
+    const staging = { bucket, key: stagingKey(tenantId, asset.id) };
+    const original = { bucket, key: (await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) }))!.originalKey };
+    const state = (location: typeof staging) => objectState(harness.api.storage, location);
+    expect((await harness.api.storage.headObject(staging)).size).toBe(bytes.length);
 
     expect((await tenant.waitForStatus(asset.id, 'expired', 15_000)).status).toBe('expired');
     // The row turns expired first (so a late complete can't race it), then the bytes go.
-    await expect.poll(() => harness.api.storage.headObject(location).then(() => 'present', (e: Error) => e.name), { timeout: 5000 }).toBe(
-      'ObjectNotFoundError',
-    );
+    await expect.poll(() => state(staging), { timeout: 5000 }).toBe('absent');
     const late = await tenant.request('POST', `/v1/uploads/${asset.id}/complete`, {});
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('invalid_state');
+
+    // The URL itself is still valid: a PUT through it lands in staging, which the reconciler's sweep removes.
+    const again = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
+    expect(again.status).toBe(200);
+    await expect.poll(() => state(staging), { timeout: 10_000 }).toBe('absent');
+    expect(await state(original)).toBe('absent');
   });
 
   it('a half-done multipart upload is aborted in the bucket', async () => {
@@ -54,7 +62,7 @@ describe('abandoned uploads expire after UPLOAD_TTL', () => {
     await expect(
       harness.api.storage.completeMultipartUpload({
         bucket: process.env.S3_BUCKET!,
-        key: row!.originalKey,
+        key: stagingKey(row!.tenantId, row!.id),
         uploadId: row!.uploadId!,
         parts: [{ partNumber: 1, etag: put.headers.get('etag')! }],
       }),

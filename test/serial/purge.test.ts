@@ -1,12 +1,13 @@
-import { originalKey } from '@darkroom/core';
+import { originalKey, stagingKey } from '@darkroom/core';
 import { assets, getAsset, newId } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { ObjectNotFoundError, UploadNotFoundError } from '@darkroom/storage';
+import { UploadNotFoundError } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgePending } from '../../apps/worker/src/purge-sweep.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
 import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { objectState as stateOf } from '../support/objects.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 const row = (id: string) => getAsset(harness.api.db, { id });
-const objectState = (key: string) => harness.api.storage.headObject({ bucket, key }).then(() => 'present', (e: Error) => (e instanceof ObjectNotFoundError ? 'absent' : e.name));
+const objectState = (key: string) => stateOf(harness.api.storage, { bucket, key });
 
 /** Runs with the gateway stopped, and starts it again whatever happens. */
 async function withS3Down<T>(work: () => Promise<T>): Promise<T> {
@@ -44,7 +45,7 @@ async function withS3Down<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Sweeps until it has nothing left for this test (the gateway may take a moment to answer again). */
-const sweep = () => waitFor('the purge sweep to succeed', () => purgePending(harness.workerDeps, { graceMs: 0, prefix: originalKey(t.tenantId, '') }).then(() => true, () => false), 60_000, 500);
+const sweep = () => waitFor('the purge sweep to succeed', () => purgePending(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId }).then(() => true, () => false), 60_000, 500);
 
 async function startMultipartWithOnePart() {
   const start = await t.client.request('POST', '/v1/uploads', { filename: 'half.png', contentType: 'image/png', size: 10 * MiB });
@@ -55,8 +56,10 @@ async function startMultipartWithOnePart() {
   return { asset, part: { partNumber: 1, etag: put.headers.get('etag')! } };
 }
 
-async function expectUploadGone(asset: { originalKey: string }, uploadId: string, part: { partNumber: number; etag: string }) {
-  await expect(harness.api.storage.completeMultipartUpload({ bucket, key: asset.originalKey, uploadId, parts: [part] })).rejects.toBeInstanceOf(UploadNotFoundError);
+async function expectUploadGone(asset: { id: string; tenantId: string; originalKey: string }, uploadId: string, part: { partNumber: number; etag: string }) {
+  const staging = stagingKey(asset.tenantId, asset.id);
+  await expect(harness.api.storage.completeMultipartUpload({ bucket, key: staging, uploadId, parts: [part] })).rejects.toBeInstanceOf(UploadNotFoundError);
+  expect(await objectState(staging)).toBe('absent');
   expect(await objectState(asset.originalKey)).toBe('absent');
 }
 
@@ -104,20 +107,22 @@ describe('nothing orphaned, whatever fails', () => {
     await expectUploadGone(asset, asset.uploadId!, part);
   });
 
-  it('a multipart upload that no asset recorded is aborted once it is old enough', async () => {
-    const key = originalKey(t.tenantId, newId());
-    const { uploadId } = await harness.api.storage.createMultipartUpload({ bucket, key, contentType: 'image/png' });
+  it('a multipart upload that no asset recorded is aborted once it is old enough, under staging/ and originals/', async () => {
+    // A client's upload whose start died before recording it, and a copy in parts a crash interrupted.
+    const keys = [stagingKey(t.tenantId, newId()), originalKey(t.tenantId, newId())];
+    const uploadIds = [];
+    for (const key of keys) uploadIds.push((await harness.api.storage.createMultipartUpload({ bucket, key, contentType: 'image/png' })).uploadId);
     const openUploads = async () => {
       const ids: string[] = [];
-      for await (const upload of harness.api.storage.listMultipartUploads({ bucket, prefix: key })) ids.push(upload.uploadId);
+      for (const key of keys) for await (const upload of harness.api.storage.listMultipartUploads({ bucket, prefix: key })) ids.push(upload.uploadId);
       return ids;
     };
-    expect(await openUploads()).toEqual([uploadId]);
+    expect(await openUploads()).toEqual(uploadIds);
     // Younger than UPLOAD_TTL: left alone.
-    await purgePending(harness.workerDeps, { graceMs: 0, prefix: originalKey(t.tenantId, '') });
-    expect(await openUploads()).toEqual([uploadId]);
+    await purgePending(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId });
+    expect(await openUploads()).toEqual(uploadIds);
     // As if it were older: every upload begun before "a second from now" counts.
-    await purgePending(harness.workerDeps, { graceMs: 0, prefix: originalKey(t.tenantId, ''), multipartAgeMs: -1000 });
+    await purgePending(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId, multipartAgeMs: -1000 });
     expect(await openUploads()).toEqual([]);
   });
 

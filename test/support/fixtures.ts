@@ -1,3 +1,4 @@
+import { getAsset } from '@darkroom/db';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import { DarkroomClient } from './client.js';
@@ -34,4 +35,23 @@ export async function noisePng(width: number, height = width): Promise<Buffer> {
   const noise = Buffer.alloc(width * height * 3);
   for (let i = 0; i + 4 <= noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
   return sharp(noise, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** Hostile files (an SVG, polyglots, a decompression bomb): the same generators the media unit tests use. */
+export { SVG_IMAGE, bombPng, jpegPolyglot, pngPolyglot } from '../../packages/media/src/test-fixtures.js';
+
+/** Where an asset's original lives in the originals bucket. */
+export async function originalLocation(harness: Harness, assetId: string): Promise<{ bucket: string; key: string }> {
+  const asset = await getAsset(harness.api.db, { id: assetId });
+  if (!asset) throw new Error(`no asset ${assetId}`);
+  return { bucket: harness.api.config.storage.bucket, key: asset.originalKey };
+}
+
+/**
+ * Replaces an asset's verified original with other bytes, with the server's own credentials: what a
+ * reused presigned URL could do before originals were immutable (issue 7), and the way to get bytes
+ * that `complete` would refuse (an SVG, an empty file) in front of the worker and the preview.
+ */
+export async function swapOriginal(harness: Harness, assetId: string, bytes: Buffer): Promise<void> {
+  await harness.api.storage.putObject({ ...(await originalLocation(harness, assetId)), body: bytes, contentType: 'application/octet-stream' });
 }

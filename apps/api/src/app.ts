@@ -6,6 +6,7 @@ import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import pipelineMetricsPlugin from './plugins/pipeline-metrics.js';
 import webhookMetricsPlugin from './plugins/webhook-metrics.js';
 import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
@@ -16,6 +17,8 @@ import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
 import eventRoutes from './routes/events.js';
+import presetRoutes from './routes/presets.js';
+import liveRoutes from './routes/live.js';
 import uploadRoutes from './routes/uploads.js';
 import webhookRoutes from './routes/webhooks.js';
 
@@ -59,6 +62,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
+  await app.register(pipelineMetricsPlugin, { deps });
   await app.register(webhookMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
@@ -68,6 +72,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(presetRoutes, { deps });
+  await app.register(liveRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(adminTenantRoutes, { deps });
   await app.register(adminJobRoutes, { deps });

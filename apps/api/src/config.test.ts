@@ -14,13 +14,15 @@ const base = {
 describe('loadApiConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadApiConfig(base);
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5 });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5, maxInputPixels: 100_000_000 });
     expect(config.uploads).toMatchObject({
       maxBytes: 100 * 1024 * 1024,
       multipartThreshold: 32 * 1024 * 1024,
+      copy: { multipartThreshold: 5 * 1024 ** 3, partSize: 256 * 1024 * 1024 },
       ttlMs: 24 * 3600 * 1000,
       acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff'],
     });
+    expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
   });
 
   it('refuses a short or placeholder ADMIN_TOKEN, and a placeholder S3 secret', () => {
@@ -48,7 +50,12 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ...base, UPLOAD_TTL: 'soon' })).toThrow(/UPLOAD_TTL/);
     expect(() => loadApiConfig({ ...base, MULTIPART_PART_SIZE: String(1024 * 1024) })).toThrow(/MULTIPART_PART_SIZE/);
+    // S3's limits: parts of at least 5 MiB, and nothing above 5 GiB in one copy request.
+    expect(() => loadApiConfig({ ...base, COPY_PART_SIZE: String(4 * 1024 * 1024) })).toThrow(/COPY_PART_SIZE/);
+    expect(() => loadApiConfig({ ...base, COPY_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 ** 3 + 1) })).toThrow(/COPY_MULTIPART_THRESHOLD_BYTES/);
     expect(() => loadApiConfig({ ...base, PRESETS_FILE: '/nonexistent/presets.json' })).toThrow(/PRESETS_FILE/);
+    expect(() => loadApiConfig({ ...base, SSE_HEARTBEAT: 'often' })).toThrow(/SSE_HEARTBEAT/);
+    expect(() => loadApiConfig({ ...base, SSE_MAX_STREAMS_PER_TENANT: '0' })).toThrow(/SSE_MAX_STREAMS_PER_TENANT/);
   });
 
   it('accepts the B2 names for storage', () => {

@@ -9,7 +9,8 @@ import {
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
-import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
+import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
 
@@ -36,6 +37,12 @@ const apiEnvSchema = z.object({
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
+  /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at 5 GiB. */
+  COPY_MULTIPART_THRESHOLD_BYTES: bytes(MAX_COPY_OBJECT_BYTES).refine((n) => n <= MAX_COPY_OBJECT_BYTES, 'COPY_MULTIPART_THRESHOLD_BYTES must be at most 5 GiB'),
+  COPY_PART_SIZE: bytes(256 * MiB).refine(
+    (n) => n >= MIN_COPY_PART_BYTES && n <= MAX_COPY_OBJECT_BYTES,
+    'COPY_PART_SIZE must be from 5 MiB to 5 GiB',
+  ),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
   UPLOAD_TTL: durationSetting('24h', 1000),
   /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
@@ -48,7 +55,15 @@ const apiEnvSchema = z.object({
   /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** A comment line on every live stream this often, so proxies and clients see it is alive. */
+  SSE_HEARTBEAT: durationSetting('15s', 100),
+  /** Live streams (Server-Sent Events) one tenant may hold open on one API process. */
+  SSE_MAX_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Live streams one API process holds open at most, all tenants together. */
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
+  /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   /** Seals webhook signing secrets at rest; give the API and every worker the same. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
@@ -71,6 +86,8 @@ export interface ApiConfig {
     maxBytes: number;
     multipartThreshold: number;
     partSize: number;
+    /** The server-side copy from staging to the original key: in parts above `multipartThreshold`. */
+    copy: { multipartThreshold: number; partSize: number };
     urlTtlSeconds: number;
     /** How long an asset may stay `awaiting_upload` before it expires. */
     ttlMs: number;
@@ -80,8 +97,12 @@ export interface ApiConfig {
   /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
   rateLimitPerMinute: number;
   backfillWindow: number;
+  /** Live streams: heartbeat interval and open streams per tenant and in total, per process. */
+  sse: { heartbeatMs: number; maxPerTenant: number; maxTotal: number };
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
   presets: PresetRegistry;
+  /** MAX_INPUT_PIXELS, the worker's limit, which the admin preview applies too. */
+  maxInputPixels: number;
   webhooks: { secretKey: string; allowPrivate: boolean };
 }
 
@@ -104,6 +125,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       maxBytes: e.MAX_UPLOAD_BYTES,
       multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,
       partSize: e.MULTIPART_PART_SIZE,
+      copy: { multipartThreshold: e.COPY_MULTIPART_THRESHOLD_BYTES, partSize: e.COPY_PART_SIZE },
       urlTtlSeconds: Math.ceil(e.UPLOAD_URL_TTL / 1000),
       ttlMs: e.UPLOAD_TTL,
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
@@ -111,7 +133,9 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
+    sse: { heartbeatMs: e.SSE_HEARTBEAT, maxPerTenant: e.SSE_MAX_STREAMS_PER_TENANT, maxTotal: e.SSE_MAX_STREAMS },
     presets: e.PRESETS_FILE,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
     webhooks: { secretKey: e.WEBHOOK_SECRET_KEY, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
   };
 }

@@ -43,7 +43,12 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   const webhookQueue = createWebhookQueue({ redis: config.redis, prefix: config.queuePrefix });
   // Requests' own Redis connection fails fast (no offline queue): without Redis, a request goes on
   // uncached and unlimited rather than waiting.
-  const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const redis = createRedisConnection(config.redis, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    enableAutoPipelining: true,
+  });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
   const prefix = config.queuePrefix;
   const authCache = createAuthCache({ redis, prefix, ttlMs: 60_000, maxEntries: 10_000, windowMs: 60_000, log });

@@ -45,6 +45,19 @@ export function serializeTenant(tenant: Tenant) {
   };
 }
 
+/**
+ * A job as admins see it: its tenant, every attempt, and the raw detail behind each error (it may
+ * name a bucket, key or SQL statement, so it is never on a tenant route).
+ */
+export function serializeAdminJob(job: Job) {
+  return {
+    ...serializeJob(job),
+    tenantId: job.tenantId,
+    errorDetail: job.errorDetail,
+    history: job.history.map((attempt) => ({ ...attempt, errorDetail: attempt.errorDetail ?? null })),
+  };
+}
+
 /** The contract's Webhook: never its secret, in any form. */
 export function serializeWebhook(webhook: Webhook) {
   return {

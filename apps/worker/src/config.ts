@@ -11,6 +11,7 @@ import {
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -26,13 +27,15 @@ const workerEnvSchema = z.object({
   /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
   BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   PRESETS_FILE: presetsFileSetting(),
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
   UPLOAD_TTL: durationSetting('24h', 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),
+  /** Events (GET /v1/events, Last-Event-ID replays) are kept at least this long; the reconciler drops older ones. */
+  EVENT_RETENTION: durationSetting('30d', 1000),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   STALLED_TIMEOUT: durationSetting('30s', 1000),
   /**
@@ -75,6 +78,8 @@ export interface WorkerConfig {
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
   reconcileIntervalMs: number | null;
+  /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
+  eventRetentionMs: number;
   stalledTimeoutMs: number;
   sharpCacheMb: number;
   tmpDir: string;
@@ -110,6 +115,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
+    eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,
     tmpDir: e.TMP_DIR,

@@ -1,5 +1,5 @@
 import { createSecretBox, type SecretBox } from '@darkroom/core';
-import { createDatabase, type Database, type DatabaseHandle, type PublicUrl } from '@darkroom/db';
+import { createDatabase, type Database, type PublicUrl } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
@@ -9,8 +9,6 @@ import { createPixelBudget, type PixelBudget } from './pixel-budget.js';
 export interface WorkerDeps {
   config: WorkerConfig;
   db: Database;
-  /** LISTEN on a Postgres channel (the webhook dispatcher wakes on each event). */
-  listen: DatabaseHandle['listen'];
   storage: ObjectStorage;
   /** Variant URLs as GET shows them, for the assets that webhooks carry. */
   publicUrl: PublicUrl;
@@ -29,7 +27,6 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
   return {
     config,
     db: database.db,
-    listen: database.listen,
     storage: createS3Storage(config.storage),
     publicUrl: createPublicUrlBuilder(config.storage),
     secretBox: createSecretBox(config.webhooks.secretKey),

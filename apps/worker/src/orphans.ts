@@ -1,3 +1,4 @@
+import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { findExistingAssetIds, getAsset } from '@darkroom/db';
 import type { ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
@@ -18,34 +19,54 @@ export interface OrphanScanOptions {
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 // Only keys of Darkroom's own layout are judged; anything else in the bucket is not ours to touch.
-const OWNED_KEY = new RegExp(`^(?:originals|variants)/${UUID}/(${UUID})(?:/|$)`);
+const OWNED_KEY = new RegExp(`^(?:originals|staging|variants)/(${UUID})/(${UUID})(?:/|$)`);
 const BATCH = 500;
+
+/** `prefix` narrowed to one tenant's keys when a tenant is given. */
+export function underTenant(prefix: string, tenantId?: string): string {
+  return `${prefix}${tenantId ? `${tenantId}/` : ''}`;
+}
+
+export interface OwnedObject {
+  object: ListedObject;
+  tenantId: string;
+  assetId: string;
+}
+
+/** Objects of Darkroom's own layout under `prefix` with their tenant's and asset's ids, in batches (one database lookup each). */
+export async function* ownedObjectBatches(deps: WorkerDeps, location: { bucket: string; prefix: string }): AsyncGenerator<OwnedObject[]> {
+  let batch: OwnedObject[] = [];
+  for await (const object of deps.storage.listObjects(location)) {
+    const [, tenantId, assetId] = OWNED_KEY.exec(object.key) ?? [];
+    if (!tenantId || !assetId) continue;
+    batch.push({ object, tenantId, assetId });
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export const assetIdsOf = (batch: OwnedObject[]) => [...new Set(batch.map((b) => b.assetId))];
 
 async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, options: OrphanScanOptions): AsyncGenerator<OrphanObject> {
   const cutoff = Date.now() - options.minAgeMs;
-  let batch: { object: ListedObject; assetId: string }[] = [];
-  const flush = async function* () {
-    const existing = await findExistingAssetIds(deps.db, { ids: [...new Set(batch.map((b) => b.assetId))] });
+  for await (const owned of ownedObjectBatches(deps, { bucket, prefix })) {
+    const batch = owned.filter(({ object }) => !(object.lastModified && object.lastModified.getTime() > cutoff));
+    const existing = await findExistingAssetIds(deps.db, { ids: assetIdsOf(batch) });
     for (const { object, assetId } of batch) {
       if (!existing.has(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
     }
-    batch = [];
-  };
-  for await (const object of deps.storage.listObjects({ bucket, prefix })) {
-    const assetId = OWNED_KEY.exec(object.key)?.[1];
-    if (!assetId || (object.lastModified && object.lastModified.getTime() > cutoff)) continue;
-    batch.push({ object, assetId });
-    if (batch.length >= BATCH) yield* flush();
   }
-  yield* flush();
 }
 
-/** Objects under `originals/` and `variants/` whose asset row does not exist. */
+/** Objects under `originals/`, `staging/` and `variants/` whose asset row does not exist. */
 export async function* findOrphanObjects(deps: WorkerDeps, options: OrphanScanOptions): AsyncGenerator<OrphanObject> {
   const { bucket, publicBucket } = deps.config.storage;
-  const tenant = options.tenantId ? `${options.tenantId}/` : '';
-  yield* orphansIn(deps, bucket, `originals/${tenant}`, options);
-  yield* orphansIn(deps, publicBucket, `variants/${tenant}`, options);
+  yield* orphansIn(deps, bucket, underTenant(ORIGINALS_PREFIX, options.tenantId), options);
+  yield* orphansIn(deps, bucket, underTenant(STAGING_PREFIX, options.tenantId), options);
+  yield* orphansIn(deps, publicBucket, underTenant('variants/', options.tenantId), options);
 }
 
 export interface OrphanUpload {
@@ -56,19 +77,21 @@ export interface OrphanUpload {
 }
 
 /**
- * Multipart uploads under `originals/` that no asset is waiting on (no row, or a row that records
+ * Multipart uploads under `staging/` (clients' uploads) and `originals/` (copies in parts, and
+ * uploads begun before staging existed) that no asset is waiting on (no row, or a row that records
  * another upload or none): their parts use space until aborted.
  */
 export async function* findOrphanUploads(deps: WorkerDeps, options: OrphanScanOptions): AsyncGenerator<OrphanUpload> {
   const { bucket } = deps.config.storage;
   const cutoff = Date.now() - options.minAgeMs;
-  const prefix = `originals/${options.tenantId ? `${options.tenantId}/` : ''}`;
-  for await (const upload of deps.storage.listMultipartUploads({ bucket, prefix })) {
-    const assetId = OWNED_KEY.exec(upload.key)?.[1];
-    if (!assetId || (upload.initiated && upload.initiated.getTime() > cutoff)) continue;
-    const asset = await getAsset(deps.db, { id: assetId });
-    if (asset?.status === 'awaiting_upload' && asset.uploadId === upload.uploadId) continue;
-    yield { bucket, ...upload };
+  for (const prefix of [STAGING_PREFIX, ORIGINALS_PREFIX]) {
+    for await (const upload of deps.storage.listMultipartUploads({ bucket, prefix: underTenant(prefix, options.tenantId) })) {
+      const assetId = OWNED_KEY.exec(upload.key)?.[2];
+      if (!assetId || (upload.initiated && upload.initiated.getTime() > cutoff)) continue;
+      const asset = await getAsset(deps.db, { id: assetId });
+      if (asset?.status === 'awaiting_upload' && asset.uploadId === upload.uploadId) continue;
+      yield { bucket, ...upload };
+    }
   }
 }
 

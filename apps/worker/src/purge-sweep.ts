@@ -1,7 +1,9 @@
-import { ORIGINALS_PREFIX } from '@darkroom/core';
+import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { deleteAssetRow, hasActiveJob, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
 import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
+import { underTenant } from './orphans.js';
+import { sweepStaging } from './staging-sweep.js';
 
 /** Rows younger than this are left to the request that is still removing their objects. */
 const GRACE_MS = 5_000;
@@ -16,27 +18,29 @@ const MULTIPART_MARGIN_MS = 3_600_000;
 export async function finishDeletion(deps: WorkerDeps, asset: Asset): Promise<boolean> {
   if (await hasActiveJob(deps.db, { assetId: asset.id })) return false;
   const { bucket, publicBucket } = deps.config.storage;
-  await purgeAssetObjects(deps.storage, { bucket, publicBucket, tenantId: asset.tenantId, assetId: asset.id, originalKey: asset.originalKey, uploadId: asset.uploadId });
+  await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
   await deleteAssetRow(deps.db, { id: asset.id });
   return true;
 }
 
-/** Removes a canceled or expired upload's objects (its multipart parts, any partial object), then says so on the row. */
+/** Removes a canceled or expired upload's objects (its multipart parts, its staging object), then says so on the row. */
 export async function purgeEndedUpload(deps: WorkerDeps, asset: Asset): Promise<void> {
-  await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, originalKey: asset.originalKey, uploadId: asset.uploadId });
+  await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, asset });
   await markAssetPurged(deps.db, { id: asset.id });
 }
 
 /**
  * The sweep behind every path that removes bucket objects (DELETE, abort, expiry): whatever a
  * failure left owed is retried here until it is done, so no object or multipart upload outlives
- * its asset. Also aborts multipart uploads no asset recorded, once older than UPLOAD_TTL.
+ * its asset. Also deletes staging objects no upload waits on (`sweepStaging`), and aborts multipart
+ * uploads no asset recorded once older than UPLOAD_TTL, under `staging/` (clients' uploads) and
+ * `originals/` (copies in parts a crash interrupted).
  */
 export interface PurgeOptions {
   /** Rows changed more recently are left alone (default 5 s: the request may still be at work). */
   graceMs?: number;
-  /** Where to look for abandoned multipart uploads (default every original). */
-  prefix?: string;
+  /** Only this tenant's staging objects and multipart uploads (tests share a bucket; default all). */
+  tenantId?: string;
   /** How old an unrecorded multipart upload must be to count as abandoned (default UPLOAD_TTL + 1 h). */
   multipartAgeMs?: number;
 }
@@ -55,7 +59,11 @@ export async function purgePending(deps: WorkerDeps, options: PurgeOptions = {})
       deps.log.warn({ assetId: asset.id, err }, 'purge failed; trying again next pass');
     }
   }
+  purged += await sweepStaging(deps, { tenantId: options.tenantId });
   const initiatedBefore = new Date(Date.now() - (options.multipartAgeMs ?? deps.config.uploadTtlMs + MULTIPART_MARGIN_MS));
-  purged += await abortStaleMultipartUploads(deps.storage, { bucket: deps.config.storage.bucket, prefix: options.prefix ?? ORIGINALS_PREFIX, initiatedBefore });
+  for (const prefix of [STAGING_PREFIX, ORIGINALS_PREFIX]) {
+    const under = underTenant(prefix, options.tenantId);
+    purged += await abortStaleMultipartUploads(deps.storage, { bucket: deps.config.storage.bucket, prefix: under, initiatedBefore });
+  }
   return purged;
 }

@@ -6,7 +6,8 @@ import { createWorkerDeps } from './deps.js';
 import { abortOrphanUpload, deleteOrphanObject, findOrphanObjects, findOrphanUploads } from './orphans.js';
 
 // `npm run reconcile [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
-// bucket objects that belong to no asset row.
+// bucket objects (originals, staging objects, variants) that belong to no asset row, and multipart
+// uploads no asset waits on.
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-import { listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
+import { deleteEventsBefore, listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
@@ -12,8 +12,10 @@ export interface ReconcileReport {
   expired: number;
   /** Backfill jobs queued to top up running backfills' windows. */
   backfillQueued: number;
-  /** Deletions, canceled and expired uploads whose bucket objects were removed, and stale multipart uploads aborted. */
+  /** Deletions, canceled and expired uploads whose bucket objects were removed, staging objects swept, stale multipart uploads aborted. */
   purged: number;
+  /** Events past EVENT_RETENTION deleted. */
+  eventsDropped: number;
 }
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
@@ -48,7 +50,7 @@ export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, c
 
 /**
  * The row turns `expired` first (keeping its upload id: the storage work is still owed), then the
- * multipart upload is aborted and any partial object deleted, then the row says purged. A failure
+ * multipart upload is aborted and the staging object deleted, then the row says purged. A failure
  * in between is retried by the purge sweep, so the bytes never outlive the asset.
  */
 async function expireUpload(deps: WorkerDeps, asset: Asset): Promise<boolean> {
@@ -70,12 +72,16 @@ export async function expireAbandonedUploads(deps: WorkerDeps): Promise<number> 
   return expired;
 }
 
+/** Events dropped per pass at most: retention catches up over passes rather than in one long delete. */
+const EVENT_BATCH = 5000;
+
 export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<ReconcileReport> {
   return {
     enqueued: await enqueueOrphanedJobs(deps, queue, cursors),
     expired: await expireAbandonedUploads(deps),
     backfillQueued: await feedRunningBackfills(deps, queue),
     purged: await purgePending(deps),
+    eventsDropped: await deleteEventsBefore(deps.db, { before: new Date(Date.now() - deps.config.eventRetentionMs), limit: EVENT_BATCH }),
   };
 }
 
@@ -91,7 +97,7 @@ export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs:
     if (running) return;
     running = reconcileOnce(deps, queue, cursors)
       .then((report) => {
-        if (report.enqueued || report.expired || report.backfillQueued || report.purged) deps.log.info(report, 'reconciled');
+        if (Object.values(report).some((n) => n > 0)) deps.log.info(report, 'reconciled');
       })
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'reconcile pass failed; trying again next interval'))
       .finally(() => {

@@ -67,3 +67,29 @@ export class BadMediaError extends DarkroomError {
     this.name = 'BadMediaError';
   }
 }
+
+/** Longest internal detail kept; a query with thousands of parameters must not bloat a job row. */
+export const ERROR_DETAIL_MAX = 4000;
+
+/**
+ * The whole story of a failure, for operators only (logs, the admin job routes): each error's name
+ * and message, a DarkroomError's details, then its causes. It may name a bucket, key, host or SQL
+ * statement, which is exactly why tenants are shown a sentence of their own instead.
+ */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  for (let current = error; current !== undefined && current !== null && !seen.has(current); ) {
+    seen.add(current);
+    parts.push(describeOne(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const text = parts.join(' | caused by ');
+  return text.length > ERROR_DETAIL_MAX ? `${text.slice(0, ERROR_DETAIL_MAX - 1)}…` : text;
+}
+
+function describeOne(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error === 'string' ? error : String(JSON.stringify(error) ?? error);
+  const details = error instanceof DarkroomError && error.details ? ` ${JSON.stringify(error.details)}` : '';
+  return `${error.name}: ${error.message}${details}`;
+}

@@ -4,8 +4,19 @@
  */
 export const ORIGINALS_PREFIX = 'originals/';
 
+/**
+ * Where presigned URLs write. A URL stays valid until it expires, whatever happens to its upload,
+ * so the one key a client can write is one nothing reads: `complete` checks the object here and
+ * copies it to `originalKey`, which only Darkroom's own credentials ever write.
+ */
+export const STAGING_PREFIX = 'staging/';
+
 export function originalKey(tenantId: string, assetId: string): string {
   return `${ORIGINALS_PREFIX}${tenantId}/${assetId}`;
+}
+
+export function stagingKey(tenantId: string, assetId: string): string {
+  return `${STAGING_PREFIX}${tenantId}/${assetId}`;
 }
 
 export function variantPrefix(tenantId: string, assetId: string): string {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { PRESETS, type Preset, type PresetRegistry } from './presets.js';
 
 // Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
-const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+export const PRESET_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const NAME = PRESET_NAME;
 
 const variantSpecSchema = z.strictObject({
   name: z.string().max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"'),

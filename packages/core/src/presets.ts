@@ -40,6 +40,26 @@ export const PRESETS: PresetRegistry = {
   },
 };
 
+/** A tenant's own presets by name (`tenants.presets`): each shadows a global one of that name, for that tenant only. */
+export type TenantPresets = Readonly<Record<string, readonly VariantSpec[]>>;
+
+export interface ResolvedPreset extends Preset {
+  owner: 'global' | 'tenant';
+}
+
+/** The preset a tenant's upload of `name` renders with: its own first, else the deployment's. */
+export function resolvePreset(registry: PresetRegistry, tenantPresets: TenantPresets | null | undefined, name: string): ResolvedPreset | undefined {
+  if (tenantPresets && Object.hasOwn(tenantPresets, name)) return { name, variants: tenantPresets[name]!, owner: 'tenant' };
+  const global = findPreset(registry, name);
+  return global ? { ...global, owner: 'global' } : undefined;
+}
+
+/** Every preset a tenant can use, by name: the global ones it does not shadow, and its own. */
+export function tenantPresetList(registry: PresetRegistry, tenantPresets: TenantPresets | null | undefined): ResolvedPreset[] {
+  const names = new Set([...Object.keys(registry), ...Object.keys(tenantPresets ?? {})]);
+  return [...names].sort().map((name) => resolvePreset(registry, tenantPresets, name)!);
+}
+
 export function findPreset(presets: PresetRegistry, name: string): Preset | undefined {
   return Object.hasOwn(presets, name) ? presets[name] : undefined;
 }
@@ -59,4 +79,10 @@ export function variantSpecHash(spec: VariantSpec): string {
 /** `{ variant name: spec hash }` of a preset: what a variant row must record to be up to date. */
 export function presetSpecHashes(preset: Preset): Record<string, string> {
   return Object.fromEntries(preset.variants.map((spec) => [spec.name, variantSpecHash(spec)]));
+}
+
+/** One hash of a whole preset (its variants' spec hashes, by name): changes whenever any variant would render differently. */
+export function presetSpecHash(preset: Preset): string {
+  const hashes = Object.entries(presetSpecHashes(preset)).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify(hashes)).digest('hex').slice(0, 12);
 }

@@ -11,8 +11,6 @@ export interface DatabaseHandle {
   /** Closes the pool; waits up to `timeoutSeconds` for queries in flight. */
   close(timeoutSeconds?: number): Promise<void>;
   ping(): Promise<void>;
-  /** LISTENs on a channel on a connection of its own (re-established after a reconnect); resolves once listening. */
-  listen(channel: string, onNotice: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
 }
 
 export interface DatabaseOptions {
@@ -33,10 +31,6 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     close: (timeoutSeconds = 5) => sql.end({ timeout: timeoutSeconds }),
     ping: async () => {
       await sql`select 1`;
-    },
-    listen: async (channel, onNotice) => {
-      const { unlisten } = await sql.listen(channel, onNotice);
-      return { unlisten };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { QUEUE_LANES } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
+import type { TenantPresets } from '@darkroom/core';
 import type { AssetSnapshot } from './asset-view.js';
 import {
   bigint,
@@ -54,6 +55,11 @@ export const tenants = pgTable('tenants', {
   defaultPreset: text('default_preset'),
   /** Requests per key per minute; null: the deployment's RATE_LIMIT_PER_MINUTE. */
   rateLimitPerMinute: integer('rate_limit_per_minute'),
+  /**
+   * The tenant's own presets, `{ name: [VariantSpec] }`: each shadows the global preset of its name
+   * for this tenant only. Kept on the row so they arrive with the tenant (cached with its key).
+   */
+  presets: jsonb('presets').$type<TenantPresets>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -81,6 +87,8 @@ export interface AttemptRecord {
   finishedAt: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** What only admins see (see jobs.errorDetail); absent on attempts recorded before it existed. */
+  errorDetail?: string | null;
 }
 
 export const assets = pgTable(
@@ -161,6 +169,8 @@ export type BackfillState = (typeof BACKFILL_STATES)[number];
 export const backfills = pgTable('backfills', {
   id: uuid('id').primaryKey(),
   preset: text('preset').notNull(),
+  /** A tenant's backfill (`POST /v1/presets/:name/backfill`) covers only its assets; null: every tenant's. */
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
   /** The preset's `{ variant name: spec hash }` when the backfill started: what "stale" means for it. */
   specHashes: jsonb('spec_hashes').$type<Record<string, string>>().notNull(),
   state: text('state', { enum: BACKFILL_STATES }).notNull().default('running'),
@@ -208,7 +218,10 @@ export const jobs = pgTable(
      */
     queueRank: integer('queue_rank').notNull().default(1),
     errorCode: text('error_code'),
+    /** For the tenant: names no bucket, key, host or SQL. */
     errorMessage: text('error_message'),
+    /** The raw error behind errorMessage (it may name a bucket, key or SQL): shown on the admin job routes only. */
+    errorDetail: text('error_detail'),
     /** One entry per attempt, so an admin sees why a job failed without reading logs. */
     history: jsonb('history').$type<AttemptRecord[]>().notNull().default([]),
     createdAt: createdAt(),

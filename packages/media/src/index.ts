@@ -2,10 +2,13 @@ export { configureSharp, type SharpSettings } from './configure.js';
 export { decodeSize, variantSize, type Size } from './geometry.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
+export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
 export { renderImage, renderVariants, type RenderResult } from './render.js';
+export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';
 export type {
   ImageFormat,
+  ImageInput,
   ImageProbe,
   Placeholder,
   RawImage,

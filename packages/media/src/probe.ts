@@ -8,7 +8,7 @@ import {
   heicUnsupported,
   tooManyPixels,
 } from './sharp-errors.js';
-import type { ImageFormat, ImageProbe, SafetyOptions } from './types.js';
+import type { ImageFormat, ImageInput, ImageProbe, SafetyOptions } from './types.js';
 
 /**
  * An allowlist rather than "whatever libvips can open": the prebuilt libvips also reads SVG
@@ -26,29 +26,31 @@ const DECODABLE: Partial<Record<keyof FormatEnum, ImageFormat>> = {
 const ANIMATABLE = new Set<ImageFormat>(['gif', 'webp']);
 
 /**
- * Reads the header only (sharp `metadata()` never decodes pixels), so a decompression bomb is
- * rejected from its declared size before a single row is inflated.
+ * The gate every untrusted original passes before anything decodes it, in the worker and in the
+ * admin preview alike. Reads the header only (sharp `metadata()` never decodes pixels), so a
+ * decompression bomb is rejected from its declared size before a single row is inflated, and a
+ * format outside the allowlist (SVG, PDF…) never reaches its decoder.
  */
-export async function probeImage(path: string, options: SafetyOptions): Promise<ImageProbe> {
-  await assertNotEmpty(path);
-  const metadata = await readHeader(path);
+export async function probeImage(input: ImageInput, options: SafetyOptions): Promise<ImageProbe> {
+  await assertNotEmpty(input);
+  const metadata = await readHeader(input);
   const probe = toProbe(metadata, decodableFormat(metadata));
   assertPixelBudget(probe, options.maxInputPixels);
   return probe;
 }
 
-async function assertNotEmpty(path: string): Promise<void> {
+async function assertNotEmpty(input: ImageInput): Promise<void> {
   // libvips calls an empty file "unsupported image format", which would send people looking for a format problem.
-  const { size } = await stat(path);
+  const size = typeof input === 'string' ? (await stat(input)).size : input.length;
   if (size === 0) {
     throw new BadMediaError('empty_file', 'The file is empty (0 bytes); the upload probably did not complete. Upload it again.');
   }
 }
 
-async function readHeader(path: string): Promise<Metadata> {
+async function readHeader(input: ImageInput): Promise<Metadata> {
   try {
     // No pixel limit here: we want the dimensions to say how far over the limit the image is.
-    return await sharp(path, { limitInputPixels: false }).metadata();
+    return await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw classifyHeaderError(error);
   }

@@ -45,7 +45,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
  * 20000x20000 image is 400 megapixels but only ~50 KB on disk. Decoding it would need at least
  * 400 MB as 8-bit pixels, so probing it must not decode it.
  */
-export async function writeBombPng(path: string, width: number, height: number): Promise<void> {
+export function bombPng(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -53,7 +53,32 @@ export async function writeBombPng(path: string, width: number, height: number):
   const rowBytes = 1 + Math.ceil(width / 8); // filter byte + packed pixels
   const idat = deflateSync(Buffer.alloc(rowBytes * height), { level: 9 });
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  await writeFile(path, Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]));
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+export async function writeBombPng(path: string, width: number, height: number): Promise<void> {
+  await writeFile(path, bombPng(width, height));
+}
+
+const HTML = '<html><body><script>document.title = "polyglot"</script></body></html>';
+
+/** An SVG with a script and an external reference: librsvg would render it if it ever reached a decoder. */
+export const SVG_IMAGE = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="640" height="480">' +
+    '<script>alert(1)</script><image xlink:href="http://127.0.0.1:9/x.png" width="640" height="480"/>' +
+    '<rect width="640" height="480" fill="red"/></svg>',
+);
+
+/** A JPEG start (SOI and a JFIF APP0 segment) followed by HTML: sniffs as image/jpeg, but has no image in it. */
+export function jpegPolyglot(): Buffer {
+  const start = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  return Buffer.concat([start, Buffer.from(HTML.repeat(20))]);
+}
+
+/** A valid PNG with HTML after its IEND chunk: decoders stop at IEND, so it renders, and re-encoding drops the HTML. */
+export async function pngPolyglot(): Promise<Buffer> {
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).png().toBuffer();
+  return Buffer.concat([png, Buffer.from(HTML)]);
 }
 
 /** A tiny greyscale fingerprint of an image (any format sharp reads), for "same picture, same way up" checks. */

@@ -83,7 +83,11 @@ export class StorageRequestError extends StorageError {
   }
 }
 
-/** What the failed call was about; it goes into messages (bucket names and keys are ids, never secrets). */
+/**
+ * What the failed call was about; it goes into messages (bucket names and keys are ids, never
+ * secrets). Those messages are for logs and admins: tenant-facing code says what went wrong in
+ * words of its own (the worker's classifyError, `complete`), never with a StorageError's message.
+ */
 export interface StorageErrorContext {
   operation?: string;
   bucket?: string;

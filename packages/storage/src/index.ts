@@ -14,6 +14,7 @@ export {
   type StorageErrorContext,
 } from './errors.js';
 export { createS3Storage, type S3StorageOptions } from './s3-storage.js';
+export { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES } from './s3-copy.js';
 export { DEFAULT_MAX_ATTEMPTS as DEFAULT_S3_MAX_ATTEMPTS } from './s3-client.js';
 export { createPublicUrlBuilder, encodeObjectKey } from './cdn.js';
 export {
@@ -26,4 +27,11 @@ export {
   type PublicReadGrant,
   type VerifiedPublicReadGrant,
 } from './setup.js';
-export { purgeAssetObjects, purgeUploadObjects, abortStaleMultipartUploads, type PurgeTarget } from './purge.js';
+export {
+  purgeAssetObjects,
+  purgeUploadObjects,
+  abortStaleMultipartUploads,
+  type PurgedAsset,
+  type PurgeUploadOptions,
+  type PurgeAssetOptions,
+} from './purge.js';

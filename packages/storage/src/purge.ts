@@ -1,38 +1,51 @@
-import { variantPrefix } from '@darkroom/core';
+import { stagingKey, variantPrefix } from '@darkroom/core';
 import type { ObjectStorage } from './types.js';
 
-export interface PurgeTarget {
-  /** The private bucket of originals and the public one of variants. */
-  bucket: string;
-  publicBucket: string;
+/** What the purges need to know of an asset (its row holds all of it). */
+export interface PurgedAsset {
+  id: string;
   tenantId: string;
-  assetId: string;
   originalKey: string;
-  /** The open multipart upload of the original, if any. */
+  /** The open multipart upload of the staging object, if any. */
   uploadId: string | null;
+}
+
+export interface PurgeUploadOptions {
+  /** The private bucket of originals (and staging objects). */
+  bucket: string;
+  asset: PurgedAsset;
+}
+
+export interface PurgeAssetOptions extends PurgeUploadOptions {
+  /** The public bucket of variants. */
+  publicBucket: string;
 }
 
 /**
  * Removes what an upload left in the originals bucket: aborts its multipart upload (freeing the
- * parts) and deletes every version of the object. Idempotent: what is already gone is fine, so a
- * sweep can run it again after a failure at any point.
+ * parts) and deletes every version of the staging object, and of the original too (a `complete`
+ * that died after its copy leaves one). Idempotent: what is already gone is fine, so a sweep can
+ * run it again after a failure at any point.
  */
-export async function purgeUploadObjects(storage: ObjectStorage, target: Omit<PurgeTarget, 'publicBucket' | 'tenantId' | 'assetId'>): Promise<void> {
-  const location = { bucket: target.bucket, key: target.originalKey };
-  if (target.uploadId) await storage.abortMultipartUpload({ ...location, uploadId: target.uploadId });
-  await storage.deleteObject(location);
+export async function purgeUploadObjects(storage: ObjectStorage, options: PurgeUploadOptions): Promise<void> {
+  const { bucket, asset } = options;
+  const staging = { bucket, key: stagingKey(asset.tenantId, asset.id) };
+  if (asset.uploadId) await storage.abortMultipartUpload({ ...staging, uploadId: asset.uploadId });
+  await storage.deleteObject(staging);
+  await storage.deleteObject({ bucket, key: asset.originalKey });
 }
 
-/** Removes everything of an asset from both buckets: its upload, its original and its variants. Idempotent. */
-export async function purgeAssetObjects(storage: ObjectStorage, target: PurgeTarget): Promise<void> {
-  await purgeUploadObjects(storage, target);
-  await storage.deletePrefix({ bucket: target.publicBucket, prefix: variantPrefix(target.tenantId, target.assetId) });
+/** Removes everything of an asset from both buckets: its upload, staging object, original and variants. Idempotent. */
+export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
+  await purgeUploadObjects(storage, options);
+  await storage.deletePrefix({ bucket: options.publicBucket, prefix: variantPrefix(options.asset.tenantId, options.asset.id) });
 }
 
 /**
  * Aborts multipart uploads under `prefix` begun before `initiatedBefore`. An upload older than the
  * upload TTL belongs to no live asset (expiry has ended it), so its parts only use space: this
- * catches the ones a failure left behind (a crash between opening the upload and recording it).
+ * catches the ones a failure left behind (a crash between opening the upload and recording it, or
+ * in the middle of a copy in parts).
  */
 export async function abortStaleMultipartUploads(
   storage: ObjectStorage,

@@ -1,5 +1,6 @@
 import type { StorageConfig } from './config.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
+import { copyObject } from './s3-copy.js';
 import { deleteObject, deletePrefix } from './s3-deletes.js';
 import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects } from './s3-reads.js';
 import {
@@ -29,6 +30,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     headObject: (o) => headObject(client, o),
     getRange: (o) => getRange(client, o),
     getStream: (o) => getStream(client, o),
+    copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),
     deleteObject: (o) => deleteObject(client, o),
     deletePrefix: (o) => deletePrefix(client, o),

@@ -3,7 +3,7 @@
  * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
  * started (INIT_CWD, normally the repository root) before the current folder.
  */
-import { loadProjectDotEnv } from '@darkroom/core';
+import { loadProjectDotEnv, parseDurationMs } from '@darkroom/core';
 import { parseStorageConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';
@@ -18,7 +18,8 @@ function printSummary(summary: SetupSummary): void {
     console.log(`CORS on ${bucket}: ${described}`);
   }
   for (const rule of summary.lifecycle) {
-    console.log(`lifecycle on ${rule.bucket}: ${rule.applied ? `incomplete multipart uploads aborted after ${rule.days} days` : 'not supported through the S3 API'}`);
+    const staging = rule.stagingDays === null ? '' : `, staging objects expired after ${rule.stagingDays} days`;
+    console.log(`lifecycle on ${rule.bucket}: ${rule.applied ? `incomplete multipart uploads aborted after ${rule.days} days${staging}` : 'not supported through the S3 API'}`);
   }
 }
 
@@ -31,8 +32,10 @@ async function main(): Promise<void> {
   }
   const config = parseStorageConfig(process.env);
   const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
+  const uploadTtlMs = parseDurationMs(process.env.UPLOAD_TTL ?? '24h');
+  if (uploadTtlMs === null) throw new Error(`UPLOAD_TTL "${process.env.UPLOAD_TTL}" is not a duration (examples: 24h, 2d)`);
   console.log(`Setting up storage at ${config.endpoint} (region ${config.region})`);
-  const summary = await setupBuckets(config, { corsOrigins, log: (line) => console.log(line) });
+  const summary = await setupBuckets(config, { corsOrigins, uploadTtlMs, log: (line) => console.log(line) });
   printSummary(summary);
   if (!summary.publicRead.verified) {
     throw new Error(`variants in ${summary.publicRead.bucket} are not readable without credentials, so browsers could not load them`);

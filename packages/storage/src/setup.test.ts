@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig, type StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
-import { ABORT_INCOMPLETE_RULE_ID } from './lifecycle.js';
+import { ABORT_INCOMPLETE_RULE_ID, EXPIRE_STAGING_RULE_ID } from './lifecycle.js';
 import { createS3Client } from './s3-client.js';
 import { createS3Storage } from './s3-storage.js';
-import { grantAnonymousRead, parseCorsOrigins, probeAnonymousRead, setupBuckets } from './setup.js';
+import { grantAnonymousRead, lifecycleDaysFor, parseCorsOrigins, probeAnonymousRead, setupBuckets } from './setup.js';
 
 // Against the real S3 server of the test environment (Ceph RGW).
 const config = parseStorageConfig(process.env);
@@ -61,8 +61,8 @@ describe('setupBuckets with two buckets (the test environment)', () => {
     });
     expect(summary.cors.map((c) => c.bucket)).toEqual([config.bucket, config.publicBucket]);
     expect(summary.lifecycle).toEqual([
-      { bucket: config.bucket, applied: true, days: 2 },
-      { bucket: config.publicBucket, applied: true, days: 2 },
+      { bucket: config.bucket, applied: true, days: 2, stagingDays: 2 },
+      { bucket: config.publicBucket, applied: true, days: 2, stagingDays: null },
     ]);
   });
 
@@ -73,6 +73,20 @@ describe('setupBuckets with two buckets (the test environment)', () => {
       const ours = rules.filter((r) => r.ID === ABORT_INCOMPLETE_RULE_ID);
       expect(ours).toHaveLength(1); // rerunning setup replaced it rather than adding another
       expect(ours[0]).toMatchObject({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('makes the originals bucket expire staging objects (where upload URLs write), and only those', async () => {
+    const client = createS3Client(config);
+    try {
+      const rules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: config.bucket }))).Rules ?? [];
+      const staging = rules.filter((r) => r.ID === EXPIRE_STAGING_RULE_ID);
+      expect(staging).toHaveLength(1);
+      expect(staging[0]).toMatchObject({ Status: 'Enabled', Filter: { Prefix: 'staging/' }, Expiration: { Days: 2 }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
+      const variantRules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: config.publicBucket }))).Rules ?? [];
+      expect(variantRules.map((r) => r.ID)).not.toContain(EXPIRE_STAGING_RULE_ID);
     } finally {
       client.destroy();
     }
@@ -173,6 +187,14 @@ describe('servers without bucket policies (B2)', () => {
     const client = clientWithoutBucketPolicies(single);
     await expect(grantAnonymousRead(client, single, () => {})).rejects.toBeInstanceOf(StorageRequestError);
     client.destroy();
+  });
+});
+
+describe('lifecycleDaysFor', () => {
+  it('outlives UPLOAD_TTL by a day, so the bucket never ends an upload still in time', () => {
+    expect(lifecycleDaysFor(24 * 3600 * 1000)).toBe(2);
+    expect(lifecycleDaysFor(3 * 24 * 3600 * 1000 + 1)).toBe(5);
+    expect(lifecycleDaysFor(1000)).toBe(2);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 import { createPublicUrlBuilder } from './cdn.js';
 import { isSingleBucket, type StorageConfig } from './config.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
-import { applyAbortIncompleteUploadsRule, type LifecycleSummary } from './lifecycle.js';
+import { applyLifecycleRules, type LifecycleSummary } from './lifecycle.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { deleteObject } from './s3-deletes.js';
 import { putObject } from './s3-uploads.js';
@@ -25,6 +25,8 @@ export interface SetupBucketsOptions {
   corsOrigins: string[];
   log?: (line: string) => void;
   client?: S3ClientOptions;
+  /** UPLOAD_TTL (default 24 h): the bucket's lifecycle rules must never end an upload still in time. */
+  uploadTtlMs?: number;
 }
 
 export interface PublicReadGrant {
@@ -39,8 +41,17 @@ export interface VerifiedPublicReadGrant extends PublicReadGrant {
   verified: boolean;
 }
 
-/** Days after which the buckets abort a multipart upload nobody completed (UPLOAD_TTL is 24 h by default). */
-const ABORT_INCOMPLETE_AFTER_DAYS = 2;
+const DAY_MS = 24 * 3600 * 1000;
+const DEFAULT_UPLOAD_TTL_MS = DAY_MS;
+
+/**
+ * Days after which the bucket aborts a multipart upload nobody completed and expires a staging
+ * object: a day beyond UPLOAD_TTL (2 days for the default 24 h), so only uploads that have expired
+ * are ever touched. The worker's sweeps clean up long before; these are the bucket's own backstop.
+ */
+export function lifecycleDaysFor(uploadTtlMs: number): number {
+  return Math.ceil(uploadTtlMs / DAY_MS) + 1;
+}
 
 export interface SetupSummary {
   buckets: Array<{ name: string; created: boolean }>;
@@ -185,9 +196,15 @@ export async function setupBuckets(config: StorageConfig, options: SetupBucketsO
       await applyCors(client, bucket, rules);
       cors.push({ bucket, rules });
     }
+    const days = lifecycleDaysFor(options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS);
     const lifecycle = [];
-    for (const name of names) lifecycle.push(await applyAbortIncompleteUploadsRule(client, name, ABORT_INCOMPLETE_AFTER_DAYS));
-    for (const rule of lifecycle) if (!rule.applied) log(`NOTE: ${rule.bucket} takes no lifecycle rules through the S3 API; the worker's sweep still aborts stale multipart uploads.`);
+    for (const name of names) {
+      // Uploads (and so staging objects) only ever land in the originals bucket.
+      lifecycle.push(await applyLifecycleRules(client, name, { abortIncompleteDays: days, stagingDays: name === config.bucket ? days : null }));
+    }
+    for (const rule of lifecycle) {
+      if (!rule.applied) log(`NOTE: ${rule.bucket} takes no lifecycle rules through the S3 API; the worker's sweeps still abort stale multipart uploads and remove staging objects.`);
+    }
     return { buckets, publicRead, cors, lifecycle };
   } finally {
     client.destroy();

@@ -59,6 +59,18 @@ export interface GetRangeOptions extends ObjectLocation {
   end: number;
 }
 
+export interface CopyObjectOptions extends ObjectLocation {
+  /** The object to copy, in the same bucket. */
+  sourceKey: string;
+  /** The source's size: it decides between one CopyObject and a copy in parts, and their byte ranges. */
+  size: number;
+  contentType: string;
+  /** Larger sources are copied in parts (UploadPartCopy); default and maximum 5 GiB, S3's limit for CopyObject. */
+  multipartThreshold?: number;
+  /** Bytes per copied part, at least 5 MiB (default 256 MiB; grown when a source would need more than 10,000). */
+  partSize?: number;
+}
+
 export interface PutObjectOptions extends ObjectLocation {
   body: Readable | Buffer | Uint8Array;
   contentType: string;
@@ -98,6 +110,11 @@ export interface ObjectStorage {
   getRange(options: GetRangeOptions): Promise<Buffer>;
   /** The whole object as a stream, for large reads with bounded memory. */
   getStream(options: ObjectLocation): Promise<Readable>;
+  /**
+   * Server-side copy within a bucket: no byte passes through this process. A failed copy in parts
+   * is aborted, so it leaves no parts behind.
+   */
+  copyObject(options: CopyObjectOptions): Promise<void>;
   /** Streaming upload (lib-storage: multipart for large bodies, one PUT for small ones). */
   putObject(options: PutObjectOptions): Promise<void>;
   /** Deletes every version of the key, so space is really freed on versioned buckets (B2). Absent keys are fine. */

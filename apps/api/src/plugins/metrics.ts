@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: Registry;
+    /** Server-Sent Events streams open on this process, by stream (`asset` or `tenant`). */
+    sseConnections: Gauge<'stream'>;
   }
 }
 
@@ -26,6 +28,15 @@ async function metricsPlugin(app: FastifyInstance) {
     registers: [registry],
   });
   app.decorate('metrics', registry);
+  const sseConnections = new Gauge({
+    name: 'darkroom_sse_connections_open',
+    help: 'Server-Sent Events streams open on this process',
+    labelNames: ['stream'] as const,
+    registers: [registry],
+  });
+  // Both streams from the start, so a dashboard reads 0 rather than nothing.
+  for (const stream of ['asset', 'tenant']) sseConnections.set({ stream }, 0);
+  app.decorate('sseConnections', sseConnections);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

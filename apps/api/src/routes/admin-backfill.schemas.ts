@@ -16,6 +16,7 @@ export const BackfillBody = z
   .object({
     id: z.string(),
     preset: z.string(),
+    tenantId: z.string().nullable().describe("A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets"),
     state: z.enum(BACKFILL_STATES),
     window: z.number().int().describe('At most this many of its jobs are queued or running at once'),
     scanDone: z.boolean().describe('Every ready asset of the preset has been looked at'),

@@ -8,6 +8,7 @@ export function serializeBackfill(b: Backfill) {
   return {
     id: b.id,
     preset: b.preset,
+    tenantId: b.tenantId,
     state: b.state,
     window: b.window,
     scanDone: b.scanDone,

@@ -42,6 +42,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .state[data-state=failed] { color: #b3261e; } .state[data-state=completed] { color: #1e7b34; }
 .state[data-state=queued], .state[data-state=active] { color: #8a6100; }
 .errcode { color: #b3261e; font-weight: 600; } .muted { color: #778; } .notice { color: #b3261e; }
+.errdetail pre { white-space: pre-wrap; word-break: break-word; max-width: 36em; font-size: 12px; }
 .login { max-width: 360px; margin: 60px auto; background: #fff; padding: 24px; border-radius: 6px; }
 .login form { display: flex; flex-direction: column; gap: 12px; }
 `;
@@ -87,10 +88,15 @@ function filterForm(model: FailedPageModel): string {
   );
 }
 
+/** The raw error behind the tenant's message, folded away: it is long and names internals. */
+function detail(text: string | null): string {
+  return text ? `<details class="errdetail"><summary>detail</summary><pre>${escapeHtml(text)}</pre></details>` : '';
+}
+
 function row(r: FailedRow): string {
   const preview = `/admin/assets/${encodeURIComponent(r.assetId)}/original-preview`;
   const error = r.errorCode
-    ? `<span class="errcode">${escapeHtml(r.errorCode)}</span><br><span class="errmsg">${escapeHtml(r.errorMessage)}</span>`
+    ? `<span class="errcode">${escapeHtml(r.errorCode)}</span><br><span class="errmsg">${escapeHtml(r.errorMessage)}</span>${detail(r.errorDetail)}`
     : '<span class="muted">—</span>';
   return (
     `<tr data-job-id="${escapeHtml(r.jobId)}" data-asset-id="${escapeHtml(r.assetId)}">` +

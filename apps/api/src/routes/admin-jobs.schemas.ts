@@ -5,15 +5,23 @@ import { ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
 
 const adminErrors = { ...authErrors, 403: ErrorBody } as const;
 
+const ErrorDetail = z
+  .string()
+  .nullable()
+  .describe('The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only');
+
 const AttemptBody = z.object({
   attempt: z.number().int(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  errorDetail: ErrorDetail,
 });
 
-export const AdminJobBody = JobBody.extend({ tenantId: z.string(), history: z.array(AttemptBody) }).meta({ id: 'AdminJob' });
+export const AdminJobBody = JobBody.extend({ tenantId: z.string(), errorDetail: ErrorDetail, history: z.array(AttemptBody) }).meta({
+  id: 'AdminJob',
+});
 
 const filterFields = {
   tenantId: z.uuid().optional(),

@@ -1,12 +1,10 @@
 import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
-import { countJobsByState, listJobs, type Job } from '@darkroom/db';
+import { countJobsByState, listJobs } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { serializeJob } from '../serializers.js';
+import { serializeAdminJob, serializeJob } from '../serializers.js';
 import { reprocessAsset, retryJob, retryJobs } from '../services/admin-jobs.js';
 import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './admin-jobs.schemas.js';
-
-const serializeAdminJob = (job: Job) => ({ ...serializeJob(job), tenantId: job.tenantId, history: job.history });
 
 const toFilter = (q: { tenantId?: string | undefined; errorCode?: string | undefined; since?: string | undefined; until?: string | undefined }) => ({
   tenantId: q.tenantId,

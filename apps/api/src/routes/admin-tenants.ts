@@ -1,5 +1,5 @@
-import { DarkroomError, findPreset } from '@darkroom/core';
-import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant } from '@darkroom/db';
+import { DarkroomError, resolvePreset } from '@darkroom/core';
+import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { serializeTenant } from '../serializers.js';
@@ -14,9 +14,9 @@ import {
 
 const noTenant = () => new DarkroomError('not_found', 'No tenant with that id.');
 
-/** A default preset must name a preset this deployment has (null and absent are fine). */
-function assertPresetExists(deps: AppDeps, name: string | null | undefined): void {
-  if (name && !findPreset(deps.config.presets, name)) {
+/** A default preset must name a preset this deployment or the tenant has (null and absent are fine). */
+function assertPresetExists(deps: AppDeps, name: string | null | undefined, tenant?: Tenant): void {
+  if (name && !resolvePreset(deps.config.presets, tenant?.presets, name)) {
     throw new DarkroomError('preset_not_found', `There is no preset named "${name}".`);
   }
 }
@@ -43,8 +43,10 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
 
   app.patch('/v1/admin/tenants/:id', { schema: updateTenantSchema }, async (request) => {
     const { id } = request.params;
-    assertPresetExists(deps, request.body.defaultPreset);
-    const tenant = isUuid(id) ? await updateTenant(deps.db, { id, changes: request.body }) : undefined;
+    const current = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
+    if (!current) throw noTenant();
+    assertPresetExists(deps, request.body.defaultPreset, current);
+    const tenant = await updateTenant(deps.db, { id, changes: request.body });
     if (!tenant) throw noTenant();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);

@@ -1,16 +1,10 @@
-import { DarkroomError, SNIFF_BYTES, sniffContentType } from '@darkroom/core';
-import {
-  getTenantAsset,
-  insertJob,
-  latestAssetJob,
-  transitionAsset,
-  type Asset,
-  type Job,
-} from '@darkroom/db';
-import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart } from '@darkroom/storage';
+import { DarkroomError } from '@darkroom/core';
+import { getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
+import type { CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { checkStaged, copyToOriginal, finishMultipart, removeStaging } from './upload-objects.js';
 
 export interface CompleteUploadInput {
   parts?: CompletedPart[] | undefined;
@@ -18,10 +12,30 @@ export interface CompleteUploadInput {
 
 const SETTLED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
 
+const notFound = () => new DarkroomError('not_found', 'No asset with that id.');
+const invalidState = (status: Asset['status']) =>
+  new DarkroomError('invalid_state', `The upload was already ${status}; start a new upload.`, { status });
+
 /**
- * Confirms an upload: the object exists, has the declared size, and its first bytes are what was
- * declared. Then the asset turns `queued` and its job row is written in one transaction; the queue
- * entry is added after the commit. A repeat (or a racing second call) returns the same job.
+ * Confirms an upload. The client's bytes are in the staging object, the only key an upload URL can
+ * write; they are copied on the bucket's side to the original key, and the copy is checked: the
+ * declared size, and first bytes of the declared type. The asset then turns `queued` and its job
+ * row is written, in the transaction that has held the asset's row locked since before the copy.
+ * After the commit the job is queued and the staging object deleted. A repeat (or a racing second
+ * call) returns the same job.
+ *
+ * Why the original is exactly what was checked, whatever fails:
+ * - Only this function writes the original key, only while it holds the row locked and the row is
+ *   still `awaiting_upload`. Once `queued`, the original never changes: a later PUT through an old
+ *   URL lands in staging, which nothing reads and the worker's staging sweep deletes.
+ * - A crash after the copy but before the commit rolls the transaction back, and the staging object
+ *   is still there (it is deleted only after the commit): a retry copies and checks again. Until
+ *   then nothing reads that original (no job, no preview while awaiting the upload), and an expiry
+ *   or abort deletes it if no retry comes.
+ * - A crash after the commit leaves only the staging object: a retry returns the job, and the
+ *   staging sweep deletes the object, as its asset no longer awaits an upload.
+ * - Staging gone while the row still awaits its upload happens only when the sweep removed it past
+ *   UPLOAD_TTL (the upload expires then anyway); `complete` answers `upload_missing`.
  */
 export async function completeUpload(
   deps: AppDeps,
@@ -29,95 +43,56 @@ export async function completeUpload(
   params: { tenantId: string; assetId: string; input: CompleteUploadInput },
 ): Promise<{ asset: Asset; job: Job }> {
   const asset = await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.assetId });
-  if (!asset) throw new DarkroomError('not_found', 'No asset with that id.');
+  if (!asset) throw notFound();
   if (SETTLED.includes(asset.status)) return existingJob(deps, asset);
-  if (asset.status !== 'awaiting_upload') {
-    throw new DarkroomError('invalid_state', `The upload was already ${asset.status}; start a new upload.`, {
-      status: asset.status,
-    });
+  if (asset.status !== 'awaiting_upload') throw invalidState(asset.status);
+
+  try {
+    await finishMultipart(deps, log, asset, params.input.parts);
+    await checkStaged(deps, asset);
+  } catch (error) {
+    // A racing call may have confirmed it (and deleted the staging object) meanwhile.
+    return outcomeNow(deps, asset, error);
   }
+  const queued = await copyAndQueue(deps, asset);
+  if (!queued) return outcomeNow(deps, asset);
+  await enqueueAfterCommit(deps, log, [queued.job]);
+  await removeStaging(deps, log, asset);
+  return queued;
+}
 
-  await finishMultipart(deps, asset, params.input.parts);
-  await verifyObject(deps, asset);
-
-  const queued = await deps.db.transaction(async (tx) => {
+/**
+ * The copy, its checks and the move to `queued`, with the row locked throughout, so a racing
+ * `complete`, DELETE, abort or expiry waits, and then finds the asset settled. This holds one pooled
+ * connection for the length of a server-side copy (a single request up to the copy threshold).
+ * Returns null when the asset no longer awaits its upload.
+ */
+async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job } | null> {
+  return deps.db.transaction(async (tx) => {
+    const locked = await lockAsset(tx, { id: asset.id });
+    if (locked?.status !== 'awaiting_upload') return null;
+    await copyToOriginal(deps, asset);
     const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set: { uploadId: null } });
-    if (!moved) return null; // another call confirmed it first
-    const job = await insertJob(tx, {
-      assetId: asset.id,
-      tenantId: asset.tenantId,
-      kind: 'process',
-      maxAttempts: deps.config.jobMaxAttempts,
-    });
+    if (!moved) return null;
+    const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
     return { asset: moved, job };
   });
-  if (!queued) {
-    // Another call confirmed it first, or a DELETE took it meanwhile (then it is simply gone).
-    const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
-    if (!now) throw new DarkroomError('not_found', 'No asset with that id.');
-    if (!SETTLED.includes(now.status)) throw new DarkroomError('invalid_state', `The upload was already ${now.status}; start a new upload.`, { status: now.status });
-    return existingJob(deps, now);
-  }
+}
 
-  await enqueueAfterCommit(deps, log, [queued.job]);
-  return queued;
+/**
+ * What became of an asset another call changed meanwhile: confirmed (its job), deleted
+ * (`not_found`), canceled or expired (`invalid_state`); still awaiting its upload: `error`.
+ */
+async function outcomeNow(deps: AppDeps, asset: Asset, error?: unknown): Promise<{ asset: Asset; job: Job }> {
+  const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
+  if (!now) throw notFound();
+  if (SETTLED.includes(now.status)) return existingJob(deps, now);
+  if (error !== undefined && now.status === 'awaiting_upload') throw error;
+  throw invalidState(now.status);
 }
 
 async function existingJob(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job }> {
   const job = await latestAssetJob(deps.db, { assetId: asset.id });
   if (!job) throw new DarkroomError('invalid_state', `The asset is ${asset.status} and has no job.`, { status: asset.status });
   return { asset, job };
-}
-
-async function finishMultipart(deps: AppDeps, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
-  if (!asset.uploadId) {
-    if (parts?.length) throw new DarkroomError('invalid_request', 'parts is only for multipart uploads; send {} for a PUT upload.');
-    return;
-  }
-  if (!parts?.length) {
-    throw new DarkroomError('invalid_request', 'parts is required for a multipart upload: send each partNumber with its ETag.');
-  }
-  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
-  try {
-    await deps.storage.completeMultipartUpload({
-      bucket: deps.config.storage.bucket,
-      key: asset.originalKey,
-      uploadId: asset.uploadId,
-      parts: sorted,
-    });
-  } catch (error) {
-    // A racing call may have completed it already; the HEAD that follows tells.
-    if (error instanceof UploadNotFoundError) return;
-    if (error instanceof StorageRequestError) {
-      throw new DarkroomError('upload_missing', `The bucket could not assemble the parts: ${error.message}`, {
-        reason: error.message,
-      });
-    }
-    throw error;
-  }
-}
-
-async function verifyObject(deps: AppDeps, asset: Asset): Promise<void> {
-  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
-  const head = await deps.storage.headObject(location).catch((error: unknown) => {
-    if (error instanceof ObjectNotFoundError) {
-      throw new DarkroomError('upload_missing', 'Nothing was uploaded yet: PUT the file to the upload URL first.');
-    }
-    throw error;
-  });
-  if (head.size !== asset.size) {
-    throw new DarkroomError('size_mismatch', `The uploaded object is ${head.size} bytes, but ${asset.size} were declared.`, {
-      declared: asset.size,
-      actual: head.size,
-    });
-  }
-  const firstBytes = await deps.storage.getRange({ ...location, start: 0, end: Math.min(SNIFF_BYTES, head.size) - 1 });
-  const detected = sniffContentType(firstBytes);
-  if (detected !== asset.contentType) {
-    const what = detected ? `a ${detected} file` : 'not an image of a known type';
-    throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
-      declared: asset.contentType,
-      detected,
-    });
-  }
 }

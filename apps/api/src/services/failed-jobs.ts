@@ -14,6 +14,8 @@ export interface FailedRow {
   state: string;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The raw error (bucket, key, SQL…): the console is for admins only. */
+  errorDetail: string | null;
   attempts: number;
   maxAttempts: number;
   finishedAt: Date | null;
@@ -46,6 +48,7 @@ export async function listFailedRows(deps: AppDeps, filter: FailedJobsFilter): P
       state: job.state,
       errorCode: job.errorCode,
       errorMessage: job.errorMessage,
+      errorDetail: job.errorDetail,
       attempts: job.attempts,
       maxAttempts: job.maxAttempts,
       finishedAt: job.finishedAt,

@@ -25,7 +25,7 @@ export async function requireTenantAsset(deps: AppDeps, params: { tenantId: stri
 
 /**
  * Cancels an upload still `awaiting_upload`: the row turns `canceled` first (keeping its upload id,
- * so the storage work is still owed), then the multipart upload is aborted and any partial object
+ * so the storage work is still owed), then the multipart upload is aborted and the staging object
  * deleted, and only then is the row marked purged. If storage fails in between, the purge sweep
  * finishes it; a repeated abort tries again at once.
  */
@@ -40,7 +40,7 @@ export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params:
   }
   if (canceled.purgedAt) return canceled;
   try {
-    await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, originalKey: canceled.originalKey, uploadId: canceled.uploadId });
+    await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, asset: canceled });
     await markAssetPurged(deps.db, { id: canceled.id });
   } catch (error) {
     log.warn({ assetId: canceled.id, err: error }, 'could not remove a canceled upload from the bucket yet; the purge sweep will');
@@ -60,7 +60,7 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
   if (!deleting || (await hasActiveJob(deps.db, { assetId: asset.id }))) return;
   try {
     const { bucket, publicBucket } = deps.config.storage;
-    await purgeAssetObjects(deps.storage, { bucket, publicBucket, tenantId: asset.tenantId, assetId: asset.id, originalKey: asset.originalKey, uploadId: asset.uploadId });
+    await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
     await deleteAssetRow(deps.db, { id: asset.id });
   } catch (error) {
     log.warn({ assetId: asset.id, err: error }, 'could not remove a deleted asset from the buckets yet; the purge sweep will');

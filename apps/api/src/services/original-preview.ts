@@ -1,20 +1,24 @@
 import { DarkroomError } from '@darkroom/core';
 import { getAsset, isUuid } from '@darkroom/db';
-import { ObjectNotFoundError, StorageError } from '@darkroom/storage';
-import sharp from 'sharp';
+import { previewImage } from '@darkroom/media';
+import { ObjectNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 
 /**
- * A small WebP of an asset's private original, for the admin console. Memory stays bounded: the
+ * A small WebP of an asset's private original, for the admin console. The original is untrusted,
+ * so it goes through @darkroom/media's `previewImage`: the worker's header probe, format allowlist,
+ * pixel limit and error classification. A file the worker refuses is refused here with the same
+ * code (SVG never reaches librsvg, a bomb is refused from its header, a broken file is
+ * corrupt_image), and nothing it contains can take the API process down. Memory stays bounded: the
  * original is read only when it is at most PREVIEW_MAX_BYTES, decoding refuses more than
- * PREVIEW_MAX_PIXELS, and at most PREVIEW_CONCURRENCY previews render at once per API process.
- * Like the worker (failOn 'error'), a truncated or broken file does not decode: the admin sees the
- * same verdict as the pipeline rather than a picture that is grey below the last byte received.
+ * PREVIEW_MAX_PIXELS (or MAX_INPUT_PIXELS, when lower), and at most PREVIEW_CONCURRENCY previews
+ * render at once per API process.
  */
 export const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
 export const PREVIEW_MAX_PIXELS = 50_000_000;
 export const PREVIEW_SIZE = 320;
 const PREVIEW_CONCURRENCY = 2;
+const PREVIEW_TIMEOUT_SECONDS = 15;
 
 export interface Preview {
   data: Buffer;
@@ -50,44 +54,30 @@ async function renderPreview(deps: AppDeps, assetId: string): Promise<Preview> {
   if (noOriginal.includes(asset.status)) {
     throw new DarkroomError('invalid_state', `This asset is ${asset.status}: it has no original to preview.`, { status: asset.status });
   }
-  const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
+  const data = await previewImage(await readOriginal(deps, asset.originalKey), {
+    size: PREVIEW_SIZE,
+    maxInputPixels: Math.min(PREVIEW_MAX_PIXELS, deps.config.maxInputPixels),
+    timeoutSeconds: PREVIEW_TIMEOUT_SECONDS,
+  });
+  return { data, contentType: 'image/webp' };
+}
+
+/**
+ * The original's bytes, at most PREVIEW_MAX_BYTES: the ranged read stops at the size HEAD reported,
+ * even if the object grew meanwhile. An empty original is returned as is, for previewImage to
+ * refuse as empty_file like the worker.
+ */
+async function readOriginal(deps: AppDeps, key: string): Promise<Buffer> {
+  const location = { bucket: deps.config.storage.bucket, key };
   const head = await deps.storage.headObject(location).catch(notFoundAsDarkroom);
-  if (head.size === 0) throw new DarkroomError('empty_file', 'The original is an empty file.');
   if (head.size > PREVIEW_MAX_BYTES) {
     throw new DarkroomError('file_too_large', `The original is ${head.size} bytes; previews are made of originals up to ${PREVIEW_MAX_BYTES} bytes.`);
   }
-  const source = await deps.storage.getStream(location).catch(notFoundAsDarkroom);
-  const pipeline = sharp({ failOn: 'error', limitInputPixels: PREVIEW_MAX_PIXELS, sequentialRead: true })
-    .rotate()
-    .resize(PREVIEW_SIZE, PREVIEW_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 70 })
-    .timeout({ seconds: 15 });
-  source.on('error', (error) => pipeline.destroy(error));
-  try {
-    const data = await source.pipe(pipeline).toBuffer();
-    return { data, contentType: 'image/webp' };
-  } catch (error) {
-    throw decodeError(error);
-  } finally {
-    source.destroy();
-  }
+  if (head.size === 0) return Buffer.alloc(0);
+  return deps.storage.getRange({ ...location, start: 0, end: head.size - 1 }).catch(notFoundAsDarkroom);
 }
 
 function notFoundAsDarkroom(error: unknown): never {
   if (error instanceof ObjectNotFoundError) throw new DarkroomError('not_found', 'The original is missing from the bucket.');
   throw error;
-}
-
-/** sharp's failures are plain Errors worded by libvips; storage errors pass through to the error handler. */
-function decodeError(error: unknown): unknown {
-  if (error instanceof StorageError || !(error instanceof Error)) return error;
-  const reason = error.message.split('\n', 1)[0]?.trim() ?? '';
-  if (reason.includes('pixel limit')) {
-    return new DarkroomError('too_many_pixels', `The original has more than ${PREVIEW_MAX_PIXELS} pixels: too large to preview.`);
-  }
-  if (reason.includes('unsupported image format')) {
-    return new DarkroomError('unsupported_format', 'The original is not in an image format that can be previewed.', { reason });
-  }
-  if (reason.startsWith('timeout')) return error;
-  return new DarkroomError('corrupt_image', `The original does not decode: ${reason}`, { reason });
 }

@@ -1,4 +1,4 @@
-import { DarkroomError, findPreset, originalKey } from '@darkroom/core';
+import { DarkroomError, resolvePreset, originalKey, stagingKey } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
@@ -79,13 +79,14 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
-  if (!findPreset(deps.config.presets, presetName)) {
+  if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) {
     throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
   }
 
   const { config, storage } = deps;
   const id = newId();
-  const location = { bucket: config.storage.bucket, key: originalKey(tenant.id, id) };
+  // The client writes the staging key only; `complete` copies what it checked to the original key.
+  const location = { bucket: config.storage.bucket, key: stagingKey(tenant.id, id) };
   const multipart = input.size >= config.uploads.multipartThreshold;
 
   // The row comes first, so a bucket upload is never opened for an asset nobody recorded: if the
@@ -99,7 +100,7 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
     size: input.size,
     preset: presetName,
     metadata: input.metadata ?? null,
-    originalKey: location.key,
+    originalKey: originalKey(tenant.id, id),
     uploadExpiresAt: new Date(now + config.uploads.ttlMs),
   });
   // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.
@@ -133,7 +134,7 @@ async function presignMultipart(deps: AppDeps, asset: Asset, uploadId: string): 
       const contentLength = Math.min(partSize, asset.size - index * partSize);
       const signed = await deps.storage.presignUploadPart({
         bucket: deps.config.storage.bucket,
-        key: asset.originalKey,
+        key: stagingKey(asset.tenantId, asset.id),
         uploadId,
         partNumber,
         contentLength,

@@ -1,8 +1,9 @@
-import { findPreset, variantSpecHash, type AssetBackfillPayload, type Preset, type VariantSpec } from '@darkroom/core';
+import { variantSpecHash, type AssetBackfillPayload, type Preset, type VariantSpec } from '@darkroom/core';
 import { completeJob, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { presetOfAsset } from './asset-preset.js';
 import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
 import { feedBackfill } from '../backfill-feed.js';
@@ -47,9 +48,7 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
 }
 
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
-  const preset = findPreset(deps.config.presets, asset.preset);
-  // Retried like any transient failure: during a rolling deploy this worker may not know it yet.
-  if (!preset) throw new Error(`preset "${asset.preset}" is not configured in this worker`);
+  const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
   const plan = planBackfill(preset, previous);
   if (plan.render.length === 0 && plan.remove.length === 0) {

@@ -1,8 +1,9 @@
-import { findPreset, type AssetProcessPayload } from '@darkroom/core';
+import type { AssetProcessPayload } from '@darkroom/core';
 import { completeJob, markAssetFailed, markAssetReady, transitionAsset, type Asset } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile, type ProcessedImage } from '@darkroom/media';
+import { presetOfAsset } from './asset-preset.js';
 import { fetchOriginal } from './fetch-original.js';
 import { runAttempt, type Skipped } from './attempt.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
@@ -26,8 +27,7 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
 }
 
 async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
-  const preset = findPreset(deps.config.presets, asset.preset);
-  if (!preset) throw new Error(`preset "${asset.preset}" no longer exists`);
+  const preset = await presetOfAsset(deps, asset);
   const original = await fetchOriginal(deps, asset);
   try {
     await job.updateProgress(20);

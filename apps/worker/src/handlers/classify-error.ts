@@ -1,9 +1,12 @@
-import { BadMediaError, DarkroomError, type ProcessingErrorCode } from '@darkroom/core';
-import { StorageError, StorageUnavailableError } from '@darkroom/storage';
+import { BadMediaError, DarkroomError, errorDetail, type ProcessingErrorCode } from '@darkroom/core';
+import { ObjectNotFoundError, StorageError, StorageUnavailableError } from '@darkroom/storage';
 
 export interface ClassifiedError {
   code: ProcessingErrorCode;
+  /** What the tenant reads (asset.error, its jobs): never a bucket, key, host, SQL or stack. */
   message: string;
+  /** The raw error, for the logs and the admin job routes only. */
+  detail: string;
   /** Bad media never gets better by retrying. */
   retryable: boolean;
 }
@@ -15,25 +18,33 @@ function isNetworkError(error: unknown): boolean {
   return typeof code === 'string' && NETWORK_CODES.has(code);
 }
 
-/** Decides what a failure means: its wire code, the message people see, and whether to try again. */
+/**
+ * Decides what a failure means: its wire code, the message people see, and whether to try again.
+ * Only messages Darkroom wrote for people (bad media, timeouts) pass through; any other error's text
+ * (a storage error names its bucket and key, a database error its SQL and parameters) stays in
+ * `detail`, and the tenant gets a sentence that says what happened without naming internals.
+ */
 export function classifyError(error: unknown): ClassifiedError {
+  const detail = errorDetail(error);
   if (error instanceof BadMediaError) {
-    return { code: error.code as ProcessingErrorCode, message: error.message, retryable: false };
+    return { code: error.code as ProcessingErrorCode, message: error.message, detail, retryable: false };
   }
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
-    return { code: 'render_timeout', message: error.message, retryable: true };
+    return { code: 'render_timeout', message: error.message, detail, retryable: true };
   }
   // A body stream cut off mid-download surfaces as a bare socket error, after the storage boundary.
   if (error instanceof StorageUnavailableError || isNetworkError(error)) {
-    return {
-      code: 'storage_unavailable',
-      message: 'The storage bucket did not answer, even after retries. Retry the job once storage is back.',
-      retryable: true,
-    };
+    const message = 'The storage bucket did not answer, even after retries. Retry the job once storage is back.';
+    return { code: 'storage_unavailable', message, detail, retryable: true };
+  }
+  if (error instanceof ObjectNotFoundError) {
+    const message = 'The original file is missing from storage, so it could not be processed. Upload the file again.';
+    return { code: 'internal_error', message, detail, retryable: true };
   }
   if (error instanceof StorageError) {
-    return { code: 'internal_error', message: `Storage refused the request: ${error.message}`, retryable: true };
+    const message = 'Storage refused a request while this file was processed. The operators have the details.';
+    return { code: 'internal_error', message, detail, retryable: true };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal_error', message: `Processing failed unexpectedly: ${message}`, retryable: true };
+  const message = 'Processing failed unexpectedly on our side. The operators have the details.';
+  return { code: 'internal_error', message, detail, retryable: true };
 }

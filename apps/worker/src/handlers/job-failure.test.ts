@@ -4,8 +4,8 @@ import type { ClassifiedError } from './classify-error.js';
 import { isFinalFailure } from './job-failure.js';
 
 const attempt = (n: number, errorCode: string | null) => ({ attempt: n, startedAt: '', finishedAt: null, errorCode, errorMessage: null });
-const timeout: ClassifiedError = { code: 'render_timeout', message: 'slow', retryable: true };
-const outage: ClassifiedError = { code: 'storage_unavailable', message: 'down', retryable: true };
+const timeout: ClassifiedError = { code: 'render_timeout', message: 'slow', detail: '', retryable: true };
+const outage: ClassifiedError = { code: 'storage_unavailable', message: 'down', detail: '', retryable: true };
 
 describe('isFinalFailure', () => {
   it('retries a render timeout once, then stops, whatever attempts are left', () => {
@@ -20,7 +20,7 @@ describe('isFinalFailure', () => {
   });
 
   it('never retries bad media', () => {
-    expect(isFinalFailure({ code: 'corrupt_image', message: 'x', retryable: false }, { history: [], attemptsMade: 0, attempts: 5 })).toBe(true);
+    expect(isFinalFailure({ code: 'corrupt_image', message: 'x', detail: '', retryable: false }, { history: [], attemptsMade: 0, attempts: 5 })).toBe(true);
   });
 });
 

@@ -33,7 +33,7 @@ export async function recordFailure(
   const { jobId, assetId } = job.data;
   const failure = classifyError(params.error);
   const final = isFinalFailure(failure, { history: params.row.history, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 });
-  const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message };
+  const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message, errorDetail: failure.detail };
   deps.log.warn({ jobId, assetId, attempt: params.row.attempts, final, code: failure.code, err: params.error }, `${job.name} failed`);
   if (final) {
     await failJob(deps.db, record);

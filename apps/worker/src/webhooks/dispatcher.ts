@@ -1,15 +1,16 @@
 import {
-  EVENTS_CHANNEL,
   hasEventsFrom,
   insertDeliveries,
   listEnabledWebhooks,
   listEventsBefore,
+  listenForEvents,
   listOverdueDeliveries,
   readDispatchCursor,
   saveDispatchCursor,
   settledBound,
   tryLockDispatcher,
   type EventHead,
+  type EventListener,
   type NewDelivery,
   type Webhook,
   type WebhookDelivery,
@@ -100,7 +101,7 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
-  let listening: { unlisten(): Promise<void> } | null = null;
+  let listening: EventListener | null = null;
   let soon: NodeJS.Timeout | undefined;
 
   const passes = async () => {
@@ -124,8 +125,9 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
   let ticking: Promise<void> | null = null;
   const tick = async () => {
     wake();
-    // Until the LISTEN is up (Postgres away at boot), the tick alone drives the dispatcher.
-    if (!listening) listening = await deps.listen(EVENTS_CHANNEL, wake).catch(() => null);
+    // Until the LISTEN is up (Postgres away at boot), the tick alone drives the dispatcher. After a
+    // reconnection (onListen) notices may have been missed: a pass catches up from the cursor.
+    if (!listening) listening = await listenForEvents(deps.config.databaseUrl, { onNotice: wake, onListen: wake }).catch(() => null);
     const swept = await sweepOverdueDeliveries(deps, queue).catch((err: Error) => (deps.log.warn({ err: err.message }, 'webhook sweep failed'), 0));
     if (swept > 0) deps.log.info({ swept }, 're-queued overdue webhook deliveries');
   };
@@ -142,7 +144,7 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
       clearInterval(timer);
       clearTimeout(soon);
       await ticking;
-      await listening?.unlisten().catch(() => {});
+      await listening?.close().catch(() => {});
       await running;
     },
   };

@@ -244,9 +244,23 @@ export async function listExpiredUploads(db: Executor, params: { now: Date; limi
 
 /** Which of these ids have an asset row (for finding bucket objects that belong to no asset). */
 export async function findExistingAssetIds(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
-  if (params.ids.length === 0) return new Set();
-  const rows = await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, params.ids));
-  return new Set(rows.map((r) => r.id));
+  return new Set((await findAssetStatuses(db, params)).keys());
+}
+
+/** The status of each of these assets that has a row (for judging staging objects). */
+export async function findAssetStatuses(db: Executor, params: { ids: string[] }): Promise<Map<string, AssetStatus>> {
+  if (params.ids.length === 0) return new Map();
+  const rows = await db.select({ id: assets.id, status: assets.status }).from(assets).where(inArray(assets.id, params.ids));
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/**
+ * The asset, locked (FOR UPDATE) until the transaction ends: every other change of its row (another
+ * `complete`, a DELETE, an abort, an expiry) waits until then.
+ */
+export async function lockAsset(db: Executor, params: { id: string }): Promise<Asset | undefined> {
+  const [asset] = await db.select().from(assets).where(eq(assets.id, params.id)).for('update');
+  return asset;
 }
 
 /**

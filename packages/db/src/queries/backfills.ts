@@ -12,7 +12,7 @@ const SCAN_PAGE = 500;
 
 export async function createBackfill(
   db: Executor,
-  params: { preset: string; specHashes: Record<string, string>; window: number; maxAttempts: number },
+  params: { preset: string; specHashes: Record<string, string>; window: number; maxAttempts: number; tenantId?: string | null },
 ): Promise<Backfill> {
   const [row] = await db.insert(backfills).values({ id: newId(), ...params }).returning();
   return row!;
@@ -70,7 +70,13 @@ export async function takeBackfillWindow(db: Executor, params: { id: string }): 
       if (backfill.scanDone && open === 0) await finishBackfill(tx, backfill.id);
       return [];
     }
-    const page = await findStaleAssets(tx, { preset: backfill.preset, specHashes: backfill.specHashes, afterId: backfill.cursor ?? undefined, limit: room });
+    const page = await findStaleAssets(tx, {
+      preset: backfill.preset,
+      specHashes: backfill.specHashes,
+      tenantId: backfill.tenantId,
+      afterId: backfill.cursor ?? undefined,
+      limit: room,
+    });
     const ready = await lockReadyAssets(tx, { ids: page.map((a) => a.assetId) });
     const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
     const queued = await insertJobsUnlessOpen(tx, { assets, kind: 'backfill', lane: 'backfill', maxAttempts: backfill.maxAttempts, backfillId: backfill.id });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../asset-view.js';
 import type { Executor } from '../client.js';
 import { events, variants, type Asset, type AssetEventType, type AssetStatus, type Event } from '../schema.js';
@@ -83,6 +83,26 @@ export async function listEvents(db: Executor, params: ListEventsParams): Promis
     .limit(params.limit + 1);
   const items = rows.slice(0, params.limit);
   return { items, nextCursor: rows.length > params.limit ? items[items.length - 1]!.id : null };
+}
+
+/** Where a live stream of a tenant's (or one asset's) events starts: see `eventCursor`. */
+export interface EventCursor {
+  /** The newest settled event: a stream that starts now has delivered everything up to here. */
+  settled: string | undefined;
+  /** The newest committed event, settled or not: a stream must read at least this far before it rests. */
+  latest: string | undefined;
+}
+
+/**
+ * The start of a live stream. Events after `settled` are read as they settle; `latest` tells the
+ * stream it is not caught up while an event committed before it subscribed is still unsettled
+ * (its NOTIFY may have come before the stream was listening).
+ */
+export async function eventCursor(db: Executor, params: { tenantId: string; assetId?: string | undefined }): Promise<EventCursor> {
+  const scope = and(eq(events.tenantId, params.tenantId), params.assetId ? eq(events.assetId, params.assetId) : undefined);
+  const newest = (where: SQL | undefined) => db.select({ id: events.id }).from(events).where(where).orderBy(desc(events.id)).limit(1);
+  const [[settledRow], [latestRow]] = await Promise.all([newest(and(scope, settled)), newest(scope)]);
+  return { settled: settledRow?.id, latest: latestRow?.id };
 }
 
 export async function getTenantEvent(db: Executor, params: { tenantId: string; id: string }): Promise<Event | undefined> {

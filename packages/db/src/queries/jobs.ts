@@ -97,9 +97,10 @@ const nowIso = () => new Date().toISOString();
  * The history with its last attempt closed (finished now, with this error or none), unless it is
  * already closed: a SQL expression over the row's own `history`, so it reads the value it replaces.
  */
-function closeLastAttempt(error: { code: string; message: string } | null): SQL {
+function closeLastAttempt(error: { code: string; message: string; detail?: string | null | undefined } | null): SQL {
   const h = jobs.history;
-  const closed = sql`jsonb_build_object('finishedAt', ${nowIso()}::text, 'errorCode', ${error?.code ?? null}::text, 'errorMessage', ${error?.message ?? null}::text)`;
+  const closed = sql`jsonb_build_object('finishedAt', ${nowIso()}::text, 'errorCode', ${error?.code ?? null}::text,
+    'errorMessage', ${error?.message ?? null}::text, 'errorDetail', ${error?.detail ?? null}::text)`;
   return sql`case when jsonb_array_length(${h}) > 0 and (${h} -> -1 ->> 'finishedAt') is null
     then jsonb_set(${h}, '{-1}', (${h} -> -1) || ${closed}) else ${h} end`;
 }
@@ -139,17 +140,27 @@ export async function startJobAttempt(db: Executor, params: { id: string }): Pro
   });
 }
 
-/** A transient failure with attempts left: back to `queued`, keeping the error for people to see. */
-export async function recordJobRetry(
-  db: Executor,
-  params: { id: string; errorCode: string; errorMessage: string },
-): Promise<Job | undefined> {
-  return transitionJob(db, params.id, ['active', 'queued'], {
-    state: 'queued',
+/** A failed attempt: the code and message its tenant sees, and the raw detail only admins see. */
+export interface JobFailure {
+  id: string;
+  errorCode: string;
+  errorMessage: string;
+  errorDetail?: string | null | undefined;
+}
+
+function failureChange(params: JobFailure): JobChange {
+  const detail = params.errorDetail ?? null;
+  return {
     errorCode: params.errorCode,
     errorMessage: params.errorMessage,
-    history: closeLastAttempt({ code: params.errorCode, message: params.errorMessage }),
-  });
+    errorDetail: detail,
+    history: closeLastAttempt({ code: params.errorCode, message: params.errorMessage, detail }),
+  };
+}
+
+/** A transient failure with attempts left: back to `queued`, keeping the error for people to see. */
+export async function recordJobRetry(db: Executor, params: JobFailure): Promise<Job | undefined> {
+  return transitionJob(db, params.id, ['active', 'queued'], { state: 'queued', ...failureChange(params) });
 }
 
 /**
@@ -170,21 +181,13 @@ export async function completeJob(db: Executor, params: { id: string }): Promise
     finishedAt: sql`now()`,
     errorCode: null,
     errorMessage: null,
+    errorDetail: null,
     history: closeLastAttempt(null),
   });
 }
 
-export async function failJob(
-  db: Executor,
-  params: { id: string; errorCode: string; errorMessage: string },
-): Promise<Job | undefined> {
-  return finishJob(db, params.id, 'failed', {
-    state: 'failed',
-    finishedAt: sql`now()`,
-    errorCode: params.errorCode,
-    errorMessage: params.errorMessage,
-    history: closeLastAttempt({ code: params.errorCode, message: params.errorMessage }),
-  });
+export async function failJob(db: Executor, params: JobFailure): Promise<Job | undefined> {
+  return finishJob(db, params.id, 'failed', { state: 'failed', finishedAt: sql`now()`, ...failureChange(params) });
 }
 
 export interface JobFilter {
@@ -275,38 +278,4 @@ export async function listUnfinishedJobs(
     .where(and(...conditions))
     .orderBy(asc(jobs.id))
     .limit(params.limit);
-}
-
-export interface JobStateCounts {
-  counts: Record<JobState, number>;
-  /** States whose count is the planner's estimate rather than an exact count. */
-  estimated: JobState[];
-}
-
-/** Below this many rows (by the planner's estimate) every state is counted exactly. */
-const EXACT_COUNT_BELOW = 100_000;
-
-/**
- * Job rows per state without reading every row. Queued, active and failed are counted exactly:
- * each is a range of jobs_state_id_idx as long as the work an admin has in hand. Completed grows
- * with every upload ever made, so on a large table it is the planner's row estimate (kept fresh by
- * autovacuum's ANALYZE) less the others: on 4M jobs an exact count(*) took about a second.
- */
-export async function countJobsByState(db: Executor, params: { exactBelow?: number } = {}): Promise<JobStateCounts> {
-  const rows = await db
-    .select({ state: jobs.state, count: sql<number>`count(*)::int` })
-    .from(jobs)
-    .where(inArray(jobs.state, ['queued', 'active', 'failed']))
-    .groupBy(jobs.state);
-  const counts = { queued: 0, active: 0, completed: 0, failed: 0 };
-  for (const row of rows) counts[row.state] = row.count;
-  const [table] = await db.execute<{ rows: number }>(sql`select reltuples::bigint::int as rows from pg_class where oid = 'jobs'::regclass`);
-  const estimate = table?.rows ?? -1;
-  if (estimate >= (params.exactBelow ?? EXACT_COUNT_BELOW)) {
-    counts.completed = Math.max(0, estimate - counts.queued - counts.active - counts.failed);
-    return { counts, estimated: ['completed'] };
-  }
-  const [completed] = await db.select({ count: sql<number>`count(*)::int` }).from(jobs).where(eq(jobs.state, 'completed'));
-  counts.completed = completed?.count ?? 0;
-  return { counts, estimated: [] };
 }

@@ -3,9 +3,10 @@ import { sql } from 'drizzle-orm';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { createApiKey, findActiveApiKey, revokeApiKey } from './api-keys.js';
-import { insertAsset, listAssets, markAssetFailed, transitionAsset } from './assets.js';
-import { completeJob, countJobsByState, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
-import { createTenant } from './tenants.js';
+import { findAssetStatuses, findExistingAssetIds, insertAsset, listAssets, lockAsset, markAssetFailed, transitionAsset } from './assets.js';
+import { countJobsByState } from './job-counts.js';
+import { completeJob, failJob, getJob, insertJob, recordJobRetry, startJobAttempt } from './jobs.js';
+import { createTenant, findExistingTenantIds } from './tenants.js';
 import { listVariantsByAsset, upsertVariants } from './variants.js';
 
 let handle: DatabaseHandle;
@@ -50,6 +51,40 @@ describe('assets', () => {
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'corrupt_image' });
   });
 
+  it('finds which ids exist, with their status, and which tenants exist', async () => {
+    const [waiting, queued] = [await newAsset(), await newAsset()];
+    await transitionAsset(handle.db, { id: queued.id, from: ['awaiting_upload'], to: 'queued' });
+    const ids = [waiting.id, queued.id, newId()];
+    expect(await findExistingAssetIds(handle.db, { ids })).toEqual(new Set([waiting.id, queued.id]));
+    expect(await findAssetStatuses(handle.db, { ids })).toEqual(new Map([[waiting.id, 'awaiting_upload'], [queued.id, 'queued']]));
+    expect(await findExistingTenantIds(handle.db, { ids: [tenantId, newId()] })).toEqual(new Set([tenantId]));
+  });
+
+  it('locks an asset: another change of its row waits for the transaction', async () => {
+    const asset = await newAsset();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const locker = handle.db.transaction(async (tx) => {
+      expect((await lockAsset(tx, { id: asset.id }))?.status).toBe('awaiting_upload');
+      await held;
+      await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued' });
+      order.push('locker committed');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = transitionAsset(handle.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' }).then((moved) => {
+      order.push('other ran');
+      return moved;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual([]);
+    release();
+    await locker;
+    // It waited for the lock, then found the asset no longer awaiting its upload.
+    expect(await other).toBeUndefined();
+    expect(order).toEqual(['locker committed', 'other ran']);
+  });
+
   it('rejects a cursor it did not make', async () => {
     await expect(listAssets(handle.db, { tenantId, limit: 5, cursor: 'garbage' })).rejects.toThrow(/cursor/);
   });
@@ -60,8 +95,9 @@ describe('jobs', () => {
     const asset = await newAsset();
     const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
     await startJobAttempt(handle.db, { id: job.id });
-    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down' });
-    expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable' });
+    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
+    expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable', errorDetail: 'getStream b/k: ECONNREFUSED' });
+    expect(retrying!.history[0]).toMatchObject({ errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
     // A stalled attempt (worker killed) is closed as interrupted when the next one starts.
     await startJobAttempt(handle.db, { id: job.id });
     const third = await startJobAttempt(handle.db, { id: job.id });
@@ -71,7 +107,7 @@ describe('jobs', () => {
       [3, null],
     ]);
     const done = await completeJob(handle.db, { id: job.id });
-    expect(done).toMatchObject({ state: 'completed', errorCode: null, attempts: 3 });
+    expect(done).toMatchObject({ state: 'completed', errorCode: null, errorDetail: null, attempts: 3 });
     expect(done!.finishedAt).toBeInstanceOf(Date);
     expect(await startJobAttempt(handle.db, { id: job.id })).toBeUndefined();
     expect(await failJob(handle.db, { id: job.id, errorCode: 'x', errorMessage: 'y' })).toBeUndefined();

@@ -1,4 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
+import type { VariantSpec } from '@darkroom/core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
@@ -41,6 +42,47 @@ export async function updateTenant(
     .update(tenants)
     .set({ ...set, updatedAt: new Date() })
     .where(eq(tenants.id, params.id))
+    .returning();
+  return tenant;
+}
+
+/** Which of these ids are tenants of this database (bucket keys of others are not this deployment's to judge). */
+export async function findExistingTenantIds(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
+  if (params.ids.length === 0) return new Set();
+  const rows = await db.select({ id: tenants.id }).from(tenants).where(inArray(tenants.id, params.ids));
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Creates or replaces one of the tenant's own presets, unless that would give it more than
+ * `maxPresets`. Returns the tenant as changed, `'full'` at the cap, undefined for no such tenant.
+ */
+export async function putTenantPreset(
+  db: Executor,
+  params: { tenantId: string; name: string; variants: VariantSpec[]; maxPresets: number },
+): Promise<Tenant | 'full' | undefined> {
+  const preset = JSON.stringify({ [params.name]: params.variants });
+  const [tenant] = await db
+    .update(tenants)
+    .set({ presets: sql`${tenants.presets} || ${preset}::jsonb`, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(tenants.id, params.tenantId),
+        // One statement, so two racing PUTs cannot both slip under the cap.
+        sql`(${tenants.presets} ? ${params.name} or (select count(*) from jsonb_object_keys(${tenants.presets})) < ${params.maxPresets})`,
+      ),
+    )
+    .returning();
+  if (tenant) return tenant;
+  return (await getTenant(db, { id: params.tenantId })) ? 'full' : undefined;
+}
+
+/** Removes one of the tenant's own presets; undefined when it had none of that name. */
+export async function deleteTenantPreset(db: Executor, params: { tenantId: string; name: string }): Promise<Tenant | undefined> {
+  const [tenant] = await db
+    .update(tenants)
+    .set({ presets: sql`${tenants.presets} - ${params.name}::text`, updatedAt: sql`now()` })
+    .where(and(eq(tenants.id, params.tenantId), sql`${tenants.presets} ? ${params.name}`))
     .returning();
   return tenant;
 }

@@ -75,6 +75,11 @@ export interface StaleVariantsParams {
   preset: string;
   /** The preset's current `{ variant name: spec hash }` (see `presetSpecHashes` in @darkroom/core). */
   specHashes: Record<string, string>;
+  /**
+   * One tenant's assets, judged by the preset it resolves `preset` to; null or absent: every tenant
+   * that does not shadow the global preset with its own (those are judged by their own spec).
+   */
+  tenantId?: string | null | undefined;
 }
 
 /**
@@ -95,6 +100,11 @@ function staleVariantCounts(params: StaleVariantsParams, afterId?: string): SQL 
         as stale
     ) s
     where a.preset = ${params.preset} and a.status = 'ready' and s.stale > 0
+    ${
+      params.tenantId
+        ? sql`and a.tenant_id = ${params.tenantId}::uuid`
+        : sql`and not exists (select 1 from tenants t where t.id = a.tenant_id and t.presets ? ${params.preset})`
+    }
     ${afterId ? sql`and a.id > ${afterId}::uuid` : sql``}`;
 }
 

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ErrorBody, IdParams, tenantErrors } from './common.schemas.js';
+
+/** A stream's 200 in the OpenAPI document: Fastify never serializes it (the route writes the stream itself). */
+const eventStream = (description: string) => ({
+  200: { description, content: { 'text/event-stream': { schema: z.string().describe('Server-Sent Events') } } },
+});
+
+/** Past the process's stream limit, while shutting down, or without Postgres. */
+const unavailable = { 503: ErrorBody } as const;
+
+export const assetEventsSchema = {
+  tags: ['events'],
+  summary: 'Live status of one asset (Server-Sent Events): the asset now, then each of its events as it happens',
+  params: IdParams,
+  response: {
+    ...eventStream(
+      'First `event: asset.snapshot` with the Asset as `GET /v1/assets/:id` shows it, then per event of the asset ' +
+        '`id:` the event id, `event:` its type, `data:` the Event; a comment line every 15 s. Ends after `asset.deleted`.',
+    ),
+    ...tenantErrors,
+    404: ErrorBody,
+    ...unavailable,
+  },
+};
+
+export const eventStreamSchema = {
+  tags: ['events'],
+  summary: "Every event of the tenant as it happens (Server-Sent Events); `Last-Event-ID` first replays what a client missed",
+  headers: z.object({
+    'last-event-id': z.uuid().optional().describe('The id of the last event received: the stream first replays every later one'),
+  }),
+  response: {
+    ...eventStream('Per event: `id:` the event id, `event:` its type, `data:` the Event as `GET /v1/events` shows it; a comment line every 15 s.'),
+    400: ErrorBody,
+    ...tenantErrors,
+    ...unavailable,
+  },
+};

@@ -1,0 +1,66 @@
+import { listenForEvents, type Event } from '@darkroom/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../deps.js';
+import { tenantOf } from '../plugins/auth.js';
+import { serializeEvent } from '../serializers.js';
+import { createEventHub, type Subscription } from '../services/event-hub.js';
+import { requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { openEventStream, type EventStream } from '../sse.js';
+import { assetEventsSchema, eventStreamSchema } from './live.schemas.js';
+
+type StreamKind = 'asset' | 'tenant';
+
+/** Live status over Server-Sent Events (README, "Live status"): one asset's events, or all of a tenant's. */
+const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const { heartbeatMs, maxPerTenant, maxTotal } = deps.config.sse;
+  const hub = createEventHub({
+    db: deps.db,
+    listen: (handlers) => listenForEvents(deps.config.databaseUrl, handlers),
+    log: app.log,
+    limits: { maxPerTenant, maxTotal },
+  });
+  // Open streams would hold app.close() (and SIGTERM) forever: end them before the server closes.
+  app.addHook('preClose', () => hub.close());
+  app.addHook('onRequest', app.requireTenant);
+
+  /** Sends the subscription's events on the stream until either ends; `last` ends it after that event. */
+  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, last?: (event: Event) => boolean) {
+    app.sseConnections.inc({ stream: kind });
+    stream.onClose(() => {
+      subscription.close();
+      app.sseConnections.dec({ stream: kind });
+    });
+    subscription.start({
+      deliver: async (events) => {
+        for (const event of events) {
+          await stream.send({ id: event.id, event: event.type, data: serializeEvent(event, deps.publicUrl) });
+          if (last?.(event)) return stream.end();
+        }
+      },
+      end: () => stream.end(),
+    });
+  }
+
+  app.get('/v1/assets/:id/events', { schema: assetEventsSchema }, async (request, reply) => {
+    const tenantId = tenantOf(request).id;
+    const asset = await requireTenantAsset(deps, { tenantId, id: request.params.id });
+    // Subscribed before the snapshot is read, so no change falls between the two.
+    const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
+    const snapshot = await showAsset(deps, { tenantId, id: asset.id }).catch((error: unknown) => {
+      subscription.close();
+      throw error;
+    });
+    const stream = openEventStream(request, reply, { heartbeatMs });
+    await stream.send({ event: 'asset.snapshot', data: snapshot });
+    // A deleted asset has no more events: the stream ends (a reconnecting client gets 404).
+    follow(stream, subscription, 'asset', (event) => event.type === 'asset.deleted');
+  });
+
+  app.get('/v1/events/stream', { schema: eventStreamSchema }, async (request, reply) => {
+    const after = request.headers['last-event-id']?.toLowerCase();
+    const subscription = await hub.subscribe({ tenantId: tenantOf(request).id, ...(after ? { after } : {}) });
+    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant');
+  });
+};
+
+export default liveRoutes;

@@ -1,0 +1,59 @@
+import { DarkroomError, presetSpecHash, presetSpecHashes, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
+import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { enqueueAfterCommit } from './enqueue-after-commit.js';
+
+/** A tenant's own presets at most: each is one more thing every upload of it may resolve to. */
+export const MAX_TENANT_PRESETS = 20;
+
+export const presetView = (preset: ResolvedPreset) => ({
+  name: preset.name,
+  owner: preset.owner,
+  specHash: presetSpecHash(preset),
+  variants: preset.variants.map((v) => ({ ...v })),
+});
+
+export function listTenantPresets(deps: AppDeps, tenant: Tenant) {
+  return tenantPresetList(deps.config.presets, tenant.presets).map(presetView);
+}
+
+const noPreset = (name: string) => new DarkroomError('not_found', `This tenant has no preset of its own named "${name}".`);
+
+/** Creates or replaces the tenant's preset; every API process uses it from the tenant's next request. */
+export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: string; variants: VariantSpec[] }) {
+  const changed = await putTenantPreset(deps.db, { tenantId: tenant.id, ...params, maxPresets: MAX_TENANT_PRESETS });
+  if (changed === 'full') {
+    throw new DarkroomError('invalid_state', `A tenant has at most ${MAX_TENANT_PRESETS} presets of its own; delete one first.`, {
+      maxPresets: MAX_TENANT_PRESETS,
+    });
+  }
+  if (!changed) throw new DarkroomError('unauthorized', 'This key’s tenant no longer exists.');
+  await deps.authCache.invalidateTenant(tenant.id);
+  return presetView(resolvePreset(deps.config.presets, changed.presets, params.name)!);
+}
+
+/** Deletes one of the tenant's own presets (a global one of the name applies again). */
+export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name: string }): Promise<void> {
+  const changed = await deleteTenantPreset(deps.db, { tenantId: tenant.id, name: params.name });
+  if (!changed) throw noPreset(params.name);
+  await deps.authCache.invalidateTenant(tenant.id);
+}
+
+/**
+ * Re-renders the tenant's ready assets of the preset whose variants are stale, judged by the
+ * preset as the tenant resolves it (its own or the global one), through a backfill of its own:
+ * a window at a time on the backfill lane, like an admin's (admin-backfill.ts).
+ */
+export async function backfillPreset(deps: AppDeps, log: FastifyBaseLogger, tenant: Tenant, params: { name: string; dryRun: boolean }) {
+  const preset = resolvePreset(deps.config.presets, tenant.presets, params.name);
+  if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.name}".`);
+  const scope = { preset: preset.name, specHashes: presetSpecHashes(preset), tenantId: tenant.id };
+  const { matched } = await countStaleVariants(deps.db, scope);
+  if (params.dryRun || matched === 0) return { matched, queued: 0 };
+  const backfill = await createBackfill(deps.db, { ...scope, window: deps.config.backfillWindow, maxAttempts: deps.config.jobMaxAttempts });
+  const jobs = await takeBackfillWindow(deps.db, { id: backfill.id });
+  if (jobs.length > 0) await enqueueAfterCommit(deps, log, jobs);
+  log.info({ backfillId: backfill.id, tenantId: tenant.id, preset: preset.name, matched, firstWindow: jobs.length }, 'tenant backfill started');
+  return { matched, queued: jobs.length };
+}

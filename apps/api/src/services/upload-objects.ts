@@ -1,0 +1,105 @@
+import { DarkroomError, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
+import type { Asset } from '@darkroom/db';
+import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+
+/**
+ * The bucket side of `complete`: the client's bytes sit in the staging object (the one key an upload
+ * URL can write), and the checked original is a server-side copy of them under the original key.
+ */
+function stagingOf(deps: AppDeps, asset: Asset): ObjectLocation {
+  return { bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id) };
+}
+
+const nothingUploaded = () => new DarkroomError('upload_missing', 'Nothing was uploaded yet: PUT the file to the upload URL first.');
+
+export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
+  if (!asset.uploadId) {
+    if (parts?.length) throw new DarkroomError('invalid_request', 'parts is only for multipart uploads; send {} for a PUT upload.');
+    return;
+  }
+  if (!parts?.length) {
+    throw new DarkroomError('invalid_request', 'parts is required for a multipart upload: send each partNumber with its ETag.');
+  }
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  try {
+    await deps.storage.completeMultipartUpload({ ...stagingOf(deps, asset), uploadId: asset.uploadId, parts: sorted });
+  } catch (error) {
+    // A racing call (or one that died before its commit) may have completed it already; the HEAD that follows tells.
+    if (error instanceof UploadNotFoundError) return;
+    if (error instanceof StorageRequestError) {
+      // The storage error names the bucket and key: the log gets it, the tenant the S3 code alone.
+      log.warn({ assetId: asset.id, err: error }, 'the bucket refused to assemble the parts of an upload');
+      throw new DarkroomError(
+        'upload_missing',
+        'The bucket could not assemble the parts: check that every part was uploaded and that each ETag is the one its PUT returned.',
+        { reason: error.s3Code ?? null },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The object exists and has the declared size (which it returns). */
+async function checkSize(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<number> {
+  const head = await deps.storage.headObject(location).catch((error: unknown) => {
+    throw error instanceof ObjectNotFoundError ? nothingUploaded() : error;
+  });
+  if (head.size !== asset.size) {
+    throw new DarkroomError('size_mismatch', `The uploaded object is ${head.size} bytes, but ${asset.size} were declared.`, {
+      declared: asset.size,
+      actual: head.size,
+    });
+  }
+  return head.size;
+}
+
+async function checkContent(deps: AppDeps, asset: Asset, location: ObjectLocation, size: number): Promise<void> {
+  const firstBytes = await deps.storage.getRange({ ...location, start: 0, end: Math.min(SNIFF_BYTES, size) - 1 });
+  const detected = sniffContentType(firstBytes);
+  if (detected !== asset.contentType) {
+    const what = detected ? `a ${detected} file` : 'not an image of a known type';
+    throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
+      declared: asset.contentType,
+      detected,
+    });
+  }
+}
+
+/** Before any copy: the staging object is there and of the declared size (a cheap HEAD that fails fast). */
+export async function checkStaged(deps: AppDeps, asset: Asset): Promise<void> {
+  await checkSize(deps, asset, stagingOf(deps, asset));
+}
+
+/**
+ * Copies the staging object to the original key on the bucket's side (in parts above the copy
+ * threshold), then checks the copy itself: its size and its first bytes. The checks run on the
+ * copy, which only this code writes, rather than on the staging object, which the client may
+ * rewrite at any moment: that leaves no gap between what was checked and what is read, without
+ * relying on x-amz-copy-source-if-match (Ceph RGW 16 ignores it on CopyObject). A copy that fails
+ * its checks is deleted again.
+ */
+export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<void> {
+  const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
+  const { multipartThreshold, partSize } = deps.config.uploads.copy;
+  const source = { sourceKey: stagingOf(deps, asset).key, size: asset.size, contentType: asset.contentType };
+  await deps.storage.copyObject({ ...original, ...source, multipartThreshold, partSize }).catch((error: unknown) => {
+    throw error instanceof ObjectNotFoundError ? nothingUploaded() : error;
+  });
+  try {
+    await checkContent(deps, asset, original, await checkSize(deps, asset, original));
+  } catch (error) {
+    await deps.storage.deleteObject(original).catch(() => {}); // else expiry or an abort removes it
+    throw error;
+  }
+}
+
+/** After the commit: the staging object has served. A failure only delays it to the worker's staging sweep. */
+export async function removeStaging(deps: AppDeps, log: FastifyBaseLogger, asset: Asset): Promise<void> {
+  try {
+    await deps.storage.deleteObject(stagingOf(deps, asset));
+  } catch (error) {
+    log.warn({ assetId: asset.id, err: error }, 'could not delete a confirmed upload\'s staging object yet; the staging sweep will');
+  }
+}

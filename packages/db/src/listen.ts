@@ -1,0 +1,52 @@
+import postgres from 'postgres';
+import { EVENTS_CHANNEL, type EventNotice } from './queries/events.js';
+
+/** The `application_name` of the listening connection, so an operator can tell it apart in `pg_stat_activity`. */
+export const EVENTS_LISTENER_NAME = 'darkroom-events-listener';
+
+export interface EventListenerHandlers {
+  /** A committed event of some tenant (the payload `recordAssetEvent` sent). */
+  onNotice(notice: EventNotice): void;
+  /**
+   * Listening (again): called once the LISTEN is in place, and after every reconnection. Notices sent
+   * while the connection was down are lost, so this is where a listener catches up from the table.
+   */
+  onListen(): void;
+}
+
+export interface EventListener {
+  close(): Promise<void>;
+}
+
+function parseNotice(payload: string): EventNotice | null {
+  try {
+    const notice = JSON.parse(payload) as Partial<EventNotice>;
+    const strings = [notice.id, notice.tenantId, notice.assetId].every((value) => typeof value === 'string');
+    return strings ? (notice as EventNotice) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One connection that LISTENs on `darkroom_events`. postgres.js reconnects it by itself (with
+ * backoff) and listens again, calling `onListen` each time. Resolves once the first LISTEN is in place.
+ */
+export async function listenForEvents(url: string, handlers: EventListenerHandlers): Promise<EventListener> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5, connection: { application_name: EVENTS_LISTENER_NAME } });
+  try {
+    await sql.listen(
+      EVENTS_CHANNEL,
+      (payload) => {
+        const notice = parseNotice(payload);
+        if (notice) handlers.onNotice(notice);
+      },
+      () => handlers.onListen(),
+    );
+  } catch (error) {
+    // Otherwise postgres.js would go on trying to listen in the background for a listener no one holds.
+    await sql.end({ timeout: 0 });
+    throw error;
+  }
+  return { close: () => sql.end({ timeout: 1 }) };
+}

@@ -1,0 +1,92 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseStorageConfig } from './config.js';
+import { ObjectNotFoundError, StorageRequestError } from './errors.js';
+import { copyPartRanges } from './s3-copy.js';
+import { createS3Storage } from './s3-storage.js';
+
+// Against the real S3 server of the test environment (Ceph RGW).
+const config = parseStorageConfig(process.env);
+const storage = createS3Storage(config);
+const bucket = config.bucket;
+const prefix = `test-copy-${randomUUID()}/`;
+const MiB = 1024 * 1024;
+
+afterAll(async () => {
+  await storage.deletePrefix({ bucket, prefix });
+});
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function readAll(key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await storage.getStream({ bucket, key })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A source object and what a copy of it needs to know. */
+async function source(name: string, body: Buffer) {
+  const sourceKey = `${prefix}${name}`;
+  await storage.putObject({ bucket, key: sourceKey, body, contentType: 'image/png' });
+  return { sourceKey, size: body.length, contentType: 'image/png' };
+}
+
+async function openUploads(key: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const upload of storage.listMultipartUploads({ bucket, prefix: key })) ids.push(upload.uploadId);
+  return ids;
+}
+
+describe('copyPartRanges', () => {
+  it('covers every byte once, in parts of the given size but the last', () => {
+    expect(copyPartRanges(11 * MiB, 5 * MiB)).toEqual([
+      { partNumber: 1, start: 0, end: 5 * MiB - 1 },
+      { partNumber: 2, start: 5 * MiB, end: 10 * MiB - 1 },
+      { partNumber: 3, start: 10 * MiB, end: 11 * MiB - 1 },
+    ]);
+  });
+
+  it('grows the parts so no copy needs more than 10,000, and refuses parts S3 would', () => {
+    expect(copyPartRanges(100_000 * 5 * MiB, 5 * MiB)).toHaveLength(10_000);
+    expect(() => copyPartRanges(10 * MiB, 4 * MiB)).toThrow(StorageRequestError);
+  });
+});
+
+describe('copyObject', () => {
+  it('copies an object with one CopyObject, keeping its content type', async () => {
+    const body = randomBytes(100_000);
+    const from = await source('small', body);
+    const key = `${prefix}small-copy`;
+    await storage.copyObject({ bucket, key, ...from });
+    expect(sha256(await readAll(key))).toBe(sha256(body));
+    expect(await storage.headObject({ bucket, key })).toMatchObject({ size: body.length, contentType: 'image/png' });
+  });
+
+  it('copies in parts (UploadPartCopy) above the threshold', async () => {
+    const body = randomBytes(11 * MiB + 17);
+    const from = await source('large', body);
+    const key = `${prefix}large-copy`;
+    await storage.copyObject({ bucket, key, ...from, multipartThreshold: 6 * MiB, partSize: 5 * MiB });
+    expect(sha256(await readAll(key))).toBe(sha256(body));
+    // A multipart object's ETag counts its parts: 5 MiB, 5 MiB and the rest.
+    const head = await storage.headObject({ bucket, key });
+    expect(head.etag).toMatch(/-3"?$/);
+    expect(head.contentType).toBe('image/png');
+    expect(await openUploads(key)).toEqual([]);
+  });
+
+  it('aborts a copy in parts that fails, leaving no parts behind', async () => {
+    const from = await source('short', randomBytes(6 * MiB));
+    const key = `${prefix}short-copy`;
+    // Told the source is longer than it is: the last range is past its end and the server refuses it.
+    const copy = storage.copyObject({ bucket, key, ...from, size: 11 * MiB, multipartThreshold: 6 * MiB, partSize: 5 * MiB });
+    await expect(copy).rejects.toBeInstanceOf(StorageRequestError);
+    await expect(storage.headObject({ bucket, key })).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await openUploads(key)).toEqual([]);
+  });
+
+  it('says a missing source is not found', async () => {
+    const copy = storage.copyObject({ bucket, key: `${prefix}x`, sourceKey: `${prefix}absent`, size: 1, contentType: 'image/png' });
+    await expect(copy).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+});

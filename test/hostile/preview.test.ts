@@ -1,0 +1,74 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SVG_IMAGE, bombPng, createTestTenant, jpegPolyglot, pngPolyglot, swapOriginal, type TestTenant } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+
+/**
+ * The admin preview decodes untrusted originals inside the tenant-facing API process, so it must
+ * judge a file exactly as the worker does (one media module) and survive whatever it is given.
+ */
+let harness: Harness;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  // No worker at first: every preview is asked for before the worker has seen the file.
+  harness = await startHarness({ withWorker: false });
+  tenant = await createTestTenant(harness, 'hostile-preview');
+});
+afterAll(() => harness?.close());
+
+async function preview(assetId: string): Promise<{ outcome: string; data: Buffer }> {
+  const res = await fetch(`${harness.baseUrl}/admin/assets/${assetId}/original-preview`, {
+    headers: { authorization: `Bearer ${harness.adminToken}` },
+  });
+  const data = Buffer.from(await res.arrayBuffer());
+  if (res.status === 200) return { outcome: 'ready', data };
+  expect(res.status, data.toString()).toBe(422);
+  return { outcome: (JSON.parse(data.toString()) as { error: { code: string } }).error.code, data };
+}
+
+/** Uploaded through the real API and bucket; bytes `complete` refuses (SVG, nothing) replace a good original afterwards. */
+async function hostileAsset(bytes: Buffer, contentType: string | null): Promise<string> {
+  const carrier = contentType ? bytes : await sharp(fixture('320x240.jpg')).toBuffer();
+  const { asset } = await tenant.client.uploadAndComplete(carrier, { filename: 'hostile', contentType: contentType ?? 'image/jpeg' });
+  if (!contentType) await swapOriginal(harness, asset.id, bytes);
+  return asset.id as string;
+}
+
+describe('the admin preview refuses what the worker refuses, with the same code', () => {
+  it('an SVG, a JPEG polyglot, a bomb and an empty file; a PNG with HTML after its end renders clean', async () => {
+    const cases = {
+      svg: { bytes: SVG_IMAGE, contentType: null, expected: 'unsupported_format' },
+      jpegPolyglot: { bytes: jpegPolyglot(), contentType: 'image/jpeg', expected: 'corrupt_image' },
+      bomb: { bytes: bombPng(20_000, 20_000), contentType: 'image/png', expected: 'too_many_pixels' },
+      empty: { bytes: Buffer.alloc(0), contentType: null, expected: 'empty_file' },
+      pngPolyglot: { bytes: await pngPolyglot(), contentType: 'image/png', expected: 'ready' },
+    };
+    const ids: Record<string, string> = {};
+    const previews: Record<string, string> = {};
+    for (const [name, { bytes, contentType }] of Object.entries(cases)) {
+      ids[name] = await hostileAsset(bytes, contentType);
+      const { outcome, data } = await preview(ids[name]!);
+      previews[name] = outcome;
+      // What comes back is a re-encoded WebP, never the attacker's bytes.
+      if (outcome === 'ready') expect((await sharp(data).metadata()).format).toBe('webp');
+      if (outcome === 'ready') expect(data.includes(Buffer.from('<script'))).toBe(false);
+    }
+    expect(previews).toEqual(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.expected])));
+
+    harness.startWorker();
+    const recorded: Record<string, string> = {};
+    for (const [name, id] of Object.entries(ids)) {
+      const settled = await tenant.client.waitForAsset(id);
+      recorded[name] = settled.status === 'ready' ? 'ready' : settled.error.code;
+    }
+    expect(recorded).toEqual(previews);
+  });
+
+  it('keeps serving after every hostile preview', async () => {
+    expect((await fetch(`${harness.baseUrl}/healthz`)).status).toBe(200);
+    const { asset } = await tenant.client.uploadFile(fixture('Landscape_3.jpg'), 'image/jpeg');
+    expect((await preview(asset.id)).outcome).toBe('ready');
+  });
+});
