@@ -48,13 +48,12 @@ export async function recordAssetEvent(
 /**
  * Only events older than every transaction still open may be read: an open transaction may yet
  * commit an event with an earlier id, and a reader that had moved past that id would never see it.
- * Every event-writing transaction started before its event's created_at, so this bound is safe.
- * (pg_stat_activity shows other sessions' xact_start to the same role: Darkroom's processes share one.)
+ * Every event-writing transaction started before its event's created_at, so `settledBound` (the
+ * start of the oldest open write transaction, read in a statement of its own before the events)
+ * is a safe upper bound. (pg_stat_activity shows other sessions' xact_start to the same role:
+ * Darkroom's processes share one.)
  */
-const settled: SQL = sql`${events.createdAt} < (
-  select coalesce(min(xact_start), clock_timestamp()) from pg_stat_activity
-  where backend_xid is not null and datname = current_database() and pid <> pg_backend_pid()
-)`;
+const settledBefore = (bound: Date): SQL => lt(events.createdAt, bound);
 
 export interface ListEventsParams {
   tenantId: string;
@@ -67,6 +66,7 @@ export interface ListEventsParams {
 
 /** A tenant's settled events, oldest first; `nextCursor` is the last id when there may be more. */
 export async function listEvents(db: Executor, params: ListEventsParams): Promise<{ items: Event[]; nextCursor: string | null }> {
+  const bound = await settledBound(db);
   const rows = await db
     .select()
     .from(events)
@@ -76,7 +76,7 @@ export async function listEvents(db: Executor, params: ListEventsParams): Promis
         params.after ? gt(events.id, params.after) : undefined,
         params.types?.length ? inArray(events.type, [...params.types]) : undefined,
         params.assetId ? eq(events.assetId, params.assetId) : undefined,
-        settled,
+        settledBefore(bound),
       ),
     )
     .orderBy(asc(events.id))
@@ -101,7 +101,8 @@ export interface EventCursor {
 export async function eventCursor(db: Executor, params: { tenantId: string; assetId?: string | undefined }): Promise<EventCursor> {
   const scope = and(eq(events.tenantId, params.tenantId), params.assetId ? eq(events.assetId, params.assetId) : undefined);
   const newest = (where: SQL | undefined) => db.select({ id: events.id }).from(events).where(where).orderBy(desc(events.id)).limit(1);
-  const [[settledRow], [latestRow]] = await Promise.all([newest(and(scope, settled)), newest(scope)]);
+  const bound = await settledBound(db);
+  const [[settledRow], [latestRow]] = await Promise.all([newest(and(scope, settledBefore(bound))), newest(scope)]);
   return { settled: settledRow?.id, latest: latestRow?.id };
 }
 
@@ -123,7 +124,7 @@ export async function deleteEventsBefore(db: Executor, params: { before: Date; l
 }
 
 /**
- * The time before which every event is settled, read on its own (see `settled` above). Reading it
+ * The time before which every event is settled, read on its own (see `settledBefore` above). Reading it
  * in a statement of its own, before the events, closes a gap a single statement leaves: there the
  * events' snapshot is taken first, and a transaction that commits between that snapshot and the
  * read of pg_stat_activity is in neither, while its event sits below the bound. Call it as the
