@@ -31,11 +31,10 @@ const variantRows = (assetId: string) => harness.api.db.select().from(variants).
 const assetRow = async (id: string) => (await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, id) }))!;
 const backfill = (body: object) => admin.request('POST', '/v1/admin/backfill', body);
 
-/** The asset's `asset.updated` events in the feed (`GET /v1/events`), once one has settled. */
+/** The asset's `asset.updated` events in the feed, once one has settled. */
 async function updatedEvents(assetId: string): Promise<any[]> {
   return waitFor(`the asset.updated event of ${assetId}`, async () => {
-    const { body } = await tenant.request('GET', '/v1/events?type=asset.updated&limit=100');
-    const mine = body.items.filter((e: any) => e.data.asset.id === assetId);
+    const mine = await tenant.feed({ assetId, type: 'asset.updated' });
     return mine.length > 0 && mine;
   });
 }
