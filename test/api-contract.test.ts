@@ -22,10 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
+const apiDoc = () => readFile(new URL('../docs/api.md', import.meta.url), 'utf8');
+
 /** Every `METHOD /path` docs/api.md names, anywhere on the page, with `:param` as OpenAPI writes it (`{param}`). */
 async function documentedRoutes(): Promise<Set<string>> {
-  const text = await readFile(new URL('../docs/api.md', import.meta.url), 'utf8');
-  const mentions = text.matchAll(/\b(GET|POST|PUT|PATCH|DELETE) (\/[^\s`?),]*)/g);
+  const mentions = (await apiDoc()).matchAll(/\b(GET|POST|PUT|PATCH|DELETE) (\/[^\s`?),]*)/g);
   return new Set([...mentions].map(([, method, path]) => `${method} ${path!.replace(/:(\w+)/g, '{$1}')}`));
 }
 
@@ -197,6 +198,14 @@ describe('operations', () => {
       const [method, path] = route.split(' ') as [string, string];
       expect((await anonymous.request(method, path, method === 'POST' ? {} : undefined)).status, route).not.toBe(404);
     }
+  });
+
+  it('docs/api.md names every darkroom_ metric the API and the worker have', async () => {
+    const served = `${await (await fetch(`${harness.baseUrl}/metrics`)).text()}\n${await harness.workerDeps.metrics.registry.metrics()}`;
+    const names = new Set([...served.matchAll(/^# TYPE (darkroom_\w+)/gm)].map((m) => m[1]!));
+    expect(names.size).toBeGreaterThanOrEqual(9);
+    const doc = await apiDoc();
+    for (const name of names) expect(doc, name).toContain(`\`${name}`);
   });
 
   it('unknown routes answer in the error shape', async () => {
