@@ -31,6 +31,14 @@ const variantRows = (assetId: string) => harness.api.db.select().from(variants).
 const assetRow = async (id: string) => (await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, id) }))!;
 const backfill = (body: object) => admin.request('POST', '/v1/admin/backfill', body);
 
+/** The asset's `asset.updated` events in the feed, once one has settled. */
+async function updatedEvents(assetId: string): Promise<any[]> {
+  return waitFor(`the asset.updated event of ${assetId}`, async () => {
+    const mine = await tenant.feed({ assetId, type: 'asset.updated' });
+    return mine.length > 0 && mine;
+  });
+}
+
 async function backfillJobs(assetIds: string[]) {
   return harness.api.db.select().from(jobs).where(and(inArray(jobs.assetId, assetIds), eq(jobs.lane, 'backfill')));
 }
@@ -194,6 +202,11 @@ async function expectBackfilled(u: (typeof uploaded)[number]) {
   const wide = await fetchVariant(byName.wide.url);
   expect([wide.status, wide.meta.format, wide.meta.width, wide.meta.height]).toEqual([200, 'jpeg', 240, 180]);
   expect(byName.wide).toMatchObject({ format: 'jpeg', width: 240, height: 180 });
+
+  // One asset.updated, written with the new rows: exactly what GET shows now (new spec hashes and URLs).
+  const updated = await updatedEvents(u.id);
+  expect(updated).toHaveLength(1);
+  expect(updated[0].data.asset).toEqual(asset);
 
   // Superseded and dropped objects are gone; exactly the current rows' objects remain.
   expect((await fetchVariant(oldByName.thumb.url)).status).not.toBe(200);

@@ -154,7 +154,7 @@ describe('metrics', () => {
     expect(before).toBeGreaterThan(0);
     const { asset } = await client.uploadAndComplete(jpeg, { filename: 'm.jpg', contentType: 'image/jpeg' });
     await client.waitForAsset(asset.id);
-    // Postgres publishes its statistics a moment after each transaction.
+    // Counted once settled (no transaction that could still write an earlier one is open).
     await waitFor('the events to be counted', async () => (await written()) >= before + 3, 20_000, 250);
   });
 });

@@ -2,32 +2,32 @@ import { readFile } from 'node:fs/promises';
 import { EVENTS_LISTENER_NAME } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DarkroomClient } from './support/client.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { waitFor } from './support/services.js';
+import { spawnApi, waitFor, type ApiProcess } from './support/services.js';
 import { openSse, type SseConnection, type SseEvent } from './support/sse.js';
 
 /**
  * Live status over Server-Sent Events (spec: api-platform.md, "Live status"), against the real
- * pipeline and two API processes: streams are read from one (`other`), changes made through the
- * first (`harness`) and its worker, so every event crosses processes through LISTEN/NOTIFY.
+ * pipeline and two API processes: streams are read from `other`, the built API running as an OS
+ * process of its own, while changes are made through the test process's API (`harness`) and its
+ * worker, so every event crosses processes through Postgres's LISTEN/NOTIFY.
  */
 let harness: Harness;
-let other: SecondApi;
+let other: ApiProcess;
 let jpeg: Uint8Array;
 const open: SseConnection[] = [];
 
 beforeAll(async () => {
   harness = await startHarness({ env: { SSE_HEARTBEAT: '300ms' } });
   // Idle connections are cut after 1 s here; heartbeats come far later than the test waits.
-  other = await startSecondApi(harness, { CONNECTION_TIMEOUT: '1s', REQUEST_TIMEOUT: '1s', SSE_HEARTBEAT: '10m' });
+  other = await spawnApi({ QUEUE_PREFIX: harness.prefix, CONNECTION_TIMEOUT: '1s', REQUEST_TIMEOUT: '1s', SSE_HEARTBEAT: '10m' });
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
 afterAll(async () => {
   for (const connection of open) connection.close();
-  await other?.close();
+  await other?.stop();
   await harness?.close();
 });
 
@@ -39,18 +39,6 @@ async function stream(baseUrl: string, path: string, tenant: TestTenant, headers
 
 const typesOf = (events: SseEvent[]) => events.map((e) => e.event);
 const isReady = (assetId: string) => (e: SseEvent) => e.event === 'asset.ready' && e.data.data.asset.id === assetId;
-
-/** Every event of the tenant, oldest first, as `GET /v1/events` pages through them. */
-async function feed(client: DarkroomClient) {
-  const items = [];
-  let after = '';
-  for (;;) {
-    const res = await client.request('GET', `/v1/events?limit=100${after ? `&after=${after}` : ''}`);
-    items.push(...res.body.items);
-    if (!res.body.nextCursor) return items;
-    after = res.body.nextCursor;
-  }
-}
 
 describe('GET /v1/assets/:id/events', () => {
   it('sends the asset as it is, then processing and ready as they happen, whichever process made them', async () => {
@@ -73,7 +61,7 @@ describe('GET /v1/assets/:id/events', () => {
     expect(typesOf(live.events)).toEqual(['asset.snapshot', 'asset.uploaded', 'asset.processing', 'asset.ready']);
     // Each message is the event as the feed shows it, under its own id.
     const events = live.events.slice(1);
-    expect(events.map((e) => e.data)).toEqual((await feed(tenant.client)).filter((e) => e.data.asset.id === asset.id));
+    expect(events.map((e) => e.data)).toEqual(await tenant.client.feed({ assetId: asset.id }));
     expect(events.map((e) => e.id)).toEqual(events.map((e) => e.data.id));
     expect(events.at(-1)!.data.data.asset).toEqual((await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body);
   });
@@ -124,7 +112,7 @@ describe('GET /v1/events/stream', () => {
     await second.waitForEvents(1, isReady(three.asset.id));
 
     const received = [...first.events, ...second.events];
-    expect(received.map((e) => e.id)).toEqual((await feed(tenant.client)).map((e) => e.id));
+    expect(received.map((e) => e.id)).toEqual((await tenant.client.feed()).map((e) => e.id));
     expect(typesOf(second.events).slice(0, 4)).toEqual(['asset.uploaded', 'asset.processing', 'asset.ready', 'asset.deleted']);
   });
 

@@ -1,23 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { assets, recordAssetEvent } from '@darkroom/db';
-import { eq } from 'drizzle-orm';
+import { assets, recordAssetEvent, webhookAttempts } from '@darkroom/db';
+import { desc, eq } from 'drizzle-orm';
 import { dispatchOnce } from '../apps/worker/src/webhooks/dispatcher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DarkroomClient } from './support/client.js';
 import { createTestTenant, failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { startReceiver, verifyReceipt, type Receipt, type Receiver } from './support/receiver.js';
 import { waitFor } from './support/services.js';
+import { addWebhook, deliveryLog, deliveryPages, WEBHOOK_TEST_ENV } from './support/webhooks.js';
 
 /** Webhook deliveries end to end: the real API and worker, a real receiver on a loopback port. */
-export const WEBHOOK_TEST_ENV = {
-  WEBHOOK_ALLOW_PRIVATE: 'true',
-  // Many short retries: a receiver that is down for a few seconds is still within the schedule.
-  WEBHOOK_RETRY_SCHEDULE: '1s,1s,1s,2s,2s,2s,2s,2s,2s,2s',
-  WEBHOOK_SWEEP_INTERVAL: '500ms',
-};
-
 let harness: Harness;
 let jpeg: Uint8Array;
 const receivers: Receiver[] = [];
@@ -37,31 +30,8 @@ async function receiver(answer?: Parameters<typeof startReceiver>[0]): Promise<R
   return started;
 }
 
-async function addWebhook(client: DarkroomClient, url: string, extra: Record<string, unknown> = {}) {
-  const res = await client.request('POST', '/v1/webhooks', { url, ...extra });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { webhook: { id: string }; secret: string };
-}
-
 const eventTypes = (receipts: Receipt[], assetId: string) =>
   [...new Set(receipts.filter((r) => JSON.parse(r.body).data.asset.id === assetId).map((r) => JSON.parse(r.body).type as string))].sort();
-
-async function feedEvents(client: DarkroomClient, assetId: string) {
-  const res = await client.request('GET', '/v1/events?limit=100');
-  return (res.body.items as { id: string; createdAt: string; type: string; data: { asset: { id: string } } }[]).filter((e) => e.data.asset.id === assetId);
-}
-
-async function deliveryLog(client: DarkroomClient, webhookId: string) {
-  const items = [];
-  let cursor = '';
-  for (;;) {
-    const res = await client.request('GET', `/v1/webhooks/${webhookId}/deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(res.status).toBe(200);
-    items.push(...res.body.items);
-    if (!res.body.nextCursor) return items;
-    cursor = res.body.nextCursor;
-  }
-}
 
 describe('a receiver that verifies every delivery with standardwebhooks', () => {
   it('gets uploaded, processing and ready for a good image, failed for a corrupt one, each with the asset as GET shows it', async () => {
@@ -81,7 +51,7 @@ describe('a receiver that verifies every delivery with standardwebhooks', () => 
       expect(Object.keys(payload).sort()).toEqual(['data', 'timestamp', 'type']);
     }
     // Each carries the asset as the feed (and GET, for the last) shows it, under the event's id.
-    for (const event of [...(await feedEvents(client, asset.id)), ...(await feedEvents(client, broken.id))]) {
+    for (const event of [...(await client.feed({ assetId: asset.id })), ...(await client.feed({ assetId: broken.id }))]) {
       const receipt = hook.receipts.find((r) => r.webhookId === event.id)!;
       expect(receipt, event.type).toBeDefined();
       expect(JSON.parse(receipt.body)).toEqual({ type: event.type, timestamp: event.createdAt, data: event.data });
@@ -147,7 +117,7 @@ describe('a receiver that fails, then is down, then comes back', () => {
     await client.waitForAsset(asset.id);
     await hook.until('all three events delivered', () => new Set(hook.delivered().map((r) => r.webhookId)).size === 3);
 
-    const events = await feedEvents(client, asset.id);
+    const events = await client.feed({ assetId: asset.id });
     expect(new Set(hook.delivered().map((r) => r.webhookId))).toEqual(new Set(events.map((e) => e.id)));
     for (const receipt of hook.receipts) verifyReceipt(secret, receipt);
     // The 500s were attempts of these same events, under the same id as their later success.
@@ -172,6 +142,36 @@ describe('a receiver that fails, then is down, then comes back', () => {
     expect(log.filter((a) => a.responseStatus === 500).length).toBeGreaterThanOrEqual(2);
     // Newest first, one row per attempt.
     expect(log.map((a) => a.id)).toEqual([...log.map((a) => a.id)].sort().reverse());
+  });
+});
+
+describe('the delivery log', () => {
+  it('pages newest first: following nextCursor gives every attempt exactly once, then null', async () => {
+    const { client } = await createTestTenant(harness, 'webhooks-log-pages');
+    // The first three requests fail: the log holds retries as well as first attempts.
+    const hook = await receiver((_receipt, index) => (index < 3 ? 500 : 204));
+    const { webhook } = await addWebhook(client, hook.url);
+    const { asset } = await client.uploadAndComplete(jpeg, { filename: 'l.jpg', contentType: 'image/jpeg' });
+    await client.waitForAsset(asset.id);
+    const attempts = harness.api.db.select().from(webhookAttempts).where(eq(webhookAttempts.webhookId, webhook.id));
+    const rows = await waitFor('every attempt recorded', async () => {
+      const all = await attempts.orderBy(desc(webhookAttempts.id));
+      return all.filter((a) => a.status === 'succeeded').length === 3 && all.every((a) => a.status !== 'pending') && all;
+    }, 60_000, 200);
+    expect(rows.map((a) => a.status).sort()).toEqual(['failed', 'failed', 'failed', 'succeeded', 'succeeded', 'succeeded']);
+
+    for (const limit of [1, 4, 6, 100]) {
+      const pages = await deliveryPages(client, webhook.id, limit);
+      // Full pages, then the rest; a last page that is full still ends with a null cursor.
+      expect(pages.map((p) => p.length), `limit ${limit}`).toEqual(Array.from({ length: Math.ceil(6 / limit) }, (_, i) => Math.min(limit, 6 - i * limit)));
+      const listed = pages.flat();
+      expect(listed.map((a) => a.id), `limit ${limit}`).toEqual(rows.map((a) => a.id));
+      // Newest first: each event's retry comes before the attempt it retried.
+      for (const event of new Set(listed.map((a) => a.eventId))) {
+        const numbers = listed.filter((a) => a.eventId === event).map((a) => a.attempt);
+        expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+      }
+    }
   });
 });
 

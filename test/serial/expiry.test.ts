@@ -9,6 +9,7 @@ import { createTestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
+import { waitFor } from '../support/services.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
 
 let harness: Harness;
@@ -23,6 +24,17 @@ beforeAll(async () => {
   ({ client: tenant, tenantId } = await createTestTenant(harness, 'expiry'));
 });
 afterAll(() => harness?.close());
+
+/** An expired upload wrote exactly one event, asset.expired, with the asset as GET shows it. */
+async function expectOneExpiredEvent(assetId: string) {
+  const events = await waitFor('the asset.expired event', async () => {
+    const mine = await tenant.feed({ assetId });
+    return mine.some((e) => e.type === 'asset.expired') && mine;
+  });
+  expect(events.map((e) => e.type)).toEqual(['asset.expired']);
+  expect(events[0].data.asset).toEqual((await tenant.request('GET', `/v1/assets/${assetId}`)).body);
+  expect(events[0].data.asset.status).toBe('expired');
+}
 
 describe('abandoned uploads expire after UPLOAD_TTL', () => {
   it('an uploaded but never confirmed object is deleted and the asset expired', async () => {
@@ -46,6 +58,8 @@ describe('abandoned uploads expire after UPLOAD_TTL', () => {
     expect(again.status).toBe(200);
     await expect.poll(() => state(staging), { timeout: 10_000 }).toBe('absent');
     expect(await state(original)).toBe('absent');
+    // Many reconciler passes later, still the one event.
+    await expectOneExpiredEvent(asset.id);
   });
 
   it('a half-done multipart upload is aborted in the bucket', async () => {
@@ -67,6 +81,7 @@ describe('abandoned uploads expire after UPLOAD_TTL', () => {
         parts: [{ partNumber: 1, etag: put.headers.get('etag')! }],
       }),
     ).rejects.toBeInstanceOf(UploadNotFoundError);
+    await expectOneExpiredEvent(start.body.asset.id);
   });
 
   it('a confirmed upload never expires', async () => {

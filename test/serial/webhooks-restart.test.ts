@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { WEBHOOK_QUEUE } from '@darkroom/core';
 import { Queue } from 'bullmq';
@@ -8,7 +7,7 @@ import { createTestTenant, noisePng } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
-import { spawnApp, waitFor, type WorkerProcess } from '../support/services.js';
+import { freePort, spawnApi, spawnApp, waitFor, type WorkerProcess } from '../support/services.js';
 
 /**
  * Deliveries survive restarts of every process: the built API and worker run as processes of their
@@ -41,14 +40,6 @@ afterEach(async () => {
 });
 afterAll(() => harness?.close());
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function spawn(app: 'api' | 'worker', extra: Record<string, string> = {}): WorkerProcess {
   const spawned = spawnApp(app, { ...env(), ...extra });
   processes.push(spawned);
@@ -60,11 +51,11 @@ async function stop(p: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
   await p.exited;
 }
 
-async function spawnApi(port: number, token: string): Promise<{ process: WorkerProcess; client: DarkroomClient }> {
-  const api = spawn('api', { PORT: String(port) });
-  const client = new DarkroomClient(`http://127.0.0.1:${port}`, token);
-  await waitFor('the API to listen', async () => (await fetch(`${client.baseUrl}/healthz`).catch(() => null))?.ok, 30_000, 100);
-  return { process: api, client };
+/** The API on `port` (the same one across a restart), and a client of it with `token`. */
+async function startApi(port: number, token: string): Promise<{ process: WorkerProcess; client: DarkroomClient }> {
+  const api = await spawnApi(env(), port);
+  processes.push(api);
+  return { process: api, client: new DarkroomClient(api.baseUrl, token) };
 }
 
 async function feedIds(client: DarkroomClient, assetId: string): Promise<string[]> {
@@ -79,7 +70,7 @@ describe('worker and API restarted while deliveries are pending', () => {
     receivers.push(hook);
     await hook.stop(); // down from the start: every attempt is refused
     const port = await freePort();
-    let api = await spawnApi(port, local.token!);
+    let api = await startApi(port, local.token!);
     const { webhook, secret } = (await api.client.request('POST', '/v1/webhooks', { url: hook.url })).body;
     let worker = spawn('worker');
     const { asset } = await api.client.uploadAndComplete(jpeg, { filename: 'restart.jpg', contentType: 'image/jpeg' });
@@ -96,7 +87,7 @@ describe('worker and API restarted while deliveries are pending', () => {
     await queue.obliterate({ force: true });
     await queue.close();
     await hook.start();
-    api = await spawnApi(port, local.token!);
+    api = await startApi(port, local.token!);
     worker = spawn('worker');
 
     const events = await feedIds(api.client, asset.id);
@@ -119,7 +110,7 @@ describe('a worker SIGKILLed between the state change and its delivery', () => {
   it('loses no event: the attempt it was making is made again under the same number', async () => {
     const { client: local } = await createTestTenant(harness, 'webhooks-sigkill');
     const port = await freePort();
-    const api = await spawnApi(port, local.token!);
+    const api = await startApi(port, local.token!);
     let victim: WorkerProcess | null = null;
     // The first request kills the worker making it, mid-attempt; later ones succeed.
     const hook = await startReceiver((_receipt, index) => {

@@ -64,7 +64,24 @@ export class DarkroomClient {
     return this.uploadAndComplete(new Uint8Array(await readFile(path)), { filename, contentType });
   }
 
-  /** Polls the asset until it leaves the queue (ready or failed), or throws after `timeoutMs`. */
+  /**
+   * The tenant's settled events (`GET /v1/events`, following `nextCursor` to the end), oldest first;
+   * only those of `assetId` when given, only those of `type` (a comma-separated list) when given.
+   */
+  async feed(filter: { assetId?: string; type?: string } = {}): Promise<any[]> {
+    const items = [];
+    let after = '';
+    for (;;) {
+      const query = `limit=100${filter.type ? `&type=${filter.type}` : ''}${after ? `&after=${after}` : ''}`;
+      const res = await this.request('GET', `/v1/events?${query}`);
+      if (res.status !== 200) throw new Error(`events feed: ${res.status} ${JSON.stringify(res.body)}`);
+      items.push(...res.body.items);
+      if (!res.body.nextCursor) break;
+      after = res.body.nextCursor;
+    }
+    return filter.assetId ? items.filter((e) => e.data.asset.id === filter.assetId) : items;
+  }
+
   /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */
   async waitForAsset(id: string, timeoutMs = 60_000): Promise<any> {
     return this.waitForStatus(id, ['ready', 'failed', 'canceled', 'expired'], timeoutMs);

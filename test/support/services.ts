@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -68,6 +69,43 @@ export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Wo
 }
 
 export const spawnWorker = (env: Record<string, string>) => spawnApp('worker', env);
+
+/** A loopback port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface ApiProcess extends WorkerProcess {
+  baseUrl: string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | string>;
+}
+
+/**
+ * The built API as an OS process of its own (`spawnApp`) on `port` (a free one by default),
+ * returned once it answers `/healthz`. It shares the test's Postgres, Redis and bucket through the
+ * environment; pass the harness's `QUEUE_PREFIX` to make it part of the harness's deployment.
+ */
+export async function spawnApi(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+  const listening = port ?? (await freePort());
+  const api = spawnApp('api', { ...env, PORT: String(listening) });
+  const baseUrl = `http://127.0.0.1:${listening}`;
+  const stop = () => (api.child.kill('SIGTERM'), api.exited);
+  try {
+    await waitFor('the API process to answer', async () => {
+      if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);
+      return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok;
+    }, 30_000, 100);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ...api, baseUrl, stop };
+}
 
 /** Polls `probe` until it returns a truthy value, or throws after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { countEventsWritten } from '@darkroom/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
@@ -6,21 +6,20 @@ import type { AppDeps } from '../deps.js';
 
 /**
  * Figures of the whole deployment rather than of this process, read from Postgres when scraped, so
- * any API process gives the same answer. `darkroom_events_written_total` is Postgres's own count of
- * rows inserted into `events` (pg_stat_user_tables), which retention's deletes do not lower; it
- * restarts from 0 only if Postgres's statistics are reset, as a Prometheus counter may.
+ * any API process gives the same answer. `darkroom_events_written_total` counts the events committed
+ * (see `countEventsWritten`: exact, unlike Postgres's insert statistics, which count rolled-back rows
+ * too); retention's deletes do not lower it, and it trails the newest events only while a transaction
+ * that may still write one is open, as the events feed does.
  */
 async function pipelineMetricsPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   new Counter({
     name: 'darkroom_events_written_total',
-    help: 'Events written to the outbox (every asset change), across the deployment',
+    help: 'Events committed to the outbox (every asset change), across the deployment',
     registers: [app.metrics],
     async collect() {
-      const rows = await opts.deps.db.execute<{ inserted: string | number }>(
-        sql`select coalesce(sum(n_tup_ins), 0) as inserted from pg_stat_user_tables where relname = 'events'`,
-      );
+      const written = await countEventsWritten(opts.deps.db);
       this.reset();
-      this.inc(Number(rows[0]?.inserted ?? 0));
+      this.inc(written);
     },
   });
 }

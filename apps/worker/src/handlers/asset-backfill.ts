@@ -59,10 +59,12 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
-    // Still ready (not deleted meanwhile); the asset's updatedAt moves, as its variants changed.
+    // The rows first: the transition writes the asset.updated event, which reads the variants in
+    // this transaction, so it must see the new ones (not those whose objects are deleted below).
+    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
+    // Still ready (not deleted meanwhile), else all of it rolls back; updatedAt moves, as the variants changed.
     const still = await transitionAsset(tx, { id: asset.id, from: ['ready'], to: 'ready' });
     if (!still) throw new Error('the asset changed while its variants were re-rendered');
-    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
     await completeJob(tx, { id: job.data.jobId });
   });
   const replaced = new Set([...plan.render.map((s) => s.name), ...plan.remove]);

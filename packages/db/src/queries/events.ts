@@ -116,13 +116,6 @@ export async function getEvent(db: Executor, params: { id: string }): Promise<Ev
   return event;
 }
 
-/** Retention (EVENT_RETENTION): deletes up to `limit` events older than `before`; returns how many. */
-export async function deleteEventsBefore(db: Executor, params: { before: Date; limit: number }): Promise<number> {
-  const doomed = db.select({ id: events.id }).from(events).where(lt(events.createdAt, params.before)).limit(params.limit);
-  const deleted = await db.delete(events).where(inArray(events.id, doomed)).returning({ id: events.id });
-  return deleted.length;
-}
-
 /**
  * The time before which every event is settled, read on its own (see `settledBefore` above). Reading it
  * in a statement of its own, before the events, closes a gap a single statement leaves: there the
