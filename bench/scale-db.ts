@@ -54,7 +54,7 @@ async function fill(db: Database): Promise<void> {
   if ((row?.n ?? 0) >= ASSETS) return;
   const started = performance.now();
   console.log(`building ${DB_NAME}: ${ASSETS} assets, ${4 * ASSETS} variants, ${ASSETS} jobs…`);
-  await db.execute(sql`truncate tenants cascade`);
+  await db.execute(sql`truncate tenants, assets, jobs, events cascade`);
   await db.execute(sql.raw(`insert into tenants (id, name) select gen_random_uuid(), 'tenant ' || i from generate_series(1, ${TENANTS}) i`));
   // Status by i % 100: 94 ready, 3 failed, 1 queued, 1 processing, 1 awaiting upload (half of those expired).
   await db.execute(

@@ -48,7 +48,7 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
   try {
     // Every part starts from empty tables and buckets, so one run's leftovers (bigger indexes,
     // autovacuum, the S3 server's memory) never weigh on the next part's figures.
-    await handle.db.execute(sql`truncate tenants cascade`);
+    await handle.db.execute(sql`truncate tenants, assets, jobs, events cascade`);
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
     const storage = createS3Storage(storageConfig);
     for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });

@@ -169,3 +169,36 @@ describe('variants', () => {
     expect(rows.map((r) => [r.name, r.key, r.size])).toEqual([['thumb', 'k2', 200]]);
   });
 });
+
+describe('tenants', () => {
+  it('deleting a tenant deletes its assets, jobs and events, and no other tenant\'s (the trigger that stands in for the foreign keys)', async () => {
+    const doomed = (await createTenant(handle.db, { name: 'doomed' })).id;
+    const rowsOf = async (id: string) => {
+      const [row] = await handle.db.execute<{ assets: number; jobs: number; events: number }>(sql`select
+        (select count(*)::int from assets where tenant_id = ${id}) as assets,
+        (select count(*)::int from jobs where tenant_id = ${id}) as jobs,
+        (select count(*)::int from events where tenant_id = ${id}) as events`);
+      return row;
+    };
+    for (const owner of [doomed, tenantId]) {
+      const asset = await insertAsset(handle.db, {
+        id: newId(),
+        tenantId: owner,
+        status: 'awaiting_upload',
+        filename: 'a.jpg',
+        contentType: 'image/jpeg',
+        size: 10,
+        preset: 'default',
+        originalKey: `originals/${owner}/x`,
+        uploadExpiresAt: new Date(Date.now() + 60_000),
+      });
+      await transitionAsset(handle.db, { id: asset.id, from: ['awaiting_upload'], to: 'queued' });
+      await insertJob(handle.db, { assetId: asset.id, tenantId: owner, kind: 'process', maxAttempts: 5 });
+    }
+    expect(await rowsOf(doomed)).toEqual({ assets: 1, jobs: 1, events: 1 });
+    const kept = await rowsOf(tenantId);
+    await handle.db.execute(sql`delete from tenants where id = ${doomed}`);
+    expect(await rowsOf(doomed)).toEqual({ assets: 0, jobs: 0, events: 0 });
+    expect(await rowsOf(tenantId)).toEqual(kept);
+  });
+});
