@@ -1,6 +1,9 @@
 import type { ApiKey, Tenant } from '@darkroom/db';
 import type { RedisConnection } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
+import { createRateCounter, type RequestCount } from './rate-counter.js';
+
+export type { RequestCount };
 
 export interface CachedKey {
   key: ApiKey;
@@ -10,24 +13,18 @@ export interface CachedKey {
 /** A key lookup, and how many requests that key has made in the current rate window (this one included). */
 export interface KeyLookup {
   found: CachedKey | undefined;
-  /** Undefined when Redis did not answer: the limit is then not enforced (the API stays up without Redis). */
+  /** Undefined when Redis did not answer (the limit is then not enforced: the API stays up without Redis), and for admin keys. */
   requests: RequestCount | undefined;
-}
-
-export interface RequestCount {
-  count: number;
-  /** When the current window ends, ms since the epoch. */
-  resetAt: number;
 }
 
 export interface AuthCache {
   /**
-   * The key a token hash stands for: from this process's cache while the deployment's invalidation
-   * epoch has not moved, else from `load` (then cached); with the key's request count in this
-   * window. Without Redis the cache is bypassed: every request loads.
+   * The key a token hash stands for: from this process's cache while it holds a lease on the
+   * deployment's invalidation epoch, else from `load` (then cached); with the key's request count
+   * in this window. Without Redis the cache is bypassed: every request loads.
    */
   resolve(tokenHash: string, load: () => Promise<CachedKey | undefined>): Promise<KeyLookup>;
-  /** Call after a revocation commits: every API process stops trusting its cache on its next request. */
+  /** Call after a revocation commits; resolves once no API process can still trust its cache. */
   invalidateKey(keyId: string): Promise<void>;
   /** Call after a tenant's settings change commits; same effect. */
   invalidateTenant(tenantId: string): Promise<void>;
@@ -43,100 +40,110 @@ export interface AuthCacheOptions {
   maxEntries: number;
   /** Length of a rate-limit window. */
   windowMs: number;
+  /** RATE_LIMIT_PER_MINUTE, for tenants without their own. */
+  defaultRateLimit: number;
+  /**
+   * How long one read of the epoch is trusted, and so how long an invalidation waits before it
+   * returns. Reads are sent every quarter of it while requests come in.
+   */
+  leaseMs?: number;
   log: Pick<FastifyBaseLogger, 'warn'>;
 }
 
+const DEFAULT_LEASE_MS = 200;
+/** Stop refreshing after this many leases without a request: an idle process costs Redis nothing. */
+const IDLE_LEASES = 4;
+
 /**
- * Key lookups cached per API process: the lookup was the one database round trip of a request
- * besides its own query (README, Performance). Correct across processes without pub/sub timing:
- * revocations and tenant changes bump an epoch in Redis after they commit, and every request reads
- * it before trusting the cache. So the next request after a revocation, on any process, sees the new
- * epoch, drops its cache and gets 401. The per-key request counter (RATE_LIMIT_PER_MINUTE) rides in
- * the same Redis round trip as that read whenever the key is already cached, which is nearly always.
+ * Key lookups cached per API process (the lookup was the one database round trip of a request
+ * besides its own query), correct across processes without pub/sub timing. Revocations and tenant
+ * changes bump an epoch in Redis after they commit. A process trusts its cache only for `leaseMs`
+ * after it sent a read of the epoch that it got back, measured from when it sent it, and re-reads it
+ * in the background while busy; an invalidation waits `leaseMs` after the bump before it returns.
+ * So once a revocation has answered, every process has either seen the new epoch or stopped
+ * trusting its cache: the next request with that key, on any process, gets 401. Before this lease,
+ * every request read the epoch itself: a Redis round trip that cost about 40 µs of API CPU each
+ * (README, Performance).
  */
 export function createAuthCache(options: AuthCacheOptions): AuthCache {
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const entries = new Map<string, CachedKey & { expiresAt: number }>();
   const epochKey = `${options.prefix}:auth-epoch`;
+  const counter = createRateCounter({ redis: options.redis, prefix: options.prefix, windowMs: options.windowMs });
   let epoch: string | null = null;
+  let leaseUntil = 0;
+  let lastUse = 0;
+  let reading: Promise<void> | null = null;
 
-  function counterKey(keyId: string, now: number) {
-    const window = Math.floor(now / options.windowMs);
-    return { key: `${options.prefix}:rate:${keyId}:${window}`, resetAt: (window + 1) * options.windowMs };
+  const leaseHeld = () => performance.now() < leaseUntil;
+
+  /** One read of the epoch at a time; a new value empties the cache. A failed read leaves the lease to run out. */
+  function readEpoch(): Promise<void> {
+    if (reading) return reading;
+    const sentAt = performance.now();
+    reading = options.redis
+      .get(epochKey)
+      .then((seen) => {
+        const value = seen ?? '0';
+        if (value !== epoch) {
+          entries.clear();
+          epoch = value;
+        }
+        leaseUntil = Math.max(leaseUntil, sentAt + leaseMs);
+      })
+      .catch(() => {})
+      .finally(() => (reading = null));
+    return reading;
   }
 
-  /**
-   * Counts a request of the key in its window. The expiry is set by the window's first request only
-   * (a key that missed it, its process dying in between, just lingers: the window is in its name).
-   */
-  async function incrementCounter(keyId: string, now: number): Promise<RequestCount> {
-    const counter = counterKey(keyId, now);
-    const count = await options.redis.incr(counter.key);
-    if (count === 1) options.redis.pexpire(counter.key, 2 * options.windowMs).catch(() => {});
-    return { count, resetAt: counter.resetAt };
-  }
+  const refresher = setInterval(() => {
+    if (performance.now() - lastUse > IDLE_LEASES * leaseMs) return;
+    void readEpoch();
+  }, leaseMs / 4);
+  refresher.unref();
 
-  /**
-   * The epoch and, for a known key, its request count; undefineds when Redis fails. Sent as single
-   * commands on an auto-pipelining connection: concurrent requests' reads leave in one write and
-   * come back in one read, which is what made the per-request Redis trip cheap (README, Performance).
-   */
-  async function readRedis(keyId: string | undefined): Promise<{ epoch?: string; requests?: RequestCount }> {
-    try {
-      const [seen, requests] = await Promise.all([options.redis.get(epochKey), keyId ? incrementCounter(keyId, Date.now()) : undefined]);
-      return { epoch: seen ?? '0', ...(requests ? { requests } : {}) };
-    } catch {
-      return {};
-    }
-  }
-
-  async function countRequest(keyId: string): Promise<RequestCount | undefined> {
-    try {
-      return await incrementCounter(keyId, Date.now());
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function bump(what: Record<string, string>): Promise<void> {
-    entries.clear();
-    try {
-      await options.redis.incr(epochKey);
-    } catch (err) {
-      // Other processes cannot read the epoch either while Redis is away, so they bypass their caches.
-      options.log.warn({ ...what, err }, 'auth cache: could not bump the invalidation epoch');
-    }
-  }
-
-  async function lookup(tokenHash: string, seen: string | undefined, load: () => Promise<CachedKey | undefined>) {
-    if (seen === undefined) return load();
-    if (seen !== epoch) {
-      entries.clear();
-      epoch = seen;
-    }
+  async function lookup(tokenHash: string, load: () => Promise<CachedKey | undefined>): Promise<CachedKey | undefined> {
     const hit = entries.get(tokenHash);
     if (hit && hit.expiresAt > Date.now()) return hit;
+    const seen = epoch;
     const found = await load();
-    // Cached under the epoch read before the load: a change committed meanwhile bumps it past.
-    if (found && epoch === seen) {
+    // Cached under the epoch seen before the load: a change committed meanwhile moves it on, and the
+    // next read of it empties the cache.
+    if (found && epoch === seen && leaseHeld()) {
       if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(tokenHash, { ...found, expiresAt: Date.now() + options.ttlMs });
     }
     return found;
   }
 
+  async function bump(what: Record<string, string>): Promise<void> {
+    entries.clear();
+    leaseUntil = 0;
+    try {
+      await options.redis.incr(epochKey);
+    } catch (err) {
+      // Other processes cannot read the epoch either while Redis is away, so their leases run out.
+      options.log.warn({ ...what, err }, 'auth cache: could not bump the invalidation epoch');
+    }
+    // Every lease taken before the bump has run out after this.
+    await new Promise((resolve) => setTimeout(resolve, leaseMs));
+  }
+
   return {
     async resolve(tokenHash, load) {
-      // The id of a key this process has seen, even from an older epoch: counting it costs no extra trip.
-      const knownId = entries.get(tokenHash)?.key.id;
-      const read = await readRedis(knownId);
-      const found = await lookup(tokenHash, read.epoch, load);
-      if (!found || read.epoch === undefined) return { found, requests: undefined };
-      const requests = found.key.id === knownId ? read.requests : await countRequest(found.key.id);
-      return { found, requests };
+      lastUse = performance.now();
+      if (!leaseHeld()) await readEpoch();
+      if (!leaseHeld()) return { found: await load(), requests: undefined };
+      const found = await lookup(tokenHash, load);
+      if (!found || found.key.kind !== 'tenant') return { found, requests: undefined };
+      const limit = found.tenant?.rateLimitPerMinute ?? options.defaultRateLimit;
+      return { found, requests: await counter.count(found.key.id, limit) };
     },
     invalidateKey: (keyId) => bump({ keyId }),
     invalidateTenant: (tenantId) => bump({ tenantId }),
     close() {
+      clearInterval(refresher);
+      counter.close();
       entries.clear();
     },
   };
