@@ -114,4 +114,20 @@ describe('admin login attempts', () => {
     expect(elsewhere.statusCode).toBe(303);
     expect(elsewhere.headers['set-cookie']).toBeDefined();
   });
+
+  it('holds under concurrency: of 30 wrong guesses sent at once, at most 10 are looked at, the rest get 429', async () => {
+    const wrong = 'not-the-admin-token-but-long-enough-to-try';
+    const answers = await Promise.all(Array.from({ length: 30 }, () => login(wrong, '203.0.113.9')));
+    const statuses = answers.map((res) => res.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    expect((await login(harness.adminToken, '203.0.113.9')).statusCode).toBe(429);
+  });
+
+  it('counts only failures: logging in gives the attempt back', async () => {
+    const wrong = 'not-the-admin-token-but-long-enough-to-try';
+    for (let i = 0; i < 12; i++) expect((await login(harness.adminToken, '203.0.113.10')).statusCode).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await login(wrong, '203.0.113.10')).statusCode).toBe(401);
+    expect((await login(wrong, '203.0.113.10')).statusCode).toBe(429);
+  });
 });
