@@ -48,6 +48,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     requestTimeout: deps.config.timeouts.requestMs,
     connectionTimeout: deps.config.timeouts.connectionMs,
     keepAliveTimeout: Math.min(5000, deps.config.timeouts.connectionMs),
+    // Behind a proxy (TRUST_PROXY), request.ip is the client X-Forwarded-For names; off, the TCP peer.
+    trustProxy: deps.config.trustProxy,
     // The router's own refusals (an over-long id, a malformed URL) in the one error shape too.
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
     // Request ids in logs and responses let a client's report be matched to a log line.
