@@ -28,6 +28,17 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string } | Logger;
 }
 
+/**
+ * REQUEST_TIMEOUT as Node's HTTP server must be given it for a dripped body to get its 408 on time.
+ * Fastify only sets `server.requestTimeout` after creating the server, which leaves `headersTimeout`
+ * at 60 s; Node then takes the larger of the two as the whole request's limit. And Node looks for
+ * late requests every `connectionsCheckingInterval` (30 s by default): here a quarter of the limit,
+ * at most a second.
+ */
+function nodeRequestLimits(requestMs: number) {
+  return { requestTimeout: requestMs, headersTimeout: requestMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestMs / 4))) };
+}
+
 /** The whole API, without listening: `main.ts` listens, tests call `inject` or listen on port 0. */
 export async function buildApp({ deps, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const instance = typeof logger === 'object' && 'child' in logger ? logger : undefined;
@@ -48,6 +59,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     requestTimeout: deps.config.timeouts.requestMs,
     connectionTimeout: deps.config.timeouts.connectionMs,
     keepAliveTimeout: Math.min(5000, deps.config.timeouts.connectionMs),
+    http: nodeRequestLimits(deps.config.timeouts.requestMs),
     // Behind a proxy (TRUST_PROXY), request.ip is the client X-Forwarded-For names; off, the TCP peer.
     trustProxy: deps.config.trustProxy,
     // The router's own refusals (an over-long id, a malformed URL) in the one error shape too.
