@@ -3,10 +3,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient, type ApiResponse } from '../support/client.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { expectRefusal } from '../support/hostile.js';
 
 /**
  * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
- * two API processes of one deployment, and failed admin logins per client IP.
+ * two API processes of one deployment, sequentially and in a concurrent flood, and failed admin
+ * logins per client IP, also concurrent, and behind a proxy (TRUST_PROXY).
  */
 let harness: Harness;
 let admin: DarkroomClient;
@@ -64,6 +66,34 @@ describe('per-key rate limit', () => {
     }
     // The refused upload starts recorded nothing.
     expect(await harness.api.db.select().from(assets).where(eq(assets.tenantId, tenantId))).toEqual([]);
+  });
+
+  it('holds under a concurrent flood of upload starts on two processes: only the limit is served, nothing more recorded', async () => {
+    await awayFromWindowEnd(15_000);
+    const { one, two, tenantId } = await tenantClients({ rateLimitPerMinute: 5 });
+    const start = (client: DarkroomClient, i: number) =>
+      client.request('POST', '/v1/uploads', { filename: `flood-${i}.png`, contentType: 'image/png', size: 10 });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => start(i % 2 ? one : two, i)));
+    const served = answers.filter((res) => res.status === 201);
+    const refused = answers.filter((res) => res.status === 429);
+    expect(served).toHaveLength(5);
+    expect(refused).toHaveLength(35);
+    for (const res of answers) {
+      expect(limitHeaders(res).limit).toBe('5');
+      expect(limitHeaders(res).reset).toBeGreaterThanOrEqual(1);
+      expect(limitHeaders(res).reset).toBeLessThanOrEqual(60);
+    }
+    expect(served.map((res) => limitHeaders(res).remaining).sort()).toEqual(['0', '1', '2', '3', '4']);
+    for (const res of refused) {
+      expectRefusal(harness, res, 429, 'rate_limited');
+      expect(res.body.error.details).toMatchObject({ limit: 5 });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(limitHeaders(res).remaining).toBe('0');
+    }
+    // Exactly the served starts left a row; the refused ones nothing.
+    const rows = await harness.api.db.select({ id: assets.id }).from(assets).where(eq(assets.tenantId, tenantId));
+    expect(rows.map((r) => r.id).sort()).toEqual(served.map((res) => res.body.asset.id as string).sort());
   });
 
   it('is per key: another tenant goes on, and the deployment default applies without a tenant setting', async () => {
