@@ -12,6 +12,7 @@ import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
+import { BODY_LIMIT_BYTES } from './routes/common.schemas.js';
 import adminWebhookRoutes from './routes/admin-webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
@@ -54,7 +55,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
         }),
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     // Every door has a time limit too: a client that drips or stalls its request is cut off.
     requestTimeout: deps.config.timeouts.requestMs,
     connectionTimeout: deps.config.timeouts.connectionMs,
