@@ -4,8 +4,8 @@ import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES, tenantErrors } from '../rou
 
 /**
  * The limits on every door, in the OpenAPI document: the rate-limit headers of tenant routes, the
- * body limit of routes that take a body, and the console login's attempt limit. The zod schemas say
- * what bodies look like; headers and the login form (an HTML page, not JSON) are added here.
+ * body limit of routes that take a body, and (in `info`, as the console's HTML form stays out of
+ * `paths`) the login's attempt limit. The zod schemas say what bodies look like; the rest is here.
  */
 
 const integer = (description: string) => ({ type: 'integer', minimum: 0, description });
@@ -16,7 +16,7 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Remaining': integer('Requests left to this key in the current window.'),
   'RateLimit-Reset': integer('Seconds until the current window ends.'),
 };
-const RETRY_AFTER = { 'Retry-After': integer('Seconds until the key (or client) may try again.') };
+const RETRY_AFTER = { 'Retry-After': integer('Seconds until the key may try again.') };
 
 const BODY_REFUSED = `invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (${BODY_LIMIT_BYTES} bytes: the limit of every request body).`;
 
@@ -53,50 +53,19 @@ export const limitsTransform: SwaggerTransform = (input) => {
   return { ...transformed, schema: { ...transformed.schema, response } };
 };
 
-/** The console's login form: hidden from the generated routes (it answers HTML), described here. */
-const LOGIN_PATH = {
-  post: {
-    tags: ['admin console'],
-    summary: 'Log in to the admin console with ADMIN_TOKEN or an admin key (an HTML form; sets an HttpOnly session cookie)',
-    security: [],
-    requestBody: {
-      required: true,
-      content: {
-        'application/x-www-form-urlencoded': {
-          schema: {
-            type: 'object',
-            properties: { token: { type: 'string', maxLength: 1024 }, next: { type: 'string', maxLength: 200 } },
-            required: ['token'],
-          },
-        },
-      },
-    },
-    responses: {
-      303: { description: 'Logged in: the session cookie is set, and the browser is sent to `next` (or /admin/failed).' },
-      401: { description: 'Not an admin token; the login page again. Counts as a failed attempt.' },
-      400: {
-        description: `invalid_request (JSON): a token over 1024 characters, or a form over ${CONSOLE_FORM_LIMIT_BYTES} bytes. Not counted as an attempt.`,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      },
-      403: { description: 'Posted from another site (its Origin is not this host).' },
-      429: {
-        description:
-          'More than 10 failed attempts from this client IP in 15 minutes (the window starts at the first): every attempt, the right token too, until it ends. The client IP is the TCP peer unless TRUST_PROXY names the proxy in front.',
-        headers: { 'Retry-After': { schema: RETRY_AFTER['Retry-After'] } },
-      },
-    },
-  },
-};
+const LIMITS_SENTENCE = [
+  ' Limits: each tenant key makes at most RATE_LIMIT_PER_MINUTE requests a minute (RateLimit-Limit, RateLimit-Remaining and',
+  ' RateLimit-Reset on every tenant response; over it, 429 rate_limited with Retry-After); request bodies are at most 64 KiB',
+  ' (400 invalid_request); a request must arrive within REQUEST_TIMEOUT (408), and a connection that sends nothing for',
+  ' CONNECTION_TIMEOUT is closed. POST /admin/login, the admin console\'s HTML login form (not listed here, like the console\'s',
+  ' pages), allows 10 failed attempts per client IP per 15 minutes, counted from the first: after them every attempt, the right',
+  ' token too, gets 429 with Retry-After until the window ends (the client IP is the TCP peer unless TRUST_PROXY names the',
+  ` proxy in front); a token over 1024 characters or a form over ${CONSOLE_FORM_LIMIT_BYTES} bytes gets 400 invalid_request.`,
+].join('');
 
-const LIMITS_SENTENCE =
-  ` Limits: each tenant key makes at most RATE_LIMIT_PER_MINUTE requests a minute (RateLimit-* headers on every tenant response, 429 rate_limited with Retry-After over it); request bodies are at most 64 KiB (400 invalid_request); a request must arrive within REQUEST_TIMEOUT (408) and a connection that sends nothing for CONNECTION_TIMEOUT is closed; the console login allows 10 failed attempts per client IP per 15 minutes (429).`;
-
-/** jsonSchemaTransformObject, then the login route and a sentence on the limits. */
+/** jsonSchemaTransformObject, then a paragraph on the limits (the console's login included) in `info`. */
 export const limitsTransformObject: SwaggerTransformObject = (documentObject) => {
-  const document = jsonSchemaTransformObject(documentObject) as { info?: { description?: string }; paths?: Record<string, unknown> };
-  return {
-    ...document,
-    info: { ...document.info, description: `${document.info?.description ?? ''}${LIMITS_SENTENCE}` },
-    paths: { ...document.paths, '/admin/login': LOGIN_PATH },
-  } as unknown as ReturnType<SwaggerTransformObject>;
+  const document = jsonSchemaTransformObject(documentObject) as { info?: { description?: string } };
+  const info = { ...document.info, description: `${document.info?.description ?? ''}${LIMITS_SENTENCE}` };
+  return { ...document, info } as unknown as ReturnType<SwaggerTransformObject>;
 };
