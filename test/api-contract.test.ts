@@ -214,3 +214,52 @@ describe('operations', () => {
     expect(res.body.error.code).toBe('not_found');
   });
 });
+
+describe('limits in the OpenAPI document', () => {
+  it('documents the limits: RateLimit-* on tenant responses, Retry-After on 429, the body limit, the login limit', async () => {
+    const docs = (await new DarkroomClient(harness.baseUrl).request('GET', '/docs/json')).body;
+    const rateLimit = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+    const start = docs.paths['/v1/uploads'].post.responses;
+    for (const status of ['201', '400', '404', '413', '415', '429']) {
+      expect(Object.keys(start[status].headers ?? {}), status).toEqual(expect.arrayContaining(rateLimit));
+      expect(start[status].headers[rateLimit[0]!].schema.type).toBe('integer');
+    }
+    expect(start['429'].headers).toHaveProperty('Retry-After');
+    expect(start['201'].headers).not.toHaveProperty('Retry-After');
+    expect(start['401'].headers).toBeUndefined(); // refused before the key is counted
+    expect(start['400'].description).toContain('64 KiB');
+    const tenantRoutes: [string, string, string][] = [
+      ['/v1/assets/{id}', 'get', '200'],
+      ['/v1/assets/{id}', 'delete', '204'],
+      ['/v1/tenant', 'get', '200'],
+      ['/v1/events/stream', 'get', '200'],
+    ];
+    for (const [path, method, ok] of tenantRoutes) {
+      const responses = docs.paths[path][method].responses;
+      expect(responses[ok].headers, path).toHaveProperty('RateLimit-Remaining');
+      expect(responses['429'].headers, path).toHaveProperty('Retry-After');
+    }
+    // Admin routes are not rate limited by key.
+    expect(docs.paths['/v1/admin/tenants'].post.responses['201'].headers).toBeUndefined();
+    expect(docs.paths['/v1/admin/tenants'].post.responses['400'].description).toContain('64 KiB');
+    // The console's login form stays out of `paths` (an HTML page); its limit is described in `info`.
+    expect(docs.paths).not.toHaveProperty('/admin/login');
+    expect(docs.info.description).toMatch(/POST \/admin\/login.*10 failed attempts per client IP per 15 minutes.*429 with Retry-After/);
+    expect(docs.info.description).toContain('request bodies are at most 64 KiB (400 invalid_request)');
+  });
+
+  it('answers as documented: a body over 64 KiB gets 400 invalid_request, and so does an oversized login form', async () => {
+    const big = JSON.stringify({ filename: 'x'.repeat(65 * 1024), contentType: 'image/jpeg', size: 1 });
+    const tooLarge = await tenantA.request('POST', '/v1/uploads', JSON.parse(big));
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body.error.code).toBe('invalid_request');
+    expect(tooLarge.headers.get('ratelimit-limit')).not.toBeNull();
+    const form = await fetch(`${harness.baseUrl}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'x'.repeat(5000) }).toString(),
+    });
+    expect(form.status).toBe(400);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+});

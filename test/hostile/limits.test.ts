@@ -3,10 +3,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient, type ApiResponse } from '../support/client.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { expectRefusal } from '../support/hostile.js';
 
 /**
  * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
- * two API processes of one deployment, and failed admin logins per client IP.
+ * two API processes of one deployment, sequentially and in a concurrent flood, and failed admin
+ * logins per client IP, also concurrent, and behind a proxy (TRUST_PROXY).
  */
 let harness: Harness;
 let admin: DarkroomClient;
@@ -66,6 +68,34 @@ describe('per-key rate limit', () => {
     expect(await harness.api.db.select().from(assets).where(eq(assets.tenantId, tenantId))).toEqual([]);
   });
 
+  it('holds under a concurrent flood of upload starts on two processes: only the limit is served, nothing more recorded', async () => {
+    await awayFromWindowEnd(15_000);
+    const { one, two, tenantId } = await tenantClients({ rateLimitPerMinute: 5 });
+    const start = (client: DarkroomClient, i: number) =>
+      client.request('POST', '/v1/uploads', { filename: `flood-${i}.png`, contentType: 'image/png', size: 10 });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => start(i % 2 ? one : two, i)));
+    const served = answers.filter((res) => res.status === 201);
+    const refused = answers.filter((res) => res.status === 429);
+    expect(served).toHaveLength(5);
+    expect(refused).toHaveLength(35);
+    for (const res of answers) {
+      expect(limitHeaders(res).limit).toBe('5');
+      expect(limitHeaders(res).reset).toBeGreaterThanOrEqual(1);
+      expect(limitHeaders(res).reset).toBeLessThanOrEqual(60);
+    }
+    expect(served.map((res) => limitHeaders(res).remaining).sort()).toEqual(['0', '1', '2', '3', '4']);
+    for (const res of refused) {
+      expectRefusal(harness, res, 429, 'rate_limited');
+      expect(res.body.error.details).toMatchObject({ limit: 5 });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(limitHeaders(res).remaining).toBe('0');
+    }
+    // Exactly the served starts left a row; the refused ones nothing.
+    const rows = await harness.api.db.select({ id: assets.id }).from(assets).where(eq(assets.tenantId, tenantId));
+    expect(rows.map((r) => r.id).sort()).toEqual(served.map((res) => res.body.asset.id as string).sort());
+  });
+
   it('is per key: another tenant goes on, and the deployment default applies without a tenant setting', async () => {
     await awayFromWindowEnd();
     const limited = await tenantClients({ rateLimitPerMinute: 1 });
@@ -92,20 +122,24 @@ describe('per-key rate limit', () => {
   });
 });
 
+const WRONG = 'not-the-admin-token-but-long-enough-to-try';
+
+/** POST /admin/login through Fastify's inject, from `remoteAddress` (the TCP peer), with any headers. */
+const loginOn = (api: SecondApi, token: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+  api.app.inject({
+    method: 'POST',
+    url: '/admin/login',
+    remoteAddress,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams({ token }).toString(),
+  });
+
 describe('admin login attempts', () => {
-  const login = (token: string, remoteAddress: string) =>
-    other.app.inject({
-      method: 'POST',
-      url: '/admin/login',
-      remoteAddress,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ token }).toString(),
-    });
+  const login = (token: string, remoteAddress: string) => loginOn(other, token, remoteAddress);
 
   it('allows 10 failures per client IP, then refuses every attempt with 429, the right token too', async () => {
-    const wrong = 'not-the-admin-token-but-long-enough-to-try';
-    for (let i = 0; i < 10; i++) expect((await login(wrong, '203.0.113.7')).statusCode).toBe(401);
-    for (const token of [wrong, harness.adminToken]) {
+    for (let i = 0; i < 10; i++) expect((await login(WRONG, '203.0.113.7')).statusCode).toBe(401);
+    for (const token of [WRONG, harness.adminToken]) {
       const res = await login(token, '203.0.113.7');
       expect(res.statusCode).toBe(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(14 * 60);
@@ -115,5 +149,45 @@ describe('admin login attempts', () => {
     const elsewhere = await login(harness.adminToken, '203.0.113.8');
     expect(elsewhere.statusCode).toBe(303);
     expect(elsewhere.headers['set-cookie']).toBeDefined();
+  });
+
+  it('holds under concurrency: of 30 wrong guesses sent at once, at most 10 are looked at, the rest get 429', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, () => login(WRONG, '203.0.113.9')));
+    const statuses = answers.map((res) => res.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    expect((await login(harness.adminToken, '203.0.113.9')).statusCode).toBe(429);
+  });
+
+  it('counts only failures: logging in gives the attempt back', async () => {
+    for (let i = 0; i < 12; i++) expect((await login(harness.adminToken, '203.0.113.10')).statusCode).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await login(WRONG, '203.0.113.10')).statusCode).toBe(401);
+    expect((await login(WRONG, '203.0.113.10')).statusCode).toBe(429);
+  });
+});
+
+describe('admin login attempts behind a proxy (TRUST_PROXY)', () => {
+  it('without TRUST_PROXY ignores X-Forwarded-For: a spoofed header does not buy a new budget', async () => {
+    const spoofed = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}` });
+    for (let i = 0; i < 10; i++) expect((await loginOn(other, WRONG, '203.0.113.20', spoofed(i))).statusCode).toBe(401);
+    expect((await loginOn(other, WRONG, '203.0.113.20', spoofed(99))).statusCode).toBe(429);
+    expect((await loginOn(other, harness.adminToken, '203.0.113.20', spoofed(98))).statusCode).toBe(429);
+  });
+
+  it('with TRUST_PROXY, clients the proxy names in X-Forwarded-For have budgets of their own', async () => {
+    const proxied = await startSecondApi(harness, { RATE_LIMIT_PER_MINUTE: '1200', TRUST_PROXY: '127.0.0.1' });
+    try {
+      const from = (client: string) => ({ 'x-forwarded-for': client });
+      for (let i = 0; i < 10; i++) expect((await loginOn(proxied, WRONG, '127.0.0.1', from('198.51.100.30'))).statusCode).toBe(401);
+      expect((await loginOn(proxied, WRONG, '127.0.0.1', from('198.51.100.30'))).statusCode).toBe(429);
+      // Another client behind the same proxy is not held up.
+      expect((await loginOn(proxied, WRONG, '127.0.0.1', from('198.51.100.31'))).statusCode).toBe(401);
+      expect((await loginOn(proxied, harness.adminToken, '127.0.0.1', from('198.51.100.31'))).statusCode).toBe(303);
+      // A peer that is not the trusted proxy cannot name a client: its own address is counted.
+      for (let i = 0; i < 10; i++) expect((await loginOn(proxied, WRONG, '203.0.113.21', from(`198.51.100.${40 + i}`))).statusCode).toBe(401);
+      expect((await loginOn(proxied, WRONG, '203.0.113.21', from('198.51.100.60'))).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
+import { BODY_LIMIT_BYTES } from './routes/common.schemas.js';
 import adminWebhookRoutes from './routes/admin-webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
@@ -26,6 +27,17 @@ export interface BuildAppOptions {
   deps: AppDeps;
   /** A pino logger (main.ts: asynchronous), `{ level }` for Fastify's own, or false for none (tests). */
   logger?: boolean | { level: string } | Logger;
+}
+
+/**
+ * REQUEST_TIMEOUT as Node's HTTP server must be given it for a dripped body to get its 408 on time.
+ * Fastify only sets `server.requestTimeout` after creating the server, which leaves `headersTimeout`
+ * at 60 s; Node then takes the larger of the two as the whole request's limit. And Node looks for
+ * late requests every `connectionsCheckingInterval` (30 s by default): here a quarter of the limit,
+ * at most a second.
+ */
+function nodeRequestLimits(requestMs: number) {
+  return { requestTimeout: requestMs, headersTimeout: requestMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestMs / 4))) };
 }
 
 /** The whole API, without listening: `main.ts` listens, tests call `inject` or listen on port 0. */
@@ -43,11 +55,14 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
         }),
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     // Every door has a time limit too: a client that drips or stalls its request is cut off.
     requestTimeout: deps.config.timeouts.requestMs,
     connectionTimeout: deps.config.timeouts.connectionMs,
     keepAliveTimeout: Math.min(5000, deps.config.timeouts.connectionMs),
+    http: nodeRequestLimits(deps.config.timeouts.requestMs),
+    // Behind a proxy (TRUST_PROXY), request.ip is the client X-Forwarded-For names; off, the TCP peer.
+    trustProxy: deps.config.trustProxy,
     // The router's own refusals (an over-long id, a malformed URL) in the one error shape too.
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
     // Request ids in logs and responses let a client's report be matched to a log line.

@@ -69,6 +69,23 @@ describe('loadApiConfig', () => {
     });
     expect(config.storage).toMatchObject({ region: 'us-west-004', bucket: 'photos', accessKeyId: 'keyid' });
   });
+
+  it('reads TRUST_PROXY as Fastify takes it: off by default, true, or addresses and CIDRs (no hop count)', () => {
+    expect(loadApiConfig(base).trustProxy).toBe(false);
+    expect(loadApiConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadApiConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadApiConfig({ ...base, TRUST_PROXY: '2' })).toThrow(/TRUST_PROXY.*hop count/);
+    expect(loadApiConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['yes-please', '10.0.0.0/33', '10.0.0.1/8/2', 'proxy.example.com']) {
+      expect(() => loadApiConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
 });
 
 describe('choosePartSize', () => {

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -22,6 +23,46 @@ const list = (fallback: readonly string[]) =>
     .string()
     .optional()
     .transform((text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback]));
+
+/** proxy-addr's names for ranges, which Fastify's trustProxy takes as well as addresses. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe, as Fastify's `trustProxy` takes it: `false` (the default:
+ * the client is the TCP peer, and the header is ignored), `true` (every hop), or a comma list of the
+ * proxies' addresses and CIDRs. A hop count is refused: it cannot tell the proxy from a client that
+ * connects directly, and Fastify (since 5.12.1) treats one as trusting nothing.
+ */
+export type TrustProxy = boolean | string[];
+
+const trustProxySetting = () =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx): TrustProxy => {
+      const value = text?.trim().toLowerCase() ?? '';
+      if (value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'a hop count cannot tell the proxy from a direct client: give the proxies\' addresses or CIDRs' });
+        return z.NEVER;
+      }
+      const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = entries.find((entry) => !isAddressOrCidr(entry));
+      if (bad === undefined && entries.length > 0) return entries;
+      ctx.addIssue({ code: 'custom', message: `"${bad ?? text}" is not true, false or an IP address/CIDR` });
+      return z.NEVER;
+    });
 
 const apiEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -49,6 +90,8 @@ const apiEnvSchema = z.object({
   REQUEST_TIMEOUT: durationSetting('30s', 100),
   /** A connection that sends nothing for this long (a stalled body, an idle keep-alive) is closed. */
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
+  /** Behind a TLS proxy: whose X-Forwarded-For gives the client's address (the login limit is per client IP). */
+  TRUST_PROXY: trustProxySetting(),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
@@ -81,6 +124,8 @@ export interface ApiConfig {
   adminToken: string;
   /** Request and idle-connection limits (REQUEST_TIMEOUT, CONNECTION_TIMEOUT). */
   timeouts: { requestMs: number; connectionMs: number };
+  /** TRUST_PROXY, passed to Fastify: which proxies may name the client in X-Forwarded-For. */
+  trustProxy: TrustProxy;
   storage: StorageConfig;
   uploads: {
     maxBytes: number;
@@ -121,6 +166,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     adminToken: e.ADMIN_TOKEN,
     storage: parseStorageConfig(env),
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
+    trustProxy: e.TRUST_PROXY,
     uploads: {
       maxBytes: e.MAX_UPLOAD_BYTES,
       multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,

@@ -8,8 +8,33 @@ export interface SharpSettings {
 }
 
 /**
+ * The libvips loaders of the accepted formats, by their abstract classes: each name covers its
+ * File, Buffer and Source loaders (`VipsForeignLoadJpegFile`, …). PNG is libspng's loader, GIF
+ * libnsgif's, and AVIF is read by the HEIF loader (which refuses HEVC without libde265).
+ */
+export const ALLOWED_LOADERS = [
+  'VipsForeignLoadJpeg',
+  'VipsForeignLoadPng',
+  'VipsForeignLoadWebp',
+  'VipsForeignLoadNsgif',
+  'VipsForeignLoadTiff',
+  'VipsForeignLoadHeif',
+] as const;
+
+/**
+ * Blocks every libvips loader, then unblocks only the accepted formats' (sharp.block needs sharp
+ * 0.32.4+). SVG (librsvg), PDF, Magick, OpenSlide, matrix, CSV, FITS, vips… can then never parse
+ * a file in this process, whatever its bytes: behind `probeImage`'s magic-byte check, a second wall.
+ */
+export function restrictLoaders(): void {
+  sharp.block({ operation: ['VipsForeignLoad'] });
+  sharp.unblock({ operation: [...ALLOWED_LOADERS] });
+}
+
+/**
  * Process-wide libvips settings, applied by the worker at boot rather than when this module is
  * imported, so importing it (in tests, scripts, the API) never changes global state as a side effect.
+ * Also restricts libvips to the accepted formats' loaders (`restrictLoaders`).
  * Returns the concurrency in effect, for the boot log.
  */
 export function configureSharp(settings: SharpSettings): number {
@@ -27,5 +52,6 @@ export function configureSharp(settings: SharpSettings): number {
     // cached open handle would keep the deleted file's disk space allocated.
     sharp.cache({ memory: settings.cacheMemoryMb, files: 0, items: 100 });
   }
+  restrictLoaders();
   return sharp.concurrency(settings.concurrency);
 }

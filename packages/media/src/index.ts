@@ -1,4 +1,4 @@
-export { configureSharp, type SharpSettings } from './configure.js';
+export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
 export { decodeSize, variantSize, type Size } from './geometry.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';

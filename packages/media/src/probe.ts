@@ -1,13 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { BadMediaError } from '@darkroom/core';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
-import {
-  SUPPORTED_FORMATS_SENTENCE,
-  corruptImage,
-  firstLine,
-  heicUnsupported,
-  tooManyPixels,
-} from './sharp-errors.js';
+import { firstLine, formatNotAccepted, heicUnsupported, notAnAcceptedImage, tooManyPixels } from './sharp-errors.js';
+import { assertAcceptedSignature } from './signature.js';
 import type { ImageFormat, ImageInput, ImageProbe, SafetyOptions } from './types.js';
 
 /**
@@ -27,24 +21,17 @@ const ANIMATABLE = new Set<ImageFormat>(['gif', 'webp']);
 
 /**
  * The gate every untrusted original passes before anything decodes it, in the worker and in the
- * admin preview alike. Reads the header only (sharp `metadata()` never decodes pixels), so a
- * decompression bomb is rejected from its declared size before a single row is inflated, and a
- * format outside the allowlist (SVG, PDF…) never reaches its decoder.
+ * admin preview alike. First the magic bytes, read by us: a file that is empty or does not start
+ * as an accepted format (SVG, PDF…) is refused before libvips parses anything. Then the header
+ * only (sharp `metadata()` never decodes pixels), so a decompression bomb is rejected from its
+ * declared size before a single row is inflated.
  */
 export async function probeImage(input: ImageInput, options: SafetyOptions): Promise<ImageProbe> {
-  await assertNotEmpty(input);
+  await assertAcceptedSignature(input);
   const metadata = await readHeader(input);
   const probe = toProbe(metadata, decodableFormat(metadata));
   assertPixelBudget(probe, options.maxInputPixels);
   return probe;
-}
-
-async function assertNotEmpty(input: ImageInput): Promise<void> {
-  // libvips calls an empty file "unsupported image format", which would send people looking for a format problem.
-  const size = typeof input === 'string' ? (await stat(input)).size : input.length;
-  if (size === 0) {
-    throw new BadMediaError('empty_file', 'The file is empty (0 bytes); the upload probably did not complete. Upload it again.');
-  }
 }
 
 async function readHeader(input: ImageInput): Promise<Metadata> {
@@ -60,9 +47,7 @@ function classifyHeaderError(error: unknown): unknown {
   if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code === 'string') return error;
   if (error.message.startsWith('Input file is missing')) return error; // our bug or storage, not the user's file
   if (error.message.includes('unsupported image format')) {
-    return new BadMediaError('unsupported_format', `The file isn't an image in a format we accept. ${SUPPORTED_FORMATS_SENTENCE}`, {
-      cause: firstLine(error),
-    });
+    return notAnAcceptedImage({ cause: firstLine(error) });
   }
   // "Input file has corrupt header: …" and anything else libvips can't parse in the header.
   return new BadMediaError(
@@ -84,13 +69,7 @@ function decodableFormat(metadata: Metadata): ImageFormat {
     throw heicUnsupported({ format: 'heif', compression: metadata.compression });
   }
   const format = DECODABLE[metadata.format];
-  if (!format) {
-    throw new BadMediaError(
-      'unsupported_format',
-      `${metadata.format.toUpperCase()} files aren't accepted. ${SUPPORTED_FORMATS_SENTENCE}`,
-      { format: metadata.format },
-    );
-  }
+  if (!format) throw formatNotAccepted(metadata.format);
   return format;
 }
 

@@ -28,6 +28,16 @@ export function heicUnsupported(details: Record<string, unknown>): BadMediaError
   );
 }
 
+/** A format outside the allowlist, named (`svg`, `pdf`, whatever libvips called it). */
+export function formatNotAccepted(format: string): BadMediaError {
+  return new BadMediaError('unsupported_format', `${format.toUpperCase()} files aren't accepted. ${SUPPORTED_FORMATS_SENTENCE}`, { format });
+}
+
+/** Bytes that are no image format we know of. */
+export function notAnAcceptedImage(details?: Record<string, unknown>): BadMediaError {
+  return new BadMediaError('unsupported_format', `The file isn't an image in a format we accept. ${SUPPORTED_FORMATS_SENTENCE}`, details);
+}
+
 export function formatPixels(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { limitsTransform, limitsTransformObject } from './openapi-limits.js';
 
 /** OpenAPI generated from the same zod schemas that validate requests, so the document cannot drift. */
 async function docsPlugin(app: FastifyInstance) {
@@ -12,8 +12,9 @@ async function docsPlugin(app: FastifyInstance) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // The zod schemas' JSON Schema, plus the limits (rate-limit headers, body limit, console login).
+    transform: limitsTransform,
+    transformObject: limitsTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }

@@ -5,6 +5,7 @@ import { registerBullBoard } from './admin-bull-board.js';
 import { failedPageRoutes } from './admin-failed-page.js';
 import { loginRoutes } from './admin-login.js';
 import { sendAuthFailure } from './admin-pages.js';
+import { CONSOLE_FORM_LIMIT_BYTES } from './common.schemas.js';
 import { webhooksPageRoutes } from './admin-webhooks-page.js';
 
 export { BULL_BOARD_PATH } from './admin-bull-board.js';
@@ -34,7 +35,7 @@ const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { 
 
 const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   // HTML forms post urlencoded bodies; only this console parses them (the JSON API still refuses them).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: CONSOLE_FORM_LIMIT_BYTES }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   loginRoutes(app, deps);

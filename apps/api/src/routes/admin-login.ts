@@ -27,7 +27,8 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
       return sendHtml(reply, 403, (nonce) => loginPage({ nonce, message: 'Log in from the admin console’s own page.' }));
     }
     // Online guessing: 10 failed attempts per client IP per 15 minutes, then 429 until the window ends.
-    const waitSeconds = await deps.loginLimiter.blockedFor(request.ip);
+    // The attempt is counted before the token is looked at, so concurrent guesses cannot all pass.
+    const waitSeconds = await deps.loginLimiter.attempt(request.ip);
     if (waitSeconds > 0) {
       reply.header('retry-after', String(waitSeconds));
       const message = `Too many failed logins from this address; try again in ${Math.ceil(waitSeconds / 60)} min.`;
@@ -35,10 +36,10 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
     }
     const subject = await adminSubject(deps, token.trim());
     if (!subject) {
-      await deps.loginLimiter.recordFailure(request.ip);
       const message = 'That is not an admin token (ADMIN_TOKEN or an admin key).';
       return sendHtml(reply, 401, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
     }
+    await deps.loginLimiter.succeeded(request.ip);
     const value = signAdminSession(deps.config.adminToken, { subject, expiresAt: Date.now() + ADMIN_SESSION_TTL_MS });
     reply.header('set-cookie', sessionCookie(request, value, ttlSeconds));
     return reply.redirect(safeNext(next) ?? '/admin/failed', 303);

@@ -1,6 +1,11 @@
 import { VISIBLE_ASSET_STATUSES, JOB_KINDS, JOB_STATES } from '@darkroom/db';
 import { z } from 'zod';
 
+/** The largest request body any route accepts; a larger one is refused with 400 invalid_request. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+/** The console's urlencoded forms (the login among them) are smaller still. */
+export const CONSOLE_FORM_LIMIT_BYTES = 4096;
+
 export const ErrorBody = z
   .object({
     error: z.object({
@@ -64,5 +69,8 @@ export const AssetIdParams = z.strictObject({ assetId: z.string() });
 
 /** Error responses every authenticated route can give. */
 export const authErrors = { 401: ErrorBody } as const;
-/** Every tenant route: a bad key, or a key over its rate limit (RATE_LIMIT_PER_MINUTE). */
+/**
+ * Every tenant route: a bad key, or a key over its rate limit (RATE_LIMIT_PER_MINUTE). A route with
+ * this 429 is documented with the RateLimit-* headers on each response (plugins/openapi-limits.ts).
+ */
 export const tenantErrors = { 401: ErrorBody, 429: ErrorBody } as const;

@@ -6,17 +6,19 @@ import type { ObjectStorage } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepStaging } from '../apps/worker/src/staging-sweep.js';
-import { createTestTenant, noisePng, type TestTenant } from './support/fixtures.js';
-import { startHarness, type Harness } from './support/harness.js';
-import { fetchVariant, fixture } from './support/images.js';
-import { objectSha256, objectState, sha256 } from './support/objects.js';
-import { waitFor } from './support/services.js';
+import { sweepStaging } from '../../apps/worker/src/staging-sweep.js';
+import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { expectRefusal } from '../support/hostile.js';
+import { fetchVariant, fixture } from '../support/images.js';
+import { objectSha256, objectState, sha256 } from '../support/objects.js';
+import { waitFor } from '../support/services.js';
 
 /**
- * The verified original is immutable: upload URLs write a staging key, `complete` copies it to the
- * original key and checks the copy, and nothing a client does with an old URL changes what the
- * worker, reprocess, backfill or the admin preview read.
+ * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:
+ * upload URLs write a staging key, `complete` copies it to the original key and checks the copy,
+ * and nothing a client does with an old URL changes what the worker, reprocess, backfill or the
+ * admin preview read.
  */
 const MiB = 1024 * 1024;
 let harness: Harness;
@@ -181,9 +183,7 @@ describe('complete copies what the client uploaded to the original key', () => {
       expect(await putAgain(upload, sameLengthSvg(photo.length))).toBe(200);
       return realCopy(options);
     };
-    const res = await complete(asset.id);
-    expect(res.status).toBe(415);
-    expect(res.body.error.code).toBe('content_mismatch');
+    expectRefusal(harness, await complete(asset.id), 415, 'content_mismatch');
     expect(await objectState(storage(), await originalOf(asset.id))).toBe('absent');
     expect((await row(asset.id)).status).toBe('awaiting_upload');
   });
@@ -206,7 +206,7 @@ describe('complete after a crash', () => {
       await realCopy(options);
       throw new Error('simulated crash after the copy');
     };
-    expect((await complete(asset.id)).status).toBe(500);
+    expectRefusal(harness, await complete(asset.id), 500, 'internal_error');
     // The state a crash leaves: the copy made, the staging object kept, the row still waiting.
     expect((await row(asset.id)).status).toBe('awaiting_upload');
     expect(await objectState(storage(), stagingOf(asset.id))).toBe('present');
