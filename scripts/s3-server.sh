@@ -139,7 +139,7 @@ admin socket = $D/\$name.asok
 mon data = $D/mon
 osd data = $D/osd
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$PORT
+rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
 CONF
 }
 
