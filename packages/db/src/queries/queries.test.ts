@@ -18,16 +18,16 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-const newAsset = () =>
+const newAsset = (owner = tenantId) =>
   insertAsset(handle.db, {
     id: newId(),
-    tenantId,
+    tenantId: owner,
     status: 'awaiting_upload',
     filename: 'a.jpg',
     contentType: 'image/jpeg',
     size: 10,
     preset: 'default',
-    originalKey: `originals/${tenantId}/x`,
+    originalKey: `originals/${owner}/x`,
     uploadExpiresAt: new Date(Date.now() + 60_000),
   });
 
@@ -181,17 +181,7 @@ describe('tenants', () => {
       return row;
     };
     for (const owner of [doomed, tenantId]) {
-      const asset = await insertAsset(handle.db, {
-        id: newId(),
-        tenantId: owner,
-        status: 'awaiting_upload',
-        filename: 'a.jpg',
-        contentType: 'image/jpeg',
-        size: 10,
-        preset: 'default',
-        originalKey: `originals/${owner}/x`,
-        uploadExpiresAt: new Date(Date.now() + 60_000),
-      });
+      const asset = await newAsset(owner);
       await transitionAsset(handle.db, { id: asset.id, from: ['awaiting_upload'], to: 'queued' });
       await insertJob(handle.db, { assetId: asset.id, tenantId: owner, kind: 'process', maxAttempts: 5 });
     }
