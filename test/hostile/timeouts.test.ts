@@ -87,6 +87,8 @@ describe('request and connection limits', () => {
     const ms = await raw.closed;
     expect(sent).toBeLessThan(BODY.length);
     expect(raw.answer()).toMatch(/^HTTP\/1\.1 408 /);
+    // In the one error shape, like every other refusal.
+    expect(JSON.parse(raw.answer().split('\r\n\r\n')[1]!)).toMatchObject({ error: { code: 'request_timeout' } });
     expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
     expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 1000);
     expect(await harness.api.db.select().from(assets).where(eq(assets.tenantId, tenantId))).toEqual([]);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
 import authPlugin from './plugins/auth.js';
 import docsPlugin from './plugins/docs.js';
-import errorsPlugin, { sendError } from './plugins/errors.js';
+import errorsPlugin, { sendError, writeClientError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelineMetricsPlugin from './plugins/pipeline-metrics.js';
 import webhookMetricsPlugin from './plugins/webhook-metrics.js';
@@ -65,6 +65,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     trustProxy: deps.config.trustProxy,
     // The router's own refusals (an over-long id, a malformed URL) in the one error shape too.
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    clientErrorHandler: writeClientError,
     // Request ids in logs and responses let a client's report be matched to a log line.
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();

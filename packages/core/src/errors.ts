@@ -7,6 +7,7 @@ export const ErrorCode = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
   preset_not_found: 404,
   upload_missing: 409,
   invalid_state: 409,

@@ -1,6 +1,8 @@
 import { DarkroomError, ErrorCode } from '@darkroom/core';
 import { InvalidCursorError } from '@darkroom/db';
 import { StorageAccessDeniedError, StorageUnavailableError } from '@darkroom/storage';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -87,3 +89,24 @@ async function errorsPlugin(app: FastifyInstance) {
 }
 
 export default fp(errorsPlugin, { name: 'darkroom-errors' });
+
+/**
+ * Node's own refusals, made before any request exists (a body still arriving at REQUEST_TIMEOUT,
+ * malformed HTTP), written to the socket in the one error shape (Fastify's `clientErrorHandler`).
+ */
+export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Nothing can be answered on a connection the client already dropped.
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const payload: ErrorPayload =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? { code: 'request_timeout', message: 'The request did not arrive in time (REQUEST_TIMEOUT); send it again, all at once.' }
+      : { code: 'invalid_request', message: 'The request is not valid HTTP.' };
+  const status = ErrorCode[payload.code];
+  const body = JSON.stringify({ error: payload });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
