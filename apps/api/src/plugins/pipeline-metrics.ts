@@ -17,7 +17,10 @@ async function pipelineMetricsPlugin(app: FastifyInstance, opts: { deps: AppDeps
     help: 'Events committed to the outbox (every asset change), across the deployment',
     registers: [app.metrics],
     async collect() {
-      const written = await countEventsWritten(opts.deps.db);
+      // A scrape must not fail while Postgres is away: the counter keeps the last figure it read
+      // (never a reset to 0, which a dashboard would take for a restart).
+      const written = await countEventsWritten(opts.deps.db).catch(() => null);
+      if (written === null) return;
       this.reset();
       this.inc(written);
     },
