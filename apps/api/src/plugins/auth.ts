@@ -1,10 +1,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DarkroomError } from '@darkroom/core';
-import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey, isUuid, type Tenant } from '@darkroom/db';
+import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, isUuid, type Tenant } from '@darkroom/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
-import type { KeyLookup, RequestCount } from '../services/auth-cache.js';
+import type { RequestCount } from '../services/auth-cache.js';
 import { enforceRateLimit } from './rate-limit.js';
 import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
 
@@ -34,10 +34,11 @@ function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
 // Hash both sides first so the comparison takes the same time whatever the lengths.
 function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 /**
@@ -64,14 +65,19 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
   return { kind: 'admin', via: 'cookie' };
 }
 
-/** The key a token stands for, with its tenant (from the process's cache, else one query) and its request count. */
-async function lookupKey(deps: AppDeps, token: string): Promise<KeyLookup> {
-  return deps.authCache.resolve(hashApiKey(token), () => findActiveKeyWithTenant(deps.db, { token }));
-}
-
-async function resolvePrincipal(deps: AppDeps, token: string): Promise<{ principal: Principal | null; requests?: RequestCount | undefined }> {
-  if (sameSecret(token, deps.config.adminToken)) return { principal: { kind: 'admin', via: 'bearer' } };
-  const { found, requests } = await lookupKey(deps, token);
+/**
+ * Who a bearer token is. The token is hashed once: the digest is compared with ADMIN_TOKEN's (in
+ * constant time) and keys the process's cache of key lookups, from which a known key comes without
+ * a query.
+ */
+async function resolvePrincipal(
+  deps: AppDeps,
+  token: string,
+  adminDigest: Buffer,
+): Promise<{ principal: Principal | null; requests?: RequestCount | undefined }> {
+  const digest = sha256(token);
+  if (timingSafeEqual(digest, adminDigest)) return { principal: { kind: 'admin', via: 'bearer' } };
+  const { found, requests } = await deps.authCache.resolve(digest.toString('hex'), () => findActiveKeyWithTenant(deps.db, { token }));
   if (!found) return { principal: null };
   if (found.key.kind === 'admin') return { principal: { kind: 'admin', via: 'bearer' } };
   return { principal: found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null, requests };
@@ -82,13 +88,14 @@ const unauthorized = () =>
 
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
+  const adminDigest = sha256(opts.deps.config.adminToken);
 
   async function authenticate(request: FastifyRequest, allowCookie = false) {
     const token = bearerToken(request);
     // An Authorization header always decides alone: a cookie never upgrades a tenant key.
     const useCookie = allowCookie && request.headers.authorization === undefined;
     const resolved = token
-      ? await resolvePrincipal(opts.deps, token)
+      ? await resolvePrincipal(opts.deps, token, adminDigest)
       : { principal: useCookie ? await cookiePrincipal(opts.deps, request) : null };
     if (!resolved.principal) throw unauthorized();
     request.principal = resolved.principal;
