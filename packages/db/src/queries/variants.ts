@@ -144,7 +144,9 @@ const tenantAssetWithVariants = preparedPer((db) =>
   db
     .select({
       asset: assets,
-      variants: sql<VariantJson[]>`coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json)`,
+      // Only a ready asset shows its variants (assetSnapshot): the polls of assets still on their way,
+      // the commonest read, skip the aggregate (CASE evaluates the subquery only when it is chosen).
+      variants: sql<VariantJson[]>`case when "assets"."status" = 'ready' then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
     })
     .from(assets)
     .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))
@@ -152,8 +154,8 @@ const tenantAssetWithVariants = preparedPer((db) =>
 );
 
 /**
- * A tenant's asset with its variants (smallest first) in one round trip: the read every client
- * polls. Not found for another tenant's asset, or one being deleted.
+ * A tenant's asset with its variants (smallest first; none before it is ready) in one round trip:
+ * the read every client polls. Not found for another tenant's asset, or one being deleted.
  */
 export async function getTenantAssetWithVariants(
   db: Executor,
