@@ -144,6 +144,16 @@ const latencyPartsRow = (lat: LatencyFigures): BenchRow => ({
  * 200 jobs through one worker process, two of them 100 MP (a JPEG and a PNG): the camera photos and
  * the big ones are uploaded once, then reprocessed in waves. VmHWM and RSS after about 100 and 200.
  */
+/**
+ * The worker's memory once a wave has settled: its last job's commit is not the end of its work
+ * (superseded objects, events), and jemalloc hands freed pages back after a second (start.sh). So
+ * both points measure what the process keeps, not what one of them happened to catch in flight.
+ */
+async function settledMemory(rig: Rig) {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  return memoryOf(rig.workers[0]!.pid!);
+}
+
 async function memory(inputs: readonly BenchInput[]) {
   const rig = await startRig(1);
   try {
@@ -156,9 +166,9 @@ async function memory(inputs: readonly BenchInput[]) {
       for (const id of assetIds) await rig.admin.request('POST', `/v1/admin/assets/${id}/reprocess`);
       done += assetIds.length;
       await waitForFinished(rig, done);
-      if (points.length === 0 && done >= MEMORY_JOBS / 2) points.push({ jobs: done, ...memoryOf(rig.workers[0]!.pid!) });
+      if (points.length === 0 && done >= MEMORY_JOBS / 2) points.push({ jobs: done, ...(await settledMemory(rig)) });
     }
-    points.push({ jobs: done, ...memoryOf(rig.workers[0]!.pid!) });
+    points.push({ jobs: done, ...(await settledMemory(rig)) });
     return points;
   } finally {
     await rig.close();

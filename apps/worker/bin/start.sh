@@ -11,12 +11,12 @@ if [ "$mode" = jemalloc ]; then
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
     if [ -f "$lib" ]; then
       export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-      # One arena per core (jemalloc's default is four), and a background thread that hands freed
-      # pages back after a second instead of keeping them. Peak RSS over the bench's 208 jobs with
-      # two 100 MP images, same machine: 342 MB with jemalloc's defaults, 300 MB with the background
-      # purge, 281 MB with both; RSS from job 104 to 208: 241 → 215, 176 → 168, 145 → 161 MB;
-      # throughput within the runs' spread (0.83–1.05× of the bare sharp loop either way).
-      export MALLOC_CONF="${MALLOC_CONF:-narenas:$(nproc),background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
+      # A background thread hands freed pages back after a second instead of keeping them. Over the
+      # bench's 208 jobs with two 100 MP images, same machine: peak RSS 342 MB with jemalloc's
+      # defaults, 300 MB with this; RSS from job 104 to 208: 241 → 215 MB, 176 → 168 MB. One arena
+      # per core on top (narenas) took the peak to 271–281 MB but let RSS grow 16–20 MB from job
+      # 104 to 208, so it is left out. Throughput within the runs' spread either way.
+      export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
       mode=jemalloc
       break
     fi
