@@ -15,8 +15,9 @@ let other: DarkroomClient;
 let jpeg: Uint8Array<ArrayBuffer>;
 
 beforeAll(async () => {
-  // URLs live one second, so a test can outlive one.
-  harness = await startHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '1s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
+  // URLs last 2 s. SigV4 dates are whole seconds, so a URL signed late in a second lives a little over
+  // 1 s (with 1 s, a few ms: a test's PUTs right after signing could find it expired).
+  harness = await startHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('hostile-urls')).apiKey);
   other = admin.withToken((await admin.createTenant('hostile-urls-other')).apiKey);
@@ -76,7 +77,8 @@ describe('forged presigned URLs', () => {
 describe('expired presigned URLs', () => {
   it('refuses a URL after its time, and complete then finds nothing', async () => {
     const { assetId, url, headers } = await startPut();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Past the longest a 2 s URL can live (signed at the very start of its second).
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     expect((await put(url, headers)).status).toBe(403);
     expectRefusal(harness, await client.request('POST', `/v1/uploads/${assetId}/complete`, {}), 409, 'upload_missing');
   });
