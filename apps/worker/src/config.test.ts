@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
 import { loadWorkerConfig } from './config.js';
@@ -7,13 +8,17 @@ const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_
 describe('loadWorkerConfig', () => {
   it('applies the documented defaults', () => {
     expect(loadWorkerConfig(base)).toMatchObject({
-      concurrency: 2,
+      concurrency: availableParallelism(),
       maxInputPixels: 100_000_000,
       jobTimeoutMs: 120_000,
       reconcileIntervalMs: 30_000,
       stalledTimeoutMs: 30_000,
       queuePrefix: '{darkroom}',
     });
+  });
+
+  it('WORKER_CONCURRENCY overrides the one job per core', () => {
+    expect(loadWorkerConfig({ ...base, WORKER_CONCURRENCY: '5' }).concurrency).toBe(5);
   });
 
   it('RECONCILE_INTERVAL=off turns the reconciler off', () => {
