@@ -141,10 +141,6 @@ const latencyPartsRow = (lat: LatencyFigures): BenchRow => ({
 });
 
 /**
- * 200 jobs through one worker process, two of them 100 MP (a JPEG and a PNG): the camera photos and
- * the big ones are uploaded once, then reprocessed in waves. VmHWM and RSS after about 100 and 200.
- */
-/**
  * The worker's memory once a wave has settled: its last job's commit is not the end of its work
  * (superseded objects, events), and jemalloc hands freed pages back after a second (start.sh). So
  * both points measure what the process keeps, not what one of them happened to catch in flight.
@@ -154,6 +150,10 @@ async function settledMemory(rig: Rig) {
   return memoryOf(rig.workers[0]!.pid!);
 }
 
+/**
+ * 200 jobs through one worker process, two of them 100 MP (a JPEG and a PNG): the camera photos and
+ * the big ones are uploaded once, then reprocessed in waves. VmHWM and RSS after about 100 and 200.
+ */
 async function memory(inputs: readonly BenchInput[]) {
   const rig = await startRig(1);
   try {

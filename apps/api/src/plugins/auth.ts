@@ -107,8 +107,7 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
     if (principal.kind !== 'tenant') {
       throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
     }
-    const limit = principal.tenant.rateLimitPerMinute ?? opts.deps.config.rateLimitPerMinute;
-    enforceRateLimit(reply, limit, requests);
+    enforceRateLimit(reply, requests);
   });
 
   app.decorate('requireAdmin', async function requireAdmin(request: FastifyRequest) {

@@ -76,8 +76,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   const payload = toErrorPayload(error);
   const status = ErrorCode[payload.code];
   if (status >= 500) request.log.error({ err: error }, payload.message);
-  const body = { error: { code: payload.code, message: payload.message, ...(payload.details ? { details: payload.details } : {}) } };
-  return reply.status(status).send(body);
+  return reply.status(status).send(errorBody(payload));
+}
+
+/** The one error shape: `{ error: { code, message, details? } }`. */
+function errorBody(payload: ErrorPayload) {
+  return { error: { code: payload.code, message: payload.message, ...(payload.details ? { details: payload.details } : {}) } };
 }
 
 async function errorsPlugin(app: FastifyInstance) {
@@ -105,7 +109,7 @@ export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): 
       ? { code: 'request_timeout', message: 'The request did not arrive in time (REQUEST_TIMEOUT); send it again, all at once.' }
       : { code: 'invalid_request', message: 'The request is not valid HTTP.' };
   const status = ErrorCode[payload.code];
-  const body = JSON.stringify({ error: payload });
+  const body = JSON.stringify(errorBody(payload));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );

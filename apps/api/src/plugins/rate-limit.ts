@@ -8,8 +8,9 @@ import type { RequestCount } from '../services/auth-cache.js';
  * window. Windows are fixed minutes, counted in Redis across every API process; without a count
  * (Redis away) the request goes through unlimited and without the headers.
  */
-export function enforceRateLimit(reply: FastifyReply, limit: number, requests: RequestCount | undefined): void {
+export function enforceRateLimit(reply: FastifyReply, requests: RequestCount | undefined): void {
   if (!requests) return;
+  const { limit } = requests;
   const resetSeconds = Math.max(1, Math.ceil((requests.resetAt - Date.now()) / 1000));
   reply.header('ratelimit-limit', String(limit));
   reply.header('ratelimit-remaining', String(Math.max(0, limit - requests.count)));

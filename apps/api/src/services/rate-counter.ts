@@ -2,6 +2,8 @@ import type { RedisConnection } from '@darkroom/queue';
 
 export interface RequestCount {
   count: number;
+  /** The limit the count was taken against (the tenant's own, or the deployment's). */
+  limit: number;
   /** When the current window ends, ms since the epoch. */
   resetAt: number;
 }
@@ -77,11 +79,11 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
     state.tokens += Math.max(0, Math.min(block, limit - (total - block)));
   }
 
-  const take = (state: KeyWindow): RequestCount => {
+  const take = (state: KeyWindow, limit: number): RequestCount => {
     state.tokens -= 1;
-    return { count: state.reserved - state.tokens, resetAt: (state.window + 1) * windowMs };
+    return { count: state.reserved - state.tokens, limit, resetAt: (state.window + 1) * windowMs };
   };
-  const over = (state: KeyWindow, limit: number): RequestCount => ({ count: Math.max(limit, state.reserved) + 1, resetAt: (state.window + 1) * windowMs });
+  const over = (state: KeyWindow, limit: number): RequestCount => ({ count: Math.max(limit, state.reserved) + 1, limit, resetAt: (state.window + 1) * windowMs });
 
   async function countAfterReserving(keyId: string, state: KeyWindow, limit: number): Promise<RequestCount | undefined> {
     try {
@@ -92,13 +94,13 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
     } catch {
       return undefined;
     }
-    return state.tokens > 0 ? take(state) : over(state, limit);
+    return state.tokens > 0 ? take(state, limit) : over(state, limit);
   }
 
   return {
     count(keyId, limit) {
       const state = windowOf(keyId);
-      if (state.tokens > 0) return take(state);
+      if (state.tokens > 0) return take(state, limit);
       if (state.reserved >= limit) return over(state, limit);
       return countAfterReserving(keyId, state, limit);
     },
