@@ -182,8 +182,21 @@ start_fresh_cluster() {
   start_gateway
 }
 
+# The OSD keeps everything in memory (memstore, 4 GiB): after many bench and test runs it fills, and
+# then the gateway still answers but every write hangs. Such a cluster is started anew (its data is
+# disposable: tests and benches set up their own buckets).
+osd_full() {
+  [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && timeout 15 ceph -c "$CONF" health 2>/dev/null | grep -q 'full osd'
+}
+
 start() {
   install_ceph
+  if osd_full; then
+    log "the in-memory OSD in $D is full: starting a new, empty cluster"
+    start_fresh_cluster
+    log "up: http://127.0.0.1:$PORT access key $ACCESS (data in memory, dir $D)"
+    return 0
+  fi
   if answers; then
     log "already answering on 127.0.0.1:$PORT"
     return 0
