@@ -13,7 +13,7 @@ const UNIT = [
   'apps/api/src/plugins/*.test.ts',
   'apps/api/src/services/start-upload.test.ts',
   'apps/worker/src/handlers/*.test.ts',
-  'apps/worker/src/pixel-budget.test.ts',
+  'apps/worker/src/render-gate.test.ts',
   // A loopback receiver, no services.
   'apps/worker/src/webhooks/{send,deliver}.test.ts',
   'apps/worker/src/metrics.test.ts',

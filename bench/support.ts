@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
@@ -122,6 +122,34 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** CPU seconds (user + system) in a /proc stat line (clock ticks are 1/100 s on Linux). */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds a process has used so far: all of it, libvips' threads, and its main (JS) thread. */
+export interface ProcessCpu {
+  total: number;
+  libvips: number;
+  main: number;
+}
+
+export function cpuSecondsOf(pid: number): ProcessCpu {
+  const cpu = { total: statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')), libvips: 0, main: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    if (tid === String(pid)) cpu.main = statCpuSeconds(stat);
+    else if (stat.includes('(libvips worker)')) cpu.libvips += statCpuSeconds(stat);
+  }
+  return cpu;
 }
 
 export const mb = (value: number) => `${Math.round(value)} MB`;

@@ -8,7 +8,8 @@ const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_
 describe('loadWorkerConfig', () => {
   it('applies the documented defaults', () => {
     expect(loadWorkerConfig(base)).toMatchObject({
-      concurrency: availableParallelism(),
+      concurrency: availableParallelism() + 1,
+      renderConcurrency: availableParallelism(),
       maxInputPixels: 100_000_000,
       jobTimeoutMs: 120_000,
       reconcileIntervalMs: 30_000,
@@ -17,8 +18,10 @@ describe('loadWorkerConfig', () => {
     });
   });
 
-  it('WORKER_CONCURRENCY overrides the one job per core', () => {
-    expect(loadWorkerConfig({ ...base, WORKER_CONCURRENCY: '5' }).concurrency).toBe(5);
+  it('WORKER_CONCURRENCY and RENDER_CONCURRENCY override the defaults; jobs follow render slots', () => {
+    expect(loadWorkerConfig({ ...base, WORKER_CONCURRENCY: '5' })).toMatchObject({ concurrency: 5, renderConcurrency: availableParallelism() });
+    expect(loadWorkerConfig({ ...base, RENDER_CONCURRENCY: '3' })).toMatchObject({ concurrency: 4, renderConcurrency: 3 });
+    expect(() => loadWorkerConfig({ ...base, RENDER_CONCURRENCY: '0' })).toThrow(/RENDER_CONCURRENCY/);
   });
 
   it('RECONCILE_INTERVAL=off turns the reconciler off', () => {

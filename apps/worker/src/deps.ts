@@ -4,7 +4,7 @@ import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@da
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createPixelBudget, type PixelBudget } from './pixel-budget.js';
+import { createRenderGate, type RenderGate } from './render-gate.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -16,8 +16,8 @@ export interface WorkerDeps {
   secretBox: SecretBox;
   log: Logger;
   metrics: WorkerMetrics;
-  /** Source pixels decoded at once in this process (MAX_INPUT_PIXELS): bounds peak memory. */
-  pixelBudget: PixelBudget;
+  /** Renders at once in this process (RENDER_CONCURRENCY) and their source pixels (MAX_INPUT_PIXELS). */
+  renderGate: RenderGate;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
     secretBox: createSecretBox(config.webhooks.secretKey),
     log: log ?? pino({ level: config.logLevel, base: { app: 'worker' } }),
     metrics: createWorkerMetrics(),
-    pixelBudget: createPixelBudget(config.maxInputPixels),
+    renderGate: createRenderGate({ maxPixels: config.maxInputPixels, slots: config.renderConcurrency }),
     close: () => database.close(),
   };
 }

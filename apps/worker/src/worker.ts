@@ -55,7 +55,8 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
 /**
  * Two BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots) and
  * preset backfills on their own lane (BACKFILL_CONCURRENCY slots), so however many backfill jobs
- * wait, an upload never queues behind them.
+ * wait, an upload never queues behind them. Both lanes' renders pass the one render gate
+ * (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use.
  */
 export function startWorker(deps: WorkerDeps): RunningWorker {
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });

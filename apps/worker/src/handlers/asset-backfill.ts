@@ -80,7 +80,7 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[])
   try {
     const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: deps.config.jobTimeoutMs / 1000 };
     const probe = await probeImage(original.path, options);
-    const release = await deps.pixelBudget.acquire(probe.width * probe.height);
+    const release = await deps.renderGate.acquire(probe.width * probe.height);
     let rendered;
     try {
       rendered = await renderVariants(original.path, probe, specs, options);

@@ -34,7 +34,7 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
     const image = await processImageFile(original.path, preset, {
       maxInputPixels: deps.config.maxInputPixels,
       timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-      admit: (pixels) => deps.pixelBudget.acquire(pixels),
+      admit: (pixels) => deps.renderGate.acquire(pixels),
     });
     await job.updateProgress(70);
     await storeVariants(deps, asset, image, job.data.jobId);

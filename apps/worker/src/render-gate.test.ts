@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createRenderGate } from './render-gate.js';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('createRenderGate', () => {
+  it('lets small renders share the pixels and makes a big one wait, then run alone', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 4 });
+    const releaseA = await gate.acquire(24);
+    const releaseB = await gate.acquire(24);
+    const order: string[] = [];
+    const big = gate.acquire(100).then((release) => (order.push('big'), release));
+    const small = gate.acquire(10).then((release) => (order.push('small'), release));
+    await settle();
+    expect(order).toEqual([]); // the big one waits for A and B; the small one queues behind it
+    releaseA();
+    await settle();
+    expect(order).toEqual([]); // B still holds 24 of the 100
+    releaseB();
+    const releaseBig = await big;
+    await settle();
+    expect(order).toEqual(['big']);
+    releaseBig();
+    (await small)();
+    expect(order).toEqual(['big', 'small']);
+  });
+
+  it('admits a job larger than the whole pixel cap when nothing else runs', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+    const release = await gate.acquire(400);
+    release();
+    release(); // a second release gives nothing back twice
+    const again = await gate.acquire(100);
+    again();
+  });
+
+  it('runs no more renders than it has slots, however few pixels they hold', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+    const first = await gate.acquire(1);
+    const second = await gate.acquire(1);
+    let third: (() => void) | undefined;
+    const waiting = gate.acquire(1).then((release) => (third = release));
+    await settle();
+    expect(third).toBeUndefined();
+    second();
+    await waiting;
+    expect(third).toBeTypeOf('function');
+    first();
+    third!();
+    // Both slots are free again: two more start at once.
+    const [a, b] = await Promise.all([gate.acquire(1), gate.acquire(1)]);
+    a();
+    b();
+  });
+});
