@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
 import { serializeJob } from '../serializers.js';
 import { deleteAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
 
 /** An asset's job history shown at most: every reprocess and backfill adds one. */
@@ -19,7 +20,7 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
     return { items: await presentAssets(deps, page.items), nextCursor: page.nextCursor };
   });
 
-  app.get('/v1/assets/:id', { schema: getAssetSchema }, async (request) => {
+  app.get('/v1/assets/:id', { schema: getAssetSchema, serializerCompiler: builtReplySerializer }, async (request) => {
     return showAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
   });
 

@@ -5,12 +5,13 @@ import { serializeAsset, serializeJob } from '../serializers.js';
 import { completeUpload } from '../services/complete-upload.js';
 import { abortUpload, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
 import { startUpload } from '../services/start-upload.js';
+import { builtReplySerializer } from './common.schemas.js';
 import { abortUploadSchema, completeUploadSchema, startUploadSchema } from './uploads.schemas.js';
 
 const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 
-  app.post('/v1/uploads', { schema: startUploadSchema }, async (request, reply) => {
+  app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer }, async (request, reply) => {
     const { asset, upload } = await startUpload(deps, tenantOf(request), request.body);
     return reply.status(201).send({ asset: serializeAsset(asset, [], deps.publicUrl), upload });
   });
