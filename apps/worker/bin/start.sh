@@ -23,8 +23,4 @@ if [ "$mode" = jemalloc ]; then
   done
 fi
 [ "$mode" = arenas ] && export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# V8 starts with a small old generation and ran a full mark-compact about once per photo (48 in a
-# bench run of 48), its marking threads included: 132 ms of CPU per photo outside libvips. Starting
-# it at 128 MB: 7 in the run, 85 ms per photo, throughput 0.94× → 0.98× (bench, same hour); peak
-# RSS over 208 jobs 297 → 319 MB (64 MB: 19 mark-compacts, 102 ms, 306 MB; 256 MB: 7, 100 ms, 323 MB).
-exec node --initial-old-space-size=128 "$(dirname "$0")/../dist/main.js" "$@"
+exec node "$(dirname "$0")/../dist/main.js" "$@"
