@@ -77,14 +77,26 @@ export interface SecondApi {
 }
 
 /** Another API process of the harness's deployment (same Postgres, Redis and queue prefix) on its own port. */
+async function waitForReady(baseUrl: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fetch(`${baseUrl}/readyz`).catch(() => null))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error(`${baseUrl} was not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function startSecondApi(harness: Harness, env: Record<string, string> = {}): Promise<SecondApi> {
   const deps = createDeps(loadApiConfig({ ...process.env, ...env, QUEUE_PREFIX: harness.prefix }));
   const app = await buildApp({ deps });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  // Ready, not just listening: until its Redis connection is up, what it counts there (login
+  // attempts, rate limits) goes uncounted, and a test of those limits would race its start.
+  await waitForReady(baseUrl);
   return {
     deps,
     app,
-    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    baseUrl,
     async close() {
       await app.close();
       await deps.close();

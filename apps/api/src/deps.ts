@@ -65,7 +65,12 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     loginLimiter,
     readiness: {
       postgres: () => database.ping(),
-      redis: () => queue.ping(),
+      // Both connections: the requests' own one has no offline queue, so until it is up, rate
+      // limits and login attempts would go uncounted; a process is not ready before then.
+      redis: async () => {
+        await queue.ping();
+        await redis.ping();
+      },
       storage: () => storage.checkBucket({ bucket: config.storage.bucket }),
     },
     async close() {
