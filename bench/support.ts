@@ -152,4 +152,9 @@ export function cpuSecondsOf(pid: number): ProcessCpu {
   return cpu;
 }
 
+/** `a + sign × b`, field by field: CPU summed over processes, or the CPU used between two readings. */
+export function combineCpu(a: ProcessCpu, b: ProcessCpu, sign: 1 | -1 = 1): ProcessCpu {
+  return { total: a.total + sign * b.total, libvips: a.libvips + sign * b.libvips, main: a.main + sign * b.main };
+}
+
 export const mb = (value: number) => `${Math.round(value)} MB`;

@@ -71,19 +71,16 @@ async function bareRender(path: string, specs: readonly VariantSpec[]): Promise<
 
 /**
  * The baseline for worker throughput: the same variants of the same files with nothing but sharp,
- * `parallel` files at a time from local disk (no queue, no storage, no database). Its wall time,
- * and the CPU time it used (this process's: the loop is all it does meanwhile).
+ * `parallel` files at a time from local disk (no queue, no storage, no database).
  */
-export async function bareSharpLoop(inputs: readonly BenchInput[], parallel: number): Promise<{ ms: number; cpuSeconds: number }> {
-  const cpuBefore = process.cpuUsage();
+export async function bareSharpLoop(inputs: readonly BenchInput[], parallel: number): Promise<number> {
   const started = performance.now();
   let next = 0;
   const lane = async () => {
     while (next < inputs.length) await bareRender(inputs[next++]!.path, DEFAULT_SPECS);
   };
   await Promise.all(Array.from({ length: parallel }, lane));
-  const cpu = process.cpuUsage(cpuBefore);
-  return { ms: performance.now() - started, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return performance.now() - started;
 }
 
 /** How long sharp alone takes to render one file's variants (the floor for complete→ready). */

@@ -4,7 +4,7 @@ import { createDatabase, jobs, type Database } from '@darkroom/db';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient } from '../test/support/client.js';
-import { benchEnv, cpuSecondsOf, freePort, type ProcessCpu, mb, memoryOf, prepareBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
+import { benchEnv, combineCpu, cpuSecondsOf, freePort, type ProcessCpu, mb, memoryOf, prepareBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, type BenchInput } from './worker-inputs.js';
 
@@ -73,20 +73,15 @@ const upload = async (rig: Rig, input: BenchInput) =>
 
 interface Timed {
   ms: number;
-  cpuSeconds: number;
-  /** The worker's CPU split: libvips' threads and the main (JS) thread; the rest is V8's and libuv's helpers. */
-  split?: { libvips: number; main: number };
+  /** CPU used meanwhile: all of it, libvips' threads and the main (JS) thread; the rest is V8's and libuv's helpers. */
+  cpu: ProcessCpu;
 }
 
-const addTimed = (a: Timed, b: Timed): Timed => ({
-  ms: a.ms + b.ms,
-  cpuSeconds: a.cpuSeconds + b.cpuSeconds,
-  split: a.split && b.split ? { libvips: a.split.libvips + b.split.libvips, main: a.split.main + b.split.main } : undefined,
-});
+const addTimed = (a: Timed, b: Timed): Timed => ({ ms: a.ms + b.ms, cpu: combineCpu(a.cpu, b.cpu) });
 
 /** The worker processes' CPU so far, summed. */
 function workersCpu(rig: Rig): ProcessCpu {
-  return rig.workers.map((w) => cpuSecondsOf(w.pid!)).reduce((a, b) => ({ total: a.total + b.total, libvips: a.libvips + b.libvips, main: a.main + b.main }));
+  return rig.workers.map((w) => cpuSecondsOf(w.pid!)).reduce((a, b) => combineCpu(a, b));
 }
 
 /**
@@ -103,12 +98,8 @@ async function pipelinePass(rig: Rig, inputs: readonly BenchInput[]): Promise<Ti
   // Timed to the last job's commit, not to the poll that sees it: polling every 25 ms took CPU
   // (this process and Postgres, ~0.1 of a core) from the two cores the worker renders on.
   await waitForFinished(rig, finishedBefore + inputs.length, 500);
-  const cpu = workersCpu(rig);
-  return {
-    ms: (await lastFinishedAt(rig)) - started,
-    cpuSeconds: cpu.total - cpuBefore.total,
-    split: { libvips: cpu.libvips - cpuBefore.libvips, main: cpu.main - cpuBefore.main },
-  };
+  const cpu = combineCpu(workersCpu(rig), cpuBefore, -1);
+  return { ms: (await lastFinishedAt(rig)) - started, cpu };
 }
 
 async function pipelineMs(inputs: readonly BenchInput[], workers: number): Promise<Timed> {
@@ -120,12 +111,11 @@ async function pipelineMs(inputs: readonly BenchInput[], workers: number): Promi
   }
 }
 
-/** The bare loop, in this process, with the same CPU split as the worker's. */
+/** The bare loop, in this process (the loop is all it does meanwhile), with the same CPU split as the worker's. */
 async function bareWithSplit(photos: readonly BenchInput[]): Promise<Timed> {
   const before = cpuSecondsOf(process.pid);
-  const { ms } = await bareSharpLoop(photos, CORES);
-  const after = cpuSecondsOf(process.pid);
-  return { ms, cpuSeconds: after.total - before.total, split: { libvips: after.libvips - before.libvips, main: after.main - before.main } };
+  const ms = await bareSharpLoop(photos, CORES);
+  return { ms, cpu: combineCpu(cpuSecondsOf(process.pid), before, -1) };
 }
 
 /**
@@ -280,8 +270,8 @@ async function memoryOnly(photos: BenchInput[], huge: BenchInput[]): Promise<Ben
 }
 
 const perPhoto = (seconds: number, photos: number) => `${Math.round((seconds / photos) * 1000)} ms`;
-const cpuSplit = ({ cpuSeconds, split }: Timed, photos: number) =>
-  split ? `${perPhoto(split.libvips, photos)}, ${perPhoto(split.main, photos)}, ${perPhoto(cpuSeconds - split.libvips - split.main, photos)}` : '—';
+const cpuSplit = ({ cpu }: Timed, photos: number) =>
+  `${perPhoto(cpu.libvips, photos)}, ${perPhoto(cpu.main, photos)}, ${perPhoto(cpu.total - cpu.libvips - cpu.main, photos)}`;
 
 /**
  * The worker process's CPU time per photo against the bare loop's, and how the worker's splits
@@ -289,7 +279,7 @@ const cpuSplit = ({ cpuSeconds, split }: Timed, photos: number) =>
  */
 function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed): BenchRow[] {
   return [
-    { metric: 'worker CPU per photo vs bare loop', darkroom: perPhoto(pipeline.cpuSeconds, photos), baseline: perPhoto(bare.cpuSeconds, photos), ratio: ratio(bare.cpuSeconds / pipeline.cpuSeconds), goal: '—', met: '—' },
+    { metric: 'worker CPU per photo vs bare loop', darkroom: perPhoto(pipeline.cpu.total, photos), baseline: perPhoto(bare.cpu.total, photos), ratio: ratio(bare.cpu.total / pipeline.cpu.total), goal: '—', met: '—' },
     {
       metric: 'worker CPU per photo: libvips, JS thread, rest',
       darkroom: cpuSplit(pipeline, photos),

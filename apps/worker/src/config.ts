@@ -107,6 +107,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
   const e = parsed.data;
+  const renderConcurrency = e.RENDER_CONCURRENCY ?? availableParallelism();
   return {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
@@ -118,8 +119,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     // ms, 3 jobs on 2 cores measured as 2 did (0.88–0.91× against 0.89–0.90×, alternating bench
     // runs); it is for a remote bucket, where a job's download and uploads take long enough to
     // leave a core idle. Peak RSS over 208 jobs stayed 297 MB: a waiting job's original is on disk.
-    concurrency: e.WORKER_CONCURRENCY ?? (e.RENDER_CONCURRENCY ?? availableParallelism()) + 1,
-    renderConcurrency: e.RENDER_CONCURRENCY ?? availableParallelism(),
+    concurrency: e.WORKER_CONCURRENCY ?? renderConcurrency + 1,
+    renderConcurrency,
     backfillConcurrency: e.BACKFILL_CONCURRENCY,
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
