@@ -9,6 +9,7 @@ const UNIT = [
   'packages/core/src/**/*.test.ts',
   'packages/media/src/**/*.test.ts',
   'packages/storage/src/{config,errors,presigner}.test.ts',
+  'packages/db/src/ids.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
   'apps/api/src/services/start-upload.test.ts',

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { benchEnv, freePort, mb, memoryOf, prepareBench, ROOT, spawnNode, stop, waitForHttp } from './support.js';
+import { benchEnv, cpuSecondsOf, freePort, mb, memoryOf, prepareBench, ROOT, spawnNode, stop, waitForHttp } from './support.js';
 import { runPresignBench } from './presign.js';
 import { ratio, type BenchRow } from './table.js';
 
@@ -12,24 +12,37 @@ const WARMUP_SECONDS = 3;
 interface LoadResult {
   rps: number;
   p99: number;
+  /** Requests answered, and the CPU the server process used meanwhile: its cost per request, steadier than req/s on a shared machine. */
+  requests: number;
+  serverCpuSeconds: number;
 }
 
 /** autocannon in a process of its own, so the load generator never shares an event loop with a server. */
-async function load(url: string, options: { method?: string; body?: string; token?: string; seconds: number }): Promise<LoadResult> {
+async function load(url: string, options: { serverPid: number; method?: string; body?: string; token?: string; seconds: number }): Promise<LoadResult> {
   const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
   if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
+  const cpuBefore = cpuSecondsOf(options.serverPid).total;
   await new Promise((resolve) => child.on('exit', resolve));
-  const result = JSON.parse(out) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
+  const serverCpuSeconds = cpuSecondsOf(options.serverPid).total - cpuBefore;
+  const result = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number };
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, serverCpuSeconds };
 }
 
-/** Two measurements of one side: mean throughput, the worse p99. */
-const both = (a: LoadResult, b: LoadResult): LoadResult => ({ rps: (a.rps + b.rps) / 2, p99: Math.max(a.p99, b.p99) });
+/** Two measurements of one side: mean throughput, the worse p99, requests and CPU summed. */
+const both = (a: LoadResult, b: LoadResult): LoadResult => ({
+  rps: (a.rps + b.rps) / 2,
+  p99: Math.max(a.p99, b.p99),
+  requests: a.requests + b.requests,
+  serverCpuSeconds: a.serverCpuSeconds + b.serverCpuSeconds,
+});
+
+/** Server CPU per request in µs. */
+const cpuPerRequest = (r: LoadResult) => (r.serverCpuSeconds * 1e6) / r.requests;
 
 /** Samples a process's RSS while `work` runs; returns the work's result and the highest RSS seen. */
 async function sampleRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakRssMb: number }> {
@@ -47,7 +60,9 @@ const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg'
 export async function runApiBench(): Promise<BenchRow[]> {
   const { apiKey } = await prepareBench('bench-api');
   const [apiPort, basePort] = [await freePort(), await freePort()];
-  const api = spawnNode(['apps/api/dist/main.js'], { ...benchEnv, HOST: '127.0.0.1', PORT: String(apiPort) });
+  // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile of the whole run there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const api = spawnNode([...profile, 'apps/api/dist/main.js'], { ...benchEnv, HOST: '127.0.0.1', PORT: String(apiPort) });
   const baseline = spawnNode(['--import', 'tsx', 'bench/baseline-server.ts'], { DATABASE_URL: benchEnv.DATABASE_URL!, PORT: String(basePort) });
   try {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -55,8 +70,8 @@ export async function runApiBench(): Promise<BenchRow[]> {
     await Promise.all([waitForHttp(`${apiUrl}/healthz`), waitForHttp(`${baseUrl}/baseline/ids`)]);
     console.log(`api bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side (A, B, B, A) after ${WARMUP_SECONDS} s of warm-up`);
 
-    const upload = (seconds: number) => load(`${apiUrl}/v1/uploads`, { method: 'POST', body: UPLOAD, token: apiKey, seconds });
-    const insert = (seconds: number) => load(`${baseUrl}/baseline/uploads`, { method: 'POST', body: UPLOAD, seconds });
+    const upload = (seconds: number) => load(`${apiUrl}/v1/uploads`, { serverPid: api.pid!, method: 'POST', body: UPLOAD, token: apiKey, seconds });
+    const insert = (seconds: number) => load(`${baseUrl}/baseline/uploads`, { serverPid: baseline.pid!, method: 'POST', body: UPLOAD, seconds });
     await upload(WARMUP_SECONDS);
     await insert(WARMUP_SECONDS);
     const restRssMb = memoryOf(api.pid!).rssMb;
@@ -68,8 +83,8 @@ export async function runApiBench(): Promise<BenchRow[]> {
     const started = await fetch(`${apiUrl}/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: UPLOAD });
     const assetId = ((await started.json()) as { asset: { id: string } }).asset.id;
     const baseId = ((await (await fetch(`${baseUrl}/baseline/ids`)).json()) as string[])[0]!;
-    const get = (seconds: number) => load(`${apiUrl}/v1/assets/${assetId}`, { token: apiKey, seconds });
-    const select = (seconds: number) => load(`${baseUrl}/baseline/assets/${baseId}`, { seconds });
+    const get = (seconds: number) => load(`${apiUrl}/v1/assets/${assetId}`, { serverPid: api.pid!, token: apiKey, seconds });
+    const select = (seconds: number) => load(`${baseUrl}/baseline/assets/${baseId}`, { serverPid: baseline.pid!, seconds });
     await get(WARMUP_SECONDS);
     await select(WARMUP_SECONDS);
     const apiGet1 = await get(SECONDS);
@@ -77,13 +92,24 @@ export async function runApiBench(): Promise<BenchRow[]> {
     const apiGet = both(apiGet1, await get(SECONDS));
 
     const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
+    const cpu = (r: LoadResult) => `${Math.round(cpuPerRequest(r))} µs`;
+    const cpuRow = (metric: string, ours: LoadResult, bare: LoadResult): BenchRow => ({
+      metric,
+      darkroom: cpu(ours),
+      baseline: cpu(bare),
+      ratio: ratio(cpuPerRequest(ours) / cpuPerRequest(bare)),
+      goal: '—',
+      met: '—',
+    });
     const upRatio = apiUpload.rps / bareInsert.rps;
     const getRatio = apiGet.rps / bareSelect.rps;
     return [
       { metric: 'POST /v1/uploads vs bare INSERT', darkroom: rps(apiUpload), baseline: rps(bareInsert), ratio: ratio(upRatio), goal: '≥ 0.70×', met: upRatio >= 0.7 ? 'yes' : 'no' },
       { metric: 'POST /v1/uploads p99', darkroom: `${apiUpload.p99} ms`, baseline: `${bareInsert.p99} ms`, ratio: '—', goal: '≤ 25 ms', met: apiUpload.p99 <= 25 ? 'yes' : 'no' },
+      cpuRow('POST /v1/uploads server CPU per request', apiUpload, bareInsert),
       { metric: 'GET /v1/assets/:id vs bare SELECT', darkroom: rps(apiGet), baseline: rps(bareSelect), ratio: ratio(getRatio), goal: '≥ 0.70×', met: getRatio >= 0.7 ? 'yes' : 'no' },
       { metric: 'GET /v1/assets/:id p99', darkroom: `${apiGet.p99} ms`, baseline: `${bareSelect.p99} ms`, ratio: '—', goal: '—', met: '—' },
+      cpuRow('GET /v1/assets/:id server CPU per request', apiGet, bareSelect),
       await runPresignBench(),
       { metric: 'API RSS at rest', darkroom: mb(restRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },
       { metric: 'API RSS under upload load (peak)', darkroom: mb(peakRssMb), baseline: '—', ratio: '—', goal: '—', met: '—' },

@@ -212,6 +212,23 @@ describe('operations', () => {
     expect(metrics.body).toContain('darkroom_sse_connections_open');
   });
 
+  it('counts each request once by method, route and status, with its duration', async () => {
+    const anonymous = new DarkroomClient(harness.baseUrl);
+    const read = async (name: string, labels: string) => {
+      const text = (await anonymous.request('GET', '/metrics')).body as unknown as string;
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+    };
+    const okHealth = 'method="GET",route="/healthz",status="200"';
+    const notFound = 'method="GET",route="unmatched",status="404"';
+    const [health, missing, timed] = [await read('darkroom_http_requests_total', okHealth), await read('darkroom_http_requests_total', notFound), await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"')];
+    for (let i = 0; i < 3; i++) await anonymous.request('GET', '/healthz');
+    await anonymous.request('GET', '/no-such-route');
+    expect(await read('darkroom_http_requests_total', okHealth)).toBe(health + 3);
+    expect(await read('darkroom_http_requests_total', notFound)).toBe(missing + 1);
+    expect(await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"')).toBe(timed + 3);
+  });
+
   it('docs/api.md and the OpenAPI document name the same routes', async () => {
     const anonymous = new DarkroomClient(harness.baseUrl);
     const served = openApiRoutes((await anonymous.request('GET', '/docs/json')).body);

@@ -7,6 +7,8 @@ import { createApiLogger, flushLogs } from './logger.js';
 
 const config = loadConfigOrExit(loadApiConfig);
 const log = createApiLogger(config.logLevel);
+// However the process ends (a fatal error included), the buffered lines are written first.
+process.on('exit', () => flushLogs(log));
 const deps = createDeps(config, log);
 // The admin preview is the API's only decoding: one libvips thread per preview, so previews never
 // take the cores that serve requests, and no operation cache (each preview reads another file).

@@ -30,6 +30,22 @@ describe('createPresigner', () => {
     }
   });
 
+  it('signs PUTs of one second alike whatever their mix of keys, lifetimes and sizes (its query is reused within a second)', async () => {
+    const when = new Date('2026-11-22T10:00:00.250Z');
+    const cases = [
+      { key: keys[0]!, expiresInSeconds: 3600, contentLength: 1 },
+      { key: keys[1]!, expiresInSeconds: 3600, contentLength: 2 },
+      { key: keys[0]!, expiresInSeconds: 900, contentLength: 3 },
+      { key: keys[1]!, expiresInSeconds: 3600, contentLength: 4 },
+    ];
+    for (const { key, expiresInSeconds, contentLength } of cases) {
+      const command = new PutObjectCommand({ Bucket: 'darkroom-originals', Key: key, ContentType: 'image/png', ContentLength: contentLength });
+      const expected = await getSignedUrl(sdk, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']), signingDate: when });
+      const mine = presigner.presignPut({ bucket: 'darkroom-originals', key, contentType: 'image/png', contentLength, expiresInSeconds }, when);
+      expect(mine.url).toBe(expected);
+    }
+  });
+
   it('signs an upload part exactly as the AWS SDK does', async () => {
     const when = new Date('2026-11-22T10:00:00Z');
     const command = new UploadPartCommand({ Bucket: 'b', Key: keys[1], UploadId: 'up~load/1=', PartNumber: 42, ContentLength: 5 * 1024 * 1024 });

@@ -1,7 +1,10 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
 import type { PresignedRequest, PresignPartOptions, PresignPutOptions } from './types.js';
+
+/** A whole-object PUT's own query parameter (the SDK adds it too); one object, so the query cache can tell a PUT by identity. */
+const PUT_OBJECT: Record<string, string> = { 'x-id': 'PutObject' };
 
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -26,7 +29,8 @@ const queryPairs = (q: Record<string, string>) =>
     .map((k) => `${uriEncode(k)}=${uriEncode(q[k]!)}`);
 
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-const sha256Hex = (data: string) => createHash('sha256').update(data).digest('hex');
+// One-shot: no Hash object per call (0.3 µs against 0.7 µs for a canonical request here).
+const sha256Hex = (data: string) => hash('sha256', data, 'hex');
 
 function checkPresignInput(contentLength: number, expiresInSeconds: number): void {
   if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
@@ -81,12 +85,51 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     return cachedAmzDate;
   }
 
+  /** A canonical query string, and the URL's query split where the signature goes in its sorted place. */
+  interface SignedQuery {
+    canonical: string;
+    beforeSignature: string;
+    afterSignature: string;
+  }
+
   /**
    * The query string is encoded and sorted once and serves twice: signed without the signature, then
    * sent with it in its sorted place. With the cached date and the encoding's fast path, one PUT URL
    * took 7.0 µs instead of 14.5 µs (same machine, same run); it had been about 10% of the API's CPU
    * on upload starts under the bench's load.
    */
+  function signedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string, extra: Record<string, string>): SignedQuery {
+    const pairs = queryPairs({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+      'X-Amz-Credential': `${config.accessKeyId}/${scope}`,
+      'X-Amz-Date': amzDate,
+      'X-Amz-Expires': String(expiresInSeconds),
+      'X-Amz-SignedHeaders': signedHeaders,
+      ...extra,
+    });
+    // The pairs are sorted by name; the signature goes before the first name that sorts after its own.
+    const found = pairs.findIndex((pair) => pair.slice(0, pair.indexOf('=')) > 'X-Amz-Signature');
+    const at = found === -1 ? pairs.length : found;
+    const before = pairs.slice(0, at).join('&');
+    const after = pairs.slice(at).join('&');
+    return { canonical: pairs.join('&'), beforeSignature: before ? `${before}&` : '', afterSignature: after ? `&${after}` : '' };
+  }
+
+  // A whole-object PUT's query names nothing of the object: within one second, for one lifetime and
+  // one set of signed headers, every URL has the same one. Reusing it (and hashing
+  // one-shot) took a PUT URL from 8.1 to 5.0 µs in a loop of 200,000 (same machine, same run).
+  let putQueryKey = '';
+  let putQuery: SignedQuery | null = null;
+  function putSignedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string): SignedQuery {
+    const key = `${amzDate} ${expiresInSeconds} ${signedHeaders}`;
+    if (key !== putQueryKey || !putQuery) {
+      putQuery = signedQuery(amzDate, scope, expiresInSeconds, signedHeaders, PUT_OBJECT);
+      putQueryKey = key;
+    }
+    return putQuery;
+  }
+
   function presign(
     options: { bucket: string; key: string; expiresInSeconds: number },
     extra: Record<string, string>,
@@ -98,37 +141,25 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     const scope = `${day}/${config.region}/s3/aws4_request`;
     const signed = { ...headers, host };
     const names = Object.keys(signed).sort();
-    const pairs = queryPairs({
-      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
-      'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
-      'X-Amz-Credential': `${config.accessKeyId}/${scope}`,
-      'X-Amz-Date': amzDate,
-      'X-Amz-Expires': String(options.expiresInSeconds),
-      'X-Amz-SignedHeaders': names.join(';'),
-      ...extra,
-    });
+    const signedHeaders = names.join(';');
+    const query =
+      extra === PUT_OBJECT
+        ? putSignedQuery(amzDate, scope, options.expiresInSeconds, signedHeaders)
+        : signedQuery(amzDate, scope, options.expiresInSeconds, signedHeaders, extra);
     const path = `/${uriEncode(options.bucket)}/${encodeKey(options.key)}`;
-    const canonical = [
-      'PUT',
-      path,
-      pairs.join('&'),
-      names.map((n) => `${n}:${signed[n as keyof typeof signed]}\n`).join(''),
-      names.join(';'),
-      'UNSIGNED-PAYLOAD',
-    ].join('\n');
+    let canonicalHeaders = '';
+    for (const name of names) canonicalHeaders += `${name}:${signed[name as keyof typeof signed]}\n`;
+    const canonical = `PUT\n${path}\n${query.canonical}\n${canonicalHeaders}\n${signedHeaders}\nUNSIGNED-PAYLOAD`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
     const signature = createHmac('sha256', signingKey(day)).update(toSign).digest('hex');
-    // The pairs are sorted by name; the signature goes before the first name that sorts after its own.
-    const at = pairs.findIndex((pair) => pair.slice(0, pair.indexOf('=')) > 'X-Amz-Signature');
-    pairs.splice(at === -1 ? pairs.length : at, 0, `X-Amz-Signature=${signature}`);
-    return `${base}${path}?${pairs.join('&')}`;
+    return `${base}${path}?${query.beforeSignature}X-Amz-Signature=${signature}${query.afterSignature}`;
   }
 
   return {
     presignPut(options, now = new Date()) {
       checkPresignInput(options.contentLength, options.expiresInSeconds);
       const headers = { 'content-length': String(options.contentLength), 'content-type': options.contentType };
-      const url = presign(options, { 'x-id': 'PutObject' }, headers, now);
+      const url = presign(options, PUT_OBJECT, headers, now);
       // Browsers set content-length themselves and refuse to let scripts set it.
       return { url, headers: { 'content-type': options.contentType }, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
     },

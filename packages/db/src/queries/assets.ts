@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
+import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
 import { ASSET_STATUSES, assets, jobs, type Asset, type AssetEventType, type AssetStatus, type NewAsset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
@@ -17,22 +18,24 @@ export type NewUpload = Pick<
 >;
 
 const insertUploadQuery = preparedPer((db) =>
-  db
-    .insert(assets)
-    .values({
-      id: sql.placeholder('id'),
-      tenantId: sql.placeholder('tenantId'),
-      status: 'awaiting_upload',
-      filename: sql.placeholder('filename'),
-      contentType: sql.placeholder('contentType'),
-      size: sql.placeholder('size'),
-      preset: sql.placeholder('preset'),
-      metadata: sql`${sql.placeholder('metadata')}::jsonb`,
-      originalKey: sql.placeholder('originalKey'),
-      uploadExpiresAt: sql.placeholder('uploadExpiresAt'),
-    })
-    .returning()
-    .prepare('insert_upload'),
+  runDirect(
+    db
+      .insert(assets)
+      .values({
+        id: sql.placeholder('id'),
+        tenantId: sql.placeholder('tenantId'),
+        status: 'awaiting_upload',
+        filename: sql.placeholder('filename'),
+        contentType: sql.placeholder('contentType'),
+        size: sql.placeholder('size'),
+        preset: sql.placeholder('preset'),
+        metadata: sql`${sql.placeholder('metadata')}::jsonb`,
+        originalKey: sql.placeholder('originalKey'),
+        uploadExpiresAt: sql.placeholder('uploadExpiresAt'),
+      })
+      .returning()
+      .prepare('insert_upload'),
+  ),
 );
 
 /** A new asset awaiting its upload. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
+import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
 import { assets, variants, type Asset, type Variant } from '../schema.js';
 
@@ -141,16 +142,18 @@ const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'na
   'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
 const tenantAssetWithVariants = preparedPer((db) =>
-  db
-    .select({
-      asset: assets,
-      // Only a ready asset shows its variants (assetSnapshot): the polls of assets still on their way,
-      // the commonest read, skip the aggregate (CASE evaluates the subquery only when it is chosen).
-      variants: sql<VariantJson[]>`case when "assets"."status" = 'ready' then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
-    })
-    .from(assets)
-    .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))
-    .prepare('tenant_asset_with_variants'),
+  runDirect(
+    db
+      .select({
+        asset: assets,
+        // Only a ready asset shows its variants (assetSnapshot): the polls of assets still on their way,
+        // the commonest read, skip the aggregate (CASE evaluates the subquery only when it is chosen).
+        variants: sql<VariantJson[]>`case when "assets"."status" = 'ready' then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
+      })
+      .from(assets)
+      .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))
+      .prepare('tenant_asset_with_variants'),
+  ),
 );
 
 /**
