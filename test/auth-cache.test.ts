@@ -37,6 +37,25 @@ describe('key lookups cached per API process', () => {
     }
   });
 
+  it('answers a cached key at once (resolveNow, the hook\'s path without a promise), and stops once it is revoked', async () => {
+    const { admin, client, tenantId } = await createTestTenant(harness, 'auth-cache-now');
+    const digest = hashApiKey(client.token!);
+    // Right after a request the lease is held (a stall past it on a loaded machine just means another try).
+    let known;
+    for (let attempt = 0; attempt < 5 && !known; attempt++) {
+      expect((await client.request('GET', '/v1/assets')).status).toBe(200);
+      known = harness.api.authCache.resolveNow(digest);
+    }
+    expect(known?.found?.tenant?.id).toBe(tenantId);
+    expect(known?.requests?.count).toBeGreaterThanOrEqual(2);
+    expect(harness.api.authCache.resolveNow(hashApiKey('dk_not-a-key'))).toBeUndefined();
+
+    const keyId = known!.found!.key.id;
+    expect((await admin.request('DELETE', `/v1/admin/keys/${keyId}`)).status).toBe(204);
+    expect(harness.api.authCache.resolveNow(digest)).toBeUndefined();
+    expect((await client.request('GET', '/v1/assets')).status).toBe(401);
+  });
+
   it('a tenant change broadcast through one process reaches the cache of the other', async () => {
     const { client, tenantId } = await createTestTenant(harness, 'auth-cache-tenant');
     const viaOther = new DarkroomClient(other.baseUrl, client.token);

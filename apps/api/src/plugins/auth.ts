@@ -1,10 +1,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DarkroomError } from '@darkroom/core';
 import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey, isUuid, type Tenant } from '@darkroom/db';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
-import type { RequestCount } from '../services/auth-cache.js';
+import type { KeyLookup, RequestCount } from '../services/auth-cache.js';
 import { enforceRateLimit } from './rate-limit.js';
 import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
 
@@ -17,7 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** onRequest hook: a valid tenant key, else 401 (403 for admin tokens, which own no assets). */
-    requireTenant: onRequestAsyncHookHandler;
+    requireTenant: onRequestHookHandler;
     /**
      * onRequest hook: the ADMIN_TOKEN or an admin key as a bearer token, or (with no Authorization
      * header) an admin console session cookie; else 401 (403 for tenant keys, and for a cookie
@@ -76,22 +76,25 @@ function sameDigest(a: string, b: string): boolean {
   return differ === 0;
 }
 
+type Resolved = { principal: Principal | null; requests?: RequestCount | undefined };
+
+const ADMIN_BEARER: Resolved = { principal: { kind: 'admin', via: 'bearer' } };
+
+/** What a key lookup makes of a token: nobody (unknown or revoked), an admin, or a tenant with its count. */
+function principalOf({ found, requests }: KeyLookup): Resolved {
+  if (!found) return { principal: null };
+  if (found.key.kind === 'admin') return ADMIN_BEARER;
+  return { principal: found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null, requests };
+}
+
 /**
  * Who a bearer token is. The token is hashed once: the digest is compared with ADMIN_TOKEN's (in
  * constant time) and keys the process's cache of key lookups, from which a known key comes without
  * a query.
  */
-async function resolvePrincipal(
-  deps: AppDeps,
-  token: string,
-  adminDigest: string,
-): Promise<{ principal: Principal | null; requests?: RequestCount | undefined }> {
-  const digest = hashApiKey(token);
-  if (sameDigest(digest, adminDigest)) return { principal: { kind: 'admin', via: 'bearer' } };
-  const { found, requests } = await deps.authCache.resolve(digest, () => findActiveKeyWithTenant(deps.db, { token }));
-  if (!found) return { principal: null };
-  if (found.key.kind === 'admin') return { principal: { kind: 'admin', via: 'bearer' } };
-  return { principal: found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null, requests };
+async function resolvePrincipal(deps: AppDeps, token: string, digest: string, adminDigest: string): Promise<Resolved> {
+  if (sameDigest(digest, adminDigest)) return ADMIN_BEARER;
+  return principalOf(await deps.authCache.resolve(digest, () => findActiveKeyWithTenant(deps.db, { token })));
 }
 
 const unauthorized = () =>
@@ -106,19 +109,61 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
     // An Authorization header always decides alone: a cookie never upgrades a tenant key.
     const useCookie = allowCookie && request.headers.authorization === undefined;
     const resolved = token
-      ? await resolvePrincipal(opts.deps, token, adminDigest)
+      ? await resolvePrincipal(opts.deps, token, hashApiKey(token), adminDigest)
       : { principal: useCookie ? await cookiePrincipal(opts.deps, request) : null };
+    return accept(request, resolved);
+  }
+
+  function accept(request: FastifyRequest, resolved: Resolved) {
     if (!resolved.principal) throw unauthorized();
     request.principal = resolved.principal;
     return { principal: resolved.principal, requests: resolved.requests };
   }
 
-  app.decorate('requireTenant', async function requireTenant(request: FastifyRequest, reply: FastifyReply) {
-    const { principal, requests } = await authenticate(request);
+  /**
+   * A tenant key known to the cache, with its count taken without Redis, is let through at once; any
+   * other token goes the whole way (`authenticate`). Same outcome either way. The hook is
+   * callback-style so that the common case makes no promise and waits for no microtask: an asset
+   * read under the bench's load cost 79–87 µs of API CPU this way against 97–101 µs with the async
+   * hook (three alternating pairs of runs, same machine).
+   */
+  function tenantAtOnce(request: FastifyRequest): Resolved | undefined {
+    const token = bearerToken(request);
+    if (!token) return undefined;
+    const digest = hashApiKey(token);
+    if (sameDigest(digest, adminDigest)) return undefined;
+    const lookup = opts.deps.authCache.resolveNow(digest);
+    return lookup && principalOf(lookup);
+  }
+
+  function letTenantIn(request: FastifyRequest, reply: FastifyReply, resolved: Resolved): void {
+    const { principal, requests } = accept(request, resolved);
     if (principal.kind !== 'tenant') {
       throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
     }
     enforceRateLimit(reply, requests);
+  }
+
+  app.decorate('requireTenant', function requireTenant(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
+    let known: Resolved | undefined;
+    try {
+      known = tenantAtOnce(request);
+      if (known) letTenantIn(request, reply, known);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (known) return done();
+    authenticate(request).then(
+      (resolved) => {
+        try {
+          letTenantIn(request, reply, resolved);
+        } catch (err) {
+          return done(err as Error);
+        }
+        done();
+      },
+      (err: Error) => done(err),
+    );
   });
 
   app.decorate('requireAdmin', async function requireAdmin(request: FastifyRequest) {

@@ -24,6 +24,11 @@ export interface AuthCache {
    * in this window. Without Redis the cache is bypassed: every request loads.
    */
   resolve(tokenHash: string, load: () => Promise<CachedKey | undefined>): Promise<KeyLookup>;
+  /**
+   * `resolve` when it can answer at once: lease held, key cached, its count taken without Redis.
+   * Else undefined, having counted nothing: call `resolve`. Most requests of a busy key answer here.
+   */
+  resolveNow(tokenHash: string): KeyLookup | undefined;
   /** Call after a revocation commits; resolves once no API process can still trust its cache. */
   invalidateKey(keyId: string): Promise<void>;
   /** Call after a tenant's settings change commits; same effect. */
@@ -129,15 +134,25 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
     await new Promise((resolve) => setTimeout(resolve, leaseMs));
   }
 
+  const limitOf = (found: CachedKey) => found.tenant?.rateLimitPerMinute ?? options.defaultRateLimit;
+
   return {
+    resolveNow(tokenHash) {
+      lastUse = performance.now();
+      if (!leaseHeld()) return undefined;
+      const hit = entries.get(tokenHash);
+      if (!hit || hit.expiresAt <= Date.now()) return undefined;
+      if (hit.key.kind !== 'tenant') return { found: hit, requests: undefined };
+      const requests = counter.countNow(hit.key.id, limitOf(hit));
+      return requests ? { found: hit, requests } : undefined;
+    },
     async resolve(tokenHash, load) {
       lastUse = performance.now();
       if (!leaseHeld()) await readEpoch();
       if (!leaseHeld()) return { found: await load(), requests: undefined };
       const found = await lookup(tokenHash, load);
       if (!found || found.key.kind !== 'tenant') return { found, requests: undefined };
-      const limit = found.tenant?.rateLimitPerMinute ?? options.defaultRateLimit;
-      return { found, requests: await counter.count(found.key.id, limit) };
+      return { found, requests: await counter.count(found.key.id, limitOf(found)) };
     },
     invalidateKey: (keyId) => bump({ keyId }),
     invalidateTenant: (tenantId) => bump({ tenantId }),

@@ -79,6 +79,23 @@ describe('request counts across API processes', () => {
     expect(a.trips()).toBe(tripsBefore);
   });
 
+  it('countNow counts only from what the process holds, never asking Redis, and counts nothing when it cannot answer', async () => {
+    await awayFromWindowEnd();
+    const a = apiProcess();
+    const key = randomUUID();
+    expect(a.counter.countNow(key, 1000)).toBeUndefined(); // nothing reserved yet
+    expect(a.trips()).toBe(0);
+    expect((await a.counter.count(key, 1000))?.count).toBe(1); // reserves a block
+    const trips = a.trips();
+    const now = [a.counter.countNow(key, 1000), a.counter.countNow(key, 1000)];
+    expect(now.map((c) => c?.count)).toEqual([2, 3]);
+    expect(a.trips()).toBe(trips);
+    // Spent, then over: countNow refuses locally, as count does.
+    const small = randomUUID();
+    for (let i = 0; i < 3; i++) await a.counter.count(small, 2);
+    expect(a.counter.countNow(small, 2)!.count).toBeGreaterThan(2);
+  });
+
   it('answers undefined (uncounted) when Redis does not answer', async () => {
     const down = createRedisConnection({ url: 'redis://127.0.0.1:1', clusterNodes: null }, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     down.on('error', () => {});

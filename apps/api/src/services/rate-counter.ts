@@ -22,6 +22,8 @@ export interface RateCounter {
    * Undefined when Redis did not answer (the request then goes on uncounted).
    */
   count(keyId: string, limit: number): RequestCount | Promise<RequestCount | undefined>;
+  /** `count` when it can answer without Redis (a token left, or the key already over its limit); else undefined, counting nothing. */
+  countNow(keyId: string, limit: number): RequestCount | undefined;
   close(): void;
 }
 
@@ -97,13 +99,18 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
     return state.tokens > 0 ? take(state, limit) : over(state, limit);
   }
 
+  function countNow(keyId: string, limit: number): RequestCount | undefined {
+    const state = windowOf(keyId);
+    if (state.tokens > 0) return take(state, limit);
+    if (state.reserved >= limit) return over(state, limit);
+    return undefined;
+  }
+
   return {
     count(keyId, limit) {
-      const state = windowOf(keyId);
-      if (state.tokens > 0) return take(state, limit);
-      if (state.reserved >= limit) return over(state, limit);
-      return countAfterReserving(keyId, state, limit);
+      return countNow(keyId, limit) ?? countAfterReserving(keyId, windowOf(keyId), limit);
     },
+    countNow,
     close() {
       windows.clear();
     },
