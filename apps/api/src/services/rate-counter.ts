@@ -99,8 +99,8 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
     return state.tokens > 0 ? take(state, limit) : over(state, limit);
   }
 
-  function countNow(keyId: string, limit: number): RequestCount | undefined {
-    const state = windowOf(keyId);
+  /** The count from what this process holds: a token left, or the key already over its limit. */
+  function countLocally(state: KeyWindow, limit: number): RequestCount | undefined {
     if (state.tokens > 0) return take(state, limit);
     if (state.reserved >= limit) return over(state, limit);
     return undefined;
@@ -108,9 +108,10 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
 
   return {
     count(keyId, limit) {
-      return countNow(keyId, limit) ?? countAfterReserving(keyId, windowOf(keyId), limit);
+      const state = windowOf(keyId);
+      return countLocally(state, limit) ?? countAfterReserving(keyId, state, limit);
     },
-    countNow,
+    countNow: (keyId, limit) => countLocally(windowOf(keyId), limit),
     close() {
       windows.clear();
     },
