@@ -124,10 +124,12 @@ ensure_user() {
     die "could not create the S3 user (see $D/log/client.admin.log)"
 }
 
+# The user first (radosgw-admin works on RADOS directly): once the port answers, the key works, so a
+# health check that sees the port (compose's) never lets a client in before its user exists.
 start_gateway() {
+  ensure_user
   radosgw -c "$CONF" -n client.rgw.a || { show_logs; die "radosgw failed to start"; }
   wait_for_gateway
-  ensure_user
 }
 
 write_conf() {
