@@ -183,8 +183,11 @@ osd min pg log entries = 100
 STORE
 }
 
-# A dir holding a disk cluster: its data is kept, whatever store this start asks for.
 is_disk_cluster() { [ -f "$CONF" ] && grep -qx 'osd objectstore = bluestore' "$CONF"; }
+# A disk cluster whose making finished (the `made` file is written before the gateway first starts,
+# so no object can exist without it): its data is kept, whatever store this start asks for. One
+# interrupted while being made holds nothing yet and is made again.
+holds_disk_data() { is_disk_cluster && [ -f "$D/made" ]; }
 
 # Only ever wipe a dir that is empty or was made by this script, and never a disk cluster.
 reset_dir() {
@@ -192,7 +195,7 @@ reset_dir() {
   if [ -e "$D" ] && [ -n "$(ls -A "$D")" ] && [ ! -f "$CONF" ]; then
     die "$D exists and is not an s3-server data dir; choose another S3_SERVER_DIR"
   fi
-  is_disk_cluster && die "$D holds a persistent (disk) cluster: never wiped; start it with S3_SERVER_STORE=disk or choose another S3_SERVER_DIR"
+  holds_disk_data && die "$D holds a persistent (disk) cluster: never wiped; start it with S3_SERVER_STORE=disk or choose another S3_SERVER_DIR"
   rm -rf "$D"
   mkdir -p "$D/mon" "$D/osd" "$D/log"
 }
@@ -223,6 +226,7 @@ start_fresh_cluster() {
   ceph --connect-timeout 30 osd create >/dev/null || { show_logs; die "ceph-mon did not answer"; }
   ceph-osd -c "$CONF" -i 0 --mkfs 2>/dev/null || { show_logs; die "ceph-osd --mkfs failed"; }
   start_osd
+  : >"$D/made"
   start_gateway
 }
 
@@ -267,9 +271,10 @@ start() {
     log "mon and OSD still running in $D: restarting the gateway only, data kept"
     stop_daemon radosgw
     start_gateway
-  elif is_disk_cluster; then
+  elif holds_disk_data; then
     start_existing_cluster
   else
+    is_disk_cluster && log "the disk cluster in $D was never finished (no objects yet): making it again"
     start_fresh_cluster
   fi
   log "up: http://$HOST:$PORT access key $ACCESS ($(describe_store), dir $D)"
@@ -280,8 +285,9 @@ stop_all() { for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done; }
 # In the foreground until a signal stops the cluster cleanly (BlueStore closes its files), or one
 # of the daemons dies, which ends this process with an error so that a supervisor restarts it.
 run_foreground() {
-  start
+  # Set before the start: a stop during a first start (which takes a while) still stops what started.
   trap 'log "signal received: stopping"; stop_all; exit 0' TERM INT
+  start
   while :; do
     for name in "${DAEMONS[@]}"; do
       [ -n "$(pids_of "$name")" ] || { log "$name is no longer running: stopping the rest"; stop_all; exit 1; }
