@@ -201,7 +201,7 @@ describe('failed-jobs page and original previews', () => {
     const html = await res.text();
     expect(html).toContain(`data-job-id="${job.id}"`);
     expect(html).toContain(`data-asset-id="${asset.id}"`);
-    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;&#34;&#39;.jpg');
+    expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;&#34;&#39;.jpg');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('corrupt_image');
     // The raw detail (libvips's own words) is for admins, folded under the message.
