@@ -1,36 +1,6 @@
-import { assetSnapshot, assetView, type Asset, type Event, type Job, type PublicUrl, type Tenant, type Variant, type Webhook, type WebhookAttempt } from '@darkroom/db';
+import { jobView, type Job, type Tenant, type Webhook, type WebhookAttempt } from '@darkroom/db';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
-
-const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
-  row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
-
-export type { PublicUrl };
-
-/** The contract's Asset shape (one definition, shared with the events that carry it). */
-export function serializeAsset(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl) {
-  return assetView(assetSnapshot(asset, variants), publicUrl);
-}
-
-/** The contract's Event: its asset as the change left it, with URLs as they are today. */
-export function serializeEvent(event: Event, publicUrl: PublicUrl) {
-  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset: assetView(event.data.asset, publicUrl) } };
-}
-
-export function serializeJob(job: Job) {
-  return {
-    id: job.id,
-    assetId: job.assetId,
-    kind: job.kind,
-    state: job.state,
-    attempts: job.attempts,
-    maxAttempts: job.maxAttempts,
-    error: errorOf(job),
-    createdAt: job.createdAt.toISOString(),
-    startedAt: iso(job.startedAt),
-    finishedAt: iso(job.finishedAt),
-  };
-}
 
 /** The contract's Tenant shape: its settings, null where the deployment's default applies. */
 export function serializeTenant(tenant: Tenant) {
@@ -51,7 +21,7 @@ export function serializeTenant(tenant: Tenant) {
  */
 export function serializeAdminJob(job: Job) {
   return {
-    ...serializeJob(job),
+    ...jobView(job),
     tenantId: job.tenantId,
     errorDetail: job.errorDetail,
     history: job.history.map((attempt) => ({ ...attempt, errorDetail: attempt.errorDetail ?? null })),

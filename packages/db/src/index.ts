@@ -13,7 +13,7 @@ export * from './queries/backfills.js';
 export * from './queries/events.js';
 export * from './queries/events-written.js';
 export * from './listen.js';
-export * from './asset-view.js';
+export * from './views.js';
 export * from './webhook-schema.js';
 export * from './event-count-schema.js';
 export * from './queries/webhooks.js';

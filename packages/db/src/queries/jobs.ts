@@ -3,7 +3,8 @@ import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { recordBackfillOutcome } from './backfills.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
+import type { JobKind, JobState } from '@darkroom/core';
+import { jobs, type Job, type JobLane } from '../schema.js';
 
 /** The tenant's open jobs in the lane, plus one: the rank of a job queued now (in the same statement). */
 const nextQueueRank = (tenantId: string, lane: JobLane) =>
