@@ -10,6 +10,7 @@ export * from './queries/variants.js';
 export * from './queries/jobs.js';
 export * from './queries/job-counts.js';
 export * from './queries/backfills.js';
+export * from './queries/backfill-window.js';
 export * from './queries/events.js';
 export * from './queries/events-written.js';
 export * from './listen.js';
