@@ -24,10 +24,6 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'dat
 export const ASSET_STATUSES = [...VISIBLE_ASSET_STATUSES, 'deleting'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
-/** The queue a job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
-export const JOB_LANES = QUEUE_LANES;
-export type JobLane = (typeof JOB_LANES)[number];
-
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
@@ -191,7 +187,8 @@ export const jobs = pgTable(
     /** No foreign key to tenants, as on assets (see there). */
     tenantId: uuid('tenant_id').notNull(),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
-    lane: text('lane', { enum: JOB_LANES }).notNull().default('default'),
+    /** The queue the job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
+    lane: text('lane', { enum: QUEUE_LANES }).notNull().default('default'),
     /** The backfill that queued this job (kind `backfill`); its counters move when the job finishes. */
     backfillId: uuid('backfill_id').references(() => backfills.id, { onDelete: 'set null' }),
     state: text('state', { enum: JOB_STATES }).notNull(),
