@@ -2,7 +2,7 @@ import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
 import { jobView, countJobsByState, listJobs } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { serializeAdminJob } from '../serializers.js';
+import { adminJobView } from '../views.js';
 import { reprocessAsset, retryJob, retryJobs } from '../services/admin-jobs.js';
 import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './admin-jobs.schemas.js';
 
@@ -19,7 +19,7 @@ const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { d
   app.get('/v1/admin/jobs', { schema: listJobsSchema }, async (request) => {
     const { state, limit, cursor } = request.query;
     const page = await listJobs(deps.db, { ...toFilter(request.query), state, limit, cursor });
-    return { items: page.items.map(serializeAdminJob), nextCursor: page.nextCursor };
+    return { items: page.items.map(adminJobView), nextCursor: page.nextCursor };
   });
 
   app.post('/v1/admin/jobs/:id/retry', { schema: retryJobSchema }, async (request, reply) => {

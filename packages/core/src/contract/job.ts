@@ -7,7 +7,7 @@ export type JobState = (typeof JOB_STATES)[number];
 export const JOB_KINDS = ['process', 'reprocess', 'backfill'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-/** A job as its tenant sees it (admins see more: apps/api's serializeAdminJob). */
+/** A job as its tenant sees it (admins see more: apps/api's adminJobView). */
 export const JobView = z
   .object({
     id: z.string(),
