@@ -12,6 +12,7 @@ const UNIT = [
   'packages/db/src/ids.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
+  'apps/api/src/routes/*.html.test.ts',
   'apps/api/src/services/start-upload.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/render-gate.test.ts',

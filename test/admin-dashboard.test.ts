@@ -109,6 +109,22 @@ describe('admin login', () => {
     expect(offsite.headers.get('location')).toBe('/admin/failed');
   });
 
+  it('reads login forms up to 4096 bytes, refuses larger or repeated fields with 400, and keeps JSON routes JSON-only', async () => {
+    const form = (bytes: number) => `token=wrong-token&pad=${'x'.repeat(bytes - 'token=wrong-token&pad='.length)}`;
+    const post = (body: string, path = '/admin/login', cookie?: string) =>
+      fetch(`${harness.baseUrl}${path}`, { method: 'POST', redirect: 'manual', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-darkroom-csrf': '1', ...(cookie ? { cookie } : {}) } });
+    expect((await post(form(4096))).status).toBe(401);
+    const tooLarge = await post(form(4097));
+    expect(tooLarge.status).toBe(400);
+    expect((await bodyOf(tooLarge)).error.code).toBe('invalid_request');
+    const repeated = await post('token=a&token=b');
+    expect(repeated.status).toBe(400);
+    expect((await bodyOf(repeated)).error.code).toBe('invalid_request');
+    const jsonRoute = await post('name=x', '/v1/admin/tenants', await login());
+    expect(jsonRoute.status).toBe(400);
+    expect((await bodyOf(jsonRoute)).error.message).toContain('Send the body as JSON');
+  });
+
   it('refuses forged, tampered and logged-out cookies, and a login posted from another site', async () => {
     const cookie = await login();
     const [name, value] = cookie.split('=') as [string, string];
@@ -185,7 +201,7 @@ describe('failed-jobs page and original previews', () => {
     const html = await res.text();
     expect(html).toContain(`data-job-id="${job.id}"`);
     expect(html).toContain(`data-asset-id="${asset.id}"`);
-    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;&#34;&#39;.jpg');
+    expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;&#34;&#39;.jpg');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('corrupt_image');
     // The raw detail (libvips's own words) is for admins, folded under the message.

@@ -20,15 +20,15 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-/** `npm run reconcile` as an operator runs it (the built CLI), scoped to this file's tenant. */
-async function reconcile(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['apps/worker/dist/reconcile-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
+/** `npm run orphans` as an operator runs it (the built CLI), scoped to this file's tenant. */
+async function orphansCli(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['apps/worker/dist/orphans-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
     env: { ...process.env },
   });
   return stdout;
 }
 
-describe('npm run reconcile', () => {
+describe('npm run orphans', () => {
   it('reports objects that belong to no asset, removes them with --delete, and leaves real assets alone', async () => {
     const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
@@ -41,17 +41,17 @@ describe('npm run reconcile', () => {
     ];
     for (const o of orphans) await harness.api.storage.putObject({ ...o, body: Buffer.from('left behind'), contentType: 'image/webp' });
 
-    const report = await reconcile();
+    const report = await orphansCli();
     for (const o of orphans) expect(report).toContain(`orphan\t${o.bucket}/${o.key}`);
     expect(report).not.toContain(asset.id);
     expect(report).toContain('3 orphan object(s)');
     // A report changes nothing.
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).resolves.toBeDefined();
 
-    const deleted = await reconcile('--delete');
+    const deleted = await orphansCli('--delete');
     expect(deleted).toContain('3 orphan object(s), 33 bytes, and 0 orphan multipart upload(s), removed');
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
-    expect(await reconcile()).toContain('0 orphan object(s)');
+    expect(await orphansCli()).toContain('0 orphan object(s)');
     const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;
     for (const v of still.variants) expect((await fetch(v.url)).status).toBe(200);
   });
@@ -66,12 +66,12 @@ describe('npm run reconcile', () => {
     const live = await tenant.request('POST', '/v1/uploads', { filename: 'big.png', contentType: 'image/png', size: 40 * 1024 * 1024 });
     expect(live.body.upload.method).toBe('MULTIPART');
 
-    const report = await reconcile();
+    const report = await orphansCli();
     for (const [i, key] of ghostKeys.entries()) expect(report).toContain(`orphan upload\t${bucket}/${key}\t${ghosts[i]!.uploadId}`);
     expect(report).not.toContain(live.body.asset.id);
     expect(report).toContain('2 orphan multipart upload(s)');
-    const deleted = await reconcile('--delete');
+    const deleted = await orphansCli('--delete');
     for (const key of ghostKeys) expect(deleted).toContain(`aborted\t${bucket}/${key}`);
-    expect(await reconcile()).toContain('0 orphan multipart upload(s)');
+    expect(await orphansCli()).toContain('0 orphan multipart upload(s)');
   });
 });

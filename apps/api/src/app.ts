@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -93,10 +94,15 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(presetRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(webhookRoutes, { deps });
-  await app.register(adminTenantRoutes, { deps });
-  await app.register(adminJobRoutes, { deps });
-  await app.register(adminBackfillRoutes, { deps });
-  await app.register(adminWebhookRoutes, { deps });
-  await app.register(adminDashboardRoutes, { deps });
+  // The admin routes (JSON under /v1/admin, and the console) in a scope of their own: only they read or
+  // set the console's session cookie, so only their requests go through the cookie plugin's hooks.
+  await app.register(async function adminScope(admin) {
+    await admin.register(fastifyCookie);
+    await admin.register(adminTenantRoutes, { deps });
+    await admin.register(adminJobRoutes, { deps });
+    await admin.register(adminBackfillRoutes, { deps });
+    await admin.register(adminWebhookRoutes, { deps });
+    await admin.register(adminDashboardRoutes, { deps });
+  });
   return app;
 }

@@ -1,5 +1,6 @@
 import { createSecretBox, type SecretBox } from '@darkroom/core';
-import { createDatabase, type Database, type PublicUrl } from '@darkroom/db';
+import type { PublicUrl } from '@darkroom/core';
+import { createDatabase, type Database } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';

@@ -8,3 +8,4 @@ export * from './env.js';
 export * from './secrets.js';
 export * from './webhooks.js';
 export * from './webhook-guard.js';
+export * from './contract/index.js';

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateWebhookSecret, signWebhook } from './webhooks.js';
@@ -14,14 +15,27 @@ describe('webhook signatures', () => {
     expect(() => new Webhook(secret).verify(`${body} `, headers)).toThrow();
   });
 
+  it('keep the wire format receivers already check: v1, then base64 HMAC-SHA256 of id.timestamp.body keyed with the secret bytes', () => {
+    const key = Buffer.alloc(32, 7);
+    const secret = `whsec_${key.toString('base64')}`;
+    const expected = createHmac('sha256', key).update('evt_3.1700000000.{"a":1}').digest('base64');
+    expect(signWebhook({ id: 'evt_3', timestamp: 1_700_000_000, body: '{"a":1}', secrets: [secret] })).toBe(`v1,${expected}`);
+  });
+
   it('carry one signature per secret during a rotation, each verifiable on its own', () => {
     const [next, previous] = [generateWebhookSecret(), generateWebhookSecret()];
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = signWebhook({ id: 'evt_2', timestamp, body: '{}', secrets: [next, previous] });
-    expect(signature.split(' ')).toHaveLength(2);
-    const headers = { 'webhook-id': 'evt_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
-    expect(new Webhook(next).verify('{}', headers)).toEqual({});
-    expect(new Webhook(previous).verify('{}', headers)).toEqual({});
+    const parts = signature.split(' ');
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).not.toBe(parts[1]);
+    const headers = (value: string) => ({ 'webhook-id': 'evt_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': value });
+    expect(new Webhook(next).verify('{}', headers(signature))).toEqual({});
+    expect(new Webhook(previous).verify('{}', headers(signature))).toEqual({});
+    // Each of the two is the one its own secret makes: the old secret alone verifies only the second.
+    expect(new Webhook(next).verify('{}', headers(parts[0]!))).toEqual({});
+    expect(new Webhook(previous).verify('{}', headers(parts[1]!))).toEqual({});
+    expect(() => new Webhook(previous).verify('{}', headers(parts[0]!))).toThrow();
   });
 });
 

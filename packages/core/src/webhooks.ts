@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /** A delivery succeeds on a 2xx within this; a slower receiver's attempt fails and is retried. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -22,10 +23,6 @@ export function generateWebhookSecret(): string {
   return `${WEBHOOK_SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64')}`;
 }
 
-function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret, 'base64');
-}
-
 export interface SignParams {
   /** `webhook-id`: the event id, the same on every attempt. */
   id: string;
@@ -37,12 +34,12 @@ export interface SignParams {
 }
 
 /**
- * `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` per secret,
- * space-separated, keyed with the secret's decoded bytes (what the `standardwebhooks` package checks).
+ * `webhook-signature`: one `v1,<signature>` per secret, space-separated, each made by the
+ * `standardwebhooks` package (HMAC-SHA256 of `<id>.<timestamp>.<body>` keyed with the secret's bytes).
  */
 export function signWebhook(params: SignParams): string {
-  const content = `${params.id}.${params.timestamp}.${params.body}`;
-  return params.secrets.map((secret) => `v1,${createHmac('sha256', secretKey(secret)).update(content).digest('base64')}`).join(' ');
+  const at = new Date(params.timestamp * 1000);
+  return params.secrets.map((secret) => new Webhook(secret).sign(params.id, at, params.body)).join(' ');
 }
 
 /** Seals secrets at rest; `aad` binds a sealed value to its row, so it cannot be moved to another. */

@@ -1,7 +1,6 @@
-import { QUEUE_LANES } from '@darkroom/core';
+import { ASSET_EVENT_TYPES, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import type { EventData, TenantPresets } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
-import type { TenantPresets } from '@darkroom/core';
-import type { AssetSnapshot } from './asset-view.js';
 import {
   bigint,
   boolean,
@@ -18,31 +17,12 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
-export const ASSET_STATUSES = [
-  'awaiting_upload',
-  'queued',
-  'processing',
-  'ready',
-  'failed',
-  'canceled',
-  'expired',
-  // Deleted by its tenant, its bucket objects not yet all removed: gone for the API, swept by workers.
-  'deleting',
-] as const;
+/**
+ * The statuses a tenant sees (the contract's, @darkroom/core), and one more: deleted by its tenant,
+ * its bucket objects not yet all removed; gone for the API, swept by workers.
+ */
+export const ASSET_STATUSES = [...VISIBLE_ASSET_STATUSES, 'deleting'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
-/** The statuses a tenant ever sees: an asset being deleted is already gone for the API. */
-export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const satisfies readonly AssetStatus[];
-export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
-
-export const JOB_STATES = ['queued', 'active', 'completed', 'failed'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-export const JOB_KINDS = ['process', 'reprocess', 'backfill'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-
-/** The queue a job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
-export const JOB_LANES = QUEUE_LANES;
-export type JobLane = (typeof JOB_LANES)[number];
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
@@ -207,7 +187,8 @@ export const jobs = pgTable(
     /** No foreign key to tenants, as on assets (see there). */
     tenantId: uuid('tenant_id').notNull(),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
-    lane: text('lane', { enum: JOB_LANES }).notNull().default('default'),
+    /** The queue the job travels on: `backfill` jobs (preset changes) never take the slots of fresh uploads. */
+    lane: text('lane', { enum: QUEUE_LANES }).notNull().default('default'),
     /** The backfill that queued this job (kind `backfill`); its counters move when the job finishes. */
     backfillId: uuid('backfill_id').references(() => backfills.id, { onDelete: 'set null' }),
     state: text('state', { enum: JOB_STATES }).notNull(),
@@ -256,16 +237,6 @@ export type Variant = typeof variants.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Backfill = typeof backfills.$inferSelect;
 
-export const ASSET_EVENT_TYPES = [
-  'asset.uploaded',
-  'asset.processing',
-  'asset.ready',
-  'asset.failed',
-  'asset.updated',
-  'asset.deleted',
-  'asset.expired',
-] as const;
-export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
 
 /**
  * The outbox: one row per asset change, written in the transaction that made the change (see
@@ -280,8 +251,8 @@ export const events = pgTable(
     tenantId: uuid('tenant_id').notNull(),
     assetId: uuid('asset_id').notNull(),
     type: text('type', { enum: ASSET_EVENT_TYPES }).notNull(),
-    /** `{ asset: AssetSnapshot }`: the asset as the change left it, variants by key (asset-view.ts). */
-    data: jsonb('data').$type<{ asset: AssetSnapshot }>().notNull(),
+    /** The asset as the change left it, variants by key (the contract's EventData; views.ts builds it). */
+    data: jsonb('data').$type<EventData>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ASSET_EVENT_TYPES, events, tenants, type AssetEventType } from './schema.js';
+import { ASSET_EVENT_TYPES, type AssetEventType } from '@darkroom/core';
+import { events, tenants } from './schema.js';
 
 /** Webhooks (Standard Webhooks) and their deliveries: beside schema.ts to keep each file readable. */
 

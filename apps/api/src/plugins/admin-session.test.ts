@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { passesCsrfCheck, readCookie, signAdminSession, verifyAdminSession } from './admin-session.js';
+import { passesCsrfCheck, sessionCookieValue, setSessionCookie, signAdminSession, verifyAdminSession } from './admin-session.js';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const request = (method: string, headers: Record<string, string>) => ({ method, headers }) as unknown as FastifyRequest;
@@ -28,12 +29,39 @@ describe('admin session cookie value', () => {
   });
 });
 
-describe('readCookie', () => {
-  it('finds one cookie among several', () => {
-    const req = request('GET', { cookie: 'a=1; darkroom_admin=v1.2.root.x; b=2' });
-    expect(readCookie(req, 'darkroom_admin')).toBe('v1.2.root.x');
-    expect(readCookie(req, 'missing')).toBeNull();
-    expect(readCookie(request('GET', {}), 'darkroom_admin')).toBeNull();
+describe('the session cookie through @fastify/cookie', () => {
+  async function cookieApp() {
+    const app = Fastify();
+    await app.register(fastifyCookie);
+    app.get('/read', (request) => ({ value: sessionCookieValue(request) }));
+    app.post('/set', (request, reply) => setSessionCookie(request, reply, 'v1.2.root.x', 43_200).send());
+    app.post('/end', (request, reply) => setSessionCookie(request, reply, '', 0).send());
+    return app;
+  }
+
+  it('reads the session among other cookies, and nothing when it is absent', async () => {
+    const app = await cookieApp();
+    const read = async (cookie?: string) => (await app.inject({ url: '/read', headers: cookie ? { cookie } : {} })).json().value;
+    expect(await read('a=1; darkroom_admin=v1.2.root.x; b=2')).toBe('v1.2.root.x');
+    expect(await read('a=1')).toBeNull();
+    expect(await read()).toBeNull();
+  });
+
+  it('writes the same attributes as before: whole site, Max-Age, HttpOnly, SameSite=Strict, Secure over HTTPS only', async () => {
+    const app = await cookieApp();
+    const attributes = (header: unknown) => String(header).split('; ').sort();
+    const set = await app.inject({ method: 'POST', url: '/set' });
+    expect(attributes(set.headers['set-cookie'])).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Strict', 'darkroom_admin=v1.2.root.x']);
+    const overHttps = await app.inject({ method: 'POST', url: '/set', headers: { 'x-forwarded-proto': 'https' } });
+    expect(attributes(overHttps.headers['set-cookie'])).toContain('Secure');
+    const ended = await app.inject({ method: 'POST', url: '/end' });
+    expect(attributes(ended.headers['set-cookie'])).toEqual(['HttpOnly', 'Max-Age=0', 'Path=/', 'SameSite=Strict', 'darkroom_admin=']);
+  });
+
+  it('reads no session where the cookie plugin is not registered', async () => {
+    const app = Fastify();
+    app.get('/read', (request) => ({ value: sessionCookieValue(request) }));
+    expect((await app.inject({ url: '/read', headers: { cookie: 'darkroom_admin=v1.2.root.x' } })).json().value).toBeNull();
   });
 });
 

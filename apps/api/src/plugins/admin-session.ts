@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The admin console's browser session. A page load can't carry a bearer header, so `POST /admin/login`
@@ -40,15 +40,12 @@ export function verifyAdminSession(adminToken: string, value: string, now = Date
   return expiresAt > now ? { subject, expiresAt } : null;
 }
 
-/** One cookie's raw value from the Cookie header (no cookie library needed for one URL-safe value). */
-export function readCookie(request: FastifyRequest, name: string): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return null;
+/**
+ * The session cookie's raw value, as `@fastify/cookie` parsed it. Only the admin routes register that
+ * plugin (app.ts); elsewhere `request.cookies` is absent and no session is read.
+ */
+export function sessionCookieValue(request: FastifyRequest): string | null {
+  return request.cookies?.[ADMIN_COOKIE] ?? null;
 }
 
 /** Secure whenever the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
@@ -56,9 +53,9 @@ function isHttps(request: FastifyRequest): boolean {
   return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
 }
 
-export function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
-  const secure = isHttps(request) ? '; Secure' : '';
-  return `${ADMIN_COOKIE}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure}`;
+/** Sets (or, with '' and 0, ends) the session cookie: HttpOnly, SameSite=Strict, the whole site, Secure over HTTPS. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): FastifyReply {
+  return reply.setCookie(ADMIN_COOKIE, value, { path: '/', maxAge: maxAgeSeconds, httpOnly: true, sameSite: 'strict', secure: isHttps(request) });
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
 import type { KeyLookup, RequestCount } from '../services/auth-cache.js';
 import { enforceRateLimit } from './rate-limit.js';
-import { ADMIN_COOKIE, CSRF_HEADER, passesCsrfCheck, readCookie, verifyAdminSession } from './admin-session.js';
+import { CSRF_HEADER, passesCsrfCheck, sessionCookieValue, verifyAdminSession } from './admin-session.js';
 
 /** `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check. */
 export type Principal = { kind: 'admin'; via: 'bearer' | 'cookie' } | { kind: 'tenant'; tenant: Tenant; keyId: string };
@@ -53,7 +53,7 @@ async function adminKeyIsActive(deps: AppDeps, id: string): Promise<boolean> {
 
 /** The admin console session in the request's cookie, if it is genuine, unexpired and its key unrevoked. */
 async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
-  const value = readCookie(request, ADMIN_COOKIE);
+  const value = sessionCookieValue(request);
   const session = value ? verifyAdminSession(deps.config.adminToken, value) : null;
   if (!session) return null;
   if (session.subject !== 'root' && !(await adminKeyIsActive(deps, session.subject))) return null;

@@ -1,6 +1,7 @@
 import { BACKFILL_STATES } from '@darkroom/db';
 import { z } from 'zod';
-import { ErrorBody, IdParams, authErrors } from './common.schemas.js';
+import { ErrorBody } from '@darkroom/core';
+import { IdParams, authErrors } from './common.schemas.js';
 
 export const BackfillReportBody = z
   .object({

@@ -1,14 +1,13 @@
 /**
- * Server-rendered HTML of the admin console: no build step, no framework. Every value that comes
- * from a user or the database passes through `escapeHtml`; the inline script and style carry a
- * per-response nonce, so the Content-Security-Policy allows nothing else to run.
+ * Server-rendered HTML of the admin console: no build step, no framework. Pages are ghtml tagged
+ * templates, which escape every interpolated value; HTML that is already safe (a fragment made by
+ * another template, a constant script or stylesheet) must be marked `!${...}` to go in as it is.
+ * The inline script and style carry a per-response nonce, so the Content-Security-Policy allows
+ * nothing else to run.
  */
+import { html } from 'ghtml';
 import type { FailedRow } from '../services/failed-jobs.js';
 import { FAILED_PAGE_SCRIPT } from './admin-dashboard.script.js';
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export function contentSecurityPolicy(nonce: string): string {
   return [
@@ -47,23 +46,30 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .login form { display: flex; flex-direction: column; gap: 12px; }
 `;
 
-export function layout(title: string, nonce: string, body: string, nav = true): string {
-  const header = nav
-    ? `<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a>` +
-      `<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>`
-    : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
-    `<title>${escapeHtml(title)} · Darkroom</title><style nonce="${nonce}">${STYLE}</style></head>` +
-    `<body>${header}<main>${body}</main></body></html>`;
+const NAV =
+  '<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a>' +
+  '<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>';
+
+/** A whole page around `bodyHtml`, which must come from a template (it goes in unescaped). */
+export function layout(title: string, nonce: string, bodyHtml: string, nav = true): string {
+  return (
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
+    html`<title>${title} · Darkroom</title><style nonce="${nonce}">!${STYLE}</style></head>` +
+    html`<body>!${nav ? NAV : ''}<main>!${bodyHtml}</main></body></html>`
+  );
+}
+
+/** The `role="alert"` line a page shows above its content, or nothing. */
+export function noticeHtml(message: string | undefined): string {
+  return message ? html`<p class="notice" role="alert">${message}</p>` : '';
 }
 
 export function loginPage(opts: { nonce: string; message?: string | undefined; next?: string | undefined }): string {
-  const message = opts.message ? `<p class="notice" role="alert">${escapeHtml(opts.message)}</p>` : '';
-  const next = opts.next ? `<input type="hidden" name="next" value="${escapeHtml(opts.next)}">` : '';
+  const next = opts.next ? html`<input type="hidden" name="next" value="${opts.next}">` : '';
   const body =
-    `<div class="login"><h1>Darkroom admin</h1>${message}` +
-    `<form method="post" action="/admin/login"><label>Admin token<input type="password" name="token" required autocomplete="off" autofocus></label>` +
-    `${next}<button class="primary" type="submit">Log in</button></form></div>`;
+    html`<div class="login"><h1>Darkroom admin</h1>!${noticeHtml(opts.message)}` +
+    html`<form method="post" action="/admin/login"><label>Admin token<input type="password" name="token" required autocomplete="off" autofocus></label>` +
+    html`!${next}<button class="primary" type="submit">Log in</button></form></div>`;
   return layout('Log in', opts.nonce, body, false);
 }
 
@@ -77,53 +83,51 @@ export interface FailedPageModel {
 }
 
 function filterForm(model: FailedPageModel): string {
-  const options = ['', ...model.errorCodes]
-    .map((code) => `<option value="${escapeHtml(code)}"${code === model.filter.errorCode ? ' selected' : ''}>${code ? escapeHtml(code) : 'any'}</option>`)
-    .join('');
+  const options = ['', ...model.errorCodes].map(
+    (code) => html`<option value="${code}"${code === model.filter.errorCode ? ' selected' : ''}>${code || 'any'}</option>`,
+  );
   return (
-    `<form class="filter" method="get" action="/admin/failed">` +
-    `<label>Tenant id<input name="tenantId" size="38" value="${escapeHtml(model.filter.tenantId)}" placeholder="any tenant"></label>` +
-    `<label>Error code<select name="errorCode">${options}</select></label>` +
-    `<button class="primary" type="submit">Filter</button><a href="/admin/failed">Clear</a></form>`
+    html`<form class="filter" method="get" action="/admin/failed">` +
+    html`<label>Tenant id<input name="tenantId" size="38" value="${model.filter.tenantId}" placeholder="any tenant"></label>` +
+    html`<label>Error code<select name="errorCode">!${options}</select></label>` +
+    html`<button class="primary" type="submit">Filter</button><a href="/admin/failed">Clear</a></form>`
   );
 }
 
 /** The raw error behind the tenant's message, folded away: it is long and names internals. */
 function detail(text: string | null): string {
-  return text ? `<details class="errdetail"><summary>detail</summary><pre>${escapeHtml(text)}</pre></details>` : '';
+  return text ? html`<details class="errdetail"><summary>detail</summary><pre>${text}</pre></details>` : '';
 }
 
 function row(r: FailedRow): string {
   const preview = `/admin/assets/${encodeURIComponent(r.assetId)}/original-preview`;
   const error = r.errorCode
-    ? `<span class="errcode">${escapeHtml(r.errorCode)}</span><br><span class="errmsg">${escapeHtml(r.errorMessage)}</span>${detail(r.errorDetail)}`
+    ? html`<span class="errcode">${r.errorCode}</span><br><span class="errmsg">${r.errorMessage}</span>!${detail(r.errorDetail)}`
     : '<span class="muted">—</span>';
   return (
-    `<tr data-job-id="${escapeHtml(r.jobId)}" data-asset-id="${escapeHtml(r.assetId)}">` +
-    `<td class="preview"><img src="${escapeHtml(preview)}" data-src="${escapeHtml(preview)}" alt="original of ${escapeHtml(r.filename)}" loading="lazy"></td>` +
-    `<td><code>${escapeHtml(r.assetId)}</code><br><span class="muted">asset <span class="asset-status">${escapeHtml(r.assetStatus ?? 'deleted')}</span></span></td>` +
-    `<td>${escapeHtml(r.tenantName ?? '')}<br><code class="muted">${escapeHtml(r.tenantId)}</code></td>` +
-    `<td class="filename">${escapeHtml(r.filename ?? '')}</td>` +
-    `<td class="error">${error}</td>` +
-    `<td class="attempts">${r.attempts}/${r.maxAttempts}</td>` +
-    `<td><span class="state" data-state="${escapeHtml(r.state)}">${escapeHtml(r.state)}</span><br>` +
-    `<span class="muted finished">${r.finishedAt ? escapeHtml(r.finishedAt.toISOString()) : ''}</span></td>` +
-    `<td><button class="retry primary" type="button"${r.state === 'failed' ? '' : ' disabled'}>Retry</button>` +
-    `<div class="row-message muted" role="status"></div></td></tr>`
+    html`<tr data-job-id="${r.jobId}" data-asset-id="${r.assetId}">` +
+    html`<td class="preview"><img src="${preview}" data-src="${preview}" alt="original of ${r.filename}" loading="lazy"></td>` +
+    html`<td><code>${r.assetId}</code><br><span class="muted">asset <span class="asset-status">${r.assetStatus ?? 'deleted'}</span></span></td>` +
+    html`<td>${r.tenantName}<br><code class="muted">${r.tenantId}</code></td>` +
+    html`<td class="filename">${r.filename}</td>` +
+    html`<td class="error">!${error}</td>` +
+    html`<td class="attempts">${r.attempts}/${r.maxAttempts}</td>` +
+    html`<td><span class="state" data-state="${r.state}">${r.state}</span><br>` +
+    html`<span class="muted finished">${r.finishedAt?.toISOString()}</span></td>` +
+    html`<td><button class="retry primary" type="button"${r.state === 'failed' ? '' : ' disabled'}>Retry</button>` +
+    html`<div class="row-message muted" role="status"></div></td></tr>`
   );
 }
 
+const FAILED_HEAD = '<tr><th>Original</th><th>Asset</th><th>Tenant</th><th>File</th><th>Error</th><th>Attempts</th><th>State</th><th></th></tr>';
+
 export function failedPage(model: FailedPageModel): string {
-  const notice = model.notice ? `<p class="notice" role="alert">${escapeHtml(model.notice)}</p>` : '';
-  const head = '<tr><th>Original</th><th>Asset</th><th>Tenant</th><th>File</th><th>Error</th><th>Attempts</th><th>State</th><th></th></tr>';
-  const rows = model.rows.length
-    ? model.rows.map(row).join('')
-    : '<tr><td colspan="8" class="muted">No failed jobs match this filter.</td></tr>';
+  const rows = model.rows.length ? model.rows.map((r) => row(r)) : '<tr><td colspan="8" class="muted">No failed jobs match this filter.</td></tr>';
   const params = new URLSearchParams({ ...model.filter, cursor: model.nextCursor ?? '' });
-  const more = model.nextCursor ? `<p><a class="next" href="/admin/failed?${escapeHtml(params.toString())}">Older failures →</a></p>` : '';
+  const more = model.nextCursor ? html`<p><a class="next" href="/admin/failed?${params.toString()}">Older failures →</a></p>` : '';
   const body =
-    `<h1>Failed jobs</h1>${notice}${filterForm(model)}<table id="failed"><thead>${head}</thead><tbody>${rows}</tbody></table>${more}` +
-    `<script nonce="${model.nonce}">${FAILED_PAGE_SCRIPT}</script>`;
+    html`<h1>Failed jobs</h1>!${noticeHtml(model.notice)}!${filterForm(model)}<table id="failed"><thead>!${FAILED_HEAD}</thead><tbody>!${rows}</tbody></table>!${more}` +
+    html`<script nonce="${model.nonce}">!${FAILED_PAGE_SCRIPT}</script>`;
   return layout('Failed jobs', model.nonce, body);
 }
 
@@ -141,16 +145,18 @@ export interface BackfillRow {
   finishedAt: Date | null;
 }
 
+const BACKFILL_HEAD =
+  '<tr><th>Backfill</th><th>Preset</th><th>State</th><th>Matched</th><th>Queued</th><th>Done</th><th>Failed</th><th>Skipped</th><th>Started</th><th>Finished</th></tr>';
+const BACKFILL_CELLS = ['id mono', 'preset', 'state', 'matched', 'queued', 'done', 'failed', 'skipped'];
+
+function backfillRow(b: BackfillRow): string {
+  const state = b.scanDone || b.state !== 'running' ? b.state : `${b.state} (scanning)`;
+  const cells = [b.id, b.preset, state, b.matched, b.queued, b.done, b.failed, b.skipped].map((v, i) => html`<td class="${BACKFILL_CELLS[i]}">${v}</td>`);
+  return html`<tr data-backfill-id="${b.id}">!${cells}<td class="muted">${b.createdAt.toISOString()}</td><td class="muted">${b.finishedAt?.toISOString()}</td></tr>`;
+}
+
 /** Recent backfills and how far each has got: what its scan matched and queued, what finished or failed. */
 export function backfillsPage(model: { nonce: string; rows: BackfillRow[] }): string {
-  const head = '<tr><th>Backfill</th><th>Preset</th><th>State</th><th>Matched</th><th>Queued</th><th>Done</th><th>Failed</th><th>Skipped</th><th>Started</th><th>Finished</th></tr>';
-  const cells = (b: BackfillRow) =>
-    [b.id, b.preset, b.scanDone || b.state !== 'running' ? b.state : `${b.state} (scanning)`, b.matched, b.queued, b.done, b.failed, b.skipped]
-      .map((v, i) => `<td class="${['id mono', 'preset', 'state', 'matched', 'queued', 'done', 'failed', 'skipped'][i]}">${escapeHtml(v)}</td>`)
-      .join('') +
-    `<td class="muted">${escapeHtml(b.createdAt.toISOString())}</td><td class="muted">${escapeHtml(b.finishedAt?.toISOString() ?? '')}</td>`;
-  const rows = model.rows.length
-    ? model.rows.map((b) => `<tr data-backfill-id="${escapeHtml(b.id)}">${cells(b)}</tr>`).join('')
-    : '<tr><td colspan="10" class="muted">No backfills yet.</td></tr>';
-  return layout('Backfills', model.nonce, `<h1>Backfills</h1><table id="backfills"><thead>${head}</thead><tbody>${rows}</tbody></table>`);
+  const rows = model.rows.length ? model.rows.map(backfillRow) : '<tr><td colspan="10" class="muted">No backfills yet.</td></tr>';
+  return layout('Backfills', model.nonce, html`<h1>Backfills</h1><table id="backfills"><thead>!${BACKFILL_HEAD}</thead><tbody>!${rows}</tbody></table>`);
 }

@@ -1,4 +1,5 @@
 import { DarkroomError } from '@darkroom/core';
+import fastifyFormbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { registerBullBoard } from './admin-bull-board.js';
@@ -34,10 +35,10 @@ const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { 
 };
 
 const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  // HTML forms post urlencoded bodies; only this console parses them (the JSON API still refuses them).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: CONSOLE_FORM_LIMIT_BYTES }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  // HTML forms post urlencoded bodies. The parser is added to this plugin's own scope only, so the
+  // console takes them and the JSON API (/v1/...) still refuses them ("send the body as JSON"). A field sent twice
+  // comes out as an array, which the route schemas refuse with 400.
+  await app.register(fastifyFormbody, { bodyLimit: CONSOLE_FORM_LIMIT_BYTES });
   loginRoutes(app, deps);
   await app.register(protectedRoutes, { deps });
 };

@@ -3,7 +3,7 @@ import { getAsset, getJob, InvalidCursorError, isUuid, listBackfills } from '@da
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { serializeAdminJob } from '../serializers.js';
+import { adminJobView } from '../views.js';
 import { listFailedRows } from '../services/failed-jobs.js';
 import { createPreviewRenderer } from '../services/original-preview.js';
 import { backfillsPage, failedPage } from './admin-dashboard.html.js';
@@ -60,7 +60,7 @@ export function failedPageRoutes(app: FastifyInstance, deps: AppDeps) {
     const job = isUuid(id) ? await getJob(deps.db, { id }) : undefined;
     if (!job) throw new DarkroomError('not_found', 'No job with that id.');
     const asset = await getAsset(deps.db, { id: job.assetId });
-    return { job: serializeAdminJob(job), asset: asset ? { id: asset.id, status: asset.status } : null };
+    return { job: adminJobView(job), asset: asset ? { id: asset.id, status: asset.status } : null };
   });
 
   app.get('/admin/backfills', { schema: { hide: true } }, async (_request, reply) => {

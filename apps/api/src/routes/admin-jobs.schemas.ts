@@ -1,7 +1,6 @@
-import { ProcessingErrorCode } from '@darkroom/core';
-import { JOB_STATES } from '@darkroom/db';
+import { ProcessingErrorCode, ErrorBody, JobView, JOB_STATES } from '@darkroom/core';
 import { z } from 'zod';
-import { ErrorBody, IdParams, JobBody, authErrors } from './common.schemas.js';
+import { IdParams, authErrors } from './common.schemas.js';
 
 const adminErrors = { ...authErrors, 403: ErrorBody } as const;
 
@@ -19,7 +18,7 @@ const AttemptBody = z.object({
   errorDetail: ErrorDetail,
 });
 
-export const AdminJobBody = JobBody.extend({ tenantId: z.string(), errorDetail: ErrorDetail, history: z.array(AttemptBody) }).meta({
+export const AdminJobBody = JobView.extend({ tenantId: z.string(), errorDetail: ErrorDetail, history: z.array(AttemptBody) }).meta({
   id: 'AdminJob',
 });
 
@@ -46,7 +45,7 @@ export const retryJobSchema = {
   tags: ['admin'],
   summary: 'Give a failed job a new round of attempts',
   params: IdParams,
-  response: { 202: z.object({ job: JobBody }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
+  response: { 202: z.object({ job: JobView }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
 };
 
 export const bulkRetrySchema = {
@@ -60,7 +59,7 @@ export const reprocessSchema = {
   tags: ['admin'],
   summary: 'Render an asset again from its original',
   params: IdParams,
-  response: { 202: z.object({ job: JobBody }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
+  response: { 202: z.object({ job: JobView }), ...adminErrors, 404: ErrorBody, 409: ErrorBody },
 };
 
 const LaneCounts = z.object({ name: z.string(), paused: z.boolean(), counts: z.record(z.string(), z.number()) });

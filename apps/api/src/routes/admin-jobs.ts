@@ -1,8 +1,8 @@
 import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
-import { countJobsByState, listJobs } from '@darkroom/db';
+import { jobView, countJobsByState, listJobs } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { serializeAdminJob, serializeJob } from '../serializers.js';
+import { adminJobView } from '../views.js';
 import { reprocessAsset, retryJob, retryJobs } from '../services/admin-jobs.js';
 import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './admin-jobs.schemas.js';
 
@@ -19,12 +19,12 @@ const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { d
   app.get('/v1/admin/jobs', { schema: listJobsSchema }, async (request) => {
     const { state, limit, cursor } = request.query;
     const page = await listJobs(deps.db, { ...toFilter(request.query), state, limit, cursor });
-    return { items: page.items.map(serializeAdminJob), nextCursor: page.nextCursor };
+    return { items: page.items.map(adminJobView), nextCursor: page.nextCursor };
   });
 
   app.post('/v1/admin/jobs/:id/retry', { schema: retryJobSchema }, async (request, reply) => {
     const job = await retryJob(deps, request.log, { id: request.params.id });
-    return reply.status(202).send({ job: serializeJob(job) });
+    return reply.status(202).send({ job: jobView(job) });
   });
 
   app.post('/v1/admin/jobs/retry', { schema: bulkRetrySchema }, async (request, reply) => {
@@ -34,7 +34,7 @@ const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { d
 
   app.post('/v1/admin/assets/:id/reprocess', { schema: reprocessSchema }, async (request, reply) => {
     const job = await reprocessAsset(deps, request.log, { assetId: request.params.id });
-    return reply.status(202).send({ job: serializeJob(job) });
+    return reply.status(202).send({ job: jobView(job) });
   });
 
   app.get('/v1/admin/queues', { schema: queueCountsSchema }, async () => {

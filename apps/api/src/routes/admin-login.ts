@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
-import { ADMIN_SESSION_TTL_MS, isSameOrigin, sessionCookie, signAdminSession } from '../plugins/admin-session.js';
+import { ADMIN_SESSION_TTL_MS, isSameOrigin, setSessionCookie, signAdminSession } from '../plugins/admin-session.js';
 import { adminSubject } from '../plugins/auth.js';
 import { loginPage } from './admin-dashboard.html.js';
 import { safeNext, sendHtml } from './admin-pages.js';
@@ -41,12 +41,12 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
     }
     await deps.loginLimiter.succeeded(request.ip);
     const value = signAdminSession(deps.config.adminToken, { subject, expiresAt: Date.now() + ADMIN_SESSION_TTL_MS });
-    reply.header('set-cookie', sessionCookie(request, value, ttlSeconds));
+    setSessionCookie(request, reply, value, ttlSeconds);
     return reply.redirect(safeNext(next) ?? '/admin/failed', 303);
   });
 
   app.post('/admin/logout', { schema: hide }, (request, reply) => {
-    reply.header('set-cookie', sessionCookie(request, '', 0));
+    setSessionCookie(request, reply, '', 0);
     return reply.redirect('/admin/login', 303);
   });
 }

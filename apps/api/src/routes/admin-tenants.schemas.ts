@@ -1,6 +1,6 @@
-import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
-import { ErrorBody, IdParams, authErrors, tenantErrors } from './common.schemas.js';
+import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
 
 /** S3's largest object: a tenant's upload limit may not promise more than a bucket can hold. */
 const MAX_OBJECT_BYTES = 5 * 1024 ** 4;

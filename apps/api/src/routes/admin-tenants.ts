@@ -2,7 +2,7 @@ import { DarkroomError, resolvePreset } from '@darkroom/core';
 import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { serializeTenant } from '../serializers.js';
+import { tenantView } from '../views.js';
 import {
   createAdminKeySchema,
   createTenantKeySchema,
@@ -31,14 +31,14 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       const key = await createApiKey(tx, { kind: 'tenant', tenantId: created.id });
       return { tenant: created, apiKey: key.apiKey };
     });
-    return reply.status(201).send({ tenant: serializeTenant(tenant), apiKey });
+    return reply.status(201).send({ tenant: tenantView(tenant), apiKey });
   });
 
   app.get('/v1/admin/tenants/:id', { schema: getTenantSchema }, async (request) => {
     const { id } = request.params;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
     if (!tenant) throw noTenant();
-    return { tenant: serializeTenant(tenant) };
+    return { tenant: tenantView(tenant) };
   });
 
   app.patch('/v1/admin/tenants/:id', { schema: updateTenantSchema }, async (request) => {
@@ -50,7 +50,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     if (!tenant) throw noTenant();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);
-    return { tenant: serializeTenant(tenant) };
+    return { tenant: tenantView(tenant) };
   });
 
   app.post('/v1/admin/tenants/:id/keys', { schema: createTenantKeySchema }, async (request, reply) => {

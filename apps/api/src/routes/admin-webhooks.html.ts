@@ -1,5 +1,6 @@
 import type { Webhook, WebhookAttempt } from '@darkroom/db';
-import { escapeHtml, layout } from './admin-dashboard.html.js';
+import { html } from 'ghtml';
+import { layout, noticeHtml } from './admin-dashboard.html.js';
 
 export interface WebhooksPageModel {
   nonce: string;
@@ -39,38 +40,40 @@ const WEBHOOKS_PAGE_SCRIPT = String.raw`
 
 function failureRow(webhook: Webhook, attempt: WebhookAttempt): string {
   const answer = attempt.error ?? (attempt.responseStatus ? `HTTP ${attempt.responseStatus}` : '');
+  const next = attempt.nextAttemptAt ? `retry at ${attempt.nextAttemptAt.toISOString()}` : 'no retry';
   return (
-    `<tr class="failure" data-event-id="${escapeHtml(attempt.eventId)}" data-webhook-id="${escapeHtml(webhook.id)}">` +
-    `<td class="event-type">${escapeHtml(attempt.eventType)}<br><code class="muted">${escapeHtml(attempt.eventId)}</code></td>` +
-    `<td class="attempt">${attempt.attempt}</td><td class="answer errcode">${escapeHtml(answer)}</td>` +
-    `<td class="muted">${escapeHtml(attempt.attemptedAt.toISOString())}</td>` +
-    `<td class="muted">${escapeHtml(attempt.nextAttemptAt ? `retry at ${attempt.nextAttemptAt.toISOString()}` : 'no retry')}</td>` +
-    `<td><button class="redeliver primary" type="button"${webhook.enabled ? '' : ' disabled'}>Redeliver</button>` +
-    `<div class="row-message muted" role="status"></div></td></tr>`
+    html`<tr class="failure" data-event-id="${attempt.eventId}" data-webhook-id="${webhook.id}">` +
+    html`<td class="event-type">${attempt.eventType}<br><code class="muted">${attempt.eventId}</code></td>` +
+    html`<td class="attempt">${attempt.attempt}</td><td class="answer errcode">${answer}</td>` +
+    html`<td class="muted">${attempt.attemptedAt.toISOString()}</td>` +
+    html`<td class="muted">${next}</td>` +
+    html`<td><button class="redeliver primary" type="button"${webhook.enabled ? '' : ' disabled'}>Redeliver</button>` +
+    html`<div class="row-message muted" role="status"></div></td></tr>`
   );
 }
+
+const FAILURES_HEAD = '<thead><tr><th>Event</th><th>Attempt</th><th>Answer</th><th>At</th><th>Next</th><th></th></tr></thead>';
 
 function webhookSection(webhook: WebhooksPageModel['webhooks'][number]): string {
   const state = webhook.enabled ? '<span class="state" data-state="completed">enabled</span>' : '<span class="state" data-state="failed">disabled</span>';
   const failures = webhook.failures.length
-    ? `<table class="failures"><thead><tr><th>Event</th><th>Attempt</th><th>Answer</th><th>At</th><th>Next</th><th></th></tr></thead>` +
-      `<tbody>${webhook.failures.map((a) => failureRow(webhook, a)).join('')}</tbody></table>`
+    ? html`<table class="failures">!${FAILURES_HEAD}<tbody>!${webhook.failures.map((a) => failureRow(webhook, a))}</tbody></table>`
     : '<p class="muted">No failed deliveries.</p>';
+  const description = webhook.description ? html` · ${webhook.description}` : '';
   return (
-    `<section class="webhook" data-webhook-id="${escapeHtml(webhook.id)}"><h2 class="url mono">${escapeHtml(webhook.url)}</h2>` +
-    `<p>${state} · ${escapeHtml(webhook.tenantName ?? '')} <code class="muted">${escapeHtml(webhook.tenantId)}</code> · ` +
-    `<span class="events">${escapeHtml(webhook.events.join(', '))}</span>` +
-    `${webhook.description ? ` · ${escapeHtml(webhook.description)}` : ''}</p>${failures}</section>`
+    html`<section class="webhook" data-webhook-id="${webhook.id}"><h2 class="url mono">${webhook.url}</h2>` +
+    html`<p>!${state} · ${webhook.tenantName} <code class="muted">${webhook.tenantId}</code> · ` +
+    html`<span class="events">${webhook.events.join(', ')}</span>` +
+    html`!${description}</p>!${failures}</section>`
   );
 }
 
 /** Each tenant's webhooks, with their recent failed deliveries and a Redeliver button on each. */
 export function webhooksPage(model: WebhooksPageModel): string {
-  const notice = model.notice ? `<p class="notice" role="alert">${escapeHtml(model.notice)}</p>` : '';
   const filter =
-    `<form class="filter" method="get" action="/admin/webhooks"><label>Tenant id<input name="tenantId" size="38" value="${escapeHtml(model.tenantId)}" placeholder="any tenant"></label>` +
-    `<button class="primary" type="submit">Filter</button><a href="/admin/webhooks">Clear</a></form>`;
-  const sections = model.webhooks.length ? model.webhooks.map(webhookSection).join('') : '<p class="muted">No webhooks match this filter.</p>';
-  const body = `<h1>Webhooks</h1>${notice}${filter}${sections}<script nonce="${model.nonce}">${WEBHOOKS_PAGE_SCRIPT}</script>`;
+    html`<form class="filter" method="get" action="/admin/webhooks"><label>Tenant id<input name="tenantId" size="38" value="${model.tenantId}" placeholder="any tenant"></label>` +
+    html`<button class="primary" type="submit">Filter</button><a href="/admin/webhooks">Clear</a></form>`;
+  const sections = model.webhooks.length ? model.webhooks.map(webhookSection) : '<p class="muted">No webhooks match this filter.</p>';
+  const body = html`<h1>Webhooks</h1>!${noticeHtml(model.notice)}!${filter}!${sections}<script nonce="${model.nonce}">!${WEBHOOKS_PAGE_SCRIPT}</script>`;
   return layout('Webhooks', model.nonce, body);
 }

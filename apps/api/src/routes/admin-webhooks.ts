@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { redeliverEvent } from '../services/webhooks.js';
-import { authErrors, ErrorBody, IdParams } from './common.schemas.js';
+import { ErrorBody } from '@darkroom/core';
+import { authErrors, IdParams } from './common.schemas.js';
 import { RedeliverBody, RedeliveredBody } from './webhooks.schemas.js';
 
 const adminRedeliverSchema = {

@@ -1,12 +1,12 @@
-import { VISIBLE_ASSET_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
-import { AssetBody, ErrorBody, IdParams, JobBody, tenantErrors } from './common.schemas.js';
+import { AssetView, ErrorBody, JobView, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import { IdParams, tenantErrors } from './common.schemas.js';
 
 export const getAssetSchema = {
   tags: ['assets'],
   summary: 'One asset, with its variants once ready',
   params: IdParams,
-  response: { 200: AssetBody, ...tenantErrors, 404: ErrorBody },
+  response: { 200: AssetView, ...tenantErrors, 404: ErrorBody },
 };
 
 export const ListAssetsQuery = z.strictObject({
@@ -19,7 +19,7 @@ export const listAssetsSchema = {
   tags: ['assets'],
   summary: 'Assets, newest first (keyset pagination)',
   querystring: ListAssetsQuery,
-  response: { 200: z.object({ items: z.array(AssetBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
+  response: { 200: z.object({ items: z.array(AssetView), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
 };
 
 export const deleteAssetSchema = {
@@ -33,12 +33,12 @@ export const listAssetJobsSchema = {
   tags: ['jobs'],
   summary: 'Jobs of one asset, newest first (the newest 100)',
   params: IdParams,
-  response: { 200: z.object({ items: z.array(JobBody) }), ...tenantErrors, 404: ErrorBody },
+  response: { 200: z.object({ items: z.array(JobView) }), ...tenantErrors, 404: ErrorBody },
 };
 
 export const getJobSchema = {
   tags: ['jobs'],
   summary: 'One job',
   params: IdParams,
-  response: { 200: JobBody, ...tenantErrors, 404: ErrorBody },
+  response: { 200: JobView, ...tenantErrors, 404: ErrorBody },
 };

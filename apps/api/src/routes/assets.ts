@@ -1,9 +1,8 @@
 import { DarkroomError } from '@darkroom/core';
-import { getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
+import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeJob } from '../serializers.js';
 import { deleteAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
@@ -32,14 +31,14 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   app.get('/v1/assets/:id/jobs', { schema: listAssetJobsSchema }, async (request) => {
     const asset = await requireTenantAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
     const jobs = await listAssetJobs(deps.db, { assetId: asset.id, limit: ASSET_JOBS_LIMIT });
-    return { items: jobs.map(serializeJob) };
+    return { items: jobs.map(jobView) };
   });
 
   app.get('/v1/jobs/:id', { schema: getJobSchema }, async (request) => {
     const { id } = request.params;
     const job = isUuid(id) ? await getTenantJob(deps.db, { tenantId: tenantOf(request).id, id }) : undefined;
     if (!job) throw new DarkroomError('not_found', 'No job with that id.');
-    return serializeJob(job);
+    return jobView(job);
   });
 };
 

@@ -1,68 +1,10 @@
-import { VISIBLE_ASSET_STATUSES, JOB_KINDS, JOB_STATES } from '@darkroom/db';
+import { ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
 
 /** The largest request body any route accepts; a larger one is refused with 400 invalid_request. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /** The console's urlencoded forms (the login among them) are smaller still. */
 export const CONSOLE_FORM_LIMIT_BYTES = 4096;
-
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
-
-const ErrorDetail = z.object({ code: z.string(), message: z.string() }).nullable();
-
-export const VariantBody = z.object({
-  name: z.string(),
-  format: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
-  size: z.number().int(),
-  url: z.string(),
-});
-
-export const AssetBody = z
-  .object({
-    id: z.string(),
-    status: z.enum(VISIBLE_ASSET_STATUSES),
-    filename: z.string(),
-    contentType: z.string(),
-    size: z.number().int(),
-    preset: z.string(),
-    metadata: z.record(z.string(), z.unknown()).nullable(),
-    width: z.number().int().nullable(),
-    height: z.number().int().nullable(),
-    format: z.string().nullable(),
-    placeholder: z.string().nullable().describe('ThumbHash, base64'),
-    dominantColor: z.string().nullable(),
-    variants: z.array(VariantBody),
-    error: ErrorDetail,
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    readyAt: z.string().nullable(),
-  })
-  .meta({ id: 'Asset' });
-
-export const JobBody = z
-  .object({
-    id: z.string(),
-    assetId: z.string(),
-    kind: z.enum(JOB_KINDS),
-    state: z.enum(JOB_STATES),
-    attempts: z.number().int(),
-    maxAttempts: z.number().int(),
-    error: ErrorDetail,
-    createdAt: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
-  })
-  .meta({ id: 'Job' });
 
 export const IdParams = z.strictObject({ id: z.string() });
 export const AssetIdParams = z.strictObject({ assetId: z.string() });
@@ -78,7 +20,7 @@ export const tenantErrors = { 401: ErrorBody, 429: ErrorBody } as const;
 /**
  * The serializer of the hottest routes (start an upload, read an asset): JSON.stringify alone,
  * without zod's encode of the reply against its schema first. Their replies are built field by
- * field (serializeAsset, startUpload's instructions), so the encode only re-checked what the types
+ * field (assetView, startUpload's instructions), so the encode only re-checked what the types
  * already say; it was about 4% of the API's CPU under the bench's load. test/api-contract.test.ts
  * checks that each of their replies is exactly its schema's shape, nothing more.
  */

@@ -1,15 +1,6 @@
-import { ASSET_EVENT_TYPES } from '@darkroom/db';
 import { z } from 'zod';
-import { AssetBody, ErrorBody, tenantErrors } from './common.schemas.js';
-
-export const EventBody = z
-  .object({
-    id: z.string().describe('Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here'),
-    type: z.enum(ASSET_EVENT_TYPES),
-    createdAt: z.string(),
-    data: z.object({ asset: AssetBody.describe('The asset as the change left it') }),
-  })
-  .meta({ id: 'Event' });
+import { ASSET_EVENT_TYPES, ErrorBody, EventView } from '@darkroom/core';
+import { tenantErrors } from './common.schemas.js';
 
 const typeList = z
   .string()
@@ -32,5 +23,5 @@ export const listEventsSchema = {
     type: typeList.optional().describe('Comma-separated event types'),
     limit: z.coerce.number().int().min(1).max(100).default(100),
   }),
-  response: { 200: z.object({ items: z.array(EventBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
+  response: { 200: z.object({ items: z.array(EventView), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors },
 };

@@ -1,8 +1,7 @@
-import { listEvents } from '@darkroom/db';
+import { eventView, listEvents } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeEvent } from '../serializers.js';
 import { listEventsSchema } from './events.schemas.js';
 
 /** `GET /v1/events`: the outbox as a feed (README, Events). */
@@ -12,7 +11,7 @@ const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   app.get('/v1/events', { schema: listEventsSchema }, async (request) => {
     const { after, type, limit } = request.query;
     const page = await listEvents(deps.db, { tenantId: tenantOf(request).id, after, types: type, limit });
-    return { items: page.items.map((event) => serializeEvent(event, deps.publicUrl)), nextCursor: page.nextCursor };
+    return { items: page.items.map((event) => eventView(event, deps.publicUrl)), nextCursor: page.nextCursor };
   });
 };
 

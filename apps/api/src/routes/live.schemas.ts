@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ErrorBody, IdParams, tenantErrors } from './common.schemas.js';
+import { ErrorBody } from '@darkroom/core';
+import { IdParams, tenantErrors } from './common.schemas.js';
 
 /** A stream's 200 in the OpenAPI document: Fastify never serializes it (the route writes the stream itself). */
 const eventStream = (description: string) => ({

@@ -1,8 +1,7 @@
-import { listenForEvents, type Event } from '@darkroom/db';
+import { eventView, listenForEvents, type Event } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeEvent } from '../serializers.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
 import { requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { openEventStream, type EventStream } from '../sse.js';
@@ -33,7 +32,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     subscription.start({
       deliver: async (events) => {
         for (const event of events) {
-          await stream.send({ id: event.id, event: event.type, data: serializeEvent(event, deps.publicUrl) });
+          await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl) });
           if (last?.(event)) return stream.end();
         }
       },

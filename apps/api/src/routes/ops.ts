@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { ErrorBody } from './common.schemas.js';
+import { ErrorBody } from '@darkroom/core';
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -1,6 +1,6 @@
-import { PRESET_NAME } from '@darkroom/core';
+import { PRESET_NAME, ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
-import { ErrorBody, tenantErrors } from './common.schemas.js';
+import { tenantErrors } from './common.schemas.js';
 
 const VariantSpecBody = z.strictObject({
   name: z.string().min(1).max(32).regex(PRESET_NAME, 'use lower-case letters, digits, "-" and "_"'),

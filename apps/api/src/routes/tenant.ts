@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeTenant } from '../serializers.js';
+import { tenantView } from '../views.js';
 import { ownTenantSchema } from './admin-tenants.schemas.js';
 
 /** `GET /v1/tenant`: a tenant key reads its own settings (the limits its uploads meet). */
 const tenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app) => {
   app.addHook('onRequest', app.requireTenant);
 
-  app.get('/v1/tenant', { schema: ownTenantSchema }, async (request) => ({ tenant: serializeTenant(tenantOf(request)) }));
+  app.get('/v1/tenant', { schema: ownTenantSchema }, async (request) => ({ tenant: tenantView(tenantOf(request)) }));
 };
 
 export default tenantRoutes;

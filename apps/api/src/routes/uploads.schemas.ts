@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AssetBody, AssetIdParams, ErrorBody, JobBody, tenantErrors } from './common.schemas.js';
+import { AssetView, CompletedUpload, ErrorBody, StartedUpload } from '@darkroom/core';
+import { AssetIdParams, tenantErrors } from './common.schemas.js';
 
 export const StartUploadBody = z.strictObject({
   filename: z.string().min(1).max(255),
@@ -9,26 +10,12 @@ export const StartUploadBody = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional().describe('Client JSON, at most 4 KiB'),
 });
 
-const PutUpload = z.object({
-  method: z.literal('PUT'),
-  url: z.string(),
-  headers: z.record(z.string(), z.string()),
-  expiresAt: z.string(),
-});
-
-const MultipartUpload = z.object({
-  method: z.literal('MULTIPART'),
-  partSize: z.number().int(),
-  parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
-  expiresAt: z.string(),
-});
-
 export const startUploadSchema = {
   tags: ['uploads'],
   summary: 'Start an upload: returns presigned URLs to send the bytes straight to the bucket',
   body: StartUploadBody,
   response: {
-    201: z.object({ asset: AssetBody, upload: z.discriminatedUnion('method', [PutUpload, MultipartUpload]) }),
+    201: StartedUpload,
     400: ErrorBody,
     ...tenantErrors,
     404: ErrorBody,
@@ -50,7 +37,7 @@ export const completeUploadSchema = {
   params: AssetIdParams,
   body: CompleteUploadBody,
   response: {
-    202: z.object({ asset: AssetBody, job: JobBody }),
+    202: CompletedUpload,
     400: ErrorBody,
     ...tenantErrors,
     404: ErrorBody,
@@ -64,5 +51,5 @@ export const abortUploadSchema = {
   tags: ['uploads'],
   summary: 'Cancel an upload still awaiting its bytes',
   params: AssetIdParams,
-  response: { 200: AssetBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
+  response: { 200: AssetView, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };

@@ -1,7 +1,7 @@
+import { assetView, jobView } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeAsset, serializeJob } from '../serializers.js';
 import { completeUpload } from '../services/complete-upload.js';
 import { abortUpload, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
 import { startUpload } from '../services/start-upload.js';
@@ -13,7 +13,7 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
 
   app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer }, async (request, reply) => {
     const { asset, upload } = await startUpload(deps, tenantOf(request), request.body);
-    return reply.status(201).send({ asset: serializeAsset(asset, [], deps.publicUrl), upload });
+    return reply.status(201).send({ asset: assetView(asset, [], deps.publicUrl), upload });
   });
 
   app.post('/v1/uploads/:assetId/complete', { schema: completeUploadSchema }, async (request, reply) => {
@@ -25,7 +25,7 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
       assetId: found.id,
       input: request.body ?? {},
     });
-    return reply.status(202).send({ asset: await presentAsset(deps, asset), job: serializeJob(job) });
+    return reply.status(202).send({ asset: await presentAsset(deps, asset), job: jobView(job) });
   });
 
   app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema }, async (request) => {

@@ -1,6 +1,7 @@
-import { ASSET_EVENT_TYPES, ATTEMPT_STATUSES } from '@darkroom/db';
+import { ATTEMPT_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
-import { ErrorBody, IdParams, tenantErrors } from './common.schemas.js';
+import { ErrorBody, ASSET_EVENT_TYPES } from '@darkroom/core';
+import { IdParams, tenantErrors } from './common.schemas.js';
 
 const EventTypes = z.array(z.enum(ASSET_EVENT_TYPES)).min(1).max(ASSET_EVENT_TYPES.length);
 const Url = z.string().min(1).max(4096).describe('https:// on a public address (checked again at every connection)');

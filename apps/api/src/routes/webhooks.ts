@@ -2,7 +2,7 @@ import { listTenantWebhooks, listWebhookAttempts } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
-import { serializeAttempt, serializeWebhook } from '../serializers.js';
+import { attemptView, webhookView } from '../views.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -27,17 +27,17 @@ const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { de
 
   app.post('/v1/webhooks', { schema: createWebhookSchema }, async (request, reply) => {
     const { webhook, secret } = await createWebhook(deps, tenantOf(request).id, request.body);
-    return reply.status(201).send({ webhook: serializeWebhook(webhook), secret });
+    return reply.status(201).send({ webhook: webhookView(webhook), secret });
   });
 
   app.get('/v1/webhooks', { schema: listWebhooksSchema }, async (request) => {
     const webhooks = await listTenantWebhooks(deps.db, { tenantId: tenantOf(request).id });
-    return { items: webhooks.map(serializeWebhook) };
+    return { items: webhooks.map(webhookView) };
   });
 
   app.patch('/v1/webhooks/:id', { schema: updateWebhookSchema }, async (request) => {
     const webhook = await updateWebhook(deps, { tenantId: tenantOf(request).id, id: request.params.id, changes: request.body });
-    return { webhook: serializeWebhook(webhook) };
+    return { webhook: webhookView(webhook) };
   });
 
   app.delete('/v1/webhooks/:id', { schema: deleteWebhookSchema }, async (request, reply) => {
@@ -52,7 +52,7 @@ const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { de
   app.get('/v1/webhooks/:id/deliveries', { schema: listDeliveriesSchema }, async (request) => {
     const webhook = await requireTenantWebhook(deps, { tenantId: tenantOf(request).id, id: request.params.id });
     const page = await listWebhookAttempts(deps.db, { webhookId: webhook.id, ...request.query });
-    return { items: page.items.map(serializeAttempt), nextCursor: page.nextCursor };
+    return { items: page.items.map(attemptView), nextCursor: page.nextCursor };
   });
 
   app.post('/v1/events/:id/redeliver', { schema: redeliverSchema }, async (request, reply) => {

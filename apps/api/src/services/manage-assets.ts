@@ -10,11 +10,11 @@ import {
   markAssetPurged,
   transitionAsset,
   type Asset,
+  assetView,
 } from '@darkroom/db';
 import { purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { serializeAsset } from '../serializers.js';
 
 /** An asset of this tenant, or `not_found` (also for other tenants' ids, which must not leak). */
 export async function requireTenantAsset(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Asset> {
@@ -70,14 +70,14 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
 /** Assets as the API shows them: each with its variants and their CDN URLs (one query for the whole page). */
 export async function presentAssets(deps: AppDeps, assets: Asset[]) {
   const variantsByAsset = await listVariantsByAsset(deps.db, { assetIds: assets.map((a) => a.id) });
-  return assets.map((asset) => serializeAsset(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl));
+  return assets.map((asset) => assetView(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl));
 }
 
 /** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
 export async function showAsset(deps: AppDeps, params: { tenantId: string; id: string }) {
   const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, params) : undefined;
   if (!found) throw new DarkroomError('not_found', 'No asset with that id.');
-  return serializeAsset(found.asset, found.variants, deps.publicUrl);
+  return assetView(found.asset, found.variants, deps.publicUrl);
 }
 
 export async function presentAsset(deps: AppDeps, asset: Asset) {

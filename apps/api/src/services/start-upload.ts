@@ -1,4 +1,4 @@
-import { DarkroomError, resolvePreset, originalKey, stagingKey } from '@darkroom/core';
+import { DarkroomError, resolvePreset, originalKey, stagingKey, type UploadInstructions } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
@@ -10,10 +10,6 @@ export interface StartUploadInput {
   preset?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
 }
-
-export type UploadInstructions =
-  | { method: 'PUT'; url: string; headers: Record<string, string>; expiresAt: string }
-  | { method: 'MULTIPART'; partSize: number; parts: { partNumber: number; url: string }[]; expiresAt: string };
 
 const MAX_METADATA_BYTES = 4096;
 const MAX_METADATA_DEPTH = 10;

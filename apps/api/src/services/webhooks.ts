@@ -1,5 +1,4 @@
 import {
-  ASSET_EVENT_TYPES,
   abandonWebhookDeliveries,
   countTenantWebhooks,
   deleteTenantWebhook,
@@ -13,11 +12,18 @@ import {
   lockTenant,
   newId,
   updateTenantWebhook,
-  type AssetEventType,
   type Webhook,
   type WebhookChanges,
 } from '@darkroom/db';
-import { checkWebhookUrl, DarkroomError, generateWebhookSecret, MAX_WEBHOOKS_PER_TENANT, WEBHOOK_ROTATION_OVERLAP_MS } from '@darkroom/core';
+import {
+  checkWebhookUrl,
+  DarkroomError,
+  generateWebhookSecret,
+  MAX_WEBHOOKS_PER_TENANT,
+  WEBHOOK_ROTATION_OVERLAP_MS,
+  ASSET_EVENT_TYPES,
+  type AssetEventType,
+} from '@darkroom/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 

@@ -1,8 +1,7 @@
-import { signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs } from '@darkroom/core';
+import { signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, viewOfSnapshot } from '@darkroom/core';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,
-  assetView,
   claimDelivery,
   finishAttempt,
   finishDelivery,
@@ -28,7 +27,7 @@ export const DELIVERY_LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 
 /** The body: the event as Standard Webhooks frames it, its asset with URLs as GET shows them. */
 export function webhookBody(event: Event, publicUrl: WorkerDeps['publicUrl']): string {
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset: assetView(event.data.asset, publicUrl) } });
+  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset: viewOfSnapshot(event.data.asset, publicUrl) } });
 }
 
 /** The secrets that sign: the current one, and the previous one while a rotation's overlap lasts. */

@@ -3,7 +3,8 @@ import type { Executor } from '../client.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
-import { ASSET_STATUSES, assets, jobs, type Asset, type AssetEventType, type AssetStatus, type NewAsset } from '../schema.js';
+import type { AssetEventType } from '@darkroom/core';
+import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { assetSnapshot } from '../asset-view.js';
+import { assetSnapshot } from '../views.js';
 import type { Executor } from '../client.js';
-import { events, variants, type Asset, type AssetEventType, type AssetStatus, type Event } from '../schema.js';
+import type { AssetEventType } from '@darkroom/core';
+import { events, variants, type Asset, type AssetStatus, type Event } from '../schema.js';
 
 /** The channel every API process LISTENs on: the payload is `{ id, tenantId, assetId }`, sent at commit. */
 export const EVENTS_CHANNEL = 'darkroom_events';

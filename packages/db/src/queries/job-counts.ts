@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { jobs, type JobState } from '../schema.js';
+import type { JobState } from '@darkroom/core';
+import { jobs } from '../schema.js';
 
 export interface JobStateCounts {
   counts: Record<JobState, number>;

@@ -3,15 +3,16 @@ import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { recordBackfillOutcome } from './backfills.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import { jobs, type Job, type JobKind, type JobLane, type JobState } from '../schema.js';
+import type { JobKind, JobState, QueueLane } from '@darkroom/core';
+import { jobs, type Job } from '../schema.js';
 
 /** The tenant's open jobs in the lane, plus one: the rank of a job queued now (in the same statement). */
-const nextQueueRank = (tenantId: string, lane: JobLane) =>
+const nextQueueRank = (tenantId: string, lane: QueueLane) =>
   sql`(select count(*)::int + 1 from ${jobs} where ${jobs.tenantId} = ${tenantId} and ${jobs.lane} = ${lane} and ${jobs.state} in ('queued', 'active'))`;
 
 export async function insertJob(
   db: Executor,
-  params: { assetId: string; tenantId: string; kind: JobKind; maxAttempts: number; lane?: JobLane },
+  params: { assetId: string; tenantId: string; kind: JobKind; maxAttempts: number; lane?: QueueLane },
 ): Promise<Job> {
   const [job] = await db
     .insert(jobs)
@@ -21,7 +22,7 @@ export async function insertJob(
 }
 
 /** Open jobs per tenant in a lane, for the tenants given. */
-async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lane: JobLane }): Promise<Map<string, number>> {
+async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lane: QueueLane }): Promise<Map<string, number>> {
   const rows = await db
     .select({ tenantId: jobs.tenantId, count: sql<number>`count(*)::int` })
     .from(jobs)
@@ -36,7 +37,7 @@ async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lan
  */
 export async function insertJobsUnlessOpen(
   db: Executor,
-  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: JobLane; maxAttempts: number; backfillId?: string },
+  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: QueueLane; maxAttempts: number; backfillId?: string },
 ): Promise<Job[]> {
   if (params.assets.length === 0) return [];
   const { kind, lane, maxAttempts } = params;
@@ -268,7 +269,7 @@ export async function requeueFailedJobs(db: Executor, params: { ids: string[]; e
  */
 export async function listUnfinishedJobs(
   db: Executor,
-  params: { lane: JobLane; limit: number; updatedBefore: Date; afterId?: string | null | undefined },
+  params: { lane: QueueLane; limit: number; updatedBefore: Date; afterId?: string | null | undefined },
 ): Promise<Job[]> {
   const conditions = [eq(jobs.lane, params.lane), inArray(jobs.state, ['queued', 'active']), lt(jobs.updatedAt, params.updatedBefore)];
   if (params.afterId) conditions.push(gt(jobs.id, params.afterId));

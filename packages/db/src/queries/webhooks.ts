@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import type { AssetEventType } from '../schema.js';
+import type { AssetEventType } from '@darkroom/core';
 import { webhooks, type Webhook } from '../webhook-schema.js';
 
 export interface NewWebhook {

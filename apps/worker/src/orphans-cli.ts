@@ -5,7 +5,7 @@ import { loadWorkerConfig } from './config.js';
 import { createWorkerDeps } from './deps.js';
 import { abortOrphanUpload, deleteOrphanObject, findOrphanObjects, findOrphanUploads } from './orphans.js';
 
-// `npm run reconcile [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
+// `npm run orphans [-- --delete] [--tenant ID] [--min-age 1h]`: reports (and with --delete removes)
 // bucket objects (originals, staging objects, variants) that belong to no asset row, and multipart
 // uploads no asset waits on.
 
@@ -42,7 +42,7 @@ try {
   const verb = values.delete ? 'removed' : 'found (rerun with --delete to remove them)';
   console.log(`${count} orphan object(s), ${bytes} bytes, and ${uploads} orphan multipart upload(s), ${verb}`);
 } catch (error) {
-  console.error(`reconcile failed: ${(error as Error).message}`);
+  console.error(`orphans failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
   await deps.close();

@@ -1,0 +1,62 @@
+import { viewOfSnapshot, type AssetSnapshot, type AssetView, type EventView, type JobView, type PublicUrl, type VisibleAssetStatus } from '@darkroom/core';
+import type { Asset, AssetStatus, Event, Job, Variant } from './schema.js';
+
+/** Rows to the contract's shapes (@darkroom/core's contract): the one place that maps them. */
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
+  row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
+
+/** What an event stores. Variants are listed only once the asset is ready. `status` overrides the row's (a deletion shows the last visible one). */
+export function assetSnapshot(asset: Asset, variants: readonly Variant[], status: AssetStatus = asset.status): AssetSnapshot {
+  return {
+    id: asset.id,
+    // Never `deleting`: the API does not load an asset being deleted, and its event shows the status before.
+    status: status as VisibleAssetStatus,
+    filename: asset.filename,
+    contentType: asset.contentType,
+    size: asset.size,
+    preset: asset.preset,
+    metadata: asset.metadata ?? null,
+    width: asset.width,
+    height: asset.height,
+    format: asset.format,
+    placeholder: asset.placeholder,
+    dominantColor: asset.dominantColor,
+    variants:
+      status === 'ready'
+        ? variants.map((v) => ({ name: v.name, format: v.format, width: v.width, height: v.height, size: v.size, key: v.key }))
+        : [],
+    error: errorOf(asset),
+    createdAt: asset.createdAt.toISOString(),
+    updatedAt: asset.updatedAt.toISOString(),
+    readyAt: iso(asset.readyAt),
+  };
+}
+
+/** The Asset a tenant sees: built as its events store it, so the two never differ. */
+export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl): AssetView {
+  return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl);
+}
+
+/** The Event a tenant reads: its asset as the change left it, with URLs as they are today. */
+export function eventView(event: Event, publicUrl: PublicUrl): EventView {
+  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset: viewOfSnapshot(event.data.asset, publicUrl) } };
+}
+
+/** A job as its tenant sees it. */
+export function jobView(job: Job): JobView {
+  return {
+    id: job.id,
+    assetId: job.assetId,
+    kind: job.kind,
+    state: job.state,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    error: errorOf(job),
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+  };
+}
