@@ -1,5 +1,5 @@
 # One image for both apps; docker-compose picks the entrypoint.
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 # npm ci's postinstall applies these (patch-package): see patches/README.md.
@@ -8,7 +8,7 @@ COPY packages ./packages
 COPY apps ./apps
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 # jemalloc for the worker (apps/worker/bin/start.sh preloads it): glibc's arenas fragment under libvips.
 RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production

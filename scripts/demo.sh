@@ -4,6 +4,7 @@
 # a browser would (presigned PUT / multipart straight to the bucket), waits for processing and
 # prints every variant's CDN URL. Stops the API and worker when done.
 set -euo pipefail
+. "$(dirname "$0")/supported-node.sh"
 cd "$(dirname "$0")/.."
 
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/darkroom}

@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Darkroom's S3 server for dev, tests and CI: Ceph's RADOS Gateway (a real S3 implementation that
-# checks signatures, presigned URLs, CORS and bucket policies) over one in-memory OSD, from
-# Debian's packages. A fresh start takes about 15 s.
+# Darkroom's S3 server: Ceph's RADOS Gateway (a real S3 implementation that checks signatures,
+# presigned URLs, CORS and bucket policies) over one OSD, from Debian's packages. Two stores:
+#   memstore (default: dev, tests, CI) one in-memory OSD; a fresh start takes about 15 s.
+#   disk     (S3_SERVER_STORE=disk: docker/s3-server.Dockerfile, docker-compose.yml) BlueStore on a
+#            file in DIR, small caches; the data survives stop and start, and DIR is never wiped.
 #
-# Usage: scripts/s3-server.sh [start|stop|stop-gateway|status] [DIR] [PORT]
+# Usage: scripts/s3-server.sh [start|run|stop|stop-gateway|status] [DIR] [PORT]
 #   start         (default) installs Ceph when missing; exits 0 at once if the port already answers.
 #                 If this dir's mon and OSD are still running (after stop-gateway) only the gateway
-#                 is restarted and all buckets are kept; otherwise a new, empty cluster is made.
-#   stop          stops this dir's radosgw, ceph-osd and ceph-mon. Data lives in memory: it is gone.
+#                 is restarted and all buckets are kept. Otherwise memstore makes a new, empty
+#                 cluster; disk starts mon, OSD and gateway again on DIR's data (a new cluster only
+#                 when DIR is empty).
+#   run           start, then stay in the foreground until SIGTERM/SIGINT, which stops everything
+#                 cleanly (a container's main process); exits non-zero if a daemon dies.
+#   stop          stops this dir's radosgw, ceph-osd and ceph-mon (memstore: the data is gone).
 #   stop-gateway  stops only radosgw (an S3 outage that keeps the data); `start` brings it back.
 #   status        exits 0 when the gateway answers.
-# Settings: S3_SERVER_DIR (/tmp/darkroom-rgw), S3_SERVER_PORT (7480), S3_SERVER_MON_PORT (6789),
-# S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (darkroom / darkroom-secret). DIR and PORT arguments win.
+# Settings: S3_SERVER_DIR (/tmp/darkroom-rgw), S3_SERVER_PORT (7480), S3_SERVER_HOST (the address the
+# gateway listens on, 127.0.0.1), S3_SERVER_MON_PORT (6789), S3_SERVER_STORE (memstore | disk),
+# S3_SERVER_DISK_BYTES (disk: the size of the sparse block file, 20 GiB), S3_ACCESS_KEY_ID /
+# S3_SECRET_ACCESS_KEY (darkroom / darkroom-secret: the S3 user's key, set again on every start).
+# DIR and PORT arguments win.
 set -euo pipefail
 
 COMMAND=${1:-start}
 D=${2:-${S3_SERVER_DIR:-/tmp/darkroom-rgw}}
 PORT=${3:-${S3_SERVER_PORT:-7480}}
 MON_PORT=${S3_SERVER_MON_PORT:-6789}
+HOST=${S3_SERVER_HOST:-127.0.0.1}
+STORE=${S3_SERVER_STORE:-memstore}
+DISK_BYTES=${S3_SERVER_DISK_BYTES:-21474836480}
 ACCESS=${S3_ACCESS_KEY_ID:-darkroom}
 SECRET=${S3_SECRET_ACCESS_KEY:-darkroom-secret}
 CONF="$D/ceph.conf"
@@ -98,16 +110,26 @@ wait_for_gateway() {
   die "radosgw did not answer on 127.0.0.1:$PORT within 90 s (logs above, all in $D/log)"
 }
 
+# The S3 user holds the key from the environment: created with it, or (a kept disk cluster started
+# with another key) given it as well.
 ensure_user() {
-  radosgw-admin user info --uid=darkroom >/dev/null 2>&1 && return 0
+  local info
+  if info=$(radosgw-admin user info --uid=darkroom 2>/dev/null); then
+    printf '%s' "$info" | grep -qF "\"secret_key\": \"$SECRET\"" && printf '%s' "$info" | grep -qF "\"access_key\": \"$ACCESS\"" && return 0
+    radosgw-admin key create --uid=darkroom --key-type=s3 --access-key="$ACCESS" --secret-key="$SECRET" >/dev/null ||
+      die "could not set the S3 user's key (see $D/log/client.admin.log)"
+    return 0
+  fi
   radosgw-admin user create --uid=darkroom --display-name=darkroom --access-key="$ACCESS" --secret-key="$SECRET" >/dev/null ||
     die "could not create the S3 user (see $D/log/client.admin.log)"
 }
 
+# The user first (radosgw-admin works on RADOS directly): once the port answers, the key works, so a
+# health check that sees the port (compose's) never lets a client in before its user exists.
 start_gateway() {
+  ensure_user
   radosgw -c "$CONF" -n client.rgw.a || { show_logs; die "radosgw failed to start"; }
   wait_for_gateway
-  ensure_user
 }
 
 write_conf() {
@@ -125,8 +147,7 @@ osd pool default size = 1
 osd pool default min size = 1
 mon allow pool size one = true
 mon warn on pool no redundancy = false
-osd objectstore = memstore
-memstore device bytes = 4294967296
+$(store_conf)
 osd crush chooseleaf type = 0
 osd pool default pg autoscale mode = off
 osd pool default pg num = 8
@@ -139,16 +160,42 @@ admin socket = $D/\$name.asok
 mon data = $D/mon
 osd data = $D/osd
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
+rgw frontends = beast endpoint=$HOST:$PORT tcp_nodelay=1
 CONF
 }
 
-# Only ever wipe a dir that is empty or was made by this script.
+store_conf() {
+  if [ "$STORE" = memstore ]; then
+    printf '%s\n' "osd objectstore = memstore" "memstore device bytes = 4294967296"
+    return
+  fi
+  # BlueStore in one sparse file, osd/block. Its caches are sized for a small deployment (Ceph's defaults
+  # assume a dedicated disk and 4 GiB of RAM per OSD); one copy of each object, as with memstore.
+  cat <<STORE
+osd objectstore = bluestore
+bluestore block create = true
+bluestore block size = $DISK_BYTES
+bluestore cache autotune = false
+bluestore cache size = 67108864
+osd memory target = 536870912
+osd max pg log entries = 1000
+osd min pg log entries = 100
+STORE
+}
+
+is_disk_cluster() { [ -f "$CONF" ] && grep -qx 'osd objectstore = bluestore' "$CONF"; }
+# A disk cluster whose making finished (the `made` file is written before the gateway first starts,
+# so no object can exist without it): its data is kept, whatever store this start asks for. One
+# interrupted while being made holds nothing yet and is made again.
+holds_disk_data() { is_disk_cluster && [ -f "$D/made" ]; }
+
+# Only ever wipe a dir that is empty or was made by this script, and never a disk cluster.
 reset_dir() {
   case "$D" in "" | / | /tmp | /tmp/) die "refusing to use '$D' as the data dir" ;; esac
   if [ -e "$D" ] && [ -n "$(ls -A "$D")" ] && [ ! -f "$CONF" ]; then
     die "$D exists and is not an s3-server data dir; choose another S3_SERVER_DIR"
   fi
+  holds_disk_data && die "$D holds a persistent (disk) cluster: never wiped; start it with S3_SERVER_STORE=disk or choose another S3_SERVER_DIR"
   rm -rf "$D"
   mkdir -p "$D/mon" "$D/osd" "$D/log"
 }
@@ -177,8 +224,9 @@ start_fresh_cluster() {
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$D/monmap"
   ceph-mon -c "$CONF" -i a || { show_logs; die "ceph-mon failed to start"; }
   ceph --connect-timeout 30 osd create >/dev/null || { show_logs; die "ceph-mon did not answer"; }
-  ceph-osd -c "$CONF" -i 0 --mkfs 2>/dev/null
+  ceph-osd -c "$CONF" -i 0 --mkfs 2>/dev/null || { show_logs; die "ceph-osd --mkfs failed"; }
   start_osd
+  : >"$D/made"
   start_gateway
 }
 
@@ -189,12 +237,30 @@ osd_full() {
   [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && timeout 15 ceph -c "$CONF" health 2>/dev/null | grep -q 'full osd'
 }
 
+# A disk cluster from an earlier start: mon, OSD and gateway again on its data. Its conf keeps what
+# the data depends on (fsid, the mon's address in the monmap, the block file); only the gateway's
+# address follows this start's settings.
+start_existing_cluster() {
+  for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done
+  MON_PORT=$(sed -n 's/^mon host = \[v1:127\.0\.0\.1:\([0-9]*\)\]$/\1/p' "$CONF")
+  port_taken "$MON_PORT" && die "port $MON_PORT (ceph-mon of $D) is taken by another cluster"
+  port_taken "$PORT" && die "port $PORT is taken but does not answer as S3; set S3_SERVER_PORT"
+  sed -i "s|^rgw frontends = .*|rgw frontends = beast endpoint=$HOST:$PORT tcp_nodelay=1|" "$CONF"
+  log "starting the kept cluster in $D"
+  ceph-mon -c "$CONF" -i a || { show_logs; die "ceph-mon failed to start"; }
+  start_osd
+  start_gateway
+}
+
+describe_store() { if is_disk_cluster; then echo "data on disk"; else echo "data in memory"; fi; }
+
 start() {
   install_ceph
-  if osd_full; then
+  case "$STORE" in memstore | disk) ;; *) die "S3_SERVER_STORE must be memstore or disk, not '$STORE'" ;; esac
+  if ! is_disk_cluster && osd_full; then
     log "the in-memory OSD in $D is full: starting a new, empty cluster"
     start_fresh_cluster
-    log "up: http://127.0.0.1:$PORT access key $ACCESS (data in memory, dir $D)"
+    log "up: http://$HOST:$PORT access key $ACCESS ($(describe_store), dir $D)"
     return 0
   fi
   if answers; then
@@ -205,16 +271,37 @@ start() {
     log "mon and OSD still running in $D: restarting the gateway only, data kept"
     stop_daemon radosgw
     start_gateway
+  elif holds_disk_data; then
+    start_existing_cluster
   else
+    is_disk_cluster && log "the disk cluster in $D was never finished (no objects yet): making it again"
     start_fresh_cluster
   fi
-  log "up: http://127.0.0.1:$PORT access key $ACCESS (data in memory, dir $D)"
+  log "up: http://$HOST:$PORT access key $ACCESS ($(describe_store), dir $D)"
+}
+
+stop_all() { for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done; }
+
+# In the foreground until a signal stops the cluster cleanly (BlueStore closes its files), or one
+# of the daemons dies, which ends this process with an error so that a supervisor restarts it.
+run_foreground() {
+  # Set before the start: a stop during a first start (which takes a while) still stops what started.
+  trap 'log "signal received: stopping"; stop_all; exit 0' TERM INT
+  start
+  while :; do
+    for name in "${DAEMONS[@]}"; do
+      [ -n "$(pids_of "$name")" ] || { log "$name is no longer running: stopping the rest"; stop_all; exit 1; }
+    done
+    sleep 5 &
+    wait $! || true
+  done
 }
 
 case "$COMMAND" in
   start) start ;;
-  stop) for name in "${DAEMONS[@]}"; do stop_daemon "$name"; done ;;
+  run) run_foreground ;;
+  stop) stop_all ;;
   stop-gateway) stop_daemon radosgw ;;
   status) answers && log "answering on 127.0.0.1:$PORT" || { log "not answering on 127.0.0.1:$PORT"; exit 1; } ;;
-  *) die "unknown command '$COMMAND' (start, stop, stop-gateway, status)" ;;
+  *) die "unknown command '$COMMAND' (start, run, stop, stop-gateway, status)" ;;
 esac

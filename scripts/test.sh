@@ -5,6 +5,7 @@
 # The test database (darkroom_test) is created and migrated, and the test buckets set up, by
 # vitest's global setup, so this works on a fresh machine after `npm ci`.
 set -euo pipefail
+. "$(dirname "$0")/supported-node.sh"
 cd "$(dirname "$0")/.."
 bash scripts/services-up.sh
 npm run build --silent
