@@ -3,7 +3,7 @@ import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, trans
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import type { DarkroomClient } from './support/client.js';
 import { createTestTenant, failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';

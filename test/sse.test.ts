@@ -191,7 +191,8 @@ describe('limits, metrics and shutdown', () => {
     // Shutdown ends the open streams instead of waiting for them.
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('app.close() hung on open streams')), 20_000)));
-    await Promise.race([(closed = third.close()), stuck]).finally(() => clearTimeout(timer));
+    closed = third.close();
+    await Promise.race([closed, stuck]).finally(() => clearTimeout(timer));
     await Promise.all(streams.map((s) => s.ended));
   });
 });

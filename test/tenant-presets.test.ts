@@ -3,7 +3,7 @@ import { PRESETS, presetSpecHashes } from '@darkroom/core';
 import { countStaleVariants, findStaleAssets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import type { DarkroomClient } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture } from './support/images.js';
@@ -11,7 +11,6 @@ import { waitFor } from './support/services.js';
 
 /** Tenant presets (spec: api-platform.md, "Tenant presets") through the real pipeline. */
 let harness: Harness;
-let admin: DarkroomClient;
 let mine: DarkroomClient;
 let theirs: DarkroomClient;
 let jpeg: Uint8Array;
@@ -20,7 +19,7 @@ const spec = (name: string, width: number, quality = 70) => ({ name, fit: 'cover
 
 beforeAll(async () => {
   harness = await startHarness();
-  ({ admin, client: mine } = await createTestTenant(harness, 'presets-mine'));
+  ({ client: mine } = await createTestTenant(harness, 'presets-mine'));
   ({ client: theirs } = await createTestTenant(harness, 'presets-theirs'));
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });

@@ -77,7 +77,9 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
       // Refused by the JSON parser itself (prototype poisoning), before any schema sees them.
       ['{"filename":"a.jpg","contentType":"image/jpeg","size":10,"__proto__":{"admin":true}}', ''],
       ['{"filename":"a.jpg","contentType":"image/jpeg","size":10,"constructor":{"prototype":{"x":1}}}', ''],
-      [{ ...start, size: 1e400 }, '"size"'],
+      // A number no double holds, sent as written (JSON.stringify would turn 1e400, Infinity, into null).
+      ['{"filename":"a.jpg","contentType":"image/jpeg","size":1e400}', '"size"'],
+      [{ ...start, size: null }, '"size"'],
       [{ ...start, size: -1 }, '"size"'],
       [{ ...start, size: 2 ** 53 }, ''],
       [{ ...start, filename: ['a'] }, '"filename"'],

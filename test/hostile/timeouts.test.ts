@@ -56,7 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('request and connection limits', () => {
   it('answers an unauthenticated body that stalls halfway at once (401) and closes the connection', async () => {
     const raw = await openRaw();
-    raw.socket.write(uploadHead(100) + '{"filename":');
+    raw.socket.write(`${uploadHead(100)}{"filename":`);
     const ms = await raw.closed;
     expect(raw.answer()).toMatch(/^HTTP\/1\.1 401 /);
     expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 1000);

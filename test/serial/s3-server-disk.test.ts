@@ -70,7 +70,13 @@ async function runServer(): Promise<RunningServer> {
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const server = { output: () => output, stop: () => (child.kill('SIGTERM'), exited) };
+  const server = {
+    output: () => output,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
   await waitFor('the disk-backed S3 server to answer', async () => {
     if (child.exitCode !== null) throw new Error(`s3-server.sh run exited ${child.exitCode}: ${output}`);
     return (await fetch(`${endpoint}/`).catch(() => null))?.ok;

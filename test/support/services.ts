@@ -94,7 +94,10 @@ export async function spawnApi(env: Record<string, string>, port?: number): Prom
   const listening = port ?? (await freePort());
   const api = spawnApp('api', { ...env, PORT: String(listening) });
   const baseUrl = `http://127.0.0.1:${listening}`;
-  const stop = () => (api.child.kill('SIGTERM'), api.exited);
+  const stop = () => {
+    api.child.kill('SIGTERM');
+    return api.exited;
+  };
   try {
     await waitFor('the API process to answer', async () => {
       if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);

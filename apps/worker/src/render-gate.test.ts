@@ -9,8 +9,14 @@ describe('createRenderGate', () => {
     const releaseA = await gate.acquire(24);
     const releaseB = await gate.acquire(24);
     const order: string[] = [];
-    const big = gate.acquire(100).then((release) => (order.push('big'), release));
-    const small = gate.acquire(10).then((release) => (order.push('small'), release));
+    const big = gate.acquire(100).then((release) => {
+      order.push('big');
+      return release;
+    });
+    const small = gate.acquire(10).then((release) => {
+      order.push('small');
+      return release;
+    });
     await settle();
     expect(order).toEqual([]); // the big one waits for A and B; the small one queues behind it
     releaseA();

@@ -77,7 +77,11 @@ export function runDirect<R>(query: RunnableQuery<R>): RunnableQuery<R> {
       const raw = row[i];
       const value = raw === null || decode === null ? raw : decode(raw);
       let node = result;
-      for (let depth = 0; depth < path.length - 1; depth++) node = (node[path[depth]!] ??= {}) as Record<string, unknown>;
+      for (let depth = 0; depth < path.length - 1; depth++) {
+        const key = path[depth]!;
+        node[key] ??= {};
+        node = node[key] as Record<string, unknown>;
+      }
       node[path[path.length - 1]!] = value;
     }
     return result;

@@ -151,7 +151,7 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
       if (!leaseHeld()) await readEpoch();
       if (!leaseHeld()) return { found: await load(), requests: undefined };
       const found = await lookup(tokenHash, load);
-      if (!found || found.key.kind !== 'tenant') return { found, requests: undefined };
+      if (found?.key.kind !== 'tenant') return { found, requests: undefined };
       return { found, requests: await counter.count(found.key.id, limitOf(found)) };
     },
     invalidateKey: (keyId) => bump({ keyId }),

@@ -24,7 +24,7 @@ export function normalizeContentType(value: string): string {
 function validateFilename(filename: string): void {
   // The name is only ever shown back to the client; it never reaches an object key.
   if (filename.trim().length === 0) throw new DarkroomError('invalid_request', 'filename must not be blank.');
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses.
   if (/[\u0000-\u001f\u007f]/.test(filename)) {
     throw new DarkroomError('invalid_request', 'filename must not contain control characters.');
   }

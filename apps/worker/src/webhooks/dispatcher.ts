@@ -109,7 +109,10 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
       again = false;
       const pass = await dispatchOnce(deps, queue);
       if (pass?.more) again = true;
-      else if (pass?.unsettled && !soon) soon = setTimeout(() => ((soon = undefined), wake()), UNSETTLED_RETRY_MS);
+      else if (pass?.unsettled && !soon) soon = setTimeout(() => {
+          soon = undefined;
+          wake();
+        }, UNSETTLED_RETRY_MS);
     } while (again && !stopped);
   };
   const wake = () => {
@@ -128,7 +131,10 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
     // Until the LISTEN is up (Postgres away at boot), the tick alone drives the dispatcher. After a
     // reconnection (onListen) notices may have been missed: a pass catches up from the cursor.
     if (!listening) listening = await listenForEvents(deps.config.databaseUrl, { onNotice: wake, onListen: wake }).catch(() => null);
-    const swept = await sweepOverdueDeliveries(deps, queue).catch((err: Error) => (deps.log.warn({ err: err.message }, 'webhook sweep failed'), 0));
+    const swept = await sweepOverdueDeliveries(deps, queue).catch((err: Error) => {
+      deps.log.warn({ err: err.message }, 'webhook sweep failed');
+      return 0;
+    });
     if (swept > 0) deps.log.info({ swept }, 're-queued overdue webhook deliveries');
   };
   const startTick = () => {
