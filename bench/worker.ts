@@ -95,8 +95,9 @@ async function pipelinePass(rig: Rig, inputs: readonly BenchInput[]): Promise<Ti
   const cpuBefore = workersCpu(rig);
   const started = Date.now();
   await rig.admin.request('POST', '/v1/admin/queues/resume');
-  // Timed to the last job's commit, not to the poll that sees it: polling every 25 ms took CPU
-  // (this process and Postgres, ~0.1 of a core) from the two cores the worker renders on.
+  // Timed to the last job's commit, not to the poll that sees it: fast polling took CPU (this
+  // process and Postgres) from the cores the worker renders on
+  // (docs/performance.md#how-far-to-trust-a-run).
   await waitForFinished(rig, finishedBefore + inputs.length, 500);
   const cpu = combineCpu(workersCpu(rig), cpuBefore, -1);
   return { ms: (await lastFinishedAt(rig)) - started, cpu };
@@ -120,9 +121,9 @@ async function bareWithSplit(photos: readonly BenchInput[]): Promise<Timed> {
 
 /**
  * Worker throughput against the bare sharp loop, in the order bare, pipeline, pipeline, bare (as
- * the API bench does): the VM's speed drifts by ±15% over minutes, and a single bare run followed
- * by a single pipeline run put that drift straight into the ratio (0.73–1.05× over 13 runs of the
- * same code). Each side's figure is the sum of its two runs.
+ * the API bench does): the VM's speed drifts over minutes, and a single bare run followed by a
+ * single pipeline run put that drift straight into the ratio
+ * (docs/performance.md#how-far-to-trust-a-run). Each side's figure is the sum of its two runs.
  */
 async function throughput(photos: readonly BenchInput[]): Promise<{ bare: Timed; pipeline: Timed }> {
   const rig = await startRig(1);

@@ -3,9 +3,9 @@ import { pino, type Logger } from 'pino';
 /**
  * The API's logger: lines gather in a 4 KiB buffer, written with one blocking write when it fills
  * (about every 20 request lines), instead of one write per line. Blocking, not asynchronous: an
- * asynchronous write goes through libuv's thread pool, and the API bench's asset read cost 100–111
- * µs of API CPU a request that way against 87–101 µs this way (three alternating pairs, same
- * machine; 78–96 µs with no request lines at all). Node writes stdout to a pipe blocking too.
+ * asynchronous write goes through libuv's thread pool, which cost the API more CPU per request
+ * than the blocking write does (docs/performance.md#request-log-lines-written-in-blocks). Node
+ * writes stdout to a pipe blocking too.
  * Bearer tokens and admin session cookies never reach a line. `flushLogs` writes what is buffered;
  * call it before exiting.
  */

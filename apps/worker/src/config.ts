@@ -43,8 +43,8 @@ const workerEnvSchema = z.object({
   STALLED_TIMEOUT: durationSetting('30s', 1000),
   /**
    * libvips operation cache. Off by default: every job reads a different file, so it hardly ever
-   * hits, and over 208 jobs with two 100 MP images it raised the worker's peak RSS from 333 MB
-   * (off) to 350 MB (64 MB cache), both with jemalloc (README, Performance).
+   * hits, and all it measurably did was raise the worker's peak memory
+   * (docs/performance.md#libvips-operation-cache-off).
    */
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(0),
   TMP_DIR: z.string().default(tmpdir()),
@@ -115,10 +115,10 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     storage: parseStorageConfig(env),
     queuePrefix: e.QUEUE_PREFIX,
     // One job more than render slots: its download and uploads run while the slots render (the
-    // render gate holds it between the two). Against the local S3 server, which answers in a few
-    // ms, 3 jobs on 2 cores measured as 2 did (0.88–0.91× against 0.89–0.90×, alternating bench
-    // runs); it is for a remote bucket, where a job's download and uploads take long enough to
-    // leave a core idle. Peak RSS over 208 jobs stayed 297 MB: a waiting job's original is on disk.
+    // render gate holds it between the two). Against the local S3 server, which answers at once, it
+    // changes nothing; it is for a remote bucket, where a job's download and uploads take long
+    // enough to leave a core idle. It costs little memory: a waiting job's original is on disk
+    // (docs/performance.md#render-slots-and-the-pixel-budget).
     concurrency: e.WORKER_CONCURRENCY ?? renderConcurrency + 1,
     renderConcurrency,
     backfillConcurrency: e.BACKFILL_CONCURRENCY,

@@ -5,9 +5,9 @@
  * than render slots: their I/O runs while the slots render, and no core waits on the network.
  *
  * The pixel cap bounds memory: with MAX_INPUT_PIXELS a 100 MP image never renders beside another
- * big one (over 208 jobs with two 100 MP images the worker's peak RSS stayed under 350 MB: README,
- * Performance), while camera photos (8–24 MP) render side by side on every core. A job larger than
- * the whole pixel cap renders alone.
+ * big one, which keeps the worker's peak memory within its goal
+ * (docs/performance.md#render-slots-and-the-pixel-budget), while camera photos (8–24 MP) render
+ * side by side on every core. A job larger than the whole pixel cap renders alone.
  */
 export interface RenderGate {
   /** Waits for a free slot and room for `pixels`, then holds them; call the returned function to give them back. */

@@ -45,9 +45,10 @@ function planParam(param: unknown): ParamPlan {
  * Runs a drizzle prepared query straight on postgres.js, with its parameters and row mapping worked
  * out once instead of on every call. drizzle's own `execute` wraps each call in three tracing spans
  * and a cache lookup (four promises), fills placeholders with a type check per parameter, and maps
- * each row with a type check per column: in the API's CPU profile under the bench's load that was
- * about 8 µs of a 95 µs asset read. Same SQL, same statement name, same values out: only for
- * queries that select columns and SQL fields without outer joins (it refuses others when built).
+ * each row with a type check per column, a measurable part of an asset read
+ * (docs/performance.md#hot-queries-run-directly-on-the-driver). Same SQL, same statement name,
+ * same values out: only for queries that select columns and SQL fields without outer joins (it
+ * refuses others when built).
  */
 export function runDirect<R>(query: RunnableQuery<R>): RunnableQuery<R> {
   const prepared = query as unknown as PreparedInternals;

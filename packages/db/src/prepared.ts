@@ -2,9 +2,10 @@ import type { Executor } from './client.js';
 
 /**
  * A query built once per database handle and reused: drizzle otherwise rebuilds the SQL text of
- * every call, which the API bench's CPU profile showed as 28% of an asset read (README,
- * Performance). Hot-path queries (key lookup, asset read, upload start) go through this; the
- * built query keeps placeholders, and postgres.js prepares its statement on each connection once.
+ * every call, the largest part of an asset read in the API's profile
+ * (docs/performance.md#queries-built-once). Hot-path queries (key lookup, asset read, upload
+ * start) go through this; the built query keeps placeholders, and postgres.js prepares its
+ * statement on each connection once.
  */
 export function preparedPer<T>(build: (db: Executor) => T): (db: Executor) => T {
   const built = new WeakMap<object, T>();

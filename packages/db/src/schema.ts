@@ -77,9 +77,8 @@ export const assets = pgTable(
     id: uuid('id').primaryKey(),
     // No foreign key to tenants (nor on jobs and events): it made every upload start lock its
     // tenant's row (FOR KEY SHARE), so one platform's concurrent uploads queued on one tuple and its
-    // multixacts. Measured: 20 connections inserting for one tenant, 6,400–12,800 rows/s with the key
-    // against 14,500–16,200 without; the API bench's upload start 2,009 → 3,173 req/s. Tenants are
-    // never deleted through the API; a trigger (migration 0009) still removes a deleted tenant's rows.
+    // multixacts (docs/performance.md#no-foreign-key-from-uploads-to-tenants). Tenants are never
+    // deleted through the API; a trigger (migration 0009) still removes a deleted tenant's rows.
     tenantId: uuid('tenant_id').notNull(),
     status: text('status', { enum: ASSET_STATUSES }).notNull(),
     filename: text('filename').notNull(),

@@ -49,11 +49,11 @@ export async function renderImage(
  * The raw result is at most the size of the largest variant (2560 px on the long side for the
  * default preset: ~15 MB as RGB, ~20 MB as RGBA), whatever the size of the original.
  *
- * Why not decode per variant (bench/render.bench.ts, same run): for JPEG the saving is small
- * (4–11% CPU) because shrink-on-load already makes the small variants' decodes cheap and WebP
- * encoding is most of the work; for PNG, which has no shrink-on-load, it is 26% (and 2.3x faster
- * on a 100-megapixel PNG). The placeholder reuses these pixels, which saves one more decode.
- * The price is holding the raw pixels while the variants are encoded (+20–70 MB peak RSS).
+ * Why not decode per variant (bench/render.bench.ts): for JPEG the saving is small, because
+ * shrink-on-load already makes the small variants' decodes cheap and WebP encoding is most of the
+ * work; for PNG, which has no shrink-on-load, it is large. The placeholder reuses these pixels,
+ * which saves one more decode. The price is holding the raw pixels while the variants are encoded
+ * (docs/performance.md#decode-once has the figures).
  */
 export async function decodeStill(
   path: string,

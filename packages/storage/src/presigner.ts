@@ -29,7 +29,7 @@ const queryPairs = (q: Record<string, string>) =>
     .map((k) => `${uriEncode(k)}=${uriEncode(q[k]!)}`);
 
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-// One-shot: no Hash object per call (0.3 µs against 0.7 µs for a canonical request here).
+// One-shot: no Hash object per call (docs/performance.md#one-shot-hashing-digests-as-hex).
 const sha256Hex = (data: string) => hash('sha256', data, 'hex');
 
 function checkPresignInput(contentLength: number, expiresInSeconds: number): void {
@@ -50,8 +50,8 @@ export interface Presigner {
  * A long-lived SigV4 query presigner for path-style PUTs, byte for byte what the AWS SDK's
  * `getSignedUrl` produces (presigner.test.ts compares them), without its per-call middleware
  * stack. The signing key depends only on the day, region and service, so it is derived once a day
- * instead of four HMACs per URL. The API bench's presign row: 55–70 µs a URL against 870–1070 µs
- * for `getSignedUrl` on the same machine (about 15×).
+ * instead of four HMACs per URL: an order of magnitude faster than `getSignedUrl`, whose cost was a
+ * visible share of every upload start (docs/performance.md#the-presigner).
  *
  * Like the SDK with `requestChecksumCalculation: WHEN_REQUIRED`, it bakes no checksum into the
  * URL (B2 would refuse one computed for an empty body), and it signs content-length (and for a
@@ -94,9 +94,8 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
 
   /**
    * The query string is encoded and sorted once and serves twice: signed without the signature, then
-   * sent with it in its sorted place. With the cached date and the encoding's fast path, one PUT URL
-   * took 7.0 µs instead of 14.5 µs (same machine, same run); it had been about 10% of the API's CPU
-   * on upload starts under the bench's load.
+   * sent with it in its sorted place. With the cached date and the encoding's fast path, this halved
+   * the time of one PUT URL (docs/performance.md#the-presigner).
    */
   function signedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string, extra: Record<string, string>): SignedQuery {
     const pairs = queryPairs({
@@ -117,8 +116,8 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
   }
 
   // A whole-object PUT's query names nothing of the object: within one second, for one lifetime and
-  // one set of signed headers, every URL has the same one. Reusing it (and hashing
-  // one-shot) took a PUT URL from 8.1 to 5.0 µs in a loop of 200,000 (same machine, same run).
+  // one set of signed headers, every URL has the same one. Reusing it (and hashing one-shot)
+  // saves most of what is left of a PUT URL's work (docs/performance.md#the-presigner).
   let putQueryKey = '';
   let putQuery: SignedQuery | null = null;
   function putSignedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string): SignedQuery {

@@ -62,7 +62,8 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
 
 /**
  * Two SHA-256 hex digests compared in constant time. Hex strings, not Buffers: a digest as a Buffer
- * cost 1.1 µs a request against 0.26 µs as hex (microbench), and the hex keys the cache anyway.
+ * cost more than the hash itself (docs/performance.md#one-shot-hashing-digests-as-hex), and the
+ * hex keys the cache anyway.
  */
 function sameDigest(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -133,8 +134,8 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
    * A tenant key known to the cache, with its count taken without Redis, is let through at once; any
    * other key goes through `loadPrincipal`. Same outcome either way, and the token is hashed once.
    * The hook is callback-style so that the common case makes no promise and waits for no microtask:
-   * an asset read under the bench's load cost 79–87 µs of API CPU this way against 97–101 µs with
-   * the async hook (three alternating pairs of runs, same machine).
+   * an async hook's promises were the largest single cost of a request beyond the route's own work
+   * (docs/performance.md#the-tenant-hook-answers-without-a-promise).
    */
   app.decorate('requireTenant', function requireTenant(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
     const settle = (resolved: Resolved) => {

@@ -49,7 +49,8 @@ interface KeyWindow {
  * more than the limit; what they reserved and did not use before the window ended is at most a
  * sixteenth of the limit per process, refused early. Once the count has reached the limit, a process
  * refuses the key locally for the rest of the window: a flood of refused requests costs Redis nothing.
- * Before this, every request made an INCR round trip, about 40 µs of API CPU (README, Performance).
+ * Before this, every request made an INCR round trip, a large part of the API's CPU per request
+ * (docs/performance.md#no-redis-round-trip-on-most-requests).
  */
 export function createRateCounter(options: RateCounterOptions): RateCounter {
   const { redis, windowMs } = options;
