@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
 import { listEventsSchema } from './events.schemas.js';
 
-/** `GET /v1/events`: the outbox as a feed (README, Events). */
+/** `GET /v1/events`: the outbox as a feed (docs/api.md, "Events"). */
 const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 

@@ -9,7 +9,7 @@ import { assetEventsSchema, eventStreamSchema } from './live.schemas.js';
 
 type StreamKind = 'asset' | 'tenant';
 
-/** Live status over Server-Sent Events (README, "Live status"): one asset's events, or all of a tenant's. */
+/** Live status over Server-Sent Events (docs/api.md, "Live status"): one asset's events, or all of a tenant's. */
 const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const { heartbeatMs, maxPerTenant, maxTotal } = deps.config.sse;
   const hub = createEventHub({

@@ -3,7 +3,7 @@ import { eventCursor, listEvents, type Database, type Event, type EventListener,
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * Live events for one API process (README, "Live status"). One LISTEN connection tells the hub
+ * Live events for one API process (docs/architecture.md#live-status). One LISTEN connection tells the hub
  * that some tenant's event committed; every subscriber of that tenant (or asset) then reads the
  * outbox after the last id it delivered. Postgres stays the only source of events, so a subscriber
  * never misses or repeats one, whichever process wrote it, across reconnections of the listener.
