@@ -94,9 +94,9 @@ const apiEnvSchema = z.object({
   TRUST_PROXY: trustProxySetting(),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
-  /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
   /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** A comment line on every live stream this often, so proxies and clients see it is alive. */
   SSE_HEARTBEAT: durationSetting('15s', 100),

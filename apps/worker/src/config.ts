@@ -70,7 +70,7 @@ export interface WorkerConfig {
   storage: StorageConfig;
   /** Redis key prefix of the queue; keep the braces (a Redis Cluster hash tag). */
   queuePrefix: string;
-  /** Jobs in flight on the main lane. */
+  /** Jobs in flight on the default lane (uploads and reprocess jobs; QUEUE_LANES). */
   concurrency: number;
   /** Renders at once, whichever lane (the render gate's slots). */
   renderConcurrency: number;
