@@ -20,6 +20,7 @@ const UNIT = [
   'apps/worker/src/webhooks/{send,deliver}.test.ts',
   'apps/worker/src/metrics.test.ts',
   'test/compose.test.ts',
+  'test/docs-links.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];
