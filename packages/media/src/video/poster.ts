@@ -17,12 +17,12 @@ const MAX_FRAME_BYTES = 64 * 1024 * 1024;
  * as the video really is black there.
  */
 export async function extractPoster(path: string, probe: VideoProbe, opts: PosterOptions): Promise<Buffer> {
-  const deadline = Date.now() + (opts.timeoutMs ?? POSTER_TIMEOUT_MS);
+  const deadline = performance.now() + (opts.timeoutMs ?? POSTER_TIMEOUT_MS);
   const toneMap = probe.hdr !== null && (await canToneMap()) ? toneMapFilter(probe.hdr) : undefined;
   let first: Buffer | undefined;
   for (const seconds of posterCandidates(probe.durationSeconds)) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
-    const timeoutMs = Math.max(1, deadline - Date.now());
+    const timeoutMs = Math.max(1, deadline - performance.now());
     const frame = await grabFrame(path, seconds, { stream: probe.videoStreamIndex, timeoutMs, signal: opts.signal, toneMap });
     if (!frame) continue; // past the last frame that really exists
     first ??= frame;
@@ -30,7 +30,7 @@ export async function extractPoster(path: string, probe: VideoProbe, opts: Poste
   }
   if (first) return first;
   // Not one candidate decoded, although the probe found frames: the picture data is damaged.
-  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal, toneMap };
+  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - performance.now()), signal: opts.signal, toneMap };
   return (await grabFrame(path, 0, { ...last, required: true })) ?? Buffer.alloc(0);
 }
 
@@ -62,7 +62,7 @@ async function grabFrame(path: string, seconds: number, options: GrabOptions): P
     '-ss', seconds.toFixed(3), ...untrustedInput(path),
     '-map', `0:${options.stream}`, '-an', '-sn', '-dn', '-map_metadata', '-1',
     '-frames:v', '1', '-vf', filters, '-c:v', 'png', '-compression_level', '3', '-f', 'image2pipe', 'pipe:1',
-  ]; // prettier-ignore
+  ];
   const result = await runProcess(FFMPEG, args, { timeoutMs: options.timeoutMs, signal: options.signal, maxStdoutBytes: MAX_FRAME_BYTES });
   if (result.timedOut || result.overflowed || result.exitCode !== 0) {
     throw ffmpegFailure(result, options.timeoutMs, `ffmpeg poster frame at ${seconds} s`);

@@ -136,7 +136,7 @@ function round3(n: number): number {
 }
 
 function bitDepthOf(stream: FfprobeStream): number {
-  const fromFormat = /p(\d{2})(?:le|be)$/.exec(stream.pix_fmt ?? '')?.[1];
+  const fromFormat = /p0?(\d{2})(?:le|be)$/.exec(stream.pix_fmt ?? '')?.[1];
   if (fromFormat) return Number(fromFormat);
   return integer(stream.bits_per_raw_sample) ?? 8;
 }

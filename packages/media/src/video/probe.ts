@@ -69,7 +69,7 @@ async function assertTailReadable(
     '-show_entries', 'packet=pts_time,duration_time',
     '-print_format', 'csv=p=0',
     ...untrustedInput(path),
-  ]; // prettier-ignore
+  ];
   const result = await runFfprobe(args, run.timeoutMs, run.signal);
   if (result.exitCode !== 0) throw corruptVideo(result.stderrTail || 'the end of the file could not be read');
   const lastEnd = lastPacketEnd(result.stdout.toString('utf8'));

@@ -15,7 +15,7 @@ export interface ProgressReporterOptions {
  * never above 1. ffmpeg prints `out_time_us=N/A` before the first frame; those lines are skipped.
  */
 export function progressReporter(options: ProgressReporterOptions): (chunk: Buffer | string) => void {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now()); // monotonic: wall clocks get adjusted
   let pending = '';
   let reported = 0;
   let lastAt = -Infinity;
