@@ -33,9 +33,9 @@ export interface FfprobeOutput {
  * cover art only), no usable size or duration, zero frames, a codec outside the allowlist or that
  * this ffmpeg can't decode. Limits are checked by the caller.
  */
-export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>): VideoProbe {
+export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>, measuredDuration?: number): VideoProbe {
   const streams = output.streams ?? [];
-  const video = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  const video = pickVideoStream(output);
   if (!video || video.index === undefined) throw corruptVideo('no video stream', { streams: streams.map((s) => s.codec_type) });
   const codec = video.codec_name ?? video.codec_tag_string ?? 'unknown';
   if (!ACCEPTED_VIDEO_CODECS.has(codec) || !decodable.has(codec)) {
@@ -44,7 +44,7 @@ export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>
   const codedWidth = video.width ?? 0;
   const codedHeight = video.height ?? 0;
   if (!(codedWidth > 0 && codedHeight > 0)) throw corruptVideo(`video stream has no frame size (${codedWidth}x${codedHeight})`);
-  const durationSeconds = finite(output.format?.duration) ?? finite(video.duration);
+  const durationSeconds = declaredDuration(output) ?? measuredDuration;
   if (durationSeconds === undefined || durationSeconds <= 0) throw corruptVideo(`no usable duration (${output.format?.duration})`);
   const frames = integer(video.nb_frames);
   if (frames === 0) throw corruptVideo('the video stream has 0 frames');
@@ -91,6 +91,17 @@ function clockSeconds(text: string | undefined): number | undefined {
   const match = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text ?? '');
   if (!match) return undefined;
   return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+/** The picture: the first video stream that is not cover art (an audio file's album image is a one-frame "video"). */
+export function pickVideoStream(output: FfprobeOutput): FfprobeStream | undefined {
+  return output.streams?.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+}
+
+/** The duration the file states; a WebM recorded live (a browser's MediaRecorder) states none. */
+export function declaredDuration(output: FfprobeOutput): number | undefined {
+  const seconds = finite(output.format?.duration) ?? finite(pickVideoStream(output)?.duration);
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
 }
 
 function finite(text: string | undefined): number | undefined {

@@ -65,6 +65,15 @@ describe('probeVideo', () => {
     expect(await probeVideo(await clip('hevc.mov'), LIMITS)).toMatchObject({ container: 'mov', codec: 'hevc', width: 128, height: 72 });
   });
 
+  it('counts the packets of a WebM that states no duration (recorded live), and stops once past the limit', async () => {
+    const probe = await probeVideo(await clip('live.webm'), LIMITS);
+    expect(probe).toMatchObject({ container: 'webm', codec: 'vp9', width: 128 });
+    expect(probe.durationSeconds).toBeCloseTo(3, 1);
+    const error = await probeError('live.webm', { ...LIMITS, maxDurationSeconds: 1 });
+    expect(error.code).toBe('video_too_long');
+    expect(error.details).toMatchObject({ maxDurationSeconds: 1 });
+  });
+
   it('recognises HLG', async () => {
     expect(await probeVideo(await clip('hlg.mp4'), LIMITS)).toMatchObject({ hdr: 'hlg', bitDepth: 10 });
   });

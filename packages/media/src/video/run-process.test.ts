@@ -27,6 +27,15 @@ describe('runProcess', () => {
     expect(result.stdout.length).toBeLessThanOrEqual(100_000);
   });
 
+  it('ends the child when the stdout reader says it has read enough', async () => {
+    let chunks = 0;
+    const result = await runProcess(node, ['-e', "setInterval(() => console.log('line'), 5)"], {
+      timeoutMs: 20_000,
+      onStdout: () => ++chunks < 3,
+    });
+    expect(result).toMatchObject({ stoppedEarly: true, timedOut: false, exitSignal: 'SIGTERM' });
+  });
+
   it('SIGKILLs a child that ignores SIGTERM once the timeout and the grace have passed', async () => {
     const started = performance.now();
     // sh starts in milliseconds, so the trap is set long before the timeout.

@@ -64,6 +64,12 @@ const RECIPES = {
   'ten-bit.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', out]),
   'vp9.webm': (out) =>
     ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', out]),
+  /** WebM written to a pipe, as a browser's MediaRecorder does: no duration in the header, no index. */
+  'live.webm': async (out) => {
+    const args = ['-hide_banner', '-nostdin', '-v', 'error', ...TESTSRC('128x72', 10, 3), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm', 'pipe:1'];
+    const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
+    await writeFile(out, stdout);
+  },
   'hevc.mov': (out) =>
     ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', ...AAC, out]),
   /** FFV1 (a lossless archival codec) in Matroska: decodable by ffmpeg, but outside the accepted codecs. */
