@@ -49,6 +49,11 @@ describe('videoFilter', () => {
     expect(videoFilter(PROBE, { fit: 'inside', width: 4096, height: 4096 }, true).filter).toBe('setsar=1,format=yuv420p');
   });
 
+  it('scales non-square pixels to the displayed size even when no box shrinks it', () => {
+    const anamorphic = { ...PROBE, width: 853, height: 480, codedWidth: 720, codedHeight: 480 };
+    expect(videoFilter(anamorphic, { fit: 'inside', width: 1280, height: 720 }, true).filter).toBe('scale=852:480:flags=lanczos,setsar=1,format=yuv420p');
+  });
+
   it('tone-maps HDR when the filters exist, and keeps it (flagged) when they do not', () => {
     const hlg = { ...PROBE, hdr: 'hlg' as const };
     const mapped = videoFilter(hlg, { fit: 'inside', width: 1280, height: 720 }, true);

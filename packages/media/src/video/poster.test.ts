@@ -49,6 +49,10 @@ describe('extractPoster', () => {
     expect(await isBlack(png)).toBe(false);
   });
 
+  it('resamples non-square pixels to the displayed size', async () => {
+    expect(await sharp(await poster('anamorphic.mp4')).metadata()).toMatchObject({ width: 128, height: 72 });
+  });
+
   it('passes over a black opening for a later frame with content', async () => {
     expect(await isBlack(await frameAt('black-start.mp4', 0.2))).toBe(true); // the first candidate really is black
     const png = await poster('black-start.mp4');

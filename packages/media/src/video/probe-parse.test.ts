@@ -38,6 +38,15 @@ describe('parseProbe', () => {
     expect(parse([{ ...VIDEO, side_data_list: [{ rotation: 180 }] }])).toMatchObject({ width: 1920, height: 1080 });
   });
 
+  it('widens (or narrows) the displayed size for non-square pixels, before any rotation', () => {
+    expect(parse([{ ...VIDEO, width: 720, height: 480, sample_aspect_ratio: '32:27' }])).toMatchObject({ width: 853, height: 480, codedWidth: 720 });
+    expect(parse([{ ...VIDEO, width: 720, height: 480, sample_aspect_ratio: '32:27', side_data_list: [{ rotation: 90 }] }])).toMatchObject({
+      width: 480,
+      height: 853,
+    });
+    expect(parse([{ ...VIDEO, sample_aspect_ratio: '0:1' }])).toMatchObject({ width: 1920 });
+  });
+
   it('reads the average frame rate, falls back from 0/0, and never divides by zero', () => {
     expect(frameRate({ avg_frame_rate: '30000/1001' }, undefined, 10)).toBe(29.97);
     expect(frameRate({ avg_frame_rate: '0/0', r_frame_rate: '25/1' }, undefined, 10)).toBe(25);

@@ -11,6 +11,7 @@ export interface FfprobeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  sample_aspect_ratio?: string;
   bits_per_raw_sample?: string;
   color_transfer?: string;
   avg_frame_rate?: string;
@@ -50,14 +51,16 @@ export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>
   if (frames === 0) throw corruptVideo('the video stream has 0 frames');
   const rotation = rotationOf(video);
   const turned = rotation === 90 || rotation === 270;
+  // Non-square pixels (anamorphic DV, some camera modes) are shown wider or narrower than stored.
+  const displayWidth = Math.max(1, Math.round(codedWidth * pixelAspect(video.sample_aspect_ratio)));
   const audioStream = streams.find((s) => s.codec_type === 'audio');
   const audioCodec = audioStream ? (audioStream.codec_name ?? audioStream.codec_tag_string ?? 'unknown') : null;
   // An audio track this ffmpeg can't decode (a new phone's codec) is dropped rather than failing the whole video.
   const audio = audioStream?.index !== undefined && audioCodec !== null && decodable.has(audioCodec);
   return {
     container: containerOf(output, streams),
-    width: turned ? codedHeight : codedWidth,
-    height: turned ? codedWidth : codedHeight,
+    width: turned ? codedHeight : displayWidth,
+    height: turned ? displayWidth : codedHeight,
     rotation,
     codedWidth,
     codedHeight,
@@ -133,6 +136,13 @@ export function frameRate(stream: FfprobeStream, frames: number | undefined, dur
     if (rate !== undefined && rate > 0 && rate <= 1000) return round3(rate);
   }
   return frames && durationSeconds > 0 ? round3(frames / durationSeconds) : 0;
+}
+
+/** `32:27` → 1.185; square, unknown (`0:1`) or absurd ratios count as square. */
+function pixelAspect(text: string | undefined): number {
+  const match = /^(\d+):(\d+)$/.exec(text ?? '');
+  const aspect = match ? Number(match[1]) / Number(match[2]) : 1;
+  return aspect >= 0.25 && aspect <= 4 ? aspect : 1;
 }
 
 function ratio(text: string | undefined): number | undefined {

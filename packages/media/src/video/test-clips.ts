@@ -30,6 +30,7 @@ export interface FfprobeJson {
     width?: number;
     height?: number;
     pix_fmt?: string;
+    sample_aspect_ratio?: string;
     profile?: string;
     color_transfer?: string;
     color_primaries?: string;
@@ -60,6 +61,8 @@ const RECIPES = {
       ...TESTSRC('128x72', 5, 1), ...TESTSRC('128x72', 25, 1),
       '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-fps_mode', 'vfr', ...H264, out,
     ]),
+  /** Stored 64x72 with 2:1 pixels: displayed 128x72. */
+  'anamorphic.mp4': (out) => ffmpeg([...TESTSRC('64x72', 10, 1), '-vf', 'setsar=2', ...H264, out]),
   'no-audio.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), ...H264, out]),
   'ten-bit.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', out]),
   'vp9.webm': (out) =>

@@ -50,6 +50,12 @@ describe('transcodeVideo', () => {
     expect(audio(out)).toMatchObject({ codec_name: 'opus' });
   });
 
+  it('renders non-square pixels at the displayed size, with square pixels', async () => {
+    const { result, out } = await render('anamorphic.mp4', MP4_720P);
+    expect(result).toMatchObject({ width: 128, height: 72 });
+    expect(video(out)).toMatchObject({ width: 128, height: 72, sample_aspect_ratio: '1:1' });
+  });
+
   it('carries no container metadata: no location (©xyz, ISO6709), title or creation date', async () => {
     const located = await ffprobeJson(await clip('located.mov'));
     expect(located.format.tags).toMatchObject({ 'com.apple.quicktime.location.ISO6709': expect.any(String) as string });
