@@ -31,6 +31,7 @@ export interface FfprobeJson {
     height?: number;
     pix_fmt?: string;
     sample_aspect_ratio?: string;
+    avg_frame_rate?: string;
     profile?: string;
     color_transfer?: string;
     color_primaries?: string;
@@ -61,6 +62,8 @@ const RECIPES = {
       ...TESTSRC('128x72', 5, 1), ...TESTSRC('128x72', 25, 1),
       '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-fps_mode', 'vfr', ...H264, out,
     ]),
+  /** 120 fps, as phones film slow motion. */
+  'high-frame-rate.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 1), ...H264, out]),
   /** Stored 64x72 with 2:1 pixels: displayed 128x72. */
   'anamorphic.mp4': (out) => ffmpeg([...TESTSRC('64x72', 10, 1), '-vf', 'setsar=2', ...H264, out]),
   'no-audio.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), ...H264, out]),

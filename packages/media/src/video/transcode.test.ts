@@ -56,6 +56,11 @@ describe('transcodeVideo', () => {
     expect(video(out)).toMatchObject({ width: 128, height: 72, sample_aspect_ratio: '1:1' });
   });
 
+  it('caps the frame rate at 60', async () => {
+    const { out } = await render('high-frame-rate.mp4', MP4_720P);
+    expect(video(out)).toMatchObject({ avg_frame_rate: '60/1' });
+  });
+
   it('carries no container metadata: no location (©xyz, ISO6709), title or creation date', async () => {
     const located = await ffprobeJson(await clip('located.mov'));
     expect(located.format.tags).toMatchObject({ 'com.apple.quicktime.location.ISO6709': expect.any(String) as string });
