@@ -11,9 +11,10 @@ export const PROBE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
 
 /**
- * The gate every untrusted video passes before anything decodes it: ffprobe reads the container
- * (never a frame), the limits are checked on what it claims, then the tail of the file is demuxed
- * to catch an upload cut short (an MP4 with its index first still opens when its data is cut off).
+ * The gate every untrusted video passes before it is decoded: ffprobe reads the container (and
+ * parses no more than the first packets it needs to identify the streams), the limits are checked on
+ * what it reports, then the tail of the file is demuxed to catch an upload cut short (an MP4 with
+ * its index first still opens when its data is cut off).
  */
 export async function probeVideo(path: string, options: ProbeVideoOptions): Promise<VideoProbe> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
