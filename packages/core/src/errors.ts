@@ -25,6 +25,9 @@ export const ErrorCode = {
   empty_file: 422,
   storage_unavailable: 503,
   render_timeout: 422,
+  corrupt_video: 422,
+  unsupported_codec: 422,
+  video_too_long: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;
@@ -35,13 +38,24 @@ export const ProcessingErrorCode = [
   'corrupt_image',
   'too_many_pixels',
   'empty_file',
+  'corrupt_video',
+  'unsupported_codec',
+  'video_too_long',
   'storage_unavailable',
   'render_timeout',
   'internal_error',
 ] as const satisfies readonly ErrorCode[];
 export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];
 
-export const BadMediaCode = ['unsupported_format', 'corrupt_image', 'too_many_pixels', 'empty_file'] as const;
+export const BadMediaCode = [
+  'unsupported_format',
+  'corrupt_image',
+  'too_many_pixels',
+  'empty_file',
+  'corrupt_video',
+  'unsupported_codec',
+  'video_too_long',
+] as const;
 export type BadMediaCode = (typeof BadMediaCode)[number];
 
 /** An error that knows its wire code; the API's error handler renders it as `{ error: { code, message, details } }`. */
