@@ -65,6 +65,8 @@ export async function decodeInThread(
   const bytes = typeof input === 'string' ? input : new Uint8Array(input);
   const request: DecodeRequest = { input: bytes, maxInputPixels: options.maxInputPixels, reserve: options.reserve };
   const worker = new Worker(THREAD, {
+    // The thread needs no flags of ours, and some (--input-type, loaders) would stop it from starting.
+    execArgv: [],
     workerData: request,
     transferList: typeof bytes === 'string' ? [] : [bytes.buffer as ArrayBuffer],
   });
