@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { probeImage } from '../probe.js';
 import { classifyDecodeError } from '../sharp-errors.js';
 import { fixture, meanAbsDiff } from '../test-fixtures.js';
-import { decodeInThread, openHeif } from './decode.js';
+import { HeifThreadError, decodeInThread, openHeif } from './decode.js';
 import { fakeHeifOfSize } from './test-fixtures.js';
 
 const OPTIONS = { maxInputPixels: 100_000_000 };
@@ -114,5 +114,12 @@ describe('openHeif (libheif WASM in a worker thread)', () => {
     expect(hollow).toMatchObject({ code: 'corrupt_image' });
     const big = await decodeInThread(IPHONE, { maxInputPixels: 1_000_000, reserve: 0 }).catch((e: unknown) => e);
     expect(big).toMatchObject({ code: 'too_many_pixels', details: { width: 3024, height: 4032 } });
+  });
+});
+
+describe('HeifThreadError', () => {
+  it('is the machine’s trouble, so the worker retries it instead of failing the asset', () => {
+    const error = new HeifThreadError('the HEIF decode thread exited with code 1 before it replied');
+    expect(classifyDecodeError(error)).toBe(error);
   });
 });

@@ -105,7 +105,8 @@ function threadError(error: Error): Error {
   if (error.name === 'RuntimeError' && !/OOM|enlarge memory|out of memory/i.test(error.message)) {
     return corruptImage(`the HEIF decoder failed: ${error.message.split('\n', 1)[0]}`);
   }
-  return error;
+  if (typeof (error as NodeJS.ErrnoException).code === 'string') return error;
+  return new HeifThreadError(`the HEIF decode thread failed: ${error.message}`, { cause: error });
 }
 
 function replyError(reply: Exclude<DecodeReply, { ok: true }>, maxInputPixels: number): Error {
