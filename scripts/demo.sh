@@ -39,4 +39,4 @@ curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" || { echo "API did not bec
 node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \
   fixtures/images/Channel_digital_image_CMYK_color.jpg fixtures/images/animated-loop-3.gif \
-  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/truncated.jpg
+  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg

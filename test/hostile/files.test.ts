@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DarkroomClient } from '../support/client.js';
+import { fakeHeifGrid, fakeHeifOfSize } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
@@ -52,6 +53,19 @@ describe('SVG', () => {
   });
 });
 
+describe('HEIC in disguise', () => {
+  it('a JPEG declared as HEIC, and a HEIC declared as JPEG, are content_mismatch', async () => {
+    const jpeg = await readFile(fixture('320x240.jpg'));
+    for (const contentType of ['image/heic', 'image/heif']) {
+      expectRefusal(harness, (await uploadBytes(jpeg, contentType)).complete, 415, 'content_mismatch');
+    }
+    const heic = await readFile(fixture('heif-alpha.heic'));
+    const { complete } = await uploadBytes(heic, 'image/jpeg');
+    expectRefusal(harness, complete, 415, 'content_mismatch');
+    expect(complete.body.error.details).toEqual({ declared: 'image/jpeg', detected: 'image/heic' });
+  });
+});
+
 describe('polyglots', () => {
   it('a PNG and a JPEG carrying HTML and a ZIP render as images, and the payload never reaches a variant', async () => {
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).png().toBuffer();
@@ -91,6 +105,24 @@ describe('bombs', () => {
       const failed = await client.waitForAsset(asset.id);
       expect(failed.status).toBe('failed');
       expect(failed.error.code).toBe('too_many_pixels');
+      expectNothingInternal(harness, failed);
+      const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+      expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });
+    }
+  });
+
+  it('HEICs claiming 200 megapixels, a grid of 10,000 tiles, or cut off in their tiles fail from the header, without retries', async () => {
+    const iphone = await readFile(fixture('iphone_13_pro_max.HEIC'));
+    const cases = [
+      { bytes: fakeHeifOfSize(20_000, 10_000), code: 'too_many_pixels' },
+      { bytes: fakeHeifGrid(100, 100, 64), code: 'too_many_pixels' },
+      { bytes: iphone.subarray(0, 1_000_000), code: 'corrupt_image' },
+    ];
+    for (const { bytes, code } of cases) {
+      const { asset, complete } = await uploadBytes(bytes, 'image/heic');
+      expect(complete.status).toBe(202);
+      const failed = await client.waitForAsset(asset.id);
+      expect(failed).toMatchObject({ status: 'failed', error: { code }, variants: [] });
       expectNothingInternal(harness, failed);
       const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
       expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });

@@ -1,6 +1,16 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SVG_IMAGE, bombPng, createTestTenant, jpegPolyglot, pngPolyglot, swapOriginal, type TestTenant } from '../support/fixtures.js';
+import { readFile } from 'node:fs/promises';
+import {
+  SVG_IMAGE,
+  bombPng,
+  createTestTenant,
+  fakeHeifOfSize,
+  jpegPolyglot,
+  pngPolyglot,
+  swapOriginal,
+  type TestTenant,
+} from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
@@ -37,13 +47,16 @@ async function hostileAsset(bytes: Buffer, contentType: string | null): Promise<
 }
 
 describe('the admin preview refuses what the worker refuses, with the same code', () => {
-  it('an SVG, a JPEG polyglot, a bomb and an empty file; a PNG with HTML after its end renders clean', async () => {
+  it('an SVG, a JPEG polyglot, bombs (PNG, HEIC), a cut HEIC and an empty file; a PNG with HTML after its end and a HEIC render', async () => {
     const cases = {
       svg: { bytes: SVG_IMAGE, contentType: null, expected: 'unsupported_format' },
       jpegPolyglot: { bytes: jpegPolyglot(), contentType: 'image/jpeg', expected: 'corrupt_image' },
       bomb: { bytes: bombPng(20_000, 20_000), contentType: 'image/png', expected: 'too_many_pixels' },
       empty: { bytes: Buffer.alloc(0), contentType: null, expected: 'empty_file' },
       pngPolyglot: { bytes: await pngPolyglot(), contentType: 'image/png', expected: 'ready' },
+      heicBomb: { bytes: fakeHeifOfSize(20_000, 10_000), contentType: 'image/heic', expected: 'too_many_pixels' },
+      heicCut: { bytes: (await readFile(fixture('iphone_13_pro_max.HEIC'))).subarray(0, 1_000_000), contentType: 'image/heic', expected: 'corrupt_image' },
+      heic: { bytes: await readFile(fixture('heif-alpha.heic')), contentType: 'image/heic', expected: 'ready' },
     };
     const ids: Record<string, string> = {};
     const previews: Record<string, string> = {};

@@ -39,6 +39,7 @@ export async function noisePng(width: number, height = width): Promise<Buffer> {
 
 /** Hostile files (an SVG, polyglots, a decompression bomb): the same generators the media unit tests use. */
 export { SVG_IMAGE, bombPng, jpegPolyglot, pngPolyglot } from '../../packages/media/src/test-fixtures.js';
+export { fakeHeifGrid, fakeHeifOfSize } from '../../packages/media/src/heif/test-fixtures.js';
 
 /** Where an asset's original lives in the originals bucket. */
 export async function originalLocation(harness: Harness, assetId: string): Promise<{ bucket: string; key: string }> {

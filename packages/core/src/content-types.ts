@@ -6,6 +6,8 @@ export const DEFAULT_ACCEPTED_TYPES = [
   'image/gif',
   'image/avif',
   'image/tiff',
+  'image/heic',
+  'image/heif',
 ] as const;
 
 /** How many leading bytes `sniffContentType` needs to see. */
@@ -21,7 +23,9 @@ function ascii(text: string): number[] {
 }
 
 const AVIF_BRANDS = ['avif', 'avis'];
-const HEIC_BRANDS = ['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'];
+/** HEVC-coded HEIF (iPhone photos, sequences); `mif1`/`msf1` alone say only "a HEIF image (sequence)". */
+const HEIC_BRANDS = ['heic', 'heix', 'hevc', 'hevx'];
+const HEIF_BRANDS = ['mif1', 'msf1'];
 
 /** Reads the ISO-BMFF `ftyp` box: major brand plus compatible brands. */
 function ftypBrands(bytes: Uint8Array): string[] {
@@ -48,5 +52,18 @@ export function sniffContentType(bytes: Uint8Array): string | null {
   const brands = ftypBrands(bytes);
   if (brands.some((b) => AVIF_BRANDS.includes(b))) return 'image/avif';
   if (brands.some((b) => HEIC_BRANDS.includes(b))) return 'image/heic';
+  if (brands.some((b) => HEIF_BRANDS.includes(b))) return 'image/heif';
   return null;
+}
+
+/** Declared types a file of each sniffed type may rightly carry: a HEIC is a HEIF, and browsers send either. */
+const ALSO_DECLARED_AS: Readonly<Record<string, readonly string[]>> = {
+  'image/heic': ['image/heif'],
+  'image/heif': ['image/heic'],
+};
+
+/** Whether content sniffed as `detected` is what a client declaring `declared` uploads. */
+export function contentMatchesDeclared(declared: string, detected: string | null): boolean {
+  if (detected === null) return false;
+  return detected === declared || (ALSO_DECLARED_AS[detected]?.includes(declared) ?? false);
 }

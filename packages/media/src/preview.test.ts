@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { previewImage } from './preview.js';
 import { processImageFile } from './process-image.js';
+import { fakeHeifOfSize } from './heif/test-fixtures.js';
 import { SVG_IMAGE, bombPng, fixture, greySignature, jpegPolyglot, meanAbsDiff, pngPolyglot, tempDir } from './test-fixtures.js';
 
 const OPTIONS = { size: 320, maxInputPixels: 100_000_000, timeoutSeconds: 30 };
@@ -44,7 +45,8 @@ describe('previewImage', () => {
     ['a JPEG header followed by HTML', () => jpegPolyglot(), 'corrupt_image'],
     ['a 400-megapixel PNG of 50 KB', () => bombPng(20_000, 20_000), 'too_many_pixels'],
     ['a truncated JPEG', () => readFile(fixture('truncated.jpg')), 'corrupt_image'],
-    ['an iPhone HEIC', () => readFile(fixture('iphone_13_pro_max.HEIC')), 'unsupported_format'],
+    ['a HEIC cut off in its tiles', async () => (await readFile(fixture('iphone_13_pro_max.HEIC'))).subarray(0, 500_000), 'corrupt_image'],
+    ['a HEIC header claiming 200 megapixels', () => fakeHeifOfSize(20_000, 10_000), 'too_many_pixels'],
     ['an empty file', () => Buffer.alloc(0), 'empty_file'],
   ])('refuses %s with the code the worker records', async (_name, make, code) => {
     const bytes = await make();
@@ -53,6 +55,11 @@ describe('previewImage', () => {
     const worker = await outcome(processImageFile(path, PRESETS.default!, OPTIONS));
     expect(worker).toBe(code);
     expect(await outcome(previewImage(bytes, OPTIONS))).toBe(worker);
+  });
+
+  it('previews an iPhone HEIC upright, decoded like the worker does', async () => {
+    const preview = await sharp(await previewImage(await readFile(fixture('iphone_13_pro_max.HEIC')), OPTIONS)).metadata();
+    expect(preview).toMatchObject({ format: 'webp', width: 240, height: 320 });
   });
 
   it('refuses what is over its own pixel limit before decoding', async () => {

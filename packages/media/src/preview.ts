@@ -1,6 +1,6 @@
-import sharp from 'sharp';
-import { fileInput, startBudget, withTimeout } from './encode.js';
+import { startBudget, withTimeout } from './encode.js';
 import { probeImage } from './probe.js';
+import { openStill } from './render.js';
 import { classifyDecodeError } from './sharp-errors.js';
 import type { ImageInput, SafetyOptions } from './types.js';
 
@@ -19,15 +19,16 @@ export interface PreviewOptions extends SafetyOptions {
  * header, format allowlist, pixel limit), then `fileInput` (failOn 'error', the pixel limit again)
  * and `classifyDecodeError`. So a file the worker refuses is refused here with the same
  * BadMediaError code, and SVG or any other format outside the allowlist never reaches a decoder.
- * Animations show their first frame.
+ * Animations show their first frame; HEIC is decoded in a thread of its own, like in the worker.
  */
 export async function previewImage(input: ImageInput, options: PreviewOptions): Promise<Buffer> {
-  await probeImage(input, options);
+  const probe = await probeImage(input, options);
+  const budget = startBudget(options);
   try {
-    const pipeline = sharp(input, fileInput(options, { autoOrient: true }))
+    const pipeline = (await openStill(input, probe, budget))
       .resize(options.size, options.size, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: options.quality ?? 70 });
-    return await withTimeout(pipeline, startBudget(options)).toBuffer();
+    return await withTimeout(pipeline, budget).toBuffer();
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { BadMediaError } from '@darkroom/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probeImage } from './probe.js';
+import { fakeHeifGrid, fakeHeifOfSize } from './heif/test-fixtures.js';
 import { fixture, tempDir, writeBombPng } from './test-fixtures.js';
 
 const LIMIT = { maxInputPixels: 100_000_000 };
 
-async function probeError(path: string, options = LIMIT): Promise<BadMediaError> {
+async function probeError(path: string | Buffer, options = LIMIT): Promise<BadMediaError> {
   const error = await probeImage(path, options).then(
     () => undefined,
     (e: unknown) => e,
@@ -55,7 +56,7 @@ describe('probeImage', () => {
     await writeFile(path, 'These are my holiday notes, not a photo.\n'.repeat(20));
     const error = await probeError(path);
     expect(error.code).toBe('unsupported_format');
-    expect(error.message).toMatch(/JPEG, PNG, WebP, GIF, AVIF or TIFF/);
+    expect(error.message).toMatch(/JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF/);
   });
 
   it('rejects SVG even though libvips could render it', async () => {
@@ -66,11 +67,14 @@ describe('probeImage', () => {
     expect(error.message).toMatch(/^SVG files aren't accepted/);
   });
 
-  it('rejects HEIC (HEVC) as unsupported_format from the header, saying HEIC is not supported', async () => {
-    const error = await probeError(fixture('iphone_13_pro_max.HEIC'));
-    expect(error.code).toBe('unsupported_format');
-    expect(error.message).toMatch(/HEIC photos aren't supported/);
-    expect(error.details).toMatchObject({ compression: 'hevc' });
+  it('probes an iPhone HEIC as heif, upright as displayed (libheif applies its irot; EXIF says 6)', async () => {
+    const probe = await probeImage(fixture('iphone_13_pro_max.HEIC'), LIMIT);
+    expect(probe).toMatchObject({ format: 'heif', width: 3024, height: 4032, pages: 1, animated: false, hasAlpha: false });
+  });
+
+  it('refuses a HEIC header claiming 200 megapixels and a grid of 10,000 tiles before libheif reads them', async () => {
+    expect(await probeError(fakeHeifOfSize(20_000, 10_000))).toMatchObject({ code: 'too_many_pixels' });
+    expect(await probeError(fakeHeifGrid(100, 100, 64))).toMatchObject({ code: 'too_many_pixels', details: { tiles: 10_000 } });
   });
 
   it('rejects a file whose header is cut off as corrupt_image', async () => {

@@ -1,6 +1,7 @@
 import { BadMediaError } from '@darkroom/core';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
-import { firstLine, formatNotAccepted, heicUnsupported, notAnAcceptedImage, tooManyPixels } from './sharp-errors.js';
+import { readHeifHeader, type HeifHeader } from './heif/header.js';
+import { corruptImage, firstLine, formatNotAccepted, notAnAcceptedImage, tooManyPixels } from './sharp-errors.js';
 import { assertAcceptedSignature } from './signature.js';
 import type { ImageFormat, ImageInput, ImageProbe, SafetyOptions } from './types.js';
 
@@ -19,17 +20,23 @@ const DECODABLE: Partial<Record<keyof FormatEnum, ImageFormat>> = {
 /** Only GIF and WebP animations survive into WebP output; multi-page TIFF/HEIF render their first/primary page. */
 const ANIMATABLE = new Set<ImageFormat>(['gif', 'webp']);
 
+/** Types whose files are HEIF containers (ISO BMFF with a `meta` box): their structure is checked by us first. */
+const HEIF_CONTAINERS = new Set(['image/heic', 'image/heif', 'image/avif']);
+
 /**
  * The gate every untrusted original passes before anything decodes it, in the worker and in the
  * admin preview alike. First the magic bytes, read by us: a file that is empty or does not start
  * as an accepted format (SVG, PDF…) is refused before libvips parses anything. Then the header
  * only (sharp `metadata()` never decodes pixels), so a decompression bomb is rejected from its
- * declared size before a single row is inflated.
+ * declared size before a single row is inflated. HEIF containers (HEIC, AVIF) have their box
+ * structure read by our own bounded parser before libheif sees them (heif/header.ts): too many
+ * pixels or tiles, or data past the end of the file, are refused there.
  */
 export async function probeImage(input: ImageInput, options: SafetyOptions): Promise<ImageProbe> {
-  await assertAcceptedSignature(input);
+  const sniffed = await assertAcceptedSignature(input);
+  const heif = HEIF_CONTAINERS.has(sniffed) ? await readHeifHeader(input, options.maxInputPixels) : null;
   const metadata = await readHeader(input);
-  const probe = toProbe(metadata, decodableFormat(metadata));
+  const probe = toProbe(metadata, decodableFormat(metadata, heif));
   assertPixelBudget(probe, options.maxInputPixels);
   return probe;
 }
@@ -58,27 +65,21 @@ function classifyHeaderError(error: unknown): unknown {
 }
 
 /**
- * HEIF is a container: AV1 inside is AVIF (decodable with the prebuilt libvips), HEVC inside is
- * iPhone HEIC (not decodable: sharp's prebuilt libheif has no libde265). metadata() succeeds for
- * both, and decoding HEIC only fails later, so the decision has to be made from `compression`.
+ * HEIF is a container: AV1 inside is AVIF (decoded by sharp's own libheif), HEVC inside is HEIC
+ * (decoded by libheif's WASM build in a thread: heif/decode.ts, as sharp's prebuilt libheif has no
+ * HEVC decoder). Our parser and libvips must agree on the codec, else the file is not what it seems.
  */
-function decodableFormat(metadata: Metadata): ImageFormat {
+function decodableFormat(metadata: Metadata, heif: HeifHeader | null): ImageFormat {
   if (metadata.format === 'heif') {
-    if (metadata.compression === 'av1') return 'avif';
-    if (metadata.compression === 'hevc' && canDecodeHevc()) return 'heif';
-    throw heicUnsupported({ format: 'heif', compression: metadata.compression });
+    const codec = metadata.compression === 'av1' ? 'av1' : metadata.compression === 'hevc' ? 'hevc' : null;
+    if (!heif || codec !== heif.codec) {
+      throw corruptImage(`the HEIF structure says ${heif?.codec ?? 'nothing'} but libheif reads ${metadata.compression ?? 'nothing'}`);
+    }
+    return codec === 'av1' ? 'avif' : 'heif';
   }
   const format = DECODABLE[metadata.format];
   if (!format) throw formatNotAccepted(metadata.format);
   return format;
-}
-
-/**
- * libvips lists `.heic` among the HEIF loader's suffixes only when libheif has an HEVC decoder
- * (the prebuilt binaries list just `.avif`), so a custom libvips build with libde265 is honoured.
- */
-function canDecodeHevc(): boolean {
-  return sharp.format.heif.input.fileSuffix?.includes('.heic') ?? false;
 }
 
 function toProbe(metadata: Metadata, format: ImageFormat): ImageProbe {

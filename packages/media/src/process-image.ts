@@ -14,9 +14,9 @@ export interface ProcessedImage {
 }
 
 /**
- * Everything the worker needs from one original: header check first (so bombs, empty files and
- * HEIC fail before any decode), then one decode for all variants, then the placeholder from the
- * pixels that decode produced. Bad media surfaces as BadMediaError; anything else is rethrown as is.
+ * Everything the worker needs from one original: header check first (so bombs, empty and cut-off
+ * files fail before any decode), then one decode for all variants (HEIC in a thread of its own),
+ * then the placeholder from the pixels that decode produced. Bad media surfaces as BadMediaError; anything else is rethrown as is.
  */
 export async function processImageFile(path: string, preset: Preset, options: RenderOptions): Promise<ProcessedImage> {
   const probe = await probeImage(path, options);

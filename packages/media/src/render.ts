@@ -1,11 +1,12 @@
 import type { VariantSpec } from '@darkroom/core';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { decodeSize, type Size } from './geometry.js';
+import { openHeif } from './heif/decode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
 import { renderAnimated } from './render-animated.js';
 import { classifyDecodeError } from './sharp-errors.js';
-import type { ImageProbe, RawImage, RenderOptions, RenderedVariant } from './types.js';
+import type { ImageInput, ImageProbe, RawImage, RenderOptions, RenderedVariant } from './types.js';
 
 export interface RenderResult {
   variants: RenderedVariant[];
@@ -62,7 +63,7 @@ export async function decodeStill(
   options: RenderBudget,
 ): Promise<RawImage> {
   const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
-  let pipeline = sharp(path, fileInput(options, { autoOrient: true }));
+  let pipeline = await openStill(path, probe, options);
   if (size.width !== probe.width || size.height !== probe.height) {
     pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' });
   }
@@ -74,6 +75,16 @@ export async function decodeStill(
     throw new Error(`Expected 3 or 4 channels after sRGB conversion, got ${info.channels}`);
   }
   return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/**
+ * A still image's upright pixels as a sharp pipeline to go on from. HEIC is decoded in a thread of
+ * its own first (heif/decode.ts: its pixels come out upright and full size, as libheif has no
+ * shrink-on-load); everything else is read by libvips, auto-oriented from EXIF.
+ */
+export async function openStill(input: ImageInput, probe: ImageProbe, options: RenderBudget): Promise<Sharp> {
+  if (probe.format === 'heif') return openHeif(input, probe, options);
+  return sharp(input, fileInput(options, { autoOrient: true }));
 }
 
 /**

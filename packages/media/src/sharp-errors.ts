@@ -7,7 +7,7 @@ import { BadMediaError, DarkroomError } from '@darkroom/core';
  * so a full disk or an out-of-memory never gets recorded as the user's fault.
  */
 
-export const SUPPORTED_FORMATS_SENTENCE = 'Upload a JPEG, PNG, WebP, GIF, AVIF or TIFF image.';
+export const SUPPORTED_FORMATS_SENTENCE = 'Upload a JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF image.';
 
 /** libvips repeats lines and appends context; the first line is the useful one for details. */
 export function firstLine(error: unknown): string {
@@ -17,15 +17,6 @@ export function firstLine(error: unknown): string {
 
 function isSystemError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
-}
-
-export function heicUnsupported(details: Record<string, unknown>): BadMediaError {
-  return new BadMediaError(
-    'unsupported_format',
-    "HEIC photos aren't supported: this server's image library can't decode HEVC-compressed images. " +
-      'Export the photo as JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible) and upload it again.',
-    details,
-  );
 }
 
 /** A format outside the allowlist, named (`svg`, `pdf`, whatever libvips called it). */
@@ -92,11 +83,9 @@ export function classifyDecodeError(error: unknown, context: DecodeErrorContext 
     });
   }
   if (/has not been built in|no decoder|unsupported image format/i.test(message)) {
-    return /hevc/i.test(message)
-      ? heicUnsupported({ cause: firstLine(error) })
-      : new BadMediaError('unsupported_format', `This image can't be decoded here. ${SUPPORTED_FORMATS_SENTENCE}`, {
-          cause: firstLine(error),
-        });
+    return new BadMediaError('unsupported_format', `This image can't be decoded here. ${SUPPORTED_FORMATS_SENTENCE}`, {
+      cause: firstLine(error),
+    });
   }
   return corruptImage(firstLine(error));
 }

@@ -47,7 +47,7 @@ describe('probeImage checks magic bytes before libvips parses anything', () => {
     expect(await refusal(PDF)).toMatchObject({ code: 'unsupported_format', details: { format: 'pdf' } });
     const text = await refusal(Buffer.from('These are my holiday notes, not a photo.\n'));
     expect(text.code).toBe('unsupported_format');
-    expect(text.message).toMatch(/JPEG, PNG, WebP, GIF, AVIF or TIFF/);
+    expect(text.message).toMatch(/JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF/);
     expect(sharpInputs).toEqual([]);
   });
 

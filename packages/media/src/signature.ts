@@ -25,17 +25,19 @@ async function readHead(input: ImageInput): Promise<Buffer> {
 
 /**
  * The first gate, before libvips parses a byte: the file must be non-empty and start with the magic
- * bytes of an accepted format (the ones `complete` sniffs: JPEG, PNG, GIF, WebP, TIFF, AVIF/HEIF).
+ * bytes of an accepted format (the ones `complete` sniffs: JPEG, PNG, GIF, WebP, TIFF, AVIF, HEIC/HEIF),
+ * and returns the type they prove.
  * SVG, PDF and everything else are refused here, so no loader of theirs ever sees the file; the
  * loaders themselves are blocked too (see `restrictLoaders`), in case a file gets past this.
  */
-export async function assertAcceptedSignature(input: ImageInput): Promise<void> {
+export async function assertAcceptedSignature(input: ImageInput): Promise<string> {
   const head = await readHead(input);
   // libvips calls an empty file "unsupported image format", which would send people looking for a format problem.
   if (head.length === 0) {
     throw new BadMediaError('empty_file', 'The file is empty (0 bytes); the upload probably did not complete. Upload it again.');
   }
-  if (sniffContentType(head) !== null) return;
+  const sniffed = sniffContentType(head);
+  if (sniffed !== null) return sniffed;
   const named = NAMED_REFUSALS.find((candidate) => candidate.test(head));
   throw named ? formatNotAccepted(named.format) : notAnAcceptedImage();
 }
