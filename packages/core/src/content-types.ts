@@ -1,4 +1,6 @@
-/** Image types Darkroom accepts by default, and the magic bytes that prove a file is one of them. */
+import type { AssetKind } from './contract/asset.js';
+
+/** Image and video types Darkroom accepts by default, and the magic bytes that prove a file is one of them. */
 export const DEFAULT_ACCEPTED_TYPES = [
   'image/jpeg',
   'image/png',
@@ -6,7 +8,15 @@ export const DEFAULT_ACCEPTED_TYPES = [
   'image/gif',
   'image/avif',
   'image/tiff',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
 ] as const;
+
+/** An asset's kind follows its (checked) content type. */
+export function assetKindOf(contentType: string): AssetKind {
+  return contentType.startsWith('video/') ? 'video' : 'image';
+}
 
 /** How many leading bytes `sniffContentType` needs to see. */
 export const SNIFF_BYTES = 64;
@@ -22,6 +32,18 @@ function ascii(text: string): number[] {
 
 const AVIF_BRANDS = ['avif', 'avis'];
 const HEIC_BRANDS = ['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'];
+/** QuickTime's own brand: a `.mov`. */
+const QUICKTIME_BRANDS = ['qt  '];
+/** ISO base media brands of MP4 video (and Apple's M4V): `iso2`…`iso9`, `mp41`, `mp42`, `avc1`, … */
+const MP4_BRANDS = ['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'iso7', 'iso8', 'iso9', 'mp41', 'mp42', 'mp71', 'avc1',
+  'M4V ', 'M4VH', 'M4VP', 'MSNV', 'dash', 'mmp4', 'XAVC'];
+/**
+ * Top-level atoms a QuickTime file written before `ftyp` existed may start with. `free` and `skip`
+ * are left out: any container may pad with them, so they prove nothing about what follows.
+ */
+const QUICKTIME_LEADING_ATOMS = ['moov', 'mdat', 'wide'];
+/** Matroska's EBML magic; a WebM says `webm` as its DocType within the first few dozen bytes. */
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 
 /** Reads the ISO-BMFF `ftyp` box: major brand plus compatible brands. */
 function ftypBrands(bytes: Uint8Array): string[] {
@@ -48,5 +70,34 @@ export function sniffContentType(bytes: Uint8Array): string | null {
   const brands = ftypBrands(bytes);
   if (brands.some((b) => AVIF_BRANDS.includes(b))) return 'image/avif';
   if (brands.some((b) => HEIC_BRANDS.includes(b))) return 'image/heic';
+  // For video the major brand says what the file is; compatible brands decide only when it is one we don't list.
+  return isoVideoType(brands.slice(0, 1)) ?? isoVideoType(brands.slice(1)) ?? otherVideoType(bytes);
+}
+
+function isoVideoType(brands: string[]): string | null {
+  if (brands.some((b) => QUICKTIME_BRANDS.includes(b))) return 'video/quicktime';
+  if (brands.some((b) => MP4_BRANDS.includes(b))) return 'video/mp4';
   return null;
+}
+
+function otherVideoType(bytes: Uint8Array): string | null {
+  if (QUICKTIME_LEADING_ATOMS.some((atom) => startsWith(bytes, ascii(atom), 4))) return 'video/quicktime';
+  if (startsWith(bytes, EBML_MAGIC)) {
+    const head = Buffer.from(bytes.subarray(0, SNIFF_BYTES)).toString('latin1');
+    if (head.includes('webm')) return 'video/webm';
+    if (head.includes('matroska')) return 'video/x-matroska';
+  }
+  return null;
+}
+
+/**
+ * MP4 and QuickTime are one family (ISO base media): an iPhone `.mov` may carry MP4 brands and an
+ * MP4 renamed `.mov` plays as one, so either declared type accepts either kind of bytes.
+ */
+const SAME_KIND: readonly (readonly string[])[] = [['video/mp4', 'video/quicktime']];
+
+/** Whether bytes sniffed as `detected` may be uploaded as `declared` (`complete`'s content check). */
+export function contentMatches(declared: string, detected: string | null): boolean {
+  if (detected === declared) return true;
+  return detected !== null && SAME_KIND.some((family) => family.includes(declared) && family.includes(detected));
 }
