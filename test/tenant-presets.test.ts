@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PRESETS, presetSpecHashes } from '@darkroom/core';
+import { PRESETS, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, findStaleAssets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,7 +142,7 @@ describe('POST /v1/presets/:name/backfill', () => {
 
   it('an admin backfill of a global preset leaves tenants that shadow it alone', async () => {
     const tenantId = (await mine.request('GET', '/v1/tenant')).body.tenant.id;
-    const globalSpec = { preset: 'default', specHashes: presetSpecHashes(PRESETS.default!) };
+    const globalSpec = { preset: 'default', ...presetStaleScope(PRESETS.default!) };
     // By the global spec, this tenant's assets of "default" (rendered with its own sizes) are stale...
     expect((await countStaleVariants(harness.api.db, { ...globalSpec, tenantId })).matched).toBeGreaterThan(0);
     // ...but it shadows "default", so the deployment-wide scan an admin backfill runs never picks them.
