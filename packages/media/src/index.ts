@@ -16,3 +16,19 @@ export type {
   RenderedVariant,
   SafetyOptions,
 } from './types.js';
+export {
+  extractPoster,
+  isVideoError,
+  PROBE_TIMEOUT_MS,
+  probeVideo,
+  transcodeVideo,
+  VideoError,
+  type PosterOptions,
+  type ProbeVideoOptions,
+  type TranscodeOptions,
+  type TranscodeResult,
+  type VideoErrorCode,
+  type VideoLimits,
+  type VideoProbe,
+  type VideoRenditionSpec,
+} from './video/index.js';

@@ -1,0 +1,92 @@
+import type { VariantSpec } from '@darkroom/core';
+
+/** What ffprobe says about a video, read from the container before any frame is decoded. */
+export interface VideoProbe {
+  /** `mp4` / `mov` (QuickTime brand) / `webm` / `mkv` (Matroska holding other codecs). */
+  container: 'mp4' | 'mov' | 'webm' | string;
+  /** As displayed: after the rotation below (90/270 swap the coded width and height). */
+  width: number;
+  height: number;
+  /** Clockwise degrees the stored frames are turned by to display them (display matrix or legacy `rotate` tag). */
+  rotation: 0 | 90 | 180 | 270;
+  /** As stored in the stream, before rotation. */
+  codedWidth: number;
+  codedHeight: number;
+  durationSeconds: number;
+  /** ffmpeg's codec name of the video stream: `h264`, `hevc`, `vp9`, `av1`, … */
+  codec: string;
+  /** Average frame rate (variable frame rate videos included); 0 when the file gives no usable rate. */
+  fps: number;
+  /** A decodable audio track will be carried into renditions. */
+  audio: boolean;
+  /** The first audio track's codec, decodable or not; null when there is no audio track. */
+  audioCodec: string | null;
+  /** Frames the container declares (MP4/MOV do; WebM does not); null when unknown. */
+  frames: number | null;
+  /** Bits per sample of the video: 8, 10, 12. */
+  bitDepth: number;
+  /** High dynamic range transfer, from the stream's colour tags. */
+  hdr: 'hlg' | 'pq' | null;
+  /** ffprobe's index of the video stream renditions and posters use (files may carry more than one). */
+  videoStreamIndex: number;
+  /** ffprobe's index of the audio stream carried over, or null. */
+  audioStreamIndex: number | null;
+}
+
+export interface VideoLimits {
+  maxDurationSeconds: number;
+  /** Largest width×height of one frame. */
+  maxPixels: number;
+}
+
+export interface ProbeVideoOptions extends VideoLimits {
+  signal?: AbortSignal;
+  /** Default `PROBE_TIMEOUT_MS`. */
+  timeoutMs?: number;
+}
+
+export interface PosterOptions {
+  signal?: AbortSignal;
+  /** For all the frame grabs together. Default `POSTER_TIMEOUT_MS`. */
+  timeoutMs?: number;
+}
+
+export interface VideoRenditionSpec {
+  /** `mp4`: H.264 + AAC with `+faststart`; `webm`: VP9 + Opus. */
+  format: 'mp4' | 'webm';
+  fit: VariantSpec['fit'];
+  /** The box; a missing side is unbounded. Never upscaled. */
+  width?: number;
+  height?: number;
+  /** 1..100, higher = better: mapped to a CRF (see `crfFor`). */
+  quality: number;
+  /** Seconds from the start: a preview clip. */
+  maxDuration?: number;
+  /** Default true; false drops the audio track. */
+  audio?: boolean;
+}
+
+export interface TranscodeOptions {
+  /** Where the rendition goes; written beside it under a temporary name, renamed here on success. */
+  outputPath: string;
+  /** Threads ffmpeg and its encoder may use. */
+  threads: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** 0..1 of the (capped) duration; at most once a second, never backwards. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface TranscodeResult {
+  path: string;
+  width: number;
+  height: number;
+  durationSeconds: number;
+  /** Bytes. */
+  size: number;
+  contentType: string;
+  /** HDR was mapped to SDR BT.709. */
+  toneMapped: boolean;
+  /** HDR was kept as is (this ffmpeg can't tone-map); colour tags carried over. */
+  hdrKept: boolean;
+}
