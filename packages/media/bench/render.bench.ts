@@ -19,7 +19,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, type ImageVariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
 import { encode, fileInput, resizeTo, toVariant } from '../src/encode.js';
 import { configureSharp, probeImage, renderVariants, type ImageProbe, type RenderedVariant } from '../src/index.js';
@@ -33,7 +33,7 @@ const IMAGES = ['HMD_Nokia_8.3_5G.jpg', 'jolla.jpg'].map((name) => FIXTURES + na
  */
 const PNG_COPY = join(tmpdir(), 'darkroom-bench-jolla.png');
 const OPTIONS = { maxInputPixels: 100_000_000 };
-const SPECS = PRESETS.default!.variants;
+const SPECS = PRESETS.default!.variants.filter(isImageSpec);
 
 type Render = (path: string, probe: ImageProbe, specs: readonly ImageVariantSpec[]) => Promise<RenderedVariant[]>;
 
