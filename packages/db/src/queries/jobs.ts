@@ -180,6 +180,8 @@ export async function completeJob(db: Executor, params: { id: string }): Promise
   return finishJob(db, params.id, 'done', {
     state: 'completed',
     finishedAt: sql`now()`,
+    // A job that reported progress ends at 1; one that reported none stays null.
+    progress: sql`case when ${jobs.progress} is null then null else 1 end`,
     errorCode: null,
     errorMessage: null,
     errorDetail: null,
