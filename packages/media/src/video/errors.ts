@@ -88,3 +88,31 @@ export function formatDuration(seconds: number): string {
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** Stderr phrases ffmpeg uses when the input, not the machine, is at fault. */
+const BAD_INPUT = /invalid data found|partial file|moov atom not found|error while decoding|corrupt|invalid nal|no frame|could not find codec parameters|decoding error|end of file/i;
+/** Signals a decoder dies of on crafted input; SIGKILL is left out (the kernel's OOM killer sends it). */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT']);
+
+export interface ChildOutcome {
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+  stderrTail: string;
+  timedOut: boolean;
+}
+
+/**
+ * What a failed ffmpeg run means. A timeout is render_timeout; ffmpeg saying the data is bad, or
+ * a decoder crash, is corrupt_video; anything else (a full disk, a missing encoder, our own bad
+ * argument) is the machine's trouble and stays a plain Error, so the worker retries instead of
+ * blaming the upload.
+ */
+export function ffmpegFailure(outcome: ChildOutcome, timeoutMs: number, what: string): Error {
+  const detail = `${what}: ${outcome.exitSignal ? `killed by ${outcome.exitSignal}` : `exit ${outcome.exitCode}`}. ${outcome.stderrTail}`.trim();
+  if (outcome.timedOut) return renderTimeout(timeoutMs, detail);
+  if (outcome.exitSignal && CRASH_SIGNALS.has(outcome.exitSignal)) return corruptVideo(detail);
+  if (BAD_INPUT.test(outcome.stderrTail) && !/no space left|cannot allocate|out of memory/i.test(outcome.stderrTail)) {
+    return corruptVideo(detail);
+  }
+  return new Error(detail);
+}

@@ -1,9 +1,85 @@
+import sharp from 'sharp';
+import { ffmpegFailure } from './errors.js';
+import { FFMPEG, untrustedInput } from './ffmpeg.js';
+import { canToneMap, toneMapFilter } from './filters.js';
+import { abortError, runProcess } from './run-process.js';
 import type { PosterOptions, VideoProbe } from './types.js';
 
-/** A poster frame (PNG bytes) at 10% of duration, at most 1 s in, never black where a later frame has content. */
+export const POSTER_TIMEOUT_MS = 60_000;
+
+/** The largest PNG a frame grab may print: a 4096x2160 RGB frame is about 26 MB raw, far less as PNG. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A poster frame (PNG bytes, upright, 8-bit sRGB) at 10% of the duration, at most 1 s in. Videos
+ * often fade in from black, so a frame that is (nearly) all black is passed over for later ones
+ * (1, 2, 4, 8, 16 s on, then the middle); if every candidate is black the first one is returned,
+ * as the video really is black there.
+ */
 export async function extractPoster(path: string, probe: VideoProbe, opts: PosterOptions): Promise<Buffer> {
-  void path;
-  void probe;
-  void opts;
-  throw new Error('extractPoster: not implemented yet (interface commit)');
+  const deadline = Date.now() + (opts.timeoutMs ?? POSTER_TIMEOUT_MS);
+  const toneMap = probe.hdr !== null && (await canToneMap()) ? toneMapFilter(probe.hdr) : undefined;
+  let first: Buffer | undefined;
+  for (const seconds of posterCandidates(probe.durationSeconds)) {
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    const frame = await grabFrame(path, seconds, { stream: probe.videoStreamIndex, timeoutMs, signal: opts.signal, toneMap });
+    if (!frame) continue; // past the last frame that really exists
+    first ??= frame;
+    if (!(await isBlack(frame))) return frame;
+  }
+  if (first) return first;
+  // Not one candidate decoded, although the probe found frames: the picture data is damaged.
+  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal, toneMap };
+  return (await grabFrame(path, 0, { ...last, required: true })) ?? Buffer.alloc(0);
+}
+
+/** Seconds to try, in order: 10% of the duration capped at 1 s, then further on, all inside the video. */
+export function posterCandidates(durationSeconds: number): number[] {
+  const start = Math.min(1, durationSeconds * 0.1);
+  const later = [1, 2, 4, 8, 16].map((offset) => start + offset);
+  const times = [start, ...later, durationSeconds / 2].filter((t) => t < durationSeconds * 0.95 || t === start);
+  return [...new Set(times.map((t) => Math.round(t * 1000) / 1000))].sort((a, b) => a - b);
+}
+
+interface GrabOptions {
+  stream: number;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  toneMap: string | undefined;
+  /** Fail (rather than return undefined) when no frame comes out. */
+  required?: boolean;
+}
+
+/**
+ * One frame as PNG, straight from ffmpeg's stdout. `-ss` before the input seeks to the keyframe
+ * before the time and decodes forward to it; ffmpeg applies the rotation itself.
+ */
+async function grabFrame(path: string, seconds: number, options: GrabOptions): Promise<Buffer | undefined> {
+  const filters = [...(options.toneMap ? [options.toneMap] : []), 'format=rgb24'].join(',');
+  const args = [
+    '-hide_banner', '-nostdin', '-v', 'error', '-threads', '1',
+    '-ss', seconds.toFixed(3), ...untrustedInput(path),
+    '-map', `0:${options.stream}`, '-an', '-sn', '-dn', '-map_metadata', '-1',
+    '-frames:v', '1', '-vf', filters, '-c:v', 'png', '-compression_level', '3', '-f', 'image2pipe', 'pipe:1',
+  ]; // prettier-ignore
+  const result = await runProcess(FFMPEG, args, { timeoutMs: options.timeoutMs, signal: options.signal, maxStdoutBytes: MAX_FRAME_BYTES });
+  if (result.timedOut || result.overflowed || result.exitCode !== 0) {
+    throw ffmpegFailure(result, options.timeoutMs, `ffmpeg poster frame at ${seconds} s`);
+  }
+  if (result.stdout.length > 0) return result.stdout;
+  if (options.required) throw ffmpegFailure({ ...result, stderrTail: `no frame decoded. ${result.stderrTail}` }, options.timeoutMs, 'ffmpeg poster');
+  return undefined;
+}
+
+/** Luma below which a pixel counts as black, and the share of such pixels that makes a frame black (ffmpeg's blackframe defaults). */
+const BLACK_LUMA = 32;
+const BLACK_SHARE = 0.98;
+
+/** Measured on a small greyscale copy: a faint logo on black still counts as black, a dark scene does not. */
+export async function isBlack(png: Buffer): Promise<boolean> {
+  const { data } = await sharp(png).greyscale().resize(64, 64, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+  let dark = 0;
+  for (const value of data) if (value < BLACK_LUMA) dark++;
+  return dark >= data.length * BLACK_SHARE;
 }

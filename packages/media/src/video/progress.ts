@@ -1,0 +1,42 @@
+/** The least time between two progress reports. */
+export const PROGRESS_INTERVAL_MS = 1000;
+
+export interface ProgressReporterOptions {
+  /** Seconds the output will last: what `out_time_us` is a fraction of. */
+  totalSeconds: number;
+  onProgress: (fraction: number) => void;
+  /** For tests. */
+  now?: () => number;
+}
+
+/**
+ * Reads ffmpeg's `-progress pipe:1` stream (blocks of `key=value` lines, arriving in arbitrary
+ * chunks) and reports `out_time_us` as a 0..1 fraction: at most once a second, never backwards,
+ * never above 1. ffmpeg prints `out_time_us=N/A` before the first frame; those lines are skipped.
+ */
+export function progressReporter(options: ProgressReporterOptions): (chunk: Buffer | string) => void {
+  const now = options.now ?? Date.now;
+  let pending = '';
+  let reported = 0;
+  let lastAt = -Infinity;
+  const consider = (microseconds: number): void => {
+    if (!(options.totalSeconds > 0) || !Number.isFinite(microseconds)) return;
+    const fraction = Math.min(1, Math.max(0, microseconds / 1e6 / options.totalSeconds));
+    const at = now();
+    if (fraction <= reported || at - lastAt < PROGRESS_INTERVAL_MS) return;
+    reported = fraction;
+    lastAt = at;
+    options.onProgress(fraction);
+  };
+  return (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    // A hostile stream can't get here (this is ffmpeg's own output), but keep the buffer bounded anyway.
+    if (pending.length > 4096) pending = '';
+    for (const line of lines) {
+      const match = /^out_time_us=(-?\d+)\s*$/.exec(line);
+      if (match) consider(Number(match[1]));
+    }
+  };
+}

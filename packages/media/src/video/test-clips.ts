@@ -1,0 +1,162 @@
+/**
+ * Video clips for the media tests, made with ffmpeg's lavfi sources (not a test file itself, so
+ * vitest doesn't collect it). Each clip is made once per test process, on first use, into one
+ * temporary directory; they are tiny (a few dozen pixels, a second or two) to keep tests fast.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { patchMp4Box } from './test-mp4-boxes.js';
+
+const run = promisify(execFile);
+
+export async function ffmpeg(args: string[]): Promise<void> {
+  await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
+}
+
+/** ffprobe's JSON for a file (format and streams). */
+export async function ffprobeJson(path: string): Promise<FfprobeJson> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
+  return JSON.parse(stdout) as FfprobeJson;
+}
+
+export interface FfprobeJson {
+  format: { duration?: string; tags?: Record<string, string> };
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    pix_fmt?: string;
+    profile?: string;
+    color_transfer?: string;
+    color_primaries?: string;
+    tags?: Record<string, string>;
+    side_data_list?: { rotation?: number }[];
+  }[];
+}
+
+const TESTSRC = (size: string, rate: number, seconds: number) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];
+const SINE = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+const H264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+const AAC = ['-c:a', 'aac', '-b:a', '64k'];
+
+/** Makes a clip at `out`; `clip` gives the path of another clip it starts from. */
+type Recipe = (out: string, clip: (name: string) => Promise<string>) => Promise<void>;
+
+/** How each clip is made. */
+const RECIPES = {
+  /** 128x72, 2 s at 10 fps, with a sine tone. */
+  'basic.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 2), ...SINE(2), '-shortest', ...H264, ...AAC, out]),
+  /** 10 s: long enough for progress to be reported more than once. */
+  'ten-seconds.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 10), ...SINE(10), '-shortest', ...H264, ...AAC, out]),
+  /** basic, turned by a display matrix (the legacy `rotate` tag, written without re-encoding). */
+  'rotated.mp4': async (out, clip) => ffmpeg(['-i', await clip('basic.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]),
+  /** 1 s at 5 fps then 1 s at 25 fps, timestamps kept: a variable frame rate. */
+  'vfr.mp4': (out) =>
+    ffmpeg([
+      ...TESTSRC('128x72', 5, 1), ...TESTSRC('128x72', 25, 1),
+      '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-fps_mode', 'vfr', ...H264, out,
+    ]), // prettier-ignore
+  'no-audio.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), ...H264, out]),
+  'ten-bit.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', out]),
+  'vp9.webm': (out) =>
+    ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', out]),
+  'hevc.mov': (out) =>
+    ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', ...AAC, out]),
+  /** A black first second, then a test pattern: the poster must not be black. */
+  'black-start.mp4': (out) =>
+    ffmpeg([
+      '-f', 'lavfi', '-i', 'color=black:size=128x72:rate=10:duration=1', ...TESTSRC('128x72', 10, 1),
+      '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', ...H264, out,
+    ]), // prettier-ignore
+  /** 10-bit, tagged HLG on BT.2020 (what an iPhone records in HDR mode). */
+  'hlg.mp4': (out) =>
+    ffmpeg([
+      ...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le',
+      '-color_primaries', 'bt2020', '-color_trc', 'arib-std-b67', '-colorspace', 'bt2020nc', out,
+    ]), // prettier-ignore
+  /** A QuickTime file carrying a location the way iPhones do, plus a title. */
+  'located.mov': async (out, clip) =>
+    ffmpeg([
+      '-i', await clip('basic.mp4'), '-c', 'copy', '-map_metadata', '-1', '-movflags', 'use_metadata_tags',
+      '-metadata', 'location=+37.3349-122.0090/', '-metadata', 'com.apple.quicktime.location.ISO6709=+37.3349-122.0090+010.000/',
+      '-metadata', 'title=Secret place', '-metadata', 'creation_time=2024-05-01T10:00:00Z', out,
+    ]), // prettier-ignore
+  /** A real frame of 4112x2160: over the default VIDEO_MAX_PIXELS (4096x2160), one black frame. */
+  'too-wide.mp4': (out) => ffmpeg(['-f', 'lavfi', '-i', 'color=black:size=4112x2160:rate=1:duration=1', ...H264, out]),
+  /** Two hours at 1 fps of 16x16 grey: made in under a second, refused before anything decodes. */
+  'two-hours.mp4': (out) => ffmpeg(['-f', 'lavfi', '-i', 'color=gray:size=16x16:rate=1:duration=7200', ...H264, out]),
+  'audio-only.mp4': (out) => ffmpeg([...SINE(1), ...AAC, out]),
+  'text.mp4': (out) => writeFile(out, 'This is a text file, not a video.\n'),
+  /** 3 s with its index (moov) first, cut at 60%: opens, but the last frames are missing. */
+  'truncated.mp4': async (out) => {
+    const whole = `${out}.whole.mp4`;
+    await ffmpeg([...TESTSRC('128x72', 10, 3), ...SINE(3), '-shortest', ...H264, ...AAC, '-movflags', '+faststart', whole]);
+    const bytes = await readFile(whole);
+    await writeFile(out, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  },
+  /** A camera-style file (index at the end), cut before its index arrived. */
+  'no-moov.mp4': async (out, clip) => {
+    const bytes = await readFile(await clip('basic.mp4'));
+    await writeFile(out, bytes.subarray(0, bytes.indexOf('moov') - 4));
+  },
+  /** A video track whose sample tables list no samples. */
+  'zero-frames.mp4': async (out, clip) => {
+    const bytes = Buffer.from(await readFile(await clip('no-audio.mp4')));
+    for (const [box, at] of [['stsz', 16], ['stts', 12], ['stsc', 12], ['stco', 12]] as const) {
+      patchMp4Box(bytes, ['moov', 'trak', 'mdia', 'minf', 'stbl', box], (b, start) => b.writeUInt32BE(0, start + at));
+    }
+    await writeFile(out, bytes);
+  },
+  /** tkhd and the avc1 sample entry claim 65535x65535 and the H.264 parameter sets (avcC) are gone. */
+  'claims-65535.mp4': async (out, clip) => {
+    const bytes = claim65535(Buffer.from(await readFile(await clip('no-audio.mp4'))));
+    bytes.write('xxxx', bytes.indexOf('avcC'), 'latin1');
+    await writeFile(out, bytes);
+  },
+  /** The same claim with the parameter sets left in: the decoder's real size is what counts. */
+  'claims-65535-with-sps.mp4': async (out, clip) => {
+    await writeFile(out, claim65535(Buffer.from(await readFile(await clip('no-audio.mp4')))));
+  },
+} satisfies Record<string, Recipe>;
+
+export type ClipName = keyof typeof RECIPES;
+
+function claim65535(bytes: Buffer): Buffer {
+  patchMp4Box(bytes, ['moov', 'trak', 'tkhd'], (b, start, size) => {
+    b.writeUInt32BE(65535 * 65536, start + size - 8); // 16.16 fixed point
+    b.writeUInt32BE(65535 * 65536, start + size - 4);
+  });
+  patchMp4Box(bytes, ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd'], (b, start) => {
+    const entry = start + 16; // after the full box header and the entry count
+    b.writeUInt16BE(65535, entry + 32);
+    b.writeUInt16BE(65535, entry + 34);
+  });
+  return bytes;
+}
+
+let directory: Promise<string> | undefined;
+const made = new Map<ClipName, Promise<string>>();
+
+/** The path of a test clip, made on first use. */
+export function clip(name: ClipName): Promise<string> {
+  let path = made.get(name);
+  if (!path) {
+    path = (async () => {
+      directory ??= mkdtemp(join(tmpdir(), 'darkroom-video-'));
+      const out = join(await directory, name);
+      await RECIPES[name](out, (other) => clip(other as ClipName));
+      return out;
+    })();
+    made.set(name, path);
+  }
+  return path;
+}
+
+/** A fresh temporary directory for a test's outputs. */
+export function outputDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'darkroom-video-out-'));
+}
