@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assetKindOf, contentMatches, SNIFF_BYTES, sniffContentType } from './content-types.js';
+import { assetKindOf, contentMatchesDeclared, SNIFF_BYTES, sniffContentType } from './content-types.js';
 
 const head = async (name: string) =>
   (await readFile(fileURLToPath(new URL(`../../../fixtures/images/${name}`, import.meta.url)))).subarray(0, SNIFF_BYTES);
@@ -54,12 +54,12 @@ describe('sniffContentType', () => {
   });
 
   it('lets MP4 and QuickTime stand for each other, and nothing else', () => {
-    expect(contentMatches('video/quicktime', 'video/mp4')).toBe(true);
-    expect(contentMatches('video/mp4', 'video/quicktime')).toBe(true);
-    expect(contentMatches('video/mp4', 'video/webm')).toBe(false);
-    expect(contentMatches('video/webm', 'video/x-matroska')).toBe(false);
-    expect(contentMatches('video/mp4', null)).toBe(false);
-    expect(contentMatches('image/png', 'image/png')).toBe(true);
+    expect(contentMatchesDeclared('video/quicktime', 'video/mp4')).toBe(true);
+    expect(contentMatchesDeclared('video/mp4', 'video/quicktime')).toBe(true);
+    expect(contentMatchesDeclared('video/mp4', 'video/webm')).toBe(false);
+    expect(contentMatchesDeclared('video/webm', 'video/x-matroska')).toBe(false);
+    expect(contentMatchesDeclared('video/mp4', null)).toBe(false);
+    expect(contentMatchesDeclared('image/png', 'image/png')).toBe(true);
     expect([assetKindOf('video/webm'), assetKindOf('image/heic')]).toEqual(['video', 'image']);
   });
 

@@ -91,13 +91,16 @@ function otherVideoType(bytes: Uint8Array): string | null {
 }
 
 /**
- * MP4 and QuickTime are one family (ISO base media): an iPhone `.mov` may carry MP4 brands and an
- * MP4 renamed `.mov` plays as one, so either declared type accepts either kind of bytes.
+ * Declared types a file of each sniffed type may rightly carry. MP4 and QuickTime are one family
+ * (ISO base media): an iPhone `.mov` may carry MP4 brands and an MP4 renamed `.mov` plays as one.
  */
-const SAME_KIND: readonly (readonly string[])[] = [['video/mp4', 'video/quicktime']];
+const ALSO_DECLARED_AS: Readonly<Record<string, readonly string[]>> = {
+  'video/mp4': ['video/quicktime'],
+  'video/quicktime': ['video/mp4'],
+};
 
-/** Whether bytes sniffed as `detected` may be uploaded as `declared` (`complete`'s content check). */
-export function contentMatches(declared: string, detected: string | null): boolean {
-  if (detected === declared) return true;
-  return detected !== null && SAME_KIND.some((family) => family.includes(declared) && family.includes(detected));
+/** Whether content sniffed as `detected` is what a client declaring `declared` uploads (`complete`'s check). */
+export function contentMatchesDeclared(declared: string, detected: string | null): boolean {
+  if (detected === null) return false;
+  return detected === declared || (ALSO_DECLARED_AS[detected]?.includes(declared) ?? false);
 }
