@@ -10,7 +10,8 @@ RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 
 FROM node:24.21.0-bookworm-slim
 # jemalloc for the worker (apps/worker/bin/start.sh preloads it): glibc's arenas fragment under libvips.
-RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
+# ffmpeg (Debian's, with ffprobe): packages/media reads, posters and transcodes videos with it.
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 ffmpeg && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app /app

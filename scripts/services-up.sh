@@ -30,6 +30,12 @@ echo "services up: postgres 127.0.0.1:5432, redis 127.0.0.1:6379, s3 ${S3_ENDPOI
 ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc2 >/dev/null) \
   || echo "could not install libjemalloc2: the worker runs on glibc with MALLOC_ARENA_MAX=2" >&2
 
+# Debian's ffmpeg/ffprobe: packages/media probes, makes posters and transcodes video with them (no npm
+# binary downloads). Without them every video fails, and the video tests in packages/media/src/video fail.
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
+  || (echo "installing ffmpeg" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null) \
+  || echo "could not install ffmpeg (apt-get as root): videos can't be processed and the video tests will fail" >&2
+
 # Headless Chromium for the admin console's browser test (test/admin-page.test.ts): Debian's
 # package, driven by playwright-core, which downloads no browser of its own.
 command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \

@@ -38,6 +38,15 @@ function even(n: number): number {
   return Math.max(2, n - (n % 2));
 }
 
+/**
+ * The size of the frames ffmpeg hands the filters: the stored ones, turned upright. It differs from
+ * the displayed size when pixels aren't square.
+ */
+export function uprightStoredSize(probe: VideoProbe): Size {
+  const turned = probe.rotation === 90 || probe.rotation === 270;
+  return turned ? { width: probe.codedHeight, height: probe.codedWidth } : { width: probe.codedWidth, height: probe.codedHeight };
+}
+
 /** zscale's names for the transfer functions ffprobe reports as `hdr`. */
 const TRANSFER = { hlg: 'arib-std-b67', pq: 'smpte2084' } as const;
 
@@ -80,7 +89,8 @@ export function videoFilter(probe: VideoProbe, box: Box, canToneMap: boolean): V
   const frame = planFrame(box, { width: probe.width, height: probe.height });
   const steps: string[] = [];
   const { scaled, output } = frame;
-  if (scaled.width !== probe.width || scaled.height !== probe.height) {
+  const upright = uprightStoredSize(probe);
+  if (scaled.width !== upright.width || scaled.height !== upright.height) {
     steps.push(`scale=${scaled.width}:${scaled.height}:flags=lanczos`);
   }
   if (output.width !== scaled.width || output.height !== scaled.height) {

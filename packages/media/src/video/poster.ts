@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG, untrustedInput } from './ffmpeg.js';
-import { canToneMap, toneMapFilter } from './filters.js';
+import { canToneMap, toneMapFilter, uprightStoredSize } from './filters.js';
 import { abortError, runProcess } from './run-process.js';
 import type { PosterOptions, VideoProbe } from './types.js';
 
@@ -17,20 +17,24 @@ const MAX_FRAME_BYTES = 64 * 1024 * 1024;
  * as the video really is black there.
  */
 export async function extractPoster(path: string, probe: VideoProbe, opts: PosterOptions): Promise<Buffer> {
-  const deadline = Date.now() + (opts.timeoutMs ?? POSTER_TIMEOUT_MS);
+  const deadline = performance.now() + (opts.timeoutMs ?? POSTER_TIMEOUT_MS);
   const toneMap = probe.hdr !== null && (await canToneMap()) ? toneMapFilter(probe.hdr) : undefined;
+  const upright = uprightStoredSize(probe);
+  // PNG has no pixel aspect ratio: non-square pixels are resampled to the displayed size.
+  const squarePixels = upright.width === probe.width && upright.height === probe.height ? [] : [`scale=${probe.width}:${probe.height}`, 'setsar=1'];
+  const filters = [...squarePixels, ...(toneMap ? [toneMap] : []), 'format=rgb24'].join(',');
   let first: Buffer | undefined;
   for (const seconds of posterCandidates(probe.durationSeconds)) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
-    const timeoutMs = Math.max(1, deadline - Date.now());
-    const frame = await grabFrame(path, seconds, { stream: probe.videoStreamIndex, timeoutMs, signal: opts.signal, toneMap });
+    const timeoutMs = Math.max(1, deadline - performance.now());
+    const frame = await grabFrame(path, seconds, { stream: probe.videoStreamIndex, timeoutMs, signal: opts.signal, filters });
     if (!frame) continue; // past the last frame that really exists
     first ??= frame;
     if (!(await isBlack(frame))) return frame;
   }
   if (first) return first;
   // Not one candidate decoded, although the probe found frames: the picture data is damaged.
-  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal, toneMap };
+  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - performance.now()), signal: opts.signal, filters };
   return (await grabFrame(path, 0, { ...last, required: true })) ?? Buffer.alloc(0);
 }
 
@@ -46,7 +50,8 @@ interface GrabOptions {
   stream: number;
   timeoutMs: number;
   signal: AbortSignal | undefined;
-  toneMap: string | undefined;
+  /** The -vf chain: to the displayed size and SDR when needed, then 8-bit RGB. */
+  filters: string;
   /** Fail (rather than return undefined) when no frame comes out. */
   required?: boolean;
 }
@@ -56,13 +61,12 @@ interface GrabOptions {
  * before the time and decodes forward to it; ffmpeg applies the rotation itself.
  */
 async function grabFrame(path: string, seconds: number, options: GrabOptions): Promise<Buffer | undefined> {
-  const filters = [...(options.toneMap ? [options.toneMap] : []), 'format=rgb24'].join(',');
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-threads', '1',
     '-ss', seconds.toFixed(3), ...untrustedInput(path),
     '-map', `0:${options.stream}`, '-an', '-sn', '-dn', '-map_metadata', '-1',
-    '-frames:v', '1', '-vf', filters, '-c:v', 'png', '-compression_level', '3', '-f', 'image2pipe', 'pipe:1',
-  ]; // prettier-ignore
+    '-frames:v', '1', '-vf', options.filters, '-c:v', 'png', '-compression_level', '3', '-f', 'image2pipe', 'pipe:1',
+  ];
   const result = await runProcess(FFMPEG, args, { timeoutMs: options.timeoutMs, signal: options.signal, maxStdoutBytes: MAX_FRAME_BYTES });
   if (result.timedOut || result.overflowed || result.exitCode !== 0) {
     throw ffmpegFailure(result, options.timeoutMs, `ffmpeg poster frame at ${seconds} s`);

@@ -11,6 +11,7 @@ export interface FfprobeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  sample_aspect_ratio?: string;
   bits_per_raw_sample?: string;
   color_transfer?: string;
   avg_frame_rate?: string;
@@ -33,9 +34,9 @@ export interface FfprobeOutput {
  * cover art only), no usable size or duration, zero frames, a codec outside the allowlist or that
  * this ffmpeg can't decode. Limits are checked by the caller.
  */
-export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>): VideoProbe {
+export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>, measuredDuration?: number): VideoProbe {
   const streams = output.streams ?? [];
-  const video = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  const video = pickVideoStream(output);
   if (!video || video.index === undefined) throw corruptVideo('no video stream', { streams: streams.map((s) => s.codec_type) });
   const codec = video.codec_name ?? video.codec_tag_string ?? 'unknown';
   if (!ACCEPTED_VIDEO_CODECS.has(codec) || !decodable.has(codec)) {
@@ -44,20 +45,22 @@ export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>
   const codedWidth = video.width ?? 0;
   const codedHeight = video.height ?? 0;
   if (!(codedWidth > 0 && codedHeight > 0)) throw corruptVideo(`video stream has no frame size (${codedWidth}x${codedHeight})`);
-  const durationSeconds = finite(output.format?.duration) ?? finite(video.duration);
+  const durationSeconds = declaredDuration(output) ?? measuredDuration;
   if (durationSeconds === undefined || durationSeconds <= 0) throw corruptVideo(`no usable duration (${output.format?.duration})`);
   const frames = integer(video.nb_frames);
   if (frames === 0) throw corruptVideo('the video stream has 0 frames');
   const rotation = rotationOf(video);
   const turned = rotation === 90 || rotation === 270;
+  // Non-square pixels (anamorphic DV, some camera modes) are shown wider or narrower than stored.
+  const displayWidth = Math.max(1, Math.round(codedWidth * pixelAspect(video.sample_aspect_ratio)));
   const audioStream = streams.find((s) => s.codec_type === 'audio');
   const audioCodec = audioStream ? (audioStream.codec_name ?? audioStream.codec_tag_string ?? 'unknown') : null;
   // An audio track this ffmpeg can't decode (a new phone's codec) is dropped rather than failing the whole video.
   const audio = audioStream?.index !== undefined && audioCodec !== null && decodable.has(audioCodec);
   return {
     container: containerOf(output, streams),
-    width: turned ? codedHeight : codedWidth,
-    height: turned ? codedWidth : codedHeight,
+    width: turned ? codedHeight : displayWidth,
+    height: turned ? displayWidth : codedHeight,
     rotation,
     codedWidth,
     codedHeight,
@@ -93,6 +96,17 @@ function clockSeconds(text: string | undefined): number | undefined {
   return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
 }
 
+/** The picture: the first video stream that is not cover art (an audio file's album image is a one-frame "video"). */
+export function pickVideoStream(output: FfprobeOutput): FfprobeStream | undefined {
+  return output.streams?.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+}
+
+/** The duration the file states; a WebM recorded live (a browser's MediaRecorder) states none. */
+export function declaredDuration(output: FfprobeOutput): number | undefined {
+  const seconds = finite(output.format?.duration) ?? finite(pickVideoStream(output)?.duration);
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
+}
+
 function finite(text: string | undefined): number | undefined {
   const n = Number(text);
   return text !== undefined && text !== '' && Number.isFinite(n) ? n : undefined;
@@ -124,6 +138,13 @@ export function frameRate(stream: FfprobeStream, frames: number | undefined, dur
   return frames && durationSeconds > 0 ? round3(frames / durationSeconds) : 0;
 }
 
+/** `32:27` → 1.185; square, unknown (`0:1`) or absurd ratios count as square. */
+function pixelAspect(text: string | undefined): number {
+  const match = /^(\d+):(\d+)$/.exec(text ?? '');
+  const aspect = match ? Number(match[1]) / Number(match[2]) : 1;
+  return aspect >= 0.25 && aspect <= 4 ? aspect : 1;
+}
+
 function ratio(text: string | undefined): number | undefined {
   const match = /^(\d+)\/(\d+)$/.exec(text ?? '');
   if (!match) return undefined;
@@ -136,7 +157,7 @@ function round3(n: number): number {
 }
 
 function bitDepthOf(stream: FfprobeStream): number {
-  const fromFormat = /p(\d{2})(?:le|be)$/.exec(stream.pix_fmt ?? '')?.[1];
+  const fromFormat = /p0?(\d{2})(?:le|be)$/.exec(stream.pix_fmt ?? '')?.[1];
   if (fromFormat) return Number(fromFormat);
   return integer(stream.bits_per_raw_sample) ?? 8;
 }

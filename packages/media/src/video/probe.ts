@@ -1,6 +1,7 @@
 import { corruptVideo, renderTimeout, videoTooLong, videoTooManyPixels } from './errors.js';
 import { decodableCodecs, FFPROBE, untrustedInput } from './ffmpeg.js';
-import { parseProbe, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
+import { lineReader } from './lines.js';
+import { declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
 import { runProcess, type RunResult } from './run-process.js';
 import type { ProbeVideoOptions, VideoLimits, VideoProbe } from './types.js';
 
@@ -10,9 +11,10 @@ export const PROBE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
 
 /**
- * The gate every untrusted video passes before anything decodes it: ffprobe reads the container
- * (never a frame), the limits are checked on what it claims, then the tail of the file is demuxed
- * to catch an upload cut short (an MP4 with its index first still opens when its data is cut off).
+ * The gate every untrusted video passes before it is decoded: ffprobe reads the container (and
+ * parses no more than the first packets it needs to identify the streams), the limits are checked on
+ * what it reports, then the tail of the file is demuxed to catch an upload cut short (an MP4 with
+ * its index first still opens when its data is cut off).
  */
 export async function probeVideo(path: string, options: ProbeVideoOptions): Promise<VideoProbe> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
@@ -20,10 +22,48 @@ export async function probeVideo(path: string, options: ProbeVideoOptions): Prom
   const result = await runFfprobe(args, timeoutMs, options.signal);
   if (result.exitCode !== 0) throw corruptVideo(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
   const output = parseJson(result);
-  const probe = parseProbe(output, await decodableCodecs());
+  const decodable = await decodableCodecs();
+  const run = { timeoutMs, signal: options.signal };
+  const declared = declaredDuration(output);
+  const video = pickVideoStream(output);
+  // Without a stated duration the packets are counted instead; having read them all, the tail needs no check.
+  const measured = declared === undefined && video?.index !== undefined ? await measureDuration(path, video.index, options, run) : undefined;
+  const probe = parseProbe(output, decodable, measured);
   assertWithinLimits(probe, options);
-  await assertTailReadable(path, probe, videoEndSeconds(output, probe), { timeoutMs, signal: options.signal });
+  if (measured === undefined) await assertTailReadable(path, probe, videoEndSeconds(output, probe), run);
   return probe;
+}
+
+interface Run {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/** ffprobe's line for one packet, `pts_time,duration_time`, as the time the packet ends. */
+function packetEnd(line: string): number | undefined {
+  const [pts, duration] = line.split(',').map(Number);
+  if (pts === undefined || !Number.isFinite(pts)) return undefined;
+  return pts + (duration !== undefined && Number.isFinite(duration) ? duration : 0);
+}
+
+const PACKET_ARGS = ['-show_entries', 'packet=pts_time,duration_time', '-print_format', 'csv=p=0'];
+
+/**
+ * Reads (demuxes, never decodes) the video packets of a file that states no duration, stopping as
+ * soon as they run past the limit: a stream claiming nothing can't make us read hours of it.
+ */
+async function measureDuration(path: string, streamIndex: number, limits: VideoLimits, run: Run): Promise<number | undefined> {
+  let end: number | undefined;
+  const onStdout = lineReader((line) => {
+    const packet = packetEnd(line);
+    if (packet !== undefined) end = Math.max(end ?? 0, packet);
+    return end === undefined || end <= limits.maxDurationSeconds;
+  });
+  const args = ['-v', 'error', '-select_streams', `${streamIndex}`, ...PACKET_ARGS, ...untrustedInput(path)];
+  const result = await runProcess(FFPROBE, args, { ...run, onStdout });
+  if (result.timedOut) throw renderTimeout(run.timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
+  if (!result.stoppedEarly && result.exitCode !== 0) throw corruptVideo(result.stderrTail || 'the packets could not be read');
+  return end;
 }
 
 export function assertWithinLimits(probe: VideoProbe, limits: VideoLimits): void {
@@ -59,17 +99,16 @@ async function assertTailReadable(
   path: string,
   probe: VideoProbe,
   videoEnd: number,
-  run: { timeoutMs: number; signal: AbortSignal | undefined },
+  run: Run,
 ): Promise<void> {
   const start = Math.max(0, videoEnd - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
   const args = [
     '-v', 'error',
     '-select_streams', `${probe.videoStreamIndex}`,
     '-read_intervals', `${start.toFixed(3)}%`, // to the end of the file
-    '-show_entries', 'packet=pts_time,duration_time',
-    '-print_format', 'csv=p=0',
+    ...PACKET_ARGS,
     ...untrustedInput(path),
-  ]; // prettier-ignore
+  ];
   const result = await runFfprobe(args, run.timeoutMs, run.signal);
   if (result.exitCode !== 0) throw corruptVideo(result.stderrTail || 'the end of the file could not be read');
   const lastEnd = lastPacketEnd(result.stdout.toString('utf8'));
@@ -82,10 +121,8 @@ async function assertTailReadable(
 function lastPacketEnd(csv: string): number | undefined {
   let last: number | undefined;
   for (const line of csv.split('\n')) {
-    const [pts, duration] = line.split(',').map(Number);
-    if (pts === undefined || !Number.isFinite(pts)) continue;
-    const end = pts + (duration !== undefined && Number.isFinite(duration) ? duration : 0);
-    last = last === undefined ? end : Math.max(last, end);
+    const end = packetEnd(line);
+    if (end !== undefined) last = Math.max(last ?? end, end);
   }
   return last;
 }

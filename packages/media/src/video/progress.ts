@@ -1,3 +1,5 @@
+import { lineReader } from './lines.js';
+
 /** The least time between two progress reports. */
 export const PROGRESS_INTERVAL_MS = 1000;
 
@@ -14,9 +16,8 @@ export interface ProgressReporterOptions {
  * chunks) and reports `out_time_us` as a 0..1 fraction: at most once a second, never backwards,
  * never above 1. ffmpeg prints `out_time_us=N/A` before the first frame; those lines are skipped.
  */
-export function progressReporter(options: ProgressReporterOptions): (chunk: Buffer | string) => void {
-  const now = options.now ?? Date.now;
-  let pending = '';
+export function progressReporter(options: ProgressReporterOptions): (chunk: Buffer | string) => boolean {
+  const now = options.now ?? (() => performance.now()); // monotonic: wall clocks get adjusted
   let reported = 0;
   let lastAt = -Infinity;
   const consider = (microseconds: number): void => {
@@ -28,15 +29,8 @@ export function progressReporter(options: ProgressReporterOptions): (chunk: Buff
     lastAt = at;
     options.onProgress(fraction);
   };
-  return (chunk) => {
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    // A hostile stream can't get here (this is ffmpeg's own output), but keep the buffer bounded anyway.
-    if (pending.length > 4096) pending = '';
-    for (const line of lines) {
-      const match = /^out_time_us=(-?\d+)\s*$/.exec(line);
-      if (match) consider(Number(match[1]));
-    }
-  };
+  return lineReader((line) => {
+    const match = /^out_time_us=(-?\d+)\s*$/.exec(line);
+    if (match) consider(Number(match[1]));
+  });
 }

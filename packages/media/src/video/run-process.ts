@@ -7,8 +7,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** Refuse (kill the child) once stdout grows past this; a hostile file must not make ffprobe print gigabytes. */
   maxStdoutBytes?: number;
-  /** Receives stdout as it arrives instead of collecting it. */
-  onStdout?: (chunk: Buffer) => void;
+  /** Receives stdout as it arrives instead of collecting it; returning false ends the child (`stoppedEarly`). */
+  onStdout?: (chunk: Buffer) => boolean | void;
 }
 
 export interface RunResult {
@@ -20,6 +20,8 @@ export interface RunResult {
   timedOut: boolean;
   /** stdout passed `maxStdoutBytes`; the child was killed. */
   overflowed: boolean;
+  /** `onStdout` asked for the child to be ended. */
+  stoppedEarly: boolean;
 }
 
 /** How long a child gets to exit after SIGTERM before it is SIGKILLed. */
@@ -48,6 +50,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     let stderr = Buffer.alloc(0);
     let timedOut = false;
     let overflowed = false;
+    let stoppedEarly = false;
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
 
@@ -68,7 +71,13 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
-      if (options.onStdout) return options.onStdout(chunk);
+      if (options.onStdout) {
+        if (options.onStdout(chunk) === false && !stoppedEarly) {
+          stoppedEarly = true;
+          stop();
+        }
+        return;
+      }
       stdoutBytes += chunk.length;
       if (options.maxStdoutBytes !== undefined && stdoutBytes > options.maxStdoutBytes) {
         overflowed = true;
@@ -100,6 +109,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
         stderrTail: stderr.toString('utf8').trim(),
         timedOut,
         overflowed,
+        stoppedEarly,
       });
     });
   });

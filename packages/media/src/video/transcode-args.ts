@@ -31,7 +31,7 @@ const ENCODERS = {
     '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', `${crf}`, '-deadline', 'good', '-cpu-used', '4',
     '-row-mt', '1', '-tile-columns', `${threads > 1 ? 1 : 0}`, '-pix_fmt', 'yuv420p',
   ],
-} as const; // prettier-ignore
+} as const;
 
 const AUDIO = {
   mp4: ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'],
@@ -79,5 +79,5 @@ export function transcodeArgs({ input, output, probe, spec, plan, threads }: Tra
     ...ENCODERS[spec.format](crfFor(spec.format, spec.quality), threads), '-threads', `${threads}`,
     ...(withAudio ? AUDIO[spec.format] : []),
     '-max_muxing_queue_size', '1024', ...MUXER[spec.format], '-y', output,
-  ]; // prettier-ignore
+  ];
 }
