@@ -6,7 +6,7 @@
  *
  *   npm run bench:queries [-- --rebuild]
  */
-import { presetSpecHashes, PRESETS } from '@darkroom/core';
+import { presetStaleScope, PRESETS } from '@darkroom/core';
 import {
   countJobs,
   countJobsByState,
@@ -106,7 +106,7 @@ async function measure(db: Database): Promise<BenchRow[]> {
   const firstPage = await listAssets(db, { tenantId, limit: 50 });
   const asset = firstPage.items[0]!;
   const since = new Date(Date.now() - 24 * 3600_000);
-  const stale = { preset: 'default', specHashes: presetSpecHashes(PRESETS.default!) };
+  const stale = { preset: 'default', ...presetStaleScope(PRESETS.default!) };
   const queries: [string, () => Promise<unknown>][] = [
     ['GET /v1/assets (first page of 50, with variants)', async () => listVariantsByAsset(db, { assetIds: (await listAssets(db, { tenantId, limit: 50 })).items.map((a) => a.id) })],
     ['GET /v1/assets?status=failed', () => listAssets(db, { tenantId, status: 'failed', limit: 50 })],

@@ -4,7 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 
 const [baseUrl, ...files] = process.argv.slice(2);
-const TYPES = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.tiff': 'image/tiff', '.avif': 'image/avif', '.heic': 'image/heic', '.heif': 'image/heif' };
+const TYPES = {
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.tiff': 'image/tiff', '.avif': 'image/avif', '.heic': 'image/heic', '.heif': 'image/heif',
+  '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm',
+}; // prettier-ignore
 
 async function call(token, method, path, body) {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -54,8 +57,12 @@ for (const asset of assets) {
     console.log(`\n${asset.filename}: failed (${asset.error.code}) ${asset.error.message}`);
     continue;
   }
-  console.log(`\n${asset.filename}: ready ${asset.width}x${asset.height} ${asset.format}, dominant ${asset.dominantColor}`);
-  for (const v of asset.variants) console.log(`  ${v.name.padEnd(6)} ${`${v.width}x${v.height}`.padEnd(9)} ${String(v.size).padStart(7)} B  ${v.url}`);
+  const video = asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
+  console.log(`\n${asset.filename}: ready ${asset.width}x${asset.height} ${asset.format}${video}, dominant ${asset.dominantColor}`);
+  for (const v of asset.variants) {
+    const what = v.kind === 'video' ? `${v.format} ${v.duration} s` : v.format;
+    console.log(`  ${v.name.padEnd(6)} ${`${v.width}x${v.height}`.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
+  }
 }
 const ready = assets.filter((a) => a.status === 'ready').length;
 console.log(`\n${ready} ready, ${assets.length - ready} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);

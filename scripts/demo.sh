@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run demo`: the whole pipeline on this machine, end to end. Brings up the services, builds,
-# migrates, sets up the buckets, starts the API and one worker, uploads the sample images the way
+# migrates, sets up the buckets, starts the API and one worker, uploads the sample images and a short
+# video (made with ffmpeg's test sources) the way
 # a browser would (presigned PUT / multipart straight to the bucket), waits for processing and
-# prints every variant's CDN URL. Stops the API and worker when done.
+# prints every variant's CDN URL (the video's poster variants and its 720p rendition). Stops the API and worker when done.
 set -euo pipefail
 . "$(dirname "$0")/supported-node.sh"
 cd "$(dirname "$0")/.."
@@ -36,7 +37,12 @@ trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null || true
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" && break; sleep 0.2; done
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" || { echo "API did not become ready; see $logs/api.log" >&2; tail -20 "$logs/api.log" >&2; exit 1; }
 
+# A short video, made here rather than kept in the repository: 4 s of ffmpeg's test pattern with a tone.
+clip="$logs/demo-clip.mp4"
+ffmpeg -hide_banner -nostdin -v error -y -f lavfi -i testsrc2=size=640x360:rate=25:duration=4 -f lavfi -i sine=frequency=440:duration=4 \
+  -shortest -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac "$clip"
+
 node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \
   fixtures/images/Channel_digital_image_CMYK_color.jpg fixtures/images/animated-loop-3.gif \
-  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg
+  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip"

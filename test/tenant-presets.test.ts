@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PRESETS, presetSpecHashes } from '@darkroom/core';
+import { PRESETS, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, findStaleAssets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('tenant presets', () => {
     expect(before.status).toBe(200);
     const globalDefault = before.body.items.find((p: { name: string }) => p.name === 'default');
     expect(globalDefault).toMatchObject({ owner: 'global', specHash: expect.stringMatching(/^[0-9a-f]{12}$/) });
-    expect(globalDefault.variants.map((v: { name: string }) => v.name)).toEqual(['thumb', 'small', 'medium', 'large']);
+    expect(globalDefault.variants.map((v: { name: string }) => v.name)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
 
     const put = await mine.request('PUT', '/v1/presets/default', { variants: [spec('tiny', 64), spec('card', 128)] });
     expect(put.status).toBe(200);
@@ -141,7 +141,7 @@ describe('POST /v1/presets/:name/backfill', () => {
 
   it('an admin backfill of a global preset leaves tenants that shadow it alone', async () => {
     const tenantId = (await mine.request('GET', '/v1/tenant')).body.tenant.id;
-    const globalSpec = { preset: 'default', specHashes: presetSpecHashes(PRESETS.default!) };
+    const globalSpec = { preset: 'default', ...presetStaleScope(PRESETS.default!) };
     // By the global spec, this tenant's assets of "default" (rendered with its own sizes) are stale...
     expect((await countStaleVariants(harness.api.db, { ...globalSpec, tenantId })).matched).toBeGreaterThan(0);
     // ...but it shadows "default", so the deployment-wide scan an admin backfill runs never picks them.

@@ -69,7 +69,7 @@ async function insertReadyAsset(oldThumbBytes: Buffer): Promise<string> {
     uploadExpiresAt: new Date(),
     readyAt: new Date(),
   });
-  const record = { name: 'thumb', format: 'webp', width: 64, height: 64, size: oldThumbBytes.length, key: thumbKey, specHash: hash };
+  const record = { name: 'thumb', kind: 'image' as const, duration: null, format: 'webp', width: 64, height: 64, size: oldThumbBytes.length, key: thumbKey, specHash: hash };
   await upsertVariants(db, { assetId: id, variants: [record] });
   return id;
 }

@@ -11,6 +11,8 @@ export interface SseMessage {
 export interface EventStream {
   /** Resolves once the message is written, waiting while the client reads slowly. */
   send(message: SseMessage): Promise<void>;
+  /** Writes the message only if the client keeps up (nothing is waiting to drain); a dropped one returns false. */
+  offer(message: SseMessage): boolean;
   end(): void;
   onClose(listener: () => void): void;
 }
@@ -65,6 +67,11 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, op
         res.on('drain', done);
         res.on('close', done);
       });
+    },
+    offer(message) {
+      if (closed || res.writableNeedDrain) return false;
+      res.write(formatSseMessage(message));
+      return true;
     },
     end() {
       if (!closed) res.end();

@@ -24,6 +24,16 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, RENDER_CONCURRENCY: '0' })).toThrow(/RENDER_CONCURRENCY/);
   });
 
+  it('reads the video limits, with the documented defaults', () => {
+    expect(loadWorkerConfig(base).video).toMatchObject({ maxDurationSeconds: 900, maxPixels: 4096 * 2160, jobTimeout: { perSecond: 3, fixedMs: 120_000 } });
+    const set = loadWorkerConfig({ ...base, VIDEO_MAX_DURATION: '90s', VIDEO_MAX_PIXELS: '921600', VIDEO_JOB_TIMEOUT: '2x' }).video;
+    expect(set).toMatchObject({ maxDurationSeconds: 90, maxPixels: 921_600, jobTimeout: { perSecond: 2, fixedMs: 0 } });
+    expect(loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: '45m' }).video.jobTimeout).toEqual({ perSecond: 0, fixedMs: 2_700_000 });
+    expect(loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: '1.5x + 30s' }).video.jobTimeout).toEqual({ perSecond: 1.5, fixedMs: 30_000 });
+    for (const bad of ['soon', '3y+2m', '0x']) expect(() => loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: bad }), bad).toThrow(/VIDEO_JOB_TIMEOUT/);
+    expect(() => loadWorkerConfig({ ...base, VIDEO_MAX_DURATION: 'long' })).toThrow(/VIDEO_MAX_DURATION/);
+  });
+
   it('RECONCILE_INTERVAL=off turns the reconciler off', () => {
     expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: 'off' }).reconcileIntervalMs).toBeNull();
     expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: '500ms' }).reconcileIntervalMs).toBe(500);

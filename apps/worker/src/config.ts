@@ -8,6 +8,8 @@ import {
   durationSetting,
   presetsFileSetting,
   QUEUE_PREFIX,
+  scaledDurationSetting,
+  type ScaledDuration,
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
@@ -32,6 +34,12 @@ const workerEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
+  /** Longer videos fail with video_too_long, from the probe, before any transcode. */
+  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
+  /** Larger video frames fail with too_many_pixels. Default 4096×2160. */
+  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
+  /** A video's renders (poster and renditions together) past this are killed: render_timeout. */
+  VIDEO_JOB_TIMEOUT: scaledDurationSetting('3x+2m'),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
   UPLOAD_TTL: durationSetting('24h', 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
@@ -80,6 +88,14 @@ export interface WorkerConfig {
   presets: PresetRegistry;
   maxInputPixels: number;
   jobTimeoutMs: number;
+  video: {
+    maxDurationSeconds: number;
+    maxPixels: number;
+    /** Per second of video plus a fixed part: see `scaledDurationMs`. */
+    jobTimeout: ScaledDuration;
+    /** ffmpeg threads per render slot: the cores a slot stands for, so videos never take more than their slots. */
+    threadsPerRender: number;
+  };
   uploadTtlMs: number;
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
@@ -125,6 +141,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT,
+    video: {
+      maxDurationSeconds: e.VIDEO_MAX_DURATION / 1000,
+      maxPixels: e.VIDEO_MAX_PIXELS,
+      jobTimeout: e.VIDEO_JOB_TIMEOUT,
+      threadsPerRender: Math.max(1, Math.floor(availableParallelism() / renderConcurrency)),
+    },
     uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,

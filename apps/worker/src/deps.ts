@@ -19,6 +19,11 @@ export interface WorkerDeps {
   metrics: WorkerMetrics;
   /** Renders at once in this process (RENDER_CONCURRENCY) and their source pixels (MAX_INPUT_PIXELS). */
   renderGate: RenderGate;
+  /**
+   * Aborted when the running worker stops (startWorker's close): ffmpeg children are killed then,
+   * instead of holding a shutdown for a whole transcode, and their jobs retry by the usual rules.
+   */
+  stopSignal: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
     log: log ?? pino({ level: config.logLevel, base: { app: 'worker' } }),
     metrics: createWorkerMetrics(),
     renderGate: createRenderGate({ maxPixels: config.maxInputPixels, slots: config.renderConcurrency }),
+    stopSignal: new AbortController().signal,
     close: () => database.close(),
   };
 }

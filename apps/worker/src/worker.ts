@@ -58,7 +58,9 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
  * wait, an upload never queues behind them. Both lanes' renders pass the one render gate
  * (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use.
  */
-export function startWorker(deps: WorkerDeps): RunningWorker {
+export function startWorker(workerDeps: WorkerDeps): RunningWorker {
+  const stopping = new AbortController();
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal };
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
   // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
   const connection = createRedisConnection(deps.config.redis, { maxRetriesPerRequest: null });
@@ -92,6 +94,8 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
     backfillWorker,
     webhookWorker: webhooks.worker,
     async close() {
+      // Images in hand finish; a transcode is killed now and its job retried later (see WorkerDeps.stopSignal).
+      stopping.abort(new Error('the worker is stopping'));
       await reconciler?.stop();
       await webhooks.dispatcher?.stop();
       await Promise.all([worker.close(), backfillWorker?.close(), webhooks.worker?.close()]);

@@ -1,4 +1,6 @@
-/** Image types Darkroom accepts by default, and the magic bytes that prove a file is one of them. */
+import type { AssetKind } from './contract/asset.js';
+
+/** Image and video types Darkroom accepts by default, and the magic bytes that prove a file is one of them. */
 export const DEFAULT_ACCEPTED_TYPES = [
   'image/jpeg',
   'image/png',
@@ -8,7 +10,15 @@ export const DEFAULT_ACCEPTED_TYPES = [
   'image/tiff',
   'image/heic',
   'image/heif',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
 ] as const;
+
+/** An asset's kind follows its (checked) content type. */
+export function assetKindOf(contentType: string): AssetKind {
+  return contentType.startsWith('video/') ? 'video' : 'image';
+}
 
 /** How many leading bytes `sniffContentType` needs to see. */
 export const SNIFF_BYTES = 64;
@@ -26,6 +36,18 @@ const AVIF_BRANDS = ['avif', 'avis'];
 /** HEVC-coded HEIF (iPhone photos, sequences); `mif1`/`msf1` alone say only "a HEIF image (sequence)". */
 const HEIC_BRANDS = ['heic', 'heix', 'hevc', 'hevx'];
 const HEIF_BRANDS = ['mif1', 'msf1'];
+/** QuickTime's own brand: a `.mov`. */
+const QUICKTIME_BRANDS = ['qt  '];
+/** ISO base media brands of MP4 video (and Apple's M4V): `iso2`…`iso9`, `mp41`, `mp42`, `avc1`, … */
+const MP4_BRANDS = ['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'iso7', 'iso8', 'iso9', 'mp41', 'mp42', 'mp71', 'avc1',
+  'M4V ', 'M4VH', 'M4VP', 'MSNV', 'dash', 'mmp4', 'XAVC'];
+/**
+ * Top-level atoms a QuickTime file written before `ftyp` existed may start with. `free` and `skip`
+ * are left out: any container may pad with them, so they prove nothing about what follows.
+ */
+const QUICKTIME_LEADING_ATOMS = ['moov', 'mdat', 'wide'];
+/** Matroska's EBML magic; a WebM says `webm` as its DocType within the first few dozen bytes. */
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 
 /** Reads the ISO-BMFF `ftyp` box: major brand plus compatible brands. */
 function ftypBrands(bytes: Uint8Array): string[] {
@@ -53,16 +75,39 @@ export function sniffContentType(bytes: Uint8Array): string | null {
   if (brands.some((b) => AVIF_BRANDS.includes(b))) return 'image/avif';
   if (brands.some((b) => HEIC_BRANDS.includes(b))) return 'image/heic';
   if (brands.some((b) => HEIF_BRANDS.includes(b))) return 'image/heif';
+  // For video the major brand says what the file is; compatible brands decide only when it is one we don't list.
+  return isoVideoType(brands.slice(0, 1)) ?? isoVideoType(brands.slice(1)) ?? otherVideoType(bytes);
+}
+
+function isoVideoType(brands: string[]): string | null {
+  if (brands.some((b) => QUICKTIME_BRANDS.includes(b))) return 'video/quicktime';
+  if (brands.some((b) => MP4_BRANDS.includes(b))) return 'video/mp4';
   return null;
 }
 
-/** Declared types a file of each sniffed type may rightly carry: a HEIC is a HEIF, and browsers send either. */
+function otherVideoType(bytes: Uint8Array): string | null {
+  if (QUICKTIME_LEADING_ATOMS.some((atom) => startsWith(bytes, ascii(atom), 4))) return 'video/quicktime';
+  if (startsWith(bytes, EBML_MAGIC)) {
+    const head = Buffer.from(bytes.subarray(0, SNIFF_BYTES)).toString('latin1');
+    if (head.includes('webm')) return 'video/webm';
+    if (head.includes('matroska')) return 'video/x-matroska';
+  }
+  return null;
+}
+
+/**
+ * Declared types a file of each sniffed type may rightly carry. A HEIC is a HEIF, and browsers send
+ * either. MP4 and QuickTime are one family (ISO base media): an iPhone `.mov` may carry MP4 brands
+ * and an MP4 renamed `.mov` plays as one.
+ */
 const ALSO_DECLARED_AS: Readonly<Record<string, readonly string[]>> = {
   'image/heic': ['image/heif'],
   'image/heif': ['image/heic'],
+  'video/mp4': ['video/quicktime'],
+  'video/quicktime': ['video/mp4'],
 };
 
-/** Whether content sniffed as `detected` is what a client declaring `declared` uploads. */
+/** Whether content sniffed as `detected` is what a client declaring `declared` uploads (`complete`'s check). */
 export function contentMatchesDeclared(declared: string, detected: string | null): boolean {
   if (detected === null) return false;
   return detected === declared || (ALSO_DECLARED_AS[detected]?.includes(declared) ?? false);

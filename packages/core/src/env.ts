@@ -63,6 +63,38 @@ export function durationSetting(fallback: string, minimumMs = 1) {
     });
 }
 
+/** A time limit that grows with the length of what is processed: `perSecond` ms per second of it, plus `fixedMs`. */
+export interface ScaledDuration {
+  perSecond: number;
+  fixedMs: number;
+}
+
+/** The limit for something `seconds` long. */
+export function scaledDurationMs(limit: ScaledDuration, seconds: number): number {
+  return Math.round(limit.perSecond * seconds * 1000 + limit.fixedMs);
+}
+
+/**
+ * A zod setting holding a time limit proportional to a media duration: `3x+2m` is three times the
+ * duration plus two minutes (`3x` alone, or a plain duration such as `30m` for a fixed limit).
+ */
+export function scaledDurationSetting(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): ScaledDuration => {
+      const match = /^\s*(?:(\d+(?:\.\d+)?)\s*[x×]\s*(?:\+\s*(.+))?|(.+))$/.exec(text);
+      const perSecond = match?.[1] === undefined ? 0 : Number(match[1]);
+      const rest = match?.[2] ?? match?.[3];
+      const fixedMs = rest === undefined ? 0 : parseDurationMs(rest);
+      if (!match || fixedMs === null || perSecond + fixedMs <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a multiple of the duration plus a duration (examples: 3x+2m, 2x, 45m)` });
+        return z.NEVER;
+      }
+      return { perSecond, fixedMs };
+    });
+}
+
 /**
  * Reads the project's `.env`: where the command was typed first (npm runs workspace scripts inside
  * the package; INIT_CWD is the user's directory), then the current directory. Returns the file read.

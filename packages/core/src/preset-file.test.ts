@@ -27,7 +27,16 @@ describe('presets file', () => {
     });
     expect(presets.default!.variants).toEqual([thumb]);
     expect(presets.avatars).toEqual({ name: 'avatars', variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }] });
-    expect(PRESETS.default!.variants).toHaveLength(4); // the built-ins are not modified
+    expect(PRESETS.default!.variants).toHaveLength(5); // the built-ins are not modified
+  });
+
+  it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {
+    const clip = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'webm', quality: 60, maxDuration: 5, audio: false };
+    expect(parsePresetFile({ clips: { variants: [thumb, clip] } }).clips!.variants).toEqual([thumb, clip]);
+    expect(() => parsePresetFile({ clips: { variants: [{ ...thumb, maxDuration: 5 }] } })).toThrow(/maxDuration/);
+    expect(() => parsePresetFile({ clips: { variants: [{ ...clip, format: 'mkv' }] } })).toThrow();
+    expect(() => parsePresetFile({ clips: { variants: [{ ...clip, maxDuration: 0 }] } })).toThrow(/maxDuration/);
+    expect(() => parsePresetFile({ clips: { variants: [{ ...clip, quality: 101 }] } })).toThrow(/quality/);
   });
 
   it('reads the file named by PRESETS_FILE', () => {

@@ -1,23 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PRESETS, type Preset, type PresetRegistry } from './presets.js';
+import { IMAGE_FORMATS, PRESETS, VIDEO_FORMATS, type Preset, type PresetRegistry } from './presets.js';
 
 // Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
 export const PRESET_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const NAME = PRESET_NAME;
 
-const variantSpecSchema = z.strictObject({
-  name: z.string().max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"'),
-  fit: z.enum(['cover', 'inside']),
-  width: z.number().int().min(1).max(10_000),
-  height: z.number().int().min(1).max(10_000),
-  format: z.enum(['webp', 'avif', 'jpeg', 'png']),
-  quality: z.number().int().min(1).max(100).default(80),
-});
+/**
+ * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
+ * or a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`.
+ * Both the presets file and the tenant preset route use this, with their own bounds on the box.
+ */
+export function variantSpecSchema(box: { min: number; max: number }, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
+  const common = {
+    name: z.string().min(1).max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"'),
+    fit: z.enum(['cover', 'inside']),
+    width: z.number().int().min(box.min).max(box.max),
+    height: z.number().int().min(box.min).max(box.max),
+    quality,
+  };
+  const image = z.strictObject({ ...common, format: z.enum(IMAGE_FORMATS) });
+  const video = z.strictObject({
+    ...common,
+    format: z.enum(VIDEO_FORMATS),
+    maxDuration: z.number().positive().max(86_400).optional().describe('Seconds from the start: a preview clip'),
+    audio: z.boolean().optional().describe('`false`: the rendition has no sound'),
+  });
+  return z.discriminatedUnion('format', [image, video]);
+}
+
+const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));
 
 const presetSchema = z.strictObject({
   variants: z
-    .array(variantSpecSchema)
+    .array(fileVariantSpecSchema)
     .min(1)
     .refine((specs) => new Set(specs.map((s) => s.name)).size === specs.length, 'variant names must be unique within a preset'),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, presetSpecHashes, variantSpecHash } from './presets.js';
+import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type VideoVariantSpec } from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {
@@ -8,7 +8,15 @@ describe('presets', () => {
       ['small', 'inside', 640, 640, 'webp'],
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
+      ['720p', 'inside', 1280, 720, 'mp4'],
     ]);
+  });
+
+  it('an image renders only the image formats; a video all (its poster for the image ones)', () => {
+    const specs = PRESETS.default!.variants;
+    expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(['thumb', 'small', 'medium', 'large']);
+    expect(specsForKind(specs, 'video')).toEqual(specs);
+    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p']);
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -19,7 +27,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -29,5 +37,23 @@ describe('presets', () => {
     expect(variantSpecHash(thumb)).toMatch(/^[0-9a-f]{12}$/);
     expect(variantSpecHash({ ...thumb, quality: 81 })).not.toBe(variantSpecHash(thumb));
     expect(variantSpecHash({ ...thumb, width: 255 })).not.toBe(variantSpecHash(thumb));
+    // Image hashes are what they were before video: existing variants keep their URLs.
+    expect(variantSpecHash(thumb)).toBe('6082d08bcd75');
+  });
+
+  it('a video spec hash covers every field, maxDuration and audio included', () => {
+    const clip: VideoVariantSpec = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 70 };
+    const hashes = [
+      clip,
+      { ...clip, format: 'webm' as const },
+      { ...clip, fit: 'cover' as const },
+      { ...clip, height: 361 },
+      { ...clip, quality: 71 },
+      { ...clip, maxDuration: 5 },
+      { ...clip, maxDuration: 6 },
+      { ...clip, audio: false },
+    ].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(variantSpecHash({ ...clip, audio: true })).toBe(variantSpecHash(clip)); // audio defaults to true
   });
 });

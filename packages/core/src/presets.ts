@@ -1,13 +1,54 @@
 import { createHash } from 'node:crypto';
+import type { AssetKind } from './contract/asset.js';
 
-/** One output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
-export interface VariantSpec {
+export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
+/** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
+export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
+export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+
+/** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
+export interface ImageVariantSpec {
   name: string;
   fit: 'cover' | 'inside';
   width: number;
   height: number;
-  format: 'webp' | 'avif' | 'jpeg' | 'png';
+  format: ImageVariantFormat;
   quality: number;
+}
+
+/**
+ * One video rendition of a preset: the box and quality as for images (quality is CRF-like, higher
+ * is better), `maxDuration` seconds from the start (a preview clip) and `audio: false` to drop sound.
+ */
+export interface VideoVariantSpec {
+  name: string;
+  fit: 'cover' | 'inside';
+  width: number;
+  height: number;
+  format: VideoVariantFormat;
+  quality: number;
+  maxDuration?: number | undefined;
+  audio?: boolean | undefined;
+}
+
+/**
+ * One output of a preset. Image formats applied to a video render its poster frame; video formats
+ * applied to an image are skipped for that asset.
+ */
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec;
+
+export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
+  return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
+  return !isVideoSpec(spec);
+}
+
+/** The specs of a preset that an asset of this kind renders (an image has no video renditions). */
+export function specsForKind(specs: readonly VariantSpec[], kind: AssetKind): VariantSpec[] {
+  return kind === 'video' ? [...specs] : specs.filter(isImageSpec);
 }
 
 export interface Preset {
@@ -15,7 +56,7 @@ export interface Preset {
   variants: readonly VariantSpec[];
 }
 
-const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80): VariantSpec => ({
+const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
   name,
   fit,
   width: size,
@@ -36,6 +77,8 @@ export const PRESETS: PresetRegistry = {
       webp('small', 'inside', 640),
       webp('medium', 'inside', 1280),
       webp('large', 'inside', 2560),
+      // Videos only: images skip it, and for a video the four above are its poster.
+      { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
     ],
   },
 };
@@ -72,13 +115,24 @@ export function findPreset(presets: PresetRegistry, name: string): Preset | unde
 export const RENDERER_VERSION = 1;
 
 export function variantSpecHash(spec: VariantSpec): string {
-  const canonical = JSON.stringify([RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+  const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
+  // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
+  if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 
 /** `{ variant name: spec hash }` of a preset: what a variant row must record to be up to date. */
 export function presetSpecHashes(preset: Preset): Record<string, string> {
   return Object.fromEntries(preset.variants.map((spec) => [spec.name, variantSpecHash(spec)]));
+}
+
+/**
+ * What makes an asset's variants stale under a preset: `{ variant name: spec hash }`, and which of
+ * those names are video renditions (an image asset has none of those to be stale). The API hands
+ * this to @darkroom/db's stale-variant queries and stores it on a backfill.
+ */
+export function presetStaleScope(preset: Preset): { specHashes: Record<string, string>; videoVariants: string[] } {
+  return { specHashes: presetSpecHashes(preset), videoVariants: preset.variants.filter(isVideoSpec).map((s) => s.name) };
 }
 
 /** One hash of a whole preset (its variants' spec hashes, by name): changes whenever any variant would render differently. */

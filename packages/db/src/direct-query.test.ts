@@ -33,7 +33,7 @@ async function readyAssetWithVariants(): Promise<string> {
     uploadExpiresAt: new Date(Date.now() + 60_000),
     readyAt: new Date(),
   });
-  const variant = (name: string, width: number) => ({ name, specHash: 'h', format: 'webp', width, height: width, size: width * 3, key: `variants/${name}` });
+  const variant = (name: string, width: number) => ({ name, kind: 'image' as const, duration: null, specHash: 'h', format: 'webp', width, height: width, size: width * 3, key: `variants/${name}` });
   await upsertVariants(handle.db, { assetId: asset.id, variants: [variant('small', 640), variant('thumb', 200)] });
   return asset.id;
 }

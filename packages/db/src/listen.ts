@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { EVENTS_CHANNEL, type EventNotice } from './queries/events.js';
+import { PROGRESS_CHANNEL, type AssetProgressNotice } from './queries/jobs.js';
 
 /** The `application_name` of the listening connection, so an operator can tell it apart in `pg_stat_activity`. */
 export const EVENTS_LISTENER_NAME = 'darkroom-events-listener';
@@ -7,6 +8,8 @@ export const EVENTS_LISTENER_NAME = 'darkroom-events-listener';
 export interface EventListenerHandlers {
   /** A committed event of some tenant (the payload `recordAssetEvent` sent). */
   onNotice(notice: EventNotice): void;
+  /** A job's progress (live-only: no event row holds it); `recordJobProgress` sent it. */
+  onProgress?(notice: AssetProgressNotice): void;
   /**
    * Listening (again): called once the LISTEN is in place, and after every reconnection. Notices sent
    * while the connection was down are lost, so this is where a listener catches up from the table.
@@ -28,8 +31,18 @@ function parseNotice(payload: string): EventNotice | null {
   }
 }
 
+function parseProgress(payload: string): AssetProgressNotice | null {
+  try {
+    const notice = JSON.parse(payload) as Partial<AssetProgressNotice>;
+    const strings = [notice.tenantId, notice.assetId, notice.jobId].every((value) => typeof value === 'string');
+    return strings && typeof notice.progress === 'number' ? (notice as AssetProgressNotice) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * One connection that LISTENs on `darkroom_events`. postgres.js reconnects it by itself (with
+ * One connection that LISTENs on `darkroom_events` (and `darkroom_progress`). postgres.js reconnects it by itself (with
  * backoff) and listens again, calling `onListen` each time. Resolves once the first LISTEN is in place.
  */
 export async function listenForEvents(url: string, handlers: EventListenerHandlers): Promise<EventListener> {
@@ -43,6 +56,11 @@ export async function listenForEvents(url: string, handlers: EventListenerHandle
       },
       () => handlers.onListen(),
     );
+    // Lost while the connection is down, and that is fine: the next tick (a second later) says more.
+    await sql.listen(PROGRESS_CHANNEL, (payload) => {
+      const notice = parseProgress(payload);
+      if (notice) handlers.onProgress?.(notice);
+    });
   } catch (error) {
     // Otherwise postgres.js would go on trying to listen in the background for a listener no one holds.
     await sql.end({ timeout: 0 });

@@ -1,9 +1,10 @@
-import { ASSET_EVENT_TYPES, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
-import type { EventData, TenantPresets } from '@darkroom/core';
+import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import type { EventData, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -89,9 +90,15 @@ export const assets = pgTable(
     originalKey: text('original_key').notNull(),
     /** Set while a multipart upload is open in the bucket. */
     uploadId: text('upload_id'),
+    /** From the declared content type, which `complete` checks against the bytes. */
+    kind: text('kind', { enum: ASSET_KINDS }).notNull().default('image'),
     width: integer('width'),
     height: integer('height'),
     format: text('format'),
+    /** Seconds; videos only. */
+    duration: doublePrecision('duration'),
+    /** What the probe found (codec, fps, audio, how HDR was handled); videos only. */
+    video: jsonb('video').$type<NonNullable<VideoInfo>>(),
     placeholder: text('placeholder'),
     dominantColor: text('dominant_color'),
     errorCode: text('error_code'),
@@ -128,9 +135,12 @@ export const variants = pgTable(
       .notNull()
       .references(() => assets.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    kind: text('kind', { enum: ASSET_KINDS }).notNull().default('image'),
     format: text('format').notNull(),
     width: integer('width').notNull(),
     height: integer('height').notNull(),
+    /** Seconds, of a video rendition. */
+    duration: doublePrecision('duration'),
     size: integer('size').notNull(),
     key: text('key').notNull(),
     specHash: text('spec_hash').notNull(),
@@ -158,6 +168,8 @@ export const backfills = pgTable('backfills', {
   state: text('state', { enum: BACKFILL_STATES }).notNull().default('running'),
   /** At most this many of its jobs are open (queued or running) at once: the bound on its Redis entries. */
   window: integer('window').notNull(),
+  /** Names among specHashes that are video renditions: image assets have none of those to be stale. */
+  videoVariants: text('video_variants').array().notNull().default(sql`'{}'::text[]`),
   /** Attempts each of its jobs gets (JOB_MAX_ATTEMPTS of the API that started it). */
   maxAttempts: integer('max_attempts').notNull(),
   /** The last asset id the scan has looked at; null before the first window. */
@@ -206,6 +218,8 @@ export const jobs = pgTable(
     errorDetail: text('error_detail'),
     /** One entry per attempt, so an admin sees why a job failed without reading logs. */
     history: jsonb('history').$type<AttemptRecord[]>().notNull().default([]),
+    /** 0..1 as a video renders; never backwards, also across a retry's attempts (which report only past it); null: none reported. */
+    progress: doublePrecision('progress'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),

@@ -19,14 +19,26 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     size: asset.size,
     preset: asset.preset,
     metadata: asset.metadata ?? null,
+    kind: asset.kind,
     width: asset.width,
     height: asset.height,
     format: asset.format,
+    duration: asset.duration,
+    video: asset.video ?? null,
     placeholder: asset.placeholder,
     dominantColor: asset.dominantColor,
     variants:
       status === 'ready'
-        ? variants.map((v) => ({ name: v.name, format: v.format, width: v.width, height: v.height, size: v.size, key: v.key }))
+        ? variants.map((v) => ({
+            name: v.name,
+            kind: v.kind,
+            format: v.format,
+            width: v.width,
+            height: v.height,
+            duration: v.duration,
+            size: v.size,
+            key: v.key,
+          }))
         : [],
     error: errorOf(asset),
     createdAt: asset.createdAt.toISOString(),
@@ -54,6 +66,7 @@ export function jobView(job: Job): JobView {
     state: job.state,
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
+    progress: job.progress,
     error: errorOf(job),
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),

@@ -19,7 +19,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
 import { encode, fileInput, resizeTo, toVariant } from '../src/encode.js';
 import { configureSharp, probeImage, renderVariants, type ImageProbe, type RenderedVariant } from '../src/index.js';
@@ -33,19 +33,19 @@ const IMAGES = ['HMD_Nokia_8.3_5G.jpg', 'jolla.jpg'].map((name) => FIXTURES + na
  */
 const PNG_COPY = join(tmpdir(), 'darkroom-bench-jolla.png');
 const OPTIONS = { maxInputPixels: 100_000_000 };
-const SPECS = PRESETS.default!.variants;
+const SPECS = PRESETS.default!.variants.filter(isImageSpec);
 
-type Render = (path: string, probe: ImageProbe, specs: readonly VariantSpec[]) => Promise<RenderedVariant[]>;
+type Render = (path: string, probe: ImageProbe, specs: readonly ImageVariantSpec[]) => Promise<RenderedVariant[]>;
 
 /** Baseline: every variant is its own file → resize → WebP pipeline (shrink-on-load still applies). */
-async function naiveVariant(path: string, probe: ImageProbe, spec: VariantSpec): Promise<RenderedVariant> {
+async function naiveVariant(path: string, probe: ImageProbe, spec: ImageVariantSpec): Promise<RenderedVariant> {
   const input = sharp(path, fileInput(OPTIONS, { autoOrient: true }));
   const { data, info } = await encode(resizeTo(input, spec, probe), spec).toBuffer({ resolveWithObject: true });
   return toVariant(spec, data, info);
 }
 
 /** Decode once, then every variant at the same time (Promise.all) instead of one after another. */
-async function onceParallel(path: string, probe: ImageProbe, specs: readonly VariantSpec[]): Promise<RenderedVariant[]> {
+async function onceParallel(path: string, probe: ImageProbe, specs: readonly ImageVariantSpec[]): Promise<RenderedVariant[]> {
   const pixels = await decodeStill(path, probe, specs, OPTIONS);
   const raw = { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels }, limitInputPixels: false } as const;
   return Promise.all(

@@ -1,9 +1,9 @@
-import { variantSpecHash, type VariantSpec } from '@darkroom/core';
+import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { variantSize, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
 
-export const CONTENT_TYPES: Readonly<Record<VariantSpec['format'], string>> = {
+export const CONTENT_TYPES: Readonly<Record<ImageVariantSpec['format'], string>> = {
   webp: 'image/webp',
   avif: 'image/avif',
   jpeg: 'image/jpeg',
@@ -49,7 +49,7 @@ export function withTimeout(pipeline: Sharp, budget: RenderBudget): Sharp {
  * `fill` for `inside` boxes because the size already has the source's aspect ratio (to within
  * rounding), which makes the output size exactly the computed one.
  */
-export function resizeTo(pipeline: Sharp, spec: VariantSpec, source: Size): Sharp {
+export function resizeTo(pipeline: Sharp, spec: ImageVariantSpec, source: Size): Sharp {
   const size = variantSize(spec, source);
   return pipeline.resize(size.width, size.height, { fit: spec.fit === 'cover' ? 'cover' : 'fill', position: 'centre' });
 }
@@ -58,7 +58,7 @@ export function resizeTo(pipeline: Sharp, spec: VariantSpec, source: Size): Shar
  * Metadata (EXIF, XMP, IPTC, GPS, ICC) is never kept: sharp strips it unless keepMetadata/withMetadata
  * is called, and converts to sRGB, which browsers assume for untagged images.
  */
-export function encode(pipeline: Sharp, spec: VariantSpec): Sharp {
+export function encode(pipeline: Sharp, spec: ImageVariantSpec): Sharp {
   switch (spec.format) {
     case 'webp':
       return pipeline.webp({ quality: spec.quality });
@@ -73,11 +73,11 @@ export function encode(pipeline: Sharp, spec: VariantSpec): Sharp {
 }
 
 /** WebP is the only preset format sharp can write as an animation. */
-export function canAnimate(format: VariantSpec['format']): boolean {
+export function canAnimate(format: ImageVariantSpec['format']): boolean {
   return format === 'webp';
 }
 
-export function toVariant(spec: VariantSpec, data: Buffer, info: OutputInfo): RenderedVariant {
+export function toVariant(spec: ImageVariantSpec, data: Buffer, info: OutputInfo): RenderedVariant {
   return {
     spec,
     specHash: variantSpecHash(spec),

@@ -1,11 +1,11 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core';
 
 export interface Size {
   width: number;
   height: number;
 }
 
-type Box = Pick<VariantSpec, 'fit' | 'width' | 'height'>;
+type Box = Pick<ImageVariantSpec, 'fit' | 'width' | 'height'>;
 
 /**
  * How much a variant scales the (upright) source, capped at 1 so nothing is ever enlarged.

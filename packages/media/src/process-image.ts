@@ -1,4 +1,4 @@
-import type { Preset } from '@darkroom/core';
+import { isImageSpec, type Preset } from '@darkroom/core';
 import { computePlaceholder } from './placeholder.js';
 import { probeImage } from './probe.js';
 import { renderImage } from './render.js';
@@ -22,7 +22,8 @@ export async function processImageFile(path: string, preset: Preset, options: Re
   const probe = await probeImage(path, options);
   const release = (await options.admit?.(probe.width * probe.height)) ?? (() => {});
   try {
-    const { variants, pixels } = await renderImage(path, probe, preset.variants, options);
+    // Only the image formats: a video format in the preset is for videos (an image skips it).
+    const { variants, pixels } = await renderImage(path, probe, preset.variants.filter(isImageSpec), options);
     const { thumbhash, dominantColor } = await computePlaceholder(pixels);
     return { probe, variants, placeholder: thumbhash, dominantColor };
   } finally {

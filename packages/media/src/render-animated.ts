@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
 import { canAnimate, encode, fileInput, resizeTo, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
@@ -23,7 +23,7 @@ import type { ImageProbe, RawImage, RenderedVariant } from './types.js';
 export async function renderAnimated(
   path: string,
   probe: ImageProbe,
-  specs: readonly VariantSpec[],
+  specs: readonly ImageVariantSpec[],
   options: RenderBudget,
 ): Promise<{ variants: RenderedVariant[]; pixels: RawImage }> {
   const variants: RenderedVariant[] = [];

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, DarkroomError, PRESETS, variantSpecHash } from '@darkroom/core';
+import { BadMediaError, DarkroomError, isImageSpec, PRESETS, variantSpecHash } from '@darkroom/core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probeImage } from './probe.js';
@@ -10,7 +10,7 @@ import { exifHasGps, fixture, greySignature, meanAbsDiff, tempDir, webpChunks } 
 import type { RenderedVariant } from './types.js';
 
 const OPTIONS = { maxInputPixels: 100_000_000 };
-const SPECS = PRESETS.default!.variants;
+const SPECS = PRESETS.default!.variants.filter(isImageSpec);
 
 async function render(path: string): Promise<RenderedVariant[]> {
   return renderVariants(path, await probeImage(path, OPTIONS), SPECS, OPTIONS);

@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { decodeSize, type Size } from './geometry.js';
@@ -18,7 +18,7 @@ export interface RenderResult {
 export async function renderVariants(
   path: string,
   probe: ImageProbe,
-  specs: readonly VariantSpec[],
+  specs: readonly ImageVariantSpec[],
   options: RenderOptions,
 ): Promise<RenderedVariant[]> {
   return (await renderImage(path, probe, specs, options)).variants;
@@ -28,7 +28,7 @@ export async function renderVariants(
 export async function renderImage(
   path: string,
   probe: ImageProbe,
-  specs: readonly VariantSpec[],
+  specs: readonly ImageVariantSpec[],
   options: RenderOptions,
 ): Promise<RenderResult> {
   const budget = startBudget(options);
@@ -59,7 +59,7 @@ export async function renderImage(
 export async function decodeStill(
   path: string,
   probe: ImageProbe,
-  specs: readonly VariantSpec[],
+  specs: readonly ImageVariantSpec[],
   options: RenderBudget,
 ): Promise<RawImage> {
   const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
@@ -96,7 +96,7 @@ export async function openStill(input: ImageInput, probe: ImageProbe, options: R
 export async function renderFromPixels(
   pixels: RawImage,
   source: Size,
-  specs: readonly VariantSpec[],
+  specs: readonly ImageVariantSpec[],
   options: RenderBudget,
 ): Promise<RenderedVariant[]> {
   const variants: RenderedVariant[] = [];

@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core';
 
 /** Formats the pipeline decodes. AVIF is reported as `avif` even though libvips reads it with its HEIF loader. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heif';
@@ -19,7 +19,7 @@ export interface ImageProbe {
 }
 
 export interface RenderedVariant {
-  spec: VariantSpec;
+  spec: ImageVariantSpec;
   specHash: string;
   data: Buffer;
   /** Of the output (one frame for animations). */
@@ -27,7 +27,7 @@ export interface RenderedVariant {
   height: number;
   /** Bytes of `data`. */
   size: number;
-  format: VariantSpec['format'];
+  format: ImageVariantSpec['format'];
   contentType: string;
 }
 

@@ -1,3 +1,4 @@
+import type { ProgressEventView } from '@darkroom/core';
 import { eventView, listenForEvents, type Event } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
@@ -30,6 +31,12 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
       app.sseConnections.dec({ stream: kind });
     });
     subscription.start({
+      progress: (notice) => {
+        const { assetId, jobId, progress } = notice;
+        const view: ProgressEventView = { type: 'asset.progress', createdAt: new Date().toISOString(), data: { assetId, jobId, progress } };
+        // Live-only and sent again a second later: a client too slow to take it now just skips one.
+        stream.offer({ event: 'asset.progress', data: view });
+      },
       deliver: async (events) => {
         for (const event of events) {
           await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl) });

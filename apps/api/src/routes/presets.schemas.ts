@@ -1,15 +1,8 @@
-import { PRESET_NAME, ErrorBody } from '@darkroom/core';
+import { PRESET_NAME, ErrorBody, variantSpecSchema } from '@darkroom/core';
 import { z } from 'zod';
 import { tenantErrors } from './common.schemas.js';
 
-const VariantSpecBody = z.strictObject({
-  name: z.string().min(1).max(32).regex(PRESET_NAME, 'use lower-case letters, digits, "-" and "_"'),
-  fit: z.enum(['cover', 'inside']),
-  width: z.number().int().min(16).max(8192),
-  height: z.number().int().min(16).max(8192),
-  format: z.enum(['webp', 'avif', 'jpeg', 'png']),
-  quality: z.number().int().min(1).max(100),
-});
+const VariantSpecBody = variantSpecSchema({ min: 16, max: 8192 });
 
 export const PresetBody = z
   .object({

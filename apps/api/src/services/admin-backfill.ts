@@ -1,4 +1,4 @@
-import { DarkroomError, findPreset, presetSpecHashes } from '@darkroom/core';
+import { DarkroomError, findPreset, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -18,7 +18,7 @@ export interface BackfillCount {
 export async function countBackfill(deps: AppDeps, params: { preset: string }): Promise<BackfillCount> {
   const preset = findPreset(deps.config.presets, params.preset);
   if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
-  const counted = await countStaleVariants(deps.db, { preset: preset.name, specHashes: presetSpecHashes(preset) });
+  const counted = await countStaleVariants(deps.db, { preset: preset.name, ...presetStaleScope(preset) });
   return { preset: preset.name, ...counted, enqueued: 0, skipped: 0 };
 }
 
@@ -33,7 +33,7 @@ export async function startBackfill(deps: AppDeps, log: FastifyBaseLogger, param
   if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
   const backfill = await createBackfill(deps.db, {
     preset: preset.name,
-    specHashes: presetSpecHashes(preset),
+    ...presetStaleScope(preset),
     window: deps.config.backfillWindow,
     maxAttempts: deps.config.jobMaxAttempts,
   });

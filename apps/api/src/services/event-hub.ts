@@ -1,5 +1,13 @@
 import { DarkroomError } from '@darkroom/core';
-import { eventCursor, listEvents, type Database, type Event, type EventListener, type EventListenerHandlers } from '@darkroom/db';
+import {
+  eventCursor,
+  listEvents,
+  type AssetProgressNotice,
+  type Database,
+  type Event,
+  type EventListener,
+  type EventListenerHandlers,
+} from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
@@ -12,6 +20,11 @@ import type { FastifyBaseLogger } from 'fastify';
 /** Where a subscriber's events go. `deliver` resolves once they are written (the hub reads no more until then). */
 export interface EventSink {
   deliver(events: Event[]): Promise<void>;
+  /**
+   * A job's progress, live-only: passed on as it comes (at most once a second per asset, the
+   * worker's pace), never stored, so a client that missed one just sees the next.
+   */
+  progress(notice: AssetProgressNotice): void;
   /** The hub is shutting down: end the stream. */
   end(): void;
 }
@@ -79,6 +92,12 @@ class LiveEventHub implements EventHub {
         if (sub.lastId !== undefined && notice.id <= sub.lastId) continue;
         sub.wanted = later(sub.wanted, notice.id);
         void this.read(sub);
+      }
+    },
+    onProgress: (notice) => {
+      for (const sub of this.byTenant.get(notice.tenantId) ?? []) {
+        if (sub.closed || (sub.assetId !== undefined && sub.assetId !== notice.assetId)) continue;
+        sub.sink?.progress(notice);
       }
     },
     onListen: () => {

@@ -1,4 +1,4 @@
-import { DarkroomError, resolvePreset, originalKey, stagingKey, type UploadInstructions } from '@darkroom/core';
+import { assetKindOf, DarkroomError, resolvePreset, originalKey, stagingKey, type UploadInstructions } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
@@ -91,6 +91,8 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
   const inserted = await insertUpload(deps.db, {
     id,
     tenantId: tenant.id,
+    // `complete` refuses bytes of another kind, so the declared type's kind is the asset's.
+    kind: assetKindOf(contentType),
     filename: input.filename,
     contentType,
     size: input.size,

@@ -1,4 +1,4 @@
-import { DarkroomError, presetSpecHash, presetSpecHashes, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
+import { DarkroomError, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -48,7 +48,7 @@ export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name
 export async function backfillPreset(deps: AppDeps, log: FastifyBaseLogger, tenant: Tenant, params: { name: string; dryRun: boolean }) {
   const preset = resolvePreset(deps.config.presets, tenant.presets, params.name);
   if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.name}".`);
-  const scope = { preset: preset.name, specHashes: presetSpecHashes(preset), tenantId: tenant.id };
+  const scope = { preset: preset.name, ...presetStaleScope(preset), tenantId: tenant.id };
   const { matched } = await countStaleVariants(deps.db, scope);
   if (params.dryRun || matched === 0) return { matched, queued: 0 };
   const backfill = await createBackfill(deps.db, { ...scope, window: deps.config.backfillWindow, maxAttempts: deps.config.jobMaxAttempts });

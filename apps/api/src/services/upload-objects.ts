@@ -1,4 +1,4 @@
-import { DarkroomError, SNIFF_BYTES, contentMatchesDeclared, sniffContentType, stagingKey } from '@darkroom/core';
+import { contentMatchesDeclared, DarkroomError, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
 import type { Asset } from '@darkroom/db';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
@@ -59,7 +59,7 @@ async function checkContent(deps: AppDeps, asset: Asset, location: ObjectLocatio
   const firstBytes = await deps.storage.getRange({ ...location, start: 0, end: Math.min(SNIFF_BYTES, size) - 1 });
   const detected = sniffContentType(firstBytes);
   if (!contentMatchesDeclared(asset.contentType, detected)) {
-    const what = detected ? `a ${detected} file` : 'not an image of a known type';
+    const what = detected ? `a ${detected} file` : 'not an image or video of a known type';
     throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
       declared: asset.contentType,
       detected,

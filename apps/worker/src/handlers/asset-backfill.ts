@@ -1,4 +1,4 @@
-import { variantSpecHash, type AssetBackfillPayload, type Preset, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, specsForKind, variantSpecHash, type AssetBackfillPayload, type AssetKind, type Preset, type VariantSpec } from '@darkroom/core';
 import { completeJob, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
@@ -8,6 +8,7 @@ import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
 import { feedBackfill } from '../backfill-feed.js';
 import { runAttempt, type Skipped } from './attempt.js';
+import { renderVideo } from './render-video.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
 export type AssetBackfillResult = { outcome: 'backfilled'; rendered: number; removed: number } | { outcome: 'up-to-date' } | Skipped;
@@ -19,12 +20,15 @@ export interface BackfillPlan {
   remove: string[];
 }
 
-/** What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets). */
-export function planBackfill(preset: Preset, rows: readonly Variant[]): BackfillPlan {
+/**
+ * What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets): an
+ * image has no video renditions to be stale.
+ */
+export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image'): BackfillPlan {
   const byName = new Map(rows.map((r) => [r.name, r]));
   const names = new Set(preset.variants.map((s) => s.name));
   return {
-    render: preset.variants.filter((spec) => byName.get(spec.name)?.specHash !== variantSpecHash(spec)),
+    render: specsForKind(preset.variants, kind).filter((spec) => byName.get(spec.name)?.specHash !== variantSpecHash(spec)),
     remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
   };
 }
@@ -50,13 +54,13 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
-  const plan = planBackfill(preset, previous);
+  const plan = planBackfill(preset, previous, asset.kind);
   if (plan.render.length === 0 && plan.remove.length === 0) {
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
   }
   await job.updateProgress(10);
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render) : [];
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, job.data.jobId) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
     // The rows first: the transition writes the asset.updated event, which reads the variants in
@@ -74,16 +78,17 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
-/** Streams the original to a temp file, decodes it once for the stale specs, and uploads the results. */
-async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[]): Promise<VariantRecord[]> {
+/** Streams the original to a temp file, renders the stale specs from it, and uploads the results. */
+async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[], jobId: string): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
+    if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
     const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: deps.config.jobTimeoutMs / 1000 };
     const probe = await probeImage(original.path, options);
     const release = await deps.renderGate.acquire(probe.width * probe.height);
     let rendered;
     try {
-      rendered = await renderVariants(original.path, probe, specs, options);
+      rendered = await renderVariants(original.path, probe, specs.filter(isImageSpec), options);
     } finally {
       release();
     }

@@ -1,17 +1,18 @@
-import type { AssetProcessPayload } from '@darkroom/core';
+import type { AssetProcessPayload, Preset } from '@darkroom/core';
 import { completeJob, markAssetFailed, markAssetReady, transitionAsset, type Asset } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { processImageFile, type ProcessedImage } from '@darkroom/media';
+import { processImageFile } from '@darkroom/media';
 import { presetOfAsset } from './asset-preset.js';
-import { fetchOriginal } from './fetch-original.js';
+import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
 import { runAttempt, type Skipped } from './attempt.js';
+import { renderVideo, type RenderedAsset } from './render-video.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
 export type AssetProcessResult = { outcome: 'ready' } | Skipped;
 
 /**
- * AssetProcess: original → variants → `ready`. Idempotent: a finished job is skipped, variant keys
+ * AssetProcess: original → variants → `ready`, for an image (sharp) or a video (ffmpeg). Idempotent: a finished job is skipped, variant keys
  * are deterministic and rows upserted, so a redelivered or retried job overwrites its own output.
  */
 export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
@@ -31,35 +32,41 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
   const original = await fetchOriginal(deps, asset);
   try {
     await job.updateProgress(20);
-    const image = await processImageFile(original.path, preset, {
-      maxInputPixels: deps.config.maxInputPixels,
-      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-      admit: (pixels) => deps.renderGate.acquire(pixels),
-    });
+    const rendered =
+      asset.kind === 'video'
+        ? await renderVideo(deps, asset, original, preset.variants, { jobId: job.data.jobId, poster: true })
+        : await renderImageAsset(deps, asset, original, preset);
     await job.updateProgress(70);
-    await storeVariants(deps, asset, image, job.data.jobId);
+    await storeVariants(deps, asset, rendered, job.data.jobId);
     await job.updateProgress(100);
   } finally {
     await original.cleanup();
   }
 }
 
-async function storeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage, jobId: string): Promise<void> {
-  const records = await uploadVariants(deps, asset, image.variants);
+/** An image: one decode for every image spec of the preset (a video spec is skipped: no variant, no error). */
+async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalOriginal, preset: Preset): Promise<RenderedAsset> {
+  const image = await processImageFile(original.path, preset, {
+    maxInputPixels: deps.config.maxInputPixels,
+    timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+    admit: (pixels) => deps.renderGate.acquire(pixels),
+  });
+  const { width, height, format } = image.probe;
+  return {
+    records: await uploadVariants(deps, asset, image.variants),
+    asset: { width, height, format, placeholder: image.placeholder, dominantColor: image.dominantColor },
+  };
+}
+
+async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedAsset, jobId: string): Promise<void> {
+  const { records } = rendered;
   const previous = await currentVariants(deps, asset.id);
   // Rows of names the preset no longer has go too (their objects are deleted below with the rest).
-  const rendered = new Set(records.map((r) => r.name));
-  const removedNames = previous.filter((v) => !rendered.has(v.name)).map((v) => v.name);
+  const kept = new Set(records.map((r) => r.name));
+  const removedNames = previous.filter((v) => !kept.has(v.name)).map((v) => v.name);
   await deps.db.transaction(async (tx) => {
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
-    const ready = await markAssetReady(tx, {
-      id: asset.id,
-      width: image.probe.width,
-      height: image.probe.height,
-      format: image.probe.format,
-      placeholder: image.placeholder,
-      dominantColor: image.dominantColor,
-    });
+    const ready = await markAssetReady(tx, { id: asset.id, ...rendered.asset });
     // Deleted meanwhile (`deleting`): nothing is recorded; the attempt finishes the deletion instead.
     if (!ready) throw new Error('the asset changed while it was rendered');
     // In the same transaction: nobody may see the asset ready while its job still looks open.

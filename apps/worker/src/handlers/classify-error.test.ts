@@ -1,4 +1,5 @@
 import { BadMediaError } from '@darkroom/core';
+import { VideoError } from '@darkroom/media';
 import { translateS3Error } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from './classify-error.js';
@@ -43,5 +44,24 @@ describe('classifyError', () => {
     const down = classifyError(translateS3Error(s3Error('SlowDown', 503), { operation: 'getStream', bucket: BUCKET, key: KEY }));
     expect(down).toMatchObject({ code: 'storage_unavailable', retryable: true });
     expectClean(down.message);
+  });
+
+  it("keeps ffmpeg's words and the codec for admins: the tenant reads the VideoError's own sentence", () => {
+    const stderr = `[${KEY} @ 0x55d0] Decoder (codec prores) not found for input stream #0:0`;
+    const codec = classifyError(new VideoError('unsupported_codec', "The video uses a codec this server can't decode.", stderr, { codec: 'prores' }));
+    expect(codec).toMatchObject({ code: 'unsupported_codec', retryable: false, message: "The video uses a codec this server can't decode." });
+    expect(codec.message).not.toContain('prores');
+    expectClean(codec.message);
+    expect(codec.detail).toContain('Decoder (codec prores) not found');
+    expect(codec.detail).toContain('"codec":"prores"');
+    for (const code of ['corrupt_video', 'video_too_long', 'too_many_pixels'] as const) {
+      expect(classifyError(new VideoError(code, 'Bad video.', 'detail'))).toMatchObject({ code, retryable: false });
+    }
+    expect(classifyError(new VideoError('render_timeout', 'Too slow.', 'ffmpeg killed'))).toMatchObject({ code: 'render_timeout', retryable: true });
+  });
+
+  it('retries a render aborted because the worker stopped', () => {
+    const aborted = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+    expect(classifyError(aborted)).toMatchObject({ code: 'internal_error', retryable: true });
   });
 });

@@ -1,4 +1,5 @@
 import { BadMediaError, DarkroomError, errorDetail, type ProcessingErrorCode } from '@darkroom/core';
+import { isVideoError } from '@darkroom/media';
 import { ObjectNotFoundError, StorageError, StorageUnavailableError } from '@darkroom/storage';
 
 export interface ClassifiedError {
@@ -28,6 +29,15 @@ export function classifyError(error: unknown): ClassifiedError {
   const detail = errorDetail(error);
   if (error instanceof BadMediaError) {
     return { code: error.code as ProcessingErrorCode, message: error.message, detail, retryable: false };
+  }
+  // ffmpeg's words stay in `detail`: a VideoError's message is written for the tenant.
+  if (isVideoError(error)) {
+    return { code: error.code, message: error.message, detail, retryable: error.retryable };
+  }
+  // A render aborted because this worker is stopping: the job is tried again, as after a crash.
+  if (error instanceof Error && error.name === 'AbortError') {
+    const message = 'Processing was interrupted because a worker stopped; it is tried again.';
+    return { code: 'internal_error', message, detail, retryable: true };
   }
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
     return { code: 'render_timeout', message: error.message, detail, retryable: true };

@@ -11,11 +11,13 @@ export async function currentVariants(deps: WorkerDeps, assetId: string): Promis
 /** Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own). */
 export async function uploadVariants(deps: WorkerDeps, asset: Asset, rendered: readonly RenderedVariant[]): Promise<VariantRecord[]> {
   const bucket = deps.config.storage.publicBucket;
-  const records = rendered.map((v) => ({
+  const records = rendered.map((v): VariantRecord => ({
     name: v.spec.name,
+    kind: 'image',
     format: v.format,
     width: v.width,
     height: v.height,
+    duration: null,
     size: v.size,
     specHash: v.specHash,
     key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),

@@ -1,17 +1,41 @@
 import { z } from 'zod';
+import { assetKindOf } from '../content-types.js';
 import { ErrorSummary } from './error.js';
 
 /** The statuses a tenant ever sees (the database has one more: an asset being deleted is already gone for the API). */
 export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const;
 export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
 
+/** What an asset is, from its checked content type: a still or animated image, or a video. */
+export const ASSET_KINDS = ['image', 'video'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
 const variantFields = {
   name: z.string(),
+  kind: z.enum(ASSET_KINDS).describe('`video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)'),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
+  duration: z.number().nullable().describe('Seconds, for a video rendition; null for an image'),
   size: z.number().int(),
 };
+
+/** How a video's HDR was handled: kept as is (HLG/PQ renditions), or tone-mapped to SDR; null for SDR sources. */
+export const VIDEO_HDR_HANDLING = ['kept', 'tone_mapped'] as const;
+
+/** What a video's probe found, as the tenant sees it (null for images). */
+export const VideoInfo = z
+  .object({
+    codec: z.string().describe('The video stream\'s codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …)'),
+    fps: z.number().describe('Frames per second, e.g. 29.97'),
+    audio: z.boolean().describe('Whether the original has an audio stream'),
+    hdr: z
+      .enum(VIDEO_HDR_HANDLING)
+      .nullable()
+      .describe('An HDR original (HLG or PQ): `tone_mapped` when its renditions were mapped to SDR, `kept` when they carry it as is; null for SDR'),
+  })
+  .nullable();
+export type VideoInfo = z.infer<typeof VideoInfo>;
 
 /** A variant as an event stores it: its object key, so its URL follows CDN_BASE_URL when the event is read. */
 export const VariantSnapshot = z.object({ ...variantFields, key: z.string() });
@@ -33,10 +57,13 @@ export const AssetSnapshot = z.object({
   size: z.number().int(),
   preset: z.string(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
-  width: z.number().int().nullable(),
+  kind: z.enum(ASSET_KINDS).describe('Follows the checked content type'),
+  width: z.number().int().nullable().describe('As displayed: after EXIF orientation, or a video\'s rotation'),
   height: z.number().int().nullable(),
-  format: z.string().nullable(),
-  placeholder: z.string().nullable().describe('ThumbHash, base64'),
+  format: z.string().nullable().describe('The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …)'),
+  duration: z.number().nullable().describe('Seconds (video only)'),
+  video: VideoInfo,
+  placeholder: z.string().nullable().describe('ThumbHash, base64 (of a video: of its poster frame)'),
   dominantColor: z.string().nullable(),
   variants: z.array(VariantSnapshot),
   error: ErrorSummary,
@@ -53,7 +80,17 @@ export type AssetView = z.infer<typeof AssetView>;
 /** Turns a variant's object key into the URL clients fetch it from (the CDN, or the bucket). */
 export type PublicUrl = (key: string) => string;
 
-/** The Asset a snapshot shows today: each variant's key turned into its URL. */
+/**
+ * The Asset a snapshot shows today: each variant's key turned into its URL. Events stored before
+ * video existed lack `kind`, `duration` and `video`: they were images, and show as such.
+ */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl): AssetView {
-  return { ...snapshot, variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, url: publicUrl(key) })) };
+  const stored: Partial<AssetSnapshot> = snapshot;
+  return {
+    ...snapshot,
+    kind: stored.kind ?? assetKindOf(snapshot.contentType),
+    duration: stored.duration ?? null,
+    video: stored.video ?? null,
+    variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: publicUrl(key) })),
+  };
 }

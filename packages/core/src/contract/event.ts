@@ -26,3 +26,27 @@ export const EventView = z
   })
   .meta({ id: 'Event' });
 export type EventView = z.infer<typeof EventView>;
+
+/** Live-only event types: streamed over SSE, never stored in the events feed nor sent to webhooks. */
+export const LIVE_EVENT_TYPES = ['asset.progress'] as const;
+
+/** `asset.progress`'s data: how far the asset's job has rendered (at most once a second per asset). */
+export const AssetProgress = z.object({
+  assetId: z.string(),
+  jobId: z.string(),
+  progress: z.number().min(0).max(1),
+});
+export type AssetProgress = z.infer<typeof AssetProgress>;
+
+/**
+ * A live-only event as the SSE streams send it: shaped like an Event, without an `id` (it is not in
+ * the feed, so it is no place to resume from with Last-Event-ID).
+ */
+export const ProgressEventView = z
+  .object({
+    type: z.enum(LIVE_EVENT_TYPES),
+    createdAt: z.string(),
+    data: AssetProgress,
+  })
+  .meta({ id: 'ProgressEvent' });
+export type ProgressEventView = z.infer<typeof ProgressEventView>;

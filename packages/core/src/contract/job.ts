@@ -16,6 +16,12 @@ export const JobView = z
     state: z.enum(JOB_STATES),
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
+    progress: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .describe('0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none'),
     error: ErrorSummary,
     createdAt: z.string(),
     startedAt: z.string().nullable(),

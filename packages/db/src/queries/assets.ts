@@ -16,7 +16,8 @@ export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset
 export type NewUpload = Pick<
   NewAsset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'metadata' | 'originalKey' | 'uploadExpiresAt'
->;
+> &
+  Required<Pick<NewAsset, 'kind'>>;
 
 const insertUploadQuery = preparedPer((db) =>
   runDirect(
@@ -26,6 +27,7 @@ const insertUploadQuery = preparedPer((db) =>
         id: sql.placeholder('id'),
         tenantId: sql.placeholder('tenantId'),
         status: 'awaiting_upload',
+        kind: sql.placeholder('kind'),
         filename: sql.placeholder('filename'),
         contentType: sql.placeholder('contentType'),
         size: sql.placeholder('size'),
@@ -163,6 +165,9 @@ export interface ProcessedImage {
   format: string;
   placeholder: string | null;
   dominantColor: string | null;
+  /** Videos only: seconds, and what the probe found. */
+  duration?: number | null;
+  video?: Asset['video'];
 }
 
 export async function markAssetReady(db: Executor, params: { id: string } & ProcessedImage): Promise<Asset | undefined> {

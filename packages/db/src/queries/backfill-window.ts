@@ -47,6 +47,7 @@ export async function takeBackfillWindow(db: Executor, params: { id: string }): 
     const page = await findStaleAssets(tx, {
       preset: backfill.preset,
       specHashes: backfill.specHashes,
+      videoVariants: backfill.videoVariants,
       tenantId: backfill.tenantId,
       afterId: backfill.cursor ?? undefined,
       limit: room,

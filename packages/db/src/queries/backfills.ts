@@ -6,7 +6,14 @@ import { backfills, type Backfill } from '../schema.js';
 
 export async function createBackfill(
   db: Executor,
-  params: { preset: string; specHashes: Record<string, string>; window: number; maxAttempts: number; tenantId?: string | null },
+  params: {
+    preset: string;
+    specHashes: Record<string, string>;
+    videoVariants?: string[];
+    window: number;
+    maxAttempts: number;
+    tenantId?: string | null;
+  },
 ): Promise<Backfill> {
   const [row] = await db.insert(backfills).values({ id: newId(), ...params }).returning();
   return row!;

@@ -180,6 +180,8 @@ export async function completeJob(db: Executor, params: { id: string }): Promise
   return finishJob(db, params.id, 'done', {
     state: 'completed',
     finishedAt: sql`now()`,
+    // A job that reported progress ends at 1; one that reported none stays null.
+    progress: sql`case when ${jobs.progress} is null then null else 1 end`,
     errorCode: null,
     errorMessage: null,
     errorDetail: null,
@@ -279,4 +281,38 @@ export async function listUnfinishedJobs(
     .where(and(...conditions))
     .orderBy(asc(jobs.id))
     .limit(params.limit);
+}
+
+/** The channel a job's progress is NOTIFYed on: `AssetProgressNotice`, live-only (no event row is written). */
+export const PROGRESS_CHANNEL = 'darkroom_progress';
+
+export interface AssetProgressNotice {
+  tenantId: string;
+  assetId: string;
+  jobId: string;
+  progress: number;
+}
+
+/**
+ * Records how far an active job has rendered, never backwards, and NOTIFYs it (PROGRESS_CHANNEL)
+ * when it moved, in one statement. Returns the asset's status as it is now (undefined once its row
+ * is gone), so each progress tick also tells the worker whether the asset was deleted meanwhile.
+ */
+export async function recordJobProgress(
+  db: Executor,
+  params: { id: string; assetId: string; progress: number },
+): Promise<{ assetStatus: string | undefined; recorded: boolean }> {
+  const progress = Math.min(Math.max(params.progress, 0), 1);
+  const rows = await db.execute<{ asset_status: string | null; recorded: number }>(sql`
+    with moved as (
+      update ${jobs} set progress = ${progress}::float8, updated_at = now()
+      where id = ${params.id}::uuid and state = 'active' and (progress is null or progress < ${progress}::float8)
+      returning id, asset_id, tenant_id, progress
+    ), notified as (
+      select pg_notify(${PROGRESS_CHANNEL}, json_build_object('tenantId', tenant_id, 'assetId', asset_id, 'jobId', id, 'progress', progress)::text)
+      from moved
+    )
+    select (select status from assets where id = ${params.assetId}::uuid) as asset_status, (select count(*)::int from notified) as recorded`);
+  const row = rows[0];
+  return { assetStatus: row?.asset_status ?? undefined, recorded: Number(row?.recorded ?? 0) > 0 };
 }

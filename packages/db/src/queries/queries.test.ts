@@ -162,7 +162,7 @@ describe('jobs', () => {
 describe('variants', () => {
   it('upserts one row per (asset, name)', async () => {
     const asset = await newAsset();
-    const record = { name: 'thumb', format: 'webp', width: 256, height: 256, size: 100, key: 'k1', specHash: 'h1' };
+    const record = { name: 'thumb', kind: 'image' as const, duration: null, format: 'webp', width: 256, height: 256, size: 100, key: 'k1', specHash: 'h1' };
     await upsertVariants(handle.db, { assetId: asset.id, variants: [record] });
     await upsertVariants(handle.db, { assetId: asset.id, variants: [{ ...record, key: 'k2', size: 200 }] });
     const rows = (await listVariantsByAsset(handle.db, { assetIds: [asset.id] })).get(asset.id)!;

@@ -33,6 +33,8 @@ async function assetWith(rows: Record<string, string>, options: { status?: Asset
   });
   const records = Object.entries(rows).map(([name, specHash]) => ({
     name,
+    kind: 'image' as const,
+    duration: null,
     specHash,
     format: 'webp',
     width: 10,

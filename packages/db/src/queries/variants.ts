@@ -7,9 +7,12 @@ import { assets, variants, type Asset, type Variant } from '../schema.js';
 
 export interface VariantRecord {
   name: string;
+  kind: 'image' | 'video';
   format: string;
   width: number;
   height: number;
+  /** Seconds, of a video rendition; null for an image. */
+  duration: number | null;
   size: number;
   key: string;
   specHash: string;
@@ -31,8 +34,10 @@ export async function upsertVariants(
     .onConflictDoUpdate({
       target: [variants.assetId, variants.name],
       set: {
+        kind: sql`excluded.kind`,
         format: sql`excluded.format`,
         width: sql`excluded.width`,
+        duration: sql`excluded.duration`,
         height: sql`excluded.height`,
         size: sql`excluded.size`,
         key: sql`excluded.key`,
@@ -76,6 +81,8 @@ export interface StaleVariantsParams {
   preset: string;
   /** The preset's current `{ variant name: spec hash }` (see `presetSpecHashes` in @darkroom/core). */
   specHashes: Record<string, string>;
+  /** Names among them that are video renditions: an image asset has none of those to be stale. */
+  videoVariants?: readonly string[] | undefined;
   /**
    * One tenant's assets, judged by the preset it resolves `preset` to; null or absent: every tenant
    * that does not shadow the global preset with its own (those are judged by their own spec).
@@ -90,13 +97,15 @@ export interface StaleVariantsParams {
  */
 function staleVariantCounts(params: StaleVariantsParams, afterId?: string): SQL {
   return sql`
-    with spec(name, spec_hash) as (select key, value from jsonb_each_text(${JSON.stringify(params.specHashes)}::jsonb))
+    with spec(name, spec_hash) as (select key, value from jsonb_each_text(${JSON.stringify(params.specHashes)}::jsonb)),
+    video_spec(name) as (select jsonb_array_elements_text(${JSON.stringify(params.videoVariants ?? [])}::jsonb))
     select a.id as asset_id, a.tenant_id, s.stale
     from assets a
     cross join lateral (
       select
         (select count(*) from spec left join variants v on v.asset_id = a.id and v.name = spec.name
-          where v.spec_hash is distinct from spec.spec_hash)
+          where v.spec_hash is distinct from spec.spec_hash
+            and (a.kind = 'video' or spec.name not in (select name from video_spec)))
         + (select count(*) from variants v where v.asset_id = a.id and not exists (select 1 from spec where spec.name = v.name))
         as stale
     ) s
@@ -137,8 +146,8 @@ export async function countStaleVariants(db: Executor, params: StaleVariantsPara
 /** A variant row as `json_build_object` gives it back (see getTenantAssetWithVariants). */
 type VariantJson = Omit<Variant, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
-const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'name', v.name, 'format', v.format,
-  'width', v.width, 'height', v.height, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash,
+const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'name', v.name, 'kind', v.kind, 'format', v.format,
+  'width', v.width, 'height', v.height, 'duration', v.duration, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash,
   'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
 const tenantAssetWithVariants = preparedPer((db) =>

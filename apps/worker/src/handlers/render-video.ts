@@ -1,0 +1,146 @@
+import { createReadStream } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  isImageSpec,
+  isVideoSpec,
+  scaledDurationMs,
+  variantKey,
+  variantSpecHash,
+  VARIANT_CACHE_CONTROL,
+  type VariantSpec,
+  type VideoInfo,
+  type VideoVariantSpec,
+} from '@darkroom/core';
+import type { Asset, ProcessedImage, VariantRecord } from '@darkroom/db';
+import { extractPoster, probeVideo, processImageFile, transcodeVideo, type TranscodeResult, type VideoProbe } from '@darkroom/media';
+import type { WorkerDeps } from '../deps.js';
+import type { LocalOriginal } from './fetch-original.js';
+import { watchProgress, type ProgressWatch } from './progress-watch.js';
+import { uploadVariants } from './store-variants.js';
+
+/** A rendered asset: its variants (already in the bucket) and what its row records. */
+export interface RenderedAsset {
+  records: VariantRecord[];
+  asset: ProcessedImage;
+}
+
+export interface VideoRenderOptions {
+  jobId: string;
+  /**
+   * Render the poster even when no image spec asks for it: a first render needs its placeholder and
+   * dominant colour, a backfill of renditions alone does not.
+   */
+  poster: boolean;
+}
+
+/**
+ * A video: probe (limits first), the poster frame through the image pipeline (so image variants,
+ * placeholder and dominant colour all come from it), then one transcode per video spec, each in a
+ * render slot. Progress is written once a second, and the asset's DELETE or the worker's stop kills
+ * ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
+ * directory its cleanup removes.
+ */
+export async function renderVideo(
+  deps: WorkerDeps,
+  asset: Asset,
+  original: LocalOriginal,
+  specs: readonly VariantSpec[],
+  options: VideoRenderOptions,
+): Promise<RenderedAsset> {
+  const watch = watchProgress(deps, { jobId: options.jobId, assetId: asset.id });
+  try {
+    const { maxDurationSeconds, maxPixels } = deps.config.video;
+    const probe = await probeVideo(original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
+    const imageSpecs = specs.filter(isImageSpec);
+    const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(deps, asset, original, probe, imageSpecs, watch) : null;
+    const renditions = await renderRenditions(deps, asset, original, probe, specs.filter(isVideoSpec), watch);
+    return {
+      records: [...(poster?.records ?? []), ...renditions.map((r) => r.record)],
+      asset: {
+        width: probe.width,
+        height: probe.height,
+        format: probe.container,
+        placeholder: poster?.placeholder ?? null,
+        dominantColor: poster?.dominantColor ?? null,
+        duration: roundTo(probe.durationSeconds, 3),
+        video: videoInfo(probe, renditions.map((r) => r.result)),
+      },
+    };
+  } finally {
+    await watch.stop();
+  }
+}
+
+async function renderPoster(
+  deps: WorkerDeps,
+  asset: Asset,
+  original: LocalOriginal,
+  probe: VideoProbe,
+  specs: readonly VariantSpec[],
+  watch: ProgressWatch,
+) {
+  const path = join(dirname(original.path), 'poster.png');
+  await writeFile(path, await extractPoster(original.path, probe, { signal: watch.signal }), { mode: 0o600 });
+  const image = await processImageFile(path, { name: asset.preset, variants: specs }, {
+    maxInputPixels: deps.config.maxInputPixels,
+    timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+    admit: (pixels) => deps.renderGate.acquire(pixels),
+  });
+  return { records: await uploadVariants(deps, asset, image.variants), placeholder: image.placeholder, dominantColor: image.dominantColor };
+}
+
+/** One after another, each holding a render slot only while ffmpeg runs (not while its output uploads). */
+async function renderRenditions(
+  deps: WorkerDeps,
+  asset: Asset,
+  original: LocalOriginal,
+  probe: VideoProbe,
+  specs: readonly VideoVariantSpec[],
+  watch: ProgressWatch,
+): Promise<{ record: VariantRecord; result: TranscodeResult }[]> {
+  const done: { record: VariantRecord; result: TranscodeResult }[] = [];
+  for (const [index, spec] of specs.entries()) {
+    const release = await deps.renderGate.acquire(probe.width * probe.height);
+    let result: TranscodeResult;
+    try {
+      result = await transcodeVideo(original.path, probe, spec, {
+        outputPath: join(dirname(original.path), `${spec.name}.${spec.format}`),
+        threads: deps.config.video.threadsPerRender,
+        // Counted from when ffmpeg starts, not while the job waited for a slot.
+        timeoutMs: scaledDurationMs(deps.config.video.jobTimeout, Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity)),
+        signal: watch.signal,
+        onProgress: (fraction) => watch.report((index + fraction) / specs.length),
+      });
+    } finally {
+      release();
+    }
+    done.push({ record: await uploadRendition(deps, asset, spec, result), result });
+    watch.report((index + 1) / specs.length);
+  }
+  return done;
+}
+
+/** Streams a rendition from disk to the public bucket (long cache, as every variant), then deletes the file. */
+async function uploadRendition(deps: WorkerDeps, asset: Asset, spec: VideoVariantSpec, result: TranscodeResult): Promise<VariantRecord> {
+  const specHash = variantSpecHash(spec);
+  const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, spec.format);
+  await deps.storage.putObject({
+    bucket: deps.config.storage.publicBucket,
+    key,
+    body: createReadStream(result.path),
+    contentType: result.contentType,
+    cacheControl: VARIANT_CACHE_CONTROL,
+  });
+  await rm(result.path, { force: true });
+  const { width, height, size } = result;
+  return { name: spec.name, kind: 'video', format: spec.format, width, height, duration: roundTo(result.durationSeconds, 3), size, key, specHash };
+}
+
+function videoInfo(probe: VideoProbe, results: readonly TranscodeResult[]): NonNullable<VideoInfo> {
+  // A poster is 8-bit: an HDR video with no rendition that kept it shows only mapped pictures.
+  const hdr = probe.hdr === null ? null : results.some((r) => r.hdrKept) ? 'kept' : 'tone_mapped';
+  return { codec: probe.codec, fps: roundTo(probe.fps, 3), audio: probe.audio, hdr };
+}
+
+const roundTo = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { DarkroomClient } from './client.js';
+import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
+
+/** The media tests' clips (ffmpeg lavfi, tiny, made once per process on first use) and ffprobe's JSON. */
+export { clip, ffprobeJson, type ClipName, type FfprobeJson } from '../../packages/media/src/video/test-clips.js';
+
+const run = promisify(execFile);
+
+/**
+ * A clip long and busy enough (noise does not compress) that its transcode is still running a few
+ * seconds in: for killing one midway. Made once per process.
+ */
+let slowClip: Promise<string> | undefined;
+export function slowVideo(): Promise<string> {
+  slowClip ??= (async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), 'slow.mp4');
+    const source = 'testsrc2=size=320x240:rate=25:duration=40,noise=alls=40:allf=t';
+    // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time.
+    await ffmpeg(['-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-pix_fmt', 'yuv420p', out]);
+    return out;
+  })();
+  return slowClip;
+}
+
+/** Uploads a file through the API (presigned PUT or multipart, then complete) as `contentType`. */
+export async function uploadVideo(client: DarkroomClient, path: string, contentType = 'video/mp4', preset?: string) {
+  const bytes = new Uint8Array(await readFile(path));
+  return client.uploadAndComplete(bytes, { filename: path.split('/').pop()!, contentType, ...(preset ? { preset } : {}) });
+}
+
+/** Downloads a rendition by its public URL (no credentials) into a temporary file; returns it with the response. */
+export async function downloadRendition(url: string) {
+  const res = await fetch(url);
+  const data = Buffer.from(await res.arrayBuffer());
+  const path = join(await mkdtemp(join(tmpdir(), 'darkroom-rendition-')), url.split('/').pop()!);
+  await writeFile(path, data);
+  return { status: res.status, headers: res.headers, data, path, probe: await ffprobeJson(path) };
+}
+
+/** The top-level boxes of an MP4, in file order (`+faststart` puts `moov` before `mdat`). */
+export function topLevelBoxes(bytes: Buffer): string[] {
+  const boxes: string[] = [];
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    let size = bytes.readUInt32BE(at);
+    if (size === 1) size = Number(bytes.readBigUInt64BE(at + 8));
+    boxes.push(bytes.toString('latin1', at + 4, at + 8));
+    if (size < 8) break;
+    at += size;
+  }
+  return boxes;
+}
+
+/** Every tag ffprobe finds on the container and its streams, in one object per place. */
+export async function metadataTags(path: string): Promise<Record<string, string>[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
+  const json = JSON.parse(stdout) as { format: { tags?: Record<string, string> }; streams: { tags?: Record<string, string> }[] };
+  return [json.format.tags ?? {}, ...json.streams.map((s) => s.tags ?? {})];
+}
+
+/** Command lines of running ffmpeg/ffprobe processes that mention `text` (a worker's temp dir). */
+export async function mediaProcessesMentioning(text: string): Promise<string[]> {
+  const { stdout } = await run('ps', ['-eo', 'args']);
+  return stdout.split('\n').filter((line) => /^\S*ff(mpeg|probe)\b/.test(line) && line.includes(text));
+}
+
+/** What a directory holds, recursively (a worker's TMP_DIR after its jobs). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String);
+}

@@ -1,0 +1,48 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestTenant, type TestTenant } from './support/fixtures.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { writePresetsFile } from './support/presets.js';
+import { waitFor } from './support/services.js';
+import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from './support/video.js';
+
+/**
+ * A worker that stops (what SIGTERM does: `RunningWorker.close()`) kills the ffmpeg it runs instead
+ * of waiting out the transcode; the job is recorded as a retry and another worker finishes it.
+ */
+let harness: Harness;
+let tenant: TestTenant;
+let tmpDir: string;
+
+beforeAll(async () => {
+  tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-stop-'));
+  const presets = await writePresetsFile({ slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }] });
+  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
+  tenant = await createTestTenant(harness, 'video-stop');
+});
+afterAll(() => harness?.close());
+
+it("stopping the worker kills ffmpeg; the job retries by the usual rules and the next worker finishes it", async () => {
+  const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
+  await waitFor('the transcode to be under way', async () => {
+    const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
+    return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
+  }, 120_000, 200);
+
+  await harness.worker!.close();
+  expect(await mediaProcessesMentioning(tmpDir)).toEqual([]);
+  expect(await filesUnder(tmpDir)).toEqual([]);
+  // Stopped midway, not finished: the asset is still processing and the attempt is recorded as a retry.
+  expect((await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('processing');
+  const retried = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
+  expect(retried).toMatchObject({ state: 'queued', attempts: 1, error: { code: 'internal_error' } });
+
+  harness.worker = null;
+  harness.startWorker();
+  const ready = await tenant.client.waitForAsset(asset.id, 180_000);
+  expect(ready.status).toBe('ready');
+  expect(ready.variants.map((v: any) => v.name)).toEqual(['full']);
+  expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', attempts: 2, error: null });
+});
