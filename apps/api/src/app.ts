@@ -22,6 +22,7 @@ import eventRoutes from './routes/events.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
 import uploadRoutes from './routes/uploads.js';
+import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
 
 export interface BuildAppOptions {
@@ -88,6 +89,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
 
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });
+  await app.register(uploadTokenRoutes, { deps });
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });
