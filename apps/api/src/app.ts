@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
 import authPlugin from './plugins/auth.js';
+import corsPlugin from './plugins/cors.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError, writeClientError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -86,6 +87,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(webhookMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
+  // Before the routes: it learns which take upload tokens as they are added.
+  await app.register(corsPlugin, { origins: deps.config.corsOrigins });
 
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });
