@@ -26,11 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function mint(body: object = {}, client: DarkroomClient = t.client): Promise<DarkroomClient> {
-  const res = await client.request('POST', '/v1/upload-tokens', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return client.withToken(res.body.token);
-}
+const mint = (body: object = {}, client: DarkroomClient = t.client) => client.withUploadToken(body);
 
 /** A JPEG padded to `size` bytes: its first bytes still say JPEG, which is all `complete` checks of content. */
 function jpegOfSize(size: number): Uint8Array {
