@@ -33,6 +33,9 @@ export default defineConfig({
   resolve: {
     // Tests run against sources, so they need no build step.
     alias: {
+      // Before '@darkroom/client', which would otherwise take its subpath.
+      '@darkroom/client/uppy': fileURLToPath(new URL('./packages/client/src/uppy.ts', import.meta.url)),
+      '@darkroom/client': src('client'),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),
