@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
 import authPlugin from './plugins/auth.js';
+import corsPlugin from './plugins/cors.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError, writeClientError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -22,6 +23,7 @@ import eventRoutes from './routes/events.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
 import uploadRoutes from './routes/uploads.js';
+import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
 
 export interface BuildAppOptions {
@@ -85,9 +87,12 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(webhookMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
+  // Before the routes: it learns which take upload tokens as they are added.
+  await app.register(corsPlugin, { origins: deps.config.corsOrigins });
 
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });
+  await app.register(uploadTokenRoutes, { deps });
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config.js';
-import { choosePartSize } from './services/start-upload.js';
+import { choosePartSize } from './services/upload-rules.js';
 
 const base = {
   S3_ENDPOINT: 'http://127.0.0.1:7480',
@@ -68,6 +68,15 @@ describe('loadApiConfig', () => {
       B2_APPLICATION_KEY: 'K004appkey0123456789abcdef',
     });
     expect(config.storage).toMatchObject({ region: 'us-west-004', bucket: 'photos', accessKeyId: 'keyid' });
+  });
+
+  it('reads CORS_ORIGINS as storage:setup does, and fails naming a malformed one', () => {
+    expect(loadApiConfig(base).corsOrigins).toEqual(['http://localhost:3000']);
+    expect(loadApiConfig({ ...base, CORS_ORIGINS: 'https://a.example, http://localhost:5173/' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadApiConfig({ ...base, CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
   });
 
   it('reads TRUST_PROXY as Fastify takes it: off by default, true, or addresses and CIDRs (no hop count)', () => {
