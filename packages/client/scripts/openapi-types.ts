@@ -29,11 +29,26 @@ const DOCUMENT_ENV: Record<string, string> = {
   WEBHOOK_SECRET_KEY: 'openapi-document-webhook-key-unused',
 };
 
+/**
+ * Waits until the API's Redis connections are up: one closed while it is still opening fails with
+ * an error nobody can catch (and they have no offline queue, so the first ping fails fast).
+ */
+async function redisConnected(deps: ReturnType<typeof createDeps>): Promise<void> {
+  for (const deadline = Date.now() + 10_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    try {
+      return await deps.readiness.redis();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
 /** The OpenAPI document the API serves at `/docs/json`. */
 export async function readOpenApiDocument(): Promise<Record<string, unknown>> {
   const deps = createDeps(loadApiConfig(DOCUMENT_ENV));
   const app = await buildApp({ deps });
   try {
+    await redisConnected(deps);
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     if (res.statusCode !== 200) throw new Error(`GET /docs/json answered ${res.statusCode}`);
     return res.json();
