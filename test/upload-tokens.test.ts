@@ -26,11 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function mint(body: object = {}, client: DarkroomClient = t.client): Promise<DarkroomClient> {
-  const res = await client.request('POST', '/v1/upload-tokens', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return client.withToken(res.body.token);
-}
+const mint = (body: object = {}, client: DarkroomClient = t.client) => client.withUploadToken(body);
 
 /** A JPEG padded to `size` bytes: its first bytes still say JPEG, which is all `complete` checks of content. */
 function jpegOfSize(size: number): Uint8Array {
@@ -270,5 +266,43 @@ describe('CORS for browsers on CORS_ORIGINS (http://localhost:5173 in tests)', (
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const elsewhere = await fetch(`${harness.baseUrl}/v1/uploads`, { method: 'POST', headers: { origin: 'https://evil.example', authorization: headers.authorization } });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('has the new routes with their schemas, and the dut_ bearer scheme on exactly the routes a token may call', async () => {
+    const docs = (await new DarkroomClient(harness.baseUrl).request('GET', '/docs/json')).body;
+    expect(docs.components.securitySchemes.uploadToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'dut_' });
+    const mint = docs.paths['/v1/upload-tokens'].post;
+    expect(mint.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/UploadToken');
+    expect(docs.components.schemas.UploadToken.required.sort()).toEqual(['expiresAt', 'maxUploads', 'token']);
+    const body = mint.requestBody.content['application/json'].schema;
+    expect(body.properties.expiresIn).toMatchObject({ type: 'integer', minimum: 60, maximum: 86400, default: 3600 });
+    expect(body.properties.maxUploads).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 10 });
+    expect(Object.keys(mint.responses).sort()).toEqual(['201', '400', '401', '403', '404', '429']);
+    expect(Object.keys(docs.paths['/v1/admin/tenants/{id}/upload-tokens'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404']);
+
+    const parts = docs.paths['/v1/uploads/{assetId}/parts'].get.responses;
+    expect(parts['200'].content['application/json'].schema.required.sort()).toEqual(['expiresAt', 'partSize', 'parts', 'uploaded']);
+    expect(Object.keys(parts).sort()).toEqual(['200', '401', '403', '404', '409', '429']);
+    const url = docs.paths['/v1/uploads/{assetId}/url'].post.responses['200'].content['application/json'].schema;
+    expect(url.properties.upload.properties.method).toMatchObject({ enum: ['PUT'] });
+
+    const withToken = Object.entries(docs.paths as Record<string, Record<string, { security?: unknown[] }>>).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => JSON.stringify(op.security ?? []).includes('uploadToken'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(withToken.sort()).toEqual(
+      [
+        'POST /v1/uploads',
+        'POST /v1/uploads/{assetId}/complete',
+        'POST /v1/uploads/{assetId}/abort',
+        'GET /v1/uploads/{assetId}/parts',
+        'POST /v1/uploads/{assetId}/url',
+        'GET /v1/assets/{id}',
+        'GET /v1/assets/{id}/events',
+      ].sort(),
+    );
   });
 });

@@ -26,6 +26,21 @@ import uploadRoutes from './routes/uploads.js';
 import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
 
+/** One route as registered: what a check that walks every route (the hostile suite) enumerates. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Whether a browser upload token may call it. */
+  uploadToken: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app, as each was added (HEAD and OPTIONS included). */
+    routeTable: readonly RouteEntry[];
+  }
+}
+
 export interface BuildAppOptions {
   deps: AppDeps;
   /** A pino logger (main.ts: asynchronous), `{ level }` for Fastify's own, or false for none (tests). */
@@ -72,6 +87,13 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     // Request ids in logs and responses let a client's report be matched to a log line.
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
+
+  // First, so it sees every route: a check that must cover routes added later walks this table.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, uploadToken: route.config?.uploadToken === true });
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
