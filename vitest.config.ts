@@ -10,6 +10,7 @@ const UNIT = [
   'packages/media/src/**/*.test.ts',
   'packages/storage/src/{config,errors,presigner}.test.ts',
   'packages/db/src/ids.test.ts',
+  'packages/client/src/**/*.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
   'apps/api/src/routes/*.html.test.ts',
@@ -34,6 +35,9 @@ export default defineConfig({
   resolve: {
     // Tests run against sources, so they need no build step.
     alias: {
+      // Before '@darkroom/client', which would otherwise take its subpath.
+      '@darkroom/client/uppy': fileURLToPath(new URL('./packages/client/src/uppy.ts', import.meta.url)),
+      '@darkroom/client': src('client'),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),

@@ -1,0 +1,70 @@
+import { contexts, createContext, type ClientContext, type DarkroomClientOptions } from './client.js';
+import { backendRoutes, type BackendRoutes } from './routes.js';
+import type { UploadInput } from './source.js';
+import type { Asset } from './types.js';
+import { abortUpload, resume, upload, type ResumeOptions, type UploadOptions } from './upload.js';
+import { waitUntilReady, type WaitOptions } from './wait.js';
+
+export type { DarkroomClientOptions } from './client.js';
+export { CLIENT_ERROR_CODES, DarkroomError, type ClientErrorCode } from './errors.js';
+export type { RetryOptions } from './retry.js';
+export type { UploadInput } from './source.js';
+export { defaultTransport, fetchTransport, xhrTransport, type PutRequest, type PutResponse, type Transport } from './transport.js';
+export * from './types.js';
+export type { ResumeOptions, TransferProgress, UploadOptions, UploadProgress } from './upload.js';
+export type { ProcessingProgress, WaitOptions } from './wait.js';
+
+/** Darkroom's API for a backend (tenant key or admin token) or a browser (upload token). */
+export class DarkroomClient {
+  readonly #ctx: ClientContext;
+  /** Every route of the OpenAPI document, typed (openapi-fetch): `client.api.GET('/v1/events', …)`. */
+  readonly api: ClientContext['api'];
+  readonly tenant: BackendRoutes['tenant'];
+  readonly assets: BackendRoutes['assets'];
+  readonly tenants: BackendRoutes['tenants'];
+  readonly keys: BackendRoutes['keys'];
+  readonly uploadTokens: BackendRoutes['uploadTokens'];
+  readonly webhooks: BackendRoutes['webhooks'];
+  readonly presets: BackendRoutes['presets'];
+
+  constructor(options: DarkroomClientOptions) {
+    this.#ctx = createContext(options);
+    contexts.set(this, this.#ctx);
+    this.api = this.#ctx.api;
+    const routes = backendRoutes(this.#ctx);
+    this.tenant = routes.tenant;
+    this.assets = routes.assets;
+    this.tenants = routes.tenants;
+    this.keys = routes.keys;
+    this.uploadTokens = routes.uploadTokens;
+    this.webhooks = routes.webhooks;
+    this.presets = routes.presets;
+  }
+
+  /**
+   * Uploads a File, Blob, bytes or a stream of known size: PUT or multipart as the API answers, then
+   * waits (unless `wait: false`) and resolves with the ready or failed asset.
+   */
+  upload(input: UploadInput, options?: UploadOptions): Promise<Asset> {
+    return upload(this.#ctx, input, options);
+  }
+
+  /** Continues an upload begun earlier (by id) with the same file: only the missing parts are sent. */
+  resume(assetId: string, input: UploadInput, options?: ResumeOptions): Promise<Asset> {
+    return resume(this.#ctx, assetId, input, options);
+  }
+
+  /** Resolves once the asset is ready, failed, canceled or expired: live status over SSE, else polling. */
+  waitUntilReady(assetId: string, options?: WaitOptions): Promise<Asset> {
+    return waitUntilReady(this.#ctx, assetId, options);
+  }
+
+  /** Cancels an upload still awaiting its bytes. */
+  abort(assetId: string): Promise<Asset> {
+    return abortUpload(this.#ctx, assetId);
+  }
+}
+
+export function createClient(options: DarkroomClientOptions): DarkroomClient {
+  return new DarkroomClient(options);
+}
