@@ -14,7 +14,7 @@ const UNIT = [
   'apps/api/src/plugins/*.test.ts',
   'apps/api/src/routes/*.html.test.ts',
   'apps/api/src/routes/upload-page.test.ts',
-  'apps/api/src/services/start-upload.test.ts',
+  'apps/api/src/services/upload-rules.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/render-gate.test.ts',
   // A loopback receiver, no services.

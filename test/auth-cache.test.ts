@@ -50,7 +50,7 @@ describe('key lookups cached per API process', () => {
     expect(known?.requests?.count).toBeGreaterThanOrEqual(2);
     expect(harness.api.authCache.resolveNow(hashApiKey('dk_not-a-key'))).toBeUndefined();
 
-    const keyId = known!.found!.key.id;
+    const keyId = known!.found!.key!.id;
     expect((await admin.request('DELETE', `/v1/admin/keys/${keyId}`)).status).toBe(204);
     expect(harness.api.authCache.resolveNow(digest)).toBeUndefined();
     expect((await client.request('GET', '/v1/assets')).status).toBe(401);

@@ -23,6 +23,7 @@ import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
 import uploadPageRoutes from './routes/upload-page.js';
 import uploadRoutes from './routes/uploads.js';
+import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
 
 export interface BuildAppOptions {
@@ -89,6 +90,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
 
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });
+  await app.register(uploadTokenRoutes, { deps });
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
   await app.register(eventRoutes, { deps });

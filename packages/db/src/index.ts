@@ -21,3 +21,4 @@ export * from './queries/webhooks.js';
 export * from './queries/webhook-deliveries.js';
 export * from './queries/webhook-attempts.js';
 export * from './queries/webhook-dispatch.js';
+export * from './queries/upload-tokens.js';

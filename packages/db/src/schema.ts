@@ -87,6 +87,11 @@ export const assets = pgTable(
     size: bigint('size', { mode: 'number' }).notNull(),
     preset: text('preset').notNull(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    /**
+     * The browser upload token that started it (null: a tenant key did): such a token reaches only
+     * the assets it started. No foreign key, as for tenantId: a token's row is never in an upload's way.
+     */
+    uploadTokenId: uuid('upload_token_id'),
     originalKey: text('original_key').notNull(),
     /** Set while a multipart upload is open in the bucket. */
     uploadId: text('upload_id'),
@@ -229,7 +234,42 @@ export const jobs = pgTable(
   ],
 );
 
+/**
+ * Browser upload tokens (`dut_…`): minted by a tenant's backend for one end user's session, stored
+ * only as a SHA-256 hash like API keys. Each narrows its tenant's limits; `preset` and `metadata`
+ * are forced onto every upload it starts. `uploadsStarted` counts its uploads against `maxUploads`
+ * (one conditional UPDATE, so concurrent starts can never pass it).
+ */
+export const uploadTokens = pgTable(
+  'upload_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The tenant key that minted it (its requests count against that key's rate limit); null: an admin did. */
+    mintedByKeyId: uuid('minted_by_key_id'),
+    tokenHash: text('token_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    maxUploads: integer('max_uploads').notNull(),
+    uploadsStarted: integer('uploads_started').notNull().default(0),
+    /** Null: the tenant's own limit applies (never wider than it: checked when minted). */
+    maxUploadBytes: bigint('max_upload_bytes', { mode: 'number' }),
+    acceptedContentTypes: text('accepted_content_types').array(),
+    /** Null: the tenant's default preset. Either way a browser cannot pick another. */
+    preset: text('preset'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('upload_tokens_token_hash_idx').on(t.tokenHash),
+    index('upload_tokens_tenant_idx').on(t.tenantId),
+  ],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
+export type UploadToken = typeof uploadTokens.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type NewAsset = typeof assets.$inferInsert;

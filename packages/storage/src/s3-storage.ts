@@ -7,6 +7,7 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  listParts,
   putObject,
 } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
@@ -27,6 +28,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     presignUploadPart: async (o) => presigner.presignUploadPart(o),
     completeMultipartUpload: (o) => completeMultipartUpload(client, o),
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
+    listParts: (o) => listParts(client, o),
     headObject: (o) => headObject(client, o),
     getRange: (o) => getRange(client, o),
     getStream: (o) => getStream(client, o),

@@ -11,7 +11,9 @@ import type {
   AbortMultipartOptions,
   CompleteMultipartOptions,
   CreateMultipartOptions,
+  ListPartsOptions,
   PutObjectOptions,
+  UploadedPart,
 } from './types.js';
 
 const PUT_PART_SIZE = 8 * 1024 * 1024;
@@ -71,6 +73,31 @@ export async function abortMultipartUpload(client: S3Client, options: AbortMulti
     const error = translateS3Error(err, { operation: 'abortMultipartUpload', bucket, key });
     if (error.kind !== 'upload_not_found') throw error;
   }
+}
+
+/** One ListParts page after another (a server returns at most 1,000 parts a page), following the part-number marker. */
+export async function listParts(client: S3Client, options: ListPartsOptions): Promise<UploadedPart[]> {
+  const { bucket, key, uploadId } = options;
+  const parts: UploadedPart[] = [];
+  let marker: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+    } catch (err) {
+      const error = translateS3Error(err, { operation: 'listParts', bucket, key });
+      // Ceph RGW answers NoSuchKey rather than NoSuchUpload for an upload that is gone.
+      if (error.kind === 'object_not_found') throw new UploadNotFoundError(`listParts ${bucket}/${key}: multipart upload not found`, { cause: error });
+      throw error;
+    }
+    for (const part of page.Parts ?? []) {
+      if (part.PartNumber === undefined || part.ETag === undefined) continue;
+      parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
+    }
+    // A server that says truncated without a marker would loop forever: stop instead.
+    marker = page.IsTruncated && page.NextPartNumberMarker && page.NextPartNumberMarker !== marker ? page.NextPartNumberMarker : undefined;
+  } while (marker);
+  return parts.sort((a, b) => a.partNumber - b.partNumber);
 }
 
 export async function putObject(client: S3Client, options: PutObjectOptions): Promise<void> {

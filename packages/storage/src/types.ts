@@ -46,6 +46,18 @@ export interface AbortMultipartOptions extends ObjectLocation {
   uploadId: string;
 }
 
+export interface ListPartsOptions extends ObjectLocation {
+  uploadId: string;
+}
+
+/** A part the bucket holds for an open multipart upload. */
+export interface UploadedPart {
+  partNumber: number;
+  /** As the bucket gives it, quotes included: what `completeMultipartUpload` takes back. */
+  etag: string;
+  size: number;
+}
+
 export interface ObjectHead {
   size: number;
   contentType: string | undefined;
@@ -104,6 +116,11 @@ export interface ObjectStorage {
   presignUploadPart(options: PresignPartOptions): Promise<PresignedRequest>;
   completeMultipartUpload(options: CompleteMultipartOptions): Promise<void>;
   abortMultipartUpload(options: AbortMultipartOptions): Promise<void>;
+  /**
+   * Every part an open multipart upload holds, by part number (all pages: a server lists at most
+   * 1,000 a request). Throws `UploadNotFoundError` once the upload is completed or aborted.
+   */
+  listParts(options: ListPartsOptions): Promise<UploadedPart[]>;
   /** Metadata of an object; throws `ObjectNotFoundError` when it is absent. */
   headObject(options: ObjectLocation): Promise<ObjectHead>;
   /** A byte range, buffered (meant for small reads such as sniffing magic bytes). */

@@ -1,5 +1,15 @@
 import { DarkroomError } from '@darkroom/core';
-import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey, isUuid, type Tenant } from '@darkroom/db';
+import {
+  findActiveApiKey,
+  findActiveKeyWithTenant,
+  findLiveUploadToken,
+  getActiveApiKey,
+  hashApiKey,
+  isUploadToken,
+  isUuid,
+  type Tenant,
+  type UploadToken,
+} from '@darkroom/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';
@@ -7,10 +17,20 @@ import type { KeyLookup, RequestCount } from '../services/auth-cache.js';
 import { enforceRateLimit } from './rate-limit.js';
 import { CSRF_HEADER, passesCsrfCheck, sessionCookieValue, verifyAdminSession } from './admin-session.js';
 
-/** `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check. */
-export type Principal = { kind: 'admin'; via: 'bearer' | 'cookie' } | { kind: 'tenant'; tenant: Tenant; keyId: string };
+/**
+ * `via: 'cookie'`: an admin console session (see admin-session.ts), held to the CSRF check.
+ * `upload_token`: a browser's `dut_…` token, let in only where a route's config says `uploadToken`.
+ */
+export type Principal =
+  | { kind: 'admin'; via: 'bearer' | 'cookie' }
+  | { kind: 'tenant'; tenant: Tenant; keyId: string }
+  | { kind: 'upload_token'; tenant: Tenant; uploadToken: UploadToken };
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes browser upload tokens too (on the token's own assets only), and answers CORS requests. */
+    uploadToken?: boolean;
+  }
   interface FastifyRequest {
     principal: Principal | null;
   }
@@ -78,6 +98,11 @@ const ADMIN_BEARER: Resolved = { principal: { kind: 'admin', via: 'bearer' } };
 /** What a key lookup makes of a token: nobody (unknown or revoked), an admin, or a tenant with its count. */
 function principalOf({ found, requests }: KeyLookup): Resolved {
   if (!found) return { principal: null };
+  if (found.uploadToken) {
+    // A cached token may have expired since it was looked up.
+    if (found.uploadToken.expiresAt.getTime() <= Date.now()) return { principal: null };
+    return { principal: { kind: 'upload_token', tenant: found.tenant, uploadToken: found.uploadToken }, requests };
+  }
   if (found.key.kind === 'admin') return ADMIN_BEARER;
   return { principal: found.tenant ? { kind: 'tenant', tenant: found.tenant, keyId: found.key.id } : null, requests };
 }
@@ -95,11 +120,12 @@ async function resolvePrincipal(deps: AppDeps, token: string, adminDigest: strin
 
 /** A key's principal through the cache, from the database when the cache cannot answer. */
 async function loadPrincipal(deps: AppDeps, token: string, digest: string): Promise<Resolved> {
-  return principalOf(await deps.authCache.resolve(digest, () => findActiveKeyWithTenant(deps.db, { token })));
+  const load = isUploadToken(token) ? () => findLiveUploadToken(deps.db, { token }) : () => findActiveKeyWithTenant(deps.db, { token });
+  return principalOf(await deps.authCache.resolve(digest, load));
 }
 
 const unauthorized = () =>
-  new DarkroomError('unauthorized', 'Send a valid API key as "Authorization: Bearer <key>"; this one is missing, unknown or revoked.');
+  new DarkroomError('unauthorized', 'Send a valid API key or upload token as "Authorization: Bearer <key>"; this one is missing, unknown, expired or revoked.');
 
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
@@ -123,8 +149,11 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
 
   function letTenantIn(request: FastifyRequest, reply: FastifyReply, resolved: Resolved): void {
     const { principal, requests } = accept(request, resolved);
-    if (principal.kind !== 'tenant') {
+    if (principal.kind === 'admin') {
       throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
+    }
+    if (principal.kind === 'upload_token' && request.routeOptions.config.uploadToken !== true) {
+      throw new DarkroomError('forbidden', 'An upload token may only start, resume, complete, abort and follow its own uploads; this route takes a tenant API key.');
     }
     enforceRateLimit(reply, requests);
   }
@@ -165,8 +194,29 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
 
 export default fp(authPlugin, { name: 'darkroom-auth' });
 
-/** The tenant of a request that passed `requireTenant`. */
+/** The tenant of a request that passed `requireTenant` (with a tenant key, or an upload token where a route takes one). */
 export function tenantOf(request: FastifyRequest): Tenant {
-  if (request.principal?.kind !== 'tenant') throw new DarkroomError('unauthorized', 'No tenant key on this request.');
-  return request.principal.tenant;
+  const principal = request.principal;
+  if (principal?.kind !== 'tenant' && principal?.kind !== 'upload_token') throw new DarkroomError('unauthorized', 'No tenant key on this request.');
+  return principal.tenant;
+}
+
+/** The key of a request made with a tenant key, else null (an upload token). */
+export function tenantKeyIdOf(request: FastifyRequest): string | null {
+  return request.principal?.kind === 'tenant' ? request.principal.keyId : null;
+}
+
+/** The upload token of a request made with one, else undefined (a tenant key). */
+export function uploadTokenOf(request: FastifyRequest): UploadToken | undefined {
+  return request.principal?.kind === 'upload_token' ? request.principal.uploadToken : undefined;
+}
+
+/** Which assets a request reaches: its tenant's, and with an upload token only those that token started. */
+export interface AssetScope {
+  tenantId: string;
+  uploadTokenId?: string | undefined;
+}
+
+export function assetScopeOf(request: FastifyRequest): AssetScope {
+  return { tenantId: tenantOf(request).id, uploadTokenId: uploadTokenOf(request)?.id };
 }

@@ -2,7 +2,9 @@ import { DarkroomError, resolvePreset } from '@darkroom/core';
 import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
+import { mintUploadToken } from '../services/upload-tokens.js';
 import { tenantView } from '../views.js';
+import { MintUploadTokenFields, adminMintUploadTokenSchema } from './upload-tokens.schemas.js';
 import {
   createAdminKeySchema,
   createTenantKeySchema,
@@ -59,6 +61,12 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     if (!tenant) throw noTenant();
     const { key, apiKey } = await createApiKey(deps.db, { kind: 'tenant', tenantId: tenant.id });
     return reply.status(201).send({ id: key.id, apiKey });
+  });
+
+  // The admin console's way to hand a browser an upload token for a tenant (tried from its upload page).
+  app.post('/v1/admin/tenants/:id/upload-tokens', { schema: adminMintUploadTokenSchema }, async (request, reply) => {
+    const body = MintUploadTokenFields.parse(request.body ?? {});
+    return reply.status(201).send(await mintUploadToken(deps, { ...body, tenantId: request.params.id }));
   });
 
   app.post('/v1/admin/keys', { schema: createAdminKeySchema }, async (_request, reply) => {

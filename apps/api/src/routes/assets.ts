@@ -2,7 +2,7 @@ import { DarkroomError } from '@darkroom/core';
 import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { tenantOf } from '../plugins/auth.js';
+import { assetScopeOf, tenantOf } from '../plugins/auth.js';
 import { deleteAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
@@ -19,8 +19,9 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
     return { items: await presentAssets(deps, page.items), nextCursor: page.nextCursor };
   });
 
-  app.get('/v1/assets/:id', { schema: getAssetSchema, serializerCompiler: builtReplySerializer }, async (request) => {
-    return showAsset(deps, { tenantId: tenantOf(request).id, id: request.params.id });
+  // Upload tokens may read the assets they started (config: the other asset routes refuse them).
+  app.get('/v1/assets/:id', { schema: getAssetSchema, serializerCompiler: builtReplySerializer, config: { uploadToken: true } }, async (request) => {
+    return showAsset(deps, { ...assetScopeOf(request), id: request.params.id });
   });
 
   app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import { eventView, listenForEvents, type Event } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { tenantOf } from '../plugins/auth.js';
+import { assetScopeOf, tenantOf } from '../plugins/auth.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
 import { requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { openEventStream, type EventStream } from '../sse.js';
@@ -40,9 +40,11 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     });
   }
 
-  app.get('/v1/assets/:id/events', { schema: assetEventsSchema }, async (request, reply) => {
-    const tenantId = tenantOf(request).id;
-    const asset = await requireTenantAsset(deps, { tenantId, id: request.params.id });
+  // Upload tokens may follow the assets they started; the tenant-wide stream refuses them.
+  app.get('/v1/assets/:id/events', { schema: assetEventsSchema, config: { uploadToken: true } }, async (request, reply) => {
+    const scope = assetScopeOf(request);
+    const tenantId = scope.tenantId;
+    const asset = await requireTenantAsset(deps, { ...scope, id: request.params.id });
     // Subscribed before the snapshot is read, so no change falls between the two.
     const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
     const snapshot = await showAsset(deps, { tenantId, id: asset.id }).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetView, CompletedUpload, ErrorBody, StartedUpload } from '@darkroom/core';
+import { AssetView, CompletedUpload, ErrorBody, RestartedUpload, StartedUpload, UploadParts } from '@darkroom/core';
 import { AssetIdParams, tenantErrors } from './common.schemas.js';
 
 export const StartUploadBody = z.strictObject({
@@ -13,6 +13,9 @@ export const StartUploadBody = z.strictObject({
 export const startUploadSchema = {
   tags: ['uploads'],
   summary: 'Start an upload: returns presigned URLs to send the bytes straight to the bucket',
+  description:
+    'With an upload token: within its limits, with its preset and metadata (the body may name the same preset, and add ' +
+    'metadata only under `metadata.client`); past its maxUploads, 429 rate_limited.',
   body: StartUploadBody,
   response: {
     201: StartedUpload,
@@ -52,4 +55,22 @@ export const abortUploadSchema = {
   summary: 'Cancel an upload still awaiting its bytes',
   params: AssetIdParams,
   response: { 200: AssetView, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
+};
+
+export const uploadPartsSchema = {
+  tags: ['uploads'],
+  summary: 'Resume a multipart upload: the parts the bucket holds, and fresh URLs for the missing ones',
+  description:
+    'Only for a multipart upload still awaiting_upload; any other state, or a PUT upload, is 409 invalid_state. ' +
+    '409 upload_missing when the bucket no longer holds the upload.',
+  params: AssetIdParams,
+  response: { 200: UploadParts, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
+};
+
+export const restartUploadSchema = {
+  tags: ['uploads'],
+  summary: 'Restart a PUT upload: a fresh URL to send the whole file again',
+  description: 'Only for a PUT upload still awaiting_upload; any other state, or a multipart upload, is 409 invalid_state.',
+  params: AssetIdParams,
+  response: { 200: RestartedUpload, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };

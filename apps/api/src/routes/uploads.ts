@@ -1,36 +1,48 @@
 import { assetView, jobView } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { tenantOf } from '../plugins/auth.js';
+import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { completeUpload } from '../services/complete-upload.js';
 import { abortUpload, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
+import { listUploadParts, restartPutUpload } from '../services/resume-upload.js';
 import { startUpload } from '../services/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
-import { abortUploadSchema, completeUploadSchema, startUploadSchema } from './uploads.schemas.js';
+import { abortUploadSchema, completeUploadSchema, restartUploadSchema, startUploadSchema, uploadPartsSchema } from './uploads.schemas.js';
+
+/** Every route here takes a browser upload token too (on that token's own uploads). */
+const BROWSER = { uploadToken: true } as const;
 
 const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 
-  app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer }, async (request, reply) => {
-    const { asset, upload } = await startUpload(deps, tenantOf(request), request.body);
+  app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer, config: BROWSER }, async (request, reply) => {
+    const { asset, upload } = await startUpload(deps, tenantOf(request), request.body, uploadTokenOf(request));
     return reply.status(201).send({ asset: assetView(asset, [], deps.publicUrl), upload });
   });
 
-  app.post('/v1/uploads/:assetId/complete', { schema: completeUploadSchema }, async (request, reply) => {
-    const tenant = tenantOf(request);
+  app.post('/v1/uploads/:assetId/complete', { schema: completeUploadSchema, config: BROWSER }, async (request, reply) => {
+    const scope = assetScopeOf(request);
     // Resolving first turns malformed ids into not_found, like every other route.
-    const found = await requireTenantAsset(deps, { tenantId: tenant.id, id: request.params.assetId });
+    const found = await requireTenantAsset(deps, { ...scope, id: request.params.assetId });
     const { asset, job } = await completeUpload(deps, request.log, {
-      tenantId: tenant.id,
+      tenantId: scope.tenantId,
       assetId: found.id,
       input: request.body ?? {},
     });
     return reply.status(202).send({ asset: await presentAsset(deps, asset), job: jobView(job) });
   });
 
-  app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema }, async (request) => {
-    const asset = await abortUpload(deps, request.log, { tenantId: tenantOf(request).id, assetId: request.params.assetId });
+  app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema, config: BROWSER }, async (request) => {
+    const asset = await abortUpload(deps, request.log, { ...assetScopeOf(request), assetId: request.params.assetId });
     return presentAsset(deps, asset);
+  });
+
+  app.get('/v1/uploads/:assetId/parts', { schema: uploadPartsSchema, config: BROWSER }, async (request) => {
+    return listUploadParts(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
+  });
+
+  app.post('/v1/uploads/:assetId/url', { schema: restartUploadSchema, config: BROWSER }, async (request) => {
+    return restartPutUpload(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
   });
 };
 

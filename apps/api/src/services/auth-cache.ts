@@ -1,13 +1,27 @@
-import type { ApiKey, Tenant } from '@darkroom/db';
+import type { ApiKey, Tenant, UploadToken } from '@darkroom/db';
 import type { RedisConnection } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
 import { createRateCounter, type RequestCount } from './rate-counter.js';
 
 export type { RequestCount };
 
-export interface CachedKey {
-  key: ApiKey;
-  tenant: Tenant | null;
+/** What a bearer token stands for: an API key (with its tenant; null for admin keys), or a browser upload token. */
+export type CachedKey = { key: ApiKey; tenant: Tenant | null; uploadToken?: undefined } | { key?: undefined; uploadToken: UploadToken; tenant: Tenant };
+
+/**
+ * Whose rate-limit count a request adds to: a tenant key's own; an upload token's, that of the key
+ * that minted it (so the tenant's limit counts its browsers' requests too), or one count shared by
+ * the tenant's admin-minted tokens. Admin keys are not counted.
+ */
+export function countedAs(found: CachedKey): string | undefined {
+  if (found.uploadToken) return found.uploadToken.mintedByKeyId ?? `upload-tokens:${found.tenant.id}`;
+  return found.key.kind === 'tenant' ? found.key.id : undefined;
+}
+
+/** A cached lookup lasts its TTL, and never past an upload token's expiry. */
+function cachedUntil(found: CachedKey, ttlMs: number): number {
+  const until = Date.now() + ttlMs;
+  return found.uploadToken ? Math.min(until, found.uploadToken.expiresAt.getTime()) : until;
 }
 
 /** A key lookup, and how many requests that key has made in the current rate window (this one included). */
@@ -116,7 +130,7 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
     // next read of it empties the cache.
     if (found && epoch === seen && leaseHeld()) {
       if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(tokenHash, { ...found, expiresAt: Date.now() + options.ttlMs });
+      entries.set(tokenHash, { ...found, expiresAt: cachedUntil(found, options.ttlMs) });
     }
     return found;
   }
@@ -142,8 +156,9 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
       if (!leaseHeld()) return undefined;
       const hit = entries.get(tokenHash);
       if (!hit || hit.expiresAt <= Date.now()) return undefined;
-      if (hit.key.kind !== 'tenant') return { found: hit, requests: undefined };
-      const requests = counter.countNow(hit.key.id, limitOf(hit));
+      const counted = countedAs(hit);
+      if (!counted) return { found: hit, requests: undefined };
+      const requests = counter.countNow(counted, limitOf(hit));
       return requests ? { found: hit, requests } : undefined;
     },
     async resolve(tokenHash, load) {
@@ -151,8 +166,9 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
       if (!leaseHeld()) await readEpoch();
       if (!leaseHeld()) return { found: await load(), requests: undefined };
       const found = await lookup(tokenHash, load);
-      if (!found || found.key.kind !== 'tenant') return { found, requests: undefined };
-      return { found, requests: await counter.count(found.key.id, limitOf(found)) };
+      const counted = found && countedAs(found);
+      if (!found || !counted) return { found, requests: undefined };
+      return { found, requests: await counter.count(counted, limitOf(found)) };
     },
     invalidateKey: (keyId) => bump({ keyId }),
     invalidateTenant: (tenantId) => bump({ tenantId }),

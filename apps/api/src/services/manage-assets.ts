@@ -16,11 +16,24 @@ import { purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
-/** An asset of this tenant, or `not_found` (also for other tenants' ids, which must not leak). */
-export async function requireTenantAsset(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Asset> {
-  const asset = isUuid(params.id) ? await getTenantAsset(deps.db, params) : undefined;
-  if (!asset) throw new DarkroomError('not_found', 'No asset with that id.');
-  return asset;
+/**
+ * Whose asset a caller may reach: its tenant's; with `uploadTokenId` (a browser upload token) only
+ * those that token started.
+ */
+export interface AssetOwner {
+  tenantId: string;
+  uploadTokenId?: string | undefined;
+}
+
+const reachable = (asset: Asset | undefined, owner: AssetOwner) =>
+  asset && (owner.uploadTokenId === undefined || asset.uploadTokenId === owner.uploadTokenId) ? asset : undefined;
+
+/** An asset of this tenant (of this upload token), or `not_found` (also for others' ids, which must not leak). */
+export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { id: string }): Promise<Asset> {
+  const asset = isUuid(params.id) ? await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
+  const found = reachable(asset, params);
+  if (!found) throw new DarkroomError('not_found', 'No asset with that id.');
+  return found;
 }
 
 /**
@@ -29,8 +42,8 @@ export async function requireTenantAsset(deps: AppDeps, params: { tenantId: stri
  * deleted, and only then is the row marked purged. If storage fails in between, the purge sweep
  * finishes it; a repeated abort tries again at once.
  */
-export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; assetId: string }): Promise<Asset> {
-  const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, id: params.assetId });
+export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { assetId: string }): Promise<Asset> {
+  const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, uploadTokenId: params.uploadTokenId, id: params.assetId });
   const canceled =
     asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
   if (!canceled) {
@@ -74,9 +87,9 @@ export async function presentAssets(deps: AppDeps, assets: Asset[]) {
 }
 
 /** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
-export async function showAsset(deps: AppDeps, params: { tenantId: string; id: string }) {
-  const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, params) : undefined;
-  if (!found) throw new DarkroomError('not_found', 'No asset with that id.');
+export async function showAsset(deps: AppDeps, params: AssetOwner & { id: string }) {
+  const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
+  if (!found || !reachable(found.asset, params)) throw new DarkroomError('not_found', 'No asset with that id.');
   return assetView(found.asset, found.variants, deps.publicUrl);
 }
 

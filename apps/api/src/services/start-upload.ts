@@ -1,7 +1,9 @@
-import { DarkroomError, resolvePreset, originalKey, stagingKey, type UploadInstructions } from '@darkroom/core';
-import { insertUpload, newId, setAssetUploadId, type Asset, type Tenant } from '@darkroom/db';
-import type { PresignedRequest } from '@darkroom/storage';
+import { DarkroomError, resolvePreset, originalKey, stagingKey } from '@darkroom/core';
+import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
+import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
+import { checkMetadata, normalizeContentType, validateFilename } from './upload-rules.js';
+import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
 
 export interface StartUploadInput {
   filename: string;
@@ -9,28 +11,6 @@ export interface StartUploadInput {
   size: number;
   preset?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
-}
-
-const MAX_METADATA_BYTES = 4096;
-const MAX_METADATA_DEPTH = 10;
-const MAX_PARTS = 10_000;
-const MiB = 1024 * 1024;
-
-/** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
-export function normalizeContentType(value: string): string {
-  return value.split(';')[0]!.trim().toLowerCase();
-}
-
-function validateFilename(filename: string): void {
-  // The name is only ever shown back to the client; it never reaches an object key.
-  if (filename.trim().length === 0) throw new DarkroomError('invalid_request', 'filename must not be blank.');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(filename)) {
-    throw new DarkroomError('invalid_request', 'filename must not contain control characters.');
-  }
-  if (/[/\\]/.test(filename)) {
-    throw new DarkroomError('invalid_request', 'filename must be a bare file name, without "/" or "\\".');
-  }
 }
 
 function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
@@ -45,33 +25,24 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
   if (input.size > maxBytes) {
     throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
   }
-  // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.
-  if (input.metadata && exceedsDepth(input.metadata, MAX_METADATA_DEPTH)) {
-    throw new DarkroomError('invalid_request', `metadata nests deeper than ${MAX_METADATA_DEPTH} levels.`);
-  }
-  const metadataBytes = input.metadata ? Buffer.byteLength(JSON.stringify(input.metadata)) : 0;
-  if (metadataBytes > MAX_METADATA_BYTES) {
-    throw new DarkroomError('invalid_request', `metadata is ${metadataBytes} bytes as JSON; at most ${MAX_METADATA_BYTES} are kept.`);
-  }
+  if (input.metadata) checkMetadata(input.metadata);
 }
 
-/** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (walked without recursion). */
-export function exceedsDepth(value: unknown, limit: number): boolean {
-  let level: unknown[] = [value];
-  for (let depth = 0; level.length > 0; depth++) {
-    if (depth > limit) return true;
-    level = level.flatMap((node) => (node !== null && typeof node === 'object' ? Object.values(node) : []));
-  }
-  return false;
+/**
+ * What an upload started with a browser upload token may be: within the token's limits (which only
+ * narrow the tenant's), with the token's preset and metadata whatever the browser sent.
+ */
+function applyToken(deps: AppDeps, tenant: Tenant, input: StartUploadInput, uploadToken: UploadToken | undefined) {
+  if (!uploadToken) return { tenant, input };
+  return { tenant: narrowedTenant(deps, tenant, uploadToken), input: { ...input, ...forcedUploadFields(tenant, uploadToken, input) } };
 }
 
-/** The configured part size, grown in whole MiB when the file would otherwise need more than 10,000 parts. */
-export function choosePartSize(size: number, configured: number): number {
-  const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
-  return Math.max(configured, minimum);
-}
-
-export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput) {
+/**
+ * Starts an upload for a tenant key, or for a browser upload token (`uploadToken`): then the asset
+ * records the token, and the token's count of uploads is taken in the transaction that inserts it.
+ */
+export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: StartUploadInput, uploadToken?: UploadToken) {
+  const { tenant, input } = applyToken(deps, keyTenant, keyInput, uploadToken);
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
@@ -87,58 +58,28 @@ export async function startUpload(deps: AppDeps, tenant: Tenant, input: StartUpl
 
   // The row comes first, so a bucket upload is never opened for an asset nobody recorded: if the
   // insert fails there is nothing to leak. Its expiry cleans up an upload that never gets its id.
-  const now = Date.now();
-  const inserted = await insertUpload(deps.db, {
-    id,
-    tenantId: tenant.id,
-    filename: input.filename,
-    contentType,
-    size: input.size,
-    preset: presetName,
-    metadata: input.metadata ?? null,
-    originalKey: originalKey(tenant.id, id),
-    uploadExpiresAt: new Date(now + config.uploads.ttlMs),
-  });
+  const insert = (db: Executor) =>
+    insertUpload(db, {
+      id,
+      tenantId: tenant.id,
+      filename: input.filename,
+      contentType,
+      size: input.size,
+      preset: presetName,
+      metadata: input.metadata ?? null,
+      originalKey: originalKey(tenant.id, id),
+      uploadExpiresAt: new Date(Date.now() + config.uploads.ttlMs),
+      uploadTokenId: uploadToken?.id ?? null,
+    });
+  const inserted = uploadToken
+    ? await deps.db.transaction(async (tx) => {
+        await claimUpload(tx, uploadToken);
+        return insert(tx);
+      })
+    : await insert(deps.db);
   // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.
   const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
   const asset = uploadId ? ((await setAssetUploadId(deps.db, { id, uploadId })) ?? inserted) : inserted;
-
-  const upload = uploadId
-    ? await presignMultipart(deps, asset, uploadId)
-    : toPutInstructions(
-        await storage.presignPut({
-          ...location,
-          contentType,
-          contentLength: input.size,
-          expiresInSeconds: config.uploads.urlTtlSeconds,
-        }),
-      );
+  const upload = uploadId ? await presignMultipartUpload(deps, asset, uploadId) : await presignPutUpload(deps, asset);
   return { asset, upload };
-}
-
-function toPutInstructions(signed: PresignedRequest): UploadInstructions {
-  return { method: 'PUT', url: signed.url, headers: signed.headers, expiresAt: signed.expiresAt.toISOString() };
-}
-
-async function presignMultipart(deps: AppDeps, asset: Asset, uploadId: string): Promise<UploadInstructions> {
-  const partSize = choosePartSize(asset.size, deps.config.uploads.partSize);
-  const count = Math.ceil(asset.size / partSize);
-  const expiresInSeconds = deps.config.uploads.urlTtlSeconds;
-  const parts = await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      const partNumber = index + 1;
-      const contentLength = Math.min(partSize, asset.size - index * partSize);
-      const signed = await deps.storage.presignUploadPart({
-        bucket: deps.config.storage.bucket,
-        key: stagingKey(asset.tenantId, asset.id),
-        uploadId,
-        partNumber,
-        contentLength,
-        expiresInSeconds,
-      });
-      return { partNumber, url: signed.url };
-    }),
-  );
-  const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
-  return { method: 'MULTIPART', partSize, parts, expiresAt };
 }

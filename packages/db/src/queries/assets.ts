@@ -16,7 +16,7 @@ export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset
 export type NewUpload = Pick<
   NewAsset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'metadata' | 'originalKey' | 'uploadExpiresAt'
->;
+> & { uploadTokenId?: string | null | undefined };
 
 const insertUploadQuery = preparedPer((db) =>
   runDirect(
@@ -31,6 +31,7 @@ const insertUploadQuery = preparedPer((db) =>
         size: sql.placeholder('size'),
         preset: sql.placeholder('preset'),
         metadata: sql`${sql.placeholder('metadata')}::jsonb`,
+        uploadTokenId: sql.placeholder('uploadTokenId'),
         originalKey: sql.placeholder('originalKey'),
         uploadExpiresAt: sql.placeholder('uploadExpiresAt'),
       })
@@ -41,7 +42,7 @@ const insertUploadQuery = preparedPer((db) =>
 
 /** A new asset awaiting its upload. */
 export async function insertUpload(db: Executor, params: NewUpload): Promise<Asset> {
-  const [asset] = await insertUploadQuery(db).execute({ ...params, metadata: params.metadata === null || params.metadata === undefined ? null : JSON.stringify(params.metadata) });
+  const [asset] = await insertUploadQuery(db).execute({ ...params, uploadTokenId: params.uploadTokenId ?? null, metadata: params.metadata === null || params.metadata === undefined ? null : JSON.stringify(params.metadata) });
   return asset!;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePartSize, exceedsDepth, normalizeContentType } from './start-upload.js';
+import { choosePartSize, exceedsDepth, normalizeContentType } from './upload-rules.js';
 
 const MiB = 1024 * 1024;
 

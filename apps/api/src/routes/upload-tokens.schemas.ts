@@ -1,0 +1,48 @@
+import { ErrorBody, MintedUploadToken } from '@darkroom/core';
+import { z } from 'zod';
+import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
+
+/** S3's largest object, as for a tenant's own limit. */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+
+/** The fields of a mint's body; `parse` of the body gives them with their defaults. */
+export const MintUploadTokenFields = z
+  .strictObject({
+    expiresIn: z.number().int().min(60).max(86_400).default(3600).describe('Seconds until the token expires'),
+    maxUploads: z.number().int().min(1).max(1000).default(10).describe('Uploads the token may start, in all'),
+    maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).optional().describe("Largest upload; at most the tenant's own limit"),
+    acceptedContentTypes: z
+      .array(z.string().min(1).max(255))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Types the token may upload; each one the tenant accepts'),
+    preset: z.string().min(1).max(64).optional().describe("The preset of every upload the token starts; absent: the tenant's default"),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Set on every upload the token starts (at most 4 KiB as JSON; "client" is left to the browser)'),
+  });
+
+export const MintUploadTokenBody = MintUploadTokenFields.nullish().describe('Absent: every default');
+
+const mintDescription =
+  'The token narrows the tenant: a wider maxUploadBytes or a type the tenant does not accept is 400 invalid_request; an unknown ' +
+  'preset is 404 preset_not_found. It is revoked when its tenant has no unrevoked key left, or is deleted.';
+
+export const mintUploadTokenSchema = {
+  tags: ['upload tokens'],
+  summary: "Mint a browser upload token (shown once): the browser uploads with it, never with the tenant's key",
+  description: mintDescription,
+  body: MintUploadTokenBody,
+  response: { 201: MintedUploadToken, 400: ErrorBody, ...tenantErrors, 404: ErrorBody },
+};
+
+export const adminMintUploadTokenSchema = {
+  tags: ['admin'],
+  summary: "Mint a browser upload token for a tenant (shown once); its requests count against the tenant's limit apart from its keys",
+  description: `${mintDescription} 404 not_found: no such tenant.`,
+  params: IdParams,
+  body: MintUploadTokenBody,
+  response: { 201: MintedUploadToken, 400: ErrorBody, ...authErrors, 403: ErrorBody, 404: ErrorBody },
+};

@@ -1,0 +1,60 @@
+import { DarkroomError, stagingKey, type RestartedUpload, type UploadParts } from '@darkroom/core';
+import type { Asset } from '@darkroom/db';
+import { UploadNotFoundError } from '@darkroom/storage';
+import type { AppDeps } from '../deps.js';
+import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
+import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
+
+/**
+ * Resuming an upload after a reload or a lost connection: a multipart upload learns which parts the
+ * bucket holds and gets fresh URLs for the rest; a PUT upload gets a fresh URL for the whole file.
+ */
+
+function requireAwaiting(asset: Asset): void {
+  if (asset.status !== 'awaiting_upload') {
+    throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be resumed; this asset is ${asset.status}.`, { status: asset.status });
+  }
+  // The worker's expiry sweep has not turned it `expired` yet, but a URL for it would be no use.
+  if (asset.uploadExpiresAt.getTime() <= Date.now()) {
+    throw new DarkroomError('invalid_state', 'This upload has expired; start a new upload.', { status: 'expired' });
+  }
+}
+
+/** `GET /v1/uploads/:assetId/parts`: the parts already in the bucket, and URLs for the missing ones only. */
+export async function listUploadParts(deps: AppDeps, params: AssetOwner & { assetId: string }): Promise<UploadParts> {
+  const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
+  requireAwaiting(asset);
+  if (!asset.uploadId) {
+    throw new DarkroomError('invalid_state', 'This is a single PUT upload, not a multipart one: POST /v1/uploads/:assetId/url for a new URL.', {
+      status: asset.status,
+    });
+  }
+  const { partSize, count } = partLayout(deps, asset);
+  const held = await deps.storage
+    .listParts({ bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id), uploadId: asset.uploadId })
+    .catch((error: unknown) => {
+      throw error instanceof UploadNotFoundError
+        ? new DarkroomError('upload_missing', 'The bucket no longer holds this upload; start a new upload.')
+        : error;
+    });
+  // A part is done only when the bucket holds all of it; a part number past the file's cannot come
+  // from our URLs, and is left for `complete` to refuse.
+  const expectedSize = (partNumber: number) => Math.min(partSize, asset.size - (partNumber - 1) * partSize);
+  const uploaded = held.filter((part) => part.partNumber <= count && part.size === expectedSize(part.partNumber));
+  const done = new Set(uploaded.map((part) => part.partNumber));
+  const missing = Array.from({ length: count }, (_, index) => index + 1).filter((partNumber) => !done.has(partNumber));
+  const signed = await presignParts(deps, asset, asset.uploadId, missing);
+  return { partSize, uploaded, parts: signed.parts, expiresAt: signed.expiresAt };
+}
+
+/** `POST /v1/uploads/:assetId/url`: a fresh URL to PUT the whole file again. */
+export async function restartPutUpload(deps: AppDeps, params: AssetOwner & { assetId: string }): Promise<RestartedUpload> {
+  const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
+  requireAwaiting(asset);
+  if (asset.uploadId) {
+    throw new DarkroomError('invalid_state', 'This is a multipart upload: GET /v1/uploads/:assetId/parts for the missing parts\' URLs.', {
+      status: asset.status,
+    });
+  }
+  return { upload: await presignPutUpload(deps, asset) };
+}

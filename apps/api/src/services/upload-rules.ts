@@ -1,0 +1,53 @@
+import { DarkroomError } from '@darkroom/core';
+
+/** What an upload start checks of the client's input, before anything is recorded. */
+
+const MAX_METADATA_BYTES = 4096;
+const MAX_METADATA_DEPTH = 10;
+const MAX_PARTS = 10_000;
+const MiB = 1024 * 1024;
+
+/** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
+export function normalizeContentType(value: string): string {
+  return value.split(';')[0]!.trim().toLowerCase();
+}
+
+export function validateFilename(filename: string): void {
+  // The name is only ever shown back to the client; it never reaches an object key.
+  if (filename.trim().length === 0) throw new DarkroomError('invalid_request', 'filename must not be blank.');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(filename)) {
+    throw new DarkroomError('invalid_request', 'filename must not contain control characters.');
+  }
+  if (/[/\\]/.test(filename)) {
+    throw new DarkroomError('invalid_request', 'filename must be a bare file name, without "/" or "\\".');
+  }
+}
+
+/** Client JSON kept on an asset: at most 10 levels deep and 4 KiB as JSON. */
+export function checkMetadata(metadata: Record<string, unknown>): void {
+  // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.
+  if (exceedsDepth(metadata, MAX_METADATA_DEPTH)) {
+    throw new DarkroomError('invalid_request', `metadata nests deeper than ${MAX_METADATA_DEPTH} levels.`);
+  }
+  const metadataBytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (metadataBytes > MAX_METADATA_BYTES) {
+    throw new DarkroomError('invalid_request', `metadata is ${metadataBytes} bytes as JSON; at most ${MAX_METADATA_BYTES} are kept.`);
+  }
+}
+
+/** Whether a parsed JSON value nests objects or arrays more than `limit` levels deep (walked without recursion). */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    level = level.flatMap((node) => (node !== null && typeof node === 'object' ? Object.values(node) : []));
+  }
+  return false;
+}
+
+/** The configured part size, grown in whole MiB when the file would otherwise need more than 10,000 parts. */
+export function choosePartSize(size: number, configured: number): number {
+  const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
+  return Math.max(configured, minimum);
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { newId } from '../ids.js';
+import { preparedPer } from '../prepared.js';
+import { apiKeys, tenants, uploadTokens, type Tenant, type UploadToken } from '../schema.js';
+import { hashApiKey } from './api-keys.js';
+
+export const UPLOAD_TOKEN_PREFIX = 'dut_';
+
+/** Whether a bearer token is an upload token (by its prefix: the lookup goes to its own table). */
+export const isUploadToken = (token: string): boolean => token.startsWith(UPLOAD_TOKEN_PREFIX);
+
+export interface NewUploadToken {
+  tenantId: string;
+  mintedByKeyId: string | null;
+  expiresAt: Date;
+  maxUploads: number;
+  maxUploadBytes: number | null;
+  acceptedContentTypes: string[] | null;
+  preset: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface CreatedUploadToken {
+  uploadToken: UploadToken;
+  /** The only time the plain token exists: returned once, stored only as its hash. */
+  token: string;
+}
+
+/** 256 random bits, like API keys, so a plain SHA-256 is enough to store it. */
+export async function createUploadToken(db: Executor, params: NewUploadToken): Promise<CreatedUploadToken> {
+  const token = `${UPLOAD_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const [row] = await db
+    .insert(uploadTokens)
+    .values({ id: newId(), ...params, tokenHash: hashApiKey(token), prefix: token.slice(0, UPLOAD_TOKEN_PREFIX.length + 6) })
+    .returning();
+  return { uploadToken: row!, token };
+}
+
+export interface UploadTokenWithTenant {
+  uploadToken: UploadToken;
+  tenant: Tenant;
+}
+
+/**
+ * The token a bearer token stands for, with its tenant, while that tenant still holds an unrevoked
+ * key: revoking a tenant's last key revokes its upload tokens too (and deleting the tenant deletes
+ * them). Unexpired: a cache of it must still check the expiry, which a cached row outlives.
+ */
+const tokenWithTenantQuery = preparedPer((db) =>
+  db
+    .select({ uploadToken: uploadTokens, tenant: tenants })
+    .from(uploadTokens)
+    .innerJoin(tenants, eq(tenants.id, uploadTokens.tenantId))
+    .where(
+      and(
+        eq(uploadTokens.tokenHash, sql.placeholder('tokenHash')),
+        gt(uploadTokens.expiresAt, sql`now()`),
+        sql`exists (select 1 from ${apiKeys} where ${apiKeys.tenantId} = ${uploadTokens.tenantId} and ${apiKeys.kind} = 'tenant' and ${apiKeys.revokedAt} is null)`,
+      ),
+    )
+    .prepare('upload_token_with_tenant'),
+);
+
+export async function findLiveUploadToken(db: Executor, params: { token: string }): Promise<UploadTokenWithTenant | undefined> {
+  const [row] = await tokenWithTenantQuery(db).execute({ tokenHash: hashApiKey(params.token) });
+  return row;
+}
+
+/**
+ * Takes one of the token's uploads: one conditional UPDATE, so two concurrent starts can never
+ * pass `maxUploads` together. False once they are all used (or the token has expired or gone).
+ * Run it in the transaction that records the upload, so a start that fails gives its slot back.
+ */
+export async function claimTokenUpload(db: Executor, params: { id: string }): Promise<boolean> {
+  const rows = await db
+    .update(uploadTokens)
+    .set({ uploadsStarted: sql`${uploadTokens.uploadsStarted} + 1` })
+    .where(and(eq(uploadTokens.id, params.id), lt(uploadTokens.uploadsStarted, uploadTokens.maxUploads), gt(uploadTokens.expiresAt, sql`now()`)))
+    .returning({ id: uploadTokens.id });
+  return rows.length > 0;
+}
