@@ -33,6 +33,9 @@ export interface ClientContext {
   retry: Required<RetryOptions>;
 }
 
+/** Each client's context, for the package's other entry points (the Uppy adapter); not exported from the package. */
+export const contexts = new WeakMap<object, ClientContext>();
+
 type ApiResult<T> = { data?: T; error?: unknown; response: Response };
 
 export function createContext(options: DarkroomClientOptions): ClientContext {

@@ -1,4 +1,4 @@
-import { createContext, type ClientContext, type DarkroomClientOptions } from './client.js';
+import { contexts, createContext, type ClientContext, type DarkroomClientOptions } from './client.js';
 import { backendRoutes, type BackendRoutes } from './routes.js';
 import type { UploadInput } from './source.js';
 import type { Asset } from './types.js';
@@ -28,6 +28,7 @@ export class DarkroomClient {
 
   constructor(options: DarkroomClientOptions) {
     this.#ctx = createContext(options);
+    contexts.set(this, this.#ctx);
     this.api = this.#ctx.api;
     const routes = backendRoutes(this.#ctx);
     this.tenant = routes.tenant;

@@ -28,7 +28,7 @@ export function s3ErrorCode(body: string): string | undefined {
 }
 
 /** A presigned URL past its expiry: S3 and B2 say so in the message, Ceph RGW with a bare 403. */
-function looksExpired(status: number, body: string): boolean {
+export function looksExpired(status: number, body: string): boolean {
   return (status === 403 || status === 401) && (/expired/i.test(body) || s3ErrorCode(body) === 'AccessDenied' || body === '');
 }
 
