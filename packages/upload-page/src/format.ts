@@ -1,6 +1,6 @@
 const UNITS = ['bytes', 'KB', 'MB', 'GB'] as const;
 
-/** 1536 → "1.5 KB": decimal units, as file managers show sizes. */
+/** 1536 → "1.5 KB": decimal units, as file managers show sizes; a no-break space keeps number and unit together. */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
@@ -9,7 +9,7 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${value.toFixed(digits)}\u00a0${UNITS[unit]}`;
 }
 
 /** "45%" of a byte count, never past 100. */

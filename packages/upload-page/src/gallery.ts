@@ -22,11 +22,11 @@ async function copyUrl(field: HTMLInputElement): Promise<boolean> {
 }
 
 function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
-  const button = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy the URL of ${label}` }, 'Copy URL');
+  const button = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy the URL of ${label}` }, 'Copy');
   button.addEventListener('click', () => {
     void copyUrl(field).then((copied) => {
-      button.textContent = copied ? 'Copied' : 'Select and copy';
-      setTimeout(() => (button.textContent = 'Copy URL'), 2000);
+      button.textContent = copied ? 'Copied' : 'Selected';
+      setTimeout(() => (button.textContent = 'Copy'), 2000);
     });
   });
   return button;

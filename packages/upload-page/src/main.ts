@@ -108,6 +108,7 @@ async function start(): Promise<void> {
     };
     const onStarted = (assetId: string) => {
       entry.assetId = assetId;
+      entry.card.element.dataset.assetId = assetId;
       entry.record = { assetId, token: fingerprint, name: file.name, size: file.size, lastModified: file.lastModified, startedAt: Date.now() };
       rememberUpload(entry.record);
     };
@@ -142,6 +143,7 @@ async function start(): Promise<void> {
   for (const record of pendingUploads(fingerprint)) {
     const entry = newEntry(record.name, record.size);
     entry.assetId = record.assetId;
+    entry.card.element.dataset.assetId = record.assetId;
     entry.record = record;
     entry.card.interrupted();
     interrupted.set(record.assetId, { record, entry });
