@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Browser, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
@@ -7,6 +7,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import {
   card,
+  dropFiles,
   loadedWidth,
   mintUploadToken,
   PAGE_ORIGIN,
@@ -19,6 +20,9 @@ import {
 
 declare const navigator: { clipboard: { readText(): Promise<string> } };
 declare const localStorage: { getItem(key: string): string | null };
+
+/** How long a page may take to show what a test waits for, on a machine busy with other tests. */
+const WAIT = { timeout: 30_000 };
 
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
 let harness: Harness;
@@ -87,19 +91,19 @@ describe('upload page in Chromium', () => {
       expect(asset).toMatchObject({ status: 'ready', size });
       // The ThumbHash placeholder, then the thumbnail from the CDN, loaded.
       expect(await ready.locator('.thumb img.placeholder').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-      await expect.poll(() => loadedWidth(ready.locator('.thumb img.thumbnail'))).toBeGreaterThan(0);
+      await expect.poll(() => loadedWidth(ready.locator('.thumb img.thumbnail')), WAIT).toBeGreaterThan(0);
       // Every variant in the gallery, each image loaded from its CDN URL, which is there to copy.
       const urls = asset.variants.map((v: { url: string }) => v.url).sort();
       const images = ready.locator('.gallery figure img');
       expect((await images.evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src))).sort()).toEqual(urls);
       expect((await ready.locator('.gallery input.url').evaluateAll((inputs: { value: string }[]) => inputs.map((i) => i.value))).sort()).toEqual(urls);
-      for (const image of await images.all()) await expect.poll(() => loadedWidth(image)).toBeGreaterThan(0);
+      for (const image of await images.all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
     }
 
     const firstUrl = landscape.locator('.gallery input.url').first();
     await landscape.locator('.gallery button.copy').first().click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await firstUrl.inputValue());
-    await expect.poll(() => landscape.locator('.gallery button.copy').first().textContent()).toBe('Copied');
+    await expect.poll(() => landscape.locator('.gallery button.copy').first().textContent(), WAIT).toBe('Copied');
 
     await screenshot(page, 'upload-page');
     expect(problems).toEqual([]);
@@ -119,7 +123,7 @@ describe('upload page in Chromium', () => {
     await page.setInputFiles('input[type=file]', bigJpeg);
     expect((await firstPart).status()).toBe(200);
     const big = card(page, 'big-noise.jpg');
-    await expect.poll(() => big.locator('progress').evaluate((p: { value: number }) => p.value)).toBeGreaterThan(0);
+    await expect.poll(() => big.locator('progress').evaluate((p: { value: number }) => p.value), WAIT).toBeGreaterThan(0);
     expect(await big.getAttribute('data-state')).toBe('uploading');
     const assetId = await big.getAttribute('data-asset-id');
     expect(await page.evaluate(() => localStorage.getItem('darkroom.pending-uploads'))).toContain(assetId);
@@ -132,7 +136,7 @@ describe('upload page in Chromium', () => {
     const interrupted = card(page, 'big-noise.jpg');
     expect(await interrupted.getAttribute('data-asset-id')).toBe(assetId);
     const percent = Math.floor(((16 * 1024 * 1024) / (await stat(bigJpeg)).size) * 100);
-    await expect.poll(() => interrupted.locator('.status').textContent()).toBe(`Interrupted at ${percent}%. Choose big-noise.jpg again to resume.`);
+    await expect.poll(() => interrupted.locator('.status').textContent(), WAIT).toBe(`Interrupted at ${percent}%. Choose big-noise.jpg again to resume.`);
     await screenshot(page, 'upload-page-interrupted');
 
     const sent: string[] = [];
@@ -144,13 +148,31 @@ describe('upload page in Chromium', () => {
     const asset = (await tenant.request('GET', `/v1/assets/${assetId}`)).body;
     expect(asset).toMatchObject({ status: 'ready', size: (await stat(bigJpeg)).size });
     expect(await page.evaluate(() => localStorage.getItem('darkroom.pending-uploads'))).not.toContain(assetId);
-    for (const image of await interrupted.locator('.gallery img').all()) await expect.poll(() => loadedWidth(image)).toBeGreaterThan(0);
+    for (const image of await interrupted.locator('.gallery img').all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
     await screenshot(page, 'upload-page-resumed');
     expect(problems).toEqual([]);
     await page.context().close();
   }, 180_000);
 
-  it('opens from the admin console for a tenant, which mints the token', async () => {
+  it('cancels an upload in flight: the card says so and the API aborts the asset', async () => {
+    const { page, problems } = await openPage(await mintUploadToken(tenant));
+    const held: Route[] = [];
+    await page.route((url) => url.searchParams.has('partNumber'), (route) => void held.push(route));
+    await page.setInputFiles('input[type=file]', bigJpeg);
+    const big = card(page, 'big-noise.jpg');
+    await expect.poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const assetId = await big.getAttribute('data-asset-id');
+    await big.getByRole('button', { name: 'Cancel the upload of big-noise.jpg' }).click();
+    expect(await big.getAttribute('data-state')).toBe('canceled');
+    expect(await big.locator('.status').textContent()).toBe('Canceled.');
+    await expect.poll(async () => (await tenant.request('GET', `/v1/assets/${assetId}`)).body.status, WAIT).toBe('canceled');
+    expect(await page.evaluate(() => localStorage.getItem('darkroom.pending-uploads'))).not.toContain(assetId);
+    for (const route of held) await route.abort('connectionreset').catch(() => {});
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('opens from the admin console for a tenant, which mints the token; a drop on the zone uploads', async () => {
     const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
     const named = `console-upload-${Date.now()}`;
     const { tenantId } = await admin.createTenant(named);
@@ -163,10 +185,10 @@ describe('upload page in Chromium', () => {
     const row = page.locator(`tr[data-tenant-id="${tenantId}"]`);
     const [tab] = await Promise.all([context.waitForEvent('page'), row.locator('button.upload').click()]);
     await tab.waitForURL(`${PAGE_ORIGIN}/upload`);
-    await expect.poll(() => row.locator('.row-message').textContent()).toMatch(/^Upload page opened; its link works until /);
+    await expect.poll(() => row.locator('.row-message').textContent(), WAIT).toMatch(/^Upload page opened; its link works until /);
     await screenshot(page, 'admin-tenants');
     const problems = watchProblems(tab, noneExpected);
-    await tab.setInputFiles('input[type=file]', fixture('320x240.jpg'));
+    await dropFiles(tab, '#dropzone', [{ name: '320x240.jpg', type: 'image/jpeg', bytes: await readFile(fixture('320x240.jpg')) }]);
     const uploaded = card(tab, '320x240.jpg');
     await expect.poll(() => uploaded.getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
     // Uploaded as that tenant.
@@ -176,5 +198,5 @@ describe('upload page in Chromium', () => {
     await screenshot(tab, 'upload-page-from-console');
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 });

@@ -16,6 +16,9 @@ declare const window: { uppyProgress: Record<string, number[]> };
  * @darkroom/client/uppy, in Debian's Chromium, against the real API, bucket and worker. The harness
  * page (test/uppy-harness) is bundled here with esbuild and served on the page origin by the test.
  */
+/** How long a page may take to show what a test waits for, on a machine busy with other tests. */
+const WAIT = { timeout: 30_000 };
+
 let harness: Harness;
 let tenant: DarkroomClient;
 let browser: Browser;
@@ -86,7 +89,7 @@ describe('Uppy Dashboard with @darkroom/client/uppy in Chromium', () => {
     for (const name of ['big-noise.jpg', 'Landscape_2.jpg']) {
       const image = result(page, name).locator('img');
       expect(await image.getAttribute('src')).toMatch(/^http:\/\/127\.0\.0\.1:7480\//);
-      await expect.poll(() => loadedWidth(image)).toBeGreaterThan(0);
+      await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
     }
     // Uppy's own view of it: all three sent, none failed in transfer.
     expect(await page.locator('.uppy-Dashboard-Item.is-complete').count()).toBe(3);

@@ -92,3 +92,21 @@ export async function loadedWidth(image: Locator): Promise<number> {
   await image.scrollIntoViewIfNeeded();
   return image.evaluate((img: PageImage) => (img.complete ? img.naturalWidth : 0));
 }
+
+declare const DataTransfer: new () => { items: { add(file: unknown): void } };
+declare const File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+declare const DragEvent: new (type: string, init: object) => unknown;
+declare function atob(text: string): string;
+
+/**
+ * Drops files on the page's drop zone as a person dragging them from a file manager would: a real
+ * DragEvent carrying a DataTransfer with the files (small ones: their bytes cross into the page).
+ */
+export async function dropFiles(page: Page, selector: string, files: { name: string; type: string; bytes: Buffer }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') }));
+  await page.locator(selector).evaluate((zone: { dispatchEvent(event: unknown): boolean }, list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, payload);
+}

@@ -155,15 +155,19 @@ async function start(): Promise<void> {
     if (input.files?.length) addFiles(input.files);
     input.value = ''; // The same file may be picked again (after a cancel, say).
   });
-  // The input covers the drop zone, so a drop lands on it natively; this only shows the zone is live.
+  // The input covers the drop zone, so a drop lands on it; the files dropped are put into the input
+  // itself (DataTransfer's FileList), whichever element took the drop, and arrive through `change`.
   for (const type of ['dragenter', 'dragover']) dropzone.addEventListener(type, () => dropzone.classList.add('dragging'));
-  for (const type of ['dragleave', 'drop']) dropzone.addEventListener(type, () => dropzone.classList.remove('dragging'));
-  // A file dropped anywhere else must not make the browser leave the page to open it.
-  for (const type of ['dragover', 'drop']) {
-    window.addEventListener(type, (event) => {
-      if (event.target !== input) event.preventDefault();
-    });
-  }
+  dropzone.addEventListener('dragleave', () => dropzone.classList.remove('dragging'));
+  dropzone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    dropzone.classList.remove('dragging');
+    if (input.disabled || !event.dataTransfer?.files.length) return;
+    input.files = event.dataTransfer.files;
+    input.dispatchEvent(new Event('change'));
+  });
 }
 
+// A file dropped anywhere else (or on a page without a token) must not make the browser leave the page to open it.
+for (const type of ['dragover', 'drop']) window.addEventListener(type, (event) => event.preventDefault());
 void start();
