@@ -1,54 +1,25 @@
-// Uploads files through a running Darkroom API the way a content platform and browser would,
-// then prints each asset's outcome and its variants' CDN URLs. Usage: demo-upload.mjs BASE_URL FILE...
+// Uploads files through a running Darkroom API with @darkroom/client (packages/client, built), as a
+// content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, and
+// the upload page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { DarkroomClient } from '@darkroom/client';
 
 const [baseUrl, ...files] = process.argv.slice(2);
 const TYPES = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.tiff': 'image/tiff', '.avif': 'image/avif' };
 
-async function call(token, method, path, body) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = res.status === 204 ? null : await res.json();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${json.error.code}: ${json.error.message}`);
-  return json;
-}
-
-async function sendBytes(upload, bytes) {
-  if (upload.method === 'PUT') {
-    const res = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
-    if (!res.ok) throw new Error(`PUT to bucket: ${res.status}`);
-    return {};
-  }
-  const parts = await Promise.all(
-    upload.parts.map(async ({ partNumber, url }) => {
-      const chunk = bytes.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
-      const res = await fetch(url, { method: 'PUT', body: chunk });
-      if (!res.ok) throw new Error(`PUT part ${partNumber}: ${res.status}`);
-      return { partNumber, etag: res.headers.get('etag') };
-    }),
-  );
-  return { parts };
-}
-
-async function uploadOne(key, file) {
+async function uploadOne(client, file) {
   const bytes = new Uint8Array(await readFile(file));
   const contentType = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const { asset, upload } = await call(key, 'POST', '/v1/uploads', { filename: basename(file), contentType, size: bytes.length });
-  await call(key, 'POST', `/v1/uploads/${asset.id}/complete`, await sendBytes(upload, bytes));
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-    const current = await call(key, 'GET', `/v1/assets/${asset.id}`);
-    if (current.status === 'ready' || current.status === 'failed') return current;
-  }
-  throw new Error(`${file}: not processed within 120 s`);
+  // PUT or multipart as the API answers, then complete, then wait (live status) for ready or failed.
+  return client.upload(bytes, { filename: basename(file), contentType, waitTimeoutMs: 120_000 });
 }
 
 const started = Date.now();
-const { apiKey } = await call(process.env.ADMIN_TOKEN, 'POST', '/v1/admin/tenants', { name: `demo ${new Date().toISOString()}` });
-const assets = await Promise.all(files.map((file) => uploadOne(apiKey, file)));
+const admin = new DarkroomClient({ baseUrl, token: process.env.ADMIN_TOKEN });
+const { apiKey } = await admin.tenants.create({ name: `demo ${new Date().toISOString()}` });
+const tenant = new DarkroomClient({ baseUrl, token: apiKey });
+const assets = await Promise.all(files.map((file) => uploadOne(tenant, file)));
 for (const asset of assets) {
   if (asset.status === 'failed') {
     console.log(`\n${asset.filename}: failed (${asset.error.code}) ${asset.error.message}`);
@@ -59,3 +30,7 @@ for (const asset of assets) {
 }
 const ready = assets.filter((a) => a.status === 'ready').length;
 console.log(`\n${ready} ready, ${assets.length - ready} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+// What a platform's backend hands a browser: a short-lived token, never its API key.
+const { token, expiresAt } = await tenant.uploadTokens.create({ expiresIn: 3600, maxUploads: 20 });
+console.log(`\nUpload page (token valid until ${expiresAt}):\n  ${baseUrl}/upload#token=${token}`);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run demo`: the whole pipeline on this machine, end to end. Brings up the services, builds,
 # migrates, sets up the buckets, starts the API and one worker, uploads the sample images the way
-# a browser would (presigned PUT / multipart straight to the bucket), waits for processing and
-# prints every variant's CDN URL. Stops the API and worker when done.
+# a platform would with @darkroom/client (presigned PUT / multipart straight to the bucket), waits for
+# processing, prints every variant's CDN URL and the upload page's URL with a fresh upload token.
+# Run from a terminal, it keeps the API and worker up for that page until Ctrl-C (DEMO_KEEP_RUNNING=0:
+# stops them when done, as it does when not run from a terminal).
 set -euo pipefail
 . "$(dirname "$0")/supported-node.sh"
 cd "$(dirname "$0")/.."
@@ -18,6 +20,8 @@ export S3_SECRET_ACCESS_KEY=${S3_SECRET_ACCESS_KEY:-darkroom-secret}
 export ADMIN_TOKEN=${ADMIN_TOKEN:-demo-admin-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}
 export WEBHOOK_SECRET_KEY=${WEBHOOK_SECRET_KEY:-demo-webhook-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 export PORT=${DEMO_PORT:-3917}
+# The upload page is served by the API itself; the browser PUTs from there to the bucket.
+export CORS_ORIGINS=${CORS_ORIGINS:-http://127.0.0.1:$PORT}
 export LOG_LEVEL=${LOG_LEVEL:-warn}
 logs=${DEMO_LOG_DIR:-/tmp/darkroom-demo}
 mkdir -p "$logs"
@@ -40,3 +44,8 @@ node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \
   fixtures/images/Channel_digital_image_CMYK_color.jpg fixtures/images/animated-loop-3.gif \
   fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/truncated.jpg
+
+if [ -t 0 ] && [ "${DEMO_KEEP_RUNNING:-1}" != 0 ]; then
+  echo "The API and worker keep running for the upload page; Ctrl-C stops them."
+  wait $api
+fi

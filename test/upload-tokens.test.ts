@@ -26,11 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function mint(body: object = {}, client: DarkroomClient = t.client): Promise<DarkroomClient> {
-  const res = await client.request('POST', '/v1/upload-tokens', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return client.withToken(res.body.token);
-}
+const mint = (body: object = {}, client: DarkroomClient = t.client) => client.withUploadToken(body);
 
 /** A JPEG padded to `size` bytes: its first bytes still say JPEG, which is all `complete` checks of content. */
 function jpegOfSize(size: number): Uint8Array {
@@ -199,5 +195,114 @@ describe('POST /v1/uploads/:assetId/url: restarting a PUT upload', () => {
     const started = (await t.client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: jpeg.length })).body;
     expect((await t.client.request('POST', `/v1/uploads/${started.asset.id}/abort`)).status).toBe(200);
     expectRefusal(harness, await t.client.request('POST', `/v1/uploads/${started.asset.id}/url`), 409, 'invalid_state');
+  });
+});
+
+describe('CORS for browsers on CORS_ORIGINS (http://localhost:5173 in tests)', () => {
+  const page = 'http://localhost:5173';
+  const preflight = (path: string, method: string, origin = page) =>
+    fetch(`${harness.baseUrl}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it('answers preflights of the routes an upload token may call, from an allowed origin', async () => {
+    const id = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    const routes: [string, string][] = [
+      ['/v1/uploads', 'POST'],
+      [`/v1/uploads/${id}/complete`, 'POST'],
+      [`/v1/uploads/${id}/abort`, 'POST'],
+      [`/v1/uploads/${id}/parts`, 'GET'],
+      [`/v1/uploads/${id}/url`, 'POST'],
+      [`/v1/assets/${id}`, 'GET'],
+      [`/v1/assets/${id}/events`, 'GET'],
+    ];
+    for (const [path, method] of routes) {
+      const res = await preflight(path, method);
+      expect(res.status, `${method} ${path}`).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe(page);
+      expect(res.headers.get('access-control-allow-methods')).toContain(method);
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toBe('authorization, content-type');
+      expect(res.headers.get('vary')).toContain('Origin');
+    }
+  });
+
+  it('refuses preflights of other routes, other methods and other origins, without CORS headers', async () => {
+    const refused: [string, string, string][] = [
+      ['/v1/assets', 'GET', page],
+      ['/v1/assets/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'DELETE', page],
+      ['/v1/upload-tokens', 'POST', page],
+      ['/v1/webhooks', 'POST', page],
+      ['/v1/admin/tenants', 'POST', page],
+      ['/v1/uploads', 'POST', 'https://evil.example'],
+      ['/v1/uploads', 'POST', 'http://localhost:5174'],
+    ];
+    for (const [path, method, origin] of refused) {
+      const res = await preflight(path, method, origin);
+      expect([403, 404], `${method} ${path} from ${origin}`).toContain(res.status);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.headers.get('access-control-allow-methods')).toBeNull();
+    }
+  });
+
+  it('exposes the rate-limit headers on responses of those routes, errors included, and nowhere else', async () => {
+    const token = await mint();
+    const headers = { origin: page, authorization: `Bearer ${token.token}` };
+    const started = await fetch(`${harness.baseUrl}/v1/uploads`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'a.jpg', contentType: 'image/jpeg', size: jpeg.length }),
+    });
+    expect(started.status).toBe(201);
+    expect(started.headers.get('access-control-allow-origin')).toBe(page);
+    expect(started.headers.get('access-control-expose-headers')).toBe('RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After');
+    expect(started.headers.get('ratelimit-remaining')).not.toBeNull();
+    const unauthorized = await fetch(`${harness.baseUrl}/v1/assets/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b`, { headers: { origin: page } });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('access-control-allow-origin')).toBe(page);
+    // A route a token may not call: no CORS headers, so a browser cannot even read the refusal.
+    const other = await fetch(`${harness.baseUrl}/v1/assets`, { headers });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const elsewhere = await fetch(`${harness.baseUrl}/v1/uploads`, { method: 'POST', headers: { origin: 'https://evil.example', authorization: headers.authorization } });
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('has the new routes with their schemas, and the dut_ bearer scheme on exactly the routes a token may call', async () => {
+    const docs = (await new DarkroomClient(harness.baseUrl).request('GET', '/docs/json')).body;
+    expect(docs.components.securitySchemes.uploadToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'dut_' });
+    const mint = docs.paths['/v1/upload-tokens'].post;
+    expect(mint.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/UploadToken');
+    expect(docs.components.schemas.UploadToken.required.sort()).toEqual(['expiresAt', 'maxUploads', 'token']);
+    const body = mint.requestBody.content['application/json'].schema;
+    expect(body.properties.expiresIn).toMatchObject({ type: 'integer', minimum: 60, maximum: 86400, default: 3600 });
+    expect(body.properties.maxUploads).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 10 });
+    expect(Object.keys(mint.responses).sort()).toEqual(['201', '400', '401', '403', '404', '429']);
+    expect(Object.keys(docs.paths['/v1/admin/tenants/{id}/upload-tokens'].post.responses).sort()).toEqual(['201', '400', '401', '403', '404']);
+
+    const parts = docs.paths['/v1/uploads/{assetId}/parts'].get.responses;
+    expect(parts['200'].content['application/json'].schema.required.sort()).toEqual(['expiresAt', 'partSize', 'parts', 'uploaded']);
+    expect(Object.keys(parts).sort()).toEqual(['200', '401', '403', '404', '409', '429']);
+    const url = docs.paths['/v1/uploads/{assetId}/url'].post.responses['200'].content['application/json'].schema;
+    expect(url.properties.upload.properties.method).toMatchObject({ enum: ['PUT'] });
+
+    const withToken = Object.entries(docs.paths as Record<string, Record<string, { security?: unknown[] }>>).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => JSON.stringify(op.security ?? []).includes('uploadToken'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(withToken.sort()).toEqual(
+      [
+        'POST /v1/uploads',
+        'POST /v1/uploads/{assetId}/complete',
+        'POST /v1/uploads/{assetId}/abort',
+        'GET /v1/uploads/{assetId}/parts',
+        'POST /v1/uploads/{assetId}/url',
+        'GET /v1/assets/{id}',
+        'GET /v1/assets/{id}/events',
+      ].sort(),
+    );
   });
 });

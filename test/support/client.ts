@@ -38,6 +38,13 @@ export class DarkroomClient {
     return { tenantId: res.body.tenant.id, apiKey: res.body.apiKey };
   }
 
+  /** POST /v1/upload-tokens with this client's key: a client holding the new browser upload token. */
+  async withUploadToken(body: object = {}): Promise<DarkroomClient> {
+    const res = await this.request('POST', '/v1/upload-tokens', body);
+    if (res.status !== 201) throw new Error(`mint upload token: ${res.status} ${JSON.stringify(res.body)}`);
+    return this.withToken(res.body.token);
+  }
+
   /** POST /v1/uploads, then PUT the bytes straight to the bucket (as a browser would). Returns the start response. */
   async upload(bytes: Uint8Array, meta: { filename: string; contentType: string; preset?: string }) {
     const started = await this.request('POST', '/v1/uploads', { ...meta, size: bytes.byteLength });

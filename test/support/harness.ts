@@ -11,6 +11,8 @@ import { pino } from 'pino';
 
 export interface Harness {
   baseUrl: string;
+  /** The API itself (its route table, `inject`). */
+  app: Awaited<ReturnType<typeof buildApp>>;
   adminToken: string;
   api: AppDeps;
   workerDeps: WorkerDeps;
@@ -41,6 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const harness: Harness = {
     baseUrl: `http://127.0.0.1:${port}`,
+    app,
     adminToken: env.ADMIN_TOKEN!,
     api,
     workerDeps,

@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import type { AppDeps } from './deps.js';
 import authPlugin from './plugins/auth.js';
+import corsPlugin from './plugins/cors.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError, writeClientError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -25,6 +26,21 @@ import uploadPageRoutes from './routes/upload-page.js';
 import uploadRoutes from './routes/uploads.js';
 import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
+
+/** One route as registered: what a check that walks every route (the hostile suite) enumerates. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Whether a browser upload token may call it. */
+  uploadToken: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app, as each was added (HEAD and OPTIONS included). */
+    routeTable: readonly RouteEntry[];
+  }
+}
 
 export interface BuildAppOptions {
   deps: AppDeps;
@@ -73,6 +89,13 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
 
+  // First, so it sees every route: a check that must cover routes added later walks this table.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, uploadToken: route.config?.uploadToken === true });
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -87,6 +110,8 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(webhookMetricsPlugin, { deps });
   await app.register(docsPlugin);
   await app.register(authPlugin, { deps });
+  // Before the routes: it learns which take upload tokens as they are added.
+  await app.register(corsPlugin, { origins: deps.config.corsOrigins });
 
   await app.register(opsRoutes, { deps });
   await app.register(uploadRoutes, { deps });

@@ -70,6 +70,15 @@ describe('loadApiConfig', () => {
     expect(config.storage).toMatchObject({ region: 'us-west-004', bucket: 'photos', accessKeyId: 'keyid' });
   });
 
+  it('reads CORS_ORIGINS as storage:setup does, and fails naming a malformed one', () => {
+    expect(loadApiConfig(base).corsOrigins).toEqual(['http://localhost:3000']);
+    expect(loadApiConfig({ ...base, CORS_ORIGINS: 'https://a.example, http://localhost:5173/' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadApiConfig({ ...base, CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
   it('reads TRUST_PROXY as Fastify takes it: off by default, true, or addresses and CIDRs (no hop count)', () => {
     expect(loadApiConfig(base).trustProxy).toBe(false);
     expect(loadApiConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);

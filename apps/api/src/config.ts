@@ -10,7 +10,7 @@ import {
   type PresetRegistry,
 } from '@darkroom/core';
 import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
-import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -64,6 +64,20 @@ const trustProxySetting = () =>
       return z.NEVER;
     });
 
+/** CORS_ORIGINS as storage:setup reads it (the same origins may PUT to the bucket). */
+const corsOriginsSetting = () =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseCorsOrigins(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const apiEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -93,6 +107,8 @@ const apiEnvSchema = z.object({
   /** Behind a TLS proxy: whose X-Forwarded-For gives the client's address (the login limit is per client IP). */
   TRUST_PROXY: trustProxySetting(),
   ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
+  /** Browser origins (a platform's pages) that may call the routes an upload token may call; `*`: any. */
+  CORS_ORIGINS: corsOriginsSetting(),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
   /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
@@ -126,6 +142,8 @@ export interface ApiConfig {
   timeouts: { requestMs: number; connectionMs: number };
   /** TRUST_PROXY, passed to Fastify: which proxies may name the client in X-Forwarded-For. */
   trustProxy: TrustProxy;
+  /** CORS_ORIGINS: pages that may call the upload-token routes from a browser (and PUT to the bucket). */
+  corsOrigins: string[];
   storage: StorageConfig;
   uploads: {
     maxBytes: number;
@@ -167,6 +185,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     storage: parseStorageConfig(env),
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
     trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS,
     uploads: {
       maxBytes: e.MAX_UPLOAD_BYTES,
       multipartThreshold: e.MULTIPART_THRESHOLD_BYTES,

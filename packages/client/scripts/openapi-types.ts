@@ -4,7 +4,7 @@
  * `src/generated/api.ts`. Shared by `npm run generate -w @darkroom/client` and the test that fails
  * when the committed file no longer matches the API.
  */
-import openapiTS, { astToString } from 'openapi-typescript';
+import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { buildApp } from '../../../apps/api/src/app.js';
 import { loadApiConfig } from '../../../apps/api/src/config.js';
 import { createDeps } from '../../../apps/api/src/deps.js';
@@ -29,11 +29,26 @@ const DOCUMENT_ENV: Record<string, string> = {
   WEBHOOK_SECRET_KEY: 'openapi-document-webhook-key-unused',
 };
 
+/**
+ * Waits until the API's Redis connections are up: one closed while it is still opening fails with
+ * an error nobody can catch (and they have no offline queue, so the first ping fails fast).
+ */
+async function redisConnected(deps: ReturnType<typeof createDeps>): Promise<void> {
+  for (const deadline = Date.now() + 10_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    try {
+      return await deps.readiness.redis();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
 /** The OpenAPI document the API serves at `/docs/json`. */
 export async function readOpenApiDocument(): Promise<Record<string, unknown>> {
   const deps = createDeps(loadApiConfig(DOCUMENT_ENV));
   const app = await buildApp({ deps });
   try {
+    await redisConnected(deps);
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     if (res.statusCode !== 200) throw new Error(`GET /docs/json answered ${res.statusCode}`);
     return res.json();
@@ -49,6 +64,6 @@ const HEADER = `// Generated from the API's OpenAPI document (GET /docs/json) by
 
 /** `src/generated/api.ts` as it must read for this OpenAPI document. */
 export async function generateTypes(document: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(document as Parameters<typeof openapiTS>[0], { alphabetize: false });
+  const ast = await openapiTS(document as unknown as OpenAPI3, { alphabetize: false });
   return `${HEADER}\n${astToString(ast)}`;
 }

@@ -23,6 +23,7 @@ export class DarkroomClient {
   readonly assets: BackendRoutes['assets'];
   readonly tenants: BackendRoutes['tenants'];
   readonly keys: BackendRoutes['keys'];
+  readonly uploadTokens: BackendRoutes['uploadTokens'];
   readonly webhooks: BackendRoutes['webhooks'];
   readonly presets: BackendRoutes['presets'];
 
@@ -35,6 +36,7 @@ export class DarkroomClient {
     this.assets = routes.assets;
     this.tenants = routes.tenants;
     this.keys = routes.keys;
+    this.uploadTokens = routes.uploadTokens;
     this.webhooks = routes.webhooks;
     this.presets = routes.presets;
   }

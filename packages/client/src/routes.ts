@@ -27,6 +27,9 @@ export function backendRoutes(ctx: ClientContext) {
       get: (tenantId: string) => call(ctx, 'get tenant', () => api.GET('/v1/admin/tenants/{id}', id(tenantId)), read),
       update: (tenantId: string, body: JsonBody<'/v1/admin/tenants/{id}', 'patch'>) =>
         call(ctx, 'update tenant', () => api.PATCH('/v1/admin/tenants/{id}', { ...id(tenantId), body })),
+      /** An upload token for one of the tenant's browser sessions (shown once). */
+      createUploadToken: (tenantId: string, body: JsonBody<'/v1/admin/tenants/{id}/upload-tokens', 'post'> = {}) =>
+        call(ctx, 'create upload token', () => api.POST('/v1/admin/tenants/{id}/upload-tokens', { ...id(tenantId), body })),
       /** Another API key of the tenant (shown once). */
       createKey: (tenantId: string) => call(ctx, 'create key', () => api.POST('/v1/admin/tenants/{id}/keys', id(tenantId))),
     },
@@ -34,6 +37,10 @@ export function backendRoutes(ctx: ClientContext) {
     keys: {
       createAdminKey: () => call(ctx, 'create admin key', () => api.POST('/v1/admin/keys')),
       revoke: (keyId: string) => call(ctx, 'revoke key', () => api.DELETE('/v1/admin/keys/{id}', id(keyId)), read),
+    },
+    /** Tenant key only: a short-lived token a browser uploads with, never the key itself. */
+    uploadTokens: {
+      create: (body: JsonBody<'/v1/upload-tokens', 'post'> = {}) => call(ctx, 'create upload token', () => api.POST('/v1/upload-tokens', { body })),
     },
     webhooks: {
       create: (body: JsonBody<'/v1/webhooks', 'post'>) => call(ctx, 'create webhook', () => api.POST('/v1/webhooks', { body })),

@@ -11,7 +11,8 @@ export interface SseMessage {
  * because an EventSource cannot send an Authorization header.
  */
 export async function* parseEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // Cast: TypeScript's DOM and Node typings disagree on TextDecoderStream's writable side.
+  const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
   let buffer = '';
   let message: { event?: string; data: string[]; id?: string } = { data: [] };
   // A CRLF split across two chunks: the CR ended the line, so the LF that follows is not another.

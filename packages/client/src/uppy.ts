@@ -42,6 +42,8 @@ export interface DarkroomUppyOptions {
 type Signature = { method: 'PUT'; url: string; headers?: Record<string, string> };
 type ProgressListener = (event: { loaded: number; lengthComputable: boolean }) => void;
 type Signal = { signal?: AbortSignal | undefined };
+/** Uppy names an upload by `uploadId` and `key`; both are the Darkroom asset id here. */
+type UploadRef = { uploadId?: string | undefined; key: string } & Signal;
 
 interface MultipartState {
   urls: Map<number, string>;
@@ -141,7 +143,7 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
       return { uploadId: asset.id, key: asset.id };
     },
 
-    async signPart(_file: UppyFileLike, { key, partNumber, signal }: { key: string; partNumber: number } & Signal): Promise<Signature> {
+    async signPart(_file: UppyFileLike, { key, partNumber, signal }: UploadRef & { partNumber: number; body?: Blob }): Promise<Signature> {
       let state = multiparts.get(key);
       if (!state || state.stale || state.expiresAt - Date.now() < EXPIRY_MARGIN_MS || !state.urls.has(partNumber)) {
         await refresh(key, signal);
@@ -152,18 +154,18 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
       return { method: 'PUT', url };
     },
 
-    async listParts(_file: UppyFileLike, { key, signal }: { key: string } & Signal) {
+    async listParts(_file: UppyFileLike, { key, signal }: UploadRef) {
       const listed = await refresh(key, signal);
       return listed.uploaded.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag, Size: part.size }));
     },
 
-    async completeMultipartUpload(file: UppyFileLike, { key, parts }: { key: string; parts: { PartNumber?: number; ETag?: string }[] }) {
+    async completeMultipartUpload(file: UppyFileLike, { key, parts }: UploadRef & { parts: { PartNumber?: number; ETag?: string }[] }) {
       multiparts.delete(key);
       const asset = await complete(file, key, parts.map((part) => ({ partNumber: part.PartNumber!, etag: part.ETag! })));
       return result(asset);
     },
 
-    async abortMultipartUpload(_file: UppyFileLike, { key }: { key: string }): Promise<void> {
+    async abortMultipartUpload(_file: UppyFileLike, { key }: UploadRef): Promise<void> {
       multiparts.delete(key);
       await abortUpload(ctx!, key);
     },

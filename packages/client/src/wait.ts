@@ -25,8 +25,13 @@ export interface WaitOptions {
 /** Polling waits this long at first, then half as long again each time, up to the maximum. */
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 5000;
-/** Streams that end without a final status (a restarting API, a proxy's timeout) are reopened this often before polling takes over. */
+/**
+ * A stream that ends without a final status (a restarting API, a proxy's idle timeout) is opened
+ * again; after this many in a row that each lasted less than LONG_LIVED_STREAM_MS (a proxy that
+ * cuts every stream short), polling takes over.
+ */
 const STREAM_REOPENS = 5;
+const LONG_LIVED_STREAM_MS = 30_000;
 
 /**
  * Resolves with the asset once its status is final (`ready`, `failed`, `canceled` or `expired`):
@@ -43,11 +48,12 @@ export async function waitUntilReady(ctx: ClientContext, id: string, options: Wa
     const report = (asset: Asset) => options.onProgress?.({ phase: 'processing', assetId: id, asset, progress });
     const onProgressEvent = (asset: Asset, value: number) => ((progress = value), report(asset));
     if (!options.poll) {
-      for (let opened = 0; opened < STREAM_REOPENS; opened++) {
+      for (let shortLived = 0; shortLived < STREAM_REOPENS; ) {
+        const openedAt = Date.now();
         const outcome = await followStream(ctx, id, signal, report, onProgressEvent);
         if (outcome.final) return outcome.final;
         if (!outcome.opened) break;
-        opened = outcome.sawMessage ? 0 : opened;
+        shortLived = Date.now() - openedAt < LONG_LIVED_STREAM_MS ? shortLived + 1 : 0;
         await sleep(POLL_FIRST_MS, signal);
       }
     }
@@ -64,8 +70,6 @@ interface StreamOutcome {
   final?: Asset;
   /** The stream opened (so it is worth reopening). */
   opened: boolean;
-  /** At least one message came before it ended. */
-  sawMessage: boolean;
 }
 
 /** Refusals that polling would get too: no point falling back. */
@@ -78,7 +82,7 @@ async function followStream(
   report: (asset: Asset) => void,
   onProgressEvent: (asset: Asset, progress: number) => void,
 ): Promise<StreamOutcome> {
-  const closed: StreamOutcome = { opened: false, sawMessage: false };
+  const closed: StreamOutcome = { opened: false };
   let res: Response;
   try {
     res = await ctx.fetch(`${ctx.baseUrl}/v1/assets/${encodeURIComponent(id)}/events`, {
@@ -99,11 +103,10 @@ async function followStream(
     await res.body?.cancel().catch(() => {});
     return closed;
   }
-  const outcome: StreamOutcome = { opened: true, sawMessage: false };
+  const outcome: StreamOutcome = { opened: true };
   let latest: Asset | undefined;
   try {
     for await (const message of parseEventStream(res.body)) {
-      outcome.sawMessage = true;
       const data = JSON.parse(message.data) as Record<string, any>;
       if (message.event === 'asset.progress') {
         const value = data.data?.progress ?? data.progress;

@@ -42,15 +42,22 @@ function withBodyLimit(response: Record<string, JsonSchema>, errorSchema: JsonSc
   return { ...response, 400: { ...(response['400'] ?? errorSchema), description: BODY_REFUSED } };
 }
 
-/** jsonSchemaTransform, then the limits of the route: tenant routes are the ones whose 429 is `tenantErrors`'. */
+/** The routes a browser upload token may call take either bearer scheme (docs.ts names both). */
+const KEY_OR_UPLOAD_TOKEN: Record<string, string[]>[] = [{ bearer: [] }, { uploadToken: [] }];
+
+/**
+ * jsonSchemaTransform, then the limits of the route: tenant routes are the ones whose 429 is
+ * `tenantErrors`'. Routes whose config takes upload tokens say so in their `security`.
+ */
 export const limitsTransform: SwaggerTransform = (input) => {
   const transformed = jsonSchemaTransform(input as Parameters<typeof jsonSchemaTransform>[0]);
   const original = input.schema as { body?: unknown; response?: Record<string, unknown> } | undefined;
+  const security = input.route?.config?.uploadToken === true ? { security: KEY_OR_UPLOAD_TOKEN } : {};
   let response = (transformed.schema as { response?: Record<string, JsonSchema> }).response;
-  if (!response) return transformed;
+  if (!response) return { ...transformed, schema: { ...transformed.schema, ...security } };
   if (original?.body !== undefined) response = withBodyLimit(response, { $ref: '#/components/schemas/Error' });
   if (original?.response?.[429] === tenantErrors[429]) response = withRateLimitHeaders(response);
-  return { ...transformed, schema: { ...transformed.schema, response } };
+  return { ...transformed, schema: { ...transformed.schema, ...security, response } };
 };
 
 const LIMITS_SENTENCE = [
