@@ -14,6 +14,7 @@ const UNIT = [
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',
   'apps/api/src/routes/*.html.test.ts',
+  'apps/api/src/routes/upload-page.test.ts',
   'apps/api/src/services/upload-rules.test.ts',
   'apps/worker/src/handlers/*.test.ts',
   'apps/worker/src/render-gate.test.ts',

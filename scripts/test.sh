@@ -10,5 +10,6 @@ cd "$(dirname "$0")/.."
 bash scripts/services-up.sh
 npm run build --silent
 npx tsc -p tsconfig.test.json
+npx tsc -p test/uppy-harness
 npx vitest run --project unit --project integration "$@"
 npx vitest run --project serial "$@"

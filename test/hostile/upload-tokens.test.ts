@@ -30,8 +30,15 @@ const ALLOWED = [
   'GET /v1/assets/:id/events',
 ];
 
-/** Routes that take no credentials at all: probes, metrics, the documentation and the console's login. Reviewed when this list changes. */
-const PUBLIC = ['GET /admin/login', 'POST /admin/login', 'POST /admin/logout', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /docs', 'GET /docs/', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/*', 'GET /docs/static/index.html', 'GET /docs/static/swagger-initializer.js'];
+/**
+ * Routes that take no credentials at all: probes, metrics, the documentation, the console's login and
+ * the static upload page. Reviewed when this list changes.
+ */
+const PUBLIC = [
+  'GET /admin/login', 'POST /admin/login', 'POST /admin/logout', 'GET /healthz', 'GET /readyz', 'GET /metrics',
+  'GET /docs', 'GET /docs/', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/*', 'GET /docs/static/index.html', 'GET /docs/static/swagger-initializer.js',
+  'GET /upload', 'GET /upload/', 'GET /upload/assets/:name',
+];
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });

@@ -22,6 +22,7 @@ import tenantRoutes from './routes/tenant.js';
 import eventRoutes from './routes/events.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
+import uploadPageRoutes from './routes/upload-page.js';
 import uploadRoutes from './routes/uploads.js';
 import uploadTokenRoutes from './routes/upload-tokens.js';
 import webhookRoutes from './routes/webhooks.js';
@@ -121,6 +122,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(presetRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(uploadPageRoutes, { deps });
   // The admin routes (JSON under /v1/admin, and the console) in a scope of their own: only they read or
   // set the console's session cookie, so only their requests go through the cookie plugin's hooks.
   await app.register(async function adminScope(admin) {

@@ -47,7 +47,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 `;
 
 const NAV =
-  '<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a>' +
+  '<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a><a href="/admin/tenants">Tenants</a>' +
   '<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>';
 
 /** A whole page around `bodyHtml`, which must come from a template (it goes in unescaped). */

@@ -7,6 +7,7 @@ import { failedPageRoutes } from './admin-failed-page.js';
 import { loginRoutes } from './admin-login.js';
 import { sendAuthFailure } from './admin-pages.js';
 import { CONSOLE_FORM_LIMIT_BYTES } from './common.schemas.js';
+import { tenantsPageRoutes } from './admin-tenants-page.js';
 import { webhooksPageRoutes } from './admin-webhooks-page.js';
 
 export { BULL_BOARD_PATH } from './admin-bull-board.js';
@@ -15,7 +16,8 @@ export { BULL_BOARD_PATH } from './admin-bull-board.js';
  * The admin console for people with a browser: the login (admin-login.ts) that gives a browser an
  * admin session cookie (plugins/admin-session.ts), then behind the admin guard bull-board at
  * /admin/queues (admin-bull-board.ts), the failed-jobs and backfills pages (admin-failed-page.ts) and
- * the webhooks page (admin-webhooks-page.ts).
+ * the webhooks page (admin-webhooks-page.ts) and the tenants page (admin-tenants-page.ts), which opens
+ * the upload page for a tenant.
  * None of it is part of the JSON API, so it stays out of /docs.
  */
 const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -32,6 +34,7 @@ const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { 
   await registerBullBoard(app, deps);
   failedPageRoutes(app, deps);
   webhooksPageRoutes(app, deps);
+  tenantsPageRoutes(app, deps);
 };
 
 const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {

@@ -1,5 +1,5 @@
 import type { VariantSpec } from '@darkroom/core';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
@@ -98,4 +98,16 @@ export async function getTenantNames(db: Executor, params: { ids: string[] }): P
   if (params.ids.length === 0) return new Map();
   const rows = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(inArray(tenants.id, params.ids));
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern built from what a person typed. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The admin console's tenants list: newest first, at most `limit`, optionally only those whose name
+ * contains `nameContains` (any case). Tenants are few next to assets: a scan of the table is fine.
+ */
+export async function listTenantsForAdmin(db: Executor, params: { nameContains?: string | undefined; limit: number }): Promise<Tenant[]> {
+  const where = params.nameContains ? sql`${tenants.name} ilike ${`%${likeLiteral(params.nameContains)}%`}` : undefined;
+  return db.select().from(tenants).where(where).orderBy(desc(tenants.createdAt), desc(tenants.id)).limit(params.limit);
 }

@@ -1,0 +1,69 @@
+import { DarkroomError } from '@darkroom/core';
+import type { StorageConfig } from '@darkroom/storage';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { loadUploadPage } from '../services/upload-page-files.js';
+
+/**
+ * The page may run only its own script and style, talk only to this API and to the bucket's
+ * presigned URLs (path-style, so on S3_ENDPOINT's origin), and show images only from here, the
+ * CDN (CDN_BASE_URL, else the bucket), and data: (the ThumbHash placeholders it draws).
+ */
+export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>): string {
+  const bucket = new URL(storage.endpoint).origin;
+  const cdn = storage.cdnBaseUrl ? new URL(storage.cdnBaseUrl).origin : bucket;
+  const images = [...new Set(["'self'", 'data:', cdn, bucket])].join(' ');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${images}`,
+    `connect-src 'self' ${bucket}`,
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+const AssetParams = z.object({ name: z.string().max(200) });
+
+const notBuilt = () => new DarkroomError('not_found', 'The upload page is not installed on this server.');
+
+/**
+ * `GET /upload`: the static upload page (packages/upload-page), no auth. The token it works with
+ * comes in the URL fragment, which browsers never send, so nothing here sees it. Its assets are
+ * named by content hash and cached for good; the HTML is revalidated each time, so a deploy shows.
+ */
+const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; dist?: string }> = async (app, { deps, dist }) => {
+  const files = await loadUploadPage(dist);
+  if (!files) app.log.warn('the upload page is not built (npm run build): GET /upload answers 404');
+  const csp = uploadPageCsp(deps.config.storage);
+
+  app.get('/upload', { schema: { hide: true } }, async (_request, reply) => {
+    if (!files) throw notBuilt();
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', csp)
+      .header('cache-control', 'no-cache')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-content-type-options', 'nosniff')
+      .header('x-frame-options', 'DENY')
+      .send(files.html);
+  });
+
+  // Relative asset URLs resolve against /upload, not /upload/: send a trailing slash back to it.
+  app.get('/upload/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/upload', 301));
+
+  app.get('/upload/assets/:name', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
+    const asset = files?.assets.get(request.params.name);
+    if (!asset) throw new DarkroomError('not_found', 'No such file.');
+    return reply
+      .header('content-type', asset.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(asset.body);
+  });
+};
+
+export default uploadPageRoutes;
