@@ -1696,16 +1696,29 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        variants: {
+                        variants: ({
                             name: string;
                             /** @enum {string} */
                             fit: "cover" | "inside";
                             width: number;
                             height: number;
+                            quality: number;
                             /** @enum {string} */
                             format: "webp" | "avif" | "jpeg" | "png";
+                        } | {
+                            name: string;
+                            /** @enum {string} */
+                            fit: "cover" | "inside";
+                            width: number;
+                            height: number;
                             quality: number;
-                        }[];
+                            /** @enum {string} */
+                            format: "mp4" | "webm";
+                            /** @description Seconds from the start: a preview clip */
+                            maxDuration?: number;
+                            /** @description `false`: the rendition has no sound */
+                            audio?: boolean;
+                        })[];
                     };
                 };
             };
@@ -2019,7 +2032,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description First `event: asset.snapshot` with the Asset as `GET /v1/assets/:id` shows it, then per event of the asset `id:` the event id, `event:` its type, `data:` the Event; a comment line every 15 s. Ends after `asset.deleted`. */
+                /** @description First `event: asset.snapshot` with the Asset as `GET /v1/assets/:id` shows it, then per event of the asset `id:` the event id, `event:` its type, `data:` the Event; a comment line every 15 s. Ends after `asset.deleted`. While a video renders: `event: asset.progress` without an `id:`, `data:` a ProgressEvent `{ "type": "asset.progress", "createdAt", "data": { "assetId", "jobId", "progress" } }` (0..1, at most once a second per asset, never backwards). It is live only: not in `GET /v1/events`, not replayed after `Last-Event-ID`, not sent to webhooks. */
                 200: {
                     headers: {
                         /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
@@ -2129,7 +2142,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Per event: `id:` the event id, `event:` its type, `data:` the Event as `GET /v1/events` shows it; a comment line every 15 s. */
+                /** @description Per event: `id:` the event id, `event:` its type, `data:` the Event as `GET /v1/events` shows it; a comment line every 15 s. While a video renders: `event: asset.progress` without an `id:`, `data:` a ProgressEvent `{ "type": "asset.progress", "createdAt", "data": { "assetId", "jobId", "progress" } }` (0..1, at most once a second per asset, never backwards). It is live only: not in `GET /v1/events`, not replayed after `Last-Event-ID`, not sent to webhooks. */
                 200: {
                     headers: {
                         /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
@@ -2969,7 +2982,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -3115,7 +3128,7 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -3483,7 +3496,7 @@ export interface paths {
                 query?: {
                     state?: "queued" | "active" | "completed" | "failed";
                     tenantId?: string;
-                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                     /** @description Jobs created at or after this time */
                     since?: string;
                     /** @description Jobs created before this time */
@@ -3647,7 +3660,7 @@ export interface paths {
                         /** Format: uuid */
                         tenantId?: string;
                         /** @enum {string} */
-                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                         /**
                          * Format: date-time
                          * @description Jobs created at or after this time
@@ -4310,17 +4323,46 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * @description Follows the checked content type
+             * @enum {string}
+             */
+            kind: "image" | "video";
+            /** @description As displayed: after EXIF orientation, or a video's rotation */
             width: number | null;
             height: number | null;
+            /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
             format: string | null;
-            /** @description ThumbHash, base64 */
+            /** @description Seconds (video only) */
+            duration: number | null;
+            video: {
+                /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
+                codec: string;
+                /** @description Frames per second, e.g. 29.97 */
+                fps: number;
+                /** @description Whether the original has an audio stream */
+                audio: boolean;
+                /**
+                 * @description An HDR original (HLG or PQ): `tone_mapped` when its renditions were mapped to SDR, `kept` when they carry it as is; null for SDR
+                 * @enum {string|null}
+                 */
+                hdr: "kept" | "tone_mapped" | null;
+            } | null;
+            /** @description ThumbHash, base64 (of a video: of its poster frame) */
             placeholder: string | null;
             dominantColor: string | null;
             variants: {
                 name: string;
+                /**
+                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @enum {string}
+                 */
+                kind: "image" | "video";
                 format: string;
                 width: number;
                 height: number;
+                /** @description Seconds, for a video rendition; null for an image */
+                duration: number | null;
                 size: number;
                 url: string;
             }[];
@@ -4341,6 +4383,8 @@ export interface components {
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
             maxAttempts: number;
+            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
+            progress: number | null;
             error: {
                 code: string;
                 message: string;
@@ -4358,6 +4402,16 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["AssetInput"];
+            };
+        };
+        ProgressEventInput: {
+            /** @enum {string} */
+            type: "asset.progress";
+            createdAt: string;
+            data: {
+                assetId: string;
+                jobId: string;
+                progress: number;
             };
         };
         UploadTokenInput: {
@@ -4411,6 +4465,8 @@ export interface components {
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
             maxAttempts: number;
+            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
+            progress: number | null;
             error: {
                 code: string;
                 message: string;
@@ -4480,16 +4536,29 @@ export interface components {
             owner: "global" | "tenant";
             /** @description Changes whenever any variant would render differently */
             specHash: string;
-            variants: {
+            variants: ({
                 name: string;
                 /** @enum {string} */
                 fit: "cover" | "inside";
                 width: number;
                 height: number;
+                quality: number;
                 /** @enum {string} */
                 format: "webp" | "avif" | "jpeg" | "png";
+            } | {
+                name: string;
+                /** @enum {string} */
+                fit: "cover" | "inside";
+                width: number;
+                height: number;
                 quality: number;
-            }[];
+                /** @enum {string} */
+                format: "mp4" | "webm";
+                /** @description Seconds from the start: a preview clip */
+                maxDuration?: number;
+                /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            })[];
         };
         Error: {
             error: {
@@ -4511,17 +4580,46 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * @description Follows the checked content type
+             * @enum {string}
+             */
+            kind: "image" | "video";
+            /** @description As displayed: after EXIF orientation, or a video's rotation */
             width: number | null;
             height: number | null;
+            /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
             format: string | null;
-            /** @description ThumbHash, base64 */
+            /** @description Seconds (video only) */
+            duration: number | null;
+            video: {
+                /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
+                codec: string;
+                /** @description Frames per second, e.g. 29.97 */
+                fps: number;
+                /** @description Whether the original has an audio stream */
+                audio: boolean;
+                /**
+                 * @description An HDR original (HLG or PQ): `tone_mapped` when its renditions were mapped to SDR, `kept` when they carry it as is; null for SDR
+                 * @enum {string|null}
+                 */
+                hdr: "kept" | "tone_mapped" | null;
+            } | null;
+            /** @description ThumbHash, base64 (of a video: of its poster frame) */
             placeholder: string | null;
             dominantColor: string | null;
             variants: {
                 name: string;
+                /**
+                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @enum {string}
+                 */
+                kind: "image" | "video";
                 format: string;
                 width: number;
                 height: number;
+                /** @description Seconds, for a video rendition; null for an image */
+                duration: number | null;
                 size: number;
                 url: string;
             }[];
@@ -4542,6 +4640,8 @@ export interface components {
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
             maxAttempts: number;
+            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
+            progress: number | null;
             error: {
                 code: string;
                 message: string;
@@ -4559,6 +4659,16 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["Asset"];
+            };
+        };
+        ProgressEvent: {
+            /** @enum {string} */
+            type: "asset.progress";
+            createdAt: string;
+            data: {
+                assetId: string;
+                jobId: string;
+                progress: number;
             };
         };
         UploadToken: {
@@ -4612,6 +4722,8 @@ export interface components {
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
             maxAttempts: number;
+            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
+            progress: number | null;
             error: {
                 code: string;
                 message: string;
@@ -4681,16 +4793,29 @@ export interface components {
             owner: "global" | "tenant";
             /** @description Changes whenever any variant would render differently */
             specHash: string;
-            variants: {
+            variants: ({
                 name: string;
                 /** @enum {string} */
                 fit: "cover" | "inside";
                 width: number;
                 height: number;
+                quality: number;
                 /** @enum {string} */
                 format: "webp" | "avif" | "jpeg" | "png";
+            } | {
+                name: string;
+                /** @enum {string} */
+                fit: "cover" | "inside";
+                width: number;
+                height: number;
                 quality: number;
-            }[];
+                /** @enum {string} */
+                format: "mp4" | "webm";
+                /** @description Seconds from the start: a preview clip */
+                maxDuration?: number;
+                /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            })[];
         };
     };
     responses: never;
