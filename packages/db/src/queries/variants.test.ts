@@ -19,10 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-async function assetWith(rows: Record<string, string>, options: { status?: AssetStatus; preset?: string } = {}) {
+async function assetWith(rows: Record<string, string>, options: { status?: AssetStatus; preset?: string; kind?: 'image' | 'video' } = {}) {
   const asset = await insertAsset(handle.db, {
     id: newId(),
     tenantId,
+    kind: options.kind ?? 'image',
     status: options.status ?? 'ready',
     filename: 'a.jpg',
     contentType: 'image/jpeg',
@@ -82,6 +83,21 @@ describe('stale variants', () => {
     const id = await assetWith({ thumb: 'a', large: 'b', huge: 'c' });
     await deleteVariantsByName(handle.db, { assetId: id, names: ['large', 'huge'] });
     expect((await listVariantsByAsset(handle.db, { assetIds: [id] })).get(id)!.map((v) => v.name)).toEqual(['thumb']);
+  });
+});
+
+describe('stale variants of a preset with a video rendition', () => {
+  const videoPreset = `${preset}-video`;
+  const withClip = { ...specHashes, clip: 'h-clip' };
+
+  it('counts a missing rendition on a video, never on an image', async () => {
+    const image = await assetWith(specHashes, { preset: videoPreset });
+    const video = await assetWith(specHashes, { preset: videoPreset, kind: 'video' });
+    const scope = { preset: videoPreset, specHashes: withClip, videoVariants: ['clip'] };
+    expect(await findStaleAssets(handle.db, { ...scope, limit: 100 })).toEqual([{ assetId: video, tenantId, staleVariants: 1 }]);
+    // Without saying which names are renditions, the image would be counted too.
+    const blind = await findStaleAssets(handle.db, { preset: videoPreset, specHashes: withClip, limit: 100 });
+    expect(blind.map((f) => f.assetId).sort()).toEqual([image, video].sort());
   });
 });
 
