@@ -20,7 +20,19 @@ describe('loadApiConfig', () => {
       multipartThreshold: 32 * 1024 * 1024,
       copy: { multipartThreshold: 5 * 1024 ** 3, partSize: 256 * 1024 * 1024 },
       ttlMs: 24 * 3600 * 1000,
-      acceptedContentTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heic', 'image/heif'],
+      acceptedContentTypes: [
+        'image/jpeg',
+        'image/png',
+        'image/webp',
+        'image/gif',
+        'image/avif',
+        'image/tiff',
+        'image/heic',
+        'image/heif',
+        'video/mp4',
+        'video/quicktime',
+        'video/webm',
+      ],
     });
     expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
   });
