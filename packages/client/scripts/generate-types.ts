@@ -1,4 +1,5 @@
 // `npm run generate -w @darkroom/client`: rewrites src/generated/api.ts from the API's OpenAPI document.
+// The API's workspace imports resolve to their dist/: run `npm run build` first.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_TYPES_PATH, generateTypes, readOpenApiDocument } from './openapi-types.js';

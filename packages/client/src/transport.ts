@@ -29,23 +29,51 @@ export interface Transport {
 
 const ERROR_BODY_LIMIT = 2048;
 
+/** Bytes handed to fetch per read of a counted body (progress steps). */
+const PROGRESS_CHUNK = 256 * 1024;
+
+/** Where fetch can send a stream with a Content-Length (Node's undici); browsers refuse one. */
+const streamsWithLength = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/** The body as a stream that reports how much of it fetch has taken: sent, give or take a socket buffer. */
+function countedBody(body: Blob | Uint8Array, onProgress: (loaded: number) => void): ReadableStream<Uint8Array> {
+  const size = body instanceof Uint8Array ? body.byteLength : body.size;
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (offset >= size) return controller.close();
+      const end = Math.min(size, offset + PROGRESS_CHUNK);
+      const chunk = body instanceof Uint8Array ? body.slice(offset, end) : new Uint8Array(await body.slice(offset, end).arrayBuffer());
+      offset = end;
+      controller.enqueue(chunk);
+      onProgress(offset);
+    },
+  });
+}
+
 /**
- * fetch: Node, workers, and any runtime without XMLHttpRequest. A browser's fetch cannot report
- * upload progress, so progress comes once, when the body has been sent.
+ * fetch: Node, workers, and any runtime without XMLHttpRequest. In Node the body goes as a counted
+ * stream with its Content-Length (presigned URLs bind it), so progress comes as it is sent; a
+ * browser's fetch cannot do that, so there progress comes once, when the body has been sent.
  */
 export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Transport {
   return {
     async put({ url, headers, body, signal, onProgress }) {
+      const size = body instanceof Uint8Array ? body.byteLength : body.size;
+      const counted = onProgress && streamsWithLength() && size > 0;
+      const init = counted
+        ? { body: countedBody(body, onProgress), duplex: 'half', headers: { ...headers, 'content-length': String(size) } }
+        : { body: body as Blob, headers };
       let res: Response;
       try {
-        res = await fetchImpl(url, { method: 'PUT', headers, body: body as Blob, ...(signal ? { signal } : {}) });
+        res = await fetchImpl(url, { method: 'PUT', ...init, ...(signal ? { signal } : {}) } as RequestInit);
       } catch (error) {
         throw networkError(error, 'PUT to the bucket', signal);
       }
       const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
       if (res.ok) {
         await res.body?.cancel().catch(() => {});
-        onProgress?.(body instanceof Uint8Array ? body.byteLength : body.size);
+        onProgress?.(size);
       }
       return { status: res.status, etag: res.headers.get('etag'), body: text };
     },
