@@ -43,6 +43,7 @@ const NOT_IN_OPENAPI: Record<string, string> = {
   'GET /docs': 'the browsable UI of the document',
   'GET /docs/json': 'the document itself',
   'POST /admin/login': "the admin console's login form, hidden like the console's pages",
+  'GET /upload': "the upload page: HTML for people, hidden like the console's pages",
 };
 
 const upload = (client: DarkroomClient) => client.upload(smallJpeg, { filename: 'IMG_0001.jpg', contentType: 'image/jpeg' });

@@ -47,7 +47,7 @@ function newestSourceMs(dir: string): number {
 export function staleBuilds(): string[] {
   const workspaces = ['apps', 'packages'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
   return workspaces.filter((dir) => {
-    const built = ['dist/main.js', 'dist/index.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
+    const built = ['dist/main.js', 'dist/index.js', 'dist/index.html'].map((f) => join(dir, f)).find((f) => existsSync(f));
     return !built || statSync(built).mtimeMs < newestSourceMs(join(dir, 'src'));
   });
 }
