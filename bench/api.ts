@@ -18,7 +18,10 @@ interface LoadResult {
 }
 
 /** autocannon in a process of its own, so the load generator never shares an event loop with a server. */
-async function load(url: string, options: { serverPid: number; method?: string; body?: string; token?: string; seconds: number }): Promise<LoadResult> {
+async function load(
+  url: string,
+  options: { serverPid: number; method?: string; body?: string; token?: string; seconds: number },
+): Promise<LoadResult> {
   const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
   if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
@@ -80,7 +83,11 @@ export async function runApiBench(): Promise<BenchRow[]> {
     const bareInsert = both(await insert(SECONDS), await insert(SECONDS));
     const apiUpload = both(apiUpload1, await upload(SECONDS));
 
-    const started = await fetch(`${apiUrl}/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: UPLOAD });
+    const started = await fetch(`${apiUrl}/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: UPLOAD,
+    });
     const assetId = ((await started.json()) as { asset: { id: string } }).asset.id;
     const baseId = ((await (await fetch(`${baseUrl}/baseline/ids`)).json()) as string[])[0]!;
     const get = (seconds: number) => load(`${apiUrl}/v1/assets/${assetId}`, { serverPid: api.pid!, token: apiKey, seconds });
@@ -104,10 +111,31 @@ export async function runApiBench(): Promise<BenchRow[]> {
     const upRatio = apiUpload.rps / bareInsert.rps;
     const getRatio = apiGet.rps / bareSelect.rps;
     return [
-      { metric: 'POST /v1/uploads vs bare INSERT', darkroom: rps(apiUpload), baseline: rps(bareInsert), ratio: ratio(upRatio), goal: '≥ 0.70×', met: upRatio >= 0.7 ? 'yes' : 'no' },
-      { metric: 'POST /v1/uploads p99', darkroom: `${apiUpload.p99} ms`, baseline: `${bareInsert.p99} ms`, ratio: '—', goal: '≤ 25 ms', met: apiUpload.p99 <= 25 ? 'yes' : 'no' },
+      {
+        metric: 'POST /v1/uploads vs bare INSERT',
+        darkroom: rps(apiUpload),
+        baseline: rps(bareInsert),
+        ratio: ratio(upRatio),
+        goal: '≥ 0.70×',
+        met: upRatio >= 0.7 ? 'yes' : 'no',
+      },
+      {
+        metric: 'POST /v1/uploads p99',
+        darkroom: `${apiUpload.p99} ms`,
+        baseline: `${bareInsert.p99} ms`,
+        ratio: '—',
+        goal: '≤ 25 ms',
+        met: apiUpload.p99 <= 25 ? 'yes' : 'no',
+      },
       cpuRow('POST /v1/uploads server CPU per request', apiUpload, bareInsert),
-      { metric: 'GET /v1/assets/:id vs bare SELECT', darkroom: rps(apiGet), baseline: rps(bareSelect), ratio: ratio(getRatio), goal: '≥ 0.70×', met: getRatio >= 0.7 ? 'yes' : 'no' },
+      {
+        metric: 'GET /v1/assets/:id vs bare SELECT',
+        darkroom: rps(apiGet),
+        baseline: rps(bareSelect),
+        ratio: ratio(getRatio),
+        goal: '≥ 0.70×',
+        met: getRatio >= 0.7 ? 'yes' : 'no',
+      },
       { metric: 'GET /v1/assets/:id p99', darkroom: `${apiGet.p99} ms`, baseline: `${bareSelect.p99} ms`, ratio: '—', goal: '—', met: '—' },
       cpuRow('GET /v1/assets/:id server CPU per request', apiGet, bareSelect),
       await runPresignBench(),

@@ -17,7 +17,8 @@ const app = Fastify({ logger: false });
 app.post('/baseline/uploads', async (request) => {
   const body = request.body as { filename: string; contentType: string; size: number };
   const id = randomUUID();
-  const [row] = await sql`insert into bench_baseline_assets (id, tenant_id, status, filename, content_type, size, preset, original_key, upload_expires_at)
+  const [row] =
+    await sql`insert into bench_baseline_assets (id, tenant_id, status, filename, content_type, size, preset, original_key, upload_expires_at)
     values (${id}, ${tenantId}, 'awaiting_upload', ${body.filename}, ${body.contentType}, ${body.size}, 'default', ${`originals/${tenantId}/${id}`}, now() + interval '1 day')
     returning *`;
   return { asset: row };
@@ -27,5 +28,12 @@ app.get('/baseline/assets/:id', async (request, reply) => {
   return row ? { asset: row } : reply.status(404).send({ error: 'not found' });
 });
 app.get('/baseline/ids', async () => (await sql`select id from bench_baseline_assets limit 1`).map((r) => r.id));
-process.on('SIGTERM', () => void app.close().then(() => sql.end()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => sql.end())
+      .then(() => process.exit(0)),
+);
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });

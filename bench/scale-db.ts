@@ -108,15 +108,24 @@ async function measure(db: Database): Promise<BenchRow[]> {
   const since = new Date(Date.now() - 24 * 3600_000);
   const stale = { preset: 'default', ...presetStaleScope(PRESETS.default!) };
   const queries: [string, () => Promise<unknown>][] = [
-    ['GET /v1/assets (first page of 50, with variants)', async () => listVariantsByAsset(db, { assetIds: (await listAssets(db, { tenantId, limit: 50 })).items.map((a) => a.id) })],
+    [
+      'GET /v1/assets (first page of 50, with variants)',
+      async () => listVariantsByAsset(db, { assetIds: (await listAssets(db, { tenantId, limit: 50 })).items.map((a) => a.id) }),
+    ],
     ['GET /v1/assets?status=failed', () => listAssets(db, { tenantId, status: 'failed', limit: 50 })],
     ['GET /v1/assets (second page)', () => listAssets(db, { tenantId, limit: 50, cursor: firstPage.nextCursor! })],
-    ['GET /v1/assets/:id (with variants)', async () => listVariantsByAsset(db, { assetIds: [(await getTenantAsset(db, { tenantId, id: asset.id }))!.id] })],
+    [
+      'GET /v1/assets/:id (with variants)',
+      async () => listVariantsByAsset(db, { assetIds: [(await getTenantAsset(db, { tenantId, id: asset.id }))!.id] }),
+    ],
     ['GET /v1/assets/:id/jobs', () => listAssetJobs(db, { assetId: asset.id, limit: 100 })],
     ['GET /v1/admin/jobs?state=failed', () => listJobs(db, { state: 'failed', limit: 50 })],
     ['GET /v1/admin/jobs?tenantId=', () => listJobs(db, { tenantId, limit: 50 })],
     ['GET /v1/admin/jobs?errorCode=corrupt_image', () => listJobs(db, { state: 'failed', errorCode: 'corrupt_image', limit: 50 })],
-    ['GET /v1/admin/jobs?tenantId=&errorCode=&since=', () => listJobs(db, { state: 'failed', tenantId, errorCode: 'corrupt_image', since, limit: 50 })],
+    [
+      'GET /v1/admin/jobs?tenantId=&errorCode=&since=',
+      () => listJobs(db, { state: 'failed', tenantId, errorCode: 'corrupt_image', since, limit: 50 }),
+    ],
     ['GET /v1/admin/queues (job counts)', () => countJobsByState(db)],
     ['POST /v1/admin/jobs/retry dryRun (one tenant)', () => countJobs(db, { state: 'failed', tenantId })],
     ['POST /v1/admin/jobs/retry dryRun (all failed)', () => countJobs(db, { state: 'failed' })],

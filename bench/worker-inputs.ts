@@ -19,7 +19,9 @@ export interface BenchInput {
 async function cameraJpeg(index: number, megapixels: number, path: string): Promise<void> {
   const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
   const height = Math.round((width * 3) / 4);
-  let pipeline = sharp(SOURCES[index % SOURCES.length]!).resize(width, height, { fit: 'cover' }).jpeg({ quality: 90 });
+  let pipeline = sharp(SOURCES[index % SOURCES.length]!)
+    .resize(width, height, { fit: 'cover' })
+    .jpeg({ quality: 90 });
   if (index % 3 === 0) pipeline = pipeline.withMetadata({ orientation: 6 });
   await pipeline.toFile(path);
 }

@@ -4,7 +4,20 @@ import { createDatabase, jobs, type Database } from '@darkroom/db';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient } from '../test/support/client.js';
-import { benchEnv, combineCpu, cpuSecondsOf, freePort, type ProcessCpu, mb, memoryOf, prepareBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
+import {
+  benchEnv,
+  combineCpu,
+  cpuSecondsOf,
+  freePort,
+  type ProcessCpu,
+  mb,
+  memoryOf,
+  prepareBench,
+  spawnNode,
+  spawnProgram,
+  stop,
+  waitForHttp,
+} from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, type BenchInput } from './worker-inputs.js';
 
@@ -49,7 +62,10 @@ async function startRig(workers: number): Promise<Rig> {
 }
 
 async function finishedJobs(rig: Rig): Promise<number> {
-  const [row] = await rig.db.select({ n: count() }).from(jobs).where(and(eq(jobs.tenantId, rig.tenantId), inArray(jobs.state, ['completed', 'failed'])));
+  const [row] = await rig.db
+    .select({ n: count() })
+    .from(jobs)
+    .where(and(eq(jobs.tenantId, rig.tenantId), inArray(jobs.state, ['completed', 'failed'])));
   return row!.n;
 }
 
@@ -63,13 +79,19 @@ async function waitForFinished(rig: Rig, target: number, pollMs = 25, timeoutMs 
 
 /** When the tenant's last job was recorded finished (its commit's transaction start, a few ms before it shows). */
 async function lastFinishedAt(rig: Rig): Promise<number> {
-  const [row] = await rig.db.select({ at: max(jobs.finishedAt) }).from(jobs).where(eq(jobs.tenantId, rig.tenantId));
+  const [row] = await rig.db
+    .select({ at: max(jobs.finishedAt) })
+    .from(jobs)
+    .where(eq(jobs.tenantId, rig.tenantId));
   return row!.at!.getTime();
 }
 
 const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
 const upload = async (rig: Rig, input: BenchInput) =>
-  rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), { filename: input.path.split('/').pop()!, contentType: contentType(input) });
+  rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), {
+    filename: input.path.split('/').pop()!,
+    contentType: contentType(input),
+  });
 
 interface Timed {
   ms: number;
@@ -153,7 +175,10 @@ async function latency(input: BenchInput): Promise<LatencyFigures> {
     const samples: number[] = [];
     const parts = { complete: [] as number[], pickup: [] as number[], job: [] as number[] };
     for (let i = 0; i < LATENCY_SAMPLES; i++) {
-      const { asset, parts: uploadParts } = await rig.tenant.upload(new Uint8Array(await readFile(input.path)), { filename: 'latency.jpg', contentType: 'image/jpeg' });
+      const { asset, parts: uploadParts } = await rig.tenant.upload(new Uint8Array(await readFile(input.path)), {
+        filename: 'latency.jpg',
+        contentType: 'image/jpeg',
+      });
       const before = await finishedJobs(rig);
       const started = performance.now();
       const startedAt = Date.now();
@@ -267,7 +292,14 @@ const throughputRow = (photos: number, pipeline: Timed, bare: Timed): BenchRow =
 /** BENCH_WORKER=memory runs the memory part alone (to compare allocators, DARKROOM_MALLOC=…). */
 async function memoryOnly(photos: BenchInput[], huge: BenchInput[]): Promise<BenchRow[]> {
   const mem = await memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]);
-  return mem.map((p) => ({ metric: `after ${p.jobs} jobs (${process.env.DARKROOM_MALLOC ?? 'jemalloc'})`, darkroom: `RSS ${mb(p.rssMb)}`, baseline: `VmHWM ${mb(p.hwmMb)}`, ratio: '—', goal: '≤ 350 MB', met: p.hwmMb <= 350 ? 'yes' : 'no' }));
+  return mem.map((p) => ({
+    metric: `after ${p.jobs} jobs (${process.env.DARKROOM_MALLOC ?? 'jemalloc'})`,
+    darkroom: `RSS ${mb(p.rssMb)}`,
+    baseline: `VmHWM ${mb(p.hwmMb)}`,
+    ratio: '—',
+    goal: '≤ 350 MB',
+    met: p.hwmMb <= 350 ? 'yes' : 'no',
+  }));
 }
 
 const perPhoto = (seconds: number, photos: number) => `${Math.round((seconds / photos) * 1000)} ms`;
@@ -280,7 +312,14 @@ const cpuSplit = ({ cpu }: Timed, photos: number) =>
  */
 function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed): BenchRow[] {
   return [
-    { metric: 'worker CPU per photo vs bare loop', darkroom: perPhoto(pipeline.cpu.total, photos), baseline: perPhoto(bare.cpu.total, photos), ratio: ratio(bare.cpu.total / pipeline.cpu.total), goal: '—', met: '—' },
+    {
+      metric: 'worker CPU per photo vs bare loop',
+      darkroom: perPhoto(pipeline.cpu.total, photos),
+      baseline: perPhoto(bare.cpu.total, photos),
+      ratio: ratio(bare.cpu.total / pipeline.cpu.total),
+      goal: '—',
+      met: '—',
+    },
     {
       metric: 'worker CPU per photo: libvips, JS thread, rest',
       darkroom: cpuSplit(pipeline, photos),
@@ -317,7 +356,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
 
   // One pass of the two above, on average: what one process takes for the photos once.
   const onePass = pipeline.ms / 2;
-  const perCoreHour = (photos.length / (onePass / 1000)) * 3600 / CORES;
+  const perCoreHour = ((photos.length / (onePass / 1000)) * 3600) / CORES;
   const [half, full] = [mem[0]!, mem.at(-1)!];
   const growth = full.rssMb - half.rssMb;
   return [
@@ -325,10 +364,31 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
     ...cpuPerPhotoRows(photos.length * 2, pipeline, bare),
     latencyRow(lat),
     latencyPartsRow(lat),
-    { metric: `worker VmHWM over ${full.jobs} jobs (2 × 100 MP)`, darkroom: mb(full.hwmMb), baseline: '—', ratio: '—', goal: '≤ 350 MB', met: full.hwmMb <= 350 ? 'yes' : 'no' },
-    { metric: `worker RSS after job ${half.jobs} → ${full.jobs}`, darkroom: `${mb(half.rssMb)} → ${mb(full.rssMb)}`, baseline: `VmHWM ${mb(half.hwmMb)} → ${mb(full.hwmMb)}`, ratio: '—', goal: 'no growth', met: growth <= 16 ? 'yes' : 'no' },
+    {
+      metric: `worker VmHWM over ${full.jobs} jobs (2 × 100 MP)`,
+      darkroom: mb(full.hwmMb),
+      baseline: '—',
+      ratio: '—',
+      goal: '≤ 350 MB',
+      met: full.hwmMb <= 350 ? 'yes' : 'no',
+    },
+    {
+      metric: `worker RSS after job ${half.jobs} → ${full.jobs}`,
+      darkroom: `${mb(half.rssMb)} → ${mb(full.rssMb)}`,
+      baseline: `VmHWM ${mb(half.hwmMb)} → ${mb(full.hwmMb)}`,
+      ratio: '—',
+      goal: 'no growth',
+      met: growth <= 16 ? 'yes' : 'no',
+    },
     { metric: 'variant bytes / original bytes (default)', darkroom: `${(bytes * 100).toFixed(1)} %`, baseline: '—', ratio: '—', goal: '—', met: '—' },
-    { metric: '2 worker processes vs 1 (time, one pass)', darkroom: seconds(two.ms), baseline: seconds(onePass), ratio: ratio(onePass / two.ms), goal: '—', met: '—' },
+    {
+      metric: '2 worker processes vs 1 (time, one pass)',
+      darkroom: seconds(two.ms),
+      baseline: seconds(onePass),
+      ratio: ratio(onePass / two.ms),
+      goal: '—',
+      met: '—',
+    },
     { metric: 'photos per hour per core (1 process)', darkroom: String(Math.round(perCoreHour)), baseline: '—', ratio: '—', goal: '—', met: '—' },
   ];
 }

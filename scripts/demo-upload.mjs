@@ -7,8 +7,18 @@ import { DarkroomClient } from '@darkroom/client';
 
 const [baseUrl, ...files] = process.argv.slice(2);
 const TYPES = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.tiff': 'image/tiff', '.avif': 'image/avif', '.heic': 'image/heic', '.heif': 'image/heif',
-  '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.tiff': 'image/tiff',
+  '.avif': 'image/avif',
+  '.heic': 'image/heic',
+  '.heif': 'image/heif',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
 }; // prettier-ignore
 
 async function uploadOne(client, file) {
@@ -28,7 +38,8 @@ for (const asset of assets) {
     console.log(`\n${asset.filename}: failed (${asset.error.code}) ${asset.error.message}`);
     continue;
   }
-  const video = asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
+  const video =
+    asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
   console.log(`\n${asset.filename}: ready ${asset.width}x${asset.height} ${asset.format}${video}, dominant ${asset.dominantColor}`);
   for (const v of asset.variants) {
     const what = v.kind === 'video' ? `${v.format} ${v.duration} s` : v.format;

@@ -41,7 +41,6 @@ async function login(token = harness.adminToken): Promise<string> {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-
 describe('bull-board at /admin/queues', () => {
   it('is 401 without auth, 403 with a tenant key, 200 with the admin token or the login cookie', async () => {
     const anonymous = await send('GET', '/admin/queues');
@@ -112,7 +111,12 @@ describe('admin login', () => {
   it('reads login forms up to 4096 bytes, refuses larger or repeated fields with 400, and keeps JSON routes JSON-only', async () => {
     const form = (bytes: number) => `token=wrong-token&pad=${'x'.repeat(bytes - 'token=wrong-token&pad='.length)}`;
     const post = (body: string, path = '/admin/login', cookie?: string) =>
-      fetch(`${harness.baseUrl}${path}`, { method: 'POST', redirect: 'manual', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-darkroom-csrf': '1', ...(cookie ? { cookie } : {}) } });
+      fetch(`${harness.baseUrl}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-darkroom-csrf': '1', ...(cookie ? { cookie } : {}) },
+      });
     expect((await post(form(4096))).status).toBe(401);
     const tooLarge = await post(form(4097));
     expect(tooLarge.status).toBe(400);

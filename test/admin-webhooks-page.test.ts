@@ -28,7 +28,13 @@ afterAll(async () => {
 async function seedFailure(params: { tenantId: string; webhookId: string; eventId: string }) {
   await harness.api.db.transaction(async (tx) => {
     const [delivery] = await insertDeliveries(tx, { deliveries: [params] });
-    const attempt = await startAttempt(tx, { deliveryId: delivery!.id, webhookId: params.webhookId, eventId: params.eventId, eventType: 'asset.uploaded', attempt: 1 });
+    const attempt = await startAttempt(tx, {
+      deliveryId: delivery!.id,
+      webhookId: params.webhookId,
+      eventId: params.eventId,
+      eventType: 'asset.uploaded',
+      attempt: 1,
+    });
     const result = { status: 'failed' as const, responseStatus: 500, responseBody: 'oops', error: 'HTTP 500', durationMs: 12, nextAttemptAt: null };
     await finishAttempt(tx, { id: attempt.id, result });
     await finishDelivery(tx, { id: delivery!.id, outcome: { state: 'failed' } });

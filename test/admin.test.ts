@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-
 describe('admin console routes', () => {
   it('lists failed jobs by tenant, error code and time, with their attempt history', async () => {
     const before = new Date().toISOString();

@@ -35,7 +35,13 @@ async function documentedRoutes(): Promise<Set<string>> {
 /** Every `METHOD /path` of the served OpenAPI document (hidden routes are left out of it). */
 function openApiRoutes(document: { paths: Record<string, Record<string, unknown>> }): Set<string> {
   const methods = ['get', 'post', 'put', 'patch', 'delete'];
-  return new Set(Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => methods.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)));
+  return new Set(
+    Object.entries(document.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => methods.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    ),
+  );
 }
 
 /** Routes docs/api.md names that the OpenAPI document leaves out on purpose, and why. */
@@ -57,7 +63,10 @@ describe('complete is idempotent', () => {
     const jobIds = new Set([...calls, again].map((res) => res.body.job.id));
     expect(jobIds.size).toBe(1);
 
-    const rows = await harness.api.db.select().from(jobs).where(and(eq(jobs.assetId, asset.id)));
+    const rows = await harness.api.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.assetId, asset.id)));
     expect(rows).toHaveLength(1);
     const queued = await harness.api.queue.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
     expect(queued.filter((j) => j.data.assetId === asset.id)).toHaveLength(1);
@@ -154,13 +163,14 @@ describe('assets', () => {
     expect((await tenantA.request('GET', `/v1/assets/${asset.id}`)).status).toBe(404);
     // Anonymous readers get 403 for absent keys (they may not list the bucket); the owner sees them gone.
     for (const url of urls) expect((await fetchVariant(url)).status).not.toBe(200);
-    const variantKeys = await harness.api.storage.listObjects({ bucket: process.env.S3_PUBLIC_BUCKET!, prefix: `variants/${before!.tenantId}/${asset.id}/` });
+    const variantKeys = await harness.api.storage.listObjects({
+      bucket: process.env.S3_PUBLIC_BUCKET!,
+      prefix: `variants/${before!.tenantId}/${asset.id}/`,
+    });
     for await (const object of variantKeys) expect.fail(`variant object left behind: ${object.key}`);
     const row = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
     expect(row).toBeUndefined();
-    await expect(
-      harness.api.storage.headObject({ bucket: process.env.S3_BUCKET!, key: before!.originalKey }),
-    ).rejects.toThrow(/not found/i);
+    await expect(harness.api.storage.headObject({ bucket: process.env.S3_BUCKET!, key: before!.originalKey })).rejects.toThrow(/not found/i);
   });
 });
 
@@ -168,7 +178,7 @@ describe('replies that skip the schema encode (builtReplySerializer)', () => {
   /** zod drops keys a schema does not name: a reply equal to its own parse has no field the schema lacks. */
   const expectExactly = (schema: z.ZodType, body: unknown) => expect(schema.parse(body)).toEqual(body);
 
-  it('POST /v1/uploads (PUT and multipart) and GET /v1/assets/:id reply with their schemas\' fields and no others', async () => {
+  it("POST /v1/uploads (PUT and multipart) and GET /v1/assets/:id reply with their schemas' fields and no others", async () => {
     const put = await tenantA.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 1000, metadata: { album: 'x' } });
     expect(put.status).toBe(201);
     expect(put.body.upload.method).toBe('PUT');
@@ -221,7 +231,11 @@ describe('operations', () => {
     };
     const okHealth = 'method="GET",route="/healthz",status="200"';
     const notFound = 'method="GET",route="unmatched",status="404"';
-    const [health, missing, timed] = [await read('darkroom_http_requests_total', okHealth), await read('darkroom_http_requests_total', notFound), await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"')];
+    const [health, missing, timed] = [
+      await read('darkroom_http_requests_total', okHealth),
+      await read('darkroom_http_requests_total', notFound),
+      await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"'),
+    ];
     for (let i = 0; i < 3; i++) await anonymous.request('GET', '/healthz');
     await anonymous.request('GET', '/no-such-route');
     expect(await read('darkroom_http_requests_total', okHealth)).toBe(health + 3);

@@ -30,14 +30,15 @@ describe('key lookups cached per API process', () => {
       for (let i = 0; i < 3; i++) expect((await viaOther.request('GET', '/v1/assets')).status).toBe(200);
       expect((await client.request('GET', '/v1/assets')).status).toBe(200);
 
-      const keyId = (await harness.api.db.query.apiKeys.findFirst({ where: (k, { eq: equals }) => equals(k.keyHash, hashApiKey(client.token!)) }))!.id;
+      const keyId = (await harness.api.db.query.apiKeys.findFirst({ where: (k, { eq: equals }) => equals(k.keyHash, hashApiKey(client.token!)) }))!
+        .id;
       expect((await admin.request('DELETE', `/v1/admin/keys/${keyId}`)).status).toBe(204);
       expect((await viaOther.request('GET', '/v1/assets')).status).toBe(401);
       expect((await client.request('GET', '/v1/assets')).status).toBe(401);
     }
   });
 
-  it('answers a cached key at once (resolveNow, the hook\'s path without a promise), and stops once it is revoked', async () => {
+  it("answers a cached key at once (resolveNow, the hook's path without a promise), and stops once it is revoked", async () => {
     const { admin, client, tenantId } = await createTestTenant(harness, 'auth-cache-now');
     const digest = hashApiKey(client.token!);
     // Right after a request the lease is held (a stall past it on a loaded machine just means another try).

@@ -40,7 +40,10 @@ async function updatedEvents(assetId: string): Promise<any[]> {
 }
 
 async function backfillJobs(assetIds: string[]) {
-  return harness.api.db.select().from(jobs).where(and(inArray(jobs.assetId, assetIds), eq(jobs.lane, 'backfill')));
+  return harness.api.db
+    .select()
+    .from(jobs)
+    .where(and(inArray(jobs.assetId, assetIds), eq(jobs.lane, 'backfill')));
 }
 
 /** Polls the assets until stopped, collecting every status seen: a backfill must never take an asset out of `ready`. */
@@ -70,7 +73,8 @@ beforeAll(async () => {
   const bytes = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const client = oldAdmin.withToken(created.apiKey);
   const ids: string[] = [];
-  for (let i = 0; i < 5; i++) ids.push((await client.uploadAndComplete(bytes, { filename: `p${i}.jpg`, contentType: 'image/jpeg', preset })).asset.id);
+  for (let i = 0; i < 5; i++)
+    ids.push((await client.uploadAndComplete(bytes, { filename: `p${i}.jpg`, contentType: 'image/jpeg', preset })).asset.id);
   for (const id of ids) expect((await client.waitForAsset(id)).status).toBe('ready');
   await old.close();
 
@@ -89,7 +93,12 @@ beforeAll(async () => {
   const brokenAsset = (await tenant.request('GET', `/v1/assets/${ids[4]}`)).body;
   broken = { assetId: ids[4]!, thumbUrl: brokenAsset.variants.find((v: any) => v.name === 'thumb').url };
   const truncated = await readFile(fixture('truncated.jpg'));
-  await harness.api.storage.putObject({ bucket: originalsBucket, key: (await assetRow(ids[4]!)).originalKey, body: truncated, contentType: 'image/jpeg' });
+  await harness.api.storage.putObject({
+    bucket: originalsBucket,
+    key: (await assetRow(ids[4]!)).originalKey,
+    body: truncated,
+    contentType: 'image/jpeg',
+  });
 }, 120_000);
 afterAll(() => harness?.close());
 

@@ -51,13 +51,27 @@ describe('docker-compose.yml', () => {
 
 describe('isPinnedImage', () => {
   it('takes exact versions, dated builds and digests', () => {
-    for (const image of ['postgres:16.10', 'redis:7.4.6', 'node:24.21.0-bookworm-slim', 'debian:bookworm-20251117-slim', `redis@sha256:${'a'.repeat(64)}`]) {
+    for (const image of [
+      'postgres:16.10',
+      'redis:7.4.6',
+      'node:24.21.0-bookworm-slim',
+      'debian:bookworm-20251117-slim',
+      `redis@sha256:${'a'.repeat(64)}`,
+    ]) {
       expect(isPinnedImage(image), image).toBe(true);
     }
   });
 
   it('refuses no tag, latest and bare majors', () => {
-    for (const image of ['minio/minio', 'postgres', 'redis:latest', 'redis:7', 'node:24-bookworm-slim', 'debian:bookworm-slim', 'localhost:5000/app']) {
+    for (const image of [
+      'minio/minio',
+      'postgres',
+      'redis:latest',
+      'redis:7',
+      'node:24-bookworm-slim',
+      'debian:bookworm-slim',
+      'localhost:5000/app',
+    ]) {
       expect(isPinnedImage(image), image).toBe(false);
     }
   });
@@ -95,7 +109,12 @@ describe('docker-compose.yml S3 server', () => {
   it('is the Ceph RGW of scripts/s3-server.sh in its persistent mode, on all interfaces inside the container', () => {
     expect(dockerfile).toMatch(/apt-get install[^\n]*ceph-mon ceph-osd radosgw/);
     expect(dockerfile).toMatch(/COPY scripts\/s3-server\.sh /);
-    expect(dockerfileEnv(dockerfile)).toMatchObject({ S3_SERVER_STORE: 'disk', S3_SERVER_DIR: '/var/lib/darkroom-s3', S3_SERVER_HOST: '0.0.0.0', S3_SERVER_PORT: '7480' });
+    expect(dockerfileEnv(dockerfile)).toMatchObject({
+      S3_SERVER_STORE: 'disk',
+      S3_SERVER_DIR: '/var/lib/darkroom-s3',
+      S3_SERVER_HOST: '0.0.0.0',
+      S3_SERVER_PORT: '7480',
+    });
     expect(dockerfile).toMatch(/^CMD \["darkroom-s3-server", "run"\]$/m);
   });
 

@@ -63,7 +63,14 @@ describe('events outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
     const events = await eventsOf(asset.id);
-    expect(events.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.ready', 'asset.processing', 'asset.updated', 'asset.deleted']);
+    expect(events.map((e) => e.type)).toEqual([
+      'asset.uploaded',
+      'asset.processing',
+      'asset.ready',
+      'asset.processing',
+      'asset.updated',
+      'asset.deleted',
+    ]);
     expect(events.at(-1).data.asset.status).toBe('ready');
   });
 

@@ -69,9 +69,7 @@ describe('pipeline, end to end', () => {
   });
 
   it('shows all eight EXIF orientations upright, as displayed (600x450)', async () => {
-    const uploads = await Promise.all(
-      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => client.uploadFile(fixture(`Landscape_${n}.jpg`), 'image/jpeg')),
-    );
+    const uploads = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => client.uploadFile(fixture(`Landscape_${n}.jpg`), 'image/jpeg')));
     const assets = await Promise.all(uploads.map((u) => client.waitForAsset(u.asset.id)));
     const prints: Buffer[] = [];
     for (const asset of assets) {
@@ -86,7 +84,11 @@ describe('pipeline, end to end', () => {
       expect(meanAbsoluteDifference(print, prints[0]!), `Landscape_${i + 1}`).toBeLessThan(12);
     }
     // And the check can tell: a picture turned on its side is far from upright.
-    const sideways = await thumbprint(await sharp(await readFile(fixture('Landscape_1.jpg'))).rotate(180).toBuffer());
+    const sideways = await thumbprint(
+      await sharp(await readFile(fixture('Landscape_1.jpg')))
+        .rotate(180)
+        .toBuffer(),
+    );
     expect(meanAbsoluteDifference(sideways, prints[0]!)).toBeGreaterThan(20);
   });
 

@@ -12,7 +12,11 @@ describe('the API process', () => {
 
   it('serves, then on SIGTERM stops listening and exits 0', async () => {
     const api = await spawnApi({ RECONCILE_INTERVAL: 'off' });
-    const health = () => fetch(`${api.baseUrl}/healthz`).then((r) => r.status === 200, () => false);
+    const health = () =>
+      fetch(`${api.baseUrl}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
     expect(await api.stop(), api.output()).toBe(0);
     expect(await health()).toBe(false);
   });

@@ -25,8 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const variantRows = (assetId: string) =>
-  harness.api.db.select().from(variants).where(eq(variants.assetId, assetId)).orderBy(asc(variants.name));
+const variantRows = (assetId: string) => harness.api.db.select().from(variants).where(eq(variants.assetId, assetId)).orderBy(asc(variants.name));
 
 async function readyUpload(client: DarkroomClient, preset?: string) {
   const { asset } = await client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', ...(preset ? { preset } : {}) });
@@ -54,7 +53,10 @@ describe('tenant presets', () => {
 
   it('render with the tenant’s own sizes and change no other tenant', async () => {
     const own = await readyUpload(mine);
-    expect(own.variants.map((v: { name: string; width: number }) => [v.name, v.width])).toEqual([['tiny', 64], ['card', 128]]);
+    expect(own.variants.map((v: { name: string; width: number }) => [v.name, v.width])).toEqual([
+      ['tiny', 64],
+      ['card', 128],
+    ]);
     const fetched = await fetchVariant(own.variants[0].url);
     expect([fetched.meta.width, fetched.meta.height]).toEqual([64, 64]);
     const other = await readyUpload(theirs);
@@ -126,7 +128,10 @@ describe('POST /v1/presets/:name/backfill', () => {
     expect(run.body).toEqual({ matched: 2, queued: 2 });
 
     await waitFor('the backfill jobs to finish', async () => {
-      const rows = await harness.api.db.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.kind, 'backfill')));
+      const rows = await harness.api.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.tenantId, tenantId), eq(jobs.kind, 'backfill')));
       return rows.length === 2 && rows.every((j) => j.state === 'completed');
     });
     const after = await variantRows(assets[0].id);
@@ -134,7 +139,10 @@ describe('POST /v1/presets/:name/backfill', () => {
     expect(byName(after).keep).toBe(byName(before).keep);
     expect(byName(after).change).not.toBe(byName(before).change);
     expect((await client.request('POST', '/v1/presets/cards/backfill', { dryRun: true })).body).toEqual({ matched: 0, queued: 0 });
-    const otherJobs = await harness.api.db.select().from(jobs).where(and(eq(jobs.assetId, otherAsset.id), eq(jobs.kind, 'backfill')));
+    const otherJobs = await harness.api.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.assetId, otherAsset.id), eq(jobs.kind, 'backfill')));
     expect(otherJobs).toEqual([]);
     expect((await client.request('POST', '/v1/presets/nope/backfill', {})).body.error.code).toBe('preset_not_found');
   });

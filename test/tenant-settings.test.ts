@@ -11,7 +11,6 @@ let harness: Harness;
 let admin: DarkroomClient;
 let other: SecondApi;
 
-
 beforeAll(async () => {
   const env = { PRESETS_FILE: await writePresetsFile({ square: [spec('sq', 'cover', 100)] }) };
   harness = await startHarness({ withWorker: false, env });
@@ -69,7 +68,11 @@ describe('tenant settings', () => {
     expect((await start(viaOther, 'image/webp', 51)).status).toBe(413);
     expect((await viaOther.request('GET', '/v1/tenant')).body.tenant.maxUploadBytes).toBe(50);
 
-    const reset = await admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { acceptedContentTypes: null, maxUploadBytes: null, name: 'renamed' });
+    const reset = await admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, {
+      acceptedContentTypes: null,
+      maxUploadBytes: null,
+      name: 'renamed',
+    });
     expect(reset.body.tenant).toMatchObject({ name: 'renamed', acceptedContentTypes: null, maxUploadBytes: null });
     expect((await start(viaOther, 'image/jpeg', 1000)).status).toBe(201);
     expect((await start(client, 'image/jpeg', 1000)).status).toBe(201);

@@ -55,7 +55,8 @@ async function openPage(token: string): Promise<{ page: Page; problems: string[]
 }
 
 const isPartPut = (request: Request, partNumber?: number) =>
-  request.method() === 'PUT' && new URL(request.url()).searchParams.has('partNumber') &&
+  request.method() === 'PUT' &&
+  new URL(request.url()).searchParams.has('partNumber') &&
   (partNumber === undefined || new URL(request.url()).searchParams.get('partNumber') === String(partNumber));
 
 describe('upload page in Chromium', () => {
@@ -77,7 +78,10 @@ describe('upload page in Chromium', () => {
 
     // The big file went up in parts, and its bar took values between empty and full.
     const values = await progressValues(page, 'big-noise.jpg');
-    expect(values.some((v) => v > 0 && v < 100), values.join(',')).toBe(true);
+    expect(
+      values.some((v) => v > 0 && v < 100),
+      values.join(','),
+    ).toBe(true);
     expect(values.at(-1)).toBe(100);
 
     // The bad file: the worker's message, in words, as the API gives it.
@@ -86,7 +90,10 @@ describe('upload page in Chromium', () => {
     expect(await truncated.locator('.error').textContent()).toBe(badAsset.error.message);
     expect(await truncated.locator('.status').textContent()).toContain(badAsset.error.code);
 
-    for (const [ready, size] of [[landscape, (await stat(good)).size], [big, (await stat(bigJpeg)).size]] as const) {
+    for (const [ready, size] of [
+      [landscape, (await stat(good)).size],
+      [big, (await stat(bigJpeg)).size],
+    ] as const) {
       const asset = (await tenant.request('GET', `/v1/assets/${await ready.getAttribute('data-asset-id')}`)).body;
       expect(asset).toMatchObject({ status: 'ready', size });
       // The ThumbHash placeholder, then the thumbnail from the CDN, loaded.
@@ -96,7 +103,9 @@ describe('upload page in Chromium', () => {
       const urls = asset.variants.map((v: { url: string }) => v.url).sort();
       const images = ready.locator('.gallery figure img');
       expect((await images.evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src))).sort()).toEqual(urls);
-      expect((await ready.locator('.gallery input.url').evaluateAll((inputs: { value: string }[]) => inputs.map((i) => i.value))).sort()).toEqual(urls);
+      expect((await ready.locator('.gallery input.url').evaluateAll((inputs: { value: string }[]) => inputs.map((i) => i.value))).sort()).toEqual(
+        urls,
+      );
       for (const image of await images.all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
     }
 
@@ -136,7 +145,9 @@ describe('upload page in Chromium', () => {
     const interrupted = card(page, 'big-noise.jpg');
     expect(await interrupted.getAttribute('data-asset-id')).toBe(assetId);
     const percent = Math.floor(((16 * 1024 * 1024) / (await stat(bigJpeg)).size) * 100);
-    await expect.poll(() => interrupted.locator('.status').textContent(), WAIT).toBe(`Interrupted at ${percent}%. Choose big-noise.jpg again to resume.`);
+    await expect
+      .poll(() => interrupted.locator('.status').textContent(), WAIT)
+      .toBe(`Interrupted at ${percent}%. Choose big-noise.jpg again to resume.`);
     await screenshot(page, 'upload-page-interrupted');
 
     const sent: string[] = [];
@@ -157,7 +168,10 @@ describe('upload page in Chromium', () => {
   it('cancels an upload in flight: the card says so and the API aborts the asset', async () => {
     const { page, problems } = await openPage(await mintUploadToken(tenant));
     const held: Route[] = [];
-    await page.route((url) => url.searchParams.has('partNumber'), (route) => void held.push(route));
+    await page.route(
+      (url) => url.searchParams.has('partNumber'),
+      (route) => void held.push(route),
+    );
     await page.setInputFiles('input[type=file]', bigJpeg);
     const big = card(page, 'big-noise.jpg');
     await expect.poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);

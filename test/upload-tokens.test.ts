@@ -146,7 +146,12 @@ describe('GET /v1/uploads/:assetId/parts: resuming a multipart upload', () => {
     expect(listed.body.parts.map((p: { partNumber: number }) => p.partNumber)).toEqual([2, 3]);
     expect(Date.parse(listed.body.expiresAt)).toBeGreaterThan(Date.now());
 
-    const rest = await Promise.all(listed.body.parts.map(async (p: { partNumber: number; url: string }) => ({ partNumber: p.partNumber, etag: await putPart(p.url, chunk(p.partNumber)) })));
+    const rest = await Promise.all(
+      listed.body.parts.map(async (p: { partNumber: number; url: string }) => ({
+        partNumber: p.partNumber,
+        etag: await putPart(p.url, chunk(p.partNumber)),
+      })),
+    );
     const parts = [...listed.body.uploaded.map(({ partNumber, etag }: { partNumber: number; etag: string }) => ({ partNumber, etag })), ...rest];
     const again = await token.request('GET', `/v1/uploads/${asset.id}/parts`);
     expect(again.body.uploaded.map((p: { partNumber: number }) => p.partNumber)).toEqual([1, 2, 3]);
@@ -170,7 +175,11 @@ describe('GET /v1/uploads/:assetId/parts: resuming a multipart upload', () => {
   it('an upload the bucket no longer holds is 409 upload_missing', async () => {
     const multi = (await t.client.request('POST', '/v1/uploads', { filename: 'b.jpg', contentType: 'image/jpeg', size: 2 * MiB })).body;
     const row = (await getAsset(harness.api.db, { id: multi.asset.id }))!;
-    await harness.api.storage.abortMultipartUpload({ bucket: harness.api.config.storage.bucket, key: stagingKey(t.tenantId, row.id), uploadId: row.uploadId! });
+    await harness.api.storage.abortMultipartUpload({
+      bucket: harness.api.config.storage.bucket,
+      key: stagingKey(t.tenantId, row.id),
+      uploadId: row.uploadId!,
+    });
     const res = await t.client.request('GET', `/v1/uploads/${multi.asset.id}/parts`);
     expectRefusal(harness, res, 409, 'upload_missing');
   });
@@ -264,7 +273,10 @@ describe('CORS for browsers on CORS_ORIGINS (http://localhost:5173 in tests)', (
     const other = await fetch(`${harness.baseUrl}/v1/assets`, { headers });
     expect(other.status).toBe(403);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const elsewhere = await fetch(`${harness.baseUrl}/v1/uploads`, { method: 'POST', headers: { origin: 'https://evil.example', authorization: headers.authorization } });
+    const elsewhere = await fetch(`${harness.baseUrl}/v1/uploads`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', authorization: headers.authorization },
+    });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -28,8 +28,17 @@ let files: Map<string, { body: string | Buffer; contentType: string }>;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 async function bundleHarness(): Promise<typeof files> {
-  const result = await build({ entryPoints: [here('./uppy-harness/main.ts')], bundle: true, write: false, format: 'esm', platform: 'browser', logLevel: 'warning' });
-  const css = await Promise.all(['@uppy/core/dist/style.min.css', '@uppy/dashboard/dist/style.min.css'].map((name) => readFile(here(`../node_modules/${name}`), 'utf8')));
+  const result = await build({
+    entryPoints: [here('./uppy-harness/main.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'warning',
+  });
+  const css = await Promise.all(
+    ['@uppy/core/dist/style.min.css', '@uppy/dashboard/dist/style.min.css'].map((name) => readFile(here(`../node_modules/${name}`), 'utf8')),
+  );
   return new Map([
     ['index.html', { body: await readFile(here('./uppy-harness/index.html')), contentType: 'text/html; charset=utf-8' }],
     ['uppy.js', { body: result.outputFiles[0]!.text, contentType: 'text/javascript; charset=utf-8' }],
@@ -70,7 +79,10 @@ const result = (page: Page, name: string) => page.locator(`li.result[data-name="
 describe('Uppy Dashboard with @darkroom/client/uppy in Chromium', () => {
   it('uploads three files (one multipart, one bad): progress moves, thumbnails load, the bad one gives its message', async () => {
     const { page, problems } = await openHarness(await mintUploadToken(tenant));
-    await page.locator('input.uppy-Dashboard-input[type=file]').first().setInputFiles([bigJpeg, fixture('Landscape_2.jpg'), fixture('truncated.jpg')]);
+    await page
+      .locator('input.uppy-Dashboard-input[type=file]')
+      .first()
+      .setInputFiles([bigJpeg, fixture('Landscape_2.jpg'), fixture('truncated.jpg')]);
     await page.locator('.uppy-StatusBar-actionBtn--upload').click();
 
     await expect.poll(() => result(page, 'truncated.jpg').getAttribute('data-status'), { timeout: 60_000 }).toBe('failed');
@@ -78,7 +90,10 @@ describe('Uppy Dashboard with @darkroom/client/uppy in Chromium', () => {
     await expect.poll(() => result(page, 'big-noise.jpg').getAttribute('data-status'), { timeout: 120_000 }).toBe('ready');
 
     const progress = await page.evaluate(() => window.uppyProgress['big-noise.jpg'] ?? []);
-    expect(progress.some((v) => v > 0 && v < 100), progress.join(',')).toBe(true);
+    expect(
+      progress.some((v) => v > 0 && v < 100),
+      progress.join(','),
+    ).toBe(true);
     expect(progress.at(-1)).toBe(100);
 
     const bad = (await tenant.request('GET', `/v1/assets/${await result(page, 'truncated.jpg').getAttribute('data-asset-id')}`)).body;

@@ -24,12 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-it("stopping the worker kills ffmpeg; the job retries by the usual rules and the next worker finishes it", async () => {
+it('stopping the worker kills ffmpeg; the job retries by the usual rules and the next worker finishes it', async () => {
   const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
-  await waitFor('the transcode to be under way', async () => {
-    const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
-    return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
-  }, 120_000, 200);
+  await waitFor(
+    'the transcode to be under way',
+    async () => {
+      const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
+      return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
+    },
+    120_000,
+    200,
+  );
 
   await harness.worker!.close();
   expect(await mediaProcessesMentioning(tmpDir)).toEqual([]);

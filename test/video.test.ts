@@ -8,7 +8,16 @@ import { fetchVariant, fixture } from './support/images.js';
 import { spec, writePresetsFile } from './support/presets.js';
 import { waitFor } from './support/services.js';
 import { openSse } from './support/sse.js';
-import { clip, downloadRendition, filesUnder, mediaProcessesMentioning, metadataTags, slowVideo, topLevelBoxes, uploadVideo } from './support/video.js';
+import {
+  clip,
+  downloadRendition,
+  filesUnder,
+  mediaProcessesMentioning,
+  metadataTags,
+  slowVideo,
+  topLevelBoxes,
+  uploadVideo,
+} from './support/video.js';
 
 /**
  * Video through the real API, bucket and worker (ffmpeg): posters through the image pipeline,
@@ -21,7 +30,10 @@ let tmpDir: string;
 beforeAll(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-worker-'));
   const presets = await writePresetsFile({
-    webm: [spec('poster', 'inside', 64), { name: 'clip', fit: 'inside', width: 96, height: 96, format: 'webm', quality: 40, maxDuration: 1, audio: false }],
+    webm: [
+      spec('poster', 'inside', 64),
+      { name: 'clip', fit: 'inside', width: 96, height: 96, format: 'webm', quality: 40, maxDuration: 1, audio: false },
+    ],
     slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
   });
   harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
@@ -104,7 +116,10 @@ describe('video, end to end', () => {
       preset: 'webm',
     });
     const [video, photo] = await Promise.all([tenant.client.waitForAsset(asset.id), tenant.client.waitForAsset(image.asset.id)]);
-    expect(video.variants.map((v: any) => [v.name, v.kind, v.format])).toEqual([['poster', 'image', 'webp'], ['clip', 'video', 'webm']]);
+    expect(video.variants.map((v: any) => [v.name, v.kind, v.format])).toEqual([
+      ['poster', 'image', 'webp'],
+      ['clip', 'video', 'webm'],
+    ]);
     const clipVariant = byName(video, 'clip');
     expect(clipVariant.width).toBeLessThanOrEqual(96);
     expect(clipVariant.duration).toBeLessThanOrEqual(1.2);
@@ -130,11 +145,16 @@ describe('progress and DELETE', () => {
     expect(completed.status).toBe(202);
     const { job } = completed.body;
     const seen: number[] = [];
-    await waitFor('the job to report progress', async () => {
-      const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
-      if (now.progress !== null) seen.push(now.progress);
-      return now.progress > 0 && now.state === 'active';
-    }, 120_000, 200);
+    await waitFor(
+      'the job to report progress',
+      async () => {
+        const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
+        if (now.progress !== null) seen.push(now.progress);
+        return now.progress > 0 && now.state === 'active';
+      },
+      120_000,
+      200,
+    );
     await live.waitForEvents(1, (e) => e.event === 'asset.ready', 180_000);
     live.close();
     await tenantStream.waitForEvents(1, (e) => e.event === 'asset.ready' && e.data.data.asset.id === asset.id);
@@ -160,10 +180,15 @@ describe('progress and DELETE', () => {
 
   it('a DELETE during a transcode kills ffmpeg, and leaves no temp file, object or row behind', async () => {
     const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
-    await waitFor('the transcode to be under way', async () => {
-      const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
-      return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
-    }, 120_000, 200);
+    await waitFor(
+      'the transcode to be under way',
+      async () => {
+        const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
+        return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
+      },
+      120_000,
+      200,
+    );
     expect((await tenant.client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
 
     await waitFor('ffmpeg to be killed', async () => (await mediaProcessesMentioning(tmpDir)).length === 0, 10_000, 100);

@@ -110,8 +110,12 @@ describe('a receiver that fails, then is down, then comes back', () => {
     const { asset } = await client.uploadAndComplete(jpeg, { filename: 'o.jpg', contentType: 'image/jpeg' });
     await hook.until('two 500s', (r) => r.length >= 2);
     await hook.stop();
-    await waitFor('an attempt refused while the receiver is down', async () =>
-      (await deliveryLog(client, webhook.id)).some((a) => a.error === 'connection refused'), 60_000, 200);
+    await waitFor(
+      'an attempt refused while the receiver is down',
+      async () => (await deliveryLog(client, webhook.id)).some((a) => a.error === 'connection refused'),
+      60_000,
+      200,
+    );
     up = true;
     await hook.start();
     await client.waitForAsset(asset.id);
@@ -124,10 +128,15 @@ describe('a receiver that fails, then is down, then comes back', () => {
     const failedIds = hook.receipts.filter((r) => r.answered === 500).map((r) => r.webhookId);
     for (const id of failedIds) expect(events.map((e) => e.id)).toContain(id);
 
-    const log = await waitFor('the log to settle', async () => {
-      const rows = await deliveryLog(client, webhook.id);
-      return rows.every((a) => a.status !== 'pending') && rows.filter((a) => a.status === 'succeeded').length === 3 ? rows : null;
-    }, 30_000, 200);
+    const log = await waitFor(
+      'the log to settle',
+      async () => {
+        const rows = await deliveryLog(client, webhook.id);
+        return rows.every((a) => a.status !== 'pending') && rows.filter((a) => a.status === 'succeeded').length === 3 ? rows : null;
+      },
+      30_000,
+      200,
+    );
     for (const event of events) {
       const attempts = log.filter((a) => a.eventId === event.id).sort((a, b) => a.attempt - b.attempt);
       expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1));
@@ -136,7 +145,10 @@ describe('a receiver that fails, then is down, then comes back', () => {
         expect(failed.status).toBe('failed');
         expect(failed.nextAttemptAt).not.toBeNull();
         // Answered 500, or refused while the port was closed (or cut off as it closed).
-        expect(failed.responseStatus === 500 || ['connection refused', 'connection reset by the receiver'].includes(failed.error), JSON.stringify(failed)).toBe(true);
+        expect(
+          failed.responseStatus === 500 || ['connection refused', 'connection reset by the receiver'].includes(failed.error),
+          JSON.stringify(failed),
+        ).toBe(true);
       }
     }
     expect(log.filter((a) => a.responseStatus === 500).length).toBeGreaterThanOrEqual(2);
@@ -154,18 +166,29 @@ describe('the delivery log', () => {
     const { asset } = await client.uploadAndComplete(jpeg, { filename: 'l.jpg', contentType: 'image/jpeg' });
     await client.waitForAsset(asset.id);
     const attempts = harness.api.db.select().from(webhookAttempts).where(eq(webhookAttempts.webhookId, webhook.id));
-    const rows = await waitFor('every attempt recorded', async () => {
-      const all = await attempts.orderBy(desc(webhookAttempts.id));
-      return all.filter((a) => a.status === 'succeeded').length === 3 && all.every((a) => a.status !== 'pending') && all;
-    }, 60_000, 200);
+    const rows = await waitFor(
+      'every attempt recorded',
+      async () => {
+        const all = await attempts.orderBy(desc(webhookAttempts.id));
+        return all.filter((a) => a.status === 'succeeded').length === 3 && all.every((a) => a.status !== 'pending') && all;
+      },
+      60_000,
+      200,
+    );
     expect(rows.map((a) => a.status).sort()).toEqual(['failed', 'failed', 'failed', 'succeeded', 'succeeded', 'succeeded']);
 
     for (const limit of [1, 4, 6, 100]) {
       const pages = await deliveryPages(client, webhook.id, limit);
       // Full pages, then the rest; a last page that is full still ends with a null cursor.
-      expect(pages.map((p) => p.length), `limit ${limit}`).toEqual(Array.from({ length: Math.ceil(6 / limit) }, (_, i) => Math.min(limit, 6 - i * limit)));
+      expect(
+        pages.map((p) => p.length),
+        `limit ${limit}`,
+      ).toEqual(Array.from({ length: Math.ceil(6 / limit) }, (_, i) => Math.min(limit, 6 - i * limit)));
       const listed = pages.flat();
-      expect(listed.map((a) => a.id), `limit ${limit}`).toEqual(rows.map((a) => a.id));
+      expect(
+        listed.map((a) => a.id),
+        `limit ${limit}`,
+      ).toEqual(rows.map((a) => a.id));
       // Newest first: each event's retry comes before the attempt it retried.
       for (const event of new Set(listed.map((a) => a.eventId))) {
         const numbers = listed.filter((a) => a.eventId === event).map((a) => a.attempt);
@@ -184,10 +207,15 @@ describe('410 Gone', () => {
     await addWebhook(client, control.url);
     const { asset: first } = await client.uploadAndComplete(jpeg, { filename: 'g1.jpg', contentType: 'image/jpeg' });
     await gone.until('the first 410', (r) => r.length >= 1);
-    await waitFor('the webhook to be disabled', async () => {
-      const list = await client.request('GET', '/v1/webhooks');
-      return list.body.items.find((w: { id: string }) => w.id === webhook.id)?.enabled === false;
-    }, 30_000, 200);
+    await waitFor(
+      'the webhook to be disabled',
+      async () => {
+        const list = await client.request('GET', '/v1/webhooks');
+        return list.body.items.find((w: { id: string }) => w.id === webhook.id)?.enabled === false;
+      },
+      30_000,
+      200,
+    );
     await control.until('the first asset’s events', (r) => eventTypes(r, first.id).length === 3);
     const before = gone.receipts.length;
     const { asset: second } = await client.uploadAndComplete(jpeg, { filename: 'g2.jpg', contentType: 'image/jpeg' });
@@ -242,7 +270,9 @@ describe('redelivery', () => {
 
     const other = await createTestTenant(harness, 'webhooks-redeliver-other');
     expect((await other.client.request('POST', `/v1/events/${first!.webhookId}/redeliver`, {})).status).toBe(404);
-    expect((await client.request('POST', `/v1/events/${first!.webhookId}/redeliver`, { webhookId: '0190d8f0-0000-7000-8000-000000000000' })).status).toBe(404);
+    expect(
+      (await client.request('POST', `/v1/events/${first!.webhookId}/redeliver`, { webhookId: '0190d8f0-0000-7000-8000-000000000000' })).status,
+    ).toBe(404);
   });
 });
 
@@ -268,10 +298,15 @@ describe('a redirect', () => {
     const hook = await receiver(() => 302);
     const { webhook } = await addWebhook(client, hook.url, { events: ['asset.uploaded'] });
     await client.uploadAndComplete(jpeg, { filename: 'x.jpg', contentType: 'image/jpeg' });
-    const [attempt] = await waitFor('the attempt in the log', async () => {
-      const log = (await deliveryLog(client, webhook.id)).filter((a) => a.status === 'failed');
-      return log.length > 0 ? log : null;
-    }, 60_000, 200);
+    const [attempt] = await waitFor(
+      'the attempt in the log',
+      async () => {
+        const log = (await deliveryLog(client, webhook.id)).filter((a) => a.status === 'failed');
+        return log.length > 0 ? log : null;
+      },
+      60_000,
+      200,
+    );
     expect(attempt).toMatchObject({ responseStatus: 302, error: 'redirect not followed (HTTP 302)' });
     expect(attempt.nextAttemptAt).not.toBeNull();
     expect(hook.receipts.every((r) => r.path === '/hook')).toBe(true); // never /elsewhere

@@ -105,7 +105,9 @@ describe('backend routes', () => {
     const { apiKey: second, id: secondId } = await admin.tenants.createKey(tenant.id);
     const client = new Client({ baseUrl: harness.baseUrl, token: second });
     expect((await client.tenant()).tenant.id).toBe(tenant.id);
-    const { preset } = await client.presets.put('square', { variants: [{ name: 'sq', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 80 }] });
+    const { preset } = await client.presets.put('square', {
+      variants: [{ name: 'sq', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 80 }],
+    });
     expect(preset.owner).toBe('tenant');
     expect((await client.presets.list()).items.map((p) => p.name)).toContain('square');
     const asset = await client.upload(smallJpeg, { filename: 'p.jpg', contentType: 'image/jpeg', preset: 'square', wait: false });

@@ -59,7 +59,12 @@ describe('multipart upload', () => {
     const { Readable } = await import('node:stream');
     const client = new Client({ baseUrl: harness.baseUrl, token: apiKey, transport: fetchTransport() });
     const chunks = Array.from({ length: 33 }, (_, i) => bigJpeg.subarray(i * MiB, (i + 1) * MiB));
-    const asset = await client.upload(Readable.from(chunks), { filename: 'streamed.jpg', contentType: 'image/jpeg', size: bigJpeg.byteLength, wait: false });
+    const asset = await client.upload(Readable.from(chunks), {
+      filename: 'streamed.jpg',
+      contentType: 'image/jpeg',
+      size: bigJpeg.byteLength,
+      wait: false,
+    });
     expect(asset.status).toBe('queued');
   });
 

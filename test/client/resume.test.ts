@@ -45,7 +45,9 @@ describe('resume()', () => {
     const first = flakyTransport(1);
     const lost = new Client({ baseUrl: harness.baseUrl, token: apiKey, transport: first, concurrency: 1, retry: noRetries });
     let assetId = '';
-    const error = await lost.upload(bigJpeg, { filename: 'resumed.jpg', contentType: 'image/jpeg', onStarted: (a) => (assetId = a.id) }).catch((e: unknown) => e);
+    const error = await lost
+      .upload(bigJpeg, { filename: 'resumed.jpg', contentType: 'image/jpeg', onStarted: (a) => (assetId = a.id) })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'network_error' });
     expect(first.landed).toEqual([1]);
     expect((await backend.assets.get(assetId)).status).toBe('awaiting_upload');
@@ -53,7 +55,9 @@ describe('resume()', () => {
     const second = flakyTransport(Infinity);
     const loaded: number[] = [];
     const again = new Client({ baseUrl: harness.baseUrl, token: apiKey, transport: second });
-    const asset = await again.resume(assetId, new Blob([bigJpeg as Uint8Array<ArrayBuffer>]), { onProgress: (p) => p.phase === 'uploading' && loaded.push(p.loaded) });
+    const asset = await again.resume(assetId, new Blob([bigJpeg as Uint8Array<ArrayBuffer>]), {
+      onProgress: (p) => p.phase === 'uploading' && loaded.push(p.loaded),
+    });
     expect(asset).toMatchObject({ id: assetId, status: 'ready', width: 320 });
     expect(second.landed.sort()).toEqual([2, 3]);
     // Progress starts from the part the bucket already held.
@@ -64,7 +68,9 @@ describe('resume()', () => {
   it('starts a PUT upload over with a fresh URL', async () => {
     const lost = new Client({ baseUrl: harness.baseUrl, token: apiKey, transport: flakyTransport(0), retry: noRetries });
     let assetId = '';
-    await expect(lost.upload(smallJpeg, { filename: 'put.jpg', contentType: 'image/jpeg', onStarted: (a) => (assetId = a.id) })).rejects.toMatchObject({ code: 'network_error' });
+    await expect(
+      lost.upload(smallJpeg, { filename: 'put.jpg', contentType: 'image/jpeg', onStarted: (a) => (assetId = a.id) }),
+    ).rejects.toMatchObject({ code: 'network_error' });
     const asset = await backend.resume(assetId, smallJpeg);
     expect(asset).toMatchObject({ id: assetId, status: 'ready' });
   });
@@ -87,13 +93,18 @@ describe('upload tokens', () => {
     expect(token).toMatch(/^dut_/);
     expect(maxUploads).toBe(2);
     const browser = new Client({ baseUrl: harness.baseUrl, token });
-    const small = await browser.upload(new File([smallJpeg as Uint8Array<ArrayBuffer>], 'phone.jpg', { type: 'image/jpeg' }), { metadata: { client: { tab: 1 } } });
+    const small = await browser.upload(new File([smallJpeg as Uint8Array<ArrayBuffer>], 'phone.jpg', { type: 'image/jpeg' }), {
+      metadata: { client: { tab: 1 } },
+    });
     expect(small).toMatchObject({ status: 'ready', filename: 'phone.jpg' });
     expect(small.metadata).toMatchObject({ post: 7, client: { tab: 1 } });
     const big = await browser.upload(new File([bigJpeg as Uint8Array<ArrayBuffer>], 'big.jpg', { type: 'image/jpeg' }));
     expect(big.status).toBe('ready');
     // Its limit reached, and a route it may not call.
-    await expect(browser.upload(smallJpeg, { filename: 'third.jpg', contentType: 'image/jpeg' })).rejects.toMatchObject({ code: 'rate_limited', status: 429 });
+    await expect(browser.upload(smallJpeg, { filename: 'third.jpg', contentType: 'image/jpeg' })).rejects.toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+    });
     await expect(browser.assets.list()).rejects.toMatchObject({ code: 'forbidden', status: 403 });
   });
 });

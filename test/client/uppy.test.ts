@@ -93,7 +93,10 @@ describe('Uppy (@uppy/core and @uppy/aws-s3 5.x, in Node) through darkroomUppy()
     const adapter = darkroomUppy(await browserClient(), { multipartThreshold: MiB });
     const small = file('mismatch.jpg', bigJpeg.subarray(0, 2 * MiB));
     expect(adapter.shouldUseMultipart(small)).toBe(true);
-    await expect(adapter.createMultipartUpload(small)).rejects.toMatchObject({ code: 'invalid_response', message: expect.stringContaining('MULTIPART_THRESHOLD_BYTES') });
+    await expect(adapter.createMultipartUpload(small)).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: expect.stringContaining('MULTIPART_THRESHOLD_BYTES'),
+    });
     const [latest] = (await backend.assets.list({ limit: 1 })).items;
     expect(latest).toMatchObject({ filename: 'mismatch.jpg', status: 'canceled' });
   });

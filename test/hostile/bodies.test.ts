@@ -51,24 +51,33 @@ function eachRoute(check: (token: string, method: string, path: string) => Promi
 }
 
 describe('hostile bodies are refused with 400 invalid_request', () => {
-  it('malformed JSON', eachRoute(async (token, method, path) => {
-    for (const body of ['{', '{"filename":', 'null', '[]', '"x"', '{"a":1}}', '\u0000']) {
-      expectRefusal(harness, await raw(token, method, path, body), 400, 'invalid_request');
-    }
-  }));
+  it(
+    'malformed JSON',
+    eachRoute(async (token, method, path) => {
+      for (const body of ['{', '{"filename":', 'null', '[]', '"x"', '{"a":1}}', '\u0000']) {
+        expectRefusal(harness, await raw(token, method, path, body), 400, 'invalid_request');
+      }
+    }),
+  );
 
-  it('a body over 64 KiB, whatever it holds', eachRoute(async (token, method, path) => {
-    const big = JSON.stringify({ filename: 'x'.repeat(70 * 1024) });
-    expectRefusal(harness, await raw(token, method, path, big), 400, 'invalid_request');
-  }));
+  it(
+    'a body over 64 KiB, whatever it holds',
+    eachRoute(async (token, method, path) => {
+      const big = JSON.stringify({ filename: 'x'.repeat(70 * 1024) });
+      expectRefusal(harness, await raw(token, method, path, big), 400, 'invalid_request');
+    }),
+  );
 
-  it('another content type than JSON', eachRoute(async (token, method, path) => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
-      const res = await raw(token, method, path, 'filename=a&size=1', type);
-      expect([400, 415], `${path} ${type}`).toContain(res.status);
-      expectRefusal(harness, res, res.status, res.status === 415 ? 'unsupported_media_type' : 'invalid_request');
-    }
-  }));
+  it(
+    'another content type than JSON',
+    eachRoute(async (token, method, path) => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+        const res = await raw(token, method, path, 'filename=a&size=1', type);
+        expect([400, 415], `${path} ${type}`).toContain(res.status);
+        expectRefusal(harness, res, res.status, res.status === 415 ? 'unsupported_media_type' : 'invalid_request');
+      }
+    }),
+  );
 
   it('unknown fields, prototype keys and wrong types, naming the field', async () => {
     const start = { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 };
@@ -107,7 +116,15 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
   });
 
   it('hostile query strings and ids', async () => {
-    for (const query of ['limit=0', 'limit=1000000', 'limit=abc', 'status=deleting', 'status=ready&status=failed', 'cursor=%00%ff', `cursor=${'A'.repeat(2000)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=1000000',
+      'limit=abc',
+      'status=deleting',
+      'status=ready&status=failed',
+      'cursor=%00%ff',
+      `cursor=${'A'.repeat(2000)}`,
+    ]) {
       expectRefusal(harness, await client.request('GET', `/v1/assets?${query}`), 400, 'invalid_request');
     }
     for (const id of ['not-a-uuid', '..%2F..%2Fetc%2Fpasswd', "1' OR '1'='1", '%00', 'a'.repeat(500)]) {

@@ -34,7 +34,9 @@ async function uploadBytes(bytes: Buffer, contentType: string) {
 
 /** A small PNG that declares `width` × `height`: a few hundred bytes that would inflate to gigabytes. */
 async function bombPng(width: number, height: number): Promise<Buffer> {
-  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
   const out = Buffer.from(png);
   out.writeUInt32BE(width, 16); // IHDR width and height; libvips reads the header before the pixels
   out.writeUInt32BE(height, 20);
@@ -68,10 +70,15 @@ describe('HEIC in disguise', () => {
 
 describe('polyglots', () => {
   it('a PNG and a JPEG carrying HTML and a ZIP render as images, and the payload never reaches a variant', async () => {
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } })
+      .png()
+      .toBuffer();
     const jpeg = await readFile(fixture('320x240.jpg'));
     const zip = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from(HTML_PAYLOAD)]);
-    for (const [image, contentType] of [[png, 'image/png'], [jpeg, 'image/jpeg']] as const) {
+    for (const [image, contentType] of [
+      [png, 'image/png'],
+      [jpeg, 'image/jpeg'],
+    ] as const) {
       const { asset, complete } = await uploadBytes(Buffer.concat([image, Buffer.from(HTML_PAYLOAD), zip]), contentType);
       expect(complete.status).toBe(202);
       const ready = await client.waitForAsset(asset.id);
@@ -99,7 +106,10 @@ describe('polyglots', () => {
 
 describe('bombs', () => {
   it('PNGs declaring 100 000 × 100 000 and 60 000 × 60 000 are refused from the header, without retries', async () => {
-    for (const [width, height] of [[100_000, 100_000], [60_000, 60_000]] as const) {
+    for (const [width, height] of [
+      [100_000, 100_000],
+      [60_000, 60_000],
+    ] as const) {
       const { asset, complete } = await uploadBytes(await bombPng(width, height), 'image/png');
       expect(complete.status).toBe(202);
       const failed = await client.waitForAsset(asset.id);

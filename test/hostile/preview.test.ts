@@ -55,7 +55,11 @@ describe('the admin preview refuses what the worker refuses, with the same code'
       empty: { bytes: Buffer.alloc(0), contentType: null, expected: 'empty_file' },
       pngPolyglot: { bytes: await pngPolyglot(), contentType: 'image/png', expected: 'ready' },
       heicBomb: { bytes: fakeHeifOfSize(20_000, 10_000), contentType: 'image/heic', expected: 'too_many_pixels' },
-      heicCut: { bytes: (await readFile(fixture('iphone_13_pro_max.HEIC'))).subarray(0, 1_000_000), contentType: 'image/heic', expected: 'corrupt_image' },
+      heicCut: {
+        bytes: (await readFile(fixture('iphone_13_pro_max.HEIC'))).subarray(0, 1_000_000),
+        contentType: 'image/heic',
+        expected: 'corrupt_image',
+      },
       heic: { bytes: await readFile(fixture('heif-alpha.heic')), contentType: 'image/heic', expected: 'ready' },
     };
     const ids: Record<string, string> = {};

@@ -51,7 +51,9 @@ const complete = (assetId: string, body: object = {}) => t.client.request('POST'
 
 /** Other bytes of exactly the same length: a red JPEG padded with zeros (decoders stop at its end marker). */
 async function sameLengthJpeg(length: number): Promise<Uint8Array> {
-  const red = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c02020' } }).jpeg().toBuffer();
+  const red = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c02020' } })
+    .jpeg()
+    .toBuffer();
   const bytes = new Uint8Array(length);
   bytes.set(red);
   return bytes;
@@ -77,7 +79,9 @@ async function variantHashes(assetId: string): Promise<Record<string, string>> {
 }
 
 async function previewHash(assetId: string): Promise<string> {
-  const res = await fetch(`${harness.baseUrl}/admin/assets/${assetId}/original-preview`, { headers: { authorization: `Bearer ${harness.adminToken}` } });
+  const res = await fetch(`${harness.baseUrl}/admin/assets/${assetId}/original-preview`, {
+    headers: { authorization: `Bearer ${harness.adminToken}` },
+  });
   expect(res.status).toBe(200);
   return sha256(new Uint8Array(await res.arrayBuffer()));
 }
@@ -85,10 +89,15 @@ async function previewHash(assetId: string): Promise<string> {
 async function reprocess(assetId: string): Promise<void> {
   const res = await t.admin.request('POST', `/v1/admin/assets/${assetId}/reprocess`);
   expect(res.status).toBe(202);
-  const done = await waitFor('the reprocess job', async () => {
-    const job = (await t.client.request('GET', `/v1/jobs/${res.body.job.id}`)).body;
-    return job.state === 'completed' || job.state === 'failed' ? job : null;
-  }, 60_000, 100);
+  const done = await waitFor(
+    'the reprocess job',
+    async () => {
+      const job = (await t.client.request('GET', `/v1/jobs/${res.body.job.id}`)).body;
+      return job.state === 'completed' || job.state === 'failed' ? job : null;
+    },
+    60_000,
+    100,
+  );
   expect(done.state).toBe('completed');
 }
 

@@ -73,7 +73,9 @@ describe("another tenant's ids", () => {
     const after = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
     expect(after.map((r) => [r.status, r.body.status])).toEqual(before.map((r) => [r.status, r.body.status]));
     expect(after[1]!.body.status).toBe('awaiting_upload');
-    expect((await owner.request('GET', '/v1/webhooks')).body.items.map((w: { id: string; enabled: boolean }) => [w.id, w.enabled])).toEqual([[ids.webhook, true]]);
+    expect((await owner.request('GET', '/v1/webhooks')).body.items.map((w: { id: string; enabled: boolean }) => [w.id, w.enabled])).toEqual([
+      [ids.webhook, true],
+    ]);
   });
 
   it("another tenant's presets are invisible and untouchable", async () => {

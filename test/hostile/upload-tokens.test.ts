@@ -35,9 +35,22 @@ const ALLOWED = [
  * the static upload page. Reviewed when this list changes.
  */
 const PUBLIC = [
-  'GET /admin/login', 'POST /admin/login', 'POST /admin/logout', 'GET /healthz', 'GET /readyz', 'GET /metrics',
-  'GET /docs', 'GET /docs/', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/*', 'GET /docs/static/index.html', 'GET /docs/static/swagger-initializer.js',
-  'GET /upload', 'GET /upload/', 'GET /upload/assets/:name',
+  'GET /admin/login',
+  'POST /admin/login',
+  'POST /admin/logout',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /docs',
+  'GET /docs/',
+  'GET /docs/json',
+  'GET /docs/yaml',
+  'GET /docs/static/*',
+  'GET /docs/static/index.html',
+  'GET /docs/static/swagger-initializer.js',
+  'GET /upload',
+  'GET /upload/',
+  'GET /upload/assets/:name',
 ];
 
 beforeAll(async () => {
@@ -67,7 +80,10 @@ async function call(client: DarkroomClient, method: string, url: string, id: str
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
   if (url.endsWith('/events') || url.endsWith('/stream')) {
     const controller = new AbortController();
-    const res = await fetch(`${client.baseUrl}${pathOf(url, id)}`, { headers: client.token ? { authorization: `Bearer ${client.token}` } : {}, signal: controller.signal });
+    const res = await fetch(`${client.baseUrl}${pathOf(url, id)}`, {
+      headers: client.token ? { authorization: `Bearer ${client.token}` } : {},
+      signal: controller.signal,
+    });
     const text = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
     controller.abort();
     return { status: res.status, body: text };
@@ -139,7 +155,8 @@ describe('every route with an upload token', () => {
       }
     }
     // None of them was touched: each still awaits its upload.
-    for (const id of Object.values(foreign).slice(0, 2)) expect((await t.client.request('GET', `/v1/assets/${id}`)).body.status).toBe('awaiting_upload');
+    for (const id of Object.values(foreign).slice(0, 2))
+      expect((await t.client.request('GET', `/v1/assets/${id}`)).body.status).toBe('awaiting_upload');
   });
 });
 
@@ -156,7 +173,10 @@ describe('tokens that must no longer work: 401 unauthorized', () => {
     await started(token); // cached now
     // Make it expire in a second (the mint allows no less than a minute).
     const soon = { expiresAt: sql`now() + interval '1 second'` };
-    await harness.api.db.update(uploadTokens).set(soon).where(eq(uploadTokens.tokenHash, hashApiKey(token.token!)));
+    await harness.api.db
+      .update(uploadTokens)
+      .set(soon)
+      .where(eq(uploadTokens.tokenHash, hashApiKey(token.token!)));
     await harness.api.authCache.invalidateTenant(t.tenantId);
     expect((await startWith(token)).status).toBe(201); // looked up again, cached until its expiry
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -53,7 +53,13 @@ async function insertReadyAsset(oldThumbBytes: Buffer): Promise<string> {
   await storage.putObject({ bucket: config.storage.bucket, key, body: original.bytes, contentType: 'image/jpeg' });
   const hash = variantSpecHash(oldThumb);
   const thumbKey = variantKey(tenantId, id, 'thumb', hash, 'webp');
-  await storage.putObject({ bucket: config.storage.publicBucket, key: thumbKey, body: oldThumbBytes, contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL });
+  await storage.putObject({
+    bucket: config.storage.publicBucket,
+    key: thumbKey,
+    body: oldThumbBytes,
+    contentType: 'image/webp',
+    cacheControl: VARIANT_CACHE_CONTROL,
+  });
   await insertAsset(db, {
     id,
     tenantId,
@@ -69,7 +75,17 @@ async function insertReadyAsset(oldThumbBytes: Buffer): Promise<string> {
     uploadExpiresAt: new Date(),
     readyAt: new Date(),
   });
-  const record = { name: 'thumb', kind: 'image' as const, duration: null, format: 'webp', width: 64, height: 64, size: oldThumbBytes.length, key: thumbKey, specHash: hash };
+  const record = {
+    name: 'thumb',
+    kind: 'image' as const,
+    duration: null,
+    format: 'webp',
+    width: 64,
+    height: 64,
+    size: oldThumbBytes.length,
+    key: thumbKey,
+    specHash: hash,
+  };
   await upsertVariants(db, { assetId: id, variants: [record] });
   return id;
 }
@@ -177,10 +193,16 @@ describe('the backfill lane', () => {
     const assetId = assetIds[0]!;
     const job = await insertJob(harness.api.db, { assetId, tenantId, kind: 'reprocess', lane: 'backfill', maxAttempts: 5 });
     // As if Redis lost it: a row older than the reconciler's grace period, with no queue entry.
-    await harness.api.db.update(jobs).set({ updatedAt: new Date(Date.now() - 60_000) }).where(eq(jobs.id, job.id));
+    await harness.api.db
+      .update(jobs)
+      .set({ updatedAt: new Date(Date.now() - 60_000) })
+      .where(eq(jobs.id, job.id));
     expect(await enqueueOrphanedJobs(harness.workerDeps, harness.api.queue)).toBeGreaterThanOrEqual(1);
     expect(await harness.api.queue.queues.default.getJob(job.id)).toBeUndefined();
-    await waitFor('the job to complete', async () => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, job.id) }))?.state === 'completed');
+    await waitFor(
+      'the job to complete',
+      async () => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, job.id) }))?.state === 'completed',
+    );
     // Nothing was stale any more: it completed without rendering.
     expect(await harness.api.queue.queues.backfill.getJob(job.id).then((j) => j?.returnvalue)).toEqual({ outcome: 'up-to-date' });
   });

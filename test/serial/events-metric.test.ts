@@ -36,10 +36,12 @@ async function writeEvents(rolledBack: number, committed: number): Promise<strin
   };
   try {
     for (let i = 0; i < rolledBack; i++) {
-      await writer.begin(async (tx) => {
-        await insert(tx);
-        throw new Error('rolled back');
-      }).catch(() => {});
+      await writer
+        .begin(async (tx) => {
+          await insert(tx);
+          throw new Error('rolled back');
+        })
+        .catch(() => {});
     }
     const ids: string[] = [];
     for (let i = 0; i < committed; i++) ids.push(await writer.begin(insert));

@@ -88,7 +88,10 @@ describe('abandoned uploads expire after UPLOAD_TTL', () => {
     const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
     // Past its upload deadline, a reconciler pass (run here directly, not waited for) leaves it alone.
-    await harness.api.db.update(assets).set({ uploadExpiresAt: new Date(Date.now() - 60_000) }).where(eq(assets.id, asset.id));
+    await harness.api.db
+      .update(assets)
+      .set({ uploadExpiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(assets.id, asset.id));
     await expireAbandonedUploads(harness.workerDeps);
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('ready');
   });

@@ -25,7 +25,12 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 const completedJobsOf = async (tenantId: string) =>
-  (await harness.api.db.select({ n: count() }).from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.state, 'completed'))))[0]!.n;
+  (
+    await harness.api.db
+      .select({ n: count() })
+      .from(jobs)
+      .where(and(eq(jobs.tenantId, tenantId), eq(jobs.state, 'completed')))
+  )[0]!.n;
 
 describe('fair across tenants', () => {
   it("a tenant's single upload is ready after a few of another tenant's 200 queued jobs", async () => {
@@ -33,7 +38,9 @@ describe('fair across tenants', () => {
     expect((await a.admin.request('POST', '/v1/admin/queues/pause')).status).toBe(200);
     for (let i = 0; i < BURST; i += 20) {
       await Promise.all(
-        Array.from({ length: Math.min(20, BURST - i) }, (_, j) => a.client.uploadAndComplete(bytes, { filename: `a${i + j}.jpg`, contentType: 'image/jpeg' })),
+        Array.from({ length: Math.min(20, BURST - i) }, (_, j) =>
+          a.client.uploadAndComplete(bytes, { filename: `a${i + j}.jpg`, contentType: 'image/jpeg' }),
+        ),
       );
     }
     const { asset } = await b.client.uploadAndComplete(bytes, { filename: 'b.jpg', contentType: 'image/jpeg' });

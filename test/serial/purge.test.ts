@@ -45,7 +45,17 @@ async function withS3Down<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Sweeps until it has nothing left for this test (the gateway may take a moment to answer again). */
-const sweep = () => waitFor('the purge sweep to succeed', () => purgePending(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId }).then(() => true, () => false), 60_000, 500);
+const sweep = () =>
+  waitFor(
+    'the purge sweep to succeed',
+    () =>
+      purgePending(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId }).then(
+        () => true,
+        () => false,
+      ),
+    60_000,
+    500,
+  );
 
 async function startMultipartWithOnePart() {
   const start = await t.client.request('POST', '/v1/uploads', { filename: 'half.png', contentType: 'image/png', size: 10 * MiB });
@@ -56,9 +66,15 @@ async function startMultipartWithOnePart() {
   return { asset, part: { partNumber: 1, etag: put.headers.get('etag')! } };
 }
 
-async function expectUploadGone(asset: { id: string; tenantId: string; originalKey: string }, uploadId: string, part: { partNumber: number; etag: string }) {
+async function expectUploadGone(
+  asset: { id: string; tenantId: string; originalKey: string },
+  uploadId: string,
+  part: { partNumber: number; etag: string },
+) {
   const staging = stagingKey(asset.tenantId, asset.id);
-  await expect(harness.api.storage.completeMultipartUpload({ bucket, key: staging, uploadId, parts: [part] })).rejects.toBeInstanceOf(UploadNotFoundError);
+  await expect(harness.api.storage.completeMultipartUpload({ bucket, key: staging, uploadId, parts: [part] })).rejects.toBeInstanceOf(
+    UploadNotFoundError,
+  );
   expect(await objectState(staging)).toBe('absent');
   expect(await objectState(asset.originalKey)).toBe('absent');
 }
@@ -96,7 +112,10 @@ describe('nothing orphaned, whatever fails', () => {
 
   it('an expiry with the gateway down expires at once; the parts are freed once it is back', async () => {
     const { asset, part } = await startMultipartWithOnePart();
-    await harness.api.db.update(assets).set({ uploadExpiresAt: new Date(Date.now() - 60_000) }).where(eq(assets.id, asset.id));
+    await harness.api.db
+      .update(assets)
+      .set({ uploadExpiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(assets.id, asset.id));
     await withS3Down(async () => {
       await expireAbandonedUploads(harness.workerDeps);
       expect((await row(asset.id))!.status).toBe('expired');
@@ -127,8 +146,16 @@ describe('nothing orphaned, whatever fails', () => {
   });
 
   it('a DELETE while the asset renders leaves it deleting; the worker then removes what it rendered', async () => {
-    const { asset, job } = await t.client.uploadAndComplete(new Uint8Array(await noisePng(2500)), { filename: 'noise.png', contentType: 'image/png' });
-    await waitFor('the job to start', async () => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, job.id) }))?.state === 'active', 30_000, 10);
+    const { asset, job } = await t.client.uploadAndComplete(new Uint8Array(await noisePng(2500)), {
+      filename: 'noise.png',
+      contentType: 'image/png',
+    });
+    await waitFor(
+      'the job to start',
+      async () => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, job.id) }))?.state === 'active',
+      30_000,
+      10,
+    );
     const { originalKey: key } = (await row(asset.id))!;
     expect((await t.client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
     // The worker has the job in hand: the row waits for it rather than vanish under it.

@@ -31,7 +31,17 @@ afterAll(async () => {
 async function insertReadyAssets(count: number): Promise<string[]> {
   const rows = Array.from({ length: count }, (_, i) => {
     const id = newId();
-    return { id, tenantId, status: 'ready' as const, filename: `b${i}.jpg`, contentType: 'image/jpeg', size: 1, preset: 'default', originalKey: originalKey(tenantId, id), uploadExpiresAt: new Date() };
+    return {
+      id,
+      tenantId,
+      status: 'ready' as const,
+      filename: `b${i}.jpg`,
+      contentType: 'image/jpeg',
+      size: 1,
+      preset: 'default',
+      originalKey: originalKey(tenantId, id),
+      uploadExpiresAt: new Date(),
+    };
   });
   await harness.api.db.insert(assets).values(rows);
   return rows.map((r) => r.id);
@@ -39,7 +49,10 @@ async function insertReadyAssets(count: number): Promise<string[]> {
 
 /** As if Redis lost them: rows older than the reconciler's grace period, with no queue entry. */
 async function age(jobIds: string[]): Promise<void> {
-  await harness.api.db.update(jobs).set({ updatedAt: new Date(Date.now() - 60_000) }).where(inArray(jobs.id, jobIds));
+  await harness.api.db
+    .update(jobs)
+    .set({ updatedAt: new Date(Date.now() - 60_000) })
+    .where(inArray(jobs.id, jobIds));
 }
 
 describe('the reconciler walks each lane on its own', () => {

@@ -77,10 +77,15 @@ async function runServer(): Promise<RunningServer> {
       return exited;
     },
   };
-  await waitFor('the disk-backed S3 server to answer', async () => {
-    if (child.exitCode !== null) throw new Error(`s3-server.sh run exited ${child.exitCode}: ${output}`);
-    return (await fetch(`${endpoint}/`).catch(() => null))?.ok;
-  }, 150_000, 500);
+  await waitFor(
+    'the disk-backed S3 server to answer',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`s3-server.sh run exited ${child.exitCode}: ${output}`);
+      return (await fetch(`${endpoint}/`).catch(() => null))?.ok;
+    },
+    150_000,
+    500,
+  );
   return server;
 }
 

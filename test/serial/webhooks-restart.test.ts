@@ -75,10 +75,15 @@ describe('worker and API restarted while deliveries are pending', () => {
     let worker = spawn('worker');
     const { asset } = await api.client.uploadAndComplete(jpeg, { filename: 'restart.jpg', contentType: 'image/jpeg' });
     await api.client.waitForAsset(asset.id);
-    await waitFor('refused attempts in the log', async () => {
-      const log = await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`);
-      return log.body.items.filter((a: { error: string }) => a.error === 'connection refused').length >= 3;
-    }, 60_000, 200);
+    await waitFor(
+      'refused attempts in the log',
+      async () => {
+        const log = await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`);
+        return log.body.items.filter((a: { error: string }) => a.error === 'connection refused').length >= 3;
+      },
+      60_000,
+      200,
+    );
 
     await stop(worker, 'SIGTERM');
     await stop(api.process, 'SIGTERM');
@@ -94,10 +99,17 @@ describe('worker and API restarted while deliveries are pending', () => {
     expect(events).toHaveLength(3);
     await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 90_000);
     for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
-    const log = await waitFor('every success recorded', async () => {
-      const items = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
-      return events.every((id) => items.some((a: { eventId: string; status: string }) => a.eventId === id && a.status === 'succeeded')) ? items : null;
-    }, 30_000, 200);
+    const log = await waitFor(
+      'every success recorded',
+      async () => {
+        const items = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+        return events.every((id) => items.some((a: { eventId: string; status: string }) => a.eventId === id && a.status === 'succeeded'))
+          ? items
+          : null;
+      },
+      30_000,
+      200,
+    );
     for (const id of events) {
       const attempts = log.filter((a: { eventId: string }) => a.eventId === id);
       expect(attempts[0]).toMatchObject({ status: 'succeeded', attempt: attempts.length });
@@ -126,19 +138,29 @@ describe('a worker SIGKILLed between the state change and its delivery', () => {
 
     spawn('worker');
     expect((await api.client.waitForAsset(asset.id, 120_000)).status).toBe('ready');
-    const events = await waitFor('the ready event in the feed', async () => {
-      const ids = await feedIds(api.client, asset.id);
-      return ids.length >= 3 ? ids : null;
-    }, 30_000, 200);
+    const events = await waitFor(
+      'the ready event in the feed',
+      async () => {
+        const ids = await feedIds(api.client, asset.id);
+        return ids.length >= 3 ? ids : null;
+      },
+      30_000,
+      200,
+    );
     await hook.until('every event delivered', () => events.every((id) => hook.delivered().some((r) => r.webhookId === id)), 120_000);
     for (const receipt of hook.delivered()) verifyReceipt(secret, receipt);
     const killed = hook.receipts[0]!.webhookId;
     // The receiver has its copy a moment before the worker records the answer.
-    const rows = await waitFor('the killed attempt to be recorded', async () => {
-      const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
-      const mine = log.filter((a: { eventId: string }) => a.eventId === killed);
-      return mine.every((a: { status: string }) => a.status !== 'pending') ? mine : null;
-    }, 30_000, 200);
+    const rows = await waitFor(
+      'the killed attempt to be recorded',
+      async () => {
+        const log = (await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`)).body.items;
+        const mine = log.filter((a: { eventId: string }) => a.eventId === killed);
+        return mine.every((a: { status: string }) => a.status !== 'pending') ? mine : null;
+      },
+      30_000,
+      200,
+    );
     expect(rows).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded' })]);
   });
 });

@@ -66,10 +66,15 @@ describe('a file that kills every worker that takes it', () => {
     await harness.api.db.update(jobs).set({ maxAttempts: 2 }).where(eq(jobs.id, job.id));
     for (const attempt of [1, 2]) {
       const victim = worker();
-      await waitFor(`attempt ${attempt} to start`, async () => {
-        const row = await jobRow(job.id);
-        return row.state === 'active' && row.attempts === attempt;
-      }, 30_000, 10);
+      await waitFor(
+        `attempt ${attempt} to start`,
+        async () => {
+          const row = await jobRow(job.id);
+          return row.state === 'active' && row.attempts === attempt;
+        },
+        30_000,
+        10,
+      );
       victim.child.kill('SIGKILL');
       await victim.exited;
     }

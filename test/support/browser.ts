@@ -7,7 +7,15 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // --no-sandbox: tests run as root in CI, where Chromium's sandbox refuses to start.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 
@@ -34,7 +42,8 @@ export function watchProblems(page: Page, expected: (status: number, pathname: s
   });
   page.on('response', (response) => {
     const { pathname } = new URL(response.url());
-    if (response.status() >= 400 && !expected(response.status(), pathname)) problems.push(`${response.status()} ${response.request().method()} ${pathname}`);
+    if (response.status() >= 400 && !expected(response.status(), pathname))
+      problems.push(`${response.status()} ${response.request().method()} ${pathname}`);
   });
   return problems;
 }

@@ -97,11 +97,16 @@ export class DarkroomClient {
   /** Polls the asset until its status is one of `statuses`; returns it. */
   async waitForStatus(id: string, statuses: string | string[], timeoutMs = 60_000): Promise<any> {
     const wanted = typeof statuses === 'string' ? [statuses] : statuses;
-    return waitFor(`asset ${id} to be ${wanted.join(' or ')}`, async () => {
-      const res = await this.request('GET', `/v1/assets/${id}`);
-      if (res.status !== 200) throw new Error(`get asset: ${res.status} ${JSON.stringify(res.body)}`);
-      return wanted.includes(res.body.status) ? res.body : null;
-    }, timeoutMs, 150);
+    return waitFor(
+      `asset ${id} to be ${wanted.join(' or ')}`,
+      async () => {
+        const res = await this.request('GET', `/v1/assets/${id}`);
+        if (res.status !== 200) throw new Error(`get asset: ${res.status} ${JSON.stringify(res.body)}`);
+        return wanted.includes(res.body.status) ? res.body : null;
+      },
+      timeoutMs,
+      150,
+    );
   }
 }
 

@@ -34,7 +34,9 @@ export async function failedUpload(client: DarkroomClient, filename?: string) {
 export async function noisePng(width: number, height = width): Promise<Buffer> {
   const noise = Buffer.alloc(width * height * 3);
   for (let i = 0; i + 4 <= noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
-  return sharp(noise, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+  return sharp(noise, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 /** Hostile files (an SVG, polyglots, a decompression bomb): the same generators the media unit tests use. */

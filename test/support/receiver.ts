@@ -39,7 +39,14 @@ export class Receiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const h = req.headers;
-        const seen = { webhookId: String(h['webhook-id']), timestamp: String(h['webhook-timestamp']), signature: String(h['webhook-signature']), headers: h, body: Buffer.concat(chunks).toString('utf8'), path: req.url ?? '' };
+        const seen = {
+          webhookId: String(h['webhook-id']),
+          timestamp: String(h['webhook-timestamp']),
+          signature: String(h['webhook-signature']),
+          headers: h,
+          body: Buffer.concat(chunks).toString('utf8'),
+          path: req.url ?? '',
+        };
         const answered = this.answer(seen, this.receipts.length);
         this.receipts.push({ ...seen, answered });
         if (answered === 'hang') this.hanging.push(res);

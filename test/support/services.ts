@@ -99,10 +99,15 @@ export async function spawnApi(env: Record<string, string>, port?: number): Prom
     return api.exited;
   };
   try {
-    await waitFor('the API process to answer', async () => {
-      if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);
-      return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok;
-    }, 30_000, 100);
+    await waitFor(
+      'the API process to answer',
+      async () => {
+        if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);
+        return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok;
+      },
+      30_000,
+      100,
+    );
   } catch (error) {
     await stop();
     throw error;

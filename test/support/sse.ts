@@ -71,17 +71,24 @@ export async function openSse(baseUrl: string, path: string, token: string, head
     ended: Promise.resolve(),
     error: undefined,
     waitForEvents: (count, match = () => true, timeoutMs = 60_000) =>
-      waitFor(`${count} stream events`, async () => {
-        const matching = connection.events.filter(match);
-        return matching.length >= count ? matching.slice(0, count) : null;
-      }, timeoutMs),
+      waitFor(
+        `${count} stream events`,
+        async () => {
+          const matching = connection.events.filter(match);
+          return matching.length >= count ? matching.slice(0, count) : null;
+        },
+        timeoutMs,
+      ),
     close: () => abort.abort(),
   };
   if (response.status !== 200) {
     connection.error = await response.json();
     return connection;
   }
-  const parse = sseParser((event) => connection.events.push(event), () => connection.comments++);
+  const parse = sseParser(
+    (event) => connection.events.push(event),
+    () => connection.comments++,
+  );
   connection.ended = readLines(response.body!, parse);
   return connection;
 }

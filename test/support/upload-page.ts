@@ -11,7 +11,12 @@ import type { DarkroomClient } from './client.js';
 declare const document: { querySelector(selector: string): PageNode | null };
 declare const MutationObserver: new (callback: (records: { target: PageNode }[]) => void) => { observe(node: PageNode, options: object): void };
 declare const window: { darkroomProgress?: Record<string, number[]> };
-type PageNode = { closest(selector: string): PageNode | null; querySelector(selector: string): PageNode | null; textContent: string | null; value?: number };
+type PageNode = {
+  closest(selector: string): PageNode | null;
+  querySelector(selector: string): PageNode | null;
+  textContent: string | null;
+  value?: number;
+};
 export type PageImage = { complete: boolean; naturalWidth: number; src: string };
 
 /**
@@ -54,7 +59,9 @@ export async function writeBigJpeg(name = 'big-noise.jpg'): Promise<string> {
       raw[i + 2] = Math.min(255, 180 - (x / width) * 120 + (raw[i + 2]! & 63));
     }
   }
-  const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+  const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .toBuffer();
   if (jpeg.byteLength < 32 * 1024 * 1024) throw new Error(`the big JPEG came out at ${jpeg.byteLength} bytes, under 32 MiB`);
   const path = join(await mkdtemp(join(tmpdir(), 'darkroom-upload-page-')), name);
   await writeFile(path, jpeg);

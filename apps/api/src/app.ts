@@ -56,7 +56,11 @@ export interface BuildAppOptions {
  * at most a second.
  */
 function nodeRequestLimits(requestMs: number) {
-  return { requestTimeout: requestMs, headersTimeout: requestMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestMs / 4))) };
+  return {
+    requestTimeout: requestMs,
+    headersTimeout: requestMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestMs / 4))),
+  };
 }
 
 /** The whole API, without listening: `main.ts` listens, tests call `inject` or listen on port 0. */

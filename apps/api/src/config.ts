@@ -22,7 +22,14 @@ const list = (fallback: readonly string[]) =>
   z
     .string()
     .optional()
-    .transform((text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [...fallback]));
+    .transform((text) =>
+      text
+        ? text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [...fallback],
+    );
 
 /** proxy-addr's names for ranges, which Fastify's trustProxy takes as well as addresses. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -54,10 +61,13 @@ const trustProxySetting = () =>
       if (value === '' || value === 'false') return false;
       if (value === 'true') return true;
       if (/^\d+$/.test(value)) {
-        ctx.addIssue({ code: 'custom', message: 'a hop count cannot tell the proxy from a direct client: give the proxies\' addresses or CIDRs' });
+        ctx.addIssue({ code: 'custom', message: "a hop count cannot tell the proxy from a direct client: give the proxies' addresses or CIDRs" });
         return z.NEVER;
       }
-      const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const entries = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = entries.find((entry) => !isAddressOrCidr(entry));
       if (bad === undefined && entries.length > 0) return entries;
       ctx.addIssue({ code: 'custom', message: `"${bad ?? text}" is not true, false or an IP address/CIDR` });
@@ -93,7 +103,10 @@ const apiEnvSchema = z.object({
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
   /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at 5 GiB. */
-  COPY_MULTIPART_THRESHOLD_BYTES: bytes(MAX_COPY_OBJECT_BYTES).refine((n) => n <= MAX_COPY_OBJECT_BYTES, 'COPY_MULTIPART_THRESHOLD_BYTES must be at most 5 GiB'),
+  COPY_MULTIPART_THRESHOLD_BYTES: bytes(MAX_COPY_OBJECT_BYTES).refine(
+    (n) => n <= MAX_COPY_OBJECT_BYTES,
+    'COPY_MULTIPART_THRESHOLD_BYTES must be at most 5 GiB',
+  ),
   COPY_PART_SIZE: bytes(256 * MiB).refine(
     (n) => n >= MIN_COPY_PART_BYTES && n <= MAX_COPY_OBJECT_BYTES,
     'COPY_PART_SIZE must be from 5 MiB to 5 GiB',

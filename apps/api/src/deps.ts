@@ -50,7 +50,15 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
   const prefix = config.queuePrefix;
-  const authCache = createAuthCache({ redis, prefix, ttlMs: 60_000, maxEntries: 10_000, windowMs: 60_000, defaultRateLimit: config.rateLimitPerMinute, log });
+  const authCache = createAuthCache({
+    redis,
+    prefix,
+    ttlMs: 60_000,
+    maxEntries: 10_000,
+    windowMs: 60_000,
+    defaultRateLimit: config.rateLimitPerMinute,
+    log,
+  });
   const loginLimiter = createLoginLimiter({ redis, prefix, maxFailures: 10, windowMs: 15 * 60_000 });
   return {
     config,

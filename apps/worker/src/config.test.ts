@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
 import { loadWorkerConfig } from './config.js';
 
-const base = { S3_ENDPOINT: 'http://127.0.0.1:7480', S3_BUCKET: 'originals', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 'local-test-secret', WEBHOOK_SECRET_KEY: 'a-long-enough-webhook-key-5e2d8c4b1a09' };
+const base = {
+  S3_ENDPOINT: 'http://127.0.0.1:7480',
+  S3_BUCKET: 'originals',
+  S3_ACCESS_KEY_ID: 'k',
+  S3_SECRET_ACCESS_KEY: 'local-test-secret',
+  WEBHOOK_SECRET_KEY: 'a-long-enough-webhook-key-5e2d8c4b1a09',
+};
 
 describe('loadWorkerConfig', () => {
   it('applies the documented defaults', () => {
@@ -25,7 +31,11 @@ describe('loadWorkerConfig', () => {
   });
 
   it('reads the video limits, with the documented defaults', () => {
-    expect(loadWorkerConfig(base).video).toMatchObject({ maxDurationSeconds: 900, maxPixels: 4096 * 2160, jobTimeout: { perSecond: 3, fixedMs: 120_000 } });
+    expect(loadWorkerConfig(base).video).toMatchObject({
+      maxDurationSeconds: 900,
+      maxPixels: 4096 * 2160,
+      jobTimeout: { perSecond: 3, fixedMs: 120_000 },
+    });
     const set = loadWorkerConfig({ ...base, VIDEO_MAX_DURATION: '90s', VIDEO_MAX_PIXELS: '921600', VIDEO_JOB_TIMEOUT: '2x' }).video;
     expect(set).toMatchObject({ maxDurationSeconds: 90, maxPixels: 921_600, jobTimeout: { perSecond: 2, fixedMs: 0 } });
     expect(loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: '45m' }).video.jobTimeout).toEqual({ perSecond: 0, fixedMs: 2_700_000 });
@@ -71,12 +81,17 @@ describe('loadWorkerConfig', () => {
     const { webhooks } = loadWorkerConfig(base);
     expect(webhooks).toMatchObject({ allowPrivate: false, concurrency: 10, sweepIntervalMs: 5000 });
     expect(webhooks.retryScheduleMs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(24 * 3600_000);
-    expect(loadWorkerConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SWEEP_INTERVAL: 'off' }).webhooks).toMatchObject({ allowPrivate: true, sweepIntervalMs: null });
+    expect(loadWorkerConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SWEEP_INTERVAL: 'off' }).webhooks).toMatchObject({
+      allowPrivate: true,
+      sweepIntervalMs: null,
+    });
     expect(() => loadWorkerConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
     expect(() => loadWorkerConfig({ ...base, WEBHOOK_RETRY_SCHEDULE: '1s,later' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
     const { WEBHOOK_SECRET_KEY: _, ...noKey } = base;
     expect(() => loadWorkerConfig(noKey)).toThrow(/WEBHOOK_SECRET_KEY/);
-    expect(() => loadWorkerConfig({ ...base, WEBHOOK_SECRET_KEY: 'change-me-to-something-long-enough' })).toThrow(/WEBHOOK_SECRET_KEY looks like a placeholder/);
+    expect(() => loadWorkerConfig({ ...base, WEBHOOK_SECRET_KEY: 'change-me-to-something-long-enough' })).toThrow(
+      /WEBHOOK_SECRET_KEY looks like a placeholder/,
+    );
   });
 
   it('fails naming the malformed or missing variable', () => {

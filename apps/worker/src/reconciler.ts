@@ -114,4 +114,3 @@ export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs:
     },
   };
 }
-

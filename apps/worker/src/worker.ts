@@ -1,5 +1,13 @@
 import type { Server } from 'node:http';
-import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE, JobName, retryDelayMs, WEBHOOK_QUEUE, type AssetProcessPayload, type WebhookDeliverPayload } from '@darkroom/core';
+import {
+  ASSET_BACKFILL_QUEUE,
+  ASSET_QUEUE,
+  JobName,
+  retryDelayMs,
+  WEBHOOK_QUEUE,
+  type AssetProcessPayload,
+  type WebhookDeliverPayload,
+} from '@darkroom/core';
 import { Worker, type Job } from 'bullmq';
 import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';

@@ -58,7 +58,15 @@ describe('sendParts', () => {
   it('skips the parts the bucket already holds and counts them in progress', async () => {
     const seen: number[] = [];
     const transport = scriptedTransport(() => ok('"new"'));
-    const parts = await sendParts(options(transport, { uploaded: new Map([[1, '"old-1"'], [3, '"old-3"']]), onProgress: (n) => seen.push(n) }));
+    const parts = await sendParts(
+      options(transport, {
+        uploaded: new Map([
+          [1, '"old-1"'],
+          [3, '"old-3"'],
+        ]),
+        onProgress: (n) => seen.push(n),
+      }),
+    );
     expect(transport.calls.map((c) => partOf(c.url)).sort()).toEqual([2, 4, 5]);
     expect(parts.map((p) => p.etag)).toEqual(['"old-1"', '"new"', '"old-3"', '"new"', '"new"']);
     expect(seen[0]).toBe(20);
@@ -67,11 +75,13 @@ describe('sendParts', () => {
   it('fetches fresh URLs once, shared by the parts, when the ones it has are about to expire', async () => {
     let refreshes = 0;
     const transport = scriptedTransport(() => ok());
-    await sendParts(options(transport, {
-      concurrency: 4,
-      expiresAt: Date.now() + 1000,
-      refresh: async () => (refreshes++, { urls: urls([1, 2, 3, 4, 5], 'fresh'), expiresAt: Date.now() + 3_600_000 }),
-    }));
+    await sendParts(
+      options(transport, {
+        concurrency: 4,
+        expiresAt: Date.now() + 1000,
+        refresh: async () => (refreshes++, { urls: urls([1, 2, 3, 4, 5], 'fresh'), expiresAt: Date.now() + 3_600_000 }),
+      }),
+    );
     expect(refreshes).toBe(1);
     expect(transport.calls.every((c) => c.url.endsWith('?fresh'))).toBe(true);
   });
@@ -94,10 +104,13 @@ describe('sendParts', () => {
 
   it('aborts in-flight parts when the caller aborts', async () => {
     const controller = new AbortController();
-    const transport = scriptedTransport((request) => new Promise((_, reject) => {
-      request.signal!.addEventListener('abort', () => reject(new Error('aborted')));
-      setTimeout(() => controller.abort(), 5);
-    }));
+    const transport = scriptedTransport(
+      (request) =>
+        new Promise((_, reject) => {
+          request.signal!.addEventListener('abort', () => reject(new Error('aborted')));
+          setTimeout(() => controller.abort(), 5);
+        }),
+    );
     await expect(sendParts(options(transport, { signal: controller.signal }))).rejects.toMatchObject({ code: 'aborted' });
     expect(transport.calls).toHaveLength(2);
   });
@@ -108,7 +121,10 @@ describe('sendParts', () => {
     }
     const transport = scriptedTransport(() => ok());
     await sendParts(options(transport, { source: toByteSource(chunks(), bytes.length), concurrency: 3 }));
-    const sent = transport.calls.map((c) => [...(c.body as Uint8Array)]).flat().sort((a, b) => a - b);
+    const sent = transport.calls
+      .map((c) => [...(c.body as Uint8Array)])
+      .flat()
+      .sort((a, b) => a - b);
     expect(sent).toEqual([...bytes]);
   });
 });

@@ -100,10 +100,14 @@ export async function sendParts(options: SendPartsOptions): Promise<CompletedPar
 
   report();
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, missing.length) }, () => worker().catch((error) => {
-      stop.abort();
-      throw error;
-    })));
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, missing.length) }, () =>
+        worker().catch((error) => {
+          stop.abort();
+          throw error;
+        }),
+      ),
+    );
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal);
     throw error;

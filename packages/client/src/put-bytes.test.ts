@@ -23,7 +23,10 @@ describe('putBytes', () => {
 
   it('does not retry a refusal that would only repeat (400 BadDigest)', async () => {
     const transport = scriptedTransport(() => refused(400, 'BadDigest'));
-    await expect(putBytes({ body, target, transport, retry: FAST_RETRY, what: 'the file' })).rejects.toMatchObject({ code: 'upload_failed', status: 400 });
+    await expect(putBytes({ body, target, transport, retry: FAST_RETRY, what: 'the file' })).rejects.toMatchObject({
+      code: 'upload_failed',
+      status: 400,
+    });
     expect(transport.calls).toHaveLength(1);
   });
 
@@ -40,7 +43,14 @@ describe('putBytes', () => {
     const controller = new AbortController();
     const transport = scriptedTransport(() => (setTimeout(() => controller.abort(), 5), refused(503, 'SlowDown')));
     const started = Date.now();
-    const error = await putBytes({ body, target, transport, retry: { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 }, signal: controller.signal, what: 'x' }).catch((e: unknown) => e);
+    const error = await putBytes({
+      body,
+      target,
+      transport,
+      retry: { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      signal: controller.signal,
+      what: 'x',
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'DarkroomError', code: 'aborted' });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(transport.calls).toHaveLength(1);

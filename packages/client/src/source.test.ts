@@ -30,7 +30,13 @@ describe('toByteSource', () => {
 
   it('refuses a stream without a size, and one shorter or longer than its size', async () => {
     expect(() => toByteSource(Readable.from([bytes]))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
-    await expect(toByteSource(Readable.from([bytes]), 30).read(0, 30)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('ended after 20') });
-    await expect(toByteSource(Readable.from([bytes]), 10).read(0, 10)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('longer') });
+    await expect(toByteSource(Readable.from([bytes]), 30).read(0, 30)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('ended after 20'),
+    });
+    await expect(toByteSource(Readable.from([bytes]), 10).read(0, 10)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('longer'),
+    });
   });
 });

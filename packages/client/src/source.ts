@@ -16,8 +16,7 @@ export interface ByteSource {
 }
 
 const isBlob = (input: unknown): input is Blob => typeof Blob !== 'undefined' && input instanceof Blob;
-const isReadableStream = (input: unknown): input is ReadableStream<Uint8Array> =>
-  typeof (input as ReadableStream | null)?.getReader === 'function';
+const isReadableStream = (input: unknown): input is ReadableStream<Uint8Array> => typeof (input as ReadableStream | null)?.getReader === 'function';
 
 /** The name a File carries, if the input is one. */
 export function inputName(input: UploadInput): string | undefined {

@@ -29,7 +29,8 @@ export async function* parseEventStream(body: ReadableStream<Uint8Array>): Async
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         if (line === '') {
-          if (message.data.length > 0) yield { event: message.event ?? 'message', data: message.data.join('\n'), ...(message.id !== undefined ? { id: message.id } : {}) };
+          if (message.data.length > 0)
+            yield { event: message.event ?? 'message', data: message.data.join('\n'), ...(message.id !== undefined ? { id: message.id } : {}) };
           message = { data: [] };
           continue;
         }

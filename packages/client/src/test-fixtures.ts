@@ -2,7 +2,9 @@ import { DarkroomError } from './errors.js';
 import type { PutRequest, PutResponse, Transport } from './transport.js';
 
 /** A transport that answers from a script, one entry per PUT: a response, or an error to throw. */
-export function scriptedTransport(script: (request: PutRequest, call: number) => PutResponse | Error | Promise<PutResponse | Error>): Transport & { calls: PutRequest[] } {
+export function scriptedTransport(
+  script: (request: PutRequest, call: number) => PutResponse | Error | Promise<PutResponse | Error>,
+): Transport & { calls: PutRequest[] } {
   const calls: PutRequest[] = [];
   return {
     calls,

@@ -14,9 +14,14 @@ export function listParts(ctx: ClientContext, assetId: string, signal?: AbortSig
 
 /** `POST /v1/uploads/:id/url`: a fresh URL for a PUT upload still awaiting its bytes. */
 export async function renewPutUrl(ctx: ClientContext, assetId: string, signal?: AbortSignal): Promise<UploadInstructions> {
-  const renewed = await call(ctx, 'renew upload URL', () => ctx.api.POST('/v1/uploads/{assetId}/url', { params: { path: { assetId } }, ...(signal ? { signal } : {}) }), {
-    idempotent: true,
-    signal,
-  });
+  const renewed = await call(
+    ctx,
+    'renew upload URL',
+    () => ctx.api.POST('/v1/uploads/{assetId}/url', { params: { path: { assetId } }, ...(signal ? { signal } : {}) }),
+    {
+      idempotent: true,
+      signal,
+    },
+  );
   return renewed.upload;
 }

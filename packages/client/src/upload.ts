@@ -89,7 +89,13 @@ export async function resume(ctx: ClientContext, assetId: string, input: UploadI
 }
 
 /** Sends the bytes, completes, and waits; an abort before `complete` cancels the upload. */
-async function finish(ctx: ClientContext, asset: Asset, source: ByteSource, options: ResumeOptions, send: () => Promise<CompletedPart[] | undefined>): Promise<Asset> {
+async function finish(
+  ctx: ClientContext,
+  asset: Asset,
+  source: ByteSource,
+  options: ResumeOptions,
+  send: () => Promise<CompletedPart[] | undefined>,
+): Promise<Asset> {
   let parts: CompletedPart[] | undefined;
   try {
     parts = await send();
@@ -162,7 +168,10 @@ function partUrls(parts: { partNumber: number; url: string }[], expiresAt: strin
 }
 
 export function getAsset(ctx: ClientContext, id: string, signal?: AbortSignal): Promise<Asset> {
-  return call(ctx, 'get asset', () => ctx.api.GET('/v1/assets/{id}', { params: { path: { id } }, ...(signal ? { signal } : {}) }), { idempotent: true, signal });
+  return call(ctx, 'get asset', () => ctx.api.GET('/v1/assets/{id}', { params: { path: { id } }, ...(signal ? { signal } : {}) }), {
+    idempotent: true,
+    signal,
+  });
 }
 
 export function abortUpload(ctx: ClientContext, assetId: string): Promise<Asset> {

@@ -138,7 +138,11 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
     async createMultipartUpload(file: UppyFileLike): Promise<{ uploadId: string; key: string }> {
       const { upload, asset } = await start(file, undefined, 'MULTIPART');
       if (upload.method !== 'MULTIPART') throw new Error('unreachable');
-      multiparts.set(asset.id, { urls: new Map(upload.parts.map((p) => [p.partNumber, p.url])), expiresAt: Date.parse(upload.expiresAt), stale: false });
+      multiparts.set(asset.id, {
+        urls: new Map(upload.parts.map((p) => [p.partNumber, p.url])),
+        expiresAt: Date.parse(upload.expiresAt),
+        stale: false,
+      });
       // Darkroom's asset id names the upload; the bucket's own upload id and key stay server-side.
       return { uploadId: asset.id, key: asset.id };
     },
@@ -161,7 +165,11 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
 
     async completeMultipartUpload(file: UppyFileLike, { key, parts }: UploadRef & { parts: { PartNumber?: number; ETag?: string }[] }) {
       multiparts.delete(key);
-      const asset = await complete(file, key, parts.map((part) => ({ partNumber: part.PartNumber!, etag: part.ETag! })));
+      const asset = await complete(
+        file,
+        key,
+        parts.map((part) => ({ partNumber: part.PartNumber!, etag: part.ETag! })),
+      );
       return result(asset);
     },
 
@@ -171,7 +179,14 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
     },
 
     /** Sends a PUT or a part with the client's transport; a PUT that lands is completed at once. */
-    async uploadPartBytes({ signature, body, size, onProgress, onComplete, signal }: {
+    async uploadPartBytes({
+      signature,
+      body,
+      size,
+      onProgress,
+      onComplete,
+      signal,
+    }: {
       signature: { url: string; headers?: Record<string, string> | undefined };
       body: Blob | FormData;
       size?: number | undefined;
@@ -182,14 +197,21 @@ export function darkroomUppy(client: DarkroomClient, options: DarkroomUppyOption
       if (!(body instanceof Blob)) throw new DarkroomError('invalid_input', 'Darkroom takes PUT uploads only, not POST forms.');
       const total = size ?? body.size;
       const res = await ctx.transport
-        .put({ url: signature.url, headers: signature.headers ?? {}, body, signal, onProgress: (loaded) => onProgress({ loaded, lengthComputable: true }) })
+        .put({
+          url: signature.url,
+          headers: signature.headers ?? {},
+          body,
+          signal,
+          onProgress: (loaded) => onProgress({ loaded, lengthComputable: true }),
+        })
         .catch((error: unknown) => {
           // Uppy ignores an AbortError, and retries an error whose status is 0 (no answer).
           if (error instanceof DarkroomError && error.code === 'aborted') throw new DOMException('The upload was aborted.', 'AbortError');
           throw Object.assign(uppyError(error instanceof Error ? error.message : String(error), 0), { cause: error });
         });
       if (looksExpired(res.status, res.body)) {
-        for (const [assetId, state] of multiparts) if ([...state.urls.values()].includes(signature.url)) multiparts.set(assetId, { ...state, stale: true });
+        for (const [assetId, state] of multiparts)
+          if ([...state.urls.values()].includes(signature.url)) multiparts.set(assetId, { ...state, stale: true });
         throw uppyError('Request has expired', 403);
       }
       if (res.status < 200 || res.status >= 300) throw uppyError(`The bucket refused the upload (HTTP ${res.status}).`, res.status);

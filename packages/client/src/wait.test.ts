@@ -4,7 +4,8 @@ import type { Asset } from './types.js';
 import { waitUntilReady, type ProcessingProgress } from './wait.js';
 
 const asset = (status: Asset['status']) => ({ id: 'a1', status }) as Asset;
-const event = (type: string, data: unknown) => `id: e-${type}\nevent: ${type}\ndata: ${JSON.stringify({ id: `e-${type}`, type, createdAt: 'now', data })}\n\n`;
+const event = (type: string, data: unknown) =>
+  `id: e-${type}\nevent: ${type}\ndata: ${JSON.stringify({ id: `e-${type}`, type, createdAt: 'now', data })}\n\n`;
 
 /** A fetch that answers the live stream with `stream` (text chunks, or a status) and GET /v1/assets/a1 with `polls` in turn. */
 function fakeApi(stream: string[] | number | 'no-answer', polls: Asset[] = []) {
@@ -36,12 +37,20 @@ describe('waitUntilReady', () => {
     const seen: ProcessingProgress[] = [];
     const done = await waitUntilReady(ctx, 'a1', { onProgress: (p) => seen.push(p) });
     expect(done.status).toBe('ready');
-    expect(seen.map((p) => [p.asset.status, p.progress])).toEqual([['queued', null], ['processing', null], ['processing', 0.5], ['ready', 0.5]]);
+    expect(seen.map((p) => [p.asset.status, p.progress])).toEqual([
+      ['queued', null],
+      ['processing', null],
+      ['processing', 0.5],
+      ['ready', 0.5],
+    ]);
     expect(asked).toEqual(['/v1/assets/a1/events']);
   });
 
   it('reopens a stream that ends early, then polls when it can no longer open', async () => {
-    const { ctx, asked } = fakeApi([`event: asset.snapshot\ndata: ${JSON.stringify(asset('processing'))}\n\n`], [asset('processing'), asset('failed')]);
+    const { ctx, asked } = fakeApi(
+      [`event: asset.snapshot\ndata: ${JSON.stringify(asset('processing'))}\n\n`],
+      [asset('processing'), asset('failed')],
+    );
     const done = await waitUntilReady(ctx, 'a1');
     expect(done.status).toBe('failed');
     expect(asked.filter((path) => path.endsWith('/events')).length).toBeGreaterThan(1);
@@ -58,7 +67,10 @@ describe('waitUntilReady', () => {
   });
 
   it('ends with not_found when the asset is deleted while it waits', async () => {
-    const { ctx } = fakeApi([`event: asset.snapshot\ndata: ${JSON.stringify(asset('queued'))}\n\n`, event('asset.deleted', { asset: asset('queued') })]);
+    const { ctx } = fakeApi([
+      `event: asset.snapshot\ndata: ${JSON.stringify(asset('queued'))}\n\n`,
+      event('asset.deleted', { asset: asset('queued') }),
+    ]);
     await expect(waitUntilReady(ctx, 'a1')).rejects.toMatchObject({ code: 'not_found' });
   });
 });

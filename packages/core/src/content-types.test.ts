@@ -71,7 +71,8 @@ describe('sniffContentType', () => {
   });
 
   it('recognises WebM by its EBML header and DocType, and tells Matroska apart', () => {
-    const ebml = (docType: string) => Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 + docType.length, ...Buffer.from(docType)]);
+    const ebml = (docType: string) =>
+      Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 + docType.length, ...Buffer.from(docType)]);
     expect(sniffContentType(ebml('webm'))).toBe('video/webm');
     expect(sniffContentType(ebml('matroska'))).toBe('video/x-matroska');
     expect(sniffContentType(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))).toBeNull();

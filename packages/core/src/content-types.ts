@@ -39,8 +39,28 @@ const HEIF_BRANDS = ['mif1', 'msf1'];
 /** QuickTime's own brand: a `.mov`. */
 const QUICKTIME_BRANDS = ['qt  '];
 /** ISO base media brands of MP4 video (and Apple's M4V): `iso2`…`iso9`, `mp41`, `mp42`, `avc1`, … */
-const MP4_BRANDS = ['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'iso7', 'iso8', 'iso9', 'mp41', 'mp42', 'mp71', 'avc1',
-  'M4V ', 'M4VH', 'M4VP', 'MSNV', 'dash', 'mmp4', 'XAVC'];
+const MP4_BRANDS = [
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'iso7',
+  'iso8',
+  'iso9',
+  'mp41',
+  'mp42',
+  'mp71',
+  'avc1',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'MSNV',
+  'dash',
+  'mmp4',
+  'XAVC',
+];
 /**
  * Top-level atoms a QuickTime file written before `ftyp` existed may start with. `free` and `skip`
  * are left out: any container may pad with them, so they prove nothing about what follows.

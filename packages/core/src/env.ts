@@ -41,7 +41,10 @@ export function durationListSetting(fallback: string, minimumMs = 1) {
     .transform((text, ctx) => {
       const items = text.split(',').map((part) => parseDurationMs(part.trim()));
       if (items.length === 0 || items.some((ms) => ms === null || ms < minimumMs)) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a comma-separated list of durations of at least ${minimumMs} ms (example: 10s,1m,3m)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${text}" is not a comma-separated list of durations of at least ${minimumMs} ms (example: 10s,1m,3m)`,
+        });
         return z.NEVER;
       }
       return items as number[];

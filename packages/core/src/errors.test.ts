@@ -5,7 +5,9 @@ describe('errorDetail', () => {
   it('keeps names, messages, details and every cause', () => {
     const cause = Object.assign(new Error('relation "variants" violates check'), { name: 'PostgresError' });
     const error = new Error('Failed query: insert into "variants" … params: a,b', { cause });
-    expect(errorDetail(error)).toBe('Error: Failed query: insert into "variants" … params: a,b | caused by PostgresError: relation "variants" violates check');
+    expect(errorDetail(error)).toBe(
+      'Error: Failed query: insert into "variants" … params: a,b | caused by PostgresError: relation "variants" violates check',
+    );
     const bad = new BadMediaError('corrupt_image', 'The image is damaged.', { cause: 'VipsJpeg: premature end of JPEG image' });
     expect(errorDetail(bad)).toBe('BadMediaError: The image is damaged. {"cause":"VipsJpeg: premature end of JPEG image"}');
   });

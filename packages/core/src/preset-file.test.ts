@@ -26,7 +26,10 @@ describe('presets file', () => {
       avatars: { variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif' }] },
     });
     expect(presets.default!.variants).toEqual([thumb]);
-    expect(presets.avatars).toEqual({ name: 'avatars', variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }] });
+    expect(presets.avatars).toEqual({
+      name: 'avatars',
+      variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }],
+    });
     expect(PRESETS.default!.variants).toHaveLength(5); // the built-ins are not modified
   });
 

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { checkWebhookUrl, guardedLookup, isPublicAddress, webhookUrlProblem, type Resolver } from './webhook-guard.js';
 
 /** A resolver stub: names to addresses, as DNS would answer (no network). */
-const stub = (records: Record<string, string[]>): Resolver => async (hostname) => {
-  const addresses = records[hostname];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const stub =
+  (records: Record<string, string[]>): Resolver =>
+  async (hostname) => {
+    const addresses = records[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 const lookupWith = (resolve: Resolver, hostname: string, options: { all?: boolean; family?: number } = {}) =>
   new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }>((done) => {
@@ -15,17 +17,46 @@ const lookupWith = (resolve: Resolver, hostname: string, options: { all?: boolea
 
 describe('isPublicAddress', () => {
   it('refuses private, loopback, link-local, multicast, unspecified and reserved IPv4', () => {
-    for (const ip of ['10.1.2.3', '127.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '198.18.0.1', '192.0.2.1']) {
+    for (const ip of [
+      '10.1.2.3',
+      '127.0.0.1',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '198.18.0.1',
+      '192.0.2.1',
+    ]) {
       expect(isPublicAddress(ip), ip).toBe(false);
     }
     for (const ip of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '93.184.215.14', '100.128.0.1']) expect(isPublicAddress(ip), ip).toBe(true);
   });
 
   it('refuses the same in IPv6, judging IPv4-mapped, NAT64 and 6to4 addresses by the IPv4 inside', () => {
-    for (const ip of ['::', '::1', 'fe80::1', 'fe80::1%eth0', 'fc00::1', 'fd12:3456::1', 'ff02::1', '2001:db8::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '2002:c0a8:101::1', '::127.0.0.1']) {
+    for (const ip of [
+      '::',
+      '::1',
+      'fe80::1',
+      'fe80::1%eth0',
+      'fc00::1',
+      'fd12:3456::1',
+      'ff02::1',
+      '2001:db8::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a00:1',
+      '2002:c0a8:101::1',
+      '::127.0.0.1',
+    ]) {
       expect(isPublicAddress(ip), ip).toBe(false);
     }
-    for (const ip of ['2606:4700:4700::1111', '2a00:1450:4001:81b::200e', '::ffff:8.8.8.8', '64:ff9b::808:808']) expect(isPublicAddress(ip), ip).toBe(true);
+    for (const ip of ['2606:4700:4700::1111', '2a00:1450:4001:81b::200e', '::ffff:8.8.8.8', '64:ff9b::808:808'])
+      expect(isPublicAddress(ip), ip).toBe(true);
   });
 
   it('treats anything unreadable as not public', () => {
@@ -44,7 +75,14 @@ describe('webhookUrlProblem', () => {
     expect(webhookUrlProblem('https://user:pw@hooks.example.com/', strict)).toMatch(/credentials/);
     expect(webhookUrlProblem(`https://hooks.example.com/${'a'.repeat(2100)}`, strict)).toMatch(/longer than 2048/);
     // Literal addresses, however spelled: WHATWG URL parsing turns 2130706433 and 0x7f.1 into 127.0.0.1.
-    for (const url of ['https://127.0.0.1/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::1]/', 'https://[::ffff:169.254.169.254]/', 'https://169.254.169.254/latest']) {
+    for (const url of [
+      'https://127.0.0.1/',
+      'https://2130706433/',
+      'https://0x7f.1/',
+      'https://[::1]/',
+      'https://[::ffff:169.254.169.254]/',
+      'https://169.254.169.254/latest',
+    ]) {
       expect(webhookUrlProblem(url, strict), url).toMatch(/non-public address/);
     }
   });

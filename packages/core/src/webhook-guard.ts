@@ -152,7 +152,8 @@ export function guardedLookup(resolve: Resolver = systemResolver): LookupFunctio
     resolvePublic(hostname, resolve).then(
       (addresses) => {
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-        if (wanted.length === 0) return callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
+        if (wanted.length === 0)
+          return callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
         if (options.all) return (callback as unknown as (e: null, all: ResolvedAddress[]) => void)(null, wanted);
         callback(null, wanted[0]!.address, wanted[0]!.family);
       },

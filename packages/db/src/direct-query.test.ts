@@ -33,7 +33,17 @@ async function readyAssetWithVariants(): Promise<string> {
     uploadExpiresAt: new Date(Date.now() + 60_000),
     readyAt: new Date(),
   });
-  const variant = (name: string, width: number) => ({ name, kind: 'image' as const, duration: null, specHash: 'h', format: 'webp', width, height: width, size: width * 3, key: `variants/${name}` });
+  const variant = (name: string, width: number) => ({
+    name,
+    kind: 'image' as const,
+    duration: null,
+    specHash: 'h',
+    format: 'webp',
+    width,
+    height: width,
+    size: width * 3,
+    key: `variants/${name}`,
+  });
   await upsertVariants(handle.db, { assetId: asset.id, variants: [variant('small', 640), variant('thumb', 200)] });
   return asset.id;
 }
@@ -42,7 +52,9 @@ const selectWithVariants = () =>
   handle.db
     .select({
       asset: assets,
-      variants: sql<unknown[]>`(select json_agg(json_build_object('name', v.name, 'createdAt', v.created_at) order by v.width) from variants v where v.asset_id = "assets"."id")`,
+      variants: sql<
+        unknown[]
+      >`(select json_agg(json_build_object('name', v.name, 'createdAt', v.created_at) order by v.width) from variants v where v.asset_id = "assets"."id")`,
     })
     .from(assets)
     .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId'))))

@@ -27,7 +27,9 @@ const identity = Column.prototype.mapFromDriverValue;
 /** A column's or SQL field's decoder, or null when it hands the driver's value back as it is. */
 function decoderOf(field: unknown): Decode {
   // `decoder` is drizzle-internal on SQL: what `sql<T>`...`.mapWith()` set, else a no-op.
-  const decoder: Decoder = is(field, Column) ? field : ((is(field, SQL) ? field : (field as { sql: SQL }).sql) as unknown as { decoder: Decoder }).decoder;
+  const decoder: Decoder = is(field, Column)
+    ? field
+    : ((is(field, SQL) ? field : (field as { sql: SQL }).sql) as unknown as { decoder: Decoder }).decoder;
   const map = decoder.mapFromDriverValue;
   return map === identity ? null : map.bind(decoder);
 }

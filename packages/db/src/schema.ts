@@ -1,19 +1,7 @@
 import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
 import type { EventData, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -126,9 +114,7 @@ export const assets = pgTable(
     index('assets_preset_status_id_idx').on(t.preset, t.status, t.id),
     index('assets_awaiting_expiry_idx').on(t.uploadExpiresAt).where(sql`status = 'awaiting_upload'`),
     // The purge sweep: deletions and ended uploads whose bucket objects are still owed.
-    index('assets_purge_pending_idx')
-      .on(t.updatedAt)
-      .where(sql`status = 'deleting' or (status in ('canceled', 'expired') and purged_at is null)`),
+    index('assets_purge_pending_idx').on(t.updatedAt).where(sql`status = 'deleting' or (status in ('canceled', 'expired') and purged_at is null)`),
   ],
 );
 
@@ -275,10 +261,7 @@ export const uploadTokens = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('upload_tokens_token_hash_idx').on(t.tokenHash),
-    index('upload_tokens_tenant_idx').on(t.tenantId),
-  ],
+  (t) => [uniqueIndex('upload_tokens_token_hash_idx').on(t.tokenHash), index('upload_tokens_tenant_idx').on(t.tenantId)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -289,7 +272,6 @@ export type NewAsset = typeof assets.$inferInsert;
 export type Variant = typeof variants.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Backfill = typeof backfills.$inferSelect;
-
 
 /**
  * The outbox: one row per asset change, written in the transaction that made the change (see

@@ -1,4 +1,12 @@
-import { viewOfSnapshot, type AssetSnapshot, type AssetView, type EventView, type JobView, type PublicUrl, type VisibleAssetStatus } from '@darkroom/core';
+import {
+  viewOfSnapshot,
+  type AssetSnapshot,
+  type AssetView,
+  type EventView,
+  type JobView,
+  type PublicUrl,
+  type VisibleAssetStatus,
+} from '@darkroom/core';
 import type { Asset, AssetStatus, Event, Job, Variant } from './schema.js';
 
 /** Rows to the contract's shapes (@darkroom/core's contract): the one place that maps them. */

@@ -93,7 +93,10 @@ export const webhookAttempts = pgTable(
     attemptedAt: at('attempted_at').notNull(),
     nextAttemptAt: at('next_attempt_at'),
   },
-  (t) => [uniqueIndex('webhook_attempts_delivery_attempt_idx').on(t.deliveryId, t.attempt), index('webhook_attempts_webhook_idx').on(t.webhookId, t.id)],
+  (t) => [
+    uniqueIndex('webhook_attempts_delivery_attempt_idx').on(t.deliveryId, t.attempt),
+    index('webhook_attempts_webhook_idx').on(t.webhookId, t.id),
+  ],
 );
 
 /** Where the dispatcher stands in the events outbox: one row, the last event id turned into deliveries. */

@@ -122,7 +122,9 @@ async function parent(): Promise<void> {
   const rounds = arg('rounds', 5);
   const iterations = arg('iterations', 3);
   const names = Object.keys(APPROACHES);
-  console.log(`sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, ${availableParallelism()} CPUs, libvips concurrency ${arg('concurrency', sharp.concurrency())}`);
+  console.log(
+    `sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, ${availableParallelism()} CPUs, libvips concurrency ${arg('concurrency', sharp.concurrency())}`,
+  );
   console.log(`${rounds} rounds x ${iterations} timed renders per approach and image (medians)`);
   console.log(`preset default: ${SPECS.map((s) => `${s.name} ${s.fit} ${s.width}`).join(', ')}; chosen approach: ${CHOSEN}\n`);
   await sharp(IMAGES[1]!, { autoOrient: true }).png().toFile(PNG_COPY);

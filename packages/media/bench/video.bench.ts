@@ -26,7 +26,10 @@ const THREADS = Number(values.threads);
 const LIMITS = { maxDurationSeconds: 900, maxPixels: 4096 * 2160 };
 
 async function ffmpeg(args: string[]): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], {
+    encoding: 'buffer',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -41,8 +44,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const dir = await mkdtemp(join(tmpdir(), 'darkroom-video-bench-'));
 const input = join(dir, 'in.mp4');
 await ffmpeg([
-  '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=10', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10',
-  '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', input,
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc2=size=1920x1080:rate=30:duration=10',
+  '-f',
+  'lavfi',
+  '-i',
+  'sine=frequency=440:duration=10',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '20',
+  '-pix_fmt',
+  'yuv420p',
+  '-c:a',
+  'aac',
+  input,
 ]);
 
 const specs: Record<'mp4' | 'webm', VideoRenditionSpec> = {
@@ -52,11 +72,73 @@ const specs: Record<'mp4' | 'webm', VideoRenditionSpec> = {
 const baselines = {
   poster: () => ffmpeg(['-ss', '1', '-i', input, '-frames:v', '1', '-an', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']),
   mp4: (out: string) =>
-    ffmpeg(['-threads', `${THREADS}`, '-i', input, '-vf', 'scale=1280:720', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '22', '-threads', `${THREADS}`, '-c:a', 'aac', '-movflags', '+faststart', out]),
+    ffmpeg([
+      '-threads',
+      `${THREADS}`,
+      '-i',
+      input,
+      '-vf',
+      'scale=1280:720',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '22',
+      '-threads',
+      `${THREADS}`,
+      '-c:a',
+      'aac',
+      '-movflags',
+      '+faststart',
+      out,
+    ]),
   mp4Medium: (out: string) =>
-    ffmpeg(['-threads', `${THREADS}`, '-i', input, '-vf', 'scale=1280:720', '-c:v', 'libx264', '-crf', '22', '-threads', `${THREADS}`, '-c:a', 'aac', '-movflags', '+faststart', out]),
+    ffmpeg([
+      '-threads',
+      `${THREADS}`,
+      '-i',
+      input,
+      '-vf',
+      'scale=1280:720',
+      '-c:v',
+      'libx264',
+      '-crf',
+      '22',
+      '-threads',
+      `${THREADS}`,
+      '-c:a',
+      'aac',
+      '-movflags',
+      '+faststart',
+      out,
+    ]),
   webm: (out: string) =>
-    ffmpeg(['-threads', `${THREADS}`, '-i', input, '-vf', 'scale=1280:720', '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '30', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-threads', `${THREADS}`, '-c:a', 'libopus', out]),
+    ffmpeg([
+      '-threads',
+      `${THREADS}`,
+      '-i',
+      input,
+      '-vf',
+      'scale=1280:720',
+      '-c:v',
+      'libvpx-vp9',
+      '-b:v',
+      '0',
+      '-crf',
+      '30',
+      '-deadline',
+      'good',
+      '-cpu-used',
+      '4',
+      '-row-mt',
+      '1',
+      '-threads',
+      `${THREADS}`,
+      '-c:a',
+      'libopus',
+      out,
+    ]),
 };
 
 const times: Record<string, number[]> = {};
@@ -96,7 +178,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-console.log(`10 s 1920x1080 30 fps H.264 + AAC, ${ROUNDS} rounds, threads ${THREADS}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `10 s 1920x1080 30 fps H.264 + AAC, ${ROUNDS} rounds, threads ${THREADS}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log('| step | median ms | all rounds ms | output bytes |');
 console.log('|---|---|---|---|');
 for (const [name, ms] of Object.entries(times)) {

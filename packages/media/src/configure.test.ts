@@ -38,7 +38,9 @@ describe('configureSharp restricts libvips to the accepted formats’ loaders', 
   });
 
   it('still reads HEIF containers (AVIF), and knows HEIC by its header', async () => {
-    const avif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } }).avif().toBuffer();
+    const avif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } })
+      .avif()
+      .toBuffer();
     expect(await sharp(avif).metadata()).toMatchObject({ format: 'heif', compression: 'av1' });
     expect(await sharp(fixture('iphone_13_pro_max.HEIC')).metadata()).toMatchObject({ format: 'heif', compression: 'hevc' });
   });

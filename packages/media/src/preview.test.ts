@@ -33,7 +33,10 @@ describe('previewImage', () => {
   });
 
   it('never enlarges, and shows the first frame of an animation', async () => {
-    expect(await sharp(await previewImage(await readFile(fixture('320x240.jpg')), { ...OPTIONS, size: 1000 })).metadata()).toMatchObject({ width: 320, height: 240 });
+    expect(await sharp(await previewImage(await readFile(fixture('320x240.jpg')), { ...OPTIONS, size: 1000 })).metadata()).toMatchObject({
+      width: 320,
+      height: 240,
+    });
     const animated = await sharp(await previewImage(await readFile(fixture('animated-loop-3.gif')), OPTIONS)).metadata();
     expect(animated).toMatchObject({ format: 'webp', width: 320 });
     expect(animated.pages ?? 1).toBe(1);

@@ -34,7 +34,12 @@ describe('probeImage', () => {
   });
 
   it('reports alpha, TIFF and plain JPEG headers', async () => {
-    expect(await probeImage(fixture('Flag_of_the_Netherlands-alpha.png'), LIMIT)).toMatchObject({ format: 'png', width: 900, height: 600, hasAlpha: true });
+    expect(await probeImage(fixture('Flag_of_the_Netherlands-alpha.png'), LIMIT)).toMatchObject({
+      format: 'png',
+      width: 900,
+      height: 600,
+      hasAlpha: true,
+    });
     expect(await probeImage(fixture('tifftag-photoshop.tiff'), LIMIT)).toMatchObject({ format: 'tiff', width: 317, height: 211, animated: false });
     expect(await probeImage(fixture('jolla.jpg'), LIMIT)).toMatchObject({ format: 'jpeg', width: 3264, height: 2448, hasAlpha: false });
   });

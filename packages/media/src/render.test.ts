@@ -75,7 +75,9 @@ describe('renderVariants', () => {
   it('crops a cover thumb of a small wide image to a square at 1:1', async () => {
     const dir = await tempDir();
     const path = join(dir, 'wide.png');
-    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#336699' } }).png().toFile(path);
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#336699' } })
+      .png()
+      .toFile(path);
     expect(sizes(await render(path))).toEqual({ thumb: '100x100', small: '200x100', medium: '200x100', large: '200x100' });
   });
 

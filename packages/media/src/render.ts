@@ -56,12 +56,7 @@ export async function renderImage(
  * which saves one more decode. The price is holding the raw pixels while the variants are encoded
  * (docs/performance.md#decode-once has the figures).
  */
-export async function decodeStill(
-  path: string,
-  probe: ImageProbe,
-  specs: readonly ImageVariantSpec[],
-  options: RenderBudget,
-): Promise<RawImage> {
+export async function decodeStill(path: string, probe: ImageProbe, specs: readonly ImageVariantSpec[], options: RenderBudget): Promise<RawImage> {
   const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
   let pipeline = await openStill(path, probe, options);
   if (size.width !== probe.width || size.height !== probe.height) {

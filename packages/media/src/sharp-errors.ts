@@ -69,11 +69,10 @@ export function classifyDecodeError(error: unknown, context: DecodeErrorContext 
   const message = error.message;
   if (message.startsWith('timeout:')) {
     // Not bad media by itself (the machine may be overloaded), so the worker retries it once.
-    return new DarkroomError(
-      'render_timeout',
-      `Rendering was stopped after the ${context.timeoutSeconds ?? '?'}-second time limit.`,
-      { cause: firstLine(error), timeoutSeconds: context.timeoutSeconds },
-    );
+    return new DarkroomError('render_timeout', `Rendering was stopped after the ${context.timeoutSeconds ?? '?'}-second time limit.`, {
+      cause: firstLine(error),
+      timeoutSeconds: context.timeoutSeconds,
+    });
   }
   // Resource trouble, and sharp's own argument checks ("Expected integer … for seconds"): our bugs, not the file's.
   if (/out of memory|Input file is missing|cannot allocate/i.test(message) || message.startsWith('Expected ')) return error;

@@ -22,7 +22,10 @@ const LIMIT = { maxInputPixels: 100_000_000 };
 const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n', 'latin1');
 
 async function refusal(input: string | Buffer): Promise<BadMediaError> {
-  const error = await probeImage(input, LIMIT).then(() => undefined, (e: unknown) => e);
+  const error = await probeImage(input, LIMIT).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(BadMediaError);
   return error as BadMediaError;
 }

@@ -77,17 +77,15 @@ export function jpegPolyglot(): Buffer {
 
 /** A valid PNG with HTML after its IEND chunk: decoders stop at IEND, so it renders, and re-encoding drops the HTML. */
 export async function pngPolyglot(): Promise<Buffer> {
-  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
   return Buffer.concat([png, Buffer.from(HTML)]);
 }
 
 /** A tiny greyscale fingerprint of an image (any format sharp reads), for "same picture, same way up" checks. */
 export async function greySignature(input: Buffer | string, page = 0): Promise<Uint8Array> {
-  const { data } = await sharp(input, { page })
-    .resize(32, 24, { fit: 'fill' })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(input, { page }).resize(32, 24, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
   return data;
 }
 

@@ -1,12 +1,4 @@
-import {
-  LANE_JOB_NAME,
-  LANE_QUEUE,
-  QUEUE_LANES,
-  QUEUE_PREFIX,
-  RETRY_BACKOFF_TYPE,
-  type AssetProcessPayload,
-  type QueueLane,
-} from '@darkroom/core';
+import { LANE_JOB_NAME, LANE_QUEUE, QUEUE_LANES, QUEUE_PREFIX, RETRY_BACKOFF_TYPE, type AssetProcessPayload, type QueueLane } from '@darkroom/core';
 import { Queue, type JobsOptions } from 'bullmq';
 import { createRedisConnection, type RedisSettings } from './redis.js';
 

@@ -35,9 +35,7 @@ const DEFAULT_REGION = 'us-east-1';
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform(withoutTrailingSlash);
 // Lenient on case (B2 allows upper case) but strict on what would break a path-style URL.
-const bucketName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/, 'must be 3-63 letters, digits, dots, hyphens or underscores');
+const bucketName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/, 'must be 3-63 letters, digits, dots, hyphens or underscores');
 const required = z.string().min(1);
 
 const StorageConfigSchema = z.object({
@@ -85,9 +83,7 @@ function formatIssues(issues: readonly z.core.$ZodIssue[], raw: Record<Field, st
   const relevant = issues.filter((issue) => !(fieldOf(issue) === 'publicBucket' && raw.publicBucket === undefined));
   const missing = relevant.filter((issue) => raw[fieldOf(issue)] === undefined).map((issue) => label(fieldOf(issue)));
   // Values are never echoed: one of them may be a secret.
-  const invalid = relevant
-    .filter((issue) => raw[fieldOf(issue)] !== undefined)
-    .map((issue) => `Invalid ${label(fieldOf(issue))}: ${issue.message}`);
+  const invalid = relevant.filter((issue) => raw[fieldOf(issue)] !== undefined).map((issue) => `Invalid ${label(fieldOf(issue))}: ${issue.message}`);
   return [missing.length ? `Missing ${[...new Set(missing)].join(', ')}` : undefined, ...invalid].filter(Boolean).join('; ');
 }
 

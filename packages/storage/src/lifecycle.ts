@@ -39,7 +39,12 @@ async function currentRules(client: S3Client, bucket: string): Promise<Lifecycle
 
 function darkroomRules(days: LifecycleDays): LifecycleRule[] {
   const rules: LifecycleRule[] = [
-    { ID: ABORT_INCOMPLETE_RULE_ID, Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: days.abortIncompleteDays } },
+    {
+      ID: ABORT_INCOMPLETE_RULE_ID,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: days.abortIncompleteDays },
+    },
   ];
   if (days.stagingDays !== null) {
     rules.push({

@@ -22,8 +22,15 @@ describe('createPresigner', () => {
   it('signs a whole-object PUT exactly as the AWS SDK does, content-type and content-length included', async () => {
     for (const [key, when] of keys.flatMap((k) => [new Date('2026-11-22T10:00:00Z'), new Date('2026-11-23T23:59:59Z')].map((d) => [k, d] as const))) {
       const command = new PutObjectCommand({ Bucket: 'darkroom-originals', Key: key, ContentType: 'image/jpeg', ContentLength: 123456 });
-      const expected = await getSignedUrl(sdk, command, { expiresIn: 3600, signableHeaders: new Set(['content-type', 'content-length']), signingDate: when });
-      const mine = presigner.presignPut({ bucket: 'darkroom-originals', key, contentType: 'image/jpeg', contentLength: 123456, expiresInSeconds: 3600 }, when);
+      const expected = await getSignedUrl(sdk, command, {
+        expiresIn: 3600,
+        signableHeaders: new Set(['content-type', 'content-length']),
+        signingDate: when,
+      });
+      const mine = presigner.presignPut(
+        { bucket: 'darkroom-originals', key, contentType: 'image/jpeg', contentLength: 123456, expiresInSeconds: 3600 },
+        when,
+      );
       expect(mine.url).toBe(expected);
       expect(mine.headers).toEqual({ 'content-type': 'image/jpeg' });
       expect(mine.expiresAt.getTime()).toBe(when.getTime() + 3600_000);
@@ -40,7 +47,11 @@ describe('createPresigner', () => {
     ];
     for (const { key, expiresInSeconds, contentLength } of cases) {
       const command = new PutObjectCommand({ Bucket: 'darkroom-originals', Key: key, ContentType: 'image/png', ContentLength: contentLength });
-      const expected = await getSignedUrl(sdk, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']), signingDate: when });
+      const expected = await getSignedUrl(sdk, command, {
+        expiresIn: expiresInSeconds,
+        signableHeaders: new Set(['content-type', 'content-length']),
+        signingDate: when,
+      });
       const mine = presigner.presignPut({ bucket: 'darkroom-originals', key, contentType: 'image/png', contentLength, expiresInSeconds }, when);
       expect(mine.url).toBe(expected);
     }
@@ -50,7 +61,10 @@ describe('createPresigner', () => {
     const when = new Date('2026-11-22T10:00:00Z');
     const command = new UploadPartCommand({ Bucket: 'b', Key: keys[1], UploadId: 'up~load/1=', PartNumber: 42, ContentLength: 5 * 1024 * 1024 });
     const expected = await getSignedUrl(sdk, command, { expiresIn: 900, signableHeaders: new Set(['content-length']), signingDate: when });
-    const mine = presigner.presignUploadPart({ bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', partNumber: 42, contentLength: 5 * 1024 * 1024, expiresInSeconds: 900 }, when);
+    const mine = presigner.presignUploadPart(
+      { bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', partNumber: 42, contentLength: 5 * 1024 * 1024, expiresInSeconds: 900 },
+      when,
+    );
     expect(mine.url).toBe(expected);
   });
 

@@ -79,7 +79,10 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
   function amzDateOf(now: Date): string {
     const second = Math.floor(now.getTime() / 1000);
     if (second !== cachedSecond) {
-      cachedAmzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      cachedAmzDate = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
       cachedSecond = second;
     }
     return cachedAmzDate;

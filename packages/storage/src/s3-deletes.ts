@@ -1,10 +1,4 @@
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import type { ListObjectsOptions, ObjectLocation } from './types.js';
 
@@ -70,10 +64,7 @@ async function deleteTargets(client: S3Client, bucket: string, targets: Deletion
     // DeleteObjects answers 200 even when single deletions fail; they are listed in Errors.
     const failure = (result.Errors ?? []).find((e) => !HARMLESS_DELETE_ERRORS.has(e.Code ?? ''));
     if (failure) {
-      throw translateS3Error(
-        { name: failure.Code, Code: failure.Code, $metadata: {} },
-        { operation: 'DeleteObjects', bucket, key: failure.Key },
-      );
+      throw translateS3Error({ name: failure.Code, Code: failure.Code, $metadata: {} }, { operation: 'DeleteObjects', bucket, key: failure.Key });
     }
   }
 }

@@ -1,5 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { GetRangeOptions, ListedMultipartUpload, ListObjectsOptions, ListedObject, ObjectHead, ObjectLocation } from './types.js';
 
@@ -80,7 +87,9 @@ export async function* listMultipartUploads(client: S3Client, options: ListObjec
   do {
     let page;
     try {
-      page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+      page = await client.send(
+        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
     } catch (err) {
       throw translateS3Error(err, { operation: 'listMultipartUploads', bucket });
     }

@@ -4,13 +4,7 @@ import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig } from './config.js';
-import {
-  BucketNotFoundError,
-  ObjectNotFoundError,
-  StorageAccessDeniedError,
-  StorageRequestError,
-  StorageUnavailableError,
-} from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, StorageAccessDeniedError, StorageRequestError, StorageUnavailableError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
 import { parseCorsOrigins, setupBuckets } from './setup.js';
 
@@ -89,7 +83,13 @@ describe('reads', () => {
 describe('putObject', () => {
   it('sets Content-Type and Cache-Control, readable anonymously at the public URL', async () => {
     const key = `variants/${prefix}thumb.webp`;
-    await storage.putObject({ bucket: publicBucket, key, body: Buffer.from('webp bytes'), contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL });
+    await storage.putObject({
+      bucket: publicBucket,
+      key,
+      body: Buffer.from('webp bytes'),
+      contentType: 'image/webp',
+      cacheControl: VARIANT_CACHE_CONTROL,
+    });
     const response = await fetch(createPublicUrlBuilder(config)(key));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/webp');
@@ -157,7 +157,10 @@ describe('error translation against a real server', () => {
       () => denied.putObject({ bucket, key: `${prefix}x`, body: Buffer.from('x'), contentType: 'text/plain' }),
     ];
     for (const attempt of attempts) {
-      const error = await attempt().then(() => undefined, (err: unknown) => err);
+      const error = await attempt().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(error).toBeInstanceOf(StorageAccessDeniedError);
       expect((error as Error).message).not.toContain(secretAccessKey);
     }

@@ -3,13 +3,7 @@ import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deletePrefix } from './s3-deletes.js';
 import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects } from './s3-reads.js';
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  createMultipartUpload,
-  listParts,
-  putObject,
-} from './s3-uploads.js';
+import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
 import type { ObjectStorage } from './types.js';
 

@@ -87,7 +87,8 @@ export async function listParts(client: S3Client, options: ListPartsOptions): Pr
     } catch (err) {
       const error = translateS3Error(err, { operation: 'listParts', bucket, key });
       // Ceph RGW answers NoSuchKey rather than NoSuchUpload for an upload that is gone.
-      if (error.kind === 'object_not_found') throw new UploadNotFoundError(`listParts ${bucket}/${key}: multipart upload not found`, { cause: error });
+      if (error.kind === 'object_not_found')
+        throw new UploadNotFoundError(`listParts ${bucket}/${key}: multipart upload not found`, { cause: error });
       throw error;
     }
     for (const part of page.Parts ?? []) {

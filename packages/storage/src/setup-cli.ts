@@ -19,7 +19,9 @@ function printSummary(summary: SetupSummary): void {
   }
   for (const rule of summary.lifecycle) {
     const staging = rule.stagingDays === null ? '' : `, staging objects expired after ${rule.stagingDays} days`;
-    console.log(`lifecycle on ${rule.bucket}: ${rule.applied ? `incomplete multipart uploads aborted after ${rule.days} days${staging}` : 'not supported through the S3 API'}`);
+    console.log(
+      `lifecycle on ${rule.bucket}: ${rule.applied ? `incomplete multipart uploads aborted after ${rule.days} days${staging}` : 'not supported through the S3 API'}`,
+    );
   }
 }
 

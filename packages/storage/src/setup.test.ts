@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, DeleteBucketCommand, GetBucketAclCommand, GetBucketLifecycleConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  GetBucketAclCommand,
+  GetBucketLifecycleConfigurationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig, type StorageConfig } from './config.js';
@@ -84,7 +90,12 @@ describe('setupBuckets with two buckets (the test environment)', () => {
       const rules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: config.bucket }))).Rules ?? [];
       const staging = rules.filter((r) => r.ID === EXPIRE_STAGING_RULE_ID);
       expect(staging).toHaveLength(1);
-      expect(staging[0]).toMatchObject({ Status: 'Enabled', Filter: { Prefix: 'staging/' }, Expiration: { Days: 2 }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
+      expect(staging[0]).toMatchObject({
+        Status: 'Enabled',
+        Filter: { Prefix: 'staging/' },
+        Expiration: { Days: 2 },
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      });
       const variantRules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: config.publicBucket }))).Rules ?? [];
       expect(variantRules.map((r) => r.ID)).not.toContain(EXPIRE_STAGING_RULE_ID);
     } finally {

@@ -62,7 +62,10 @@ export interface SetupSummary {
 
 /** `a.com, b.com` → origins; `*` allowed. Defaults to the local web app. */
 export function parseCorsOrigins(value: string | undefined): string[] {
-  const origins = (value ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const origin of origins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new Error(`Invalid CORS_ORIGINS entry "${origin}": expected an origin like https://app.example.com`);
@@ -203,7 +206,10 @@ export async function setupBuckets(config: StorageConfig, options: SetupBucketsO
       lifecycle.push(await applyLifecycleRules(client, name, { abortIncompleteDays: days, stagingDays: name === config.bucket ? days : null }));
     }
     for (const rule of lifecycle) {
-      if (!rule.applied) log(`NOTE: ${rule.bucket} takes no lifecycle rules through the S3 API; the worker's sweeps still abort stale multipart uploads and remove staging objects.`);
+      if (!rule.applied)
+        log(
+          `NOTE: ${rule.bucket} takes no lifecycle rules through the S3 API; the worker's sweeps still abort stale multipart uploads and remove staging objects.`,
+        );
     }
     return { buckets, publicRead, cors, lifecycle };
   } finally {

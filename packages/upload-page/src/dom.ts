@@ -5,7 +5,11 @@ export type Child = Node | string | null | undefined | false;
  * An element with attributes and children. Everything the page shows that came from outside (file
  * names, messages, URLs) goes through here or `textContent`, so none of it is ever parsed as HTML.
  */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false) continue;

@@ -32,7 +32,13 @@ export class FileCard {
     this.thumb = el('div', { class: 'thumb', 'aria-hidden': 'true' });
     this.cancelButton = el('button', { type: 'button', class: 'cancel', 'aria-label': `Cancel the upload of ${name}` }, 'Cancel');
     this.cancelButton.addEventListener('click', onCancel);
-    const head = el('div', { class: 'head' }, el('span', { class: 'name' }, name), el('span', { class: 'size' }, formatBytes(size)), this.cancelButton);
+    const head = el(
+      'div',
+      { class: 'head' },
+      el('span', { class: 'name' }, name),
+      el('span', { class: 'size' }, formatBytes(size)),
+      this.cancelButton,
+    );
     this.body = el('div', { class: 'body' }, head, this.progress, this.status, this.error);
     this.element = el('li', { class: 'file' }, this.thumb, this.body);
     this.setState('waiting', 'Waiting to upload…');
@@ -70,7 +76,10 @@ export class FileCard {
   }
 
   ready(asset: Asset): void {
-    this.setState('ready', `Ready: ${asset.variants.length} version${asset.variants.length === 1 ? '' : 's'}${asset.width && asset.height ? `, original ${asset.width}×${asset.height}` : ''}.`);
+    this.setState(
+      'ready',
+      `Ready: ${asset.variants.length} version${asset.variants.length === 1 ? '' : 's'}${asset.width && asset.height ? `, original ${asset.width}×${asset.height}` : ''}.`,
+    );
     this.showThumbnail(asset);
     this.body.append(variantGallery(this.name, asset.variants));
   }

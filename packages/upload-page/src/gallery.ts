@@ -61,11 +61,15 @@ function variantFigure(filename: string, variant: Variant): HTMLElement {
 /** Every variant of a ready file, smallest first, each with its CDN URL to copy. */
 export function variantGallery(filename: string, variants: Variant[]): HTMLElement {
   const sorted = [...variants].sort((a, b) => a.width * a.height - b.width * b.height);
-  return el('div', { class: 'gallery', role: 'list', 'aria-label': `Variants of ${filename}` }, ...sorted.map((v) => {
-    const figure = variantFigure(filename, v);
-    figure.setAttribute('role', 'listitem');
-    return figure;
-  }));
+  return el(
+    'div',
+    { class: 'gallery', role: 'list', 'aria-label': `Variants of ${filename}` },
+    ...sorted.map((v) => {
+      const figure = variantFigure(filename, v);
+      figure.setAttribute('role', 'listitem');
+      return figure;
+    }),
+  );
 }
 
 /** The variant to show as the file's thumbnail: the smallest at least `minWidth` wide, else the largest. */

@@ -132,7 +132,10 @@ async function start(): Promise<void> {
   function addFiles(files: FileList | File[]): void {
     notice.hidden = true;
     for (const file of Array.from(files)) {
-      const record = matchPending(Array.from(interrupted.values(), (i) => i.record), file);
+      const record = matchPending(
+        Array.from(interrupted.values(), (i) => i.record),
+        file,
+      );
       const resumed = record && interrupted.get(record.assetId);
       if (resumed) interrupted.delete(record.assetId);
       const entry = resumed ? resumed.entry : newEntry(file.name, file.size);
@@ -148,7 +151,10 @@ async function start(): Promise<void> {
     entry.card.interrupted();
     interrupted.set(record.assetId, { record, entry });
     // How far it got: the bucket's parts (fails quietly if the upload is gone; picking the file then says why).
-    session.uploadedBytes(record.assetId).then((loaded) => entry.card.interrupted(loaded, record.size), () => {});
+    session.uploadedBytes(record.assetId).then(
+      (loaded) => entry.card.interrupted(loaded, record.size),
+      () => {},
+    );
   }
 
   input.addEventListener('change', () => {

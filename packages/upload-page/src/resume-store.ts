@@ -24,8 +24,12 @@ function isPendingUpload(value: unknown): value is PendingUpload {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   return (
-    typeof r.assetId === 'string' && typeof r.token === 'string' && typeof r.name === 'string' &&
-    typeof r.size === 'number' && typeof r.lastModified === 'number' && typeof r.startedAt === 'number'
+    typeof r.assetId === 'string' &&
+    typeof r.token === 'string' &&
+    typeof r.name === 'string' &&
+    typeof r.size === 'number' &&
+    typeof r.lastModified === 'number' &&
+    typeof r.startedAt === 'number'
   );
 }
 

@@ -126,7 +126,10 @@ async function loadPrincipal(deps: AppDeps, token: string, digest: string): Prom
 }
 
 const unauthorized = () =>
-  new DarkroomError('unauthorized', 'Send a valid API key or upload token as "Authorization: Bearer <key>"; this one is missing, unknown, expired or revoked.');
+  new DarkroomError(
+    'unauthorized',
+    'Send a valid API key or upload token as "Authorization: Bearer <key>"; this one is missing, unknown, expired or revoked.',
+  );
 
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
@@ -154,7 +157,10 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
       throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
     }
     if (principal.kind === 'upload_token' && request.routeOptions.config.uploadToken !== true) {
-      throw new DarkroomError('forbidden', 'An upload token may only start, resume, complete, abort and follow its own uploads; this route takes a tenant API key.');
+      throw new DarkroomError(
+        'forbidden',
+        'An upload token may only start, resume, complete, abort and follow its own uploads; this route takes a tenant API key.',
+      );
     }
     enforceRateLimit(reply, requests);
   }

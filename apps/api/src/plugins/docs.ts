@@ -16,8 +16,7 @@ async function docsPlugin(app: FastifyInstance) {
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'dut_',
-            description:
-              'A browser upload token (dut_…, POST /v1/upload-tokens): only on the routes that list it, on the assets it started.',
+            description: 'A browser upload token (dut_…, POST /v1/upload-tokens): only on the routes that list it, on the assets it started.',
           },
         },
       },

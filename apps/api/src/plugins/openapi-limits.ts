@@ -31,7 +31,10 @@ function withRateLimitHeaders(response: Record<string, JsonSchema>): Record<stri
     Object.entries(response).map(([status, schema]) => {
       if (UNCOUNTED.has(status)) return [status, schema];
       const headers = status === '429' ? { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER } : RATE_LIMIT_HEADERS;
-      const description = status === '429' ? 'rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route.' : undefined;
+      const description =
+        status === '429'
+          ? 'rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route.'
+          : undefined;
       return [status, { ...schema, headers, ...(description && !schema.description ? { description } : {}) }];
     }),
   );
@@ -64,7 +67,7 @@ const LIMITS_SENTENCE = [
   ' Limits: each tenant key makes at most RATE_LIMIT_PER_MINUTE requests a minute (RateLimit-Limit, RateLimit-Remaining and',
   ' RateLimit-Reset on every tenant response; over it, 429 rate_limited with Retry-After); request bodies are at most 64 KiB',
   ' (400 invalid_request); a request must arrive within REQUEST_TIMEOUT (408), and a connection that sends nothing for',
-  ' CONNECTION_TIMEOUT is closed. POST /admin/login, the admin console\'s HTML login form (not listed here, like the console\'s',
+  " CONNECTION_TIMEOUT is closed. POST /admin/login, the admin console's HTML login form (not listed here, like the console's",
   ' pages), allows 10 failed attempts per client IP per 15 minutes, counted from the first: after them every attempt, the right',
   ' token too, gets 429 with Retry-After until the window ends (the client IP is the TCP peer unless TRUST_PROXY names the',
   ` proxy in front); a token over 1024 characters or a form over ${CONSOLE_FORM_LIMIT_BYTES} bytes gets 400 invalid_request.`,

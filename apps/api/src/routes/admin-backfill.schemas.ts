@@ -37,7 +37,13 @@ export const backfillSchema = {
   summary:
     'Re-render the variants of a preset that are stale after its specs changed, on the low-priority backfill lane, a window at a time (dryRun: only count them)',
   body: z.strictObject({ preset: z.string().min(1).max(64), dryRun: z.boolean().default(false) }),
-  response: { 202: z.union([BackfillReportBody, z.object({ backfill: BackfillBody })]), 400: ErrorBody, ...authErrors, 403: ErrorBody, 404: ErrorBody },
+  response: {
+    202: z.union([BackfillReportBody, z.object({ backfill: BackfillBody })]),
+    400: ErrorBody,
+    ...authErrors,
+    403: ErrorBody,
+    404: ErrorBody,
+  },
 };
 
 export const listBackfillsSchema = {

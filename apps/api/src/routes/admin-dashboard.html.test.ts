@@ -41,7 +41,19 @@ describe('console pages escape what tenants and users wrote', () => {
   });
 
   it('backfills page: preset and state', () => {
-    const backfill = { id: 'b1', preset: hostile('preset'), state: hostile('state'), matched: 1, queued: 1, skipped: 0, done: 0, failed: 0, scanDone: true, createdAt: new Date(0), finishedAt: null };
+    const backfill = {
+      id: 'b1',
+      preset: hostile('preset'),
+      state: hostile('state'),
+      matched: 1,
+      queued: 1,
+      skipped: 0,
+      done: 0,
+      failed: 0,
+      scanDone: true,
+      createdAt: new Date(0),
+      finishedAt: null,
+    };
     expectEscaped(backfillsPage({ nonce: 'n0nce', rows: [backfill] }), ['preset', 'state'], 0);
   });
 });

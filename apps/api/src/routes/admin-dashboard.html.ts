@@ -151,12 +151,18 @@ const BACKFILL_CELLS = ['id mono', 'preset', 'state', 'matched', 'queued', 'done
 
 function backfillRow(b: BackfillRow): string {
   const state = b.scanDone || b.state !== 'running' ? b.state : `${b.state} (scanning)`;
-  const cells = [b.id, b.preset, state, b.matched, b.queued, b.done, b.failed, b.skipped].map((v, i) => html`<td class="${BACKFILL_CELLS[i]}">${v}</td>`);
+  const cells = [b.id, b.preset, state, b.matched, b.queued, b.done, b.failed, b.skipped].map(
+    (v, i) => html`<td class="${BACKFILL_CELLS[i]}">${v}</td>`,
+  );
   return html`<tr data-backfill-id="${b.id}">!${cells}<td class="muted">${b.createdAt.toISOString()}</td><td class="muted">${b.finishedAt?.toISOString()}</td></tr>`;
 }
 
 /** Recent backfills and how far each has got: what its scan matched and queued, what finished or failed. */
 export function backfillsPage(model: { nonce: string; rows: BackfillRow[] }): string {
   const rows = model.rows.length ? model.rows.map(backfillRow) : '<tr><td colspan="10" class="muted">No backfills yet.</td></tr>';
-  return layout('Backfills', model.nonce, html`<h1>Backfills</h1><table id="backfills"><thead>!${BACKFILL_HEAD}</thead><tbody>!${rows}</tbody></table>`);
+  return layout(
+    'Backfills',
+    model.nonce,
+    html`<h1>Backfills</h1><table id="backfills"><thead>!${BACKFILL_HEAD}</thead><tbody>!${rows}</tbody></table>`,
+  );
 }

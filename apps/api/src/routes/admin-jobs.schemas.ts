@@ -4,10 +4,7 @@ import { IdParams, authErrors } from './common.schemas.js';
 
 const adminErrors = { ...authErrors, 403: ErrorBody } as const;
 
-const ErrorDetail = z
-  .string()
-  .nullable()
-  .describe('The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only');
+const ErrorDetail = z.string().nullable().describe('The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only');
 
 const AttemptBody = z.object({
   attempt: z.number().int(),

@@ -39,7 +39,12 @@ const adminJobRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { d
 
   app.get('/v1/admin/queues', { schema: queueCountsSchema }, async () => {
     const [queue, backfill, jobs] = await Promise.all([deps.queue.counts(), deps.queue.counts('backfill'), countJobsByState(deps.db)]);
-    return { queue: { name: ASSET_QUEUE, ...queue }, backfillQueue: { name: ASSET_BACKFILL_QUEUE, ...backfill }, jobs: jobs.counts, estimated: jobs.estimated };
+    return {
+      queue: { name: ASSET_QUEUE, ...queue },
+      backfillQueue: { name: ASSET_BACKFILL_QUEUE, ...backfill },
+      jobs: jobs.counts,
+      estimated: jobs.estimated,
+    };
   });
 
   app.post('/v1/admin/queues/pause', { schema: pauseSchema }, async () => {

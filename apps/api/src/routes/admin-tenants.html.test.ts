@@ -8,7 +8,13 @@ const tenant = (name: string, defaultPreset: string | null) =>
 
 describe('tenants page', () => {
   it('escapes the tenant name, its preset, the filter and the notice', () => {
-    const page = tenantsPage({ nonce: 'n0nce', query: hostile('filter'), notice: hostile('notice'), limit: 100, tenants: [tenant(hostile('tenant name'), hostile('preset'))] });
+    const page = tenantsPage({
+      nonce: 'n0nce',
+      query: hostile('filter'),
+      notice: hostile('notice'),
+      limit: 100,
+      tenants: [tenant(hostile('tenant name'), hostile('preset'))],
+    });
     expectEscaped(page, ['tenant name', 'preset', 'filter', 'notice'], 1);
   });
 

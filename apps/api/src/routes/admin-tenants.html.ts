@@ -68,7 +68,8 @@ export function tenantsPage(model: TenantsPageModel): string {
     html`<form class="filter" method="get" action="/admin/tenants"><label>Name or tenant id<input name="q" size="38" value="${model.query}" placeholder="any tenant"></label>` +
     html`<button class="primary" type="submit">Filter</button><a href="/admin/tenants">Clear</a></form>`;
   const rows = model.tenants.length ? model.tenants.map(tenantRow) : '<tr><td colspan="5" class="muted">No tenants match this filter.</td></tr>';
-  const more = model.tenants.length >= model.limit ? html`<p class="muted">The ${model.limit} newest are shown; filter by name to find others.</p>` : '';
+  const more =
+    model.tenants.length >= model.limit ? html`<p class="muted">The ${model.limit} newest are shown; filter by name to find others.</p>` : '';
   const body =
     html`<h1>Tenants</h1>!${noticeHtml(model.notice)}!${filter}<table id="tenants"><thead>!${TENANTS_HEAD}</thead><tbody>!${rows}</tbody></table>!${more}` +
     html`<script nonce="${model.nonce}">!${TENANTS_PAGE_SCRIPT}</script>`;

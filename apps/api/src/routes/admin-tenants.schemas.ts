@@ -27,7 +27,14 @@ const tenantSettings = {
     .nullable()
     .optional()
     .describe('Types this tenant may upload; null: the deployment default'),
-  maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).nullable().optional().describe('Largest upload in bytes; null: the deployment default'),
+  maxUploadBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_OBJECT_BYTES)
+    .nullable()
+    .optional()
+    .describe('Largest upload in bytes; null: the deployment default'),
   defaultPreset: z.string().trim().min(1).max(64).nullable().optional().describe('A preset name; null: "default"'),
   rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional().describe('Null: the deployment default'),
 };
@@ -43,7 +50,7 @@ export const createTenantSchema = {
 
 export const getTenantSchema = {
   tags: ['admin'],
-  summary: "A tenant and its settings",
+  summary: 'A tenant and its settings',
   params: IdParams,
   response: { 200: z.object({ tenant: TenantBody }), ...adminErrors, 404: ErrorBody },
 };

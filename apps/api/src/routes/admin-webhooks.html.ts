@@ -55,7 +55,9 @@ function failureRow(webhook: Webhook, attempt: WebhookAttempt): string {
 const FAILURES_HEAD = '<thead><tr><th>Event</th><th>Attempt</th><th>Answer</th><th>At</th><th>Next</th><th></th></tr></thead>';
 
 function webhookSection(webhook: WebhooksPageModel['webhooks'][number]): string {
-  const state = webhook.enabled ? '<span class="state" data-state="completed">enabled</span>' : '<span class="state" data-state="failed">disabled</span>';
+  const state = webhook.enabled
+    ? '<span class="state" data-state="completed">enabled</span>'
+    : '<span class="state" data-state="failed">disabled</span>';
   const failures = webhook.failures.length
     ? html`<table class="failures">!${FAILURES_HEAD}<tbody>!${webhook.failures.map((a) => failureRow(webhook, a))}</tbody></table>`
     : '<p class="muted">No failed deliveries.</p>';

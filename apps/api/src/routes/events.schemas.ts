@@ -6,7 +6,10 @@ const typeList = z
   .string()
   .max(500)
   .transform((text, ctx) => {
-    const types = text.split(',').map((t) => t.trim()).filter(Boolean);
+    const types = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const unknown = types.filter((t) => !(ASSET_EVENT_TYPES as readonly string[]).includes(t));
     if (unknown.length > 0) {
       ctx.addIssue({ code: 'custom', message: `unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}` });

@@ -34,7 +34,7 @@ export const assetEventsSchema = {
 
 export const eventStreamSchema = {
   tags: ['events'],
-  summary: "Every event of the tenant as it happens (Server-Sent Events); `Last-Event-ID` first replays what a client missed",
+  summary: 'Every event of the tenant as it happens (Server-Sent Events); `Last-Event-ID` first replays what a client missed',
   headers: z.object({
     'last-event-id': z.uuid().optional().describe('The id of the last event received: the stream first replays every later one'),
   }),

@@ -33,20 +33,16 @@ const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }
     status: 'ok' as const,
   }));
 
-  app.get(
-    '/readyz',
-    { schema: { tags: ['ops'], security: [], response: { 200: ReadyBody, 503: ErrorBody } } },
-    async (request, reply) => {
-      const names = Object.keys(deps.readiness) as (keyof AppDeps['readiness'])[];
-      const results = await Promise.all(names.map((name) => runCheck(name, deps.readiness[name], request.log)));
-      const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
-      const down = names.filter((name) => checks[name] !== 'ok');
-      if (down.length === 0) return { status: 'ok' as const, checks };
-      return reply.status(503).send({
-        error: { code: 'service_unavailable', message: `Not ready: ${down.join(', ')} not answering.`, details: { checks, down } },
-      });
-    },
-  );
+  app.get('/readyz', { schema: { tags: ['ops'], security: [], response: { 200: ReadyBody, 503: ErrorBody } } }, async (request, reply) => {
+    const names = Object.keys(deps.readiness) as (keyof AppDeps['readiness'])[];
+    const results = await Promise.all(names.map((name) => runCheck(name, deps.readiness[name], request.log)));
+    const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
+    const down = names.filter((name) => checks[name] !== 'ok');
+    if (down.length === 0) return { status: 'ok' as const, checks };
+    return reply.status(503).send({
+      error: { code: 'service_unavailable', message: `Not ready: ${down.join(', ')} not answering.`, details: { checks, down } },
+    });
+  });
 
   app.get('/metrics', { schema: { tags: ['ops'], security: [], hide: false } }, async (_request, reply) => {
     reply.header('content-type', app.metrics.contentType);

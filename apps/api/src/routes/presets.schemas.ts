@@ -19,7 +19,7 @@ export const PresetNameParams = z.strictObject({
 
 export const listPresetsSchema = {
   tags: ['presets'],
-  summary: "The presets this tenant can use: the global ones and its own (which shadow globals of the same name)",
+  summary: 'The presets this tenant can use: the global ones and its own (which shadow globals of the same name)',
   response: { 200: z.object({ items: z.array(PresetBody) }), ...tenantErrors },
 };
 

@@ -46,7 +46,11 @@ describe('GET /upload', () => {
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['content-security-policy']).toBe(uploadPageCsp(storage));
-    const csp = Object.fromEntries(uploadPageCsp(storage).split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    const csp = Object.fromEntries(
+      uploadPageCsp(storage)
+        .split('; ')
+        .map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
+    );
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
     expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com']);

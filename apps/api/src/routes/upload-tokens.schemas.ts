@@ -6,23 +6,22 @@ import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
 const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 /** The fields of a mint's body; `parse` of the body gives them with their defaults. */
-export const MintUploadTokenFields = z
-  .strictObject({
-    expiresIn: z.number().int().min(60).max(86_400).default(3600).describe('Seconds until the token expires'),
-    maxUploads: z.number().int().min(1).max(1000).default(10).describe('Uploads the token may start, in all'),
-    maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).optional().describe("Largest upload; at most the tenant's own limit"),
-    acceptedContentTypes: z
-      .array(z.string().min(1).max(255))
-      .min(1)
-      .max(50)
-      .optional()
-      .describe('Types the token may upload; each one the tenant accepts'),
-    preset: z.string().min(1).max(64).optional().describe("The preset of every upload the token starts; absent: the tenant's default"),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Set on every upload the token starts (at most 4 KiB as JSON; "client" is left to the browser)'),
-  });
+export const MintUploadTokenFields = z.strictObject({
+  expiresIn: z.number().int().min(60).max(86_400).default(3600).describe('Seconds until the token expires'),
+  maxUploads: z.number().int().min(1).max(1000).default(10).describe('Uploads the token may start, in all'),
+  maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).optional().describe("Largest upload; at most the tenant's own limit"),
+  acceptedContentTypes: z
+    .array(z.string().min(1).max(255))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('Types the token may upload; each one the tenant accepts'),
+  preset: z.string().min(1).max(64).optional().describe("The preset of every upload the token starts; absent: the tenant's default"),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Set on every upload the token starts (at most 4 KiB as JSON; "client" is left to the browser)'),
+});
 
 export const MintUploadTokenBody = MintUploadTokenFields.nullish().describe('Absent: every default');
 

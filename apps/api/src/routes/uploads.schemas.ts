@@ -27,12 +27,14 @@ export const startUploadSchema = {
   },
 };
 
-export const CompleteUploadBody = z.strictObject({
-  parts: z
-    .array(z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
-    .max(10_000)
-    .optional(),
-}).optional();
+export const CompleteUploadBody = z
+  .strictObject({
+    parts: z
+      .array(z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+      .max(10_000)
+      .optional(),
+  })
+  .optional();
 
 export const completeUploadSchema = {
   tags: ['uploads'],

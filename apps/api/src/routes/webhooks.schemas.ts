@@ -87,7 +87,12 @@ export const listDeliveriesSchema = {
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().min(1).max(200).optional(),
   }),
-  response: { 200: z.object({ items: z.array(DeliveryAttemptBody), nextCursor: z.string().nullable() }), 400: ErrorBody, ...tenantErrors, ...notFound },
+  response: {
+    200: z.object({ items: z.array(DeliveryAttemptBody), nextCursor: z.string().nullable() }),
+    400: ErrorBody,
+    ...tenantErrors,
+    ...notFound,
+  },
 };
 
 /** Shared with the admin's redeliver route. */

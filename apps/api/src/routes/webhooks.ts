@@ -3,14 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
 import { attemptView, webhookView } from '../views.js';
-import {
-  createWebhook,
-  deleteWebhook,
-  redeliverEvent,
-  requireTenantWebhook,
-  rotateWebhookSecret,
-  updateWebhook,
-} from '../services/webhooks.js';
+import { createWebhook, deleteWebhook, redeliverEvent, requireTenantWebhook, rotateWebhookSecret, updateWebhook } from '../services/webhooks.js';
 import {
   createWebhookSchema,
   deleteWebhookSchema,

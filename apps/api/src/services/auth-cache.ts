@@ -6,7 +6,9 @@ import { createRateCounter, type RequestCount } from './rate-counter.js';
 export type { RequestCount };
 
 /** What a bearer token stands for: an API key (with its tenant; null for admin keys), or a browser upload token. */
-export type CachedKey = { key: ApiKey; tenant: Tenant | null; uploadToken?: undefined } | { key?: undefined; uploadToken: UploadToken; tenant: Tenant };
+export type CachedKey =
+  | { key: ApiKey; tenant: Tenant | null; uploadToken?: undefined }
+  | { key?: undefined; uploadToken: UploadToken; tenant: Tenant };
 
 /**
  * Whose rate-limit count a request adds to: a tenant key's own; an upload token's, that of the key

@@ -1,4 +1,13 @@
-import { createDatabase, createTenant, insertAsset, newId, recordAssetEvent, type Asset, type DatabaseHandle, type EventListenerHandlers } from '@darkroom/db';
+import {
+  createDatabase,
+  createTenant,
+  insertAsset,
+  newId,
+  recordAssetEvent,
+  type Asset,
+  type DatabaseHandle,
+  type EventListenerHandlers,
+} from '@darkroom/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/support/services.js';

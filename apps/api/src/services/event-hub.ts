@@ -141,7 +141,10 @@ class LiveEventHub implements EventHub {
     }
     const open = this.listener;
     this.listener = undefined;
-    await open?.then((l) => l.close(), () => {});
+    await open?.then(
+      (l) => l.close(),
+      () => {},
+    );
   }
 
   /** Delivers what has settled after `lastId`, page by page; one read at a time per subscriber. */

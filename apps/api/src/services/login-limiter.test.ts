@@ -42,7 +42,10 @@ describe('login limiter', () => {
   });
 
   it('lets logins through, uncounted, while Redis is away', async () => {
-    const away = createRedisConnection({ url: 'redis://127.0.0.1:1', clusterNodes: null }, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    const away = createRedisConnection(
+      { url: 'redis://127.0.0.1:1', clusterNodes: null },
+      { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true },
+    );
     away.on('error', () => {});
     const limiter = createLoginLimiter({ redis: away, prefix, maxFailures: 1, windowMs: WINDOW_MS });
     for (let i = 0; i < 3; i++) expect(await limiter.attempt('198.51.100.4')).toBe(0);

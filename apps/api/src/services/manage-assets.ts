@@ -44,8 +44,7 @@ export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { i
  */
 export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { assetId: string }): Promise<Asset> {
   const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, uploadTokenId: params.uploadTokenId, id: params.assetId });
-  const canceled =
-    asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
+  const canceled = asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
   if (!canceled) {
     throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be aborted; this asset is ${asset.status}.`, {
       status: asset.status,

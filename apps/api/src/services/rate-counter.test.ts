@@ -97,7 +97,10 @@ describe('request counts across API processes', () => {
   });
 
   it('answers undefined (uncounted) when Redis does not answer', async () => {
-    const down = createRedisConnection({ url: 'redis://127.0.0.1:1', clusterNodes: null }, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
+    const down = createRedisConnection(
+      { url: 'redis://127.0.0.1:1', clusterNodes: null },
+      { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true },
+    );
     down.on('error', () => {});
     const counter = createRateCounter({ redis: down, prefix, windowMs: WINDOW_MS });
     expect(await counter.count(randomUUID(), 100)).toBeUndefined();

@@ -86,7 +86,11 @@ export function createRateCounter(options: RateCounterOptions): RateCounter {
     state.tokens -= 1;
     return { count: state.reserved - state.tokens, limit, resetAt: (state.window + 1) * windowMs };
   };
-  const over = (state: KeyWindow, limit: number): RequestCount => ({ count: Math.max(limit, state.reserved) + 1, limit, resetAt: (state.window + 1) * windowMs });
+  const over = (state: KeyWindow, limit: number): RequestCount => ({
+    count: Math.max(limit, state.reserved) + 1,
+    limit,
+    resetAt: (state.window + 1) * windowMs,
+  });
 
   async function countAfterReserving(keyId: string, state: KeyWindow, limit: number): Promise<RequestCount | undefined> {
     try {

@@ -12,7 +12,9 @@ import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
 
 function requireAwaiting(asset: Asset): void {
   if (asset.status !== 'awaiting_upload') {
-    throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be resumed; this asset is ${asset.status}.`, { status: asset.status });
+    throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be resumed; this asset is ${asset.status}.`, {
+      status: asset.status,
+    });
   }
   // The worker's expiry sweep has not turned it `expired` yet, but a URL for it would be no use.
   if (asset.uploadExpiresAt.getTime() <= Date.now()) {
@@ -52,7 +54,7 @@ export async function restartPutUpload(deps: AppDeps, params: AssetOwner & { ass
   const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
   requireAwaiting(asset);
   if (asset.uploadId) {
-    throw new DarkroomError('invalid_state', 'This is a multipart upload: GET /v1/uploads/:assetId/parts for the missing parts\' URLs.', {
+    throw new DarkroomError('invalid_state', "This is a multipart upload: GET /v1/uploads/:assetId/parts for the missing parts' URLs.", {
       status: asset.status,
     });
   }

@@ -1,4 +1,12 @@
-import { DarkroomError, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
+import {
+  DarkroomError,
+  presetSpecHash,
+  presetStaleScope,
+  resolvePreset,
+  tenantPresetList,
+  type ResolvedPreset,
+  type VariantSpec,
+} from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';

@@ -100,6 +100,6 @@ export async function removeStaging(deps: AppDeps, log: FastifyBaseLogger, asset
   try {
     await deps.storage.deleteObject(stagingOf(deps, asset));
   } catch (error) {
-    log.warn({ assetId: asset.id, err: error }, 'could not delete a confirmed upload\'s staging object yet; the staging sweep will');
+    log.warn({ assetId: asset.id, err: error }, "could not delete a confirmed upload's staging object yet; the staging sweep will");
   }
 }

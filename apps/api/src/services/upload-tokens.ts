@@ -102,9 +102,13 @@ export function forcedUploadFields(
   }
   const foreign = Object.keys(input.metadata ?? {}).filter((key) => key !== CLIENT_METADATA_KEY);
   if (foreign.length > 0) {
-    throw new DarkroomError('invalid_request', `An upload token's uploads may add metadata only under metadata.${CLIENT_METADATA_KEY}; not ${foreign.map((k) => `"${k}"`).join(', ')}.`, {
-      fields: foreign,
-    });
+    throw new DarkroomError(
+      'invalid_request',
+      `An upload token's uploads may add metadata only under metadata.${CLIENT_METADATA_KEY}; not ${foreign.map((k) => `"${k}"`).join(', ')}.`,
+      {
+        fields: foreign,
+      },
+    );
   }
   const client = input.metadata?.[CLIENT_METADATA_KEY];
   const metadata = { ...uploadToken.metadata, ...(client !== undefined ? { [CLIENT_METADATA_KEY]: client } : {}) };
@@ -114,7 +118,11 @@ export function forcedUploadFields(
 /** Takes one of the token's uploads in the caller's transaction; past `maxUploads`, `429 rate_limited`. */
 export async function claimUpload(db: Executor, uploadToken: UploadToken): Promise<void> {
   if (await claimTokenUpload(db, { id: uploadToken.id })) return;
-  throw new DarkroomError('rate_limited', `This upload token may start ${uploadToken.maxUploads} uploads, and has started them all; ask for a new one.`, {
-    limit: uploadToken.maxUploads,
-  });
+  throw new DarkroomError(
+    'rate_limited',
+    `This upload token may start ${uploadToken.maxUploads} uploads, and has started them all; ask for a new one.`,
+    {
+      limit: uploadToken.maxUploads,
+    },
+  );
 }

@@ -45,6 +45,11 @@ export async function presignParts(deps: AppDeps, asset: Asset, uploadId: string
 
 export async function presignMultipartUpload(deps: AppDeps, asset: Asset, uploadId: string): Promise<UploadInstructions> {
   const { count } = partLayout(deps, asset);
-  const signed = await presignParts(deps, asset, uploadId, Array.from({ length: count }, (_, index) => index + 1));
+  const signed = await presignParts(
+    deps,
+    asset,
+    uploadId,
+    Array.from({ length: count }, (_, index) => index + 1),
+  );
   return { method: 'MULTIPART', ...signed };
 }

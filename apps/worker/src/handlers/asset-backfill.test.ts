@@ -17,6 +17,11 @@ describe('planBackfill', () => {
   });
 
   it('finds nothing to do once every row matches', () => {
-    expect(planBackfill(preset, preset.variants.map((s) => row(s)))).toEqual({ render: [], remove: [] });
+    expect(
+      planBackfill(
+        preset,
+        preset.variants.map((s) => row(s)),
+      ),
+    ).toEqual({ render: [], remove: [] });
   });
 });

@@ -72,5 +72,9 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
     // In the same transaction: nobody may see the asset ready while its job still looks open.
     await completeJob(tx, { id: jobId });
   });
-  await deleteSupersededObjects(deps, previous, records.map((r) => r.key));
+  await deleteSupersededObjects(
+    deps,
+    previous,
+    records.map((r) => r.key),
+  );
 }

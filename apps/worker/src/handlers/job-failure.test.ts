@@ -20,7 +20,9 @@ describe('isFinalFailure', () => {
   });
 
   it('never retries bad media', () => {
-    expect(isFinalFailure({ code: 'corrupt_image', message: 'x', detail: '', retryable: false }, { history: [], attemptsMade: 0, attempts: 5 })).toBe(true);
+    expect(isFinalFailure({ code: 'corrupt_image', message: 'x', detail: '', retryable: false }, { history: [], attemptsMade: 0, attempts: 5 })).toBe(
+      true,
+    );
   });
 });
 

@@ -28,7 +28,7 @@ export function watchProgress(deps: WorkerDeps, params: { jobId: string; assetId
       if (assetStatus === undefined || assetStatus === 'deleting') deleted.abort(new Error('the asset was deleted while it rendered'));
     } catch (error) {
       // A missed tick only delays a progress figure; the render goes on.
-      deps.log.warn({ jobId: params.jobId, err: error }, 'could not record a job\'s progress');
+      deps.log.warn({ jobId: params.jobId, err: error }, "could not record a job's progress");
     }
   };
   const timer = setInterval(() => {

@@ -64,7 +64,10 @@ export async function renderVideo(
         placeholder: poster?.placeholder ?? null,
         dominantColor: poster?.dominantColor ?? null,
         duration: roundTo(probe.durationSeconds, 3),
-        video: videoInfo(probe, renditions.map((r) => r.result)),
+        video: videoInfo(
+          probe,
+          renditions.map((r) => r.result),
+        ),
       },
     };
   } finally {
@@ -82,11 +85,15 @@ async function renderPoster(
 ) {
   const path = join(dirname(original.path), 'poster.png');
   await writeFile(path, await extractPoster(original.path, probe, { signal: watch.signal }), { mode: 0o600 });
-  const image = await processImageFile(path, { name: asset.preset, variants: specs }, {
-    maxInputPixels: deps.config.maxInputPixels,
-    timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-    admit: (pixels) => deps.renderGate.acquire(pixels),
-  });
+  const image = await processImageFile(
+    path,
+    { name: asset.preset, variants: specs },
+    {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+      admit: (pixels) => deps.renderGate.acquire(pixels),
+    },
+  );
   return { records: await uploadVariants(deps, asset, image.variants), placeholder: image.placeholder, dominantColor: image.dominantColor };
 }
 

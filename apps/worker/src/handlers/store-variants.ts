@@ -11,17 +11,19 @@ export async function currentVariants(deps: WorkerDeps, assetId: string): Promis
 /** Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own). */
 export async function uploadVariants(deps: WorkerDeps, asset: Asset, rendered: readonly RenderedVariant[]): Promise<VariantRecord[]> {
   const bucket = deps.config.storage.publicBucket;
-  const records = rendered.map((v): VariantRecord => ({
-    name: v.spec.name,
-    kind: 'image',
-    format: v.format,
-    width: v.width,
-    height: v.height,
-    duration: null,
-    size: v.size,
-    specHash: v.specHash,
-    key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
-  }));
+  const records = rendered.map(
+    (v): VariantRecord => ({
+      name: v.spec.name,
+      kind: 'image',
+      format: v.format,
+      width: v.width,
+      height: v.height,
+      duration: null,
+      size: v.size,
+      specHash: v.specHash,
+      key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
+    }),
+  );
   await Promise.all(
     rendered.map((v, i) =>
       deps.storage.putObject({ bucket, key: records[i]!.key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),

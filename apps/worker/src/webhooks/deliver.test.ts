@@ -7,7 +7,8 @@ const schedule = [5_000, 300_000, 1_800_000];
 
 describe('judgeAttempt', () => {
   it('counts any 2xx as delivered', () => {
-    for (const status of [200, 202, 204, 299]) expect(judgeAttempt(answered(status), 1, schedule)).toEqual({ outcome: 'succeeded', error: null, retryInMs: null });
+    for (const status of [200, 202, 204, 299])
+      expect(judgeAttempt(answered(status), 1, schedule)).toEqual({ outcome: 'succeeded', error: null, retryInMs: null });
   });
 
   it('retries anything else on the schedule, and gives up after its last delay', () => {

@@ -48,7 +48,10 @@ async function send(deps: WorkerDeps, webhook: Webhook, event: Event): Promise<P
     secrets = signingSecrets(deps, webhook, now);
   } catch (err) {
     // Sealed under another WEBHOOK_SECRET_KEY: the operator must fix the key, or the tenant rotate.
-    deps.log.error({ webhookId: webhook.id, err: (err as Error).message }, 'cannot open the webhook secret: is WEBHOOK_SECRET_KEY the one it was sealed with?');
+    deps.log.error(
+      { webhookId: webhook.id, err: (err as Error).message },
+      'cannot open the webhook secret: is WEBHOOK_SECRET_KEY the one it was sealed with?',
+    );
     return { status: null, body: null, error: 'could not sign the delivery; rotate the webhook’s secret', durationMs: 0 };
   }
   const headers = {
@@ -88,7 +91,14 @@ async function record(deps: WorkerDeps, delivery: WebhookDelivery, attemptId: st
     const status = verdict.outcome === 'succeeded' ? 'succeeded' : 'failed';
     await finishAttempt(tx, {
       id: attemptId,
-      result: { status, responseStatus: result.status, responseBody: result.body, error: verdict.error, durationMs: result.durationMs, nextAttemptAt },
+      result: {
+        status,
+        responseStatus: result.status,
+        responseBody: result.body,
+        error: verdict.error,
+        durationMs: result.durationMs,
+        nextAttemptAt,
+      },
     });
     if (verdict.outcome === 'gone') {
       await updateTenantWebhook(tx, { tenantId: delivery.tenantId, id: delivery.webhookId, changes: { enabled: false } });

@@ -109,7 +109,8 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
       again = false;
       const pass = await dispatchOnce(deps, queue);
       if (pass?.more) again = true;
-      else if (pass?.unsettled && !soon) soon = setTimeout(() => {
+      else if (pass?.unsettled && !soon)
+        soon = setTimeout(() => {
           soon = undefined;
           wake();
         }, UNSETTLED_RETRY_MS);

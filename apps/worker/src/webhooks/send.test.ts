@@ -29,7 +29,14 @@ afterAll(async () => {
 });
 
 const post = (path: string, extra: Partial<Parameters<typeof postWebhook>[0]> = {}) =>
-  postWebhook({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 10_000, allowPrivate: true, ...extra });
+  postWebhook({
+    url: `${base}${path}`,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeoutMs: 10_000,
+    allowPrivate: true,
+    ...extra,
+  });
 
 describe('postWebhook', () => {
   it('returns the status of a plain answer', async () => {
@@ -60,7 +67,14 @@ describe('postWebhook', () => {
     expect(viaLiteral.error).toMatch(/non-public address/);
     hits.length = 0;
     const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
-    const viaDns = await postWebhook({ url: `https://hooks.example.com:${port}/ok`, headers: {}, body: '{}', timeoutMs: 2000, allowPrivate: false, resolve });
+    const viaDns = await postWebhook({
+      url: `https://hooks.example.com:${port}/ok`,
+      headers: {},
+      body: '{}',
+      timeoutMs: 2000,
+      allowPrivate: false,
+      resolve,
+    });
     expect(viaDns).toMatchObject({ status: null, error: 'refused: hooks.example.com resolves to a non-public address' });
     expect(hits).toEqual([]); // never connected
   });

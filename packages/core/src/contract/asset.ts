@@ -26,7 +26,7 @@ export const VIDEO_HDR_HANDLING = ['kept', 'tone_mapped'] as const;
 /** What a video's probe found, as the tenant sees it (null for images). */
 export const VideoInfo = z
   .object({
-    codec: z.string().describe('The video stream\'s codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …)'),
+    codec: z.string().describe("The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …)"),
     fps: z.number().describe('Frames per second, e.g. 29.97'),
     audio: z.boolean().describe('Whether the original has an audio stream'),
     hdr: z
@@ -58,7 +58,7 @@ export const AssetSnapshot = z.object({
   preset: z.string(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   kind: z.enum(ASSET_KINDS).describe('Follows the checked content type'),
-  width: z.number().int().nullable().describe('As displayed: after EXIF orientation, or a video\'s rotation'),
+  width: z.number().int().nullable().describe("As displayed: after EXIF orientation, or a video's rotation"),
   height: z.number().int().nullable(),
   format: z.string().nullable().describe('The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …)'),
   duration: z.number().nullable().describe('Seconds (video only)'),

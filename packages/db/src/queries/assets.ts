@@ -44,7 +44,11 @@ const insertUploadQuery = preparedPer((db) =>
 
 /** A new asset awaiting its upload. */
 export async function insertUpload(db: Executor, params: NewUpload): Promise<Asset> {
-  const [asset] = await insertUploadQuery(db).execute({ ...params, uploadTokenId: params.uploadTokenId ?? null, metadata: params.metadata === null || params.metadata === undefined ? null : JSON.stringify(params.metadata) });
+  const [asset] = await insertUploadQuery(db).execute({
+    ...params,
+    uploadTokenId: params.uploadTokenId ?? null,
+    metadata: params.metadata === null || params.metadata === undefined ? null : JSON.stringify(params.metadata),
+  });
   return asset!;
 }
 
@@ -129,7 +133,11 @@ export interface TransitionParams {
  */
 export async function transitionAsset(db: Executor, params: TransitionParams): Promise<Asset | undefined> {
   const update = (executor: Executor, where: SQL | undefined) =>
-    executor.update(assets).set({ ...params.set, status: params.to, updatedAt: sql`now()` }).where(where).returning();
+    executor
+      .update(assets)
+      .set({ ...params.set, status: params.to, updatedAt: sql`now()` })
+      .where(where)
+      .returning();
   const inFrom = and(eq(assets.id, params.id), inArray(assets.status, [...params.from]));
   if (SILENT_STATUSES.includes(params.to)) return (await update(db, inFrom))[0];
   return db.transaction(async (tx) => {
@@ -181,10 +189,7 @@ export async function markAssetReady(db: Executor, params: { id: string } & Proc
   });
 }
 
-export async function markAssetFailed(
-  db: Executor,
-  params: { id: string; errorCode: string; errorMessage: string },
-): Promise<Asset | undefined> {
+export async function markAssetFailed(db: Executor, params: { id: string; errorCode: string; errorMessage: string }): Promise<Asset | undefined> {
   return transitionAsset(db, {
     id: params.id,
     from: ['queued', 'processing'],
@@ -213,7 +218,11 @@ export async function markAssetDeleting(db: Executor, params: { id: string }): P
 
 /** Whether a worker may be working on the asset right now (it will finish a deletion itself). */
 export async function hasActiveJob(db: Executor, params: { assetId: string }): Promise<boolean> {
-  const [row] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.assetId, params.assetId), eq(jobs.state, 'active'))).limit(1);
+  const [row] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.assetId, params.assetId), eq(jobs.state, 'active')))
+    .limit(1);
   return row !== undefined;
 }
 

@@ -54,7 +54,13 @@ export async function takeBackfillWindow(db: Executor, params: { id: string }): 
     });
     const ready = await lockReadyAssets(tx, { ids: page.map((a) => a.assetId) });
     const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
-    const queued = await insertJobsUnlessOpen(tx, { assets, kind: 'backfill', lane: 'backfill', maxAttempts: backfill.maxAttempts, backfillId: backfill.id });
+    const queued = await insertJobsUnlessOpen(tx, {
+      assets,
+      kind: 'backfill',
+      lane: 'backfill',
+      maxAttempts: backfill.maxAttempts,
+      backfillId: backfill.id,
+    });
     const scanDone = page.length < room;
     await tx
       .update(backfills)

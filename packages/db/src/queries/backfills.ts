@@ -15,7 +15,10 @@ export async function createBackfill(
     tenantId?: string | null;
   },
 ): Promise<Backfill> {
-  const [row] = await db.insert(backfills).values({ id: newId(), ...params }).returning();
+  const [row] = await db
+    .insert(backfills)
+    .values({ id: newId(), ...params })
+    .returning();
   return row!;
 }
 

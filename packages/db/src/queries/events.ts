@@ -18,10 +18,7 @@ export interface EventNotice {
  * and the change commit together or not at all, and the NOTIFY is delivered only at that commit.
  * `status` is the status to show (a deletion shows the last one the tenant saw).
  */
-export async function recordAssetEvent(
-  tx: Executor,
-  params: { type: AssetEventType; asset: Asset; status?: AssetStatus },
-): Promise<Event> {
+export async function recordAssetEvent(tx: Executor, params: { type: AssetEventType; asset: Asset; status?: AssetStatus }): Promise<Event> {
   // In the order GET shows them (listVariantsByAsset): smallest first, then the preset's order.
   const rows = await tx
     .select()
@@ -108,7 +105,10 @@ export async function eventCursor(db: Executor, params: { tenantId: string; asse
 }
 
 export async function getTenantEvent(db: Executor, params: { tenantId: string; id: string }): Promise<Event | undefined> {
-  const [event] = await db.select().from(events).where(and(eq(events.id, params.id), eq(events.tenantId, params.tenantId)));
+  const [event] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, params.id), eq(events.tenantId, params.tenantId)));
   return event;
 }
 

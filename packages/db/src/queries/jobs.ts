@@ -16,7 +16,14 @@ export async function insertJob(
 ): Promise<Job> {
   const [job] = await db
     .insert(jobs)
-    .values({ id: newId(), ...params, state: 'queued', attempts: 0, history: [], queueRank: nextQueueRank(params.tenantId, params.lane ?? 'default') })
+    .values({
+      id: newId(),
+      ...params,
+      state: 'queued',
+      attempts: 0,
+      history: [],
+      queueRank: nextQueueRank(params.tenantId, params.lane ?? 'default'),
+    })
     .returning();
   return job!;
 }
@@ -241,7 +248,10 @@ export async function findJobIds(db: Executor, params: JobFilter & { limit: numb
 
 /** How many jobs match a filter (bulk retry's dry run). */
 export async function countJobs(db: Executor, params: JobFilter): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(jobs).where(and(...jobConditions(params)));
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(and(...jobConditions(params)));
   return row?.count ?? 0;
 }
 

@@ -56,7 +56,12 @@ describe('assets', () => {
     await transitionAsset(handle.db, { id: queued.id, from: ['awaiting_upload'], to: 'queued' });
     const ids = [waiting.id, queued.id, newId()];
     expect(await findExistingAssetIds(handle.db, { ids })).toEqual(new Set([waiting.id, queued.id]));
-    expect(await findAssetStatuses(handle.db, { ids })).toEqual(new Map([[waiting.id, 'awaiting_upload'], [queued.id, 'queued']]));
+    expect(await findAssetStatuses(handle.db, { ids })).toEqual(
+      new Map([
+        [waiting.id, 'awaiting_upload'],
+        [queued.id, 'queued'],
+      ]),
+    );
     expect(await findExistingTenantIds(handle.db, { ids: [tenantId, newId()] })).toEqual(new Set([tenantId]));
   });
 
@@ -95,7 +100,12 @@ describe('jobs', () => {
     const asset = await newAsset();
     const job = await insertJob(handle.db, { assetId: asset.id, tenantId, kind: 'process', maxAttempts: 5 });
     await startJobAttempt(handle.db, { id: job.id });
-    const retrying = await recordJobRetry(handle.db, { id: job.id, errorCode: 'storage_unavailable', errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
+    const retrying = await recordJobRetry(handle.db, {
+      id: job.id,
+      errorCode: 'storage_unavailable',
+      errorMessage: 'down',
+      errorDetail: 'getStream b/k: ECONNREFUSED',
+    });
     expect(retrying).toMatchObject({ state: 'queued', attempts: 1, errorCode: 'storage_unavailable', errorDetail: 'getStream b/k: ECONNREFUSED' });
     expect(retrying!.history[0]).toMatchObject({ errorMessage: 'down', errorDetail: 'getStream b/k: ECONNREFUSED' });
     // A stalled attempt (worker killed) is closed as interrupted when the next one starts.
@@ -162,7 +172,17 @@ describe('jobs', () => {
 describe('variants', () => {
   it('upserts one row per (asset, name)', async () => {
     const asset = await newAsset();
-    const record = { name: 'thumb', kind: 'image' as const, duration: null, format: 'webp', width: 256, height: 256, size: 100, key: 'k1', specHash: 'h1' };
+    const record = {
+      name: 'thumb',
+      kind: 'image' as const,
+      duration: null,
+      format: 'webp',
+      width: 256,
+      height: 256,
+      size: 100,
+      key: 'k1',
+      specHash: 'h1',
+    };
     await upsertVariants(handle.db, { assetId: asset.id, variants: [record] });
     await upsertVariants(handle.db, { assetId: asset.id, variants: [{ ...record, key: 'k2', size: 200 }] });
     const rows = (await listVariantsByAsset(handle.db, { assetIds: [asset.id] })).get(asset.id)!;
@@ -171,7 +191,7 @@ describe('variants', () => {
 });
 
 describe('tenants', () => {
-  it('deleting a tenant deletes its assets, jobs and events, and no other tenant\'s (the trigger that stands in for the foreign keys)', async () => {
+  it("deleting a tenant deletes its assets, jobs and events, and no other tenant's (the trigger that stands in for the foreign keys)", async () => {
     const doomed = (await createTenant(handle.db, { name: 'doomed' })).id;
     const rowsOf = async (id: string) => {
       const [row] = await handle.db.execute<{ assets: number; jobs: number; events: number }>(sql`select

@@ -23,10 +23,7 @@ export interface VariantRecord {
  * Returns the rows as they are after the upsert (RETURNING shows the new values); callers that must
  * delete objects whose key changed read the old rows first (`currentVariants` in the worker).
  */
-export async function upsertVariants(
-  db: Executor,
-  params: { assetId: string; variants: VariantRecord[] },
-): Promise<Variant[]> {
+export async function upsertVariants(db: Executor, params: { assetId: string; variants: VariantRecord[] }): Promise<Variant[]> {
   if (params.variants.length === 0) return [];
   return db
     .insert(variants)
@@ -157,7 +154,9 @@ const tenantAssetWithVariants = preparedPer((db) =>
         asset: assets,
         // Only a ready asset shows its variants (assetSnapshot): the polls of assets still on their way,
         // the commonest read, skip the aggregate (CASE evaluates the subquery only when it is chosen).
-        variants: sql<VariantJson[]>`case when "assets"."status" = 'ready' then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
+        variants: sql<
+          VariantJson[]
+        >`case when "assets"."status" = 'ready' then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
       })
       .from(assets)
       .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))

@@ -23,7 +23,15 @@ export async function startAttempt(db: Executor, params: StartAttempt): Promise<
     .values({ id: newId(), ...params, status: 'pending', attemptedAt: sql`now()` })
     .onConflictDoUpdate({
       target: [webhookAttempts.deliveryId, webhookAttempts.attempt],
-      set: { status: 'pending', attemptedAt: sql`now()`, responseStatus: null, responseBody: null, error: null, durationMs: null, nextAttemptAt: null },
+      set: {
+        status: 'pending',
+        attemptedAt: sql`now()`,
+        responseStatus: null,
+        responseBody: null,
+        error: null,
+        durationMs: null,
+        nextAttemptAt: null,
+      },
     })
     .returning();
   return row!;
@@ -44,7 +52,10 @@ export async function finishAttempt(db: Executor, params: { id: string; result: 
 }
 
 /** A webhook's delivery log, newest first (keyset on the time-ordered id). */
-export async function listWebhookAttempts(db: Executor, params: { webhookId: string; limit: number; cursor?: string | undefined }): Promise<Page<WebhookAttempt>> {
+export async function listWebhookAttempts(
+  db: Executor,
+  params: { webhookId: string; limit: number; cursor?: string | undefined },
+): Promise<Page<WebhookAttempt>> {
   const rows = await db
     .select()
     .from(webhookAttempts)
@@ -59,7 +70,10 @@ export async function listRecentFailedAttempts(db: Executor, params: { webhookId
   if (params.webhookIds.length === 0) return [];
   const ranked = db.$with('ranked').as(
     db
-      .select({ id: webhookAttempts.id, rank: sql<number>`row_number() over (partition by ${webhookAttempts.webhookId} order by ${webhookAttempts.id} desc)`.as('rank') })
+      .select({
+        id: webhookAttempts.id,
+        rank: sql<number>`row_number() over (partition by ${webhookAttempts.webhookId} order by ${webhookAttempts.id} desc)`.as('rank'),
+      })
       .from(webhookAttempts)
       .where(and(inArray(webhookAttempts.webhookId, params.webhookIds), eq(webhookAttempts.status, 'failed'))),
   );

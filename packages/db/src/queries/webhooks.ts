@@ -30,7 +30,10 @@ export async function listTenantWebhooks(db: Executor, params: { tenantId: strin
 
 /** Scoped to a tenant: another tenant's webhook is simply not found. */
 export async function getTenantWebhook(db: Executor, params: { tenantId: string; id: string }): Promise<Webhook | undefined> {
-  const [webhook] = await db.select().from(webhooks).where(and(eq(webhooks.id, params.id), eq(webhooks.tenantId, params.tenantId)));
+  const [webhook] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.id, params.id), eq(webhooks.tenantId, params.tenantId)));
   return webhook;
 }
 
@@ -39,10 +42,15 @@ export async function getWebhook(db: Executor, params: { id: string }): Promise<
   return webhook;
 }
 
-export type WebhookChanges = Partial<Pick<Webhook, 'url' | 'events' | 'enabled' | 'description' | 'secretSealed' | 'previousSecretSealed' | 'previousSecretExpiresAt'>>;
+export type WebhookChanges = Partial<
+  Pick<Webhook, 'url' | 'events' | 'enabled' | 'description' | 'secretSealed' | 'previousSecretSealed' | 'previousSecretExpiresAt'>
+>;
 
 /** Sets the fields present in `changes`; undefined when the tenant has no such webhook. */
-export async function updateTenantWebhook(db: Executor, params: { tenantId: string; id: string; changes: WebhookChanges }): Promise<Webhook | undefined> {
+export async function updateTenantWebhook(
+  db: Executor,
+  params: { tenantId: string; id: string; changes: WebhookChanges },
+): Promise<Webhook | undefined> {
   const set = Object.fromEntries(Object.entries(params.changes).filter(([, value]) => value !== undefined));
   const [webhook] = await db
     .update(webhooks)

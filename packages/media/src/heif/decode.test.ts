@@ -33,7 +33,9 @@ describe('openHeif (libheif WASM in a worker thread)', () => {
 
     // The check can tell: without the ICC profile, Display P3 values read as sRGB are visibly off…
     const bare = await decodeInThread(IPHONE, { ...OPTIONS, reserve: 0 });
-    const untagged = await rgbAtReferenceSize(sharp(Buffer.from(bare.pixels), { raw: { width: bare.width, height: bare.height, channels: bare.channels } }));
+    const untagged = await rgbAtReferenceSize(
+      sharp(Buffer.from(bare.pixels), { raw: { width: bare.width, height: bare.height, channels: bare.channels } }),
+    );
     expect(meanAbsDiff(untagged, reference)).toBeGreaterThan(3);
     // …and turning the pixels again by the EXIF orientation (6: 90° clockwise) shows the photo on its side.
     const turnedAgain = await rgbAtReferenceSize(decoded.clone().rotate(90));
@@ -58,10 +60,16 @@ describe('openHeif (libheif WASM in a worker thread)', () => {
 
   it('decodes a 10-bit HEIC as 8-bit, with the colours of its 16-bit source', async () => {
     const probe = await probeImage(fixture('heif-10bit.heic'), OPTIONS);
-    const { data, info } = await (await openHeif(fixture('heif-10bit.heic'), probe, OPTIONS)).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await (await openHeif(fixture('heif-10bit.heic'), probe, OPTIONS))
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     expect(info).toMatchObject({ width: 96, height: 64, channels: 3 });
     // The source is R = 255·x/96, G = 80, B = 255·y/64 (SOURCES.md); lossy coding moves them a little.
-    for (const [x, y] of [[10, 10], [48, 32], [90, 60]] as const) {
+    for (const [x, y] of [
+      [10, 10],
+      [48, 32],
+      [90, 60],
+    ] as const) {
       const at = (y * 96 + x) * 3;
       const expected = [(255 * x) / 96, 80, (255 * y) / 64];
       expected.forEach((value, c) => expect(Math.abs(data[at + c]! - value), `(${x},${y}) channel ${c}`).toBeLessThan(10));

@@ -116,13 +116,16 @@ function replyError(reply: Exclude<DecodeReply, { ok: true }>, maxInputPixels: n
     case 'limit':
       return new BadMediaError('too_many_pixels', 'The image is larger or more complex than this server decodes.', { cause: reply.message });
     case 'unsupported':
-      return new BadMediaError('unsupported_format', "This HEIF image uses a feature this server can't decode. Export it as JPEG and upload it again.", {
-        cause: reply.message,
-      });
+      return new BadMediaError(
+        'unsupported_format',
+        "This HEIF image uses a feature this server can't decode. Export it as JPEG and upload it again.",
+        {
+          cause: reply.message,
+        },
+      );
     case 'corrupt':
       return corruptImage(reply.message);
     case 'error':
       return new HeifThreadError(`the HEIF decoder failed: ${reply.message}`);
   }
 }
-

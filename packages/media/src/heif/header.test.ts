@@ -77,18 +77,46 @@ describe('readHeifHeader', () => {
   it.each([
     ['no ftyp first', () => Buffer.concat([box('free'), fakeHeifOfSize(10, 10)]), /does not start with an 'ftyp'/],
     ['no meta', () => Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0mif1')), box('mdat', Buffer.alloc(10))]), /no 'meta' box/],
-    ['a box larger than the file', () => Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0')), Buffer.from([0, 0, 1, 0]), Buffer.from('meta')]), /ends inside its 'meta'/],
-    ['a box smaller than its header', () => Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0')), Buffer.from([0, 0, 0, 4]), Buffer.from('meta')]), /smaller than its own header/],
-    ['a primary item that does not exist', () => fakeHeif({ primaryId: 9, items: [{ id: 1, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) }] }), /item 9 is referenced but not declared/],
+    [
+      'a box larger than the file',
+      () => Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0')), Buffer.from([0, 0, 1, 0]), Buffer.from('meta')]),
+      /ends inside its 'meta'/,
+    ],
+    [
+      'a box smaller than its header',
+      () => Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0')), Buffer.from([0, 0, 0, 4]), Buffer.from('meta')]),
+      /smaller than its own header/,
+    ],
+    [
+      'a primary item that does not exist',
+      () => fakeHeif({ primaryId: 9, items: [{ id: 1, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) }] }),
+      /item 9 is referenced but not declared/,
+    ],
     ['an image without ispe', () => fakeHeif({ primaryId: 1, items: [{ id: 1, type: 'hvc1', data: Buffer.alloc(4) }] }), /has no size/],
-    ['a grid whose cells and tiles disagree', () => {
-      const tile = { id: 2, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) };
-      return fakeHeif({ primaryId: 1, items: [{ id: 1, type: 'grid', size: { width: 16, height: 8 }, data: gridData(1, 2, 16, 8) }, tile], dimg: { 1: [2] } });
-    }, /1x2 cells but 1 tiles/],
-    ['a grid its tiles do not cover', () => {
-      const tiles = [2, 3].map((id) => ({ id, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) }));
-      return fakeHeif({ primaryId: 1, items: [{ id: 1, type: 'grid', size: { width: 64, height: 8 }, data: gridData(1, 2, 64, 8) }, ...tiles], dimg: { 1: [2, 3] } });
-    }, /do not cover/],
+    [
+      'a grid whose cells and tiles disagree',
+      () => {
+        const tile = { id: 2, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) };
+        return fakeHeif({
+          primaryId: 1,
+          items: [{ id: 1, type: 'grid', size: { width: 16, height: 8 }, data: gridData(1, 2, 16, 8) }, tile],
+          dimg: { 1: [2] },
+        });
+      },
+      /1x2 cells but 1 tiles/,
+    ],
+    [
+      'a grid its tiles do not cover',
+      () => {
+        const tiles = [2, 3].map((id) => ({ id, type: 'hvc1', size: { width: 8, height: 8 }, data: Buffer.alloc(4) }));
+        return fakeHeif({
+          primaryId: 1,
+          items: [{ id: 1, type: 'grid', size: { width: 64, height: 8 }, data: gridData(1, 2, 64, 8) }, ...tiles],
+          dimg: { 1: [2, 3] },
+        });
+      },
+      /do not cover/,
+    ],
   ])('refuses %s as corrupt_image', async (_name, make, cause) => {
     const error = await refusal(make());
     expect(error.code).toBe('corrupt_image');
@@ -107,7 +135,16 @@ describe('readHeifHeader', () => {
 
   it('refuses counts over the limits before walking them: items, extents', async () => {
     const items = fullBox('iinf', 1, 0, Buffer.from([0, 0, 0xff, 0xff]));
-    const meta = fullBox('meta', 0, 0, fullBox('hdlr', 0, 0, Buffer.alloc(4), Buffer.from('pict'), Buffer.alloc(13)), fullBox('pitm', 0, 0, Buffer.from([0, 1])), items, fullBox('iloc', 0, 0, Buffer.alloc(4)), box('iprp', box('ipco')));
+    const meta = fullBox(
+      'meta',
+      0,
+      0,
+      fullBox('hdlr', 0, 0, Buffer.alloc(4), Buffer.from('pict'), Buffer.alloc(13)),
+      fullBox('pitm', 0, 0, Buffer.from([0, 1])),
+      items,
+      fullBox('iloc', 0, 0, Buffer.alloc(4)),
+      box('iprp', box('ipco')),
+    );
     const file = Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0')), meta]);
     expect(String((await refusal(file)).details?.cause)).toMatch(new RegExp(`65535 items, more than ${META_LIMITS.items}`));
   });

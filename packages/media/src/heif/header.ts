@@ -159,7 +159,7 @@ async function checkPrimary(meta: HeifMeta, source: ByteSource, maxInputPixels: 
 function assertStored(meta: HeifMeta, source: ByteSource, id: number): ItemLocation {
   const location = meta.locations.get(id);
   if (!location || location.extents.length === 0) throw new HeifFormatError(`item ${id} has no data location`);
-  const limit = location.constructionMethod === 0 ? source.size : (meta.idat ? meta.idat.end - meta.idat.start : 0);
+  const limit = location.constructionMethod === 0 ? source.size : meta.idat ? meta.idat.end - meta.idat.start : 0;
   if (location.constructionMethod > 1) throw new HeifFormatError(`item ${id} uses construction method ${location.constructionMethod}`);
   for (const extent of location.extents) {
     // Length 0 means "to the end": only meaningful for a single extent.

@@ -68,7 +68,10 @@ export function parseMeta(data: Buffer): HeifMeta {
     itemTypes: parseItemInfo(data, required('iinf')),
     locations: parseLocations(data, required('iloc')),
     properties: childBoxes(data, ipco.start, ipco.end, META_LIMITS.properties, 'ipco').map((box) => ({ type: box.type, box })),
-    associations: parseAssociations(data, iprpChildren.filter((box) => box.type === 'ipma')),
+    associations: parseAssociations(
+      data,
+      iprpChildren.filter((box) => box.type === 'ipma'),
+    ),
     derivedFrom: iref ? parseReferences(data, iref, 'dimg') : new Map(),
     idat: find('idat') ?? null,
     data,

@@ -4,7 +4,12 @@ import { tiffPrefixLength, writeTiffPrefix } from './tiff.js';
 
 describe('writeTiffPrefix', () => {
   it.each([3, 4] as const)('makes pixels with %i channels a TIFF that libvips reads back exactly, profile attached', async (channels) => {
-    const icc = (await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).withIccProfile('p3').jpeg().toBuffer({ resolveWithObject: true })).data;
+    const icc = (
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+        .withIccProfile('p3')
+        .jpeg()
+        .toBuffer({ resolveWithObject: true })
+    ).data;
     const profile = (await sharp(icc).metadata()).icc!;
     // 150 rows: three strips of 64, the last one short.
     const [width, height] = [37, 150];

@@ -72,12 +72,9 @@ export function videoTooManyPixels(width: number, height: number, maxPixels: num
 }
 
 export function renderTimeout(timeoutMs: number, detail: string): VideoError {
-  return new VideoError(
-    'render_timeout',
-    `Rendering the video was stopped after the ${Math.round(timeoutMs / 1000)}-second time limit.`,
-    detail,
-    { timeoutMs },
-  );
+  return new VideoError('render_timeout', `Rendering the video was stopped after the ${Math.round(timeoutMs / 1000)}-second time limit.`, detail, {
+    timeoutMs,
+  });
 }
 
 /** `1:02:03` / `4:05`: how people read video lengths. */
@@ -90,7 +87,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /** Stderr phrases ffmpeg uses when the input, not the machine, is at fault. */
-const BAD_INPUT = /invalid data found|partial file|moov atom not found|error while decoding|corrupt|invalid nal|no frame|could not find codec parameters|decoding error|end of file/i;
+const BAD_INPUT =
+  /invalid data found|partial file|moov atom not found|error while decoding|corrupt|invalid nal|no frame|could not find codec parameters|decoding error|end of file/i;
 /** Signals a decoder dies of on crafted input; SIGKILL is left out (the kernel's OOM killer sends it). */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT']);
 

@@ -4,8 +4,22 @@ import { crfFor } from './transcode-args.js';
 import type { VideoProbe } from './types.js';
 
 const PROBE: VideoProbe = {
-  container: 'mp4', width: 1920, height: 1080, rotation: 0, codedWidth: 1920, codedHeight: 1080, durationSeconds: 10,
-  codec: 'h264', fps: 30, audio: true, audioCodec: 'aac', frames: 300, bitDepth: 8, hdr: null, videoStreamIndex: 0, audioStreamIndex: 1,
+  container: 'mp4',
+  width: 1920,
+  height: 1080,
+  rotation: 0,
+  codedWidth: 1920,
+  codedHeight: 1080,
+  durationSeconds: 10,
+  codec: 'h264',
+  fps: 30,
+  audio: true,
+  audioCodec: 'aac',
+  frames: 300,
+  bitDepth: 8,
+  hdr: null,
+  videoStreamIndex: 0,
+  audioStreamIndex: 1,
 };
 
 describe('planFrame', () => {
@@ -51,7 +65,9 @@ describe('videoFilter', () => {
 
   it('scales non-square pixels to the displayed size even when no box shrinks it', () => {
     const anamorphic = { ...PROBE, width: 853, height: 480, codedWidth: 720, codedHeight: 480 };
-    expect(videoFilter(anamorphic, { fit: 'inside', width: 1280, height: 720 }, true).filter).toBe('scale=852:480:flags=lanczos,setsar=1,format=yuv420p');
+    expect(videoFilter(anamorphic, { fit: 'inside', width: 1280, height: 720 }, true).filter).toBe(
+      'scale=852:480:flags=lanczos,setsar=1,format=yuv420p',
+    );
   });
 
   it('tone-maps HDR when the filters exist, and keeps it (flagged) when they do not', () => {

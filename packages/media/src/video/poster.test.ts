@@ -30,11 +30,19 @@ describe('posterCandidates', () => {
 });
 
 describe('isBlack', () => {
-  const flat = (value: number) => sharp({ create: { width: 100, height: 50, channels: 3, background: { r: value, g: value, b: value } } }).png().toBuffer();
+  const flat = (value: number) =>
+    sharp({ create: { width: 100, height: 50, channels: 3, background: { r: value, g: value, b: value } } })
+      .png()
+      .toBuffer();
 
   it('calls a black frame with a faint logo black, and a dark scene not black', async () => {
-    const logo = await sharp({ create: { width: 10, height: 5, channels: 3, background: '#ffffff' } }).png().toBuffer();
-    const blackWithLogo = await sharp(await flat(0)).composite([{ input: logo, left: 85, top: 40 }]).png().toBuffer();
+    const logo = await sharp({ create: { width: 10, height: 5, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    const blackWithLogo = await sharp(await flat(0))
+      .composite([{ input: logo, left: 85, top: 40 }])
+      .png()
+      .toBuffer();
     expect(await isBlack(await flat(0))).toBe(true);
     expect(await isBlack(await flat(16))).toBe(true); // video black is 16 in limited range
     expect(await isBlack(blackWithLogo)).toBe(true);

@@ -62,10 +62,33 @@ interface GrabOptions {
  */
 async function grabFrame(path: string, seconds: number, options: GrabOptions): Promise<Buffer | undefined> {
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error', '-threads', '1',
-    '-ss', seconds.toFixed(3), ...untrustedInput(path),
-    '-map', `0:${options.stream}`, '-an', '-sn', '-dn', '-map_metadata', '-1',
-    '-frames:v', '1', '-vf', options.filters, '-c:v', 'png', '-compression_level', '3', '-f', 'image2pipe', 'pipe:1',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-threads',
+    '1',
+    '-ss',
+    seconds.toFixed(3),
+    ...untrustedInput(path),
+    '-map',
+    `0:${options.stream}`,
+    '-an',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-frames:v',
+    '1',
+    '-vf',
+    options.filters,
+    '-c:v',
+    'png',
+    '-compression_level',
+    '3',
+    '-f',
+    'image2pipe',
+    'pipe:1',
   ];
   const result = await runProcess(FFMPEG, args, { timeoutMs: options.timeoutMs, signal: options.signal, maxStdoutBytes: MAX_FRAME_BYTES });
   if (result.timedOut || result.overflowed || result.exitCode !== 0) {

@@ -4,7 +4,16 @@ import { parseDecodableCodecs } from './ffmpeg.js';
 import { frameRate, parseProbe, rotationOf, videoEndSeconds, type FfprobeOutput, type FfprobeStream } from './probe-parse.js';
 
 const DECODABLE = new Set(['h264', 'hevc', 'vp9', 'aac', 'opus']);
-const VIDEO: FfprobeStream = { index: 0, codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '30000/1001', nb_frames: '300', pix_fmt: 'yuv420p' };
+const VIDEO: FfprobeStream = {
+  index: 0,
+  codec_type: 'video',
+  codec_name: 'h264',
+  width: 1920,
+  height: 1080,
+  avg_frame_rate: '30000/1001',
+  nb_frames: '300',
+  pix_fmt: 'yuv420p',
+};
 const AUDIO: FfprobeStream = { index: 1, codec_type: 'audio', codec_name: 'aac' };
 const FORMAT = { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.010000', tags: { major_brand: 'isom' } };
 
@@ -34,7 +43,11 @@ describe('parseProbe', () => {
   });
 
   it('swaps width and height for quarter turns only', () => {
-    expect(parse([{ ...VIDEO, side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }] }])).toMatchObject({ width: 1080, height: 1920, codedWidth: 1920 });
+    expect(parse([{ ...VIDEO, side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }] }])).toMatchObject({
+      width: 1080,
+      height: 1920,
+      codedWidth: 1920,
+    });
     expect(parse([{ ...VIDEO, side_data_list: [{ rotation: 180 }] }])).toMatchObject({ width: 1920, height: 1080 });
   });
 
@@ -56,14 +69,27 @@ describe('parseProbe', () => {
 
   it('tells QuickTime from MP4 by brand and WebM from other Matroska by codecs', () => {
     expect(parse([VIDEO], { ...FORMAT, tags: { major_brand: 'qt  ' } }).container).toBe('mov');
-    expect(parse([{ ...VIDEO, codec_name: 'vp9' }, { ...AUDIO, codec_name: 'opus' }], { format_name: 'matroska,webm', duration: '3' }).container).toBe('webm');
+    expect(
+      parse(
+        [
+          { ...VIDEO, codec_name: 'vp9' },
+          { ...AUDIO, codec_name: 'opus' },
+        ],
+        { format_name: 'matroska,webm', duration: '3' },
+      ).container,
+    ).toBe('webm');
     expect(parse([VIDEO, AUDIO], { format_name: 'matroska,webm', duration: '3' }).container).toBe('mkv');
   });
 
   it('takes the first real video stream, not cover art', () => {
     const cover: FfprobeStream = { ...VIDEO, index: 0, codec_name: 'mjpeg', disposition: { attached_pic: 1 } };
     expect(parse([cover, { ...VIDEO, index: 2 }]).videoStreamIndex).toBe(2);
-    expect(refusal([{ ...AUDIO, index: 0 }, { ...cover, index: 1 }]).code).toBe('corrupt_video');
+    expect(
+      refusal([
+        { ...AUDIO, index: 0 },
+        { ...cover, index: 1 },
+      ]).code,
+    ).toBe('corrupt_video');
   });
 
   it('drops an audio track this ffmpeg cannot decode instead of failing the video', () => {

@@ -95,17 +95,15 @@ const TAIL_SECONDS = 2;
  * Seeks (through the container's index: no decoding) to just before the end of the picture and
  * reads the video packets from there. A file cut off earlier yields none, or stops short.
  */
-async function assertTailReadable(
-  path: string,
-  probe: VideoProbe,
-  videoEnd: number,
-  run: Run,
-): Promise<void> {
+async function assertTailReadable(path: string, probe: VideoProbe, videoEnd: number, run: Run): Promise<void> {
   const start = Math.max(0, videoEnd - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
   const args = [
-    '-v', 'error',
-    '-select_streams', `${probe.videoStreamIndex}`,
-    '-read_intervals', `${start.toFixed(3)}%`, // to the end of the file
+    '-v',
+    'error',
+    '-select_streams',
+    `${probe.videoStreamIndex}`,
+    '-read_intervals',
+    `${start.toFixed(3)}%`, // to the end of the file
     ...PACKET_ARGS,
     ...untrustedInput(path),
   ];

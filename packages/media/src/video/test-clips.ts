@@ -59,8 +59,16 @@ const RECIPES = {
   /** 1 s at 5 fps then 1 s at 25 fps, timestamps kept: a variable frame rate. */
   'vfr.mp4': (out) =>
     ffmpeg([
-      ...TESTSRC('128x72', 5, 1), ...TESTSRC('128x72', 25, 1),
-      '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-fps_mode', 'vfr', ...H264, out,
+      ...TESTSRC('128x72', 5, 1),
+      ...TESTSRC('128x72', 25, 1),
+      '-filter_complex',
+      '[0:v][1:v]concat=n=2:v=1:a=0[v]',
+      '-map',
+      '[v]',
+      '-fps_mode',
+      'vfr',
+      ...H264,
+      out,
     ]),
   /** 120 fps, as phones film slow motion. */
   'high-frame-rate.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 1), ...H264, out]),
@@ -69,36 +77,113 @@ const RECIPES = {
   'no-audio.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), ...H264, out]),
   'ten-bit.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', out]),
   'vp9.webm': (out) =>
-    ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', out]),
+    ffmpeg([
+      ...TESTSRC('128x72', 10, 1),
+      ...SINE(1),
+      '-shortest',
+      '-c:v',
+      'libvpx-vp9',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-c:a',
+      'libopus',
+      out,
+    ]),
   /** WebM written to a pipe, as a browser's MediaRecorder does: no duration in the header, no index. */
   'live.webm': async (out) => {
-    const args = ['-hide_banner', '-nostdin', '-v', 'error', ...TESTSRC('128x72', 10, 3), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-f', 'webm', 'pipe:1'];
+    const args = [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      ...TESTSRC('128x72', 10, 3),
+      '-c:v',
+      'libvpx-vp9',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-f',
+      'webm',
+      'pipe:1',
+    ];
     const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
     await writeFile(out, stdout);
   },
   'hevc.mov': (out) =>
-    ffmpeg([...TESTSRC('128x72', 10, 1), ...SINE(1), '-shortest', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', ...AAC, out]),
+    ffmpeg([
+      ...TESTSRC('128x72', 10, 1),
+      ...SINE(1),
+      '-shortest',
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'log-level=error',
+      '-tag:v',
+      'hvc1',
+      ...AAC,
+      out,
+    ]),
   /** FFV1 (a lossless archival codec) in Matroska: decodable by ffmpeg, but outside the accepted codecs. */
   'ffv1.mkv': (out) => ffmpeg([...TESTSRC('128x72', 10, 1), '-c:v', 'ffv1', out]),
   /** A black first second, then a test pattern: the poster must not be black. */
   'black-start.mp4': (out) =>
     ffmpeg([
-      '-f', 'lavfi', '-i', 'color=black:size=128x72:rate=10:duration=1', ...TESTSRC('128x72', 10, 1),
-      '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]', ...H264, out,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=black:size=128x72:rate=10:duration=1',
+      ...TESTSRC('128x72', 10, 1),
+      '-filter_complex',
+      '[0:v][1:v]concat=n=2:v=1:a=0[v]',
+      '-map',
+      '[v]',
+      ...H264,
+      out,
     ]),
   'all-black.mp4': (out) => ffmpeg(['-f', 'lavfi', '-i', 'color=black:size=128x72:rate=10:duration=1', ...H264, out]),
   /** 10-bit, tagged HLG on BT.2020 (what an iPhone records in HDR mode). */
   'hlg.mp4': (out) =>
     ffmpeg([
-      ...TESTSRC('128x72', 10, 1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le',
-      '-color_primaries', 'bt2020', '-color_trc', 'arib-std-b67', '-colorspace', 'bt2020nc', out,
+      ...TESTSRC('128x72', 10, 1),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p10le',
+      '-color_primaries',
+      'bt2020',
+      '-color_trc',
+      'arib-std-b67',
+      '-colorspace',
+      'bt2020nc',
+      out,
     ]),
   /** A QuickTime file carrying a location the way iPhones do, plus a title. */
   'located.mov': async (out, clip) =>
     ffmpeg([
-      '-i', await clip('basic.mp4'), '-c', 'copy', '-map_metadata', '-1', '-movflags', 'use_metadata_tags',
-      '-metadata', 'location=+37.3349-122.0090/', '-metadata', 'com.apple.quicktime.location.ISO6709=+37.3349-122.0090+010.000/',
-      '-metadata', 'title=Secret place', '-metadata', 'creation_time=2024-05-01T10:00:00Z', out,
+      '-i',
+      await clip('basic.mp4'),
+      '-c',
+      'copy',
+      '-map_metadata',
+      '-1',
+      '-movflags',
+      'use_metadata_tags',
+      '-metadata',
+      'location=+37.3349-122.0090/',
+      '-metadata',
+      'com.apple.quicktime.location.ISO6709=+37.3349-122.0090+010.000/',
+      '-metadata',
+      'title=Secret place',
+      '-metadata',
+      'creation_time=2024-05-01T10:00:00Z',
+      out,
     ]),
   /** A real frame of 4112x2160: over the default VIDEO_MAX_PIXELS (4096x2160), one black frame. */
   'too-wide.mp4': (out) => ffmpeg(['-f', 'lavfi', '-i', 'color=black:size=4112x2160:rate=1:duration=1', ...H264, out]),
@@ -121,7 +206,12 @@ const RECIPES = {
   /** A video track whose sample tables list no samples. */
   'zero-frames.mp4': async (out, clip) => {
     const bytes = Buffer.from(await readFile(await clip('no-audio.mp4')));
-    for (const [box, at] of [['stsz', 16], ['stts', 12], ['stsc', 12], ['stco', 12]] as const) {
+    for (const [box, at] of [
+      ['stsz', 16],
+      ['stts', 12],
+      ['stsc', 12],
+      ['stco', 12],
+    ] as const) {
       patchMp4Box(bytes, ['moov', 'trak', 'mdia', 'minf', 'stbl', box], (b, start) => b.writeUInt32BE(0, start + at));
     }
     await writeFile(out, bytes);

@@ -91,7 +91,11 @@ describe('transcodeVideo', () => {
 
   it('reports progress as a rising fraction, at most once a second', async () => {
     const reports: { fraction: number; at: number }[] = [];
-    await render('ten-seconds.mp4', { format: 'webm', fit: 'inside', quality: 80 }, { onProgress: (fraction) => reports.push({ fraction, at: performance.now() }) });
+    await render(
+      'ten-seconds.mp4',
+      { format: 'webm', fit: 'inside', quality: 80 },
+      { onProgress: (fraction) => reports.push({ fraction, at: performance.now() }) },
+    );
     expect(reports.length).toBeGreaterThan(0);
     for (const [i, report] of reports.entries()) {
       expect(report.fraction).toBeGreaterThan(0);
@@ -107,9 +111,11 @@ describe('transcodeVideo', () => {
     const input = await clip('ten-seconds.mp4');
     const dir = await outputDir();
     const spec: VideoRenditionSpec = { format: 'webm', fit: 'inside', quality: 100 };
-    const error = await transcodeVideo(input, await probeVideo(input, LIMITS), spec, { outputPath: join(dir, 'out.webm'), threads: 1, timeoutMs: 150 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await transcodeVideo(input, await probeVideo(input, LIMITS), spec, {
+      outputPath: join(dir, 'out.webm'),
+      threads: 1,
+      timeoutMs: 150,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VideoError);
     expect(error).toMatchObject({ code: 'render_timeout', retryable: true });
     expect(await readdir(dir)).toEqual([]);

@@ -16,12 +16,7 @@ import type { TranscodeOptions, TranscodeResult, VideoProbe, VideoRenditionSpec 
  * An abort through `signal` rejects with an `AbortError`; other failures with a VideoError
  * (bad media, render_timeout) or a plain Error (the machine's trouble).
  */
-export async function transcodeVideo(
-  input: string,
-  probe: VideoProbe,
-  spec: VideoRenditionSpec,
-  opts: TranscodeOptions,
-): Promise<TranscodeResult> {
+export async function transcodeVideo(input: string, probe: VideoProbe, spec: VideoRenditionSpec, opts: TranscodeOptions): Promise<TranscodeResult> {
   assertUsableOptions(spec, opts);
   const plan = videoFilter(probe, spec, probe.hdr !== null && (await canToneMap()));
   const outputPath = resolve(opts.outputPath);
