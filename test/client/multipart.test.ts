@@ -24,14 +24,14 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 /** Counts PUTs and lets a test act after a given number of them has landed. */
-function countingTransport(after?: { puts: number; then: () => void }): Transport & { puts: number } {
+function countingTransport(after?: { puts: number; run: () => void }): Transport & { puts: number } {
   const inner = fetchTransport();
   const transport = {
     puts: 0,
     async put(request: Parameters<Transport['put']>[0]) {
       const res = await inner.put(request);
       transport.puts++;
-      if (after && transport.puts === after.puts) after.then();
+      if (after && transport.puts === after.puts) after.run();
       return res;
     },
   };
@@ -70,7 +70,7 @@ describe('multipart upload', () => {
 
   it('a signal aborted mid-way stops the parts and cancels the upload', async () => {
     const controller = new AbortController();
-    const transport = countingTransport({ puts: 1, then: () => controller.abort() });
+    const transport = countingTransport({ puts: 1, run: () => controller.abort() });
     const client = new Client({ baseUrl: harness.baseUrl, token: apiKey, transport, concurrency: 1 });
     let assetId = '';
     const error = await client

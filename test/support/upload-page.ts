@@ -84,7 +84,8 @@ export async function recordProgress(page: Page): Promise<void> {
     new MutationObserver((records) => {
       for (const { target } of records) {
         const name = target.closest('li.file')?.querySelector('.name')?.textContent ?? '?';
-        (seen[name] ??= []).push(Number(target.value));
+        seen[name] ??= [];
+        seen[name].push(Number(target.value));
       }
     }).observe(document.querySelector('#files')!, { subtree: true, attributes: true, attributeFilter: ['value'] });
   });

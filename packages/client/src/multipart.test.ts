@@ -46,7 +46,9 @@ describe('sendParts', () => {
     const seen: number[] = [];
     const transport = scriptedTransport((request, n) => {
       request.onProgress?.(4);
-      return n === 1 ? refused(503, 'SlowDown') : (request.onProgress?.((request.body as Uint8Array).byteLength), ok());
+      if (n === 1) return refused(503, 'SlowDown');
+      request.onProgress?.((request.body as Uint8Array).byteLength);
+      return ok();
     });
     await sendParts(options(transport, { concurrency: 1, onProgress: (loaded) => seen.push(loaded) }));
     expect(seen.at(-1)).toBe(45);
@@ -79,7 +81,10 @@ describe('sendParts', () => {
       options(transport, {
         concurrency: 4,
         expiresAt: Date.now() + 1000,
-        refresh: async () => (refreshes++, { urls: urls([1, 2, 3, 4, 5], 'fresh'), expiresAt: Date.now() + 3_600_000 }),
+        refresh: async () => {
+          refreshes++;
+          return { urls: urls([1, 2, 3, 4, 5], 'fresh'), expiresAt: Date.now() + 3_600_000 };
+        },
       }),
     );
     expect(refreshes).toBe(1);
@@ -90,7 +95,12 @@ describe('sendParts', () => {
     const aborted: number[] = [];
     const transport = scriptedTransport((request) => {
       if (partOf(request.url) === 2) return refused(400, 'InvalidArgument');
-      return new Promise((_, reject) => request.signal!.addEventListener('abort', () => (aborted.push(partOf(request.url)), reject(noAnswer()))));
+      return new Promise((_, reject) =>
+        request.signal!.addEventListener('abort', () => {
+          aborted.push(partOf(request.url));
+          reject(noAnswer());
+        }),
+      );
     });
     await expect(sendParts(options(transport))).rejects.toMatchObject({ code: 'upload_failed', status: 400 });
     expect(aborted).toEqual([1]);
@@ -121,10 +131,7 @@ describe('sendParts', () => {
     }
     const transport = scriptedTransport(() => ok());
     await sendParts(options(transport, { source: toByteSource(chunks(), bytes.length), concurrency: 3 }));
-    const sent = transport.calls
-      .map((c) => [...(c.body as Uint8Array)])
-      .flat()
-      .sort((a, b) => a - b);
+    const sent = transport.calls.flatMap((c) => [...(c.body as Uint8Array)]).sort((a, b) => a - b);
     expect(sent).toEqual([...bytes]);
   });
 });

@@ -55,8 +55,15 @@ export async function sendParts(options: SendPartsOptions): Promise<CompletedPar
   /** One refresh at a time, shared by every part that needs it. */
   function refreshUrls(): Promise<PartUrls> {
     refreshing ??= options.refresh().then(
-      (next) => ((urls = next), (refreshing = null), next),
-      (error: unknown) => ((refreshing = null), Promise.reject(error)),
+      (next) => {
+        urls = next;
+        refreshing = null;
+        return next;
+      },
+      (error: unknown) => {
+        refreshing = null;
+        return Promise.reject(error);
+      },
     );
     return refreshing;
   }
@@ -81,7 +88,10 @@ export async function sendParts(options: SendPartsOptions): Promise<CompletedPar
       retry,
       signal,
       what: `part ${partNumber}`,
-      onProgress: (bytes) => (loaded.set(partNumber, bytes), report()),
+      onProgress: (bytes) => {
+        loaded.set(partNumber, bytes);
+        report();
+      },
       ...(options.random ? { random: options.random } : {}),
     });
     if (!etag) {

@@ -33,7 +33,10 @@ describe('putBytes', () => {
   it('asks for a freshly signed URL once when the bucket says the URL expired', async () => {
     const asked: boolean[] = [];
     const transport = scriptedTransport((_, n) => (n === 1 ? refused(403, 'AccessDenied', 'Request has expired') : ok()));
-    const signed = async (fresh: boolean) => (asked.push(fresh), { url: fresh ? 'https://bucket/new' : 'https://bucket/old', headers: {} });
+    const signed = async (fresh: boolean) => {
+      asked.push(fresh);
+      return { url: fresh ? 'https://bucket/new' : 'https://bucket/old', headers: {} };
+    };
     await putBytes({ body, target: signed, transport, retry: { ...FAST_RETRY, retries: 0 }, what: 'part 1' });
     expect(asked).toEqual([false, true]);
     expect(transport.calls.map((c) => c.url)).toEqual(['https://bucket/old', 'https://bucket/new']);
@@ -41,7 +44,10 @@ describe('putBytes', () => {
 
   it('stops waiting between retries as soon as the signal aborts', async () => {
     const controller = new AbortController();
-    const transport = scriptedTransport(() => (setTimeout(() => controller.abort(), 5), refused(503, 'SlowDown')));
+    const transport = scriptedTransport(() => {
+      setTimeout(() => controller.abort(), 5);
+      return refused(503, 'SlowDown');
+    });
     const started = Date.now();
     const error = await putBytes({
       body,

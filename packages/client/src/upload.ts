@@ -61,7 +61,7 @@ export async function upload(ctx: ClientContext, input: UploadInput, options: Up
     }),
   );
   options.onStarted?.(started.asset);
-  return finish(ctx, started.asset, source, options, () => sendBytes(ctx, started.asset.id, started.upload, source, new Map(), options));
+  return finish(ctx, started.asset, options, () => sendBytes(ctx, started.asset.id, started.upload, source, new Map(), options));
 }
 
 /**
@@ -76,7 +76,7 @@ export async function resume(ctx: ClientContext, assetId: string, input: UploadI
   if (source.size !== asset.size) {
     throw new DarkroomError('invalid_input', `The file is ${source.size} bytes; the upload was started for ${asset.size}.`);
   }
-  return finish(ctx, asset, source, options, async () => {
+  return finish(ctx, asset, options, async () => {
     const listed = await listParts(ctx, assetId, options.signal).catch((error: unknown) => {
       if (error instanceof DarkroomError && error.code === 'invalid_state') return null;
       throw error;
@@ -89,13 +89,7 @@ export async function resume(ctx: ClientContext, assetId: string, input: UploadI
 }
 
 /** Sends the bytes, completes, and waits; an abort before `complete` cancels the upload. */
-async function finish(
-  ctx: ClientContext,
-  asset: Asset,
-  source: ByteSource,
-  options: ResumeOptions,
-  send: () => Promise<CompletedPart[] | undefined>,
-): Promise<Asset> {
+async function finish(ctx: ClientContext, asset: Asset, options: ResumeOptions, send: () => Promise<CompletedPart[] | undefined>): Promise<Asset> {
   let parts: CompletedPart[] | undefined;
   try {
     parts = await send();

@@ -6,7 +6,7 @@
  * `complete`. Uppy is not imported here: the options are plain functions, so users without Uppy
  * never load it (it is an optional peer dependency).
  */
-import { call, contexts, type ClientContext } from './client.js';
+import { call, contexts } from './client.js';
 import { DarkroomError } from './errors.js';
 import type { DarkroomClient } from './index.js';
 import { looksExpired } from './put-bytes.js';

@@ -17,7 +17,12 @@ function fakeApi(stream: string[] | number | 'no-answer', polls: Asset[] = []) {
       if (stream === 'no-answer') throw new TypeError('fetch failed');
       if (typeof stream === 'number') return Response.json({ error: { code: 'x', message: 'refused' } }, { status: stream });
       const encoder = new TextEncoder();
-      const body = new ReadableStream({ start: (c) => (stream.forEach((chunk) => c.enqueue(encoder.encode(chunk))), c.close()) });
+      const body = new ReadableStream({
+        start: (c) => {
+          for (const chunk of stream) c.enqueue(encoder.encode(chunk));
+          c.close();
+        },
+      });
       return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     }
     return Response.json(polls.shift() ?? asset('ready'));

@@ -4,6 +4,12 @@ import { sleep } from './retry.js';
 import { parseEventStream } from './sse.js';
 import { isFinal, type Asset } from './types.js';
 
+/** A live message's JSON: the asset itself (`asset.snapshot`), an event carrying it, or a progress tick. */
+interface LiveMessage {
+  progress?: unknown;
+  data?: { progress?: unknown; asset?: Asset };
+}
+
 /** Where processing is: each change of status, and the job's progress (0..1) where it reports one (video). */
 export interface ProcessingProgress {
   phase: 'processing';
@@ -46,7 +52,10 @@ export async function waitUntilReady(ctx: ClientContext, id: string, options: Wa
   try {
     let progress: number | null = null;
     const report = (asset: Asset) => options.onProgress?.({ phase: 'processing', assetId: id, asset, progress });
-    const onProgressEvent = (asset: Asset, value: number) => ((progress = value), report(asset));
+    const onProgressEvent = (asset: Asset, value: number) => {
+      progress = value;
+      report(asset);
+    };
     if (!options.poll) {
       for (let shortLived = 0; shortLived < STREAM_REOPENS; ) {
         const openedAt = Date.now();
@@ -107,14 +116,14 @@ async function followStream(
   let latest: Asset | undefined;
   try {
     for await (const message of parseEventStream(res.body)) {
-      const data = JSON.parse(message.data) as Record<string, any>;
+      const data = JSON.parse(message.data) as LiveMessage;
       if (message.event === 'asset.progress') {
         const value = data.data?.progress ?? data.progress;
         if (latest && typeof value === 'number') onProgressEvent(latest, value);
         continue;
       }
       if (message.event === 'asset.deleted') throw new DarkroomError('not_found', `Asset ${id} was deleted.`, { status: 404 });
-      const asset = (message.event === 'asset.snapshot' ? data : data.data?.asset) as Asset | undefined;
+      const asset = message.event === 'asset.snapshot' ? (data as Asset) : data.data?.asset;
       if (!asset || typeof asset.status !== 'string') continue;
       latest = asset;
       report(asset);

@@ -144,7 +144,8 @@ const baselines = {
 const times: Record<string, number[]> = {};
 const sizes: Record<string, number> = {};
 const record = (name: string, ms: number) => {
-  (times[name] ??= []).push(ms);
+  times[name] ??= [];
+  times[name].push(ms);
   console.log(`${name}: ${Math.round(ms)} ms`); // as it goes, so a run stopped early still tells something
 };
 

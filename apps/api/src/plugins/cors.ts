@@ -65,7 +65,7 @@ async function corsPlugin(app: FastifyInstance, opts: { origins: string[] }) {
   app.options('/*', { schema: { hide: true } }, async (request, reply) => {
     const route = routeFor(request);
     const method = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
-    if (!route || !route.methods.has(method))
+    if (!route?.methods.has(method))
       throw new DarkroomError('not_found', `No route ${method || 'OPTIONS'} ${request.url.split('?')[0]} for a browser.`);
     allowOrigin(reply, request.headers.origin);
     if (!allowed(request.headers.origin)) throw new DarkroomError('forbidden', 'This origin may not call the API from a browser (CORS_ORIGINS).');

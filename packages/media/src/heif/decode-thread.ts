@@ -26,6 +26,7 @@ interface Channel {
 
 const require = createRequire(import.meta.url);
 
+// biome-ignore lint/suspicious/noExplicitAny: libheif-js ships no types; its Emscripten module is used through a handful of calls below.
 async function loadLibheif(): Promise<any> {
   const factory = require('libheif-js/libheif-wasm/libheif.js');
   const wasmBinary = await readFile(require.resolve('libheif-js/libheif-wasm/libheif.wasm'));
@@ -37,6 +38,7 @@ function failed(result: unknown): result is HeifError {
 }
 
 /** libheif's error codes that mean "this file" rather than "this machine". */
+// biome-ignore lint/suspicious/noExplicitAny: the untyped libheif module (see loadLibheif).
 function replyFor(lib: any, error: HeifError): DecodeReply {
   const codes = lib.heif_error_code;
   if (error.subcode === lib.heif_suberror_code.heif_suberror_Security_limit_exceeded) {
@@ -87,7 +89,9 @@ async function decode(request: DecodeRequest): Promise<{ reply: DecodeReply; tra
   const lib = await loadLibheif();
   const bytes = typeof request.input === 'string' ? await readFile(request.input) : request.input;
   const context = lib.heif_context_alloc();
+  // biome-ignore lint/suspicious/noExplicitAny: handles of the untyped libheif module (see loadLibheif).
   let handle: any = null;
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   let image: any = null;
   try {
     const read = lib.heif_context_read_from_memory(context, bytes);

@@ -72,7 +72,9 @@ describe('openHeif (libheif WASM in a worker thread)', () => {
     ] as const) {
       const at = (y * 96 + x) * 3;
       const expected = [(255 * x) / 96, 80, (255 * y) / 64];
-      expected.forEach((value, c) => expect(Math.abs(data[at + c]! - value), `(${x},${y}) channel ${c}`).toBeLessThan(10));
+      for (const [c, value] of expected.entries()) {
+        expect(Math.abs(data[at + c]! - value), `(${x},${y}) channel ${c}`).toBeLessThan(10);
+      }
     }
   });
 

@@ -2,6 +2,7 @@
 const MAX_LINE = 4096;
 
 /** Turns a stream of chunks into whole lines, whatever the chunk boundaries; returns the chunk handler. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a line callback returns nothing to go on, or false to stop.
 export function lineReader(onLine: (line: string) => boolean | void): (chunk: Buffer | string) => boolean {
   let pending = '';
   return (chunk) => {

@@ -8,6 +8,7 @@ export interface RunOptions {
   /** Refuse (kill the child) once stdout grows past this; a hostile file must not make ffprobe print gigabytes. */
   maxStdoutBytes?: number;
   /** Receives stdout as it arrives instead of collecting it; returning false ends the child (`stoppedEarly`). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a line callback returns nothing to go on, or false to stop.
   onStdout?: (chunk: Buffer) => boolean | void;
 }
 
