@@ -5,8 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { writePresetsFile } from './support/presets.js';
-import { waitFor } from './support/services.js';
-import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from './support/video.js';
+import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo, waitForTranscode } from './support/video.js';
 
 /**
  * A worker that stops (what SIGTERM does: `RunningWorker.close()`) kills the ffmpeg it runs instead
@@ -26,15 +25,7 @@ afterAll(() => harness?.close());
 
 it('stopping the worker kills ffmpeg; the job retries by the usual rules and the next worker finishes it', async () => {
   const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
-  await waitFor(
-    'the transcode to be under way',
-    async () => {
-      const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
-      return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
-    },
-    120_000,
-    200,
-  );
+  await waitForTranscode(tenant.client, job.id, tmpDir);
 
   await harness.worker!.close();
   expect(await mediaProcessesMentioning(tmpDir)).toEqual([]);

@@ -17,6 +17,7 @@ import {
   slowVideo,
   topLevelBoxes,
   uploadVideo,
+  waitForTranscode,
 } from './support/video.js';
 
 /**
@@ -180,15 +181,7 @@ describe('progress and DELETE', () => {
 
   it('a DELETE during a transcode kills ffmpeg, and leaves no temp file, object or row behind', async () => {
     const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
-    await waitFor(
-      'the transcode to be under way',
-      async () => {
-        const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
-        return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
-      },
-      120_000,
-      200,
-    );
+    await waitForTranscode(tenant.client, job.id, tmpDir);
     expect((await tenant.client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
 
     await waitFor('ffmpeg to be killed', async () => (await mediaProcessesMentioning(tmpDir)).length === 0, 10_000, 100);

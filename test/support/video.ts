@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DarkroomClient } from './client.js';
+import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
 /** The media tests' clips (ffmpeg lavfi, tiny, made once per process on first use) and ffprobe's JSON. */
@@ -71,4 +72,17 @@ export async function mediaProcessesMentioning(text: string): Promise<string[]> 
 /** What a directory holds, recursively (a worker's TMP_DIR after its jobs). */
 export async function filesUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).map(String);
+}
+
+/** Waits until a job's ffmpeg runs (its temp files under `tmpDir`) and it has reported progress. */
+export async function waitForTranscode(client: DarkroomClient, jobId: string, tmpDir: string): Promise<void> {
+  await waitFor(
+    'the transcode to be under way',
+    async () => {
+      const now = (await client.request('GET', `/v1/jobs/${jobId}`)).body;
+      return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
+    },
+    120_000,
+    200,
+  );
 }

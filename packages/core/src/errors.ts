@@ -32,21 +32,7 @@ export const ErrorCode = {
 
 export type ErrorCode = keyof typeof ErrorCode;
 
-/** Codes the worker records when processing fails. Bad media codes never retry. */
-export const ProcessingErrorCode = [
-  'unsupported_format',
-  'corrupt_image',
-  'too_many_pixels',
-  'empty_file',
-  'corrupt_video',
-  'unsupported_codec',
-  'video_too_long',
-  'storage_unavailable',
-  'render_timeout',
-  'internal_error',
-] as const satisfies readonly ErrorCode[];
-export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];
-
+/** Codes of media the pipeline cannot take: they fail at once, never retried. */
 export const BadMediaCode = [
   'unsupported_format',
   'corrupt_image',
@@ -55,8 +41,17 @@ export const BadMediaCode = [
   'corrupt_video',
   'unsupported_codec',
   'video_too_long',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type BadMediaCode = (typeof BadMediaCode)[number];
+
+/** Codes the worker records when processing fails: bad media, or what outlived its retries. */
+export const ProcessingErrorCode = [
+  ...BadMediaCode,
+  'storage_unavailable',
+  'render_timeout',
+  'internal_error',
+] as const satisfies readonly ErrorCode[];
+export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];
 
 /** An error that knows its wire code; the API's error handler renders it as `{ error: { code, message, details } }`. */
 export class DarkroomError extends Error {
