@@ -64,7 +64,8 @@ const uppy = new Uppy({ autoProceed: false })
 
 uppy.on('upload-progress', (file, progress) => {
   if (!file?.name || !progress.bytesTotal) return;
-  window.uppyProgress[file.name] ??= [];
-  window.uppyProgress[file.name].push(Math.floor((Number(progress.bytesUploaded) / progress.bytesTotal) * 100));
+  const seen = window.uppyProgress[file.name] ?? [];
+  window.uppyProgress[file.name] = seen;
+  seen.push(Math.floor((Number(progress.bytesUploaded) / progress.bytesTotal) * 100));
 });
 uppy.on('upload-error', (file, error) => show(file?.name ?? '?', undefined, error.message));
