@@ -166,8 +166,10 @@ export function createAuthCache(options: AuthCacheOptions): AuthCache {
     async resolve(tokenHash, load) {
       lastUse = performance.now();
       if (!leaseHeld()) await readEpoch();
-      if (!leaseHeld()) return { found: await load(), requests: undefined };
-      const found = await lookup(tokenHash, load);
+      // Without a lease (Redis away, or its answer came back after the lease it gave had run out on a
+      // busy event loop) the cache is not trusted, but the request is still counted: the count is
+      // Redis's own, and without Redis the counter answers undefined by itself.
+      const found = leaseHeld() ? await lookup(tokenHash, load) : await load();
       const counted = found && countedAs(found);
       if (!found || !counted) return { found, requests: undefined };
       return { found, requests: await counter.count(counted, limitOf(found)) };
