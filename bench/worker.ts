@@ -39,11 +39,11 @@ interface Rig {
 const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL: 'warn' };
 
 /** The built API and `workers` worker processes on the bench database and buckets, and a fresh tenant. */
-async function startRig(workers: number): Promise<Rig> {
+async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}): Promise<Rig> {
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
   const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
-  const started = Array.from({ length: workers }, () => spawnProgram('apps/worker/bin/start.sh', workerEnv));
+  const started = Array.from({ length: workers }, () => spawnProgram('apps/worker/bin/start.sh', { ...workerEnv, ...extraWorkerEnv }));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/healthz`);
   const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 2 });
@@ -164,13 +164,30 @@ export interface LatencyFigures {
   renderP50: number;
   /** Medians of the parts: the complete call, complete answered → job started, job started → finished. */
   parts: { complete: number; pickup: number; job: number };
+  /** Mean ms per job of each stage the worker records (darkroom_asset_job_stage_seconds). */
+  stages: Record<string, number>;
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
+/** Mean ms of each image job stage, from the worker's /metrics (histogram sum / count). */
+async function stageMeans(metricsPort: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const read = (suffix: string) =>
+    new Map(
+      [...text.matchAll(new RegExp(`^darkroom_asset_job_stage_seconds_${suffix}\\{stage="(\\w+)",kind="image"\\} (\\S+)$`, 'gm'))].map((m) => [
+        m[1]!,
+        Number(m[2]),
+      ]),
+    );
+  const [sums, counts] = [read('sum'), read('count')];
+  return Object.fromEntries([...sums].map(([stage, sum]) => [stage, (sum / counts.get(stage)!) * 1000]));
+}
+
 /** Idle worker: complete → ready for single uploads, one at a time; and sharp alone on the same file. */
 async function latency(input: BenchInput): Promise<LatencyFigures> {
-  const rig = await startRig(1);
+  const metricsPort = await freePort();
+  const rig = await startRig(1, { METRICS_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) });
   try {
     const samples: number[] = [];
     const parts = { complete: [] as number[], pickup: [] as number[], job: [] as number[] };
@@ -191,12 +208,14 @@ async function latency(input: BenchInput): Promise<LatencyFigures> {
       parts.pickup.push(job!.startedAt!.getTime() - startedAt - (answered - started));
       parts.job.push(job!.finishedAt!.getTime() - job!.startedAt!.getTime());
     }
+    const stages = await stageMeans(metricsPort);
     const renders: number[] = [];
     for (let i = 0; i < LATENCY_SAMPLES; i++) renders.push(await bareRenderMs(input.path));
     return {
       p50: median(samples),
       renderP50: median(renders),
       parts: { complete: median(parts.complete), pickup: median(parts.pickup), job: median(parts.job) },
+      stages,
     };
   } finally {
     await rig.close();
@@ -212,14 +231,26 @@ const latencyRow = (lat: LatencyFigures): BenchRow => ({
   met: lat.p50 <= lat.renderP50 + 150 ? 'yes' : 'no',
 });
 
-const latencyPartsRow = (lat: LatencyFigures): BenchRow => ({
-  metric: 'latency parts: complete call, pickup, job',
-  darkroom: `${Math.round(lat.parts.complete)} + ${Math.round(lat.parts.pickup)} + ${Math.round(lat.parts.job)} ms`,
-  baseline: '—',
-  ratio: '—',
-  goal: '—',
-  met: '—',
-});
+const JOB_STAGES = ['download', 'render_wait', 'render', 'upload', 'record'] as const;
+
+const latencyPartsRows = (lat: LatencyFigures): BenchRow[] => [
+  {
+    metric: 'latency parts: complete call, pickup, job',
+    darkroom: `${Math.round(lat.parts.complete)} + ${Math.round(lat.parts.pickup)} + ${Math.round(lat.parts.job)} ms`,
+    baseline: '—',
+    ratio: '—',
+    goal: '—',
+    met: '—',
+  },
+  {
+    metric: `job stages (means): ${JOB_STAGES.join(', ')}`,
+    darkroom: `${JOB_STAGES.map((stage) => Math.round(lat.stages[stage] ?? Number.NaN)).join(' + ')} ms`,
+    baseline: '—',
+    ratio: '—',
+    goal: '—',
+    met: '—',
+  },
+];
 
 /**
  * The worker's memory once a wave has settled: its last job's commit is not the end of its work
@@ -338,7 +369,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
   if (process.env.BENCH_WORKER === 'throughput') return throughputOnly(photos);
   if (process.env.BENCH_WORKER === 'latency') {
     const lat = await latency(photos[4]!);
-    return [latencyRow(lat), latencyPartsRow(lat)];
+    return [latencyRow(lat), ...latencyPartsRows(lat)];
   }
   console.log(`worker bench: ${photos.length} camera JPEGs (8–24 MP), ${CORES} cores`);
 
@@ -363,7 +394,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
     throughputRow(photos.length, pipeline, bare),
     ...cpuPerPhotoRows(photos.length * 2, pipeline, bare),
     latencyRow(lat),
-    latencyPartsRow(lat),
+    ...latencyPartsRows(lat),
     {
       metric: `worker VmHWM over ${full.jobs} jobs (2 × 100 MP)`,
       darkroom: mb(full.hwmMb),

@@ -66,6 +66,16 @@ describe('pipeline, end to end', () => {
 
     const finished = await client.request('GET', `/v1/jobs/${job.id}`);
     expect(finished.body).toMatchObject({ state: 'completed', attempts: 1, maxAttempts: 5, error: null });
+
+    // The worker's metrics say where the job's time went, one observation per stage of an image job.
+    const { values } = await harness.workerDeps.metrics.jobStageDuration.get();
+    const counts = Object.fromEntries(
+      values
+        .filter((v) => v.metricName === 'darkroom_asset_job_stage_seconds_count' && v.labels.kind === 'image')
+        .map((v) => [v.labels.stage, v.value]),
+    );
+    expect(Object.keys(counts).sort()).toEqual(['download', 'record', 'render', 'render_wait', 'upload']);
+    expect(Object.values(counts).every((n) => n >= 1)).toBe(true);
   });
 
   it('shows all eight EXIF orientations upright, as displayed (600x450)', async () => {

@@ -4,6 +4,7 @@ import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile } from '@darkroom/media';
 import { presetOfAsset } from './asset-preset.js';
+import { stageTimer, type StageTimer } from './stage-timer.js';
 import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
 import { runAttempt, type Skipped } from './attempt.js';
 import { renderVideo, type RenderedAsset } from './render-video.js';
@@ -29,15 +30,16 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
 
 async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
   const preset = await presetOfAsset(deps, asset);
-  const original = await fetchOriginal(deps, asset);
+  const stages = stageTimer(deps, asset.kind);
+  const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
     await job.updateProgress(20);
     const rendered =
       asset.kind === 'video'
-        ? await renderVideo(deps, asset, original, preset.variants, { jobId: job.data.jobId, poster: true })
-        : await renderImageAsset(deps, asset, original, preset);
+        ? await stages.time('render', () => renderVideo(deps, asset, original, preset.variants, { jobId: job.data.jobId, poster: true }))
+        : await renderImageAsset(deps, asset, original, preset, stages);
     await job.updateProgress(70);
-    await storeVariants(deps, asset, rendered, job.data.jobId);
+    await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
     await job.updateProgress(100);
   } finally {
     await original.cleanup();
@@ -45,15 +47,17 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
 }
 
 /** An image: one decode for every image spec of the preset (a video spec is skipped: no variant, no error). */
-async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalOriginal, preset: Preset): Promise<RenderedAsset> {
-  const image = await processImageFile(original.path, preset, {
-    maxInputPixels: deps.config.maxInputPixels,
-    timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-    admit: (pixels) => deps.renderGate.acquire(pixels),
-  });
+async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalOriginal, preset: Preset, stages: StageTimer): Promise<RenderedAsset> {
+  const image = await stages.timeRender((admit) =>
+    processImageFile(original.path, preset, {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+      admit,
+    }),
+  );
   const { width, height, format } = image.probe;
   return {
-    records: await uploadVariants(deps, asset, image.variants),
+    records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants)),
     asset: { width, height, format, placeholder: image.placeholder, dominantColor: image.dominantColor },
   };
 }

@@ -1,0 +1,47 @@
+import type { Asset } from '@darkroom/db';
+import type { WorkerDeps } from '../deps.js';
+import type { JobStage } from '../metrics.js';
+
+export interface StageTimer {
+  /** Runs `work`, recording its duration as `stage` (also when it throws). */
+  time<T>(stage: JobStage, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a render that passes the render gate through the `admit` it is given: the wait for the gate
+   * is recorded as `render_wait` and the rest of the call as `render`.
+   */
+  timeRender<T>(work: (admit: (pixels: number) => Promise<() => void>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Where an AssetProcess job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an
+ * operator looks at when uploads take long to turn ready, and what the bench's latency parts read.
+ */
+export function stageTimer(deps: WorkerDeps, kind: Asset['kind']): StageTimer {
+  const observe = (stage: JobStage, ms: number) => deps.metrics.jobStageDuration.observe({ stage, kind }, ms / 1000);
+  return {
+    async time(stage, work) {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        observe(stage, performance.now() - started);
+      }
+    },
+    async timeRender(work) {
+      const started = performance.now();
+      let waitedMs = 0;
+      const admit = async (pixels: number) => {
+        const asked = performance.now();
+        const release = await deps.renderGate.acquire(pixels);
+        waitedMs += performance.now() - asked;
+        return release;
+      };
+      try {
+        return await work(admit);
+      } finally {
+        observe('render_wait', waitedMs);
+        observe('render', performance.now() - started - waitedMs);
+      }
+    },
+  };
+}
