@@ -11,15 +11,19 @@ if [ "$mode" = jemalloc ]; then
   for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
     if [ -f "$lib" ]; then
       export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-      # A background thread hands freed pages back after a second instead of keeping them, which
-      # lowers the peak and lets RSS fall between jobs. One arena per core on top (narenas) lowered
-      # the peak further but let RSS grow from job to job, so it is left out
-      # (docs/performance.md#jemalloc-and-its-purge).
-      export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0}"
+      # A background thread hands freed pages back once they have been unused for a few seconds,
+      # which lowers the peak and lets RSS fall between jobs. One arena for every thread, so a page
+      # one thread frees is the next one another thread takes: with an arena per thread, each job's
+      # buffers came from pages handed back since the last one, and faulting them in again made
+      # rendering markedly slower (docs/performance.md#jemalloc-and-its-purge).
+      export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:3000,muzzy_decay_ms:0,narenas:1}"
       mode=jemalloc
       break
     fi
   done
 fi
 [ "$mode" = arenas ] && export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec node "$(dirname "$0")/../dist/main.js" "$@"
+# V8's young generation held as small as on Node 20: Node 24 lets it grow several times larger, which
+# the worker's few JS objects do not need (its pixels live outside V8's heap), and the worker's
+# resting RSS rose by as much (docs/performance.md#v8s-young-generation).
+exec node --max-semi-space-size=16 "$(dirname "$0")/../dist/main.js" "$@"
