@@ -69,10 +69,10 @@ describe('pipeline, end to end', () => {
 
     // The worker's metrics say where the job's time went, one observation per stage of an image job.
     const { values } = await harness.workerDeps.metrics.jobStageDuration.get();
-    const counts = Object.fromEntries(
+    const counts: Record<string, number> = Object.fromEntries(
       values
         .filter((v) => v.metricName === 'darkroom_asset_job_stage_seconds_count' && v.labels.kind === 'image')
-        .map((v) => [v.labels.stage, v.value]),
+        .map((v) => [String(v.labels.stage), v.value]),
     );
     expect(Object.keys(counts).sort()).toEqual(['download', 'record', 'render', 'render_wait', 'upload']);
     expect(Object.values(counts).every((n) => n >= 1)).toBe(true);
