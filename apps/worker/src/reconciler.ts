@@ -1,4 +1,4 @@
-import { deleteEventsBefore, listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
+import { deleteEventsBefore, deleteExpiredUploadTokens, listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
@@ -16,6 +16,8 @@ export interface ReconcileReport {
   purged: number;
   /** Events past EVENT_RETENTION deleted. */
   eventsDropped: number;
+  /** Browser upload tokens deleted a day after they expired. */
+  uploadTokensDropped: number;
 }
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
@@ -74,6 +76,9 @@ export async function expireAbandonedUploads(deps: WorkerDeps): Promise<number> 
 
 /** Events dropped per pass at most: retention catches up over passes rather than in one long delete. */
 const EVENT_BATCH = 5000;
+/** Expired upload tokens dropped per pass at most, and how long after their expiry (nothing reads an expired one). */
+const TOKEN_BATCH = 1000;
+const TOKEN_KEPT_MS = 86_400_000;
 
 export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<ReconcileReport> {
   return {
@@ -82,6 +87,7 @@ export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors
     backfillQueued: await feedRunningBackfills(deps, queue),
     purged: await purgePending(deps),
     eventsDropped: await deleteEventsBefore(deps.db, { before: new Date(Date.now() - deps.config.eventRetentionMs), limit: EVENT_BATCH }),
+    uploadTokensDropped: await deleteExpiredUploadTokens(deps.db, { expiredBefore: new Date(Date.now() - TOKEN_KEPT_MS), limit: TOKEN_BATCH }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { preparedPer } from '../prepared.js';
@@ -80,4 +80,15 @@ export async function claimTokenUpload(db: Executor, params: { id: string }): Pr
     .where(and(eq(uploadTokens.id, params.id), lt(uploadTokens.uploadsStarted, uploadTokens.maxUploads), gt(uploadTokens.expiresAt, sql`now()`)))
     .returning({ id: uploadTokens.id });
   return rows.length > 0;
+}
+
+/**
+ * Deletes up to `limit` upload tokens that expired before `expiredBefore`; returns how many. An
+ * expired token is refused anyway, so its row only takes space; the uploads it started keep their
+ * `upload_token_id` (no foreign key), which only a live token could use.
+ */
+export async function deleteExpiredUploadTokens(db: Executor, params: { expiredBefore: Date; limit: number }): Promise<number> {
+  const doomed = db.select({ id: uploadTokens.id }).from(uploadTokens).where(lt(uploadTokens.expiresAt, params.expiredBefore)).limit(params.limit);
+  const deleted = await db.delete(uploadTokens).where(inArray(uploadTokens.id, doomed)).returning({ id: uploadTokens.id });
+  return deleted.length;
 }
