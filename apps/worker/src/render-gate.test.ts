@@ -58,4 +58,20 @@ describe('createRenderGate', () => {
     a();
     b();
   });
+
+  it('offers its idle slots only while nobody waits and at most half the pixel cap is in use', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 3 });
+    expect(gate.idleSlots()).toBe(3);
+    const releaseSmall = await gate.acquire(20);
+    expect(gate.idleSlots()).toBe(2);
+    const releaseBig = await gate.acquire(40); // 60 of 100 in use: no capacity to lend
+    expect(gate.idleSlots()).toBe(0);
+    releaseBig();
+    const waiting = gate.acquire(100); // waits for the small one: nothing to lend while it waits
+    await settle();
+    expect(gate.idleSlots()).toBe(0);
+    releaseSmall();
+    (await waiting)();
+    expect(gate.idleSlots()).toBe(3);
+  });
 });

@@ -12,6 +12,12 @@
 export interface RenderGate {
   /** Waits for a free slot and room for `pixels`, then holds them; call the returned function to give them back. */
   acquire(pixels: number): Promise<() => void>;
+  /**
+   * Slots no render holds right now, while no job waits and at most half the pixel cap is in use:
+   * capacity a render may borrow to encode its variants in parallel. A job arriving meanwhile is
+   * still let in; the cores are shared for the rest of that encode.
+   */
+  idleSlots(): number;
 }
 
 export function createRenderGate(limits: { maxPixels: number; slots: number }): RenderGate {
@@ -44,5 +50,6 @@ export function createRenderGate(limits: { maxPixels: number; slots: number }): 
         else waiting.push({ pixels, grant });
       });
     },
+    idleSlots: () => (waiting.length === 0 && pixelsInUse <= maxPixels / 2 ? slots - running : 0),
   };
 }

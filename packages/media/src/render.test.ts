@@ -165,6 +165,23 @@ describe('renderVariants', () => {
     expect(pixels.data.length).toBe(2560 * 1920 * 3);
   });
 
+  it('encodes variants in parallel when given spare slots: the same bytes, in the preset order', async () => {
+    const path = fixture('HMD_Nokia_8.3_5G.jpg');
+    const probe = await probeImage(path, OPTIONS);
+    let asked = 0;
+    const parallel = await renderVariants(path, probe, SPECS, {
+      ...OPTIONS,
+      spareEncodes: () => {
+        asked += 1;
+        return 3;
+      },
+    });
+    expect(asked).toBe(1);
+    expect(parallel.map((v) => v.spec.name)).toEqual(['thumb', 'small', 'medium', 'large']);
+    const sequential = rendered.get('HMD_Nokia_8.3_5G.jpg')!;
+    for (const [i, v] of parallel.entries()) expect(v.data.equals(sequential[i]!.data), v.spec.name).toBe(true);
+  });
+
   it('fails truncated.jpg as corrupt_image instead of rendering a mostly grey image', async () => {
     const error = await render(fixture('truncated.jpg')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadMediaError);

@@ -85,8 +85,11 @@ export async function openStill(input: ImageInput, probe: ImageProbe, options: R
 /**
  * Each variant is a shrink/crop of the decoded pixels. Output sizes are computed from the
  * source's displayed size (not the decoded one), so they don't depend on how the decode rounded.
- * One after another, not with Promise.all: in parallel they finish sooner on idle cores but use
- * the same CPU and more memory (bench), and a worker running several jobs has no idle cores.
+ * One after another as a rule: in parallel they finish sooner on idle cores but use the same CPU
+ * and more memory, and a worker running several jobs has no idle cores. When the worker does have
+ * idle render slots (`spareEncodes`), as many more variants encode at once, largest first: a single
+ * upload to an idle worker is then ready sooner, at no cost to a busy one
+ * (docs/performance.md#variants-in-parallel-on-idle-slots).
  */
 export async function renderFromPixels(
   pixels: RawImage,
@@ -94,16 +97,30 @@ export async function renderFromPixels(
   specs: readonly ImageVariantSpec[],
   options: RenderBudget,
 ): Promise<RenderedVariant[]> {
-  const variants: RenderedVariant[] = [];
-  for (const spec of specs) {
-    // Wraps our own buffer without copying; its size is already bounded, hence no pixel limit.
-    const input = sharp(pixels.data, {
-      raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
-      limitInputPixels: false,
-    });
-    const pipeline = withTimeout(encode(resizeTo(input, spec, source), spec), options);
-    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    variants.push(toVariant(spec, data, info));
-  }
+  const variants: RenderedVariant[] = new Array(specs.length);
+  const lanes = Math.max(1, Math.min(specs.length, 1 + Math.floor(options.spareEncodes?.() ?? 0)));
+  // Largest first, so the lanes finish together rather than one waiting on the biggest at the end.
+  const order = lanes === 1 ? specs.map((_, i) => i) : specs.map((_, i) => i).sort((a, b) => area(specs[b]!) - area(specs[a]!));
+  let next = 0;
+  const lane = async () => {
+    while (next < order.length) {
+      const index = order[next++]!;
+      variants[index] = await renderVariant(pixels, source, specs[index]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
   return variants;
+}
+
+const area = (spec: ImageVariantSpec) => spec.width * spec.height;
+
+async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantSpec, options: RenderBudget): Promise<RenderedVariant> {
+  // Wraps our own buffer without copying; its size is already bounded, hence no pixel limit.
+  const input = sharp(pixels.data, {
+    raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
+    limitInputPixels: false,
+  });
+  const pipeline = withTimeout(encode(resizeTo(input, spec, source), spec), options);
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  return toVariant(spec, data, info);
 }

@@ -68,4 +68,9 @@ export interface RenderOptions extends SafetyOptions {
    * render waits for it, and calls what it returns when done (a worker's memory budget).
    */
   admit?: (pixels: number) => Promise<() => void>;
+  /**
+   * How many more variants may encode beside this render's own one, asked once the pixels are
+   * decoded (a worker's idle render slots). Unset: none, one variant after another.
+   */
+  spareEncodes?: () => number;
 }

@@ -53,6 +53,7 @@ async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalO
       maxInputPixels: deps.config.maxInputPixels,
       timeoutSeconds: deps.config.jobTimeoutMs / 1000,
       admit,
+      spareEncodes: () => deps.renderGate.idleSlots(),
     }),
   );
   const { width, height, format } = image.probe;
