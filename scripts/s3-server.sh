@@ -233,8 +233,11 @@ start_fresh_cluster() {
 }
 
 # The OSD keeps everything in memory (memstore, 4 GiB): after many bench and test runs it fills, and
-# then the gateway still answers but every write hangs. Such a cluster is started anew (its data is
-# disposable: tests and benches set up their own buckets).
+# then the gateway still answers but every write hangs. Such a cluster (full or nearly: Ceph's
+# `nearfull`) is started anew when `start` finds its gateway answering, which is where a test run or a
+# bench begins: its data is disposable then, as they set up their own buckets. A gateway stopped on
+# purpose (stop-gateway, a test's S3 outage) comes back on its data however full, because the test
+# that stopped it still needs its buckets.
 osd_full() {
   [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && timeout 15 ceph -c "$CONF" health 2>/dev/null | grep -q 'full osd'
 }
@@ -259,14 +262,14 @@ describe_store() { if is_disk_cluster; then echo "data on disk"; else echo "data
 start() {
   install_ceph
   case "$STORE" in memstore | disk) ;; *) die "S3_SERVER_STORE must be memstore or disk, not '$STORE'" ;; esac
-  if ! is_disk_cluster && osd_full; then
-    log "the in-memory OSD in $D is full: starting a new, empty cluster"
+  if answers; then
+    if is_disk_cluster || ! osd_full; then
+      log "already answering on 127.0.0.1:$PORT"
+      return 0
+    fi
+    log "the in-memory OSD in $D is (nearly) full: starting a new, empty cluster"
     start_fresh_cluster
     log "up: http://$HOST:$PORT access key $ACCESS ($(describe_store), dir $D)"
-    return 0
-  fi
-  if answers; then
-    log "already answering on 127.0.0.1:$PORT"
     return 0
   fi
   if [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && [ -n "$(pids_of ceph-osd)" ]; then
