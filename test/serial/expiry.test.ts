@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stagingKey } from '@darkroom/core';
-import { assets } from '@darkroom/db';
+import { assets, hashApiKey, uploadTokens } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +94,28 @@ describe('abandoned uploads expire after UPLOAD_TTL', () => {
       .where(eq(assets.id, asset.id));
     await expireAbandonedUploads(harness.workerDeps);
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('ready');
+  });
+});
+
+describe('expired upload tokens', () => {
+  it('the running reconciler deletes a token a day after it expired, and keeps one that expired an hour ago', async () => {
+    const db = harness.api.db;
+    /** A token minted through the API, then dated back to have expired `agoMs` ago. */
+    const expiredToken = async (agoMs: number) => {
+      const minted = await tenant.request('POST', '/v1/upload-tokens');
+      expect(minted.status).toBe(201);
+      const [row] = await db
+        .update(uploadTokens)
+        .set({ expiresAt: new Date(Date.now() - agoMs) })
+        .where(eq(uploadTokens.tokenHash, hashApiKey(minted.body.token)))
+        .returning({ id: uploadTokens.id });
+      return row!.id;
+    };
+    const old = await expiredToken(2 * 86_400_000);
+    const recent = await expiredToken(3_600_000);
+    const exists = async (id: string) => (await db.query.uploadTokens.findFirst({ where: (t, { eq }) => eq(t.id, id) })) !== undefined;
+
+    await waitFor('the two-day-old token to be swept', async () => !(await exists(old)));
+    expect(await exists(recent)).toBe(true);
   });
 });

@@ -25,5 +25,7 @@ fi
 [ "$mode" = arenas ] && export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # V8's young generation held as small as on Node 20: Node 24 lets it grow several times larger, which
 # the worker's few JS objects do not need (its pixels live outside V8's heap), and the worker's
-# resting RSS rose by as much (docs/performance.md#v8s-young-generation).
-exec node --max-semi-space-size=16 "$(dirname "$0")/../dist/main.js" "$@"
+# resting RSS rose by as much (docs/performance.md#v8s-young-generation). --expose-gc lets a render's
+# and a download's spent buffers be freed when they die rather than pile up beside the next render
+# (handlers/garbage.ts, docs/performance.md#garbage-after-a-render).
+exec node --max-semi-space-size=16 --expose-gc "$(dirname "$0")/../dist/main.js" "$@"

@@ -6,6 +6,7 @@ import type { WorkerDeps } from '../deps.js';
 import { presetOfAsset } from './asset-preset.js';
 import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
+import { collectRenderGarbage } from './garbage.js';
 import { feedBackfill } from '../backfill-feed.js';
 import { runAttempt, type Skipped } from './attempt.js';
 import { renderVideo } from './render-video.js';
@@ -92,6 +93,7 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[],
     } finally {
       release();
     }
+    collectRenderGarbage();
     return await uploadVariants(deps, asset, rendered);
   } finally {
     await original.cleanup();

@@ -6,6 +6,7 @@ import { processImageFile } from '@darkroom/media';
 import { presetOfAsset } from './asset-preset.js';
 import { stageTimer, type StageTimer } from './stage-timer.js';
 import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
+import { collectRenderGarbage } from './garbage.js';
 import { runAttempt, type Skipped } from './attempt.js';
 import { renderVideo, type RenderedAsset } from './render-video.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
@@ -56,6 +57,7 @@ async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalO
       spareEncodes: () => deps.renderGate.idleSlots(),
     }),
   );
+  collectRenderGarbage();
   const { width, height, format } = image.probe;
   return {
     records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants)),

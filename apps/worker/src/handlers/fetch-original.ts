@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Asset } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
+import { collectYoungEvery } from './garbage.js';
 
 export interface LocalOriginal {
   path: string;
@@ -11,6 +12,9 @@ export interface LocalOriginal {
   /** Removes the temporary directory; safe to call more than once. */
   cleanup(): Promise<void>;
 }
+
+/** How much of a download passes between two minor GCs (see collectYoungEvery). */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Streams the original to a private temp file: memory stays bounded whatever the file's size,
@@ -22,7 +26,7 @@ export async function fetchOriginal(deps: WorkerDeps, asset: Asset): Promise<Loc
   try {
     const path = join(dir, 'original');
     const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
-    await pipeline(body, createWriteStream(path, { mode: 0o600 }));
+    await pipeline(body, collectYoungEvery(COLLECT_EVERY_BYTES), createWriteStream(path, { mode: 0o600 }));
     const { size } = await stat(path);
     return { path, size, cleanup };
   } catch (error) {

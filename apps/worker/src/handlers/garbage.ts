@@ -1,0 +1,48 @@
+import { Transform } from 'node:stream';
+
+type ExposedGc = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
+
+/**
+ * Runs V8's collector of `type` where the process was started with --expose-gc (bin/start.sh);
+ * elsewhere (tests, `npm run dev`) does nothing, and V8 keeps its own pace.
+ */
+function collect(type: 'minor' | 'major'): void {
+  (globalThis as { gc?: ExposedGc }).gc?.({ type, execution: 'sync' });
+}
+
+/**
+ * Frees what a render left behind. Its decoded pixels and encoded variants are buffers outside
+ * V8's heap, tens of megabytes, held by a few small objects that have usually lived through a
+ * young collection or two by the time the render ends, so only a full collection finds them dead.
+ * V8 runs one by itself only once about 64 MB of such buffers have piled up, and the pile sat on
+ * top of the next render's memory: the worker's peak (docs/performance.md#garbage-after-a-render).
+ */
+export function collectRenderGarbage(): void {
+  collect('major');
+}
+
+/** V8's young generation, collected: see `collectYoungEvery`. */
+export function collectYoung(): void {
+  collect('minor');
+}
+
+/**
+ * Passes a download's chunks through unchanged, calling `collectNow` after every `everyBytes` of
+ * them. Each chunk a socket reads is a fresh buffer outside V8's heap that dies as soon as it is
+ * written, yet a download makes next to no JS garbage, so V8 lets about 64 MB of them pile up
+ * before it looks. A young collection every few megabytes frees them as they go
+ * (docs/performance.md#garbage-after-a-render).
+ */
+export function collectYoungEvery(everyBytes: number, collectNow: () => void = collectYoung): Transform {
+  let sinceCollect = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sinceCollect += chunk.length;
+      if (sinceCollect >= everyBytes) {
+        sinceCollect = 0;
+        collectNow();
+      }
+      done(null, chunk);
+    },
+  });
+}
