@@ -9,7 +9,7 @@ export interface ProgressWatch {
   signal: AbortSignal;
   /** The latest fraction (0..1) rendered; only the highest one so far is kept. */
   report(fraction: number): void;
-  /** Stops the ticks. The job's completion sets a reported progress to 1 (completeJob). */
+  /** Stops the ticks, writing the latest figure if it is new. The job's completion sets a reported progress to 1 (completeJob). */
   stop(): Promise<void>;
 }
 
@@ -21,9 +21,11 @@ export interface ProgressWatch {
 export function watchProgress(deps: WorkerDeps, params: { jobId: string; assetId: string }): ProgressWatch {
   const deleted = new AbortController();
   let latest = 0;
+  let written = -1;
   let ticking: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
+      written = latest;
       const { assetStatus } = await recordJobProgress(deps.db, { id: params.jobId, assetId: params.assetId, progress: latest });
       if (assetStatus === undefined || assetStatus === 'deleting') deleted.abort(new Error('the asset was deleted while it rendered'));
     } catch (error) {
@@ -41,6 +43,8 @@ export function watchProgress(deps: WorkerDeps, params: { jobId: string; assetId
     },
     async stop() {
       clearInterval(timer);
+      // The last figure too, so a render shorter than a tick still reports progress (and ends at 1).
+      ticking = ticking.then(() => (latest > written ? tick() : undefined));
       await ticking;
     },
   };
