@@ -18,6 +18,8 @@ export const ErrorCode = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  /** Delivery: every render slot stayed busy past DELIVERY_QUEUE_TIMEOUT (with Retry-After). */
+  unavailable: 503,
   // Processing outcomes recorded on assets and jobs.
   unsupported_format: 422,
   corrupt_image: 422,

@@ -4,6 +4,7 @@ export * from './presets.js';
 export * from './preset-file.js';
 export * from './queue.js';
 export * from './keys.js';
+export * from './delivery.js';
 export * from './env.js';
 export * from './secrets.js';
 export * from './webhooks.js';

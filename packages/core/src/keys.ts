@@ -29,3 +29,23 @@ export function variantKey(tenantId: string, assetId: string, name: string, spec
 }
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** Delivery's renders: everything under one asset's prefix goes with the asset. */
+export const DELIVERY_PREFIX = 'delivery/';
+
+export function deliveryAssetPrefix(tenantId: string, assetId: string): string {
+  return `${DELIVERY_PREFIX}${tenantId}/${assetId}/`;
+}
+
+/** Renders of one revision: a new crop's revision leaves the older ones to the sweep. */
+export function deliveryRevisionPrefix(tenantId: string, assetId: string, revision: number): string {
+  return `${deliveryAssetPrefix(tenantId, assetId)}r${revision}/`;
+}
+
+/**
+ * One render on request: the canonical options (every default stated, keys in one order) and the
+ * chosen format, so the same transform written in another order is stored once.
+ */
+export function deliveryRenderKey(tenantId: string, assetId: string, revision: number, canonicalOptions: string, format: string): string {
+  return `${deliveryRevisionPrefix(tenantId, assetId, revision)}${canonicalOptions}.${format}`;
+}

@@ -1,5 +1,5 @@
 import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
-import type { EventData, TenantPresets, VideoInfo } from '@darkroom/core';
+import type { Crop, DeliveryPolicyPatch, EventData, Focus, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -29,6 +29,13 @@ export const tenants = pgTable('tenants', {
    * for this tenant only. Kept on the row so they arrive with the tenant (cached with its key).
    */
   presets: jsonb('presets').$type<TenantPresets>().notNull().default({}),
+  /** The delivery policy fields the tenant set; the rest are DEFAULT_DELIVERY_POLICY's (deliveryPolicyOf). */
+  delivery: jsonb('delivery').$type<DeliveryPolicyPatch>().notNull().default({}),
+  /** The delivery signing key (`dsk_…`), sealed with WEBHOOK_SECRET_KEY like webhook secrets; null until one is made. */
+  deliveryKeySealed: text('delivery_key_sealed'),
+  /** The key before the last `POST /v1/delivery-key`, still verifying until `previousDeliveryKeyExpiresAt`. */
+  previousDeliveryKeySealed: text('previous_delivery_key_sealed'),
+  previousDeliveryKeyExpiresAt: timestamp('previous_delivery_key_expires_at', { withTimezone: true, mode: 'date' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -94,6 +101,12 @@ export const assets = pgTable(
     video: jsonb('video').$type<NonNullable<VideoInfo>>(),
     placeholder: text('placeholder'),
     dominantColor: text('dominant_color'),
+    /** 1 at upload, + 1 on every focus or crop change: delivery URLs carry it, older ones redirect. */
+    revision: integer('revision').notNull().default(1),
+    /** 0..1 of the displayed image; null: its centre. */
+    focus: jsonb('focus').$type<Focus>(),
+    /** Displayed pixels every variant and delivery is cut from; null: the whole image. */
+    crop: jsonb('crop').$type<Crop>(),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     uploadExpiresAt: timestamp('upload_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
