@@ -203,16 +203,8 @@ export async function reframeReadyAsset(db: Executor, params: { id: string; focu
   });
 }
 
-/**
- * Records a render. With `revision`, only if the asset is still at it: a render of an older crop
- * never lands over a newer one (undefined then, as for an asset deleted meanwhile).
- */
-export async function markAssetReady(db: Executor, params: { id: string; revision?: number } & ProcessedImage): Promise<Asset | undefined> {
-  const { id, revision, ...image } = params;
-  if (revision !== undefined) {
-    const [current] = await db.select({ revision: assets.revision }).from(assets).where(eq(assets.id, id)).for('update');
-    if (current?.revision !== revision) return undefined;
-  }
+export async function markAssetReady(db: Executor, params: { id: string } & ProcessedImage): Promise<Asset | undefined> {
+  const { id, ...image } = params;
   return transitionAsset(db, {
     id,
     from: ['queued', 'processing', 'ready', 'failed'],
