@@ -3715,7 +3715,7 @@ export interface paths {
                 query?: {
                     state?: "queued" | "active" | "completed" | "failed";
                     tenantId?: string;
-                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                     /** @description Jobs created at or after this time */
                     since?: string;
                     /** @description Jobs created before this time */
@@ -3879,7 +3879,7 @@ export interface paths {
                         /** Format: uuid */
                         tenantId?: string;
                         /** @enum {string} */
-                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                         /**
                          * Format: date-time
                          * @description Jobs created at or after this time
