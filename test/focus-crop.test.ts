@@ -190,6 +190,24 @@ describe('PATCH /v1/assets/:id', () => {
     expect(delivered.data.asset).toEqual(rendered);
   });
 
+  it('renders the last of two quick changes: a render of an older crop never lands over a newer one', async () => {
+    const ready = await upload(mine);
+    const first = await mine.request('PATCH', `/v1/assets/${ready.id}`, { crop: { x: 0, y: 0, width: 400, height: 300 } });
+    // At once: the first change's job is still queued or running.
+    const second = await mine.request('PATCH', `/v1/assets/${ready.id}`, { crop: { x: 400, y: 300, width: 400, height: 300 } });
+    expect([first.body.revision, second.body.revision]).toEqual([2, 3]);
+    const rendered = await waitFor('the variants of revision 3', async () => {
+      const res = await mine.request('GET', `/v1/assets/${ready.id}`);
+      const rows = await harness.api.db.select().from(variantRows).where(eq(variantRows.assetId, ready.id));
+      return rows.every((v) => v.key.endsWith(`-r3.${v.format}`)) && res.body.variants.length > 0 ? res.body : null;
+    });
+    expect(near(await colourAt(variant(rendered, 'large').url, 0.5, 0.5), COLOURS.br)).toBe(true);
+    expect(rendered.dominantColor).toBe('#ffff00');
+    const jobs = (await mine.request('GET', `/v1/assets/${ready.id}/jobs`)).body.items;
+    expect(jobs.every((j: { state: string }) => j.state === 'completed')).toBe(true);
+    await waitFor('only revision 3 objects', async () => (await harness.countVariantObjects(mineId, ready.id)) === rendered.variants.length);
+  });
+
   it('clears a crop with null, keeps what it leaves out, and takes an upload token on its own assets only', async () => {
     const token = await mine.withUploadToken();
     const own = await upload(token, { crop: { x: 0, y: 0, width: 400, height: 300 }, focus: { x: 0.2, y: 0.2 } });

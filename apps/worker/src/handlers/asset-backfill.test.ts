@@ -24,4 +24,11 @@ describe('planBackfill', () => {
       ),
     ).toEqual({ render: [], remove: [] });
   });
+
+  it('with the keys of the current revision, re-renders a variant of an older crop even when its spec is unchanged', () => {
+    const keyOf = (s: VariantSpec) => `${s.name}-${variantSpecHash(s)}-r2`;
+    const rows = [{ ...row(preset.variants[0]!), key: keyOf(preset.variants[0]!) }, row(preset.variants[1]!), row(preset.variants[2]!)];
+    expect(planBackfill(preset, rows, 'image', keyOf).render.map((s) => s.name)).toEqual(['small', 'medium']);
+    expect(planBackfill(preset, rows, 'image').render).toEqual([]);
+  });
 });
