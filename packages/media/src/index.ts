@@ -1,4 +1,14 @@
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
+export {
+  deliverySize,
+  deliverySourceFacts,
+  renderOnRequest,
+  type DeliverOptions,
+  type DeliveredImage,
+  type DeliveryBox,
+  type DeliveryRender,
+  type DeliverySourceFacts,
+} from './deliver.js';
 export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
