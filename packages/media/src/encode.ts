@@ -76,7 +76,7 @@ function within(area: Region, region: Region): Region {
  * Metadata (EXIF, XMP, IPTC, GPS, ICC) is never kept: sharp strips it unless keepMetadata/withMetadata
  * is called, and converts to sRGB, which browsers assume for untagged images.
  */
-export function encode(pipeline: Sharp, spec: ImageVariantSpec): Sharp {
+export function encode(pipeline: Sharp, spec: Pick<ImageVariantSpec, 'format' | 'quality'>): Sharp {
   switch (spec.format) {
     case 'webp':
       return pipeline.webp({ quality: spec.quality });
