@@ -65,6 +65,16 @@ export interface ObjectHead {
   lastModified: Date | undefined;
 }
 
+export interface ReadStartOptions extends ObjectLocation {
+  /** How many bytes from the start to return (fewer when the object is shorter). */
+  length: number;
+}
+
+/** An object's metadata and first bytes, from one ranged GET. */
+export interface ObjectStart extends ObjectHead {
+  bytes: Buffer;
+}
+
 export interface GetRangeOptions extends ObjectLocation {
   /** Inclusive byte offsets, as in an HTTP Range header. */
   start: number;
@@ -81,6 +91,19 @@ export interface CopyObjectOptions extends ObjectLocation {
   multipartThreshold?: number;
   /** Bytes per copied part, at least 5 MiB (default 256 MiB; grown when a source would need more than 10,000). */
   partSize?: number;
+}
+
+export interface CopyResult {
+  /**
+   * The version of the source the copy read, as the server named it (`x-amz-copy-source-version-id`);
+   * undefined where the bucket keeps no versions (or the copy in parts read more than one).
+   */
+  sourceVersionId: string | undefined;
+}
+
+export interface DeleteVersionOptions extends ObjectLocation {
+  /** The version to delete; undefined when none is known (see `deleteObjectVersion`). */
+  versionId: string | undefined;
 }
 
 export interface PutObjectOptions extends ObjectLocation {
@@ -123,6 +146,11 @@ export interface ObjectStorage {
   listParts(options: ListPartsOptions): Promise<UploadedPart[]>;
   /** Metadata of an object; throws `ObjectNotFoundError` when it is absent. */
   headObject(options: ObjectLocation): Promise<ObjectHead>;
+  /**
+   * Metadata and first bytes of an object in one request (a ranged GET, whose Content-Range names
+   * the whole size): what a HEAD and a `getRange` would say together. `ObjectNotFoundError` when absent.
+   */
+  readStart(options: ReadStartOptions): Promise<ObjectStart>;
   /** A byte range, buffered (meant for small reads such as sniffing magic bytes). */
   getRange(options: GetRangeOptions): Promise<Buffer>;
   /** The whole object as a stream, for large reads with bounded memory. */
@@ -131,11 +159,18 @@ export interface ObjectStorage {
    * Server-side copy within a bucket: no byte passes through this process. A failed copy in parts
    * is aborted, so it leaves no parts behind.
    */
-  copyObject(options: CopyObjectOptions): Promise<void>;
+  copyObject(options: CopyObjectOptions): Promise<CopyResult>;
   /** Streaming upload (lib-storage: multipart for large bodies, one PUT for small ones). */
   putObject(options: PutObjectOptions): Promise<void>;
   /** Deletes every version of the key, so space is really freed on versioned buckets (B2). Absent keys are fine. */
   deleteObject(options: ObjectLocation): Promise<void>;
+  /**
+   * Deletes one version of a key in one request: the version named, or, when none is known, the key
+   * by name, which removes it where the bucket keeps no versions. If that answer shows a delete
+   * marker (the bucket does version), every version of the key goes, as with `deleteObject`.
+   * Absent keys and versions are fine.
+   */
+  deleteObjectVersion(options: DeleteVersionOptions): Promise<void>;
   /** Deletes every object (and version) under a prefix. */
   deletePrefix(options: ListObjectsOptions): Promise<{ deleted: number }>;
   listObjects(options: ListObjectsOptions): AsyncIterable<ListedObject>;
