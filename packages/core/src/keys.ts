@@ -23,9 +23,21 @@ export function variantPrefix(tenantId: string, assetId: string): string {
   return `variants/${tenantId}/${assetId}/`;
 }
 
-/** Deterministic per (asset, variant, spec): a retry overwrites the same key, a changed spec gets a new one. */
+/**
+ * A video rendition's key (and an image variant's before variants were shared): deterministic per
+ * (asset, variant, spec), so a retry overwrites the same key and a changed spec gets a new one.
+ */
 export function variantKey(tenantId: string, assetId: string, name: string, specHash: string, format: string): string {
   return `${variantPrefix(tenantId, assetId)}${name}-${specHash}.${format}`;
+}
+
+/**
+ * An image variant's key: deterministic per (asset, output), where the output hash
+ * (`variantOutputHash`) names what the bytes are. Variants that come out the same share it; a retry
+ * overwrites the same key, and a spec that renders differently gets a new one.
+ */
+export function variantOutputKey(tenantId: string, assetId: string, outputHash: string, format: string): string {
+  return `${variantPrefix(tenantId, assetId)}${outputHash}.${format}`;
 }
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';

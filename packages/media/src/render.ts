@@ -1,6 +1,7 @@
 import type { ImageVariantSpec } from '@darkroom/core';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
+import { shareOutputs } from './shared-outputs.js';
 import { decodeSize, type Size } from './geometry.js';
 import { openHeif } from './heif/decode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
@@ -24,7 +25,10 @@ export async function renderVariants(
   return (await renderImage(path, probe, specs, options)).variants;
 }
 
-/** renderVariants plus the decoded pixels it worked from. */
+/**
+ * renderVariants plus the decoded pixels it worked from. Specs that come out the same for this
+ * source are encoded once (`shareOutputs`): every spec still gets its variant.
+ */
 export async function renderImage(
   path: string,
   probe: ImageProbe,
@@ -32,10 +36,14 @@ export async function renderImage(
   options: RenderOptions,
 ): Promise<RenderResult> {
   const budget = startBudget(options);
+  const { distinct, expand } = shareOutputs(specs, probe);
   try {
-    if (probe.animated) return await renderAnimated(path, probe, specs, budget);
-    const pixels = await decodeStill(path, probe, specs, budget);
-    const variants = await renderFromPixels(pixels, probe, specs, budget);
+    if (probe.animated) {
+      const animated = await renderAnimated(path, probe, distinct, budget);
+      return { variants: expand(animated.variants), pixels: animated.pixels };
+    }
+    const pixels = await decodeStill(path, probe, distinct, budget);
+    const variants = expand(await renderFromPixels(pixels, probe, distinct, budget));
     return { variants, pixels };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
@@ -122,5 +130,5 @@ async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantS
   });
   const pipeline = withTimeout(encode(resizeTo(input, spec, source), spec), options);
   const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return toVariant(spec, data, info);
+  return toVariant(spec, source, data, info);
 }

@@ -61,7 +61,8 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
     return { outcome: 'up-to-date' };
   }
   await job.updateProgress(10);
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, job.data.jobId) : [];
+  const stored = new Set(previous.map((v) => v.key));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored }) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
     // The rows first: the transition writes the asset.updated event, which reads the variants in
@@ -79,8 +80,17 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
-/** Streams the original to a temp file, renders the stale specs from it, and uploads the results. */
-async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[], jobId: string): Promise<VariantRecord[]> {
+/**
+ * Streams the original to a temp file, renders the stale specs from it, and uploads the results,
+ * but for outputs already `stored` under a current row's key (a changed spec that renders the same
+ * bytes for this photo, such as a larger box than the photo): those keep their object as it is.
+ */
+async function renderStale(
+  deps: WorkerDeps,
+  asset: Asset,
+  specs: VariantSpec[],
+  { jobId, stored }: { jobId: string; stored: ReadonlySet<string> },
+): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
     if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
@@ -94,7 +104,7 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[],
       release();
     }
     collectRenderGarbage();
-    return await uploadVariants(deps, asset, rendered);
+    return await uploadVariants(deps, asset, rendered, stored);
   } finally {
     await original.cleanup();
   }
