@@ -11,7 +11,9 @@ import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Erro
 import type {
   GetRangeOptions,
   ListedMultipartUpload,
+  ListedPage,
   ListObjectsOptions,
+  ListPageOptions,
   ListedObject,
   ObjectHead,
   ObjectLocation,
@@ -123,6 +125,19 @@ export async function* listObjects(client: S3Client, options: ListObjectsOptions
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
+}
+
+export async function listObjectsPage(client: S3Client, options: ListPageOptions): Promise<ListedPage> {
+  const { bucket, prefix, startAfter, maxKeys } = options;
+  try {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }));
+    const objects = (page.Contents ?? []).flatMap((o) =>
+      o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified }],
+    );
+    return { objects, truncated: page.IsTruncated === true };
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'listObjectsPage', bucket });
+  }
 }
 
 export async function* listMultipartUploads(client: S3Client, options: ListObjectsOptions): AsyncGenerator<ListedMultipartUpload> {

@@ -2,7 +2,7 @@ import type { StorageConfig } from './config.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects, readStart } from './s3-reads.js';
+import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
 import type { ObjectStorage } from './types.js';
@@ -33,6 +33,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     deleteObjectVersion: (o) => deleteObjectVersion(client, o),
     deletePrefix: (o) => deletePrefix(client, o),
     listObjects: (o) => listObjects(client, o),
+    listObjectsPage: (o) => listObjectsPage(client, o),
     listMultipartUploads: (o) => listMultipartUploads(client, o),
     checkBucket: (o) => checkBucket(client, o),
   };

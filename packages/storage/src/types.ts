@@ -123,6 +123,19 @@ export interface ListObjectsOptions {
   prefix: string;
 }
 
+export interface ListPageOptions extends ListObjectsOptions {
+  /** List keys after this one (a cursor from the page before); undefined: from the start. */
+  startAfter?: string | undefined;
+  /** At most this many keys (S3 caps a page at 1,000). */
+  maxKeys: number;
+}
+
+export interface ListedPage {
+  objects: ListedObject[];
+  /** More keys follow the last one listed. */
+  truncated: boolean;
+}
+
 export interface ListedMultipartUpload {
   key: string;
   uploadId: string;
@@ -174,6 +187,8 @@ export interface ObjectStorage {
   /** Deletes every object (and version) under a prefix. */
   deletePrefix(options: ListObjectsOptions): Promise<{ deleted: number }>;
   listObjects(options: ListObjectsOptions): AsyncIterable<ListedObject>;
+  /** One page of keys under a prefix, after a cursor key: for walks that do a bounded amount each pass. */
+  listObjectsPage(options: ListPageOptions): Promise<ListedPage>;
   /** Multipart uploads begun and neither completed nor aborted (their parts use space until aborted). */
   listMultipartUploads(options: ListObjectsOptions): AsyncIterable<ListedMultipartUpload>;
   /** Cheap reachability check for readiness probes (HeadBucket). */
