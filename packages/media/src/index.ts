@@ -1,5 +1,5 @@
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
-export { decodeSize, variantSize, type Size } from './geometry.js';
+export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
