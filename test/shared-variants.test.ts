@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { variantPrefix } from '@darkroom/core';
-import { jobs, variants } from '@darkroom/db';
+import { assets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,18 @@ describe('identical variants, stored once', () => {
     }
     expect([byName.small.width, byName.small.height]).toEqual([640, 480]);
     expect(await harness.countVariantObjects(tenantId, asset.id)).toBe(2);
+    await expectRowsResolve(asset.id);
+
+    // A new revision (a crop or focus change bumps it) is cut anew: new URLs, and the old objects go.
+    await harness.api.db.update(assets).set({ revision: 2 }).where(eq(assets.id, asset.id));
+    const admin = client.withToken(harness.adminToken);
+    expect((await admin.request('POST', `/v1/admin/assets/${asset.id}/reprocess`, {})).status).toBe(202);
+    const again = await waitFor('the reprocessed variants', async () => {
+      const rows = await rowsOf(asset.id);
+      return rows.every((r) => r.key.includes('/r2/')) ? rows : null;
+    });
+    expect(new Set(again.map((r) => r.key)).size).toBe(2);
+    await waitFor('the old revision’s objects to go', async () => (await harness.countVariantObjects(tenantId, asset.id)) === 2);
     await expectRowsResolve(asset.id);
   });
 

@@ -32,12 +32,14 @@ export function variantKey(tenantId: string, assetId: string, name: string, spec
 }
 
 /**
- * An image variant's key: deterministic per (asset, output), where the output hash
- * (`variantOutputHash`) names what the bytes are. Variants that come out the same share it; a retry
- * overwrites the same key, and a spec that renders differently gets a new one.
+ * An image variant's key: deterministic per (asset, revision, output), where the output hash
+ * (`variantOutputHash`) names what the bytes are for the asset's image, and the revision which image
+ * that is (a crop or focus change bumps it, and the variants are cut anew). Variants that come out
+ * the same share the key; a retry overwrites it, and a spec that renders differently, or a new
+ * crop, gets a new one (variants are cached as immutable).
  */
-export function variantOutputKey(tenantId: string, assetId: string, outputHash: string, format: string): string {
-  return `${variantPrefix(tenantId, assetId)}${outputHash}.${format}`;
+export function variantOutputKey(tenantId: string, assetId: string, revision: number, outputHash: string, format: string): string {
+  return `${variantPrefix(tenantId, assetId)}r${revision}/${outputHash}.${format}`;
 }
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';

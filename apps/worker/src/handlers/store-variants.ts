@@ -30,7 +30,7 @@ export async function uploadVariants(
       duration: null,
       size: v.size,
       specHash: v.specHash,
-      key: variantOutputKey(asset.tenantId, asset.id, v.outputHash, v.format),
+      key: variantOutputKey(asset.tenantId, asset.id, asset.revision, v.outputHash, v.format),
     }),
   );
   const writes = new Map<string, RenderedVariant>();
