@@ -25,10 +25,9 @@ describe('planBackfill', () => {
     ).toEqual({ render: [], remove: [] });
   });
 
-  it('with the keys of the current revision, re-renders a variant of an older crop even when its spec is unchanged', () => {
-    const keyOf = (s: VariantSpec) => `${s.name}-${variantSpecHash(s)}-r2`;
-    const rows = [{ ...row(preset.variants[0]!), key: keyOf(preset.variants[0]!) }, row(preset.variants[1]!), row(preset.variants[2]!)];
-    expect(planBackfill(preset, rows, 'image', keyOf).render.map((s) => s.name)).toEqual(['small', 'medium']);
-    expect(planBackfill(preset, rows, 'image').render).toEqual([]);
+  it("finds every variant outside the current crop's revision stale, and none within it", () => {
+    const at = (prefix: string) => preset.variants.map((s) => ({ ...row(s), key: `${prefix}${s.name}.webp` }));
+    expect(planBackfill(preset, at('v/a/r2/'), 'image', 'v/a/r3/').render).toHaveLength(3);
+    expect(planBackfill(preset, at('v/a/r3/'), 'image', 'v/a/r3/').render).toHaveLength(0);
   });
 });
