@@ -38,6 +38,7 @@ export default defineConfig({
     alias: {
       // Before '@darkroom/client', which would otherwise take its subpath.
       '@darkroom/client/uppy': fileURLToPath(new URL('./packages/client/src/uppy.ts', import.meta.url)),
+      '@darkroom/client/next': fileURLToPath(new URL('./packages/client/src/next.ts', import.meta.url)),
       '@darkroom/client': src('client'),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
