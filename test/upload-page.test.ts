@@ -1,10 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { Browser, Page, Request, Route } from 'playwright-core';
+import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
+import { spawnDelivery } from './support/next-app.js';
+import type { ApiProcess } from './support/services.js';
 import {
   card,
   dropFiles,
@@ -25,13 +27,16 @@ declare const localStorage: { getItem(key: string): string | null };
 const WAIT = { timeout: 30_000 };
 
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
+let delivery: ApiProcess;
 let harness: Harness;
 let tenant: DarkroomClient;
 let browser: Browser;
 let bigJpeg: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // The page's thumbnails and responsive figures come from the delivery server.
+  delivery = await spawnDelivery();
+  harness = await startHarness({ env: { DELIVERY_BASE_URL: delivery.baseUrl } });
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('upload-page')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
@@ -40,7 +45,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await harness?.close();
+  await delivery?.stop();
 });
+
+/** The URL an `<img>` loaded: the srcset entry Chromium chose. */
+const currentSrc = (image: Locator) => image.evaluate((img: { currentSrc: string }) => img.currentSrc);
 
 /** No request of the page may fail, but those a test provokes. */
 const noneExpected = () => false;
@@ -96,17 +105,27 @@ describe('upload page in Chromium', () => {
     ] as const) {
       const asset = (await tenant.request('GET', `/v1/assets/${await ready.getAttribute('data-asset-id')}`)).body;
       expect(asset).toMatchObject({ status: 'ready', size });
-      // The ThumbHash placeholder, then the thumbnail from the CDN, loaded.
+      // The ThumbHash placeholder, then the thumbnail: a square cut by the delivery server, 96 px wide
+      // at this page's 1 device pixel per CSS pixel (imageProps with aspectRatio 1:1).
       expect(await ready.locator('.thumb img.placeholder').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-      await expect.poll(() => loadedWidth(ready.locator('.thumb img.thumbnail')), WAIT).toBeGreaterThan(0);
+      const thumbnail = ready.locator('.thumb img.thumbnail');
+      expect((await thumbnail.getAttribute('srcset'))?.split(', ')).toContain(`${asset.delivery.base}/w_96,h_96,c_cover 96w`);
+      await expect.poll(() => loadedWidth(thumbnail), WAIT).toBe(96);
+      expect(await currentSrc(thumbnail)).toBe(`${asset.delivery.base}/w_96,h_96,c_cover`);
       // Every variant in the gallery, each image loaded from its CDN URL, which is there to copy.
       const urls = asset.variants.map((v: { url: string }) => v.url).sort();
-      const images = ready.locator('.gallery figure img');
+      const images = ready.locator('.gallery figure[data-variant] img');
       expect((await images.evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src))).sort()).toEqual(urls);
-      expect((await ready.locator('.gallery input.url').evaluateAll((inputs: { value: string }[]) => inputs.map((i) => i.value))).sort()).toEqual(
-        urls,
-      );
+      const fields = ready.locator('.gallery figure[data-variant] input.url');
+      expect((await fields.evaluateAll((inputs: { value: string }[]) => inputs.map((i) => i.value))).sort()).toEqual(urls);
       for (const image of await images.all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
+      // Then the file as the delivery server serves it: asset.delivery's srcset, one of its widths loaded, its default URL to copy.
+      const responsive = ready.locator('.gallery figure[data-delivery] img');
+      expect(await responsive.getAttribute('srcset')).toBe(asset.delivery.srcset);
+      await expect.poll(() => loadedWidth(responsive), WAIT).toBeGreaterThan(0);
+      const chosen = await currentSrc(responsive);
+      expect(chosen.startsWith(asset.delivery.base) && chosen.slice(asset.delivery.base.length), chosen).toMatch(/^\/w_\d+$/);
+      expect(await ready.locator('.gallery figure[data-delivery] input.url').inputValue()).toBe(asset.delivery.src);
     }
 
     const firstUrl = landscape.locator('.gallery input.url').first();
