@@ -11,3 +11,4 @@ export * from './secrets.js';
 export * from './webhooks.js';
 export * from './webhook-guard.js';
 export * from './contract/index.js';
+export * from './delivery-options.js';
