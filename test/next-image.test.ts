@@ -1,12 +1,14 @@
 import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
 import type { Browser, Response } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from './support/browser.js';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { spawnDelivery, startNextApp, type NextApp } from './support/next-app.js';
-import type { ApiProcess } from './support/services.js';
+import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
+import { startNextApp, type NextApp } from './support/next-app.js';
+import { freePort } from './support/services.js';
 import { loadedWidth, screenshot, type PageImage } from './support/upload-page.js';
 
 /**
@@ -14,15 +16,18 @@ import { loadedWidth, screenshot, type PageImage } from './support/upload-page.j
  * @darkroom/client/next, opened in Debian's Chromium: the image comes from the delivery server, at the
  * widths Next asked for, of a photo uploaded through the real API and rendered by the real worker.
  */
-let delivery: ApiProcess;
+let delivery: SpawnedDelivery;
 let harness: Harness;
 let next: NextApp;
 let browser: Browser;
 let asset: { id: string; width: number; height: number; delivery: { base: string } };
 
 beforeAll(async () => {
-  delivery = await spawnDelivery();
-  harness = await startHarness({ env: { DELIVERY_BASE_URL: delivery.baseUrl } });
+  // The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
+  const port = await freePort();
+  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
+  harness = await startHarness({ env });
+  delivery = await spawnDelivery(harness, port, env);
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   const tenant = admin.withToken((await admin.createTenant('next-image')).apiKey);
   const { asset: started } = await tenant.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
@@ -34,7 +39,7 @@ afterAll(async () => {
   await browser?.close();
   await next?.close();
   await harness?.close();
-  await delivery?.stop();
+  await delivery?.close();
 });
 
 describe('next/image with @darkroom/client/next', () => {
@@ -54,7 +59,8 @@ describe('next/image with @darkroom/client/next', () => {
     await page.goto(`${next.baseUrl}/?${query}`);
 
     const image = page.locator('img#photo');
-    await expect.poll(() => loadedWidth(image), { timeout: 60_000 }).toBe(828);
+    // Loaded. (Chromium reports its natural width in CSS pixels of `sizes`, 800: the bytes say 828, below.)
+    await expect.poll(() => loadedWidth(image), { timeout: 60_000 }).toBeGreaterThan(0);
     // Next asks its loader for each of its deviceSizes (the image is 100vw below 800 px); the loader
     // writes each as a delivery URL, f_auto: within the tenant's default policy, unsigned.
     const srcset = (await image.getAttribute('srcset')) ?? '';
@@ -68,7 +74,8 @@ describe('next/image with @darkroom/client/next', () => {
     const [answer] = fromDelivery;
     expect(answer?.status()).toBe(200);
     expect(await answer?.headerValue('content-type')).toMatch(/^image\/(avif|webp)$/);
-    expect((await answer?.body())?.length).toBeGreaterThan(1000);
+    const rendered = await sharp(await answer!.body()).metadata();
+    expect([rendered.width, rendered.height]).toEqual([828, Math.round((828 * asset.height) / asset.width)]);
 
     await screenshot(page, 'next-image');
     expect(problems).toEqual([]);

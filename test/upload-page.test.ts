@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { freePort } from './support/services.js';
 import { fixture } from './support/images.js';
-import { spawnDelivery } from './support/next-app.js';
-import type { ApiProcess } from './support/services.js';
+import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
 import {
   card,
   dropFiles,
@@ -27,16 +27,18 @@ declare const localStorage: { getItem(key: string): string | null };
 const WAIT = { timeout: 30_000 };
 
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
-let delivery: ApiProcess;
+let delivery: SpawnedDelivery;
 let harness: Harness;
 let tenant: DarkroomClient;
 let browser: Browser;
 let bigJpeg: string;
 
 beforeAll(async () => {
-  // The page's thumbnails and responsive figures come from the delivery server.
-  delivery = await spawnDelivery();
-  harness = await startHarness({ env: { DELIVERY_BASE_URL: delivery.baseUrl } });
+  // The page's thumbnails and responsive figures come from the delivery server, at the address the API hands out.
+  const port = await freePort();
+  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
+  harness = await startHarness({ env });
+  delivery = await spawnDelivery(harness, port, env);
   const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('upload-page')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
@@ -45,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await harness?.close();
-  await delivery?.stop();
+  await delivery?.close();
 });
 
 /** The URL an `<img>` loaded: the srcset entry Chromium chose. */

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, spawnApp, waitFor, type ApiProcess } from './services.js';
+import { freePort, waitFor } from './services.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,28 +58,4 @@ export async function startNextApp(): Promise<NextApp> {
     throw error;
   }
   return { baseUrl, output: () => output, close };
-}
-
-/**
- * The built delivery server (apps/delivery/dist/main.js) on a free port, once it answers `/healthz`.
- * Its DELIVERY_BASE_URL is its own loopback address: give the API the same (`baseUrl`).
- */
-export async function spawnDelivery(env: Record<string, string> = {}): Promise<ApiProcess> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const delivery = spawnApp('delivery', { HOST: '127.0.0.1', DELIVERY_PORT: String(port), DELIVERY_BASE_URL: baseUrl, ...env });
-  const stop = () => {
-    if (delivery.child.exitCode === null) delivery.child.kill('SIGTERM');
-    return delivery.exited;
-  };
-  try {
-    await waitFor('the delivery server to answer', async () => {
-      if (delivery.child.exitCode !== null) throw new Error(`the delivery server exited: ${delivery.output()}`);
-      return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok;
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { ...delivery, baseUrl, stop };
 }

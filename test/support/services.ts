@@ -53,7 +53,7 @@ export function staleBuilds(): string[] {
 }
 
 /** Runs a built app (`apps/<app>/dist/main.js`) as its own process, as `npm run start:<app>` does. */
-export function spawnApp(app: 'api' | 'worker' | 'delivery', env: Record<string, string>): WorkerProcess {
+export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): WorkerProcess {
   const stale = staleBuilds();
   if (stale.length > 0) throw new Error(`run \`npm run build\` first: dist/ is older than src/ in ${stale.join(', ')}`);
   const child = spawn(process.execPath, [`${root}apps/${app}/dist/main.js`], {
