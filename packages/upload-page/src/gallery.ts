@@ -73,6 +73,12 @@ export function responsiveImage(asset: ResponsiveAsset, options: ImageOptions, a
   return image;
 }
 
+/** The formats the delivery server picks from for the file: its sources' (AVIF when the tenant allows it, WebP), then its src's. */
+function formatsOf(delivery: NonNullable<ResponsiveAsset['delivery']>): string {
+  const fallback = /[/,]f_png(,|$)/.test(delivery.src) ? 'PNG' : 'JPEG';
+  return [...delivery.sources.map((s) => s.type.replace(/^image\//, '').toUpperCase()), fallback].join('/').replace('WEBP', 'WebP');
+}
+
 /** The file as the delivery server serves it, any width on request, with its default URL to copy. */
 function deliveryFigure(filename: string, asset: Asset): HTMLElement | null {
   const responsive: ResponsiveAsset = asset;
@@ -95,7 +101,7 @@ function deliveryFigure(filename: string, asset: Asset): HTMLElement | null {
       'figcaption',
       {},
       el('span', { class: 'variant-name' }, 'responsive'),
-      el('span', { class: 'variant-facts' }, `${widths.length} widths, ${widths[0]}–${widths.at(-1)} px · AVIF/WebP/JPEG`),
+      el('span', { class: 'variant-facts' }, `${widths.length} widths, ${widths[0]}–${widths.at(-1)} px · ${formatsOf(responsive.delivery)}`),
       el('span', { class: 'copy-row' }, field, copyButton(field, label)),
     ),
   );
