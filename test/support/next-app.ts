@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, waitFor } from './services.js';
+import { freePort, staleBuilds, waitFor } from './services.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,6 +22,8 @@ export interface NextApp {
  * The loader comes from @darkroom/client's dist/, so build the workspaces first.
  */
 export async function startNextApp(): Promise<NextApp> {
+  const stale = staleBuilds();
+  if (stale.length > 0) throw new Error(`run \`npm run build\` first: dist/ is older than src/ in ${stale.join(', ')}`);
   const distDir = `.next-test-${process.pid}`;
   const env = { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
   const removeBuild = () => rm(`${appDir}/${distDir}`, { recursive: true, force: true });
