@@ -87,6 +87,7 @@ export async function startNext(photos: readonly string[]): Promise<Peer> {
     process: child,
     async close() {
       await stop(child);
+      await rm(imagesDir, { force: true });
       await rm(cacheDir, { recursive: true, force: true });
     },
   };
