@@ -1,2 +1,22 @@
-// The delivery server's entry point: built in issue 25 (see docs/api.md#delivery).
-export {};
+import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
+import { configureSharp } from '@darkroom/media';
+import { pino } from 'pino';
+import { buildDeliveryApp } from './app.js';
+import { loadDeliveryConfig } from './config.js';
+import { createDeliveryDeps } from './deps.js';
+
+const config = loadConfigOrExit(loadDeliveryConfig);
+const log = pino({ level: config.logLevel, base: { app: 'delivery' } });
+const deps = createDeliveryDeps(config, log);
+// One libvips thread per render: the render slots are the cores. No operation cache: each render
+// reads another original.
+configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
+const app = await buildDeliveryApp({ deps, logger: log });
+
+exitOnSignals(async (signal) => {
+  app.log.info({ signal }, 'shutting down: finishing requests in flight');
+  await app.close();
+  await deps.close();
+});
+
+await app.listen({ host: config.host, port: config.port });

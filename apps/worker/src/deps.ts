@@ -1,11 +1,11 @@
 import { createSecretBox, type SecretBox } from '@darkroom/core';
 import type { PublicUrl } from '@darkroom/core';
 import { createDatabase, type Database } from '@darkroom/db';
+import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createRenderGate, type RenderGate } from './render-gate.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;

@@ -90,6 +90,11 @@ export function cropProblem(crop: Crop, size: { width: number; height: number })
 /** Delivery signing keys: `dsk_` and 43 characters of base64url (32 random bytes). */
 export const DELIVERY_KEY_PREFIX = 'dsk_';
 
+/** What a sealed delivery key is bound to (createSecretBox's `aad`): its tenant's row, as a webhook secret is bound to its webhook's. */
+export function deliveryKeyAad(tenantId: string): string {
+  return tenantId;
+}
+
 /** How long a replaced delivery key keeps verifying. */
 export const DELIVERY_KEY_OVERLAP_MS = 24 * 60 * 60 * 1000;
 

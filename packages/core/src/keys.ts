@@ -23,9 +23,13 @@ export function variantPrefix(tenantId: string, assetId: string): string {
   return `variants/${tenantId}/${assetId}/`;
 }
 
-/** Deterministic per (asset, variant, spec): a retry overwrites the same key, a changed spec gets a new one. */
-export function variantKey(tenantId: string, assetId: string, name: string, specHash: string, format: string): string {
-  return `${variantPrefix(tenantId, assetId)}${name}-${specHash}.${format}`;
+/**
+ * Deterministic per (asset, variant, spec, revision): a retry overwrites the same key; a changed spec,
+ * or a new crop or focus (`revision`), gets a new one, so no CDN keeps serving the bytes it replaced
+ * (they are immutable). Revision 1 has no suffix: the keys of assets from before cropping existed.
+ */
+export function variantKey(tenantId: string, assetId: string, name: string, specHash: string, format: string, revision = 1): string {
+  return `${variantPrefix(tenantId, assetId)}${name}-${specHash}${revision > 1 ? `-r${revision}` : ''}.${format}`;
 }
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';

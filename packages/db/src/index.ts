@@ -22,3 +22,4 @@ export * from './queries/webhook-deliveries.js';
 export * from './queries/webhook-attempts.js';
 export * from './queries/webhook-dispatch.js';
 export * from './queries/upload-tokens.js';
+export * from './queries/delivery.js';

@@ -107,6 +107,8 @@ export const assets = pgTable(
     focus: jsonb('focus').$type<Focus>(),
     /** Displayed pixels every variant and delivery is cut from; null: the whole image. */
     crop: jsonb('crop').$type<Crop>(),
+    /** Whether the image (a video: its poster) has transparency, from the probe; null before it ran. */
+    hasAlpha: boolean('has_alpha'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     uploadExpiresAt: timestamp('upload_expires_at', { withTimezone: true, mode: 'date' }).notNull(),

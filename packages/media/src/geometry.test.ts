@@ -1,6 +1,6 @@
 import { PRESETS } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
-import { decodeSize, variantScale, variantSize } from './geometry.js';
+import { coverRegion, cropRegion, decodeSize, focusWithin, variantScale, variantSize } from './geometry.js';
 
 const thumb = { fit: 'cover', width: 256, height: 256 } as const;
 const large = { fit: 'inside', width: 2560, height: 2560 } as const;
@@ -51,5 +51,28 @@ describe('decodeSize', () => {
   it('lets the cover thumb drive the size when it samples more than the inside boxes', () => {
     // 10000x300: `large` needs 2560x77, the thumb needs the image at 256 px high: 8533x256.
     expect(decodeSize(specs, { width: 10_000, height: 300 })).toEqual({ width: 8533, height: 256 });
+  });
+});
+
+describe('crop and focus', () => {
+  const size = { width: 1000, height: 500 };
+
+  it('keeps the whole image without a crop, and clamps a crop to the image', () => {
+    expect(cropRegion(null, size)).toEqual({ left: 0, top: 0, width: 1000, height: 500 });
+    expect(cropRegion({ x: 900, y: 400, width: 300, height: 300 }, size)).toEqual({ left: 900, top: 400, width: 100, height: 100 });
+  });
+
+  it('moves a focus outside the crop to the nearest point inside it', () => {
+    const region = cropRegion({ x: 100, y: 100, width: 200, height: 200 }, size);
+    expect(focusWithin({ x: 0.2, y: 0.4 }, region, size)).toEqual({ x: 0.5, y: 0.5 });
+    expect(focusWithin({ x: 0.9, y: 0 }, region, size)).toEqual({ x: 1, y: 0 });
+    expect(focusWithin(null, region, size)).toEqual({ x: 0.5, y: 0.5 });
+  });
+
+  it('centres a cover region on the focus as far as the edges allow', () => {
+    expect(coverRegion(size, 1, { x: 0.5, y: 0.5 })).toEqual({ left: 250, top: 0, width: 500, height: 500 });
+    expect(coverRegion(size, 1, { x: 0.95, y: 0.5 })).toEqual({ left: 500, top: 0, width: 500, height: 500 });
+    expect(coverRegion(size, 1, { x: 0.3, y: 0.1 })).toEqual({ left: 50, top: 0, width: 500, height: 500 });
+    expect(coverRegion(size, 4, { x: 0.5, y: 0.9 })).toEqual({ left: 0, top: 250, width: 1000, height: 250 });
   });
 });

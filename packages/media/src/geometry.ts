@@ -66,3 +66,57 @@ function scaled(source: Size, scale: number): Size {
 function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
+
+/** A rectangle of pixels: what sharp's `extract` takes. */
+export interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** A point as fractions (0..1) of an image's width and height. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** The part of the displayed image a crop keeps (the whole image without one), clamped to the image. */
+export function cropRegion(crop: { x: number; y: number; width: number; height: number } | null, size: Size): Region {
+  if (!crop) return { left: 0, top: 0, width: size.width, height: size.height };
+  const left = clamp(Math.round(crop.x), 0, size.width - 1);
+  const top = clamp(Math.round(crop.y), 0, size.height - 1);
+  return {
+    left,
+    top,
+    width: clamp(Math.round(crop.width), 1, size.width - left),
+    height: clamp(Math.round(crop.height), 1, size.height - top),
+  };
+}
+
+/**
+ * A focus point (fractions of the whole displayed image) as fractions of a region of it; a focus
+ * outside the region moves to the nearest point inside. No focus: the region's centre.
+ */
+export function focusWithin(focus: Point | null, region: Region, size: Size): Point {
+  if (!focus) return { x: 0.5, y: 0.5 };
+  const x = (focus.x * size.width - region.left) / region.width;
+  const y = (focus.y * size.height - region.top) / region.height;
+  return { x: clamp(x, 0, 1), y: clamp(y, 0, 1) };
+}
+
+/**
+ * The largest region of `aspect` (width / height) within `source`, as near to centred on `focus`
+ * as the edges allow: what a `cover` box keeps before it is scaled.
+ */
+export function coverRegion(source: Size, aspect: number, focus: Point): Region {
+  const wide = source.width / source.height > aspect;
+  const width = wide ? clamp(Math.round(source.height * aspect), 1, source.width) : source.width;
+  const height = wide ? source.height : clamp(Math.round(source.width / aspect), 1, source.height);
+  return {
+    left: clamp(Math.round(focus.x * source.width - width / 2), 0, source.width - width),
+    top: clamp(Math.round(focus.y * source.height - height / 2), 0, source.height - height),
+    width,
+    height,
+  };
+}

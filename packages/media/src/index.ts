@@ -1,14 +1,27 @@
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
-export { decodeSize, variantSize, type Size } from './geometry.js';
+export {
+  deliverySize,
+  deliverySourceFacts,
+  renderOnRequest,
+  type DeliverOptions,
+  type DeliveredImage,
+  type DeliveryBox,
+  type DeliveryRender,
+  type DeliverySourceFacts,
+} from './deliver.js';
+export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
+export { frameOf, renderedCrop, type Frame } from './framing.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
+export { createRenderGate, RenderGateBusyError, type RenderGate, type RenderGateLimits } from './render-gate.js';
 export { renderImage, renderVariants, type RenderResult } from './render.js';
 export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';
 export type {
   ImageFormat,
   ImageInput,
+  Framing,
   ImageProbe,
   Placeholder,
   RawImage,

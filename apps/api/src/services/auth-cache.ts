@@ -1,7 +1,6 @@
 import type { ApiKey, Tenant, UploadToken } from '@darkroom/db';
-import type { RedisConnection } from '@darkroom/queue';
+import { createRateCounter, type RedisConnection, type RequestCount } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
-import { createRateCounter, type RequestCount } from './rate-counter.js';
 
 export type { RequestCount };
 

@@ -1,5 +1,14 @@
-import { isImageSpec, specsForKind, variantSpecHash, type AssetBackfillPayload, type AssetKind, type Preset, type VariantSpec } from '@darkroom/core';
-import { completeJob, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import {
+  isImageSpec,
+  specsForKind,
+  variantKey,
+  variantSpecHash,
+  type AssetBackfillPayload,
+  type AssetKind,
+  type Preset,
+  type VariantSpec,
+} from '@darkroom/core';
+import { completeJob, lockAsset, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -25,11 +34,19 @@ export interface BackfillPlan {
  * What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets): an
  * image has no video renditions to be stale.
  */
-export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image'): BackfillPlan {
+export function planBackfill(
+  preset: Preset,
+  rows: readonly Variant[],
+  kind: AssetKind = 'image',
+  keyOf?: (spec: VariantSpec) => string,
+): BackfillPlan {
   const byName = new Map(rows.map((r) => [r.name, r]));
   const names = new Set(preset.variants.map((s) => s.name));
+  // With `keyOf` (an image's keys at its current revision), a variant of an older crop is stale too.
+  const stale = (spec: VariantSpec, row: Variant | undefined) =>
+    row?.specHash !== variantSpecHash(spec) || (keyOf !== undefined && row.key !== keyOf(spec));
   return {
-    render: specsForKind(preset.variants, kind).filter((spec) => byName.get(spec.name)?.specHash !== variantSpecHash(spec)),
+    render: specsForKind(preset.variants, kind).filter((spec) => stale(spec, byName.get(spec.name))),
     remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
   };
 }
@@ -55,7 +72,8 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
-  const plan = planBackfill(preset, previous, asset.kind);
+  const keyOf = (spec: VariantSpec) => variantKey(asset.tenantId, asset.id, spec.name, variantSpecHash(spec), spec.format, asset.revision);
+  const plan = planBackfill(preset, previous, asset.kind, asset.kind === 'image' ? keyOf : undefined);
   if (plan.render.length === 0 && plan.remove.length === 0) {
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
@@ -64,6 +82,9 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, job.data.jobId) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
+    // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
+    const current = await lockAsset(tx, { id: asset.id });
+    if (current && current.revision !== asset.revision) throw new Error('the asset was cropped while its variants were re-rendered');
     // The rows first: the transition writes the asset.updated event, which reads the variants in
     // this transaction, so it must see the new ones (not those whose objects are deleted below).
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
@@ -84,7 +105,12 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[],
   const original = await fetchOriginal(deps, asset);
   try {
     if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
-    const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: deps.config.jobTimeoutMs / 1000 };
+    const options = {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+      // Cut as every other variant of the asset is.
+      framing: { crop: asset.crop ?? null, focus: asset.focus ?? null },
+    };
     const probe = await probeImage(original.path, options);
     const release = await deps.renderGate.acquire(probe.width * probe.height);
     let rendered;

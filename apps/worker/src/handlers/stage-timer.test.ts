@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerDeps } from '../deps.js';
 import { createWorkerMetrics } from '../metrics.js';
-import { createRenderGate } from '../render-gate.js';
+import { createRenderGate } from '@darkroom/media';
 import { stageTimer } from './stage-timer.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

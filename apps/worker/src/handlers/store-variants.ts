@@ -21,7 +21,7 @@ export async function uploadVariants(deps: WorkerDeps, asset: Asset, rendered: r
       duration: null,
       size: v.size,
       specHash: v.specHash,
-      key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
+      key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format, asset.revision),
     }),
   );
   await Promise.all(

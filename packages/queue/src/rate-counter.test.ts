@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisConnection, type RedisConnection } from '@darkroom/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateCounter, type RateCounter, type RequestCount } from './rate-counter.js';
+import { createRedisConnection, type RedisConnection } from './redis.js';
 
 /**
- * Two counters on one prefix stand for two API processes of a deployment, against the real Redis.
+ * Two counters on one prefix stand for two processes (API or delivery) of a deployment, against the real Redis.
  * The Redis connection is wrapped only to count the INCRBYs each counter sends.
  */
 let redis: RedisConnection;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRenderGate } from './render-gate.js';
+import { createRenderGate, RenderGateBusyError } from './render-gate.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -73,5 +73,23 @@ describe('createRenderGate', () => {
     releaseSmall();
     (await waiting)();
     expect(gate.idleSlots()).toBe(3);
+  });
+
+  it('refuses a wait longer than its timeout, and lets the line move on', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 1 });
+    const held = await gate.acquire(10);
+    await expect(gate.acquire(10, { timeoutMs: 20 })).rejects.toBeInstanceOf(RenderGateBusyError);
+    const next = gate.acquire(10, { timeoutMs: 60_000 });
+    held();
+    (await next)(); // granted in time: its timer no longer fires
+  });
+
+  it('refuses at once a render that would make the line longer than maxWaiting', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 1, maxWaiting: 1 });
+    const held = await gate.acquire(10);
+    const first = gate.acquire(10);
+    await expect(gate.acquire(10)).rejects.toThrow('1 renders already wait');
+    held();
+    (await first)();
   });
 });

@@ -1,4 +1,4 @@
-import type { RedisConnection } from '@darkroom/queue';
+import type { RedisConnection } from './redis.js';
 
 export interface RequestCount {
   count: number;

@@ -1,0 +1,45 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { DeliveryDeps } from './deps.js';
+import { sendRefusal } from './errors.js';
+import imageRoutes from './routes/images.js';
+import opsRoutes from './routes/ops.js';
+
+/** The longest path segment the router takes (an id is 36, options far less); longer is a 404. */
+const MAX_SEGMENT_LENGTH = 512;
+
+export interface BuildDeliveryAppOptions {
+  deps: DeliveryDeps;
+  /** A pino logger (main.ts), or false for none (tests). */
+  logger?: Logger | false;
+}
+
+/** The delivery server, without listening: `main.ts` listens, tests listen on port 0. */
+export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAppOptions): Promise<FastifyInstance> {
+  const { requestMs, connectionMs } = deps.config.timeouts;
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
+    // One line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: requestMs,
+    connectionTimeout: connectionMs,
+    keepAliveTimeout: Math.min(5000, connectionMs),
+    http: { requestTimeout: requestMs, headersTimeout: requestMs },
+    routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
+    frameworkErrors: (error, request, reply) => sendRefusal(request, reply, error),
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    // The path only: a query string could carry anything.
+    request.log.info(
+      { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
+  app.setErrorHandler((error, request, reply) => sendRefusal(request, reply, error));
+  app.setNotFoundHandler((request, reply) => sendRefusal(request, reply, { statusCode: 404 }));
+  await app.register(opsRoutes, { deps });
+  await app.register(imageRoutes, { deps });
+  return app;
+}

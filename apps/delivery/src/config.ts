@@ -1,0 +1,109 @@
+import { availableParallelism, tmpdir } from 'node:os';
+import { describeEnvIssues, durationSetting, QUEUE_PREFIX, secretSetting } from '@darkroom/core';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
+import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const deliveryEnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  DELIVERY_PORT: z.coerce.number().int().min(0).max(65535).default(3400),
+  /** The public origin in front of the server (the CDN); default http://HOST:DELIVERY_PORT. */
+  DELIVERY_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodesSetting(),
+  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
+  /** Renders at once. Default: one per core (each render's libvips runs one thread). */
+  DELIVERY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Source pixels of the renders running at once together (memory); a larger one renders alone. Default MAX_INPUT_PIXELS. */
+  DELIVERY_RENDER_PIXELS: z.coerce.number().int().positive().optional(),
+  /** How long a request may wait for a render slot before `503 unavailable` with Retry-After. */
+  DELIVERY_QUEUE_TIMEOUT: durationSetting('10s', 1),
+  /** Renders that may wait for a slot at once; more are answered 503 at once. */
+  DELIVERY_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000).default(64),
+  /** One render's time limit (decode, shape and encode; a video's poster frame too). */
+  DELIVERY_RENDER_TIMEOUT: durationSetting('30s', 1000),
+  /** Renders per tenant per minute, across every delivery process; a tenant's `delivery.rendersPerMinute` wins. */
+  DELIVERY_RENDERS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Rendered images kept in this process's memory for repeated requests (0: none), in MiB. */
+  DELIVERY_HOT_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024)
+    .default(64),
+  /** The worker's limits: delivery renders nothing the worker would refuse (give both the same). */
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
+  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
+  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
+  /** Where originals are downloaded to while they render. */
+  TMP_DIR: z.string().default(tmpdir()),
+  /** Opens the tenants' delivery signing keys sealed in Postgres; the API's and the workers' value. */
+  WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
+  /** A whole request must arrive within this. */
+  REQUEST_TIMEOUT: durationSetting('30s', 100),
+  /** A connection that sends nothing for this long is closed. */
+  CONNECTION_TIMEOUT: durationSetting('10s', 100),
+});
+
+export interface DeliveryConfig {
+  host: string;
+  port: number;
+  /** Where delivery URLs point (no trailing slash): the CDN in front of this server. */
+  baseUrl: string;
+  logLevel: z.infer<typeof deliveryEnvSchema>['LOG_LEVEL'];
+  databaseUrl: string;
+  redis: RedisSettings;
+  /** Redis keys' prefix (locks, render counts, source facts); the API's and the workers'. */
+  queuePrefix: string;
+  storage: StorageConfig;
+  render: {
+    concurrency: number;
+    maxPixels: number;
+    queueTimeoutMs: number;
+    queueLength: number;
+    timeoutMs: number;
+    perMinute: number;
+  };
+  hotCacheBytes: number;
+  maxInputPixels: number;
+  video: { maxDurationSeconds: number; maxPixels: number };
+  tmpDir: string;
+  secretKey: string;
+  timeouts: { requestMs: number; connectionMs: number };
+}
+
+/** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
+export function loadDeliveryConfig(env: Record<string, string | undefined>): DeliveryConfig {
+  const parsed = deliveryEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.DELIVERY_PORT,
+    baseUrl: (e.DELIVERY_BASE_URL ?? `http://${e.HOST}:${e.DELIVERY_PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redis: redisSettings(e),
+    queuePrefix: e.QUEUE_PREFIX,
+    storage: parseStorageConfig(env),
+    render: {
+      concurrency: e.DELIVERY_RENDER_CONCURRENCY ?? availableParallelism(),
+      maxPixels: e.DELIVERY_RENDER_PIXELS ?? e.MAX_INPUT_PIXELS,
+      queueTimeoutMs: e.DELIVERY_QUEUE_TIMEOUT,
+      queueLength: e.DELIVERY_QUEUE_LENGTH,
+      timeoutMs: e.DELIVERY_RENDER_TIMEOUT,
+      perMinute: e.DELIVERY_RENDERS_PER_MINUTE,
+    },
+    hotCacheBytes: e.DELIVERY_HOT_CACHE_MB * MiB,
+    maxInputPixels: e.MAX_INPUT_PIXELS,
+    video: { maxDurationSeconds: e.VIDEO_MAX_DURATION / 1000, maxPixels: e.VIDEO_MAX_PIXELS },
+    tmpDir: e.TMP_DIR,
+    secretKey: e.WEBHOOK_SECRET_KEY,
+    timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
+  };
+}

@@ -1,0 +1,74 @@
+import { createSecretBox } from '@darkroom/core';
+import { createDatabase } from '@darkroom/db';
+import { createRenderGate, type RenderGate } from '@darkroom/media';
+import { createRateCounter, createRedisConnection, type RateCounter, type RedisConnection } from '@darkroom/queue';
+import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
+import type { Logger } from 'pino';
+import { createCatalog, type Catalog } from './catalog.js';
+import type { DeliveryConfig } from './config.js';
+import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
+import { createRenderOnce, type RenderOnce } from './render-once.js';
+import { createRenderStore, type RenderStore } from './render-store.js';
+import { createSourceFacts, type SourceFacts } from './source-facts.js';
+
+/** Everything a delivery request uses, built once at boot (tests build their own). */
+export interface DeliveryDeps {
+  config: DeliveryConfig;
+  log: Logger;
+  storage: ObjectStorage;
+  redis: RedisConnection;
+  catalog: Catalog;
+  store: RenderStore;
+  renderOnce: RenderOnce;
+  /** Renders at once and their source pixels; a bounded line waits at most DELIVERY_QUEUE_TIMEOUT. */
+  gate: RenderGate;
+  /** Renders per tenant per minute, across every delivery process. */
+  renderCounter: RateCounter;
+  facts: SourceFacts;
+  metrics: DeliveryMetrics;
+  /** Renders under way in the background (AVIF without the wait): awaited on close. */
+  background: Set<Promise<unknown>>;
+  close(): Promise<void>;
+}
+
+/** Asset lookups are reused this long: a policy, key or crop change applies within it (docs/api.md#delivery). */
+const CATALOG_TTL_MS = 5000;
+/** A lock is polled this often while another process renders. */
+const LOCK_POLL_MS = 25;
+
+export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
+  const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
+  const storage = createS3Storage(config.storage);
+  // Fails fast (no offline queue): without Redis, renders go on uncoordinated and uncounted rather than wait.
+  const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => {}); // each command's failure is handled where it is sent
+  const prefix = config.queuePrefix;
+  const store = createRenderStore({ storage, bucket: config.storage.publicBucket, hotBytes: config.hotCacheBytes });
+  const { render } = config;
+  const background = new Set<Promise<unknown>>();
+  return {
+    config,
+    log,
+    storage,
+    redis,
+    catalog: createCatalog({ db: database.db, secretBox: createSecretBox(config.secretKey), ttlMs: CATALOG_TTL_MS, maxEntries: 50_000, log }),
+    store,
+    renderOnce: createRenderOnce({
+      redis,
+      store,
+      prefix,
+      lockMs: render.queueTimeoutMs + render.timeoutMs + 30_000,
+      pollMs: LOCK_POLL_MS,
+    }),
+    gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
+    renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),
+    facts: createSourceFacts({ redis, prefix }),
+    metrics: createDeliveryMetrics(),
+    background,
+    async close() {
+      await Promise.allSettled([...background]);
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}

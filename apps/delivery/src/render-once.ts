@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DarkroomError } from '@darkroom/core';
+import type { RedisConnection } from '@darkroom/queue';
+import type { RenderStore, StoredRender } from './render-store.js';
+
+/** How a render was come by: by this request (`render`) or by another one it waited for (`hit`). */
+export interface Coalesced {
+  stored: StoredRender;
+  rendered: boolean;
+}
+
+export interface RenderOnce {
+  /**
+   * The render at `key`: stored already, or made by `produce` (which stores it) exactly once across
+   * every delivery process, however many requests ask at once. Those that wait share the answer.
+   */
+  get(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced>;
+}
+
+export interface RenderOnceOptions {
+  redis: RedisConnection;
+  store: RenderStore;
+  prefix: string;
+  /** How long a lock holds without its holder: longer than a render may take, slot wait included. */
+  lockMs: number;
+  /** How often a process waiting on another's render looks whether it is done. */
+  pollMs: number;
+}
+
+// Deletes the lock only if this process still holds it (it may have expired and been taken over).
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * Render once, across processes: requests in one process share one promise per key; processes
+ * share a Redis lock per key (`SET NX PX`). The holder renders and stores, then lets go; the others
+ * poll the lock and read the stored render once it is gone. A holder that dies leaves a lock that
+ * expires, and the next waiter takes it over. Without Redis each process renders on its own: a
+ * duplicate render is better than no image.
+ */
+export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
+  const { redis, store, lockMs, pollMs } = options;
+  const inFlight = new Map<string, Promise<Coalesced>>();
+  const lockKey = (key: string) => `${options.prefix}:delivery:lock:${key}`;
+
+  async function tryLock(key: string, token: string): Promise<boolean | null> {
+    try {
+      return (await redis.set(lockKey(key), token, 'PX', lockMs, 'NX')) === 'OK';
+    } catch {
+      return null;
+    }
+  }
+
+  async function renderHolding(key: string, token: string | null, produce: () => Promise<StoredRender>): Promise<Coalesced> {
+    try {
+      // Another process may have stored it between our miss and our lock.
+      const stored = await store.get(key);
+      if (stored) return { stored, rendered: false };
+      return { stored: await produce(), rendered: true };
+    } finally {
+      if (token) await redis.eval(RELEASE, 1, lockKey(key), token).catch(() => {});
+    }
+  }
+
+  async function coordinate(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced> {
+    const token = randomUUID();
+    const deadline = Date.now() + lockMs;
+    while (Date.now() < deadline) {
+      const locked = await tryLock(key, token);
+      if (locked !== false) return renderHolding(key, locked ? token : null, produce);
+      // Someone else renders it: wait until their lock is gone, then read what they stored.
+      while ((await redis.exists(lockKey(key)).catch(() => 0)) === 1 && Date.now() < deadline) await sleep(pollMs);
+      const stored = await store.get(key);
+      if (stored) return { stored, rendered: false };
+    }
+    throw new DarkroomError('unavailable', 'The image is still being rendered; try again shortly.', { retryAfterSeconds: 2 });
+  }
+
+  return {
+    get(key, produce) {
+      const pending = inFlight.get(key);
+      // Only the request that set the render going counts as having rendered it.
+      if (pending) return pending.then(({ stored }) => ({ stored, rendered: false }));
+      const started = coordinate(key, produce).finally(() => inFlight.delete(key));
+      inFlight.set(key, started);
+      return started;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { ObjectNotFoundError, type ObjectStorage } from '@darkroom/storage';
+
+/** A rendered image as served: its bytes and their ETag. */
+export interface StoredRender {
+  data: Buffer;
+  etag: string;
+}
+
+export interface RenderStore {
+  /** The stored render at `key`, from memory or the public bucket; null when there is none. */
+  get(key: string): Promise<StoredRender | null>;
+  /** Only what this process holds in memory: no bucket request. */
+  peek(key: string): StoredRender | null;
+  put(key: string, data: Buffer, contentType: string): Promise<StoredRender>;
+}
+
+/** A strong validator from the bytes: every process gives the same render the same ETag. */
+export function etagOf(data: Buffer): string {
+  return `"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`;
+}
+
+/** The largest render read back whole from the bucket (an 8192² PNG of noise is under this). */
+const MAX_RENDER_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Renders in the public bucket, with the most recently served kept in memory up to `hotBytes`:
+ * a repeated request then costs no bucket round trip. Keys name an immutable render (asset,
+ * revision, canonical options, format), so a copy in memory is never stale.
+ */
+export function createRenderStore(options: { storage: ObjectStorage; bucket: string; hotBytes: number }): RenderStore {
+  const { storage, bucket, hotBytes } = options;
+  const hot = new Map<string, StoredRender>();
+  let held = 0;
+
+  function remember(key: string, render: StoredRender): StoredRender {
+    if (render.data.length > hotBytes / 8) return render; // one huge image must not flush the rest
+    const before = hot.get(key);
+    if (before) held -= before.data.length;
+    hot.delete(key);
+    hot.set(key, render);
+    held += render.data.length;
+    for (const [oldest, value] of hot) {
+      if (held <= hotBytes) break;
+      hot.delete(oldest);
+      held -= value.data.length;
+    }
+    return render;
+  }
+
+  function peek(key: string): StoredRender | null {
+    const render = hot.get(key);
+    if (!render) return null;
+    // Most recently used last: Map keeps insertion order.
+    hot.delete(key);
+    hot.set(key, render);
+    return render;
+  }
+
+  return {
+    peek,
+    async get(key) {
+      const cached = peek(key);
+      if (cached) return cached;
+      const data = await readWhole(storage, bucket, key);
+      return data ? remember(key, { data, etag: etagOf(data) }) : null;
+    },
+    async put(key, data, contentType) {
+      await storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL });
+      return remember(key, { data, etag: etagOf(data) });
+    },
+  };
+}
+
+async function readWhole(storage: ObjectStorage, bucket: string, key: string): Promise<Buffer | null> {
+  let stream;
+  try {
+    stream = await storage.getStream({ bucket, key });
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_RENDER_BYTES) {
+      stream.destroy();
+      throw new Error(`stored render ${key} is larger than ${MAX_RENDER_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}

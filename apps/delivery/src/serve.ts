@@ -1,0 +1,127 @@
+import {
+  DarkroomError,
+  DELIVERY_CONTENT_TYPES,
+  deliverySignedPath,
+  fitsDeliveryPolicy,
+  parseDeliveryOptions,
+  signDeliveryPath,
+  VARIANT_CACHE_CONTROL,
+  type DeliveryFormat,
+  type DeliveryOptions,
+} from '@darkroom/core';
+import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
+import type { DeliveryDeps } from './deps.js';
+import { chooseFormat, knownFacts, needsFacts, parseAccept, planRender, type Accepts, type RenderPlan } from './plan.js';
+import { readSourceFacts, renderAndStore } from './renderer.js';
+import type { StoredRender } from './render-store.js';
+
+/** One `GET /img/{assetId}/{revision}/{options}[/{signature}]`, its segments as sent. */
+export interface ImageRequest {
+  assetId: string;
+  revision: string;
+  options: string;
+  signature: string | undefined;
+  accept: string | undefined;
+}
+
+export type ImageAnswer =
+  | {
+      kind: 'image';
+      stored: StoredRender;
+      contentType: string;
+      cacheControl: string;
+      /** `f_auto` chose the format: caches must keep one answer per Accept. */
+      vary: boolean;
+      result: 'hit' | 'render';
+    }
+  | { kind: 'redirect'; location: string };
+
+/** Not ready yet: an `f_auto` AVIF is answered in another format meanwhile, cached briefly. */
+const INTERIM_CACHE_CONTROL = 'public, max-age=60';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REVISION = /^[1-9]\d{0,8}$/;
+
+const notFound = () => new DarkroomError('not_found', 'No such image.');
+
+/**
+ * The whole of an image request, in the contract's order: segments (404), options (400, before
+ * the policy), the asset (404), its revision (404 when newer), the policy or signature (403), an
+ * older revision (301), then the image: stored, or rendered once and stored.
+ */
+export async function serveImage(deps: DeliveryDeps, request: ImageRequest): Promise<ImageAnswer> {
+  if (!UUID.test(request.assetId) || !REVISION.test(request.revision)) throw notFound();
+  const options = parseDeliveryOptions(request.options);
+  const found = await deps.catalog.lookup(request.assetId);
+  if (!found) throw notFound();
+  const { asset, tenant } = found;
+  const revision = Number(request.revision);
+  if (revision > asset.revision) throw notFound();
+  authorize(tenant, request, options);
+  if (revision < asset.revision) return { kind: 'redirect', location: currentLocation(asset, tenant, request) };
+  return answerImage(deps, asset, tenant, options, parseAccept(request.accept));
+}
+
+function authorize(tenant: DeliveryTenant, request: ImageRequest, options: DeliveryOptions): void {
+  if (request.signature === undefined) {
+    if (fitsDeliveryPolicy(options, tenant.policy)) return;
+    throw new DarkroomError('forbidden', "These options are outside the tenant's delivery policy: the URL must be signed.");
+  }
+  const signedPath = deliverySignedPath(request.assetId, request.revision, request.options);
+  if (!tenant.verify(signedPath, request.signature)) throw new DarkroomError('forbidden', 'The signature does not match this URL.');
+}
+
+/** The same URL at the asset's current revision; a signed one signed again with the tenant's current key. */
+function currentLocation(asset: DeliveryAsset, tenant: DeliveryTenant, request: ImageRequest): string {
+  const path = deliverySignedPath(asset.id, asset.revision, request.options);
+  const signature = request.signature !== undefined && tenant.currentKey ? `/${signDeliveryPath(tenant.currentKey, path)}` : '';
+  return `/img/${path}${signature}`;
+}
+
+async function answerImage(
+  deps: DeliveryDeps,
+  asset: DeliveryAsset,
+  tenant: DeliveryTenant,
+  options: DeliveryOptions,
+  accepts: Accepts,
+): Promise<ImageAnswer> {
+  if (options.format !== 'auto') {
+    return fetchOrRender(deps, asset, tenant, planRender(asset, options, tenant.policy, options.format), false, VARIANT_CACHE_CONTROL);
+  }
+  const facts = needsFacts(asset, accepts, tenant.policy) ? await readSourceFacts(deps, asset) : knownFacts(asset);
+  const format = chooseFormat(accepts, tenant.policy.avif, facts);
+  const plan = planRender(asset, options, tenant.policy, format);
+  if (format !== 'avif') return fetchOrRender(deps, asset, tenant, plan, true, VARIANT_CACHE_CONTROL);
+  const avif = await deps.store.get(plan.key);
+  if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
+  // AVIF without the wait: the format it would otherwise be now, the AVIF in the background.
+  renderInBackground(deps, asset, tenant, plan);
+  const interim = planRender(asset, options, tenant.policy, chooseFormat({ ...accepts, avif: false }, false, facts));
+  return fetchOrRender(deps, asset, tenant, interim, true, INTERIM_CACHE_CONTROL);
+}
+
+async function fetchOrRender(
+  deps: DeliveryDeps,
+  asset: DeliveryAsset,
+  tenant: DeliveryTenant,
+  plan: RenderPlan,
+  vary: boolean,
+  cacheControl: string,
+): Promise<ImageAnswer> {
+  const format = plan.render.format;
+  const stored = await deps.store.get(plan.key);
+  if (stored) return image(stored, format, vary, cacheControl, 'hit');
+  const made = await deps.renderOnce.get(plan.key, () => renderAndStore(deps, asset, tenant, plan));
+  return image(made.stored, format, vary, cacheControl, made.rendered ? 'render' : 'hit');
+}
+
+function renderInBackground(deps: DeliveryDeps, asset: DeliveryAsset, tenant: DeliveryTenant, plan: RenderPlan): void {
+  const running = deps.renderOnce
+    .get(plan.key, () => renderAndStore(deps, asset, tenant, plan))
+    .catch((error: unknown) => deps.log.warn({ assetId: asset.id, render: plan.canonical, err: error }, 'a background AVIF render failed'))
+    .finally(() => deps.background.delete(running));
+  deps.background.add(running);
+}
+
+function image(stored: StoredRender, format: DeliveryFormat, vary: boolean, cacheControl: string, result: 'hit' | 'render'): ImageAnswer {
+  return { kind: 'image', stored, contentType: DELIVERY_CONTENT_TYPES[format], cacheControl, vary, result };
+}

@@ -1,0 +1,92 @@
+/**
+ * What a process (a worker, a delivery server) renders at once: at most `slots` renders (one per core: each render's
+ * libvips runs one thread), and at most `maxPixels` source pixels between them. A job takes the
+ * gate after its download and gives it back before its uploads, so the process can hold more jobs
+ * than render slots: their I/O runs while the slots render, and no core waits on the network.
+ *
+ * The pixel cap bounds memory: with MAX_INPUT_PIXELS a 100 MP image never renders beside another
+ * big one, which keeps the worker's peak memory within its goal
+ * (docs/performance.md#render-slots-and-the-pixel-budget), while camera photos (8–24 MP) render
+ * side by side on every core. A job larger than the whole pixel cap renders alone.
+ */
+export interface RenderGate {
+  /**
+   * Waits for a free slot and room for `pixels`, then holds them; call the returned function to give
+   * them back. With `timeoutMs`, a wait longer than that rejects with RenderGateBusyError (and so does
+   * joining a line already `maxWaiting` long).
+   */
+  acquire(pixels: number, options?: { timeoutMs?: number }): Promise<() => void>;
+  /**
+   * Slots no render holds right now, while no job waits and at most half the pixel cap is in use:
+   * capacity a render may borrow to encode its variants in parallel. A job arriving meanwhile is
+   * still let in; the cores are shared for the rest of that encode.
+   */
+  idleSlots(): number;
+}
+
+/** No slot freed up in time, or the line of waiting renders was full. */
+export class RenderGateBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenderGateBusyError';
+  }
+}
+
+export interface RenderGateLimits {
+  maxPixels: number;
+  slots: number;
+  /** Renders that may wait at once; the next one is refused at once (default: no bound, the worker's). */
+  maxWaiting?: number;
+}
+
+export function createRenderGate(limits: RenderGateLimits): RenderGate {
+  const { maxPixels, slots, maxWaiting = Number.POSITIVE_INFINITY } = limits;
+  let pixelsInUse = 0;
+  let running = 0;
+  const waiting: { pixels: number; grant: () => void }[] = [];
+  // A request on the server waits a bounded time in a bounded line: never an unbounded queue.
+  const wait = (entry: { pixels: number; grant: () => void }, timeoutMs: number | undefined, reject: (error: Error) => void) => {
+    if (waiting.length >= maxWaiting) return reject(new RenderGateBusyError(`${waiting.length} renders already wait for a slot`));
+    waiting.push(entry);
+    if (timeoutMs === undefined) return;
+    const timer = setTimeout(() => {
+      const index = waiting.indexOf(entry);
+      if (index < 0) return;
+      waiting.splice(index, 1);
+      reject(new RenderGateBusyError(`no render slot within ${timeoutMs} ms`));
+      pump(); // a big render leaving the head of the line may let smaller ones in
+    }, timeoutMs);
+    const grant = entry.grant;
+    entry.grant = () => {
+      clearTimeout(timer);
+      grant();
+    };
+  };
+  const fits = (pixels: number) => running < slots && (running === 0 || pixelsInUse + Math.min(pixels, maxPixels) <= maxPixels);
+  const pump = () => {
+    // First come, first served: a big job at the head is not overtaken by small ones forever.
+    while (waiting.length > 0 && fits(waiting[0]!.pixels)) waiting.shift()!.grant();
+  };
+  return {
+    acquire(pixels, options = {}) {
+      const held = Math.min(pixels, maxPixels);
+      return new Promise((resolve, reject) => {
+        const grant = () => {
+          pixelsInUse += held;
+          running += 1;
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            pixelsInUse -= held;
+            running -= 1;
+            pump();
+          });
+        };
+        if (waiting.length === 0 && fits(pixels)) grant();
+        else wait({ pixels, grant }, options.timeoutMs, reject);
+      });
+    },
+    idleSlots: () => (waiting.length === 0 && pixelsInUse <= maxPixels / 2 ? slots - running : 0),
+  };
+}

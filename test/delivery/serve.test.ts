@@ -1,0 +1,97 @@
+import { deliveryRenderKey } from '@darkroom/core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { fixture } from '../support/images.js';
+import { objectState } from '../support/objects.js';
+
+/** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
+let harness: Harness;
+let delivery: DeliveryServer;
+let tenant: TestTenant;
+let photo: any;
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const BROWSER = 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8';
+
+async function metric(server: DeliveryServer, name: string): Promise<number> {
+  const text = await server.deps.metrics.registry.getSingleMetricAsString(name.replace(/\{.*$/, ''));
+  const line = text.split('\n').find((l) => l.startsWith(name.includes('{') ? name : `${name} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+beforeAll(async () => {
+  harness = await startHarness();
+  delivery = await startDelivery(harness);
+  tenant = await createTestTenant(harness, 'delivery-serve');
+  const { asset } = await tenant.client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
+  photo = await tenant.client.waitForAsset(asset.id);
+  expect(photo.status).toBe('ready');
+});
+afterAll(async () => {
+  await delivery?.close();
+  await harness?.close();
+});
+
+describe('GET /img/{id}/{revision}/{options}', () => {
+  it('renders once, stores the render in the public bucket, then serves it with no render', async () => {
+    const url = `${delivery.baseUrl}${imagePath(photo.id, 1, 'w_640,f_webp')}`;
+    const rendersBefore = await metric(delivery, 'darkroom_delivery_renders_total');
+    const first = await getImage(url);
+    expect(first.status).toBe(200);
+    expect(first.meta).toMatchObject({ format: 'webp', width: 640, height: Math.round((640 * photo.height) / photo.width) });
+    expect(Object.fromEntries(first.headers)).toMatchObject({
+      'content-type': 'image/webp',
+      'cache-control': IMMUTABLE,
+      'content-length': String(first.data.length),
+    });
+    expect(first.headers.get('etag')).toMatch(/^"[\w-]{27}"$/);
+    expect(first.headers.get('vary')).toBeNull(); // f_webp: the format was not negotiated
+    expect(await metric(delivery, 'darkroom_delivery_renders_total')).toBe(rendersBefore + 1);
+
+    const key = deliveryRenderKey(tenant.tenantId, photo.id, 1, `w_640,h_${first.meta!.height},q_75`, 'webp');
+    expect(await objectState(harness.api.storage, { bucket: harness.api.config.storage.publicBucket, key })).toBe('present');
+
+    // The same transform with a default stated, in another order: the same stored object.
+    const again = await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'f_webp,q_75,c_inside,g_auto,w_640')}`);
+    expect([again.status, again.headers.get('etag')]).toEqual([200, first.headers.get('etag')]);
+    expect(again.data.equals(first.data)).toBe(true);
+    expect(await metric(delivery, 'darkroom_delivery_renders_total')).toBe(rendersBefore + 1);
+  });
+
+  it('serves a render another process stored, from the bucket, rendering nothing', async () => {
+    const url = imagePath(photo.id, 1, 'w_384,f_jpeg');
+    const first = await getImage(`${delivery.baseUrl}${url}`);
+    const other = await startDelivery(harness);
+    try {
+      const hit = await getImage(`${other.baseUrl}${url}`);
+      expect([hit.status, hit.headers.get('etag'), hit.data.equals(first.data)]).toEqual([200, first.headers.get('etag'), true]);
+      expect(await metric(other, 'darkroom_delivery_renders_total')).toBe(0);
+      expect(await metric(other, 'darkroom_delivery_requests_total{result="hit"}')).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers HEAD with the same headers and no body', async () => {
+    const url = `${delivery.baseUrl}${imagePath(photo.id, 1, 'w_640,f_webp')}`;
+    const get = await getImage(url);
+    const head = await getImage(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.data.length).toBe(0);
+    for (const name of ['content-type', 'cache-control', 'etag', 'content-length']) expect(head.headers.get(name)).toBe(get.headers.get(name));
+  });
+
+  it('negotiates f_auto from Accept, with Vary: Accept', async () => {
+    const webp = await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'w_256')}`, { accept: 'image/webp,*/*' });
+    expect([webp.status, webp.meta?.format, webp.headers.get('vary')]).toEqual([200, 'webp', 'Accept']);
+    const jpeg = await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'w_256')}`, { accept: '*/*' });
+    expect([jpeg.status, jpeg.meta?.format, jpeg.headers.get('vary')]).toEqual([200, 'jpeg', 'Accept']);
+    const browser = await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'w_256')}`, { accept: BROWSER });
+    expect(browser.status).toBe(200);
+    expect(browser.headers.get('vary')).toBe('Accept');
+    expect(await sharp(browser.data).metadata()).toMatchObject({ width: 256 });
+  });
+});

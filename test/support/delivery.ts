@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createSecretBox, DELIVERY_KEY_OVERLAP_MS, deliveryKeyAad, signDeliveryPath, type DeliveryPolicyPatch } from '@darkroom/core';
+import { tenants } from '@darkroom/db';
+import { eq } from 'drizzle-orm';
+import sharp, { type Metadata } from 'sharp';
+import { pino } from 'pino';
+import { buildDeliveryApp } from '../../apps/delivery/src/app.js';
+import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
+import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
+import type { Harness } from './harness.js';
+import { waitFor } from './services.js';
+
+export interface DeliveryServer {
+  baseUrl: string;
+  deps: DeliveryDeps;
+  close(): Promise<void>;
+}
+
+/** A delivery server in this process, of the harness's deployment (same Postgres, Redis prefix and buckets). */
+export async function startDelivery(harness: Harness, env: Record<string, string> = {}): Promise<DeliveryServer> {
+  const config = loadDeliveryConfig({ ...process.env, QUEUE_PREFIX: harness.prefix, ...env });
+  const deps = createDeliveryDeps(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await buildDeliveryApp({ deps });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    deps,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
+
+export interface SpawnedDelivery {
+  baseUrl: string;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('../../apps/delivery/dist/main.js', import.meta.url));
+
+/** A delivery server as its own process, from the build (`npm run build` first), on `port`. */
+export async function spawnDelivery(harness: Harness, port: number, env: Record<string, string> = {}): Promise<SpawnedDelivery> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, QUEUE_PREFIX: harness.prefix, HOST: '127.0.0.1', DELIVERY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor('the delivery process to answer', async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status === 200, 20_000);
+  return {
+    baseUrl,
+    process: child,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface Delivered {
+  status: number;
+  headers: Headers;
+  data: Buffer;
+  body: any;
+  meta: Metadata | null;
+}
+
+/** A GET (or HEAD) as a browser sends it: `accept` as given (none by default). */
+export async function getImage(url: string, init: { accept?: string; method?: string; headers?: Record<string, string> } = {}): Promise<Delivered> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  if (init.accept !== undefined) headers.accept = init.accept;
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual' });
+  const data = Buffer.from(await res.arrayBuffer());
+  const json = res.headers.get('content-type')?.includes('json');
+  const image = res.status === 200 && !json && data.length > 0;
+  return {
+    status: res.status,
+    headers: res.headers,
+    data,
+    body: json ? JSON.parse(data.toString()) : null,
+    meta: image ? await sharp(data, { animated: true }).metadata() : null,
+  };
+}
+
+/** A delivery key (`dsk_…`) as the API makes them. */
+export function newDeliveryKey(): string {
+  return `dsk_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`;
+}
+
+/**
+ * Writes a tenant's delivery keys and policy straight into Postgres, sealed as the API seals them
+ * (the `POST /v1/delivery-key` route is another change's).
+ */
+export async function setDeliverySettings(
+  harness: Harness,
+  tenantId: string,
+  settings: { key?: string | null; previousKey?: string | null; previousExpiresAt?: Date | null; policy?: DeliveryPolicyPatch },
+): Promise<void> {
+  const box = createSecretBox(harness.api.config.webhooks.secretKey);
+  const seal = (key: string | null | undefined) => (key ? box.seal(key, deliveryKeyAad(tenantId)) : null);
+  await harness.api.db
+    .update(tenants)
+    .set({
+      ...(settings.key !== undefined ? { deliveryKeySealed: seal(settings.key) } : {}),
+      ...(settings.previousKey !== undefined ? { previousDeliveryKeySealed: seal(settings.previousKey) } : {}),
+      ...(settings.previousExpiresAt !== undefined ? { previousDeliveryKeyExpiresAt: settings.previousExpiresAt } : {}),
+      ...(settings.policy !== undefined ? { delivery: settings.policy } : {}),
+    })
+    .where(eq(tenants.id, tenantId));
+}
+
+/** `/img/{id}/{revision}/{options}`, signed with `key` when given. */
+export function imagePath(assetId: string, revision: number | string, options: string, key?: string): string {
+  const path = `${assetId}/${revision}/${options}`;
+  return `/img/${path}${key ? `/${signDeliveryPath(key, path)}` : ''}`;
+}
+
+export { DELIVERY_KEY_OVERLAP_MS };
