@@ -126,8 +126,8 @@ async function repeatedRequests(photo: string, peers: readonly Peer[]): Promise<
 interface Burst {
   ok: number;
   unavailable: number;
-  /** Answers that were neither: another status, or a 503 without Retry-After. */
-  other: string[];
+  /** Answers that were neither (another status, a 503 without Retry-After, none at all), counted by kind. */
+  other: Map<string, number>;
   hwmMb: number;
 }
 
@@ -139,17 +139,33 @@ async function burst(darkroom: Peer, photos: readonly BenchInput[]): Promise<Bur
     .slice(0, BURST);
   const answers = await Promise.all(
     urls.map(async (url) => {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      return { status: res.status, retryAfter: res.headers.get('retry-after') };
+      try {
+        const res = await fetch(url);
+        await res.arrayBuffer();
+        return { status: String(res.status), retryAfter: res.headers.get('retry-after') };
+      } catch (error) {
+        // No answer at all (the connection closed, the process died) is counted, not thrown.
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        return { status: cause === 'UND_ERR_SOCKET' ? 'connection closed' : cause, retryAfter: null };
+      }
     }),
   );
-  const result: Burst = { ok: 0, unavailable: 0, other: [], hwmMb: memoryOf(darkroom.process.pid!).hwmMb };
+  const result: Burst = { ok: 0, unavailable: 0, other: new Map(), hwmMb: memoryOf(darkroom.process.pid!).hwmMb };
   for (const { status, retryAfter } of answers) {
-    if (status === 200) result.ok++;
-    else if (status === 503 && retryAfter) result.unavailable++;
-    else result.other.push(`${status}${retryAfter ? ` Retry-After ${retryAfter}` : ''}`);
+    if (status === '200') result.ok++;
+    else if (status === '503' && retryAfter) result.unavailable++;
+    else {
+      const kind = status === '503' ? '503 without Retry-After' : status;
+      result.other.set(kind, (result.other.get(kind) ?? 0) + 1);
+    }
   }
+  return result;
+}
+
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
@@ -198,11 +214,11 @@ const burstRows = (b: Burst): BenchRow[] => [
   row(`delivery burst of ${BURST} renders: peak RSS (VmHWM)`, mb(b.hwmMb), '—', null, '< 400 MB', b.hwmMb < 400),
   row(
     `delivery burst of ${BURST} renders: answers`,
-    `${b.ok} × 200, ${b.unavailable} × 503${b.other.length ? `, ${b.other.join(', ')}` : ''}`,
+    [`${b.ok} × 200`, `${b.unavailable} × 503`, ...[...b.other].map(([kind, n]) => `${n} × ${kind}`)].join(', '),
     '—',
     null,
     '200 or 503 + Retry-After',
-    b.other.length === 0,
+    b.other.size === 0,
   ),
 ];
 
@@ -214,14 +230,16 @@ export async function runDeliveryBench(): Promise<BenchRow[]> {
   // One more than measured: the last one warms each system up.
   const photos = await cameraPhotos(PHOTOS + 1);
   console.log(`delivery bench: ${PHOTOS} camera JPEGs (8–24 MP), 640 px WebP q75; ${CONNECTIONS} connections, 2 × ${SECONDS} s per server`);
-  const darkroom = await startDarkroom(photos);
+  const darkroom = await step('upload through the API and a worker, start the delivery server', () => startDarkroom(photos));
   const peers: Peer[] = [darkroom];
   try {
-    peers.push(await startIpx(dirname(photos[0]!.path)));
-    peers.push(await startNext(photos.map((p) => p.path)));
-    const first = await firstRequests(photos, peers, darkroom.getOriginalMs);
-    const loads = await repeatedRequests(photos[0]!.path, peers);
-    const b = await burst(darkroom, photos);
+    // BENCH_DELIVERY=burst runs the burst alone (no peers, nothing before it).
+    if (process.env.BENCH_DELIVERY === 'burst') return burstRows(await step(`burst of ${BURST}`, () => burst(darkroom, photos)));
+    peers.push(await step('start ipx', () => startIpx(dirname(photos[0]!.path))));
+    peers.push(await step('build and start the Next.js app', () => startNext(photos.map((p) => p.path))));
+    const first = await step('first requests', () => firstRequests(photos, peers, darkroom.getOriginalMs));
+    const loads = await step('repeated requests', () => repeatedRequests(photos[0]!.path, peers));
+    const b = await step(`burst of ${BURST}`, () => burst(darkroom, photos));
     return [...firstRows(first), ...repeatedRows(loads), ...burstRows(b)];
   } finally {
     await Promise.all(peers.map((p) => p.close()));
