@@ -22,6 +22,7 @@ const UNIT = [
   'apps/worker/src/metrics.test.ts',
   'test/compose.test.ts',
   'test/docs-links.test.ts',
+  'test/docs-signing.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];

@@ -1,4 +1,4 @@
-import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
+import { variantOutputHash, variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { coverRegion, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
@@ -95,10 +95,16 @@ export function canAnimate(format: ImageVariantSpec['format']): boolean {
   return format === 'webp';
 }
 
-export function toVariant(spec: ImageVariantSpec, data: Buffer, info: OutputInfo): RenderedVariant {
+/** What `spec` comes out as from this (displayed) source size: see `variantOutputHash`. */
+export function outputHashOf(spec: ImageVariantSpec, source: Size): string {
+  return variantOutputHash(spec, variantSize(spec, source));
+}
+
+export function toVariant(spec: ImageVariantSpec, source: Size, data: Buffer, info: OutputInfo): RenderedVariant {
   return {
     spec,
     specHash: variantSpecHash(spec),
+    outputHash: outputHashOf(spec, source),
     data,
     width: info.width,
     // For animations sharp reports the whole frame strip as `height`.

@@ -3,6 +3,7 @@ import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { frameOf, scaleRegion, type Frame } from './framing.js';
 import { decodeSize, type Point, type Size } from './geometry.js';
+import { shareOutputs } from './shared-outputs.js';
 import { openHeif } from './heif/decode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
 import { renderAnimated } from './render-animated.js';
@@ -27,7 +28,10 @@ export async function renderVariants(
   return (await renderImage(path, probe, specs, options)).variants;
 }
 
-/** renderVariants plus the decoded pixels it worked from. */
+/**
+ * renderVariants plus the decoded pixels it worked from. Specs that come out the same for this
+ * source are encoded once (`shareOutputs`): every spec still gets its variant.
+ */
 export async function renderImage(
   path: string,
   probe: ImageProbe,
@@ -37,13 +41,17 @@ export async function renderImage(
   const budget = startBudget(options);
   try {
     const frame = frameOf(options.framing, probe);
-    // libvips extracts from an animation's whole frame strip, not frame by frame: an animation's
-    // eager variants stay whole and centred (its crop is recorded and checked all the same).
-    if (probe.animated) return { ...(await renderAnimated(path, probe, specs, budget)), frame };
-    const pixels = await decodeStill(path, probe, specs, budget, frame);
     // Sizes follow the crop as displayed; the decoded pixels are that crop, so the focus is theirs as it is.
     const source = frame ? { width: frame.region.width, height: frame.region.height } : probe;
-    const variants = await renderFromPixels(pixels, source, specs, budget, frame?.focus);
+    const { distinct, expand } = shareOutputs(specs, source);
+    // libvips extracts from an animation's whole frame strip, not frame by frame: an animation's
+    // eager variants stay whole and centred (its crop is recorded and checked all the same).
+    if (probe.animated) {
+      const animated = await renderAnimated(path, probe, distinct, budget);
+      return { variants: expand(animated.variants), pixels: animated.pixels, frame };
+    }
+    const pixels = await decodeStill(path, probe, distinct, budget, frame);
+    const variants = expand(await renderFromPixels(pixels, source, distinct, budget, frame?.focus));
     return { variants, pixels, frame };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
@@ -144,5 +152,5 @@ async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantS
   const framed = focus ? { pixels: { width: pixels.width, height: pixels.height }, focus } : undefined;
   const pipeline = withTimeout(encode(resizeTo(input, spec, source, framed), spec), options);
   const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return toVariant(spec, data, info);
+  return toVariant(spec, source, data, info);
 }

@@ -21,6 +21,8 @@ export interface ImageProbe {
 export interface RenderedVariant {
   spec: ImageVariantSpec;
   specHash: string;
+  /** What the bytes are (`variantOutputHash`): variants of one render with the same hash share one encode, and `data`. */
+  outputHash: string;
   data: Buffer;
   /** Of the output (one frame for animations). */
   width: number;

@@ -1,7 +1,7 @@
 import {
   isImageSpec,
   specsForKind,
-  variantKey,
+  variantRevisionPrefix,
   variantSpecHash,
   type AssetBackfillPayload,
   type AssetKind,
@@ -34,17 +34,12 @@ export interface BackfillPlan {
  * What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets): an
  * image has no video renditions to be stale.
  */
-export function planBackfill(
-  preset: Preset,
-  rows: readonly Variant[],
-  kind: AssetKind = 'image',
-  keyOf?: (spec: VariantSpec) => string,
-): BackfillPlan {
+export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image', revisionPrefix?: string): BackfillPlan {
   const byName = new Map(rows.map((r) => [r.name, r]));
   const names = new Set(preset.variants.map((s) => s.name));
-  // With `keyOf` (an image's keys at its current revision), a variant of an older crop is stale too.
+  // With `revisionPrefix` (where an image's variants of its current crop live), a variant of an older crop is stale too.
   const stale = (spec: VariantSpec, row: Variant | undefined) =>
-    row?.specHash !== variantSpecHash(spec) || (keyOf !== undefined && row.key !== keyOf(spec));
+    row?.specHash !== variantSpecHash(spec) || (revisionPrefix !== undefined && !row.key.startsWith(revisionPrefix));
   return {
     render: specsForKind(preset.variants, kind).filter((spec) => stale(spec, byName.get(spec.name))),
     remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
@@ -72,14 +67,16 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
-  const keyOf = (spec: VariantSpec) => variantKey(asset.tenantId, asset.id, spec.name, variantSpecHash(spec), spec.format, asset.revision);
-  const plan = planBackfill(preset, previous, asset.kind, asset.kind === 'image' ? keyOf : undefined);
+  // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
+  const reframed = asset.kind === 'image' && asset.revision > 1;
+  const plan = planBackfill(preset, previous, asset.kind, reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined);
   if (plan.render.length === 0 && plan.remove.length === 0) {
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
   }
   await job.updateProgress(10);
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, job.data.jobId) : [];
+  const stored = new Set(previous.map((v) => v.key));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored }) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
     // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
@@ -100,8 +97,17 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
-/** Streams the original to a temp file, renders the stale specs from it, and uploads the results. */
-async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[], jobId: string): Promise<VariantRecord[]> {
+/**
+ * Streams the original to a temp file, renders the stale specs from it, and uploads the results,
+ * but for outputs already `stored` under a current row's key (a changed spec that renders the same
+ * bytes for this photo, such as a larger box than the photo): those keep their object as it is.
+ */
+async function renderStale(
+  deps: WorkerDeps,
+  asset: Asset,
+  specs: VariantSpec[],
+  { jobId, stored }: { jobId: string; stored: ReadonlySet<string> },
+): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
     if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
@@ -120,7 +126,7 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[],
       release();
     }
     collectRenderGarbage();
-    return await uploadVariants(deps, asset, rendered);
+    return await uploadVariants(deps, asset, rendered, stored);
   } finally {
     await original.cleanup();
   }

@@ -297,6 +297,16 @@ export async function findAssetStatuses(db: Executor, params: { ids: string[] })
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
+/** The status and revision of each of these assets that has a row (for judging delivery renders). */
+export async function findAssetRevisions(db: Executor, params: { ids: string[] }): Promise<Map<string, { status: AssetStatus; revision: number }>> {
+  if (params.ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: assets.id, status: assets.status, revision: assets.revision })
+    .from(assets)
+    .where(inArray(assets.id, params.ids));
+  return new Map(rows.map((r) => [r.id, { status: r.status, revision: r.revision }]));
+}
+
 /**
  * The asset, locked (FOR UPDATE) until the transaction ends: every other change of its row (another
  * `complete`, a DELETE, an abort, an expiry) waits until then.
