@@ -75,15 +75,16 @@ describe('complete racing DELETE, at chosen points', () => {
   it('a DELETE done while complete checks the staging object (before its lock): complete answers 404, nothing is left', async () => {
     const { asset } = await client.upload(jpeg, { filename: 'before-lock.jpg', contentType: 'image/jpeg' });
     const originalKey = (await getAsset(harness.api.db, { id: asset.id }))!.originalKey;
-    const storage = harness.api.storage;
-    const realHead = storage.headObject;
+    const db = harness.api.db;
+    const realTransaction = db.transaction;
     let deleted: ApiResponse | undefined;
-    // complete's first storage call is the HEAD of the staging object: the whole DELETE runs there.
-    storage.headObject = async (location) => {
-      storage.headObject = realHead;
+    // complete reads the row, then opens the transaction that locks it before the copy (its first
+    // bucket request): the whole DELETE runs in between.
+    db.transaction = (async (...args: Parameters<typeof realTransaction>) => {
+      db.transaction = realTransaction;
       deleted = await deleteAsset(asset.id);
-      return realHead(location);
-    };
+      return realTransaction.apply(db, args);
+    }) as typeof realTransaction;
     const completed = await complete(asset.id);
     expect(deleted?.status).toBe(204);
     expectRefusal(harness, completed, 404, 'not_found');
