@@ -72,7 +72,7 @@ async function someoneWaitsOnALock(): Promise<boolean> {
 }
 
 describe('complete racing DELETE, at chosen points', () => {
-  it('a DELETE done while complete checks the staging object (before its lock): complete answers 404, nothing is left', async () => {
+  it('a DELETE done after complete reads the row and before it locks it: complete answers 404, nothing is left', async () => {
     const { asset } = await client.upload(jpeg, { filename: 'before-lock.jpg', contentType: 'image/jpeg' });
     const originalKey = (await getAsset(harness.api.db, { id: asset.id }))!.originalKey;
     const db = harness.api.db;
