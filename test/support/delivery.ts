@@ -1,9 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createSecretBox, DELIVERY_KEY_OVERLAP_MS, deliveryKeyAad, signDeliveryPath, type DeliveryPolicyPatch } from '@darkroom/core';
-import { tenants } from '@darkroom/db';
-import { eq } from 'drizzle-orm';
+import {
+  createSecretBox,
+  type Crop,
+  DELIVERY_KEY_OVERLAP_MS,
+  deliveryKeyAad,
+  type DeliveryPolicyPatch,
+  type Focus,
+  signDeliveryPath,
+} from '@darkroom/core';
+import { assets, tenants } from '@darkroom/db';
+import { eq, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { pino } from 'pino';
 import { buildDeliveryApp } from '../../apps/delivery/src/app.js';
@@ -112,6 +120,19 @@ export async function setDeliverySettings(
       ...(settings.policy !== undefined ? { delivery: settings.policy } : {}),
     })
     .where(eq(tenants.id, tenantId));
+}
+
+/**
+ * Sets an asset's focus and crop straight in Postgres, and its revision + 1, as `PATCH /v1/assets/:id`
+ * will (another change's route). Returns the new revision.
+ */
+export async function setAssetShape(harness: Harness, assetId: string, shape: { focus?: Focus | null; crop?: Crop | null }): Promise<number> {
+  const [row] = await harness.api.db
+    .update(assets)
+    .set({ ...shape, revision: sql`${assets.revision} + 1` })
+    .where(eq(assets.id, assetId))
+    .returning({ revision: assets.revision });
+  return row!.revision;
 }
 
 /** `/img/{id}/{revision}/{options}`, signed with `key` when given. */

@@ -51,11 +51,12 @@ const notFound = () => new DarkroomError('not_found', 'No such image.');
 export async function serveImage(deps: DeliveryDeps, request: ImageRequest): Promise<ImageAnswer> {
   if (!UUID.test(request.assetId) || !REVISION.test(request.revision)) throw notFound();
   const options = parseDeliveryOptions(request.options);
-  const found = await deps.catalog.lookup(request.assetId);
-  if (!found) throw notFound();
-  const { asset, tenant } = found;
   const revision = Number(request.revision);
-  if (revision > asset.revision) throw notFound();
+  let found = await deps.catalog.lookup(request.assetId);
+  // A revision newer than the one cached: the asset may have been cropped since.
+  if (found && revision > found.asset.revision) found = await deps.catalog.lookup(request.assetId, { fresh: true });
+  if (!found || revision > found.asset.revision) throw notFound();
+  const { asset, tenant } = found;
   authorize(tenant, request, options);
   if (revision < asset.revision) return { kind: 'redirect', location: currentLocation(asset, tenant, request) };
   return answerImage(deps, asset, tenant, options, parseAccept(request.accept));
