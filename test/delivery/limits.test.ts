@@ -92,7 +92,10 @@ describe('render slots', () => {
         expectRetryLater(await getImage(url('w_128')), 503, 'unavailable', 60);
         // One render may wait; the next finds the line full and is refused at once, before the first gives up.
         const order: string[] = [];
-        const note = (name: string) => (res: Awaited<ReturnType<typeof getImage>>) => (order.push(name), res);
+        const note = (name: string) => (res: Awaited<ReturnType<typeof getImage>>) => {
+          order.push(name);
+          return res;
+        };
         const waiting = getImage(url('w_96')).then(note('waited'));
         await new Promise((resolve) => setTimeout(resolve, 50));
         const refused = await getImage(url('w_64')).then(note('refused'));

@@ -98,10 +98,14 @@ function toEntry(row: DeliverySource, options: CatalogOptions): CatalogEntry {
     crop: row.crop,
     hasAlpha: row.hasAlpha,
   };
-  return { asset, tenant: toTenant(row, options) };
+  return { asset, tenant: tenantOf(row, options) };
 }
 
-function toTenant(row: DeliverySource, options: CatalogOptions): DeliveryTenant {
+/** A tenant's policy in force and its signing keys, opened once per lookup. */
+export function tenantOf(
+  row: Pick<DeliverySource, 'tenantId' | 'delivery' | 'deliveryKeySealed' | 'previousDeliveryKeySealed' | 'previousDeliveryKeyExpiresAt'>,
+  options: Pick<CatalogOptions, 'secretBox' | 'log'>,
+): DeliveryTenant {
   const open = (sealed: string | null): string | null => {
     if (!sealed) return null;
     try {

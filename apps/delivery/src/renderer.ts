@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BadMediaError, DarkroomError } from '@darkroom/core';
 import { deliverySourceFacts, isVideoError, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
+import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
 import type { RenderPlan } from './plan.js';
@@ -45,6 +46,22 @@ export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset):
   return facts;
 }
 
+/**
+ * What a failed render tells the client: past its time limit, try later (503); an original that
+ * does not decode, or is missing from the bucket, is no image (404, as for a failed asset).
+ */
+function asRefusal(deps: DeliveryDeps, asset: DeliveryAsset, error: unknown): unknown {
+  if (error instanceof DarkroomError && error.code === 'render_timeout') {
+    deps.log.warn({ assetId: asset.id, err: error }, 'a render ran past DELIVERY_RENDER_TIMEOUT');
+    return new DarkroomError('unavailable', 'The image took too long to render; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+  }
+  if (error instanceof BadMediaError || isVideoError(error) || error instanceof ObjectNotFoundError) {
+    deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot read');
+    return new DarkroomError('not_found', 'No such image.');
+  }
+  return error;
+}
+
 async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<void> {
   const limit = tenant.policy.rendersPerMinute ?? deps.config.render.perMinute;
   // Undefined when Redis did not answer: the render goes on uncounted rather than not at all.
@@ -71,11 +88,7 @@ async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (p
     await pipeline(body, createWriteStream(path, { mode: 0o600 }));
     return await use(path);
   } catch (error) {
-    if (error instanceof BadMediaError || isVideoError(error)) {
-      deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot decode');
-      throw new DarkroomError('not_found', 'No such image.');
-    }
-    throw error;
+    throw asRefusal(deps, asset, error);
   } finally {
     release();
     await rm(dir, { recursive: true, force: true });
