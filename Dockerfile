@@ -1,4 +1,4 @@
-# One image for both apps; docker-compose picks the entrypoint.
+# One image for the three apps (API, worker, delivery); docker-compose picks the entrypoint.
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./

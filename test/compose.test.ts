@@ -92,7 +92,7 @@ describe('docker-compose.yml images', () => {
 
   it('builds every other service from a Dockerfile whose FROM lines are pinned the same way', () => {
     const built = services.filter(([, service]) => !service.image);
-    expect(built.map(([name]) => name).sort()).toEqual(['api', 's3', 'setup', 'worker']);
+    expect(built.map(([name]) => name).sort()).toEqual(['api', 'delivery', 's3', 'setup', 'worker']);
     for (const [name, service] of built) {
       expect(service.build, name).toBeDefined();
       const { images, stages } = dockerfileFroms(repoFile(dockerfileOf(service.build!)));
