@@ -230,9 +230,9 @@ describe('complete after a crash', () => {
 
   it('after the database update, before staging was deleted: a retry returns the job, the sweep the object', async () => {
     const { asset } = await t.client.upload(photo, { filename: 'late-crash.jpg', contentType: 'image/jpeg' });
-    const realDelete = storage().deleteObject;
-    storage().deleteObject = async () => {
-      storage().deleteObject = realDelete;
+    const realDelete = storage().deleteObjectVersion;
+    storage().deleteObjectVersion = async () => {
+      storage().deleteObjectVersion = realDelete;
       throw new Error('simulated crash before the staging object was deleted');
     };
     const first = await complete(asset.id);

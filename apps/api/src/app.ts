@@ -19,6 +19,7 @@ import adminWebhookRoutes from './routes/admin-webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
+import deliveryKeyRoutes from './routes/delivery-key.js';
 import eventRoutes from './routes/events.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
@@ -122,6 +123,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(uploadTokenRoutes, { deps });
   await app.register(assetRoutes, { deps });
   await app.register(tenantRoutes, { deps });
+  await app.register(deliveryKeyRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(presetRoutes, { deps });
   await app.register(liveRoutes, { deps });

@@ -2,6 +2,8 @@ import {
   booleanSetting,
   DEFAULT_ACCEPTED_TYPES,
   DEFAULT_MAX_ATTEMPTS,
+  deliveryBaseUrlOf,
+  deliverySettings,
   describeEnvIssues,
   durationSetting,
   presetsFileSetting,
@@ -140,6 +142,8 @@ const apiEnvSchema = z.object({
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
   WEBHOOK_ALLOW_PRIVATE: booleanSetting(false),
+  /** Where `asset.delivery`'s URLs point (the delivery server, or the CDN in front of it). */
+  ...deliverySettings,
 });
 
 export interface ApiConfig {
@@ -180,6 +184,8 @@ export interface ApiConfig {
   /** MAX_INPUT_PIXELS, the worker's limit, which the admin preview applies too. */
   maxInputPixels: number;
   webhooks: { secretKey: string; allowPrivate: boolean };
+  /** DELIVERY_BASE_URL (default `http://HOST:DELIVERY_PORT`), without a trailing slash: `asset.delivery`'s origin. */
+  deliveryBaseUrl: string;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -215,5 +221,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,
     webhooks: { secretKey: e.WEBHOOK_SECRET_KEY, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
+    deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
   };
 }

@@ -1,3 +1,4 @@
+import { deliveryPolicyOf } from '@darkroom/core';
 import { jobView, type Backfill, type Job, type Tenant, type Webhook, type WebhookAttempt } from '@darkroom/db';
 
 /**
@@ -7,7 +8,7 @@ import { jobView, type Backfill, type Job, type Tenant, type Webhook, type Webho
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
-/** The contract's Tenant shape: its settings, null where the deployment's default applies. */
+/** The contract's Tenant shape: its settings, null where the deployment's default applies, and its delivery policy in full. */
 export function tenantView(tenant: Tenant) {
   return {
     id: tenant.id,
@@ -16,6 +17,7 @@ export function tenantView(tenant: Tenant) {
     maxUploadBytes: tenant.maxUploadBytes,
     defaultPreset: tenant.defaultPreset,
     rateLimitPerMinute: tenant.rateLimitPerMinute,
+    delivery: deliveryPolicyOf(tenant.delivery),
     createdAt: tenant.createdAt.toISOString(),
   };
 }

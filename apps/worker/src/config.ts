@@ -3,6 +3,8 @@ import {
   booleanSetting,
   DEFAULT_RETRY_SCHEDULE,
   DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+  deliveryBaseUrlOf,
+  deliverySettings,
   describeEnvIssues,
   durationListSetting,
   durationSetting,
@@ -68,6 +70,10 @@ const workerEnvSchema = z.object({
   /** Serve Prometheus metrics on this port (unset: no metrics server). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Webhook payloads carry `asset.delivery`, whose URLs start with DELIVERY_BASE_URL (give it the API's). */
+  ...deliverySettings,
+  /** Only for DELIVERY_BASE_URL's default, `http://HOST:DELIVERY_PORT`, as the API and delivery server read it. */
+  HOST: z.string().default('127.0.0.1'),
 });
 
 export interface WorkerConfig {
@@ -116,6 +122,8 @@ export interface WorkerConfig {
   };
   /** Where `/metrics` is served; null port: not at all. */
   metrics: { host: string; port: number | null };
+  /** DELIVERY_BASE_URL (default `http://HOST:DELIVERY_PORT`): the origin of `asset.delivery` in webhook payloads. */
+  deliveryBaseUrl: string;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -162,5 +170,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL,
     },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT ?? null },
+    deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
   };
 }

@@ -1,4 +1,4 @@
-import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
+import { DELIVERY_PREFIX, ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { findExistingAssetIds, getAsset } from '@darkroom/db';
 import type { ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
@@ -17,9 +17,9 @@ export interface OrphanScanOptions {
   minAgeMs: number;
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 // Only keys of Darkroom's own layout are judged; anything else in the bucket is not ours to touch.
-const OWNED_KEY = new RegExp(`^(?:originals|staging|variants)/(${UUID})/(${UUID})(?:/|$)`);
+const OWNED_KEY = new RegExp(`^(?:originals|staging|variants|delivery)/(${UUID})/(${UUID})(?:/|$)`);
 const BATCH = 500;
 
 /** `prefix` narrowed to one tenant's keys when a tenant is given. */
@@ -61,12 +61,17 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
   }
 }
 
-/** Objects under `originals/`, `staging/` and `variants/` whose asset row does not exist. */
+/**
+ * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist.
+ * A live asset's renders (of any revision) are never orphans: older revisions are the reconciler's
+ * delivery sweep's to remove.
+ */
 export async function* findOrphanObjects(deps: WorkerDeps, options: OrphanScanOptions): AsyncGenerator<OrphanObject> {
   const { bucket, publicBucket } = deps.config.storage;
   yield* orphansIn(deps, bucket, underTenant(ORIGINALS_PREFIX, options.tenantId), options);
   yield* orphansIn(deps, bucket, underTenant(STAGING_PREFIX, options.tenantId), options);
   yield* orphansIn(deps, publicBucket, underTenant('variants/', options.tenantId), options);
+  yield* orphansIn(deps, publicBucket, underTenant(DELIVERY_PREFIX, options.tenantId), options);
 }
 
 export interface OrphanUpload {

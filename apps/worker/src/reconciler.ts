@@ -2,6 +2,7 @@ import { deleteEventsBefore, deleteExpiredUploadTokens, listExpiredUploads, list
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
+import { sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
 import type { WorkerDeps } from './deps.js';
 import { purgeEndedUpload, purgePending } from './purge-sweep.js';
 
@@ -18,7 +19,17 @@ export interface ReconcileReport {
   eventsDropped: number;
   /** Browser upload tokens deleted a day after they expired. */
   uploadTokensDropped: number;
+  /** Delivery renders deleted: older revisions, and every render of an asset gone or ended (one page of `delivery/` a pass). */
+  deliveryRendersDeleted: number;
 }
+
+/** Where the reconciler's walks stand between passes. */
+export interface ReconcileCursors {
+  lanes: LaneCursors;
+  delivery: DeliverySweepCursor;
+}
+
+export const newReconcileCursors = (): ReconcileCursors => ({ lanes: new Map(), delivery: { after: null } });
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
 const GRACE_MS = 5_000;
@@ -80,14 +91,19 @@ const EVENT_BATCH = 5000;
 const TOKEN_BATCH = 1000;
 const TOKEN_KEPT_MS = 86_400_000;
 
-export async function reconcileOnce(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<ReconcileReport> {
+export async function reconcileOnce(
+  deps: WorkerDeps,
+  queue: AssetQueue,
+  cursors: ReconcileCursors = newReconcileCursors(),
+): Promise<ReconcileReport> {
   return {
-    enqueued: await enqueueOrphanedJobs(deps, queue, cursors),
+    enqueued: await enqueueOrphanedJobs(deps, queue, cursors.lanes),
     expired: await expireAbandonedUploads(deps),
     backfillQueued: await feedRunningBackfills(deps, queue),
     purged: await purgePending(deps),
     eventsDropped: await deleteEventsBefore(deps.db, { before: new Date(Date.now() - deps.config.eventRetentionMs), limit: EVENT_BATCH }),
     uploadTokensDropped: await deleteExpiredUploadTokens(deps.db, { expiredBefore: new Date(Date.now() - TOKEN_KEPT_MS), limit: TOKEN_BATCH }),
+    deliveryRendersDeleted: await sweepDeliveryRenders(deps, cursors.delivery),
   };
 }
 
@@ -98,7 +114,7 @@ export interface RunningReconciler {
 /** Runs `reconcileOnce` every `intervalMs`, one pass at a time; a failed pass is logged and retried next time. */
 export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs: number): RunningReconciler {
   let running: Promise<void> | null = null;
-  const cursors: LaneCursors = new Map();
+  const cursors = newReconcileCursors();
   const tick = () => {
     if (running) return;
     running = reconcileOnce(deps, queue, cursors)

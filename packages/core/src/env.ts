@@ -154,3 +154,26 @@ export function booleanSetting(fallback: boolean) {
       return z.NEVER;
     });
 }
+
+/** The delivery server's port when DELIVERY_PORT is unset. */
+export const DEFAULT_DELIVERY_PORT = 3400;
+
+/**
+ * DELIVERY_PORT and DELIVERY_BASE_URL, read alike by every app that serves or hands out delivery
+ * URLs (the delivery server, the API's `asset.delivery`, the worker's webhook payloads).
+ */
+export const deliverySettings = {
+  DELIVERY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_DELIVERY_PORT),
+  /** The public origin in front of the delivery server (the CDN); unset: `http://HOST:DELIVERY_PORT`. */
+  DELIVERY_BASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//i.test(url), 'DELIVERY_BASE_URL must be an http(s) URL')
+    .optional(),
+};
+
+/** DELIVERY_BASE_URL without a trailing slash, or the delivery server's own address on HOST. */
+export function deliveryBaseUrlOf(e: { DELIVERY_PORT: number; DELIVERY_BASE_URL?: string | undefined }, host: string): string {
+  if (e.DELIVERY_BASE_URL) return e.DELIVERY_BASE_URL.replace(/\/+$/, '');
+  return `http://${host.includes(':') ? `[${host}]` : host}:${e.DELIVERY_PORT}`;
+}

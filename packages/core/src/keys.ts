@@ -23,9 +23,28 @@ export function variantPrefix(tenantId: string, assetId: string): string {
   return `variants/${tenantId}/${assetId}/`;
 }
 
-/** Deterministic per (asset, variant, spec): a retry overwrites the same key, a changed spec gets a new one. */
+/**
+ * A video rendition's key (and an image variant's before variants were shared): deterministic per
+ * (asset, variant, spec), so a retry overwrites the same key and a changed spec gets a new one.
+ */
 export function variantKey(tenantId: string, assetId: string, name: string, specHash: string, format: string): string {
   return `${variantPrefix(tenantId, assetId)}${name}-${specHash}.${format}`;
+}
+
+/**
+ * An image variant's key: deterministic per (asset, revision, output), where the output hash
+ * (`variantOutputHash`) names what the bytes are for the asset's image, and the revision which image
+ * that is (a crop or focus change bumps it, and the variants are cut anew). Variants that come out
+ * the same share the key; a retry overwrites it, and a spec that renders differently, or a new
+ * crop, gets a new one (variants are cached as immutable).
+ */
+export function variantOutputKey(tenantId: string, assetId: string, revision: number, outputHash: string, format: string): string {
+  return `${variantRevisionPrefix(tenantId, assetId, revision)}${outputHash}.${format}`;
+}
+
+/** Where the image variants of one revision (one crop and focus) are stored. */
+export function variantRevisionPrefix(tenantId: string, assetId: string, revision: number): string {
+  return `${variantPrefix(tenantId, assetId)}r${revision}/`;
 }
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';

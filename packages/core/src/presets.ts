@@ -121,6 +121,17 @@ export function variantSpecHash(spec: VariantSpec): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 
+/**
+ * A short, stable hash of what an image variant's bytes are for one source: the output size (from
+ * the spec and the source), fit, format and quality, and the renderer version. Two specs of an asset
+ * with the same hash come out as the same bytes (a photo smaller than the `small`, `medium` and
+ * `large` boxes is the same picture three times), so they are encoded once and stored once.
+ */
+export function variantOutputHash(spec: ImageVariantSpec, size: { width: number; height: number }): string {
+  const fields: unknown[] = [RENDERER_VERSION, spec.fit, size.width, size.height, spec.format, spec.quality];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
+}
+
 /** `{ variant name: spec hash }` of a preset: what a variant row must record to be up to date. */
 export function presetSpecHashes(preset: Preset): Record<string, string> {
   return Object.fromEntries(preset.variants.map((spec) => [spec.name, variantSpecHash(spec)]));

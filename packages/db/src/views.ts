@@ -2,6 +2,7 @@ import {
   viewOfSnapshot,
   type AssetSnapshot,
   type AssetView,
+  type DeliveryContext,
   type EventView,
   type JobView,
   type PublicUrl,
@@ -35,6 +36,10 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     video: asset.video ?? null,
     placeholder: asset.placeholder,
     dominantColor: asset.dominantColor,
+    revision: asset.revision,
+    focus: asset.focus ?? null,
+    crop: asset.crop ?? null,
+    hasAlpha: asset.hasAlpha ?? null,
     variants:
       status === 'ready'
         ? variants.map((v) => ({
@@ -56,13 +61,14 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
 }
 
 /** The Asset a tenant sees: built as its events store it, so the two never differ. */
-export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl): AssetView {
-  return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl);
+export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
+  return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl, delivery);
 }
 
-/** The Event a tenant reads: its asset as the change left it, with URLs as they are today. */
-export function eventView(event: Event, publicUrl: PublicUrl): EventView {
-  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset: viewOfSnapshot(event.data.asset, publicUrl) } };
+/** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
+export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
+  const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
+  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset } };
 }
 
 /** A job as its tenant sees it. */

@@ -41,7 +41,7 @@ type Render = (path: string, probe: ImageProbe, specs: readonly ImageVariantSpec
 async function naiveVariant(path: string, probe: ImageProbe, spec: ImageVariantSpec): Promise<RenderedVariant> {
   const input = sharp(path, fileInput(OPTIONS, { autoOrient: true }));
   const { data, info } = await encode(resizeTo(input, spec, probe), spec).toBuffer({ resolveWithObject: true });
-  return toVariant(spec, data, info);
+  return toVariant(spec, probe, data, info);
 }
 
 /** Decode once, then every variant at the same time (Promise.all) instead of one after another. */
@@ -51,7 +51,7 @@ async function onceParallel(path: string, probe: ImageProbe, specs: readonly Ima
   return Promise.all(
     specs.map(async (spec) => {
       const { data, info } = await encode(resizeTo(sharp(pixels.data, raw), spec, probe), spec).toBuffer({ resolveWithObject: true });
-      return toVariant(spec, data, info);
+      return toVariant(spec, probe, data, info);
     }),
   );
 }

@@ -1,6 +1,6 @@
-import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
+import { variantOutputHash, variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
-import { variantSize, type Size } from './geometry.js';
+import { coverRegion, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
 
 export const CONTENT_TYPES: Readonly<Record<ImageVariantSpec['format'], string>> = {
@@ -49,9 +49,27 @@ export function withTimeout(pipeline: Sharp, budget: RenderBudget): Sharp {
  * `fill` for `inside` boxes because the size already has the source's aspect ratio (to within
  * rounding), which makes the output size exactly the computed one.
  */
-export function resizeTo(pipeline: Sharp, spec: ImageVariantSpec, source: Size): Sharp {
+export function resizeTo(pipeline: Sharp, spec: ImageVariantSpec, source: Size, frame?: PipelineFrame): Sharp {
   const size = variantSize(spec, source);
-  return pipeline.resize(size.width, size.height, { fit: spec.fit === 'cover' ? 'cover' : 'fill', position: 'centre' });
+  if (!frame) return pipeline.resize(size.width, size.height, { fit: spec.fit === 'cover' ? 'cover' : 'fill', position: 'centre' });
+  // Framed: one extract (the crop, and for `cover` the part of it around the focus), then a resize
+  // to the exact size; the extract's aspect is the output's, so `fill` does not distort.
+  const area = frame.region ?? { left: 0, top: 0, width: frame.pixels.width, height: frame.pixels.height };
+  const kept = spec.fit === 'cover' ? within(area, coverRegion(area, size.width / size.height, frame.focus)) : area;
+  const whole = kept.left === 0 && kept.top === 0 && kept.width === frame.pixels.width && kept.height === frame.pixels.height;
+  return (whole ? pipeline : pipeline.extract(kept)).resize(size.width, size.height, { fit: 'fill' });
+}
+
+/** What a framed pipeline holds: its pixels' size, the part of them the source is (all, unset), and the focus as 0..1 of that part. */
+export interface PipelineFrame {
+  pixels: Size;
+  region?: Region;
+  focus: Point;
+}
+
+/** A region of `area` (relative to it) as a region of the pipeline's pixels. */
+function within(area: Region, region: Region): Region {
+  return { ...region, left: area.left + region.left, top: area.top + region.top };
 }
 
 /**
@@ -77,10 +95,16 @@ export function canAnimate(format: ImageVariantSpec['format']): boolean {
   return format === 'webp';
 }
 
-export function toVariant(spec: ImageVariantSpec, data: Buffer, info: OutputInfo): RenderedVariant {
+/** What `spec` comes out as from this (displayed) source size: see `variantOutputHash`. */
+export function outputHashOf(spec: ImageVariantSpec, source: Size): string {
+  return variantOutputHash(spec, variantSize(spec, source));
+}
+
+export function toVariant(spec: ImageVariantSpec, source: Size, data: Buffer, info: OutputInfo): RenderedVariant {
   return {
     spec,
     specHash: variantSpecHash(spec),
+    outputHash: outputHashOf(spec, source),
     data,
     width: info.width,
     // For animations sharp reports the whole frame strip as `height`.

@@ -10,6 +10,7 @@ export {
   type DeliverySourceFacts,
 } from './deliver.js';
 export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
+export { frameOf, renderedCrop, type Frame } from './framing.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
@@ -20,6 +21,7 @@ export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';
 export type {
   ImageFormat,
   ImageInput,
+  Framing,
   ImageProbe,
   Placeholder,
   RawImage,

@@ -2,7 +2,8 @@ import { isImageSpec, type Preset } from '@darkroom/core';
 import { computePlaceholder } from './placeholder.js';
 import { probeImage } from './probe.js';
 import { renderImage } from './render.js';
-import type { ImageProbe, RenderOptions, RenderedVariant } from './types.js';
+import { renderedCrop } from './framing.js';
+import type { Framing, ImageProbe, RenderOptions, RenderedVariant } from './types.js';
 
 export interface ProcessedImage {
   probe: ImageProbe;
@@ -11,6 +12,8 @@ export interface ProcessedImage {
   placeholder: string;
   /** `#rrggbb`. */
   dominantColor: string;
+  /** The crop as rendered: `options.framing`'s, cut back to the image; null without one. */
+  crop: Framing['crop'];
 }
 
 /**
@@ -23,9 +26,10 @@ export async function processImageFile(path: string, preset: Preset, options: Re
   const release = (await options.admit?.(probe.width * probe.height)) ?? (() => {});
   try {
     // Only the image formats: a video format in the preset is for videos (an image skips it).
-    const { variants, pixels } = await renderImage(path, probe, preset.variants.filter(isImageSpec), options);
+    const { variants, pixels, frame } = await renderImage(path, probe, preset.variants.filter(isImageSpec), options);
+    // The placeholder and colour are of the crop: what every variant shows.
     const { thumbhash, dominantColor } = await computePlaceholder(pixels);
-    return { probe, variants, placeholder: thumbhash, dominantColor };
+    return { probe, variants, placeholder: thumbhash, dominantColor, crop: renderedCrop(options.framing, frame) };
   } finally {
     release();
   }

@@ -32,7 +32,7 @@ export async function renderAnimated(
     const input = sharp(path, fileInput(options, canAnimate(spec.format) ? { animated: true } : { pages: 1 }));
     const pipeline = withTimeout(encode(resizeTo(input, spec, probe), spec), options);
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    variants.push(toVariant(spec, data, info));
+    variants.push(toVariant(spec, probe, data, info));
   }
   return { variants, pixels: await firstFramePixels(path, options) };
 }

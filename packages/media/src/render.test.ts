@@ -72,6 +72,21 @@ describe('renderVariants', () => {
     expect(sizes(rendered.get('320x240.jpg')!)).toEqual({ thumb: '240x240', small: '320x240', medium: '320x240', large: '320x240' });
   });
 
+  it('encodes variants that come out the same once: a small photo gets one picture for small, medium and large', () => {
+    const [thumb, small, medium, large] = rendered.get('320x240.jpg')!;
+    expect(small!.data).toBe(medium!.data); // the same buffer: one encode
+    expect(large!.data).toBe(small!.data);
+    expect(new Set([small, medium, large].map((v) => v!.outputHash)).size).toBe(1);
+    expect(thumb!.outputHash).not.toBe(small!.outputHash);
+    // Each still says which spec it is.
+    expect([small, medium, large].map((v) => [v!.spec.name, v!.specHash])).toEqual(SPECS.slice(1).map((spec) => [spec.name, variantSpecHash(spec)]));
+    // A photo larger than every box shares nothing.
+    expect(new Set(rendered.get('jolla.jpg')!.map((v) => v.outputHash)).size).toBe(4);
+    // Animations too.
+    const animated = rendered.get('animated-loop-3.gif')!;
+    expect(new Set(animated.map((v) => v.data)).size).toBe(new Set(animated.map((v) => v.outputHash)).size);
+  });
+
   it('crops a cover thumb of a small wide image to a square at 1:1', async () => {
     const dir = await tempDir();
     const path = join(dir, 'wide.png');

@@ -1,7 +1,9 @@
 import type { ImageVariantSpec } from '@darkroom/core';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
-import { decodeSize, type Size } from './geometry.js';
+import { frameOf, scaleRegion, type Frame } from './framing.js';
+import { decodeSize, type Point, type Size } from './geometry.js';
+import { shareOutputs } from './shared-outputs.js';
 import { openHeif } from './heif/decode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
 import { renderAnimated } from './render-animated.js';
@@ -12,6 +14,8 @@ export interface RenderResult {
   variants: RenderedVariant[];
   /** Decoded pixels (at least PLACEHOLDER_BOX in size) for computePlaceholder, so the file isn't decoded again. */
   pixels: RawImage;
+  /** The crop and focus as rendered (`options.framing` against the probed size); null: the whole image, centred. */
+  frame: Frame | null;
 }
 
 /** Renders every spec from `path`. Reported sizes are as displayed (EXIF orientation applied). */
@@ -24,7 +28,10 @@ export async function renderVariants(
   return (await renderImage(path, probe, specs, options)).variants;
 }
 
-/** renderVariants plus the decoded pixels it worked from. */
+/**
+ * renderVariants plus the decoded pixels it worked from. Specs that come out the same for this
+ * source are encoded once (`shareOutputs`): every spec still gets its variant.
+ */
 export async function renderImage(
   path: string,
   probe: ImageProbe,
@@ -33,10 +40,19 @@ export async function renderImage(
 ): Promise<RenderResult> {
   const budget = startBudget(options);
   try {
-    if (probe.animated) return await renderAnimated(path, probe, specs, budget);
-    const pixels = await decodeStill(path, probe, specs, budget);
-    const variants = await renderFromPixels(pixels, probe, specs, budget);
-    return { variants, pixels };
+    const frame = frameOf(options.framing, probe);
+    // Sizes follow the crop as displayed; the decoded pixels are that crop, so the focus is theirs as it is.
+    const source = frame ? { width: frame.region.width, height: frame.region.height } : probe;
+    const { distinct, expand } = shareOutputs(specs, source);
+    // libvips extracts from an animation's whole frame strip, not frame by frame: an animation's
+    // eager variants stay whole and centred (its crop is recorded and checked all the same).
+    if (probe.animated) {
+      const animated = await renderAnimated(path, probe, distinct, budget);
+      return { variants: expand(animated.variants), pixels: animated.pixels, frame };
+    }
+    const pixels = await decodeStill(path, probe, distinct, budget, frame);
+    const variants = expand(await renderFromPixels(pixels, source, distinct, budget, frame?.focus));
+    return { variants, pixels, frame };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }
@@ -56,12 +72,24 @@ export async function renderImage(
  * which saves one more decode. The price is holding the raw pixels while the variants are encoded
  * (docs/performance.md#decode-once has the figures).
  */
-export async function decodeStill(path: string, probe: ImageProbe, specs: readonly ImageVariantSpec[], options: RenderBudget): Promise<RawImage> {
-  const size = decodeSize([...specs, PLACEHOLDER_BOX], probe);
+export async function decodeStill(
+  path: string,
+  probe: ImageProbe,
+  specs: readonly ImageVariantSpec[],
+  options: RenderBudget,
+  frame: Frame | null = null,
+): Promise<RawImage> {
+  const region = frame?.region ?? { left: 0, top: 0, width: probe.width, height: probe.height };
+  const wanted = decodeSize([...specs, PLACEHOLDER_BOX], region);
+  // A crop shrinks the whole image by the crop's scale and cuts the crop out after (sharp's
+  // extract after resize), so shrink-on-load still applies to a cropped image.
+  const scale = { x: wanted.width / region.width, y: wanted.height / region.height };
+  const size = { width: Math.max(1, Math.round(probe.width * scale.x)), height: Math.max(1, Math.round(probe.height * scale.y)) };
   let pipeline = await openStill(path, probe, options);
   if (size.width !== probe.width || size.height !== probe.height) {
     pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' });
   }
+  if (frame) pipeline = pipeline.extract(scaleRegion(region, scale, size));
   // toColourspace('srgb') also turns CMYK (through its embedded ICC profile), greyscale and
   // 16-bit input into 8-bit RGB(A), so every variant starts from the same kind of pixels.
   pipeline = withTimeout(pipeline.toColourspace('srgb').raw({ depth: 'uchar' }), options);
@@ -96,6 +124,7 @@ export async function renderFromPixels(
   source: Size,
   specs: readonly ImageVariantSpec[],
   options: RenderBudget,
+  focus?: Point,
 ): Promise<RenderedVariant[]> {
   const variants: RenderedVariant[] = new Array(specs.length);
   const lanes = Math.max(1, Math.min(specs.length, 1 + Math.floor(options.spareEncodes?.() ?? 0)));
@@ -105,7 +134,7 @@ export async function renderFromPixels(
   const lane = async () => {
     while (next < order.length) {
       const index = order[next++]!;
-      variants[index] = await renderVariant(pixels, source, specs[index]!, options);
+      variants[index] = await renderVariant(pixels, source, specs[index]!, options, focus);
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
@@ -114,13 +143,14 @@ export async function renderFromPixels(
 
 const area = (spec: ImageVariantSpec) => spec.width * spec.height;
 
-async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantSpec, options: RenderBudget): Promise<RenderedVariant> {
+async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantSpec, options: RenderBudget, focus?: Point): Promise<RenderedVariant> {
   // Wraps our own buffer without copying; its size is already bounded, hence no pixel limit.
   const input = sharp(pixels.data, {
     raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
     limitInputPixels: false,
   });
-  const pipeline = withTimeout(encode(resizeTo(input, spec, source), spec), options);
+  const framed = focus ? { pixels: { width: pixels.width, height: pixels.height }, focus } : undefined;
+  const pipeline = withTimeout(encode(resizeTo(input, spec, source, framed), spec), options);
   const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return toVariant(spec, data, info);
+  return toVariant(spec, source, data, info);
 }

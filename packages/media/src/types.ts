@@ -21,6 +21,8 @@ export interface ImageProbe {
 export interface RenderedVariant {
   spec: ImageVariantSpec;
   specHash: string;
+  /** What the bytes are (`variantOutputHash`): variants of one render with the same hash share one encode, and `data`. */
+  outputHash: string;
   data: Buffer;
   /** Of the output (one frame for animations). */
   width: number;
@@ -60,7 +62,18 @@ export interface SafetyOptions {
   maxInputPixels: number;
 }
 
+/** How an image is cut: its crop (displayed pixels) and focus (0..1 of the whole displayed image). */
+export interface Framing {
+  crop: { x: number; y: number; width: number; height: number } | null;
+  focus: { x: number; y: number } | null;
+}
+
 export interface RenderOptions extends SafetyOptions {
+  /**
+   * The asset's crop and focus: every variant (and the placeholder) is cut from the crop, and
+   * `cover` boxes centre on the focus. Unset, or both null: the whole image, centred.
+   */
+  framing?: Framing | undefined;
   /** Stop a libvips pipeline that runs longer than this. Unset or 0: no limit. */
   timeoutSeconds?: number;
   /**

@@ -1,4 +1,4 @@
-import { stagingKey, variantPrefix } from '@darkroom/core';
+import { deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
 import type { ObjectStorage } from './types.js';
 
 /** What the purges need to know of an asset (its row holds all of it). */
@@ -35,10 +35,15 @@ export async function purgeUploadObjects(storage: ObjectStorage, options: PurgeU
   await storage.deleteObject({ bucket, key: asset.originalKey });
 }
 
-/** Removes everything of an asset from both buckets: its upload, staging object, original and variants. Idempotent. */
+/**
+ * Removes everything of an asset from both buckets: its upload, staging object, original, variants
+ * and delivery's renders (every revision). Idempotent.
+ */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
+  const { publicBucket, asset } = options;
   await purgeUploadObjects(storage, options);
-  await storage.deletePrefix({ bucket: options.publicBucket, prefix: variantPrefix(options.asset.tenantId, options.asset.id) });
+  await storage.deletePrefix({ bucket: publicBucket, prefix: variantPrefix(asset.tenantId, asset.id) });
+  await storage.deletePrefix({ bucket: publicBucket, prefix: deliveryAssetPrefix(asset.tenantId, asset.id) });
 }
 
 /**

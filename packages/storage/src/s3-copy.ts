@@ -2,7 +2,7 @@ import { CopyObjectCommand, UploadPartCopyCommand, type S3Client } from '@aws-sd
 import { encodeObjectKey } from './cdn.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
-import type { CompletedPart, CopyObjectOptions } from './types.js';
+import type { CompletedPart, CopyObjectOptions, CopyResult } from './types.js';
 
 const MiB = 1024 * 1024;
 /** The largest object one CopyObject may copy, and the largest part. */
@@ -41,28 +41,42 @@ function copySource(bucket: string, key: string): string {
   return `${encodeURIComponent(bucket)}/${encodeObjectKey(key)}`;
 }
 
-export async function copyObject(client: S3Client, options: CopyObjectOptions): Promise<void> {
+export async function copyObject(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
   const threshold = Math.min(options.multipartThreshold ?? MAX_COPY_OBJECT_BYTES, MAX_COPY_OBJECT_BYTES);
   if (options.size > threshold) return copyInParts(client, options);
   const { bucket, key, sourceKey } = options;
   try {
-    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(bucket, sourceKey), MetadataDirective: 'COPY' }));
+    const result = await client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(bucket, sourceKey), MetadataDirective: 'COPY' }),
+    );
+    return { sourceVersionId: result.CopySourceVersionId };
   } catch (err) {
     throw translateS3Error(err, { operation: 'copyObject', bucket, key: sourceKey });
   }
 }
 
-async function copyInParts(client: S3Client, options: CopyObjectOptions): Promise<void> {
+/** The version every part read, or undefined when they name none or not the same one (the source changed mid-copy). */
+function sourceVersionOf(parts: readonly CopiedPart[]): string | undefined {
+  const versions = new Set(parts.map((p) => p.sourceVersionId));
+  return versions.size === 1 ? [...versions][0] : undefined;
+}
+
+interface CopiedPart extends CompletedPart {
+  sourceVersionId: string | undefined;
+}
+
+async function copyInParts(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
   const { bucket, key, contentType } = options;
   const ranges = copyPartRanges(options.size, options.partSize ?? DEFAULT_COPY_PART_SIZE);
   const { uploadId } = await createMultipartUpload(client, { bucket, key, contentType });
   try {
-    const parts: CompletedPart[] = [];
+    const parts: CopiedPart[] = [];
     for (let at = 0; at < ranges.length; at += COPY_QUEUE_SIZE) {
       const batch = ranges.slice(at, at + COPY_QUEUE_SIZE);
       parts.push(...(await Promise.all(batch.map((range) => copyPart(client, options, uploadId, range)))));
     }
-    await completeMultipartUpload(client, { bucket, key, uploadId, parts });
+    await completeMultipartUpload(client, { bucket, key, uploadId, parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })) });
+    return { sourceVersionId: sourceVersionOf(parts) };
   } catch (error) {
     // The parts copied so far use space until the upload is aborted (the worker's sweep would, later).
     await abortMultipartUpload(client, { bucket, key, uploadId }).catch(() => {});
@@ -70,7 +84,7 @@ async function copyInParts(client: S3Client, options: CopyObjectOptions): Promis
   }
 }
 
-async function copyPart(client: S3Client, options: CopyObjectOptions, uploadId: string, range: CopyPartRange): Promise<CompletedPart> {
+async function copyPart(client: S3Client, options: CopyObjectOptions, uploadId: string, range: CopyPartRange): Promise<CopiedPart> {
   const { bucket, key, sourceKey } = options;
   try {
     const result = await client.send(
@@ -85,7 +99,7 @@ async function copyPart(client: S3Client, options: CopyObjectOptions, uploadId: 
     );
     const etag = result.CopyPartResult?.ETag;
     if (!etag) throw new StorageRequestError(`uploadPartCopy ${bucket}/${key}: part ${range.partNumber} came back without an ETag`);
-    return { partNumber: range.partNumber, etag };
+    return { partNumber: range.partNumber, etag, sourceVersionId: result.CopySourceVersionId };
   } catch (err) {
     throw translateS3Error(err, { operation: 'uploadPartCopy', bucket, key: sourceKey });
   }

@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorageConfig } from './config.js';
@@ -60,6 +61,25 @@ describe('on a versioned bucket', () => {
     await storage.deleteObject({ bucket, key: 'k1/a' });
     expect((await versionsOf('k1/a')).sort()).toEqual(['k1/a/child', 'k1/ab']);
     await expect(storage.headObject({ bucket, key: 'k1/a' })).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('deleteObjectVersion removes exactly the version named, leaving the older one current', async () => {
+    await put('k4/src', 'old');
+    const copied = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k4/src', Body: 'copied' }));
+    // What B2 names in a copy's answer (x-amz-copy-source-version-id); Ceph RGW 16 names none.
+    await storage.deleteObjectVersion({ bucket, key: 'k4/src', versionId: copied.VersionId });
+    // The older version is current again, where a listing (the staging sweep's) finds it.
+    expect(await versionsOf('k4/src')).toEqual(['k4/src']);
+    expect((await storage.readStart({ bucket, key: 'k4/src', length: 10 })).bytes.toString()).toBe('old');
+    // Gone already: fine.
+    await storage.deleteObjectVersion({ bucket, key: 'k4/src', versionId: copied.VersionId });
+  });
+
+  it('deleteObjectVersion without a version id removes every version on a versioned bucket', async () => {
+    await put('k5/a', 'one');
+    await put('k5/a', 'two');
+    await storage.deleteObjectVersion({ bucket, key: 'k5/a', versionId: undefined });
+    expect(await versionsOf('k5/a')).toEqual([]);
   });
 
   it('deletePrefix removes over a thousand versions in batches and counts distinct keys', async () => {

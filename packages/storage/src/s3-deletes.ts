@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageRequestError, translateS3Error } from './errors.js';
-import type { ListObjectsOptions, ObjectLocation } from './types.js';
+import type { DeleteVersionOptions, ListObjectsOptions, ObjectLocation } from './types.js';
 
 /** One thing to delete: a specific version (or delete marker), or a plain key on servers without versioning. */
 interface DeletionTarget {
@@ -90,6 +90,22 @@ async function deleteByName(client: S3Client, bucket: string, key: string): Prom
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   } catch (err) {
     throw translateS3Error(err, { operation: 'deleteObject', bucket, key });
+  }
+}
+
+/**
+ * One DeleteObject. With a version id it removes exactly that version (on B2 and every versioned
+ * bucket: no listing needed). Without one it deletes by name, which is all it takes where the bucket
+ * keeps no versions; where it does, that only wrote a delete marker, and every version goes instead.
+ */
+export async function deleteObjectVersion(client: S3Client, options: DeleteVersionOptions): Promise<void> {
+  const { bucket, key, versionId } = options;
+  try {
+    const answer = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+    if (versionId === undefined && answer.DeleteMarker) await deleteObject(client, { bucket, key });
+  } catch (err) {
+    const error = translateS3Error(err, { operation: 'deleteObjectVersion', bucket, key });
+    if (error.kind !== 'object_not_found') throw error; // already gone: that is what we wanted
   }
 }
 

@@ -8,7 +8,18 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
-import type { GetRangeOptions, ListedMultipartUpload, ListObjectsOptions, ListedObject, ObjectHead, ObjectLocation } from './types.js';
+import type {
+  GetRangeOptions,
+  ListedMultipartUpload,
+  ListedPage,
+  ListObjectsOptions,
+  ListPageOptions,
+  ListedObject,
+  ObjectHead,
+  ObjectLocation,
+  ObjectStart,
+  ReadStartOptions,
+} from './types.js';
 
 export async function headObject(client: S3Client, options: ObjectLocation): Promise<ObjectHead> {
   const { bucket, key } = options;
@@ -17,6 +28,42 @@ export async function headObject(client: S3Client, options: ObjectLocation): Pro
     return { size: head.ContentLength ?? 0, contentType: head.ContentType, etag: head.ETag, lastModified: head.LastModified };
   } catch (err) {
     throw translateS3Error(err, { operation: 'headObject', bucket, key });
+  }
+}
+
+/** `bytes 0-99/12345` → 12345; undefined when the server sent no range (it answered with the whole object). */
+export function totalFromContentRange(contentRange: string | undefined): number | undefined {
+  const total = /\/(\d+)$/.exec(contentRange ?? '')?.[1];
+  return total === undefined ? undefined : Number(total);
+}
+
+/** The first `length` bytes of a body; the rest is never read (a server that ignored the Range sends all of it). */
+async function readAtMost(body: Readable, length: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let read = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    read += (chunk as Buffer).length;
+    if (read >= length) break; // leaving the loop destroys the stream and its socket
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+
+export async function readStart(client: S3Client, options: ReadStartOptions): Promise<ObjectStart> {
+  const { bucket, key, length } = options;
+  if (!Number.isSafeInteger(length) || length < 1) throw new StorageRequestError(`readStart ${bucket}/${key}: invalid length ${length}`);
+  const context = { operation: 'readStart', bucket, key };
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}` }));
+    if (!(response.Body instanceof Readable)) throw new StorageError('unknown', `readStart ${bucket}/${key}: body is not a Node stream`);
+    const size = totalFromContentRange(response.ContentRange) ?? response.ContentLength ?? 0;
+    const bytes = await readAtMost(response.Body, length);
+    return { size, contentType: response.ContentType, etag: response.ETag, lastModified: response.LastModified, bytes };
+  } catch (err) {
+    const error = translateS3Error(err, context);
+    // An empty object has no byte 0 to range over: the server answers 416, and a HEAD tells the rest.
+    if (error.httpStatus === 416) return { ...(await headObject(client, options)), bytes: Buffer.alloc(0) };
+    throw error;
   }
 }
 
@@ -78,6 +125,19 @@ export async function* listObjects(client: S3Client, options: ListObjectsOptions
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
+}
+
+export async function listObjectsPage(client: S3Client, options: ListPageOptions): Promise<ListedPage> {
+  const { bucket, prefix, startAfter, maxKeys } = options;
+  try {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }));
+    const objects = (page.Contents ?? []).flatMap((o) =>
+      o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified }],
+    );
+    return { objects, truncated: page.IsTruncated === true };
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'listObjectsPage', bucket });
+  }
 }
 
 export async function* listMultipartUploads(client: S3Client, options: ListObjectsOptions): AsyncGenerator<ListedMultipartUpload> {

@@ -50,6 +50,22 @@ describe('reads', () => {
     await expect(storage.headObject({ bucket, key: `${prefix}nope` })).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('readStart returns the first bytes with the whole size, type and etag in one request', async () => {
+    const head = await storage.headObject({ bucket, key });
+    const start = await storage.readStart({ bucket, key, length: 64 });
+    expect(start).toMatchObject({ size: 4096, contentType: 'application/octet-stream', etag: head.etag });
+    expect(start.bytes).toEqual(body.subarray(0, 64));
+    // Longer than the object: all of it.
+    expect((await storage.readStart({ bucket, key, length: 9999 })).bytes).toEqual(body);
+  });
+
+  it('readStart of an empty object says size 0, and of a missing key ObjectNotFoundError', async () => {
+    const empty = `${prefix}reads/empty`;
+    await storage.putObject({ bucket, key: empty, body: Buffer.alloc(0), contentType: 'application/octet-stream' });
+    expect(await storage.readStart({ bucket, key: empty, length: 64 })).toMatchObject({ size: 0, bytes: Buffer.alloc(0) });
+    await expect(storage.readStart({ bucket, key: `${prefix}nope`, length: 64 })).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('getRange returns exactly the inclusive range', async () => {
     expect(await storage.getRange({ bucket, key, start: 0, end: 0 })).toEqual(body.subarray(0, 1));
     expect(await storage.getRange({ bucket, key, start: 100, end: 163 })).toEqual(body.subarray(100, 164));
@@ -130,6 +146,15 @@ describe('listObjects, deleteObject, deletePrefix', () => {
     await expect(storage.headObject({ bucket, key: `${base}d/child` })).resolves.toBeTruthy();
     await expect(storage.headObject({ bucket, key: `${base}dd` })).resolves.toBeTruthy();
     await expect(storage.deleteObject({ bucket, key: `${base}d` })).resolves.toBeUndefined();
+  });
+
+  it('on a bucket without versioning a copy names no source version, and deleteObjectVersion deletes by name', async () => {
+    await put('v');
+    const { sourceVersionId } = await storage.copyObject({ bucket, key: `${base}v-copy`, sourceKey: `${base}v`, size: 1, contentType: 'text/plain' });
+    expect(sourceVersionId).toBeUndefined();
+    await storage.deleteObjectVersion({ bucket, key: `${base}v`, versionId: undefined });
+    await expect(storage.headObject({ bucket, key: `${base}v` })).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(storage.deleteObjectVersion({ bucket, key: `${base}v`, versionId: undefined })).resolves.toBeUndefined();
   });
 
   it('deletePrefix removes every key under the prefix and counts them', async () => {

@@ -1,8 +1,8 @@
 import type { StorageConfig } from './config.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
-import { deleteObject, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects } from './s3-reads.js';
+import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
+import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
 import type { ObjectStorage } from './types.js';
@@ -24,13 +24,16 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     listParts: (o) => listParts(client, o),
     headObject: (o) => headObject(client, o),
+    readStart: (o) => readStart(client, o),
     getRange: (o) => getRange(client, o),
     getStream: (o) => getStream(client, o),
     copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),
     deleteObject: (o) => deleteObject(client, o),
+    deleteObjectVersion: (o) => deleteObjectVersion(client, o),
     deletePrefix: (o) => deletePrefix(client, o),
     listObjects: (o) => listObjects(client, o),
+    listObjectsPage: (o) => listObjectsPage(client, o),
     listMultipartUploads: (o) => listMultipartUploads(client, o),
     checkBucket: (o) => checkBucket(client, o),
   };

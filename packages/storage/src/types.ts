@@ -65,6 +65,16 @@ export interface ObjectHead {
   lastModified: Date | undefined;
 }
 
+export interface ReadStartOptions extends ObjectLocation {
+  /** How many bytes from the start to return (fewer when the object is shorter). */
+  length: number;
+}
+
+/** An object's metadata and first bytes, from one ranged GET. */
+export interface ObjectStart extends ObjectHead {
+  bytes: Buffer;
+}
+
 export interface GetRangeOptions extends ObjectLocation {
   /** Inclusive byte offsets, as in an HTTP Range header. */
   start: number;
@@ -83,6 +93,19 @@ export interface CopyObjectOptions extends ObjectLocation {
   partSize?: number;
 }
 
+export interface CopyResult {
+  /**
+   * The version of the source the copy read, as the server named it (`x-amz-copy-source-version-id`);
+   * undefined where the bucket keeps no versions (or the copy in parts read more than one).
+   */
+  sourceVersionId: string | undefined;
+}
+
+export interface DeleteVersionOptions extends ObjectLocation {
+  /** The version to delete; undefined when none is known (see `deleteObjectVersion`). */
+  versionId: string | undefined;
+}
+
 export interface PutObjectOptions extends ObjectLocation {
   body: Readable | Buffer | Uint8Array;
   contentType: string;
@@ -98,6 +121,19 @@ export interface ListedObject {
 export interface ListObjectsOptions {
   bucket: string;
   prefix: string;
+}
+
+export interface ListPageOptions extends ListObjectsOptions {
+  /** List keys after this one (a cursor from the page before); undefined: from the start. */
+  startAfter?: string | undefined;
+  /** At most this many keys (S3 caps a page at 1,000). */
+  maxKeys: number;
+}
+
+export interface ListedPage {
+  objects: ListedObject[];
+  /** More keys follow the last one listed. */
+  truncated: boolean;
 }
 
 export interface ListedMultipartUpload {
@@ -123,6 +159,11 @@ export interface ObjectStorage {
   listParts(options: ListPartsOptions): Promise<UploadedPart[]>;
   /** Metadata of an object; throws `ObjectNotFoundError` when it is absent. */
   headObject(options: ObjectLocation): Promise<ObjectHead>;
+  /**
+   * Metadata and first bytes of an object in one request (a ranged GET, whose Content-Range names
+   * the whole size): what a HEAD and a `getRange` would say together. `ObjectNotFoundError` when absent.
+   */
+  readStart(options: ReadStartOptions): Promise<ObjectStart>;
   /** A byte range, buffered (meant for small reads such as sniffing magic bytes). */
   getRange(options: GetRangeOptions): Promise<Buffer>;
   /** The whole object as a stream, for large reads with bounded memory. */
@@ -131,14 +172,23 @@ export interface ObjectStorage {
    * Server-side copy within a bucket: no byte passes through this process. A failed copy in parts
    * is aborted, so it leaves no parts behind.
    */
-  copyObject(options: CopyObjectOptions): Promise<void>;
+  copyObject(options: CopyObjectOptions): Promise<CopyResult>;
   /** Streaming upload (lib-storage: multipart for large bodies, one PUT for small ones). */
   putObject(options: PutObjectOptions): Promise<void>;
   /** Deletes every version of the key, so space is really freed on versioned buckets (B2). Absent keys are fine. */
   deleteObject(options: ObjectLocation): Promise<void>;
+  /**
+   * Deletes one version of a key in one request: the version named, or, when none is known, the key
+   * by name, which removes it where the bucket keeps no versions. If that answer shows a delete
+   * marker (the bucket does version), every version of the key goes, as with `deleteObject`.
+   * Absent keys and versions are fine.
+   */
+  deleteObjectVersion(options: DeleteVersionOptions): Promise<void>;
   /** Deletes every object (and version) under a prefix. */
   deletePrefix(options: ListObjectsOptions): Promise<{ deleted: number }>;
   listObjects(options: ListObjectsOptions): AsyncIterable<ListedObject>;
+  /** One page of keys under a prefix, after a cursor key: for walks that do a bounded amount each pass. */
+  listObjectsPage(options: ListPageOptions): Promise<ListedPage>;
   /** Multipart uploads begun and neither completed nor aborted (their parts use space until aborted). */
   listMultipartUploads(options: ListObjectsOptions): AsyncIterable<ListedMultipartUpload>;
   /** Cheap reachability check for readiness probes (HeadBucket). */

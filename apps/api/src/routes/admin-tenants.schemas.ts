@@ -1,4 +1,4 @@
-import { DEFAULT_ACCEPTED_TYPES, ErrorBody } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
 import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
 
@@ -13,6 +13,7 @@ export const TenantBody = z
     maxUploadBytes: z.number().int().nullable().describe('Null: the deployment default (MAX_UPLOAD_BYTES)'),
     defaultPreset: z.string().nullable().describe('The preset of an upload that names none; null: "default"'),
     rateLimitPerMinute: z.number().int().nullable().describe('Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE)'),
+    delivery: DeliveryPolicy.describe('The delivery policy in force: the fields the tenant set over the defaults'),
     createdAt: z.string(),
   })
   .meta({ id: 'Tenant' });
@@ -59,7 +60,11 @@ export const updateTenantSchema = {
   tags: ['admin'],
   summary: "Change a tenant's name or settings; they apply from its next request, on every API process",
   params: IdParams,
-  body: z.strictObject({ name: tenantName.optional(), ...tenantSettings }),
+  body: z.strictObject({
+    name: tenantName.optional(),
+    ...tenantSettings,
+    delivery: DeliveryPolicyPatch.optional().describe('Merged into the delivery policy: the fields named change, the rest stay'),
+  }),
   response: { 200: z.object({ tenant: TenantBody }), 400: ErrorBody, ...adminErrors, 404: ErrorBody },
 };
 

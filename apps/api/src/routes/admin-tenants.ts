@@ -1,5 +1,5 @@
 import { DarkroomError, resolvePreset } from '@darkroom/core';
-import { createApiKey, createTenant, getTenant, isUuid, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
+import { createApiKey, createTenant, getTenant, isUuid, mergeTenantDelivery, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { mintUploadToken } from '../services/upload-tokens.js';
@@ -48,7 +48,11 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const current = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
     if (!current) throw noTenant();
     assertPresetExists(deps, request.body.defaultPreset, current);
-    const tenant = await updateTenant(deps.db, { id, changes: request.body });
+    const { delivery, ...changes } = request.body;
+    const tenant = await deps.db.transaction(async (tx) => {
+      const updated = await updateTenant(tx, { id, changes });
+      return updated && delivery ? mergeTenantDelivery(tx, { id, patch: delivery }) : updated;
+    });
     if (!tenant) throw noTenant();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetView, ErrorBody, JobView, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import { AssetView, Crop, ErrorBody, Focus, JobView, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
 import { IdParams, tenantErrors } from './common.schemas.js';
 
 export const getAssetSchema = {
@@ -7,6 +7,25 @@ export const getAssetSchema = {
   summary: 'One asset, with its variants once ready',
   params: IdParams,
   response: { 200: AssetView, ...tenantErrors, 404: ErrorBody },
+};
+
+/** Focus and crop, as `PATCH /v1/assets/:id` and `POST /v1/uploads` take them. */
+export const framingFields = {
+  focus: Focus.nullable().optional().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
+  crop: Crop.nullable()
+    .optional()
+    .describe('Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image'),
+};
+
+export const updateAssetSchema = {
+  tags: ['assets'],
+  summary: "A ready image's focus and crop: revision + 1, its eager variants rendered again",
+  description:
+    'Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. ' +
+    'A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started.',
+  params: IdParams,
+  body: z.strictObject(framingFields),
+  response: { 200: AssetView, 400: ErrorBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };
 
 export const ListAssetsQuery = z.strictObject({

@@ -3,9 +3,10 @@ import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkr
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf } from '../plugins/auth.js';
-import { deleteAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { deleteAsset, presentAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { builtReplySerializer } from './common.schemas.js';
-import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema } from './assets.schemas.js';
+import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema, updateAssetSchema } from './assets.schemas.js';
+import { reframeAsset } from '../services/reframe-asset.js';
 
 /** An asset's job history shown at most: every reprocess and backfill adds one. */
 export const ASSET_JOBS_LIMIT = 100;
@@ -16,12 +17,18 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   app.get('/v1/assets', { schema: listAssetsSchema }, async (request) => {
     const { status, limit, cursor } = request.query;
     const page = await listAssets(deps.db, { tenantId: tenantOf(request).id, status, limit, cursor });
-    return { items: await presentAssets(deps, page.items), nextCursor: page.nextCursor };
+    return { items: await presentAssets(deps, tenantOf(request), page.items), nextCursor: page.nextCursor };
   });
 
   // Upload tokens may read the assets they started (config: the other asset routes refuse them).
   app.get('/v1/assets/:id', { schema: getAssetSchema, serializerCompiler: builtReplySerializer, config: { uploadToken: true } }, async (request) => {
-    return showAsset(deps, { ...assetScopeOf(request), id: request.params.id });
+    return showAsset(deps, tenantOf(request), { ...assetScopeOf(request), id: request.params.id });
+  });
+
+  // Upload tokens may crop the assets they started (an avatar cropped after its upload).
+  app.patch('/v1/assets/:id', { schema: updateAssetSchema, config: { uploadToken: true } }, async (request) => {
+    const asset = await reframeAsset(deps, request.log, { ...assetScopeOf(request), id: request.params.id, changes: request.body });
+    return presentAsset(deps, tenantOf(request), asset);
   });
 
   app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {

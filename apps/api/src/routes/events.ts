@@ -2,6 +2,7 @@ import { eventView, listEvents } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
+import { deliveryContextOf } from '../services/manage-assets.js';
 import { listEventsSchema } from './events.schemas.js';
 
 /** `GET /v1/events`: the outbox as a feed (docs/api.md, "Events"). */
@@ -10,8 +11,10 @@ const eventRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
 
   app.get('/v1/events', { schema: listEventsSchema }, async (request) => {
     const { after, type, limit } = request.query;
-    const page = await listEvents(deps.db, { tenantId: tenantOf(request).id, after, types: type, limit });
-    return { items: page.items.map((event) => eventView(event, deps.publicUrl)), nextCursor: page.nextCursor };
+    const tenant = tenantOf(request);
+    const page = await listEvents(deps.db, { tenantId: tenant.id, after, types: type, limit });
+    const delivery = deliveryContextOf(deps, tenant);
+    return { items: page.items.map((event) => eventView(event, deps.publicUrl, delivery)), nextCursor: page.nextCursor };
   });
 };
 

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf } from '../plugins/auth.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
-import { requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { deliveryContextOf, requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import type { DeliveryContext } from '@darkroom/core';
 import { openEventStream, type EventStream } from '../sse.js';
 import { assetEventsSchema, eventStreamSchema } from './live.schemas.js';
 
@@ -24,7 +25,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
   app.addHook('onRequest', app.requireTenant);
 
   /** Sends the subscription's events on the stream until either ends; `last` ends it after that event. */
-  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, last?: (event: Event) => boolean) {
+  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, delivery: DeliveryContext, last?: (event: Event) => boolean) {
     app.sseConnections.inc({ stream: kind });
     stream.onClose(() => {
       subscription.close();
@@ -39,7 +40,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
       },
       deliver: async (events) => {
         for (const event of events) {
-          await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl) });
+          await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl, delivery) });
           if (last?.(event)) return stream.end();
         }
       },
@@ -54,20 +55,20 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     const asset = await requireTenantAsset(deps, { ...scope, id: request.params.id });
     // Subscribed before the snapshot is read, so no change falls between the two.
     const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
-    const snapshot = await showAsset(deps, { tenantId, id: asset.id }).catch((error: unknown) => {
+    const snapshot = await showAsset(deps, tenantOf(request), { tenantId, id: asset.id }).catch((error: unknown) => {
       subscription.close();
       throw error;
     });
     const stream = openEventStream(request, reply, { heartbeatMs });
     await stream.send({ event: 'asset.snapshot', data: snapshot });
     // A deleted asset has no more events: the stream ends (a reconnecting client gets 404).
-    follow(stream, subscription, 'asset', (event) => event.type === 'asset.deleted');
+    follow(stream, subscription, 'asset', deliveryContextOf(deps, tenantOf(request)), (event) => event.type === 'asset.deleted');
   });
 
   app.get('/v1/events/stream', { schema: eventStreamSchema }, async (request, reply) => {
     const after = request.headers['last-event-id']?.toLowerCase();
     const subscription = await hub.subscribe({ tenantId: tenantOf(request).id, ...(after ? { after } : {}) });
-    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant');
+    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', deliveryContextOf(deps, tenantOf(request)));
   });
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssetView, CompletedUpload, ErrorBody, RestartedUpload, StartedUpload, UploadParts } from '@darkroom/core';
 import { AssetIdParams, tenantErrors } from './common.schemas.js';
+import { framingFields } from './assets.schemas.js';
 
 export const StartUploadBody = z.strictObject({
   filename: z.string().min(1).max(255),
@@ -8,6 +9,7 @@ export const StartUploadBody = z.strictObject({
   size: z.number().int().positive(),
   preset: z.string().min(1).max(64).optional(),
   metadata: z.record(z.string(), z.unknown()).optional().describe('Client JSON, at most 4 KiB'),
+  ...framingFields,
 });
 
 export const startUploadSchema = {

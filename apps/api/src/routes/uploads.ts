@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { completeUpload } from '../services/complete-upload.js';
-import { abortUpload, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
+import { abortUpload, deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
 import { listUploadParts, restartPutUpload } from '../services/resume-upload.js';
 import { startUpload } from '../services/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
@@ -17,7 +17,7 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
 
   app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer, config: BROWSER }, async (request, reply) => {
     const { asset, upload } = await startUpload(deps, tenantOf(request), request.body, uploadTokenOf(request));
-    return reply.status(201).send({ asset: assetView(asset, [], deps.publicUrl), upload });
+    return reply.status(201).send({ asset: assetView(asset, [], deps.publicUrl, deliveryContextOf(deps, tenantOf(request))), upload });
   });
 
   app.post('/v1/uploads/:assetId/complete', { schema: completeUploadSchema, config: BROWSER }, async (request, reply) => {
@@ -29,12 +29,12 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
       assetId: found.id,
       input: request.body ?? {},
     });
-    return reply.status(202).send({ asset: await presentAsset(deps, asset), job: jobView(job) });
+    return reply.status(202).send({ asset: await presentAsset(deps, tenantOf(request), asset), job: jobView(job) });
   });
 
   app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema, config: BROWSER }, async (request) => {
     const asset = await abortUpload(deps, request.log, { ...assetScopeOf(request), assetId: request.params.assetId });
-    return presentAsset(deps, asset);
+    return presentAsset(deps, tenantOf(request), asset);
   });
 
   app.get('/v1/uploads/:assetId/parts', { schema: uploadPartsSchema, config: BROWSER }, async (request) => {

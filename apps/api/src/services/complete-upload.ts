@@ -4,7 +4,7 @@ import type { CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
-import { checkStaged, copyToOriginal, finishMultipart, removeStaging } from './upload-objects.js';
+import { copyToOriginal, finishMultipart, removeStaging } from './upload-objects.js';
 
 export interface CompleteUploadInput {
   parts?: CompletedPart[] | undefined;
@@ -22,7 +22,9 @@ const invalidState = (status: Asset['status']) =>
  * declared size, and first bytes of the declared type. The asset then turns `queued` and its job
  * row is written, in the transaction that has held the asset's row locked since before the copy.
  * After the commit the job is queued and the staging object deleted. A repeat (or a racing second
- * call) returns the same job.
+ * call) returns the same job. The copy is the first bucket request (a missing object fails it:
+ * `upload_missing`), one ranged GET of the copy checks size and type, and the delete names the
+ * version the copy read: three requests (docs/performance.md#requests-per-upload).
  *
  * Why the original is exactly what was checked, whatever fails:
  * - Only this function writes the original key, only while it holds the row locked and the row is
@@ -49,7 +51,6 @@ export async function completeUpload(
 
   try {
     await finishMultipart(deps, log, asset, params.input.parts);
-    await checkStaged(deps, asset);
   } catch (error) {
     // A racing call may have confirmed it (and deleted the staging object) meanwhile.
     return outcomeNow(deps, asset, error);
@@ -57,8 +58,8 @@ export async function completeUpload(
   const queued = await copyAndQueue(deps, asset);
   if (!queued) return outcomeNow(deps, asset);
   await enqueueAfterCommit(deps, log, [queued.job]);
-  await removeStaging(deps, log, asset);
-  return queued;
+  await removeStaging(deps, log, asset, queued.stagingVersionId);
+  return { asset: queued.asset, job: queued.job };
 }
 
 /**
@@ -67,15 +68,15 @@ export async function completeUpload(
  * connection for the length of a server-side copy (a single request up to the copy threshold).
  * Returns null when the asset no longer awaits its upload.
  */
-async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job } | null> {
+async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
   return deps.db.transaction(async (tx) => {
     const locked = await lockAsset(tx, { id: asset.id });
     if (locked?.status !== 'awaiting_upload') return null;
-    await copyToOriginal(deps, asset);
+    const stagingVersionId = await copyToOriginal(deps, asset);
     const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set: { uploadId: null } });
     if (!moved) return null;
     const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
-    return { asset: moved, job };
+    return { asset: moved, job, stagingVersionId };
   });
 }
 

@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError, deliveryPolicyOf, type DeliveryContext } from '@darkroom/core';
 import {
   deleteAssetRow,
   getTenantAsset,
@@ -10,6 +10,7 @@ import {
   markAssetPurged,
   transitionAsset,
   type Asset,
+  type Tenant,
   assetView,
 } from '@darkroom/db';
 import { purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
@@ -79,20 +80,26 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
   }
 }
 
+/** What `asset.delivery` is built from for this tenant: its policy as cached with its key, and DELIVERY_BASE_URL. */
+export function deliveryContextOf(deps: AppDeps, tenant: Tenant): DeliveryContext {
+  return { policy: deliveryPolicyOf(tenant.delivery), baseUrl: deps.config.deliveryBaseUrl };
+}
+
 /** Assets as the API shows them: each with its variants and their CDN URLs (one query for the whole page). */
-export async function presentAssets(deps: AppDeps, assets: Asset[]) {
+export async function presentAssets(deps: AppDeps, tenant: Tenant, assets: Asset[]) {
   const variantsByAsset = await listVariantsByAsset(deps.db, { assetIds: assets.map((a) => a.id) });
-  return assets.map((asset) => assetView(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl));
+  const delivery = deliveryContextOf(deps, tenant);
+  return assets.map((asset) => assetView(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl, delivery));
 }
 
 /** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
-export async function showAsset(deps: AppDeps, params: AssetOwner & { id: string }) {
+export async function showAsset(deps: AppDeps, tenant: Tenant, params: AssetOwner & { id: string }) {
   const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
   if (!found || !reachable(found.asset, params)) throw new DarkroomError('not_found', 'No asset with that id.');
-  return assetView(found.asset, found.variants, deps.publicUrl);
+  return assetView(found.asset, found.variants, deps.publicUrl, deliveryContextOf(deps, tenant));
 }
 
-export async function presentAsset(deps: AppDeps, asset: Asset) {
-  const [shown] = await presentAssets(deps, [asset]);
+export async function presentAsset(deps: AppDeps, tenant: Tenant, asset: Asset) {
+  const [shown] = await presentAssets(deps, tenant, [asset]);
   return shown!;
 }

@@ -1,4 +1,4 @@
-import { assetKindOf, DarkroomError, resolvePreset, originalKey, stagingKey } from '@darkroom/core';
+import { assetKindOf, DarkroomError, resolvePreset, originalKey, stagingKey, type Crop, type Focus } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
@@ -11,6 +11,9 @@ export interface StartUploadInput {
   size: number;
   preset?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** Checked in shape here; against the image's size when the worker has probed it (it cuts a crop back to the image). */
+  focus?: Focus | null | undefined;
+  crop?: Crop | null | undefined;
 }
 
 function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
@@ -26,6 +29,11 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
     throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
   }
   if (input.metadata) checkMetadata(input.metadata);
+  if ((input.focus || input.crop) && assetKindOf(contentType) !== 'image') {
+    throw new DarkroomError('invalid_request', 'Focus and crop apply to images; leave them out for a video.', {
+      field: input.crop ? 'crop' : 'focus',
+    });
+  }
 }
 
 /**
@@ -69,6 +77,8 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
       size: input.size,
       preset: presetName,
       metadata: input.metadata ?? null,
+      focus: input.focus ?? null,
+      crop: input.crop ?? null,
       originalKey: originalKey(tenant.id, id),
       uploadExpiresAt: new Date(Date.now() + config.uploads.ttlMs),
       uploadTokenId: uploadToken?.id ?? null,

@@ -26,7 +26,7 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
   try {
     await deps.storage.completeMultipartUpload({ ...stagingOf(deps, asset), uploadId: asset.uploadId, parts: sorted });
   } catch (error) {
-    // A racing call (or one that died before its commit) may have completed it already; the HEAD that follows tells.
+    // A racing call (or one that died before its commit) may have completed it already; the copy that follows tells.
     if (error instanceof UploadNotFoundError) return;
     if (error instanceof StorageRequestError) {
       // The storage error names the bucket and key: the log gets it, the tenant the S3 code alone.
@@ -41,23 +41,21 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
   }
 }
 
-/** The object exists and has the declared size (which it returns). */
-async function checkSize(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<number> {
-  const head = await deps.storage.headObject(location).catch((error: unknown) => {
+/**
+ * The object has the declared size and, in its first bytes, the declared type. One ranged GET says
+ * both: its Content-Range names the whole size.
+ */
+async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<void> {
+  const start = await deps.storage.readStart({ ...location, length: SNIFF_BYTES }).catch((error: unknown) => {
     throw error instanceof ObjectNotFoundError ? nothingUploaded() : error;
   });
-  if (head.size !== asset.size) {
-    throw new DarkroomError('size_mismatch', `The uploaded object is ${head.size} bytes, but ${asset.size} were declared.`, {
+  if (start.size !== asset.size) {
+    throw new DarkroomError('size_mismatch', `The uploaded object is ${start.size} bytes, but ${asset.size} were declared.`, {
       declared: asset.size,
-      actual: head.size,
+      actual: start.size,
     });
   }
-  return head.size;
-}
-
-async function checkContent(deps: AppDeps, asset: Asset, location: ObjectLocation, size: number): Promise<void> {
-  const firstBytes = await deps.storage.getRange({ ...location, start: 0, end: Math.min(SNIFF_BYTES, size) - 1 });
-  const detected = sniffContentType(firstBytes);
+  const detected = sniffContentType(start.bytes);
   if (!contentMatchesDeclared(asset.contentType, detected)) {
     const what = detected ? `a ${detected} file` : 'not an image or video of a known type';
     throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
@@ -67,9 +65,15 @@ async function checkContent(deps: AppDeps, asset: Asset, location: ObjectLocatio
   }
 }
 
-/** Before any copy: the staging object is there and of the declared size (a cheap HEAD that fails fast). */
-export async function checkStaged(deps: AppDeps, asset: Asset): Promise<void> {
-  await checkSize(deps, asset, stagingOf(deps, asset));
+/**
+ * Why a copy failed, in the tenant's terms: nothing uploaded; or, for a copy in parts, which asks
+ * for byte ranges up to the declared size, an object of another size (the staging object's own
+ * size and first bytes say so). Anything else is rethrown as it came.
+ */
+async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): Promise<never> {
+  if (error instanceof ObjectNotFoundError) throw nothingUploaded();
+  if (error instanceof StorageRequestError) await checkObject(deps, asset, stagingOf(deps, asset));
+  throw error;
 }
 
 /**
@@ -78,27 +82,32 @@ export async function checkStaged(deps: AppDeps, asset: Asset): Promise<void> {
  * copy, which only this code writes, rather than on the staging object, which the client may
  * rewrite at any moment: that leaves no gap between what was checked and what is read, without
  * relying on x-amz-copy-source-if-match (Ceph RGW 16 ignores it on CopyObject). A copy that fails
- * its checks is deleted again.
+ * its checks is deleted again. Returns the staging version the copy read, for `removeStaging`.
  */
-export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<void> {
+export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<string | undefined> {
   const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
   const { multipartThreshold, partSize } = deps.config.uploads.copy;
   const source = { sourceKey: stagingOf(deps, asset).key, size: asset.size, contentType: asset.contentType };
-  await deps.storage.copyObject({ ...original, ...source, multipartThreshold, partSize }).catch((error: unknown) => {
-    throw error instanceof ObjectNotFoundError ? nothingUploaded() : error;
-  });
+  const copied = await deps.storage
+    .copyObject({ ...original, ...source, multipartThreshold, partSize })
+    .catch((error: unknown) => explainCopyFailure(deps, asset, error));
   try {
-    await checkContent(deps, asset, original, await checkSize(deps, asset, original));
+    await checkObject(deps, asset, original);
   } catch (error) {
     await deps.storage.deleteObject(original).catch(() => {}); // else expiry or an abort removes it
     throw error;
   }
+  return copied.sourceVersionId;
 }
 
-/** After the commit: the staging object has served. A failure only delays it to the worker's staging sweep. */
-export async function removeStaging(deps: AppDeps, log: FastifyBaseLogger, asset: Asset): Promise<void> {
+/**
+ * After the commit: the staging object has served. Only the version the copy read is deleted (one
+ * request, no listing); any other version (a PUT through the URL before or after it) is then the
+ * current one, which the staging sweep deletes. A failure only delays it to that sweep too.
+ */
+export async function removeStaging(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, versionId: string | undefined): Promise<void> {
   try {
-    await deps.storage.deleteObject(stagingOf(deps, asset));
+    await deps.storage.deleteObjectVersion({ ...stagingOf(deps, asset), versionId });
   } catch (error) {
     log.warn({ assetId: asset.id, err: error }, "could not delete a confirmed upload's staging object yet; the staging sweep will");
   }

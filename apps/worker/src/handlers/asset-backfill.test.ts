@@ -24,4 +24,10 @@ describe('planBackfill', () => {
       ),
     ).toEqual({ render: [], remove: [] });
   });
+
+  it("finds every variant outside the current crop's revision stale, and none within it", () => {
+    const at = (prefix: string) => preset.variants.map((s) => ({ ...row(s), key: `${prefix}${s.name}.webp` }));
+    expect(planBackfill(preset, at('v/a/r2/'), 'image', 'v/a/r3/').render).toHaveLength(3);
+    expect(planBackfill(preset, at('v/a/r3/'), 'image', 'v/a/r3/').render).toHaveLength(0);
+  });
 });

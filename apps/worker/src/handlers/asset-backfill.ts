@@ -1,5 +1,14 @@
-import { isImageSpec, specsForKind, variantSpecHash, type AssetBackfillPayload, type AssetKind, type Preset, type VariantSpec } from '@darkroom/core';
-import { completeJob, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import {
+  isImageSpec,
+  specsForKind,
+  variantRevisionPrefix,
+  variantSpecHash,
+  type AssetBackfillPayload,
+  type AssetKind,
+  type Preset,
+  type VariantSpec,
+} from '@darkroom/core';
+import { completeJob, lockAsset, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -25,11 +34,14 @@ export interface BackfillPlan {
  * What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets): an
  * image has no video renditions to be stale.
  */
-export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image'): BackfillPlan {
+export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image', revisionPrefix?: string): BackfillPlan {
   const byName = new Map(rows.map((r) => [r.name, r]));
   const names = new Set(preset.variants.map((s) => s.name));
+  // With `revisionPrefix` (where an image's variants of its current crop live), a variant of an older crop is stale too.
+  const stale = (spec: VariantSpec, row: Variant | undefined) =>
+    row?.specHash !== variantSpecHash(spec) || (revisionPrefix !== undefined && !row.key.startsWith(revisionPrefix));
   return {
-    render: specsForKind(preset.variants, kind).filter((spec) => byName.get(spec.name)?.specHash !== variantSpecHash(spec)),
+    render: specsForKind(preset.variants, kind).filter((spec) => stale(spec, byName.get(spec.name))),
     remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
   };
 }
@@ -55,15 +67,21 @@ export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfil
 async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
-  const plan = planBackfill(preset, previous, asset.kind);
+  // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
+  const reframed = asset.kind === 'image' && asset.revision > 1;
+  const plan = planBackfill(preset, previous, asset.kind, reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined);
   if (plan.render.length === 0 && plan.remove.length === 0) {
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
   }
   await job.updateProgress(10);
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, job.data.jobId) : [];
+  const stored = new Set(previous.map((v) => v.key));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored }) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
+    // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
+    const current = await lockAsset(tx, { id: asset.id });
+    if (current && current.revision !== asset.revision) throw new Error('the asset was cropped while its variants were re-rendered');
     // The rows first: the transition writes the asset.updated event, which reads the variants in
     // this transaction, so it must see the new ones (not those whose objects are deleted below).
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
@@ -79,12 +97,26 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
-/** Streams the original to a temp file, renders the stale specs from it, and uploads the results. */
-async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[], jobId: string): Promise<VariantRecord[]> {
+/**
+ * Streams the original to a temp file, renders the stale specs from it, and uploads the results,
+ * but for outputs already `stored` under a current row's key (a changed spec that renders the same
+ * bytes for this photo, such as a larger box than the photo): those keep their object as it is.
+ */
+async function renderStale(
+  deps: WorkerDeps,
+  asset: Asset,
+  specs: VariantSpec[],
+  { jobId, stored }: { jobId: string; stored: ReadonlySet<string> },
+): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
     if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
-    const options = { maxInputPixels: deps.config.maxInputPixels, timeoutSeconds: deps.config.jobTimeoutMs / 1000 };
+    const options = {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
+      // Cut as every other variant of the asset is.
+      framing: { crop: asset.crop ?? null, focus: asset.focus ?? null },
+    };
     const probe = await probeImage(original.path, options);
     const release = await deps.renderGate.acquire(probe.width * probe.height);
     let rendered;
@@ -94,7 +126,7 @@ async function renderStale(deps: WorkerDeps, asset: Asset, specs: VariantSpec[],
       release();
     }
     collectRenderGarbage();
-    return await uploadVariants(deps, asset, rendered);
+    return await uploadVariants(deps, asset, rendered, stored);
   } finally {
     await original.cleanup();
   }

@@ -1,5 +1,5 @@
 import type { AssetProcessPayload, Preset } from '@darkroom/core';
-import { completeJob, markAssetFailed, markAssetReady, transitionAsset, type Asset } from '@darkroom/db';
+import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Variant } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile } from '@darkroom/media';
@@ -29,7 +29,25 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
   });
 }
 
-async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
+/** Renders of a crop that moved on while they ran, before the attempt gives up and lets a retry take it. */
+const MAX_RERENDERS = 3;
+
+/**
+ * Renders and records; when the asset's focus or crop changed meanwhile (`PATCH /v1/assets/:id`
+ * while this job ran), renders again from the new one rather than recording the old.
+ */
+async function renderAndStore(deps: WorkerDeps, first: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
+  let asset = first;
+  for (let round = 0; ; round++) {
+    if (await renderOnce(deps, asset, job)) return;
+    const now = await getAsset(deps.db, { id: asset.id });
+    if (!now || now.revision === asset.revision || round + 1 >= MAX_RERENDERS) throw new Error('the asset changed while it was rendered');
+    asset = now;
+  }
+}
+
+/** One render of the asset as it is; false when its revision moved before it was recorded. */
+async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<boolean> {
   const preset = await presetOfAsset(deps, asset);
   const stages = stageTimer(deps, asset.kind);
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
@@ -40,8 +58,9 @@ async function renderAndStore(deps: WorkerDeps, asset: Asset, job: QueueJob<Asse
         ? await stages.time('render', () => renderVideo(deps, asset, original, preset.variants, { jobId: job.data.jobId, poster: true }))
         : await renderImageAsset(deps, asset, original, preset, stages);
     await job.updateProgress(70);
-    await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
-    await job.updateProgress(100);
+    const stored = await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
+    if (stored) await job.updateProgress(100);
+    return stored;
   } finally {
     await original.cleanup();
   }
@@ -55,33 +74,53 @@ async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalO
       timeoutSeconds: deps.config.jobTimeoutMs / 1000,
       admit,
       spareEncodes: () => deps.renderGate.idleSlots(),
+      framing: { crop: asset.crop ?? null, focus: asset.focus ?? null },
     }),
   );
   collectRenderGarbage();
-  const { width, height, format } = image.probe;
+  const { width, height, format, hasAlpha } = image.probe;
+  const { placeholder, dominantColor, crop } = image;
   return {
     records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants)),
-    asset: { width, height, format, placeholder: image.placeholder, dominantColor: image.dominantColor },
+    asset: { width, height, format, placeholder, dominantColor, hasAlpha, crop },
   };
 }
 
-async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedAsset, jobId: string): Promise<void> {
+/** Records the render unless the asset's revision moved meanwhile (false: this render's objects are removed). */
+async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedAsset, jobId: string): Promise<boolean> {
   const { records } = rendered;
   const previous = await currentVariants(deps, asset.id);
   // Rows of names the preset no longer has go too (their objects are deleted below with the rest).
   const kept = new Set(records.map((r) => r.name));
   const removedNames = previous.filter((v) => !kept.has(v.name)).map((v) => v.name);
-  await deps.db.transaction(async (tx) => {
+  const recorded = await deps.db.transaction(async (tx) => {
+    // Locked first: a render of an older crop must never replace the rows of a newer one.
+    const current = await lockAsset(tx, { id: asset.id });
+    if (current && current.revision !== asset.revision) return false;
+    // The rows before the transition: its ready (or updated) event lists them.
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
     const ready = await markAssetReady(tx, { id: asset.id, ...rendered.asset });
     // Deleted meanwhile (`deleting`): nothing is recorded; the attempt finishes the deletion instead.
     if (!ready) throw new Error('the asset changed while it was rendered');
     // In the same transaction: nobody may see the asset ready while its job still looks open.
     await completeJob(tx, { id: jobId });
+    return true;
   });
+  if (!recorded) {
+    // This render's objects, unless a row points at one (a revision's keys are its own, so none does).
+    await deleteSupersededObjects(
+      deps,
+      records.map(asVariantKey),
+      previous.map((v) => v.key),
+    );
+    return false;
+  }
   await deleteSupersededObjects(
     deps,
     previous,
     records.map((r) => r.key),
   );
+  return true;
 }
+
+const asVariantKey = (record: { key: string }) => ({ key: record.key }) as Variant;

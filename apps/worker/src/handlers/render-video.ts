@@ -63,6 +63,8 @@ export async function renderVideo(
         format: probe.container,
         placeholder: poster?.placeholder ?? null,
         dominantColor: poster?.dominantColor ?? null,
+        // Focus and crop are for images: a video's poster is its whole first frame, opaque.
+        hasAlpha: false,
         duration: roundTo(probe.durationSeconds, 3),
         video: videoInfo(
           probe,

@@ -1,4 +1,4 @@
-import { variantKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
 import type { RenderedVariant } from '@darkroom/media';
@@ -8,8 +8,17 @@ export async function currentVariants(deps: WorkerDeps, assetId: string): Promis
   return (await listVariantsByAsset(deps.db, { assetIds: [assetId] })).get(assetId) ?? [];
 }
 
-/** Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own). */
-export async function uploadVariants(deps: WorkerDeps, asset: Asset, rendered: readonly RenderedVariant[]): Promise<VariantRecord[]> {
+/**
+ * Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own).
+ * Variants that came out the same (one `outputHash`) share one key, written once; a key in `stored`
+ * (one a current row points at: the same output, already in the bucket) is not written again.
+ */
+export async function uploadVariants(
+  deps: WorkerDeps,
+  asset: Asset,
+  rendered: readonly RenderedVariant[],
+  stored: ReadonlySet<string> = new Set(),
+): Promise<VariantRecord[]> {
   const bucket = deps.config.storage.publicBucket;
   const records = rendered.map(
     (v): VariantRecord => ({
@@ -21,12 +30,17 @@ export async function uploadVariants(deps: WorkerDeps, asset: Asset, rendered: r
       duration: null,
       size: v.size,
       specHash: v.specHash,
-      key: variantKey(asset.tenantId, asset.id, v.spec.name, v.specHash, v.format),
+      key: variantOutputKey(asset.tenantId, asset.id, asset.revision, v.outputHash, v.format),
     }),
   );
+  const writes = new Map<string, RenderedVariant>();
+  rendered.forEach((v, i) => {
+    const { key } = records[i]!;
+    if (!stored.has(key) && !writes.has(key)) writes.set(key, v);
+  });
   await Promise.all(
-    rendered.map((v, i) =>
-      deps.storage.putObject({ bucket, key: records[i]!.key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),
+    [...writes].map(([key, v]) =>
+      deps.storage.putObject({ bucket, key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),
     ),
   );
   return records;
@@ -45,8 +59,9 @@ export async function replaceVariantRows(tx: Executor, params: { assetId: string
 export async function deleteSupersededObjects(deps: WorkerDeps, previous: readonly Variant[], kept: Iterable<string>): Promise<void> {
   const bucket = deps.config.storage.publicBucket;
   const keep = new Set(kept);
-  const stale = previous.filter((v) => !keep.has(v.key));
-  await Promise.all(stale.map((v) => deps.storage.deleteObject({ bucket, key: v.key })));
+  // Rows may share an object: each stale key is deleted once.
+  const stale = new Set(previous.map((v) => v.key).filter((key) => !keep.has(key)));
+  await Promise.all([...stale].map((key) => deps.storage.deleteObject({ bucket, key })));
 }
 
 /** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */

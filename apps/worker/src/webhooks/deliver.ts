@@ -1,4 +1,4 @@
-import { signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, viewOfSnapshot } from '@darkroom/core';
+import { deliveryPolicyOf, signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, viewOfSnapshot, type DeliveryContext } from '@darkroom/core';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,
@@ -6,6 +6,7 @@ import {
   finishAttempt,
   finishDelivery,
   getEvent,
+  getTenant,
   getWebhook,
   startAttempt,
   updateTenantWebhook,
@@ -25,9 +26,16 @@ import { postWebhook, type PostResult } from './send.js';
  */
 export const DELIVERY_LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 
-/** The body: the event as Standard Webhooks frames it, its asset with URLs as GET shows them. */
-export function webhookBody(event: Event, publicUrl: WorkerDeps['publicUrl']): string {
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset: viewOfSnapshot(event.data.asset, publicUrl) } });
+/** The body: the event as Standard Webhooks frames it, its asset with URLs (and delivery markup) as GET shows them. */
+export function webhookBody(event: Event, publicUrl: WorkerDeps['publicUrl'], delivery: DeliveryContext): string {
+  const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
+  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset } });
+}
+
+/** `asset.delivery` as the API would build it now: the tenant's policy at the time of sending. */
+async function deliveryContextOf(deps: WorkerDeps, tenantId: string): Promise<DeliveryContext> {
+  const tenant = await getTenant(deps.db, { id: tenantId });
+  return { policy: deliveryPolicyOf(tenant?.delivery), baseUrl: deps.config.deliveryBaseUrl };
 }
 
 /** The secrets that sign: the current one, and the previous one while a rotation's overlap lasts. */
@@ -41,7 +49,7 @@ function signingSecrets(deps: WorkerDeps, webhook: Webhook, now: Date): string[]
 
 async function send(deps: WorkerDeps, webhook: Webhook, event: Event): Promise<PostResult> {
   const now = new Date();
-  const body = webhookBody(event, deps.publicUrl);
+  const body = webhookBody(event, deps.publicUrl, await deliveryContextOf(deps, event.tenantId));
   const timestamp = Math.floor(now.getTime() / 1000);
   let secrets: string[];
   try {

@@ -154,6 +154,10 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
+                        focus?: components["schemas"]["FocusInput"] | null;
+                        /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
+                        crop?: components["schemas"]["CropInput"] | null;
                     };
                 };
             };
@@ -1223,7 +1227,127 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * A ready image's focus and crop: revision + 1, its eager variants rendered again
+         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
+                        focus?: components["schemas"]["FocusInput"] | null;
+                        /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
+                        crop?: components["schemas"]["CropInput"] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Asset"];
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/assets/{id}/jobs": {
@@ -1489,6 +1613,86 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delivery-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a new delivery signing key (shown once); the previous one keeps verifying for 24 hours */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description `dsk_…`: HMAC-SHA256 key for signed delivery URLs (docs/api.md#delivery) */
+                            key: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3135,6 +3339,21 @@ export interface paths {
                         defaultPreset?: string | null;
                         /** @description Null: the deployment default */
                         rateLimitPerMinute?: number | null;
+                        /** @description Merged into the delivery policy: the fields named change, the rest stay */
+                        delivery?: {
+                            /** @description The `w` an unsigned URL may ask for */
+                            widths?: number[];
+                            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
+                            qualities?: number[];
+                            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
+                            aspectRatios?: string[];
+                            /** @description Whether `f_auto` may choose AVIF */
+                            avif?: boolean;
+                            /** @description The quality of a URL with no `q` */
+                            quality?: number;
+                            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
+                            rendersPerMinute?: number | null;
+                        };
                     };
                 };
             };
@@ -3496,7 +3715,7 @@ export interface paths {
                 query?: {
                     state?: "queued" | "active" | "completed" | "failed";
                     tenantId?: string;
-                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                     /** @description Jobs created at or after this time */
                     since?: string;
                     /** @description Jobs created before this time */
@@ -3660,7 +3879,7 @@ export interface paths {
                         /** Format: uuid */
                         tenantId?: string;
                         /** @enum {string} */
-                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                         /**
                          * Format: date-time
                          * @description Jobs created at or after this time
@@ -4303,6 +4522,43 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DeliveryPolicyInput: {
+            /** @description The `w` an unsigned URL may ask for */
+            widths: number[];
+            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
+            qualities: number[];
+            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
+            aspectRatios: string[];
+            /** @description Whether `f_auto` may choose AVIF */
+            avif: boolean;
+            /** @description The quality of a URL with no `q` */
+            quality: number;
+            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
+            rendersPerMinute: number | null;
+        };
+        FocusInput: {
+            x: number;
+            y: number;
+        };
+        CropInput: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        DeliveryMarkupInput: {
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}` to build a URL */
+            base: string;
+            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
+            src: string;
+            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
+            srcset: string;
+            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
+            sources: {
+                type: string;
+                srcset: string;
+            }[];
+        } | null;
         ErrorInput: {
             error: {
                 code: string;
@@ -4351,6 +4607,12 @@ export interface components {
             /** @description ThumbHash, base64 (of a video: of its poster frame) */
             placeholder: string | null;
             dominantColor: string | null;
+            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
+            revision: number;
+            /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
+            focus: components["schemas"]["FocusInput"] | null;
+            /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
+            crop: components["schemas"]["CropInput"] | null;
             variants: {
                 name: string;
                 /**
@@ -4373,6 +4635,8 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             readyAt: string | null;
+            /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
+            delivery: components["schemas"]["DeliveryMarkupInput"];
         };
         JobInput: {
             id: string;
@@ -4498,6 +4762,8 @@ export interface components {
             defaultPreset: string | null;
             /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
             rateLimitPerMinute: number | null;
+            /** @description The delivery policy in force: the fields the tenant set over the defaults */
+            delivery: components["schemas"]["DeliveryPolicyInput"];
             createdAt: string;
         };
         WebhookInput: {
@@ -4560,6 +4826,43 @@ export interface components {
                 audio?: boolean;
             })[];
         };
+        DeliveryPolicy: {
+            /** @description The `w` an unsigned URL may ask for */
+            widths: number[];
+            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
+            qualities: number[];
+            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
+            aspectRatios: string[];
+            /** @description Whether `f_auto` may choose AVIF */
+            avif: boolean;
+            /** @description The quality of a URL with no `q` */
+            quality: number;
+            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
+            rendersPerMinute: number | null;
+        };
+        Focus: {
+            x: number;
+            y: number;
+        };
+        Crop: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        DeliveryMarkup: {
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}` to build a URL */
+            base: string;
+            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
+            src: string;
+            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
+            srcset: string;
+            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
+            sources: {
+                type: string;
+                srcset: string;
+            }[];
+        } | null;
         Error: {
             error: {
                 code: string;
@@ -4608,6 +4911,12 @@ export interface components {
             /** @description ThumbHash, base64 (of a video: of its poster frame) */
             placeholder: string | null;
             dominantColor: string | null;
+            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
+            revision: number;
+            /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
+            focus: components["schemas"]["Focus"] | null;
+            /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
+            crop: components["schemas"]["Crop"] | null;
             variants: {
                 name: string;
                 /**
@@ -4630,6 +4939,8 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             readyAt: string | null;
+            /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
+            delivery: components["schemas"]["DeliveryMarkup"];
         };
         Job: {
             id: string;
@@ -4755,6 +5066,8 @@ export interface components {
             defaultPreset: string | null;
             /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
             rateLimitPerMinute: number | null;
+            /** @description The delivery policy in force: the fields the tenant set over the defaults */
+            delivery: components["schemas"]["DeliveryPolicy"];
             createdAt: string;
         };
         Webhook: {

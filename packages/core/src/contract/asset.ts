@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { assetKindOf } from '../content-types.js';
+import { Crop, Focus, type DeliveryPolicy } from '../delivery.js';
+import { deliveryMarkup, DeliveryMarkup } from '../delivery-markup.js';
 import { ErrorSummary } from './error.js';
 
 /** The statuses a tenant ever sees (the database has one more: an asset being deleted is already gone for the API). */
@@ -65,6 +67,10 @@ export const AssetSnapshot = z.object({
   video: VideoInfo,
   placeholder: z.string().nullable().describe('ThumbHash, base64 (of a video: of its poster frame)'),
   dominantColor: z.string().nullable(),
+  revision: z.number().int().describe('1 at upload, + 1 on every focus or crop change; delivery URLs carry it'),
+  focus: Focus.nullable().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
+  crop: Crop.nullable().describe('Displayed pixels every variant and delivery is cut from; null: the whole image'),
+  hasAlpha: z.boolean().nullable().describe("Stored only: whether the image has transparency (the markup's `src` format)"),
   variants: z.array(VariantSnapshot),
   error: ErrorSummary,
   createdAt: z.string(),
@@ -74,23 +80,50 @@ export const AssetSnapshot = z.object({
 export type AssetSnapshot = z.infer<typeof AssetSnapshot>;
 
 /** The Asset a tenant sees (`GET /v1/assets/:id`, events, webhooks): a snapshot with its variants' URLs. */
-export const AssetView = AssetSnapshot.extend({ variants: z.array(VariantView) }).meta({ id: 'Asset' });
+export const AssetView = AssetSnapshot.omit({ hasAlpha: true })
+  .extend({
+    variants: z.array(VariantView),
+    delivery: DeliveryMarkup.describe(
+      "Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise",
+    ),
+  })
+  .meta({ id: 'Asset' });
 export type AssetView = z.infer<typeof AssetView>;
 
 /** Turns a variant's object key into the URL clients fetch it from (the CDN, or the bucket). */
 export type PublicUrl = (key: string) => string;
 
+/** What `asset.delivery` is built from when an asset is read: the tenant's policy and DELIVERY_BASE_URL. */
+export interface DeliveryContext {
+  policy: DeliveryPolicy;
+  baseUrl: string;
+}
+
 /**
- * The Asset a snapshot shows today: each variant's key turned into its URL. Events stored before
- * video existed lack `kind`, `duration` and `video`: they were images, and show as such.
+ * The Asset a snapshot shows today: each variant's key turned into its URL, and its delivery markup
+ * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
+ * `duration` and `video`: they were images, and show as such. Those stored before focus and crop
+ * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such.
  */
-export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl): AssetView {
+export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
   const stored: Partial<AssetSnapshot> = snapshot;
-  return {
-    ...snapshot,
+  const { hasAlpha: _internal, ...shown } = snapshot;
+  const view = {
+    ...shown,
     kind: stored.kind ?? assetKindOf(snapshot.contentType),
     duration: stored.duration ?? null,
     video: stored.video ?? null,
+    revision: stored.revision ?? 1,
+    focus: stored.focus ?? null,
+    crop: stored.crop ?? null,
     variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: publicUrl(key) })),
   };
+  return { ...view, delivery: markupOf(view, stored.hasAlpha ?? false, delivery) };
+}
+
+/** `asset.delivery`: for a ready image or video (its poster) of known size; null otherwise. */
+function markupOf(asset: Omit<AssetView, 'delivery'>, hasAlpha: boolean, delivery: DeliveryContext): DeliveryMarkup {
+  if (asset.status !== 'ready' || asset.width === null || asset.height === null) return null;
+  const { id, revision, width, height, crop } = asset;
+  return deliveryMarkup({ id, revision, width, height, crop, hasAlpha }, delivery.policy, delivery.baseUrl);
 }

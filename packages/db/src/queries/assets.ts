@@ -3,7 +3,8 @@ import type { Executor } from '../client.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
-import type { AssetEventType } from '@darkroom/core';
+import type { AssetEventType, Crop, Focus } from '@darkroom/core';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
 
@@ -17,7 +18,7 @@ export type NewUpload = Pick<
   NewAsset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'metadata' | 'originalKey' | 'uploadExpiresAt'
 > &
-  Required<Pick<NewAsset, 'kind'>> & { uploadTokenId?: string | null | undefined };
+  Required<Pick<NewAsset, 'kind'>> & { uploadTokenId?: string | null | undefined; focus?: Focus | null | undefined; crop?: Crop | null | undefined };
 
 const insertUploadQuery = preparedPer((db) =>
   runDirect(
@@ -33,6 +34,8 @@ const insertUploadQuery = preparedPer((db) =>
         size: sql.placeholder('size'),
         preset: sql.placeholder('preset'),
         metadata: sql`${sql.placeholder('metadata')}::jsonb`,
+        focus: sql`${sql.placeholder('focus')}::jsonb`,
+        crop: sql`${sql.placeholder('crop')}::jsonb`,
         uploadTokenId: sql.placeholder('uploadTokenId'),
         originalKey: sql.placeholder('originalKey'),
         uploadExpiresAt: sql.placeholder('uploadExpiresAt'),
@@ -47,10 +50,14 @@ export async function insertUpload(db: Executor, params: NewUpload): Promise<Ass
   const [asset] = await insertUploadQuery(db).execute({
     ...params,
     uploadTokenId: params.uploadTokenId ?? null,
-    metadata: params.metadata === null || params.metadata === undefined ? null : JSON.stringify(params.metadata),
+    metadata: jsonOrNull(params.metadata),
+    focus: jsonOrNull(params.focus),
+    crop: jsonOrNull(params.crop),
   });
   return asset!;
 }
+
+const jsonOrNull = (value: object | null | undefined) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 export async function getAsset(db: Executor, params: { id: string }): Promise<Asset | undefined> {
   const [asset] = await db.select().from(assets).where(eq(assets.id, params.id));
@@ -122,7 +129,7 @@ export interface TransitionParams {
   id: string;
   from: readonly AssetStatus[];
   to: AssetStatus;
-  set?: Partial<NewAsset>;
+  set?: PgUpdateSetSource<typeof assets>;
 }
 
 /**
@@ -177,6 +184,23 @@ export interface ProcessedImage {
   /** Videos only: seconds, and what the probe found. */
   duration?: number | null;
   video?: Asset['video'];
+  /** Transparency (a video's poster: none). */
+  hasAlpha?: boolean | null;
+  /** The crop as rendered: one from the upload, cut back to the image the probe found. */
+  crop?: Crop | null;
+}
+
+/**
+ * A ready image's new focus and crop: `revision` + 1 (delivery URLs of the one before redirect), with
+ * its `asset.updated` event. Undefined when it is no longer ready.
+ */
+export async function reframeReadyAsset(db: Executor, params: { id: string; focus: Focus | null; crop: Crop | null }): Promise<Asset | undefined> {
+  return transitionAsset(db, {
+    id: params.id,
+    from: ['ready'],
+    to: 'ready',
+    set: { focus: params.focus, crop: params.crop, revision: sql`${assets.revision} + 1` },
+  });
 }
 
 export async function markAssetReady(db: Executor, params: { id: string } & ProcessedImage): Promise<Asset | undefined> {
@@ -271,6 +295,16 @@ export async function findAssetStatuses(db: Executor, params: { ids: string[] })
   if (params.ids.length === 0) return new Map();
   const rows = await db.select({ id: assets.id, status: assets.status }).from(assets).where(inArray(assets.id, params.ids));
   return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** The status and revision of each of these assets that has a row (for judging delivery renders). */
+export async function findAssetRevisions(db: Executor, params: { ids: string[] }): Promise<Map<string, { status: AssetStatus; revision: number }>> {
+  if (params.ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: assets.id, status: assets.status, revision: assets.revision })
+    .from(assets)
+    .where(inArray(assets.id, params.ids));
+  return new Map(rows.map((r) => [r.id, { status: r.status, revision: r.revision }]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { DeliveryPolicyPatch, VariantSpec } from '@darkroom/core';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
@@ -110,4 +110,35 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export async function listTenantsForAdmin(db: Executor, params: { nameContains?: string | undefined; limit: number }): Promise<Tenant[]> {
   const where = params.nameContains ? sql`${tenants.name} ilike ${`%${likeLiteral(params.nameContains)}%`}` : undefined;
   return db.select().from(tenants).where(where).orderBy(desc(tenants.createdAt), desc(tenants.id)).limit(params.limit);
+}
+
+/**
+ * Merges the fields a `PATCH` names into the tenant's stored delivery policy, in one statement (two
+ * concurrent PATCHes of different fields both land). Undefined when there is no such tenant.
+ */
+export async function mergeTenantDelivery(db: Executor, params: { id: string; patch: DeliveryPolicyPatch }): Promise<Tenant | undefined> {
+  const [tenant] = await db
+    .update(tenants)
+    .set({ delivery: sql`${tenants.delivery} || ${JSON.stringify(params.patch)}::jsonb`, updatedAt: new Date() })
+    .where(eq(tenants.id, params.id))
+    .returning();
+  return tenant;
+}
+
+/**
+ * Installs a new sealed delivery key: the current one becomes the previous one, verifying for
+ * `overlapMs` more; the one before it stops at once. One statement, so two rotations never lose a key.
+ */
+export async function rotateTenantDeliveryKey(db: Executor, params: { id: string; sealed: string; overlapMs: number }): Promise<Tenant | undefined> {
+  const [tenant] = await db
+    .update(tenants)
+    .set({
+      previousDeliveryKeySealed: sql`${tenants.deliveryKeySealed}`,
+      previousDeliveryKeyExpiresAt: sql`case when ${tenants.deliveryKeySealed} is null then null else now() + ${params.overlapMs} * interval '1 millisecond' end`,
+      deliveryKeySealed: params.sealed,
+      updatedAt: new Date(),
+    })
+    .where(eq(tenants.id, params.id))
+    .returning();
+  return tenant;
 }

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { DarkroomError, DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX } from '@darkroom/core';
+import { rotateTenantDeliveryKey } from '@darkroom/db';
+import type { AppDeps } from '../deps.js';
+
+/** Random bytes of a delivery key: as much as HMAC-SHA256's block can use. */
+const DELIVERY_KEY_BYTES = 32;
+
+export function newDeliveryKey(): string {
+  return `${DELIVERY_KEY_PREFIX}${randomBytes(DELIVERY_KEY_BYTES).toString('base64url')}`;
+}
+
+/**
+ * Makes the tenant's new delivery signing key and returns it (the only time it is ever shown).
+ * Stored sealed with WEBHOOK_SECRET_KEY, bound to the tenant's id as webhook secrets are to theirs,
+ * so a sealed key copied onto another tenant's row does not open. The replaced key verifies for
+ * DELIVERY_KEY_OVERLAP_MS more; the one replaced before it stops now.
+ */
+export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: string }): Promise<string> {
+  const key = newDeliveryKey();
+  const sealed = deps.secretBox.seal(key, params.tenantId);
+  const tenant = await rotateTenantDeliveryKey(deps.db, { id: params.tenantId, sealed, overlapMs: DELIVERY_KEY_OVERLAP_MS });
+  if (!tenant) throw new DarkroomError('not_found', 'No tenant for this key.');
+  await deps.authCache.invalidateTenant(params.tenantId);
+  return key;
+}

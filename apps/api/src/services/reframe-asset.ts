@@ -1,0 +1,58 @@
+import { cropProblem, DarkroomError, type Crop, type Focus } from '@darkroom/core';
+import { insertJob, latestAssetJob, reframeReadyAsset, type Asset, type Job } from '@darkroom/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
+
+export interface Reframe {
+  /** Undefined leaves it as it is; null clears it. */
+  focus?: Focus | null | undefined;
+  crop?: Crop | null | undefined;
+}
+
+/** A crop must lie within the image as displayed; its shape (whole pixels, at least 16×16) is the schema's. */
+export function assertCropFits(crop: Crop | null, size: { width: number | null; height: number | null }): void {
+  if (!crop || size.width === null || size.height === null) return;
+  const problem = cropProblem(crop, { width: size.width, height: size.height });
+  if (problem) throw new DarkroomError('invalid_request', `${problem}.`, { field: 'crop' });
+}
+
+function assertReframable(asset: Asset): void {
+  if (asset.kind !== 'image') {
+    throw new DarkroomError('invalid_state', 'Focus and crop apply to images; this asset is a video.', { kind: asset.kind });
+  }
+  if (asset.status !== 'ready') {
+    throw new DarkroomError('invalid_state', `Only a ready image can be cropped; this one is ${asset.status}.`, { status: asset.status });
+  }
+}
+
+/**
+ * `PATCH /v1/assets/:id`: a ready image's new focus and crop. The asset stays `ready` (its old
+ * variants are served until the new ones are committed) at `revision` + 1, and its eager variants
+ * are rendered again as a reprocess renders them, on the default lane. A job already open for the
+ * asset reads the new crop when it runs; one running now finds the revision moved when it records
+ * its render, and renders again (apps/worker's assetProcess).
+ */
+export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { id: string; changes: Reframe }): Promise<Asset> {
+  const asset = await requireTenantAsset(deps, params);
+  assertReframable(asset);
+  const focus = params.changes.focus === undefined ? asset.focus : params.changes.focus;
+  const crop = params.changes.crop === undefined ? asset.crop : params.changes.crop;
+  assertCropFits(crop, asset);
+  const { reframed, job } = await deps.db.transaction(async (tx) => {
+    const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop });
+    if (!changed) throw new DarkroomError('invalid_state', 'The asset changed meanwhile; it is no longer ready.');
+    const open = await latestAssetJob(tx, { assetId: asset.id });
+    if (open && (open.state === 'queued' || open.state === 'active')) return { reframed: changed, job: undefined };
+    const queued: Job = await insertJob(tx, {
+      assetId: asset.id,
+      tenantId: asset.tenantId,
+      kind: 'reprocess',
+      maxAttempts: deps.config.jobMaxAttempts,
+    });
+    return { reframed: changed, job: queued };
+  });
+  if (job) await enqueueAfterCommit(deps, log, [job]);
+  return reframed;
+}

@@ -1,0 +1,37 @@
+import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
+import { outputHashOf } from './encode.js';
+import type { Size } from './geometry.js';
+import type { RenderedVariant } from './types.js';
+
+export interface SharedOutputs {
+  /** One spec per distinct output, in the order they first appear: the ones to encode. */
+  distinct: ImageVariantSpec[];
+  /** The variants of `distinct` (in its order) → one variant per spec asked for, sharing bytes. */
+  expand(rendered: readonly RenderedVariant[]): RenderedVariant[];
+}
+
+/**
+ * Groups specs by what they come out as for this source (`variantOutputHash`: size, fit, format,
+ * quality). None is ever enlarged, so every box larger than a photo gives the same picture: a
+ * 500×333 original is one encode for `small`, `medium` and `large`, not three.
+ */
+export function shareOutputs(specs: readonly ImageVariantSpec[], source: Size): SharedOutputs {
+  const indexOf = new Map<string, number>();
+  const distinct: ImageVariantSpec[] = [];
+  const hashes = specs.map((spec) => {
+    const hash = outputHashOf(spec, source);
+    if (!indexOf.has(hash)) {
+      indexOf.set(hash, distinct.length);
+      distinct.push(spec);
+    }
+    return hash;
+  });
+  return {
+    distinct,
+    expand: (rendered) =>
+      specs.map((spec, i) => {
+        const made = rendered[indexOf.get(hashes[i]!)!]!;
+        return made.spec === spec ? made : { ...made, spec, specHash: variantSpecHash(spec) };
+      }),
+  };
+}

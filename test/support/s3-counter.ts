@@ -1,0 +1,79 @@
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the S3 server saw it: the operation it was, and the key it named. */
+export interface CountedRequest {
+  operation: string;
+  path: string;
+}
+
+export interface S3Counter {
+  /** Use as S3_ENDPOINT: everything sent here is counted, then passed on to the real server. */
+  endpoint: string;
+  requests: CountedRequest[];
+  /** The requests so far, one a line (for a failing assertion's message). */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+/** The S3 operation a request is, from its method, query and headers (what the server bills by). */
+export function s3Operation(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): string {
+  const url = new URL(req.url ?? '/', 'http://s3');
+  const query = url.searchParams;
+  const method = req.method ?? 'GET';
+  // Path-style: /bucket/key. A bucket alone is a bucket operation.
+  const key = url.pathname.split('/').filter(Boolean).length > 1;
+  if (method === 'PUT') {
+    if (req.headers['x-amz-copy-source']) return query.has('partNumber') ? 'UploadPartCopy' : 'CopyObject';
+    return query.has('partNumber') ? 'UploadPart' : 'PutObject';
+  }
+  if (method === 'POST') {
+    if (query.has('delete')) return 'DeleteObjects';
+    if (query.has('uploads')) return 'CreateMultipartUpload';
+    if (query.has('uploadId')) return 'CompleteMultipartUpload';
+  }
+  if (method === 'DELETE') {
+    if (query.has('uploadId')) return 'AbortMultipartUpload';
+    return query.has('versionId') ? 'DeleteObject(versionId)' : 'DeleteObject';
+  }
+  if (method === 'HEAD') return key ? 'HeadObject' : 'HeadBucket';
+  if (method === 'GET') {
+    if (query.has('versions')) return 'ListObjectVersions';
+    if (query.has('uploads')) return 'ListMultipartUploads';
+    if (query.has('uploadId')) return 'ListParts';
+    if (!key) return 'ListObjects';
+    return req.headers.range ? 'GetObject(range)' : 'GetObject';
+  }
+  return `${method} ${[...query.keys()].join('&')}`;
+}
+
+/**
+ * A pass-through HTTP proxy on loopback in front of the S3 server that records every request it
+ * forwards. The Host header is passed on unchanged, so SigV4 signatures (and presigned URLs, which
+ * are signed for this proxy's address) still verify at the server.
+ */
+export async function startS3Counter(target: string): Promise<S3Counter> {
+  const upstream = new URL(target);
+  const requests: CountedRequest[] = [];
+  const server = createServer((req, res) => {
+    requests.push({ operation: s3Operation(req), path: new URL(req.url ?? '/', 'http://s3').pathname });
+    const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forwarded.on('error', () => res.destroy());
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    describe: () => requests.map((r, i) => `${i + 1}. ${r.operation} ${r.path}`).join('\n'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
