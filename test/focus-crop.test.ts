@@ -165,7 +165,10 @@ describe('PATCH /v1/assets/:id', () => {
     expect(after.every((v) => v.key.includes(`/${ready.id}/r2/`))).toBe(true);
     expect(after.map((v) => v.key).filter((key) => before.some((b) => b.key === key))).toEqual([]);
     // The old objects are deleted once the new rows are in (as a reprocess does).
-    await waitFor('the old variant objects to go', async () => (await harness.countVariantObjects(mineId, ready.id)) === new Set(after.map((v) => v.key)).size);
+    await waitFor(
+      'the old variant objects to go',
+      async () => (await harness.countVariantObjects(mineId, ready.id)) === new Set(after.map((v) => v.key)).size,
+    );
     for (const old of before) expect((await fetchVariant(variant(ready, old.name).url)).status).not.toBe(200);
 
     // The job ran on the normal lane as a reprocess.
