@@ -54,8 +54,10 @@ afterAll(async () => {
 
 describe('render once', () => {
   it('renders a burst of identical requests split between two delivery processes exactly once', async () => {
-    const [a, b] = await Promise.all([spawnDelivery(harness, await freePort()), spawnDelivery(harness, await freePort())]);
-    processes.push(a, b);
+    const spawning = [spawnDelivery(harness, await freePort()), spawnDelivery(harness, await freePort())];
+    // Both closed after the file, even when only one of them started.
+    for (const started of spawning) started.then((spawned) => processes.push(spawned)).catch(() => {});
+    const [a, b] = await Promise.all(spawning);
     const path = imagePath(photo.id, 1, 'w_1920,f_webp');
     const burst = await Promise.all(Array.from({ length: 24 }, (_, i) => getImage(`${(i % 2 ? a : b).baseUrl}${path}`)));
     expect(burst.map((r) => r.status)).toEqual(Array(24).fill(200));

@@ -57,17 +57,28 @@ export async function spawnDelivery(harness: Harness, port: number, env: Record<
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor('the delivery process to answer', async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status === 200, 20_000);
-  return {
-    baseUrl,
-    process: child,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   };
+  try {
+    // A busy machine (a whole test lane in parallel) can take many seconds to start a process.
+    await waitFor(
+      'the delivery process to answer',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the delivery process exited with ${child.exitCode}`);
+        return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status === 200;
+      },
+      60_000,
+      100,
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { baseUrl, process: child, close };
 }
 
 export interface Delivered {

@@ -46,7 +46,7 @@ const deliveryEnvSchema = z.object({
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** A whole request must arrive within this. */
   REQUEST_TIMEOUT: durationSetting('30s', 100),
-  /** A connection that sends nothing for this long is closed. */
+  /** An idle connection is closed after this (a keep-alive one after at most 5 s); never while its image renders. */
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
 });
 
