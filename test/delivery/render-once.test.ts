@@ -54,7 +54,10 @@ afterAll(async () => {
 
 describe('render once', () => {
   it('renders a burst of identical requests split between two delivery processes exactly once', async () => {
-    const spawning = [spawnDelivery(harness, await freePort()), spawnDelivery(harness, await freePort())];
+    const spawning: [Promise<SpawnedDelivery>, Promise<SpawnedDelivery>] = [
+      spawnDelivery(harness, await freePort()),
+      spawnDelivery(harness, await freePort()),
+    ];
     // Both closed after the file, even when only one of them started.
     for (const started of spawning) started.then((spawned) => processes.push(spawned)).catch(() => {});
     const [a, b] = await Promise.all(spawning);
