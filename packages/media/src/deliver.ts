@@ -142,7 +142,7 @@ async function posterOf(path: string, budget: RenderBudget, limits: VideoLimits)
  * The crop, then the box: the part of the image shown (the crop, or for `g_focus`/`g_center` the
  * cover region inside it) at exactly the planned size. The whole image is shrunk first and the part
  * cut from the shrunk pixels: libvips shrinks a JPEG while decoding it only when no cut comes before
- * the resize (cutting first took twice the time and several times the memory of an 8000×6000 JPEG).
+ * the resize: cutting first decodes the whole JPEG at full size, slower and in far more memory.
  * `g_auto` leaves the choice of region to libvips' attention strategy, within the crop.
  */
 function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Sharp {
