@@ -41,7 +41,8 @@ describe('loadDeliveryConfig', () => {
       DELIVERY_RENDER_CONCURRENCY: '3',
       DELIVERY_RENDER_PIXELS: '1000000',
     });
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, baseUrl: 'https://img.example.org' });
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, baseUrl: 'https://img.example.org', basePath: '' });
+    expect(loadDeliveryConfig({ ...base, DELIVERY_BASE_URL: 'https://cdn.example.org/media/' }).basePath).toBe('/media');
     expect(config.render).toMatchObject({ queueTimeoutMs: 250, perMinute: 5, concurrency: 3, maxPixels: 1_000_000 });
     expect(loadDeliveryConfig({ ...base, DELIVERY_PORT: '9' }).baseUrl).toBe('http://127.0.0.1:9');
   });
