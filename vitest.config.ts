@@ -23,6 +23,7 @@ const UNIT = [
   'apps/worker/src/metrics.test.ts',
   'test/compose.test.ts',
   'test/docs-links.test.ts',
+  'test/docs-signing.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];
@@ -38,6 +39,7 @@ export default defineConfig({
     alias: {
       // Before '@darkroom/client', which would otherwise take its subpath.
       '@darkroom/client/uppy': fileURLToPath(new URL('./packages/client/src/uppy.ts', import.meta.url)),
+      '@darkroom/client/next': fileURLToPath(new URL('./packages/client/src/next.ts', import.meta.url)),
       '@darkroom/client': src('client'),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
+import { DELIVERY_PREFIX, ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
 import { createS3Storage, parseStorageConfig, setupBuckets } from '@darkroom/storage';
 import { sql } from 'drizzle-orm';
@@ -52,7 +52,7 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
     const storage = createS3Storage(storageConfig);
     for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
-    await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix: 'variants/' });
+    for (const prefix of ['variants/', DELIVERY_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix });
     const tenant = await createTenant(handle.db, { name: tenantName });
     const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });
     return { tenantId: tenant.id, apiKey };

@@ -31,11 +31,11 @@ async function describe(path: string): Promise<BenchInput> {
   return { path, bytes: (await stat(path)).size, megapixels: ((meta.width ?? 0) * (meta.height ?? 0)) / 1e6 };
 }
 
-/** 24 camera JPEGs of 8–24 MP, made once from the fixtures and kept in the temp dir for later runs. */
-export async function cameraPhotos(): Promise<BenchInput[]> {
+/** `count` camera JPEGs of 8–24 MP, made once from the fixtures and kept in the temp dir for later runs. */
+export async function cameraPhotos(count = 24): Promise<BenchInput[]> {
   await mkdir(DIR, { recursive: true });
   const inputs: BenchInput[] = [];
-  for (let i = 0; i < 24; i++) {
+  for (let i = 0; i < count; i++) {
     const megapixels = 8 + (i % 9) * 2;
     const path = join(DIR, `camera-${i}-${megapixels}mp.jpg`);
     if (!existsSync(path)) await cameraJpeg(i, megapixels, path);

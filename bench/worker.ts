@@ -26,7 +26,7 @@ const CORES = availableParallelism();
 const MEMORY_JOBS = 200;
 const LATENCY_SAMPLES = 7;
 
-interface Rig {
+export interface Rig {
   api: ChildProcess;
   workers: ChildProcess[];
   admin: DarkroomClient;
@@ -39,7 +39,7 @@ interface Rig {
 const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL: 'warn' };
 
 /** The built API and `workers` worker processes on the bench database and buckets, and a fresh tenant. */
-async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}): Promise<Rig> {
+export async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}): Promise<Rig> {
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
   const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
@@ -87,7 +87,7 @@ async function lastFinishedAt(rig: Rig): Promise<number> {
 }
 
 const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
-const upload = async (rig: Rig, input: BenchInput) =>
+export const upload = async (rig: Rig, input: BenchInput) =>
   rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), {
     filename: input.path.split('/').pop()!,
     contentType: contentType(input),

@@ -1,6 +1,7 @@
 // Uploads files through a running Darkroom API with @darkroom/client (packages/client, built), as a
-// content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, and
-// the upload page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
+// content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, one
+// photo's delivery URL (fetched here first, so the demo fails unless it answers an image) and srcset,
+// and the upload page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DarkroomClient } from '@darkroom/client';
@@ -48,6 +49,20 @@ for (const asset of assets) {
 }
 const ready = assets.filter((a) => a.status === 'ready').length;
 console.log(`\n${ready} ready, ${assets.length - ready} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+// Images on request: any width in the tenant's policy, unsigned; f_auto picks the format from Accept.
+const photo = assets.find((a) => a.status === 'ready' && a.kind === 'image');
+const deliveryUrl = `${photo.delivery.base}/w_640`;
+const answer = await fetch(deliveryUrl, { headers: { accept: 'image/avif,image/webp,image/*' } });
+const body = await answer.arrayBuffer();
+const type = answer.headers.get('content-type') ?? '';
+if (answer.status !== 200 || !type.startsWith('image/')) {
+  console.error(`\nDelivery: ${deliveryUrl} answered ${answer.status} ${type}, not an image`);
+  process.exit(1);
+}
+console.log(`\nDelivery (${photo.filename}, any width of the tenant's policy on request):`);
+console.log(`  ${deliveryUrl}  → ${answer.status} ${type}, ${body.byteLength} B`);
+console.log(`  srcset="${photo.delivery.srcset}"`);
 
 // What a platform's backend hands a browser: a short-lived token, never its API key.
 const { token, expiresAt } = await tenant.uploadTokens.create({ expiresIn: 3600, maxUploads: 20 });

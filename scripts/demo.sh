@@ -4,8 +4,10 @@
 # HEIC and a short video (made with ffmpeg's test sources) the way a platform would with
 # @darkroom/client (presigned PUT / multipart straight to the bucket), waits for processing, prints
 # every variant's CDN URL (the video's poster variants and its 720p rendition) and the upload page's
-# URL with a fresh upload token. Run from a terminal, it keeps the API and worker up for that page
-# until Ctrl-C (DEMO_KEEP_RUNNING=0: stops them when done, as it does when not run from a terminal).
+# URL with a fresh upload token. It also starts the delivery server and prints one photo's delivery
+# URL (fetched first: the demo fails unless it answers an image) and srcset. Run from a terminal, it
+# keeps the API, worker and delivery server up for that page until Ctrl-C (DEMO_KEEP_RUNNING=0: stops
+# them when done, as it does when not run from a terminal).
 set -euo pipefail
 . "$(dirname "$0")/supported-node.sh"
 cd "$(dirname "$0")/.."
@@ -23,6 +25,9 @@ export WEBHOOK_SECRET_KEY=${WEBHOOK_SECRET_KEY:-demo-webhook-key-$(od -An -N16 -
 export PORT=${DEMO_PORT:-3917}
 # The upload page is served by the API itself; the browser PUTs from there to the bucket.
 export CORS_ORIGINS=${CORS_ORIGINS:-http://127.0.0.1:$PORT}
+# Images on request: the API writes DELIVERY_BASE_URL into each asset's delivery URLs.
+export DELIVERY_PORT=${DEMO_DELIVERY_PORT:-3918}
+export DELIVERY_BASE_URL=${DELIVERY_BASE_URL:-http://127.0.0.1:$DELIVERY_PORT}
 export LOG_LEVEL=${LOG_LEVEL:-warn}
 logs=${DEMO_LOG_DIR:-/tmp/darkroom-demo}
 mkdir -p "$logs"
@@ -36,10 +41,17 @@ node apps/api/dist/main.js >"$logs/api.log" 2>&1 &
 api=$!
 sh apps/worker/bin/start.sh >"$logs/worker.log" 2>&1 &
 worker=$!
-trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null || true' EXIT
+node apps/delivery/dist/main.js >"$logs/delivery.log" 2>&1 &
+delivery=$!
+trap 'kill -TERM $api $worker $delivery 2>/dev/null; wait $api $worker $delivery 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" && break; sleep 0.2; done
-curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" || { echo "API did not become ready; see $logs/api.log" >&2; tail -20 "$logs/api.log" >&2; exit 1; }
+# Waits for a started app's health URL, or fails showing the end of its log.
+await_app() { # name url log
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "$2" && return 0; sleep 0.2; done
+  curl -fs -o /dev/null "$2" || { echo "$1 did not become ready; see $3" >&2; tail -20 "$3" >&2; exit 1; }
+}
+await_app API "http://127.0.0.1:$PORT/readyz" "$logs/api.log"
+await_app "The delivery server" "http://127.0.0.1:$DELIVERY_PORT/healthz" "$logs/delivery.log"
 
 # A short video, made here rather than kept in the repository: 4 s of ffmpeg's test pattern with a tone.
 clip="$logs/demo-clip.mp4"
@@ -52,6 +64,6 @@ node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip"
 
 if [ -t 0 ] && [ "${DEMO_KEEP_RUNNING:-1}" != 0 ]; then
-  echo "The API and worker keep running for the upload page; Ctrl-C stops them."
+  echo "The API, worker and delivery server keep running for the upload page; Ctrl-C stops them."
   wait $api
 fi

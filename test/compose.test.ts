@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dockerfileEnv, dockerfileFroms, isPinnedImage, repoFile } from './support/docker.js';
+import { dockerfileEnv, dockerfileFroms, dockerfileStages, isPinnedImage, repoFile } from './support/docker.js';
 
 /**
  * No Docker engine runs here, so the deployment defaults of docker-compose.yml are checked by
@@ -9,7 +9,7 @@ import { dockerfileEnv, dockerfileFroms, isPinnedImage, repoFile } from './suppo
  */
 interface Service {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; target?: string };
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -124,5 +124,24 @@ describe('docker-compose.yml S3 server', () => {
     expect(compose['x-darkroom-env'].S3_ENDPOINT).toBe('http://s3:7480');
     expect(compose.services.setup!.depends_on!.s3).toEqual({ condition: 'service_healthy' });
     expect(compose.services.setup!.command!.join(' ')).toMatch(/npm run db:migrate && npm run storage:setup/);
+  });
+});
+
+describe('docker-compose.yml delivery server', () => {
+  const delivery = compose.services.delivery!;
+  const stages = dockerfileStages(repoFile('Dockerfile'));
+
+  it("is the Dockerfile's delivery target, running apps/delivery, while a build without a target stays the API's", () => {
+    expect(delivery.build).toEqual({ context: '.', target: 'delivery' });
+    expect(stages.find((stage) => stage.name === 'delivery')?.cmd).toBe('["node", "apps/delivery/dist/main.js"]');
+    expect(stages.at(-1)!.cmd).toBe('["node", "apps/api/dist/main.js"]');
+  });
+
+  it("takes the apps' settings, listens on all interfaces inside its container and is published on loopback:3400", () => {
+    // `<<: *darkroom-env`, as the api's: the yaml parser keeps the merge key as written.
+    expect(delivery.environment).toEqual({ '<<': compose['x-darkroom-env'], HOST: '0.0.0.0' });
+    expect(compose['x-darkroom-env'].DELIVERY_BASE_URL).toBe('http://127.0.0.1:3400');
+    expect(delivery.ports).toEqual(['127.0.0.1:3400:3400']);
+    expect(delivery.depends_on).toMatchObject({ setup: { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
   });
 });

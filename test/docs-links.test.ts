@@ -47,7 +47,8 @@ function brokenLink(from: string, link: string): string | null {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (name === 'node_modules' || name === 'dist') return [];
+    // Dot-directories are build output and caches (bench/next-app/.next), not code.
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) return [];
     if (statSync(path).isDirectory()) return sourceFiles(path);
     return /\.(ts|mjs|sh)$/.test(name) ? [path] : [];
   });

@@ -193,12 +193,34 @@ describe('PATCH /v1/assets/:id', () => {
     expect(delivered.data.asset).toEqual(rendered);
   });
 
+  it('renders the last of two quick changes: a render of an older crop never lands over a newer one', async () => {
+    const ready = await upload(mine);
+    const first = await mine.request('PATCH', `/v1/assets/${ready.id}`, { crop: { x: 0, y: 0, width: 400, height: 300 } });
+    // At once: the first change's job is still queued or running.
+    const second = await mine.request('PATCH', `/v1/assets/${ready.id}`, { crop: { x: 400, y: 300, width: 400, height: 300 } });
+    expect([first.body.revision, second.body.revision]).toEqual([2, 3]);
+    const rendered = await waitFor('the variants of revision 3', async () => {
+      const res = await mine.request('GET', `/v1/assets/${ready.id}`);
+      const urls: string[] = res.body.variants.map((v: { url: string }) => v.url);
+      return urls.length > 0 && urls.every((url) => url.includes(`/${ready.id}/r3/`)) ? res.body : null;
+    });
+    expect(near(await colourAt(variant(rendered, 'large').url, 0.5, 0.5), COLOURS.br)).toBe(true);
+    expect(rendered.dominantColor).toBe('#ffff00');
+    const jobs = (await mine.request('GET', `/v1/assets/${ready.id}/jobs`)).body.items;
+    expect(jobs.every((j: { state: string }) => j.state === 'completed')).toBe(true);
+    const keys = new Set(rendered.variants.map((v: { url: string }) => v.url));
+    await waitFor('only revision 3 objects', async () => (await harness.countVariantObjects(mineId, ready.id)) === keys.size);
+  });
+
   it('clears a crop with null, keeps what it leaves out, and takes an upload token on its own assets only', async () => {
     const token = await mine.withUploadToken();
     const own = await upload(token, { crop: { x: 0, y: 0, width: 400, height: 300 }, focus: { x: 0.2, y: 0.2 } });
     const cleared = await token.request('PATCH', `/v1/assets/${own.id}`, { crop: null });
     expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
     expect(cleared.body).toMatchObject({ revision: 2, crop: null, focus: { x: 0.2, y: 0.2 } });
+    // The same again is no change: no new revision.
+    const again = await token.request('PATCH', `/v1/assets/${own.id}`, { focus: { y: 0.2, x: 0.2 }, crop: null });
+    expect([again.status, again.body.revision]).toEqual([200, 2]);
     const full = await waitFor('the uncropped variants', async () => {
       const res = await mine.request('GET', `/v1/assets/${own.id}`);
       return variant(res.body, 'large').width === W ? res.body : null;

@@ -313,6 +313,7 @@ describe('the OpenAPI document', () => {
         'GET /v1/uploads/{assetId}/parts',
         'POST /v1/uploads/{assetId}/url',
         'GET /v1/assets/{id}',
+        'PATCH /v1/assets/{id}',
         'GET /v1/assets/{id}/events',
       ].sort(),
     );

@@ -19,7 +19,7 @@ let harness: Harness;
 let t: TestTenant;
 let jpeg: Uint8Array;
 
-/** The routes the spec (api-client.md) lets an upload token call: no more, no fewer. */
+/** The routes the spec (api-client.md; api-delivery.md for PATCH) lets an upload token call: no more, no fewer. */
 const ALLOWED = [
   'POST /v1/uploads',
   'POST /v1/uploads/:assetId/complete',
@@ -27,6 +27,7 @@ const ALLOWED = [
   'GET /v1/uploads/:assetId/parts',
   'POST /v1/uploads/:assetId/url',
   'GET /v1/assets/:id',
+  'PATCH /v1/assets/:id',
   'GET /v1/assets/:id/events',
 ];
 
@@ -123,6 +124,8 @@ describe('every route with an upload token', () => {
     // And the allowed ones answer the token on its own asset (a PUT upload awaiting its bytes).
     const expected: [string, number][] = [
       ['GET /v1/assets/:id', 200],
+      // Focus and crop: only once it is a ready image.
+      ['PATCH /v1/assets/:id', 409],
       ['GET /v1/assets/:id/events', 200],
       ['GET /v1/uploads/:assetId/parts', 409],
       ['POST /v1/uploads/:assetId/url', 200],

@@ -25,6 +25,24 @@ export function dockerfileFroms(dockerfile: string): { images: string[]; stages:
   return { images: froms.map((words) => words[0]!), stages: froms.filter((words) => words[1]?.toUpperCase() === 'AS').map((words) => words[2]!) };
 }
 
+/**
+ * Each stage of a Dockerfile in order: its name (`AS name`), what it builds on, and the CMD it runs,
+ * inherited from the stage it builds on when it sets none (as Docker does).
+ */
+export function dockerfileStages(dockerfile: string): { name: string | undefined; base: string; cmd: string | undefined }[] {
+  const stages: { name: string | undefined; base: string; cmd: string | undefined }[] = [];
+  for (const { keyword, args } of instructions(dockerfile)) {
+    if (keyword === 'FROM') {
+      const [base = '', as, name] = args.replace(/^--platform=\S+\s+/, '').split(/\s+/);
+      const inherited = stages.find((stage) => stage.name === base)?.cmd;
+      stages.push({ name: as?.toUpperCase() === 'AS' ? name : undefined, base, cmd: inherited });
+    } else if (keyword === 'CMD' && stages.length > 0) {
+      stages.at(-1)!.cmd = args;
+    }
+  }
+  return stages;
+}
+
 /** The `ENV name=value ...` settings of a Dockerfile (the form this repository uses). */
 export function dockerfileEnv(dockerfile: string): Record<string, string> {
   const env: Record<string, string> = {};

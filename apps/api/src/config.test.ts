@@ -37,6 +37,14 @@ describe('loadApiConfig', () => {
     expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
   });
 
+  it('points asset.delivery at DELIVERY_BASE_URL, by default the delivery server on HOST:DELIVERY_PORT', () => {
+    expect(loadApiConfig(base).deliveryBaseUrl).toBe('http://127.0.0.1:3400');
+    expect(loadApiConfig({ ...base, HOST: '::1', DELIVERY_PORT: '3500' }).deliveryBaseUrl).toBe('http://[::1]:3500');
+    expect(loadApiConfig({ ...base, DELIVERY_BASE_URL: 'https://img.example.com/' }).deliveryBaseUrl).toBe('https://img.example.com');
+    expect(() => loadApiConfig({ ...base, DELIVERY_BASE_URL: 'ftp://img.example.com' })).toThrow(/DELIVERY_BASE_URL/);
+    expect(() => loadApiConfig({ ...base, DELIVERY_PORT: '70000' })).toThrow(/DELIVERY_PORT/);
+  });
+
   it('refuses a short or placeholder ADMIN_TOKEN, and a placeholder S3 secret', () => {
     expect(() => loadApiConfig({ ...base, ADMIN_TOKEN: 'short-token-1234' })).toThrow(/ADMIN_TOKEN must be at least 32/);
     expect(() => loadApiConfig({ ...base, ADMIN_TOKEN: 'change-me-to-a-long-random-string' })).toThrow(/ADMIN_TOKEN looks like a placeholder/);

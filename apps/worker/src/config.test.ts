@@ -24,6 +24,12 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it("builds webhook payloads' delivery URLs on DELIVERY_BASE_URL, defaulting as the API does", () => {
+    expect(loadWorkerConfig(base).deliveryBaseUrl).toBe('http://127.0.0.1:3400');
+    expect(loadWorkerConfig({ ...base, HOST: '10.0.0.5', DELIVERY_PORT: '8080' }).deliveryBaseUrl).toBe('http://10.0.0.5:8080');
+    expect(loadWorkerConfig({ ...base, DELIVERY_BASE_URL: 'https://img.example.com' }).deliveryBaseUrl).toBe('https://img.example.com');
+  });
+
   it('WORKER_CONCURRENCY and RENDER_CONCURRENCY override the defaults; jobs follow render slots', () => {
     expect(loadWorkerConfig({ ...base, WORKER_CONCURRENCY: '5' })).toMatchObject({ concurrency: 5, renderConcurrency: availableParallelism() });
     expect(loadWorkerConfig({ ...base, RENDER_CONCURRENCY: '3' })).toMatchObject({ concurrency: 4, renderConcurrency: 3 });

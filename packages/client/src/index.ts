@@ -7,6 +7,17 @@ import { waitUntilReady, type WaitOptions } from './wait.js';
 
 export type { DarkroomClientOptions } from './client.js';
 export { CLIENT_ERROR_CODES, DarkroomError, type ClientErrorCode } from './errors.js';
+export {
+  deliveryUrl,
+  imageProps,
+  pictureSources,
+  type DeliveryLinks,
+  type DeliveryUrlOptions,
+  type ImageOptions,
+  type ImageProps,
+  type ResponsiveAsset,
+  type SourceProps,
+} from './responsive.js';
 export type { RetryOptions } from './retry.js';
 export type { UploadInput } from './source.js';
 export { defaultTransport, fetchTransport, xhrTransport, type PutRequest, type PutResponse, type Transport } from './transport.js';

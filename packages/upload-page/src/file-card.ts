@@ -1,7 +1,7 @@
 import { el } from './dom.js';
 import { formatBytes, percent } from './format.js';
 import type { Asset } from '@darkroom/client';
-import { thumbnailVariant, variantGallery } from './gallery.js';
+import { thumbnailImage, variantGallery } from './gallery.js';
 import { placeholderUrl } from './placeholder.js';
 
 /** A file's place in its journey, shown as `data-state` on its card (the stylesheet colours by it). */
@@ -81,7 +81,7 @@ export class FileCard {
       `Ready: ${asset.variants.length} version${asset.variants.length === 1 ? '' : 's'}${asset.width && asset.height ? `, original ${asset.width}×${asset.height}` : ''}.`,
     );
     this.showThumbnail(asset);
-    this.body.append(variantGallery(this.name, asset.variants));
+    this.body.append(variantGallery(this.name, asset));
   }
 
   failed(message: string, code?: string): void {
@@ -105,11 +105,9 @@ export class FileCard {
   private showThumbnail(asset: Asset): void {
     const placeholder = placeholderUrl(asset.placeholder);
     if (placeholder) this.thumb.append(el('img', { class: 'placeholder', src: placeholder, alt: '' }));
-    const variant = thumbnailVariant(asset.variants);
-    if (!variant) return;
-    const image = el('img', { class: 'thumbnail', alt: '', decoding: 'async' });
+    const image = thumbnailImage(asset);
+    if (!image) return;
     image.addEventListener('load', () => image.classList.add('loaded'), { once: true });
-    image.src = variant.url;
     this.thumb.append(image);
   }
 }

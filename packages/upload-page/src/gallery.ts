@@ -1,4 +1,4 @@
-import type { Asset } from '@darkroom/client';
+import { imageProps, type Asset, type ImageOptions, type ResponsiveAsset } from '@darkroom/client';
 import { el } from './dom.js';
 import { formatBytes } from './format.js';
 
@@ -58,18 +58,79 @@ function variantFigure(filename: string, variant: Variant): HTMLElement {
   );
 }
 
-/** Every variant of a ready file, smallest first, each with its CDN URL to copy. */
-export function variantGallery(filename: string, variants: Variant[]): HTMLElement {
-  const sorted = [...variants].sort((a, b) => a.width * a.height - b.width * b.height);
+/**
+ * An `<img>` with the delivery server's srcset for the asset (the browser picks the width, the
+ * server the format), its dominant colour behind it until it loads; null when the asset has no
+ * delivery URLs (a deployment without a delivery server's, or an asset not ready).
+ */
+export function responsiveImage(asset: ResponsiveAsset, options: ImageOptions, attrs: Record<string, string>): HTMLImageElement | null {
+  if (!asset.delivery) return null;
+  const props = imageProps(asset, options);
+  const image = el('img', { ...attrs, width: String(props.width), height: String(props.height), sizes: props.sizes, srcset: props.srcSet });
+  // The CSSOM, not a style attribute, which the page's CSP (style-src 'self') would refuse.
+  if (props.style.backgroundColor) image.style.backgroundColor = props.style.backgroundColor;
+  image.src = props.src;
+  return image;
+}
+
+/** The formats the delivery server picks from for the file: its sources' (AVIF when the tenant allows it, WebP), then its src's. */
+function formatsOf(delivery: NonNullable<ResponsiveAsset['delivery']>): string {
+  const fallback = /[/,]f_png(,|$)/.test(delivery.src) ? 'PNG' : 'JPEG';
+  return [...delivery.sources.map((s) => s.type.replace(/^image\//, '').toUpperCase()), fallback].join('/').replace('WEBP', 'WebP');
+}
+
+/** The file as the delivery server serves it, any width on request, with its default URL to copy. */
+function deliveryFigure(filename: string, asset: Asset): HTMLElement | null {
+  const responsive: ResponsiveAsset = asset;
+  const label = `${filename}, responsive`;
+  // The gallery's frames are at most about 260 px wide.
+  const image = responsiveImage(
+    responsive,
+    { sizes: '260px' },
+    { alt: `${label} (any width, AVIF, WebP or JPEG)`, loading: 'lazy', decoding: 'async' },
+  );
+  if (!image || !responsive.delivery) return null;
+  const widths = responsive.delivery.srcset.split(', ').map((entry) => entry.slice(entry.lastIndexOf(' ') + 1, -1));
+  const field = el('input', { type: 'text', class: 'url', readonly: true, value: responsive.delivery.src, 'aria-label': `URL of ${label}` });
+  field.addEventListener('focus', () => field.select());
+  return el(
+    'figure',
+    { class: 'variant', 'data-delivery': '' },
+    el('div', { class: 'frame' }, image),
+    el(
+      'figcaption',
+      {},
+      el('span', { class: 'variant-name' }, 'responsive'),
+      el('span', { class: 'variant-facts' }, `${widths.length} widths, ${widths[0]}–${widths.at(-1)} px · ${formatsOf(responsive.delivery)}`),
+      el('span', { class: 'copy-row' }, field, copyButton(field, label)),
+    ),
+  );
+}
+
+/** Every variant of a ready file, smallest first, each with its CDN URL to copy; then the file as delivery serves it. */
+export function variantGallery(filename: string, asset: Asset): HTMLElement {
+  const sorted = [...asset.variants].sort((a, b) => a.width * a.height - b.width * b.height);
+  const figures = [...sorted.map((v) => variantFigure(filename, v)), deliveryFigure(filename, asset)];
   return el(
     'div',
     { class: 'gallery', role: 'list', 'aria-label': `Variants of ${filename}` },
-    ...sorted.map((v) => {
-      const figure = variantFigure(filename, v);
-      figure.setAttribute('role', 'listitem');
+    ...figures.map((figure) => {
+      figure?.setAttribute('role', 'listitem');
       return figure;
     }),
   );
+}
+
+/** The file's square thumbnail (96 CSS px): cut around its focus by the delivery server, else its smallest variant at least `minWidth` wide. */
+export function thumbnailImage(asset: Asset, minWidth = 160): HTMLImageElement | null {
+  const attrs = { class: 'thumbnail', alt: '', decoding: 'async' };
+  const responsive = responsiveImage(asset, { sizes: '96px', aspectRatio: '1:1' }, attrs);
+  if (responsive) return responsive;
+  const variant = thumbnailVariant(asset.variants, minWidth);
+  if (!variant) return null;
+  const image = el('img', attrs);
+  image.src = variant.url;
+  return image;
 }
 
 /** The variant to show as the file's thumbnail: the smallest at least `minWidth` wide, else the largest. */

@@ -9,7 +9,8 @@ import errorsPlugin from '../plugins/errors.js';
 import uploadPageRoutes, { uploadPageCsp } from './upload-page.js';
 
 const storage = { endpoint: 'https://s3.us-west-004.backblazeb2.com', cdnBaseUrl: 'https://cdn.example.com/media' };
-const deps = { config: { storage } as unknown as ApiConfig };
+const deliveryBaseUrl = 'https://img.example.com';
+const deps = { config: { storage, deliveryBaseUrl } as unknown as ApiConfig };
 
 async function appWith(dist: string): Promise<FastifyInstance> {
   const app = Fastify();
@@ -38,27 +39,35 @@ afterAll(async () => {
 });
 
 describe('GET /upload', () => {
-  it('serves the page with a CSP that allows only this API, the bucket and the CDN', async () => {
+  it('serves the page with a CSP that allows only this API, the bucket, the CDN and the delivery server', async () => {
     const res = await app.inject({ method: 'GET', url: '/upload' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toBe('<!doctype html><title>Upload</title>');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(res.headers['content-security-policy']).toBe(uploadPageCsp(storage));
+    expect(res.headers['content-security-policy']).toBe(uploadPageCsp(storage, deliveryBaseUrl));
     const csp = Object.fromEntries(
-      uploadPageCsp(storage)
+      uploadPageCsp(storage, deliveryBaseUrl)
         .split('; ')
         .map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
     );
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
     expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com']);
-    expect(csp['img-src']).toEqual(["'self'", 'data:', 'https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com']);
+    expect(csp['img-src']).toEqual([
+      "'self'",
+      'data:',
+      'https://cdn.example.com',
+      'https://s3.us-west-004.backblazeb2.com',
+      'https://img.example.com',
+    ]);
   });
 
   it('allows images from the bucket itself when there is no CDN', () => {
-    expect(uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined })).toContain("img-src 'self' data: http://127.0.0.1:7480;");
+    expect(uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined }, 'http://127.0.0.1:3400')).toContain(
+      "img-src 'self' data: http://127.0.0.1:7480 http://127.0.0.1:3400;",
+    );
   });
 
   it('serves the built script and stylesheet for good, and nothing else', async () => {

@@ -8,12 +8,13 @@ import { loadUploadPage } from '../services/upload-page-files.js';
 /**
  * The page may run only its own script and style, talk only to this API and to the bucket's
  * presigned URLs (path-style, so on S3_ENDPOINT's origin), and show images only from here, the
- * CDN (CDN_BASE_URL, else the bucket), and data: (the ThumbHash placeholders it draws).
+ * CDN (CDN_BASE_URL, else the bucket), the delivery server (DELIVERY_BASE_URL: its thumbnails and
+ * srcsets) and data: (the ThumbHash placeholders it draws).
  */
-export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>): string {
+export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): string {
   const bucket = new URL(storage.endpoint).origin;
   const cdn = storage.cdnBaseUrl ? new URL(storage.cdnBaseUrl).origin : bucket;
-  const images = [...new Set(["'self'", 'data:', cdn, bucket])].join(' ');
+  const images = [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -38,7 +39,7 @@ const notBuilt = () => new DarkroomError('not_found', 'The upload page is not in
 const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; dist?: string }> = async (app, { deps, dist }) => {
   const files = await loadUploadPage(dist);
   if (!files) app.log.warn('the upload page is not built (npm run build): GET /upload answers 404');
-  const csp = uploadPageCsp(deps.config.storage);
+  const csp = uploadPageCsp(deps.config.storage, deps.config.deliveryBaseUrl);
 
   app.get('/upload', { schema: { hide: true } }, async (_request, reply) => {
     if (!files) throw notBuilt();

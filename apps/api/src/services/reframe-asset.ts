@@ -18,6 +18,13 @@ export function assertCropFits(crop: Crop | null, size: { width: number | null; 
   if (problem) throw new DarkroomError('invalid_request', `${problem}.`, { field: 'crop' });
 }
 
+/** Equal as stored (jsonb keeps no key order, so compare field by field). */
+function sameJson(a: Record<string, number> | null, b: Record<string, number> | null): boolean {
+  if (a === null || b === null) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 function assertReframable(asset: Asset): void {
   if (asset.kind !== 'image') {
     throw new DarkroomError('invalid_state', 'Focus and crop apply to images; this asset is a video.', { kind: asset.kind });
@@ -40,6 +47,8 @@ export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params
   const focus = params.changes.focus === undefined ? asset.focus : params.changes.focus;
   const crop = params.changes.crop === undefined ? asset.crop : params.changes.crop;
   assertCropFits(crop, asset);
+  // The same focus and crop again changes nothing: no new revision, no render, no event.
+  if (sameJson(focus, asset.focus) && sameJson(crop, asset.crop)) return asset;
   const { reframed, job } = await deps.db.transaction(async (tx) => {
     const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop });
     if (!changed) throw new DarkroomError('invalid_state', 'The asset changed meanwhile; it is no longer ready.');

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
+import { freePort, ROOT, spawnNode, stop, waitForHttp } from './support.js';
+
+/** The transform every system makes in the delivery bench: 640 px wide WebP at quality 75. */
+export const WIDTH = 640;
+export const QUALITY = 75;
+
+/** One system under the delivery bench: how to ask it for a photo's transform, and its process. */
+export interface Peer {
+  name: string;
+  /** The URL of `photo`'s transform (the photo's file name for ipx and Next.js, an asset's for Darkroom). */
+  urlOf(photo: string): string;
+  /** Headers each request carries (Next.js picks WebP from `Accept`). */
+  headers: Record<string, string>;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Bare sharp from memory, in this process: the limit every server's render is measured against. */
+export async function bareRender(bytes: Buffer): Promise<number> {
+  const started = performance.now();
+  await sharp(bytes, { failOn: 'error' }).rotate().resize({ width: WIDTH, withoutEnlargement: true }).webp({ quality: QUALITY }).toBuffer();
+  return performance.now() - started;
+}
+
+/** ipx's Node listener over the photos' folder with its filesystem storage (bench/ipx-server.ts). */
+export async function startIpx(dir: string): Promise<Peer> {
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', 'bench/ipx-server.ts'], { IPX_DIR: dir, PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(base);
+  return {
+    name: 'ipx',
+    urlOf: (photo) => `${base}/w_${WIDTH},q_${QUALITY},f_webp/${basename(photo)}`,
+    headers: {},
+    process: child,
+    close: () => stop(child),
+  };
+}
+
+const NEXT_APP = join(ROOT, 'bench/next-app');
+const NEXT_BIN = join(ROOT, 'node_modules/next/dist/bin/next');
+const nextEnv = { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+
+/** `next build` of bench/next-app, its output shown only when it fails. */
+async function buildNextApp(): Promise<void> {
+  const child = spawn(process.execPath, [NEXT_BIN, 'build', NEXT_APP], {
+    cwd: ROOT,
+    env: { ...process.env, ...nextEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`next build failed:\n${out}`);
+}
+
+/**
+ * bench/next-app built and started (`next start`), the photos in its public/ folder so its optimizer
+ * fetches them from itself, and its image cache (`.next/cache/images`) a fresh temp folder: every
+ * photo's first request renders, every later one is Next.js's cached path.
+ */
+export async function startNext(photos: readonly string[]): Promise<Peer> {
+  const publicDir = join(NEXT_APP, 'public/photos');
+  await rm(publicDir, { recursive: true, force: true });
+  await mkdir(publicDir, { recursive: true });
+  for (const photo of photos) await copyFile(photo, join(publicDir, basename(photo)));
+  await buildNextApp();
+  const cacheDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-next-images-'));
+  const imagesDir = join(NEXT_APP, '.next/cache/images');
+  await rm(imagesDir, { recursive: true, force: true });
+  await mkdir(join(NEXT_APP, '.next/cache'), { recursive: true });
+  await symlink(cacheDir, imagesDir);
+  const port = await freePort();
+  const child = spawnNode([NEXT_BIN, 'start', NEXT_APP, '-H', '127.0.0.1', '-p', String(port)], nextEnv);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(base);
+  return {
+    name: 'Next.js',
+    urlOf: (photo) => `${base}/_next/image?url=${encodeURIComponent(`/photos/${basename(photo)}`)}&w=${WIDTH}&q=${QUALITY}`,
+    headers: { accept: 'image/webp,*/*' },
+    process: child,
+    async close() {
+      await stop(child);
+      await rm(imagesDir, { force: true });
+      await rm(cacheDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,247 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { originalKey } from '@darkroom/core';
+import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
+import { bareRender, type Peer, QUALITY, startIpx, startNext, WIDTH } from './delivery-peers.js';
+import { both, CONNECTIONS, load, type LoadResult, WARMUP_SECONDS } from './load.js';
+import { benchEnv, freePort, mb, memoryOf, ROOT, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
+import { ratio, type BenchRow } from './table.js';
+import { cameraPhotos, type BenchInput } from './worker-inputs.js';
+import { startRig, upload } from './worker.js';
+
+const PHOTOS = 12;
+const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 8);
+const BURST = 64;
+/** Widths of the burst: within the default policy (so unsigned), none of them the 640 the other parts stored. */
+const BURST_WIDTHS = [256, 384, 750, 828, 1080, 1200];
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+/** One request, its whole body read; refuses anything but a 200 WebP (a bench of errors measures nothing). */
+async function timedGet(url: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url, { headers });
+  await res.arrayBuffer();
+  const ms = performance.now() - started;
+  if (res.status !== 200 || res.headers.get('content-type') !== 'image/webp') {
+    throw new Error(`${url}: ${res.status} ${res.headers.get('content-type')}`);
+  }
+  return ms;
+}
+
+/**
+ * Darkroom's side: the photos uploaded through the API and the worker until ready, then those two
+ * stopped and one delivery process started on the same database, bucket and Redis.
+ */
+async function startDarkroom(photos: readonly BenchInput[]): Promise<Peer & { getOriginalMs(photo: string): Promise<number> }> {
+  const rig = await startRig(1);
+  const assets = new Map<string, { id: string; revision: number }>();
+  try {
+    for (const photo of photos) assets.set(photo.path, (await upload(rig, photo)).asset);
+    for (const { id } of assets.values()) await rig.tenant.waitForStatus(id, 'ready', 120_000);
+  } finally {
+    await rig.close();
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...benchEnv,
+    HOST: '127.0.0.1',
+    DELIVERY_PORT: String(port),
+    DELIVERY_BASE_URL: base,
+    LOG_LEVEL: 'warn',
+    // Its budget is not what is measured: the bench's renders must never meet the tenant's 429.
+    DELIVERY_RENDERS_PER_MINUTE: '1000000',
+  };
+  // Started as its deployment starts it: through its start script when it has one (an allocator preload).
+  const child = existsSync(`${ROOT}apps/delivery/bin/start.sh`)
+    ? spawnProgram('apps/delivery/bin/start.sh', env)
+    : spawnNode(['apps/delivery/dist/main.js'], env);
+  await waitForHttp(`${base}/healthz`);
+  const storageConfig = parseStorageConfig(benchEnv);
+  const storage = createS3Storage(storageConfig);
+  return {
+    name: 'Darkroom',
+    urlOf: (photo) => {
+      const asset = assets.get(photo)!;
+      return `${base}/img/${asset.id}/${asset.revision ?? 1}/w_${WIDTH},q_${QUALITY},f_webp`;
+    },
+    headers: {},
+    process: child,
+    close: () => stop(child),
+    // One GET of the original from the bucket, whole: what a render costs beyond sharp's work.
+    async getOriginalMs(photo) {
+      const started = performance.now();
+      const stream = await storage.getStream({ bucket: storageConfig.bucket, key: originalKey(rig.tenantId, assets.get(photo)!.id) });
+      for await (const _ of stream);
+      return performance.now() - started;
+    },
+  };
+}
+
+interface FirstRequests {
+  bare: number;
+  get: number;
+  /** Median ms of each server's first request per photo, by peer name. */
+  servers: Map<string, number>;
+}
+
+/**
+ * Each photo's first request to every server (a render everywhere: nothing is stored yet), with
+ * sharp alone and one bucket GET of the same photo beside it: one photo at a time, every system in
+ * turn, so the machine's drift over the minutes falls on all of them alike.
+ */
+async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer[], getOriginalMs: (photo: string) => Promise<number>) {
+  const bare: number[] = [];
+  const gets: number[] = [];
+  const servers = new Map<string, number[]>(peers.map((p) => [p.name, []]));
+  // The last photo warms each system up (modules loaded, sharp's first call) and is not counted.
+  const warmUp = photos.at(-1)!;
+  await bareRender(await readFile(warmUp.path));
+  await getOriginalMs(warmUp.path);
+  for (const peer of peers) await timedGet(peer.urlOf(warmUp.path), peer.headers);
+  for (const photo of photos.slice(0, -1)) {
+    bare.push(await bareRender(await readFile(photo.path)));
+    gets.push(await getOriginalMs(photo.path));
+    for (const peer of peers) servers.get(peer.name)!.push(await timedGet(peer.urlOf(photo.path), peer.headers));
+  }
+  return { bare: median(bare), get: median(gets), servers: new Map([...servers].map(([name, ms]) => [name, median(ms)])) } satisfies FirstRequests;
+}
+
+/**
+ * The repeated request: one stored (Darkroom), cached (Next.js) or rendered-again (ipx) image under
+ * autocannon, after a warm-up each, in the order A, B, C, C, B, A so that none always runs last.
+ */
+async function repeatedRequests(photo: string, peers: readonly Peer[]): Promise<Map<string, LoadResult>> {
+  const run = (peer: Peer, seconds: number) => load(peer.urlOf(photo), { serverPid: peer.process.pid!, seconds, headers: peer.headers });
+  for (const peer of peers) await run(peer, WARMUP_SECONDS);
+  const first = new Map<string, LoadResult>();
+  for (const peer of peers) first.set(peer.name, await run(peer, SECONDS));
+  const results = new Map<string, LoadResult>();
+  for (const peer of [...peers].reverse()) results.set(peer.name, both(first.get(peer.name)!, await run(peer, SECONDS)));
+  return results;
+}
+
+interface Burst {
+  ok: number;
+  unavailable: number;
+  /** Answers that were neither (another status, a 503 without Retry-After, none at all), counted by kind. */
+  other: Map<string, number>;
+  hwmMb: number;
+}
+
+/** 64 distinct transforms none of which is stored, all at once against the one delivery process. */
+async function burst(darkroom: Peer, photos: readonly BenchInput[]): Promise<Burst> {
+  const urls = photos
+    .slice(0, PHOTOS)
+    .flatMap((photo) => BURST_WIDTHS.map((width) => darkroom.urlOf(photo.path).replace(`w_${WIDTH},q_${QUALITY},f_webp`, `w_${width},f_webp`)))
+    .slice(0, BURST);
+  const answers = await Promise.all(
+    urls.map(async (url) => {
+      try {
+        const res = await fetch(url);
+        await res.arrayBuffer();
+        return { status: String(res.status), retryAfter: res.headers.get('retry-after') };
+      } catch (error) {
+        // No answer at all (the connection closed, the process died) is counted, not thrown.
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        return { status: cause === 'UND_ERR_SOCKET' ? 'connection closed' : cause, retryAfter: null };
+      }
+    }),
+  );
+  const result: Burst = { ok: 0, unavailable: 0, other: new Map(), hwmMb: memoryOf(darkroom.process.pid!).hwmMb };
+  for (const { status, retryAfter } of answers) {
+    if (status === '200') result.ok++;
+    else if (status === '503' && retryAfter) result.unavailable++;
+    else {
+      const kind = status === '503' ? '503 without Retry-After' : status;
+      result.other.set(kind, (result.other.get(kind) ?? 0) + 1);
+    }
+  }
+  return result;
+}
+
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
+const row = (metric: string, darkroom: string, baseline: string, value: number | null, goal: string, met: boolean | null): BenchRow => ({
+  metric,
+  darkroom,
+  baseline,
+  ratio: value === null ? '—' : ratio(value),
+  goal,
+  met: met === null ? '—' : met ? 'yes' : 'no',
+});
+
+function firstRows(first: FirstRequests): BenchRow[] {
+  const ours = first.servers.get('Darkroom')!;
+  const limit = first.bare + first.get;
+  const against = (name: string) => {
+    const theirs = first.servers.get(name)!;
+    return row(`delivery first request p50 vs ${name} (render)`, ms(ours), ms(theirs), ours / theirs, '< 1.00×', ours < theirs);
+  };
+  return [
+    row(
+      'delivery first request p50 vs bare sharp + one GET',
+      ms(ours),
+      `${ms(first.bare)} + ${ms(first.get)}`,
+      ours / limit,
+      '≤ 1.20×',
+      ours <= limit * 1.2,
+    ),
+    against('ipx'),
+    against('Next.js'),
+  ];
+}
+
+function repeatedRows(loads: Map<string, LoadResult>): BenchRow[] {
+  const [ours, ipx, next] = [loads.get('Darkroom')!, loads.get('ipx')!, loads.get('Next.js')!];
+  return [
+    row('delivery repeated request vs ipx (renders each)', rps(ours), rps(ipx), ours.rps / ipx.rps, '≥ 3.00×', ours.rps >= ipx.rps * 3),
+    row('delivery repeated request vs Next.js (cached)', rps(ours), rps(next), ours.rps / next.rps, '≥ 1.00×', ours.rps >= next.rps),
+    row('delivery repeated request p99', `${ours.p99} ms`, `ipx ${ipx.p99} ms, Next.js ${next.p99} ms`, null, '< 20 ms', ours.p99 < 20),
+  ];
+}
+
+const burstRows = (b: Burst): BenchRow[] => [
+  row(`delivery burst of ${BURST} renders: peak RSS (VmHWM)`, mb(b.hwmMb), '—', null, '< 400 MB', b.hwmMb < 400),
+  row(
+    `delivery burst of ${BURST} renders: answers`,
+    [`${b.ok} × 200`, `${b.unavailable} × 503`, ...[...b.other].map(([kind, n]) => `${n} × ${kind}`)].join(', '),
+    '—',
+    null,
+    '200 or 503 + Retry-After',
+    b.other.size === 0,
+  ),
+];
+
+/**
+ * The delivery server against the three references it is measured by (bare sharp, ipx, Next.js's
+ * optimizer), all on the same dozen camera photos, the same transform, in one run.
+ */
+export async function runDeliveryBench(): Promise<BenchRow[]> {
+  // One more than measured: the last one warms each system up.
+  const photos = await cameraPhotos(PHOTOS + 1);
+  console.log(`delivery bench: ${PHOTOS} camera JPEGs (8–24 MP), 640 px WebP q75; ${CONNECTIONS} connections, 2 × ${SECONDS} s per server`);
+  const darkroom = await step('upload through the API and a worker, start the delivery server', () => startDarkroom(photos));
+  const peers: Peer[] = [darkroom];
+  try {
+    // BENCH_DELIVERY=burst runs the burst alone (no peers, nothing before it).
+    if (process.env.BENCH_DELIVERY === 'burst') return burstRows(await step(`burst of ${BURST}`, () => burst(darkroom, photos)));
+    peers.push(await step('start ipx', () => startIpx(dirname(photos[0]!.path))));
+    peers.push(await step('build and start the Next.js app', () => startNext(photos.map((p) => p.path))));
+    const first = await step('first requests', () => firstRequests(photos, peers, darkroom.getOriginalMs));
+    const loads = await step('repeated requests', () => repeatedRequests(photos[0]!.path, peers));
+    const b = await step(`burst of ${BURST}`, () => burst(darkroom, photos));
+    return [...firstRows(first), ...repeatedRows(loads), ...burstRows(b)];
+  } finally {
+    await Promise.all(peers.map((p) => p.close()));
+  }
+}

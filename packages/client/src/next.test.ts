@@ -1,0 +1,20 @@
+import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core';
+import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
+import { describe, expect, it } from 'vitest';
+import darkroomLoader from './next.js';
+
+const base = 'https://img.example.com/img/ast_1/3';
+
+describe('@darkroom/client/next', () => {
+  it('turns the width Next asks for into a delivery URL, f_auto, with q_ only when the image sets a quality', () => {
+    expect(darkroomLoader({ src: base, width: 640 })).toBe(`${base}/w_640`);
+    expect(darkroomLoader({ src: base, width: 3840, quality: 75 })).toBe(`${base}/w_3840,q_75`);
+    expect(() => darkroomLoader({ src: base, width: 0 })).toThrow(/width/);
+  });
+
+  it("asks only for widths the default delivery policy serves unsigned: Next's own deviceSizes and imageSizes", () => {
+    const nextWidths = [...imageConfigDefault.deviceSizes, ...imageConfigDefault.imageSizes];
+    expect(nextWidths.filter((w) => !DEFAULT_DELIVERY_POLICY.widths.includes(w))).toEqual([]);
+    expect(imageConfigDefault.qualities?.filter((q) => !DEFAULT_DELIVERY_POLICY.qualities.includes(q))).toEqual([]);
+  });
+});

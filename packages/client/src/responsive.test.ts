@@ -1,0 +1,123 @@
+import { DEFAULT_DELIVERY_POLICY, deliveryMarkup, type DeliveryPolicy } from '@darkroom/core';
+import { describe, expect, it } from 'vitest';
+import { deliveryUrl, imageProps, pictureSources, type ResponsiveAsset } from './responsive.js';
+
+const BASE_URL = 'https://img.example.com';
+
+/** An asset as the API shows it, its `delivery` made by the API's own code (@darkroom/core), so the two cannot drift. */
+function asset(
+  size: { width: number; height: number },
+  extra: { crop?: { x: number; y: number; width: number; height: number }; hasAlpha?: boolean; policy?: Partial<DeliveryPolicy> } = {},
+): ResponsiveAsset {
+  const crop = extra.crop ?? null;
+  const source = { id: 'ast_1', revision: 3, ...size, crop, hasAlpha: extra.hasAlpha ?? false };
+  const delivery = deliveryMarkup(source, { ...DEFAULT_DELIVERY_POLICY, ...extra.policy }, BASE_URL);
+  return { ...size, crop, dominantColor: '#a1b2c3', delivery };
+}
+
+const base = `${BASE_URL}/img/ast_1/3`;
+const photo = asset({ width: 1600, height: 1200 });
+
+describe('deliveryUrl', () => {
+  it('writes the options in the contract order, f_auto left out', () => {
+    expect(deliveryUrl(base, { width: 640, height: 480, fit: 'cover', quality: 75, format: 'webp' })).toBe(`${base}/w_640,h_480,c_cover,q_75,f_webp`);
+    expect(deliveryUrl(`${base}/`, { width: 640, format: 'auto' })).toBe(`${base}/w_640`);
+    expect(deliveryUrl(base)).toBe(base);
+  });
+
+  it('refuses values the server would refuse', () => {
+    expect(() => deliveryUrl(base, { width: 0 })).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => deliveryUrl(base, { width: 9000 })).toThrow(/width must be an integer from 1 to 8192/);
+    expect(() => deliveryUrl(base, { width: 64.5 })).toThrow(/width/);
+    expect(() => deliveryUrl(base, { quality: 101 })).toThrow(/quality/);
+  });
+});
+
+describe('imageProps', () => {
+  it("is the asset's own markup when nothing else is asked: its srcset and src, its size, its colour", () => {
+    const props = imageProps(photo, { sizes: '100vw' });
+    expect(props).toEqual({
+      src: photo.delivery?.src,
+      srcSet: photo.delivery?.srcset,
+      sizes: '100vw',
+      width: 1600,
+      height: 1200,
+      style: { backgroundColor: '#a1b2c3' },
+    });
+    expect(props.srcSet.split(', ').at(0)).toBe(`${base}/w_16 16w`);
+    expect(props.srcSet.split(', ').at(-1)).toBe(`${base}/w_1200 1200w`);
+    expect(props.src).toBe(`${base}/w_1080,f_jpeg`);
+  });
+
+  it('is the cropped size when the asset has a crop', () => {
+    const cropped = asset({ width: 4000, height: 3000 }, { crop: { x: 100, y: 100, width: 900, height: 900 } });
+    const props = imageProps(cropped, { sizes: '50vw' });
+    expect([props.width, props.height]).toEqual([900, 900]);
+    expect(props.srcSet.split(', ').at(-1)).toBe(`${base}/w_828 828w`);
+  });
+
+  it('an aspect ratio adds h_ = round(w × H / W) and c_cover, within the largest box of that aspect', () => {
+    const props = imageProps(photo, { sizes: '100vw', aspectRatio: '16:9' });
+    expect([props.width, props.height]).toEqual([1600, 900]);
+    expect(props.srcSet.split(', ')).toContain(`${base}/w_640,h_360,c_cover 640w`);
+    expect(props.srcSet.split(', ')).toContain(`${base}/w_750,h_422,c_cover 750w`);
+    expect(props.src).toBe(`${base}/w_1080,h_608,c_cover,f_jpeg`);
+
+    // A portrait box from a landscape photo: 900 wide at most, so 1080 and 1200 are left out.
+    const tall = imageProps(photo, { sizes: '100vw', aspectRatio: '3:4' });
+    expect([tall.width, tall.height]).toEqual([900, 1200]);
+    expect(tall.srcSet.split(', ').at(-1)).toBe(`${base}/w_828,h_1104,c_cover 828w`);
+    expect(tall.src).toBe(`${base}/w_828,h_1104,c_cover,f_jpeg`);
+  });
+
+  it('quality adds q_; given widths replace the policy’s, none above the image but the smallest', () => {
+    const props = imageProps(photo, { sizes: '320px', widths: [320, 640, 640, 2000], quality: 60 });
+    expect(props.srcSet).toBe(`${base}/w_320,q_60 320w, ${base}/w_640,q_60 640w`);
+    expect(props.src).toBe(`${base}/w_640,q_60,f_jpeg`);
+    const tiny = asset({ width: 10, height: 10 });
+    expect(imageProps(tiny, { sizes: '10px', widths: [64, 32] }).srcSet).toBe(`${base}/w_32 32w`);
+  });
+
+  it('keeps PNG as the fallback format of an image with transparency', () => {
+    const logo = asset({ width: 800, height: 800 }, { hasAlpha: true });
+    expect(imageProps(logo, { sizes: '200px', quality: 75 }).src).toBe(`${base}/w_750,q_75,f_png`);
+  });
+
+  it('leaves the colour out when the asset has none', () => {
+    expect(imageProps({ ...photo, dominantColor: null }, { sizes: '1px' }).style).toEqual({});
+  });
+
+  it('refuses an asset without delivery URLs and options the server would refuse', () => {
+    const notReady = { width: null, height: null, dominantColor: null, delivery: null };
+    expect(() => imageProps(notReady, { sizes: '1px' })).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => imageProps(photo, { sizes: '1px', aspectRatio: '16/9' })).toThrow(/aspectRatio must be W:H/);
+    expect(() => imageProps(photo, { sizes: '1px', aspectRatio: '0:1' })).toThrow(/aspectRatio/);
+    expect(() => imageProps(photo, { sizes: '1px', quality: 0 })).toThrow(/quality/);
+    expect(() => imageProps(photo, { sizes: '1px', widths: [] })).toThrow(/at least one width/);
+    expect(() => imageProps(photo, { sizes: '1px', widths: [99999] })).toThrow(/width/);
+  });
+});
+
+describe('pictureSources', () => {
+  it("are the asset's own sources, AVIF then WebP, with the sizes", () => {
+    expect(pictureSources(photo, { sizes: '100vw' })).toEqual(
+      photo.delivery?.sources.map(({ type, srcset }) => ({ type, srcSet: srcset, sizes: '100vw' })),
+    );
+    expect(pictureSources(photo, { sizes: '100vw' }).map((s) => s.type)).toEqual(['image/avif', 'image/webp']);
+  });
+
+  it('are built the same way with options, each with its explicit format', () => {
+    const [avif, webp] = pictureSources(photo, { sizes: '96px', widths: [96, 192], aspectRatio: '1:1' });
+    expect(avif).toEqual({
+      type: 'image/avif',
+      srcSet: `${base}/w_96,h_96,c_cover,f_avif 96w, ${base}/w_192,h_192,c_cover,f_avif 192w`,
+      sizes: '96px',
+    });
+    expect(webp?.srcSet).toBe(`${base}/w_96,h_96,c_cover,f_webp 96w, ${base}/w_192,h_192,c_cover,f_webp 192w`);
+  });
+
+  it('leave AVIF out when the tenant turned it off', () => {
+    const noAvif = asset({ width: 1600, height: 1200 }, { policy: { avif: false } });
+    expect(pictureSources(noAvif, { sizes: '100vw', quality: 75 }).map((s) => s.type)).toEqual(['image/webp']);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Responsive markup from an asset's `delivery` (its delivery server URLs): `<img>` props with a srcset
+ * the browser picks from, `<picture>` sources with explicit formats, and the URL builder behind both
+ * (and behind `@darkroom/client/next`). Plain string work: no DOM, no Node, no framework.
+ */
+import { DarkroomError } from './errors.js';
+
+/** `asset.delivery`: URLs on the delivery server within the tenant's policy. */
+export interface DeliveryLinks {
+  /** `{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}`. */
+  base: string;
+  src: string;
+  srcset: string;
+  sources: readonly { type: string; srcset: string }[];
+}
+
+/** What of an asset the markup is made from (the API's Asset has all of it). */
+export interface ResponsiveAsset {
+  width: number | null;
+  height: number | null;
+  crop?: { width: number; height: number } | null | undefined;
+  dominantColor: string | null;
+  delivery?: DeliveryLinks | null | undefined;
+}
+
+/** A delivery URL's options: `w_`, `h_`, `c_`, `q_`, `f_`, in that order (the server takes any order). */
+export interface DeliveryUrlOptions {
+  width?: number | undefined;
+  height?: number | undefined;
+  fit?: 'inside' | 'cover' | undefined;
+  quality?: number | undefined;
+  /** `auto` (the default, left out of the URL) lets the server choose from the browser's `Accept`. */
+  format?: 'auto' | 'avif' | 'webp' | 'jpeg' | 'png' | undefined;
+}
+
+export interface ImageOptions {
+  /** The `sizes` attribute: how wide the image is shown, e.g. `(max-width: 600px) 100vw, 600px`. */
+  sizes: string;
+  /** The srcset's widths; default those of `asset.delivery.srcset` (the tenant's policy, not above the image). */
+  widths?: readonly number[] | undefined;
+  /** `W:H`, e.g. `1:1`: crops to that aspect (`c_cover`, around the asset's focus). Unsigned URLs need it in the policy's `aspectRatios`. */
+  aspectRatio?: string | undefined;
+  /** `q_N`; unsigned URLs need it in the policy's `qualities`. */
+  quality?: number | undefined;
+}
+
+export interface ImageProps {
+  src: string;
+  srcSet: string;
+  sizes: string;
+  /** The displayed size (cropped; or the largest box of `aspectRatio` within it), for the layout before the image loads. */
+  width: number;
+  height: number;
+  /** The asset's dominant colour, shown until the image arrives. */
+  style: { backgroundColor?: string };
+}
+
+export interface SourceProps {
+  type: string;
+  srcSet: string;
+  sizes: string;
+}
+
+const invalid = (message: string) => new DarkroomError('invalid_input', message);
+
+function checkInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}, not ${value}`);
+  return value;
+}
+
+/** `{base}/w_640,h_480,c_cover,q_75,f_webp`; `base` alone when no option is given. */
+export function deliveryUrl(base: string, options: DeliveryUrlOptions = {}): string {
+  const tokens: string[] = [];
+  if (options.width !== undefined) tokens.push(`w_${checkInt('width', options.width, 1, 8192)}`);
+  if (options.height !== undefined) tokens.push(`h_${checkInt('height', options.height, 1, 8192)}`);
+  if (options.fit === 'cover') tokens.push('c_cover');
+  if (options.quality !== undefined) tokens.push(`q_${checkInt('quality', options.quality, 1, 100)}`);
+  if (options.format && options.format !== 'auto') tokens.push(`f_${options.format}`);
+  const trimmed = base.replace(/\/+$/, '');
+  return tokens.length > 0 ? `${trimmed}/${tokens.join(',')}` : trimmed;
+}
+
+/** The `Nw` descriptors of a srcset, in its order. */
+function srcsetWidths(srcset: string): number[] {
+  return srcset
+    .split(/,\s+/)
+    .map((entry) => /\s(\d+)w$/.exec(entry.trim())?.[1])
+    .filter((w): w is string => w !== undefined)
+    .map(Number);
+}
+
+/** The value of an option token (`w`, `f`, …) in a delivery URL's last segment. */
+function tokenOf(url: string, key: string): string | undefined {
+  const options = url.slice(url.lastIndexOf('/') + 1).split(',');
+  return options.find((t) => t.startsWith(`${key}_`))?.slice(key.length + 1);
+}
+
+function parseAspect(aspectRatio: string): { w: number; h: number } {
+  const match = /^(\d{1,5}):(\d{1,5})$/.exec(aspectRatio);
+  const w = Number(match?.[1]);
+  const h = Number(match?.[2]);
+  if (!match || w < 1 || h < 1) throw invalid(`aspectRatio must be W:H with positive integers, e.g. 16:9, not ${JSON.stringify(aspectRatio)}`);
+  return { w, h };
+}
+
+interface Plan {
+  delivery: DeliveryLinks;
+  /** Displayed size: cropped, then cut to the aspect. */
+  width: number;
+  height: number;
+  widths: number[];
+  aspect: { w: number; h: number } | undefined;
+  quality: number | undefined;
+  /** Nothing asked beyond the asset's own markup: its URLs serve as they are. */
+  asServed: boolean;
+}
+
+function plan(asset: ResponsiveAsset, options: Omit<ImageOptions, 'sizes'>): Plan {
+  const { delivery } = asset;
+  if (!delivery || !asset.width || !asset.height) throw invalid('the asset has no delivery URLs: only a ready image or video (its poster) has them');
+  let width = asset.crop?.width ?? asset.width;
+  let height = asset.crop?.height ?? asset.height;
+  const aspect = options.aspectRatio === undefined ? undefined : parseAspect(options.aspectRatio);
+  if (aspect && width * aspect.h >= height * aspect.w) width = Math.round((height * aspect.w) / aspect.h);
+  else if (aspect) height = Math.round((width * aspect.h) / aspect.w);
+  const quality = options.quality === undefined ? undefined : checkInt('quality', options.quality, 1, 100);
+  const asked = [...new Set(options.widths ?? srcsetWidths(delivery.srcset))].sort((a, b) => a - b);
+  for (const w of asked) checkInt('width', w, 1, 8192);
+  // The server never upscales: a width above the image would be the image's own, mislabelled.
+  const fitting = asked.filter((w) => w <= width);
+  const widths = fitting.length > 0 ? fitting : asked.slice(0, 1);
+  if (widths.length === 0) throw invalid('widths must name at least one width');
+  return { delivery, width, height, widths, aspect, quality, asServed: !options.widths && !aspect && quality === undefined };
+}
+
+function urlAt(p: Plan, w: number, format: DeliveryUrlOptions['format']): string {
+  const h = p.aspect ? Math.round((w * p.aspect.h) / p.aspect.w) : undefined;
+  return deliveryUrl(p.delivery.base, { width: w, height: h, fit: p.aspect ? 'cover' : undefined, quality: p.quality, format });
+}
+
+function srcsetAt(p: Plan, format: DeliveryUrlOptions['format']): string {
+  return p.widths.map((w) => `${urlAt(p, w, format)} ${w}w`).join(', ');
+}
+
+/** The `<img>` src for browsers without srcset: the asset's own `src` width and format (JPEG, or PNG with transparency), or the widest below it. */
+function fallbackSrc(p: Plan): string {
+  if (p.asServed) return p.delivery.src;
+  const cap = Number(tokenOf(p.delivery.src, 'w') ?? Number.POSITIVE_INFINITY);
+  const w = p.widths.filter((x) => x <= cap).at(-1) ?? (p.widths[0] as number);
+  return urlAt(p, w, (tokenOf(p.delivery.src, 'f') as DeliveryUrlOptions['format']) ?? 'jpeg');
+}
+
+/**
+ * Props for an `<img>` (React's names: `srcSet`; spread them, add `alt`): a srcset over the delivery
+ * server (`f_auto`), the displayed width and height, and the dominant colour as a placeholder.
+ * Throws `invalid_input` for an asset without `delivery` (not ready) or options out of range.
+ */
+export function imageProps(asset: ResponsiveAsset, options: ImageOptions): ImageProps {
+  const p = plan(asset, options);
+  return {
+    src: fallbackSrc(p),
+    srcSet: p.asServed ? p.delivery.srcset : srcsetAt(p, 'auto'),
+    sizes: options.sizes,
+    width: p.width,
+    height: p.height,
+    style: asset.dominantColor ? { backgroundColor: asset.dominantColor } : {},
+  };
+}
+
+/**
+ * Props for the `<source>` elements of a `<picture>` (AVIF when the tenant allows it, then WebP), with
+ * explicit formats, so a CDN that ignores `Vary: Accept` still serves each browser what it takes.
+ * Put them before an `<img {...imageProps(asset, sameOptions)}>`.
+ */
+export function pictureSources(asset: ResponsiveAsset, options: ImageOptions): SourceProps[] {
+  const p = plan(asset, options);
+  return p.delivery.sources.map(({ type, srcset }) => ({
+    type,
+    srcSet: p.asServed ? srcset : srcsetAt(p, type.replace(/^image\//, '') as DeliveryUrlOptions['format']),
+    sizes: options.sizes,
+  }));
+}
