@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
@@ -108,6 +108,27 @@ describe('render slots', () => {
         release();
       }
       expect((await getImage(url('w_128'))).status).toBe(200);
+      expect((await fetch(`${delivery.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await delivery.close();
+    }
+  });
+});
+
+describe('render time limit', () => {
+  it('answers 503 with Retry-After for a render past DELIVERY_RENDER_TIMEOUT, and keeps answering', async () => {
+    const delivery = await startDelivery(harness, { DELIVERY_RENDER_TIMEOUT: '1s' });
+    try {
+      const tenant = await createTestTenant(harness, 'delivery-render-timeout');
+      const key = newDeliveryKey();
+      await setDeliverySettings(harness, tenant.tenantId, { key });
+      // Noise barely compresses: a full-size AVIF of 6 MP of it takes many seconds to encode.
+      const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await noisePng(2500)), {
+        filename: 'noise.png',
+        contentType: 'image/png',
+      });
+      expect((await tenant.client.waitForAsset(asset.id, 120_000)).status).toBe('ready');
+      expectRetryLater(await getImage(`${delivery.baseUrl}${imagePath(asset.id, 1, 'f_avif,q_100', key)}`), 503, 'unavailable', 60);
       expect((await fetch(`${delivery.baseUrl}/healthz`)).status).toBe(200);
     } finally {
       await delivery.close();

@@ -72,7 +72,12 @@ async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<
   }
 }
 
-/** Runs `use` on a local copy of the original while holding a render slot; bad media reads as not found. */
+/**
+ * Runs `use` on a local copy of the original while holding a render slot; bad media reads as not
+ * found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
+ * (an AVIF encode runs to its end), so past the limit the request is answered 503 while the work
+ * finishes apart, still holding its slot and its file, which are given back when it does.
+ */
 async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (path: string) => Promise<T>): Promise<T> {
   let release: () => void;
   try {
@@ -81,16 +86,35 @@ async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (p
     if (!(error instanceof RenderGateBusyError)) throw error;
     throw new DarkroomError('unavailable', 'Every render slot is busy; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
   }
-  const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
+  const work = (async () => {
+    const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
+    try {
+      const path = join(dir, 'original');
+      const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
+      await pipeline(body, createWriteStream(path, { mode: 0o600 }));
+      return await use(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
+  const settled = work.finally(release);
+  settled.catch(() => {}); // the request hears of a failure through `work`
   try {
-    const path = join(dir, 'original');
-    const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
-    await pipeline(body, createWriteStream(path, { mode: 0o600 }));
-    return await use(path);
+    return await withinRenderTime(deps, work);
   } catch (error) {
     throw asRefusal(deps, asset, error);
+  }
+}
+
+async function withinRenderTime<T>(deps: DeliveryDeps, work: Promise<T>): Promise<T> {
+  const limitMs = deps.config.render.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DarkroomError('render_timeout', `The render ran past ${limitMs} ms.`)), limitMs);
+  });
+  try {
+    return await Promise.race([work, late]);
   } finally {
-    release();
-    await rm(dir, { recursive: true, force: true });
+    clearTimeout(timer);
   }
 }
