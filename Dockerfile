@@ -19,10 +19,10 @@ COPY --from=build /app /app
 USER node
 CMD ["node", "apps/api/dist/main.js"]
 
-# The delivery server (apps/delivery), on DELIVERY_PORT.
+# The delivery server (apps/delivery), on DELIVERY_PORT, with jemalloc as the worker (bin/start.sh).
 FROM app AS delivery
 EXPOSE 3400
-CMD ["node", "apps/delivery/dist/main.js"]
+CMD ["sh", "apps/delivery/bin/start.sh"]
 
 # Without --target: the API's image, as before.
 FROM app

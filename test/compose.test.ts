@@ -133,7 +133,7 @@ describe('docker-compose.yml delivery server', () => {
 
   it("is the Dockerfile's delivery target, running apps/delivery, while a build without a target stays the API's", () => {
     expect(delivery.build).toEqual({ context: '.', target: 'delivery' });
-    expect(stages.find((stage) => stage.name === 'delivery')?.cmd).toBe('["node", "apps/delivery/dist/main.js"]');
+    expect(stages.find((stage) => stage.name === 'delivery')?.cmd).toBe('["sh", "apps/delivery/bin/start.sh"]');
     expect(stages.at(-1)!.cmd).toBe('["node", "apps/api/dist/main.js"]');
   });
 

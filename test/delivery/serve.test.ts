@@ -1,7 +1,7 @@
 import { deliveryRenderKey } from '@darkroom/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
+import { getImage, imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
@@ -12,6 +12,7 @@ let harness: Harness;
 let delivery: DeliveryServer;
 let tenant: TestTenant;
 let photo: any;
+let key: string;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const BROWSER = 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8';
@@ -26,6 +27,8 @@ beforeAll(async () => {
   harness = await startHarness();
   delivery = await startDelivery(harness);
   tenant = await createTestTenant(harness, 'delivery-serve');
+  key = newDeliveryKey();
+  await setDeliverySettings(harness, tenant.tenantId, { key });
   const { asset } = await tenant.client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
   photo = await tenant.client.waitForAsset(asset.id);
   expect(photo.status).toBe('ready');
@@ -93,5 +96,57 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     expect(browser.status).toBe(200);
     expect(browser.headers.get('vary')).toBe('Accept');
     expect(await sharp(browser.data).metadata()).toMatchObject({ width: 256 });
+  });
+
+  it('applies each option: w, h, c, q, f and dpr', async () => {
+    const signed = (options: string, accept?: string) =>
+      getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, options, key)}`, accept ? { accept } : {});
+    expect((await signed('h_480,f_webp')).meta).toMatchObject({ width: 640, height: 480 });
+    expect((await signed('w_500,h_500,f_webp')).meta).toMatchObject({ width: 500, height: 375 }); // c_inside: within the box
+    expect((await signed('w_640,h_360,c_cover,f_webp')).meta).toMatchObject({ width: 640, height: 360 });
+    expect((await signed('w_320,dpr_2,f_webp')).meta).toMatchObject({ width: 640, height: 480 });
+    expect((await signed('w_320,dpr_1.5,f_webp')).meta).toMatchObject({ width: 480, height: 360 });
+    const [low, high] = [await signed('w_640,q_20,f_jpeg'), await signed('w_640,q_95,f_jpeg')];
+    expect(low.data.length).toBeLessThan(high.data.length / 2);
+    for (const [format, type, metaFormat] of [
+      ['avif', 'image/avif', 'heif'],
+      ['webp', 'image/webp', 'webp'],
+      ['jpeg', 'image/jpeg', 'jpeg'],
+      ['png', 'image/png', 'png'],
+    ] as const) {
+      const res = await signed(`w_128,f_${format}`, BROWSER);
+      expect([res.status, res.headers.get('content-type'), res.meta?.format, res.headers.get('vary')]).toEqual([200, type, metaFormat, null]);
+    }
+  });
+
+  it('never upscales: a box larger than the original answers the original size', async () => {
+    const signed = (options: string) => getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, options, key)}`);
+    expect((await signed('w_8192,f_webp')).meta).toMatchObject({ width: 3264, height: 2448 });
+    expect((await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'w_3840')}`)).meta).toMatchObject({ width: 3264, height: 2448 });
+    expect((await signed('w_4000,h_4000,c_cover,f_webp')).meta).toMatchObject({ width: 2448, height: 2448 });
+    // The same render: w_8192 and w_3840 are both the original's size, stored once.
+    expect((await signed('w_8192,f_jpeg')).headers.get('etag')).toBe(
+      (await getImage(`${delivery.baseUrl}${imagePath(photo.id, 1, 'w_3840')}`)).headers.get('etag'),
+    );
+  });
+
+  it('answers 304 to a request that names the ETag it holds', async () => {
+    const url = `${delivery.baseUrl}${imagePath(photo.id, 1, 'w_128,f_webp', key)}`;
+    const first = await getImage(url);
+    const again = await getImage(url, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    expect([again.status, again.data.length, again.headers.get('etag'), again.headers.get('cache-control')]).toEqual([
+      304,
+      0,
+      first.headers.get('etag'),
+      IMMUTABLE,
+    ]);
+  });
+
+  it('reports its metrics at /metrics', async () => {
+    const text = await (await fetch(`${delivery.baseUrl}/metrics`)).text();
+    for (const name of ['darkroom_delivery_renders_total', 'darkroom_delivery_render_seconds_bucket', 'darkroom_delivery_bytes_out_total'])
+      expect(text).toContain(name);
+    for (const result of ['hit', 'render', 'redirect', 'refused']) expect(text).toContain(`darkroom_delivery_requests_total{result="${result}"}`);
+    expect((await fetch(`${delivery.baseUrl}/healthz`)).status).toBe(200);
   });
 });

@@ -1,9 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createSecretBox, DELIVERY_KEY_OVERLAP_MS, deliveryKeyAad, signDeliveryPath, type DeliveryPolicyPatch } from '@darkroom/core';
-import { tenants } from '@darkroom/db';
-import { eq } from 'drizzle-orm';
+import {
+  createSecretBox,
+  type Crop,
+  DELIVERY_KEY_OVERLAP_MS,
+  deliveryKeyAad,
+  type DeliveryPolicyPatch,
+  type Focus,
+  signDeliveryPath,
+} from '@darkroom/core';
+import { assets, tenants } from '@darkroom/db';
+import { eq, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { pino } from 'pino';
 import { buildDeliveryApp } from '../../apps/delivery/src/app.js';
@@ -49,17 +57,28 @@ export async function spawnDelivery(harness: Harness, port: number, env: Record<
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor('the delivery process to answer', async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status === 200, 20_000);
-  return {
-    baseUrl,
-    process: child,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   };
+  try {
+    // A busy machine (a whole test lane in parallel) can take many seconds to start a process.
+    await waitFor(
+      'the delivery process to answer',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the delivery process exited with ${child.exitCode}`);
+        return (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status === 200;
+      },
+      60_000,
+      100,
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { baseUrl, process: child, close };
 }
 
 export interface Delivered {
@@ -112,6 +131,19 @@ export async function setDeliverySettings(
       ...(settings.policy !== undefined ? { delivery: settings.policy } : {}),
     })
     .where(eq(tenants.id, tenantId));
+}
+
+/**
+ * Sets an asset's focus and crop straight in Postgres, and its revision + 1, as `PATCH /v1/assets/:id`
+ * will (another change's route). Returns the new revision.
+ */
+export async function setAssetShape(harness: Harness, assetId: string, shape: { focus?: Focus | null; crop?: Crop | null }): Promise<number> {
+  const [row] = await harness.api.db
+    .update(assets)
+    .set({ ...shape, revision: sql`${assets.revision} + 1` })
+    .where(eq(assets.id, assetId))
+    .returning({ revision: assets.revision });
+  return row!.revision;
 }
 
 /** `/img/{id}/{revision}/{options}`, signed with `key` when given. */

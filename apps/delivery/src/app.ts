@@ -17,12 +17,15 @@ export interface BuildDeliveryAppOptions {
 /** The delivery server, without listening: `main.ts` listens, tests listen on port 0. */
 export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAppOptions): Promise<FastifyInstance> {
   const { requestMs, connectionMs } = deps.config.timeouts;
+  const { queueTimeoutMs, timeoutMs } = deps.config.render;
+  // A socket says nothing while its image waits for a slot and renders: not idle, so not cut off.
+  const answerMs = Math.max(connectionMs, queueTimeoutMs + timeoutMs + 5000);
   const app = Fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: requestMs,
-    connectionTimeout: connectionMs,
+    connectionTimeout: answerMs,
     keepAliveTimeout: Math.min(5000, connectionMs),
     http: { requestTimeout: requestMs, headersTimeout: requestMs },
     routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },

@@ -30,7 +30,11 @@ export interface DeliveryTenant {
 export type CatalogEntry = { asset: DeliveryAsset; tenant: DeliveryTenant } | null;
 
 export interface Catalog {
-  lookup(assetId: string): CatalogEntry | Promise<CatalogEntry>;
+  /**
+   * The asset and its tenant. `fresh`: read again (a URL with a revision newer than the cached one
+   * may be right: its asset was just cropped); such reads of one id share one query at a time.
+   */
+  lookup(assetId: string, options?: { fresh?: boolean }): CatalogEntry | Promise<CatalogEntry>;
   close(): void;
 }
 
@@ -45,7 +49,7 @@ export interface CatalogOptions {
 
 interface Cached {
   entry: CatalogEntry;
-  expiresAt: number;
+  loadedAt: number;
 }
 
 /**
@@ -60,14 +64,14 @@ export function createCatalog(options: CatalogOptions): Catalog {
     const row = await getDeliverySource(options.db, { id: assetId });
     const entry = row ? toEntry(row, options) : null;
     if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(assetId, { entry, expiresAt: Date.now() + options.ttlMs });
+    cache.set(assetId, { entry, loadedAt: Date.now() });
     return entry;
   }
 
   return {
-    lookup(assetId) {
+    lookup(assetId, { fresh = false } = {}) {
       const cached = cache.get(assetId);
-      if (cached && cached.expiresAt > Date.now()) return cached.entry;
+      if (cached && !fresh && Date.now() - cached.loadedAt < options.ttlMs) return cached.entry;
       let pending = loading.get(assetId);
       if (!pending) {
         pending = load(assetId).finally(() => loading.delete(assetId));
@@ -94,10 +98,14 @@ function toEntry(row: DeliverySource, options: CatalogOptions): CatalogEntry {
     crop: row.crop,
     hasAlpha: row.hasAlpha,
   };
-  return { asset, tenant: toTenant(row, options) };
+  return { asset, tenant: tenantOf(row, options) };
 }
 
-function toTenant(row: DeliverySource, options: CatalogOptions): DeliveryTenant {
+/** A tenant's policy in force and its signing keys, opened once per lookup. */
+export function tenantOf(
+  row: Pick<DeliverySource, 'tenantId' | 'delivery' | 'deliveryKeySealed' | 'previousDeliveryKeySealed' | 'previousDeliveryKeyExpiresAt'>,
+  options: Pick<CatalogOptions, 'secretBox' | 'log'>,
+): DeliveryTenant {
   const open = (sealed: string | null): string | null => {
     if (!sealed) return null;
     try {

@@ -46,7 +46,7 @@ const deliveryEnvSchema = z.object({
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** A whole request must arrive within this. */
   REQUEST_TIMEOUT: durationSetting('30s', 100),
-  /** A connection that sends nothing for this long is closed. */
+  /** An idle connection is closed after this (a keep-alive one after at most 5 s); never while its image renders. */
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
 });
 
@@ -55,6 +55,8 @@ export interface DeliveryConfig {
   port: number;
   /** Where delivery URLs point (no trailing slash): the CDN in front of this server. */
   baseUrl: string;
+  /** The path of `baseUrl` (a CDN serving delivery under a prefix): a redirect's Location starts with it. */
+  basePath: string;
   logLevel: z.infer<typeof deliveryEnvSchema>['LOG_LEVEL'];
   databaseUrl: string;
   redis: RedisSettings;
@@ -82,10 +84,12 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
   const parsed = deliveryEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
   const e = parsed.data;
+  const baseUrl = (e.DELIVERY_BASE_URL ?? `http://${e.HOST}:${e.DELIVERY_PORT}`).replace(/\/+$/, '');
   return {
     host: e.HOST,
     port: e.DELIVERY_PORT,
-    baseUrl: (e.DELIVERY_BASE_URL ?? `http://${e.HOST}:${e.DELIVERY_PORT}`).replace(/\/+$/, ''),
+    baseUrl,
+    basePath: new URL(baseUrl).pathname.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redis: redisSettings(e),

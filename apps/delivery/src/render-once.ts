@@ -16,6 +16,8 @@ export interface RenderOnce {
    * every delivery process, however many requests ask at once. Those that wait share the answer.
    */
   get(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced>;
+  /** Whether this process is rendering (or waiting on another's render of) `key` right now. */
+  underWay(key: string): boolean;
 }
 
 export interface RenderOnceOptions {
@@ -77,6 +79,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
   }
 
   return {
+    underWay: (key) => inFlight.has(key),
     get(key, produce) {
       const pending = inFlight.get(key);
       // Only the request that set the render going counts as having rendered it.

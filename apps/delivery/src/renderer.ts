@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BadMediaError, DarkroomError } from '@darkroom/core';
 import { deliverySourceFacts, isVideoError, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
+import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
 import type { RenderPlan } from './plan.js';
@@ -45,6 +46,22 @@ export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset):
   return facts;
 }
 
+/**
+ * What a failed render tells the client: past its time limit, try later (503); an original that
+ * does not decode, or is missing from the bucket, is no image (404, as for a failed asset).
+ */
+function asRefusal(deps: DeliveryDeps, asset: DeliveryAsset, error: unknown): unknown {
+  if (error instanceof DarkroomError && error.code === 'render_timeout') {
+    deps.log.warn({ assetId: asset.id, err: error }, 'a render ran past DELIVERY_RENDER_TIMEOUT');
+    return new DarkroomError('unavailable', 'The image took too long to render; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+  }
+  if (error instanceof BadMediaError || isVideoError(error) || error instanceof ObjectNotFoundError) {
+    deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot read');
+    return new DarkroomError('not_found', 'No such image.');
+  }
+  return error;
+}
+
 async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<void> {
   const limit = tenant.policy.rendersPerMinute ?? deps.config.render.perMinute;
   // Undefined when Redis did not answer: the render goes on uncounted rather than not at all.
@@ -55,7 +72,12 @@ async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<
   }
 }
 
-/** Runs `use` on a local copy of the original while holding a render slot; bad media reads as not found. */
+/**
+ * Runs `use` on a local copy of the original while holding a render slot; bad media reads as not
+ * found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
+ * (an AVIF encode runs to its end), so past the limit the request is answered 503 while the work
+ * finishes apart, still holding its slot and its file, which are given back when it does.
+ */
 async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (path: string) => Promise<T>): Promise<T> {
   let release: () => void;
   try {
@@ -64,20 +86,35 @@ async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (p
     if (!(error instanceof RenderGateBusyError)) throw error;
     throw new DarkroomError('unavailable', 'Every render slot is busy; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
   }
-  const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
-  try {
-    const path = join(dir, 'original');
-    const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
-    await pipeline(body, createWriteStream(path, { mode: 0o600 }));
-    return await use(path);
-  } catch (error) {
-    if (error instanceof BadMediaError || isVideoError(error)) {
-      deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot decode');
-      throw new DarkroomError('not_found', 'No such image.');
+  const work = (async () => {
+    const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
+    try {
+      const path = join(dir, 'original');
+      const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
+      await pipeline(body, createWriteStream(path, { mode: 0o600 }));
+      return await use(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    throw error;
+  })();
+  const settled = work.finally(release);
+  settled.catch(() => {}); // the request hears of a failure through `work`
+  try {
+    return await withinRenderTime(deps, work);
+  } catch (error) {
+    throw asRefusal(deps, asset, error);
+  }
+}
+
+async function withinRenderTime<T>(deps: DeliveryDeps, work: Promise<T>): Promise<T> {
+  const limitMs = deps.config.render.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DarkroomError('render_timeout', `The render ran past ${limitMs} ms.`)), limitMs);
+  });
+  try {
+    return await Promise.race([work, late]);
   } finally {
-    release();
-    await rm(dir, { recursive: true, force: true });
+    clearTimeout(timer);
   }
 }

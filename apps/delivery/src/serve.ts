@@ -51,13 +51,14 @@ const notFound = () => new DarkroomError('not_found', 'No such image.');
 export async function serveImage(deps: DeliveryDeps, request: ImageRequest): Promise<ImageAnswer> {
   if (!UUID.test(request.assetId) || !REVISION.test(request.revision)) throw notFound();
   const options = parseDeliveryOptions(request.options);
-  const found = await deps.catalog.lookup(request.assetId);
-  if (!found) throw notFound();
-  const { asset, tenant } = found;
   const revision = Number(request.revision);
-  if (revision > asset.revision) throw notFound();
+  let found = await deps.catalog.lookup(request.assetId);
+  // A revision newer than the one cached: the asset may have been cropped since.
+  if (found && revision > found.asset.revision) found = await deps.catalog.lookup(request.assetId, { fresh: true });
+  if (!found || revision > found.asset.revision) throw notFound();
+  const { asset, tenant } = found;
   authorize(tenant, request, options);
-  if (revision < asset.revision) return { kind: 'redirect', location: currentLocation(asset, tenant, request) };
+  if (revision < asset.revision) return { kind: 'redirect', location: `${deps.config.basePath}${currentPath(asset, tenant, request)}` };
   return answerImage(deps, asset, tenant, options, parseAccept(request.accept));
 }
 
@@ -71,7 +72,7 @@ function authorize(tenant: DeliveryTenant, request: ImageRequest, options: Deliv
 }
 
 /** The same URL at the asset's current revision; a signed one signed again with the tenant's current key. */
-function currentLocation(asset: DeliveryAsset, tenant: DeliveryTenant, request: ImageRequest): string {
+function currentPath(asset: DeliveryAsset, tenant: DeliveryTenant, request: ImageRequest): string {
   const path = deliverySignedPath(asset.id, asset.revision, request.options);
   const signature = request.signature !== undefined && tenant.currentKey ? `/${signDeliveryPath(tenant.currentKey, path)}` : '';
   return `/img/${path}${signature}`;
@@ -91,10 +92,13 @@ async function answerImage(
   const format = chooseFormat(accepts, tenant.policy.avif, facts);
   const plan = planRender(asset, options, tenant.policy, format);
   if (format !== 'avif') return fetchOrRender(deps, asset, tenant, plan, true, VARIANT_CACHE_CONTROL);
-  const avif = await deps.store.get(plan.key);
-  if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
-  // AVIF without the wait: the format it would otherwise be now, the AVIF in the background.
-  renderInBackground(deps, asset, tenant, plan);
+  // While its render is under way here, the AVIF is known not to be stored yet: no bucket request.
+  if (!deps.renderOnce.underWay(plan.key)) {
+    const avif = await deps.store.get(plan.key);
+    if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
+    // AVIF without the wait: the format it would otherwise be now, the AVIF in the background.
+    renderInBackground(deps, asset, tenant, plan);
+  }
   const interim = planRender(asset, options, tenant.policy, chooseFormat({ ...accepts, avif: false }, false, facts));
   return fetchOrRender(deps, asset, tenant, interim, true, INTERIM_CACHE_CONTROL);
 }

@@ -139,9 +139,11 @@ async function posterOf(path: string, budget: RenderBudget, limits: VideoLimits)
 }
 
 /**
- * The crop, then the box: one pre-resize extract (the crop, or for `g_focus`/`g_center` the cover
- * region inside it) and one resize to the exact planned size. `g_auto` leaves the choice of region
- * to libvips' attention strategy, within the crop.
+ * The crop, then the box: the part of the image shown (the crop, or for `g_focus`/`g_center` the
+ * cover region inside it) at exactly the planned size. The whole image is shrunk first and the part
+ * cut from the shrunk pixels: libvips shrinks a JPEG while decoding it only when no cut comes before
+ * the resize: cutting first decodes the whole JPEG at full size, slower and in far more memory.
+ * `g_auto` leaves the choice of region to libvips' attention strategy, within the crop.
  */
 function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Sharp {
   const displayed = { width: probe.width, height: probe.height };
@@ -150,7 +152,20 @@ function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Shar
     const crop = cropRegion(render.crop, displayed);
     return extractIfPart(pipeline, crop, displayed).resize(width, height, { fit: 'cover', position: 'attention' });
   }
-  return extractIfPart(pipeline, renderRegion(displayed, render), displayed).resize(width, height, { fit: 'fill' });
+  const region = renderRegion(displayed, render);
+  if (isWhole(region, displayed)) return pipeline.resize(width, height, { fit: 'fill' });
+  const scale = { x: width / region.width, y: height / region.height };
+  const shrunk = {
+    width: Math.max(width, Math.round(displayed.width * scale.x)),
+    height: Math.max(height, Math.round(displayed.height * scale.y)),
+  };
+  const cut = {
+    left: Math.min(shrunk.width - width, Math.round(region.left * scale.x)),
+    top: Math.min(shrunk.height - height, Math.round(region.top * scale.y)),
+    width,
+    height,
+  };
+  return pipeline.resize(shrunk.width, shrunk.height, { fit: 'fill' }).extract(cut);
 }
 
 /** The part of the displayed image a render shows: the crop, or for `cover` its region of the output's aspect around the focus. */

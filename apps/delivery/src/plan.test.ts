@@ -1,0 +1,91 @@
+import { DEFAULT_DELIVERY_POLICY, parseDeliveryOptions, type DeliveryFormat } from '@darkroom/core';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryAsset } from './catalog.js';
+import { chooseFormat, needsFacts, parseAccept, planRender } from './plan.js';
+
+const asset: DeliveryAsset = {
+  id: '01920000-0000-7000-8000-000000000001',
+  tenantId: '01920000-0000-7000-8000-00000000000a',
+  kind: 'image',
+  originalKey: 'originals/t/a',
+  width: 4000,
+  height: 3000,
+  format: 'jpeg',
+  revision: 3,
+  focus: null,
+  crop: null,
+  hasAlpha: false,
+};
+
+const plan = (options: string, format: DeliveryFormat = 'webp', on: DeliveryAsset = asset, policy = DEFAULT_DELIVERY_POLICY) =>
+  planRender(on, parseDeliveryOptions(options), policy, format);
+
+describe('planRender', () => {
+  it('states every default in one order: the same transform written otherwise is one key', () => {
+    const canonical = plan('w_640').canonical;
+    expect(canonical).toBe('w_640,h_480,q_75');
+    for (const same of ['q_75,w_640', 'w_640,c_inside', 'c_inside,g_auto,w_640', 'w_640,h_480', 'w_320,dpr_2', 'w_640,f_webp', 'h_480']) {
+      expect(plan(same).canonical, same).toBe(canonical);
+    }
+    expect(plan('w_640').key).toBe(`delivery/${asset.tenantId}/${asset.id}/r3/w_640,h_480,q_75.webp`);
+    expect(plan('w_640,q_80').canonical).toBe('w_640,h_480,q_80');
+  });
+
+  it("takes the tenant's quality when none is given, and none for PNG and GIF", () => {
+    expect(plan('w_640', 'webp', asset, { ...DEFAULT_DELIVERY_POLICY, quality: 60 }).render.quality).toBe(60);
+    expect(plan('w_640', 'png').canonical).toBe('w_640,h_480');
+    expect(plan('w_640,q_10', 'gif').canonical).toBe('w_640,h_480');
+  });
+
+  it('never upscales: a box larger than the (cropped) original answers its size', () => {
+    expect(plan('w_8192').canonical).toBe('w_4000,h_3000,q_75');
+    expect(plan('w_3000,dpr_3').canonical).toBe('w_4000,h_3000,q_75');
+    expect(plan('f_webp').render).toMatchObject({ width: 4000, height: 3000 });
+    const cropped = { ...asset, crop: { x: 100, y: 100, width: 800, height: 400 } };
+    expect(plan('w_1920', 'webp', cropped).render).toMatchObject({ width: 800, height: 400 });
+    expect(plan('w_400', 'webp', cropped).render).toMatchObject({ width: 400, height: 200 });
+  });
+
+  it('fills a cover box exactly, and keeps its aspect at 1:1 when the original is too small', () => {
+    expect(plan('w_640,h_640,c_cover').canonical).toBe('w_640,h_640,c_cover,g_center,q_75');
+    expect(plan('w_5000,h_5000,c_cover').render).toMatchObject({ width: 3000, height: 3000 });
+    expect(plan('w_640,h_640,c_cover,g_auto').canonical).toBe('w_640,h_640,c_cover,g_auto,q_75');
+  });
+
+  it('crops around the focus only when there is one: g_focus without one is the centre', () => {
+    expect(plan('w_640,h_640,c_cover,g_focus').canonical).toBe(plan('w_640,h_640,c_cover,g_center').canonical);
+    const focused = { ...asset, focus: { x: 0.2, y: 0.3 } };
+    expect(plan('w_640,h_640,c_cover', 'webp', focused).canonical).toBe('w_640,h_640,c_cover,g_focus,q_75');
+    expect(plan('w_640,h_640,c_cover', 'webp', focused).render.focus).toEqual({ x: 0.2, y: 0.3 });
+  });
+});
+
+describe('format negotiation', () => {
+  it('reads image/avif and image/webp from Accept, unless refused with q=0', () => {
+    expect(parseAccept('image/avif,image/webp,image/apng,image/*,*/*;q=0.8')).toEqual({ avif: true, webp: true });
+    expect(parseAccept('image/webp,*/*')).toEqual({ avif: false, webp: true });
+    expect(parseAccept('IMAGE/AVIF;q=0.5')).toEqual({ avif: true, webp: false });
+    expect(parseAccept('image/avif;q=0, image/webp;q=0.0')).toEqual({ avif: false, webp: false });
+    expect(parseAccept('*/*')).toEqual({ avif: false, webp: false });
+    expect(parseAccept(undefined)).toEqual({ avif: false, webp: false });
+  });
+
+  it('chooses AVIF, WebP, then PNG for transparency or JPEG; an animation WebP or GIF', () => {
+    const still = { animated: false, hasAlpha: false };
+    expect(chooseFormat({ avif: true, webp: true }, true, still)).toBe('avif');
+    expect(chooseFormat({ avif: true, webp: true }, false, still)).toBe('webp');
+    expect(chooseFormat({ avif: false, webp: false }, true, still)).toBe('jpeg');
+    expect(chooseFormat({ avif: false, webp: false }, true, { animated: false, hasAlpha: true })).toBe('png');
+    expect(chooseFormat({ avif: true, webp: true }, true, { animated: true, hasAlpha: true })).toBe('webp');
+    expect(chooseFormat({ avif: true, webp: false }, true, { animated: true, hasAlpha: false })).toBe('gif');
+  });
+
+  it('reads the original only when its row cannot tell', () => {
+    const browser = { avif: true, webp: true };
+    expect(needsFacts(asset, browser, DEFAULT_DELIVERY_POLICY)).toBe(false);
+    expect(needsFacts({ ...asset, format: 'gif' }, browser, DEFAULT_DELIVERY_POLICY)).toBe(true);
+    expect(needsFacts({ ...asset, format: 'gif' }, { avif: false, webp: true }, DEFAULT_DELIVERY_POLICY)).toBe(false);
+    expect(needsFacts({ ...asset, hasAlpha: null }, { avif: false, webp: false }, DEFAULT_DELIVERY_POLICY)).toBe(true);
+    expect(needsFacts({ ...asset, kind: 'video', format: 'webm' }, { avif: false, webp: false }, DEFAULT_DELIVERY_POLICY)).toBe(false);
+  });
+});

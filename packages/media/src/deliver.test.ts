@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { deliverySize, deliverySourceFacts, renderOnRequest, type DeliveryRender } from './deliver.js';
+import { fixture, tempDir, writeBombPng } from './test-fixtures.js';
+
+const options = { maxInputPixels: 100_000_000, timeoutSeconds: 30, video: { maxDurationSeconds: 900, maxPixels: 8_847_360 } };
+const render = (over: Partial<DeliveryRender>): DeliveryRender => ({
+  width: 64,
+  height: 64,
+  fit: 'inside',
+  gravity: 'center',
+  quality: 75,
+  format: 'png',
+  crop: null,
+  focus: null,
+  ...over,
+});
+
+describe('deliverySize', () => {
+  const photo = { width: 4000, height: 3000 };
+  it('fits inside the box, never above the (cropped) original', () => {
+    expect(deliverySize({ width: 640, fit: 'inside' }, photo, null)).toEqual({ width: 640, height: 480 });
+    expect(deliverySize({ height: 300, fit: 'inside' }, photo, null)).toEqual({ width: 400, height: 300 });
+    expect(deliverySize({ width: 640, height: 100, fit: 'inside' }, photo, null)).toEqual({ width: 133, height: 100 });
+    expect(deliverySize({ fit: 'inside' }, photo, null)).toEqual(photo);
+    expect(deliverySize({ width: 9000, fit: 'inside' }, photo, { x: 10, y: 10, width: 500, height: 250 })).toEqual({ width: 500, height: 250 });
+  });
+
+  it('fills a cover box exactly, or its aspect at 1:1 when the original is smaller', () => {
+    expect(deliverySize({ width: 640, height: 640, fit: 'cover' }, photo, null)).toEqual({ width: 640, height: 640 });
+    expect(deliverySize({ width: 6000, height: 3000, fit: 'cover' }, photo, null)).toEqual({ width: 4000, height: 2000 });
+  });
+});
+
+/** 300×100: red, green and blue squares side by side. */
+async function bandsFile(): Promise<string> {
+  const square = (background: string) =>
+    sharp({ create: { width: 100, height: 100, channels: 3, background } })
+      .png()
+      .toBuffer();
+  const bytes = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#000' } })
+    .composite([
+      { input: await square('#ff0000'), left: 0, top: 0 },
+      { input: await square('#00ff00'), left: 100, top: 0 },
+      { input: await square('#0000ff'), left: 200, top: 0 },
+    ])
+    .png()
+    .toBuffer();
+  const path = join(await tempDir(), 'bands.png');
+  await writeFile(path, bytes);
+  return path;
+}
+
+const mean = async (data: Buffer) => (await sharp(data).stats()).channels.slice(0, 3).map((c) => Math.round(c.mean));
+
+describe('renderOnRequest', () => {
+  it('cuts from the crop, then the cover region around the focus, at the planned size', async () => {
+    const path = await bandsFile();
+    const cover = render({ fit: 'cover', gravity: 'focus' });
+    expect(await mean((await renderOnRequest(path, 'image', cover, options)).data)).toEqual([0, 255, 0]); // no focus: the centre
+    const left = await renderOnRequest(path, 'image', { ...cover, focus: { x: 0, y: 0.5 } }, options);
+    expect([left.width, left.height, ...(await mean(left.data))]).toEqual([64, 64, 255, 0, 0]);
+    const right = await renderOnRequest(path, 'image', { ...cover, gravity: 'center', crop: { x: 200, y: 0, width: 100, height: 100 } }, options);
+    expect(await mean(right.data)).toEqual([0, 0, 255]);
+  });
+
+  it('writes each format, with no metadata', async () => {
+    for (const format of ['avif', 'webp', 'jpeg', 'png', 'gif'] as const) {
+      const out = await renderOnRequest(fixture('Landscape_6.jpg'), 'image', render({ width: 120, height: 90, format }), options);
+      const meta = await sharp(out.data).metadata();
+      expect([out.contentType, meta.width, meta.height, meta.exif, meta.icc]).toEqual([`image/${format}`, 120, 90, undefined, undefined]);
+    }
+  });
+
+  it('keeps an animation animated in WebP and GIF, and takes its first frame for other formats', async () => {
+    const gif = fixture('animated-loop-3.gif');
+    expect(await deliverySourceFacts(gif, 'image', options)).toEqual({ animated: true, hasAlpha: true });
+    for (const format of ['webp', 'gif'] as const) {
+      const out = await renderOnRequest(gif, 'image', render({ width: 74, height: 57, format }), options);
+      expect((await sharp(out.data, { animated: true }).metadata()).pages).toBeGreaterThan(1);
+    }
+    const still = await renderOnRequest(gif, 'image', render({ width: 74, height: 57, format: 'jpeg' }), options);
+    expect((await sharp(still.data).metadata()).pages ?? 1).toBe(1);
+  });
+
+  it('refuses an original over the pixel limit before decoding it', async () => {
+    const path = join(await tempDir(), 'bomb.png');
+    await writeBombPng(path, 20_000, 20_000);
+    await expect(renderOnRequest(path, 'image', render({}), options)).rejects.toMatchObject({ code: 'too_many_pixels' });
+  });
+});
