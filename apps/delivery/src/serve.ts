@@ -93,14 +93,18 @@ async function answerImage(
   const plan = planRender(asset, options, tenant.policy, format);
   if (format !== 'avif') return fetchOrRender(deps, asset, tenant, plan, true, VARIANT_CACHE_CONTROL);
   // While its render is under way here, the AVIF is known not to be stored yet: no bucket request.
+  let startAvif = false;
   if (!deps.renderOnce.underWay(plan.key)) {
     const avif = await deps.store.get(plan.key);
     if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
-    // AVIF without the wait: the format it would otherwise be now, the AVIF in the background.
-    renderInBackground(deps, asset, tenant, plan);
+    startAvif = true;
   }
+  // AVIF without the wait: the format it would otherwise be now, the AVIF in the background once
+  // that is done, so the AVIF never holds a render slot ahead of the image this request waits for.
   const interim = planRender(asset, options, tenant.policy, chooseFormat({ ...accepts, avif: false }, false, facts));
-  return fetchOrRender(deps, asset, tenant, interim, true, INTERIM_CACHE_CONTROL);
+  const answer = await fetchOrRender(deps, asset, tenant, interim, true, INTERIM_CACHE_CONTROL);
+  if (startAvif) renderInBackground(deps, asset, tenant, plan);
+  return answer;
 }
 
 async function fetchOrRender(
