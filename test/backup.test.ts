@@ -81,9 +81,10 @@ describe.skipIf(!hasPgBackRest)('db:backup and db:restore (pgBackRest; skipped: 
     await sql.end();
   }
 
-  async function restore(args: string[]): Promise<void> {
+  async function restore(args: string[], lost: 'files' | 'directory' = 'files'): Promise<void> {
     await cluster.stop();
-    cluster.wipe();
+    if (lost === 'files') cluster.wipe();
+    else cluster.removeDataDir();
     await cli('restore', args);
     await cluster.start();
     await cluster.untilPromoted();
@@ -155,7 +156,7 @@ describe.skipIf(!hasPgBackRest)('db:backup and db:restore (pgBackRest; skipped: 
 
     // The restore to a time branched off a new timeline; the newest point of the backed-up history
     // lies on the backup's own.
-    await restore(['--timeline=current']);
+    await restore(['--timeline=current'], 'directory');
     expect(await rows()).toEqual({ count: 300, max: 300 });
   }, 600_000);
 

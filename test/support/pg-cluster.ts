@@ -90,6 +90,11 @@ export class TempCluster {
     for (const entry of readdirSync(this.pgData)) rmSync(join(this.pgData, entry), { recursive: true, force: true });
   }
 
+  /** The data directory itself gone (as when an operator moves it aside before a restore). */
+  removeDataDir(): void {
+    rmSync(this.pgData, { recursive: true, force: true });
+  }
+
   sql(): postgres.Sql {
     return postgres({ host: '127.0.0.1', port: this.port, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
   }

@@ -62,6 +62,13 @@ function clusterOwner(config: BackupConfig): { uid: number; gid: number } {
   throw new Error(`PGDATA ${config.pgData} and its parent directory do not exist`);
 }
 
+/** A wiped or moved-away data directory is made again, with the mode and owner Postgres insists on. */
+export function ensureDataDir(config: BackupConfig): void {
+  const owner = clusterOwner(config);
+  mkdirSync(config.pgData, { recursive: true, mode: 0o700 });
+  if (process.getuid?.() === 0) chownSync(config.pgData, owner.uid, owner.gid);
+}
+
 /** Writes the state directory (0700) and the config (0600), both owned by the cluster's owner. */
 export function writeConfig(config: BackupConfig): string {
   const owner = clusterOwner(config);

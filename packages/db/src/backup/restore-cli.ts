@@ -1,8 +1,8 @@
 import { loadProjectDotEnv } from '@darkroom/core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBackupConfig } from './config.js';
-import { runPgBackRest, writeConfig } from './pgbackrest.js';
+import { ensureDataDir, runPgBackRest, writeConfig } from './pgbackrest.js';
 import { restoreArguments } from './restore-target.js';
 
 // `npm run db:restore [-- --time="2026-11-24 03:10:00+00"] [--timeline=current]`: restores the
@@ -15,8 +15,7 @@ try {
   if (existsSync(join(config.pgData, 'postmaster.pid'))) {
     throw new Error(`Postgres still runs on ${config.pgData} (postmaster.pid is there): stop it first`);
   }
-  // A wiped or lost data directory is made again, with the mode Postgres insists on.
-  mkdirSync(config.pgData, { recursive: true, mode: 0o700 });
+  ensureDataDir(config);
   writeConfig(config);
   runPgBackRest(config, ['restore', ...args]);
   console.log(`restored into ${config.pgData}; start Postgres to replay the WAL and open the database`);
