@@ -41,7 +41,11 @@ async function repositoryKeys(): Promise<string[]> {
 
 // pgBackRest (Debian's package, which scripts/services-up.sh installs) against the real S3 server,
 // on a cluster of the test's own: base backup, WAL archiving, restores to a time and to the end.
-describe.skipIf(!hasPgBackRest)('db:backup and db:restore (pgBackRest; skipped: pgbackrest is not installed)', () => {
+const title = hasPgBackRest
+  ? 'db:backup and db:restore (pgBackRest)'
+  : 'db:backup and db:restore: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
+
+describe.skipIf(!hasPgBackRest)(title, () => {
   let cluster: TempCluster;
   let tunnel: TlsTunnel;
   let env: Record<string, string>;
