@@ -10,6 +10,7 @@ const UNIT = [
   'packages/media/src/**/*.test.ts',
   'packages/storage/src/{config,errors,presigner}.test.ts',
   'packages/db/src/ids.test.ts',
+  'packages/db/src/backup/config.test.ts',
   'packages/client/src/**/*.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',

@@ -1,19 +1,55 @@
 #!/usr/bin/env bash
 # Brings up what Darkroom needs on a machine without Docker: reuses the PostgreSQL and Redis
-# already installed (starting them if they are stopped) and starts Ceph RGW as the S3 server.
-# Safe to rerun: anything already answering is left alone.
+# already running, starts them if they are stopped, installs them from Debian's packages where they
+# are missing (so a bare Debian with Node and npm needs only `npm ci && npm run demo`), and starts
+# Ceph RGW as the S3 server. Safe to rerun: anything already answering is left alone.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
+apt_install() {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# A cluster this script made for a fresh install: Debian's default asks loopback clients for a
+# password, and Darkroom's default DATABASE_URL (postgres@127.0.0.1, as on the dev and CI machines)
+# has none. Only loopback is trusted, and only in a cluster this script installed.
+trust_loopback() {
+  local hba=/etc/postgresql/$1/main/pg_hba.conf
+  sed -i -E 's/^(host[[:space:]]+all[[:space:]]+all[[:space:]]+(127\.0\.0\.1\/32|::1\/128)[[:space:]]+)[a-z0-9-]+$/\1trust/' "$hba"
+}
+
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  if command -v pg_ctlcluster >/dev/null; then
+  installed_pg=""
+  if ! command -v pg_ctlcluster >/dev/null; then
+    echo "installing PostgreSQL"
+    apt_install postgresql || { echo "could not install PostgreSQL (apt-get as root)" >&2; exit 1; }
+    installed_pg=1
+  fi
+  # A server package without a cluster (e.g. one dropped by hand): make Debian's default one.
+  if [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -n 1)" main >/dev/null
+    installed_pg=1
+  fi
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  if [ -n "$installed_pg" ]; then
+    trust_loopback "$version"
+    # The package may have started the cluster itself: it reads pg_hba.conf again on reload.
+    if pg_ctlcluster "$version" main status >/dev/null 2>&1; then pg_ctlcluster "$version" main reload; fi
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     echo "starting PostgreSQL"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
   fi
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1; }
 fi
 
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    echo "installing Redis"
+    apt_install redis-server || { echo "could not install Redis (apt-get as root)" >&2; exit 1; }
+  fi
+fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "starting Redis"
   mkdir -p /var/lib/redis /var/log/redis
@@ -40,3 +76,8 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
 # package, driven by playwright-core, which downloads no browser of its own.
 command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
   || echo "could not install chromium (apt-get as root): test/admin-page.test.ts will fail" >&2
+
+# pgBackRest for `npm run db:backup` / `db:restore` and test/backup.test.ts (which also makes a
+# certificate with openssl): Debian's packages.
+command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "installing pgbackrest" && apt_install pgbackrest openssl) \
+  || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/backup.test.ts is skipped" >&2
