@@ -30,15 +30,23 @@ export interface RenderOnceOptions {
   pollMs: number;
 }
 
-// Deletes the lock only if this process still holds it (it may have expired and been taken over).
+// Deletes the lock only if its value is still ARGV[1]: this process's token (it may have expired and
+// been taken over), or the stored mark (a render stored and since deleted).
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+// Turns this process's lock into the stored mark, for as long as a lock would hold.
+const MARK_STORED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return 0 end";
+/** The lock's value once its render is stored: no process takes the lock again while it stands. */
+const STORED = 'stored';
 
 /**
  * Render once, across processes: requests in one process share one promise per key; processes
- * share a Redis lock per key (`SET NX PX`). The holder renders and stores, then lets go; the others
- * poll the lock and read the stored render once it is gone. A holder that dies leaves a lock that
- * expires, and the next waiter takes it over. Without Redis each process renders on its own: a
- * duplicate render is better than no image.
+ * share a Redis lock per key (`SET NX PX`). The holder renders and stores, then turns the lock into
+ * a stored mark that expires like a lock; the others poll the lock and read the stored render once
+ * it is marked stored or gone. A process that missed the render in the bucket and then finds the
+ * lock taken reads it again, so the holder needs no second bucket read before it renders: a render
+ * stored since its miss left the mark. A holder that dies leaves a lock that expires, and the next
+ * waiter takes it over. Without Redis each process renders on its own: a duplicate render is better
+ * than no image.
  */
 export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
   const { redis, store, lockMs, pollMs } = options;
@@ -54,14 +62,15 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
   }
 
   async function renderHolding(key: string, token: string | null, produce: () => Promise<StoredRender>): Promise<Coalesced> {
+    let stored: StoredRender;
     try {
-      // Another process may have stored it between our miss and our lock.
-      const stored = await store.get(key);
-      if (stored) return { stored, rendered: false };
-      return { stored: await produce(), rendered: true };
-    } finally {
+      stored = await produce();
+    } catch (error) {
       if (token) await redis.eval(RELEASE, 1, lockKey(key), token).catch(() => {});
+      throw error;
     }
+    if (token) await redis.eval(MARK_STORED, 1, lockKey(key), token, STORED, lockMs).catch(() => {});
+    return { stored, rendered: true };
   }
 
   async function coordinate(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced> {
@@ -70,10 +79,17 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     while (Date.now() < deadline) {
       const locked = await tryLock(key, token);
       if (locked !== false) return renderHolding(key, locked ? token : null, produce);
-      // Someone else renders it: wait until their lock is gone, then read what they stored.
-      while ((await redis.exists(lockKey(key)).catch(() => 0)) === 1 && Date.now() < deadline) await sleep(pollMs);
+      // Someone else renders it, or has just stored it: wait until it is stored, then read it.
+      const holderNow = () => redis.get(lockKey(key)).catch(() => null);
+      let holder = await holderNow();
+      while (holder !== null && holder !== STORED && Date.now() < deadline) {
+        await sleep(pollMs);
+        holder = await holderNow();
+      }
       const stored = await store.get(key);
       if (stored) return { stored, rendered: false };
+      // Marked stored, yet not in the bucket (deleted since): the mark goes, and the render is made again.
+      if (holder === STORED) await redis.eval(RELEASE, 1, lockKey(key), STORED).catch(() => {});
     }
     throw new DarkroomError('unavailable', 'The image is still being rendered; try again shortly.', { retryAfterSeconds: 2 });
   }
