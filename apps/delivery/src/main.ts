@@ -12,10 +12,9 @@ const log = pino({ level: config.logLevel, base: { app: 'delivery' } }, pino.des
 setInterval(() => log.flush(), 1000).unref();
 process.on('exit', () => log.flush());
 const deps = createDeliveryDeps(config, log);
-// libvips' default threads per render (the cores): a lone request, the common case behind a CDN,
-// renders on every core, while the render slots still bound how many run at once. No operation
-// cache: each render reads another original.
-configureSharp({ concurrency: 0, cacheMemoryMb: 0 });
+// One libvips thread per render: the render slots are the cores. No operation cache: each render
+// reads another original.
+configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
 const app = await buildDeliveryApp({ deps, logger: log });
 
 exitOnSignals(async (signal) => {
