@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getImage,
@@ -13,21 +12,13 @@ import {
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
-import { waitFor } from '../support/services.js';
+import { freePort, waitFor } from '../support/services.js';
 
 /** Renders happen once, across processes; AVIF is never waited for under f_auto. Needs `npm run build`. */
 let harness: Harness;
 let tenant: TestTenant;
 let photo: any;
 const processes: SpawnedDelivery[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A sample's value in Prometheus text (`name` with its labels as written), 0 when absent. */
 function sample(text: string, name: string): number {
