@@ -25,6 +25,7 @@ const UNIT = [
   'test/compose.test.ts',
   'test/docs-links.test.ts',
   'test/docs-signing.test.ts',
+  'test/architecture.test.ts',
 ];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];
