@@ -17,7 +17,7 @@ const UNIT = [
   'apps/api/src/routes/*.html.test.ts',
   'apps/api/src/routes/upload-page.test.ts',
   'apps/api/src/services/upload-rules.test.ts',
-  'apps/worker/src/handlers/*.test.ts',
+  'apps/worker/src/{jobs,render}/*.test.ts',
   'apps/delivery/src/{plan,catalog}.test.ts',
   // A loopback receiver, no services.
   'apps/worker/src/webhooks/{send,deliver}.test.ts',

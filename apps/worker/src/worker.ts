@@ -11,8 +11,8 @@ import {
 import { Worker, type Job } from 'bullmq';
 import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
-import { assetBackfill } from './handlers/asset-backfill.js';
-import { assetProcess } from './handlers/asset-process.js';
+import { assetBackfill } from './jobs/asset-backfill.js';
+import { assetProcess } from './jobs/asset-process.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';

@@ -14,12 +14,12 @@ import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { presetOfAsset } from './asset-preset.js';
 import { probeImage, renderVariants } from '@darkroom/media';
-import { fetchOriginal } from './fetch-original.js';
-import { collectRenderGarbage } from './garbage.js';
+import { fetchOriginal } from '../render/fetch-original.js';
+import { collectRenderGarbage } from '../render/garbage.js';
 import { feedBackfill } from '../backfill-feed.js';
 import { runAttempt, type Skipped } from './attempt.js';
-import { renderVideo } from './render-video.js';
-import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
+import { renderVideo } from '../render/render-video.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from '../render/store-variants.js';
 
 export type AssetBackfillResult = { outcome: 'backfilled'; rendered: number; removed: number } | { outcome: 'up-to-date' } | Skipped;
 

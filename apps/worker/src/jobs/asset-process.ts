@@ -4,12 +4,12 @@ import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile } from '@darkroom/media';
 import { presetOfAsset } from './asset-preset.js';
-import { stageTimer, type StageTimer } from './stage-timer.js';
-import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
-import { collectRenderGarbage } from './garbage.js';
+import { stageTimer, type StageTimer } from '../render/stage-timer.js';
+import { fetchOriginal, type LocalOriginal } from '../render/fetch-original.js';
+import { collectRenderGarbage } from '../render/garbage.js';
 import { runAttempt, type Skipped } from './attempt.js';
-import { renderVideo, type RenderedAsset } from './render-video.js';
-import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
+import { renderVideo, type RenderedAsset } from '../render/render-video.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from '../render/store-variants.js';
 
 export type AssetProcessResult = { outcome: 'ready' } | Skipped;
 
