@@ -25,7 +25,7 @@ import { waitFor } from '../support/services.js';
  * stop` sends) and a start on the same data dir: the original and every variant are still there.
  *
  * storage:setup needs nothing of this store that the in-memory dev server lacks: the same bucket
- * policy, CORS and lifecycle calls succeed with the same summary (packages/storage/src/setup.test.ts).
+ * policy, CORS and lifecycle calls succeed with the same summary (packages/storage/src/setup.int.test.ts).
  */
 const script = fileURLToPath(new URL('../../scripts/s3-server.sh', import.meta.url));
 const PORT = 7490;

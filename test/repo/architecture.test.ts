@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * The dependency rules of docs/architecture.md (The workspaces), read from each workspace's
  * package.json and the import statements of its code. A unit test: it reads files, nothing more.
  */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Which workspaces each workspace's code may import. Apps are in no list: nothing imports an app. */
 const MAY_IMPORT: Record<string, string[]> = {
