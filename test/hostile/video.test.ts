@@ -68,7 +68,7 @@ describe('hostile videos', () => {
     expect(tenantJob).toMatchObject({ state: 'failed', attempts: 1, error: { code } });
     expect(JSON.stringify(tenantJob)).not.toMatch(FFMPEG_WORDS);
     // Admins get the detail behind it.
-    expect(await adminDetail(job.id), 'the admin view keeps the detail').toMatch(/VideoError/);
+    expect(await adminDetail(job.id), 'the admin view keeps the detail').toMatch(/BadMediaError: .*"detail":"\S/);
   });
 
   it('a codec this deployment cannot decode is unsupported_codec, naming the codec to admins only', async () => {

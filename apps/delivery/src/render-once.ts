@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import type { RedisConnection } from '@darkroom/queue';
 import type { RenderStore, StoredRender } from './render-store.js';
 
@@ -37,6 +37,8 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const MARK_STORED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return 0 end";
 /** The lock's value once its render is stored: no process takes the lock again while it stands. */
 const STORED = 'stored';
+/** When a request that waited its whole time for another's render is told to come back. */
+const STILL_RENDERING_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Render once, across processes: requests in one process share one promise per key; processes
@@ -91,7 +93,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
       // Marked stored, yet not in the bucket (deleted since): the mark goes, and the render is made again.
       if (holder === STORED) await redis.eval(RELEASE, 1, lockKey(key), STORED).catch(() => {});
     }
-    throw new DarkroomError('unavailable', 'The image is still being rendered; try again shortly.', { retryAfterSeconds: 2 });
+    throw ERRORS.stillRendering(STILL_RENDERING_RETRY_AFTER_SECONDS);
   }
 
   return {

@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BadMediaError, DarkroomError } from '@darkroom/core';
-import { deliverySourceFacts, isVideoError, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
+import { BadMediaError, DarkroomError, ERRORS } from '@darkroom/core';
+import { deliverySourceFacts, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
@@ -53,11 +53,11 @@ export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset):
 function asRefusal(deps: DeliveryDeps, asset: DeliveryAsset, error: unknown): unknown {
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
     deps.log.warn({ assetId: asset.id, err: error }, 'a render ran past DELIVERY_RENDER_TIMEOUT');
-    return new DarkroomError('unavailable', 'The image took too long to render; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+    return ERRORS.renderTooSlow(BUSY_RETRY_AFTER_SECONDS);
   }
-  if (error instanceof BadMediaError || isVideoError(error) || error instanceof ObjectNotFoundError) {
+  if (error instanceof BadMediaError || error instanceof ObjectNotFoundError) {
     deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot read');
-    return new DarkroomError('not_found', 'No such image.');
+    return ERRORS.noSuchImage();
   }
   return error;
 }
@@ -68,7 +68,7 @@ async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<
   const counted = await deps.renderCounter.count(tenant.id, limit);
   if (counted && counted.count > counted.limit) {
     const retryAfterSeconds = Math.max(1, Math.ceil((counted.resetAt - Date.now()) / 1000));
-    throw new DarkroomError('rate_limited', `More than ${counted.limit} renders this minute; stored images are still served.`, { retryAfterSeconds });
+    throw ERRORS.rendersRateLimited(counted.limit, retryAfterSeconds);
   }
 }
 
@@ -84,7 +84,7 @@ async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (p
     release = await deps.gate.acquire(asset.width * asset.height, { timeoutMs: deps.config.render.queueTimeoutMs });
   } catch (error) {
     if (!(error instanceof RenderGateBusyError)) throw error;
-    throw new DarkroomError('unavailable', 'Every render slot is busy; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+    throw ERRORS.renderSlotsBusy(BUSY_RETRY_AFTER_SECONDS);
   }
   const work = (async () => {
     const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
@@ -110,7 +110,7 @@ async function withinRenderTime<T>(deps: DeliveryDeps, work: Promise<T>): Promis
   const limitMs = deps.config.render.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DarkroomError('render_timeout', `The render ran past ${limitMs} ms.`)), limitMs);
+    timer = setTimeout(() => reject(ERRORS.renderPastLimit(limitMs)), limitMs);
   });
   try {
     return await Promise.race([work, late]);

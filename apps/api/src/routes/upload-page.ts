@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import type { StorageConfig } from '@darkroom/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -29,8 +29,6 @@ export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBase
 
 const AssetParams = z.object({ name: z.string().max(200) });
 
-const notBuilt = () => new DarkroomError('not_found', 'The upload page is not installed on this server.');
-
 /**
  * `GET /upload`: the static upload page (packages/upload-page), no auth. The token it works with
  * comes in the URL fragment, which browsers never send, so nothing here sees it. Its assets are
@@ -42,7 +40,7 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
   const csp = uploadPageCsp(deps.config.storage, deps.config.deliveryBaseUrl);
 
   app.get('/upload', { schema: { hide: true } }, async (_request, reply) => {
-    if (!files) throw notBuilt();
+    if (!files) throw ERRORS.uploadPageNotInstalled();
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', csp)
@@ -58,7 +56,7 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
 
   app.get('/upload/assets/:name', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
     const asset = files?.assets.get(request.params.name);
-    if (!asset) throw new DarkroomError('not_found', 'No such file.');
+    if (!asset) throw ERRORS.fileNotFound();
     return reply
       .header('content-type', asset.contentType)
       .header('cache-control', 'public, max-age=31536000, immutable')

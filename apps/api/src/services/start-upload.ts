@@ -1,4 +1,4 @@
-import { assetKindOf, DarkroomError, resolvePreset, originalKey, stagingKey, type Crop, type Focus } from '@darkroom/core';
+import { assetKindOf, ERRORS, originalKey, resolvePreset, stagingKey, type Crop, type Focus } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
@@ -20,19 +20,15 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
   validateFilename(input.filename);
   const accepted = tenant.acceptedContentTypes ?? deps.config.uploads.acceptedContentTypes;
   if (!accepted.includes(contentType)) {
-    throw new DarkroomError('unsupported_media_type', `${contentType} is not accepted. Accepted types: ${accepted.join(', ')}.`, {
-      accepted,
-    });
+    throw ERRORS.typeNotAccepted(contentType, accepted);
   }
   const maxBytes = tenant.maxUploadBytes ?? deps.config.uploads.maxBytes;
   if (input.size > maxBytes) {
-    throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
+    throw ERRORS.fileTooLarge(input.size, maxBytes);
   }
   if (input.metadata) checkMetadata(input.metadata);
   if ((input.focus || input.crop) && assetKindOf(contentType) !== 'image') {
-    throw new DarkroomError('invalid_request', 'Focus and crop apply to images; leave them out for a video.', {
-      field: input.crop ? 'crop' : 'focus',
-    });
+    throw ERRORS.framingOfVideo(input.crop ? 'crop' : 'focus');
   }
 }
 
@@ -55,7 +51,7 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
   if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) {
-    throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
+    throw ERRORS.presetNotFound(presetName);
   }
 
   const { config, storage } = deps;

@@ -1,4 +1,3 @@
-export { isVideoError, VideoError, type VideoErrorCode } from './errors.js';
 export { extractPoster } from './poster.js';
 export { PROBE_TIMEOUT_MS, probeVideo } from './probe.js';
 export { transcodeVideo } from './transcode.js';
