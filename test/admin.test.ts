@@ -45,6 +45,22 @@ describe('admin console routes', () => {
     expect((await tenant.request('GET', '/v1/admin/jobs')).status).toBe(403);
   });
 
+  it('checks the caller before the route under /v1/admin: only an admin learns that a route is not there', async () => {
+    const upload = await tenant.withUploadToken();
+    const anonymous = new DarkroomClient(harness.baseUrl);
+    for (const path of ['/v1/admin/tenants', '/v1/admin/no-such-route', '/v1/admin']) {
+      const asAdmin = await admin.request('GET', path);
+      expect(asAdmin.status, path).toBe(404);
+      expect(asAdmin.body.error).toMatchObject({ code: 'not_found', message: `No route GET ${path}.` });
+      expect((await tenant.request('GET', path)).body.error.code, path).toBe('forbidden');
+      expect((await upload.request('GET', path)).status, path).toBe(403);
+      expect((await anonymous.request('GET', path)).status, path).toBe(401);
+    }
+    // Elsewhere an unknown route is 404 to anyone, and the console's own pages are not under the prefix.
+    expect((await upload.request('GET', '/v1/no-such-route')).status).toBe(404);
+    expect((await anonymous.request('GET', '/v1/administrators')).status).toBe(404);
+  });
+
   it('retries one failed job as a new attempt, and refuses to retry a job that has not failed', async () => {
     const { asset, job } = await failedUpload(tenant);
     // Replace the broken original with a good one, as an operator fixing the cause would.

@@ -119,6 +119,21 @@ describe('uploads with a token', () => {
     expect((await token.request('POST', '/v1/uploads', { filename: 'a.png', contentType: 'image/png', size: 1000 })).status).toBe(201);
   });
 
+  it('is refused with 403 forbidden on the routes it may not call, admin routes included', async () => {
+    const token = await mint();
+    const refused: [string, string][] = [
+      ['GET', '/v1/admin/tenants'],
+      ['GET', `/v1/admin/tenants/${t.tenantId}`],
+      ['POST', `/v1/admin/tenants/${t.tenantId}/upload-tokens`],
+      ['GET', '/v1/admin/jobs'],
+      ['GET', '/v1/assets'],
+      ['POST', '/v1/upload-tokens'],
+    ];
+    for (const [method, path] of refused) {
+      expectRefusal(harness, await token.request(method, path), 403, 'forbidden');
+    }
+  });
+
   it('uploads a JPEG end to end with the token alone', async () => {
     const token = await mint();
     const { asset } = await token.uploadAndComplete(jpeg, { filename: 'a.jpg', contentType: 'image/jpeg' });

@@ -63,10 +63,20 @@ export function errorBody(refusal: DarkroomError) {
   return { error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } };
 }
 
+/** The admin API's routes, all behind `requireAdmin`. */
+const ADMIN_API_PREFIX = '/v1/admin';
+
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, error));
 
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(ERRORS.noRoute(request.method, request.url.split('?')[0]!))));
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // Under the admin prefix the caller is checked first, as on the routes there: only an admin
+    // learns which admin routes exist (an upload token or tenant key gets 403, no token 401).
+    // `requireAdmin` is the auth plugin's, registered after this one and present by the first request.
+    if (path === ADMIN_API_PREFIX || path.startsWith(`${ADMIN_API_PREFIX}/`)) await app.requireAdmin.call(app, request, reply);
+    return reply.status(404).send(errorBody(ERRORS.noRoute(request.method, path)));
+  });
 }
 
 export default fp(errorsPlugin, { name: 'darkroom-errors' });
