@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createDatabase, jobs, type Database } from '@darkroom/db';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
-import { DarkroomClient } from '../test/support/client.js';
+import { TestApi } from '../test/support/client.js';
 import {
   benchEnv,
   combineCpu,
@@ -29,8 +29,8 @@ const LATENCY_SAMPLES = 7;
 export interface Rig {
   api: ChildProcess;
   workers: ChildProcess[];
-  admin: DarkroomClient;
-  tenant: DarkroomClient;
+  admin: TestApi;
+  tenant: TestApi;
   tenantId: string;
   db: Database;
   close(): Promise<void>;
@@ -50,8 +50,8 @@ export async function startRig(workers: number, extraWorkerEnv: Record<string, s
   return {
     api,
     workers: started,
-    admin: new DarkroomClient(baseUrl, benchEnv.ADMIN_TOKEN),
-    tenant: new DarkroomClient(baseUrl, apiKey),
+    admin: new TestApi(baseUrl, benchEnv.ADMIN_TOKEN),
+    tenant: new TestApi(baseUrl, apiKey),
     tenantId,
     db: handle.db,
     async close() {

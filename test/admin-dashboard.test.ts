@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi, startedBackfill } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenant: DarkroomClient;
+let admin: TestApi;
+let tenant: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('admin-dashboard');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);
@@ -78,7 +78,7 @@ describe('bull-board at /admin/queues', () => {
     const counts = await admin.request('GET', '/v1/admin/queues');
     expect(counts.status).toBe(200);
     expect(counts.body.queue).toMatchObject({ name: 'assets' });
-    const docs = await admin.request('GET', '/docs/json');
+    const docs = await admin.raw('GET', '/docs/json');
     expect(Object.keys(docs.body.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
   });
 });
@@ -166,7 +166,7 @@ describe('JSON admin routes with the session cookie', () => {
     expect((await send('POST', missing, { cookie, headers: { 'x-darkroom-csrf': '1' } })).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: { origin: harness.baseUrl } })).status).toBe(404);
     // Bearer requests need no CSRF header; a tenant key is never upgraded by an admin cookie.
-    expect((await admin.request('POST', missing)).status).toBe(404);
+    expect((await admin.raw('POST', missing)).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: bearer(tenant.token!) })).status).toBe(403);
     expect((await send('GET', '/v1/assets', { cookie })).status).toBe(401);
   });
@@ -223,7 +223,7 @@ describe('backfills page', () => {
   it('lists backfills with their counters, behind the admin guard', async () => {
     const started = await admin.request('POST', '/v1/admin/backfill', { preset: 'default' });
     expect(started.status).toBe(202);
-    const id: string = started.body.backfill.id;
+    const id = startedBackfill(started.body).id;
     expect((await send('GET', '/admin/backfills')).status).toBe(401);
     const page = await send('GET', '/admin/backfills', { headers: bearer(harness.adminToken) });
     expect(page.status).toBe(200);

@@ -2,20 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { retryJobs } from '../apps/api/src/services/admin-jobs.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenant: DarkroomClient;
+let admin: TestApi;
+let tenant: TestApi;
 let tenantId: string;
-let other: DarkroomClient;
+let other: TestApi;
 
 beforeAll(async () => {
   harness = await startHarness();
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('admin-console');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);
@@ -31,13 +31,13 @@ describe('admin console routes', () => {
 
     const res = await admin.request('GET', `/v1/admin/jobs?state=failed&tenantId=${tenantId}&errorCode=corrupt_image&since=${before}`);
     expect(res.status).toBe(200);
-    const ids = res.body.items.map((j: any) => j.id);
+    const ids = res.body.items.map((j) => j.id);
     expect(ids).toContain(mine.job.id);
     expect(ids).not.toContain(theirs.job.id);
-    const listed = res.body.items.find((j: any) => j.id === mine.job.id);
+    const listed = res.body.items.find((j) => j.id === mine.job.id);
     expect(listed).toMatchObject({ tenantId, state: 'failed', error: { code: 'corrupt_image' } });
-    expect(listed.history).toHaveLength(1);
-    expect(listed.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
+    expect(listed?.history).toHaveLength(1);
+    expect(listed?.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
 
     const later = await admin.request('GET', `/v1/admin/jobs?state=failed&since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(later.body.items).toEqual([]);
@@ -78,7 +78,7 @@ describe('admin console routes', () => {
 
     const again = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('invalid_state');
+    expect(again.body.error?.code).toBe('invalid_state');
     expect((await admin.request('POST', '/v1/admin/jobs/00000000-0000-7000-8000-000000000000/retry')).status).toBe(404);
   });
 
@@ -98,10 +98,10 @@ describe('admin console routes', () => {
     for (const { asset } of tenantFailures) {
       const after = await tenant.waitForAsset(asset.id);
       expect(after.status).toBe('failed'); // still truncated: it fails again, once more
-      expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0].attempts).toBe(2);
+      expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0]?.attempts).toBe(2);
     }
     expect((await other.request('GET', `/v1/jobs/${otherFailure.job.id}`)).body.attempts).toBe(1);
-    expect((await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
+    expect((await admin.raw('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
   });
 
   it('bulk retry works through the matching jobs in batches, each job once', async () => {
@@ -126,9 +126,9 @@ describe('admin console routes', () => {
     expect(res.body.job).toMatchObject({ kind: 'reprocess', assetId: asset.id });
     const again = await tenant.waitForAsset(asset.id);
     expect(again.status).toBe('ready');
-    expect(again.variants.map((v: any) => v.url)).toEqual(first.variants.map((v: any) => v.url));
+    expect(again.variants.map((v) => v.url)).toEqual(first.variants.map((v) => v.url));
     const jobs = (await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items;
-    expect(jobs.map((j: any) => [j.kind, j.state])).toEqual([
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([
       ['reprocess', 'completed'],
       ['process', 'completed'],
     ]);
@@ -148,7 +148,7 @@ describe('admin console routes', () => {
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('queued');
     const paused = await admin.request('GET', '/v1/admin/queues');
     expect(paused.body.queue.paused).toBe(true);
-    expect(paused.body.queue.counts.paused + paused.body.queue.counts.waiting).toBeGreaterThanOrEqual(1);
+    expect((paused.body.queue.counts.paused ?? 0) + (paused.body.queue.counts.waiting ?? 0)).toBeGreaterThanOrEqual(1);
 
     expect((await admin.request('POST', '/v1/admin/queues/resume')).body).toEqual({ paused: false });
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { freePort } from './support/services.js';
 import { fixture } from './support/images.js';
@@ -29,7 +29,7 @@ const WAIT = { timeout: 30_000 };
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
 let delivery: SpawnedDelivery;
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
   harness = await startHarness({ env });
   delivery = await spawnDelivery(harness, port, env);
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const { tenantId, apiKey } = await admin.createTenant('upload-page');
   // WebP alone: under f_auto each first AVIF is rendered besides the WebP answered at once, and with
   // the 17.6 MP noise file's renders taking seconds each on a shared machine, that doubled queue ran
@@ -117,9 +117,9 @@ describe('upload page in Chromium', () => {
       // at this page's 1 device pixel per CSS pixel (imageProps with aspectRatio 1:1).
       expect(await ready.locator('.thumb img.placeholder').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
       const thumbnail = ready.locator('.thumb img.thumbnail');
-      expect((await thumbnail.getAttribute('srcset'))?.split(', ')).toContain(`${asset.delivery.base}/w_96,h_96,c_cover 96w`);
+      expect((await thumbnail.getAttribute('srcset'))?.split(', ')).toContain(`${asset.delivery?.base}/w_96,h_96,c_cover 96w`);
       await expect.poll(() => loadedWidth(thumbnail), WAIT).toBe(96);
-      expect(await currentSrc(thumbnail)).toBe(`${asset.delivery.base}/w_96,h_96,c_cover`);
+      expect(await currentSrc(thumbnail)).toBe(`${asset.delivery?.base}/w_96,h_96,c_cover`);
       // Every variant in the gallery, each image loaded from its CDN URL, which is there to copy.
       const urls = asset.variants.map((v: { url: string }) => v.url).sort();
       const images = ready.locator('.gallery figure[data-variant] img');
@@ -129,8 +129,8 @@ describe('upload page in Chromium', () => {
       for (const image of await images.all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
       // Then the file as the delivery server serves it: asset.delivery's srcset and its default URL to copy.
       const responsive = ready.locator('.gallery figure[data-delivery] img');
-      expect(await responsive.getAttribute('srcset')).toBe(asset.delivery.srcset);
-      expect(await ready.locator('.gallery figure[data-delivery] input.url').inputValue()).toBe(asset.delivery.src);
+      expect(await responsive.getAttribute('srcset')).toBe(asset.delivery?.srcset);
+      expect(await ready.locator('.gallery figure[data-delivery] input.url').inputValue()).toBe(asset.delivery?.src);
       // The formats it is served in: this tenant turned AVIF off.
       expect(await ready.locator('.gallery figure[data-delivery] .variant-facts').textContent()).toMatch(/ · WebP\/JPEG$/);
     }
@@ -140,7 +140,7 @@ describe('upload page in Chromium', () => {
     const responsive = landscape.locator('.gallery figure[data-delivery] img');
     await expect.poll(() => loadedWidth(responsive), WAIT).toBeGreaterThan(0);
     const chosen = await currentSrc(responsive);
-    const landscapeBase = (await tenant.request('GET', `/v1/assets/${await landscape.getAttribute('data-asset-id')}`)).body.delivery.base;
+    const landscapeBase = (await tenant.request('GET', `/v1/assets/${await landscape.getAttribute('data-asset-id')}`)).body.delivery!.base;
     expect(chosen.startsWith(landscapeBase) && chosen.slice(landscapeBase.length), chosen).toMatch(/^\/w_\d+$/);
 
     const firstUrl = landscape.locator('.gallery input.url').first();
@@ -222,7 +222,7 @@ describe('upload page in Chromium', () => {
   }, 180_000);
 
   it('opens from the admin console for a tenant, which mints the token; a drop on the zone uploads', async () => {
-    const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+    const admin = new TestApi(harness.baseUrl, harness.adminToken);
     const named = `console-upload-${Date.now()}`;
     const { tenantId } = await admin.createTenant(named);
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { loadedWidth, mintUploadToken, PAGE_ORIGIN, screenshot, writeBigJpeg } from './support/upload-page.js';
@@ -20,7 +20,7 @@ declare const window: { uppyProgress: Record<string, number[]> };
 const WAIT = { timeout: 30_000 };
 
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;
 let files: Map<string, { body: string | Buffer; contentType: string }>;
@@ -48,7 +48,7 @@ async function bundleHarness(): Promise<typeof files> {
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('upload-uppy')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
   [bigJpeg, files] = await Promise.all([writeBigJpeg(), bundleHarness()]);

@@ -20,7 +20,7 @@ describe('against a Redis Cluster', () => {
     const ready = await t.client.waitForAsset(asset.id);
     expect(ready).toMatchObject({ status: 'ready', width: 3264, height: 2448 });
     expect(ready.variants.map((v: { name: string }) => v.name)).toEqual(['thumb', 'small', 'medium', 'large']);
-    expect((await fetchVariant(ready.variants[0].url)).status).toBe(200);
+    expect((await fetchVariant(ready.variants[0]!.url)).status).toBe(200);
 
     const counts = await t.admin.request('GET', '/v1/admin/queues');
     expect(counts.status).toBe(200);
