@@ -90,13 +90,12 @@ async function answerImage(
   const format = chooseFormat(accepts, tenant.policy.avif, facts);
   const plan = planRender(asset, options, tenant.policy, format);
   if (format !== 'avif') return fetchOrRender(deps, asset, tenant, plan, true, VARIANT_CACHE_CONTROL);
-  // While its render is under way here, the AVIF is known not to be stored yet: no bucket request.
-  let startAvif = false;
-  if (!deps.renderOnce.underWay(plan.key)) {
-    const avif = await deps.store.get(plan.key);
-    if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
-    startAvif = true;
-  }
+  // While its render is under way here, the AVIF is known not to be in the bucket yet: no bucket
+  // request (it is in memory once made, while its PUT lands).
+  const underWay = deps.renderOnce.underWay(plan.key);
+  const avif = underWay ? deps.store.peek(plan.key) : await deps.store.get(plan.key);
+  if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
+  const startAvif = !underWay;
   // AVIF without the wait: the format it would otherwise be now, the AVIF in the background once
   // that is done, so the AVIF never holds a render slot ahead of the image this request waits for.
   const interim = planRender(asset, options, tenant.policy, chooseFormat({ ...accepts, avif: false }, false, facts));
