@@ -33,6 +33,7 @@ export {
   extractPoster,
   isVideoError,
   PROBE_TIMEOUT_MS,
+  PROGRESS_INTERVAL_MS,
   probeVideo,
   transcodeVideo,
   VideoError,
