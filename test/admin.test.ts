@@ -47,18 +47,18 @@ describe('admin console routes', () => {
 
   it('checks the caller before the route under /v1/admin: only an admin learns that a route is not there', async () => {
     const upload = await tenant.withUploadToken();
-    const anonymous = new DarkroomClient(harness.baseUrl);
+    const anonymous = new TestApi(harness.baseUrl);
     for (const path of ['/v1/admin/tenants', '/v1/admin/no-such-route', '/v1/admin']) {
-      const asAdmin = await admin.request('GET', path);
+      const asAdmin = await admin.raw('GET', path);
       expect(asAdmin.status, path).toBe(404);
       expect(asAdmin.body.error).toMatchObject({ code: 'not_found', message: `No route GET ${path}.` });
-      expect((await tenant.request('GET', path)).body.error.code, path).toBe('forbidden');
-      expect((await upload.request('GET', path)).status, path).toBe(403);
-      expect((await anonymous.request('GET', path)).status, path).toBe(401);
+      expect((await tenant.raw('GET', path)).body.error.code, path).toBe('forbidden');
+      expect((await upload.raw('GET', path)).status, path).toBe(403);
+      expect((await anonymous.raw('GET', path)).status, path).toBe(401);
     }
     // Elsewhere an unknown route is 404 to anyone, and the console's own pages are not under the prefix.
-    expect((await upload.request('GET', '/v1/no-such-route')).status).toBe(404);
-    expect((await anonymous.request('GET', '/v1/administrators')).status).toBe(404);
+    expect((await upload.raw('GET', '/v1/no-such-route')).status).toBe(404);
+    expect((await anonymous.raw('GET', '/v1/administrators')).status).toBe(404);
   });
 
   it('retries one failed job as a new attempt, and refuses to retry a job that has not failed', async () => {

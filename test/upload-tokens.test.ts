@@ -130,7 +130,7 @@ describe('uploads with a token', () => {
       ['POST', '/v1/upload-tokens'],
     ];
     for (const [method, path] of refused) {
-      expectRefusal(harness, await token.request(method, path), 403, 'forbidden');
+      expectRefusal(harness, await token.raw(method, path), 403, 'forbidden');
     }
   });
 

@@ -63,9 +63,9 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
 /**
  * Three BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots),
  * preset backfills on their own lane (BACKFILL_CONCURRENCY slots), so however many backfill jobs
- * wait, an upload never queues behind them, and webhook deliveries on a queue of their own
- * (WEBHOOK_CONCURRENCY slots). The two render lanes pass the one render gate (RENDER_CONCURRENCY
- * slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use.
+ * wait, an upload never queues behind them, and webhook deliveries on theirs (startWebhooks). Both
+ * asset lanes' renders pass the one render gate (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which
+ * is what bounds the cores and memory they use.
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const stopping = new AbortController();

@@ -32,6 +32,7 @@ export type {
 export {
   extractPoster,
   PROBE_TIMEOUT_MS,
+  PROGRESS_INTERVAL_MS,
   probeVideo,
   transcodeVideo,
   type PosterOptions,
