@@ -53,6 +53,9 @@ describe('bull-board at /admin/queues', () => {
     const asAdmin = await send('GET', '/admin/queues', { headers: bearer(harness.adminToken) });
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.headers.get('content-type')).toContain('text/html');
+    // Framing refused; no policy of the console's, which would stop bull-board's own scripts.
+    expect(asAdmin.headers.get('x-frame-options')).toBe('DENY');
+    expect(asAdmin.headers.get('content-security-policy')).toBeNull();
     expect(await asAdmin.text()).toContain('<base href="/admin/queues/" />');
 
     const cookie = await login();
@@ -200,9 +203,14 @@ describe('failed-jobs page and original previews', () => {
     const cookie = await login();
     const res = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=corrupt_image`, { cookie });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'nonce-");
+    const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    expect(res.headers.get('content-security-policy')).toContain(`style-src 'nonce-${nonce}'`);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await res.text();
+    // The page's script carries the header's nonce (base64, whose `=` the template escapes).
+    expect(/<script nonce="([^"]+)">/.exec(html)?.[1]?.replaceAll('&#61;', '=')).toBe(nonce);
     expect(html).toContain(`data-job-id="${job.id}"`);
     expect(html).toContain(`data-asset-id="${asset.id}"`);
     expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;&#34;&#39;.jpg');

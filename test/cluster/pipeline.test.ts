@@ -27,7 +27,7 @@ describe('against a Redis Cluster', () => {
     expect(counts.body.queue.counts.completed).toBeGreaterThanOrEqual(1);
     expect((await t.admin.request('GET', '/readyz')).status).toBe(200);
     // Both apps really talked to the cluster: their BullMQ connections are cluster clients.
-    expect((await harness.api.queue.queues.default.client).isCluster).toBe(true);
-    expect((await harness.worker!.worker.client).isCluster).toBe(true);
+    expect((await harness.api.queue.queues.default.getBackend().client).isCluster).toBe(true);
+    expect((await harness.worker!.worker.getBackend().client).isCluster).toBe(true);
   });
 });

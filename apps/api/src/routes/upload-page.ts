@@ -1,8 +1,10 @@
 import { ERRORS } from '@darkroom/core';
+import fastifyHelmet from '@fastify/helmet';
 import type { StorageConfig } from '@darkroom/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
+import { type CspDirectives, pageHelmetOptions } from '../plugins/security-headers.js';
 import { loadUploadPage } from '../services/upload-page-files.js';
 
 /**
@@ -11,20 +13,19 @@ import { loadUploadPage } from '../services/upload-page-files.js';
  * CDN (CDN_BASE_URL, else the bucket), the delivery server (DELIVERY_BASE_URL: its thumbnails and
  * srcsets) and data: (the ThumbHash placeholders it draws).
  */
-export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): string {
+export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): CspDirectives {
   const bucket = new URL(storage.endpoint).origin;
   const cdn = storage.cdnBaseUrl ? new URL(storage.cdnBaseUrl).origin : bucket;
-  const images = [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])].join(' ');
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src ${images}`,
-    `connect-src 'self' ${bucket}`,
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+  return {
+    'default-src': ["'none'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])],
+    'connect-src': ["'self'", bucket],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
+  };
 }
 
 const AssetParams = z.object({ name: z.string().max(200) });
@@ -38,17 +39,11 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
   const files = await loadUploadPage(dist);
   if (!files) app.log.warn('the upload page is not built (npm run build): GET /upload answers 404');
   const csp = uploadPageCsp(deps.config.storage, deps.config.deliveryBaseUrl);
+  await app.register(fastifyHelmet, pageHelmetOptions({ csp, referrerPolicy: 'no-referrer' }));
 
   app.get('/upload', { schema: { hide: true } }, async (_request, reply) => {
     if (!files) throw ERRORS.uploadPageNotInstalled();
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', csp)
-      .header('cache-control', 'no-cache')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .send(files.html);
+    return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(files.html);
   });
 
   // Relative asset URLs resolve against /upload, not /upload/: send a trailing slash back to it.
@@ -57,11 +52,7 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
   app.get('/upload/assets/:name', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
     const asset = files?.assets.get(request.params.name);
     if (!asset) throw ERRORS.fileNotFound();
-    return reply
-      .header('content-type', asset.contentType)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(asset.body);
+    return reply.header('content-type', asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
   });
 };
 
