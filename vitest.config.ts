@@ -26,8 +26,10 @@ export default defineConfig({
     alias: {
       // Before '@darkroom/client', which would otherwise take its subpath.
       '@darkroom/client/uppy': fileURLToPath(new URL('./packages/client/src/uppy.ts', import.meta.url)),
+      '@darkroom/client/node': fileURLToPath(new URL('./packages/client/src/resume-file.ts', import.meta.url)),
       '@darkroom/client/next': fileURLToPath(new URL('./packages/client/src/next.ts', import.meta.url)),
       '@darkroom/client': src('client'),
+      '@darkroom/core/content-types': fileURLToPath(new URL('./packages/core/src/content-types.ts', import.meta.url)),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),

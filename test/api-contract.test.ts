@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
-import { AssetView, ErrorBody, StartedUpload } from '@darkroom/core';
+import { AssetView, ErrorBody, StartedUpload, UploadRules } from '@darkroom/core';
 import { jobs } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { TestApi } from './support/client.js';
+import { asMultipart, TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture } from './support/images.js';
 
@@ -192,12 +192,46 @@ describe('replies that skip the schema encode (builtReplySerializer)', () => {
     expect(multipart.body.upload.method).toBe('MULTIPART');
     expectExactly(StartedUpload, multipart.body);
 
+    // The layout as the API states it: each part's own length, the last holding the rest.
+    const { partSize, parts } = asMultipart(multipart.body.upload);
+    expect(parts.map((p: { size: number }) => p.size)).toEqual([partSize, partSize, 40 * 1024 * 1024 - 2 * partSize]);
+    expect(Date.parse(multipart.body.uploadExpiresAt)).toBeGreaterThan(Date.now() + 3_600_000);
+
     const shown = await tenantA.request('GET', `/v1/assets/${put.body.asset.id}`);
     expect(shown.status).toBe(200);
     expectExactly(AssetView, shown.body);
     const missing = await tenantA.request('GET', `/v1/assets/${crypto.randomUUID()}`);
     expect(missing.status).toBe(404);
     expectExactly(ErrorBody, missing.body);
+  });
+});
+
+describe('GET /v1/uploads/rules', () => {
+  it('states the limits and the layout an upload start applies, an upload token’s narrowed to its own', async () => {
+    const { uploads } = harness.api.config;
+    const rules = await tenantA.request('GET', '/v1/uploads/rules');
+    expect(rules.status).toBe(200);
+    expect(UploadRules.parse(rules.body)).toEqual(rules.body);
+    expect(rules.body).toEqual({
+      maxBytes: uploads.maxBytes,
+      acceptedContentTypes: uploads.acceptedContentTypes,
+      multipartThreshold: uploads.multipartThreshold,
+      partSize: uploads.partSize,
+      maxParts: 10_000,
+      urlTtlSeconds: uploads.urlTtlSeconds,
+    });
+    const minted = await tenantA.request('POST', '/v1/upload-tokens', { maxUploadBytes: 5000, acceptedContentTypes: ['image/png'] });
+    expect(minted.status).toBe(201);
+    const narrowed = await new TestApi(harness.baseUrl, minted.body.token).request('GET', '/v1/uploads/rules');
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body).toMatchObject({ maxBytes: 5000, acceptedContentTypes: ['image/png'], partSize: uploads.partSize });
+    // The same limits as the start itself: one byte over is refused.
+    const over = await new TestApi(harness.baseUrl, minted.body.token).request('POST', '/v1/uploads', {
+      filename: 'a.png',
+      contentType: 'image/png',
+      size: 5001,
+    });
+    expect([over.status, over.body.error?.details]).toEqual([413, { maxBytes: 5000 }]);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Asset } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
+import { partLength } from './upload-rules.js';
 import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
 
 /**
@@ -35,8 +36,7 @@ export async function listUploadParts(deps: AppDeps, params: AssetOwner & { asse
     });
   // A part is done only when the bucket holds all of it; a part number past the file's cannot come
   // from our URLs, and is left for `complete` to refuse.
-  const expectedSize = (partNumber: number) => Math.min(partSize, asset.size - (partNumber - 1) * partSize);
-  const uploaded = held.filter((part) => part.partNumber <= count && part.size === expectedSize(part.partNumber));
+  const uploaded = held.filter((part) => part.partNumber <= count && part.size === partLength(part.partNumber, partSize, asset.size));
   const done = new Set(uploaded.map((part) => part.partNumber));
   const missing = Array.from({ length: count }, (_, index) => index + 1).filter((partNumber) => !done.has(partNumber));
   const signed = await presignParts(deps, asset, asset.uploadId, missing);

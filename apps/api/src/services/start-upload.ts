@@ -1,8 +1,8 @@
-import { assetKindOf, ERRORS, originalKey, resolvePreset, stagingKey, type Crop, type Focus } from '@darkroom/core';
+import { assetKindOf, ERRORS, originalKey, resolvePreset, stagingKey, type Crop, type Focus, type UploadRules } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
-import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
-import { checkMetadata, normalizeContentType, validateFilename } from './upload-rules.js';
+import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';
+import { checkMetadata, MAX_PARTS, normalizeContentType, validateFilename } from './upload-rules.js';
 import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
 
 export interface StartUploadInput {
@@ -18,11 +18,10 @@ export interface StartUploadInput {
 
 function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
   validateFilename(input.filename);
-  const accepted = tenant.acceptedContentTypes ?? deps.config.uploads.acceptedContentTypes;
+  const { accepted, maxBytes } = tenantUploadLimits(deps, tenant);
   if (!accepted.includes(contentType)) {
     throw ERRORS.typeNotAccepted(contentType, accepted);
   }
-  const maxBytes = tenant.maxUploadBytes ?? deps.config.uploads.maxBytes;
   if (input.size > maxBytes) {
     throw ERRORS.fileTooLarge(input.size, maxBytes);
   }
@@ -39,6 +38,14 @@ function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, 
 function applyToken(deps: AppDeps, tenant: Tenant, input: StartUploadInput, uploadToken: UploadToken | undefined) {
   if (!uploadToken) return { tenant, input };
   return { tenant: narrowedTenant(deps, tenant, uploadToken), input: { ...input, ...forcedUploadFields(tenant, uploadToken, input) } };
+}
+
+/** `GET /v1/uploads/rules`: the limits `startUpload` applies to this caller, and the layout it picks. */
+export function uploadRules(deps: AppDeps, keyTenant: Tenant, uploadToken?: UploadToken): UploadRules {
+  const tenant = uploadToken ? narrowedTenant(deps, keyTenant, uploadToken) : keyTenant;
+  const { maxBytes, accepted } = tenantUploadLimits(deps, tenant);
+  const { multipartThreshold, partSize, urlTtlSeconds } = deps.config.uploads;
+  return { maxBytes, acceptedContentTypes: [...accepted], multipartThreshold, partSize, maxParts: MAX_PARTS, urlTtlSeconds };
 }
 
 /**

@@ -4,7 +4,8 @@ import { ERRORS } from '@darkroom/core';
 
 const MAX_METADATA_BYTES = 4096;
 const MAX_METADATA_DEPTH = 10;
-const MAX_PARTS = 10_000;
+/** S3's limit of parts per multipart upload. */
+export const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 
 /** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
@@ -50,4 +51,9 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
 export function choosePartSize(size: number, configured: number): number {
   const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
   return Math.max(configured, minimum);
+}
+
+/** The length of part `partNumber` (1-based): `partSize`, but the last one holds the rest. */
+export function partLength(partNumber: number, partSize: number, size: number): number {
+  return Math.max(0, Math.min(partSize, size - (partNumber - 1) * partSize));
 }
