@@ -18,7 +18,8 @@ const SERIAL = ['test/serial/**/*.test.ts'];
 /**
  * Three lanes (vitest projects): `unit`, `integration` (files in parallel against the real services,
  * each with its own tenant and queue prefix) and `serial` (one file at a time, after the others:
- * `sequence.groupOrder`), so no other test sees an outage. `npm test` runs all three.
+ * `sequence.groupOrder`), so no other test sees an outage. `npm test` runs all three. Each inherits
+ * the root's settings (Vitest 5's default for inline projects).
  */
 export default defineConfig({
   resolve: {
@@ -43,12 +44,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
+      { test: { name: 'unit', include: [...BESIDE_CODE, ...REPO_CHECKS], exclude: [NEEDS_SERVICES, '**/node_modules/**'] } },
       {
-        extends: true,
-        test: { name: 'unit', include: [...BESIDE_CODE, ...REPO_CHECKS], exclude: [NEEDS_SERVICES, '**/node_modules/**'] },
-      },
-      {
-        extends: true,
         test: {
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'apps/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
@@ -58,7 +55,6 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
         test: {
           name: 'serial',
           include: SERIAL,
