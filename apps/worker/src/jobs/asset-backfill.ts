@@ -73,13 +73,10 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
   }
-  await job.updateProgress(10);
   const stages = stageTimer(deps, asset.kind, 'backfill');
   const stored = new Set(previous.map((v) => v.key));
   const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, stages }) : [];
-  await job.updateProgress(80);
   await stages.time('record', () => record(deps, { asset, jobId: job.data.jobId, records, plan, previous }));
-  await job.updateProgress(100);
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 

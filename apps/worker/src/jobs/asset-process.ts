@@ -52,16 +52,12 @@ async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetPro
   const stages = stageTimer(deps, asset.kind);
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
-    await job.updateProgress(20);
     const ctx = { deps, asset, original, jobId: job.data.jobId, stages };
     const rendered =
       asset.kind === 'video'
         ? await stages.time('render', () => renderVideo(ctx, preset.variants, { poster: true }))
         : await renderImageAsset(ctx, preset.variants);
-    await job.updateProgress(70);
-    const stored = await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
-    if (stored) await job.updateProgress(100);
-    return stored;
+    return await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
   } finally {
     await original.cleanup();
   }
