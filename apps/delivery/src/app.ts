@@ -33,7 +33,7 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     genReqId: () => crypto.randomUUID(),
   });
   // No hook at all when its line would not be written: a stored image's answer is that much shorter.
-  if (logger && logger.isLevelEnabled('info')) {
+  if (logger ? logger.isLevelEnabled('info') : false) {
     app.addHook('onResponse', (request, reply, done) => {
       // The path only: a query string could carry anything.
       request.log.info(
