@@ -110,8 +110,8 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Waits until `url` answers (any status). */
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+/** Waits until `url` answers (any status): a process starting on a heavily shared machine can take over half a minute. */
+export async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
