@@ -7,6 +7,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { freePort } from './support/services.js';
 import { fixture } from './support/images.js';
 import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
+import { clip } from './support/video.js';
 import {
   card,
   dropFiles,
@@ -62,11 +63,14 @@ const currentSrc = (image: Locator) => image.evaluate((img: { currentSrc: string
 /** No request of the page may fail, but those a test provokes. */
 const noneExpected = () => false;
 
-async function openPage(token: string): Promise<{ page: Page; problems: string[] }> {
+async function openPage(
+  token: string,
+  expected: (status: number, pathname: string) => boolean = noneExpected,
+): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: PAGE_ORIGIN });
   const page = await context.newPage();
-  const problems = watchProblems(page, noneExpected);
+  const problems = watchProblems(page, expected);
   await page.goto(`${PAGE_ORIGIN}/upload#token=${token}`);
   return { page, problems };
 }
@@ -220,6 +224,48 @@ describe('upload page in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 180_000);
+
+  it("takes a phone's typeless HEIC and MP4 by their first bytes, plays the video in a <video> with its poster, and refuses a text file in words", async () => {
+    // The text file's start is refused (415): the one failed request expected.
+    const { page, problems } = await openPage(await mintUploadToken(tenant), (status, path) => status === 415 && path === '/v1/uploads');
+    expect(await page.locator('header').textContent()).toContain('Upload photos and videos');
+    expect(await page.locator('.dropzone-title').textContent()).toBe('Drop photos or videos here, or choose files');
+    // As a browser hands over an iPhone's .HEIC (and here an .MP4): with no type at all.
+    await dropFiles(page, '#dropzone', [
+      { name: 'IMG_0001.HEIC', type: '', bytes: await readFile(fixture('iphone_13_pro_max.HEIC')) },
+      { name: 'clip.mp4', type: '', bytes: await readFile(await clip('basic.mp4')) },
+      { name: 'notes.txt', type: '', bytes: Buffer.from('not a photo') },
+    ]);
+    const [photo, video, text] = [card(page, 'IMG_0001.HEIC'), card(page, 'clip.mp4'), card(page, 'notes.txt')];
+    await expect.poll(() => text.getAttribute('data-state'), WAIT).toBe('failed');
+    // The API's 415 in the words of the person at the page (the types it accepts), never a sentence for developers.
+    expect(await text.locator('.error').textContent()).toMatch(/^This kind of file is not accepted here\. Accepted: JPEG, PNG, .*HEIC.*MP4/);
+    expect(await text.locator('.status').textContent()).toBe('Failed (unsupported_media_type).');
+    await expect.poll(() => photo.getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+    await expect.poll(() => video.getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+    const photoAsset = (await tenant.request('GET', `/v1/assets/${await photo.getAttribute('data-asset-id')}`)).body;
+    expect(photoAsset).toMatchObject({ contentType: 'image/heic', status: 'ready' });
+
+    const asset = (await tenant.request('GET', `/v1/assets/${await video.getAttribute('data-asset-id')}`)).body;
+    expect(asset).toMatchObject({ contentType: 'video/mp4', kind: 'video', status: 'ready' });
+    const renditions = asset.variants.filter((v: { kind: string }) => v.kind === 'video');
+    expect(renditions.length).toBeGreaterThan(0);
+    // Each rendition in a <video> with the poster, none as a broken <img>; the poster frames as images.
+    const players = video.locator('.gallery figure[data-variant] video');
+    expect((await players.evaluateAll((vs: { src: string }[]) => vs.map((v) => v.src))).sort()).toEqual(
+      renditions.map((v: { url: string }) => v.url).sort(),
+    );
+    const posters = asset.variants.filter((v: { kind: string }) => v.kind === 'image').map((v: { url: string }) => v.url);
+    for (const player of await players.all()) {
+      expect(posters).toContain(await player.getAttribute('poster'));
+      await expect.poll(() => player.evaluate((v: { readyState: number }) => v.readyState), WAIT).toBeGreaterThanOrEqual(1);
+    }
+    const images = await video.locator('.gallery figure[data-variant] img').evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src));
+    expect(images.sort()).toEqual([...posters].sort());
+    await screenshot(page, 'upload-page-phone-files');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
 
   it('opens from the admin console for a tenant, which mints the token; a drop on the zone uploads', async () => {
     const admin = new TestApi(harness.baseUrl, harness.adminToken);

@@ -323,9 +323,11 @@ describe('the OpenAPI document', () => {
     expect(withToken.sort()).toEqual(
       [
         'POST /v1/uploads',
+        'GET /v1/uploads/rules',
         'POST /v1/uploads/{assetId}/complete',
         'POST /v1/uploads/{assetId}/abort',
         'GET /v1/uploads/{assetId}/parts',
+        'POST /v1/uploads/{assetId}/sign',
         'POST /v1/uploads/{assetId}/url',
         'GET /v1/assets/{id}',
         'PATCH /v1/assets/{id}',

@@ -108,10 +108,13 @@ async function finish(ctx: ClientContext, asset: Asset, options: ResumeOptions, 
   try {
     const parts = await send().catch(async (error: unknown) => {
       if (!options.signal?.aborted) throw error;
+      // Forgotten before the API hears of it: once the asset shows canceled, nothing offers to resume it.
+      await forgetUpload(ctx, asset.id);
       await abortUpload(ctx, asset.id).catch(() => {});
       throw abortError(options.signal);
     });
     if (options.signal?.aborted) {
+      await forgetUpload(ctx, asset.id);
       await abortUpload(ctx, asset.id).catch(() => {});
       throw abortError(options.signal);
     }

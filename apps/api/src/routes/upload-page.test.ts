@@ -64,6 +64,8 @@ describe('GET /upload', () => {
       'https://s3.us-west-004.backblazeb2.com',
       'https://img.example.com',
     ]);
+    // A video's renditions play from the CDN or the bucket, never from anywhere else.
+    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com']);
   });
 
   it('allows images from the bucket itself when there is no CDN', () => {

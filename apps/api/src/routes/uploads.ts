@@ -4,13 +4,14 @@ import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { completeUpload } from '../services/complete-upload.js';
 import { abortUpload, deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
-import { listUploadParts, restartPutUpload } from '../services/resume-upload.js';
+import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/resume-upload.js';
 import { startUpload, uploadRules } from '../services/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
 import {
   abortUploadSchema,
   completeUploadSchema,
   restartUploadSchema,
+  signUploadRequestSchema,
   startUploadSchema,
   uploadPartsSchema,
   uploadRulesSchema,
@@ -54,6 +55,10 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
 
   app.get('/v1/uploads/:assetId/parts', { schema: uploadPartsSchema, config: BROWSER }, async (request) => {
     return listUploadParts(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
+  });
+
+  app.post('/v1/uploads/:assetId/sign', { schema: signUploadRequestSchema, config: BROWSER }, async (request) => {
+    return signMultipartRequest(deps, { ...assetScopeOf(request), assetId: request.params.assetId, operation: request.body.operation });
   });
 
   app.post('/v1/uploads/:assetId/url', { schema: restartUploadSchema, config: BROWSER }, async (request) => {

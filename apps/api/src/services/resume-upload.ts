@@ -1,4 +1,4 @@
-import { ERRORS, stagingKey, type RestartedUpload, type UploadParts } from '@darkroom/core';
+import { ERRORS, stagingKey, type RestartedUpload, type SignedUploadRequest, type UploadParts } from '@darkroom/core';
 import type { Asset } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
@@ -51,4 +51,28 @@ export async function restartPutUpload(deps: AppDeps, params: AssetOwner & { ass
     throw ERRORS.isMultipart(asset.status);
   }
   return { upload: await presignPutUpload(deps, asset) };
+}
+
+/**
+ * `POST /v1/uploads/:assetId/sign`: a URL that lists or completes this asset's own multipart upload
+ * in the bucket, for a client that does those itself (Uppy 6). Nothing else is signed: the parts'
+ * URLs come from the start and `/parts`, and `complete` still checks what the bucket assembled.
+ */
+export async function signMultipartRequest(
+  deps: AppDeps,
+  params: AssetOwner & { assetId: string; operation: 'ListParts' | 'CompleteMultipartUpload' },
+): Promise<SignedUploadRequest> {
+  const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
+  requireAwaiting(asset);
+  if (!asset.uploadId) {
+    throw ERRORS.nothingToSign(asset.status);
+  }
+  const signed = await deps.storage.presignMultipartRequest({
+    bucket: deps.config.storage.bucket,
+    key: stagingKey(asset.tenantId, asset.id),
+    uploadId: asset.uploadId,
+    operation: params.operation,
+    expiresInSeconds: deps.config.uploads.urlTtlSeconds,
+  });
+  return { method: params.operation === 'ListParts' ? 'GET' : 'POST', url: signed.url, expiresAt: signed.expiresAt.toISOString() };
 }

@@ -41,6 +41,14 @@ export type StartedUpload = z.infer<typeof StartedUpload>;
 export const CompletedUpload = z.object({ asset: AssetView, job: JobView });
 export type CompletedUpload = z.infer<typeof CompletedUpload>;
 
+/** `POST /v1/uploads/:assetId/sign`'s reply: one request on the bucket's multipart upload, signed for it alone. */
+export const SignedUploadRequest = z.object({
+  method: z.enum(['GET', 'POST']),
+  url: z.string(),
+  expiresAt: z.string(),
+});
+export type SignedUploadRequest = z.infer<typeof SignedUploadRequest>;
+
 /** `POST /v1/uploads/:assetId/url`'s reply: a fresh URL to PUT the whole file again. */
 export const RestartedUpload = z.object({ upload: PutUpload });
 export type RestartedUpload = z.infer<typeof RestartedUpload>;

@@ -25,6 +25,8 @@ export const UPLOAD_ERRORS = {
     new DarkroomError('invalid_state', 'This is a single PUT upload, not a multipart one: POST /v1/uploads/:assetId/url for a new URL.', {
       status,
     }),
+  nothingToSign: (status: string) =>
+    new DarkroomError('invalid_state', 'This is a single PUT upload, not a multipart one: there is nothing to list or complete.', { status }),
   isMultipart: (status: string) =>
     new DarkroomError('invalid_state', "This is a multipart upload: GET /v1/uploads/:assetId/parts for the missing parts' URLs.", { status }),
   uploadGone: () => new DarkroomError('upload_missing', 'The bucket no longer holds this upload; start a new upload.'),
