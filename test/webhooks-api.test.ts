@@ -34,7 +34,7 @@ describe('webhook routes', () => {
     expect(listed.body.items).toEqual([webhook]);
     const patched = await client.request('PATCH', `/v1/webhooks/${webhook.id}`, { events: ['asset.ready', 'asset.failed'], enabled: false });
     expect(patched.body.webhook).toMatchObject({ id: webhook.id, events: ['asset.ready', 'asset.failed'], enabled: false });
-    for (const res of [created, listed, patched]) expect(JSON.stringify(res.body)).not.toContain(secret.slice(6));
+    for (const shown of [webhook, listed.body.items, patched.body.webhook]) expect(JSON.stringify(shown)).not.toContain(secret.slice(6));
 
     const [row] = await harness.api.db.select().from(webhooks).where(eq(webhooks.id, webhook.id));
     expect(row!.secretSealed).not.toContain(secret.slice(6));

@@ -27,6 +27,8 @@ const ALLOWED = [
   'POST /v1/uploads/:assetId/abort',
   'GET /v1/uploads/:assetId/parts',
   'POST /v1/uploads/:assetId/url',
+  'POST /v1/uploads/:assetId/sign',
+  'GET /v1/uploads/rules',
   'GET /v1/assets/:id',
   'PATCH /v1/assets/:id',
   'GET /v1/assets/:id/events',
@@ -78,8 +80,11 @@ async function started(client: TestApi, extra: object = {}): Promise<string> {
 const pathOf = (url: string, value: string) => url.replace(/:[A-Za-z]+/g, value).replace('*', 'x');
 
 /** The request a route pattern gets in this suite (SSE routes are read to their first bytes only). */
+/** Bodies a route validates before it looks up the asset: valid, so a refusal is about the asset or the caller. */
+const VALID_BODIES: Record<string, unknown> = { 'POST /v1/uploads/:assetId/sign': { operation: 'ListParts' } };
+
 async function call(client: TestApi, method: string, url: string, id: string) {
-  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
+  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? (VALID_BODIES[`${method} ${url}`] ?? {}) : undefined;
   if (url.endsWith('/events') || url.endsWith('/stream')) {
     const controller = new AbortController();
     const res = await fetch(`${client.baseUrl}${pathOf(url, id)}`, {
