@@ -11,6 +11,7 @@ const UNIT = [
   'packages/storage/src/{config,errors,presigner}.test.ts',
   'packages/db/src/ids.test.ts',
   'packages/db/src/backup/config.test.ts',
+  'packages/db/src/records/*.test.ts',
   'packages/client/src/**/*.test.ts',
   'apps/*/src/config.test.ts',
   'apps/api/src/plugins/*.test.ts',

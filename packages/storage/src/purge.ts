@@ -1,4 +1,4 @@
-import { deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
+import { assetRecordKey, deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
 import type { ObjectStorage } from './types.js';
 
 /** What the purges need to know of an asset (its row holds all of it). */
@@ -36,12 +36,13 @@ export async function purgeUploadObjects(storage: ObjectStorage, options: PurgeU
 }
 
 /**
- * Removes everything of an asset from both buckets: its upload, staging object, original, variants
- * and delivery's renders (every revision). Idempotent.
+ * Removes everything of an asset from both buckets: its upload, staging object, original, the
+ * record beside it, variants and delivery's renders (every revision). Idempotent.
  */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
-  const { publicBucket, asset } = options;
+  const { bucket, publicBucket, asset } = options;
   await purgeUploadObjects(storage, options);
+  await storage.deleteObject({ bucket, key: assetRecordKey(asset.tenantId, asset.id) });
   await storage.deletePrefix({ bucket: publicBucket, prefix: variantPrefix(asset.tenantId, asset.id) });
   await storage.deletePrefix({ bucket: publicBucket, prefix: deliveryAssetPrefix(asset.tenantId, asset.id) });
 }

@@ -9,6 +9,7 @@ import {
 } from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { recordTenant } from './bucket-records.js';
 import type { AppDeps } from '../deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
@@ -37,6 +38,7 @@ export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: s
     });
   }
   if (!changed) throw new DarkroomError('unauthorized', 'This key’s tenant no longer exists.');
+  await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
   return presetView(resolvePreset(deps.config.presets, changed.presets, params.name)!);
 }
@@ -45,6 +47,7 @@ export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: s
 export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name: string }): Promise<void> {
   const changed = await deleteTenantPreset(deps.db, { tenantId: tenant.id, name: params.name });
   if (!changed) throw noPreset(params.name);
+  await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
 }
 

@@ -12,6 +12,7 @@ import { completeJob, lockAsset, transitionAsset, type Asset, type Variant, type
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { describeVariants, processedOf } from '../records.js';
 import { presetOfAsset } from './asset-preset.js';
 import { probeImage, renderVariants } from '@darkroom/media';
 import { fetchOriginal } from './fetch-original.js';
@@ -76,7 +77,8 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   }
   await job.updateProgress(10);
   const stored = new Set(previous.map((v) => v.key));
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored }) : [];
+  const unremoved = previous.filter((v) => !plan.remove.includes(v.name));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, kept: unremoved }) : [];
   await job.updateProgress(80);
   await deps.db.transaction(async (tx) => {
     // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
@@ -106,7 +108,7 @@ async function renderStale(
   deps: WorkerDeps,
   asset: Asset,
   specs: VariantSpec[],
-  { jobId, stored }: { jobId: string; stored: ReadonlySet<string> },
+  { jobId, stored, kept }: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[] },
 ): Promise<VariantRecord[]> {
   const original = await fetchOriginal(deps, asset);
   try {
@@ -126,7 +128,7 @@ async function renderStale(
       release();
     }
     collectRenderGarbage();
-    return await uploadVariants(deps, asset, rendered, stored);
+    return await uploadVariants(deps, asset, rendered, stored, describeVariants(deps, asset, processedOf(asset), kept));
   } finally {
     await original.cleanup();
   }

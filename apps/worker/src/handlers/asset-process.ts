@@ -3,6 +3,7 @@ import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, tran
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { processImageFile } from '@darkroom/media';
+import { describeVariants } from '../records.js';
 import { presetOfAsset } from './asset-preset.js';
 import { stageTimer, type StageTimer } from './stage-timer.js';
 import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
@@ -80,9 +81,10 @@ async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalO
   collectRenderGarbage();
   const { width, height, format, hasAlpha } = image.probe;
   const { placeholder, dominantColor, crop } = image;
+  const processed = { width, height, format, placeholder, dominantColor, hasAlpha, crop };
   return {
-    records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants)),
-    asset: { width, height, format, placeholder, dominantColor, hasAlpha, crop },
+    records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants, new Set(), describeVariants(deps, asset, processed))),
+    asset: processed,
   };
 }
 
