@@ -23,6 +23,7 @@ const UNIT = [
   // A loopback receiver, no services.
   'apps/worker/src/webhooks/{send,deliver}.test.ts',
   'apps/worker/src/metrics.test.ts',
+  'apps/worker/src/recover/progress.test.ts',
   'test/compose.test.ts',
   'test/docs-links.test.ts',
   'test/docs-signing.test.ts',

@@ -24,3 +24,4 @@ export * from './queries/webhook-dispatch.js';
 export * from './queries/upload-tokens.js';
 export * from './queries/delivery.js';
 export * from './records/index.js';
+export * from './queries/recover.js';

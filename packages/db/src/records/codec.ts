@@ -9,6 +9,14 @@ export const RENDER_METADATA = 'darkroom-render';
 /** The value in place of a record that did not fit: it is in the record object beside the original (`assetRecordKey`). */
 export const IN_SIDECAR = 'sidecar';
 
+/**
+ * Whether an original's metadata describes it: `complete` confirmed it, so it is a live asset's
+ * even when the database has no row for it (a restore behind the bucket; `npm run recover`).
+ */
+export function describesAsset(metadata: Readonly<Record<string, string>>): boolean {
+  return metadata[ASSET_METADATA] !== undefined;
+}
+
 /** No record unpacks to more than this: a hostile or broken value cannot make recover allocate without bound. */
 const MAX_UNPACKED_BYTES = 1 << 20;
 
