@@ -22,7 +22,7 @@ const MAX_UNPACKED_BYTES = 1 << 20;
 
 /**
  * A record as one metadata value: its JSON, deflated (records repeat their field names, so they
- * shrink about by half) and base64url (header values are ASCII). docs/operations.md#what-the-bucket-keeps
+ * shrink about by half) and base64url (header values are ASCII). docs/operations.md#what-the-bucket-keeps-of-each-record
  * gives the sizes measured.
  */
 export function packRecord(value: unknown): string {
