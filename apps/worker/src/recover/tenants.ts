@@ -1,5 +1,6 @@
 import { TENANT_RECORDS_PREFIX } from '@darkroom/core';
 import { getTenant, parseRecord, TenantRecord, upsertTenantRecord } from '@darkroom/db';
+import { authEpochKey, createRedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 
 export interface TenantCounts {
@@ -32,5 +33,16 @@ export async function recoverTenants(deps: WorkerDeps, options: { dryRun: boolea
     }
     counts[await upsertTenantRecord(deps.db, record)]++;
   }
+  if (counts.created + counts.updated > 0) await reloadTenants(deps);
   return counts;
+}
+
+/** Every API process drops its cached tenants (and their settings) and loads them afresh, as after an admin's change. */
+async function reloadTenants(deps: WorkerDeps): Promise<void> {
+  const redis = createRedisConnection(deps.config.redis, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.incr(authEpochKey(deps.config.queuePrefix));
+  } finally {
+    redis.disconnect();
+  }
 }
