@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { recover } from '../apps/worker/src/recover/recover.js';
 import { DarkroomClient } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { TempCluster } from './support/pg-cluster.js';
+import { hasPgBackRest, TempCluster } from './support/pg-cluster.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { TlsTunnel } from './support/tls-tunnel.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from './support/webhooks.js';
@@ -22,14 +22,6 @@ import { addWebhook, WEBHOOK_TEST_ENV } from './support/webhooks.js';
 // a preset change; the backup is restored, and `recover` brings back what it missed from the bucket.
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
-const hasPgBackRest = (() => {
-  try {
-    execFileSync('pgbackrest', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const title = hasPgBackRest ? 'the restore drill' : 'the restore drill: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
 
 describe.skipIf(!hasPgBackRest)(title, () => {
