@@ -8,7 +8,7 @@ import { both, CONNECTIONS, load, type LoadResult, WARMUP_SECONDS } from './load
 import { benchEnv, freePort, mb, memoryOf, ROOT, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
-import { startRig, upload } from './worker.js';
+import { startRig, upload } from './worker-rig.js';
 
 const PHOTOS = 12;
 const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 8);

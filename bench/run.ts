@@ -1,16 +1,19 @@
 /**
  * `npm run bench`: every performance figure of the project in one table, each against a baseline
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
+ * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
  *   npm run bench [-- --only api|worker|delivery|recover]
  */
 import { runApiBench } from './api.js';
 import { runDeliveryBench } from './delivery.js';
 import { runRecoverBench } from './recover.js';
+import { startRun, writeResults } from './results.js';
 import { printTable, type BenchRow } from './table.js';
 import { runWorkerBench } from './worker.js';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const start = startRun();
 const rows: BenchRow[] = [];
 if (!only || only === 'api') rows.push(...(await runApiBench()));
 if (!only || only === 'worker') rows.push(...(await runWorkerBench()));
@@ -18,3 +21,4 @@ if (!only || only === 'delivery') rows.push(...(await runDeliveryBench()));
 if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
 console.log('');
 printTable(rows);
+console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);

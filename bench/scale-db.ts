@@ -2,7 +2,8 @@
  * `npm run bench:queries`: every admin and list query against a scratch database of 1M assets,
  * 4M variants and 1M jobs across 100 tenants (`darkroom_scale`, built once and reused; about two
  * minutes to build here). Prints the median time of each query over several runs, against the
- * 50 ms goal. A benchmark, not a test: nothing here fails a build.
+ * 50 ms goal, and records the run in `bench/results/` (bench/results.ts). A benchmark, not a test:
+ * nothing here fails a build.
  *
  *   npm run bench:queries [-- --rebuild]
  */
@@ -26,6 +27,7 @@ import {
 } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { startRun, writeResults } from './results.js';
 import { printTable, type BenchRow } from './table.js';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -155,7 +157,9 @@ export async function runQueryBench(options: { rebuild?: boolean } = {}): Promis
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const start = startRun();
   const rows = await runQueryBench({ rebuild: process.argv.includes('--rebuild') });
   console.log(`\n${DB_NAME}: ${ASSETS} assets, ${4 * ASSETS} variants, ${TENANTS} tenants; median of ${RUNS} runs after a warm-up\n`);
   printTable(rows);
+  console.log(`\nrecorded in ${await writeResults('queries', start, rows)}`);
 }

@@ -10,18 +10,25 @@ import postgres from 'postgres';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * BENCH_ID=x gives a run its own database, queue prefix and buckets (`darkroom_bench_x`…), so two
+ * benches on one machine never truncate each other's tables or empty each other's buckets.
+ */
+const BENCH_ID = process.env.BENCH_ID ? `_${process.env.BENCH_ID.replace(/[^a-z0-9]/gi, '').toLowerCase()}` : '';
+const BENCH_DATABASE = `darkroom_bench${BENCH_ID}`;
+const bucketName = (role: string) => `darkroom-bench${BENCH_ID.replace('_', '-')}-${role}`;
 
 /** Settings of the apps under bench: their own database and buckets on the local services. */
 export const benchEnv: Record<string, string> = {
-  DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, '/darkroom_bench'),
+  DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${BENCH_DATABASE}`),
   REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: '{darkroom-bench}',
+  QUEUE_PREFIX: `{darkroom-bench${BENCH_ID}}`,
   S3_ENDPOINT: process.env.BENCH_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
   S3_REGION: 'us-east-1',
   S3_ACCESS_KEY_ID: process.env.BENCH_S3_ACCESS_KEY_ID ?? 'darkroom',
   S3_SECRET_ACCESS_KEY: process.env.BENCH_S3_SECRET_ACCESS_KEY ?? 'darkroom-secret',
-  S3_BUCKET: 'darkroom-bench-originals',
-  S3_PUBLIC_BUCKET: 'darkroom-bench-variants',
+  S3_BUCKET: bucketName('originals'),
+  S3_PUBLIC_BUCKET: bucketName('variants'),
   CORS_ORIGINS: 'http://localhost:5173',
   ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'bench-webhook-sealing-key-0123456789abcdef',
@@ -36,8 +43,8 @@ export const benchEnv: Record<string, string> = {
 export async function prepareBench(tenantName: string): Promise<{ tenantId: string; apiKey: string }> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
-    const [exists] = await admin`select 1 from pg_database where datname = 'darkroom_bench'`;
-    if (!exists) await admin.unsafe('create database darkroom_bench');
+    const [exists] = await admin`select 1 from pg_database where datname = ${BENCH_DATABASE}`;
+    if (!exists) await admin.unsafe(`create database ${BENCH_DATABASE}`);
   } finally {
     await admin.end();
   }
@@ -103,8 +110,8 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Waits until `url` answers (any status). */
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+/** Waits until `url` answers (any status): a process starting on a heavily shared machine can take over half a minute. */
+export async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec, type VariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
 import { ROOT } from './support.js';
 
@@ -44,6 +44,22 @@ export async function cameraPhotos(count = 24): Promise<BenchInput[]> {
   return inputs;
 }
 
+/**
+ * `count` mid-size JPEGs of 3–8 MP (what phones and cameras send once a browser has resized them):
+ * where a job's fixed cost shows against its render.
+ */
+export async function midSizePhotos(count = 24): Promise<BenchInput[]> {
+  await mkdir(DIR, { recursive: true });
+  const inputs: BenchInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const megapixels = 3 + (i % 6);
+    const path = join(DIR, `mid-${i}-${megapixels}mp.jpg`);
+    if (!existsSync(path)) await cameraJpeg(i, megapixels, path);
+    inputs.push(await describe(path));
+  }
+  return inputs;
+}
+
 /** A 100 MP JPEG and a 100 MP PNG (just under MAX_INPUT_PIXELS), for the memory run. */
 export async function hundredMegapixel(): Promise<BenchInput[]> {
   await mkdir(DIR, { recursive: true });
@@ -55,20 +71,29 @@ export async function hundredMegapixel(): Promise<BenchInput[]> {
   return [await describe(jpeg), await describe(png)];
 }
 
-/** The default preset's variants as bare sharp calls: the same boxes, fits and WebP settings. */
-export const DEFAULT_SPECS: readonly VariantSpec[] = PRESETS.default!.variants;
+/**
+ * The default preset's image variants as bare sharp calls: the same boxes, fits and WebP settings
+ * (its video rendition is not one: an image job skips it).
+ */
+export const DEFAULT_SPECS: readonly ImageVariantSpec[] = PRESETS.default!.variants.filter(isImageSpec);
+
+/** Every spec's WebP of `input` (a path or the file's bytes), one after another. */
+export async function bareVariants(input: string | Buffer, specs: readonly VariantSpec[]): Promise<Buffer[]> {
+  const outputs: Buffer[] = [];
+  for (const spec of specs) {
+    outputs.push(
+      await sharp(input, { failOn: 'error' })
+        .rotate()
+        .resize(spec.width, spec.height, { fit: spec.fit, withoutEnlargement: true })
+        .webp({ quality: spec.quality })
+        .toBuffer(),
+    );
+  }
+  return outputs;
+}
 
 async function bareRender(path: string, specs: readonly VariantSpec[]): Promise<number> {
-  let bytes = 0;
-  for (const spec of specs) {
-    const out = await sharp(path, { failOn: 'error' })
-      .rotate()
-      .resize(spec.width, spec.height, { fit: spec.fit, withoutEnlargement: true })
-      .webp({ quality: spec.quality })
-      .toBuffer();
-    bytes += out.length;
-  }
-  return bytes;
+  return (await bareVariants(path, specs)).reduce((bytes, out) => bytes + out.length, 0);
 }
 
 /**

@@ -1,129 +1,15 @@
 import { availableParallelism } from 'node:os';
-import type { ChildProcess } from 'node:child_process';
-import { createDatabase, jobs, type Database } from '@darkroom/db';
-import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
-import { DarkroomClient } from '../test/support/client.js';
-import {
-  benchEnv,
-  combineCpu,
-  cpuSecondsOf,
-  freePort,
-  type ProcessCpu,
-  mb,
-  memoryOf,
-  prepareBench,
-  spawnNode,
-  spawnProgram,
-  stop,
-  waitForHttp,
-} from './support.js';
+import { combineCpu, cpuSecondsOf, freePort, mb, memoryOf } from './support.js';
 import { ratio, type BenchRow } from './table.js';
-import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, type BenchInput } from './worker-inputs.js';
+import { midSizeThroughput } from './worker-mid.js';
+import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, midSizePhotos, type BenchInput } from './worker-inputs.js';
+import { addTimed, finishedJobs, pipelinePass, type Rig, startRig, type Timed, upload, waitForFinished } from './worker-rig.js';
 
 const CORES = availableParallelism();
 /** Jobs of the memory run, and the point where its first half ends. */
 const MEMORY_JOBS = 200;
 const LATENCY_SAMPLES = 7;
-
-export interface Rig {
-  api: ChildProcess;
-  workers: ChildProcess[];
-  admin: DarkroomClient;
-  tenant: DarkroomClient;
-  tenantId: string;
-  db: Database;
-  close(): Promise<void>;
-}
-
-const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL: 'warn' };
-
-/** The built API and `workers` worker processes on the bench database and buckets, and a fresh tenant. */
-export async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}): Promise<Rig> {
-  const { apiKey, tenantId } = await prepareBench('bench-worker');
-  const port = await freePort();
-  const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
-  const started = Array.from({ length: workers }, () => spawnProgram('apps/worker/bin/start.sh', { ...workerEnv, ...extraWorkerEnv }));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${baseUrl}/healthz`);
-  const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 2 });
-  return {
-    api,
-    workers: started,
-    admin: new DarkroomClient(baseUrl, benchEnv.ADMIN_TOKEN),
-    tenant: new DarkroomClient(baseUrl, apiKey),
-    tenantId,
-    db: handle.db,
-    async close() {
-      await Promise.all([stop(api), ...started.map(stop)]);
-      await handle.close();
-    },
-  };
-}
-
-async function finishedJobs(rig: Rig): Promise<number> {
-  const [row] = await rig.db
-    .select({ n: count() })
-    .from(jobs)
-    .where(and(eq(jobs.tenantId, rig.tenantId), inArray(jobs.state, ['completed', 'failed'])));
-  return row!.n;
-}
-
-async function waitForFinished(rig: Rig, target: number, pollMs = 25, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await finishedJobs(rig)) < target) {
-    if (Date.now() > deadline) throw new Error(`only ${await finishedJobs(rig)} of ${target} jobs finished in time`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-}
-
-/** When the tenant's last job was recorded finished (its commit's transaction start, a few ms before it shows). */
-async function lastFinishedAt(rig: Rig): Promise<number> {
-  const [row] = await rig.db
-    .select({ at: max(jobs.finishedAt) })
-    .from(jobs)
-    .where(eq(jobs.tenantId, rig.tenantId));
-  return row!.at!.getTime();
-}
-
-const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
-export const upload = async (rig: Rig, input: BenchInput) =>
-  rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), {
-    filename: input.path.split('/').pop()!,
-    contentType: contentType(input),
-  });
-
-interface Timed {
-  ms: number;
-  /** CPU used meanwhile: all of it, libvips' threads and the main (JS) thread; the rest is V8's and libuv's helpers. */
-  cpu: ProcessCpu;
-}
-
-const addTimed = (a: Timed, b: Timed): Timed => ({ ms: a.ms + b.ms, cpu: combineCpu(a.cpu, b.cpu) });
-
-/** The worker processes' CPU so far, summed. */
-function workersCpu(rig: Rig): ProcessCpu {
-  return rig.workers.map((w) => cpuSecondsOf(w.pid!)).reduce((a, b) => combineCpu(a, b));
-}
-
-/**
- * One pass on a running rig: queue paused, every photo uploaded and completed, then resumed; timed
- * until all are finished, and the worker processes' CPU time meanwhile.
- */
-async function pipelinePass(rig: Rig, inputs: readonly BenchInput[]): Promise<Timed> {
-  await rig.admin.request('POST', '/v1/admin/queues/pause');
-  const finishedBefore = await finishedJobs(rig);
-  for (const input of inputs) await upload(rig, input);
-  const cpuBefore = workersCpu(rig);
-  const started = Date.now();
-  await rig.admin.request('POST', '/v1/admin/queues/resume');
-  // Timed to the last job's commit, not to the poll that sees it: fast polling took CPU (this
-  // process and Postgres) from the cores the worker renders on
-  // (docs/performance.md#how-far-to-trust-a-run).
-  await waitForFinished(rig, finishedBefore + inputs.length, 500);
-  const cpu = combineCpu(workersCpu(rig), cpuBefore, -1);
-  return { ms: (await lastFinishedAt(rig)) - started, cpu };
-}
 
 async function pipelineMs(inputs: readonly BenchInput[], workers: number): Promise<Timed> {
   const rig = await startRig(workers);
@@ -180,7 +66,7 @@ async function stageMeans(metricsPort: number): Promise<Record<string, number>> 
     const byStage = new Map<string, number>();
     for (const m of text.matchAll(new RegExp(`^darkroom_asset_job_stage_seconds_${suffix}\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
       const labels = labelsOf(m[1]!);
-      if (labels.kind === 'image' && labels.stage) byStage.set(labels.stage, Number(m[2]));
+      if (labels.kind === 'image' && (labels.job ?? 'process') === 'process' && labels.stage) byStage.set(labels.stage, Number(m[2]));
     }
     return byStage;
   };
@@ -229,8 +115,8 @@ async function latency(input: BenchInput): Promise<LatencyFigures> {
 /** `+29 ms`, `−116 ms`: how far the pipeline's latency is over sharp's render, or under it. */
 const signedMs = (ms: number) => `${ms < 0 ? '−' : '+'}${Math.abs(Math.round(ms))} ms`;
 
-const latencyRow = (lat: LatencyFigures): BenchRow => ({
-  metric: 'latency p50 complete→ready (idle)',
+const latencyRow = (lat: LatencyFigures, photo = 'camera photo'): BenchRow => ({
+  metric: `latency p50 complete→ready (idle, ${photo})`,
   darkroom: `${Math.round(lat.p50)} ms`,
   baseline: `${Math.round(lat.renderP50)} ms render`,
   ratio: signedMs(lat.p50 - lat.renderP50),
@@ -318,8 +204,8 @@ async function throughputOnly(photos: BenchInput[]): Promise<BenchRow[]> {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const throughputRow = (photos: number, pipeline: Timed, bare: Timed): BenchRow => ({
-  metric: `worker throughput, ${photos} photos × 2 (time)`,
+const throughputRow = (photos: number, pipeline: Timed, bare: Timed, what = 'photos'): BenchRow => ({
+  metric: `worker throughput, ${photos} ${what} × 2 (time)`,
   darkroom: seconds(pipeline.ms),
   baseline: seconds(bare.ms),
   ratio: ratio(bare.ms / pipeline.ms),
@@ -348,10 +234,10 @@ const cpuSplit = ({ cpu }: Timed, photos: number) =>
  * The worker process's CPU time per photo against the bare loop's, and how the worker's splits
  * between libvips (the render) and the rest: where a throughput gap that is not idle time comes from.
  */
-function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed): BenchRow[] {
+function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed, what = 'photo'): BenchRow[] {
   return [
     {
-      metric: 'worker CPU per photo vs bare loop',
+      metric: `worker CPU per ${what} vs bare loop`,
       darkroom: perPhoto(pipeline.cpu.total, photos),
       baseline: perPhoto(bare.cpu.total, photos),
       ratio: ratio(bare.cpu.total / pipeline.cpu.total),
@@ -359,7 +245,7 @@ function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed): BenchRow
       met: '—',
     },
     {
-      metric: 'worker CPU per photo: libvips, JS thread, rest',
+      metric: `worker CPU per ${what}: libvips, JS thread, rest`,
       darkroom: cpuSplit(pipeline, photos),
       baseline: cpuSplit(bare, photos),
       ratio: '—',
@@ -369,16 +255,35 @@ function cpuPerPhotoRows(photos: number, pipeline: Timed, bare: Timed): BenchRow
   ];
 }
 
+/**
+ * Mid-size photos (3–8 MP), where a job's fixed cost shows: throughput timed from outside (resume →
+ * the last `asset.ready` on the event stream) against the bare loop with the same bucket GET and
+ * four PUTs, and idle latency on one of them.
+ */
+async function midSizeRows(mid: readonly BenchInput[]): Promise<BenchRow[]> {
+  const { bare, pipeline } = await midSizeThroughput(mid, CORES);
+  const lat = await latency(mid[3]!);
+  const what = 'mid-size photos (3–8 MP), to asset.ready';
+  return [
+    throughputRow(mid.length, pipeline, bare, what),
+    ...cpuPerPhotoRows(mid.length * 2, pipeline, bare, 'mid-size photo'),
+    latencyRow(lat, `${Math.round(mid[3]!.megapixels)} MP`),
+    ...latencyPartsRows(lat),
+  ];
+}
+
 export async function runWorkerBench(): Promise<BenchRow[]> {
   const photos = await cameraPhotos();
   const huge = await hundredMegapixel();
+  const mid = await midSizePhotos();
+  if (process.env.BENCH_WORKER === 'mid') return midSizeRows(mid);
   if (process.env.BENCH_WORKER === 'memory') return memoryOnly(photos, huge);
   if (process.env.BENCH_WORKER === 'throughput') return throughputOnly(photos);
   if (process.env.BENCH_WORKER === 'latency') {
     const lat = await latency(photos[4]!);
     return [latencyRow(lat), ...latencyPartsRows(lat)];
   }
-  console.log(`worker bench: ${photos.length} camera JPEGs (8–24 MP), ${CORES} cores`);
+  console.log(`worker bench: ${photos.length} camera JPEGs (8–24 MP), ${mid.length} mid-size JPEGs (3–8 MP), ${CORES} cores`);
 
   const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -389,6 +294,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
   const { bare, pipeline } = await step('bare loop, pipeline ×2, bare loop (1 worker process)', () => throughput(photos));
   const two = await step('pipeline, 2 worker processes', () => pipelineMs(photos, 2));
   const lat = await step('latency', () => latency(photos[4]!));
+  const midRows = await step('mid-size photos: bare loop, pipeline ×2, bare loop; latency', () => midSizeRows(mid));
   const mem = await step(`memory, ${MEMORY_JOBS} jobs`, () => memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]));
   const bytes = await step('variant bytes', () => variantBytes(photos));
 
@@ -402,6 +308,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
     ...cpuPerPhotoRows(photos.length * 2, pipeline, bare),
     latencyRow(lat),
     ...latencyPartsRows(lat),
+    ...midRows,
     {
       metric: `worker VmHWM over ${full.jobs} jobs (2 × 100 MP)`,
       darkroom: mb(full.hwmMb),

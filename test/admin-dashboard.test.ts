@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi, startedBackfill } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenant: DarkroomClient;
+let admin: TestApi;
+let tenant: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('admin-dashboard');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);
@@ -53,6 +53,9 @@ describe('bull-board at /admin/queues', () => {
     const asAdmin = await send('GET', '/admin/queues', { headers: bearer(harness.adminToken) });
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.headers.get('content-type')).toContain('text/html');
+    // Framing refused; no policy of the console's, which would stop bull-board's own scripts.
+    expect(asAdmin.headers.get('x-frame-options')).toBe('DENY');
+    expect(asAdmin.headers.get('content-security-policy')).toBeNull();
     expect(await asAdmin.text()).toContain('<base href="/admin/queues/" />');
 
     const cookie = await login();
@@ -78,7 +81,7 @@ describe('bull-board at /admin/queues', () => {
     const counts = await admin.request('GET', '/v1/admin/queues');
     expect(counts.status).toBe(200);
     expect(counts.body.queue).toMatchObject({ name: 'assets' });
-    const docs = await admin.request('GET', '/docs/json');
+    const docs = await admin.raw('GET', '/docs/json');
     expect(Object.keys(docs.body.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
   });
 });
@@ -166,7 +169,7 @@ describe('JSON admin routes with the session cookie', () => {
     expect((await send('POST', missing, { cookie, headers: { 'x-darkroom-csrf': '1' } })).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: { origin: harness.baseUrl } })).status).toBe(404);
     // Bearer requests need no CSRF header; a tenant key is never upgraded by an admin cookie.
-    expect((await admin.request('POST', missing)).status).toBe(404);
+    expect((await admin.raw('POST', missing)).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: bearer(tenant.token!) })).status).toBe(403);
     expect((await send('GET', '/v1/assets', { cookie })).status).toBe(401);
   });
@@ -200,9 +203,14 @@ describe('failed-jobs page and original previews', () => {
     const cookie = await login();
     const res = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=corrupt_image`, { cookie });
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'nonce-");
+    const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    expect(res.headers.get('content-security-policy')).toContain(`style-src 'nonce-${nonce}'`);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await res.text();
+    // The page's script carries the header's nonce (base64, whose `=` the template escapes).
+    expect(/<script nonce="([^"]+)">/.exec(html)?.[1]?.replaceAll('&#61;', '=')).toBe(nonce);
     expect(html).toContain(`data-job-id="${job.id}"`);
     expect(html).toContain(`data-asset-id="${asset.id}"`);
     expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;&#34;&#39;.jpg');
@@ -223,7 +231,7 @@ describe('backfills page', () => {
   it('lists backfills with their counters, behind the admin guard', async () => {
     const started = await admin.request('POST', '/v1/admin/backfill', { preset: 'default' });
     expect(started.status).toBe(202);
-    const id: string = started.body.backfill.id;
+    const id = startedBackfill(started.body).id;
     expect((await send('GET', '/admin/backfills')).status).toBe(401);
     const page = await send('GET', '/admin/backfills', { headers: bearer(harness.adminToken) });
     expect(page.status).toBe(200);

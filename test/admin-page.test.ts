@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
 import { launchChromium, watchProblems } from './support/browser.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -17,13 +17,13 @@ const SCREENSHOT = '/tmp/darkroom-admin.png';
 const SCREENSHOT_FAILED = '/tmp/darkroom-admin-failed.png';
 
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let tenantId: string;
 let browser: Browser;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('admin-page');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);

@@ -50,7 +50,7 @@ describe('admin console: webhooks', () => {
     const { webhook, secret } = created.body;
     await client.uploadAndComplete(new Uint8Array(await readFile(fixture('320x240.jpg'))), { filename: 'a.jpg', contentType: 'image/jpeg' });
     const [event] = (await client.request('GET', '/v1/events?type=asset.uploaded')).body.items;
-    await seedFailure({ tenantId, webhookId: webhook.id, eventId: event.id });
+    await seedFailure({ tenantId, webhookId: webhook.id, eventId: event!.id });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
@@ -64,14 +64,14 @@ describe('admin console: webhooks', () => {
     const section = page.locator(`section[data-webhook-id="${webhook.id}"]`);
     expect(await section.locator('.url').textContent()).toBe(hook.url);
     expect(await section.textContent()).toContain(description); // shown as text, not markup
-    const row = section.locator(`tr.failure[data-event-id="${event.id}"]`);
+    const row = section.locator(`tr.failure[data-event-id="${event!.id}"]`);
     expect(await row.locator('.answer').textContent()).toBe('HTTP 500');
     expect(hook.receipts).toEqual([]);
 
     await row.locator('button.redeliver').click();
     await expect.poll(() => row.locator('.row-message').textContent(), { timeout: 15_000 }).toBe('Redelivery queued.');
     const [receipt] = await hook.until('the redelivery', (r) => (r.length > 0 ? r : null), 60_000);
-    expect(receipt!.webhookId).toBe(event.id);
+    expect(receipt!.webhookId).toBe(event?.id);
     expect(verifyReceipt(secret, receipt!).type).toBe('asset.uploaded');
     await page.screenshot({ path: '/tmp/darkroom-admin-webhooks.png', fullPage: true });
     expect(problems).toEqual([]);

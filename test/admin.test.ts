@@ -2,20 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { retryJobs } from '../apps/api/src/services/admin-jobs.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { failedUpload } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenant: DarkroomClient;
+let admin: TestApi;
+let tenant: TestApi;
 let tenantId: string;
-let other: DarkroomClient;
+let other: TestApi;
 
 beforeAll(async () => {
   harness = await startHarness();
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('admin-console');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);
@@ -31,18 +31,34 @@ describe('admin console routes', () => {
 
     const res = await admin.request('GET', `/v1/admin/jobs?state=failed&tenantId=${tenantId}&errorCode=corrupt_image&since=${before}`);
     expect(res.status).toBe(200);
-    const ids = res.body.items.map((j: any) => j.id);
+    const ids = res.body.items.map((j) => j.id);
     expect(ids).toContain(mine.job.id);
     expect(ids).not.toContain(theirs.job.id);
-    const listed = res.body.items.find((j: any) => j.id === mine.job.id);
+    const listed = res.body.items.find((j) => j.id === mine.job.id);
     expect(listed).toMatchObject({ tenantId, state: 'failed', error: { code: 'corrupt_image' } });
-    expect(listed.history).toHaveLength(1);
-    expect(listed.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
+    expect(listed?.history).toHaveLength(1);
+    expect(listed?.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
 
     const later = await admin.request('GET', `/v1/admin/jobs?state=failed&since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(later.body.items).toEqual([]);
     expect((await admin.request('GET', '/v1/admin/jobs?errorCode=bogus')).status).toBe(400);
     expect((await tenant.request('GET', '/v1/admin/jobs')).status).toBe(403);
+  });
+
+  it('checks the caller before the route under /v1/admin: only an admin learns that a route is not there', async () => {
+    const upload = await tenant.withUploadToken();
+    const anonymous = new TestApi(harness.baseUrl);
+    for (const path of ['/v1/admin/tenants', '/v1/admin/no-such-route', '/v1/admin']) {
+      const asAdmin = await admin.raw('GET', path);
+      expect(asAdmin.status, path).toBe(404);
+      expect(asAdmin.body.error).toMatchObject({ code: 'not_found', message: `No route GET ${path}.` });
+      expect((await tenant.raw('GET', path)).body.error.code, path).toBe('forbidden');
+      expect((await upload.raw('GET', path)).status, path).toBe(403);
+      expect((await anonymous.raw('GET', path)).status, path).toBe(401);
+    }
+    // Elsewhere an unknown route is 404 to anyone, and the console's own pages are not under the prefix.
+    expect((await upload.raw('GET', '/v1/no-such-route')).status).toBe(404);
+    expect((await anonymous.raw('GET', '/v1/administrators')).status).toBe(404);
   });
 
   it('retries one failed job as a new attempt, and refuses to retry a job that has not failed', async () => {
@@ -62,7 +78,7 @@ describe('admin console routes', () => {
 
     const again = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('invalid_state');
+    expect(again.body.error?.code).toBe('invalid_state');
     expect((await admin.request('POST', '/v1/admin/jobs/00000000-0000-7000-8000-000000000000/retry')).status).toBe(404);
   });
 
@@ -82,10 +98,10 @@ describe('admin console routes', () => {
     for (const { asset } of tenantFailures) {
       const after = await tenant.waitForAsset(asset.id);
       expect(after.status).toBe('failed'); // still truncated: it fails again, once more
-      expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0].attempts).toBe(2);
+      expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0]?.attempts).toBe(2);
     }
     expect((await other.request('GET', `/v1/jobs/${otherFailure.job.id}`)).body.attempts).toBe(1);
-    expect((await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
+    expect((await admin.raw('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
   });
 
   it('bulk retry works through the matching jobs in batches, each job once', async () => {
@@ -110,9 +126,9 @@ describe('admin console routes', () => {
     expect(res.body.job).toMatchObject({ kind: 'reprocess', assetId: asset.id });
     const again = await tenant.waitForAsset(asset.id);
     expect(again.status).toBe('ready');
-    expect(again.variants.map((v: any) => v.url)).toEqual(first.variants.map((v: any) => v.url));
+    expect(again.variants.map((v) => v.url)).toEqual(first.variants.map((v) => v.url));
     const jobs = (await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items;
-    expect(jobs.map((j: any) => [j.kind, j.state])).toEqual([
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([
       ['reprocess', 'completed'],
       ['process', 'completed'],
     ]);
@@ -127,12 +143,13 @@ describe('admin console routes', () => {
     expect((await admin.request('POST', '/v1/admin/queues/pause')).body).toEqual({ paused: true });
     const { asset, job } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     // The entry sits in the paused queue, where no worker takes it: a state, not a wait.
-    expect(await harness.api.queue.queues.default.getJobState(job.id)).toMatch(/^(waiting|paused|prioritized)$/);
+    expect(await harness.api.queue.queues.default.getJobState(job.id)).toMatch(/^(waiting|prioritized)$/);
     expect(await harness.api.queue.queues.default.isPaused()).toBe(true);
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('queued');
     const paused = await admin.request('GET', '/v1/admin/queues');
     expect(paused.body.queue.paused).toBe(true);
-    expect(paused.body.queue.counts.paused + paused.body.queue.counts.waiting).toBeGreaterThanOrEqual(1);
+    expect(paused.body.queue.counts.waiting).toBeGreaterThanOrEqual(1);
+    expect(paused.body.queue.counts).not.toHaveProperty('paused');
 
     expect((await admin.request('POST', '/v1/admin/queues/resume')).body).toEqual({ paused: false });
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');

@@ -1,23 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
-import { AssetView, ErrorBody, StartedUpload } from '@darkroom/core';
+import { AssetView, ErrorBody, StartedUpload, UploadRules } from '@darkroom/core';
 import { jobs } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { DarkroomClient } from './support/client.js';
+import { asMultipart, TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture } from './support/images.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenantA: DarkroomClient;
-let tenantB: DarkroomClient;
+let admin: TestApi;
+let tenantA: TestApi;
+let tenantB: TestApi;
 let smallJpeg: Uint8Array;
 
 beforeAll(async () => {
   // No worker yet: idempotency is checked on jobs that stay queued.
   harness = await startHarness({ withWorker: false });
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenantA = admin.withToken((await admin.createTenant('contract-a')).apiKey);
   tenantB = admin.withToken((await admin.createTenant('contract-b')).apiKey);
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
@@ -55,7 +55,7 @@ const NOT_IN_OPENAPI: Record<string, string> = {
 /** Routes docs/api.md names that the delivery server (apps/delivery) serves, not the API: in neither its document nor its routes. */
 const SERVED_BY_DELIVERY = new Set(['GET /img/{assetId}/{revision}/{options}', 'GET /img/{assetId}/{revision}/{options}/{signature}']);
 
-const upload = (client: DarkroomClient) => client.upload(smallJpeg, { filename: 'IMG_0001.jpg', contentType: 'image/jpeg' });
+const upload = (client: TestApi) => client.upload(smallJpeg, { filename: 'IMG_0001.jpg', contentType: 'image/jpeg' });
 
 describe('complete is idempotent', () => {
   it('called twice, or five times at once, queues exactly one job', async () => {
@@ -88,19 +88,19 @@ describe('auth and tenant isolation', () => {
       ['POST', `/v1/uploads/${asset.id}/abort`],
       ['DELETE', `/v1/assets/${asset.id}`],
     ] as const) {
-      const res = await tenantB.request(method, path, method === 'POST' ? {} : undefined);
+      const res = await tenantB.raw(method, path, method === 'POST' ? {} : undefined);
       expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.body.error.code).toBe('not_found');
+      expect(res.body.error?.code).toBe('not_found');
     }
-    expect((await tenantB.request('GET', '/v1/assets')).body.items.map((a: any) => a.id)).not.toContain(asset.id);
+    expect((await tenantB.request('GET', '/v1/assets')).body.items.map((a) => a.id)).not.toContain(asset.id);
     expect((await tenantA.request('GET', `/v1/assets/${asset.id}`)).status).toBe(200);
   });
 
   it('a missing, unknown or revoked key gets 401; a tenant key on an admin route 403', async () => {
-    expect((await new DarkroomClient(harness.baseUrl).request('GET', '/v1/assets')).status).toBe(401);
+    expect((await new TestApi(harness.baseUrl).request('GET', '/v1/assets')).status).toBe(401);
     const unknown = await tenantA.withToken('dk_not-a-real-key').request('GET', '/v1/assets');
     expect(unknown.status).toBe(401);
-    expect(unknown.body.error.code).toBe('unauthorized');
+    expect(unknown.body.error?.code).toBe('unauthorized');
 
     const { tenantId } = await admin.createTenant('revocable');
     const created = await admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`);
@@ -113,7 +113,7 @@ describe('auth and tenant isolation', () => {
 
     const forbidden = await tenantA.request('POST', '/v1/admin/tenants', { name: 'x' });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.code).toBe('forbidden');
+    expect(forbidden.body.error?.code).toBe('forbidden');
   });
 
   it('stores keys only as hashes', async () => {
@@ -130,15 +130,15 @@ describe('assets', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await upload(client)).asset.id);
     const first = await client.request('GET', '/v1/assets?limit=2');
-    expect(first.body.items.map((a: any) => a.id)).toEqual([ids[4], ids[3]]);
+    expect(first.body.items.map((a) => a.id)).toEqual([ids[4], ids[3]]);
     const second = await client.request('GET', `/v1/assets?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body.items.map((a: any) => a.id)).toEqual([ids[2], ids[1]]);
+    expect(second.body.items.map((a) => a.id)).toEqual([ids[2], ids[1]]);
     const third = await client.request('GET', `/v1/assets?limit=2&cursor=${second.body.nextCursor}`);
     expect(third.body).toMatchObject({ items: [{ id: ids[0] }], nextCursor: null });
 
     await client.request('POST', `/v1/uploads/${ids[0]}/complete`, {});
     const queued = await client.request('GET', '/v1/assets?status=queued');
-    expect(queued.body.items.map((a: any) => a.id)).toEqual([ids[0]]);
+    expect(queued.body.items.map((a) => a.id)).toEqual([ids[0]]);
     expect((await client.request('GET', '/v1/assets?limit=0')).status).toBe(400);
     expect((await client.request('GET', '/v1/assets?cursor=nonsense')).status).toBe(400);
   });
@@ -150,7 +150,7 @@ describe('assets', () => {
     expect(aborted.body.status).toBe('canceled');
     const res = await tenantA.request('POST', `/v1/uploads/${asset.id}/complete`, {});
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('invalid_state');
+    expect(res.body.error?.code).toBe('invalid_state');
   });
 
   it('delete removes the original, every variant and the row', async () => {
@@ -158,7 +158,7 @@ describe('assets', () => {
     const { asset } = await tenantA.uploadAndComplete(smallJpeg, { filename: 'del.jpg', contentType: 'image/jpeg' });
     const ready = await tenantA.waitForAsset(asset.id);
     expect(ready.status).toBe('ready');
-    const urls = ready.variants.map((v: any) => v.url);
+    const urls = ready.variants.map((v) => v.url);
     for (const url of urls) expect((await fetchVariant(url)).status).toBe(200);
 
     const before = await harness.api.db.query.assets.findFirst({ where: (a, { eq }) => eq(a.id, asset.id) });
@@ -192,6 +192,11 @@ describe('replies that skip the schema encode (builtReplySerializer)', () => {
     expect(multipart.body.upload.method).toBe('MULTIPART');
     expectExactly(StartedUpload, multipart.body);
 
+    // The layout as the API states it: each part's own length, the last holding the rest.
+    const { partSize, parts } = asMultipart(multipart.body.upload);
+    expect(parts.map((p: { size: number }) => p.size)).toEqual([partSize, partSize, 40 * 1024 * 1024 - 2 * partSize]);
+    expect(Date.parse(multipart.body.uploadExpiresAt)).toBeGreaterThan(Date.now() + 3_600_000);
+
     const shown = await tenantA.request('GET', `/v1/assets/${put.body.asset.id}`);
     expect(shown.status).toBe(200);
     expectExactly(AssetView, shown.body);
@@ -201,16 +206,45 @@ describe('replies that skip the schema encode (builtReplySerializer)', () => {
   });
 });
 
+describe('GET /v1/uploads/rules', () => {
+  it('states the limits and the layout an upload start applies, an upload token’s narrowed to its own', async () => {
+    const { uploads } = harness.api.config;
+    const rules = await tenantA.request('GET', '/v1/uploads/rules');
+    expect(rules.status).toBe(200);
+    expect(UploadRules.parse(rules.body)).toEqual(rules.body);
+    expect(rules.body).toEqual({
+      maxBytes: uploads.maxBytes,
+      acceptedContentTypes: uploads.acceptedContentTypes,
+      multipartThreshold: uploads.multipartThreshold,
+      partSize: uploads.partSize,
+      maxParts: 10_000,
+      urlTtlSeconds: uploads.urlTtlSeconds,
+    });
+    const minted = await tenantA.request('POST', '/v1/upload-tokens', { maxUploadBytes: 5000, acceptedContentTypes: ['image/png'] });
+    expect(minted.status).toBe(201);
+    const narrowed = await new TestApi(harness.baseUrl, minted.body.token).request('GET', '/v1/uploads/rules');
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body).toMatchObject({ maxBytes: 5000, acceptedContentTypes: ['image/png'], partSize: uploads.partSize });
+    // The same limits as the start itself: one byte over is refused.
+    const over = await new TestApi(harness.baseUrl, minted.body.token).request('POST', '/v1/uploads', {
+      filename: 'a.png',
+      contentType: 'image/png',
+      size: 5001,
+    });
+    expect([over.status, over.body.error?.details]).toEqual([413, { maxBytes: 5000 }]);
+  });
+});
+
 describe('operations', () => {
   it('serves healthz, readyz, metrics and the OpenAPI document', async () => {
-    const anonymous = new DarkroomClient(harness.baseUrl);
+    const anonymous = new TestApi(harness.baseUrl);
     expect((await anonymous.request('GET', '/healthz')).status).toBe(200);
     const ready = await anonymous.request('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'ok', storage: 'ok' });
     const metrics = await anonymous.request('GET', '/metrics');
     expect(metrics.body).toContain('darkroom_http_requests_total');
-    const docs = await anonymous.request('GET', '/docs/json');
+    const docs = await anonymous.raw('GET', '/docs/json');
     expect(docs.status).toBe(200);
     for (const path of ['/v1/uploads', '/v1/uploads/{assetId}/complete', '/v1/assets/{id}', '/v1/jobs/{id}', '/v1/admin/tenants']) {
       expect(Object.keys(docs.body.paths)).toContain(path);
@@ -226,9 +260,9 @@ describe('operations', () => {
   });
 
   it('counts each request once by method, route and status, with its duration', async () => {
-    const anonymous = new DarkroomClient(harness.baseUrl);
+    const anonymous = new TestApi(harness.baseUrl);
     const read = async (name: string, labels: string) => {
-      const text = (await anonymous.request('GET', '/metrics')).body as unknown as string;
+      const text = (await anonymous.request('GET', '/metrics')).body;
       const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
       return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
     };
@@ -240,15 +274,15 @@ describe('operations', () => {
       await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"'),
     ];
     for (let i = 0; i < 3; i++) await anonymous.request('GET', '/healthz');
-    await anonymous.request('GET', '/no-such-route');
+    await anonymous.raw('GET', '/no-such-route');
     expect(await read('darkroom_http_requests_total', okHealth)).toBe(health + 3);
     expect(await read('darkroom_http_requests_total', notFound)).toBe(missing + 1);
     expect(await read('darkroom_http_request_duration_seconds_count', 'method="GET",route="/healthz"')).toBe(timed + 3);
   });
 
   it('docs/api.md and the OpenAPI document name the same routes', async () => {
-    const anonymous = new DarkroomClient(harness.baseUrl);
-    const served = openApiRoutes((await anonymous.request('GET', '/docs/json')).body);
+    const anonymous = new TestApi(harness.baseUrl);
+    const served = openApiRoutes((await anonymous.raw('GET', '/docs/json')).body);
     const documented = await documentedRoutes();
     expect(documented.size).toBeGreaterThan(40);
     expect([...documented].filter((route) => !served.has(route) && !(route in NOT_IN_OPENAPI) && !SERVED_BY_DELIVERY.has(route))).toEqual([]);
@@ -258,7 +292,7 @@ describe('operations', () => {
     for (const route of Object.keys(NOT_IN_OPENAPI)) {
       expect(documented.has(route) && !served.has(route), route).toBe(true);
       const [method, path] = route.split(' ') as [string, string];
-      expect((await anonymous.request(method, path, method === 'POST' ? {} : undefined)).status, route).not.toBe(404);
+      expect((await anonymous.raw(method, path, method === 'POST' ? {} : undefined)).status, route).not.toBe(404);
     }
   });
 
@@ -271,15 +305,15 @@ describe('operations', () => {
   });
 
   it('unknown routes answer in the error shape', async () => {
-    const res = await new DarkroomClient(harness.baseUrl).request('GET', '/v1/nope');
+    const res = await new TestApi(harness.baseUrl).raw('GET', '/v1/nope');
     expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('not_found');
+    expect(res.body.error?.code).toBe('not_found');
   });
 });
 
 describe('limits in the OpenAPI document', () => {
   it('documents the limits: RateLimit-* on tenant responses, Retry-After on 429, the body limit, the login limit', async () => {
-    const docs = (await new DarkroomClient(harness.baseUrl).request('GET', '/docs/json')).body;
+    const docs = (await new TestApi(harness.baseUrl).raw('GET', '/docs/json')).body;
     const rateLimit = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
     const start = docs.paths['/v1/uploads'].post.responses;
     for (const status of ['201', '400', '404', '413', '415', '429']) {
@@ -314,7 +348,7 @@ describe('limits in the OpenAPI document', () => {
     const big = JSON.stringify({ filename: 'x'.repeat(65 * 1024), contentType: 'image/jpeg', size: 1 });
     const tooLarge = await tenantA.request('POST', '/v1/uploads', JSON.parse(big));
     expect(tooLarge.status).toBe(400);
-    expect(tooLarge.body.error.code).toBe('invalid_request');
+    expect(tooLarge.body.error?.code).toBe('invalid_request');
     expect(tooLarge.headers.get('ratelimit-limit')).not.toBeNull();
     const form = await fetch(`${harness.baseUrl}/admin/login`, {
       method: 'POST',

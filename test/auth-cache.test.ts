@@ -1,7 +1,7 @@
 import { hashApiKey, tenants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from './support/harness.js';
 
@@ -25,7 +25,7 @@ describe('key lookups cached per API process', () => {
   it('a key revoked through one process gets 401 from the other on the very next request', async () => {
     for (let round = 0; round < 5; round++) {
       const { admin, client } = await createTestTenant(harness, `auth-cache-${round}`);
-      const viaOther = new DarkroomClient(other.baseUrl, client.token);
+      const viaOther = new TestApi(other.baseUrl, client.token);
       // Cached in both processes.
       for (let i = 0; i < 3; i++) expect((await viaOther.request('GET', '/v1/assets')).status).toBe(200);
       expect((await client.request('GET', '/v1/assets')).status).toBe(200);
@@ -59,7 +59,7 @@ describe('key lookups cached per API process', () => {
 
   it('a tenant change broadcast through one process reaches the cache of the other', async () => {
     const { client, tenantId } = await createTestTenant(harness, 'auth-cache-tenant');
-    const viaOther = new DarkroomClient(other.baseUrl, client.token);
+    const viaOther = new TestApi(other.baseUrl, client.token);
     expect((await viaOther.request('GET', '/v1/assets')).status).toBe(200);
     // The tenant goes (its keys with it), and the change is announced, as a settings change would be.
     await harness.api.db.delete(tenants).where(eq(tenants.id, tenantId));

@@ -2,24 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { stagingKey } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi, asSinglePut } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('bad-input')).apiKey);
 });
 afterAll(() => harness?.close());
 
 function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-  expect(res.body.error.message.length).toBeGreaterThan(10);
+  expect(res.body.error?.code).toBe(code);
+  expect(res.body.error?.message.length).toBeGreaterThan(10);
 }
 
 describe('bad media fails at once with its code, and the worker keeps serving', () => {
@@ -27,7 +27,7 @@ describe('bad media fails at once with its code, and the worker keeps serving', 
     const { asset, job } = await client.uploadFile(fixture('truncated.jpg'), 'image/jpeg');
     const failed = await client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error.code).toBe('corrupt_image');
+    expect(failed.error?.code).toBe('corrupt_image');
     expect(failed.variants).toEqual([]);
     const jobRes = await client.request('GET', `/v1/jobs/${job.id}`);
     expect(jobRes.body).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'corrupt_image' } });
@@ -38,8 +38,8 @@ describe('bad media fails at once with its code, and the worker keeps serving', 
     const { asset } = await client.uploadFile(fixture('bomb-20000x20000.png'), 'image/png');
     const failed = await client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error.code).toBe('too_many_pixels');
-    expect(failed.error.message).toMatch(/20000/);
+    expect(failed.error?.code).toBe('too_many_pixels');
+    expect(failed.error?.message).toMatch(/20000/);
   });
 
   it('still processes a good image after the bad ones', async () => {
@@ -56,7 +56,7 @@ describe('bad uploads are refused with a clear code', () => {
     const { asset } = await client.upload(text, { filename: 'notes.jpg', contentType: 'image/jpeg' });
     const res = await client.request('POST', `/v1/uploads/${asset.id}/complete`, {});
     expectError(res, 415, 'content_mismatch');
-    expect(res.body.error.details).toMatchObject({ declared: 'image/jpeg', detected: null });
+    expect(res.body.error?.details).toMatchObject({ declared: 'image/jpeg', detected: null });
     // Nothing was queued: the asset still waits for a correct upload.
     expect((await client.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('awaiting_upload');
     expect((await client.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items).toEqual([]);
@@ -67,7 +67,7 @@ describe('bad uploads are refused with a clear code', () => {
     const { asset } = await client.upload(png, { filename: 'flag.jpg', contentType: 'image/jpeg' });
     const res = await client.request('POST', `/v1/uploads/${asset.id}/complete`, {});
     expectError(res, 415, 'content_mismatch');
-    expect(res.body.error.details.detected).toBe('image/png');
+    expect(res.body.error?.details?.detected).toBe('image/png');
   });
 
   it('zero bytes is invalid_request', async () => {
@@ -90,7 +90,7 @@ describe('bad uploads are refused with a clear code', () => {
     s3.destroy();
     const res = await client.request('POST', `/v1/uploads/${start.body.asset.id}/complete`, {});
     expectError(res, 422, 'size_mismatch');
-    expect(res.body.error.details).toEqual({ declared: 5000, actual: bytes.length });
+    expect(res.body.error?.details).toEqual({ declared: 5000, actual: bytes.length });
   });
 
   it('complete before any bytes arrived is upload_missing', async () => {
@@ -102,7 +102,7 @@ describe('bad uploads are refused with a clear code', () => {
     for (const contentType of ['image/svg+xml', 'application/pdf', 'text/plain']) {
       const res = await client.request('POST', '/v1/uploads', { filename: 'x', contentType, size: 10 });
       expectError(res, 415, 'unsupported_media_type');
-      expect(res.body.error.details.accepted).toContain('image/jpeg');
+      expect(res.body.error?.details?.accepted).toContain('image/jpeg');
     }
   });
 
@@ -117,12 +117,12 @@ describe('bad uploads are refused with a clear code', () => {
   });
 
   it('unknown and malformed fields are invalid_request naming the field', async () => {
-    const unknown = await client.request('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 10, colour: 'red' });
+    const unknown = await client.raw('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 10, colour: 'red' });
     expectError(unknown, 400, 'invalid_request');
-    expect(unknown.body.error.message).toContain('"colour"');
-    const badSize = await client.request('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 'big' });
+    expect(unknown.body.error?.message).toContain('"colour"');
+    const badSize = await client.raw('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 'big' });
     expectError(badSize, 400, 'invalid_request');
-    expect(badSize.body.error.message).toContain('"size"');
+    expect(badSize.body.error?.message).toContain('"size"');
     for (const filename of ['', 'a'.repeat(256), '../../etc/passwd', 'bad\nname.jpg']) {
       expectError(await client.request('POST', '/v1/uploads', { filename, contentType: 'image/jpeg', size: 10 }), 400, 'invalid_request');
     }
@@ -133,7 +133,7 @@ describe('bad uploads are refused with a clear code', () => {
   it('the presigned URL refuses another content-length and another content-type', async () => {
     const bytes = new Uint8Array(await readFile(fixture('320x240.jpg')));
     const start = await client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: bytes.length });
-    const { url, headers } = start.body.upload;
+    const { url, headers } = asSinglePut(start.body.upload);
     const longer = new Uint8Array(bytes.length + 1);
     longer.set(bytes);
     const wrongLength = await fetch(url, { method: 'PUT', headers, body: longer });

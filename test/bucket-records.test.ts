@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { assetRecordKey, originalKey, RECORDS_PREFIX, tenantRecordKey, variantPrefix } from '@darkroom/core';
+import { assetRecordKey, originalKey, RECORDS_PREFIX, tenantRecordKey, variantPrefix, type VariantSpec } from '@darkroom/core';
 import {
   ASSET_METADATA,
   AssetRecord,
@@ -15,7 +15,7 @@ import {
   unpackRecord,
 } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DarkroomClient } from './support/client.js';
+import { asSinglePut, type TestApi } from './support/client.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
@@ -23,7 +23,7 @@ import { fixture } from './support/images.js';
 /** What the bucket keeps of each record so that `npm run recover` can rebuild it (docs/operations.md#recover). */
 let harness: Harness;
 let tenant: TestTenant;
-let client: DarkroomClient;
+let client: TestApi;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
@@ -42,7 +42,8 @@ const readJson = async (key: string) => (await harness.api.storage.getBytes({ bu
 async function readyUpload(metadata?: Record<string, unknown>, filename = 'record.jpg') {
   const started = await client.request('POST', '/v1/uploads', { filename, contentType: 'image/jpeg', size: jpeg.byteLength, metadata });
   expect(started.status).toBe(201);
-  const put = await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: jpeg as Uint8Array<ArrayBuffer> });
+  const { url, headers } = asSinglePut(started.body.upload);
+  const put = await fetch(url, { method: 'PUT', headers, body: jpeg as Uint8Array<ArrayBuffer> });
   expect(put.ok).toBe(true);
   expect((await client.request('POST', `/v1/uploads/${started.body.asset.id}/complete`, {})).status).toBe(202);
   const ready = await client.waitForAsset(started.body.asset.id);
@@ -108,7 +109,7 @@ describe('the bucket describes itself', () => {
   });
 
   it('a tenant’s settings and presets are kept as they change, and no secret ever is', async () => {
-    const spec = { name: 'tiny', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 };
+    const spec: VariantSpec = { name: 'tiny', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 };
     expect((await client.request('PUT', '/v1/presets/cards', { variants: [spec] })).status).toBe(200);
     const patched = await tenant.admin.request('PATCH', `/v1/admin/tenants/${tenant.tenantId}`, { rateLimitPerMinute: 321 });
     expect(patched.status).toBe(200);

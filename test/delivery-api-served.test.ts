@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DarkroomClient } from './support/client.js';
+import type { TestApi } from './support/client.js';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from './support/delivery.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -14,7 +14,7 @@ import { waitFor } from './support/services.js';
 const BASE_URL = 'https://img.example.test';
 let harness: Harness;
 let delivery: DeliveryServer;
-let mine: DarkroomClient;
+let mine: TestApi;
 let asset: any;
 
 beforeAll(async () => {
@@ -79,10 +79,10 @@ describe('a PATCH at the delivery server', () => {
   it('serves the new revision cut from the new crop, and redirects the old one to it', async () => {
     const patched = await mine.request('PATCH', `/v1/assets/${asset.id}`, { crop: { x: 0, y: 0, width: 400, height: 400 } });
     expect(patched.status).toBe(200);
-    const base = patched.body.delivery.base;
+    const base = patched.body.delivery!.base;
     expect(base).toBe(`${BASE_URL}/img/${asset.id}/2`);
     // The crop is 400 wide: the markup stops at 384.
-    expect(patched.body.delivery.srcset.split(', ').at(-1)).toBe(`${base}/w_384 384w`);
+    expect(patched.body.delivery?.srcset.split(', ').at(-1)).toBe(`${base}/w_384 384w`);
     // Within the delivery server's 5 seconds of caching the asset.
     const square = await waitFor(
       'revision 2 at the delivery server',

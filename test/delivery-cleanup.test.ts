@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepDeliveryRenders, type DeliverySweepCursor } from '../apps/worker/src/delivery-sweep.js';
 import { findOrphanObjects } from '../apps/worker/src/orphans.js';
 import { finishDeletion } from '../apps/worker/src/purge-sweep.js';
-import type { DarkroomClient } from './support/client.js';
+import type { TestApi } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 /** Delivery's renders go with their asset, and older revisions' renders go to the reconciler's sweep. */
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {

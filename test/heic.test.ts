@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from './support/images.js';
 
 /** iPhone HEIC through the real API, bucket and worker: the same presets and pipeline as any photo. */
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('heic')).apiKey);
 });
 afterAll(() => harness?.close());
@@ -37,8 +37,8 @@ describe('HEIC, end to end', () => {
     const asset = await client.waitForAsset(queued.id, 180_000);
     expect(asset).toMatchObject({ status: 'ready', width: 3024, height: 4032, format: 'heif', contentType: 'image/heic', error: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
-    expect(Buffer.from(asset.placeholder, 'base64').length).toBeGreaterThan(5);
-    const sizes = Object.fromEntries(asset.variants.map((v: any) => [v.name, `${v.width}x${v.height}`]));
+    expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
+    const sizes = Object.fromEntries(asset.variants.map((v) => [v.name, `${v.width}x${v.height}`]));
     expect(sizes).toEqual({ thumb: '256x256', small: '480x640', medium: '960x1280', large: '1920x2560' });
 
     const variants = await fetchClean(asset);

@@ -1,9 +1,10 @@
 import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
 import type { Browser, Response } from 'playwright-core';
+import type { Asset } from '@darkroom/client';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from './support/browser.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
@@ -20,7 +21,7 @@ let delivery: SpawnedDelivery;
 let harness: Harness;
 let next: NextApp;
 let browser: Browser;
-let asset: { id: string; width: number; height: number; delivery: { base: string } };
+let asset: Asset;
 
 beforeAll(async () => {
   // The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
   harness = await startHarness({ env });
   delivery = await spawnDelivery(harness, port, env);
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const tenant = admin.withToken((await admin.createTenant('next-image')).apiKey);
   const { asset: started } = await tenant.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
   // Built while the worker renders the upload's variants.
@@ -45,7 +46,8 @@ afterAll(async () => {
 describe('next/image with @darkroom/client/next', () => {
   it('shows the photo from the delivery server at the widths Next asked for', async () => {
     expect(asset).toMatchObject({ status: 'ready', width: 3264, height: 2448 });
-    expect(asset.delivery.base).toBe(`${delivery.baseUrl}/img/${asset.id}/1`);
+    const base = asset.delivery?.base;
+    expect(base).toBe(`${delivery.baseUrl}/img/${asset.id}/1`);
 
     // 1000 CSS px at 1 device pixel: `sizes` makes the image 800 px wide, so Chromium takes the 828 of the srcset.
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
@@ -55,7 +57,7 @@ describe('next/image with @darkroom/client/next', () => {
     page.on('response', (response) => {
       if (response.url().startsWith(`${delivery.baseUrl}/img/`)) fromDelivery.push(response);
     });
-    const query = new URLSearchParams({ src: asset.delivery.base, width: String(asset.width), height: String(asset.height) });
+    const query = new URLSearchParams({ src: base!, width: String(asset.width), height: String(asset.height) });
     await page.goto(`${next.baseUrl}/?${query}`);
 
     const image = page.locator('img#photo');
@@ -65,17 +67,17 @@ describe('next/image with @darkroom/client/next', () => {
     // writes each as a delivery URL, f_auto: within the tenant's default policy, unsigned.
     const srcset = (await image.getAttribute('srcset')) ?? '';
     const widths = imageConfigDefault.deviceSizes;
-    expect(srcset.split(', ')).toEqual(widths.map((w) => `${asset.delivery.base}/w_${w} ${w}w`));
+    expect(srcset.split(', ')).toEqual(widths.map((w) => `${base}/w_${w} ${w}w`));
     expect(await image.getAttribute('sizes')).toBe('(max-width: 800px) 100vw, 800px');
-    expect(await image.evaluate((img: PageImage & { currentSrc: string }) => img.currentSrc)).toBe(`${asset.delivery.base}/w_828`);
+    expect(await image.evaluate((img: PageImage & { currentSrc: string }) => img.currentSrc)).toBe(`${base}/w_828`);
 
     // What the browser asked the delivery server for, and what it answered.
-    expect(fromDelivery.map((r) => r.url())).toEqual([`${asset.delivery.base}/w_828`]);
+    expect(fromDelivery.map((r) => r.url())).toEqual([`${base}/w_828`]);
     const [answer] = fromDelivery;
     expect(answer?.status()).toBe(200);
     expect(await answer?.headerValue('content-type')).toMatch(/^image\/(avif|webp)$/);
     const rendered = await sharp(await answer!.body()).metadata();
-    expect([rendered.width, rendered.height]).toEqual([828, Math.round((828 * asset.height) / asset.width)]);
+    expect([rendered.width, rendered.height]).toEqual([828, Math.round((828 * asset.height!) / asset.width!)]);
 
     await screenshot(page, 'next-image');
     expect(problems).toEqual([]);

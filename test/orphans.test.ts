@@ -2,18 +2,18 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 const run = promisify(execFile);
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('orphans');
   tenantId = created.tenantId;
   tenant = admin.withToken(created.apiKey);

@@ -1,7 +1,7 @@
 import { getJob, jobs } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchProgress } from '../apps/worker/src/handlers/progress-watch.js';
+import { watchProgress } from '../apps/worker/src/render/progress-watch.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';

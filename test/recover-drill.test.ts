@@ -4,12 +4,12 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { originalKey } from '@darkroom/core';
+import { originalKey, type VariantSpec } from '@darkroom/core';
 import { migrateDatabase } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrphanObjects } from '../apps/worker/src/orphans.js';
 import { recover } from '../apps/worker/src/recover/recover.js';
-import { DarkroomClient } from './support/client.js';
+import { asSinglePut, TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { hasPgBackRest, TempCluster } from './support/pg-cluster.js';
@@ -87,7 +87,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     await tunnel?.close();
   }, 120_000);
 
-  async function uploadMany(client: DarkroomClient, count: number): Promise<string[]> {
+  async function uploadMany(client: TestApi, count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let at = 0; at < count; at += 4) {
       const batch = await Promise.all(
@@ -96,7 +96,8 @@ describe.skipIf(!hasPgBackRest)(title, () => {
             ...{ filename: `drill-${at + i}.jpg`, contentType: 'image/jpeg', metadata: { drill: at + i } },
             size: jpeg.byteLength,
           });
-          await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: jpeg as Uint8Array<ArrayBuffer> });
+          const { url, headers } = asSinglePut(started.body.upload);
+          await fetch(url, { method: 'PUT', headers, body: jpeg as Uint8Array<ArrayBuffer> });
           expect((await client.request('POST', `/v1/uploads/${started.body.asset.id}/complete`, {})).status).toBe(202);
           return started.body.asset.id as string;
         }),
@@ -108,13 +109,13 @@ describe.skipIf(!hasPgBackRest)(title, () => {
   }
 
   let jpeg: Uint8Array;
-  const view = async (client: DarkroomClient, id: string) => (await client.request('GET', `/v1/assets/${id}`)).body;
+  const view = async (client: TestApi, id: string) => (await client.request('GET', `/v1/assets/${id}`)).body;
   const kept = ({ updatedAt: _u, readyAt: _r, ...rest }: Record<string, unknown>) => rest;
 
   it('upload 40, back up, upload 40 more and change a preset, lose the cluster, restore, recover: 80 ready as they were', async () => {
     jpeg = new Uint8Array(await (await import('node:fs/promises')).readFile(fixture('320x240.jpg')));
     harness = await startDeployment();
-    const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+    const admin = new TestApi(harness.baseUrl, harness.adminToken);
     const { tenantId, apiKey } = await admin.createTenant('drill');
     let client = admin.withToken(apiKey);
     await addWebhook(client, receiver.url);
@@ -127,7 +128,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     await sql`select pg_sleep(0.05)`;
     await sql.end();
 
-    const spec = { name: 'card', fit: 'cover', width: 96, height: 96, format: 'webp', quality: 70 };
+    const spec: VariantSpec = { name: 'card', fit: 'cover', width: 96, height: 96, format: 'webp', quality: 70 };
     expect((await client.request('PUT', '/v1/presets/cards', { variants: [spec] })).status).toBe(200);
     const second = await uploadMany(client, 40);
     const ids = [...first, ...second];
@@ -144,7 +145,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     await cluster.untilPromoted();
 
     harness = await startDeployment();
-    client = new DarkroomClient(harness.baseUrl, apiKey);
+    client = new TestApi(harness.baseUrl, apiKey);
     const known = await Promise.all(ids.map(async (id) => (await client.request('GET', `/v1/assets/${id}`)).status));
     expect(known.filter((s) => s === 200)).toHaveLength(40);
     expect((await client.request('GET', '/v1/presets')).body.items.some((p: { name: string }) => p.name === 'cards')).toBe(false);
@@ -156,7 +157,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     const report = await recover(harness.workerDeps, { dryRun: false, tenantId, minAgeMs: 0, concurrency: 16, queue: harness.api.queue });
     expect(report).toMatchObject({ tenants: { updated: 1 }, relinked: 40, partial: 0, queued: 0, undescribed: 0, known: 40 });
     for (const id of ids) expect(kept(await view(client, id))).toEqual(before.get(id));
-    expect((await client.request('GET', '/v1/presets')).body.items.find((p: { name: string }) => p.name === 'cards').variants).toEqual([spec]);
+    expect((await client.request('GET', '/v1/presets')).body.items.find((p: { name: string }) => p.name === 'cards')!.variants).toEqual([spec]);
 
     // Every original is still there, after the reconciler's passes on both sides of the restore.
     for (const id of ids) {

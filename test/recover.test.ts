@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { originalKey, variantPrefix } from '@darkroom/core';
+import { originalKey, variantPrefix, type VariantSpec } from '@darkroom/core';
 import { assets, jobs, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrphanObjects } from '../apps/worker/src/orphans.js';
 import { expireAbandonedUploads } from '../apps/worker/src/reconciler.js';
 import { recover, type RecoverOptions } from '../apps/worker/src/recover/recover.js';
-import type { DarkroomClient } from './support/client.js';
+import { asSinglePut, type TestApi } from './support/client.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function readyUpload(client: DarkroomClient = tenant.client, extra: object = {}) {
+async function readyUpload(client: TestApi = tenant.client, extra: object = {}) {
   const { asset } = await client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
   const ready = await client.waitForStatus(asset.id, 'ready');
   if (Object.keys(extra).length === 0) return ready;
@@ -32,7 +32,7 @@ async function readyUpload(client: DarkroomClient = tenant.client, extra: object
   return client.waitForStatus(asset.id, 'ready');
 }
 
-async function uploadWithMetadata(metadata: object) {
+async function uploadWithMetadata(metadata: Record<string, unknown>) {
   const bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(fixture('320x240.jpg')));
   const started = await tenant.client.request('POST', '/v1/uploads', {
     filename: 'm.jpg',
@@ -40,12 +40,13 @@ async function uploadWithMetadata(metadata: object) {
     size: bytes.byteLength,
     metadata,
   });
-  await fetch(started.body.upload.url, { method: 'PUT', headers: started.body.upload.headers, body: bytes as Uint8Array<ArrayBuffer> });
+  const { url, headers } = asSinglePut(started.body.upload);
+  await fetch(url, { method: 'PUT', headers, body: bytes as Uint8Array<ArrayBuffer> });
   expect((await tenant.client.request('POST', `/v1/uploads/${started.body.asset.id}/complete`, {})).status).toBe(202);
   return tenant.client.waitForStatus(started.body.asset.id, 'ready');
 }
 
-const view = async (client: DarkroomClient, id: string) => (await client.request('GET', `/v1/assets/${id}`)).body;
+const view = async (client: TestApi, id: string) => (await client.request('GET', `/v1/assets/${id}`)).body;
 /** What must come back the same: everything but the times a rebuild cannot know to the millisecond. */
 const kept = ({ updatedAt: _u, readyAt: _r, ...rest }: Record<string, unknown>) => rest;
 /** The database forgets these assets, as a restore to a point before their upload does. */
@@ -75,7 +76,7 @@ describe('npm run recover', () => {
     const after = await Promise.all(ids.map((id) => view(tenant.client, id)));
     expect(after.map(kept)).toEqual(before.map(kept));
     expect(after[2]).toMatchObject({ revision: 2, crop: { x: 20, y: 10, width: 200, height: 160 } });
-    for (const v of after[0].variants) expect((await fetch(v.url)).status).toBe(200);
+    for (const v of after[0]!.variants) expect((await fetch(v.url)).status).toBe(200);
 
     expect(await run()).toMatchObject({ relinked: 0, partial: 0, queued: 0 });
   });
@@ -108,7 +109,7 @@ describe('npm run recover', () => {
 
   it('brings back a tenant the database lost, with its presets, from its record (and no key)', async () => {
     const lost = await createTestTenant(harness, 'recover-lost');
-    const spec = { name: 'card', fit: 'cover', width: 96, height: 96, format: 'webp', quality: 70 };
+    const spec: VariantSpec = { name: 'card', fit: 'cover', width: 96, height: 96, format: 'webp', quality: 70 };
     expect((await lost.client.request('PUT', '/v1/presets/default', { variants: [spec] })).status).toBe(200);
     const asset = await readyUpload(lost.client);
     await harness.api.db.delete(tenants).where(eq(tenants.id, lost.tenantId));
@@ -120,7 +121,7 @@ describe('npm run recover', () => {
     const client = lost.admin.withToken(key.body.apiKey);
     expect(kept(await view(client, asset.id))).toEqual(kept(asset));
     const presets = (await client.request('GET', '/v1/presets')).body.items;
-    expect(presets.find((p: { name: string; owner: string }) => p.name === 'default' && p.owner === 'tenant').variants).toEqual([spec]);
+    expect(presets.find((p: { name: string; owner: string }) => p.name === 'default' && p.owner === 'tenant')!.variants).toEqual([spec]);
   });
 
   it('sweeps never take an original the database does not know yet for garbage', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { startS3Counter, type S3Counter } from './support/s3-counter.js';
@@ -9,12 +9,12 @@ import { testEnv } from './test-env.js';
 // costs (the client's PUT included: its presigned URL names the proxy) is seen where it is billed.
 let counter: S3Counter;
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 
 beforeAll(async () => {
   counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
   harness = await startHarness({ env: { S3_ENDPOINT: counter.endpoint } });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('request-count')).apiKey);
 });
 afterAll(async () => {

@@ -1,17 +1,17 @@
 import { getJob } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 const RETRY_DELAY_MS = 2500;
 
 beforeAll(async () => {
   // A 10 ms render budget times out on any real photo; the retry waits JOB_RETRY_SCHEDULE's delay.
   harness = await startHarness({ env: { JOB_TIMEOUT: '10ms', JOB_RETRY_SCHEDULE: `${RETRY_DELAY_MS}ms`, JOB_MAX_ATTEMPTS: '5' } });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('retries')).apiKey);
 });
 afterAll(() => harness?.close());
@@ -21,7 +21,7 @@ describe('retries', () => {
     const { asset, job } = await client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
     const failed = await client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error.code).toBe('render_timeout');
+    expect(failed.error?.code).toBe('render_timeout');
 
     const row = await getJob(harness.api.db, { id: job.id });
     // Two attempts of the five JOB_MAX_ATTEMPTS allows: a slow image is not retried like an outage.

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { variantPrefix } from '@darkroom/core';
+import { variantPrefix, type VariantSpec } from '@darkroom/core';
 import { assets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DarkroomClient } from './support/client.js';
+import type { TestApi } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fetchVariant, fixture } from './support/images.js';
@@ -13,7 +13,7 @@ import { waitFor } from './support/services.js';
 
 /** Variants that come out the same are encoded once and stored once; every row still has its URL. */
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 let tenantId: string;
 let photo: Uint8Array; // 640×480: smaller than the `medium` and `large` boxes
 
@@ -81,9 +81,9 @@ describe('identical variants, stored once', () => {
   });
 
   it('backfills: a changed spec that renders the same keeps the object, one that renders differently gets a new one, and unshared objects go', async () => {
-    const spec = (name: string, width: number, quality = 70) => ({ name, fit: 'inside', width, height: width, format: 'webp', quality });
-    const thumb = { name: 'thumb', fit: 'cover', width: 128, height: 128, format: 'webp', quality: 70 };
-    const setPreset = async (list: object[]) => expect((await client.request('PUT', '/v1/presets/shared', { variants: list })).status).toBe(200);
+    const spec = (name: string, width: number, quality = 70): VariantSpec => ({ name, fit: 'inside', width, height: width, format: 'webp', quality });
+    const thumb: VariantSpec = { name: 'thumb', fit: 'cover', width: 128, height: 128, format: 'webp', quality: 70 };
+    const setPreset = async (list: VariantSpec[]) => expect((await client.request('PUT', '/v1/presets/shared', { variants: list })).status).toBe(200);
     let backfills = 0;
     const backfill = async () => {
       expect((await client.request('POST', '/v1/presets/shared/backfill', {})).body.queued).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { spawnApi, spawnApp } from './support/services.js';
 import { openSse } from './support/sse.js';
 
@@ -23,7 +23,7 @@ describe('the API process', () => {
 
   it('on SIGTERM ends its open event streams and exits 0 instead of waiting for them', async () => {
     const api = await spawnApi({});
-    const { apiKey } = await new DarkroomClient(api.baseUrl, process.env.ADMIN_TOKEN).createTenant('shutdown-sse');
+    const { apiKey } = await new TestApi(api.baseUrl, process.env.ADMIN_TOKEN).createTenant('shutdown-sse');
     const stream = await openSse(api.baseUrl, '/v1/events/stream', apiKey);
     expect(stream.status).toBe(200);
     expect(await api.stop(), api.output()).toBe(0);

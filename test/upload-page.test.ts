@@ -2,11 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
-import { DarkroomClient } from './support/client.js';
+import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { freePort } from './support/services.js';
 import { fixture } from './support/images.js';
 import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
+import { clip } from './support/video.js';
 import {
   card,
   dropFiles,
@@ -29,7 +30,7 @@ const WAIT = { timeout: 30_000 };
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
 let delivery: SpawnedDelivery;
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
   harness = await startHarness({ env });
   delivery = await spawnDelivery(harness, port, env);
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const { tenantId, apiKey } = await admin.createTenant('upload-page');
   // WebP alone: under f_auto each first AVIF is rendered besides the WebP answered at once, and with
   // the 17.6 MP noise file's renders taking seconds each on a shared machine, that doubled queue ran
@@ -62,11 +63,14 @@ const currentSrc = (image: Locator) => image.evaluate((img: { currentSrc: string
 /** No request of the page may fail, but those a test provokes. */
 const noneExpected = () => false;
 
-async function openPage(token: string): Promise<{ page: Page; problems: string[] }> {
+async function openPage(
+  token: string,
+  expected: (status: number, pathname: string) => boolean = noneExpected,
+): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: PAGE_ORIGIN });
   const page = await context.newPage();
-  const problems = watchProblems(page, noneExpected);
+  const problems = watchProblems(page, expected);
   await page.goto(`${PAGE_ORIGIN}/upload#token=${token}`);
   return { page, problems };
 }
@@ -117,9 +121,9 @@ describe('upload page in Chromium', () => {
       // at this page's 1 device pixel per CSS pixel (imageProps with aspectRatio 1:1).
       expect(await ready.locator('.thumb img.placeholder').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
       const thumbnail = ready.locator('.thumb img.thumbnail');
-      expect((await thumbnail.getAttribute('srcset'))?.split(', ')).toContain(`${asset.delivery.base}/w_96,h_96,c_cover 96w`);
+      expect((await thumbnail.getAttribute('srcset'))?.split(', ')).toContain(`${asset.delivery?.base}/w_96,h_96,c_cover 96w`);
       await expect.poll(() => loadedWidth(thumbnail), WAIT).toBe(96);
-      expect(await currentSrc(thumbnail)).toBe(`${asset.delivery.base}/w_96,h_96,c_cover`);
+      expect(await currentSrc(thumbnail)).toBe(`${asset.delivery?.base}/w_96,h_96,c_cover`);
       // Every variant in the gallery, each image loaded from its CDN URL, which is there to copy.
       const urls = asset.variants.map((v: { url: string }) => v.url).sort();
       const images = ready.locator('.gallery figure[data-variant] img');
@@ -129,8 +133,8 @@ describe('upload page in Chromium', () => {
       for (const image of await images.all()) await expect.poll(() => loadedWidth(image), WAIT).toBeGreaterThan(0);
       // Then the file as the delivery server serves it: asset.delivery's srcset and its default URL to copy.
       const responsive = ready.locator('.gallery figure[data-delivery] img');
-      expect(await responsive.getAttribute('srcset')).toBe(asset.delivery.srcset);
-      expect(await ready.locator('.gallery figure[data-delivery] input.url').inputValue()).toBe(asset.delivery.src);
+      expect(await responsive.getAttribute('srcset')).toBe(asset.delivery?.srcset);
+      expect(await ready.locator('.gallery figure[data-delivery] input.url').inputValue()).toBe(asset.delivery?.src);
       // The formats it is served in: this tenant turned AVIF off.
       expect(await ready.locator('.gallery figure[data-delivery] .variant-facts').textContent()).toMatch(/ · WebP\/JPEG$/);
     }
@@ -140,7 +144,7 @@ describe('upload page in Chromium', () => {
     const responsive = landscape.locator('.gallery figure[data-delivery] img');
     await expect.poll(() => loadedWidth(responsive), WAIT).toBeGreaterThan(0);
     const chosen = await currentSrc(responsive);
-    const landscapeBase = (await tenant.request('GET', `/v1/assets/${await landscape.getAttribute('data-asset-id')}`)).body.delivery.base;
+    const landscapeBase = (await tenant.request('GET', `/v1/assets/${await landscape.getAttribute('data-asset-id')}`)).body.delivery!.base;
     expect(chosen.startsWith(landscapeBase) && chosen.slice(landscapeBase.length), chosen).toMatch(/^\/w_\d+$/);
 
     const firstUrl = landscape.locator('.gallery input.url').first();
@@ -221,8 +225,50 @@ describe('upload page in Chromium', () => {
     await page.context().close();
   }, 180_000);
 
+  it("takes a phone's typeless HEIC and MP4 by their first bytes, plays the video in a <video> with its poster, and refuses a text file in words", async () => {
+    // The text file's start is refused (415): the one failed request expected.
+    const { page, problems } = await openPage(await mintUploadToken(tenant), (status, path) => status === 415 && path === '/v1/uploads');
+    expect(await page.locator('header').textContent()).toContain('Upload photos and videos');
+    expect(await page.locator('.dropzone-title').textContent()).toBe('Drop photos or videos here, or choose files');
+    // As a browser hands over an iPhone's .HEIC (and here an .MP4): with no type at all.
+    await dropFiles(page, '#dropzone', [
+      { name: 'IMG_0001.HEIC', type: '', bytes: await readFile(fixture('iphone_13_pro_max.HEIC')) },
+      { name: 'clip.mp4', type: '', bytes: await readFile(await clip('basic.mp4')) },
+      { name: 'notes.txt', type: '', bytes: Buffer.from('not a photo') },
+    ]);
+    const [photo, video, text] = [card(page, 'IMG_0001.HEIC'), card(page, 'clip.mp4'), card(page, 'notes.txt')];
+    await expect.poll(() => text.getAttribute('data-state'), WAIT).toBe('failed');
+    // The API's 415 in the words of the person at the page (the types it accepts), never a sentence for developers.
+    expect(await text.locator('.error').textContent()).toMatch(/^This kind of file is not accepted here\. Accepted: JPEG, PNG, .*HEIC.*MP4/);
+    expect(await text.locator('.status').textContent()).toBe('Failed (unsupported_media_type).');
+    await expect.poll(() => photo.getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+    await expect.poll(() => video.getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+    const photoAsset = (await tenant.request('GET', `/v1/assets/${await photo.getAttribute('data-asset-id')}`)).body;
+    expect(photoAsset).toMatchObject({ contentType: 'image/heic', status: 'ready' });
+
+    const asset = (await tenant.request('GET', `/v1/assets/${await video.getAttribute('data-asset-id')}`)).body;
+    expect(asset).toMatchObject({ contentType: 'video/mp4', kind: 'video', status: 'ready' });
+    const renditions = asset.variants.filter((v: { kind: string }) => v.kind === 'video');
+    expect(renditions.length).toBeGreaterThan(0);
+    // Each rendition in a <video> with the poster, none as a broken <img>; the poster frames as images.
+    const players = video.locator('.gallery figure[data-variant] video');
+    expect((await players.evaluateAll((vs: { src: string }[]) => vs.map((v) => v.src))).sort()).toEqual(
+      renditions.map((v: { url: string }) => v.url).sort(),
+    );
+    const posters = asset.variants.filter((v: { kind: string }) => v.kind === 'image').map((v: { url: string }) => v.url);
+    for (const player of await players.all()) {
+      expect(posters).toContain(await player.getAttribute('poster'));
+      await expect.poll(() => player.evaluate((v: { readyState: number }) => v.readyState), WAIT).toBeGreaterThanOrEqual(1);
+    }
+    const images = await video.locator('.gallery figure[data-variant] img').evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src));
+    expect(images.sort()).toEqual([...posters].sort());
+    await screenshot(page, 'upload-page-phone-files');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
   it('opens from the admin console for a tenant, which mints the token; a drop on the zone uploads', async () => {
-    const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+    const admin = new TestApi(harness.baseUrl, harness.adminToken);
     const named = `console-upload-${Date.now()}`;
     const { tenantId } = await admin.createTenant(named);
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });

@@ -3,7 +3,7 @@ import { stagingKey } from '@darkroom/core';
 import { getAsset, hashApiKey, uploadTokens } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from './support/client.js';
+import { TestApi, asMultipart, asSinglePut } from './support/client.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { expectRefusal } from './support/hostile.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const mint = (body: object = {}, client: DarkroomClient = t.client) => client.withUploadToken(body);
+const mint = (body: object = {}, client: TestApi = t.client) => client.withUploadToken(body);
 
 /** A JPEG padded to `size` bytes: its first bytes still say JPEG, which is all `complete` checks of content. */
 function jpegOfSize(size: number): Uint8Array {
@@ -119,6 +119,21 @@ describe('uploads with a token', () => {
     expect((await token.request('POST', '/v1/uploads', { filename: 'a.png', contentType: 'image/png', size: 1000 })).status).toBe(201);
   });
 
+  it('is refused with 403 forbidden on the routes it may not call, admin routes included', async () => {
+    const token = await mint();
+    const refused: [string, string][] = [
+      ['GET', '/v1/admin/tenants'],
+      ['GET', `/v1/admin/tenants/${t.tenantId}`],
+      ['POST', `/v1/admin/tenants/${t.tenantId}/upload-tokens`],
+      ['GET', '/v1/admin/jobs'],
+      ['GET', '/v1/assets'],
+      ['POST', '/v1/upload-tokens'],
+    ];
+    for (const [method, path] of refused) {
+      expectRefusal(harness, await token.raw(method, path), 403, 'forbidden');
+    }
+  });
+
   it('uploads a JPEG end to end with the token alone', async () => {
     const token = await mint();
     const { asset } = await token.uploadAndComplete(jpeg, { filename: 'a.jpg', contentType: 'image/jpeg' });
@@ -132,11 +147,11 @@ describe('GET /v1/uploads/:assetId/parts: resuming a multipart upload', () => {
     const bytes = jpegOfSize(16 * MiB + 1000);
     const started = await token.request('POST', '/v1/uploads', { filename: 'big.jpg', contentType: 'image/jpeg', size: bytes.length });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const { asset, upload } = started.body;
-    expect(upload.method).toBe('MULTIPART');
+    const { asset } = started.body;
+    const upload = asMultipart(started.body.upload);
     expect(upload.parts).toHaveLength(3);
     const chunk = (n: number) => bytes.subarray((n - 1) * upload.partSize, n * upload.partSize);
-    const firstEtag = await putPart(upload.parts[0].url, chunk(1));
+    const firstEtag = await putPart(upload.parts[0]!.url, chunk(1));
 
     // The page reloads: it asks what the bucket holds.
     const listed = await token.request('GET', `/v1/uploads/${asset.id}/parts`);
@@ -192,7 +207,7 @@ describe('POST /v1/uploads/:assetId/url: restarting a PUT upload', () => {
     const res = await token.request('POST', `/v1/uploads/${started.asset.id}/url`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(Object.keys(res.body)).toEqual(['upload']);
-    expect(res.body.upload).toMatchObject({ method: 'PUT', headers: started.upload.headers });
+    expect(res.body.upload).toMatchObject({ method: 'PUT', headers: asSinglePut(started.upload).headers });
     expect(Date.parse(res.body.upload.expiresAt)).toBeGreaterThan(Date.now());
     const put = await fetch(res.body.upload.url, { method: 'PUT', headers: res.body.upload.headers, body: jpeg as Uint8Array<ArrayBuffer> });
     expect(put.status).toBe(200);
@@ -283,7 +298,7 @@ describe('CORS for browsers on CORS_ORIGINS (http://localhost:5173 in tests)', (
 
 describe('the OpenAPI document', () => {
   it('has the new routes with their schemas, and the dut_ bearer scheme on exactly the routes a token may call', async () => {
-    const docs = (await new DarkroomClient(harness.baseUrl).request('GET', '/docs/json')).body;
+    const docs = (await new TestApi(harness.baseUrl).raw('GET', '/docs/json')).body;
     expect(docs.components.securitySchemes.uploadToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'dut_' });
     const mint = docs.paths['/v1/upload-tokens'].post;
     expect(mint.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/UploadToken');
@@ -308,9 +323,11 @@ describe('the OpenAPI document', () => {
     expect(withToken.sort()).toEqual(
       [
         'POST /v1/uploads',
+        'GET /v1/uploads/rules',
         'POST /v1/uploads/{assetId}/complete',
         'POST /v1/uploads/{assetId}/abort',
         'GET /v1/uploads/{assetId}/parts',
+        'POST /v1/uploads/{assetId}/sign',
         'POST /v1/uploads/{assetId}/url',
         'GET /v1/assets/{id}',
         'PATCH /v1/assets/{id}',

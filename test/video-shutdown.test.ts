@@ -39,6 +39,6 @@ it('stopping the worker kills ffmpeg; the job retries by the usual rules and the
   harness.startWorker();
   const ready = await tenant.client.waitForAsset(asset.id, 180_000);
   expect(ready.status).toBe('ready');
-  expect(ready.variants.map((v: any) => v.name)).toEqual(['full']);
+  expect(ready.variants.map((v) => v.name)).toEqual(['full']);
   expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', attempts: 2, error: null });
 });

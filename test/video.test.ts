@@ -53,7 +53,7 @@ describe('video, end to end', () => {
     expect(asset.duration).toBeCloseTo(2, 0);
     expect(asset.video).toEqual({ codec: 'h264', fps: 10, audio: true, hdr: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
-    expect(Buffer.from(asset.placeholder, 'base64').length).toBeGreaterThan(5);
+    expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
 
     expect(asset.variants.map((v: any) => v.name).sort()).toEqual(['720p', 'large', 'medium', 'small', 'thumb']);
     for (const name of ['thumb', 'small', 'medium', 'large']) {
@@ -151,7 +151,7 @@ describe('progress and DELETE', () => {
       async () => {
         const now = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body;
         if (now.progress !== null) seen.push(now.progress);
-        return now.progress > 0 && now.state === 'active';
+        return (now.progress ?? 0) > 0 && now.state === 'active';
       },
       120_000,
       200,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
@@ -13,7 +13,7 @@ let smallJpeg: Uint8Array;
 beforeAll(async () => {
   // The worker starts later in the tests that need an asset to stay queued first.
   harness = await startHarness({ withWorker: false });
-  apiKey = (await new DarkroomClient(harness.baseUrl, harness.adminToken).createTenant('client-live')).apiKey;
+  apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-live')).apiKey;
   admin = new Client({ baseUrl: harness.baseUrl, token: harness.adminToken });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });

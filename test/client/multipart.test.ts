@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, fetchTransport, type Transport } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
 const MiB = 1024 * 1024;
 let harness: Harness;
 let apiKey: string;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 /** A real JPEG followed by zeros up to 33 MiB: over the multipart threshold, and still a JPEG to decode. */
 let bigJpeg: Uint8Array;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   apiKey = (await admin.createTenant('client-multipart')).apiKey;
   tenant = admin.withToken(apiKey);
   const jpeg = await readFile(fixture('320x240.jpg'));

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError, fetchTransport, type Transport } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
@@ -14,7 +14,7 @@ let bigJpeg: Uint8Array;
 
 beforeAll(async () => {
   harness = await startHarness();
-  apiKey = (await new DarkroomClient(harness.baseUrl, harness.adminToken).createTenant('client-resume')).apiKey;
+  apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-resume')).apiKey;
   backend = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   bigJpeg = new Uint8Array(33 * MiB);

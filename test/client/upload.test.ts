@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
 
@@ -11,7 +11,7 @@ let smallJpeg: Uint8Array;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const { apiKey } = await admin.createTenant('client-upload');
   client = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client } from '@darkroom/client';
-import { darkroomUppy } from '@darkroom/client/uppy';
+import { darkroomUppy, type UppyFileLike, type UppyLike } from '@darkroom/client/uppy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 
@@ -14,7 +14,7 @@ let bigJpeg: Uint8Array<ArrayBuffer>;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const apiKey = (await new DarkroomClient(harness.baseUrl, harness.adminToken).createTenant('client-uppy')).apiKey;
+  const apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-uppy')).apiKey;
   backend = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   bigJpeg = new Uint8Array(33 * MiB);
@@ -22,82 +22,116 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-/**
- * Uppy's modules, loaded untyped: their typings bring in the DOM's, which would change every other
- * test's types. That the options fit @uppy/aws-s3's types is checked by the package's build
- * (src/uppy.typecheck.ts).
- */
-async function loadUppy(): Promise<{ Uppy: new () => any; AwsS3: unknown }> {
-  const [core, s3] = await Promise.all([import('@uppy/core' as string), import('@uppy/aws-s3' as string)]);
-  return { Uppy: core.default, AwsS3: s3.default };
-}
-
 /** A browser's client: an upload token minted by the backend. */
 async function browserClient(maxUploads = 10) {
   const { token } = await backend.uploadTokens.create({ maxUploads });
   return new Client({ baseUrl: harness.baseUrl, token });
 }
 
-const file = (name: string, bytes: Uint8Array<ArrayBuffer>) => ({ id: name, name, type: 'image/jpeg', size: bytes.byteLength, meta: {} });
+/**
+ * The part of Uppy 6 the adapter talks to, in Node (Uppy's S3 client needs XMLHttpRequest, which
+ * Node lacks; test/upload-uppy.test.ts runs the real one in Chromium): its processors, file state
+ * and events, and the requests @uppy/aws-s3's S3Uploader sends with what signRequest gives.
+ */
+function fakeUppy() {
+  const files = new Map<string, UppyFileLike & Record<string, unknown>>();
+  const handlers = new Map<string, ((...args: unknown[]) => void)[]>();
+  const pre: ((ids: string[]) => Promise<void>)[] = [];
+  const post: ((ids: string[]) => Promise<void>)[] = [];
+  const uppy: UppyLike = {
+    addPreProcessor: (fn) => pre.push(fn),
+    addPostProcessor: (fn) => post.push(fn),
+    getFile: (id) => files.get(id),
+    setFileState: (id, state) => files.set(id, { ...files.get(id)!, ...state }),
+    on: (event, callback) => handlers.set(event, [...(handlers.get(event) ?? []), callback]),
+    emit: (event, ...args) => {
+      if (event === 'upload-error') files.set((args[0] as UppyFileLike).id, { ...(args[0] as UppyFileLike), error: args[1] });
+      for (const callback of handlers.get(event) ?? []) callback(...args);
+    },
+  };
+  const add = (name: string, type: string, bytes: Uint8Array<ArrayBuffer>) => {
+    files.set(name, { id: name, name, type, size: bytes.byteLength, data: new Blob([bytes], { type }), meta: {} });
+  };
+  return { uppy, files, pre, post, add };
+}
 
-describe('Uppy (@uppy/core and @uppy/aws-s3 5.x, in Node) through darkroomUppy()', () => {
-  it('uploads a small file by PUT and a 33 MiB one in parts; each is completed, then ready', async () => {
-    const { Uppy, AwsS3 } = await loadUppy();
-    const client = await browserClient();
-    const completed: string[] = [];
-    const uppy = new Uppy().use(AwsS3, darkroomUppy(client, { onComplete: (f, asset) => completed.push(`${f.name} ${asset.status}`) }));
-    const progress = new Map<string, number>();
-    uppy.on('upload-progress', (f: { name: string }, p: { bytesUploaded: number }) => progress.set(f.name, p.bytesUploaded));
-    uppy.addFile({ name: 'small.jpg', type: 'image/jpeg', data: new Blob([smallJpeg], { type: 'image/jpeg' }) });
-    uppy.addFile({ name: 'big.jpg', type: 'image/jpeg', data: new Blob([bigJpeg], { type: 'image/jpeg' }) });
-    const result: { failed: unknown[]; successful: { name: string; response: { body: { assetId: string } } }[] } = await uppy.upload();
-    expect(result.failed).toEqual([]);
-    expect(completed.sort()).toEqual(['big.jpg queued', 'small.jpg queued']);
-    expect(progress.get('big.jpg')).toBe(33 * MiB);
-    for (const done of result.successful) {
-      const { assetId } = done.response.body;
-      expect(await client.waitUntilReady(assetId)).toMatchObject({ status: 'ready', filename: done.name });
-    }
-  });
-
-  it('resumes as Uppy does after a reload: listParts, then the missing parts, then complete', async () => {
-    const client = await browserClient();
-    const adapter = darkroomUppy(client);
-    const big = file('resumed.jpg', bigJpeg);
-    expect(adapter.shouldUseMultipart(big)).toBe(true);
-    const chunk = adapter.getChunkSize(big);
-    const { uploadId, key } = await adapter.createMultipartUpload(big);
-    const send = async (partNumber: number) => {
-      const body = new Blob([bigJpeg.subarray((partNumber - 1) * chunk, partNumber * chunk)]);
-      const signature = await adapter.signPart(big, { uploadId, key, partNumber, body });
-      const { ETag } = await adapter.uploadPartBytes({ signature, body, onProgress: () => {}, onComplete: () => {} });
-      return { PartNumber: partNumber, ETag };
-    };
-    await send(1);
-    const listed = await adapter.listParts(big, { uploadId, key });
-    expect(listed).toEqual([expect.objectContaining({ PartNumber: 1, Size: 16 * MiB })]);
-    const parts = [...listed, await send(2), await send(3)];
-    const done = await adapter.completeMultipartUpload(big, { uploadId, key, parts });
-    expect(done.asset.status).toBe('queued');
-    expect(await client.waitUntilReady(done.assetId)).toMatchObject({ status: 'ready', size: 33 * MiB });
-  });
-
-  it('abortMultipartUpload cancels the upload', async () => {
-    const adapter = darkroomUppy(await browserClient());
-    const { key } = await adapter.createMultipartUpload(file('canceled.jpg', bigJpeg));
-    await adapter.abortMultipartUpload(file('canceled.jpg', bigJpeg), { uploadId: key, key });
-    expect((await backend.assets.get(key)).status).toBe('canceled');
-  });
-
-  it('fails clearly, and cancels what it started, when Uppy plans otherwise than the deployment', async () => {
-    const adapter = darkroomUppy(await browserClient(), { multipartThreshold: MiB });
-    const small = file('mismatch.jpg', bigJpeg.subarray(0, 2 * MiB));
-    expect(adapter.shouldUseMultipart(small)).toBe(true);
-    await expect(adapter.createMultipartUpload(small)).rejects.toMatchObject({
-      code: 'invalid_response',
-      message: expect.stringContaining('MULTIPART_THRESHOLD_BYTES'),
+/** What S3Uploader does with a file, given the adapter's options: the PUT, or list, parts and complete. */
+async function sendAsUppyWould(
+  adapter: ReturnType<typeof darkroomUppy>,
+  file: UppyFileLike & Record<string, unknown>,
+  bytes: Uint8Array<ArrayBuffer>,
+) {
+  const resume = file.s3Multipart as { uploadId: string; key: string } | undefined;
+  if (!resume) {
+    expect(adapter.shouldUseMultipart(file)).toBe(false);
+    const signed = await adapter.signRequest({
+      method: 'PUT',
+      key: adapter.generateObjectKey(file),
+      contentType: file.type || 'application/octet-stream',
     });
-    const [latest] = (await backend.assets.list({ limit: 1 })).items;
-    expect(latest).toMatchObject({ filename: 'mismatch.jpg', status: 'canceled' });
+    const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: bytes });
+    expect(res.status).toBe(200);
+    return [];
+  }
+  const { key, uploadId } = resume;
+  const listed = await adapter.signRequest({ method: 'GET', key, uploadId });
+  expect(await (await fetch(listed.url)).text()).toContain('<ListPartsResult');
+  const chunk = adapter.getChunkSize({ size: bytes.byteLength });
+  const parts: { PartNumber: number; ETag: string }[] = [];
+  for (let n = 1; (n - 1) * chunk < bytes.byteLength; n++) {
+    const { url } = await adapter.signRequest({ method: 'PUT', key, uploadId, partNumber: n });
+    const res = await fetch(url, { method: 'PUT', body: bytes.subarray((n - 1) * chunk, n * chunk) });
+    expect(res.status).toBe(200);
+    parts.push({ PartNumber: n, ETag: res.headers.get('etag')! });
+  }
+  const complete = await adapter.signRequest({ method: 'POST', key, uploadId });
+  const xml = `<CompleteMultipartUpload>${parts.map((p) => `<Part><PartNumber>${p.PartNumber}</PartNumber><ETag>${p.ETag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+  const done = await fetch(complete.url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: xml });
+  expect([done.status, await done.text()]).toEqual([200, expect.stringContaining('<CompleteMultipartUploadResult')]);
+  return parts;
+}
+
+describe('darkroomUppy() for Uppy 6 (its processors and signRequest, in Node)', () => {
+  it('starts each file with Darkroom, signs only its own requests, then completes it: a small PUT, a typeless 33 MiB file in parts', async () => {
+    const client = await browserClient();
+    const { uppy, files, pre, post, add } = fakeUppy();
+    const completed: string[] = [];
+    const adapter = darkroomUppy(uppy, client, { onComplete: (f, asset) => completed.push(`${f.name} ${asset.status}`) });
+    add('small.jpg', 'image/jpeg', smallJpeg);
+    add('big.jpg', '', bigJpeg); // as a browser gives a file it knows no type for
+    for (const fn of pre) await fn(['small.jpg', 'big.jpg']);
+    // Darkroom's choices: PUT for the small file; parts for the big one, whose type its bytes gave.
+    expect(files.get('small.jpg')!.s3Multipart).toBeUndefined();
+    expect(files.get('big.jpg')!).toMatchObject({ type: 'image/jpeg', s3Multipart: { uploadId: expect.any(String) } });
+    expect(adapter.getChunkSize({ size: bigJpeg.byteLength })).toBe(16 * MiB);
+    // Neither creating a bucket upload nor deleting anything is ever signed.
+    const { key, uploadId } = files.get('big.jpg')!.s3Multipart as { key: string; uploadId: string };
+    await expect(adapter.signRequest({ method: 'POST', key })).rejects.toThrow(/does not sign/);
+    await expect(adapter.signRequest({ method: 'DELETE', key, uploadId })).rejects.toThrow(/does not sign/);
+
+    for (const [name, bytes] of [
+      ['small.jpg', smallJpeg],
+      ['big.jpg', bigJpeg],
+    ] as const) {
+      const parts = await sendAsUppyWould(adapter, files.get(name)!, bytes);
+      for (const part of parts) uppy.emit('s3-multipart:part-uploaded', files.get(name), part);
+      uppy.emit('upload-success', files.get(name), {});
+    }
+    for (const fn of post) await fn(['small.jpg', 'big.jpg']);
+    expect(completed.sort()).toEqual(['big.jpg queued', 'small.jpg queued']);
+    expect([...files.values()].filter((f) => f.error)).toEqual([]);
+    const assets = await backend.api.GET('/v1/assets', { params: { query: { limit: 2 } } });
+    for (const asset of assets.data!.items) expect(await client.waitUntilReady(asset.id)).toMatchObject({ status: 'ready' });
+  });
+
+  it('fails a file Darkroom refuses at the start, and only that one', async () => {
+    const client = await browserClient();
+    const { uppy, files, pre, add } = fakeUppy();
+    darkroomUppy(uppy, client);
+    add('notes.txt', '', new Uint8Array(new TextEncoder().encode('not a photo')));
+    add('ok.jpg', 'image/jpeg', smallJpeg);
+    for (const fn of pre) await fn(['notes.txt', 'ok.jpg']);
+    expect(files.get('notes.txt')!.error).toMatchObject({ code: 'unsupported_media_type' });
+    expect(files.get('ok.jpg')!.error).toBeUndefined();
   });
 });

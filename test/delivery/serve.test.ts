@@ -1,4 +1,5 @@
 import { deliveryRenderKey } from '@darkroom/core';
+import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
@@ -55,6 +56,7 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     expect(await metric(delivery, 'darkroom_delivery_renders_total')).toBe(rendersBefore + 1);
 
     const key = deliveryRenderKey(tenant.tenantId, photo.id, 1, `w_640,h_${first.meta!.height},q_75`, 'webp');
+    await Promise.all(delivery.deps.background); // the answer does not wait for the PUT
     expect(await objectState(harness.api.storage, { bucket: harness.api.config.storage.publicBucket, key })).toBe('present');
 
     // The same transform with a default stated, in another order: the same stored object.
@@ -140,6 +142,36 @@ describe('GET /img/{id}/{revision}/{options}', () => {
       first.headers.get('etag'),
       IMMUTABLE,
     ]);
+  });
+
+  it('answers a render whose PUT fails, logs it, and renders it again on the next request', async () => {
+    const server = await startDelivery(harness);
+    try {
+      const lines: string[] = [];
+      server.deps.log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      const { putObject } = server.deps.storage;
+      let refusals = 1;
+      server.deps.storage.putObject = (options) => (refusals-- > 0 ? Promise.reject(new Error('the bucket refused the PUT')) : putObject(options));
+      const path = imagePath(photo.id, 1, 'w_96,f_webp'); // rendered by no other test
+      const first = await getImage(`${server.baseUrl}${path}`);
+      await Promise.all(server.deps.background);
+      expect([first.status, first.meta?.width]).toEqual([200, 96]);
+      const key = deliveryRenderKey(tenant.tenantId, photo.id, 1, `w_96,h_${first.meta!.height},q_75`, 'webp');
+      expect(lines.map((line) => JSON.parse(line).msg)).toContain('a render could not be stored: it is rendered again when next asked for');
+      const location = { bucket: harness.api.config.storage.publicBucket, key };
+      expect(await objectState(harness.api.storage, location)).toBe('absent');
+
+      const again = await getImage(`${server.baseUrl}${path}`);
+      await Promise.all(server.deps.background);
+      expect([again.status, again.headers.get('etag'), await metric(server, 'darkroom_delivery_renders_total')]).toEqual([
+        200,
+        first.headers.get('etag'),
+        2,
+      ]);
+      expect(await objectState(harness.api.storage, location)).toBe('present');
+    } finally {
+      await server.close();
+    }
   });
 
   it('reports its metrics at /metrics', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 
@@ -8,13 +8,13 @@ import { expectRefusal } from '../support/hostile.js';
  * in the error shape, names nothing internal, and the API goes on serving.
  */
 let harness: Harness;
-let admin: DarkroomClient;
-let client: DarkroomClient;
+let admin: TestApi;
+let client: TestApi;
 let assetId: string;
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('hostile-bodies');
   client = admin.withToken(created.apiKey);
   const started = await client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 });
@@ -98,7 +98,7 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
     for (const [body, field] of cases) {
       const res = await raw(client.token!, 'POST', '/v1/uploads', typeof body === 'string' ? body : JSON.stringify(body));
       expectRefusal(harness, res, res.status === 413 ? 413 : 400, res.status === 413 ? 'file_too_large' : 'invalid_request');
-      if (field) expect(res.body.error.message, JSON.stringify(body)).toContain(field);
+      if (field) expect(res.body.error?.message, JSON.stringify(body)).toContain(field);
     }
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
@@ -112,7 +112,7 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const nested = await raw(client.token!, 'POST', '/v1/uploads', `{"filename":"a.jpg","contentType":"image/jpeg","size":10,"metadata":${deep}}`);
     expectRefusal(harness, nested, 400, 'invalid_request');
-    expect(nested.body.error.message).toContain('deeper than');
+    expect(nested.body.error?.message).toContain('deeper than');
   });
 
   it('hostile query strings and ids', async () => {

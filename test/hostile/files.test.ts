@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { fakeHeifGrid, fakeHeifOfSize } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
@@ -12,7 +12,7 @@ import { fetchVariant, fixture } from '../support/images.js';
  * whose extra payload must never reach the CDN, and decompression bombs refused from the header.
  */
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 
 const SVG = Buffer.from(
   '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' +
@@ -22,7 +22,7 @@ const HTML_PAYLOAD = '<html><script>alert(document.cookie)</script></html>';
 
 beforeAll(async () => {
   harness = await startHarness();
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('hostile-files')).apiKey);
 });
 afterAll(() => harness?.close());
@@ -64,7 +64,7 @@ describe('HEIC in disguise', () => {
     const heic = await readFile(fixture('heif-alpha.heic'));
     const { complete } = await uploadBytes(heic, 'image/jpeg');
     expectRefusal(harness, complete, 415, 'content_mismatch');
-    expect(complete.body.error.details).toEqual({ declared: 'image/jpeg', detected: 'image/heic' });
+    expect(complete.body.error?.details).toEqual({ declared: 'image/jpeg', detected: 'image/heic' });
   });
 });
 
@@ -98,7 +98,7 @@ describe('polyglots', () => {
     expect(complete.status).toBe(202);
     const failed = await client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
-    expect(['corrupt_image', 'unsupported_format']).toContain(failed.error.code);
+    expect(['corrupt_image', 'unsupported_format']).toContain(failed.error?.code);
     expect(failed.variants).toEqual([]);
     expectNothingInternal(harness, failed);
   });
@@ -114,7 +114,7 @@ describe('bombs', () => {
       expect(complete.status).toBe(202);
       const failed = await client.waitForAsset(asset.id);
       expect(failed.status).toBe('failed');
-      expect(failed.error.code).toBe('too_many_pixels');
+      expect(failed.error?.code).toBe('too_many_pixels');
       expectNothingInternal(harness, failed);
       const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
       expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });

@@ -1,7 +1,7 @@
 import { assets } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient, type ApiResponse } from '../support/client.js';
+import { TestApi, type ApiResponse } from '../support/client.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 
@@ -11,12 +11,12 @@ import { expectRefusal } from '../support/hostile.js';
  * logins per client IP, also concurrent, and behind a proxy (TRUST_PROXY).
  */
 let harness: Harness;
-let admin: DarkroomClient;
+let admin: TestApi;
 let other: SecondApi;
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   other = await startSecondApi(harness, { RATE_LIMIT_PER_MINUTE: '1200' });
 });
 afterAll(async () => {
@@ -33,7 +33,7 @@ async function awayFromWindowEnd(neededMs = 8000) {
 async function tenantClients(settings: Record<string, unknown> = {}) {
   const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', ...settings });
   expect(res.status).toBe(201);
-  return { one: admin.withToken(res.body.apiKey), two: new DarkroomClient(other.baseUrl, res.body.apiKey), tenantId: res.body.tenant.id as string };
+  return { one: admin.withToken(res.body.apiKey), two: new TestApi(other.baseUrl, res.body.apiKey), tenantId: res.body.tenant.id as string };
 }
 
 const limitHeaders = (res: ApiResponse) => ({
@@ -71,7 +71,7 @@ describe('per-key rate limit', () => {
   it('holds under a concurrent flood of upload starts on two processes: only the limit is served, nothing more recorded', async () => {
     await awayFromWindowEnd(15_000);
     const { one, two, tenantId } = await tenantClients({ rateLimitPerMinute: 5 });
-    const start = (client: DarkroomClient, i: number) =>
+    const start = (client: TestApi, i: number) =>
       client.request('POST', '/v1/uploads', { filename: `flood-${i}.png`, contentType: 'image/png', size: 10 });
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => start(i % 2 ? one : two, i)));
     const served = answers.filter((res) => res.status === 201);
@@ -86,7 +86,7 @@ describe('per-key rate limit', () => {
     expect(served.map((res) => limitHeaders(res).remaining).sort()).toEqual(['0', '1', '2', '3', '4']);
     for (const res of refused) {
       expectRefusal(harness, res, 429, 'rate_limited');
-      expect(res.body.error.details).toMatchObject({ limit: 5 });
+      expect(res.body.error?.details).toMatchObject({ limit: 5 });
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
       expect(limitHeaders(res).remaining).toBe('0');

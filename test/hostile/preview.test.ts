@@ -78,7 +78,7 @@ describe('the admin preview refuses what the worker refuses, with the same code'
     const recorded: Record<string, string> = {};
     for (const [name, id] of Object.entries(ids)) {
       const settled = await tenant.client.waitForAsset(id);
-      recorded[name] = settled.status === 'ready' ? 'ready' : settled.error.code;
+      recorded[name] = settled.status === 'ready' ? 'ready' : settled.error!.code;
     }
     expect(recorded).toEqual(previews);
   });

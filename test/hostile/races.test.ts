@@ -3,7 +3,7 @@ import { stagingKey } from '@darkroom/core';
 import { getAsset } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient, type ApiResponse } from '../support/client.js';
+import { TestApi, type ApiResponse } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
@@ -17,13 +17,13 @@ import { waitFor } from '../support/services.js';
  * `complete` (through its storage calls), so each interleaving is tested every time.
  */
 let harness: Harness;
-let client: DarkroomClient;
+let client: TestApi;
 let tenantId: string;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const tenant = await admin.createTenant('races');
   client = admin.withToken(tenant.apiKey);
   tenantId = tenant.tenantId;
@@ -41,7 +41,7 @@ describe('complete racing DELETE', () => {
         new Promise((resolve) => setTimeout(resolve, round % 4)).then(() => client.request('DELETE', `/v1/assets/${asset.id}`)),
       ]);
       expect([202, 404], JSON.stringify(completed.body)).toContain(completed.status);
-      if (completed.status === 404) expect(completed.body.error.code).toBe('not_found');
+      if (completed.status === 404) expect(completed.body.error?.code).toBe('not_found');
       expectNothingInternal(harness, completed.body);
       expect([204, 404]).toContain(deleted.status);
       if (deleted.status === 404) expect((await client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);

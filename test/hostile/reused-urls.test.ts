@@ -13,6 +13,8 @@ import { expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { objectSha256, objectState, sha256 } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
+import type { UploadInstructions } from '@darkroom/client';
+import { asSinglePut } from '../support/client.js';
 
 /**
  * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:
@@ -65,8 +67,9 @@ function sameLengthSvg(length: number): Uint8Array {
 }
 
 /** A PUT through the URL `POST /v1/uploads` gave, with the same headers, as a client holding it can do at any time. */
-async function putAgain(upload: { url: string; headers: Record<string, string> }, body: Uint8Array): Promise<number> {
-  const res = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: body as Uint8Array<ArrayBuffer> });
+async function putAgain(upload: UploadInstructions, body: Uint8Array): Promise<number> {
+  const { url, headers } = asSinglePut(upload);
+  const res = await fetch(url, { method: 'PUT', headers, body: body as Uint8Array<ArrayBuffer> });
   await res.arrayBuffer();
   return res.status;
 }

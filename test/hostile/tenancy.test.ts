@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import type { VariantSpec } from '@darkroom/core';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
@@ -11,14 +12,14 @@ import { fixture } from '../support/images.js';
  * changes nothing. Tenant keys on admin routes get `403 forbidden`.
  */
 let harness: Harness;
-let owner: DarkroomClient;
-let intruder: DarkroomClient;
+let owner: TestApi;
+let intruder: TestApi;
 let paths: Record<string, Record<string, unknown>>;
 let ids: { asset: string; job: string; waiting: string; webhook: string; event: string };
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   owner = admin.withToken((await admin.createTenant('tenancy-owner')).apiKey);
   intruder = admin.withToken((await admin.createTenant('tenancy-intruder')).apiKey);
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
@@ -26,8 +27,8 @@ beforeAll(async () => {
   const waiting = await owner.request('POST', '/v1/uploads', { filename: 'w.jpg', contentType: 'image/jpeg', size: 10 });
   const webhook = await owner.request('POST', '/v1/webhooks', { url: 'https://93.184.215.14/hook' });
   const [event] = (await owner.request('GET', '/v1/events?limit=1')).body.items;
-  ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id, webhook: webhook.body.webhook.id, event: event.id };
-  paths = (await admin.request('GET', '/docs/json')).body.paths;
+  ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id, webhook: webhook.body.webhook.id, event: event!.id };
+  paths = (await admin.raw('GET', '/docs/json')).body.paths;
 });
 afterAll(() => harness?.close());
 
@@ -49,7 +50,7 @@ describe("another tenant's ids", () => {
       if (!path.startsWith('/v1/') || path.startsWith('/v1/admin') || !path.includes('{') || path.includes('{name}')) continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
-        const res = await intruder.request(method, withOwnersId(path), body);
+        const res = await intruder.raw(method, withOwnersId(path), body);
         expectRefusal(harness, res, 404, 'not_found');
         tried.push(`${method} ${path}`);
       }
@@ -79,7 +80,7 @@ describe("another tenant's ids", () => {
   });
 
   it("another tenant's presets are invisible and untouchable", async () => {
-    const variants = [{ name: 'a', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 }];
+    const variants: VariantSpec[] = [{ name: 'a', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 }];
     expect((await owner.request('PUT', '/v1/presets/secret-sizes', { variants })).status).toBe(200);
     const listed = await intruder.request('GET', '/v1/presets');
     expect(listed.body.items.map((p: { name: string }) => p.name)).not.toContain('secret-sizes');
@@ -105,7 +106,7 @@ describe("another tenant's ids", () => {
       if (!path.startsWith('/v1/admin')) continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
-        expectRefusal(harness, await intruder.request(method, withOwnersId(path), body), 403, 'forbidden');
+        expectRefusal(harness, await intruder.raw(method, withOwnersId(path), body), 403, 'forbidden');
         count++;
       }
     }

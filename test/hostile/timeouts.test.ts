@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { assets } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -21,7 +21,7 @@ beforeAll(async () => {
     withWorker: false,
     env: { CONNECTION_TIMEOUT: `${CONNECTION_TIMEOUT_MS}ms`, REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` },
   });
-  ({ apiKey, tenantId } = await new DarkroomClient(harness.baseUrl, harness.adminToken).createTenant('timeouts'));
+  ({ apiKey, tenantId } = await new TestApi(harness.baseUrl, harness.adminToken).createTenant('timeouts'));
 });
 afterAll(() => harness?.close());
 
@@ -96,7 +96,7 @@ describe('request and connection limits', () => {
 
   it('keeps serving, and a body sent at once is not held up by either limit', async () => {
     expect((await fetch(`${harness.baseUrl}/healthz`)).status).toBe(200);
-    const client = new DarkroomClient(harness.baseUrl, apiKey);
+    const client = new TestApi(harness.baseUrl, apiKey);
     expect((await client.request('POST', '/v1/uploads', JSON.parse(BODY))).status).toBe(201);
   });
 });

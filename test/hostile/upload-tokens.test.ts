@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { apiKeys, hashApiKey, tenants, uploadTokens } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import type { VariantSpec } from '@darkroom/core';
+import { TestApi } from '../support/client.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
@@ -61,13 +62,13 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const mint = (body: object = {}, client: DarkroomClient = t.client) => client.withUploadToken(body);
+const mint = (body: object = {}, client: TestApi = t.client) => client.withUploadToken(body);
 
-async function startWith(client: DarkroomClient, extra: object = {}) {
+async function startWith(client: TestApi, extra: object = {}) {
   return client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: jpeg.length, ...extra });
 }
 
-async function started(client: DarkroomClient, extra: object = {}): Promise<string> {
+async function started(client: TestApi, extra: object = {}): Promise<string> {
   const res = await startWith(client, extra);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.asset.id;
@@ -77,7 +78,7 @@ async function started(client: DarkroomClient, extra: object = {}): Promise<stri
 const pathOf = (url: string, value: string) => url.replace(/:[A-Za-z]+/g, value).replace('*', 'x');
 
 /** The request a route pattern gets in this suite (SSE routes are read to their first bytes only). */
-async function call(client: DarkroomClient, method: string, url: string, id: string) {
+async function call(client: TestApi, method: string, url: string, id: string) {
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
   if (url.endsWith('/events') || url.endsWith('/stream')) {
     const controller = new AbortController();
@@ -89,14 +90,14 @@ async function call(client: DarkroomClient, method: string, url: string, id: str
     controller.abort();
     return { status: res.status, body: text };
   }
-  return client.request(method, pathOf(url, id), body);
+  return client.raw(method, pathOf(url, id), body);
 }
 
 describe('every route with an upload token', () => {
   it('is 403 forbidden except the routes the spec allows, which answer for the token’s own asset', async () => {
     const token = await mint();
     const own = await started(token);
-    const anonymous = new DarkroomClient(harness.baseUrl);
+    const anonymous = new TestApi(harness.baseUrl);
     const routes = harness.app.routeTable.filter((route) => route.method !== 'HEAD' && route.method !== 'OPTIONS');
     const allowed: string[] = [];
     const open: string[] = [];
@@ -255,7 +256,7 @@ describe("the token's limits", () => {
 
 describe("overriding the token's preset and metadata", () => {
   it('another preset is refused (400); the same one, or none, gets the token’s', async () => {
-    const variants = [{ name: 'a', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 }];
+    const variants: VariantSpec[] = [{ name: 'a', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 }];
     expect((await t.client.request('PUT', '/v1/presets/pricey', { variants })).status).toBe(200);
     const token = await mint({ preset: 'pricey' });
     expectRefusal(harness, await startWith(token, { preset: 'default' }), 400, 'invalid_request');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
@@ -10,15 +10,15 @@ import { fixture } from '../support/images.js';
  * tampered with, one past its time, and bytes of another length or type than were signed.
  */
 let harness: Harness;
-let client: DarkroomClient;
-let other: DarkroomClient;
+let client: TestApi;
+let other: TestApi;
 let jpeg: Uint8Array<ArrayBuffer>;
 
 beforeAll(async () => {
   // URLs last 2 s. SigV4 dates are whole seconds, so a URL signed late in a second lives a little over
   // 1 s (with 1 s, a few ms: a test's PUTs right after signing could find it expired).
   harness = await startHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   client = admin.withToken((await admin.createTenant('hostile-urls')).apiKey);
   other = admin.withToken((await admin.createTenant('hostile-urls-other')).apiKey);
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
@@ -28,7 +28,8 @@ afterAll(() => harness?.close());
 async function startPut(owner = client) {
   const res = await owner.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: jpeg.length });
   expect(res.status).toBe(201);
-  return { assetId: res.body.asset.id as string, url: new URL(res.body.upload.url), headers: res.body.upload.headers as Record<string, string> };
+  const upload = asSinglePut(res.body.upload);
+  return { assetId: res.body.asset.id, url: new URL(upload.url), headers: upload.headers };
 }
 
 const put = (url: URL | string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer> = jpeg) =>
@@ -63,8 +64,7 @@ describe('forged presigned URLs', () => {
   it('refuses a multipart part URL used for another part number or upload', async () => {
     const size = 9 * 1024 * 1024;
     const res = await client.request('POST', '/v1/uploads', { filename: 'big.jpg', contentType: 'image/jpeg', size });
-    expect(res.body.upload.method).toBe('MULTIPART');
-    const first = new URL(res.body.upload.parts[0].url);
+    const first = new URL(asMultipart(res.body.upload).parts[0]!.url);
     const renumbered = new URL(first);
     renumbered.searchParams.set('partNumber', '2');
     expect((await put(renumbered, {}, new Uint8Array(1024))).status).toBe(403);

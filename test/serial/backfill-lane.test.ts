@@ -5,7 +5,7 @@ import { insertAsset, insertJob, jobs, newId, upsertVariants, variants } from '@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi, startedBackfill } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { spec, writePresetsFile } from '../support/presets.js';
@@ -26,14 +26,14 @@ const oldThumb = spec('thumb', 'cover', 64);
 const newThumb = spec('thumb', 'cover', 48, 'webp', 70);
 
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 let tenantId: string;
 const assetIds: string[] = [];
 const original = { bytes: Buffer.alloc(0), width: 320, height: 240 };
 
 async function uploadRealAssets(): Promise<void> {
   const old = await startHarness({ env: { PRESETS_FILE: await writePresetsFile({ [preset]: [oldThumb] }) } });
-  const admin = new DarkroomClient(old.baseUrl, old.adminToken);
+  const admin = new TestApi(old.baseUrl, old.adminToken);
   const created = await admin.createTenant('backfill-lane');
   tenantId = created.tenantId;
   const client = admin.withToken(created.apiKey);
@@ -118,7 +118,7 @@ beforeAll(async () => {
   original.bytes = await readFile(fixture('320x240.jpg'));
   await uploadRealAssets();
   harness = await startHarness({ env: { PRESETS_FILE: await writePresetsFile({ [preset]: [newThumb] }), BACKFILL_WINDOW: String(WINDOW) } });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`)).body.apiKey);
   const oldThumbBytes = await sharp(original.bytes).resize(64, 64).webp({ quality: 80 }).toBuffer();
   for (let i = 0; i < SYNTHETIC; i += 25) {
@@ -131,11 +131,11 @@ describe('the backfill lane', () => {
   it('fresh uploads become ready while a backfill of hundreds of assets is still far from done', async () => {
     const total = REAL + SYNTHETIC;
     const started = performance.now();
-    const res = await new DarkroomClient(harness.baseUrl, harness.adminToken).request('POST', '/v1/admin/backfill', { preset });
+    const res = await new TestApi(harness.baseUrl, harness.adminToken).request('POST', '/v1/admin/backfill', { preset });
     const enqueueMs = performance.now() - started;
     // The first window only: the rest is queued as the lane drains.
-    expect(res.body.backfill).toMatchObject({ preset, matched: WINDOW, queued: WINDOW, skipped: 0, scanDone: false });
-    const backfillId: string = res.body.backfill.id;
+    expect(startedBackfill(res.body)).toMatchObject({ preset, matched: WINDOW, queued: WINDOW, skipped: 0, scanDone: false });
+    const backfillId = startedBackfill(res.body).id;
     const stopSampling = sampleLane();
 
     // The lane is busy: a full window waiting when the fresh uploads start.
@@ -164,7 +164,7 @@ describe('the backfill lane', () => {
     // still active while its finished job feeds the next), and its row accounts for every asset.
     expect(await stopSampling()).toBeLessThanOrEqual(WINDOW + 1);
     const row = await waitFor('the backfill row to complete', async () => {
-      const { body } = await new DarkroomClient(harness.baseUrl, harness.adminToken).request('GET', `/v1/admin/backfills/${backfillId}`);
+      const { body } = await new TestApi(harness.baseUrl, harness.adminToken).request('GET', `/v1/admin/backfills/${backfillId}`);
       return body.backfill.state === 'completed' && body.backfill;
     });
     expect(row).toMatchObject({ matched: total, queued: total, done: total, failed: 0, scanDone: true });
@@ -183,7 +183,7 @@ describe('the backfill lane', () => {
     for (const id of [...assetIds.slice(0, REAL), ...assetIds.slice(-5)]) {
       const asset = (await tenant.request('GET', `/v1/assets/${id}`)).body;
       expect(asset.status).toBe('ready');
-      const thumb = await fetchVariant(asset.variants[0].url);
+      const thumb = await fetchVariant(asset.variants[0]!.url);
       expect([thumb.status, thumb.meta.width, thumb.meta.height]).toEqual([200, 48, 48]);
       expect(await harness.countVariantObjects(tenantId, id)).toBe(1);
     }

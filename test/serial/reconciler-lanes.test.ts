@@ -3,7 +3,7 @@ import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/reconciler.js';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -18,7 +18,7 @@ let tenantId: string;
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenantId = (await admin.createTenant('reconciler-lanes')).tenantId;
 });
 afterAll(async () => {

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 
 let harness: Harness;
-let admin: DarkroomClient;
-let tenant: DarkroomClient;
+let admin: TestApi;
+let tenant: TestApi;
 
 beforeAll(async () => {
   // Three attempts: first at once, then after 2 s and 4 s of backoff.
   harness = await startHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '3' } });
-  admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('s3-outage')).apiKey);
 });
 afterAll(async () => {
@@ -33,11 +33,11 @@ describe('S3 server stopped while jobs run', () => {
         return row.history.some((h) => h.errorCode === 'storage_unavailable') && row;
       });
       expect(failedOnce.state).not.toBe('failed');
-      const ready = await new DarkroomClient(harness.baseUrl).request('GET', '/readyz');
+      const ready = await new TestApi(harness.baseUrl).request('GET', '/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.error.details.down).toEqual(['storage']);
+      expect(ready.body.error?.details?.down).toEqual(['storage']);
       // Which dependency is down, never its error text (anyone may call /readyz).
-      expect(ready.body.error.details.checks).toEqual({ postgres: 'ok', redis: 'ok', storage: 'down' });
+      expect(ready.body.error?.details?.checks).toEqual({ postgres: 'ok', redis: 'ok', storage: 'down' });
       expect(JSON.stringify(ready.body)).not.toMatch(/127\.0\.0\.1|7480|ECONNREFUSED|darkroom-test/);
     } finally {
       await startServices();
@@ -58,7 +58,7 @@ describe('S3 server stopped while jobs run', () => {
       harness.worker!.worker.resume();
       const failed = await tenant.waitForAsset(asset.id, 60_000);
       expect(failed.status).toBe('failed');
-      expect(failed.error.code).toBe('storage_unavailable');
+      expect(failed.error?.code).toBe('storage_unavailable');
       const row = await jobOf(job.id);
       expect(row).toMatchObject({ state: 'failed', attempts: 3, errorCode: 'storage_unavailable' });
       expect(row.history.map((h) => h.errorCode)).toEqual(['storage_unavailable', 'storage_unavailable', 'storage_unavailable']);

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../packages/storage/src/s3-client.js';
 import { createS3Storage, parseCorsOrigins, parseStorageConfig, setupBuckets, type StorageConfig } from '@darkroom/storage';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { dockerfileEnv, repoFile } from '../support/docker.js';
 import { originalLocation } from '../support/fixtures.js';
 import { startHarness } from '../support/harness.js';
@@ -25,7 +25,7 @@ import { waitFor } from '../support/services.js';
  * stop` sends) and a start on the same data dir: the original and every variant are still there.
  *
  * storage:setup needs nothing of this store that the in-memory dev server lacks: the same bucket
- * policy, CORS and lifecycle calls succeed with the same summary (packages/storage/src/setup.test.ts).
+ * policy, CORS and lifecycle calls succeed with the same summary (packages/storage/src/setup.int.test.ts).
  */
 const script = fileURLToPath(new URL('../../scripts/s3-server.sh', import.meta.url));
 const PORT = 7490;
@@ -127,7 +127,7 @@ describe('the compose S3 server (Ceph RGW on BlueStore), natively', () => {
     let originalSha: string;
     let variants: { url: string; sha256: string }[];
     try {
-      const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+      const admin = new TestApi(harness.baseUrl, harness.adminToken);
       const tenant = admin.withToken((await admin.createTenant('s3-server-disk')).apiKey);
       const { asset: queued } = await tenant.uploadFile(fixture('DSCN0010.jpg'), 'image/jpeg');
       const asset = await tenant.waitForAsset(queued.id, 120_000);

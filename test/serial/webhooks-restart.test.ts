@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { WEBHOOK_QUEUE } from '@darkroom/core';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { createTestTenant, noisePng } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
@@ -52,13 +52,13 @@ async function stop(p: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 /** The API on `port` (the same one across a restart), and a client of it with `token`. */
-async function startApi(port: number, token: string): Promise<{ process: WorkerProcess; client: DarkroomClient }> {
+async function startApi(port: number, token: string): Promise<{ process: WorkerProcess; client: TestApi }> {
   const api = await spawnApi(env(), port);
   processes.push(api);
-  return { process: api, client: new DarkroomClient(api.baseUrl, token) };
+  return { process: api, client: new TestApi(api.baseUrl, token) };
 }
 
-async function feedIds(client: DarkroomClient, assetId: string): Promise<string[]> {
+async function feedIds(client: TestApi, assetId: string): Promise<string[]> {
   const res = await client.request('GET', '/v1/events?limit=100');
   return res.body.items.filter((e: { data: { asset: { id: string } } }) => e.data.asset.id === assetId).map((e: { id: string }) => e.id);
 }
@@ -79,7 +79,7 @@ describe('worker and API restarted while deliveries are pending', () => {
       'refused attempts in the log',
       async () => {
         const log = await api.client.request('GET', `/v1/webhooks/${webhook.id}/deliveries?limit=100`);
-        return log.body.items.filter((a: { error: string }) => a.error === 'connection refused').length >= 3;
+        return log.body.items.filter((a) => a.error === 'connection refused').length >= 3;
       },
       60_000,
       200,

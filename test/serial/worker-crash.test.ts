@@ -1,19 +1,19 @@
 import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DarkroomClient } from '../support/client.js';
+import { TestApi } from '../support/client.js';
 import { noisePng } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 
 let harness: Harness;
-let tenant: DarkroomClient;
+let tenant: TestApi;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   harness = await startHarness({ withWorker: false });
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('worker-crash')).apiKey);
 });
 // Each test owns the queue: workers of an earlier test would take its jobs.
@@ -81,8 +81,8 @@ describe('a file that kills every worker that takes it', () => {
     const survivor = worker();
     const failed = await tenant.waitForAsset(asset.id, 60_000);
     expect(failed.status).toBe('failed');
-    expect(failed.error.code).toBe('internal_error');
-    expect(failed.error.message).toMatch(/stopped 2 times/);
+    expect(failed.error?.code).toBe('internal_error');
+    expect(failed.error?.message).toMatch(/stopped 2 times/);
     const row = await jobRow(job.id);
     expect(row).toMatchObject({ state: 'failed', attempts: 3, errorCode: 'internal_error' });
     expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', 'interrupted', 'internal_error']);

@@ -1,24 +1,45 @@
 import { readFile } from 'node:fs/promises';
+import type { Asset, components, Event, JsonBody, StartUploadBody, UploadInstructions } from '@darkroom/client';
+import type { ErrorBody, Method, PathOf, RequestBody, SuccessBody } from './api-types.js';
 import { waitFor } from './services.js';
 
-export interface ApiResponse<T = any> {
+/**
+ * An answer as a test reads it. `body` has the route's success shape; on a refusal it holds the
+ * contract's `error` instead (absent on success, so a test reads `body.error?.code`).
+ */
+export interface ApiResponse<Body = unknown> {
   status: number;
-  body: T;
+  body: Body & Partial<ErrorBody>;
   headers: Headers;
 }
 
-/** A thin HTTP client over fetch, as a content platform would call Darkroom. */
-export class DarkroomClient {
+type UploadMeta = Omit<StartUploadBody, 'size'>;
+type Completed = SuccessBody<'POST', `/v1/uploads/${string}/complete`>;
+
+/**
+ * The API as a content platform calls it, over fetch, typed from the generated OpenAPI `paths`:
+ * `request` takes only routes the document has, with their bodies. `@darkroom/client` is what
+ * platforms use; this is the wire itself, so tests see every status and header.
+ */
+export class TestApi {
   constructor(
     readonly baseUrl: string,
     readonly token?: string,
   ) {}
 
-  withToken(token: string): DarkroomClient {
-    return new DarkroomClient(this.baseUrl, token);
+  withToken(token: string): TestApi {
+    return new TestApi(this.baseUrl, token);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+  request<M extends Method, P extends PathOf<M>>(method: M, path: P, body?: RequestBody<M, P>): Promise<ApiResponse<SuccessBody<M, P>>> {
+    return this.raw(method, path, body);
+  }
+
+  /**
+   * Untyped: for what the document does not describe, on purpose (a hostile or malformed body, a
+   * route or method it lacks). Everything else goes through `request`.
+   */
+  async raw(method: string, path: string, body?: unknown): Promise<ApiResponse<any>> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -29,7 +50,7 @@ export class DarkroomClient {
     });
     const text = await response.text();
     const parsed = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-    return { status: response.status, body: parsed as T, headers: response.headers };
+    return { status: response.status, body: parsed, headers: response.headers };
   }
 
   async createTenant(name = `tenant-${Date.now()}`): Promise<{ tenantId: string; apiKey: string }> {
@@ -39,14 +60,14 @@ export class DarkroomClient {
   }
 
   /** POST /v1/upload-tokens with this client's key: a client holding the new browser upload token. */
-  async withUploadToken(body: object = {}): Promise<DarkroomClient> {
+  async withUploadToken(body: JsonBody<'/v1/upload-tokens', 'post'> = {}): Promise<TestApi> {
     const res = await this.request('POST', '/v1/upload-tokens', body);
     if (res.status !== 201) throw new Error(`mint upload token: ${res.status} ${JSON.stringify(res.body)}`);
     return this.withToken(res.body.token);
   }
 
   /** POST /v1/uploads, then PUT the bytes straight to the bucket (as a browser would). Returns the start response. */
-  async upload(bytes: Uint8Array, meta: { filename: string; contentType: string; preset?: string }) {
+  async upload(bytes: Uint8Array, meta: UploadMeta) {
     const started = await this.request('POST', '/v1/uploads', { ...meta, size: bytes.byteLength });
     if (started.status !== 201) throw new Error(`start upload: ${started.status} ${JSON.stringify(started.body)}`);
     const { upload, asset } = started.body;
@@ -60,11 +81,11 @@ export class DarkroomClient {
     return { asset, upload, parts };
   }
 
-  async uploadAndComplete(bytes: Uint8Array, meta: { filename: string; contentType: string; preset?: string }) {
+  async uploadAndComplete(bytes: Uint8Array, meta: UploadMeta): Promise<Completed> {
     const { asset, parts } = await this.upload(bytes, meta);
     const completed = await this.request('POST', `/v1/uploads/${asset.id}/complete`, parts ? { parts } : {});
     if (completed.status !== 202) throw new Error(`complete: ${completed.status} ${JSON.stringify(completed.body)}`);
-    return completed.body as { asset: any; job: any };
+    return completed.body;
   }
 
   async uploadFile(path: string, contentType: string, filename = path.split('/').pop()!) {
@@ -75,8 +96,8 @@ export class DarkroomClient {
    * The tenant's settled events (`GET /v1/events`, following `nextCursor` to the end), oldest first;
    * only those of `assetId` when given, only those of `type` (a comma-separated list) when given.
    */
-  async feed(filter: { assetId?: string; type?: string } = {}): Promise<any[]> {
-    const items = [];
+  async feed(filter: { assetId?: string; type?: string } = {}): Promise<Event[]> {
+    const items: Event[] = [];
     let after = '';
     for (;;) {
       const query = `limit=100${filter.type ? `&type=${filter.type}` : ''}${after ? `&after=${after}` : ''}`;
@@ -90,12 +111,12 @@ export class DarkroomClient {
   }
 
   /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */
-  async waitForAsset(id: string, timeoutMs = 60_000): Promise<any> {
+  async waitForAsset(id: string, timeoutMs = 60_000): Promise<Asset> {
     return this.waitForStatus(id, ['ready', 'failed', 'canceled', 'expired'], timeoutMs);
   }
 
   /** Polls the asset until its status is one of `statuses`; returns it. */
-  async waitForStatus(id: string, statuses: string | string[], timeoutMs = 60_000): Promise<any> {
+  async waitForStatus(id: string, statuses: Asset['status'] | Asset['status'][], timeoutMs = 60_000): Promise<Asset> {
     const wanted = typeof statuses === 'string' ? [statuses] : statuses;
     return waitFor(
       `asset ${id} to be ${wanted.join(' or ')}`,
@@ -108,6 +129,24 @@ export class DarkroomClient {
       150,
     );
   }
+}
+
+/** The backfill a `POST /v1/admin/backfill` started; throws on a dry run's report, which starts none. */
+export function startedBackfill(body: SuccessBody<'POST', '/v1/admin/backfill'>): components['schemas']['Backfill'] {
+  if (!('backfill' in body)) throw new Error(`no backfill started: ${JSON.stringify(body)}`);
+  return body.backfill;
+}
+
+/** The start answer's instructions for one PUT; throws when the API chose multipart. */
+export function asSinglePut(upload: UploadInstructions): Extract<UploadInstructions, { method: 'PUT' }> {
+  if (upload.method !== 'PUT') throw new Error(`expected one PUT, the API chose ${upload.method}`);
+  return upload;
+}
+
+/** The start answer's instructions for a multipart upload; throws when the API chose one PUT. */
+export function asMultipart(upload: UploadInstructions): Extract<UploadInstructions, { method: 'MULTIPART' }> {
+  if (upload.method !== 'MULTIPART') throw new Error(`expected multipart, the API chose ${upload.method}`);
+  return upload;
 }
 
 async function putParts(bytes: Uint8Array, partSize: number, parts: { partNumber: number; url: string }[]) {

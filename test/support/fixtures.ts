@@ -1,27 +1,27 @@
 import { getAsset } from '@darkroom/db';
 import sharp from 'sharp';
 import { expect } from 'vitest';
-import { DarkroomClient } from './client.js';
+import { TestApi } from './client.js';
 import type { Harness } from './harness.js';
 import { fixture } from './images.js';
 
 export interface TestTenant {
   /** A client holding the admin token. */
-  admin: DarkroomClient;
+  admin: TestApi;
   /** A client holding the new tenant's key. */
-  client: DarkroomClient;
+  client: TestApi;
   tenantId: string;
 }
 
 /** A new tenant with a key, through the real admin routes. */
 export async function createTestTenant(harness: Harness, name: string): Promise<TestTenant> {
-  const admin = new DarkroomClient(harness.baseUrl, harness.adminToken);
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant(name);
   return { admin, client: admin.withToken(created.apiKey), tenantId: created.tenantId };
 }
 
 /** Uploads a truncated JPEG and waits until its job has failed (corrupt_image). */
-export async function failedUpload(client: DarkroomClient, filename?: string) {
+export async function failedUpload(client: TestApi, filename?: string) {
   const { asset, job } = await client.uploadFile(fixture('truncated.jpg'), 'image/jpeg', filename);
   expect((await client.waitForAsset(asset.id)).status).toBe('failed');
   return { asset, job };

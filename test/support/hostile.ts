@@ -26,7 +26,7 @@ export function internalWords(harness: Harness): (string | RegExp)[] {
 export function expectRefusal(harness: Harness, res: { status: number; body: any }, status: number, code: string): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body?.error?.code, JSON.stringify(res.body)).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
+  expect(typeof res.body.error?.message).toBe('string');
   expectNothingInternal(harness, res.body);
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { DarkroomClient } from './client.js';
+import type { JsonBody } from '@darkroom/client';
+import type { TestApi } from './client.js';
 
 // Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
 // types would clash with Node's across the test program.
@@ -36,10 +37,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** A browser upload token for the tenant, as its platform's backend would mint one. */
-export async function mintUploadToken(tenant: DarkroomClient, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await tenant.request('POST', '/v1/upload-tokens', body);
-  if (res.status !== 201) throw new Error(`mint upload token: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.token as string;
+export async function mintUploadToken(tenant: TestApi, body: JsonBody<'/v1/upload-tokens', 'post'> = {}): Promise<string> {
+  return (await tenant.withUploadToken(body)).token!;
 }
 
 /**

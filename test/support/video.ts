@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DarkroomClient } from './client.js';
+import type { TestApi } from './client.js';
 import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
@@ -29,7 +29,7 @@ export function slowVideo(): Promise<string> {
 }
 
 /** Uploads a file through the API (presigned PUT or multipart, then complete) as `contentType`. */
-export async function uploadVideo(client: DarkroomClient, path: string, contentType = 'video/mp4', preset?: string) {
+export async function uploadVideo(client: TestApi, path: string, contentType = 'video/mp4', preset?: string) {
   const bytes = new Uint8Array(await readFile(path));
   return client.uploadAndComplete(bytes, { filename: path.split('/').pop()!, contentType, ...(preset ? { preset } : {}) });
 }
@@ -75,12 +75,12 @@ export async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** Waits until a job's ffmpeg runs (its temp files under `tmpDir`) and it has reported progress. */
-export async function waitForTranscode(client: DarkroomClient, jobId: string, tmpDir: string): Promise<void> {
+export async function waitForTranscode(client: TestApi, jobId: string, tmpDir: string): Promise<void> {
   await waitFor(
     'the transcode to be under way',
     async () => {
       const now = (await client.request('GET', `/v1/jobs/${jobId}`)).body;
-      return now.progress > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
+      return (now.progress ?? 0) > 0 && now.state === 'active' && (await mediaProcessesMentioning(tmpDir)).length > 0;
     },
     120_000,
     200,

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { DarkroomClient } from './client.js';
+import type { JsonBody, WebhookDeliveryAttempt } from '@darkroom/client';
+import type { TestApi } from './client.js';
 
 /** Settings of a harness whose worker delivers webhooks to loopback receivers, quickly. */
 export const WEBHOOK_TEST_ENV = {
@@ -9,14 +10,14 @@ export const WEBHOOK_TEST_ENV = {
   WEBHOOK_SWEEP_INTERVAL: '500ms',
 };
 
-export async function addWebhook(client: DarkroomClient, url: string, extra: Record<string, unknown> = {}) {
+export async function addWebhook(client: TestApi, url: string, extra: Omit<JsonBody<'/v1/webhooks', 'post'>, 'url'> = {}) {
   const res = await client.request('POST', '/v1/webhooks', { url, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { webhook: { id: string }; secret: string };
+  return res.body;
 }
 
 /** A webhook's delivery log page by page (`limit` attempts a page), following `nextCursor` until it is null. */
-export async function deliveryPages(client: DarkroomClient, webhookId: string, limit = 100): Promise<any[][]> {
+export async function deliveryPages(client: TestApi, webhookId: string, limit = 100): Promise<WebhookDeliveryAttempt[][]> {
   const pages = [];
   let cursor = '';
   for (;;) {
@@ -30,4 +31,4 @@ export async function deliveryPages(client: DarkroomClient, webhookId: string, l
 }
 
 /** A webhook's whole delivery log, newest first. */
-export const deliveryLog = async (client: DarkroomClient, webhookId: string) => (await deliveryPages(client, webhookId)).flat();
+export const deliveryLog = async (client: TestApi, webhookId: string) => (await deliveryPages(client, webhookId)).flat();

@@ -1,5 +1,5 @@
 /**
- * The test harness page for Uppy (test/upload-uppy.test.ts): Uppy's Dashboard with @uppy/aws-s3
+ * The test harness page for Uppy (test/upload-uppy.test.ts): Uppy 6's Dashboard with @uppy/aws-s3
  * configured by @darkroom/client/uppy, talking to the real API with an upload token from the URL
  * fragment. After Uppy has sent a file, the page follows it with client.waitUntilReady() and lists
  * the outcome (its thumbnail, or its error message) under the Dashboard. Test-only: bundled by the
@@ -49,18 +49,24 @@ function show(name: string, asset: Asset | undefined, error?: string): void {
   results.append(item);
 }
 
-const uppy = new Uppy({ autoProceed: false })
-  .use(Dashboard, { inline: true, target: '#uppy', height: 420, width: '100%', proudlyDisplayPoweredByUppy: false })
-  .use(AwsS3, {
-    ...darkroomUppy(client, {
-      onComplete: (file, asset) => {
-        client.waitUntilReady(asset.id).then(
-          (final) => show(file.name ?? asset.filename, final),
-          (error: unknown) => show(file.name ?? asset.filename, undefined, error instanceof DarkroomError ? error.message : String(error)),
-        );
-      },
-    }),
-  });
+const uppy = new Uppy({ autoProceed: false }).use(Dashboard, {
+  inline: true,
+  target: '#uppy',
+  height: 420,
+  width: '100%',
+  proudlyDisplayPoweredByUppy: false,
+});
+uppy.use(
+  AwsS3,
+  darkroomUppy(uppy, client, {
+    onComplete: (file, asset) => {
+      client.waitUntilReady(asset.id).then(
+        (final) => show(file.name ?? asset.filename, final),
+        (error: unknown) => show(file.name ?? asset.filename, undefined, error instanceof DarkroomError ? error.message : String(error)),
+      );
+    },
+  }),
+);
 
 uppy.on('upload-progress', (file, progress) => {
   if (!file?.name || !progress.bytesTotal) return;

@@ -32,14 +32,17 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     frameworkErrors: (error, request, reply) => sendRefusal(request, reply, error),
     genReqId: () => crypto.randomUUID(),
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    // The path only: a query string could carry anything.
-    request.log.info(
-      { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-    done();
-  });
+  // No hook at all when its line would not be written: a stored image's answer is that much shorter.
+  if (logger ? logger.isLevelEnabled('info') : false) {
+    app.addHook('onResponse', (request, reply, done) => {
+      // The path only: a query string could carry anything.
+      request.log.info(
+        { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+      done();
+    });
+  }
   app.setErrorHandler((error, request, reply) => sendRefusal(request, reply, error));
   app.setNotFoundHandler((request, reply) => sendRefusal(request, reply, { statusCode: 404 }));
   await app.register(opsRoutes, { deps });

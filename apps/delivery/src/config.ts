@@ -40,8 +40,10 @@ const deliveryEnvSchema = z.object({
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   VIDEO_MAX_DURATION: durationSetting('15m', 1000),
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
-  /** Where originals are downloaded to while they render. */
+  /** Where originals larger than DELIVERY_ORIGINAL_MEMORY_MB are downloaded to while they render. */
   TMP_DIR: z.string().default(tmpdir()),
+  /** An image original up to this size (MiB) is read into memory to render; a larger one (or a video) goes to TMP_DIR. */
+  DELIVERY_ORIGINAL_MEMORY_MB: z.coerce.number().int().min(0).max(1024).default(32),
   /** Opens the tenants' delivery signing keys sealed in Postgres; the API's and the workers' value. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** A whole request must arrive within this. */
@@ -75,6 +77,8 @@ export interface DeliveryConfig {
   maxInputPixels: number;
   video: { maxDurationSeconds: number; maxPixels: number };
   tmpDir: string;
+  /** See DELIVERY_ORIGINAL_MEMORY_MB: at most this times the render slots in memory at once. */
+  originalMemoryBytes: number;
   secretKey: string;
   timeouts: { requestMs: number; connectionMs: number };
 }
@@ -107,6 +111,7 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
     maxInputPixels: e.MAX_INPUT_PIXELS,
     video: { maxDurationSeconds: e.VIDEO_MAX_DURATION / 1000, maxPixels: e.VIDEO_MAX_PIXELS },
     tmpDir: e.TMP_DIR,
+    originalMemoryBytes: e.DELIVERY_ORIGINAL_MEMORY_MB * MiB,
     secretKey: e.WEBHOOK_SECRET_KEY,
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
   };

@@ -26,7 +26,7 @@ export interface DeliveryDeps {
   renderCounter: RateCounter;
   facts: SourceFacts;
   metrics: DeliveryMetrics;
-  /** Renders under way in the background (AVIF without the wait): awaited on close. */
+  /** Work under way in the background (AVIF without the wait, renders' PUTs): awaited on close. */
   background: Set<Promise<unknown>>;
   close(): Promise<void>;
 }
@@ -59,6 +59,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       prefix,
       lockMs: render.queueTimeoutMs + render.timeoutMs + 30_000,
       pollMs: LOCK_POLL_MS,
+      background,
     }),
     gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
     renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),

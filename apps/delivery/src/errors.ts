@@ -1,4 +1,4 @@
-import { DarkroomError, ErrorCode } from '@darkroom/core';
+import { DarkroomError, ERRORS, ErrorCode } from '@darkroom/core';
 import { StorageUnavailableError } from '@darkroom/storage';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -15,18 +15,27 @@ interface Refusal {
   retryAfterSeconds?: number;
 }
 
-function toRefusal(error: unknown): Refusal {
-  if (error instanceof DarkroomError && KNOWN.has(error.code)) {
-    const retryAfter = error.details?.retryAfterSeconds;
-    return { code: error.code as DeliveryCode, message: error.message, ...(typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}) };
-  }
-  if (error instanceof StorageUnavailableError) {
-    return { code: 'unavailable', message: 'Storage is not answering; try again shortly.', retryAfterSeconds: 5 };
-  }
+/** Storage trouble passes; how long a client waits before asking again. */
+const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+/** Our own refusals as they are; storage trouble, the router's refusals and anything else as ours to say. */
+function asRefusal(error: unknown): DarkroomError {
+  if (error instanceof DarkroomError && KNOWN.has(error.code)) return error;
+  if (error instanceof StorageUnavailableError) return ERRORS.deliveryStorageUnavailable(STORAGE_RETRY_AFTER_SECONDS);
   const fastify = error as FastifyError;
   // The router's own refusals (a malformed URL, an over-long segment): no such image.
-  if (fastify?.statusCode && fastify.statusCode < 500) return { code: 'not_found', message: 'No such image.' };
-  return { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' };
+  if (fastify?.statusCode && fastify.statusCode < 500) return ERRORS.noSuchImage();
+  return ERRORS.internalError();
+}
+
+function toRefusal(error: unknown): Refusal {
+  const refusal = asRefusal(error);
+  const retryAfter = refusal.details?.retryAfterSeconds;
+  return {
+    code: refusal.code as DeliveryCode,
+    message: refusal.message,
+    ...(typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}),
+  };
 }
 
 /**

@@ -30,7 +30,7 @@ export function createDeliveryMetrics(): DeliveryMetrics {
     requests,
     renderSeconds: new Histogram({
       name: 'darkroom_delivery_render_seconds',
-      help: 'Time one render takes: the original read, decoded, shaped, encoded and stored (slot wait excluded)',
+      help: 'Time one render takes: the original read, decoded, shaped and encoded (slot wait and its storing excluded)',
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),

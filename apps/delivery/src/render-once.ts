@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import type { RedisConnection } from '@darkroom/queue';
-import type { RenderStore, StoredRender } from './render-store.js';
+import type { RenderStore, StoredRender, StoreWrite } from './render-store.js';
 
 /** How a render was come by: by this request (`render`) or by another one it waited for (`hit`). */
 export interface Coalesced {
@@ -12,11 +12,12 @@ export interface Coalesced {
 
 export interface RenderOnce {
   /**
-   * The render at `key`: stored already, or made by `produce` (which stores it) exactly once across
-   * every delivery process, however many requests ask at once. Those that wait share the answer.
+   * The render at `key`: stored already, or made by `produce` (which starts storing it) exactly once
+   * across every delivery process, however many requests ask at once. Those that wait share the
+   * answer. The answer comes as soon as the render is made; the lock holds until its PUT lands.
    */
-  get(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced>;
-  /** Whether this process is rendering (or waiting on another's render of) `key` right now. */
+  get(key: string, produce: () => Promise<StoreWrite>): Promise<Coalesced>;
+  /** Whether this process is rendering, storing (or waiting on another's render of) `key` right now. */
   underWay(key: string): boolean;
 }
 
@@ -28,6 +29,8 @@ export interface RenderOnceOptions {
   lockMs: number;
   /** How often a process waiting on another's render looks whether it is done. */
   pollMs: number;
+  /** PUTs still landing are added here (awaited on close) and leave it when they settle. */
+  background: Set<Promise<unknown>>;
 }
 
 // Deletes the lock only if its value is still ARGV[1]: this process's token (it may have expired and
@@ -37,19 +40,22 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const MARK_STORED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return 0 end";
 /** The lock's value once its render is stored: no process takes the lock again while it stands. */
 const STORED = 'stored';
+/** When a request that waited its whole time for another's render is told to come back. */
+const STILL_RENDERING_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Render once, across processes: requests in one process share one promise per key; processes
- * share a Redis lock per key (`SET NX PX`). The holder renders and stores, then turns the lock into
- * a stored mark that expires like a lock; the others poll the lock and read the stored render once
- * it is marked stored or gone. A process that missed the render in the bucket and then finds the
- * lock taken reads it again, so the holder needs no second bucket read before it renders: a render
- * stored since its miss left the mark. A holder that dies leaves a lock that expires, and the next
- * waiter takes it over. Without Redis each process renders on its own: a duplicate render is better
- * than no image.
+ * share a Redis lock per key (`SET NX PX`). The holder renders, answers, and stores; once the PUT
+ * has landed it turns the lock into a stored mark that expires like a lock (a PUT that failed lets
+ * the lock go instead, so a later request renders again). The others poll the lock and read the
+ * stored render once it is marked stored or gone. A process that missed the render in the bucket
+ * and then finds the lock taken reads it again, so the holder needs no second bucket read before it
+ * renders: a render stored since its miss left the mark. A holder that dies leaves a lock that
+ * expires, and the next waiter takes it over. Without Redis each process renders on its own: a
+ * duplicate render is better than no image.
  */
 export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
-  const { redis, store, lockMs, pollMs } = options;
+  const { redis, store, lockMs, pollMs, background } = options;
   const inFlight = new Map<string, Promise<Coalesced>>();
   const lockKey = (key: string) => `${options.prefix}:delivery:lock:${key}`;
 
@@ -61,19 +67,23 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     }
   }
 
-  async function renderHolding(key: string, token: string | null, produce: () => Promise<StoredRender>): Promise<Coalesced> {
-    let stored: StoredRender;
+  /** The render's bytes at once, and (`settled`) the end of its PUT and of the lock it held. */
+  async function renderHolding(key: string, token: string | null, produce: () => Promise<StoreWrite>): Promise<Outcome> {
+    let write: StoreWrite;
     try {
-      stored = await produce();
+      write = await produce();
     } catch (error) {
       if (token) await redis.eval(RELEASE, 1, lockKey(key), token).catch(() => {});
       throw error;
     }
-    if (token) await redis.eval(MARK_STORED, 1, lockKey(key), token, STORED, lockMs).catch(() => {});
-    return { stored, rendered: true };
+    const settled = write.landed.then(
+      () => (token ? redis.eval(MARK_STORED, 1, lockKey(key), token, STORED, lockMs).then(noop, noop) : undefined),
+      () => (token ? redis.eval(RELEASE, 1, lockKey(key), token).then(noop, noop) : undefined),
+    );
+    return { coalesced: { stored: write.stored, rendered: true }, settled };
   }
 
-  async function coordinate(key: string, produce: () => Promise<StoredRender>): Promise<Coalesced> {
+  async function coordinate(key: string, produce: () => Promise<StoreWrite>): Promise<Outcome> {
     const token = randomUUID();
     const deadline = Date.now() + lockMs;
     while (Date.now() < deadline) {
@@ -87,11 +97,11 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
         holder = await holderNow();
       }
       const stored = await store.get(key);
-      if (stored) return { stored, rendered: false };
+      if (stored) return { coalesced: { stored, rendered: false }, settled: Promise.resolve() };
       // Marked stored, yet not in the bucket (deleted since): the mark goes, and the render is made again.
       if (holder === STORED) await redis.eval(RELEASE, 1, lockKey(key), STORED).catch(() => {});
     }
-    throw new DarkroomError('unavailable', 'The image is still being rendered; try again shortly.', { retryAfterSeconds: 2 });
+    throw ERRORS.stillRendering(STILL_RENDERING_RETRY_AFTER_SECONDS);
   }
 
   return {
@@ -100,9 +110,25 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
       const pending = inFlight.get(key);
       // Only the request that set the render going counts as having rendered it.
       if (pending) return pending.then(({ stored }) => ({ stored, rendered: false }));
-      const started = coordinate(key, produce).finally(() => inFlight.delete(key));
+      const outcome = coordinate(key, produce);
+      const started = outcome.then(({ coalesced }) => coalesced);
+      // Requests arriving while the PUT lands share these bytes rather than wait on the lock.
       inFlight.set(key, started);
+      const done = outcome
+        .then(({ settled }) => settled, noop)
+        .finally(() => {
+          inFlight.delete(key);
+          background.delete(done);
+        });
+      background.add(done);
       return started;
     },
   };
 }
+
+interface Outcome {
+  coalesced: Coalesced;
+  settled: Promise<void>;
+}
+
+const noop = () => {};

@@ -13,7 +13,18 @@ export interface RenderStore {
   get(key: string): Promise<StoredRender | null>;
   /** Only what this process holds in memory: no bucket request. */
   peek(key: string): StoredRender | null;
-  put(key: string, data: Buffer, contentType: string): Promise<StoredRender>;
+  /**
+   * Keeps `data` in memory at once and starts its PUT: the render is served before the bucket
+   * holds it. A PUT that fails forgets it here too, so the next request renders it again rather
+   * than this process alone serving what the bucket does not hold.
+   */
+  put(key: string, data: Buffer, contentType: string): StoreWrite;
+}
+
+/** A render being stored: its bytes to answer with now, and its PUT, which settles when the bucket holds it. */
+export interface StoreWrite {
+  stored: StoredRender;
+  landed: Promise<void>;
 }
 
 /** A strong validator from the bytes: every process gives the same render the same ETag. */
@@ -49,6 +60,12 @@ export function createRenderStore(options: { storage: ObjectStorage; bucket: str
     return render;
   }
 
+  function forget(key: string, render: StoredRender): void {
+    if (hot.get(key) !== render) return;
+    hot.delete(key);
+    held -= render.data.length;
+  }
+
   function peek(key: string): StoredRender | null {
     const render = hot.get(key);
     if (!render) return null;
@@ -66,9 +83,16 @@ export function createRenderStore(options: { storage: ObjectStorage; bucket: str
       const data = await readWhole(storage, bucket, key);
       return data ? remember(key, { data, etag: etagOf(data) }) : null;
     },
-    async put(key, data, contentType) {
-      await storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL });
-      return remember(key, { data, etag: etagOf(data) });
+    put(key, data, contentType) {
+      const stored = remember(key, { data, etag: etagOf(data) });
+      const landed = storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }).then(
+        () => {},
+        (error: unknown) => {
+          forget(key, stored);
+          throw error;
+        },
+      );
+      return { stored, landed };
     },
   };
 }

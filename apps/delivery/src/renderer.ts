@@ -1,46 +1,49 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { BadMediaError, DarkroomError } from '@darkroom/core';
-import { deliverySourceFacts, isVideoError, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
+import { BadMediaError, DarkroomError, ERRORS } from '@darkroom/core';
+import { deliverySourceFacts, RenderGateBusyError, renderOnRequest, type DeliverySourceFacts } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
+import { readOriginal } from './original.js';
 import type { RenderPlan } from './plan.js';
-import type { StoredRender } from './render-store.js';
+import type { StoreWrite } from './render-store.js';
 
 /** What a client is told to wait before asking again when every render slot stayed busy. */
 const BUSY_RETRY_AFTER_SECONDS = 2;
 
 /**
- * Makes one render and stores it: counted against the tenant's renders a minute (429 past it),
- * then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original read
- * into a temporary file (bounded memory), rendered through @darkroom/media, written to the public bucket.
+ * Makes one render and starts storing it: counted against the tenant's renders a minute (429 past
+ * it), then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original
+ * read (into memory, or a temporary file when large), rendered through @darkroom/media, and its PUT to the
+ * public bucket started: the answer does not wait for it. A PUT that fails is logged; the render is
+ * made again on a later request.
  */
-export async function renderAndStore(deps: DeliveryDeps, asset: DeliveryAsset, tenant: DeliveryTenant, plan: RenderPlan): Promise<StoredRender> {
+export async function renderAndStore(deps: DeliveryDeps, asset: DeliveryAsset, tenant: DeliveryTenant, plan: RenderPlan): Promise<StoreWrite> {
   await countRender(deps, tenant);
   const started = performance.now();
-  const image = await inRenderSlot(deps, asset, (path) =>
-    renderOnRequest(path, asset.kind, plan.render, {
+  const image = await inRenderSlot(deps, asset, (input) =>
+    renderOnRequest(input, asset.kind, plan.render, {
       maxInputPixels: deps.config.maxInputPixels,
       timeoutSeconds: deps.config.render.timeoutMs / 1000,
       video: deps.config.video,
     }),
   );
-  const stored = await deps.store.put(plan.key, image.data, image.contentType);
   deps.metrics.renders.inc();
   deps.metrics.renderSeconds.observe((performance.now() - started) / 1000);
-  deps.log.info({ assetId: asset.id, tenantId: tenant.id, render: plan.canonical, format: image.format, bytes: image.data.length }, 'rendered');
-  return stored;
+  const write = deps.store.put(plan.key, image.data, image.contentType);
+  const facts = { assetId: asset.id, tenantId: tenant.id, render: plan.canonical, format: image.format, bytes: image.data.length };
+  deps.log.info(facts, 'rendered');
+  write.landed.catch((error: unknown) =>
+    deps.log.warn({ ...facts, err: error }, 'a render could not be stored: it is rendered again when next asked for'),
+  );
+  return write;
 }
 
 /** Animation and transparency of an original whose row does not say, read from its header once. */
 export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset): Promise<DeliverySourceFacts> {
   const known = await deps.facts.get(asset.id, asset.revision);
   if (known) return known;
-  const facts = await inRenderSlot(deps, asset, (path) =>
-    deliverySourceFacts(path, asset.kind, { maxInputPixels: deps.config.maxInputPixels, video: deps.config.video }),
+  const facts = await inRenderSlot(deps, asset, (input) =>
+    deliverySourceFacts(input, asset.kind, { maxInputPixels: deps.config.maxInputPixels, video: deps.config.video }),
   );
   deps.facts.set(asset.id, asset.revision, facts);
   return facts;
@@ -53,11 +56,11 @@ export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset):
 function asRefusal(deps: DeliveryDeps, asset: DeliveryAsset, error: unknown): unknown {
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
     deps.log.warn({ assetId: asset.id, err: error }, 'a render ran past DELIVERY_RENDER_TIMEOUT');
-    return new DarkroomError('unavailable', 'The image took too long to render; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+    return ERRORS.renderTooSlow(BUSY_RETRY_AFTER_SECONDS);
   }
-  if (error instanceof BadMediaError || isVideoError(error) || error instanceof ObjectNotFoundError) {
+  if (error instanceof BadMediaError || error instanceof ObjectNotFoundError) {
     deps.log.warn({ assetId: asset.id, err: error }, 'an original delivery cannot read');
-    return new DarkroomError('not_found', 'No such image.');
+    return ERRORS.noSuchImage();
   }
   return error;
 }
@@ -68,33 +71,32 @@ async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<
   const counted = await deps.renderCounter.count(tenant.id, limit);
   if (counted && counted.count > counted.limit) {
     const retryAfterSeconds = Math.max(1, Math.ceil((counted.resetAt - Date.now()) / 1000));
-    throw new DarkroomError('rate_limited', `More than ${counted.limit} renders this minute; stored images are still served.`, { retryAfterSeconds });
+    throw ERRORS.rendersRateLimited(counted.limit, retryAfterSeconds);
   }
 }
 
 /**
- * Runs `use` on a local copy of the original while holding a render slot; bad media reads as not
- * found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
+ * Runs `use` on the original (in memory when small, else a temporary file; a video's always a file,
+ * for ffmpeg) while holding a render slot; bad media reads as not found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
  * (an AVIF encode runs to its end), so past the limit the request is answered 503 while the work
  * finishes apart, still holding its slot and its file, which are given back when it does.
  */
-async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (path: string) => Promise<T>): Promise<T> {
+async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (input: Buffer | string) => Promise<T>): Promise<T> {
   let release: () => void;
   try {
     release = await deps.gate.acquire(asset.width * asset.height, { timeoutMs: deps.config.render.queueTimeoutMs });
   } catch (error) {
     if (!(error instanceof RenderGateBusyError)) throw error;
-    throw new DarkroomError('unavailable', 'Every render slot is busy; try again shortly.', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
+    throw ERRORS.renderSlotsBusy(BUSY_RETRY_AFTER_SECONDS);
   }
   const work = (async () => {
-    const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-delivery-'));
+    const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
+    const memoryBytes = asset.kind === 'image' ? deps.config.originalMemoryBytes : 0;
+    const original = await readOriginal(deps.storage, location, { memoryBytes, tmpDir: deps.config.tmpDir });
     try {
-      const path = join(dir, 'original');
-      const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
-      await pipeline(body, createWriteStream(path, { mode: 0o600 }));
-      return await use(path);
+      return await use(original.input);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await original.dispose();
     }
   })();
   const settled = work.finally(release);
@@ -110,7 +112,7 @@ async function withinRenderTime<T>(deps: DeliveryDeps, work: Promise<T>): Promis
   const limitMs = deps.config.render.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DarkroomError('render_timeout', `The render ran past ${limitMs} ms.`)), limitMs);
+    timer = setTimeout(() => reject(ERRORS.renderPastLimit(limitMs)), limitMs);
   });
   try {
     return await Promise.race([work, late]);

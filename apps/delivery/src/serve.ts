@@ -1,5 +1,5 @@
 import {
-  DarkroomError,
+  ERRORS,
   DELIVERY_CONTENT_TYPES,
   deliverySignedPath,
   fitsDeliveryPolicy,
@@ -41,21 +41,19 @@ const INTERIM_CACHE_CONTROL = 'public, max-age=60';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REVISION = /^[1-9]\d{0,8}$/;
 
-const notFound = () => new DarkroomError('not_found', 'No such image.');
-
 /**
  * The whole of an image request, in the contract's order: segments (404), options (400, before
  * the policy), the asset (404), its revision (404 when newer), the policy or signature (403), an
  * older revision (301), then the image: stored, or rendered once and stored.
  */
 export async function serveImage(deps: DeliveryDeps, request: ImageRequest): Promise<ImageAnswer> {
-  if (!UUID.test(request.assetId) || !REVISION.test(request.revision)) throw notFound();
+  if (!UUID.test(request.assetId) || !REVISION.test(request.revision)) throw ERRORS.noSuchImage();
   const options = parseDeliveryOptions(request.options);
   const revision = Number(request.revision);
   let found = await deps.catalog.lookup(request.assetId);
   // A revision newer than the one cached: the asset may have been cropped since.
   if (found && revision > found.asset.revision) found = await deps.catalog.lookup(request.assetId, { fresh: true });
-  if (!found || revision > found.asset.revision) throw notFound();
+  if (!found || revision > found.asset.revision) throw ERRORS.noSuchImage();
   const { asset, tenant } = found;
   authorize(tenant, request, options);
   if (revision < asset.revision) return { kind: 'redirect', location: `${deps.config.basePath}${currentPath(asset, tenant, request)}` };
@@ -65,10 +63,10 @@ export async function serveImage(deps: DeliveryDeps, request: ImageRequest): Pro
 function authorize(tenant: DeliveryTenant, request: ImageRequest, options: DeliveryOptions): void {
   if (request.signature === undefined) {
     if (fitsDeliveryPolicy(options, tenant.policy)) return;
-    throw new DarkroomError('forbidden', "These options are outside the tenant's delivery policy: the URL must be signed.");
+    throw ERRORS.unsignedOutsidePolicy();
   }
   const signedPath = deliverySignedPath(request.assetId, request.revision, request.options);
-  if (!tenant.verify(signedPath, request.signature)) throw new DarkroomError('forbidden', 'The signature does not match this URL.');
+  if (!tenant.verify(signedPath, request.signature)) throw ERRORS.signatureMismatch();
 }
 
 /** The same URL at the asset's current revision; a signed one signed again with the tenant's current key. */
@@ -92,13 +90,12 @@ async function answerImage(
   const format = chooseFormat(accepts, tenant.policy.avif, facts);
   const plan = planRender(asset, options, tenant.policy, format);
   if (format !== 'avif') return fetchOrRender(deps, asset, tenant, plan, true, VARIANT_CACHE_CONTROL);
-  // While its render is under way here, the AVIF is known not to be stored yet: no bucket request.
-  let startAvif = false;
-  if (!deps.renderOnce.underWay(plan.key)) {
-    const avif = await deps.store.get(plan.key);
-    if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
-    startAvif = true;
-  }
+  // While its render is under way here, the AVIF is known not to be in the bucket yet: no bucket
+  // request (it is in memory once made, while its PUT lands).
+  const underWay = deps.renderOnce.underWay(plan.key);
+  const avif = underWay ? deps.store.peek(plan.key) : await deps.store.get(plan.key);
+  if (avif) return image(avif, 'avif', true, VARIANT_CACHE_CONTROL, 'hit');
+  const startAvif = !underWay;
   // AVIF without the wait: the format it would otherwise be now, the AVIF in the background once
   // that is done, so the AVIF never holds a render slot ahead of the image this request waits for.
   const interim = planRender(asset, options, tenant.policy, chooseFormat({ ...accepts, avif: false }, false, facts));

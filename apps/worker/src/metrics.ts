@@ -4,8 +4,11 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** Outcomes of one delivery attempt: `retrying` will be tried again, `failed` was the last try, `gone`: 410 disabled the webhook. */
 export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'gone';
 
+/** The asset jobs whose stages are timed: a first render (AssetProcess) and a preset's backfill (AssetBackfill). */
+export type AssetJob = 'process' | 'backfill';
+
 /**
- * The stages of an AssetProcess job, in order: fetching the original, waiting for the render gate,
+ * The stages of an asset job, in order: fetching the original, waiting for the render gate,
  * rendering (for a video, its poster and transcodes, which upload as they go), uploading an image's
  * variants, and recording the result in Postgres (then deleting superseded objects).
  */
@@ -13,8 +16,8 @@ export type JobStage = 'download' | 'render_wait' | 'render' | 'upload' | 'recor
 
 export interface WorkerMetrics {
   registry: Registry;
-  /** Seconds an AssetProcess job spent in each stage, by stage and the asset's kind (image, video). */
-  jobStageDuration: Histogram<'stage' | 'kind'>;
+  /** Seconds an asset job spent in each stage, by stage, the asset's kind (image, video) and the job (process, backfill). */
+  jobStageDuration: Histogram<'stage' | 'kind' | 'job'>;
   deliveries: Counter<'outcome'>;
   deliveryDuration: Histogram<'outcome'>;
   eventsDispatched: Counter<'type'>;
@@ -28,8 +31,8 @@ export function createWorkerMetrics(): WorkerMetrics {
     registry,
     jobStageDuration: new Histogram({
       name: 'darkroom_asset_job_stage_seconds',
-      help: 'Time an asset job spent in each stage (download, render_wait, render, upload, record), by asset kind',
-      labelNames: ['stage', 'kind'] as const,
+      help: 'Time an asset job spent in each stage (download, render_wait, render, upload, record), by asset kind and job (process, backfill)',
+      labelNames: ['stage', 'kind', 'job'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers: [registry],
     }),

@@ -11,7 +11,7 @@ import {
 import { Worker, type Job } from 'bullmq';
 import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
-import { assetProcess } from './handlers/asset-process.js';
+import { assetProcess } from './jobs/asset-process.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';
@@ -61,10 +61,11 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
 }
 
 /**
- * Two BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots) and
+ * Three BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots),
  * preset backfills on their own lane (BACKFILL_CONCURRENCY slots), so however many backfill jobs
- * wait, an upload never queues behind them. Both lanes' renders pass the one render gate
- * (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use.
+ * wait, an upload never queues behind them, and webhook deliveries on theirs (startWebhooks). Both
+ * asset lanes' renders pass the one render gate (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which
+ * is what bounds the cores and memory they use.
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const stopping = new AbortController();

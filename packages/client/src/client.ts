@@ -1,6 +1,7 @@
 import createFetchClient, { type Client } from 'openapi-fetch';
 import { DarkroomError, errorFromResponse, networkError } from './errors.js';
 import type { paths } from './generated/api.js';
+import { defaultResumeStore, fingerprintOf, type ResumeStore } from './resume-store.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, sleep, type RetryOptions } from './retry.js';
 import { defaultTransport, type Transport } from './transport.js';
 
@@ -20,6 +21,11 @@ export interface DarkroomClientOptions {
   concurrency?: number;
   /** Retries of a failed part or API call, with backoff. */
   retry?: RetryOptions;
+  /**
+   * Where unfinished uploads are kept for `findPreviousUploads()` (default: localStorage in a browser,
+   * memory elsewhere; `fileResumeStore(path)` from `@darkroom/client/node` for a file); false keeps none.
+   */
+  resumeStore?: ResumeStore | false;
 }
 
 /** What every part of the client shares: settings and the typed API. */
@@ -31,6 +37,9 @@ export interface ClientContext {
   transport: Transport;
   concurrency: number;
   retry: Required<RetryOptions>;
+  resumeStore: ResumeStore | null;
+  /** The fingerprint of this API and credential, which owns the resume store's records of its uploads. */
+  owner(): Promise<string>;
 }
 
 /** Each client's context, for the package's other entry points (the Uppy adapter); not exported from the package. */
@@ -58,6 +67,8 @@ export function createContext(options: DarkroomClientOptions): ClientContext {
     transport: options.transport ?? defaultTransport(),
     concurrency: Math.max(1, Math.floor(options.concurrency ?? 4)),
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    resumeStore: options.resumeStore === false ? null : (options.resumeStore ?? defaultResumeStore()),
+    owner: async () => fingerprintOf(baseUrl, await authorization()),
   };
 }
 

@@ -1,4 +1,6 @@
 import { contexts, createContext, type ClientContext, type DarkroomClientOptions } from './client.js';
+import { findPreviousUploads } from './previous-uploads.js';
+import type { FileIdentity, PreviousUpload } from './resume-store.js';
 import { backendRoutes, type BackendRoutes } from './routes.js';
 import type { UploadInput } from './source.js';
 import type { Asset } from './types.js';
@@ -18,6 +20,13 @@ export {
   type ResponsiveAsset,
   type SourceProps,
 } from './responsive.js';
+export {
+  localStorageResumeStore,
+  memoryResumeStore,
+  type FileIdentity,
+  type PreviousUpload,
+  type ResumeStore,
+} from './resume-store.js';
 export type { RetryOptions } from './retry.js';
 export type { UploadInput } from './source.js';
 export { defaultTransport, fetchTransport, xhrTransport, type PutRequest, type PutResponse, type Transport } from './transport.js';
@@ -63,6 +72,15 @@ export class DarkroomClient {
   /** Continues an upload begun earlier (by id) with the same file: only the missing parts are sent. */
   resume(assetId: string, input: UploadInput, options?: ResumeOptions): Promise<Asset> {
     return resume(this.#ctx, assetId, input, options);
+  }
+
+  /**
+   * Unfinished uploads this client started (same API, same credential) and the resume store kept,
+   * newest first; with a file (a File, or its name, size and lastModified), only that file's. Pass
+   * one's `assetId` to `resume()` with the same file. As tus-js-client's `findPreviousUploads()`.
+   */
+  findPreviousUploads(file?: FileIdentity): Promise<PreviousUpload[]> {
+    return findPreviousUploads(this.#ctx, file);
   }
 
   /** Resolves once the asset is ready, failed, canceled or expired: live status over SSE, else polling. */

@@ -11,9 +11,17 @@ export interface PartUrls {
   expiresAt: number;
 }
 
+/** A part still to send, as the API laid it out: its bytes are `size` from `(partNumber - 1) × partSize`. */
+export interface PartToSend {
+  partNumber: number;
+  size: number;
+}
+
 export interface SendPartsOptions extends PartUrls {
   source: ByteSource;
   partSize: number;
+  /** The parts to send, as the start of the upload or `GET /v1/uploads/:id/parts` listed them. */
+  parts: PartToSend[];
   /** Parts the bucket already holds (a resumed upload): part number → ETag. */
   uploaded: Map<number, string>;
   /** Fresh URLs for the missing parts (`GET /v1/uploads/:id/parts`). */
@@ -32,8 +40,8 @@ export interface CompletedPart {
   etag: string;
 }
 
-/** URLs this close to their expiry are signed again before a part starts: a 16 MiB part takes a while. */
-const EXPIRY_MARGIN_MS = 60_000;
+/** URLs this close to their expiry are signed again before a request starts: a 16 MiB part takes a while. */
+export const EXPIRY_MARGIN_MS = 60_000;
 
 /**
  * Sends the missing parts of a multipart upload, `concurrency` at a time, each retried on its own
@@ -41,15 +49,14 @@ const EXPIRY_MARGIN_MS = 60_000;
  * others (their PUTs are aborted) and its error is thrown. Returns every part, in order, for `complete`.
  */
 export async function sendParts(options: SendPartsOptions): Promise<CompletedPart[]> {
-  const { source, partSize, uploaded, transport, retry, onProgress } = options;
-  const count = Math.ceil(source.size / partSize);
+  const { source, partSize, parts, uploaded, transport, retry, onProgress } = options;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let urls: PartUrls = { urls: options.urls, expiresAt: options.expiresAt };
   let refreshing: Promise<PartUrls> | null = null;
 
   const loaded = new Map<number, number>();
-  const already = [...uploaded.keys()].reduce((sum, n) => sum + partLength(n, partSize, source.size), 0);
+  const already = source.size - parts.reduce((sum, part) => sum + part.size, 0);
   const report = () => onProgress?.(already + [...loaded.values()].reduce((a, b) => a + b, 0));
 
   /** One refresh at a time, shared by every part that needs it. */
@@ -75,12 +82,12 @@ export async function sendParts(options: SendPartsOptions): Promise<CompletedPar
     return url;
   }
 
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !uploaded.has(n));
+  const missing = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const done: CompletedPart[] = [...uploaded].map(([partNumber, etag]) => ({ partNumber, etag }));
 
-  async function sendOne(partNumber: number): Promise<void> {
+  async function sendOne({ partNumber, size }: PartToSend): Promise<void> {
     const start = (partNumber - 1) * partSize;
-    const body = await source.read(start, start + partLength(partNumber, partSize, source.size));
+    const body = await source.read(start, start + size);
     const etag = await putBytes({
       body,
       target: async (fresh) => ({ url: await urlFor(partNumber, fresh), headers: {} }),
@@ -124,9 +131,4 @@ export async function sendParts(options: SendPartsOptions): Promise<CompletedPar
   }
   if (options.signal?.aborted) throw abortError(options.signal);
   return done.sort((a, b) => a.partNumber - b.partNumber);
-}
-
-/** The length of part `partNumber` (1-based): `partSize`, but the last one holds the rest. */
-export function partLength(partNumber: number, partSize: number, size: number): number {
-  return Math.max(0, Math.min(partSize, size - (partNumber - 1) * partSize));
 }

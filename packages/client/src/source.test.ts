@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { inputName, inputType, toByteSource } from './source.js';
+import { contentTypeOf, inputName, inputType, toByteSource } from './source.js';
 
 const bytes = Uint8Array.from({ length: 20 }, (_, i) => i);
 
@@ -17,6 +17,21 @@ describe('toByteSource', () => {
   it('takes a File’s name and type', () => {
     const file = new File([bytes], 'a.jpg', { type: 'image/jpeg' });
     expect([inputName(file), inputType(file)]).toEqual(['a.jpg', 'image/jpeg']);
+  });
+
+  it('takes a typeless File’s type from its first bytes, with the table the API checks with', async () => {
+    const heicHead = Uint8Array.from([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
+    const iphone = new File([heicHead, new Uint8Array(100)], 'IMG_0001.HEIC', { type: '' });
+    expect(await contentTypeOf(iphone, toByteSource(iphone), undefined)).toBe('image/heic');
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    expect(await contentTypeOf(jpeg, toByteSource(jpeg), undefined)).toBe('image/jpeg');
+    // The type given, then the Blob's own, win over the bytes.
+    expect(await contentTypeOf(jpeg, toByteSource(jpeg), 'image/png')).toBe('image/png');
+    const labelled = new Blob([jpeg], { type: 'image/webp' });
+    expect(await contentTypeOf(labelled, toByteSource(labelled), undefined)).toBe('image/webp');
+    // Bytes that prove nothing, and a stream (its first bytes would be spent): no type.
+    expect(await contentTypeOf(bytes, toByteSource(bytes), undefined)).toBeUndefined();
+    expect(await contentTypeOf(new Blob([jpeg]).stream(), toByteSource(new Blob([jpeg]).stream(), jpeg.length), undefined)).toBeUndefined();
   });
 
   it('cuts a Node Readable or a web stream into parts in order, skipping what a resume already has', async () => {

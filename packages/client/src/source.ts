@@ -1,3 +1,4 @@
+import { SNIFF_BYTES, sniffContentType } from '@darkroom/core/content-types';
 import { DarkroomError } from './errors.js';
 
 /**
@@ -27,6 +28,21 @@ export function inputName(input: UploadInput): string | undefined {
 /** The type a Blob carries, if any. */
 export function inputType(input: UploadInput): string | undefined {
   return isBlob(input) && input.type ? input.type : undefined;
+}
+
+/**
+ * The upload's content type: the one given, else the Blob's, else what its first bytes prove, read
+ * with the same signature table the API checks uploads with (an iPhone's HEIC reaches a browser
+ * with no type). Undefined when none of these says.
+ */
+export async function contentTypeOf(input: UploadInput, source: ByteSource, given: string | undefined): Promise<string | undefined> {
+  if (given) return given;
+  const declared = inputType(input);
+  if (declared) return declared;
+  // A stream's first bytes would be consumed here: a stream's type has to be given.
+  if (!source.randomAccess) return undefined;
+  const head = await source.read(0, Math.min(SNIFF_BYTES, source.size));
+  return sniffContentType(head instanceof Blob ? new Uint8Array(await head.arrayBuffer()) : head) ?? undefined;
 }
 
 export function toByteSource(input: UploadInput, declaredSize?: number): ByteSource {

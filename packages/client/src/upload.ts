@@ -1,8 +1,9 @@
 import { call, type ClientContext } from './client.js';
 import { abortError, DarkroomError } from './errors.js';
-import { sendParts, type CompletedPart, type PartUrls } from './multipart.js';
+import { EXPIRY_MARGIN_MS, sendParts, type CompletedPart, type PartUrls } from './multipart.js';
+import { forgetUpload, identityOf, rememberUpload, settleAfterFailure } from './previous-uploads.js';
 import { putBytes, type SignedTarget } from './put-bytes.js';
-import { inputName, inputType, toByteSource, type ByteSource, type UploadInput } from './source.js';
+import { contentTypeOf, inputName, toByteSource, type ByteSource, type UploadInput } from './source.js';
 import { listParts, renewPutUrl } from './upload-routes.js';
 import type { Asset, StartedUpload, UploadInstructions } from './types.js';
 import { waitUntilReady, type ProcessingProgress } from './wait.js';
@@ -20,7 +21,10 @@ export type UploadProgress = TransferProgress | ProcessingProgress;
 export interface UploadOptions {
   /** Default: the File's name. Required for other inputs. */
   filename?: string;
-  /** Default: the Blob's type. Required for other inputs. */
+  /**
+   * Default: the Blob's type, else the type its first bytes prove (JPEG, PNG, HEIC, MP4, …), else
+   * `application/octet-stream`, which the API refuses (`unsupported_media_type`). Give it for a stream.
+   */
   contentType?: string;
   /** Required for a stream; others know their size. */
   size?: number;
@@ -28,7 +32,7 @@ export interface UploadOptions {
   metadata?: Record<string, unknown>;
   /** Upload bytes, then processing status and progress. */
   onProgress?: (progress: UploadProgress) => void;
-  /** Called once the asset exists, before any byte is sent: keep its id to `resume()` after a reload. */
+  /** Called once the asset exists, before any byte is sent (the resume store has it by then: see `findPreviousUploads`). */
   onStarted?: (asset: Asset) => void;
   /** Aborts the transfer and cancels the upload (`POST /v1/uploads/:id/abort`); after `complete`, stops waiting only. */
   signal?: AbortSignal;
@@ -44,9 +48,9 @@ export type ResumeOptions = Pick<UploadOptions, 'size' | 'onProgress' | 'signal'
 export async function upload(ctx: ClientContext, input: UploadInput, options: UploadOptions = {}): Promise<Asset> {
   const source = toByteSource(input, options.size);
   const filename = options.filename ?? inputName(input);
-  const contentType = options.contentType ?? inputType(input);
   if (!filename) throw new DarkroomError('invalid_input', 'The upload needs a file name: pass { filename }.');
-  if (!contentType) throw new DarkroomError('invalid_input', 'The upload needs a content type: pass { contentType }.');
+  // A file nothing identifies is declared as bytes: the API refuses it (415) and lists what it accepts.
+  const contentType = (await contentTypeOf(input, source, options.contentType)) ?? 'application/octet-stream';
   if (options.signal?.aborted) throw abortError(options.signal);
   const started: StartedUpload = await call(ctx, 'start upload', () =>
     ctx.api.POST('/v1/uploads', {
@@ -60,6 +64,7 @@ export async function upload(ctx: ClientContext, input: UploadInput, options: Up
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
+  await rememberUpload(ctx, identityOf(input, filename, source.size), started.asset.id, started.uploadExpiresAt);
   options.onStarted?.(started.asset);
   return finish(ctx, started.asset, options, () => sendBytes(ctx, started.asset.id, started.upload, source, new Map(), options));
 }
@@ -70,8 +75,14 @@ export async function upload(ctx: ClientContext, input: UploadInput, options: Up
  * fresh URL. An asset already past its upload is only waited for.
  */
 export async function resume(ctx: ClientContext, assetId: string, input: UploadInput, options: ResumeOptions = {}): Promise<Asset> {
-  const asset = await getAsset(ctx, assetId, options.signal);
-  if (asset.status !== 'awaiting_upload') return options.wait === false ? asset : wait(ctx, asset, options);
+  const asset = await getAsset(ctx, assetId, options.signal).catch(async (error: unknown) => {
+    await settleAfterFailure(ctx, assetId, error);
+    throw error;
+  });
+  if (asset.status !== 'awaiting_upload') {
+    await forgetUpload(ctx, assetId);
+    return options.wait === false ? asset : wait(ctx, asset, options);
+  }
   const source = toByteSource(input, options.size ?? asset.size);
   if (source.size !== asset.size) {
     throw new DarkroomError('invalid_input', `The file is ${source.size} bytes; the upload was started for ${asset.size}.`);
@@ -88,25 +99,36 @@ export async function resume(ctx: ClientContext, assetId: string, input: UploadI
   });
 }
 
-/** Sends the bytes, completes, and waits; an abort before `complete` cancels the upload. */
+/**
+ * Sends the bytes, completes, and waits; an abort before `complete` cancels the upload. The resume
+ * store keeps the upload until `complete` accepts it, or a failure other than a lost connection ends it.
+ */
 async function finish(ctx: ClientContext, asset: Asset, options: ResumeOptions, send: () => Promise<CompletedPart[] | undefined>): Promise<Asset> {
-  let parts: CompletedPart[] | undefined;
+  let completed: { asset: Asset };
   try {
-    parts = await send();
-    if (options.signal?.aborted) throw abortError(options.signal);
-  } catch (error) {
+    const parts = await send().catch(async (error: unknown) => {
+      if (!options.signal?.aborted) throw error;
+      // Forgotten before the API hears of it: once the asset shows canceled, nothing offers to resume it.
+      await forgetUpload(ctx, asset.id);
+      await abortUpload(ctx, asset.id).catch(() => {});
+      throw abortError(options.signal);
+    });
     if (options.signal?.aborted) {
+      await forgetUpload(ctx, asset.id);
       await abortUpload(ctx, asset.id).catch(() => {});
       throw abortError(options.signal);
     }
+    completed = await call(
+      ctx,
+      'complete upload',
+      () => ctx.api.POST('/v1/uploads/{assetId}/complete', { params: { path: { assetId: asset.id } }, body: parts ? { parts } : {} }),
+      { idempotent: true },
+    );
+  } catch (error) {
+    await settleAfterFailure(ctx, asset.id, error);
     throw error;
   }
-  const completed = await call(
-    ctx,
-    'complete upload',
-    () => ctx.api.POST('/v1/uploads/{assetId}/complete', { params: { path: { assetId: asset.id } }, body: parts ? { parts } : {} }),
-    { idempotent: true },
-  );
+  await forgetUpload(ctx, asset.id);
   if (options.wait === false) return completed.asset;
   return wait(ctx, completed.asset, options);
 }
@@ -132,7 +154,7 @@ async function sendBytes(
   if (instructions.method === 'PUT') {
     let current: UploadInstructions = instructions;
     const target = async (fresh: boolean): Promise<SignedTarget> => {
-      if (fresh || Date.parse(current.expiresAt) - Date.now() < 30_000) current = await renewPutUrl(ctx, assetId, options.signal);
+      if (fresh || Date.parse(current.expiresAt) - Date.now() < EXPIRY_MARGIN_MS) current = await renewPutUrl(ctx, assetId, options.signal);
       if (current.method !== 'PUT') throw new DarkroomError('invalid_response', 'Darkroom renewed a PUT upload as multipart.');
       return { url: current.url, headers: current.headers };
     };
@@ -143,6 +165,7 @@ async function sendBytes(
   return sendParts({
     source,
     partSize: instructions.partSize,
+    parts: instructions.parts,
     uploaded,
     ...partUrls(instructions.parts, instructions.expiresAt),
     refresh: async () => {
@@ -168,6 +191,10 @@ export function getAsset(ctx: ClientContext, id: string, signal?: AbortSignal): 
   });
 }
 
-export function abortUpload(ctx: ClientContext, assetId: string): Promise<Asset> {
-  return call(ctx, 'abort upload', () => ctx.api.POST('/v1/uploads/{assetId}/abort', { params: { path: { assetId } } }), { idempotent: true });
+export async function abortUpload(ctx: ClientContext, assetId: string): Promise<Asset> {
+  const aborted = await call(ctx, 'abort upload', () => ctx.api.POST('/v1/uploads/{assetId}/abort', { params: { path: { assetId } } }), {
+    idempotent: true,
+  });
+  await forgetUpload(ctx, assetId);
+  return aborted;
 }

@@ -1,6 +1,10 @@
 import type { AssetKind } from './contract/asset.js';
 
-/** Image and video types Darkroom accepts by default, and the magic bytes that prove a file is one of them. */
+/**
+ * Image and video types Darkroom accepts by default, and the magic bytes that prove a file is one of
+ * them. Dependency-free and without Node's APIs: `@darkroom/core/content-types` is also what
+ * @darkroom/client reads a File's type with when the browser gives none.
+ */
 export const DEFAULT_ACCEPTED_TYPES = [
   'image/jpeg',
   'image/png',
@@ -108,7 +112,8 @@ function isoVideoType(brands: string[]): string | null {
 function otherVideoType(bytes: Uint8Array): string | null {
   if (QUICKTIME_LEADING_ATOMS.some((atom) => startsWith(bytes, ascii(atom), 4))) return 'video/quicktime';
   if (startsWith(bytes, EBML_MAGIC)) {
-    const head = Buffer.from(bytes.subarray(0, SNIFF_BYTES)).toString('latin1');
+    // Latin-1 by hand, not Buffer: this table runs in browsers too (@darkroom/client sniffs a File with no type).
+    const head = String.fromCharCode(...bytes.subarray(0, SNIFF_BYTES));
     if (head.includes('webm')) return 'video/webm';
     if (head.includes('matroska')) return 'video/x-matroska';
   }

@@ -1,5 +1,5 @@
 import { type DeliveryPolicy, MAX_DELIVERY_DIMENSION, parseAspectRatio } from './delivery.js';
-import { DarkroomError } from './errors.js';
+import { ERRORS } from './error-factories/index.js';
 
 /**
  * The `{options}` segment of a delivery URL (docs/api.md#delivery), parsed strictly: every token in
@@ -39,20 +39,19 @@ const WORDS: Record<string, readonly string[]> = {
 };
 /** No leading zeros: one way to write each number, so a signature covers one spelling. */
 const WHOLE_NUMBER = /^[1-9]\d{0,4}$/;
-/** Longest token quoted back in a message. */
-const QUOTE_MAX = 40;
-
-const quote = (token: string) => JSON.stringify(token.length > QUOTE_MAX ? `${token.slice(0, QUOTE_MAX)}…` : token);
-const refuse = (message: string, token: string) => new DarkroomError('invalid_request', message, { option: token.slice(0, QUOTE_MAX) });
 
 function wholeNumber(token: string, value: string, min: number, max: number): number {
   const n = WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw refuse(`Option ${quote(token)} is out of range: a whole number from ${min} to ${max}.`, token);
+  if (!(n >= min && n <= max)) throw ERRORS.optionOutOfRange(token, min, max);
   return n;
 }
 
 function word<T extends string>(key: string, token: string, value: string): T {
-  if (!WORDS[key]!.includes(value)) throw refuse(`Option ${quote(token)} is not one of ${WORDS[key]!.map((w) => `${key}_${w}`).join(', ')}.`, token);
+  if (!WORDS[key]!.includes(value))
+    throw ERRORS.optionNotOneOf(
+      token,
+      WORDS[key]!.map((w) => `${key}_${w}`),
+    );
   return value as T;
 }
 
@@ -64,7 +63,7 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
     const separator = token.indexOf('_');
     const key = separator > 0 ? token.slice(0, separator) : token;
     const value = separator > 0 ? token.slice(separator + 1) : '';
-    if (seen.has(key)) throw refuse(`Option ${quote(key)} is given twice (${quote(token)}); give each at most once.`, token);
+    if (seen.has(key)) throw ERRORS.optionTwice(key, token);
     seen.add(key);
     if (key === 'w') options.width = wholeNumber(token, value, 1, MAX_DELIVERY_DIMENSION);
     else if (key === 'h') options.height = wholeNumber(token, value, 1, MAX_DELIVERY_DIMENSION);
@@ -73,12 +72,16 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
     else if (key === 'g') options.gravity = word(key, token, value);
     else if (key === 'f') options.format = word(key, token, value);
     else if (key === 'dpr') {
-      if (!DPRS.has(value)) throw refuse(`Option ${quote(token)} is not one of dpr_1, dpr_1.5, dpr_2, dpr_3.`, token);
+      if (!DPRS.has(value))
+        throw ERRORS.optionNotOneOf(
+          token,
+          [...DPRS].map((d) => `dpr_${d}`),
+        );
       options.dpr = Number(value);
-    } else throw refuse(`Unknown option ${quote(token)}: options are w_, h_, c_, g_, q_, f_ and dpr_ tokens separated by commas.`, token);
+    } else throw ERRORS.unknownOption(token);
   }
   if (options.fit === 'cover' && (options.width === undefined || options.height === undefined)) {
-    throw refuse('Option "c_cover" needs both w_ and h_.', 'c_cover');
+    throw ERRORS.coverWithoutBothSides();
   }
   return options;
 }

@@ -6,7 +6,7 @@ export interface RunnableQuery<R> {
   execute(values?: Record<string, unknown>): Promise<R>;
 }
 
-/** The parts of drizzle's postgres-js prepared query this reads (drizzle-orm 0.45; direct-query.test.ts checks them). */
+/** The parts of drizzle's postgres-js prepared query this reads (drizzle-orm 0.45; direct-query.int.test.ts checks them). */
 interface PreparedInternals {
   client: Sql;
   queryString: string;

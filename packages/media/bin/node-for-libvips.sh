@@ -27,6 +27,6 @@ fi
 # the worker's few JS objects do not need (its pixels live outside V8's heap), and the worker's
 # resting RSS rose by as much (docs/performance.md#v8s-young-generation). --expose-gc lets a render's
 # and a download's spent buffers be freed when they die rather than pile up beside the next render
-# (the worker's handlers/garbage.ts, docs/performance.md#garbage-after-a-render).
+# (the worker's render/garbage.ts, docs/performance.md#garbage-after-a-render).
 # Usage: node-for-libvips.sh path/to/main.js [arguments]
 exec node --max-semi-space-size=16 --expose-gc "$@"

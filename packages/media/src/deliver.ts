@@ -68,24 +68,25 @@ export interface DeliverOptions extends RenderOptions {
 }
 
 /** Animation and transparency of an image original, from its header alone (a video's poster has neither). */
-export async function deliverySourceFacts(path: string, kind: 'image' | 'video', options: DeliverOptions): Promise<DeliverySourceFacts> {
+export async function deliverySourceFacts(original: ImageInput, kind: 'image' | 'video', options: DeliverOptions): Promise<DeliverySourceFacts> {
   if (kind === 'video') return { animated: false, hasAlpha: false };
-  const probe = await probeImage(path, options);
+  const probe = await probeImage(original, options);
   return { animated: probe.animated, hasAlpha: probe.hasAlpha };
 }
 
 /**
- * Renders one delivery from the original at `path` (a video: its poster frame, through ffmpeg).
- * Upright, sRGB, no metadata; an animation stays animated in WebP and GIF.
+ * Renders one delivery from an original, its bytes or its file's path (a video: its poster frame,
+ * through ffmpeg, which reads a file). Upright, sRGB, no metadata; an animation stays animated in
+ * WebP and GIF.
  */
 export async function renderOnRequest(
-  path: string,
+  original: ImageInput,
   kind: 'image' | 'video',
   render: DeliveryRender,
   options: DeliverOptions,
 ): Promise<DeliveredImage> {
   const budget = startBudget(options);
-  const input: ImageInput = kind === 'video' ? await posterOf(path, budget, options.video) : path;
+  const input = kind === 'video' ? await posterOf(videoFile(original), budget, options.video) : original;
   const probe = await probeImage(input, options);
   try {
     const animated = probe.animated && (render.format === 'webp' || render.format === 'gif');
@@ -130,6 +131,11 @@ async function animation(input: ImageInput, probe: ImageProbe, render: DeliveryR
   }
   const strip = sharp(Buffer.concat(frames), { raw: { width, height: height * frames.length, channels: 4, pageHeight: height } });
   return render.format === 'gif' ? strip.gif({ delay, loop }) : strip.webp({ quality: render.quality, delay, loop });
+}
+
+function videoFile(original: ImageInput): string {
+  if (typeof original !== 'string') throw new TypeError('a video original renders from a file, not from memory');
+  return original;
 }
 
 async function posterOf(path: string, budget: RenderBudget, limits: VideoLimits): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { BadMediaError, MIN_CROP_SIZE } from '@darkroom/core';
+import { ERRORS, MIN_CROP_SIZE } from '@darkroom/core';
 import { cropRegion, focusWithin, type Point, type Region, type Size } from './geometry.js';
 import type { Framing } from './types.js';
 
@@ -20,7 +20,7 @@ export function frameOf(framing: Framing | undefined, size: Size): Frame | null 
   if (!framing || (!framing.crop && !framing.focus)) return null;
   const { crop } = framing;
   if (crop && (crop.x + MIN_CROP_SIZE > size.width || crop.y + MIN_CROP_SIZE > size.height)) {
-    throw new BadMediaError('invalid_crop', `The crop leaves less than ${MIN_CROP_SIZE}×${MIN_CROP_SIZE} of the ${size.width}×${size.height} image.`);
+    throw ERRORS.cropTooSmall(size.width, size.height);
   }
   const region = cropRegion(crop, size);
   return { region, focus: focusWithin(framing.focus, region, size) };

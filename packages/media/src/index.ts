@@ -31,16 +31,14 @@ export type {
 } from './types.js';
 export {
   extractPoster,
-  isVideoError,
   PROBE_TIMEOUT_MS,
+  PROGRESS_INTERVAL_MS,
   probeVideo,
   transcodeVideo,
-  VideoError,
   type PosterOptions,
   type ProbeVideoOptions,
   type TranscodeOptions,
   type TranscodeResult,
-  type VideoErrorCode,
   type VideoLimits,
   type VideoProbe,
   type VideoRenditionSpec,

@@ -1,7 +1,7 @@
-import { BadMediaError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { readHeifHeader, type HeifHeader } from './heif/header.js';
-import { corruptImage, firstLine, formatNotAccepted, notAnAcceptedImage, tooManyPixels } from './sharp-errors.js';
+import { firstLine } from './sharp-errors.js';
 import { assertAcceptedSignature } from './signature.js';
 import type { ImageFormat, ImageInput, ImageProbe, SafetyOptions } from './types.js';
 
@@ -54,14 +54,10 @@ function classifyHeaderError(error: unknown): unknown {
   if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code === 'string') return error;
   if (error.message.startsWith('Input file is missing')) return error; // our bug or storage, not the user's file
   if (error.message.includes('unsupported image format')) {
-    return notAnAcceptedImage({ cause: firstLine(error) });
+    return ERRORS.notAnAcceptedImage({ cause: firstLine(error) });
   }
   // "Input file has corrupt header: …" and anything else libvips can't parse in the header.
-  return new BadMediaError(
-    'corrupt_image',
-    "The image header is damaged, so the file can't be read. Check that the original opens, then upload it again.",
-    { cause: firstLine(error) },
-  );
+  return ERRORS.corruptImageHeader(firstLine(error));
 }
 
 /**
@@ -73,12 +69,12 @@ function decodableFormat(metadata: Metadata, heif: HeifHeader | null): ImageForm
   if (metadata.format === 'heif') {
     const codec = metadata.compression === 'av1' ? 'av1' : metadata.compression === 'hevc' ? 'hevc' : null;
     if (!heif || codec !== heif.codec) {
-      throw corruptImage(`the HEIF structure says ${heif?.codec ?? 'nothing'} but libheif reads ${metadata.compression ?? 'nothing'}`);
+      throw ERRORS.corruptImage(`the HEIF structure says ${heif?.codec ?? 'nothing'} but libheif reads ${metadata.compression ?? 'nothing'}`);
     }
     return codec === 'av1' ? 'avif' : 'heif';
   }
   const format = DECODABLE[metadata.format];
-  if (!format) throw formatNotAccepted(metadata.format);
+  if (!format) throw ERRORS.formatNotAccepted(metadata.format);
   return format;
 }
 
@@ -109,6 +105,6 @@ function displayedSize(metadata: Metadata): { width: number; height: number } {
 function assertPixelBudget(probe: ImageProbe, maxInputPixels: number): void {
   const frames = probe.animated ? probe.pages : 1;
   if (probe.width * probe.height * frames > maxInputPixels) {
-    throw tooManyPixels(probe.width, probe.height, frames, maxInputPixels);
+    throw ERRORS.tooManyPixels(probe.width, probe.height, frames, maxInputPixels);
   }
 }

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
-import { BadMediaError, sniffContentType } from '@darkroom/core';
-import { formatNotAccepted, notAnAcceptedImage } from './sharp-errors.js';
+import { ERRORS, sniffContentType } from '@darkroom/core';
 import type { ImageInput } from './types.js';
 
 /** Enough of a file to see its magic bytes, and an SVG's `<svg` after an XML prolog or a doctype. */
@@ -33,11 +32,9 @@ async function readHead(input: ImageInput): Promise<Buffer> {
 export async function assertAcceptedSignature(input: ImageInput): Promise<string> {
   const head = await readHead(input);
   // libvips calls an empty file "unsupported image format", which would send people looking for a format problem.
-  if (head.length === 0) {
-    throw new BadMediaError('empty_file', 'The file is empty (0 bytes); the upload probably did not complete. Upload it again.');
-  }
+  if (head.length === 0) throw ERRORS.emptyFile();
   const sniffed = sniffContentType(head);
   if (sniffed !== null) return sniffed;
   const named = NAMED_REFUSALS.find((candidate) => candidate.test(head));
-  throw named ? formatNotAccepted(named.format) : notAnAcceptedImage();
+  throw named ? ERRORS.formatNotAccepted(named.format) : ERRORS.notAnAcceptedImage();
 }

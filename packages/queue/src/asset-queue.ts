@@ -110,9 +110,9 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     },
     async counts(lane = 'default') {
       const queue = queues[lane];
-      const { prioritized = 0, ...counts } = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused');
+      const { prioritized = 0, ...counts } = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
       // Every entry carries a priority (its tenant rank), so BullMQ keeps them all as `prioritized`:
-      // to people they are simply waiting.
+      // to people they are simply waiting, the queue paused (`paused: true`) or not.
       return { paused: await queue.isPaused(), counts: { ...counts, waiting: (counts.waiting ?? 0) + prioritized } };
     },
     async pause() {

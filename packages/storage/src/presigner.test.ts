@@ -1,4 +1,4 @@
-import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { createPresigner } from './presigner.js';
@@ -66,6 +66,20 @@ describe('createPresigner', () => {
       when,
     );
     expect(mine.url).toBe(expected);
+  });
+
+  it('signs listing and completing a multipart upload exactly as the AWS SDK does', async () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    const location = { Bucket: 'b', Key: keys[1], UploadId: 'up~load/1=' };
+    const cases = [
+      ['ListParts', new ListPartsCommand(location)],
+      ['CompleteMultipartUpload', new CompleteMultipartUploadCommand(location)],
+    ] as const;
+    for (const [operation, command] of cases) {
+      const expected = await getSignedUrl(sdk, command, { expiresIn: 900, signingDate: when });
+      const mine = presigner.presignMultipartRequest({ bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', operation, expiresInSeconds: 900 }, when);
+      expect(mine.url, operation).toBe(expected);
+    }
   });
 
   it('refuses what SigV4 cannot sign', () => {

@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
 import type { StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
-import type { PresignedRequest, PresignPartOptions, PresignPutOptions } from './types.js';
+import type { PresignedRequest, PresignMultipartOptions, PresignPartOptions, PresignPutOptions } from './types.js';
 
 /** A whole-object PUT's own query parameter (the SDK adds it too); one object, so the query cache can tell a PUT by identity. */
 const PUT_OBJECT: Record<string, string> = { 'x-id': 'PutObject' };
@@ -44,7 +44,14 @@ function checkPresignInput(contentLength: number, expiresInSeconds: number): voi
 export interface Presigner {
   presignPut(options: PresignPutOptions, now?: Date): PresignedRequest;
   presignUploadPart(options: PresignPartOptions, now?: Date): PresignedRequest;
+  presignMultipartRequest(options: PresignMultipartOptions, now?: Date): PresignedRequest;
 }
+
+/** The method and query of each multipart operation a browser may be given a URL for, besides its parts' PUTs (as the SDK signs them). */
+const MULTIPART_REQUESTS = {
+  ListParts: { method: 'GET', query: { 'x-id': 'ListParts' } },
+  CompleteMultipartUpload: { method: 'POST', query: {} },
+} as const;
 
 /**
  * A long-lived SigV4 query presigner for path-style PUTs, byte for byte what the AWS SDK's
@@ -142,6 +149,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     extra: Record<string, string>,
     headers: Record<string, string>,
     now: Date,
+    method: 'PUT' | 'GET' | 'POST' = 'PUT',
   ): string {
     const amzDate = amzDateOf(now);
     const day = amzDate.slice(0, 8);
@@ -156,7 +164,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     const path = `/${uriEncode(options.bucket)}/${encodeKey(options.key)}`;
     let canonicalHeaders = '';
     for (const name of names) canonicalHeaders += `${name}:${signed[name as keyof typeof signed]}\n`;
-    const canonical = `PUT\n${path}\n${query.canonical}\n${canonicalHeaders}\n${signedHeaders}\nUNSIGNED-PAYLOAD`;
+    const canonical = `${method}\n${path}\n${query.canonical}\n${canonicalHeaders}\n${signedHeaders}\nUNSIGNED-PAYLOAD`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
     const signature = createHmac('sha256', signingKey(day)).update(toSign).digest('hex');
     return `${base}${path}?${query.beforeSignature}X-Amz-Signature=${signature}${query.afterSignature}`;
@@ -177,6 +185,12 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
       }
       const extra = { partNumber: String(options.partNumber), uploadId: options.uploadId, 'x-id': 'UploadPart' };
       const url = presign(options, extra, { 'content-length': String(options.contentLength) }, now);
+      return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
+    },
+    presignMultipartRequest(options, now = new Date()) {
+      checkPresignInput(0, options.expiresInSeconds);
+      const { method, query } = MULTIPART_REQUESTS[options.operation];
+      const url = presign(options, { uploadId: options.uploadId, ...query }, {}, now, method);
       return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
     },
   };

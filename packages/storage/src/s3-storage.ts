@@ -20,6 +20,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
     presignUploadPart: async (o) => presigner.presignUploadPart(o),
+    presignMultipartRequest: async (o) => presigner.presignMultipartRequest(o),
     completeMultipartUpload: (o) => completeMultipartUpload(client, o),
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     listParts: (o) => listParts(client, o),

@@ -135,9 +135,19 @@ export async function grantAnonymousRead(client: S3Client, config: StorageConfig
   return { bucket, resource: `arn:aws:s3:::${bucket}/*`, via: 'acl' };
 }
 
-/** Uploads go from the browser straight to the originals bucket; each multipart part's ETag must be readable by script. */
+/**
+ * Uploads go from the browser straight to the originals bucket; each multipart part's ETag must be
+ * readable by script. GET and POST: Uppy lists and completes a multipart upload itself, through URLs
+ * the API signs for that upload alone (`POST /v1/uploads/:assetId/sign`).
+ */
 function uploadCorsRule(origins: string[]): CORSRule {
-  return { AllowedOrigins: origins, AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 };
+  return {
+    AllowedOrigins: origins,
+    AllowedMethods: ['PUT', 'POST', 'GET', 'HEAD'],
+    AllowedHeaders: ['*'],
+    ExposeHeaders: ['ETag'],
+    MaxAgeSeconds: 3600,
+  };
 }
 
 const PUBLIC_READ_CORS_RULE: CORSRule = { AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'], AllowedHeaders: ['*'], MaxAgeSeconds: 86400 };

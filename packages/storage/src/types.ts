@@ -39,6 +39,13 @@ export interface PresignPartOptions extends ObjectLocation {
   expiresInSeconds: number;
 }
 
+/** A URL for one request on a multipart upload as a whole (the bucket's own upload id): listing its parts, or completing it. */
+export interface PresignMultipartOptions extends ObjectLocation {
+  uploadId: string;
+  operation: 'ListParts' | 'CompleteMultipartUpload';
+  expiresInSeconds: number;
+}
+
 export interface CompletedPart {
   partNumber: number;
   etag: string;
@@ -162,6 +169,7 @@ export interface ObjectStorage {
   presignPut(options: PresignPutOptions): Promise<PresignedRequest>;
   createMultipartUpload(options: CreateMultipartOptions): Promise<{ uploadId: string }>;
   presignUploadPart(options: PresignPartOptions): Promise<PresignedRequest>;
+  presignMultipartRequest(options: PresignMultipartOptions): Promise<PresignedRequest>;
   completeMultipartUpload(options: CompleteMultipartOptions): Promise<void>;
   abortMultipartUpload(options: AbortMultipartOptions): Promise<void>;
   /**

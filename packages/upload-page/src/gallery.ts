@@ -32,18 +32,23 @@ function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
   return button;
 }
 
-function variantFigure(filename: string, variant: Variant): HTMLElement {
+/** What shows a variant: an `<img>`, or for a video rendition a `<video>` with the asset's poster. */
+function variantMedia(label: string, variant: Variant, poster: Variant | undefined): HTMLElement {
+  const size = { width: String(variant.width), height: String(variant.height) };
+  if (variant.kind === 'video') {
+    const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
+    if (poster) video.poster = poster.url;
+    video.src = variant.url;
+    return video;
+  }
+  return el('img', { src: variant.url, alt: `${label} (${variant.width}×${variant.height})`, loading: 'lazy', decoding: 'async', ...size });
+}
+
+function variantFigure(filename: string, variant: Variant, poster: Variant | undefined): HTMLElement {
   const label = `${filename}, ${variant.name}`;
   const field = el('input', { type: 'text', class: 'url', readonly: true, value: variant.url, 'aria-label': `URL of ${label}` });
   field.addEventListener('focus', () => field.select());
-  const image = el('img', {
-    src: variant.url,
-    alt: `${label} (${variant.width}×${variant.height})`,
-    loading: 'lazy',
-    decoding: 'async',
-    width: String(variant.width),
-    height: String(variant.height),
-  });
+  const image = variantMedia(label, variant, poster);
   return el(
     'figure',
     { class: 'variant', 'data-variant': variant.name },
@@ -110,7 +115,8 @@ function deliveryFigure(filename: string, asset: Asset): HTMLElement | null {
 /** Every variant of a ready file, smallest first, each with its CDN URL to copy; then the file as delivery serves it. */
 export function variantGallery(filename: string, asset: Asset): HTMLElement {
   const sorted = [...asset.variants].sort((a, b) => a.width * a.height - b.width * b.height);
-  const figures = [...sorted.map((v) => variantFigure(filename, v)), deliveryFigure(filename, asset)];
+  const poster = posterOf(asset.variants);
+  const figures = [...sorted.map((v) => variantFigure(filename, v, poster)), deliveryFigure(filename, asset)];
   return el(
     'div',
     { class: 'gallery', role: 'list', 'aria-label': `Variants of ${filename}` },
@@ -133,8 +139,13 @@ export function thumbnailImage(asset: Asset, minWidth = 160): HTMLImageElement |
   return image;
 }
 
-/** The variant to show as the file's thumbnail: the smallest at least `minWidth` wide, else the largest. */
+/** A video's poster for its renditions: its largest image variant. */
+function posterOf(variants: Variant[]): Variant | undefined {
+  return variants.filter((v) => v.kind === 'image').sort((a, b) => b.width - a.width)[0];
+}
+
+/** The variant to show as the file's thumbnail: the smallest image at least `minWidth` wide, else the largest (never a video rendition). */
 export function thumbnailVariant(variants: Variant[], minWidth = 160): Variant | undefined {
-  const sorted = [...variants].sort((a, b) => a.width - b.width);
+  const sorted = variants.filter((v) => v.kind === 'image').sort((a, b) => a.width - b.width);
   return sorted.find((v) => v.width >= minWidth) ?? sorted.at(-1);
 }

@@ -1,7 +1,7 @@
 import { byId } from './dom.js';
 import { FileCard } from './file-card.js';
-import { forgetUpload, matchPending, pendingUploads, rememberUpload, type PendingUpload } from './resume-store.js';
-import { forgetToken, takeToken, tokenFingerprint } from './token.js';
+import type { PreviousUpload } from '@darkroom/client';
+import { forgetToken, takeToken } from './token.js';
 import { connect, describeError, type RenderStatus, type Session } from './uploads.js';
 
 /** Files sent at once; the rest wait their turn (each multipart upload also sends its parts in parallel). */
@@ -12,8 +12,6 @@ interface Entry {
   controller: AbortController;
   /** Set once the API has started its asset: what a cancel aborts and a resume continues. */
   assetId?: string;
-  /** What localStorage keeps of it while it is unfinished, so the same file can resume it. */
-  record?: PendingUpload;
   /** Sending bytes now: a cancel's abort reaches the client, which aborts the upload itself. */
   inFlight?: boolean;
 }
@@ -58,10 +56,12 @@ async function start(): Promise<void> {
   const taken = takeToken();
   if ('problem' in taken) return disable(taken.problem);
   const session: Session = connect(taken.token);
-  const fingerprint = await tokenFingerprint(taken.token);
   const enqueue = taskQueue(PARALLEL_UPLOADS);
-  /** Uploads cut off earlier (a reload, a crash), waiting for the user to pick their files again. */
-  const interrupted = new Map<string, { record: PendingUpload; entry: Entry }>();
+  /**
+   * Uploads cut off (a reload, a crash, a lost connection), by asset id, waiting for the user to pick
+   * their files again: the client's resume store knows them, and which file continues which.
+   */
+  const interrupted = new Map<string, Entry>();
 
   function newEntry(name: string, size: number): Entry {
     const entry: Entry = { card: new FileCard(name, size, () => cancel(entry)), controller: new AbortController() };
@@ -75,7 +75,6 @@ async function start(): Promise<void> {
     entry.card.canceled();
     if (!entry.assetId) return;
     interrupted.delete(entry.assetId);
-    forgetUpload(entry.assetId);
     // An upload in flight is aborted by the client on the signal; one interrupted earlier is aborted
     // here. The bucket frees the parts already sent (or the server's own expiry does, later).
     if (!wasSending) session.discard(entry.assetId).catch(() => {});
@@ -100,8 +99,6 @@ async function start(): Promise<void> {
       signal,
       onProgress: (loaded: number, total: number) => entry.card.uploading(loaded, total, resumed),
       onStatus: (status: RenderStatus) => {
-        // Complete: the bytes are in, nothing is left to resume.
-        if (entry.assetId) forgetUpload(entry.assetId);
         entry.inFlight = false;
         entry.card.processing(status);
       },
@@ -109,8 +106,6 @@ async function start(): Promise<void> {
     const onStarted = (assetId: string) => {
       entry.assetId = assetId;
       entry.card.element.dataset.assetId = assetId;
-      entry.record = { assetId, token: fingerprint, name: file.name, size: file.size, lastModified: file.lastModified, startedAt: Date.now() };
-      rememberUpload(entry.record);
     };
     entry.inFlight = true;
     try {
@@ -123,33 +118,33 @@ async function start(): Promise<void> {
     } finally {
       entry.inFlight = false;
     }
-    if (!entry.assetId) return;
-    // Cut off by the network: picking the same file again continues it. Anything else is final.
-    if (entry.card.errorCode === 'network_error' && entry.record) interrupted.set(entry.assetId, { record: entry.record, entry });
-    else forgetUpload(entry.assetId);
+    // Cut off by the network: picking the same file again continues it (the client keeps it). Anything else is final.
+    if (entry.assetId && entry.card.errorCode === 'network_error') interrupted.set(entry.assetId, entry);
   }
 
-  function addFiles(files: FileList | File[]): void {
+  /** The interrupted upload this file continues, if the user picked the same file again. */
+  async function interruptedBy(file: File): Promise<string | undefined> {
+    const previous = await session.findPreviousUploads(file).catch(() => []);
+    return previous.find((p) => interrupted.has(p.assetId))?.assetId;
+  }
+
+  async function addFiles(files: File[]): Promise<void> {
     notice.hidden = true;
-    for (const file of Array.from(files)) {
-      const record = matchPending(
-        Array.from(interrupted.values(), (i) => i.record),
-        file,
-      );
-      const resumed = record && interrupted.get(record.assetId);
-      if (resumed) interrupted.delete(record.assetId);
-      const entry = resumed ? resumed.entry : newEntry(file.name, file.size);
-      enqueue(() => send(entry, file, record?.assetId));
+    for (const file of files) {
+      const resumeId = await interruptedBy(file);
+      const resumed = resumeId ? interrupted.get(resumeId) : undefined;
+      if (resumeId) interrupted.delete(resumeId);
+      const entry = resumed ?? newEntry(file.name, file.size);
+      enqueue(() => send(entry, file, resumeId));
     }
   }
 
-  for (const record of pendingUploads(fingerprint)) {
-    const entry = newEntry(record.name, record.size);
+  function showInterrupted(record: PreviousUpload): void {
+    const entry = newEntry(record.filename, record.size);
     entry.assetId = record.assetId;
     entry.card.element.dataset.assetId = record.assetId;
-    entry.record = record;
     entry.card.interrupted();
-    interrupted.set(record.assetId, { record, entry });
+    interrupted.set(record.assetId, entry);
     // How far it got: the bucket's parts (fails quietly if the upload is gone; picking the file then says why).
     session.uploadedBytes(record.assetId).then(
       (loaded) => entry.card.interrupted(loaded, record.size),
@@ -157,8 +152,11 @@ async function start(): Promise<void> {
     );
   }
 
+  // Newest first from the store: each is prepended, so the newest ends on top.
+  for (const record of (await session.findPreviousUploads()).reverse()) showInterrupted(record);
+
   input.addEventListener('change', () => {
-    if (input.files?.length) addFiles(input.files);
+    if (input.files?.length) void addFiles(Array.from(input.files));
     input.value = ''; // The same file may be picked again (after a cancel, say).
   });
   // The input covers the drop zone, so a drop lands on it; the files dropped are put into the input

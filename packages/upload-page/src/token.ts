@@ -26,22 +26,3 @@ export function takeToken(): TokenResult {
 export function forgetToken(): void {
   sessionStorage.removeItem(STORAGE_KEY);
 }
-
-/**
- * A short, one-way name for the token (SHA-256, hex): interrupted uploads are filed under it, so
- * the page only offers to resume those the current token started, without storing the token itself.
- */
-export async function tokenFingerprint(token: string): Promise<string> {
-  const bytes = new TextEncoder().encode(token);
-  // crypto.subtle exists only in secure contexts (https, localhost); elsewhere FNV-1a, which is
-  // enough to tell tokens apart and, over a random token, gives nothing of it away either.
-  if (!crypto.subtle) return fnv1a(bytes);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function fnv1a(bytes: Uint8Array): string {
-  let hash = 0x811c9dc5;
-  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, '0');
-}

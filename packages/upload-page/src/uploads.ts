@@ -1,4 +1,5 @@
-import { DarkroomClient, DarkroomError, type Asset, type UploadProgress } from '@darkroom/client';
+import { DarkroomClient, DarkroomError, type Asset, type PreviousUpload, type UploadProgress } from '@darkroom/client';
+import { formatBytes } from './format.js';
 
 /** Statuses an asset passes through after its bytes are in, before it is final. */
 export type RenderStatus = 'queued' | 'processing';
@@ -21,6 +22,8 @@ export interface Session {
   discard(assetId: string): Promise<void>;
   /** Bytes of an interrupted multipart upload the bucket already holds. */
   uploadedBytes(assetId: string): Promise<number>;
+  /** Uploads this token started and did not finish (the client's resume store): all, or this file's. */
+  findPreviousUploads(file?: File): Promise<PreviousUpload[]>;
 }
 
 /** The API the page came from: `/upload`'s directory, so it works wherever the API is mounted. */
@@ -47,10 +50,12 @@ export function connect(token: string): Session {
     },
     async uploadedBytes(assetId) {
       // Only for showing how far it got; client.resume() reads the same route itself to go on.
-      const res = await fetch(`${apiBase()}/v1/uploads/${encodeURIComponent(assetId)}/parts`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw new Error(`GET parts: HTTP ${res.status}`);
-      const body = (await res.json()) as { uploaded: { size: number }[] };
-      return body.uploaded.reduce((sum, part) => sum + part.size, 0);
+      const { data } = await client.api.GET('/v1/uploads/{assetId}/parts', { params: { path: { assetId } } });
+      if (!data) throw new Error('GET parts failed');
+      return data.uploaded.reduce((sum, part) => sum + part.size, 0);
+    },
+    findPreviousUploads(file) {
+      return client.findPreviousUploads(file);
     },
   };
 }
@@ -62,17 +67,41 @@ export interface DescribedError {
   tokenRefused: boolean;
 }
 
-/** Any failure as a sentence for the person at the page; the API's own message when it gave one. */
+/** `image/heic` → "HEIC": the accepted types as a person knows them. */
+function typeNames(accepted: unknown): string {
+  if (!Array.isArray(accepted)) return 'photos and videos';
+  const names = accepted.map(
+    (type) =>
+      String(type)
+        .split('/')[1]
+        ?.replace(/^quicktime$/, 'mov')
+        .toUpperCase() ?? String(type),
+  );
+  return [...new Set(names)].join(', ');
+}
+
+/** Sentences for the person at the page, by error code; the messages of the API and the client are written for developers. */
+const SENTENCES: Record<string, (error: DarkroomError) => string> = {
+  unsupported_media_type: (e) => `This kind of file is not accepted here. Accepted: ${typeNames(e.details?.accepted)}.`,
+  file_too_large: (e) =>
+    typeof e.details?.maxBytes === 'number'
+      ? `The file is too large: this link takes files up to ${formatBytes(e.details.maxBytes)}.`
+      : 'The file is too large.',
+  rate_limited: () => 'This upload link takes no more files, or too many were sent at once. Wait a moment, or ask for a new link.',
+  content_mismatch: () => 'The file’s content is not what its name says (a photo renamed, or a damaged file).',
+  size_mismatch: () => 'The file changed or was cut short while it uploaded. Choose it again.',
+  network_error: () => 'The connection was lost. Check the network, then choose the file again to resume.',
+};
+
+/**
+ * Any failure as a sentence for the person at the page. The worker's refusal of a file
+ * (asset.error) is already written for them; everything else is put in their words here, with
+ * its code shown beside it for whoever helps them.
+ */
 export function describeError(error: unknown): DescribedError {
-  if (!(error instanceof DarkroomError)) {
-    return { message: `The page hit an unexpected problem: ${error instanceof Error ? error.message : String(error)}`, tokenRefused: false };
-  }
-  switch (error.code) {
-    case 'unauthorized':
-      return { message: 'The upload link has expired or was revoked.', code: error.code, tokenRefused: true };
-    case 'network_error':
-      return { message: 'The connection was lost. Check the network, then choose the file again to resume.', code: error.code, tokenRefused: false };
-    default:
-      return { message: error.message, code: error.code, tokenRefused: false };
-  }
+  if (!(error instanceof DarkroomError)) return { message: 'Something went wrong on this page. Reload it and try again.', tokenRefused: false };
+  if (error.code === 'unauthorized') return { message: 'The upload link has expired or was revoked.', code: error.code, tokenRefused: true };
+  const sentence =
+    SENTENCES[error.code]?.(error) ?? 'The file could not be uploaded. Try again; if it keeps failing, tell whoever sent you this link.';
+  return { message: sentence, code: error.code, tokenRefused: false };
 }

@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import {
   findActiveApiKey,
   findActiveKeyWithTenant,
@@ -125,12 +125,6 @@ async function loadPrincipal(deps: AppDeps, token: string, digest: string): Prom
   return principalOf(await deps.authCache.resolve(digest, load));
 }
 
-const unauthorized = () =>
-  new DarkroomError(
-    'unauthorized',
-    'Send a valid API key or upload token as "Authorization: Bearer <key>"; this one is missing, unknown, expired or revoked.',
-  );
-
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
   const adminDigest = hashApiKey(opts.deps.config.adminToken);
@@ -146,7 +140,7 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   }
 
   function accept(request: FastifyRequest, resolved: Resolved) {
-    if (!resolved.principal) throw unauthorized();
+    if (!resolved.principal) throw ERRORS.unauthorized();
     request.principal = resolved.principal;
     return { principal: resolved.principal, requests: resolved.requests };
   }
@@ -154,13 +148,10 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   function letTenantIn(request: FastifyRequest, reply: FastifyReply, resolved: Resolved): void {
     const { principal, requests } = accept(request, resolved);
     if (principal.kind === 'admin') {
-      throw new DarkroomError('forbidden', 'This route takes a tenant API key; admin tokens own no assets.');
+      throw ERRORS.adminOnTenantRoute();
     }
     if (principal.kind === 'upload_token' && request.routeOptions.config.uploadToken !== true) {
-      throw new DarkroomError(
-        'forbidden',
-        'An upload token may only start, resume, complete, abort and follow its own uploads; this route takes a tenant API key.',
-      );
+      throw ERRORS.uploadTokenNotAllowed();
     }
     enforceRateLimit(reply, requests);
   }
@@ -192,9 +183,9 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
 
   app.decorate('requireAdmin', async function requireAdmin(request: FastifyRequest) {
     const { principal } = await authenticate(request, true);
-    if (principal.kind !== 'admin') throw new DarkroomError('forbidden', 'This route is for admins only.');
+    if (principal.kind !== 'admin') throw ERRORS.adminOnly();
     if (principal.via === 'cookie' && !passesCsrfCheck(request)) {
-      throw new DarkroomError('forbidden', `A request signed in by the admin console cookie that changes state must send "${CSRF_HEADER}: 1".`);
+      throw ERRORS.csrfHeaderMissing(CSRF_HEADER);
     }
   });
 }
@@ -204,7 +195,7 @@ export default fp(authPlugin, { name: 'darkroom-auth' });
 /** The tenant of a request that passed `requireTenant` (with a tenant key, or an upload token where a route takes one). */
 export function tenantOf(request: FastifyRequest): Tenant {
   const principal = request.principal;
-  if (principal?.kind !== 'tenant' && principal?.kind !== 'upload_token') throw new DarkroomError('unauthorized', 'No tenant key on this request.');
+  if (principal?.kind !== 'tenant' && principal?.kind !== 'upload_token') throw ERRORS.noTenantKey();
   return principal.tenant;
 }
 

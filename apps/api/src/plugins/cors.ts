@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -65,10 +65,9 @@ async function corsPlugin(app: FastifyInstance, opts: { origins: string[] }) {
   app.options('/*', { schema: { hide: true } }, async (request, reply) => {
     const route = routeFor(request);
     const method = String(request.headers['access-control-request-method'] ?? '').toUpperCase();
-    if (!route?.methods.has(method))
-      throw new DarkroomError('not_found', `No route ${method || 'OPTIONS'} ${request.url.split('?')[0]} for a browser.`);
+    if (!route?.methods.has(method)) throw ERRORS.noBrowserRoute(method || 'OPTIONS', request.url.split('?')[0]!);
     allowOrigin(reply, request.headers.origin);
-    if (!allowed(request.headers.origin)) throw new DarkroomError('forbidden', 'This origin may not call the API from a browser (CORS_ORIGINS).');
+    if (!allowed(request.headers.origin)) throw ERRORS.originNotAllowed();
     reply.header('access-control-allow-methods', [...route.methods].join(', '));
     reply.header('access-control-allow-headers', ALLOWED_HEADERS);
     reply.header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS));

@@ -1,4 +1,4 @@
-import { DarkroomError, ErrorCode } from '@darkroom/core';
+import { DarkroomError, ERRORS } from '@darkroom/core';
 import { InvalidCursorError } from '@darkroom/db';
 import { StorageAccessDeniedError, StorageUnavailableError } from '@darkroom/storage';
 import { STATUS_CODES } from 'node:http';
@@ -6,66 +6,46 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-
-interface ErrorPayload {
-  code: ErrorCode;
-  message: string;
-  details?: Record<string, unknown> | undefined;
-}
+import { BODY_LIMIT_BYTES } from '../routes/common.schemas.js';
 
 type ValidationIssue = { keyword: string; instancePath: string; message?: string | undefined; params: Record<string, unknown> };
 
 /** One sentence for the first problem, naming the field, e.g. `Unknown field "foo" in body.` */
-export function describeValidation(issues: ValidationIssue[], where: string): ErrorPayload {
+export function describeValidation(issues: ValidationIssue[], where: string): DarkroomError {
   const first = issues[0];
   const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? '';
   if (first?.keyword === 'unrecognized_keys') {
     const keys = (first.params.keys as string[] | undefined) ?? [];
     const names = keys.map((k) => `"${field ? `${field}.` : ''}${k}"`).join(', ');
-    return { code: 'invalid_request', message: `Unknown field ${names} in ${where}.`, details: { fields: keys, in: where } };
+    return ERRORS.unknownFields(names, keys, where);
   }
-  const name = field ? `"${field}"` : where;
-  return {
-    code: 'invalid_request',
-    message: `Invalid ${name} in ${where}: ${first?.message ?? 'does not match the schema'}.`,
-    details: { field: field || null, in: where },
-  };
+  return ERRORS.invalidField(field, where, first?.message ?? 'does not match the schema');
 }
 
 // Fastify's own client errors (bad JSON, wrong content type, body too large) become invalid_request.
-function fromFastifyError(error: FastifyError): ErrorPayload | null {
+function fromFastifyError(error: FastifyError): DarkroomError | null {
   const status = error.statusCode ?? 500;
   if (status >= 500) return null;
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'invalid_request', message: 'The request body is too large (at most 64 KiB).' };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return ERRORS.bodyTooLarge(BODY_LIMIT_BYTES / 1024);
   // Raised by the router before any route runs (the `frameworkErrors` option sends them here).
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return { code: 'not_found', message: 'No such resource: that id is too long to be one.' };
-  if (error.code === 'FST_ERR_BAD_URL') return { code: 'invalid_request', message: 'The URL is malformed (bad percent-encoding).' };
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { code: 'invalid_request', message: 'Send the body as JSON (content-type: application/json).' };
-  }
-  return { code: 'invalid_request', message: error.message };
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return ERRORS.idTooLong();
+  if (error.code === 'FST_ERR_BAD_URL') return ERRORS.malformedUrl();
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return ERRORS.bodyNotJson();
+  return ERRORS.invalidRequest(error.message);
 }
 
-export function toErrorPayload(error: unknown): ErrorPayload {
-  if (error instanceof DarkroomError) return { code: error.code, message: error.message, details: error.details };
+/** Any error as the one the client is told of: ours as it is, anything else as a sentence of ours. */
+export function asDarkroomError(error: unknown): DarkroomError {
+  if (error instanceof DarkroomError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'request';
     return describeValidation(error.validation as ValidationIssue[], where);
   }
-  if (error instanceof InvalidCursorError) return { code: 'invalid_request', message: error.message };
-  if (error instanceof StorageUnavailableError) {
-    return { code: 'storage_unavailable', message: 'The storage bucket is not answering; try again shortly.' };
-  }
-  if (error instanceof StorageAccessDeniedError) {
-    return { code: 'internal_error', message: 'The storage bucket refused Darkroom’s credentials; an operator must fix the configuration.' };
-  }
+  if (error instanceof InvalidCursorError) return ERRORS.invalidRequest(error.message);
+  if (error instanceof StorageUnavailableError) return ERRORS.storageUnavailable();
+  if (error instanceof StorageAccessDeniedError) return ERRORS.storageAccessDenied();
   const fastify = error as FastifyError;
-  return (
-    (fastify?.statusCode ? fromFastifyError(fastify) : null) ?? {
-      code: 'internal_error',
-      message: 'Something went wrong on our side; it has been logged.',
-    }
-  );
+  return (fastify?.statusCode ? fromFastifyError(fastify) : null) ?? ERRORS.internalError();
 }
 
 /**
@@ -73,23 +53,30 @@ export function toErrorPayload(error: unknown): ErrorPayload {
  * code's status. Server errors are logged in full; the body never carries their internals.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const payload = toErrorPayload(error);
-  const status = ErrorCode[payload.code];
-  if (status >= 500) request.log.error({ err: error }, payload.message);
-  return reply.status(status).send(errorBody(payload));
+  const refusal = asDarkroomError(error);
+  if (refusal.status >= 500) request.log.error({ err: error }, refusal.message);
+  return reply.status(refusal.status).send(errorBody(refusal));
 }
 
 /** The one error shape: `{ error: { code, message, details? } }`. */
-function errorBody(payload: ErrorPayload) {
-  return { error: { code: payload.code, message: payload.message, ...(payload.details ? { details: payload.details } : {}) } };
+export function errorBody(refusal: DarkroomError) {
+  return { error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } };
 }
+
+/** The admin API's routes, all behind `requireAdmin`. */
+const ADMIN_API_PREFIX = '/v1/admin';
 
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, error));
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } }),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // Under the admin prefix the caller is checked first, as on the routes there: only an admin
+    // learns which admin routes exist (an upload token or tenant key gets 403, no token 401).
+    // `requireAdmin` is the auth plugin's, registered after this one and present by the first request.
+    if (path === ADMIN_API_PREFIX || path.startsWith(`${ADMIN_API_PREFIX}/`)) await app.requireAdmin.call(app, request, reply);
+    return reply.status(404).send(errorBody(ERRORS.noRoute(request.method, path)));
+  });
 }
 
 export default fp(errorsPlugin, { name: 'darkroom-errors' });
@@ -104,12 +91,9 @@ export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): 
     socket.destroy();
     return;
   }
-  const payload: ErrorPayload =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? { code: 'request_timeout', message: 'The request did not arrive in time (REQUEST_TIMEOUT); send it again, all at once.' }
-      : { code: 'invalid_request', message: 'The request is not valid HTTP.' };
-  const status = ErrorCode[payload.code];
-  const body = JSON.stringify(errorBody(payload));
+  const refusal = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ERRORS.requestTimeout() : ERRORS.notHttp();
+  const status = refusal.status;
+  const body = JSON.stringify(errorBody(refusal));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );

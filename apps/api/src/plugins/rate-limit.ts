@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import type { RequestCount } from '../services/auth-cache.js';
 
@@ -17,9 +17,6 @@ export function enforceRateLimit(reply: FastifyReply, requests: RequestCount | u
   reply.header('ratelimit-reset', String(resetSeconds));
   if (requests.count > limit) {
     reply.header('retry-after', String(resetSeconds));
-    throw new DarkroomError('rate_limited', `This API key made more than ${limit} requests this minute; try again in ${resetSeconds} s.`, {
-      limit,
-      retryAfterSeconds: resetSeconds,
-    });
+    throw ERRORS.keyRateLimited(limit, resetSeconds);
   }
 }

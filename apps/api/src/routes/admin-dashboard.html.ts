@@ -6,20 +6,22 @@
  * nothing else to run.
  */
 import { html } from 'ghtml';
+import type { CspDirectives } from '../plugins/security-headers.js';
 import type { FailedRow } from '../services/failed-jobs.js';
 import { FAILED_PAGE_SCRIPT } from './admin-dashboard.script.js';
 
-export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    "img-src 'self' data:",
-    `style-src 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+/** The console's policy: its own inline script and style (by this response's nonce), images from here. */
+export function contentSecurityPolicy(nonce: string): CspDirectives {
+  return {
+    'default-src': ["'none'"],
+    'img-src': ["'self'", 'data:'],
+    'style-src': [`'nonce-${nonce}'`],
+    'script-src': [`'nonce-${nonce}'`],
+    'connect-src': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
+  };
 }
 
 const STYLE = `

@@ -1,7 +1,9 @@
 import { DarkroomError } from '@darkroom/core';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
+import { pageHelmetOptions } from '../plugins/security-headers.js';
 import { registerBullBoard } from './admin-bull-board.js';
 import { failedPageRoutes } from './admin-failed-page.js';
 import { loginRoutes } from './admin-login.js';
@@ -22,7 +24,6 @@ export { BULL_BOARD_PATH } from './admin-bull-board.js';
  */
 const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', async function guard(request, reply) {
-    reply.header('x-frame-options', 'DENY');
     try {
       await app.requireAdmin.call(this, request, reply);
     } catch (error) {
@@ -42,6 +43,8 @@ const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
   // console takes them and the JSON API (/v1/...) still refuses them ("send the body as JSON"). A field sent twice
   // comes out as an array, which the route schemas refuse with 400.
   await app.register(fastifyFormbody, { bodyLimit: CONSOLE_FORM_LIMIT_BYTES });
+  // No policy for the whole scope: bull-board's UI brings scripts of its own; sendHtml adds the console's.
+  await app.register(fastifyHelmet, pageHelmetOptions({ csp: false, referrerPolicy: 'same-origin' }));
   loginRoutes(app, deps);
   await app.register(protectedRoutes, { deps });
 };

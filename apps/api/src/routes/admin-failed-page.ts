@@ -1,4 +1,4 @@
-import { DarkroomError, ProcessingErrorCode } from '@darkroom/core';
+import { ERRORS, ProcessingErrorCode } from '@darkroom/core';
 import { getAsset, getJob, InvalidCursorError, isUuid, listBackfills } from '@darkroom/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -58,7 +58,7 @@ export function failedPageRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/admin/api/jobs/:id', { schema: { hide: true, params: IdParams } }, async (request) => {
     const { id } = request.params as z.infer<typeof IdParams>;
     const job = isUuid(id) ? await getJob(deps.db, { id }) : undefined;
-    if (!job) throw new DarkroomError('not_found', 'No job with that id.');
+    if (!job) throw ERRORS.jobNotFound();
     const asset = await getAsset(deps.db, { id: job.assetId });
     return { job: adminJobView(job), asset: asset ? { id: asset.id, status: asset.status } : null };
   });

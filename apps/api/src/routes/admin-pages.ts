@@ -4,17 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../plugins/errors.js';
 import { contentSecurityPolicy, loginPage } from './admin-dashboard.html.js';
 
-/** Sends a page with a fresh CSP nonce; the page may run only its own inline script and style. */
+/**
+ * Sends a page with a fresh CSP nonce; the page may run only its own inline script and style. The
+ * console's other security headers come from helmet (admin-dashboard.ts); the policy is added here,
+ * per response, because bull-board's pages in the same scope bring scripts of their own.
+ */
 export function sendHtml(reply: FastifyReply, status: number, render: (nonce: string) => string): FastifyReply {
   const nonce = randomBytes(16).toString('base64');
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', contentSecurityPolicy(nonce))
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'same-origin')
-    .header('x-content-type-options', 'nosniff')
-    .send(render(nonce));
+  reply.helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(nonce) } });
+  return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(render(nonce));
 }
 
 /** Where to go after logging in: only a path inside the console, never another site. */

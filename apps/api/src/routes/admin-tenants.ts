@@ -1,4 +1,4 @@
-import { DarkroomError, resolvePreset } from '@darkroom/core';
+import { ERRORS, resolvePreset } from '@darkroom/core';
 import { createApiKey, createTenant, getTenant, isUuid, mergeTenantDelivery, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
@@ -15,12 +15,10 @@ import {
   updateTenantSchema,
 } from './admin-tenants.schemas.js';
 
-const noTenant = () => new DarkroomError('not_found', 'No tenant with that id.');
-
 /** A default preset must name a preset this deployment or the tenant has (null and absent are fine). */
 function assertPresetExists(deps: AppDeps, name: string | null | undefined, tenant?: Tenant): void {
   if (name && !resolvePreset(deps.config.presets, tenant?.presets, name)) {
-    throw new DarkroomError('preset_not_found', `There is no preset named "${name}".`);
+    throw ERRORS.presetNotFound(name);
   }
 }
 
@@ -41,14 +39,14 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.get('/v1/admin/tenants/:id', { schema: getTenantSchema }, async (request) => {
     const { id } = request.params;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
-    if (!tenant) throw noTenant();
+    if (!tenant) throw ERRORS.tenantNotFound();
     return { tenant: tenantView(tenant) };
   });
 
   app.patch('/v1/admin/tenants/:id', { schema: updateTenantSchema }, async (request) => {
     const { id } = request.params;
     const current = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
-    if (!current) throw noTenant();
+    if (!current) throw ERRORS.tenantNotFound();
     assertPresetExists(deps, request.body.defaultPreset, current);
     const { delivery, ...changes } = request.body;
     const tenant = await deps.db.transaction(async (tx) => {
@@ -58,7 +56,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       if (merged) await recordTenant(deps, merged);
       return merged;
     });
-    if (!tenant) throw noTenant();
+    if (!tenant) throw ERRORS.tenantNotFound();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);
     return { tenant: tenantView(tenant) };
@@ -67,7 +65,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.post('/v1/admin/tenants/:id/keys', { schema: createTenantKeySchema }, async (request, reply) => {
     const { id } = request.params;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
-    if (!tenant) throw noTenant();
+    if (!tenant) throw ERRORS.tenantNotFound();
     const { key, apiKey } = await createApiKey(deps.db, { kind: 'tenant', tenantId: tenant.id });
     return reply.status(201).send({ id: key.id, apiKey });
   });
@@ -86,7 +84,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.delete('/v1/admin/keys/:id', { schema: revokeKeySchema }, async (request, reply) => {
     const { id } = request.params;
     const revoked = isUuid(id) && (await revokeApiKey(deps.db, { id }));
-    if (!revoked) throw new DarkroomError('not_found', 'No active key with that id.');
+    if (!revoked) throw ERRORS.activeKeyNotFound();
     // Every API process forgets it before this answers: the next request with it gets 401.
     await deps.authCache.invalidateKey(id);
     return reply.status(204).send(null);

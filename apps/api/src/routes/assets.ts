@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
@@ -45,7 +45,7 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   app.get('/v1/jobs/:id', { schema: getJobSchema }, async (request) => {
     const { id } = request.params;
     const job = isUuid(id) ? await getTenantJob(deps.db, { tenantId: tenantOf(request).id, id }) : undefined;
-    if (!job) throw new DarkroomError('not_found', 'No job with that id.');
+    if (!job) throw ERRORS.jobNotFound();
     return jobView(job);
   });
 };

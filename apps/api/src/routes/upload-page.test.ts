@@ -46,12 +46,14 @@ describe('GET /upload', () => {
     expect(res.body).toBe('<!doctype html><title>Upload</title>');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(res.headers['content-security-policy']).toBe(uploadPageCsp(storage, deliveryBaseUrl));
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
     const csp = Object.fromEntries(
-      uploadPageCsp(storage, deliveryBaseUrl)
-        .split('; ')
+      String(res.headers['content-security-policy'])
+        .split(';')
         .map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
     );
+    expect(csp).toEqual(uploadPageCsp(storage, deliveryBaseUrl));
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
     expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com']);
@@ -62,12 +64,17 @@ describe('GET /upload', () => {
       'https://s3.us-west-004.backblazeb2.com',
       'https://img.example.com',
     ]);
+    // A video's renditions play from the CDN or the bucket, never from anywhere else.
+    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com']);
   });
 
   it('allows images from the bucket itself when there is no CDN', () => {
-    expect(uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined }, 'http://127.0.0.1:3400')).toContain(
-      "img-src 'self' data: http://127.0.0.1:7480 http://127.0.0.1:3400;",
-    );
+    expect(uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined }, 'http://127.0.0.1:3400')['img-src']).toEqual([
+      "'self'",
+      'data:',
+      'http://127.0.0.1:7480',
+      'http://127.0.0.1:3400',
+    ]);
   });
 
   it('serves the built script and stylesheet for good, and nothing else', async () => {
@@ -75,6 +82,7 @@ describe('GET /upload', () => {
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.headers['x-content-type-options']).toBe('nosniff');
     const css = await app.inject({ method: 'GET', url: '/upload/assets/upload-style-DEF456.css' });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     for (const url of ['/upload/assets/notes.md', '/upload/assets/..%2Findex.html', '/upload/assets/missing.js', '/upload/index.html']) {

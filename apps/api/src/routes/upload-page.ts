@@ -1,35 +1,36 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
+import fastifyHelmet from '@fastify/helmet';
 import type { StorageConfig } from '@darkroom/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
+import { type CspDirectives, pageHelmetOptions } from '../plugins/security-headers.js';
 import { loadUploadPage } from '../services/upload-page-files.js';
 
 /**
  * The page may run only its own script and style, talk only to this API and to the bucket's
  * presigned URLs (path-style, so on S3_ENDPOINT's origin), and show images only from here, the
  * CDN (CDN_BASE_URL, else the bucket), the delivery server (DELIVERY_BASE_URL: its thumbnails and
- * srcsets) and data: (the ThumbHash placeholders it draws).
+ * srcsets) and data: (the ThumbHash placeholders it draws); and play a video's renditions from the
+ * CDN (else the bucket).
  */
-export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): string {
+export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): CspDirectives {
   const bucket = new URL(storage.endpoint).origin;
   const cdn = storage.cdnBaseUrl ? new URL(storage.cdnBaseUrl).origin : bucket;
-  const images = [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])].join(' ');
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src ${images}`,
-    `connect-src 'self' ${bucket}`,
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+  return {
+    'default-src': ["'none'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])],
+    'media-src': [...new Set([cdn, bucket])],
+    'connect-src': ["'self'", bucket],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
+  };
 }
 
 const AssetParams = z.object({ name: z.string().max(200) });
-
-const notBuilt = () => new DarkroomError('not_found', 'The upload page is not installed on this server.');
 
 /**
  * `GET /upload`: the static upload page (packages/upload-page), no auth. The token it works with
@@ -40,17 +41,11 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
   const files = await loadUploadPage(dist);
   if (!files) app.log.warn('the upload page is not built (npm run build): GET /upload answers 404');
   const csp = uploadPageCsp(deps.config.storage, deps.config.deliveryBaseUrl);
+  await app.register(fastifyHelmet, pageHelmetOptions({ csp, referrerPolicy: 'no-referrer' }));
 
   app.get('/upload', { schema: { hide: true } }, async (_request, reply) => {
-    if (!files) throw notBuilt();
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', csp)
-      .header('cache-control', 'no-cache')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .send(files.html);
+    if (!files) throw ERRORS.uploadPageNotInstalled();
+    return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(files.html);
   });
 
   // Relative asset URLs resolve against /upload, not /upload/: send a trailing slash back to it.
@@ -58,12 +53,8 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
 
   app.get('/upload/assets/:name', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
     const asset = files?.assets.get(request.params.name);
-    if (!asset) throw new DarkroomError('not_found', 'No such file.');
-    return reply
-      .header('content-type', asset.contentType)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(asset.body);
+    if (!asset) throw ERRORS.fileNotFound();
+    return reply.header('content-type', asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
   });
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetView, CompletedUpload, ErrorBody, RestartedUpload, StartedUpload, UploadParts } from '@darkroom/core';
+import { AssetView, CompletedUpload, ErrorBody, RestartedUpload, SignedUploadRequest, StartedUpload, UploadParts, UploadRules } from '@darkroom/core';
 import { AssetIdParams, tenantErrors } from './common.schemas.js';
 import { framingFields } from './assets.schemas.js';
 
@@ -77,4 +77,28 @@ export const restartUploadSchema = {
   description: 'Only for a PUT upload still awaiting_upload; any other state, or a multipart upload, is 409 invalid_state.',
   params: AssetIdParams,
   response: { 200: RestartedUpload, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
+};
+
+export const uploadRulesSchema = {
+  tags: ['uploads'],
+  summary: "What this caller's uploads may be, and how the API lays them out (PUT or multipart, the part size)",
+  description:
+    'For a client that decides before it starts an upload, as Uppy does: the same limits and layout POST /v1/uploads applies ' +
+    '(with an upload token, narrowed to its own). The start of each upload states its own layout too.',
+  response: { 200: UploadRules, ...tenantErrors },
+};
+
+export const SignUploadRequestBody = z.strictObject({
+  operation: z.enum(['ListParts', 'CompleteMultipartUpload']).describe("The S3 request on the bucket's multipart upload to sign"),
+});
+
+export const signUploadRequestSchema = {
+  tags: ['uploads'],
+  summary: "Sign listing or completing a multipart upload's parts in the bucket, for a client that does it itself (Uppy 6)",
+  description:
+    'Only for a multipart upload still awaiting_upload; any other state, or a PUT upload, is 409 invalid_state. ' +
+    'The URL names that upload alone; complete is still what checks and queues the file.',
+  params: AssetIdParams,
+  body: SignUploadRequestBody,
+  response: { 200: SignedUploadRequest, 400: ErrorBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };

@@ -4,10 +4,18 @@ import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { completeUpload } from '../services/complete-upload.js';
 import { abortUpload, deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
-import { listUploadParts, restartPutUpload } from '../services/resume-upload.js';
-import { startUpload } from '../services/start-upload.js';
+import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/resume-upload.js';
+import { startUpload, uploadRules } from '../services/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
-import { abortUploadSchema, completeUploadSchema, restartUploadSchema, startUploadSchema, uploadPartsSchema } from './uploads.schemas.js';
+import {
+  abortUploadSchema,
+  completeUploadSchema,
+  restartUploadSchema,
+  signUploadRequestSchema,
+  startUploadSchema,
+  uploadPartsSchema,
+  uploadRulesSchema,
+} from './uploads.schemas.js';
 
 /** Every route here takes a browser upload token too (on that token's own uploads). */
 const BROWSER = { uploadToken: true } as const;
@@ -17,7 +25,15 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
 
   app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer, config: BROWSER }, async (request, reply) => {
     const { asset, upload } = await startUpload(deps, tenantOf(request), request.body, uploadTokenOf(request));
-    return reply.status(201).send({ asset: assetView(asset, [], deps.publicUrl, deliveryContextOf(deps, tenantOf(request))), upload });
+    return reply.status(201).send({
+      asset: assetView(asset, [], deps.publicUrl, deliveryContextOf(deps, tenantOf(request))),
+      upload,
+      uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
+    });
+  });
+
+  app.get('/v1/uploads/rules', { schema: uploadRulesSchema, config: BROWSER }, async (request) => {
+    return uploadRules(deps, tenantOf(request), uploadTokenOf(request));
   });
 
   app.post('/v1/uploads/:assetId/complete', { schema: completeUploadSchema, config: BROWSER }, async (request, reply) => {
@@ -39,6 +55,10 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
 
   app.get('/v1/uploads/:assetId/parts', { schema: uploadPartsSchema, config: BROWSER }, async (request) => {
     return listUploadParts(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
+  });
+
+  app.post('/v1/uploads/:assetId/sign', { schema: signUploadRequestSchema, config: BROWSER }, async (request) => {
+    return signMultipartRequest(deps, { ...assetScopeOf(request), assetId: request.params.assetId, operation: request.body.operation });
   });
 
   app.post('/v1/uploads/:assetId/url', { schema: restartUploadSchema, config: BROWSER }, async (request) => {

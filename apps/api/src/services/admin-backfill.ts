@@ -1,4 +1,4 @@
-import { DarkroomError, findPreset, presetStaleScope } from '@darkroom/core';
+import { ERRORS, findPreset, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -17,7 +17,7 @@ export interface BackfillCount {
 /** The preset's stale variants, counted (a dry run): nothing is recorded or queued. */
 export async function countBackfill(deps: AppDeps, params: { preset: string }): Promise<BackfillCount> {
   const preset = findPreset(deps.config.presets, params.preset);
-  if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
+  if (!preset) throw ERRORS.presetNotFound(params.preset);
   const counted = await countStaleVariants(deps.db, { preset: preset.name, ...presetStaleScope(preset) });
   return { preset: preset.name, ...counted, enqueued: 0, skipped: 0 };
 }
@@ -30,7 +30,7 @@ export async function countBackfill(deps: AppDeps, params: { preset: string }): 
  */
 export async function startBackfill(deps: AppDeps, log: FastifyBaseLogger, params: { preset: string }): Promise<Backfill> {
   const preset = findPreset(deps.config.presets, params.preset);
-  if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
+  if (!preset) throw ERRORS.presetNotFound(params.preset);
   const backfill = await createBackfill(deps.db, {
     preset: preset.name,
     ...presetStaleScope(preset),
@@ -45,6 +45,6 @@ export async function startBackfill(deps: AppDeps, log: FastifyBaseLogger, param
 
 export async function requireBackfill(deps: AppDeps, params: { id: string }): Promise<Backfill> {
   const backfill = isUuid(params.id) ? await getBackfill(deps.db, params) : undefined;
-  if (!backfill) throw new DarkroomError('not_found', 'No backfill with that id.');
+  if (!backfill) throw ERRORS.backfillNotFound();
   return backfill;
 }

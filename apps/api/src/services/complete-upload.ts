@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import { getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
 import type { CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,9 +12,7 @@ export interface CompleteUploadInput {
 
 const SETTLED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
 
-const notFound = () => new DarkroomError('not_found', 'No asset with that id.');
-const invalidState = (status: Asset['status']) =>
-  new DarkroomError('invalid_state', `The upload was already ${status}; start a new upload.`, { status });
+const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(status);
 
 /**
  * Confirms an upload. The client's bytes are in the staging object, the only key an upload URL can
@@ -45,7 +43,7 @@ export async function completeUpload(
   params: { tenantId: string; assetId: string; input: CompleteUploadInput },
 ): Promise<{ asset: Asset; job: Job }> {
   const asset = await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.assetId });
-  if (!asset) throw notFound();
+  if (!asset) throw ERRORS.assetNotFound();
   if (SETTLED.includes(asset.status)) return existingJob(deps, asset);
   if (asset.status !== 'awaiting_upload') throw invalidState(asset.status);
 
@@ -86,7 +84,7 @@ async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset
  */
 async function outcomeNow(deps: AppDeps, asset: Asset, error?: unknown): Promise<{ asset: Asset; job: Job }> {
   const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
-  if (!now) throw notFound();
+  if (!now) throw ERRORS.assetNotFound();
   if (SETTLED.includes(now.status)) return existingJob(deps, now);
   if (error !== undefined && now.status === 'awaiting_upload') throw error;
   throw invalidState(now.status);
@@ -94,6 +92,6 @@ async function outcomeNow(deps: AppDeps, asset: Asset, error?: unknown): Promise
 
 async function existingJob(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job }> {
   const job = await latestAssetJob(deps.db, { assetId: asset.id });
-  if (!job) throw new DarkroomError('invalid_state', `The asset is ${asset.status} and has no job.`, { status: asset.status });
+  if (!job) throw ERRORS.confirmedWithoutJob(asset.status);
   return { asset, job };
 }

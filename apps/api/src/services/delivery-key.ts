@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DarkroomError, DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad } from '@darkroom/core';
+import { DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad, ERRORS } from '@darkroom/core';
 import { rotateTenantDeliveryKey } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 
@@ -20,7 +20,7 @@ export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: strin
   const key = newDeliveryKey();
   const sealed = deps.secretBox.seal(key, deliveryKeyAad(params.tenantId));
   const tenant = await rotateTenantDeliveryKey(deps.db, { id: params.tenantId, sealed, overlapMs: DELIVERY_KEY_OVERLAP_MS });
-  if (!tenant) throw new DarkroomError('not_found', 'No tenant for this key.');
+  if (!tenant) throw ERRORS.keyTenantNotFound();
   await deps.authCache.invalidateTenant(params.tenantId);
   return key;
 }

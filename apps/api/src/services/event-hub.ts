@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import {
   eventCursor,
   listEvents,
@@ -202,21 +202,19 @@ class LiveEventHub implements EventHub {
     this.listener ??= this.options.listen(this.handlers).catch((error: unknown) => {
       this.listener = undefined;
       this.options.log.warn({ err: error }, 'could not LISTEN for events');
-      throw new DarkroomError('service_unavailable', 'Live events are unavailable right now; try again shortly.');
+      throw ERRORS.liveEventsUnavailable();
     });
     return this.listener;
   }
 
   private take(params: { tenantId: string; assetId?: string | undefined }): Subscriber {
     const { maxPerTenant, maxTotal } = this.options.limits;
-    if (this.closing) throw new DarkroomError('service_unavailable', 'This server is shutting down; connect again.');
+    if (this.closing) throw ERRORS.shuttingDown();
     const subs = this.byTenant.get(params.tenantId) ?? new Set<Subscriber>();
     if (subs.size >= maxPerTenant) {
-      throw new DarkroomError('rate_limited', `At most ${maxPerTenant} live streams per tenant may be open at once; close one first.`, {
-        limit: maxPerTenant,
-      });
+      throw ERRORS.tooManyLiveStreams(maxPerTenant);
     }
-    if (this.total >= maxTotal) throw new DarkroomError('service_unavailable', 'This server has no room for another live stream; try again shortly.');
+    if (this.total >= maxTotal) throw ERRORS.noRoomForLiveStream();
     const sub: Subscriber = {
       tenantId: params.tenantId,
       assetId: params.assetId,

@@ -1,4 +1,4 @@
-import { DarkroomError, deliveryPolicyOf, type DeliveryContext } from '@darkroom/core';
+import { deliveryPolicyOf, ERRORS, type DeliveryContext } from '@darkroom/core';
 import {
   deleteAssetRow,
   getTenantAsset,
@@ -33,7 +33,7 @@ const reachable = (asset: Asset | undefined, owner: AssetOwner) =>
 export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { id: string }): Promise<Asset> {
   const asset = isUuid(params.id) ? await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
   const found = reachable(asset, params);
-  if (!found) throw new DarkroomError('not_found', 'No asset with that id.');
+  if (!found) throw ERRORS.assetNotFound();
   return found;
 }
 
@@ -47,9 +47,7 @@ export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params:
   const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, uploadTokenId: params.uploadTokenId, id: params.assetId });
   const canceled = asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
   if (!canceled) {
-    throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be aborted; this asset is ${asset.status}.`, {
-      status: asset.status,
-    });
+    throw ERRORS.notAwaitingUpload('aborted', asset.status);
   }
   if (canceled.purgedAt) return canceled;
   try {
@@ -95,7 +93,7 @@ export async function presentAssets(deps: AppDeps, tenant: Tenant, assets: Asset
 /** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
 export async function showAsset(deps: AppDeps, tenant: Tenant, params: AssetOwner & { id: string }) {
   const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
-  if (!found || !reachable(found.asset, params)) throw new DarkroomError('not_found', 'No asset with that id.');
+  if (!found || !reachable(found.asset, params)) throw ERRORS.assetNotFound();
   return assetView(found.asset, found.variants, deps.publicUrl, deliveryContextOf(deps, tenant));
 }
 

@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import { getAsset, isUuid } from '@darkroom/db';
 import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
@@ -50,9 +50,9 @@ export function createPreviewRenderer(deps: AppDeps) {
 
 async function renderPreview(deps: AppDeps, assetId: string): Promise<Preview> {
   const asset = isUuid(assetId) ? await getAsset(deps.db, { id: assetId }) : undefined;
-  if (!asset) throw new DarkroomError('not_found', 'No asset with that id.');
+  if (!asset) throw ERRORS.assetNotFound();
   if (noOriginal.includes(asset.status)) {
-    throw new DarkroomError('invalid_state', `This asset is ${asset.status}: it has no original to preview.`, { status: asset.status });
+    throw ERRORS.noOriginalToPreview(asset.status);
   }
   const data = await previewImage(await readOriginal(deps, asset.originalKey), {
     size: PREVIEW_SIZE,
@@ -71,13 +71,13 @@ async function readOriginal(deps: AppDeps, key: string): Promise<Buffer> {
   const location = { bucket: deps.config.storage.bucket, key };
   const head = await deps.storage.headObject(location).catch(notFoundAsDarkroom);
   if (head.size > PREVIEW_MAX_BYTES) {
-    throw new DarkroomError('file_too_large', `The original is ${head.size} bytes; previews are made of originals up to ${PREVIEW_MAX_BYTES} bytes.`);
+    throw ERRORS.originalTooLargeToPreview(head.size, PREVIEW_MAX_BYTES);
   }
   if (head.size === 0) return Buffer.alloc(0);
   return deps.storage.getRange({ ...location, start: 0, end: head.size - 1 }).catch(notFoundAsDarkroom);
 }
 
 function notFoundAsDarkroom(error: unknown): never {
-  if (error instanceof ObjectNotFoundError) throw new DarkroomError('not_found', 'The original is missing from the bucket.');
+  if (error instanceof ObjectNotFoundError) throw ERRORS.originalMissing();
   throw error;
 }

@@ -1,4 +1,4 @@
-import { cropProblem, DarkroomError, type Crop, type Focus } from '@darkroom/core';
+import { cropProblem, ERRORS, type Crop, type Focus } from '@darkroom/core';
 import { insertJob, latestAssetJob, reframeReadyAsset, type Asset, type Job } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -16,7 +16,7 @@ export interface Reframe {
 export function assertCropFits(crop: Crop | null, size: { width: number | null; height: number | null }): void {
   if (!crop || size.width === null || size.height === null) return;
   const problem = cropProblem(crop, { width: size.width, height: size.height });
-  if (problem) throw new DarkroomError('invalid_request', `${problem}.`, { field: 'crop' });
+  if (problem) throw ERRORS.cropOutsideImage(problem);
 }
 
 /** Equal as stored (jsonb keeps no key order, so compare field by field). */
@@ -28,10 +28,10 @@ function sameJson(a: Record<string, number> | null, b: Record<string, number> | 
 
 function assertReframable(asset: Asset): void {
   if (asset.kind !== 'image') {
-    throw new DarkroomError('invalid_state', 'Focus and crop apply to images; this asset is a video.', { kind: asset.kind });
+    throw ERRORS.framingOfVideoAsset(asset.kind);
   }
   if (asset.status !== 'ready') {
-    throw new DarkroomError('invalid_state', `Only a ready image can be cropped; this one is ${asset.status}.`, { status: asset.status });
+    throw ERRORS.cropOfUnreadyAsset(asset.status);
   }
 }
 
@@ -52,7 +52,7 @@ export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params
   if (sameJson(focus, asset.focus) && sameJson(crop, asset.crop)) return asset;
   const { reframed, job } = await deps.db.transaction(async (tx) => {
     const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop });
-    if (!changed) throw new DarkroomError('invalid_state', 'The asset changed meanwhile; it is no longer ready.');
+    if (!changed) throw ERRORS.assetChangedMeanwhile();
     const open = await latestAssetJob(tx, { assetId: asset.id });
     if (open && (open.state === 'queued' || open.state === 'active')) return { reframed: changed, job: undefined };
     const queued: Job = await insertJob(tx, {

@@ -1,8 +1,9 @@
-import { DarkroomError, stagingKey, type RestartedUpload, type UploadParts } from '@darkroom/core';
+import { ERRORS, stagingKey, type RestartedUpload, type SignedUploadRequest, type UploadParts } from '@darkroom/core';
 import type { Asset } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
+import { partLength } from './upload-rules.js';
 import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
 
 /**
@@ -12,13 +13,11 @@ import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
 
 function requireAwaiting(asset: Asset): void {
   if (asset.status !== 'awaiting_upload') {
-    throw new DarkroomError('invalid_state', `Only an upload awaiting its bytes can be resumed; this asset is ${asset.status}.`, {
-      status: asset.status,
-    });
+    throw ERRORS.notAwaitingUpload('resumed', asset.status);
   }
   // The worker's expiry sweep has not turned it `expired` yet, but a URL for it would be no use.
   if (asset.uploadExpiresAt.getTime() <= Date.now()) {
-    throw new DarkroomError('invalid_state', 'This upload has expired; start a new upload.', { status: 'expired' });
+    throw ERRORS.uploadExpired();
   }
 }
 
@@ -27,22 +26,17 @@ export async function listUploadParts(deps: AppDeps, params: AssetOwner & { asse
   const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
   requireAwaiting(asset);
   if (!asset.uploadId) {
-    throw new DarkroomError('invalid_state', 'This is a single PUT upload, not a multipart one: POST /v1/uploads/:assetId/url for a new URL.', {
-      status: asset.status,
-    });
+    throw ERRORS.notMultipart(asset.status);
   }
   const { partSize, count } = partLayout(deps, asset);
   const held = await deps.storage
     .listParts({ bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id), uploadId: asset.uploadId })
     .catch((error: unknown) => {
-      throw error instanceof UploadNotFoundError
-        ? new DarkroomError('upload_missing', 'The bucket no longer holds this upload; start a new upload.')
-        : error;
+      throw error instanceof UploadNotFoundError ? ERRORS.uploadGone() : error;
     });
   // A part is done only when the bucket holds all of it; a part number past the file's cannot come
   // from our URLs, and is left for `complete` to refuse.
-  const expectedSize = (partNumber: number) => Math.min(partSize, asset.size - (partNumber - 1) * partSize);
-  const uploaded = held.filter((part) => part.partNumber <= count && part.size === expectedSize(part.partNumber));
+  const uploaded = held.filter((part) => part.partNumber <= count && part.size === partLength(part.partNumber, partSize, asset.size));
   const done = new Set(uploaded.map((part) => part.partNumber));
   const missing = Array.from({ length: count }, (_, index) => index + 1).filter((partNumber) => !done.has(partNumber));
   const signed = await presignParts(deps, asset, asset.uploadId, missing);
@@ -54,9 +48,31 @@ export async function restartPutUpload(deps: AppDeps, params: AssetOwner & { ass
   const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
   requireAwaiting(asset);
   if (asset.uploadId) {
-    throw new DarkroomError('invalid_state', "This is a multipart upload: GET /v1/uploads/:assetId/parts for the missing parts' URLs.", {
-      status: asset.status,
-    });
+    throw ERRORS.isMultipart(asset.status);
   }
   return { upload: await presignPutUpload(deps, asset) };
+}
+
+/**
+ * `POST /v1/uploads/:assetId/sign`: a URL that lists or completes this asset's own multipart upload
+ * in the bucket, for a client that does those itself (Uppy 6). Nothing else is signed: the parts'
+ * URLs come from the start and `/parts`, and `complete` still checks what the bucket assembled.
+ */
+export async function signMultipartRequest(
+  deps: AppDeps,
+  params: AssetOwner & { assetId: string; operation: 'ListParts' | 'CompleteMultipartUpload' },
+): Promise<SignedUploadRequest> {
+  const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
+  requireAwaiting(asset);
+  if (!asset.uploadId) {
+    throw ERRORS.nothingToSign(asset.status);
+  }
+  const signed = await deps.storage.presignMultipartRequest({
+    bucket: deps.config.storage.bucket,
+    key: stagingKey(asset.tenantId, asset.id),
+    uploadId: asset.uploadId,
+    operation: params.operation,
+    expiresInSeconds: deps.config.uploads.urlTtlSeconds,
+  });
+  return { method: params.operation === 'ListParts' ? 'GET' : 'POST', url: signed.url, expiresAt: signed.expiresAt.toISOString() };
 }

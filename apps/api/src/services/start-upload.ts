@@ -1,8 +1,8 @@
-import { assetKindOf, DarkroomError, resolvePreset, originalKey, stagingKey, type Crop, type Focus } from '@darkroom/core';
+import { assetKindOf, ERRORS, originalKey, resolvePreset, stagingKey, type Crop, type Focus, type UploadRules } from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
-import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
-import { checkMetadata, normalizeContentType, validateFilename } from './upload-rules.js';
+import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';
+import { checkMetadata, MAX_PARTS, normalizeContentType, validateFilename } from './upload-rules.js';
 import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
 
 export interface StartUploadInput {
@@ -18,21 +18,16 @@ export interface StartUploadInput {
 
 function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
   validateFilename(input.filename);
-  const accepted = tenant.acceptedContentTypes ?? deps.config.uploads.acceptedContentTypes;
+  const { accepted, maxBytes } = tenantUploadLimits(deps, tenant);
   if (!accepted.includes(contentType)) {
-    throw new DarkroomError('unsupported_media_type', `${contentType} is not accepted. Accepted types: ${accepted.join(', ')}.`, {
-      accepted,
-    });
+    throw ERRORS.typeNotAccepted(contentType, accepted);
   }
-  const maxBytes = tenant.maxUploadBytes ?? deps.config.uploads.maxBytes;
   if (input.size > maxBytes) {
-    throw new DarkroomError('file_too_large', `The file is ${input.size} bytes; the limit is ${maxBytes} bytes.`, { maxBytes });
+    throw ERRORS.fileTooLarge(input.size, maxBytes);
   }
   if (input.metadata) checkMetadata(input.metadata);
   if ((input.focus || input.crop) && assetKindOf(contentType) !== 'image') {
-    throw new DarkroomError('invalid_request', 'Focus and crop apply to images; leave them out for a video.', {
-      field: input.crop ? 'crop' : 'focus',
-    });
+    throw ERRORS.framingOfVideo(input.crop ? 'crop' : 'focus');
   }
 }
 
@@ -45,6 +40,14 @@ function applyToken(deps: AppDeps, tenant: Tenant, input: StartUploadInput, uplo
   return { tenant: narrowedTenant(deps, tenant, uploadToken), input: { ...input, ...forcedUploadFields(tenant, uploadToken, input) } };
 }
 
+/** `GET /v1/uploads/rules`: the limits `startUpload` applies to this caller, and the layout it picks. */
+export function uploadRules(deps: AppDeps, keyTenant: Tenant, uploadToken?: UploadToken): UploadRules {
+  const tenant = uploadToken ? narrowedTenant(deps, keyTenant, uploadToken) : keyTenant;
+  const { maxBytes, accepted } = tenantUploadLimits(deps, tenant);
+  const { multipartThreshold, partSize, urlTtlSeconds } = deps.config.uploads;
+  return { maxBytes, acceptedContentTypes: [...accepted], multipartThreshold, partSize, maxParts: MAX_PARTS, urlTtlSeconds };
+}
+
 /**
  * Starts an upload for a tenant key, or for a browser upload token (`uploadToken`): then the asset
  * records the token, and the token's count of uploads is taken in the transaction that inserts it.
@@ -55,7 +58,7 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
   validateUpload(deps, tenant, input, contentType);
   const presetName = input.preset ?? tenant.defaultPreset ?? 'default';
   if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) {
-    throw new DarkroomError('preset_not_found', `There is no preset named "${presetName}".`);
+    throw ERRORS.presetNotFound(presetName);
   }
 
   const { config, storage } = deps;

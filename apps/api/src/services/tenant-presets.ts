@@ -1,12 +1,4 @@
-import {
-  DarkroomError,
-  presetSpecHash,
-  presetStaleScope,
-  resolvePreset,
-  tenantPresetList,
-  type ResolvedPreset,
-  type VariantSpec,
-} from '@darkroom/core';
+import { ERRORS, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { recordTenant } from './bucket-records.js';
@@ -27,17 +19,13 @@ export function listTenantPresets(deps: AppDeps, tenant: Tenant) {
   return tenantPresetList(deps.config.presets, tenant.presets).map(presetView);
 }
 
-const noPreset = (name: string) => new DarkroomError('not_found', `This tenant has no preset of its own named "${name}".`);
-
 /** Creates or replaces the tenant's preset; every API process uses it from the tenant's next request. */
 export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: string; variants: VariantSpec[] }) {
   const changed = await putTenantPreset(deps.db, { tenantId: tenant.id, ...params, maxPresets: MAX_TENANT_PRESETS });
   if (changed === 'full') {
-    throw new DarkroomError('invalid_state', `A tenant has at most ${MAX_TENANT_PRESETS} presets of its own; delete one first.`, {
-      maxPresets: MAX_TENANT_PRESETS,
-    });
+    throw ERRORS.tooManyTenantPresets(MAX_TENANT_PRESETS);
   }
-  if (!changed) throw new DarkroomError('unauthorized', 'This key’s tenant no longer exists.');
+  if (!changed) throw ERRORS.tenantGone();
   await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
   return presetView(resolvePreset(deps.config.presets, changed.presets, params.name)!);
@@ -46,7 +34,7 @@ export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: s
 /** Deletes one of the tenant's own presets (a global one of the name applies again). */
 export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name: string }): Promise<void> {
   const changed = await deleteTenantPreset(deps.db, { tenantId: tenant.id, name: params.name });
-  if (!changed) throw noPreset(params.name);
+  if (!changed) throw ERRORS.tenantPresetNotFound(params.name);
   await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
 }
@@ -58,7 +46,7 @@ export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name
  */
 export async function backfillPreset(deps: AppDeps, log: FastifyBaseLogger, tenant: Tenant, params: { name: string; dryRun: boolean }) {
   const preset = resolvePreset(deps.config.presets, tenant.presets, params.name);
-  if (!preset) throw new DarkroomError('preset_not_found', `There is no preset named "${params.name}".`);
+  if (!preset) throw ERRORS.presetNotFound(params.name);
   const scope = { preset: preset.name, ...presetStaleScope(preset), tenantId: tenant.id };
   const { matched } = await countStaleVariants(deps.db, scope);
   if (params.dryRun || matched === 0) return { matched, queued: 0 };

@@ -1,4 +1,4 @@
-import { contentMatchesDeclared, DarkroomError, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
+import { contentMatchesDeclared, ERRORS, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
 import type { Asset } from '@darkroom/db';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
@@ -13,15 +13,13 @@ function stagingOf(deps: AppDeps, asset: Asset): ObjectLocation {
   return { bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id) };
 }
 
-const nothingUploaded = () => new DarkroomError('upload_missing', 'Nothing was uploaded yet: PUT the file to the upload URL first.');
-
 export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
   if (!asset.uploadId) {
-    if (parts?.length) throw new DarkroomError('invalid_request', 'parts is only for multipart uploads; send {} for a PUT upload.');
+    if (parts?.length) throw ERRORS.partsOfPutUpload();
     return;
   }
   if (!parts?.length) {
-    throw new DarkroomError('invalid_request', 'parts is required for a multipart upload: send each partNumber with its ETag.');
+    throw ERRORS.partsMissing();
   }
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   try {
@@ -32,11 +30,7 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
     if (error instanceof StorageRequestError) {
       // The storage error names the bucket and key: the log gets it, the tenant the S3 code alone.
       log.warn({ assetId: asset.id, err: error }, 'the bucket refused to assemble the parts of an upload');
-      throw new DarkroomError(
-        'upload_missing',
-        'The bucket could not assemble the parts: check that every part was uploaded and that each ETag is the one its PUT returned.',
-        { reason: error.s3Code ?? null },
-      );
+      throw ERRORS.partsNotAssembled(error.s3Code ?? null);
     }
     throw error;
   }
@@ -48,21 +42,14 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
  */
 async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<void> {
   const start = await deps.storage.readStart({ ...location, length: SNIFF_BYTES }).catch((error: unknown) => {
-    throw error instanceof ObjectNotFoundError ? nothingUploaded() : error;
+    throw error instanceof ObjectNotFoundError ? ERRORS.nothingUploaded() : error;
   });
   if (start.size !== asset.size) {
-    throw new DarkroomError('size_mismatch', `The uploaded object is ${start.size} bytes, but ${asset.size} were declared.`, {
-      declared: asset.size,
-      actual: start.size,
-    });
+    throw ERRORS.sizeMismatch(asset.size, start.size);
   }
   const detected = sniffContentType(start.bytes);
   if (!contentMatchesDeclared(asset.contentType, detected)) {
-    const what = detected ? `a ${detected} file` : 'not an image or video of a known type';
-    throw new DarkroomError('content_mismatch', `The upload was declared ${asset.contentType}, but its content is ${what}.`, {
-      declared: asset.contentType,
-      detected,
-    });
+    throw ERRORS.contentMismatch(asset.contentType, detected);
   }
 }
 
@@ -72,7 +59,7 @@ async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation
  * size and first bytes say so). Anything else is rethrown as it came.
  */
 async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): Promise<never> {
-  if (error instanceof ObjectNotFoundError) throw nothingUploaded();
+  if (error instanceof ObjectNotFoundError) throw ERRORS.nothingUploaded();
   if (error instanceof StorageRequestError) await checkObject(deps, asset, stagingOf(deps, asset));
   throw error;
 }

@@ -1,10 +1,11 @@
-import { DarkroomError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 
 /** What an upload start checks of the client's input, before anything is recorded. */
 
 const MAX_METADATA_BYTES = 4096;
 const MAX_METADATA_DEPTH = 10;
-const MAX_PARTS = 10_000;
+/** S3's limit of parts per multipart upload. */
+export const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 
 /** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
@@ -14,13 +15,13 @@ export function normalizeContentType(value: string): string {
 
 export function validateFilename(filename: string): void {
   // The name is only ever shown back to the client; it never reaches an object key.
-  if (filename.trim().length === 0) throw new DarkroomError('invalid_request', 'filename must not be blank.');
+  if (filename.trim().length === 0) throw ERRORS.blankFilename();
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses.
   if (/[\u0000-\u001f\u007f]/.test(filename)) {
-    throw new DarkroomError('invalid_request', 'filename must not contain control characters.');
+    throw ERRORS.filenameControlCharacters();
   }
   if (/[/\\]/.test(filename)) {
-    throw new DarkroomError('invalid_request', 'filename must be a bare file name, without "/" or "\\".');
+    throw ERRORS.filenameWithPath();
   }
 }
 
@@ -28,11 +29,11 @@ export function validateFilename(filename: string): void {
 export function checkMetadata(metadata: Record<string, unknown>): void {
   // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.
   if (exceedsDepth(metadata, MAX_METADATA_DEPTH)) {
-    throw new DarkroomError('invalid_request', `metadata nests deeper than ${MAX_METADATA_DEPTH} levels.`);
+    throw ERRORS.metadataTooDeep(MAX_METADATA_DEPTH);
   }
   const metadataBytes = Buffer.byteLength(JSON.stringify(metadata));
   if (metadataBytes > MAX_METADATA_BYTES) {
-    throw new DarkroomError('invalid_request', `metadata is ${metadataBytes} bytes as JSON; at most ${MAX_METADATA_BYTES} are kept.`);
+    throw ERRORS.metadataTooLarge(metadataBytes, MAX_METADATA_BYTES);
   }
 }
 
@@ -50,4 +51,9 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
 export function choosePartSize(size: number, configured: number): number {
   const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
   return Math.max(configured, minimum);
+}
+
+/** The length of part `partNumber` (1-based): `partSize`, but the last one holds the rest. */
+export function partLength(partNumber: number, partSize: number, size: number): number {
+  return Math.max(0, Math.min(partSize, size - (partNumber - 1) * partSize));
 }

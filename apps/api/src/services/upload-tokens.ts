@@ -1,4 +1,4 @@
-import { DarkroomError, resolvePreset, type MintedUploadToken } from '@darkroom/core';
+import { ERRORS, resolvePreset, type MintedUploadToken } from '@darkroom/core';
 import { claimTokenUpload, createUploadToken, getTenant, isUuid, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { checkMetadata, normalizeContentType } from './upload-rules.js';
@@ -19,8 +19,6 @@ export interface MintUploadTokenParams {
   metadata?: Record<string, unknown> | undefined;
 }
 
-const wider = (message: string, details: Record<string, unknown>) => new DarkroomError('invalid_request', message, details);
-
 /** The tenant's limits as they stand (its own settings, else the deployment's). */
 export function tenantUploadLimits(deps: AppDeps, tenant: Tenant) {
   return {
@@ -33,14 +31,12 @@ export function tenantUploadLimits(deps: AppDeps, tenant: Tenant) {
 function narrowLimits(deps: AppDeps, tenant: Tenant, params: MintUploadTokenParams) {
   const { maxBytes, accepted } = tenantUploadLimits(deps, tenant);
   if (params.maxUploadBytes !== undefined && params.maxUploadBytes > maxBytes) {
-    throw wider(`maxUploadBytes is ${params.maxUploadBytes}; this tenant's uploads are limited to ${maxBytes} bytes.`, { maxBytes });
+    throw ERRORS.tokenSizeWider(params.maxUploadBytes, maxBytes);
   }
   const types = params.acceptedContentTypes && [...new Set(params.acceptedContentTypes.map(normalizeContentType))];
   const refused = types?.filter((type) => !accepted.includes(type)) ?? [];
   if (refused.length > 0) {
-    throw wider(`acceptedContentTypes names ${refused.join(', ')}, which this tenant does not accept. Accepted types: ${accepted.join(', ')}.`, {
-      accepted,
-    });
+    throw ERRORS.tokenTypesWider(refused, accepted);
   }
   return { maxUploadBytes: params.maxUploadBytes ?? null, acceptedContentTypes: types ?? null };
 }
@@ -48,7 +44,7 @@ function narrowLimits(deps: AppDeps, tenant: Tenant, params: MintUploadTokenPara
 function checkTokenMetadata(metadata: Record<string, unknown> | undefined): void {
   if (!metadata) return;
   if (Object.hasOwn(metadata, CLIENT_METADATA_KEY)) {
-    throw new DarkroomError('invalid_request', `metadata.${CLIENT_METADATA_KEY} is the browser's own key; give the token's metadata other keys.`);
+    throw ERRORS.tokenMetadataTakesClientKey(CLIENT_METADATA_KEY);
   }
   checkMetadata(metadata);
 }
@@ -59,10 +55,10 @@ function checkTokenMetadata(metadata: Record<string, unknown> | undefined): void
  */
 export async function mintUploadToken(deps: AppDeps, params: MintUploadTokenParams): Promise<MintedUploadToken> {
   const tenant = isUuid(params.tenantId) ? await getTenant(deps.db, { id: params.tenantId }) : undefined;
-  if (!tenant) throw new DarkroomError('not_found', 'No tenant with that id.');
+  if (!tenant) throw ERRORS.tenantNotFound();
   const limits = narrowLimits(deps, tenant, params);
   if (params.preset !== undefined && !resolvePreset(deps.config.presets, tenant.presets, params.preset)) {
-    throw new DarkroomError('preset_not_found', `There is no preset named "${params.preset}".`);
+    throw ERRORS.presetNotFound(params.preset);
   }
   checkTokenMetadata(params.metadata);
   const { uploadToken, token } = await createUploadToken(deps.db, {
@@ -98,17 +94,11 @@ export function forcedUploadFields(
 ): { preset: string; metadata: Record<string, unknown> | undefined } {
   const preset = uploadToken.preset ?? tenant.defaultPreset ?? 'default';
   if (input.preset !== undefined && input.preset !== preset) {
-    throw new DarkroomError('invalid_request', `This upload token's uploads use the preset "${preset}"; leave preset out.`, { preset });
+    throw ERRORS.tokenPresetForced(preset);
   }
   const foreign = Object.keys(input.metadata ?? {}).filter((key) => key !== CLIENT_METADATA_KEY);
   if (foreign.length > 0) {
-    throw new DarkroomError(
-      'invalid_request',
-      `An upload token's uploads may add metadata only under metadata.${CLIENT_METADATA_KEY}; not ${foreign.map((k) => `"${k}"`).join(', ')}.`,
-      {
-        fields: foreign,
-      },
-    );
+    throw ERRORS.tokenMetadataOutsideClientKey(CLIENT_METADATA_KEY, foreign);
   }
   const client = input.metadata?.[CLIENT_METADATA_KEY];
   const metadata = { ...uploadToken.metadata, ...(client !== undefined ? { [CLIENT_METADATA_KEY]: client } : {}) };
@@ -118,11 +108,5 @@ export function forcedUploadFields(
 /** Takes one of the token's uploads in the caller's transaction; past `maxUploads`, `429 rate_limited`. */
 export async function claimUpload(db: Executor, uploadToken: UploadToken): Promise<void> {
   if (await claimTokenUpload(db, { id: uploadToken.id })) return;
-  throw new DarkroomError(
-    'rate_limited',
-    `This upload token may start ${uploadToken.maxUploads} uploads, and has started them all; ask for a new one.`,
-    {
-      limit: uploadToken.maxUploads,
-    },
-  );
+  throw ERRORS.tokenUploadsUsedUp(uploadToken.maxUploads);
 }

@@ -2,7 +2,7 @@ import { stagingKey, type PutUpload, type UploadInstructions } from '@darkroom/c
 import type { Asset } from '@darkroom/db';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
-import { choosePartSize } from './upload-rules.js';
+import { choosePartSize, partLength } from './upload-rules.js';
 
 /** Presigned URLs that write an asset's staging object: at the start of an upload, and again to resume one. */
 
@@ -29,15 +29,15 @@ export function partLayout(deps: AppDeps, asset: Asset): { partSize: number; cou
   return { partSize, count: Math.ceil(asset.size / partSize) };
 }
 
-/** A URL per part number, each signed for that part's exact length, and when they expire. */
+/** A URL per part number, each signed for that part's exact length (stated beside it), and when they expire. */
 export async function presignParts(deps: AppDeps, asset: Asset, uploadId: string, partNumbers: number[]) {
   const { partSize } = partLayout(deps, asset);
   const expiresInSeconds = deps.config.uploads.urlTtlSeconds;
   const parts = await Promise.all(
     partNumbers.map(async (partNumber) => {
-      const contentLength = Math.min(partSize, asset.size - (partNumber - 1) * partSize);
+      const contentLength = partLength(partNumber, partSize, asset.size);
       const signed = await deps.storage.presignUploadPart({ ...stagingOf(deps, asset), uploadId, partNumber, contentLength, expiresInSeconds });
-      return { partNumber, url: signed.url };
+      return { partNumber, size: contentLength, url: signed.url };
     }),
   );
   return { partSize, parts, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };

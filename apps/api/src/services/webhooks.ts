@@ -16,30 +16,28 @@ import {
   type WebhookChanges,
 } from '@darkroom/db';
 import {
+  ASSET_EVENT_TYPES,
   checkWebhookUrl,
-  DarkroomError,
+  ERRORS,
   generateWebhookSecret,
   MAX_WEBHOOKS_PER_TENANT,
   WEBHOOK_ROTATION_OVERLAP_MS,
-  ASSET_EVENT_TYPES,
   type AssetEventType,
 } from '@darkroom/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
-const notFound = () => new DarkroomError('not_found', 'No webhook with that id.');
-
 /** A webhook of this tenant, or `not_found` (also for other tenants' ids, which must not leak). */
 export async function requireTenantWebhook(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Webhook> {
   const webhook = isUuid(params.id) ? await getTenantWebhook(deps.db, params) : undefined;
-  if (!webhook) throw notFound();
+  if (!webhook) throw ERRORS.webhookNotFound();
   return webhook;
 }
 
 /** Refuses a URL the SSRF guard would refuse at send time, naming the problem (400 invalid_request). */
 async function requireAcceptableUrl(deps: AppDeps, url: string): Promise<void> {
   const problem = await checkWebhookUrl(url, { allowPrivate: deps.config.webhooks.allowPrivate });
-  if (problem) throw new DarkroomError('invalid_request', `Refused webhook url: ${problem}.`, { field: 'url' });
+  if (problem) throw ERRORS.webhookUrlRefused(problem);
 }
 
 export interface CreateWebhook {
@@ -58,9 +56,7 @@ export async function createWebhook(deps: AppDeps, tenantId: string, body: Creat
     // Counted under the tenant's row lock, so two racing creations cannot both take the last place.
     await lockTenant(tx, { id: tenantId });
     if ((await countTenantWebhooks(tx, { tenantId })) >= MAX_WEBHOOKS_PER_TENANT) {
-      throw new DarkroomError('invalid_state', `A tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks; delete one first.`, {
-        limit: MAX_WEBHOOKS_PER_TENANT,
-      });
+      throw ERRORS.tooManyWebhooks(MAX_WEBHOOKS_PER_TENANT);
     }
     const secretSealed = deps.secretBox.seal(secret, id);
     return insertWebhook(tx, { id, tenantId, url: body.url, events, description: body.description ?? null, secretSealed });
@@ -75,14 +71,14 @@ export async function updateWebhook(deps: AppDeps, params: { tenantId: string; i
   const changes = { ...params.changes, events: params.changes.events && [...new Set(params.changes.events)] };
   return deps.db.transaction(async (tx) => {
     const webhook = await updateTenantWebhook(tx, { tenantId: params.tenantId, id: params.id, changes });
-    if (!webhook) throw notFound();
+    if (!webhook) throw ERRORS.webhookNotFound();
     if (changes.enabled === false) await abandonWebhookDeliveries(tx, { webhookId: webhook.id });
     return webhook;
   });
 }
 
 export async function deleteWebhook(deps: AppDeps, params: { tenantId: string; id: string }): Promise<void> {
-  if (!isUuid(params.id) || !(await deleteTenantWebhook(deps.db, params))) throw notFound();
+  if (!isUuid(params.id) || !(await deleteTenantWebhook(deps.db, params))) throw ERRORS.webhookNotFound();
 }
 
 /** A new secret; the old one keeps signing (beside it) for WEBHOOK_ROTATION_OVERLAP_MS. */
@@ -94,7 +90,7 @@ export async function rotateWebhookSecret(deps: AppDeps, params: { tenantId: str
     previousSecretSealed: webhook.secretSealed,
     previousSecretExpiresAt: new Date(Date.now() + WEBHOOK_ROTATION_OVERLAP_MS),
   };
-  if (!(await updateTenantWebhook(deps.db, { ...params, changes }))) throw notFound();
+  if (!(await updateTenantWebhook(deps.db, { ...params, changes }))) throw ERRORS.webhookNotFound();
   return secret;
 }
 
@@ -108,7 +104,7 @@ async function redeliveryTargets(
     return webhooks.filter((w) => w.events.includes(params.type));
   }
   const webhook = await requireTenantWebhook(deps, { tenantId: params.tenantId, id: params.webhookId });
-  if (!webhook.enabled) throw new DarkroomError('invalid_state', 'That webhook is disabled; enable it (PATCH) before redelivering to it.');
+  if (!webhook.enabled) throw ERRORS.webhookDisabled();
   return [webhook];
 }
 
@@ -130,7 +126,7 @@ export async function redeliverEvent(
   params: { tenantId?: string | undefined; eventId: string; webhookId?: string | undefined },
 ): Promise<string[]> {
   const event = await findEvent(deps, params);
-  if (!event) throw new DarkroomError('not_found', 'No event with that id.');
+  if (!event) throw ERRORS.eventNotFound();
   const tenantId = event.tenantId;
   const targets = await redeliveryTargets(deps, { tenantId, type: event.type, webhookId: params.webhookId });
   const deliveries = await insertDeliveries(deps.db, {

@@ -3,8 +3,8 @@ import { getJob } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { assetBackfill } from '../handlers/asset-backfill.js';
-import { assetProcess } from '../handlers/asset-process.js';
+import { assetBackfill } from '../jobs/asset-backfill.js';
+import { assetProcess } from '../jobs/asset-process.js';
 
 /**
  * The backfill lane's jobs: re-renders of stale variants, and the first renders of assets `npm run

@@ -187,13 +187,18 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 method: "MULTIPART";
+                                /** @description Part n holds the bytes from (n - 1) × partSize */
                                 partSize: number;
                                 parts: {
                                     partNumber: number;
+                                    /** @description The bytes of this part: partSize, but the last part holds the rest */
+                                    size: number;
                                     url: string;
                                 }[];
                                 expiresAt: string;
                             };
+                            /** @description When the upload expires unless it is completed (UPLOAD_TTL); a resume may continue it until then */
+                            uploadExpiresAt: string;
                         };
                     };
                 };
@@ -294,6 +299,86 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What this caller's uploads may be, and how the API lays them out (PUT or multipart, the part size)
+         * @description For a client that decides before it starts an upload, as Uppy does: the same limits and layout POST /v1/uploads applies (with an upload token, narrowed to its own). The start of each upload states its own layout too.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadRules"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -619,6 +704,8 @@ export interface paths {
                             }[];
                             parts: {
                                 partNumber: number;
+                                /** @description The bytes of this part: partSize, but the last part holds the rest */
+                                size: number;
                                 url: string;
                             }[];
                             /** @description When the URLs in parts expire */
@@ -695,6 +782,148 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/{assetId}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign listing or completing a multipart upload's parts in the bucket, for a client that does it itself (Uppy 6)
+         * @description Only for a multipart upload still awaiting_upload; any other state, or a PUT upload, is 409 invalid_state. The URL names that upload alone; complete is still what checks and queues the file.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    assetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The S3 request on the bucket's multipart upload to sign
+                         * @enum {string}
+                         */
+                        operation: "ListParts" | "CompleteMultipartUpload";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            method: "GET" | "POST";
+                            url: string;
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4678,6 +4907,20 @@ export interface components {
                 progress: number;
             };
         };
+        UploadRulesInput: {
+            /** @description The largest file this caller may upload */
+            maxBytes: number;
+            /** @description The types this caller may upload */
+            acceptedContentTypes: string[];
+            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
+            multipartThreshold: number;
+            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
+            partSize: number;
+            /** @description Parts per upload at most */
+            maxParts: number;
+            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
+            urlTtlSeconds: number;
+        };
         UploadTokenInput: {
             /** @description dut_…: send it as "Authorization: Bearer <token>" */
             token: string;
@@ -4981,6 +5224,20 @@ export interface components {
                 jobId: string;
                 progress: number;
             };
+        };
+        UploadRules: {
+            /** @description The largest file this caller may upload */
+            maxBytes: number;
+            /** @description The types this caller may upload */
+            acceptedContentTypes: string[];
+            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
+            multipartThreshold: number;
+            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
+            partSize: number;
+            /** @description Parts per upload at most */
+            maxParts: number;
+            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
+            urlTtlSeconds: number;
         };
         UploadToken: {
             /** @description dut_…: send it as "Authorization: Bearer <token>" */

@@ -1,9 +1,8 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BadMediaError } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import sharp, { type Sharp } from 'sharp';
-import { corruptImage, tooManyPixels } from '../sharp-errors.js';
 import type { ImageInput, ImageProbe } from '../types.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
 import { tiffPrefixLength, writeTiffPrefix } from './tiff.js';
@@ -43,7 +42,7 @@ export async function openHeif(input: ImageInput, probe: ImageProbe, options: He
   const reserve = icc ? tiffPrefixLength(probe.height, icc) : 0;
   const decoded = await decodeInThread(input, { ...options, reserve });
   if (decoded.width !== probe.width || decoded.height !== probe.height) {
-    throw corruptImage(`the header says ${probe.width}x${probe.height} but the image decodes as ${decoded.width}x${decoded.height}`);
+    throw ERRORS.corruptImage(`the header says ${probe.width}x${probe.height} but the image decodes as ${decoded.width}x${decoded.height}`);
   }
   const buffer = Buffer.from(decoded.pixels);
   if (!icc) {
@@ -103,7 +102,7 @@ function runThread(worker: Worker, timeoutMs: number): Promise<DecodeReply> {
  */
 function threadError(error: Error): Error {
   if (error.name === 'RuntimeError' && !/OOM|enlarge memory|out of memory/i.test(error.message)) {
-    return corruptImage(`the HEIF decoder failed: ${error.message.split('\n', 1)[0]}`);
+    return ERRORS.corruptImage(`the HEIF decoder failed: ${error.message.split('\n', 1)[0]}`);
   }
   if (typeof (error as NodeJS.ErrnoException).code === 'string') return error;
   return new HeifThreadError(`the HEIF decode thread failed: ${error.message}`, { cause: error });
@@ -112,19 +111,13 @@ function threadError(error: Error): Error {
 function replyError(reply: Exclude<DecodeReply, { ok: true }>, maxInputPixels: number): Error {
   switch (reply.kind) {
     case 'pixels':
-      return tooManyPixels(reply.width, reply.height, 1, maxInputPixels);
+      return ERRORS.tooManyPixels(reply.width, reply.height, 1, maxInputPixels);
     case 'limit':
-      return new BadMediaError('too_many_pixels', 'The image is larger or more complex than this server decodes.', { cause: reply.message });
+      return ERRORS.heifTooComplex(reply.message);
     case 'unsupported':
-      return new BadMediaError(
-        'unsupported_format',
-        "This HEIF image uses a feature this server can't decode. Export it as JPEG and upload it again.",
-        {
-          cause: reply.message,
-        },
-      );
+      return ERRORS.heifFeatureNotSupported(reply.message);
     case 'corrupt':
-      return corruptImage(reply.message);
+      return ERRORS.corruptImage(reply.message);
     case 'error':
       return new HeifThreadError(`the HEIF decoder failed: ${reply.message}`);
   }

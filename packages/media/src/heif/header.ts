@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
-import { BadMediaError } from '@darkroom/core';
-import { corruptImage, tooManyPixels } from '../sharp-errors.js';
+import { ERRORS } from '@darkroom/core';
 import type { ImageInput } from '../types.js';
 import { Cursor, HeifFormatError, readBoxHeader } from './bmff.js';
 import { parseMeta, type HeifMeta, type ItemLocation } from './meta.js';
@@ -58,7 +57,7 @@ export async function readHeifHeader(input: ImageInput, maxInputPixels: number):
     const meta = parseMeta(await readMetaPayload(source));
     return await checkPrimary(meta, source, maxInputPixels);
   } catch (error) {
-    if (error instanceof HeifFormatError) throw corruptImage(error.message);
+    if (error instanceof HeifFormatError) throw ERRORS.corruptImage(error.message);
     throw error;
   } finally {
     await source.close();
@@ -106,18 +105,14 @@ const CODECS: Record<string, HeifCodec> = { hvc1: 'hevc', av01: 'av1' };
 
 function codecOf(type: string): HeifCodec {
   const codec = CODECS[type];
-  if (!codec) {
-    throw new BadMediaError('unsupported_format', `HEIF images coded as '${type}' aren't supported. Export the photo as JPEG and upload it again.`, {
-      itemType: type,
-    });
-  }
+  if (!codec) throw ERRORS.heifCodingNotSupported(type);
   return codec;
 }
 
 async function checkPrimary(meta: HeifMeta, source: ByteSource, maxInputPixels: number): Promise<HeifHeader> {
   const primary = imageItem(meta, meta.primaryId);
   if (primary.width * primary.height > maxInputPixels) {
-    throw tooManyPixels(primary.width, primary.height, 1, maxInputPixels);
+    throw ERRORS.tooManyPixels(primary.width, primary.height, 1, maxInputPixels);
   }
   if (primary.type !== 'grid') {
     const codec = codecOf(primary.type);
@@ -127,12 +122,7 @@ async function checkPrimary(meta: HeifMeta, source: ByteSource, maxInputPixels: 
   const grid = await readGrid(meta, source, meta.primaryId);
   const tiles = grid.rows * grid.columns;
   if (tiles > MAX_GRID_TILES) {
-    throw new BadMediaError(
-      'too_many_pixels',
-      `The image is a grid of ${tiles.toLocaleString('en-US')} tiles, more than the limit of ${MAX_GRID_TILES.toLocaleString('en-US')}. ` +
-        'Export the photo as JPEG and upload it again.',
-      { tiles, maxTiles: MAX_GRID_TILES },
-    );
+    throw ERRORS.heifTooManyTiles(tiles, MAX_GRID_TILES);
   }
   const sources = meta.derivedFrom.get(meta.primaryId) ?? [];
   if (sources.length !== tiles) throw new HeifFormatError(`the grid has ${grid.rows}x${grid.columns} cells but ${sources.length} tiles`);
@@ -150,7 +140,7 @@ async function checkPrimary(meta: HeifMeta, source: ByteSource, maxInputPixels: 
     throw new HeifFormatError('the grid tiles do not cover the image');
   }
   if (tiles * first.width * first.height > 2 * maxInputPixels) {
-    throw tooManyPixels(grid.columns * first.width, grid.rows * first.height, 1, maxInputPixels);
+    throw ERRORS.tooManyPixels(grid.columns * first.width, grid.rows * first.height, 1, maxInputPixels);
   }
   return { codec, width: primary.width, height: primary.height, tiles };
 }

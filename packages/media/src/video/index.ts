@@ -1,6 +1,6 @@
-export { isVideoError, VideoError, type VideoErrorCode } from './errors.js';
 export { extractPoster } from './poster.js';
 export { PROBE_TIMEOUT_MS, probeVideo } from './probe.js';
+export { PROGRESS_INTERVAL_MS } from './progress.js';
 export { transcodeVideo } from './transcode.js';
 export type {
   PosterOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VideoError } from './errors.js';
+import { BadMediaError } from '@darkroom/core';
 import { parseDecodableCodecs } from './ffmpeg.js';
 import { frameRate, parseProbe, rotationOf, videoEndSeconds, type FfprobeOutput, type FfprobeStream } from './probe-parse.js';
 
@@ -21,12 +21,12 @@ function parse(streams: FfprobeStream[], format: FfprobeOutput['format'] = FORMA
   return parseProbe({ streams, format }, DECODABLE);
 }
 
-function refusal(streams: FfprobeStream[], format: FfprobeOutput['format'] = FORMAT): VideoError {
+function refusal(streams: FfprobeStream[], format: FfprobeOutput['format'] = FORMAT): BadMediaError {
   try {
     parse(streams, format);
   } catch (error) {
-    expect(error).toBeInstanceOf(VideoError);
-    return error as VideoError;
+    expect(error).toBeInstanceOf(BadMediaError);
+    return error as BadMediaError;
   }
   throw new Error('expected a refusal');
 }
@@ -101,7 +101,7 @@ describe('parseProbe', () => {
     expect(refusal([{ ...VIDEO, codec_name: 'cinepak' }]).details).toMatchObject({ codec: 'cinepak' });
     expect(refusal([{ ...VIDEO, width: 0 }]).code).toBe('corrupt_video');
     expect(refusal([VIDEO], { ...FORMAT, duration: 'N/A' }).code).toBe('corrupt_video');
-    expect(refusal([{ ...VIDEO, nb_frames: '0' }]).detail).toContain('0 frames');
+    expect(refusal([{ ...VIDEO, nb_frames: '0' }]).details?.detail).toContain('0 frames');
   });
 
   it('reads bit depth and HDR transfer', () => {

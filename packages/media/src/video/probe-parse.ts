@@ -1,5 +1,5 @@
+import { ERRORS } from '@darkroom/core';
 import { ACCEPTED_VIDEO_CODECS } from './ffmpeg.js';
-import { corruptVideo, unsupportedCodec } from './errors.js';
 import type { VideoProbe } from './types.js';
 
 /** The parts of `ffprobe -print_format json -show_format -show_streams` we read. Everything is optional: it's a hostile file's story. */
@@ -37,18 +37,18 @@ export interface FfprobeOutput {
 export function parseProbe(output: FfprobeOutput, decodable: ReadonlySet<string>, measuredDuration?: number): VideoProbe {
   const streams = output.streams ?? [];
   const video = pickVideoStream(output);
-  if (!video || video.index === undefined) throw corruptVideo('no video stream', { streams: streams.map((s) => s.codec_type) });
+  if (!video || video.index === undefined) throw ERRORS.corruptVideo('no video stream', { streams: streams.map((s) => s.codec_type) });
   const codec = video.codec_name ?? video.codec_tag_string ?? 'unknown';
   if (!ACCEPTED_VIDEO_CODECS.has(codec) || !decodable.has(codec)) {
-    throw unsupportedCodec(codec, `video codec ${codec} (tag ${video.codec_tag_string ?? '?'}) is not decodable here`);
+    throw ERRORS.unsupportedCodec(codec, `video codec ${codec} (tag ${video.codec_tag_string ?? '?'}) is not decodable here`);
   }
   const codedWidth = video.width ?? 0;
   const codedHeight = video.height ?? 0;
-  if (!(codedWidth > 0 && codedHeight > 0)) throw corruptVideo(`video stream has no frame size (${codedWidth}x${codedHeight})`);
+  if (!(codedWidth > 0 && codedHeight > 0)) throw ERRORS.corruptVideo(`video stream has no frame size (${codedWidth}x${codedHeight})`);
   const durationSeconds = declaredDuration(output) ?? measuredDuration;
-  if (durationSeconds === undefined || durationSeconds <= 0) throw corruptVideo(`no usable duration (${output.format?.duration})`);
+  if (durationSeconds === undefined || durationSeconds <= 0) throw ERRORS.corruptVideo(`no usable duration (${output.format?.duration})`);
   const frames = integer(video.nb_frames);
-  if (frames === 0) throw corruptVideo('the video stream has 0 frames');
+  if (frames === 0) throw ERRORS.corruptVideo('the video stream has 0 frames');
   const rotation = rotationOf(video);
   const turned = rotation === 90 || rotation === 270;
   // Non-square pixels (anamorphic DV, some camera modes) are shown wider or narrower than stored.

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { VideoError, type VideoErrorCode } from './errors.js';
+import { BadMediaError, type BadMediaCode } from '@darkroom/core';
 import { probeVideo } from './probe.js';
 import { clip, type ClipName } from './test-clips.js';
 
 /** The spec's defaults: 15 minutes, 4096x2160. */
 const LIMITS = { maxDurationSeconds: 900, maxPixels: 4096 * 2160 };
 
-async function probeError(name: ClipName, limits = LIMITS): Promise<VideoError> {
+async function probeError(name: ClipName, limits = LIMITS): Promise<BadMediaError> {
   const error = await probeVideo(await clip(name), limits).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(VideoError);
-  return error as VideoError;
+  expect(error).toBeInstanceOf(BadMediaError);
+  return error as BadMediaError;
 }
 
 describe('probeVideo', () => {
@@ -103,11 +103,11 @@ describe('probeVideo', () => {
     const error = await probeError('ffv1.mkv');
     expect(error.code).toBe('unsupported_codec');
     expect(error.details).toMatchObject({ codec: 'ffv1' });
-    expect(error.detail).toContain('ffv1');
+    expect(error.details?.detail).toContain('ffv1');
     expect(error.message).not.toContain('ffv1');
   });
 
-  it.each<[ClipName, VideoErrorCode, RegExp]>([
+  it.each<[ClipName, BadMediaCode, RegExp]>([
     ['audio-only.mp4', 'corrupt_video', /no video stream/],
     ['text.mp4', 'corrupt_video', /invalid data|moov atom/i],
     ['truncated.mp4', 'corrupt_video', /truncated/],
@@ -116,10 +116,9 @@ describe('probeVideo', () => {
   ])('refuses %s with %s', async (name, code, detail) => {
     const error = await probeError(name);
     expect(error.code).toBe(code);
-    expect(error.detail).toMatch(detail);
+    expect(error.details?.detail).toMatch(detail);
     // ffprobe's words stay in the admin-only detail; the tenant reads our sentence.
     expect(error.message).not.toMatch(/ffprobe|moov|\/tmp|mov,mp4/);
-    expect(error.details).toMatchObject({ detail: error.detail });
   });
 
   it('stops at an aborted signal with an AbortError', async () => {
@@ -127,6 +126,6 @@ describe('probeVideo', () => {
     controller.abort();
     const error = await probeVideo(await clip('basic.mp4'), { ...LIMITS, signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AbortError' });
-    expect(error).not.toBeInstanceOf(VideoError);
+    expect(error).not.toBeInstanceOf(BadMediaError);
   });
 });

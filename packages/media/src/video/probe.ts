@@ -1,4 +1,4 @@
-import { corruptVideo, renderTimeout, videoTooLong, videoTooManyPixels } from './errors.js';
+import { ERRORS } from '@darkroom/core';
 import { decodableCodecs, FFPROBE, untrustedInput } from './ffmpeg.js';
 import { lineReader } from './lines.js';
 import { declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
@@ -20,7 +20,7 @@ export async function probeVideo(path: string, options: ProbeVideoOptions): Prom
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInput(path)];
   const result = await runFfprobe(args, timeoutMs, options.signal);
-  if (result.exitCode !== 0) throw corruptVideo(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
+  if (result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
   const output = parseJson(result);
   const decodable = await decodableCodecs();
   const run = { timeoutMs, signal: options.signal };
@@ -61,20 +61,20 @@ async function measureDuration(path: string, streamIndex: number, limits: VideoL
   });
   const args = ['-v', 'error', '-select_streams', `${streamIndex}`, ...PACKET_ARGS, ...untrustedInput(path)];
   const result = await runProcess(FFPROBE, args, { ...run, onStdout });
-  if (result.timedOut) throw renderTimeout(run.timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
-  if (!result.stoppedEarly && result.exitCode !== 0) throw corruptVideo(result.stderrTail || 'the packets could not be read');
+  if (result.timedOut) throw ERRORS.videoRenderTimeout(run.timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
+  if (!result.stoppedEarly && result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || 'the packets could not be read');
   return end;
 }
 
 export function assertWithinLimits(probe: VideoProbe, limits: VideoLimits): void {
-  if (probe.width * probe.height > limits.maxPixels) throw videoTooManyPixels(probe.width, probe.height, limits.maxPixels);
-  if (probe.durationSeconds > limits.maxDurationSeconds) throw videoTooLong(probe.durationSeconds, limits.maxDurationSeconds);
+  if (probe.width * probe.height > limits.maxPixels) throw ERRORS.videoTooManyPixels(probe.width, probe.height, limits.maxPixels);
+  if (probe.durationSeconds > limits.maxDurationSeconds) throw ERRORS.videoTooLong(probe.durationSeconds, limits.maxDurationSeconds);
 }
 
 async function runFfprobe(args: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<RunResult> {
   const result = await runProcess(FFPROBE, args, { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
-  if (result.timedOut) throw renderTimeout(timeoutMs, `ffprobe timed out. ${result.stderrTail}`);
-  if (result.overflowed) throw corruptVideo(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
+  if (result.timedOut) throw ERRORS.videoRenderTimeout(timeoutMs, `ffprobe timed out. ${result.stderrTail}`);
+  if (result.overflowed) throw ERRORS.corruptVideo(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
   return result;
 }
 
@@ -85,7 +85,7 @@ function parseJson(result: RunResult): FfprobeOutput {
   } catch {
     // falls through to the refusal below
   }
-  throw corruptVideo(`ffprobe printed no JSON. ${result.stderrTail}`);
+  throw ERRORS.corruptVideo(`ffprobe printed no JSON. ${result.stderrTail}`);
 }
 
 /** How far before the end of the picture the check starts reading; a quarter of the video when that is shorter. */
@@ -108,11 +108,11 @@ async function assertTailReadable(path: string, probe: VideoProbe, videoEnd: num
     ...untrustedInput(path),
   ];
   const result = await runFfprobe(args, run.timeoutMs, run.signal);
-  if (result.exitCode !== 0) throw corruptVideo(result.stderrTail || 'the end of the file could not be read');
+  if (result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || 'the end of the file could not be read');
   const lastEnd = lastPacketEnd(result.stdout.toString('utf8'));
   if (lastEnd === undefined || lastEnd < start) {
     const detail = `truncated: the picture should run to ${videoEnd.toFixed(2)} s, but its packets end at ${lastEnd?.toFixed(2) ?? 'none'}`;
-    throw corruptVideo(`${detail}. ${result.stderrTail}`.trim(), { durationSeconds: probe.durationSeconds });
+    throw ERRORS.corruptVideo(`${detail}. ${result.stderrTail}`.trim(), { durationSeconds: probe.durationSeconds });
   }
 }
 

@@ -1,6 +1,6 @@
 import { lineReader } from './lines.js';
 
-/** The least time between two progress reports. */
+/** The least time between two progress reports, here and in the worker's writes of them: the contract's "at most once a second". */
 export const PROGRESS_INTERVAL_MS = 1000;
 
 export interface ProgressReporterOptions {

@@ -13,8 +13,8 @@ import type { TranscodeOptions, TranscodeResult, VideoProbe, VideoRenditionSpec 
  * Renders one rendition of a probed video with ffmpeg. The file is written beside `outputPath`
  * under a temporary name and renamed into place only once ffmpeg has finished and the result
  * reads back, so a killed, crashed or timed-out run never leaves a partial file behind.
- * An abort through `signal` rejects with an `AbortError`; other failures with a VideoError
- * (bad media, render_timeout) or a plain Error (the machine's trouble).
+ * An abort through `signal` rejects with an `AbortError`; other failures with a BadMediaError
+ * (bad media), a `render_timeout` DarkroomError or a plain Error (the machine's trouble).
  */
 export async function transcodeVideo(input: string, probe: VideoProbe, spec: VideoRenditionSpec, opts: TranscodeOptions): Promise<TranscodeResult> {
   assertUsableOptions(spec, opts);

@@ -1,5 +1,4 @@
 import {
-  isImageSpec,
   specsForKind,
   variantRevisionPrefix,
   variantSpecHash,
@@ -11,16 +10,16 @@ import {
 import { completeJob, lockAsset, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
+import { feedBackfill } from '../backfill-feed.js';
 import type { WorkerDeps } from '../deps.js';
 import { describeVariants, processedOf } from '../records.js';
+import { fetchOriginal } from '../render/fetch-original.js';
+import { renderImageVariants } from '../render/render-image.js';
+import { renderVideo } from '../render/render-video.js';
+import { stageTimer, type StageTimer } from '../render/stage-timer.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
 import { presetOfAsset } from './asset-preset.js';
-import { probeImage, renderVariants } from '@darkroom/media';
-import { fetchOriginal } from './fetch-original.js';
-import { collectRenderGarbage } from './garbage.js';
-import { feedBackfill } from '../backfill-feed.js';
 import { runAttempt, type Skipped } from './attempt.js';
-import { renderVideo } from './render-video.js';
-import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
 export type AssetBackfillResult = { outcome: 'backfilled'; rendered: number; removed: number } | { outcome: 'up-to-date' } | Skipped;
 
@@ -75,11 +74,20 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
     await completeJob(deps.db, { id: job.data.jobId });
     return { outcome: 'up-to-date' };
   }
-  await job.updateProgress(10);
+  const stages = stageTimer(deps, asset.kind, 'backfill');
   const stored = new Set(previous.map((v) => v.key));
-  const unremoved = previous.filter((v) => !plan.remove.includes(v.name));
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, kept: unremoved }) : [];
-  await job.updateProgress(80);
+  // The rows of the revision this backfill leaves as they are: the new objects' render record lists them too.
+  const kept = previous.filter((v) => !plan.remove.includes(v.name));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, kept, stages }) : [];
+  await stages.time('record', () => record(deps, { asset, jobId: job.data.jobId, records, plan, previous }));
+  return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
+}
+
+/** Commits the new rows (the asset stays ready), then deletes the objects no row points at any more. */
+async function record(
+  deps: WorkerDeps,
+  { asset, jobId, records, plan, previous }: { asset: Asset; jobId: string; records: VariantRecord[]; plan: BackfillPlan; previous: Variant[] },
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
     const current = await lockAsset(tx, { id: asset.id });
@@ -90,13 +98,11 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
     // Still ready (not deleted meanwhile), else all of it rolls back; updatedAt moves, as the variants changed.
     const still = await transitionAsset(tx, { id: asset.id, from: ['ready'], to: 'ready' });
     if (!still) throw new Error('the asset changed while its variants were re-rendered');
-    await completeJob(tx, { id: job.data.jobId });
+    await completeJob(tx, { id: jobId });
   });
   const replaced = new Set([...plan.render.map((s) => s.name), ...plan.remove]);
   const kept = [...previous.filter((v) => !replaced.has(v.name)).map((v) => v.key), ...records.map((r) => r.key)];
   await deleteSupersededObjects(deps, previous, kept);
-  await job.updateProgress(100);
-  return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
 /**
@@ -108,27 +114,15 @@ async function renderStale(
   deps: WorkerDeps,
   asset: Asset,
   specs: VariantSpec[],
-  { jobId, stored, kept }: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[] },
+  { jobId, stored, kept, stages }: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[]; stages: StageTimer },
 ): Promise<VariantRecord[]> {
-  const original = await fetchOriginal(deps, asset);
+  const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
-    if (asset.kind === 'video') return (await renderVideo(deps, asset, original, specs, { jobId, poster: false })).records;
-    const options = {
-      maxInputPixels: deps.config.maxInputPixels,
-      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-      // Cut as every other variant of the asset is.
-      framing: { crop: asset.crop ?? null, focus: asset.focus ?? null },
-    };
-    const probe = await probeImage(original.path, options);
-    const release = await deps.renderGate.acquire(probe.width * probe.height);
-    let rendered;
-    try {
-      rendered = await renderVariants(original.path, probe, specs.filter(isImageSpec), options);
-    } finally {
-      release();
-    }
-    collectRenderGarbage();
-    return await uploadVariants(deps, asset, rendered, stored, describeVariants(deps, asset, processedOf(asset), kept));
+    const ctx = { deps, asset, original, jobId, stages };
+    if (asset.kind === 'video') return (await stages.time('render', () => renderVideo(ctx, specs, { poster: false }))).records;
+    // Cut as every other variant of the asset is.
+    const describe = () => describeVariants(deps, asset, processedOf(asset), kept);
+    return (await renderImageVariants(ctx, { specs, framed: true, stored, describe })).records;
   } finally {
     await original.cleanup();
   }

@@ -12,21 +12,14 @@ import {
   type VideoInfo,
   type VideoVariantSpec,
 } from '@darkroom/core';
-import type { Asset, ProcessedImage, VariantRecord } from '@darkroom/db';
-import { extractPoster, probeVideo, processImageFile, transcodeVideo, type TranscodeResult, type VideoProbe } from '@darkroom/media';
-import type { WorkerDeps } from '../deps.js';
-import type { LocalOriginal } from './fetch-original.js';
+import type { VariantRecord } from '@darkroom/db';
+import { extractPoster, probeVideo, transcodeVideo, type TranscodeResult, type VideoProbe } from '@darkroom/media';
+import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
-import { uploadVariants } from './store-variants.js';
-
-/** A rendered asset: its variants (already in the bucket) and what its row records. */
-export interface RenderedAsset {
-  records: VariantRecord[];
-  asset: ProcessedImage;
-}
+import { renderImageVariants } from './render-image.js';
+import { untimedStages } from './stage-timer.js';
 
 export interface VideoRenderOptions {
-  jobId: string;
   /**
    * Render the poster even when no image spec asks for it: a first render needs its placeholder and
    * dominant colour, a backfill of renditions alone does not.
@@ -41,20 +34,14 @@ export interface VideoRenderOptions {
  * ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
  * directory its cleanup removes.
  */
-export async function renderVideo(
-  deps: WorkerDeps,
-  asset: Asset,
-  original: LocalOriginal,
-  specs: readonly VariantSpec[],
-  options: VideoRenderOptions,
-): Promise<RenderedAsset> {
-  const watch = watchProgress(deps, { jobId: options.jobId, assetId: asset.id });
+export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpec[], options: VideoRenderOptions): Promise<RenderedAsset> {
+  const watch = watchProgress(ctx.deps, { jobId: ctx.jobId, assetId: ctx.asset.id });
   try {
-    const { maxDurationSeconds, maxPixels } = deps.config.video;
-    const probe = await probeVideo(original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
+    const { maxDurationSeconds, maxPixels } = ctx.deps.config.video;
+    const probe = await probeVideo(ctx.original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
     const imageSpecs = specs.filter(isImageSpec);
-    const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(deps, asset, original, probe, imageSpecs, watch) : null;
-    const renditions = await renderRenditions(deps, asset, original, probe, specs.filter(isVideoSpec), watch);
+    const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(ctx, probe, imageSpecs, watch) : null;
+    const renditions = await renderRenditions(ctx, probe, specs.filter(isVideoSpec), watch);
     return {
       records: [...(poster?.records ?? []), ...renditions.map((r) => r.record)],
       asset: {
@@ -77,37 +64,22 @@ export async function renderVideo(
   }
 }
 
-async function renderPoster(
-  deps: WorkerDeps,
-  asset: Asset,
-  original: LocalOriginal,
-  probe: VideoProbe,
-  specs: readonly VariantSpec[],
-  watch: ProgressWatch,
-) {
-  const path = join(dirname(original.path), 'poster.png');
-  await writeFile(path, await extractPoster(original.path, probe, { signal: watch.signal }), { mode: 0o600 });
-  const image = await processImageFile(
-    path,
-    { name: asset.preset, variants: specs },
-    {
-      maxInputPixels: deps.config.maxInputPixels,
-      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-      admit: (pixels) => deps.renderGate.acquire(pixels),
-    },
-  );
-  return { records: await uploadVariants(deps, asset, image.variants), placeholder: image.placeholder, dominantColor: image.dominantColor };
+/** The first frame through the image render path, whole (no crop or focus), within the video's own `render` stage. */
+async function renderPoster(ctx: RenderContext, probe: VideoProbe, specs: readonly VariantSpec[], watch: ProgressWatch) {
+  const path = join(dirname(ctx.original.path), 'poster.png');
+  await writeFile(path, await extractPoster(ctx.original.path, probe, { signal: watch.signal }), { mode: 0o600 });
+  const { records, image } = await renderImageVariants({ ...ctx, stages: untimedStages(ctx.deps) }, { specs, path, framed: false });
+  return { records, placeholder: image.placeholder, dominantColor: image.dominantColor };
 }
 
 /** One after another, each holding a render slot only while ffmpeg runs (not while its output uploads). */
 async function renderRenditions(
-  deps: WorkerDeps,
-  asset: Asset,
-  original: LocalOriginal,
+  ctx: RenderContext,
   probe: VideoProbe,
   specs: readonly VideoVariantSpec[],
   watch: ProgressWatch,
 ): Promise<{ record: VariantRecord; result: TranscodeResult }[]> {
+  const { deps, original } = ctx;
   const done: { record: VariantRecord; result: TranscodeResult }[] = [];
   for (const [index, spec] of specs.entries()) {
     const release = await deps.renderGate.acquire(probe.width * probe.height);
@@ -124,14 +96,14 @@ async function renderRenditions(
     } finally {
       release();
     }
-    done.push({ record: await uploadRendition(deps, asset, spec, result), result });
+    done.push({ record: await uploadRendition(ctx, spec, result), result });
     watch.report((index + 1) / specs.length);
   }
   return done;
 }
 
 /** Streams a rendition from disk to the public bucket (long cache, as every variant), then deletes the file. */
-async function uploadRendition(deps: WorkerDeps, asset: Asset, spec: VideoVariantSpec, result: TranscodeResult): Promise<VariantRecord> {
+async function uploadRendition({ deps, asset }: RenderContext, spec: VideoVariantSpec, result: TranscodeResult): Promise<VariantRecord> {
   const specHash = variantSpecHash(spec);
   const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, spec.format);
   await deps.storage.putObject({

@@ -1,5 +1,4 @@
-import { BadMediaError, DarkroomError, errorDetail, type ProcessingErrorCode } from '@darkroom/core';
-import { isVideoError } from '@darkroom/media';
+import { BadMediaError, DarkroomError, ERRORS, errorDetail, type ProcessingErrorCode } from '@darkroom/core';
 import { ObjectNotFoundError, StorageError, StorageUnavailableError } from '@darkroom/storage';
 
 export interface ClassifiedError {
@@ -27,34 +26,27 @@ function isNetworkError(error: unknown): boolean {
  */
 export function classifyError(error: unknown): ClassifiedError {
   const detail = errorDetail(error);
+  // Images and videos alike; libvips' and ffmpeg's words stay in `detail`, the message is written for the tenant.
   if (error instanceof BadMediaError) {
     return { code: error.code as ProcessingErrorCode, message: error.message, detail, retryable: false };
-  }
-  // ffmpeg's words stay in `detail`: a VideoError's message is written for the tenant.
-  if (isVideoError(error)) {
-    return { code: error.code, message: error.message, detail, retryable: error.retryable };
-  }
-  // A render aborted because this worker is stopping: the job is tried again, as after a crash.
-  if (error instanceof Error && error.name === 'AbortError') {
-    const message = 'Processing was interrupted because a worker stopped; it is tried again.';
-    return { code: 'internal_error', message, detail, retryable: true };
   }
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
     return { code: 'render_timeout', message: error.message, detail, retryable: true };
   }
+  return { ...retriedAs(outageOf(error)), detail };
+}
+
+/** A failure that is not the file's, as the sentence the tenant reads; the job is tried again. */
+function outageOf(error: unknown): DarkroomError {
+  // A render aborted because this worker is stopping: the job is tried again, as after a crash.
+  if (error instanceof Error && error.name === 'AbortError') return ERRORS.processingInterrupted();
   // A body stream cut off mid-download surfaces as a bare socket error, after the storage boundary.
-  if (error instanceof StorageUnavailableError || isNetworkError(error)) {
-    const message = 'The storage bucket did not answer, even after retries. Retry the job once storage is back.';
-    return { code: 'storage_unavailable', message, detail, retryable: true };
-  }
-  if (error instanceof ObjectNotFoundError) {
-    const message = 'The original file is missing from storage, so it could not be processed. Upload the file again.';
-    return { code: 'internal_error', message, detail, retryable: true };
-  }
-  if (error instanceof StorageError) {
-    const message = 'Storage refused a request while this file was processed. The operators have the details.';
-    return { code: 'internal_error', message, detail, retryable: true };
-  }
-  const message = 'Processing failed unexpectedly on our side. The operators have the details.';
-  return { code: 'internal_error', message, detail, retryable: true };
+  if (error instanceof StorageUnavailableError || isNetworkError(error)) return ERRORS.storageUnreachable();
+  if (error instanceof ObjectNotFoundError) return ERRORS.originalMissingFromStorage();
+  if (error instanceof StorageError) return ERRORS.storageRefused();
+  return ERRORS.processingFailed();
+}
+
+function retriedAs(outage: DarkroomError) {
+  return { code: outage.code as ProcessingErrorCode, message: outage.message, retryable: true };
 }

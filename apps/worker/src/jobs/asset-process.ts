@@ -1,16 +1,15 @@
-import type { AssetProcessPayload, Preset } from '@darkroom/core';
+import type { AssetProcessPayload } from '@darkroom/core';
 import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Variant } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { processImageFile } from '@darkroom/media';
-import { describeVariants } from '../records.js';
+import type { RenderedAsset } from '../render/context.js';
+import { fetchOriginal } from '../render/fetch-original.js';
+import { renderImageAsset } from '../render/render-image.js';
+import { renderVideo } from '../render/render-video.js';
+import { stageTimer } from '../render/stage-timer.js';
+import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
 import { presetOfAsset } from './asset-preset.js';
-import { stageTimer, type StageTimer } from './stage-timer.js';
-import { fetchOriginal, type LocalOriginal } from './fetch-original.js';
-import { collectRenderGarbage } from './garbage.js';
 import { runAttempt, type Skipped } from './attempt.js';
-import { renderVideo, type RenderedAsset } from './render-video.js';
-import { currentVariants, deleteSupersededObjects, replaceVariantRows, uploadVariants } from './store-variants.js';
 
 export type AssetProcessResult = { outcome: 'ready' } | Skipped;
 
@@ -53,39 +52,15 @@ async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetPro
   const stages = stageTimer(deps, asset.kind);
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
-    await job.updateProgress(20);
+    const ctx = { deps, asset, original, jobId: job.data.jobId, stages };
     const rendered =
       asset.kind === 'video'
-        ? await stages.time('render', () => renderVideo(deps, asset, original, preset.variants, { jobId: job.data.jobId, poster: true }))
-        : await renderImageAsset(deps, asset, original, preset, stages);
-    await job.updateProgress(70);
-    const stored = await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
-    if (stored) await job.updateProgress(100);
-    return stored;
+        ? await stages.time('render', () => renderVideo(ctx, preset.variants, { poster: true }))
+        : await renderImageAsset(ctx, preset.variants);
+    return await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
   } finally {
     await original.cleanup();
   }
-}
-
-/** An image: one decode for every image spec of the preset (a video spec is skipped: no variant, no error). */
-async function renderImageAsset(deps: WorkerDeps, asset: Asset, original: LocalOriginal, preset: Preset, stages: StageTimer): Promise<RenderedAsset> {
-  const image = await stages.timeRender((admit) =>
-    processImageFile(original.path, preset, {
-      maxInputPixels: deps.config.maxInputPixels,
-      timeoutSeconds: deps.config.jobTimeoutMs / 1000,
-      admit,
-      spareEncodes: () => deps.renderGate.idleSlots(),
-      framing: { crop: asset.crop ?? null, focus: asset.focus ?? null },
-    }),
-  );
-  collectRenderGarbage();
-  const { width, height, format, hasAlpha } = image.probe;
-  const { placeholder, dominantColor, crop } = image;
-  const processed = { width, height, format, placeholder, dominantColor, hasAlpha, crop };
-  return {
-    records: await stages.time('upload', () => uploadVariants(deps, asset, image.variants, new Set(), describeVariants(deps, asset, processed))),
-    asset: processed,
-  };
 }
 
 /** Records the render unless the asset's revision moved meanwhile (false: this render's objects are removed). */

@@ -1,8 +1,6 @@
 import { recordJobProgress } from '@darkroom/db';
+import { PROGRESS_INTERVAL_MS } from '@darkroom/media';
 import type { WorkerDeps } from '../deps.js';
-
-/** How often a long render writes its progress and looks at its asset: the contract's "at most once a second". */
-export const PROGRESS_INTERVAL_MS = 1000;
 
 export interface ProgressWatch {
   /** Aborted when the asset is deleted (or its row is gone) while it renders, or when the worker stops. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dockerfileEnv, dockerfileFroms, dockerfileStages, isPinnedImage, repoFile } from './support/docker.js';
+import { dockerfileEnv, dockerfileFroms, dockerfileStages, isPinnedImage, repoFile } from '../support/docker.js';
 
 /**
  * No Docker engine runs here, so the deployment defaults of docker-compose.yml are checked by

@@ -1,5 +1,4 @@
-import { BadMediaError } from '@darkroom/core';
-import { VideoError } from '@darkroom/media';
+import { BadMediaError, ERRORS } from '@darkroom/core';
 import { translateS3Error } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from './classify-error.js';
@@ -46,18 +45,20 @@ describe('classifyError', () => {
     expectClean(down.message);
   });
 
-  it("keeps ffmpeg's words and the codec for admins: the tenant reads the VideoError's own sentence", () => {
+  it("keeps ffmpeg's words and the codec for admins: the tenant reads the bad video's own sentence", () => {
     const stderr = `[${KEY} @ 0x55d0] Decoder (codec prores) not found for input stream #0:0`;
-    const codec = classifyError(new VideoError('unsupported_codec', "The video uses a codec this server can't decode.", stderr, { codec: 'prores' }));
-    expect(codec).toMatchObject({ code: 'unsupported_codec', retryable: false, message: "The video uses a codec this server can't decode." });
+    const refusal = ERRORS.unsupportedCodec('prores', stderr);
+    const codec = classifyError(refusal);
+    expect(codec).toMatchObject({ code: 'unsupported_codec', retryable: false, message: refusal.message });
     expect(codec.message).not.toContain('prores');
     expectClean(codec.message);
     expect(codec.detail).toContain('Decoder (codec prores) not found');
     expect(codec.detail).toContain('"codec":"prores"');
-    for (const code of ['corrupt_video', 'video_too_long', 'too_many_pixels'] as const) {
-      expect(classifyError(new VideoError(code, 'Bad video.', 'detail'))).toMatchObject({ code, retryable: false });
-    }
-    expect(classifyError(new VideoError('render_timeout', 'Too slow.', 'ffmpeg killed'))).toMatchObject({ code: 'render_timeout', retryable: true });
+    const bad = [ERRORS.corruptVideo('moov atom not found'), ERRORS.videoTooLong(3600, 900), ERRORS.videoTooManyPixels(8192, 8192, 4096 * 2160)];
+    for (const error of bad) expect(classifyError(error)).toMatchObject({ code: error.code, retryable: false });
+    const late = classifyError(ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'));
+    expect(late).toMatchObject({ code: 'render_timeout', retryable: true });
+    expect(late.detail).toContain('ffmpeg killed');
   });
 
   it('retries a render aborted because the worker stopped', () => {

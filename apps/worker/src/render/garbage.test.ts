@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectRenderGarbage, collectYoung, collectYoungEvery } from './garbage.js';
+import { collectRenderGarbage, collectYoung, collectYoungEvery, RENDER_GARBAGE_BYTES } from './garbage.js';
 
 /** Streams `chunks` through the transform; returns what came out, and how many collections ran. */
 async function run(chunks: Buffer[], everyBytes: number) {
@@ -59,10 +59,20 @@ describe('collectYoung and collectRenderGarbage', () => {
     const calls: unknown[] = [];
     scope.gc = (options: unknown) => calls.push(options);
     collectYoung();
-    collectRenderGarbage();
+    collectRenderGarbage(() => RENDER_GARBAGE_BYTES);
     expect(calls).toEqual([
       { type: 'minor', execution: 'sync' },
       { type: 'major', execution: 'sync' },
     ]);
+  });
+
+  it('leave a full collection to a later render while few buffers are held', () => {
+    const calls: unknown[] = [];
+    scope.gc = (options: unknown) => calls.push(options);
+    collectRenderGarbage(() => RENDER_GARBAGE_BYTES - 1);
+    expect(calls).toEqual([]);
+    // The process's own figure by default: a test process holds far less than the threshold.
+    collectRenderGarbage();
+    expect(calls).toEqual([]);
   });
 });

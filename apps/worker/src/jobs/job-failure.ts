@@ -1,4 +1,4 @@
-import type { AssetProcessPayload } from '@darkroom/core';
+import { ERRORS, type AssetProcessPayload } from '@darkroom/core';
 import { failJob, recordJobRetry, type Job } from '@darkroom/db';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -52,7 +52,7 @@ export async function failInterruptedTooOften(
   deps: WorkerDeps,
   params: { jobId: string; attempts: number; onFinal?: OnFinalFailure },
 ): Promise<never> {
-  const message = `Processing stopped ${params.attempts} times without finishing (a worker died while rendering this file); not retrying.`;
+  const { message } = ERRORS.interruptedTooOften(params.attempts);
   await failJob(deps.db, { id: params.jobId, errorCode: 'internal_error', errorMessage: message });
   await params.onFinal?.({ code: 'internal_error', message });
   throw new UnrecoverableError(`internal_error: ${message}`);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * signDeliveryPath: as written (the key and path it shows), and with another key and path whose
  * signature holds both `-` and `_`, where base64 and base64url differ.
  */
-const DOC = readFileSync(fileURLToPath(new URL('../docs/delivery.md', import.meta.url)), 'utf8');
+const DOC = readFileSync(fileURLToPath(new URL('../../docs/delivery.md', import.meta.url)), 'utf8');
 const EXAMPLE_KEY = 'dsk_Jq4n8VxT2mR7cY1pL9eW3sK6hB0aD5fG8uZ2oN4iQ7t';
 const EXAMPLE_PATH = '0193a1f2-7c4e-7b3a-9d2e-5f6a7b8c9d0e/2/w_1200,h_630,c_cover,g_auto,f_jpeg';
 const urlOf = (key: string, path: string) => `https://img.example.com/img/${path}/${signDeliveryPath(key, path)}`;

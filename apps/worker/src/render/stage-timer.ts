@@ -1,6 +1,6 @@
 import type { Asset } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
-import type { JobStage } from '../metrics.js';
+import type { AssetJob, JobStage } from '../metrics.js';
 
 export interface StageTimer {
   /** Runs `work`, recording its duration as `stage` (also when it throws). */
@@ -13,11 +13,11 @@ export interface StageTimer {
 }
 
 /**
- * Where an AssetProcess job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an
- * operator looks at when uploads take long to turn ready, and what the bench's latency parts read.
+ * Where an asset job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an operator
+ * looks at when uploads take long to turn ready, and what the bench's latency parts read.
  */
-export function stageTimer(deps: WorkerDeps, kind: Asset['kind']): StageTimer {
-  const observe = (stage: JobStage, ms: number) => deps.metrics.jobStageDuration.observe({ stage, kind }, ms / 1000);
+export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob = 'process'): StageTimer {
+  const observe = (stage: JobStage, ms: number) => deps.metrics.jobStageDuration.observe({ stage, kind, job }, ms / 1000);
   return {
     async time(stage, work) {
       const started = performance.now();
@@ -43,5 +43,16 @@ export function stageTimer(deps: WorkerDeps, kind: Asset['kind']): StageTimer {
         observe('render', performance.now() - started - waitedMs);
       }
     },
+  };
+}
+
+/**
+ * A timer that records nothing, for a render inside a stage already timed (a video's poster, within
+ * the video's `render`): its gate is the same render gate, waited for as part of that stage.
+ */
+export function untimedStages(deps: WorkerDeps): StageTimer {
+  return {
+    time: (_stage, work) => work(),
+    timeRender: (work) => work((pixels) => deps.renderGate.acquire(pixels)),
   };
 }

@@ -4,7 +4,7 @@ import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
 import { finishDeletion } from '../purge-sweep.js';
-import { discardDeletedAsset } from './store-variants.js';
+import { discardDeletedAsset } from '../render/store-variants.js';
 
 export type Skipped = { outcome: 'skipped'; reason: string };
 

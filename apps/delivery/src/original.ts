@@ -1,0 +1,59 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectLocation, ObjectStorage } from '@darkroom/storage';
+
+/** An original ready to render: its bytes in memory, or the path of a temporary copy. */
+export interface LocalOriginal {
+  input: Buffer | string;
+  /** Removes the temporary copy, if there is one. */
+  dispose(): Promise<void>;
+}
+
+export interface ReadOriginalOptions {
+  /** Read into memory up to this many bytes; a larger original goes to a file (0: always a file). */
+  memoryBytes: number;
+  /** Where a temporary copy is made. */
+  tmpDir: string;
+}
+
+/**
+ * Reads an original from the bucket: into memory when it is at most `memoryBytes` (no file to
+ * write, read back and remove), else streamed into a temporary file, so memory stays bounded by
+ * the renders at once times `memoryBytes` whatever the originals' size. The bytes read into
+ * memory before the limit was passed go to the file first.
+ */
+export async function readOriginal(storage: ObjectStorage, location: ObjectLocation, options: ReadOriginalOptions): Promise<LocalOriginal> {
+  const body = await storage.getStream(location);
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let size = 0;
+  while (options.memoryBytes > 0) {
+    const next = await chunks.next();
+    if (next.done) return { input: head.length === 1 ? head[0]! : Buffer.concat(head, size), dispose: async () => {} };
+    head.push(next.value);
+    size += next.value.length;
+    if (size > options.memoryBytes) break;
+  }
+  let dir: string | undefined;
+  const dispose = async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    dir = await mkdtemp(join(options.tmpDir, 'darkroom-delivery-'));
+    const path = join(dir, 'original');
+    await pipeline(
+      async function* () {
+        yield* head.splice(0);
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      },
+      createWriteStream(path, { mode: 0o600 }),
+    );
+    return { input: path, dispose };
+  } catch (error) {
+    body.destroy();
+    await dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Asset, ProcessedImage, VariantRecord } from '@darkroom/db';
+import type { WorkerDeps } from '../deps.js';
+import type { LocalOriginal } from './fetch-original.js';
+import type { StageTimer } from './stage-timer.js';
+
+/**
+ * What one render of an asset works with, for every job that renders (AssetProcess, AssetBackfill)
+ * and every kind (an image, a video and its poster).
+ */
+export interface RenderContext {
+  deps: WorkerDeps;
+  /** The asset as the job read it: its revision, crop and focus are what the render cuts. */
+  asset: Asset;
+  /** Its original, on local disk for the length of the render. */
+  original: LocalOriginal;
+  /** The job row's id (a video writes its progress there). */
+  jobId: string;
+  /** Where the render's stages are timed. */
+  stages: StageTimer;
+}
+
+/** A rendered asset: its variants (already in the bucket) and what its row records. */
+export interface RenderedAsset {
+  records: VariantRecord[];
+  asset: ProcessedImage;
+}

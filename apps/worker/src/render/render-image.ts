@@ -1,0 +1,65 @@
+import type { Preset, VariantSpec } from '@darkroom/core';
+import type { ProcessedImage as AssetFacts, VariantRecord } from '@darkroom/db';
+import { processImageFile, type ProcessedImage, type RenderOptions } from '@darkroom/media';
+import { describeVariants, type DescribeVariants } from '../records.js';
+import type { RenderContext, RenderedAsset } from './context.js';
+import { collectRenderGarbage } from './garbage.js';
+import { uploadVariants } from './store-variants.js';
+
+export interface ImageRender {
+  /** The specs to render; a video spec among them is skipped (no variant, no error). */
+  specs: readonly VariantSpec[];
+  /** The file to render: the original unless given (a video's poster frame). */
+  path?: string;
+  /** Cut to the asset's crop and around its focus: an image's variants; a video's poster is its whole frame. */
+  framed: boolean;
+  /** Keys a current row already points at (the same output, in the bucket): not written again. */
+  stored?: ReadonlySet<string>;
+  /** What the variant objects are written with, from the render (../records.ts); none: no metadata. */
+  describe?: (image: ProcessedImage) => DescribeVariants;
+}
+
+/**
+ * The one image render of the worker, for an image's variants (a first render and a backfill) and
+ * a video's poster alike: the header checks, the render gate, one decode for every spec (spare
+ * encodes on idle slots), the placeholder, then the variants' upload, each stage timed.
+ */
+export async function renderImageVariants(ctx: RenderContext, render: ImageRender): Promise<{ records: VariantRecord[]; image: ProcessedImage }> {
+  const { deps, asset, stages } = ctx;
+  const preset: Preset = { name: asset.preset, variants: [...render.specs] };
+  const image = await stages.timeRender((admit) =>
+    processImageFile(render.path ?? ctx.original.path, preset, renderOptions(ctx, render.framed, admit)),
+  );
+  collectRenderGarbage();
+  const describe = render.describe?.(image);
+  const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));
+  return { records, image };
+}
+
+/**
+ * An image asset's first render: its variants, each object carrying the asset's and the render's
+ * records, and what its row records.
+ */
+export async function renderImageAsset(ctx: RenderContext, specs: readonly VariantSpec[]): Promise<RenderedAsset> {
+  const describe = (image: ProcessedImage) => describeVariants(ctx.deps, ctx.asset, assetFactsOf(image));
+  const { records, image } = await renderImageVariants(ctx, { specs, framed: true, describe });
+  return { records, asset: assetFactsOf(image) };
+}
+
+/** What an image's row records of its render. */
+function assetFactsOf(image: ProcessedImage): AssetFacts {
+  const { width, height, format, hasAlpha } = image.probe;
+  const { placeholder, dominantColor, crop } = image;
+  return { width, height, format, placeholder, dominantColor, hasAlpha, crop };
+}
+
+function renderOptions(ctx: RenderContext, framed: boolean, admit: RenderOptions['admit']): RenderOptions {
+  const { config, renderGate } = ctx.deps;
+  return {
+    maxInputPixels: config.maxInputPixels,
+    timeoutSeconds: config.jobTimeoutMs / 1000,
+    admit,
+    spareEncodes: () => renderGate.idleSlots(),
+    framing: framed ? { crop: ctx.asset.crop ?? null, focus: ctx.asset.focus ?? null } : undefined,
+  };
+}

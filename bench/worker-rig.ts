@@ -1,0 +1,131 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDatabase, jobs, type Database } from '@darkroom/db';
+import { and, count, eq, inArray, max } from 'drizzle-orm';
+import { TestApi } from '../test/support/client.js';
+import {
+  benchEnv,
+  combineCpu,
+  cpuSecondsOf,
+  freePort,
+  prepareBench,
+  type ProcessCpu,
+  ROOT,
+  spawnNode,
+  spawnProgram,
+  stop,
+  waitForHttp,
+} from './support.js';
+import type { BenchInput } from './worker-inputs.js';
+
+/**
+ * The worker's start script, as `npm run start:worker` runs it. BENCH_WORKER_ROOT=<another built
+ * checkout> runs that checkout's worker instead (the API stays this one's): a before/after of a
+ * worker change, each run against its own bare loop.
+ */
+const WORKER_START = join(process.env.BENCH_WORKER_ROOT ?? ROOT, 'apps/worker/bin/start.sh');
+
+export interface Rig {
+  api: ChildProcess;
+  workers: ChildProcess[];
+  admin: TestApi;
+  tenant: TestApi;
+  tenantId: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL: 'warn' };
+/** BENCH_WORKER_CPU_PROF=<dir>: each worker process writes a V8 CPU profile of its life there (open it in Chrome's DevTools). */
+const profileEnv: Record<string, string> = process.env.BENCH_WORKER_CPU_PROF
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
+  : {};
+
+/** The built API and `workers` worker processes on the bench database and buckets, and a fresh tenant. */
+export async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}): Promise<Rig> {
+  const { apiKey, tenantId } = await prepareBench('bench-worker');
+  const port = await freePort();
+  const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, HOST: '127.0.0.1', PORT: String(port) });
+  const started = Array.from({ length: workers }, () => spawnProgram(WORKER_START, { ...workerEnv, ...profileEnv, ...extraWorkerEnv }));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // A loaded machine can take a while to start the API.
+  await waitForHttp(`${baseUrl}/healthz`, 120_000);
+  const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 2 });
+  return {
+    api,
+    workers: started,
+    admin: new TestApi(baseUrl, benchEnv.ADMIN_TOKEN),
+    tenant: new TestApi(baseUrl, apiKey),
+    tenantId,
+    db: handle.db,
+    async close() {
+      await Promise.all([stop(api), ...started.map(stop)]);
+      await handle.close();
+    },
+  };
+}
+
+export async function finishedJobs(rig: Rig): Promise<number> {
+  const [row] = await rig.db
+    .select({ n: count() })
+    .from(jobs)
+    .where(and(eq(jobs.tenantId, rig.tenantId), inArray(jobs.state, ['completed', 'failed'])));
+  return row!.n;
+}
+
+export async function waitForFinished(rig: Rig, target: number, pollMs = 25, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await finishedJobs(rig)) < target) {
+    if (Date.now() > deadline) throw new Error(`only ${await finishedJobs(rig)} of ${target} jobs finished in time`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** When the tenant's last job was recorded finished (its commit's transaction start, a few ms before it shows). */
+export async function lastFinishedAt(rig: Rig): Promise<number> {
+  const [row] = await rig.db
+    .select({ at: max(jobs.finishedAt) })
+    .from(jobs)
+    .where(eq(jobs.tenantId, rig.tenantId));
+  return row!.at!.getTime();
+}
+
+const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
+export const upload = async (rig: Rig, input: BenchInput) =>
+  rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), {
+    filename: input.path.split('/').pop()!,
+    contentType: contentType(input),
+  });
+
+export interface Timed {
+  ms: number;
+  /** CPU used meanwhile: all of it, libvips' threads and the main (JS) thread; the rest is V8's and libuv's helpers. */
+  cpu: ProcessCpu;
+}
+
+export const addTimed = (a: Timed, b: Timed): Timed => ({ ms: a.ms + b.ms, cpu: combineCpu(a.cpu, b.cpu) });
+
+/** The worker processes' CPU so far, summed. */
+export function workersCpu(rig: Rig): ProcessCpu {
+  return rig.workers.map((w) => cpuSecondsOf(w.pid!)).reduce((a, b) => combineCpu(a, b));
+}
+
+/**
+ * One pass on a running rig: queue paused, every photo uploaded and completed, then resumed; timed
+ * until all are finished, and the worker processes' CPU time meanwhile.
+ */
+export async function pipelinePass(rig: Rig, inputs: readonly BenchInput[]): Promise<Timed> {
+  await rig.admin.request('POST', '/v1/admin/queues/pause');
+  const finishedBefore = await finishedJobs(rig);
+  for (const input of inputs) await upload(rig, input);
+  const cpuBefore = workersCpu(rig);
+  const started = Date.now();
+  await rig.admin.request('POST', '/v1/admin/queues/resume');
+  // Timed to the last job's commit, not to the poll that sees it: fast polling took CPU (this
+  // process and Postgres) from the cores the worker renders on
+  // (docs/performance.md#how-far-to-trust-a-run).
+  await waitForFinished(rig, finishedBefore + inputs.length, 500);
+  const cpu = combineCpu(workersCpu(rig), cpuBefore, -1);
+  return { ms: (await lastFinishedAt(rig)) - started, cpu };
+}

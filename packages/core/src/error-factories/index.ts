@@ -1,0 +1,23 @@
+import { DELIVERY_ERRORS } from './delivery.js';
+import { IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
+import { REQUEST_ERRORS } from './requests.js';
+import { RESOURCE_ERRORS } from './resources.js';
+import { UPLOAD_ERRORS } from './uploads.js';
+
+export { formatDuration, SUPPORTED_FORMATS_SENTENCE } from './media.js';
+
+/**
+ * Every error Darkroom gives a tenant, an admin or a browser, as a factory that builds it with its
+ * code (and so its HTTP status, `ErrorCode`), its sentence and its details: each sentence is written
+ * here once, and a refusal anywhere is `throw ERRORS.presetNotFound(name)`. Grouped by concern in
+ * this folder; no name is in two groups (index.test.ts).
+ */
+export const ERRORS = {
+  ...REQUEST_ERRORS,
+  ...RESOURCE_ERRORS,
+  ...UPLOAD_ERRORS,
+  ...DELIVERY_ERRORS,
+  ...IMAGE_ERRORS,
+  ...VIDEO_ERRORS,
+  ...PROCESSING_ERRORS,
+};

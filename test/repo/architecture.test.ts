@@ -1,0 +1,216 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The dependency rules of docs/architecture.md (The workspaces), read from each workspace's
+ * package.json and the import statements of its code. A unit test: it reads files, nothing more.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Which workspaces each workspace's code may import. Apps are in no list: nothing imports an app. */
+const MAY_IMPORT: Record<string, string[]> = {
+  '@darkroom/core': [],
+  '@darkroom/db': ['@darkroom/core'],
+  '@darkroom/storage': ['@darkroom/core'],
+  '@darkroom/queue': ['@darkroom/core'],
+  '@darkroom/media': ['@darkroom/core'],
+  '@darkroom/client': [],
+  '@darkroom/upload-page': ['@darkroom/client'],
+  '@darkroom/api': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/upload-page'],
+  '@darkroom/worker': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
+  '@darkroom/delivery': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
+};
+
+/** Further workspaces a workspace's tests may import: the client's check that it builds what the API's own code builds. */
+const TESTS_MAY_ALSO_IMPORT: Record<string, string[]> = { '@darkroom/client': ['@darkroom/core'] };
+
+/** Outside systems and the workspaces whose shipped code may talk to them (a module name, or a scope ending in `/`). */
+const OWNED_BY: Record<string, string[]> = {
+  sharp: ['@darkroom/media'],
+  'libheif-js': ['@darkroom/media'],
+  // ffmpeg and ffprobe (media), pgBackRest (db's backup commands).
+  'node:child_process': ['@darkroom/media', '@darkroom/db'],
+  'node:worker_threads': ['@darkroom/media'],
+  postgres: ['@darkroom/db'],
+  'drizzle-orm': ['@darkroom/db'],
+  '@aws-sdk/': ['@darkroom/storage'],
+  ioredis: ['@darkroom/queue'],
+  // The worker runs BullMQ's Worker; every queue and connection is made in packages/queue.
+  bullmq: ['@darkroom/queue', '@darkroom/worker'],
+  fastify: ['@darkroom/api', '@darkroom/delivery'],
+};
+
+/** Workspaces whose code runs in browsers: no Node built-in in their shipped code. */
+const BROWSER = ['@darkroom/client', '@darkroom/upload-page'];
+
+/** Workspaces shipped as a bundle made at build time: their code imports what they declare as devDependencies. */
+const BUNDLED = ['@darkroom/upload-page'];
+
+/** Files outside a workspace that its tests and tools may import by a relative path. */
+const SHARED_TEST_SUPPORT = join(ROOT, 'test', 'support') + sep;
+
+/**
+ * The one file of a package that reads an app: the client's types are generated from the API's
+ * OpenAPI document at build time, so the API stays the contract's one source.
+ */
+const READS_THE_API = 'packages/client/scripts/openapi-types.ts';
+
+interface Workspace {
+  name: string;
+  dir: string;
+  manifest: { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+}
+
+interface Import {
+  file: string;
+  specifier: string;
+  /** Code that ships (src/, apart from tests, fixtures and type checks), as against tests and tools. */
+  shipped: boolean;
+}
+
+function workspaces(): Workspace[] {
+  return ['packages', 'apps'].flatMap((parent) =>
+    readdirSync(join(ROOT, parent)).map((folder) => {
+      const dir = join(ROOT, parent, folder);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Workspace['manifest'] & { name: string };
+      return { name: manifest.name, dir, manifest };
+    }),
+  );
+}
+
+function codeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    // Dependencies, build output, caches and generated code (the client's OpenAPI types) are not written here.
+    if (['node_modules', 'dist', 'generated'].includes(name) || name.startsWith('.')) return [];
+    if (statSync(path).isDirectory()) return codeFiles(path);
+    return /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const isShipped = (ws: Workspace, file: string) =>
+  relative(ws.dir, file).startsWith(`src${sep}`) && !/(\.test|\.typecheck|test-fixtures|test-clips)\.ts$/.test(file);
+
+/**
+ * Module specifiers of a file's static imports and re-exports (a statement at the start of a line,
+ * so examples in comments are not read) and of its dynamic `import('…')` calls.
+ */
+function importsOf(text: string): string[] {
+  const statements = /^(?:import|export)\s[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  return [...text.matchAll(statements)].map((m) => (m[1] ?? m[2] ?? m[3])!);
+}
+
+function importsOfWorkspace(ws: Workspace): Import[] {
+  return codeFiles(ws.dir).flatMap((file) =>
+    importsOf(readFileSync(file, 'utf8')).map((specifier) => ({ file, specifier, shipped: isShipped(ws, file) })),
+  );
+}
+
+/** The package a bare specifier names (`@scope/name/sub` → `@scope/name`); null for Node's built-ins. */
+function packageOf(specifier: string): string | null {
+  if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!)) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+const isRelative = (specifier: string) => specifier.startsWith('.');
+const at = (file: string) => relative(ROOT, file);
+const ALL = workspaces();
+const NAMES = new Set(ALL.map((ws) => ws.name));
+const IMPORTS = new Map(ALL.map((ws) => [ws.name, importsOfWorkspace(ws)]));
+
+/** Every import in the workspaces that `wrong` says crosses a line, as `file: specifier (why)`. */
+function crossings(wrong: (ws: Workspace, imp: Import) => string | null): string[] {
+  return ALL.flatMap((ws) =>
+    IMPORTS.get(ws.name)!.flatMap((imp) => {
+      const why = wrong(ws, imp);
+      return why ? [`${at(imp.file)}: ${imp.specifier} (${why})`] : [];
+    }),
+  );
+}
+
+describe('the workspaces and what they may import (docs/architecture.md)', () => {
+  it('reads import statements as the code writes them, and not examples in comments', () => {
+    const code = [
+      "import { a, b } from '@darkroom/core';",
+      'import type {\n  Job,\n} from "bullmq";',
+      "import './side-effect.js';",
+      "export { c } from '../c.js';",
+      "export const text = 'from x';",
+      " * import { upload } from '@darkroom/client';",
+      "const sharp = await import('sharp');",
+    ].join('\n');
+    expect(importsOf(code)).toEqual(['@darkroom/core', 'bullmq', './side-effect.js', '../c.js', 'sharp']);
+  });
+
+  it('knows every workspace, and finds the imports of each', () => {
+    expect([...NAMES].sort()).toEqual(Object.keys(MAY_IMPORT).sort());
+    for (const ws of ALL) expect(IMPORTS.get(ws.name)!.length, ws.name).toBeGreaterThan(0);
+  });
+
+  it('declares in package.json only the workspaces it may import', () => {
+    const declared = ALL.flatMap((ws) =>
+      Object.keys({ ...ws.manifest.dependencies, ...ws.manifest.devDependencies, ...ws.manifest.peerDependencies })
+        .filter((dep) => NAMES.has(dep) && !MAY_IMPORT[ws.name]!.includes(dep))
+        .map((dep) => `${ws.name} depends on ${dep}`),
+    );
+    expect(declared).toEqual([]);
+  });
+
+  it('imports another workspace only where the rules allow, by its name and the subpaths it exports', () => {
+    const wrong = crossings((ws, imp) => {
+      const pkg = isRelative(imp.specifier) ? null : packageOf(imp.specifier);
+      if (!pkg || !NAMES.has(pkg) || pkg === ws.name) return null;
+      const allowed = [...MAY_IMPORT[ws.name]!, ...(imp.shipped ? [] : (TESTS_MAY_ALSO_IMPORT[ws.name] ?? []))];
+      if (!allowed.includes(pkg)) return `${ws.name} may not import ${pkg}`;
+      const exported = ALL.find((other) => other.name === pkg)!.manifest as { exports?: Record<string, unknown> };
+      const subpath = `.${imp.specifier.slice(pkg.length)}`;
+      return subpath in (exported.exports ?? { '.': true }) ? null : `${pkg} exports no ${subpath}`;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps relative imports inside their workspace (tests may use test/support)', () => {
+    const wrong = crossings((ws, imp) => {
+      if (!isRelative(imp.specifier)) return null;
+      const target = resolve(imp.file, '..', imp.specifier);
+      if (target.startsWith(ws.dir + sep)) return null;
+      if (!imp.shipped && target.startsWith(SHARED_TEST_SUPPORT)) return null;
+      if (at(imp.file) === READS_THE_API && target.startsWith(join(ROOT, 'apps', 'api', 'src') + sep)) return null;
+      return `reaches outside ${at(ws.dir)}`;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('talks to each outside system from the workspaces that own it', () => {
+    const wrong = crossings((ws, imp) => {
+      if (!imp.shipped) return null;
+      const owner = Object.entries(OWNED_BY).find(([module]) =>
+        module.endsWith('/') ? imp.specifier.startsWith(module) : imp.specifier === module || imp.specifier.startsWith(`${module}/`),
+      );
+      return owner && !owner[1].includes(ws.name) ? `only ${owner[1].join(', ')}` : null;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('ships browser code without Node built-ins', () => {
+    const wrong = crossings((ws, imp) =>
+      BROWSER.includes(ws.name) && imp.shipped && !isRelative(imp.specifier) && packageOf(imp.specifier) === null ? 'runs in browsers' : null,
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('declares in package.json every package its shipped code imports', () => {
+    const wrong = crossings((ws, imp) => {
+      const pkg = !imp.shipped || isRelative(imp.specifier) ? null : packageOf(imp.specifier);
+      if (!pkg || pkg === ws.name) return null;
+      const { dependencies, peerDependencies, devDependencies } = ws.manifest;
+      const declared = { ...dependencies, ...peerDependencies, ...(BUNDLED.includes(ws.name) ? devDependencies : {}) };
+      return pkg in declared ? null : `not in ${ws.name}'s dependencies`;
+    });
+    expect(wrong).toEqual([]);
+  });
+});
