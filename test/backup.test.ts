@@ -1,23 +1,15 @@
 import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TempCluster } from './support/pg-cluster.js';
+import { hasPgBackRest, TempCluster } from './support/pg-cluster.js';
 import { TlsTunnel } from './support/tls-tunnel.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
-const hasPgBackRest = (() => {
-  try {
-    execFileSync('pgbackrest', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const s3 = new S3Client({
   endpoint: process.env.S3_ENDPOINT,

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -95,3 +95,13 @@ export class TempCluster {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Whether Debian's pgbackrest is installed (scripts/services-up.sh installs it): the backup tests need it. */
+export const hasPgBackRest = (() => {
+  try {
+    execFileSync('pgbackrest', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

@@ -1,6 +1,6 @@
-import { DELIVERY_PREFIX, ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
-import { findExistingAssetIds, getAsset } from '@darkroom/db';
-import type { ListedObject } from '@darkroom/storage';
+import { DELIVERY_PREFIX, ORIGINALS_PREFIX, originalKey, STAGING_PREFIX } from '@darkroom/core';
+import { describesAsset, findExistingAssetIds, getAsset } from '@darkroom/db';
+import { ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 
 export interface OrphanObject {
@@ -50,19 +50,41 @@ export async function* ownedObjectBatches(deps: WorkerDeps, location: { bucket: 
 
 export const assetIdsOf = (batch: OwnedObject[]) => [...new Set(batch.map((b) => b.assetId))];
 
+/**
+ * Of assets without a row, those whose original describes itself: uploads `complete` confirmed
+ * that a restored database does not know yet (`npm run recover` rebuilds them). They, their
+ * variants and their renders are never garbage. One HEAD per such asset, and none for the others.
+ */
+async function describedOriginals(deps: WorkerDeps, rowless: readonly OwnedObject[]): Promise<Set<string>> {
+  const assets = new Map(rowless.map((o) => [o.assetId, o.tenantId]));
+  const described = new Set<string>();
+  const bucket = deps.config.storage.bucket;
+  for (const [assetId, tenantId] of assets) {
+    const head = await deps.storage.headObject({ bucket, key: originalKey(tenantId, assetId) }).catch((error: unknown) => {
+      if (error instanceof ObjectNotFoundError) return null;
+      throw error;
+    });
+    if (head && describesAsset(head.metadata)) described.add(assetId);
+  }
+  return described;
+}
+
 async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, options: OrphanScanOptions): AsyncGenerator<OrphanObject> {
   const cutoff = Date.now() - options.minAgeMs;
   for await (const owned of ownedObjectBatches(deps, { bucket, prefix })) {
     const batch = owned.filter(({ object }) => !(object.lastModified && object.lastModified.getTime() > cutoff));
     const existing = await findExistingAssetIds(deps.db, { ids: assetIdsOf(batch) });
-    for (const { object, assetId } of batch) {
-      if (!existing.has(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
+    const rowless = batch.filter(({ assetId }) => !existing.has(assetId));
+    const unrecovered = await describedOriginals(deps, rowless);
+    for (const { object, assetId } of rowless) {
+      if (!unrecovered.has(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
     }
   }
 }
 
 /**
- * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist.
+ * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist
+ * and whose original does not describe itself (`describedOriginals`).
  * A live asset's renders (of any revision) are never orphans: older revisions are the reconciler's
  * delivery sweep's to remove.
  */

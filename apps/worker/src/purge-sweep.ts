@@ -1,6 +1,6 @@
 import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
-import { deleteAssetRow, hasActiveJob, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
-import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
+import { deleteAssetRow, describesAsset, hasActiveJob, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
+import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects, type ObjectHead } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 import { underTenant } from './orphans.js';
 import { sweepStaging } from './staging-sweep.js';
@@ -23,9 +23,27 @@ export async function finishDeletion(deps: WorkerDeps, asset: Asset): Promise<bo
   return true;
 }
 
-/** Removes a canceled or expired upload's objects (its multipart parts, its staging object), then says so on the row. */
+/**
+ * Removes a canceled or expired upload's objects (its multipart parts, its staging object), then
+ * says so on the row. An expired upload's original that describes itself is kept: only `complete`
+ * writes one, so the upload was confirmed and the database is behind the bucket (a restore), and
+ * `npm run recover` rebuilds it. A cancel holds the row's lock, so no `complete` came after it.
+ */
 export async function purgeEndedUpload(deps: WorkerDeps, asset: Asset): Promise<void> {
-  await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, asset });
+  const keepOriginal = (head: ObjectHead) => {
+    const keep = describesAsset(head.metadata);
+    if (keep)
+      deps.log.warn(
+        { assetId: asset.id },
+        'kept the original of an expired upload that was confirmed: the database is behind the bucket (npm run recover)',
+      );
+    return keep;
+  };
+  await purgeUploadObjects(deps.storage, {
+    bucket: deps.config.storage.bucket,
+    asset,
+    keepOriginal: asset.status === 'expired' ? keepOriginal : undefined,
+  });
   await markAssetPurged(deps.db, { id: asset.id });
 }
 

@@ -11,11 +11,11 @@ import {
 import { Worker, type Job } from 'bullmq';
 import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
-import { assetBackfill } from './jobs/asset-backfill.js';
 import { assetProcess } from './jobs/asset-process.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';
+import { backfillLaneJob } from './recover/lane.js';
 import { webhookDeliver } from './webhooks/deliver.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -89,7 +89,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
           queue: ASSET_BACKFILL_QUEUE,
           jobName: JobName.AssetBackfill,
           concurrency: deps.config.backfillConcurrency,
-          handle: (job) => assetBackfill(deps, job, producer),
+          handle: (job) => backfillLaneJob(deps, job, producer),
         })
       : null;
 

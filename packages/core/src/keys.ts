@@ -68,3 +68,20 @@ export function deliveryRevisionPrefix(tenantId: string, assetId: string, revisi
 export function deliveryRenderKey(tenantId: string, assetId: string, revision: number, canonicalOptions: string, format: string): string {
   return `${deliveryRevisionPrefix(tenantId, assetId, revision)}${canonicalOptions}.${format}`;
 }
+
+/**
+ * What the bucket keeps of the records Postgres holds, so that `npm run recover` can rebuild them
+ * after a restore: an asset's record when it is too large for the object metadata of its original
+ * (or newer than it: a reframe), and every tenant's settings. Never a secret (docs/operations.md#recover).
+ */
+export const RECORDS_PREFIX = 'records/';
+export const ASSET_RECORDS_PREFIX = `${RECORDS_PREFIX}assets/`;
+export const TENANT_RECORDS_PREFIX = `${RECORDS_PREFIX}tenants/`;
+
+export function assetRecordKey(tenantId: string, assetId: string): string {
+  return `${ASSET_RECORDS_PREFIX}${tenantId}/${assetId}.json`;
+}
+
+export function tenantRecordKey(tenantId: string): string {
+  return `${TENANT_RECORDS_PREFIX}${tenantId}.json`;
+}

@@ -65,3 +65,11 @@ export function redisSettings(env: { REDIS_URL: string; REDIS_CLUSTER_NODES: Red
   }
   return { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
 }
+
+/**
+ * The Redis key every API process's auth cache watches (apps/api's auth-cache): a change to keys
+ * or tenant settings bumps it after its commit, and each process then loads them afresh.
+ */
+export function authEpochKey(prefix: string): string {
+  return `${prefix}:auth-epoch`;
+}

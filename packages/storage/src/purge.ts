@@ -1,5 +1,6 @@
-import { deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
-import type { ObjectStorage } from './types.js';
+import { assetRecordKey, deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
+import { ObjectNotFoundError } from './errors.js';
+import type { ObjectHead, ObjectStorage } from './types.js';
 
 /** What the purges need to know of an asset (its row holds all of it). */
 export interface PurgedAsset {
@@ -14,6 +15,8 @@ export interface PurgeUploadOptions {
   /** The private bucket of originals (and staging objects). */
   bucket: string;
   asset: PurgedAsset;
+  /** Given: the original is looked at first (a HEAD instead of the DELETE when there is none), and kept when this says so. */
+  keepOriginal?: ((head: ObjectHead) => boolean) | undefined;
 }
 
 export interface PurgeAssetOptions extends PurgeUploadOptions {
@@ -32,16 +35,25 @@ export async function purgeUploadObjects(storage: ObjectStorage, options: PurgeU
   const staging = { bucket, key: stagingKey(asset.tenantId, asset.id) };
   if (asset.uploadId) await storage.abortMultipartUpload({ ...staging, uploadId: asset.uploadId });
   await storage.deleteObject(staging);
-  await storage.deleteObject({ bucket, key: asset.originalKey });
+  const original = { bucket, key: asset.originalKey };
+  if (options.keepOriginal) {
+    const head = await storage.headObject(original).catch((error: unknown) => {
+      if (error instanceof ObjectNotFoundError) return null;
+      throw error;
+    });
+    if (head === null || options.keepOriginal(head)) return;
+  }
+  await storage.deleteObject(original);
 }
 
 /**
- * Removes everything of an asset from both buckets: its upload, staging object, original, variants
- * and delivery's renders (every revision). Idempotent.
+ * Removes everything of an asset from both buckets: its upload, staging object, original, the
+ * record beside it, variants and delivery's renders (every revision). Idempotent.
  */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
-  const { publicBucket, asset } = options;
+  const { bucket, publicBucket, asset } = options;
   await purgeUploadObjects(storage, options);
+  await storage.deleteObject({ bucket, key: assetRecordKey(asset.tenantId, asset.id) });
   await storage.deletePrefix({ bucket: publicBucket, prefix: variantPrefix(asset.tenantId, asset.id) });
   await storage.deletePrefix({ bucket: publicBucket, prefix: deliveryAssetPrefix(asset.tenantId, asset.id) });
 }

@@ -44,11 +44,13 @@ function copySource(bucket: string, key: string): string {
 export async function copyObject(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
   const threshold = Math.min(options.multipartThreshold ?? MAX_COPY_OBJECT_BYTES, MAX_COPY_OBJECT_BYTES);
   if (options.size > threshold) return copyInParts(client, options);
-  const { bucket, key, sourceKey } = options;
+  const { bucket, key, sourceKey, metadata } = options;
+  // REPLACE sets the copy's metadata, Content-Type included, in the same request.
+  const replace = metadata
+    ? { MetadataDirective: 'REPLACE' as const, Metadata: metadata, ContentType: options.contentType }
+    : { MetadataDirective: 'COPY' as const };
   try {
-    const result = await client.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(bucket, sourceKey), MetadataDirective: 'COPY' }),
-    );
+    const result = await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(bucket, sourceKey), ...replace }));
     return { sourceVersionId: result.CopySourceVersionId };
   } catch (err) {
     throw translateS3Error(err, { operation: 'copyObject', bucket, key: sourceKey });
@@ -66,9 +68,9 @@ interface CopiedPart extends CompletedPart {
 }
 
 async function copyInParts(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
-  const { bucket, key, contentType } = options;
+  const { bucket, key, contentType, metadata } = options;
   const ranges = copyPartRanges(options.size, options.partSize ?? DEFAULT_COPY_PART_SIZE);
-  const { uploadId } = await createMultipartUpload(client, { bucket, key, contentType });
+  const { uploadId } = await createMultipartUpload(client, { bucket, key, contentType, metadata });
   try {
     const parts: CopiedPart[] = [];
     for (let at = 0; at < ranges.length; at += COPY_QUEUE_SIZE) {

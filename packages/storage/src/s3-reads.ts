@@ -25,7 +25,13 @@ export async function headObject(client: S3Client, options: ObjectLocation): Pro
   const { bucket, key } = options;
   try {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { size: head.ContentLength ?? 0, contentType: head.ContentType, etag: head.ETag, lastModified: head.LastModified };
+    return {
+      size: head.ContentLength ?? 0,
+      contentType: head.ContentType,
+      etag: head.ETag,
+      lastModified: head.LastModified,
+      metadata: head.Metadata ?? {},
+    };
   } catch (err) {
     throw translateS3Error(err, { operation: 'headObject', bucket, key });
   }
@@ -58,7 +64,14 @@ export async function readStart(client: S3Client, options: ReadStartOptions): Pr
     if (!(response.Body instanceof Readable)) throw new StorageError('unknown', `readStart ${bucket}/${key}: body is not a Node stream`);
     const size = totalFromContentRange(response.ContentRange) ?? response.ContentLength ?? 0;
     const bytes = await readAtMost(response.Body, length);
-    return { size, contentType: response.ContentType, etag: response.ETag, lastModified: response.LastModified, bytes };
+    return {
+      size,
+      contentType: response.ContentType,
+      etag: response.ETag,
+      lastModified: response.LastModified,
+      metadata: response.Metadata ?? {},
+      bytes,
+    };
   } catch (err) {
     const error = translateS3Error(err, context);
     // An empty object has no byte 0 to range over: the server answers 416, and a HEAD tells the rest.
@@ -95,6 +108,17 @@ function withTranslatedStreamErrors(source: Readable, context: StorageErrorConte
   });
   source.pipe(output);
   return output;
+}
+
+export async function getBytes(client: S3Client, options: ObjectLocation): Promise<Buffer> {
+  const { bucket, key } = options;
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!response.Body) throw new StorageError('unknown', `getBytes ${bucket}/${key}: response has no body`);
+    return Buffer.from(await response.Body.transformToByteArray());
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'getBytes', bucket, key });
+  }
 }
 
 export async function getStream(client: S3Client, options: ObjectLocation): Promise<Readable> {

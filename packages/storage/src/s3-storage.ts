@@ -2,7 +2,7 @@ import type { StorageConfig } from './config.js';
 import { createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getStream, headObject, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
+import { checkBucket, getRange, getBytes, getStream, headObject, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
 import type { ObjectStorage } from './types.js';
@@ -27,6 +27,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     headObject: (o) => headObject(client, o),
     readStart: (o) => readStart(client, o),
     getRange: (o) => getRange(client, o),
+    getBytes: (o) => getBytes(client, o),
     getStream: (o) => getStream(client, o),
     copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),

@@ -20,9 +20,9 @@ const PUT_PART_SIZE = 8 * 1024 * 1024;
 const PUT_QUEUE_SIZE = 2;
 
 export async function createMultipartUpload(client: S3Client, options: CreateMultipartOptions): Promise<{ uploadId: string }> {
-  const { bucket, key, contentType } = options;
+  const { bucket, key, contentType, metadata } = options;
   try {
-    const result = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
+    const result = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, Metadata: metadata }));
     if (!result.UploadId) throw new StorageRequestError(`createMultipartUpload ${bucket}/${key}: server returned no UploadId`);
     return { uploadId: result.UploadId };
   } catch (err) {
@@ -102,10 +102,10 @@ export async function listParts(client: S3Client, options: ListPartsOptions): Pr
 }
 
 export async function putObject(client: S3Client, options: PutObjectOptions): Promise<void> {
-  const { bucket, key, body, contentType, cacheControl } = options;
+  const { bucket, key, body, contentType, cacheControl, metadata } = options;
   const upload = new Upload({
     client,
-    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl },
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl, Metadata: metadata },
     partSize: PUT_PART_SIZE,
     queueSize: PUT_QUEUE_SIZE,
     // Abort a failed multipart put, so no orphaned parts keep using space.

@@ -20,8 +20,15 @@ export interface PresignedRequest {
   expiresAt: Date;
 }
 
+/**
+ * User metadata an object is written with (`x-amz-meta-*`): ASCII names and values, at most
+ * 2 KB in all on S3 (see @darkroom/db's bucket records, which measure what they put there).
+ */
+export type ObjectMetadata = Record<string, string>;
+
 export interface CreateMultipartOptions extends ObjectLocation {
   contentType: string;
+  metadata?: ObjectMetadata | undefined;
 }
 
 export interface PresignPartOptions extends ObjectLocation {
@@ -70,6 +77,8 @@ export interface ObjectHead {
   contentType: string | undefined;
   etag: string | undefined;
   lastModified: Date | undefined;
+  /** User metadata, names in lower case without `x-amz-meta-`. */
+  metadata: ObjectMetadata;
 }
 
 export interface ReadStartOptions extends ObjectLocation {
@@ -98,6 +107,8 @@ export interface CopyObjectOptions extends ObjectLocation {
   multipartThreshold?: number;
   /** Bytes per copied part, at least 5 MiB (default 256 MiB; grown when a source would need more than 10,000). */
   partSize?: number;
+  /** Written on the copy in place of the source's (MetadataDirective REPLACE): no request more. */
+  metadata?: ObjectMetadata | undefined;
 }
 
 export interface CopyResult {
@@ -117,6 +128,7 @@ export interface PutObjectOptions extends ObjectLocation {
   body: Readable | Buffer | Uint8Array;
   contentType: string;
   cacheControl?: string;
+  metadata?: ObjectMetadata | undefined;
 }
 
 export interface ListedObject {
@@ -174,6 +186,8 @@ export interface ObjectStorage {
   readStart(options: ReadStartOptions): Promise<ObjectStart>;
   /** A byte range, buffered (meant for small reads such as sniffing magic bytes). */
   getRange(options: GetRangeOptions): Promise<Buffer>;
+  /** A small object whole, buffered (a record beside an original); `ObjectNotFoundError` when absent. */
+  getBytes(options: ObjectLocation): Promise<Buffer>;
   /** The whole object as a stream, for large reads with bounded memory. */
   getStream(options: ObjectLocation): Promise<Readable>;
   /**

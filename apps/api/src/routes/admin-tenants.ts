@@ -2,6 +2,7 @@ import { ERRORS, resolvePreset } from '@darkroom/core';
 import { createApiKey, createTenant, getTenant, isUuid, mergeTenantDelivery, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
+import { recordTenant } from '../services/bucket-records.js';
 import { mintUploadToken } from '../services/upload-tokens.js';
 import { tenantView } from '../views.js';
 import { MintUploadTokenFields, adminMintUploadTokenSchema } from './upload-tokens.schemas.js';
@@ -29,6 +30,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const { tenant, apiKey } = await deps.db.transaction(async (tx) => {
       const created = await createTenant(tx, request.body);
       const key = await createApiKey(tx, { kind: 'tenant', tenantId: created.id });
+      await recordTenant(deps, created);
       return { tenant: created, apiKey: key.apiKey };
     });
     return reply.status(201).send({ tenant: tenantView(tenant), apiKey });
@@ -49,7 +51,10 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const { delivery, ...changes } = request.body;
     const tenant = await deps.db.transaction(async (tx) => {
       const updated = await updateTenant(tx, { id, changes });
-      return updated && delivery ? mergeTenantDelivery(tx, { id, patch: delivery }) : updated;
+      const merged = updated && delivery ? await mergeTenantDelivery(tx, { id, patch: delivery }) : updated;
+      // In the transaction: a change the bucket could not record is not made.
+      if (merged) await recordTenant(deps, merged);
+      return merged;
     });
     if (!tenant) throw ERRORS.tenantNotFound();
     // After the commit: every API process reloads this tenant's settings on its next request.

@@ -1,5 +1,5 @@
 import type { ApiKey, Tenant, UploadToken } from '@darkroom/db';
-import { createRateCounter, type RedisConnection, type RequestCount } from '@darkroom/queue';
+import { authEpochKey, createRateCounter, type RedisConnection, type RequestCount } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
 
 export type { RequestCount };
@@ -88,7 +88,7 @@ const IDLE_LEASES = 4;
 export function createAuthCache(options: AuthCacheOptions): AuthCache {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const entries = new Map<string, CachedKey & { expiresAt: number }>();
-  const epochKey = `${options.prefix}:auth-epoch`;
+  const epochKey = authEpochKey(options.prefix);
   const counter = createRateCounter({ redis: options.redis, prefix: options.prefix, windowMs: options.windowMs });
   let epoch: string | null = null;
   let leaseUntil = 0;

@@ -1,6 +1,7 @@
 import { ERRORS, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { recordTenant } from './bucket-records.js';
 import type { AppDeps } from '../deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
 
@@ -25,6 +26,7 @@ export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: s
     throw ERRORS.tooManyTenantPresets(MAX_TENANT_PRESETS);
   }
   if (!changed) throw ERRORS.tenantGone();
+  await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
   return presetView(resolvePreset(deps.config.presets, changed.presets, params.name)!);
 }
@@ -33,6 +35,7 @@ export async function putPreset(deps: AppDeps, tenant: Tenant, params: { name: s
 export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name: string }): Promise<void> {
   const changed = await deleteTenantPreset(deps.db, { tenantId: tenant.id, name: params.name });
   if (!changed) throw ERRORS.tenantPresetNotFound(params.name);
+  await recordTenant(deps, changed);
   await deps.authCache.invalidateTenant(tenant.id);
 }
 

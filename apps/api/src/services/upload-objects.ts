@@ -3,6 +3,7 @@ import type { Asset } from '@darkroom/db';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { describeOriginal } from './bucket-records.js';
 
 /**
  * The bucket side of `complete`: the client's bytes sit in the staging object (the one key an upload
@@ -69,12 +70,18 @@ async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): 
  * copy, which only this code writes, rather than on the staging object, which the client may
  * rewrite at any moment: that leaves no gap between what was checked and what is read, without
  * relying on x-amz-copy-source-if-match (Ceph RGW 16 ignores it on CopyObject). A copy that fails
- * its checks is deleted again. Returns the staging version the copy read, for `removeStaging`.
+ * its checks is deleted again. The copy carries the asset's record (`describeOriginal`). Returns the
+ * staging version the copy read, for `removeStaging`.
  */
 export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<string | undefined> {
   const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
   const { multipartThreshold, partSize } = deps.config.uploads.copy;
-  const source = { sourceKey: stagingOf(deps, asset).key, size: asset.size, contentType: asset.contentType };
+  const source = {
+    sourceKey: stagingOf(deps, asset).key,
+    size: asset.size,
+    contentType: asset.contentType,
+    metadata: await describeOriginal(deps, asset),
+  };
   const copied = await deps.storage
     .copyObject({ ...original, ...source, multipartThreshold, partSize })
     .catch((error: unknown) => explainCopyFailure(deps, asset, error));

@@ -12,6 +12,7 @@ import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import { feedBackfill } from '../backfill-feed.js';
 import type { WorkerDeps } from '../deps.js';
+import { describeVariants, processedOf } from '../records.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderImageVariants } from '../render/render-image.js';
 import { renderVideo } from '../render/render-video.js';
@@ -75,7 +76,9 @@ async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackf
   }
   const stages = stageTimer(deps, asset.kind, 'backfill');
   const stored = new Set(previous.map((v) => v.key));
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, stages }) : [];
+  // The rows of the revision this backfill leaves as they are: the new objects' render record lists them too.
+  const kept = previous.filter((v) => !plan.remove.includes(v.name));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, kept, stages }) : [];
   await stages.time('record', () => record(deps, { asset, jobId: job.data.jobId, records, plan, previous }));
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
@@ -111,14 +114,15 @@ async function renderStale(
   deps: WorkerDeps,
   asset: Asset,
   specs: VariantSpec[],
-  { jobId, stored, stages }: { jobId: string; stored: ReadonlySet<string>; stages: StageTimer },
+  { jobId, stored, kept, stages }: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[]; stages: StageTimer },
 ): Promise<VariantRecord[]> {
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
     const ctx = { deps, asset, original, jobId, stages };
     if (asset.kind === 'video') return (await stages.time('render', () => renderVideo(ctx, specs, { poster: false }))).records;
     // Cut as every other variant of the asset is.
-    return (await renderImageVariants(ctx, { specs, framed: true, stored })).records;
+    const describe = () => describeVariants(deps, asset, processedOf(asset), kept);
+    return (await renderImageVariants(ctx, { specs, framed: true, stored, describe })).records;
   } finally {
     await original.cleanup();
   }

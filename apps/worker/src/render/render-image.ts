@@ -1,6 +1,7 @@
 import type { Preset, VariantSpec } from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+import type { ProcessedImage as AssetFacts, VariantRecord } from '@darkroom/db';
 import { processImageFile, type ProcessedImage, type RenderOptions } from '@darkroom/media';
+import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { collectRenderGarbage } from './garbage.js';
 import { uploadVariants } from './store-variants.js';
@@ -14,6 +15,8 @@ export interface ImageRender {
   framed: boolean;
   /** Keys a current row already points at (the same output, in the bucket): not written again. */
   stored?: ReadonlySet<string>;
+  /** What the variant objects are written with, from the render (../records.ts); none: no metadata. */
+  describe?: (image: ProcessedImage) => DescribeVariants;
 }
 
 /**
@@ -28,16 +31,26 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
     processImageFile(render.path ?? ctx.original.path, preset, renderOptions(ctx, render.framed, admit)),
   );
   collectRenderGarbage();
-  const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored));
+  const describe = render.describe?.(image);
+  const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));
   return { records, image };
 }
 
-/** An image asset's first render: its variants and what its row records. */
+/**
+ * An image asset's first render: its variants, each object carrying the asset's and the render's
+ * records, and what its row records.
+ */
 export async function renderImageAsset(ctx: RenderContext, specs: readonly VariantSpec[]): Promise<RenderedAsset> {
-  const { records, image } = await renderImageVariants(ctx, { specs, framed: true });
+  const describe = (image: ProcessedImage) => describeVariants(ctx.deps, ctx.asset, assetFactsOf(image));
+  const { records, image } = await renderImageVariants(ctx, { specs, framed: true, describe });
+  return { records, asset: assetFactsOf(image) };
+}
+
+/** What an image's row records of its render. */
+function assetFactsOf(image: ProcessedImage): AssetFacts {
   const { width, height, format, hasAlpha } = image.probe;
   const { placeholder, dominantColor, crop } = image;
-  return { records, asset: { width, height, format, placeholder, dominantColor, hasAlpha, crop } };
+  return { width, height, format, placeholder, dominantColor, hasAlpha, crop };
 }
 
 function renderOptions(ctx: RenderContext, framed: boolean, admit: RenderOptions['admit']): RenderOptions {

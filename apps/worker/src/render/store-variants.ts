@@ -1,6 +1,7 @@
 import { variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
+import type { DescribeVariants } from '../records.js';
 import type { RenderedVariant } from '@darkroom/media';
 
 /** The asset's variant rows as they are now (to know, after replacing them, which objects went stale). */
@@ -12,12 +13,14 @@ export async function currentVariants(deps: WorkerDeps, assetId: string): Promis
  * Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own).
  * Variants that came out the same (one `outputHash`) share one key, written once; a key in `stored`
  * (one a current row points at: the same output, already in the bucket) is not written again.
+ * Each object written carries what `describe` says of the render (../records.ts).
  */
 export async function uploadVariants(
   deps: WorkerDeps,
   asset: Asset,
   rendered: readonly RenderedVariant[],
   stored: ReadonlySet<string> = new Set(),
+  describe?: DescribeVariants,
 ): Promise<VariantRecord[]> {
   const bucket = deps.config.storage.publicBucket;
   const records = rendered.map(
@@ -38,9 +41,10 @@ export async function uploadVariants(
     const { key } = records[i]!;
     if (!stored.has(key) && !writes.has(key)) writes.set(key, v);
   });
+  const metadata = describe ? await describe(records) : undefined;
   await Promise.all(
     [...writes].map(([key, v]) =>
-      deps.storage.putObject({ bucket, key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL }),
+      deps.storage.putObject({ bucket, key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL, metadata }),
     ),
   );
   return records;

@@ -1,0 +1,47 @@
+import { assetRecordKey, tenantRecordKey } from '@darkroom/core';
+import {
+  ASSET_METADATA,
+  assetRecordOf,
+  fitMetadata,
+  IN_SIDECAR,
+  packRecord,
+  tenantRecordOf,
+  type Asset,
+  type AssetSidecar,
+  type Tenant,
+} from '@darkroom/db';
+import type { ObjectMetadata } from '@darkroom/storage';
+import type { AppDeps } from '../deps.js';
+
+async function putJson(deps: AppDeps, key: string, value: unknown): Promise<void> {
+  const body = Buffer.from(JSON.stringify(value));
+  await deps.storage.putObject({ bucket: deps.config.storage.bucket, key, body, contentType: 'application/json' });
+}
+
+/**
+ * What a confirmed original is written with, so the bucket can rebuild its row: its record as
+ * object metadata, which the copy out of staging carries at no request more; a record too large
+ * for S3's 2 KB (metadata near its 4 KB limit, a long filename) is put beside it instead, one PUT.
+ */
+export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<ObjectMetadata> {
+  const record = assetRecordOf(asset, new Date());
+  const { metadata, left } = fitMetadata([[ASSET_METADATA, packRecord(record)]]);
+  if (left.length === 0) return metadata;
+  const sidecar: AssetSidecar = { asset: record, render: null };
+  await putJson(deps, assetRecordKey(asset.tenantId, asset.id), sidecar);
+  return { [ASSET_METADATA]: IN_SIDECAR };
+}
+
+/**
+ * A new focus or crop (a new revision): the original's metadata cannot change without copying it
+ * onto itself, so the record object beside it says it, and a rebuild takes the newest revision.
+ */
+export async function recordReframe(deps: AppDeps, asset: Asset): Promise<void> {
+  const sidecar: AssetSidecar = { asset: assetRecordOf(asset, asset.readyAt ?? asset.updatedAt), render: null };
+  await putJson(deps, assetRecordKey(asset.tenantId, asset.id), sidecar);
+}
+
+/** A tenant's settings and presets, written each time they change (tenantRecordOf leaves every secret out). */
+export async function recordTenant(deps: AppDeps, tenant: Tenant): Promise<void> {
+  await putJson(deps, tenantRecordKey(tenant.id), tenantRecordOf(tenant));
+}

@@ -1,0 +1,52 @@
+import { assetRecordKey, variantPrefix } from '@darkroom/core';
+import {
+  ASSET_METADATA,
+  assetRecordOf,
+  fitMetadata,
+  IN_SIDECAR,
+  packRecord,
+  RENDER_METADATA,
+  renderRecordOf,
+  type Asset,
+  type AssetSidecar,
+  type ProcessedImage,
+  type Variant,
+  type VariantRecord,
+} from '@darkroom/db';
+import type { ObjectMetadata } from '@darkroom/storage';
+import type { WorkerDeps } from './deps.js';
+
+/** Builds the metadata of a render's variant objects from the rows they will have. */
+export type DescribeVariants = (records: readonly VariantRecord[]) => Promise<ObjectMetadata>;
+
+/**
+ * What each variant object of a render is written with, so the bucket can rebuild the asset as
+ * ready after a restore: the render's record (what the probe found, every variant row of the
+ * revision) and the asset's, as metadata the PUTs carry at no request more. When the render's
+ * record does not fit S3's 2 KB (many variants, a large video probe), both go in the record object
+ * beside the original, one PUT more; when only the asset's does not, recover reads it from the
+ * original. `kept`: rows of the revision this render does not replace (a backfill's).
+ */
+export function describeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage, kept: readonly Variant[] = []): DescribeVariants {
+  return async (records) => {
+    const variants = [...kept.filter((v) => !records.some((r) => r.name === v.name)), ...records];
+    const render = renderRecordOf({ revision: asset.revision, image, variants, variantPrefix: variantPrefix(asset.tenantId, asset.id) });
+    const record = assetRecordOf(asset, asset.updatedAt);
+    const { metadata, left } = fitMetadata([
+      [RENDER_METADATA, packRecord(render)],
+      [ASSET_METADATA, packRecord(record)],
+    ]);
+    if (!left.includes(RENDER_METADATA)) return metadata;
+    const sidecar: AssetSidecar = { asset: record, render };
+    const body = Buffer.from(JSON.stringify(sidecar));
+    const key = assetRecordKey(asset.tenantId, asset.id);
+    await deps.storage.putObject({ bucket: deps.config.storage.bucket, key, body, contentType: 'application/json' });
+    return { [RENDER_METADATA]: IN_SIDECAR };
+  };
+}
+
+/** A ready asset's row as what its render found (a backfill describes the variants it adds with it). */
+export function processedOf(asset: Asset): ProcessedImage {
+  const { width, height, format, placeholder, dominantColor, duration, video, hasAlpha, crop } = asset;
+  return { width: width ?? 0, height: height ?? 0, format: format ?? '', placeholder, dominantColor, duration, video, hasAlpha, crop };
+}

@@ -1,0 +1,72 @@
+import { DEFAULT_MAX_ATTEMPTS, variantPrefix } from '@darkroom/core';
+import {
+  assetRowOf,
+  findExistingTenantIds,
+  insertJobsUnlessOpen,
+  insertPlaceholderTenants,
+  insertRebuiltAssets,
+  insertRebuiltVariants,
+  variantRowsOf,
+  type Job,
+} from '@darkroom/db';
+import type { AssetQueue } from '@darkroom/queue';
+import type { WorkerDeps } from '../deps.js';
+import type { AssetPlan } from './read.js';
+import type { Candidate } from './walk.js';
+
+export interface Planned {
+  candidate: Candidate;
+  plan: Exclude<AssetPlan, { kind: 'undescribed' }>;
+}
+
+export interface RebuildCounts {
+  /** Ready again with every variant re-linked. */
+  relinked: number;
+  /** Ready again, some variants re-rendered on the backfill lane. */
+  partial: number;
+  /** Queued for a render on the backfill lane (none of its revision was in the bucket). */
+  queued: number;
+  /** Tenants made for assets whose tenant no record names. */
+  placeholderTenants: number;
+}
+
+const owner = ({ candidate }: Planned) => ({ assetId: candidate.assetId, tenantId: candidate.tenantId });
+
+/**
+ * Writes a batch of rebuilt assets in one transaction, a few statements whatever its size (rows,
+ * variants, jobs), then queues their jobs on the backfill lane, so a rebuild of any size never
+ * takes the slots fresh uploads need. Rows another process wrote meanwhile are left alone.
+ */
+export async function writeRebuilt(deps: WorkerDeps, batch: readonly Planned[], queue: AssetQueue | null): Promise<RebuildCounts> {
+  const tenantIds = [...new Set(batch.map((p) => p.candidate.tenantId))];
+  const known = await findExistingTenantIds(deps.db, { ids: tenantIds });
+  const placeholders = await insertPlaceholderTenants(deps.db, { ids: tenantIds.filter((id) => !known.has(id)) });
+  const counts: RebuildCounts = { relinked: 0, partial: 0, queued: 0, placeholderTenants: placeholders.length };
+  const jobs = await deps.db.transaction(async (tx) => {
+    const written = await insertRebuiltAssets(tx, {
+      assets: batch.map((p) => assetRowOf(p.plan.record, p.plan.kind === 'ready' ? p.plan.render : null)),
+    });
+    const mine = batch.filter((p) => written.has(p.candidate.assetId));
+    const ready = mine.flatMap((p) => (p.plan.kind === 'ready' ? [{ ...p, plan: p.plan }] : []));
+    const variants = ready.flatMap(({ candidate, plan }) =>
+      variantRowsOf(plan.render, variantPrefix(candidate.tenantId, candidate.assetId))
+        .filter((v) => !plan.missing.includes(v.name))
+        .map((v) => ({ ...v, assetId: candidate.assetId })),
+    );
+    await insertRebuiltVariants(tx, { variants });
+    const partial = ready.filter((p) => p.plan.missing.length > 0);
+    const unrendered = mine.filter((p) => p.plan.kind === 'render');
+    counts.relinked = ready.length - partial.length;
+    counts.partial = partial.length;
+    counts.queued = unrendered.length;
+    const lane = { lane: 'backfill' as const, maxAttempts: DEFAULT_MAX_ATTEMPTS };
+    const queued: Job[] = [
+      ...(await insertJobsUnlessOpen(tx, { assets: partial.map(owner), kind: 'backfill', ...lane })),
+      ...(await insertJobsUnlessOpen(tx, { assets: unrendered.map(owner), kind: 'process', ...lane })),
+    ];
+    return queued;
+  });
+  // After the commit; an entry that does not make it is queued by the reconciler (the row is the truth).
+  if (queue && jobs.length > 0) await queue.enqueueNew(jobs).catch((err: unknown) => deps.log.warn({ err }, 'could not queue rebuilt assets yet'));
+  return counts;
+}

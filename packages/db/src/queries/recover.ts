@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import type { TenantRecord } from '../records/tenant-record.js';
+import { assets, tenants, variants, type AssetStatus, type NewAsset } from '../schema.js';
+import { newId } from '../ids.js';
+import type { VariantRecord } from './variants.js';
+
+/**
+ * Rows the bucket's records may replace: an upload the restored database still awaits (or has
+ * expired since) was confirmed after the restore's target, as its described original shows.
+ * Every other status is newer knowledge than the bucket's, and is kept.
+ */
+export const REBUILDABLE_STATUSES: readonly AssetStatus[] = ['awaiting_upload', 'expired'];
+
+/** `SET column = excluded.column` for each of `keys` (the table's own names for them). */
+function fromExcluded<T extends object>(table: T, keys: readonly (keyof T & string)[]) {
+  return Object.fromEntries(keys.map((key) => [key, sql.raw(`excluded.${(table[key] as { name: string }).name}`)]));
+}
+
+const REBUILT_COLUMNS = [
+  'status',
+  'filename',
+  'contentType',
+  'size',
+  'preset',
+  'metadata',
+  'uploadTokenId',
+  'kind',
+  'width',
+  'height',
+  'format',
+  'duration',
+  'video',
+  'placeholder',
+  'dominantColor',
+  'revision',
+  'focus',
+  'crop',
+  'hasAlpha',
+  'uploadId',
+  'errorCode',
+  'errorMessage',
+  'createdAt',
+  'updatedAt',
+  'readyAt',
+  'purgedAt',
+] as const;
+
+/**
+ * Writes rebuilt assets in one statement: new rows, and rows of REBUILDABLE_STATUSES replaced.
+ * Returns the ids written (an asset another process wrote meanwhile is left as it is).
+ */
+export async function insertRebuiltAssets(db: Executor, params: { assets: NewAsset[] }): Promise<Set<string>> {
+  if (params.assets.length === 0) return new Set();
+  const rows = params.assets.map((a) => ({ ...a, uploadId: null, purgedAt: null, errorCode: null, errorMessage: null }));
+  const written = await db
+    .insert(assets)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: assets.id,
+      set: fromExcluded(assets, REBUILT_COLUMNS),
+      setWhere: sql`${assets.status} in ('awaiting_upload', 'expired')`,
+    })
+    .returning({ id: assets.id });
+  return new Set(written.map((r) => r.id));
+}
+
+/** The variant rows of rebuilt assets, in one statement. */
+export async function insertRebuiltVariants(db: Executor, params: { variants: (VariantRecord & { assetId: string })[] }): Promise<void> {
+  if (params.variants.length === 0) return;
+  await db
+    .insert(variants)
+    .values(params.variants.map((v) => ({ ...v, id: newId() })))
+    .onConflictDoNothing();
+}
+
+/**
+ * A tenant as the bucket's record says: created when missing, its settings replaced when the record
+ * is newer than the row. Keys and secrets are never touched (the record has none). Returns what it did.
+ */
+export async function upsertTenantRecord(db: Executor, record: TenantRecord): Promise<'created' | 'updated' | 'kept'> {
+  const values = {
+    id: record.id,
+    name: record.name,
+    acceptedContentTypes: record.acceptedContentTypes,
+    maxUploadBytes: record.maxUploadBytes,
+    defaultPreset: record.defaultPreset,
+    rateLimitPerMinute: record.rateLimitPerMinute,
+    presets: record.presets,
+    delivery: record.delivery,
+    createdAt: new Date(record.createdAt),
+    updatedAt: new Date(record.updatedAt),
+  };
+  const settings = [
+    'name',
+    'acceptedContentTypes',
+    'maxUploadBytes',
+    'defaultPreset',
+    'rateLimitPerMinute',
+    'presets',
+    'delivery',
+    'updatedAt',
+  ] as const;
+  const [row] = await db
+    .insert(tenants)
+    .values(values)
+    .onConflictDoUpdate({ target: tenants.id, set: fromExcluded(tenants, settings), setWhere: sql`${tenants.updatedAt} < excluded.updated_at` })
+    // xmax is 0 on a row this statement inserted, and set on one it updated.
+    .returning({ inserted: sql<boolean>`xmax = 0` });
+  return row === undefined ? 'kept' : row.inserted ? 'created' : 'updated';
+}
+
+/** Tenants of rebuilt assets that neither the database nor the bucket's records know: made with a name saying so. */
+export async function insertPlaceholderTenants(db: Executor, params: { ids: string[] }): Promise<string[]> {
+  if (params.ids.length === 0) return [];
+  const rows = await db
+    .insert(tenants)
+    .values(params.ids.map((id) => ({ id, name: `recovered ${id}` })))
+    .onConflictDoNothing()
+    .returning({ id: tenants.id });
+  return rows.map((r) => r.id);
+}

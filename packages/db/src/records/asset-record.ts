@@ -1,0 +1,143 @@
+import { ASSET_KINDS, Crop, Focus, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
+import { z } from 'zod';
+import type { ProcessedImage } from '../queries/assets.js';
+import type { VariantRecord } from '../queries/variants.js';
+import type { Asset, NewAsset } from '../schema.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+const uuid = z.uuid();
+
+/**
+ * What `complete` knows of a confirmed upload and a rebuild needs: written on its original (object
+ * metadata) or, too large for that, beside it. The declared content type is the one `complete`
+ * checked the bytes against (a copy that fails the check is deleted, so a described original passed
+ * it); the format the probe found is in the RenderRecord.
+ */
+export const AssetRecord = z.object({
+  v: z.literal(1),
+  id: uuid,
+  tenantId: uuid,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  preset: z.string(),
+  kind: z.enum(ASSET_KINDS),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  uploadTokenId: uuid.nullable(),
+  focus: Focus.nullable(),
+  crop: Crop.nullable(),
+  revision: z.number().int().positive(),
+  createdAt: isoDate,
+  uploadExpiresAt: isoDate,
+  confirmedAt: isoDate,
+});
+export type AssetRecord = z.infer<typeof AssetRecord>;
+
+export const RenderedVariant = z.object({
+  name: z.string(),
+  kind: z.enum(ASSET_KINDS),
+  format: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  duration: z.number().nullable(),
+  size: z.number().int(),
+  specHash: z.string(),
+  /** The key after the asset's variant prefix (`r2/…webp`): the prefix is the asset's. */
+  key: z.string(),
+});
+
+/** What a render found and stored, for the revision it rendered: written on each variant object it writes. */
+export const RenderRecord = z.object({
+  v: z.literal(1),
+  revision: z.number().int().positive(),
+  width: z.number().int(),
+  height: z.number().int(),
+  format: z.string(),
+  hasAlpha: z.boolean().nullable(),
+  placeholder: z.string().nullable(),
+  dominantColor: z.string().nullable(),
+  crop: Crop.nullable(),
+  duration: z.number().nullable(),
+  video: VideoInfo,
+  renderedAt: isoDate,
+  variants: z.array(RenderedVariant),
+});
+export type RenderRecord = z.infer<typeof RenderRecord>;
+
+/** A record object beside an original: the asset, and its render when that did not fit on the variants. */
+export const AssetSidecar = z.object({ asset: AssetRecord, render: RenderRecord.nullable() });
+export type AssetSidecar = z.infer<typeof AssetSidecar>;
+
+export function assetRecordOf(asset: Asset, confirmedAt: Date): AssetRecord {
+  return {
+    v: 1,
+    id: asset.id,
+    tenantId: asset.tenantId,
+    filename: asset.filename,
+    contentType: asset.contentType,
+    size: asset.size,
+    preset: asset.preset,
+    kind: asset.kind,
+    metadata: asset.metadata ?? null,
+    uploadTokenId: asset.uploadTokenId ?? null,
+    focus: asset.focus ?? null,
+    crop: asset.crop ?? null,
+    revision: asset.revision,
+    createdAt: asset.createdAt.toISOString(),
+    uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
+    confirmedAt: confirmedAt.toISOString(),
+  };
+}
+
+export function renderRecordOf(params: { revision: number; image: ProcessedImage; variants: VariantRecord[]; variantPrefix: string }): RenderRecord {
+  const { image, variantPrefix } = params;
+  return {
+    v: 1,
+    revision: params.revision,
+    width: image.width,
+    height: image.height,
+    format: image.format,
+    hasAlpha: image.hasAlpha ?? null,
+    placeholder: image.placeholder,
+    dominantColor: image.dominantColor,
+    crop: image.crop ?? null,
+    duration: image.duration ?? null,
+    video: image.video ?? null,
+    renderedAt: new Date().toISOString(),
+    variants: params.variants.map((v) => ({ ...v, key: v.key.startsWith(variantPrefix) ? v.key.slice(variantPrefix.length) : v.key })),
+  };
+}
+
+/**
+ * The row a record rebuilds: `queued` until a render is known for its revision, then `ready` with
+ * what the render found (the variants' rows are `variantRowsOf`).
+ */
+export function assetRowOf(record: AssetRecord, render: RenderRecord | null): NewAsset {
+  const base: NewAsset = {
+    id: record.id,
+    tenantId: record.tenantId,
+    status: 'queued',
+    filename: record.filename,
+    contentType: record.contentType,
+    size: record.size,
+    preset: record.preset,
+    metadata: record.metadata,
+    uploadTokenId: record.uploadTokenId,
+    originalKey: `${ORIGINALS_PREFIX}${record.tenantId}/${record.id}`,
+    kind: record.kind,
+    revision: record.revision,
+    focus: record.focus,
+    crop: record.crop,
+    uploadExpiresAt: new Date(record.uploadExpiresAt),
+    createdAt: new Date(record.createdAt),
+    updatedAt: new Date(record.confirmedAt),
+  };
+  if (!render || render.revision !== record.revision) return base;
+  const { width, height, format, hasAlpha, placeholder, dominantColor, duration, video } = render;
+  const ready = { width, height, format, hasAlpha, placeholder, dominantColor, duration, video, crop: render.crop ?? record.crop };
+  return { ...base, ...ready, status: 'ready', readyAt: new Date(render.renderedAt), updatedAt: new Date(render.renderedAt) };
+}
+
+export function variantRowsOf(render: RenderRecord, variantPrefix: string): VariantRecord[] {
+  return render.variants.map((v) => ({ ...v, key: `${variantPrefix}${v.key}` }));
+}

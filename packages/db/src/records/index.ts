@@ -1,0 +1,3 @@
+export * from './codec.js';
+export * from './asset-record.js';
+export * from './tenant-record.js';

@@ -1,0 +1,42 @@
+import { DeliveryPolicyPatch, variantSpecSchema, type TenantPresets } from '@darkroom/core';
+import { z } from 'zod';
+import type { Tenant } from '../schema.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+/**
+ * A tenant's settings as the bucket keeps them (`records/tenants/{id}.json`), written whenever they
+ * change. Secrets are not in it: API keys, upload tokens, webhooks and the delivery keys stay in
+ * Postgres only, so a tenant rebuilt from this record has none until an admin makes new ones.
+ */
+export const TenantRecord = z.object({
+  v: z.literal(1),
+  id: z.uuid(),
+  name: z.string(),
+  acceptedContentTypes: z.array(z.string()).nullable(),
+  maxUploadBytes: z.number().int().nullable(),
+  defaultPreset: z.string().nullable(),
+  rateLimitPerMinute: z.number().int().nullable(),
+  presets: z.record(z.string(), z.array(variantSpecSchema({ min: 1, max: 100_000 }))).transform((p): TenantPresets => p),
+  delivery: DeliveryPolicyPatch,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type TenantRecord = z.infer<typeof TenantRecord>;
+
+/** Field by field, so that a column added to tenants later (a secret, say) never reaches the bucket by itself. */
+export function tenantRecordOf(tenant: Tenant): TenantRecord {
+  return {
+    v: 1,
+    id: tenant.id,
+    name: tenant.name,
+    acceptedContentTypes: tenant.acceptedContentTypes ?? null,
+    maxUploadBytes: tenant.maxUploadBytes ?? null,
+    defaultPreset: tenant.defaultPreset ?? null,
+    rateLimitPerMinute: tenant.rateLimitPerMinute ?? null,
+    presets: tenant.presets,
+    delivery: tenant.delivery,
+    createdAt: tenant.createdAt.toISOString(),
+    updatedAt: tenant.updatedAt.toISOString(),
+  };
+}
