@@ -202,7 +202,9 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
 
   it('ships browser code without Node built-ins', () => {
     const wrong = crossings((ws, imp) =>
-      BROWSER.includes(ws.name) && imp.shipped && !NODE_ENTRIES.includes(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null ? 'runs in browsers' : null,
+      BROWSER.includes(ws.name) && imp.shipped && !NODE_ENTRIES.includes(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
+        ? 'runs in browsers'
+        : null,
     );
     expect(wrong).toEqual([]);
   });
