@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VariantSpec } from '@darkroom/core';
 import { TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { expectRefusal } from '../support/hostile.js';
+import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 
 /**
@@ -41,9 +41,6 @@ function withOwnersId(path: string): string {
   return path.replace(/\{[^}]+\}/, ids.asset);
 }
 
-/** Bodies a route validates before it looks up the id: valid, so the refusal can only be about whose id it is. */
-const VALID_BODIES: Record<string, unknown> = { 'POST /v1/uploads/{assetId}/sign': { operation: 'ListParts' } };
-
 describe("another tenant's ids", () => {
   it('every tenant route with an id answers 404 not_found and changes nothing', async () => {
     const before = [await owner.request('GET', `/v1/assets/${ids.asset}`), await owner.request('GET', `/v1/assets/${ids.waiting}`)];
@@ -52,7 +49,7 @@ describe("another tenant's ids", () => {
       // Presets are named, not ids: each tenant has its own namespace (checked below).
       if (!path.startsWith('/v1/') || path.startsWith('/v1/admin') || !path.includes('{') || path.includes('{name}')) continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? (VALID_BODIES[`${method} ${path}`] ?? {}) : undefined;
+        const body = bodyFor(method, path);
         const res = await intruder.raw(method, withOwnersId(path), body);
         expectRefusal(harness, res, 404, 'not_found');
         tried.push(`${method} ${path}`);
@@ -108,7 +105,7 @@ describe("another tenant's ids", () => {
     for (const [path, methods] of Object.entries(paths)) {
       if (!path.startsWith('/v1/admin')) continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? (VALID_BODIES[`${method} ${path}`] ?? {}) : undefined;
+        const body = bodyFor(method, path);
         expectRefusal(harness, await intruder.raw(method, withOwnersId(path), body), 403, 'forbidden');
         count++;
       }

@@ -6,7 +6,7 @@ import type { VariantSpec } from '@darkroom/core';
 import { TestApi } from '../support/client.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { expectRefusal } from '../support/hostile.js';
+import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 
 /**
@@ -80,11 +80,8 @@ async function started(client: TestApi, extra: object = {}): Promise<string> {
 const pathOf = (url: string, value: string) => url.replace(/:[A-Za-z]+/g, value).replace('*', 'x');
 
 /** The request a route pattern gets in this suite (SSE routes are read to their first bytes only). */
-/** Bodies a route validates before it looks up the asset: valid, so a refusal is about the asset or the caller. */
-const VALID_BODIES: Record<string, unknown> = { 'POST /v1/uploads/:assetId/sign': { operation: 'ListParts' } };
-
 async function call(client: TestApi, method: string, url: string, id: string) {
-  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? (VALID_BODIES[`${method} ${url}`] ?? {}) : undefined;
+  const body = bodyFor(method, url);
   if (url.endsWith('/events') || url.endsWith('/stream')) {
     const controller = new AbortController();
     const res = await fetch(`${client.baseUrl}${pathOf(url, id)}`, {

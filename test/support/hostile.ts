@@ -38,3 +38,16 @@ export function expectNothingInternal(harness: Harness, body: unknown): void {
     else expect(text, `matches ${word}`).not.toMatch(word);
   }
 }
+
+/** Bodies a route validates before it looks up its ids: valid, so a refusal is about whose id it is or the caller. */
+const VALID_BODIES: Record<string, unknown> = { 'POST /v1/uploads/:assetId/sign': { operation: 'ListParts' } };
+
+/**
+ * What a hostile test sends a route it calls with ids that are not the caller's: no body for a read,
+ * else `{}` or, for a route that checks its body first, a valid one. `route` as the OpenAPI document
+ * writes it (`{assetId}`) or as Fastify does (`:assetId`).
+ */
+export function bodyFor(method: string, route: string): unknown {
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return undefined;
+  return VALID_BODIES[`${method} ${route.replace(/\{(\w+)\}/g, ':$1')}`] ?? {};
+}
