@@ -99,6 +99,8 @@ export const assets = pgTable(
     duration: doublePrecision('duration'),
     /** What the probe found (codec, fps, audio, how HDR was handled); videos only. */
     video: jsonb('video').$type<NonNullable<VideoInfo>>(),
+    /** What the probe found in an audio original (codec, sample rate, channels, loudness); audio only. */
+    audio: jsonb('audio').$type<Record<string, unknown>>(),
     placeholder: text('placeholder'),
     dominantColor: text('dominant_color'),
     /** 1 at upload, + 1 on every focus or crop change: delivery URLs carry it, older ones redirect. */
@@ -147,6 +149,8 @@ export const variants = pgTable(
     height: integer('height').notNull(),
     /** Seconds, of a video rendition. */
     duration: doublePrecision('duration'),
+    /** The rungs of an HLS ladder (`format` `hls`); null for every other variant. */
+    renditions: jsonb('renditions').$type<{ width: number; height: number; bandwidth: number }[]>(),
     size: integer('size').notNull(),
     key: text('key').notNull(),
     specHash: text('spec_hash').notNull(),
