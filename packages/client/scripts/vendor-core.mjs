@@ -1,0 +1,42 @@
+// The client is published; @darkroom/core is not. The few dependency-free core modules the client
+// imports (the content-type signatures, one table for API and client) are copied into dist/vendor/
+// and the emitted imports pointed at the copies, so the published package needs no private one.
+// Any other @darkroom/ import left in dist fails the build.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const VENDORED = { '@darkroom/core/content-types': 'content-types.js' };
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const require = createRequire(join(root, 'package.json'));
+
+await mkdir(join(dist, 'vendor'), { recursive: true });
+for (const [specifier, file] of Object.entries(VENDORED)) {
+  const source = await readFile(require.resolve(specifier), 'utf8');
+  if (/^\s*(import|export)\s[^;]*\sfrom\s/m.test(source)) throw new Error(`${specifier} imports other modules; vendor them too`);
+  await writeFile(join(dist, 'vendor', file), source);
+}
+
+async function* jsFiles(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'vendor') yield* jsFiles(path);
+    else if (entry.isFile() && /\.(js|d\.ts)$/.test(entry.name)) yield path;
+  }
+}
+
+const left = [];
+for await (const path of jsFiles(dist)) {
+  let text = await readFile(path, 'utf8');
+  for (const [specifier, file] of Object.entries(VENDORED)) {
+    let target = relative(dirname(path), join(dist, 'vendor', file));
+    if (!target.startsWith('.')) target = `./${target}`;
+    text = text.replaceAll(`'${specifier}'`, `'${target}'`).replaceAll(`"${specifier}"`, `"${target}"`);
+  }
+  if (/['"]@darkroom\//.test(text)) left.push(relative(root, path));
+  await writeFile(path, text);
+}
+if (left.length > 0) throw new Error(`@darkroom/ imports left in the published files: ${left.join(', ')}`);
