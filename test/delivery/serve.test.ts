@@ -7,6 +7,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
+import { waitFor } from '../support/services.js';
 
 /** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
 let harness: Harness;
@@ -75,6 +76,9 @@ describe('GET /img/{id}/{revision}/{options}', () => {
       expect([hit.status, hit.headers.get('etag'), hit.data.equals(first.data)]).toEqual([200, first.headers.get('etag'), true]);
       expect(await metric(other, 'darkroom_delivery_renders_total')).toBe(0);
       expect(await metric(other, 'darkroom_delivery_requests_total{result="hit"}')).toBe(1);
+      // The original it began reading while it asked the bucket was dropped, and its render slot given back.
+      const slots = other.deps.config.render.concurrency;
+      await waitFor('the early read to give its slot back', async () => other.deps.gate.idleSlots() === slots, 10_000, 20);
     } finally {
       await other.close();
     }

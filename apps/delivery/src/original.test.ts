@@ -45,6 +45,25 @@ describe('readOriginal', () => {
     await original.dispose();
   });
 
+  it('stops reading when aborted, before or during the read, leaving no file', async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(readOriginal(storage, location, { memoryBytes: bytes.length, tmpDir, signal: before.signal })).rejects.toThrow();
+    // Aborted while the first bytes are still being read: into memory, and into a file.
+    for (const memoryBytes of [bytes.length, 0]) {
+      const during = new AbortController();
+      const reading = readOriginal(storage, location, { memoryBytes, tmpDir, signal: during.signal });
+      setImmediate(() => during.abort());
+      await expect(reading).rejects.toThrow();
+    }
+    expect(await readdir(tmpDir)).toEqual([]);
+    // Aborting once it has been read changes nothing.
+    const after = new AbortController();
+    const original = await readOriginal(storage, location, { memoryBytes: bytes.length, tmpDir, signal: after.signal });
+    after.abort();
+    expect((original.input as Buffer).equals(bytes)).toBe(true);
+  });
+
   it('says so when the original is missing', async () => {
     await expect(readOriginal(storage, { ...location, key: `${location.key}-gone` }, { memoryBytes: 1024, tmpDir })).rejects.toBeInstanceOf(
       ObjectNotFoundError,

@@ -16,6 +16,8 @@ export interface ReadOriginalOptions {
   memoryBytes: number;
   /** Where a temporary copy is made. */
   tmpDir: string;
+  /** Stops the read: its download is cut off, its temporary copy removed, and it rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -26,6 +28,17 @@ export interface ReadOriginalOptions {
  */
 export async function readOriginal(storage: ObjectStorage, location: ObjectLocation, options: ReadOriginalOptions): Promise<LocalOriginal> {
   const body = await storage.getStream(location);
+  const { signal } = options;
+  if (signal) {
+    // The download goes no further once aborted: reading it rejects (a premature close, with no
+    // 'error' event for nobody to hear once it has been read), and a partial copy is removed below.
+    const cut = () => body.destroy();
+    if (signal.aborted) cut();
+    else {
+      signal.addEventListener('abort', cut, { once: true });
+      body.once('close', () => signal.removeEventListener('abort', cut));
+    }
+  }
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let size = 0;

@@ -15,8 +15,9 @@ export interface RenderOnce {
    * The render at `key`: stored already, or made by `produce` (which starts storing it) exactly once
    * across every delivery process, however many requests ask at once. Those that wait share the
    * answer. The answer comes as soon as the render is made; the lock holds until its PUT lands.
+   * `onWait` is called when this request will not render it: another request or process does.
    */
-  get(key: string, produce: () => Promise<StoreWrite>): Promise<Coalesced>;
+  get(key: string, produce: () => Promise<StoreWrite>, onWait?: () => void): Promise<Coalesced>;
   /** Whether this process is rendering, storing (or waiting on another's render of) `key` right now. */
   underWay(key: string): boolean;
 }
@@ -83,12 +84,13 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     return { coalesced: { stored: write.stored, rendered: true }, settled };
   }
 
-  async function coordinate(key: string, produce: () => Promise<StoreWrite>): Promise<Outcome> {
+  async function coordinate(key: string, produce: () => Promise<StoreWrite>, onWait: () => void): Promise<Outcome> {
     const token = randomUUID();
     const deadline = Date.now() + lockMs;
     while (Date.now() < deadline) {
       const locked = await tryLock(key, token);
       if (locked !== false) return renderHolding(key, locked ? token : null, produce);
+      onWait();
       // Someone else renders it, or has just stored it: wait until it is stored, then read it.
       const holderNow = () => redis.get(lockKey(key)).catch(() => null);
       let holder = await holderNow();
@@ -106,11 +108,14 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
 
   return {
     underWay: (key) => inFlight.has(key),
-    get(key, produce) {
+    get(key, produce, onWait = noop) {
       const pending = inFlight.get(key);
       // Only the request that set the render going counts as having rendered it.
-      if (pending) return pending.then(({ stored }) => ({ stored, rendered: false }));
-      const outcome = coordinate(key, produce);
+      if (pending) {
+        onWait();
+        return pending.then(({ stored }) => ({ stored, rendered: false }));
+      }
+      const outcome = coordinate(key, produce, onWait);
       const started = outcome.then(({ coalesced }) => coalesced);
       // Requests arriving while the PUT lands share these bytes rather than wait on the lock.
       inFlight.set(key, started);

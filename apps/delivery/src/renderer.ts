@@ -3,6 +3,7 @@ import { deliverySourceFacts, RenderGateBusyError, renderOnRequest, type Deliver
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
+import type { EarlyOriginal, HeldOriginal } from './early-original.js';
 import { readOriginal } from './original.js';
 import type { RenderPlan } from './plan.js';
 import type { StoreWrite } from './render-store.js';
@@ -15,12 +16,19 @@ const BUSY_RETRY_AFTER_SECONDS = 2;
  * it), then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original
  * read (into memory, or a temporary file when large), rendered through @darkroom/media, and its PUT to the
  * public bucket started: the answer does not wait for it. A PUT that fails is logged; the render is
- * made again on a later request.
+ * made again on a later request. An `early` read of the original (its slot with it) is used when
+ * there is one.
  */
-export async function renderAndStore(deps: DeliveryDeps, asset: DeliveryAsset, tenant: DeliveryTenant, plan: RenderPlan): Promise<StoreWrite> {
+export async function renderAndStore(
+  deps: DeliveryDeps,
+  asset: DeliveryAsset,
+  tenant: DeliveryTenant,
+  plan: RenderPlan,
+  early: EarlyOriginal | null = null,
+): Promise<StoreWrite> {
   await countRender(deps, tenant);
   const started = performance.now();
-  const image = await inRenderSlot(deps, asset, (input) =>
+  const image = await inRenderSlot(deps, asset, early?.take() ?? null, (input) =>
     renderOnRequest(input, asset.kind, plan.render, {
       maxInputPixels: deps.config.maxInputPixels,
       timeoutSeconds: deps.config.render.timeoutMs / 1000,
@@ -42,7 +50,7 @@ export async function renderAndStore(deps: DeliveryDeps, asset: DeliveryAsset, t
 export async function readSourceFacts(deps: DeliveryDeps, asset: DeliveryAsset): Promise<DeliverySourceFacts> {
   const known = await deps.facts.get(asset.id, asset.revision);
   if (known) return known;
-  const facts = await inRenderSlot(deps, asset, (input) =>
+  const facts = await inRenderSlot(deps, asset, null, (input) =>
     deliverySourceFacts(input, asset.kind, { maxInputPixels: deps.config.maxInputPixels, video: deps.config.video }),
   );
   deps.facts.set(asset.id, asset.revision, facts);
@@ -77,22 +85,21 @@ async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<
 
 /**
  * Runs `use` on the original (in memory when small, else a temporary file; a video's always a file,
- * for ffmpeg) while holding a render slot; bad media reads as not found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
+ * for ffmpeg) while holding a render slot (`held`: one taken, its original's read under way); bad media reads as not found. The request waits at most DELIVERY_RENDER_TIMEOUT: libvips cannot stop every encoder midway
  * (an AVIF encode runs to its end), so past the limit the request is answered 503 while the work
  * finishes apart, still holding its slot and its file, which are given back when it does.
  */
-async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (input: Buffer | string) => Promise<T>): Promise<T> {
-  let release: () => void;
-  try {
-    release = await deps.gate.acquire(asset.width * asset.height, { timeoutMs: deps.config.render.queueTimeoutMs });
-  } catch (error) {
-    if (!(error instanceof RenderGateBusyError)) throw error;
-    throw ERRORS.renderSlotsBusy(BUSY_RETRY_AFTER_SECONDS);
-  }
+async function inRenderSlot<T>(
+  deps: DeliveryDeps,
+  asset: DeliveryAsset,
+  held: HeldOriginal | null,
+  use: (input: Buffer | string) => Promise<T>,
+): Promise<T> {
+  const release = held?.release ?? (await renderSlot(deps, asset));
   const work = (async () => {
     const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
     const memoryBytes = asset.kind === 'image' ? deps.config.originalMemoryBytes : 0;
-    const original = await readOriginal(deps.storage, location, { memoryBytes, tmpDir: deps.config.tmpDir });
+    const original = await (held?.original ?? readOriginal(deps.storage, location, { memoryBytes, tmpDir: deps.config.tmpDir }));
     try {
       return await use(original.input);
     } finally {
@@ -105,6 +112,16 @@ async function inRenderSlot<T>(deps: DeliveryDeps, asset: DeliveryAsset, use: (i
     return await withinRenderTime(deps, work);
   } catch (error) {
     throw asRefusal(deps, asset, error);
+  }
+}
+
+/** A render slot within DELIVERY_QUEUE_TIMEOUT, else 503. */
+async function renderSlot(deps: DeliveryDeps, asset: DeliveryAsset): Promise<() => void> {
+  try {
+    return await deps.gate.acquire(asset.width * asset.height, { timeoutMs: deps.config.render.queueTimeoutMs });
+  } catch (error) {
+    if (!(error instanceof RenderGateBusyError)) throw error;
+    throw ERRORS.renderSlotsBusy(BUSY_RETRY_AFTER_SECONDS);
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@darkroom/core';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
+import { readOriginalEarly } from './early-original.js';
 import { chooseFormat, knownFacts, needsFacts, parseAccept, planRender, type Accepts, type RenderPlan } from './plan.js';
 import { readSourceFacts, renderAndStore } from './renderer.js';
 import type { StoredRender } from './render-store.js';
@@ -113,10 +114,18 @@ async function fetchOrRender(
   cacheControl: string,
 ): Promise<ImageAnswer> {
   const format = plan.render.format;
-  const stored = await deps.store.get(plan.key);
-  if (stored) return image(stored, format, vary, cacheControl, 'hit');
-  const made = await deps.renderOnce.get(plan.key, () => renderAndStore(deps, asset, tenant, plan));
-  return image(made.stored, format, vary, cacheControl, made.rendered ? 'render' : 'hit');
+  const hot = deps.store.peek(plan.key);
+  if (hot) return image(hot, format, vary, cacheControl, 'hit');
+  // Not in memory: while the bucket is asked for it, the original a miss renders from is read (early-original.ts).
+  const early = readOriginalEarly(deps, asset);
+  try {
+    const stored = await deps.store.get(plan.key);
+    if (stored) return image(stored, format, vary, cacheControl, 'hit');
+    const made = await deps.renderOnce.get(plan.key, () => renderAndStore(deps, asset, tenant, plan, early), () => early?.cancel());
+    return image(made.stored, format, vary, cacheControl, made.rendered ? 'render' : 'hit');
+  } finally {
+    early?.cancel();
+  }
 }
 
 function renderInBackground(deps: DeliveryDeps, asset: DeliveryAsset, tenant: DeliveryTenant, plan: RenderPlan): void {

@@ -92,4 +92,23 @@ describe('createRenderGate', () => {
     held();
     (await first)();
   });
+  it('holds a slot at once only when one is free and nobody waits (tryAcquire), never joining the line', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+    const first = gate.tryAcquire(60);
+    expect(first).not.toBeNull();
+    expect(gate.tryAcquire(60)).toBeNull(); // a slot is free, but not the pixels
+    const second = gate.tryAcquire(40)!;
+    expect(second).not.toBeNull();
+    expect(gate.tryAcquire(1)).toBeNull(); // both slots held
+    second();
+    const waiting = gate.acquire(50);
+    await settle();
+    expect(gate.tryAcquire(10)).toBeNull(); // room for it, but a render waits: it goes first
+    first!();
+    const third = await waiting;
+    const fourth = gate.tryAcquire(50);
+    expect(fourth).not.toBeNull();
+    third();
+    fourth!();
+  });
 });

@@ -16,6 +16,8 @@ export interface RenderGate {
    * joining a line already `maxWaiting` long).
    */
   acquire(pixels: number, options?: { timeoutMs?: number }): Promise<() => void>;
+  /** A slot and `pixels` held at once when they are free and nobody waits for them; else null, and nothing waits. */
+  tryAcquire(pixels: number): (() => void) | null;
   /**
    * Slots no render holds right now, while no job waits and at most half the pixel cap is in use:
    * capacity a render may borrow to encode its variants in parallel. A job arriving meanwhile is
@@ -67,26 +69,29 @@ export function createRenderGate(limits: RenderGateLimits): RenderGate {
     // First come, first served: a big job at the head is not overtaken by small ones forever.
     while (waiting.length > 0 && fits(waiting[0]!.pixels)) waiting.shift()!.grant();
   };
+  /** Holds a slot and `pixels` (at most the cap); returns the function that gives them back, once. */
+  const hold = (pixels: number) => {
+    const held = Math.min(pixels, maxPixels);
+    pixelsInUse += held;
+    running += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      pixelsInUse -= held;
+      running -= 1;
+      pump();
+    };
+  };
   return {
     acquire(pixels, options = {}) {
-      const held = Math.min(pixels, maxPixels);
       return new Promise((resolve, reject) => {
-        const grant = () => {
-          pixelsInUse += held;
-          running += 1;
-          let released = false;
-          resolve(() => {
-            if (released) return;
-            released = true;
-            pixelsInUse -= held;
-            running -= 1;
-            pump();
-          });
-        };
+        const grant = () => resolve(hold(pixels));
         if (waiting.length === 0 && fits(pixels)) grant();
         else wait({ pixels, grant }, options.timeoutMs, reject);
       });
     },
+    tryAcquire: (pixels) => (waiting.length === 0 && fits(pixels) ? hold(pixels) : null),
     idleSlots: () => (waiting.length === 0 && pixelsInUse <= maxPixels / 2 ? slots - running : 0),
   };
 }
