@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
@@ -39,6 +39,30 @@ export async function startIpx(dir: string): Promise<Peer> {
     headers: {},
     process: child,
     close: () => stop(child),
+  };
+}
+
+/**
+ * A bare Node HTTP server answering every request with `bytes` from memory (bench/bytes-server.ts):
+ * the repeated request's floor, what the load generator itself reaches on this machine.
+ */
+export async function startBytesServer(bytes: Buffer): Promise<Peer> {
+  const dir = await mkdtemp(join(tmpdir(), 'darkroom-bench-bytes-'));
+  const file = join(dir, 'render.webp');
+  await writeFile(file, bytes);
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', 'bench/bytes-server.ts'], { BYTES_FILE: file, PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(base);
+  return {
+    name: 'bare Node',
+    urlOf: () => `${base}/`,
+    headers: {},
+    process: child,
+    async close() {
+      await stop(child);
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

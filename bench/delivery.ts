@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { originalKey } from '@darkroom/core';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
-import { bareRender, type Peer, QUALITY, startIpx, startNext, WIDTH } from './delivery-peers.js';
+import { bareRender, type Peer, QUALITY, startBytesServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
 import { both, CONNECTIONS, load, type LoadResult, WARMUP_SECONDS } from './load.js';
 import { benchEnv, freePort, mb, memoryOf, ROOT, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 import { ratio, type BenchRow } from './table.js';
@@ -202,11 +202,20 @@ function firstRows(first: FirstRequests): BenchRow[] {
 }
 
 function repeatedRows(loads: Map<string, LoadResult>): BenchRow[] {
-  const [ours, ipx, next] = [loads.get('Darkroom')!, loads.get('ipx')!, loads.get('Next.js')!];
+  const [ours, ipx, next, bare] = [loads.get('Darkroom')!, loads.get('ipx')!, loads.get('Next.js')!, loads.get('bare Node')!];
   return [
     row('delivery repeated request vs ipx (renders each)', rps(ours), rps(ipx), ours.rps / ipx.rps, '≥ 3.00×', ours.rps >= ipx.rps * 3),
     row('delivery repeated request vs Next.js (cached)', rps(ours), rps(next), ours.rps / next.rps, '≥ 1.00×', ours.rps >= next.rps),
     row('delivery repeated request p99', `${ours.p99} ms`, `ipx ${ipx.p99} ms, Next.js ${next.p99} ms`, null, '< 20 ms', ours.p99 < 20),
+    // No goal: the floor shows what of the p99 and the rate is the load generator's own on this machine.
+    row(
+      'delivery repeated request vs bare Node (same bytes)',
+      `${rps(ours)}, p99 ${ours.p99} ms`,
+      `${rps(bare)}, p99 ${bare.p99} ms`,
+      ours.rps / bare.rps,
+      '—',
+      null,
+    ),
   ];
 }
 
@@ -238,6 +247,9 @@ export async function runDeliveryBench(): Promise<BenchRow[]> {
     peers.push(await step('start ipx', () => startIpx(dirname(photos[0]!.path))));
     peers.push(await step('build and start the Next.js app', () => startNext(photos.map((p) => p.path))));
     const first = await step('first requests', () => firstRequests(photos, peers, darkroom.getOriginalMs));
+    // The floor answers with the very bytes Darkroom stored for the repeated request's photo.
+    const stored = Buffer.from(await (await fetch(darkroom.urlOf(photos[0]!.path))).arrayBuffer());
+    peers.push(await step('start a bare Node server of the same bytes', () => startBytesServer(stored)));
     const loads = await step('repeated requests', () => repeatedRequests(photos[0]!.path, peers));
     const b = await step(`burst of ${BURST}`, () => burst(darkroom, photos));
     return [...firstRows(first), ...repeatedRows(loads), ...burstRows(b)];

@@ -121,7 +121,11 @@ async function fetchOrRender(
   try {
     const stored = await deps.store.get(plan.key);
     if (stored) return image(stored, format, vary, cacheControl, 'hit');
-    const made = await deps.renderOnce.get(plan.key, () => renderAndStore(deps, asset, tenant, plan, early), () => early?.cancel());
+    const made = await deps.renderOnce.get(
+      plan.key,
+      () => renderAndStore(deps, asset, tenant, plan, early),
+      () => early?.cancel(),
+    );
     return image(made.stored, format, vary, cacheControl, made.rendered ? 'render' : 'hit');
   } finally {
     early?.cancel();
