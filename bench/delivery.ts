@@ -111,10 +111,11 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
 
 /**
  * The repeated request: one stored (Darkroom), cached (Next.js) or rendered-again (ipx) image under
- * autocannon, after a warm-up each, in the order A, B, C, C, B, A so that none always runs last.
+ * wrk, after a warm-up each, in the order A, B, C, C, B, A so that none always runs last.
  */
 async function repeatedRequests(photo: string, peers: readonly Peer[]): Promise<Map<string, LoadResult>> {
-  const run = (peer: Peer, seconds: number) => load(peer.urlOf(photo), { serverPid: peer.process.pid!, seconds, headers: peer.headers });
+  const run = (peer: Peer, seconds: number) =>
+    load(peer.urlOf(photo), { serverPid: peer.process.pid!, seconds, headers: peer.headers, generator: 'wrk' });
   for (const peer of peers) await run(peer, WARMUP_SECONDS);
   const first = new Map<string, LoadResult>();
   for (const peer of peers) first.set(peer.name, await run(peer, SECONDS));
