@@ -1,4 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
@@ -42,12 +43,21 @@ async function deploy(cluster: TempCluster, name: string): Promise<Deployment> {
   return { api, url, apiKey, cluster };
 }
 
-/** Where the cluster's WAL stands, and how many uploads its database holds. */
-async function walPosition(cluster: TempCluster): Promise<{ lsn: string; uploads: number }> {
+/**
+ * Where the cluster's WAL stands, how many uploads its database holds, and the CPU seconds its
+ * archiver's children (each `pgbackrest archive-push`, waited for) have used so far.
+ */
+async function walPosition(cluster: TempCluster): Promise<{ lsn: string; uploads: number; archiveCpu: number }> {
   const sql = postgres({ host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'darkroom_bench', max: 1, onnotice: () => {} });
   try {
-    const [row] = await sql<{ lsn: string; uploads: number }[]>`select pg_current_wal_lsn()::text as lsn, (select count(*)::int from assets) as uploads`;
-    return row!;
+    const [row] = await sql<{ lsn: string; uploads: number; archiver: number | null }[]>`
+      select pg_current_wal_lsn()::text as lsn, (select count(*)::int from assets) as uploads,
+        (select pid from pg_stat_activity where backend_type = 'archiver') as archiver`;
+    const stat = row!.archiver ? readFileSync(`/proc/${row!.archiver}/stat`, 'utf8') : '';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime, in clock ticks of 1/100 s.
+    const archiveCpu = stat ? (Number(fields[13]) + Number(fields[14])) / 100 : 0;
+    return { lsn: row!.lsn, uploads: row!.uploads, archiveCpu };
   } finally {
     await sql.end();
   }
@@ -83,7 +93,9 @@ export async function runBackupBench(): Promise<BenchRow[]> {
     deployments.push(on, off);
     const script = join(ROOT, 'packages/db/dist/backup/backup-cli.js');
     await run(process.execPath, [script, '--type=full'], { cwd: ROOT, env: { ...process.env, ...archived.env }, maxBuffer: 32 * 1024 * 1024 });
-    console.log(`backup bench: ${CONNECTIONS} connections, ${2 * ROUNDS} × ${SECONDS} s per side (archiving on, off, off, on, ${ROUNDS} times) after ${WARMUP_SECONDS} s of warm-up`);
+    console.log(
+      `backup bench: ${CONNECTIONS} connections, ${2 * ROUNDS} × ${SECONDS} s per side (archiving on, off, off, on, ${ROUNDS} times) after ${WARMUP_SECONDS} s of warm-up`,
+    );
 
     const upload = (d: Deployment, seconds: number) =>
       load(`${d.url}/v1/uploads`, { serverPid: d.api.pid!, method: 'POST', body: UPLOAD, token: d.apiKey, seconds });
@@ -104,15 +116,19 @@ export async function runBackupBench(): Promise<BenchRow[]> {
       runs.on.push(await upload(on, SECONDS));
     }
     const meanRps = (results: LoadResult[]) => results.reduce((sum, r) => sum + r.rps, 0) / results.length;
+    const rates = (results: LoadResult[]) => results.map((r) => Math.round(r.rps)).join(', ');
+    console.log(`backup: archiving on ${rates(runs.on)} req/s; off ${rates(runs.off)} req/s`);
     const [withArchiving, bare] = [meanRps(runs.on), meanRps(runs.off)];
     const after = await walPosition(archived.cluster);
     await archived.cluster.archiveNow();
+    const archiveCpu = (await walPosition(archived.cluster)).archiveCpu - before.archiveCpu;
+    const apiCpu = runs.on.reduce((sum, r) => sum + r.serverCpuSeconds, 0);
     const shipped = (await shippedBytes()) - shippedBefore;
     const sql = archived.cluster.sql();
     const [diff] = await sql<{ bytes: string }[]>`select pg_wal_lsn_diff(${after.lsn}::pg_lsn, ${before.lsn}::pg_lsn)::bigint::text as bytes`;
     await sql.end();
     const uploads = after.uploads - before.uploads;
-    const perThousand = (bytes: number) => `${((bytes / uploads) * 1000 / 2 ** 20).toFixed(2)} MiB`;
+    const perThousand = (bytes: number) => `${(((bytes / uploads) * 1000) / 2 ** 20).toFixed(2)} MiB`;
     const overhead = withArchiving / bare;
     console.log(`backup: ${uploads} uploads on the archived cluster wrote ${diff!.bytes} bytes of WAL; ${shipped} bytes reached the repository`);
     return [
@@ -124,8 +140,30 @@ export async function runBackupBench(): Promise<BenchRow[]> {
         goal: '≥ 0.95×',
         met: overhead >= 0.95 ? 'yes' : 'no',
       },
-      { metric: 'WAL written per 1,000 uploads (archived cluster)', darkroom: perThousand(Number(diff!.bytes)), baseline: '—', ratio: '—', goal: '—', met: '—' },
-      { metric: 'WAL shipped per 1,000 uploads (compressed, encrypted)', darkroom: perThousand(shipped), baseline: '—', ratio: '—', goal: '—', met: '—' },
+      {
+        metric: 'CPU of WAL archiving per 1,000 uploads (baseline: the API process)',
+        darkroom: `${Math.round((archiveCpu / uploads) * 1e6)} ms`,
+        baseline: `${Math.round((apiCpu / uploads) * 1e6)} ms`,
+        ratio: ratio(archiveCpu / apiCpu),
+        goal: '—',
+        met: '—',
+      },
+      {
+        metric: 'WAL written per 1,000 uploads (archived cluster)',
+        darkroom: perThousand(Number(diff!.bytes)),
+        baseline: '—',
+        ratio: '—',
+        goal: '—',
+        met: '—',
+      },
+      {
+        metric: 'WAL shipped per 1,000 uploads (compressed, encrypted)',
+        darkroom: perThousand(shipped),
+        baseline: '—',
+        ratio: '—',
+        goal: '—',
+        met: '—',
+      },
     ];
   } finally {
     await Promise.all(deployments.map((d) => stop(d.api)));

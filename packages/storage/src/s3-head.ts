@@ -55,7 +55,10 @@ export function createHead(endpoint: string, presigner: Pick<Presigner, 'presign
         if (status >= 200 && status < 300) resolve(headOf(res.headers));
         else reject(statusError(status));
       });
-      const connecting = setTimeout(() => req.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })), options.connectionTimeoutMs);
+      const connecting = setTimeout(
+        () => req.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
+        options.connectionTimeoutMs,
+      );
       req.once('socket', (socket) => {
         if (!socket.connecting) clearTimeout(connecting);
         else socket.once('connect', () => clearTimeout(connecting));

@@ -119,7 +119,13 @@ export async function recover(deps: WorkerDeps, options: RecoverOptions): Promis
 }
 
 /** The unknown assets of a batch, each planned from its records (`concurrency` bucket reads at once). */
-async function planBatch(deps: WorkerDeps, batch: readonly Candidate[], report: RecoverReport, cutoff: number, options: RecoverOptions): Promise<Planned[]> {
+async function planBatch(
+  deps: WorkerDeps,
+  batch: readonly Candidate[],
+  report: RecoverReport,
+  cutoff: number,
+  options: RecoverOptions,
+): Promise<Planned[]> {
   const unknown = await unknownOf(deps, batch, report, cutoff);
   const plans = await mapLimit(unknown, options.concurrency, async (candidate) => ({ candidate, plan: await planAsset(deps, candidate) }));
   const planned: Planned[] = [];
