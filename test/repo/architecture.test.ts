@@ -52,6 +52,10 @@ const NODE_ENTRIES = [join(ROOT, 'packages', 'client', 'src', 'resume-file.ts')]
 
 /** Workspaces shipped as a bundle made at build time: their code imports what they declare as devDependencies. */
 const BUNDLED = ['@darkroom/upload-page'];
+/** Modules a published workspace copies into its own files at build time (a devDependency is enough). */
+const VENDORED: Record<string, string[]> = {
+  '@darkroom/client': Object.keys(JSON.parse(readFileSync(join(ROOT, 'packages', 'client', 'scripts', 'vendored.json'), 'utf8'))),
+};
 
 /** Files outside a workspace that its tests and tools may import by a relative path. */
 const SHARED_TEST_SUPPORT = join(ROOT, 'test', 'support') + sep;
@@ -214,7 +218,8 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
       const pkg = !imp.shipped || isRelative(imp.specifier) ? null : packageOf(imp.specifier);
       if (!pkg || pkg === ws.name) return null;
       const { dependencies, peerDependencies, devDependencies } = ws.manifest;
-      const declared = { ...dependencies, ...peerDependencies, ...(BUNDLED.includes(ws.name) ? devDependencies : {}) };
+      const copiedIn = BUNDLED.includes(ws.name) || VENDORED[ws.name]?.includes(imp.specifier);
+      const declared = { ...dependencies, ...peerDependencies, ...(copiedIn ? devDependencies : {}) };
       return pkg in declared ? null : `not in ${ws.name}'s dependencies`;
     });
     expect(wrong).toEqual([]);

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const VENDORED = { '@darkroom/core/content-types': 'content-types.js' };
-
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Specifier → file name under dist/vendor; test/repo/architecture.test.ts reads it too. */
+const VENDORED = JSON.parse(await readFile(join(root, 'scripts', 'vendored.json'), 'utf8'));
 const dist = join(root, 'dist');
 const require = createRequire(join(root, 'package.json'));
 
