@@ -1,12 +1,11 @@
-import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { chmodSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPgBackRest, TempCluster } from './support/pg-cluster.js';
-import { TlsTunnel } from './support/tls-tunnel.js';
+import { hasPgBackRest, startArchivedCluster, type ArchivedCluster, type TempCluster } from './support/pg-cluster.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -38,8 +37,8 @@ const title = hasPgBackRest
   : 'db:backup and db:restore: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
 
 describe.skipIf(!hasPgBackRest)(title, () => {
+  let archived: ArchivedCluster | undefined;
   let cluster: TempCluster;
-  let tunnel: TlsTunnel;
   let env: Record<string, string>;
 
   /** Runs `npm run db:backup` / `db:restore`'s built CLI as its own process. */
@@ -61,22 +60,6 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     return row!;
   }
 
-  /** The rows so far reach the repository: the WAL segment is closed and the archiver has shipped it. */
-  async function archiveNow(): Promise<void> {
-    const sql = cluster.sql();
-    const [switched] = await sql<{ wal: string }[]>`select pg_walfile_name(pg_switch_wal()) as wal`;
-    const wal = switched!.wal;
-    for (let i = 0; i < 600; i++) {
-      const [archiver] = await sql<{ last: string | null; failed: string | null }[]>`
-        select last_archived_wal as last, last_failed_wal as failed from pg_stat_archiver`;
-      const { last, failed } = archiver!;
-      if (last && last >= wal) break;
-      if (i === 599) throw new Error(`WAL ${wal} was not archived (last ${last}, last failed ${failed})`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await sql.end();
-  }
-
   async function restore(args: string[], lost: 'files' | 'directory' = 'files'): Promise<void> {
     await cluster.stop();
     if (lost === 'files') cluster.wipe();
@@ -87,39 +70,12 @@ describe.skipIf(!hasPgBackRest)(title, () => {
   }
 
   beforeAll(async () => {
-    tunnel = await TlsTunnel.open(Number(new URL(process.env.S3_ENDPOINT!).port || 80));
-    // pgBackRest runs as the cluster's owner, who must read the (public) certificate.
-    chmodSync(join(tunnel.caFile, '..'), 0o755);
-    chmodSync(tunnel.caFile, 0o644);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const stateDir = '/state';
-    cluster = await TempCluster.create({ archive_mode: 'on' });
-    env = {
-      BACKUP_S3_ENDPOINT: `https://127.0.0.1:${tunnel.port}`,
-      BACKUP_S3_CA_FILE: tunnel.caFile,
-      BACKUP_S3_BUCKET: bucket,
-      BACKUP_S3_PREFIX: prefix,
-      BACKUP_S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID!,
-      BACKUP_S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY!,
-      BACKUP_CIPHER_PASS: 'test-backup-cipher-0123456789abcdef',
-      BACKUP_RETENTION_FULL: '1',
-      PGDATA: cluster.pgData,
-      BACKUP_PG_PORT: String(cluster.port),
-      BACKUP_PG_SOCKET_DIR: cluster.dir,
-      BACKUP_STATE_DIR: cluster.dir + stateDir,
-    };
-    const conf = join(env.BACKUP_STATE_DIR!, 'pgbackrest.conf');
-    await cluster.exec(
-      'sh',
-      ['-c', `cat >> ${cluster.pgData}/postgresql.conf`],
-      `archive_command = 'pgbackrest --config=${conf} --stanza=darkroom archive-push %p'\n`,
-    );
-    await cluster.start();
+    archived = await startArchivedCluster({ bucket, prefix, cipherPass: 'test-backup-cipher-0123456789abcdef' });
+    ({ cluster, env } = archived);
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.destroy();
-    await tunnel?.close();
+    await archived?.destroy();
     const keys = await repositoryKeys().catch(() => []);
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
@@ -145,7 +101,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     await more`select pg_sleep(0.05)`;
     await more`insert into uploads (n) select generate_series(201, 300)`;
     await more.end();
-    await archiveNow();
+    await cluster.archiveNow();
 
     await restore([`--time=${target!.at}`]);
     expect(await rows()).toEqual({ count: 200, max: 200 });

@@ -1,6 +1,4 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,9 +10,8 @@ import { recover } from '../apps/worker/src/recover/recover.js';
 import { asSinglePut, TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { hasPgBackRest, TempCluster } from './support/pg-cluster.js';
+import { hasPgBackRest, startArchivedCluster, type ArchivedCluster, type TempCluster } from './support/pg-cluster.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
-import { TlsTunnel } from './support/tls-tunnel.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from './support/webhooks.js';
 
 // The restore drill (docs/operations.md#recover): a deployment on a Postgres cluster of the test's
@@ -25,8 +22,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const title = hasPgBackRest ? 'the restore drill' : 'the restore drill: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
 
 describe.skipIf(!hasPgBackRest)(title, () => {
+  let archived: ArchivedCluster | undefined;
   let cluster: TempCluster;
-  let tunnel: TlsTunnel;
   let receiver: Receiver;
   let harness: Harness | undefined;
   let backupEnv: Record<string, string>;
@@ -42,39 +39,8 @@ describe.skipIf(!hasPgBackRest)(title, () => {
   const startDeployment = () => startHarness({ env: { ...WEBHOOK_TEST_ENV, DATABASE_URL: databaseUrl, RECONCILE_INTERVAL: '1s' } });
 
   beforeAll(async () => {
-    tunnel = await TlsTunnel.open(Number(new URL(process.env.S3_ENDPOINT!).port || 80));
-    chmodSync(join(tunnel.caFile, '..'), 0o755);
-    chmodSync(tunnel.caFile, 0o644);
-    const s3 = new S3Client({
-      endpoint: process.env.S3_ENDPOINT,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    s3.destroy();
-    cluster = await TempCluster.create({ archive_mode: 'on' });
-    backupEnv = {
-      BACKUP_S3_ENDPOINT: `https://127.0.0.1:${tunnel.port}`,
-      BACKUP_S3_CA_FILE: tunnel.caFile,
-      BACKUP_S3_BUCKET: bucket,
-      BACKUP_S3_PREFIX: '/pg/drill',
-      BACKUP_S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID!,
-      BACKUP_S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY!,
-      BACKUP_CIPHER_PASS: 'test-drill-cipher-0123456789abcdef',
-      BACKUP_RETENTION_FULL: '1',
-      PGDATA: cluster.pgData,
-      BACKUP_PG_PORT: String(cluster.port),
-      BACKUP_PG_SOCKET_DIR: cluster.dir,
-      BACKUP_STATE_DIR: `${cluster.dir}/state`,
-    };
-    const conf = join(backupEnv.BACKUP_STATE_DIR!, 'pgbackrest.conf');
-    await cluster.exec(
-      'sh',
-      ['-c', `cat >> ${cluster.pgData}/postgresql.conf`],
-      `archive_command = 'pgbackrest --config=${conf} --stanza=darkroom archive-push %p'\n`,
-    );
-    await cluster.start();
+    archived = await startArchivedCluster({ bucket, prefix: '/pg/drill', cipherPass: 'test-drill-cipher-0123456789abcdef' });
+    ({ cluster, env: backupEnv } = archived);
     databaseUrl = `postgres://postgres@127.0.0.1:${cluster.port}/darkroom_drill`;
     await migrateDatabase(databaseUrl);
     receiver = await startReceiver();
@@ -83,8 +49,7 @@ describe.skipIf(!hasPgBackRest)(title, () => {
   afterAll(async () => {
     await harness?.close();
     await receiver?.stop();
-    await cluster?.destroy();
-    await tunnel?.close();
+    await archived?.destroy();
   }, 120_000);
 
   async function uploadMany(client: TestApi, count: number): Promise<string[]> {

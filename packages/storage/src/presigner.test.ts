@@ -1,4 +1,4 @@
-import { CompleteMultipartUploadCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, HeadObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { createPresigner } from './presigner.js';
@@ -79,6 +79,14 @@ describe('createPresigner', () => {
       const expected = await getSignedUrl(sdk, command, { expiresIn: 900, signingDate: when });
       const mine = presigner.presignMultipartRequest({ bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', operation, expiresInSeconds: 900 }, when);
       expect(mine.url, operation).toBe(expected);
+    }
+  });
+
+  it('signs a HEAD of an object exactly as the AWS SDK does', async () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    for (const key of keys) {
+      const expected = await getSignedUrl(sdk, new HeadObjectCommand({ Bucket: 'b', Key: key }), { expiresIn: 60, signingDate: when });
+      expect(presigner.presignHead({ bucket: 'b', key, expiresInSeconds: 60 }, when)).toBe(expected);
     }
   });
 

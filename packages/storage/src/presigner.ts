@@ -45,6 +45,8 @@ export interface Presigner {
   presignPut(options: PresignPutOptions, now?: Date): PresignedRequest;
   presignUploadPart(options: PresignPartOptions, now?: Date): PresignedRequest;
   presignMultipartRequest(options: PresignMultipartOptions, now?: Date): PresignedRequest;
+  /** A URL for one HeadObject (server-side use: the lean HEAD, s3-head.ts). */
+  presignHead(options: { bucket: string; key: string; expiresInSeconds: number }, now?: Date): string;
 }
 
 /** The method and query of each multipart operation a browser may be given a URL for, besides its parts' PUTs (as the SDK signs them). */
@@ -149,7 +151,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     extra: Record<string, string>,
     headers: Record<string, string>,
     now: Date,
-    method: 'PUT' | 'GET' | 'POST' = 'PUT',
+    method: 'PUT' | 'GET' | 'POST' | 'HEAD' = 'PUT',
   ): string {
     const amzDate = amzDateOf(now);
     const day = amzDate.slice(0, 8);
@@ -186,6 +188,9 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
       const extra = { partNumber: String(options.partNumber), uploadId: options.uploadId, 'x-id': 'UploadPart' };
       const url = presign(options, extra, { 'content-length': String(options.contentLength) }, now);
       return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
+    },
+    presignHead(options, now = new Date()) {
+      return presign(options, {}, {}, now, 'HEAD');
     },
     presignMultipartRequest(options, now = new Date()) {
       checkPresignInput(0, options.expiresInSeconds);

@@ -42,7 +42,17 @@ function useContentMd5ForRequiredChecksums(client: S3Client): void {
   );
 }
 
+/** The options with their defaults filled in: what the SDK client and the lean HEAD (s3-head.ts) both honour. */
+export function clientSettings(options: S3ClientOptions) {
+  return {
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    socketTimeoutMs: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+  };
+}
+
 export function createS3Client(config: StorageConfig, options: S3ClientOptions = {}): S3Client {
+  const settings = clientSettings(options);
   const client = new S3Client({
     endpoint: config.endpoint,
     region: config.region,
@@ -53,11 +63,8 @@ export function createS3Client(config: StorageConfig, options: S3ClientOptions =
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-      requestTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
-    },
+    maxAttempts: settings.maxAttempts,
+    requestHandler: { connectionTimeout: settings.connectionTimeoutMs, requestTimeout: settings.socketTimeoutMs },
   });
   useContentMd5ForRequiredChecksums(client);
   return client;

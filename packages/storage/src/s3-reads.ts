@@ -1,12 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type {
   GetRangeOptions,
@@ -20,22 +13,6 @@ import type {
   ObjectStart,
   ReadStartOptions,
 } from './types.js';
-
-export async function headObject(client: S3Client, options: ObjectLocation): Promise<ObjectHead> {
-  const { bucket, key } = options;
-  try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return {
-      size: head.ContentLength ?? 0,
-      contentType: head.ContentType,
-      etag: head.ETag,
-      lastModified: head.LastModified,
-      metadata: head.Metadata ?? {},
-    };
-  } catch (err) {
-    throw translateS3Error(err, { operation: 'headObject', bucket, key });
-  }
-}
 
 /** `bytes 0-99/12345` → 12345; undefined when the server sent no range (it answered with the whole object). */
 export function totalFromContentRange(contentRange: string | undefined): number | undefined {
@@ -55,7 +32,8 @@ async function readAtMost(body: Readable, length: number): Promise<Buffer> {
   return Buffer.concat(chunks).subarray(0, length);
 }
 
-export async function readStart(client: S3Client, options: ReadStartOptions): Promise<ObjectStart> {
+/** `head` answers for an empty object, which has no byte 0 to range over. */
+export async function readStart(client: S3Client, options: ReadStartOptions, head: (o: ObjectLocation) => Promise<ObjectHead>): Promise<ObjectStart> {
   const { bucket, key, length } = options;
   if (!Number.isSafeInteger(length) || length < 1) throw new StorageRequestError(`readStart ${bucket}/${key}: invalid length ${length}`);
   const context = { operation: 'readStart', bucket, key };
@@ -75,7 +53,7 @@ export async function readStart(client: S3Client, options: ReadStartOptions): Pr
   } catch (err) {
     const error = translateS3Error(err, context);
     // An empty object has no byte 0 to range over: the server answers 416, and a HEAD tells the rest.
-    if (error.httpStatus === 416) return { ...(await headObject(client, options)), bytes: Buffer.alloc(0) };
+    if (error.httpStatus === 416) return { ...(await head(options)), bytes: Buffer.alloc(0) };
     throw error;
   }
 }

@@ -1,10 +1,11 @@
 import type { StorageConfig } from './config.js';
-import { createS3Client, type S3ClientOptions } from './s3-client.js';
+import { clientSettings, createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getBytes, getStream, headObject, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
+import { checkBucket, getRange, getBytes, getStream, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
+import { createHead } from './s3-head.js';
 import type { ObjectStorage } from './types.js';
 
 export type S3StorageOptions = S3ClientOptions;
@@ -16,6 +17,7 @@ export type S3StorageOptions = S3ClientOptions;
 export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
   const client = createS3Client(config, options);
   const presigner = createPresigner(config);
+  const headObject = createHead(config.endpoint, presigner, clientSettings(options));
   return {
     presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
@@ -24,8 +26,8 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     completeMultipartUpload: (o) => completeMultipartUpload(client, o),
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     listParts: (o) => listParts(client, o),
-    headObject: (o) => headObject(client, o),
-    readStart: (o) => readStart(client, o),
+    headObject,
+    readStart: (o) => readStart(client, o, headObject),
     getRange: (o) => getRange(client, o),
     getBytes: (o) => getBytes(client, o),
     getStream: (o) => getStream(client, o),

@@ -79,7 +79,7 @@ async function unknownOf(deps: WorkerDeps, batch: readonly Candidate[], report: 
  * `npm run recover`: after a restore, rebuilds from the bucket what the database no longer knows.
  * Tenants first (their records), then the originals in key order, a batch at a time: each unknown
  * asset's records are read (one request for a rendered one), and the batch is written in one
- * transaction. Idempotent: an asset the database knows is never touched, so a second run (or
+ * transaction while the next one is read. Idempotent: an asset the database knows is never touched, so a second run (or
  * one resumed with `after`) rebuilds only what is still missing.
  */
 export async function recover(deps: WorkerDeps, options: RecoverOptions): Promise<RecoverReport> {
@@ -97,23 +97,44 @@ export async function recover(deps: WorkerDeps, options: RecoverOptions): Promis
     placeholderTenants: 0,
   };
   const cutoff = Date.now() - options.minAgeMs;
+  // A batch's write runs while the next batch is read: the bucket's answers, not the database's, set the pace.
+  let writing: Promise<void> = Promise.resolve();
   for await (const batch of readingAhead(walkOriginals(deps, { ...options, batchSize: options.batchSize ?? BATCH }))) {
-    const unknown = await unknownOf(deps, batch, report, cutoff);
-    const plans = await mapLimit(unknown, options.concurrency, async (candidate) => ({ candidate, plan: await planAsset(deps, candidate) }));
-    const planned: Planned[] = [];
-    for (const { candidate, plan } of plans) {
-      options.onPlan?.(candidate, plan);
-      if (plan.kind === 'undescribed') report.undescribed++;
-      else planned.push({ candidate, plan });
-    }
-    if (!options.dryRun && planned.length > 0) addCounts(report, await writeRebuilt(deps, planned, options.queue));
-    if (options.dryRun) addCounts(report, dryCounts(planned));
-    report.seen += batch.length;
-    const last = batch.at(-1)!;
-    report.last = `${last.tenantId}/${last.assetId}`;
-    options.onProgress?.(report);
+    const planned = await planBatch(deps, batch, report, cutoff, options);
+    await writing;
+    writing = (async () => {
+      if (!options.dryRun && planned.length > 0) addCounts(report, await writeRebuilt(deps, planned, options.queue));
+      if (options.dryRun) addCounts(report, dryCounts(planned));
+      // Counted, and named as the point to resume after, once written.
+      report.seen += batch.length;
+      const last = batch.at(-1)!;
+      report.last = `${last.tenantId}/${last.assetId}`;
+      options.onProgress?.(report);
+    })();
+    // Its failure is thrown where it is awaited (before the next write, or at the end), not reported as unhandled meanwhile.
+    writing.catch(() => {});
   }
+  await writing;
   return report;
+}
+
+/** The unknown assets of a batch, each planned from its records (`concurrency` bucket reads at once). */
+async function planBatch(
+  deps: WorkerDeps,
+  batch: readonly Candidate[],
+  report: RecoverReport,
+  cutoff: number,
+  options: RecoverOptions,
+): Promise<Planned[]> {
+  const unknown = await unknownOf(deps, batch, report, cutoff);
+  const plans = await mapLimit(unknown, options.concurrency, async (candidate) => ({ candidate, plan: await planAsset(deps, candidate) }));
+  const planned: Planned[] = [];
+  for (const { candidate, plan } of plans) {
+    options.onPlan?.(candidate, plan);
+    if (plan.kind === 'undescribed') report.undescribed++;
+    else planned.push({ candidate, plan });
+  }
+  return planned;
 }
 
 function dryCounts(planned: readonly Planned[]): RebuildCounts {

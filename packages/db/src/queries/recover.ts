@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
 import type { TenantRecord } from '../records/tenant-record.js';
 import { assets, tenants, variants, type AssetStatus, type NewAsset } from '../schema.js';
@@ -47,31 +48,54 @@ const REBUILT_COLUMNS = [
 ] as const;
 
 /**
+ * Rows as one JSON parameter, under the table's column names, and the list of those columns: a
+ * batch of any size is one bound value that Postgres unpacks (`jsonb_populate_recordset`), where a
+ * multi-row VALUES made a parameter of each cell, whose building and encoding cost more of the
+ * process's CPU than the rows' reading (docs/performance.md#recover). Columns no row names keep their defaults.
+ */
+function rowsAsJson(table: PgTable, rows: readonly Record<string, unknown>[]) {
+  const names = new Map(Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name]));
+  const used = new Set<string>();
+  const json = rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      const name = names.get(key);
+      if (name === undefined || value === undefined) continue;
+      out[name] = value;
+      used.add(name);
+    }
+    return out;
+  });
+  const columns = sql.raw([...used].map((name) => `"${name}"`).join(', '));
+  return { columns, json: JSON.stringify(json) };
+}
+
+/**
  * Writes rebuilt assets in one statement: new rows, and rows of REBUILDABLE_STATUSES replaced.
  * Returns the ids written (an asset another process wrote meanwhile is left as it is).
  */
 export async function insertRebuiltAssets(db: Executor, params: { assets: NewAsset[] }): Promise<Set<string>> {
   if (params.assets.length === 0) return new Set();
   const rows = params.assets.map((a) => ({ ...a, uploadId: null, purgedAt: null, errorCode: null, errorMessage: null }));
-  const written = await db
-    .insert(assets)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: assets.id,
-      set: fromExcluded(assets, REBUILT_COLUMNS),
-      setWhere: sql`${assets.status} in ('awaiting_upload', 'expired')`,
-    })
-    .returning({ id: assets.id });
+  const { columns, json } = rowsAsJson(assets, rows);
+  const set = sql.raw(REBUILT_COLUMNS.map((key) => `"${assets[key].name}" = excluded."${assets[key].name}"`).join(', '));
+  const written = await db.execute<{ id: string }>(sql`
+    insert into assets (${columns}) select ${columns} from jsonb_populate_recordset(null::assets, ${json}::jsonb)
+    on conflict (id) do update set ${set} where assets.status in ('awaiting_upload', 'expired')
+    returning id`);
   return new Set(written.map((r) => r.id));
 }
 
 /** The variant rows of rebuilt assets, in one statement. */
 export async function insertRebuiltVariants(db: Executor, params: { variants: (VariantRecord & { assetId: string })[] }): Promise<void> {
   if (params.variants.length === 0) return;
-  await db
-    .insert(variants)
-    .values(params.variants.map((v) => ({ ...v, id: newId() })))
-    .onConflictDoNothing();
+  const { columns, json } = rowsAsJson(
+    variants,
+    params.variants.map((v) => ({ ...v, id: newId() })),
+  );
+  await db.execute(sql`
+    insert into variants (${columns}) select ${columns} from jsonb_populate_recordset(null::variants, ${json}::jsonb)
+    on conflict do nothing`);
 }
 
 /**
