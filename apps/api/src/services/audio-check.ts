@@ -1,6 +1,7 @@
-import type { AudioInfo } from '@darkroom/core';
+import { BadMediaError, DarkroomError, type AudioInfo, type BadMediaCode } from '@darkroom/core';
 import { probeAudio } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
 /** What `complete` learns of an audio original and records on its asset. */
@@ -29,13 +30,35 @@ const FORMAT_OF_DEMUXER: Readonly<Record<string, string>> = {
  * AUDIO_MAX_DURATION (`audio_too_long`), damaged or silent-less files (`corrupt_audio`) and unknown
  * codecs (`unsupported_codec`), as `@darkroom/media`'s `probeAudio` decides.
  */
-export async function checkAudio(deps: AppDeps, location: ObjectLocation, start: { size: number; bytes: Uint8Array }): Promise<AudioFacts> {
+export async function checkAudio(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  location: ObjectLocation,
+  start: { size: number; bytes: Uint8Array },
+): Promise<AudioFacts> {
   const { url } = await deps.storage.presignGet({ ...location, expiresInSeconds: PROBE_URL_SECONDS });
-  const probe = await probeAudio({ url, size: start.size, head: start.bytes }, { maxDurationSeconds: deps.config.uploads.audioMaxDurationSeconds });
+  const maxDurationSeconds = deps.config.uploads.audioMaxDurationSeconds;
+  const probe = await probeAudio({ url, size: start.size, head: start.bytes }, { maxDurationSeconds }).catch((error: unknown) => {
+    throw forTenant(log, error);
+  });
   return {
     format: FORMAT_OF_DEMUXER[probe.container] ?? probe.container,
     duration: Math.round(probe.durationSeconds * 1000) / 1000,
     // Loudness is measured by the worker, which decodes the whole file anyway.
     audio: { codec: probe.codec, sampleRate: probe.sampleRate, channels: probe.channels, loudness: null },
   };
+}
+
+/**
+ * A refusal as the tenant reads it: what ffprobe said (`detail`) is for operators, so it goes to the
+ * log with the asset's id, and the answer keeps the sentence and the plain facts (durations, sizes).
+ */
+function forTenant(log: FastifyBaseLogger, error: unknown): unknown {
+  if (!(error instanceof DarkroomError)) return error;
+  const { detail, ...rest } = error.details ?? {};
+  log.info({ code: error.code, detail }, 'complete refused an audio upload');
+  const facts = Object.keys(rest).length ? rest : undefined;
+  return error instanceof BadMediaError
+    ? new BadMediaError(error.code as BadMediaCode, error.message, facts)
+    : new DarkroomError(error.code, error.message, facts);
 }

@@ -53,7 +53,7 @@ export async function completeUpload(
     // A racing call may have confirmed it (and deleted the staging object) meanwhile.
     return outcomeNow(deps, asset, error);
   }
-  const queued = await copyAndQueue(deps, asset);
+  const queued = await copyAndQueue(deps, log, asset);
   if (!queued) return outcomeNow(deps, asset);
   await enqueueAfterCommit(deps, log, [queued.job]);
   await removeStaging(deps, log, asset, queued.stagingVersionId);
@@ -66,11 +66,15 @@ export async function completeUpload(
  * connection for the length of a server-side copy (a single request up to the copy threshold).
  * Returns null when the asset no longer awaits its upload.
  */
-async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
+async function copyAndQueue(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  asset: Asset,
+): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
   return deps.db.transaction(async (tx) => {
     const locked = await lockAsset(tx, { id: asset.id });
     if (locked?.status !== 'awaiting_upload') return null;
-    const { stagingVersionId, audio } = await copyToOriginal(deps, asset);
+    const { stagingVersionId, audio } = await copyToOriginal(deps, log, asset);
     const set = { uploadId: null, ...(audio ?? {}) };
     const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set });
     if (!moved) return null;

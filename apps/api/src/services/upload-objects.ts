@@ -78,7 +78,11 @@ async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): 
  * its checks is deleted again. The copy carries the asset's record (`describeOriginal`). Returns the
  * staging version the copy read, for `removeStaging`, and for audio what its probe found.
  */
-export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<{ stagingVersionId: string | undefined; audio: AudioFacts | null }> {
+export async function copyToOriginal(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  asset: Asset,
+): Promise<{ stagingVersionId: string | undefined; audio: AudioFacts | null }> {
   const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
   const { multipartThreshold, partSize } = deps.config.uploads.copy;
   const source = {
@@ -92,7 +96,7 @@ export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<{ sta
     .catch((error: unknown) => explainCopyFailure(deps, asset, error));
   try {
     const start = await checkObject(deps, asset, original);
-    const audio = assetKindOf(asset.contentType) === 'audio' ? await checkAudio(deps, original, start) : null;
+    const audio = assetKindOf(asset.contentType) === 'audio' ? await checkAudio(deps, log, original, start) : null;
     return { stagingVersionId: copied.sourceVersionId, audio };
   } catch (error) {
     await deps.storage.deleteObject(original).catch(() => {}); // else expiry or an abort removes it
