@@ -1,3 +1,12 @@
+export {
+  AUDIO_HEAD_BYTES,
+  AUDIO_PROBE_TIMEOUT_MS,
+  isAcceptedAudioCodec,
+  probeAudio,
+  type AudioProbe,
+  type AudioSource,
+  type ProbeAudioOptions,
+} from './audio/index.js';
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
 export {
   deliverySize,

@@ -1,4 +1,11 @@
-import { CompleteMultipartUploadCommand, HeadObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { createPresigner } from './presigner.js';
@@ -88,6 +95,12 @@ describe('createPresigner', () => {
       const expected = await getSignedUrl(sdk, new HeadObjectCommand({ Bucket: 'b', Key: key }), { expiresIn: 60, signingDate: when });
       expect(presigner.presignHead({ bucket: 'b', key, expiresInSeconds: 60 }, when)).toBe(expected);
     }
+  });
+
+  it('signs a GET of an object exactly as the AWS SDK does', async () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    const expected = await getSignedUrl(sdk, new GetObjectCommand({ Bucket: 'b', Key: keys[1] }), { expiresIn: 60, signingDate: when });
+    expect(presigner.presignGet({ bucket: 'b', key: keys[1]!, expiresInSeconds: 60 }, when).url).toBe(expected);
   });
 
   it('refuses what SigV4 cannot sign', () => {
