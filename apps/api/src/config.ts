@@ -140,6 +140,8 @@ const apiEnvSchema = z.object({
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   /** `complete` refuses longer audio with audio_too_long, from its probe (give the worker the same value). */
   AUDIO_MAX_DURATION: durationSetting('6h', 1000),
+  /** ffprobe processes one API process runs at once for `complete`'s audio checks; more wait, briefly. */
+  AUDIO_PROBES: z.coerce.number().int().min(1).max(64).default(2),
   /** Seals webhook signing secrets at rest; give the API and every worker the same. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
@@ -176,6 +178,8 @@ export interface ApiConfig {
     acceptedContentTypes: string[];
     /** AUDIO_MAX_DURATION in seconds: `complete`'s probe refuses longer audio. */
     audioMaxDurationSeconds: number;
+    /** AUDIO_PROBES: audio checks at once in this process. */
+    audioProbes: number;
   };
   jobMaxAttempts: number;
   /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
@@ -218,6 +222,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       ttlMs: e.UPLOAD_TTL,
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
       audioMaxDurationSeconds: e.AUDIO_MAX_DURATION / 1000,
+      audioProbes: e.AUDIO_PROBES,
     },
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -7,6 +7,7 @@ import { createAuthCache, type AuthCache } from './services/auth-cache.js';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter.js';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { createRenderGate, type RenderGate } from '@darkroom/media';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** Failed admin logins per client IP (10 per 15 minutes), shared by every process through Redis. */
   loginLimiter: LoginLimiter;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
+  /** `complete`'s audio checks (each an ffprobe process) at once, with a short bounded line behind them. */
+  audioProbes: RenderGate;
   readiness: Record<'postgres' | 'redis' | 'storage', () => Promise<void>>;
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     secretBox: createSecretBox(config.webhooks.secretKey),
     authCache,
     loginLimiter,
+    audioProbes: createRenderGate({ maxPixels: 1, slots: config.uploads.audioProbes, maxWaiting: 4 * config.uploads.audioProbes }),
     readiness: {
       postgres: () => database.ping(),
       // Both connections: the requests' own one has no offline queue, so until it is up, rate

@@ -1,5 +1,5 @@
-import { BadMediaError, DarkroomError, type AudioInfo, type BadMediaCode } from '@darkroom/core';
-import { probeAudio } from '@darkroom/media';
+import { BadMediaError, DarkroomError, ERRORS, type AudioInfo, type BadMediaCode } from '@darkroom/core';
+import { probeAudio, RenderGateBusyError } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -13,6 +13,8 @@ export interface AudioFacts {
 
 /** Long enough for ffprobe's few ranged reads; the URL never leaves this process. */
 const PROBE_URL_SECONDS = 300;
+/** How long a `complete` waits for one of the process's audio checks (AUDIO_PROBES) before a 503. */
+const PROBE_WAIT_MS = 10_000;
 
 /** ffprobe's demuxer names, as `asset.format` shows containers. */
 const FORMAT_OF_DEMUXER: Readonly<Record<string, string>> = {
@@ -38,9 +40,14 @@ export async function checkAudio(
 ): Promise<AudioFacts> {
   const { url } = await deps.storage.presignGet({ ...location, expiresInSeconds: PROBE_URL_SECONDS });
   const maxDurationSeconds = deps.config.uploads.audioMaxDurationSeconds;
-  const probe = await probeAudio({ url, size: start.size, head: start.bytes }, { maxDurationSeconds }).catch((error: unknown) => {
-    throw forTenant(log, error);
+  const release = await deps.audioProbes.acquire(0, { timeoutMs: PROBE_WAIT_MS }).catch((error: unknown) => {
+    throw error instanceof RenderGateBusyError ? ERRORS.audioChecksBusy() : error;
   });
+  const probe = await probeAudio({ url, size: start.size, head: start.bytes }, { maxDurationSeconds })
+    .catch((error: unknown) => {
+      throw forTenant(log, error);
+    })
+    .finally(release);
   return {
     format: FORMAT_OF_DEMUXER[probe.container] ?? probe.container,
     duration: Math.round(probe.durationSeconds * 1000) / 1000,

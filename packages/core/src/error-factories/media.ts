@@ -144,6 +144,8 @@ export const AUDIO_ERRORS = {
         detail,
       },
     ),
+  /** Every audio check of this process was busy past its wait: the upload stays unconfirmed. */
+  audioChecksBusy: () => new DarkroomError('service_unavailable', 'Too many audio files are being checked right now; call complete again shortly.'),
   audioTooLong: (durationSeconds: number, maxDurationSeconds: number) =>
     new BadMediaError(
       'audio_too_long',
