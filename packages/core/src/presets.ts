@@ -3,9 +3,11 @@ import type { AssetKind } from './contract/asset.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
-export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+export const RENDITION_FORMATS = ['mp4', 'webm'] as const;
+/** What a video renders and an image skips: renditions and `storyboard` (scrub previews). */
+export const VIDEO_FORMATS = [...RENDITION_FORMATS, 'storyboard'] as const;
 export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
-export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+export type VideoVariantFormat = (typeof RENDITION_FORMATS)[number];
 
 /** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
 export interface ImageVariantSpec {
@@ -33,17 +35,44 @@ export interface VideoVariantSpec {
 }
 
 /**
+ * Scrub previews of a video: one WebP sprite of at most `STORYBOARD_MAX_TILES` frames, evenly
+ * spaced, each `width` pixels wide (default `STORYBOARD_TILE_WIDTH`), and a WebVTT file whose cues
+ * point into it. No box, fit or quality of its own.
+ */
+export interface StoryboardVariantSpec {
+  name: string;
+  format: 'storyboard';
+  fit?: undefined;
+  /** Of one tile; the presets' schema fills in `STORYBOARD_TILE_WIDTH.default`. */
+  width: number;
+  height?: undefined;
+  quality?: undefined;
+}
+
+export const STORYBOARD_TILE_WIDTH = { default: 160, min: 32, max: 640 } as const;
+export const STORYBOARD_MAX_TILES = 100;
+
+/**
  * One output of a preset. Image formats applied to a video render its poster frame; video formats
  * applied to an image are skipped for that asset.
  */
-export type VariantSpec = ImageVariantSpec | VideoVariantSpec;
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec | StoryboardVariantSpec;
 
-export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
+/** A spec only videos render (a rendition or a storyboard); images skip it. */
+export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec | StoryboardVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
 }
 
+export function isRenditionSpec(spec: VariantSpec): spec is VideoVariantSpec {
+  return (RENDITION_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isStoryboardSpec(spec: VariantSpec): spec is StoryboardVariantSpec {
+  return spec.format === 'storyboard';
+}
+
 export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
-  return !isVideoSpec(spec);
+  return (IMAGE_FORMATS as readonly string[]).includes(spec.format);
 }
 
 /** The specs of a preset that an asset of this kind renders (an image has no video renditions). */
@@ -56,7 +85,7 @@ export interface Preset {
   variants: readonly VariantSpec[];
 }
 
-const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
+const webp = (name: string, fit: ImageVariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
   name,
   fit,
   width: size,
@@ -79,6 +108,7 @@ export const PRESETS: PresetRegistry = {
       webp('large', 'inside', 2560),
       // Videos only: images skip it, and for a video the four above are its poster.
       { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
+      { name: 'storyboard', format: 'storyboard', width: STORYBOARD_TILE_WIDTH.default },
     ],
   },
 };
@@ -117,7 +147,7 @@ export const RENDERER_VERSION = 1;
 export function variantSpecHash(spec: VariantSpec): string {
   const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
-  if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isRenditionSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 
