@@ -30,7 +30,7 @@ describe('presets file', () => {
       name: 'avatars',
       variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }],
     });
-    expect(PRESETS.default!.variants).toHaveLength(5); // the built-ins are not modified
+    expect(PRESETS.default!.variants).toHaveLength(6); // the built-ins are not modified
   });
 
   it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {
@@ -40,6 +40,17 @@ describe('presets file', () => {
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, format: 'mkv' }] } })).toThrow();
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, maxDuration: 0 }] } })).toThrow(/maxDuration/);
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, quality: 101 }] } })).toThrow(/quality/);
+  });
+
+  it('takes a storyboard with only a tile width (default 160), within its bounds', () => {
+    const boards = parsePresetFile({ boards: { variants: [{ name: 'board', format: 'storyboard' }, { name: 'big', format: 'storyboard', width: 320 }] } });
+    expect(boards.boards!.variants).toEqual([
+      { name: 'board', format: 'storyboard', width: 160 },
+      { name: 'big', format: 'storyboard', width: 320 },
+    ]);
+    for (const bad of [{ width: 16 }, { width: 641 }, { width: 100.5 }, { height: 90 }, { quality: 80 }, { fit: 'cover' }]) {
+      expect(() => parsePresetFile({ boards: { variants: [{ name: 'board', format: 'storyboard', ...bad }] } })).toThrow();
+    }
   });
 
   it('reads the file named by PRESETS_FILE', () => {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type VideoVariantSpec } from './presets.js';
+import {
+  findPreset,
+  isImageSpec,
+  isRenditionSpec,
+  isStoryboardSpec,
+  isVideoSpec,
+  PRESETS,
+  presetSpecHashes,
+  presetStaleScope,
+  specsForKind,
+  variantSpecHash,
+  type StoryboardVariantSpec,
+  type VideoVariantSpec,
+} from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {
@@ -9,6 +22,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['storyboard', undefined, 160, undefined, 'storyboard'],
     ]);
   });
 
@@ -16,7 +30,7 @@ describe('presets', () => {
     const specs = PRESETS.default!.variants;
     expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(['thumb', 'small', 'medium', 'large']);
     expect(specsForKind(specs, 'video')).toEqual(specs);
-    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p']);
+    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p', 'storyboard']);
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -27,7 +41,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'storyboard']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -55,5 +69,13 @@ describe('presets', () => {
     ].map(variantSpecHash);
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(variantSpecHash({ ...clip, audio: true })).toBe(variantSpecHash(clip)); // audio defaults to true
+  });
+
+  it('a storyboard spec hash covers its name and tile width, and is no rendition spec', () => {
+    const board: StoryboardVariantSpec = { name: 'board', format: 'storyboard', width: 160 };
+    const hashes = [board, { ...board, width: 161 }, { ...board, name: 'other' }].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(3);
+    expect([isVideoSpec(board), isRenditionSpec(board), isStoryboardSpec(board), isImageSpec(board)]).toEqual([true, false, true, false]);
+    expect(specsForKind([board], 'image')).toEqual([]);
   });
 });
