@@ -71,12 +71,12 @@ describe('hostile video streams', () => {
     const ready = await client.waitForAsset(asset.id, 300_000);
     expect(ready).toMatchObject({ status: 'ready', error: null });
     expect(ready.duration).toBeCloseTo(600, 0);
-    const rendition = ready.variants.find((v: any) => v.name === '720p');
+    const rendition = ready.variants.find((v: any) => v.name === '720p')!;
     const got = await downloadRendition(rendition.url);
     const streams = Object.fromEntries(got.probe.streams.map((s) => [s.codec_type, s]));
     expect(Object.keys(streams).sort()).toEqual(['audio', 'video']);
     expect(Number(got.probe.format.duration)).toBeCloseTo(600, 0);
-    const board = ready.variants.find((v: any) => v.name === 'storyboard');
+    const board = ready.variants.find((v: any) => v.name === 'storyboard')!;
     const cues = (await (await fetch(board.url)).text()).split('\n').filter((line) => line.includes('#xywh='));
     // 100 tiles six seconds apart were asked for; the picture holds frames for the first only.
     expect(cues.length).toBeGreaterThanOrEqual(1);

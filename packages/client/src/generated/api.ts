@@ -2151,6 +2151,15 @@ export interface paths {
                             maxDuration?: number;
                             /** @description `false`: the rendition has no sound */
                             audio?: boolean;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
+                            format: "storyboard";
+                            /**
+                             * @description Of one tile, in pixels
+                             * @default 160
+                             */
+                            width?: number;
                         })[];
                     };
                 };
@@ -5067,6 +5076,15 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "storyboard";
+                /**
+                 * @description Of one tile, in pixels
+                 * @default 160
+                 */
+                width: number;
             })[];
         };
         DeliveryPolicy: {
@@ -5385,6 +5403,15 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "storyboard";
+                /**
+                 * @description Of one tile, in pixels
+                 * @default 160
+                 */
+                width: number;
             })[];
         };
     };
