@@ -7,6 +7,8 @@ export const STORYBOARD_MIN_INTERVAL_SECONDS = 1;
 export const STORYBOARD_COLUMNS = 10;
 /** A tile is at most this many times as tall as it is wide (a very tall video gets narrower tiles), which bounds the sprite's pixels. */
 const MAX_TILE_ASPECT = 2;
+/** The sprite's pixels at most (48 MB as raw RGB): large tiles get fewer of them. */
+export const STORYBOARD_MAX_SPRITE_PIXELS = 16_000_000;
 
 export interface StoryboardPlan {
   /** Tiles asked of ffmpeg; a video whose picture ends early gives fewer. */
@@ -21,8 +23,9 @@ export interface StoryboardPlan {
 /** How many tiles, how far apart and how large, for a video of this displayed size and duration. */
 export function planStoryboard(video: Size & { durationSeconds: number }, tileWidth: number, maxTiles: number): StoryboardPlan {
   const duration = Math.max(0, video.durationSeconds);
-  const tiles = Math.max(1, Math.min(maxTiles, Math.ceil(duration / STORYBOARD_MIN_INTERVAL_SECONDS)));
   const { output } = planFrame({ fit: 'inside', width: tileWidth, height: tileWidth * MAX_TILE_ASPECT }, video);
+  const fit = Math.floor(STORYBOARD_MAX_SPRITE_PIXELS / (output.width * output.height));
+  const tiles = Math.max(1, Math.min(maxTiles, fit, Math.ceil(duration / STORYBOARD_MIN_INTERVAL_SECONDS)));
   return { tiles, intervalSeconds: duration / tiles, tile: output, columns: Math.min(STORYBOARD_COLUMNS, tiles) };
 }
 

@@ -43,6 +43,11 @@ describe('planStoryboard', () => {
     expect(planStoryboard({ width: 1080, height: 1920, durationSeconds: 10 }, 160, 100).tile).toEqual({ width: 160, height: 284 });
     expect(planStoryboard({ width: 1000, height: 5000, durationSeconds: 10 }, 160, 100).tile).toEqual({ width: 64, height: 320 });
   });
+
+  it('gives large tiles fewer of them, so that a sprite stays within 16 megapixels', () => {
+    expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 600 }, 640, 100)).toMatchObject({ tiles: 69, tile: { width: 640, height: 360 } });
+    expect(planStoryboard({ width: 1080, height: 1920, durationSeconds: 600 }, 640, 100)).toMatchObject({ tiles: 21, tile: { width: 640, height: 1138 } });
+  });
 });
 
 describe('storyboardVtt', () => {
