@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ffmpeg } from '../packages/media/src/video/test-clips.js';
 import { ratio, type BenchRow } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
-import { startRig, upload, type Rig } from './worker-rig.js';
+import { startRig, type Rig } from './worker-rig.js';
 
 const VIDEO_SECONDS = Number(process.env.BENCH_QUEUE_VIDEO_SECONDS ?? 60);
 const IDLE_SAMPLES = 3;
@@ -96,7 +96,9 @@ async function measure(rig: Rig, photo: BenchInput, video: string): Promise<Queu
 export async function runQueueMixBench(): Promise<BenchRow[]> {
   const [photo] = await cameraPhotos(1);
   const video = await longVideo();
-  console.log(`queue-mix bench: a ${photo!.megapixels.toFixed(0)} MP photo behind a ${VIDEO_SECONDS} s 1080p video (default preset), 1 worker process`);
+  console.log(
+    `queue-mix bench: a ${photo!.megapixels.toFixed(0)} MP photo behind a ${VIDEO_SECONDS} s 1080p video (default preset), 1 worker process`,
+  );
   const rig = await startRig(1);
   let mix: QueueMix;
   try {
@@ -105,7 +107,9 @@ export async function runQueueMixBench(): Promise<BenchRow[]> {
     await rig.close();
   }
   const [idle, busy] = [median(mix.idle), median(mix.busy)];
-  console.log(`  idle: ${mix.idle.map(Math.round).join(', ')} ms; behind the video: ${mix.busy.map(Math.round).join(', ')} ms; video ${Math.round(mix.videoMs)} ms`);
+  console.log(
+    `  idle: ${mix.idle.map(Math.round).join(', ')} ms; behind the video: ${mix.busy.map(Math.round).join(', ')} ms; video ${Math.round(mix.videoMs)} ms`,
+  );
   if (mix.busy.length === 0) throw new Error('the video finished before a photo behind it did: raise BENCH_QUEUE_VIDEO_SECONDS');
   return [
     {

@@ -43,7 +43,8 @@ async function tenMinutesOfSilence(): Promise<string> {
 }
 
 const TEXTS = {
-  'playlist.m3u8': '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nfile:///etc/passwd\n#EXTINF:2,\nhttp://169.254.169.254/latest/meta-data/\n#EXT-X-ENDLIST\n',
+  'playlist.m3u8':
+    '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nfile:///etc/passwd\n#EXTINF:2,\nhttp://169.254.169.254/latest/meta-data/\n#EXT-X-ENDLIST\n',
   'subtitles.srt': '1\n00:00:00,000 --> 00:00:02,000\nHello\n',
   'subtitles.vtt': 'WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n',
 };

@@ -43,7 +43,14 @@ describe('presets file', () => {
   });
 
   it('takes a storyboard with only a tile width (default 160), within its bounds', () => {
-    const boards = parsePresetFile({ boards: { variants: [{ name: 'board', format: 'storyboard' }, { name: 'big', format: 'storyboard', width: 320 }] } });
+    const boards = parsePresetFile({
+      boards: {
+        variants: [
+          { name: 'board', format: 'storyboard' },
+          { name: 'big', format: 'storyboard', width: 320 },
+        ],
+      },
+    });
     expect(boards.boards!.variants).toEqual([
       { name: 'board', format: 'storyboard', width: 160 },
       { name: 'big', format: 'storyboard', width: 320 },

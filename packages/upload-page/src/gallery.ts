@@ -32,9 +32,22 @@ function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
   return button;
 }
 
-/** What shows a variant: an `<img>`, or for a video rendition a `<video>` with the asset's poster. */
+/**
+ * What shows a variant: an `<img>`, for a video rendition a `<video>` with the asset's poster, and
+ * for a storyboard its sprite (beside its WebVTT file, named as it is), every tile at once.
+ */
 function variantMedia(label: string, variant: Variant, poster: Variant | undefined): HTMLElement {
   const size = { width: String(variant.width), height: String(variant.height) };
+  if (variant.format === 'storyboard') {
+    const sprite = variant.url.replace(/\.vtt$/, '.webp');
+    return el('img', {
+      class: 'storyboard',
+      src: sprite,
+      alt: `${label} (scrub previews, ${variant.width}×${variant.height} tiles)`,
+      loading: 'lazy',
+      decoding: 'async',
+    });
+  }
   if (variant.kind === 'video') {
     const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
     if (poster) video.poster = poster.url;

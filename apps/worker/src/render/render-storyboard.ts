@@ -56,7 +56,17 @@ export async function renderStoryboards(
     await deps.storage.putObject({ bucket, key, body: vtt, contentType: VTT_CONTENT_TYPE, cacheControl: VARIANT_CACHE_CONTROL });
     const { tileWidth: width, tileHeight: height } = result;
     const duration = Math.round(probe.durationSeconds * 1000) / 1000;
-    records.push({ name: spec.name, kind: 'video', format: spec.format, width, height, duration, size: result.sprite.length + vtt.length, key, specHash });
+    records.push({
+      name: spec.name,
+      kind: 'video',
+      format: spec.format,
+      width,
+      height,
+      duration,
+      size: result.sprite.length + vtt.length,
+      key,
+      specHash,
+    });
     report(index, 1);
   }
   return records;

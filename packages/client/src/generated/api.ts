@@ -4854,7 +4854,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `image` otherwise (for a video: its poster)
                  * @enum {string}
                  */
                 kind: "image" | "video";
@@ -4864,6 +4864,7 @@ export interface components {
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
                 size: number;
+                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {
@@ -5181,7 +5182,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `image` otherwise (for a video: its poster)
                  * @enum {string}
                  */
                 kind: "image" | "video";
@@ -5191,6 +5192,7 @@ export interface components {
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
                 size: number;
+                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {

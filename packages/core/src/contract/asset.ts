@@ -14,7 +14,7 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 
 const variantFields = {
   name: z.string(),
-  kind: z.enum(ASSET_KINDS).describe('`video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)'),
+  kind: z.enum(ASSET_KINDS).describe('`video` for a rendition (`mp4`, `webm`) or a `storyboard`; `image` otherwise (for a video: its poster)'),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
@@ -44,7 +44,10 @@ export const VariantSnapshot = z.object({ ...variantFields, key: z.string() });
 export type VariantSnapshot = z.infer<typeof VariantSnapshot>;
 
 /** A variant as a tenant sees it: where to fetch it (the CDN, or the bucket). */
-export const VariantView = z.object({ ...variantFields, url: z.string() });
+export const VariantView = z.object({
+  ...variantFields,
+  url: z.string().describe('Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=`'),
+});
 export type VariantView = z.infer<typeof VariantView>;
 
 /**

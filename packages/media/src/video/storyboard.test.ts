@@ -34,7 +34,11 @@ describe('planStoryboard', () => {
       tile: { width: 160, height: 90 },
       columns: 10,
     });
-    expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 4.5 }, 160, 100)).toMatchObject({ tiles: 5, intervalSeconds: 0.9, columns: 5 });
+    expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 4.5 }, 160, 100)).toMatchObject({
+      tiles: 5,
+      intervalSeconds: 0.9,
+      columns: 5,
+    });
     expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 0.2 }, 160, 100)).toMatchObject({ tiles: 1, columns: 1 });
   });
 
@@ -45,8 +49,14 @@ describe('planStoryboard', () => {
   });
 
   it('gives large tiles fewer of them, so that a sprite stays within 16 megapixels', () => {
-    expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 600 }, 640, 100)).toMatchObject({ tiles: 69, tile: { width: 640, height: 360 } });
-    expect(planStoryboard({ width: 1080, height: 1920, durationSeconds: 600 }, 640, 100)).toMatchObject({ tiles: 21, tile: { width: 640, height: 1138 } });
+    expect(planStoryboard({ width: 1920, height: 1080, durationSeconds: 600 }, 640, 100)).toMatchObject({
+      tiles: 69,
+      tile: { width: 640, height: 360 },
+    });
+    expect(planStoryboard({ width: 1080, height: 1920, durationSeconds: 600 }, 640, 100)).toMatchObject({
+      tiles: 21,
+      tile: { width: 640, height: 1138 },
+    });
   });
 });
 
@@ -98,7 +108,7 @@ describe('renderStoryboard', () => {
     cues.forEach(([x, y, w, h], i) => {
       const at = ((y! + h! / 2) * info.width + x! + w! / 2) * info.channels;
       const [r, g, b] = data.subarray(at, at + 3);
-      COLOURS[i]![1].forEach((value, c) => expect(Math.abs([r, g, b][c]! - value), `tile ${i}`).toBeLessThan(40));
+      for (const [c, value] of COLOURS[i]![1].entries()) expect(Math.abs([r, g, b][c]! - value), `tile ${i}`).toBeLessThan(40);
     });
   });
 

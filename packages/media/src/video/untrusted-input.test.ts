@@ -88,11 +88,16 @@ describe('an upload that is a playlist', () => {
       probeVideo(path, LIMITS),
       extractPoster(path, PROBE, { timeoutMs: 30_000 }),
       renderStoryboard(path, PROBE, { tileWidth: 160, maxTiles: 100, spriteUrl: 's.webp', threads: 1, timeoutMs: 30_000 }),
-      transcodeVideo(path, PROBE, { format: 'mp4', fit: 'inside', width: 128, height: 72, quality: 50 }, {
-        outputPath: join(out, 'r.mp4'),
-        threads: 1,
-        timeoutMs: 30_000,
-      }),
+      transcodeVideo(
+        path,
+        PROBE,
+        { format: 'mp4', fit: 'inside', width: 128, height: 72, quality: 50 },
+        {
+          outputPath: join(out, 'r.mp4'),
+          threads: 1,
+          timeoutMs: 30_000,
+        },
+      ),
     ];
     for (const attempt of await Promise.allSettled(attempts)) {
       expect(attempt.status).toBe('rejected');
