@@ -64,6 +64,7 @@ interface QueueMix {
   idle: number[];
   busy: number[];
   videoMs: number;
+  videoState: string;
 }
 
 /** Idle samples, the video completed and seen rendering, photos while it does (those that end after it are not counted), idle again. */
@@ -88,9 +89,9 @@ async function measure(rig: Rig, photo: BenchInput, video: string): Promise<Queu
     await sleep(500);
     videoDone = await finished(rig, job.id);
   }
-  if (videoDone.state !== 'completed') throw new Error(`the video's job ended ${videoDone.state}`);
   idle.push(await photoMs(rig, photo));
-  return { idle, busy, videoMs: videoDone.at - queuedAt };
+  // A video that ran out of time (a loaded machine) still had the photos queued behind it while it rendered.
+  return { idle, busy, videoMs: videoDone.at - queuedAt, videoState: videoDone.state };
 }
 
 export async function runQueueMixBench(): Promise<BenchRow[]> {
@@ -121,7 +122,7 @@ export async function runQueueMixBench(): Promise<BenchRow[]> {
       met: busy <= 2 * idle ? 'yes' : 'no',
     },
     {
-      metric: `the ${VIDEO_SECONDS} s 1080p video meanwhile: complete→ready`,
+      metric: `the ${VIDEO_SECONDS} s 1080p video meanwhile: complete→${mix.videoState === 'completed' ? 'ready' : mix.videoState}`,
       darkroom: `${(mix.videoMs / 1000).toFixed(1)} s`,
       baseline: '—',
       ratio: '—',
