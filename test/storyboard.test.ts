@@ -10,6 +10,7 @@ import { launchChromium, watchProblems } from './support/browser.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { screenshot } from './support/upload-page.js';
+import { waitFor } from './support/services.js';
 import { ffmpeg, uploadVideo } from './support/video.js';
 
 /**
@@ -166,5 +167,30 @@ describe('storyboard variant', () => {
     await screenshot(page, 'storyboard');
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('a backfill to another tile width replaces both objects, and the old sprite goes with its WebVTT file', async () => {
+    const setBoard = async (width: number) =>
+      expect((await tenant.client.request('PUT', '/v1/presets/boards', { variants: [{ name: 'board', format: 'storyboard', width }] })).status).toBe(
+        200,
+      );
+    await setBoard(160);
+    const { asset: queued } = await uploadVideo(tenant.client, await countingClip(), 'video/mp4', 'boards');
+    const first = (await tenant.client.waitForAsset(queued.id)).variants.find((v: any) => v.name === 'board')!;
+    expect(first).toMatchObject({ format: 'storyboard', width: 160 });
+    expect(await harness.countVariantObjects(tenant.tenantId, queued.id)).toBe(2); // the WebVTT file and its sprite
+
+    await setBoard(96);
+    expect((await tenant.client.request('POST', '/v1/presets/boards/backfill', {})).body.queued).toBe(1);
+    const replaced = await waitFor('the backfill to replace the storyboard', async () => {
+      const now = (await tenant.client.request('GET', `/v1/assets/${queued.id}`)).body;
+      const board = now.variants.find((v: any) => v.name === 'board');
+      return board && board.url !== first.url ? board : null;
+    });
+    expect(replaced).toMatchObject({ width: 96, height: 54 });
+    await waitFor('the old objects to go', async () => (await harness.countVariantObjects(tenant.tenantId, queued.id)) === 2);
+    // Gone (the bucket answers 403 or 404 for a missing key, by whether anyone may list it).
+    for (const url of [first.url, first.url.replace(/\.vtt$/, '.webp')]) expect([403, 404]).toContain((await fetch(url)).status);
+    for (const url of [replaced.url, replaced.url.replace(/\.vtt$/, '.webp')]) expect((await fetch(url)).status).toBe(200);
   });
 });
