@@ -265,7 +265,7 @@ describe('upload page in Chromium', () => {
       .evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src));
     expect(images.sort()).toEqual([...posters].sort());
     // The storyboard as its sprite, loaded.
-    const board = asset.variants.find((v: { format: string }) => v.format === 'storyboard');
+    const board = asset.variants.find((v: { format: string }) => v.format === 'storyboard')!;
     const sprite = video.locator('.gallery figure[data-variant] img.storyboard');
     expect(await sprite.getAttribute('src')).toBe(board.url.replace(/\.vtt$/, '.webp'));
     await expect.poll(() => sprite.evaluate((img: PageImage) => img.complete && img.naturalWidth > 0), WAIT).toBe(true);
