@@ -248,7 +248,7 @@ describe('upload page in Chromium', () => {
 
     const asset = (await tenant.request('GET', `/v1/assets/${await video.getAttribute('data-asset-id')}`)).body;
     expect(asset).toMatchObject({ contentType: 'video/mp4', kind: 'video', status: 'ready' });
-    const renditions = asset.variants.filter((v: { kind: string }) => v.kind === 'video');
+    const renditions = asset.variants.filter((v: { kind: string; format: string }) => v.kind === 'video' && v.format !== 'storyboard');
     expect(renditions.length).toBeGreaterThan(0);
     // Each rendition in a <video> with the poster, none as a broken <img>; the poster frames as images.
     const players = video.locator('.gallery figure[data-variant] video');
@@ -260,8 +260,15 @@ describe('upload page in Chromium', () => {
       expect(posters).toContain(await player.getAttribute('poster'));
       await expect.poll(() => player.evaluate((v: { readyState: number }) => v.readyState), WAIT).toBeGreaterThanOrEqual(1);
     }
-    const images = await video.locator('.gallery figure[data-variant] img').evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src));
+    const images = await video
+      .locator('.gallery figure[data-variant] img:not(.storyboard)')
+      .evaluateAll((imgs: PageImage[]) => imgs.map((img) => img.src));
     expect(images.sort()).toEqual([...posters].sort());
+    // The storyboard as its sprite, loaded.
+    const board = asset.variants.find((v: { format: string }) => v.format === 'storyboard')!;
+    const sprite = video.locator('.gallery figure[data-variant] img.storyboard');
+    expect(await sprite.getAttribute('src')).toBe(board.url.replace(/\.vtt$/, '.webp'));
+    await expect.poll(() => sprite.evaluate((img: PageImage) => img.complete && img.naturalWidth > 0), WAIT).toBe(true);
     await screenshot(page, 'upload-page-phone-files');
     expect(problems).toEqual([]);
     await page.context().close();

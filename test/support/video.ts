@@ -8,7 +8,7 @@ import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
 /** The media tests' clips (ffmpeg lavfi, tiny, made once per process on first use) and ffprobe's JSON. */
-export { clip, ffprobeJson, type ClipName, type FfprobeJson } from '../../packages/media/src/video/test-clips.js';
+export { clip, ffmpeg, ffprobeJson, type ClipName, type FfprobeJson } from '../../packages/media/src/video/test-clips.js';
 
 const run = promisify(execFile);
 

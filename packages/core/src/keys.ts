@@ -47,6 +47,23 @@ export function variantRevisionPrefix(tenantId: string, assetId: string, revisio
   return `${variantPrefix(tenantId, assetId)}r${revision}/`;
 }
 
+/** The extension of a storyboard variant's key (its WebVTT file) and of the sprite its cues point into. */
+export const STORYBOARD_VTT = 'vtt';
+export const STORYBOARD_SPRITE = 'webp';
+
+/**
+ * A storyboard's sprite: beside its WebVTT file (the variant's key, from `variantKey`) and named as
+ * it is, so the cues refer to it by a relative name and the CDN serves both.
+ */
+export function storyboardSpriteKey(vttKey: string): string {
+  return `${vttKey.slice(0, -STORYBOARD_VTT.length)}${STORYBOARD_SPRITE}`;
+}
+
+/** Every object one variant row stands for: its key, and for a storyboard its sprite too. */
+export function variantObjectKeys(key: string): string[] {
+  return key.endsWith(`.${STORYBOARD_VTT}`) ? [key, storyboardSpriteKey(key)] : [key];
+}
+
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /** Delivery's renders: everything under one asset's prefix goes with the asset. */

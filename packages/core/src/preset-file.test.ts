@@ -65,6 +65,24 @@ describe('presets file', () => {
     for (const spec of refused) expect(() => parsePresetFile({ audio: { variants: [spec] } }), JSON.stringify(spec)).toThrow();
   });
 
+  it('takes a storyboard with only a tile width (default 160), within its bounds', () => {
+    const boards = parsePresetFile({
+      boards: {
+        variants: [
+          { name: 'board', format: 'storyboard' },
+          { name: 'big', format: 'storyboard', width: 320 },
+        ],
+      },
+    });
+    expect(boards.boards!.variants).toEqual([
+      { name: 'board', format: 'storyboard', width: 160 },
+      { name: 'big', format: 'storyboard', width: 320 },
+    ]);
+    for (const bad of [{ width: 16 }, { width: 641 }, { width: 100.5 }, { height: 90 }, { quality: 80 }, { fit: 'cover' }]) {
+      expect(() => parsePresetFile({ boards: { variants: [{ name: 'board', format: 'storyboard', ...bad }] } })).toThrow();
+    }
+  });
+
   it('reads the file named by PRESETS_FILE', () => {
     const path = file(JSON.stringify({ small: { variants: [thumb] } }));
     expect(Object.keys(setting.parse({ PRESETS_FILE: path }).PRESETS_FILE)).toEqual(['default', 'small']);

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AUDIO_FORMATS, DEFAULT_WAVEFORM_POINTS, IMAGE_FORMATS, PRESETS, VIDEO_FORMATS, type Preset, type PresetRegistry } from './presets.js';
+import {
+  AUDIO_FORMATS,
+  DEFAULT_WAVEFORM_POINTS,
+  IMAGE_FORMATS,
+  PRESETS,
+  RENDITION_FORMATS,
+  STORYBOARD_TILE_WIDTH,
+  type Preset,
+  type PresetRegistry,
+} from './presets.js';
 
 // Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
 export const PRESET_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -32,7 +41,8 @@ export const audioVariantSchemas = () =>
 /**
  * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
  * a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
- * or an audio format (`audioVariantSchemas`).
+ * `storyboard` (scrub previews: only a tile `width`, within its own bounds), or an audio format
+ * (`audioVariantSchemas`).
  * Both the presets file and the tenant preset route use this, with their own bounds on the box.
  */
 export function variantSpecSchema(box: { min: number; max: number }, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
@@ -46,11 +56,17 @@ export function variantSpecSchema(box: { min: number; max: number }, quality: z.
   const image = z.strictObject({ ...common, format: z.enum(IMAGE_FORMATS) });
   const video = z.strictObject({
     ...common,
-    format: z.enum(VIDEO_FORMATS),
+    format: z.enum(RENDITION_FORMATS),
     maxDuration: z.number().positive().max(86_400).optional().describe('Seconds from the start: a preview clip'),
     audio: z.boolean().optional().describe('`false`: the rendition has no sound'),
   });
-  return z.discriminatedUnion('format', [image, video, ...audioVariantSchemas()]);
+  const { min, max } = STORYBOARD_TILE_WIDTH;
+  const storyboard = z.strictObject({
+    name: common.name,
+    format: z.literal('storyboard'),
+    width: z.number().int().min(min).max(max).default(STORYBOARD_TILE_WIDTH.default).describe('Of one tile, in pixels'),
+  });
+  return z.discriminatedUnion('format', [image, video, storyboard, ...audioVariantSchemas()]);
 }
 
 const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   findPreset,
   isImageSpec,
+  isRenditionSpec,
+  isStoryboardSpec,
+  isVideoSpec,
   PRESETS,
   presetSpecHashes,
   presetStaleScope,
@@ -9,6 +12,7 @@ import {
   specsForKind,
   variantSpecHash,
   type AudioVariantSpec,
+  type StoryboardVariantSpec,
   type VariantSpec,
   type VideoVariantSpec,
 } from './presets.js';
@@ -22,6 +26,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['storyboard', 'storyboard'],
       ['podcast', 'm4a'],
       ['waveform', 'waveform'],
     ]);
@@ -32,10 +37,10 @@ describe('presets', () => {
     const specs = PRESETS.default!.variants;
     const images = ['thumb', 'small', 'medium', 'large'];
     expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(images);
-    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p']);
+    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p', 'storyboard']);
     expect(specsForKind(specs, 'audio').map((s) => s.name)).toEqual([...images, 'podcast', 'waveform']);
     expect(specs.filter(isImageSpec).every((s) => specAppliesTo(s, 'audio'))).toBe(true);
-    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p'], audioVariants: ['podcast', 'waveform'] });
+    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p', 'storyboard'], audioVariants: ['podcast', 'waveform'] });
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -46,7 +51,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'podcast', 'waveform']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'storyboard', 'podcast', 'waveform']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -90,5 +95,13 @@ describe('presets', () => {
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(variantSpecHash({ name: 'peaks', format: 'waveform', points: 10 })).toBe(variantSpecHash({ name: 'peaks', format: 'waveform' }));
     expect(variantSpecHash({ name: 'a', format: 'mp3', bitrate: 128 })).toBe(variantSpecHash({ name: 'a', format: 'mp3' }));
+  });
+
+  it('a storyboard spec hash covers its name and tile width, and is no rendition spec', () => {
+    const board: StoryboardVariantSpec = { name: 'board', format: 'storyboard', width: 160 };
+    const hashes = [board, { ...board, width: 161 }, { ...board, name: 'other' }].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(3);
+    expect([isVideoSpec(board), isRenditionSpec(board), isStoryboardSpec(board), isImageSpec(board)]).toEqual([true, false, true, false]);
+    expect(specsForKind([board], 'image')).toEqual([]);
   });
 });

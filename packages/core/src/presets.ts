@@ -3,11 +3,13 @@ import type { AssetKind } from './contract/asset.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
-export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+export const RENDITION_FORMATS = ['mp4', 'webm'] as const;
+/** What a video renders and an image skips: renditions and `storyboard` (scrub previews). */
+export const VIDEO_FORMATS = [...RENDITION_FORMATS, 'storyboard'] as const;
 /** Audio renditions: `m4a` is AAC in MP4, `mp3` MP3, `opus` Opus in Ogg. */
 export const AUDIO_FORMATS = ['m4a', 'mp3', 'opus'] as const;
 export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
-export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+export type VideoVariantFormat = (typeof RENDITION_FORMATS)[number];
 export type AudioVariantFormat = (typeof AUDIO_FORMATS)[number];
 
 /** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
@@ -57,11 +59,38 @@ export interface WaveformVariantSpec {
 export const DEFAULT_AUDIO_BITRATE = 128;
 export const DEFAULT_WAVEFORM_POINTS = 10;
 
-/** One output of a preset; which kinds of asset render it is `specAppliesTo`'s rule. */
-export type VariantSpec = ImageVariantSpec | VideoVariantSpec | AudioVariantSpec | WaveformVariantSpec;
+/**
+ * Scrub previews of a video: one WebP sprite of at most `STORYBOARD_MAX_TILES` frames, evenly
+ * spaced, each `width` pixels wide (default `STORYBOARD_TILE_WIDTH`), and a WebVTT file whose cues
+ * point into it. No box, fit or quality of its own.
+ */
+export interface StoryboardVariantSpec {
+  name: string;
+  format: 'storyboard';
+  fit?: undefined;
+  /** Of one tile; the presets' schema fills in `STORYBOARD_TILE_WIDTH.default`. */
+  width: number;
+  height?: undefined;
+  quality?: undefined;
+}
 
-export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
+export const STORYBOARD_TILE_WIDTH = { default: 160, min: 32, max: 640 } as const;
+export const STORYBOARD_MAX_TILES = 100;
+
+/** One output of a preset; which kinds of asset render it is `specAppliesTo`'s rule. */
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec | StoryboardVariantSpec | AudioVariantSpec | WaveformVariantSpec;
+
+/** A spec only videos render (a rendition or a storyboard); images skip it. */
+export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec | StoryboardVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isRenditionSpec(spec: VariantSpec): spec is VideoVariantSpec {
+  return (RENDITION_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isStoryboardSpec(spec: VariantSpec): spec is StoryboardVariantSpec {
+  return spec.format === 'storyboard';
 }
 
 export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
@@ -126,6 +155,7 @@ export const PRESETS: PresetRegistry = {
       webp('large', 'inside', 2560),
       // Videos only: images skip it, and for a video the four above are its poster.
       { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
+      { name: 'storyboard', format: 'storyboard', width: STORYBOARD_TILE_WIDTH.default },
       // Audio only; for audio the four image variants are its cover art (none: no such variants).
       { name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 },
       { name: 'waveform', format: 'waveform', points: DEFAULT_WAVEFORM_POINTS },
@@ -168,7 +198,7 @@ export function variantSpecHash(spec: VariantSpec): string {
   if (isAudioSpec(spec)) return shortHash([RENDERER_VERSION, spec.name, spec.format, ...audioSpecFields(spec)]);
   const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
-  if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isRenditionSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
   return shortHash(fields);
 }
 

@@ -34,7 +34,8 @@ function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
 
 /**
  * What shows a variant: an `<img>`, for a video rendition a `<video>` with the asset's poster, for
- * an audio rendition an `<audio>`, for a waveform a link to its JSON.
+ * an audio rendition an `<audio>`, for a waveform a link to its JSON, and for a storyboard its sprite
+ * (beside its WebVTT file, named as it is), every tile at once.
  */
 function variantMedia(label: string, variant: Variant, poster: Variant | undefined): HTMLElement {
   if (variant.kind === 'audio') {
@@ -42,6 +43,16 @@ function variantMedia(label: string, variant: Variant, poster: Variant | undefin
     return el('audio', { src: variant.url, controls: true, preload: 'metadata', 'aria-label': label });
   }
   const size = { width: String(variant.width), height: String(variant.height) };
+  if (variant.format === 'storyboard') {
+    const sprite = variant.url.replace(/\.vtt$/, '.webp');
+    return el('img', {
+      class: 'storyboard',
+      src: sprite,
+      alt: `${label} (scrub previews, ${variant.width}×${variant.height} tiles)`,
+      loading: 'lazy',
+      decoding: 'async',
+    });
+  }
   if (variant.kind === 'video') {
     const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
     if (poster) video.poster = poster.url;

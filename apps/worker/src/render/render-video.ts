@@ -3,7 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   isImageSpec,
-  isVideoSpec,
+  isRenditionSpec,
+  isStoryboardSpec,
   scaledDurationMs,
   variantKey,
   variantSpecHash,
@@ -17,6 +18,7 @@ import { extractPoster, probeVideo, transcodeVideo, type TranscodeResult, type V
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
 import { renderImageVariants } from './render-image.js';
+import { renderStoryboards } from './render-storyboard.js';
 import { untimedStages } from './stage-timer.js';
 
 export interface VideoRenderOptions {
@@ -29,10 +31,11 @@ export interface VideoRenderOptions {
 
 /**
  * A video: probe (limits first), the poster frame through the image pipeline (so image variants,
- * placeholder and dominant colour all come from it), then one transcode per video spec, each in a
- * render slot. Progress is written once a second, and the asset's DELETE or the worker's stop kills
- * ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
- * directory its cleanup removes.
+ * placeholder and dominant colour all come from it), then one transcode per rendition spec and one
+ * frame pass per storyboard (render-storyboard.ts), each in a render slot. Progress (over all of
+ * them) is written once a second, and the asset's DELETE or the worker's stop kills ffmpeg within
+ * about a second (`watchProgress`). Temporary files live beside the original, in the directory its
+ * cleanup removes.
  */
 export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpec[], options: VideoRenderOptions): Promise<RenderedAsset> {
   const watch = watchProgress(ctx.deps, { jobId: ctx.jobId, assetId: ctx.asset.id });
@@ -41,9 +44,15 @@ export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpe
     const probe = await probeVideo(ctx.original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
     const imageSpecs = specs.filter(isImageSpec);
     const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(ctx, probe, imageSpecs, watch) : null;
-    const renditions = await renderRenditions(ctx, probe, specs.filter(isVideoSpec), watch);
+    const renditionSpecs = specs.filter(isRenditionSpec);
+    const storyboardSpecs = specs.filter(isStoryboardSpec);
+    // The job's progress runs over all of them: step i of the whole, `fraction` of it done.
+    const steps = renditionSpecs.length + storyboardSpecs.length;
+    const step = (offset: number) => (index: number, fraction: number) => watch.report((offset + index + fraction) / steps);
+    const renditions = await renderRenditions(ctx, probe, renditionSpecs, watch, step(0));
+    const storyboards = await renderStoryboards(ctx, probe, storyboardSpecs, watch, step(renditionSpecs.length));
     return {
-      records: [...(poster?.records ?? []), ...renditions.map((r) => r.record)],
+      records: [...(poster?.records ?? []), ...renditions.map((r) => r.record), ...storyboards],
       asset: {
         width: probe.width,
         height: probe.height,
@@ -78,6 +87,7 @@ async function renderRenditions(
   probe: VideoProbe,
   specs: readonly VideoVariantSpec[],
   watch: ProgressWatch,
+  report: (index: number, fraction: number) => void,
 ): Promise<{ record: VariantRecord; result: TranscodeResult }[]> {
   const { deps, original } = ctx;
   const done: { record: VariantRecord; result: TranscodeResult }[] = [];
@@ -91,13 +101,13 @@ async function renderRenditions(
         // Counted from when ffmpeg starts, not while the job waited for a slot.
         timeoutMs: scaledDurationMs(deps.config.video.jobTimeout, Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity)),
         signal: watch.signal,
-        onProgress: (fraction) => watch.report((index + fraction) / specs.length),
+        onProgress: (fraction) => report(index, fraction),
       });
     } finally {
       release();
     }
     done.push({ record: await uploadRendition(ctx, spec, result), result });
-    watch.report((index + 1) / specs.length);
+    report(index, 1);
   }
   return done;
 }

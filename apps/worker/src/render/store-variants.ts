@@ -1,4 +1,4 @@
-import { variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { variantObjectKeys, variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
 import type { DescribeVariants } from '../records.js';
@@ -62,9 +62,9 @@ export async function replaceVariantRows(tx: Executor, params: { assetId: string
  */
 export async function deleteSupersededObjects(deps: WorkerDeps, previous: readonly Variant[], kept: Iterable<string>): Promise<void> {
   const bucket = deps.config.storage.publicBucket;
-  const keep = new Set(kept);
-  // Rows may share an object: each stale key is deleted once.
-  const stale = new Set(previous.map((v) => v.key).filter((key) => !keep.has(key)));
+  const keep = new Set([...kept].flatMap(variantObjectKeys));
+  // Rows may share an object: each stale key is deleted once (a storyboard's sprite with its WebVTT file).
+  const stale = new Set(previous.flatMap((v) => variantObjectKeys(v.key)).filter((key) => !keep.has(key)));
   await Promise.all([...stale].map((key) => deps.storage.deleteObject({ bucket, key })));
 }
 

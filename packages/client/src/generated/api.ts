@@ -2154,6 +2154,15 @@ export interface paths {
                         } | {
                             name: string;
                             /** @enum {string} */
+                            format: "storyboard";
+                            /**
+                             * @description Of one tile, in pixels
+                             * @default 160
+                             */
+                            width?: number;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
                             format: "m4a" | "mp3" | "opus";
                             /** @description kbit/s */
                             bitrate?: number;
@@ -3429,7 +3438,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm" | "audio/mpeg" | "audio/mp4" | "audio/x-m4a" | "audio/aac" | "audio/wav" | "audio/flac" | "audio/ogg")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -3575,7 +3584,7 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm" | "audio/mpeg" | "audio/mp4" | "audio/x-m4a" | "audio/aac" | "audio/wav" | "audio/flac" | "audio/ogg")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -4868,7 +4877,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -4878,6 +4887,7 @@ export interface components {
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
                 size: number;
+                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {
@@ -5093,6 +5103,15 @@ export interface components {
             } | {
                 name: string;
                 /** @enum {string} */
+                format: "storyboard";
+                /**
+                 * @description Of one tile, in pixels
+                 * @default 160
+                 */
+                width: number;
+            } | {
+                name: string;
+                /** @enum {string} */
                 format: "m4a" | "mp3" | "opus";
                 /** @description kbit/s */
                 bitrate?: number;
@@ -5209,7 +5228,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -5219,6 +5238,7 @@ export interface components {
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
                 size: number;
+                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {
@@ -5431,6 +5451,15 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "storyboard";
+                /**
+                 * @description Of one tile, in pixels
+                 * @default 160
+                 */
+                width: number;
             } | {
                 name: string;
                 /** @enum {string} */

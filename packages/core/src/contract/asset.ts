@@ -16,7 +16,9 @@ const variantFields = {
   name: z.string(),
   kind: z
     .enum(ASSET_KINDS)
-    .describe('`video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)'),
+    .describe(
+      '`video` for a rendition (`mp4`, `webm`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)',
+    ),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
@@ -57,7 +59,10 @@ export const VariantSnapshot = z.object({ ...variantFields, key: z.string() });
 export type VariantSnapshot = z.infer<typeof VariantSnapshot>;
 
 /** A variant as a tenant sees it: where to fetch it (the CDN, or the bucket). */
-export const VariantView = z.object({ ...variantFields, url: z.string() });
+export const VariantView = z.object({
+  ...variantFields,
+  url: z.string().describe('Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=`'),
+});
 export type VariantView = z.infer<typeof VariantView>;
 
 /**

@@ -3,9 +3,12 @@ import { ERRORS } from '@darkroom/core';
 /** Longest piece of ffmpeg/ffprobe stderr kept for the admin view: its tail, where the reason usually is. */
 export const STDERR_TAIL_BYTES = 4096;
 
-/** Stderr phrases ffmpeg uses when the input, not the machine, is at fault. */
+/**
+ * Stderr phrases ffmpeg uses when the input, not the machine, is at fault. `not on whitelist`: the
+ * upload is another format (a playlist, subtitles) or names another protocol (`untrustedInput`).
+ */
 const BAD_INPUT =
-  /invalid data found|partial file|moov atom not found|error while decoding|corrupt|invalid nal|no frame|could not find codec parameters|decoding error|end of file/i;
+  /invalid data found|partial file|moov atom not found|error while decoding|corrupt|invalid nal|no frame|could not find codec parameters|decoding error|end of file|not on whitelist/i;
 /** Signals a decoder dies of on crafted input; SIGKILL is left out (the kernel's OOM killer sends it). */
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT']);
 
