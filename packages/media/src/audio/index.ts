@@ -1,0 +1,7 @@
+export { analyseAudio, type AnalyseOptions, type AudioAnalysis } from './analyse.js';
+export { COVER_TIMEOUT_MS, extractCoverArt, type CoverArtOptions } from './cover.js';
+export type { LoudnessMeasure } from './loudness.js';
+export { renderAudioRendition } from './rendition.js';
+export { AUDIO_CONTENT_TYPES } from './rendition-args.js';
+export type { AudioRenderOptions, AudioRenditionResult, AudioRenditionSpec, AudioSource } from './types.js';
+export { samplesPerPixel, type WaveformJson } from './waveform.js';

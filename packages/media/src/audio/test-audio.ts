@@ -1,0 +1,104 @@
+/**
+ * Audio files for the media tests, made with ffmpeg's lavfi sources (not a test file itself, so
+ * vitest doesn't collect it). Each is made once per test process, on first use, into one temporary
+ * directory; they last seconds, to keep tests fast.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { ffmpeg } from '../video/test-clips.js';
+
+const run = promisify(execFile);
+
+/** A tone at `volume` (1 = full scale), `seconds` long. */
+const TONE = (seconds: number, volume: number, rate = 44_100, frequency = 440) => [
+  '-f',
+  'lavfi',
+  '-i',
+  `sine=frequency=${frequency}:sample_rate=${rate}:duration=${seconds},volume=${volume}`,
+];
+/** Pink noise, speech-like in its spectrum, with a level that moves (so loudnorm can stay linear). */
+const SPEECHLIKE = (seconds: number) => [
+  '-f',
+  'lavfi',
+  '-i',
+  `anoisesrc=color=pink:amplitude=0.2:duration=${seconds}:sample_rate=44100,volume='0.4+0.3*sin(2*PI*t/3)':eval=frame`,
+];
+/** A red square, as an embedded picture (`attached_pic`). */
+const COVER = (size: string, codec: 'mjpeg' | 'png' = 'mjpeg') => ({
+  input: ['-f', 'lavfi', '-i', `color=red:size=${size}:duration=1`],
+  output: ['-map', '0:a', '-map', '1:v', '-frames:v', '1', '-c:v', codec, '-disposition:v', 'attached_pic'],
+});
+const TAGS = ['-metadata', 'title=Secret episode', '-metadata', 'artist=Someone private', '-metadata', 'comment=internal note'];
+
+type Recipe = (out: string) => Promise<void>;
+
+const RECIPES = {
+  /** 6 s of pink noise at about -30 LUFS, stereo MP3 with a title and artist. */
+  'quiet.mp3': (out) => ffmpeg([...SPEECHLIKE(6), '-ac', '2', ...TAGS, '-c:a', 'libmp3lame', '-b:a', '128k', out]),
+  /** A 1 kHz tone at full scale: louder than any target, true peak near 0 dBTP. */
+  'loud.wav': (out) => ffmpeg([...TONE(4, 1, 48_000, 1000), '-c:a', 'pcm_s16le', out]),
+  'silence.flac': (out) => ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '3', '-c:a', 'flac', out]),
+  /** 3 s tone, ID3 APIC cover art (64x64 JPEG) and tags. */
+  'cover.mp3': (out) => {
+    const cover = COVER('64x64');
+    return ffmpeg([...TONE(3, 0.5), ...cover.input, ...cover.output, ...TAGS, '-c:a', 'libmp3lame', '-id3v2_version', '3', out]);
+  },
+  /** AAC in MP4 with `covr` cover art (PNG). */
+  'cover.m4a': (out) => {
+    const cover = COVER('48x32', 'png');
+    return ffmpeg([...TONE(2, 0.5), ...cover.input, ...cover.output, ...TAGS, '-c:a', 'aac', out]);
+  },
+  /** FLAC with a `PICTURE` block. */
+  'cover.flac': (out) => {
+    const cover = COVER('32x32', 'png');
+    return ffmpeg([...TONE(2, 0.5), ...cover.input, ...cover.output, '-c:a', 'flac', out]);
+  },
+  /** 5.1 channels, each a tone. */
+  'surround.flac': (out) => ffmpeg([...TONE(2, 0.3), '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0', '-c:a', 'flac', out]),
+  /** An APIC whose PNG header claims 16000x16000 (256 M pixels, over the default pixel limit) around 8x8 of data. */
+  'cover-bomb.mp3': async (out) => {
+    const png = `${out}.png`;
+    await ffmpeg(['-f', 'lavfi', '-i', 'color=red:size=8x8', '-frames:v', '1', png]);
+    const bytes = await readFile(png);
+    bytes.writeUInt32BE(16_000, 16); // IHDR width, then height
+    bytes.writeUInt32BE(16_000, 20);
+    bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29);
+    await writeFile(png, bytes);
+    const picture = ['-map', '0:a', '-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic'];
+    await ffmpeg([...TONE(2, 0.5), '-i', png, ...picture, '-c:a', 'libmp3lame', '-id3v2_version', '3', out]);
+  },
+  'text.mp3': (out) => writeFile(out, 'This is a text file, not audio.\n'.repeat(100)),
+} satisfies Record<string, Recipe>;
+
+export type AudioFixture = keyof typeof RECIPES;
+
+let directory: Promise<string> | undefined;
+const made = new Map<AudioFixture, Promise<string>>();
+
+/** The path of a test audio file, made on first use. */
+export function audioFixture(name: AudioFixture): Promise<string> {
+  let path = made.get(name);
+  if (!path) {
+    path = (async () => {
+      directory ??= mkdtemp(join(tmpdir(), 'darkroom-audio-'));
+      const out = join(await directory, name);
+      await RECIPES[name](out);
+      return out;
+    })();
+    made.set(name, path);
+  }
+  return path;
+}
+
+/** Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's `ebur128` filter measures them: a second opinion, apart from loudnorm. */
+export async function ebur128(path: string): Promise<{ integrated: number; truePeak: number }> {
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const integrated = Number(/I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary)?.[1]);
+  const truePeak = Number(/Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1]);
+  return { integrated, truePeak };
+}
