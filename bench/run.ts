@@ -3,9 +3,10 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover]
+ *   npm run bench [-- --only api|worker|delivery|recover|audio]
  */
 import { runApiBench } from './api.js';
+import { runAudioBench } from './audio.js';
 import { runDeliveryBench } from './delivery.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
@@ -19,6 +20,7 @@ if (!only || only === 'api') rows.push(...(await runApiBench()));
 if (!only || only === 'worker') rows.push(...(await runWorkerBench()));
 if (!only || only === 'delivery') rows.push(...(await runDeliveryBench()));
 if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
+if (!only || only === 'audio') rows.push(...(await runAudioBench()));
 console.log('');
 printTable(rows);
 console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loudnormSecondPass, parseLoudnorm } from './loudness.js';
+import { normaliseFilters, parseLoudnorm } from './loudness.js';
 
 const JSON_BLOCK = (i: string, tp: string) => `[Parsed_loudnorm_1 @ 0x55] 
 {
@@ -27,16 +27,18 @@ describe('parseLoudnorm', () => {
   });
 });
 
-describe('loudnormSecondPass', () => {
-  it('hands the measure back, linear, with a true peak of -1 dBTP', () => {
-    const filter = loudnormSecondPass(-16, { integrated: -22.25, truePeak: -18.5, range: 3.2, threshold: -32.25 });
-    expect(filter).toBe(
-      'loudnorm=I=-16:TP=-1:LRA=50:measured_I=-22.25:measured_TP=-18.50:measured_LRA=3.20:measured_thresh=-32.25:linear=true:print_format=none',
-    );
+describe('normaliseFilters', () => {
+  it('is one gain when the true peak stays under -1.5 dBTP', () => {
+    expect(normaliseFilters(-16, { integrated: -23, truePeak: -9, range: 5, threshold: -33 }, 44_100)).toEqual(['volume=7.00dB']);
+    expect(normaliseFilters(-16, { integrated: -10, truePeak: 0, range: 5, threshold: -20 }, 44_100)).toEqual(['volume=-6.00dB']);
   });
 
-  it("clamps a measure to loudnorm's ranges", () => {
-    const filter = loudnormSecondPass(-16, { integrated: -120, truePeak: 3, range: 120, threshold: -130 });
-    expect(filter).toContain('measured_I=-99.00:measured_TP=3.00:measured_LRA=99.00:measured_thresh=-99.00');
+  it('limits at 4× the rate, then comes back to it, when the gain would push the peak over', () => {
+    expect(normaliseFilters(-16, { integrated: -30, truePeak: -10, range: 5, threshold: -40 }, 48_000)).toEqual([
+      'volume=14.00dB',
+      'aresample=192000',
+      'alimiter=limit=0.8414:level=false:latency=true:attack=1:release=100',
+      'aresample=48000',
+    ]);
   });
 });

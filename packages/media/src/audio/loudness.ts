@@ -1,6 +1,6 @@
 /**
  * What ffmpeg's `loudnorm` filter measured of an input (EBU R128): the first pass of a two-pass
- * normalisation, whose values the second pass is given back (`measured_I`, …).
+ * normalisation, whose gain and peak headroom the second pass is planned from.
  */
 export interface LoudnessMeasure {
   /** Integrated loudness, LUFS. */
@@ -46,24 +46,32 @@ export function parseLoudnorm(stderr: string): LoudnessMeasure | null | undefine
   return Object.values(measure).every(Number.isFinite) ? measure : null;
 }
 
-/** loudnorm's accepted ranges for the measured values it is given back; a measure outside is clamped. */
-const MEASURED_RANGES = { I: [-99, 0], TP: [-99, 99], LRA: [0, 99], thresh: [-99, 0] } as const;
+/**
+ * The true peak the second pass aims under, dBTP: the contract's -1 less 0.5 dB for the overshoot of
+ * a lossy encoder (AAC and Opus add a few tenths on transients).
+ */
+export const TRUE_PEAK_CEILING = -1.5;
 
-const clamp = (value: number, [low, high]: readonly [number, number]) => Math.min(high, Math.max(low, value));
+/** How many times the output rate the limiter runs at: peaks between samples show at 4× (BS.1770's true peak). */
+const OVERSAMPLE = 4;
 
-/** The loudnorm filter of a second pass: linear (one gain for the whole file) where the true peak allows it. */
-export function loudnormSecondPass(target: number, measure: LoudnessMeasure): string {
-  const options = [
-    `I=${target}`,
-    'TP=-1',
-    // The widest range: with linear=true loudnorm falls back to its dynamic mode if the input's range is wider.
-    'LRA=50',
-    `measured_I=${clamp(measure.integrated, MEASURED_RANGES.I).toFixed(2)}`,
-    `measured_TP=${clamp(measure.truePeak, MEASURED_RANGES.TP).toFixed(2)}`,
-    `measured_LRA=${clamp(measure.range, MEASURED_RANGES.LRA).toFixed(2)}`,
-    `measured_thresh=${clamp(measure.threshold, MEASURED_RANGES.thresh).toFixed(2)}`,
-    'linear=true',
-    'print_format=none',
+/**
+ * The second pass's filters for `target` LUFS, from the first pass's measure. Where one gain for
+ * the whole file keeps the true peak under `TRUE_PEAK_CEILING`, it is that gain alone (what
+ * loudnorm's `linear=true` applies, without its 192 kHz resampling, most of a pass's time).
+ * Otherwise the same gain into a look-ahead limiter at 4× the output rate, its ceiling the same:
+ * loudnorm's dynamic mode, its fallback, left true peaks over -1 dBTP and missed the target by more
+ * on the same input (docs/media.md#loudness).
+ */
+export function normaliseFilters(target: number, measure: LoudnessMeasure, sampleRate: number): string[] {
+  const gain = target - measure.integrated;
+  const volume = `volume=${gain.toFixed(2)}dB`;
+  if (measure.truePeak + gain <= TRUE_PEAK_CEILING) return [volume];
+  const ceiling = (10 ** (TRUE_PEAK_CEILING / 20)).toFixed(4);
+  return [
+    volume,
+    `aresample=${sampleRate * OVERSAMPLE}`,
+    `alimiter=limit=${ceiling}:level=false:latency=true:attack=1:release=100`,
+    `aresample=${sampleRate}`,
   ];
-  return `loudnorm=${options.join(':')}`;
 }

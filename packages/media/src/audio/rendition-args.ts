@@ -1,5 +1,5 @@
 import { untrustedAudioInput } from './input.js';
-import { loudnormSecondPass, type LoudnessMeasure } from './loudness.js';
+import { normaliseFilters, type LoudnessMeasure } from './loudness.js';
 import type { AudioRenditionSpec, AudioSource } from './types.js';
 
 export const AUDIO_CONTENT_TYPES: Record<AudioRenditionSpec['format'], string> = {
@@ -50,8 +50,7 @@ export interface RenditionArgs {
  */
 export function renditionArgs({ input, output, source, spec, measure }: RenditionArgs): string[] {
   const rate = outputSampleRate(spec.format, source.sampleRate);
-  // loudnorm works at 192 kHz; the resample after it brings the encoder's rate back.
-  const normalise = spec.loudness !== undefined && measure ? [loudnormSecondPass(spec.loudness, measure), `aresample=${rate}`] : [];
+  const normalise = spec.loudness !== undefined && measure ? normaliseFilters(spec.loudness, measure, rate) : [];
   const filters = [...mixdown(source), ...normalise];
   return [
     '-hide_banner',

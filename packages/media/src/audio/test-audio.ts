@@ -41,6 +41,11 @@ const RECIPES = {
   'quiet.mp3': (out) => ffmpeg([...SPEECHLIKE(6), '-ac', '2', ...TAGS, '-c:a', 'libmp3lame', '-b:a', '128k', out]),
   /** A 1 kHz tone at full scale: louder than any target, true peak near 0 dBTP. */
   'loud.wav': (out) => ffmpeg([...TONE(4, 1, 48_000, 1000), '-c:a', 'pcm_s16le', out]),
+  /** A tone at about -23 LUFS with a 0.3 ms click near full scale every second: one gain to -16 LUFS would clip the clicks. */
+  'peaky.wav': (out) => {
+    const clicks = "aevalsrc='0.1*sin(2*PI*220*t)*(1+0.5*sin(2*PI*t/2))+if(lt(mod(t\\,1)\\,0.0003)\\,0.9*sin(2*PI*3000*t)\\,0)':s=44100:d=8";
+    return ffmpeg(['-f', 'lavfi', '-i', clicks, '-c:a', 'pcm_s16le', out]);
+  },
   'silence.flac': (out) => ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '3', '-c:a', 'flac', out]),
   /** 3 s tone, ID3 APIC cover art (64x64 JPEG) and tags. */
   'cover.mp3': (out) => {
@@ -71,6 +76,8 @@ const RECIPES = {
     const picture = ['-map', '0:a', '-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic'];
     await ffmpeg([...TONE(2, 0.5), '-i', png, ...picture, '-c:a', 'libmp3lame', '-id3v2_version', '3', out]);
   },
+  /** Ten minutes of mono noise at 32 kbit/s (2.4 MB): its renders run long enough to be caught midway. */
+  'long.mp3': (out) => ffmpeg([...SPEECHLIKE(600), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
   'text.mp3': (out) => writeFile(out, 'This is a text file, not audio.\n'.repeat(100)),
 } satisfies Record<string, Recipe>;
 
