@@ -43,3 +43,23 @@ export {
   type VideoProbe,
   type VideoRenditionSpec,
 } from './video/index.js';
+export {
+  analyseAudio,
+  AUDIO_CONTENT_TYPES,
+  AUDIO_PROBE_TIMEOUT_MS,
+  extractCoverArt,
+  probeAudio,
+  renderAudioRendition,
+  samplesPerPixel,
+  type AnalyseOptions,
+  type AudioAnalysis,
+  type AudioProbe,
+  type AudioRenderOptions,
+  type AudioRenditionResult,
+  type AudioRenditionSpec,
+  type AudioSource,
+  type CoverArtOptions,
+  type LoudnessMeasure,
+  type ProbeAudioOptions,
+  type WaveformJson,
+} from './audio/index.js';

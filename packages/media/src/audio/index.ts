@@ -5,3 +5,4 @@ export { renderAudioRendition } from './rendition.js';
 export { AUDIO_CONTENT_TYPES } from './rendition-args.js';
 export type { AudioRenderOptions, AudioRenditionResult, AudioRenditionSpec, AudioSource } from './types.js';
 export { samplesPerPixel, type WaveformJson } from './waveform.js';
+export { AUDIO_PROBE_TIMEOUT_MS, probeAudio, type AudioProbe, type ProbeAudioOptions } from './probe.js';
