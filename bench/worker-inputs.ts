@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isImageSpec, PRESETS, type ImageVariantSpec, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core';
 import sharp from 'sharp';
 import { ROOT } from './support.js';
 
@@ -78,7 +78,7 @@ export async function hundredMegapixel(): Promise<BenchInput[]> {
 export const DEFAULT_SPECS: readonly ImageVariantSpec[] = PRESETS.default!.variants.filter(isImageSpec);
 
 /** Every spec's WebP of `input` (a path or the file's bytes), one after another. */
-export async function bareVariants(input: string | Buffer, specs: readonly VariantSpec[]): Promise<Buffer[]> {
+export async function bareVariants(input: string | Buffer, specs: readonly ImageVariantSpec[]): Promise<Buffer[]> {
   const outputs: Buffer[] = [];
   for (const spec of specs) {
     outputs.push(
@@ -92,7 +92,7 @@ export async function bareVariants(input: string | Buffer, specs: readonly Varia
   return outputs;
 }
 
-async function bareRender(path: string, specs: readonly VariantSpec[]): Promise<number> {
+async function bareRender(path: string, specs: readonly ImageVariantSpec[]): Promise<number> {
   return (await bareVariants(path, specs)).reduce((bytes, out) => bytes + out.length, 0);
 }
 

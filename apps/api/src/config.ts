@@ -138,6 +138,8 @@ const apiEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
+  /** `complete` refuses longer audio with audio_too_long, from its probe (give the worker the same value). */
+  AUDIO_MAX_DURATION: durationSetting('6h', 1000),
   /** Seals webhook signing secrets at rest; give the API and every worker the same. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
@@ -172,6 +174,8 @@ export interface ApiConfig {
     /** How long an asset may stay `awaiting_upload` before it expires. */
     ttlMs: number;
     acceptedContentTypes: string[];
+    /** AUDIO_MAX_DURATION in seconds: `complete`'s probe refuses longer audio. */
+    audioMaxDurationSeconds: number;
   };
   jobMaxAttempts: number;
   /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
@@ -213,6 +217,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       urlTtlSeconds: Math.ceil(e.UPLOAD_URL_TTL / 1000),
       ttlMs: e.UPLOAD_TTL,
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
+      audioMaxDurationSeconds: e.AUDIO_MAX_DURATION / 1000,
     },
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -50,6 +50,12 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, VIDEO_MAX_DURATION: 'long' })).toThrow(/VIDEO_MAX_DURATION/);
   });
 
+  it('AUDIO_MAX_DURATION is 6 hours unless set', () => {
+    expect(loadWorkerConfig(base).audio).toEqual({ maxDurationSeconds: 21_600 });
+    expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio).toEqual({ maxDurationSeconds: 5400 });
+    expect(() => loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: 'forever' })).toThrow(/AUDIO_MAX_DURATION/);
+  });
+
   it('RECONCILE_INTERVAL=off turns the reconciler off', () => {
     expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: 'off' }).reconcileIntervalMs).toBeNull();
     expect(loadWorkerConfig({ ...base, RECONCILE_INTERVAL: '500ms' }).reconcileIntervalMs).toBe(500);

@@ -40,6 +40,8 @@ const workerEnvSchema = z.object({
   VIDEO_MAX_DURATION: durationSetting('15m', 1000),
   /** Larger video frames fail with too_many_pixels. Default 4096×2160. */
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
+  /** Longer audio fails with audio_too_long (`complete` refuses it first: give the API the same value). */
+  AUDIO_MAX_DURATION: durationSetting('6h', 1000),
   /** A video's renders (poster and renditions together) past this are killed: render_timeout. */
   VIDEO_JOB_TIMEOUT: scaledDurationSetting('3x+2m'),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
@@ -102,6 +104,7 @@ export interface WorkerConfig {
     /** ffmpeg threads per render slot: the cores a slot stands for, so videos never take more than their slots. */
     threadsPerRender: number;
   };
+  audio: { maxDurationSeconds: number };
   uploadTtlMs: number;
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
@@ -155,6 +158,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       jobTimeout: e.VIDEO_JOB_TIMEOUT,
       threadsPerRender: Math.max(1, Math.floor(availableParallelism() / renderConcurrency)),
     },
+    audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000 },
     uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,

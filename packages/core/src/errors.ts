@@ -30,6 +30,8 @@ export const ErrorCode = {
   corrupt_video: 422,
   unsupported_codec: 422,
   video_too_long: 422,
+  corrupt_audio: 422,
+  audio_too_long: 422,
   /** A crop given at upload that leaves less than 16×16 of the image the worker found. */
   invalid_crop: 422,
 } as const;
@@ -45,6 +47,8 @@ export const BadMediaCode = [
   'corrupt_video',
   'unsupported_codec',
   'video_too_long',
+  'corrupt_audio',
+  'audio_too_long',
   'invalid_crop',
 ] as const satisfies readonly ErrorCode[];
 export type BadMediaCode = (typeof BadMediaCode)[number];

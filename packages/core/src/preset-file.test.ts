@@ -25,12 +25,13 @@ describe('presets file', () => {
       default: { variants: [thumb] },
       avatars: { variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif' }] },
     });
+    const builtIn = structuredClone(PRESETS.default!.variants);
     expect(presets.default!.variants).toEqual([thumb]);
     expect(presets.avatars).toEqual({
       name: 'avatars',
       variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }],
     });
-    expect(PRESETS.default!.variants).toHaveLength(5); // the built-ins are not modified
+    expect(PRESETS.default!.variants).toEqual(builtIn); // the built-ins are not modified
   });
 
   it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {
@@ -40,6 +41,28 @@ describe('presets file', () => {
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, format: 'mkv' }] } })).toThrow();
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, maxDuration: 0 }] } })).toThrow(/maxDuration/);
     expect(() => parsePresetFile({ clips: { variants: [{ ...clip, quality: 101 }] } })).toThrow(/quality/);
+  });
+
+  it('takes audio renditions and waveforms within their bounds, without the image fields', () => {
+    const podcast = { name: 'podcast', format: 'mp3', bitrate: 64, loudness: -19 };
+    const peaks = { name: 'peaks', format: 'waveform', points: 100 };
+    const plain = [
+      { name: 'a', format: 'opus' },
+      { name: 'w', format: 'waveform' },
+    ];
+    expect(parsePresetFile({ audio: { variants: [thumb, podcast, peaks, ...plain] } }).audio!.variants).toEqual([thumb, podcast, peaks, ...plain]);
+    const refused = [
+      { ...podcast, bitrate: 31 },
+      { ...podcast, bitrate: 321 },
+      { ...podcast, loudness: -9 },
+      { ...podcast, loudness: -31 },
+      { ...podcast, format: 'wav' },
+      { ...podcast, quality: 80 },
+      { ...peaks, points: 0 },
+      { ...peaks, points: 101 },
+      { ...peaks, bitrate: 64 },
+    ];
+    for (const spec of refused) expect(() => parsePresetFile({ audio: { variants: [spec] } }), JSON.stringify(spec)).toThrow();
   });
 
   it('reads the file named by PRESETS_FILE', () => {

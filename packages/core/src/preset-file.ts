@@ -1,19 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { IMAGE_FORMATS, PRESETS, VIDEO_FORMATS, type Preset, type PresetRegistry } from './presets.js';
+import { AUDIO_FORMATS, DEFAULT_WAVEFORM_POINTS, IMAGE_FORMATS, PRESETS, VIDEO_FORMATS, type Preset, type PresetRegistry } from './presets.js';
 
 // Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
 export const PRESET_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const NAME = PRESET_NAME;
 
+const variantName = () => z.string().min(1).max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"');
+
+/** Audio variants: a rendition (`bitrate` kbit/s, `loudness` LUFS to normalise to) or waveform peaks (`points` per second). */
+export const audioVariantSchemas = () =>
+  [
+    z.strictObject({
+      name: variantName(),
+      format: z.enum(AUDIO_FORMATS),
+      bitrate: z.number().int().min(32).max(320).optional().describe('kbit/s'),
+      loudness: z
+        .number()
+        .min(-30)
+        .max(-10)
+        .optional()
+        .describe('LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP)'),
+    }),
+    z.strictObject({
+      name: variantName(),
+      format: z.literal('waveform'),
+      points: z.number().int().min(1).max(100).optional().describe(`Peaks per second (default ${DEFAULT_WAVEFORM_POINTS})`),
+    }),
+  ] as const;
+
 /**
  * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
- * or a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`.
+ * a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
+ * or an audio format (`audioVariantSchemas`).
  * Both the presets file and the tenant preset route use this, with their own bounds on the box.
  */
 export function variantSpecSchema(box: { min: number; max: number }, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
   const common = {
-    name: z.string().min(1).max(32).regex(NAME, 'use lower-case letters, digits, "-" and "_"'),
+    name: variantName(),
     fit: z.enum(['cover', 'inside']),
     width: z.number().int().min(box.min).max(box.max),
     height: z.number().int().min(box.min).max(box.max),
@@ -26,7 +50,7 @@ export function variantSpecSchema(box: { min: number; max: number }, quality: z.
     maxDuration: z.number().positive().max(86_400).optional().describe('Seconds from the start: a preview clip'),
     audio: z.boolean().optional().describe('`false`: the rendition has no sound'),
   });
-  return z.discriminatedUnion('format', [image, video]);
+  return z.discriminatedUnion('format', [image, video, ...audioVariantSchemas()]);
 }
 
 const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));

@@ -1,21 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type VideoVariantSpec } from './presets.js';
+import {
+  findPreset,
+  isImageSpec,
+  PRESETS,
+  presetSpecHashes,
+  presetStaleScope,
+  specAppliesTo,
+  specsForKind,
+  variantSpecHash,
+  type AudioVariantSpec,
+  type VariantSpec,
+  type VideoVariantSpec,
+} from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {
-    expect(PRESETS.default!.variants.map((v) => [v.name, v.fit, v.width, v.height, v.format])).toEqual([
+    const boxes = (v: VariantSpec) => ('fit' in v ? [v.name, v.fit, v.width, v.height, v.format] : [v.name, v.format]);
+    expect(PRESETS.default!.variants.map(boxes)).toEqual([
       ['thumb', 'cover', 256, 256, 'webp'],
       ['small', 'inside', 640, 640, 'webp'],
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['podcast', 'm4a'],
+      ['waveform', 'waveform'],
     ]);
+    expect(PRESETS.default!.variants.find((v) => v.name === 'podcast')).toEqual({ name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 });
   });
 
-  it('an image renders only the image formats; a video all (its poster for the image ones)', () => {
+  it('an image renders the image formats; a video those (its poster) and the video ones; audio those (its cover art) and the audio ones', () => {
     const specs = PRESETS.default!.variants;
-    expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(['thumb', 'small', 'medium', 'large']);
-    expect(specsForKind(specs, 'video')).toEqual(specs);
+    const images = ['thumb', 'small', 'medium', 'large'];
+    expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(images);
+    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p']);
+    expect(specsForKind(specs, 'audio').map((s) => s.name)).toEqual([...images, 'podcast', 'waveform']);
+    expect(specs.filter(isImageSpec).every((s) => specAppliesTo(s, 'audio'))).toBe(true);
     expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p']);
   });
 
@@ -27,12 +46,12 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'podcast', 'waveform']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
   it('spec hashes are stable and change with any part of the spec', () => {
-    const thumb = PRESETS.default!.variants[0]!;
+    const thumb = PRESETS.default!.variants.filter(isImageSpec)[0]!;
     expect(variantSpecHash(thumb)).toBe(variantSpecHash({ ...thumb }));
     expect(variantSpecHash(thumb)).toMatch(/^[0-9a-f]{12}$/);
     expect(variantSpecHash({ ...thumb, quality: 81 })).not.toBe(variantSpecHash(thumb));
@@ -55,5 +74,21 @@ describe('presets', () => {
     ].map(variantSpecHash);
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(variantSpecHash({ ...clip, audio: true })).toBe(variantSpecHash(clip)); // audio defaults to true
+  });
+
+  it('an audio spec hash covers its format and settings, an omitted default hashing as the value it means', () => {
+    const podcast: AudioVariantSpec = { name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 };
+    const hashes = [
+      podcast,
+      { ...podcast, format: 'mp3' as const },
+      { ...podcast, bitrate: 128 },
+      { ...podcast, loudness: -14 },
+      { name: 'podcast', format: 'm4a' as const, bitrate: 96 },
+      { name: 'peaks', format: 'waveform' as const },
+      { name: 'peaks', format: 'waveform' as const, points: 20 },
+    ].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(variantSpecHash({ name: 'peaks', format: 'waveform', points: 10 })).toBe(variantSpecHash({ name: 'peaks', format: 'waveform' }));
+    expect(variantSpecHash({ name: 'a', format: 'mp3', bitrate: 128 })).toBe(variantSpecHash({ name: 'a', format: 'mp3' }));
   });
 });

@@ -4,8 +4,11 @@ import type { AssetKind } from './contract/asset.js';
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
 export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+/** Audio renditions: `m4a` is AAC in MP4, `mp3` MP3, `opus` Opus in Ogg. */
+export const AUDIO_FORMATS = ['m4a', 'mp3', 'opus'] as const;
 export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
 export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+export type AudioVariantFormat = (typeof AUDIO_FORMATS)[number];
 
 /** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
 export interface ImageVariantSpec {
@@ -33,22 +36,66 @@ export interface VideoVariantSpec {
 }
 
 /**
- * One output of a preset. Image formats applied to a video render its poster frame; video formats
- * applied to an image are skipped for that asset.
+ * One audio rendition of a preset: `bitrate` in kbit/s (32..320), and `loudness` (LUFS, -30..-10)
+ * to normalise it to, two-pass with true peak at most -1 dBTP; without it the level is kept.
  */
-export type VariantSpec = ImageVariantSpec | VideoVariantSpec;
+export interface AudioVariantSpec {
+  name: string;
+  format: AudioVariantFormat;
+  bitrate?: number | undefined;
+  loudness?: number | undefined;
+}
+
+/** Waveform peaks of an audio asset as JSON (the audiowaveform format): `points` per second, 1..100 (default 10). */
+export interface WaveformVariantSpec {
+  name: string;
+  format: 'waveform';
+  points?: number | undefined;
+}
+
+/** Bitrate of an audio rendition when its spec gives none, and the waveform's points per second. */
+export const DEFAULT_AUDIO_BITRATE = 128;
+export const DEFAULT_WAVEFORM_POINTS = 10;
+
+/** One output of a preset; which kinds of asset render it is `specAppliesTo`'s rule. */
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec | AudioVariantSpec | WaveformVariantSpec;
 
 export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
 }
 
 export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
-  return !isVideoSpec(spec);
+  return (IMAGE_FORMATS as readonly string[]).includes(spec.format);
 }
 
-/** The specs of a preset that an asset of this kind renders (an image has no video renditions). */
+/** An audio rendition (`m4a`, `mp3`, `opus`). */
+export function isAudioRenditionSpec(spec: VariantSpec): spec is AudioVariantSpec {
+  return (AUDIO_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isWaveformSpec(spec: VariantSpec): spec is WaveformVariantSpec {
+  return spec.format === 'waveform';
+}
+
+/** Whether a spec is rendered from audio only: an audio rendition or a waveform. */
+export function isAudioSpec(spec: VariantSpec): spec is AudioVariantSpec | WaveformVariantSpec {
+  return isAudioRenditionSpec(spec) || isWaveformSpec(spec);
+}
+
+/**
+ * The one rule of which formats an asset of a kind renders. Image formats apply to every kind (an
+ * image itself, a video's poster frame, an audio file's cover art: none, no variant); audio formats
+ * to audio only; every other format (the video ones) to video only. Skipped specs are no error.
+ */
+export function specAppliesTo(spec: VariantSpec, kind: AssetKind): boolean {
+  if (isImageSpec(spec)) return true;
+  if (isAudioSpec(spec)) return kind === 'audio';
+  return kind === 'video';
+}
+
+/** The specs of a preset that an asset of this kind renders (`specAppliesTo`). */
 export function specsForKind(specs: readonly VariantSpec[], kind: AssetKind): VariantSpec[] {
-  return kind === 'video' ? [...specs] : specs.filter(isImageSpec);
+  return specs.filter((spec) => specAppliesTo(spec, kind));
 }
 
 export interface Preset {
@@ -56,7 +103,7 @@ export interface Preset {
   variants: readonly VariantSpec[];
 }
 
-const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
+const webp = (name: string, fit: ImageVariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
   name,
   fit,
   width: size,
@@ -79,6 +126,9 @@ export const PRESETS: PresetRegistry = {
       webp('large', 'inside', 2560),
       // Videos only: images skip it, and for a video the four above are its poster.
       { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
+      // Audio only; for audio the four image variants are its cover art (none: no such variants).
+      { name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 },
+      { name: 'waveform', format: 'waveform', points: DEFAULT_WAVEFORM_POINTS },
     ],
   },
 };
@@ -115,11 +165,20 @@ export function findPreset(presets: PresetRegistry, name: string): Preset | unde
 export const RENDERER_VERSION = 1;
 
 export function variantSpecHash(spec: VariantSpec): string {
+  if (isAudioSpec(spec)) return shortHash([RENDERER_VERSION, spec.name, spec.format, ...audioSpecFields(spec)]);
   const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
   if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
+  return shortHash(fields);
 }
+
+/** An audio spec's settings with their defaults filled in, so an omitted default hashes as the value it means. */
+function audioSpecFields(spec: AudioVariantSpec | WaveformVariantSpec): unknown[] {
+  if (isWaveformSpec(spec)) return [spec.points ?? DEFAULT_WAVEFORM_POINTS];
+  return [spec.bitrate ?? DEFAULT_AUDIO_BITRATE, spec.loudness ?? null];
+}
+
+const shortHash = (fields: unknown[]) => createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 
 /**
  * A short, stable hash of what an image variant's bytes are for one source: the output size (from

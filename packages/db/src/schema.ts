@@ -1,5 +1,5 @@
 import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
-import type { Crop, DeliveryPolicyPatch, EventData, Focus, TenantPresets, VideoInfo } from '@darkroom/core';
+import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -100,7 +100,7 @@ export const assets = pgTable(
     /** What the probe found (codec, fps, audio, how HDR was handled); videos only. */
     video: jsonb('video').$type<NonNullable<VideoInfo>>(),
     /** What the probe found in an audio original (codec, sample rate, channels, loudness); audio only. */
-    audio: jsonb('audio').$type<Record<string, unknown>>(),
+    audio: jsonb('audio').$type<NonNullable<AudioInfo>>(),
     placeholder: text('placeholder'),
     dominantColor: text('dominant_color'),
     /** 1 at upload, + 1 on every focus or crop change: delivery URLs carry it, older ones redirect. */

@@ -34,6 +34,7 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     format: asset.format,
     duration: asset.duration,
     video: asset.video ?? null,
+    audio: asset.audio ?? null,
     placeholder: asset.placeholder,
     dominantColor: asset.dominantColor,
     revision: asset.revision,

@@ -2151,6 +2151,20 @@ export interface paths {
                             maxDuration?: number;
                             /** @description `false`: the rendition has no sound */
                             audio?: boolean;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
+                            format: "m4a" | "mp3" | "opus";
+                            /** @description kbit/s */
+                            bitrate?: number;
+                            /** @description LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP) */
+                            loudness?: number;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
+                            format: "waveform";
+                            /** @description Peaks per second (default 10) */
+                            points?: number;
                         })[];
                     };
                 };
@@ -3944,7 +3958,7 @@ export interface paths {
                 query?: {
                     state?: "queued" | "active" | "completed" | "failed";
                     tenantId?: string;
-                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                     /** @description Jobs created at or after this time */
                     since?: string;
                     /** @description Jobs created before this time */
@@ -4108,7 +4122,7 @@ export interface paths {
                         /** Format: uuid */
                         tenantId?: string;
                         /** @enum {string} */
-                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
                         /**
                          * Format: date-time
                          * @description Jobs created at or after this time
@@ -4812,13 +4826,13 @@ export interface components {
              * @description Follows the checked content type
              * @enum {string}
              */
-            kind: "image" | "video";
-            /** @description As displayed: after EXIF orientation, or a video's rotation */
+            kind: "image" | "video" | "audio";
+            /** @description As displayed: after EXIF orientation, or a video's rotation; null for audio */
             width: number | null;
             height: number | null;
             /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
             format: string | null;
-            /** @description Seconds (video only) */
+            /** @description Seconds (video and audio) */
             duration: number | null;
             video: {
                 /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
@@ -4833,7 +4847,16 @@ export interface components {
                  */
                 hdr: "kept" | "tone_mapped" | null;
             } | null;
-            /** @description ThumbHash, base64 (of a video: of its poster frame) */
+            audio: {
+                /** @description The audio stream's codec, as ffprobe names it (`mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, …) */
+                codec: string;
+                /** @description Samples per second, e.g. 44100 */
+                sampleRate: number;
+                channels: number;
+                /** @description Integrated loudness in LUFS (EBU R128); null until measured */
+                loudness: number | null;
+            } | null;
+            /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
             placeholder: string | null;
             dominantColor: string | null;
             /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
@@ -4845,10 +4868,10 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
-                kind: "image" | "video";
+                kind: "image" | "video" | "audio";
                 format: string;
                 width: number;
                 height: number;
@@ -5067,6 +5090,20 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "m4a" | "mp3" | "opus";
+                /** @description kbit/s */
+                bitrate?: number;
+                /** @description LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP) */
+                loudness?: number;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "waveform";
+                /** @description Peaks per second (default 10) */
+                points?: number;
             })[];
         };
         DeliveryPolicy: {
@@ -5130,13 +5167,13 @@ export interface components {
              * @description Follows the checked content type
              * @enum {string}
              */
-            kind: "image" | "video";
-            /** @description As displayed: after EXIF orientation, or a video's rotation */
+            kind: "image" | "video" | "audio";
+            /** @description As displayed: after EXIF orientation, or a video's rotation; null for audio */
             width: number | null;
             height: number | null;
             /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
             format: string | null;
-            /** @description Seconds (video only) */
+            /** @description Seconds (video and audio) */
             duration: number | null;
             video: {
                 /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
@@ -5151,7 +5188,16 @@ export interface components {
                  */
                 hdr: "kept" | "tone_mapped" | null;
             } | null;
-            /** @description ThumbHash, base64 (of a video: of its poster frame) */
+            audio: {
+                /** @description The audio stream's codec, as ffprobe names it (`mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, …) */
+                codec: string;
+                /** @description Samples per second, e.g. 44100 */
+                sampleRate: number;
+                channels: number;
+                /** @description Integrated loudness in LUFS (EBU R128); null until measured */
+                loudness: number | null;
+            } | null;
+            /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
             placeholder: string | null;
             dominantColor: string | null;
             /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
@@ -5163,10 +5209,10 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
-                kind: "image" | "video";
+                kind: "image" | "video" | "audio";
                 format: string;
                 width: number;
                 height: number;
@@ -5385,6 +5431,20 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "m4a" | "mp3" | "opus";
+                /** @description kbit/s */
+                bitrate?: number;
+                /** @description LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP) */
+                loudness?: number;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "waveform";
+                /** @description Peaks per second (default 10) */
+                points?: number;
             })[];
         };
     };

@@ -8,13 +8,15 @@ import { ErrorSummary } from './error.js';
 export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const;
 export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
 
-/** What an asset is, from its checked content type: a still or animated image, or a video. */
-export const ASSET_KINDS = ['image', 'video'] as const;
+/** What an asset is, from its checked content type: a still or animated image, a video, or audio. */
+export const ASSET_KINDS = ['image', 'video', 'audio'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 const variantFields = {
   name: z.string(),
-  kind: z.enum(ASSET_KINDS).describe('`video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)'),
+  kind: z
+    .enum(ASSET_KINDS)
+    .describe('`video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)'),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
@@ -39,6 +41,17 @@ export const VideoInfo = z
   .nullable();
 export type VideoInfo = z.infer<typeof VideoInfo>;
 
+/** What an audio original's probe found (null for images and videos); `loudness` is null until the worker measured it. */
+export const AudioInfo = z
+  .object({
+    codec: z.string().describe("The audio stream's codec, as ffprobe names it (`mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, …)"),
+    sampleRate: z.number().int().describe('Samples per second, e.g. 44100'),
+    channels: z.number().int(),
+    loudness: z.number().nullable().describe('Integrated loudness in LUFS (EBU R128); null until measured'),
+  })
+  .nullable();
+export type AudioInfo = z.infer<typeof AudioInfo>;
+
 /** A variant as an event stores it: its object key, so its URL follows CDN_BASE_URL when the event is read. */
 export const VariantSnapshot = z.object({ ...variantFields, key: z.string() });
 export type VariantSnapshot = z.infer<typeof VariantSnapshot>;
@@ -60,12 +73,13 @@ export const AssetSnapshot = z.object({
   preset: z.string(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   kind: z.enum(ASSET_KINDS).describe('Follows the checked content type'),
-  width: z.number().int().nullable().describe("As displayed: after EXIF orientation, or a video's rotation"),
+  width: z.number().int().nullable().describe("As displayed: after EXIF orientation, or a video's rotation; null for audio"),
   height: z.number().int().nullable(),
   format: z.string().nullable().describe('The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …)'),
-  duration: z.number().nullable().describe('Seconds (video only)'),
+  duration: z.number().nullable().describe('Seconds (video and audio)'),
   video: VideoInfo,
-  placeholder: z.string().nullable().describe('ThumbHash, base64 (of a video: of its poster frame)'),
+  audio: AudioInfo,
+  placeholder: z.string().nullable().describe('ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null)'),
   dominantColor: z.string().nullable(),
   revision: z.number().int().describe('1 at upload, + 1 on every focus or crop change; delivery URLs carry it'),
   focus: Focus.nullable().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
@@ -102,7 +116,7 @@ export interface DeliveryContext {
 /**
  * The Asset a snapshot shows today: each variant's key turned into its URL, and its delivery markup
  * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
- * `duration` and `video`: they were images, and show as such. Those stored before focus and crop
+ * `duration` and `video`: they were images, and show as such; those stored before audio lack `audio`. Those stored before focus and crop
  * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such.
  */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
@@ -113,6 +127,7 @@ export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, de
     kind: stored.kind ?? assetKindOf(snapshot.contentType),
     duration: stored.duration ?? null,
     video: stored.video ?? null,
+    audio: stored.audio ?? null,
     revision: stored.revision ?? 1,
     focus: stored.focus ?? null,
     crop: stored.crop ?? null,

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { BadMediaCode, BadMediaError, DarkroomError, ErrorCode } from '../errors.js';
 import { DELIVERY_ERRORS } from './delivery.js';
 import { ERRORS } from './index.js';
-import { IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
+import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
 
-const GROUPS = { REQUEST_ERRORS, RESOURCE_ERRORS, UPLOAD_ERRORS, DELIVERY_ERRORS, IMAGE_ERRORS, VIDEO_ERRORS, PROCESSING_ERRORS };
+const GROUPS = { REQUEST_ERRORS, RESOURCE_ERRORS, UPLOAD_ERRORS, DELIVERY_ERRORS, IMAGE_ERRORS, VIDEO_ERRORS, AUDIO_ERRORS, PROCESSING_ERRORS };
 
 describe('ERRORS', () => {
   it('holds every factory of every group, none named in two groups', () => {
@@ -25,7 +25,7 @@ describe('ERRORS', () => {
     expect(tooLarge.message).toBe('The file is 2000 bytes; the limit is 1000 bytes.');
     expect(ERRORS.keyRateLimited(60, 12)).toMatchObject({ status: 429, details: { limit: 60, retryAfterSeconds: 12 } });
     expect(ERRORS.contentMismatch('image/png', null).message).toBe(
-      'The upload was declared image/png, but its content is not an image or video of a known type.',
+      'The upload was declared image/png, but its content is not an image, video or audio file of a known type.',
     );
   });
 
@@ -38,6 +38,9 @@ describe('ERRORS', () => {
       ERRORS.corruptImage('VipsJpeg: premature end'),
       ERRORS.emptyFile(),
       ERRORS.cropTooSmall(10, 10),
+      ERRORS.corruptAudio('Invalid data found when processing input'),
+      ERRORS.unsupportedAudioCodec('dsd_lsbf', ''),
+      ERRORS.audioTooLong(25_200, 21_600),
     ];
     for (const error of bad) {
       expect(error, error.code).toBeInstanceOf(BadMediaError);
@@ -45,6 +48,11 @@ describe('ERRORS', () => {
       expect(error.status).toBe(ErrorCode[error.code]);
     }
     expect(ERRORS.videoTooLong(3723, 600).message).toBe('The video is 1:02:03 long, more than the limit of 10:00. Trim it and upload it again.');
+    expect(ERRORS.audioTooLong(25_200, 21_600).message).toBe(
+      'The audio is 7:00:00 long, more than the limit of 6:00:00. Split or trim it and upload it again.',
+    );
+    expect(ERRORS.unsupportedAudioCodec('dsd_lsbf', '')).toMatchObject({ code: 'unsupported_codec', details: { codec: 'dsd_lsbf' } });
+    expect(ERRORS.corruptAudio('x').message).not.toMatch(/video|image/);
     expect(ERRORS.unsupportedCodec('prores', '').details).toEqual({ codec: 'prores', detail: 'no decoder for prores' });
     for (const timeout of [ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'), ERRORS.imageRenderTimeout(30, 'timeout: 30s')]) {
       expect(timeout).not.toBeInstanceOf(BadMediaError);

@@ -1,5 +1,5 @@
 import { DELIVERY_ERRORS } from './delivery.js';
-import { IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
+import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
@@ -19,5 +19,6 @@ export const ERRORS = {
   ...DELIVERY_ERRORS,
   ...IMAGE_ERRORS,
   ...VIDEO_ERRORS,
+  ...AUDIO_ERRORS,
   ...PROCESSING_ERRORS,
 };

@@ -119,6 +119,30 @@ export const VIDEO_ERRORS = {
     }),
 };
 
+/** `detail`: for operators only, what ffprobe or ffmpeg said, or the limit that was hit. */
+export const AUDIO_ERRORS = {
+  corruptAudio: (detail: string, facts: Record<string, unknown> = {}) =>
+    new BadMediaError(
+      'corrupt_audio',
+      "The audio is damaged, incomplete or has no sound in it, so it can't be processed (it may have been cut off while uploading). " +
+        'Check that the original plays, then upload it again.',
+      { ...facts, detail },
+    ),
+  unsupportedAudioCodec: (codec: string, detail: string) =>
+    new BadMediaError(
+      'unsupported_codec',
+      "The audio is compressed with a codec this server can't decode. Export it as MP3, AAC (M4A) or FLAC and upload it again.",
+      { codec, detail: detail || `no decoder for ${codec}` },
+    ),
+  audioTooLong: (durationSeconds: number, maxDurationSeconds: number) =>
+    new BadMediaError(
+      'audio_too_long',
+      `The audio is ${formatDuration(durationSeconds)} long, more than the limit of ${formatDuration(maxDurationSeconds)}. ` +
+        'Split or trim it and upload it again.',
+      { durationSeconds, maxDurationSeconds, detail: `duration ${durationSeconds} s > limit ${maxDurationSeconds} s` },
+    ),
+};
+
 /** The worker's sentences for failures that are not the file's: the job is tried again. */
 export const PROCESSING_ERRORS = {
   processingInterrupted: () => new DarkroomError('internal_error', 'Processing was interrupted because a worker stopped; it is tried again.'),

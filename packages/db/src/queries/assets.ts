@@ -176,14 +176,17 @@ export async function transitionAssets(
 }
 
 export interface ProcessedImage {
-  width: number;
-  height: number;
+  /** Null for audio. */
+  width: number | null;
+  height: number | null;
   format: string;
   placeholder: string | null;
   dominantColor: string | null;
   /** Videos only: seconds, and what the probe found. */
   duration?: number | null;
   video?: Asset['video'];
+  /** Audio only: what the probe (and the worker's loudness measurement) found. */
+  audio?: Asset['audio'];
   /** Transparency (a video's poster: none). */
   hasAlpha?: boolean | null;
   /** The crop as rendered: one from the upload, cut back to the image the probe found. */

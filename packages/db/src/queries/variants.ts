@@ -1,3 +1,4 @@
+import type { AssetKind } from '@darkroom/core';
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
@@ -7,11 +8,11 @@ import { assets, variants, type Asset, type Variant } from '../schema.js';
 
 export interface VariantRecord {
   name: string;
-  kind: 'image' | 'video';
+  kind: AssetKind;
   format: string;
   width: number;
   height: number;
-  /** Seconds, of a video rendition; null for an image. */
+  /** Seconds, of a video or audio rendition; null for an image. */
   duration: number | null;
   size: number;
   key: string;

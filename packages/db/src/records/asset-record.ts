@@ -1,4 +1,4 @@
-import { ASSET_KINDS, Crop, Focus, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
+import { ASSET_KINDS, AudioInfo, Crop, Focus, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
 import { z } from 'zod';
 import type { ProcessedImage } from '../queries/assets.js';
 import type { VariantRecord } from '../queries/variants.js';
@@ -50,8 +50,9 @@ export const RenderedVariant = z.object({
 export const RenderRecord = z.object({
   v: z.literal(1),
   revision: z.number().int().positive(),
-  width: z.number().int(),
-  height: z.number().int(),
+  /** Null for audio. */
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
   format: z.string(),
   hasAlpha: z.boolean().nullable(),
   placeholder: z.string().nullable(),
@@ -59,6 +60,8 @@ export const RenderRecord = z.object({
   crop: Crop.nullable(),
   duration: z.number().nullable(),
   video: VideoInfo,
+  /** Absent from records written before audio assets. */
+  audio: AudioInfo.optional(),
   renderedAt: isoDate,
   variants: z.array(RenderedVariant),
 });
@@ -103,6 +106,7 @@ export function renderRecordOf(params: { revision: number; image: ProcessedImage
     crop: image.crop ?? null,
     duration: image.duration ?? null,
     video: image.video ?? null,
+    audio: image.audio ?? null,
     renderedAt: new Date().toISOString(),
     variants: params.variants.map((v) => ({ ...v, key: v.key.startsWith(variantPrefix) ? v.key.slice(variantPrefix.length) : v.key })),
   };
@@ -134,7 +138,18 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null): Ne
   };
   if (!render || render.revision !== record.revision) return base;
   const { width, height, format, hasAlpha, placeholder, dominantColor, duration, video } = render;
-  const ready = { width, height, format, hasAlpha, placeholder, dominantColor, duration, video, crop: render.crop ?? record.crop };
+  const ready = {
+    width,
+    height,
+    format,
+    hasAlpha,
+    placeholder,
+    dominantColor,
+    duration,
+    video,
+    audio: render.audio ?? null,
+    crop: render.crop ?? record.crop,
+  };
   return { ...base, ...ready, status: 'ready', readyAt: new Date(render.renderedAt), updatedAt: new Date(render.renderedAt) };
 }
 

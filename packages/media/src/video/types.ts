@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { VideoVariantSpec } from '@darkroom/core';
 
 /** What ffprobe says about a video, read from the container before any frame is decoded. */
 export interface VideoProbe {
@@ -54,7 +54,7 @@ export interface PosterOptions {
 export interface VideoRenditionSpec {
   /** `mp4`: H.264 + AAC with `+faststart`; `webm`: VP9 + Opus. */
   format: 'mp4' | 'webm';
-  fit: VariantSpec['fit'];
+  fit: VideoVariantSpec['fit'];
   /** The box; a missing side is unbounded. Never upscaled. */
   width?: number;
   height?: number;
