@@ -50,8 +50,8 @@ describe('audio, end to end', () => {
     expect(asset).toMatchObject({ status: 'ready', kind: 'audio', width: null, height: null, error: null, video: null });
     expect(asset.duration).toBeCloseTo(3, 0);
     expect(asset.audio).toMatchObject({ codec: 'mp3', sampleRate: 44_100, channels: 1 });
-    expect(asset.audio.loudness).toBeGreaterThan(-20);
-    expect(asset.audio.loudness).toBeLessThan(-5);
+    expect(asset.audio!.loudness).toBeGreaterThan(-20);
+    expect(asset.audio!.loudness).toBeLessThan(-5);
     // The cover is a red square: so are the placeholder and dominant colour.
     expect(asset.dominantColor).toMatch(/^#(e|f)[0-9a-f](0|1|2)[0-9a-f](0|1|2)[0-9a-f]$/);
     expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
@@ -84,7 +84,7 @@ describe('audio, end to end', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     const json = (await res.json()) as Record<string, any>;
     expect(json).toMatchObject({ version: 2, channels: 1, sample_rate: 44_100, samples_per_pixel: 4410, bits: 8 });
-    expect(Math.abs(json.length - asset.duration * 10)).toBeLessThanOrEqual(1);
+    expect(Math.abs(json.length - asset.duration! * 10)).toBeLessThanOrEqual(1);
     expect(json.data).toHaveLength(2 * json.length);
     expect(json.data.every((v: number) => Number.isInteger(v) && v >= -128 && v <= 127)).toBe(true);
 
@@ -104,7 +104,7 @@ describe('audio, end to end', () => {
     const { asset } = await uploadAudio(tenant.client, 'cover-bomb.mp3');
     const failed = await tenant.client.waitForAsset(asset.id, 120_000);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'too_many_pixels' } });
-    expect(failed.error.message).toMatch(/cover art/i);
+    expect(failed.error!.message).toMatch(/cover art/i);
     const { asset: next } = await uploadAudio(tenant.client, 'cover.m4a', 'audio/mp4');
     expect(await tenant.client.waitForAsset(next.id, 120_000)).toMatchObject({ status: 'ready', kind: 'audio' });
   });
