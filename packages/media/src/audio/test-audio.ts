@@ -78,6 +78,8 @@ const RECIPES = {
   },
   /** Ten minutes of mono noise at 32 kbit/s (2.4 MB): its renders run long enough to be caught midway. */
   'long.mp3': (out) => ffmpeg([...SPEECHLIKE(600), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
+  /** Three minutes of the same: renders for some seconds a pass, so progress is seen inside the job. */
+  'minutes.mp3': (out) => ffmpeg([...SPEECHLIKE(180), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
   'text.mp3': (out) => writeFile(out, 'This is a text file, not audio.\n'.repeat(100)),
 } satisfies Record<string, Recipe>;
 
