@@ -52,7 +52,24 @@ async function bare(input: string): Promise<number> {
   const measured = `measured_I=${m.input_i}:measured_TP=${m.input_tp}:measured_LRA=${m.input_lra}:measured_thresh=${m.input_thresh}`;
   const normalise = `loudnorm=I=${PODCAST.loudness}:TP=-1:LRA=50:${measured}:linear=true,aresample=44100`;
   const out = join(CACHE, 'bare.m4a');
-  await ffmpeg(['-v', 'error', '-i', input, '-map', '0:a:0', '-af', normalise, '-c:a', 'aac', '-b:a', `${PODCAST.bitrate}k`, '-f', 'ipod', '-y', out]);
+  await ffmpeg([
+    '-v',
+    'error',
+    '-i',
+    input,
+    '-map',
+    '0:a:0',
+    '-af',
+    normalise,
+    '-c:a',
+    'aac',
+    '-b:a',
+    `${PODCAST.bitrate}k`,
+    '-f',
+    'ipod',
+    '-y',
+    out,
+  ]);
   await peaks(input, 44_100 / DEFAULT_WAVEFORM_POINTS);
   return performance.now() - started;
 }

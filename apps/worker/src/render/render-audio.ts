@@ -117,7 +117,11 @@ async function analyseOnce(ctx: RenderContext, probe: AudioProbe, waveforms: rea
 const timeoutFor = (ctx: RenderContext, probe: AudioProbe) => scaledDurationMs(ctx.deps.config.audio.jobTimeout, probe.durationSeconds);
 
 /** Each waveform as JSON in the public bucket (long cache, as every variant). */
-async function uploadWaveforms(ctx: RenderContext, specs: readonly WaveformVariantSpec[], waveforms: readonly WaveformJson[]): Promise<VariantRecord[]> {
+async function uploadWaveforms(
+  ctx: RenderContext,
+  specs: readonly WaveformVariantSpec[],
+  waveforms: readonly WaveformJson[],
+): Promise<VariantRecord[]> {
   const { deps, asset } = ctx;
   return Promise.all(
     specs.map(async (spec, i) => {
@@ -166,7 +170,13 @@ async function renderRenditions(
     const specHash = variantSpecHash(spec);
     const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, spec.format);
     const body = createReadStream(result.path);
-    await deps.storage.putObject({ bucket: deps.config.storage.publicBucket, key, body, contentType: result.contentType, cacheControl: VARIANT_CACHE_CONTROL });
+    await deps.storage.putObject({
+      bucket: deps.config.storage.publicBucket,
+      key,
+      body,
+      contentType: result.contentType,
+      cacheControl: VARIANT_CACHE_CONTROL,
+    });
     await rm(result.path, { force: true });
     const duration = roundTo(result.durationSeconds, 3);
     records.push({ name: spec.name, kind: 'audio', format: spec.format, width: 0, height: 0, duration, size: result.size, key, specHash });
@@ -180,4 +190,3 @@ function audioInfo(probe: AudioProbe, loudness: LoudnessMeasure | null | undefin
 }
 
 const roundTo = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
-

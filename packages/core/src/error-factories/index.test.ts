@@ -58,7 +58,11 @@ describe('ERRORS', () => {
     expect(cover).toBeInstanceOf(BadMediaError);
     expect(cover).toMatchObject({ code: 'too_many_pixels', details: { width: 16_000, coverArt: true } });
     expect(cover.message).toMatch(/^The cover art embedded in the audio file can't be used: The image is 16000x16000 pixels/);
-    const timeouts = [ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'), ERRORS.imageRenderTimeout(30, 'timeout: 30s'), ERRORS.audioRenderTimeout(60_000, 'x')];
+    const timeouts = [
+      ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'),
+      ERRORS.imageRenderTimeout(30, 'timeout: 30s'),
+      ERRORS.audioRenderTimeout(60_000, 'x'),
+    ];
     for (const timeout of timeouts) {
       expect(timeout).not.toBeInstanceOf(BadMediaError);
       expect(timeout.code).toBe('render_timeout');

@@ -54,7 +54,9 @@ describe('analyseAudio', () => {
     const controller = new AbortController();
     controller.abort(new Error('deleted'));
     const source = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
-    await expect(analyseAudio(path, source, { ...RUN, waveformPoints: [10], signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(analyseAudio(path, source, { ...RUN, waveformPoints: [10], signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('reports render_timeout when its time runs out', async () => {

@@ -47,7 +47,8 @@ export async function probeAudio(path: string, options: ProbeAudioOptions): Prom
   const stream = json.streams?.find((s) => s.codec_type === 'audio');
   if (!stream || stream.index === undefined) throw ERRORS.corruptAudio('no audio stream', { streams: json.streams?.map((s) => s.codec_type) });
   const codec = stream.codec_name ?? 'unknown';
-  if (!accepted(codec) || !(await decodableCodecs()).has(codec)) throw ERRORS.unsupportedAudioCodec(codec, `audio codec ${codec} is not decodable here`);
+  if (!accepted(codec) || !(await decodableCodecs()).has(codec))
+    throw ERRORS.unsupportedAudioCodec(codec, `audio codec ${codec} is not decodable here`);
   const sampleRate = Number(stream.sample_rate);
   const channels = stream.channels ?? 0;
   if (!(sampleRate >= 1000 && sampleRate <= 768_000) || !(channels >= 1 && channels <= 64)) {

@@ -39,7 +39,11 @@ describe('renderAudioRendition', () => {
   });
 
   it('brings a full-scale tone down to the target with its true peak under -1 dBTP', async () => {
-    const { result } = await render('loud.wav', { durationSeconds: 4, sampleRate: 48_000, channels: 1 }, { format: 'm4a', bitrate: 64, loudness: -16 });
+    const { result } = await render(
+      'loud.wav',
+      { durationSeconds: 4, sampleRate: 48_000, channels: 1 },
+      { format: 'm4a', bitrate: 64, loudness: -16 },
+    );
     const measured = await ebur128(result.path);
     expect(Math.abs(measured.integrated + 16)).toBeLessThanOrEqual(1);
     expect(measured.truePeak).toBeLessThanOrEqual(-1);
@@ -78,7 +82,11 @@ describe('renderAudioRendition', () => {
   });
 
   it('renders silence as it is (nothing to normalise)', async () => {
-    const { result, loudness } = await render('silence.flac', { durationSeconds: 3, sampleRate: 44_100, channels: 1 }, { format: 'm4a', bitrate: 64, loudness: -16 });
+    const { result, loudness } = await render(
+      'silence.flac',
+      { durationSeconds: 3, sampleRate: 44_100, channels: 1 },
+      { format: 'm4a', bitrate: 64, loudness: -16 },
+    );
     expect(loudness).toBeNull();
     expect(result.durationSeconds).toBeGreaterThan(2.9);
   });

@@ -53,7 +53,17 @@ interface WrittenAudio {
 
 /** Our own output, read back: what was really written, and proof that it is a whole file. */
 async function readBack(path: string, signal: AbortSignal | undefined): Promise<WrittenAudio> {
-  const args = ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate,channels:format=duration', '-of', 'json', `file:${path}`];
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'a:0',
+    '-show_entries',
+    'stream=sample_rate,channels:format=duration',
+    '-of',
+    'json',
+    `file:${path}`,
+  ];
   const result = await runProcess(FFPROBE, args, { timeoutMs: 30_000, signal, maxStdoutBytes: 64 * 1024 });
   const parsed = result.exitCode === 0 ? (JSON.parse(result.stdout.toString('utf8')) as ReadBackJson) : undefined;
   const stream = parsed?.streams?.[0];

@@ -4,7 +4,7 @@ import { samplesPerPixel, WaveformBuilder } from './waveform.js';
 /** 16-bit little-endian PCM of these samples. */
 function pcm(samples: number[]): Buffer {
   const bytes = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => bytes.writeInt16LE(s, i * 2));
+  for (const [i, s] of samples.entries()) bytes.writeInt16LE(s, i * 2);
   return bytes;
 }
 
