@@ -22,8 +22,8 @@ export interface CoverArtOptions {
 }
 
 /**
- * The cover art embedded in an audio file (ID3 `APIC`, MP4 `covr`, FLAC `PICTURE`, Ogg's
- * `METADATA_BLOCK_PICTURE`: ffmpeg shows each as an `attached_pic` stream), copied out as stored,
+ * The cover art embedded in an audio file (ID3 `APIC`, MP4 `covr`, FLAC `PICTURE`: ffmpeg shows
+ * each as an `attached_pic` stream), copied out as stored,
  * without decoding it: the image pipeline's own header checks and pixel limit decide whether it is
  * rendered. Null when there is none. The copy goes to disk, bounded by the original's own size.
  */

@@ -1,14 +1,13 @@
 import { ERRORS } from '@darkroom/core';
 import { decodableCodecs, FFPROBE } from '../video/ffmpeg.js';
 import { lineReader } from '../video/lines.js';
-import { runProcess, type RunResult } from '../video/run-process.js';
+import { parseFfprobeJson, runFfprobe } from '../video/ffprobe-run.js';
+import { runProcess } from '../video/run-process.js';
+import { AUDIO_FAILURES } from './errors.js';
 import { untrustedAudioInput } from './input.js';
 import type { AudioSource } from './types.js';
 
 export const AUDIO_PROBE_TIMEOUT_MS = 30_000;
-
-/** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
-const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
 
 /** Audio codecs we decode: what recorders, phones and editors write (PCM of any layout included). Anything rarer is refused. */
 const ACCEPTED_AUDIO_CODECS = new Set(['mp3', 'mp2', 'aac', 'alac', 'flac', 'opus', 'vorbis']);
@@ -41,9 +40,9 @@ interface Json {
 export async function probeAudio(path: string, options: ProbeAudioOptions): Promise<AudioProbe> {
   const timeoutMs = options.timeoutMs ?? AUDIO_PROBE_TIMEOUT_MS;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedAudioInput(path)];
-  const result = await runFfprobe(args, timeoutMs, options.signal);
+  const result = await runFfprobe(args, timeoutMs, options.signal, AUDIO_FAILURES);
   if (result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
-  const json = parseJson(result);
+  const json = parseFfprobeJson<Json>(result, AUDIO_FAILURES);
   const stream = json.streams?.find((s) => s.codec_type === 'audio');
   if (!stream || stream.index === undefined) throw ERRORS.corruptAudio('no audio stream', { streams: json.streams?.map((s) => s.codec_type) });
   const codec = stream.codec_name ?? 'unknown';
@@ -85,21 +84,4 @@ async function countPackets(path: string, index: number, options: ProbeAudioOpti
   if (result.timedOut) throw ERRORS.audioRenderTimeout(timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
   if (!result.stoppedEarly && result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || 'the packets could not be read');
   return end;
-}
-
-async function runFfprobe(args: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<RunResult> {
-  const result = await runProcess(FFPROBE, args, { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
-  if (result.timedOut) throw ERRORS.audioRenderTimeout(timeoutMs, `ffprobe timed out. ${result.stderrTail}`);
-  if (result.overflowed) throw ERRORS.corruptAudio(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
-  return result;
-}
-
-function parseJson(result: RunResult): Json {
-  try {
-    const parsed: unknown = JSON.parse(result.stdout.toString('utf8'));
-    if (parsed && typeof parsed === 'object') return parsed as Json;
-  } catch {
-    // falls through to the refusal below
-  }
-  throw ERRORS.corruptAudio(`ffprobe printed no JSON. ${result.stderrTail}`);
 }

@@ -80,6 +80,8 @@ const RECIPES = {
   'long.mp3': (out) => ffmpeg([...SPEECHLIKE(600), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
   /** Three minutes of the same: renders for some seconds a pass, so progress is seen inside the job. */
   'minutes.mp3': (out) => ffmpeg([...SPEECHLIKE(180), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
+  /** IMA ADPCM in WAV: decodable by ffmpeg, but outside the accepted codecs. */
+  'adpcm.wav': (out) => ffmpeg([...TONE(1, 0.5), '-c:a', 'adpcm_ima_wav', out]),
   'text.mp3': (out) => writeFile(out, 'This is a text file, not audio.\n'.repeat(100)),
 } satisfies Record<string, Recipe>;
 
