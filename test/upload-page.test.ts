@@ -228,8 +228,8 @@ describe('upload page in Chromium', () => {
   it("takes a phone's typeless HEIC and MP4 by their first bytes, plays the video in a <video> with its poster, and refuses a text file in words", async () => {
     // The text file's start is refused (415): the one failed request expected.
     const { page, problems } = await openPage(await mintUploadToken(tenant), (status, path) => status === 415 && path === '/v1/uploads');
-    expect(await page.locator('header').textContent()).toContain('Upload photos and videos');
-    expect(await page.locator('.dropzone-title').textContent()).toBe('Drop photos or videos here, or choose files');
+    expect(await page.locator('header').textContent()).toContain('Upload photos, videos and audio');
+    expect(await page.locator('.dropzone-title').textContent()).toBe('Drop photos, videos or audio here, or choose files');
     // As a browser hands over an iPhone's .HEIC (and here an .MP4): with no type at all.
     await dropFiles(page, '#dropzone', [
       { name: 'IMG_0001.HEIC', type: '', bytes: await readFile(fixture('iphone_13_pro_max.HEIC')) },

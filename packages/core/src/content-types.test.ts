@@ -65,7 +65,7 @@ describe('sniffContentType', () => {
     [Buffer.from('\0\0\0\x08wide\0\0\0\0mdat'), 'video/quicktime'],
     [ftyp('heic', 'mif1', 'heic'), 'image/heic'],
     [ftyp('mif1', 'avif', 'mif1', 'miaf'), 'image/avif'],
-    [ftyp('M4A ', 'M4A ', 'mp42', 'isom'), 'video/mp4'], // audio only: the probe refuses it (corrupt_video), not the sniff
+    [ftyp('M4A ', 'M4A ', 'mp42', 'isom'), 'audio/mp4'], // iTunes' audio brand as the major one: an .m4a
   ])('recognises ISO base media by its ftyp brands (%#)', (bytes, type) => {
     expect(sniffContentType(bytes)).toBe(type);
   });
@@ -88,11 +88,59 @@ describe('sniffContentType', () => {
     expect([assetKindOf('video/webm'), assetKindOf('image/heic')]).toEqual(['video', 'image']);
   });
 
+  describe('audio', () => {
+    const hex = (text: string) => Buffer.from(text, 'hex');
+    // The first bytes of files ffmpeg wrote (libmp3lame, aac in ipod and adts, flac, libopus, pcm_s16le, mp2).
+    const files: [string, Buffer][] = [
+      ['audio/mpeg', hex('49443304000000000023545353450000')], // ID3v2 tag
+      ['audio/mpeg', hex('fffb50c400000a2c432e55948001811566233ad0')], // MPEG-1 Layer III frame, no tag
+      ['audio/mpeg', hex('fffde0c4ecccbdcbcccffffffd080002cfffffff')], // MPEG-1 Layer II
+      ['audio/mpeg', hex('ffe318c400000003480000000000000000000000')], // MPEG-2.5 Layer III, 8 kHz
+      ['audio/aac', hex('fff15040213ffcde02004c6176633539')], // ADTS
+      ['audio/mp4', hex('0000001c667479704d34412000000200')], // ftyp M4A
+      ['audio/wav', hex('52494646de09040057415645666d7420')], // RIFF…WAVE
+      ['audio/wav', Buffer.from('RF64\xff\xff\xff\xffWAVEds64', 'latin1')], // a WAV over 4 GiB
+      ['audio/flac', hex('664c6143000000221200120000039100')],
+      ['audio/ogg', hex('4f676753000200000000000000002f98')],
+    ];
+
+    it.each(files)('recognises %s by its first bytes (%#)', (type, bytes) => {
+      expect(sniffContentType(bytes)).toBe(type);
+      expect(assetKindOf(type)).toBe('audio');
+    });
+
+    it('takes no 0xFF start for MPEG audio unless the frame header is a real one', () => {
+      const nearMisses = [
+        'ffe0', // sync, but reserved layer and version
+        'fffbf0c4', // bitrate index 15 (bad)
+        'fffb5cc4', // sample rate index 3 (reserved)
+        'ffeb50c4', // reserved MPEG version
+        'ff00',
+        'fffb', // too short to read a header
+      ];
+      for (const near of nearMisses) expect(sniffContentType(hex(near === 'fffb' ? near : `${near}0000`)), near).toBeNull();
+    });
+
+    it('lets an M4A be declared either way, and an audio-only MP4 (brand isom) as audio', () => {
+      expect(contentMatchesDeclared('audio/x-m4a', 'audio/mp4')).toBe(true);
+      expect(contentMatchesDeclared('audio/mp4', 'video/mp4')).toBe(true);
+      expect(contentMatchesDeclared('audio/x-m4a', 'video/mp4')).toBe(true);
+      expect(contentMatchesDeclared('video/mp4', 'audio/mp4')).toBe(false);
+      expect(contentMatchesDeclared('audio/mpeg', 'audio/aac')).toBe(false);
+      expect(contentMatchesDeclared('audio/wav', 'image/webp')).toBe(false);
+    });
+
+    it('finds a text file named .mp3 to be nothing', () => {
+      expect(sniffContentType(Buffer.from('ID-3 tags are not here: this is a text file named episode.mp3'))).toBeNull();
+      expect(sniffContentType(Buffer.from('\xef\xbb\xbfsome UTF-8 text with a byte order mark', 'latin1'))).toBeNull();
+    });
+  });
+
   it('knows text, empty input and near misses are not images', () => {
     expect(sniffContentType(Buffer.from('hello, this is not a picture'))).toBeNull();
     expect(sniffContentType(new Uint8Array())).toBeNull();
     expect(sniffContentType(Buffer.from([0xff, 0xd8]))).toBeNull();
-    expect(sniffContentType(Buffer.from('RIFF\0\0\0\0WAVE'))).toBeNull();
+    expect(sniffContentType(Buffer.from('RIFF\0\0\0\0AVI '))).toBeNull();
     expect(sniffContentType(Buffer.from('this is a text file named clip.mp4, not a video'))).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import type { AssetKind } from './contract/asset.js';
 
 /**
- * Image and video types Darkroom accepts by default, and the magic bytes that prove a file is one of
+ * Image, video and audio types Darkroom accepts by default, and the magic bytes that prove a file is one of
  * them. Dependency-free and without Node's APIs: `@darkroom/core/content-types` is also what
  * @darkroom/client reads a File's type with when the browser gives none.
  */
@@ -17,11 +17,19 @@ export const DEFAULT_ACCEPTED_TYPES = [
   'video/mp4',
   'video/quicktime',
   'video/webm',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/aac',
+  'audio/wav',
+  'audio/flac',
+  'audio/ogg',
 ] as const;
 
 /** An asset's kind follows its (checked) content type. */
 export function assetKindOf(contentType: string): AssetKind {
-  return contentType.startsWith('video/') ? 'video' : 'image';
+  if (contentType.startsWith('video/')) return 'video';
+  return contentType.startsWith('audio/') ? 'audio' : 'image';
 }
 
 /** How many leading bytes `sniffContentType` needs to see. */
@@ -70,6 +78,8 @@ const MP4_BRANDS = [
  * are left out: any container may pad with them, so they prove nothing about what follows.
  */
 const QUICKTIME_LEADING_ATOMS = ['moov', 'mdat', 'wide'];
+/** iTunes' brands of audio in MP4 (`.m4a`, `.m4b` audiobooks, `.m4p`). */
+const M4A_BRANDS = ['M4A ', 'M4B ', 'M4P '];
 /** Matroska's EBML magic; a WebM says `webm` as its DocType within the first few dozen bytes. */
 const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 
@@ -99,8 +109,30 @@ export function sniffContentType(bytes: Uint8Array): string | null {
   if (brands.some((b) => AVIF_BRANDS.includes(b))) return 'image/avif';
   if (brands.some((b) => HEIC_BRANDS.includes(b))) return 'image/heic';
   if (brands.some((b) => HEIF_BRANDS.includes(b))) return 'image/heif';
+  if (M4A_BRANDS.includes(brands[0] ?? '')) return 'audio/mp4';
   // For video the major brand says what the file is; compatible brands decide only when it is one we don't list.
-  return isoVideoType(brands.slice(0, 1)) ?? isoVideoType(brands.slice(1)) ?? otherVideoType(bytes);
+  return isoVideoType(brands.slice(0, 1)) ?? isoVideoType(brands.slice(1)) ?? otherVideoType(bytes) ?? audioType(bytes);
+}
+
+/**
+ * Audio by its container's magic, or a raw stream's frame header: ADTS (AAC) is sync `0xFFF` with
+ * layer 0; MPEG audio (MP3) is sync `0x7FF` with a real version, layer, bitrate and sample rate
+ * (text never starts with a 0xFF byte). An ID3v2 tag is how most MP3s begin.
+ */
+function audioType(bytes: Uint8Array): string | null {
+  if (startsWith(bytes, ascii('ID3'))) return 'audio/mpeg';
+  if ((startsWith(bytes, ascii('RIFF')) || startsWith(bytes, ascii('RF64'))) && startsWith(bytes, ascii('WAVE'), 8)) return 'audio/wav';
+  if (startsWith(bytes, ascii('fLaC'))) return 'audio/flac';
+  if (startsWith(bytes, ascii('OggS'))) return 'audio/ogg';
+  if (bytes.length < 4 || bytes[0] !== 0xff) return null;
+  const [, b1 = 0, b2 = 0] = bytes;
+  if ((b1 & 0xf6) === 0xf0) return 'audio/aac';
+  const version = (b1 >> 3) & 3;
+  const layer = (b1 >> 1) & 3;
+  const bitrate = b2 >> 4;
+  const sampleRate = (b2 >> 2) & 3;
+  const mpegFrame = (b1 & 0xe0) === 0xe0 && version !== 1 && layer !== 0 && bitrate !== 0xf && sampleRate !== 3;
+  return mpegFrame ? 'audio/mpeg' : null;
 }
 
 function isoVideoType(brands: string[]): string | null {
@@ -128,8 +160,9 @@ function otherVideoType(bytes: Uint8Array): string | null {
 const ALSO_DECLARED_AS: Readonly<Record<string, readonly string[]>> = {
   'image/heic': ['image/heif'],
   'image/heif': ['image/heic'],
-  'video/mp4': ['video/quicktime'],
+  'video/mp4': ['video/quicktime', 'audio/mp4', 'audio/x-m4a'],
   'video/quicktime': ['video/mp4'],
+  'audio/mp4': ['audio/x-m4a'],
 };
 
 /** Whether content sniffed as `detected` is what a client declaring `declared` uploads (`complete`'s check). */

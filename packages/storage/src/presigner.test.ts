@@ -1,4 +1,4 @@
-import { CompleteMultipartUploadCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { createPresigner } from './presigner.js';
@@ -80,6 +80,12 @@ describe('createPresigner', () => {
       const mine = presigner.presignMultipartRequest({ bucket: 'b', key: keys[1]!, uploadId: 'up~load/1=', operation, expiresInSeconds: 900 }, when);
       expect(mine.url, operation).toBe(expected);
     }
+  });
+
+  it('signs a GET of an object exactly as the AWS SDK does', async () => {
+    const when = new Date('2026-11-22T10:00:00Z');
+    const expected = await getSignedUrl(sdk, new GetObjectCommand({ Bucket: 'b', Key: keys[1] }), { expiresIn: 60, signingDate: when });
+    expect(presigner.presignGet({ bucket: 'b', key: keys[1]!, expiresInSeconds: 60 }, when).url).toBe(expected);
   });
 
   it('refuses what SigV4 cannot sign', () => {

@@ -1,10 +1,13 @@
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
 import type { StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
-import type { PresignedRequest, PresignMultipartOptions, PresignPartOptions, PresignPutOptions } from './types.js';
+import type { PresignedRequest, PresignGetOptions, PresignMultipartOptions, PresignPartOptions, PresignPutOptions } from './types.js';
 
 /** A whole-object PUT's own query parameter (the SDK adds it too); one object, so the query cache can tell a PUT by identity. */
 const PUT_OBJECT: Record<string, string> = { 'x-id': 'PutObject' };
+
+/** A whole-object GET's query parameter, as the SDK signs it. */
+const GET_OBJECT: Record<string, string> = { 'x-id': 'GetObject' };
 
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -45,6 +48,7 @@ export interface Presigner {
   presignPut(options: PresignPutOptions, now?: Date): PresignedRequest;
   presignUploadPart(options: PresignPartOptions, now?: Date): PresignedRequest;
   presignMultipartRequest(options: PresignMultipartOptions, now?: Date): PresignedRequest;
+  presignGet(options: PresignGetOptions, now?: Date): PresignedRequest;
 }
 
 /** The method and query of each multipart operation a browser may be given a URL for, besides its parts' PUTs (as the SDK signs them). */
@@ -191,6 +195,11 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
       checkPresignInput(0, options.expiresInSeconds);
       const { method, query } = MULTIPART_REQUESTS[options.operation];
       const url = presign(options, { uploadId: options.uploadId, ...query }, {}, now, method);
+      return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
+    },
+    presignGet(options, now = new Date()) {
+      checkPresignInput(0, options.expiresInSeconds);
+      const url = presign(options, GET_OBJECT, {}, now, 'GET');
       return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
     },
   };

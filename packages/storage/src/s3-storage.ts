@@ -21,6 +21,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     createMultipartUpload: (o) => createMultipartUpload(client, o),
     presignUploadPart: async (o) => presigner.presignUploadPart(o),
     presignMultipartRequest: async (o) => presigner.presignMultipartRequest(o),
+    presignGet: async (o) => presigner.presignGet(o),
     completeMultipartUpload: (o) => completeMultipartUpload(client, o),
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     listParts: (o) => listParts(client, o),

@@ -46,6 +46,11 @@ export interface PresignMultipartOptions extends ObjectLocation {
   expiresInSeconds: number;
 }
 
+/** A URL that reads one object (GET, ranges allowed) until it expires: for a tool that reads by URL, such as ffprobe. */
+export interface PresignGetOptions extends ObjectLocation {
+  expiresInSeconds: number;
+}
+
 export interface CompletedPart {
   partNumber: number;
   etag: string;
@@ -170,6 +175,8 @@ export interface ObjectStorage {
   createMultipartUpload(options: CreateMultipartOptions): Promise<{ uploadId: string }>;
   presignUploadPart(options: PresignPartOptions): Promise<PresignedRequest>;
   presignMultipartRequest(options: PresignMultipartOptions): Promise<PresignedRequest>;
+  /** A short-lived GET URL of a private object, for a tool of our own that reads by URL (never handed to a client). */
+  presignGet(options: PresignGetOptions): Promise<PresignedRequest>;
   completeMultipartUpload(options: CompleteMultipartOptions): Promise<void>;
   abortMultipartUpload(options: AbortMultipartOptions): Promise<void>;
   /**

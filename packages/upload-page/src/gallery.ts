@@ -32,8 +32,15 @@ function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
   return button;
 }
 
-/** What shows a variant: an `<img>`, or for a video rendition a `<video>` with the asset's poster. */
+/**
+ * What shows a variant: an `<img>`, for a video rendition a `<video>` with the asset's poster, for
+ * an audio rendition an `<audio>`, for a waveform a link to its JSON.
+ */
 function variantMedia(label: string, variant: Variant, poster: Variant | undefined): HTMLElement {
+  if (variant.kind === 'audio') {
+    if (variant.format === 'waveform') return el('a', { href: variant.url, target: '_blank', rel: 'noopener' }, 'waveform peaks (JSON)');
+    return el('audio', { src: variant.url, controls: true, preload: 'metadata', 'aria-label': label });
+  }
   const size = { width: String(variant.width), height: String(variant.height) };
   if (variant.kind === 'video') {
     const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
@@ -57,7 +64,7 @@ function variantFigure(filename: string, variant: Variant, poster: Variant | und
       'figcaption',
       {},
       el('span', { class: 'variant-name' }, variant.name),
-      el('span', { class: 'variant-facts' }, `${variant.width}×${variant.height} · ${variant.format.toUpperCase()} · ${formatBytes(variant.size)}`),
+      el('span', { class: 'variant-facts' }, `${variantShape(variant)} · ${variant.format.toUpperCase()} · ${formatBytes(variant.size)}`),
       el('span', { class: 'copy-row' }, field, copyButton(field, label)),
     ),
   );
@@ -137,6 +144,12 @@ export function thumbnailImage(asset: Asset, minWidth = 160): HTMLImageElement |
   const image = el('img', attrs);
   image.src = variant.url;
   return image;
+}
+
+/** Pixels for a picture, seconds for sound. */
+function variantShape(variant: Variant): string {
+  if (variant.kind === 'audio') return variant.duration === null ? 'audio' : `${Math.round(variant.duration)} s`;
+  return `${variant.width}×${variant.height}`;
 }
 
 /** A video's poster for its renditions: its largest image variant. */

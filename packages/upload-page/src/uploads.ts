@@ -69,12 +69,14 @@ export interface DescribedError {
 
 /** `image/heic` → "HEIC": the accepted types as a person knows them. */
 function typeNames(accepted: unknown): string {
-  if (!Array.isArray(accepted)) return 'photos and videos';
+  if (!Array.isArray(accepted)) return 'photos, videos and audio';
   const names = accepted.map(
     (type) =>
       String(type)
         .split('/')[1]
         ?.replace(/^quicktime$/, 'mov')
+        .replace(/^mpeg$/, 'mp3')
+        .replace(/^x-m4a$/, 'm4a')
         .toUpperCase() ?? String(type),
   );
   return [...new Set(names)].join(', ');

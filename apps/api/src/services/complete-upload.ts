@@ -17,7 +17,7 @@ const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(s
 /**
  * Confirms an upload. The client's bytes are in the staging object, the only key an upload URL can
  * write; they are copied on the bucket's side to the original key, and the copy is checked: the
- * declared size, and first bytes of the declared type. The asset then turns `queued` and its job
+ * declared size, and first bytes of the declared type (audio is probed too: `checkAudio`). The asset then turns `queued` and its job
  * row is written, in the transaction that has held the asset's row locked since before the copy.
  * After the commit the job is queued and the staging object deleted. A repeat (or a racing second
  * call) returns the same job. The copy is the first bucket request (a missing object fails it:
@@ -53,7 +53,7 @@ export async function completeUpload(
     // A racing call may have confirmed it (and deleted the staging object) meanwhile.
     return outcomeNow(deps, asset, error);
   }
-  const queued = await copyAndQueue(deps, asset);
+  const queued = await copyAndQueue(deps, log, asset);
   if (!queued) return outcomeNow(deps, asset);
   await enqueueAfterCommit(deps, log, [queued.job]);
   await removeStaging(deps, log, asset, queued.stagingVersionId);
@@ -66,12 +66,17 @@ export async function completeUpload(
  * connection for the length of a server-side copy (a single request up to the copy threshold).
  * Returns null when the asset no longer awaits its upload.
  */
-async function copyAndQueue(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
+async function copyAndQueue(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  asset: Asset,
+): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
   return deps.db.transaction(async (tx) => {
     const locked = await lockAsset(tx, { id: asset.id });
     if (locked?.status !== 'awaiting_upload') return null;
-    const stagingVersionId = await copyToOriginal(deps, asset);
-    const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set: { uploadId: null } });
+    const { stagingVersionId, audio } = await copyToOriginal(deps, log, asset);
+    const set = { uploadId: null, ...(audio ?? {}) };
+    const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set });
     if (!moved) return null;
     const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
     return { asset: moved, job, stagingVersionId };

@@ -1,8 +1,10 @@
-import { contentMatchesDeclared, ERRORS, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
+import { assetKindOf, contentMatchesDeclared, ERRORS, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
+import { AUDIO_HEAD_BYTES } from '@darkroom/media';
 import type { Asset } from '@darkroom/db';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { checkAudio, type AudioFacts } from './audio-check.js';
 import { describeOriginal } from './bucket-records.js';
 
 /**
@@ -38,10 +40,12 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
 
 /**
  * The object has the declared size and, in its first bytes, the declared type. One ranged GET says
- * both: its Content-Range names the whole size.
+ * both: its Content-Range names the whole size. Audio reads a little more (a WAV's chunk sizes),
+ * and only the checked copy is probed (`checkAudio`).
  */
-async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<void> {
-  const start = await deps.storage.readStart({ ...location, length: SNIFF_BYTES }).catch((error: unknown) => {
+async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<{ size: number; bytes: Uint8Array }> {
+  const length = assetKindOf(asset.contentType) === 'audio' ? AUDIO_HEAD_BYTES : SNIFF_BYTES;
+  const start = await deps.storage.readStart({ ...location, length }).catch((error: unknown) => {
     throw error instanceof ObjectNotFoundError ? ERRORS.nothingUploaded() : error;
   });
   if (start.size !== asset.size) {
@@ -51,6 +55,7 @@ async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation
   if (!contentMatchesDeclared(asset.contentType, detected)) {
     throw ERRORS.contentMismatch(asset.contentType, detected);
   }
+  return start;
 }
 
 /**
@@ -71,9 +76,13 @@ async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): 
  * rewrite at any moment: that leaves no gap between what was checked and what is read, without
  * relying on x-amz-copy-source-if-match (Ceph RGW 16 ignores it on CopyObject). A copy that fails
  * its checks is deleted again. The copy carries the asset's record (`describeOriginal`). Returns the
- * staging version the copy read, for `removeStaging`.
+ * staging version the copy read, for `removeStaging`, and for audio what its probe found.
  */
-export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<string | undefined> {
+export async function copyToOriginal(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  asset: Asset,
+): Promise<{ stagingVersionId: string | undefined; audio: AudioFacts | null }> {
   const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
   const { multipartThreshold, partSize } = deps.config.uploads.copy;
   const source = {
@@ -86,12 +95,13 @@ export async function copyToOriginal(deps: AppDeps, asset: Asset): Promise<strin
     .copyObject({ ...original, ...source, multipartThreshold, partSize })
     .catch((error: unknown) => explainCopyFailure(deps, asset, error));
   try {
-    await checkObject(deps, asset, original);
+    const start = await checkObject(deps, asset, original);
+    const audio = assetKindOf(asset.contentType) === 'audio' ? await checkAudio(deps, log, original, start) : null;
+    return { stagingVersionId: copied.sourceVersionId, audio };
   } catch (error) {
     await deps.storage.deleteObject(original).catch(() => {}); // else expiry or an abort removes it
     throw error;
   }
-  return copied.sourceVersionId;
 }
 
 /**

@@ -52,7 +52,8 @@ export interface AudioRenderOptions {
 export async function renderAudio(ctx: RenderContext, specs: readonly VariantSpec[], options: AudioRenderOptions): Promise<RenderedAsset> {
   const watch = watchProgress(ctx.deps, { jobId: ctx.jobId, assetId: ctx.asset.id });
   try {
-    const probe = await probeAudio(ctx.original.path, { maxDurationSeconds: ctx.deps.config.audio.maxDurationSeconds, signal: watch.signal });
+    const { maxDurationSeconds } = ctx.deps.config.audio;
+    const probe = await probeAudio({ path: ctx.original.path }, { maxDurationSeconds, signal: watch.signal });
     const imageSpecs = specs.filter(isImageSpec);
     const cover = options.firstRender || imageSpecs.length > 0 ? await renderCover(ctx, imageSpecs, watch) : null;
     const renditions = specs.filter(isAudioRenditionSpec);
@@ -70,7 +71,8 @@ export async function renderAudio(ctx: RenderContext, specs: readonly VariantSpe
       asset: {
         width: null,
         height: null,
-        format: probe.container,
+        // As `complete` recorded it from the same probe.
+        format: ctx.asset.format ?? probe.container,
         placeholder: cover?.placeholder ?? null,
         dominantColor: cover?.dominantColor ?? null,
         hasAlpha: false,

@@ -134,6 +134,16 @@ export const AUDIO_ERRORS = {
       "The audio is compressed with a codec this server can't decode. Export it as MP3, AAC (M4A) or FLAC and upload it again.",
       { codec, detail: detail || `no decoder for ${codec}` },
     ),
+  /** Not the file's fault for certain (storage may be slow): the upload stays unconfirmed, and `complete` may be called again. */
+  audioProbeTimeout: (timeoutMs: number, detail: string) =>
+    new DarkroomError(
+      'service_unavailable',
+      `Checking the audio took longer than ${Math.round(timeoutMs / 1000)} seconds; call complete again shortly.`,
+      {
+        timeoutMs,
+        detail,
+      },
+    ),
   audioTooLong: (durationSeconds: number, maxDurationSeconds: number) =>
     new BadMediaError(
       'audio_too_long',

@@ -42,7 +42,7 @@ export const UPLOAD_ERRORS = {
   sizeMismatch: (declared: number, actual: number) =>
     new DarkroomError('size_mismatch', `The uploaded object is ${actual} bytes, but ${declared} were declared.`, { declared, actual }),
   contentMismatch: (declared: string, detected: string | null) => {
-    const what = detected ? `a ${detected} file` : 'not an image, video or audio file of a known type';
+    const what = detected ? `${/^[aeiou]/.test(detected) ? 'an' : 'a'} ${detected} file` : 'not an image, video or audio file of a known type';
     return new DarkroomError('content_mismatch', `The upload was declared ${declared}, but its content is ${what}.`, { declared, detected });
   },
   tokenSizeWider: (requested: number, maxBytes: number) =>

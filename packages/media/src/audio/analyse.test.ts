@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyseAudio } from './analyse.js';
-import { audioFixture, ebur128 } from './test-audio.js';
+import { audioFile, ebur128 } from './test-audio.js';
 
 const RUN = { timeoutMs: 60_000 };
 
 describe('analyseAudio', () => {
   it('measures integrated loudness as ebur128 does, and builds every waveform from the same decode', async () => {
-    const path = await audioFixture('quiet.mp3');
+    const path = await audioFile('quiet.mp3');
     const progress: number[] = [];
     const source = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
     const analysis = await analyseAudio(path, source, { ...RUN, waveformPoints: [10, 100], onProgress: (f) => progress.push(f) });
@@ -29,7 +29,7 @@ describe('analyseAudio', () => {
   });
 
   it('has no loudness for silence, and a flat waveform', async () => {
-    const path = await audioFixture('silence.flac');
+    const path = await audioFile('silence.flac');
     const analysis = await analyseAudio(path, { durationSeconds: 3, sampleRate: 44_100, channels: 1 }, { ...RUN, waveformPoints: [10] });
     expect(analysis.loudness).toBeNull();
     expect(analysis.waveforms[0]!.length).toBe(30);
@@ -37,20 +37,20 @@ describe('analyseAudio', () => {
   });
 
   it('measures more than two channels as their stereo mix-down, and samples at the given rate', async () => {
-    const path = await audioFixture('surround.flac');
+    const path = await audioFile('surround.flac');
     const analysis = await analyseAudio(path, { durationSeconds: 2, sampleRate: 44_100, channels: 6 }, { ...RUN, waveformPoints: [] });
     expect(analysis.loudness?.integrated).toBeGreaterThan(-40);
     expect(analysis.waveforms).toEqual([]);
   });
 
   it('refuses a text file as corrupt_audio', async () => {
-    const path = await audioFixture('text.mp3');
+    const path = await audioFile('text.mp3');
     const source = { durationSeconds: 1, sampleRate: 44_100, channels: 1 };
     await expect(analyseAudio(path, source, { ...RUN, waveformPoints: [10] })).rejects.toMatchObject({ code: 'corrupt_audio' });
   });
 
   it('is stopped by its signal', async () => {
-    const path = await audioFixture('quiet.mp3');
+    const path = await audioFile('quiet.mp3');
     const controller = new AbortController();
     controller.abort(new Error('deleted'));
     const source = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
@@ -60,7 +60,7 @@ describe('analyseAudio', () => {
   });
 
   it('reports render_timeout when its time runs out', async () => {
-    const path = await audioFixture('quiet.mp3');
+    const path = await audioFile('quiet.mp3');
     const source = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
     await expect(analyseAudio(path, source, { timeoutMs: 1, waveformPoints: [10] })).rejects.toMatchObject({ code: 'render_timeout' });
   });

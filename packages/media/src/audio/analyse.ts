@@ -5,7 +5,7 @@ import { audioFailure } from './errors.js';
 import { untrustedAudioInput } from './input.js';
 import { parseLoudnorm, type LoudnessMeasure } from './loudness.js';
 import { mixdown } from './rendition-args.js';
-import type { AudioSource } from './types.js';
+import type { AudioStreamFacts } from './types.js';
 import { WaveformBuilder, type WaveformJson } from './waveform.js';
 
 export interface AnalyseOptions {
@@ -32,7 +32,7 @@ export interface AudioAnalysis {
  * samples, the mono 16-bit PCM the waveforms are built from, streamed through ffmpeg's stdout so
  * memory stays at the peaks whatever the length.
  */
-export async function analyseAudio(path: string, source: AudioSource, options: AnalyseOptions): Promise<AudioAnalysis> {
+export async function analyseAudio(path: string, source: AudioStreamFacts, options: AnalyseOptions): Promise<AudioAnalysis> {
   const builders = options.waveformPoints.map((points) => new WaveformBuilder(source.sampleRate, points, source.durationSeconds * points));
   let bytes = 0;
   const progress = throttledProgress(source.durationSeconds * source.sampleRate * 2, options.onProgress);
@@ -49,7 +49,7 @@ export async function analyseAudio(path: string, source: AudioSource, options: A
   return { loudness, waveforms: builders.map((b) => b.toJson()), decodedSeconds: bytes / 2 / source.sampleRate };
 }
 
-function analyseArgs(path: string, source: AudioSource): string[] {
+function analyseArgs(path: string, source: AudioStreamFacts): string[] {
   const pcm = `aformat=sample_fmts=s16:channel_layouts=mono:sample_rates=${source.sampleRate}`;
   return [
     '-hide_banner',

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { processImageFile } from '../process-image.js';
 import { outputDir } from '../video/test-clips.js';
 import { extractCoverArt } from './cover.js';
-import { audioFixture, type AudioFixture } from './test-audio.js';
+import { audioFile, type AudioName } from './test-audio.js';
 
-async function cover(name: AudioFixture): Promise<string | null> {
-  return extractCoverArt(await audioFixture(name), { outputPath: join(await outputDir(), 'cover') });
+async function cover(name: AudioName): Promise<string | null> {
+  return extractCoverArt(await audioFile(name), { outputPath: join(await outputDir(), 'cover') });
 }
 
 describe('extractCoverArt', () => {

@@ -1,7 +1,7 @@
 import { ERRORS } from '@darkroom/core';
 import { ffmpegFailure, type ChildOutcome, type FailureCodes } from '../video/errors.js';
 
-export const AUDIO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptAudio(detail), timeout: ERRORS.audioRenderTimeout };
+const AUDIO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptAudio(detail), timeout: ERRORS.audioRenderTimeout };
 
 /** What the MP3 and ADTS demuxers say of bytes that only look like audio (a text file named `.mp3`, a cut frame). */
 const AUDIO_BAD_INPUT = /misdetection possible|failed to read frame size|header missing|invalid frame size/i;

@@ -1,87 +1,141 @@
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ERRORS } from '@darkroom/core';
 import { decodableCodecs, FFPROBE } from '../video/ffmpeg.js';
-import { lineReader } from '../video/lines.js';
-import { parseFfprobeJson, runFfprobe } from '../video/ffprobe-run.js';
-import { runProcess } from '../video/run-process.js';
-import { AUDIO_FAILURES } from './errors.js';
-import { untrustedAudioInput } from './input.js';
-import type { AudioSource } from './types.js';
+import type { FfprobeOutput } from '../video/probe-parse.js';
+import { runProcess, type RunResult } from '../video/run-process.js';
+import { parseAudioProbe, type AudioProbe } from './probe-parse.js';
+import { assertWavHeaderFits } from './wav-header.js';
 
-export const AUDIO_PROBE_TIMEOUT_MS = 30_000;
+export const AUDIO_PROBE_TIMEOUT_MS = 20_000;
 
-/** Audio codecs we decode: what recorders, phones and editors write (PCM of any layout included). Anything rarer is refused. */
-const ACCEPTED_AUDIO_CODECS = new Set(['mp3', 'mp2', 'aac', 'alac', 'flac', 'opus', 'vorbis']);
-const accepted = (codec: string) => ACCEPTED_AUDIO_CODECS.has(codec) || codec.startsWith('pcm_');
+/** Bytes of the file's start the probe looks at itself (a WAV's chunk sizes): the caller's `head`, or read from the file. */
+export const AUDIO_HEAD_BYTES = 4096;
 
-/** What ffprobe says about an audio file's first audio stream, read before anything is decoded. */
-export interface AudioProbe extends AudioSource {
-  /** `mp3`, `mp4` (MP4/M4A), `aac` (ADTS), `wav`, `flac`, `ogg`. */
-  container: string;
-  /** ffmpeg's codec name: `mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, … */
-  codec: string;
-}
+/** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
+const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
+
+/**
+ * Demuxers an audio upload may be read with: the accepted types' (MP3, MP4/M4A, ADTS, WAV, FLAC,
+ * Ogg). Without the list a playlist or concat file would make ffprobe open other files or URLs.
+ */
+const AUDIO_DEMUXERS = 'mp3,aac,wav,flac,ogg,mov,mp4,m4a,3gp,3g2,mj2';
+
+/** A network read that stalls this long fails the probe rather than holding it to its time limit (microseconds). */
+const URL_READ_TIMEOUT_US = '10000000';
+
+/**
+ * Where the probe reads the file: a local path (the worker), or a short-lived GET URL of the
+ * original (the API at `complete`: ffprobe reads the container's header and index by ranged
+ * requests, not the whole file) with its size and first bytes, which the caller already has.
+ */
+export type AudioSource = { path: string } | { url: string; size: number; head: Uint8Array };
 
 export interface ProbeAudioOptions {
   maxDurationSeconds: number;
   signal?: AbortSignal | undefined;
-  timeoutMs?: number;
-}
-
-interface Json {
-  streams?: { index?: number; codec_type?: string; codec_name?: string; sample_rate?: string; channels?: number; duration?: string }[];
-  format?: { format_name?: string; duration?: string };
+  /** Default `AUDIO_PROBE_TIMEOUT_MS`, for each ffprobe run. */
+  timeoutMs?: number | undefined;
 }
 
 /**
- * The gate every untrusted audio file passes before it is decoded: ffprobe reads the container, the
- * stream and the limits are checked on what it reports. A file that states no duration has its
- * packets counted (demuxed, never decoded), stopping as soon as they pass the limit.
+ * The gate every untrusted audio file passes before it is decoded: its WAV header is held to the
+ * file's size, ffprobe reads the container, the codec, sample rate, channels and duration are
+ * checked (`parseAudioProbe`), then the duration limit, then the last seconds' packets are read
+ * (demuxed, never decoded) to catch a file that claims more than it holds.
  */
-export async function probeAudio(path: string, options: ProbeAudioOptions): Promise<AudioProbe> {
-  const timeoutMs = options.timeoutMs ?? AUDIO_PROBE_TIMEOUT_MS;
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedAudioInput(path)];
-  const result = await runFfprobe(args, timeoutMs, options.signal, AUDIO_FAILURES);
+export async function probeAudio(source: AudioSource, options: ProbeAudioOptions): Promise<AudioProbe> {
+  const run: Run = { timeoutMs: options.timeoutMs ?? AUDIO_PROBE_TIMEOUT_MS, signal: options.signal, source };
+  const { head, size } = 'path' in source ? await readHead(source.path) : source;
+  assertWavHeaderFits(head, size);
+  const result = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'], run);
   if (result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
-  const json = parseFfprobeJson<Json>(result, AUDIO_FAILURES);
-  const stream = json.streams?.find((s) => s.codec_type === 'audio');
-  if (!stream || stream.index === undefined) throw ERRORS.corruptAudio('no audio stream', { streams: json.streams?.map((s) => s.codec_type) });
-  const codec = stream.codec_name ?? 'unknown';
-  if (!accepted(codec) || !(await decodableCodecs()).has(codec))
-    throw ERRORS.unsupportedAudioCodec(codec, `audio codec ${codec} is not decodable here`);
-  const sampleRate = Number(stream.sample_rate);
-  const channels = stream.channels ?? 0;
-  if (!(sampleRate >= 1000 && sampleRate <= 768_000) || !(channels >= 1 && channels <= 64)) {
-    throw ERRORS.corruptAudio(`no usable sample rate or channel count (${stream.sample_rate} Hz, ${channels} channels)`);
+  const probe = parseAudioProbe(parseJson(result), await decodableCodecs());
+  if (probe.durationSeconds > options.maxDurationSeconds) throw ERRORS.audioTooLong(probe.durationSeconds, options.maxDurationSeconds);
+  assertSizeHoldsDuration(probe, size);
+  await assertTailReadable(probe, run);
+  return probe;
+}
+
+interface Run {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  source: AudioSource;
+}
+
+async function readHead(path: string): Promise<{ head: Uint8Array; size: number }> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const buffer = Buffer.alloc(Math.min(AUDIO_HEAD_BYTES, size));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return { head: buffer.subarray(0, bytesRead), size };
+  } finally {
+    await file.close();
   }
-  const stated = positive(json.format?.duration) ?? positive(stream.duration);
-  const durationSeconds = stated ?? (await countPackets(path, stream.index, options, timeoutMs));
-  if (!(durationSeconds > 0)) throw ERRORS.corruptAudio(`no usable duration (${json.format?.duration})`);
-  if (durationSeconds > options.maxDurationSeconds) throw ERRORS.audioTooLong(durationSeconds, options.maxDurationSeconds);
-  return { container: containerOf(json.format?.format_name), codec, sampleRate, channels, durationSeconds };
 }
 
-const positive = (value: string | undefined) => {
-  const n = Number(value);
-  return value !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
-};
-
-/** ffprobe's demuxer names, as the asset's `format`. */
-function containerOf(formatName: string | undefined): string {
-  const first = formatName?.split(',')[0] ?? 'unknown';
-  return first === 'mov' ? 'mp4' : first;
+/** The options that must precede the untrusted input, then the input itself. */
+function inputArgs(source: AudioSource): string[] {
+  const formats = ['-format_whitelist', AUDIO_DEMUXERS];
+  // `file:` so that a name like `http:…` or `pipe:0` can never be read as another protocol.
+  if ('path' in source) return [...formats, '-protocol_whitelist', 'file', '-i', `file:${resolve(source.path)}`];
+  return [...formats, '-protocol_whitelist', 'http,https,tcp,tls', '-rw_timeout', URL_READ_TIMEOUT_US, '-i', source.url];
 }
 
-/** The end of the last packet read, stopping once past the limit (so a file claiming nothing can't make us read hours of it). */
-async function countPackets(path: string, index: number, options: ProbeAudioOptions, timeoutMs: number): Promise<number> {
-  let end = 0;
-  const onStdout = lineReader((line) => {
-    const [pts, duration] = line.split(',').map(Number);
-    if (pts !== undefined && Number.isFinite(pts)) end = Math.max(end, pts + (Number.isFinite(duration) ? duration! : 0));
-    return end <= options.maxDurationSeconds;
-  });
-  const args = ['-v', 'error', '-select_streams', `${index}`, '-show_entries', 'packet=pts_time,duration_time', '-print_format', 'csv=p=0'];
-  const result = await runProcess(FFPROBE, [...args, ...untrustedAudioInput(path)], { timeoutMs, signal: options.signal, onStdout });
-  if (result.timedOut) throw ERRORS.audioRenderTimeout(timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
-  if (!result.stoppedEarly && result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || 'the packets could not be read');
-  return end;
+/** A URL names the bucket, key and signature: none of it may reach a message, nor even an operator's detail. */
+const scrubbed = (text: string) => text.replace(/\bhttps?:\/\/\S+/g, '<original>');
+
+async function runFfprobe(args: string[], run: Run): Promise<RunResult> {
+  const { timeoutMs, signal } = run;
+  const result = await runProcess(FFPROBE, [...args, ...inputArgs(run.source)], { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
+  const stderrTail = scrubbed(result.stderrTail);
+  if (result.timedOut) throw ERRORS.audioProbeTimeout(timeoutMs, stderrTail);
+  if (result.overflowed) throw ERRORS.corruptAudio(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
+  return { ...result, stderrTail };
+}
+
+function parseJson(result: RunResult): FfprobeOutput {
+  try {
+    const parsed: unknown = JSON.parse(result.stdout.toString('utf8'));
+    if (parsed && typeof parsed === 'object') return parsed as FfprobeOutput;
+  } catch {
+    // falls through to the refusal below
+  }
+  throw ERRORS.corruptAudio(`ffprobe printed no JSON. ${result.stderrTail}`);
+}
+
+/** Below any codec's lowest rate (MP3's is 8 kbit/s, Opus's 6): a file this sparse claims time it does not hold. */
+const MIN_BITS_PER_SECOND = 2000;
+
+/** An MP3's Xing header or an MP4's index may state any duration; the bytes must be there to carry it. */
+function assertSizeHoldsDuration(probe: AudioProbe, size: number): void {
+  const bitsPerSecond = (size * 8) / probe.durationSeconds;
+  if (bitsPerSecond < MIN_BITS_PER_SECOND) {
+    const detail = `${size} bytes cannot hold ${probe.durationSeconds.toFixed(2)} s of audio (${bitsPerSecond.toFixed(0)} bit/s)`;
+    throw ERRORS.corruptAudio(detail, { durationSeconds: probe.durationSeconds });
+  }
+}
+
+/** How far before the end the check starts reading; a quarter of the file when that is shorter. */
+const TAIL_SECONDS = 2;
+
+/**
+ * Seeks to just before the stated end and reads the audio packets from there (one ranged read of
+ * the end of the file). A file whose header or index claims more than it holds yields none.
+ */
+async function assertTailReadable(probe: AudioProbe, run: Run): Promise<void> {
+  const start = Math.max(0, probe.durationSeconds - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
+  const args = ['-v', 'error', '-select_streams', `${probe.audioStreamIndex}`, '-read_intervals', `${start.toFixed(3)}%+#50`];
+  const result = await runFfprobe([...args, '-show_entries', 'packet=pts_time', '-print_format', 'csv=p=0'], run);
+  const times = result.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(Number)
+    .filter(Number.isFinite);
+  if (result.exitCode !== 0 || times.length === 0) {
+    const detail = `truncated: the audio should run to ${probe.durationSeconds.toFixed(2)} s, but no packet was read from ${start.toFixed(2)} s`;
+    throw ERRORS.corruptAudio(`${detail}. ${result.stderrTail}`.trim(), { durationSeconds: probe.durationSeconds });
+  }
 }

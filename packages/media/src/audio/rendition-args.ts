@@ -1,6 +1,6 @@
 import { untrustedAudioInput } from './input.js';
 import { normaliseFilters, type LoudnessMeasure } from './loudness.js';
-import type { AudioRenditionSpec, AudioSource } from './types.js';
+import type { AudioRenditionSpec, AudioStreamFacts } from './types.js';
 
 export const AUDIO_CONTENT_TYPES: Record<AudioRenditionSpec['format'], string> = {
   m4a: 'audio/mp4',
@@ -26,19 +26,19 @@ export function outputSampleRate(format: AudioRenditionSpec['format'], sourceRat
 }
 
 /** Mono stays mono; anything wider is mixed down to stereo. */
-export const outputChannels = (source: AudioSource) => Math.min(2, Math.max(1, source.channels));
+export const outputChannels = (source: AudioStreamFacts) => Math.min(2, Math.max(1, source.channels));
 
 /**
  * Filters before loudnorm, in both passes: more than two channels are mixed down to stereo first, so
  * what is measured is what the renditions carry.
  */
-export const mixdown = (source: AudioSource): string[] => (source.channels > 2 ? ['aformat=channel_layouts=stereo'] : []);
+export const mixdown = (source: AudioStreamFacts): string[] => (source.channels > 2 ? ['aformat=channel_layouts=stereo'] : []);
 
 export interface RenditionArgs {
   input: string;
   /** `file:` path of the partial output. */
   output: string;
-  source: AudioSource;
+  source: AudioStreamFacts;
   spec: AudioRenditionSpec;
   /** The first pass's measure; null (silence) or no `spec.loudness`: the level is kept. */
   measure: LoudnessMeasure | null;

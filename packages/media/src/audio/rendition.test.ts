@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ffprobeJson, outputDir } from '../video/test-clips.js';
 import { analyseAudio } from './analyse.js';
 import { renderAudioRendition } from './rendition.js';
-import { audioFixture, ebur128, type AudioFixture } from './test-audio.js';
-import type { AudioRenditionSpec, AudioSource } from './types.js';
+import { audioFile, ebur128, type AudioName } from './test-audio.js';
+import type { AudioRenditionSpec, AudioStreamFacts } from './types.js';
 
 const RUN = { timeoutMs: 60_000 };
-const QUIET: AudioSource = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
+const QUIET: AudioStreamFacts = { durationSeconds: 6, sampleRate: 44_100, channels: 2 };
 
-async function render(name: AudioFixture, source: AudioSource, spec: AudioRenditionSpec) {
-  const path = await audioFixture(name);
+async function render(name: AudioName, source: AudioStreamFacts, spec: AudioRenditionSpec) {
+  const path = await audioFile(name);
   const { loudness } = await analyseAudio(path, source, { ...RUN, waveformPoints: [] });
   const outputPath = join(await outputDir(), `out.${spec.format}`);
   return { path, loudness, result: await renderAudioRendition(path, source, spec, loudness, { ...RUN, outputPath }) };

@@ -7,7 +7,7 @@ import { runProcess } from '../video/run-process.js';
 import { audioFailure } from './errors.js';
 import type { LoudnessMeasure } from './loudness.js';
 import { AUDIO_CONTENT_TYPES, renditionArgs } from './rendition-args.js';
-import type { AudioRenderOptions, AudioRenditionResult, AudioRenditionSpec, AudioSource } from './types.js';
+import type { AudioRenderOptions, AudioRenditionResult, AudioRenditionSpec, AudioStreamFacts } from './types.js';
 
 /**
  * Renders one audio rendition with ffmpeg: normalised (the second pass, given the first pass's
@@ -18,7 +18,7 @@ import type { AudioRenderOptions, AudioRenditionResult, AudioRenditionSpec, Audi
  */
 export async function renderAudioRendition(
   input: string,
-  source: AudioSource,
+  source: AudioStreamFacts,
   spec: AudioRenditionSpec,
   measure: LoudnessMeasure | null,
   opts: AudioRenderOptions,

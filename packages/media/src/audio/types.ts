@@ -1,10 +1,7 @@
+import type { AudioProbe } from './probe-parse.js';
+
 /** What a render needs to know of an audio original: its probe's facts about the stream it reads (the first audio stream). */
-export interface AudioSource {
-  durationSeconds: number;
-  /** Of the decoded stream, samples per second. */
-  sampleRate: number;
-  channels: number;
-}
+export type AudioStreamFacts = Pick<AudioProbe, 'durationSeconds' | 'sampleRate' | 'channels'>;
 
 /** One audio rendition: `m4a` (AAC in MP4), `mp3`, `opus` (Opus in Ogg). */
 export interface AudioRenditionSpec {

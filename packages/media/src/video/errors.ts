@@ -22,7 +22,7 @@ export interface FailureCodes {
   timeout: (timeoutMs: number, detail: string) => Error;
 }
 
-export const VIDEO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptVideo(detail), timeout: ERRORS.videoRenderTimeout };
+const VIDEO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptVideo(detail), timeout: ERRORS.videoRenderTimeout };
 
 /**
  * What a failed ffmpeg run means. A timeout is render_timeout; ffmpeg saying the data is bad, or

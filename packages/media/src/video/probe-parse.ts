@@ -8,6 +8,9 @@ export interface FfprobeStream {
   codec_type?: string;
   codec_name?: string;
   codec_tag_string?: string;
+  /** Audio streams: ffprobe prints the rate as a string, the channels as a number. */
+  sample_rate?: string;
+  channels?: number;
   width?: number;
   height?: number;
   pix_fmt?: string;

@@ -2,12 +2,13 @@ import { ERRORS } from '@darkroom/core';
 import { decodableCodecs, FFPROBE, untrustedInput } from './ffmpeg.js';
 import { lineReader } from './lines.js';
 import { declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
-import { VIDEO_FAILURES } from './errors.js';
-import { parseFfprobeJson, runFfprobe } from './ffprobe-run.js';
-import { runProcess } from './run-process.js';
+import { runProcess, type RunResult } from './run-process.js';
 import type { ProbeVideoOptions, VideoLimits, VideoProbe } from './types.js';
 
 export const PROBE_TIMEOUT_MS = 30_000;
+
+/** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
+const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
 
 /**
  * The gate every untrusted video passes before it is decoded: ffprobe reads the container (and
@@ -18,9 +19,9 @@ export const PROBE_TIMEOUT_MS = 30_000;
 export async function probeVideo(path: string, options: ProbeVideoOptions): Promise<VideoProbe> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...untrustedInput(path)];
-  const result = await runFfprobe(args, timeoutMs, options.signal, VIDEO_FAILURES);
+  const result = await runFfprobe(args, timeoutMs, options.signal);
   if (result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
-  const output = parseFfprobeJson<FfprobeOutput>(result, VIDEO_FAILURES);
+  const output = parseJson(result);
   const decodable = await decodableCodecs();
   const run = { timeoutMs, signal: options.signal };
   const declared = declaredDuration(output);
@@ -70,6 +71,23 @@ export function assertWithinLimits(probe: VideoProbe, limits: VideoLimits): void
   if (probe.durationSeconds > limits.maxDurationSeconds) throw ERRORS.videoTooLong(probe.durationSeconds, limits.maxDurationSeconds);
 }
 
+async function runFfprobe(args: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<RunResult> {
+  const result = await runProcess(FFPROBE, args, { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
+  if (result.timedOut) throw ERRORS.videoRenderTimeout(timeoutMs, `ffprobe timed out. ${result.stderrTail}`);
+  if (result.overflowed) throw ERRORS.corruptVideo(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
+  return result;
+}
+
+function parseJson(result: RunResult): FfprobeOutput {
+  try {
+    const parsed: unknown = JSON.parse(result.stdout.toString('utf8'));
+    if (parsed && typeof parsed === 'object') return parsed as FfprobeOutput;
+  } catch {
+    // falls through to the refusal below
+  }
+  throw ERRORS.corruptVideo(`ffprobe printed no JSON. ${result.stderrTail}`);
+}
+
 /** How far before the end of the picture the check starts reading; a quarter of the video when that is shorter. */
 const TAIL_SECONDS = 2;
 
@@ -89,7 +107,7 @@ async function assertTailReadable(path: string, probe: VideoProbe, videoEnd: num
     ...PACKET_ARGS,
     ...untrustedInput(path),
   ];
-  const result = await runFfprobe(args, run.timeoutMs, run.signal, VIDEO_FAILURES);
+  const result = await runFfprobe(args, run.timeoutMs, run.signal);
   if (result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || 'the end of the file could not be read');
   const lastEnd = lastPacketEnd(result.stdout.toString('utf8'));
   if (lastEnd === undefined || lastEnd < start) {
