@@ -47,7 +47,7 @@ describe('audio, at complete', () => {
 
   it('the default preset offers podcast (m4a, 96 kbit/s, -16 LUFS) and waveform', async () => {
     const { items } = (await tenant.client.request('GET', '/v1/presets')).body;
-    const variants = items.find((p: { name: string }) => p.name === 'default').variants;
+    const variants = items.find((p: { name: string }) => p.name === 'default')?.variants;
     expect(variants).toEqual(
       expect.arrayContaining([
         { name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 },
@@ -67,6 +67,6 @@ describe('audio, at complete', () => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     const bad = await tenant.client.request('PUT', '/v1/presets/episodes', { variants: [{ name: 'loud', format: 'mp3', loudness: -5 }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('invalid_request');
+    expect(bad.body.error?.code).toBe('invalid_request');
   });
 });

@@ -32,7 +32,15 @@ describe('loadApiConfig', () => {
         'video/mp4',
         'video/quicktime',
         'video/webm',
+        'audio/mpeg',
+        'audio/mp4',
+        'audio/x-m4a',
+        'audio/aac',
+        'audio/wav',
+        'audio/flac',
+        'audio/ogg',
       ],
+      audioMaxDurationSeconds: 6 * 3600,
     });
     expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
   });

@@ -35,7 +35,7 @@ describe('presets', () => {
     expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p']);
     expect(specsForKind(specs, 'audio').map((s) => s.name)).toEqual([...images, 'podcast', 'waveform']);
     expect(specs.filter(isImageSpec).every((s) => specAppliesTo(s, 'audio'))).toBe(true);
-    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p']);
+    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p'], audioVariants: ['podcast', 'waveform'] });
   });
 
   it('finds only real presets (not Object.prototype names)', () => {

@@ -198,11 +198,17 @@ export function presetSpecHashes(preset: Preset): Record<string, string> {
 
 /**
  * What makes an asset's variants stale under a preset: `{ variant name: spec hash }`, and which of
- * those names are video renditions (an image asset has none of those to be stale). The API hands
+ * those names are video renditions and which audio ones (only assets of that kind have those to be stale). The API hands
  * this to @darkroom/db's stale-variant queries and stores it on a backfill.
  */
-export function presetStaleScope(preset: Preset): { specHashes: Record<string, string>; videoVariants: string[] } {
-  return { specHashes: presetSpecHashes(preset), videoVariants: preset.variants.filter(isVideoSpec).map((s) => s.name) };
+export function presetStaleScope(preset: Preset): { specHashes: Record<string, string>; videoVariants: string[]; audioVariants: string[] } {
+  const names = (test: (spec: VariantSpec) => boolean) => preset.variants.filter(test).map((s) => s.name);
+  // Every format that is neither image nor audio is a video one (`specAppliesTo`).
+  return {
+    specHashes: presetSpecHashes(preset),
+    videoVariants: names((s) => specAppliesTo(s, 'video') && !isImageSpec(s)),
+    audioVariants: names(isAudioSpec),
+  };
 }
 
 /** One hash of a whole preset (its variants' spec hashes, by name): changes whenever any variant would render differently. */

@@ -180,6 +180,8 @@ export const backfills = pgTable('backfills', {
   window: integer('window').notNull(),
   /** Names among specHashes that are video renditions: image assets have none of those to be stale. */
   videoVariants: text('video_variants').array().notNull().default(sql`'{}'::text[]`),
+  /** Names among specHashes that are audio renditions or waveforms: image and video assets have none of those to be stale. */
+  audioVariants: text('audio_variants').array().notNull().default(sql`'{}'::text[]`),
   /** Attempts each of its jobs gets (JOB_MAX_ATTEMPTS of the API that started it). */
   maxAttempts: integer('max_attempts').notNull(),
   /** The last asset id the scan has looked at; null before the first window. */

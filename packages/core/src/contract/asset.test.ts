@@ -32,10 +32,25 @@ const before = {
 describe('viewOfSnapshot', () => {
   it('shows a snapshot from before focus and crop as revision 1, uncropped, with its markup built now', () => {
     const view = viewOfSnapshot(before, publicUrl, delivery);
-    expect(view).toMatchObject({ revision: 1, focus: null, crop: null });
+    expect(view).toMatchObject({ revision: 1, focus: null, crop: null, audio: null });
     expect(view.delivery?.base).toBe('https://img.example.com/img/a1/1');
     expect(view.delivery?.src).toBe('https://img.example.com/img/a1/1/w_384,f_jpeg');
     expect('hasAlpha' in view).toBe(false);
+  });
+
+  it('shows an audio asset with its audio facts and no markup (no picture of its own)', () => {
+    const audio = { codec: 'mp3', sampleRate: 44_100, channels: 2, loudness: -16.1 };
+    const episode = {
+      ...before,
+      kind: 'audio',
+      contentType: 'audio/mpeg',
+      width: null,
+      height: null,
+      format: 'mp3',
+      duration: 1800,
+      audio,
+    } as AssetSnapshot;
+    expect(viewOfSnapshot(episode, publicUrl, delivery)).toMatchObject({ kind: 'audio', duration: 1800, audio, video: null, delivery: null });
   });
 
   it("builds the markup from the snapshot's revision and crop, PNG for transparency, and none for an asset not ready", () => {

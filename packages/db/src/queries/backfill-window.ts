@@ -48,6 +48,7 @@ export async function takeBackfillWindow(db: Executor, params: { id: string }): 
       preset: backfill.preset,
       specHashes: backfill.specHashes,
       videoVariants: backfill.videoVariants,
+      audioVariants: backfill.audioVariants,
       tenantId: backfill.tenantId,
       afterId: backfill.cursor ?? undefined,
       limit: room,

@@ -10,6 +10,7 @@ export async function createBackfill(
     preset: string;
     specHashes: Record<string, string>;
     videoVariants?: string[];
+    audioVariants?: string[];
     window: number;
     maxAttempts: number;
     tenantId?: string | null;

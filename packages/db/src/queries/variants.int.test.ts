@@ -19,12 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-async function assetWith(rows: Record<string, string>, options: { status?: AssetStatus; preset?: string; kind?: 'image' | 'video' } = {}) {
+async function assetWith(
+  rows: Record<string, string>,
+  options: { status?: AssetStatus; preset?: string; kind?: 'image' | 'video' | 'audio'; placeholder?: string } = {},
+) {
   const asset = await insertAsset(handle.db, {
     id: newId(),
     tenantId,
     kind: options.kind ?? 'image',
     status: options.status ?? 'ready',
+    placeholder: options.placeholder ?? null,
     filename: 'a.jpg',
     contentType: 'image/jpeg',
     size: 10,
@@ -98,6 +102,22 @@ describe('stale variants of a preset with a video rendition', () => {
     // Without saying which names are renditions, the image would be counted too.
     const blind = await findStaleAssets(handle.db, { preset: videoPreset, specHashes: withClip, limit: 100 });
     expect(blind.map((f) => f.assetId).sort()).toEqual([image, video].sort());
+  });
+});
+
+describe('stale variants of a preset with audio renditions', () => {
+  const audioPreset = `${preset}-audio`;
+  const withAudio = { ...specHashes, podcast: 'h-podcast', peaks: 'h-peaks' };
+  const scope = { preset: audioPreset, specHashes: withAudio, audioVariants: ['podcast', 'peaks'] };
+
+  it('counts a missing audio rendition only on audio, and cover art only on audio that has some', async () => {
+    const image = await assetWith(specHashes, { preset: audioPreset });
+    const video = await assetWith(specHashes, { preset: audioPreset, kind: 'video' });
+    const withCover = await assetWith({ ...specHashes, podcast: 'h-podcast' }, { preset: audioPreset, kind: 'audio', placeholder: 'x' });
+    const noCover = await assetWith({ peaks: 'h-peaks' }, { preset: audioPreset, kind: 'audio' });
+    const found = await findStaleAssets(handle.db, { ...scope, limit: 100 });
+    expect(Object.fromEntries(found.map((f) => [f.assetId, f.staleVariants]))).toEqual({ [withCover]: 1, [noCover]: 1 });
+    expect([image, video].some((id) => found.some((f) => f.assetId === id))).toBe(false);
   });
 });
 

@@ -79,8 +79,10 @@ export interface StaleVariantsParams {
   preset: string;
   /** The preset's current `{ variant name: spec hash }` (see `presetSpecHashes` in @darkroom/core). */
   specHashes: Record<string, string>;
-  /** Names among them that are video renditions: an image asset has none of those to be stale. */
+  /** Names among them that are video renditions: only a video asset has those to be stale. */
   videoVariants?: readonly string[] | undefined;
+  /** Names among them that are audio renditions or waveforms: only an audio asset has those to be stale. */
+  audioVariants?: readonly string[] | undefined;
   /**
    * One tenant's assets, judged by the preset it resolves `preset` to; null or absent: every tenant
    * that does not shadow the global preset with its own (those are judged by their own spec).
@@ -89,21 +91,25 @@ export interface StaleVariantsParams {
 }
 
 /**
- * Per `ready` asset of the preset, how many of its variants are stale: a spec whose row is missing
+ * Per `ready` asset of the preset, how many of its variants are stale: a spec that applies to its kind whose row is missing
  * or records another spec hash, plus rows of names the preset no longer has. All in SQL, one asset
  * at a time through the (asset_id, name) index, so it scales with assets, not with JS memory.
  */
 function staleVariantCounts(params: StaleVariantsParams, afterId?: string): SQL {
   return sql`
     with spec(name, spec_hash) as (select key, value from jsonb_each_text(${JSON.stringify(params.specHashes)}::jsonb)),
-    video_spec(name) as (select jsonb_array_elements_text(${JSON.stringify(params.videoVariants ?? [])}::jsonb))
+    video_spec(name) as (select jsonb_array_elements_text(${JSON.stringify(params.videoVariants ?? [])}::jsonb)),
+    audio_spec(name) as (select jsonb_array_elements_text(${JSON.stringify(params.audioVariants ?? [])}::jsonb))
     select a.id as asset_id, a.tenant_id, s.stale
     from assets a
     cross join lateral (
       select
         (select count(*) from spec left join variants v on v.asset_id = a.id and v.name = spec.name
           where v.spec_hash is distinct from spec.spec_hash
-            and (a.kind = 'video' or spec.name not in (select name from video_spec)))
+            and (a.kind = 'video' or spec.name not in (select name from video_spec))
+            and (a.kind = 'audio' or spec.name not in (select name from audio_spec))
+            -- An audio file's image variants are its cover art: one without any has none to miss.
+            and (a.kind <> 'audio' or a.placeholder is not null or spec.name in (select name from audio_spec)))
         + (select count(*) from variants v where v.asset_id = a.id and not exists (select 1 from spec where spec.name = v.name))
         as stale
     ) s

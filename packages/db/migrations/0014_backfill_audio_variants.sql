@@ -1,0 +1,1 @@
+ALTER TABLE "backfills" ADD COLUMN "audio_variants" text[] DEFAULT '{}'::text[] NOT NULL;
