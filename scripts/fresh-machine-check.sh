@@ -6,7 +6,8 @@
 # mount and PID namespaces: this machine's PostgreSQL, Redis and S3 server are neither visible nor
 # touched, and everything started inside ends with the check. Its network (slirp4netns, with the
 # host's loopback closed) reaches only what the host reaches: Debian's mirror and the npm registry.
-# Not run by CI: it needs root, about 8 GB of disk and 20 minutes or more.
+# Not run by CI: it needs root and several GB of disk, and takes as long as installing and building
+# everything from nothing does.
 #
 # Usage (root): scripts/fresh-machine-check.sh [ROOT_DIR]
 #   ROOT_DIR                 where the root is built (/var/tmp/darkroom-fresh-root); must not exist.
@@ -70,8 +71,7 @@ fi
 step "Node and npm into $ROOT/usr/local"
 # The pinned Node (scripts/node.sh checks its integrity) and npm from the registry, laid out as
 # nodejs.org's tarball is: bin/node, lib/node_modules/npm, bin/npm and bin/npx linking into it.
-(. "$repo/scripts/node.sh")
-node_dir=$(ls -d "$repo"/.tools/node-*/ | sort -V | tail -n 1)
+node_dir=$(. "$repo/scripts/node.sh" && echo "$npm_config_nodedir")
 cp -a "$node_dir/bin/node" "$ROOT/usr/local/bin/node"
 cp -a "$node_dir/include" "$ROOT/usr/local/"
 tmp=$(mktemp -d)
