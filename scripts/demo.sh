@@ -45,13 +45,19 @@ node apps/delivery/dist/main.js >"$logs/delivery.log" 2>&1 &
 delivery=$!
 trap 'kill -TERM $api $worker $delivery 2>/dev/null; wait $api $worker $delivery 2>/dev/null || true' EXIT
 
-# Waits for a started app's health URL, or fails showing the end of its log.
-await_app() { # name url log
-  for _ in $(seq 1 50); do curl -fs -o /dev/null "$2" && return 0; sleep 0.2; done
-  curl -fs -o /dev/null "$2" || { echo "$1 did not become ready; see $3" >&2; tail -20 "$3" >&2; exit 1; }
+# Waits for a started app's health URL, or fails showing the end of its log: at once when the app
+# has exited, after 90 s when it has not answered (a first start on a new machine reads every module
+# from a cold disk cache).
+await_app() { # name url log pid
+  for _ in $(seq 1 450); do
+    curl -fs -o /dev/null "$2" && return 0
+    kill -0 "$4" 2>/dev/null || break
+    sleep 0.2
+  done
+  curl -fs -o /dev/null "$2" || { echo "$1 did not become ready; see $3" >&2; tail -n 20 "$3" >&2; exit 1; }
 }
-await_app API "http://127.0.0.1:$PORT/readyz" "$logs/api.log"
-await_app "The delivery server" "http://127.0.0.1:$DELIVERY_PORT/healthz" "$logs/delivery.log"
+await_app API "http://127.0.0.1:$PORT/readyz" "$logs/api.log" $api
+await_app "The delivery server" "http://127.0.0.1:$DELIVERY_PORT/healthz" "$logs/delivery.log" $delivery
 
 # A short video, made here rather than kept in the repository: 4 s of ffmpeg's test pattern with a tone.
 clip="$logs/demo-clip.mp4"
