@@ -1,6 +1,6 @@
 # Sourced first thing by scripts/test.sh, demo.sh and bench.sh: `. "$(dirname "$0")/supported-node.sh"`.
-# Darkroom runs on Node >= 22 (package.json engines). On an older `node` (Node 20 is what Debian
-# bookworm's apt gives), the calling script installs the pinned Node 24 (scripts/node.sh) and runs
+# Darkroom runs on Node >= 22 (package.json engines). On an older `node` (Debian bookworm's own package
+# is Node 18; NodeSource's apt gives 20), the calling script installs the pinned Node 24 (scripts/node.sh) and runs
 # itself again on it, with the same arguments, so the README's commands work on such a machine too.
 if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 22 ]; then
   darkroom_old_node=$(node --version 2>/dev/null || echo "no node")
