@@ -3,9 +3,11 @@ import type { AssetKind } from './contract/asset.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
-export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+export const RENDITION_FORMATS = ['mp4', 'webm'] as const;
+/** What a video renders and an image skips: renditions and `hls` (an adaptive ladder). */
+export const VIDEO_FORMATS = [...RENDITION_FORMATS, 'hls'] as const;
 export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
-export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+export type VideoVariantFormat = (typeof RENDITION_FORMATS)[number];
 
 /** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
 export interface ImageVariantSpec {
@@ -33,17 +35,41 @@ export interface VideoVariantSpec {
 }
 
 /**
+ * An adaptive ladder (HLS) of a video: rungs at 1080, 720, 480, 360 and 240 lines inside the box,
+ * `segmentSeconds` (2..10, default 4) long segments, `audio: false` to drop sound. No `fit`: a
+ * ladder is always the whole frame.
+ */
+export interface HlsVariantSpec {
+  name: string;
+  format: 'hls';
+  fit?: undefined;
+  width: number;
+  height: number;
+  quality: number;
+  segmentSeconds?: number | undefined;
+  audio?: boolean | undefined;
+}
+
+/**
  * One output of a preset. Image formats applied to a video render its poster frame; video formats
  * applied to an image are skipped for that asset.
  */
-export type VariantSpec = ImageVariantSpec | VideoVariantSpec;
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec | HlsVariantSpec;
 
-export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
+export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec | HlsVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
 }
 
+export function isRenditionSpec(spec: VariantSpec): spec is VideoVariantSpec {
+  return (RENDITION_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isHlsSpec(spec: VariantSpec): spec is HlsVariantSpec {
+  return spec.format === 'hls';
+}
+
 export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
-  return !isVideoSpec(spec);
+  return (IMAGE_FORMATS as readonly string[]).includes(spec.format);
 }
 
 /** The specs of a preset that an asset of this kind renders (an image has no video renditions). */
@@ -56,7 +82,7 @@ export interface Preset {
   variants: readonly VariantSpec[];
 }
 
-const webp = (name: string, fit: VariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
+const webp = (name: string, fit: ImageVariantSpec['fit'], size: number, quality = 80): ImageVariantSpec => ({
   name,
   fit,
   width: size,
@@ -79,6 +105,8 @@ export const PRESETS: PresetRegistry = {
       webp('large', 'inside', 2560),
       // Videos only: images skip it, and for a video the four above are its poster.
       { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
+      // Its 720-line rung is the 720p rendition's picture: encoded once for both.
+      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70 },
     ],
   },
 };
@@ -117,7 +145,8 @@ export const RENDERER_VERSION = 1;
 export function variantSpecHash(spec: VariantSpec): string {
   const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
-  if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isRenditionSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isHlsSpec(spec)) fields.push(spec.segmentSeconds ?? null, spec.audio ?? true);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 
