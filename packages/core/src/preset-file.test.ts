@@ -30,7 +30,17 @@ describe('presets file', () => {
       name: 'avatars',
       variants: [{ name: 'face', fit: 'cover', width: 96, height: 96, format: 'avif', quality: 80 }],
     });
-    expect(PRESETS.default!.variants).toHaveLength(5); // the built-ins are not modified
+    expect(PRESETS.default!.variants).toHaveLength(6); // the built-ins are not modified
+  });
+
+  it('takes an hls ladder (quality defaults to 70, segmentSeconds 2..10) and refuses a fit or a maxDuration on it', () => {
+    const stream = { name: 'stream', format: 'hls', width: 1920, height: 1080 };
+    expect(parsePresetFile({ s: { variants: [{ ...stream, segmentSeconds: 6, audio: false }] } }).s!.variants).toEqual([
+      { ...stream, quality: 70, segmentSeconds: 6, audio: false },
+    ]);
+    for (const bad of [{ segmentSeconds: 1 }, { segmentSeconds: 11 }, { segmentSeconds: 2.5 }, { fit: 'inside' }, { maxDuration: 5 }]) {
+      expect(() => parsePresetFile({ s: { variants: [{ ...stream, ...bad }] } })).toThrow();
+    }
   });
 
   it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {

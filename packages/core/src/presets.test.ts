@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type VideoVariantSpec } from './presets.js';
+import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type HlsVariantSpec, type VideoVariantSpec } from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {
@@ -9,6 +9,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['stream', undefined, 1920, 1080, 'hls'],
     ]);
   });
 
@@ -16,7 +17,7 @@ describe('presets', () => {
     const specs = PRESETS.default!.variants;
     expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(['thumb', 'small', 'medium', 'large']);
     expect(specsForKind(specs, 'video')).toEqual(specs);
-    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p']);
+    expect(presetStaleScope(PRESETS.default!).videoVariants).toEqual(['720p', 'stream']);
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -27,7 +28,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'stream']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -55,5 +56,11 @@ describe('presets', () => {
     ].map(variantSpecHash);
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(variantSpecHash({ ...clip, audio: true })).toBe(variantSpecHash(clip)); // audio defaults to true
+  });
+
+  it('an hls spec hash covers segmentSeconds and audio', () => {
+    const stream: HlsVariantSpec = { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70 };
+    const hashes = [stream, { ...stream, segmentSeconds: 6 }, { ...stream, audio: false }, { ...stream, height: 720 }].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
   });
 });
