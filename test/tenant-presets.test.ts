@@ -40,7 +40,7 @@ describe('tenant presets', () => {
     expect(before.status).toBe(200);
     const globalDefault = before.body.items.find((p: { name: string }) => p.name === 'default');
     expect(globalDefault).toMatchObject({ owner: 'global', specHash: expect.stringMatching(/^[0-9a-f]{12}$/) });
-    expect(globalDefault?.variants.map((v: { name: string }) => v.name)).toEqual(['thumb', 'small', 'medium', 'large', '720p']);
+    expect(globalDefault?.variants.map((v: { name: string }) => v.name)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'stream']);
 
     const put = await mine.request('PUT', '/v1/presets/default', { variants: [spec('tiny', 64), spec('card', 128)] });
     expect(put.status).toBe(200);
