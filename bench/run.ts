@@ -3,12 +3,13 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover]
+ *   npm run bench [-- --only api|worker|delivery|recover|streaming]
  */
 import { runApiBench } from './api.js';
 import { runDeliveryBench } from './delivery.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
+import { runStreamingBench } from './streaming.js';
 import { printTable, type BenchRow } from './table.js';
 import { runWorkerBench } from './worker.js';
 
@@ -19,6 +20,7 @@ if (!only || only === 'api') rows.push(...(await runApiBench()));
 if (!only || only === 'worker') rows.push(...(await runWorkerBench()));
 if (!only || only === 'delivery') rows.push(...(await runDeliveryBench()));
 if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
+if (!only || only === 'streaming') rows.push(...(await runStreamingBench()));
 console.log('');
 printTable(rows);
 console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);
