@@ -2151,6 +2151,18 @@ export interface paths {
                             maxDuration?: number;
                             /** @description `false`: the rendition has no sound */
                             audio?: boolean;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
+                            format: "hls";
+                            width: number;
+                            height: number;
+                            /** @default 70 */
+                            quality?: number;
+                            /** @description Target length of a segment in seconds (default 4) */
+                            segmentSeconds?: number;
+                            /** @description `false`: the ladder has no sound */
+                            audio?: boolean;
                         })[];
                     };
                 };
@@ -4845,7 +4857,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `image` otherwise (for a video: its poster)
                  * @enum {string}
                  */
                 kind: "image" | "video";
@@ -4854,7 +4866,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 url: string;
             }[];
             error: {
@@ -5067,6 +5087,18 @@ export interface components {
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
                 audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
+                audio?: boolean;
             })[];
         };
         DeliveryPolicy: {
@@ -5163,7 +5195,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `image` otherwise (for a video: its poster)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `image` otherwise (for a video: its poster)
                  * @enum {string}
                  */
                 kind: "image" | "video";
@@ -5172,7 +5204,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 url: string;
             }[];
             error: {
@@ -5384,6 +5424,18 @@ export interface components {
                 /** @description Seconds from the start: a preview clip */
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
                 audio?: boolean;
             })[];
         };
