@@ -82,10 +82,12 @@ it('hls.js plays the master playlist: starts, advances, offers both rungs, and k
     hls.attachMedia(video);
   }, master.url);
 
-  await page.waitForFunction(() => document.getElementById('v').currentTime > 1, undefined, WAIT).catch(async (error: unknown) => {
-    const seen = await page.evaluate(() => ({ errors: window.player.errors, t: document.getElementById('v').currentTime }));
-    throw new Error(`playback did not start: ${JSON.stringify({ seen, problems })}`, { cause: error });
-  });
+  await page
+    .waitForFunction(() => document.getElementById('v').currentTime > 1, undefined, WAIT)
+    .catch(async (error: unknown) => {
+      const seen = await page.evaluate(() => ({ errors: window.player.errors, t: document.getElementById('v').currentTime }));
+      throw new Error(`playback did not start: ${JSON.stringify({ seen, problems })}`, { cause: error });
+    });
   const levels = await page.evaluate(() => window.player.hls.levels.map((l: any) => `${l.width}x${l.height}`));
   expect(levels.length).toBeGreaterThan(1);
   expect([...levels].sort()).toEqual(['426x240', '640x360']);
@@ -101,7 +103,8 @@ it('hls.js plays the master playlist: starts, advances, offers both rungs, and k
   const state = await page.evaluate(() => {
     const video = document.getElementById('v');
     const { hls, errors } = window.player;
-    document.getElementById('log').textContent = `level ${hls.currentLevel}: ${hls.levels[hls.currentLevel].width}x${hls.levels[hls.currentLevel].height}, t=${video.currentTime.toFixed(1)} s`;
+    document.getElementById('log').textContent =
+      `level ${hls.currentLevel}: ${hls.levels[hls.currentLevel].width}x${hls.levels[hls.currentLevel].height}, t=${video.currentTime.toFixed(1)} s`;
     return { paused: video.paused, level: hls.currentLevel, errors, width: video.videoWidth };
   });
   expect(state).toMatchObject({ paused: false, level: to });

@@ -96,7 +96,8 @@ describe('HLS, end to end', () => {
     expect(stream).toMatchObject({ format: 'hls', kind: 'video', renditions: [{ width: 128, height: 72, bandwidth: expect.any(Number) }] });
     const { master, rungs } = await fetchLadder(stream.url);
     for (const file of [master, ...rungs.flatMap((r) => [r.playlist, ...r.segments])]) {
-      for (const needle of ['ISO6709', '37.3349', '\u00a9xyz', 'Secret place', '2024-05-01']) expect(file.bytes.includes(needle, 0, 'latin1')).toBe(false);
+      for (const needle of ['ISO6709', '37.3349', '\u00a9xyz', 'Secret place', '2024-05-01'])
+        expect(file.bytes.includes(needle, 0, 'latin1')).toBe(false);
     }
     expect(byName(ready, '720p').renditions).toBeUndefined();
   });

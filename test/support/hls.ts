@@ -56,10 +56,7 @@ export async function fetchLadder(masterUrl: string, headers: Record<string, str
 /** The times of a rung's keyframes (two decimals), from its segments joined into one fragmented MP4. */
 export async function keyframeTimesOf(files: readonly { bytes: Buffer }[]): Promise<string[]> {
   const path = join(await mkdtemp(join(tmpdir(), 'darkroom-rung-')), 'rung.mp4');
-  await writeFile(
-    path,
-    Buffer.concat(files.map((f) => f.bytes)),
-  );
+  await writeFile(path, Buffer.concat(files.map((f) => f.bytes)));
   return keyframeTimes(path);
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec, VariantSpec, VideoVariantSpec } from '@darkroom/core';
 
 /** Writes a PRESETS_FILE for a harness: tests change presets through config, as a deployment would. */
 export async function writePresetsFile(presets: Record<string, VariantSpec[]>): Promise<string> {
@@ -11,7 +11,13 @@ export async function writePresetsFile(presets: Record<string, VariantSpec[]>): 
   return path;
 }
 
-export const spec = (name: string, fit: VariantSpec['fit'], size: number, format: VariantSpec['format'] = 'webp', quality = 80): VariantSpec => ({
+export const spec = (
+  name: string,
+  fit: ImageVariantSpec['fit'],
+  size: number,
+  format: ImageVariantSpec['format'] | VideoVariantSpec['format'] = 'webp',
+  quality = 80,
+): ImageVariantSpec | VideoVariantSpec => ({
   name,
   fit,
   width: size,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, PRESETS, presetSpecHashes, presetStaleScope, specsForKind, variantSpecHash, type HlsVariantSpec, type VideoVariantSpec } from './presets.js';
+import {
+  findPreset,
+  PRESETS,
+  presetSpecHashes,
+  presetStaleScope,
+  specsForKind,
+  variantSpecHash,
+  type HlsVariantSpec,
+  type VideoVariantSpec,
+} from './presets.js';
 
 describe('presets', () => {
   it('the default preset is the documented one', () => {

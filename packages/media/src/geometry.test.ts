@@ -1,4 +1,4 @@
-import { PRESETS } from '@darkroom/core';
+import { isImageSpec, PRESETS } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
 import { coverRegion, cropRegion, decodeSize, focusWithin, variantScale, variantSize } from './geometry.js';
 
@@ -35,7 +35,7 @@ describe('variantSize', () => {
 });
 
 describe('decodeSize', () => {
-  const specs = PRESETS.default!.variants;
+  const specs = PRESETS.default!.variants.filter(isImageSpec);
 
   it('is the size of the largest variant for big photos', () => {
     expect(decodeSize(specs, { width: 3264, height: 2448 })).toEqual({ width: 2560, height: 1920 });

@@ -1,6 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hlsVariantPrefix, scaledDurationMs, variantSpecHash, VARIANT_CACHE_CONTROL, type HlsVariantSpec, type VideoVariantSpec } from '@darkroom/core';
+import {
+  hlsVariantPrefix,
+  scaledDurationMs,
+  variantSpecHash,
+  VARIANT_CACHE_CONTROL,
+  type HlsVariantSpec,
+  type VideoVariantSpec,
+} from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
 import {
   HLS_SEGMENT_SECONDS,
@@ -18,7 +25,13 @@ import type { RenderContext } from './context.js';
 const UPLOAD_CONCURRENCY = 6;
 
 export function ladderSpecOf(spec: HlsVariantSpec): HlsLadderSpec {
-  return { width: spec.width, height: spec.height, quality: spec.quality, segmentSeconds: spec.segmentSeconds ?? HLS_SEGMENT_SECONDS.default, audio: spec.audio };
+  return {
+    width: spec.width,
+    height: spec.height,
+    quality: spec.quality,
+    segmentSeconds: spec.segmentSeconds ?? HLS_SEGMENT_SECONDS.default,
+    audio: spec.audio,
+  };
 }
 
 /** Pixels of a ladder's frames, all rungs together: how much of the job's encoding it is. */
@@ -74,7 +87,12 @@ export async function renderLadder(
  * rungs are its `renditions`. The local files stay (a rendition may be remuxed from a rung); the
  * caller removes them with `discardLadder`.
  */
-export async function uploadLadder({ deps, asset }: RenderContext, spec: HlsVariantSpec, ladder: HlsLadderResult, signal: AbortSignal): Promise<VariantRecord> {
+export async function uploadLadder(
+  { deps, asset }: RenderContext,
+  spec: HlsVariantSpec,
+  ladder: HlsLadderResult,
+  signal: AbortSignal,
+): Promise<VariantRecord> {
   const specHash = variantSpecHash(spec);
   const prefix = hlsVariantPrefix(asset.tenantId, asset.id, spec.name, specHash);
   const put = async (file: HlsFile) =>

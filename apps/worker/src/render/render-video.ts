@@ -109,7 +109,11 @@ async function renderRenditions(ctx: RenderContext, probe: VideoProbe, specs: re
     for (const { spec, shared } of renditions) {
       const onProgress = progress.next();
       const result = shared
-        ? await remuxRung(made[shared.ladder]!, shared.rung, { outputPath: outputPathOf(ctx, spec), timeoutMs: REMUX_TIMEOUT_MS, signal: watch.signal })
+        ? await remuxRung(made[shared.ladder]!, shared.rung, {
+            outputPath: outputPathOf(ctx, spec),
+            timeoutMs: REMUX_TIMEOUT_MS,
+            signal: watch.signal,
+          })
         : await transcodeRendition(ctx, probe, spec, watch, onProgress);
       rendered.push({ record: await uploadRendition(ctx, spec, result), hdrKept: result.hdrKept });
     }

@@ -31,7 +31,7 @@ const variantFields = {
   renditions: z
     .array(HlsRendition)
     .optional()
-    .describe('An `hls` ladder\'s rungs, highest first (its `url` is the master playlist); absent for every other format'),
+    .describe("An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format"),
 };
 
 /** How a video's HDR was handled: kept as is (HLG/PQ renditions), or tone-mapped to SDR; null for SDR sources. */

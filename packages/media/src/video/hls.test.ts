@@ -23,7 +23,17 @@ async function ladder(name: ClipName, spec: HlsLadderSpec = FULL_HD, options: Pa
 async function keyframeTimes(dir: string, names: readonly string[]): Promise<string[]> {
   const joined = join(dir, '..', `${names[0]}.joined.mp4`);
   await run('sh', ['-c', 'cat "$@" > "$0"', joined, ...names.map((n) => join(dir, n))]);
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,key_frame', '-of', 'csv=p=0', joined]);
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'frame=pts_time,key_frame',
+    '-of',
+    'csv=p=0',
+    joined,
+  ]);
   return stdout
     .split('\n')
     .map((line) => line.split(','))
@@ -105,9 +115,12 @@ describe('renderHlsLadder', () => {
 
     const controller = new AbortController();
     const onProgress = () => controller.abort();
-    const aborted = await renderHlsLadder(input, probe, { ...FULL_HD, quality: 100 }, { ...options, timeoutMs: 120_000, signal: controller.signal, onProgress }).catch(
-      (e: unknown) => e,
-    );
+    const aborted = await renderHlsLadder(
+      input,
+      probe,
+      { ...FULL_HD, quality: 100 },
+      { ...options, timeoutMs: 120_000, signal: controller.signal, onProgress },
+    ).catch((e: unknown) => e);
     expect(aborted).toMatchObject({ name: 'AbortError' });
     expect(await readdir(parent)).toEqual([]);
   });
