@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { videoFilter } from './filters.js';
 import { planHlsLadder } from './hls-plan.js';
+import type { VideoProbe } from './types.js';
 
 const sizes = (box: { width: number; height: number }, source: { width: number; height: number }) =>
   planHlsLadder(box, source).map((r) => `${r.output.width}x${r.output.height}`);
@@ -21,5 +23,12 @@ describe('planHlsLadder', () => {
   it('an original below 240 lines gets one rung of its own size', () => {
     expect(sizes({ width: 1920, height: 1080 }, { width: 128, height: 72 })).toEqual(['128x72']);
     expect(sizes({ width: 64, height: 64 }, { width: 128, height: 72 })).toEqual(['64x36']);
+  });
+
+  it("each rung's box filters to exactly its output (852x480 from 1920x1080, not 852x478)", () => {
+    const probe = { width: 1920, height: 1080, codedWidth: 1920, codedHeight: 1080, rotation: 0, hdr: null } as VideoProbe;
+    for (const rung of planHlsLadder({ width: 1920, height: 1080 }, probe)) {
+      expect(videoFilter(probe, { fit: 'inside', ...rung.box }, false).frame.output).toEqual(rung.output);
+    }
   });
 });

@@ -11,6 +11,8 @@ export const HLS_SEGMENT_SECONDS = { default: 4, min: 2, max: 10 } as const;
 export interface HlsRungPlan {
   /** The lines this rung was planned for (its output may have fewer: the box's or the original's). */
   lines: number;
+  /** The box the rung is planned `inside` (what its filters are made from: `planFrame` of it is `output`). */
+  box: Size;
   output: Size;
 }
 
@@ -28,9 +30,10 @@ export function planHlsLadder(spec: Pick<HlsLadderSpec, 'width' | 'height'>, sou
     if (lines > shorter) continue;
     const box = portrait ? { width: Math.min(spec.width, lines), height: spec.height } : { width: spec.width, height: Math.min(spec.height, lines) };
     const { output } = planFrame({ fit: 'inside', ...box }, source);
-    if (!rungs.some((r) => r.output.width === output.width && r.output.height === output.height)) rungs.push({ lines, output });
+    if (!rungs.some((r) => r.output.width === output.width && r.output.height === output.height)) rungs.push({ lines, box, output });
   }
   if (rungs.length > 0) return rungs;
-  const { output } = planFrame({ fit: 'inside', width: spec.width, height: spec.height }, source);
-  return [{ lines: Math.min(output.width, output.height), output }];
+  const box = { width: spec.width, height: spec.height };
+  const { output } = planFrame({ fit: 'inside', ...box }, source);
+  return [{ lines: Math.min(output.width, output.height), box, output }];
 }

@@ -34,7 +34,8 @@ export async function renderHlsLadder(input: string, probe: VideoProbe, spec: Hl
   if (!(spec.quality >= 1 && spec.quality <= 100)) throw new Error(`renderHlsLadder: quality ${spec.quality} is outside 1..100`);
   const toneMap = probe.hdr !== null && (await canToneMap());
   const source = { width: probe.width, height: probe.height };
-  const plans = planHlsLadder(spec, source).map((rung) => videoFilter(probe, { fit: 'inside', ...rung.output }, toneMap));
+  // Each rung's chain from its box, not its even-rounded output: `planFrame` of an output is not always that output again.
+  const plans = planHlsLadder(spec, source).map((rung) => videoFilter(probe, { fit: 'inside', ...rung.box }, toneMap));
   const dir = resolve(opts.outputDir);
   await mkdir(dir, { mode: 0o700 });
   try {
