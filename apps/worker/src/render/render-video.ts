@@ -41,8 +41,8 @@ export interface VideoRenderOptions {
 /**
  * A video: probe (limits first), the poster frame through the image pipeline (so image variants,
  * placeholder and dominant colour all come from it), then one ffmpeg per HLS ladder and one per
- * rendition a ladder does not already hold, each in a render slot. Progress is written once a second, and the asset's DELETE or the worker's stop kills
- * ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
+ * rendition a ladder does not already hold, each in a render slot. Progress is written once a
+ * second, and the asset's DELETE or the worker's stop kills ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
  * directory its cleanup removes.
  */
 export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpec[], options: VideoRenderOptions): Promise<RenderedAsset> {
