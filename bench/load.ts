@@ -77,7 +77,7 @@ async function runWrk(url: string, options: LoadOptions): Promise<GeneratorResul
   if (options.method && options.method !== 'GET') throw new Error('the wrk generator sends GETs only');
   const script = join(tmpdir(), `darkroom-wrk-${process.pid}.lua`);
   await writeFile(script, WRK_REPORT);
-  const args = ['-t', '2', '-c', String(CONNECTIONS), '-d', `${options.seconds}s`, '-s', script];
+  const args = ['-t', '1', '-c', String(CONNECTIONS), '-d', `${options.seconds}s`, '-s', script];
   if (options.token) args.push('-H', `authorization: Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   const out = await output('wrk', [...args, url]);

@@ -3,7 +3,7 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
@@ -12,6 +12,7 @@ import { runDeliveryBench } from './delivery.js';
 import { runQueueMixBench } from './queue-mix.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
+import { runStreamingBench } from './streaming.js';
 import { printTable, type BenchRow } from './table.js';
 import { runWorkerBench } from './worker.js';
 
@@ -25,6 +26,7 @@ if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
 if (!only || only === 'backup') rows.push(...(await runBackupBench()));
 if (!only || only === 'queue-mix') rows.push(...(await runQueueMixBench()));
 if (!only || only === 'audio') rows.push(...(await runAudioBench()));
+if (!only || only === 'streaming') rows.push(...(await runStreamingBench()));
 console.log('');
 printTable(rows);
 console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);

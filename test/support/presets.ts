@@ -17,7 +17,7 @@ export const spec = (
   size: number,
   format: ImageVariantSpec['format'] | VideoVariantSpec['format'] = 'webp',
   quality = 80,
-): VariantSpec => ({
+): ImageVariantSpec | VideoVariantSpec => ({
   name,
   fit,
   width: size,

@@ -41,6 +41,7 @@ export const audioVariantSchemas = () =>
 /**
  * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
  * a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
+ * `hls` (a ladder inside the box: no `fit`, optional `quality`, `segmentSeconds` 2..10),
  * `storyboard` (scrub previews: only a tile `width`, within its own bounds), or an audio format
  * (`audioVariantSchemas`).
  * Both the presets file and the tenant preset route use this, with their own bounds on the box.
@@ -66,8 +67,20 @@ export function variantSpecSchema(box: { min: number; max: number }, quality: z.
     format: z.literal('storyboard'),
     width: z.number().int().min(min).max(max).default(STORYBOARD_TILE_WIDTH.default).describe('Of one tile, in pixels'),
   });
-  return z.discriminatedUnion('format', [image, video, storyboard, ...audioVariantSchemas()]);
+  const hls = z.strictObject({
+    name: common.name,
+    format: z.literal('hls'),
+    width: common.width,
+    height: common.height,
+    quality: z.number().int().min(1).max(100).default(HLS_DEFAULT_QUALITY),
+    segmentSeconds: z.number().int().min(2).max(10).optional().describe('Target length of a segment in seconds (default 4)'),
+    audio: z.boolean().optional().describe('`false`: the ladder has no sound'),
+  });
+  return z.discriminatedUnion('format', [image, video, hls, storyboard, ...audioVariantSchemas()]);
 }
+
+/** An `hls` variant's quality when it gives none: the default preset's renditions' quality. */
+export const HLS_DEFAULT_QUALITY = 70;
 
 const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));
 

@@ -12,6 +12,7 @@ import {
   specsForKind,
   variantSpecHash,
   type AudioVariantSpec,
+  type HlsVariantSpec,
   type StoryboardVariantSpec,
   type VariantSpec,
   type VideoVariantSpec,
@@ -26,6 +27,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['stream', 'hls'],
       ['storyboard', 'storyboard'],
       ['podcast', 'm4a'],
       ['waveform', 'waveform'],
@@ -37,10 +39,13 @@ describe('presets', () => {
     const specs = PRESETS.default!.variants;
     const images = ['thumb', 'small', 'medium', 'large'];
     expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(images);
-    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p', 'storyboard']);
+    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p', 'stream', 'storyboard']);
     expect(specsForKind(specs, 'audio').map((s) => s.name)).toEqual([...images, 'podcast', 'waveform']);
     expect(specs.filter(isImageSpec).every((s) => specAppliesTo(s, 'audio'))).toBe(true);
-    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p', 'storyboard'], audioVariants: ['podcast', 'waveform'] });
+    expect(presetStaleScope(PRESETS.default!)).toMatchObject({
+      videoVariants: ['720p', 'stream', 'storyboard'],
+      audioVariants: ['podcast', 'waveform'],
+    });
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -51,7 +56,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'storyboard', 'podcast', 'waveform']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'stream', 'storyboard', 'podcast', 'waveform']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -103,5 +108,11 @@ describe('presets', () => {
     expect(new Set(hashes).size).toBe(3);
     expect([isVideoSpec(board), isRenditionSpec(board), isStoryboardSpec(board), isImageSpec(board)]).toEqual([true, false, true, false]);
     expect(specsForKind([board], 'image')).toEqual([]);
+  });
+
+  it('an hls spec hash covers segmentSeconds and audio', () => {
+    const stream: HlsVariantSpec = { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70 };
+    const hashes = [stream, { ...stream, segmentSeconds: 6 }, { ...stream, audio: false }, { ...stream, height: 720 }].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
   });
 });

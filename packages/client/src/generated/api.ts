@@ -2154,6 +2154,18 @@ export interface paths {
                         } | {
                             name: string;
                             /** @enum {string} */
+                            format: "hls";
+                            width: number;
+                            height: number;
+                            /** @default 70 */
+                            quality?: number;
+                            /** @description Target length of a segment in seconds (default 4) */
+                            segmentSeconds?: number;
+                            /** @description `false`: the ladder has no sound */
+                            audio?: boolean;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
                             format: "storyboard";
                             /**
                              * @description Of one tile, in pixels
@@ -4877,7 +4889,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`), a ladder (`hls`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -4886,7 +4898,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
@@ -5103,6 +5123,18 @@ export interface components {
             } | {
                 name: string;
                 /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
                 format: "storyboard";
                 /**
                  * @description Of one tile, in pixels
@@ -5228,7 +5260,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`), a ladder (`hls`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -5237,7 +5269,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
@@ -5450,6 +5490,18 @@ export interface components {
                 /** @description Seconds from the start: a preview clip */
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
                 audio?: boolean;
             } | {
                 name: string;
