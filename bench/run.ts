@@ -3,13 +3,14 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|streaming]
  */
 import { runApiBench } from './api.js';
 import { runBackupBench } from './backup.js';
 import { runDeliveryBench } from './delivery.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
+import { runStreamingBench } from './streaming.js';
 import { printTable, type BenchRow } from './table.js';
 import { runWorkerBench } from './worker.js';
 
@@ -21,6 +22,7 @@ if (!only || only === 'worker') rows.push(...(await runWorkerBench()));
 if (!only || only === 'delivery') rows.push(...(await runDeliveryBench()));
 if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
 if (!only || only === 'backup') rows.push(...(await runBackupBench()));
+if (!only || only === 'streaming') rows.push(...(await runStreamingBench()));
 console.log('');
 printTable(rows);
 console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);

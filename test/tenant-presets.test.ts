@@ -46,6 +46,7 @@ describe('tenant presets', () => {
       'medium',
       'large',
       '720p',
+      'stream',
       'podcast',
       'waveform',
     ]);

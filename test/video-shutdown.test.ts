@@ -17,14 +17,20 @@ let tmpDir: string;
 
 beforeAll(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-stop-'));
-  const presets = await writePresetsFile({ slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }] });
+  const presets = await writePresetsFile({
+    slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
+    slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }],
+  });
   harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
   tenant = await createTestTenant(harness, 'video-stop');
 });
 afterAll(() => harness?.close());
 
-it('stopping the worker kills ffmpeg; the job retries by the usual rules and the next worker finishes it', async () => {
-  const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slow');
+it.each([
+  ['a rendition', 'slow', 'full'],
+  ['an HLS ladder', 'slowladder', 'stream'],
+])('stopping the worker during %s kills ffmpeg; the job retries by the usual rules and the next worker finishes it', async (_, preset, variant) => {
+  const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', preset);
   await waitForTranscode(tenant.client, job.id, tmpDir);
 
   await harness.worker!.close();
@@ -39,6 +45,6 @@ it('stopping the worker kills ffmpeg; the job retries by the usual rules and the
   harness.startWorker();
   const ready = await tenant.client.waitForAsset(asset.id, 180_000);
   expect(ready.status).toBe('ready');
-  expect(ready.variants.map((v) => v.name)).toEqual(['full']);
+  expect(ready.variants.map((v) => v.name)).toEqual([variant]);
   expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', attempts: 2, error: null });
 });

@@ -55,7 +55,7 @@ describe('video, end to end', () => {
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
 
-    expect(asset.variants.map((v: any) => v.name).sort()).toEqual(['720p', 'large', 'medium', 'small', 'thumb']);
+    expect(asset.variants.map((v: any) => v.name).sort()).toEqual(['720p', 'large', 'medium', 'small', 'stream', 'thumb']);
     for (const name of ['thumb', 'small', 'medium', 'large']) {
       const poster = byName(asset, name);
       expect(poster).toMatchObject({ kind: 'image', format: 'webp', duration: null });

@@ -47,6 +47,21 @@ export function variantRevisionPrefix(tenantId: string, assetId: string, revisio
   return `${variantPrefix(tenantId, assetId)}r${revision}/`;
 }
 
+/**
+ * An HLS ladder's files (playlists, init segments, segments) share one directory per (asset,
+ * variant, spec), named as a rendition's key is; the variant's key is its master playlist there.
+ */
+export const HLS_MASTER_PLAYLIST = 'master.m3u8';
+
+export function hlsVariantPrefix(tenantId: string, assetId: string, name: string, specHash: string): string {
+  return `${variantPrefix(tenantId, assetId)}${name}-${specHash}/`;
+}
+
+/** The directory of a variant's files when it has several (an HLS ladder's master playlist key); null for a one-object variant. */
+export function variantFilesPrefix(key: string): string | null {
+  return key.endsWith(`/${HLS_MASTER_PLAYLIST}`) ? key.slice(0, -HLS_MASTER_PLAYLIST.length) : null;
+}
+
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /** Delivery's renders: everything under one asset's prefix goes with the asset. */

@@ -34,6 +34,16 @@ describe('presets file', () => {
     expect(PRESETS.default!.variants).toEqual(builtIn); // the built-ins are not modified
   });
 
+  it('takes an hls ladder (quality defaults to 70, segmentSeconds 2..10) and refuses a fit or a maxDuration on it', () => {
+    const stream = { name: 'stream', format: 'hls', width: 1920, height: 1080 };
+    expect(parsePresetFile({ s: { variants: [{ ...stream, segmentSeconds: 6, audio: false }] } }).s!.variants).toEqual([
+      { ...stream, quality: 70, segmentSeconds: 6, audio: false },
+    ]);
+    for (const bad of [{ segmentSeconds: 1 }, { segmentSeconds: 11 }, { segmentSeconds: 2.5 }, { fit: 'inside' }, { maxDuration: 5 }]) {
+      expect(() => parsePresetFile({ s: { variants: [{ ...stream, ...bad }] } })).toThrow();
+    }
+  });
+
   it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {
     const clip = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'webm', quality: 60, maxDuration: 5, audio: false };
     expect(parsePresetFile({ clips: { variants: [thumb, clip] } }).clips!.variants).toEqual([thumb, clip]);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AUDIO_FORMATS, DEFAULT_WAVEFORM_POINTS, IMAGE_FORMATS, PRESETS, VIDEO_FORMATS, type Preset, type PresetRegistry } from './presets.js';
+import { AUDIO_FORMATS, DEFAULT_WAVEFORM_POINTS, IMAGE_FORMATS, PRESETS, RENDITION_FORMATS, type Preset, type PresetRegistry } from './presets.js';
 
 // Names end up in object keys (`<variant>-<hash>.<format>`) and URLs: keep them plain.
 export const PRESET_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -32,6 +32,7 @@ export const audioVariantSchemas = () =>
 /**
  * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
  * a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
+ * `hls` (a ladder inside the box: no `fit`, optional `quality`, `segmentSeconds` 2..10),
  * or an audio format (`audioVariantSchemas`).
  * Both the presets file and the tenant preset route use this, with their own bounds on the box.
  */
@@ -46,12 +47,24 @@ export function variantSpecSchema(box: { min: number; max: number }, quality: z.
   const image = z.strictObject({ ...common, format: z.enum(IMAGE_FORMATS) });
   const video = z.strictObject({
     ...common,
-    format: z.enum(VIDEO_FORMATS),
+    format: z.enum(RENDITION_FORMATS),
     maxDuration: z.number().positive().max(86_400).optional().describe('Seconds from the start: a preview clip'),
     audio: z.boolean().optional().describe('`false`: the rendition has no sound'),
   });
-  return z.discriminatedUnion('format', [image, video, ...audioVariantSchemas()]);
+  const hls = z.strictObject({
+    name: common.name,
+    format: z.literal('hls'),
+    width: common.width,
+    height: common.height,
+    quality: z.number().int().min(1).max(100).default(HLS_DEFAULT_QUALITY),
+    segmentSeconds: z.number().int().min(2).max(10).optional().describe('Target length of a segment in seconds (default 4)'),
+    audio: z.boolean().optional().describe('`false`: the ladder has no sound'),
+  });
+  return z.discriminatedUnion('format', [image, video, hls, ...audioVariantSchemas()]);
 }
+
+/** An `hls` variant's quality when it gives none: the default preset's renditions' quality. */
+export const HLS_DEFAULT_QUALITY = 70;
 
 const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));
 

@@ -10,6 +10,7 @@ import {
   variantSpecHash,
   type AudioVariantSpec,
   type VariantSpec,
+  type HlsVariantSpec,
   type VideoVariantSpec,
 } from './presets.js';
 
@@ -22,6 +23,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
+      ['stream', undefined, 1920, 1080, 'hls'],
       ['podcast', 'm4a'],
       ['waveform', 'waveform'],
     ]);
@@ -32,10 +34,10 @@ describe('presets', () => {
     const specs = PRESETS.default!.variants;
     const images = ['thumb', 'small', 'medium', 'large'];
     expect(specsForKind(specs, 'image').map((s) => s.name)).toEqual(images);
-    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p']);
+    expect(specsForKind(specs, 'video').map((s) => s.name)).toEqual([...images, '720p', 'stream']);
     expect(specsForKind(specs, 'audio').map((s) => s.name)).toEqual([...images, 'podcast', 'waveform']);
     expect(specs.filter(isImageSpec).every((s) => specAppliesTo(s, 'audio'))).toBe(true);
-    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p'], audioVariants: ['podcast', 'waveform'] });
+    expect(presetStaleScope(PRESETS.default!)).toMatchObject({ videoVariants: ['720p', 'stream'], audioVariants: ['podcast', 'waveform'] });
   });
 
   it('finds only real presets (not Object.prototype names)', () => {
@@ -46,7 +48,7 @@ describe('presets', () => {
 
   it('maps each variant name to its spec hash', () => {
     const hashes = presetSpecHashes(PRESETS.default!);
-    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'podcast', 'waveform']);
+    expect(Object.keys(hashes)).toEqual(['thumb', 'small', 'medium', 'large', '720p', 'stream', 'podcast', 'waveform']);
     expect(hashes.thumb).toBe(variantSpecHash(PRESETS.default!.variants[0]!));
   });
 
@@ -90,5 +92,11 @@ describe('presets', () => {
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(variantSpecHash({ name: 'peaks', format: 'waveform', points: 10 })).toBe(variantSpecHash({ name: 'peaks', format: 'waveform' }));
     expect(variantSpecHash({ name: 'a', format: 'mp3', bitrate: 128 })).toBe(variantSpecHash({ name: 'a', format: 'mp3' }));
+  });
+
+  it('an hls spec hash covers segmentSeconds and audio', () => {
+    const stream: HlsVariantSpec = { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70 };
+    const hashes = [stream, { ...stream, segmentSeconds: 6 }, { ...stream, audio: false }, { ...stream, height: 720 }].map(variantSpecHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
   });
 });

@@ -3,11 +3,13 @@ import type { AssetKind } from './contract/asset.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
-export const VIDEO_FORMATS = ['mp4', 'webm'] as const;
+export const RENDITION_FORMATS = ['mp4', 'webm'] as const;
+/** What a video renders and an image skips: renditions and `hls` (an adaptive ladder). */
+export const VIDEO_FORMATS = [...RENDITION_FORMATS, 'hls'] as const;
 /** Audio renditions: `m4a` is AAC in MP4, `mp3` MP3, `opus` Opus in Ogg. */
 export const AUDIO_FORMATS = ['m4a', 'mp3', 'opus'] as const;
 export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
-export type VideoVariantFormat = (typeof VIDEO_FORMATS)[number];
+export type VideoVariantFormat = (typeof RENDITION_FORMATS)[number];
 export type AudioVariantFormat = (typeof AUDIO_FORMATS)[number];
 
 /** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
@@ -58,10 +60,35 @@ export const DEFAULT_AUDIO_BITRATE = 128;
 export const DEFAULT_WAVEFORM_POINTS = 10;
 
 /** One output of a preset; which kinds of asset render it is `specAppliesTo`'s rule. */
-export type VariantSpec = ImageVariantSpec | VideoVariantSpec | AudioVariantSpec | WaveformVariantSpec;
+export type VariantSpec = ImageVariantSpec | VideoVariantSpec | HlsVariantSpec | AudioVariantSpec | WaveformVariantSpec;
 
-export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec {
+/**
+ * An adaptive ladder (HLS) of a video: rungs at 1080, 720, 480, 360 and 240 lines inside the box,
+ * `segmentSeconds` (2..10, default 4) long segments, `audio: false` to drop sound. No `fit`: a
+ * ladder is always the whole frame.
+ */
+export interface HlsVariantSpec {
+  name: string;
+  format: 'hls';
+  fit?: undefined;
+  width: number;
+  height: number;
+  quality: number;
+  segmentSeconds?: number | undefined;
+  audio?: boolean | undefined;
+}
+
+
+export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec | HlsVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isRenditionSpec(spec: VariantSpec): spec is VideoVariantSpec {
+  return (RENDITION_FORMATS as readonly string[]).includes(spec.format);
+}
+
+export function isHlsSpec(spec: VariantSpec): spec is HlsVariantSpec {
+  return spec.format === 'hls';
 }
 
 export function isImageSpec(spec: VariantSpec): spec is ImageVariantSpec {
@@ -126,6 +153,8 @@ export const PRESETS: PresetRegistry = {
       webp('large', 'inside', 2560),
       // Videos only: images skip it, and for a video the four above are its poster.
       { name: '720p', fit: 'inside', width: 1280, height: 720, format: 'mp4', quality: 70 },
+      // Its 720-line rung is the 720p rendition's picture: encoded once for both.
+      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70 },
       // Audio only; for audio the four image variants are its cover art (none: no such variants).
       { name: 'podcast', format: 'm4a', bitrate: 96, loudness: -16 },
       { name: 'waveform', format: 'waveform', points: DEFAULT_WAVEFORM_POINTS },
@@ -168,7 +197,8 @@ export function variantSpecHash(spec: VariantSpec): string {
   if (isAudioSpec(spec)) return shortHash([RENDERER_VERSION, spec.name, spec.format, ...audioSpecFields(spec)]);
   const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
-  if (isVideoSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isRenditionSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
+  if (isHlsSpec(spec)) fields.push(spec.segmentSeconds ?? null, spec.audio ?? true);
   return shortHash(fields);
 }
 

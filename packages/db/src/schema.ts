@@ -1,5 +1,5 @@
 import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
-import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, TenantPresets, VideoInfo } from '@darkroom/core';
+import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, HlsRendition, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -150,7 +150,7 @@ export const variants = pgTable(
     /** Seconds, of a video rendition. */
     duration: doublePrecision('duration'),
     /** The rungs of an HLS ladder (`format` `hls`); null for every other variant. */
-    renditions: jsonb('renditions').$type<{ width: number; height: number; bandwidth: number }[]>(),
+    renditions: jsonb('renditions').$type<HlsRendition[]>(),
     size: integer('size').notNull(),
     key: text('key').notNull(),
     specHash: text('spec_hash').notNull(),

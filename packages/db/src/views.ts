@@ -52,6 +52,7 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
             duration: v.duration,
             size: v.size,
             key: v.key,
+            ...(v.renditions ? { renditions: v.renditions } : {}),
           }))
         : [],
     error: errorOf(asset),

@@ -136,6 +136,14 @@ describe('setupBuckets with two buckets (the test environment)', () => {
     const variant = await fetch(`${config.endpoint}/${config.publicBucket}/variants/${run}/v.txt`, { headers: { origin: 'https://any.example' } });
     expect(variant.status).toBe(200);
     expect(variant.headers.get('access-control-allow-origin')).toBe('*');
+    // A player reads a segment's length and range by script.
+    const exposed = (variant.headers.get('access-control-expose-headers') ?? '').toLowerCase();
+    for (const header of ['content-length', 'content-range', 'etag']) expect(exposed).toContain(header);
+    const ranged = await fetch(`${config.endpoint}/${config.publicBucket}/variants/${run}/v.txt`, {
+      method: 'HEAD',
+      headers: { origin: 'https://player.example', range: 'bytes=0-1' },
+    });
+    expect(ranged.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 

@@ -150,7 +150,17 @@ function uploadCorsRule(origins: string[]): CORSRule {
   };
 }
 
-const PUBLIC_READ_CORS_RULE: CORSRule = { AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'], AllowedHeaders: ['*'], MaxAgeSeconds: 86400 };
+/**
+ * Variants are public: any page may fetch them by script, as a player (hls.js) fetches playlists and
+ * segments, reading their length, range (a segment asked for by bytes) and ETag.
+ */
+const PUBLIC_READ_CORS_RULE: CORSRule = {
+  AllowedOrigins: ['*'],
+  AllowedMethods: ['GET', 'HEAD'],
+  AllowedHeaders: ['*'],
+  ExposeHeaders: ['Content-Length', 'Content-Range', 'ETag'],
+  MaxAgeSeconds: 86400,
+};
 
 export function corsRulesByBucket(config: StorageConfig, origins: string[]): Map<string, CORSRule[]> {
   if (isSingleBucket(config)) return new Map([[config.bucket, [uploadCorsRule(origins), PUBLIC_READ_CORS_RULE]]]);

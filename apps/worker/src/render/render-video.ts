@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  isHlsSpec,
   isImageSpec,
-  isVideoSpec,
+  isRenditionSpec,
   scaledDurationMs,
   variantKey,
   variantSpecHash,
@@ -13,9 +14,19 @@ import {
   type VideoVariantSpec,
 } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
-import { extractPoster, probeVideo, transcodeVideo, type TranscodeResult, type VideoProbe } from '@darkroom/media';
+import {
+  extractPoster,
+  planFrame,
+  probeVideo,
+  remuxRung,
+  transcodeVideo,
+  type HlsLadderResult,
+  type TranscodeResult,
+  type VideoProbe,
+} from '@darkroom/media';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
+import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
 import { renderImageVariants } from './render-image.js';
 import { untimedStages } from './stage-timer.js';
 
@@ -29,8 +40,8 @@ export interface VideoRenderOptions {
 
 /**
  * A video: probe (limits first), the poster frame through the image pipeline (so image variants,
- * placeholder and dominant colour all come from it), then one transcode per video spec, each in a
- * render slot. Progress is written once a second, and the asset's DELETE or the worker's stop kills
+ * placeholder and dominant colour all come from it), then one ffmpeg per HLS ladder and one per
+ * rendition a ladder does not already hold, each in a render slot. Progress is written once a second, and the asset's DELETE or the worker's stop kills
  * ffmpeg within about a second (`watchProgress`). Temporary files live beside the original, in the
  * directory its cleanup removes.
  */
@@ -41,7 +52,7 @@ export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpe
     const probe = await probeVideo(ctx.original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
     const imageSpecs = specs.filter(isImageSpec);
     const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(ctx, probe, imageSpecs, watch) : null;
-    const renditions = await renderRenditions(ctx, probe, specs.filter(isVideoSpec), watch);
+    const renditions = await renderRenditions(ctx, probe, specs, watch);
     return {
       records: [...(poster?.records ?? []), ...renditions.map((r) => r.record)],
       asset: {
@@ -53,10 +64,7 @@ export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpe
         // Focus and crop are for images: a video's poster is its whole first frame, opaque.
         hasAlpha: false,
         duration: roundTo(probe.durationSeconds, 3),
-        video: videoInfo(
-          probe,
-          renditions.map((r) => r.result),
-        ),
+        video: videoInfo(probe, renditions),
       },
     };
   } finally {
@@ -72,34 +80,99 @@ async function renderPoster(ctx: RenderContext, probe: VideoProbe, specs: readon
   return { records, placeholder: image.placeholder, dominantColor: image.dominantColor };
 }
 
-/** One after another, each holding a render slot only while ffmpeg runs (not while its output uploads). */
-async function renderRenditions(
+interface Rendered {
+  record: VariantRecord;
+  /** Whether HDR was kept as is (for `video.hdr`). */
+  hdrKept: boolean;
+}
+
+/**
+ * Ladders first, then renditions, one after another, each holding a render slot only while ffmpeg
+ * encodes (not while its output uploads). An MP4 rendition that is a ladder's rung (`sharedRung`)
+ * is remuxed from it, not encoded again. Progress is the share of the job's pixels encoded.
+ */
+async function renderRenditions(ctx: RenderContext, probe: VideoProbe, specs: readonly VariantSpec[], watch: ProgressWatch): Promise<Rendered[]> {
+  const ladders = specs.filter(isHlsSpec);
+  const renditions = specs.filter(isRenditionSpec).map((spec) => ({ spec, shared: sharedRung(probe, ladders, spec) }));
+  const progress = progressShares(watch, [
+    ...ladders.map((spec) => ladderPixels(probe, spec)),
+    ...renditions.map(({ spec, shared }) => (shared ? 0 : renditionPixels(probe, spec))),
+  ]);
+  const rendered: Rendered[] = [];
+  const made: HlsLadderResult[] = [];
+  try {
+    for (const spec of ladders) {
+      const ladder = await renderLadder(ctx, probe, spec, { signal: watch.signal, onProgress: progress.next() });
+      made.push(ladder);
+      rendered.push({ record: await uploadLadder(ctx, spec, ladder, watch.signal), hdrKept: ladder.hdrKept });
+    }
+    for (const { spec, shared } of renditions) {
+      const onProgress = progress.next();
+      const result = shared
+        ? await remuxRung(made[shared.ladder]!, shared.rung, {
+            outputPath: outputPathOf(ctx, spec),
+            timeoutMs: REMUX_TIMEOUT_MS,
+            signal: watch.signal,
+          })
+        : await transcodeRendition(ctx, probe, spec, watch, onProgress);
+      rendered.push({ record: await uploadRendition(ctx, spec, result), hdrKept: result.hdrKept });
+    }
+  } finally {
+    await Promise.all(made.map(discardLadder));
+  }
+  progress.next();
+  return rendered;
+}
+
+/** A copy of streams, no encode: minutes would mean a stuck disk. */
+const REMUX_TIMEOUT_MS = 10 * 60_000;
+
+const outputPathOf = (ctx: RenderContext, spec: VideoVariantSpec) => join(dirname(ctx.original.path), `${spec.name}.${spec.format}`);
+
+function renditionPixels(probe: VideoProbe, spec: VideoVariantSpec): number {
+  const { output } = planFrame(spec, probe);
+  const clip = Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity) / Math.max(probe.durationSeconds, 1e-3);
+  return output.width * output.height * clip;
+}
+
+/** Reports the job's progress as each part's share of `weights` (in order): `next()` moves on to the next part. */
+function progressShares(watch: ProgressWatch, weights: readonly number[]) {
+  const total = weights.reduce((sum, w) => sum + w, 0) || 1;
+  let part = -1;
+  let before = 0;
+  return {
+    next(): (fraction: number) => void {
+      if (part >= 0) before += weights[part] ?? 0;
+      part++;
+      watch.report(before / total);
+      const weight = weights[part] ?? 0;
+      const start = before;
+      return (fraction) => watch.report((start + fraction * weight) / total);
+    },
+  };
+}
+
+async function transcodeRendition(
   ctx: RenderContext,
   probe: VideoProbe,
-  specs: readonly VideoVariantSpec[],
+  spec: VideoVariantSpec,
   watch: ProgressWatch,
-): Promise<{ record: VariantRecord; result: TranscodeResult }[]> {
+  onProgress: (fraction: number) => void,
+): Promise<TranscodeResult> {
   const { deps, original } = ctx;
-  const done: { record: VariantRecord; result: TranscodeResult }[] = [];
-  for (const [index, spec] of specs.entries()) {
-    const release = await deps.renderGate.acquire(probe.width * probe.height);
-    let result: TranscodeResult;
-    try {
-      result = await transcodeVideo(original.path, probe, spec, {
-        outputPath: join(dirname(original.path), `${spec.name}.${spec.format}`),
-        threads: deps.config.video.threadsPerRender,
-        // Counted from when ffmpeg starts, not while the job waited for a slot.
-        timeoutMs: scaledDurationMs(deps.config.video.jobTimeout, Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity)),
-        signal: watch.signal,
-        onProgress: (fraction) => watch.report((index + fraction) / specs.length),
-      });
-    } finally {
-      release();
-    }
-    done.push({ record: await uploadRendition(ctx, spec, result), result });
-    watch.report((index + 1) / specs.length);
+  const release = await deps.renderGate.acquire(probe.width * probe.height);
+  try {
+    return await transcodeVideo(original.path, probe, spec, {
+      outputPath: outputPathOf(ctx, spec),
+      threads: deps.config.video.threadsPerRender,
+      // Counted from when ffmpeg starts, not while the job waited for a slot.
+      timeoutMs: scaledDurationMs(deps.config.video.jobTimeout, Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity)),
+      signal: watch.signal,
+      onProgress,
+    });
+  } finally {
+    release();
   }
-  return done;
 }
 
 /** Streams a rendition from disk to the public bucket (long cache, as every variant), then deletes the file. */
@@ -118,7 +191,7 @@ async function uploadRendition({ deps, asset }: RenderContext, spec: VideoVarian
   return { name: spec.name, kind: 'video', format: spec.format, width, height, duration: roundTo(result.durationSeconds, 3), size, key, specHash };
 }
 
-function videoInfo(probe: VideoProbe, results: readonly TranscodeResult[]): NonNullable<VideoInfo> {
+function videoInfo(probe: VideoProbe, results: readonly { hdrKept: boolean }[]): NonNullable<VideoInfo> {
   // A poster is 8-bit: an HDR video with no rendition that kept it shows only mapped pictures.
   const hdr = probe.hdr === null ? null : results.some((r) => r.hdrKept) ? 'kept' : 'tone_mapped';
   return { codec: probe.codec, fps: roundTo(probe.fps, 3), audio: probe.audio, hdr };

@@ -1,4 +1,4 @@
-import { variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { variantFilesPrefix, variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
 import type { DescribeVariants } from '../records.js';
@@ -57,7 +57,7 @@ export async function replaceVariantRows(tx: Executor, params: { assetId: string
 }
 
 /**
- * Deletes the objects of `previous` rows that no row points at any more. Call only after the new
+ * Deletes the objects of `previous` rows that no row points at any more (an HLS ladder's, all its files). Call only after the new
  * rows are committed, so no URL the API hands out ever dangles.
  */
 export async function deleteSupersededObjects(deps: WorkerDeps, previous: readonly Variant[], kept: Iterable<string>): Promise<void> {
@@ -65,7 +65,13 @@ export async function deleteSupersededObjects(deps: WorkerDeps, previous: readon
   const keep = new Set(kept);
   // Rows may share an object: each stale key is deleted once.
   const stale = new Set(previous.map((v) => v.key).filter((key) => !keep.has(key)));
-  await Promise.all([...stale].map((key) => deps.storage.deleteObject({ bucket, key })));
+  await Promise.all(
+    [...stale].map((key) => {
+      // An HLS ladder's key is its master playlist: its playlists and segments go with it.
+      const prefix = variantFilesPrefix(key);
+      return prefix ? deps.storage.deletePrefix({ bucket, prefix }) : deps.storage.deleteObject({ bucket, key });
+    }),
+  );
 }
 
 /** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */

@@ -2154,6 +2154,18 @@ export interface paths {
                         } | {
                             name: string;
                             /** @enum {string} */
+                            format: "hls";
+                            width: number;
+                            height: number;
+                            /** @default 70 */
+                            quality?: number;
+                            /** @description Target length of a segment in seconds (default 4) */
+                            segmentSeconds?: number;
+                            /** @description `false`: the ladder has no sound */
+                            audio?: boolean;
+                        } | {
+                            name: string;
+                            /** @enum {string} */
                             format: "m4a" | "mp3" | "opus";
                             /** @description kbit/s */
                             bitrate?: number;
@@ -3429,7 +3441,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm" | "audio/mpeg" | "audio/mp4" | "audio/x-m4a" | "audio/aac" | "audio/wav" | "audio/flac" | "audio/ogg")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -3575,7 +3587,7 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         /** @description Types this tenant may upload; null: the deployment default */
-                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm")[] | null;
+                        acceptedContentTypes?: ("image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif" | "image/tiff" | "image/heic" | "image/heif" | "video/mp4" | "video/quicktime" | "video/webm" | "audio/mpeg" | "audio/mp4" | "audio/x-m4a" | "audio/aac" | "audio/wav" | "audio/flac" | "audio/ogg")[] | null;
                         /** @description Largest upload in bytes; null: the deployment default */
                         maxUploadBytes?: number | null;
                         /** @description A preset name; null: "default" */
@@ -4868,7 +4880,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -4877,7 +4889,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 url: string;
             }[];
             error: {
@@ -5093,6 +5113,18 @@ export interface components {
             } | {
                 name: string;
                 /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
                 format: "m4a" | "mp3" | "opus";
                 /** @description kbit/s */
                 bitrate?: number;
@@ -5209,7 +5241,7 @@ export interface components {
             variants: {
                 name: string;
                 /**
-                 * @description `video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @description `video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
                  * @enum {string}
                  */
                 kind: "image" | "video" | "audio";
@@ -5218,7 +5250,15 @@ export interface components {
                 height: number;
                 /** @description Seconds, for a video rendition; null for an image */
                 duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
                 size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
                 url: string;
             }[];
             error: {
@@ -5430,6 +5470,18 @@ export interface components {
                 /** @description Seconds from the start: a preview clip */
                 maxDuration?: number;
                 /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
                 audio?: boolean;
             } | {
                 name: string;

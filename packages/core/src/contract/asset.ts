@@ -12,16 +12,28 @@ export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
 export const ASSET_KINDS = ['image', 'video', 'audio'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
+/** One rung of an HLS ladder: its frame and its peak bit rate (the master playlist's `BANDWIDTH`). */
+export const HlsRendition = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  bandwidth: z.number().int().describe('Bits per second, the highest of any segment'),
+});
+export type HlsRendition = z.infer<typeof HlsRendition>;
+
 const variantFields = {
   name: z.string(),
   kind: z
     .enum(ASSET_KINDS)
-    .describe('`video` for a rendition (`mp4`, `webm`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)'),
+    .describe('`video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)'),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
   duration: z.number().nullable().describe('Seconds, for a video rendition; null for an image'),
-  size: z.number().int(),
+  size: z.number().int().describe('Bytes; of an `hls` ladder, all its playlists and segments together'),
+  renditions: z
+    .array(HlsRendition)
+    .optional()
+    .describe("An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format"),
 };
 
 /** How a video's HDR was handled: kept as is (HLG/PQ renditions), or tone-mapped to SDR; null for SDR sources. */

@@ -1,4 +1,4 @@
-import type { AssetKind } from '@darkroom/core';
+import type { AssetKind, HlsRendition } from '@darkroom/core';
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
@@ -17,6 +17,8 @@ export interface VariantRecord {
   size: number;
   key: string;
   specHash: string;
+  /** The rungs of an HLS ladder; absent or null for every other variant. */
+  renditions?: HlsRendition[] | null | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
   if (params.variants.length === 0) return [];
   return db
     .insert(variants)
-    .values(params.variants.map((v) => ({ ...v, id: newId(), assetId: params.assetId })))
+    .values(params.variants.map((v) => ({ ...v, renditions: v.renditions ?? null, id: newId(), assetId: params.assetId })))
     .onConflictDoUpdate({
       target: [variants.assetId, variants.name],
       set: {
@@ -40,6 +42,7 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
         size: sql`excluded.size`,
         key: sql`excluded.key`,
         specHash: sql`excluded.spec_hash`,
+        renditions: sql`excluded.renditions`,
         updatedAt: sql`now()`,
       },
     })
@@ -151,7 +154,7 @@ export async function countStaleVariants(db: Executor, params: StaleVariantsPara
 type VariantJson = Omit<Variant, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'name', v.name, 'kind', v.kind, 'format', v.format,
-  'width', v.width, 'height', v.height, 'duration', v.duration, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash,
+  'width', v.width, 'height', v.height, 'duration', v.duration, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash, 'renditions', v.renditions,
   'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
 const tenantAssetWithVariants = preparedPer((db) =>

@@ -1,4 +1,4 @@
-import { ASSET_KINDS, AudioInfo, Crop, Focus, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
+import { ASSET_KINDS, AudioInfo, Crop, Focus, HlsRendition, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
 import { z } from 'zod';
 import type { ProcessedImage } from '../queries/assets.js';
 import type { VariantRecord } from '../queries/variants.js';
@@ -42,6 +42,7 @@ export const RenderedVariant = z.object({
   duration: z.number().nullable(),
   size: z.number().int(),
   specHash: z.string(),
+  renditions: z.array(HlsRendition).nullish(),
   /** The key after the asset's variant prefix (`r2/…webp`): the prefix is the asset's. */
   key: z.string(),
 });

@@ -1,8 +1,16 @@
 export { extractPoster } from './poster.js';
+export { HLS_CONTENT_TYPES, remuxRung, renderHlsLadder } from './hls.js';
+export { HLS_RUNG_LINES, HLS_SEGMENT_SECONDS, planHlsLadder, type HlsRungPlan } from './hls-plan.js';
+export { planFrame } from './filters.js';
 export { PROBE_TIMEOUT_MS, probeVideo } from './probe.js';
 export { PROGRESS_INTERVAL_MS } from './progress.js';
 export { transcodeVideo } from './transcode.js';
 export type {
+  HlsFile,
+  HlsLadderOptions,
+  HlsLadderResult,
+  HlsLadderSpec,
+  HlsRung,
   PosterOptions,
   ProbeVideoOptions,
   TranscodeOptions,

@@ -56,6 +56,10 @@ const RECIPES = {
   'basic.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 2), ...SINE(2), '-shortest', ...H264, ...AAC, out]),
   /** 10 s: long enough for progress to be reported more than once. */
   'ten-seconds.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 10), ...SINE(10), '-shortest', ...H264, ...AAC, out]),
+  /** 640x360, 5 s at 10 fps, with a tone: tall enough for a ladder of two rungs (360 and 240 lines). */
+  'ladder.mp4': (out) => ffmpeg([...TESTSRC('640x360', 10, 5), ...SINE(5), '-shortest', ...H264, ...AAC, out]),
+  /** 640x360, 12 s at 10 fps, with a tone: long enough for a player to start, switch rungs and go on playing. */
+  'stream.mp4': (out) => ffmpeg([...TESTSRC('640x360', 10, 12), ...SINE(12), '-shortest', ...H264, ...AAC, out]),
   /** basic, turned by a display matrix (the legacy `rotate` tag, written without re-encoding). */
   'rotated.mp4': async (out, clip) => ffmpeg(['-i', await clip('basic.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]),
   /** 1 s at 5 fps then 1 s at 25 fps, timestamps kept: a variable frame rate. */

@@ -22,7 +22,7 @@ export const MAX_OUTPUT_FPS = 60;
  * x264's `veryfast`: on a small shared machine the slower presets cost several times the CPU for
  * files only somewhat smaller. libvpx `good` at cpu-used 4 with row-mt is its usual speed/size balance.
  */
-const ENCODERS = {
+export const ENCODERS = {
   mp4: (crf: number, threads: number) => [
     '-c:v',
     'libx264',
@@ -57,7 +57,7 @@ const ENCODERS = {
   ],
 } as const;
 
-const AUDIO = {
+export const AUDIO = {
   mp4: ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'],
   webm: ['-c:a', 'libopus', '-b:a', '96k', '-ac', '2'],
 } as const;

@@ -58,7 +58,7 @@ interface WrittenVideo {
 }
 
 /** Our own output, read back: what was really written, and proof that it is a whole file. */
-async function readBack(path: string, signal: AbortSignal | undefined): Promise<WrittenVideo> {
+export async function readBack(path: string, signal: AbortSignal | undefined): Promise<WrittenVideo> {
   const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', `file:${path}`];
   const result = await runProcess(FFPROBE, args, { timeoutMs: 30_000, signal, maxStdoutBytes: 64 * 1024 });
   const parsed = result.exitCode === 0 ? (JSON.parse(result.stdout.toString('utf8')) as ReadBackJson) : undefined;

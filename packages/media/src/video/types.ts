@@ -90,3 +90,63 @@ export interface TranscodeResult {
   /** HDR was kept as is (this ffmpeg can't tone-map); colour tags carried over. */
   hdrKept: boolean;
 }
+
+/** An adaptive ladder (HLS): the box every rung stays inside, the quality of each, its segments' length. */
+export interface HlsLadderSpec {
+  width: number;
+  height: number;
+  /** 1..100, as for a rendition (the same CRF, `crfFor('mp4', …)`). */
+  quality: number;
+  /** Target length of a segment; every rung is cut at the same times. */
+  segmentSeconds: number;
+  /** Default true; false drops the audio track. */
+  audio?: boolean;
+}
+
+export interface HlsLadderOptions {
+  /** A directory of its own, created here; the ladder's files are written into it and nothing else. */
+  outputDir: string;
+  threads: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** 0..1 of the duration; at most once a second, never backwards. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface HlsFile {
+  /** The file's name in `outputDir`: the name the playlists use for it (a relative URL). */
+  name: string;
+  path: string;
+  contentType: string;
+  size: number;
+}
+
+export interface HlsRung {
+  width: number;
+  height: number;
+  /** Bits per second: the highest of any segment (`BANDWIDTH`). */
+  bandwidth: number;
+  /** Bits per second over the whole rung (`AVERAGE-BANDWIDTH`). */
+  averageBandwidth: number;
+  /** RFC 6381 names of the rung's codecs, e.g. `avc1.64001f,mp4a.40.2`. */
+  codecs: string;
+  /** The rung's media playlist, a name in `outputDir`. */
+  playlist: string;
+  /** The rung's init segment and media segments, in order (their concatenation is one fragmented MP4). */
+  segments: string[];
+}
+
+export interface HlsLadderResult {
+  dir: string;
+  /** The master playlist's name in `dir`. */
+  master: string;
+  /** Every file of the ladder, the master playlist included. */
+  files: HlsFile[];
+  /** Highest first. */
+  rungs: HlsRung[];
+  durationSeconds: number;
+  /** Bytes of all files together. */
+  size: number;
+  toneMapped: boolean;
+  hdrKept: boolean;
+}
