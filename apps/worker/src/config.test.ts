@@ -51,9 +51,15 @@ describe('loadWorkerConfig', () => {
   });
 
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {
-    expect(loadWorkerConfig(base).audio).toEqual({ maxDurationSeconds: 21_600 });
-    expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio).toEqual({ maxDurationSeconds: 5400 });
+    expect(loadWorkerConfig(base).audio.maxDurationSeconds).toBe(21_600);
+    expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio.maxDurationSeconds).toBe(5400);
     expect(() => loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: 'forever' })).toThrow(/AUDIO_MAX_DURATION/);
+  });
+
+  it('AUDIO_JOB_TIMEOUT is once the duration plus 2 minutes, for each ffmpeg pass, unless set', () => {
+    expect(loadWorkerConfig(base).audio.jobTimeout).toEqual({ perSecond: 1, fixedMs: 120_000 });
+    expect(loadWorkerConfig({ ...base, AUDIO_JOB_TIMEOUT: '20m' }).audio.jobTimeout).toEqual({ perSecond: 0, fixedMs: 1_200_000 });
+    expect(() => loadWorkerConfig({ ...base, AUDIO_JOB_TIMEOUT: 'soon' })).toThrow(/AUDIO_JOB_TIMEOUT/);
   });
 
   it('RECONCILE_INTERVAL=off turns the reconciler off', () => {

@@ -42,6 +42,8 @@ const workerEnvSchema = z.object({
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
   /** Longer audio fails with audio_too_long (`complete` refuses it first: give the API the same value). */
   AUDIO_MAX_DURATION: durationSetting('6h', 1000),
+  /** Each ffmpeg pass over an audio file (the analysis, each rendition) past this is killed: render_timeout. */
+  AUDIO_JOB_TIMEOUT: scaledDurationSetting('1x+2m'),
   /** A video's renders (poster and renditions together) past this are killed: render_timeout. */
   VIDEO_JOB_TIMEOUT: scaledDurationSetting('3x+2m'),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
@@ -104,7 +106,11 @@ export interface WorkerConfig {
     /** ffmpeg threads per render slot: the cores a slot stands for, so videos never take more than their slots. */
     threadsPerRender: number;
   };
-  audio: { maxDurationSeconds: number };
+  audio: {
+    maxDurationSeconds: number;
+    /** Per second of audio plus a fixed part, for each ffmpeg pass: see `scaledDurationMs`. */
+    jobTimeout: ScaledDuration;
+  };
   uploadTtlMs: number;
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
@@ -158,7 +164,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       jobTimeout: e.VIDEO_JOB_TIMEOUT,
       threadsPerRender: Math.max(1, Math.floor(availableParallelism() / renderConcurrency)),
     },
-    audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000 },
+    audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },
     uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,

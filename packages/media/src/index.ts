@@ -1,11 +1,25 @@
 export {
+  analyseAudio,
+  AUDIO_CONTENT_TYPES,
   AUDIO_HEAD_BYTES,
   AUDIO_PROBE_TIMEOUT_MS,
+  extractCoverArt,
   isAcceptedAudioCodec,
   probeAudio,
+  renderAudioRendition,
+  samplesPerPixel,
+  type AnalyseOptions,
+  type AudioAnalysis,
   type AudioProbe,
+  type AudioRenderOptions,
+  type AudioRenditionResult,
+  type AudioRenditionSpec,
   type AudioSource,
+  type AudioStreamFacts,
+  type CoverArtOptions,
+  type LoudnessMeasure,
   type ProbeAudioOptions,
+  type WaveformJson,
 } from './audio/index.js';
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
 export {

@@ -14,6 +14,7 @@ import { feedBackfill } from '../backfill-feed.js';
 import type { WorkerDeps } from '../deps.js';
 import { describeVariants, processedOf } from '../records.js';
 import { fetchOriginal } from '../render/fetch-original.js';
+import { renderAudio } from '../render/render-audio.js';
 import { renderImageVariants } from '../render/render-image.js';
 import { renderVideo } from '../render/render-video.js';
 import { stageTimer, type StageTimer } from '../render/stage-timer.js';
@@ -120,6 +121,7 @@ async function renderStale(
   try {
     const ctx = { deps, asset, original, jobId, stages };
     if (asset.kind === 'video') return (await stages.time('render', () => renderVideo(ctx, specs, { poster: false }))).records;
+    if (asset.kind === 'audio') return (await stages.time('render', () => renderAudio(ctx, specs, { firstRender: false }))).records;
     // Cut as every other variant of the asset is.
     const describe = () => describeVariants(deps, asset, processedOf(asset), kept);
     return (await renderImageVariants(ctx, { specs, framed: true, stored, describe })).records;

@@ -4,6 +4,7 @@ import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { RenderedAsset } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
+import { renderAudio } from '../render/render-audio.js';
 import { renderImageAsset } from '../render/render-image.js';
 import { renderVideo } from '../render/render-video.js';
 import { stageTimer } from '../render/stage-timer.js';
@@ -14,7 +15,7 @@ import { runAttempt, type Skipped } from './attempt.js';
 export type AssetProcessResult = { outcome: 'ready' } | Skipped;
 
 /**
- * AssetProcess: original → variants → `ready`, for an image (sharp) or a video (ffmpeg). Idempotent: a finished job is skipped, variant keys
+ * AssetProcess: original → variants → `ready`, for an image (sharp), a video or audio (ffmpeg). Idempotent: a finished job is skipped, variant keys
  * are deterministic and rows upserted, so a redelivered or retried job overwrites its own output.
  */
 export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
@@ -56,7 +57,9 @@ async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetPro
     const rendered =
       asset.kind === 'video'
         ? await stages.time('render', () => renderVideo(ctx, preset.variants, { poster: true }))
-        : await renderImageAsset(ctx, preset.variants);
+        : asset.kind === 'audio'
+          ? await stages.time('render', () => renderAudio(ctx, preset.variants, { firstRender: true }))
+          : await renderImageAsset(ctx, preset.variants);
     return await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
   } finally {
     await original.cleanup();

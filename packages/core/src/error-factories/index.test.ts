@@ -54,7 +54,16 @@ describe('ERRORS', () => {
     expect(ERRORS.unsupportedAudioCodec('dsd_lsbf', '')).toMatchObject({ code: 'unsupported_codec', details: { codec: 'dsd_lsbf' } });
     expect(ERRORS.corruptAudio('x').message).not.toMatch(/video|image/);
     expect(ERRORS.unsupportedCodec('prores', '').details).toEqual({ codec: 'prores', detail: 'no decoder for prores' });
-    for (const timeout of [ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'), ERRORS.imageRenderTimeout(30, 'timeout: 30s')]) {
+    const cover = ERRORS.coverArtRefused(ERRORS.tooManyPixels(16_000, 16_000, 1, 100_000_000));
+    expect(cover).toBeInstanceOf(BadMediaError);
+    expect(cover).toMatchObject({ code: 'too_many_pixels', details: { width: 16_000, coverArt: true } });
+    expect(cover.message).toMatch(/^The cover art embedded in the audio file can't be used: The image is 16000x16000 pixels/);
+    const timeouts = [
+      ERRORS.videoRenderTimeout(90_000, 'ffmpeg killed'),
+      ERRORS.imageRenderTimeout(30, 'timeout: 30s'),
+      ERRORS.audioRenderTimeout(60_000, 'x'),
+    ];
+    for (const timeout of timeouts) {
       expect(timeout).not.toBeInstanceOf(BadMediaError);
       expect(timeout.code).toBe('render_timeout');
     }

@@ -1,5 +1,5 @@
 import { MIN_CROP_SIZE } from '../delivery.js';
-import { BadMediaError, DarkroomError } from '../errors.js';
+import { BadMediaError, DarkroomError, type BadMediaCode } from '../errors.js';
 
 /**
  * What the pipeline says of a file it cannot take (bad media: failed at once, never retried) or could
@@ -151,6 +151,22 @@ export const AUDIO_ERRORS = {
         'Split or trim it and upload it again.',
       { durationSeconds, maxDurationSeconds, detail: `duration ${durationSeconds} s > limit ${maxDurationSeconds} s` },
     ),
+  /**
+   * The embedded cover art was refused by the image pipeline: its code (too_many_pixels,
+   * corrupt_image, …) and its sentence, said of the cover art. The audio itself was fine.
+   */
+  coverArtRefused: (refusal: BadMediaError) =>
+    new BadMediaError(
+      refusal.code as BadMediaCode,
+      `The cover art embedded in the audio file can't be used: ${refusal.message} Remove or replace the cover art and upload the file again.`,
+      { ...refusal.details, coverArt: true },
+    ),
+  /** Only a timeout may go better on another try (the machine may have been busy): not bad media. */
+  audioRenderTimeout: (timeoutMs: number, detail: string) =>
+    new DarkroomError('render_timeout', `Rendering the audio was stopped after the ${Math.round(timeoutMs / 1000)}-second time limit.`, {
+      timeoutMs,
+      detail,
+    }),
 };
 
 /** The worker's sentences for failures that are not the file's: the job is tried again. */

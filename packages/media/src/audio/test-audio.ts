@@ -3,10 +3,36 @@
  * test file itself, so vitest doesn't collect it). Each is made once per test process, on first
  * use, into one temporary directory.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { ffmpeg } from '../video/test-clips.js';
+
+const run = promisify(execFile);
+
+/** A tone at `volume` (1 = full scale), `seconds` long. */
+const TONE = (seconds: number, volume: number, rate = 44_100, frequency = 440) => [
+  '-f',
+  'lavfi',
+  '-i',
+  `sine=frequency=${frequency}:sample_rate=${rate}:duration=${seconds},volume=${volume}`,
+];
+/** Pink noise, speech-like in its spectrum, with a level that moves (so loudnorm can stay linear). */
+const SPEECHLIKE = (seconds: number) => [
+  '-f',
+  'lavfi',
+  '-i',
+  `anoisesrc=color=pink:amplitude=0.2:duration=${seconds}:sample_rate=44100,volume='0.4+0.3*sin(2*PI*t/3)':eval=frame`,
+];
+/** A red square, as an embedded picture (`attached_pic`). */
+const COVER = (size: string, codec: 'mjpeg' | 'png' = 'mjpeg') => ({
+  input: ['-f', 'lavfi', '-i', `color=red:size=${size}:duration=1`],
+  output: ['-map', '0:a', '-map', '1:v', '-frames:v', '1', '-c:v', codec, '-disposition:v', 'attached_pic'],
+});
+const TAGS = ['-metadata', 'title=Secret episode', '-metadata', 'artist=Someone private', '-metadata', 'comment=internal note'];
 
 const SINE = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
 const SILENCE_8K = ['-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono'];
@@ -74,6 +100,50 @@ const RECIPES = {
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'ipod', out]),
   /** A WAV of IMA ADPCM: ffmpeg decodes it, but no podcast or music file is made so, so it is not on our list. */
   'adpcm.wav': (out) => ffmpeg([...SINE(1), '-c:a', 'adpcm_ima_wav', out]),
+  // What the render tests use: levels, channels, cover art.
+  /** 6 s of pink noise at about -30 LUFS, stereo MP3 with a title and artist. */
+  'quiet.mp3': (out) => ffmpeg([...SPEECHLIKE(6), '-ac', '2', ...TAGS, '-c:a', 'libmp3lame', '-b:a', '128k', out]),
+  /** A 1 kHz tone at full scale: louder than any target, true peak near 0 dBTP. */
+  'loud.wav': (out) => ffmpeg([...TONE(4, 1, 48_000, 1000), '-c:a', 'pcm_s16le', out]),
+  /** A tone at about -23 LUFS with a 0.3 ms click near full scale every second: one gain to -16 LUFS would clip the clicks. */
+  'peaky.wav': (out) => {
+    const clicks = "aevalsrc='0.1*sin(2*PI*220*t)*(1+0.5*sin(2*PI*t/2))+if(lt(mod(t\\,1)\\,0.0003)\\,0.9*sin(2*PI*3000*t)\\,0)':s=44100:d=8";
+    return ffmpeg(['-f', 'lavfi', '-i', clicks, '-c:a', 'pcm_s16le', out]);
+  },
+  'silence.flac': (out) => ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '3', '-c:a', 'flac', out]),
+  /** 3 s tone, ID3 APIC cover art (64x64 JPEG) and tags. */
+  'cover.mp3': (out) => {
+    const cover = COVER('64x64');
+    return ffmpeg([...TONE(3, 0.5), ...cover.input, ...cover.output, ...TAGS, '-c:a', 'libmp3lame', '-id3v2_version', '3', out]);
+  },
+  /** AAC in MP4 with `covr` cover art (PNG). */
+  'cover.m4a': (out) => {
+    const cover = COVER('48x32', 'png');
+    return ffmpeg([...TONE(2, 0.5), ...cover.input, ...cover.output, ...TAGS, '-c:a', 'aac', out]);
+  },
+  /** FLAC with a `PICTURE` block. */
+  'cover.flac': (out) => {
+    const cover = COVER('32x32', 'png');
+    return ffmpeg([...TONE(2, 0.5), ...cover.input, ...cover.output, '-c:a', 'flac', out]);
+  },
+  /** 5.1 channels, each a tone. */
+  'surround.flac': (out) => ffmpeg([...TONE(2, 0.3), '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0', '-c:a', 'flac', out]),
+  /** An APIC whose PNG header claims 16000x16000 (256 M pixels, over the default pixel limit) around 8x8 of data. */
+  'cover-bomb.mp3': async (out) => {
+    const png = `${out}.png`;
+    await ffmpeg(['-f', 'lavfi', '-i', 'color=red:size=8x8', '-frames:v', '1', png]);
+    const bytes = await readFile(png);
+    bytes.writeUInt32BE(16_000, 16); // IHDR width, then height
+    bytes.writeUInt32BE(16_000, 20);
+    bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29);
+    await writeFile(png, bytes);
+    const picture = ['-map', '0:a', '-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic'];
+    await ffmpeg([...TONE(2, 0.5), '-i', png, ...picture, '-c:a', 'libmp3lame', '-id3v2_version', '3', out]);
+  },
+  /** Ten minutes of mono noise at 32 kbit/s (2.4 MB): its renders run long enough to be caught midway. */
+  'long.mp3': (out) => ffmpeg([...SPEECHLIKE(600), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
+  /** Three minutes of the same: renders for some seconds a pass, so progress is seen inside the job. */
+  'minutes.mp3': (out) => ffmpeg([...SPEECHLIKE(180), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
 } satisfies Record<string, Recipe>;
 
 export type AudioName = keyof typeof RECIPES;
@@ -94,4 +164,13 @@ export function audioFile(name: AudioName): Promise<string> {
     made.set(name, path);
   }
   return path;
+}
+
+/** Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's `ebur128` filter measures them: a second opinion, apart from loudnorm. */
+export async function ebur128(path: string): Promise<{ integrated: number; truePeak: number }> {
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const integrated = Number(/I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary)?.[1]);
+  const truePeak = Number(/Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1]);
+  return { integrated, truePeak };
 }

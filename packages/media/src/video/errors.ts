@@ -16,18 +16,26 @@ export interface ChildOutcome {
   timedOut: boolean;
 }
 
+/** The errors a failed run is reported as: the video's, or the audio's (`audio/errors.ts`). */
+export interface FailureCodes {
+  corrupt: (detail: string) => Error;
+  timeout: (timeoutMs: number, detail: string) => Error;
+}
+
+const VIDEO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptVideo(detail), timeout: ERRORS.videoRenderTimeout };
+
 /**
  * What a failed ffmpeg run means. A timeout is render_timeout; ffmpeg saying the data is bad, or
- * a decoder crash, is corrupt_video; anything else (a full disk, a missing encoder, our own bad
- * argument) is the machine's trouble and stays a plain Error, so the worker retries instead of
- * blaming the upload.
+ * a decoder crash, is corrupt_video (corrupt_audio for audio); anything else (a full disk, a missing
+ * encoder, our own bad argument) is the machine's trouble and stays a plain Error, so the worker
+ * retries instead of blaming the upload.
  */
-export function ffmpegFailure(outcome: ChildOutcome, timeoutMs: number, what: string): Error {
+export function ffmpegFailure(outcome: ChildOutcome, timeoutMs: number, what: string, codes: FailureCodes = VIDEO_FAILURES): Error {
   const detail = `${what}: ${outcome.exitSignal ? `killed by ${outcome.exitSignal}` : `exit ${outcome.exitCode}`}. ${outcome.stderrTail}`.trim();
-  if (outcome.timedOut) return ERRORS.videoRenderTimeout(timeoutMs, detail);
-  if (outcome.exitSignal && CRASH_SIGNALS.has(outcome.exitSignal)) return ERRORS.corruptVideo(detail);
+  if (outcome.timedOut) return codes.timeout(timeoutMs, detail);
+  if (outcome.exitSignal && CRASH_SIGNALS.has(outcome.exitSignal)) return codes.corrupt(detail);
   if (BAD_INPUT.test(outcome.stderrTail) && !/no space left|cannot allocate|out of memory/i.test(outcome.stderrTail)) {
-    return ERRORS.corruptVideo(detail);
+    return codes.corrupt(detail);
   }
   return new Error(detail);
 }

@@ -12,10 +12,10 @@ export const FFPROBE = 'ffprobe';
  */
 const DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm';
 
-/** The options that must precede every untrusted input, then the input itself. */
-export function untrustedInput(path: string): string[] {
+/** The options that must precede every untrusted input, then the input itself; `demuxers` are the ones it may be read with. */
+export function untrustedInput(path: string, demuxers: string = DEMUXERS): string[] {
   // `file:` so that a name like `http:…` or `pipe:0` can never be read as another protocol.
-  return ['-format_whitelist', DEMUXERS, '-protocol_whitelist', 'file', '-i', `file:${resolve(path)}`];
+  return ['-format_whitelist', demuxers, '-protocol_whitelist', 'file', '-i', `file:${resolve(path)}`];
 }
 
 /** Video codecs we decode: the ones phones, cameras and browsers write. Anything rarer is refused, not fed to a decoder. */
