@@ -70,7 +70,7 @@ function variantFigure(filename: string, variant: Variant, companions: Companion
   const image = variantMedia(label, variant, companions);
   return el(
     'figure',
-    { class: 'variant', 'data-variant': variant.name },
+    { class: 'variant', 'data-variant': variant.name, 'data-format': variant.format },
     el('div', { class: 'frame' }, image),
     el(
       'figcaption',
