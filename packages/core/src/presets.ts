@@ -78,7 +78,6 @@ export interface HlsVariantSpec {
   audio?: boolean | undefined;
 }
 
-
 export function isVideoSpec(spec: VariantSpec): spec is VideoVariantSpec | HlsVariantSpec {
   return (VIDEO_FORMATS as readonly string[]).includes(spec.format);
 }

@@ -24,7 +24,9 @@ const variantFields = {
   name: z.string(),
   kind: z
     .enum(ASSET_KINDS)
-    .describe('`video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)'),
+    .describe(
+      '`video` for a rendition (`mp4`, `webm`) or a ladder (`hls`); `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)',
+    ),
   format: z.string(),
   width: z.number().int(),
   height: z.number().int(),
