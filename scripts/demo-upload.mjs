@@ -31,7 +31,8 @@ function describe(asset) {
     const { codec, sampleRate, channels, loudness } = asset.audio;
     return `${asset.format}, ${asset.duration} s ${codec} ${sampleRate} Hz ${channels} ch, loudness ${loudness} LUFS`;
   }
-  const video = asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
+  const video =
+    asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
   return `${asset.width}x${asset.height} ${asset.format}${video}`;
 }
 
@@ -55,7 +56,8 @@ for (const asset of assets) {
   console.log(`\n${asset.filename}: ready ${describe(asset)}, dominant ${asset.dominantColor}`);
   for (const v of asset.variants) {
     const what = v.kind === 'image' ? v.format : `${v.format} ${v.duration ?? '-'} s`;
-    console.log(`  ${v.name.padEnd(6)} ${`${v.width}x${v.height}`.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
+    const shape = v.kind === 'audio' ? '-' : `${v.width}x${v.height}`;
+    console.log(`  ${v.name.padEnd(8)} ${shape.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
   }
 }
 const ready = assets.filter((a) => a.status === 'ready').length;

@@ -35,7 +35,15 @@ afterAll(async () => {
   await delivery?.close();
 });
 
-type Media = { currentTime: number; paused: boolean; error: { code: number } | null; src: string; currentSrc: string; muted: boolean; play(): Promise<void> };
+type Media = {
+  currentTime: number;
+  paused: boolean;
+  error: { code: number } | null;
+  src: string;
+  currentSrc: string;
+  muted: boolean;
+  play(): Promise<void>;
+};
 
 /** Starts a media element (muted: a page may start muted media without a click) and returns its time once it has moved past `past` seconds. */
 async function playsPast(player: Locator, past: number): Promise<number> {
