@@ -23,7 +23,7 @@ describe('presets', () => {
       ['medium', 'inside', 1280, 1280, 'webp'],
       ['large', 'inside', 2560, 2560, 'webp'],
       ['720p', 'inside', 1280, 720, 'mp4'],
-      ['stream', undefined, 1920, 1080, 'hls'],
+      ['stream', 'hls'],
       ['podcast', 'm4a'],
       ['waveform', 'waveform'],
     ]);
