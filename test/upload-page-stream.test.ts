@@ -82,6 +82,16 @@ describe('upload page plays streams and podcasts', () => {
     expect(await streamPlayer.getAttribute('poster')).toBeTruthy();
     expect(await playsPast(streamPlayer, 1)).toBeGreaterThan(1);
     expect(await streamPlayer.evaluate((m: Media) => m.currentSrc)).toMatch(/^blob:|\.m3u8$/);
+    // A storyboard, when the preset has one, is the stream's metadata track, its cues loaded; else it has none.
+    const board = clipAsset.variants.find((v: { format: string }) => v.format === 'storyboard');
+    const track = streamPlayer.locator('track[kind=metadata]');
+    expect(await track.count()).toBe(board ? 1 : 0);
+    if (board) {
+      expect(await track.getAttribute('src')).toBe(board.url);
+      const cues = () =>
+        streamPlayer.evaluate((m: { textTracks: ArrayLike<{ cues: { length: number } | null }> }) => m.textTracks[0]?.cues?.length ?? 0);
+      await expect.poll(cues, WAIT).toBeGreaterThan(0);
+    }
 
     // The podcast: its normalised rendition in an <audio>, the cover art above it.
     const audioAsset = (await tenant.request('GET', `/v1/assets/${await podcast.getAttribute('data-asset-id')}`)).body;

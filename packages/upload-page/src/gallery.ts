@@ -41,7 +41,8 @@ interface Companions {
 
 /**
  * What shows a variant: an `<img>`; for a video rendition or stream (HLS) a `<video>` with the
- * asset's poster (and its storyboard as a metadata track); for an audio rendition an `<audio>`,
+ * asset's poster (the stream with its storyboard as a metadata track); for a storyboard its sprite
+ * (beside its WebVTT file, named as it is), every tile at once; for an audio rendition an `<audio>`,
  * under its cover art when it has one; for a waveform a link to its JSON.
  */
 function variantMedia(label: string, variant: Variant, { poster, storyboard }: Companions): HTMLElement {
@@ -52,12 +53,26 @@ function variantMedia(label: string, variant: Variant, { poster, storyboard }: C
     return el('div', { class: 'with-cover' }, el('img', { class: 'cover', src: poster.url, alt: `${label}, cover art`, decoding: 'async' }), audio);
   }
   const size = { width: String(variant.width), height: String(variant.height) };
+  if (variant.format === 'storyboard') {
+    const sprite = variant.url.replace(/\.vtt$/, '.webp');
+    return el('img', {
+      class: 'storyboard',
+      src: sprite,
+      alt: `${label} (scrub previews, ${variant.width}×${variant.height} tiles)`,
+      loading: 'lazy',
+      decoding: 'async',
+    });
+  }
   if (variant.kind === 'video') {
     const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
     if (poster) video.poster = poster.url;
+    if (variant.format !== 'hls') {
+      video.src = variant.url;
+      return video;
+    }
+    // The stream is the player a platform embeds: it gets the scrub previews.
     if (storyboard) storyboardTrack(video, storyboard.url);
-    if (variant.format === 'hls') playStream(video, variant.url);
-    else video.src = variant.url;
+    playStream(video, variant.url);
     return video;
   }
   return el('img', { src: variant.url, alt: `${label} (${variant.width}×${variant.height})`, loading: 'lazy', decoding: 'async', ...size });
