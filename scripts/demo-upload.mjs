@@ -1,7 +1,9 @@
 // Uploads files through a running Darkroom API with @darkroom/client (packages/client, built), as a
 // content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, one
 // photo's delivery URL (fetched here first, so the demo fails unless it answers an image) and srcset,
-// and the upload page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
+// the video's stream (its master playlist, fetched here first: the demo fails unless it answers a
+// playlist) and storyboard, the podcast's rendition and waveform with its loudness, and the upload
+// page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DarkroomClient } from '@darkroom/client';
@@ -20,7 +22,19 @@ const TYPES = {
   '.mp4': 'video/mp4',
   '.mov': 'video/quicktime',
   '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
 }; // prettier-ignore
+
+function describe(asset) {
+  if (asset.kind === 'audio') {
+    const { codec, sampleRate, channels, loudness } = asset.audio;
+    return `${asset.format}, ${asset.duration} s ${codec} ${sampleRate} Hz ${channels} ch, loudness ${loudness} LUFS`;
+  }
+  const video =
+    asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
+  return `${asset.width}x${asset.height} ${asset.format}${video}`;
+}
 
 async function uploadOne(client, file) {
   const bytes = new Uint8Array(await readFile(file));
@@ -39,12 +53,11 @@ for (const asset of assets) {
     console.log(`\n${asset.filename}: failed (${asset.error.code}) ${asset.error.message}`);
     continue;
   }
-  const video =
-    asset.kind === 'video' ? `, ${asset.duration} s ${asset.video.codec} ${asset.video.fps} fps${asset.video.audio ? ' with sound' : ''}` : '';
-  console.log(`\n${asset.filename}: ready ${asset.width}x${asset.height} ${asset.format}${video}, dominant ${asset.dominantColor}`);
+  console.log(`\n${asset.filename}: ready ${describe(asset)}, dominant ${asset.dominantColor}`);
   for (const v of asset.variants) {
-    const what = v.kind === 'video' ? `${v.format} ${v.duration} s` : v.format;
-    console.log(`  ${v.name.padEnd(6)} ${`${v.width}x${v.height}`.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
+    const what = v.kind === 'image' ? v.format : `${v.format} ${v.duration ?? '-'} s`;
+    const shape = v.kind === 'audio' ? '-' : `${v.width}x${v.height}`;
+    console.log(`  ${v.name.padEnd(8)} ${shape.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
   }
 }
 const ready = assets.filter((a) => a.status === 'ready').length;
@@ -63,6 +76,33 @@ if (answer.status !== 200 || !type.startsWith('image/')) {
 console.log(`\nDelivery (${photo.filename}, any width of the tenant's policy on request):`);
 console.log(`  ${deliveryUrl}  → ${answer.status} ${type}, ${body.byteLength} B`);
 console.log(`  srcset="${photo.delivery.srcset}"`);
+
+// Streaming: a player fetches the master playlist from the CDN as it is.
+const video = assets.find((a) => a.status === 'ready' && a.kind === 'video');
+const stream = video?.variants.find((v) => v.format === 'hls');
+if (!stream) {
+  console.error('\nStreaming: the video has no hls variant');
+  process.exit(1);
+}
+const playlist = await fetch(stream.url);
+const playlistText = await playlist.text();
+if (playlist.status !== 200 || !playlistText.startsWith('#EXTM3U')) {
+  console.error(`\nStreaming: ${stream.url} answered ${playlist.status}, not a playlist`);
+  process.exit(1);
+}
+const storyboard = video.variants.find((v) => v.format === 'storyboard');
+console.log(`\nStreaming (${video.filename}, ${stream.renditions.map((r) => `${r.height}p`).join(', ')}):`);
+console.log(`  master playlist  ${stream.url}  → ${playlist.status} ${playlist.headers.get('content-type')}`);
+console.log(`  storyboard       ${storyboard ? storyboard.url : '(none in this preset)'}`);
+
+const podcast = assets.find((a) => a.status === 'ready' && a.kind === 'audio');
+if (podcast) {
+  const rendition = podcast.variants.find((v) => v.kind === 'audio' && v.format !== 'waveform');
+  const waveform = podcast.variants.find((v) => v.format === 'waveform');
+  console.log(`\nPodcast (${podcast.filename}, measured ${podcast.audio.loudness} LUFS integrated):`);
+  console.log(`  ${rendition.name.padEnd(16)} ${rendition.url}`);
+  console.log(`  ${'waveform'.padEnd(16)} ${waveform.url}`);
+}
 
 // What a platform's backend hands a browser: a short-lived token, never its API key.
 const { token, expiresAt } = await tenant.uploadTokens.create({ expiresIn: 3600, maxUploads: 20 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `npm run demo`: the whole pipeline on this machine, end to end. Brings up the services, builds,
 # migrates, sets up the buckets, starts the API and one worker, uploads the sample images, an iPhone
-# HEIC and a short video (made with ffmpeg's test sources) the way a platform would with
+# HEIC, a short video and a short podcast (both made with ffmpeg's test sources) the way a platform would with
 # @darkroom/client (presigned PUT / multipart straight to the bucket), waits for processing, prints
-# every variant's CDN URL (the video's poster variants and its 720p rendition) and the upload page's
+# every variant's CDN URL (the video's poster variants, its 720p rendition, its stream's master playlist
+# (fetched first: the demo fails unless it answers a playlist) and storyboard; the podcast's
+# normalised rendition, waveform and cover art, and its loudness) and the upload page's
 # URL with a fresh upload token. It also starts the delivery server and prints one photo's delivery
 # URL (fetched first: the demo fails unless it answers an image) and srcset. Run from a terminal, it
 # keeps the API, worker and delivery server up for that page until Ctrl-C (DEMO_KEEP_RUNNING=0: stops
@@ -64,10 +66,19 @@ clip="$logs/demo-clip.mp4"
 ffmpeg -hide_banner -nostdin -v error -y -f lavfi -i testsrc2=size=640x360:rate=25:duration=4 -f lavfi -i sine=frequency=440:duration=4 \
   -shortest -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac "$clip"
 
+# A short podcast: 20 s of a voice-like warble (a tone swept by a slow vibrato, a pause every few
+# seconds) as MP3 with a cover art picture in its ID3 tag, which the image presets render.
+podcast="$logs/demo-podcast.mp3"
+ffmpeg -hide_banner -nostdin -v error -y \
+  -f lavfi -i "sine=frequency=180:duration=20,vibrato=f=5:d=0.6,volume='if(lt(mod(t,4),3.2),0.5,0.02)':eval=frame" \
+  -f lavfi -i "testsrc2=size=600x600:rate=1:duration=1" -frames:v 1 \
+  -map 0:a -map 1:v -c:a libmp3lame -b:a 128k -ac 1 -c:v mjpeg -disposition:v attached_pic \
+  -id3v2_version 3 -metadata:s:v title="Album cover" -metadata:s:v comment="Cover (front)" "$podcast"
+
 node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \
   fixtures/images/Channel_digital_image_CMYK_color.jpg fixtures/images/animated-loop-3.gif \
-  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip"
+  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip" "$podcast"
 
 if [ -t 0 ] && [ "${DEMO_KEEP_RUNNING:-1}" != 0 ]; then
   echo "The API, worker and delivery server keep running for the upload page; Ctrl-C stops them."

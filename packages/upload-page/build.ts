@@ -1,7 +1,8 @@
 /**
  * Builds the upload page into dist/: index.html and its script and stylesheet under assets/, named
  * by content hash so the API can let browsers cache them for good (the HTML itself is never cached).
- * esbuild bundles the page's TypeScript with @darkroom/client and thumbhash into one ES module.
+ * esbuild bundles the page's TypeScript with @darkroom/client and thumbhash into one ES module, and
+ * hls.js (for streams) into a chunk it imports when it needs it.
  */
 import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ const result = await build({
   entryPoints: { upload: here('./src/main.ts'), 'upload-style': here('./src/style.css') },
   outdir: `${dist}assets`,
   entryNames: '[name]-[hash]',
+  // hls.js is a chunk of its own, fetched only when the page shows a stream.
+  splitting: true,
   bundle: true,
   minify: true,
   format: 'esm',

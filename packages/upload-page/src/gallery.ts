@@ -1,6 +1,7 @@
 import { imageProps, type Asset, type ImageOptions, type ResponsiveAsset } from '@darkroom/client';
 import { el } from './dom.js';
 import { formatBytes } from './format.js';
+import { playStream, storyboardTrack } from './stream.js';
 
 /** A ready asset's variant: its name, format, size, and the CDN URL it is served from. */
 export type Variant = Asset['variants'][number];
@@ -32,15 +33,24 @@ function copyButton(field: HTMLInputElement, label: string): HTMLButtonElement {
   return button;
 }
 
+/** What a variant is shown with: the asset's poster or cover art, and a video's storyboard. */
+interface Companions {
+  poster: Variant | undefined;
+  storyboard: Variant | undefined;
+}
+
 /**
- * What shows a variant: an `<img>`, for a video rendition a `<video>` with the asset's poster, for
- * an audio rendition an `<audio>`, for a waveform a link to its JSON, and for a storyboard its sprite
- * (beside its WebVTT file, named as it is), every tile at once.
+ * What shows a variant: an `<img>`; for a video rendition or stream (HLS) a `<video>` with the
+ * asset's poster (the stream with its storyboard as a metadata track); for a storyboard its sprite
+ * (beside its WebVTT file, named as it is), every tile at once; for an audio rendition an `<audio>`,
+ * under its cover art when it has one; for a waveform a link to its JSON.
  */
-function variantMedia(label: string, variant: Variant, poster: Variant | undefined): HTMLElement {
+function variantMedia(label: string, variant: Variant, { poster, storyboard }: Companions): HTMLElement {
   if (variant.kind === 'audio') {
     if (variant.format === 'waveform') return el('a', { href: variant.url, target: '_blank', rel: 'noopener' }, 'waveform peaks (JSON)');
-    return el('audio', { src: variant.url, controls: true, preload: 'metadata', 'aria-label': label });
+    const audio = el('audio', { src: variant.url, controls: true, preload: 'metadata', 'aria-label': label });
+    if (!poster) return audio;
+    return el('div', { class: 'with-cover' }, el('img', { class: 'cover', src: poster.url, alt: `${label}, cover art`, decoding: 'async' }), audio);
   }
   const size = { width: String(variant.width), height: String(variant.height) };
   if (variant.format === 'storyboard') {
@@ -56,20 +66,26 @@ function variantMedia(label: string, variant: Variant, poster: Variant | undefin
   if (variant.kind === 'video') {
     const video = el('video', { ...size, controls: true, muted: true, playsinline: true, preload: 'metadata', 'aria-label': label });
     if (poster) video.poster = poster.url;
-    video.src = variant.url;
+    if (variant.format !== 'hls') {
+      video.src = variant.url;
+      return video;
+    }
+    // The stream is the player a platform embeds: it gets the scrub previews.
+    if (storyboard) storyboardTrack(video, storyboard.url);
+    playStream(video, variant.url);
     return video;
   }
   return el('img', { src: variant.url, alt: `${label} (${variant.width}×${variant.height})`, loading: 'lazy', decoding: 'async', ...size });
 }
 
-function variantFigure(filename: string, variant: Variant, poster: Variant | undefined): HTMLElement {
+function variantFigure(filename: string, variant: Variant, companions: Companions): HTMLElement {
   const label = `${filename}, ${variant.name}`;
   const field = el('input', { type: 'text', class: 'url', readonly: true, value: variant.url, 'aria-label': `URL of ${label}` });
   field.addEventListener('focus', () => field.select());
-  const image = variantMedia(label, variant, poster);
+  const image = variantMedia(label, variant, companions);
   return el(
     'figure',
-    { class: 'variant', 'data-variant': variant.name },
+    { class: 'variant', 'data-variant': variant.name, 'data-format': variant.format },
     el('div', { class: 'frame' }, image),
     el(
       'figcaption',
@@ -133,8 +149,8 @@ function deliveryFigure(filename: string, asset: Asset): HTMLElement | null {
 /** Every variant of a ready file, smallest first, each with its CDN URL to copy; then the file as delivery serves it. */
 export function variantGallery(filename: string, asset: Asset): HTMLElement {
   const sorted = [...asset.variants].sort((a, b) => a.width * a.height - b.width * b.height);
-  const poster = posterOf(asset.variants);
-  const figures = [...sorted.map((v) => variantFigure(filename, v, poster)), deliveryFigure(filename, asset)];
+  const companions: Companions = { poster: posterOf(asset.variants), storyboard: asset.variants.find((v) => v.format === 'storyboard') };
+  const figures = [...sorted.map((v) => variantFigure(filename, v, companions)), deliveryFigure(filename, asset)];
   return el(
     'div',
     { class: 'gallery', role: 'list', 'aria-label': `Variants of ${filename}` },
@@ -157,13 +173,15 @@ export function thumbnailImage(asset: Asset, minWidth = 160): HTMLImageElement |
   return image;
 }
 
-/** Pixels for a picture, seconds for sound. */
+/** Pixels for a picture (and how many sizes a stream offers), seconds for sound. */
 function variantShape(variant: Variant): string {
   if (variant.kind === 'audio') return variant.duration === null ? 'audio' : `${Math.round(variant.duration)} s`;
+  const sizes = variant.renditions?.length ?? 0;
+  if (sizes > 1) return `${sizes} sizes, up to ${variant.width}×${variant.height}`;
   return `${variant.width}×${variant.height}`;
 }
 
-/** A video's poster for its renditions: its largest image variant. */
+/** A video's poster for its renditions, an audio file's cover art: its largest image variant. */
 function posterOf(variants: Variant[]): Variant | undefined {
   return variants.filter((v) => v.kind === 'image').sort((a, b) => b.width - a.width)[0];
 }

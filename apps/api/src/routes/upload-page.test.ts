@@ -56,7 +56,8 @@ describe('GET /upload', () => {
     expect(csp).toEqual(uploadPageCsp(storage, deliveryBaseUrl));
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
-    expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com']);
+    // Presigned uploads go to the bucket; hls.js fetches a stream's playlists and segments from the CDN.
+    expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com', 'https://cdn.example.com']);
     expect(csp['img-src']).toEqual([
       "'self'",
       'data:',
@@ -64,8 +65,8 @@ describe('GET /upload', () => {
       'https://s3.us-west-004.backblazeb2.com',
       'https://img.example.com',
     ]);
-    // A video's renditions play from the CDN or the bucket, never from anywhere else.
-    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com']);
+    // A video's renditions play from the CDN or the bucket, a stream from hls.js's blob: source, never from anywhere else.
+    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com', 'blob:']);
   });
 
   it('allows images from the bucket itself when there is no CDN', () => {

@@ -11,8 +11,9 @@ import { loadUploadPage } from '../services/upload-page-files.js';
  * The page may run only its own script and style, talk only to this API and to the bucket's
  * presigned URLs (path-style, so on S3_ENDPOINT's origin), and show images only from here, the
  * CDN (CDN_BASE_URL, else the bucket), the delivery server (DELIVERY_BASE_URL: its thumbnails and
- * srcsets) and data: (the ThumbHash placeholders it draws); and play a video's renditions from the
- * CDN (else the bucket).
+ * srcsets) and data: (the ThumbHash placeholders it draws); and play a video's renditions and audio
+ * from the CDN (else the bucket). A stream (HLS) plays through hls.js, which fetches its playlists
+ * and segments from the CDN by script and hands them to the `<video>` as a blob: media source.
  */
 export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): CspDirectives {
   const bucket = new URL(storage.endpoint).origin;
@@ -22,8 +23,8 @@ export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBase
     'script-src': ["'self'"],
     'style-src': ["'self'"],
     'img-src': [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])],
-    'media-src': [...new Set([cdn, bucket])],
-    'connect-src': ["'self'", bucket],
+    'media-src': [...new Set([cdn, bucket, 'blob:'])],
+    'connect-src': [...new Set(["'self'", bucket, cdn])],
     'form-action': ["'none'"],
     'frame-ancestors': ["'none'"],
     'base-uri': ["'none'"],
