@@ -272,6 +272,14 @@ describe('upload page in Chromium', () => {
     const sprite = video.locator('.gallery figure[data-variant] img.storyboard');
     expect(await sprite.getAttribute('src')).toBe(board.url.replace(/\.vtt$/, '.webp'));
     await expect.poll(() => sprite.evaluate((img: PageImage) => img.complete && img.naturalWidth > 0), WAIT).toBe(true);
+    // Every picture of both files loads, variants and delivery renders (an empty frame would be a broken or missing object);
+    // each one not yet loaded is scrolled to, as the gallery's pictures load lazily.
+    const pictures = page.locator('.gallery figure[data-variant] img, .gallery figure[data-delivery] img');
+    const allLoaded = () =>
+      pictures.evaluateAll((imgs: (PageImage & { scrollIntoView(): void })[]) =>
+        imgs.filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => (img.scrollIntoView(), img.src)),
+      );
+    await expect.poll(allLoaded, WAIT).toEqual([]);
     await screenshot(page, 'upload-page-phone-files');
     expect(problems).toEqual([]);
     await page.context().close();
