@@ -277,7 +277,12 @@ describe('upload page in Chromium', () => {
     const pictures = page.locator('.gallery figure[data-variant] img, .gallery figure[data-delivery] img');
     const allLoaded = () =>
       pictures.evaluateAll((imgs: (PageImage & { scrollIntoView(): void })[]) =>
-        imgs.filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => (img.scrollIntoView(), img.src)),
+        imgs
+          .filter((img) => !(img.complete && img.naturalWidth > 0))
+          .map((img) => {
+            img.scrollIntoView();
+            return img.src;
+          }),
       );
     await expect.poll(allLoaded, WAIT).toEqual([]);
     await screenshot(page, 'upload-page-phone-files');
