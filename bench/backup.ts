@@ -12,7 +12,7 @@ import { ratio, type BenchRow } from './table.js';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_BACKUP_SECONDS ?? 8);
-const ROUNDS = Number(process.env.BENCH_BACKUP_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_BACKUP_ROUNDS ?? 4);
 const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg', size: 2_000_000 });
 /** The repository's bucket; each run writes under a prefix of its own and removes it at the end. */
 const REPOSITORY_BUCKET = `${benchEnv.S3_BUCKET!.replace(/-originals$/, '')}-pg-backups`;
