@@ -5,11 +5,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from './support/browser.js';
 import { TestApi } from './support/client.js';
-import { startHarness, type Harness } from './support/harness.js';
+import type { Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
+import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
 import { startNextApp, type NextApp } from './support/next-app.js';
-import { freePort } from './support/services.js';
 import { loadedWidth, screenshot, type PageImage } from './support/upload-page.js';
 
 /**
@@ -25,10 +24,7 @@ let asset: Asset;
 
 beforeAll(async () => {
   // The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
-  const port = await freePort();
-  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
-  harness = await startHarness({ env });
-  delivery = await spawnDelivery(harness, port, env);
+  ({ harness, delivery } = await startHarnessWithDelivery());
   const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const tenant = admin.withToken((await admin.createTenant('next-image')).apiKey);
   const { asset: started } = await tenant.uploadFile(fixture('jolla.jpg'), 'image/jpeg');

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { TestApi } from './support/client.js';
-import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
-import { startHarness, type Harness } from './support/harness.js';
-import { freePort } from './support/services.js';
+import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
+import type { Harness } from './support/harness.js';
 import { card, mintUploadToken, PAGE_ORIGIN, screenshot } from './support/upload-page.js';
 import { clip } from './support/video.js';
 
@@ -21,10 +20,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The page's thumbnails come from the delivery server, at the address the API hands out.
-  const port = await freePort();
-  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
-  harness = await startHarness({ env });
-  delivery = await spawnDelivery(harness, port, env);
+  ({ harness, delivery } = await startHarnessWithDelivery());
   const admin = new TestApi(harness.baseUrl, harness.adminToken);
   tenant = admin.withToken((await admin.createTenant('upload-page-stream')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);

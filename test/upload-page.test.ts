@@ -3,10 +3,9 @@ import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { TestApi } from './support/client.js';
-import { startHarness, type Harness } from './support/harness.js';
-import { freePort } from './support/services.js';
+import type { Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
-import { spawnDelivery, type SpawnedDelivery } from './support/delivery.js';
+import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
 import { clip } from './support/video.js';
 import {
   card,
@@ -36,10 +35,7 @@ let bigJpeg: string;
 
 beforeAll(async () => {
   // The page's thumbnails and responsive figures come from the delivery server, at the address the API hands out.
-  const port = await freePort();
-  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
-  harness = await startHarness({ env });
-  delivery = await spawnDelivery(harness, port, env);
+  ({ harness, delivery } = await startHarnessWithDelivery());
   const admin = new TestApi(harness.baseUrl, harness.adminToken);
   const { tenantId, apiKey } = await admin.createTenant('upload-page');
   // WebP alone: under f_auto each first AVIF is rendered besides the WebP answered at once, and with

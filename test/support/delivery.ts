@@ -17,8 +17,8 @@ import { pino } from 'pino';
 import { buildDeliveryApp } from '../../apps/delivery/src/app.js';
 import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
 import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
-import type { Harness } from './harness.js';
-import { waitFor } from './services.js';
+import { startHarness, type Harness } from './harness.js';
+import { freePort, waitFor } from './services.js';
 
 export interface DeliveryServer {
   baseUrl: string;
@@ -49,6 +49,14 @@ export interface SpawnedDelivery {
 }
 
 const MAIN = fileURLToPath(new URL('../../apps/delivery/dist/main.js', import.meta.url));
+
+/** A harness whose API hands out the URLs of a delivery server spawned beside it (`spawnDelivery`). */
+export async function startHarnessWithDelivery(): Promise<{ harness: Harness; delivery: SpawnedDelivery }> {
+  const port = await freePort();
+  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
+  const harness = await startHarness({ env });
+  return { harness, delivery: await spawnDelivery(harness, port, env) };
+}
 
 /** A delivery server as its own process, from the build (`npm run build` first), on `port`. */
 export async function spawnDelivery(harness: Harness, port: number, env: Record<string, string> = {}): Promise<SpawnedDelivery> {
