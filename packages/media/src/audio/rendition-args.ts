@@ -1,3 +1,4 @@
+import { NO_ORIGINAL_METADATA } from '../video/ffmpeg.js';
 import { untrustedAudioInput } from './input.js';
 import { normaliseFilters, type LoudnessMeasure } from './loudness.js';
 import type { AudioRenditionSpec, AudioStreamFacts } from './types.js';
@@ -64,12 +65,7 @@ export function renditionArgs({ input, output, source, spec, measure }: Renditio
     '-map',
     '0:a:0',
     '-vn',
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
+    ...NO_ORIGINAL_METADATA,
     '-fflags',
     '+bitexact',
     '-flags:a',

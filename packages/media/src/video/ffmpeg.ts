@@ -12,6 +12,9 @@ export const FFPROBE = 'ffprobe';
  */
 const DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm';
 
+/** Output options: nothing of the original beyond the mapped streams (no subtitles, data, tags or chapters, so no location). */
+export const NO_ORIGINAL_METADATA = ['-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'] as const;
+
 /** The options that must precede every untrusted input, then the input itself; `demuxers` are the ones it may be read with. */
 export function untrustedInput(path: string, demuxers: string = DEMUXERS): string[] {
   // `file:` so that a name like `http:…` or `pipe:0` can never be read as another protocol.

@@ -1,4 +1,4 @@
-import { untrustedInput } from './ffmpeg.js';
+import { NO_ORIGINAL_METADATA, untrustedInput } from './ffmpeg.js';
 import type { VideoFilterPlan } from './filters.js';
 import { AUDIO, crfFor, ENCODERS, MAX_OUTPUT_FPS } from './transcode-args.js';
 import type { HlsLadderSpec, VideoProbe } from './types.js';
@@ -42,7 +42,8 @@ export function hlsArgs({ input, dir, probe, spec, plans, threads }: HlsArgsInpu
     ...untrustedInput(input),
     ...['-filter_complex', graph, '-filter_complex_threads', `${threads}`, ...maps],
     ...(withAudio ? [] : ['-an']),
-    ...['-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1', '-fpsmax', `${MAX_OUTPUT_FPS}`],
+    ...NO_ORIGINAL_METADATA,
+    ...['-fpsmax', `${MAX_OUTPUT_FPS}`],
     ...(toneMapped ? ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv'] : []),
     ...ENCODERS.mp4(crfFor('mp4', spec.quality), threads),
     ...['-force_key_frames:v', `expr:gte(t,n_forced*${spec.segmentSeconds})`],

@@ -1,4 +1,4 @@
-import { untrustedInput } from './ffmpeg.js';
+import { NO_ORIGINAL_METADATA, untrustedInput } from './ffmpeg.js';
 import type { VideoFilterPlan } from './filters.js';
 import type { VideoProbe, VideoRenditionSpec } from './types.js';
 
@@ -105,12 +105,7 @@ export function transcodeArgs({ input, output, probe, spec, plan, threads }: Tra
     '-map',
     `0:${probe.videoStreamIndex}`,
     ...(withAudio ? ['-map', `0:${probe.audioStreamIndex}`] : ['-an']),
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
+    ...NO_ORIGINAL_METADATA,
     ...(duration < probe.durationSeconds ? ['-t', duration.toFixed(3)] : []),
     '-vf',
     plan.filter,
