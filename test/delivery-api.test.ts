@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from './support/client.js';
 import { createTestTenant } from './support/fixtures.js';
 import { startHarness, startSecondApi, type Harness } from './support/harness.js';
+import { awayFromWindowEnd } from './support/rate-window.js';
 
 /** The tenant's delivery policy and signing key (docs/api.md, "Delivery: images on request") through the real API and Postgres. */
 let harness: Harness;
@@ -132,6 +133,7 @@ describe('POST /v1/delivery-key', () => {
   it('is rate-limited like every tenant route', async () => {
     const { client, tenantId } = await createTestTenant(harness, 'delivery-limited');
     await admin.request('PATCH', `/v1/admin/tenants/${tenantId}`, { rateLimitPerMinute: 2 });
+    await awayFromWindowEnd();
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await client.request('POST', '/v1/delivery-key')).status);
     expect(statuses).toEqual([200, 200, 429]);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, type ApiResponse } from '../support/client.js';
 import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
+import { awayFromWindowEnd } from '../support/rate-window.js';
 
 /**
  * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
@@ -23,12 +24,6 @@ afterAll(async () => {
   await other?.close();
   await harness?.close();
 });
-
-/** Windows are whole minutes: a test that counts within one starts early enough in it. */
-async function awayFromWindowEnd(neededMs = 8000) {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < neededMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
-}
 
 async function tenantClients(settings: Record<string, unknown> = {}) {
   const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', ...settings });

@@ -8,6 +8,7 @@ import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
+import { awayFromWindowEnd } from '../support/rate-window.js';
 
 /**
  * A browser upload token (`dut_…`) is the one credential a hostile end user holds. It is tried on
@@ -244,8 +245,7 @@ describe("the token's limits", () => {
   it("counts its requests against the minting key's rate limit", async () => {
     const limited = await createTestTenant(harness, 'hostile-upload-tokens-rate');
     await limited.admin.request('PATCH', `/v1/admin/tenants/${limited.tenantId}`, { rateLimitPerMinute: 6 });
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 8000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+    await awayFromWindowEnd();
     const token = await mint({}, limited.client); // 1
     for (let i = 0; i < 4; i++) expect((await token.request('GET', '/v1/assets/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).status).toBe(404); // 2..5
     expect((await limited.client.request('GET', '/v1/tenant')).status).toBe(200); // 6
