@@ -12,8 +12,11 @@ export const QUALITY = 75;
 /** One system under the delivery bench: how to ask it for a photo's transform, and its process. */
 export interface Peer {
   name: string;
-  /** The URL of `photo`'s transform (the photo's file name for ipx and Next.js, an asset's for Darkroom). */
-  urlOf(photo: string): string;
+  /**
+   * The URL of `photo`'s transform in `round` (each round the same photos under other names, or other
+   * assets for Darkroom, so that every round's first request is a render).
+   */
+  urlOf(photo: string, round: number): string;
   /** Headers each request carries (Next.js picks WebP from `Accept`). */
   headers: Record<string, string>;
   process: ChildProcess;
@@ -27,18 +30,26 @@ export async function bareRender(bytes: Buffer): Promise<number> {
   return performance.now() - started;
 }
 
-/** ipx's Node listener over the photos' folder with its filesystem storage (bench/ipx-server.ts). */
-export async function startIpx(dir: string): Promise<Peer> {
+/** The name a photo has in a round's copy: `r{round}-{file}`. */
+export const roundName = (photo: string, round: number) => `r${round}-${basename(photo)}`;
+
+/** ipx's Node listener with its filesystem storage (bench/ipx-server.ts) over a folder of the photos' copies for every round. */
+export async function startIpx(photos: readonly string[], rounds: number): Promise<Peer> {
+  const dir = await mkdtemp(join(tmpdir(), 'darkroom-bench-ipx-'));
+  for (let round = 0; round < rounds; round++) for (const photo of photos) await copyFile(photo, join(dir, roundName(photo, round)));
   const port = await freePort();
   const child = spawnNode(['--import', 'tsx', 'bench/ipx-server.ts'], { IPX_DIR: dir, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(base);
   return {
     name: 'ipx',
-    urlOf: (photo) => `${base}/w_${WIDTH},q_${QUALITY},f_webp/${basename(photo)}`,
+    urlOf: (photo, round) => `${base}/w_${WIDTH},q_${QUALITY},f_webp/${roundName(photo, round)}`,
     headers: {},
     process: child,
-    close: () => stop(child),
+    async close() {
+      await stop(child);
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -89,11 +100,11 @@ async function buildNextApp(): Promise<void> {
  * fetches them from itself, and its image cache (`.next/cache/images`) a fresh temp folder: every
  * photo's first request renders, every later one is Next.js's cached path.
  */
-export async function startNext(photos: readonly string[]): Promise<Peer> {
+export async function startNext(photos: readonly string[], rounds: number): Promise<Peer> {
   const publicDir = join(NEXT_APP, 'public/photos');
   await rm(publicDir, { recursive: true, force: true });
   await mkdir(publicDir, { recursive: true });
-  for (const photo of photos) await copyFile(photo, join(publicDir, basename(photo)));
+  for (let round = 0; round < rounds; round++) for (const photo of photos) await copyFile(photo, join(publicDir, roundName(photo, round)));
   await buildNextApp();
   const cacheDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-next-images-'));
   const imagesDir = join(NEXT_APP, '.next/cache/images');
@@ -106,7 +117,7 @@ export async function startNext(photos: readonly string[]): Promise<Peer> {
   await waitForHttp(base);
   return {
     name: 'Next.js',
-    urlOf: (photo) => `${base}/_next/image?url=${encodeURIComponent(`/photos/${basename(photo)}`)}&w=${WIDTH}&q=${QUALITY}`,
+    urlOf: (photo, round) => `${base}/_next/image?url=${encodeURIComponent(`/photos/${roundName(photo, round)}`)}&w=${WIDTH}&q=${QUALITY}`,
     headers: { accept: 'image/webp,*/*' },
     process: child,
     async close() {

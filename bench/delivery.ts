@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { originalKey } from '@darkroom/core';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
 import { bareRender, type Peer, QUALITY, startBytesServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
@@ -11,6 +10,8 @@ import { cameraPhotos, type BenchInput } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
 
 const PHOTOS = 12;
+/** Each photo's first request is timed this many times: the same photos under other names (other assets). */
+const ROUNDS = Number(process.env.BENCH_DELIVERY_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 8);
 const BURST = 64;
 /** Widths of the burst: within the default policy (so unsigned), none of them the 640 the other parts stored. */
@@ -37,8 +38,11 @@ async function timedGet(url: string, headers: Record<string, string>): Promise<n
 async function startDarkroom(photos: readonly BenchInput[]): Promise<Peer & { getOriginalMs(photo: string): Promise<number> }> {
   const rig = await startRig(1);
   const assets = new Map<string, { id: string; revision: number }>();
+  const nameOf = (photo: string, round: number) => `${round}:${photo}`;
   try {
-    for (const photo of photos) assets.set(photo.path, (await upload(rig, photo)).asset);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const photo of photos) assets.set(nameOf(photo.path, round), (await upload(rig, photo)).asset);
+    }
     for (const { id } of assets.values()) await rig.tenant.waitForStatus(id, 'ready', 120_000);
   } finally {
     await rig.close();
@@ -63,8 +67,8 @@ async function startDarkroom(photos: readonly BenchInput[]): Promise<Peer & { ge
   const storage = createS3Storage(storageConfig);
   return {
     name: 'Darkroom',
-    urlOf: (photo) => {
-      const asset = assets.get(photo)!;
+    urlOf: (photo, round) => {
+      const asset = assets.get(nameOf(photo, round))!;
       return `${base}/img/${asset.id}/${asset.revision ?? 1}/w_${WIDTH},q_${QUALITY},f_webp`;
     },
     headers: {},
@@ -73,7 +77,7 @@ async function startDarkroom(photos: readonly BenchInput[]): Promise<Peer & { ge
     // One GET of the original from the bucket, whole: what a render costs beyond sharp's work.
     async getOriginalMs(photo) {
       const started = performance.now();
-      const stream = await storage.getStream({ bucket: storageConfig.bucket, key: originalKey(rig.tenantId, assets.get(photo)!.id) });
+      const stream = await storage.getStream({ bucket: storageConfig.bucket, key: originalKey(rig.tenantId, assets.get(nameOf(photo, 0))!.id) });
       for await (const _ of stream);
       return performance.now() - started;
     },
@@ -90,7 +94,8 @@ interface FirstRequests {
 /**
  * Each photo's first request to every server (a render everywhere: nothing is stored yet), with
  * sharp alone and one bucket GET of the same photo beside it: one photo at a time, every system in
- * turn, so the machine's drift over the minutes falls on all of them alike.
+ * turn, so the machine's drift over the minutes falls on all of them alike; ROUNDS times, each
+ * round under other names, so that each is a first request again.
  */
 async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer[], getOriginalMs: (photo: string) => Promise<number>) {
   const bare: number[] = [];
@@ -100,11 +105,13 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
   const warmUp = photos.at(-1)!;
   await bareRender(await readFile(warmUp.path));
   await getOriginalMs(warmUp.path);
-  for (const peer of peers) await timedGet(peer.urlOf(warmUp.path), peer.headers);
-  for (const photo of photos.slice(0, -1)) {
-    bare.push(await bareRender(await readFile(photo.path)));
-    gets.push(await getOriginalMs(photo.path));
-    for (const peer of peers) servers.get(peer.name)!.push(await timedGet(peer.urlOf(photo.path), peer.headers));
+  for (const peer of peers) await timedGet(peer.urlOf(warmUp.path, 0), peer.headers);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const photo of photos.slice(0, -1)) {
+      bare.push(await bareRender(await readFile(photo.path)));
+      gets.push(await getOriginalMs(photo.path));
+      for (const peer of peers) servers.get(peer.name)!.push(await timedGet(peer.urlOf(photo.path, round), peer.headers));
+    }
   }
   return { bare: median(bare), get: median(gets), servers: new Map([...servers].map(([name, ms]) => [name, median(ms)])) } satisfies FirstRequests;
 }
@@ -115,7 +122,7 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
  */
 async function repeatedRequests(photo: string, peers: readonly Peer[]): Promise<Map<string, LoadResult>> {
   const run = (peer: Peer, seconds: number) =>
-    load(peer.urlOf(photo), { serverPid: peer.process.pid!, seconds, headers: peer.headers, generator: 'wrk' });
+    load(peer.urlOf(photo, 0), { serverPid: peer.process.pid!, seconds, headers: peer.headers, generator: 'wrk' });
   for (const peer of peers) await run(peer, WARMUP_SECONDS);
   const first = new Map<string, LoadResult>();
   for (const peer of peers) first.set(peer.name, await run(peer, SECONDS));
@@ -136,7 +143,7 @@ interface Burst {
 async function burst(darkroom: Peer, photos: readonly BenchInput[]): Promise<Burst> {
   const urls = photos
     .slice(0, PHOTOS)
-    .flatMap((photo) => BURST_WIDTHS.map((width) => darkroom.urlOf(photo.path).replace(`w_${WIDTH},q_${QUALITY},f_webp`, `w_${width},f_webp`)))
+    .flatMap((photo) => BURST_WIDTHS.map((width) => darkroom.urlOf(photo.path, 0).replace(`w_${WIDTH},q_${QUALITY},f_webp`, `w_${width},f_webp`)))
     .slice(0, BURST);
   const answers = await Promise.all(
     urls.map(async (url) => {
@@ -239,17 +246,35 @@ const burstRows = (b: Burst): BenchRow[] => [
 export async function runDeliveryBench(): Promise<BenchRow[]> {
   // One more than measured: the last one warms each system up.
   const photos = await cameraPhotos(PHOTOS + 1);
-  console.log(`delivery bench: ${PHOTOS} camera JPEGs (8–24 MP), 640 px WebP q75; ${CONNECTIONS} connections, 2 × ${SECONDS} s per server`);
+  console.log(
+    `delivery bench: ${PHOTOS} camera JPEGs (8–24 MP) × ${ROUNDS} rounds, 640 px WebP q75; ${CONNECTIONS} connections, 2 × ${SECONDS} s per server`,
+  );
   const darkroom = await step('upload through the API and a worker, start the delivery server', () => startDarkroom(photos));
   const peers: Peer[] = [darkroom];
   try {
     // BENCH_DELIVERY=burst runs the burst alone (no peers, nothing before it).
     if (process.env.BENCH_DELIVERY === 'burst') return burstRows(await step(`burst of ${BURST}`, () => burst(darkroom, photos)));
-    peers.push(await step('start ipx', () => startIpx(dirname(photos[0]!.path))));
-    peers.push(await step('build and start the Next.js app', () => startNext(photos.map((p) => p.path))));
+    peers.push(
+      await step('start ipx', () =>
+        startIpx(
+          photos.map((p) => p.path),
+          ROUNDS,
+        ),
+      ),
+    );
+    peers.push(
+      await step('build and start the Next.js app', () =>
+        startNext(
+          photos.map((p) => p.path),
+          ROUNDS,
+        ),
+      ),
+    );
     const first = await step('first requests', () => firstRequests(photos, peers, darkroom.getOriginalMs));
+    // BENCH_DELIVERY=first stops after the first requests.
+    if (process.env.BENCH_DELIVERY === 'first') return firstRows(first);
     // The floor answers with the very bytes Darkroom stored for the repeated request's photo.
-    const stored = Buffer.from(await (await fetch(darkroom.urlOf(photos[0]!.path))).arrayBuffer());
+    const stored = Buffer.from(await (await fetch(darkroom.urlOf(photos[0]!.path, 0))).arrayBuffer());
     peers.push(await step('start a bare Node server of the same bytes', () => startBytesServer(stored)));
     const loads = await step('repeated requests', () => repeatedRequests(photos[0]!.path, peers));
     const b = await step(`burst of ${BURST}`, () => burst(darkroom, photos));

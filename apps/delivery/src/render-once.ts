@@ -12,8 +12,8 @@ export interface Coalesced {
 
 export interface RenderOnce {
   /**
-   * The render at `key`: stored already, or made by `produce` (which starts storing it) exactly once
-   * across every delivery process, however many requests ask at once. Those that wait share the
+   * The render at `key`: stored already (in memory or the bucket), or made by `produce` (which starts
+   * storing it) exactly once across every delivery process, however many requests ask at once. Those that wait share the
    * answer. The answer comes as soon as the render is made; the lock holds until its PUT lands.
    * `onWait` is called when this request will not render it: another request or process does.
    */
@@ -46,11 +46,12 @@ const STILL_RENDERING_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Render once, across processes: requests in one process share one promise per key; processes
- * share a Redis lock per key (`SET NX PX`). The holder renders, answers, and stores; once the PUT
+ * share a Redis lock per key (`SET NX PX`), tried while the bucket is asked for the render, so a miss
+ * renders without another round trip (a hit lets the lock go at once). The holder renders, answers, and stores; once the PUT
  * has landed it turns the lock into a stored mark that expires like a lock (a PUT that failed lets
  * the lock go instead, so a later request renders again). The others poll the lock and read the
  * stored render once it is marked stored or gone. A process that missed the render in the bucket
- * and then finds the lock taken reads it again, so the holder needs no second bucket read before it
+ * and found the lock taken reads it again, so the holder needs no second bucket read before it
  * renders: a render stored since its miss left the mark. A holder that dies leaves a lock that
  * expires, and the next waiter takes it over. Without Redis each process renders on its own: a
  * duplicate render is better than no image.
@@ -68,28 +69,48 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     }
   }
 
+  const release = (key: string, value: string) => redis.eval(RELEASE, 1, lockKey(key), value).then(noop, noop);
+
   /** The render's bytes at once, and (`settled`) the end of its PUT and of the lock it held. */
   async function renderHolding(key: string, token: string | null, produce: () => Promise<StoreWrite>): Promise<Outcome> {
     let write: StoreWrite;
     try {
       write = await produce();
     } catch (error) {
-      if (token) await redis.eval(RELEASE, 1, lockKey(key), token).catch(() => {});
+      if (token) await release(key, token);
       throw error;
     }
     const settled = write.landed.then(
       () => (token ? redis.eval(MARK_STORED, 1, lockKey(key), token, STORED, lockMs).then(noop, noop) : undefined),
-      () => (token ? redis.eval(RELEASE, 1, lockKey(key), token).then(noop, noop) : undefined),
+      () => (token ? release(key, token) : undefined),
     );
     return { coalesced: { stored: write.stored, rendered: true }, settled };
+  }
+
+  /** The render stored already (the bucket is asked while the lock is tried), else the lock's answer. */
+  async function storedOrLock(key: string, token: string): Promise<{ stored: StoredRender | null; locked: boolean | null }> {
+    const locking = tryLock(key, token);
+    let stored: StoredRender | null;
+    try {
+      stored = await store.get(key);
+    } catch (error) {
+      if (await locking) await release(key, token);
+      throw error;
+    }
+    const locked = await locking;
+    if (stored && locked) void release(key, token);
+    return { stored, locked };
   }
 
   async function coordinate(key: string, produce: () => Promise<StoreWrite>, onWait: () => void): Promise<Outcome> {
     const token = randomUUID();
     const deadline = Date.now() + lockMs;
-    while (Date.now() < deadline) {
-      const locked = await tryLock(key, token);
+    const first = await storedOrLock(key, token);
+    if (first.stored) return { coalesced: { stored: first.stored, rendered: false }, settled: Promise.resolve() };
+    let locked = first.locked;
+    for (;;) {
       if (locked !== false) return renderHolding(key, locked ? token : null, produce);
+      if (Date.now() >= deadline) throw ERRORS.stillRendering(STILL_RENDERING_RETRY_AFTER_SECONDS);
       onWait();
       // Someone else renders it, or has just stored it: wait until it is stored, then read it.
       const holderNow = () => redis.get(lockKey(key)).catch(() => null);
@@ -101,9 +122,9 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
       const stored = await store.get(key);
       if (stored) return { coalesced: { stored, rendered: false }, settled: Promise.resolve() };
       // Marked stored, yet not in the bucket (deleted since): the mark goes, and the render is made again.
-      if (holder === STORED) await redis.eval(RELEASE, 1, lockKey(key), STORED).catch(() => {});
+      if (holder === STORED) await release(key, STORED);
+      locked = await tryLock(key, token);
     }
-    throw ERRORS.stillRendering(STILL_RENDERING_RETRY_AFTER_SECONDS);
   }
 
   return {

@@ -85,13 +85,16 @@ export function createRenderStore(options: { storage: ObjectStorage; bucket: str
     },
     put(key, data, contentType) {
       const stored = remember(key, { data, etag: etagOf(data) });
-      const landed = storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }).then(
-        () => {},
-        (error: unknown) => {
-          forget(key, stored);
-          throw error;
-        },
-      );
+      // Started once the answer has been written: the request does not wait for the PUT, nor for its start.
+      const landed = new Promise((resolve) => setImmediate(resolve))
+        .then(() => storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }))
+        .then(
+          () => {},
+          (error: unknown) => {
+            forget(key, stored);
+            throw error;
+          },
+        );
       return { stored, landed };
     },
   };

@@ -116,11 +116,10 @@ async function fetchOrRender(
   const format = plan.render.format;
   const hot = deps.store.peek(plan.key);
   if (hot) return image(hot, format, vary, cacheControl, 'hit');
-  // Not in memory: while the bucket is asked for it, the original a miss renders from is read (early-original.ts).
-  const early = readOriginalEarly(deps, asset);
+  // Not in memory: while the bucket is asked for it, the original a miss renders from is read
+  // (early-original.ts), unless this process is making it already.
+  const early = deps.renderOnce.underWay(plan.key) ? null : readOriginalEarly(deps, asset);
   try {
-    const stored = await deps.store.get(plan.key);
-    if (stored) return image(stored, format, vary, cacheControl, 'hit');
     const made = await deps.renderOnce.get(
       plan.key,
       () => renderAndStore(deps, asset, tenant, plan, early),

@@ -48,7 +48,7 @@ export interface Presigner {
   presignPut(options: PresignPutOptions, now?: Date): PresignedRequest;
   presignUploadPart(options: PresignPartOptions, now?: Date): PresignedRequest;
   presignMultipartRequest(options: PresignMultipartOptions, now?: Date): PresignedRequest;
-  /** A URL for one HeadObject (server-side use: the lean HEAD, s3-head.ts). */
+  /** A URL for one HeadObject (server-side use: the direct HEAD, s3-direct.ts). */
   presignHead(options: { bucket: string; key: string; expiresInSeconds: number }, now?: Date): string;
   presignGet(options: PresignGetOptions, now?: Date): PresignedRequest;
 }

@@ -42,7 +42,7 @@ function useContentMd5ForRequiredChecksums(client: S3Client): void {
   );
 }
 
-/** The options with their defaults filled in: what the SDK client and the lean HEAD (s3-head.ts) both honour. */
+/** The options with their defaults filled in: what the SDK client and the direct HEAD and GET (s3-direct.ts) all honour. */
 export function clientSettings(options: S3ClientOptions) {
   return {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

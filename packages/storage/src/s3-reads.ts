@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type {
@@ -73,21 +73,6 @@ export async function getRange(client: S3Client, options: GetRangeOptions): Prom
   }
 }
 
-/**
- * Passes the body through, turning a mid-stream socket error into a StorageError too
- * (a reset halfway through a large original must read as "unavailable", not as a raw ECONNRESET).
- */
-function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
-  const output = new PassThrough();
-  source.on('error', (err) => output.destroy(translateS3Error(err, context)));
-  // A consumer that stops early must not leave the HTTP response (and its socket) hanging.
-  output.on('close', () => {
-    if (!source.destroyed) source.destroy();
-  });
-  source.pipe(output);
-  return output;
-}
-
 export async function getBytes(client: S3Client, options: ObjectLocation): Promise<Buffer> {
   const { bucket, key } = options;
   try {
@@ -96,18 +81,6 @@ export async function getBytes(client: S3Client, options: ObjectLocation): Promi
     return Buffer.from(await response.Body.transformToByteArray());
   } catch (err) {
     throw translateS3Error(err, { operation: 'getBytes', bucket, key });
-  }
-}
-
-export async function getStream(client: S3Client, options: ObjectLocation): Promise<Readable> {
-  const { bucket, key } = options;
-  const context = { operation: 'getStream', bucket, key };
-  try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!(response.Body instanceof Readable)) throw new StorageError('unknown', `getStream ${bucket}/${key}: body is not a Node stream`);
-    return withTranslatedStreamErrors(response.Body, context);
-  } catch (err) {
-    throw translateS3Error(err, context);
   }
 }
 

@@ -2,10 +2,10 @@ import type { StorageConfig } from './config.js';
 import { clientSettings, createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getBytes, getStream, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
+import { checkBucket, getRange, getBytes, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { createPresigner } from './presigner.js';
-import { createHead } from './s3-head.js';
+import { createDirectRequests } from './s3-direct.js';
 import type { ObjectStorage } from './types.js';
 
 export type S3StorageOptions = S3ClientOptions;
@@ -17,7 +17,7 @@ export type S3StorageOptions = S3ClientOptions;
 export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
   const client = createS3Client(config, options);
   const presigner = createPresigner(config);
-  const headObject = createHead(config.endpoint, presigner, clientSettings(options));
+  const { headObject, getStream } = createDirectRequests(config.endpoint, presigner, clientSettings(options));
   return {
     presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
@@ -31,7 +31,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     readStart: (o) => readStart(client, o, headObject),
     getRange: (o) => getRange(client, o),
     getBytes: (o) => getBytes(client, o),
-    getStream: (o) => getStream(client, o),
+    getStream,
     copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),
     deleteObject: (o) => deleteObject(client, o),

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ObjectNotFoundError, StorageAccessDeniedError, StorageUnavailableError } from './errors.js';
+import { BucketNotFoundError, ObjectNotFoundError, StorageAccessDeniedError, StorageUnavailableError } from './errors.js';
 import { createPresigner } from './presigner.js';
-import { createHead } from './s3-head.js';
+import { createDirectRequests } from './s3-direct.js';
 
 let server: Server | undefined;
 
@@ -18,9 +18,17 @@ async function serve(answers: ((req: IncomingMessage, res: ServerResponse) => vo
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-function headFor(endpoint: string, options: Partial<Parameters<typeof createHead>[2]> = {}) {
+function directFor(endpoint: string, options: Partial<Parameters<typeof createDirectRequests>[2]> = {}) {
   const presigner = createPresigner({ endpoint, region: 'us-east-1', accessKeyId: 'AKID', secretAccessKey: 'secret' });
-  return createHead(endpoint, presigner, { maxAttempts: 3, connectionTimeoutMs: 1000, socketTimeoutMs: 1000, ...options });
+  return createDirectRequests(endpoint, presigner, { maxAttempts: 3, connectionTimeoutMs: 1000, socketTimeoutMs: 1000, ...options });
+}
+const headFor = (endpoint: string, options: Partial<Parameters<typeof createDirectRequests>[2]> = {}) => directFor(endpoint, options).headObject;
+const getFor = (endpoint: string, options: Partial<Parameters<typeof createDirectRequests>[2]> = {}) => directFor(endpoint, options).getStream;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 const status = (code: number) => (_req: IncomingMessage, res: ServerResponse) => res.writeHead(code).end();
@@ -83,5 +91,54 @@ describe('headObject without the SDK', () => {
       StorageUnavailableError,
     );
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('getStream without the SDK', () => {
+  it('sends one signed GET and streams the body', async () => {
+    const body = Buffer.alloc(300_000, 7);
+    const { endpoint, seen } = await serve([(_req, res) => res.writeHead(200, { 'content-length': String(body.length) }).end(body)]);
+    expect(await readAll(await getFor(endpoint)({ bucket: 'b', key: 'originals/t/a' }))).toEqual(body);
+    expect(seen[0]!.method).toBe('GET');
+    expect(seen[0]!.url).toMatch(/^\/b\/originals\/t\/a\?X-Amz-Algorithm=AWS4-HMAC-SHA256&.*X-Amz-Signature=[0-9a-f]{64}/);
+  });
+
+  it("reads S3's error code from the body: a missing bucket is not a missing object", async () => {
+    const xml = (code: string) => `<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
+    const { endpoint, seen } = await serve([
+      (_req, res) => res.writeHead(404, { 'content-type': 'application/xml' }).end(xml('NoSuchKey')),
+      (_req, res) => res.writeHead(404, { 'content-type': 'application/xml' }).end(xml('NoSuchBucket')),
+      (_req, res) => res.writeHead(503, { 'content-type': 'application/xml' }).end(xml('SlowDown')),
+      (_req, res) => res.writeHead(200, { 'content-length': '2' }).end('ok'),
+    ]);
+    const get = getFor(endpoint);
+    await expect(get({ bucket: 'b', key: 'gone' })).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(get({ bucket: 'nope', key: 'k' })).rejects.toBeInstanceOf(BucketNotFoundError);
+    // The 503 is tried again; the second try answers.
+    expect((await readAll(await get({ bucket: 'b', key: 'k' }))).toString()).toBe('ok');
+    expect(seen).toHaveLength(4);
+  });
+
+  it('a body cut off midway fails as storage unavailable, not as a short image', async () => {
+    const { endpoint } = await serve([
+      (_req, res) => {
+        res.writeHead(200, { 'content-length': '100000' });
+        res.write(Buffer.alloc(1000));
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
+    ]);
+    await expect(readAll(await getFor(endpoint)({ bucket: 'b', key: 'k' }))).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('a body that stalls fails after the socket timeout', async () => {
+    const { endpoint } = await serve([
+      (_req, res) => {
+        res.writeHead(200, { 'content-length': '100000' });
+        res.write(Buffer.alloc(1000));
+      },
+    ]);
+    await expect(readAll(await getFor(endpoint, { socketTimeoutMs: 200 })({ bucket: 'b', key: 'k' }))).rejects.toBeInstanceOf(
+      StorageUnavailableError,
+    );
   });
 });

@@ -1,0 +1,137 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
+import { translateS3Error, type StorageErrorContext } from './errors.js';
+import type { Presigner } from './presigner.js';
+import type { ObjectHead, ObjectLocation } from './types.js';
+
+export interface DirectOptions {
+  /** Total tries, the first included; only transient failures (5xx, throttling, sockets) are tried again. */
+  maxAttempts: number;
+  connectionTimeoutMs: number;
+  /** How long a socket may stay idle, before the answer or in the middle of a body. */
+  socketTimeoutMs: number;
+}
+
+/** A signed URL lives this long: long enough for the one request, short enough to be worthless in a log. */
+const URL_SECONDS = 60;
+const META = 'x-amz-meta-';
+const BACKOFF_MS = 100;
+/** Of an error's body, only this much is read: enough for S3's `<Code>`. */
+const ERROR_BODY_BYTES = 4096;
+
+/** What a HEAD's answer says of the object, as the SDK would read it (metadata names lower-case, without their prefix). */
+function headOf(headers: IncomingHttpHeaders): ObjectHead {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(META) && typeof value === 'string') metadata[name.slice(META.length)] = value;
+  }
+  const modified = headers['last-modified'];
+  return {
+    size: Number(headers['content-length'] ?? 0),
+    contentType: headers['content-type'],
+    etag: typeof headers.etag === 'string' ? headers.etag : undefined,
+    lastModified: modified ? new Date(modified) : undefined,
+    metadata,
+  };
+}
+
+/** The shape translateS3Error reads from the SDK's errors: the status, and S3's error code when the body named one. */
+const statusError = (status: number, code?: string) =>
+  Object.assign(new Error(`HTTP ${status}`), { $metadata: { httpStatusCode: status }, ...(code ? { Code: code } : {}) });
+
+/** S3's error code from the start of an error body (`NoSuchBucket`, `SlowDown`…); a HEAD's answer has none. */
+function errorCodeOf(res: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.length >= ERROR_BODY_BYTES) res.destroy();
+    });
+    res.once('close', () => resolve(/<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]));
+  });
+}
+
+/**
+ * Passes a body through, turning a mid-stream socket error into a StorageError too (a reset
+ * halfway through a large original must read as "unavailable", not as a raw ECONNRESET).
+ */
+export function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
+  const output = new PassThrough();
+  source.on('error', (err) => output.destroy(translateS3Error(err, context)));
+  // A consumer that stops early must not leave the HTTP response (and its socket) hanging.
+  output.on('close', () => {
+    if (!source.destroyed) source.destroy();
+  });
+  source.pipe(output);
+  return output;
+}
+
+/**
+ * HeadObject and GetObject as one signed HTTP request each (a presigned URL, header-free) on a
+ * keep-alive pool of their own: the SDK's middleware stack cost several times the CPU of the request
+ * itself, which bounded how many objects `npm run recover` could look at a second and added to every
+ * delivery render's wait (docs/performance.md#requests-without-the-sdk). Transient failures before
+ * the answer are tried again with backoff, as the SDK's standard retry does.
+ */
+export function createDirectRequests(endpoint: string, presigner: Pick<Presigner, 'presignHead' | 'presignGet'>, options: DirectOptions) {
+  const tls = new URL(endpoint).protocol === 'https:';
+  const agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const send = tls ? httpsRequest : httpRequest;
+
+  /** The answer of one request, once its headers are in: a 2xx's, its body unread; anything else rejects. */
+  function once(method: 'HEAD' | 'GET', url: string): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, agent, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(res);
+        if (method === 'HEAD') {
+          res.resume();
+          return reject(statusError(status));
+        }
+        void errorCodeOf(res).then((code) => reject(statusError(status, code)));
+      });
+      const connecting = setTimeout(
+        () => req.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
+        options.connectionTimeoutMs,
+      );
+      req.once('socket', (socket) => {
+        if (!socket.connecting) clearTimeout(connecting);
+        else socket.once('connect', () => clearTimeout(connecting));
+      });
+      req.once('close', () => clearTimeout(connecting));
+      req.on('timeout', () => req.destroy(Object.assign(new Error('socket timed out'), { code: 'ESOCKETTIMEDOUT' })));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  async function withRetries(operation: string, location: ObjectLocation, attempt: () => Promise<IncomingMessage>): Promise<IncomingMessage> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const error = translateS3Error(err, { operation, ...location });
+        if (!error.retryable || tries >= options.maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_MS * 2 ** tries));
+      }
+    }
+  }
+
+  return {
+    async headObject(location: ObjectLocation): Promise<ObjectHead> {
+      const res = await withRetries('headObject', location, () =>
+        once('HEAD', presigner.presignHead({ ...location, expiresInSeconds: URL_SECONDS })),
+      );
+      res.resume();
+      return headOf(res.headers);
+    },
+    async getStream(location: ObjectLocation): Promise<Readable> {
+      const res = await withRetries('getStream', location, () =>
+        once('GET', presigner.presignGet({ ...location, expiresInSeconds: URL_SECONDS }).url),
+      );
+      return withTranslatedStreamErrors(res, { operation: 'getStream', ...location });
+    },
+  };
+}
