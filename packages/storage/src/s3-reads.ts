@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
+import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error } from './errors.js';
 import type {
   GetRangeOptions,
   ListedMultipartUpload,
