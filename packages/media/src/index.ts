@@ -38,6 +38,7 @@ export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder
 export { processImageFile, type ProcessedImage } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
+export { releaseBuffer } from './release.js';
 export { createRenderGate, RenderGateBusyError, type RenderGate, type RenderGateLimits } from './render-gate.js';
 export { renderImage, renderVariants, type RenderResult } from './render.js';
 export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';

@@ -1,6 +1,7 @@
 import { isImageSpec, type Preset } from '@darkroom/core';
 import { computePlaceholder } from './placeholder.js';
 import { probeImage } from './probe.js';
+import { releaseBuffer } from './release.js';
 import { renderImage } from './render.js';
 import { renderedCrop } from './framing.js';
 import type { Framing, ImageProbe, RenderOptions, RenderedVariant } from './types.js';
@@ -29,6 +30,7 @@ export async function processImageFile(path: string, preset: Preset, options: Re
     const { variants, pixels, frame } = await renderImage(path, probe, preset.variants.filter(isImageSpec), options);
     // The placeholder and colour are of the crop: what every variant shows.
     const { thumbhash, dominantColor } = await computePlaceholder(pixels);
+    releaseBuffer(pixels.data);
     return { probe, variants, placeholder: thumbhash, dominantColor, crop: renderedCrop(options.framing, frame) };
   } finally {
     release();

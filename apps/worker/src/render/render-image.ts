@@ -1,6 +1,6 @@
 import type { Preset, VariantSpec } from '@darkroom/core';
 import type { ProcessedImage as AssetFacts, VariantRecord } from '@darkroom/db';
-import { processImageFile, type ProcessedImage, type RenderOptions } from '@darkroom/media';
+import { processImageFile, releaseBuffer, type ProcessedImage, type RenderOptions } from '@darkroom/media';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { collectRenderGarbage } from './garbage.js';
@@ -22,7 +22,8 @@ export interface ImageRender {
 /**
  * The one image render of the worker, for an image's variants (a first render and a backfill) and
  * a video's poster alike: the header checks, the render gate, one decode for every spec (spare
- * encodes on idle slots), the placeholder, then the variants' upload, each stage timed.
+ * encodes on idle slots), the placeholder, then the variants' upload, each stage timed. The pixels
+ * and the variants' bytes are freed as soon as they are done with (@darkroom/media's releaseBuffer).
  */
 export async function renderImageVariants(ctx: RenderContext, render: ImageRender): Promise<{ records: VariantRecord[]; image: ProcessedImage }> {
   const { deps, asset, stages } = ctx;
@@ -30,9 +31,11 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
   const image = await stages.timeRender((admit) =>
     processImageFile(render.path ?? ctx.original.path, preset, renderOptions(ctx, render.framed, admit)),
   );
-  collectRenderGarbage();
   const describe = render.describe?.(image);
   const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));
+  // Stored: their bytes are not read again (records carry their sizes).
+  for (const variant of image.variants) releaseBuffer(variant.data);
+  collectRenderGarbage();
   return { records, image };
 }
 
