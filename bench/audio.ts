@@ -37,9 +37,9 @@ async function podcast(): Promise<string> {
   const path = join(CACHE, `podcast-${MINUTES}min.mp3`);
   if ((await stat(path).catch(() => undefined))?.size) return path;
   await mkdir(CACHE, { recursive: true });
-  const source = `anoisesrc=color=pink:amplitude=0.2:duration=${MINUTES * 60}:sample_rate=44100,volume='0.4+0.3*sin(2*PI*t/3)':eval=frame`;
+  const source = `anoisesrc=color=pink:amplitude=0.2:duration=${MINUTES * 60}:sample_rate=44100,volume='0.4+0.3*sin(2*PI*t/3)':eval=frame,aformat=channel_layouts=stereo`;
   console.log(`audio: making a ${MINUTES}-minute podcast (once, kept in ${CACHE})`);
-  await ffmpeg(['-v', 'error', '-f', 'lavfi', '-i', source, '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', '-y', `${path}.part.mp3`]);
+  await ffmpeg(['-v', 'error', '-f', 'lavfi', '-i', source, '-c:a', 'libmp3lame', '-b:a', '128k', '-y', `${path}.part.mp3`]);
   await rename(`${path}.part.mp3`, path);
   return path;
 }

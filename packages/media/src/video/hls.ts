@@ -107,9 +107,14 @@ export async function remuxRung(
   const partial = join(dirname(outputPath), `.${basename(outputPath)}.${randomUUID()}.part`);
   const joined = `${partial}.fragmented.mp4`;
   try {
-    const out = createWriteStream(joined, { mode: 0o600 });
-    for (const name of ladder.rungs[rung]!.segments) await pipeline(createReadStream(join(ladder.dir, name)), out, { end: false });
-    await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
+    // One pipeline for every segment: one per segment left its listeners on the file's stream.
+    const segments = ladder.rungs[rung]!.segments.map((name) => join(ladder.dir, name));
+    await pipeline(
+      async function* () {
+        for (const segment of segments) yield* createReadStream(segment);
+      },
+      createWriteStream(joined, { mode: 0o600 }),
+    );
     const args = ['-hide_banner', '-nostdin', '-v', 'error', '-format_whitelist', 'mov,mp4', '-protocol_whitelist', 'file', '-i', `file:${joined}`];
     args.push('-map', '0', '-c', 'copy', '-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4', '-y', `file:${partial}`);
     const result = await runProcess(FFMPEG, args, { timeoutMs: opts.timeoutMs, signal: opts.signal });
