@@ -61,6 +61,8 @@ async function bare(input: string): Promise<number> {
     '0:a:0',
     '-af',
     normalise,
+    '-ac',
+    '2',
     '-c:a',
     'aac',
     '-b:a',

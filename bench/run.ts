@@ -17,16 +17,34 @@ import { printTable, type BenchRow } from './table.js';
 import { runWorkerBench } from './worker.js';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const parts: [string, () => Promise<BenchRow[]>][] = [
+  ['api', runApiBench],
+  ['worker', runWorkerBench],
+  ['delivery', runDeliveryBench],
+  ['recover', runRecoverBench],
+  ['backup', runBackupBench],
+  ['queue-mix', runQueueMixBench],
+  ['audio', runAudioBench],
+  ['streaming', runStreamingBench],
+];
 const start = startRun();
 const rows: BenchRow[] = [];
-if (!only || only === 'api') rows.push(...(await runApiBench()));
-if (!only || only === 'worker') rows.push(...(await runWorkerBench()));
-if (!only || only === 'delivery') rows.push(...(await runDeliveryBench()));
-if (!only || only === 'recover') rows.push(...(await runRecoverBench()));
-if (!only || only === 'backup') rows.push(...(await runBackupBench()));
-if (!only || only === 'queue-mix') rows.push(...(await runQueueMixBench()));
-if (!only || only === 'audio') rows.push(...(await runAudioBench()));
-if (!only || only === 'streaming') rows.push(...(await runStreamingBench()));
+const failed: string[] = [];
+for (const [name, run] of parts) {
+  if (only && only !== name) continue;
+  try {
+    rows.push(...(await run()));
+  } catch (error) {
+    // One part that cannot run (a missing tool, a peer that will not start) costs the run only its own rows.
+    console.error(`bench part ${name} failed:`, error);
+    failed.push(name);
+    rows.push({ metric: `${name}: the part failed (see its error above)`, darkroom: '—', baseline: '—', ratio: '—', goal: '—', met: 'no' });
+  }
+}
 console.log('');
 printTable(rows);
 console.log(`\nrecorded in ${await writeResults(only ?? 'all', start, rows)}`);
+if (failed.length > 0) {
+  console.error(`bench parts that failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}

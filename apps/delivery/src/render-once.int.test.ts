@@ -86,6 +86,25 @@ describe('createRenderOnce', () => {
     expect(renders).toBe(1);
   });
 
+  it('asks the bucket while it tries the lock: a stored render is served, unrendered, and the lock let go', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const bucket = sharedBucket();
+    bucket.objects.set('k', Buffer.from('stored'));
+    const { a, produce, renders } = twoProcesses(bucket, prefix);
+    expect(await a.get('k', produce)).toMatchObject({ rendered: false, stored: { data: Buffer.from('stored') } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([renders(), await redis.get(`${prefix}:delivery:lock:k`)]).toEqual([0, null]);
+  });
+
+  it('lets go of the lock it took when the bucket cannot be asked, and the request fails', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const bucket = sharedBucket();
+    const down: RenderStore = { ...bucket, get: () => Promise.reject(new Error('bucket unavailable')) };
+    const { produce, renders } = twoProcesses(bucket, prefix);
+    await expect(processOf(down, prefix).get('k', produce)).rejects.toThrow('bucket unavailable');
+    expect([renders(), await redis.get(`${prefix}:delivery:lock:k`)]).toEqual([0, null]);
+  });
+
   it('lets go of the lock when the render fails, so the next request renders', async () => {
     const prefix = `test-${randomUUID()}`;
     const bucket = sharedBucket();
