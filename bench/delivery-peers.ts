@@ -33,10 +33,15 @@ export async function bareRender(bytes: Buffer): Promise<number> {
 /** The name a photo has in a round's copy: `r{round}-{file}`. */
 export const roundName = (photo: string, round: number) => `r${round}-${basename(photo)}`;
 
+/** A copy of every photo for every round in `dir`, under its round's name. */
+async function copyRounds(photos: readonly string[], rounds: number, dir: string): Promise<void> {
+  for (let round = 0; round < rounds; round++) for (const photo of photos) await copyFile(photo, join(dir, roundName(photo, round)));
+}
+
 /** ipx's Node listener with its filesystem storage (bench/ipx-server.ts) over a folder of the photos' copies for every round. */
 export async function startIpx(photos: readonly string[], rounds: number): Promise<Peer> {
   const dir = await mkdtemp(join(tmpdir(), 'darkroom-bench-ipx-'));
-  for (let round = 0; round < rounds; round++) for (const photo of photos) await copyFile(photo, join(dir, roundName(photo, round)));
+  await copyRounds(photos, rounds, dir);
   const port = await freePort();
   const child = spawnNode(['--import', 'tsx', 'bench/ipx-server.ts'], { IPX_DIR: dir, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
@@ -104,7 +109,7 @@ export async function startNext(photos: readonly string[], rounds: number): Prom
   const publicDir = join(NEXT_APP, 'public/photos');
   await rm(publicDir, { recursive: true, force: true });
   await mkdir(publicDir, { recursive: true });
-  for (let round = 0; round < rounds; round++) for (const photo of photos) await copyFile(photo, join(publicDir, roundName(photo, round)));
+  await copyRounds(photos, rounds, publicDir);
   await buildNextApp();
   const cacheDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-next-images-'));
   const imagesDir = join(NEXT_APP, '.next/cache/images');

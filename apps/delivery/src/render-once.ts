@@ -106,7 +106,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     const token = randomUUID();
     const deadline = Date.now() + lockMs;
     const first = await storedOrLock(key, token);
-    if (first.stored) return { coalesced: { stored: first.stored, rendered: false }, settled: Promise.resolve() };
+    if (first.stored) return storedAlready(first.stored);
     let locked = first.locked;
     for (;;) {
       if (locked !== false) return renderHolding(key, locked ? token : null, produce);
@@ -120,7 +120,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
         holder = await holderNow();
       }
       const stored = await store.get(key);
-      if (stored) return { coalesced: { stored, rendered: false }, settled: Promise.resolve() };
+      if (stored) return storedAlready(stored);
       // Marked stored, yet not in the bucket (deleted since): the mark goes, and the render is made again.
       if (holder === STORED) await release(key, STORED);
       locked = await tryLock(key, token);
@@ -158,3 +158,6 @@ interface Outcome {
 }
 
 const noop = () => {};
+
+/** A render found stored: not made here, nothing left to settle. */
+const storedAlready = (stored: StoredRender): Outcome => ({ coalesced: { stored, rendered: false }, settled: Promise.resolve() });

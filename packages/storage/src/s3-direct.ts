@@ -57,7 +57,7 @@ function errorCodeOf(res: IncomingMessage): Promise<string | undefined> {
  * Passes a body through, turning a mid-stream socket error into a StorageError too (a reset
  * halfway through a large original must read as "unavailable", not as a raw ECONNRESET).
  */
-export function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
+function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
   const output = new PassThrough();
   source.on('error', (err) => output.destroy(translateS3Error(err, context)));
   // A consumer that stops early must not leave the HTTP response (and its socket) hanging.
