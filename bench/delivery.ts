@@ -4,7 +4,7 @@ import { originalKey } from '@darkroom/core';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
 import { bareRender, type Peer, QUALITY, startBytesServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
 import { both, CONNECTIONS, load, type LoadResult, WARMUP_SECONDS } from './load.js';
-import { benchEnv, freePort, mb, memoryOf, ROOT, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
+import { benchEnv, freePort, mb, memoryOf, ROOT, settleBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
@@ -108,9 +108,15 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
   for (const peer of peers) await timedGet(peer.urlOf(warmUp.path, 0), peer.headers);
   for (let round = 0; round < ROUNDS; round++) {
     for (const photo of photos.slice(0, -1)) {
-      bare.push(await bareRender(await readFile(photo.path)));
+      const bytes = await readFile(photo.path);
+      settleBench();
+      bare.push(await bareRender(bytes));
+      settleBench();
       gets.push(await getOriginalMs(photo.path));
-      for (const peer of peers) servers.get(peer.name)!.push(await timedGet(peer.urlOf(photo.path, round), peer.headers));
+      for (const peer of peers) {
+        settleBench();
+        servers.get(peer.name)!.push(await timedGet(peer.urlOf(photo.path, round), peer.headers));
+      }
     }
   }
   return { bare: median(bare), get: median(gets), servers: new Map([...servers].map(([name, ms]) => [name, median(ms)])) } satisfies FirstRequests;

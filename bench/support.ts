@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DELIVERY_PREFIX, ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
 import { createS3Storage, parseStorageConfig, setupBuckets } from '@darkroom/storage';
@@ -162,6 +164,19 @@ export function cpuSecondsOf(pid: number): ProcessCpu {
 /** `a + sign × b`, field by field: CPU summed over processes, or the CPU used between two readings. */
 export function combineCpu(a: ProcessCpu, b: ProcessCpu, sign: 1 | -1 = 1): ProcessCpu {
   return { total: a.total + sign * b.total, libvips: a.libvips + sign * b.libvips, main: a.main + sign * b.main };
+}
+
+// A context made after --expose-gc is set holds `gc`, whatever flags this process started with.
+setFlagsFromString('--expose-gc');
+const fullCollection = runInNewContext('gc') as () => void;
+
+/**
+ * A full collection in this process, before a step that is timed: on two cores, the bench's own
+ * collection of the buffers it read (a photo, its GET) ran its helper threads beside whatever
+ * request it landed in, and made that one markedly slower (docs/performance.md#a-first-requests-path).
+ */
+export function settleBench(): void {
+  fullCollection();
 }
 
 export const mb = (value: number) => `${Math.round(value)} MB`;

@@ -28,6 +28,9 @@ describe('readOriginal', () => {
     expect(Buffer.isBuffer(original.input)).toBe(true);
     expect((original.input as Buffer).equals(bytes)).toBe(true);
     expect(await readdir(tmpDir)).toEqual([]);
+    // Its memory is freed at once, not left to a later full collection.
+    await original.dispose();
+    expect((original.input as Buffer).length).toBe(0);
   });
 
   it('writes a larger one to a temporary file, the bytes read before the limit included, and removes it', async () => {

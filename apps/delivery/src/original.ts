@@ -2,12 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { releaseBuffer } from '@darkroom/media';
 import type { ObjectLocation, ObjectStorage } from '@darkroom/storage';
 
 /** An original ready to render: its bytes in memory, or the path of a temporary copy. */
 export interface LocalOriginal {
   input: Buffer | string;
-  /** Removes the temporary copy, if there is one. */
+  /** Frees the bytes in memory (`input` reads as empty after) or removes the temporary copy. */
   dispose(): Promise<void>;
 }
 
@@ -44,7 +45,7 @@ export async function readOriginal(storage: ObjectStorage, location: ObjectLocat
   let size = 0;
   while (options.memoryBytes > 0) {
     const next = await chunks.next();
-    if (next.done) return { input: head.length === 1 ? head[0]! : Buffer.concat(head, size), dispose: async () => {} };
+    if (next.done) return inMemory(head, size);
     head.push(next.value);
     size += next.value.length;
     if (size > options.memoryBytes) break;
@@ -69,4 +70,19 @@ export async function readOriginal(storage: ObjectStorage, location: ObjectLocat
     await dispose();
     throw error;
   }
+}
+
+/**
+ * The read chunks as one Buffer, whose memory is freed on `dispose` and the chunks' once joined:
+ * left to the garbage collector, a few originals' worth of spent buffers set off a full collection
+ * that paused a later request in the middle of its render (docs/performance.md#a-first-requests-path).
+ */
+function inMemory(chunks: Buffer[], size: number): LocalOriginal {
+  if (chunks.length === 1) {
+    const only = chunks[0]!;
+    return { input: only, dispose: async () => releaseBuffer(only) };
+  }
+  const joined = Buffer.concat(chunks, size);
+  for (const chunk of chunks) releaseBuffer(chunk);
+  return { input: joined, dispose: async () => releaseBuffer(joined) };
 }
