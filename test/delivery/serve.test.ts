@@ -1,4 +1,4 @@
-import { deliveryRenderKey } from '@darkroom/core';
+import { deliveryRenderKey, originalKey } from '@darkroom/core';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,18 +67,25 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     expect(await metric(delivery, 'darkroom_delivery_renders_total')).toBe(rendersBefore + 1);
   });
 
-  it('serves a render another process stored, from the bucket, rendering nothing', async () => {
+  it('serves a render another process stored, from the bucket, rendering nothing and reading no original', async () => {
     const url = imagePath(photo.id, 1, 'w_384,f_jpeg');
     const first = await getImage(`${delivery.baseUrl}${url}`);
     const other = await startDelivery(harness);
+    const read: string[] = [];
+    const getStream = other.deps.storage.getStream.bind(other.deps.storage);
+    other.deps.storage.getStream = (location) => {
+      read.push(location.key);
+      return getStream(location);
+    };
     try {
       const hit = await getImage(`${other.baseUrl}${url}`);
       expect([hit.status, hit.headers.get('etag'), hit.data.equals(first.data)]).toEqual([200, first.headers.get('etag'), true]);
       expect(await metric(other, 'darkroom_delivery_renders_total')).toBe(0);
       expect(await metric(other, 'darkroom_delivery_requests_total{result="hit"}')).toBe(1);
-      // The original it began reading while it asked the bucket was dropped, and its render slot given back.
-      const slots = other.deps.config.render.concurrency;
-      await waitFor('the early read to give its slot back', async () => other.deps.gate.idleSlots() === slots, 10_000, 20);
+      // Marked stored in Redis: the bucket's copy was read, the original never, and every render slot is free.
+      expect(read).toHaveLength(1);
+      expect(read).not.toContain(originalKey(tenant.tenantId, photo.id));
+      expect(other.deps.gate.idleSlots()).toBe(other.deps.config.render.concurrency);
     } finally {
       await other.close();
     }

@@ -35,6 +35,12 @@ export interface DeliveryDeps {
 const CATALOG_TTL_MS = 5000;
 /** A lock is polled this often while another process renders. */
 const LOCK_POLL_MS = 25;
+/**
+ * A stored render stays marked in Redis this long (marked again whenever found unmarked), so a
+ * request for it reads the bucket alone, never its original: one small key a render, in the Redis
+ * the queues use.
+ */
+const STORED_MARK_MS = 24 * 3600 * 1000;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
@@ -58,6 +64,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       store,
       prefix,
       lockMs: render.queueTimeoutMs + render.timeoutMs + 30_000,
+      storedMarkMs: STORED_MARK_MS,
       pollMs: LOCK_POLL_MS,
       background,
     }),

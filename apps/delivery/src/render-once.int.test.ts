@@ -37,7 +37,7 @@ function sharedBucket(): RenderStore & { objects: Map<string, Buffer>; landing: 
 }
 
 const processOf = (store: RenderStore, prefix: string, background = new Set<Promise<unknown>>()) =>
-  createRenderOnce({ redis, store, prefix, lockMs: 10_000, pollMs: 10, background });
+  createRenderOnce({ redis, store, prefix, lockMs: 10_000, storedMarkMs: 60_000, pollMs: 10, background });
 
 /** Two processes on one bucket, the first one's PUTs and locks awaited through `background`; renders counted. */
 function twoProcesses(bucket: ReturnType<typeof sharedBucket>, prefix: string) {
@@ -86,14 +86,43 @@ describe('createRenderOnce', () => {
     expect(renders).toBe(1);
   });
 
-  it('asks the bucket while it tries the lock: a stored render is served, unrendered, and the lock let go', async () => {
+  it('asks the bucket while it tries the lock: a stored render is served, unrendered, and marked stored', async () => {
     const prefix = `test-${randomUUID()}`;
     const bucket = sharedBucket();
     bucket.objects.set('k', Buffer.from('stored'));
     const { a, produce, renders } = twoProcesses(bucket, prefix);
     expect(await a.get('k', produce)).toMatchObject({ rendered: false, stored: { data: Buffer.from('stored') } });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([renders(), await redis.get(`${prefix}:delivery:lock:k`)]).toEqual([0, null]);
+    expect([renders(), await redis.get(`${prefix}:delivery:lock:k`)]).toEqual([0, 'stored']);
+    expect(await redis.pttl(`${prefix}:delivery:lock:k`)).toBeGreaterThan(10_000);
+  });
+
+  it('hears of a likely miss once Redis knows of no stored render and no other render, and only then', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const bucket = sharedBucket();
+    const { a, b, background, produce } = twoProcesses(bucket, prefix);
+    const heard = { a: 0, b: 0 };
+    // A miss: heard of before the render is made.
+    let heardBeforeRender = false;
+    const renderAfterHearing = async () => {
+      heardBeforeRender = heard.a === 1;
+      return produce();
+    };
+    const made = await a.get('k', renderAfterHearing, { onLikelyMiss: () => (heard.a += 1) });
+    expect([made.rendered, heard.a, heardBeforeRender]).toEqual([true, 1, true]);
+    await Promise.all(background);
+    // Marked stored: the other process reads the bucket alone, and hears of no miss.
+    expect(await b.get('k', produce, { onLikelyMiss: () => (heard.b += 1) })).toMatchObject({ rendered: false });
+    expect(heard.b).toBe(0);
+    // Being rendered by another process: no miss for the one that waits.
+    await redis.set(`${prefix}:delivery:lock:other`, 'another-process', 'PX', 200);
+    let waited = false;
+    const wait = b.get('other', async () => bucket.put('other', Buffer.from('x'), 'image/webp'), {
+      onLikelyMiss: () => (heard.b += 1),
+      onWait: () => (waited = true),
+    });
+    await expect(wait).resolves.toMatchObject({ rendered: true });
+    expect([waited, heard.b]).toEqual([true, 0]);
   });
 
   it('lets go of the lock it took when the bucket cannot be asked, and the request fails', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@darkroom/core';
 import type { DeliveryAsset, DeliveryTenant } from './catalog.js';
 import type { DeliveryDeps } from './deps.js';
-import { readOriginalEarly } from './early-original.js';
+import { readOriginalEarly, type EarlyOriginal } from './early-original.js';
 import { chooseFormat, knownFacts, needsFacts, parseAccept, planRender, type Accepts, type RenderPlan } from './plan.js';
 import { readSourceFacts, renderAndStore } from './renderer.js';
 import type { StoredRender } from './render-store.js';
@@ -116,15 +116,17 @@ async function fetchOrRender(
   const format = plan.render.format;
   const hot = deps.store.peek(plan.key);
   if (hot) return image(hot, format, vary, cacheControl, 'hit');
-  // Not in memory: while the bucket is asked for it, the original a miss renders from is read
-  // (early-original.ts), unless this process is making it already.
-  const early = deps.renderOnce.underWay(plan.key) ? null : readOriginalEarly(deps, asset);
+  // Not in memory: once Redis has said it is likely missing, the original it renders from is read
+  // while the bucket is still asked for it (early-original.ts); a render marked stored never is.
+  // Set in a callback, which control-flow analysis does not follow: typed as it may be there.
+  let early = null as EarlyOriginal | null;
   try {
-    const made = await deps.renderOnce.get(
-      plan.key,
-      () => renderAndStore(deps, asset, tenant, plan, early),
-      () => early?.cancel(),
-    );
+    const made = await deps.renderOnce.get(plan.key, () => renderAndStore(deps, asset, tenant, plan, early), {
+      onLikelyMiss: () => {
+        early = readOriginalEarly(deps, asset);
+      },
+      onWait: () => early?.cancel(),
+    });
     return image(made.stored, format, vary, cacheControl, made.rendered ? 'render' : 'hit');
   } finally {
     early?.cancel();
