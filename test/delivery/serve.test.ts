@@ -7,7 +7,6 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
-import { waitFor } from '../support/services.js';
 
 /** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
 let harness: Harness;
