@@ -69,12 +69,12 @@ const STILL_RENDERING_RETRY_AFTER_SECONDS = 2;
  * only the bucket is read: a hit never reads its original). The holder renders, answers, and
  * stores; once the PUT has landed it turns the lock into a stored mark for `storedMarkMs` (a PUT
  * that failed lets the lock go instead, so a later request renders again). A render found in the
- * bucket with no mark is marked so. The others poll the lock and read the
- * stored render once it is marked stored or gone. A process that missed the render in the bucket
- * and found the lock taken reads it again, so the holder needs no second bucket read before it
- * renders: a render stored since its miss left the mark. A holder that dies leaves a lock that
- * expires, and the next waiter takes it over. Without Redis each process renders on its own: a
- * duplicate render is better than no image.
+ * bucket with no mark is marked so. The others poll the lock and read the stored render once it is
+ * marked stored or gone. A process that missed the render in the bucket and found the lock taken
+ * reads it again, so the holder needs no second bucket read before it renders: a render stored
+ * since its miss left the mark. A holder that dies leaves a lock that expires, and the next waiter
+ * takes it over. Without Redis each process renders on its own: a duplicate render is better than
+ * no image.
  */
 export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
   const { redis, store, lockMs, storedMarkMs, pollMs, background } = options;
