@@ -11,10 +11,11 @@ export interface HeldOriginal {
 /**
  * An original read while the bucket is still asked whether its render is stored, once Redis has
  * said it is likely missing (render-once.ts's `onLikelyMiss`): a render's two bucket round trips,
- * one after the other before, then overlap, and a render marked stored never reads its original. It is read only in a render slot
- * free at that moment (nobody waiting for one), so originals in memory stay bounded by the slots
- * as before, and a busy server reads nothing early. Whoever does not `take` it must `cancel` it:
- * the download is cut off, its copy removed, and only then is the slot given back.
+ * one after the other before, then overlap, and a render marked stored never reads its original.
+ * It is read only in a render slot free at that moment (nobody waiting for one), so originals in
+ * memory stay bounded by the slots as before, and a busy server reads nothing early. Whoever does
+ * not `take` it must `cancel` it: the download is cut off, its copy removed, and only then is the
+ * slot given back.
  */
 export interface EarlyOriginal {
   /** The slot and the read, owned by the caller from then on; null once taken or cancelled. */
