@@ -7,6 +7,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
+import { waitFor } from '../support/services.js';
 
 /** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
 let harness: Harness;
@@ -85,6 +86,35 @@ describe('GET /img/{id}/{revision}/{options}', () => {
       expect(read).toHaveLength(1);
       expect(read).not.toContain(originalKey(tenant.tenantId, photo.id));
       expect(other.deps.gate.idleSlots()).toBe(other.deps.config.render.concurrency);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('serves a stored render Redis has lost the mark of, drops the original it began reading, and marks it again', async () => {
+    const url = imagePath(photo.id, 1, 'w_256,f_jpeg');
+    const first = await getImage(`${delivery.baseUrl}${url}`);
+    await Promise.all(delivery.deps.background);
+    const marks = await delivery.deps.redis.keys(`${harness.prefix}:delivery:lock:*${photo.id}*w_256,*`);
+    expect(marks).toHaveLength(1);
+    await delivery.deps.redis.del(marks[0]!);
+    const other = await startDelivery(harness);
+    const read: string[] = [];
+    const getStream = other.deps.storage.getStream.bind(other.deps.storage);
+    other.deps.storage.getStream = (location) => {
+      read.push(location.key);
+      return getStream(location);
+    };
+    try {
+      const hit = await getImage(`${other.baseUrl}${url}`);
+      expect([hit.status, hit.headers.get('etag')]).toEqual([200, first.headers.get('etag')]);
+      expect(await metric(other, 'darkroom_delivery_renders_total')).toBe(0);
+      // Unmarked, it looked like a miss: the original's read began beside the bucket's answer, was
+      // dropped when the bucket had the render, and its render slot was given back.
+      expect(read).toContain(originalKey(tenant.tenantId, photo.id));
+      const slots = other.deps.config.render.concurrency;
+      await waitFor('the early read to give its slot back', async () => other.deps.gate.idleSlots() === slots, 10_000, 20);
+      await waitFor('the render to be marked stored again', async () => (await other.deps.redis.get(marks[0]!)) === 'stored', 10_000, 20);
     } finally {
       await other.close();
     }
