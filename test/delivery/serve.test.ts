@@ -25,6 +25,17 @@ async function metric(server: DeliveryServer, name: string): Promise<number> {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
+/** Every key `server` reads from the bucket from now on, in order. */
+function keysRead(server: DeliveryServer): string[] {
+  const read: string[] = [];
+  const getStream = server.deps.storage.getStream.bind(server.deps.storage);
+  server.deps.storage.getStream = (location) => {
+    read.push(location.key);
+    return getStream(location);
+  };
+  return read;
+}
+
 beforeAll(async () => {
   harness = await startHarness();
   delivery = await startDelivery(harness);
@@ -71,12 +82,7 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     const url = imagePath(photo.id, 1, 'w_384,f_jpeg');
     const first = await getImage(`${delivery.baseUrl}${url}`);
     const other = await startDelivery(harness);
-    const read: string[] = [];
-    const getStream = other.deps.storage.getStream.bind(other.deps.storage);
-    other.deps.storage.getStream = (location) => {
-      read.push(location.key);
-      return getStream(location);
-    };
+    const read = keysRead(other);
     try {
       const hit = await getImage(`${other.baseUrl}${url}`);
       expect([hit.status, hit.headers.get('etag'), hit.data.equals(first.data)]).toEqual([200, first.headers.get('etag'), true]);
@@ -99,12 +105,7 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     expect(marks).toHaveLength(1);
     await delivery.deps.redis.del(marks[0]!);
     const other = await startDelivery(harness);
-    const read: string[] = [];
-    const getStream = other.deps.storage.getStream.bind(other.deps.storage);
-    other.deps.storage.getStream = (location) => {
-      read.push(location.key);
-      return getStream(location);
-    };
+    const read = keysRead(other);
     try {
       const hit = await getImage(`${other.baseUrl}${url}`);
       expect([hit.status, hit.headers.get('etag')]).toEqual([200, first.headers.get('etag')]);
