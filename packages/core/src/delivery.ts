@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { privateSignedPath } from './private-links.js';
 
 /**
  * Images on request (docs/api.md#delivery): the tenant's delivery policy, focus and crop, and URL
@@ -109,6 +110,11 @@ export function deliverySignedPath(assetId: string, revision: number | string, o
 /** The `signature` segment for a path: HMAC-SHA256 keyed with the whole key string, base64url, 22 characters. */
 export function signDeliveryPath(key: string, signedPath: string): string {
   return createHmac('sha256', key).update(signedPath).digest('base64url').slice(0, DELIVERY_SIGNATURE_LENGTH);
+}
+
+/** A private URL's signature (private-links.ts), in Node: the same HMAC as a delivery signature's, over `p/{exp}/{assetId}`. */
+export function signPrivateLink(key: string, exp: number, assetId: string): string {
+  return signDeliveryPath(key, privateSignedPath(exp, assetId));
 }
 
 /** Whether `signature` is the path's under `key`, compared in constant time (any length or alphabet: false). */

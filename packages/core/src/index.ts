@@ -13,3 +13,4 @@ export * from './webhooks.js';
 export * from './webhook-guard.js';
 export * from './contract/index.js';
 export * from './delivery-options.js';
+export * from './private-links.js';

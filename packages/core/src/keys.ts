@@ -79,6 +79,27 @@ export function variantFilesPrefix(key: string): string | null {
   return key.endsWith(`/${HLS_MASTER_PLAYLIST}`) ? key.slice(0, -HLS_MASTER_PLAYLIST.length) : null;
 }
 
+/**
+ * A private asset's objects (variants, stream files, storyboards, waveforms, delivery renders) live in
+ * the originals bucket (S3_BUCKET) at their public key under this prefix, which no public-read policy
+ * covers, in both layouts: with one bucket, `variants/` is public and `private/variants/` is not.
+ */
+export const PRIVATE_OBJECTS_PREFIX = 'private/';
+
+export function privateObjectKey(key: string): string {
+  return `${PRIVATE_OBJECTS_PREFIX}${key}`;
+}
+
+/**
+ * What of an asset's object key a private URL names after `/p/{exp}/{sig}/{assetId}/`: the key below
+ * the asset's variant prefix (`r1/e0ea2c2af5c3.webp`, `stream-074fe725f10c/master.m3u8`).
+ */
+export function assetObjectRest(tenantId: string, assetId: string, key: string): string {
+  const prefix = variantPrefix(tenantId, assetId);
+  if (!key.startsWith(prefix)) throw new Error(`object key ${key} is not under its asset's prefix`);
+  return key.slice(prefix.length);
+}
+
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /** Delivery's renders: everything under one asset's prefix goes with the asset. */

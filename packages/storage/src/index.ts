@@ -35,3 +35,4 @@ export {
   type PurgeUploadOptions,
   type PurgeAssetOptions,
 } from './purge.js';
+export { assetObjectLocation, type AssetBuckets } from './visibility.js';
