@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { PRIVATE_EXPIRY_STEP_SECONDS, privateExpiry, signPrivateLink } from '@darkroom/core';
+import { PRIVATE_EXPIRY_STEP_SECONDS, privateExpiry } from '@darkroom/core';
 import { assets, tenants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { TestApi } from '../support/client.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, startSecondApi, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { currentDeliveryKey, expectPrivateUrls as expectPrivate, urlsOf } from '../support/private-urls.js';
 
 /**
  * Private media, the API's side (docs/api.md#visibility): where an upload's visibility comes from,
@@ -27,12 +28,8 @@ const photo = { filename: 'p.jpg', contentType: 'image/jpeg' };
 const tenantRow = async (id: string) => (await harness.api.db.select().from(tenants).where(eq(tenants.id, id)))[0]!;
 const assetRow = async (id: string) => (await harness.api.db.select().from(assets).where(eq(assets.id, id)))[0]!;
 
-/** The tenant's current delivery key, as the API signs with it (POST /v1/delivery-key would rotate it). */
-async function currentKey(tenantId: string): Promise<string> {
-  const sealed = (await tenantRow(tenantId)).deliveryKeySealed;
-  if (!sealed) throw new Error('the tenant has no delivery key');
-  return harness.api.secretBox.open(sealed, tenantId);
-}
+const currentKey = (tenantId: string) => currentDeliveryKey(harness, tenantId);
+const expectPrivateUrls = (asset: Asset, key: string) => expectPrivate(asset, key, harness.api.config.deliveryBaseUrl);
 
 /** Starts an upload; returns its visibility, or the refusal's status and code. */
 async function startedVisibility(client: TestApi, body: { visibility?: 'public' | 'private' } = {}) {
@@ -45,34 +42,6 @@ async function readyAsset(t: TestTenant, visibility?: 'public' | 'private'): Pro
   const ready = await t.client.waitForAsset(asset.id);
   expect(ready.status).toBe('ready');
   return ready;
-}
-
-/** Every URL an Asset carries. */
-function urlsOf(asset: Asset): string[] {
-  const d = asset.delivery;
-  const markup = d ? [d.base, d.src, ...[d.srcset, ...d.sources.map((s) => s.srcset)].flatMap((set) => set.split(', ').map((e) => e.split(' ')[0]!))] : [];
-  return [...asset.variants.map((v) => v.url), ...markup];
-}
-
-/** Checks every URL of a private Asset: one `exp`, a signature that verifies under `key`, the asset's own id. Returns `exp`. */
-function expectPrivateUrls(asset: Asset, key: string): number {
-  const base = harness.api.config.deliveryBaseUrl;
-  const urls = urlsOf(asset);
-  expect(urls.length).toBeGreaterThan(asset.variants.length);
-  const tokens = new Set<string>();
-  for (const url of urls) {
-    expect(url.startsWith(`${base}/p/`), url).toBe(true);
-    const [exp, sig, id] = url.slice(`${base}/p/`.length).split('/');
-    expect(id).toBe(asset.id);
-    expect(sig).toBe(signPrivateLink(key, Number(exp), asset.id));
-    tokens.add(`${exp}/${sig}`);
-  }
-  expect(tokens.size).toBe(1);
-  const exp = Number([...tokens][0]!.split('/')[0]);
-  expect(exp % PRIVATE_EXPIRY_STEP_SECONDS).toBe(0);
-  expect(asset.urlsExpireAt).toBe(new Date(exp * 1000).toISOString());
-  expect(asset.delivery?.base).toMatch(new RegExp(`/p/${exp}/[A-Za-z0-9_-]{22}/${asset.id}/img/${asset.revision}$`));
-  return exp;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -164,7 +133,12 @@ describe('a private asset’s URLs', () => {
       expect(exp).toBeGreaterThanOrEqual(privateExpiry(before, ttl));
       expect(exp).toBeLessThanOrEqual(privateExpiry(nowSeconds(), ttl));
       const list = await t.client.raw('GET', `/v1/assets?urlTtl=${ttl}`);
-      expect(expectPrivateUrls(list.body.items.find((a: Asset) => a.id === asset.id), key)).toBeGreaterThanOrEqual(exp);
+      expect(
+        expectPrivateUrls(
+          list.body.items.find((a: Asset) => a.id === asset.id),
+          key,
+        ),
+      ).toBeGreaterThanOrEqual(exp);
     }
     for (const bad of ['59', '604801', '1.5', 'soon']) {
       for (const path of [`/v1/assets/${asset.id}?urlTtl=${bad}`, `/v1/assets?urlTtl=${bad}`]) {
