@@ -48,6 +48,27 @@ describe('visibility moves', () => {
     expect((await getAsset(handle.db, { id: waiting.id }))?.visibility).toBe('public');
   });
 
+  it('takes the objects to be where an owed move was taking them when the visibility changes back before it is done', async () => {
+    const asset = await readyAsset();
+    await setAssetVisibility(handle.db, { id: asset.id, visibility: 'private' });
+    const back = await setAssetVisibility(handle.db, { id: asset.id, visibility: 'public' });
+    expect([back?.visibility, back?.objectsVisibility]).toEqual(['public', 'private']);
+    expect(await movesOf([asset.id])).toEqual([asset.id]);
+    // A change with no move owed leaves the objects' place alone.
+    const settled = await readyAsset();
+    const same = await setAssetVisibility(handle.db, { id: settled.id, visibility: 'public' });
+    expect([same?.visibility, same?.objectsVisibility]).toEqual(['public', 'public']);
+  });
+
+  it('lists only the changes made before changedBefore, when given', async () => {
+    const asset = await readyAsset();
+    await setAssetVisibility(handle.db, { id: asset.id, visibility: 'private' });
+    const ids = async (changedBefore: Date) =>
+      (await listAssetVisibilityMoves(handle.db, { limit: 100_000, changedBefore })).map((a) => a.id).filter((id) => id === asset.id);
+    expect(await ids(new Date(Date.now() - 60_000))).toEqual([]);
+    expect(await ids(new Date(Date.now() + 60_000))).toEqual([asset.id]);
+  });
+
   it('lists the assets owed a move, oldest change first, and none being deleted', async () => {
     const [first, second, settled, deleted] = [await readyAsset(), await readyAsset(), await readyAsset(), await readyAsset()];
     await setAssetVisibility(handle.db, { id: second.id, visibility: 'private' });

@@ -1,5 +1,5 @@
 import type { PurgeList, Visibility } from '@darkroom/core';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { assets, type Asset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
@@ -7,26 +7,35 @@ import { recordAssetEvent } from './events.js';
 /**
  * A ready asset's new visibility (`PATCH /v1/assets/:id`). Its objects stay where they are
  * (`objects_visibility`): the worker moves them, then `finishAssetVisibilityMove` says so with the
- * asset's `asset.updated`. Undefined when the asset is not ready (any more).
+ * asset's `asset.updated`. A change while a move was still owed may find the objects split between
+ * the two places: they are then taken to be where that move was taking them, so a move is owed again
+ * and gathers them all (a move takes whatever is in the other place). Undefined when the asset is
+ * not ready (any more).
  */
 export async function setAssetVisibility(db: Executor, params: { id: string; visibility: Visibility }): Promise<Asset | undefined> {
   const [asset] = await db
     .update(assets)
-    .set({ visibility: params.visibility, updatedAt: sql`now()` })
+    .set({
+      visibility: params.visibility,
+      // The right-hand sides read the row as it was before this update.
+      objectsVisibility: sql`case when ${assets.objectsVisibility} <> ${assets.visibility} then ${assets.visibility} else ${assets.objectsVisibility} end`,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(assets.id, params.id), eq(assets.status, 'ready')))
     .returning();
   return asset;
 }
 
 /**
- * Assets whose objects are not where their visibility says, oldest change first: the worker's
- * moves. An asset being deleted is left out: the purge sweep removes its objects where they are.
+ * Assets whose objects are not where their visibility says, oldest change first (and only those
+ * changed before `changedBefore`, when given): the worker's moves. An asset being deleted is left out: the purge sweep removes its objects where they are.
  */
-export async function listAssetVisibilityMoves(db: Executor, params: { limit: number }): Promise<Asset[]> {
+export async function listAssetVisibilityMoves(db: Executor, params: { limit: number; changedBefore?: Date }): Promise<Asset[]> {
+  const settled = params.changedBefore ? lt(assets.updatedAt, params.changedBefore) : undefined;
   return db
     .select()
     .from(assets)
-    .where(and(sql`${assets.visibility} <> ${assets.objectsVisibility}`, ne(assets.status, 'deleting')))
+    .where(and(sql`${assets.visibility} <> ${assets.objectsVisibility}`, ne(assets.status, 'deleting'), settled))
     .orderBy(asc(assets.updatedAt), asc(assets.id))
     .limit(params.limit);
 }
