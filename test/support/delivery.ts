@@ -14,7 +14,7 @@ import { assets, tenants } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { pino } from 'pino';
-import { buildDeliveryApp } from '../../apps/delivery/src/app.js';
+import { buildDeliveryApp } from '../../apps/delivery/src/http/app.js';
 import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
 import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
 import { startHarness, type Harness } from './harness.js';

@@ -4,12 +4,12 @@ import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, type RateCounter, type RedisConnection } from '@darkroom/queue';
 import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { Logger } from 'pino';
-import { createCatalog, type Catalog } from './catalog.js';
+import { createCatalog, type Catalog } from './stores/catalog.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
-import { createRenderOnce, type RenderOnce } from './render-once.js';
-import { createRenderStore, type RenderStore } from './render-store.js';
-import { createSourceFacts, type SourceFacts } from './source-facts.js';
+import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
+import { createRenderStore, type RenderStore } from './stores/render-store.js';
+import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
 
 /** Everything a delivery request uses, built once at boot (tests build their own). */
 export interface DeliveryDeps {

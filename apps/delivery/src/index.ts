@@ -1,3 +1,3 @@
-export { buildDeliveryApp, type BuildDeliveryAppOptions } from './app.js';
+export { buildDeliveryApp, type BuildDeliveryAppOptions } from './http/app.js';
 export { loadDeliveryConfig, type DeliveryConfig } from './config.js';
 export { createDeliveryDeps, type DeliveryDeps } from './deps.js';

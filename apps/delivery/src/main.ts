@@ -1,7 +1,7 @@
 import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
 import { configureSharp } from '@darkroom/media';
 import { pino } from 'pino';
-import { buildDeliveryApp } from './app.js';
+import { buildDeliveryApp } from './http/app.js';
 import { loadDeliveryConfig } from './config.js';
 import { createDeliveryDeps } from './deps.js';
 

@@ -3,6 +3,7 @@
  * the browser picks from, `<picture>` sources with explicit formats, and the URL builder behind both
  * (and behind `@darkroom/client/next`). Plain string work: no DOM, no Node, no framework.
  */
+import { DELIVERY_TOKENS, serializeDeliveryOptions } from '@darkroom/core/delivery-grammar';
 import { DarkroomError } from './errors.js';
 
 /** `asset.delivery`: URLs on the delivery server within the tenant's policy. */
@@ -63,21 +64,22 @@ export interface SourceProps {
 
 const invalid = (message: string) => new DarkroomError('invalid_input', message);
 
-function checkInt(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}, not ${value}`);
+/** `value` when its token takes it (the server's bounds), else `invalid_input` naming the option. */
+function checkInt(field: 'width' | 'height' | 'quality', value: number): number {
+  const { min, max } = DELIVERY_TOKENS[field];
+  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${field} must be an integer from ${min} to ${max}, not ${value}`);
   return value;
 }
 
 /** `{base}/w_640,h_480,c_cover,q_75,f_webp`; `base` alone when no option is given. */
 export function deliveryUrl(base: string, options: DeliveryUrlOptions = {}): string {
-  const tokens: string[] = [];
-  if (options.width !== undefined) tokens.push(`w_${checkInt('width', options.width, 1, 8192)}`);
-  if (options.height !== undefined) tokens.push(`h_${checkInt('height', options.height, 1, 8192)}`);
-  if (options.fit === 'cover') tokens.push('c_cover');
-  if (options.quality !== undefined) tokens.push(`q_${checkInt('quality', options.quality, 1, 100)}`);
-  if (options.format && options.format !== 'auto') tokens.push(`f_${options.format}`);
+  const { width, height, quality } = options;
+  if (width !== undefined) checkInt('width', width);
+  if (height !== undefined) checkInt('height', height);
+  if (quality !== undefined) checkInt('quality', quality);
+  const segment = serializeDeliveryOptions({ width, height, fit: options.fit, quality, format: options.format }, { omitDefaults: true });
   const trimmed = base.replace(/\/+$/, '');
-  return tokens.length > 0 ? `${trimmed}/${tokens.join(',')}` : trimmed;
+  return segment ? `${trimmed}/${segment}` : trimmed;
 }
 
 /** The `Nw` descriptors of a srcset, in its order. */
@@ -90,9 +92,10 @@ function srcsetWidths(srcset: string): number[] {
 }
 
 /** The value of an option token (`w`, `f`, …) in a delivery URL's last segment. */
-function tokenOf(url: string, key: string): string | undefined {
+function tokenOf(url: string, field: 'width' | 'format'): string | undefined {
+  const { prefix } = DELIVERY_TOKENS[field];
   const options = url.slice(url.lastIndexOf('/') + 1).split(',');
-  return options.find((t) => t.startsWith(`${key}_`))?.slice(key.length + 1);
+  return options.find((t) => t.startsWith(`${prefix}_`))?.slice(prefix.length + 1);
 }
 
 function parseAspect(aspectRatio: string): { w: number; h: number } {
@@ -123,9 +126,9 @@ function plan(asset: ResponsiveAsset, options: Omit<ImageOptions, 'sizes'>): Pla
   const aspect = options.aspectRatio === undefined ? undefined : parseAspect(options.aspectRatio);
   if (aspect && width * aspect.h >= height * aspect.w) width = Math.round((height * aspect.w) / aspect.h);
   else if (aspect) height = Math.round((width * aspect.h) / aspect.w);
-  const quality = options.quality === undefined ? undefined : checkInt('quality', options.quality, 1, 100);
+  const quality = options.quality === undefined ? undefined : checkInt('quality', options.quality);
   const asked = [...new Set(options.widths ?? srcsetWidths(delivery.srcset))].sort((a, b) => a - b);
-  for (const w of asked) checkInt('width', w, 1, 8192);
+  for (const w of asked) checkInt('width', w);
   // The server never upscales: a width above the image would be the image's own, mislabelled.
   const fitting = asked.filter((w) => w <= width);
   const widths = fitting.length > 0 ? fitting : asked.slice(0, 1);
@@ -145,9 +148,9 @@ function srcsetAt(p: Plan, format: DeliveryUrlOptions['format']): string {
 /** The `<img>` src for browsers without srcset: the asset's own `src` width and format (JPEG, or PNG with transparency), or the widest below it. */
 function fallbackSrc(p: Plan): string {
   if (p.asServed) return p.delivery.src;
-  const cap = Number(tokenOf(p.delivery.src, 'w') ?? Number.POSITIVE_INFINITY);
+  const cap = Number(tokenOf(p.delivery.src, 'width') ?? Number.POSITIVE_INFINITY);
   const w = p.widths.filter((x) => x <= cap).at(-1) ?? (p.widths[0] as number);
-  return urlAt(p, w, (tokenOf(p.delivery.src, 'f') as DeliveryUrlOptions['format']) ?? 'jpeg');
+  return urlAt(p, w, (tokenOf(p.delivery.src, 'format') as DeliveryUrlOptions['format']) ?? 'jpeg');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Crop, DeliveryPolicy } from './delivery.js';
+import { type DeliveryFormatOption, serializeDeliveryOptions } from './delivery-grammar.js';
 
 /** An asset's responsive markup (`asset.delivery`): delivery URLs within its tenant's policy. */
 export const DeliveryMarkup = z
@@ -45,8 +46,9 @@ export function markupWidths(policy: DeliveryPolicy, imageWidth: number): number
   return fitting.length > 0 ? fitting : sorted.slice(0, 1);
 }
 
-function srcsetOf(base: string, widths: readonly number[], suffix: string): string {
-  return widths.map((w) => `${base}/w_${w}${suffix} ${w}w`).join(', ');
+/** `{base}/{options} {w}w` for each width, in the grammar's own spelling. */
+function srcsetOf(base: string, widths: readonly number[], format?: DeliveryFormatOption): string {
+  return widths.map((w) => `${base}/${serializeDeliveryOptions({ width: w, format })} ${w}w`).join(', ');
 }
 
 /** `asset.delivery` for a ready image or video poster. */
@@ -59,13 +61,13 @@ export function deliveryMarkupAt(base: string, source: Omit<MarkupSource, 'id' |
   const widths = markupWidths(policy, source.crop?.width ?? source.width);
   const srcWidth = widths.filter((w) => w <= DEFAULT_SRC_MAX_WIDTH).at(-1) ?? (widths[0] as number);
   const sources = [
-    ...(policy.avif ? [{ type: 'image/avif', srcset: srcsetOf(base, widths, ',f_avif') }] : []),
-    { type: 'image/webp', srcset: srcsetOf(base, widths, ',f_webp') },
+    ...(policy.avif ? [{ type: 'image/avif', srcset: srcsetOf(base, widths, 'avif') }] : []),
+    { type: 'image/webp', srcset: srcsetOf(base, widths, 'webp') },
   ];
   return {
     base,
-    src: `${base}/w_${srcWidth},${source.hasAlpha ? 'f_png' : 'f_jpeg'}`,
-    srcset: srcsetOf(base, widths, ''),
+    src: `${base}/${serializeDeliveryOptions({ width: srcWidth, format: source.hasAlpha ? 'png' : 'jpeg' })}`,
+    srcset: srcsetOf(base, widths),
     sources,
   };
 }

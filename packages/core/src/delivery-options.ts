@@ -1,10 +1,23 @@
-import { type DeliveryPolicy, MAX_DELIVERY_DIMENSION, parseAspectRatio } from './delivery.js';
+import { type DeliveryPolicy, parseAspectRatio } from './delivery.js';
+import {
+  DELIVERY_OPTION_DEFAULTS,
+  DELIVERY_TOKENS,
+  deliveryFieldOf,
+  type DeliveryFit,
+  type DeliveryFormat,
+  type DeliveryFormatOption,
+  type DeliveryGravity,
+  type DeliveryOptionValues,
+  type DeliveryToken,
+} from './delivery-grammar.js';
 import { ERRORS } from './error-factories/index.js';
+import type { DarkroomError } from './errors.js';
 
 /**
  * The `{options}` segment of a delivery URL (docs/api.md#delivery), parsed strictly: every token in
- * the table, each key at most once, values in range. What is absent stays undefined, so the policy
- * can tell `q_75` from no `q` at all; defaults are filled in when a render is planned.
+ * the table (delivery-grammar.ts), each key at most once, values in range. What is absent stays
+ * undefined, so the policy can tell `q_75` from no `q` at all; defaults are filled in when a render
+ * is planned.
  */
 export interface DeliveryOptions {
   width?: number;
@@ -16,13 +29,6 @@ export interface DeliveryOptions {
   dpr?: number;
 }
 
-export type DeliveryFit = 'inside' | 'cover';
-export type DeliveryGravity = 'focus' | 'center' | 'auto';
-/** Formats a delivery URL may name; `auto` negotiates from the request's `Accept`. */
-export type DeliveryFormatOption = 'auto' | 'avif' | 'webp' | 'jpeg' | 'png';
-/** What a delivery answers with: GIF only for an animation to a browser that takes no WebP. */
-export type DeliveryFormat = Exclude<DeliveryFormatOption, 'auto'> | 'gif';
-
 export const DELIVERY_CONTENT_TYPES: Readonly<Record<DeliveryFormat, string>> = {
   avif: 'image/avif',
   webp: 'image/webp',
@@ -31,33 +37,19 @@ export const DELIVERY_CONTENT_TYPES: Readonly<Record<DeliveryFormat, string>> = 
   gif: 'image/gif',
 };
 
-const DPRS = new Set(['1', '1.5', '2', '3']);
-const WORDS: Record<string, readonly string[]> = {
-  c: ['inside', 'cover'],
-  g: ['focus', 'center', 'auto'],
-  f: ['auto', 'avif', 'webp', 'jpeg', 'png'],
-};
-/** No leading zeros: one way to write each number, so a signature covers one spelling. */
-const WHOLE_NUMBER = /^[1-9]\d{0,4}$/;
-
-function wholeNumber(token: string, value: string, min: number, max: number): number {
-  const n = WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw ERRORS.optionOutOfRange(token, min, max);
-  return n;
-}
-
-function word<T extends string>(key: string, token: string, value: string): T {
-  if (!WORDS[key]!.includes(value))
-    throw ERRORS.optionNotOneOf(
+/** The refusal of a token whose value is not one of its own, in the words of its kind. */
+function badValue(token: string, rule: DeliveryToken): DarkroomError {
+  if ('choices' in rule)
+    return ERRORS.optionNotOneOf(
       token,
-      WORDS[key]!.map((w) => `${key}_${w}`),
+      rule.choices.map((c) => `${rule.prefix}_${c}`),
     );
-  return value as T;
+  return ERRORS.optionOutOfRange(token, rule.min, rule.max);
 }
 
 /** Parses the options segment as sent; throws `invalid_request` naming the first token at fault. */
 export function parseDeliveryOptions(segment: string): DeliveryOptions {
-  const options: DeliveryOptions = { fit: 'inside', gravity: 'focus', format: 'auto' };
+  const options: DeliveryOptions = { ...DELIVERY_OPTION_DEFAULTS };
   const seen = new Set<string>();
   for (const token of segment.split(',')) {
     const separator = token.indexOf('_');
@@ -65,20 +57,12 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
     const value = separator > 0 ? token.slice(separator + 1) : '';
     if (seen.has(key)) throw ERRORS.optionTwice(key, token);
     seen.add(key);
-    if (key === 'w') options.width = wholeNumber(token, value, 1, MAX_DELIVERY_DIMENSION);
-    else if (key === 'h') options.height = wholeNumber(token, value, 1, MAX_DELIVERY_DIMENSION);
-    else if (key === 'q') options.quality = wholeNumber(token, value, 1, 100);
-    else if (key === 'c') options.fit = word(key, token, value);
-    else if (key === 'g') options.gravity = word(key, token, value);
-    else if (key === 'f') options.format = word(key, token, value);
-    else if (key === 'dpr') {
-      if (!DPRS.has(value))
-        throw ERRORS.optionNotOneOf(
-          token,
-          [...DPRS].map((d) => `dpr_${d}`),
-        );
-      options.dpr = Number(value);
-    } else throw ERRORS.unknownOption(token);
+    const field = deliveryFieldOf(key);
+    if (field === undefined) throw ERRORS.unknownOption(token);
+    const rule = DELIVERY_TOKENS[field];
+    const parsed = rule.parse(value);
+    if (parsed === undefined) throw badValue(token, rule);
+    (options as Partial<DeliveryOptionValues>)[field] = parsed as never;
   }
   if (options.fit === 'cover' && (options.width === undefined || options.height === undefined)) {
     throw ERRORS.coverWithoutBothSides();

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_DELIVERY_DIMENSION } from './delivery-grammar.js';
 import { privateSignedPath } from './private-links.js';
 
 /**
@@ -9,9 +10,6 @@ import { privateSignedPath } from './private-links.js';
 
 /** Next.js 16's default `imageSizes` and `deviceSizes`, plus 16. */
 export const DEFAULT_DELIVERY_WIDTHS = [16, 32, 48, 64, 96, 128, 256, 384, 640, 750, 828, 1080, 1200, 1920, 2048, 3840] as const;
-
-/** Bounds of a `w_N` / `h_N` token, and so of any policy width. */
-export const MAX_DELIVERY_DIMENSION = 8192;
 
 const width = z.number().int().min(1).max(MAX_DELIVERY_DIMENSION);
 const quality = z.number().int().min(1).max(100);

@@ -6,6 +6,7 @@ export * from './preset-file.js';
 export * from './queue.js';
 export * from './keys.js';
 export * from './delivery.js';
+export * from './delivery-grammar.js';
 export * from './delivery-markup.js';
 export * from './env.js';
 export * from './secrets.js';

@@ -5,19 +5,22 @@ const QUOTE_MAX = 40;
 const quote = (token: string) => JSON.stringify(token.length > QUOTE_MAX ? `${token.slice(0, QUOTE_MAX)}…` : token);
 const badOption = (message: string, token: string) => new DarkroomError('invalid_request', message, { option: token.slice(0, QUOTE_MAX) });
 
+/**
+ * Why a delivery answers `unavailable` (503), in `details.reason`: the delivery server's answer
+ * headers say how long each asks a client to wait (Retry-After).
+ */
+export type DeliveryUnavailableReason = 'still_rendering' | 'render_too_slow' | 'render_slots_busy' | 'storage_unavailable';
+const unavailable = (reason: DeliveryUnavailableReason, message: string) => new DarkroomError('unavailable', message, { reason });
+
 /** Refusals of an image request to the delivery server, and of its options segment. */
 export const DELIVERY_ERRORS = {
   noSuchImage: () => new DarkroomError('not_found', 'No such image.'),
   unsignedOutsidePolicy: () => new DarkroomError('forbidden', "These options are outside the tenant's delivery policy: the URL must be signed."),
   signatureMismatch: () => new DarkroomError('forbidden', 'The signature does not match this URL.'),
-  stillRendering: (retryAfterSeconds: number) =>
-    new DarkroomError('unavailable', 'The image is still being rendered; try again shortly.', { retryAfterSeconds }),
-  renderTooSlow: (retryAfterSeconds: number) =>
-    new DarkroomError('unavailable', 'The image took too long to render; try again shortly.', { retryAfterSeconds }),
-  renderSlotsBusy: (retryAfterSeconds: number) =>
-    new DarkroomError('unavailable', 'Every render slot is busy; try again shortly.', { retryAfterSeconds }),
-  deliveryStorageUnavailable: (retryAfterSeconds: number) =>
-    new DarkroomError('unavailable', 'Storage is not answering; try again shortly.', { retryAfterSeconds }),
+  stillRendering: () => unavailable('still_rendering', 'The image is still being rendered; try again shortly.'),
+  renderTooSlow: () => unavailable('render_too_slow', 'The image took too long to render; try again shortly.'),
+  renderSlotsBusy: () => unavailable('render_slots_busy', 'Every render slot is busy; try again shortly.'),
+  deliveryStorageUnavailable: () => unavailable('storage_unavailable', 'Storage is not answering; try again shortly.'),
   rendersRateLimited: (limit: number, retryAfterSeconds: number) =>
     new DarkroomError('rate_limited', `More than ${limit} renders this minute; stored images are still served.`, { retryAfterSeconds }),
   /** Inside the delivery server only: it answers `renderTooSlow`. */

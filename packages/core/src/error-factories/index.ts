@@ -4,6 +4,7 @@ import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
 
+export type { DeliveryUnavailableReason } from './delivery.js';
 export { formatDuration, SUPPORTED_FORMATS_SENTENCE } from './media.js';
 
 /**

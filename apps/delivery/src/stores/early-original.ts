@@ -1,5 +1,5 @@
 import type { DeliveryAsset } from './catalog.js';
-import type { DeliveryDeps } from './deps.js';
+import type { DeliveryDeps } from '../deps.js';
 import { readOriginal, type LocalOriginal } from './original.js';
 
 /** A render slot and the original's read under way in it, handed to the render that takes them. */

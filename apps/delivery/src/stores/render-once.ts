@@ -58,8 +58,6 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const MARK_STORED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return 0 end";
 /** The lock's value once its render is stored: no process takes the lock again while it stands. */
 const STORED = 'stored';
-/** When a request that waited its whole time for another's render is told to come back. */
-const STILL_RENDERING_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Render once, across processes: requests in one process share one promise per key; processes
@@ -144,7 +142,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
     let locked = first.locked;
     for (;;) {
       if (locked !== false) return renderHolding(key, locked ? token : null, produce);
-      if (Date.now() >= deadline) throw ERRORS.stillRendering(STILL_RENDERING_RETRY_AFTER_SECONDS);
+      if (Date.now() >= deadline) throw ERRORS.stillRendering();
       onWait();
       // Someone else renders it, or has just stored it: wait until it is stored, then read it.
       const holderNow = () => redis.get(lockKey(key)).catch(() => null);

@@ -1,7 +1,8 @@
 import { DEFAULT_DELIVERY_POLICY, parseDeliveryOptions, type DeliveryFormat } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryAsset } from './catalog.js';
-import { chooseFormat, needsFacts, parseAccept, planRender } from './plan.js';
+import type { DeliveryAsset } from '../stores/catalog.js';
+import { chooseFormat, needsFacts, parseAccept } from './negotiate.js';
+import { planRender } from './plan.js';
 
 const asset: DeliveryAsset = {
   id: '01920000-0000-7000-8000-000000000001',

@@ -1,9 +1,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { DeliveryDeps } from './deps.js';
-import { sendRefusal } from './errors.js';
-import imageRoutes from './routes/images.js';
-import opsRoutes from './routes/ops.js';
+import type { DeliveryDeps } from '../deps.js';
+import { sendRefusal } from './refusals.js';
+import imageRoutes from './image-route.js';
+import opsRoutes from './ops-routes.js';
 
 /** The longest path segment the router takes (an id is 36, options far less); longer is a 404. */
 const MAX_SEGMENT_LENGTH = 512;

@@ -1,0 +1,65 @@
+import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import type { FastifyReply } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import type { StoredImageAnswer } from '../request/answer.js';
+import { PUBLIC_CACHING, writeImageHeaders, writeRedirectHeaders, writeRefusalHeaders } from './answer-headers.js';
+
+/** The headers a writer sets, as a reply would hold them. */
+function headersOf(write: (reply: FastifyReply) => void): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const reply = {
+    header(name: string, value: string) {
+      headers[name] = value;
+      return reply;
+    },
+  };
+  write(reply as unknown as FastifyReply);
+  return headers;
+}
+
+const stored = { data: Buffer.from('x'), etag: '"e"' };
+const answer = (kind: StoredImageAnswer['kind'], vary: boolean): StoredImageAnswer => ({
+  kind,
+  stored,
+  contentType: 'image/webp',
+  vary,
+  result: 'hit',
+});
+
+describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
+  it('keeps an image as long as its variant, an interim answer and a redirect a minute', () => {
+    expect(headersOf((r) => writeImageHeaders(r, answer('image', false), PUBLIC_CACHING))).toEqual({
+      'content-type': 'image/webp',
+      'cache-control': VARIANT_CACHE_CONTROL,
+      etag: '"e"',
+    });
+    expect(headersOf((r) => writeImageHeaders(r, answer('interim', true), PUBLIC_CACHING))).toMatchObject({
+      'cache-control': 'public, max-age=60',
+      vary: 'Accept',
+    });
+    expect(headersOf((r) => writeRedirectHeaders(r, '/img/x', PUBLIC_CACHING))).toEqual({
+      'cache-control': 'public, max-age=60',
+      location: '/img/x',
+    });
+  });
+
+  it('lets a CDN keep a refusal of the URL itself, and nothing else', () => {
+    const cacheControl = (error: Parameters<typeof writeRefusalHeaders>[1]) =>
+      headersOf((r) => writeRefusalHeaders(r, error, PUBLIC_CACHING))['cache-control'];
+    expect(cacheControl(ERRORS.noSuchImage())).toBe('public, max-age=60');
+    expect(cacheControl(ERRORS.unknownOption('x_1'))).toBe('public, max-age=60');
+    expect(cacheControl(ERRORS.signatureMismatch())).toBe('no-store');
+    expect(cacheControl(ERRORS.renderSlotsBusy())).toBe('no-store');
+  });
+
+  it('asks a client to wait by the condition: 2 s for busy or slow renders, 5 s for storage, a rate limit its own', () => {
+    const retryAfter = (error: Parameters<typeof writeRefusalHeaders>[1]) =>
+      headersOf((r) => writeRefusalHeaders(r, error, PUBLIC_CACHING))['retry-after'];
+    expect(retryAfter(ERRORS.renderSlotsBusy())).toBe('2');
+    expect(retryAfter(ERRORS.stillRendering())).toBe('2');
+    expect(retryAfter(ERRORS.renderTooSlow())).toBe('2');
+    expect(retryAfter(ERRORS.deliveryStorageUnavailable())).toBe('5');
+    expect(retryAfter(ERRORS.rendersRateLimited(600, 17))).toBe('17');
+    expect(retryAfter(ERRORS.noSuchImage())).toBeUndefined();
+  });
+});

@@ -1,0 +1,28 @@
+import { DELIVERY_CONTENT_TYPES, type DeliveryFormat } from '@darkroom/core';
+import type { StoredRender } from '../stores/render-store.js';
+
+/**
+ * What an image request is answered with, by kind: the headers each kind gets are chosen by the
+ * route (http/answer-headers.ts), so a private link's route answers the same kinds its own way.
+ */
+export type ImageAnswer = StoredImageAnswer | { kind: 'redirect'; location: string };
+
+export interface StoredImageAnswer {
+  /** `image`: the render asked for; `interim`: another format, while `f_auto`'s AVIF is not ready yet. */
+  kind: 'image' | 'interim';
+  stored: StoredRender;
+  contentType: string;
+  /** `f_auto` chose the format: caches must keep one answer per Accept. */
+  vary: boolean;
+  result: 'hit' | 'render';
+}
+
+/** How a render is to be answered: as the image asked for or meanwhile, and whether Accept chose its format. */
+export interface AnswerAs {
+  kind: StoredImageAnswer['kind'];
+  vary: boolean;
+}
+
+export function storedImageAnswer(stored: StoredRender, format: DeliveryFormat, as: AnswerAs, result: 'hit' | 'render'): StoredImageAnswer {
+  return { kind: as.kind, stored, contentType: DELIVERY_CONTENT_TYPES[format], vary: as.vary, result };
+}

@@ -1,0 +1,43 @@
+import { deliveryRenderKey, serializeDeliveryOptions, type DeliveryFormat, type DeliveryOptions, type DeliveryPolicy } from '@darkroom/core';
+import { deliverySize, type DeliveryRender } from '@darkroom/media';
+import type { DeliveryAsset } from '../stores/catalog.js';
+
+/** One render as stored: where it lives and what it is. */
+export interface RenderPlan {
+  render: DeliveryRender;
+  /** The options every request for this render shares, in one order with every default stated. */
+  canonical: string;
+  key: string;
+}
+
+/**
+ * The render a request asks for, in canonical form: `dpr` folded into the size, the size as the
+ * output will be (never above the cropped original), gravity only where it matters (and `g_focus`
+ * without a focus is the centre), quality stated (and dropped for PNG and GIF, which have none).
+ * Requests that would render the same pixels therefore share one stored object.
+ */
+export function planRender(asset: DeliveryAsset, options: DeliveryOptions, policy: DeliveryPolicy, format: DeliveryFormat): RenderPlan {
+  const dpr = options.dpr ?? 1;
+  const box = {
+    width: options.width === undefined ? undefined : Math.round(options.width * dpr),
+    height: options.height === undefined ? undefined : Math.round(options.height * dpr),
+    fit: options.fit,
+  };
+  const size = deliverySize(box, { width: asset.width, height: asset.height }, asset.crop);
+  const gravity = options.fit === 'inside' ? 'center' : options.gravity === 'focus' && !asset.focus ? 'center' : options.gravity;
+  const lossless = format === 'png' || format === 'gif';
+  const quality = options.quality ?? policy.quality;
+  const cover = options.fit === 'cover';
+  const canonical = serializeDeliveryOptions({
+    width: size.width,
+    height: size.height,
+    fit: cover ? 'cover' : undefined,
+    gravity: cover ? gravity : undefined,
+    quality: lossless ? undefined : quality,
+  });
+  return {
+    render: { ...size, fit: options.fit, gravity, quality, format, crop: asset.crop, focus: asset.focus },
+    canonical,
+    key: deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format),
+  };
+}

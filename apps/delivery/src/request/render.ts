@@ -1,0 +1,53 @@
+import { ERRORS } from '@darkroom/core';
+import { renderOnRequest } from '@darkroom/media';
+import type { DeliveryDeps } from '../deps.js';
+import type { DeliveryTenant } from '../stores/catalog.js';
+import type { EarlyOriginal } from '../stores/early-original.js';
+import type { StoreWrite } from '../stores/render-store.js';
+import type { FoundAsset } from './authorize.js';
+import type { RenderPlan } from './plan.js';
+import { inRenderSlot } from './render-slot.js';
+
+/**
+ * Makes one render and starts storing it: counted against the tenant's renders a minute (429 past
+ * it), then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original
+ * read (into memory, or a temporary file when large), rendered through @darkroom/media, and its PUT
+ * to the public bucket started: the answer does not wait for it. A PUT that fails is logged; the
+ * render is made again on a later request. An `early` read of the original (its slot with it) is
+ * used when there is one.
+ */
+export async function renderAndStore(
+  deps: DeliveryDeps,
+  { asset, tenant }: FoundAsset,
+  plan: RenderPlan,
+  early: EarlyOriginal | null,
+): Promise<StoreWrite> {
+  await countRender(deps, tenant);
+  const started = performance.now();
+  const image = await inRenderSlot(deps, asset, early?.take() ?? null, (input) =>
+    renderOnRequest(input, asset.kind, plan.render, {
+      maxInputPixels: deps.config.maxInputPixels,
+      timeoutSeconds: deps.config.render.timeoutMs / 1000,
+      video: deps.config.video,
+    }),
+  );
+  deps.metrics.renders.inc();
+  deps.metrics.renderSeconds.observe((performance.now() - started) / 1000);
+  const write = deps.store.put(plan.key, image.data, image.contentType);
+  const facts = { assetId: asset.id, tenantId: tenant.id, render: plan.canonical, format: image.format, bytes: image.data.length };
+  deps.log.info(facts, 'rendered');
+  write.landed.catch((error: unknown) =>
+    deps.log.warn({ ...facts, err: error }, 'a render could not be stored: it is rendered again when next asked for'),
+  );
+  return write;
+}
+
+async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<void> {
+  const limit = tenant.policy.rendersPerMinute ?? deps.config.render.perMinute;
+  // Undefined when Redis did not answer: the render goes on uncounted rather than not at all.
+  const counted = await deps.renderCounter.count(tenant.id, limit);
+  if (counted && counted.count > counted.limit) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((counted.resetAt - Date.now()) / 1000));
+    throw ERRORS.rendersRateLimited(counted.limit, retryAfterSeconds);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The `{options}` segment of a delivery URL (docs/api.md#delivery), written once as a table of its
+ * tokens: the delivery server parses with it (`parseDeliveryOptions`), writes a render's canonical
+ * form with it, and @darkroom/client writes URLs with it. Dependency-free and without Node's APIs:
+ * `@darkroom/core/delivery-grammar` is copied into the published client as it is.
+ */
+
+/** Bounds of a `w_N` / `h_N` token, and so of any policy width. */
+export const MAX_DELIVERY_DIMENSION = 8192;
+
+export const DELIVERY_FITS = ['inside', 'cover'] as const;
+export const DELIVERY_GRAVITIES = ['focus', 'center', 'auto'] as const;
+/** Formats a delivery URL may name; `auto` negotiates from the request's `Accept`. */
+export const DELIVERY_FORMAT_OPTIONS = ['auto', 'avif', 'webp', 'jpeg', 'png'] as const;
+export const DELIVERY_DPRS = [1, 1.5, 2, 3] as const;
+
+export type DeliveryFit = (typeof DELIVERY_FITS)[number];
+export type DeliveryGravity = (typeof DELIVERY_GRAVITIES)[number];
+export type DeliveryFormatOption = (typeof DELIVERY_FORMAT_OPTIONS)[number];
+/** What a delivery answers with: GIF only for an animation to a browser that takes no WebP. */
+export type DeliveryFormat = Exclude<DeliveryFormatOption, 'auto'> | 'gif';
+
+/** Every option a URL may state, by the field it sets. */
+export interface DeliveryOptionValues {
+  width: number;
+  height: number;
+  fit: DeliveryFit;
+  gravity: DeliveryGravity;
+  quality: number;
+  format: DeliveryFormatOption;
+  dpr: number;
+}
+export type DeliveryOptionField = keyof DeliveryOptionValues;
+
+/** A token taking a whole number within bounds: `w_640`. */
+export interface WholeNumberToken {
+  prefix: string;
+  min: number;
+  max: number;
+  /** The value as written, or undefined when it is not one of the token's. */
+  parse(value: string): number | undefined;
+  serialize(value: number): string;
+}
+
+/** A token taking one of a few values: `c_cover`, `dpr_1.5`. */
+export interface ChoiceToken<T extends string | number> {
+  prefix: string;
+  choices: readonly T[];
+  /** The value as written, or undefined when it is not one of the token's. */
+  parse(value: string): T | undefined;
+  serialize(value: T): string;
+}
+
+/** No leading zeros: one way to write each number, so a signature covers one spelling. */
+const WHOLE_NUMBER = /^[1-9]\d{0,4}$/;
+
+function wholeNumber(prefix: string, min: number, max: number): WholeNumberToken {
+  return {
+    prefix,
+    min,
+    max,
+    parse(value) {
+      const n = WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
+      return n >= min && n <= max ? n : undefined;
+    },
+    serialize: String,
+  };
+}
+
+/** Each choice is written as `String(choice)` and read back only so: `dpr_1.0` is not `dpr_1`. */
+function choice<T extends string | number>(prefix: string, choices: readonly T[]): ChoiceToken<T> {
+  return { prefix, choices, parse: (value) => choices.find((c) => String(c) === value), serialize: String };
+}
+
+/**
+ * The tokens, in the order every writer states them (a parser takes any order). Each field has one
+ * token; a URL gives each at most once.
+ */
+export const DELIVERY_TOKENS = {
+  width: wholeNumber('w', 1, MAX_DELIVERY_DIMENSION),
+  height: wholeNumber('h', 1, MAX_DELIVERY_DIMENSION),
+  fit: choice('c', DELIVERY_FITS),
+  gravity: choice('g', DELIVERY_GRAVITIES),
+  quality: wholeNumber('q', 1, 100),
+  format: choice('f', DELIVERY_FORMAT_OPTIONS),
+  dpr: choice('dpr', DELIVERY_DPRS),
+} as const satisfies { [F in DeliveryOptionField]: WholeNumberToken | ChoiceToken<DeliveryOptionValues[F]> };
+
+export type DeliveryToken = (typeof DELIVERY_TOKENS)[DeliveryOptionField];
+
+/** What a URL that leaves a field out asks for. */
+export const DELIVERY_OPTION_DEFAULTS = { fit: 'inside', gravity: 'focus', format: 'auto' } as const satisfies Partial<DeliveryOptionValues>;
+
+const FIELDS = Object.keys(DELIVERY_TOKENS) as DeliveryOptionField[];
+const FIELD_BY_PREFIX = new Map(FIELDS.map((field) => [DELIVERY_TOKENS[field].prefix, field]));
+
+/** The field a token's prefix (`w`, `dpr`) sets; undefined for no token of the table. */
+export function deliveryFieldOf(prefix: string): DeliveryOptionField | undefined {
+  return FIELD_BY_PREFIX.get(prefix);
+}
+
+/**
+ * The options segment stating `values` in the table's order (`w_640,h_480,c_cover,q_75`); fields
+ * left undefined are left out, and with `omitDefaults` so are those equal to their default. The
+ * values are written as given: a caller checks them against the tokens' bounds first.
+ */
+export function serializeDeliveryOptions(values: Partial<DeliveryOptionValues>, { omitDefaults = false } = {}): string {
+  const tokens: string[] = [];
+  for (const field of FIELDS) {
+    const value = values[field];
+    if (value === undefined) continue;
+    if (omitDefaults && value === (DELIVERY_OPTION_DEFAULTS as Partial<DeliveryOptionValues>)[field]) continue;
+    const token = DELIVERY_TOKENS[field] as { prefix: string; serialize(value: DeliveryOptionValues[typeof field]): string };
+    tokens.push(`${token.prefix}_${token.serialize(value)}`);
+  }
+  return tokens.join(',');
+}
