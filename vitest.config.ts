@@ -31,6 +31,7 @@ export default defineConfig({
       '@darkroom/client/next': fileURLToPath(new URL('./packages/client/src/next.ts', import.meta.url)),
       '@darkroom/client': src('client'),
       '@darkroom/core/content-types': fileURLToPath(new URL('./packages/core/src/content-types.ts', import.meta.url)),
+      '@darkroom/core/private-links': fileURLToPath(new URL('./packages/core/src/private-links.ts', import.meta.url)),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),

@@ -81,3 +81,8 @@ command -v chromium >/dev/null || (echo "installing chromium" && apt-get update 
 # certificate with openssl): Debian's packages.
 command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "installing pgbackrest" && apt_install pgbackrest openssl) \
   || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/backup.test.ts is skipped" >&2
+
+# Go and PHP for docs/delivery.md's signing examples, which test/repo/docs-signing.test.ts and
+# docs-private-links.test.ts run: Debian's packages. In CI a missing toolchain fails those tests.
+command -v go >/dev/null && command -v php >/dev/null || (echo "installing golang-go php-cli" && apt_install golang-go php-cli) \
+  || echo "could not install golang-go php-cli (apt-get as root): the Go and PHP examples are skipped, and fail in CI" >&2

@@ -17,7 +17,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/storage': ['@darkroom/core'],
   '@darkroom/queue': ['@darkroom/core'],
   '@darkroom/media': ['@darkroom/core'],
-  // Core's browser-safe signature table (`@darkroom/core/content-types`): one table for the API and the client.
+  // Core's browser-safe subpaths, one rule for the API and the client: the signature table
+  // (`@darkroom/core/content-types`) and private links (`@darkroom/core/private-links`).
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
   '@darkroom/api': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/upload-page'],

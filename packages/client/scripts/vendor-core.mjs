@@ -1,6 +1,7 @@
 // The client is published; @darkroom/core is not. The few dependency-free core modules the client
-// imports (the content-type signatures, one table for API and client) are copied into dist/vendor/
-// and the emitted imports pointed at the copies, so the published package needs no private one.
+// imports (the content-type signatures, the private links' rule: each one for API and client) are
+// copied into dist/vendor/ and the emitted imports pointed at the copies, so the published package
+// needs no private one.
 // Any other @darkroom/ import left in dist fails the build.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

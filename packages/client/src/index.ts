@@ -20,6 +20,7 @@ export {
   type ResponsiveAsset,
   type SourceProps,
 } from './responsive.js';
+export { privateUrl, type PrivateUrlOptions } from './private-url.js';
 export {
   localStorageResumeStore,
   memoryResumeStore,

@@ -25,6 +25,8 @@ export const PRIVATE_EXP_MAX_AHEAD_SECONDS = PRIVATE_URL_MAX_TTL_SECONDS + PRIVA
 export const PRIVATE_EXP_PATTERN = /^[1-9]\d{0,11}$/;
 /** `sig`: exactly the kept characters of base64url. */
 export const PRIVATE_SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** An asset's id as the API gives it and the path carries it: a UUID in lowercase hex. */
+export const ASSET_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What the signature covers: one asset until `exp`. */
 export function privateSignedPath(exp: number, assetId: string): string {
