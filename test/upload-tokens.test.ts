@@ -46,7 +46,7 @@ describe('POST /v1/upload-tokens', () => {
     const before = Date.now();
     const res = await t.client.request('POST', '/v1/upload-tokens');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'maxUploads', 'token']);
+    expect(Object.keys(res.body).sort()).toEqual(['expiresAt', 'maxUploads', 'token', 'visibility']);
     expect(res.body.token).toMatch(/^dut_[A-Za-z0-9_-]{43}$/);
     expect(res.body.maxUploads).toBe(10);
     const expiresIn = Date.parse(res.body.expiresAt) - before;
@@ -302,7 +302,7 @@ describe('the OpenAPI document', () => {
     expect(docs.components.securitySchemes.uploadToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'dut_' });
     const mint = docs.paths['/v1/upload-tokens'].post;
     expect(mint.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/UploadToken');
-    expect(docs.components.schemas.UploadToken.required.sort()).toEqual(['expiresAt', 'maxUploads', 'token']);
+    expect(docs.components.schemas.UploadToken.required.sort()).toEqual(['expiresAt', 'maxUploads', 'token', 'visibility']);
     const body = mint.requestBody.content['application/json'].schema;
     expect(body.properties.expiresIn).toMatchObject({ type: 'integer', minimum: 60, maximum: 86400, default: 3600 });
     expect(body.properties.maxUploads).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 10 });

@@ -12,6 +12,17 @@ const base = {
 };
 
 describe('loadApiConfig', () => {
+  it('reads PRIVATE_URL_TTL (seconds, 60..604800) and DEFAULT_VISIBILITY (public or private), public for an hour by default', () => {
+    expect(loadApiConfig(base)).toMatchObject({ privateUrlTtlSeconds: 3600, defaultVisibility: 'public' });
+    expect(loadApiConfig({ ...base, PRIVATE_URL_TTL: '60', DEFAULT_VISIBILITY: 'private' })).toMatchObject({
+      privateUrlTtlSeconds: 60,
+      defaultVisibility: 'private',
+    });
+    expect(loadApiConfig({ ...base, PRIVATE_URL_TTL: '604800' }).privateUrlTtlSeconds).toBe(604_800);
+    for (const ttl of ['59', '604801', 'soon']) expect(() => loadApiConfig({ ...base, PRIVATE_URL_TTL: ttl })).toThrow(/PRIVATE_URL_TTL/);
+    expect(() => loadApiConfig({ ...base, DEFAULT_VISIBILITY: 'hidden' })).toThrow(/DEFAULT_VISIBILITY/);
+  });
+
   it('applies the documented defaults', () => {
     const config = loadApiConfig(base);
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5, maxInputPixels: 100_000_000 });

@@ -4,12 +4,15 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   deliveryBaseUrlOf,
   deliverySettings,
+  privateUrlSettings,
   describeEnvIssues,
   durationSetting,
   presetsFileSetting,
   QUEUE_PREFIX,
   secretSetting,
+  visibilitySettings,
   type PresetRegistry,
+  type Visibility,
 } from '@darkroom/core';
 import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
@@ -148,6 +151,10 @@ const apiEnvSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: booleanSetting(false),
   /** Where `asset.delivery`'s URLs point (the delivery server, or the CDN in front of it). */
   ...deliverySettings,
+  /** The life of the private URLs in answers, unless a request asks for another (`?urlTtl=`). */
+  ...privateUrlSettings,
+  /** An upload's visibility when neither it, its upload token nor its tenant names one. */
+  ...visibilitySettings,
 });
 
 export interface ApiConfig {
@@ -194,6 +201,10 @@ export interface ApiConfig {
   webhooks: { secretKey: string; allowPrivate: boolean };
   /** DELIVERY_BASE_URL (default `http://HOST:DELIVERY_PORT`), without a trailing slash: `asset.delivery`'s origin. */
   deliveryBaseUrl: string;
+  /** PRIVATE_URL_TTL in seconds: private URLs' life when a request names none. */
+  privateUrlTtlSeconds: number;
+  /** DEFAULT_VISIBILITY: the visibility of an upload nothing else decides. */
+  defaultVisibility: Visibility;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -232,5 +243,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     maxInputPixels: e.MAX_INPUT_PIXELS,
     webhooks: { secretKey: e.WEBHOOK_SECRET_KEY, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
     deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
+    privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
+    defaultVisibility: e.DEFAULT_VISIBILITY,
   };
 }

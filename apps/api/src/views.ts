@@ -17,6 +17,7 @@ export function tenantView(tenant: Tenant) {
     maxUploadBytes: tenant.maxUploadBytes,
     defaultPreset: tenant.defaultPreset,
     rateLimitPerMinute: tenant.rateLimitPerMinute,
+    defaultVisibility: tenant.defaultVisibility,
     delivery: deliveryPolicyOf(tenant.delivery),
     createdAt: tenant.createdAt.toISOString(),
   };

@@ -26,6 +26,10 @@ describe('loadWorkerConfig', () => {
 
   it("builds webhook payloads' delivery URLs on DELIVERY_BASE_URL, defaulting as the API does", () => {
     expect(loadWorkerConfig(base).deliveryBaseUrl).toBe('http://127.0.0.1:3400');
+    // Webhook payloads' private URLs live as long as the API's answers' (the same setting).
+    expect(loadWorkerConfig(base).privateUrlTtlSeconds).toBe(3600);
+    expect(loadWorkerConfig({ ...base, PRIVATE_URL_TTL: '7200' }).privateUrlTtlSeconds).toBe(7200);
+    expect(() => loadWorkerConfig({ ...base, PRIVATE_URL_TTL: '604801' })).toThrow(/PRIVATE_URL_TTL/);
     expect(loadWorkerConfig({ ...base, HOST: '10.0.0.5', DELIVERY_PORT: '8080' }).deliveryBaseUrl).toBe('http://10.0.0.5:8080');
     expect(loadWorkerConfig({ ...base, DELIVERY_BASE_URL: 'https://img.example.com' }).deliveryBaseUrl).toBe('https://img.example.com');
   });

@@ -5,6 +5,7 @@ import {
   DEFAULT_WEBHOOK_RETRY_SCHEDULE,
   deliveryBaseUrlOf,
   deliverySettings,
+  privateUrlSettings,
   describeEnvIssues,
   durationListSetting,
   durationSetting,
@@ -76,6 +77,8 @@ const workerEnvSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** Webhook payloads carry `asset.delivery`, whose URLs start with DELIVERY_BASE_URL (give it the API's). */
   ...deliverySettings,
+  /** Webhook payloads of private assets carry private URLs of this life (give it the API's). */
+  ...privateUrlSettings,
   /** Only for DELIVERY_BASE_URL's default, `http://HOST:DELIVERY_PORT`, as the API and delivery server read it. */
   HOST: z.string().default('127.0.0.1'),
 });
@@ -133,6 +136,8 @@ export interface WorkerConfig {
   metrics: { host: string; port: number | null };
   /** DELIVERY_BASE_URL (default `http://HOST:DELIVERY_PORT`): the origin of `asset.delivery` in webhook payloads. */
   deliveryBaseUrl: string;
+  /** PRIVATE_URL_TTL in seconds: the life of the private URLs in webhook payloads. */
+  privateUrlTtlSeconds: number;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -181,5 +186,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT ?? null },
     deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
+    privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
   };
 }

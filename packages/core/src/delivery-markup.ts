@@ -4,7 +4,11 @@ import type { Crop, DeliveryPolicy } from './delivery.js';
 /** An asset's responsive markup (`asset.delivery`): delivery URLs within its tenant's policy. */
 export const DeliveryMarkup = z
   .object({
-    base: z.string().describe('`{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}` to build a URL'),
+    base: z
+      .string()
+      .describe(
+        '`{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL',
+      ),
     src: z.string().describe('A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency)'),
     srcset: z.string().describe("`f_auto` URLs over the tenant's widths not above the (cropped) image's width"),
     sources: z
@@ -52,7 +56,11 @@ function srcsetOf(base: string, widths: readonly number[], suffix: string): stri
 
 /** `asset.delivery` for a ready image or video poster. */
 export function deliveryMarkup(source: MarkupSource, policy: DeliveryPolicy, baseUrl: string): NonNullable<DeliveryMarkup> {
-  const base = deliveryBase(baseUrl, source.id, source.revision);
+  return deliveryMarkupAt(deliveryBase(baseUrl, source.id, source.revision), source, policy);
+}
+
+/** The markup under a given base: a public asset's `/img/{id}/{revision}`, or a private one's `/p/{exp}/{sig}/{id}/img/{revision}`. */
+export function deliveryMarkupAt(base: string, source: Omit<MarkupSource, 'id' | 'revision'>, policy: DeliveryPolicy): NonNullable<DeliveryMarkup> {
   const widths = markupWidths(policy, source.crop?.width ?? source.width);
   const srcWidth = widths.filter((w) => w <= DEFAULT_SRC_MAX_WIDTH).at(-1) ?? (widths[0] as number);
   const sources = [

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_PRIVATE_URL_TTL_SECONDS, PRIVATE_URL_MAX_TTL_SECONDS, PRIVATE_URL_MIN_TTL_SECONDS, VISIBILITIES } from './private-links.js';
 
 /**
  * Helpers both apps' config modules use. Parsing itself happens once per app, at boot, in
@@ -177,3 +178,13 @@ export function deliveryBaseUrlOf(e: { DELIVERY_PORT: number; DELIVERY_BASE_URL?
   if (e.DELIVERY_BASE_URL) return e.DELIVERY_BASE_URL.replace(/\/+$/, '');
   return `http://${host.includes(':') ? `[${host}]` : host}:${e.DELIVERY_PORT}`;
 }
+
+/** PRIVATE_URL_TTL, read alike by every app that shows an Asset (the API, the worker's webhook payloads): a private URL's life in seconds. */
+export const privateUrlSettings = {
+  PRIVATE_URL_TTL: z.coerce.number().int().min(PRIVATE_URL_MIN_TTL_SECONDS).max(PRIVATE_URL_MAX_TTL_SECONDS).default(DEFAULT_PRIVATE_URL_TTL_SECONDS),
+};
+
+/** DEFAULT_VISIBILITY: an asset's visibility when neither its upload, its upload token nor its tenant names one. */
+export const visibilitySettings = {
+  DEFAULT_VISIBILITY: z.enum(VISIBILITIES).default('public'),
+};

@@ -23,5 +23,6 @@ export * from './queries/webhook-attempts.js';
 export * from './queries/webhook-dispatch.js';
 export * from './queries/upload-tokens.js';
 export * from './queries/delivery.js';
+export * from './queries/visibility.js';
 export * from './records/index.js';
 export * from './queries/recover.js';

@@ -1,4 +1,4 @@
-import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBILITIES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
 import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, HlsRendition, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -36,6 +36,8 @@ export const tenants = pgTable('tenants', {
   /** The key before the last `POST /v1/delivery-key`, still verifying until `previousDeliveryKeyExpiresAt`. */
   previousDeliveryKeySealed: text('previous_delivery_key_sealed'),
   previousDeliveryKeyExpiresAt: timestamp('previous_delivery_key_expires_at', { withTimezone: true, mode: 'date' }),
+  /** The visibility of an upload that names none (nor its upload token); null: the deployment's DEFAULT_VISIBILITY. */
+  defaultVisibility: text('default_visibility', { enum: VISIBILITIES }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -111,6 +113,13 @@ export const assets = pgTable(
     crop: jsonb('crop').$type<Crop>(),
     /** Whether the image (a video: its poster) has transparency, from the probe; null before it ran. */
     hasAlpha: boolean('has_alpha'),
+    /** What the API says: `private` shows only private URLs, and its objects must leave the public bucket. */
+    visibility: text('visibility', { enum: VISIBILITIES }).notNull().default('public'),
+    /**
+     * Where the asset's objects are now (storage's assetObjectLocation). It differs from `visibility`
+     * while the worker still owes the move; a new asset's variants are rendered straight into place.
+     */
+    objectsVisibility: text('objects_visibility', { enum: VISIBILITIES }).notNull().default('public'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     uploadExpiresAt: timestamp('upload_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -132,6 +141,8 @@ export const assets = pgTable(
     index('assets_awaiting_expiry_idx').on(t.uploadExpiresAt).where(sql`status = 'awaiting_upload'`),
     // The purge sweep: deletions and ended uploads whose bucket objects are still owed.
     index('assets_purge_pending_idx').on(t.updatedAt).where(sql`status = 'deleting' or (status in ('canceled', 'expired') and purged_at is null)`),
+    // The worker's visibility moves: assets whose objects are not yet where their visibility says.
+    index('assets_visibility_move_idx').on(t.updatedAt).where(sql`visibility <> objects_visibility`),
   ],
 );
 
@@ -280,6 +291,8 @@ export const uploadTokens = pgTable(
     /** Null: the tenant's default preset. Either way a browser cannot pick another. */
     preset: text('preset'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    /** The visibility of every upload it starts; null: the tenant's default. Either way a browser cannot pick another. */
+    visibility: text('visibility', { enum: VISIBILITIES }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('upload_tokens_token_hash_idx').on(t.tokenHash), index('upload_tokens_tenant_idx').on(t.tenantId)],

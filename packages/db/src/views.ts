@@ -41,6 +41,7 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     focus: asset.focus ?? null,
     crop: asset.crop ?? null,
     hasAlpha: asset.hasAlpha ?? null,
+    visibility: asset.visibility,
     variants:
       status === 'ready'
         ? variants.map((v) => ({
@@ -70,7 +71,8 @@ export function assetView(asset: Asset, variants: readonly Variant[], publicUrl:
 /** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
-  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset } };
+  const { purge } = event.data;
+  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset, ...(purge ? { purge } : {}) } };
 }
 
 /** A job as its tenant sees it. */

@@ -1,4 +1,4 @@
-import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
 import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
 
@@ -13,6 +13,10 @@ export const TenantBody = z
     maxUploadBytes: z.number().int().nullable().describe('Null: the deployment default (MAX_UPLOAD_BYTES)'),
     defaultPreset: z.string().nullable().describe('The preset of an upload that names none; null: "default"'),
     rateLimitPerMinute: z.number().int().nullable().describe('Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE)'),
+    defaultVisibility: z
+      .enum(VISIBILITIES)
+      .nullable()
+      .describe('The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)'),
     delivery: DeliveryPolicy.describe('The delivery policy in force: the fields the tenant set over the defaults'),
     createdAt: z.string(),
   })
@@ -38,6 +42,7 @@ const tenantSettings = {
     .describe('Largest upload in bytes; null: the deployment default'),
   defaultPreset: z.string().trim().min(1).max(64).nullable().optional().describe('A preset name; null: "default"'),
   rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional().describe('Null: the deployment default'),
+  defaultVisibility: z.enum(VISIBILITIES).nullable().optional().describe("An upload's visibility when it names none; null: the deployment default"),
 };
 
 const tenantName = z.string().trim().min(1).max(200);

@@ -1,11 +1,31 @@
 import { z } from 'zod';
-import { AssetView, Crop, ErrorBody, Focus, JobView, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import {
+  AssetView,
+  Crop,
+  ErrorBody,
+  Focus,
+  JobView,
+  PRIVATE_URL_MAX_TTL_SECONDS,
+  PRIVATE_URL_MIN_TTL_SECONDS,
+  VISIBILITIES,
+  VISIBLE_ASSET_STATUSES,
+} from '@darkroom/core';
 import { IdParams, tenantErrors } from './common.schemas.js';
+
+/** `?urlTtl=`: the life of a private asset's URLs in this answer, in seconds (absent: PRIVATE_URL_TTL). */
+const urlTtl = z.coerce
+  .number()
+  .int()
+  .min(PRIVATE_URL_MIN_TTL_SECONDS)
+  .max(PRIVATE_URL_MAX_TTL_SECONDS)
+  .optional()
+  .describe("Seconds a private asset's URLs in this answer live (rounded up to the next 5 minutes); absent: PRIVATE_URL_TTL");
 
 export const getAssetSchema = {
   tags: ['assets'],
   summary: 'One asset, with its variants once ready',
   params: IdParams,
+  querystring: z.object({ urlTtl }),
   response: { 200: AssetView, ...tenantErrors, 404: ErrorBody },
 };
 
@@ -19,12 +39,20 @@ export const framingFields = {
 
 export const updateAssetSchema = {
   tags: ['assets'],
-  summary: "A ready image's focus and crop: revision + 1, its eager variants rendered again",
+  summary: "A ready image's focus and crop (revision + 1, its eager variants rendered again), or a ready asset's visibility",
   description:
     'Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. ' +
-    'A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started.',
+    'A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. ' +
+    '`visibility` goes in a PATCH of its own (with focus or crop: 400 invalid_request), with a tenant API key (an upload token: ' +
+    '403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when.',
   params: IdParams,
-  body: z.strictObject(framingFields),
+  body: z.strictObject({
+    ...framingFields,
+    visibility: z
+      .enum(VISIBILITIES)
+      .optional()
+      .describe('`private`: from this answer on, only private URLs; its objects leave the public bucket within 60 s'),
+  }),
   response: { 200: AssetView, 400: ErrorBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };
 
@@ -32,6 +60,7 @@ export const ListAssetsQuery = z.strictObject({
   status: z.enum(VISIBLE_ASSET_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(200).optional(),
+  urlTtl,
 });
 
 export const listAssetsSchema = {

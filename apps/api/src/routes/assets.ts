@@ -2,7 +2,8 @@ import { ERRORS } from '@darkroom/core';
 import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { assetScopeOf, tenantOf } from '../plugins/auth.js';
+import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
+import { changeAssetVisibility } from '../services/asset-visibility.js';
 import { deleteAsset, presentAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema, updateAssetSchema } from './assets.schemas.js';
@@ -15,19 +16,26 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   app.addHook('onRequest', app.requireTenant);
 
   app.get('/v1/assets', { schema: listAssetsSchema }, async (request) => {
-    const { status, limit, cursor } = request.query;
+    const { status, limit, cursor, urlTtl } = request.query;
     const page = await listAssets(deps.db, { tenantId: tenantOf(request).id, status, limit, cursor });
-    return { items: await presentAssets(deps, tenantOf(request), page.items), nextCursor: page.nextCursor };
+    return { items: await presentAssets(deps, tenantOf(request), page.items, { urlTtl }), nextCursor: page.nextCursor };
   });
 
   // Upload tokens may read the assets they started (config: the other asset routes refuse them).
   app.get('/v1/assets/:id', { schema: getAssetSchema, serializerCompiler: builtReplySerializer, config: { uploadToken: true } }, async (request) => {
-    return showAsset(deps, tenantOf(request), { ...assetScopeOf(request), id: request.params.id });
+    return showAsset(deps, tenantOf(request), { ...assetScopeOf(request), id: request.params.id, urlTtl: request.query.urlTtl });
   });
 
-  // Upload tokens may crop the assets they started (an avatar cropped after its upload).
+  // Upload tokens may crop the assets they started (an avatar cropped after its upload), not change their visibility.
   app.patch('/v1/assets/:id', { schema: updateAssetSchema, config: { uploadToken: true } }, async (request) => {
-    const asset = await reframeAsset(deps, request.log, { ...assetScopeOf(request), id: request.params.id, changes: request.body });
+    const { visibility, ...framing } = request.body;
+    if (visibility !== undefined) {
+      if (uploadTokenOf(request)) throw ERRORS.visibilityByUploadToken();
+      if (framing.focus !== undefined || framing.crop !== undefined) throw ERRORS.visibilityWithFraming();
+      const changed = await changeAssetVisibility(deps, tenantOf(request), { id: request.params.id, visibility });
+      return presentAsset(deps, changed.tenant, changed.asset);
+    }
+    const asset = await reframeAsset(deps, request.log, { ...assetScopeOf(request), id: request.params.id, changes: framing });
     return presentAsset(deps, tenantOf(request), asset);
   });
 

@@ -1,11 +1,10 @@
 import type { ProgressEventView } from '@darkroom/core';
-import { eventView, listenForEvents, type Event } from '@darkroom/db';
+import { eventView, getTenant, listenForEvents, type Event, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf } from '../plugins/auth.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
 import { deliveryContextOf, requireTenantAsset, showAsset } from '../services/manage-assets.js';
-import type { DeliveryContext } from '@darkroom/core';
 import { openEventStream, type EventStream } from '../sse.js';
 import { assetEventsSchema, eventStreamSchema } from './live.schemas.js';
 
@@ -24,8 +23,18 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
   app.addHook('preClose', () => hub.close());
   app.addHook('onRequest', app.requireTenant);
 
+  /**
+   * The URLs of a batch of events: built when it is sent, so a stream open for hours sends private
+   * URLs of a full life, signed with the tenant's key as it is then (read again for a private asset).
+   */
+  async function contextOf(tenant: Tenant, events: Event[]) {
+    const anyPrivate = events.some((event) => event.data.asset.visibility === 'private');
+    const current = anyPrivate ? ((await getTenant(deps.db, { id: tenant.id })) ?? tenant) : tenant;
+    return deliveryContextOf(deps, current);
+  }
+
   /** Sends the subscription's events on the stream until either ends; `last` ends it after that event. */
-  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, delivery: DeliveryContext, last?: (event: Event) => boolean) {
+  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, tenant: Tenant, last?: (event: Event) => boolean) {
     app.sseConnections.inc({ stream: kind });
     stream.onClose(() => {
       subscription.close();
@@ -39,6 +48,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
         stream.offer({ event: 'asset.progress', data: view });
       },
       deliver: async (events) => {
+        const delivery = await contextOf(tenant, events);
         for (const event of events) {
           await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl, delivery) });
           if (last?.(event)) return stream.end();
@@ -62,13 +72,13 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     const stream = openEventStream(request, reply, { heartbeatMs });
     await stream.send({ event: 'asset.snapshot', data: snapshot });
     // A deleted asset has no more events: the stream ends (a reconnecting client gets 404).
-    follow(stream, subscription, 'asset', deliveryContextOf(deps, tenantOf(request)), (event) => event.type === 'asset.deleted');
+    follow(stream, subscription, 'asset', tenantOf(request), (event) => event.type === 'asset.deleted');
   });
 
   app.get('/v1/events/stream', { schema: eventStreamSchema }, async (request, reply) => {
     const after = request.headers['last-event-id']?.toLowerCase();
     const subscription = await hub.subscribe({ tenantId: tenantOf(request).id, ...(after ? { after } : {}) });
-    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', deliveryContextOf(deps, tenantOf(request)));
+    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', tenantOf(request));
   });
 };
 

@@ -1,4 +1,4 @@
-import { ErrorBody, MintedUploadToken } from '@darkroom/core';
+import { ErrorBody, MintedUploadToken, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
 import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
 
@@ -21,6 +21,10 @@ export const MintUploadTokenFields = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe('Set on every upload the token starts (at most 4 KiB as JSON; "client" is left to the browser)'),
+  visibility: z
+    .enum(VISIBILITIES)
+    .optional()
+    .describe("The visibility of every upload the token starts; absent: the tenant's default when each starts"),
 });
 
 export const MintUploadTokenBody = MintUploadTokenFields.nullish().describe('Absent: every default');

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { AssetView, CompletedUpload, ErrorBody, RestartedUpload, SignedUploadRequest, StartedUpload, UploadParts, UploadRules } from '@darkroom/core';
+import {
+  AssetView,
+  CompletedUpload,
+  ErrorBody,
+  VISIBILITIES,
+  RestartedUpload,
+  SignedUploadRequest,
+  StartedUpload,
+  UploadParts,
+  UploadRules,
+} from '@darkroom/core';
 import { AssetIdParams, tenantErrors } from './common.schemas.js';
 import { framingFields } from './assets.schemas.js';
 
@@ -10,6 +20,10 @@ export const StartUploadBody = z.strictObject({
   preset: z.string().min(1).max(64).optional(),
   metadata: z.record(z.string(), z.unknown()).optional().describe('Client JSON, at most 4 KiB'),
   ...framingFields,
+  visibility: z
+    .enum(VISIBILITIES)
+    .optional()
+    .describe("Absent: the upload token's, else the tenant's defaultVisibility, else the deployment's DEFAULT_VISIBILITY"),
 });
 
 export const startUploadSchema = {

@@ -24,9 +24,10 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
   app.addHook('onRequest', app.requireTenant);
 
   app.post('/v1/uploads', { schema: startUploadSchema, serializerCompiler: builtReplySerializer, config: BROWSER }, async (request, reply) => {
-    const { asset, upload } = await startUpload(deps, tenantOf(request), request.body, uploadTokenOf(request));
+    // `tenant`: with the delivery key its first private upload made, if it did.
+    const { asset, upload, tenant } = await startUpload(deps, tenantOf(request), request.body, uploadTokenOf(request));
     return reply.status(201).send({
-      asset: assetView(asset, [], deps.publicUrl, deliveryContextOf(deps, tenantOf(request))),
+      asset: assetView(asset, [], deps.publicUrl, deliveryContextOf(deps, tenant)),
       upload,
       uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
     });

@@ -33,10 +33,10 @@ export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<Obj
 }
 
 /**
- * A new focus or crop (a new revision): the original's metadata cannot change without copying it
- * onto itself, so the record object beside it says it, and a rebuild takes the newest revision.
+ * A new focus or crop (a new revision), or a new visibility: the original's metadata cannot change
+ * without copying it onto itself, so the record object beside it says it, and a rebuild takes the newest.
  */
-export async function recordReframe(deps: AppDeps, asset: Asset): Promise<void> {
+export async function recordAssetChange(deps: AppDeps, asset: Asset): Promise<void> {
   const sidecar: AssetSidecar = { asset: assetRecordOf(asset, asset.readyAt ?? asset.updatedAt), render: null };
   await putJson(deps, assetRecordKey(asset.tenantId, asset.id), sidecar);
 }

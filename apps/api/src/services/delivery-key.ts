@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad, ERRORS } from '@darkroom/core';
-import { rotateTenantDeliveryKey } from '@darkroom/db';
+import { rotateTenantDeliveryKey, setFirstTenantDeliveryKey, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 
 /** Random bytes of a delivery key: as much as HMAC-SHA256's block can use. */
@@ -23,4 +23,18 @@ export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: strin
   if (!tenant) throw ERRORS.keyTenantNotFound();
   await deps.authCache.invalidateTenant(params.tenantId);
   return key;
+}
+
+/**
+ * The tenant as it is once it has a delivery key, made now if it has none: a private asset's URLs
+ * are signed with it. Two racing first private assets end with one key (the first to land). Every
+ * API process reloads the tenant after a new key, so each mints with it from its next request.
+ */
+export async function ensureDeliveryKey(deps: AppDeps, tenant: Tenant): Promise<Tenant> {
+  if (tenant.deliveryKeySealed !== null) return tenant;
+  const sealed = deps.secretBox.seal(newDeliveryKey(), deliveryKeyAad(tenant.id));
+  const current = await setFirstTenantDeliveryKey(deps.db, { id: tenant.id, sealed });
+  if (!current) throw ERRORS.keyTenantNotFound();
+  await deps.authCache.invalidateTenant(tenant.id);
+  return current;
 }

@@ -1,4 +1,4 @@
-import { deliveryPolicyOf, ERRORS, type DeliveryContext } from '@darkroom/core';
+import { deliveryPolicyOf, ERRORS, privateLinkContext, type DeliveryContext } from '@darkroom/core';
 import {
   deleteAssetRow,
   getTenantAsset,
@@ -78,23 +78,35 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
   }
 }
 
-/** What `asset.delivery` is built from for this tenant: its policy as cached with its key, and DELIVERY_BASE_URL. */
-export function deliveryContextOf(deps: AppDeps, tenant: Tenant): DeliveryContext {
-  return { policy: deliveryPolicyOf(tenant.delivery), baseUrl: deps.config.deliveryBaseUrl };
+/** How an answer's URLs are made beyond the tenant's settings: a private URL's life (`?urlTtl=`; absent: PRIVATE_URL_TTL). */
+export interface UrlOptions {
+  urlTtl?: number | undefined;
+}
+
+/**
+ * What an answer's Asset URLs are built from for this tenant: its policy and delivery key as cached
+ * with its API key, DELIVERY_BASE_URL, and the private URLs' life. Built once per answer.
+ */
+export function deliveryContextOf(deps: AppDeps, tenant: Tenant, options: UrlOptions = {}): DeliveryContext {
+  return {
+    policy: deliveryPolicyOf(tenant.delivery),
+    baseUrl: deps.config.deliveryBaseUrl,
+    private: privateLinkContext({ secretBox: deps.secretBox, tenant, ttlSeconds: options.urlTtl ?? deps.config.privateUrlTtlSeconds }),
+  };
 }
 
 /** Assets as the API shows them: each with its variants and their CDN URLs (one query for the whole page). */
-export async function presentAssets(deps: AppDeps, tenant: Tenant, assets: Asset[]) {
+export async function presentAssets(deps: AppDeps, tenant: Tenant, assets: Asset[], options: UrlOptions = {}) {
   const variantsByAsset = await listVariantsByAsset(deps.db, { assetIds: assets.map((a) => a.id) });
-  const delivery = deliveryContextOf(deps, tenant);
+  const delivery = deliveryContextOf(deps, tenant, options);
   return assets.map((asset) => assetView(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl, delivery));
 }
 
 /** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
-export async function showAsset(deps: AppDeps, tenant: Tenant, params: AssetOwner & { id: string }) {
+export async function showAsset(deps: AppDeps, tenant: Tenant, params: AssetOwner & UrlOptions & { id: string }) {
   const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
   if (!found || !reachable(found.asset, params)) throw ERRORS.assetNotFound();
-  return assetView(found.asset, found.variants, deps.publicUrl, deliveryContextOf(deps, tenant));
+  return assetView(found.asset, found.variants, deps.publicUrl, deliveryContextOf(deps, tenant, params));
 }
 
 export async function presentAsset(deps: AppDeps, tenant: Tenant, asset: Asset) {

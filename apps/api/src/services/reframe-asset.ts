@@ -2,7 +2,7 @@ import { cropProblem, ERRORS, type Crop, type Focus } from '@darkroom/core';
 import { insertJob, latestAssetJob, reframeReadyAsset, type Asset, type Job } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { recordReframe } from './bucket-records.js';
+import { recordAssetChange } from './bucket-records.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
 import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
 
@@ -63,7 +63,7 @@ export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params
     });
     return { reframed: changed, job: queued };
   });
-  await recordReframe(deps, reframed);
+  await recordAssetChange(deps, reframed);
   if (job) await enqueueAfterCommit(deps, log, [job]);
   return reframed;
 }

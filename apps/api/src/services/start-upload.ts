@@ -1,6 +1,17 @@
-import { assetKindOf, ERRORS, originalKey, resolvePreset, stagingKey, type Crop, type Focus, type UploadRules } from '@darkroom/core';
+import {
+  assetKindOf,
+  ERRORS,
+  originalKey,
+  resolvePreset,
+  stagingKey,
+  type Crop,
+  type Focus,
+  type UploadRules,
+  type Visibility,
+} from '@darkroom/core';
 import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
+import { ensureDeliveryKey } from './delivery-key.js';
 import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';
 import { checkMetadata, MAX_PARTS, normalizeContentType, validateFilename } from './upload-rules.js';
 import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
@@ -14,6 +25,18 @@ export interface StartUploadInput {
   /** Checked in shape here; against the image's size when the worker has probed it (it cuts a crop back to the image). */
   focus?: Focus | null | undefined;
   crop?: Crop | null | undefined;
+  visibility?: Visibility | undefined;
+}
+
+/**
+ * An upload's visibility: its own, else its upload token's, else its tenant's default, else
+ * DEFAULT_VISIBILITY. Through a token it is the token's (or the tenant's default): asking for
+ * another is `403 forbidden`.
+ */
+export function uploadVisibility(deps: AppDeps, tenant: Tenant, asked: Visibility | undefined, uploadToken?: UploadToken): Visibility {
+  const fallback = uploadToken?.visibility ?? tenant.defaultVisibility ?? deps.config.defaultVisibility;
+  if (uploadToken && asked !== undefined && asked !== fallback) throw ERRORS.tokenVisibilityForced(fallback);
+  return asked ?? fallback;
 }
 
 function validateUpload(deps: AppDeps, tenant: Tenant, input: StartUploadInput, contentType: string): void {
@@ -53,6 +76,7 @@ export function uploadRules(deps: AppDeps, keyTenant: Tenant, uploadToken?: Uplo
  * records the token, and the token's count of uploads is taken in the transaction that inserts it.
  */
 export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: StartUploadInput, uploadToken?: UploadToken) {
+  const visibility = uploadVisibility(deps, keyTenant, keyInput.visibility, uploadToken);
   const { tenant, input } = applyToken(deps, keyTenant, keyInput, uploadToken);
   const contentType = normalizeContentType(input.contentType);
   validateUpload(deps, tenant, input, contentType);
@@ -60,6 +84,8 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
   if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) {
     throw ERRORS.presetNotFound(presetName);
   }
+  // Before the row: its URLs are signed with the key from the first answer on.
+  const keyed = visibility === 'private' ? await ensureDeliveryKey(deps, keyTenant) : keyTenant;
 
   const { config, storage } = deps;
   const id = newId();
@@ -85,6 +111,7 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
       originalKey: originalKey(tenant.id, id),
       uploadExpiresAt: new Date(Date.now() + config.uploads.ttlMs),
       uploadTokenId: uploadToken?.id ?? null,
+      visibility,
     });
   const inserted = uploadToken
     ? await deps.db.transaction(async (tx) => {
@@ -96,5 +123,5 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
   const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
   const asset = uploadId ? ((await setAssetUploadId(deps.db, { id, uploadId })) ?? inserted) : inserted;
   const upload = uploadId ? await presignMultipartUpload(deps, asset, uploadId) : await presignPutUpload(deps, asset);
-  return { asset, upload };
+  return { asset, upload, tenant: keyed };
 }

@@ -1,4 +1,4 @@
-import { ERRORS, resolvePreset, type MintedUploadToken } from '@darkroom/core';
+import { ERRORS, resolvePreset, type MintedUploadToken, type Visibility } from '@darkroom/core';
 import { claimTokenUpload, createUploadToken, getTenant, isUuid, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { checkMetadata, normalizeContentType } from './upload-rules.js';
@@ -17,6 +17,7 @@ export interface MintUploadTokenParams {
   acceptedContentTypes?: string[] | undefined;
   preset?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  visibility?: Visibility | undefined;
 }
 
 /** The tenant's limits as they stand (its own settings, else the deployment's). */
@@ -69,8 +70,9 @@ export async function mintUploadToken(deps: AppDeps, params: MintUploadTokenPara
     ...limits,
     preset: params.preset ?? null,
     metadata: params.metadata ?? null,
+    visibility: params.visibility ?? null,
   });
-  return { token, expiresAt: uploadToken.expiresAt.toISOString(), maxUploads: uploadToken.maxUploads };
+  return { token, expiresAt: uploadToken.expiresAt.toISOString(), maxUploads: uploadToken.maxUploads, visibility: uploadToken.visibility };
 }
 
 /** The tenant as an upload started with the token sees it: the narrower of each limit (the tenant's may have shrunk since). */

@@ -1,4 +1,12 @@
-import { deliveryPolicyOf, signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, viewOfSnapshot, type DeliveryContext } from '@darkroom/core';
+import {
+  deliveryPolicyOf,
+  privateLinkContext,
+  signWebhook,
+  WEBHOOK_TIMEOUT_MS,
+  retryDelayMs,
+  viewOfSnapshot,
+  type DeliveryContext,
+} from '@darkroom/core';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,
@@ -29,13 +37,25 @@ export const DELIVERY_LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 /** The body: the event as Standard Webhooks frames it, its asset with URLs (and delivery markup) as GET shows them. */
 export function webhookBody(event: Event, publicUrl: WorkerDeps['publicUrl'], delivery: DeliveryContext): string {
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset } });
+  const { purge } = event.data;
+  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset, ...(purge ? { purge } : {}) } });
 }
 
-/** `asset.delivery` as the API would build it now: the tenant's policy at the time of sending. */
+/**
+ * The asset's URLs as the API would build them now: the tenant's policy at the time of sending, and
+ * a private asset's URLs signed with its current delivery key, for PRIVATE_URL_TTL from this attempt.
+ */
 async function deliveryContextOf(deps: WorkerDeps, tenantId: string): Promise<DeliveryContext> {
   const tenant = await getTenant(deps.db, { id: tenantId });
-  return { policy: deliveryPolicyOf(tenant?.delivery), baseUrl: deps.config.deliveryBaseUrl };
+  return {
+    policy: deliveryPolicyOf(tenant?.delivery),
+    baseUrl: deps.config.deliveryBaseUrl,
+    private: privateLinkContext({
+      secretBox: deps.secretBox,
+      tenant: { id: tenantId, deliveryKeySealed: tenant?.deliveryKeySealed ?? null },
+      ttlSeconds: deps.config.privateUrlTtlSeconds,
+    }),
+  };
 }
 
 /** The secrets that sign: the current one, and the previous one while a rotation's overlap lasts. */

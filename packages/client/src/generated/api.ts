@@ -158,6 +158,11 @@ export interface paths {
                         focus?: components["schemas"]["FocusInput"] | null;
                         /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
                         crop?: components["schemas"]["CropInput"] | null;
+                        /**
+                         * @description Absent: the upload token's, else the tenant's defaultVisibility, else the deployment's DEFAULT_VISIBILITY
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "private";
                     };
                 };
             };
@@ -1096,6 +1101,11 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /**
+                         * @description The visibility of every upload the token starts; absent: the tenant's default when each starts
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "private";
                     } | null;
                 };
             };
@@ -1202,6 +1212,8 @@ export interface paths {
                     status?: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
                     limit?: number;
                     cursor?: string;
+                    /** @description Seconds a private asset's URLs in this answer live (rounded up to the next 5 minutes); absent: PRIVATE_URL_TTL */
+                    urlTtl?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1297,7 +1309,10 @@ export interface paths {
         /** One asset, with its variants once ready */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Seconds a private asset's URLs in this answer live (rounded up to the next 5 minutes); absent: PRIVATE_URL_TTL */
+                    urlTtl?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1457,8 +1472,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * A ready image's focus and crop: revision + 1, its eager variants rendered again
-         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started.
+         * A ready image's focus and crop (revision + 1, its eager variants rendered again), or a ready asset's visibility
+         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. `visibility` goes in a PATCH of its own (with focus or crop: 400 invalid_request), with a tenant API key (an upload token: 403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when.
          */
         patch: {
             parameters: {
@@ -1476,6 +1491,11 @@ export interface paths {
                         focus?: components["schemas"]["FocusInput"] | null;
                         /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
                         crop?: components["schemas"]["CropInput"] | null;
+                        /**
+                         * @description `private`: from this answer on, only private URLs; its objects leave the public bucket within 60 s
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "private";
                     };
                 };
             };
@@ -3457,6 +3477,11 @@ export interface paths {
                         defaultPreset?: string | null;
                         /** @description Null: the deployment default */
                         rateLimitPerMinute?: number | null;
+                        /**
+                         * @description An upload's visibility when it names none; null: the deployment default
+                         * @enum {string|null}
+                         */
+                        defaultVisibility?: "public" | "private" | null;
                     };
                 };
             };
@@ -3603,6 +3628,11 @@ export interface paths {
                         defaultPreset?: string | null;
                         /** @description Null: the deployment default */
                         rateLimitPerMinute?: number | null;
+                        /**
+                         * @description An upload's visibility when it names none; null: the deployment default
+                         * @enum {string|null}
+                         */
+                        defaultVisibility?: "public" | "private" | null;
                         /** @description Merged into the delivery policy: the fields named change, the rest stay */
                         delivery?: {
                             /** @description The `w` an unsigned URL may ask for */
@@ -3787,6 +3817,11 @@ export interface paths {
                         metadata?: {
                             [key: string]: unknown;
                         };
+                        /**
+                         * @description The visibility of every upload the token starts; absent: the tenant's default when each starts
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "private";
                     } | null;
                 };
             };
@@ -4811,7 +4846,7 @@ export interface components {
             height: number;
         };
         DeliveryMarkupInput: {
-            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}` to build a URL */
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
             base: string;
             /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
             src: string;
@@ -4886,6 +4921,11 @@ export interface components {
             focus: components["schemas"]["FocusInput"] | null;
             /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
             crop: components["schemas"]["CropInput"] | null;
+            /**
+             * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
+             * @enum {string}
+             */
+            visibility: "public" | "private";
             variants: {
                 name: string;
                 /**
@@ -4907,7 +4947,7 @@ export interface components {
                     /** @description Bits per second, the highest of any segment */
                     bandwidth: number;
                 }[];
-                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
+                /** @description Public (CDN) URL, of a private asset a private URL (`/p/{exp}/{sig}/{id}/…`); of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {
@@ -4917,6 +4957,8 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             readyAt: string | null;
+            /** @description When a private asset's URLs stop working (ISO 8601); null for a public asset */
+            urlsExpireAt: string | null;
             /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
             delivery: components["schemas"]["DeliveryMarkupInput"];
         };
@@ -4939,6 +4981,12 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
         };
+        PurgeListInput: {
+            /** @description Every eager variant's and stream file's public URL */
+            urls: string[];
+            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
+            prefixes: string[];
+        };
         EventInput: {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
@@ -4948,6 +4996,8 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["AssetInput"];
+                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                purge?: components["schemas"]["PurgeListInput"];
             };
         };
         ProgressEventInput: {
@@ -4979,6 +5029,11 @@ export interface components {
             token: string;
             expiresAt: string;
             maxUploads: number;
+            /**
+             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
+             * @enum {string|null}
+             */
+            visibility: "public" | "private" | null;
         };
         BackfillReportInput: {
             preset: string;
@@ -5058,6 +5113,11 @@ export interface components {
             defaultPreset: string | null;
             /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
             rateLimitPerMinute: number | null;
+            /**
+             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
+             * @enum {string|null}
+             */
+            defaultVisibility: "public" | "private" | null;
             /** @description The delivery policy in force: the fields the tenant set over the defaults */
             delivery: components["schemas"]["DeliveryPolicyInput"];
             createdAt: string;
@@ -5182,7 +5242,7 @@ export interface components {
             height: number;
         };
         DeliveryMarkup: {
-            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`: append `/{options}` to build a URL */
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
             base: string;
             /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
             src: string;
@@ -5257,6 +5317,11 @@ export interface components {
             focus: components["schemas"]["Focus"] | null;
             /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
             crop: components["schemas"]["Crop"] | null;
+            /**
+             * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
+             * @enum {string}
+             */
+            visibility: "public" | "private";
             variants: {
                 name: string;
                 /**
@@ -5278,7 +5343,7 @@ export interface components {
                     /** @description Bits per second, the highest of any segment */
                     bandwidth: number;
                 }[];
-                /** @description Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
+                /** @description Public (CDN) URL, of a private asset a private URL (`/p/{exp}/{sig}/{id}/…`); of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
                 url: string;
             }[];
             error: {
@@ -5288,6 +5353,8 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             readyAt: string | null;
+            /** @description When a private asset's URLs stop working (ISO 8601); null for a public asset */
+            urlsExpireAt: string | null;
             /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
             delivery: components["schemas"]["DeliveryMarkup"];
         };
@@ -5310,6 +5377,12 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
         };
+        PurgeList: {
+            /** @description Every eager variant's and stream file's public URL */
+            urls: string[];
+            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
+            prefixes: string[];
+        };
         Event: {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
@@ -5319,6 +5392,8 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["Asset"];
+                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                purge?: components["schemas"]["PurgeList"];
             };
         };
         ProgressEvent: {
@@ -5350,6 +5425,11 @@ export interface components {
             token: string;
             expiresAt: string;
             maxUploads: number;
+            /**
+             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
+             * @enum {string|null}
+             */
+            visibility: "public" | "private" | null;
         };
         BackfillReport: {
             preset: string;
@@ -5429,6 +5509,11 @@ export interface components {
             defaultPreset: string | null;
             /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
             rateLimitPerMinute: number | null;
+            /**
+             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
+             * @enum {string|null}
+             */
+            defaultVisibility: "public" | "private" | null;
             /** @description The delivery policy in force: the fields the tenant set over the defaults */
             delivery: components["schemas"]["DeliveryPolicy"];
             createdAt: string;

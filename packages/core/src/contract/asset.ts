@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { assetKindOf } from '../content-types.js';
-import { Crop, Focus, type DeliveryPolicy } from '../delivery.js';
-import { deliveryMarkup, DeliveryMarkup } from '../delivery-markup.js';
+import { Crop, Focus } from '../delivery.js';
+import { DeliveryMarkup, deliveryMarkupAt } from '../delivery-markup.js';
+import { VISIBILITIES } from '../private-links.js';
+import { assetUrlsOf, type DeliveryContext, type PublicUrl } from './asset-urls.js';
+export { privateLinkContext } from './asset-urls.js';
 import { ErrorSummary } from './error.js';
+
+export type { DeliveryContext, PrivateLinkContext, PublicUrl } from './asset-urls.js';
 
 /** The statuses a tenant ever sees (the database has one more: an asset being deleted is already gone for the API). */
 export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const;
@@ -73,7 +78,11 @@ export type VariantSnapshot = z.infer<typeof VariantSnapshot>;
 /** A variant as a tenant sees it: where to fetch it (the CDN, or the bucket). */
 export const VariantView = z.object({
   ...variantFields,
-  url: z.string().describe('Public (CDN) URL; of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=`'),
+  url: z
+    .string()
+    .describe(
+      'Public (CDN) URL, of a private asset a private URL (`/p/{exp}/{sig}/{id}/…`); of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=`',
+    ),
 });
 export type VariantView = z.infer<typeof VariantView>;
 
@@ -102,6 +111,9 @@ export const AssetSnapshot = z.object({
   focus: Focus.nullable().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
   crop: Crop.nullable().describe('Displayed pixels every variant and delivery is cut from; null: the whole image'),
   hasAlpha: z.boolean().nullable().describe("Stored only: whether the image has transparency (the markup's `src` format)"),
+  visibility: z
+    .enum(VISIBILITIES)
+    .describe('`private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket'),
   variants: z.array(VariantSnapshot),
   error: ErrorSummary,
   createdAt: z.string(),
@@ -114,6 +126,7 @@ export type AssetSnapshot = z.infer<typeof AssetSnapshot>;
 export const AssetView = AssetSnapshot.omit({ hasAlpha: true })
   .extend({
     variants: z.array(VariantView),
+    urlsExpireAt: z.string().nullable().describe("When a private asset's URLs stop working (ISO 8601); null for a public asset"),
     delivery: DeliveryMarkup.describe(
       "Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise",
     ),
@@ -121,24 +134,18 @@ export const AssetView = AssetSnapshot.omit({ hasAlpha: true })
   .meta({ id: 'Asset' });
 export type AssetView = z.infer<typeof AssetView>;
 
-/** Turns a variant's object key into the URL clients fetch it from (the CDN, or the bucket). */
-export type PublicUrl = (key: string) => string;
-
-/** What `asset.delivery` is built from when an asset is read: the tenant's policy and DELIVERY_BASE_URL. */
-export interface DeliveryContext {
-  policy: DeliveryPolicy;
-  baseUrl: string;
-}
-
 /**
  * The Asset a snapshot shows today: each variant's key turned into its URL, and its delivery markup
  * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
  * `duration` and `video`: they were images, and show as such; those stored before audio lack `audio`. Those stored before focus and crop
- * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such.
+ * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such; those stored before
+ * private media lack `visibility`: they were public. A private asset's URLs are all private ones, under one expiry.
  */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
   const stored: Partial<AssetSnapshot> = snapshot;
   const { hasAlpha: _internal, ...shown } = snapshot;
+  const visibility = stored.visibility ?? 'public';
+  const urls = assetUrlsOf({ id: snapshot.id, visibility }, publicUrl, delivery);
   const view = {
     ...shown,
     kind: stored.kind ?? assetKindOf(snapshot.contentType),
@@ -148,14 +155,21 @@ export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, de
     revision: stored.revision ?? 1,
     focus: stored.focus ?? null,
     crop: stored.crop ?? null,
-    variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: publicUrl(key) })),
+    visibility,
+    variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: urls.object(key) })),
+    urlsExpireAt: urls.expiresAt,
   };
-  return { ...view, delivery: markupOf(view, stored.hasAlpha ?? false, delivery) };
+  return { ...view, delivery: markupOf(view, stored.hasAlpha ?? false, urls.markupBase, delivery) };
 }
 
 /** `asset.delivery`: for a ready image or video (its poster) of known size; null otherwise. */
-function markupOf(asset: Omit<AssetView, 'delivery'>, hasAlpha: boolean, delivery: DeliveryContext): DeliveryMarkup {
+function markupOf(
+  asset: Omit<AssetView, 'delivery'>,
+  hasAlpha: boolean,
+  markupBase: (revision: number) => string,
+  delivery: DeliveryContext,
+): DeliveryMarkup {
   if (asset.status !== 'ready' || asset.width === null || asset.height === null) return null;
-  const { id, revision, width, height, crop } = asset;
-  return deliveryMarkup({ id, revision, width, height, crop, hasAlpha }, delivery.policy, delivery.baseUrl);
+  const { revision, width, height, crop } = asset;
+  return deliveryMarkupAt(markupBase(revision), { width, height, crop, hasAlpha }, delivery.policy);
 }

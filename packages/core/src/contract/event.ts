@@ -12,8 +12,24 @@ export const ASSET_EVENT_TYPES = [
 ] as const;
 export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
 
-/** What an event row stores: the asset as the change left it, variants by key. */
-export const EventData = z.object({ asset: AssetSnapshot });
+/**
+ * What a CDN may hold of an asset that a visibility change made private: its objects' public URLs,
+ * and the URL prefixes under which anything else of it may be cached (its `/img/` renders).
+ */
+export const PurgeList = z
+  .object({
+    urls: z.array(z.string()).describe("Every eager variant's and stream file's public URL"),
+    prefixes: z
+      .array(z.string())
+      .describe('URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options)'),
+  })
+  .meta({ id: 'PurgeList' });
+export type PurgeList = z.infer<typeof PurgeList>;
+
+const purge = PurgeList.optional().describe('`asset.updated` only, when a visibility change made it: what a CDN should purge of the asset');
+
+/** What an event row stores: the asset as the change left it, variants by key (and what to purge, after a visibility change). */
+export const EventData = z.object({ asset: AssetSnapshot, purge });
 export type EventData = z.infer<typeof EventData>;
 
 /** An event as a tenant reads it (`GET /v1/events`, the SSE streams): its asset with URLs as they are today. */
@@ -22,7 +38,7 @@ export const EventView = z
     id: z.string().describe('Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here'),
     type: z.enum(ASSET_EVENT_TYPES),
     createdAt: z.string(),
-    data: z.object({ asset: AssetView.describe('The asset as the change left it') }),
+    data: z.object({ asset: AssetView.describe('The asset as the change left it'), purge }),
   })
   .meta({ id: 'Event' });
 export type EventView = z.infer<typeof EventView>;

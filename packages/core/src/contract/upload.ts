@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssetView } from './asset.js';
 import { JobView } from './job.js';
+import { VISIBILITIES } from '../private-links.js';
 
 export const PutUpload = z.object({
   method: z.literal('PUT'),
@@ -102,6 +103,10 @@ export const MintedUploadToken = z
     token: z.string().describe('dut_…: send it as "Authorization: Bearer <token>"'),
     expiresAt: z.string(),
     maxUploads: z.number().int(),
+    visibility: z
+      .enum(VISIBILITIES)
+      .nullable()
+      .describe("The visibility of every upload the token starts; null: the tenant's default when each starts"),
   })
   .meta({ id: 'UploadToken' });
 export type MintedUploadToken = z.infer<typeof MintedUploadToken>;

@@ -16,6 +16,8 @@ export const REQUEST_ERRORS = {
       'forbidden',
       'An upload token may only start, resume, complete, abort and follow its own uploads; this route takes a tenant API key.',
     ),
+  visibilityByUploadToken: () =>
+    new DarkroomError('forbidden', "An asset's visibility is changed with a tenant API key; an upload token may not change it."),
   adminOnly: () => new DarkroomError('forbidden', 'This route is for admins only.'),
   csrfHeaderMissing: (header: string) =>
     new DarkroomError('forbidden', `A request signed in by the admin console cookie that changes state must send "${header}: 1".`),

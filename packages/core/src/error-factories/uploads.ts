@@ -55,6 +55,8 @@ export const UPLOAD_ERRORS = {
     ),
   tokenMetadataTakesClientKey: (clientKey: string) =>
     new DarkroomError('invalid_request', `metadata.${clientKey} is the browser's own key; give the token's metadata other keys.`),
+  tokenVisibilityForced: (visibility: string) =>
+    new DarkroomError('forbidden', `This upload token's uploads are ${visibility}; leave visibility out, or ask for ${visibility}.`, { visibility }),
   tokenPresetForced: (preset: string) =>
     new DarkroomError('invalid_request', `This upload token's uploads use the preset "${preset}"; leave preset out.`, { preset }),
   tokenMetadataOutsideClientKey: (clientKey: string, fields: string[]) =>

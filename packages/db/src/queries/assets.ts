@@ -18,7 +18,11 @@ export type NewUpload = Pick<
   NewAsset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'metadata' | 'originalKey' | 'uploadExpiresAt'
 > &
-  Required<Pick<NewAsset, 'kind'>> & { uploadTokenId?: string | null | undefined; focus?: Focus | null | undefined; crop?: Crop | null | undefined };
+  Required<Pick<NewAsset, 'kind' | 'visibility'>> & {
+    uploadTokenId?: string | null | undefined;
+    focus?: Focus | null | undefined;
+    crop?: Crop | null | undefined;
+  };
 
 const insertUploadQuery = preparedPer((db) =>
   runDirect(
@@ -37,6 +41,9 @@ const insertUploadQuery = preparedPer((db) =>
         focus: sql`${sql.placeholder('focus')}::jsonb`,
         crop: sql`${sql.placeholder('crop')}::jsonb`,
         uploadTokenId: sql.placeholder('uploadTokenId'),
+        visibility: sql.placeholder('visibility'),
+        // Its variants are rendered straight into the place its visibility says: no move is owed.
+        objectsVisibility: sql.placeholder('visibility'),
         originalKey: sql.placeholder('originalKey'),
         uploadExpiresAt: sql.placeholder('uploadExpiresAt'),
       })

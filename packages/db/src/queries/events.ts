@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../views.js';
 import type { Executor } from '../client.js';
-import type { AssetEventType } from '@darkroom/core';
+import type { AssetEventType, PurgeList } from '@darkroom/core';
 import { events, variants, type Asset, type AssetStatus, type Event } from '../schema.js';
 
 /** The channel every API process LISTENs on: the payload is `{ id, tenantId, assetId }`, sent at commit. */
@@ -16,16 +16,20 @@ export interface EventNotice {
 /**
  * Writes the event of an asset change. Call it in the transaction that made the change: the event
  * and the change commit together or not at all, and the NOTIFY is delivered only at that commit.
- * `status` is the status to show (a deletion shows the last one the tenant saw).
+ * `status` is the status to show (a deletion shows the last one the tenant saw); `purge`, what a CDN
+ * should forget of the asset (an `asset.updated` that a visibility change made).
  */
-export async function recordAssetEvent(tx: Executor, params: { type: AssetEventType; asset: Asset; status?: AssetStatus }): Promise<Event> {
+export async function recordAssetEvent(
+  tx: Executor,
+  params: { type: AssetEventType; asset: Asset; status?: AssetStatus | undefined; purge?: PurgeList | undefined },
+): Promise<Event> {
   // In the order GET shows them (listVariantsByAsset): smallest first, then the preset's order.
   const rows = await tx
     .select()
     .from(variants)
     .where(eq(variants.assetId, params.asset.id))
     .orderBy(asc(variants.width), asc(variants.height), asc(variants.id));
-  const data = { asset: assetSnapshot(params.asset, rows, params.status) };
+  const data = { asset: assetSnapshot(params.asset, rows, params.status), ...(params.purge ? { purge: params.purge } : {}) };
   // id and created_at from one clock reading in the database, so id order is time order (0004 migration).
   const [event] = await tx
     .insert(events)

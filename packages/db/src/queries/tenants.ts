@@ -1,5 +1,5 @@
-import type { DeliveryPolicyPatch, VariantSpec } from '@darkroom/core';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DeliveryPolicyPatch, VariantSpec, Visibility } from '@darkroom/core';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { tenants, type Tenant } from '../schema.js';
@@ -10,6 +10,7 @@ export interface TenantSettings {
   maxUploadBytes: number | null;
   defaultPreset: string | null;
   rateLimitPerMinute: number | null;
+  defaultVisibility: Visibility | null;
 }
 
 export async function createTenant(db: Executor, params: { name: string } & Partial<TenantSettings>): Promise<Tenant> {
@@ -22,6 +23,7 @@ export async function createTenant(db: Executor, params: { name: string } & Part
       maxUploadBytes: params.maxUploadBytes ?? null,
       defaultPreset: params.defaultPreset ?? null,
       rateLimitPerMinute: params.rateLimitPerMinute ?? null,
+      defaultVisibility: params.defaultVisibility ?? null,
     })
     .returning();
   return tenant!;
@@ -141,4 +143,17 @@ export async function rotateTenantDeliveryKey(db: Executor, params: { id: string
     .where(eq(tenants.id, params.id))
     .returning();
   return tenant;
+}
+
+/**
+ * Installs a first delivery key, only if the tenant still has none: of two racing first private
+ * assets, one key wins and both mint with it. Returns the tenant as it is after (its key, whoever made it).
+ */
+export async function setFirstTenantDeliveryKey(db: Executor, params: { id: string; sealed: string }): Promise<Tenant | undefined> {
+  const [tenant] = await db
+    .update(tenants)
+    .set({ deliveryKeySealed: params.sealed, updatedAt: new Date() })
+    .where(and(eq(tenants.id, params.id), isNull(tenants.deliveryKeySealed)))
+    .returning();
+  return tenant ?? getTenant(db, { id: params.id });
 }

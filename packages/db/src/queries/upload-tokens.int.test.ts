@@ -21,6 +21,7 @@ const token = (expiresAt: Date): NewUploadToken => ({
   acceptedContentTypes: null,
   preset: null,
   metadata: null,
+  visibility: null,
 });
 
 async function tokenIdsOfTenant(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Visibility } from '@darkroom/core';
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
@@ -20,6 +21,7 @@ export interface NewUploadToken {
   acceptedContentTypes: string[] | null;
   preset: string | null;
   metadata: Record<string, unknown> | null;
+  visibility: Visibility | null;
 }
 
 export interface CreatedUploadToken {

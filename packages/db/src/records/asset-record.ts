@@ -1,4 +1,4 @@
-import { ASSET_KINDS, AudioInfo, Crop, Focus, HlsRendition, ORIGINALS_PREFIX, VideoInfo } from '@darkroom/core';
+import { ASSET_KINDS, AudioInfo, Crop, Focus, HlsRendition, ORIGINALS_PREFIX, VideoInfo, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
 import type { ProcessedImage } from '../queries/assets.js';
 import type { VariantRecord } from '../queries/variants.js';
@@ -27,6 +27,8 @@ export const AssetRecord = z.object({
   focus: Focus.nullable(),
   crop: Crop.nullable(),
   revision: z.number().int().positive(),
+  /** Absent from records written before private media: public. A change is written beside the original, as a reframe is. */
+  visibility: z.enum(VISIBILITIES).optional(),
   createdAt: isoDate,
   uploadExpiresAt: isoDate,
   confirmedAt: isoDate,
@@ -87,6 +89,7 @@ export function assetRecordOf(asset: Asset, confirmedAt: Date): AssetRecord {
     focus: asset.focus ?? null,
     crop: asset.crop ?? null,
     revision: asset.revision,
+    visibility: asset.visibility,
     createdAt: asset.createdAt.toISOString(),
     uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
     confirmedAt: confirmedAt.toISOString(),
@@ -133,6 +136,9 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null): Ne
     revision: record.revision,
     focus: record.focus,
     crop: record.crop,
+    // Rebuilt in place: a move the worker still owed is not known, so none is owed.
+    visibility: record.visibility ?? 'public',
+    objectsVisibility: record.visibility ?? 'public',
     uploadExpiresAt: new Date(record.uploadExpiresAt),
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.confirmedAt),

@@ -87,6 +87,7 @@ describe('bucket records', () => {
       maxUploadBytes: 10,
       defaultPreset: null,
       rateLimitPerMinute: null,
+      defaultVisibility: 'private',
       presets: {},
       delivery: {},
       deliveryKeySealed: 'sealed-secret',
@@ -97,6 +98,7 @@ describe('bucket records', () => {
     } satisfies Tenant;
     const text = JSON.stringify(tenantRecordOf(tenant));
     expect(text).toContain('acme');
+    expect(tenantRecordOf(tenant).defaultVisibility).toBe('private');
     expect(text).not.toMatch(/sealed|deliveryKey/);
   });
 });

@@ -1,4 +1,4 @@
-import { DeliveryPolicyPatch, variantSpecSchema, type TenantPresets } from '@darkroom/core';
+import { DeliveryPolicyPatch, variantSpecSchema, VISIBILITIES, type TenantPresets } from '@darkroom/core';
 import { z } from 'zod';
 import type { Tenant } from '../schema.js';
 
@@ -17,6 +17,8 @@ export const TenantRecord = z.object({
   maxUploadBytes: z.number().int().nullable(),
   defaultPreset: z.string().nullable(),
   rateLimitPerMinute: z.number().int().nullable(),
+  /** Absent from records written before private media: the deployment's default. */
+  defaultVisibility: z.enum(VISIBILITIES).nullish(),
   presets: z.record(z.string(), z.array(variantSpecSchema({ min: 1, max: 100_000 }))).transform((p): TenantPresets => p),
   delivery: DeliveryPolicyPatch,
   createdAt: isoDate,
@@ -34,6 +36,7 @@ export function tenantRecordOf(tenant: Tenant): TenantRecord {
     maxUploadBytes: tenant.maxUploadBytes ?? null,
     defaultPreset: tenant.defaultPreset ?? null,
     rateLimitPerMinute: tenant.rateLimitPerMinute ?? null,
+    defaultVisibility: tenant.defaultVisibility ?? null,
     presets: tenant.presets,
     delivery: tenant.delivery,
     createdAt: tenant.createdAt.toISOString(),
