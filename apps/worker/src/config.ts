@@ -52,6 +52,11 @@ const workerEnvSchema = z.object({
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),
+  /**
+   * How often this process looks for assets whose visibility changed and moves their objects between
+   * the buckets (a change waits out delivery's lookup cache first); `off`: never.
+   */
+  VISIBILITY_MOVE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('5s', 100)]),
   /** Events (GET /v1/events, Last-Event-ID replays) are kept at least this long; the reconciler drops older ones. */
   EVENT_RETENTION: durationSetting('30d', 1000),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
@@ -118,6 +123,8 @@ export interface WorkerConfig {
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
   reconcileIntervalMs: number | null;
+  /** VISIBILITY_MOVE_INTERVAL; null: off. */
+  visibilityMoveIntervalMs: number | null;
   /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
   eventRetentionMs: number;
   stalledTimeoutMs: number;
@@ -173,6 +180,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     uploadTtlMs: e.UPLOAD_TTL,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
+    visibilityMoveIntervalMs: e.VISIBILITY_MOVE_INTERVAL,
     eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,

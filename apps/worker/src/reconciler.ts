@@ -4,6 +4,7 @@ import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
 import { sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
 import type { WorkerDeps } from './deps.js';
+import { runEvery, type RunningPasses } from './run-every.js';
 import { purgeEndedUpload, purgePending } from './purge-sweep.js';
 
 export interface ReconcileReport {
@@ -107,32 +108,13 @@ export async function reconcileOnce(
   };
 }
 
-export interface RunningReconciler {
-  stop(): Promise<void>;
-}
+export type RunningReconciler = RunningPasses;
 
 /** Runs `reconcileOnce` every `intervalMs`, one pass at a time; a failed pass is logged and retried next time. */
 export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs: number): RunningReconciler {
-  let running: Promise<void> | null = null;
   const cursors = newReconcileCursors();
-  const tick = () => {
-    if (running) return;
-    running = reconcileOnce(deps, queue, cursors)
-      .then((report) => {
-        if (Object.values(report).some((n) => n > 0)) deps.log.info(report, 'reconciled');
-      })
-      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'reconcile pass failed; trying again next interval'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(deps, { intervalMs, name: 'reconcile' }, async () => {
+    const report = await reconcileOnce(deps, queue, cursors);
+    if (Object.values(report).some((n) => n > 0)) deps.log.info(report, 'reconciled');
+  });
 }

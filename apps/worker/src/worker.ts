@@ -15,6 +15,7 @@ import { assetProcess } from './jobs/asset-process.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';
+import { startVisibilityMoves } from './visibility-move.js';
 import { backfillLaneJob } from './recover/lane.js';
 import { webhookDeliver } from './webhooks/deliver.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
@@ -95,6 +96,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
 
   const interval = deps.config.reconcileIntervalMs;
   const reconciler = interval === null ? null : startReconciler(deps, producer, interval);
+  const moves = startVisibilityMoves(deps);
   const webhooks = startWebhooks(deps, connection);
   const metricsServer = startMetricsServer(deps);
 
@@ -106,6 +108,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       // Images in hand finish; a transcode is killed now and its job retried later (see WorkerDeps.stopSignal).
       stopping.abort(new Error('the worker is stopping'));
       await reconciler?.stop();
+      await moves?.stop();
       await webhooks.dispatcher?.stop();
       await Promise.all([worker.close(), backfillWorker?.close(), webhooks.worker?.close()]);
       await Promise.all([producer.close(), webhooks.queue.close()]);

@@ -34,9 +34,14 @@ export interface MarkupSource {
 /** The widest `src` a page gets by default. */
 const DEFAULT_SRC_MAX_WIDTH = 1080;
 
+/** `{base}/img/{id}/`: every public delivery URL of the asset, whatever its revision and options, starts so. */
+export function deliveryImagePrefix(baseUrl: string, id: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/img/${id}/`;
+}
+
 /** `{base}/img/{id}/{revision}`: the URL every delivery option string is appended to. */
 export function deliveryBase(baseUrl: string, id: string, revision: number): string {
-  return `${baseUrl.replace(/\/+$/, '')}/img/${id}/${revision}`;
+  return `${deliveryImagePrefix(baseUrl, id)}${revision}`;
 }
 
 /** The policy's widths an image of this width is served at: those not above it, or the smallest when none is. */

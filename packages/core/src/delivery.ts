@@ -86,6 +86,12 @@ export function cropProblem(crop: Crop, size: { width: number; height: number })
   return null;
 }
 
+/**
+ * How long a delivery process reuses an asset's lookup (its row, its tenant's policy and keys): a
+ * change reaches every process within it.
+ */
+export const DELIVERY_LOOKUP_TTL_MS = 5000;
+
 /** Delivery signing keys: `dsk_` and 43 characters of base64url (32 random bytes). */
 export const DELIVERY_KEY_PREFIX = 'dsk_';
 

@@ -6,6 +6,8 @@ export const ErrorCode = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** A private URL past its `exp`. */
+  expired: 403,
   not_found: 404,
   request_timeout: 408,
   preset_not_found: 404,
@@ -20,6 +22,8 @@ export const ErrorCode = {
   service_unavailable: 503,
   /** Delivery: every render slot stayed busy past DELIVERY_QUEUE_TIMEOUT (with Retry-After). */
   unavailable: 503,
+  /** Delivery: more lookups of assets not cached than DELIVERY_LOOKUPS_PER_SECOND (with Retry-After). */
+  busy: 503,
   // Processing outcomes recorded on assets and jobs.
   unsupported_format: 422,
   corrupt_image: 422,

@@ -75,6 +75,16 @@ export class StorageAccessDeniedError extends StorageError {
   }
 }
 
+/** A range that starts past the object's end (HTTP 416): `size` is the object's, for the answer's `Content-Range`. */
+export class ObjectRangeError extends StorageError {
+  readonly size: number;
+  constructor(message: string, size: number) {
+    super('bad_request', message, { httpStatus: 416, s3Code: 'InvalidRange' });
+    this.name = 'ObjectRangeError';
+    this.size = size;
+  }
+}
+
 /** Any other refusal (4xx, 501): the request itself is wrong, so retrying it unchanged won't help. */
 export class StorageRequestError extends StorageError {
   constructor(message: string, details?: StorageErrorDetails) {

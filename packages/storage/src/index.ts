@@ -8,6 +8,7 @@ export {
   StorageUnavailableError,
   StorageAccessDeniedError,
   StorageRequestError,
+  ObjectRangeError,
   translateS3Error,
   type StorageErrorKind,
   type StorageErrorDetails,
@@ -29,6 +30,7 @@ export {
 } from './setup.js';
 export {
   purgeAssetObjects,
+  assetObjectPrefixes,
   purgeUploadObjects,
   abortStaleMultipartUploads,
   type PurgedAsset,

@@ -1,6 +1,7 @@
-import { assetRecordKey, deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core';
+import { assetRecordKey, deliveryAssetPrefix, stagingKey, variantPrefix, VISIBILITIES } from '@darkroom/core';
 import { ObjectNotFoundError } from './errors.js';
-import type { ObjectHead, ObjectStorage } from './types.js';
+import type { ObjectHead, ObjectLocation, ObjectStorage } from './types.js';
+import { assetObjectLocation } from './visibility.js';
 
 /** What the purges need to know of an asset (its row holds all of it). */
 export interface PurgedAsset {
@@ -46,17 +47,28 @@ export async function purgeUploadObjects(storage: ObjectStorage, options: PurgeU
   await storage.deleteObject(original);
 }
 
+/** The key prefixes an asset's derived objects live under (variants, delivery's renders), in either visibility's place. */
+export function assetObjectPrefixes(asset: Pick<PurgedAsset, 'id' | 'tenantId'>): string[] {
+  return [variantPrefix(asset.tenantId, asset.id), deliveryAssetPrefix(asset.tenantId, asset.id)];
+}
+
 /**
  * Removes everything of an asset from both buckets: its upload, staging object, original, the
- * record beside it, variants and delivery's renders (every revision). Idempotent.
+ * record beside it, variants and delivery's renders (every revision), where a public asset keeps
+ * them and where a private one does (a move between the two may have been under way). Idempotent.
  */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
   const { bucket, publicBucket, asset } = options;
   await purgeUploadObjects(storage, options);
   await storage.deleteObject({ bucket, key: assetRecordKey(asset.tenantId, asset.id) });
-  await storage.deletePrefix({ bucket: publicBucket, prefix: variantPrefix(asset.tenantId, asset.id) });
-  await storage.deletePrefix({ bucket: publicBucket, prefix: deliveryAssetPrefix(asset.tenantId, asset.id) });
+  for (const visibility of VISIBILITIES) {
+    for (const prefix of assetObjectPrefixes(asset)) {
+      await storage.deletePrefix(listingOf(assetObjectLocation({ bucket, publicBucket }, visibility, prefix)));
+    }
+  }
 }
+
+const listingOf = ({ bucket, key }: ObjectLocation) => ({ bucket, prefix: key });
 
 /**
  * Aborts multipart uploads under `prefix` begun before `initiatedBefore`. An upload older than the

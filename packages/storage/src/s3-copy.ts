@@ -50,10 +50,12 @@ export async function copyObject(client: S3Client, options: CopyObjectOptions): 
     ? { MetadataDirective: 'REPLACE' as const, Metadata: metadata, ContentType: options.contentType }
     : { MetadataDirective: 'COPY' as const };
   try {
-    const result = await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(bucket, sourceKey), ...replace }));
+    const result = await client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(options.sourceBucket ?? bucket, sourceKey), ...replace }),
+    );
     return { sourceVersionId: result.CopySourceVersionId };
   } catch (err) {
-    throw translateS3Error(err, { operation: 'copyObject', bucket, key: sourceKey });
+    throw translateS3Error(err, { operation: 'copyObject', bucket: options.sourceBucket ?? bucket, key: sourceKey });
   }
 }
 
@@ -95,7 +97,7 @@ async function copyPart(client: S3Client, options: CopyObjectOptions, uploadId: 
         Key: key,
         UploadId: uploadId,
         PartNumber: range.partNumber,
-        CopySource: copySource(bucket, sourceKey),
+        CopySource: copySource(options.sourceBucket ?? bucket, sourceKey),
         CopySourceRange: `bytes=${range.start}-${range.end}`,
       }),
     );

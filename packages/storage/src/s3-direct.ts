@@ -1,9 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
-import { translateS3Error, type StorageErrorContext } from './errors.js';
+import { ObjectRangeError, StorageError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
-import type { ObjectHead, ObjectLocation } from './types.js';
+import type { ObjectHead, ObjectLocation, OpenedObject, OpenObjectOptions } from './types.js';
 
 export interface DirectOptions {
   /** Total tries, the first included; only transient failures (5xx, throttling, sockets) are tried again. */
@@ -33,6 +33,24 @@ function headOf(headers: IncomingHttpHeaders): ObjectHead {
     etag: typeof headers.etag === 'string' ? headers.etag : undefined,
     lastModified: modified ? new Date(modified) : undefined,
     metadata,
+  };
+}
+
+/** A GET's answer as `openObject` gives it: the part sent, and the whole object's size. */
+function openedOf(res: IncomingMessage, body: Readable): OpenedObject {
+  const { headers } = res;
+  const head = headOf(headers);
+  const length = Number(headers['content-length'] ?? 0);
+  const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headers['content-range'] ?? '');
+  const cacheControl = headers['cache-control'];
+  return {
+    ...head,
+    status: res.statusCode === 304 ? 304 : range ? 206 : 200,
+    size: range ? Number(range[3]) : length,
+    length: res.statusCode === 304 ? 0 : length,
+    range: range ? { start: Number(range[1]), end: Number(range[2]) } : undefined,
+    cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
+    body,
   };
 }
 
@@ -80,12 +98,15 @@ export function createDirectRequests(endpoint: string, presigner: Pick<Presigner
   const agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
   const send = tls ? httpsRequest : httpRequest;
 
-  /** The answer of one request, once its headers are in: a 2xx's, its body unread; anything else rejects. */
-  function once(method: 'HEAD' | 'GET', url: string): Promise<IncomingMessage> {
+  /**
+   * The answer of one request, once its headers are in: a 2xx's (or a 304's), its body unread;
+   * anything else rejects. `headers` go unsigned beside the signed URL (Range, If-None-Match).
+   */
+  function once(method: 'HEAD' | 'GET', url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = send(url, { method, agent, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
+      const req = send(url, { method, agent, headers, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve(res);
+        if ((status >= 200 && status < 300) || status === 304) return resolve(res);
         if (method === 'HEAD') {
           res.resume();
           return reject(statusError(status));
@@ -119,13 +140,31 @@ export function createDirectRequests(endpoint: string, presigner: Pick<Presigner
     }
   }
 
+  async function headObject(location: ObjectLocation): Promise<ObjectHead> {
+    const res = await withRetries('headObject', location, () => once('HEAD', presigner.presignHead({ ...location, expiresInSeconds: URL_SECONDS })));
+    res.resume();
+    return headOf(res.headers);
+  }
+
   return {
-    async headObject(location: ObjectLocation): Promise<ObjectHead> {
-      const res = await withRetries('headObject', location, () =>
-        once('HEAD', presigner.presignHead({ ...location, expiresInSeconds: URL_SECONDS })),
-      );
-      res.resume();
-      return headOf(res.headers);
+    headObject,
+    async openObject(request: OpenObjectOptions): Promise<OpenedObject> {
+      const { bucket, key } = request;
+      const headers: Record<string, string> = {};
+      if (request.range) headers.range = request.range;
+      if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
+      let res: IncomingMessage;
+      try {
+        res = await withRetries('openObject', { bucket, key }, () =>
+          once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers),
+        );
+      } catch (error) {
+        // The bucket's 416 does not always say the size; the answer's Content-Range must.
+        if (!(error instanceof StorageError && error.httpStatus === 416)) throw error;
+        const { size } = await headObject({ bucket, key });
+        throw new ObjectRangeError(`range ${request.range} starts past the end of ${bucket}/${key}`, size);
+      }
+      return openedOf(res, withTranslatedStreamErrors(res, { operation: 'openObject', bucket, key }));
     },
     async getStream(location: ObjectLocation): Promise<Readable> {
       const res = await withRetries('getStream', location, () =>

@@ -17,7 +17,7 @@ export type S3StorageOptions = S3ClientOptions;
 export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
   const client = createS3Client(config, options);
   const presigner = createPresigner(config);
-  const { headObject, getStream } = createDirectRequests(config.endpoint, presigner, clientSettings(options));
+  const { headObject, getStream, openObject } = createDirectRequests(config.endpoint, presigner, clientSettings(options));
   return {
     presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
@@ -32,6 +32,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     getRange: (o) => getRange(client, o),
     getBytes: (o) => getBytes(client, o),
     getStream,
+    openObject,
     copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),
     deleteObject: (o) => deleteObject(client, o),

@@ -86,6 +86,27 @@ export interface ObjectHead {
   metadata: ObjectMetadata;
 }
 
+export interface OpenObjectOptions extends ObjectLocation {
+  /** An HTTP Range header's value, passed to the bucket as it is (one range: the caller checks it). */
+  range?: string | undefined;
+  /** An ETag the caller holds: an unchanged object answers 304 with no body. */
+  ifNoneMatch?: string | undefined;
+}
+
+/** One GET's answer, its body still to be read (a stream: never held whole). */
+export interface OpenedObject extends ObjectHead {
+  /** 200 the whole object, 206 the range asked for, 304 unchanged since `ifNoneMatch`. */
+  status: 200 | 206 | 304;
+  /** The whole object's size, whatever part is sent. */
+  size: number;
+  /** Bytes in `body`. */
+  length: number;
+  /** The inclusive byte offsets sent, on a 206. */
+  range: { start: number; end: number } | undefined;
+  cacheControl: string | undefined;
+  body: Readable;
+}
+
 export interface ReadStartOptions extends ObjectLocation {
   /** How many bytes from the start to return (fewer when the object is shorter). */
   length: number;
@@ -103,8 +124,10 @@ export interface GetRangeOptions extends ObjectLocation {
 }
 
 export interface CopyObjectOptions extends ObjectLocation {
-  /** The object to copy, in the same bucket. */
+  /** The object to copy. */
   sourceKey: string;
+  /** The bucket it is in, when not `bucket` (one the same credentials read). */
+  sourceBucket?: string | undefined;
   /** The source's size: it decides between one CopyObject and a copy in parts, and their byte ranges. */
   size: number;
   contentType: string;
@@ -198,7 +221,12 @@ export interface ObjectStorage {
   /** The whole object as a stream, for large reads with bounded memory. */
   getStream(options: ObjectLocation): Promise<Readable>;
   /**
-   * Server-side copy within a bucket: no byte passes through this process. A failed copy in parts
+   * The object (or one range of it) as a stream, with what its answer said of it: for serving it on.
+   * A range that starts past the end is `ObjectRangeError` (with the object's size).
+   */
+  openObject(options: OpenObjectOptions): Promise<OpenedObject>;
+  /**
+   * Server-side copy, within a bucket or from another (`sourceBucket`): no byte passes through this process. A failed copy in parts
    * is aborted, so it leaves no parts behind.
    */
   copyObject(options: CopyObjectOptions): Promise<CopyResult>;

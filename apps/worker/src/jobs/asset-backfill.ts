@@ -103,7 +103,7 @@ async function record(
   });
   const replaced = new Set([...plan.render.map((s) => s.name), ...plan.remove]);
   const kept = [...previous.filter((v) => !replaced.has(v.name)).map((v) => v.key), ...records.map((r) => r.key)];
-  await deleteSupersededObjects(deps, previous, kept);
+  await deleteSupersededObjects(deps, asset, previous, kept);
 }
 
 /**

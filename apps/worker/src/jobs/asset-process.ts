@@ -90,6 +90,7 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
     // This render's objects, unless a row points at one (a revision's keys are its own, so none does).
     await deleteSupersededObjects(
       deps,
+      asset,
       records.map(asVariantKey),
       previous.map((v) => v.key),
     );
@@ -97,6 +98,7 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
   }
   await deleteSupersededObjects(
     deps,
+    asset,
     previous,
     records.map((r) => r.key),
   );

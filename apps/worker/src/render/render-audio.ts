@@ -28,6 +28,7 @@ import {
   type LoudnessMeasure,
   type WaveformJson,
 } from '@darkroom/media';
+import { assetObject } from './asset-object.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
 import { renderImageVariants } from './render-image.js';
@@ -130,8 +131,7 @@ async function uploadWaveforms(
       const body = Buffer.from(JSON.stringify(waveforms[i]));
       const specHash = variantSpecHash(spec);
       const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, 'json');
-      const bucket = deps.config.storage.publicBucket;
-      await deps.storage.putObject({ bucket, key, body, contentType: 'application/json', cacheControl: VARIANT_CACHE_CONTROL });
+      await deps.storage.putObject({ ...assetObject(deps, asset, key), body, contentType: 'application/json', cacheControl: VARIANT_CACHE_CONTROL });
       const duration = roundTo((waveforms[i]!.length * waveforms[i]!.samples_per_pixel) / waveforms[i]!.sample_rate, 3);
       return { name: spec.name, kind: 'audio', format: spec.format, width: 0, height: 0, duration, size: body.length, key, specHash };
     }),
@@ -173,8 +173,7 @@ async function renderRenditions(
     const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, spec.format);
     const body = createReadStream(result.path);
     await deps.storage.putObject({
-      bucket: deps.config.storage.publicBucket,
-      key,
+      ...assetObject(deps, asset, key),
       body,
       contentType: result.contentType,
       cacheControl: VARIANT_CACHE_CONTROL,

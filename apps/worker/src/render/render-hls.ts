@@ -19,6 +19,7 @@ import {
   type HlsLadderSpec,
   type VideoProbe,
 } from '@darkroom/media';
+import { assetObject } from './asset-object.js';
 import type { RenderContext } from './context.js';
 
 /** Files of a ladder uploaded at once: hundreds of small segments, a few requests in flight. */
@@ -97,8 +98,7 @@ export async function uploadLadder(
   const prefix = hlsVariantPrefix(asset.tenantId, asset.id, spec.name, specHash);
   const put = async (file: HlsFile) =>
     deps.storage.putObject({
-      bucket: deps.config.storage.publicBucket,
-      key: `${prefix}${file.name}`,
+      ...assetObject(deps, asset, `${prefix}${file.name}`),
       body: await readFile(file.path),
       contentType: file.contentType,
       cacheControl: VARIANT_CACHE_CONTROL,

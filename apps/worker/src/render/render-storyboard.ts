@@ -11,6 +11,7 @@ import {
 } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
 import { renderStoryboard, type StoryboardResult, type VideoProbe } from '@darkroom/media';
+import { assetObject } from './asset-object.js';
 import type { RenderContext } from './context.js';
 import type { ProgressWatch } from './progress-watch.js';
 
@@ -51,9 +52,10 @@ export async function renderStoryboards(
       release();
     }
     const vtt = Buffer.from(result.vtt, 'utf8');
-    const bucket = deps.config.storage.publicBucket;
-    await deps.storage.putObject({ bucket, key: spriteKey, body: result.sprite, contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL });
-    await deps.storage.putObject({ bucket, key, body: vtt, contentType: VTT_CONTENT_TYPE, cacheControl: VARIANT_CACHE_CONTROL });
+    const put = (objectKey: string, body: Buffer, contentType: string) =>
+      deps.storage.putObject({ ...assetObject(deps, asset, objectKey), body, contentType, cacheControl: VARIANT_CACHE_CONTROL });
+    await put(spriteKey, result.sprite, 'image/webp');
+    await put(key, vtt, VTT_CONTENT_TYPE);
     const { tileWidth: width, tileHeight: height } = result;
     const duration = Math.round(probe.durationSeconds * 1000) / 1000;
     records.push({

@@ -25,6 +25,7 @@ import {
   type TranscodeResult,
   type VideoProbe,
 } from '@darkroom/media';
+import { assetObject } from './asset-object.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
 import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
@@ -203,8 +204,7 @@ async function uploadRendition({ deps, asset }: RenderContext, spec: VideoVarian
   const specHash = variantSpecHash(spec);
   const key = variantKey(asset.tenantId, asset.id, spec.name, specHash, spec.format);
   await deps.storage.putObject({
-    bucket: deps.config.storage.publicBucket,
-    key,
+    ...assetObject(deps, asset, key),
     body: createReadStream(result.path),
     contentType: result.contentType,
     cacheControl: VARIANT_CACHE_CONTROL,

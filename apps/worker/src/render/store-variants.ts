@@ -1,6 +1,7 @@
 import { variantFilesPrefix, variantObjectKeys, variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
+import { assetObject } from './asset-object.js';
 import type { DescribeVariants } from '../records.js';
 import type { RenderedVariant } from '@darkroom/media';
 
@@ -10,7 +11,7 @@ export async function currentVariants(deps: WorkerDeps, assetId: string): Promis
 }
 
 /**
- * Puts rendered variants in the public bucket under deterministic keys (a retry overwrites its own).
+ * Puts rendered variants where the asset's objects are (the public bucket, or the private place) under deterministic keys (a retry overwrites its own).
  * Variants that came out the same (one `outputHash`) share one key, written once; a key in `stored`
  * (one a current row points at: the same output, already in the bucket) is not written again.
  * Each object written carries what `describe` says of the render (../records.ts).
@@ -22,7 +23,6 @@ export async function uploadVariants(
   stored: ReadonlySet<string> = new Set(),
   describe?: DescribeVariants,
 ): Promise<VariantRecord[]> {
-  const bucket = deps.config.storage.publicBucket;
   const records = rendered.map(
     (v): VariantRecord => ({
       name: v.spec.name,
@@ -44,7 +44,13 @@ export async function uploadVariants(
   const metadata = describe ? await describe(records) : undefined;
   await Promise.all(
     [...writes].map(([key, v]) =>
-      deps.storage.putObject({ bucket, key, body: v.data, contentType: v.contentType, cacheControl: VARIANT_CACHE_CONTROL, metadata }),
+      deps.storage.putObject({
+        ...assetObject(deps, asset, key),
+        body: v.data,
+        contentType: v.contentType,
+        cacheControl: VARIANT_CACHE_CONTROL,
+        metadata,
+      }),
     ),
   );
   return records;
@@ -60,8 +66,12 @@ export async function replaceVariantRows(tx: Executor, params: { assetId: string
  * Deletes the objects of `previous` rows that no row points at any more (an HLS ladder's, all its files). Call only after the new
  * rows are committed, so no URL the API hands out ever dangles.
  */
-export async function deleteSupersededObjects(deps: WorkerDeps, previous: readonly Variant[], kept: Iterable<string>): Promise<void> {
-  const bucket = deps.config.storage.publicBucket;
+export async function deleteSupersededObjects(
+  deps: WorkerDeps,
+  asset: Pick<Asset, 'objectsVisibility'>,
+  previous: readonly Variant[],
+  kept: Iterable<string>,
+): Promise<void> {
   const keep = new Set([...kept].flatMap(variantObjectKeys));
   // Rows may share an object: each stale key is deleted once (a storyboard's sprite with its WebVTT file).
   const stale = new Set(previous.flatMap((v) => variantObjectKeys(v.key)).filter((key) => !keep.has(key)));
@@ -69,14 +79,16 @@ export async function deleteSupersededObjects(deps: WorkerDeps, previous: readon
     [...stale].map((key) => {
       // An HLS ladder's key is its master playlist: its playlists and segments go with it.
       const prefix = variantFilesPrefix(key);
-      return prefix ? deps.storage.deletePrefix({ bucket, prefix }) : deps.storage.deleteObject({ bucket, key });
+      if (!prefix) return deps.storage.deleteObject(assetObject(deps, asset, key));
+      const files = assetObject(deps, asset, prefix);
+      return deps.storage.deletePrefix({ bucket: files.bucket, prefix: files.key });
     }),
   );
 }
 
 /** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */
 export async function discardDeletedAsset(deps: WorkerDeps, asset: Asset): Promise<{ outcome: 'skipped'; reason: string }> {
-  const prefix = variantPrefix(asset.tenantId, asset.id);
-  await deps.storage.deletePrefix({ bucket: deps.config.storage.publicBucket, prefix });
+  const variants = assetObject(deps, asset, variantPrefix(asset.tenantId, asset.id));
+  await deps.storage.deletePrefix({ bucket: variants.bucket, prefix: variants.key });
   return { outcome: 'skipped', reason: 'asset deleted while processing' };
 }

@@ -1,4 +1,5 @@
 import { DELIVERY_ERRORS } from './delivery.js';
+import { PRIVATE_MEDIA_ERRORS } from './private-media.js';
 import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
@@ -18,6 +19,7 @@ export const ERRORS = {
   ...RESOURCE_ERRORS,
   ...UPLOAD_ERRORS,
   ...DELIVERY_ERRORS,
+  ...PRIVATE_MEDIA_ERRORS,
   ...IMAGE_ERRORS,
   ...VIDEO_ERRORS,
   ...AUDIO_ERRORS,

@@ -1,0 +1,65 @@
+import { ERRORS, type Visibility } from '@darkroom/core';
+import {
+  assetObjectLocation,
+  ObjectNotFoundError,
+  ObjectRangeError,
+  type AssetBuckets,
+  type ObjectStorage,
+  type OpenedObject,
+} from '@darkroom/storage';
+import { byteRangeHeader, resolveByteRange, type ByteRange } from '../http/byte-range.js';
+
+/** What of an asset says where its objects are. */
+export interface ObjectPlace {
+  visibility: Visibility;
+  /** Where they are now; not `visibility` while a move between the buckets is under way. */
+  objectsVisibility: Visibility;
+}
+
+export interface ObjectRequest {
+  key: string;
+  method: 'GET' | 'HEAD';
+  range: ByteRange | null;
+  ifNoneMatch: string | undefined;
+}
+
+/** An object's answer: for a HEAD, its headers alone (no body is read from the bucket). */
+export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: OpenedObject['body'] | null };
+
+/**
+ * One object of an asset, straight from where its visibility keeps it, streamed (never held whole):
+ * the bucket answers the range and the ETag check itself. While the asset's objects are being moved
+ * the other place is looked in too; otherwise never, so a name that exists only in the public bucket
+ * names nothing of a private asset. A range that starts past the end is the range error with the
+ * size (416); no such object is `404 not_found`.
+ */
+export async function openAssetObject(
+  storage: ObjectStorage,
+  buckets: AssetBuckets,
+  asset: ObjectPlace,
+  request: ObjectRequest,
+): Promise<ObjectAnswer> {
+  const places = asset.objectsVisibility === asset.visibility ? [asset.visibility] : [asset.visibility, asset.objectsVisibility];
+  for (const place of places) {
+    try {
+      return await openIn(storage, assetObjectLocation(buckets, place, request.key), request);
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+    }
+  }
+  throw ERRORS.noSuchFile();
+}
+
+async function openIn(storage: ObjectStorage, location: { bucket: string; key: string }, request: ObjectRequest): Promise<ObjectAnswer> {
+  if (request.method === 'GET') {
+    const range = request.range ? byteRangeHeader(request.range) : undefined;
+    return storage.openObject({ ...location, range, ifNoneMatch: request.ifNoneMatch });
+  }
+  const head = await storage.headObject(location);
+  const base = { ...head, cacheControl: undefined, body: null };
+  if (request.ifNoneMatch !== undefined && request.ifNoneMatch === head.etag) return { ...base, status: 304, length: 0, range: undefined };
+  if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
+  const range = resolveByteRange(request.range, head.size);
+  if (!range) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, head.size);
+  return { ...base, status: 206, length: range.end - range.start + 1, range };
+}

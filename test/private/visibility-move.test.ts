@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { variantPrefix, type PurgeList } from '@darkroom/core';
+import { getAsset, listEvents } from '@darkroom/db';
+import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibility-move.js';
+import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+
+/**
+ * Where a private asset's objects live, and their move when its visibility changes: through the real
+ * API, worker, Postgres and S3 server, checked by listing both places and by anonymous GETs.
+ */
+let harness: Harness;
+let t: TestTenant;
+let jpeg: Uint8Array;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  t = await createTestTenant(harness, 'visibility-move');
+  jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+});
+afterAll(() => harness?.close());
+
+const buckets = () => harness.api.config.storage;
+
+/** The keys (as Postgres names them) of every object of the asset's variants in one place. */
+async function keysIn(visibility: 'public' | 'private', assetId: string): Promise<string[]> {
+  const prefix = variantPrefix(t.tenantId, assetId);
+  const place = assetObjectLocation(buckets(), visibility, prefix);
+  const keys: string[] = [];
+  for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) {
+    keys.push(`${prefix}${object.key.slice(place.key.length)}`);
+  }
+  return keys.sort();
+}
+
+/** An anonymous GET of an object, as anybody on the internet would make it: its status. */
+async function anonymousStatus(location: { bucket: string; key: string }): Promise<number> {
+  const res = await fetch(`${buckets().endpoint}/${location.bucket}/${encodeObjectKey(location.key)}`);
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function readyAsset(visibility: 'public' | 'private') {
+  const { asset } = await t.client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility });
+  const ready = await t.client.waitForAsset(asset.id);
+  expect(ready.status).toBe('ready');
+  return ready;
+}
+
+const row = async (id: string) => (await getAsset(harness.api.db, { id }))!;
+const purgeOf = async (assetId: string): Promise<PurgeList | undefined> => {
+  const { items } = await listEvents(harness.api.db, { tenantId: t.tenantId, assetId, limit: 100 });
+  return items.filter((e) => e.type === 'asset.updated').at(-1)?.data.purge;
+};
+
+describe('a private asset’s objects', () => {
+  it('are rendered straight into the private place, which no anonymous GET reads', async () => {
+    const asset = await readyAsset('private');
+    const keys = await keysIn('private', asset.id);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(await keysIn('public', asset.id)).toEqual([]);
+    for (const key of keys) expect(await anonymousStatus(assetObjectLocation(buckets(), 'private', key)), key).toBe(403);
+  });
+
+  it('move to the private place when the asset turns private, with what a CDN may hold named, and back', async () => {
+    const asset = await readyAsset('public');
+    const keys = await keysIn('public', asset.id);
+    expect(keys.length).toBeGreaterThan(0);
+    // Readable by anybody while public: the check below can fail.
+    for (const key of keys) expect(await anonymousStatus(assetObjectLocation(buckets(), 'public', key)), key).toBe(200);
+
+    const patched = await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'private' });
+    expect(patched.status).toBe(200);
+    expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('moved');
+    expect(await keysIn('public', asset.id)).toEqual([]);
+    expect(await keysIn('private', asset.id)).toEqual(keys);
+    for (const key of keys) {
+      expect(await anonymousStatus(assetObjectLocation(buckets(), 'public', key)), key).not.toBe(200);
+      expect(await anonymousStatus(assetObjectLocation(buckets(), 'private', key)), key).toBe(403);
+    }
+    expect((await row(asset.id)).objectsVisibility).toBe('private');
+    const purge = await purgeOf(asset.id);
+    expect(purge?.urls.sort()).toEqual(keys.map((key) => harness.workerDeps.publicUrl(key)).sort());
+    expect(purge?.prefixes).toEqual([
+      harness.workerDeps.publicUrl(variantPrefix(t.tenantId, asset.id)),
+      `${harness.api.config.deliveryBaseUrl}/img/${asset.id}/`,
+    ]);
+    // Done once: a second run finds nothing to record.
+    expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('superseded');
+
+    await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'public' });
+    expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('moved');
+    expect(await keysIn('private', asset.id)).toEqual([]);
+    expect(await keysIn('public', asset.id)).toEqual(keys);
+    for (const key of keys) expect(await anonymousStatus(assetObjectLocation(buckets(), 'public', key)), key).toBe(200);
+  });
+
+  it('end up all in one place when a move was cut off and the visibility changed back', async () => {
+    const asset = await readyAsset('public');
+    const keys = await keysIn('public', asset.id);
+    await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'private' });
+    // Half a move: the first object copied to the private place and gone from the public one.
+    const [first] = keys as [string];
+    const from = assetObjectLocation(buckets(), 'public', first);
+    const to = assetObjectLocation(buckets(), 'private', first);
+    await harness.api.storage.copyObject({ ...to, sourceBucket: from.bucket, sourceKey: from.key, size: 1, contentType: 'x/unused' });
+    await harness.api.storage.deleteObject(from);
+    await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'public' });
+    expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('moved');
+    expect(await keysIn('public', asset.id)).toEqual(keys);
+    expect(await keysIn('private', asset.id)).toEqual([]);
+  });
+
+  it('are moved by the worker’s pass once the change is older than the grace', async () => {
+    const asset = await readyAsset('public');
+    await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'private' });
+    await moveOwedAssets(harness.workerDeps, { graceMs: 60_000 });
+    expect((await row(asset.id)).objectsVisibility).toBe('public');
+    await moveOwedAssets(harness.workerDeps, { graceMs: 0 });
+    expect((await row(asset.id)).objectsVisibility).toBe('private');
+    expect(await keysIn('public', asset.id)).toEqual([]);
+  });
+});
