@@ -207,12 +207,13 @@ describe('PATCH /v1/assets/:id { visibility }', () => {
     expect(again.status).toBe(200);
     expect((await assetRow(asset.id)).updatedAt).toEqual(row.updatedAt);
 
-    // And back: public URLs at once, no move owed any more.
+    // And back before the worker moved anything: public URLs at once, and a move owed that gathers
+    // whatever the first one may have taken to the private place.
     const back = await t.client.request('PATCH', `/v1/assets/${asset.id}`, { visibility: 'public' });
     expect([back.body.visibility, back.body.urlsExpireAt]).toEqual(['public', null]);
     expect(urlsOf(back.body).some((url) => url.includes('/p/'))).toBe(false);
     const after = await assetRow(asset.id);
-    expect([after.visibility, after.objectsVisibility]).toEqual(['public', 'public']);
+    expect([after.visibility, after.objectsVisibility]).toEqual(['public', 'private']);
   });
 
   it('is for a tenant key: an upload token gets 403 forbidden, even on an asset it started', async () => {

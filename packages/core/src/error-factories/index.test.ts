@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BadMediaCode, BadMediaError, DarkroomError, ErrorCode } from '../errors.js';
 import { DELIVERY_ERRORS } from './delivery.js';
+import { PRIVATE_MEDIA_ERRORS } from './private-media.js';
 import { ERRORS } from './index.js';
 import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
 
-const GROUPS = { REQUEST_ERRORS, RESOURCE_ERRORS, UPLOAD_ERRORS, DELIVERY_ERRORS, IMAGE_ERRORS, VIDEO_ERRORS, AUDIO_ERRORS, PROCESSING_ERRORS };
+const GROUPS = { REQUEST_ERRORS, RESOURCE_ERRORS, UPLOAD_ERRORS, DELIVERY_ERRORS, PRIVATE_MEDIA_ERRORS, IMAGE_ERRORS, VIDEO_ERRORS, AUDIO_ERRORS, PROCESSING_ERRORS };
 
 describe('ERRORS', () => {
   it('holds every factory of every group, none named in two groups', () => {
