@@ -8,7 +8,17 @@ import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
 
-const GROUPS = { REQUEST_ERRORS, RESOURCE_ERRORS, UPLOAD_ERRORS, DELIVERY_ERRORS, PRIVATE_MEDIA_ERRORS, IMAGE_ERRORS, VIDEO_ERRORS, AUDIO_ERRORS, PROCESSING_ERRORS };
+const GROUPS = {
+  REQUEST_ERRORS,
+  RESOURCE_ERRORS,
+  UPLOAD_ERRORS,
+  DELIVERY_ERRORS,
+  PRIVATE_MEDIA_ERRORS,
+  IMAGE_ERRORS,
+  VIDEO_ERRORS,
+  AUDIO_ERRORS,
+  PROCESSING_ERRORS,
+};
 
 describe('ERRORS', () => {
   it('holds every factory of every group, none named in two groups', () => {
