@@ -44,6 +44,10 @@ const deliveryEnvSchema = z.object({
   TMP_DIR: z.string().default(tmpdir()),
   /** An image original up to this size (MiB) is read into memory to render; a larger one (or a video) goes to TMP_DIR. */
   DELIVERY_ORIGINAL_MEMORY_MB: z.coerce.number().int().min(0).max(1024).default(32),
+  /** Lookups a second of asset ids this process has not cached; past it such a request is `503 busy`. */
+  DELIVERY_LOOKUPS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** The longest `max-age` a private URL's answer gets (never past the URL's `exp`), in seconds. */
+  PRIVATE_CACHE_MAX_AGE: z.coerce.number().int().min(0).max(604_800).default(86_400),
   /** Opens the tenants' delivery signing keys sealed in Postgres; the API's and the workers' value. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** A whole request must arrive within this. */
@@ -80,6 +84,8 @@ export interface DeliveryConfig {
   /** See DELIVERY_ORIGINAL_MEMORY_MB: at most this times the render slots in memory at once. */
   originalMemoryBytes: number;
   secretKey: string;
+  lookupsPerSecond: number;
+  privateCacheMaxAgeSeconds: number;
   timeouts: { requestMs: number; connectionMs: number };
 }
 
@@ -113,6 +119,8 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
     tmpDir: e.TMP_DIR,
     originalMemoryBytes: e.DELIVERY_ORIGINAL_MEMORY_MB * MiB,
     secretKey: e.WEBHOOK_SECRET_KEY,
+    lookupsPerSecond: e.DELIVERY_LOOKUPS_PER_SECOND,
+    privateCacheMaxAgeSeconds: e.PRIVATE_CACHE_MAX_AGE,
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
   };
 }

@@ -1,10 +1,11 @@
-import { createSecretBox } from '@darkroom/core';
+import { createSecretBox, DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core';
 import { createDatabase } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, type RateCounter, type RedisConnection } from '@darkroom/queue';
 import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
+import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
@@ -31,8 +32,6 @@ export interface DeliveryDeps {
   close(): Promise<void>;
 }
 
-/** Asset lookups are reused this long: a policy, key or crop change applies within it (docs/api.md#delivery). */
-const CATALOG_TTL_MS = 5000;
 /** A lock is polled this often while another process renders. */
 const LOCK_POLL_MS = 25;
 /**
@@ -49,7 +48,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
   const prefix = config.queuePrefix;
-  const store = createRenderStore({ storage, bucket: config.storage.publicBucket, hotBytes: config.hotCacheBytes });
+  const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
   return {
@@ -57,7 +56,14 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     log,
     storage,
     redis,
-    catalog: createCatalog({ db: database.db, secretBox: createSecretBox(config.secretKey), ttlMs: CATALOG_TTL_MS, maxEntries: 50_000, log }),
+    catalog: createCatalog({
+      db: database.db,
+      secretBox: createSecretBox(config.secretKey),
+      ttlMs: DELIVERY_LOOKUP_TTL_MS,
+      maxEntries: 50_000,
+      budget: createLookupBudget(config.lookupsPerSecond),
+      log,
+    }),
     store,
     renderOnce: createRenderOnce({
       redis,

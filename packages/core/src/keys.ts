@@ -90,6 +90,11 @@ export function privateObjectKey(key: string): string {
   return `${PRIVATE_OBJECTS_PREFIX}${key}`;
 }
 
+/** An asset object's key where its visibility keeps it (the bucket: storage's assetObjectLocation). */
+export function assetObjectKey(visibility: 'public' | 'private', key: string): string {
+  return visibility === 'private' ? privateObjectKey(key) : key;
+}
+
 /**
  * What of an asset's object key a private URL names after `/p/{exp}/{sig}/{assetId}/`: the key below
  * the asset's variant prefix (`r1/e0ea2c2af5c3.webp`, `stream-074fe725f10c/master.m3u8`).

@@ -37,4 +37,4 @@ export {
   type PurgeUploadOptions,
   type PurgeAssetOptions,
 } from './purge.js';
-export { assetObjectLocation, type AssetBuckets } from './visibility.js';
+export { assetObjectBucket, assetObjectLocation, type AssetBuckets } from './visibility.js';

@@ -1,4 +1,4 @@
-import { privateObjectKey, type Visibility } from '@darkroom/core';
+import { assetObjectKey, PRIVATE_OBJECTS_PREFIX, type Visibility } from '@darkroom/core';
 import type { StorageConfig } from './config.js';
 import type { ObjectLocation } from './types.js';
 
@@ -12,5 +12,10 @@ export type AssetBuckets = Pick<StorageConfig, 'bucket' | 'publicBucket'>;
  * place that turns them into a location. Works on a key prefix alike.
  */
 export function assetObjectLocation(buckets: AssetBuckets, visibility: Visibility, key: string): ObjectLocation {
-  return visibility === 'private' ? { bucket: buckets.bucket, key: privateObjectKey(key) } : { bucket: buckets.publicBucket, key };
+  return { bucket: visibility === 'private' ? buckets.bucket : buckets.publicBucket, key: assetObjectKey(visibility, key) };
+}
+
+/** The bucket of an asset object's key as `assetObjectLocation` made it: a private object's key says so. */
+export function assetObjectBucket(buckets: AssetBuckets, placedKey: string): string {
+  return placedKey.startsWith(PRIVATE_OBJECTS_PREFIX) ? buckets.bucket : buckets.publicBucket;
 }

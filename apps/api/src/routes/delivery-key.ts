@@ -9,7 +9,7 @@ const deliveryKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.addHook('onRequest', app.requireTenant);
 
   app.post('/v1/delivery-key', { schema: createDeliveryKeySchema }, async (request) => ({
-    key: await rotateDeliveryKey(deps, { tenantId: tenantOf(request).id }),
+    key: await rotateDeliveryKey(deps, { tenantId: tenantOf(request).id, revokePrevious: request.body?.revokePrevious === true }),
   }));
 };
 

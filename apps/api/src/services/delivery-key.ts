@@ -14,12 +14,13 @@ export function newDeliveryKey(): string {
  * Makes the tenant's new delivery signing key and returns it (the only time it is ever shown).
  * Stored sealed with WEBHOOK_SECRET_KEY, bound to the tenant's id as webhook secrets are to theirs,
  * so a sealed key copied onto another tenant's row does not open. The replaced key verifies for
- * DELIVERY_KEY_OVERLAP_MS more; the one replaced before it stops now.
+ * DELIVERY_KEY_OVERLAP_MS more (not at all with `revokePrevious`); the one replaced before it stops now.
  */
-export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: string }): Promise<string> {
+export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: string; revokePrevious?: boolean }): Promise<string> {
   const key = newDeliveryKey();
   const sealed = deps.secretBox.seal(key, deliveryKeyAad(params.tenantId));
-  const tenant = await rotateTenantDeliveryKey(deps.db, { id: params.tenantId, sealed, overlapMs: DELIVERY_KEY_OVERLAP_MS });
+  const overlapMs = params.revokePrevious ? null : DELIVERY_KEY_OVERLAP_MS;
+  const tenant = await rotateTenantDeliveryKey(deps.db, { id: params.tenantId, sealed, overlapMs });
   if (!tenant) throw ERRORS.keyTenantNotFound();
   await deps.authCache.invalidateTenant(params.tenantId);
   return key;

@@ -1,6 +1,7 @@
 import { type DarkroomError, type DeliveryUnavailableReason, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import type { StoredImageAnswer } from '../request/answer.js';
+import type { ObjectAnswer } from '../request/private-object.js';
 
 /**
  * Every header policy of delivery's answers, in one place: Cache-Control by kind of answer (a
@@ -30,6 +31,53 @@ export const PUBLIC_CACHING: AnswerCaching = {
   refusal: 'no-store',
 };
 
+/**
+ * `/p/…`: a private link's answers are kept at most `maxAgeSeconds` (its token's life left, within
+ * PRIVATE_CACHE_MAX_AGE), never immutable; none of its refusals is kept.
+ */
+export function privateCaching(maxAgeSeconds: number): AnswerCaching {
+  const until = `public, max-age=${maxAgeSeconds}`;
+  const briefly = `public, max-age=${Math.min(60, maxAgeSeconds)}`;
+  return { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store' };
+}
+
+/** What refuses a private link before its token is read: nothing of it may be kept. */
+export const PRIVATE_REFUSAL_CACHING = privateCaching(0);
+
+/**
+ * CORS on every private link's answer, refusals included: any origin, since the token in the path is
+ * the credential and no cookie is involved; what a player reads of a ranged answer exposed.
+ */
+export function writePrivateCorsHeaders(reply: FastifyReply): void {
+  reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Range, Content-Length, ETag, Accept-Ranges');
+}
+
+/** The answer to a preflight under `/p/`: GET and HEAD with `Range` (and a cache's validator), from anywhere. */
+export function writePrivatePreflightHeaders(reply: FastifyReply): void {
+  writePrivateCorsHeaders(reply);
+  reply
+    .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
+    .header('access-control-allow-headers', 'Range, If-None-Match')
+    .header('access-control-max-age', '86400')
+    .header('cache-control', 'public, max-age=86400');
+}
+
+/** A stored object's answer (`/p/…` naming a variant or stream file): what the bucket said of it. */
+export function writeObjectHeaders(reply: FastifyReply, object: ObjectAnswer, caching: AnswerCaching): void {
+  reply.header('cache-control', caching.image).header('accept-ranges', 'bytes');
+  if (object.etag) reply.header('etag', object.etag);
+  if (object.status === 304) return;
+  if (object.contentType) reply.header('content-type', object.contentType);
+  if (object.lastModified) reply.header('last-modified', object.lastModified.toUTCString());
+  reply.header('content-length', String(object.length));
+  if (object.range) reply.header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.size}`);
+}
+
+/** A range that starts past the object's end: what the object's size is. */
+export function writeUnsatisfiableRangeHeaders(reply: FastifyReply, size: number): void {
+  reply.header('cache-control', 'no-store').header('content-range', `bytes */${size}`).header('accept-ranges', 'bytes');
+}
+
 /** Refusals of the URL itself, which asking again does not change. */
 const CACHEABLE_REFUSALS = new Set<string>(['invalid_request', 'not_found']);
 
@@ -40,7 +88,12 @@ const RETRY_AFTER_SECONDS: Readonly<Record<DeliveryUnavailableReason, number>> =
   render_too_slow: 2,
   // Storage trouble takes longer to pass than a busy moment.
   storage_unavailable: 5,
+  // The lookups a second start again with the next second.
+  lookups_busy: 1,
 };
+
+/** The codes a 503 is answered with: the server, or this second's lookups, is busy. */
+const UNAVAILABLE_CODES = new Set<string>(['unavailable', 'busy']);
 
 export function writeImageHeaders(reply: FastifyReply, answer: StoredImageAnswer, caching: AnswerCaching): void {
   reply.header('content-type', answer.contentType).header('cache-control', caching[answer.kind]).header('etag', answer.stored.etag);
@@ -63,6 +116,6 @@ function retryAfterSeconds(refusal: DarkroomError): number | undefined {
   const details = refusal.details;
   if (typeof details?.retryAfterSeconds === 'number') return details.retryAfterSeconds;
   const reason = details?.reason;
-  if (refusal.code !== 'unavailable' || typeof reason !== 'string' || !Object.hasOwn(RETRY_AFTER_SECONDS, reason)) return undefined;
+  if (!UNAVAILABLE_CODES.has(refusal.code) || typeof reason !== 'string' || !Object.hasOwn(RETRY_AFTER_SECONDS, reason)) return undefined;
   return RETRY_AFTER_SECONDS[reason as DeliveryUnavailableReason];
 }

@@ -1,9 +1,14 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';
 import { sendRefusal } from './refusals.js';
 import imageRoutes from './image-route.js';
 import opsRoutes from './ops-routes.js';
+import privateRoutes, { isPrivateLinkUrl, sendPrivateRefusal } from './private-route.js';
+
+/** A refusal the router or an unexpected error makes, answered as its URL's route answers refusals. */
+const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) =>
+  isPrivateLinkUrl(request.url) ? sendPrivateRefusal(request, reply, error) : sendRefusal(request, reply, error);
 
 /** The longest path segment the router takes (an id is 36, options far less); longer is a 404. */
 const MAX_SEGMENT_LENGTH = 512;
@@ -29,7 +34,7 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     keepAliveTimeout: Math.min(5000, connectionMs),
     http: { requestTimeout: requestMs, headersTimeout: requestMs },
     routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
-    frameworkErrors: (error, request, reply) => sendRefusal(request, reply, error),
+    frameworkErrors: (error, request, reply) => refuse(request, reply, error),
     genReqId: () => crypto.randomUUID(),
   });
   // No hook at all when its line would not be written: a stored image's answer is that much shorter.
@@ -43,9 +48,10 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
       done();
     });
   }
-  app.setErrorHandler((error, request, reply) => sendRefusal(request, reply, error));
-  app.setNotFoundHandler((request, reply) => sendRefusal(request, reply, { statusCode: 404 }));
+  app.setErrorHandler((error, request, reply) => refuse(request, reply, error));
+  app.setNotFoundHandler((request, reply) => refuse(request, reply, { statusCode: 404 }));
   await app.register(opsRoutes, { deps });
   await app.register(imageRoutes, { deps });
+  await app.register(privateRoutes, { deps });
   return app;
 }

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_CACHING, writeRefusalHeaders, type AnswerCaching } from './answer-headers.js';
 
 /** The codes a delivery answers with; anything else is ours to log and a 500 to the client. */
-const KNOWN = new Set<string>(['invalid_request', 'forbidden', 'not_found', 'rate_limited', 'unavailable']);
+const KNOWN = new Set<string>(['invalid_request', 'forbidden', 'expired', 'not_found', 'rate_limited', 'unavailable', 'busy']);
 
 /** Our own refusals as they are; storage trouble, the router's refusals and anything else as ours to say. */
 export function asRefusal(error: unknown): DarkroomError {

@@ -1,5 +1,5 @@
 import { deliverySignedPath, ERRORS, fitsDeliveryPolicy, signDeliveryPath } from '@darkroom/core';
-import type { Catalog, CatalogEntry } from '../stores/catalog.js';
+import type { Catalog, CatalogEntry, DeliveryTenant } from '../stores/catalog.js';
 import type { ParsedImageRequest } from './parse.js';
 
 /** An asset found for a request, with its tenant (policy and signing keys). */
@@ -14,7 +14,7 @@ export interface AssetAccess {
   /** The asset the request names, or null (unknown, deleted, not ready, failed: all alike). */
   find(request: ParsedImageRequest): CatalogEntry | Promise<CatalogEntry>;
   /** Throws `forbidden` when the request may not have these options of the asset. */
-  authorize(found: FoundAsset, request: ParsedImageRequest): void;
+  authorize(found: FoundAsset, request: ParsedImageRequest): void | Promise<void>;
   /** The request's path at the asset's current revision, the base path left out: an older revision's 301. */
   currentPath(found: FoundAsset, request: ParsedImageRequest): string;
 }
@@ -26,22 +26,33 @@ export async function findAsset(access: AssetAccess, request: ParsedImageRequest
   return found;
 }
 
-/** `/img/…`: the catalog's asset, unsigned within the tenant's policy or signed with its key. */
+/**
+ * Whether `signature` is the path's under the tenant's keys: its cached ones, else (a key made a
+ * moment ago) the tenant's keys read again, which the catalog does at most once a second per tenant.
+ */
+export async function verifiedByTenant(catalog: Catalog, tenant: DeliveryTenant, signedPath: string, signature: string): Promise<boolean> {
+  if (tenant.verify(signedPath, signature)) return true;
+  const fresh = await catalog.refreshTenant(tenant.id);
+  return fresh !== null && fresh !== tenant && fresh.verify(signedPath, signature);
+}
+
+/** `/img/…`: the catalog's public asset (a private one is no image here), unsigned within the tenant's policy or signed with its key. */
 export function publicAccess(catalog: Catalog): AssetAccess {
   return {
     async find(request) {
       const { assetId } = request.sent;
-      const found = await catalog.lookup(assetId);
+      let found = await catalog.lookup(assetId);
       // A revision newer than the one cached: the asset may have been cropped since.
-      return found && request.revision > found.asset.revision ? catalog.lookup(assetId, { fresh: true }) : found;
+      if (found && request.revision > found.asset.revision) found = await catalog.lookup(assetId, { fresh: true });
+      return found?.asset.visibility === 'public' ? found : null;
     },
-    authorize({ tenant }, { sent, options }) {
+    async authorize({ tenant }, { sent, options }) {
       if (sent.signature === undefined) {
         if (fitsDeliveryPolicy(options, tenant.policy)) return;
         throw ERRORS.unsignedOutsidePolicy();
       }
       const signedPath = deliverySignedPath(sent.assetId, sent.revision, sent.options);
-      if (!tenant.verify(signedPath, sent.signature)) throw ERRORS.signatureMismatch();
+      if (!(await verifiedByTenant(catalog, tenant, signedPath, sent.signature))) throw ERRORS.signatureMismatch();
     },
     // A signed URL is signed again with the tenant's current key.
     currentPath({ asset, tenant }, { sent }) {

@@ -15,7 +15,7 @@ import { avifOrMeanwhile, storedOrRendered } from './stored-or-rendered.js';
 export async function executeImageRequest(deps: DeliveryDeps, sent: ImageRequest, access: AssetAccess): Promise<ImageAnswer> {
   const request = parseImageRequest(sent);
   const found = await findAsset(access, request);
-  access.authorize(found, request);
+  await access.authorize(found, request);
   if (request.revision < found.asset.revision) {
     return { kind: 'redirect', location: `${deps.config.basePath}${access.currentPath(found, request)}` };
   }

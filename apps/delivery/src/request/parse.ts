@@ -1,4 +1,4 @@
-import { ERRORS, parseDeliveryOptions, type DeliveryOptions } from '@darkroom/core';
+import { ASSET_ID_PATTERN, ERRORS, parseDeliveryOptions, type DeliveryOptions } from '@darkroom/core';
 
 /** One `GET /img/{assetId}/{revision}/{options}[/{signature}]`, its segments as sent. */
 export interface ImageRequest {
@@ -16,11 +16,10 @@ export interface ParsedImageRequest {
   options: DeliveryOptions;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REVISION = /^[1-9]\d{0,8}$/;
 
 /** Segments that name no asset's revision are no image (404); options that do not parse are refused (400), before any lookup. */
 export function parseImageRequest(sent: ImageRequest): ParsedImageRequest {
-  if (!UUID.test(sent.assetId) || !REVISION.test(sent.revision)) throw ERRORS.noSuchImage();
+  if (!ASSET_ID_PATTERN.test(sent.assetId) || !REVISION.test(sent.revision)) throw ERRORS.noSuchImage();
   return { sent, revision: Number(sent.revision), options: parseDeliveryOptions(sent.options) };
 }

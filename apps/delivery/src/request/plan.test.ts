@@ -16,6 +16,8 @@ const asset: DeliveryAsset = {
   focus: null,
   crop: null,
   hasAlpha: false,
+  visibility: 'public',
+  objectsVisibility: 'public',
 };
 
 const plan = (options: string, format: DeliveryFormat = 'webp', on: DeliveryAsset = asset, policy = DEFAULT_DELIVERY_POLICY) =>
@@ -29,6 +31,9 @@ describe('planRender', () => {
       expect(plan(same).canonical, same).toBe(canonical);
     }
     expect(plan('w_640').key).toBe(`delivery/${asset.tenantId}/${asset.id}/r3/w_640,h_480,q_75.webp`);
+    // A private asset's renders are kept where its other objects are: never in the public bucket.
+    const hidden = { ...asset, visibility: 'private' as const, objectsVisibility: 'private' as const };
+    expect(plan('w_640', 'webp', hidden).key).toBe(`private/delivery/${asset.tenantId}/${asset.id}/r3/w_640,h_480,q_75.webp`);
     expect(plan('w_640,q_80').canonical).toBe('w_640,h_480,q_80');
   });
 

@@ -1,4 +1,11 @@
-import { deliveryRenderKey, serializeDeliveryOptions, type DeliveryFormat, type DeliveryOptions, type DeliveryPolicy } from '@darkroom/core';
+import {
+  assetObjectKey,
+  deliveryRenderKey,
+  serializeDeliveryOptions,
+  type DeliveryFormat,
+  type DeliveryOptions,
+  type DeliveryPolicy,
+} from '@darkroom/core';
 import { deliverySize, type DeliveryRender } from '@darkroom/media';
 import type { DeliveryAsset } from '../stores/catalog.js';
 
@@ -38,6 +45,7 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
   return {
     render: { ...size, fit: options.fit, gravity, quality, format, crop: asset.crop, focus: asset.focus },
     canonical,
-    key: deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format),
+    // Where the asset's visibility keeps it: a private asset's renders never reach the public bucket.
+    key: assetObjectKey(asset.visibility, deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format)),
   };
 }

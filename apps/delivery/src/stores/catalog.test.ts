@@ -1,6 +1,6 @@
 import { createSecretBox, deliveryKeyAad, signDeliveryPath } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
-import { tenantOf } from './catalog.js';
+import { tenantOf } from './delivery-tenant.js';
 
 const box = createSecretBox('a-long-enough-webhook-key-5e2d8c4b1a09');
 const tenantId = '01920000-0000-7000-8000-00000000000a';

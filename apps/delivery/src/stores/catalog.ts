@@ -1,5 +1,9 @@
-import { deliveryKeyAad, DeliveryPolicyPatch, deliveryPolicyOf, verifyDeliverySignature, type DeliveryPolicy, type SecretBox } from '@darkroom/core';
-import { getDeliverySource, type Database, type DeliverySource } from '@darkroom/db';
+import { ERRORS, type Visibility } from '@darkroom/core';
+import { getDeliverySource, getDeliveryTenant, type Database, type DeliverySource } from '@darkroom/db';
+import { tenantOf, type DeliveryTenant, type TenantKeysOptions } from './delivery-tenant.js';
+import type { LookupBudget } from './lookup-budget.js';
+
+export type { DeliveryTenant } from './delivery-tenant.js';
 
 /** A ready asset as delivery renders it. */
 export interface DeliveryAsset {
@@ -15,15 +19,10 @@ export interface DeliveryAsset {
   focus: DeliverySource['focus'];
   crop: DeliverySource['crop'];
   hasAlpha: boolean | null;
-}
-
-export interface DeliveryTenant {
-  id: string;
-  policy: DeliveryPolicy;
-  /** Whether `signature` is the signed path's under the tenant's key, or its previous one before that expires. */
-  verify(signedPath: string, signature: string): boolean;
-  /** Signs a path with the current key (a redirect of a signed URL); null when the tenant has none. */
-  currentKey: string | null;
+  /** Public assets are served by `/img/`; private ones only through private links (`/p/`). */
+  visibility: Visibility;
+  /** Where its objects are now: not `visibility` while they are being moved between the buckets. */
+  objectsVisibility: Visibility;
 }
 
 /** What an id stands for: a servable asset and its tenant, or nothing (unknown, deleted, not ready, failed: all alike). */
@@ -32,60 +31,110 @@ export type CatalogEntry = { asset: DeliveryAsset; tenant: DeliveryTenant } | nu
 export interface Catalog {
   /**
    * The asset and its tenant. `fresh`: read again (a URL with a revision newer than the cached one
-   * may be right: its asset was just cropped); such reads of one id share one query at a time.
+   * may be right: its asset was just cropped); such reads of one id share one query at a time. An
+   * id not cached, once this second's lookups are spent, is `503 busy`; a cached one past its time
+   * is answered as it was meanwhile.
    */
   lookup(assetId: string, options?: { fresh?: boolean }): CatalogEntry | Promise<CatalogEntry>;
+  /**
+   * The tenant read again, when a signature failed against its cached keys (a key made a moment ago),
+   * at most once a second per tenant; otherwise the tenant as cached.
+   */
+  refreshTenant(tenantId: string): Promise<DeliveryTenant | null>;
   close(): void;
 }
 
-export interface CatalogOptions {
+export interface CatalogOptions extends TenantKeysOptions {
   db: Database;
-  secretBox: SecretBox;
   /** How long an answer is reused: a policy, key or crop change reaches requests within this. */
   ttlMs: number;
   maxEntries: number;
-  log: { warn(object: object, message: string): void };
+  /** Lookups of ids not cached, a second (DELIVERY_LOOKUPS_PER_SECOND). */
+  budget: LookupBudget;
 }
 
-interface Cached {
-  entry: CatalogEntry;
+interface Cached<T> {
+  value: T;
   loadedAt: number;
 }
 
+/** A tenant is read again for a failed signature at most this often. */
+const TENANT_REFRESH_MS = 1000;
+
 /**
- * Asset and tenant lookups, kept in memory for `ttlMs`: a hit on a stored render then costs no
- * database round trip. Concurrent lookups of one id share one query.
+ * Asset and tenant lookups, kept in memory for `ttlMs` (an asset's absence too): a hit on a stored
+ * render then costs no database round trip. Concurrent lookups of one id share one query. Tenants
+ * are kept apart from their assets, so a tenant read again (a new key) serves all its assets at once.
  */
 export function createCatalog(options: CatalogOptions): Catalog {
-  const cache = new Map<string, Cached>();
+  const assets = new Map<string, Cached<DeliveryAsset | null>>();
+  const tenants = new Map<string, Cached<DeliveryTenant>>();
   const loading = new Map<string, Promise<CatalogEntry>>();
+  const refreshing = new Map<string, Promise<DeliveryTenant | null>>();
+
+  const remember = <T>(cache: Map<string, Cached<T>>, id: string, value: T) => {
+    if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(id, { value, loadedAt: Date.now() });
+  };
+  const entryOf = (asset: DeliveryAsset | null): CatalogEntry => {
+    const tenant = asset ? tenants.get(asset.tenantId)?.value : undefined;
+    return asset && tenant ? { asset, tenant } : null;
+  };
 
   async function load(assetId: string): Promise<CatalogEntry> {
     const row = await getDeliverySource(options.db, { id: assetId });
-    const entry = row ? toEntry(row, options) : null;
-    if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(assetId, { entry, loadedAt: Date.now() });
-    return entry;
+    const asset = row ? assetOf(row) : null;
+    if (row && asset) remember(tenants, row.tenantId, tenantOf(row, options));
+    remember(assets, assetId, asset);
+    return entryOf(asset);
   }
 
   return {
     lookup(assetId, { fresh = false } = {}) {
-      const cached = cache.get(assetId);
-      if (cached && !fresh && Date.now() - cached.loadedAt < options.ttlMs) return cached.entry;
+      const cached = assets.get(assetId);
+      // An asset whose tenant has left the cache is looked up again, with it.
+      const whole = cached !== undefined && (cached.value === null || tenants.has(cached.value.tenantId));
+      const current = whole && Date.now() - cached.loadedAt < options.ttlMs;
+      if (current && !fresh) return entryOf(cached.value);
       let pending = loading.get(assetId);
       if (!pending) {
+        // Past its time but cached: answered as it was when no lookup is left this second.
+        if (!options.budget.take()) {
+          if (!whole) throw ERRORS.lookupsBusy();
+          return entryOf(cached.value);
+        }
         pending = load(assetId).finally(() => loading.delete(assetId));
         loading.set(assetId, pending);
       }
       return pending;
     },
-    close: () => cache.clear(),
+    refreshTenant(tenantId) {
+      const cached = tenants.get(tenantId);
+      if (cached && Date.now() - cached.loadedAt < TENANT_REFRESH_MS) return Promise.resolve(cached.value);
+      let pending = refreshing.get(tenantId);
+      if (!pending) {
+        pending = getDeliveryTenant(options.db, { id: tenantId })
+          .then((row) => {
+            if (!row) return null;
+            const tenant = tenantOf(row, options);
+            remember(tenants, tenantId, tenant);
+            return tenant;
+          })
+          .finally(() => refreshing.delete(tenantId));
+        refreshing.set(tenantId, pending);
+      }
+      return pending;
+    },
+    close: () => {
+      assets.clear();
+      tenants.clear();
+    },
   };
 }
 
-function toEntry(row: DeliverySource, options: CatalogOptions): CatalogEntry {
+function assetOf(row: DeliverySource): DeliveryAsset | null {
   if (row.status !== 'ready' || row.width === null || row.height === null) return null;
-  const asset: DeliveryAsset = {
+  return {
     id: row.id,
     tenantId: row.tenantId,
     kind: row.kind === 'video' ? 'video' : 'image',
@@ -97,37 +146,7 @@ function toEntry(row: DeliverySource, options: CatalogOptions): CatalogEntry {
     focus: row.focus,
     crop: row.crop,
     hasAlpha: row.hasAlpha,
-  };
-  return { asset, tenant: tenantOf(row, options) };
-}
-
-/** A tenant's policy in force and its signing keys, opened once per lookup. */
-export function tenantOf(
-  row: Pick<DeliverySource, 'tenantId' | 'delivery' | 'deliveryKeySealed' | 'previousDeliveryKeySealed' | 'previousDeliveryKeyExpiresAt'>,
-  options: Pick<CatalogOptions, 'secretBox' | 'log'>,
-): DeliveryTenant {
-  const open = (sealed: string | null): string | null => {
-    if (!sealed) return null;
-    try {
-      return options.secretBox.open(sealed, deliveryKeyAad(row.tenantId));
-    } catch (error) {
-      // A key sealed with another WEBHOOK_SECRET_KEY verifies nothing; say so to the operator.
-      options.log.warn({ tenantId: row.tenantId, err: error }, 'a delivery key does not open with WEBHOOK_SECRET_KEY');
-      return null;
-    }
-  };
-  const current = open(row.deliveryKeySealed);
-  const expiresAt = row.previousDeliveryKeyExpiresAt?.getTime() ?? 0;
-  const previous = expiresAt > Date.now() ? open(row.previousDeliveryKeySealed) : null;
-  const stored = DeliveryPolicyPatch.safeParse(row.delivery);
-  return {
-    id: row.tenantId,
-    policy: deliveryPolicyOf(stored.success ? stored.data : null),
-    currentKey: current,
-    verify(signedPath, signature) {
-      if (current && verifyDeliverySignature(current, signedPath, signature)) return true;
-      // Checked against the clock on every use: a cached tenant must not outlive the overlap.
-      return previous !== null && Date.now() < expiresAt && verifyDeliverySignature(previous, signedPath, signature);
-    },
+    visibility: row.visibility,
+    objectsVisibility: row.objectsVisibility,
   };
 }

@@ -12,16 +12,30 @@ afterAll(() => storage.deleteObject({ bucket: config.publicBucket, key }));
 
 describe('createRenderStore', () => {
   it('holds a render in memory from the moment its PUT starts, and the bucket holds it once landed', async () => {
-    const store = createRenderStore({ storage, bucket: config.publicBucket, hotBytes: 1024 * 1024 });
+    const store = createRenderStore({ storage, buckets: config, hotBytes: 1024 * 1024 });
     const write = store.put(key, Buffer.from('pixels'), 'image/webp');
     expect(store.peek(key)).toBe(write.stored);
     await write.landed;
-    const elsewhere = createRenderStore({ storage, bucket: config.publicBucket, hotBytes: 0 });
+    const elsewhere = createRenderStore({ storage, buckets: config, hotBytes: 0 });
     expect(await elsewhere.get(key)).toEqual(write.stored);
   });
 
+  it('keeps a private render (its key under private/) in the originals bucket, never the public one', async () => {
+    const privateKey = `private/${key}`;
+    const store = createRenderStore({ storage, buckets: config, hotBytes: 0 });
+    await store.put(privateKey, Buffer.from('hidden'), 'image/webp').landed;
+    try {
+      expect((await storage.getBytes({ bucket: config.bucket, key: privateKey })).toString()).toBe('hidden');
+      await expect(storage.headObject({ bucket: config.publicBucket, key: privateKey })).rejects.toThrow();
+      expect((await store.get(privateKey))?.data.toString()).toBe('hidden');
+    } finally {
+      await storage.deleteObject({ bucket: config.bucket, key: privateKey });
+    }
+  });
+
   it('forgets a render whose PUT fails, so it is not served from memory alone', async () => {
-    const store = createRenderStore({ storage, bucket: `darkroom-test-missing-${randomUUID().slice(0, 8)}`, hotBytes: 1024 * 1024 });
+    const missing = `darkroom-test-missing-${randomUUID().slice(0, 8)}`;
+    const store = createRenderStore({ storage, buckets: { bucket: missing, publicBucket: missing }, hotBytes: 1024 * 1024 });
     const write = store.put(key, Buffer.from('pixels'), 'image/webp');
     expect(store.peek(key)).toBe(write.stored);
     await expect(write.landed).rejects.toThrow();

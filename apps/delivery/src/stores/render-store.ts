@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
-import { ObjectNotFoundError, type ObjectStorage } from '@darkroom/storage';
+import { assetObjectBucket, ObjectNotFoundError, type AssetBuckets, type ObjectStorage } from '@darkroom/storage';
 
 /** A rendered image as served: its bytes and their ETag. */
 export interface StoredRender {
@@ -9,7 +9,7 @@ export interface StoredRender {
 }
 
 export interface RenderStore {
-  /** The stored render at `key`, from memory or the public bucket; null when there is none. */
+  /** The stored render at `key`, from memory or the bucket its key places it in; null when there is none. */
   get(key: string): Promise<StoredRender | null>;
   /** Only what this process holds in memory: no bucket request. */
   peek(key: string): StoredRender | null;
@@ -36,12 +36,14 @@ export function etagOf(data: Buffer): string {
 const MAX_RENDER_BYTES = 256 * 1024 * 1024;
 
 /**
- * Renders in the public bucket, with the most recently served kept in memory up to `hotBytes`:
+ * Renders in the bucket each key places it in (a public asset's in the public bucket, a private
+ * one's under `private/` in the originals bucket: storage's assetObjectBucket), with the most recently served kept in memory up to `hotBytes`:
  * a repeated request then costs no bucket round trip. Keys name an immutable render (asset,
  * revision, canonical options, format), so a copy in memory is never stale.
  */
-export function createRenderStore(options: { storage: ObjectStorage; bucket: string; hotBytes: number }): RenderStore {
-  const { storage, bucket, hotBytes } = options;
+export function createRenderStore(options: { storage: ObjectStorage; buckets: AssetBuckets; hotBytes: number }): RenderStore {
+  const { storage, buckets, hotBytes } = options;
+  const bucketOf = (key: string) => assetObjectBucket(buckets, key);
   const hot = new Map<string, StoredRender>();
   let held = 0;
 
@@ -80,14 +82,14 @@ export function createRenderStore(options: { storage: ObjectStorage; bucket: str
     async get(key) {
       const cached = peek(key);
       if (cached) return cached;
-      const data = await readWhole(storage, bucket, key);
+      const data = await readWhole(storage, bucketOf(key), key);
       return data ? remember(key, { data, etag: etagOf(data) }) : null;
     },
     put(key, data, contentType) {
       const stored = remember(key, { data, etag: etagOf(data) });
       // Started once the answer has been written: the request does not wait for the PUT, nor for its start.
       const landed = new Promise((resolve) => setImmediate(resolve))
-        .then(() => storage.putObject({ bucket, key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }))
+        .then(() => storage.putObject({ bucket: bucketOf(key), key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }))
         .then(
           () => {},
           (error: unknown) => {

@@ -1877,7 +1877,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a new delivery signing key (shown once); the previous one keeps verifying for 24 hours */
+        /** Make a new delivery signing key (shown once); the previous one keeps verifying for 24 hours, unless revoked */
         post: {
             parameters: {
                 query?: never;
@@ -1885,7 +1885,15 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Absent: the previous key keeps verifying for 24 hours */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true: the key in force until now stops verifying at once (every delivery process refuses its URLs within 5 s) */
+                        revokePrevious?: boolean;
+                    } | null;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1903,6 +1911,21 @@ export interface paths {
                             /** @description `dsk_…`: HMAC-SHA256 key for signed delivery URLs (docs/api.md#delivery) */
                             key: string;
                         };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */

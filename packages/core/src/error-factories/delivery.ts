@@ -6,10 +6,10 @@ const quote = (token: string) => JSON.stringify(token.length > QUOTE_MAX ? `${to
 const badOption = (message: string, token: string) => new DarkroomError('invalid_request', message, { option: token.slice(0, QUOTE_MAX) });
 
 /**
- * Why a delivery answers `unavailable` (503), in `details.reason`: the delivery server's answer
+ * Why a delivery answers `unavailable` or `busy` (503), in `details.reason`: the delivery server's answer
  * headers say how long each asks a client to wait (Retry-After).
  */
-export type DeliveryUnavailableReason = 'still_rendering' | 'render_too_slow' | 'render_slots_busy' | 'storage_unavailable';
+export type DeliveryUnavailableReason = 'still_rendering' | 'render_too_slow' | 'render_slots_busy' | 'storage_unavailable' | 'lookups_busy';
 const unavailable = (reason: DeliveryUnavailableReason, message: string) => new DarkroomError('unavailable', message, { reason });
 
 /** Refusals of an image request to the delivery server, and of its options segment. */

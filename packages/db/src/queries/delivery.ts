@@ -20,6 +20,8 @@ const deliverySourceQuery = preparedPer((db) =>
         focus: assets.focus,
         crop: assets.crop,
         hasAlpha: assets.hasAlpha,
+        visibility: assets.visibility,
+        objectsVisibility: assets.objectsVisibility,
         delivery: tenants.delivery,
         deliveryKeySealed: tenants.deliveryKeySealed,
         previousDeliveryKeySealed: tenants.previousDeliveryKeySealed,
@@ -38,5 +40,29 @@ export type DeliverySource = Awaited<ReturnType<ReturnType<typeof deliverySource
 /** One asset and its tenant's delivery settings, in one round trip; undefined when there is no such asset. */
 export async function getDeliverySource(db: Executor, params: { id: string }): Promise<DeliverySource | undefined> {
   const [row] = await deliverySourceQuery(db).execute(params);
+  return row;
+}
+
+const deliveryTenantQuery = preparedPer((db) =>
+  runDirect(
+    db
+      .select({
+        tenantId: tenants.id,
+        delivery: tenants.delivery,
+        deliveryKeySealed: tenants.deliveryKeySealed,
+        previousDeliveryKeySealed: tenants.previousDeliveryKeySealed,
+        previousDeliveryKeyExpiresAt: tenants.previousDeliveryKeyExpiresAt,
+      })
+      .from(tenants)
+      .where(eq(tenants.id, sql.placeholder('id')))
+      .prepare('delivery_tenant'),
+  ),
+);
+
+/** A tenant's delivery settings alone (its policy and sealed signing keys): a key made since its assets were looked up. */
+export type DeliveryTenantSource = Awaited<ReturnType<ReturnType<typeof deliveryTenantQuery>['execute']>>[number];
+
+export async function getDeliveryTenant(db: Executor, params: { id: string }): Promise<DeliveryTenantSource | undefined> {
+  const [row] = await deliveryTenantQuery(db).execute(params);
   return row;
 }

@@ -129,14 +129,22 @@ export async function mergeTenantDelivery(db: Executor, params: { id: string; pa
 
 /**
  * Installs a new sealed delivery key: the current one becomes the previous one, verifying for
- * `overlapMs` more; the one before it stops at once. One statement, so two rotations never lose a key.
+ * `overlapMs` more (null: revoked, it stops at once); the one before it stops at once. One
+ * statement, so two rotations never lose a key.
  */
-export async function rotateTenantDeliveryKey(db: Executor, params: { id: string; sealed: string; overlapMs: number }): Promise<Tenant | undefined> {
+export async function rotateTenantDeliveryKey(
+  db: Executor,
+  params: { id: string; sealed: string; overlapMs: number | null },
+): Promise<Tenant | undefined> {
+  // No overlap: the key in force is revoked, not kept as the previous one.
+  const keep = params.overlapMs !== null;
   const [tenant] = await db
     .update(tenants)
     .set({
-      previousDeliveryKeySealed: sql`${tenants.deliveryKeySealed}`,
-      previousDeliveryKeyExpiresAt: sql`case when ${tenants.deliveryKeySealed} is null then null else now() + ${params.overlapMs} * interval '1 millisecond' end`,
+      previousDeliveryKeySealed: keep ? sql`${tenants.deliveryKeySealed}` : null,
+      previousDeliveryKeyExpiresAt: keep
+        ? sql`case when ${tenants.deliveryKeySealed} is null then null else now() + ${params.overlapMs} * interval '1 millisecond' end`
+        : null,
       deliveryKeySealed: params.sealed,
       updatedAt: new Date(),
     })

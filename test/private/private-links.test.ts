@@ -1,0 +1,280 @@
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { Asset } from '@darkroom/client';
+import { privateExpiry, signPrivateLink, variantPrefix } from '@darkroom/core';
+import { assetObjectLocation } from '@darkroom/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDelivery, type DeliveryServer } from '../support/delivery.js';
+import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+import { currentDeliveryKey } from '../support/private-urls.js';
+
+/**
+ * `/p/{exp}/{sig}/{assetId}/{rest}` on a real delivery server (docs/delivery.md#private-media): a
+ * private asset's variants and renders through the URLs the API hands out, streamed from the bucket
+ * with Range, HEAD, CORS and a max-age bounded by the token; and every refusal, with `no-store`.
+ */
+let harness: Harness;
+let delivery: DeliveryServer;
+let t: TestTenant;
+let asset: Asset;
+let key: string;
+let jpeg: Uint8Array;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  delivery = await startDelivery(harness);
+  t = await createTestTenant(harness, 'private-links');
+  jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+  asset = await readyAsset('private');
+  key = await currentDeliveryKey(harness, t.tenantId);
+});
+afterAll(async () => {
+  await delivery?.close();
+  await harness?.close();
+});
+
+async function readyAsset(visibility: 'public' | 'private', tenant = t): Promise<Asset> {
+  const { asset: started } = await tenant.client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility });
+  const ready = await tenant.client.waitForAsset(started.id);
+  expect(ready.status).toBe('ready');
+  return ready;
+}
+
+/** The API's URL on this test's delivery server. */
+const onServer = (url: string) => url.replace(harness.api.config.deliveryBaseUrl, delivery.baseUrl);
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** A private URL of this test's delivery server, signed with `signKey` (default: the tenant's). */
+function link(rest: string, options: { exp?: number; assetId?: string; signKey?: string; sig?: string } = {}): string {
+  const exp = options.exp ?? privateExpiry(nowSeconds(), 3600);
+  const assetId = options.assetId ?? asset.id;
+  const sig = options.sig ?? signPrivateLink(options.signKey ?? key, exp, assetId);
+  return `${delivery.baseUrl}/p/${exp}/${sig}/${assetId}/${rest}`;
+}
+const restOf = (url: string) => url.split(`/${asset.id}/`)[1]!;
+
+/** One request with its path sent exactly as written (no `..` resolved, no encoding changed, as fetch would). */
+function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const { host, port } = new URL(delivery.baseUrl);
+  const path = url.slice(delivery.baseUrl.length);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: host.split(':')[0], port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answered = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') answered.set(name, value);
+        resolve({ status: res.statusCode!, headers: answered, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function bucketBytes(variantKey: string): Promise<Buffer> {
+  return harness.api.storage.getBytes(assetObjectLocation(harness.api.config.storage, 'private', variantKey));
+}
+
+function expectPrivateCaching(headers: Headers, exp: number) {
+  const cacheControl = headers.get('cache-control')!;
+  expect(cacheControl).toMatch(/^public, max-age=\d+$/);
+  const maxAge = Number(cacheControl.split('=')[1]);
+  expect(maxAge).toBeLessThanOrEqual(exp - nowSeconds() + 1);
+  expect(maxAge).toBeGreaterThan(0);
+  expect(maxAge).toBeLessThanOrEqual(86_400);
+}
+
+const expOf = (url: string) => Number(url.split('/p/')[1]!.split('/')[0]);
+
+describe('a private asset through its private URLs', () => {
+  it('serves every variant the API names, as the bucket holds it, with the token-bounded cache and CORS', async () => {
+    expect(asset.variants.length).toBeGreaterThan(0);
+    for (const variant of asset.variants) {
+      const res = await get(onServer(variant.url));
+      expect(res.status, variant.url).toBe(200);
+      const variantKey = `${variantPrefix(t.tenantId, asset.id)}${restOf(variant.url)}`;
+      expect(res.body.equals(await bucketBytes(variantKey))).toBe(true);
+      expectPrivateCaching(res.headers, expOf(variant.url));
+      expect(res.headers.get('etag')).toMatch(/^"/);
+      expect(res.headers.get('accept-ranges')).toBe('bytes');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-expose-headers')).toMatch(/Content-Range.*Content-Length.*ETag/);
+      expect(res.headers.get('content-length')).toBe(String(res.body.length));
+      expect(res.headers.get('vary')).toBeNull();
+    }
+  });
+
+  it('answers ranges (206, 416 past the end, the whole for several or reversed), HEAD, a held ETag and a preflight', async () => {
+    const url = onServer(asset.variants[0]!.url);
+    const whole = await get(url);
+    const size = whole.body.length;
+    const first = await get(url, { range: 'bytes=0-9' });
+    expect([first.status, first.headers.get('content-range'), first.body.length]).toEqual([206, `bytes 0-9/${size}`, 10]);
+    expect(first.body.equals(whole.body.subarray(0, 10))).toBe(true);
+    const last = await get(url, { range: 'bytes=-5' });
+    expect([last.status, last.headers.get('content-range')]).toEqual([206, `bytes ${size - 5}-${size - 1}/${size}`]);
+    expect(last.body.equals(whole.body.subarray(size - 5))).toBe(true);
+    const from = await get(url, { range: `bytes=${size - 3}-` });
+    expect(from.body.equals(whole.body.subarray(size - 3))).toBe(true);
+    const past = await get(url, { range: `bytes=${size}-` });
+    expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${size}`]);
+    for (const ignored of ['bytes=0-1,4-5', 'bytes=9-2', 'bytes=x-y']) {
+      const res = await get(url, { range: ignored });
+      expect([res.status, res.body.length], ignored).toEqual([200, size]);
+    }
+    const head = await get(url, {}, 'HEAD');
+    expect([head.status, head.body.length, head.headers.get('content-length')]).toEqual([200, 0, String(size)]);
+    expect(head.headers.get('etag')).toBe(whole.headers.get('etag'));
+    expect(head.headers.get('cache-control')).toBe(whole.headers.get('cache-control'));
+    const headRange = await get(url, { range: 'bytes=0-9' }, 'HEAD');
+    expect([headRange.status, headRange.headers.get('content-range')]).toEqual([206, `bytes 0-9/${size}`]);
+    const held = await get(url, { 'if-none-match': whole.headers.get('etag')! });
+    expect([held.status, held.body.length]).toEqual([304, 0]);
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Range/);
+  });
+
+  it('renders images on request under the same token, with every /img/ rule, and its markup works from delivery.base', async () => {
+    const base = onServer(asset.delivery!.base);
+    expect(base).toMatch(/\/img\/1$/);
+    const webp = await get(`${base}/w_128,f_webp`);
+    expect([webp.status, webp.headers.get('content-type')]).toEqual([200, 'image/webp']);
+    expectPrivateCaching(webp.headers, expOf(base));
+    expect(webp.headers.get('vary')).toBeNull();
+    const auto = await get(`${base}/w_256,f_auto`, { accept: 'image/webp' });
+    expect([auto.status, auto.headers.get('vary')]).toEqual([200, 'Accept']);
+    expect((await get(onServer(asset.delivery!.src))).status).toBe(200);
+    // Outside the policy and unsigned: refused as /img/ refuses it, and not kept.
+    const outside = await get(`${base}/w_333`);
+    expect([outside.status, outside.headers.get('cache-control')]).toEqual([403, 'no-store']);
+    // The render is stored where a private asset's objects are, never in the public bucket.
+    const publicRenders = harness.api.storage.listObjects({
+      bucket: harness.api.config.storage.publicBucket,
+      prefix: `delivery/${t.tenantId}/${asset.id}/`,
+    });
+    for await (const object of publicRenders) expect.fail(`a private render in the public bucket: ${object.key}`);
+  });
+
+  it('answers the public routes for a private asset exactly as for an id that does not exist', async () => {
+    const unknown = '01900000-0000-7000-8000-000000000000';
+    const [mine, none] = await Promise.all([get(`${delivery.baseUrl}/img/${asset.id}/1/w_100`), get(`${delivery.baseUrl}/img/${unknown}/1/w_100`)]);
+    expect(mine.status).toBe(404);
+    expect(mine.body.toString()).toBe(none.body.toString());
+    expect(mine.headers.get('cache-control')).toBe(none.headers.get('cache-control'));
+    expect(mine.headers.get('content-type')).toBe(none.headers.get('content-type'));
+  });
+});
+
+describe('refusals of private URLs, each no-store', () => {
+  const variantRest = () => restOf(asset.variants[0]!.url);
+  async function refusal(url: string, init: Record<string, string> = {}) {
+    const res = await get(url, init);
+    expect(res.headers.get('cache-control'), url).toBe('no-store');
+    expect(res.headers.get('access-control-allow-origin'), url).toBe('*');
+    const body = JSON.parse(res.body.toString() || '{}') as { error?: { code: string; message: string } };
+    expect(body.error?.message ?? '', url).not.toMatch(/darkroom-test|originals|variants\/|127\.0\.0\.1|select /i);
+    return `${res.status} ${body.error?.code}`;
+  }
+
+  it('says expired for an exp past, forbidden for one too far ahead or malformed', async () => {
+    expect(await refusal(link(variantRest(), { exp: nowSeconds() - 10 }))).toBe('403 expired');
+    expect(await refusal(link(variantRest(), { exp: nowSeconds() + 604_800 + 600 }))).toBe('403 forbidden');
+    const good = privateExpiry(nowSeconds(), 3600);
+    const sig = signPrivateLink(key, good, asset.id);
+    for (const exp of [`+${good}`, `0${good}`, `${good}.0`, '9'.repeat(30), `-${good}`]) {
+      expect(await refusal(`${delivery.baseUrl}/p/${exp}/${sig}/${asset.id}/${variantRest()}`), exp).toBe('403 forbidden');
+    }
+  });
+
+  it('refuses a signature of another asset, of another tenant’s key, truncated or padded', async () => {
+    const other = await readyAsset('private');
+    const exp = privateExpiry(nowSeconds(), 3600);
+    expect(await refusal(link(variantRest(), { sig: signPrivateLink(key, exp, other.id), exp }))).toBe('403 forbidden');
+    const stranger = await createTestTenant(harness, 'private-links-stranger');
+    await readyAsset('private', stranger);
+    const strangerKey = await currentDeliveryKey(harness, stranger.tenantId);
+    expect(await refusal(link(variantRest(), { signKey: strangerKey }))).toBe('403 forbidden');
+    const sig = signPrivateLink(key, exp, asset.id);
+    expect(await refusal(link(variantRest(), { exp, sig: sig.slice(0, 21) }))).toBe('403 forbidden');
+    expect(await refusal(link(variantRest(), { exp, sig: `${sig}A` }))).toBe('403 forbidden');
+    expect(await refusal(link(variantRest(), { exp, sig: `${sig.slice(0, 20)}==` }))).toBe('403 forbidden');
+  });
+
+  it('finds nothing outside the asset: dot segments, encodings, backslashes, another asset’s variant, a name only in the public bucket', async () => {
+    for (const rest of [
+      '..',
+      `../${asset.id}/${variantRest()}`,
+      `%2e%2e/${variantRest()}`,
+      variantRest().replace('/', '%2f'),
+      variantRest().replace('/', '\\'),
+    ]) {
+      expect(await refusal(link(rest)), rest).toBe('404 not_found');
+    }
+    // Another asset's variant, by its name under this asset's token: not this asset's, so nothing.
+    const png = new Uint8Array(await readFile(fixture('Flag_of_the_Netherlands-alpha.png')));
+    const { asset: started } = await t.client.uploadAndComplete(png, { filename: 'f.png', contentType: 'image/png', visibility: 'private' });
+    const other = await t.client.waitForAsset(started.id);
+    const otherRest = other.variants[0]!.url.split(`/${other.id}/`)[1]!;
+    expect((await get(onServer(other.variants[0]!.url))).status).toBe(200);
+    expect(await refusal(link(otherRest))).toBe('404 not_found');
+    // An object under the asset's prefix, but in the public bucket: a private asset's link never reads it.
+    const planted = `${variantPrefix(t.tenantId, asset.id)}planted.webp`;
+    await harness.api.storage.putObject({
+      bucket: harness.api.config.storage.publicBucket,
+      key: planted,
+      body: Buffer.from('x'),
+      contentType: 'image/webp',
+    });
+    try {
+      expect(await refusal(link('planted.webp'))).toBe('404 not_found');
+    } finally {
+      await harness.api.storage.deleteObject({ bucket: harness.api.config.storage.publicBucket, key: planted });
+    }
+  });
+
+  it('answers a valid token for an unknown or not ready asset 404', async () => {
+    const unknown = '01900000-0000-7000-8000-0000000000ff';
+    expect(await refusal(link('r1/x.webp', { assetId: unknown }))).toBe('404 not_found');
+    const started = await t.client.raw('POST', '/v1/uploads', {
+      filename: 'w.jpg',
+      contentType: 'image/jpeg',
+      size: jpeg.byteLength,
+      visibility: 'private',
+    });
+    expect(await refusal(link('r1/x.webp', { assetId: started.body.asset.id }))).toBe('404 not_found');
+  });
+});
+
+describe('keys', () => {
+  it('verifies a key made a moment ago within a second, and refuses the previous one revoked within five', async () => {
+    const url = onServer(asset.variants[0]!.url);
+    expect((await get(url)).status).toBe(200);
+    const made = await t.client.raw('POST', '/v1/delivery-key', {});
+    expect(made.status).toBe(200);
+    const fresh = made.body.key as string;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await get(link(variantRest(), { signKey: fresh }))).status).toBe(200);
+    // The previous key still verifies during its overlap, until revoked.
+    expect((await get(url)).status).toBe(200);
+    const revoking = await t.client.raw('POST', '/v1/delivery-key', { revokePrevious: true });
+    expect(revoking.status).toBe(200);
+    key = revoking.body.key as string;
+    // Signed with the key just revoked: refused within five seconds (the lookups' life), by every process.
+    const revoked = link(`${variantRest()}`, { signKey: fresh });
+    const started = Date.now();
+    while ((await get(revoked)).status === 200) {
+      expect(Date.now() - started).toBeLessThan(5_500);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await get(revoked)).status).toBe(403);
+    expect((await get(link(variantRest()))).status).toBe(200);
+  });
+});
+
+function variantRest() {
+  return restOf(asset.variants[0]!.url);
+}
