@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { deliveryRenderKey, variantPrefix } from '@darkroom/core';
+import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from './support/client.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -32,24 +35,34 @@ describe('npm run orphans', () => {
   it('reports objects that belong to no asset, removes them with --delete, and leaves real assets alone', async () => {
     const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+    const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
+    const { asset: hidden } = await tenant.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility: 'private' });
+    expect((await tenant.waitForAsset(hidden.id)).status).toBe('ready');
 
     const ghost = randomUUID();
+    const variant = `${variantPrefix(tenantId, ghost)}thumb-0123456789ab.webp`;
+    const render = deliveryRenderKey(tenantId, ghost, 1, 'w_320,q_75', 'webp');
+    const place = (visibility: 'public' | 'private', key: string) => assetObjectLocation(harness.api.config.storage, visibility, key);
     const orphans = [
       { bucket: process.env.S3_BUCKET!, key: `originals/${tenantId}/${ghost}` },
       { bucket: process.env.S3_BUCKET!, key: `staging/${tenantId}/${ghost}` },
-      { bucket: process.env.S3_PUBLIC_BUCKET!, key: `variants/${tenantId}/${ghost}/thumb-0123456789ab.webp` },
+      place('public', variant),
+      // A private asset's, in the private place.
+      place('private', variant),
+      place('private', render),
     ];
     for (const o of orphans) await harness.api.storage.putObject({ ...o, body: Buffer.from('left behind'), contentType: 'image/webp' });
 
     const report = await orphansCli();
     for (const o of orphans) expect(report).toContain(`orphan\t${o.bucket}/${o.key}`);
     expect(report).not.toContain(asset.id);
-    expect(report).toContain('3 orphan object(s)');
+    expect(report).not.toContain(hidden.id);
+    expect(report).toContain('5 orphan object(s)');
     // A report changes nothing.
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).resolves.toBeDefined();
 
     const deleted = await orphansCli('--delete');
-    expect(deleted).toContain('3 orphan object(s), 33 bytes, and 0 orphan multipart upload(s), removed');
+    expect(deleted).toContain('5 orphan object(s), 55 bytes, and 0 orphan multipart upload(s), removed');
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
     expect(await orphansCli()).toContain('0 orphan object(s)');
     const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { originalKey, variantPrefix, type VariantSpec } from '@darkroom/core';
-import { assets, jobs, tenants } from '@darkroom/db';
+import { assets, getAsset, jobs, listVariantsByAsset, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrphanObjects } from '../apps/worker/src/orphans.js';
 import { expireAbandonedUploads } from '../apps/worker/src/reconciler.js';
+import { moveAssetObjects } from '../apps/worker/src/visibility-move.js';
 import { recover, type RecoverOptions } from '../apps/worker/src/recover/recover.js';
 import { asSinglePut, type TestApi } from './support/client.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
@@ -24,8 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-async function readyUpload(client: TestApi = tenant.client, extra: object = {}) {
-  const { asset } = await client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+async function readyUpload(client: TestApi = tenant.client, extra: object = {}, visibility: 'public' | 'private' = 'public') {
+  const bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(fixture('320x240.jpg')));
+  const { asset } = await client.uploadAndComplete(bytes, { filename: '320x240.jpg', contentType: 'image/jpeg', visibility });
   const ready = await client.waitForStatus(asset.id, 'ready');
   if (Object.keys(extra).length === 0) return ready;
   expect((await client.request('PATCH', `/v1/assets/${asset.id}`, extra)).status).toBe(200);
@@ -150,6 +152,33 @@ describe('npm run recover', () => {
     expect(await run()).toMatchObject({ relinked: 2, undescribed: 1 });
     for (const asset of [forgotten, behind]) expect(kept(await view(tenant.client, asset.id))).toEqual(kept(asset));
     await harness.api.storage.deleteObject(undescribed);
+  });
+
+  it('rebuilds private assets from their variants in the private place, with their visibility and where their objects are', async () => {
+    const uploaded = await readyUpload(tenant.client, {}, 'private');
+    // Turned private after its render: the variants' records still say public, the record object beside the original says private.
+    const moved = await readyUpload(tenant.client, { visibility: 'private' });
+    expect(await moveAssetObjects(harness.workerDeps, (await getAsset(harness.api.db, { id: moved.id }))!)).toBe('moved');
+    const owed = await readyUpload(tenant.client, { visibility: 'private' });
+    const ids = [uploaded.id, moved.id, owed.id];
+    const variantKeys = async () =>
+      [...(await listVariantsByAsset(harness.api.db, { assetIds: ids })).values()]
+        .flat()
+        .map((v) => v.key)
+        .sort();
+    const before = await variantKeys();
+    await forget(ids);
+
+    expect(await run()).toMatchObject({ relinked: 3, partial: 0, queued: 0 });
+    const rows = await harness.api.db.select().from(assets).where(inArray(assets.id, ids));
+    const places = Object.fromEntries(rows.map((r) => [r.id, [r.status, r.visibility, r.objectsVisibility]]));
+    expect(places).toEqual({
+      [uploaded.id]: ['ready', 'private', 'private'],
+      [moved.id]: ['ready', 'private', 'private'],
+      // Its move had not run: still owed, so the worker takes its objects out of the public bucket.
+      [owed.id]: ['ready', 'private', 'public'],
+    });
+    expect(await variantKeys()).toEqual(before);
   });
 
   it('runs as `npm run recover`: a dry run prints what it would do, and plain progress lines when not in a terminal', async () => {

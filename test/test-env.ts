@@ -15,6 +15,9 @@ export const testEnv: Record<string, string> = {
   // Test files share one database: a reconciler in one file's worker would take other files' jobs.
   // Tests of the reconciler turn it on in their own harness, in the sequential suite.
   RECONCILE_INTERVAL: 'off',
+  // Likewise: one file's move pass would move other files' assets, and a harness of another bucket
+  // layout would move them to its own buckets' places. Tests drive moves themselves.
+  VISIBILITY_MOVE_INTERVAL: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own

@@ -1,5 +1,6 @@
-import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRevisionPrefix } from '@darkroom/core';
+import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRevisionPrefix, VISIBILITIES, type Visibility } from '@darkroom/core';
 import { findAssetRevisions, findExistingTenantIds, type AssetStatus } from '@darkroom/db';
+import { assetObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 import { underTenant, UUID } from './orphans.js';
 
@@ -9,10 +10,13 @@ const RENDER_KEY = new RegExp(`^${DELIVERY_PREFIX}(${UUID})/(${UUID})/r(\\d+)/`)
 /** Nobody may ask for these assets' renders any more. */
 const ENDED: readonly AssetStatus[] = ['deleting', 'failed', 'canceled', 'expired'];
 
-/** Where the walk over `delivery/` stands: the last key looked at, null to start over. */
-export interface DeliverySweepCursor {
-  after: string | null;
-}
+/**
+ * Where the walks over `delivery/` stand, one in each place renders live (a public asset's, a
+ * private one's: storage's assetObjectLocation): the last key looked at, null to start over.
+ */
+export type DeliverySweepCursor = Record<Visibility, string | null>;
+
+export const newDeliverySweepCursor = (): DeliverySweepCursor => ({ public: null, private: null });
 
 export interface DeliverySweepOptions {
   /** Only this tenant's renders (tests share a bucket; default all). */
@@ -53,20 +57,34 @@ async function stalePrefixes(deps: WorkerDeps, renders: readonly Render[]): Prom
 }
 
 /**
- * One step of the walk over delivery's renders in the public bucket: a page of keys after the
- * cursor, then every stale render prefix among them deleted whole (with all its versions). Renders
- * are never in a row, so this walk is what finds them; each pass does one page, and the cursor
- * carries on from there next pass, starting over once the end is reached. Returns how many objects
- * were deleted.
+ * One step of the walks over delivery's renders, in the public place and the private one: a page of
+ * keys after each one's cursor, then every stale render prefix among them deleted whole (with all
+ * its versions). Renders are never in a row, so these walks are what find them; each pass does one
+ * page of each, and each cursor carries on from there next pass, starting over once its end is
+ * reached. Returns how many objects were deleted.
  */
 export async function sweepDeliveryRenders(deps: WorkerDeps, cursor: DeliverySweepCursor, options: DeliverySweepOptions = {}): Promise<number> {
-  const bucket = deps.config.storage.publicBucket;
-  const prefix = underTenant(DELIVERY_PREFIX, options.tenantId);
-  const page = await deps.storage.listObjectsPage({ bucket, prefix, startAfter: cursor.after ?? undefined, maxKeys: options.pageSize ?? PAGE });
-  cursor.after = page.truncated ? (page.objects.at(-1)?.key ?? null) : null;
   let deleted = 0;
-  for (const stale of await stalePrefixes(deps, parseRenders(page.objects.map((o) => o.key)))) {
-    deleted += (await deps.storage.deletePrefix({ bucket, prefix: stale })).deleted;
+  for (const visibility of VISIBILITIES) deleted += await sweepPlace(deps, cursor, visibility, options);
+  return deleted;
+}
+
+/** One page of the walk in one place. Keys are judged as Postgres names them (the public ones), and deleted where they are. */
+async function sweepPlace(deps: WorkerDeps, cursor: DeliverySweepCursor, visibility: Visibility, options: DeliverySweepOptions): Promise<number> {
+  const prefix = underTenant(DELIVERY_PREFIX, options.tenantId);
+  const place = assetObjectLocation(deps.config.storage, visibility, prefix);
+  const page = await deps.storage.listObjectsPage({
+    bucket: place.bucket,
+    prefix: place.key,
+    startAfter: cursor[visibility] ?? undefined,
+    maxKeys: options.pageSize ?? PAGE,
+  });
+  cursor[visibility] = page.truncated ? (page.objects.at(-1)?.key ?? null) : null;
+  const keys = page.objects.map((o) => `${prefix}${o.key.slice(place.key.length)}`);
+  let deleted = 0;
+  for (const stale of await stalePrefixes(deps, parseRenders(keys))) {
+    const location = assetObjectLocation(deps.config.storage, visibility, stale);
+    deleted += (await deps.storage.deletePrefix({ bucket: location.bucket, prefix: location.key })).deleted;
   }
   return deleted;
 }

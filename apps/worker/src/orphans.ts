@@ -1,6 +1,14 @@
-import { DELIVERY_PREFIX, ORIGINALS_PREFIX, originalKey, STAGING_PREFIX } from '@darkroom/core';
+import {
+  DELIVERY_PREFIX,
+  ORIGINALS_PREFIX,
+  originalKey,
+  PRIVATE_OBJECTS_PREFIX,
+  STAGING_PREFIX,
+  VARIANTS_PREFIX,
+  VISIBILITIES,
+} from '@darkroom/core';
 import { describesAsset, findExistingAssetIds, getAsset } from '@darkroom/db';
-import { ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
+import { assetObjectLocation, ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 
 export interface OrphanObject {
@@ -18,8 +26,11 @@ export interface OrphanScanOptions {
 }
 
 export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-// Only keys of Darkroom's own layout are judged; anything else in the bucket is not ours to touch.
-const OWNED_KEY = new RegExp(`^(?:originals|staging|variants|delivery)/(${UUID})/(${UUID})(?:/|$)`);
+// Only keys of Darkroom's own layout are judged (a private asset's objects keep their key under
+// the private prefix); anything else in the bucket is not ours to touch.
+const OWNED_KEY = new RegExp(
+  `^(?:${PRIVATE_OBJECTS_PREFIX})?(?:${[ORIGINALS_PREFIX, STAGING_PREFIX, VARIANTS_PREFIX, DELIVERY_PREFIX].join('|')})(${UUID})/(${UUID})(?:/|$)`,
+);
 const BATCH = 500;
 
 /** `prefix` narrowed to one tenant's keys when a tenant is given. */
@@ -84,16 +95,21 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
 
 /**
  * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist
- * and whose original does not describe itself (`describedOriginals`).
+ * and whose original does not describe itself (`describedOriginals`); variants and renders in both
+ * places they live (a public asset's, a private one's: storage's assetObjectLocation).
  * A live asset's renders (of any revision) are never orphans: older revisions are the reconciler's
  * delivery sweep's to remove.
  */
 export async function* findOrphanObjects(deps: WorkerDeps, options: OrphanScanOptions): AsyncGenerator<OrphanObject> {
-  const { bucket, publicBucket } = deps.config.storage;
+  const { bucket } = deps.config.storage;
   yield* orphansIn(deps, bucket, underTenant(ORIGINALS_PREFIX, options.tenantId), options);
   yield* orphansIn(deps, bucket, underTenant(STAGING_PREFIX, options.tenantId), options);
-  yield* orphansIn(deps, publicBucket, underTenant('variants/', options.tenantId), options);
-  yield* orphansIn(deps, publicBucket, underTenant(DELIVERY_PREFIX, options.tenantId), options);
+  for (const prefix of [VARIANTS_PREFIX, DELIVERY_PREFIX]) {
+    for (const visibility of VISIBILITIES) {
+      const place = assetObjectLocation(deps.config.storage, visibility, underTenant(prefix, options.tenantId));
+      yield* orphansIn(deps, place.bucket, place.key, options);
+    }
+  }
 }
 
 export interface OrphanUpload {

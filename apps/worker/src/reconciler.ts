@@ -2,7 +2,7 @@ import { deleteEventsBefore, deleteExpiredUploadTokens, listExpiredUploads, list
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from './backfill-feed.js';
-import { sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
+import { newDeliverySweepCursor, sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
 import type { WorkerDeps } from './deps.js';
 import { runEvery, type RunningPasses } from './run-every.js';
 import { purgeEndedUpload, purgePending } from './purge-sweep.js';
@@ -20,7 +20,7 @@ export interface ReconcileReport {
   eventsDropped: number;
   /** Browser upload tokens deleted a day after they expired. */
   uploadTokensDropped: number;
-  /** Delivery renders deleted: older revisions, and every render of an asset gone or ended (one page of `delivery/` a pass). */
+  /** Delivery renders deleted: older revisions, and every render of an asset gone or ended (one page of `delivery/` a pass in each place). */
   deliveryRendersDeleted: number;
 }
 
@@ -30,7 +30,7 @@ export interface ReconcileCursors {
   delivery: DeliverySweepCursor;
 }
 
-export const newReconcileCursors = (): ReconcileCursors => ({ lanes: new Map(), delivery: { after: null } });
+export const newReconcileCursors = (): ReconcileCursors => ({ lanes: new Map(), delivery: newDeliverySweepCursor() });
 
 /** Jobs this fresh may still be on their way to the queue (the API enqueues right after its commit). */
 const GRACE_MS = 5_000;

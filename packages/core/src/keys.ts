@@ -19,8 +19,11 @@ export function stagingKey(tenantId: string, assetId: string): string {
   return `${STAGING_PREFIX}${tenantId}/${assetId}`;
 }
 
+/** Every asset's variants, each asset's under `variantPrefix`. */
+export const VARIANTS_PREFIX = 'variants/';
+
 export function variantPrefix(tenantId: string, assetId: string): string {
-  return `variants/${tenantId}/${assetId}/`;
+  return `${VARIANTS_PREFIX}${tenantId}/${assetId}/`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type CORSRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { VARIANTS_PREFIX } from '@darkroom/core';
 import { createPublicUrlBuilder } from './cdn.js';
 import { isSingleBucket, type StorageConfig } from './config.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
@@ -18,7 +19,7 @@ import { deleteObject } from './s3-deletes.js';
 import { putObject } from './s3-uploads.js';
 
 /** Where variants live inside the one bucket in single-bucket mode. */
-export const SINGLE_BUCKET_VARIANT_PREFIX = 'variants/';
+export const SINGLE_BUCKET_VARIANT_PREFIX = VARIANTS_PREFIX;
 
 export interface SetupBucketsOptions {
   /** Browser origins allowed to PUT uploads straight to the originals bucket. */

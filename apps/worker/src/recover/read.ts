@@ -1,56 +1,72 @@
-import { assetRecordKey, originalKey, variantPrefix } from '@darkroom/core';
+import { assetRecordKey, originalKey, variantPrefix, type Visibility } from '@darkroom/core';
 import { ASSET_METADATA, AssetRecord, AssetSidecar, parseRecord, RENDER_METADATA, RenderRecord, unpackRecord } from '@darkroom/db';
-import type { ListedObject, ObjectMetadata } from '@darkroom/storage';
+import { assetObjectLocation, type ObjectLocation, type ObjectMetadata } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
-import type { Candidate } from './walk.js';
+import type { Candidate, PlacedObject } from './walk.js';
 
-/** What the bucket says an asset is, and what of it is still there. */
+/**
+ * What the bucket says an asset is, and what of it is still there. `objectsVisibility`: where its
+ * variants were found (a move owed when that is not where its visibility says).
+ */
 export type AssetPlan =
   /** Rendered at its current revision: ready again, with the variants whose objects are there; the others re-rendered. */
-  | { kind: 'ready'; record: AssetRecord; render: RenderRecord; missing: string[] }
+  | { kind: 'ready'; record: AssetRecord; render: RenderRecord; missing: string[]; objectsVisibility: Visibility }
   /** No render of its current revision in the bucket: queued for one. */
-  | { kind: 'render'; record: AssetRecord }
+  | { kind: 'render'; record: AssetRecord; objectsVisibility: Visibility }
   /** An original written before originals described themselves, or whose record is unreadable. */
   | { kind: 'undescribed' };
 
 const REVISION_DIR = /^r(\d+)\//;
 
 /** The variant object a rebuild reads the render from: the newest of the highest revision (older ones may carry an older render). */
-function newestOfLatestRevision(candidate: Candidate): ListedObject | undefined {
+function newestOfLatestRevision(candidate: Candidate): PlacedObject | undefined {
   const prefix = variantPrefix(candidate.tenantId, candidate.assetId);
-  const revisionOf = (o: ListedObject) => Number(REVISION_DIR.exec(o.key.slice(prefix.length))?.[1] ?? 0);
-  const time = (o: ListedObject) => o.lastModified?.getTime() ?? 0;
+  const revisionOf = (o: PlacedObject) => Number(REVISION_DIR.exec(o.key.slice(prefix.length))?.[1] ?? 0);
+  const time = (o: PlacedObject) => o.lastModified?.getTime() ?? 0;
   return candidate.variants.filter((o) => revisionOf(o) > 0).sort((a, b) => revisionOf(b) - revisionOf(a) || time(b) - time(a))[0];
 }
 
-async function metadataOf(deps: WorkerDeps, bucket: string, key: string): Promise<ObjectMetadata> {
-  return (await deps.storage.headObject({ bucket, key })).metadata;
+async function metadataOf(deps: WorkerDeps, location: ObjectLocation): Promise<ObjectMetadata> {
+  return (await deps.storage.headObject(location)).metadata;
 }
 
-/** Every record the bucket holds of the asset, read with as few requests as it allows (one, for a rendered asset). */
+/**
+ * Every record the bucket holds of the asset, read with as few requests as it allows (one, for a
+ * rendered asset). The record object's comes first: of one revision it is the newest, since a
+ * visibility change writes it and leaves the variants' (a move copies them, metadata and all).
+ */
 async function readRecords(deps: WorkerDeps, candidate: Candidate): Promise<{ records: AssetRecord[]; renders: RenderRecord[] }> {
-  const { bucket, publicBucket } = deps.config.storage;
+  const { bucket } = deps.config.storage;
   const records: AssetRecord[] = [];
   const renders: RenderRecord[] = [];
-  const variant = newestOfLatestRevision(candidate);
-  if (variant) {
-    const metadata = await metadataOf(deps, publicBucket, variant.key);
-    const render = unpackRecord(RenderRecord, metadata[RENDER_METADATA]);
-    const record = unpackRecord(AssetRecord, metadata[ASSET_METADATA]);
-    if (render) renders.push(render);
-    if (record) records.push(record);
-  }
   if (candidate.sidecar) {
     const bytes = await deps.storage.getBytes({ bucket, key: assetRecordKey(candidate.tenantId, candidate.assetId) });
     const sidecar = parseRecord(AssetSidecar, bytes.toString('utf8'));
     if (sidecar) records.push(sidecar.asset);
     if (sidecar?.render) renders.push(sidecar.render);
   }
+  const variant = newestOfLatestRevision(candidate);
+  if (variant) {
+    const metadata = await metadataOf(deps, assetObjectLocation(deps.config.storage, variant.visibility, variant.key));
+    const render = unpackRecord(RenderRecord, metadata[RENDER_METADATA]);
+    const record = unpackRecord(AssetRecord, metadata[ASSET_METADATA]);
+    if (render) renders.push(render);
+    if (record) records.push(record);
+  }
   if (records.length === 0) {
-    const record = unpackRecord(AssetRecord, (await metadataOf(deps, bucket, originalKey(candidate.tenantId, candidate.assetId)))[ASSET_METADATA]);
+    const original = { bucket, key: originalKey(candidate.tenantId, candidate.assetId) };
+    const record = unpackRecord(AssetRecord, (await metadataOf(deps, original))[ASSET_METADATA]);
     if (record) records.push(record);
   }
   return { records, renders };
+}
+
+/**
+ * Where the asset's objects are: where its visibility says, unless some were found in the other
+ * place (a move owed, or cut off midway), which the worker's move then gathers.
+ */
+function objectsVisibilityOf(candidate: Candidate, visibility: Visibility): Visibility {
+  return candidate.variants.find((o) => o.visibility !== visibility)?.visibility ?? visibility;
 }
 
 /**
@@ -63,10 +79,11 @@ export async function planAsset(deps: WorkerDeps, candidate: Candidate): Promise
   const own = records.filter((r) => r.id === candidate.assetId && r.tenantId === candidate.tenantId);
   const record = own.sort((a, b) => b.revision - a.revision)[0];
   if (!record) return { kind: 'undescribed' };
+  const objectsVisibility = objectsVisibilityOf(candidate, record.visibility ?? 'public');
   const render = renders.find((r) => r.revision === record.revision);
-  if (!render) return { kind: 'render', record };
+  if (!render) return { kind: 'render', record, objectsVisibility };
   const prefix = variantPrefix(candidate.tenantId, candidate.assetId);
   const present = new Set(candidate.variants.map((o) => o.key.slice(prefix.length)));
   const missing = render.variants.filter((v) => !present.has(v.key)).map((v) => v.name);
-  return { kind: 'ready', record, render, missing };
+  return { kind: 'ready', record, render, missing, objectsVisibility };
 }

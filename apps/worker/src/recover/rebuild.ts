@@ -44,7 +44,7 @@ export async function writeRebuilt(deps: WorkerDeps, batch: readonly Planned[], 
   const counts: RebuildCounts = { relinked: 0, partial: 0, queued: 0, placeholderTenants: placeholders.length };
   const jobs = await deps.db.transaction(async (tx) => {
     const written = await insertRebuiltAssets(tx, {
-      assets: batch.map((p) => assetRowOf(p.plan.record, p.plan.kind === 'ready' ? p.plan.render : null)),
+      assets: batch.map((p) => assetRowOf(p.plan.record, p.plan.kind === 'ready' ? p.plan.render : null, p.plan.objectsVisibility)),
     });
     const mine = batch.filter((p) => written.has(p.candidate.assetId));
     const ready = mine.flatMap((p) => (p.plan.kind === 'ready' ? [{ ...p, plan: p.plan }] : []));

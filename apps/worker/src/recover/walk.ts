@@ -1,16 +1,21 @@
-import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX } from '@darkroom/core';
-import type { ListedObject } from '@darkroom/storage';
+import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, VARIANTS_PREFIX, VISIBILITIES, type Visibility } from '@darkroom/core';
+import { assetObjectLocation, type ListedObject, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import { UUID } from '../orphans.js';
 
-/** An original in the bucket, with what lies beside it: its record object and its variant objects. */
+/** A variant object found in one of the places an asset's objects live; its key as Postgres names it. */
+export interface PlacedObject extends ListedObject {
+  visibility: Visibility;
+}
+
+/** An original in the bucket, with what lies beside it: its record object and its variant objects (in either place). */
 export interface Candidate {
   tenantId: string;
   assetId: string;
   original: ListedObject;
   /** `records/assets/{tenant}/{asset}.json` exists. */
   sidecar: boolean;
-  variants: ListedObject[];
+  variants: PlacedObject[];
 }
 
 export interface WalkOptions {
@@ -20,7 +25,6 @@ export interface WalkOptions {
   batchSize: number;
 }
 
-const VARIANTS_PREFIX = 'variants/';
 const ORIGINAL_KEY = new RegExp(`^${ORIGINALS_PREFIX}(${UUID}/${UUID})$`);
 const SIDECAR_KEY = new RegExp(`^${ASSET_RECORDS_PREFIX}(${UUID}/${UUID})\\.json$`);
 const VARIANT_KEY = new RegExp(`^${VARIANTS_PREFIX}(${UUID}/${UUID})/`);
@@ -31,19 +35,36 @@ interface Keyed {
   object: ListedObject;
 }
 
-/** Every key under `prefix` after `startAfter` that `pattern` names, one listing page (1,000 keys) at a time. */
-async function* keyed(deps: WorkerDeps, bucket: string, prefix: string, pattern: RegExp, startAfter?: string): AsyncGenerator<Keyed> {
-  let after = startAfter;
+/** Where a listing's keys are: in the originals bucket as they are, or a variant's place (storage's assetObjectLocation). */
+type Locate = (key: string) => ObjectLocation;
+
+/**
+ * Every key under `prefix` after `startAfter` that `pattern` names, one listing page (1,000 keys) at
+ * a time, listed where `locate` keeps them and named as Postgres names them (the place's keys are
+ * the same keys under a prefix of their own, so they sort alike).
+ */
+async function* keyed(deps: WorkerDeps, locate: Locate, prefix: string, pattern: RegExp, startAfter?: string): AsyncGenerator<Keyed> {
+  const place = locate(prefix);
+  let after = startAfter === undefined ? undefined : locate(startAfter).key;
   for (;;) {
-    const page = await deps.storage.listObjectsPage({ bucket, prefix, startAfter: after, maxKeys: 1000 });
+    const page = await deps.storage.listObjectsPage({ bucket: place.bucket, prefix: place.key, startAfter: after, maxKeys: 1000 });
     for (const object of page.objects) {
-      const id = pattern.exec(object.key)?.[1];
-      if (id) yield { id, object };
+      const key = `${prefix}${object.key.slice(place.key.length)}`;
+      const id = pattern.exec(key)?.[1];
+      if (id) yield { id, object: { ...object, key } };
     }
     if (!page.truncated || page.objects.length === 0) return;
     after = page.objects.at(-1)!.key;
   }
 }
+
+const inOriginalsBucket =
+  (deps: WorkerDeps): Locate =>
+  (key) => ({ bucket: deps.config.storage.bucket, key });
+const inPlace =
+  (deps: WorkerDeps, visibility: Visibility): Locate =>
+  (key) =>
+    assetObjectLocation(deps.config.storage, visibility, key);
 
 /** A listing read one key ahead, so a merge can look before it takes. */
 class Ahead {
@@ -63,21 +84,27 @@ class Ahead {
 }
 
 /**
- * Walks the originals in key order, each with its record object and variant objects: three
- * listings merged as they go (they order by the same `{tenant}/{asset}`), so the walk costs one
- * listing request per 1,000 keys and holds one batch in memory, however large the bucket.
+ * Walks the originals in key order, each with its record object and variant objects (a public
+ * asset's place and a private one's): four listings merged as they go (they order by the same
+ * `{tenant}/{asset}`), so the walk costs one listing request per 1,000 keys and holds one batch in
+ * memory, however large the bucket.
  */
 export async function* walkOriginals(deps: WorkerDeps, options: WalkOptions): AsyncGenerator<Candidate[]> {
-  const { bucket, publicBucket } = deps.config.storage;
   const under = options.tenantId ? `${options.tenantId}/` : '';
   const from = (prefix: string) => (options.after ? `${prefix}${options.after}` : undefined);
-  const sidecars = new Ahead(keyed(deps, bucket, `${ASSET_RECORDS_PREFIX}${under}`, SIDECAR_KEY, from(ASSET_RECORDS_PREFIX)));
-  const variants = new Ahead(keyed(deps, publicBucket, `${VARIANTS_PREFIX}${under}`, VARIANT_KEY, from(VARIANTS_PREFIX)));
+  const listing = (locate: Locate, prefix: string, pattern: RegExp) => keyed(deps, locate, `${prefix}${under}`, pattern, from(prefix));
+  const sidecars = new Ahead(listing(inOriginalsBucket(deps), ASSET_RECORDS_PREFIX, SIDECAR_KEY));
+  const variants = VISIBILITIES.map((visibility) => ({
+    visibility,
+    ahead: new Ahead(listing(inPlace(deps, visibility), VARIANTS_PREFIX, VARIANT_KEY)),
+  }));
   let batch: Candidate[] = [];
-  for await (const { id, object } of keyed(deps, bucket, `${ORIGINALS_PREFIX}${under}`, ORIGINAL_KEY, from(ORIGINALS_PREFIX))) {
+  for await (const { id, object } of listing(inOriginalsBucket(deps), ORIGINALS_PREFIX, ORIGINAL_KEY)) {
     if (options.after && id <= options.after) continue;
     const [tenantId, assetId] = id.split('/') as [string, string];
-    batch.push({ tenantId, assetId, original: object, sidecar: (await sidecars.take(id)).length > 0, variants: await variants.take(id) });
+    const placed: PlacedObject[] = [];
+    for (const { visibility, ahead } of variants) placed.push(...(await ahead.take(id)).map((o) => ({ ...o, visibility })));
+    batch.push({ tenantId, assetId, original: object, sidecar: (await sidecars.take(id)).length > 0, variants: placed });
     if (batch.length >= options.batchSize) {
       yield batch;
       batch = [];
@@ -91,7 +118,7 @@ export async function countOriginals(deps: WorkerDeps, options: Pick<WalkOptions
   const under = options.tenantId ? `${options.tenantId}/` : '';
   const start = options.after ? `${ORIGINALS_PREFIX}${options.after}` : undefined;
   let count = 0;
-  for await (const { id } of keyed(deps, deps.config.storage.bucket, `${ORIGINALS_PREFIX}${under}`, ORIGINAL_KEY, start)) {
+  for await (const { id } of keyed(deps, inOriginalsBucket(deps), `${ORIGINALS_PREFIX}${under}`, ORIGINAL_KEY, start)) {
     if (!options.after || id > options.after) count++;
   }
   return count;

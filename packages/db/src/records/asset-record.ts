@@ -118,9 +118,10 @@ export function renderRecordOf(params: { revision: number; image: ProcessedImage
 
 /**
  * The row a record rebuilds: `queued` until a render is known for its revision, then `ready` with
- * what the render found (the variants' rows are `variantRowsOf`).
+ * what the render found (the variants' rows are `variantRowsOf`). `objectsVisibility`: where the
+ * rebuild found its objects (a move is owed when that is not where its visibility says).
  */
-export function assetRowOf(record: AssetRecord, render: RenderRecord | null): NewAsset {
+export function assetRowOf(record: AssetRecord, render: RenderRecord | null, objectsVisibility = record.visibility ?? 'public'): NewAsset {
   const base: NewAsset = {
     id: record.id,
     tenantId: record.tenantId,
@@ -136,9 +137,8 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null): Ne
     revision: record.revision,
     focus: record.focus,
     crop: record.crop,
-    // Rebuilt in place: a move the worker still owed is not known, so none is owed.
     visibility: record.visibility ?? 'public',
-    objectsVisibility: record.visibility ?? 'public',
+    objectsVisibility,
     uploadExpiresAt: new Date(record.uploadExpiresAt),
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.confirmedAt),
