@@ -108,6 +108,25 @@ describe('the bucket describes itself', () => {
     expect(reframed.asset).toMatchObject({ revision: 2, crop, metadata: large });
   });
 
+  it('a visibility change keeps a render record kept beside the original; a reframe, a new revision, drops it', async () => {
+    const ready = await readyUpload({ notes: randomBytes(2700).toString('base64') });
+    const key = assetRecordKey(tenant.tenantId, ready.id);
+    // As the worker writes it when a render's record is too large for a variant's metadata.
+    const render = unpackRecord(RenderRecord, (await renderOnVariants(ready.id))[RENDER_METADATA])!;
+    const before = parseRecord(AssetSidecar, await readJson(key))!;
+    const body = Buffer.from(JSON.stringify({ ...before, render }));
+    await harness.api.storage.putObject({ bucket: privateBucket(), key, body, contentType: 'application/json' });
+
+    expect((await client.request('PATCH', `/v1/assets/${ready.id}`, { visibility: 'private' })).status).toBe(200);
+    const hidden = parseRecord(AssetSidecar, await readJson(key))!;
+    expect(hidden.asset).toMatchObject({ visibility: 'private', revision: 1 });
+    expect(hidden.render).toEqual(render);
+
+    expect((await client.request('PATCH', `/v1/assets/${ready.id}`, { crop: { x: 0, y: 0, width: 200, height: 150 } })).status).toBe(200);
+    const reframed = parseRecord(AssetSidecar, await readJson(key))!;
+    expect([reframed.asset.revision, reframed.render]).toEqual([2, null]);
+  });
+
   it('a tenant’s settings and presets are kept as they change, and no secret ever is', async () => {
     const spec: VariantSpec = { name: 'tiny', fit: 'cover', width: 64, height: 64, format: 'webp', quality: 70 };
     expect((await client.request('PUT', '/v1/presets/cards', { variants: [spec] })).status).toBe(200);

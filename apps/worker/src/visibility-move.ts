@@ -80,10 +80,10 @@ async function purgeOf(deps: WorkerDeps, asset: Asset): Promise<PurgeList> {
 const MOVE_GRACE_MS = DELIVERY_LOOKUP_TTL_MS + 1000;
 
 /** One pass over the assets whose objects are owed a move; a failed move is logged and tried again next pass. */
-export async function moveOwedAssets(deps: WorkerDeps, options: { graceMs?: number } = {}): Promise<number> {
+export async function moveOwedAssets(deps: WorkerDeps, options: { graceMs?: number; tenantId?: string } = {}): Promise<number> {
   const changedBefore = new Date(Date.now() - (options.graceMs ?? MOVE_GRACE_MS));
   let moved = 0;
-  for (const asset of await listAssetVisibilityMoves(deps.db, { limit: BATCH, changedBefore })) {
+  for (const asset of await listAssetVisibilityMoves(deps.db, { limit: BATCH, changedBefore, tenantId: options.tenantId })) {
     try {
       if ((await moveAssetObjects(deps, asset)) === 'moved') moved++;
     } catch (err) {

@@ -7,10 +7,11 @@ import {
   packRecord,
   tenantRecordOf,
   type Asset,
-  type AssetSidecar,
+  AssetSidecar,
+  parseRecord,
   type Tenant,
 } from '@darkroom/db';
-import type { ObjectMetadata } from '@darkroom/storage';
+import { ObjectNotFoundError, type ObjectMetadata } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 
 async function putJson(deps: AppDeps, key: string, value: unknown): Promise<void> {
@@ -34,11 +35,26 @@ export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<Obj
 
 /**
  * A new focus or crop (a new revision), or a new visibility: the original's metadata cannot change
- * without copying it onto itself, so the record object beside it says it, and a rebuild takes the newest.
+ * without copying it onto itself, so the record object beside it says it, and a rebuild takes the
+ * newest. The render record the worker may keep there (one too large for a variant's metadata) is
+ * kept while it is of this revision: a visibility change renders nothing anew.
  */
 export async function recordAssetChange(deps: AppDeps, asset: Asset): Promise<void> {
-  const sidecar: AssetSidecar = { asset: assetRecordOf(asset, asset.readyAt ?? asset.updatedAt), render: null };
-  await putJson(deps, assetRecordKey(asset.tenantId, asset.id), sidecar);
+  const key = assetRecordKey(asset.tenantId, asset.id);
+  const before = await readSidecar(deps, key);
+  const render = before?.render?.revision === asset.revision ? before.render : null;
+  const sidecar: AssetSidecar = { asset: assetRecordOf(asset, asset.readyAt ?? asset.updatedAt), render };
+  await putJson(deps, key, sidecar);
+}
+
+async function readSidecar(deps: AppDeps, key: string): Promise<AssetSidecar | null> {
+  try {
+    const bytes = await deps.storage.getBytes({ bucket: deps.config.storage.bucket, key });
+    return parseRecord(AssetSidecar, bytes.toString('utf8'));
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return null;
+    throw error;
+  }
 }
 
 /** A tenant's settings and presets, written each time they change (tenantRecordOf leaves every secret out). */

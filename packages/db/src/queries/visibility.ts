@@ -28,14 +28,18 @@ export async function setAssetVisibility(db: Executor, params: { id: string; vis
 
 /**
  * Assets whose objects are not where their visibility says, oldest change first (and only those
- * changed before `changedBefore`, when given): the worker's moves. An asset being deleted is left out: the purge sweep removes its objects where they are.
+ * changed before `changedBefore`, when given; only a tenant's, when given: tests share a database): the worker's moves. An asset being deleted is left out: the purge sweep removes its objects where they are.
  */
-export async function listAssetVisibilityMoves(db: Executor, params: { limit: number; changedBefore?: Date }): Promise<Asset[]> {
+export async function listAssetVisibilityMoves(
+  db: Executor,
+  params: { limit: number; changedBefore?: Date | undefined; tenantId?: string | undefined },
+): Promise<Asset[]> {
   const settled = params.changedBefore ? lt(assets.updatedAt, params.changedBefore) : undefined;
+  const ofTenant = params.tenantId ? eq(assets.tenantId, params.tenantId) : undefined;
   return db
     .select()
     .from(assets)
-    .where(and(sql`${assets.visibility} <> ${assets.objectsVisibility}`, ne(assets.status, 'deleting'), settled))
+    .where(and(sql`${assets.visibility} <> ${assets.objectsVisibility}`, ne(assets.status, 'deleting'), settled, ofTenant))
     .orderBy(asc(assets.updatedAt), asc(assets.id))
     .limit(params.limit);
 }
