@@ -1,7 +1,8 @@
 // Uploads files through a running Darkroom API with @darkroom/client (packages/client, built), as a
 // content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, one
 // photo's delivery URL (fetched here first, so the demo fails unless it answers an image) and srcset,
-// the video's stream (its master playlist, fetched here first: the demo fails unless it answers a
+// one photo uploaded private with its private URL (fetched first: the demo fails unless it answers an
+// image, and unless its public URL answers 404), the video's stream (its master playlist, fetched here first: the demo fails unless it answers a
 // playlist) and storyboard, the podcast's rendition and waveform with its loudness, and the upload
 // page's URL with a fresh upload token for a browser. Usage: demo-upload.mjs BASE_URL FILE...
 import { readFile } from 'node:fs/promises';
@@ -76,6 +77,34 @@ if (answer.status !== 200 || !type.startsWith('image/')) {
 console.log(`\nDelivery (${photo.filename}, any width of the tenant's policy on request):`);
 console.log(`  ${deliveryUrl}  → ${answer.status} ${type}, ${body.byteLength} B`);
 console.log(`  srcset="${photo.delivery.srcset}"`);
+
+// Private media: one photo uploaded private. Its URLs expire and are the only way to it; its public
+// delivery URL answers as for an id that does not exist.
+const [secret] = files.filter((file) => /\.(jpe?g|png)$/i.test(file));
+const hidden = await tenant.upload(new Uint8Array(await readFile(secret)), {
+  filename: `private-${basename(secret)}`,
+  contentType: TYPES[extname(secret).toLowerCase()],
+  visibility: 'private',
+  waitTimeoutMs: 120_000,
+});
+const privateUrl = `${hidden.delivery.base}/w_640`;
+const privateAnswer = await fetch(privateUrl, { headers: { accept: 'image/webp,image/*' } });
+await privateAnswer.arrayBuffer();
+const privateType = privateAnswer.headers.get('content-type') ?? '';
+if (privateAnswer.status !== 200 || !privateType.startsWith('image/')) {
+  console.error(`\nPrivate media: ${privateUrl} answered ${privateAnswer.status} ${privateType}, not an image`);
+  process.exit(1);
+}
+const publicUrl = new URL(`/img/${hidden.id}/${hidden.revision}/w_640`, privateUrl).href;
+const publicAnswer = await fetch(publicUrl);
+await publicAnswer.arrayBuffer();
+if (publicAnswer.status !== 404) {
+  console.error(`\nPrivate media: the public ${publicUrl} answered ${publicAnswer.status}, not 404`);
+  process.exit(1);
+}
+console.log(`\nPrivate media (${hidden.filename}, URLs valid until ${hidden.urlsExpireAt}):`);
+console.log(`  ${privateUrl}  → ${privateAnswer.status} ${privateType}, ${privateAnswer.headers.get('cache-control')}`);
+console.log(`  ${publicUrl}  → ${publicAnswer.status}`);
 
 // Streaming: a player fetches the master playlist from the CDN as it is.
 const video = assets.find((a) => a.status === 'ready' && a.kind === 'video');

@@ -7,7 +7,9 @@
 # (fetched first: the demo fails unless it answers a playlist) and storyboard; the podcast's
 # normalised rendition, waveform and cover art, and its loudness) and the upload page's
 # URL with a fresh upload token. It also starts the delivery server and prints one photo's delivery
-# URL (fetched first: the demo fails unless it answers an image) and srcset. Run from a terminal, it
+# URL (fetched first: the demo fails unless it answers an image) and srcset, and one photo uploaded
+# private: its private URL (fetched first: it must answer the image) and its public URL (it must
+# answer 404). Run from a terminal, it
 # keeps the API, worker and delivery server up for that page until Ctrl-C (DEMO_KEEP_RUNNING=0: stops
 # them when done, as it does when not run from a terminal).
 set -euo pipefail

@@ -30,6 +30,8 @@ export interface UploadOptions {
   size?: number;
   preset?: string;
   metadata?: Record<string, unknown>;
+  /** `private`: served only through expiring URLs (docs/delivery.md#private-media). Default: the upload token's, else the tenant's. */
+  visibility?: 'public' | 'private';
   /** Upload bytes, then processing status and progress. */
   onProgress?: (progress: UploadProgress) => void;
   /** Called once the asset exists, before any byte is sent (the resume store has it by then: see `findPreviousUploads`). */
@@ -60,6 +62,7 @@ export async function upload(ctx: ClientContext, input: UploadInput, options: Up
         size: source.size,
         ...(options.preset !== undefined ? { preset: options.preset } : {}),
         ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
+        ...(options.visibility !== undefined ? { visibility: options.visibility } : {}),
       },
       ...(options.signal ? { signal: options.signal } : {}),
     }),
