@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { Asset } from '@darkroom/client';
-import { privateExpiry, signPrivateLink, variantPrefix } from '@darkroom/core';
+import { deliveryAssetPrefix, privateExpiry, signPrivateLink, variantPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { expectNoAnonymousReads, keysIn } from '../support/private-objects.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
+import { waitFor } from '../support/services.js';
 
 /**
  * `/p/{exp}/{sig}/{assetId}/{rest}` on a real delivery server (docs/delivery.md#private-media): a
@@ -151,12 +153,12 @@ describe('a private asset through its private URLs', () => {
     // Outside the policy and unsigned: refused as /img/ refuses it, and not kept.
     const outside = await get(`${base}/w_333`);
     expect([outside.status, outside.headers.get('cache-control')]).toEqual([403, 'no-store']);
-    // The render is stored where a private asset's objects are, never in the public bucket.
-    const publicRenders = harness.api.storage.listObjects({
-      bucket: harness.api.config.storage.publicBucket,
-      prefix: `delivery/${t.tenantId}/${asset.id}/`,
-    });
-    for await (const object of publicRenders) expect.fail(`a private render in the public bucket: ${object.key}`);
+    // The render is stored where a private asset's objects are, never in the public bucket, and no
+    // anonymous GET reads it there.
+    const render = `${deliveryAssetPrefix(t.tenantId, asset.id)}r1/w_128,h_96,q_75.webp`;
+    await waitFor('the render to be stored', async () => (await keysIn(harness, 'private', render)).length === 1);
+    const checked = await expectNoAnonymousReads(harness, { id: asset.id, tenantId: t.tenantId }, [render]);
+    expect(checked).toContain(render);
   });
 
   it('answers the public routes for a private asset exactly as for an id that does not exist', async () => {

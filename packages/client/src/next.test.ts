@@ -12,6 +12,11 @@ describe('@darkroom/client/next', () => {
     expect(() => darkroomLoader({ src: base, width: 0 })).toThrow(/width/);
   });
 
+  it("works unchanged from a private asset's delivery.base", () => {
+    const privateBase = 'https://img.example.com/p/1767225600/jO1DdHSrKe1EWYVwpWdlsS/ast_1/img/3';
+    expect(darkroomLoader({ src: privateBase, width: 640, quality: 75 })).toBe(`${privateBase}/w_640,q_75`);
+  });
+
   it("asks only for widths the default delivery policy serves unsigned: Next's own deviceSizes and imageSizes", () => {
     const nextWidths = [...imageConfigDefault.deviceSizes, ...imageConfigDefault.imageSizes];
     expect(nextWidths.filter((w) => !DEFAULT_DELIVERY_POLICY.widths.includes(w))).toEqual([]);

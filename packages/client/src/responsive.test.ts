@@ -1,4 +1,4 @@
-import { DEFAULT_DELIVERY_POLICY, deliveryMarkup, type DeliveryPolicy } from '@darkroom/core';
+import { DEFAULT_DELIVERY_POLICY, deliveryMarkup, deliveryMarkupAt, type DeliveryPolicy } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
 import { deliveryUrl, imageProps, pictureSources, type ResponsiveAsset } from './responsive.js';
 
@@ -119,5 +119,20 @@ describe('pictureSources', () => {
   it('leave AVIF out when the tenant turned it off', () => {
     const noAvif = asset({ width: 1600, height: 1200 }, { policy: { avif: false } });
     expect(pictureSources(noAvif, { sizes: '100vw', quality: 75 }).map((s) => s.type)).toEqual(['image/webp']);
+  });
+});
+
+describe('a private asset, from its delivery.base', () => {
+  it('builds every URL under its private link, unchanged: imageProps, pictureSources, deliveryUrl', () => {
+    const privateBase = `${BASE_URL}/p/1767225600/jO1DdHSrKe1EWYVwpWdlsS/ast_1/img/3`;
+    const source = { id: 'ast_1', revision: 3, width: 1600, height: 1200, crop: null, hasAlpha: false };
+    const delivery = deliveryMarkupAt(privateBase, source, DEFAULT_DELIVERY_POLICY);
+    const hidden: ResponsiveAsset = { width: 1600, height: 1200, crop: null, dominantColor: null, delivery };
+    const props = imageProps(hidden, { sizes: '100vw', aspectRatio: '16:9', quality: 75 });
+    for (const url of [props.src, ...props.srcSet.split(', ').map((entry) => entry.split(' ')[0]!)]) {
+      expect(url.startsWith(`${privateBase}/w_`), url).toBe(true);
+    }
+    for (const { srcSet } of pictureSources(hidden, { sizes: '100vw' })) expect(srcSet.startsWith(`${privateBase}/w_`)).toBe(true);
+    expect(deliveryUrl(privateBase, { width: 640, format: 'webp' })).toBe(`${privateBase}/w_640,f_webp`);
   });
 });
