@@ -171,6 +171,21 @@ describe('a private asset through its private URLs', () => {
   });
 });
 
+describe('an asset turned private', () => {
+  it('is answered by the public routes as an unknown id from the PATCH’s answer on, and through its private URLs at once', async () => {
+    const shown = await readyAsset('public');
+    const publicUrl = `${delivery.baseUrl}/img/${shown.id}/1/w_128`;
+    expect((await get(publicUrl)).status).toBe(200);
+    const patched = await t.client.raw('PATCH', `/v1/assets/${shown.id}`, { visibility: 'private' });
+    expect(patched.status).toBe(200);
+    const gone = await get(publicUrl);
+    expect([gone.status, gone.headers.get('cache-control')]).toEqual([404, 'public, max-age=60']);
+    // Its objects are still in the public bucket (the move is owed): the private URLs read them there meanwhile.
+    for (const variant of patched.body.variants as { url: string }[]) expect((await get(onServer(variant.url))).status, variant.url).toBe(200);
+    expect((await get(`${onServer(patched.body.delivery.base)}/w_128`)).status).toBe(200);
+  });
+});
+
 describe('refusals of private URLs, each no-store', () => {
   const variantRest = () => restOf(asset.variants[0]!.url);
   async function refusal(url: string, init: Record<string, string> = {}) {
@@ -265,7 +280,8 @@ describe('keys', () => {
     const revoking = await t.client.raw('POST', '/v1/delivery-key', { revokePrevious: true });
     expect(revoking.status).toBe(200);
     key = revoking.body.key as string;
-    // Signed with the key just revoked: refused within five seconds (the lookups' life), by every process.
+    // Signed with the key just revoked: refused by every process within five seconds (at once, when
+    // Redis carries the API's word of it; the lookups' life otherwise).
     const revoked = link(`${variantRest()}`, { signKey: fresh });
     const started = Date.now();
     while ((await get(revoked)).status === 200) {

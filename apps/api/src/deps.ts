@@ -1,7 +1,15 @@
 import { createDatabase, type Database } from '@darkroom/db';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { ApiConfig } from './config.js';
-import { createAssetQueue, createRedisConnection, createWebhookQueue, type AssetQueue, type WebhookQueue } from '@darkroom/queue';
+import {
+  announceDeliveryChange,
+  createAssetQueue,
+  createRedisConnection,
+  createWebhookQueue,
+  type AssetQueue,
+  type DeliveryChange,
+  type WebhookQueue,
+} from '@darkroom/queue';
 import { createSecretBox, type PublicUrl, type SecretBox } from '@darkroom/core';
 import { createAuthCache, type AuthCache } from './services/auth-cache.js';
 import { createLoginLimiter, type LoginLimiter } from './services/login-limiter.js';
@@ -22,6 +30,8 @@ export interface AppDeps {
   secretBox: SecretBox;
   /** Key lookups cached per process; a revocation or tenant change reaches every process's next request (Redis epoch). */
   authCache: AuthCache;
+  /** Tells every delivery process of an asset's or a tenant's change, so none serves it from its cache (false: Redis did not take it). */
+  announceDeliveryChange(change: DeliveryChange): Promise<boolean>;
   /** Failed admin logins per client IP (10 per 15 minutes), shared by every process through Redis. */
   loginLimiter: LoginLimiter;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
@@ -72,6 +82,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     webhookQueue,
     secretBox: createSecretBox(config.webhooks.secretKey),
     authCache,
+    announceDeliveryChange: (change) => announceDeliveryChange(redis, prefix, change),
     loginLimiter,
     audioProbes: createRenderGate({ maxPixels: 1, slots: config.uploads.audioProbes, maxWaiting: 4 * config.uploads.audioProbes }),
     readiness: {

@@ -1,7 +1,7 @@
 import { createSecretBox, DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core';
 import { createDatabase } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
-import { createRateCounter, createRedisConnection, type RateCounter, type RedisConnection } from '@darkroom/queue';
+import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
 import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
@@ -51,19 +51,21 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
+  const catalog = createCatalog({
+    db: database.db,
+    secretBox: createSecretBox(config.secretKey),
+    ttlMs: DELIVERY_LOOKUP_TTL_MS,
+    maxEntries: 50_000,
+    budget: createLookupBudget(config.lookupsPerSecond),
+    log,
+  });
+  const changes = listenForDeliveryChanges(redis, prefix, (change) => catalog.forget(change));
   return {
     config,
     log,
     storage,
     redis,
-    catalog: createCatalog({
-      db: database.db,
-      secretBox: createSecretBox(config.secretKey),
-      ttlMs: DELIVERY_LOOKUP_TTL_MS,
-      maxEntries: 50_000,
-      budget: createLookupBudget(config.lookupsPerSecond),
-      log,
-    }),
+    catalog,
     store,
     renderOnce: createRenderOnce({
       redis,
@@ -80,6 +82,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     metrics: createDeliveryMetrics(),
     background,
     async close() {
+      changes.close();
       await Promise.allSettled([...background]);
       redis.disconnect();
       await database.close();

@@ -2,3 +2,4 @@ export * from './asset-queue.js';
 export * from './redis.js';
 export * from './webhook-queue.js';
 export * from './rate-counter.js';
+export * from './delivery-changes.js';

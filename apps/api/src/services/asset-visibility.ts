@@ -24,5 +24,7 @@ export async function changeAssetVisibility(
   const changed = await setAssetVisibility(deps.db, { id: asset.id, visibility: params.visibility });
   if (!changed) throw ERRORS.assetChangedMeanwhile();
   await recordAssetChange(deps, changed);
+  // Before the answer: from it on, no delivery process serves the asset by its old visibility.
+  await deps.announceDeliveryChange({ asset: asset.id });
   return { asset: changed, tenant: keyed };
 }

@@ -23,6 +23,8 @@ export async function rotateDeliveryKey(deps: AppDeps, params: { tenantId: strin
   const tenant = await rotateTenantDeliveryKey(deps.db, { id: params.tenantId, sealed, overlapMs });
   if (!tenant) throw ERRORS.keyTenantNotFound();
   await deps.authCache.invalidateTenant(params.tenantId);
+  // Every delivery process reads the tenant's keys anew: a revoked key is refused from the answer on.
+  await deps.announceDeliveryChange({ tenant: params.tenantId });
   return key;
 }
 

@@ -41,6 +41,8 @@ export interface Catalog {
    * at most once a second per tenant; otherwise the tenant as cached.
    */
   refreshTenant(tenantId: string): Promise<DeliveryTenant | null>;
+  /** Drops what is cached of an asset, or of a tenant (its keys), so the next request reads it anew (delivery-changes). */
+  forget(change: { asset: string } | { tenant: string }): void;
   close(): void;
 }
 
@@ -124,6 +126,10 @@ export function createCatalog(options: CatalogOptions): Catalog {
         refreshing.set(tenantId, pending);
       }
       return pending;
+    },
+    forget(change) {
+      if ('asset' in change) assets.delete(change.asset);
+      else tenants.delete(change.tenant);
     },
     close: () => {
       assets.clear();
