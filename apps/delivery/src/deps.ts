@@ -51,6 +51,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
+  const metrics = createDeliveryMetrics();
   return {
     config,
     log,
@@ -63,6 +64,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       maxEntries: 50_000,
       budget: createLookupBudget(config.lookupsPerSecond),
       log,
+      onQuery: (kind) => metrics.lookups.inc({ kind }),
     }),
     store,
     renderOnce: createRenderOnce({
@@ -77,7 +79,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
     renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),
     facts: createSourceFacts({ redis, prefix }),
-    metrics: createDeliveryMetrics(),
+    metrics,
     background,
     async close() {
       await Promise.allSettled([...background]);
