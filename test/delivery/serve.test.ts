@@ -220,6 +220,7 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     for (const name of ['darkroom_delivery_renders_total', 'darkroom_delivery_render_seconds_bucket', 'darkroom_delivery_bytes_out_total'])
       expect(text).toContain(name);
     for (const result of ['hit', 'render', 'redirect', 'refused']) expect(text).toContain(`darkroom_delivery_requests_total{result="${result}"}`);
+    for (const kind of ['asset', 'tenant']) expect(text).toContain(`darkroom_delivery_lookups_total{kind="${kind}"}`);
     expect((await fetch(`${delivery.baseUrl}/healthz`)).status).toBe(200);
   });
 });

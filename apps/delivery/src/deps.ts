@@ -51,6 +51,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
+  const metrics = createDeliveryMetrics();
   const catalog = createCatalog({
     db: database.db,
     secretBox: createSecretBox(config.secretKey),
@@ -58,6 +59,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     maxEntries: 50_000,
     budget: createLookupBudget(config.lookupsPerSecond),
     log,
+    onQuery: (kind) => metrics.lookups.inc({ kind }),
   });
   const changes = listenForDeliveryChanges(redis, prefix, (change) => catalog.forget(change));
   return {
@@ -79,7 +81,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
     renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),
     facts: createSourceFacts({ redis, prefix }),
-    metrics: createDeliveryMetrics(),
+    metrics,
     background,
     async close() {
       changes.close();

@@ -11,6 +11,8 @@ export interface DeliveryMetrics {
   renderSeconds: Histogram;
   /** Image bytes answered (HEAD and 304 answer none). */
   bytesOut: Counter;
+  /** Queries the catalog sends Postgres: an asset with its tenant, or a tenant read again. */
+  lookups: Counter<'kind'>;
 }
 
 export function createDeliveryMetrics(): DeliveryMetrics {
@@ -24,6 +26,13 @@ export function createDeliveryMetrics(): DeliveryMetrics {
   });
   // Every result from the start, so a dashboard reads 0 rather than nothing.
   for (const result of ['hit', 'render', 'redirect', 'refused']) requests.inc({ result }, 0);
+  const lookups = new Counter({
+    name: 'darkroom_delivery_lookups_total',
+    help: 'Catalog queries sent to Postgres: an asset not cached or past its time (asset), a tenant read again for a failed signature (tenant)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  for (const kind of ['asset', 'tenant']) lookups.inc({ kind }, 0);
   return {
     registry,
     renders: new Counter({ name: 'darkroom_delivery_renders_total', help: 'Images rendered by this process', registers: [registry] }),
@@ -35,5 +44,6 @@ export function createDeliveryMetrics(): DeliveryMetrics {
       registers: [registry],
     }),
     bytesOut: new Counter({ name: 'darkroom_delivery_bytes_out_total', help: 'Image bytes sent', registers: [registry] }),
+    lookups,
   };
 }

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';
-import { sendRefusal } from './refusals.js';
+import { sendRefusal, writeClientError } from './refusals.js';
 import imageRoutes from './image-route.js';
 import opsRoutes from './ops-routes.js';
 import privateRoutes, { isPrivateLinkUrl, sendPrivateRefusal } from './private-route.js';
@@ -35,6 +35,7 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     http: { requestTimeout: requestMs, headersTimeout: requestMs },
     routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
     frameworkErrors: (error, request, reply) => refuse(request, reply, error),
+    clientErrorHandler: writeClientError,
     genReqId: () => crypto.randomUUID(),
   });
   // No hook at all when its line would not be written: a stored image's answer is that much shorter.

@@ -1,5 +1,7 @@
 import { DarkroomError, ERRORS, ErrorCode } from '@darkroom/core';
 import { StorageUnavailableError } from '@darkroom/storage';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_CACHING, writeRefusalHeaders, type AnswerCaching } from './answer-headers.js';
 
@@ -26,4 +28,28 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
   if (refusal.code === 'internal_error') request.log.error({ err: error }, refusal.message);
   writeRefusalHeaders(reply, refusal, caching);
   return reply.status(ErrorCode[refusal.code]).send({ error: { code: refusal.code, message: refusal.message } });
+}
+
+/**
+ * Node's own refusals, made before a request exists (a URL or headers past its limit, malformed
+ * HTTP, a request not arrived in time), in the one error shape and `no-store`: no URL is known yet,
+ * so none is cached, a private link's above all (Fastify's `clientErrorHandler`).
+ */
+export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Nothing can be answered on a connection the client already dropped.
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const refusal = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ERRORS.requestTimeout() : ERRORS.notHttp();
+  const status = ErrorCode[refusal.code];
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'cache-control: no-store',
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

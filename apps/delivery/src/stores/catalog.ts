@@ -53,6 +53,8 @@ export interface CatalogOptions extends TenantKeysOptions {
   maxEntries: number;
   /** Lookups of ids not cached, a second (DELIVERY_LOOKUPS_PER_SECOND). */
   budget: LookupBudget;
+  /** Told of every query sent to Postgres (`darkroom_delivery_lookups_total`). */
+  onQuery?: (kind: 'asset' | 'tenant') => void;
 }
 
 interface Cached<T> {
@@ -67,15 +69,20 @@ const TENANT_REFRESH_MS = 1000;
  * Asset and tenant lookups, kept in memory for `ttlMs` (an asset's absence too): a hit on a stored
  * render then costs no database round trip. Concurrent lookups of one id share one query. Tenants
  * are kept apart from their assets, so a tenant read again (a new key) serves all its assets at once.
+ * Absences are kept apart too: a flood of unknown ids fills their own map, never pushing out an
+ * asset that is served (which would then wait on the budget the flood spends).
  */
 export function createCatalog(options: CatalogOptions): Catalog {
-  const assets = new Map<string, Cached<DeliveryAsset | null>>();
+  const assets = new Map<string, Cached<DeliveryAsset>>();
+  const absent = new Map<string, Cached<null>>();
   const tenants = new Map<string, Cached<DeliveryTenant>>();
   const loading = new Map<string, Promise<CatalogEntry>>();
   const refreshing = new Map<string, Promise<DeliveryTenant | null>>();
+  const onQuery = options.onQuery ?? (() => {});
 
+  // Read again, an entry moves to the back: the oldest one read leaves first.
   const remember = <T>(cache: Map<string, Cached<T>>, id: string, value: T) => {
-    if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
+    if (!cache.delete(id) && cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
     cache.set(id, { value, loadedAt: Date.now() });
   };
   const entryOf = (asset: DeliveryAsset | null): CatalogEntry => {
@@ -84,16 +91,32 @@ export function createCatalog(options: CatalogOptions): Catalog {
   };
 
   async function load(assetId: string): Promise<CatalogEntry> {
+    onQuery('asset');
     const row = await getDeliverySource(options.db, { id: assetId });
     const asset = row ? assetOf(row) : null;
     if (row && asset) remember(tenants, row.tenantId, tenantOf(row, options));
-    remember(assets, assetId, asset);
+    if (asset) {
+      absent.delete(assetId);
+      remember(assets, assetId, asset);
+    } else {
+      assets.delete(assetId);
+      remember(absent, assetId, null);
+    }
     return entryOf(asset);
+  }
+
+  async function readTenant(tenantId: string): Promise<DeliveryTenant | null> {
+    onQuery('tenant');
+    const row = await getDeliveryTenant(options.db, { id: tenantId });
+    if (!row) return null;
+    const tenant = tenantOf(row, options);
+    remember(tenants, tenantId, tenant);
+    return tenant;
   }
 
   return {
     lookup(assetId, { fresh = false } = {}) {
-      const cached = assets.get(assetId);
+      const cached: Cached<DeliveryAsset | null> | undefined = assets.get(assetId) ?? absent.get(assetId);
       // An asset whose tenant has left the cache is looked up again, with it.
       const whole = cached !== undefined && (cached.value === null || tenants.has(cached.value.tenantId));
       const current = whole && Date.now() - cached.loadedAt < options.ttlMs;
@@ -115,24 +138,27 @@ export function createCatalog(options: CatalogOptions): Catalog {
       if (cached && Date.now() - cached.loadedAt < TENANT_REFRESH_MS) return Promise.resolve(cached.value);
       let pending = refreshing.get(tenantId);
       if (!pending) {
-        pending = getDeliveryTenant(options.db, { id: tenantId })
-          .then((row) => {
-            if (!row) return null;
-            const tenant = tenantOf(row, options);
-            remember(tenants, tenantId, tenant);
-            return tenant;
-          })
-          .finally(() => refreshing.delete(tenantId));
+        pending = readTenant(tenantId);
         refreshing.set(tenantId, pending);
+        // Kept a second after it settles: a tenant no longer there, or a failed query, is not asked again at once.
+        const forget = () => void setTimeout(() => refreshing.delete(tenantId), TENANT_REFRESH_MS).unref();
+        pending.then(forget, forget);
       }
       return pending;
     },
+    // What is forgotten is read anew by the next request (while the budget lasts, else `busy`: never served stale).
     forget(change) {
-      if ('asset' in change) assets.delete(change.asset);
-      else tenants.delete(change.tenant);
+      if ('asset' in change) {
+        assets.delete(change.asset);
+        absent.delete(change.asset);
+      } else {
+        tenants.delete(change.tenant);
+        refreshing.delete(change.tenant);
+      }
     },
     close: () => {
       assets.clear();
+      absent.clear();
       tenants.clear();
     },
   };
