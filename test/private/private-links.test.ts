@@ -132,8 +132,12 @@ describe('a private asset through its private URLs', () => {
     expect(head.headers.get('cache-control')).toBe(whole.headers.get('cache-control'));
     const headRange = await get(url, { range: 'bytes=0-9' }, 'HEAD');
     expect([headRange.status, headRange.headers.get('content-range')]).toEqual([206, `bytes 0-9/${size}`]);
-    const held = await get(url, { 'if-none-match': whole.headers.get('etag')! });
-    expect([held.status, held.body.length]).toEqual([304, 0]);
+    const etag = whole.headers.get('etag')!;
+    for (const validator of [etag, `W/${etag}`, `"another", ${etag}`, '*']) {
+      const held = await get(url, { 'if-none-match': validator });
+      expect([held.status, held.body.length], validator).toEqual([304, 0]);
+    }
+    expect((await get(url, { 'if-none-match': '"another"' })).status).toBe(200);
     const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

@@ -68,6 +68,8 @@ export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params:
 export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; id: string }): Promise<void> {
   const asset = await requireTenantAsset(deps, params);
   const deleting = await markAssetDeleting(deps.db, { id: asset.id });
+  // From the answer on, no delivery process serves it from its cached lookup.
+  if (deleting) await deps.announceDeliveryChange({ asset: asset.id });
   if (!deleting || (await hasActiveJob(deps.db, { assetId: asset.id }))) return;
   try {
     const { bucket, publicBucket } = deps.config.storage;

@@ -50,14 +50,27 @@ export async function openAssetObject(
   throw ERRORS.noSuchFile();
 }
 
+/** One strong validator alone: the bucket checks it in the GET itself. */
+const ONE_STRONG_TAG = /^"[^"]*"$/;
+
+/** `If-None-Match` as RFC 9110 compares it: `*`, or any tag of the list equal to the object's, weakly. */
+export function etagMatches(header: string, etag: string | undefined): boolean {
+  if (header.trim() === '*') return etag !== undefined;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return etag !== undefined && header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
 async function openIn(storage: ObjectStorage, location: { bucket: string; key: string }, request: ObjectRequest): Promise<ObjectAnswer> {
-  if (request.method === 'GET') {
+  const { ifNoneMatch } = request;
+  if (request.method === 'GET' && (ifNoneMatch === undefined || ONE_STRONG_TAG.test(ifNoneMatch))) {
     const range = request.range ? byteRangeHeader(request.range) : undefined;
-    return storage.openObject({ ...location, range, ifNoneMatch: request.ifNoneMatch });
+    return storage.openObject({ ...location, range, ifNoneMatch });
   }
+  // A HEAD, or a list, weak or `*` validator (which the bucket may compare otherwise): its headers first.
   const head = await storage.headObject(location);
   const base = { ...head, cacheControl: undefined, body: null };
-  if (request.ifNoneMatch !== undefined && request.ifNoneMatch === head.etag) return { ...base, status: 304, length: 0, range: undefined };
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, head.etag)) return { ...base, status: 304, length: 0, range: undefined };
+  if (request.method === 'GET') return openIn(storage, location, { ...request, ifNoneMatch: undefined });
   if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
   const range = resolveByteRange(request.range, head.size);
   if (!range) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, head.size);

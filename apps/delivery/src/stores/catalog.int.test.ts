@@ -99,6 +99,20 @@ describe('catalog lookups', () => {
     expect(queries).toEqual({ asset: 2, tenant: 0 });
   });
 
+  it('reads an asset or a tenant anew once told it changed, and never serves a forgotten one stale when the budget is spent', async () => {
+    const { catalog, queries, budget } = catalogOf({ ttlMs: 60_000 });
+    await catalog.lookup(assetId);
+    catalog.forget({ asset: assetId });
+    await catalog.lookup(assetId);
+    expect(queries.asset).toBe(2);
+    catalog.forget({ tenant: tenantId });
+    await catalog.lookup(assetId);
+    expect(queries.asset).toBe(3);
+    catalog.forget({ tenant: tenantId });
+    budget.left = 0;
+    await expect(Promise.resolve().then(() => catalog.lookup(assetId))).rejects.toSatisfy(busy);
+  });
+
   it('answers concurrent lookups of one id with one query and one lookup of the budget', async () => {
     const { catalog, queries, budget } = catalogOf();
     const none = unknownId();
