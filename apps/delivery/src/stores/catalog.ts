@@ -25,8 +25,32 @@ export interface DeliveryAsset {
   objectsVisibility: Visibility;
 }
 
+/**
+ * A ready audio file: no picture of its own to render (its cover art is among its variants), but
+ * its objects are served all the same, through private links (`/p/`).
+ */
+export interface DeliveryAudio {
+  id: string;
+  tenantId: string;
+  kind: 'audio';
+  revision: number;
+  visibility: Visibility;
+  objectsVisibility: Visibility;
+}
+
+/** What delivery knows of a ready asset: one it renders images of, or an audio file. */
+export type CatalogAsset = DeliveryAsset | DeliveryAudio;
+
 /** What an id stands for: a servable asset and its tenant, or nothing (unknown, deleted, not ready, failed: all alike). */
-export type CatalogEntry = { asset: DeliveryAsset; tenant: DeliveryTenant } | null;
+export type CatalogEntry = { asset: CatalogAsset; tenant: DeliveryTenant } | null;
+
+/** An entry of an asset that images are rendered of (`/img/`, and `img/` under a private link). */
+export type ImageEntry = { asset: DeliveryAsset; tenant: DeliveryTenant };
+
+/** Whether images are rendered of the entry's asset: not of an audio file's (an id that names no image there). */
+export function rendersImages(entry: CatalogEntry): entry is ImageEntry {
+  return entry !== null && entry.asset.kind !== 'audio';
+}
 
 export interface Catalog {
   /**
@@ -67,7 +91,7 @@ const TENANT_REFRESH_MS = 1000;
  * are kept apart from their assets, so a tenant read again (a new key) serves all its assets at once.
  */
 export function createCatalog(options: CatalogOptions): Catalog {
-  const assets = new Map<string, Cached<DeliveryAsset | null>>();
+  const assets = new Map<string, Cached<CatalogAsset | null>>();
   const tenants = new Map<string, Cached<DeliveryTenant>>();
   const loading = new Map<string, Promise<CatalogEntry>>();
   const refreshing = new Map<string, Promise<DeliveryTenant | null>>();
@@ -76,7 +100,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
     if (cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
     cache.set(id, { value, loadedAt: Date.now() });
   };
-  const entryOf = (asset: DeliveryAsset | null): CatalogEntry => {
+  const entryOf = (asset: CatalogAsset | null): CatalogEntry => {
     const tenant = asset ? tenants.get(asset.tenantId)?.value : undefined;
     return asset && tenant ? { asset, tenant } : null;
   };
@@ -132,8 +156,13 @@ export function createCatalog(options: CatalogOptions): Catalog {
   };
 }
 
-function assetOf(row: DeliverySource): DeliveryAsset | null {
-  if (row.status !== 'ready' || row.width === null || row.height === null) return null;
+function assetOf(row: DeliverySource): CatalogAsset | null {
+  if (row.status !== 'ready') return null;
+  if (row.kind === 'audio') {
+    const { id, tenantId, revision, visibility, objectsVisibility } = row;
+    return { id, tenantId, kind: 'audio', revision, visibility, objectsVisibility };
+  }
+  if (row.width === null || row.height === null) return null;
   return {
     id: row.id,
     tenantId: row.tenantId,
