@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 
 /** hls.js as npm ships it, for pages that play a ladder through it. */
 export const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
@@ -30,9 +30,14 @@ export async function startPlayerSite(html: string): Promise<PlayerSite> {
   };
 }
 
-/** Every URL the page asks for (`page.on('request')`: documents, scripts, images, media, fetches), in order. */
-export function recordRequests(page: Page): string[] {
+/**
+ * Every URL the page asks for (`page.on('request')`: documents, scripts, images, media, fetches), in
+ * order; but those `skip` leaves out (an upload page's presigned PUTs to the bucket).
+ */
+export function recordRequests(page: Page, skip: (request: Request) => boolean = () => false): string[] {
   const urls: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
+  page.on('request', (request) => {
+    if (!skip(request)) urls.push(request.url());
+  });
   return urls;
 }

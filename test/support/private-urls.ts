@@ -52,17 +52,15 @@ export function expectPrivateUrls(asset: Asset, key: string, deliveryBaseUrl: st
  * What a page asked for beyond its own origin (`pageOrigin`; a page's document, scripts and styles,
  * and its own `blob:` URLs, as a Media Source Extensions player's):
  * every request is under `{deliveryBaseUrl}/p/` and none goes to the bucket's endpoint or a CDN of
- * it. `uploads` (the page's own presigned PUTs, to the bucket) are left out first. Returns the
- * private requests' paths, after `/p/{exp}/{sig}/{assetId}/`.
+ * it. Returns the private requests' paths, after `/p/{exp}/{sig}/{assetId}/`.
  */
 export function expectOnlyPrivateRequests(
   urls: readonly string[],
   where: { pageOrigin: string; deliveryBaseUrl: string; storage: { endpoint: string; cdnBaseUrl?: string | undefined } },
-  uploads: (url: string) => boolean = () => false,
 ): string[] {
   const buckets = [where.storage.endpoint, where.storage.cdnBaseUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin);
   const own = [`${where.pageOrigin}/`, `blob:${where.pageOrigin}/`, 'data:'];
-  const outside = urls.filter((url) => !own.some((prefix) => url.startsWith(prefix)) && !uploads(url));
+  const outside = urls.filter((url) => !own.some((prefix) => url.startsWith(prefix)));
   expect(
     outside.filter((url) => buckets.includes(new URL(url).origin)),
     'requests to the bucket',
