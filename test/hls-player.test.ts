@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from './support/browser.js';
 import { createTestTenant, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { startPlayerSite, type PlayerSite } from './support/player-site.js';
 import { writePresetsFile } from './support/presets.js';
 import { screenshot } from './support/upload-page.js';
 import { clip, uploadVideo } from './support/video.js';
@@ -17,33 +14,25 @@ import { clip, uploadVideo } from './support/video.js';
  * script (its CORS), playback starts and advances, both rungs are offered, and a forced switch to
  * the other rung keeps playing.
  */
-const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 const WAIT = { timeout: 60_000 };
 
 let harness: Harness;
 let tenant: TestTenant;
 let browser: Browser;
-/** The player page's own server (on loopback, as the bucket is: Chromium lets a loopback page fetch from loopback). */
-let site: Server;
-let siteOrigin: string;
+/** The player page's own server, on an origin of its own. */
+let site: PlayerSite;
 
 beforeAll(async () => {
   const presets = await writePresetsFile({ stream: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 }] });
   harness = await startHarness({ env: { PRESETS_FILE: presets } });
   tenant = await createTestTenant(harness, 'hls-player');
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  const script = await readFile(HLS_JS);
-  site = createServer((req, res) => {
-    const js = req.url === '/hls.min.js';
-    res.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' }).end(js ? script : PAGE);
-  });
-  await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
   // `localhost`, not the bucket's 127.0.0.1: another origin, so every fetch of the ladder is a CORS request.
-  siteOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
+  site = await startPlayerSite(PAGE);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  site?.close();
+  await site?.close();
   await harness?.close();
 });
 
@@ -54,7 +43,7 @@ const PAGE = `<!doctype html><html><head><title>player</title><script src="/hls.
 /** Opens the player page on its own origin: the page and hls.js are served by the test, everything else by the bucket. */
 async function openPlayer(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 660, height: 460 } });
-  await page.goto(`${siteOrigin}/`);
+  await page.goto(`${site.origin}/`);
   return page;
 }
 

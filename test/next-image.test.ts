@@ -1,15 +1,13 @@
-import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
-import type { Browser, Response } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Asset } from '@darkroom/client';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, watchProblems } from './support/browser.js';
+import { launchChromium } from './support/browser.js';
 import { TestApi } from './support/client.js';
 import type { Harness } from './support/harness.js';
 import { fixture } from './support/images.js';
 import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
-import { startNextApp, type NextApp } from './support/next-app.js';
-import { loadedWidth, screenshot, type PageImage } from './support/upload-page.js';
+import { expectNextImage, openNextImage, startNextApp, type NextApp } from './support/next-app.js';
+import { screenshot } from './support/upload-page.js';
 
 /**
  * A real Next.js app (test/next-app: `next build`, `next start`) whose next/image uses
@@ -45,35 +43,8 @@ describe('next/image with @darkroom/client/next', () => {
     const base = asset.delivery?.base;
     expect(base).toBe(`${delivery.baseUrl}/img/${asset.id}/1`);
 
-    // 1000 CSS px at 1 device pixel: `sizes` makes the image 800 px wide, so Chromium takes the 828 of the srcset.
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const problems = watchProblems(page, () => false);
-    const fromDelivery: Response[] = [];
-    page.on('response', (response) => {
-      if (response.url().startsWith(`${delivery.baseUrl}/img/`)) fromDelivery.push(response);
-    });
-    const query = new URLSearchParams({ src: base!, width: String(asset.width), height: String(asset.height) });
-    await page.goto(`${next.baseUrl}/?${query}`);
-
-    const image = page.locator('img#photo');
-    // Loaded. (Chromium reports its natural width in CSS pixels of `sizes`, 800: the bytes say 828, below.)
-    await expect.poll(() => loadedWidth(image), { timeout: 60_000 }).toBeGreaterThan(0);
-    // Next asks its loader for each of its deviceSizes (the image is 100vw below 800 px); the loader
-    // writes each as a delivery URL, f_auto: within the tenant's default policy, unsigned.
-    const srcset = (await image.getAttribute('srcset')) ?? '';
-    const widths = imageConfigDefault.deviceSizes;
-    expect(srcset.split(', ')).toEqual(widths.map((w) => `${base}/w_${w} ${w}w`));
-    expect(await image.getAttribute('sizes')).toBe('(max-width: 800px) 100vw, 800px');
-    expect(await image.evaluate((img: PageImage & { currentSrc: string }) => img.currentSrc)).toBe(`${base}/w_828`);
-
-    // What the browser asked the delivery server for, and what it answered.
-    expect(fromDelivery.map((r) => r.url())).toEqual([`${base}/w_828`]);
-    const [answer] = fromDelivery;
-    expect(answer?.status()).toBe(200);
-    expect(await answer?.headerValue('content-type')).toMatch(/^image\/(avif|webp)$/);
-    const rendered = await sharp(await answer!.body()).metadata();
-    expect([rendered.width, rendered.height]).toEqual([828, Math.round((828 * asset.height!) / asset.width!)]);
+    const { context, page, image, answers: fromDelivery, problems } = await openNextImage(browser, next, asset, base!, `${delivery.baseUrl}/img/`);
+    await expectNextImage({ image, answers: fromDelivery }, base!, asset);
 
     await screenshot(page, 'next-image');
     expect(problems).toEqual([]);

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { TestApi } from './support/client.js';
 import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
 import type { Harness } from './support/harness.js';
-import { card, mintUploadToken, PAGE_ORIGIN, screenshot } from './support/upload-page.js';
+import { card, mintUploadToken, PAGE_ORIGIN, playsPast, screenshot, variantOf, withoutNativeHls, type Media } from './support/upload-page.js';
 import { clip } from './support/video.js';
 
 /** How long a page may take to show what a test waits for, on a machine busy with other tests. */
@@ -31,28 +31,6 @@ afterAll(async () => {
   await delivery?.close();
 });
 
-type Media = {
-  currentTime: number;
-  paused: boolean;
-  error: { code: number } | null;
-  src: string;
-  currentSrc: string;
-  muted: boolean;
-  play(): Promise<void>;
-};
-
-/** Starts a media element (muted: a page may start muted media without a click) and returns its time once it has moved past `past` seconds. */
-async function playsPast(player: Locator, past: number): Promise<number> {
-  await player.evaluate((m: Media) => {
-    m.muted = true;
-    return m.play();
-  });
-  await expect.poll(() => player.evaluate((m: Media) => (m.error ? -m.error.code : m.currentTime)), WAIT).toBeGreaterThan(past);
-  return player.evaluate((m: Media) => m.currentTime);
-}
-
-const variantOf = (page: Page | Locator, name: string) => page.locator(`.gallery figure[data-variant="${name}"]`);
-
 /**
  * Chromium plays HLS itself, so the page uses that; `hls.js` makes it a browser that cannot (as
  * Firefox), whose page plays the stream through hls.js from a blob: media source.
@@ -61,15 +39,6 @@ const PLAYERS = [
   { player: 'native', source: /\.m3u8$/ },
   { player: 'hls.js', source: /^blob:/ },
 ] as const;
-
-/** Makes the page's browser answer that it cannot play HLS itself. */
-function withoutNativeHls(): void {
-  const proto = (globalThis as unknown as { HTMLMediaElement: { prototype: { canPlayType(type: string): string } } }).HTMLMediaElement.prototype;
-  const canPlayType = proto.canPlayType;
-  proto.canPlayType = function (type: string) {
-    return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
-  };
-}
 
 describe('upload page plays streams and podcasts', () => {
   it.each(PLAYERS)(

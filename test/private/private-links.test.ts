@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { fixture } from '../support/images.js';
 import { expectNoAnonymousReads, keysIn } from '../support/private-objects.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
@@ -172,6 +173,32 @@ describe('a private asset through its private URLs', () => {
     expect(mine.body.toString()).toBe(none.body.toString());
     expect(mine.headers.get('cache-control')).toBe(none.headers.get('cache-control'));
     expect(mine.headers.get('content-type')).toBe(none.headers.get('content-type'));
+  });
+
+  it('serves a private audio file’s objects (no width or height of its own); no image is rendered of it, as of an id that does not exist', async () => {
+    const bytes = new Uint8Array(await readFile(await audioFile('cover.mp3')));
+    const { asset: started } = await t.client.uploadAndComplete(bytes, { filename: 'e.mp3', contentType: 'audio/mpeg', visibility: 'private' });
+    const audio = await t.client.waitForAsset(started.id, 120_000);
+    expect(audio).toMatchObject({ status: 'ready', kind: 'audio', visibility: 'private', width: null, delivery: null });
+    expect(audio.variants.map((v) => v.name).sort()).toEqual(['large', 'medium', 'podcast', 'small', 'thumb', 'waveform']);
+    for (const variant of audio.variants) {
+      const res = await get(onServer(variant.url));
+      expect(res.status, variant.url).toBe(200);
+      const objectKey = `${variantPrefix(t.tenantId, audio.id)}${variant.url.split(`/${audio.id}/`)[1]}`;
+      expect(res.body.equals(await bucketBytes(objectKey))).toBe(true);
+    }
+    const podcast = onServer(audio.variants.find((v) => v.name === 'podcast')!.url);
+    expect((await get(podcast, { range: 'bytes=0-9' })).status).toBe(206);
+    const unknown = '01900000-0000-7000-8000-000000000000';
+    const none = await get(`${delivery.baseUrl}/img/${unknown}/1/w_100`);
+    const renders = [
+      await get(`${delivery.baseUrl}/img/${audio.id}/1/w_100`),
+      await get(link('img/1/w_100', { assetId: audio.id, exp: expOf(podcast) })),
+    ];
+    for (const render of renders) {
+      expect(render.status).toBe(404);
+      expect(render.body.toString()).toBe(none.body.toString());
+    }
   });
 });
 

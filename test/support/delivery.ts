@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { buildDeliveryApp } from '../../apps/delivery/src/http/app.js';
 import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
 import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness, type HarnessOptions } from './harness.js';
 import { freePort, waitFor } from './services.js';
 
 export interface DeliveryServer {
@@ -50,11 +50,14 @@ export interface SpawnedDelivery {
 
 const MAIN = fileURLToPath(new URL('../../apps/delivery/dist/main.js', import.meta.url));
 
-/** A harness whose API hands out the URLs of a delivery server spawned beside it (`spawnDelivery`). */
-export async function startHarnessWithDelivery(): Promise<{ harness: Harness; delivery: SpawnedDelivery }> {
+/**
+ * A harness whose API hands out the URLs of a delivery server spawned beside it (`spawnDelivery`);
+ * `options` are the harness's (its `env` the API's and worker's, e.g. a PRESETS_FILE).
+ */
+export async function startHarnessWithDelivery(options: HarnessOptions = {}): Promise<{ harness: Harness; delivery: SpawnedDelivery }> {
   const port = await freePort();
   const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
-  const harness = await startHarness({ env });
+  const harness = await startHarness({ ...options, env: { ...options.env, ...env } });
   return { harness, delivery: await spawnDelivery(harness, port, env) };
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { JsonBody } from '@darkroom/client';
+import { expect } from 'vitest';
 import type { TestApi } from './client.js';
 
 // Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
@@ -116,4 +117,43 @@ export async function dropFiles(page: Page, selector: string, files: { name: str
     for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, payload);
+}
+
+/** A media element (`<video>`, `<audio>`) as a test reads it in the page. */
+export type Media = {
+  currentTime: number;
+  paused: boolean;
+  error: { code: number } | null;
+  src: string;
+  currentSrc: string;
+  muted: boolean;
+  play(): Promise<void>;
+};
+
+/**
+ * Starts a media element (muted: a page may start muted media without a click) and returns its time
+ * once it has moved past `past` seconds (a media error ends the wait: its code, negated, is not past).
+ */
+export async function playsPast(player: Locator, past: number, timeout = 60_000): Promise<number> {
+  await player.evaluate((m: Media) => {
+    m.muted = true;
+    return m.play();
+  });
+  await expect.poll(() => player.evaluate((m: Media) => (m.error ? -m.error.code : m.currentTime)), { timeout }).toBeGreaterThan(past);
+  return player.evaluate((m: Media) => m.currentTime);
+}
+
+/** The gallery's figure of the variant named `name`, in a card or the page. */
+export const variantOf = (page: Page | Locator, name: string) => page.locator(`.gallery figure[data-variant="${name}"]`);
+
+/**
+ * Makes the page's browser answer that it cannot play HLS itself (an init script: `context.addInitScript`),
+ * as Firefox does, so the page plays a stream through hls.js. Debian's Chromium answers "maybe".
+ */
+export function withoutNativeHls(): void {
+  const proto = (globalThis as unknown as { HTMLMediaElement: { prototype: { canPlayType(type: string): string } } }).HTMLMediaElement.prototype;
+  const canPlayType = proto.canPlayType;
+  proto.canPlayType = function (type: string) {
+    return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
+  };
 }

@@ -56,8 +56,9 @@ describe('GET /upload', () => {
     expect(csp).toEqual(uploadPageCsp(storage, deliveryBaseUrl));
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
-    // Presigned uploads go to the bucket; hls.js fetches a stream's playlists and segments from the CDN.
-    expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com', 'https://cdn.example.com']);
+    // Presigned uploads go to the bucket; hls.js fetches a stream's playlists and segments from the CDN,
+    // or a private one's from the delivery server's private links.
+    expect(csp['connect-src']).toEqual(["'self'", 'https://s3.us-west-004.backblazeb2.com', 'https://cdn.example.com', 'https://img.example.com']);
     expect(csp['img-src']).toEqual([
       "'self'",
       'data:',
@@ -65,17 +66,15 @@ describe('GET /upload', () => {
       'https://s3.us-west-004.backblazeb2.com',
       'https://img.example.com',
     ]);
-    // A video's renditions play from the CDN or the bucket, a stream from hls.js's blob: source, never from anywhere else.
-    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com', 'blob:']);
+    // A video's renditions play from the CDN or the bucket (a private one's from the delivery server), a
+    // stream from hls.js's blob: source, never from anywhere else.
+    expect(csp['media-src']).toEqual(['https://cdn.example.com', 'https://s3.us-west-004.backblazeb2.com', 'https://img.example.com', 'blob:']);
   });
 
   it('allows images from the bucket itself when there is no CDN', () => {
-    expect(uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined }, 'http://127.0.0.1:3400')['img-src']).toEqual([
-      "'self'",
-      'data:',
-      'http://127.0.0.1:7480',
-      'http://127.0.0.1:3400',
-    ]);
+    const csp = uploadPageCsp({ endpoint: 'http://127.0.0.1:7480', cdnBaseUrl: undefined }, 'http://127.0.0.1:3400');
+    expect(csp['img-src']).toEqual(["'self'", 'data:', 'http://127.0.0.1:7480', 'http://127.0.0.1:3400']);
+    expect(csp['media-src']).toEqual(['http://127.0.0.1:7480', 'http://127.0.0.1:3400', 'blob:']);
   });
 
   it('serves the built script and stylesheet for good, and nothing else', async () => {

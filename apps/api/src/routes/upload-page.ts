@@ -14,17 +14,20 @@ import { loadUploadPage } from '../services/upload-page-files.js';
  * srcsets) and data: (the ThumbHash placeholders it draws); and play a video's renditions and audio
  * from the CDN (else the bucket). A stream (HLS) plays through hls.js, which fetches its playlists
  * and segments from the CDN by script and hands them to the `<video>` as a blob: media source.
+ * A private file (an upload token minted `private`) is shown from the delivery server's private
+ * links (`/p/`) alone: its images, its renditions and audio, and its stream's files, by script too.
  */
 export function uploadPageCsp(storage: Pick<StorageConfig, 'endpoint' | 'cdnBaseUrl'>, deliveryBaseUrl: string): CspDirectives {
   const bucket = new URL(storage.endpoint).origin;
   const cdn = storage.cdnBaseUrl ? new URL(storage.cdnBaseUrl).origin : bucket;
+  const delivery = new URL(deliveryBaseUrl).origin;
   return {
     'default-src': ["'none'"],
     'script-src': ["'self'"],
     'style-src': ["'self'"],
-    'img-src': [...new Set(["'self'", 'data:', cdn, bucket, new URL(deliveryBaseUrl).origin])],
-    'media-src': [...new Set([cdn, bucket, 'blob:'])],
-    'connect-src': [...new Set(["'self'", bucket, cdn])],
+    'img-src': [...new Set(["'self'", 'data:', cdn, bucket, delivery])],
+    'media-src': [...new Set([cdn, bucket, delivery, 'blob:'])],
+    'connect-src': [...new Set(["'self'", bucket, cdn, delivery])],
     'form-action': ["'none'"],
     'frame-ancestors': ["'none'"],
     'base-uri': ["'none'"],

@@ -1,9 +1,9 @@
 import { deliverySignedPath, ERRORS, fitsDeliveryPolicy, signDeliveryPath } from '@darkroom/core';
-import type { Catalog, CatalogEntry, DeliveryTenant } from '../stores/catalog.js';
+import { rendersImages, type Catalog, type DeliveryTenant, type ImageEntry } from '../stores/catalog.js';
 import type { ParsedImageRequest } from './parse.js';
 
-/** An asset found for a request, with its tenant (policy and signing keys). */
-export type FoundAsset = NonNullable<CatalogEntry>;
+/** An asset found for an image request, with its tenant (policy and signing keys). */
+export type FoundAsset = ImageEntry;
 
 /**
  * How a request reaches its asset: the step a route replaces. The public route finds it in the
@@ -11,8 +11,8 @@ export type FoundAsset = NonNullable<CatalogEntry>;
  * already, found and authorized by its token.
  */
 export interface AssetAccess {
-  /** The asset the request names, or null (unknown, deleted, not ready, failed: all alike). */
-  find(request: ParsedImageRequest): CatalogEntry | Promise<CatalogEntry>;
+  /** The asset the request names, or null (unknown, deleted, not ready, failed, audio: all alike). */
+  find(request: ParsedImageRequest): FoundAsset | null | Promise<FoundAsset | null>;
   /** Throws `forbidden` when the request may not have these options of the asset. */
   authorize(found: FoundAsset, request: ParsedImageRequest): void | Promise<void>;
   /** The request's path at the asset's current revision, the base path left out: an older revision's 301. */
@@ -44,7 +44,7 @@ export function publicAccess(catalog: Catalog): AssetAccess {
       let found = await catalog.lookup(assetId);
       // A revision newer than the one cached: the asset may have been cropped since.
       if (found && request.revision > found.asset.revision) found = await catalog.lookup(assetId, { fresh: true });
-      return found?.asset.visibility === 'public' ? found : null;
+      return rendersImages(found) && found.asset.visibility === 'public' ? found : null;
     },
     async authorize({ tenant }, { sent, options }) {
       if (sent.signature === undefined) {

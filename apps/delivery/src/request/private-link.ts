@@ -1,6 +1,6 @@
 import { ASSET_ID_PATTERN, deliverySignedPath, ERRORS, privateSignedPath, signDeliveryPath } from '@darkroom/core';
-import type { Catalog } from '../stores/catalog.js';
-import { publicAccess, verifiedByTenant, type AssetAccess, type FoundAsset } from './authorize.js';
+import { rendersImages, type Catalog, type CatalogEntry } from '../stores/catalog.js';
+import { publicAccess, verifiedByTenant, type AssetAccess } from './authorize.js';
 import { parsePrivateRest, type PrivateRest } from './private-rest.js';
 import { checkPrivateToken, type PrivateToken } from './private-token.js';
 
@@ -15,7 +15,8 @@ export interface PrivateLinkRequest {
 /** A private link resolved: its token, its asset, and what `rest` names of it. */
 export interface ResolvedPrivateLink {
   token: PrivateToken;
-  found: FoundAsset;
+  /** Any ready asset: an audio file's objects are served too, though no image is rendered of it. */
+  found: NonNullable<CatalogEntry>;
   target: PrivateRest;
 }
 
@@ -47,9 +48,9 @@ export function privateImageAccess(catalog: Catalog, link: ResolvedPrivateLink):
   const rules = publicAccess(catalog);
   return {
     async find(request) {
-      if (request.revision <= link.found.asset.revision) return link.found;
+      if (request.revision <= link.found.asset.revision) return rendersImages(link.found) ? link.found : null;
       const fresh = await catalog.lookup(link.found.asset.id, { fresh: true });
-      return fresh?.tenant.id === link.found.tenant.id ? fresh : null;
+      return rendersImages(fresh) && fresh.tenant.id === link.found.tenant.id ? fresh : null;
     },
     authorize: rules.authorize,
     currentPath({ asset, tenant }, { sent }) {

@@ -25,8 +25,32 @@ export interface DeliveryAsset {
   objectsVisibility: Visibility;
 }
 
+/**
+ * A ready audio file: no picture of its own to render (its cover art is among its variants), but
+ * its objects are served all the same, through private links (`/p/`).
+ */
+export interface DeliveryAudio {
+  id: string;
+  tenantId: string;
+  kind: 'audio';
+  revision: number;
+  visibility: Visibility;
+  objectsVisibility: Visibility;
+}
+
+/** What delivery knows of a ready asset: one it renders images of, or an audio file. */
+export type CatalogAsset = DeliveryAsset | DeliveryAudio;
+
 /** What an id stands for: a servable asset and its tenant, or nothing (unknown, deleted, not ready, failed: all alike). */
-export type CatalogEntry = { asset: DeliveryAsset; tenant: DeliveryTenant } | null;
+export type CatalogEntry = { asset: CatalogAsset; tenant: DeliveryTenant } | null;
+
+/** An entry of an asset that images are rendered of (`/img/`, and `img/` under a private link). */
+export type ImageEntry = { asset: DeliveryAsset; tenant: DeliveryTenant };
+
+/** Whether images are rendered of the entry's asset: not of an audio file's (an id that names no image there). */
+export function rendersImages(entry: CatalogEntry): entry is ImageEntry {
+  return entry !== null && entry.asset.kind !== 'audio';
+}
 
 export interface Catalog {
   /**
@@ -73,7 +97,7 @@ const TENANT_REFRESH_MS = 1000;
  * asset that is served (which would then wait on the budget the flood spends).
  */
 export function createCatalog(options: CatalogOptions): Catalog {
-  const assets = new Map<string, Cached<DeliveryAsset>>();
+  const assets = new Map<string, Cached<CatalogAsset>>();
   const absent = new Map<string, Cached<null>>();
   const tenants = new Map<string, Cached<DeliveryTenant>>();
   const loading = new Map<string, Promise<CatalogEntry>>();
@@ -85,7 +109,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
     if (!cache.delete(id) && cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
     cache.set(id, { value, loadedAt: Date.now() });
   };
-  const entryOf = (asset: DeliveryAsset | null): CatalogEntry => {
+  const entryOf = (asset: CatalogAsset | null): CatalogEntry => {
     const tenant = asset ? tenants.get(asset.tenantId)?.value : undefined;
     return asset && tenant ? { asset, tenant } : null;
   };
@@ -116,7 +140,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
 
   return {
     lookup(assetId, { fresh = false } = {}) {
-      const cached: Cached<DeliveryAsset | null> | undefined = assets.get(assetId) ?? absent.get(assetId);
+      const cached: Cached<CatalogAsset | null> | undefined = assets.get(assetId) ?? absent.get(assetId);
       // An asset whose tenant has left the cache is looked up again, with it.
       const whole = cached !== undefined && (cached.value === null || tenants.has(cached.value.tenantId));
       const current = whole && Date.now() - cached.loadedAt < options.ttlMs;
@@ -164,8 +188,13 @@ export function createCatalog(options: CatalogOptions): Catalog {
   };
 }
 
-function assetOf(row: DeliverySource): DeliveryAsset | null {
-  if (row.status !== 'ready' || row.width === null || row.height === null) return null;
+function assetOf(row: DeliverySource): CatalogAsset | null {
+  if (row.status !== 'ready') return null;
+  if (row.kind === 'audio') {
+    const { id, tenantId, revision, visibility, objectsVisibility } = row;
+    return { id, tenantId, kind: 'audio', revision, visibility, objectsVisibility };
+  }
+  if (row.width === null || row.height === null) return null;
   return {
     id: row.id,
     tenantId: row.tenantId,
