@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { variantPrefix, type PurgeList } from '@darkroom/core';
+import { deliveryRenderKey, originalKey, variantPrefix, type PurgeList } from '@darkroom/core';
 import { getAsset, listEvents } from '@darkroom/db';
 import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibility-move.js';
+import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { objectState } from '../support/objects.js';
 
 /**
  * Where a private asset's objects live, and their move when its visibility changes: through the real
@@ -123,5 +125,47 @@ describe('a private asset’s objects', () => {
     await moveOwedAssets(harness.workerDeps, { graceMs: 0, tenantId: t.tenantId });
     expect((await row(asset.id)).objectsVisibility).toBe('private');
     expect(await keysIn('public', asset.id)).toEqual([]);
+  });
+});
+
+/** Holds every read of a key under `prefix` from the bucket until `release` is called. */
+function holdReadsUnder(server: DeliveryServer, prefix: string): { release: () => void; reached: Promise<void> } {
+  let release = () => {};
+  let reach = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const getStream = server.deps.storage.getStream.bind(server.deps.storage);
+  server.deps.storage.getStream = async (location) => {
+    if (location.key.startsWith(prefix)) {
+      reach();
+      await gate;
+    }
+    return getStream(location);
+  };
+  return { release, reached };
+}
+
+describe('a public render under way when its asset turns private', () => {
+  let delivery: DeliveryServer;
+  beforeAll(async () => {
+    delivery = await startDelivery(harness);
+  });
+  afterAll(() => delivery?.close());
+
+  it('is answered to the request made while it was public, and never stored in the public bucket', async () => {
+    const photo = await readyAsset('public');
+    const held = holdReadsUnder(delivery, originalKey(t.tenantId, photo.id));
+    const url = `${delivery.baseUrl}${imagePath(photo.id, 1, 'w_640,f_webp')}`;
+    const answer = getImage(url);
+    await held.reached;
+    expect((await t.client.request('PATCH', `/v1/assets/${photo.id}`, { visibility: 'private' })).status).toBe(200);
+    held.release();
+    const { status, meta } = await answer;
+    expect([status, meta?.width]).toEqual([200, 320]);
+    await Promise.all(delivery.deps.background);
+    const key = deliveryRenderKey(t.tenantId, photo.id, 1, `w_320,h_${meta!.height},q_75`, 'webp');
+    expect(await objectState(harness.api.storage, { bucket: buckets().publicBucket, key })).toBe('absent');
+    // Nor held in the process's memory: its public route answers the asset as an unknown id.
+    expect((await getImage(url)).status).toBe(404);
   });
 });

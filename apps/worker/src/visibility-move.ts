@@ -1,4 +1,4 @@
-import { DELIVERY_LOOKUP_TTL_MS, deliveryImagePrefix, type PurgeList, type Visibility } from '@darkroom/core';
+import { DELIVERY_LOOKUP_TTL_MS, deliveryImagePrefix, PUBLIC_RENDER_STORE_WINDOW_MS, type PurgeList, type Visibility } from '@darkroom/core';
 import { finishAssetVisibilityMove, hasActiveJob, listAssetVisibilityMoves, type Asset } from '@darkroom/db';
 import { assetObjectLocation, assetObjectPrefixes, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
@@ -75,9 +75,10 @@ async function purgeOf(deps: WorkerDeps, asset: Asset): Promise<PurgeList> {
 
 /**
  * A change waits this long before its objects move: every delivery process has looked the asset up
- * again by then, so none still serves it publicly, nor stores a public render of it, once they are gone.
+ * again by then, so none still serves it publicly, and a public render under way lands only within
+ * its store window of a read that found the asset public, so none lands once they are gone.
  */
-const MOVE_GRACE_MS = DELIVERY_LOOKUP_TTL_MS + 1000;
+const MOVE_GRACE_MS = Math.max(DELIVERY_LOOKUP_TTL_MS, PUBLIC_RENDER_STORE_WINDOW_MS) + 1000;
 
 /** One pass over the assets whose objects are owed a move; a failed move is logged and tried again next pass. */
 export async function moveOwedAssets(deps: WorkerDeps, options: { graceMs?: number; tenantId?: string } = {}): Promise<number> {

@@ -92,6 +92,14 @@ export function cropProblem(crop: Crop, size: { width: number; height: number })
  */
 export const DELIVERY_LOOKUP_TTL_MS = 5000;
 
+/**
+ * A delivery render of a public asset is kept in the public bucket only when its PUT lands within
+ * this of a read of the asset that found it public; one that lands later is deleted unless the
+ * asset is still public. A move of an asset's objects to private waits this out, so no render
+ * started while it was public lands after its objects have left.
+ */
+export const PUBLIC_RENDER_STORE_WINDOW_MS = 10_000;
+
 /** Delivery signing keys: `dsk_` and 43 characters of base64url (32 random bytes). */
 export const DELIVERY_KEY_PREFIX = 'dsk_';
 

@@ -1,9 +1,9 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS, PUBLIC_RENDER_STORE_WINDOW_MS } from '@darkroom/core';
 import { renderOnRequest } from '@darkroom/media';
 import type { DeliveryDeps } from '../deps.js';
-import type { DeliveryTenant } from '../stores/catalog.js';
+import type { DeliveryAsset, DeliveryTenant } from '../stores/catalog.js';
 import type { EarlyOriginal } from '../stores/early-original.js';
-import type { StoreWrite } from '../stores/render-store.js';
+import type { StoreGuard, StoreWrite } from '../stores/render-store.js';
 import type { FoundAsset } from './authorize.js';
 import type { RenderPlan } from './plan.js';
 import { inRenderSlot } from './render-slot.js';
@@ -12,7 +12,8 @@ import { inRenderSlot } from './render-slot.js';
  * Makes one render and starts storing it: counted against the tenant's renders a minute (429 past
  * it), then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original
  * read (into memory, or a temporary file when large), rendered through @darkroom/media, and its PUT
- * to the public bucket started: the answer does not wait for it. A PUT that fails is logged; the
+ * started where the asset's visibility keeps it (a public asset's only while it is still public):
+ * the answer does not wait for it. A PUT that fails is logged; the
  * render is made again on a later request. An `early` read of the original (its slot with it) is
  * used when there is one.
  */
@@ -33,13 +34,22 @@ export async function renderAndStore(
   );
   deps.metrics.renders.inc();
   deps.metrics.renderSeconds.observe((performance.now() - started) / 1000);
-  const write = deps.store.put(plan.key, image.data, image.contentType);
+  const write = deps.store.put(plan.key, image.data, image.contentType, publicStoreGuard(deps, asset));
   const facts = { assetId: asset.id, tenantId: tenant.id, render: plan.canonical, format: image.format, bytes: image.data.length };
   deps.log.info(facts, 'rendered');
   write.landed.catch((error: unknown) =>
     deps.log.warn({ ...facts, err: error }, 'a render could not be stored: it is rendered again when next asked for'),
   );
   return write;
+}
+
+/** A public asset's render is stored only while the asset is still public (render-store's StoreGuard). */
+function publicStoreGuard(deps: DeliveryDeps, asset: DeliveryAsset): StoreGuard | undefined {
+  if (asset.visibility !== 'public') return undefined;
+  return {
+    confirm: async () => (await deps.catalog.readVisibility(asset.id)) === 'public',
+    windowMs: PUBLIC_RENDER_STORE_WINDOW_MS,
+  };
 }
 
 async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<void> {

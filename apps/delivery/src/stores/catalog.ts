@@ -56,8 +56,10 @@ export interface Catalog {
   /**
    * The asset and its tenant. `fresh`: read again (a URL with a revision newer than the cached one
    * may be right: its asset was just cropped); such reads of one id share one query at a time. An
-   * id not cached, once this second's lookups are spent, is `503 busy`; a cached one past its time
-   * is answered as it was meanwhile.
+   * id not cached, once this second's lookups are spent, is `503 busy`. A cached asset past its
+   * time is read again whatever the budget (never served past it, so a revoked key or a change of
+   * visibility reaches every request within `ttlMs` without Redis); a cached absence past its time
+   * is an id not cached, but answered as it was when the budget is spent.
    */
   lookup(assetId: string, options?: { fresh?: boolean }): CatalogEntry | Promise<CatalogEntry>;
   /**
@@ -65,6 +67,12 @@ export interface Catalog {
    * at most once a second per tenant; otherwise the tenant as cached.
    */
   refreshTenant(tenantId: string): Promise<DeliveryTenant | null>;
+  /**
+   * The asset's visibility as Postgres has it now (null when it is no longer served): a query of
+   * its own, outside the budget (a render about to be stored asks, and renders have budgets of
+   * their own); the cache learns the answer too.
+   */
+  readVisibility(assetId: string): Promise<Visibility | null>;
   /** Drops what is cached of an asset, or of a tenant (its keys), so the next request reads it anew (delivery-changes). */
   forget(change: { asset: string } | { tenant: string }): void;
   close(): void;
@@ -147,9 +155,12 @@ export function createCatalog(options: CatalogOptions): Catalog {
       if (current && !fresh) return entryOf(cached.value);
       let pending = loading.get(assetId);
       if (!pending) {
-        // Past its time but cached: answered as it was when no lookup is left this second.
-        if (!options.budget.take()) {
+        // An asset it serves, past its time, is read again outside the budget: at most once per
+        // `ttlMs` for each asset cached, so a flood of other ids never keeps it stale.
+        const servedAsset = cached?.value != null && !current;
+        if (!servedAsset && !options.budget.take()) {
           if (!whole) throw ERRORS.lookupsBusy();
+          // A fresh read of a current entry, or an absence past its time: answered as it was.
           return entryOf(cached.value);
         }
         pending = load(assetId).finally(() => loading.delete(assetId));
@@ -157,6 +168,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
       }
       return pending;
     },
+    // A query of its own, never one already under way: it must read after it is asked.
+    readVisibility: async (assetId) => (await load(assetId))?.asset.visibility ?? null,
     refreshTenant(tenantId) {
       const cached = tenants.get(tenantId);
       if (cached && Date.now() - cached.loadedAt < TENANT_REFRESH_MS) return Promise.resolve(cached.value);

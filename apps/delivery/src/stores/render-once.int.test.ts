@@ -30,7 +30,7 @@ function sharedBucket(): RenderStore & { objects: Map<string, Buffer>; landing: 
     get: async (key: string) => read(key),
     put: (key: string, data: Buffer) => ({
       stored: { data, etag: `"${data.length}"` },
-      landed: bucket.landing().then(() => void objects.set(key, data)),
+      landed: bucket.landing().then(() => objects.set(key, data) !== undefined),
     }),
   };
   return bucket;

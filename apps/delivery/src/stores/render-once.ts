@@ -66,7 +66,8 @@ const STORED = 'stored';
  * missing (`onLikelyMiss`: the original is read beside the bucket's answer) or marked stored (then
  * only the bucket is read: a hit never reads its original). The holder renders, answers, and
  * stores; once the PUT has landed it turns the lock into a stored mark for `storedMarkMs` (a PUT
- * that failed lets the lock go instead, so a later request renders again). A render found in the
+ * that failed, or a render its guard kept out of the bucket, lets the lock go instead, so a later
+ * request renders again). A render found in the
  * bucket with no mark is marked so. The others poll the lock and read the stored render once it is
  * marked stored or gone. A process that missed the render in the bucket and found the lock taken
  * reads it again, so the holder needs no second bucket read before it renders: a render stored
@@ -101,7 +102,7 @@ export function createRenderOnce(options: RenderOnceOptions): RenderOnce {
       throw error;
     }
     const settled = write.landed.then(
-      () => (token ? markStored(key, token) : undefined),
+      (kept) => (token ? (kept ? markStored(key, token) : release(key, token)) : undefined),
       () => (token ? release(key, token) : undefined),
     );
     return { coalesced: { stored: write.stored, rendered: true }, settled };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createRenderStore } from './render-store.js';
 
 /** Against the real bucket: a render is served from memory before its PUT lands, and forgotten when the PUT fails. */
@@ -31,6 +31,40 @@ describe('createRenderStore', () => {
     } finally {
       await storage.deleteObject({ bucket: config.bucket, key: privateKey });
     }
+  });
+
+  it('stores a guarded render only while its guard says so, and deletes one that landed late unless it still does', async () => {
+    const key = `delivery/test-render-store/${randomUUID()}.webp`;
+    onTestFinished(() => storage.deleteObject({ bucket: config.publicBucket, key }));
+    const store = createRenderStore({ storage, buckets: config, hotBytes: 1024 * 1024 });
+    const exists = () =>
+      storage.headObject({ bucket: config.publicBucket, key }).then(
+        () => true,
+        () => false,
+      );
+    const answers: boolean[] = [];
+    const guard = (windowMs: number, ...says: boolean[]) => ({
+      confirm: async () => {
+        answers.push(says[answers.length] ?? false);
+        return answers.at(-1)!;
+      },
+      windowMs,
+    });
+    // Said no before the PUT: nothing stored, nor kept in memory.
+    expect(await store.put(key, Buffer.from('a'), 'image/webp', guard(60_000, false)).landed).toBe(false);
+    expect([await exists(), store.peek(key), answers.length]).toEqual([false, null, 1]);
+    // Landed within the window: kept, the guard not asked again.
+    answers.length = 0;
+    expect(await store.put(key, Buffer.from('b'), 'image/webp', guard(60_000, true)).landed).toBe(true);
+    expect([await exists(), answers.length]).toEqual([true, 1]);
+    // Landed past the window (0 ms): asked again; no longer so, the object is deleted.
+    answers.length = 0;
+    expect(await store.put(key, Buffer.from('c'), 'image/webp', guard(-1, true, false)).landed).toBe(false);
+    expect([await exists(), store.peek(key), answers.length]).toEqual([false, null, 2]);
+    // Past the window but still so: kept.
+    answers.length = 0;
+    expect(await store.put(key, Buffer.from('d'), 'image/webp', guard(-1, true, true)).landed).toBe(true);
+    expect(await exists()).toBe(true);
   });
 
   it('forgets a render whose PUT fails, so it is not served from memory alone', async () => {

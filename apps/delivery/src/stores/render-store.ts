@@ -18,13 +18,23 @@ export interface RenderStore {
    * holds it. A PUT that fails forgets it here too, so the next request renders it again rather
    * than this process alone serving what the bucket does not hold.
    */
-  put(key: string, data: Buffer, contentType: string): StoreWrite;
+  put(key: string, data: Buffer, contentType: string, guard?: StoreGuard): StoreWrite;
 }
 
-/** A render being stored: its bytes to answer with now, and its PUT, which settles when the bucket holds it. */
+/**
+ * What a render's PUT must hold to: `confirm` is asked just before it (false: nothing is stored),
+ * and again when the PUT lands later than `windowMs` after that (false: the object is deleted).
+ * A public asset's render has one, so it never lands in the public bucket after its objects moved.
+ */
+export interface StoreGuard {
+  confirm(): Promise<boolean>;
+  windowMs: number;
+}
+
+/** A render being stored: its bytes to answer with now, and its PUT, which settles when the bucket holds it (true) or will not (false: its guard said no). */
 export interface StoreWrite {
   stored: StoredRender;
-  landed: Promise<void>;
+  landed: Promise<boolean>;
 }
 
 /** A strong validator from the bytes: every process gives the same render the same ETag. */
@@ -85,13 +95,18 @@ export function createRenderStore(options: { storage: ObjectStorage; buckets: As
       const data = await readWhole(storage, bucketOf(key), key);
       return data ? remember(key, { data, etag: etagOf(data) }) : null;
     },
-    put(key, data, contentType) {
+    put(key, data, contentType, guard) {
       const stored = remember(key, { data, etag: etagOf(data) });
+      const location = { bucket: bucketOf(key), key };
+      const write = () => storage.putObject({ ...location, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL });
       // Started once the answer has been written: the request does not wait for the PUT, nor for its start.
       const landed = new Promise((resolve) => setImmediate(resolve))
-        .then(() => storage.putObject({ bucket: bucketOf(key), key, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL }))
+        .then(() => (guard ? putGuarded(storage, location, write, guard) : write().then(() => true)))
         .then(
-          () => {},
+          (kept) => {
+            if (!kept) forget(key, stored);
+            return kept;
+          },
           (error: unknown) => {
             forget(key, stored);
             throw error;
@@ -100,6 +115,21 @@ export function createRenderStore(options: { storage: ObjectStorage; buckets: As
       return { stored, landed };
     },
   };
+}
+
+/** The guarded PUT: whether the object is in the bucket once it settles. */
+async function putGuarded(
+  storage: ObjectStorage,
+  location: { bucket: string; key: string },
+  write: () => Promise<void>,
+  guard: StoreGuard,
+): Promise<boolean> {
+  const confirmedAt = Date.now();
+  if (!(await guard.confirm())) return false;
+  await write();
+  if (Date.now() - confirmedAt <= guard.windowMs || (await guard.confirm())) return true;
+  await storage.deleteObject(location);
+  return false;
 }
 
 async function readWhole(storage: ObjectStorage, bucket: string, key: string): Promise<Buffer | null> {
