@@ -38,6 +38,12 @@ export const ErrorCode = {
   audio_too_long: 422,
   /** A crop given at upload that leaves less than 16×16 of the image the worker found. */
   invalid_crop: 422,
+  // Imports: why a source, or one item of it, could not be read (an import's or an item's `error`).
+  /** A URL or bucket endpoint that resolves to a loopback, private, link-local or metadata address. */
+  blocked_address: 422,
+  source_not_found: 422,
+  source_forbidden: 422,
+  source_unreachable: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;

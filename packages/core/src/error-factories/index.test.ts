@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadMediaCode, BadMediaError, DarkroomError, ErrorCode } from '../errors.js';
 import { DELIVERY_ERRORS } from './delivery.js';
+import { IMPORT_ERRORS } from './imports.js';
 import { PRIVATE_MEDIA_ERRORS } from './private-media.js';
 import { ERRORS } from './index.js';
 import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
@@ -14,6 +15,7 @@ const GROUPS = {
   UPLOAD_ERRORS,
   DELIVERY_ERRORS,
   PRIVATE_MEDIA_ERRORS,
+  IMPORT_ERRORS,
   IMAGE_ERRORS,
   VIDEO_ERRORS,
   AUDIO_ERRORS,

@@ -1,4 +1,5 @@
 import { DELIVERY_ERRORS } from './delivery.js';
+import { IMPORT_ERRORS } from './imports.js';
 import { PRIVATE_MEDIA_ERRORS } from './private-media.js';
 import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './media.js';
 import { REQUEST_ERRORS } from './requests.js';
@@ -6,6 +7,7 @@ import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
 
 export type { DeliveryUnavailableReason } from './delivery.js';
+export type { ImportSourceKind } from './imports.js';
 export { formatDuration, SUPPORTED_FORMATS_SENTENCE } from './media.js';
 
 /**
@@ -20,6 +22,7 @@ export const ERRORS = {
   ...UPLOAD_ERRORS,
   ...DELIVERY_ERRORS,
   ...PRIVATE_MEDIA_ERRORS,
+  ...IMPORT_ERRORS,
   ...IMAGE_ERRORS,
   ...VIDEO_ERRORS,
   ...AUDIO_ERRORS,

@@ -1,0 +1,53 @@
+import { DarkroomError } from '../errors.js';
+
+/** What of a source an error names: a URL item, or a bucket source (its listing, or one object). */
+export type ImportSourceKind = 'url' | 'bucket';
+
+const place = (kind: ImportSourceKind) => (kind === 'url' ? 'the server at this URL' : 'the source bucket');
+
+/**
+ * Why an import, or one item of it, could not be taken (`POST /v1/imports`, an import's `error`, an
+ * item's `error`). Each sentence says what a person can do about it; none names an address the
+ * source resolved to, a credential, or the deployment's buckets.
+ */
+export const IMPORT_ERRORS = {
+  blockedAddress: (what: string) =>
+    new DarkroomError(
+      'blocked_address',
+      `${what} resolves to a loopback, private, link-local or metadata address, which Darkroom does not fetch from: use a public address.`,
+    ),
+  sourceNotFound: (kind: ImportSourceKind) =>
+    new DarkroomError(
+      'source_not_found',
+      kind === 'url'
+        ? 'The server at this URL answered that there is no such file (404 or 410): check the URL.'
+        : 'The source bucket, or this object in it, does not exist: check the bucket name, region and prefix.',
+    ),
+  sourceForbidden: (kind: ImportSourceKind) =>
+    new DarkroomError(
+      'source_forbidden',
+      kind === 'url'
+        ? 'The server at this URL refused to send the file (401 or 403): check that the URL is public, or that its signature has not expired.'
+        : 'The source bucket refused these credentials: check the key ID and secret, and that they may list and read the bucket.',
+    ),
+  /** `reason`: what happened, in a few words a person reads ("no answer within 10 s"). */
+  sourceUnreachable: (kind: ImportSourceKind, reason: string) =>
+    new DarkroomError('source_unreachable', `Could not read from ${place(kind)}: ${reason}. Try the import again later.`, { reason }),
+  /** `received`: the bytes that came, or 'more' when the server went on past what it announced. */
+  lengthMismatch: (announced: number, received: number | 'more') =>
+    new DarkroomError(
+      'content_mismatch',
+      `The server announced ${announced} bytes (Content-Length) but sent ${received === 'more' ? 'more' : received}: the file is not taken, as it may be cut short or padded.`,
+      { announced },
+    ),
+  unknownMediaType: () =>
+    new DarkroomError(
+      'unsupported_media_type',
+      'The file is not an image, video or audio file of a known type (taken from its bytes, not its name or headers).',
+    ),
+  importNotFound: () => new DarkroomError('not_found', 'No such import.'),
+  importFinished: (status: string) =>
+    new DarkroomError('invalid_state', `The import is ${status}: it can no longer be paused, resumed or canceled.`, { status }),
+  ownBucketAsSource: () =>
+    new DarkroomError('invalid_request', "A source can't be one of this Darkroom's own buckets: name the bucket your library is in."),
+};
