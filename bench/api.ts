@@ -1,20 +1,9 @@
-import { both, CONNECTIONS, cpuPerRequest, load, type LoadResult, WARMUP_SECONDS } from './load.js';
-import { benchEnv, freePort, mb, memoryOf, prepareBench, spawnNode, stop, waitForHttp } from './support.js';
+import { both, CONNECTIONS, cpuPerRequest, load, type LoadResult, rps, WARMUP_SECONDS } from './load.js';
+import { benchEnv, freePort, mb, memoryOf, prepareBench, sampleRss, spawnNode, stop, waitForHttp } from './support.js';
 import { runPresignBench } from './presign.js';
 import { ratio, type BenchRow } from './table.js';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 8);
-
-/** Samples a process's RSS while `work` runs; returns the work's result and the highest RSS seen. */
-async function sampleRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakRssMb: number }> {
-  let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), 200);
-  try {
-    return { result: await work, peakRssMb: peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg', size: 2_000_000 });
 
@@ -56,7 +45,6 @@ export async function runApiBench(): Promise<BenchRow[]> {
     const bareSelect = both(await select(SECONDS), await select(SECONDS));
     const apiGet = both(apiGet1, await get(SECONDS));
 
-    const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
     const cpu = (r: LoadResult) => `${Math.round(cpuPerRequest(r))} µs`;
     const cpuRow = (metric: string, ours: LoadResult, bare: LoadResult): BenchRow => ({
       metric,

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { freePort, ROOT, spawnNode, stop, waitForHttp } from './support.js';
+import { benchEnv, freePort, ROOT, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
 
 /** The transform every system makes in the delivery bench: 640 px wide WebP at quality 75. */
 export const WIDTH = 640;
@@ -21,6 +22,29 @@ export interface Peer {
   headers: Record<string, string>;
   process: ChildProcess;
   close(): Promise<void>;
+}
+
+/**
+ * One delivery process on the bench database, buckets and Redis, answering at `base`: started as its
+ * deployment starts it, through its start script when it has one (an allocator preload).
+ */
+export async function startDeliveryServer(): Promise<{ base: string; process: ChildProcess }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...benchEnv,
+    HOST: '127.0.0.1',
+    DELIVERY_PORT: String(port),
+    DELIVERY_BASE_URL: base,
+    LOG_LEVEL: 'warn',
+    // Its budget is not what is measured: the bench's renders must never meet the tenant's 429.
+    DELIVERY_RENDERS_PER_MINUTE: '1000000',
+  };
+  const child = existsSync(`${ROOT}apps/delivery/bin/start.sh`)
+    ? spawnProgram('apps/delivery/bin/start.sh', env)
+    : spawnNode(['apps/delivery/dist/main.js'], env);
+  await waitForHttp(`${base}/healthz`);
+  return { base, process: child };
 }
 
 /** Bare sharp from memory, in this process: the limit every server's render is measured against. */

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { originalKey } from '@darkroom/core';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
-import { bareRender, type Peer, QUALITY, startBytesServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
-import { both, CONNECTIONS, load, type LoadResult, WARMUP_SECONDS } from './load.js';
-import { benchEnv, freePort, mb, memoryOf, ROOT, settleBench, spawnNode, spawnProgram, stop, waitForHttp } from './support.js';
-import { ratio, type BenchRow } from './table.js';
+import { bareRender, type Peer, QUALITY, startBytesServer, startDeliveryServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
+import { CONNECTIONS, type LoadResult, loadInTurn, rps } from './load.js';
+import { benchEnv, mb, memoryOf, settleBench, step, stop } from './support.js';
+import { type BenchRow, row } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
 
@@ -20,7 +19,7 @@ const BURST_WIDTHS = [256, 384, 750, 828, 1080, 1200];
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 /** One request, its whole body read; refuses anything but a 200 WebP (a bench of errors measures nothing). */
-async function timedGet(url: string, headers: Record<string, string>): Promise<number> {
+export async function timedGet(url: string, headers: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
   const res = await fetch(url, { headers });
   await res.arrayBuffer();
@@ -47,22 +46,7 @@ async function startDarkroom(photos: readonly BenchInput[]): Promise<Peer & { ge
   } finally {
     await rig.close();
   }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...benchEnv,
-    HOST: '127.0.0.1',
-    DELIVERY_PORT: String(port),
-    DELIVERY_BASE_URL: base,
-    LOG_LEVEL: 'warn',
-    // Its budget is not what is measured: the bench's renders must never meet the tenant's 429.
-    DELIVERY_RENDERS_PER_MINUTE: '1000000',
-  };
-  // Started as its deployment starts it: through its start script when it has one (an allocator preload).
-  const child = existsSync(`${ROOT}apps/delivery/bin/start.sh`)
-    ? spawnProgram('apps/delivery/bin/start.sh', env)
-    : spawnNode(['apps/delivery/dist/main.js'], env);
-  await waitForHttp(`${base}/healthz`);
+  const { base, process: child } = await startDeliveryServer();
   const storageConfig = parseStorageConfig(benchEnv);
   const storage = createS3Storage(storageConfig);
   return {
@@ -124,18 +108,13 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
 
 /**
  * The repeated request: one stored (Darkroom), cached (Next.js) or rendered-again (ipx) image under
- * wrk, after a warm-up each, in the order A, B, C, C, B, A so that none always runs last.
+ * wrk, each server in turn (`loadInTurn`).
  */
-async function repeatedRequests(photo: string, peers: readonly Peer[]): Promise<Map<string, LoadResult>> {
-  const run = (peer: Peer, seconds: number) =>
-    load(peer.urlOf(photo, 0), { serverPid: peer.process.pid!, seconds, headers: peer.headers, generator: 'wrk' });
-  for (const peer of peers) await run(peer, WARMUP_SECONDS);
-  const first = new Map<string, LoadResult>();
-  for (const peer of peers) first.set(peer.name, await run(peer, SECONDS));
-  const results = new Map<string, LoadResult>();
-  for (const peer of [...peers].reverse()) results.set(peer.name, both(first.get(peer.name)!, await run(peer, SECONDS)));
-  return results;
-}
+const repeatedRequests = (photo: string, peers: readonly Peer[]): Promise<Map<string, LoadResult>> =>
+  loadInTurn(
+    peers.map((peer) => ({ name: peer.name, url: peer.urlOf(photo, 0), serverPid: peer.process.pid!, headers: peer.headers })),
+    SECONDS,
+  );
 
 interface Burst {
   ok: number;
@@ -176,23 +155,7 @@ async function burst(darkroom: Peer, photos: readonly BenchInput[]): Promise<Bur
   return result;
 }
 
-async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return result;
-}
-
 const ms = (value: number) => `${Math.round(value)} ms`;
-const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
-const row = (metric: string, darkroom: string, baseline: string, value: number | null, goal: string, met: boolean | null): BenchRow => ({
-  metric,
-  darkroom,
-  baseline,
-  ratio: value === null ? '—' : ratio(value),
-  goal,
-  met: met === null ? '—' : met ? 'yes' : 'no',
-});
 
 function firstRows(first: FirstRequests): BenchRow[] {
   const ours = first.servers.get('Darkroom')!;

@@ -11,13 +11,19 @@ export const WARMUP_SECONDS = 3;
 export interface LoadResult {
   rps: number;
   p99: number;
-  /** Requests answered, and the CPU the server process used meanwhile: its cost per request, steadier than req/s on a shared machine. */
+  /** Body and header bytes read a second: what a server of large objects is measured by. */
+  bytesPerSecond: number;
+  /**
+   * Requests answered, and the CPU the server process used meanwhile: its cost per request, steadier
+   * than req/s on a shared machine (NaN when no `serverPid` was given).
+   */
   requests: number;
   serverCpuSeconds: number;
 }
 
 export interface LoadOptions {
-  serverPid: number;
+  /** The process that answers, whose CPU is read; none for a server the bench does not own (the S3 server). */
+  serverPid?: number | undefined;
   seconds: number;
   method?: string;
   body?: string;
@@ -33,16 +39,18 @@ export interface LoadOptions {
 
 /** The load generator in a process of its own, so it never shares an event loop with a server. */
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
-  const cpuBefore = cpuSecondsOf(options.serverPid).total;
+  const cpuOf = (pid: number | undefined) => (pid === undefined ? Number.NaN : cpuSecondsOf(pid).total);
+  const cpuBefore = cpuOf(options.serverPid);
   const result = await (options.generator === 'wrk' ? runWrk(url, options) : runAutocannon(url, options));
-  const serverCpuSeconds = cpuSecondsOf(options.serverPid).total - cpuBefore;
+  const serverCpuSeconds = cpuOf(options.serverPid) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rps: result.rps, p99: result.p99, requests: result.requests, serverCpuSeconds };
+  return { rps: result.rps, p99: result.p99, bytesPerSecond: result.bytesPerSecond, requests: result.requests, serverCpuSeconds };
 }
 
 interface GeneratorResult {
   rps: number;
   p99: number;
+  bytesPerSecond: number;
   requests: number;
   non2xx: number;
   errors: number;
@@ -62,15 +70,28 @@ async function runAutocannon(url: string, options: LoadOptions): Promise<Generat
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
   const out = await output(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), ...args, url]);
-  const result = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number };
-  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors };
+  const result = JSON.parse(out) as {
+    requests: { average: number; total: number };
+    latency: { p99: number };
+    throughput: { average: number };
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    bytesPerSecond: result.throughput.average,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 /** wrk's summary as one JSON line (its latencies are in µs). Only GETs: the delivery bench needs no more. */
 const WRK_REPORT = `done = function(s, latency)
   local e = s.errors
-  io.write(string.format('{"requests":%d,"us":%d,"p99":%d,"non2xx":%d,"errors":%d}\\n',
-    s.requests, s.duration, latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+  io.write(string.format('{"requests":%d,"bytes":%d,"us":%d,"p99":%d,"non2xx":%d,"errors":%d}\\n',
+    s.requests, s.bytes, s.duration, latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
 end`;
 
 async function runWrk(url: string, options: LoadOptions): Promise<GeneratorResult> {
@@ -82,10 +103,11 @@ async function runWrk(url: string, options: LoadOptions): Promise<GeneratorResul
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   const out = await output('wrk', [...args, url]);
   const line = out.trim().split('\n').at(-1) ?? '';
-  const result = JSON.parse(line) as { requests: number; us: number; p99: number; non2xx: number; errors: number };
+  const result = JSON.parse(line) as { requests: number; bytes: number; us: number; p99: number; non2xx: number; errors: number };
   return {
     rps: result.requests / (result.us / 1e6),
     p99: result.p99 / 1000,
+    bytesPerSecond: result.bytes / (result.us / 1e6),
     requests: result.requests,
     non2xx: result.non2xx,
     errors: result.errors,
@@ -96,9 +118,36 @@ async function runWrk(url: string, options: LoadOptions): Promise<GeneratorResul
 export const both = (a: LoadResult, b: LoadResult): LoadResult => ({
   rps: (a.rps + b.rps) / 2,
   p99: Math.max(a.p99, b.p99),
+  bytesPerSecond: (a.bytesPerSecond + b.bytesPerSecond) / 2,
   requests: a.requests + b.requests,
   serverCpuSeconds: a.serverCpuSeconds + b.serverCpuSeconds,
 });
 
 /** Server CPU per request in µs. */
 export const cpuPerRequest = (r: LoadResult) => (r.serverCpuSeconds * 1e6) / r.requests;
+
+export const rps = (r: LoadResult) => `${Math.round(r.rps)} req/s`;
+
+/** One side of a comparison under wrk: its URL, and the process that answers it where the bench owns one. */
+export interface LoadTarget {
+  name: string;
+  url: string;
+  serverPid?: number | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/**
+ * Every target under wrk after a warm-up each, then measured in the order A, B, C, C, B, A so that
+ * none always runs last (the machine's speed drifts over minutes); each target's two runs combined
+ * by `both`, by name.
+ */
+export async function loadInTurn(targets: readonly LoadTarget[], seconds: number): Promise<Map<string, LoadResult>> {
+  const run = (target: LoadTarget, forSeconds: number) =>
+    load(target.url, { serverPid: target.serverPid, seconds: forSeconds, headers: target.headers, generator: 'wrk' });
+  for (const target of targets) await run(target, WARMUP_SECONDS);
+  const first = new Map<string, LoadResult>();
+  for (const target of targets) first.set(target.name, await run(target, seconds));
+  const results = new Map<string, LoadResult>();
+  for (const target of [...targets].reverse()) results.set(target.name, both(first.get(target.name)!, await run(target, seconds)));
+  return results;
+}

@@ -3,12 +3,13 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|private]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
 import { runBackupBench } from './backup.js';
 import { runDeliveryBench } from './delivery.js';
+import { runPrivateBench } from './private.js';
 import { runQueueMixBench } from './queue-mix.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
@@ -26,6 +27,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['queue-mix', runQueueMixBench],
   ['audio', runAudioBench],
   ['streaming', runStreamingBench],
+  ['private', runPrivateBench],
 ];
 const start = startRun();
 const rows: BenchRow[] = [];

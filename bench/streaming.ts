@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './support.js';
-import { ratio, type BenchRow } from './table.js';
+import { type BenchRow, row } from './table.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_STREAMING_RUNS ?? 2);
@@ -24,10 +24,11 @@ const RUNGS = ['1920x1080', '1280x720', '852x480', '640x360', '426x240'];
 /** What the media function sets for quality 70 (crfFor('mp4', 70)), x264 veryfast High, 4 s segments. */
 const CRF = 25;
 
-async function makeClip(dir: string): Promise<string> {
-  const out = join(dir, 'thirty-1080p.mp4');
-  const video = 'testsrc2=size=1920x1080:rate=30:duration=30,noise=alls=6:allf=t';
-  const args = ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', video, '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30'];
+/** A 1080p 30 fps clip of `seconds` (testsrc2 with light noise, H.264 + a sine in AAC) in `dir`. */
+export async function makeClip(dir: string, seconds = 30): Promise<string> {
+  const out = join(dir, `clip-${seconds}s-1080p.mp4`);
+  const video = `testsrc2=size=1920x1080:rate=30:duration=${seconds},noise=alls=6:allf=t`;
+  const args = ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', video, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
   args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', out);
   await run('ffmpeg', args);
   return out;
@@ -121,8 +122,4 @@ export async function runStreamingBench(): Promise<BenchRow[]> {
   } finally {
     await rm(clipDir, { recursive: true, force: true });
   }
-}
-
-function row(metric: string, darkroom: string, baseline: string, value: number, goal: string, met: boolean | null): BenchRow {
-  return { metric, darkroom, baseline, ratio: ratio(value), goal, met: met === null ? '—' : met ? 'yes' : 'no' };
 }

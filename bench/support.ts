@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DELIVERY_PREFIX, ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
+import { DELIVERY_PREFIX, ORIGINALS_PREFIX, PRIVATE_OBJECTS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
 import { createApiKey, createDatabase, createTenant, migrateDatabase } from '@darkroom/db';
 import { createS3Storage, parseStorageConfig, setupBuckets } from '@darkroom/storage';
 import { sql } from 'drizzle-orm';
@@ -60,7 +60,8 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
     await handle.db.execute(sql`truncate tenants, assets, jobs, events cascade`);
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
     const storage = createS3Storage(storageConfig);
-    for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
+    for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX, PRIVATE_OBJECTS_PREFIX])
+      await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
     for (const prefix of ['variants/', DELIVERY_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix });
     const tenant = await createTenant(handle.db, { name: tenantName });
     const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });
@@ -133,6 +134,17 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
+/** `work`'s result and the largest VmRSS of `pid` read every `everyMs` while it ran (0 if it ended before the first reading). */
+export async function sampleRss<T>(pid: number, work: Promise<T>, everyMs = 200): Promise<{ result: T; peakRssMb: number }> {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), everyMs);
+  try {
+    return { result: await work, peakRssMb: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** CPU seconds (user + system) in a /proc stat line (clock ticks are 1/100 s on Linux). */
 function statCpuSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -180,3 +192,11 @@ export function settleBench(): void {
 }
 
 export const mb = (value: number) => `${Math.round(value)} MB`;
+
+/** Runs one step of a bench part, printing how long it took. */
+export async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`  ${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}

@@ -18,6 +18,16 @@ export interface BenchRow {
 
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
 
+/** A row from its figures: `value` the ratio (null: none), `met` whether the goal is met (null: no goal). */
+export const row = (metric: string, darkroom: string, baseline: string, value: number | null, goal: string, met: boolean | null): BenchRow => ({
+  metric,
+  darkroom,
+  baseline,
+  ratio: value === null ? '—' : ratio(value),
+  goal,
+  met: met === null ? '—' : met ? 'yes' : 'no',
+});
+
 /** Prints rows as one aligned plain-text table (also valid Markdown). */
 export function printTable(rows: BenchRow[]): void {
   const columns: (keyof BenchRow)[] = ['metric', 'darkroom', 'baseline', 'ratio', 'goal', 'met'];

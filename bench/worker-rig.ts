@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Visibility } from '@darkroom/core';
 import { createDatabase, jobs, type Database } from '@darkroom/db';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { TestApi } from '../test/support/client.js';
@@ -91,11 +92,14 @@ export async function lastFinishedAt(rig: Rig): Promise<number> {
   return row!.at!.getTime();
 }
 
-const contentType = (input: BenchInput) => (input.path.endsWith('.png') ? 'image/png' : 'image/jpeg');
-export const upload = async (rig: Rig, input: BenchInput) =>
+const CONTENT_TYPES: Record<string, string> = { png: 'image/png', mp4: 'video/mp4' };
+const contentType = (path: string) => CONTENT_TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'image/jpeg';
+/** A file uploaded and completed through the API; `visibility` as `POST /v1/uploads` takes it (else the tenant's default). */
+export const upload = async (rig: Rig, input: Pick<BenchInput, 'path'>, visibility?: Visibility) =>
   rig.tenant.uploadAndComplete(new Uint8Array(await readFile(input.path)), {
     filename: input.path.split('/').pop()!,
-    contentType: contentType(input),
+    contentType: contentType(input.path),
+    ...(visibility ? { visibility } : {}),
   });
 
 export interface Timed {
