@@ -70,9 +70,11 @@ export function assetView(asset: Asset, variants: readonly Variant[], publicUrl:
 
 /** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
+  const head = { id: event.id, type: event.type, createdAt: event.createdAt.toISOString() };
+  if ('import' in event.data) return { ...head, data: { import: event.data.import } };
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
   const { purge } = event.data;
-  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset, ...(purge ? { purge } : {}) } };
+  return { ...head, data: { asset, ...(purge ? { purge } : {}) } };
 }
 
 /** A job as its tenant sees it. */

@@ -28,7 +28,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
    * URLs of a full life, signed with the tenant's key as it is then (read again for a private asset).
    */
   async function contextOf(tenant: Tenant, events: Event[]) {
-    const anyPrivate = events.some((event) => event.data.asset.visibility === 'private');
+    const anyPrivate = events.some((event) => 'asset' in event.data && event.data.asset.visibility === 'private');
     const current = anyPrivate ? ((await getTenant(deps.db, { id: tenant.id })) ?? tenant) : tenant;
     return deliveryContextOf(deps, current);
   }

@@ -45,6 +45,21 @@ export const IMPORT_ERRORS = {
       'unsupported_media_type',
       'The file is not an image, video or audio file of a known type (taken from its bytes, not its name or headers).',
     ),
+  tooManyImportItems: (count: number, limit: number) =>
+    new DarkroomError('invalid_request', `An import takes at most ${limit} items; this one has ${count}: split the list into several imports.`, {
+      limit,
+    }),
+  /** `problem`: what is wrong with the item, as the end of a sentence ("is not an http or https URL"). */
+  importItemNotValid: (index: number, field: string, problem: string) =>
+    new DarkroomError('invalid_request', `source.items[${index}].${field} ${problem}.`, { index, field }),
+  importMetadataTooLarge: (index: number | null, bytes: number, maxBytes: number) =>
+    new DarkroomError(
+      'invalid_request',
+      `${index === null ? 'The import' : `source.items[${index}]`}'s metadata, merged with the import's and its import block, is ${bytes} bytes as JSON; an asset keeps at most ${maxBytes}.`,
+      { ...(index === null ? {} : { index }), maxBytes },
+    ),
+  /** `field`: `source.bucket` or `source.endpoint`; `problem`: what is wrong with it, as the end of a sentence. */
+  importSourceNotValid: (field: string, problem: string) => new DarkroomError('invalid_request', `${field} ${problem}.`, { field }),
   importNotFound: () => new DarkroomError('not_found', 'No such import.'),
   importFinished: (status: string) =>
     new DarkroomError('invalid_state', `The import is ${status}: it can no longer be paused, resumed or canceled.`, { status }),
