@@ -89,6 +89,8 @@ export const importItems = pgTable(
     errorMessage: text('error_message'),
     assetId: uuid('asset_id'),
     attempts: integer('attempts').notNull().default(0),
+    /** A pending item tried before waits until then (its source, or the bucket, was unreachable). */
+    retryAt: at('retry_at'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [

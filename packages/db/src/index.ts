@@ -29,3 +29,4 @@ export * from './queries/recover.js';
 export * from './import-schema.js';
 export * from './queries/imports.js';
 export * from './queries/import-runs.js';
+export * from './queries/import-ends.js';

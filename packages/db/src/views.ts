@@ -4,10 +4,13 @@ import {
   type AssetView,
   type DeliveryContext,
   type EventView,
+  type ImportItemView,
+  type ImportView,
   type JobView,
   type PublicUrl,
   type VisibleAssetStatus,
 } from '@darkroom/core';
+import type { Import, ImportItem } from './import-schema.js';
 import type { Asset, AssetStatus, Event, Job, Variant } from './schema.js';
 
 /** Rows to the contract's shapes (@darkroom/core's contract): the one place that maps them. */
@@ -91,5 +94,33 @@ export function jobView(job: Job): JobView {
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
+  };
+}
+
+/** An import as its tenant sees it: never its credentials. */
+export function importView(row: Import): ImportView {
+  const { found, imported, skipped, failed, bytes } = row;
+  return {
+    id: row.id,
+    status: row.status,
+    dryRun: row.dryRun,
+    source: row.source,
+    counts: { found, imported, skipped, failed, bytes },
+    error: errorOf(row),
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+/** One item of an import: its source as shown (never a presigned URL's signature), and its outcome. */
+export function importItemView(item: ImportItem): ImportItemView {
+  const error = errorOf(item);
+  return {
+    source: item.source,
+    externalId: item.externalId,
+    assetId: item.assetId,
+    status: item.status,
+    ...(item.reason ? { reason: item.reason } : {}),
+    ...(error ? { error } : {}),
   };
 }

@@ -20,12 +20,18 @@ const CLAIM_LOCK = 0x1_3a0_27;
  * files in flight to one runner's IMPORT_CONCURRENCY. Items its last runner had in hand go back to
  * pending, to be taken again.
  */
-export async function claimImport(db: Executor, params: { owner: string; leaseMs: number }): Promise<Import | undefined> {
+export async function claimImport(
+  db: Executor,
+  params: { owner: string; leaseMs: number; tenantIds?: readonly string[] | undefined },
+): Promise<Import | undefined> {
+  // Tests that share one database keep each runner to its own tenants.
+  const scope = params.tenantIds ? sql`and i.tenant_id in (${sql.join(params.tenantIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+  if (params.tenantIds?.length === 0) return undefined;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
     const free = sql`(
       select i.id from imports i
-      where i.status in ('planning', 'running') and (i.lease_until is null or i.lease_until < now())
+      where i.status in ('planning', 'running') and (i.lease_until is null or i.lease_until < now()) ${scope}
         and not exists (
           select 1 from imports o
           where o.tenant_id = i.tenant_id and o.id <> i.id and o.status in ('planning', 'running') and o.lease_until >= now())
@@ -89,7 +95,7 @@ export async function saveListingPage(
 /** Takes up to `limit` pending items in order, marking them running (their attempt counted). */
 export async function claimImportItems(db: Executor, params: { importId: string; limit: number }): Promise<ImportItem[]> {
   const next = sql`(
-    select id from import_items where import_id = ${params.importId} and status = 'pending'
+    select id from import_items where import_id = ${params.importId} and status = 'pending' and (retry_at is null or retry_at <= now())
     order by seq limit ${params.limit} for update skip locked)`;
   return db
     .update(importItems)
@@ -101,7 +107,7 @@ export async function claimImportItems(db: Executor, params: { importId: string;
 
 export type ImportItemOutcome =
   | { status: 'imported'; assetId: string | null; bytes: number }
-  | { status: 'skipped'; assetId: string; reason: string }
+  | { status: 'skipped'; assetId: string | null; reason: string }
   | { status: 'failed'; error: { code: string; message: string } };
 
 /**
@@ -131,6 +137,14 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
       .where(eq(imports.id, item.importId));
     return true;
   });
+}
+
+/** An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable, or the bucket). */
+export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number }): Promise<void> {
+  await db
+    .update(importItems)
+    .set({ status: 'pending', retryAt: sql`now() + ${params.delayMs} * interval '1 millisecond'`, updatedAt: sql`now()` })
+    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
 }
 
 /** Items not yet taken or in hand: none left (and the listing done) is the end of an import. */
@@ -168,12 +182,23 @@ export async function claimImportIdentity(
   });
 }
 
-/** Whether an identity's holder stands: its asset exists (not being deleted), or its item is still under way. */
+/** An asset in one of these no longer holds its identity: deleted, or an import's upload that never completed. */
+const GONE = ['deleting', 'canceled', 'expired'] as const;
+
+/**
+ * Whether an identity's holder stands: its asset exists (and is not gone), or its item is still
+ * under way in an import that is not over (one canceled or failed leaves its items where they were).
+ */
 async function identityInUse(db: Executor, held: { assetId: string; itemId: string }): Promise<boolean> {
   const [asset] = await db.select({ status: assets.status }).from(assets).where(eq(assets.id, held.assetId));
-  if (asset) return asset.status !== 'deleting';
-  const [item] = await db.select({ status: importItems.status }).from(importItems).where(eq(importItems.id, held.itemId));
-  return item?.status === 'pending' || item?.status === 'running';
+  if (asset) return !(GONE as readonly string[]).includes(asset.status);
+  const [item] = await db
+    .select({ status: importItems.status, importStatus: imports.status })
+    .from(importItems)
+    .innerJoin(imports, eq(imports.id, importItems.importId))
+    .where(eq(importItems.id, held.itemId));
+  const underWay = item?.status === 'pending' || item?.status === 'running';
+  return underWay && !['done', 'failed', 'canceled'].includes(item.importStatus);
 }
 
 /**
