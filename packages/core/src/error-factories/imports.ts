@@ -16,6 +16,13 @@ export const IMPORT_ERRORS = {
       'blocked_address',
       `${what} resolves to a loopback, private, link-local or metadata address, which Darkroom does not fetch from: use a public address.`,
     ),
+  /** `scheme`: the URL's, as `URL.protocol` writes it (`file:`), for a URL given or one a redirect led to. */
+  schemeNotFetched: (scheme: string) =>
+    new DarkroomError(
+      'blocked_address',
+      `This URL, or a redirect from it, leads to a ${scheme} URL, which Darkroom does not fetch from: import http:// and https:// URLs only.`,
+      { scheme },
+    ),
   sourceNotFound: (kind: ImportSourceKind) =>
     new DarkroomError(
       'source_not_found',
@@ -39,6 +46,13 @@ export const IMPORT_ERRORS = {
       'content_mismatch',
       `The server announced ${announced} bytes (Content-Length) but sent ${received === 'more' ? 'more' : received}: the file is not taken, as it may be cut short or padded.`,
       { announced },
+    ),
+  /** A body that announced no size (chunked, or up to the connection's close) and went past the limit while streaming. */
+  sourceTooLarge: (maxBytes: number) =>
+    new DarkroomError(
+      'file_too_large',
+      `The file is larger than this tenant's limit of ${maxBytes} bytes (the server sent more without announcing its size).`,
+      { maxBytes },
     ),
   unknownMediaType: () =>
     new DarkroomError(
