@@ -40,6 +40,12 @@ export const IMPORT_ERRORS = {
       `The server announced ${announced} bytes (Content-Length) but sent ${received === 'more' ? 'more' : received}: the file is not taken, as it may be cut short or padded.`,
       { announced },
     ),
+  /** A bucket object whose ETag is no longer the one it was listed with: it was replaced during the import. */
+  sourceChanged: () =>
+    new DarkroomError(
+      'content_mismatch',
+      'The object changed in the source bucket while it was being imported: run the import again to take its new version.',
+    ),
   unknownMediaType: () =>
     new DarkroomError(
       'unsupported_media_type',
