@@ -54,6 +54,12 @@ export const IMPORT_ERRORS = {
       `The file is larger than this tenant's limit of ${maxBytes} bytes (the server sent more without announcing its size).`,
       { maxBytes },
     ),
+  /** A bucket object whose ETag is no longer the one it was listed with: it was replaced during the import. */
+  sourceChanged: () =>
+    new DarkroomError(
+      'content_mismatch',
+      'The object changed in the source bucket while it was being imported: run the import again to take its new version.',
+    ),
   unknownMediaType: () =>
     new DarkroomError(
       'unsupported_media_type',
