@@ -27,6 +27,7 @@ CREATE TABLE "import_items" (
 	"error_message" text,
 	"asset_id" uuid,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"retry_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -48,7 +49,6 @@ CREATE TABLE "imports" (
 	"bytes" bigint DEFAULT 0 NOT NULL,
 	"list_cursor" text,
 	"listed" boolean DEFAULT false NOT NULL,
-	"copy_allowed" boolean,
 	"error_code" text,
 	"error_message" text,
 	"lease_owner" text,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './schema.js';
 
-/** Imports (docs/api.md#imports): beside schema.ts to keep each file readable. */
+/** Imports (docs/api.md#imports-tenant-api-key): beside schema.ts to keep each file readable. */
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -39,8 +39,6 @@ export const imports = pgTable(
     /** A bucket source's listing: the continuation token of the next page, and whether it is listed whole. */
     listCursor: text('list_cursor'),
     listed: boolean('listed').notNull().default(false),
-    /** Whether the deployment's key may read the source (a server-side copy); null until tried. */
-    copyAllowed: boolean('copy_allowed'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     leaseOwner: text('lease_owner'),

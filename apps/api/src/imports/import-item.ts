@@ -38,7 +38,7 @@ export interface ItemContext {
 }
 
 /**
- * One item into one asset, as an upload would be (docs/api.md#imports): its identity reserved first
+ * One item into one asset, as an upload would be (docs/api.md#imports-tenant-api-key): its identity reserved first
  * (held already: skipped, with that asset), its bytes brought into its staging key, the type taken
  * from them and checked against the tenant's, then the asset recorded and confirmed as `complete`
  * confirms an upload (the checked copy to the original key, `queued`, `asset.uploaded`), on the

@@ -1,6 +1,6 @@
 /**
  * An imported asset's metadata: the item's over the import's, and `"import": { id, source }`
- * (docs/api.md#imports), which says where it came from whatever the item's own keys are.
+ * (docs/api.md#imports-tenant-api-key), which says where it came from whatever the item's own keys are.
  */
 export function importMetadataOf(params: {
   importId: string;

@@ -206,4 +206,3 @@ const sleep = (ms: number, signal: AbortSignal) =>
       { once: true },
     );
   });
-

@@ -13,7 +13,7 @@ import { insertImport, insertImportItems, newId, type Import, type NewImportItem
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
 import { checkMetadata, exceedsDepth, MAX_METADATA_BYTES } from '../services/upload-rules.js';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-checks.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
 import { importMetadataOf } from './import-metadata.js';
 
 /** The SHA-256 of an identity, as import_identities keys it. */
@@ -59,7 +59,12 @@ export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportReq
 function sourceView(body: ImportRequest): ImportSourceView {
   const { source } = body;
   if (source.type === 'urls') return { type: 'urls' };
-  return { type: 'bucket', bucket: source.bucket, ...(source.prefix ? { prefix: source.prefix } : {}), ...(source.endpoint ? { endpoint: source.endpoint } : {}) };
+  return {
+    type: 'bucket',
+    bucket: source.bucket,
+    ...(source.prefix ? { prefix: source.prefix } : {}),
+    ...(source.endpoint ? { endpoint: source.endpoint } : {}),
+  };
 }
 
 /** A bucket source's region and its keys, sealed and bound to the import's id. */

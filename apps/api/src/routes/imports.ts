@@ -13,7 +13,7 @@ const CONTROL_SUMMARIES: Record<ImportControl, string> = {
   cancel: 'Cancel an import; what it imported stays',
 };
 
-/** Imports of a library a platform already has (docs/api.md#imports); a runner (imports/runner.ts) does the work. */
+/** Imports of a library a platform already has (docs/api.md#imports-tenant-api-key); a runner (imports/runner.ts) does the work. */
 const importRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 

@@ -56,7 +56,12 @@ const notify = (id: string) => handlers.onNotice({ id, tenantId, assetId: asset.
 async function follow(hub: EventHub, params: { assetId?: string; after?: string } = {}): Promise<string[]> {
   const ids: string[] = [];
   const subscription = await hub.subscribe({ tenantId, ...params });
-  subscription.start({ deliver: async (events) => void ids.push(...events.map((e) => e.id)), progress: () => {}, importProgress: () => {}, end: () => {} });
+  subscription.start({
+    deliver: async (events) => void ids.push(...events.map((e) => e.id)),
+    progress: () => {},
+    importProgress: () => {},
+    end: () => {},
+  });
   return ids;
 }
 

@@ -95,10 +95,7 @@ export async function rotateWebhookSecret(deps: AppDeps, params: { tenantId: str
 }
 
 /** The webhooks a redelivery goes to: the one named (enabled), or every enabled one taking the type. */
-async function redeliveryTargets(
-  deps: AppDeps,
-  params: { tenantId: string; type: EventType; webhookId?: string | undefined },
-): Promise<Webhook[]> {
+async function redeliveryTargets(deps: AppDeps, params: { tenantId: string; type: EventType; webhookId?: string | undefined }): Promise<Webhook[]> {
   if (params.webhookId === undefined) {
     const webhooks = await listEnabledWebhooks(deps.db, { tenantIds: [params.tenantId] });
     return webhooks.filter((w) => w.events.includes(params.type));

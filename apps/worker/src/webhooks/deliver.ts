@@ -1,11 +1,4 @@
-import {
-  deliveryPolicyOf,
-  privateLinkContext,
-  signWebhook,
-  WEBHOOK_TIMEOUT_MS,
-  retryDelayMs,
-  type DeliveryContext,
-} from '@darkroom/core';
+import { deliveryPolicyOf, privateLinkContext, signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, type DeliveryContext } from '@darkroom/core';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,

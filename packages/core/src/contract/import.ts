@@ -3,7 +3,7 @@ import { VISIBILITIES } from '../private-links.js';
 import { ErrorSummary } from './error.js';
 
 /**
- * Imports of a library a platform already has (docs/api.md#imports): a bucket of its own, or a list
+ * Imports of a library a platform already has (docs/api.md#imports-tenant-api-key): a bucket of its own, or a list
  * of URLs, adopted as assets server-side, checked like uploads and never twice.
  */
 

@@ -25,7 +25,12 @@ export async function claimImport(
   params: { owner: string; leaseMs: number; tenantIds?: readonly string[] | undefined },
 ): Promise<Import | undefined> {
   // Tests that share one database keep each runner to its own tenants.
-  const scope = params.tenantIds ? sql`and i.tenant_id in (${sql.join(params.tenantIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+  const scope = params.tenantIds
+    ? sql`and i.tenant_id in (${sql.join(
+        params.tenantIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
   if (params.tenantIds?.length === 0) return undefined;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);

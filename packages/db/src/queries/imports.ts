@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, olderThanCursor, toPage, type Page } from '../pagination.js';
 import { importItems, imports, type Import, type ImportItem, type NewImport, type NewImportItem } from '../import-schema.js';
 
-/** Imports as the routes read and change them (docs/api.md#imports); the runner's queries are in import-runs.ts. */
+/** Imports as the routes read and change them (docs/api.md#imports-tenant-api-key); the runner's queries are in import-runs.ts. */
 
 export async function insertImport(db: Executor, values: Omit<NewImport, 'id'> & { id?: string }): Promise<Import> {
   const [row] = await db
@@ -50,7 +50,10 @@ export async function getImport(db: Executor, params: { id: string }): Promise<I
 }
 
 /** A tenant's imports, newest first, keyset-paginated. */
-export async function listTenantImports(db: Executor, params: { tenantId: string; limit: number; cursor?: string | undefined }): Promise<Page<Import>> {
+export async function listTenantImports(
+  db: Executor,
+  params: { tenantId: string; limit: number; cursor?: string | undefined },
+): Promise<Page<Import>> {
   const rows = await db
     .select()
     .from(imports)
