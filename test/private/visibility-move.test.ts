@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { deliveryRenderKey, originalKey, variantPrefix, type PurgeList } from '@darkroom/core';
+import { deliveryRenderKey, originalKey, variantPrefix, type AssetEventData, type PurgeList } from '@darkroom/core';
 import { getAsset, listEvents } from '@darkroom/db';
 import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ async function readyAsset(visibility: 'public' | 'private') {
 const row = async (id: string) => (await getAsset(harness.api.db, { id }))!;
 const purgeOf = async (assetId: string): Promise<PurgeList | undefined> => {
   const { items } = await listEvents(harness.api.db, { tenantId: t.tenantId, assetId, limit: 100 });
-  return items.filter((e) => e.type === 'asset.updated').at(-1)?.data.purge;
+  return (items.filter((e) => e.type === 'asset.updated').at(-1)?.data as AssetEventData | undefined)?.purge;
 };
 
 describe('a private asset’s objects', () => {

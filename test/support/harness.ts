@@ -6,6 +6,7 @@ import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
 import { loadWorkerConfig } from '../../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
+import { startImportRunner, type ImportRunner } from '../../apps/api/src/imports/runner.js';
 import { variantPrefix } from '@darkroom/core';
 import { pino } from 'pino';
 
@@ -20,6 +21,8 @@ export interface Harness {
   /** The queue prefix of this harness, unique per test file so files never share jobs. */
   prefix: string;
   startWorker(): RunningWorker;
+  /** Runs imports in this process (the API's runner), of these tenants only: test files share one database. */
+  runImportsOf(tenantId: string): ImportRunner;
   /** How many variant objects of the asset are in the public bucket. */
   countVariantObjects(tenantId: string, assetId: string): Promise<number>;
   close(): Promise<void>;
@@ -41,6 +44,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { port } = app.server.address() as AddressInfo;
   const workerDeps = createWorkerDeps(loadWorkerConfig(env), pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
 
+  const importTenants = new Set<string>();
+  let importRunner: ImportRunner | undefined;
   const harness: Harness = {
     baseUrl: `http://127.0.0.1:${port}`,
     app,
@@ -53,6 +58,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       harness.worker ??= startWorker(workerDeps);
       return harness.worker;
     },
+    runImportsOf(tenantId) {
+      importTenants.add(tenantId);
+      importRunner ??= startImportRunner(api, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { tenantIds: () => [...importTenants] });
+      return importRunner;
+    },
     async countVariantObjects(tenantId, assetId) {
       let count = 0;
       const listing = api.storage.listObjects({ bucket: api.config.storage.publicBucket, prefix: variantPrefix(tenantId, assetId) });
@@ -60,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return count;
     },
     async close() {
+      await importRunner?.close();
       await harness.worker?.close();
       await app.close();
       for (const queue of Object.values(api.queue.queues)) await queue.obliterate({ force: true }).catch(() => {});

@@ -21,6 +21,7 @@ import opsRoutes from './routes/ops.js';
 import tenantRoutes from './routes/tenant.js';
 import deliveryKeyRoutes from './routes/delivery-key.js';
 import eventRoutes from './routes/events.js';
+import importRoutes from './routes/imports.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
 import uploadPageRoutes from './routes/upload-page.js';
@@ -128,6 +129,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(presetRoutes, { deps });
   await app.register(liveRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(importRoutes, { deps });
   await app.register(uploadPageRoutes, { deps });
   // The admin routes (JSON under /v1/admin, and the console) in a scope of their own: only they read or
   // set the console's session cookie, so only their requests go through the cookie plugin's hooks.

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
+import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -155,6 +156,7 @@ const apiEnvSchema = z.object({
   ...privateUrlSettings,
   /** An upload's visibility when neither it, its upload token nor its tenant names one. */
   ...visibilitySettings,
+  ...importEnvSettings,
 });
 
 export interface ApiConfig {
@@ -205,6 +207,8 @@ export interface ApiConfig {
   privateUrlTtlSeconds: number;
   /** DEFAULT_VISIBILITY: the visibility of an upload nothing else decides. */
   defaultVisibility: Visibility;
+  /** Imports of a library a platform already has (IMPORT_*). */
+  imports: ImportConfig;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -245,5 +249,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
     privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
     defaultVisibility: e.DEFAULT_VISIBILITY,
+    imports: importConfigOf(e),
   };
 }

@@ -15,3 +15,4 @@ export * from './webhook-guard.js';
 export * from './contract/index.js';
 export * from './delivery-options.js';
 export * from './private-links.js';
+export * from './import-identity.js';

@@ -126,4 +126,14 @@ describe('checkWebhookUrl (creation) and guardedLookup (every connection)', () =
     expect(refused.error?.code).toBe('EWEBHOOKADDRESS');
     expect(refused.error?.message).not.toContain('169.254');
   });
+
+  it('takes a narrower policy than the public addresses: a test allows its own loopback server alone', async () => {
+    const ownServerOnly = (address: string) => address === '127.0.0.1';
+    const local = stub({ 'files.example.test': ['127.0.0.1'], 'other.example.test': ['127.0.0.2'] });
+    const lookup = (hostname: string) =>
+      new Promise<NodeJS.ErrnoException | null>((done) => guardedLookup(local, ownServerOnly)(hostname, {}, (error) => done(error)));
+    expect(await lookup('files.example.test')).toBeNull();
+    expect((await lookup('other.example.test'))?.code).toBe('EWEBHOOKADDRESS');
+    expect((await lookupWith(dns, 'hooks.example.com')).error).toBeNull();
+  });
 });

@@ -6,7 +6,8 @@ import { isIP, type LookupFunction } from 'node:net';
  * deployment, so a URL must never reach the deployment's own network (metadata services, Postgres,
  * Redis, the admin console). URLs are checked when created or changed, and every connection checks
  * the addresses it is about to use (`guardedLookup`), so a name that resolved to a public address
- * at creation cannot rebind to a private one later.
+ * at creation cannot rebind to a private one later. A URL import connects through the same lookup: a
+ * tenant names those URLs too.
  */
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
@@ -96,7 +97,7 @@ export interface WebhookUrlPolicy {
 }
 
 /** The host of a URL without IPv6 brackets. */
-const bareHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
+export const bareHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** What is wrong with a webhook URL on its face (no DNS), in words for the tenant; null when nothing is. */
 export function webhookUrlProblem(text: string, policy: WebhookUrlPolicy): string | null {
@@ -133,13 +134,20 @@ export class WebhookAddressError extends Error {
   }
 }
 
-/** The addresses of `hostname` if every one is public; throws WebhookAddressError otherwise (literal IPs included). */
-export async function resolvePublic(hostname: string, resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
+/** Which addresses a guarded connection may go to: the public ones, or fewer in a test (its own loopback server alone). */
+export type AddressPolicy = (address: string) => boolean;
+
+/** The addresses of `hostname` if `isAllowed` takes every one; throws WebhookAddressError otherwise (literal IPs included). */
+export async function resolvePublic(
+  hostname: string,
+  resolve: Resolver = systemResolver,
+  isAllowed: AddressPolicy = isPublicAddress,
+): Promise<ResolvedAddress[]> {
   const family = isIP(hostname);
   const addresses = family ? [{ address: hostname, family }] : await resolve(hostname);
   if (addresses.length === 0) throw Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' });
   // Every address, not only the one picked: a host that mixes a public and a private record is refused.
-  if (addresses.some((a) => !isPublicAddress(a.address))) throw new WebhookAddressError(hostname);
+  if (addresses.some((a) => !isAllowed(a.address))) throw new WebhookAddressError(hostname);
   return addresses;
 }
 
@@ -147,9 +155,9 @@ export async function resolvePublic(hostname: string, resolve: Resolver = system
  * A `lookup` for `http.request`/`net.connect`: the connection goes only to addresses this very
  * lookup checked, so DNS cannot rebind between a check and the connect.
  */
-export function guardedLookup(resolve: Resolver = systemResolver): LookupFunction {
+export function guardedLookup(resolve: Resolver = systemResolver, isAllowed: AddressPolicy = isPublicAddress): LookupFunction {
   return (hostname, options, callback) => {
-    resolvePublic(hostname, resolve).then(
+    resolvePublic(hostname, resolve, isAllowed).then(
       (addresses) => {
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
         if (wanted.length === 0)

@@ -26,3 +26,7 @@ export * from './queries/delivery.js';
 export * from './queries/visibility.js';
 export * from './records/index.js';
 export * from './queries/recover.js';
+export * from './import-schema.js';
+export * from './queries/imports.js';
+export * from './queries/import-runs.js';
+export * from './queries/import-ends.js';

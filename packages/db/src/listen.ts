@@ -1,6 +1,14 @@
 import postgres from 'postgres';
 import { EVENTS_CHANNEL, type EventNotice } from './queries/events.js';
+import { IMPORT_PROGRESS_CHANNEL } from './queries/import-ends.js';
 import { PROGRESS_CHANNEL, type AssetProgressNotice } from './queries/jobs.js';
+import type { ImportView } from '@darkroom/core';
+
+/** An import's counts as it runs (`notifyImportProgress`): live only. */
+export interface ImportProgressNotice {
+  tenantId: string;
+  import: ImportView;
+}
 
 /** The `application_name` of the listening connection, so an operator can tell it apart in `pg_stat_activity`. */
 export const EVENTS_LISTENER_NAME = 'darkroom-events-listener';
@@ -10,6 +18,8 @@ export interface EventListenerHandlers {
   onNotice(notice: EventNotice): void;
   /** A job's progress (live-only: no event row holds it); `recordJobProgress` sent it. */
   onProgress?(notice: AssetProgressNotice): void;
+  /** An import's progress (live-only); `notifyImportProgress` sent it. */
+  onImportProgress?(notice: ImportProgressNotice): void;
   /**
    * Listening (again): called once the LISTEN is in place, and after every reconnection. Notices sent
    * while the connection was down are lost, so this is where a listener catches up from the table.
@@ -24,8 +34,9 @@ export interface EventListener {
 function parseNotice(payload: string): EventNotice | null {
   try {
     const notice = JSON.parse(payload) as Partial<EventNotice>;
-    const strings = [notice.id, notice.tenantId, notice.assetId].every((value) => typeof value === 'string');
-    return strings ? (notice as EventNotice) : null;
+    const strings = [notice.id, notice.tenantId].every((value) => typeof value === 'string');
+    // An import's event has no asset.
+    return strings && (typeof notice.assetId === 'string' || notice.assetId === null) ? (notice as EventNotice) : null;
   } catch {
     return null;
   }
@@ -36,6 +47,15 @@ function parseProgress(payload: string): AssetProgressNotice | null {
     const notice = JSON.parse(payload) as Partial<AssetProgressNotice>;
     const strings = [notice.tenantId, notice.assetId, notice.jobId].every((value) => typeof value === 'string');
     return strings && typeof notice.progress === 'number' ? (notice as AssetProgressNotice) : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseImportProgress(payload: string): ImportProgressNotice | null {
+  try {
+    const notice = JSON.parse(payload) as Partial<ImportProgressNotice>;
+    return typeof notice.tenantId === 'string' && typeof notice.import?.id === 'string' ? (notice as ImportProgressNotice) : null;
   } catch {
     return null;
   }
@@ -60,6 +80,10 @@ export async function listenForEvents(url: string, handlers: EventListenerHandle
     await sql.listen(PROGRESS_CHANNEL, (payload) => {
       const notice = parseProgress(payload);
       if (notice) handlers.onProgress?.(notice);
+    });
+    await sql.listen(IMPORT_PROGRESS_CHANNEL, (payload) => {
+      const notice = parseImportProgress(payload);
+      if (notice) handlers.onImportProgress?.(notice);
     });
   } catch (error) {
     // Otherwise postgres.js would go on trying to listen in the background for a listener no one holds.

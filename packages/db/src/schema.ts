@@ -1,4 +1,4 @@
-import { ASSET_EVENT_TYPES, ASSET_KINDS, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBILITIES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
+import { ASSET_KINDS, EVENT_TYPES, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBILITIES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
 import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, HlsRendition, TenantPresets, VideoInfo } from '@darkroom/core';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -318,9 +318,12 @@ export const events = pgTable(
     id: uuid('id').primaryKey(),
     /** No foreign key to tenants, as on assets (see there). */
     tenantId: uuid('tenant_id').notNull(),
-    assetId: uuid('asset_id').notNull(),
-    type: text('type', { enum: ASSET_EVENT_TYPES }).notNull(),
-    /** The asset as the change left it, variants by key (the contract's EventData; views.ts builds it). */
+    /** The asset an asset event is of; null for an import's event. */
+    assetId: uuid('asset_id'),
+    /** The import an import event is of; null for an asset's. */
+    importId: uuid('import_id'),
+    type: text('type', { enum: EVENT_TYPES }).notNull(),
+    /** The asset as the change left it, variants by key, or the import (the contract's EventData; views.ts builds it). */
     data: jsonb('data').$type<EventData>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
@@ -332,3 +335,4 @@ export const events = pgTable(
 );
 
 export type Event = typeof events.$inferSelect;
+export type NewEvent = typeof events.$inferInsert;

@@ -4,10 +4,13 @@ import {
   type AssetView,
   type DeliveryContext,
   type EventView,
+  type ImportItemView,
+  type ImportView,
   type JobView,
   type PublicUrl,
   type VisibleAssetStatus,
 } from '@darkroom/core';
+import type { Import, ImportItem } from './import-schema.js';
 import type { Asset, AssetStatus, Event, Job, Variant } from './schema.js';
 
 /** Rows to the contract's shapes (@darkroom/core's contract): the one place that maps them. */
@@ -70,9 +73,11 @@ export function assetView(asset: Asset, variants: readonly Variant[], publicUrl:
 
 /** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
+  const head = { id: event.id, type: event.type, createdAt: event.createdAt.toISOString() };
+  if ('import' in event.data) return { ...head, data: { import: event.data.import } };
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
   const { purge } = event.data;
-  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: { asset, ...(purge ? { purge } : {}) } };
+  return { ...head, data: { asset, ...(purge ? { purge } : {}) } };
 }
 
 /** A job as its tenant sees it. */
@@ -89,5 +94,33 @@ export function jobView(job: Job): JobView {
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
+  };
+}
+
+/** An import as its tenant sees it: never its credentials. */
+export function importView(row: Import): ImportView {
+  const { found, imported, skipped, failed, bytes } = row;
+  return {
+    id: row.id,
+    status: row.status,
+    dryRun: row.dryRun,
+    source: row.source,
+    counts: { found, imported, skipped, failed, bytes },
+    error: errorOf(row),
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+/** One item of an import: its source as shown (never a presigned URL's signature), and its outcome. */
+export function importItemView(item: ImportItem): ImportItemView {
+  const error = errorOf(item);
+  return {
+    source: item.source,
+    externalId: item.externalId,
+    assetId: item.assetId,
+    status: item.status,
+    ...(item.reason ? { reason: item.reason } : {}),
+    ...(error ? { error } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ASSET_EVENT_TYPES, type AssetEventType } from '@darkroom/core';
+import { EVENT_TYPES, type EventType } from '@darkroom/core';
 import { events, tenants } from './schema.js';
 
 /** Webhooks (Standard Webhooks) and their deliveries: beside schema.ts to keep each file readable. */
@@ -16,7 +16,7 @@ export const webhooks = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     /** The event types it receives. */
-    events: text('events', { enum: ASSET_EVENT_TYPES }).array().$type<AssetEventType[]>().notNull(),
+    events: text('events', { enum: EVENT_TYPES }).array().$type<EventType[]>().notNull(),
     description: text('description'),
     enabled: boolean('enabled').notNull().default(true),
     /** The signing secret, sealed with WEBHOOK_SECRET_KEY (AES-256-GCM, see @darkroom/core createSecretBox). */
@@ -82,7 +82,7 @@ export const webhookAttempts = pgTable(
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),
     eventId: uuid('event_id').notNull(),
-    eventType: text('event_type', { enum: ASSET_EVENT_TYPES }).notNull(),
+    eventType: text('event_type', { enum: EVENT_TYPES }).notNull(),
     attempt: integer('attempt').notNull(),
     status: text('status', { enum: ATTEMPT_STATUSES }).notNull(),
     responseStatus: integer('response_status'),

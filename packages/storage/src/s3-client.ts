@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from './config.js';
 
@@ -9,6 +12,11 @@ export interface S3ClientOptions {
   connectionTimeoutMs?: number;
   /** How long a socket may stay idle mid-request before the request fails. */
   socketTimeoutMs?: number;
+  /**
+   * Where a host name's connections go, in place of the system's DNS: for a server a tenant named,
+   * whose addresses were checked once and every connection is pinned to (no second lookup).
+   */
+  lookup?: LookupFunction | undefined;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -48,7 +56,17 @@ export function clientSettings(options: S3ClientOptions) {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     connectionTimeoutMs: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     socketTimeoutMs: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+    lookup: options.lookup,
   };
+}
+
+/** Sockets to one server at once, per agent (the SDK's and the direct requests' pools alike). */
+export const MAX_SOCKETS = 64;
+
+/** Keep-alive agents whose connections resolve names through `lookup` (the system's DNS when undefined). */
+export function createAgents(lookup: LookupFunction | undefined) {
+  const options = { keepAlive: true, maxSockets: MAX_SOCKETS, ...(lookup ? { lookup } : {}) };
+  return { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
 }
 
 export function createS3Client(config: StorageConfig, options: S3ClientOptions = {}): S3Client {
@@ -64,7 +82,12 @@ export function createS3Client(config: StorageConfig, options: S3ClientOptions =
     responseChecksumValidation: 'WHEN_REQUIRED',
     retryMode: 'standard',
     maxAttempts: settings.maxAttempts,
-    requestHandler: { connectionTimeout: settings.connectionTimeoutMs, requestTimeout: settings.socketTimeoutMs },
+    // The SDK's NodeHttpHandler, built from these options; agents of our own only where a lookup is given.
+    requestHandler: {
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.socketTimeoutMs,
+      ...(settings.lookup ? createAgents(settings.lookup) : {}),
+    },
   });
   useContentMd5ForRequiredChecksums(client);
   return client;

@@ -51,7 +51,13 @@ export async function copyObject(client: S3Client, options: CopyObjectOptions): 
     : { MetadataDirective: 'COPY' as const };
   try {
     const result = await client.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource(options.sourceBucket ?? bucket, sourceKey), ...replace }),
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        CopySource: copySource(options.sourceBucket ?? bucket, sourceKey),
+        CopySourceIfMatch: options.sourceIfMatch,
+        ...replace,
+      }),
     );
     return { sourceVersionId: result.CopySourceVersionId };
   } catch (err) {
@@ -98,6 +104,7 @@ async function copyPart(client: S3Client, options: CopyObjectOptions, uploadId: 
         UploadId: uploadId,
         PartNumber: range.partNumber,
         CopySource: copySource(options.sourceBucket ?? bucket, sourceKey),
+        CopySourceIfMatch: options.sourceIfMatch,
         CopySourceRange: `bytes=${range.start}-${range.end}`,
       }),
     );

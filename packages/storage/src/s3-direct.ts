@@ -1,8 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { ObjectRangeError, StorageError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
+import { createAgents } from './s3-client.js';
 import type { ObjectHead, ObjectLocation, OpenedObject, OpenObjectOptions } from './types.js';
 
 export interface DirectOptions {
@@ -11,6 +13,8 @@ export interface DirectOptions {
   connectionTimeoutMs: number;
   /** How long a socket may stay idle, before the answer or in the middle of a body. */
   socketTimeoutMs: number;
+  /** As the SDK client's (S3ClientOptions.lookup): the same pinned addresses for these requests. */
+  lookup?: LookupFunction | undefined;
 }
 
 /** A signed URL lives this long: long enough for the one request, short enough to be worthless in a log. */
@@ -95,7 +99,8 @@ function withTranslatedStreamErrors(source: Readable, context: StorageErrorConte
  */
 export function createDirectRequests(endpoint: string, presigner: Pick<Presigner, 'presignHead' | 'presignGet'>, options: DirectOptions) {
   const tls = new URL(endpoint).protocol === 'https:';
-  const agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const agents = createAgents(options.lookup);
+  const agent = tls ? agents.httpsAgent : agents.httpAgent;
   const send = tls ? httpsRequest : httpRequest;
 
   /**

@@ -96,7 +96,7 @@ export async function* listObjects(client: S3Client, options: ListObjectsOptions
     }
     for (const object of page.Contents ?? []) {
       if (object.Key === undefined) continue;
-      yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified };
+      yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified, etag: object.ETag };
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
@@ -107,7 +107,7 @@ export async function listObjectsPage(client: S3Client, options: ListPageOptions
   try {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }));
     const objects = (page.Contents ?? []).flatMap((o) =>
-      o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified }],
+      o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag }],
     );
     return { objects, truncated: page.IsTruncated === true };
   } catch (err) {

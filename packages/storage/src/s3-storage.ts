@@ -4,6 +4,7 @@ import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
 import { checkBucket, getRange, getBytes, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
+import { uploadStream } from './s3-upload-stream.js';
 import { createPresigner } from './presigner.js';
 import { createDirectRequests } from './s3-direct.js';
 import type { ObjectStorage } from './types.js';
@@ -35,6 +36,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     openObject,
     copyObject: (o) => copyObject(client, o),
     putObject: (o) => putObject(client, o),
+    uploadStream: (o) => uploadStream(client, o),
     deleteObject: (o) => deleteObject(client, o),
     deleteObjectVersion: (o) => deleteObjectVersion(client, o),
     deletePrefix: (o) => deletePrefix(client, o),

@@ -137,6 +137,11 @@ export interface CopyObjectOptions extends ObjectLocation {
   partSize?: number;
   /** Written on the copy in place of the source's (MetadataDirective REPLACE): no request more. */
   metadata?: ObjectMetadata | undefined;
+  /**
+   * The source's ETag as the caller last saw it: a source changed since is not copied (412,
+   * `StorageRequestError` with `httpStatus` 412), so a copy is of the very version that was looked at.
+   */
+  sourceIfMatch?: string | undefined;
 }
 
 export interface CopyResult {
@@ -159,10 +164,26 @@ export interface PutObjectOptions extends ObjectLocation {
   metadata?: ObjectMetadata | undefined;
 }
 
+export interface UploadStreamOptions extends ObjectLocation {
+  body: Readable;
+  contentType: string;
+  metadata?: ObjectMetadata | undefined;
+  /** Bytes per part, at least 5 MiB (the last part smaller): at most two parts are held at a time, whatever the body's length. */
+  partSize: number;
+  /** A body longer than this is cut off (`file_too_large`) and nothing of it is kept. */
+  maxBytes: number;
+  /** The body's length when known before it is read (a Content-Length, a HEAD): parts are grown so it fits in 10,000. */
+  expectedSize?: number | undefined;
+  /** Told the bytes stored so far, each time a part lands. */
+  onBytes?: ((stored: number) => void) | undefined;
+}
+
 export interface ListedObject {
   key: string;
   size: number;
   lastModified: Date | undefined;
+  /** As the bucket lists it, quotes included. */
+  etag: string | undefined;
 }
 
 export interface ListObjectsOptions {
@@ -232,6 +253,13 @@ export interface ObjectStorage {
   copyObject(options: CopyObjectOptions): Promise<CopyResult>;
   /** Streaming upload (lib-storage: multipart for large bodies, one PUT for small ones). */
   putObject(options: PutObjectOptions): Promise<void>;
+  /**
+   * A stream of unknown length into one object, part after part, with memory bounded by the part
+   * size: one PUT when the whole body is shorter than a part. A body that errors, or runs past
+   * `maxBytes` (`file_too_large`), has its multipart upload aborted, so no part is left behind;
+   * the body's own error is thrown as it is, the bucket's as a `StorageError`.
+   */
+  uploadStream(options: UploadStreamOptions): Promise<{ size: number }>;
   /** Deletes every version of the key, so space is really freed on versioned buckets (B2). Absent keys are fine. */
   deleteObject(options: ObjectLocation): Promise<void>;
   /**

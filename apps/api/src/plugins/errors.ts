@@ -23,10 +23,10 @@ export function describeValidation(issues: ValidationIssue[], where: string): Da
 }
 
 // Fastify's own client errors (bad JSON, wrong content type, body too large) become invalid_request.
-function fromFastifyError(error: FastifyError): DarkroomError | null {
+function fromFastifyError(error: FastifyError, bodyLimit: number): DarkroomError | null {
   const status = error.statusCode ?? 500;
   if (status >= 500) return null;
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return ERRORS.bodyTooLarge(BODY_LIMIT_BYTES / 1024);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return ERRORS.bodyTooLarge(bodyLimit / 1024);
   // Raised by the router before any route runs (the `frameworkErrors` option sends them here).
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return ERRORS.idTooLong();
   if (error.code === 'FST_ERR_BAD_URL') return ERRORS.malformedUrl();
@@ -34,8 +34,11 @@ function fromFastifyError(error: FastifyError): DarkroomError | null {
   return ERRORS.invalidRequest(error.message);
 }
 
-/** Any error as the one the client is told of: ours as it is, anything else as a sentence of ours. */
-export function asDarkroomError(error: unknown): DarkroomError {
+/**
+ * Any error as the one the client is told of: ours as it is, anything else as a sentence of ours.
+ * `bodyLimit`: the route's (a body over it names it).
+ */
+export function asDarkroomError(error: unknown, bodyLimit = BODY_LIMIT_BYTES): DarkroomError {
   if (error instanceof DarkroomError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'request';
@@ -45,7 +48,7 @@ export function asDarkroomError(error: unknown): DarkroomError {
   if (error instanceof StorageUnavailableError) return ERRORS.storageUnavailable();
   if (error instanceof StorageAccessDeniedError) return ERRORS.storageAccessDenied();
   const fastify = error as FastifyError;
-  return (fastify?.statusCode ? fromFastifyError(fastify) : null) ?? ERRORS.internalError();
+  return (fastify?.statusCode ? fromFastifyError(fastify, bodyLimit) : null) ?? ERRORS.internalError();
 }
 
 /**
@@ -53,7 +56,7 @@ export function asDarkroomError(error: unknown): DarkroomError {
  * code's status. Server errors are logged in full; the body never carries their internals.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const refusal = asDarkroomError(error);
+  const refusal = asDarkroomError(error, request.routeOptions?.bodyLimit);
   if (refusal.status >= 500) request.log.error({ err: error }, refusal.message);
   return reply.status(refusal.status).send(errorBody(refusal));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSET_EVENT_TYPES, ErrorBody, EventView } from '@darkroom/core';
+import { EVENT_TYPES, ErrorBody, EventView } from '@darkroom/core';
 import { tenantErrors } from './common.schemas.js';
 
 const typeList = z
@@ -10,12 +10,12 @@ const typeList = z
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);
-    const unknown = types.filter((t) => !(ASSET_EVENT_TYPES as readonly string[]).includes(t));
+    const unknown = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
     if (unknown.length > 0) {
       ctx.addIssue({ code: 'custom', message: `unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}` });
       return z.NEVER;
     }
-    return types as (typeof ASSET_EVENT_TYPES)[number][];
+    return types as (typeof EVENT_TYPES)[number][];
   });
 
 export const listEventsSchema = {

@@ -1,4 +1,4 @@
-import type { ProgressEventView } from '@darkroom/core';
+import type { ImportProgressEventView, ProgressEventView } from '@darkroom/core';
 import { eventView, getTenant, listenForEvents, type Event, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
@@ -28,7 +28,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
    * URLs of a full life, signed with the tenant's key as it is then (read again for a private asset).
    */
   async function contextOf(tenant: Tenant, events: Event[]) {
-    const anyPrivate = events.some((event) => event.data.asset.visibility === 'private');
+    const anyPrivate = events.some((event) => 'asset' in event.data && event.data.asset.visibility === 'private');
     const current = anyPrivate ? ((await getTenant(deps.db, { id: tenant.id })) ?? tenant) : tenant;
     return deliveryContextOf(deps, current);
   }
@@ -46,6 +46,10 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
         const view: ProgressEventView = { type: 'asset.progress', createdAt: new Date().toISOString(), data: { assetId, jobId, progress } };
         // Live-only and sent again a second later: a client too slow to take it now just skips one.
         stream.offer({ event: 'asset.progress', data: view });
+      },
+      importProgress: (notice) => {
+        const view: ImportProgressEventView = { type: 'import.progress', createdAt: new Date().toISOString(), data: { import: notice.import } };
+        stream.offer({ event: 'import.progress', data: view });
       },
       deliver: async (events) => {
         const delivery = await contextOf(tenant, events);

@@ -1,9 +1,9 @@
 import { ATTEMPT_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
-import { ErrorBody, ASSET_EVENT_TYPES } from '@darkroom/core';
+import { ErrorBody, EVENT_TYPES } from '@darkroom/core';
 import { IdParams, tenantErrors } from './common.schemas.js';
 
-const EventTypes = z.array(z.enum(ASSET_EVENT_TYPES)).min(1).max(ASSET_EVENT_TYPES.length);
+const EventTypes = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
 const Url = z.string().min(1).max(4096).describe('https:// on a public address (checked again at every connection)');
 
 export const WebhookBody = z
@@ -21,7 +21,7 @@ export const DeliveryAttemptBody = z
   .object({
     id: z.string(),
     eventId: z.string().describe('Also the `webhook-id` header of every attempt'),
-    eventType: z.enum(ASSET_EVENT_TYPES),
+    eventType: z.enum(EVENT_TYPES),
     attempt: z.number().int(),
     status: z.enum(ATTEMPT_STATUSES).describe('`pending` while the attempt is in flight'),
     responseStatus: z.number().int().nullable(),

@@ -56,7 +56,12 @@ const notify = (id: string) => handlers.onNotice({ id, tenantId, assetId: asset.
 async function follow(hub: EventHub, params: { assetId?: string; after?: string } = {}): Promise<string[]> {
   const ids: string[] = [];
   const subscription = await hub.subscribe({ tenantId, ...params });
-  subscription.start({ deliver: async (events) => void ids.push(...events.map((e) => e.id)), progress: () => {}, end: () => {} });
+  subscription.start({
+    deliver: async (events) => void ids.push(...events.map((e) => e.id)),
+    progress: () => {},
+    importProgress: () => {},
+    end: () => {},
+  });
   return ids;
 }
 
@@ -147,7 +152,7 @@ describe('event hub', () => {
     first.close();
     const again = await hub.subscribe({ tenantId });
     let ended = false;
-    again.start({ deliver: async () => {}, progress: () => {}, end: () => (ended = true) });
+    again.start({ deliver: async () => {}, progress: () => {}, importProgress: () => {}, end: () => (ended = true) });
     await hub.close();
     expect(ended).toBe(true);
     await expect(hub.subscribe({ tenantId })).rejects.toMatchObject({ code: 'service_unavailable' });

@@ -3,6 +3,7 @@ import {
   eventCursor,
   listEvents,
   type AssetProgressNotice,
+  type ImportProgressNotice,
   type Database,
   type Event,
   type EventListener,
@@ -25,6 +26,8 @@ export interface EventSink {
    * worker's pace), never stored, so a client that missed one just sees the next.
    */
   progress(notice: AssetProgressNotice): void;
+  /** An import's counts as it runs, live-only as a job's progress (tenant-wide streams only). */
+  importProgress(notice: ImportProgressNotice): void;
   /** The hub is shutting down: end the stream. */
   end(): void;
 }
@@ -98,6 +101,11 @@ class LiveEventHub implements EventHub {
       for (const sub of this.byTenant.get(notice.tenantId) ?? []) {
         if (sub.closed || (sub.assetId !== undefined && sub.assetId !== notice.assetId)) continue;
         sub.sink?.progress(notice);
+      }
+    },
+    onImportProgress: (notice) => {
+      for (const sub of this.byTenant.get(notice.tenantId) ?? []) {
+        if (!sub.closed && sub.assetId === undefined) sub.sink?.importProgress(notice);
       }
     },
     onListen: () => {

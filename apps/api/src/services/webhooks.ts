@@ -16,13 +16,13 @@ import {
   type WebhookChanges,
 } from '@darkroom/db';
 import {
-  ASSET_EVENT_TYPES,
+  EVENT_TYPES,
   checkWebhookUrl,
   ERRORS,
   generateWebhookSecret,
   MAX_WEBHOOKS_PER_TENANT,
   WEBHOOK_ROTATION_OVERLAP_MS,
-  type AssetEventType,
+  type EventType,
 } from '@darkroom/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -42,7 +42,7 @@ async function requireAcceptableUrl(deps: AppDeps, url: string): Promise<void> {
 
 export interface CreateWebhook {
   url: string;
-  events?: AssetEventType[] | undefined;
+  events?: EventType[] | undefined;
   description?: string | null | undefined;
 }
 
@@ -51,7 +51,7 @@ export async function createWebhook(deps: AppDeps, tenantId: string, body: Creat
   await requireAcceptableUrl(deps, body.url);
   const id = newId();
   const secret = generateWebhookSecret();
-  const events = body.events ? [...new Set(body.events)] : [...ASSET_EVENT_TYPES];
+  const events = body.events ? [...new Set(body.events)] : [...EVENT_TYPES];
   const webhook = await deps.db.transaction(async (tx) => {
     // Counted under the tenant's row lock, so two racing creations cannot both take the last place.
     await lockTenant(tx, { id: tenantId });
@@ -95,10 +95,7 @@ export async function rotateWebhookSecret(deps: AppDeps, params: { tenantId: str
 }
 
 /** The webhooks a redelivery goes to: the one named (enabled), or every enabled one taking the type. */
-async function redeliveryTargets(
-  deps: AppDeps,
-  params: { tenantId: string; type: AssetEventType; webhookId?: string | undefined },
-): Promise<Webhook[]> {
+async function redeliveryTargets(deps: AppDeps, params: { tenantId: string; type: EventType; webhookId?: string | undefined }): Promise<Webhook[]> {
   if (params.webhookId === undefined) {
     const webhooks = await listEnabledWebhooks(deps.db, { tenantIds: [params.tenantId] });
     return webhooks.filter((w) => w.events.includes(params.type));

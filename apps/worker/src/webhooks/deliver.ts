@@ -1,16 +1,9 @@
-import {
-  deliveryPolicyOf,
-  privateLinkContext,
-  signWebhook,
-  WEBHOOK_TIMEOUT_MS,
-  retryDelayMs,
-  viewOfSnapshot,
-  type DeliveryContext,
-} from '@darkroom/core';
+import { deliveryPolicyOf, privateLinkContext, signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, type DeliveryContext } from '@darkroom/core';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,
   claimDelivery,
+  eventView,
   finishAttempt,
   finishDelivery,
   getEvent,
@@ -36,9 +29,8 @@ export const DELIVERY_LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 
 /** The body: the event as Standard Webhooks frames it, its asset with URLs (and delivery markup) as GET shows them. */
 export function webhookBody(event: Event, publicUrl: WorkerDeps['publicUrl'], delivery: DeliveryContext): string {
-  const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
-  const { purge } = event.data;
-  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: { asset, ...(purge ? { purge } : {}) } });
+  const { data } = eventView(event, publicUrl, delivery);
+  return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data });
 }
 
 /**

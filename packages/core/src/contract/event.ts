@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssetSnapshot, AssetView } from './asset.js';
+import { IMPORT_EVENT_TYPES, ImportView } from './import.js';
 
 export const ASSET_EVENT_TYPES = [
   'asset.uploaded',
@@ -11,6 +12,11 @@ export const ASSET_EVENT_TYPES = [
   'asset.expired',
 ] as const;
 export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
+
+/** Every stored event type: an asset's, or an import's (the feed, the streams, webhooks). */
+export const EVENT_TYPES = [...ASSET_EVENT_TYPES, ...IMPORT_EVENT_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export const isAssetEventType = (type: EventType): type is AssetEventType => type.startsWith('asset.');
 
 /**
  * What a CDN may hold of an asset that a visibility change made private: its objects' public URLs,
@@ -28,23 +34,31 @@ export type PurgeList = z.infer<typeof PurgeList>;
 
 const purge = PurgeList.optional().describe('`asset.updated` only, when a visibility change made it: what a CDN should purge of the asset');
 
-/** What an event row stores: the asset as the change left it, variants by key (and what to purge, after a visibility change). */
-export const EventData = z.object({ asset: AssetSnapshot, purge });
+/** What an asset event's row stores: the asset as the change left it, variants by key (and what to purge, after a visibility change). */
+export const AssetEventData = z.object({ asset: AssetSnapshot, purge });
+export type AssetEventData = z.infer<typeof AssetEventData>;
+/** What an import event's row stores: the import as it ended. */
+export const ImportEventData = z.object({ import: ImportView });
+export type ImportEventData = z.infer<typeof ImportEventData>;
+export const EventData = z.union([AssetEventData, ImportEventData]);
 export type EventData = z.infer<typeof EventData>;
 
-/** An event as a tenant reads it (`GET /v1/events`, the SSE streams): its asset with URLs as they are today. */
+/** An event as a tenant reads it (`GET /v1/events`, the SSE streams): its asset with URLs as they are today, or its import. */
 export const EventView = z
   .object({
     id: z.string().describe('Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here'),
-    type: z.enum(ASSET_EVENT_TYPES),
+    type: z.enum(EVENT_TYPES),
     createdAt: z.string(),
-    data: z.object({ asset: AssetView.describe('The asset as the change left it'), purge }),
+    data: z.union([
+      z.object({ asset: AssetView.describe('The asset as the change left it'), purge }),
+      z.object({ import: ImportView.describe('The import as it ended') }),
+    ]),
   })
   .meta({ id: 'Event' });
 export type EventView = z.infer<typeof EventView>;
 
 /** Live-only event types: streamed over SSE, never stored in the events feed nor sent to webhooks. */
-export const LIVE_EVENT_TYPES = ['asset.progress'] as const;
+export const LIVE_EVENT_TYPES = ['asset.progress', 'import.progress'] as const;
 
 /** `asset.progress`'s data: how far the asset's job has rendered (at most once a second per asset). */
 export const AssetProgress = z.object({
@@ -60,9 +74,19 @@ export type AssetProgress = z.infer<typeof AssetProgress>;
  */
 export const ProgressEventView = z
   .object({
-    type: z.enum(LIVE_EVENT_TYPES),
+    type: z.literal('asset.progress'),
     createdAt: z.string(),
     data: AssetProgress,
   })
   .meta({ id: 'ProgressEvent' });
 export type ProgressEventView = z.infer<typeof ProgressEventView>;
+
+/** `import.progress`, live only: an import's counts as it runs, at most once a second per import. */
+export const ImportProgressEventView = z
+  .object({
+    type: z.literal('import.progress'),
+    createdAt: z.string(),
+    data: z.object({ import: ImportView }),
+  })
+  .meta({ id: 'ImportProgressEvent' });
+export type ImportProgressEventView = z.infer<typeof ImportProgressEventView>;

@@ -8,3 +8,4 @@ export * from './asset.js';
 export * from './job.js';
 export * from './event.js';
 export * from './upload.js';
+export * from './import.js';

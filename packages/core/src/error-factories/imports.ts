@@ -16,6 +16,13 @@ export const IMPORT_ERRORS = {
       'blocked_address',
       `${what} resolves to a loopback, private, link-local or metadata address, which Darkroom does not fetch from: use a public address.`,
     ),
+  /** `scheme`: the URL's, as `URL.protocol` writes it (`file:`), for a URL given or one a redirect led to. */
+  schemeNotFetched: (scheme: string) =>
+    new DarkroomError(
+      'blocked_address',
+      `This URL, or a redirect from it, leads to a ${scheme} URL, which Darkroom does not fetch from: import http:// and https:// URLs only.`,
+      { scheme },
+    ),
   sourceNotFound: (kind: ImportSourceKind) =>
     new DarkroomError(
       'source_not_found',
@@ -40,11 +47,39 @@ export const IMPORT_ERRORS = {
       `The server announced ${announced} bytes (Content-Length) but sent ${received === 'more' ? 'more' : received}: the file is not taken, as it may be cut short or padded.`,
       { announced },
     ),
+  /** A body that announced no size (chunked, or up to the connection's close) and went past the limit while streaming. */
+  sourceTooLarge: (maxBytes: number) =>
+    new DarkroomError(
+      'file_too_large',
+      `The file is larger than this tenant's limit of ${maxBytes} bytes (the server sent more without announcing its size).`,
+      { maxBytes },
+    ),
+  /** A bucket object whose ETag is no longer the one it was listed with: it was replaced during the import. */
+  sourceChanged: () =>
+    new DarkroomError(
+      'content_mismatch',
+      'The object changed in the source bucket while it was being imported: run the import again to take its new version.',
+    ),
   unknownMediaType: () =>
     new DarkroomError(
       'unsupported_media_type',
       'The file is not an image, video or audio file of a known type (taken from its bytes, not its name or headers).',
     ),
+  tooManyImportItems: (count: number, limit: number) =>
+    new DarkroomError('invalid_request', `An import takes at most ${limit} items; this one has ${count}: split the list into several imports.`, {
+      limit,
+    }),
+  /** `problem`: what is wrong with the item, as the end of a sentence ("is not an http or https URL"). */
+  importItemNotValid: (index: number, field: string, problem: string) =>
+    new DarkroomError('invalid_request', `source.items[${index}].${field} ${problem}.`, { index, field }),
+  importMetadataTooLarge: (index: number | null, bytes: number, maxBytes: number) =>
+    new DarkroomError(
+      'invalid_request',
+      `${index === null ? 'The import' : `source.items[${index}]`}'s metadata, merged with the import's and its import block, is ${bytes} bytes as JSON; an asset keeps at most ${maxBytes}.`,
+      { ...(index === null ? {} : { index }), maxBytes },
+    ),
+  /** `field`: `source.bucket` or `source.endpoint`; `problem`: what is wrong with it, as the end of a sentence. */
+  importSourceNotValid: (field: string, problem: string) => new DarkroomError('invalid_request', `${field} ${problem}.`, { field }),
   importNotFound: () => new DarkroomError('not_found', 'No such import.'),
   importFinished: (status: string) =>
     new DarkroomError('invalid_state', `The import is ${status}: it can no longer be paused, resumed or canceled.`, { status }),

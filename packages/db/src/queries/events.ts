@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../views.js';
 import type { Executor } from '../client.js';
-import type { AssetEventType, PurgeList } from '@darkroom/core';
-import { events, variants, type Asset, type AssetStatus, type Event } from '../schema.js';
+import type { AssetEventType, EventType, ImportEventType, ImportView, PurgeList } from '@darkroom/core';
+import { events, variants, type Asset, type AssetStatus, type Event, type NewEvent } from '../schema.js';
 
 /** The channel every API process LISTENs on: the payload is `{ id, tenantId, assetId }`, sent at commit. */
 export const EVENTS_CHANNEL = 'darkroom_events';
@@ -10,7 +10,8 @@ export const EVENTS_CHANNEL = 'darkroom_events';
 export interface EventNotice {
   id: string;
   tenantId: string;
-  assetId: string;
+  /** Null for an import's event. */
+  assetId: string | null;
 }
 
 /**
@@ -30,17 +31,20 @@ export async function recordAssetEvent(
     .where(eq(variants.assetId, params.asset.id))
     .orderBy(asc(variants.width), asc(variants.height), asc(variants.id));
   const data = { asset: assetSnapshot(params.asset, rows, params.status), ...(params.purge ? { purge: params.purge } : {}) };
+  return insertEvent(tx, { tenantId: params.asset.tenantId, assetId: params.asset.id, type: params.type, data });
+}
+
+/** Writes an import's event (`import.done`, `.failed`, `.canceled`) in the transaction that ended it. */
+export async function recordImportEvent(tx: Executor, params: { type: ImportEventType; tenantId: string; importView: ImportView }): Promise<Event> {
+  const { tenantId, importView } = params;
+  return insertEvent(tx, { tenantId, importId: importView.id, type: params.type, data: { import: importView } });
+}
+
+async function insertEvent(tx: Executor, values: Pick<NewEvent, 'tenantId' | 'assetId' | 'importId' | 'type' | 'data'>): Promise<Event> {
   // id and created_at from one clock reading in the database, so id order is time order (0004 migration).
   const [event] = await tx
     .insert(events)
-    .values({
-      id: sql`darkroom_event_id(clock_timestamp())`,
-      tenantId: params.asset.tenantId,
-      assetId: params.asset.id,
-      type: params.type,
-      data,
-      createdAt: sql`clock_timestamp()`,
-    })
+    .values({ ...values, id: sql`darkroom_event_id(clock_timestamp())`, createdAt: sql`clock_timestamp()` })
     .returning();
   const notice: EventNotice = { id: event!.id, tenantId: event!.tenantId, assetId: event!.assetId };
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
@@ -61,7 +65,7 @@ export interface ListEventsParams {
   tenantId: string;
   /** Only events after this id (exclusive); from the oldest kept when absent. */
   after?: string | undefined;
-  types?: readonly AssetEventType[] | undefined;
+  types?: readonly EventType[] | undefined;
   assetId?: string | undefined;
   limit: number;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssetEventData } from '@darkroom/core';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { getAsset, insertAsset, markAssetDeleting } from './assets.js';
@@ -35,7 +36,9 @@ async function movesOf(ids: string[]): Promise<string[]> {
   return moves.map((a) => a.id).filter((id) => ids.includes(id));
 }
 
-const eventsOf = async (assetId: string) => (await listEvents(handle.db, { tenantId, assetId, limit: 100 })).items;
+/** An asset's events, their data as an asset event's. */
+const eventsOf = async (assetId: string) =>
+  (await listEvents(handle.db, { tenantId, assetId, limit: 100 })).items.map((e) => ({ ...e, data: e.data as AssetEventData }));
 
 describe('visibility moves', () => {
   it('sets a ready asset’s visibility and leaves its objects where they are; an asset not ready is left alone', async () => {

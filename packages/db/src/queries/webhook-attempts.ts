@@ -2,14 +2,14 @@ import { and, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import type { AssetEventType } from '@darkroom/core';
+import type { EventType } from '@darkroom/core';
 import { webhookAttempts, type AttemptStatus, type WebhookAttempt } from '../webhook-schema.js';
 
 export interface StartAttempt {
   deliveryId: string;
   webhookId: string;
   eventId: string;
-  eventType: AssetEventType;
+  eventType: EventType;
   attempt: number;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import type { AssetEventType } from '@darkroom/core';
+import type { EventType } from '@darkroom/core';
 import { webhooks, type Webhook } from '../webhook-schema.js';
 
 export interface NewWebhook {
@@ -8,7 +8,7 @@ export interface NewWebhook {
   id: string;
   tenantId: string;
   url: string;
-  events: AssetEventType[];
+  events: EventType[];
   description: string | null;
   secretSealed: string;
 }

@@ -1,0 +1,62 @@
+import { bucketIdentity, ERRORS } from '@darkroom/core';
+import type { Import } from '@darkroom/db';
+import type { AppDeps } from '../deps.js';
+import { openBucketSource, type SourceObject } from './bucket-source.js';
+import { STREAM_PART_BYTES, type ImportSource, type ListedItem } from './import-source.js';
+import { identityHashOf, importCredentialsAad } from './start-import.js';
+
+/**
+ * A tenant's bucket as an import's source (bucket-source.ts): listed with the tenant's keys a page
+ * at a time, each object copied on the bucket's side where the deployment's key may read it, else
+ * streamed from the source into a multipart upload.
+ */
+export async function openBucketImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
+  if (!imp.credentialsSealed || !imp.source.bucket || !imp.region) throw new Error(`import ${imp.id} has no bucket source to open`);
+  const keys = JSON.parse(deps.secretBox.open(imp.credentialsSealed, importCredentialsAad(imp.id))) as {
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
+  const source = await openBucketSource(
+    { endpoint: imp.source.endpoint, region: imp.region, bucket: imp.source.bucket, prefix: imp.source.prefix, ...keys },
+    {
+      storage: deps.config.storage,
+      backup: deps.config.imports.backup,
+      objects: deps.storage,
+      copy: deps.config.uploads.copy,
+      allowPrivate: deps.config.imports.allowPrivate,
+    },
+  );
+  return {
+    async list(cursor) {
+      const page = await source.listPage(cursor);
+      return { items: page.objects.map((object) => listedItem(source.bucket, object)), next: page.next };
+    },
+    async bring(item, target, limits) {
+      const object: SourceObject = { key: item.location, size: item.size ?? 0, etag: item.etag ?? '' };
+      if (object.size > limits.maxBytes) throw ERRORS.fileTooLarge(object.size, limits.maxBytes);
+      if ((await source.copyTo(target, object)) === 'copied') return object.size;
+      const body = await source.open(object.key);
+      try {
+        const options = { body, contentType: 'application/octet-stream', partSize: STREAM_PART_BYTES, maxBytes: limits.maxBytes };
+        return (await deps.storage.uploadStream({ ...target, ...options, expectedSize: object.size })).size;
+      } finally {
+        if (!body.destroyed) body.destroy();
+      }
+    },
+    // The listing said the size: a dry run fetches nothing more.
+    look: async (item) => item.size,
+  };
+}
+
+/** A listed object as its item: its identity is `bucket/key` and its ETag. */
+function listedItem(bucket: string, object: SourceObject): ListedItem {
+  const identity = `bucket:${bucketIdentity(bucket, object.key, object.etag)}`;
+  return {
+    location: object.key,
+    source: `${bucket}/${object.key}`,
+    identity,
+    identityHash: identityHashOf(identity),
+    size: object.size,
+    etag: object.etag,
+  };
+}

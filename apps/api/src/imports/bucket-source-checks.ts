@@ -1,0 +1,100 @@
+import { isIP } from 'node:net';
+
+/**
+ * The checks of a bucket source that need nothing but its text, made when `POST /v1/imports` is
+ * called: each problem is a sentence for the tenant that never repeats what was sent (an endpoint
+ * may carry credentials).
+ */
+
+export const MAX_ENDPOINT_LENGTH = 2048;
+
+/** What of a source these checks read. */
+export interface BucketSourceName {
+  /** Absent: the deployment's own S3 endpoint. */
+  endpoint?: string | undefined;
+  bucket: string;
+}
+
+/** Where the deployment's own buckets are: none of them may be a source, whatever the credentials. */
+export interface DeploymentBuckets {
+  storage: { endpoint: string; bucket: string; publicBucket: string };
+  /** The backup bucket and its endpoint, where the API is given them. */
+  backup?: { endpoint: string; bucket: string } | null | undefined;
+}
+
+/**
+ * What is wrong with a bucket name by S3's rules, or null: 3 to 63 lower-case letters, digits, dots
+ * and hyphens, beginning and ending with a letter or digit, no two dots in a row, and not an IP
+ * address. So nothing that would change a path-style URL (`/`, `?`, `#`, `%`) gets through.
+ */
+export function bucketNameProblem(name: string): string | null {
+  if (name.length < 3 || name.length > 63) return 'a bucket name is 3 to 63 characters long';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'a bucket name holds only lower-case letters, digits, dots and hyphens';
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'a bucket name begins and ends with a letter or a digit';
+  if (name.includes('..')) return 'a bucket name has no two dots in a row';
+  if (isIP(name)) return 'a bucket name is not an IP address';
+  return null;
+}
+
+/** The URL `text` parses as, or null when it is none. */
+function parsed(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http:';
+
+/** What is wrong with a bucket endpoint on its face (no DNS), or null: an absolute http(s) URL of a server, and nothing more. */
+export function endpointProblem(endpoint: string): string | null {
+  if (endpoint.length > MAX_ENDPOINT_LENGTH) return `the endpoint is longer than ${MAX_ENDPOINT_LENGTH} characters`;
+  const url = parsed(endpoint);
+  if (!url) return 'the endpoint is not an absolute URL';
+  if (!isHttp(url)) return 'the endpoint must use https:// or http://';
+  if (url.username || url.password) return 'the endpoint must not carry credentials (user:password@): send them as accessKeyId and secretAccessKey';
+  if (!hostOf(url)) return 'the endpoint has no host';
+  if (url.pathname !== '/' || url.search || url.hash) return 'the endpoint is a server’s address alone, with no path, query or fragment';
+  return null;
+}
+
+/** A host as endpoints are compared: the URL parser's (lower case, IPv4 in its dotted form), without brackets or the root's trailing dot. */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '');
+}
+
+/** `scheme://host:port` with the scheme's default port spelled out; null for what is not an http(s) URL. */
+function endpointIdentity(endpoint: string): string | null {
+  const url = parsed(endpoint);
+  if (!url || !isHttp(url)) return null;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.protocol}//${hostOf(url)}:${port}`;
+}
+
+/**
+ * Whether two endpoints name the same server as written: the same scheme, host and port, with case,
+ * a trailing dot and default ports folded. Names are not resolved (this runs before any lookup, and
+ * DNS may answer otherwise later), so `localhost` and `127.0.0.1` are two endpoints: one that is not
+ * the deployment's as written is treated as a stranger's (its addresses checked, no server-side copy).
+ */
+export function sameEndpoint(a: string, b: string): boolean {
+  const identity = endpointIdentity(a);
+  return identity !== null && identity === endpointIdentity(b);
+}
+
+/** Bucket names compared as B2 does, without regard to case (the deployment's may be written in capitals). */
+const sameBucket = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether a source names one of the deployment's own buckets: the originals' or the variants' bucket
+ * on the deployment's endpoint (an absent endpoint is that endpoint), or the backup bucket on its own.
+ */
+export function isDeploymentBucket(source: BucketSourceName, deployment: DeploymentBuckets): boolean {
+  const { storage, backup } = deployment;
+  const endpoint = source.endpoint ?? storage.endpoint;
+  if (sameEndpoint(endpoint, storage.endpoint) && [storage.bucket, storage.publicBucket].some((own) => sameBucket(own, source.bucket))) {
+    return true;
+  }
+  return Boolean(backup && sameEndpoint(endpoint, backup.endpoint) && sameBucket(backup.bucket, source.bucket));
+}

@@ -1,0 +1,48 @@
+import { booleanSetting, durationSetting } from '@darkroom/core';
+import { z } from 'zod';
+
+/** The API's settings for imports (docs/configuration.md#imports), spread into its environment's schema. */
+export const importEnvSettings = {
+  /** Files of one tenant's import in flight at once (its imports run one after another). */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Whether this API process runs imports (`off`: it only takes them; another process runs them). */
+  IMPORT_RUNNER: z.enum(['on', 'off']).default('on'),
+  /** Development and tests only: URL items and bucket endpoints may name private or loopback addresses. */
+  IMPORT_ALLOW_PRIVATE: booleanSetting(false),
+  /** A source that does not connect within this is unreachable (that item fails, or is tried again). */
+  IMPORT_CONNECT_TIMEOUT: durationSetting('10s', 100),
+  /** One file's whole transfer, past which it is cut off (a server that never ends). */
+  IMPORT_ITEM_TIMEOUT: durationSetting('30m', 100),
+  /** Read only so that an import never names the backup bucket as its source (the backup's own settings). */
+  BACKUP_S3_ENDPOINT: z.string().optional(),
+  BACKUP_S3_BUCKET: z.string().optional(),
+};
+
+type ImportEnv = z.infer<z.ZodObject<typeof importEnvSettings>>;
+
+export interface ImportConfig {
+  concurrency: number;
+  runner: boolean;
+  allowPrivate: boolean;
+  connectTimeoutMs: number;
+  itemTimeoutMs: number;
+  /** No byte for this long within a file's transfer: it is cut off (at most the item's whole limit). */
+  idleTimeoutMs: number;
+  /** The backup repository's bucket, which no import may name as its source; null when this process is not told of it. */
+  backup: { endpoint: string; bucket: string } | null;
+}
+
+/** How long a transfer may go without a byte before it is cut off. */
+const IDLE_TIMEOUT_MS = 60_000;
+
+export function importConfigOf(e: ImportEnv): ImportConfig {
+  return {
+    concurrency: e.IMPORT_CONCURRENCY,
+    runner: e.IMPORT_RUNNER === 'on',
+    allowPrivate: e.IMPORT_ALLOW_PRIVATE,
+    connectTimeoutMs: e.IMPORT_CONNECT_TIMEOUT,
+    itemTimeoutMs: e.IMPORT_ITEM_TIMEOUT,
+    idleTimeoutMs: Math.min(IDLE_TIMEOUT_MS, e.IMPORT_ITEM_TIMEOUT),
+    backup: e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET ? { endpoint: e.BACKUP_S3_ENDPOINT, bucket: e.BACKUP_S3_BUCKET } : null,
+  };
+}

@@ -1,0 +1,40 @@
+import { ERRORS, type ImportStatus } from '@darkroom/core';
+import { endImport, getTenantImport, isUuid, moveImportStatus, type Import } from '@darkroom/db';
+import type { AppDeps } from '../deps.js';
+
+export type ImportControl = 'pause' | 'resume' | 'cancel';
+
+/** The import of the tenant (another tenant's, or no such id: `404 not_found`). */
+export async function requireTenantImport(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Import> {
+  const row = isUuid(params.id) ? await getTenantImport(deps.db, params) : undefined;
+  if (!row) throw ERRORS.importNotFound();
+  return row;
+}
+
+/** What each control moves from, what it moves to, and where it already is (answered as it is). */
+const CONTROLS: Record<ImportControl, { from: readonly ImportStatus[]; to: ImportStatus; already: readonly ImportStatus[] }> = {
+  pause: { from: ['planning', 'running'], to: 'paused', already: ['paused'] },
+  resume: { from: ['paused'], to: 'running', already: ['planning', 'running'] },
+  cancel: { from: ['planning', 'running', 'paused'], to: 'canceled', already: ['canceled'] },
+};
+
+/**
+ * `POST /v1/imports/:id/pause|resume|cancel`. The runner holding the import sees the change at its
+ * next renewal and stops where it is (a resumed import is taken up again by any runner); a cancel
+ * ends it with `import.canceled`, and keeps what it already imported. A finished import: `409
+ * invalid_state`. Asking for where it already is answers it as it is.
+ */
+export async function controlImport(deps: AppDeps, params: { tenantId: string; id: string; control: ImportControl }): Promise<Import> {
+  const current = await requireTenantImport(deps, params);
+  const { from, to, already } = CONTROLS[params.control];
+  if (already.includes(current.status)) return current;
+  const moved =
+    to === 'canceled'
+      ? await endImport(deps.db, { id: current.id, from, to: 'canceled' })
+      : await moveImportStatus(deps.db, { id: current.id, from, to });
+  if (moved) return moved;
+  // Changed meanwhile (it ended, or another call moved it): answered as it is now.
+  const now = await requireTenantImport(deps, params);
+  if (already.includes(now.status)) return now;
+  throw ERRORS.importFinished(now.status);
+}

@@ -1,0 +1,208 @@
+import { DarkroomError } from '@darkroom/core';
+import {
+  claimImportItems,
+  countOutstandingItems,
+  endImport,
+  finishImportItem,
+  getImport,
+  getTenant,
+  notifyImportProgress,
+  releaseImportLease,
+  renewImportLease,
+  retryImportItemLater,
+  saveListingPage,
+  type Import,
+  type ImportItem,
+} from '@darkroom/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { tenantUploadLimits } from '../services/upload-tokens.js';
+import { failureOf, retryDelayOf } from './import-failures.js';
+import { importItem, lookAtItem, type ItemContext } from './import-item.js';
+import { openImportSource, type ImportSource } from './import-source.js';
+import { IMPORT_LEASE_MS } from './runner.js';
+
+export interface RunContext {
+  deps: AppDeps;
+  log: FastifyBaseLogger;
+  /** This runner's name on the leases it holds. */
+  owner: string;
+  /** The process is stopping: every import stops where it is. */
+  stopSignal: AbortSignal;
+}
+
+/** `import.progress` at most this often per import. */
+const PROGRESS_MS = 1000;
+/** A listing page is read once fewer than this many of the import's items wait (times its concurrency). */
+const LIST_AHEAD = 2;
+/** How long a runner waits while every item left waits to be tried again. */
+const IDLE_MS = 250;
+
+/**
+ * Runs one import while this runner holds its lease: opens its source (a source that cannot be
+ * opened or listed at all fails the import at once), then lists it a page at a time ahead of the
+ * items (a bucket source) and imports IMPORT_CONCURRENCY items at once, until none is left (done).
+ * A pause, a cancel, a lost lease or the process stopping ends the run where it is: the items in
+ * hand go back to pending when the import is next claimed.
+ */
+export async function runImport(run: RunContext, claimed: Import): Promise<void> {
+  const stop = new AbortController();
+  const onStopping = () => stop.abort(run.stopSignal.reason);
+  run.stopSignal.addEventListener('abort', onStopping, { once: true });
+  const lease = holdLease(run, claimed, stop);
+  try {
+    const tenant = await getTenant(run.deps.db, { id: claimed.tenantId });
+    if (!tenant) return;
+    let source: ImportSource;
+    try {
+      source = await openImportSource(run.deps, claimed);
+    } catch (error) {
+      if (!(error instanceof DarkroomError)) throw error;
+      await endImport(run.deps.db, { id: claimed.id, from: ['planning', 'running'], to: 'failed', error: failureOf(error) });
+      return;
+    }
+    const { maxBytes, accepted } = tenantUploadLimits(run.deps, tenant);
+    const limits = { maxBytes, accepted };
+    const context: ItemContext = { deps: run.deps, log: run.log, imp: claimed, tenant, source, limits, signal: stop.signal, listFailures: 0 };
+    await driveImport(run, context, lease);
+  } finally {
+    run.stopSignal.removeEventListener('abort', onStopping);
+    lease.stop();
+    await releaseImportLease(run.deps.db, { id: claimed.id, owner: run.owner }).catch(() => {});
+  }
+}
+
+interface Lease {
+  /** The import as the last renewal (or progress read) found it. */
+  current(): Import;
+  refresh(row: Import): void;
+  stop(): void;
+}
+
+/** Renews the lease a third of the way through it; a lost lease, a pause or a cancel stops the run. */
+function holdLease(run: RunContext, claimed: Import, stop: AbortController): Lease {
+  let current = claimed;
+  const check = (row: Import | undefined) => {
+    if (!row) return stop.abort(new Error('the lease was lost'));
+    current = row;
+    if (row.status !== 'planning' && row.status !== 'running') stop.abort(new Error(`the import is ${row.status}`));
+  };
+  const timer = setInterval(() => {
+    renewImportLease(run.deps.db, { id: claimed.id, owner: run.owner, leaseMs: IMPORT_LEASE_MS }).then(check, (error: unknown) =>
+      run.log.warn({ err: error }, "could not renew an import's lease; trying again"),
+    );
+  }, IMPORT_LEASE_MS / 3);
+  timer.unref();
+  return { current: () => current, refresh: check, stop: () => clearInterval(timer) };
+}
+
+/** The import's loop: list ahead, take items while there is room, record each outcome, and end it once nothing is left. */
+async function driveImport(run: RunContext, context: ItemContext, lease: Lease): Promise<void> {
+  const { deps } = run;
+  const { imp, signal } = context;
+  const inFlight = new Set<Promise<void>>();
+  let lastProgress = 0;
+  while (!signal.aborted) {
+    const room = deps.config.imports.concurrency - inFlight.size;
+    const items = room > 0 ? await claimImportItems(deps.db, { importId: imp.id, limit: room }) : [];
+    for (const item of items) {
+      const done = settleItem(run, context, item).finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    }
+    if (items.length < room && !(await listAhead(run, context, lease))) break;
+    if (inFlight.size === 0 && items.length === 0) {
+      if (await finishedWhole(run, context, lease)) break;
+      await sleep(IDLE_MS, signal);
+    } else if (inFlight.size >= deps.config.imports.concurrency || items.length === 0) {
+      await Promise.race(inFlight);
+    }
+    if (Date.now() - lastProgress >= PROGRESS_MS) {
+      lastProgress = Date.now();
+      await sendProgress(run, lease);
+    }
+  }
+  await Promise.allSettled([...inFlight]);
+}
+
+/**
+ * Reads the next listing page when the items waiting run low (a bucket source not listed whole).
+ * False when the import failed on its listing (it cannot be listed at all).
+ */
+async function listAhead(run: RunContext, context: ItemContext, lease: Lease): Promise<boolean> {
+  const current = lease.current();
+  const { source } = context;
+  if (!source.list || current.listed) return true;
+  const waiting = await countOutstandingItems(run.deps.db, { importId: current.id });
+  if (waiting >= LIST_AHEAD * run.deps.config.imports.concurrency) return true;
+  try {
+    const page = await source.list(current.listCursor);
+    await saveListingPage(run.deps.db, { id: current.id, tenantId: current.tenantId, items: page.items, next: page.next });
+    context.listFailures = 0;
+  } catch (error) {
+    // Unreachable a while (the source, or a network between): tried again, as an item would be.
+    const delayMs = retryDelayOf(error, ++context.listFailures);
+    if (delayMs !== null) {
+      run.log.warn({ err: error, attempt: context.listFailures }, "could not list an import's source; trying again");
+      await sleep(delayMs, context.signal);
+      return true;
+    }
+    await endImport(run.deps.db, { id: current.id, from: ['planning', 'running'], to: 'failed', error: failureOf(error) });
+    return false;
+  }
+  const row = await getImport(run.deps.db, { id: current.id });
+  if (row) lease.refresh(row);
+  return true;
+}
+
+/** Ends the import `done` once it is listed whole and no item is left; true when it is over. */
+async function finishedWhole(run: RunContext, context: ItemContext, lease: Lease): Promise<boolean> {
+  const row = await getImport(run.deps.db, { id: context.imp.id });
+  if (!row) return true;
+  lease.refresh(row);
+  if (context.source.list && !row.listed) return false;
+  if ((await countOutstandingItems(run.deps.db, { importId: row.id })) > 0) return false;
+  const ended = await endImport(run.deps.db, { id: row.id, from: ['planning', 'running'], to: 'done' });
+  if (ended) run.log.info({ counts: { imported: ended.imported, skipped: ended.skipped, failed: ended.failed } }, 'import done');
+  return true;
+}
+
+/** One item from start to its recorded outcome; an unreachable source (or bucket) is tried again later, up to its attempts. */
+async function settleItem(run: RunContext, context: ItemContext, item: ImportItem): Promise<void> {
+  try {
+    const outcome = context.imp.dryRun ? await lookAtItem(context, item) : await importItem(context, item);
+    await finishImportItem(run.deps.db, { item, outcome });
+  } catch (error) {
+    // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
+    if (context.signal.aborted) return;
+    const delayMs = retryDelayOf(error, item.attempts);
+    if (delayMs !== null) {
+      run.log.warn({ err: error, itemId: item.id, attempt: item.attempts }, 'an import item could not be read or stored; trying it again later');
+      await retryImportItemLater(run.deps.db, { id: item.id, delayMs });
+      return;
+    }
+    const failure = failureOf(error);
+    if (failure.code === 'internal_error') run.log.error({ err: error, itemId: item.id }, 'an import item failed');
+    await finishImportItem(run.deps.db, { item, outcome: { status: 'failed', error: failure } });
+  }
+}
+
+async function sendProgress(run: RunContext, lease: Lease): Promise<void> {
+  const row = await getImport(run.deps.db, { id: lease.current().id });
+  if (!row) return;
+  lease.refresh(row);
+  await notifyImportProgress(run.deps.db, row).catch(() => {});
+}
+
+/** Waits `ms`, or less when the run stops meanwhile. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });

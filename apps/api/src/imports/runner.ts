@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { claimImport, type Import } from '@darkroom/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { runImport } from './run-import.js';
+
+/** How often an idle runner looks for an import to take (a new one is taken at once: `poke`). */
+const POLL_MS = 1000;
+/** Imports one process runs at once (each of another tenant: a tenant's run one after another). */
+const IMPORTS_AT_ONCE = 4;
+/**
+ * How long a runner's hold on an import lasts unless renewed (it renews a third of the way): the
+ * longest an import waits after the process running it died before another takes it up.
+ */
+export const IMPORT_LEASE_MS = 15_000;
+
+export interface ImportRunner {
+  /** Looks for an import to take now (one was just started). */
+  poke(): void;
+  /** Stops taking imports, stops those under way where they are (their leases given back), and waits for them. */
+  close(): Promise<void>;
+}
+
+/**
+ * The imports this API process runs (IMPORT_RUNNER): it takes any import under way whose lease is
+ * free, from Postgres, so imports survive the loss of any process and of Redis. `tenantIds` keeps
+ * it to those tenants' imports (tests that share one database).
+ */
+export function startImportRunner(deps: AppDeps, log: FastifyBaseLogger, options: { tenantIds?: () => readonly string[] } = {}): ImportRunner {
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const stopping = new AbortController();
+  const running = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let looking = false;
+
+  async function takeImports(): Promise<void> {
+    if (looking || stopping.signal.aborted) return;
+    looking = true;
+    try {
+      while (running.size < IMPORTS_AT_ONCE && !stopping.signal.aborted) {
+        const claimed = await claimImport(deps.db, { owner, leaseMs: IMPORT_LEASE_MS, tenantIds: options.tenantIds?.() });
+        if (!claimed) break;
+        run(claimed);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'could not look for imports to run; trying again shortly');
+    } finally {
+      looking = false;
+    }
+  }
+
+  function run(claimed: Import): void {
+    const done = runImport({ deps, log: log.child({ importId: claimed.id }), owner, stopSignal: stopping.signal }, claimed)
+      .catch((error: unknown) => log.error({ err: error, importId: claimed.id }, 'an import stopped on an error; another pass takes it up again'))
+      .finally(() => {
+        running.delete(done);
+        void takeImports();
+      });
+    running.add(done);
+  }
+
+  const schedule = () => {
+    timer = setTimeout(() => void takeImports().finally(() => !stopping.signal.aborted && schedule()), POLL_MS);
+    timer.unref();
+  };
+  schedule();
+  void takeImports();
+
+  return {
+    poke: () => void takeImports(),
+    async close() {
+      stopping.abort(new Error('the API is stopping'));
+      clearTimeout(timer);
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import {
+  displaySource,
+  ERRORS,
+  MAX_IMPORT_ITEMS,
+  MAX_IMPORT_URL_BYTES,
+  resolvePreset,
+  urlIdentity,
+  type ImportRequest,
+  type ImportSourceView,
+} from '@darkroom/core';
+import { insertImport, insertImportItems, newId, type Import, type NewImportItem, type Tenant } from '@darkroom/db';
+import type { AppDeps } from '../deps.js';
+import { ensureDeliveryKey } from '../services/delivery-key.js';
+import { checkMetadata, exceedsDepth, MAX_METADATA_BYTES } from '../services/upload-rules.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
+import { importMetadataOf } from './import-metadata.js';
+
+/** The SHA-256 of an identity, as import_identities keys it. */
+export const identityHashOf = (identity: string) => createHash('sha256').update(identity).digest('hex');
+
+/** What an item carries into its row: its identity, what the tenant sees of its source, and where to fetch it. */
+type UrlItemRow = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
+
+/**
+ * `POST /v1/imports`: checks everything that can be checked at the call (`400 invalid_request`,
+ * naming the item's index or the limit), then records the import (and a URL list's items) in one
+ * transaction. A runner takes it from there (runner.ts); this call never touches the source.
+ */
+export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportRequest): Promise<Import> {
+  const presetName = body.preset ?? tenant.defaultPreset ?? 'default';
+  if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) throw ERRORS.presetNotFound(presetName);
+  if (body.metadata) checkMetadata(body.metadata);
+  const id = newId();
+  const visibility = body.visibility ?? tenant.defaultVisibility ?? deps.config.defaultVisibility;
+  const items = body.source.type === 'urls' ? urlItems(body, id) : [];
+  if (body.source.type === 'bucket') checkBucketSource(deps, body.source);
+  checkMetadataFits(body, id, null);
+  // Before the row: its assets' URLs are signed with the key from the first event on.
+  if (visibility === 'private') await ensureDeliveryKey(deps, tenant);
+  return deps.db.transaction(async (tx) => {
+    const row = await insertImport(tx, {
+      id,
+      tenantId: tenant.id,
+      status: body.source.type === 'urls' ? 'running' : 'planning',
+      dryRun: body.dryRun ?? false,
+      source: sourceView(body),
+      ...bucketFields(deps, body, id),
+      preset: body.preset ?? null,
+      visibility,
+      metadata: body.metadata ?? null,
+      found: items.length,
+    });
+    await insertImportItems(tx, { importId: id, tenantId: tenant.id, firstSeq: 0, items });
+    return row;
+  });
+}
+
+function sourceView(body: ImportRequest): ImportSourceView {
+  const { source } = body;
+  if (source.type === 'urls') return { type: 'urls' };
+  return {
+    type: 'bucket',
+    bucket: source.bucket,
+    ...(source.prefix ? { prefix: source.prefix } : {}),
+    ...(source.endpoint ? { endpoint: source.endpoint } : {}),
+  };
+}
+
+/** A bucket source's region and its keys, sealed and bound to the import's id. */
+function bucketFields(deps: AppDeps, body: ImportRequest, id: string) {
+  const { source } = body;
+  if (source.type !== 'bucket') return {};
+  const credentials = JSON.stringify({ accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey });
+  return { region: source.region, credentialsSealed: deps.secretBox.seal(credentials, importCredentialsAad(id)) };
+}
+
+/** What a sealed import credential is bound to: its import's row, as a webhook secret is bound to its webhook's. */
+export const importCredentialsAad = (importId: string) => `import:${importId}`;
+
+function checkBucketSource(deps: AppDeps, source: Extract<ImportRequest['source'], { type: 'bucket' }>): void {
+  const bucketProblem = bucketNameProblem(source.bucket);
+  if (bucketProblem) throw ERRORS.importSourceNotValid('source.bucket', bucketProblem);
+  const endpoint = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
+  if (endpoint) throw ERRORS.importSourceNotValid('source.endpoint', endpoint);
+  if (isDeploymentBucket(source, { storage: deps.config.storage, backup: deps.config.imports.backup })) throw ERRORS.ownBucketAsSource();
+}
+
+/** A URL list's items as rows, each checked: an absolute http or https URL of at most 8 KiB, metadata that fits. */
+function urlItems(body: ImportRequest, importId: string): UrlItemRow[] {
+  if (body.source.type !== 'urls') return [];
+  const { items } = body.source;
+  if (items.length > MAX_IMPORT_ITEMS) throw ERRORS.tooManyImportItems(items.length, MAX_IMPORT_ITEMS);
+  return items.map((item, index) => {
+    const problem = urlProblem(item.url);
+    if (problem) throw ERRORS.importItemNotValid(index, 'url', problem);
+    checkMetadataFits(body, importId, index);
+    const identity = item.externalId === undefined ? `url:${urlIdentity(item.url)}` : `id:${item.externalId}`;
+    return {
+      location: item.url,
+      source: displaySource(item.url),
+      identity,
+      identityHash: identityHashOf(identity),
+      externalId: item.externalId ?? null,
+      filename: item.filename ?? null,
+      metadata: item.metadata ?? null,
+    };
+  });
+}
+
+function urlProblem(text: string): string | null {
+  if (Buffer.byteLength(text) > MAX_IMPORT_URL_BYTES) return `is longer than ${MAX_IMPORT_URL_BYTES} bytes`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `is a ${url.protocol.slice(0, -1)} URL: only http and https are imported`;
+  if (url.username || url.password) return 'carries credentials: put a presigned URL or a public one instead';
+  return null;
+}
+
+/**
+ * An asset's metadata is the item's over the import's, plus `"import": { id, source }`: it must fit
+ * the asset's 4 KiB at the call, as an upload's does (the import block's source at its longest).
+ */
+function checkMetadataFits(body: ImportRequest, importId: string, index: number | null): void {
+  const item = index !== null && body.source.type === 'urls' ? body.source.items[index] : undefined;
+  if (item?.metadata && exceedsDepth(item.metadata, 10)) throw ERRORS.importItemNotValid(index!, 'metadata', 'nests deeper than 10 levels');
+  const source = item ? displaySource(item.url) : body.source.type === 'bucket' ? `${body.source.bucket}/` : '';
+  const merged = importMetadataOf({ importId, source, importMetadata: body.metadata ?? null, itemMetadata: item?.metadata ?? null });
+  const bytes = Buffer.byteLength(JSON.stringify(merged));
+  if (bytes > MAX_METADATA_BYTES) throw ERRORS.importMetadataTooLarge(index, bytes, MAX_METADATA_BYTES);
+}

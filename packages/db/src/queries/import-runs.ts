@@ -1,0 +1,246 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { importIdentities, importItems, imports, type Import, type ImportItem, type NewImportItem } from '../import-schema.js';
+import { assets } from '../schema.js';
+import { insertImportItems } from './imports.js';
+
+/**
+ * What a runner does with an import (apps/api/src/imports/): it holds the import's lease while it
+ * runs it, lists its source a page at a time, takes its items in order, and records each outcome
+ * with the import's counts in one transaction. Everything is here, so a runner that dies leaves
+ * the import to be taken up where it was once its lease lapses.
+ */
+
+/** Claims are made one at a time (a transaction-scoped advisory lock), so two runners never take two imports of one tenant. */
+const CLAIM_LOCK = 0x1_3a0_27;
+
+/**
+ * Claims an import under way whose lease is free (never held, or lapsed: its runner died), unless
+ * another import of its tenant is held: a tenant's imports run one after another, which bounds its
+ * files in flight to one runner's IMPORT_CONCURRENCY. Items its last runner had in hand go back to
+ * pending, to be taken again.
+ */
+export async function claimImport(
+  db: Executor,
+  params: { owner: string; leaseMs: number; tenantIds?: readonly string[] | undefined },
+): Promise<Import | undefined> {
+  // Tests that share one database keep each runner to its own tenants.
+  const scope = params.tenantIds
+    ? sql`and i.tenant_id in (${sql.join(
+        params.tenantIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
+  if (params.tenantIds?.length === 0) return undefined;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    const free = sql`(
+      select i.id from imports i
+      where i.status in ('planning', 'running') and (i.lease_until is null or i.lease_until < now()) ${scope}
+        and not exists (
+          select 1 from imports o
+          where o.tenant_id = i.tenant_id and o.id <> i.id and o.status in ('planning', 'running') and o.lease_until >= now())
+      order by i.id limit 1 for update skip locked)`;
+    const [row] = await tx
+      .update(imports)
+      .set({ leaseOwner: params.owner, leaseUntil: leaseEnd(params.leaseMs), updatedAt: sql`now()` })
+      .where(eq(imports.id, free))
+      .returning();
+    if (row) {
+      await tx
+        .update(importItems)
+        .set({ status: 'pending', updatedAt: sql`now()` })
+        .where(and(eq(importItems.importId, row.id), eq(importItems.status, 'running')));
+    }
+    return row;
+  });
+}
+
+const leaseEnd = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
+
+/** Extends the lease while this runner holds it: the row as it is now (a pause or cancel shows), or undefined once lost. */
+export async function renewImportLease(db: Executor, params: { id: string; owner: string; leaseMs: number }): Promise<Import | undefined> {
+  const [row] = await db
+    .update(imports)
+    .set({ leaseUntil: leaseEnd(params.leaseMs) })
+    .where(and(eq(imports.id, params.id), eq(imports.leaseOwner, params.owner)))
+    .returning();
+  return row;
+}
+
+export async function releaseImportLease(db: Executor, params: { id: string; owner: string }): Promise<void> {
+  await db
+    .update(imports)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(imports.id, params.id), eq(imports.leaseOwner, params.owner)));
+}
+
+/** Records what a bucket source's listing found, in order after what it found before, with where it goes on from. */
+export async function saveListingPage(
+  db: Executor,
+  params: { id: string; tenantId: string; items: Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>[]; next: string | null },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [locked] = await tx.select({ found: imports.found }).from(imports).where(eq(imports.id, params.id)).for('update');
+    if (!locked) return;
+    await insertImportItems(tx, { importId: params.id, tenantId: params.tenantId, firstSeq: locked.found, items: params.items });
+    await tx
+      .update(imports)
+      .set({
+        found: sql`${imports.found} + ${params.items.length}`,
+        listCursor: params.next,
+        listed: params.next === null,
+        status: sql`case when ${imports.status} = 'planning' then 'running' else ${imports.status} end`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(imports.id, params.id));
+  });
+}
+
+/** Takes up to `limit` pending items in order, marking them running (their attempt counted). */
+export async function claimImportItems(db: Executor, params: { importId: string; limit: number }): Promise<ImportItem[]> {
+  const next = sql`(
+    select id from import_items where import_id = ${params.importId} and status = 'pending' and (retry_at is null or retry_at <= now())
+    order by seq limit ${params.limit} for update skip locked)`;
+  return db
+    .update(importItems)
+    .set({ status: 'running', attempts: sql`${importItems.attempts} + 1`, updatedAt: sql`now()` })
+    .where(inArray(importItems.id, next))
+    .returning()
+    .then((rows) => rows.sort((a, b) => a.seq - b.seq));
+}
+
+export type ImportItemOutcome =
+  | { status: 'imported'; assetId: string | null; bytes: number }
+  | { status: 'skipped'; assetId: string | null; reason: string }
+  | { status: 'failed'; error: { code: string; message: string } };
+
+/**
+ * An item's outcome and the import's counts, together, only while the item is still running (a
+ * runner that lost the import to another finds nothing to record). False when it was not.
+ */
+export async function finishImportItem(db: Executor, params: { item: ImportItem; outcome: ImportItemOutcome }): Promise<boolean> {
+  const { item, outcome } = params;
+  return db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(importItems)
+      .set({
+        status: outcome.status,
+        assetId: outcome.status === 'failed' ? null : outcome.assetId,
+        reason: outcome.status === 'skipped' ? outcome.reason : null,
+        errorCode: outcome.status === 'failed' ? outcome.error.code : null,
+        errorMessage: outcome.status === 'failed' ? outcome.error.message : null,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(importItems.id, item.id), eq(importItems.status, 'running')))
+      .returning({ id: importItems.id });
+    if (!done) return false;
+    const bytes = outcome.status === 'imported' ? outcome.bytes : 0;
+    await tx
+      .update(imports)
+      .set({ [outcome.status]: sql`${imports[outcome.status]} + 1`, bytes: sql`${imports.bytes} + ${bytes}`, updatedAt: sql`now()` })
+      .where(eq(imports.id, item.importId));
+    return true;
+  });
+}
+
+/** An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable, or the bucket). */
+export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number }): Promise<void> {
+  await db
+    .update(importItems)
+    .set({ status: 'pending', retryAt: sql`now() + ${params.delayMs} * interval '1 millisecond'`, updatedAt: sql`now()` })
+    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
+}
+
+/** Items not yet taken or in hand: none left (and the listing done) is the end of an import. */
+export async function countOutstandingItems(db: Executor, params: { importId: string }): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(importItems)
+    .where(and(eq(importItems.importId, params.importId), inArray(importItems.status, ['pending', 'running'])));
+  return row?.count ?? 0;
+}
+
+/** What an identity is to an item that asks for it: its own (the asset to make), or another's (skipped, with that asset). */
+export type IdentityClaim = { mine: true; assetId: string } | { mine: false; assetId: string };
+
+/**
+ * "Never twice": reserves `identityHash` for `itemId`, with `assetId` the id its asset will have.
+ * Held already: by this item (a retry after a crash) it stays this item's, with the asset id it
+ * reserved; by an item still under way, or one whose asset exists, it is that asset's (skipped);
+ * by one whose asset has since been deleted, it passes to this item.
+ */
+export async function claimImportIdentity(
+  db: Executor,
+  params: { tenantId: string; identityHash: string; itemId: string; assetId: string },
+): Promise<IdentityClaim> {
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx.insert(importIdentities).values(params).onConflictDoNothing().returning();
+    if (inserted) return { mine: true, assetId: inserted.assetId };
+    const key = and(eq(importIdentities.tenantId, params.tenantId), eq(importIdentities.identityHash, params.identityHash));
+    const [held] = await tx.select().from(importIdentities).where(key).for('update');
+    if (!held) return claimImportIdentity(tx, params);
+    if (held.itemId === params.itemId) return { mine: true, assetId: held.assetId };
+    if (await identityInUse(tx, held)) return { mine: false, assetId: held.assetId };
+    await tx.update(importIdentities).set({ itemId: params.itemId, assetId: params.assetId, createdAt: sql`now()` }).where(key);
+    return { mine: true, assetId: params.assetId };
+  });
+}
+
+/** An asset in one of these no longer holds its identity: deleted, or an import's upload that never completed. */
+const GONE = ['deleting', 'canceled', 'expired'] as const;
+
+/**
+ * Whether an identity's holder stands: its asset exists (and is not gone), or its item is still
+ * under way in an import that is not over (one canceled or failed leaves its items where they were).
+ */
+async function identityInUse(db: Executor, held: { assetId: string; itemId: string }): Promise<boolean> {
+  const [asset] = await db.select({ status: assets.status }).from(assets).where(eq(assets.id, held.assetId));
+  if (asset) return !(GONE as readonly string[]).includes(asset.status);
+  const [item] = await db
+    .select({ status: importItems.status, importStatus: imports.status })
+    .from(importItems)
+    .innerJoin(imports, eq(imports.id, importItems.importId))
+    .where(eq(importItems.id, held.itemId));
+  const underWay = item?.status === 'pending' || item?.status === 'running';
+  return underWay && !['done', 'failed', 'canceled'].includes(item.importStatus);
+}
+
+/**
+ * For a dry run's count, without taking anything: the asset an item's identity already has, or
+ * `true` when an earlier item of the same dry run would import it; null when it would be imported.
+ */
+export async function identityTakenForDryRun(db: Executor, params: { item: ImportItem }): Promise<string | true | null> {
+  const { item } = params;
+  const [held] = await db
+    .select()
+    .from(importIdentities)
+    .where(and(eq(importIdentities.tenantId, item.tenantId), eq(importIdentities.identityHash, item.identityHash)));
+  if (held && (await identityInUse(db, held))) return held.assetId;
+  const [earlier] = await db
+    .select({ id: importItems.id })
+    .from(importItems)
+    .where(
+      and(
+        eq(importItems.importId, item.importId),
+        eq(importItems.identityHash, item.identityHash),
+        eq(importItems.status, 'imported'),
+        ne(importItems.id, item.id),
+      ),
+    )
+    .limit(1);
+  return earlier ? true : null;
+}
+
+/** Gives an identity back when its item failed, so a later import may try it again. */
+export async function releaseImportIdentity(db: Executor, params: { tenantId: string; identityHash: string; itemId: string }): Promise<void> {
+  await db
+    .delete(importIdentities)
+    .where(
+      and(
+        eq(importIdentities.tenantId, params.tenantId),
+        eq(importIdentities.identityHash, params.identityHash),
+        eq(importIdentities.itemId, params.itemId),
+      ),
+    );
+}
