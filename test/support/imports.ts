@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { FINISHED_IMPORT_STATUSES, type ImportItemView, type ImportStatus, type ImportView } from '@darkroom/core';
 import { expect } from 'vitest';
 import type { TestApi } from './client.js';
+import { createTestTenant, type TestTenant } from './fixtures.js';
+import { startHarness, type Harness, type HarnessOptions } from './harness.js';
 import { waitFor } from './services.js';
 
 /** Imports as a platform drives them (docs/api.md#imports-tenant-api-key), and the servers they read from. */
@@ -107,6 +109,34 @@ export async function startFileServer(routes: Record<string, Route> = {}, host =
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** What a file of import tests runs against: a harness running the tenant's imports, and a file server. */
+export interface ImportSetup {
+  harness: Harness;
+  tenant: TestTenant;
+  server: FileServer;
+  close(): Promise<void>;
+}
+
+/**
+ * A harness (with IMPORT_ALLOW_PRIVATE, so its imports reach the loopback file server, and `options.env`
+ * over it), a tenant whose imports it runs, and a file server of `routes`.
+ */
+export async function startImportSetup(name: string, routes: Record<string, Route>, options: HarnessOptions = {}): Promise<ImportSetup> {
+  const harness = await startHarness({ ...options, env: { IMPORT_ALLOW_PRIVATE: 'true', ...options.env } });
+  const tenant = await createTestTenant(harness, name);
+  harness.runImportsOf(tenant.tenantId);
+  const server = await startFileServer(routes);
+  return {
+    harness,
+    tenant,
+    server,
+    async close() {
+      await server.close();
+      await harness.close();
     },
   };
 }
