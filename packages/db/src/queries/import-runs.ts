@@ -97,10 +97,15 @@ export async function saveListingPage(
   });
 }
 
-/** Takes up to `limit` pending items in order, marking them running (their attempt counted). */
+/**
+ * Takes up to `limit` pending items in order, marking them running (their attempt counted), while the
+ * import is under way: once paused or over it gives none, though its runner learns of the change only
+ * at its next look at the import's row.
+ */
 export async function claimImportItems(db: Executor, params: { importId: string; limit: number }): Promise<ImportItem[]> {
   const next = sql`(
     select id from import_items where import_id = ${params.importId} and status = 'pending' and (retry_at is null or retry_at <= now())
+      and exists (select 1 from imports where id = ${params.importId} and status in ('planning', 'running'))
     order by seq limit ${params.limit} for update skip locked)`;
   return db
     .update(importItems)
