@@ -16,7 +16,11 @@ let server: FileServer;
 beforeAll(async () => {
   const png = await readFile(fixture('Flag_of_the_Netherlands-alpha.png'));
   const paths = ['/a.png', '/b.png', '/c.png', '/d.png', '/e.png', '/f.png'];
-  setup = await startImportSetup('url-identity', Object.fromEntries(paths.map((p) => [p, serve(png)])));
+  setup = await startImportSetup('url-identity', {
+    ...Object.fromEntries(paths.map((p) => [p, serve(png)])),
+    // Slow to refuse: a second item of the same file is taken while the first is still in hand.
+    '/refused.png': (_req, res) => void setTimeout(() => res.writeHead(403).end(), 300),
+  });
   ({ tenant, server } = setup);
 });
 afterAll(() => setup?.close());
@@ -97,6 +101,14 @@ describe('an item’s identity', () => {
     expect(new Set(sameFile.map((i) => i.assetId)).size).toBe(1);
     expect(sameFile.filter((i) => i.status === 'skipped').every((i) => i.reason === 'already_imported')).toBe(true);
     expect(server.hits('/e.png')).toBe(1);
+  });
+
+  it('held by an item of the same list that then fails is given back: each of them fails as it would alone, none skipped', async () => {
+    const done = await runImport(tenant.client, urls([1, 2, 3].map((n) => ({ url: presigned('/refused.png', n) }))));
+    expect(done.counts).toMatchObject({ found: 3, imported: 0, skipped: 0, failed: 3 });
+    const items = await importItemsOf(tenant.client, done.id);
+    expect(items.map((i) => [i.status, i.error?.code, i.assetId])).toEqual(items.map(() => ['failed', 'source_forbidden', null]));
+    expect(server.hits('/refused.png')).toBe(3);
   });
 
   it('is imported again once its asset was deleted', async () => {

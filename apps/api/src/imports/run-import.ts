@@ -18,7 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { tenantUploadLimits } from '../services/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
-import { importItem, lookAtItem, type ItemContext } from './import-item.js';
+import { IdentityBeingImported, importItem, lookAtItem, type ItemContext } from './import-item.js';
 import { openImportSource, type ImportSource } from './import-source.js';
 import { IMPORT_LEASE_MS } from './runner.js';
 
@@ -174,6 +174,10 @@ async function settleItem(run: RunContext, context: ItemContext, item: ImportIte
   } catch (error) {
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
+    if (error instanceof IdentityBeingImported) {
+      await retryImportItemLater(run.deps.db, { id: item.id, delayMs: IDLE_MS, uncounted: true });
+      return;
+    }
     const delayMs = retryDelayOf(error, item.attempts, run.deps.config.imports.retryScheduleMs);
     if (delayMs !== null) {
       run.log.warn({ err: error, itemId: item.id, attempt: item.attempts }, 'an import item could not be read or stored; trying it again later');
