@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { importIdentities, importItems, imports, type Import, type ImportItem, type NewImportItem } from '../import-schema.js';
 import { assets } from '../schema.js';
@@ -240,7 +240,8 @@ async function identityInUse(db: Executor, held: { assetId: string; itemId: stri
 
 /**
  * For a dry run's count, without taking anything: the asset an item's identity already has, or
- * `true` when an earlier item of the same dry run would import it; null when it would be imported.
+ * `true` when an earlier item of the same dry run (by its place in the list, whether or not it was
+ * looked at yet: they are looked at several at once) imports it or may; null when it would be imported.
  */
 export async function identityTakenForDryRun(db: Executor, params: { item: ImportItem }): Promise<string | true | null> {
   const { item } = params;
@@ -256,8 +257,8 @@ export async function identityTakenForDryRun(db: Executor, params: { item: Impor
       and(
         eq(importItems.importId, item.importId),
         eq(importItems.identityHash, item.identityHash),
-        eq(importItems.status, 'imported'),
-        ne(importItems.id, item.id),
+        ne(importItems.status, 'failed'),
+        lt(importItems.seq, item.seq),
       ),
     )
     .limit(1);
