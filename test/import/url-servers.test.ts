@@ -18,7 +18,7 @@ let server: FileServer;
 let jpeg: Buffer;
 /** The tenant's size limit: the photo fits, the endless and the announced-huge bodies do not. */
 const MAX_BYTES = 200_000;
-const ITEM_TIMEOUT_MS = 2000;
+const ITEM_TIMEOUT_MS = 3000;
 
 /** Writes an answer by hand, past what Node's server would let a handler send. */
 const raw = (res: ServerResponse, bytes: string | Buffer) => res.socket!.write(bytes);
@@ -55,7 +55,8 @@ beforeAll(async () => {
   server = await startFileServer({
     ...hops,
     '/photo.jpg': serve(jpeg),
-    '/steady.jpg': slowly(jpeg, 8, ITEM_TIMEOUT_MS / 16),
+    // Slow, each gap far under the silence limit, and whole well within the item's limit.
+    '/steady.jpg': slowly(jpeg, 8, ITEM_TIMEOUT_MS / 24),
     '/stall.jpg': (_req, res) => res.writeHead(200, { 'content-length': jpeg.length }).write(jpeg.subarray(0, 1000)),
     '/trickle.jpg': (_req, res) => {
       res.writeHead(200);
