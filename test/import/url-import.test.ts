@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { waitForImport } from '../support/imports.js';
 
 let harness: Harness;
 let tenant: TestTenant;
@@ -32,21 +33,12 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function waitForImport(id: string) {
-  for (let i = 0; i < 600; i++) {
-    const { body } = await tenant.client.raw('GET', `/v1/imports/${id}`);
-    if (['done', 'failed', 'canceled'].includes(body.import.status)) return body.import;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('import did not end');
-}
-
 describe('a URL import', () => {
   it('makes one asset per file, checked like an upload, and skips them the second time', async () => {
     const items = [{ url: `${base}/a.jpg` }, { url: `${base}/b.png?X-Amz-Signature=one`, externalId: 'flag' }, { url: `${base}/missing.jpg` }];
     const started = await tenant.client.raw('POST', '/v1/imports', { source: { type: 'urls', items }, metadata: { batch: 1 } });
     expect(started.status).toBe(202);
-    const done = await waitForImport(started.body.import.id);
+    const done = await waitForImport(tenant.client, started.body.import.id);
     expect(done).toMatchObject({ status: 'done', counts: { found: 3, imported: 2, skipped: 0, failed: 1 } });
     const { body } = await tenant.client.raw('GET', `/v1/imports/${done.id}/items`);
     expect(body.items.map((i: any) => i.status)).toEqual(['imported', 'imported', 'failed']);
@@ -57,7 +49,7 @@ describe('a URL import', () => {
     expect(asset.metadata).toEqual({ batch: 1, import: { id: done.id, source: `${base}/a.jpg` } });
 
     const again = await tenant.client.raw('POST', '/v1/imports', { source: { type: 'urls', items } });
-    const second = await waitForImport(again.body.import.id);
+    const second = await waitForImport(tenant.client, again.body.import.id);
     expect(second.counts).toMatchObject({ imported: 0, skipped: 2, failed: 1 });
   });
 });

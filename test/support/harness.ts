@@ -32,17 +32,25 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Start without a worker (tests that look at queued state, or start it later). */
   withWorker?: boolean;
+  /** Gathers every line the API, its import runner and the worker log, at every level (tests of what a log may carry). */
+  logLines?: string[];
 }
 
 /** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const prefix = `{darkroom-test-${randomUUID().slice(0, 8)}}`;
   const env: Record<string, string | undefined> = { ...process.env, QUEUE_PREFIX: prefix, ...options.env };
-  const api = createDeps(loadApiConfig(env));
-  const app = await buildApp({ deps: api });
+  const { logLines } = options;
+  const logger = () =>
+    logLines
+      ? pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) })
+      : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const apiLog = logLines ? logger() : undefined;
+  const api = createDeps(loadApiConfig(env), apiLog);
+  const app = await buildApp({ deps: api, ...(apiLog ? { logger: apiLog } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  const workerDeps = createWorkerDeps(loadWorkerConfig(env), pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const workerDeps = createWorkerDeps(loadWorkerConfig(env), logger());
 
   const importTenants = new Set<string>();
   let importRunner: ImportRunner | undefined;
@@ -60,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     runImportsOf(tenantId) {
       importTenants.add(tenantId);
-      importRunner ??= startImportRunner(api, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { tenantIds: () => [...importTenants] });
+      importRunner ??= startImportRunner(api, apiLog ?? logger(), { tenantIds: () => [...importTenants] });
       return importRunner;
     },
     async countVariantObjects(tenantId, assetId) {

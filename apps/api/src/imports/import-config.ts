@@ -1,4 +1,4 @@
-import { booleanSetting, durationSetting } from '@darkroom/core';
+import { booleanSetting, durationListSetting, durationSetting } from '@darkroom/core';
 import { z } from 'zod';
 
 /** The API's settings for imports (docs/configuration.md#imports), spread into its environment's schema. */
@@ -13,6 +13,8 @@ export const importEnvSettings = {
   IMPORT_CONNECT_TIMEOUT: durationSetting('10s', 100),
   /** One file's whole transfer, past which it is cut off (a server that never ends). */
   IMPORT_ITEM_TIMEOUT: durationSetting('30m', 100),
+  /** The delays before each next try of a file (or a listing page) whose source could not be reached; then it fails. */
+  IMPORT_RETRY_SCHEDULE: durationListSetting('1s,4s,15s,1m', 10),
   /** Read only so that an import never names the backup bucket as its source (the backup's own settings). */
   BACKUP_S3_ENDPOINT: z.string().optional(),
   BACKUP_S3_BUCKET: z.string().optional(),
@@ -28,6 +30,8 @@ export interface ImportConfig {
   itemTimeoutMs: number;
   /** No byte for this long within a file's transfer: it is cut off (at most the item's whole limit). */
   idleTimeoutMs: number;
+  /** The delays before each next try of an item whose source was unreachable: its length is the tries after the first. */
+  retryScheduleMs: readonly number[];
   /** The backup repository's bucket, which no import may name as its source; null when this process is not told of it. */
   backup: { endpoint: string; bucket: string } | null;
 }
@@ -43,6 +47,7 @@ export function importConfigOf(e: ImportEnv): ImportConfig {
     connectTimeoutMs: e.IMPORT_CONNECT_TIMEOUT,
     itemTimeoutMs: e.IMPORT_ITEM_TIMEOUT,
     idleTimeoutMs: Math.min(IDLE_TIMEOUT_MS, e.IMPORT_ITEM_TIMEOUT),
+    retryScheduleMs: e.IMPORT_RETRY_SCHEDULE,
     backup: e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET ? { endpoint: e.BACKUP_S3_ENDPOINT, bucket: e.BACKUP_S3_BUCKET } : null,
   };
 }

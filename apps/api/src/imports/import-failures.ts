@@ -1,21 +1,19 @@
 import { DarkroomError, ERRORS } from '@darkroom/core';
 import { StorageError, StorageUnavailableError } from '@darkroom/storage';
 
-/** Tries an item (or a listing page) gets when its source, or the bucket, cannot be reached: the delays before each next one. */
-const RETRY_DELAYS_MS = [1000, 4000, 15_000, 60_000];
-
 /**
  * How long to wait before trying an item again after `error`, its `attempts`-th try; null when it
  * fails now. What may pass (the source or the bucket unreachable, an error of unknown kind) is tried
- * again up to RETRY_DELAYS_MS's length; what will not (not found, refused, too large, not media) fails at once.
+ * again as often as `schedule` (IMPORT_RETRY_SCHEDULE) has delays; what will not (not found, refused,
+ * too large, not media) fails at once.
  */
-export function retryDelayOf(error: unknown, attempts: number): number | null {
-  if (attempts > RETRY_DELAYS_MS.length) return null;
+export function retryDelayOf(error: unknown, attempts: number, schedule: readonly number[]): number | null {
+  if (attempts > schedule.length) return null;
   const passing =
     error instanceof DarkroomError
       ? error.code === 'source_unreachable' || error.code === 'storage_unavailable'
       : !(error instanceof StorageError) || error instanceof StorageUnavailableError || error.retryable;
-  return passing ? RETRY_DELAYS_MS[attempts - 1]! : null;
+  return passing ? schedule[attempts - 1]! : null;
 }
 
 /** An item's (or an import's) `error`: ours as it is, the bucket's as storage_unavailable, anything else as internal_error. */

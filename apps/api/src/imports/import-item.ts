@@ -47,7 +47,9 @@ export interface ItemContext {
  */
 export async function importItem(context: ItemContext, item: ImportItem): Promise<ImportItemOutcome> {
   const { deps, tenant } = context;
-  const claim = await claimImportIdentity(deps.db, { tenantId: tenant.id, identityHash: item.identityHash, itemId: item.id, assetId: newId() });
+  const { identityHash, importId } = item;
+  const claim = await claimImportIdentity(deps.db, { tenantId: tenant.id, identityHash, importId, itemId: item.id, assetId: newId() });
+  if (!claim.mine && claim.wait) throw new IdentityBeingImported();
   if (!claim.mine) return { status: 'skipped', assetId: claim.assetId, reason: 'already_imported' };
   const made = await getAsset(deps.db, { id: claim.assetId });
   if (made && made.status !== 'awaiting_upload') return { status: 'imported', assetId: made.id, bytes: made.size };
@@ -64,6 +66,17 @@ export async function importItem(context: ItemContext, item: ImportItem): Promis
     if (context.signal.aborted) throw error;
     await giveUp(context, item, claim.assetId, staging, error);
     throw error;
+  }
+}
+
+/**
+ * The item's identity is held by an earlier item of its import still bringing its file: it is taken
+ * again once that one is done (skipped if it made the asset, tried itself if it failed), not skipped
+ * now for an asset that may never be made.
+ */
+export class IdentityBeingImported extends Error {
+  constructor() {
+    super('another item of this import is bringing the same file');
   }
 }
 

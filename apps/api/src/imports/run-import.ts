@@ -18,7 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { tenantUploadLimits } from '../services/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
-import { importItem, lookAtItem, type ItemContext } from './import-item.js';
+import { IdentityBeingImported, importItem, lookAtItem, type ItemContext } from './import-item.js';
 import { openImportSource, type ImportSource } from './import-source.js';
 import { IMPORT_LEASE_MS } from './runner.js';
 
@@ -140,7 +140,7 @@ async function listAhead(run: RunContext, context: ItemContext, lease: Lease): P
     context.listFailures = 0;
   } catch (error) {
     // Unreachable a while (the source, or a network between): tried again, as an item would be.
-    const delayMs = retryDelayOf(error, ++context.listFailures);
+    const delayMs = retryDelayOf(error, ++context.listFailures, run.deps.config.imports.retryScheduleMs);
     if (delayMs !== null) {
       run.log.warn({ err: error, attempt: context.listFailures }, "could not list an import's source; trying again");
       await sleep(delayMs, context.signal);
@@ -174,7 +174,11 @@ async function settleItem(run: RunContext, context: ItemContext, item: ImportIte
   } catch (error) {
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
-    const delayMs = retryDelayOf(error, item.attempts);
+    if (error instanceof IdentityBeingImported) {
+      await retryImportItemLater(run.deps.db, { id: item.id, delayMs: IDLE_MS, uncounted: true });
+      return;
+    }
+    const delayMs = retryDelayOf(error, item.attempts, run.deps.config.imports.retryScheduleMs);
     if (delayMs !== null) {
       run.log.warn({ err: error, itemId: item.id, attempt: item.attempts }, 'an import item could not be read or stored; trying it again later');
       await retryImportItemLater(run.deps.db, { id: item.id, delayMs });

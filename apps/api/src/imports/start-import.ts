@@ -12,7 +12,7 @@ import {
 import { insertImport, insertImportItems, newId, type Import, type NewImportItem, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
-import { checkMetadata, exceedsDepth, MAX_METADATA_BYTES } from '../services/upload-rules.js';
+import { exceedsDepth, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from '../services/upload-rules.js';
 import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
 import { importMetadataOf } from './import-metadata.js';
 
@@ -30,12 +30,14 @@ type UrlItemRow = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
 export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportRequest): Promise<Import> {
   const presetName = body.preset ?? tenant.defaultPreset ?? 'default';
   if (!resolvePreset(deps.config.presets, tenant.presets, presetName)) throw ERRORS.presetNotFound(presetName);
-  if (body.metadata) checkMetadata(body.metadata);
+  // Only its depth here (what follows serializes it): its size is checked merged, naming the limit in details.
+  if (body.metadata && exceedsDepth(body.metadata, MAX_METADATA_DEPTH)) throw ERRORS.metadataTooDeep(MAX_METADATA_DEPTH);
   const id = newId();
   const visibility = body.visibility ?? tenant.defaultVisibility ?? deps.config.defaultVisibility;
+  // The import's own metadata first: too large alone, it is the import's fault and not its first item's.
+  checkMetadataFits(body, id, null);
   const items = body.source.type === 'urls' ? urlItems(body, id) : [];
   if (body.source.type === 'bucket') checkBucketSource(deps, body.source);
-  checkMetadataFits(body, id, null);
   // Before the row: its assets' URLs are signed with the key from the first event on.
   if (visibility === 'private') await ensureDeliveryKey(deps, tenant);
   return deps.db.transaction(async (tx) => {
@@ -127,7 +129,9 @@ function urlProblem(text: string): string | null {
  */
 function checkMetadataFits(body: ImportRequest, importId: string, index: number | null): void {
   const item = index !== null && body.source.type === 'urls' ? body.source.items[index] : undefined;
-  if (item?.metadata && exceedsDepth(item.metadata, 10)) throw ERRORS.importItemNotValid(index!, 'metadata', 'nests deeper than 10 levels');
+  if (item?.metadata && exceedsDepth(item.metadata, MAX_METADATA_DEPTH)) {
+    throw ERRORS.importItemNotValid(index!, 'metadata', `nests deeper than ${MAX_METADATA_DEPTH} levels`);
+  }
   const source = item ? displaySource(item.url) : body.source.type === 'bucket' ? `${body.source.bucket}/` : '';
   const merged = importMetadataOf({ importId, source, importMetadata: body.metadata ?? null, itemMetadata: item?.metadata ?? null });
   const bytes = Buffer.byteLength(JSON.stringify(merged));

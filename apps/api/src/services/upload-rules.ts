@@ -3,7 +3,7 @@ import { ERRORS } from '@darkroom/core';
 /** What an upload start checks of the client's input, before anything is recorded. */
 
 export const MAX_METADATA_BYTES = 4096;
-const MAX_METADATA_DEPTH = 10;
+export const MAX_METADATA_DEPTH = 10;
 /** S3's limit of parts per multipart upload. */
 export const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;

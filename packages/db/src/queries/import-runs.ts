@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { importIdentities, importItems, imports, type Import, type ImportItem, type NewImportItem } from '../import-schema.js';
 import { assets } from '../schema.js';
@@ -97,10 +97,15 @@ export async function saveListingPage(
   });
 }
 
-/** Takes up to `limit` pending items in order, marking them running (their attempt counted). */
+/**
+ * Takes up to `limit` pending items in order, marking them running (their attempt counted), while the
+ * import is under way: once paused or over it gives none, though its runner learns of the change only
+ * at its next look at the import's row.
+ */
 export async function claimImportItems(db: Executor, params: { importId: string; limit: number }): Promise<ImportItem[]> {
   const next = sql`(
     select id from import_items where import_id = ${params.importId} and status = 'pending' and (retry_at is null or retry_at <= now())
+      and exists (select 1 from imports where id = ${params.importId} and status in ('planning', 'running'))
     order by seq limit ${params.limit} for update skip locked)`;
   return db
     .update(importItems)
@@ -144,11 +149,19 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
   });
 }
 
-/** An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable, or the bucket). */
-export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number }): Promise<void> {
+/**
+ * An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable,
+ * or the bucket). `uncounted`: it was not tried (it waits for another item), so this take is not an attempt.
+ */
+export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number; uncounted?: boolean }): Promise<void> {
   await db
     .update(importItems)
-    .set({ status: 'pending', retryAt: sql`now() + ${params.delayMs} * interval '1 millisecond'`, updatedAt: sql`now()` })
+    .set({
+      status: 'pending',
+      retryAt: sql`now() + ${params.delayMs} * interval '1 millisecond'`,
+      ...(params.uncounted ? { attempts: sql`${importItems.attempts} - 1` } : {}),
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
 }
 
@@ -161,30 +174,49 @@ export async function countOutstandingItems(db: Executor, params: { importId: st
   return row?.count ?? 0;
 }
 
-/** What an identity is to an item that asks for it: its own (the asset to make), or another's (skipped, with that asset). */
-export type IdentityClaim = { mine: true; assetId: string } | { mine: false; assetId: string };
+/**
+ * What an identity is to an item that asks for it: its own (the asset to make), another's (skipped,
+ * with that asset), or an item of the same import still bringing its file (`wait`: ask again once it
+ * is done, as it may yet fail and give the identity back).
+ */
+export type IdentityClaim = { mine: true; assetId: string } | { mine: false; assetId: string; wait?: true };
 
 /**
- * "Never twice": reserves `identityHash` for `itemId`, with `assetId` the id its asset will have.
- * Held already: by this item (a retry after a crash) it stays this item's, with the asset id it
- * reserved; by an item still under way, or one whose asset exists, it is that asset's (skipped);
- * by one whose asset has since been deleted, it passes to this item.
+ * "Never twice": reserves `identityHash` for `itemId` (of `importId`), with `assetId` the id its asset
+ * will have. Held already: by this item (a retry after a crash) it stays this item's, with the asset
+ * id it reserved; by an item of this import whose asset is not made yet, this item waits; by another
+ * item still under way, or one whose asset exists, it is that asset's (skipped); by one whose asset
+ * has since been deleted, it passes to this item.
  */
 export async function claimImportIdentity(
   db: Executor,
-  params: { tenantId: string; identityHash: string; itemId: string; assetId: string },
+  params: { tenantId: string; identityHash: string; itemId: string; importId: string; assetId: string },
 ): Promise<IdentityClaim> {
+  const { importId, ...identity } = params;
   return db.transaction(async (tx) => {
-    const [inserted] = await tx.insert(importIdentities).values(params).onConflictDoNothing().returning();
+    const [inserted] = await tx.insert(importIdentities).values(identity).onConflictDoNothing().returning();
     if (inserted) return { mine: true, assetId: inserted.assetId };
     const key = and(eq(importIdentities.tenantId, params.tenantId), eq(importIdentities.identityHash, params.identityHash));
     const [held] = await tx.select().from(importIdentities).where(key).for('update');
     if (!held) return claimImportIdentity(tx, params);
     if (held.itemId === params.itemId) return { mine: true, assetId: held.assetId };
-    if (await identityInUse(tx, held)) return { mine: false, assetId: held.assetId };
+    if (await identityInUse(tx, held)) {
+      return (await stillBringing(tx, held, importId)) ? { mine: false, assetId: held.assetId, wait: true } : { mine: false, assetId: held.assetId };
+    }
     await tx.update(importIdentities).set({ itemId: params.itemId, assetId: params.assetId, createdAt: sql`now()` }).where(key);
     return { mine: true, assetId: params.assetId };
   });
+}
+
+/** Whether the identity's holder is an item of `importId` still under way whose asset is not made yet (it may still fail). */
+async function stillBringing(db: Executor, held: { assetId: string; itemId: string }, importId: string): Promise<boolean> {
+  const [item] = await db
+    .select({ status: importItems.status, assetStatus: assets.status })
+    .from(importItems)
+    .leftJoin(assets, eq(assets.id, held.assetId))
+    .where(and(eq(importItems.id, held.itemId), eq(importItems.importId, importId)));
+  if (!item || (item.status !== 'pending' && item.status !== 'running')) return false;
+  return item.assetStatus === null || item.assetStatus === 'awaiting_upload';
 }
 
 /** An asset in one of these no longer holds its identity: deleted, or an import's upload that never completed. */
@@ -208,7 +240,8 @@ async function identityInUse(db: Executor, held: { assetId: string; itemId: stri
 
 /**
  * For a dry run's count, without taking anything: the asset an item's identity already has, or
- * `true` when an earlier item of the same dry run would import it; null when it would be imported.
+ * `true` when an earlier item of the same dry run (by its place in the list, whether or not it was
+ * looked at yet: they are looked at several at once) imports it or may; null when it would be imported.
  */
 export async function identityTakenForDryRun(db: Executor, params: { item: ImportItem }): Promise<string | true | null> {
   const { item } = params;
@@ -224,8 +257,8 @@ export async function identityTakenForDryRun(db: Executor, params: { item: Impor
       and(
         eq(importItems.importId, item.importId),
         eq(importItems.identityHash, item.identityHash),
-        eq(importItems.status, 'imported'),
-        ne(importItems.id, item.id),
+        ne(importItems.status, 'failed'),
+        lt(importItems.seq, item.seq),
       ),
     )
     .limit(1);
