@@ -296,34 +296,3 @@ describe('refusals of private URLs, each no-store', () => {
     expect(await refusal(link('r1/x.webp', { assetId: started.body.asset.id }))).toBe('404 not_found');
   });
 });
-
-describe('keys', () => {
-  it('verifies a key made a moment ago within a second, and refuses the previous one revoked within five', async () => {
-    const url = onServer(asset.variants[0]!.url);
-    expect((await get(url)).status).toBe(200);
-    const made = await t.client.raw('POST', '/v1/delivery-key', {});
-    expect(made.status).toBe(200);
-    const fresh = made.body.key as string;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await get(link(variantRest(), { signKey: fresh }))).status).toBe(200);
-    // The previous key still verifies during its overlap, until revoked.
-    expect((await get(url)).status).toBe(200);
-    const revoking = await t.client.raw('POST', '/v1/delivery-key', { revokePrevious: true });
-    expect(revoking.status).toBe(200);
-    key = revoking.body.key as string;
-    // Signed with the key just revoked: refused by every process within five seconds (at once, when
-    // Redis carries the API's word of it; the lookups' life otherwise).
-    const revoked = link(`${variantRest()}`, { signKey: fresh });
-    const started = Date.now();
-    while ((await get(revoked)).status === 200) {
-      expect(Date.now() - started).toBeLessThan(5_500);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect((await get(revoked)).status).toBe(403);
-    expect((await get(link(variantRest()))).status).toBe(200);
-  });
-});
-
-function variantRest() {
-  return restOf(asset.variants[0]!.url);
-}
