@@ -284,9 +284,15 @@ describe('refusals of private URLs, each no-store', () => {
     }
   });
 
-  it('answers a valid token for an unknown or not ready asset 404', async () => {
+  it('answers a valid token for an unknown, deleted or not ready asset 404', async () => {
     const unknown = '01900000-0000-7000-8000-0000000000ff';
     expect(await refusal(link('r1/x.webp', { assetId: unknown }))).toBe('404 not_found');
+    // Served (so cached) a moment before its DELETE, then nothing of it.
+    const deleted = await readyAsset('private');
+    expect((await get(onServer(deleted.variants[0]!.url))).status).toBe(200);
+    expect((await t.client.raw('DELETE', `/v1/assets/${deleted.id}`)).status).toBe(204);
+    expect(await refusal(onServer(deleted.variants[0]!.url))).toBe('404 not_found');
+    expect(await refusal(`${onServer(deleted.delivery!.base)}/w_128`)).toBe('404 not_found');
     const started = await t.client.raw('POST', '/v1/uploads', {
       filename: 'w.jpg',
       contentType: 'image/jpeg',
