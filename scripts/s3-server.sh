@@ -169,6 +169,9 @@ CONF
 store_conf() {
   if [ "$STORE" = memstore ]; then
     printf '%s\n' "osd objectstore = memstore" "memstore device bytes = 4294967296"
+    # A deleted object's data is freed only when the gateway's collector comes to it, hours later by
+    # default: a few large test objects (a stream through /p/ of its own) would fill the memory meanwhile.
+    printf '%s\n' "rgw gc obj min wait = 30" "rgw gc processor period = 30"
     return
   fi
   # BlueStore in one sparse file, osd/block. Its caches are sized for a small deployment (Ceph's defaults

@@ -6,7 +6,17 @@ import { launchChromiumAt, watchProblems } from './support/browser.js';
 import { TestApi } from './support/client.js';
 import { startHarnessWithDelivery, type SpawnedDelivery } from './support/delivery.js';
 import type { Harness } from './support/harness.js';
-import { card, mintUploadToken, PAGE_ORIGIN, playsPast, screenshot, variantOf, withoutNativeHls, type Media } from './support/upload-page.js';
+import {
+  card,
+  expectFrameShown,
+  mintUploadToken,
+  PAGE_ORIGIN,
+  playsPast,
+  screenshot,
+  variantOf,
+  withoutNativeHls,
+  type Media,
+} from './support/upload-page.js';
 import { clip } from './support/video.js';
 
 /** How long a page may take to show what a test waits for, on a machine busy with other tests. */
@@ -99,6 +109,7 @@ describe('upload page plays streams and podcasts', () => {
       expect(await audio.evaluate((m: Media) => m.error)).toBeNull();
       expect(await variantOf(podcast, 'waveform').locator('a').getAttribute('href')).toMatch(/\.json$/);
 
+      await expectFrameShown(streamPlayer);
       await screenshot(page, `upload-page-stream-${player}`);
       expect(problems).toEqual([]);
       await context.close();

@@ -12,6 +12,8 @@ import { recordRequests } from '../support/player-site.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
 import {
   card,
+  expectFrameShown,
+  loadedPosterWidth,
   loadedWidth,
   mintUploadToken,
   PAGE_ORIGIN,
@@ -135,6 +137,7 @@ describe('upload page with a private upload token', () => {
     expect(await streamPlayer.evaluate((m: Media) => m.currentSrc)).toMatch(/^blob:/);
     const poster = await streamPlayer.getAttribute('poster');
     expect(poster?.startsWith(`${delivery.baseUrl}/p/`)).toBe(true);
+    expect(await loadedPosterWidth(streamPlayer)).toBeGreaterThan(0);
 
     const audioAsset = await privateAssetOf(podcast);
     const rendition = audioAsset.variants.find((v) => v.name === 'podcast')!;
@@ -149,6 +152,8 @@ describe('upload page with a private upload token', () => {
     expect(fetched).toContain(stream.url.split(`/${clipAsset.id}/`)[1]);
     expect(fetched.filter((rest) => rest.endsWith('.m4s')).length).toBeGreaterThan(0);
     expect(fetched).toContain(rendition.url.split(`/${audioAsset.id}/`)[1]);
+    // A frame of the video, decoded from its private segments, in the screenshot.
+    await expectFrameShown(streamPlayer);
     await screenshot(page, 'private-upload-page-media');
     expect(problems).toEqual([]);
     await page.context().close();

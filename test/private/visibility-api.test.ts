@@ -9,6 +9,8 @@ import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, startSecondApi, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey, expectPrivateUrls as expectPrivate, urlsOf } from '../support/private-urls.js';
+import { waitFor } from '../support/services.js';
+import { slowVideo, uploadVideo } from '../support/video.js';
 
 /**
  * Private media, the API's side (docs/api.md#visibility): where an upload's visibility comes from,
@@ -241,4 +243,23 @@ describe('PATCH /v1/assets/:id { visibility }', () => {
     const bad = await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'hidden' });
     expect(bad.status).toBe(400);
   });
+
+  it('refuses a video still rendering with 409 invalid_state', async () => {
+    const { asset: video, job } = await uploadVideo(t.client, await slowVideo());
+    await waitFor(
+      'the video to be rendering',
+      async () => {
+        const now = (await t.client.request('GET', `/v1/jobs/${job.id}`)).body;
+        return now.state === 'active' && (now.progress ?? 0) > 0;
+      },
+      120_000,
+      200,
+    );
+    const res = await t.client.request('PATCH', `/v1/assets/${video.id}`, { visibility: 'private' });
+    expect([res.status, res.body.error?.code]).toEqual([409, 'invalid_state']);
+    const row = await assetRow(video.id);
+    expect([row.status, row.visibility]).toEqual(['processing', 'public']);
+    // Its transcode is stopped, not left to run on for nothing.
+    expect((await t.client.request('DELETE', `/v1/assets/${video.id}`)).status).toBe(204);
+  }, 180_000);
 });

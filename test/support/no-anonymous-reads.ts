@@ -72,12 +72,16 @@ export function describeNoAnonymousReads(layout: Layout): void {
     return done;
   }
   /** Each upload starts once, all of them at the start, so the worker renders them side by side. */
-  const asset = async (kind: Kind, visibility: Visibility): Promise<AssetRef> => {
+  const readyOnce = (kind: Kind, visibility: Visibility): Promise<Asset> => {
     const key = `${kind}/${visibility}`;
     if (!uploaded.has(key)) uploaded.set(key, ready(kind, visibility));
-    // The API's Asset does not name its tenant, which every key does.
-    return { id: (await uploaded.get(key)!).id, tenantId: t.tenantId };
+    return uploaded.get(key)!;
   };
+  // The API's Asset does not name its tenant, which every key does.
+  const asset = async (kind: Kind, visibility: Visibility): Promise<AssetRef> => ({
+    id: (await readyOnce(kind, visibility)).id,
+    tenantId: t.tenantId,
+  });
 
   /** Turns a ready public asset private and moves its objects as the worker's pass does once the change is 60 s old. */
   async function turnPrivate(id: string): Promise<void> {
@@ -93,8 +97,9 @@ export function describeNoAnonymousReads(layout: Layout): void {
       if (layout.singleBucket) await setupBuckets(parseStorageConfig({ ...testEnv, ...env }), { corsOrigins: testEnv.CORS_ORIGINS!.split(',') });
       harness = await startHarness({ env });
       t = await createTestTenant(harness, `no-anonymous-reads-${layout.name}`);
-      for (const kind of Object.keys(MEDIA) as Kind[]) void asset(kind, 'private').catch(() => {});
-      for (const kind of ['jpeg', 'video'] as const) void asset(kind, 'public').catch(() => {});
+      for (const kind of Object.keys(MEDIA) as Kind[]) {
+        for (const visibility of ['private', 'public'] as const) void readyOnce(kind, visibility).catch(() => {});
+      }
     }, 180_000);
     afterAll(async () => {
       if (layout.singleBucket && harness && t) await removeTenantObjects(harness, t.tenantId);
@@ -129,12 +134,29 @@ export function describeNoAnonymousReads(layout: Layout): void {
       await expectNoAnonymousReads(harness, jpeg, renders);
     });
 
-    it('turned private by PATCH: a video with its HLS ladder, storyboard and poster', async () => {
-      const video = await asset('video', 'public');
-      const before = await expectAnonymousReads(harness, video);
-      await turnPrivate(video.id);
-      const after = await expectNoAnonymousReads(harness, video);
+    // A video with its HLS ladder, storyboard and poster; audio with its rendition, waveform and cover art.
+    it.each(['heic', 'animated', 'video', 'audio'] as const)('turned private by PATCH: %s, every object moved', async (kind) => {
+      const media = await asset(kind, 'public');
+      const before = await expectAnonymousReads(harness, media);
+      await turnPrivate(media.id);
+      const after = await expectNoAnonymousReads(harness, media);
       expect(after).toEqual(before.sort());
+    });
+
+    it('a render made through a private link is kept in the private place', async () => {
+      const jpeg = await readyOnce('jpeg', 'private');
+      const delivery = await startDelivery(harness, layout.env);
+      try {
+        const base = jpeg.delivery!.base.replace(harness.api.config.deliveryBaseUrl, delivery.baseUrl);
+        expect(base).toContain('/p/');
+        expect((await getImage(`${base}/w_128,f_webp`)).meta?.format).toBe('webp');
+        await Promise.all(delivery.deps.background);
+      } finally {
+        await delivery.close();
+      }
+      const renders = await keysIn(harness, 'private', deliveryAssetPrefix(t.tenantId, jpeg.id));
+      expect(renders).toHaveLength(1);
+      await expectNoAnonymousReads(harness, { id: jpeg.id, tenantId: t.tenantId }, renders);
     });
   });
 }

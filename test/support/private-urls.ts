@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Asset } from '@darkroom/client';
 import { PRIVATE_EXPIRY_STEP_SECONDS, signPrivateLink } from '@darkroom/core';
 import { tenants } from '@darkroom/db';
@@ -70,4 +71,84 @@ export function expectOnlyPrivateRequests(
     'requests outside /p/',
   ).toEqual([]);
   return outside.map((url) => url.slice(`${where.deliveryBaseUrl}/p/`.length).split('/').slice(3).join('/'));
+}
+
+export interface SentAnswer {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** One request with its path sent exactly as written (no `..` resolved, no encoding changed, as fetch would). */
+export function requestAsSent(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<SentAnswer> {
+  const origin = /^http:\/\/[^/]+/.exec(url)?.[0];
+  if (!origin) throw new Error(`not an http URL: ${url}`);
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path: url.slice(origin.length), method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answered = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') answered.set(name, value);
+        resolve({ status: res.statusCode!, headers: answered, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Headers a HEAD answers as its GET does (Cache-Control apart: a private answer's max-age counts down). */
+const SAME_ON_HEAD = ['content-type', 'content-length', 'etag', 'accept-ranges', 'vary', 'last-modified'];
+
+/**
+ * The contract's answers to `Range` (RFC 9110) at `url`: one range, of each form, `206` with its bytes
+ * and `Content-Range`; one past the end `416`, its `Content-Range` naming the size alone, never kept;
+ * several, reversed or malformed, the whole with `200`; and HEAD, ranged or not, the GET's headers without a body.
+ * Returns the whole answer.
+ */
+export async function expectRangesAnswered(url: string): Promise<SentAnswer> {
+  const whole = await requestAsSent(url);
+  const size = whole.body.length;
+  expect([whole.status, whole.headers.get('accept-ranges'), whole.headers.get('content-length')]).toEqual([200, 'bytes', String(size)]);
+  for (const [range, start, end] of [
+    ['bytes=0-9', 0, 9],
+    ['bytes=-5', size - 5, size - 1],
+    [`bytes=${size - 3}-`, size - 3, size - 1],
+    [`bytes=2-${size + 100}`, 2, size - 1],
+  ] as const) {
+    const part = await requestAsSent(url, { range });
+    expect([part.status, part.headers.get('content-range'), part.headers.get('content-length')], range).toEqual([
+      206,
+      `bytes ${start}-${end}/${size}`,
+      String(end - start + 1),
+    ]);
+    expect(part.body.equals(whole.body.subarray(start, end + 1)), range).toBe(true);
+  }
+  const past = await requestAsSent(url, { range: `bytes=${size}-` });
+  expect([past.status, past.headers.get('content-range'), past.headers.get('cache-control'), past.body.length]).toEqual([
+    416,
+    `bytes */${size}`,
+    'no-store',
+    0,
+  ]);
+  for (const ignored of ['bytes=0-1,4-5', 'bytes=9-2', 'bytes=x-y', 'items=0-9']) {
+    const res = await requestAsSent(url, { range: ignored });
+    expect([res.status, res.headers.get('content-range'), res.body.equals(whole.body)], ignored).toEqual([200, null, true]);
+  }
+  const policy = (answer: SentAnswer) => answer.headers.get('cache-control')?.replace(/max-age=\d+/, 'max-age');
+  for (const [range, status] of [
+    [undefined, 200],
+    ['bytes=0-9', 206],
+  ] as const) {
+    const head = await requestAsSent(url, range ? { range } : {}, 'HEAD');
+    expect([head.status, head.body.length, policy(head)], range).toEqual([status, 0, policy(whole)]);
+    const expected = SAME_ON_HEAD.map((name) => (name === 'content-length' && range ? '10' : whole.headers.get(name)));
+    expect(
+      SAME_ON_HEAD.map((name) => head.headers.get(name)),
+      range,
+    ).toEqual(expected);
+  }
+  return whole;
 }

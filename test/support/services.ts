@@ -125,3 +125,18 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Asks `probe` again (every 50 ms) until it answers `wanted`, failing once `withinMs` have passed
+ * since `since` (when the change was made); returns how long after `since` the request that got it
+ * was sent. For the contract's promises of the kind "within a second".
+ */
+export async function answersWithin(what: string, probe: () => Promise<string>, wanted: string, withinMs: number, since: number): Promise<number> {
+  for (;;) {
+    const sent = Date.now();
+    const answer = await probe();
+    if (answer === wanted) return sent - since;
+    if (Date.now() - since > withinMs) throw new Error(`${what}: still ${answer} ${Date.now() - since} ms on, not ${wanted} within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -143,6 +143,73 @@ export async function playsPast(player: Locator, past: number, timeout = 60_000)
   return player.evaluate((m: Media) => m.currentTime);
 }
 
+/** A `<video>` as a test reads its frames in the page. */
+type PageVideo = Media & {
+  poster: string;
+  crossOrigin: string | null;
+  pause(): void;
+  requestVideoFrameCallback(callback: (now: number, frame: { width: number; height: number; mediaTime: number }) => void): number;
+};
+declare const Image: new () => {
+  crossOrigin: string | null;
+  src: string;
+  naturalWidth: number;
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+};
+
+/**
+ * Brings a video into view and waits until one of its frames has been presented there, then pauses
+ * on it, so that a screenshot shows that frame; returns the frame's size and time. A video that
+ * plays below the fold is decoded but hands the compositor no frame, and a full-page screenshot,
+ * which shows it only for the capture, can catch its box before any frame reaches it: blank.
+ */
+async function pauseOnPresentedFrame(player: Locator, timeout = 30_000): Promise<{ width: number; height: number; mediaTime: number }> {
+  await player.scrollIntoViewIfNeeded();
+  return player.evaluate(
+    (video: PageVideo, ms) =>
+      new Promise((resolve, reject) => {
+        const late = setTimeout(() => reject(new Error(`no frame presented within ${ms} ms`)), ms);
+        video.requestVideoFrameCallback((_now, frame) => {
+          clearTimeout(late);
+          video.pause();
+          resolve({ width: frame.width, height: frame.height, mediaTime: frame.mediaTime });
+        });
+        // An ended video starts again from its first frame.
+        if (video.paused) void video.play();
+      }),
+    timeout,
+  );
+}
+
+/** The width of a video's poster as the page loads it (as the video would: its CORS mode, the page's CSP); 0 when it fails. */
+export function loadedPosterWidth(player: Locator): Promise<number> {
+  return player.evaluate(
+    (video: PageVideo) =>
+      new Promise<number>((resolve) => {
+        const image = new Image();
+        image.crossOrigin = video.crossOrigin;
+        image.onload = () => resolve(image.naturalWidth);
+        image.onerror = () => resolve(0);
+        image.src = video.poster;
+      }),
+  );
+}
+
+/** How many colours a screenshot (PNG) holds: one for a blank box. */
+async function distinctColours(png: Buffer): Promise<number> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const seen = new Set<number>();
+  for (let i = 0; i < data.length; i += info.channels) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+  return seen.size;
+}
+
+/** A video shows a frame of itself, decoded and presented, paused on it for the page's screenshot: not an empty box. */
+export async function expectFrameShown(player: Locator): Promise<void> {
+  expect((await pauseOnPresentedFrame(player)).width).toBeGreaterThan(0);
+  expect(await distinctColours(await player.screenshot())).toBeGreaterThan(16);
+}
+
 /** The gallery's figure of the variant named `name`, in a card or the page. */
 export const variantOf = (page: Page | Locator, name: string) => page.locator(`.gallery figure[data-variant="${name}"]`);
 

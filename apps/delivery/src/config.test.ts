@@ -55,4 +55,19 @@ describe('loadDeliveryConfig', () => {
     expect(() => loadDeliveryConfig({ ...base, WEBHOOK_SECRET_KEY: undefined })).toThrow(/WEBHOOK_SECRET_KEY/);
     expect(() => loadDeliveryConfig({ ...base, S3_BUCKET: undefined })).toThrow(/S3_BUCKET/);
   });
+
+  it('reads DELIVERY_LOOKUPS_PER_SECOND and PRIVATE_CACHE_MAX_AGE: defaults, bounds, and a bad value refused by name', () => {
+    expect(loadDeliveryConfig(base)).toMatchObject({ lookupsPerSecond: 200, privateCacheMaxAgeSeconds: 86_400 });
+    const lookups = (value: string) => loadDeliveryConfig({ ...base, DELIVERY_LOOKUPS_PER_SECOND: value }).lookupsPerSecond;
+    expect([lookups('1'), lookups('1000000')]).toEqual([1, 1_000_000]);
+    for (const bad of ['0', '1000001', '2.5', '-3', 'many']) {
+      expect(() => lookups(bad), bad).toThrow(/DELIVERY_LOOKUPS_PER_SECOND/);
+    }
+    // Up to a private link's longest life; 0 keeps nothing.
+    const maxAge = (value: string) => loadDeliveryConfig({ ...base, PRIVATE_CACHE_MAX_AGE: value }).privateCacheMaxAgeSeconds;
+    expect([maxAge('0'), maxAge('3600'), maxAge('604800')]).toEqual([0, 3600, 604_800]);
+    for (const bad of ['604801', '-1', '1.5', '1h']) {
+      expect(() => maxAge(bad), bad).toThrow(/PRIVATE_CACHE_MAX_AGE/);
+    }
+  });
 });

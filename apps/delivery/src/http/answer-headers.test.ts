@@ -32,6 +32,7 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
       'content-type': 'image/webp',
       'cache-control': VARIANT_CACHE_CONTROL,
       etag: '"e"',
+      'accept-ranges': 'bytes',
     });
     expect(headersOf((r) => writeImageHeaders(r, answer('interim', true), PUBLIC_CACHING))).toMatchObject({
       'cache-control': 'public, max-age=60',

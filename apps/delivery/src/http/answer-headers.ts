@@ -69,8 +69,18 @@ export function writeObjectHeaders(reply: FastifyReply, object: ObjectAnswer, ca
   if (object.status === 304) return;
   if (object.contentType) reply.header('content-type', object.contentType);
   if (object.lastModified) reply.header('last-modified', object.lastModified.toUTCString());
-  reply.header('content-length', String(object.length));
-  if (object.range) reply.header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.size}`);
+  writeLengthHeaders(reply, object.length, object.size, object.range);
+}
+
+/** What of an answer's `size` bytes is sent: `length` of them, and which when it is one range of them (206). */
+function writeLengthHeaders(reply: FastifyReply, length: number, size: number, range: { start: number; end: number } | undefined): void {
+  reply.header('content-length', String(length));
+  if (range) reply.header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+}
+
+/** A render's bytes (held whole, so any one range of them is sent as asked): all `size` of them, or `range`. */
+export function writeImageLengthHeaders(reply: FastifyReply, size: number, range: { start: number; end: number } | undefined): void {
+  writeLengthHeaders(reply, range ? range.end - range.start + 1 : size, size, range);
 }
 
 /** A range that starts past the object's end: what the object's size is. */
@@ -96,7 +106,11 @@ const RETRY_AFTER_SECONDS: Readonly<Record<DeliveryUnavailableReason, number>> =
 const UNAVAILABLE_CODES = new Set<string>(['unavailable', 'busy']);
 
 export function writeImageHeaders(reply: FastifyReply, answer: StoredImageAnswer, caching: AnswerCaching): void {
-  reply.header('content-type', answer.contentType).header('cache-control', caching[answer.kind]).header('etag', answer.stored.etag);
+  reply
+    .header('content-type', answer.contentType)
+    .header('cache-control', caching[answer.kind])
+    .header('etag', answer.stored.etag)
+    .header('accept-ranges', 'bytes');
   if (answer.vary) reply.header('vary', 'Accept');
 }
 

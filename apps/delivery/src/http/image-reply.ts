@@ -1,7 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DeliveryDeps } from '../deps.js';
-import type { ImageAnswer } from '../request/answer.js';
-import { writeImageHeaders, writeRedirectHeaders, type AnswerCaching } from './answer-headers.js';
+import type { ImageAnswer, StoredImageAnswer } from '../request/answer.js';
+import {
+  writeImageHeaders,
+  writeImageLengthHeaders,
+  writeRedirectHeaders,
+  writeUnsatisfiableRangeHeaders,
+  type AnswerCaching,
+} from './answer-headers.js';
+import { parseByteRange, resolveByteRange } from './byte-range.js';
 import { sendRefusal } from './refusals.js';
 
 /**
@@ -27,12 +34,30 @@ export async function replyWithImage(
     writeRedirectHeaders(reply, answer.location, caching);
     return reply.status(301).send();
   }
+  return replyWithRender(deps, request, reply, answer, caching);
+}
+
+/**
+ * A render, held whole in memory: 304 when the client holds its ETag; else one range of it when
+ * asked (a slice, as the bucket answers an object's ranges), or all of it.
+ */
+function replyWithRender(deps: DeliveryDeps, request: FastifyRequest, reply: FastifyReply, answer: StoredImageAnswer, caching: AnswerCaching) {
+  const { data, etag } = answer.stored;
+  const held = request.headers['if-none-match'] === etag;
+  const range = held ? null : parseByteRange(request.headers.range);
+  const part = range ? resolveByteRange(range, data.length) : undefined;
+  if (part === null) {
+    deps.metrics.requests.inc({ result: 'refused' });
+    writeUnsatisfiableRangeHeaders(reply, data.length);
+    return reply.status(416).send();
+  }
   deps.metrics.requests.inc({ result: answer.result });
   writeImageHeaders(reply, answer, caching);
-  const { data, etag } = answer.stored;
-  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-  reply.header('content-length', String(data.length));
+  if (held) return reply.status(304).send();
+  writeImageLengthHeaders(reply, data.length, part);
+  reply.status(part ? 206 : 200);
   if (request.method === 'HEAD') return reply.send();
-  deps.metrics.bytesOut.inc(data.length);
-  return reply.send(data);
+  const body = part ? data.subarray(part.start, part.end + 1) : data;
+  deps.metrics.bytesOut.inc(body.length);
+  return reply.send(body);
 }
