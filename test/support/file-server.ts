@@ -9,7 +9,7 @@ export type ServedFile = { fixture: string; delayMs?: number } | 'hold';
 export interface FileServer {
   /** `http://127.0.0.1:<port>`, on loopback: an import reaches it only with IMPORT_ALLOW_PRIVATE. */
   base: string;
-  /** The paths asked for, in order (query strings dropped). */
+  /** The paths asked for, decoded, in order (query strings dropped). */
   requests: string[];
   close(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export async function startFileServer(files: Record<string, ServedFile>): Promis
   for (const [path, served] of Object.entries(files)) if (served !== 'hold') bodies.set(path, await readFile(fixture(served.fixture)));
   const requests: string[] = [];
   const server = createServer((req, res) => {
-    const path = new URL(req.url!, 'http://x').pathname;
+    const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
     requests.push(path);
     const served = files[path];
     if (served === 'hold') return;
