@@ -28,8 +28,9 @@ export function createDisplay(out: Terminal, now: () => number = Date.now): Impo
   let latest: Import | null = null;
   let logged: { at: number; status: string; imp: Import } | null = null;
   let open = false;
+  // A terminal that reports no width (0: a pseudo-terminal never sized) is taken as a common one.
   const draw = (imp: Import) => {
-    out.write(`\r${barLine(imp, meter.rate(), out.columns ?? 120)}${CLEAR_TO_END}`);
+    out.write(`\r${barLine(imp, meter.rate(), out.columns || 120)}${CLEAR_TO_END}`);
     open = true;
   };
   const log = (imp: Import, at: number) => {

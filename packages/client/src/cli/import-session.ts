@@ -94,7 +94,7 @@ export class ImportSession {
     if (!(error instanceof DarkroomError)) throw error;
     const { code, status, message } = error;
     if (code === 'network_error') {
-      this.say(`no answer from the API at ${this.reaching.api} (${message}): is it running there? --api names another`);
+      this.say(`no answer from the API at ${this.reaching.api} (${message.replace(/\.$/, '')}): is it running there? --api names another`);
       return EXIT.failures;
     }
     if (status === 401 || status === 403) {

@@ -55,6 +55,11 @@ describe('an import in a terminal or a log', () => {
     expect(tty.written[1]).toContain('300/1,000 · 300 imported · 0 skipped · 0 failed · 30.0 MiB · 100.0 files/s, 10.0 MiB/s');
     expect(tty.written[2]).toMatch(/^\rpaused {3}\[######/);
     expect(tty.written.slice(3)).toEqual([tty.written[2], '\n']);
+
+    // A pseudo-terminal never sized says 0 columns: the line is not cut to nothing.
+    const unsized = recorder(true, 0);
+    createDisplay(unsized, () => now).update(imp('running', { imported: 1 }));
+    expect(unsized.written[0]).toContain('1/1,000 · 1 imported · 0 skipped · 0 failed · 0 B');
   });
 
   it('writes a line every few seconds and at each change of status in a log, and the last state once', () => {
