@@ -120,8 +120,11 @@ describe('npm run import', () => {
   it('refuses wrong arguments, a list line the API would refuse and a missing key in one line each; exit 2, nothing started', async () => {
     const imports = (await tenant.request('GET', '/v1/imports?limit=100')).body.items.length;
     const bad = await listFile('bad.txt', [`${server.base}/a.jpg`, 'ftp://example.com/b.jpg']);
+    // A 5 KB URL passes the command's checks but not the API's: an asset's metadata names its source, within 4 KiB.
+    const long = await listFile('long.txt', ['# one fine, one too long', `${server.base}/a.jpg`, `${server.base}/${'x'.repeat(5000)}.jpg`]);
     const refusals = [
       await finished(['--urls', bad]),
+      await finished(['--urls', long]),
       await finished(['--urls', bad, '--bucket', 'b']),
       await finished(['--urls', bad], { DARKROOM_API_KEY: '' }),
     ];
@@ -132,6 +135,15 @@ describe('npm run import', () => {
         [
           `darkroom import: ${bad}: line 2: a ftp: URL: only http and https URLs are imported`,
           `darkroom import: ${bad}: 1 line(s) to put right (nothing was sent)`,
+        ],
+      ],
+      [
+        2,
+        '',
+        [
+          expect.stringMatching(
+            new RegExp(`^darkroom import: the API refused it: ${long}: line 3: invalid_request: source\\.items\\[1\\]'s metadata`),
+          ),
         ],
       ],
       [2, '', ['darkroom import: give one of --urls FILE, --bucket NAME or --follow ID (--help shows how)']],
