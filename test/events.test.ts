@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isAssetEvent } from '@darkroom/client';
 import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, transitionAsset } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -33,7 +34,7 @@ async function eventsOf(assetId: string, after?: string) {
     if (!res.body.nextCursor) break;
     cursor = res.body.nextCursor;
   }
-  return all.filter((e: { data: { asset: { id: string } } }) => e.data.asset.id === assetId);
+  return all.filter(isAssetEvent).filter((e) => e.data.asset.id === assetId);
 }
 
 describe('events outbox', () => {

@@ -48,8 +48,13 @@ const OWNED_BY: Record<string, string[]> = {
 /** Workspaces whose code runs in browsers: no Node built-in in their shipped code. */
 const BROWSER = ['@darkroom/client', '@darkroom/upload-page'];
 
-/** A browser workspace's entry for Node alone (`@darkroom/client/node`: a resume store in a file). */
+/**
+ * A browser workspace's code for Node alone: `@darkroom/client/node` (a resume store in a file) and
+ * the command its bin runs (`npm run import`), which no entry point a browser loads imports.
+ */
 const NODE_ENTRIES = [join(ROOT, 'packages', 'client', 'src', 'resume-file.ts')];
+const NODE_FOLDERS = [join(ROOT, 'packages', 'client', 'src', 'cli') + sep];
+const nodeOnly = (file: string) => NODE_ENTRIES.includes(file) || NODE_FOLDERS.some((folder) => file.startsWith(folder));
 
 /** Workspaces shipped as a bundle made at build time: their code imports what they declare as devDependencies. */
 const BUNDLED = ['@darkroom/upload-page'];
@@ -207,10 +212,19 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
 
   it('ships browser code without Node built-ins', () => {
     const wrong = crossings((ws, imp) =>
-      BROWSER.includes(ws.name) && imp.shipped && !NODE_ENTRIES.includes(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
+      BROWSER.includes(ws.name) && imp.shipped && !nodeOnly(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
         ? 'runs in browsers'
         : null,
     );
+    expect(wrong).toEqual([]);
+  });
+
+  it("keeps Node-only folders out of the browsers' code: nothing outside them imports them", () => {
+    const wrong = crossings((_ws, imp) => {
+      if (!isRelative(imp.specifier) || nodeOnly(imp.file)) return null;
+      const target = resolve(imp.file, '..', imp.specifier).replace(/\.js$/, '.ts');
+      return NODE_FOLDERS.some((folder) => target.startsWith(folder)) ? 'a Node-only module' : null;
+    });
     expect(wrong).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isAssetEvent } from '@darkroom/client';
 import { WEBHOOK_QUEUE } from '@darkroom/core';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,10 @@ async function startApi(port: number, token: string): Promise<{ process: WorkerP
 
 async function feedIds(client: TestApi, assetId: string): Promise<string[]> {
   const res = await client.request('GET', '/v1/events?limit=100');
-  return res.body.items.filter((e: { data: { asset: { id: string } } }) => e.data.asset.id === assetId).map((e: { id: string }) => e.id);
+  return res.body.items
+    .filter(isAssetEvent)
+    .filter((e) => e.data.asset.id === assetId)
+    .map((e) => e.id);
 }
 
 describe('worker and API restarted while deliveries are pending', () => {

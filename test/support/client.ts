@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { Asset, components, Event, JsonBody, StartUploadBody, UploadInstructions } from '@darkroom/client';
+import {
+  isAssetEvent,
+  type Asset,
+  type AssetEvent,
+  type components,
+  type Event,
+  type JsonBody,
+  type StartUploadBody,
+  type UploadInstructions,
+} from '@darkroom/client';
 import type { ErrorBody, Method, PathOf, RequestBody, SuccessBody } from './api-types.js';
 import { waitFor } from './services.js';
 
@@ -96,7 +105,7 @@ export class TestApi {
    * The tenant's settled events (`GET /v1/events`, following `nextCursor` to the end), oldest first;
    * only those of `assetId` when given, only those of `type` (a comma-separated list) when given.
    */
-  async feed(filter: { assetId?: string; type?: string } = {}): Promise<Event[]> {
+  async feed(filter: { assetId?: string; type?: string } = {}): Promise<AssetEvent[]> {
     const items: Event[] = [];
     let after = '';
     for (;;) {
@@ -107,7 +116,8 @@ export class TestApi {
       if (!res.body.nextCursor) break;
       after = res.body.nextCursor;
     }
-    return filter.assetId ? items.filter((e) => e.data.asset.id === filter.assetId) : items;
+    const assets = items.filter(isAssetEvent);
+    return filter.assetId ? assets.filter((e) => e.data.asset.id === filter.assetId) : assets;
   }
 
   /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */

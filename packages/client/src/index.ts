@@ -1,14 +1,16 @@
 import { contexts, createContext, type ClientContext, type DarkroomClientOptions } from './client.js';
+import { followImport, type FollowImportOptions } from './imports.js';
 import { findPreviousUploads } from './previous-uploads.js';
 import type { FileIdentity, PreviousUpload } from './resume-store.js';
 import { backendRoutes, type BackendRoutes } from './routes.js';
 import type { UploadInput } from './source.js';
-import type { Asset } from './types.js';
+import type { Asset, Import } from './types.js';
 import { abortUpload, resume, upload, type ResumeOptions, type UploadOptions } from './upload.js';
 import { waitUntilReady, type WaitOptions } from './wait.js';
 
 export type { DarkroomClientOptions } from './client.js';
 export { CLIENT_ERROR_CODES, DarkroomError, type ClientErrorCode } from './errors.js';
+export type { FollowImportOptions } from './imports.js';
 export {
   deliveryUrl,
   imageProps,
@@ -47,6 +49,8 @@ export class DarkroomClient {
   readonly uploadTokens: BackendRoutes['uploadTokens'];
   readonly webhooks: BackendRoutes['webhooks'];
   readonly presets: BackendRoutes['presets'];
+  /** The import routes, and `follow(id)`: resolves once the import has ended, reporting its counts as it goes. */
+  readonly imports: BackendRoutes['imports'] & { follow(importId: string, options?: FollowImportOptions): Promise<Import> };
 
   constructor(options: DarkroomClientOptions) {
     this.#ctx = createContext(options);
@@ -60,6 +64,8 @@ export class DarkroomClient {
     this.uploadTokens = routes.uploadTokens;
     this.webhooks = routes.webhooks;
     this.presets = routes.presets;
+    const ctx = this.#ctx;
+    this.imports = { ...routes.imports, follow: (importId, options) => followImport(ctx, importId, options) };
   }
 
   /**

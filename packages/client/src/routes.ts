@@ -1,6 +1,6 @@
 import { call, type ClientContext } from './client.js';
 import type { paths } from './generated/api.js';
-import type { JsonBody } from './types.js';
+import type { JsonBody, StartImportBody } from './types.js';
 
 type Query<Path extends keyof paths> = paths[Path]['get'] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
@@ -53,6 +53,19 @@ export function backendRoutes(ctx: ClientContext) {
         call(ctx, 'list deliveries', () => api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query } }), read),
       redeliver: (eventId: string, body: JsonBody<'/v1/events/{id}/redeliver', 'post'> = {}) =>
         call(ctx, 'redeliver event', () => api.POST('/v1/events/{id}/redeliver', { ...id(eventId), body })),
+    },
+    /** Tenant key only: a library brought in from a bucket or a list of URLs (follow one with `imports.follow`). */
+    imports: {
+      /** Not retried: a second call would start a second import (its items then skipped, as already imported). */
+      start: (body: StartImportBody) => call(ctx, 'start import', () => api.POST('/v1/imports', { body })),
+      get: (importId: string) => call(ctx, 'get import', () => api.GET('/v1/imports/{id}', id(importId)), read),
+      list: (query: Query<'/v1/imports'> = {}) => call(ctx, 'list imports', () => api.GET('/v1/imports', { params: { query } }), read),
+      items: (importId: string, query: Query<'/v1/imports/{id}/items'> = {}) =>
+        call(ctx, 'list import items', () => api.GET('/v1/imports/{id}/items', { params: { path: { id: importId }, query } }), read),
+      // Each answers an import already where it was asked to go as it is: safe to send again.
+      pause: (importId: string) => call(ctx, 'pause import', () => api.POST('/v1/imports/{id}/pause', id(importId)), read),
+      resume: (importId: string) => call(ctx, 'resume import', () => api.POST('/v1/imports/{id}/resume', id(importId)), read),
+      cancel: (importId: string) => call(ctx, 'cancel import', () => api.POST('/v1/imports/{id}/cancel', id(importId)), read),
     },
     presets: {
       list: () => call(ctx, 'list presets', () => api.GET('/v1/presets'), read),

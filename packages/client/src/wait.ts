@@ -1,5 +1,6 @@
 import { call, type ClientContext } from './client.js';
-import { abortError, DarkroomError, errorFromResponse, networkError } from './errors.js';
+import { abortError, DarkroomError } from './errors.js';
+import { followStreams, openLiveStream, type StreamOutcome } from './live-stream.js';
 import { sleep } from './retry.js';
 import { parseEventStream } from './sse.js';
 import { isFinal, type Asset } from './types.js';
@@ -31,13 +32,6 @@ export interface WaitOptions {
 /** Polling waits this long at first, then half as long again each time, up to the maximum. */
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 5000;
-/**
- * A stream that ends without a final status (a restarting API, a proxy's idle timeout) is opened
- * again; after this many in a row that each lasted less than LONG_LIVED_STREAM_MS (a proxy that
- * cuts every stream short), polling takes over.
- */
-const STREAM_REOPENS = 5;
-const LONG_LIVED_STREAM_MS = 30_000;
 
 /**
  * Resolves with the asset once its status is final (`ready`, `failed`, `canceled` or `expired`):
@@ -56,17 +50,8 @@ export async function waitUntilReady(ctx: ClientContext, id: string, options: Wa
       progress = value;
       report(asset);
     };
-    if (!options.poll) {
-      for (let shortLived = 0; shortLived < STREAM_REOPENS; ) {
-        const openedAt = Date.now();
-        const outcome = await followStream(ctx, id, signal, report, onProgressEvent);
-        if (outcome.final) return outcome.final;
-        if (!outcome.opened) break;
-        shortLived = Date.now() - openedAt < LONG_LIVED_STREAM_MS ? shortLived + 1 : 0;
-        await sleep(POLL_FIRST_MS, signal);
-      }
-    }
-    return await poll(ctx, id, signal, report);
+    const streamed = options.poll ? null : await followStreams(() => followStream(ctx, id, signal, report, onProgressEvent), signal);
+    return streamed ?? (await poll(ctx, id, signal, report));
   } catch (error) {
     if (timeout?.aborted && !options.signal?.aborted) {
       throw new DarkroomError('timeout', `Asset ${id} did not reach a final status within ${options.timeoutMs} ms.`);
@@ -75,47 +60,19 @@ export async function waitUntilReady(ctx: ClientContext, id: string, options: Wa
   }
 }
 
-interface StreamOutcome {
-  final?: Asset;
-  /** The stream opened (so it is worth reopening). */
-  opened: boolean;
-}
-
-/** Refusals that polling would get too: no point falling back. */
-const FINAL_REFUSALS = new Set([400, 401, 403, 404]);
-
 async function followStream(
   ctx: ClientContext,
   id: string,
   signal: AbortSignal | undefined,
   report: (asset: Asset) => void,
   onProgressEvent: (asset: Asset, progress: number) => void,
-): Promise<StreamOutcome> {
-  const closed: StreamOutcome = { opened: false };
-  let res: Response;
-  try {
-    res = await ctx.fetch(`${ctx.baseUrl}/v1/assets/${encodeURIComponent(id)}/events`, {
-      headers: { authorization: await ctx.authorization(), accept: 'text/event-stream' },
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    const failure = networkError(error, 'live status', signal);
-    if (failure.code !== 'network_error') throw failure;
-    return closed;
-  }
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    if (FINAL_REFUSALS.has(res.status)) throw errorFromResponse(res.status, body, 'live status');
-    return closed;
-  }
-  if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    await res.body?.cancel().catch(() => {});
-    return closed;
-  }
-  const outcome: StreamOutcome = { opened: true };
+): Promise<StreamOutcome<Asset>> {
+  const body = await openLiveStream(ctx, `/v1/assets/${encodeURIComponent(id)}/events`, signal);
+  if (!body) return { opened: false };
+  const outcome: StreamOutcome<Asset> = { opened: true };
   let latest: Asset | undefined;
   try {
-    for await (const message of parseEventStream(res.body)) {
+    for await (const message of parseEventStream(body)) {
       const data = JSON.parse(message.data) as LiveMessage;
       if (message.event === 'asset.progress') {
         const value = data.data?.progress ?? data.progress;

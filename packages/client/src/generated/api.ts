@@ -2829,7 +2829,7 @@ export interface paths {
                         /** @description https:// on a public address (checked again at every connection) */
                         url: string;
                         /** @description Event types to receive; every type when absent */
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
                         description?: string | null;
                     };
                 };
@@ -3033,7 +3033,7 @@ export interface paths {
                     "application/json": {
                         /** @description https:// on a public address (checked again at every connection) */
                         url?: string;
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
                         enabled?: boolean;
                         description?: string | null;
                     };
@@ -3396,6 +3396,785 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's imports, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Import"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import a library: a bucket of its own or a list of URLs, checked like uploads, never twice
+         * @description The one route that takes a body up to 16 MiB. A bucket source's keys are used by this import only: stored sealed, never returned, deleted when it ends.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: {
+                            /** @enum {string} */
+                            type: "urls";
+                            /** @description 1..10000 items */
+                            items: {
+                                /** @description An absolute http or https URL, at most 8192 bytes */
+                                url: string;
+                                /** @description The asset's filename; else the URL path's last segment */
+                                filename?: string;
+                                /** @description The item's identity: importing it again makes no new asset */
+                                externalId?: string;
+                                metadata?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } | {
+                            /** @enum {string} */
+                            type: "bucket";
+                            /** @description The source's S3 endpoint; the deployment's own S3_ENDPOINT when absent */
+                            endpoint?: string;
+                            region: string;
+                            bucket: string;
+                            prefix?: string;
+                            accessKeyId: string;
+                            /** @description Used by this import only: stored sealed, never returned, deleted when it ends */
+                            secretAccessKey: string;
+                        };
+                        preset?: string;
+                        /** @enum {string} */
+                        visibility?: "public" | "private";
+                        /** @description Every item's metadata, under each item's own */
+                        metadata?: {
+                            [key: string]: unknown;
+                        };
+                        dryRun?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: components["schemas"]["Import"];
+                        };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: its status and counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: components["schemas"]["Import"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's items in their order, of one outcome or all: every failure with a sentence a person can act on */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "imported" | "skipped" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ImportItem"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an import where it is */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: components["schemas"]["Import"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused import where it was */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: components["schemas"]["Import"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an import; what it imported stays */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: components["schemas"]["Import"];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5004,6 +5783,53 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
         };
+        ImportInput: {
+            id: string;
+            /** @enum {string} */
+            status: "planning" | "running" | "paused" | "done" | "failed" | "canceled";
+            dryRun: boolean;
+            source: {
+                /** @enum {string} */
+                type: "urls" | "bucket";
+                bucket?: string;
+                prefix?: string;
+                endpoint?: string;
+            };
+            counts: {
+                /** @description Items listed (a bucket source) or given (URLs) so far */
+                found: number;
+                /** @description Assets made (a dry run: that would be made) */
+                imported: number;
+                /** @description Items already imported (their identity has an asset) */
+                skipped: number;
+                failed: number;
+                /** @description Bytes brought in */
+                bytes: number;
+            };
+            /** @description Why the import failed as a whole (its source could not be listed); null otherwise */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        ImportItemInput: {
+            /** @description The URL (without the query parameters presigning adds) or `bucket/key` */
+            source: string;
+            externalId: string | null;
+            /** @description The asset made, or (skipped) the one already made of the same identity */
+            assetId: string | null;
+            /** @enum {string} */
+            status: "pending" | "running" | "imported" | "skipped" | "failed";
+            /** @description Why it was skipped: `already_imported` */
+            reason?: string;
+            /** @description Why it failed, in a sentence a person can act on */
+            error?: {
+                code: string;
+                message: string;
+            } | null;
+        };
         PurgeListInput: {
             /** @description Every eager variant's and stream file's public URL */
             urls: string[];
@@ -5014,13 +5840,16 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired";
+            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["AssetInput"];
                 /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
                 purge?: components["schemas"]["PurgeListInput"];
+            } | {
+                /** @description The import as it ended */
+                import: components["schemas"]["ImportInput"];
             };
         };
         ProgressEventInput: {
@@ -5031,6 +5860,14 @@ export interface components {
                 assetId: string;
                 jobId: string;
                 progress: number;
+            };
+        };
+        ImportProgressEventInput: {
+            /** @enum {string} */
+            type: "import.progress";
+            createdAt: string;
+            data: {
+                import: components["schemas"]["ImportInput"];
             };
         };
         UploadRulesInput: {
@@ -5148,7 +5985,7 @@ export interface components {
         WebhookInput: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -5158,7 +5995,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -5400,6 +6237,53 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
         };
+        Import: {
+            id: string;
+            /** @enum {string} */
+            status: "planning" | "running" | "paused" | "done" | "failed" | "canceled";
+            dryRun: boolean;
+            source: {
+                /** @enum {string} */
+                type: "urls" | "bucket";
+                bucket?: string;
+                prefix?: string;
+                endpoint?: string;
+            };
+            counts: {
+                /** @description Items listed (a bucket source) or given (URLs) so far */
+                found: number;
+                /** @description Assets made (a dry run: that would be made) */
+                imported: number;
+                /** @description Items already imported (their identity has an asset) */
+                skipped: number;
+                failed: number;
+                /** @description Bytes brought in */
+                bytes: number;
+            };
+            /** @description Why the import failed as a whole (its source could not be listed); null otherwise */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        ImportItem: {
+            /** @description The URL (without the query parameters presigning adds) or `bucket/key` */
+            source: string;
+            externalId: string | null;
+            /** @description The asset made, or (skipped) the one already made of the same identity */
+            assetId: string | null;
+            /** @enum {string} */
+            status: "pending" | "running" | "imported" | "skipped" | "failed";
+            /** @description Why it was skipped: `already_imported` */
+            reason?: string;
+            /** @description Why it failed, in a sentence a person can act on */
+            error?: {
+                code: string;
+                message: string;
+            } | null;
+        };
         PurgeList: {
             /** @description Every eager variant's and stream file's public URL */
             urls: string[];
@@ -5410,13 +6294,16 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired";
+            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["Asset"];
                 /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
                 purge?: components["schemas"]["PurgeList"];
+            } | {
+                /** @description The import as it ended */
+                import: components["schemas"]["Import"];
             };
         };
         ProgressEvent: {
@@ -5427,6 +6314,14 @@ export interface components {
                 assetId: string;
                 jobId: string;
                 progress: number;
+            };
+        };
+        ImportProgressEvent: {
+            /** @enum {string} */
+            type: "import.progress";
+            createdAt: string;
+            data: {
+                import: components["schemas"]["Import"];
             };
         };
         UploadRules: {
@@ -5544,7 +6439,7 @@ export interface components {
         Webhook: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -5554,7 +6449,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight

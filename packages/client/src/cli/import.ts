@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `npm run import -- …` in the repository, `darkroom-import …` where the package is installed:
+// imports a library through the API (import-command.ts; `--help` says how). Only the Node check is
+// imported before it has passed, so an older Node gets one line rather than a stack trace.
+import { nodeTooOld } from './node-version.js';
+
+const refusal = nodeTooOld(process.versions.node);
+if (refusal) {
+  process.stderr.write(`${refusal}\n`);
+  process.exitCode = 2;
+} else {
+  const { createReadStream } = await import('node:fs');
+  const { runImportCommand } = await import('./import-command.js');
+  // The first Ctrl-C stops following (the import goes on in Darkroom); a second one ends the process at once.
+  const interrupt = new AbortController();
+  const stopFollowing = () => interrupt.abort();
+  process.once('SIGINT', stopFollowing);
+  process.exitCode = await runImportCommand(process.argv.slice(2), {
+    out: process.stdout,
+    err: process.stderr,
+    env: process.env,
+    interrupt: interrupt.signal,
+    openList: (path) => createReadStream(path, { encoding: 'utf8' }),
+    now: Date.now,
+  });
+  process.off('SIGINT', stopFollowing);
+}

@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestApi } from '../support/client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { fixture } from '../support/images.js';
+import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
+import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
+import { testEnv } from '../test-env.js';
+
+// The API talks to the S3 server through a counting proxy, the source bucket included (it is on the
+// deployment's endpoint), so every request an imported file costs is seen: docs/integration.md's
+// table of requests per file. No worker: processing costs what an upload's does.
+let counter: S3Counter;
+let harness: Harness;
+let client: TestApi;
+let server: Server;
+let base: string;
+const buckets: SourceBucket[] = [];
+const PHOTOS = 5;
+const MiB = 1024 * 1024;
+
+beforeAll(async () => {
+  counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
+  // One file at a time: a source the deployment's key may not read is refused one copy, not one per file in flight.
+  harness = await startHarness({ withWorker: false, env: { S3_ENDPOINT: counter.endpoint, IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: '1' } });
+  const admin = new TestApi(harness.baseUrl, harness.adminToken);
+  const tenant = await admin.createTenant('import-request-count');
+  client = admin.withToken(tenant.apiKey);
+  harness.runImportsOf(tenant.tenantId);
+  const photo = await readFile(fixture('320x240.jpg'));
+  // A JPEG's first bytes, then 20 MiB more: three parts of 8 MiB.
+  const large = Buffer.concat([photo, Buffer.alloc(20 * MiB)]);
+  server = createServer((req, res) => {
+    const body = req.url === '/large.jpg' ? large : photo;
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.close();
+  for (const bucket of buckets) await bucket.remove();
+  await harness?.close();
+  await counter?.close();
+});
+
+/** Runs an import to its end and returns the requests it made, by where they went (the source or the deployment) and operation. */
+async function countImport(source: object): Promise<Record<string, number>> {
+  counter.requests.length = 0;
+  const started = await client.request('POST', '/v1/imports', { source } as never);
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  for (;;) {
+    const { body } = await client.request('GET', `/v1/imports/${started.body.import.id}`);
+    if (body.import.status !== 'running' && body.import.status !== 'planning') {
+      expect(body.import).toMatchObject({ status: 'done', counts: { failed: 0 } });
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const seen: Record<string, number> = {};
+  for (const { path, operation } of counter.requests) {
+    const where = path.split('/')[1]!.startsWith('darkroom-source-') ? 'source' : 'deployment';
+    // The S3 server of the tests names no version on a copy, so the staging object is deleted by name.
+    const key = `${where} ${operation.replace('(versionId)', '')}`;
+    seen[key] = (seen[key] ?? 0) + 1;
+  }
+  return seen;
+}
+
+async function bucketSource(allowDeploymentReads: boolean) {
+  const bucket = await createSourceBucket({ photos: PHOTOS, prefix: 'count/' });
+  buckets.push(bucket);
+  await bucket.allowDeploymentReads(allowDeploymentReads);
+  const { accessKeyId, secretAccessKey } = bucket.credentials;
+  return { type: 'bucket', region: 'us-east-1', bucket: bucket.name, prefix: 'count/photos/', accessKeyId, secretAccessKey };
+}
+
+describe('bucket requests per imported file', () => {
+  it("copied: a listing per 1,000, then two copies, two ranged GETs and a delete, all in the deployment's bucket", async () => {
+    expect(await countImport(await bucketSource(true))).toEqual({
+      'source ListObjects': 1,
+      'deployment CopyObject': 2 * PHOTOS,
+      'deployment GetObject(range)': 2 * PHOTOS,
+      'deployment DeleteObject': PHOTOS,
+    });
+  });
+
+  it('streamed from a bucket: the GET at the source, a PUT, two ranged GETs, one copy and a delete; one copy refused first', async () => {
+    expect(await countImport(await bucketSource(false))).toEqual({
+      'source ListObjects': 1,
+      'source GetObject': PHOTOS,
+      'deployment CopyObject': PHOTOS + 1,
+      'deployment PutObject': PHOTOS,
+      'deployment GetObject(range)': 2 * PHOTOS,
+      'deployment DeleteObject': PHOTOS,
+    });
+  });
+
+  it('from URLs: a PUT (or a multipart upload of 8 MiB parts), two ranged GETs, one copy and a delete', async () => {
+    expect(await countImport({ type: 'urls', items: [{ url: `${base}/photo.jpg` }] })).toEqual({
+      'deployment PutObject': 1,
+      'deployment GetObject(range)': 2,
+      'deployment CopyObject': 1,
+      'deployment DeleteObject': 1,
+    });
+    expect(await countImport({ type: 'urls', items: [{ url: `${base}/large.jpg` }] })).toEqual({
+      'deployment CreateMultipartUpload': 1,
+      'deployment UploadPart': 3,
+      'deployment CompleteMultipartUpload': 1,
+      'deployment GetObject(range)': 2,
+      'deployment CopyObject': 1,
+      'deployment DeleteObject': 1,
+    });
+  });
+});
