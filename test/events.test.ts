@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAssetEvent } from '@darkroom/client';
-import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, transitionAsset } from '@darkroom/db';
+import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, settledBound, transitionAsset } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,14 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
+/**
+ * An asset's events in the feed once every event written so far is settled: the feed holds back
+ * events newer than the oldest transaction still open, and other test files' transactions (a
+ * server-side copy under a row lock) run beside this one's.
+ */
 async function eventsOf(assetId: string, after?: string) {
+  const asked = Date.now();
+  await waitFor('the feed to settle', async () => (await settledBound(harness.api.db)).getTime() >= asked);
   const all = [];
   let cursor = after;
   for (;;) {
