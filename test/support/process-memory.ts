@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -11,7 +12,9 @@ const readings = [];
 const read = () => readings.push({ at: Date.now(), bytes: Number(/^VmRSS:\\s+(\\d+) kB/m.exec(readFileSync('/proc/' + workerData.pid + '/status', 'utf8'))[1]) * 1024 });
 read();
 const timer = setInterval(read, workerData.everyMs);
-parentPort.once('message', () => {
+// Listening on (not once) keeps the thread alive after it answers, until it is terminated: a thread
+// that ended by itself could be seen to exit before its answer arrives.
+parentPort.on('message', () => {
   clearInterval(timer);
   read();
   parentPort.postMessage(readings);
@@ -41,22 +44,21 @@ export function readingsAround(samples: ResidentSamples, from: number, to: numbe
 /** Reads a process's resident memory every `everyMs` while `during` runs, from before it starts until after it ends. */
 export async function sampleResident<T>(pid: number, everyMs: number, during: () => Promise<T>): Promise<{ result: T; samples: ResidentSamples }> {
   const sampler = new Worker(SAMPLER, { eval: true, workerData: { pid, everyMs } });
-  await new Promise((resolve, reject) => sampler.once('online', resolve).once('error', reject));
-  const stopped = () =>
-    new Promise<ResidentReading[]>((resolve, reject) => {
-      sampler.once('message', resolve).once('error', reject);
-      sampler.postMessage('stop');
-    });
-  let result: T;
+  // Whatever ends the sampler (the process gone, a reading it cannot parse) ends the wait for its readings too.
+  const ended = new Promise<never>((_, reject) => {
+    sampler.once('error', reject);
+    sampler.once('exit', (code) => reject(new Error(`the memory sampler exited (${code}) before it was asked for its readings`)));
+  });
+  ended.catch(() => {});
   try {
-    result = await during();
-  } catch (error) {
+    await Promise.race([once(sampler, 'online'), ended]);
+    const result = await during();
+    sampler.postMessage('stop');
+    const [readings] = (await Promise.race([once(sampler, 'message'), ended])) as [ResidentReading[]];
+    return { result, samples: { readings, highest: Math.max(...readings.map((r) => r.bytes)) } };
+  } finally {
     await sampler.terminate();
-    throw error;
   }
-  const readings = await stopped();
-  await sampler.terminate();
-  return { result, samples: { readings, highest: Math.max(...readings.map((r) => r.bytes)) } };
 }
 
 /** The resident memory a process settles at while idle: the lowest of readings over `forMs`. */
