@@ -165,7 +165,8 @@ async function listVersions(client: S3Client, bucket: string) {
  */
 export async function createSourceBucket(options: { photos: number; prefix?: string }): Promise<SourceBucket> {
   const credentials = await ensureSourceUser();
-  const client = sourceClient(credentials);
+  // A copy: the SDK marks the credentials it is given (`$source`), and a test sends these in a body.
+  const client = sourceClient({ ...credentials });
   const name = `darkroom-source-${randomUUID().slice(0, 13)}`;
   const prefix = options.prefix ?? 'library/';
   await client.send(new CreateBucketCommand({ Bucket: name }));
