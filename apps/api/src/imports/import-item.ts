@@ -35,6 +35,8 @@ export interface ItemContext {
   signal: AbortSignal;
   /** Listing pages that failed in a row (import-run's retries). */
   listFailures: number;
+  /** The deployment's bucket stopped answering: the run waits for it before it takes more items. */
+  bucketDown: boolean;
 }
 
 /**

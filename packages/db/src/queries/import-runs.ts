@@ -152,6 +152,14 @@ export async function retryImportItemLater(db: Executor, params: { id: string; d
     .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
 }
 
+/** An item in hand goes back to pending as if it had not been tried: what stopped it was no fault of its own. */
+export async function returnImportItem(db: Executor, params: { id: string }): Promise<void> {
+  await db
+    .update(importItems)
+    .set({ status: 'pending', attempts: sql`${importItems.attempts} - 1`, updatedAt: sql`now()` })
+    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
+}
+
 /** Items not yet taken or in hand: none left (and the listing done) is the end of an import. */
 export async function countOutstandingItems(db: Executor, params: { importId: string }): Promise<number> {
   const [row] = await db
