@@ -189,11 +189,11 @@ async function settleItem(run: RunContext, context: ItemContext, item: ImportIte
   } catch (error) {
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
-    if (await bucketIsDown(run, context, error)) return void (await returnImportItem(run.deps.db, { id: item.id }));
+    if (await bucketIsDown(run, context, error)) return void (await returnImportItem(run.deps.db, { item }));
     const delayMs = retryDelayOf(error, item.attempts);
     if (delayMs !== null) {
       run.log.warn({ err: error, itemId: item.id, attempt: item.attempts }, 'an import item could not be read or stored; trying it again later');
-      await retryImportItemLater(run.deps.db, { id: item.id, delayMs });
+      await retryImportItemLater(run.deps.db, { item, delayMs });
       return;
     }
     const failure = failureOf(error);

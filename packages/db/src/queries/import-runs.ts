@@ -116,8 +116,22 @@ export type ImportItemOutcome =
   | { status: 'failed'; error: { code: string; message: string } };
 
 /**
- * An item's outcome and the import's counts, together, only while the item is still running (a
- * runner that lost the import to another finds nothing to record). False when it was not.
+ * An item's claim, as the runner that took it holds it: taking an item counts an attempt, so a claim
+ * is the item running at that attempt. A runner whose lease lapsed while it worked may still hold an
+ * older claim of an item another runner has taken again; what it records is then dropped.
+ */
+const stillClaimed = (item: Pick<ImportItem, 'id' | 'attempts'>) =>
+  and(eq(importItems.id, item.id), eq(importItems.status, 'running'), eq(importItems.attempts, item.attempts));
+
+/** Whether this claim of the item is still the one under way (a runner whose lease lapsed finds it is not). */
+export async function isImportItemClaimed(db: Executor, item: Pick<ImportItem, 'id' | 'attempts'>): Promise<boolean> {
+  const [row] = await db.select({ id: importItems.id }).from(importItems).where(stillClaimed(item));
+  return row !== undefined;
+}
+
+/**
+ * An item's outcome and the import's counts, together, only while this claim of the item is the
+ * one under way (a runner that lost the import to another finds nothing to record). False when not.
  */
 export async function finishImportItem(db: Executor, params: { item: ImportItem; outcome: ImportItemOutcome }): Promise<boolean> {
   const { item, outcome } = params;
@@ -132,7 +146,7 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
         errorMessage: outcome.status === 'failed' ? outcome.error.message : null,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(importItems.id, item.id), eq(importItems.status, 'running')))
+      .where(stillClaimed(item))
       .returning({ id: importItems.id });
     if (!done) return false;
     const bytes = outcome.status === 'imported' ? outcome.bytes : 0;
@@ -145,19 +159,19 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
 }
 
 /** An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable, or the bucket). */
-export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number }): Promise<void> {
+export async function retryImportItemLater(db: Executor, params: { item: ImportItem; delayMs: number }): Promise<void> {
   await db
     .update(importItems)
     .set({ status: 'pending', retryAt: sql`now() + ${params.delayMs} * interval '1 millisecond'`, updatedAt: sql`now()` })
-    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
+    .where(stillClaimed(params.item));
 }
 
 /** An item in hand goes back to pending as if it had not been tried: what stopped it was no fault of its own. */
-export async function returnImportItem(db: Executor, params: { id: string }): Promise<void> {
+export async function returnImportItem(db: Executor, params: { item: ImportItem }): Promise<void> {
   await db
     .update(importItems)
     .set({ status: 'pending', attempts: sql`${importItems.attempts} - 1`, updatedAt: sql`now()` })
-    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
+    .where(stillClaimed(params.item));
 }
 
 /** Items not yet taken or in hand: none left (and the listing done) is the end of an import. */
