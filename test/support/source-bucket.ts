@@ -93,7 +93,15 @@ function sourceClient(credentials: SourceCredentials): S3Client {
   });
 }
 
-/** A JPEG of a few hundred bytes, from a fixture, made unique by a comment segment naming `n`. */
+/** `count` JPEGs of a few hundred bytes each, from a fixture, each made unique by a comment segment naming its number. */
+export async function tinyJpegs(count: number): Promise<Buffer[]> {
+  const base = await sharp(readFileSync(fixture('320x240.jpg')))
+    .resize(32, 24)
+    .jpeg({ quality: 60 })
+    .toBuffer();
+  return Array.from({ length: count }, (_, n) => numberedJpeg(base, n));
+}
+
 function numberedJpeg(base: Buffer, n: number): Buffer {
   const text = Buffer.from(`source object ${n}`);
   const comment = Buffer.alloc(4);
@@ -165,17 +173,14 @@ async function listVersions(client: S3Client, bucket: string) {
  */
 export async function createSourceBucket(options: { photos: number; prefix?: string }): Promise<SourceBucket> {
   const credentials = await ensureSourceUser();
-  const client = sourceClient(credentials);
+  // A copy: the SDK marks the credentials it is given (`$source`), and a test sends these in a body.
+  const client = sourceClient({ ...credentials });
   const name = `darkroom-source-${randomUUID().slice(0, 13)}`;
   const prefix = options.prefix ?? 'library/';
   await client.send(new CreateBucketCommand({ Bucket: name }));
-  const base = await sharp(readFileSync(fixture('320x240.jpg')))
-    .resize(32, 24)
-    .jpeg({ quality: 60 })
-    .toBuffer();
-  const photos = Array.from({ length: options.photos }, (_, n) => ({
+  const photos = (await tinyJpegs(options.photos)).map((body, n) => ({
     key: `${prefix}photos/${String(n).padStart(5, '0')}.jpg`,
-    body: numberedJpeg(base, n),
+    body,
     type: 'image/jpeg',
   }));
   const others = OTHERS.map(([file, body, type]) => ({ key: `${prefix}${file}`, body: Buffer.from(body), type }));

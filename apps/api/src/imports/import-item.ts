@@ -4,6 +4,7 @@ import {
   getAsset,
   identityTakenForDryRun,
   insertUpload,
+  isImportItemClaimed,
   newId,
   releaseImportIdentity,
   transitionAsset,
@@ -35,6 +36,8 @@ export interface ItemContext {
   signal: AbortSignal;
   /** Listing pages that failed in a row (import-run's retries). */
   listFailures: number;
+  /** The deployment's bucket stopped answering: the run waits for it before it takes more items. */
+  bucketDown: boolean;
 }
 
 /**
@@ -44,6 +47,10 @@ export interface ItemContext {
  * confirms an upload (the checked copy to the original key, `queued`, `asset.uploaded`), on the
  * backfill lane. Run again after a crash it goes on from what it finds: its asset already made is
  * imported; anything short of that is brought again. A failure gives the identity back.
+ *
+ * Two runners may hold one item at once: one whose lease lapsed while it worked (its process frozen
+ * a while, or cut off from Postgres) and the one that took the import up. Both make the one asset
+ * the identity names, whichever records or confirms it first, and both say it is imported.
  */
 export async function importItem(context: ItemContext, item: ImportItem): Promise<ImportItemOutcome> {
   const { deps, tenant } = context;
@@ -58,12 +65,15 @@ export async function importItem(context: ItemContext, item: ImportItem): Promis
     const size = await context.source.bring(item, staging, { maxBytes: context.limits.maxBytes, signal: context.signal });
     if (size === 0) throw ERRORS.emptyFile();
     const contentType = await typeOfStaged(context, staging);
-    const asset = made ?? (await recordAsset(context, item, { id: claim.assetId, contentType, size }));
+    const asset = made ?? (await recordOnce(context, item, { id: claim.assetId, contentType, size }));
     const confirmed = await confirmUpload(deps, context.log, asset, 'backfill');
     if (!confirmed) throw ERRORS.uploadAlreadyFinished((await getAsset(deps.db, { id: asset.id }))?.status ?? 'deleted');
     return { status: 'imported', assetId: asset.id, bytes: size };
   } catch (error) {
     if (context.signal.aborted) throw error;
+    // The other runner holding the item confirmed it meanwhile (and took its staged bytes away).
+    const twin = await getAsset(deps.db, { id: claim.assetId });
+    if (twin && CONFIRMED.includes(twin.status)) return { status: 'imported', assetId: twin.id, bytes: twin.size };
     await giveUp(context, item, claim.assetId, staging, error);
     throw error;
   }
@@ -77,6 +87,20 @@ export async function importItem(context: ItemContext, item: ImportItem): Promis
 export class IdentityBeingImported extends Error {
   constructor() {
     super('another item of this import is bringing the same file');
+  }
+}
+
+/** An asset confirmed (its upload complete): what an import made, whatever its processing did since. */
+const CONFIRMED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
+
+/** The item's asset as recorded now, or as the other runner holding the item recorded it a moment before. */
+async function recordOnce(context: ItemContext, item: ImportItem, file: { id: string; contentType: string; size: number }): Promise<Asset> {
+  try {
+    return await recordAsset(context, item, file);
+  } catch (error) {
+    const recorded = await getAsset(context.deps.db, { id: file.id });
+    if (recorded) return recorded;
+    throw error;
   }
 }
 
@@ -127,10 +151,14 @@ export function filenameOf(item: Pick<ImportItem, 'filename' | 'location'>): str
   }
 }
 
-/** A failed item leaves nothing behind: its staged bytes, its asset if one was recorded, and its hold on the identity. */
+/**
+ * A failed item leaves nothing behind: its staged bytes, its asset if one was recorded, and its hold
+ * on the identity. A runner whose claim of the item lapsed leaves all that to the one holding it now.
+ */
 async function giveUp(context: ItemContext, item: ImportItem, assetId: string, staging: ObjectLocation, cause: unknown): Promise<void> {
   const { deps } = context;
   try {
+    if (!(await isImportItemClaimed(deps.db, item))) return;
     await deps.storage.deleteObject(staging);
     await transitionAsset(deps.db, { id: assetId, from: ['awaiting_upload'], to: 'canceled' });
     await releaseImportIdentity(deps.db, { tenantId: item.tenantId, identityHash: item.identityHash, itemId: item.id });

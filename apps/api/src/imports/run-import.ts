@@ -10,6 +10,7 @@ import {
   releaseImportLease,
   renewImportLease,
   retryImportItemLater,
+  returnImportItem,
   saveListingPage,
   type Import,
   type ImportItem,
@@ -37,6 +38,8 @@ const PROGRESS_MS = 1000;
 const LIST_AHEAD = 2;
 /** How long a runner waits while every item left waits to be tried again. */
 const IDLE_MS = 250;
+/** How often a run waiting for the deployment's bucket asks it again. */
+const BUCKET_PROBE_MS = 2000;
 
 /**
  * Runs one import while this runner holds its lease: opens its source (a source that cannot be
@@ -63,7 +66,17 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
     }
     const { maxBytes, accepted } = tenantUploadLimits(run.deps, tenant);
     const limits = { maxBytes, accepted };
-    const context: ItemContext = { deps: run.deps, log: run.log, imp: claimed, tenant, source, limits, signal: stop.signal, listFailures: 0 };
+    const context: ItemContext = {
+      deps: run.deps,
+      log: run.log,
+      imp: claimed,
+      tenant,
+      source,
+      limits,
+      signal: stop.signal,
+      listFailures: 0,
+      bucketDown: false,
+    };
     await driveImport(run, context, lease);
   } finally {
     run.stopSignal.removeEventListener('abort', onStopping);
@@ -103,6 +116,7 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease):
   const inFlight = new Set<Promise<void>>();
   let lastProgress = 0;
   while (!signal.aborted) {
+    if (context.bucketDown) await waitForBucket(run, context);
     const room = deps.config.imports.concurrency - inFlight.size;
     const items = room > 0 ? await claimImportItems(deps.db, { importId: imp.id, limit: room }) : [];
     for (const item of items) {
@@ -139,6 +153,7 @@ async function listAhead(run: RunContext, context: ItemContext, lease: Lease): P
     await saveListingPage(run.deps.db, { id: current.id, tenantId: current.tenantId, items: page.items, next: page.next });
     context.listFailures = 0;
   } catch (error) {
+    if (await bucketIsDown(run, context, error)) return true;
     // Unreachable a while (the source, or a network between): tried again, as an item would be.
     const delayMs = retryDelayOf(error, ++context.listFailures, run.deps.config.imports.retryScheduleMs);
     if (delayMs !== null) {
@@ -175,19 +190,45 @@ async function settleItem(run: RunContext, context: ItemContext, item: ImportIte
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
     if (error instanceof IdentityBeingImported) {
-      await retryImportItemLater(run.deps.db, { id: item.id, delayMs: IDLE_MS, uncounted: true });
+      await retryImportItemLater(run.deps.db, { item, delayMs: IDLE_MS, uncounted: true });
       return;
     }
+    if (await bucketIsDown(run, context, error)) return void (await returnImportItem(run.deps.db, { item }));
     const delayMs = retryDelayOf(error, item.attempts, run.deps.config.imports.retryScheduleMs);
     if (delayMs !== null) {
       run.log.warn({ err: error, itemId: item.id, attempt: item.attempts }, 'an import item could not be read or stored; trying it again later');
-      await retryImportItemLater(run.deps.db, { id: item.id, delayMs });
+      await retryImportItemLater(run.deps.db, { item, delayMs });
       return;
     }
     const failure = failureOf(error);
     if (failure.code === 'internal_error') run.log.error({ err: error, itemId: item.id }, 'an import item failed');
     await finishImportItem(run.deps.db, { item, outcome: { status: 'failed', error: failure } });
   }
+}
+
+/**
+ * Whether `error` may pass and the deployment's own bucket does not answer now: then no item can be
+ * imported until it does (the source may be on it too), so the run waits for it, and neither the
+ * item's tries nor the listing's are spent on an outage that would otherwise fail every item left.
+ */
+async function bucketIsDown(run: RunContext, context: ItemContext, error: unknown): Promise<boolean> {
+  if (retryDelayOf(error, 1, run.deps.config.imports.retryScheduleMs) === null || (await bucketAnswers(run))) return false;
+  context.bucketDown = true;
+  return true;
+}
+
+const bucketAnswers = (run: RunContext) =>
+  run.deps.readiness.storage().then(
+    () => true,
+    () => false,
+  );
+
+/** Takes no item until the deployment's bucket answers again (or the run stops); the items in flight settle meanwhile. */
+async function waitForBucket(run: RunContext, context: ItemContext): Promise<void> {
+  run.log.warn("the deployment's bucket does not answer: the import waits for it");
+  while (!context.signal.aborted && !(await bucketAnswers(run))) await sleep(BUCKET_PROBE_MS, context.signal);
+  context.bucketDown = false;
+  if (!context.signal.aborted) run.log.info("the deployment's bucket answers again: the import goes on");
 }
 
 async function sendProgress(run: RunContext, lease: Lease): Promise<void> {

@@ -121,8 +121,22 @@ export type ImportItemOutcome =
   | { status: 'failed'; error: { code: string; message: string } };
 
 /**
- * An item's outcome and the import's counts, together, only while the item is still running (a
- * runner that lost the import to another finds nothing to record). False when it was not.
+ * An item's claim, as the runner that took it holds it: taking an item counts an attempt, so a claim
+ * is the item running at that attempt. A runner whose lease lapsed while it worked may still hold an
+ * older claim of an item another runner has taken again; what it records is then dropped.
+ */
+const stillClaimed = (item: Pick<ImportItem, 'id' | 'attempts'>) =>
+  and(eq(importItems.id, item.id), eq(importItems.status, 'running'), eq(importItems.attempts, item.attempts));
+
+/** Whether this claim of the item is still the one under way (a runner whose lease lapsed finds it is not). */
+export async function isImportItemClaimed(db: Executor, item: Pick<ImportItem, 'id' | 'attempts'>): Promise<boolean> {
+  const [row] = await db.select({ id: importItems.id }).from(importItems).where(stillClaimed(item));
+  return row !== undefined;
+}
+
+/**
+ * An item's outcome and the import's counts, together, only while this claim of the item is the
+ * one under way (a runner that lost the import to another finds nothing to record). False when not.
  */
 export async function finishImportItem(db: Executor, params: { item: ImportItem; outcome: ImportItemOutcome }): Promise<boolean> {
   const { item, outcome } = params;
@@ -137,7 +151,7 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
         errorMessage: outcome.status === 'failed' ? outcome.error.message : null,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(importItems.id, item.id), eq(importItems.status, 'running')))
+      .where(stillClaimed(item))
       .returning({ id: importItems.id });
     if (!done) return false;
     const bytes = outcome.status === 'imported' ? outcome.bytes : 0;
@@ -153,7 +167,7 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
  * An item in hand goes back to pending, to be taken again after `delayMs` (its source was unreachable,
  * or the bucket). `uncounted`: it was not tried (it waits for another item), so this take is not an attempt.
  */
-export async function retryImportItemLater(db: Executor, params: { id: string; delayMs: number; uncounted?: boolean }): Promise<void> {
+export async function retryImportItemLater(db: Executor, params: { item: ImportItem; delayMs: number; uncounted?: boolean }): Promise<void> {
   await db
     .update(importItems)
     .set({
@@ -162,7 +176,15 @@ export async function retryImportItemLater(db: Executor, params: { id: string; d
       ...(params.uncounted ? { attempts: sql`${importItems.attempts} - 1` } : {}),
       updatedAt: sql`now()`,
     })
-    .where(and(eq(importItems.id, params.id), eq(importItems.status, 'running')));
+    .where(stillClaimed(params.item));
+}
+
+/** An item in hand goes back to pending as if it had not been tried: what stopped it was no fault of its own. */
+export async function returnImportItem(db: Executor, params: { item: ImportItem }): Promise<void> {
+  await db
+    .update(importItems)
+    .set({ status: 'pending', attempts: sql`${importItems.attempts} - 1`, updatedAt: sql`now()` })
+    .where(stillClaimed(params.item));
 }
 
 /** Items not yet taken or in hand: none left (and the listing done) is the end of an import. */
@@ -263,6 +285,16 @@ export async function identityTakenForDryRun(db: Executor, params: { item: Impor
     )
     .limit(1);
   return earlier ? true : null;
+}
+
+/**
+ * Which of these asset ids an import has reserved (an identity holds it): an import brings a file's
+ * bytes to its staging key before the asset's row exists, as the row needs the type its bytes show.
+ */
+export async function findReservedImportAssets(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
+  if (params.ids.length === 0) return new Set();
+  const rows = await db.select({ id: importIdentities.assetId }).from(importIdentities).where(inArray(importIdentities.assetId, params.ids));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Gives an identity back when its item failed, so a later import may try it again. */

@@ -1,0 +1,1 @@
+CREATE INDEX "import_identities_asset_id_idx" ON "import_identities" USING btree ("asset_id");

@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { claimImport, claimImportItems, finishImportItem, getImport, getTenant, type ImportItem } from '@darkroom/db';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importItem, type ItemContext } from '../../apps/api/src/imports/import-item.js';
+import { openImportSource } from '../../apps/api/src/imports/import-source.js';
+import { tenantUploadLimits } from '../../apps/api/src/services/upload-tokens.js';
+import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { assetStatusCounts } from '../support/import-rows.js';
+import { tinyJpegs } from '../support/source-bucket.js';
+
+let harness: Harness;
+let tenant: TestTenant;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  harness = await startHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+  tenant = await createTestTenant(harness, 'import-twins');
+  const photos = await tinyJpegs(8);
+  server = createServer((req, res) => {
+    const body = photos[Number(new URL(req.url!, 'http://files').pathname.slice(1))];
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.close();
+  await harness?.close();
+});
+
+/**
+ * An import of `count` photos whose items two runners hold: one that claimed them and let its lease
+ * lapse, and one that took the import up and claimed them again; with what both hold to import them.
+ */
+async function heldTwice(count: number): Promise<{ context: ItemContext; stale: ImportItem[]; current: ImportItem[] }> {
+  const items = Array.from({ length: count }, (_, n) => ({ url: `${base}/${n}` }));
+  const started = await tenant.client.raw('POST', '/v1/imports', { source: { type: 'urls', items } });
+  expect(started.status).toBe(202);
+  const importId = started.body.import.id;
+  const claimAs = async (owner: string, leaseMs: number) => {
+    expect(await claimImport(harness.api.db, { owner, leaseMs, tenantIds: [tenant.tenantId] })).toMatchObject({ id: importId });
+    return claimImportItems(harness.api.db, { importId, limit: count });
+  };
+  const stale = await claimAs('lapsed', 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const current = await claimAs('current', 60_000);
+  const imp = (await getImport(harness.api.db, { id: importId }))!;
+  const row = (await getTenant(harness.api.db, { id: tenant.tenantId }))!;
+  const context: ItemContext = {
+    deps: harness.api,
+    log: pino({ level: 'silent' }),
+    imp,
+    tenant: row,
+    source: await openImportSource(harness.api, imp),
+    limits: tenantUploadLimits(harness.api, row),
+    signal: new AbortController().signal,
+    listFailures: 0,
+    bucketDown: false,
+  };
+  return { context, stale, current };
+}
+
+describe('one import item in two runners at once', () => {
+  // A runner whose lease lapsed (its process frozen a while, or cut off from Postgres) still has its
+  // items in hand when it wakes, and the runner that took the import up has taken them again.
+  it('makes one asset, which both find imported, and records the outcome of the claim under way alone', async () => {
+    const { context, stale, current } = await heldTwice(8);
+    expect(current.map((i) => i.attempts)).toEqual(stale.map((i) => i.attempts + 1));
+    const twins = stale.map((item, n) => [item, current[n]!] as const);
+    const settled = await Promise.all(
+      twins.map(async (pair) => {
+        const outcomes = await Promise.all(pair.map((item) => importItem(context, item)));
+        const recorded = await Promise.all(pair.map((item, k) => finishImportItem(harness.api.db, { item, outcome: outcomes[k]! })));
+        return { outcomes, recorded };
+      }),
+    );
+    for (const { outcomes, recorded } of settled) {
+      expect(outcomes[0]).toMatchObject({ status: 'imported' });
+      expect(outcomes[1]).toEqual(outcomes[0]);
+      expect(recorded).toEqual([false, true]);
+    }
+    expect(await assetStatusCounts(harness.api.db, tenant.tenantId)).toEqual({ queued: stale.length });
+    const { body } = await tenant.client.raw('POST', `/v1/imports/${context.imp.id}/cancel`);
+    expect(body.import.counts).toMatchObject({ imported: stale.length, failed: 0 });
+  });
+});
