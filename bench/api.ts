@@ -5,7 +5,8 @@ import { ratio, type BenchRow } from './table.js';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 8);
 
-const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg', size: 2_000_000 });
+/** The body of every `POST /v1/uploads` a load sends. */
+export const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'image/jpeg', size: 2_000_000 });
 
 export async function runApiBench(): Promise<BenchRow[]> {
   const { apiKey } = await prepareBench('bench-api');

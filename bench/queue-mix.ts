@@ -20,7 +20,7 @@ const VIDEO_SECONDS = Number(process.env.BENCH_QUEUE_VIDEO_SECONDS ?? 60);
 const IDLE_SAMPLES = 3;
 const BUSY_SAMPLES = 3;
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+export const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A 1080p phone-like clip of `VIDEO_SECONDS` with sound, made once and kept in the temp dir for later runs. */
@@ -42,7 +42,7 @@ async function finished(rig: Rig, jobId: string): Promise<{ at: number; state: s
 }
 
 /** One photo: uploaded, then complete → its job's commit, in ms. */
-async function photoMs(rig: Rig, photo: BenchInput): Promise<number> {
+export async function photoMs(rig: Rig, photo: BenchInput): Promise<number> {
   const { asset, parts } = await rig.tenant.upload(new Uint8Array(await readFile(photo.path)), {
     filename: 'queued-photo.jpg',
     contentType: 'image/jpeg',

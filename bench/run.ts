@@ -3,12 +3,13 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|private]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|private|import]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
 import { runBackupBench } from './backup.js';
 import { runDeliveryBench } from './delivery.js';
+import { runImportBench } from './import.js';
 import { runPrivateBench } from './private.js';
 import { runQueueMixBench } from './queue-mix.js';
 import { runRecoverBench } from './recover.js';
@@ -28,6 +29,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['audio', runAudioBench],
   ['streaming', runStreamingBench],
   ['private', runPrivateBench],
+  ['import', runImportBench],
 ];
 const start = startRun();
 const rows: BenchRow[] = [];

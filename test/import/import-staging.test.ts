@@ -31,6 +31,7 @@ describe('the staging sweep and an import', () => {
       tenantId: tenant.tenantId,
       identityHash: `staging-${reserved}`,
       itemId: newId(),
+      importId: newId(),
       assetId: reserved,
     });
     expect(claim).toEqual({ mine: true, assetId: reserved });
