@@ -26,7 +26,14 @@ const logLines: string[] = [];
 const listeners: { server: Server; port: number; connections: number }[] = [];
 
 async function countingListener(host: string) {
-  const entry = { server: createServer((socket) => (entry.connections++, socket.destroy())), port: 0, connections: 0 };
+  const entry = {
+    server: createServer((socket) => {
+      entry.connections++;
+      socket.destroy();
+    }),
+    port: 0,
+    connections: 0,
+  };
   await new Promise<void>((resolve) => entry.server.listen(0, host, resolve));
   entry.port = (entry.server.address() as AddressInfo).port;
   listeners.push(entry);
@@ -134,7 +141,7 @@ describe('credentials that are wrong', () => {
     expect(ended.error!.message).toMatch(/refused these credentials/);
 
     const events = await waitFor('import.failed on the feed', async () => {
-      const feed = await tenant.client.feed({ type: 'import.failed' });
+      const feed = await tenant.client.events({ type: 'import.failed' });
       return feed.filter((e) => (e.data as any).import.id === id).length > 0 && feed.filter((e) => (e.data as any).import.id === id);
     });
     const listed = (await tenant.client.raw('GET', '/v1/imports')).body.items.find((i: ImportView) => i.id === id);

@@ -43,7 +43,7 @@ afterAll(async () => {
 /** The feed's events of `type` once `count` of them have settled (the feed waits out transactions still open). */
 const feedOf = (type: string, count: number) =>
   waitFor(`${count} ${type} on the feed`, async () => {
-    const events = await tenant.client.feed({ type });
+    const events = await tenant.client.events({ type });
     return events.length >= count && events;
   });
 
@@ -74,7 +74,7 @@ describe('an import’s events', () => {
     expect(imported).toEqual([...imported].sort((a, b) => a - b));
     expect(imported[0]).toBeLessThan(4);
     // Live only: never on the feed.
-    expect((await tenant.client.feed()).some((e) => (e.type as string) === 'import.progress')).toBe(false);
+    expect((await tenant.client.events()).some((e) => (e.type as string) === 'import.progress')).toBe(false);
 
     // To a webhook: import.done, signed, as the feed has it; never import.progress.
     const receipt = await receiver.until('import.done at the webhook', (r) => r.find((x) => JSON.parse(x.body).type === 'import.done'));

@@ -106,6 +106,12 @@ export class TestApi {
    * only those of `assetId` when given, only those of `type` (a comma-separated list) when given.
    */
   async feed(filter: { assetId?: string; type?: string } = {}): Promise<AssetEvent[]> {
+    const assets = (await this.events(filter)).filter(isAssetEvent);
+    return filter.assetId ? assets.filter((e) => e.data.asset.id === filter.assetId) : assets;
+  }
+
+  /** Every settled event of the tenant, an asset's or an import's (`GET /v1/events` to its end), oldest first. */
+  async events(filter: { type?: string } = {}): Promise<Event[]> {
     const items: Event[] = [];
     let after = '';
     for (;;) {
@@ -116,8 +122,7 @@ export class TestApi {
       if (!res.body.nextCursor) break;
       after = res.body.nextCursor;
     }
-    const assets = items.filter(isAssetEvent);
-    return filter.assetId ? assets.filter((e) => e.data.asset.id === filter.assetId) : assets;
+    return items;
   }
 
   /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */

@@ -1,5 +1,5 @@
 import { STAGING_PREFIX } from '@darkroom/core';
-import { findAssetStatuses, findExistingTenantIds, findReservedImportAssets, type AssetStatus } from '@darkroom/db';
+import { findAssetStatuses, findExistingTenantIds, type AssetStatus } from '@darkroom/db';
 import type { WorkerDeps } from './deps.js';
 import { assetIdsOf, ownedObjectBatches, underTenant, type OwnedObject } from './orphans.js';
 
@@ -15,8 +15,6 @@ export interface StagingSweepOptions {
 
 interface Known {
   statuses: Map<string, AssetStatus>;
-  /** Asset ids an import reserved, whose rows may not be written yet. */
-  reserved: Set<string>;
   tenants: Set<string>;
   /** Objects last written before this (ms) are abandoned whatever their asset. */
   oldest: number;
@@ -26,16 +24,14 @@ interface Known {
  * Whether nothing will ever read this staging object. Its asset's row is written before any upload
  * URL exists, so: a row that no longer awaits its upload means the object is a PUT through an old
  * URL (after `complete`, an abort or an expiry) or one a `complete` that died after its commit left;
- * no row under a tenant of this database means the asset was deleted, unless an import reserved its
- * id (an import stages a file before its row, which needs the type the bytes show; a failed item
- * gives the id back). A tenant this database does not know is another deployment's sharing the
- * bucket: not ours to judge, until the object is old.
+ * no row under a tenant of this database means the asset was deleted. A tenant this database does
+ * not know is another deployment's sharing the bucket: not ours to judge, until the object is old.
  */
 function unread({ object, tenantId, assetId }: OwnedObject, known: Known): boolean {
   if (object.lastModified !== undefined && object.lastModified.getTime() < known.oldest) return true;
   const status = known.statuses.get(assetId);
   if (status !== undefined) return status !== 'awaiting_upload';
-  return known.tenants.has(tenantId) && !known.reserved.has(assetId);
+  return known.tenants.has(tenantId);
 }
 
 /**
@@ -49,11 +45,9 @@ export async function sweepStaging(deps: WorkerDeps, options: StagingSweepOption
   let swept = 0;
   for await (const batch of ownedObjectBatches(deps, { bucket, prefix: underTenant(STAGING_PREFIX, options.tenantId) })) {
     const statuses = await findAssetStatuses(deps.db, { ids: assetIdsOf(batch) });
-    // Read after the listing: an import reserves an id before it stages the bytes.
-    const reserved = await findReservedImportAssets(deps.db, { ids: assetIdsOf(batch).filter((id) => !statuses.has(id)) });
     const tenants = await findExistingTenantIds(deps.db, { ids: [...new Set(batch.map((b) => b.tenantId))] });
     for (const owned of batch) {
-      if (!unread(owned, { statuses, reserved, tenants, oldest })) continue;
+      if (!unread(owned, { statuses, tenants, oldest })) continue;
       await deps.storage.deleteObject({ bucket, key: owned.object.key });
       swept++;
     }

@@ -117,11 +117,7 @@ export const importIdentities = pgTable(
     itemId: uuid('item_id').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.identityHash] }),
-    // The staging sweep's question: has an import reserved this asset id (its row not written yet)?
-    index('import_identities_asset_id_idx').on(t.assetId),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.identityHash] })],
 );
 
 export type Import = typeof imports.$inferSelect;

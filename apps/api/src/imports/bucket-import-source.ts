@@ -2,13 +2,13 @@ import { bucketIdentity, ERRORS } from '@darkroom/core';
 import type { Import } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { openBucketSource, type SourceObject } from './bucket-source.js';
-import { STREAM_PART_BYTES, type ImportSource, type ListedItem } from './import-source.js';
+import { HEAD_BYTES, streamInto, type ImportSource, type ListedItem } from './import-source.js';
 import { identityHashOf, importCredentialsAad } from './start-import.js';
 
 /**
  * A tenant's bucket as an import's source (bucket-source.ts): listed with the tenant's keys a page
- * at a time, each object copied on the bucket's side where the deployment's key may read it, else
- * streamed from the source into a multipart upload.
+ * at a time; each object's first bytes read with them, then the object copied on the bucket's side
+ * where the deployment's key may read it, else streamed from the source into a multipart upload.
  */
 export async function openBucketImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
   if (!imp.credentialsSealed || !imp.source.bucket || !imp.region) throw new Error(`import ${imp.id} has no bucket source to open`);
@@ -31,14 +31,19 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
       const page = await source.listPage(cursor);
       return { items: page.objects.map((object) => listedItem(source.bucket, object)), next: page.next };
     },
-    async bring(item, target, limits) {
+    async bring(item, target, limits, describe) {
       const object: SourceObject = { key: item.location, size: item.size ?? 0, etag: item.etag ?? '' };
       if (object.size > limits.maxBytes) throw ERRORS.fileTooLarge(object.size, limits.maxBytes);
-      if ((await source.copyTo(target, object)) === 'copied') return object.size;
+      if (source.mayCopy) {
+        // Its first bytes say what it is before the copy is written with that (its record, its type).
+        const start = await source.readStart(object.key, HEAD_BYTES);
+        const facts = await describe(start.bytes, start.size);
+        const copied = await source.copyTo({ ...target, ...facts }, { ...object, size: start.size });
+        if (copied === 'copied') return { ...facts, size: start.size, head: start.bytes };
+      }
       const body = await source.open(object.key);
       try {
-        const options = { body, contentType: 'application/octet-stream', partSize: STREAM_PART_BYTES, maxBytes: limits.maxBytes };
-        return (await deps.storage.uploadStream({ ...target, ...options, expectedSize: object.size })).size;
+        return await streamInto(deps, target, body, { ...limits, expectedSize: object.size }, describe);
       } finally {
         if (!body.destroyed) body.destroy();
       }

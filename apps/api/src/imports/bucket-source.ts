@@ -63,9 +63,13 @@ export interface BucketSource {
   readonly prefix: string;
   /** Whether `copyTo` may copy at all: the source is on the deployment's endpoint. */
   readonly onDeploymentEndpoint: boolean;
+  /** Whether a copy is worth asking for: on the deployment's endpoint, and not refused the deployment's key yet. */
+  readonly mayCopy: boolean;
   /** One page of objects, after `cursor` (null: from the start), listed with the tenant's credentials. */
   listPage(cursor: string | null): Promise<SourcePage>;
   head(key: string): Promise<SourceObject & { contentType: string | undefined }>;
+  /** The object's first `length` bytes and its whole size, read with the tenant's credentials (one ranged GET). */
+  readStart(key: string, length: number): Promise<{ size: number; bytes: Uint8Array }>;
   /** The object's bytes, read with the tenant's credentials; its stream fails with the import's errors too. */
   open(key: string): Promise<Readable>;
   /**
@@ -182,6 +186,10 @@ class TenantBucketSource implements BucketSource {
     this.prefix = source.prefix ?? '';
   }
 
+  get mayCopy(): boolean {
+    return this.onDeploymentEndpoint && !this.copyRefused;
+  }
+
   /** A key outside the prefix is not part of this source. */
   private inSource(key: string): { bucket: string; key: string } {
     if (!key.startsWith(this.prefix)) throw ERRORS.sourceNotFound('bucket');
@@ -204,6 +212,10 @@ class TenantBucketSource implements BucketSource {
     const object = { key, size: head.size, etag: head.etag ?? '' };
     this.seen.remember(object);
     return { ...object, contentType: head.contentType };
+  }
+
+  async readStart(key: string, length: number) {
+    return translated(() => this.tenant.readStart({ ...this.inSource(key), length }));
   }
 
   async open(key: string): Promise<Readable> {

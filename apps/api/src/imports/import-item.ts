@@ -1,9 +1,8 @@
-import { assetKindOf, ERRORS, originalKey, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
+import { ERRORS, originalKey } from '@darkroom/core';
 import {
   claimImportIdentity,
   getAsset,
   identityTakenForDryRun,
-  insertUpload,
   isImportItemClaimed,
   newId,
   releaseImportIdentity,
@@ -14,13 +13,10 @@ import {
   type ImportItemOutcome,
   type Tenant,
 } from '@darkroom/db';
-import { AUDIO_HEAD_BYTES } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { confirmUpload } from '../services/complete-upload.js';
-import { MAX_METADATA_BYTES, validateFilename } from '../services/upload-rules.js';
-import { importMetadataOf } from './import-metadata.js';
+import { describeImportedFile, queueImportedAsset } from './import-file.js';
 import type { ImportSource } from './import-source.js';
 
 /** What every item of one run shares. */
@@ -41,16 +37,17 @@ export interface ItemContext {
 }
 
 /**
- * One item into one asset, as an upload would be (docs/api.md#imports-tenant-api-key): its identity reserved first
- * (held already: skipped, with that asset), its bytes brought into its staging key, the type taken
- * from them and checked against the tenant's, then the asset recorded and confirmed as `complete`
- * confirms an upload (the checked copy to the original key, `queued`, `asset.uploaded`), on the
- * backfill lane. Run again after a crash it goes on from what it finds: its asset already made is
- * imported; anything short of that is brought again. A failure gives the identity back.
+ * One item into one asset, as an upload would be (docs/api.md#imports-tenant-api-key): its identity
+ * reserved first (held already: skipped, with that asset), its bytes brought straight to the
+ * asset's original key, written with the type its first bytes prove (and the record a rebuild
+ * reads) once the tenant's limits pass, then the asset recorded `queued` with its job on the
+ * backfill lane and `asset.uploaded`, in one short transaction (import-file.ts). Nothing holds a
+ * transaction while bytes move. Run again after a crash it goes on from what it finds: its asset
+ * already made is imported; anything short of that is brought again, over the same key.
  *
  * Two runners may hold one item at once: one whose lease lapsed while it worked (its process frozen
  * a while, or cut off from Postgres) and the one that took the import up. Both make the one asset
- * the identity names, whichever records or confirms it first, and both say it is imported.
+ * the identity names, whichever records it first, and both say it is imported.
  */
 export async function importItem(context: ItemContext, item: ImportItem): Promise<ImportItemOutcome> {
   const { deps, tenant } = context;
@@ -59,22 +56,20 @@ export async function importItem(context: ItemContext, item: ImportItem): Promis
   if (!claim.mine && claim.wait) throw new IdentityBeingImported();
   if (!claim.mine) return { status: 'skipped', assetId: claim.assetId, reason: 'already_imported' };
   const made = await getAsset(deps.db, { id: claim.assetId });
-  if (made && made.status !== 'awaiting_upload') return { status: 'imported', assetId: made.id, bytes: made.size };
-  const staging = { bucket: deps.config.storage.bucket, key: stagingKey(tenant.id, claim.assetId) };
+  if (made && CONFIRMED.includes(made.status)) return { status: 'imported', assetId: made.id, bytes: made.size };
+  const original = { bucket: deps.config.storage.bucket, key: originalKey(tenant.id, claim.assetId) };
   try {
-    const size = await context.source.bring(item, staging, { maxBytes: context.limits.maxBytes, signal: context.signal });
-    if (size === 0) throw ERRORS.emptyFile();
-    const contentType = await typeOfStaged(context, staging);
-    const asset = made ?? (await recordOnce(context, item, { id: claim.assetId, contentType, size }));
-    const confirmed = await confirmUpload(deps, context.log, asset, 'backfill');
-    if (!confirmed) throw ERRORS.uploadAlreadyFinished((await getAsset(deps.db, { id: asset.id }))?.status ?? 'deleted');
-    return { status: 'imported', assetId: asset.id, bytes: size };
+    const limits = { maxBytes: context.limits.maxBytes, signal: context.signal };
+    const file = await context.source.bring(item, original, limits, describeImportedFile(context, item, claim.assetId));
+    // Once its bytes are in, an item is recorded even when its run is stopping: no original without its row.
+    const asset = await queueImportedAsset(context, item, { id: claim.assetId, file, original });
+    return { status: 'imported', assetId: asset.id, bytes: asset.size };
   } catch (error) {
     if (context.signal.aborted) throw error;
-    // The other runner holding the item confirmed it meanwhile (and took its staged bytes away).
+    // The other runner holding the item recorded it meanwhile.
     const twin = await getAsset(deps.db, { id: claim.assetId });
     if (twin && CONFIRMED.includes(twin.status)) return { status: 'imported', assetId: twin.id, bytes: twin.size };
-    await giveUp(context, item, claim.assetId, staging, error);
+    await giveUp(context, item, claim.assetId, original, error);
     throw error;
   }
 }
@@ -93,73 +88,16 @@ export class IdentityBeingImported extends Error {
 /** An asset confirmed (its upload complete): what an import made, whatever its processing did since. */
 const CONFIRMED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
 
-/** The item's asset as recorded now, or as the other runner holding the item recorded it a moment before. */
-async function recordOnce(context: ItemContext, item: ImportItem, file: { id: string; contentType: string; size: number }): Promise<Asset> {
-  try {
-    return await recordAsset(context, item, file);
-  } catch (error) {
-    const recorded = await getAsset(context.deps.db, { id: file.id });
-    if (recorded) return recorded;
-    throw error;
-  }
-}
-
-/** The type the staged bytes prove, if the tenant takes it (`unsupported_media_type` otherwise). */
-async function typeOfStaged(context: ItemContext, staging: ObjectLocation): Promise<string> {
-  const start = await context.deps.storage.readStart({ ...staging, length: Math.max(SNIFF_BYTES, AUDIO_HEAD_BYTES) });
-  const detected = sniffContentType(start.bytes);
-  if (!detected) throw ERRORS.unknownMediaType();
-  if (!context.limits.accepted.includes(detected)) throw ERRORS.typeNotAccepted(detected, context.limits.accepted);
-  return detected;
-}
-
-/** The asset an item makes, awaiting its upload (the bytes are staged) until confirmUpload checks and queues it. */
-async function recordAsset(context: ItemContext, item: ImportItem, file: { id: string; contentType: string; size: number }): Promise<Asset> {
-  const { imp, tenant, deps } = context;
-  const metadata = importMetadataOf({ importId: imp.id, source: item.source, importMetadata: imp.metadata, itemMetadata: item.metadata });
-  const bytes = Buffer.byteLength(JSON.stringify(metadata));
-  if (bytes > MAX_METADATA_BYTES) throw ERRORS.metadataTooLarge(bytes, MAX_METADATA_BYTES);
-  return insertUpload(deps.db, {
-    id: file.id,
-    tenantId: tenant.id,
-    kind: assetKindOf(file.contentType),
-    filename: filenameOf(item),
-    contentType: file.contentType,
-    size: file.size,
-    preset: imp.preset ?? tenant.defaultPreset ?? 'default',
-    metadata,
-    originalKey: originalKey(tenant.id, file.id),
-    uploadExpiresAt: new Date(Date.now() + deps.config.uploads.ttlMs),
-    visibility: imp.visibility,
-  });
-}
-
-/** The item's filename, else its URL path's or key's last segment, else `import` (a name is only ever shown). */
-export function filenameOf(item: Pick<ImportItem, 'filename' | 'location'>): string {
-  if (item.filename) return item.filename;
-  let last = item.location.split('?')[0]!.split('/').filter(Boolean).at(-1) ?? '';
-  try {
-    last = decodeURIComponent(last);
-  } catch {
-    // Kept as it came: a name that does not decode is still a name.
-  }
-  try {
-    validateFilename(last);
-    return last.slice(0, 255);
-  } catch {
-    return 'import';
-  }
-}
-
 /**
- * A failed item leaves nothing behind: its staged bytes, its asset if one was recorded, and its hold
- * on the identity. A runner whose claim of the item lapsed leaves all that to the one holding it now.
+ * A failed item leaves nothing behind: the bytes it wrote, its asset if one was recorded (an item of
+ * an earlier version that recorded it before confirming), and its hold on the identity. A runner
+ * whose claim of the item lapsed leaves all that to the one holding it now.
  */
-async function giveUp(context: ItemContext, item: ImportItem, assetId: string, staging: ObjectLocation, cause: unknown): Promise<void> {
+async function giveUp(context: ItemContext, item: ImportItem, assetId: string, original: ObjectLocation, cause: unknown): Promise<void> {
   const { deps } = context;
   try {
     if (!(await isImportItemClaimed(deps.db, item))) return;
-    await deps.storage.deleteObject(staging);
+    await deps.storage.deleteObject(original);
     await transitionAsset(deps.db, { id: assetId, from: ['awaiting_upload'], to: 'canceled' });
     await releaseImportIdentity(deps.db, { tenantId: item.tenantId, identityHash: item.identityHash, itemId: item.id });
   } catch (error) {

@@ -1,7 +1,9 @@
 import type { Import, ImportItem, NewImportItem } from '@darkroom/db';
-import type { ObjectLocation } from '@darkroom/storage';
+import type { Readable } from 'node:stream';
+import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 import { openBucketImportSource } from './bucket-import-source.js';
+import { readHead } from './read-head.js';
 import { openUrlSource } from './url-source.js';
 
 /** The limits a transfer of one item holds to. */
@@ -12,6 +14,28 @@ export interface ItemLimits {
   signal: AbortSignal;
 }
 
+/** What a file is, from its first bytes: its type (refused: it throws), and what its original is written with. */
+export interface FileFacts {
+  contentType: string;
+  metadata: ObjectMetadata;
+}
+
+/**
+ * Told a file's first `HEAD_BYTES` (fewer for a smaller file) and its size when the source says it,
+ * before a byte is written: what the file is, or a refusal (an unknown type, one the tenant does
+ * not take) that stops the transfer before it starts.
+ */
+export type DescribeFile = (head: Uint8Array, size: number | null) => Promise<FileFacts>;
+
+/** A file brought in: its size, what it is, and its first bytes (an audio file's probe reads them). */
+export interface BroughtFile extends FileFacts {
+  size: number;
+  head: Uint8Array;
+}
+
+/** The first bytes a file is known by: enough for its magic bytes and an audio file's probe. */
+export const HEAD_BYTES = 64 * 1024;
+
 /** A listed object as its item row records it. */
 export type ListedItem = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
 
@@ -19,8 +43,11 @@ export type ListedItem = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 's
 export interface ImportSource {
   /** A bucket source's listing, a page at a time from `cursor`; absent for URLs (their items are given). */
   list?(cursor: string | null): Promise<{ items: ListedItem[]; next: string | null }>;
-  /** Brings the item's bytes to `target` (its staging key), never whole in memory: their size. */
-  bring(item: ImportItem, target: ObjectLocation, limits: ItemLimits): Promise<number>;
+  /**
+   * Brings the item's bytes to `target` (its original key), never whole in memory, written with
+   * what `describe` makes of their first bytes: a server-side copy, or a stream into a multipart upload.
+   */
+  bring(item: ImportItem, target: ObjectLocation, limits: ItemLimits, describe: DescribeFile): Promise<BroughtFile>;
   /** A dry run's look at the item, fetching nothing: the size the source says, or null when it says none. */
   look(item: ImportItem, limits: ItemLimits): Promise<number | null>;
 }
@@ -45,26 +72,42 @@ function urlImportSource(deps: AppDeps): ImportSource {
     signal: limits.signal,
   });
   return {
-    async bring(item, target, limits) {
+    async bring(item, target, limits, describe) {
       const opened = await openUrlSource(item.location, options('GET', limits));
-      const body = opened.body!;
       try {
-        const stored = await deps.storage.uploadStream({
-          ...target,
-          body,
-          contentType: 'application/octet-stream',
-          partSize: STREAM_PART_BYTES,
-          maxBytes: limits.maxBytes,
-          expectedSize: opened.size ?? undefined,
-        });
-        return stored.size;
+        return await streamInto(deps, target, opened.body!, { ...limits, expectedSize: opened.size }, describe);
       } finally {
         // Read to its end or cut off: a body left open keeps its time limit running.
-        if (!body.destroyed) body.destroy();
+        if (!opened.body!.destroyed) opened.body!.destroy();
       }
     },
     async look(item, limits) {
       return (await openUrlSource(item.location, options('HEAD', limits))).size;
     },
   };
+}
+
+/**
+ * A file streamed from its source into `target`: its first bytes read (and described) before the
+ * upload starts, then the whole body, the first bytes included, in parts of STREAM_PART_BYTES.
+ */
+export async function streamInto(
+  deps: AppDeps,
+  target: ObjectLocation,
+  source: Readable,
+  limits: ItemLimits & { expectedSize: number | null },
+  describe: DescribeFile,
+): Promise<BroughtFile> {
+  const { head, body } = await readHead(source, HEAD_BYTES);
+  const facts = await describe(head, limits.expectedSize);
+  const { size } = await deps.storage.uploadStream({
+    ...target,
+    body,
+    contentType: facts.contentType,
+    metadata: facts.metadata,
+    partSize: STREAM_PART_BYTES,
+    maxBytes: limits.maxBytes,
+    expectedSize: limits.expectedSize ?? undefined,
+  });
+  return { ...facts, size, head };
 }

@@ -1,4 +1,4 @@
-import { ERRORS, type QueueLane } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core';
 import { getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
 import type { CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
@@ -53,22 +53,8 @@ export async function completeUpload(
     // A racing call may have confirmed it (and deleted the staging object) meanwhile.
     return outcomeNow(deps, asset, error);
   }
-  return (await confirmUpload(deps, log, asset)) ?? outcomeNow(deps, asset);
-}
-
-/**
- * `complete`'s work once the bytes are in staging: the checked copy and the move to `queued`, then
- * the job's queue entry and the staging object's removal. An import confirms its files the same
- * way, on the backfill lane. Null when the asset no longer awaits its upload.
- */
-export async function confirmUpload(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
-  asset: Asset,
-  lane: QueueLane = 'default',
-): Promise<{ asset: Asset; job: Job } | null> {
-  const queued = await copyAndQueue(deps, log, asset, lane);
-  if (!queued) return null;
+  const queued = await copyAndQueue(deps, log, asset);
+  if (!queued) return outcomeNow(deps, asset);
   await enqueueAfterCommit(deps, log, [queued.job]);
   await removeStaging(deps, log, asset, queued.stagingVersionId);
   return { asset: queued.asset, job: queued.job };
@@ -84,7 +70,6 @@ async function copyAndQueue(
   deps: AppDeps,
   log: FastifyBaseLogger,
   asset: Asset,
-  lane: QueueLane,
 ): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
   return deps.db.transaction(async (tx) => {
     const locked = await lockAsset(tx, { id: asset.id });
@@ -93,7 +78,7 @@ async function copyAndQueue(
     const set = { uploadId: null, ...(audio ?? {}) };
     const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set });
     if (!moved) return null;
-    const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', lane, maxAttempts: deps.config.jobMaxAttempts });
+    const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
     return { asset: moved, job, stagingVersionId };
   });
 }

@@ -287,16 +287,6 @@ export async function identityTakenForDryRun(db: Executor, params: { item: Impor
   return earlier ? true : null;
 }
 
-/**
- * Which of these asset ids an import has reserved (an identity holds it): an import brings a file's
- * bytes to its staging key before the asset's row exists, as the row needs the type its bytes show.
- */
-export async function findReservedImportAssets(db: Executor, params: { ids: string[] }): Promise<Set<string>> {
-  if (params.ids.length === 0) return new Set();
-  const rows = await db.select({ id: importIdentities.assetId }).from(importIdentities).where(inArray(importIdentities.assetId, params.ids));
-  return new Set(rows.map((r) => r.id));
-}
-
 /** Gives an identity back when its item failed, so a later import may try it again. */
 export async function releaseImportIdentity(db: Executor, params: { tenantId: string; identityHash: string; itemId: string }): Promise<void> {
   await db

@@ -1,1 +1,0 @@
-CREATE INDEX "import_identities_asset_id_idx" ON "import_identities" USING btree ("asset_id");
