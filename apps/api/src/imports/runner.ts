@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { claimImport, type Import } from '@darkroom/db';
+import { claimImport, createDatabase, type Import } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { runImport } from './run-import.js';
@@ -27,8 +27,11 @@ export interface ImportRunner {
  * free, from Postgres, so imports survive the loss of any process and of Redis. `tenantIds` keeps
  * it to those tenants' imports (tests that share one database).
  */
-export function startImportRunner(deps: AppDeps, log: FastifyBaseLogger, options: { tenantIds?: () => readonly string[] } = {}): ImportRunner {
+export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, options: { tenantIds?: () => readonly string[] } = {}): ImportRunner {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // A pool of its own: its files' queries never wait behind requests, nor requests behind them.
+  const database = createDatabase({ url: apiDeps.config.databaseUrl, maxConnections: importConnections(apiDeps) });
+  const deps: AppDeps = { ...apiDeps, db: database.db };
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +76,13 @@ export function startImportRunner(deps: AppDeps, log: FastifyBaseLogger, options
       stopping.abort(new Error('the API is stopping'));
       clearTimeout(timer);
       await Promise.allSettled([...running]);
+      await database.close();
     },
   };
 }
+
+/**
+ * Connections of the runner's pool: a file in flight spends most of its time on the buckets, between
+ * short queries, so one connection per file of one import, and two for the runs' own, serve them all.
+ */
+const importConnections = (deps: AppDeps) => deps.config.imports.concurrency + 2;
