@@ -5,11 +5,12 @@ import { createRateCounter, createRedisConnection, listenForDeliveryChanges, typ
 import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
+import { createHotCache } from './stores/hot-cache.js';
 import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
-import { createRenderStore, type RenderStore } from './stores/render-store.js';
+import { createRenderStore, type RenderStore, type StoredRender } from './stores/render-store.js';
 import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
 
 /** Everything a delivery request uses, built once at boot (tests build their own). */
@@ -48,7 +49,8 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
   const prefix = config.queuePrefix;
-  const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
+  const hot = createHotCache({ maxBytes: config.hotCacheBytes });
+  const store = createRenderStore({ storage, buckets: config.storage, hot: hot.shelf<StoredRender>('renders') });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
   const metrics = createDeliveryMetrics();
