@@ -2,7 +2,7 @@ import { createSecretBox, DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core';
 import { createDatabase } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
-import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
+import { createS3Storage, createYoungCollector, type ObjectStorage, type YoungCollector } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
 import { createHotCache } from './stores/hot-cache.js';
@@ -21,6 +21,8 @@ export interface DeliveryDeps {
   redis: RedisConnection;
   catalog: Catalog;
   store: RenderStore;
+  /** Every object stream from the bucket passes it: a young collection every MB they read together. */
+  collector: YoungCollector;
   renderOnce: RenderOnce;
   /** Renders at once and their source pixels; a bounded line waits at most DELIVERY_QUEUE_TIMEOUT. */
   gate: RenderGate;
@@ -41,6 +43,8 @@ const LOCK_POLL_MS = 25;
  * the queues use.
  */
 const STORED_MARK_MS = 24 * 3600 * 1000;
+/** Bytes streamed from the bucket between two young collections (docs/performance.md#a-large-object-streamed). */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
@@ -71,6 +75,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     redis,
     catalog,
     store,
+    collector: createYoungCollector(COLLECT_EVERY_BYTES),
     renderOnce: createRenderOnce({
       redis,
       store,

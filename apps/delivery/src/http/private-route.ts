@@ -81,7 +81,8 @@ async function replyWithObject(
   const method = request.method === 'HEAD' ? 'HEAD' : 'GET';
   const ifNoneMatch = request.headers['if-none-match'];
   try {
-    const object = await openAssetObject(deps.storage, deps.config.storage, link.found.asset, {
+    const sources = { storage: deps.storage, buckets: deps.config.storage, collector: deps.collector };
+    const object = await openAssetObject(sources, link.found.asset, {
       key,
       method,
       range: parseByteRange(request.headers.range),

@@ -1,11 +1,14 @@
+import { pipeline, type Readable } from 'node:stream';
 import { ERRORS, type Visibility } from '@darkroom/core';
 import {
   assetObjectLocation,
   ObjectNotFoundError,
   ObjectRangeError,
   type AssetBuckets,
+  type ObjectLocation,
   type ObjectStorage,
   type OpenedObject,
+  type YoungCollector,
 } from '@darkroom/storage';
 import { byteRangeHeader, resolveByteRange, type ByteRange } from '../http/byte-range.js';
 
@@ -23,8 +26,15 @@ export interface ObjectRequest {
   ifNoneMatch: string | undefined;
 }
 
+/** Where an asset's objects are read from: the bucket, and the collector their streams pass. */
+export interface ObjectSources {
+  storage: ObjectStorage;
+  buckets: AssetBuckets;
+  collector: YoungCollector;
+}
+
 /** An object's answer: for a HEAD, its headers alone (no body is read from the bucket). */
-export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: OpenedObject['body'] | null };
+export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: Readable | null };
 
 /**
  * One object of an asset, straight from where its visibility keeps it, streamed (never held whole):
@@ -33,16 +43,11 @@ export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: OpenedObject['bo
  * names nothing of a private asset. A range that starts past the end is the range error with the
  * size (416); no such object is `404 not_found`.
  */
-export async function openAssetObject(
-  storage: ObjectStorage,
-  buckets: AssetBuckets,
-  asset: ObjectPlace,
-  request: ObjectRequest,
-): Promise<ObjectAnswer> {
+export async function openAssetObject(sources: ObjectSources, asset: ObjectPlace, request: ObjectRequest): Promise<ObjectAnswer> {
   const places = asset.objectsVisibility === asset.visibility ? [asset.visibility] : [asset.visibility, asset.objectsVisibility];
   for (const place of places) {
     try {
-      return await openIn(storage, assetObjectLocation(buckets, place, request.key), request);
+      return await openIn(sources, assetObjectLocation(sources.buckets, place, request.key), request);
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError)) throw error;
     }
@@ -60,19 +65,29 @@ export function etagMatches(header: string, etag: string | undefined): boolean {
   return etag !== undefined && header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
-async function openIn(storage: ObjectStorage, location: { bucket: string; key: string }, request: ObjectRequest): Promise<ObjectAnswer> {
+async function openIn(sources: ObjectSources, location: ObjectLocation, request: ObjectRequest): Promise<ObjectAnswer> {
+  const { storage } = sources;
   const { ifNoneMatch } = request;
   if (request.method === 'GET' && (ifNoneMatch === undefined || ONE_STRONG_TAG.test(ifNoneMatch))) {
     const range = request.range ? byteRangeHeader(request.range) : undefined;
-    return storage.openObject({ ...location, range, ifNoneMatch });
+    return streamed(sources, await storage.openObject({ ...location, range, ifNoneMatch }));
   }
   // A HEAD, or a list, weak or `*` validator (which the bucket may compare otherwise): its headers first.
   const head = await storage.headObject(location);
   const base = { ...head, cacheControl: undefined, body: null };
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, head.etag)) return { ...base, status: 304, length: 0, range: undefined };
-  if (request.method === 'GET') return openIn(storage, location, { ...request, ifNoneMatch: undefined });
+  if (request.method === 'GET') return openIn(sources, location, { ...request, ifNoneMatch: undefined });
   if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
   const range = resolveByteRange(request.range, head.size);
   if (!range) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, head.size);
   return { ...base, status: 206, length: range.end - range.start + 1, range };
+}
+
+/**
+ * The bucket's answer on its way, through the process's young collector: the socket's spent reads
+ * are freed as they go, so a large object never raises the process's memory.
+ */
+function streamed(sources: ObjectSources, opened: OpenedObject): ObjectAnswer {
+  // Errors reach the caller through the last stream, which pipeline destroys with them.
+  return { ...opened, body: pipeline(opened.body, sources.collector.through(), () => {}) };
 }
