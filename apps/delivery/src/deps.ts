@@ -5,6 +5,7 @@ import { createRateCounter, createRedisConnection, listenForDeliveryChanges, typ
 import { createS3Storage, createYoungCollector, type ObjectStorage, type YoungCollector } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
+import { createHeldObjects, type HeldObjects } from './stores/held-objects.js';
 import { createHotCache } from './stores/hot-cache.js';
 import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
@@ -21,6 +22,8 @@ export interface DeliveryDeps {
   redis: RedisConnection;
   catalog: Catalog;
   store: RenderStore;
+  /** Private links' objects this process keeps, within the hot cache that renders share. */
+  objects: HeldObjects;
   /** Every object stream from the bucket passes it: a young collection every MB they read together. */
   collector: YoungCollector;
   renderOnce: RenderOnce;
@@ -75,6 +78,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     redis,
     catalog,
     store,
+    objects: createHeldObjects(hot),
     collector: createYoungCollector(COLLECT_EVERY_BYTES),
     renderOnce: createRenderOnce({
       redis,
