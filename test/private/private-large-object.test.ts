@@ -18,7 +18,7 @@ import { readingsAround, sampleResident, settledResident } from '../support/proc
  * hundreds of MB.
  *
  * Node reads each socket into a new buffer, which V8 would free only once they added up past its own
- * trigger for memory outside its heap; the server collects them every few MB it streams
+ * trigger for memory outside its heap; the server collects them every megabyte it streams
  * (docs/performance.md#a-large-object-streamed), so after a warm-up of a few MB (the process's first
  * stream, which sets up what every stream uses) even the first whole read must leave it flat, and
  * while a reader stalls its memory must not move.
