@@ -5,13 +5,9 @@
  * a stored WebP variant and an HLS segment against the same object read straight from the bucket
  * with a presigned GET; and the delivery process's RSS while a 500 MB object streams through it.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import type { Asset } from '@darkroom/client';
 import { variantPrefix } from '@darkroom/core';
 import {
@@ -26,29 +22,19 @@ import { timedGet } from './delivery.js';
 import { QUALITY, startDeliveryServer, WIDTH } from './delivery-peers.js';
 import { CONNECTIONS, type LoadResult, loadInTurn, rps } from './load.js';
 import { makeClip } from './streaming.js';
-import { benchEnv, mb, memoryOf, sampleRss, step, stop } from './support.js';
+import { LARGE_BYTES, LARGE_MB, LARGE_NAME, largeObjectRows, mbPerSecond } from './private-large.js';
+import { benchEnv, step, stop } from './support.js';
 import { type BenchRow, row } from './table.js';
 import { cameraPhotos } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
 
-const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_PRIVATE_SECONDS ?? 8);
 const RENDER = `w_${WIDTH},q_${QUALITY},f_webp`;
 /** The sizes the issue names: an eager variant of about 100 KB, an HLS segment of about 2 MB, a 500 MB object. */
 const VARIANT_BYTES = 100_000;
 const SEGMENT_BYTES = 2_000_000;
-/**
- * BENCH_PRIVATE_LARGE_MB makes the large object smaller: on the in-memory S3 server (4 GiB, shared
- * by whatever else runs) a deleted object's space comes back only with the gateway's garbage collection.
- */
-const LARGE_MB = Number(process.env.BENCH_PRIVATE_LARGE_MB ?? 500);
-const LARGE_BYTES = LARGE_MB * 1_000_000;
-/** A name under the private photo's variant prefix: `/p/` serves any key there (apps/delivery/src/request/private-rest.ts). */
-const LARGE_NAME = 'bench-large.bin';
 /** Three 4 s segments a rung; at the default ladder's quality, a top rung's segment of this clip is about SEGMENT_BYTES. */
 const CLIP_SECONDS = 12;
-const RSS_EVERY_MS = 50;
-const RSS_GROWTH_LIMIT_MB = 16;
 /** The bench's presigned GETs live this long: more than any part takes. */
 const PRESIGN_SECONDS = 3600;
 
@@ -174,75 +160,6 @@ const objectLoads = (ctx: Context, urls: ObjectUrls) =>
     SECONDS,
   );
 
-interface Download {
-  bytes: number;
-  seconds: number;
-}
-
-/**
- * One client reading the object at `url` whole as fast as it can, into nothing: curl, a process of
- * its own, so this process's RSS readings never wait on the read.
- */
-async function download(url: string, size: number): Promise<Download> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url]);
-  const [status, bytes, seconds] = stdout.trim().split(' ').map(Number) as [number, number, number];
-  if (status !== 200 || bytes !== size) throw new Error(`${url}: ${status}, ${bytes} of ${size} bytes`);
-  return { bytes, seconds };
-}
-
-/** LARGE_BYTES of one random megabyte repeated, streamed to the bucket (never held whole here). */
-function largeBody(): Readable {
-  const chunk = randomBytes(1_000_000);
-  return Readable.from(
-    (function* () {
-      for (let sent = 0; sent < LARGE_BYTES; sent += chunk.length) yield chunk;
-    })(),
-  );
-}
-
-const mbPerSecond = (bytesPerSecond: number) => `${Math.round(bytesPerSecond / 1e6)} MB/s`;
-const rateOf = (d: Download) => d.bytes / d.seconds;
-
-/**
- * The large object under the private photo's prefix, read whole from the bucket and through `/p/`
- * (bucket, /p/, /p/, bucket), the delivery process's VmRSS read every RSS_EVERY_MS through its two
- * reads against its RSS just before them; deleted afterwards.
- */
-async function largeObjectRows(ctx: Context, photo: Asset): Promise<BenchRow[]> {
-  const location = privateLocation(ctx, photo, LARGE_NAME);
-  await ctx.storage.putObject({ ...location, body: largeBody(), contentType: 'application/octet-stream' });
-  try {
-    const urls = await objectUrls(ctx, photo, LARGE_NAME, LARGE_BYTES);
-    const fromBucket = [await download(urls.fromBucket, LARGE_BYTES)];
-    const beforeMb = memoryOf(ctx.pid).rssMb;
-    const twice = async () => [await download(urls.throughDelivery, LARGE_BYTES), await download(urls.throughDelivery, LARGE_BYTES)];
-    const { result: through, peakRssMb } = await sampleRss(ctx.pid, twice(), RSS_EVERY_MS);
-    fromBucket.push(await download(urls.fromBucket, LARGE_BYTES));
-    const mean = (ds: Download[]) => ds.reduce((sum, d) => sum + rateOf(d), 0) / ds.length;
-    const growth = peakRssMb - beforeMb;
-    return [
-      row(
-        `private ${LARGE_MB} MB object through /p/: delivery RSS before → peak (read every ${RSS_EVERY_MS} ms)`,
-        `${mb(beforeMb)} → ${mb(peakRssMb)} (${growth >= 0 ? '+' : ''}${mb(growth)})`,
-        '—',
-        null,
-        `flat (≤ ${RSS_GROWTH_LIMIT_MB} MB growth)`,
-        growth <= RSS_GROWTH_LIMIT_MB,
-      ),
-      row(
-        `private ${LARGE_MB} MB object through /p/ vs presigned GET: one client streaming`,
-        mbPerSecond(mean(through)),
-        mbPerSecond(mean(fromBucket)),
-        mean(through) / mean(fromBucket),
-        '—',
-        null,
-      ),
-    ];
-  } finally {
-    await ctx.storage.deleteObject(location);
-  }
-}
-
 function renderRows(loads: Map<string, LoadResult>): BenchRow[] {
   const [ours, img] = [loads.get('/p/')!, loads.get('/img/')!];
   return [
@@ -287,7 +204,14 @@ export async function runPrivateBench(): Promise<BenchRow[]> {
     const variantLoads = await step('eager variant through /p/ and from the bucket', () => objectLoads(ctx, variant));
     const segment = await hlsSegment(ctx, uploaded.privateVideo);
     const segmentLoads = await step('HLS segment through /p/ and from the bucket', () => objectLoads(ctx, segment));
-    const large = await step(`${LARGE_MB} MB object through /p/`, () => largeObjectRows(ctx, uploaded.privatePhoto));
+    const large = await step(`${LARGE_MB} MB object through /p/`, () =>
+      largeObjectRows({
+        storage: ctx.storage,
+        location: privateLocation(ctx, uploaded.privatePhoto, LARGE_NAME),
+        urls: () => objectUrls(ctx, uploaded.privatePhoto, LARGE_NAME, LARGE_BYTES),
+        deliveryPid: ctx.pid,
+      }),
+    );
     return [
       ...renderRows(render),
       ...objectRows(`private WebP variant (${Math.round(variant.size / 1000)} kB)`, variantLoads),
