@@ -3,7 +3,8 @@
  * docs/delivery.md#private-media) against what each stands beside, in the same run on one delivery
  * process: a stored render against the same render of a public copy of the photo through `/img/`;
  * a stored WebP variant and an HLS segment against the same object read straight from the bucket
- * with a presigned GET; and the delivery process's RSS while a 500 MB object streams through it.
+ * with a presigned GET, and through a second delivery process that keeps nothing in memory; and the
+ * delivery process's RSS while a 500 MB object streams through it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import {
 } from '@darkroom/storage';
 import { timedGet } from './delivery.js';
 import { QUALITY, startDeliveryServer, WIDTH } from './delivery-peers.js';
-import { CONNECTIONS, type LoadResult, loadInTurn, rps } from './load.js';
+import { CONNECTIONS, cpuPerRequest, type LoadResult, loadInTurn, rps } from './load.js';
 import { makeClip } from './streaming.js';
 import { LARGE_BYTES, LARGE_MB, LARGE_NAME, largeObjectRows, mbPerSecond } from './private-large.js';
 import { benchEnv, step, stop } from './support.js';
@@ -46,10 +47,14 @@ interface Uploaded {
   privateVideo: Asset;
 }
 
-/** The delivery process under bench, and the bucket the private objects are in. */
+/**
+ * The delivery process under bench, one beside it that keeps nothing in memory (what a request the
+ * cache misses costs), and the bucket the private objects are in.
+ */
 interface Context {
   server: string;
   pid: number;
+  uncached: { server: string; pid: number };
   tenantId: string;
   storage: ObjectStorage;
   config: StorageConfig;
@@ -156,9 +161,13 @@ const objectLoads = (ctx: Context, urls: ObjectUrls) =>
     [
       { name: 'bucket', url: urls.fromBucket },
       { name: '/p/', url: urls.throughDelivery, serverPid: ctx.pid },
+      { name: 'uncached', url: urls.throughDelivery.replace(ctx.server, ctx.uncached.server), serverPid: ctx.uncached.pid },
     ],
     SECONDS,
   );
+
+/** A delivery process's CPU per answer, in µs. */
+const cpuUs = (load: LoadResult) => `${Math.round(cpuPerRequest(load))} µs`;
 
 function renderRows(loads: Map<string, LoadResult>): BenchRow[] {
   const [ours, img] = [loads.get('/p/')!, loads.get('/img/')!];
@@ -176,7 +185,7 @@ function renderRows(loads: Map<string, LoadResult>): BenchRow[] {
 }
 
 function objectRows(label: string, loads: Map<string, LoadResult>): BenchRow[] {
-  const [ours, bucket] = [loads.get('/p/')!, loads.get('bucket')!];
+  const [ours, bucket, uncached] = [loads.get('/p/')!, loads.get('bucket')!, loads.get('uncached')!];
   const rate = ours.rps / bucket.rps;
   const throughput = ours.bytesPerSecond / bucket.bytesPerSecond;
   return [
@@ -189,21 +198,38 @@ function objectRows(label: string, loads: Map<string, LoadResult>): BenchRow[] {
       '≥ 0.80×',
       throughput >= 0.8,
     ),
+    row(
+      `${label} through /p/, nothing kept (DELIVERY_HOT_CACHE_MB=0) vs presigned GET: rate`,
+      rps(uncached),
+      rps(bucket),
+      uncached.rps / bucket.rps,
+      '—',
+      null,
+    ),
+    row(`${label} through /p/: delivery CPU per answer, kept vs nothing kept`, cpuUs(ours), cpuUs(uncached), null, '—', null),
   ];
 }
 
 export async function runPrivateBench(): Promise<BenchRow[]> {
-  console.log(`private bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side, A B B A`);
+  console.log(`private bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side, A B (C) (C) B A`);
   const uploaded = await step(`upload a photo public and private and a private ${CLIP_SECONDS} s 1080p clip, until ready`, uploadAssets);
-  const server = await step('start the delivery server', startDeliveryServer);
+  const server = await step('start the delivery server', () => startDeliveryServer());
+  const uncached = await step('start a delivery server that keeps nothing', () => startDeliveryServer({ DELIVERY_HOT_CACHE_MB: '0' }));
   try {
     const config = parseStorageConfig(benchEnv);
-    const ctx: Context = { server: server.base, pid: server.process.pid!, tenantId: uploaded.tenantId, storage: createS3Storage(config), config };
+    const ctx: Context = {
+      server: server.base,
+      pid: server.process.pid!,
+      uncached: { server: uncached.base, pid: uncached.process.pid! },
+      tenantId: uploaded.tenantId,
+      storage: createS3Storage(config),
+      config,
+    };
     const render = await step('repeated render through /img/ and /p/', () => renderLoads(ctx, uploaded));
     const variant = await eagerVariant(ctx, uploaded.privatePhoto);
-    const variantLoads = await step('eager variant through /p/ and from the bucket', () => objectLoads(ctx, variant));
+    const variantLoads = await step('eager variant through /p/, kept and not, and from the bucket', () => objectLoads(ctx, variant));
     const segment = await hlsSegment(ctx, uploaded.privateVideo);
-    const segmentLoads = await step('HLS segment through /p/ and from the bucket', () => objectLoads(ctx, segment));
+    const segmentLoads = await step('HLS segment through /p/, kept and not, and from the bucket', () => objectLoads(ctx, segment));
     const large = await step(`${LARGE_MB} MB object through /p/`, () =>
       largeObjectRows({
         storage: ctx.storage,
@@ -219,6 +245,6 @@ export async function runPrivateBench(): Promise<BenchRow[]> {
       ...large,
     ];
   } finally {
-    await stop(server.process);
+    await Promise.all([stop(server.process), stop(uncached.process)]);
   }
 }
