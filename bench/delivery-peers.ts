@@ -26,9 +26,10 @@ export interface Peer {
 
 /**
  * One delivery process on the bench database, buckets and Redis, answering at `base`: started as its
- * deployment starts it, through its start script when it has one (an allocator preload).
+ * deployment starts it, through its start script when it has one (an allocator preload), with
+ * `settings` over the bench's.
  */
-export async function startDeliveryServer(): Promise<{ base: string; process: ChildProcess }> {
+export async function startDeliveryServer(settings: Record<string, string> = {}): Promise<{ base: string; process: ChildProcess }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
@@ -39,6 +40,7 @@ export async function startDeliveryServer(): Promise<{ base: string; process: Ch
     LOG_LEVEL: 'warn',
     // Its budget is not what is measured: the bench's renders must never meet the tenant's 429.
     DELIVERY_RENDERS_PER_MINUTE: '1000000',
+    ...settings,
   };
   const child = existsSync(`${ROOT}apps/delivery/bin/start.sh`)
     ? spawnProgram('apps/delivery/bin/start.sh', env)

@@ -3,15 +3,12 @@
  * docs/delivery.md#private-media) against what each stands beside, in the same run on one delivery
  * process: a stored render against the same render of a public copy of the photo through `/img/`;
  * a stored WebP variant and an HLS segment against the same object read straight from the bucket
- * with a presigned GET; and the delivery process's RSS while a 500 MB object streams through it.
+ * with a presigned GET, and through a second delivery process that keeps nothing in memory; and the
+ * delivery process's RSS while a 500 MB object streams through it.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import type { Asset } from '@darkroom/client';
 import { variantPrefix } from '@darkroom/core';
 import {
@@ -24,31 +21,21 @@ import {
 } from '@darkroom/storage';
 import { timedGet } from './delivery.js';
 import { QUALITY, startDeliveryServer, WIDTH } from './delivery-peers.js';
-import { CONNECTIONS, type LoadResult, loadInTurn, rps } from './load.js';
+import { CONNECTIONS, cpuPerRequest, type LoadResult, loadInTurn, rps } from './load.js';
 import { makeClip } from './streaming.js';
-import { benchEnv, mb, memoryOf, sampleRss, step, stop } from './support.js';
+import { LARGE_BYTES, LARGE_MB, LARGE_NAME, largeObjectRows, mbPerSecond } from './private-large.js';
+import { benchEnv, step, stop } from './support.js';
 import { type BenchRow, row } from './table.js';
 import { cameraPhotos } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
 
-const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_PRIVATE_SECONDS ?? 8);
 const RENDER = `w_${WIDTH},q_${QUALITY},f_webp`;
 /** The sizes the issue names: an eager variant of about 100 KB, an HLS segment of about 2 MB, a 500 MB object. */
 const VARIANT_BYTES = 100_000;
 const SEGMENT_BYTES = 2_000_000;
-/**
- * BENCH_PRIVATE_LARGE_MB makes the large object smaller: on the in-memory S3 server (4 GiB, shared
- * by whatever else runs) a deleted object's space comes back only with the gateway's garbage collection.
- */
-const LARGE_MB = Number(process.env.BENCH_PRIVATE_LARGE_MB ?? 500);
-const LARGE_BYTES = LARGE_MB * 1_000_000;
-/** A name under the private photo's variant prefix: `/p/` serves any key there (apps/delivery/src/request/private-rest.ts). */
-const LARGE_NAME = 'bench-large.bin';
 /** Three 4 s segments a rung; at the default ladder's quality, a top rung's segment of this clip is about SEGMENT_BYTES. */
 const CLIP_SECONDS = 12;
-const RSS_EVERY_MS = 50;
-const RSS_GROWTH_LIMIT_MB = 16;
 /** The bench's presigned GETs live this long: more than any part takes. */
 const PRESIGN_SECONDS = 3600;
 
@@ -60,10 +47,14 @@ interface Uploaded {
   privateVideo: Asset;
 }
 
-/** The delivery process under bench, and the bucket the private objects are in. */
+/**
+ * The delivery process under bench, one beside it that keeps nothing in memory (what a request the
+ * cache misses costs), and the bucket the private objects are in.
+ */
 interface Context {
   server: string;
   pid: number;
+  uncached: { server: string; pid: number };
   tenantId: string;
   storage: ObjectStorage;
   config: StorageConfig;
@@ -170,78 +161,13 @@ const objectLoads = (ctx: Context, urls: ObjectUrls) =>
     [
       { name: 'bucket', url: urls.fromBucket },
       { name: '/p/', url: urls.throughDelivery, serverPid: ctx.pid },
+      { name: 'uncached', url: urls.throughDelivery.replace(ctx.server, ctx.uncached.server), serverPid: ctx.uncached.pid },
     ],
     SECONDS,
   );
 
-interface Download {
-  bytes: number;
-  seconds: number;
-}
-
-/**
- * One client reading the object at `url` whole as fast as it can, into nothing: curl, a process of
- * its own, so this process's RSS readings never wait on the read.
- */
-async function download(url: string, size: number): Promise<Download> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url]);
-  const [status, bytes, seconds] = stdout.trim().split(' ').map(Number) as [number, number, number];
-  if (status !== 200 || bytes !== size) throw new Error(`${url}: ${status}, ${bytes} of ${size} bytes`);
-  return { bytes, seconds };
-}
-
-/** LARGE_BYTES of one random megabyte repeated, streamed to the bucket (never held whole here). */
-function largeBody(): Readable {
-  const chunk = randomBytes(1_000_000);
-  return Readable.from(
-    (function* () {
-      for (let sent = 0; sent < LARGE_BYTES; sent += chunk.length) yield chunk;
-    })(),
-  );
-}
-
-const mbPerSecond = (bytesPerSecond: number) => `${Math.round(bytesPerSecond / 1e6)} MB/s`;
-const rateOf = (d: Download) => d.bytes / d.seconds;
-
-/**
- * The large object under the private photo's prefix, read whole from the bucket and through `/p/`
- * (bucket, /p/, /p/, bucket), the delivery process's VmRSS read every RSS_EVERY_MS through its two
- * reads against its RSS just before them; deleted afterwards.
- */
-async function largeObjectRows(ctx: Context, photo: Asset): Promise<BenchRow[]> {
-  const location = privateLocation(ctx, photo, LARGE_NAME);
-  await ctx.storage.putObject({ ...location, body: largeBody(), contentType: 'application/octet-stream' });
-  try {
-    const urls = await objectUrls(ctx, photo, LARGE_NAME, LARGE_BYTES);
-    const fromBucket = [await download(urls.fromBucket, LARGE_BYTES)];
-    const beforeMb = memoryOf(ctx.pid).rssMb;
-    const twice = async () => [await download(urls.throughDelivery, LARGE_BYTES), await download(urls.throughDelivery, LARGE_BYTES)];
-    const { result: through, peakRssMb } = await sampleRss(ctx.pid, twice(), RSS_EVERY_MS);
-    fromBucket.push(await download(urls.fromBucket, LARGE_BYTES));
-    const mean = (ds: Download[]) => ds.reduce((sum, d) => sum + rateOf(d), 0) / ds.length;
-    const growth = peakRssMb - beforeMb;
-    return [
-      row(
-        `private ${LARGE_MB} MB object through /p/: delivery RSS before → peak (read every ${RSS_EVERY_MS} ms)`,
-        `${mb(beforeMb)} → ${mb(peakRssMb)} (${growth >= 0 ? '+' : ''}${mb(growth)})`,
-        '—',
-        null,
-        `flat (≤ ${RSS_GROWTH_LIMIT_MB} MB growth)`,
-        growth <= RSS_GROWTH_LIMIT_MB,
-      ),
-      row(
-        `private ${LARGE_MB} MB object through /p/ vs presigned GET: one client streaming`,
-        mbPerSecond(mean(through)),
-        mbPerSecond(mean(fromBucket)),
-        mean(through) / mean(fromBucket),
-        '—',
-        null,
-      ),
-    ];
-  } finally {
-    await ctx.storage.deleteObject(location);
-  }
-}
+/** A delivery process's CPU per answer, in µs. */
+const cpuUs = (load: LoadResult) => `${Math.round(cpuPerRequest(load))} µs`;
 
 function renderRows(loads: Map<string, LoadResult>): BenchRow[] {
   const [ours, img] = [loads.get('/p/')!, loads.get('/img/')!];
@@ -259,7 +185,7 @@ function renderRows(loads: Map<string, LoadResult>): BenchRow[] {
 }
 
 function objectRows(label: string, loads: Map<string, LoadResult>): BenchRow[] {
-  const [ours, bucket] = [loads.get('/p/')!, loads.get('bucket')!];
+  const [ours, bucket, uncached] = [loads.get('/p/')!, loads.get('bucket')!, loads.get('uncached')!];
   const rate = ours.rps / bucket.rps;
   const throughput = ours.bytesPerSecond / bucket.bytesPerSecond;
   return [
@@ -272,22 +198,46 @@ function objectRows(label: string, loads: Map<string, LoadResult>): BenchRow[] {
       '≥ 0.80×',
       throughput >= 0.8,
     ),
+    row(
+      `${label} through /p/, nothing kept (DELIVERY_HOT_CACHE_MB=0) vs presigned GET: rate`,
+      rps(uncached),
+      rps(bucket),
+      uncached.rps / bucket.rps,
+      '—',
+      null,
+    ),
+    row(`${label} through /p/: delivery CPU per answer, kept vs nothing kept`, cpuUs(ours), cpuUs(uncached), null, '—', null),
   ];
 }
 
 export async function runPrivateBench(): Promise<BenchRow[]> {
-  console.log(`private bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side, A B B A`);
+  console.log(`private bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side, A B (C) (C) B A`);
   const uploaded = await step(`upload a photo public and private and a private ${CLIP_SECONDS} s 1080p clip, until ready`, uploadAssets);
-  const server = await step('start the delivery server', startDeliveryServer);
+  const server = await step('start the delivery server', () => startDeliveryServer());
+  const uncached = await step('start a delivery server that keeps nothing', () => startDeliveryServer({ DELIVERY_HOT_CACHE_MB: '0' }));
   try {
     const config = parseStorageConfig(benchEnv);
-    const ctx: Context = { server: server.base, pid: server.process.pid!, tenantId: uploaded.tenantId, storage: createS3Storage(config), config };
+    const ctx: Context = {
+      server: server.base,
+      pid: server.process.pid!,
+      uncached: { server: uncached.base, pid: uncached.process.pid! },
+      tenantId: uploaded.tenantId,
+      storage: createS3Storage(config),
+      config,
+    };
     const render = await step('repeated render through /img/ and /p/', () => renderLoads(ctx, uploaded));
     const variant = await eagerVariant(ctx, uploaded.privatePhoto);
-    const variantLoads = await step('eager variant through /p/ and from the bucket', () => objectLoads(ctx, variant));
+    const variantLoads = await step('eager variant through /p/, kept and not, and from the bucket', () => objectLoads(ctx, variant));
     const segment = await hlsSegment(ctx, uploaded.privateVideo);
-    const segmentLoads = await step('HLS segment through /p/ and from the bucket', () => objectLoads(ctx, segment));
-    const large = await step(`${LARGE_MB} MB object through /p/`, () => largeObjectRows(ctx, uploaded.privatePhoto));
+    const segmentLoads = await step('HLS segment through /p/, kept and not, and from the bucket', () => objectLoads(ctx, segment));
+    const large = await step(`${LARGE_MB} MB object through /p/`, () =>
+      largeObjectRows({
+        storage: ctx.storage,
+        location: privateLocation(ctx, uploaded.privatePhoto, LARGE_NAME),
+        urls: () => objectUrls(ctx, uploaded.privatePhoto, LARGE_NAME, LARGE_BYTES),
+        deliveryPid: ctx.pid,
+      }),
+    );
     return [
       ...renderRows(render),
       ...objectRows(`private WebP variant (${Math.round(variant.size / 1000)} kB)`, variantLoads),
@@ -295,6 +245,6 @@ export async function runPrivateBench(): Promise<BenchRow[]> {
       ...large,
     ];
   } finally {
-    await stop(server.process);
+    await Promise.all([stop(server.process), stop(uncached.process)]);
   }
 }

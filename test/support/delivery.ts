@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createSecretBox,
@@ -48,7 +49,7 @@ export interface SpawnedDelivery {
   close(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(new URL('../../apps/delivery/dist/main.js', import.meta.url));
+const START = fileURLToPath(new URL('../../apps/delivery/bin/start.sh', import.meta.url));
 
 /**
  * A harness whose API hands out the URLs of a delivery server spawned beside it (`spawnDelivery`);
@@ -61,10 +62,15 @@ export async function startHarnessWithDelivery(options: HarnessOptions = {}): Pr
   return { harness, delivery: await spawnDelivery(harness, port, env) };
 }
 
-/** A delivery server as its own process, from the build (`npm run build` first), on `port`. */
+/**
+ * A delivery server as its own process, from the build (`npm run build` first), on `port`, started
+ * as a deployment starts it (bin/start.sh: its allocator and V8 settings, --expose-gc), with this
+ * process's Node; its pid is Node's, which the script's `exec`s keep.
+ */
 export async function spawnDelivery(harness: Harness, port: number, env: Record<string, string> = {}): Promise<SpawnedDelivery> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, QUEUE_PREFIX: harness.prefix, HOST: '127.0.0.1', DELIVERY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+  const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+  const child = spawn('sh', [START], {
+    env: { ...process.env, PATH: path, QUEUE_PREFIX: harness.prefix, HOST: '127.0.0.1', DELIVERY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;

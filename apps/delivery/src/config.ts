@@ -29,7 +29,7 @@ const deliveryEnvSchema = z.object({
   DELIVERY_RENDER_TIMEOUT: durationSetting('30s', 1000),
   /** Renders per tenant per minute, across every delivery process; a tenant's `delivery.rendersPerMinute` wins. */
   DELIVERY_RENDERS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** Rendered images kept in this process's memory for repeated requests (0: none), in MiB. */
+  /** Rendered images and private links' objects kept in this process's memory for repeated requests (0: none), in MiB. */
   DELIVERY_HOT_CACHE_MB: z.coerce
     .number()
     .int()

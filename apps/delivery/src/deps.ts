@@ -2,14 +2,16 @@ import { createSecretBox, DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core';
 import { createDatabase } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
-import { createS3Storage, type ObjectStorage } from '@darkroom/storage';
+import { createS3Storage, createYoungCollector, type ObjectStorage, type YoungCollector } from '@darkroom/storage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
+import { createHeldObjects, type HeldObjects } from './stores/held-objects.js';
+import { createHotCache } from './stores/hot-cache.js';
 import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
-import { createRenderStore, type RenderStore } from './stores/render-store.js';
+import { createRenderStore, type RenderStore, type StoredRender } from './stores/render-store.js';
 import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
 
 /** Everything a delivery request uses, built once at boot (tests build their own). */
@@ -20,6 +22,10 @@ export interface DeliveryDeps {
   redis: RedisConnection;
   catalog: Catalog;
   store: RenderStore;
+  /** Private links' objects this process keeps, within the hot cache that renders share. */
+  objects: HeldObjects;
+  /** Every object stream from the bucket passes it: a young collection every MB they read together. */
+  collector: YoungCollector;
   renderOnce: RenderOnce;
   /** Renders at once and their source pixels; a bounded line waits at most DELIVERY_QUEUE_TIMEOUT. */
   gate: RenderGate;
@@ -40,6 +46,8 @@ const LOCK_POLL_MS = 25;
  * the queues use.
  */
 const STORED_MARK_MS = 24 * 3600 * 1000;
+/** Bytes streamed from the bucket between two young collections (docs/performance.md#a-large-object-streamed). */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
@@ -48,7 +56,8 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
   const prefix = config.queuePrefix;
-  const store = createRenderStore({ storage, buckets: config.storage, hotBytes: config.hotCacheBytes });
+  const hot = createHotCache({ maxBytes: config.hotCacheBytes });
+  const store = createRenderStore({ storage, buckets: config.storage, hot: hot.shelf<StoredRender>('renders') });
   const { render } = config;
   const background = new Set<Promise<unknown>>();
   const metrics = createDeliveryMetrics();
@@ -69,6 +78,8 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     redis,
     catalog,
     store,
+    objects: createHeldObjects(hot),
+    collector: createYoungCollector(COLLECT_EVERY_BYTES),
     renderOnce: createRenderOnce({
       redis,
       store,

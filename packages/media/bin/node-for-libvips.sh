@@ -26,7 +26,7 @@ fi
 # V8's young generation held as small as on Node 20: Node 24 lets it grow several times larger, which
 # the worker's few JS objects do not need (its pixels live outside V8's heap), and the worker's
 # resting RSS rose by as much (docs/performance.md#v8s-young-generation). --expose-gc lets a render's
-# and a download's spent buffers be freed when they die rather than pile up beside the next render
-# (the worker's render/garbage.ts, docs/performance.md#garbage-after-a-render).
+# spent buffers, and a stream's from the bucket, be freed when they die rather than pile up (the
+# worker's render/garbage.ts and the storage package's garbage.ts, docs/performance.md#garbage-after-a-render).
 # Usage: node-for-libvips.sh path/to/main.js [arguments]
 exec node --max-semi-space-size=16 --expose-gc "$@"

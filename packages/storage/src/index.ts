@@ -39,3 +39,4 @@ export {
   type PurgeAssetOptions,
 } from './purge.js';
 export { assetObjectBucket, assetObjectLocation, type AssetBuckets } from './visibility.js';
+export { collect, collectYoung, collectYoungEvery, createYoungCollector, type YoungCollector } from './garbage.js';

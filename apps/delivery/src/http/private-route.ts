@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ObjectRangeError } from '@darkroom/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeliveryDeps } from '../deps.js';
@@ -69,7 +70,7 @@ export default async function privateRoutes(app: FastifyInstance, { deps }: { de
   });
 }
 
-/** One of the asset's objects, streamed from the bucket as the bucket answers it (206, 304, 416). */
+/** One of the asset's objects, as the bucket answers it (206, 304, 416): from this process's memory, or streamed from the bucket. */
 async function replyWithObject(
   deps: DeliveryDeps,
   request: FastifyRequest,
@@ -81,7 +82,8 @@ async function replyWithObject(
   const method = request.method === 'HEAD' ? 'HEAD' : 'GET';
   const ifNoneMatch = request.headers['if-none-match'];
   try {
-    const object = await openAssetObject(deps.storage, deps.config.storage, link.found.asset, {
+    const sources = { storage: deps.storage, buckets: deps.config.storage, held: deps.objects, collector: deps.collector };
+    const object = await openAssetObject(sources, link.found.asset, {
       key,
       method,
       range: parseByteRange(request.headers.range),
@@ -92,7 +94,7 @@ async function replyWithObject(
     reply.status(object.status);
     if (!object.body) return reply.send();
     if (object.status === 304) {
-      object.body.resume();
+      if (object.body instanceof Readable) object.body.resume();
       return reply.send();
     }
     deps.metrics.bytesOut.inc(object.length);

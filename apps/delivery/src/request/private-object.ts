@@ -1,13 +1,17 @@
+import { pipeline, type Readable } from 'node:stream';
 import { ERRORS, type Visibility } from '@darkroom/core';
 import {
   assetObjectLocation,
   ObjectNotFoundError,
   ObjectRangeError,
   type AssetBuckets,
+  type ObjectLocation,
   type ObjectStorage,
   type OpenedObject,
+  type YoungCollector,
 } from '@darkroom/storage';
 import { byteRangeHeader, resolveByteRange, type ByteRange } from '../http/byte-range.js';
+import type { HeldObject, HeldObjects } from '../stores/held-objects.js';
 
 /** What of an asset says where its objects are. */
 export interface ObjectPlace {
@@ -23,26 +27,36 @@ export interface ObjectRequest {
   ifNoneMatch: string | undefined;
 }
 
-/** An object's answer: for a HEAD, its headers alone (no body is read from the bucket). */
-export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: OpenedObject['body'] | null };
+/** Where an asset's objects are read from: the bucket, what this process keeps of them, and the collector their streams pass. */
+export interface ObjectSources {
+  storage: ObjectStorage;
+  buckets: AssetBuckets;
+  held: HeldObjects;
+  collector: YoungCollector;
+}
 
 /**
- * One object of an asset, straight from where its visibility keeps it, streamed (never held whole):
- * the bucket answers the range and the ETag check itself. While the asset's objects are being moved
- * the other place is looked in too; otherwise never, so a name that exists only in the public bucket
- * names nothing of a private asset. A range that starts past the end is the range error with the
- * size (416); no such object is `404 not_found`.
+ * An object's answer: a stream from the bucket, the bytes this process keeps, or for a HEAD or a
+ * 304 nothing (no body is read from the bucket).
  */
-export async function openAssetObject(
-  storage: ObjectStorage,
-  buckets: AssetBuckets,
-  asset: ObjectPlace,
-  request: ObjectRequest,
-): Promise<ObjectAnswer> {
+export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: Readable | Buffer | null };
+
+/**
+ * One object of an asset, from where its visibility keeps it: from memory when this process keeps
+ * it (held-objects.ts), else streamed from the bucket (never held whole), which answers the range
+ * and the ETag check itself. While the asset's objects are being moved the other place is looked
+ * in too; otherwise never, so a name that exists only in the public bucket names nothing of a
+ * private asset. A range that starts past the end is the range error with the size (416); no such
+ * object is `404 not_found`.
+ */
+export async function openAssetObject(sources: ObjectSources, asset: ObjectPlace, request: ObjectRequest): Promise<ObjectAnswer> {
   const places = asset.objectsVisibility === asset.visibility ? [asset.visibility] : [asset.visibility, asset.objectsVisibility];
   for (const place of places) {
+    const location = assetObjectLocation(sources.buckets, place, request.key);
+    const held = sources.held.get(location);
+    if (held) return answerHeld(held, location, request);
     try {
-      return await openIn(storage, assetObjectLocation(buckets, place, request.key), request);
+      return await openIn(sources, location, request);
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError)) throw error;
     }
@@ -60,19 +74,43 @@ export function etagMatches(header: string, etag: string | undefined): boolean {
   return etag !== undefined && header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
-async function openIn(storage: ObjectStorage, location: { bucket: string; key: string }, request: ObjectRequest): Promise<ObjectAnswer> {
+/** A kept object's answer, as the bucket would give it: 304 for a held ETag, else the range asked for (416 past the end) or the whole. */
+function answerHeld(held: HeldObject, location: ObjectLocation, request: ObjectRequest): ObjectAnswer {
+  const size = held.data.length;
+  const { etag, contentType, lastModified } = held;
+  const base = { size, etag, contentType, lastModified, metadata: {}, cacheControl: undefined };
+  if (request.ifNoneMatch !== undefined && etagMatches(request.ifNoneMatch, etag))
+    return { ...base, status: 304, length: 0, range: undefined, body: null };
+  const range = request.range ? resolveByteRange(request.range, size) : undefined;
+  if (range === null) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, size);
+  const body = range ? held.data.subarray(range.start, range.end + 1) : held.data;
+  return { ...base, status: range ? 206 : 200, length: body.length, range, body: request.method === 'HEAD' ? null : body };
+}
+
+async function openIn(sources: ObjectSources, location: ObjectLocation, request: ObjectRequest): Promise<ObjectAnswer> {
+  const { storage } = sources;
   const { ifNoneMatch } = request;
   if (request.method === 'GET' && (ifNoneMatch === undefined || ONE_STRONG_TAG.test(ifNoneMatch))) {
     const range = request.range ? byteRangeHeader(request.range) : undefined;
-    return storage.openObject({ ...location, range, ifNoneMatch });
+    return streamed(sources, location, await storage.openObject({ ...location, range, ifNoneMatch }));
   }
   // A HEAD, or a list, weak or `*` validator (which the bucket may compare otherwise): its headers first.
   const head = await storage.headObject(location);
   const base = { ...head, cacheControl: undefined, body: null };
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, head.etag)) return { ...base, status: 304, length: 0, range: undefined };
-  if (request.method === 'GET') return openIn(storage, location, { ...request, ifNoneMatch: undefined });
+  if (request.method === 'GET') return openIn(sources, location, { ...request, ifNoneMatch: undefined });
   if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
   const range = resolveByteRange(request.range, head.size);
   if (!range) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, head.size);
   return { ...base, status: 206, length: range.end - range.start + 1, range };
+}
+
+/**
+ * The bucket's answer on its way: through the process's young collector (the socket's spent reads
+ * freed as they go, so a large object never raises the process's memory), and kept when it may be.
+ */
+function streamed(sources: ObjectSources, location: ObjectLocation, opened: OpenedObject): ObjectAnswer {
+  // Errors reach the caller through the last stream, which pipeline destroys with them.
+  const collected = pipeline(opened.body, sources.collector.through(), () => {});
+  return { ...opened, body: sources.held.keep(location, { ...opened, body: collected }) };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createRenderStore } from './render-store.js';
+import { createHotCache } from './hot-cache.js';
+import { createRenderStore, type StoredRender } from './render-store.js';
 
 /** Against the real bucket: a render is served from memory before its PUT lands, and forgotten when the PUT fails. */
 const config = parseStorageConfig(process.env);
@@ -10,19 +11,21 @@ const key = `delivery/test-render-store/${randomUUID()}.webp`;
 
 afterAll(() => storage.deleteObject({ bucket: config.publicBucket, key }));
 
+const hotShelf = (maxBytes: number) => createHotCache({ maxBytes }).shelf<StoredRender>('renders');
+
 describe('createRenderStore', () => {
   it('holds a render in memory from the moment its PUT starts, and the bucket holds it once landed', async () => {
-    const store = createRenderStore({ storage, buckets: config, hotBytes: 1024 * 1024 });
+    const store = createRenderStore({ storage, buckets: config, hot: hotShelf(1024 * 1024) });
     const write = store.put(key, Buffer.from('pixels'), 'image/webp');
     expect(store.peek(key)).toBe(write.stored);
     await write.landed;
-    const elsewhere = createRenderStore({ storage, buckets: config, hotBytes: 0 });
+    const elsewhere = createRenderStore({ storage, buckets: config, hot: hotShelf(0) });
     expect(await elsewhere.get(key)).toEqual(write.stored);
   });
 
   it('keeps a private render (its key under private/) in the originals bucket, never the public one', async () => {
     const privateKey = `private/${key}`;
-    const store = createRenderStore({ storage, buckets: config, hotBytes: 0 });
+    const store = createRenderStore({ storage, buckets: config, hot: hotShelf(0) });
     await store.put(privateKey, Buffer.from('hidden'), 'image/webp').landed;
     try {
       expect((await storage.getBytes({ bucket: config.bucket, key: privateKey })).toString()).toBe('hidden');
@@ -36,7 +39,7 @@ describe('createRenderStore', () => {
   it('stores a guarded render only while its guard says so, and deletes one that landed late unless it still does', async () => {
     const key = `delivery/test-render-store/${randomUUID()}.webp`;
     onTestFinished(() => storage.deleteObject({ bucket: config.publicBucket, key }));
-    const store = createRenderStore({ storage, buckets: config, hotBytes: 1024 * 1024 });
+    const store = createRenderStore({ storage, buckets: config, hot: hotShelf(1024 * 1024) });
     const exists = () =>
       storage.headObject({ bucket: config.publicBucket, key }).then(
         () => true,
@@ -69,7 +72,7 @@ describe('createRenderStore', () => {
 
   it('forgets a render whose PUT fails, so it is not served from memory alone', async () => {
     const missing = `darkroom-test-missing-${randomUUID().slice(0, 8)}`;
-    const store = createRenderStore({ storage, buckets: { bucket: missing, publicBucket: missing }, hotBytes: 1024 * 1024 });
+    const store = createRenderStore({ storage, buckets: { bucket: missing, publicBucket: missing }, hot: hotShelf(1024 * 1024) });
     const write = store.put(key, Buffer.from('pixels'), 'image/webp');
     expect(store.peek(key)).toBe(write.stored);
     await expect(write.landed).rejects.toThrow();

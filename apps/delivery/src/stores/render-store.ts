@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { assetObjectBucket, ObjectNotFoundError, type AssetBuckets, type ObjectStorage } from '@darkroom/storage';
+import type { HotShelf } from './hot-cache.js';
 
 /** A rendered image as served: its bytes and their ETag. */
 export interface StoredRender {
@@ -47,45 +48,15 @@ const MAX_RENDER_BYTES = 256 * 1024 * 1024;
 
 /**
  * Renders in the bucket each key places it in (a public asset's in the public bucket, a private
- * one's under `private/` in the originals bucket: storage's assetObjectBucket), with the most recently served kept in memory up to `hotBytes`:
- * a repeated request then costs no bucket round trip. Keys name an immutable render (asset,
- * revision, canonical options, format), so a copy in memory is never stale.
+ * one's under `private/` in the originals bucket: storage's assetObjectBucket), with the most
+ * recently served kept on `hot`, a shelf of the process's hot cache: a repeated request then costs
+ * no bucket round trip. Keys name an immutable render (asset, revision, canonical options,
+ * format), so a copy in memory is never stale.
  */
-export function createRenderStore(options: { storage: ObjectStorage; buckets: AssetBuckets; hotBytes: number }): RenderStore {
-  const { storage, buckets, hotBytes } = options;
+export function createRenderStore(options: { storage: ObjectStorage; buckets: AssetBuckets; hot: HotShelf<StoredRender> }): RenderStore {
+  const { storage, buckets, hot } = options;
   const bucketOf = (key: string) => assetObjectBucket(buckets, key);
-  const hot = new Map<string, StoredRender>();
-  let held = 0;
-
-  function remember(key: string, render: StoredRender): StoredRender {
-    if (render.data.length > hotBytes / 8) return render; // one huge image must not flush the rest
-    const before = hot.get(key);
-    if (before) held -= before.data.length;
-    hot.delete(key);
-    hot.set(key, render);
-    held += render.data.length;
-    for (const [oldest, value] of hot) {
-      if (held <= hotBytes) break;
-      hot.delete(oldest);
-      held -= value.data.length;
-    }
-    return render;
-  }
-
-  function forget(key: string, render: StoredRender): void {
-    if (hot.get(key) !== render) return;
-    hot.delete(key);
-    held -= render.data.length;
-  }
-
-  function peek(key: string): StoredRender | null {
-    const render = hot.get(key);
-    if (!render) return null;
-    // Most recently used last: Map keeps insertion order.
-    hot.delete(key);
-    hot.set(key, render);
-    return render;
-  }
+  const peek = (key: string) => hot.get(key);
 
   return {
     peek,
@@ -93,10 +64,10 @@ export function createRenderStore(options: { storage: ObjectStorage; buckets: As
       const cached = peek(key);
       if (cached) return cached;
       const data = await readWhole(storage, bucketOf(key), key);
-      return data ? remember(key, { data, etag: etagOf(data) }) : null;
+      return data ? hot.set(key, { data, etag: etagOf(data) }) : null;
     },
     put(key, data, contentType, guard) {
-      const stored = remember(key, { data, etag: etagOf(data) });
+      const stored = hot.set(key, { data, etag: etagOf(data) });
       const location = { bucket: bucketOf(key), key };
       const write = () => storage.putObject({ ...location, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL });
       // Started once the answer has been written: the request does not wait for the PUT, nor for its start.
@@ -104,11 +75,11 @@ export function createRenderStore(options: { storage: ObjectStorage; buckets: As
         .then(() => (guard ? putGuarded(storage, location, write, guard) : write().then(() => true)))
         .then(
           (kept) => {
-            if (!kept) forget(key, stored);
+            if (!kept) hot.forget(key, stored);
             return kept;
           },
           (error: unknown) => {
-            forget(key, stored);
+            hot.forget(key, stored);
             throw error;
           },
         );

@@ -3,8 +3,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Asset } from '@darkroom/db';
+import { collectYoungEvery } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
-import { collectYoungEvery } from './garbage.js';
 
 export interface LocalOriginal {
   path: string;

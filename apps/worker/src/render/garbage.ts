@@ -1,14 +1,4 @@
-import { Transform } from 'node:stream';
-
-type ExposedGc = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
-
-/**
- * Runs V8's collector of `type` where the process was started with --expose-gc (bin/start.sh);
- * elsewhere (tests, `npm run dev`) does nothing, and V8 keeps its own pace.
- */
-function collect(type: 'minor' | 'major'): void {
-  (globalThis as { gc?: ExposedGc }).gc?.({ type, execution: 'sync' });
-}
+import { collect } from '@darkroom/storage';
 
 /** Memory outside V8's heap that may wait for a later render's collection; at or over it, this one collects. */
 export const RENDER_GARBAGE_BYTES = 32 * 1024 * 1024;
@@ -25,30 +15,4 @@ export const RENDER_GARBAGE_BYTES = 32 * 1024 * 1024;
  */
 export function collectRenderGarbage(externalBytes: () => number = () => process.memoryUsage().external): void {
   if (externalBytes() >= RENDER_GARBAGE_BYTES) collect('major');
-}
-
-/** V8's young generation, collected: see `collectYoungEvery`. */
-export function collectYoung(): void {
-  collect('minor');
-}
-
-/**
- * Passes a download's chunks through unchanged, calling `collectNow` after every `everyBytes` of
- * them. Each chunk a socket reads is a fresh buffer outside V8's heap that dies as soon as it is
- * written, yet a download makes next to no JS garbage, so V8 lets about 64 MB of them pile up
- * before it looks. A young collection every few megabytes frees them as they go
- * (docs/performance.md#garbage-after-a-render).
- */
-export function collectYoungEvery(everyBytes: number, collectNow: () => void = collectYoung): Transform {
-  let sinceCollect = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      sinceCollect += chunk.length;
-      if (sinceCollect >= everyBytes) {
-        sinceCollect = 0;
-        collectNow();
-      }
-      done(null, chunk);
-    },
-  });
 }
