@@ -21,7 +21,7 @@ darkroom_install_node() {
   dir="$root/.tools/node-$NODE_PIN_VERSION"
   if [ ! -x "$dir/bin/node" ]; then
     if [ "$(uname -sm)" != "Linux x86_64" ]; then
-      echo "scripts/node.sh: the pinned Node $NODE_PIN_VERSION is for Linux x86_64 only; install Node >= 22 yourself" >&2
+      echo "scripts/node.sh: the pinned Node $NODE_PIN_VERSION is for Linux x86_64 only; install a Node that package.json's engines accept yourself" >&2
       return 1
     fi
     command -v npm >/dev/null || { echo "scripts/node.sh: npm is needed to fetch Node $NODE_PIN_VERSION" >&2; return 1; }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { fakeHeifGrid, fakeHeifOfSize } from '../support/fixtures.js';
+import { CLAIM_CONTENT_TYPES, type ClaimFormat, fakeHeifGrid, fakeHeifOfSize, fileClaiming } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
@@ -119,6 +119,29 @@ describe('bombs', () => {
       const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
       expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });
     }
+  });
+
+  it('a PNG claiming 1 × 300,000,000 and a file of each other raster format claiming too many pixels are too_many_pixels, without retries', async () => {
+    const claims: [ClaimFormat, number, number][] = [
+      ['png', 1, 300_000_000],
+      ['jpeg', 65_535, 65_535],
+      ['gif', 65_535, 65_535],
+      ['webp-vp8l', 16_384, 16_384],
+      ['webp-vp8x', 20_000, 10_000],
+      ['tiff-le', 1, 300_000_000],
+    ];
+    await Promise.all(
+      claims.map(async ([format, width, height]) => {
+        const { asset, complete } = await uploadBytes(fileClaiming(format, width, height), CLAIM_CONTENT_TYPES[format]);
+        expect(complete.status, format).toBe(202);
+        const failed = await client.waitForAsset(asset.id);
+        expect(failed, format).toMatchObject({ status: 'failed', error: { code: 'too_many_pixels' }, variants: [] });
+        expect(failed.error?.message, format).toMatch(new RegExp(`^The image is ${width}x${height} pixels`));
+        expectNothingInternal(harness, failed);
+        const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+        expect(jobs.body.items[0], format).toMatchObject({ state: 'failed', attempts: 1 });
+      }),
+    );
   });
 
   it('HEICs claiming 200 megapixels, a grid of 10,000 tiles, or cut off in their tiles fail from the header, without retries', async () => {

@@ -46,7 +46,7 @@ declare module 'fastify' {
 
 export interface BuildAppOptions {
   deps: AppDeps;
-  /** A pino logger (main.ts: asynchronous), `{ level }` for Fastify's own, or false for none (tests). */
+  /** A pino logger (start.ts: asynchronous), `{ level }` for Fastify's own, or false for none (tests). */
   logger?: boolean | { level: string } | Logger;
 }
 
@@ -65,7 +65,7 @@ function nodeRequestLimits(requestMs: number) {
   };
 }
 
-/** The whole API, without listening: `main.ts` listens, tests call `inject` or listen on port 0. */
+/** The whole API, without listening: `start.ts` listens, tests call `inject` or listen on port 0. */
 export async function buildApp({ deps, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const instance = typeof logger === 'object' && 'child' in logger ? logger : undefined;
   const app = Fastify({

@@ -1,15 +1,5 @@
-import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
-import { loadWorkerConfig } from './config.js';
-import { createWorkerDeps } from './deps.js';
-import { startWorker } from './worker.js';
+// `npm run start:worker` and the Docker image's worker (bin/start.sh). The Node check runs before
+// anything else is loaded (@darkroom/core/node-floor says why); start.ts is the worker's process.
+import { onSupportedNode } from '@darkroom/core/node-floor';
 
-const config = loadConfigOrExit(loadWorkerConfig);
-const deps = createWorkerDeps(config);
-const running = startWorker(deps);
-deps.log.info({ concurrency: config.concurrency, backfillConcurrency: config.backfillConcurrency }, 'worker started');
-
-exitOnSignals(async (signal) => {
-  deps.log.info({ signal }, 'shutting down: finishing jobs in hand');
-  await running.close();
-  await deps.close();
-});
+if (onSupportedNode('darkroom worker')) await import('./start.js');

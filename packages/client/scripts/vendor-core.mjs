@@ -1,5 +1,5 @@
 // The client is published; @darkroom/core is not. The few dependency-free core modules the client
-// imports (the content-type signatures, the private links' rule: each one for API and client) are
+// imports (the content-type signatures, the private links' rule, the Node floor: each one for API and client) are
 // copied into dist/vendor/ and the emitted imports pointed at the copies, so the published package
 // needs no private one.
 // Any other @darkroom/ import left in dist fails the build.
@@ -17,7 +17,8 @@ const require = createRequire(join(root, 'package.json'));
 await mkdir(join(dist, 'vendor'), { recursive: true });
 for (const [specifier, file] of Object.entries(VENDORED)) {
   const source = await readFile(require.resolve(specifier), 'utf8');
-  if (/^\s*(import|export)\s[^;]*\sfrom\s/m.test(source)) throw new Error(`${specifier} imports other modules; vendor them too`);
+  // Node's builtins are there wherever the client runs on Node; any other import would need vendoring too.
+  if (/^\s*(import|export)\s[^;]*\sfrom\s+['"](?!node:)/m.test(source)) throw new Error(`${specifier} imports other modules; vendor them too`);
   await writeFile(join(dist, 'vendor', file), source);
 }
 

@@ -1,5 +1,6 @@
 import { ERRORS } from '@darkroom/core';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
+import { assertClaimedPixels } from './claimed-size.js';
 import { readHeifHeader, type HeifHeader } from './heif/header.js';
 import { firstLine } from './sharp-errors.js';
 import { assertAcceptedSignature } from './signature.js';
@@ -28,13 +29,16 @@ const HEIF_CONTAINERS = new Set(['image/heic', 'image/heif', 'image/avif']);
  * admin preview alike. First the magic bytes, read by us: a file that is empty or does not start
  * as an accepted format (SVG, PDF…) is refused before libvips parses anything. Then the header
  * only (sharp `metadata()` never decodes pixels), so a decompression bomb is rejected from its
- * declared size before a single row is inflated. HEIF containers (HEIC, AVIF) have their box
- * structure read by our own bounded parser before libheif sees them (heif/header.ts): too many
- * pixels or tiles, or data past the end of the file, are refused there.
+ * declared size before a single row is inflated. The size a header claims is read by us before
+ * that (claimed-size.ts), since libvips calls some claims too large for it corrupt instead of
+ * reporting them. HEIF containers (HEIC, AVIF) have their box structure read by our own bounded
+ * parser before libheif sees them (heif/header.ts): too many pixels or tiles, or data past the end
+ * of the file, are refused there.
  */
 export async function probeImage(input: ImageInput, options: SafetyOptions): Promise<ImageProbe> {
   const sniffed = await assertAcceptedSignature(input);
   const heif = HEIF_CONTAINERS.has(sniffed) ? await readHeifHeader(input, options.maxInputPixels) : null;
+  if (!heif) await assertClaimedPixels(input, sniffed, options.maxInputPixels);
   const metadata = await readHeader(input);
   const probe = toProbe(metadata, decodableFormat(metadata, heif));
   assertPixelBudget(probe, options.maxInputPixels);

@@ -15,11 +15,11 @@ const MAX_SEGMENT_LENGTH = 512;
 
 export interface BuildDeliveryAppOptions {
   deps: DeliveryDeps;
-  /** A pino logger (main.ts), or false for none (tests). */
+  /** A pino logger (start.ts), or false for none (tests). */
   logger?: Logger | false;
 }
 
-/** The delivery server, without listening: `main.ts` listens, tests listen on port 0. */
+/** The delivery server, without listening: `start.ts` listens, tests listen on port 0. */
 export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAppOptions): Promise<FastifyInstance> {
   const { requestMs, connectionMs } = deps.config.timeouts;
   const { queueTimeoutMs, timeoutMs } = deps.config.render;

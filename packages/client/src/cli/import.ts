@@ -2,13 +2,9 @@
 // `npm run import -- …` in the repository, `darkroom-import …` where the package is installed:
 // imports a library through the API (import-command.ts; `--help` says how). Only the Node check is
 // imported before it has passed, so an older Node gets one line rather than a stack trace.
-import { nodeTooOld } from './node-version.js';
+import { onSupportedNode } from '@darkroom/core/node-floor';
 
-const refusal = nodeTooOld(process.versions.node);
-if (refusal) {
-  process.stderr.write(`${refusal}\n`);
-  process.exitCode = 2;
-} else {
+if (onSupportedNode('darkroom import')) {
   const { createReadStream } = await import('node:fs');
   const { runImportCommand } = await import('./import-command.js');
   // The first Ctrl-C stops following (the import goes on in Darkroom); a second one ends the process at once.

@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { ERRORS } from '@darkroom/core';
+import { openSource, type ByteSource } from '../byte-source.js';
 import type { ImageInput } from '../types.js';
 import { Cursor, HeifFormatError, readBoxHeader } from './bmff.js';
 import { parseMeta, type HeifMeta, type ItemLocation } from './meta.js';
@@ -21,28 +21,6 @@ export interface HeifHeader {
   height: number;
   /** Tiles of a grid image; 1 for a single coded image. */
   tiles: number;
-}
-
-interface ByteSource {
-  size: number;
-  read(offset: number, length: number): Promise<Buffer>;
-  close(): Promise<void>;
-}
-
-async function openSource(input: ImageInput): Promise<ByteSource> {
-  if (typeof input !== 'string') {
-    return { size: input.length, read: async (at, n) => input.subarray(at, at + n), close: async () => {} };
-  }
-  const file = await open(input, 'r');
-  const { size } = await file.stat();
-  return {
-    size,
-    async read(at, n) {
-      const { buffer, bytesRead } = await file.read(Buffer.alloc(n), 0, n, at);
-      return buffer.subarray(0, bytesRead);
-    },
-    close: () => file.close(),
-  };
 }
 
 /**

@@ -1,0 +1,35 @@
+import { loadProjectDotEnv } from '@darkroom/core';
+import { parseBackupConfig } from './config.js';
+import { archiveCommand, runPgBackRest, writeConfig } from './pgbackrest.js';
+
+// `npm run db:backup [-- --type=full|diff|incr]`: one backup of the cluster now, into the repository
+// the BACKUP_* variables name. Without --type pgBackRest takes an incremental one when a full exists.
+const TYPES = new Set(['full', 'diff', 'incr']);
+
+function typeArgument(argv: readonly string[]): string[] {
+  const extra = argv.filter((arg) => !/^--type=/.test(arg));
+  if (extra.length > 0) throw new Error(`unknown argument ${extra[0]} (only --type=full|diff|incr)`);
+  const type = argv.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
+  if (type !== undefined && !TYPES.has(type)) throw new Error(`--type must be full, diff or incr, not ${type}`);
+  return type ? [`--type=${type}`] : [];
+}
+
+loadProjectDotEnv();
+try {
+  const type = typeArgument(process.argv.slice(2));
+  const config = parseBackupConfig(process.env);
+  writeConfig(config);
+  // Both are safe to repeat: stanza-create accepts a stanza that matches this cluster.
+  runPgBackRest(config, ['stanza-create']);
+  try {
+    runPgBackRest(config, ['check']);
+  } catch (error) {
+    const hint = `the cluster needs archive_mode = on and archive_command = '${archiveCommand(config)}' (docs/operations.md#backups)`;
+    throw new Error(`${(error as Error).message}; ${hint}`);
+  }
+  runPgBackRest(config, ['backup', ...type]);
+  runPgBackRest(config, ['info']);
+} catch (error) {
+  console.error(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
