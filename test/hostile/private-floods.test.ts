@@ -122,11 +122,9 @@ describe('a flood of random asset ids with well-formed tokens', () => {
 
     expect(during.length).toBeGreaterThan(0);
     expect(during.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
-    // A cached asset's answer waits on no lookup: what the flood adds is this process's own CPU
-    // shared with the flood's client. The floor absorbs a shared machine's scheduling noise on
-    // answers that are fast to begin with.
+    // A cached asset's answer waits on no lookup, so the spent budget never refuses it. Its latency
+    // under the flood is printed, not asserted: speed is the bench's to measure.
     const [calm, flooded] = [median(quiet), median(during.map((a) => a.ms))];
-    expect(flooded).toBeLessThan(Math.max(5 * calm, 50));
     console.info(
       `random ids: ${random.answers.length} in ${seconds(random)} s over ${windows(random)} windows, asset lookups ${assetLookups}, ` +
         `503 ${busy.length}; probe p50 ${calm.toFixed(1)} ms before, ${flooded.toFixed(1)} ms during (${during.length} probes)`,
