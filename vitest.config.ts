@@ -33,6 +33,7 @@ export default defineConfig({
       '@darkroom/core/content-types': fileURLToPath(new URL('./packages/core/src/content-types.ts', import.meta.url)),
       '@darkroom/core/private-links': fileURLToPath(new URL('./packages/core/src/private-links.ts', import.meta.url)),
       '@darkroom/core/delivery-grammar': fileURLToPath(new URL('./packages/core/src/delivery-grammar.ts', import.meta.url)),
+      '@darkroom/core/limits': fileURLToPath(new URL('./packages/core/src/limits.ts', import.meta.url)),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),

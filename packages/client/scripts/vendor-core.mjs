@@ -1,7 +1,7 @@
-// The client is published; @darkroom/core is not. The few dependency-free core modules the client
-// imports (the content-type signatures, the private links' rule: each one for API and client) are
-// copied into dist/vendor/ and the emitted imports pointed at the copies, so the published package
-// needs no private one.
+// The client is published; @darkroom/core is not. The few core modules the client imports (the
+// content-type signatures, the private links' rule, the delivery grammar, the limits: each one for API
+// and client) are copied into dist/vendor/ and the emitted imports pointed at the copies, so the
+// published package needs no private one. A vendored module imports nothing but another vendored one.
 // Any other @darkroom/ import left in dist fails the build.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -15,9 +15,13 @@ const dist = join(root, 'dist');
 const require = createRequire(join(root, 'package.json'));
 
 await mkdir(join(dist, 'vendor'), { recursive: true });
+const vendoredFiles = new Set(Object.values(VENDORED));
 for (const [specifier, file] of Object.entries(VENDORED)) {
   const source = await readFile(require.resolve(specifier), 'utf8');
-  if (/^\s*(import|export)\s[^;]*\sfrom\s/m.test(source)) throw new Error(`${specifier} imports other modules; vendor them too`);
+  for (const [, from] of source.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+['"]([^'"]+)['"]/gm)) {
+    // Copies lie side by side in dist/vendor/, as core's files do in its dist/.
+    if (!from.startsWith('./') || !vendoredFiles.has(from.slice(2))) throw new Error(`${specifier} imports ${from}; vendor it too`);
+  }
   await writeFile(join(dist, 'vendor', file), source);
 }
 

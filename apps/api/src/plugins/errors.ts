@@ -1,4 +1,4 @@
-import { DarkroomError, ERRORS } from '@darkroom/core';
+import { BODY_LIMIT_BYTES, DarkroomError, ERRORS } from '@darkroom/core';
 import { InvalidCursorError } from '@darkroom/db';
 import { StorageAccessDeniedError, StorageUnavailableError } from '@darkroom/storage';
 import { STATUS_CODES } from 'node:http';
@@ -6,7 +6,6 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { BODY_LIMIT_BYTES } from '../routes/common.schemas.js';
 
 type ValidationIssue = { keyword: string; instancePath: string; message?: string | undefined; params: Record<string, unknown> };
 
