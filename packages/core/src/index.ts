@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './error-answer.js';
 export * from './limits.js';
 export * from './error-factories/index.js';
 export * from './content-types.js';
