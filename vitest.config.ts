@@ -34,6 +34,7 @@ export default defineConfig({
       '@darkroom/core/private-links': fileURLToPath(new URL('./packages/core/src/private-links.ts', import.meta.url)),
       '@darkroom/core/delivery-grammar': fileURLToPath(new URL('./packages/core/src/delivery-grammar.ts', import.meta.url)),
       '@darkroom/core/node-floor': fileURLToPath(new URL('./packages/core/src/node-floor.ts', import.meta.url)),
+      '@darkroom/core/limits': fileURLToPath(new URL('./packages/core/src/limits.ts', import.meta.url)),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),

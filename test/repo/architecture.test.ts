@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/queue': ['@darkroom/core'],
   '@darkroom/media': ['@darkroom/core'],
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
-  // `@darkroom/core/private-links`): one rule each for the server and the client.
+  // `@darkroom/core/private-links`, `@darkroom/core/limits`): one rule each for the server and the client.
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
   '@darkroom/api': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/upload-page'],

@@ -1,3 +1,4 @@
+import { BODY_LIMIT_BYTES } from '@darkroom/core';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,7 +15,6 @@ import adminDashboardRoutes from './routes/admin-dashboard.js';
 import adminBackfillRoutes from './routes/admin-backfill.js';
 import adminJobRoutes from './routes/admin-jobs.js';
 import adminTenantRoutes from './routes/admin-tenants.js';
-import { BODY_LIMIT_BYTES } from './routes/common.schemas.js';
 import adminWebhookRoutes from './routes/admin-webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';

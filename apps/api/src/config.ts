@@ -1,6 +1,10 @@
 import {
   booleanSetting,
   DEFAULT_ACCEPTED_TYPES,
+  DEFAULT_AUDIO_MAX_DURATION,
+  DEFAULT_COPY_PART_BYTES,
+  DEFAULT_MAX_INPUT_PIXELS,
+  DEFAULT_UPLOAD_TTL,
   DEFAULT_MAX_ATTEMPTS,
   deliveryBaseUrlOf,
   deliverySettings,
@@ -9,19 +13,22 @@ import {
   durationSetting,
   presetsFileSetting,
   QUEUE_PREFIX,
+  S3_MAX_COPY_OBJECT_BYTES,
+  S3_MAX_PART_BYTES,
+  S3_MIN_PART_BYTES,
   secretSetting,
   visibilitySettings,
   type PresetRegistry,
   type Visibility,
 } from '@darkroom/core';
-import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
-import { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES, parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
+import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
 import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const list = (fallback: readonly string[]) =>
@@ -108,17 +115,17 @@ const apiEnvSchema = z.object({
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
-  /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at 5 GiB. */
-  COPY_MULTIPART_THRESHOLD_BYTES: bytes(MAX_COPY_OBJECT_BYTES).refine(
-    (n) => n <= MAX_COPY_OBJECT_BYTES,
-    'COPY_MULTIPART_THRESHOLD_BYTES must be at most 5 GiB',
+  /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at S3_MAX_COPY_OBJECT_BYTES. */
+  COPY_MULTIPART_THRESHOLD_BYTES: bytes(S3_MAX_COPY_OBJECT_BYTES).refine(
+    (n) => n <= S3_MAX_COPY_OBJECT_BYTES,
+    `COPY_MULTIPART_THRESHOLD_BYTES must be at most ${S3_MAX_COPY_OBJECT_BYTES / GiB} GiB`,
   ),
-  COPY_PART_SIZE: bytes(256 * MiB).refine(
-    (n) => n >= MIN_COPY_PART_BYTES && n <= MAX_COPY_OBJECT_BYTES,
-    'COPY_PART_SIZE must be from 5 MiB to 5 GiB',
+  COPY_PART_SIZE: bytes(DEFAULT_COPY_PART_BYTES).refine(
+    (n) => n >= S3_MIN_PART_BYTES && n <= S3_MAX_PART_BYTES,
+    `COPY_PART_SIZE must be from ${S3_MIN_PART_BYTES / MiB} MiB to ${S3_MAX_PART_BYTES / GiB} GiB`,
   ),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
-  UPLOAD_TTL: durationSetting('24h', 1000),
+  UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
   /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
   REQUEST_TIMEOUT: durationSetting('30s', 100),
   /** A connection that sends nothing for this long (a stalled body, an idle keep-alive) is closed. */
@@ -143,7 +150,7 @@ const apiEnvSchema = z.object({
   /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   /** `complete` refuses longer audio with audio_too_long, from its probe (give the worker the same value). */
-  AUDIO_MAX_DURATION: durationSetting('6h', 1000),
+  AUDIO_MAX_DURATION: durationSetting(DEFAULT_AUDIO_MAX_DURATION, 1000),
   /** ffprobe processes one API process runs at once for `complete`'s audio checks; more wait, briefly. */
   AUDIO_PROBES: z.coerce.number().int().min(1).max(64).default(2),
   /** Seals webhook signing secrets at rest; give the API and every worker the same. */

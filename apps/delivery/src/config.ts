@@ -1,6 +1,14 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import { describeEnvIssues, durationSetting, QUEUE_PREFIX, secretSetting } from '@darkroom/core';
-import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
+import {
+  DEFAULT_MAX_INPUT_PIXELS,
+  DEFAULT_VIDEO_MAX_DURATION,
+  DEFAULT_VIDEO_MAX_PIXELS,
+  describeEnvIssues,
+  durationSetting,
+  PRIVATE_URL_MAX_TTL_SECONDS,
+  QUEUE_PREFIX,
+  secretSetting,
+} from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -38,16 +46,16 @@ const deliveryEnvSchema = z.object({
     .default(64),
   /** The worker's limits: delivery renders nothing the worker would refuse (give both the same). */
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
-  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
-  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
+  VIDEO_MAX_DURATION: durationSetting(DEFAULT_VIDEO_MAX_DURATION, 1000),
+  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(DEFAULT_VIDEO_MAX_PIXELS),
   /** Where originals larger than DELIVERY_ORIGINAL_MEMORY_MB are downloaded to while they render. */
   TMP_DIR: z.string().default(tmpdir()),
   /** An image original up to this size (MiB) is read into memory to render; a larger one (or a video) goes to TMP_DIR. */
   DELIVERY_ORIGINAL_MEMORY_MB: z.coerce.number().int().min(0).max(1024).default(32),
   /** Lookups a second of asset ids this process has not cached; past it such a request is `503 busy`. */
   DELIVERY_LOOKUPS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(200),
-  /** The longest `max-age` a private URL's answer gets (never past the URL's `exp`), in seconds. */
-  PRIVATE_CACHE_MAX_AGE: z.coerce.number().int().min(0).max(604_800).default(86_400),
+  /** The longest `max-age` a private URL's answer gets (never past the URL's `exp`, so never past a URL's longest life), in seconds. */
+  PRIVATE_CACHE_MAX_AGE: z.coerce.number().int().min(0).max(PRIVATE_URL_MAX_TTL_SECONDS).default(86_400),
   /** Opens the tenants' delivery signing keys sealed in Postgres; the API's and the workers' value. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** A whole request must arrive within this. */

@@ -1,7 +1,12 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import {
   booleanSetting,
+  DEFAULT_AUDIO_MAX_DURATION,
+  DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_RETRY_SCHEDULE,
+  DEFAULT_UPLOAD_TTL,
+  DEFAULT_VIDEO_MAX_DURATION,
+  DEFAULT_VIDEO_MAX_PIXELS,
   DEFAULT_WEBHOOK_RETRY_SCHEDULE,
   deliveryBaseUrlOf,
   deliverySettings,
@@ -16,7 +21,6 @@ import {
   secretSetting,
   type PresetRegistry,
 } from '@darkroom/core';
-import { DEFAULT_MAX_INPUT_PIXELS } from '@darkroom/media';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
@@ -38,17 +42,17 @@ const workerEnvSchema = z.object({
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode. */
-  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
-  /** Larger video frames fail with too_many_pixels. Default 4096×2160. */
-  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
+  VIDEO_MAX_DURATION: durationSetting(DEFAULT_VIDEO_MAX_DURATION, 1000),
+  /** Larger video frames fail with too_many_pixels. */
+  VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(DEFAULT_VIDEO_MAX_PIXELS),
   /** Longer audio fails with audio_too_long (`complete` refuses it first: give the API the same value). */
-  AUDIO_MAX_DURATION: durationSetting('6h', 1000),
+  AUDIO_MAX_DURATION: durationSetting(DEFAULT_AUDIO_MAX_DURATION, 1000),
   /** Each ffmpeg pass over an audio file (the analysis, each rendition) past this is killed: render_timeout. */
   AUDIO_JOB_TIMEOUT: scaledDurationSetting('1x+2m'),
   /** A video's renders (poster and renditions together) past this are killed: render_timeout. */
   VIDEO_JOB_TIMEOUT: scaledDurationSetting('3x+2m'),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
-  UPLOAD_TTL: durationSetting('24h', 1000),
+  UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_OPTION_DEFAULTS, DELIVERY_TOKENS, deliveryFieldOf, MAX_DELIVERY_DIMENSION, serializeDeliveryOptions } from './delivery-grammar.js';
+import { DELIVERY_OPTION_DEFAULTS, DELIVERY_TOKENS, deliveryFieldOf, serializeDeliveryOptions } from './delivery-grammar.js';
+import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { parseDeliveryOptions } from './delivery-options.js';
 
 describe('the delivery-URL token table', () => {

@@ -1,12 +1,10 @@
 /**
  * The `{options}` segment of a delivery URL (docs/api.md#delivery), written once as a table of its
  * tokens: the delivery server parses with it (`parseDeliveryOptions`), writes a render's canonical
- * form with it, and @darkroom/client writes URLs with it. Dependency-free and without Node's APIs:
- * `@darkroom/core/delivery-grammar` is copied into the published client as it is.
+ * form with it, and @darkroom/client writes URLs with it. Without Node's APIs and reading only the
+ * limits: `@darkroom/core/delivery-grammar` is copied into the published client as it is, beside them.
  */
-
-/** Bounds of a `w_N` / `h_N` token, and so of any policy width. */
-export const MAX_DELIVERY_DIMENSION = 8192;
+import { MAX_DELIVERY_DIMENSION } from './limits.js';
 
 export const DELIVERY_FITS = ['inside', 'cover'] as const;
 export const DELIVERY_GRAVITIES = ['focus', 'center', 'auto'] as const;

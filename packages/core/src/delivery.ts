@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_DELIVERY_DIMENSION } from './delivery-grammar.js';
+import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { privateSignedPath } from './private-links.js';
 
 /**

@@ -1,4 +1,6 @@
 export * from './errors.js';
+export * from './error-answer.js';
+export * from './limits.js';
 export * from './error-factories/index.js';
 export * from './content-types.js';
 export * from './presets.js';

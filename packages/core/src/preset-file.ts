@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { VARIANT_BOX, type VariantBox } from './limits.js';
 import {
   AUDIO_FORMATS,
   DEFAULT_WAVEFORM_POINTS,
@@ -44,9 +45,10 @@ export const audioVariantSchemas = () =>
  * `hls` (a ladder inside the box: no `fit`, optional `quality`, `segmentSeconds` 2..10),
  * `storyboard` (scrub previews: only a tile `width`, within its own bounds), or an audio format
  * (`audioVariantSchemas`).
- * Both the presets file and the tenant preset route use this, with their own bounds on the box.
+ * The presets file, a tenant's preset route and a stored preset's reader use this, each with its box
+ * (limits.ts says why they differ).
  */
-export function variantSpecSchema(box: { min: number; max: number }, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
+export function variantSpecSchema(box: VariantBox, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
   const common = {
     name: variantName(),
     fit: z.enum(['cover', 'inside']),
@@ -82,7 +84,7 @@ export function variantSpecSchema(box: { min: number; max: number }, quality: z.
 /** An `hls` variant's quality when it gives none: the default preset's renditions' quality. */
 export const HLS_DEFAULT_QUALITY = 70;
 
-const fileVariantSpecSchema = variantSpecSchema({ min: 1, max: 10_000 }, z.number().int().min(1).max(100).default(80));
+const fileVariantSpecSchema = variantSpecSchema(VARIANT_BOX, z.number().int().min(1).max(100).default(80));
 
 const presetSchema = z.strictObject({
   variants: z

@@ -41,7 +41,6 @@ export { probeImage } from './probe.js';
 export { releaseBuffer } from './release.js';
 export { createRenderGate, RenderGateBusyError, type RenderGate, type RenderGateLimits } from './render-gate.js';
 export { renderImage, renderVariants, type RenderResult } from './render.js';
-export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';
 export type {
   ImageFormat,
   ImageInput,

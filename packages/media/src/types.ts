@@ -54,9 +54,6 @@ export interface Placeholder {
 /** An original as the pipeline reads it: a file path (the worker) or its bytes (the admin preview). */
 export type ImageInput = string | Buffer;
 
-/** MAX_INPUT_PIXELS when unset; the worker and the API's preview both refuse larger images. */
-export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
-
 export interface SafetyOptions {
   /** Largest width×height accepted (all frames together for animations). */
   maxInputPixels: number;

@@ -15,8 +15,6 @@ export {
   type StorageErrorContext,
 } from './errors.js';
 export { createS3Storage, type S3StorageOptions } from './s3-storage.js';
-export { MAX_COPY_OBJECT_BYTES, MIN_COPY_PART_BYTES } from './s3-copy.js';
-export { MIN_STREAM_PART_BYTES, MAX_STREAM_PARTS } from './s3-upload-stream.js';
 export { DEFAULT_MAX_ATTEMPTS as DEFAULT_S3_MAX_ATTEMPTS } from './s3-client.js';
 export { createPublicUrlBuilder, encodeObjectKey } from './cdn.js';
 export {

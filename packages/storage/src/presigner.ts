@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
+import { S3_MAX_PARTS } from '@darkroom/core';
 import type { StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
 import type { PresignedRequest, PresignGetOptions, PresignMultipartOptions, PresignPartOptions, PresignPutOptions } from './types.js';
@@ -186,8 +187,8 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
     },
     presignUploadPart(options, now = new Date()) {
       checkPresignInput(options.contentLength, options.expiresInSeconds);
-      if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > 10_000) {
-        throw new StorageRequestError(`partNumber must be an integer from 1 to 10000, got ${options.partNumber}`);
+      if (!Number.isInteger(options.partNumber) || options.partNumber < 1 || options.partNumber > S3_MAX_PARTS) {
+        throw new StorageRequestError(`partNumber must be an integer from 1 to ${S3_MAX_PARTS}, got ${options.partNumber}`);
       }
       const extra = { partNumber: String(options.partNumber), uploadId: options.uploadId, 'x-id': 'UploadPart' };
       const url = presign(options, extra, { 'content-length': String(options.contentLength) }, now);

@@ -2,19 +2,9 @@ import { CopyObjectCommand, UploadPartCopyCommand, type S3Client } from '@aws-sd
 import { encodeObjectKey } from './cdn.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
+import { DEFAULT_COPY_PART_BYTES, S3_MAX_COPY_OBJECT_BYTES, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core';
 import type { CompletedPart, CopyObjectOptions, CopyResult } from './types.js';
 
-const MiB = 1024 * 1024;
-/** The largest object one CopyObject may copy, and the largest part. */
-export const MAX_COPY_OBJECT_BYTES = 5 * 1024 * MiB;
-/** The smallest part S3 accepts (but for the last one). */
-export const MIN_COPY_PART_BYTES = 5 * MiB;
-/**
- * Each part is one request the server works through without sending anything back until it is done,
- * so parts stay well below the 5 GiB maximum: the client's socket timeout must not run out first.
- */
-const DEFAULT_COPY_PART_SIZE = 256 * MiB;
-const MAX_PARTS = 10_000;
 const COPY_QUEUE_SIZE = 4;
 
 export interface CopyPartRange {
@@ -24,12 +14,12 @@ export interface CopyPartRange {
   end: number;
 }
 
-/** The byte ranges of a copy in parts: `partSize` each (grown to stay within 10,000 parts), the last one shorter. */
+/** The byte ranges of a copy in parts: `partSize` each (grown to stay within S3_MAX_PARTS), the last one shorter. */
 export function copyPartRanges(size: number, partSize: number): CopyPartRange[] {
-  if (!Number.isSafeInteger(partSize) || partSize < MIN_COPY_PART_BYTES || partSize > MAX_COPY_OBJECT_BYTES) {
-    throw new StorageRequestError(`copy part size must be from ${MIN_COPY_PART_BYTES} to ${MAX_COPY_OBJECT_BYTES} bytes, got ${partSize}`);
+  if (!Number.isSafeInteger(partSize) || partSize < S3_MIN_PART_BYTES || partSize > S3_MAX_PART_BYTES) {
+    throw new StorageRequestError(`copy part size must be from ${S3_MIN_PART_BYTES} to ${S3_MAX_PART_BYTES} bytes, got ${partSize}`);
   }
-  const part = Math.max(partSize, Math.ceil(size / MAX_PARTS));
+  const part = Math.max(partSize, Math.ceil(size / S3_MAX_PARTS));
   const ranges: CopyPartRange[] = [];
   for (let start = 0; start < size; start += part) {
     ranges.push({ partNumber: ranges.length + 1, start, end: Math.min(start + part, size) - 1 });
@@ -42,7 +32,7 @@ function copySource(bucket: string, key: string): string {
 }
 
 export async function copyObject(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
-  const threshold = Math.min(options.multipartThreshold ?? MAX_COPY_OBJECT_BYTES, MAX_COPY_OBJECT_BYTES);
+  const threshold = Math.min(options.multipartThreshold ?? S3_MAX_COPY_OBJECT_BYTES, S3_MAX_COPY_OBJECT_BYTES);
   if (options.size > threshold) return copyInParts(client, options);
   const { bucket, key, sourceKey, metadata } = options;
   // REPLACE sets the copy's metadata, Content-Type included, in the same request.
@@ -77,7 +67,7 @@ interface CopiedPart extends CompletedPart {
 
 async function copyInParts(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
   const { bucket, key, contentType, metadata } = options;
-  const ranges = copyPartRanges(options.size, options.partSize ?? DEFAULT_COPY_PART_SIZE);
+  const ranges = copyPartRanges(options.size, options.partSize ?? DEFAULT_COPY_PART_BYTES);
   const { uploadId } = await createMultipartUpload(client, { bucket, key, contentType, metadata });
   try {
     const parts: CopiedPart[] = [];

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError, S3_MIN_PART_BYTES } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
 import { StorageRequestError } from './errors.js';
-import { MIN_STREAM_PART_BYTES, readParts, streamPartSize } from './s3-upload-stream.js';
+import { readParts, streamPartSize } from './s3-upload-stream.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,25 +35,25 @@ describe('streamPartSize', () => {
 
 describe('readParts', () => {
   it('cuts a body into full parts and a shorter last one, every byte in its place', async () => {
-    const total = 2 * MIN_STREAM_PART_BYTES + 12_345;
+    const total = 2 * S3_MIN_PART_BYTES + 12_345;
     const seen: Buffer[] = [];
     // Copied at once: the reader reuses a part's buffer two parts later.
-    for await (const part of readParts(counting(total, 100_000), { partSize: MIN_STREAM_PART_BYTES, maxBytes: total })) seen.push(Buffer.from(part));
-    expect(seen.map((p) => p.length)).toEqual([MIN_STREAM_PART_BYTES, MIN_STREAM_PART_BYTES, 12_345]);
+    for await (const part of readParts(counting(total, 100_000), { partSize: S3_MIN_PART_BYTES, maxBytes: total })) seen.push(Buffer.from(part));
+    expect(seen.map((p) => p.length)).toEqual([S3_MIN_PART_BYTES, S3_MIN_PART_BYTES, 12_345]);
     const all = Buffer.concat(seen);
     expect(all.every((byte, i) => byte === i % 251)).toBe(true);
   });
 
   it('yields nothing for an empty body', async () => {
     const parts = [];
-    for await (const part of readParts(Readable.from([]), { partSize: MIN_STREAM_PART_BYTES, maxBytes: 10 })) parts.push(part);
+    for await (const part of readParts(Readable.from([]), { partSize: S3_MIN_PART_BYTES, maxBytes: 10 })) parts.push(part);
     expect(parts).toEqual([]);
   });
 
   it('stops past maxBytes, and past the parts allowed, with file_too_large, destroying the body', async () => {
     const past = async (body: Readable, maxBytes: number, maxParts?: number) => {
       try {
-        for await (const _ of readParts(body, { partSize: MIN_STREAM_PART_BYTES, maxBytes, maxParts })) {
+        for await (const _ of readParts(body, { partSize: S3_MIN_PART_BYTES, maxBytes, maxParts })) {
         }
       } catch (error) {
         expect(body.destroyed).toBe(true);
@@ -65,7 +65,7 @@ describe('readParts', () => {
     expect(tooLong).toBeInstanceOf(DarkroomError);
     expect(tooLong).toMatchObject({ code: 'file_too_large', details: { maxBytes: MiB } });
     const tooManyParts = await past(counting(11 * MiB), 100 * MiB, 2);
-    expect(tooManyParts).toMatchObject({ code: 'file_too_large', details: { maxBytes: 2 * MIN_STREAM_PART_BYTES } });
+    expect(tooManyParts).toMatchObject({ code: 'file_too_large', details: { maxBytes: 2 * S3_MIN_PART_BYTES } });
   });
 
   it("throws the body's own error as it is", async () => {
@@ -75,7 +75,7 @@ describe('readParts', () => {
       },
     });
     await expect(async () => {
-      for await (const _ of readParts(failing, { partSize: MIN_STREAM_PART_BYTES, maxBytes: MiB })) {
+      for await (const _ of readParts(failing, { partSize: S3_MIN_PART_BYTES, maxBytes: MiB })) {
       }
     }).rejects.toThrow('the server hung up');
   });

@@ -1,37 +1,31 @@
 import type { Readable } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
 import type { CompletedPart, UploadStreamOptions } from './types.js';
 
 const MiB = 1024 * 1024;
-/** The smallest part S3 accepts, but for the last one. */
-export const MIN_STREAM_PART_BYTES = 5 * MiB;
-/** The largest part S3 accepts. */
-const MAX_PART_BYTES = 5 * 1024 * MiB;
-/** The most parts one multipart upload may have. */
-export const MAX_STREAM_PARTS = 10_000;
 
 /**
  * The part size a body is cut into: the one asked for, grown (to whole MiB) when a body of the
- * expected size would need more than 10,000 parts. A body too large for 10,000 of the largest
- * parts is `file_too_large` before anything is sent.
+ * expected size would need more than S3_MAX_PARTS parts. A body too large for that many of the
+ * largest parts is `file_too_large` before anything is sent.
  */
 export function streamPartSize(partSize: number, expectedSize?: number): number {
-  if (!Number.isSafeInteger(partSize) || partSize < MIN_STREAM_PART_BYTES || partSize > MAX_PART_BYTES) {
-    throw new StorageRequestError(`stream part size must be from ${MIN_STREAM_PART_BYTES} to ${MAX_PART_BYTES} bytes, got ${partSize}`);
+  if (!Number.isSafeInteger(partSize) || partSize < S3_MIN_PART_BYTES || partSize > S3_MAX_PART_BYTES) {
+    throw new StorageRequestError(`stream part size must be from ${S3_MIN_PART_BYTES} to ${S3_MAX_PART_BYTES} bytes, got ${partSize}`);
   }
   if (expectedSize === undefined) return partSize;
-  if (expectedSize > MAX_PART_BYTES * MAX_STREAM_PARTS) throw ERRORS.fileTooLarge(expectedSize, MAX_PART_BYTES * MAX_STREAM_PARTS);
-  const needed = Math.ceil(Math.ceil(expectedSize / MAX_STREAM_PARTS) / MiB) * MiB;
-  return Math.min(Math.max(partSize, needed), MAX_PART_BYTES);
+  if (expectedSize > S3_MAX_PART_BYTES * S3_MAX_PARTS) throw ERRORS.fileTooLarge(expectedSize, S3_MAX_PART_BYTES * S3_MAX_PARTS);
+  const needed = Math.ceil(Math.ceil(expectedSize / S3_MAX_PARTS) / MiB) * MiB;
+  return Math.min(Math.max(partSize, needed), S3_MAX_PART_BYTES);
 }
 
 export interface PartLimits {
   partSize: number;
   maxBytes: number;
-  /** Parts at most (S3's 10,000; smaller in tests). */
+  /** Parts at most (S3_MAX_PARTS; smaller in tests). */
   maxParts?: number;
 }
 
@@ -44,7 +38,7 @@ export interface PartLimits {
  */
 export async function* readParts(body: Readable, limits: PartLimits): AsyncGenerator<Buffer> {
   const { partSize, maxBytes } = limits;
-  const capacity = partSize * (limits.maxParts ?? MAX_STREAM_PARTS);
+  const capacity = partSize * (limits.maxParts ?? S3_MAX_PARTS);
   // Allocated on first use, never zero-filled: a page the body never reaches is never resident.
   const buffers: Buffer[] = [];
   let current = 0;

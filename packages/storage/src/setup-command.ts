@@ -3,7 +3,7 @@
  * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
  * started (INIT_CWD, normally the repository root) before the current folder.
  */
-import { loadProjectDotEnv, parseDurationMs } from '@darkroom/core';
+import { DEFAULT_UPLOAD_TTL, loadProjectDotEnv, parseDurationMs } from '@darkroom/core';
 import { parseStorageConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const config = parseStorageConfig(process.env);
   const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
-  const uploadTtlMs = parseDurationMs(process.env.UPLOAD_TTL ?? '24h');
+  const uploadTtlMs = parseDurationMs(process.env.UPLOAD_TTL ?? DEFAULT_UPLOAD_TTL);
   if (uploadTtlMs === null) throw new Error(`UPLOAD_TTL "${process.env.UPLOAD_TTL}" is not a duration (examples: 24h, 2d)`);
   console.log(`Setting up storage at ${config.endpoint} (region ${config.region})`);
   const summary = await setupBuckets(config, { corsOrigins, uploadTtlMs, log: (line) => console.log(line) });

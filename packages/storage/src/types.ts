@@ -133,7 +133,7 @@ export interface CopyObjectOptions extends ObjectLocation {
   contentType: string;
   /** Larger sources are copied in parts (UploadPartCopy); default and maximum 5 GiB, S3's limit for CopyObject. */
   multipartThreshold?: number;
-  /** Bytes per copied part, at least 5 MiB (default 256 MiB; grown when a source would need more than 10,000). */
+  /** Bytes per copied part, from S3_MIN_PART_BYTES to S3_MAX_PART_BYTES (default DEFAULT_COPY_PART_BYTES; grown when a source would need more than S3_MAX_PARTS). */
   partSize?: number;
   /** Written on the copy in place of the source's (MetadataDirective REPLACE): no request more. */
   metadata?: ObjectMetadata | undefined;
@@ -168,11 +168,11 @@ export interface UploadStreamOptions extends ObjectLocation {
   body: Readable;
   contentType: string;
   metadata?: ObjectMetadata | undefined;
-  /** Bytes per part, at least 5 MiB (the last part smaller): at most two parts are held at a time, whatever the body's length. */
+  /** Bytes per part, at least S3_MIN_PART_BYTES (the last part smaller): at most two parts are held at a time, whatever the body's length. */
   partSize: number;
   /** A body longer than this is cut off (`file_too_large`) and nothing of it is kept. */
   maxBytes: number;
-  /** The body's length when known before it is read (a Content-Length, a HEAD): parts are grown so it fits in 10,000. */
+  /** The body's length when known before it is read (a Content-Length, a HEAD): parts are grown so it fits in S3_MAX_PARTS. */
   expectedSize?: number | undefined;
   /** Told the bytes stored so far, each time a part lands. */
   onBytes?: ((stored: number) => void) | undefined;

@@ -1,12 +1,11 @@
 import { isIP } from 'node:net';
+import { MAX_IMPORT_ENDPOINT_LENGTH } from '@darkroom/core';
 
 /**
  * The checks of a bucket source that need nothing but its text, made when `POST /v1/imports` is
  * called: each problem is a sentence for the tenant that never repeats what was sent (an endpoint
  * may carry credentials).
  */
-
-export const MAX_ENDPOINT_LENGTH = 2048;
 
 /** What of a source these checks read. */
 export interface BucketSourceName {
@@ -49,7 +48,7 @@ const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http
 
 /** What is wrong with a bucket endpoint on its face (no DNS), or null: an absolute http(s) URL of a server, and nothing more. */
 export function endpointProblem(endpoint: string): string | null {
-  if (endpoint.length > MAX_ENDPOINT_LENGTH) return `the endpoint is longer than ${MAX_ENDPOINT_LENGTH} characters`;
+  if (endpoint.length > MAX_IMPORT_ENDPOINT_LENGTH) return `the endpoint is longer than ${MAX_IMPORT_ENDPOINT_LENGTH} characters`;
   const url = parsed(endpoint);
   if (!url) return 'the endpoint is not an absolute URL';
   if (!isHttp(url)) return 'the endpoint must use https:// or http://';

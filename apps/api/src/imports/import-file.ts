@@ -1,4 +1,4 @@
-import { assetKindOf, ERRORS, originalKey, sniffContentType } from '@darkroom/core';
+import { assetKindOf, ERRORS, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, originalKey, sniffContentType } from '@darkroom/core';
 import {
   ASSET_METADATA,
   getAsset,
@@ -15,7 +15,7 @@ import type { ObjectLocation } from '@darkroom/storage';
 import { checkAudio } from '../services/audio-check.js';
 import { describeOriginal, recordAssetChange } from '../services/bucket-records.js';
 import { enqueueAfterCommit } from '../services/enqueue-after-commit.js';
-import { MAX_METADATA_BYTES, validateFilename } from '../services/upload-rules.js';
+import { validateFilename } from '../services/upload-rules.js';
 import type { ItemContext } from './import-item.js';
 import { importMetadataOf } from './import-metadata.js';
 import type { BroughtFile, DescribeFile } from './import-source.js';
@@ -131,7 +131,7 @@ export function filenameOf(item: Pick<ImportItem, 'filename' | 'location'>): str
   }
   try {
     validateFilename(last);
-    return last.slice(0, 255);
+    return last.slice(0, MAX_FILENAME_LENGTH);
   } catch {
     return 'import';
   }

@@ -4,6 +4,8 @@ import {
   ERRORS,
   MAX_IMPORT_ITEMS,
   MAX_IMPORT_URL_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_METADATA_DEPTH,
   resolvePreset,
   urlIdentity,
   type ImportRequest,
@@ -12,7 +14,7 @@ import {
 import { insertImport, insertImportItems, newId, type Import, type NewImportItem, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
-import { exceedsDepth, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from '../services/upload-rules.js';
+import { exceedsDepth } from '../services/upload-rules.js';
 import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
 import { importMetadataOf } from './import-metadata.js';
 

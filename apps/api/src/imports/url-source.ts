@@ -1,10 +1,7 @@
 import type { Readable } from 'node:stream';
-import { ERRORS, isPublicAddress, type AddressPolicy, type DarkroomError, type Resolver } from '@darkroom/core';
+import { ERRORS, isPublicAddress, MAX_IMPORT_REDIRECTS, type AddressPolicy, type DarkroomError, type Resolver } from '@darkroom/core';
 import { discard, inSeconds, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
 import { SourceBody } from './source-body.js';
-
-/** The redirects a URL source may take (docs/api.md, imports), each checked as the URL given was. */
-export const MAX_IMPORT_REDIRECTS = 3;
 
 export interface UrlSourceOptions {
   /** HEAD for a dry run: what a GET would answer, without the bytes. */

@@ -1,12 +1,10 @@
-import { DarkroomError, ERRORS } from '@darkroom/core';
+import { answerClientError, BODY_LIMIT_BYTES, DarkroomError, ERRORS, errorAnswer, type ErrorAnswerPolicy } from '@darkroom/core';
 import { InvalidCursorError } from '@darkroom/db';
 import { StorageAccessDeniedError, StorageUnavailableError } from '@darkroom/storage';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { BODY_LIMIT_BYTES } from '../routes/common.schemas.js';
 
 type ValidationIssue = { keyword: string; instancePath: string; message?: string | undefined; params: Record<string, unknown> };
 
@@ -51,19 +49,23 @@ export function asDarkroomError(error: unknown, bodyLimit = BODY_LIMIT_BYTES): D
   return (fastify?.statusCode ? fromFastifyError(fastify, bodyLimit) : null) ?? ERRORS.internalError();
 }
 
+/** The API's answers carry a refusal's plain facts (`details`); their headers are the routes' and plugins' own. */
+const API_ANSWERS: ErrorAnswerPolicy = { details: true };
+
 /**
- * The one place an error becomes a response: `{ error: { code, message, details? } }` with the
- * code's status. Server errors are logged in full; the body never carries their internals.
+ * Where an error becomes a response (core's `errorAnswer`): `{ error: { code, message, details? } }`
+ * with the code's status. Server errors are logged in full; the body never carries their internals.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   const refusal = asDarkroomError(error, request.routeOptions?.bodyLimit);
   if (refusal.status >= 500) request.log.error({ err: error }, refusal.message);
-  return reply.status(refusal.status).send(errorBody(refusal));
+  return sendAnswer(reply, refusal);
 }
 
-/** The one error shape: `{ error: { code, message, details? } }`. */
-export function errorBody(refusal: DarkroomError) {
-  return { error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } };
+/** A refusal already ours (a 404 of no route, a readiness check's 503), answered as every other. */
+export function sendAnswer(reply: FastifyReply, refusal: DarkroomError): FastifyReply {
+  const answer = errorAnswer(refusal, API_ANSWERS);
+  return reply.status(answer.status).headers(answer.headers).send(answer.body);
 }
 
 /** The admin API's routes, all behind `requireAdmin`. */
@@ -78,26 +80,13 @@ async function errorsPlugin(app: FastifyInstance) {
     // learns which admin routes exist (an upload token or tenant key gets 403, no token 401).
     // `requireAdmin` is the auth plugin's, registered after this one and present by the first request.
     if (path === ADMIN_API_PREFIX || path.startsWith(`${ADMIN_API_PREFIX}/`)) await app.requireAdmin.call(app, request, reply);
-    return reply.status(404).send(errorBody(ERRORS.noRoute(request.method, path)));
+    return sendAnswer(reply, ERRORS.noRoute(request.method, path));
   });
 }
 
 export default fp(errorsPlugin, { name: 'darkroom-errors' });
 
-/**
- * Node's own refusals, made before any request exists (a body still arriving at REQUEST_TIMEOUT,
- * malformed HTTP), written to the socket in the one error shape (Fastify's `clientErrorHandler`).
- */
+/** Node's own refusals, made before any request exists, written to the socket (Fastify's `clientErrorHandler`). */
 export function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  // Nothing can be answered on a connection the client already dropped.
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const refusal = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ERRORS.requestTimeout() : ERRORS.notHttp();
-  const status = refusal.status;
-  const body = JSON.stringify(errorBody(refusal));
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  answerClientError(error, socket, API_ANSWERS);
 }

@@ -1,6 +1,7 @@
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES, tenantErrors } from '../routes/common.schemas.js';
+import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES } from '@darkroom/core';
+import { tenantErrors } from '../routes/common.schemas.js';
 
 /**
  * The limits on every door, in the OpenAPI document: the rate-limit headers of tenant routes, the
@@ -18,7 +19,7 @@ const RATE_LIMIT_HEADERS = {
 };
 const RETRY_AFTER = { 'Retry-After': integer('Seconds until the key may try again.') };
 
-const BODY_REFUSED = `invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (${BODY_LIMIT_BYTES} bytes: the limit of every request body).`;
+const BODY_REFUSED = `invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over ${BODY_LIMIT_BYTES / 1024} KiB (${BODY_LIMIT_BYTES} bytes: the limit of every request body).`;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ export const limitsTransform: SwaggerTransform = (input) => {
 
 const LIMITS_SENTENCE = [
   ' Limits: each tenant key makes at most RATE_LIMIT_PER_MINUTE requests a minute (RateLimit-Limit, RateLimit-Remaining and',
-  ' RateLimit-Reset on every tenant response; over it, 429 rate_limited with Retry-After); request bodies are at most 64 KiB',
+  ` RateLimit-Reset on every tenant response; over it, 429 rate_limited with Retry-After); request bodies are at most ${BODY_LIMIT_BYTES / 1024} KiB`,
   ' (400 invalid_request); a request must arrive within REQUEST_TIMEOUT (408), and a connection that sends nothing for',
   " CONNECTION_TIMEOUT is closed. POST /admin/login, the admin console's HTML login form (not listed here, like the console's",
   ' pages), allows 10 failed attempts per client IP per 15 minutes, counted from the first: after them every attempt, the right',

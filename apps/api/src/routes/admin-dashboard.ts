@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { CONSOLE_FORM_LIMIT_BYTES, DarkroomError } from '@darkroom/core';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,7 +8,6 @@ import { registerBullBoard } from './admin-bull-board.js';
 import { failedPageRoutes } from './admin-failed-page.js';
 import { loginRoutes } from './admin-login.js';
 import { sendAuthFailure } from './admin-pages.js';
-import { CONSOLE_FORM_LIMIT_BYTES } from './common.schemas.js';
 import { tenantsPageRoutes } from './admin-tenants-page.js';
 import { webhooksPageRoutes } from './admin-webhooks-page.js';
 

@@ -1,3 +1,4 @@
+import { ERRORS } from '@darkroom/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
@@ -24,20 +25,21 @@ export function loginRoutes(app: FastifyInstance, deps: AppDeps) {
     const { token, next } = request.body as z.infer<typeof LoginBody>;
     // Login CSRF: a form posted from another site carries that site's Origin.
     if (request.headers.origin !== undefined && !isSameOrigin(request)) {
-      return sendHtml(reply, 403, (nonce) => loginPage({ nonce, message: 'Log in from the admin console’s own page.' }));
+      const refusal = ERRORS.consoleLoginFromAnotherSite();
+      return sendHtml(reply, refusal.status, (nonce) => loginPage({ nonce, message: refusal.message }));
     }
     // Online guessing: 10 failed attempts per client IP per 15 minutes, then 429 until the window ends.
     // The attempt is counted before the token is looked at, so concurrent guesses cannot all pass.
     const waitSeconds = await deps.loginLimiter.attempt(request.ip);
     if (waitSeconds > 0) {
       reply.header('retry-after', String(waitSeconds));
-      const message = `Too many failed logins from this address; try again in ${Math.ceil(waitSeconds / 60)} min.`;
-      return sendHtml(reply, 429, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
+      const refusal = ERRORS.consoleLoginsRateLimited(waitSeconds);
+      return sendHtml(reply, refusal.status, (nonce) => loginPage({ nonce, message: refusal.message, next: safeNext(next) }));
     }
     const subject = await adminSubject(deps, token.trim());
     if (!subject) {
-      const message = 'That is not an admin token (ADMIN_TOKEN or an admin key).';
-      return sendHtml(reply, 401, (nonce) => loginPage({ nonce, message, next: safeNext(next) }));
+      const refusal = ERRORS.notAnAdminToken();
+      return sendHtml(reply, refusal.status, (nonce) => loginPage({ nonce, message: refusal.message, next: safeNext(next) }));
     }
     await deps.loginLimiter.succeeded(request.ip);
     const value = signAdminSession(deps.config.adminToken, { subject, expiresAt: Date.now() + ADMIN_SESSION_TTL_MS });

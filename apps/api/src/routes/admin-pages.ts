@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DarkroomError } from '@darkroom/core';
+import { type DarkroomError, ERRORS } from '@darkroom/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../plugins/errors.js';
 import { contentSecurityPolicy, loginPage } from './admin-dashboard.html.js';
@@ -25,7 +25,7 @@ const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').in
 /** 401/403 from the console's guard: the login form for a browser, the one error renderer's JSON for anything else. */
 export function sendAuthFailure(request: FastifyRequest, reply: FastifyReply, error: DarkroomError): FastifyReply {
   if (!wantsHtml(request)) return sendError(request, reply, error);
-  const message = error.code === 'unauthorized' ? 'Log in with an admin token to open the admin console.' : error.message;
+  const message = error.code === 'unauthorized' ? ERRORS.consoleLoginNeeded().message : error.message;
   const next = request.method === 'GET' ? safeNext(request.url.split('?')[0]) : undefined;
   return sendHtml(reply, error.status, (nonce) => loginPage({ nonce, message, next }));
 }

@@ -1,9 +1,6 @@
-import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody, VISIBILITIES } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
 import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
-
-/** S3's largest object: a tenant's upload limit may not promise more than a bucket can hold. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 export const TenantBody = z
   .object({
@@ -36,7 +33,7 @@ const tenantSettings = {
     .number()
     .int()
     .min(1)
-    .max(MAX_OBJECT_BYTES)
+    .max(S3_MAX_OBJECT_BYTES)
     .nullable()
     .optional()
     .describe('Largest upload in bytes; null: the deployment default'),

@@ -1,11 +1,6 @@
 import { ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
 
-/** The largest request body any route accepts; a larger one is refused with 400 invalid_request. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
-/** The console's urlencoded forms (the login among them) are smaller still. */
-export const CONSOLE_FORM_LIMIT_BYTES = 4096;
-
 export const IdParams = z.strictObject({ id: z.string() });
 export const AssetIdParams = z.strictObject({ assetId: z.string() });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { ERRORS, ErrorBody } from '@darkroom/core';
-import { errorBody } from '../plugins/errors.js';
+import { sendAnswer } from '../plugins/errors.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -40,7 +40,7 @@ const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
     const down = names.filter((name) => checks[name] !== 'ok');
     if (down.length === 0) return { status: 'ok' as const, checks };
-    return reply.status(503).send(errorBody(ERRORS.notReady(down, checks)));
+    return sendAnswer(reply, ERRORS.notReady(down, checks));
   });
 
   app.get('/metrics', { schema: { tags: ['ops'], security: [], hide: false } }, async (_request, reply) => {

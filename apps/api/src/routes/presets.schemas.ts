@@ -1,15 +1,18 @@
-import { PRESET_NAME, ErrorBody, variantSpecSchema } from '@darkroom/core';
+import { PRESET_NAME, ErrorBody, TENANT_VARIANT_BOX, VARIANT_BOX, variantSpecSchema } from '@darkroom/core';
 import { z } from 'zod';
 import { tenantErrors } from './common.schemas.js';
 
-const VariantSpecBody = variantSpecSchema({ min: 16, max: 8192 });
+/** A variant a tenant writes into a preset of its own. */
+const VariantSpecBody = variantSpecSchema(TENANT_VARIANT_BOX);
+/** A variant as a preset is listed: a global one is the presets file's, within the wider box. */
+const ListedVariantSpec = variantSpecSchema(VARIANT_BOX);
 
 export const PresetBody = z
   .object({
     name: z.string(),
     owner: z.enum(['global', 'tenant']).describe("`tenant`: this tenant's own, shadowing any global preset of the name"),
     specHash: z.string().describe('Changes whenever any variant would render differently'),
-    variants: z.array(VariantSpecBody),
+    variants: z.array(ListedVariantSpec),
   })
   .meta({ id: 'Preset' });
 

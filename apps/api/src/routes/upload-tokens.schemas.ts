@@ -1,17 +1,14 @@
-import { ErrorBody, MintedUploadToken, VISIBILITIES } from '@darkroom/core';
+import { ErrorBody, MAX_CONTENT_TYPE_LENGTH, MintedUploadToken, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
 import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
-
-/** S3's largest object, as for a tenant's own limit. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 /** The fields of a mint's body; `parse` of the body gives them with their defaults. */
 export const MintUploadTokenFields = z.strictObject({
   expiresIn: z.number().int().min(60).max(86_400).default(3600).describe('Seconds until the token expires'),
   maxUploads: z.number().int().min(1).max(1000).default(10).describe('Uploads the token may start, in all'),
-  maxUploadBytes: z.number().int().min(1).max(MAX_OBJECT_BYTES).optional().describe("Largest upload; at most the tenant's own limit"),
+  maxUploadBytes: z.number().int().min(1).max(S3_MAX_OBJECT_BYTES).optional().describe("Largest upload; at most the tenant's own limit"),
   acceptedContentTypes: z
-    .array(z.string().min(1).max(255))
+    .array(z.string().min(1).max(MAX_CONTENT_TYPE_LENGTH))
     .min(1)
     .max(50)
     .optional()

@@ -3,8 +3,12 @@ import {
   AssetView,
   CompletedUpload,
   ErrorBody,
+  MAX_CONTENT_TYPE_LENGTH,
+  MAX_FILENAME_LENGTH,
+  MAX_METADATA_BYTES,
   VISIBILITIES,
   RestartedUpload,
+  S3_MAX_PARTS,
   SignedUploadRequest,
   StartedUpload,
   UploadParts,
@@ -14,11 +18,14 @@ import { AssetIdParams, tenantErrors } from './common.schemas.js';
 import { framingFields } from './assets.schemas.js';
 
 export const StartUploadBody = z.strictObject({
-  filename: z.string().min(1).max(255),
-  contentType: z.string().min(1).max(255),
+  filename: z.string().min(1).max(MAX_FILENAME_LENGTH),
+  contentType: z.string().min(1).max(MAX_CONTENT_TYPE_LENGTH),
   size: z.number().int().positive(),
   preset: z.string().min(1).max(64).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional().describe('Client JSON, at most 4 KiB'),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(`Client JSON, at most ${MAX_METADATA_BYTES / 1024} KiB`),
   ...framingFields,
   visibility: z
     .enum(VISIBILITIES)
@@ -46,8 +53,8 @@ export const startUploadSchema = {
 export const CompleteUploadBody = z
   .strictObject({
     parts: z
-      .array(z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
-      .max(10_000)
+      .array(z.strictObject({ partNumber: z.number().int().min(1).max(S3_MAX_PARTS), etag: z.string().min(1).max(200) }))
+      .max(S3_MAX_PARTS)
       .optional(),
   })
   .optional();

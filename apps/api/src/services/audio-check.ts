@@ -1,4 +1,4 @@
-import { BadMediaError, DarkroomError, ERRORS, type AudioInfo, type BadMediaCode } from '@darkroom/core';
+import { DarkroomError, ERRORS, type AudioInfo } from '@darkroom/core';
 import { probeAudio, RenderGateBusyError } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
@@ -30,7 +30,9 @@ const FORMAT_OF_DEMUXER: Readonly<Record<string, string>> = {
  * Probes the checked copy of an audio upload where it lies, through a short-lived GET URL: ffprobe
  * reads the header and index by ranged requests, never the whole file. Refuses past
  * AUDIO_MAX_DURATION (`audio_too_long`), damaged or silent-less files (`corrupt_audio`) and unknown
- * codecs (`unsupported_codec`), as `@darkroom/media`'s `probeAudio` decides.
+ * codecs (`unsupported_codec`), as `@darkroom/media`'s `probeAudio` decides, with the factory's
+ * refusal as it is: what ffprobe said (`details.detail`) goes to the log with the request, and the
+ * answer (core's `errorAnswer`) keeps the sentence and the plain facts.
  */
 export async function checkAudio(
   deps: AppDeps,
@@ -45,7 +47,8 @@ export async function checkAudio(
   });
   const probe = await probeAudio({ url, size: start.size, head: start.bytes }, { maxDurationSeconds })
     .catch((error: unknown) => {
-      throw forTenant(log, error);
+      if (error instanceof DarkroomError) log.info({ code: error.code, detail: error.details?.detail }, 'complete refused an audio upload');
+      throw error;
     })
     .finally(release);
   return {
@@ -54,18 +57,4 @@ export async function checkAudio(
     // Loudness is measured by the worker, which decodes the whole file anyway.
     audio: { codec: probe.codec, sampleRate: probe.sampleRate, channels: probe.channels, loudness: null },
   };
-}
-
-/**
- * A refusal as the tenant reads it: what ffprobe said (`detail`) is for operators, so it goes to the
- * log with the asset's id, and the answer keeps the sentence and the plain facts (durations, sizes).
- */
-function forTenant(log: FastifyBaseLogger, error: unknown): unknown {
-  if (!(error instanceof DarkroomError)) return error;
-  const { detail, ...rest } = error.details ?? {};
-  log.info({ code: error.code, detail }, 'complete refused an audio upload');
-  const facts = Object.keys(rest).length ? rest : undefined;
-  return error instanceof BadMediaError
-    ? new BadMediaError(error.code as BadMediaCode, error.message, facts)
-    : new DarkroomError(error.code, error.message, facts);
 }

@@ -3,6 +3,7 @@ import {
   ERRORS,
   originalKey,
   resolvePreset,
+  S3_MAX_PARTS,
   stagingKey,
   type Crop,
   type Focus,
@@ -13,7 +14,7 @@ import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from './delivery-key.js';
 import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';
-import { checkMetadata, MAX_PARTS, normalizeContentType, validateFilename } from './upload-rules.js';
+import { checkMetadata, normalizeContentType, validateFilename } from './upload-rules.js';
 import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
 
 export interface StartUploadInput {
@@ -68,7 +69,7 @@ export function uploadRules(deps: AppDeps, keyTenant: Tenant, uploadToken?: Uplo
   const tenant = uploadToken ? narrowedTenant(deps, keyTenant, uploadToken) : keyTenant;
   const { maxBytes, accepted } = tenantUploadLimits(deps, tenant);
   const { multipartThreshold, partSize, urlTtlSeconds } = deps.config.uploads;
-  return { maxBytes, acceptedContentTypes: [...accepted], multipartThreshold, partSize, maxParts: MAX_PARTS, urlTtlSeconds };
+  return { maxBytes, acceptedContentTypes: [...accepted], multipartThreshold, partSize, maxParts: S3_MAX_PARTS, urlTtlSeconds };
 }
 
 /**

@@ -1,11 +1,7 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, S3_MAX_PARTS } from '@darkroom/core';
 
 /** What an upload start checks of the client's input, before anything is recorded. */
 
-export const MAX_METADATA_BYTES = 4096;
-export const MAX_METADATA_DEPTH = 10;
-/** S3's limit of parts per multipart upload. */
-export const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 
 /** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
@@ -25,7 +21,7 @@ export function validateFilename(filename: string): void {
   }
 }
 
-/** Client JSON kept on an asset: at most 10 levels deep and 4 KiB as JSON. */
+/** Client JSON kept on an asset: at most MAX_METADATA_DEPTH levels deep and MAX_METADATA_BYTES as JSON. */
 export function checkMetadata(metadata: Record<string, unknown>): void {
   // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.
   if (exceedsDepth(metadata, MAX_METADATA_DEPTH)) {
@@ -47,9 +43,9 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** The configured part size, grown in whole MiB when the file would otherwise need more than 10,000 parts. */
+/** The configured part size, grown in whole MiB when the file would otherwise need more than S3_MAX_PARTS parts. */
 export function choosePartSize(size: number, configured: number): number {
-  const minimum = Math.ceil(size / MAX_PARTS / MiB) * MiB;
+  const minimum = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
   return Math.max(configured, minimum);
 }
 

@@ -23,7 +23,7 @@ export async function presignPutUpload(deps: AppDeps, asset: Asset): Promise<Put
   return toPutUpload(signed);
 }
 
-/** An asset's part size and number of parts (the part size grows for files that would need more than 10,000). */
+/** An asset's part size and number of parts (the part size grows for files that would need more than S3_MAX_PARTS). */
 export function partLayout(deps: AppDeps, asset: Asset): { partSize: number; count: number } {
   const partSize = choosePartSize(asset.size, deps.config.uploads.partSize);
   return { partSize, count: Math.ceil(asset.size / partSize) };

@@ -2,7 +2,7 @@ import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { StoredImageAnswer } from '../request/answer.js';
-import { PUBLIC_CACHING, writeImageHeaders, writeRedirectHeaders, writeRefusalHeaders } from './answer-headers.js';
+import { PUBLIC_CACHING, PRIVATE_REFUSAL_CACHING, refusalHeaders, writeImageHeaders, writeRedirectHeaders } from './answer-headers.js';
 
 /** The headers a writer sets, as a reply would hold them. */
 function headersOf(write: (reply: FastifyReply) => void): Record<string, string> {
@@ -45,8 +45,7 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
   });
 
   it('lets a CDN keep a refusal of the URL itself, and nothing else', () => {
-    const cacheControl = (error: Parameters<typeof writeRefusalHeaders>[1]) =>
-      headersOf((r) => writeRefusalHeaders(r, error, PUBLIC_CACHING))['cache-control'];
+    const cacheControl = (error: Parameters<typeof refusalHeaders>[0]) => refusalHeaders(error, PUBLIC_CACHING)['cache-control'];
     expect(cacheControl(ERRORS.noSuchImage())).toBe('public, max-age=60');
     expect(cacheControl(ERRORS.unknownOption('x_1'))).toBe('public, max-age=60');
     expect(cacheControl(ERRORS.signatureMismatch())).toBe('no-store');
@@ -54,13 +53,19 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
   });
 
   it('asks a client to wait by the condition: 2 s for busy or slow renders, 5 s for storage, a rate limit its own', () => {
-    const retryAfter = (error: Parameters<typeof writeRefusalHeaders>[1]) =>
-      headersOf((r) => writeRefusalHeaders(r, error, PUBLIC_CACHING))['retry-after'];
+    const retryAfter = (error: Parameters<typeof refusalHeaders>[0]) => refusalHeaders(error, PUBLIC_CACHING)['retry-after'];
     expect(retryAfter(ERRORS.renderSlotsBusy())).toBe('2');
     expect(retryAfter(ERRORS.stillRendering())).toBe('2');
     expect(retryAfter(ERRORS.renderTooSlow())).toBe('2');
     expect(retryAfter(ERRORS.deliveryStorageUnavailable())).toBe('5');
     expect(retryAfter(ERRORS.rendersRateLimited(600, 17))).toBe('17');
     expect(retryAfter(ERRORS.noSuchImage())).toBeUndefined();
+  });
+});
+
+describe('answer headers of a private link refusal (PRIVATE_REFUSAL_CACHING)', () => {
+  it('keeps none of them, and still asks a client to wait by the condition', () => {
+    expect(refusalHeaders(ERRORS.noSuchFile(), PRIVATE_REFUSAL_CACHING)).toEqual({ 'cache-control': 'no-store' });
+    expect(refusalHeaders(ERRORS.lookupsBusy(), PRIVATE_REFUSAL_CACHING)).toEqual({ 'cache-control': 'no-store', 'retry-after': '1' });
   });
 });

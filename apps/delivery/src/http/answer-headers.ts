@@ -118,11 +118,12 @@ export function writeRedirectHeaders(reply: FastifyReply, location: string, cach
   reply.header('cache-control', caching.redirect).header('location', location);
 }
 
-/** A refusal's headers: Cache-Control as the contract says, and Retry-After on 429 and 503. */
-export function writeRefusalHeaders(reply: FastifyReply, refusal: DarkroomError, caching: AnswerCaching): void {
-  reply.header('cache-control', CACHEABLE_REFUSALS.has(refusal.code) ? caching.cacheableRefusal : caching.refusal);
+/** A refusal's headers (core's `errorAnswer` puts them on its answer): Cache-Control as the contract says, and Retry-After on 429 and 503. */
+export function refusalHeaders(refusal: DarkroomError, caching: AnswerCaching): Record<string, string> {
+  const headers: Record<string, string> = { 'cache-control': CACHEABLE_REFUSALS.has(refusal.code) ? caching.cacheableRefusal : caching.refusal };
   const retryAfter = retryAfterSeconds(refusal);
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  return headers;
 }
 
 /** A rate limit's own wait (until its window turns), else the wait of the condition it names. */

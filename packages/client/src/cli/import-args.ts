@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_IMPORT_BODY_BYTES, MAX_IMPORT_ITEMS } from '@darkroom/core/limits';
 import type { StartImportBody } from '../types.js';
 import type { ImportSettings } from './import-parts.js';
 
@@ -29,7 +30,7 @@ Imports a library into Darkroom through its API (POST /v1/imports), shows its pr
 counts and every failure. Ctrl-C stops following: the import goes on, and --follow ID shows it again.
 
   --urls FILE       one URL a line, or CSV whose header names url and any of filename, externalId;
-                    past 10,000 URLs or 16 MiB, several imports, one after another
+                    past ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} URLs or ${MAX_IMPORT_BODY_BYTES / 1024 / 1024} MiB, several imports, one after another
   --bucket NAME     every object in the bucket (under --prefix), read with the keys in
                     IMPORT_ACCESS_KEY_ID and IMPORT_SECRET_ACCESS_KEY
   --prefix P        only the keys that start with P

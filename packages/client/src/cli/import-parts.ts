@@ -1,9 +1,6 @@
+import { MAX_IMPORT_BODY_BYTES, MAX_IMPORT_ITEMS } from '@darkroom/core/limits';
 import type { StartImportBody } from '../types.js';
 import type { ListItem } from './url-list.js';
-
-/** URL items one import takes at most, and the body POST /v1/imports takes at most (docs/api.md#imports-tenant-api-key). */
-export const MAX_IMPORT_ITEMS = 10_000;
-export const MAX_IMPORT_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What every import of one list is started with besides its items. */
 export type ImportSettings = Omit<StartImportBody, 'source'>;

@@ -3,6 +3,7 @@
  * `url` and any of `filename` and `externalId` (RFC 4180 quoting: a quoted field may hold commas,
  * quotes doubled, line breaks). Read as a stream, so a list of millions of lines is never held whole.
  */
+import { MAX_FILENAME_LENGTH, MAX_IMPORT_EXTERNAL_ID_LENGTH, MAX_IMPORT_URL_BYTES } from '@darkroom/core/limits';
 
 /** One item of the list, with the line it starts on (for messages). */
 export interface ListItem {
@@ -12,10 +13,6 @@ export interface ListItem {
   line: number;
 }
 
-/** What POST /v1/imports takes of an item, and what the API checks at the call (docs/api.md#imports-tenant-api-key). */
-export const MAX_URL_BYTES = 8 * 1024;
-const MAX_FILENAME = 255;
-const MAX_EXTERNAL_ID = 512;
 const COLUMNS = { url: 'url', filename: 'filename', externalid: 'externalId' } as const;
 type Column = (typeof COLUMNS)[keyof typeof COLUMNS];
 
@@ -149,7 +146,7 @@ function checkedItem(item: ListItem): ListItem | { error: string } {
 export function urlProblem(text: string): string | null {
   if (text === '') return 'no URL';
   const bytes = new TextEncoder().encode(text).byteLength;
-  if (bytes > MAX_URL_BYTES) return `the URL is ${bytes} bytes long; an import takes URLs of at most ${MAX_URL_BYTES}`;
+  if (bytes > MAX_IMPORT_URL_BYTES) return `the URL is ${bytes} bytes long; an import takes URLs of at most ${MAX_IMPORT_URL_BYTES}`;
   let url: URL;
   try {
     url = new URL(text);
@@ -162,8 +159,10 @@ export function urlProblem(text: string): string | null {
 }
 
 function fieldProblem(item: ListItem): string | null {
-  if (item.filename !== undefined && item.filename.length > MAX_FILENAME) return `the filename is longer than ${MAX_FILENAME} characters`;
-  if (item.externalId !== undefined && item.externalId.length > MAX_EXTERNAL_ID) return `the externalId is longer than ${MAX_EXTERNAL_ID} characters`;
+  if (item.filename !== undefined && item.filename.length > MAX_FILENAME_LENGTH)
+    return `the filename is longer than ${MAX_FILENAME_LENGTH} characters`;
+  if (item.externalId !== undefined && item.externalId.length > MAX_IMPORT_EXTERNAL_ID_LENGTH)
+    return `the externalId is longer than ${MAX_IMPORT_EXTERNAL_ID_LENGTH} characters`;
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FILENAME_LENGTH, MAX_IMPORT_ENDPOINT_LENGTH, MAX_IMPORT_EXTERNAL_ID_LENGTH, MAX_IMPORT_ITEMS, MAX_IMPORT_URL_BYTES } from '../limits.js';
 import { VISIBILITIES } from '../private-links.js';
 import { ErrorSummary } from './error.js';
 
@@ -17,15 +18,6 @@ export const IMPORT_ITEM_STATUSES = ['pending', 'running', 'imported', 'skipped'
 export type ImportItemStatus = (typeof IMPORT_ITEM_STATUSES)[number];
 export const LISTED_IMPORT_ITEM_STATUSES = ['imported', 'skipped', 'failed'] as const satisfies readonly ImportItemStatus[];
 
-/** URL items a call at most (more: several imports). */
-export const MAX_IMPORT_ITEMS = 10_000;
-/** The body limit of `POST /v1/imports` alone (docs/api.md's Conventions name it). */
-export const MAX_IMPORT_BODY_BYTES = 16 * 1024 * 1024;
-/** A URL item's URL, in bytes. */
-export const MAX_IMPORT_URL_BYTES = 8 * 1024;
-/** Redirects a URL item may follow, each checked as the first URL is. */
-export const MAX_IMPORT_REDIRECTS = 3;
-
 /** Stored events of an import (the feed, the streams, webhooks); `import.progress` is live only. */
 export const IMPORT_EVENT_TYPES = ['import.done', 'import.failed', 'import.canceled'] as const;
 export type ImportEventType = (typeof IMPORT_EVENT_TYPES)[number];
@@ -34,8 +26,8 @@ const Metadata = z.record(z.string(), z.unknown());
 
 export const UrlImportItem = z.strictObject({
   url: z.string().min(1).describe(`An absolute http or https URL, at most ${MAX_IMPORT_URL_BYTES} bytes`),
-  filename: z.string().min(1).max(255).optional().describe("The asset's filename; else the URL path's last segment"),
-  externalId: z.string().min(1).max(512).optional().describe("The item's identity: importing it again makes no new asset"),
+  filename: z.string().min(1).max(MAX_FILENAME_LENGTH).optional().describe("The asset's filename; else the URL path's last segment"),
+  externalId: z.string().min(1).max(MAX_IMPORT_EXTERNAL_ID_LENGTH).optional().describe("The item's identity: importing it again makes no new asset"),
   metadata: Metadata.optional(),
 });
 
@@ -46,7 +38,12 @@ export const ImportSourceBody = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('bucket'),
-    endpoint: z.string().min(1).max(2048).optional().describe("The source's S3 endpoint; the deployment's own S3_ENDPOINT when absent"),
+    endpoint: z
+      .string()
+      .min(1)
+      .max(MAX_IMPORT_ENDPOINT_LENGTH)
+      .optional()
+      .describe("The source's S3 endpoint; the deployment's own S3_ENDPOINT when absent"),
     region: z.string().min(1).max(64),
     bucket: z.string().min(1).max(255),
     prefix: z.string().max(1024).optional(),

@@ -19,6 +19,14 @@ export const REQUEST_ERRORS = {
   visibilityByUploadToken: () =>
     new DarkroomError('forbidden', "An asset's visibility is changed with a tenant API key; an upload token may not change it."),
   adminOnly: () => new DarkroomError('forbidden', 'This route is for admins only.'),
+  // The admin console's login page shows these sentences, with their codes' statuses.
+  consoleLoginNeeded: () => new DarkroomError('unauthorized', 'Log in with an admin token to open the admin console.'),
+  consoleLoginFromAnotherSite: () => new DarkroomError('forbidden', 'Log in from the admin console’s own page.'),
+  consoleLoginsRateLimited: (retryAfterSeconds: number) =>
+    new DarkroomError('rate_limited', `Too many failed logins from this address; try again in ${Math.ceil(retryAfterSeconds / 60)} min.`, {
+      retryAfterSeconds,
+    }),
+  notAnAdminToken: () => new DarkroomError('unauthorized', 'That is not an admin token (ADMIN_TOKEN or an admin key).'),
   csrfHeaderMissing: (header: string) =>
     new DarkroomError('forbidden', `A request signed in by the admin console cookie that changes state must send "${header}: 1".`),
   originNotAllowed: () => new DarkroomError('forbidden', 'This origin may not call the API from a browser (CORS_ORIGINS).'),

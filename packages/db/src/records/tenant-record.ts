@@ -1,4 +1,4 @@
-import { DeliveryPolicyPatch, variantSpecSchema, VISIBILITIES, type TenantPresets } from '@darkroom/core';
+import { DeliveryPolicyPatch, VARIANT_BOX, variantSpecSchema, VISIBILITIES, type TenantPresets } from '@darkroom/core';
 import { z } from 'zod';
 import type { Tenant } from '../schema.js';
 
@@ -19,7 +19,7 @@ export const TenantRecord = z.object({
   rateLimitPerMinute: z.number().int().nullable(),
   /** Absent from records written before private media: the deployment's default. */
   defaultVisibility: z.enum(VISIBILITIES).nullish(),
-  presets: z.record(z.string(), z.array(variantSpecSchema({ min: 1, max: 100_000 }))).transform((p): TenantPresets => p),
+  presets: z.record(z.string(), z.array(variantSpecSchema(VARIANT_BOX))).transform((p): TenantPresets => p),
   delivery: DeliveryPolicyPatch,
   createdAt: isoDate,
   updatedAt: isoDate,
