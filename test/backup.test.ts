@@ -1,6 +1,6 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -60,17 +60,22 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     return row!;
   }
 
-  async function restore(args: string[], lost: 'files' | 'directory' = 'files'): Promise<void> {
+  /** `files`: the cluster's files lost; `moved`: the runbook's step 3, its data directory moved aside. */
+  async function restore(args: string[], lost: 'files' | 'moved' = 'files'): Promise<void> {
     await cluster.stop();
     if (lost === 'files') cluster.wipe();
-    else cluster.removeDataDir();
+    else cluster.moveDataDirAway();
     await cli('restore', args);
+    // Postgres's archive-get reads the config as the cluster's owner.
+    const owner = statSync(cluster.pgData).uid;
+    for (const path of [env.BACKUP_STATE_DIR!, join(env.BACKUP_STATE_DIR!, 'pgbackrest.conf')]) expect(statSync(path).uid, path).toBe(owner);
     await cluster.start();
     await cluster.untilPromoted();
   }
 
   beforeAll(async () => {
-    archived = await startArchivedCluster({ bucket, prefix, cipherPass: 'test-backup-cipher-0123456789abcdef' });
+    // As on Debian, the data directory's parent is root's (when the tests run as root).
+    archived = await startArchivedCluster({ bucket, prefix, cipherPass: 'test-backup-cipher-0123456789abcdef', debianLayout: true });
     ({ cluster, env } = archived);
   }, 120_000);
 
@@ -107,10 +112,55 @@ describe.skipIf(!hasPgBackRest)(title, () => {
     expect(await rows()).toEqual({ count: 200, max: 200 });
 
     // The restore to a time branched off a new timeline; the newest point of the backed-up history
-    // lies on the backup's own.
-    await restore(['--timeline=current'], 'directory');
+    // lies on the backup's own. The data directory moved aside as the runbook does, under a parent
+    // root owns: the owner comes from the directory moved away, not from the parent.
+    await restore(['--timeline=current'], 'moved');
     expect(await rows()).toEqual({ count: 300, max: 300 });
   }, 600_000);
+
+  /** The restore CLI's exit code and stderr, with some settings of its own. */
+  async function refusedRestore(settings: Record<string, string>): Promise<{ code: number; stderr: string }> {
+    const script = join(root, 'packages/db/dist/backup/restore-cli.js');
+    const attempt = run(process.execPath, [script], { cwd: root, env: { ...process.env, ...env, ...settings } });
+    return attempt.then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  }
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'refuses, in one line naming the fix, when nothing tells the owner or the owner cannot read the config',
+    async () => {
+      // Gone, nothing moved aside beside it, and its parent is root's: no owner to guess.
+      const gone = join(cluster.pgData, '..', 'lost');
+      const unknown = await refusedRestore({ PGDATA: gone });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^restore failed: cannot tell who owns the cluster in .*lost: .*install -d -m 700 -o postgres/),
+      ]);
+      expect(existsSync(gone)).toBe(false);
+
+      // A state directory below a directory only root may enter: written, but the owner cannot read it.
+      const rootOnly = mkdtempSync('/tmp/darkroom-root-only-');
+      const spare = join(cluster.pgData, '..', 'spare');
+      mkdirSync(spare, { mode: 0o700 });
+      const owner = statSync(cluster.pgData);
+      chownSync(spare, owner.uid, owner.gid);
+      try {
+        const unreadable = await refusedRestore({ PGDATA: spare, BACKUP_STATE_DIR: join(rootOnly, 'state') });
+        expect(unreadable.code).toBe(1);
+        expect(unreadable.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            /^restore failed: postgres, who owns the cluster .*, cannot read .*pgbackrest\.conf .*chown -R \d+:\d+ .*state; chmod o\+x on its parents/,
+          ),
+        ]);
+        expect(readdirSync(spare)).toEqual([]);
+      } finally {
+        rmSync(rootOnly, { recursive: true, force: true });
+        rmSync(spare, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('keeps the repository under its own prefix, every file encrypted', async () => {
     const keys = await repositoryKeys();

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { variantPrefix, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, variantPrefix, type VariantSpec } from '@darkroom/core';
 import { assets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -126,5 +126,60 @@ describe('identical variants, stored once', () => {
     expect((await rowsOf(asset.id)).map((r) => r.name)).toEqual(['b', 'thumb']);
     expect(await objectKeys(asset.id)).not.toContain(first.a);
     await expectRowsResolve(asset.id);
+  });
+
+  it('ten photos (the demo’s and the test images) under a preset with a 4:3 card: no two objects of an asset are the same bytes', async () => {
+    const card: VariantSpec = { name: 'card', fit: 'cover', width: 640, height: 480, format: 'webp', quality: 80 };
+    const images = PRESETS.default!.variants.filter(isImageSpec);
+    expect((await client.request('PUT', '/v1/presets/cards', { variants: [...images, card] })).status).toBe(200);
+    const photos: [string, string][] = [
+      ...['DSCN0010.jpg', 'Landscape_6.jpg', 'HMD_Nokia_8.3_5G.jpg', 'Channel_digital_image_CMYK_color.jpg', '320x240.jpg', 'jolla.jpg'].map(
+        (name): [string, string] => [name, 'image/jpeg'],
+      ),
+      ['animated-loop-3.gif', 'image/gif'],
+      ['Flag_of_the_Netherlands-alpha.png', 'image/png'],
+      ['iphone_13_pro_max.HEIC', 'image/heic'],
+      ['tifftag-photoshop.tiff', 'image/tiff'],
+    ];
+    const uploaded = await Promise.all(
+      photos.map(async ([name, contentType]) => {
+        const bytes = new Uint8Array(await readFile(fixture(name)));
+        return { name, id: (await client.uploadAndComplete(bytes, { filename: name, contentType, preset: 'cards' })).asset.id as string };
+      }),
+    );
+    const ready = new Map<string, any>();
+    for (const { name, id } of uploaded) {
+      const asset = await client.waitForAsset(id);
+      expect(asset.status, name).toBe('ready');
+      ready.set(name, asset);
+    }
+
+    // The bucket, listed: every object under each asset's prefix, by its bytes.
+    const bucket = harness.api.config.storage.publicBucket;
+    let objects = 0;
+    for (const { name, id } of uploaded) {
+      const byBytes = new Map<string, string[]>();
+      for await (const o of harness.api.storage.listObjects({ bucket, prefix: variantPrefix(tenantId, id) })) {
+        const sha = await objectSha256(harness.api.storage, { bucket, key: o.key });
+        byBytes.set(sha, [...(byBytes.get(sha) ?? []), o.key]);
+        objects++;
+      }
+      expect(
+        [...byBytes.values()].filter((keys) => keys.length > 1),
+        name,
+      ).toEqual([]);
+      await expectRowsResolve(id);
+    }
+    expect(objects).toBeGreaterThan(photos.length);
+
+    // The 4:3 photos at least as large as the card: the card crops nothing, and is their `small` picture.
+    for (const name of ['DSCN0010.jpg', 'jolla.jpg']) {
+      const byName = Object.fromEntries(ready.get(name).variants.map((v: any) => [v.name, v]));
+      expect(byName.card.url, name).toBe(byName.small.url);
+      expect([byName.card.width, byName.card.height]).toEqual([640, 480]);
+    }
+    // A photo of another shape is cropped: a picture of its own.
+    const wide = Object.fromEntries(ready.get('HMD_Nokia_8.3_5G.jpg').variants.map((v: any) => [v.name, v]));
+    expect(wide.card.url).not.toBe(wide.small.url);
   });
 });

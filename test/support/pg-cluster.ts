@@ -1,7 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { freePort } from './services.js';
@@ -15,21 +15,28 @@ const BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
  * machine's shared one. initdb refuses to run as root, so as root it runs as the `postgres` user.
  */
 export class TempCluster {
-  readonly dir: string;
-  readonly pgData: string;
   private constructor(
     readonly port: number,
-    dir: string,
-  ) {
-    this.dir = dir;
-    this.pgData = join(dir, 'data');
-  }
+    /** Its own directory: the socket and the server log, and the data directory below. */
+    readonly dir: string,
+    readonly pgData: string,
+  ) {}
 
-  static async create(settings: Record<string, string>): Promise<TempCluster> {
+  /**
+   * `debianLayout`: the data directory is `dir/15/main` and, as root, `dir/15` is root's, as
+   * Debian's `/var/lib/postgresql/15` is: its parent says nothing of who owns the cluster.
+   */
+  static async create(settings: Record<string, string>, { debianLayout = false } = {}): Promise<TempCluster> {
     const dir = mkdtempSync('/tmp/darkroom-pg-');
     const owner = process.getuid?.() === 0 ? statSync('/var/lib/postgresql') : undefined;
     if (owner) chownSync(dir, owner.uid, owner.gid);
-    const cluster = new TempCluster(await freePort(), dir);
+    const pgData = debianLayout ? join(dir, '15', 'main') : join(dir, 'data');
+    if (debianLayout) {
+      mkdirSync(pgData, { recursive: true, mode: 0o700 });
+      chmodSync(dirname(pgData), 0o755);
+      if (owner) chownSync(pgData, owner.uid, owner.gid);
+    }
+    const cluster = new TempCluster(await freePort(), dir, pgData);
     await cluster.exec(`${BIN}/initdb`, ['-D', cluster.pgData, '-A', 'trust', '-U', 'postgres', '--no-sync']);
     const conf = { port: String(cluster.port), listen_addresses: "'127.0.0.1'", unix_socket_directories: `'${dir}'`, ...settings };
     await cluster.exec(
@@ -102,9 +109,17 @@ export class TempCluster {
     for (const entry of readdirSync(this.pgData)) rmSync(join(this.pgData, entry), { recursive: true, force: true });
   }
 
-  /** The data directory itself gone (as when an operator moves it aside before a restore). */
+  /** The data directory itself gone. */
   removeDataDir(): void {
     rmSync(this.pgData, { recursive: true, force: true });
+  }
+
+  /** The runbook's step 3: the data directory moved aside (`main` → `main.broken`), as root moves it. */
+  moveDataDirAway(): string {
+    const aside = `${this.pgData}.broken`;
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(this.pgData, aside);
+    return aside;
   }
 
   sql(): postgres.Sql {
@@ -145,6 +160,8 @@ export interface ArchivedClusterOptions {
   cipherPass: string;
   /** More postgresql.conf settings. */
   settings?: Record<string, string>;
+  /** The data directory under a parent root owns, as on Debian (`TempCluster.create`). */
+  debianLayout?: boolean;
   /** The S3 server and its keys; by default the test environment's (S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY). */
   s3?: { endpoint: string; accessKeyId: string; secretAccessKey: string };
 }
@@ -169,7 +186,7 @@ export async function startArchivedCluster(options: ArchivedClusterOptions): Pro
     if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
   });
   s3.destroy();
-  const cluster = await TempCluster.create({ archive_mode: 'on', ...options.settings });
+  const cluster = await TempCluster.create({ archive_mode: 'on', ...options.settings }, { debianLayout: options.debianLayout });
   const env = {
     BACKUP_S3_ENDPOINT: `https://127.0.0.1:${tunnel.port}`,
     BACKUP_S3_CA_FILE: tunnel.caFile,

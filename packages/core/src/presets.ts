@@ -234,13 +234,26 @@ function audioSpecFields(spec: AudioVariantSpec | WaveformVariantSpec): unknown[
 const shortHash = (fields: unknown[]) => createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 
 /**
- * A short, stable hash of what an image variant's bytes are for one source: the output size (from
- * the spec and the source), fit, format and quality, and the renderer version. Two specs of an asset
- * with the same hash come out as the same bytes (a photo smaller than the `small`, `medium` and
- * `large` boxes is the same picture three times), so they are encoded once and stored once.
+ * What an image variant's render makes of one source, as @darkroom/media plans it (`outputPlan`):
+ * `fit` as rendered (a `cover` box that keeps the whole source renders as `inside` does), the
+ * output size, the format, and the quality (null for a format that has none: PNG is lossless).
  */
-export function variantOutputHash(spec: ImageVariantSpec, size: { width: number; height: number }): string {
-  const fields: unknown[] = [RENDERER_VERSION, spec.fit, size.width, size.height, spec.format, spec.quality];
+export interface VariantOutput {
+  fit: ImageVariantSpec['fit'];
+  width: number;
+  height: number;
+  format: ImageVariantFormat;
+  quality: number | null;
+}
+
+/**
+ * A short, stable hash of what an image variant's bytes are for one source: its output plan and the
+ * renderer version. Two specs of an asset with the same hash come out as the same bytes (a photo
+ * smaller than the `small`, `medium` and `large` boxes is the same picture three times; a 4:3 cover
+ * box on a 4:3 photo is the `inside` picture of that size), so they are encoded once and stored once.
+ */
+export function variantOutputHash(output: VariantOutput): string {
+  const fields: unknown[] = [RENDERER_VERSION, output.fit, output.width, output.height, output.format, output.quality];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 

@@ -1,6 +1,6 @@
-import { variantOutputHash, variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
+import { variantOutputHash, variantSpecHash, type ImageVariantSpec, type VariantOutput } from '@darkroom/core';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
-import { coverRegion, variantSize, type Point, type Region, type Size } from './geometry.js';
+import { coverRegion, renderedFit, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
 
 export const CONTENT_TYPES: Readonly<Record<ImageVariantSpec['format'], string>> = {
@@ -45,19 +45,20 @@ export function withTimeout(pipeline: Sharp, budget: RenderBudget): Sharp {
 }
 
 /**
- * Adds the resize for `spec`. The size is computed by `variantSize` (never larger than the source);
- * `fill` for `inside` boxes because the size already has the source's aspect ratio (to within
- * rounding), which makes the output size exactly the computed one.
+ * Adds the resize for `spec`, as `outputPlan` plans it: the size by `variantSize` (never larger than
+ * the source); `fill` for `inside` (and for a `cover` box that keeps the whole source) because the
+ * size already has the source's aspect ratio (to within rounding), which makes the output size
+ * exactly the computed one.
  */
 export function resizeTo(pipeline: Sharp, spec: ImageVariantSpec, source: Size, frame?: PipelineFrame): Sharp {
-  const size = variantSize(spec, source);
-  if (!frame) return pipeline.resize(size.width, size.height, { fit: spec.fit === 'cover' ? 'cover' : 'fill', position: 'centre' });
+  const { fit, width, height } = outputPlan(spec, source);
+  if (!frame) return pipeline.resize(width, height, { fit: fit === 'cover' ? 'cover' : 'fill', position: 'centre' });
   // Framed: one extract (the crop, and for `cover` the part of it around the focus), then a resize
   // to the exact size; the extract's aspect is the output's, so `fill` does not distort.
   const area = frame.region ?? { left: 0, top: 0, width: frame.pixels.width, height: frame.pixels.height };
-  const kept = spec.fit === 'cover' ? within(area, coverRegion(area, size.width / size.height, frame.focus)) : area;
+  const kept = fit === 'cover' ? within(area, coverRegion(area, width / height, frame.focus)) : area;
   const whole = kept.left === 0 && kept.top === 0 && kept.width === frame.pixels.width && kept.height === frame.pixels.height;
-  return (whole ? pipeline : pipeline.extract(kept)).resize(size.width, size.height, { fit: 'fill' });
+  return (whole ? pipeline : pipeline.extract(kept)).resize(width, height, { fit: 'fill' });
 }
 
 /** What a framed pipeline holds: its pixels' size, the part of them the source is (all, unset), and the focus as 0..1 of that part. */
@@ -95,9 +96,20 @@ export function canAnimate(format: ImageVariantSpec['format']): boolean {
   return format === 'webp';
 }
 
+/**
+ * What `spec` makes of a source of this (displayed) size: the one plan its render follows
+ * (`resizeTo`, `encode`) and its output hash names, so specs with one plan are one encode and one object.
+ */
+export function outputPlan(spec: ImageVariantSpec, source: Size): VariantOutput {
+  const { width, height } = variantSize(spec, source);
+  // encode() writes PNG without a quality (lossless): any quality is the same bytes.
+  const quality = spec.format === 'png' ? null : spec.quality;
+  return { fit: renderedFit(spec, source), width, height, format: spec.format, quality };
+}
+
 /** What `spec` comes out as from this (displayed) source size: see `variantOutputHash`. */
 export function outputHashOf(spec: ImageVariantSpec, source: Size): string {
-  return variantOutputHash(spec, variantSize(spec, source));
+  return variantOutputHash(outputPlan(spec, source));
 }
 
 export function toVariant(spec: ImageVariantSpec, source: Size, data: Buffer, info: OutputInfo): RenderedVariant {

@@ -1,6 +1,6 @@
 import { isImageSpec, PRESETS } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
-import { coverRegion, cropRegion, decodeSize, focusWithin, variantScale, variantSize } from './geometry.js';
+import { coverRegion, cropRegion, decodeSize, focusWithin, renderedFit, variantScale, variantSize } from './geometry.js';
 
 const thumb = { fit: 'cover', width: 256, height: 256 } as const;
 const large = { fit: 'inside', width: 2560, height: 2560 } as const;
@@ -31,6 +31,23 @@ describe('variantSize', () => {
   it('caps the scale at 1', () => {
     expect(variantScale(thumb, { width: 100, height: 100 })).toBe(1);
     expect(variantScale(large, { width: 5120, height: 100 })).toBe(0.5);
+  });
+});
+
+describe('renderedFit', () => {
+  const cover = (width: number, height: number) => ({ fit: 'cover', width, height }) as const;
+  it('renders a cover box that keeps the whole source as inside', () => {
+    expect(renderedFit(cover(640, 480), { width: 640, height: 480 })).toBe('inside');
+    expect(renderedFit(cover(400, 300), { width: 3264, height: 2448 })).toBe('inside');
+    // Smaller than the box, of its aspect: kept whole at 1:1.
+    expect(renderedFit(cover(256, 256), { width: 200, height: 200 })).toBe('inside');
+  });
+
+  it('keeps cover where the box crops, by a pixel or more', () => {
+    expect(renderedFit(cover(256, 256), { width: 640, height: 480 })).toBe('cover');
+    expect(renderedFit(cover(256, 256), { width: 300, height: 200 })).toBe('cover');
+    expect(renderedFit(cover(640, 480), { width: 642, height: 480 })).toBe('cover');
+    expect(renderedFit({ fit: 'inside', width: 10, height: 10 }, { width: 640, height: 480 })).toBe('inside');
   });
 });
 

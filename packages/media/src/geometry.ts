@@ -41,6 +41,18 @@ export function variantSize(box: Box, source: Size): Size {
 }
 
 /**
+ * The fit a variant renders with: a `cover` box whose crop keeps the whole source (the source has
+ * the box's aspect, to the pixel) crops nothing, and is the `inside` picture of that size; rendered
+ * so, it comes out as the same bytes, and is stored once with it.
+ */
+export function renderedFit(box: Box, source: Size): ImageVariantSpec['fit'] {
+  if (box.fit === 'inside') return 'inside';
+  const size = variantSize(box, source);
+  const kept = coverRegion(source, size.width / size.height, { x: 0.5, y: 0.5 });
+  return kept.width === source.width && kept.height === source.height ? 'inside' : 'cover';
+}
+
+/**
  * The one size to decode a still image at so that every box can be made from it by shrinking
  * (or cropping) alone: the largest of the sizes each box samples the source at.
  */

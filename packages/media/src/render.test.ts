@@ -87,6 +87,36 @@ describe('renderVariants', () => {
     expect(new Set(animated.map((v) => v.data)).size).toBe(new Set(animated.map((v) => v.outputHash)).size);
   });
 
+  it('encodes a cover box that crops nothing as the inside picture of its size, and PNG variants of any quality once', async () => {
+    const path = fixture('DSCN0010.jpg'); // 640×480: 4:3
+    const webp = (name: string, fit: 'cover' | 'inside', width: number, height: number) =>
+      ({ name, fit, width, height, format: 'webp', quality: 80 }) as const;
+    const png = (name: string, quality: number) => ({ name, fit: 'inside', width: 320, height: 320, format: 'png', quality }) as const;
+    const specs = [webp('card', 'cover', 640, 480), webp('small', 'inside', 640, 640), webp('thumb', 'cover', 256, 256), png('p90', 90), png('p40', 40)];
+    for (const framing of [undefined, { crop: null, focus: { x: 0.2, y: 0.8 } }]) {
+      const [card, small, thumb, p90, p40] = await renderVariants(path, await probeImage(path, OPTIONS), specs, { ...OPTIONS, framing });
+      expect(card!.data).toBe(small!.data);
+      expect(card!.outputHash).toBe(small!.outputHash);
+      expect(p90!.data).toBe(p40!.data);
+      expect(p90!.outputHash).toBe(p40!.outputHash);
+      // A cover box that crops is a picture of its own.
+      expect(thumb!.outputHash).not.toBe(small!.outputHash);
+      expect(new Set([card, thumb, p90].map((v) => v!.outputHash)).size).toBe(3);
+    }
+  });
+
+  it('stores a small square image once for the cover thumb and the inside boxes', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'square.png');
+    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#996633' } })
+      .png()
+      .toFile(path);
+    const variants = await render(path);
+    expect(sizes(variants)).toEqual({ thumb: '200x200', small: '200x200', medium: '200x200', large: '200x200' });
+    expect(new Set(variants.map((v) => v.outputHash)).size).toBe(1);
+    expect(new Set(variants.map((v) => v.data)).size).toBe(1);
+  });
+
   it('crops a cover thumb of a small wide image to a square at 1:1', async () => {
     const dir = await tempDir();
     const path = join(dir, 'wide.png');

@@ -11,9 +11,10 @@ export interface SharedOutputs {
 }
 
 /**
- * Groups specs by what they come out as for this source (`variantOutputHash`: size, fit, format,
- * quality). None is ever enlarged, so every box larger than a photo gives the same picture: a
- * 500×333 original is one encode for `small`, `medium` and `large`, not three.
+ * Groups specs by what they come out as for this source (`outputPlan`: size, fit as rendered,
+ * format, quality where the format has one). None is ever enlarged, so every box larger than a
+ * photo gives the same picture: a 500×333 original is one encode for `small`, `medium` and
+ * `large`, not three; a `cover` box of a photo's own aspect is its `inside` picture of that size.
  */
 export function shareOutputs(specs: readonly ImageVariantSpec[], source: Size): SharedOutputs {
   const indexOf = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { loadProjectDotEnv } from '@darkroom/core';
 import { parseBackupConfig } from './config.js';
-import { archiveCommand, runPgBackRest, writeConfig } from './pgbackrest.js';
+import { clusterOwner } from './cluster-owner.js';
+import { archiveCommand, checkOwnerReadsConfig, runPgBackRest, writeConfig } from './pgbackrest.js';
 
 // `npm run db:backup [-- --type=full|diff|incr]`: one backup of the cluster now, into the repository
 // the BACKUP_* variables name. Without --type pgBackRest takes an incremental one when a full exists.
@@ -18,17 +19,19 @@ loadProjectDotEnv();
 try {
   const type = typeArgument(process.argv.slice(2));
   const config = parseBackupConfig(process.env);
-  writeConfig(config);
+  const owner = clusterOwner(config.pgData);
+  writeConfig(config, owner);
+  checkOwnerReadsConfig(config, owner);
   // Both are safe to repeat: stanza-create accepts a stanza that matches this cluster.
-  runPgBackRest(config, ['stanza-create']);
+  runPgBackRest(config, owner, ['stanza-create']);
   try {
-    runPgBackRest(config, ['check']);
+    runPgBackRest(config, owner, ['check']);
   } catch (error) {
     const hint = `the cluster needs archive_mode = on and archive_command = '${archiveCommand(config)}' (docs/operations.md#backups)`;
     throw new Error(`${(error as Error).message}; ${hint}`);
   }
-  runPgBackRest(config, ['backup', ...type]);
-  runPgBackRest(config, ['info']);
+  runPgBackRest(config, owner, ['backup', ...type]);
+  runPgBackRest(config, owner, ['info']);
 } catch (error) {
   console.error(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userName, type ClusterOwner } from './cluster-owner.js';
 import type { BackupConfig } from './config.js';
 
 /** The generated config's path: the server's archive_command and restore_command name it. */
@@ -51,27 +52,14 @@ export function renderConfig(config: BackupConfig): string {
   return `# Written by npm run db:backup / db:restore from BACKUP_* variables; rewritten on every run.\n${section('global', global)}\n\n${section(config.stanza, stanza)}\n`;
 }
 
-/** The user that owns the data directory (or would: its parent when it is gone), who must run pgBackRest. */
-function clusterOwner(config: BackupConfig): { uid: number; gid: number } {
-  for (const path of [config.pgData, join(config.pgData, '..')]) {
-    try {
-      const { uid, gid } = statSync(path);
-      return { uid, gid };
-    } catch {}
-  }
-  throw new Error(`PGDATA ${config.pgData} and its parent directory do not exist`);
-}
-
 /** A wiped or moved-away data directory is made again, with the mode and owner Postgres insists on. */
-export function ensureDataDir(config: BackupConfig): void {
-  const owner = clusterOwner(config);
+export function ensureDataDir(config: BackupConfig, owner: ClusterOwner): void {
   mkdirSync(config.pgData, { recursive: true, mode: 0o700 });
   if (process.getuid?.() === 0) chownSync(config.pgData, owner.uid, owner.gid);
 }
 
 /** Writes the state directory (0700) and the config (0600), both owned by the cluster's owner. */
-export function writeConfig(config: BackupConfig): string {
-  const owner = clusterOwner(config);
+export function writeConfig(config: BackupConfig, owner: ClusterOwner): string {
   const path = configPath(config);
   const logDir = join(config.stateDir, 'log');
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -84,19 +72,41 @@ export function writeConfig(config: BackupConfig): string {
   return path;
 }
 
-/** A command line that runs pgBackRest as the cluster's owner (root switches user with setpriv). */
-export function pgBackRestCommand(config: BackupConfig, args: readonly string[]): string[] {
-  const command = ['pgbackrest', `--config=${configPath(config)}`, `--stanza=${config.stanza}`, ...args];
-  const { uid, gid } = clusterOwner(config);
+/** A command line that runs `command` as the cluster's owner (root switches user with setpriv). */
+function asOwner(owner: ClusterOwner, command: readonly string[]): string[] {
   const self = process.getuid?.();
-  if (self === uid) return command;
-  if (self !== 0) throw new Error(`run this as root or as the owner of PGDATA (uid ${uid})`);
-  return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', ...command];
+  if (self === owner.uid) return [...command];
+  if (self !== 0) throw new Error(`run this as root or as ${userName(owner.uid)}, who owns the cluster (${owner.from})`);
+  return ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', ...command];
+}
+
+/** A command line that runs pgBackRest as the cluster's owner. */
+export function pgBackRestCommand(config: BackupConfig, owner: ClusterOwner, args: readonly string[]): string[] {
+  return asOwner(owner, ['pgbackrest', `--config=${configPath(config)}`, `--stanza=${config.stanza}`, ...args]);
+}
+
+/**
+ * Checks, as the cluster's owner, what Postgres's archive-get and archive-push need of the state:
+ * the config (and the CA file) readable, the state directory writable (lock, spool and log). Throws
+ * one line naming the fix: otherwise a restored cluster fails to start, saying only that it cannot
+ * locate its checkpoint record.
+ */
+export function checkOwnerReadsConfig(config: BackupConfig, owner: ClusterOwner): void {
+  const path = configPath(config);
+  const readable = [path, ...(config.caFile ? [config.caFile] : [])];
+  const test = 'for f in "$@"; do test -r "$f" || exit 1; done; test -w "$0" && test -x "$0"';
+  const [program, ...rest] = asOwner(owner, ['sh', '-c', test, config.stateDir, ...readable]);
+  const result = spawnSync(program!, rest, { stdio: 'ignore', cwd: '/' });
+  if (result.status === 0) return;
+  const user = userName(owner.uid);
+  throw new Error(
+    `${user}, who owns the cluster (${owner.from}), cannot read ${readable.join(' and ')} or write ${config.stateDir}, so Postgres could not fetch WAL: give BACKUP_STATE_DIR to ${user} and let ${user} through every directory above it (chown -R ${owner.uid}:${owner.gid} ${config.stateDir}; chmod o+x on its parents), then run this again`,
+  );
 }
 
 /** Runs one pgBackRest command in the foreground; its log goes to our stdout. Throws on failure. */
-export function runPgBackRest(config: BackupConfig, args: readonly string[]): void {
-  const [program, ...rest] = pgBackRestCommand(config, args);
+export function runPgBackRest(config: BackupConfig, owner: ClusterOwner, args: readonly string[]): void {
+  const [program, ...rest] = pgBackRestCommand(config, owner, args);
   const result = spawnSync(program!, rest, { stdio: 'inherit', cwd: '/' });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';

@@ -2,7 +2,8 @@ import { loadProjectDotEnv } from '@darkroom/core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBackupConfig } from './config.js';
-import { ensureDataDir, runPgBackRest, writeConfig } from './pgbackrest.js';
+import { clusterOwner } from './cluster-owner.js';
+import { checkOwnerReadsConfig, ensureDataDir, runPgBackRest, writeConfig } from './pgbackrest.js';
 import { restoreArguments } from './restore-target.js';
 
 // `npm run db:restore [-- --time="2026-11-24 03:10:00+00"] [--timeline=current]`: restores the
@@ -15,9 +16,12 @@ try {
   if (existsSync(join(config.pgData, 'postmaster.pid'))) {
     throw new Error(`Postgres still runs on ${config.pgData} (postmaster.pid is there): stop it first`);
   }
-  ensureDataDir(config);
-  writeConfig(config);
-  runPgBackRest(config, ['restore', ...args]);
+  // Read before the data directory is made again: after that it would answer whoever made it.
+  const owner = clusterOwner(config.pgData);
+  ensureDataDir(config, owner);
+  writeConfig(config, owner);
+  checkOwnerReadsConfig(config, owner);
+  runPgBackRest(config, owner, ['restore', ...args]);
   console.log(`restored into ${config.pgData}; start Postgres to replay the WAL and open the database`);
 } catch (error) {
   console.error(`restore failed: ${error instanceof Error ? error.message : String(error)}`);
