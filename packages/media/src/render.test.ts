@@ -92,7 +92,13 @@ describe('renderVariants', () => {
     const webp = (name: string, fit: 'cover' | 'inside', width: number, height: number) =>
       ({ name, fit, width, height, format: 'webp', quality: 80 }) as const;
     const png = (name: string, quality: number) => ({ name, fit: 'inside', width: 320, height: 320, format: 'png', quality }) as const;
-    const specs = [webp('card', 'cover', 640, 480), webp('small', 'inside', 640, 640), webp('thumb', 'cover', 256, 256), png('p90', 90), png('p40', 40)];
+    const specs = [
+      webp('card', 'cover', 640, 480),
+      webp('small', 'inside', 640, 640),
+      webp('thumb', 'cover', 256, 256),
+      png('p90', 90),
+      png('p40', 40),
+    ];
     for (const framing of [undefined, { crop: null, focus: { x: 0.2, y: 0.8 } }]) {
       const [card, small, thumb, p90, p40] = await renderVariants(path, await probeImage(path, OPTIONS), specs, { ...OPTIONS, framing });
       expect(card!.data).toBe(small!.data);
