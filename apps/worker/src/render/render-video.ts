@@ -28,6 +28,8 @@ import {
 import { assetObject } from './asset-object.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
+import { deleteJobChunks } from './chunk-objects.js';
+import { removeChunkEntries, renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
 import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
 import { renderImageVariants } from './render-image.js';
 import { renderStoryboards } from './render-storyboard.js';
@@ -73,6 +75,19 @@ export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpe
     };
   } finally {
     await watch.stop();
+    await discardChunks(ctx);
+  }
+}
+
+/** A chunked ladder's entries and objects, once its job's render ended whichever way (its objects are swept later if this fails). */
+async function discardChunks(ctx: RenderContext): Promise<void> {
+  const queue = ctx.deps.chunkQueue;
+  if (!queue) return;
+  try {
+    await removeChunkEntries(queue, ctx.jobId);
+    await deleteJobChunks(ctx.deps, ctx.asset, ctx.jobId);
+  } catch (error) {
+    ctx.deps.log.warn({ jobId: ctx.jobId, err: error }, "could not remove a job's chunks");
   }
 }
 
@@ -115,7 +130,8 @@ async function renderRenditions(
   const made: HlsLadderResult[] = [];
   try {
     for (const spec of ladders) {
-      const ladder = await renderLadder(ctx, probe, spec, { signal: watch.signal, onProgress: progress.next() });
+      const run = { signal: watch.signal, onProgress: progress.next() };
+      const ladder = rendersInChunks(ctx, probe) ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
       made.push(ladder);
       rendered.push({ record: await uploadLadder(ctx, spec, ladder, watch.signal), hdrKept: ladder.hdrKept });
     }
