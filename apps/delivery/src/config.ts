@@ -38,7 +38,7 @@ const deliveryEnvSchema = z.object({
     .default(64),
   /** The worker's limits: delivery renders nothing the worker would refuse (give both the same). */
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
-  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
+  VIDEO_MAX_DURATION: durationSetting('3h', 1000),
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
   /** Where originals larger than DELIVERY_ORIGINAL_MEMORY_MB are downloaded to while they render. */
   TMP_DIR: z.string().default(tmpdir()),

@@ -42,7 +42,7 @@ describe('loadWorkerConfig', () => {
 
   it('reads the video limits, with the documented defaults', () => {
     expect(loadWorkerConfig(base).video).toMatchObject({
-      maxDurationSeconds: 900,
+      maxDurationSeconds: 3 * 3600,
       maxPixels: 4096 * 2160,
       jobTimeout: { perSecond: 3, fixedMs: 120_000 },
     });

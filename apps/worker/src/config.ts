@@ -37,8 +37,8 @@ const workerEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
-  /** Longer videos fail with video_too_long, from the probe, before any transcode. */
-  VIDEO_MAX_DURATION: durationSetting('15m', 1000),
+  /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
+  VIDEO_MAX_DURATION: durationSetting('3h', 1000),
   /** Larger video frames fail with too_many_pixels. Default 4096×2160. */
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(8_847_360),
   /** Longer audio fails with audio_too_long (`complete` refuses it first: give the API the same value). */

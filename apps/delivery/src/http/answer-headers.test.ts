@@ -1,8 +1,15 @@
-import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { ERRORS, INTERIM_PLAYLIST_CACHE_CONTROL, INTERIM_PLAYLIST_MAX_AGE_SECONDS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { StoredImageAnswer } from '../request/answer.js';
-import { PUBLIC_CACHING, writeImageHeaders, writeRedirectHeaders, writeRefusalHeaders } from './answer-headers.js';
+import {
+  PUBLIC_CACHING,
+  privateCaching,
+  writeImageHeaders,
+  writeObjectHeaders,
+  writeRedirectHeaders,
+  writeRefusalHeaders,
+} from './answer-headers.js';
 
 /** The headers a writer sets, as a reply would hold them. */
 function headersOf(write: (reply: FastifyReply) => void): Record<string, string> {
@@ -62,5 +69,32 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
     expect(retryAfter(ERRORS.deliveryStorageUnavailable())).toBe('5');
     expect(retryAfter(ERRORS.rendersRateLimited(600, 17))).toBe('17');
     expect(retryAfter(ERRORS.noSuchImage())).toBeUndefined();
+  });
+});
+
+describe('a stored object under /p/ (privateCaching)', () => {
+  const object = (cacheControl: string | undefined) => ({
+    status: 200 as const,
+    size: 8,
+    length: 8,
+    range: undefined,
+    etag: '"m"',
+    contentType: 'application/vnd.apple.mpegurl',
+    lastModified: undefined,
+    metadata: {},
+    cacheControl,
+    body: null,
+  });
+
+  it('keeps a variant or stream file as long as the link allows, an interim master playlist at most its own max-age', () => {
+    const caching = privateCaching(3600);
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(VARIANT_CACHE_CONTROL), caching))['cache-control']).toBe('public, max-age=3600');
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), caching))['cache-control']).toBe(
+      `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}`,
+    );
+    // Nor past the link's own life.
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), privateCaching(4)))['cache-control']).toBe(
+      'public, max-age=4',
+    );
   });
 });
