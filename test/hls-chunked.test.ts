@@ -82,5 +82,5 @@ describe('a chunked ladder, end to end', () => {
     ]);
     expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', progress: 1 });
     await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
-   }, 240_000);
+  }, 240_000);
 });
