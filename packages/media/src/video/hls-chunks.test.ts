@@ -162,7 +162,7 @@ describe('a ladder rendered in chunks and joined', () => {
       expectSeamless(rung!);
       expect(rung!.framePts).toHaveLength(180 * 25);
       expect(rung!.segments).toHaveLength(45);
-      expect(rung!.videoEnd).toBeCloseTo(180, 1);
+      expect(Math.abs(rung!.videoEnd - rung!.framePts[0]! - 180)).toBeLessThanOrEqual(rung!.frame);
     },
     TEST_TIMEOUT_MS,
   );
