@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DarkroomError } from '@darkroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
@@ -14,6 +16,7 @@ import { clip, outputDir, type ClipName } from './test-clips.js';
 import { rungTimeline, type RungTimeline } from './test-hls-timeline.js';
 import type { HlsLadderResult, HlsLadderSpec, VideoProbe } from './types.js';
 
+const run = promisify(execFile);
 const LIMITS = { maxDurationSeconds: 900, maxPixels: 4096 * 2160 };
 const SPEC: HlsLadderSpec = { width: 1920, height: 1080, quality: 60, segmentSeconds: 2 };
 const TIMEOUT_MS = 240_000;
@@ -203,6 +206,28 @@ describe('a ladder rendered in chunks and joined', () => {
   );
 });
 
+/** Video packets in a file, as ffprobe counts them. */
+async function framesOf(path: string): Promise<number> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'json', path];
+  const parsed = JSON.parse((await run('ffprobe', args)).stdout) as { streams: { nb_read_packets: string }[] };
+  return Number(parsed.streams[0]?.nb_read_packets);
+}
+
+describe('joinHlsLadder', () => {
+  it('fails on a chunk file it cannot read, leaving no directory, and refuses a path the concat list would split', async () => {
+    const { probe } = await probed('stream.mp4');
+    const work = await outputDir();
+    const options = { outputDir: join(work, 'ladder'), timeoutMs: TIMEOUT_MS };
+    await expect(joinHlsLadder({ chunkFiles: [[join(work, 'missing.ts')]], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(
+      /join of rung 0/,
+    );
+    expect(await readdir(work)).toEqual([]);
+    await expect(joinHlsLadder({ chunkFiles: [[join(work, 'a|b.ts')]], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(/"\|"/);
+    await expect(joinHlsLadder({ chunkFiles: [], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(/no chunk files for rung 0/);
+    await expect(joinHlsLadder({ chunkFiles: [], audio: null }, probe, SPEC, [5], options)).rejects.toThrow(/rungs/);
+  });
+});
+
 describe('renderHlsChunk', () => {
   let server: Server | undefined;
   afterAll(() => server?.close());
@@ -236,6 +261,7 @@ describe('renderHlsChunk', () => {
       expect(served).toBeLessThan(size * 0.5);
       expect(remote).toMatchObject({ name: 'chunk-4-r0.ts', contentType: 'video/mp2t' });
       expect((await readFile(remote!.path)).length).toBe(remote!.size);
+      expect(await framesOf(remote!.path)).toBe(50);
     },
     TEST_TIMEOUT_MS,
   );
