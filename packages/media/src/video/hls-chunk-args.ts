@@ -1,7 +1,7 @@
 import { NO_ORIGINAL_METADATA, untrustedSource } from './ffmpeg.js';
 import type { VideoFilterPlan } from './filters.js';
 import { HLS_NAMES, hlsMuxerArgs, rungEncoderArgs } from './hls-args.js';
-import { AUDIO } from './transcode-args.js';
+import { AUDIO, MAX_OUTPUT_FPS } from './transcode-args.js';
 import type { HlsLadderSpec, VideoProbe } from './types.js';
 
 /** One chunk of a video: [startSeconds, endSeconds) of its timeline, boundaries on multiples of the segment length. */
@@ -60,8 +60,11 @@ export interface ChunkArgsInput {
 export function chunkArgs({ input, dir, probe, spec, chunk, rungs, threads }: ChunkArgsInput): string[] {
   const last = chunk.endSeconds >= probe.durationSeconds;
   const trim = `trim=start=${seconds(chunk.startSeconds)}${last ? '' : `:end=${seconds(chunk.endSeconds)}`}`;
+  // Chunks keep their frames' own times (MPEG-TS: no constant-rate output), where `-fpsmax` alone drops
+  // nothing; the rate cap is a filter, on the source's timeline, so every chunk keeps the same frames.
+  const capped = probe.fps > MAX_OUTPUT_FPS ? `${trim},fps=${MAX_OUTPUT_FPS}` : trim;
   const split = rungs.length > 1 ? `,split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')}` : '[s0]';
-  const graph = `[0:${probe.videoStreamIndex}]${trim}${split};${rungs.map((r, i) => `[s${i}]${r.plan.filter}[v${i}]`).join(';')}`;
+  const graph = `[0:${probe.videoStreamIndex}]${capped}${split};${rungs.map((r, i) => `[s${i}]${r.plan.filter}[v${i}]`).join(';')}`;
   const keyframes = chunkKeyframeTimes(chunk, spec.segmentSeconds).map(seconds).join(',');
   const plans = rungs.map((r) => r.plan);
   const outputs = rungs.flatMap((rung, i) => [

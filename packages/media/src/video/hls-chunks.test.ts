@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DarkroomError } from '@darkroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
@@ -14,6 +16,7 @@ import { clip, outputDir, type ClipName } from './test-clips.js';
 import { rungTimeline, type RungTimeline } from './test-hls-timeline.js';
 import type { HlsLadderResult, HlsLadderSpec, VideoProbe } from './types.js';
 
+const run = promisify(execFile);
 const LIMITS = { maxDurationSeconds: 900, maxPixels: 4096 * 2160 };
 const SPEC: HlsLadderSpec = { width: 1920, height: 1080, quality: 60, segmentSeconds: 2 };
 const TIMEOUT_MS = 240_000;
@@ -90,7 +93,7 @@ async function singleLadder(input: string, probe: VideoProbe, spec: HlsLadderSpe
 const timelines = (ladder: HlsLadderResult) => Promise.all(ladder.rungs.map((r) => rungTimeline(ladder.dir, r.playlist)));
 
 /** Seamless: every segment starts with a keyframe, where the last one's frames end (within half a frame), no frame twice or missing, audio ending with the video. */
-function expectSeamless(rung: RungTimeline): void {
+function expectSeamless(rung: RungTimeline, syncTolerance = rung.frame): void {
   const half = rung.frame / 2;
   expect(rung.segments.every((s) => s.startsWithKeyframe)).toBe(true);
   for (const [i, segment] of rung.segments.entries()) {
@@ -99,7 +102,7 @@ function expectSeamless(rung: RungTimeline): void {
   const steps = rung.framePts.slice(1).map((pts, i) => pts - rung.framePts[i]!);
   expect(Math.min(...steps)).toBeGreaterThan(half);
   expect(Math.max(...steps)).toBeLessThan(rung.frame + half);
-  if (rung.audioEnd !== null) expect(Math.abs(rung.audioEnd - rung.videoEnd)).toBeLessThanOrEqual(rung.frame);
+  if (rung.audioEnd !== null) expect(Math.abs(rung.audioEnd - rung.videoEnd)).toBeLessThanOrEqual(syncTolerance);
 }
 
 /** Segments of the same lengths starting at the same times in every rung, and as the single render's. */
@@ -153,6 +156,21 @@ describe('a ladder rendered in chunks and joined', () => {
   );
 
   it(
+    "caps the frame rate at 60 as one process does, on the source's timeline: no frame twice or missing at a boundary",
+    async () => {
+      const { input, probe } = await probed('slow-motion.mp4');
+      const [rung] = await timelines(await chunkedLadder(input, probe, SPEC, 2));
+      // At 60 fps a frame is shorter than an AAC frame (1024 samples at 44.1 kHz), the audio's own step.
+      expectSeamless(rung!, 1024 / 44_100);
+      // One process's constant-rate output repeats the last frame (a third, 2-frame segment); the chunks end with the source.
+      expect(rung!.segments.map((s) => s.listedSeconds)).toEqual([2, 2]);
+      expect(rung!.frame).toBeCloseTo(1 / 60, 4);
+      expect(rung!.framePts).toHaveLength(240);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'keeps audio and video in sync to the end of a 3-minute video in 60 s chunks',
     async () => {
       const { input, probe } = await probed('three-minutes.mp4');
@@ -162,7 +180,7 @@ describe('a ladder rendered in chunks and joined', () => {
       expectSeamless(rung!);
       expect(rung!.framePts).toHaveLength(180 * 25);
       expect(rung!.segments).toHaveLength(45);
-      expect(rung!.videoEnd).toBeCloseTo(180, 1);
+      expect(Math.abs(rung!.videoEnd - rung!.framePts[0]! - 180)).toBeLessThanOrEqual(rung!.frame);
     },
     TEST_TIMEOUT_MS,
   );
@@ -186,6 +204,28 @@ describe('a ladder rendered in chunks and joined', () => {
     },
     TEST_TIMEOUT_MS,
   );
+});
+
+/** Video packets in a file, as ffprobe counts them. */
+async function framesOf(path: string): Promise<number> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'json', path];
+  const parsed = JSON.parse((await run('ffprobe', args)).stdout) as { streams: { nb_read_packets: string }[] };
+  return Number(parsed.streams[0]?.nb_read_packets);
+}
+
+describe('joinHlsLadder', () => {
+  it('fails on a chunk file it cannot read, leaving no directory, and refuses a path the concat list would split', async () => {
+    const { probe } = await probed('stream.mp4');
+    const work = await outputDir();
+    const options = { outputDir: join(work, 'ladder'), timeoutMs: TIMEOUT_MS };
+    await expect(joinHlsLadder({ chunkFiles: [[join(work, 'missing.ts')]], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(
+      /join of rung 0/,
+    );
+    expect(await readdir(work)).toEqual([]);
+    await expect(joinHlsLadder({ chunkFiles: [[join(work, 'a|b.ts')]], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(/"\|"/);
+    await expect(joinHlsLadder({ chunkFiles: [], audio: null }, probe, SPEC, [0], options)).rejects.toThrow(/no chunk files for rung 0/);
+    await expect(joinHlsLadder({ chunkFiles: [], audio: null }, probe, SPEC, [5], options)).rejects.toThrow(/rungs/);
+  });
 });
 
 describe('renderHlsChunk', () => {
@@ -221,6 +261,7 @@ describe('renderHlsChunk', () => {
       expect(served).toBeLessThan(size * 0.5);
       expect(remote).toMatchObject({ name: 'chunk-4-r0.ts', contentType: 'video/mp2t' });
       expect((await readFile(remote!.path)).length).toBe(remote!.size);
+      expect(await framesOf(remote!.path)).toBe(50);
     },
     TEST_TIMEOUT_MS,
   );

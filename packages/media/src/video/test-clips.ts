@@ -66,6 +66,8 @@ const RECIPES = {
   /** 320x180, 10 s at 25 fps of lossless noise (about 28 MB, index first): what a ranged read of a part of it saves shows. */
   'noisy.mp4': (out) =>
     ffmpeg([...TESTSRC('320x180', 25, 10), '-vf', 'noise=alls=60:allf=t', ...H264, '-qp', '0', '-g', '50', '-movflags', '+faststart', out]),
+  /** 4 s at 120 fps, as phones film slow motion: long enough for two chunks. */
+  'slow-motion.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 4), ...SINE(4), '-shortest', ...H264, ...AAC, out]),
   /** 160x90, 3 minutes at 25 fps, with a tone: long enough for audio and video to drift apart, were they going to. */
   'three-minutes.mp4': (out) => ffmpeg([...TESTSRC('160x90', 25, 180), ...SINE(180), '-shortest', ...H264, ...AAC, out]),
   /** basic, turned by a display matrix (the legacy `rotate` tag, written without re-encoding). */

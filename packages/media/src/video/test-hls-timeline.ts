@@ -78,7 +78,8 @@ async function packetsOf(path: string): Promise<Packet[]> {
   return parsed.packets.map((p) => ({
     kind: p.codec_type === 'video' ? 'video' : 'audio',
     pts: Number(p.pts_time),
-    duration: Number(p.duration_time),
+    // ffprobe gives the first audio packet of a fragmented MP4 (the encoder's priming) no duration.
+    duration: Number.isFinite(Number(p.duration_time)) ? Number(p.duration_time) : 0,
     key: p.flags.startsWith('K'),
     pos: Number(p.pos),
   }));
