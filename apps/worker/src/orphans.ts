@@ -8,7 +8,7 @@ import {
   VARIANTS_PREFIX,
   VISIBILITIES,
 } from '@darkroom/core';
-import { describesAsset, findAssetStatuses, getAsset } from '@darkroom/db';
+import { describesAsset, findAssetStatuses, getAsset, hasActiveJob } from '@darkroom/db';
 import { assetObjectLocation, ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 
@@ -87,9 +87,11 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
     const batch = owned.filter(({ object }) => !(object.lastModified && object.lastModified.getTime() > cutoff));
     const statuses = await findAssetStatuses(deps.db, { ids: assetIdsOf(batch) });
     // A chunk is garbage once no job renders its asset: only a `processing` asset has a flow running.
+    const rendering = new Map<string, boolean>();
     for (const { object, assetId } of batch) {
-      const status = statuses.get(assetId);
-      if (status !== undefined && status !== 'processing' && isChunkKey(object.key)) yield { bucket, key: object.key, size: object.size, assetId };
+      if (!statuses.has(assetId) || !isChunkKey(object.key)) continue;
+      if (!rendering.has(assetId)) rendering.set(assetId, await hasActiveJob(deps.db, { assetId }));
+      if (!rendering.get(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
     }
     const rowless = batch.filter(({ assetId }) => !statuses.has(assetId));
     const unrecovered = await describedOriginals(deps, rowless);
@@ -102,7 +104,7 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
 /**
  * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist
  * and whose original does not describe itself (`describedOriginals`), and under `chunks/` those of
- * an asset no job renders (not `processing`); variants and renders in both
+ * an asset no job renders now (no active job); variants and renders in both
  * places they live (a public asset's, a private one's: storage's assetObjectLocation).
  * A live asset's renders (of any revision) are never orphans: older revisions are the reconciler's
  * delivery sweep's to remove.

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadMediaError, DarkroomError, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
-import { getAsset } from '@darkroom/db';
+import { getAsset, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -11,6 +11,9 @@ import { classifyError } from './classify-error.js';
 
 export type ChunkRenderResult = { outcome: 'rendered' } | { outcome: 'skipped'; reason: string };
 
+/** An asset a job renders: processing, or ready (a backfill's re-render); not deleted, failed or gone. */
+const isRendered = (asset: Asset | undefined): asset is Asset => asset?.status === 'processing' || asset?.status === 'ready';
+
 /** A presigned GET of the original lives this long past the part's own time limit: ffmpeg reads ranges of it throughout. */
 const URL_SLACK_SECONDS = 600;
 
@@ -18,14 +21,13 @@ const URL_SLACK_SECONDS = 600;
  * ChunkRender: one part of a long video's ladder (a chunk's lowest rung, its other rungs from one
  * decode, or the whole file's audio), read from the original through a presigned GET (ffmpeg asks
  * for the ranges it needs) and stored as chunk objects, then marked done. Idempotent: a part whose
- * marker is stored is skipped; an asset no longer `processing` (deleted, failed) has nothing to
- * render. A failure's code and sentence travel in the entry's failed reason (`chunkFailure`): bad
+ * marker is stored is skipped; an asset deleted or failed meanwhile has nothing to render. A failure's code and sentence travel in the entry's failed reason (`chunkFailure`): bad
  * media fails at once, anything else is retried as any job.
  */
 export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<ChunkRenderResult> {
   const { jobId, assetId, ladder, chunk, part } = job.data;
   const asset = await getAsset(deps.db, { id: assetId });
-  if (asset?.status !== 'processing') return { outcome: 'skipped', reason: 'asset not processing' };
+  if (!isRendered(asset)) return { outcome: 'skipped', reason: 'asset not being rendered' };
   const objects = chunkObjects(deps, asset, jobId, ladder);
   if (await objects.readDone(part, chunk)) return { outcome: 'skipped', reason: 'already rendered' };
   const plan = await objects.readPlan();
@@ -99,7 +101,7 @@ function watchAsset(deps: WorkerDeps, assetId: string) {
   const timer = setInterval(() => {
     getAsset(deps.db, { id: assetId }).then(
       (asset) => {
-        if (asset?.status !== 'processing') gone.abort(new Error('the asset is no longer processing'));
+        if (!isRendered(asset)) gone.abort(new Error('the asset is no longer rendered'));
       },
       () => {},
     );

@@ -62,9 +62,31 @@ export async function renderLadderInChunks(
   const { deps, asset, jobId } = ctx;
   const plan = planOf(ctx, probe, spec);
   const objects = chunkObjects(deps, asset, jobId, spec.name);
-  await objects.writePlan(plan);
   const parts = partsOf(ctx, plan, spec.name);
-  await queueParts(deps.chunkQueue!, parts);
+  try {
+    await objects.writePlan(plan);
+    await queueParts(deps.chunkQueue!, parts);
+    return await joinWhenRendered(ctx, probe, spec, { plan, objects, parts }, run);
+  } finally {
+    await discardParts(ctx, objects, parts);
+  }
+}
+
+interface Flow {
+  plan: ChunkPlan;
+  objects: ChunkObjects;
+  parts: Part[];
+}
+
+/** Waits for the parts, publishes the lowest rung as soon as it covers the video, and joins the whole ladder at the end. */
+async function joinWhenRendered(
+  ctx: RenderContext,
+  probe: VideoProbe,
+  spec: HlsVariantSpec,
+  { plan, objects, parts }: Flow,
+  run: { signal: AbortSignal; onProgress: (fraction: number) => void },
+): Promise<HlsLadderResult> {
+  const { deps, asset } = ctx;
   const limitMs = scaledDurationMs(deps.config.video.jobTimeout, probe.durationSeconds * plan.rungs.length);
   const deadline = Date.now() + limitMs;
   const local = join(dirname(ctx.original.path), `${spec.name}.chunks`);
@@ -142,16 +164,23 @@ async function readParts(queue: ChunkQueue, objects: ChunkObjects, parts: Part[]
     if (!entry || (await entry.isCompleted())) {
       part.done = await objects.readDone(part.payload.part, part.payload.chunk);
       if (!part.done && !entry) await queueParts(queue, [part]);
+      // Done without its files: its plan or asset was gone when it ran. This attempt gives up; a retry queues it anew.
+      if (!part.done && entry) throw new Error(`chunk part ${entryId(part.payload)} ended without its files`);
       continue;
     }
     if (typeof entry.progress === 'number') part.progress = Math.max(part.progress, Math.min(1, entry.progress));
   }
 }
 
-/** Removes every entry of the job's parts that is not running (a running one ends by itself: its asset is no longer processing, or its marker is ignored). */
-export async function removeChunkEntries(queue: ChunkQueue, jobId: string): Promise<void> {
-  const entries = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'completed', 'failed']);
-  await Promise.all(entries.filter((e) => e?.data.jobId === jobId).map((e) => e.remove().catch(() => {})));
+/**
+ * Once the ladder is joined, or its render ended otherwise: the parts' entries that are not running
+ * (a running one cannot be removed: it ends by itself, its asset deleted or failed, or its files
+ * swept) and the ladder's chunk objects. A failure here leaves them to the orphan sweep.
+ */
+async function discardParts(ctx: RenderContext, objects: ChunkObjects, parts: readonly Part[]): Promise<void> {
+  const queue = ctx.deps.chunkQueue!;
+  await Promise.all(parts.map((p) => queue.remove(entryId(p.payload)).catch(() => 0)));
+  await objects.deleteAll().catch((error: unknown) => ctx.deps.log.warn({ jobId: ctx.jobId, err: error }, "could not remove a ladder's chunks"));
 }
 
 type Parts = Parameters<typeof joinHlsLadder>[0];

@@ -46,6 +46,11 @@ export function chunkObjects(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | '
     deps.storage.putObject({ ...at(name), body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
   return {
     at,
+    /** Every object of the ladder's chunks: gone once it is joined, or its render ended otherwise. */
+    deleteAll: async () => {
+      const place = at('');
+      await deps.storage.deletePrefix({ bucket: place.bucket, prefix: place.key });
+    },
     readPlan: () => readJson<ChunkPlan>(PLAN),
     writePlan: (plan: ChunkPlan) => writeJson(PLAN, plan),
     readDone: (part: ChunkPart, chunk: number) => readJson<PartDone>(doneName(part, chunk)),
@@ -53,9 +58,3 @@ export function chunkObjects(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | '
   };
 }
 export type ChunkObjects = ReturnType<typeof chunkObjects>;
-
-/** Every chunk object of one AssetProcess job (all its ladders): gone once its ladders are stored, or it failed. */
-export async function deleteJobChunks(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | 'id'>, jobId: string): Promise<void> {
-  const place = assetObjectLocation(deps.config.storage, 'private', chunkJobPrefix(asset.tenantId, asset.id, jobId));
-  await deps.storage.deletePrefix({ bucket: place.bucket, prefix: place.key });
-}

@@ -28,8 +28,7 @@ import {
 import { assetObject } from './asset-object.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
-import { deleteJobChunks } from './chunk-objects.js';
-import { removeChunkEntries, renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
+import { renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
 import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
 import { renderImageVariants } from './render-image.js';
 import { renderStoryboards } from './render-storyboard.js';
@@ -75,19 +74,6 @@ export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpe
     };
   } finally {
     await watch.stop();
-    await discardChunks(ctx);
-  }
-}
-
-/** A chunked ladder's entries and objects, once its job's render ended whichever way (its objects are swept later if this fails). */
-async function discardChunks(ctx: RenderContext): Promise<void> {
-  const queue = ctx.deps.chunkQueue;
-  if (!queue) return;
-  try {
-    await removeChunkEntries(queue, ctx.jobId);
-    await deleteJobChunks(ctx.deps, ctx.asset, ctx.jobId);
-  } catch (error) {
-    ctx.deps.log.warn({ jobId: ctx.jobId, err: error }, "could not remove a job's chunks");
   }
 }
 
