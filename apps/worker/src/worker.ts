@@ -29,6 +29,8 @@ export interface RunningWorker {
   backfillWorker: Worker<AssetProcessPayload> | null;
   /** The webhook deliveries' worker; null when WEBHOOK_CONCURRENCY is 0. */
   webhookWorker: Worker<WebhookDeliverPayload> | null;
+  /** Where long videos' chunks are queued (ChunkRender), and this process takes them from. */
+  chunkQueue: Queue<ChunkRenderPayload>;
   /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
   close(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
     worker,
     backfillWorker,
     webhookWorker: webhooks.worker,
+    chunkQueue,
     async close() {
       // Images in hand finish; a transcode is killed now and its job retried later (see WorkerDeps.stopSignal).
       stopping.abort(new Error('the worker is stopping'));
