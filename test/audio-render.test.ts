@@ -45,9 +45,13 @@ async function uploadAudio(client: TestApi, name: AudioName, contentType = 'audi
 describe('audio, end to end', () => {
   it('an MP3 with cover art: the podcast rendition normalised without its tags, the waveform, cover-art variants', async () => {
     const { asset: queued, job } = await uploadAudio(tenant.client, 'cover.mp3');
-    expect(queued).toMatchObject({ kind: 'audio', status: 'queued' });
+    expect(queued).toMatchObject({ kind: 'audio', status: 'queued', playable: false });
     const asset = await tenant.client.waitForAsset(queued.id, 120_000);
-    expect(asset).toMatchObject({ status: 'ready', kind: 'audio', width: null, height: null, error: null, video: null });
+    expect(asset).toMatchObject({ status: 'ready', playable: true, kind: 'audio', width: null, height: null, error: null, video: null });
+    // Audio is playable at ready: its event just before.
+    const feed = await tenant.client.feed({ assetId: asset.id });
+    expect(feed.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.playable', 'asset.ready']);
+    expect(feed[2]!.data.asset).toMatchObject({ status: 'processing', playable: true });
     expect(asset.duration).toBeCloseTo(3, 0);
     expect(asset.audio).toMatchObject({ codec: 'mp3', sampleRate: 44_100, channels: 1 });
     expect(Math.abs(asset.audio!.loudness! - (await ebur128(await audioFile('cover.mp3'))).integrated)).toBeLessThanOrEqual(0.5);
@@ -102,7 +106,7 @@ describe('audio, end to end', () => {
   it('a cover art that is a decompression bomb fails the job with too_many_pixels, and the worker goes on', async () => {
     const { asset } = await uploadAudio(tenant.client, 'cover-bomb.mp3');
     const failed = await tenant.client.waitForAsset(asset.id, 120_000);
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'too_many_pixels' } });
+    expect(failed).toMatchObject({ status: 'failed', playable: false, error: { code: 'too_many_pixels' } });
     expect(failed.error!.message).toMatch(/cover art/i);
     const { asset: next } = await uploadAudio(tenant.client, 'cover.m4a', 'audio/mp4');
     expect(await tenant.client.waitForAsset(next.id, 120_000)).toMatchObject({ status: 'ready', kind: 'audio' });

@@ -47,9 +47,16 @@ const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.n
 describe('video, end to end', () => {
   it('an MP4 with audio: poster variants from its frame and a 720p H.264/AAC rendition with faststart, never upscaled', async () => {
     const { asset: queued, job } = await uploadVideo(tenant.client, await clip('basic.mp4'));
-    expect(queued).toMatchObject({ kind: 'video', status: 'queued', duration: null, video: null });
+    expect(queued).toMatchObject({ kind: 'video', status: 'queued', playable: false, duration: null, video: null });
     const asset = await tenant.client.waitForAsset(queued.id);
-    expect(asset).toMatchObject({ status: 'ready', kind: 'video', format: 'mp4', width: 128, height: 72, error: null });
+    expect(asset).toMatchObject({ status: 'ready', playable: true, kind: 'video', format: 'mp4', width: 128, height: 72, error: null });
+    // Too short to chunk: playable at ready, its event just before, showing the stream alone (still processing).
+    const feed = await tenant.client.feed({ assetId: asset.id });
+    expect(feed.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.playable', 'asset.ready']);
+    const playable = feed[2]!.data.asset!;
+    expect(playable).toMatchObject({ status: 'processing', playable: true });
+    expect(playable.variants.map((v: any) => [v.name, v.format, v.url])).toEqual([['stream', 'hls', byName(asset, 'stream').url]]);
+    expect(feed[1]!.data.asset).toMatchObject({ status: 'processing', playable: false, variants: [] });
     expect(asset.duration).toBeCloseTo(2, 0);
     expect(asset.video).toEqual({ codec: 'h264', fps: 10, audio: true, hdr: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
@@ -128,7 +135,8 @@ describe('video, end to end', () => {
     expect(got.headers.get('content-type')).toBe('video/webm');
     expect(got.probe.streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'vp9']]);
 
-    expect(photo).toMatchObject({ status: 'ready', kind: 'image', duration: null, video: null, error: null });
+    expect(photo).toMatchObject({ status: 'ready', kind: 'image', playable: null, duration: null, video: null, error: null });
+    expect((await tenant.client.feed({ assetId: photo.id })).map((e) => e.type)).not.toContain('asset.playable');
     expect(photo.variants.map((v: any) => v.name)).toEqual(['poster']);
   });
 });
@@ -175,7 +183,8 @@ describe('progress and DELETE', () => {
     expect(Math.max(...fractions)).toBeGreaterThan(0);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const feed = await tenant.client.feed({ assetId: asset.id });
-    expect(feed.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.ready']);
+    // No stream in this preset: still playable at ready (an MP4 plays).
+    expect(feed.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.playable', 'asset.ready']);
     expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', progress: 1 });
   });
 

@@ -79,6 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await importRunner?.close();
+      await harness.worker?.chunkQueue.obliterate({ force: true }).catch(() => {});
       await harness.worker?.close();
       await app.close();
       for (const queue of Object.values(api.queue.queues)) await queue.obliterate({ force: true }).catch(() => {});

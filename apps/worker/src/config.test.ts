@@ -42,7 +42,7 @@ describe('loadWorkerConfig', () => {
 
   it('reads the video limits, with the documented defaults', () => {
     expect(loadWorkerConfig(base).video).toMatchObject({
-      maxDurationSeconds: 900,
+      maxDurationSeconds: 3 * 3600,
       maxPixels: 4096 * 2160,
       jobTimeout: { perSecond: 3, fixedMs: 120_000 },
     });
@@ -52,6 +52,14 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: '1.5x + 30s' }).video.jobTimeout).toEqual({ perSecond: 1.5, fixedMs: 30_000 });
     for (const bad of ['soon', '3y+2m', '0x']) expect(() => loadWorkerConfig({ ...base, VIDEO_JOB_TIMEOUT: bad }), bad).toThrow(/VIDEO_JOB_TIMEOUT/);
     expect(() => loadWorkerConfig({ ...base, VIDEO_MAX_DURATION: 'long' })).toThrow(/VIDEO_MAX_DURATION/);
+  });
+
+  it('VIDEO_CHUNK_SECONDS is 60 and VIDEO_CHUNK_TIMEOUT 3x+2m unless set; nonsense fails naming them', () => {
+    expect(loadWorkerConfig(base).video).toMatchObject({ chunkSeconds: 60, chunkTimeout: { perSecond: 3, fixedMs: 120_000 } });
+    const set = loadWorkerConfig({ ...base, VIDEO_CHUNK_SECONDS: '4', VIDEO_CHUNK_TIMEOUT: '5m' }).video;
+    expect(set).toMatchObject({ chunkSeconds: 4, chunkTimeout: { perSecond: 0, fixedMs: 300_000 } });
+    for (const bad of ['0', '2.5', 'soon']) expect(() => loadWorkerConfig({ ...base, VIDEO_CHUNK_SECONDS: bad }), bad).toThrow(/VIDEO_CHUNK_SECONDS/);
+    expect(() => loadWorkerConfig({ ...base, VIDEO_CHUNK_TIMEOUT: 'never' })).toThrow(/VIDEO_CHUNK_TIMEOUT/);
   });
 
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {

@@ -41,7 +41,7 @@ const workerEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
-  /** Longer videos fail with video_too_long, from the probe, before any transcode. */
+  /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
   VIDEO_MAX_DURATION: durationSetting(DEFAULT_VIDEO_MAX_DURATION, 1000),
   /** Larger video frames fail with too_many_pixels. */
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(DEFAULT_VIDEO_MAX_PIXELS),
@@ -51,6 +51,13 @@ const workerEnvSchema = z.object({
   AUDIO_JOB_TIMEOUT: scaledDurationSetting('1x+2m'),
   /** A video's renders (poster and renditions together) past this are killed: render_timeout. */
   VIDEO_JOB_TIMEOUT: scaledDurationSetting('3x+2m'),
+  /**
+   * A video longer than this has its HLS ladders rendered in chunks of about this length (whole
+   * segments), each a job any worker may take.
+   */
+  VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** One chunk's encode past this (per second of the chunk, times the rungs it encodes) is killed: render_timeout. */
+  VIDEO_CHUNK_TIMEOUT: scaledDurationSetting('3x+2m'),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
   UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
@@ -115,6 +122,10 @@ export interface WorkerConfig {
     maxPixels: number;
     /** Per second of video plus a fixed part: see `scaledDurationMs`. */
     jobTimeout: ScaledDuration;
+    /** VIDEO_CHUNK_SECONDS: a longer video's ladders are rendered in chunks. */
+    chunkSeconds: number;
+    /** Per second of a chunk (times its rungs) plus a fixed part. */
+    chunkTimeout: ScaledDuration;
     /** ffmpeg threads per render slot: the cores a slot stands for, so videos never take more than their slots. */
     threadsPerRender: number;
   };
@@ -178,6 +189,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       maxDurationSeconds: e.VIDEO_MAX_DURATION / 1000,
       maxPixels: e.VIDEO_MAX_PIXELS,
       jobTimeout: e.VIDEO_JOB_TIMEOUT,
+      chunkSeconds: e.VIDEO_CHUNK_SECONDS,
+      chunkTimeout: e.VIDEO_CHUNK_TIMEOUT,
       threadsPerRender: Math.max(1, Math.floor(availableParallelism() / renderConcurrency)),
     },
     audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },

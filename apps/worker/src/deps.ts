@@ -5,6 +5,7 @@ import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
+import type { ChunkQueue } from './render/chunk-flow.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 
 export interface WorkerDeps {
@@ -24,6 +25,8 @@ export interface WorkerDeps {
    * instead of holding a shutdown for a whole transcode, and their jobs retry by the usual rules.
    */
   stopSignal: AbortSignal;
+  /** Where a long video's chunks are queued (startWorker's); absent, every ladder renders in one process. */
+  chunkQueue?: ChunkQueue | undefined;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import {
+  CHUNKS_PREFIX,
   DELIVERY_PREFIX,
   ORIGINALS_PREFIX,
   originalKey,
@@ -7,7 +8,7 @@ import {
   VARIANTS_PREFIX,
   VISIBILITIES,
 } from '@darkroom/core';
-import { describesAsset, findExistingAssetIds, getAsset } from '@darkroom/db';
+import { describesAsset, findAssetStatuses, getAsset, hasActiveJob } from '@darkroom/db';
 import { assetObjectLocation, ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 
@@ -29,7 +30,7 @@ export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 // Only keys of Darkroom's own layout are judged (a private asset's objects keep their key under
 // the private prefix); anything else in the bucket is not ours to touch.
 const OWNED_KEY = new RegExp(
-  `^(?:${PRIVATE_OBJECTS_PREFIX})?(?:${[ORIGINALS_PREFIX, STAGING_PREFIX, VARIANTS_PREFIX, DELIVERY_PREFIX].join('|')})(${UUID})/(${UUID})(?:/|$)`,
+  `^(?:${PRIVATE_OBJECTS_PREFIX})?(?:${[ORIGINALS_PREFIX, STAGING_PREFIX, VARIANTS_PREFIX, DELIVERY_PREFIX, CHUNKS_PREFIX].join('|')})(${UUID})/(${UUID})(?:/|$)`,
 );
 const BATCH = 500;
 
@@ -84,8 +85,15 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
   const cutoff = Date.now() - options.minAgeMs;
   for await (const owned of ownedObjectBatches(deps, { bucket, prefix })) {
     const batch = owned.filter(({ object }) => !(object.lastModified && object.lastModified.getTime() > cutoff));
-    const existing = await findExistingAssetIds(deps.db, { ids: assetIdsOf(batch) });
-    const rowless = batch.filter(({ assetId }) => !existing.has(assetId));
+    const statuses = await findAssetStatuses(deps.db, { ids: assetIdsOf(batch) });
+    // A chunk is garbage once no job renders its asset: only a `processing` asset has a flow running.
+    const rendering = new Map<string, boolean>();
+    for (const { object, assetId } of batch) {
+      if (!statuses.has(assetId) || !isChunkKey(object.key)) continue;
+      if (!rendering.has(assetId)) rendering.set(assetId, await hasActiveJob(deps.db, { assetId }));
+      if (!rendering.get(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
+    }
+    const rowless = batch.filter(({ assetId }) => !statuses.has(assetId));
     const unrecovered = await describedOriginals(deps, rowless);
     for (const { object, assetId } of rowless) {
       if (!unrecovered.has(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
@@ -95,7 +103,8 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
 
 /**
  * Objects under `originals/`, `staging/`, `variants/` and `delivery/` whose asset row does not exist
- * and whose original does not describe itself (`describedOriginals`); variants and renders in both
+ * and whose original does not describe itself (`describedOriginals`), and under `chunks/` those of
+ * an asset no job renders now (no active job); variants and renders in both
  * places they live (a public asset's, a private one's: storage's assetObjectLocation).
  * A live asset's renders (of any revision) are never orphans: older revisions are the reconciler's
  * delivery sweep's to remove.
@@ -110,7 +119,11 @@ export async function* findOrphanObjects(deps: WorkerDeps, options: OrphanScanOp
       yield* orphansIn(deps, place.bucket, place.key, options);
     }
   }
+  const chunks = assetObjectLocation(deps.config.storage, 'private', underTenant(CHUNKS_PREFIX, options.tenantId));
+  yield* orphansIn(deps, chunks.bucket, chunks.key, options);
 }
+
+const isChunkKey = (key: string) => key.startsWith(CHUNKS_PREFIX) || key.startsWith(`${PRIVATE_OBJECTS_PREFIX}${CHUNKS_PREFIX}`);
 
 export interface OrphanUpload {
   bucket: string;

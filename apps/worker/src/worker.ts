@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import {
   ASSET_BACKFILL_QUEUE,
+  ASSET_CHUNK_QUEUE,
+  type ChunkRenderPayload,
   ASSET_QUEUE,
   JobName,
   retryDelayMs,
@@ -8,10 +10,11 @@ import {
   type AssetProcessPayload,
   type WebhookDeliverPayload,
 } from '@darkroom/core';
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetProcess } from './jobs/asset-process.js';
+import { chunkRender } from './jobs/chunk-render.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './reconciler.js';
@@ -26,6 +29,8 @@ export interface RunningWorker {
   backfillWorker: Worker<AssetProcessPayload> | null;
   /** The webhook deliveries' worker; null when WEBHOOK_CONCURRENCY is 0. */
   webhookWorker: Worker<WebhookDeliverPayload> | null;
+  /** Where long videos' chunks are queued (ChunkRender), and this process takes them from. */
+  chunkQueue: Queue<ChunkRenderPayload>;
   /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
   close(): Promise<void>;
 }
@@ -70,11 +75,13 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const stopping = new AbortController();
-  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal };
-  configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
   // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
-  const connection = createRedisConnection(deps.config.redis, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => deps.log.warn({ err: err.message }, 'redis connection error'));
+  const connection = createRedisConnection(workerDeps.config.redis, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
+  const chunkQueue = new Queue<ChunkRenderPayload>(ASSET_CHUNK_QUEUE, { connection, prefix: workerDeps.config.queuePrefix });
+  chunkQueue.on('error', () => {});
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, chunkQueue };
+  configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
 
   // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.
   const producer = createAssetQueue({ redis: deps.config.redis, prefix: deps.config.queuePrefix });
@@ -83,6 +90,13 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
     jobName: JobName.AssetProcess,
     concurrency: deps.config.concurrency,
     handle: (job) => assetProcess(deps, job),
+  });
+  // Chunks of long videos: as many at once as there are render slots (the render gate bounds them with the rest).
+  const chunkWorker = laneWorker<ChunkRenderPayload>(deps, connection, {
+    queue: ASSET_CHUNK_QUEUE,
+    jobName: JobName.ChunkRender,
+    concurrency: deps.config.renderConcurrency,
+    handle: (job) => chunkRender(deps, job),
   });
   const backfillWorker =
     deps.config.backfillConcurrency > 0
@@ -104,14 +118,15 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
     worker,
     backfillWorker,
     webhookWorker: webhooks.worker,
+    chunkQueue,
     async close() {
       // Images in hand finish; a transcode is killed now and its job retried later (see WorkerDeps.stopSignal).
       stopping.abort(new Error('the worker is stopping'));
       await reconciler?.stop();
       await moves?.stop();
       await webhooks.dispatcher?.stop();
-      await Promise.all([worker.close(), backfillWorker?.close(), webhooks.worker?.close()]);
-      await Promise.all([producer.close(), webhooks.queue.close()]);
+      await Promise.all([worker.close(), chunkWorker.close(), backfillWorker?.close(), webhooks.worker?.close()]);
+      await Promise.all([producer.close(), chunkQueue.close(), webhooks.queue.close()]);
       connection.disconnect();
       (await metricsServer)?.close();
     },

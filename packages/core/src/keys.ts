@@ -110,6 +110,28 @@ export function assetObjectRest(tenantId: string, assetId: string, key: string):
 
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
+/**
+ * A master playlist published before its ladder is complete (a long video playable early): it will
+ * list more rungs soon, so no cache keeps it longer than this.
+ */
+export const INTERIM_PLAYLIST_MAX_AGE_SECONDS = 10;
+export const INTERIM_PLAYLIST_CACHE_CONTROL = `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}`;
+
+/**
+ * A long video's chunks while its ladder is rendered across workers (each chunk's rungs, the
+ * audio, the plan they share): temporary objects, always in the private place, under the asset's
+ * own prefix (gone with the asset) and the job's (gone when that job's ladder is stored, or fails).
+ */
+export const CHUNKS_PREFIX = 'chunks/';
+
+export function chunkAssetPrefix(tenantId: string, assetId: string): string {
+  return `${CHUNKS_PREFIX}${tenantId}/${assetId}/`;
+}
+
+export function chunkJobPrefix(tenantId: string, assetId: string, jobId: string): string {
+  return `${chunkAssetPrefix(tenantId, assetId)}${jobId}/`;
+}
+
 /** Delivery's renders: everything under one asset's prefix goes with the asset. */
 export const DELIVERY_PREFIX = 'delivery/';
 

@@ -82,7 +82,7 @@ export const TENANT_VARIANT_BOX: VariantBox = { min: 16, max: MAX_DELIVERY_DIMEN
 /** MAX_INPUT_PIXELS when unset: the worker, delivery and the API's preview refuse larger images. */
 export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
 /** VIDEO_MAX_DURATION when unset (the worker refuses longer videos; delivery renders none). */
-export const DEFAULT_VIDEO_MAX_DURATION = '15m';
+export const DEFAULT_VIDEO_MAX_DURATION = '3h';
 /** VIDEO_MAX_PIXELS when unset: a 4096×2160 frame. */
 export const DEFAULT_VIDEO_MAX_PIXELS = 4096 * 2160;
 /** AUDIO_MAX_DURATION when unset (the API's `complete` and the worker refuse longer audio). */

@@ -16,6 +16,12 @@ export const ASSET_BACKFILL_QUEUE = 'assets-backfill';
  */
 export const WEBHOOK_QUEUE = 'webhooks';
 
+/**
+ * The chunks of long videos' ladders (ChunkRender), a queue of their own so any worker takes them
+ * while the AssetProcess job that planned them waits: no AssetProcess slot is ever needed by one.
+ */
+export const ASSET_CHUNK_QUEUE = 'asset-chunks';
+
 /** Which queue a job row travels on (the `jobs.lane` column). */
 export const QUEUE_LANES = ['default', 'backfill'] as const;
 export type QueueLane = (typeof QUEUE_LANES)[number];
@@ -27,6 +33,7 @@ export const JobName = {
   AssetProcess: 'AssetProcess',
   AssetBackfill: 'AssetBackfill',
   WebhookDeliver: 'WebhookDeliver',
+  ChunkRender: 'ChunkRender',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -35,6 +42,21 @@ export interface AssetProcessPayload {
   jobId: string;
   assetId: string;
 }
+
+/**
+ * One part of a long video's ladder: `part` of chunk `chunk` (`lowest`: its lowest rung; `upper`:
+ * the others, from one decode; `audio`: the whole file's audio, chunk 0) of the HLS variant named
+ * `ladder`, for the AssetProcess job row `jobId`. The plan they share is in the bucket (chunkJobPrefix).
+ */
+export interface ChunkRenderPayload {
+  jobId: string;
+  assetId: string;
+  ladder: string;
+  chunk: number;
+  part: ChunkPart;
+}
+export const CHUNK_PARTS = ['lowest', 'upper', 'audio'] as const;
+export type ChunkPart = (typeof CHUNK_PARTS)[number];
 
 /** Same ids-only shape: the handler reads what is stale from Postgres when it runs. */
 export type AssetBackfillPayload = AssetProcessPayload;

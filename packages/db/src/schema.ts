@@ -127,6 +127,11 @@ export const assets = pgTable(
     updatedAt: updatedAt(),
     readyAt: timestamp('ready_at', { withTimezone: true, mode: 'date' }),
     /**
+     * Whether the stream (a video's or audio's) can be played: true from the first moment it could,
+     * for good. An image's stays false (the contract shows it null).
+     */
+    playable: boolean('playable').notNull().default(false),
+    /**
      * When the bucket objects of a canceled or expired upload were removed (multipart aborted, object
      * deleted); null while that is still owed, so a failure at that moment is retried by the sweep.
      */

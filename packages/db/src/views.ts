@@ -20,7 +20,7 @@ const iso = (date: Date | null | undefined): string | null => (date ? date.toISO
 const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
   row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
 
-/** What an event stores. Variants are listed only once the asset is ready. `status` overrides the row's (a deletion shows the last visible one). */
+/** What an event stores. Variants are listed once the asset is ready (a playable one's streams before). `status` overrides the row's (a deletion shows the last visible one). */
 export function assetSnapshot(asset: Asset, variants: readonly Variant[], status: AssetStatus = asset.status): AssetSnapshot {
   return {
     id: asset.id,
@@ -45,9 +45,10 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     crop: asset.crop ?? null,
     hasAlpha: asset.hasAlpha ?? null,
     visibility: asset.visibility,
+    playable: asset.kind === 'image' ? null : asset.playable,
     variants:
-      status === 'ready'
-        ? variants.map((v) => ({
+      status === 'ready' || (status === 'processing' && asset.playable)
+        ? variantsShown(variants, status).map((v) => ({
             name: v.name,
             kind: v.kind,
             format: v.format,
@@ -65,6 +66,13 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     readyAt: iso(asset.readyAt),
   };
 }
+
+/**
+ * A ready asset lists every variant; a processing one that is playable, its streams alone (the
+ * others appear at `ready`).
+ */
+const variantsShown = (variants: readonly Variant[], status: AssetStatus) =>
+  status === 'ready' ? variants : variants.filter((v) => v.format === 'hls');
 
 /** The Asset a tenant sees: built as its events store it, so the two never differ. */
 export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {

@@ -1,4 +1,4 @@
-import { assetRecordKey, deliveryAssetPrefix, stagingKey, variantPrefix, VISIBILITIES } from '@darkroom/core';
+import { assetRecordKey, chunkAssetPrefix, deliveryAssetPrefix, stagingKey, variantPrefix, VISIBILITIES } from '@darkroom/core';
 import { ObjectNotFoundError } from './errors.js';
 import type { ObjectHead, ObjectLocation, ObjectStorage } from './types.js';
 import { assetObjectLocation } from './visibility.js';
@@ -54,7 +54,7 @@ export function assetObjectPrefixes(asset: Pick<PurgedAsset, 'id' | 'tenantId'>)
 
 /**
  * Removes everything of an asset from both buckets: its upload, staging object, original, the
- * record beside it, variants and delivery's renders (every revision), where a public asset keeps
+ * record beside it, variants and delivery's renders (every revision), a long video's chunks, where a public asset keeps
  * them and where a private one does (a move between the two may have been under way). Idempotent.
  */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
@@ -66,6 +66,8 @@ export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAs
       await storage.deletePrefix(listingOf(assetObjectLocation({ bucket, publicBucket }, visibility, prefix)));
     }
   }
+  // A long video's chunks, always in the private place, whatever its visibility (never moved).
+  await storage.deletePrefix(listingOf(assetObjectLocation({ bucket, publicBucket }, 'private', chunkAssetPrefix(asset.tenantId, asset.id))));
 }
 
 const listingOf = ({ bucket, key }: ObjectLocation) => ({ bucket, prefix: key });

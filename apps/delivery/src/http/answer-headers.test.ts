@@ -1,8 +1,16 @@
-import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { ERRORS, INTERIM_PLAYLIST_CACHE_CONTROL, INTERIM_PLAYLIST_MAX_AGE_SECONDS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { StoredImageAnswer } from '../request/answer.js';
-import { PUBLIC_CACHING, PRIVATE_REFUSAL_CACHING, refusalHeaders, writeImageHeaders, writeRedirectHeaders } from './answer-headers.js';
+import {
+  PRIVATE_REFUSAL_CACHING,
+  PUBLIC_CACHING,
+  privateCaching,
+  refusalHeaders,
+  writeImageHeaders,
+  writeObjectHeaders,
+  writeRedirectHeaders,
+} from './answer-headers.js';
 
 /** The headers a writer sets, as a reply would hold them. */
 function headersOf(write: (reply: FastifyReply) => void): Record<string, string> {
@@ -67,5 +75,32 @@ describe('answer headers of a private link refusal (PRIVATE_REFUSAL_CACHING)', (
   it('keeps none of them, and still asks a client to wait by the condition', () => {
     expect(refusalHeaders(ERRORS.noSuchFile(), PRIVATE_REFUSAL_CACHING)).toEqual({ 'cache-control': 'no-store' });
     expect(refusalHeaders(ERRORS.lookupsBusy(), PRIVATE_REFUSAL_CACHING)).toEqual({ 'cache-control': 'no-store', 'retry-after': '1' });
+  });
+});
+
+describe('a stored object under /p/ (privateCaching)', () => {
+  const object = (cacheControl: string | undefined) => ({
+    status: 200 as const,
+    size: 8,
+    length: 8,
+    range: undefined,
+    etag: '"m"',
+    contentType: 'application/vnd.apple.mpegurl',
+    lastModified: undefined,
+    metadata: {},
+    cacheControl,
+    body: null,
+  });
+
+  it('keeps a variant or stream file as long as the link allows, an interim master playlist at most its own max-age', () => {
+    const caching = privateCaching(3600);
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(VARIANT_CACHE_CONTROL), caching))['cache-control']).toBe('public, max-age=3600');
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), caching))['cache-control']).toBe(
+      `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}`,
+    );
+    // Nor past the link's own life.
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), privateCaching(4)))['cache-control']).toBe(
+      'public, max-age=4',
+    );
   });
 });

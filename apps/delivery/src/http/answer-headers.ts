@@ -1,4 +1,10 @@
-import { type DarkroomError, type DeliveryUnavailableReason, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import {
+  type DarkroomError,
+  type DeliveryUnavailableReason,
+  INTERIM_PLAYLIST_CACHE_CONTROL,
+  INTERIM_PLAYLIST_MAX_AGE_SECONDS,
+  VARIANT_CACHE_CONTROL,
+} from '@darkroom/core';
 import type { FastifyReply } from 'fastify';
 import type { StoredImageAnswer } from '../request/answer.js';
 import type { ObjectAnswer } from '../request/private-object.js';
@@ -18,6 +24,8 @@ export interface AnswerCaching {
   cacheableRefusal: string;
   /** Every other refusal: it may be answered otherwise a moment later. */
   refusal: string;
+  /** A master playlist stored before its ladder was complete: it lists more rungs soon. */
+  interimPlaylist: string;
 }
 
 const BRIEFLY = 'public, max-age=60';
@@ -29,6 +37,7 @@ export const PUBLIC_CACHING: AnswerCaching = {
   redirect: BRIEFLY,
   cacheableRefusal: BRIEFLY,
   refusal: 'no-store',
+  interimPlaylist: INTERIM_PLAYLIST_CACHE_CONTROL,
 };
 
 /**
@@ -38,7 +47,8 @@ export const PUBLIC_CACHING: AnswerCaching = {
 export function privateCaching(maxAgeSeconds: number): AnswerCaching {
   const until = `public, max-age=${maxAgeSeconds}`;
   const briefly = `public, max-age=${Math.min(60, maxAgeSeconds)}`;
-  return { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store' };
+  const interimPlaylist = `public, max-age=${Math.min(INTERIM_PLAYLIST_MAX_AGE_SECONDS, maxAgeSeconds)}`;
+  return { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store', interimPlaylist };
 }
 
 /** What refuses a private link before its token is read: nothing of it may be kept. */
@@ -62,9 +72,10 @@ export function writePrivatePreflightHeaders(reply: FastifyReply): void {
     .header('cache-control', 'public, max-age=86400');
 }
 
-/** A stored object's answer (`/p/…` naming a variant or stream file): what the bucket said of it. */
+/** A stored object's answer (`/p/…` naming a variant or stream file): what the bucket said of it; an interim master playlist kept briefly. */
 export function writeObjectHeaders(reply: FastifyReply, object: ObjectAnswer, caching: AnswerCaching): void {
-  reply.header('cache-control', caching.image).header('accept-ranges', 'bytes');
+  const interim = object.cacheControl === INTERIM_PLAYLIST_CACHE_CONTROL;
+  reply.header('cache-control', interim ? caching.interimPlaylist : caching.image).header('accept-ranges', 'bytes');
   if (object.etag) reply.header('etag', object.etag);
   if (object.status === 304) return;
   if (object.contentType) reply.header('content-type', object.contentType);

@@ -38,8 +38,21 @@ export interface DeliveryAudio {
   objectsVisibility: Visibility;
 }
 
-/** What delivery knows of a ready asset: one it renders images of, or an audio file. */
-export type CatalogAsset = DeliveryAsset | DeliveryAudio;
+/**
+ * A video still processing whose stream plays already (`playable`, a long video's lowest rung): its
+ * objects are served through private links (`/p/`), but no image is rendered of it before it is ready.
+ */
+export interface DeliveryPlayable {
+  id: string;
+  tenantId: string;
+  kind: 'playable';
+  revision: number;
+  visibility: Visibility;
+  objectsVisibility: Visibility;
+}
+
+/** What delivery knows of a ready asset (one it renders images of, or an audio file), or of a playable one still processing. */
+export type CatalogAsset = DeliveryAsset | DeliveryAudio | DeliveryPlayable;
 
 /** What an id stands for: a servable asset and its tenant, or nothing (unknown, deleted, not ready, failed: all alike). */
 export type CatalogEntry = { asset: CatalogAsset; tenant: DeliveryTenant } | null;
@@ -49,7 +62,7 @@ export type ImageEntry = { asset: DeliveryAsset; tenant: DeliveryTenant };
 
 /** Whether images are rendered of the entry's asset: not of an audio file's (an id that names no image there). */
 export function rendersImages(entry: CatalogEntry): entry is ImageEntry {
-  return entry !== null && entry.asset.kind !== 'audio';
+  return entry !== null && entry.asset.kind !== 'audio' && entry.asset.kind !== 'playable';
 }
 
 export interface Catalog {
@@ -202,11 +215,10 @@ export function createCatalog(options: CatalogOptions): Catalog {
 }
 
 function assetOf(row: DeliverySource): CatalogAsset | null {
+  const { id, tenantId, revision, visibility, objectsVisibility } = row;
+  if (row.status === 'processing' && row.playable) return { id, tenantId, kind: 'playable', revision, visibility, objectsVisibility };
   if (row.status !== 'ready') return null;
-  if (row.kind === 'audio') {
-    const { id, tenantId, revision, visibility, objectsVisibility } = row;
-    return { id, tenantId, kind: 'audio', revision, visibility, objectsVisibility };
-  }
+  if (row.kind === 'audio') return { id, tenantId, kind: 'audio', revision, visibility, objectsVisibility };
   if (row.width === null || row.height === null) return null;
   return {
     id: row.id,

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { INTERIM_PLAYLIST_CACHE_CONTROL } from '@darkroom/core';
 import type { OpenedObject } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { createHeldObjects } from './held-objects.js';
@@ -79,5 +80,13 @@ describe('createHeldObjects', () => {
     await finished(cut).catch(() => {});
     const ninth = new PassThrough();
     expect(held.keep({ ...place, key: 'k7' }, opened(ninth, 1000))).not.toBe(ninth);
+  });
+
+  it('never keeps an interim master playlist: it lists more rungs within its max-age', async () => {
+    const held = createHeldObjects(createHotCache({ maxBytes: 8000 }));
+    const bytes = Buffer.from('#EXTM3U\n');
+    const answer = { ...opened(Readable.from([bytes]), bytes.length), cacheControl: INTERIM_PLAYLIST_CACHE_CONTROL };
+    expect((await readAll(held.keep(place, answer))).equals(bytes)).toBe(true);
+    expect(held.get(place)).toBeNull();
   });
 });

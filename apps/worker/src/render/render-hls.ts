@@ -84,7 +84,7 @@ export async function renderLadder(
 
 /**
  * Puts every file of a ladder under its own prefix in the public bucket (long cache, as every
- * variant), the master playlist last, and returns its row: the master playlist is its key, its
+ * variant; an interim master, listing the rungs done so far, `masterCacheControl`), the master playlist last, and returns its row: the master playlist is its key, its
  * rungs are its `renditions`. The local files stay (a rendition may be remuxed from a rung); the
  * caller removes them with `discardLadder`.
  */
@@ -93,15 +93,16 @@ export async function uploadLadder(
   spec: HlsVariantSpec,
   ladder: HlsLadderResult,
   signal: AbortSignal,
+  masterCacheControl = VARIANT_CACHE_CONTROL,
 ): Promise<VariantRecord> {
   const specHash = variantSpecHash(spec);
   const prefix = hlsVariantPrefix(asset.tenantId, asset.id, spec.name, specHash);
-  const put = async (file: HlsFile) =>
+  const put = async (file: HlsFile, cacheControl = VARIANT_CACHE_CONTROL) =>
     deps.storage.putObject({
       ...assetObject(deps, asset, `${prefix}${file.name}`),
       body: await readFile(file.path),
       contentType: file.contentType,
-      cacheControl: VARIANT_CACHE_CONTROL,
+      cacheControl,
     });
   const queue = ladder.files.filter((f) => f.name !== ladder.master);
   const workers = Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
@@ -111,7 +112,7 @@ export async function uploadLadder(
     }
   });
   await Promise.all(workers);
-  await put(ladder.files.find((f) => f.name === ladder.master)!);
+  await put(ladder.files.find((f) => f.name === ladder.master)!, masterCacheControl);
   const [top] = ladder.rungs;
   return {
     name: spec.name,

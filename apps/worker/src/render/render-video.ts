@@ -28,6 +28,7 @@ import {
 import { assetObject } from './asset-object.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
+import { renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
 import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
 import { renderImageVariants } from './render-image.js';
 import { renderStoryboards } from './render-storyboard.js';
@@ -115,7 +116,8 @@ async function renderRenditions(
   const made: HlsLadderResult[] = [];
   try {
     for (const spec of ladders) {
-      const ladder = await renderLadder(ctx, probe, spec, { signal: watch.signal, onProgress: progress.next() });
+      const run = { signal: watch.signal, onProgress: progress.next() };
+      const ladder = rendersInChunks(ctx, probe) ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
       made.push(ladder);
       rendered.push({ record: await uploadLadder(ctx, spec, ladder, watch.signal), hdrKept: ladder.hdrKept });
     }

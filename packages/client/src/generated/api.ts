@@ -2829,7 +2829,7 @@ export interface paths {
                         /** @description https:// on a public address (checked again at every connection) */
                         url: string;
                         /** @description Event types to receive; every type when absent */
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
                         description?: string | null;
                     };
                 };
@@ -3033,7 +3033,7 @@ export interface paths {
                     "application/json": {
                         /** @description https:// on a public address (checked again at every connection) */
                         url?: string;
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
                         enabled?: boolean;
                         description?: string | null;
                     };
@@ -5673,6 +5673,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+            /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
+            playable: boolean | null;
             filename: string;
             contentType: string;
             size: number;
@@ -5728,6 +5730,7 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+            /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
             variants: {
                 name: string;
                 /**
@@ -5840,7 +5843,7 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -5985,7 +5988,7 @@ export interface components {
         WebhookInput: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -5995,7 +5998,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -6127,6 +6130,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+            /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
+            playable: boolean | null;
             filename: string;
             contentType: string;
             size: number;
@@ -6182,6 +6187,7 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+            /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
             variants: {
                 name: string;
                 /**
@@ -6294,7 +6300,7 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -6439,7 +6445,7 @@ export interface components {
         Webhook: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -6449,7 +6455,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight

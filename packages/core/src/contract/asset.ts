@@ -86,6 +86,8 @@ export const VariantView = z.object({
 });
 export type VariantView = z.infer<typeof VariantView>;
 
+const VARIANTS_LISTED = 'Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone';
+
 /**
  * The asset as an event stores it: the tenant's Asset with each variant's object key where its URL
  * will be. Variants are listed only once the asset is ready.
@@ -93,6 +95,12 @@ export type VariantView = z.infer<typeof VariantView>;
 export const AssetSnapshot = z.object({
   id: z.string(),
   status: z.enum(VISIBLE_ASSET_STATUSES),
+  playable: z
+    .boolean()
+    .nullable()
+    .describe(
+      'Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image',
+    ),
   filename: z.string(),
   contentType: z.string(),
   size: z.number().int(),
@@ -114,7 +122,7 @@ export const AssetSnapshot = z.object({
   visibility: z
     .enum(VISIBILITIES)
     .describe('`private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket'),
-  variants: z.array(VariantSnapshot),
+  variants: z.array(VariantSnapshot).describe(VARIANTS_LISTED),
   error: ErrorSummary,
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -125,7 +133,7 @@ export type AssetSnapshot = z.infer<typeof AssetSnapshot>;
 /** The Asset a tenant sees (`GET /v1/assets/:id`, events, webhooks): a snapshot with its variants' URLs. */
 export const AssetView = AssetSnapshot.omit({ hasAlpha: true })
   .extend({
-    variants: z.array(VariantView),
+    variants: z.array(VariantView).describe(VARIANTS_LISTED),
     urlsExpireAt: z.string().nullable().describe("When a private asset's URLs stop working (ISO 8601); null for a public asset"),
     delivery: DeliveryMarkup.describe(
       "Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise",
@@ -139,16 +147,18 @@ export type AssetView = z.infer<typeof AssetView>;
  * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
  * `duration` and `video`: they were images, and show as such; those stored before audio lack `audio`. Those stored before focus and crop
  * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such; those stored before
- * private media lack `visibility`: they were public. A private asset's URLs are all private ones, under one expiry.
+ * private media lack `visibility`: they were public; those stored before `playable`, lack it: a video or audio that was ever ready was playable. A private asset's URLs are all private ones, under one expiry.
  */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
   const stored: Partial<AssetSnapshot> = snapshot;
   const { hasAlpha: _internal, ...shown } = snapshot;
   const visibility = stored.visibility ?? 'public';
+  const kind = stored.kind ?? assetKindOf(snapshot.contentType);
   const urls = assetUrlsOf({ id: snapshot.id, visibility }, publicUrl, delivery);
   const view = {
     ...shown,
-    kind: stored.kind ?? assetKindOf(snapshot.contentType),
+    kind,
+    playable: stored.playable ?? (kind === 'image' ? null : snapshot.readyAt !== null),
     duration: stored.duration ?? null,
     video: stored.video ?? null,
     audio: stored.audio ?? null,

@@ -5,6 +5,7 @@ import { IMPORT_EVENT_TYPES, ImportView } from './import.js';
 export const ASSET_EVENT_TYPES = [
   'asset.uploaded',
   'asset.processing',
+  'asset.playable',
   'asset.ready',
   'asset.failed',
   'asset.updated',

@@ -160,6 +160,8 @@ export async function transitionAsset(db: Executor, params: TransitionParams): P
     if (!before) return undefined;
     const [after] = await update(tx, eq(assets.id, params.id));
     const type = eventOfTransition(before, params.to);
+    // Playable at the change that makes it so (a video too short to chunk, audio: at ready): its event first.
+    if (after!.playable && !before.playable) await recordAssetEvent(tx, { type: 'asset.playable', asset: after!, status: 'processing' });
     if (type) await recordAssetEvent(tx, { type, asset: after!, status: type === 'asset.deleted' ? before.status : undefined });
     return after;
   });
@@ -219,7 +221,26 @@ export async function markAssetReady(db: Executor, params: { id: string } & Proc
     id,
     from: ['queued', 'processing', 'ready', 'failed'],
     to: 'ready',
-    set: { ...image, errorCode: null, errorMessage: null, readyAt: new Date() },
+    set: { ...image, errorCode: null, errorMessage: null, readyAt: new Date(), playable: sql`${assets.kind} <> 'image'` },
+  });
+}
+
+/**
+ * A video still processing whose stream can be played (the lowest rung of a chunked ladder covers it
+ * all): `playable` from now on, with its `asset.playable` event. Undefined when it is no longer
+ * processing or was playable already (a retried join announces nothing twice).
+ */
+export async function markAssetPlayable(db: Executor, params: { id: string }): Promise<Asset | undefined> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(assets)
+      .where(and(eq(assets.id, params.id), eq(assets.status, 'processing')))
+      .for('update');
+    if (!before || before.playable) return undefined;
+    const [after] = await tx.update(assets).set({ playable: true, updatedAt: sql`now()` }).where(eq(assets.id, params.id)).returning();
+    await recordAssetEvent(tx, { type: 'asset.playable', asset: after! });
+    return after;
   });
 }
 

@@ -11,6 +11,7 @@ const deliverySourceQuery = preparedPer((db) =>
         id: assets.id,
         tenantId: assets.tenantId,
         status: assets.status,
+        playable: assets.playable,
         kind: assets.kind,
         originalKey: assets.originalKey,
         width: assets.width,

@@ -46,6 +46,7 @@ const REBUILT_COLUMNS = [
   'createdAt',
   'updatedAt',
   'readyAt',
+  'playable',
   'purgedAt',
 ] as const;
 

@@ -157,7 +157,8 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null, obj
     audio: render.audio ?? null,
     crop: render.crop ?? record.crop,
   };
-  return { ...base, ...ready, status: 'ready', readyAt: new Date(render.renderedAt), updatedAt: new Date(render.renderedAt) };
+  const readyAt = new Date(render.renderedAt);
+  return { ...base, ...ready, status: 'ready', readyAt, updatedAt: readyAt, playable: record.kind !== 'image' };
 }
 
 export function variantRowsOf(render: RenderRecord, variantPrefix: string): VariantRecord[] {

@@ -21,6 +21,20 @@ export function untrustedInput(path: string, demuxers: string = DEMUXERS): strin
   return ['-format_whitelist', demuxers, '-protocol_whitelist', 'file', '-i', `file:${resolve(path)}`];
 }
 
+/** Protocols an http(s) source may be read with: ffmpeg's http client over TCP, TLS for https. */
+const HTTP_PROTOCOLS = 'http,https,tcp,tls';
+
+/**
+ * As `untrustedInput`, but `source` may also be an http(s) URL (a presigned GET of an original):
+ * ffmpeg then reads it with ranged requests, only the byte ranges it needs. Only the URL's own
+ * scheme is allowed; anything that is not an http(s) URL is a local path.
+ */
+export function untrustedSource(source: string, demuxers: string = DEMUXERS): string[] {
+  const url = /^https?:\/\//i.test(source) ? new URL(source) : null;
+  if (!url) return untrustedInput(source, demuxers);
+  return ['-format_whitelist', demuxers, '-protocol_whitelist', HTTP_PROTOCOLS, '-i', url.href];
+}
+
 /** Video codecs we decode: the ones phones, cameras and browsers write. Anything rarer is refused, not fed to a decoder. */
 export const ACCEPTED_VIDEO_CODECS = new Set(['h264', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'mpeg2video', 'prores']);
 

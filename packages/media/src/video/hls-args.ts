@@ -29,12 +29,11 @@ export interface HlsArgsInput {
  * the same times. Metadata and chapters of the original are dropped, as for a rendition.
  */
 export function hlsArgs({ input, dir, probe, spec, plans, threads }: HlsArgsInput): string[] {
-  const withAudio = spec.audio !== false && probe.audio && probe.audioStreamIndex !== null;
+  const withAudio = ladderHasAudio(probe, spec);
   const split = plans.length > 1 ? `split=${plans.length}${plans.map((_, i) => `[s${i}]`).join('')};` : 'null[s0];';
   const graph = `[0:${probe.videoStreamIndex}]${split}${plans.map((p, i) => `[s${i}]${p.filter}[v${i}]`).join(';')}`;
   const maps = plans.flatMap((_, i) => ['-map', `[v${i}]`, ...(withAudio ? ['-map', `0:${probe.audioStreamIndex}`] : [])]);
   const streamMap = plans.map((_, i) => (withAudio ? `v:${i},a:${i}` : `v:${i}`)).join(' ');
-  const toneMapped = plans.some((p) => p.toneMapped);
   // ffmpeg fills in `%v` only when the stream map names more than one variant.
   const v = plans.length > 1 ? '%v' : 0;
   return [
@@ -43,15 +42,38 @@ export function hlsArgs({ input, dir, probe, spec, plans, threads }: HlsArgsInpu
     ...['-filter_complex', graph, '-filter_complex_threads', `${threads}`, ...maps],
     ...(withAudio ? [] : ['-an']),
     ...NO_ORIGINAL_METADATA,
+    ...rungEncoderArgs(spec, plans, threads),
+    ...['-force_key_frames:v', `expr:gte(t,n_forced*${spec.segmentSeconds})`],
+    ...(withAudio ? AUDIO.mp4 : []),
+    ...hlsMuxerArgs(dir, spec.segmentSeconds, v),
+    ...(plans.length > 1 ? ['-var_stream_map', streamMap] : []),
+    ...['-y', `file:${dir}/${HLS_NAMES.playlist(v)}`],
+  ];
+}
+
+/** Whether a ladder of the video carries audio: the video has a decodable track and the spec keeps it. */
+export function ladderHasAudio(probe: VideoProbe, spec: HlsLadderSpec): boolean {
+  return spec.audio !== false && probe.audio && probe.audioStreamIndex !== null;
+}
+
+/** How every rung's video is encoded, in one process or in chunks: a rendition's H.264 settings at the spec's quality. */
+export function rungEncoderArgs(spec: HlsLadderSpec, plans: readonly VideoFilterPlan[], threads: number): string[] {
+  const toneMapped = plans.some((p) => p.toneMapped);
+  return [
     ...['-fpsmax', `${MAX_OUTPUT_FPS}`],
     ...(toneMapped ? ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv'] : []),
     ...ENCODERS.mp4(crfFor('mp4', spec.quality), threads),
-    ...['-force_key_frames:v', `expr:gte(t,n_forced*${spec.segmentSeconds})`],
-    ...(withAudio ? AUDIO.mp4 : []),
-    ...['-max_muxing_queue_size', '1024', '-f', 'hls', '-hls_time', `${spec.segmentSeconds}`, '-hls_playlist_type', 'vod'],
+  ];
+}
+
+/**
+ * The HLS muxer's options (before the media playlist's name): fMP4 segments of `segmentSeconds`,
+ * cut at the first keyframe past each boundary, named after rung `v` (`HLS_NAMES`).
+ */
+export function hlsMuxerArgs(dir: string, segmentSeconds: number, v: number | '%v'): string[] {
+  return [
+    ...['-max_muxing_queue_size', '1024', '-f', 'hls', '-hls_time', `${segmentSeconds}`, '-hls_playlist_type', 'vod'],
     ...['-hls_segment_type', 'fmp4', '-hls_flags', 'independent_segments', '-hls_fmp4_init_filename', HLS_NAMES.init(v)],
     ...['-hls_segment_filename', `file:${dir}/${HLS_NAMES.segment(v)}`],
-    ...(plans.length > 1 ? ['-var_stream_map', streamMap] : []),
-    ...['-y', `file:${dir}/${HLS_NAMES.playlist(v)}`],
   ];
 }

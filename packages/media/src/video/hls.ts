@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG } from './ffmpeg.js';
 import { canToneMap, videoFilter, type VideoFilterPlan } from './filters.js';
-import { HLS_NAMES, hlsArgs } from './hls-args.js';
+import { HLS_NAMES, hlsArgs, ladderHasAudio } from './hls-args.js';
 import { planHlsLadder } from './hls-plan.js';
 import { AAC_LC, avcCodecOf, masterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlist.js';
 import { progressReporter } from './progress.js';
@@ -32,10 +32,7 @@ export const HLS_CONTENT_TYPES: Readonly<Record<string, string>> = {
 export async function renderHlsLadder(input: string, probe: VideoProbe, spec: HlsLadderSpec, opts: HlsLadderOptions): Promise<HlsLadderResult> {
   if (!(opts.timeoutMs > 0)) throw new Error('renderHlsLadder: timeoutMs must be positive');
   if (!(spec.quality >= 1 && spec.quality <= 100)) throw new Error(`renderHlsLadder: quality ${spec.quality} is outside 1..100`);
-  const toneMap = probe.hdr !== null && (await canToneMap());
-  const source = { width: probe.width, height: probe.height };
-  // Each rung's chain from its box, not its even-rounded output: `planFrame` of an output is not always that output again.
-  const plans = planHlsLadder(spec, source).map((rung) => videoFilter(probe, { fit: 'inside', ...rung.box }, toneMap));
+  const plans = await rungFilters(probe, spec);
   const dir = resolve(opts.outputDir);
   await mkdir(dir, { mode: 0o700 });
   try {
@@ -44,29 +41,48 @@ export async function renderHlsLadder(input: string, probe: VideoProbe, spec: Hl
     const args = hlsArgs({ input, dir, probe, spec, plans, threads });
     const result = await runProcess(FFMPEG, args, { timeoutMs: opts.timeoutMs, signal: opts.signal, onStdout });
     if (result.timedOut || result.exitCode !== 0) throw ffmpegFailure(result, opts.timeoutMs, 'ffmpeg HLS ladder');
-    const withAudio = spec.audio !== false && probe.audio && probe.audioStreamIndex !== null;
-    const rungs = await Promise.all(plans.map((plan, i) => readRung(dir, i, plan, withAudio)));
-    await writeFile(join(dir, HLS_MASTER), masterPlaylist(rungs, Math.min(probe.fps, MAX_OUTPUT_FPS)), { mode: 0o600 });
-    const files = await filesOf(dir);
-    const durationSeconds = rungs[0]!.seconds;
-    return {
-      dir,
-      master: HLS_MASTER,
-      files,
-      rungs: rungs.map(({ seconds: _, ...rung }) => rung),
-      durationSeconds,
-      size: files.reduce((sum, f) => sum + f.size, 0),
-      toneMapped: plans.some((p) => p.toneMapped),
-      hdrKept: plans.some((p) => p.hdrKept),
-    };
+    const rungs = await Promise.all(plans.map((plan, i) => readRung(dir, i, plan, ladderHasAudio(probe, spec))));
+    return await finishLadder(dir, probe, plans, rungs);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
+/**
+ * The master playlist over `rungs` (as read back, highest first, made with `plans`), and the
+ * ladder's result: every file in `dir`, their size, the duration of the first rung listed.
+ */
+export async function finishLadder(
+  dir: string,
+  probe: VideoProbe,
+  plans: readonly VideoFilterPlan[],
+  rungs: readonly (HlsRung & { seconds: number })[],
+): Promise<HlsLadderResult> {
+  await writeFile(join(dir, HLS_MASTER), masterPlaylist(rungs, Math.min(probe.fps, MAX_OUTPUT_FPS)), { mode: 0o600 });
+  const files = await filesOf(dir);
+  return {
+    dir,
+    master: HLS_MASTER,
+    files,
+    rungs: rungs.map(({ seconds: _, ...rung }) => rung),
+    durationSeconds: rungs[0]!.seconds,
+    size: files.reduce((sum, f) => sum + f.size, 0),
+    toneMapped: plans.some((p) => p.toneMapped),
+    hdrKept: plans.some((p) => p.hdrKept),
+  };
+}
+
+/** Each rung's filter chain, highest first: what every rung is made with, in one process or in chunks. */
+export async function rungFilters(probe: VideoProbe, spec: HlsLadderSpec): Promise<VideoFilterPlan[]> {
+  const toneMap = probe.hdr !== null && (await canToneMap());
+  const source = { width: probe.width, height: probe.height };
+  // Each rung's chain from its box, not its even-rounded output: `planFrame` of an output is not always that output again.
+  return planHlsLadder(spec, source).map((rung) => videoFilter(probe, { fit: 'inside', ...rung.box }, toneMap));
+}
+
 /** One rung as ffmpeg wrote it: its playlist read back, its segments measured, its codecs from its init segment. */
-async function readRung(dir: string, index: number, plan: VideoFilterPlan, withAudio: boolean): Promise<HlsRung & { seconds: number }> {
+export async function readRung(dir: string, index: number, plan: VideoFilterPlan, withAudio: boolean): Promise<HlsRung & { seconds: number }> {
   const playlist = HLS_NAMES.playlist(index);
   const listed = parseMediaPlaylist(await readFile(join(dir, playlist), 'utf8'));
   const sized = await Promise.all(listed.segments.map(async (s) => ({ ...s, size: (await stat(join(dir, s.name))).size })));
@@ -81,7 +97,8 @@ async function readRung(dir: string, index: number, plan: VideoFilterPlan, withA
   };
 }
 
-async function filesOf(dir: string): Promise<HlsFile[]> {
+/** Every file in a ladder's directory, with the type it is served as; a file a ladder has no business holding is refused. */
+export async function filesOf(dir: string): Promise<HlsFile[]> {
   const names = (await readdir(dir)).sort();
   return Promise.all(
     names.map(async (name) => {

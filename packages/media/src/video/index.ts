@@ -1,5 +1,7 @@
 export { extractPoster } from './poster.js';
 export { HLS_CONTENT_TYPES, remuxRung, renderHlsLadder } from './hls.js';
+export { CHUNK_CONTENT_TYPE, lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk, type HlsChunk, type HlsChunkOptions } from './hls-chunks.js';
+export { joinHlsLadder, type HlsLadderParts } from './hls-join.js';
 export { HLS_RUNG_LINES, HLS_SEGMENT_SECONDS, planHlsLadder, type HlsRungPlan } from './hls-plan.js';
 export { planFrame } from './filters.js';
 export { PROBE_TIMEOUT_MS, probeVideo } from './probe.js';

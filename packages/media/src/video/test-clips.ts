@@ -60,6 +60,16 @@ const RECIPES = {
   'ladder.mp4': (out) => ffmpeg([...TESTSRC('640x360', 10, 5), ...SINE(5), '-shortest', ...H264, ...AAC, out]),
   /** 640x360, 12 s at 10 fps, with a tone: long enough for a player to start, switch rungs and go on playing. */
   'stream.mp4': (out) => ffmpeg([...TESTSRC('640x360', 10, 12), ...SINE(12), '-shortest', ...H264, ...AAC, out]),
+  /** 320x180, 9 s at 29.97 fps (frames fall between segment boundaries), with a tone, and one keyframe: its first frame. */
+  'one-keyframe.mp4': (out) =>
+    ffmpeg([...TESTSRC('320x180', 30000 / 1001, 9), ...SINE(9), '-shortest', ...H264, '-g', '100000', '-sc_threshold', '0', ...AAC, out]),
+  /** 320x180, 10 s at 25 fps of lossless noise (about 28 MB, index first): what a ranged read of a part of it saves shows. */
+  'noisy.mp4': (out) =>
+    ffmpeg([...TESTSRC('320x180', 25, 10), '-vf', 'noise=alls=60:allf=t', ...H264, '-qp', '0', '-g', '50', '-movflags', '+faststart', out]),
+  /** 4 s at 120 fps, as phones film slow motion: long enough for two chunks. */
+  'slow-motion.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 4), ...SINE(4), '-shortest', ...H264, ...AAC, out]),
+  /** 160x90, 3 minutes at 25 fps, with a tone: long enough for audio and video to drift apart, were they going to. */
+  'three-minutes.mp4': (out) => ffmpeg([...TESTSRC('160x90', 25, 180), ...SINE(180), '-shortest', ...H264, ...AAC, out]),
   /** basic, turned by a display matrix (the legacy `rotate` tag, written without re-encoding). */
   'rotated.mp4': async (out, clip) => ffmpeg(['-i', await clip('basic.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]),
   /** 1 s at 5 fps then 1 s at 25 fps, timestamps kept: a variable frame rate. */
