@@ -13,6 +13,7 @@ import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
 import { createRenderStore, type RenderStore, type StoredRender } from './stores/render-store.js';
 import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
+import { createVerifiedSignatures } from './stores/verified-signatures.js';
 
 /** Everything a delivery request uses, built once at boot (tests build their own). */
 export interface DeliveryDeps {
@@ -48,6 +49,8 @@ const LOCK_POLL_MS = 25;
 const STORED_MARK_MS = 24 * 3600 * 1000;
 /** Bytes streamed from the bucket between two young collections (docs/performance.md#a-large-object-streamed). */
 const COLLECT_EVERY_BYTES = 1024 * 1024;
+/** Signatures remembered as verified (a private link's token, a signed `/img/` URL): a few MB at most. */
+const VERIFIED_SIGNATURES = 10_000;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
@@ -64,6 +67,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const catalog = createCatalog({
     db: database.db,
     secretBox: createSecretBox(config.secretKey),
+    verified: createVerifiedSignatures(VERIFIED_SIGNATURES),
     ttlMs: DELIVERY_LOOKUP_TTL_MS,
     maxEntries: 50_000,
     budget: createLookupBudget(config.lookupsPerSecond),
