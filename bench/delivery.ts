@@ -15,6 +15,8 @@ const SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 8);
 const BURST = 64;
 /** Widths of the burst: within the default policy (so unsigned), none of them the 640 the other parts stored. */
 const BURST_WIDTHS = [256, 384, 750, 828, 1080, 1200];
+/** A page's srcset: the first width read aside (it reads the original), the others timed, one after another. */
+const SRCSET_WIDTHS = [828, 1080, 1200];
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
@@ -104,6 +106,38 @@ async function firstRequests(photos: readonly BenchInput[], peers: readonly Peer
     }
   }
   return { bare: median(bare), get: median(gets), servers: new Map([...servers].map(([name, ms]) => [name, median(ms)])) } satisfies FirstRequests;
+}
+
+/**
+ * A srcset's other widths: each photo (the last round's assets) asked at SRCSET_WIDTHS one after
+ * another, every system in turn; the first width is not timed (a first request, as above), the
+ * others are, each a render everywhere (nothing stored them). Median ms a width.
+ */
+async function srcsetRequests(photos: readonly BenchInput[], peers: readonly Peer[]): Promise<Map<string, number>> {
+  const servers = new Map<string, number[]>(peers.map((p) => [p.name, []]));
+  // Darkroom's and ipx's `w_640,…`, Next.js's `&w=640&`.
+  const widthUrl = (peer: Peer, photo: string, width: number) =>
+    peer
+      .urlOf(photo, ROUNDS - 1)
+      .replace(`w_${WIDTH},`, `w_${width},`)
+      .replace(`&w=${WIDTH}&`, `&w=${width}&`);
+  for (const photo of photos.slice(0, -1)) {
+    for (const peer of peers) {
+      const [first, ...others] = SRCSET_WIDTHS;
+      settleBench();
+      await timedGet(widthUrl(peer, photo.path, first!), peer.headers);
+      for (const width of others) servers.get(peer.name)!.push(await timedGet(widthUrl(peer, photo.path, width), peer.headers));
+    }
+  }
+  return new Map([...servers].map(([name, ms]) => [name, median(ms)]));
+}
+
+function srcsetRows(srcset: Map<string, number>): BenchRow[] {
+  const ours = srcset.get('Darkroom')!;
+  return ['ipx', 'Next.js'].map((name) => {
+    const theirs = srcset.get(name)!;
+    return row(`delivery srcset's other widths p50 vs ${name} (render)`, ms(ours), ms(theirs), ours / theirs, '< 1.00×', ours < theirs);
+  });
 }
 
 /**
@@ -240,14 +274,15 @@ export async function runDeliveryBench(): Promise<BenchRow[]> {
       ),
     );
     const first = await step('first requests', () => firstRequests(photos, peers, darkroom.getOriginalMs));
-    // BENCH_DELIVERY=first stops after the first requests.
-    if (process.env.BENCH_DELIVERY === 'first') return firstRows(first);
+    const srcset = await step("a srcset's other widths", () => srcsetRequests(photos, peers));
+    // BENCH_DELIVERY=first stops after the first requests (a srcset's included).
+    if (process.env.BENCH_DELIVERY === 'first') return [...firstRows(first), ...srcsetRows(srcset)];
     // The floor answers with the very bytes Darkroom stored for the repeated request's photo.
     const stored = Buffer.from(await (await fetch(darkroom.urlOf(photos[0]!.path, 0))).arrayBuffer());
     peers.push(await step('start a bare Node server of the same bytes', () => startBytesServer(stored)));
     const loads = await step('repeated requests', () => repeatedRequests(photos[0]!.path, peers));
     const b = await step(`burst of ${BURST}`, () => burst(darkroom, photos));
-    return [...firstRows(first), ...repeatedRows(loads), ...burstRows(b)];
+    return [...firstRows(first), ...srcsetRows(srcset), ...repeatedRows(loads), ...burstRows(b)];
   } finally {
     await Promise.all(peers.map((p) => p.close()));
   }

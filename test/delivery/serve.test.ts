@@ -121,6 +121,22 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     }
   });
 
+  it("renders a srcset's other widths from the original read once, while it is recent", async () => {
+    const other = await startDelivery(harness);
+    const read = keysRead(other);
+    try {
+      // Widths the default policy serves unsigned, none of them rendered by another test.
+      for (const width of [256, 384, 750]) {
+        const answer = await getImage(`${other.baseUrl}${imagePath(photo.id, 1, `w_${width},f_webp`)}`);
+        expect([answer.status, answer.meta?.width]).toEqual([200, Math.min(width, photo.width!)]);
+      }
+      expect(await metric(other, 'darkroom_delivery_renders_total')).toBe(3);
+      expect(read.filter((key) => key === originalKey(tenant.tenantId, photo.id))).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('answers HEAD with the same headers and no body', async () => {
     const url = `${delivery.baseUrl}${imagePath(photo.id, 1, 'w_640,f_webp')}`;
     const get = await getImage(url);

@@ -52,6 +52,13 @@ const deliveryEnvSchema = z.object({
   TMP_DIR: z.string().default(tmpdir()),
   /** An image original up to this size (MiB) is read into memory to render; a larger one (or a video) goes to TMP_DIR. */
   DELIVERY_ORIGINAL_MEMORY_MB: z.coerce.number().int().min(0).max(1024).default(32),
+  /** Image originals read in the last seconds kept in memory for renders of other sizes (0: none), in MiB. */
+  DELIVERY_RECENT_ORIGINALS_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024)
+    .default(64),
   /** Lookups a second of asset ids this process has not cached; past it such a request is `503 busy`. */
   DELIVERY_LOOKUPS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** The longest `max-age` a private URL's answer gets (never past the URL's `exp`, so never past a URL's longest life), in seconds. */
@@ -91,6 +98,8 @@ export interface DeliveryConfig {
   tmpDir: string;
   /** See DELIVERY_ORIGINAL_MEMORY_MB: at most this times the render slots in memory at once. */
   originalMemoryBytes: number;
+  /** See DELIVERY_RECENT_ORIGINALS_MB. */
+  recentOriginalsBytes: number;
   secretKey: string;
   lookupsPerSecond: number;
   privateCacheMaxAgeSeconds: number;
@@ -126,6 +135,7 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
     video: { maxDurationSeconds: e.VIDEO_MAX_DURATION / 1000, maxPixels: e.VIDEO_MAX_PIXELS },
     tmpDir: e.TMP_DIR,
     originalMemoryBytes: e.DELIVERY_ORIGINAL_MEMORY_MB * MiB,
+    recentOriginalsBytes: e.DELIVERY_RECENT_ORIGINALS_MB * MiB,
     secretKey: e.WEBHOOK_SECRET_KEY,
     lookupsPerSecond: e.DELIVERY_LOOKUPS_PER_SECOND,
     privateCacheMaxAgeSeconds: e.PRIVATE_CACHE_MAX_AGE,

@@ -11,8 +11,10 @@ import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
+import { createRecentOriginals, type RecentOriginals } from './stores/recent-originals.js';
 import { createRenderStore, type RenderStore, type StoredRender } from './stores/render-store.js';
 import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
+import { createVerifiedSignatures } from './stores/verified-signatures.js';
 
 /** Everything a delivery request uses, built once at boot (tests build their own). */
 export interface DeliveryDeps {
@@ -27,6 +29,8 @@ export interface DeliveryDeps {
   /** Every object stream from the bucket passes it: a young collection every MB they read together. */
   collector: YoungCollector;
   renderOnce: RenderOnce;
+  /** Image originals read in the last seconds: the other widths of a `srcset` render without reading them again. */
+  originals: RecentOriginals;
   /** Renders at once and their source pixels; a bounded line waits at most DELIVERY_QUEUE_TIMEOUT. */
   gate: RenderGate;
   /** Renders per tenant per minute, across every delivery process. */
@@ -48,6 +52,10 @@ const LOCK_POLL_MS = 25;
 const STORED_MARK_MS = 24 * 3600 * 1000;
 /** Bytes streamed from the bucket between two young collections (docs/performance.md#a-large-object-streamed). */
 const COLLECT_EVERY_BYTES = 1024 * 1024;
+/** How long an original read is kept for renders of its other sizes: a page asks them within seconds. */
+const RECENT_ORIGINAL_LIFE_MS = 10_000;
+/** Signatures remembered as verified (a private link's token, a signed `/img/` URL): a few MB at most. */
+const VERIFIED_SIGNATURES = 10_000;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
@@ -64,6 +72,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
   const catalog = createCatalog({
     db: database.db,
     secretBox: createSecretBox(config.secretKey),
+    verified: createVerifiedSignatures(VERIFIED_SIGNATURES),
     ttlMs: DELIVERY_LOOKUP_TTL_MS,
     maxEntries: 50_000,
     budget: createLookupBudget(config.lookupsPerSecond),
@@ -89,6 +98,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       pollMs: LOCK_POLL_MS,
       background,
     }),
+    originals: createRecentOriginals({ maxBytes: config.recentOriginalsBytes, lifeMs: RECENT_ORIGINAL_LIFE_MS }),
     gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
     renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),
     facts: createSourceFacts({ redis, prefix }),

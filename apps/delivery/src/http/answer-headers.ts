@@ -40,15 +40,21 @@ export const PUBLIC_CACHING: AnswerCaching = {
   interimPlaylist: INTERIM_PLAYLIST_CACHE_CONTROL,
 };
 
+let lastPrivateCaching: { maxAgeSeconds: number; caching: AnswerCaching } | undefined;
+
 /**
  * `/p/…`: a private link's answers are kept at most `maxAgeSeconds` (its token's life left, within
  * PRIVATE_CACHE_MAX_AGE), never immutable; none of its refusals is kept.
  */
 export function privateCaching(maxAgeSeconds: number): AnswerCaching {
+  // The same life for every request of a second (tokens minted together expire together): made once.
+  if (lastPrivateCaching?.maxAgeSeconds === maxAgeSeconds) return lastPrivateCaching.caching;
   const until = `public, max-age=${maxAgeSeconds}`;
   const briefly = `public, max-age=${Math.min(60, maxAgeSeconds)}`;
   const interimPlaylist = `public, max-age=${Math.min(INTERIM_PLAYLIST_MAX_AGE_SECONDS, maxAgeSeconds)}`;
-  return { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store', interimPlaylist };
+  const caching = { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store', interimPlaylist };
+  lastPrivateCaching = { maxAgeSeconds, caching };
+  return caching;
 }
 
 /** What refuses a private link before its token is read: nothing of it may be kept. */

@@ -4,7 +4,7 @@ import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryDeps } from '../deps.js';
 import type { DeliveryAsset } from '../stores/catalog.js';
 import type { HeldOriginal } from '../stores/early-original.js';
-import { readOriginal } from '../stores/original.js';
+import { readRecentOriginal } from '../stores/recent-originals.js';
 
 /**
  * Runs `use` on the original (in memory when small, else a temporary file; a video's always a file,
@@ -24,7 +24,8 @@ export async function inRenderSlot<T>(
   const work = (async () => {
     const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
     const memoryBytes = asset.kind === 'image' ? deps.config.originalMemoryBytes : 0;
-    const original = await (held?.original ?? readOriginal(deps.storage, location, { memoryBytes, tmpDir: deps.config.tmpDir }));
+    const original = await (held?.original ??
+      readRecentOriginal(deps.storage, deps.originals, location, { memoryBytes, tmpDir: deps.config.tmpDir }));
     try {
       return await use(original.input);
     } finally {

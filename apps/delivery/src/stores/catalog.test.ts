@@ -1,6 +1,7 @@
 import { createSecretBox, deliveryKeyAad, signDeliveryPath } from '@darkroom/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tenantOf } from './delivery-tenant.js';
+import { createVerifiedSignatures, type VerifiedSignatures } from './verified-signatures.js';
 
 const box = createSecretBox('a-long-enough-webhook-key-5e2d8c4b1a09');
 const tenantId = '01920000-0000-7000-8000-00000000000a';
@@ -15,6 +16,7 @@ function tenant(settings: {
   expiresAt?: Date | null;
   delivery?: unknown;
   sealedWith?: typeof box;
+  verified?: VerifiedSignatures;
 }) {
   const sealer = settings.sealedWith ?? box;
   const seal = (key: string | null | undefined) => (key ? sealer.seal(key, deliveryKeyAad(tenantId)) : null);
@@ -26,7 +28,7 @@ function tenant(settings: {
       previousDeliveryKeySealed: seal(settings.previous),
       previousDeliveryKeyExpiresAt: settings.expiresAt ?? null,
     },
-    { secretBox: box, log },
+    { secretBox: box, log, ...(settings.verified ? { verified: settings.verified } : {}) },
   );
 }
 
@@ -55,5 +57,32 @@ describe('tenantOf: signature verification', () => {
   it("takes the tenant's stored policy over the defaults, and the defaults for a stored value it cannot read", () => {
     expect(tenant({ delivery: { widths: [300], avif: false } }).policy).toMatchObject({ widths: [300], avif: false, quality: 75 });
     expect(tenant({ delivery: { widths: 'all' } }).policy.widths).toContain(640);
+  });
+
+  describe('with signatures remembered', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("verifies a remembered signature as it did, a previous key's only until its overlap ends", () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(1_000_000);
+      const verified = createVerifiedSignatures(100);
+      const record = tenant({ current, previous, expiresAt: new Date(1_060_000), verified });
+      for (let i = 0; i < 2; i++) {
+        expect(record.verify(path, signDeliveryPath(current, path))).toBe(true);
+        expect(record.verify(path, signDeliveryPath(previous, path))).toBe(true);
+        expect(record.verify(path, signDeliveryPath(stranger, path))).toBe(false);
+      }
+      vi.setSystemTime(1_060_000);
+      expect(record.verify(path, signDeliveryPath(previous, path))).toBe(false);
+      expect(record.verify(path, signDeliveryPath(current, path))).toBe(true);
+    });
+
+    it('forgets with the record: the tenant read again without a key (revoked) verifies nothing it verified before', () => {
+      const verified = createVerifiedSignatures(100);
+      const signature = signDeliveryPath(previous, path);
+      expect(tenant({ current: previous, verified }).verify(path, signature)).toBe(true);
+      expect(tenant({ current, verified }).verify(path, signature)).toBe(false);
+      expect(tenant({ current, previous, expiresAt: new Date(Date.now() - 1), verified }).verify(path, signature)).toBe(false);
+    });
   });
 });

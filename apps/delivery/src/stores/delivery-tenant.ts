@@ -1,5 +1,6 @@
 import { deliveryKeyAad, DeliveryPolicyPatch, deliveryPolicyOf, verifyDeliverySignature, type DeliveryPolicy, type SecretBox } from '@darkroom/core';
 import type { DeliveryTenantSource } from '@darkroom/db';
+import type { VerifiedSignatures } from './verified-signatures.js';
 
 export interface DeliveryTenant {
   id: string;
@@ -13,6 +14,8 @@ export interface DeliveryTenant {
 export interface TenantKeysOptions {
   secretBox: SecretBox;
   log: { warn(object: object, message: string): void };
+  /** Signatures verified before, shared by every tenant record of the process (none: each is verified anew). */
+  verified?: VerifiedSignatures;
 }
 
 /** A tenant's policy in force and its signing keys, opened once per lookup. */
@@ -31,14 +34,26 @@ export function tenantOf(row: DeliveryTenantSource, options: TenantKeysOptions):
   const expiresAt = row.previousDeliveryKeyExpiresAt?.getTime() ?? 0;
   const previous = expiresAt > Date.now() ? open(row.previousDeliveryKeySealed) : null;
   const stored = DeliveryPolicyPatch.safeParse(row.delivery);
-  return {
+  const { verified } = options;
+  const tenant: DeliveryTenant = {
     id: row.tenantId,
     policy: deliveryPolicyOf(stored.success ? stored.data : null),
     currentKey: current,
     verify(signedPath, signature) {
-      if (current && verifyDeliverySignature(current, signedPath, signature)) return true;
-      // Checked against the clock on every use: a cached tenant must not outlive the overlap.
-      return previous !== null && Date.now() < expiresAt && verifyDeliverySignature(previous, signedPath, signature);
+      if (verified?.has(tenant, signedPath, signature)) return true;
+      const until = verifiedUntil(signedPath, signature);
+      if (until === null) return false;
+      verified?.add(tenant, signedPath, signature, until);
+      return true;
     },
   };
+  // Until when a signature holds: for this record's life under the current key; under the previous
+  // one until its overlap ends (checked against the clock on every use: a cached record must not
+  // outlive it). Null: it verifies under neither.
+  function verifiedUntil(signedPath: string, signature: string): number | null {
+    if (current && verifyDeliverySignature(current, signedPath, signature)) return Number.POSITIVE_INFINITY;
+    if (previous !== null && Date.now() < expiresAt && verifyDeliverySignature(previous, signedPath, signature)) return expiresAt;
+    return null;
+  }
+  return tenant;
 }

@@ -1,6 +1,7 @@
 import type { DeliveryAsset } from './catalog.js';
 import type { DeliveryDeps } from '../deps.js';
-import { readOriginal, type LocalOriginal } from './original.js';
+import type { LocalOriginal } from './original.js';
+import { readRecentOriginal } from './recent-originals.js';
 
 /** A render slot and the original's read under way in it, handed to the render that takes them. */
 export interface HeldOriginal {
@@ -31,7 +32,7 @@ export function readOriginalEarly(deps: DeliveryDeps, asset: DeliveryAsset): Ear
   if (!release) return null;
   const abort = new AbortController();
   const location = { bucket: deps.config.storage.bucket, key: asset.originalKey };
-  const original = readOriginal(deps.storage, location, {
+  const original = readRecentOriginal(deps.storage, deps.originals, location, {
     memoryBytes: deps.config.originalMemoryBytes,
     tmpDir: deps.config.tmpDir,
     signal: abort.signal,
