@@ -70,22 +70,26 @@ function provisionalAsset(values: NewUpload): Asset {
  * The asset of an item whose bytes are at its original key: an audio file probed first (as
  * `complete` probes one), then in one transaction (the run's next batch: import-recorder.ts) its
  * row, `queued` with `asset.uploaded`, and its job on the backfill lane; its queue entry after the
- * commit. A row another runner recorded (the same item, held twice) is taken as it is.
+ * commit. A row another runner recorded (the same item, held twice) is taken as it is. `finish`:
+ * the item's outcome is recorded with it (`recorded` says whether its claim was still under way).
  */
 export async function queueImportedAsset(
   context: ItemContext,
   item: ImportItem,
-  params: { id: string; file: BroughtFile; original: ObjectLocation },
-): Promise<Asset> {
+  params: { id: string; file: BroughtFile; original: ObjectLocation; finish?: boolean | undefined },
+): Promise<{ asset: Asset; recorded?: boolean | undefined }> {
   const { deps, log } = context;
   const { file } = params;
   const audio =
     assetKindOf(file.contentType) === 'audio' ? await checkAudio(deps, log, params.original, { size: file.size, bytes: file.head }) : null;
   const values = uploadValues(context, item, { id: params.id, contentType: file.contentType, size: file.size });
-  const queued = await context.recorder.recordAsset({ values, set: audio });
+  const sidecarOwed = file.metadata[ASSET_METADATA] === IN_SIDECAR;
+  // The item's outcome goes with its asset, unless a record is still owed after the commit.
+  const finishing = params.finish && !sidecarOwed ? item : undefined;
+  const queued = await context.recorder.recordAsset({ values, set: audio, item: finishing });
   // A size learned only by streaming: the record beside the original says it (its metadata pointed there).
-  if (queued.job && file.metadata[ASSET_METADATA] === IN_SIDECAR) await recordAssetChange(deps, queued.asset);
-  return queued.asset;
+  if (queued.job && sidecarOwed) await recordAssetChange(deps, queued.asset);
+  return queued;
 }
 
 /** The item's filename, else its URL path's or key's last segment, else `import` (a name is only ever shown). */

@@ -59,7 +59,12 @@ export interface ItemContext {
  * a while, or cut off from Postgres) and the one that took the import up. Both make the one asset
  * the identity names, whichever records it first, and both say it is imported.
  */
-export async function importItem(context: ItemContext, item: ImportItem, reserved?: string): Promise<ImportItemOutcome> {
+export async function importItem(
+  context: ItemContext,
+  item: ImportItem,
+  options: { reserved?: string | undefined; finish?: boolean } = {},
+): Promise<ImportItemOutcome & { recorded?: boolean | undefined }> {
+  const { reserved } = options;
   const { deps, tenant } = context;
   const { identityHash, importId } = item;
   const claim: IdentityClaim = reserved
@@ -75,8 +80,8 @@ export async function importItem(context: ItemContext, item: ImportItem, reserve
     const limits = { maxBytes: context.limits.maxBytes, signal: context.signal, lanes: context.lanes };
     const file = await context.source.bring(item, original, limits, describeImportedFile(context, item, claim.assetId));
     // Once its bytes are in, an item is recorded even when its run is stopping: no original without its row.
-    const asset = await queueImportedAsset(context, item, { id: claim.assetId, file, original });
-    return { status: 'imported', assetId: asset.id, bytes: asset.size };
+    const { asset, recorded } = await queueImportedAsset(context, item, { id: claim.assetId, file, original, finish: options.finish });
+    return { status: 'imported', assetId: asset.id, bytes: asset.size, ...(recorded === undefined ? {} : { recorded }) };
   } catch (error) {
     if (context.signal.aborted) throw error;
     // The other runner holding the item recorded it meanwhile.

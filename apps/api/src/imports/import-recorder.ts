@@ -5,6 +5,11 @@ import { enqueueAfterCommit } from '../services/enqueue-after-commit.js';
 
 /** Writes of one batch at most: a transaction stays short however many files wait. */
 const MAX_BATCH = 64;
+/**
+ * Batches written at once: a second starts only while a full batch waits, so a slow commit does
+ * not hold up the files behind it, and a quiet import writes one batch at a time.
+ */
+const WRITERS = 2;
 
 /**
  * An import run's writes, batched (group commit): what its items ask to record while a batch is
@@ -27,17 +32,17 @@ interface Waiting<T, R> {
 export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger): ImportRecorder {
   const assets: Waiting<ImportedAsset, RecordedImport>[] = [];
   const outcomes: Waiting<ItemOutcome, boolean>[] = [];
-  let writing = false;
+  let writers = 0;
+  let scheduled = false;
 
-  async function writeNext(): Promise<void> {
-    writing = true;
+  async function writeWhileWaiting(): Promise<void> {
+    writers++;
     try {
       while (assets.length > 0 || outcomes.length > 0) {
-        const batch = { assets: assets.splice(0, MAX_BATCH), outcomes: outcomes.splice(0, MAX_BATCH) };
-        await write(batch.assets, batch.outcomes);
+        await write(assets.splice(0, MAX_BATCH), outcomes.splice(0, MAX_BATCH));
       }
     } finally {
-      writing = false;
+      writers--;
     }
   }
 
@@ -66,10 +71,14 @@ export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger): Imp
 
   function add<T, R>(queue: Waiting<T, R>[], entry: T): Promise<R> {
     const done = new Promise<R>((resolve, reject) => queue.push({ entry, resolve, reject }));
-    // The first write waits a turn of the event loop, for what its neighbours ask at the same moment.
-    if (!writing) {
-      writing = true;
-      setImmediate(() => void writeNext());
+    const full = assets.length >= MAX_BATCH || outcomes.length >= MAX_BATCH;
+    if ((writers === 0 || (full && writers < WRITERS)) && !scheduled) {
+      // A write starts a turn of the event loop later, with what its neighbours ask at the same moment.
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        void writeWhileWaiting();
+      });
     }
     return done;
   }

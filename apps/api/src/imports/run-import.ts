@@ -44,7 +44,7 @@ const LIST_AHEAD = 2;
  * the others are taken, have their first bytes read or are recorded, so no transfer waits for
  * Postgres; they are taken IMPORT_CONCURRENCY at a time at least.
  */
-const WINDOW = 4;
+const WINDOW = 16;
 /** How long a runner waits while every item left waits to be tried again. */
 const IDLE_MS = 250;
 /** How often a run waiting for the deployment's bucket asks it again. */
@@ -208,8 +208,9 @@ async function finishedWhole(run: RunContext, context: ItemContext, lease: Lease
 /** One item from start to its recorded outcome; an unreachable source (or bucket) is tried again later, up to its attempts. */
 async function settleItem(run: RunContext, context: ItemContext, item: ImportItem, reserved: string | undefined): Promise<void> {
   try {
-    const outcome = context.imp.dryRun ? await lookAtItem(context, item) : await importItem(context, item, reserved);
-    await context.recorder.finish({ item, outcome });
+    const outcome = context.imp.dryRun ? await lookAtItem(context, item) : await importItem(context, item, { reserved, finish: true });
+    // An imported file's outcome is mostly recorded with its asset already.
+    if (!('recorded' in outcome)) await context.recorder.finish({ item, outcome });
   } catch (error) {
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
