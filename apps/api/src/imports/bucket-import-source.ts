@@ -57,6 +57,9 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
         }
       });
     },
+    get readsAhead() {
+      return source.copyAllowed;
+    },
     // The listing said the size: a dry run fetches nothing more.
     look: async (item) => item.size,
   };

@@ -21,6 +21,8 @@ export interface ImportRecorder {
   recordAsset(asset: ImportedAsset): Promise<RecordedImport>;
   /** An item's outcome with its import's counts; false when the item's claim is no longer the one under way. */
   finish(outcome: ItemOutcome): Promise<boolean>;
+  /** Writes asked for and not yet made: files past their transfer. */
+  pending(): number;
 }
 
 interface Waiting<T, R> {
@@ -29,11 +31,13 @@ interface Waiting<T, R> {
   reject(error: unknown): void;
 }
 
-export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger): ImportRecorder {
+/** `onAdd`: told each time a file asks for a write (it is past its transfer: the run may take another). */
+export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger, onAdd: () => void = () => {}): ImportRecorder {
   const assets: Waiting<ImportedAsset, RecordedImport>[] = [];
   const outcomes: Waiting<ItemOutcome, boolean>[] = [];
   let writers = 0;
   let scheduled = false;
+  let unsettled = 0;
 
   async function writeWhileWaiting(): Promise<void> {
     writers++;
@@ -70,7 +74,9 @@ export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger): Imp
   }
 
   function add<T, R>(queue: Waiting<T, R>[], entry: T): Promise<R> {
-    const done = new Promise<R>((resolve, reject) => queue.push({ entry, resolve, reject }));
+    unsettled++;
+    const done = new Promise<R>((resolve, reject) => queue.push({ entry, resolve, reject })).finally(() => unsettled--);
+    onAdd();
     const full = assets.length >= MAX_BATCH || outcomes.length >= MAX_BATCH;
     if ((writers === 0 || (full && writers < WRITERS)) && !scheduled) {
       // A write starts a turn of the event loop later, with what its neighbours ask at the same moment.
@@ -86,5 +92,6 @@ export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger): Imp
   return {
     recordAsset: (asset) => add(assets, asset),
     finish: (outcome) => add(outcomes, outcome),
+    pending: () => unsettled,
   };
 }

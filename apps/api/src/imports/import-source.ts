@@ -54,6 +54,8 @@ export interface ImportSource {
    * what `describe` makes of their first bytes: a server-side copy, or a stream into a multipart upload.
    */
   bring(item: ImportItem, target: ObjectLocation, limits: TransferLimits, describe: DescribeFile): Promise<BroughtFile>;
+  /** Whether files' first bytes are read ahead of their transfers (copies known to be allowed). */
+  readonly readsAhead?: boolean;
   /** A dry run's look at the item, fetching nothing: the size the source says, or null when it says none. */
   look(item: ImportItem, limits: ItemLimits): Promise<number | null>;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { DarkroomError } from '@darkroom/core';
 import {
   claimFreeImportIdentities,
@@ -40,9 +41,9 @@ const PROGRESS_MS = 1000;
 /** A listing page is read once fewer than this many of the import's items wait (times its concurrency). */
 const LIST_AHEAD = 2;
 /**
- * Items a run holds at once, in IMPORT_CONCURRENCY's: while IMPORT_CONCURRENCY of them move bytes,
- * the others are taken, have their first bytes read or are recorded, so no transfer waits for
- * Postgres; they are taken IMPORT_CONCURRENCY at a time at least.
+ * Items a run holds at once, in IMPORT_CONCURRENCY's: while IMPORT_CONCURRENCY of them move bytes
+ * (and as many have their first bytes read ahead), the others are being recorded, so no transfer
+ * waits for Postgres.
  */
 const WINDOW = 16;
 /** How long a runner waits while every item left waits to be tried again. */
@@ -76,6 +77,7 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
     const { maxBytes, accepted } = tenantUploadLimits(run.deps, tenant);
     const limits = { maxBytes, accepted };
     const { concurrency } = run.deps.config.imports;
+    const moved = new EventEmitter().setMaxListeners(0);
     const context: ItemContext = {
       deps: run.deps,
       log: run.log,
@@ -86,10 +88,10 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       signal: stop.signal,
       listFailures: 0,
       bucketDown: false,
-      recorder: createImportRecorder(run.deps, run.log),
+      recorder: createImportRecorder(run.deps, run.log, () => moved.emit('moved')),
       lanes: { reads: createLimiter(concurrency), transfers: createLimiter(concurrency) },
     };
-    await driveImport(run, context, lease);
+    await driveImport(run, context, lease, moved);
   } finally {
     run.stopSignal.removeEventListener('abort', onStopping);
     lease.stop();
@@ -122,7 +124,7 @@ function holdLease(run: RunContext, claimed: Import, stop: AbortController): Lea
 }
 
 /** The import's loop: list ahead, take items while there is room, record each outcome, and end it once nothing is left. */
-async function driveImport(run: RunContext, context: ItemContext, lease: Lease): Promise<void> {
+async function driveImport(run: RunContext, context: ItemContext, lease: Lease, moved: EventEmitter): Promise<void> {
   const { deps } = run;
   const { imp, signal } = context;
   const { concurrency } = deps.config.imports;
@@ -131,7 +133,10 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease):
   let lastProgress = 0;
   while (!signal.aborted) {
     if (context.bucketDown) await waitForBucket(run, context);
-    const room = window - inFlight.size;
+    // Items not yet past their transfer are taken only as the lanes will start them: once paused, no file is asked for.
+    const waiting = inFlight.size - context.recorder.pending();
+    const ahead = concurrency * (context.source.readsAhead ? 2 : 1) - waiting;
+    const room = Math.min(window - inFlight.size, ahead);
     const items = room > 0 ? await claimImportItems(deps.db, { importId: imp.id, limit: room }) : [];
     const reserved = await reserveIdentities(run, context, items);
     for (const item of items) {
@@ -142,10 +147,9 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease):
     if (inFlight.size === 0 && items.length === 0) {
       if (await finishedWhole(run, context, lease)) break;
       await sleep(IDLE_MS, signal);
-    } else if (items.length === 0) {
-      await Promise.race(inFlight);
     } else {
-      while (inFlight.size > window - concurrency) await Promise.race(inFlight);
+      // Until an item settles, or one leaves its transfer (room for another ahead).
+      await Promise.race([...inFlight, once(moved, 'moved')]);
     }
     if (Date.now() - lastProgress >= PROGRESS_MS) {
       lastProgress = Date.now();

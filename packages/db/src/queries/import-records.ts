@@ -133,24 +133,25 @@ async function insertAssets(
 /** `asset.uploaded` of each new asset, written and notified as recordAssetEvent does (a new asset has no variants). */
 async function insertUploadedEvents(tx: Executor, rows: Asset[]): Promise<void> {
   if (rows.length === 0) return;
-  const written = tx
-    .insert(events)
-    .values(
-      rows.map((asset) => ({
-        tenantId: asset.tenantId,
-        assetId: asset.id,
-        type: 'asset.uploaded' as const,
-        data: { asset: assetSnapshot(asset, []) },
-        id: sql`darkroom_event_id(clock_timestamp())`,
-        createdAt: sql`clock_timestamp()`,
-      })),
-    )
-    .returning({ id: events.id, tenantId: events.tenantId, assetId: events.assetId });
-  // Each notice as EventNotice's JSON, in the statement that writes the events.
-  await tx.execute(sql`
-    with written as (${written})
+  const written = tx.insert(events).values(
+    rows.map((asset) => ({
+      tenantId: asset.tenantId,
+      assetId: asset.id,
+      type: 'asset.uploaded' as const,
+      data: { asset: assetSnapshot(asset, []) },
+      id: sql`darkroom_event_id(clock_timestamp())`,
+      createdAt: sql`clock_timestamp()`,
+    })),
+  );
+  // The notices read the events just written (the next statement of the transaction), as EventNotice's JSON.
+  const notified = tx.execute(sql`
     select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', id, 'tenantId', tenant_id, 'assetId', asset_id)::text)
-    from (select * from written order by id) ordered`);
+    from (select id, tenant_id, asset_id from ${events}
+          where ${inArray(
+            events.assetId,
+            rows.map((a) => a.id),
+          )} and ${events.type} = 'asset.uploaded' order by id) written`);
+  await Promise.all([written, notified]);
 }
 
 /** Rows that were there already (the same item held by two runners): taken as they are, or confirmed if left awaiting their upload. */
