@@ -42,6 +42,8 @@ const workerEnv = { ...benchEnv, MAX_UPLOAD_BYTES: String(1024 ** 3), LOG_LEVEL:
 const profileEnv: Record<string, string> = process.env.BENCH_WORKER_CPU_PROF
   ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
   : {};
+/** BENCH_API_CPU_PROF=<dir>: the API process writes a V8 CPU profile of its life there. */
+const apiProfileArgs = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
 
 /**
  * The built API and `workers` worker processes on the bench database and buckets, and a fresh
@@ -50,7 +52,7 @@ const profileEnv: Record<string, string> = process.env.BENCH_WORKER_CPU_PROF
 export async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}, apiEnv: Record<string, string> = {}): Promise<Rig> {
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
-  const api = spawnNode(['apps/api/dist/main.js'], { ...workerEnv, ...apiEnv, HOST: '127.0.0.1', PORT: String(port) });
+  const api = spawnNode([...apiProfileArgs, 'apps/api/dist/main.js'], { ...workerEnv, ...apiEnv, HOST: '127.0.0.1', PORT: String(port) });
   const started = Array.from({ length: workers }, () => spawnProgram(WORKER_START, { ...workerEnv, ...profileEnv, ...extraWorkerEnv }));
   const baseUrl = `http://127.0.0.1:${port}`;
   // A loaded machine can take a while to start the API.

@@ -4,7 +4,9 @@ import { claimImport, claimImportItems, finishImportItem, getImport, getTenant, 
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importItem, type ItemContext } from '../../apps/api/src/imports/import-item.js';
+import { createImportRecorder } from '../../apps/api/src/imports/import-recorder.js';
 import { openImportSource } from '../../apps/api/src/imports/import-source.js';
+import { createLimiter } from '../../apps/api/src/services/limiter.js';
 import { tenantUploadLimits } from '../../apps/api/src/services/upload-tokens.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -51,9 +53,10 @@ async function heldTwice(count: number): Promise<{ context: ItemContext; stale: 
   const current = await claimAs('current', 60_000);
   const imp = (await getImport(harness.api.db, { id: importId }))!;
   const row = (await getTenant(harness.api.db, { id: tenant.tenantId }))!;
+  const log = pino({ level: 'silent' });
   const context: ItemContext = {
     deps: harness.api,
-    log: pino({ level: 'silent' }),
+    log,
     imp,
     tenant: row,
     source: await openImportSource(harness.api, imp),
@@ -61,6 +64,8 @@ async function heldTwice(count: number): Promise<{ context: ItemContext; stale: 
     signal: new AbortController().signal,
     listFailures: 0,
     bucketDown: false,
+    recorder: createImportRecorder(harness.api, log),
+    lanes: { reads: createLimiter(8), transfers: createLimiter(8) },
   };
   return { context, stale, current };
 }

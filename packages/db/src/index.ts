@@ -30,3 +30,4 @@ export * from './import-schema.js';
 export * from './queries/imports.js';
 export * from './queries/import-runs.js';
 export * from './queries/import-ends.js';
+export * from './queries/import-records.js';

@@ -65,6 +65,8 @@ export interface BucketSource {
   readonly onDeploymentEndpoint: boolean;
   /** Whether a copy is worth asking for: on the deployment's endpoint, and not refused the deployment's key yet. */
   readonly mayCopy: boolean;
+  /** Whether a copy was made: the deployment's key may read the source. */
+  readonly copyAllowed: boolean;
   /** One page of objects, after `cursor` (null: from the start), listed with the tenant's credentials. */
   listPage(cursor: string | null): Promise<SourcePage>;
   head(key: string): Promise<SourceObject & { contentType: string | undefined }>;
@@ -175,6 +177,7 @@ class TenantBucketSource implements BucketSource {
   private readonly seen = new RecentlySeen();
   /** Set once the deployment's key was refused a copy: the rest of the source is streamed without asking again. */
   private copyRefused = false;
+  private copyMade = false;
 
   constructor(
     source: BucketSourceSpec,
@@ -188,6 +191,10 @@ class TenantBucketSource implements BucketSource {
 
   get mayCopy(): boolean {
     return this.onDeploymentEndpoint && !this.copyRefused;
+  }
+
+  get copyAllowed(): boolean {
+    return this.copyMade && this.mayCopy;
   }
 
   /** A key outside the prefix is not part of this source. */
@@ -240,6 +247,7 @@ class TenantBucketSource implements BucketSource {
         metadata: target.metadata ?? {},
         sourceIfMatch: object.etag || undefined,
       });
+      this.copyMade = true;
       return 'copied';
     } catch (error) {
       if (error instanceof StorageError && error.kind === 'access_denied') {

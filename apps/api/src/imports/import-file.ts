@@ -1,20 +1,8 @@
 import { assetKindOf, ERRORS, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, originalKey, sniffContentType } from '@darkroom/core';
-import {
-  ASSET_METADATA,
-  getAsset,
-  IN_SIDECAR,
-  insertJob,
-  insertUpload,
-  lockAsset,
-  transitionAsset,
-  type Asset,
-  type ImportItem,
-  type NewUpload,
-} from '@darkroom/db';
+import { ASSET_METADATA, IN_SIDECAR, type Asset, type ImportItem, type NewUpload } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
 import { checkAudio } from '../services/audio-check.js';
 import { describeOriginal, recordAssetChange } from '../services/bucket-records.js';
-import { enqueueAfterCommit } from '../services/enqueue-after-commit.js';
 import { validateFilename } from '../services/upload-rules.js';
 import type { ItemContext } from './import-item.js';
 import { importMetadataOf } from './import-metadata.js';
@@ -80,44 +68,28 @@ function provisionalAsset(values: NewUpload): Asset {
 
 /**
  * The asset of an item whose bytes are at its original key: an audio file probed first (as
- * `complete` probes one), then in one transaction its row, `queued` with `asset.uploaded`, and its
- * job on the backfill lane; its queue entry after the commit. A row another runner recorded (the
- * same item, held twice) is taken as it is.
+ * `complete` probes one), then in one transaction (the run's next batch: import-recorder.ts) its
+ * row, `queued` with `asset.uploaded`, and its job on the backfill lane; its queue entry after the
+ * commit. A row another runner recorded (the same item, held twice) is taken as it is. `finish`:
+ * the item's outcome is recorded with it (`recorded` says whether its claim was still under way).
  */
 export async function queueImportedAsset(
   context: ItemContext,
   item: ImportItem,
-  params: { id: string; file: BroughtFile; original: ObjectLocation },
-): Promise<Asset> {
+  params: { id: string; file: BroughtFile; original: ObjectLocation; finish?: boolean | undefined },
+): Promise<{ asset: Asset; recorded?: boolean | undefined }> {
   const { deps, log } = context;
   const { file } = params;
   const audio =
     assetKindOf(file.contentType) === 'audio' ? await checkAudio(deps, log, params.original, { size: file.size, bytes: file.head }) : null;
   const values = uploadValues(context, item, { id: params.id, contentType: file.contentType, size: file.size });
-  const queued = await deps.db
-    .transaction(async (tx) => {
-      const row = (await lockAsset(tx, { id: params.id })) ?? (await insertUpload(tx, values));
-      if (row.status !== 'awaiting_upload') return { asset: row, job: null };
-      const asset = await transitionAsset(tx, { id: row.id, from: ['awaiting_upload'], to: 'queued', set: { uploadId: null, ...(audio ?? {}) } });
-      const job = await insertJob(tx, {
-        assetId: row.id,
-        tenantId: row.tenantId,
-        kind: 'process',
-        lane: 'backfill',
-        maxAttempts: deps.config.jobMaxAttempts,
-      });
-      return { asset: asset!, job };
-    })
-    .catch(async (error: unknown) => {
-      // The same id inserted by the other runner holding the item: its row stands.
-      const recorded = await getAsset(deps.db, { id: params.id });
-      if (recorded) return { asset: recorded, job: null };
-      throw error;
-    });
-  if (queued.job) await enqueueAfterCommit(deps, log, [queued.job]);
+  const sidecarOwed = file.metadata[ASSET_METADATA] === IN_SIDECAR;
+  // The item's outcome goes with its asset, unless a record is still owed after the commit.
+  const finishing = params.finish && !sidecarOwed ? item : undefined;
+  const queued = await context.recorder.recordAsset({ values, set: audio, item: finishing });
   // A size learned only by streaming: the record beside the original says it (its metadata pointed there).
-  if (queued.job && file.metadata[ASSET_METADATA] === IN_SIDECAR) await recordAssetChange(deps, queued.asset);
-  return queued.asset;
+  if (queued.job && sidecarOwed) await recordAssetChange(deps, queued.asset);
+  return queued;
 }
 
 /** The item's filename, else its URL path's or key's last segment, else `import` (a name is only ever shown). */

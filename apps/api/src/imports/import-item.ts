@@ -3,6 +3,7 @@ import {
   claimImportIdentity,
   getAsset,
   identityTakenForDryRun,
+  type IdentityClaim,
   isImportItemClaimed,
   newId,
   releaseImportIdentity,
@@ -16,8 +17,10 @@ import {
 import type { ObjectLocation } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import type { Limiter } from '../services/limiter.js';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
-import type { ImportSource } from './import-source.js';
+import type { ImportRecorder } from './import-recorder.js';
+import { inLane, type ImportSource } from './import-source.js';
 
 /** What every item of one run shares. */
 export interface ItemContext {
@@ -34,6 +37,13 @@ export interface ItemContext {
   listFailures: number;
   /** The deployment's bucket stopped answering: the run waits for it before it takes more items. */
   bucketDown: boolean;
+  /** The run's writes of assets and outcomes, batched. */
+  recorder: ImportRecorder;
+  /**
+   * The run's requests that move bytes, IMPORT_CONCURRENCY at a time: `transfers` (copies, streams)
+   * and `reads` (a copied file's first bytes, read while earlier files are copied).
+   */
+  lanes: { reads: Limiter; transfers: Limiter };
 }
 
 /**
@@ -49,21 +59,29 @@ export interface ItemContext {
  * a while, or cut off from Postgres) and the one that took the import up. Both make the one asset
  * the identity names, whichever records it first, and both say it is imported.
  */
-export async function importItem(context: ItemContext, item: ImportItem): Promise<ImportItemOutcome> {
+export async function importItem(
+  context: ItemContext,
+  item: ImportItem,
+  options: { reserved?: string | undefined; finish?: boolean } = {},
+): Promise<ImportItemOutcome & { recorded?: boolean | undefined }> {
+  const { reserved } = options;
   const { deps, tenant } = context;
   const { identityHash, importId } = item;
-  const claim = await claimImportIdentity(deps.db, { tenantId: tenant.id, identityHash, importId, itemId: item.id, assetId: newId() });
+  const claim: IdentityClaim = reserved
+    ? { mine: true, assetId: reserved }
+    : await claimImportIdentity(deps.db, { tenantId: tenant.id, identityHash, importId, itemId: item.id, assetId: newId() });
   if (!claim.mine && claim.wait) throw new IdentityBeingImported();
   if (!claim.mine) return { status: 'skipped', assetId: claim.assetId, reason: 'already_imported' };
-  const made = await getAsset(deps.db, { id: claim.assetId });
+  // An identity reserved just now (claimFreeImportIdentities) has no asset yet: only one held before may.
+  const made = reserved ? undefined : await getAsset(deps.db, { id: claim.assetId });
   if (made && CONFIRMED.includes(made.status)) return { status: 'imported', assetId: made.id, bytes: made.size };
   const original = { bucket: deps.config.storage.bucket, key: originalKey(tenant.id, claim.assetId) };
   try {
-    const limits = { maxBytes: context.limits.maxBytes, signal: context.signal };
+    const limits = { maxBytes: context.limits.maxBytes, signal: context.signal, lanes: context.lanes };
     const file = await context.source.bring(item, original, limits, describeImportedFile(context, item, claim.assetId));
     // Once its bytes are in, an item is recorded even when its run is stopping: no original without its row.
-    const asset = await queueImportedAsset(context, item, { id: claim.assetId, file, original });
-    return { status: 'imported', assetId: asset.id, bytes: asset.size };
+    const { asset, recorded } = await queueImportedAsset(context, item, { id: claim.assetId, file, original, finish: options.finish });
+    return { status: 'imported', assetId: asset.id, bytes: asset.size, ...(recorded === undefined ? {} : { recorded }) };
   } catch (error) {
     if (context.signal.aborted) throw error;
     // The other runner holding the item recorded it meanwhile.
@@ -113,7 +131,8 @@ async function giveUp(context: ItemContext, item: ImportItem, assetId: string, o
 export async function lookAtItem(context: ItemContext, item: ImportItem): Promise<ImportItemOutcome> {
   const taken = await identityTakenForDryRun(context.deps.db, { item });
   if (taken !== null) return { status: 'skipped', assetId: taken === true ? null : taken, reason: 'already_imported' };
-  const size = await context.source.look(item, { maxBytes: context.limits.maxBytes, signal: context.signal });
+  const limits = { maxBytes: context.limits.maxBytes, signal: context.signal };
+  const size = await inLane(context.lanes.transfers, context.signal, () => context.source.look(item, limits));
   if (size !== null && size > context.limits.maxBytes) throw ERRORS.fileTooLarge(size, context.limits.maxBytes);
   if (size === 0) throw ERRORS.emptyFile();
   return { status: 'imported', assetId: null, bytes: size ?? 0 };

@@ -2,6 +2,7 @@ import type { Import, ImportItem, NewImportItem } from '@darkroom/db';
 import type { Readable } from 'node:stream';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
+import type { Limiter } from '../services/limiter.js';
 import { openBucketImportSource } from './bucket-import-source.js';
 import { readHead } from './read-head.js';
 import { openUrlSource } from './url-source.js';
@@ -12,6 +13,11 @@ export interface ItemLimits {
   maxBytes: number;
   /** A pause, a cancel or the process stopping: the transfer stops at once. */
   signal: AbortSignal;
+}
+
+/** The limits of one item's transfer, with the run's lanes its requests wait their turn in (ItemContext's). */
+export interface TransferLimits extends ItemLimits {
+  lanes: { reads: Limiter; transfers: Limiter };
 }
 
 /** What a file is, from its first bytes: its type (refused: it throws), and what its original is written with. */
@@ -47,10 +53,19 @@ export interface ImportSource {
    * Brings the item's bytes to `target` (its original key), never whole in memory, written with
    * what `describe` makes of their first bytes: a server-side copy, or a stream into a multipart upload.
    */
-  bring(item: ImportItem, target: ObjectLocation, limits: ItemLimits, describe: DescribeFile): Promise<BroughtFile>;
+  bring(item: ImportItem, target: ObjectLocation, limits: TransferLimits, describe: DescribeFile): Promise<BroughtFile>;
+  /** Whether files' first bytes are read ahead of their transfers (copies known to be allowed). */
+  readonly readsAhead?: boolean;
   /** A dry run's look at the item, fetching nothing: the size the source says, or null when it says none. */
   look(item: ImportItem, limits: ItemLimits): Promise<number | null>;
 }
+
+/** `work` once `lane` has room, unless the run stopped while it waited. */
+export const inLane = <T>(lane: Limiter, signal: AbortSignal, work: () => Promise<T>): Promise<T> =>
+  lane(() => {
+    signal.throwIfAborted();
+    return work();
+  });
 
 /** Bytes a part of a streamed file: a part's memory is what a file in flight costs, whatever its length. */
 export const STREAM_PART_BYTES = 8 * 1024 * 1024;
@@ -72,15 +87,16 @@ function urlImportSource(deps: AppDeps): ImportSource {
     signal: limits.signal,
   });
   return {
-    async bring(item, target, limits, describe) {
-      const opened = await openUrlSource(item.location, options('GET', limits));
-      try {
-        return await streamInto(deps, target, opened.body!, { ...limits, expectedSize: opened.size }, describe);
-      } finally {
-        // Read to its end or cut off: a body left open keeps its time limit running.
-        if (!opened.body!.destroyed) opened.body!.destroy();
-      }
-    },
+    bring: (item, target, limits, describe) =>
+      inLane(limits.lanes.transfers, limits.signal, async () => {
+        const opened = await openUrlSource(item.location, options('GET', limits));
+        try {
+          return await streamInto(deps, target, opened.body!, { ...limits, expectedSize: opened.size }, describe);
+        } finally {
+          // Read to its end or cut off: a body left open keeps its time limit running.
+          if (!opened.body!.destroyed) opened.body!.destroy();
+        }
+      }),
     async look(item, limits) {
       return (await openUrlSource(item.location, options('HEAD', limits))).size;
     },

@@ -1,11 +1,13 @@
+import { EventEmitter, once } from 'node:events';
 import { DarkroomError } from '@darkroom/core';
 import {
+  claimFreeImportIdentities,
   claimImportItems,
   countOutstandingItems,
   endImport,
-  finishImportItem,
   getImport,
   getTenant,
+  newId,
   notifyImportProgress,
   releaseImportLease,
   renewImportLease,
@@ -17,9 +19,11 @@ import {
 } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { createLimiter } from '../services/limiter.js';
 import { tenantUploadLimits } from '../services/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
 import { IdentityBeingImported, importItem, lookAtItem, type ItemContext } from './import-item.js';
+import { createImportRecorder } from './import-recorder.js';
 import { openImportSource, type ImportSource } from './import-source.js';
 import { IMPORT_LEASE_MS } from './runner.js';
 
@@ -36,6 +40,12 @@ export interface RunContext {
 const PROGRESS_MS = 1000;
 /** A listing page is read once fewer than this many of the import's items wait (times its concurrency). */
 const LIST_AHEAD = 2;
+/**
+ * Items a run holds at once, in IMPORT_CONCURRENCY's: while IMPORT_CONCURRENCY of them move bytes
+ * (and as many have their first bytes read ahead), the others are being recorded, so no transfer
+ * waits for Postgres.
+ */
+const WINDOW = 16;
 /** How long a runner waits while every item left waits to be tried again. */
 const IDLE_MS = 250;
 /** How often a run waiting for the deployment's bucket asks it again. */
@@ -66,6 +76,8 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
     }
     const { maxBytes, accepted } = tenantUploadLimits(run.deps, tenant);
     const limits = { maxBytes, accepted };
+    const { concurrency } = run.deps.config.imports;
+    const moved = new EventEmitter().setMaxListeners(0);
     const context: ItemContext = {
       deps: run.deps,
       log: run.log,
@@ -76,8 +88,10 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       signal: stop.signal,
       listFailures: 0,
       bucketDown: false,
+      recorder: createImportRecorder(run.deps, run.log, () => moved.emit('moved')),
+      lanes: { reads: createLimiter(concurrency), transfers: createLimiter(concurrency) },
     };
-    await driveImport(run, context, lease);
+    await driveImport(run, context, lease, moved);
   } finally {
     run.stopSignal.removeEventListener('abort', onStopping);
     lease.stop();
@@ -110,25 +124,32 @@ function holdLease(run: RunContext, claimed: Import, stop: AbortController): Lea
 }
 
 /** The import's loop: list ahead, take items while there is room, record each outcome, and end it once nothing is left. */
-async function driveImport(run: RunContext, context: ItemContext, lease: Lease): Promise<void> {
+async function driveImport(run: RunContext, context: ItemContext, lease: Lease, moved: EventEmitter): Promise<void> {
   const { deps } = run;
   const { imp, signal } = context;
+  const { concurrency } = deps.config.imports;
+  const window = concurrency * WINDOW;
   const inFlight = new Set<Promise<void>>();
   let lastProgress = 0;
   while (!signal.aborted) {
     if (context.bucketDown) await waitForBucket(run, context);
-    const room = deps.config.imports.concurrency - inFlight.size;
+    // Items not yet past their transfer are taken only as the lanes will start them: once paused, no file is asked for.
+    const waiting = inFlight.size - context.recorder.pending();
+    const ahead = concurrency * (context.source.readsAhead ? 2 : 1) - waiting;
+    const room = Math.min(window - inFlight.size, ahead);
     const items = room > 0 ? await claimImportItems(deps.db, { importId: imp.id, limit: room }) : [];
+    const reserved = await reserveIdentities(run, context, items);
     for (const item of items) {
-      const done = settleItem(run, context, item).finally(() => inFlight.delete(done));
+      const done = settleItem(run, context, item, reserved.get(item.id)).finally(() => inFlight.delete(done));
       inFlight.add(done);
     }
     if (items.length < room && !(await listAhead(run, context, lease))) break;
     if (inFlight.size === 0 && items.length === 0) {
       if (await finishedWhole(run, context, lease)) break;
       await sleep(IDLE_MS, signal);
-    } else if (inFlight.size >= deps.config.imports.concurrency || items.length === 0) {
-      await Promise.race(inFlight);
+    } else {
+      // Until an item settles, or one leaves its transfer (room for another ahead).
+      await Promise.race([...inFlight, once(moved, 'moved')]);
     }
     if (Date.now() - lastProgress >= PROGRESS_MS) {
       lastProgress = Date.now();
@@ -136,6 +157,13 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease):
     }
   }
   await Promise.allSettled([...inFlight]);
+}
+
+/** The identities no item holds yet, reserved for the items just taken in one statement (a dry run reserves none). */
+async function reserveIdentities(run: RunContext, context: ItemContext, items: ImportItem[]): Promise<Map<string, string>> {
+  if (context.imp.dryRun || items.length === 0) return new Map();
+  const wanted = items.map((item) => ({ itemId: item.id, identityHash: item.identityHash, assetId: newId() }));
+  return claimFreeImportIdentities(run.deps.db, { tenantId: context.tenant.id, items: wanted });
 }
 
 /**
@@ -182,10 +210,11 @@ async function finishedWhole(run: RunContext, context: ItemContext, lease: Lease
 }
 
 /** One item from start to its recorded outcome; an unreachable source (or bucket) is tried again later, up to its attempts. */
-async function settleItem(run: RunContext, context: ItemContext, item: ImportItem): Promise<void> {
+async function settleItem(run: RunContext, context: ItemContext, item: ImportItem, reserved: string | undefined): Promise<void> {
   try {
-    const outcome = context.imp.dryRun ? await lookAtItem(context, item) : await importItem(context, item);
-    await finishImportItem(run.deps.db, { item, outcome });
+    const outcome = context.imp.dryRun ? await lookAtItem(context, item) : await importItem(context, item, { reserved, finish: true });
+    // An imported file's outcome is mostly recorded with its asset already.
+    if (!('recorded' in outcome)) await context.recorder.finish({ item, outcome });
   } catch (error) {
     // Stopped (a pause, a cancel, the process): the item is taken again from where it is.
     if (context.signal.aborted) return;
@@ -202,7 +231,7 @@ async function settleItem(run: RunContext, context: ItemContext, item: ImportIte
     }
     const failure = failureOf(error);
     if (failure.code === 'internal_error') run.log.error({ err: error, itemId: item.id }, 'an import item failed');
-    await finishImportItem(run.deps.db, { item, outcome: { status: 'failed', error: failure } });
+    await context.recorder.finish({ item, outcome: { status: 'failed', error: failure } });
   }
 }
 

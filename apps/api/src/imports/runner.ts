@@ -82,7 +82,8 @@ export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, opti
 }
 
 /**
- * Connections of the runner's pool: a file in flight spends most of its time on the buckets, between
- * short queries, so one connection per file of one import, and two for the runs' own, serve them all.
+ * Connections of the runner's pool: a run's files are written in batches (import-recorder.ts), two at
+ * once at most, beside its claims and the lookups of files held before, so one connection per file
+ * moving bytes of one import, and two for the runs' own, serve them all.
  */
 const importConnections = (deps: AppDeps) => deps.config.imports.concurrency + 2;

@@ -3,6 +3,7 @@ import { getAsset, isUuid } from '@darkroom/db';
 import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
+import { createLimiter } from './limiter.js';
 
 /**
  * A small WebP of an asset's private original, for the admin console. The original is untrusted,
@@ -26,22 +27,6 @@ export interface Preview {
 }
 
 const noOriginal = ['awaiting_upload', 'canceled', 'expired'];
-
-/** Runs at most `limit` tasks at once; the others wait their turn in order. */
-export function createLimiter(limit: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 export function createPreviewRenderer(deps: AppDeps) {
   const limit = createLimiter(PREVIEW_CONCURRENCY);

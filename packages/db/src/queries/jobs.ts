@@ -29,7 +29,7 @@ export async function insertJob(
 }
 
 /** Open jobs per tenant in a lane, for the tenants given. */
-async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lane: QueueLane }): Promise<Map<string, number>> {
+export async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lane: QueueLane }): Promise<Map<string, number>> {
   const rows = await db
     .select({ tenantId: jobs.tenantId, count: sql<number>`count(*)::int` })
     .from(jobs)
@@ -44,13 +44,21 @@ async function openJobsByTenant(db: Executor, params: { tenantIds: string[]; lan
  */
 export async function insertJobsUnlessOpen(
   db: Executor,
-  params: { assets: { assetId: string; tenantId: string }[]; kind: JobKind; lane: QueueLane; maxAttempts: number; backfillId?: string },
+  params: {
+    assets: { assetId: string; tenantId: string }[];
+    kind: JobKind;
+    lane: QueueLane;
+    maxAttempts: number;
+    backfillId?: string;
+    /** openJobsByTenant's answer when the caller read it already (with other statements, in one round trip). */
+    open?: Map<string, number>;
+  },
 ): Promise<Job[]> {
   if (params.assets.length === 0) return [];
   const { kind, lane, maxAttempts } = params;
   const backfillId = params.backfillId ?? null;
   // Each tenant's jobs of the batch line up after the ones it already has open.
-  const open = await openJobsByTenant(db, { tenantIds: [...new Set(params.assets.map((a) => a.tenantId))], lane });
+  const open = params.open ?? (await openJobsByTenant(db, { tenantIds: [...new Set(params.assets.map((a) => a.tenantId))], lane }));
   const nextRank = (tenantId: string) => {
     const rank = (open.get(tenantId) ?? 0) + 1;
     open.set(tenantId, rank);
