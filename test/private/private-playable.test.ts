@@ -44,7 +44,7 @@ async function processingVideo(playable: boolean) {
 }
 
 describe('a private playable video still processing', () => {
-  it('serves its stream under /p/, the interim master at most its max-age and never from memory', async () => {
+  it('serves its stream under /p/, the interim master at most its max-age (GET and HEAD) and never from memory', async () => {
     const ready = await processingVideo(true);
     const shown = (await t.client.request('GET', `/v1/assets/${ready.id}`)).body;
     expect(shown).toMatchObject({ status: 'processing', playable: true });
@@ -64,6 +64,8 @@ describe('a private playable video still processing', () => {
     await putMaster('#EXTM3U\n# one rung\n');
     const first = await requestAsSent(url);
     expect([first.status, first.headers.get('cache-control'), first.body.toString()]).toEqual([200, 'public, max-age=10', '#EXTM3U\n# one rung\n']);
+    const head = await requestAsSent(url, {}, 'HEAD');
+    expect([head.status, head.headers.get('cache-control')]).toEqual([200, 'public, max-age=10']);
     await putMaster('#EXTM3U\n# two rungs\n');
     const second = await requestAsSent(url);
     expect(second.body.toString()).toBe('#EXTM3U\n# two rungs\n');

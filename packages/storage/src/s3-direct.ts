@@ -31,7 +31,9 @@ function headOf(headers: IncomingHttpHeaders): ObjectHead {
     if (name.startsWith(META) && typeof value === 'string') metadata[name.slice(META.length)] = value;
   }
   const modified = headers['last-modified'];
+  const cacheControl = headers['cache-control'];
   return {
+    cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
     size: Number(headers['content-length'] ?? 0),
     contentType: headers['content-type'],
     etag: typeof headers.etag === 'string' ? headers.etag : undefined,
@@ -46,14 +48,13 @@ function openedOf(res: IncomingMessage, body: Readable): OpenedObject {
   const head = headOf(headers);
   const length = Number(headers['content-length'] ?? 0);
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headers['content-range'] ?? '');
-  const cacheControl = headers['cache-control'];
   return {
     ...head,
     status: res.statusCode === 304 ? 304 : range ? 206 : 200,
     size: range ? Number(range[3]) : length,
     length: res.statusCode === 304 ? 0 : length,
     range: range ? { start: Number(range[1]), end: Number(range[2]) } : undefined,
-    cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
+    cacheControl: head.cacheControl,
     body,
   };
 }

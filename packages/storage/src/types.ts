@@ -84,6 +84,8 @@ export interface ObjectHead {
   lastModified: Date | undefined;
   /** User metadata, names in lower case without `x-amz-meta-`. */
   metadata: ObjectMetadata;
+  /** The Cache-Control it was stored with (an interim master playlist's is short). */
+  cacheControl?: string | undefined;
 }
 
 export interface OpenObjectOptions extends ObjectLocation {

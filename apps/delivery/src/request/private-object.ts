@@ -96,7 +96,7 @@ async function openIn(sources: ObjectSources, location: ObjectLocation, request:
   }
   // A HEAD, or a list, weak or `*` validator (which the bucket may compare otherwise): its headers first.
   const head = await storage.headObject(location);
-  const base = { ...head, cacheControl: undefined, body: null };
+  const base = { ...head, cacheControl: head.cacheControl, body: null };
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, head.etag)) return { ...base, status: 304, length: 0, range: undefined };
   if (request.method === 'GET') return openIn(sources, location, { ...request, ifNoneMatch: undefined });
   if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
