@@ -26,6 +26,7 @@ import { rungTimeline, type RungTimeline } from '../../packages/media/src/video/
 const SECONDS = 16;
 const SEGMENT_SECONDS = 2;
 const CHUNK_SECONDS = 4;
+const CHUNKS = planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS).length;
 /** Where chunks meet: every chunk's start but the first. */
 const BOUNDARIES = planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS)
   .slice(1)
@@ -193,49 +194,69 @@ async function pauseOnFrame(page: Page): Promise<void> {
 
 const maxAgeOf = (cacheControl: string | null) => Number(/max-age=(\d+)/.exec(cacheControl ?? '')?.[1] ?? Number.NaN);
 
-/** Entries of this asset's ChunkRender parts still to run: not yet taken, or rendering. */
-async function pendingParts(kinds: readonly string[]): Promise<number> {
-  const entries = await harness.worker!.chunkQueue.getJobs(['active', 'waiting', 'prioritized', 'delayed']);
-  return entries.filter((e) => e?.data.assetId === assetId && kinds.includes(e.data.part)).length;
+/** This asset's ChunkRender entries: which part of which chunk, and where each is in the queue. */
+async function partStates(): Promise<{ part: string; chunk: number; state: string }[]> {
+  const entries = await harness.worker!.chunkQueue.getJobs(['completed', 'failed', 'active', 'waiting', 'prioritized', 'delayed']);
+  const ours = entries.filter((e) => e?.data.assetId === assetId);
+  return Promise.all(ours.map(async (e) => ({ part: e.data.part, chunk: e.data.chunk, state: await e.getState() })));
+}
+
+/** Every chunk's lowest rung and the audio rendered, the other rungs' parts not all: the moment to hold them. */
+async function lowestRendered(): Promise<boolean> {
+  const states = await partStates();
+  const first = states.filter((s) => s.part !== 'upper');
+  return (
+    first.length === CHUNKS + 1 && first.every((s) => s.state === 'completed') && states.some((s) => s.part === 'upper' && s.state !== 'completed')
+  );
+}
+
+/** Runs `during` with the chunk queue paused (the parts in hand finish, no other starts), resuming it however `during` ends. */
+async function holdingParts<T>(during: () => Promise<T>): Promise<T> {
+  await harness.worker!.chunkQueue.pause();
+  try {
+    return await during();
+  } finally {
+    await harness.worker!.chunkQueue.resume();
+  }
 }
 
 describe('a video rendered in chunks, in hls.js', () => {
   it('has several chunks', () => {
-    expect(BOUNDARIES.length).toBeGreaterThanOrEqual(2);
+    expect(CHUNKS).toBeGreaterThanOrEqual(3);
+    expect(BOUNDARIES).toHaveLength(CHUNKS - 1);
   });
 
   it('plays early from the interim master (lowest rung alone, max-age at most 10), and its viewer stays on that rung once it is ready', async () => {
-    // Hold the other rungs' parts once the lowest rung's and the audio are done, so the asset stays playable and processing while the viewer loads it.
-    const queue = harness.worker!.chunkQueue;
-    await waitFor(
-      'the lowest rung of every chunk and the audio to be rendered',
-      async () => (await pendingParts(['lowest', 'audio'])) === 0 && (await pendingParts(['upper'])) > 0,
-      120_000,
-      20,
-    );
-    await queue.pause();
-    const early = await waitFor(
-      'the asset to be playable',
-      async () => {
-        const { body } = await tenant.client.request('GET', `/v1/assets/${assetId}`);
-        return body.playable ? body : null;
-      },
-      120_000,
-    );
-    expect(early).toMatchObject({ status: 'processing', playable: true });
-    expect(early.variants.map((v: any) => [v.name, v.renditions.map((r: any) => `${r.width}x${r.height}`)])).toEqual([['stream', ['426x240']]]);
-    const masterUrl = early.variants[0]!.url!;
-    const interim = await fetchLadder(masterUrl);
-    expect(maxAgeOf(interim.master.headers.get('cache-control'))).toBeLessThanOrEqual(10);
-    expect(interim.rungs.map((r) => r.attributes.RESOLUTION)).toEqual(['426x240']);
+    // Hold the other rungs' parts once the lowest rung's and the audio are rendered, so that the asset stays playable and processing while the viewer loads it.
+    await waitFor('the lowest rung of every chunk and the audio to be rendered', lowestRendered, 120_000, 20).catch(async (error: unknown) => {
+      throw new Error(`the lowest rung was not rendered, its parts: ${JSON.stringify(await partStates())}`, { cause: error });
+    });
+    const { page, problems, masterUrl } = await holdingParts(async () => {
+      const early = await waitFor(
+        'the asset to be playable',
+        async () => {
+          const { body } = await tenant.client.request('GET', `/v1/assets/${assetId}`);
+          return body.playable ? body : null;
+        },
+        120_000,
+      ).catch(async (error: unknown) => {
+        throw new Error(`not playable, its parts: ${JSON.stringify(await partStates())}`, { cause: error });
+      });
+      expect(early).toMatchObject({ status: 'processing', playable: true });
+      expect(early.variants.map((v: any) => [v.name, v.renditions.map((r: any) => `${r.width}x${r.height}`)])).toEqual([['stream', ['426x240']]]);
+      const masterUrl = early.variants[0]!.url!;
+      const interim = await fetchLadder(masterUrl);
+      expect(maxAgeOf(interim.master.headers.get('cache-control'))).toBeLessThanOrEqual(10);
+      expect(interim.rungs.map((r) => r.attributes.RESOLUTION)).toEqual(['426x240']);
 
-    // A small buffer ahead: the viewer fetches the rest of its rung after the asset is ready.
-    const { page, problems } = await openPlayer(masterUrl, '426x240', 2);
-    await expectSeamlessCrossing(page, BOUNDARIES[0]!);
-    expect(await playerState(page)).toEqual({ levels: 1, level: '426x240', videoWidth: 426, errors: [] });
-    await screenshot(page, 'chunked-player-early');
+      // A small buffer ahead: the viewer fetches the rest of its rung after the asset is ready.
+      const viewer = await openPlayer(masterUrl, '426x240', 2);
+      await expectSeamlessCrossing(viewer.page, BOUNDARIES[0]!);
+      expect(await playerState(viewer.page)).toEqual({ levels: 1, level: '426x240', videoWidth: 426, errors: [] });
+      await screenshot(viewer.page, 'chunked-player-early');
+      return { ...viewer, masterUrl };
+    });
 
-    await queue.resume();
     const ready = await tenant.client.waitForAsset(assetId, 180_000);
     expect(ready).toMatchObject({ status: 'ready', playable: true });
     expect(ready.variants.find((v) => v.name === 'stream')!.url).toBe(masterUrl);
