@@ -288,7 +288,7 @@ describe('a video rendered in chunks, in hls.js', () => {
     await page.close();
   }, 300_000);
 
-  it('plays every rung across every chunk boundary without a stall or an hls.js error beyond a seek\'s own', async () => {
+  it("plays every rung across every chunk boundary without a stall or an hls.js error beyond a seek's own", async () => {
     const ready = await tenant.client.waitForAsset(assetId, 180_000);
     const masterUrl = ready.variants.find((v) => v.name === 'stream')!.url!;
     for (const size of ['640x360', '426x240']) {
