@@ -53,6 +53,18 @@ export async function fetchLadder(masterUrl: string, headers: Record<string, str
   return { master, rungs };
 }
 
+/**
+ * Writes a fetched rung's playlist, init segment and segments into a directory of their own, under
+ * the names its playlist gives them (a ladder's files are named flat, side by side), for tools that
+ * read a rung from disk.
+ */
+export async function saveRung(rung: FetchedRung): Promise<{ dir: string; playlist: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'darkroom-rung-'));
+  const nameOf = (file: FetchedFile) => new URL(file.url).pathname.split('/').pop()!;
+  for (const file of [rung.playlist, ...rung.segments]) await writeFile(join(dir, nameOf(file)), file.bytes);
+  return { dir, playlist: nameOf(rung.playlist) };
+}
+
 /** The times of a rung's keyframes (two decimals), from its segments joined into one fragmented MP4. */
 export async function keyframeTimesOf(files: readonly { bytes: Buffer }[]): Promise<string[]> {
   const path = join(await mkdtemp(join(tmpdir(), 'darkroom-rung-')), 'rung.mp4');
