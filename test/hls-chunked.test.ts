@@ -9,7 +9,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { fetchLadder, keyframeTimesOf } from './support/hls.js';
 import { writePresetsFile } from './support/presets.js';
 import { waitFor } from './support/services.js';
-import { clip, downloadRendition, uploadVideo } from './support/video.js';
+import { clip, downloadRendition, slowVideo, uploadVideo } from './support/video.js';
 
 /**
  * A video longer than VIDEO_CHUNK_SECONDS through the real API, bucket, queue and worker: its
@@ -27,6 +27,7 @@ beforeAll(async () => {
       { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70, segmentSeconds: 2 },
       { name: '360p', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 70 },
     ],
+    slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }],
   });
   // The 5 s clip in chunks of 2 s segments: [0, 2) and [2, 5) (a tail under a segment joins the chunk before it).
   harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } });
@@ -83,4 +84,29 @@ describe('a chunked ladder, end to end', () => {
     expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', progress: 1 });
     await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
   }, 240_000);
+
+  it('loses nothing when its queued parts are lost (Redis emptied mid-flow): they are queued again, and progress never goes back', async () => {
+    const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slowladder');
+    await waitFor('a part to be stored', async () => (await chunkObjectsOf(asset.id)).some((k) => k.includes('/done-')), 120_000, 200);
+    // The parts still waiting vanish, as with a Redis that lost its data; those running finish.
+    const queue = harness.worker!.chunkQueue;
+    expect(await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBeGreaterThan(0);
+    await queue.drain(true);
+    expect(await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(0);
+    const seen: number[] = [];
+    await waitFor(
+      'the asset to be ready',
+      async () => {
+        seen.push((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body.progress ?? 0);
+        return (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body.status === 'ready';
+      },
+      240_000,
+      250,
+    );
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const ready = (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body;
+    const { rungs } = await fetchLadder(byName(ready, 'stream').url);
+    for (const rung of rungs) expect(rung.durations.reduce((sum: number, d: number) => sum + d, 0)).toBeCloseTo(40, 0);
+    await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
+  }, 300_000);
 });

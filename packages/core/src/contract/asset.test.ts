@@ -49,6 +49,14 @@ describe('viewOfSnapshot', () => {
     expect('hasAlpha' in view).toBe(false);
   });
 
+  it('shows a snapshot from before `playable` as it was: an image null, a video or audio once ready true, before that false', () => {
+    expect(viewOfSnapshot(before, publicUrl, delivery).playable).toBeNull();
+    const video = { ...before, kind: 'video', contentType: 'video/mp4' } as AssetSnapshot;
+    expect(viewOfSnapshot(video, publicUrl, delivery).playable).toBe(true);
+    expect(viewOfSnapshot({ ...video, status: 'processing', readyAt: null }, publicUrl, delivery).playable).toBe(false);
+    expect(viewOfSnapshot({ ...video, status: 'processing', readyAt: null, playable: true }, publicUrl, delivery).playable).toBe(true);
+  });
+
   it('shows an audio asset with its audio facts and no markup (no picture of its own)', () => {
     const audio = { codec: 'mp3', sampleRate: 44_100, channels: 2, loudness: -16.1 };
     const episode = {
