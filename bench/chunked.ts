@@ -23,11 +23,12 @@ import { type Rig, startRig, watchEvents } from './worker-rig.js';
 const SECONDS = Number(process.env.BENCH_CHUNKED_SECONDS ?? 240);
 /** Seconds of the short clip, below VIDEO_CHUNK_SECONDS: one ladder, as every video was before chunks (BENCH_CHUNKED_SHORT_SECONDS). */
 const SHORT_SECONDS = Number(process.env.BENCH_CHUNKED_SHORT_SECONDS ?? 30);
-/** A quarter of the long clip (four chunks), never so short that the 30 s clip would be chunked too. */
+/** A quarter of the long clip (four chunks), never so short that the short clip would be chunked too. */
 const CHUNK_SECONDS = Math.max(SHORT_SECONDS + 2, Math.round(SECONDS / 4));
 /** BENCH_CHUNKED_RUNS: each figure is the sum of this many runs, their order reversed every other run. */
 const RUNS = Number(process.env.BENCH_CHUNKED_RUNS ?? 1);
 const CACHE = join(ROOT, 'tmp', 'bench-chunked');
+/** The default preset's `stream` segments: chunks are whole segments. */
 const SEGMENT_SECONDS = 4;
 /** The clips' video bitrate at most, in Mbit/s: a 1080p upload's, as a phone or an editor exports it. */
 const MAXRATE_MBIT = 10;
