@@ -97,8 +97,8 @@ export function spawnNode(args: string[], env: Record<string, string>): ChildPro
 }
 
 /** Runs an executable (a start script) as its own process, its output discarded. */
-export function spawnProgram(path: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(path, [], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export function spawnProgram(path: string, env: Record<string, string>, args: readonly string[] = []): ChildProcess {
+  const child = spawn(path, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;

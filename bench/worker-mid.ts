@@ -1,53 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseStorageConfig, createS3Storage, type ObjectStorage, type StorageConfig } from '@darkroom/storage';
 import { benchEnv, combineCpu, cpuSecondsOf } from './support.js';
-import { addTimed, type Rig, startRig, type Timed, upload, workersCpu } from './worker-rig.js';
+import { addTimed, type Rig, startRig, type Timed, upload, watchEvents, workersCpu } from './worker-rig.js';
 import { bareVariants, DEFAULT_SPECS, type BenchInput } from './worker-inputs.js';
 
 /** Where the bare loop keeps its copies of the photos and its variants, apart from the pipeline's. */
 const BARE_PREFIX = 'bench-bare/';
-
-interface ReadyWatch {
-  /** Resolves with the time (Date.now()) the `count`-th `asset.ready` arrived since the watch opened. */
-  readyAt(count: number): Promise<number>;
-  close(): void;
-}
-
-/**
- * The tenant's `/v1/events/stream`, as a client of the API sees it: when each `asset.ready` line
- * arrives. Read from the byte stream itself, so nothing is timed to a poll.
- */
-async function watchReady(rig: Rig): Promise<ReadyWatch> {
-  const abort = new AbortController();
-  const response = await fetch(`${rig.tenant.baseUrl}/v1/events/stream`, {
-    headers: { authorization: `Bearer ${rig.tenant.token}`, accept: 'text/event-stream' },
-    signal: abort.signal,
-  });
-  if (response.status !== 200) throw new Error(`events stream: ${response.status}`);
-  const arrivals: number[] = [];
-  const waiters: { count: number; resolve: (at: number) => void }[] = [];
-  const reading = (async () => {
-    let buffered = '';
-    for await (const chunk of response.body!.pipeThrough(new TextDecoderStream())) {
-      const at = Date.now();
-      const lines = (buffered + chunk).split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) if (line === 'event: asset.ready') arrivals.push(at);
-      for (const waiter of waiters) if (arrivals.length >= waiter.count) waiter.resolve(arrivals[waiter.count - 1]!);
-    }
-  })().catch(() => {});
-  return {
-    readyAt: (count) =>
-      new Promise((resolve) => {
-        if (arrivals.length >= count) resolve(arrivals[count - 1]!);
-        else waiters.push({ count, resolve });
-      }),
-    close: () => {
-      abort.abort();
-      void reading;
-    },
-  };
-}
 
 /**
  * The issue's measurement from outside: queue paused, every photo uploaded and completed, then
@@ -56,12 +14,12 @@ async function watchReady(rig: Rig): Promise<ReadyWatch> {
 async function readyPass(rig: Rig, inputs: readonly BenchInput[]): Promise<Timed> {
   await rig.admin.request('POST', '/v1/admin/queues/pause');
   for (const input of inputs) await upload(rig, input);
-  const watch = await watchReady(rig);
+  const watch = await watchEvents(rig);
   try {
     const cpuBefore = workersCpu(rig);
     const started = Date.now();
     await rig.admin.request('POST', '/v1/admin/queues/resume');
-    const last = await watch.readyAt(inputs.length);
+    const last = await watch.arrivedAt('asset.ready', inputs.length);
     return { ms: last - started, cpu: combineCpu(workersCpu(rig), cpuBefore, -1) };
   } finally {
     watch.close();

@@ -47,13 +47,22 @@ const apiProfileArgs = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-pr
 
 /**
  * The built API and `workers` worker processes on the bench database and buckets, and a fresh
- * tenant; `apiEnv` is added to the API's settings alone.
+ * tenant; `apiEnv` is added to the API's settings alone. `cpus[i]` pins worker i (and the ffmpeg it
+ * starts) to those CPUs (`taskset -c`): it then sees that many cores, as a machine of that size would.
  */
-export async function startRig(workers: number, extraWorkerEnv: Record<string, string> = {}, apiEnv: Record<string, string> = {}): Promise<Rig> {
+export async function startRig(
+  workers: number,
+  extraWorkerEnv: Record<string, string> = {},
+  apiEnv: Record<string, string> = {},
+  cpus: readonly string[] = [],
+): Promise<Rig> {
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
   const api = spawnNode([...apiProfileArgs, 'apps/api/dist/main.js'], { ...workerEnv, ...apiEnv, HOST: '127.0.0.1', PORT: String(port) });
-  const started = Array.from({ length: workers }, () => spawnProgram(WORKER_START, { ...workerEnv, ...profileEnv, ...extraWorkerEnv }));
+  const env = { ...workerEnv, ...profileEnv, ...extraWorkerEnv };
+  const started = Array.from({ length: workers }, (_, i) =>
+    cpus[i] === undefined ? spawnProgram(WORKER_START, env) : spawnProgram('taskset', env, ['-c', cpus[i], WORKER_START]),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   // A loaded machine can take a while to start the API.
   await waitForHttp(`${baseUrl}/healthz`, 120_000);
@@ -137,4 +146,53 @@ export async function pipelinePass(rig: Rig, inputs: readonly BenchInput[]): Pro
   await waitForFinished(rig, finishedBefore + inputs.length, 500);
   const cpu = combineCpu(workersCpu(rig), cpuBefore, -1);
   return { ms: (await lastFinishedAt(rig)) - started, cpu };
+}
+
+export interface EventWatch {
+  /** Resolves with the time (Date.now()) the `count`-th event of `type` arrived since the watch opened. */
+  arrivedAt(type: string, count?: number): Promise<number>;
+  close(): void;
+}
+
+/**
+ * The tenant's `/v1/events/stream`, as a client of the API sees it: when each event's line
+ * arrives. Read from the byte stream itself, so nothing is timed to a poll.
+ */
+export async function watchEvents(rig: Rig): Promise<EventWatch> {
+  const abort = new AbortController();
+  const response = await fetch(`${rig.tenant.baseUrl}/v1/events/stream`, {
+    headers: { authorization: `Bearer ${rig.tenant.token}`, accept: 'text/event-stream' },
+    signal: abort.signal,
+  });
+  if (response.status !== 200) throw new Error(`events stream: ${response.status}`);
+  const arrivals = new Map<string, number[]>();
+  const waiters: { type: string; count: number; resolve: (at: number) => void }[] = [];
+  const reading = (async () => {
+    let buffered = '';
+    for await (const chunk of response.body!.pipeThrough(new TextDecoderStream())) {
+      const at = Date.now();
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const type = line.startsWith('event: ') ? line.slice('event: '.length) : undefined;
+        if (type) arrivals.set(type, [...(arrivals.get(type) ?? []), at]);
+      }
+      for (const w of waiters) {
+        const times = arrivals.get(w.type) ?? [];
+        if (times.length >= w.count) w.resolve(times[w.count - 1]!);
+      }
+    }
+  })().catch(() => {});
+  return {
+    arrivedAt: (type, count = 1) =>
+      new Promise((resolve) => {
+        const times = arrivals.get(type) ?? [];
+        if (times.length >= count) resolve(times[count - 1]!);
+        else waiters.push({ type, count, resolve });
+      }),
+    close: () => {
+      abort.abort();
+      void reading;
+    },
+  };
 }
