@@ -142,6 +142,8 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null, obj
     uploadExpiresAt: new Date(record.uploadExpiresAt),
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.confirmedAt),
+    // Every row names it: a rebuilt row is written whole, and a column left out would be null.
+    playable: false,
   };
   if (!render || render.revision !== record.revision) return base;
   const { width, height, format, hasAlpha, placeholder, dominantColor, duration, video } = render;
