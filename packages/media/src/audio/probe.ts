@@ -86,9 +86,18 @@ function inputArgs(source: AudioSource): string[] {
 /** A URL names the bucket, key and signature: none of it may reach a message, nor even an operator's detail. */
 const scrubbed = (text: string) => text.replace(/\bhttps?:\/\/\S+/g, '<original>');
 
+/**
+ * Pixels ffprobe may decode of an embedded picture while it reads the streams' parameters. It needs
+ * none of them (the worker reads cover art under the image limits), and some ffprobe builds decode
+ * the picture whole: a decompression bomb would hold the probe for seconds. A larger picture is
+ * listed all the same, its size unread.
+ */
+const PROBE_MAX_PICTURE_PIXELS = String(4096 * 4096);
+
 async function runFfprobe(args: string[], run: Run): Promise<RunResult> {
   const { timeoutMs, signal } = run;
-  const result = await runProcess(FFPROBE, [...args, ...inputArgs(run.source)], { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
+  const bounded = ['-max_pixels', PROBE_MAX_PICTURE_PIXELS, ...args];
+  const result = await runProcess(FFPROBE, [...bounded, ...inputArgs(run.source)], { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
   const stderrTail = scrubbed(result.stderrTail);
   if (result.timedOut) throw ERRORS.audioProbeTimeout(timeoutMs, stderrTail);
   if (result.overflowed) throw ERRORS.corruptAudio(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
