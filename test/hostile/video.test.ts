@@ -16,7 +16,8 @@ let admin: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // Below the two-hour clip: the default (3 h, for chunked long videos) would take it.
+  harness = await startHarness({ env: { VIDEO_MAX_DURATION: '1h' } });
   admin = new TestApi(harness.baseUrl, harness.adminToken);
   const created = await admin.createTenant('hostile-video');
   tenantId = created.tenantId;
