@@ -45,7 +45,18 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
   } finally {
     watch.stop();
     await rm(dir, { recursive: true, force: true });
+    await dropIfUnrendered(deps, assetId, objects);
   }
+}
+
+/**
+ * A part that ends after its asset was deleted or failed may have stored files once the asset's job
+ * had already removed the chunks: read after every store, so one of the two removes them.
+ */
+async function dropIfUnrendered(deps: WorkerDeps, assetId: string, objects: ChunkObjects): Promise<void> {
+  const now = await getAsset(deps.db, { id: assetId }).catch(() => null);
+  if (now === null || isRendered(now)) return;
+  await objects.deleteAll().catch(() => {});
 }
 
 async function renderPart(
