@@ -122,7 +122,7 @@ describe('a bucket import of 1,000 photos', () => {
       console.info(`bucket import, copies: ${PHOTOS} photos imported in ${importMs} ms, all ready ${processMs} ms later`);
 
       const again = await startImport(tenant);
-      const second = await waitForImport(tenant.client, again, undefined, 120_000);
+      const second = await waitForImport(tenant.client, again, undefined, 300_000);
       expect(second).toMatchObject({ status: 'done', counts: { found: PHOTOS + 3, imported: 0, skipped: PHOTOS, failed: 3 } });
       const skipped = (await importItemRows(harness.api.db, again)).filter((i) => i.status === 'skipped');
       expect(skipped).toHaveLength(PHOTOS);
