@@ -117,6 +117,11 @@ export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 export const INTERIM_PLAYLIST_MAX_AGE_SECONDS = 10;
 export const INTERIM_PLAYLIST_CACHE_CONTROL = `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}`;
 
+/** Whether a stored object's Cache-Control marks it an interim master playlist (it changes within its max-age). */
+export function isInterimPlaylist(cacheControl: string | undefined): boolean {
+  return cacheControl === INTERIM_PLAYLIST_CACHE_CONTROL;
+}
+
 /**
  * A long video's chunks while its ladder is rendered across workers (each chunk's rungs, the
  * audio, the plan they share): temporary objects, always in the private place, under the asset's

@@ -2,6 +2,7 @@ import {
   type DarkroomError,
   type DeliveryUnavailableReason,
   INTERIM_PLAYLIST_CACHE_CONTROL,
+  isInterimPlaylist,
   INTERIM_PLAYLIST_MAX_AGE_SECONDS,
   VARIANT_CACHE_CONTROL,
 } from '@darkroom/core';
@@ -80,7 +81,7 @@ export function writePrivatePreflightHeaders(reply: FastifyReply): void {
 
 /** A stored object's answer (`/p/…` naming a variant or stream file): what the bucket said of it; an interim master playlist kept briefly. */
 export function writeObjectHeaders(reply: FastifyReply, object: ObjectAnswer, caching: AnswerCaching): void {
-  const interim = object.cacheControl === INTERIM_PLAYLIST_CACHE_CONTROL;
+  const interim = isInterimPlaylist(object.cacheControl);
   reply.header('cache-control', interim ? caching.interimPlaylist : caching.image).header('accept-ranges', 'bytes');
   if (object.etag) reply.header('etag', object.etag);
   if (object.status === 304) return;

@@ -1,5 +1,5 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { INTERIM_PLAYLIST_CACHE_CONTROL } from '@darkroom/core';
+import { isInterimPlaylist } from '@darkroom/core';
 import type { ObjectLocation, OpenedObject } from '@darkroom/storage';
 import type { Held, HotCache } from './hot-cache.js';
 
@@ -73,7 +73,7 @@ export function createHeldObjects(hot: HotCache, lifeMs = HELD_OBJECT_LIFE_MS): 
     keep(location, opened) {
       const place = placeOf(location);
       // An interim master playlist changes within its max-age: never answered from memory.
-      const interim = opened.cacheControl === INTERIM_PLAYLIST_CACHE_CONTROL;
+      const interim = isInterimPlaylist(opened.cacheControl);
       const keepable = opened.status === 200 && !interim && shelf.fits(opened.length) && !filling.has(place);
       if (!keepable || fillingBytes + opened.length > hot.maxBytes) return opened.body;
       // Errors reach the caller through the last stream, which pipeline destroys with them.

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import {
   scaledDurationMs,
   STORYBOARD_MAX_TILES,
@@ -10,7 +11,7 @@ import {
   type StoryboardVariantSpec,
 } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
-import { renderStoryboard, type StoryboardResult, type VideoProbe } from '@darkroom/media';
+import { probeVideo, remuxRung, renderStoryboard, type HlsLadderResult, type StoryboardResult, type VideoProbe } from '@darkroom/media';
 import { assetObject } from './asset-object.js';
 import type { RenderContext } from './context.js';
 import type { ProgressWatch } from './progress-watch.js';
@@ -18,19 +19,68 @@ import type { ProgressWatch } from './progress-watch.js';
 /** How a WebVTT file is served; browsers read it as UTF-8 whatever the header says. */
 export const VTT_CONTENT_TYPE = 'text/vtt';
 
+/** What a storyboard's frames are decoded from: the original, or a ladder's rung remuxed to one file. */
+export interface StoryboardSource {
+  path: string;
+  /** The video's own probe (its size and duration plan the tiles), with the stream and HDR of `path`. */
+  probe: VideoProbe;
+  /** Removes the remuxed rung, if one was made. */
+  discard(): Promise<void>;
+}
+
+/** A rung this many times a tile's width or more is decoded instead of the original: its tiles are still downscaled. */
+const RUNG_WIDTH_PER_TILE = 2;
+
 /**
- * Each storyboard spec: one ffmpeg pass in a render slot, then its sprite and WebVTT file into the
- * public bucket, the sprite first so that no cue ever points at a missing object.
+ * Where the storyboards read frames from: the smallest rung of a ladder the job has just made that is
+ * at least twice the widest tile (remuxed, no encode), else the original. A rung holds the same
+ * pictures, upright and already scaled, at a fraction of the original's pixels to decode, and a long
+ * video's rungs come from its chunks, rendered across the workers.
+ */
+export async function storyboardSource(
+  ctx: RenderContext,
+  probe: VideoProbe,
+  ladders: readonly HlsLadderResult[],
+  specs: readonly StoryboardVariantSpec[],
+  signal: AbortSignal,
+): Promise<StoryboardSource> {
+  const original: StoryboardSource = { path: ctx.original.path, probe, discard: async () => {} };
+  const widest = Math.max(0, ...specs.map((s) => Math.min(s.width, probe.width)));
+  const candidates = ladders.flatMap((ladder) => ladder.rungs.map((rung, index) => ({ ladder, rung, index })));
+  const chosen = candidates
+    .filter(({ rung }) => rung.width >= widest * RUNG_WIDTH_PER_TILE)
+    .sort((a, b) => a.rung.width * a.rung.height - b.rung.width * b.rung.height)[0];
+  if (specs.length === 0 || !chosen) return original;
+  const outputPath = join(dirname(ctx.original.path), 'storyboard-source.mp4');
+  const remuxed = await remuxRung(chosen.ladder, chosen.index, { outputPath, timeoutMs: REMUX_TIMEOUT_MS, signal });
+  const discard = () => rm(remuxed.path, { force: true });
+  try {
+    const { maxDurationSeconds, maxPixels } = ctx.deps.config.video;
+    const rung = await probeVideo(remuxed.path, { maxDurationSeconds, maxPixels, signal });
+    return { path: remuxed.path, probe: { ...probe, videoStreamIndex: rung.videoStreamIndex, hdr: rung.hdr }, discard };
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+}
+
+/** A copy of streams, no encode: minutes would mean a stuck disk. */
+export const REMUX_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Each storyboard spec: one ffmpeg pass over `source` in a render slot, then its sprite and WebVTT
+ * file into the public bucket, the sprite first so that no cue ever points at a missing object.
  * `report(i, fraction)` moves the job's progress for the i-th of them.
  */
 export async function renderStoryboards(
   ctx: RenderContext,
-  probe: VideoProbe,
+  source: Pick<StoryboardSource, 'path' | 'probe'>,
   specs: readonly StoryboardVariantSpec[],
   watch: ProgressWatch,
   report: (index: number, fraction: number) => void,
 ): Promise<VariantRecord[]> {
-  const { deps, asset, original } = ctx;
+  const { deps, asset } = ctx;
+  const { probe } = source;
   const records: VariantRecord[] = [];
   for (const [index, spec] of specs.entries()) {
     const specHash = variantSpecHash(spec);
@@ -39,7 +89,7 @@ export async function renderStoryboards(
     const release = await deps.renderGate.acquire(probe.width * probe.height);
     let result: StoryboardResult;
     try {
-      result = await renderStoryboard(original.path, probe, {
+      result = await renderStoryboard(source.path, probe, {
         tileWidth: spec.width,
         maxTiles: STORYBOARD_MAX_TILES,
         spriteUrl: basename(spriteKey),

@@ -31,7 +31,7 @@ import { watchProgress, type ProgressWatch } from './progress-watch.js';
 import { renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
 import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
 import { renderImageVariants } from './render-image.js';
-import { renderStoryboards } from './render-storyboard.js';
+import { REMUX_TIMEOUT_MS, renderStoryboards, storyboardSource } from './render-storyboard.js';
 import { untimedStages } from './stage-timer.js';
 
 export interface VideoRenderOptions {
@@ -94,8 +94,9 @@ interface Rendered {
 /**
  * Ladders first, then renditions, then storyboards, one after another, each holding a render slot
  * only while ffmpeg runs (not while its output uploads). An MP4 rendition that is a ladder's rung
- * (`sharedRung`) is remuxed from it, not encoded again. Progress is the share of the job's pixels
- * encoded.
+ * (`sharedRung`) is remuxed from it, not encoded again, and storyboards decode a small rung rather
+ * than the original where one is large enough (`storyboardSource`). Progress is the share of the
+ * job's pixels encoded.
  */
 async function renderRenditions(
   ctx: RenderContext,
@@ -132,12 +133,17 @@ async function renderRenditions(
         : await transcodeRendition(ctx, probe, spec, watch, onProgress);
       rendered.push({ record: await uploadRendition(ctx, spec, result), hdrKept: result.hdrKept });
     }
+    const source = await storyboardSource(ctx, probe, made, storyboardSpecs, watch.signal);
+    try {
+      const storyboards = await renderStoryboards(ctx, source, storyboardSpecs, watch, partsOf(progress));
+      progress.next();
+      return { rendered, storyboards };
+    } finally {
+      await source.discard();
+    }
   } finally {
     await Promise.all(made.map(discardLadder));
   }
-  const storyboards = await renderStoryboards(ctx, probe, storyboardSpecs, watch, partsOf(progress));
-  progress.next();
-  return { rendered, storyboards };
 }
 
 /** `report(index, fraction)` over consecutive parts of `progress`, for a loop that numbers its parts. */
@@ -149,9 +155,6 @@ function partsOf(progress: ReturnType<typeof progressShares>): (index: number, f
     report(fraction);
   };
 }
-
-/** A copy of streams, no encode: minutes would mean a stuck disk. */
-const REMUX_TIMEOUT_MS = 10 * 60_000;
 
 const outputPathOf = (ctx: RenderContext, spec: VideoVariantSpec) => join(dirname(ctx.original.path), `${spec.name}.${spec.format}`);
 
