@@ -27,6 +27,12 @@ export interface WorkerDeps {
   stopSignal: AbortSignal;
   /** Where a long video's chunks are queued (startWorker's); absent, every ladder renders in one process. */
   chunkQueue?: ChunkQueue | undefined;
+  /**
+   * Tells the delivery processes that an asset turned playable or ready (startWorker's), so none
+   * answers it from a lookup cached while it was not: sent and not waited for (without Redis the
+   * lookups' life bounds the delay, as for every change).
+   */
+  announceAsset?: ((assetId: string) => void) | undefined;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@ import {
   type WebhookDeliverPayload,
 } from '@darkroom/core';
 import { Queue, Worker, type Job } from 'bullmq';
-import { createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
+import { announceDeliveryChange, createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetProcess } from './jobs/asset-process.js';
 import { chunkRender } from './jobs/chunk-render.js';
@@ -80,7 +80,8 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
   const chunkQueue = new Queue<ChunkRenderPayload>(ASSET_CHUNK_QUEUE, { connection, prefix: workerDeps.config.queuePrefix });
   chunkQueue.on('error', () => {});
-  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, chunkQueue };
+  const announceAsset = (assetId: string) => void announceDeliveryChange(connection, workerDeps.config.queuePrefix, { asset: assetId });
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, chunkQueue, announceAsset };
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
 
   // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.

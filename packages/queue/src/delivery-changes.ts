@@ -2,10 +2,12 @@ import { Cluster } from 'ioredis';
 import type { RedisConnection } from './redis.js';
 
 /**
- * What the API tells every delivery process at once, over Redis pub/sub, so none serves from its
- * cached lookups what has just changed: an asset's visibility (the public routes answer for it as
- * for an unknown id from the API's answer on), a tenant's delivery keys (a revoked key refused at
- * once). Without Redis the lookups' life (DELIVERY_LOOKUP_TTL_MS) bounds how long a change takes.
+ * What the API and the worker tell every delivery process at once, over Redis pub/sub, so none
+ * serves from its cached lookups what has just changed: an asset's visibility (the public routes
+ * answer for it as for an unknown id from the API's answer on), a tenant's delivery keys (a revoked
+ * key refused at once), an asset turned playable or ready (its absence, looked up while it
+ * processed, forgotten). Without Redis the lookups' life (DELIVERY_LOOKUP_TTL_MS) bounds how long a
+ * change takes.
  */
 export type DeliveryChange = { asset: string } | { tenant: string };
 

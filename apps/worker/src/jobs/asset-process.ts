@@ -96,6 +96,7 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
     );
     return false;
   }
+  deps.announceAsset?.(asset.id);
   await deleteSupersededObjects(
     deps,
     asset,

@@ -235,6 +235,7 @@ async function publishInterim(ctx: RenderContext, probe: VideoProbe, spec: HlsVa
     const record = await uploadLadder(ctx, spec, ladder, signal, INTERIM_PLAYLIST_CACHE_CONTROL);
     await upsertVariants(ctx.deps.db, { assetId: ctx.asset.id, variants: [record] });
     await markAssetPlayable(ctx.deps.db, { id: ctx.asset.id });
+    ctx.deps.announceAsset?.(ctx.asset.id);
   } finally {
     await discardLadder(ladder);
   }

@@ -45,12 +45,8 @@ export async function storyboardSource(
   signal: AbortSignal,
 ): Promise<StoryboardSource> {
   const original: StoryboardSource = { path: ctx.original.path, probe, discard: async () => {} };
-  const widest = Math.max(0, ...specs.map((s) => Math.min(s.width, probe.width)));
-  const candidates = ladders.flatMap((ladder) => ladder.rungs.map((rung, index) => ({ ladder, rung, index })));
-  const chosen = candidates
-    .filter(({ rung }) => rung.width >= widest * RUNG_WIDTH_PER_TILE)
-    .sort((a, b) => a.rung.width * a.rung.height - b.rung.width * b.rung.height)[0];
-  if (specs.length === 0 || !chosen) return original;
+  const chosen = storyboardRung(ladders, specs, probe.width);
+  if (!chosen) return original;
   const outputPath = join(dirname(ctx.original.path), 'storyboard-source.mp4');
   const remuxed = await remuxRung(chosen.ladder, chosen.index, { outputPath, timeoutMs: REMUX_TIMEOUT_MS, signal });
   const discard = () => rm(remuxed.path, { force: true });
@@ -62,6 +58,21 @@ export async function storyboardSource(
     await discard();
     throw error;
   }
+}
+
+/** The smallest rung of `ladders` at least RUNG_WIDTH_PER_TILE times the widest tile (never wider than the video), if any. */
+export function storyboardRung(
+  ladders: readonly HlsLadderResult[],
+  specs: readonly Pick<StoryboardVariantSpec, 'width'>[],
+  videoWidth: number,
+): { ladder: HlsLadderResult; index: number } | undefined {
+  if (specs.length === 0) return undefined;
+  const widest = Math.max(...specs.map((s) => Math.min(s.width, videoWidth)));
+  const candidates = ladders.flatMap((ladder) => ladder.rungs.map((rung, index) => ({ ladder, rung, index })));
+  const chosen = candidates
+    .filter(({ rung }) => rung.width >= widest * RUNG_WIDTH_PER_TILE)
+    .sort((a, b) => a.rung.width * a.rung.height - b.rung.width * b.rung.height)[0];
+  return chosen && { ladder: chosen.ladder, index: chosen.index };
 }
 
 /** A copy of streams, no encode: minutes would mean a stuck disk. */
