@@ -1,10 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkAssetPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from './support/fixtures.js';
+import { createTestTenant, swapOriginal, type TestTenant } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { writePresetsFile } from './support/presets.js';
 import { waitFor } from './support/services.js';
@@ -13,7 +14,8 @@ import { clip, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } fr
 /**
  * A chunked ladder that does not finish ends as a single render's would: a DELETE while its chunks
  * render kills their ffmpeg and leaves no chunk, variant or temp file; chunks that run past their
- * time limit on every try fail the asset with render_timeout and a sentence, and leave no chunk.
+ * time limit on every try fail the asset with render_timeout and a sentence, and leave no chunk;
+ * a chunk whose original turned out not to be a video fails the asset with corrupt_video at once.
  */
 let tmpDir: string;
 
@@ -66,3 +68,29 @@ describe('chunks past their time limit on every try', () => {
     await waitFor('its chunks to be gone', async () => (await chunkObjectsOf(harness, tenant.tenantId, asset.id)).length === 0, 30_000);
   }, 300_000);
 });
+
+describe('a chunk that fails for good (its original no longer a video)', () => {
+  let harness: Harness;
+  let tenant: TestTenant;
+  beforeAll(async () => ({ harness, tenant } = await harnessWith({ JOB_RETRY_SCHEDULE: '100ms' })));
+  afterAll(() => harness?.close());
+
+  it('fails the asset with corrupt_video and its sentence, as a single render would, and leaves no chunk or variant', async () => {
+    const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slowladder');
+    await waitFor('a chunk to be stored', async () => (await chunkObjectsOf(harness, tenant.tenantId, asset.id)).length > 1, 120_000, 200);
+    // The chunks still to render read random bytes where the video was: bad media, not tried again.
+    await swapOriginal(harness, asset.id, randomBytes(await slowVideoSize()));
+
+    const failed = await tenant.client.waitForAsset(asset.id, 240_000);
+    expect(failed).toMatchObject({ status: 'failed', playable: false, variants: [], error: { code: 'corrupt_video' } });
+    expect(failed.error!.message).not.toMatch(/https?:|originals\/|X-Amz|bucket/i);
+    expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'failed', error: { code: 'corrupt_video' } });
+    await waitFor('ffmpeg to be gone', async () => (await mediaProcessesMentioning(tmpDir)).length === 0, 15_000, 100);
+    await waitFor('its chunks to be gone', async () => (await chunkObjectsOf(harness, tenant.tenantId, asset.id)).length === 0, 30_000);
+    expect(await harness.countVariantObjects(tenant.tenantId, asset.id)).toBe(0);
+  }, 300_000);
+});
+
+async function slowVideoSize(): Promise<number> {
+  return (await stat(await slowVideo())).size;
+}
