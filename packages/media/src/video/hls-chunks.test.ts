@@ -171,6 +171,21 @@ describe('a ladder rendered in chunks and joined', () => {
   );
 
   it(
+    'a chunk past the end of the picture (sound outlasting it) adds nothing: the same ladder as one process makes',
+    async () => {
+      const { input, probe } = await probed('sound-outlasts-picture.mp4');
+      expect(probe.durationSeconds).toBeCloseTo(13, 1);
+      expect(planHlsChunks(probe.durationSeconds, 2, 4).map((c) => c.startSeconds)).toEqual([0, 4, 8]);
+      const [joined, single] = await Promise.all([chunkedLadder(input, probe, SPEC, 4), singleLadder(input, probe, SPEC)]);
+      expect(joined.durationSeconds).toBeCloseTo(single.durationSeconds, 3);
+      const [[rung], [reference]] = await Promise.all([timelines(joined), timelines(single)]);
+      expectSameSegments([rung!], reference!);
+      expect(rung!.framePts).toHaveLength(reference!.framePts.length);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'keeps audio and video in sync to the end of a 3-minute video in 60 s chunks',
     async () => {
       const { input, probe } = await probed('three-minutes.mp4');

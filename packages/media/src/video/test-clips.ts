@@ -69,6 +69,8 @@ const RECIPES = {
   /** 4 s at 120 fps, as phones film slow motion: long enough for two chunks. */
   'slow-motion.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 4), ...SINE(4), '-shortest', ...H264, ...AAC, out]),
   /** 160x90, 3 minutes at 25 fps, with a tone: long enough for audio and video to drift apart, were they going to. */
+  /** The picture ends at 5 s, the sound runs to 13 s: the file's duration is its longest stream's. */
+  'sound-outlasts-picture.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 5), ...SINE(13), ...H264, ...AAC, out]),
   'three-minutes.mp4': (out) => ffmpeg([...TESTSRC('160x90', 25, 180), ...SINE(180), '-shortest', ...H264, ...AAC, out]),
   /** basic, turned by a display matrix (the legacy `rotate` tag, written without re-encoding). */
   'rotated.mp4': async (out, clip) => ffmpeg(['-i', await clip('basic.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]),
