@@ -30,7 +30,7 @@ async function browserClient(maxUploads = 10) {
 
 /**
  * The part of Uppy 6 the adapter talks to, in Node (Uppy's S3 client needs XMLHttpRequest, which
- * Node lacks; test/upload-uppy.test.ts runs the real one in Chromium): its processors, file state
+ * Node lacks; test/uploads/uppy.test.ts runs the real one in Chromium): its processors, file state
  * and events, and the requests @uppy/aws-s3's S3Uploader sends with what signRequest gives.
  */
 function fakeUppy() {
