@@ -79,8 +79,8 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
 command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
   || echo "could not install chromium (apt-get as root): test/admin/page.test.ts will fail" >&2
 
-# pgBackRest for `npm run db:backup` / `db:restore` and test/recovery/backup.test.ts (which also makes a
-# certificate with openssl): Debian's packages.
+# pgBackRest for `npm run db:backup` / `db:restore` and test/recovery/backup.test.ts (which also
+# makes a certificate with openssl): Debian's packages.
 command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "installing pgbackrest" && apt_install pgbackrest openssl) \
   || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/recovery/backup.test.ts is skipped" >&2
 

@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, startedBackfill } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness } from '../support/use-harness.js';
 
-let harness: Harness;
-let admin: TestApi;
+const harness = useHarness();
 let tenant: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('admin-dashboard');
+  const created = await harness.admin.createTenant('admin-dashboard');
   tenantId = created.tenantId;
-  tenant = admin.withToken(created.apiKey);
+  tenant = harness.admin.withToken(created.apiKey);
 });
-afterAll(() => harness?.close());
 
 /** A request as a browser would send it: no redirects followed, optional cookie and headers. */
 function send(method: string, path: string, init: { cookie?: string; headers?: Record<string, string>; form?: Record<string, string> } = {}) {
@@ -78,10 +74,10 @@ describe('bull-board at /admin/queues', () => {
   });
 
   it('leaves the JSON counts at GET /v1/admin/queues working, and out of the way of /docs', async () => {
-    const counts = await admin.request('GET', '/v1/admin/queues');
+    const counts = await harness.admin.request('GET', '/v1/admin/queues');
     expect(counts.status).toBe(200);
     expect(counts.body.queue).toMatchObject({ name: 'assets' });
-    const docs = await admin.raw('GET', '/docs/json');
+    const docs = await harness.admin.raw('GET', '/docs/json');
     expect(Object.keys(docs.body.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
   });
 });
@@ -147,11 +143,11 @@ describe('admin login', () => {
   });
 
   it('accepts an admin key, and revoking the key ends its sessions', async () => {
-    const created = await admin.request('POST', '/v1/admin/keys');
+    const created = await harness.admin.request('POST', '/v1/admin/keys');
     expect(created.status).toBe(201);
     const cookie = await login(created.body.apiKey);
     expect((await send('GET', '/admin/failed', { cookie })).status).toBe(200);
-    expect((await admin.request('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(204);
+    expect((await harness.admin.request('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(204);
     expect((await send('GET', '/admin/failed', { cookie })).status).toBe(401);
   });
 });
@@ -169,7 +165,7 @@ describe('JSON admin routes with the session cookie', () => {
     expect((await send('POST', missing, { cookie, headers: { 'x-darkroom-csrf': '1' } })).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: { origin: harness.baseUrl } })).status).toBe(404);
     // Bearer requests need no CSRF header; a tenant key is never upgraded by an admin cookie.
-    expect((await admin.raw('POST', missing)).status).toBe(404);
+    expect((await harness.admin.raw('POST', missing)).status).toBe(404);
     expect((await send('POST', missing, { cookie, headers: bearer(tenant.token!) })).status).toBe(403);
     expect((await send('GET', '/v1/assets', { cookie })).status).toBe(401);
   });
@@ -229,7 +225,7 @@ describe('failed-jobs page and original previews', () => {
 
 describe('backfills page', () => {
   it('lists backfills with their counters, behind the admin guard', async () => {
-    const started = await admin.request('POST', '/v1/admin/backfill', { preset: 'default' });
+    const started = await harness.admin.request('POST', '/v1/admin/backfill', { preset: 'default' });
     expect(started.status).toBe(202);
     const id = startedBackfill(started.body).id;
     expect((await send('GET', '/admin/backfills')).status).toBe(401);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness } from '../support/use-harness.js';
 
 // Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
 // types would clash with Node's across the test program.
@@ -16,23 +16,18 @@ type PageImage = { complete: boolean; naturalWidth: number };
 const SCREENSHOT = '/tmp/darkroom-admin.png';
 const SCREENSHOT_FAILED = '/tmp/darkroom-admin-failed.png';
 
-let harness: Harness;
+const harness = useHarness();
 let tenant: TestApi;
 let tenantId: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('admin-page');
+  const created = await harness.admin.createTenant('admin-page');
   tenantId = created.tenantId;
-  tenant = admin.withToken(created.apiKey);
+  tenant = harness.admin.withToken(created.apiKey);
   browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
+afterAll(() => browser?.close());
 
 /**
  * Expected refusals: the login page served with 401 before logging in, and previews that cannot be

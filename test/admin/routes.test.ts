@@ -1,27 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { retryJobs } from '../../apps/api/src/services/admin-jobs.js';
 import { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness } from '../support/use-harness.js';
 
-let harness: Harness;
-let admin: TestApi;
+const harness = useHarness();
 let tenant: TestApi;
 let tenantId: string;
 let other: TestApi;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('admin-console');
+  const created = await harness.admin.createTenant('admin-console');
   tenantId = created.tenantId;
-  tenant = admin.withToken(created.apiKey);
-  other = admin.withToken((await admin.createTenant('admin-console-other')).apiKey);
+  tenant = harness.admin.withToken(created.apiKey);
+  other = harness.admin.withToken((await harness.admin.createTenant('admin-console-other')).apiKey);
 });
-afterAll(() => harness?.close());
 
 describe('admin console routes', () => {
   it('lists failed jobs by tenant, error code and time, with their attempt history', async () => {
@@ -29,7 +25,7 @@ describe('admin console routes', () => {
     const mine = await failedUpload(tenant);
     const theirs = await failedUpload(other);
 
-    const res = await admin.request('GET', `/v1/admin/jobs?state=failed&tenantId=${tenantId}&errorCode=corrupt_image&since=${before}`);
+    const res = await harness.admin.request('GET', `/v1/admin/jobs?state=failed&tenantId=${tenantId}&errorCode=corrupt_image&since=${before}`);
     expect(res.status).toBe(200);
     const ids = res.body.items.map((j) => j.id);
     expect(ids).toContain(mine.job.id);
@@ -39,9 +35,9 @@ describe('admin console routes', () => {
     expect(listed?.history).toHaveLength(1);
     expect(listed?.history[0]).toMatchObject({ attempt: 1, errorCode: 'corrupt_image' });
 
-    const later = await admin.request('GET', `/v1/admin/jobs?state=failed&since=${new Date(Date.now() + 60_000).toISOString()}`);
+    const later = await harness.admin.request('GET', `/v1/admin/jobs?state=failed&since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(later.body.items).toEqual([]);
-    expect((await admin.request('GET', '/v1/admin/jobs?errorCode=bogus')).status).toBe(400);
+    expect((await harness.admin.request('GET', '/v1/admin/jobs?errorCode=bogus')).status).toBe(400);
     expect((await tenant.request('GET', '/v1/admin/jobs')).status).toBe(403);
   });
 
@@ -49,7 +45,7 @@ describe('admin console routes', () => {
     const upload = await tenant.withUploadToken();
     const anonymous = new TestApi(harness.baseUrl);
     for (const path of ['/v1/admin/tenants', '/v1/admin/no-such-route', '/v1/admin']) {
-      const asAdmin = await admin.raw('GET', path);
+      const asAdmin = await harness.admin.raw('GET', path);
       expect(asAdmin.status, path).toBe(404);
       expect(asAdmin.body.error).toMatchObject({ code: 'not_found', message: `No route GET ${path}.` });
       expect((await tenant.raw('GET', path)).body.error.code, path).toBe('forbidden');
@@ -68,7 +64,7 @@ describe('admin console routes', () => {
     const good = await readFile(fixture('320x240.jpg'));
     await harness.api.storage.putObject({ bucket: process.env.S3_BUCKET!, key: row!.originalKey, body: good, contentType: 'image/jpeg' });
 
-    const retried = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
+    const retried = await harness.admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
     expect(retried.status).toBe(202);
     expect(retried.body.job).toMatchObject({ id: job.id, state: 'queued' });
     const ready = await tenant.waitForAsset(asset.id);
@@ -76,24 +72,24 @@ describe('admin console routes', () => {
     const final = (await tenant.request('GET', `/v1/jobs/${job.id}`)).body;
     expect(final).toMatchObject({ state: 'completed', attempts: 2 });
 
-    const again = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
+    const again = await harness.admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
     expect(again.status).toBe(409);
     expect(again.body.error?.code).toBe('invalid_state');
-    expect((await admin.request('POST', '/v1/admin/jobs/00000000-0000-7000-8000-000000000000/retry')).status).toBe(404);
+    expect((await harness.admin.request('POST', '/v1/admin/jobs/00000000-0000-7000-8000-000000000000/retry')).status).toBe(404);
   });
 
   it('bulk retry counts with dryRun and requeues only matching failed jobs', async () => {
     const tenantFailures = [await failedUpload(tenant), await failedUpload(tenant)];
     const otherFailure = await failedUpload(other);
 
-    const dry = await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, dryRun: true });
+    const dry = await harness.admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, dryRun: true });
     expect(dry.status).toBe(202);
     expect(dry.body.requeued).toBe(0);
     expect(dry.body.matched).toBeGreaterThanOrEqual(2);
     // A dry run changes nothing.
     for (const { job } of tenantFailures) expect((await tenant.request('GET', `/v1/jobs/${job.id}`)).body.state).toBe('failed');
 
-    const real = await admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, errorCode: 'corrupt_image' });
+    const real = await harness.admin.request('POST', '/v1/admin/jobs/retry', { state: 'failed', tenantId, errorCode: 'corrupt_image' });
     expect(real.body).toEqual({ matched: dry.body.matched, requeued: dry.body.matched });
     for (const { asset } of tenantFailures) {
       const after = await tenant.waitForAsset(asset.id);
@@ -101,12 +97,12 @@ describe('admin console routes', () => {
       expect((await tenant.request('GET', `/v1/assets/${asset.id}/jobs`)).body.items[0]?.attempts).toBe(2);
     }
     expect((await other.request('GET', `/v1/jobs/${otherFailure.job.id}`)).body.attempts).toBe(1);
-    expect((await admin.raw('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
+    expect((await harness.admin.raw('POST', '/v1/admin/jobs/retry', { state: 'failed', extra: 1 })).status).toBe(400);
   });
 
   it('bulk retry works through the matching jobs in batches, each job once', async () => {
-    const created = await admin.createTenant('admin-console-batches');
-    const client = admin.withToken(created.apiKey);
+    const created = await harness.admin.createTenant('admin-console-batches');
+    const client = harness.admin.withToken(created.apiKey);
     const failures = [await failedUpload(client), await failedUpload(client), await failedUpload(client)];
     const log = pino({ level: 'silent' });
     // Batches of two over three jobs: a full batch, then a short one.
@@ -121,7 +117,7 @@ describe('admin console routes', () => {
   it('reprocesses a ready asset as a new reprocess job', async () => {
     const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     const first = await tenant.waitForAsset(asset.id);
-    const res = await admin.request('POST', `/v1/admin/assets/${asset.id}/reprocess`);
+    const res = await harness.admin.request('POST', `/v1/admin/assets/${asset.id}/reprocess`);
     expect(res.status).toBe(202);
     expect(res.body.job).toMatchObject({ kind: 'reprocess', assetId: asset.id });
     const again = await tenant.waitForAsset(asset.id);
@@ -135,23 +131,23 @@ describe('admin console routes', () => {
   });
 
   it('shows queue counts, and pause holds new work until resume', async () => {
-    const counts = await admin.request('GET', '/v1/admin/queues');
+    const counts = await harness.admin.request('GET', '/v1/admin/queues');
     expect(counts.status).toBe(200);
     expect(counts.body.queue).toMatchObject({ name: 'assets', paused: false });
     expect(counts.body.jobs.failed).toBeGreaterThan(0);
 
-    expect((await admin.request('POST', '/v1/admin/queues/pause')).body).toEqual({ paused: true });
+    expect((await harness.admin.request('POST', '/v1/admin/queues/pause')).body).toEqual({ paused: true });
     const { asset, job } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
     // The entry sits in the paused queue, where no worker takes it: a state, not a wait.
     expect(await harness.api.queue.queues.default.getJobState(job.id)).toMatch(/^(waiting|prioritized)$/);
     expect(await harness.api.queue.queues.default.isPaused()).toBe(true);
     expect((await tenant.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('queued');
-    const paused = await admin.request('GET', '/v1/admin/queues');
+    const paused = await harness.admin.request('GET', '/v1/admin/queues');
     expect(paused.body.queue.paused).toBe(true);
     expect(paused.body.queue.counts.waiting).toBeGreaterThanOrEqual(1);
     expect(paused.body.queue.counts).not.toHaveProperty('paused');
 
-    expect((await admin.request('POST', '/v1/admin/queues/resume')).body).toEqual({ paused: false });
+    expect((await harness.admin.request('POST', '/v1/admin/queues/resume')).body).toEqual({ paused: false });
     expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
   });
 });

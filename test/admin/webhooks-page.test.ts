@@ -4,24 +4,22 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** The console's webhooks page in Chromium: each tenant's webhooks, their failed deliveries, and Redeliver. */
-let harness: Harness;
+const harness = useHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 let browser: Browser;
 let hook: Receiver;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
   hook = await startReceiver();
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await hook?.stop();
-  await harness?.close();
 });
 
 /** A failed delivery of `eventId`, recorded as the worker records one (in one transaction: no worker sees it pending). */

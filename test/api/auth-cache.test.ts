@@ -3,23 +3,20 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { startSecondApi, type SecondApi } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * Two API processes of one deployment (same Postgres, Redis and queue prefix): each caches key
  * lookups, and a revocation or tenant change made through one is refused by the other at once.
  */
-let harness: Harness;
+const harness = useHarness({ withWorker: false });
 let other: SecondApi;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
   other = await startSecondApi(harness);
 });
-afterAll(async () => {
-  await other?.close();
-  await harness?.close();
-});
+afterAll(() => other?.close());
 
 describe('key lookups cached per API process', () => {
   it('a key revoked through one process gets 401 from the other on the very next request', async () => {

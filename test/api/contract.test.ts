@@ -2,27 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
 import { AssetView, ErrorBody, StartedUpload, UploadRules } from '@darkroom/core';
 import { jobs } from '@darkroom/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { asMultipart, TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
+import { useHarness } from '../support/use-harness.js';
 
-let harness: Harness;
-let admin: TestApi;
+const harness = useHarness({ withWorker: false });
 let tenantA: TestApi;
 let tenantB: TestApi;
 let smallJpeg: Uint8Array;
 
 beforeAll(async () => {
   // No worker yet: idempotency is checked on jobs that stay queued.
-  harness = await startHarness({ withWorker: false });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenantA = admin.withToken((await admin.createTenant('contract-a')).apiKey);
-  tenantB = admin.withToken((await admin.createTenant('contract-b')).apiKey);
+  tenantA = harness.admin.withToken((await harness.admin.createTenant('contract-a')).apiKey);
+  tenantB = harness.admin.withToken((await harness.admin.createTenant('contract-b')).apiKey);
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const apiDoc = () => readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
 
@@ -102,13 +98,13 @@ describe('auth and tenant isolation', () => {
     expect(unknown.status).toBe(401);
     expect(unknown.body.error?.code).toBe('unauthorized');
 
-    const { tenantId } = await admin.createTenant('revocable');
-    const created = await admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`);
+    const { tenantId } = await harness.admin.createTenant('revocable');
+    const created = await harness.admin.request('POST', `/v1/admin/tenants/${tenantId}/keys`);
     expect(created.status).toBe(201);
     expect(created.body.apiKey).toMatch(/^dk_/);
     const key = tenantA.withToken(created.body.apiKey);
     expect((await key.request('GET', '/v1/assets')).status).toBe(200);
-    expect((await admin.request('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(204);
+    expect((await harness.admin.request('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(204);
     expect((await key.request('GET', '/v1/assets')).status).toBe(401);
 
     const forbidden = await tenantA.request('POST', '/v1/admin/tenants', { name: 'x' });
@@ -117,7 +113,7 @@ describe('auth and tenant isolation', () => {
   });
 
   it('stores keys only as hashes', async () => {
-    const { apiKey } = await admin.createTenant('hashed');
+    const { apiKey } = await harness.admin.createTenant('hashed');
     const rows = await harness.api.db.query.apiKeys.findMany();
     expect(rows.some((r) => r.keyHash === apiKey || r.prefix === apiKey)).toBe(false);
     expect(JSON.stringify(rows)).not.toContain(apiKey);
@@ -126,7 +122,7 @@ describe('auth and tenant isolation', () => {
 
 describe('assets', () => {
   it('lists newest first with keyset pagination and a status filter', async () => {
-    const client = admin.withToken((await admin.createTenant('paging')).apiKey);
+    const client = harness.admin.withToken((await harness.admin.createTenant('paging')).apiKey);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await upload(client)).asset.id);
     const first = await client.request('GET', '/v1/assets?limit=2');

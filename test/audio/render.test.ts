@@ -1,26 +1,22 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { audioFile, ebur128, type AudioName } from '../../packages/media/src/audio/test-audio.js';
 import type { TestApi } from '../support/client.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant } from '../support/images.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { downloadRendition, filesUnder, mediaProcessesMentioning, metadataTags, waitForTranscode } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * Audio through the real API, bucket and worker (ffmpeg): the default preset's `podcast` rendition
  * (normalised, checked with ffprobe and ebur128), its waveform JSON, cover art through the image
  * variants, a cover art the image limits refuse, and a DELETE that kills ffmpeg.
  */
-let harness: Harness;
-let tenant: TestTenant;
 let tmpDir: string;
-
-beforeAll(async () => {
+const harness = useHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-audio-worker-'));
   const presets = await writePresetsFile({
     // Three normalised passes over ten minutes: long enough to be caught midway.
@@ -30,10 +26,9 @@ beforeAll(async () => {
       { name: 'c', format: 'm4a', bitrate: 64, loudness: -23 },
     ],
   });
-  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
-  tenant = await createTestTenant(harness, 'audio');
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-afterAll(() => harness?.close());
+const tenant = useTenant(harness, 'audio');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

@@ -1,22 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { audioFile, type AudioName } from '../../packages/media/src/audio/test-audio.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * Audio through the real API and bucket: each accepted type is sniffed, then probed where it lies
  * (ffprobe by ranged reads of a short-lived URL) at `complete`, and the asset shows `kind: "audio"`,
  * its duration and `audio` before any worker runs (loudness is the worker's to measure).
  */
-let harness: Harness;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  tenant = await createTestTenant(harness, 'audio');
-});
-afterAll(() => harness?.close());
+const harness = useHarness({ withWorker: false });
+const tenant = useTenant(harness, 'audio');
 
 async function upload(name: AudioName, contentType: string) {
   const bytes = new Uint8Array(await readFile(await audioFile(name)));

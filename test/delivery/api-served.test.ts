@@ -3,22 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { answersWithin, waitFor } from '../support/services.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * What the API hands out works at the delivery server: `asset.delivery`'s URLs, a key from
  * `POST /v1/delivery-key` (and the one it replaced), and a `PATCH`'s new revision (the old one redirects).
  */
 const BASE_URL = 'https://img.example.test';
-let harness: Harness;
+const harness = useHarness({ env: { DELIVERY_BASE_URL: BASE_URL } });
 let delivery: DeliveryServer;
 let mine: TestApi;
 let asset: any;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { DELIVERY_BASE_URL: BASE_URL } });
   delivery = await startDelivery(harness);
   ({ client: mine } = await createTestTenant(harness, 'served-mine'));
   const { asset: started } = await mine.uploadAndComplete(new Uint8Array(await readFile(fixture('Landscape_1.jpg'))), {
@@ -28,10 +27,7 @@ beforeAll(async () => {
   asset = await mine.waitForAsset(started.id);
   expect(asset.status).toBe('ready');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 /** A URL of the markup, at the delivery server under test rather than the public origin it names. */
 const served = (url: string) => url.replace(BASE_URL, delivery.baseUrl);

@@ -1,25 +1,24 @@
 import { DEFAULT_DELIVERY_POLICY, DELIVERY_KEY_OVERLAP_MS, signDeliveryPath, verifyDeliverySignature } from '@darkroom/core';
 import { tenants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, startSecondApi, type Harness } from '../support/harness.js';
+import { startSecondApi } from '../support/harness.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** The tenant's delivery policy and signing key (docs/api.md, "Delivery: images on request") through the real API and Postgres. */
-let harness: Harness;
+const harness = useHarness({ withWorker: false });
 let admin: TestApi;
 let mine: TestApi;
 let mineId: string;
 let theirs: TestApi;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
   ({ admin, client: mine, tenantId: mineId } = await createTestTenant(harness, 'delivery-mine'));
   ({ client: theirs } = await createTestTenant(harness, 'delivery-theirs'));
 });
-afterAll(() => harness?.close());
 
 const row = async (id: string) => (await harness.api.db.select().from(tenants).where(eq(tenants.id, id)))[0]!;
 

@@ -2,25 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRenderKey, originalKey, type Visibility } from '@darkroom/core';
 import { assets, getAsset, insertAsset, newId, type AssetStatus } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assetObjectLocation } from '@darkroom/storage';
 import { newDeliverySweepCursor, sweepDeliveryRenders } from '../../apps/worker/src/delivery-sweep.js';
 import { findOrphanObjects } from '../../apps/worker/src/orphans.js';
 import { finishDeletion } from '../../apps/worker/src/purge-sweep.js';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Delivery's renders go with their asset, and older revisions' renders go to the reconciler's sweep. */
-let harness: Harness;
+const harness = useHarness({ withWorker: false });
 let client: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
   ({ client, tenantId } = await createTestTenant(harness, 'delivery-cleanup'));
 });
-afterAll(() => harness?.close());
 
 const bucket = () => harness.api.config.storage.publicBucket;
 /** Where a render is kept: a public asset's in the public bucket, a private one's in the private place. */

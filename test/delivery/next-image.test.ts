@@ -2,10 +2,8 @@ import type { Browser } from 'playwright-core';
 import type { Asset } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { TestApi } from '../support/client.js';
-import type { Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
+import { useHarnessWithDelivery } from '../support/delivery.js';
 import { expectNextImage, openNextImage, startNextApp, type NextApp } from '../support/next-app.js';
 import { screenshot } from '../support/upload-page.js';
 
@@ -14,17 +12,14 @@ import { screenshot } from '../support/upload-page.js';
  * @darkroom/client/next, opened in Debian's Chromium: the image comes from the delivery server, at the
  * widths Next asked for, of a photo uploaded through the real API and rendered by the real worker.
  */
-let delivery: SpawnedDelivery;
-let harness: Harness;
+// The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
+const { harness, delivery } = useHarnessWithDelivery();
 let next: NextApp;
 let browser: Browser;
 let asset: Asset;
 
 beforeAll(async () => {
-  // The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const tenant = admin.withToken((await admin.createTenant('next-image')).apiKey);
+  const tenant = harness.admin.withToken((await harness.admin.createTenant('next-image')).apiKey);
   const { asset: started } = await tenant.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
   // Built while the worker renders the upload's variants.
   [next, asset] = await Promise.all([startNextApp(), tenant.waitForAsset(started.id)]);
@@ -33,8 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await next?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 describe('next/image with @darkroom/client/next', () => {

@@ -3,26 +3,24 @@ import { isAssetEvent } from '@darkroom/client';
 import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, settledBound, transitionAsset } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant, failedUpload } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** The events outbox and its feed (`GET /v1/events`), against the real pipeline. */
-let harness: Harness;
+const harness = useHarness();
 let client: TestApi;
 let admin: TestApi;
 let tenantId: string;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
   ({ client, admin, tenantId } = await createTestTenant(harness, 'events'));
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 /**
  * An asset's events in the feed once every event written so far is settled: the feed holds back

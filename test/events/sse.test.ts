@@ -3,10 +3,11 @@ import { EVENTS_LISTENER_NAME } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { spawnApi, waitFor, type ApiProcess } from '../support/services.js';
 import { openSse, type SseConnection, type SseEvent } from '../support/sse.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * Live status over Server-Sent Events (spec: api-platform.md, "Live status"), against the real
@@ -14,13 +15,12 @@ import { openSse, type SseConnection, type SseEvent } from '../support/sse.js';
  * process of its own, while changes are made through the test process's API (`harness`) and its
  * worker, so every event crosses processes through Postgres's LISTEN/NOTIFY.
  */
-let harness: Harness;
+const harness = useHarness({ env: { SSE_HEARTBEAT: '300ms' } });
 let other: ApiProcess;
 let jpeg: Uint8Array;
 const open: SseConnection[] = [];
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { SSE_HEARTBEAT: '300ms' } });
   // Idle connections are cut after 1 s here; heartbeats come far later than the test waits.
   other = await spawnApi({ QUEUE_PREFIX: harness.prefix, CONNECTION_TIMEOUT: '1s', REQUEST_TIMEOUT: '1s', SSE_HEARTBEAT: '10m' });
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
@@ -28,7 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const connection of open) connection.close();
   await other?.stop();
-  await harness?.close();
 });
 
 async function stream(baseUrl: string, path: string, tenant: TestTenant, headers: Record<string, string> = {}) {

@@ -4,23 +4,20 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { startSecondApi, type SecondApi } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** The webhook routes themselves: what is stored, what is shown, and what is refused. No deliveries here. */
-let harness: Harness;
+const harness = useHarness({ withWorker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 let strict: SecondApi;
 let client: TestApi;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
   // Another API of the same deployment as production runs it: without WEBHOOK_ALLOW_PRIVATE.
   strict = await startSecondApi(harness, { WEBHOOK_ALLOW_PRIVATE: 'false' });
   ({ client } = await createTestTenant(harness, 'webhooks-api'));
 });
-afterAll(async () => {
-  await strict?.close();
-  await harness?.close();
-});
+afterAll(() => strict?.close());
 
 describe('webhook routes', () => {
   it('create shows the secret once; list and patch never show it, and Postgres holds it sealed', async () => {

@@ -4,24 +4,22 @@ import { desc, eq } from 'drizzle-orm';
 import { dispatchOnce } from '../../apps/worker/src/webhooks/dispatcher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, failedUpload } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receipt, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/services.js';
 import { addWebhook, deliveryLog, deliveryPages, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Webhook deliveries end to end: the real API and worker, a real receiver on a loopback port. */
-let harness: Harness;
+const harness = useHarness({ env: WEBHOOK_TEST_ENV });
 let jpeg: Uint8Array;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  harness = await startHarness({ env: WEBHOOK_TEST_ENV });
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
 afterAll(async () => {
   for (const receiver of receivers) await receiver.stop();
-  await harness?.close();
 });
 
 async function receiver(answer?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {

@@ -1,35 +1,31 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { clip, uploadVideo, type ClipName } from '../support/video.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * Hostile videos through the whole pipeline (real bucket, real worker, ffmpeg): each fails with
  * its own code at once (no retries), shows the tenant no word of ffmpeg's, and gives admins the
  * detail. Text named .mp4 is refused at `complete`, before any worker sees it.
  */
-let harness: Harness;
+const harness = useHarness({ env: { VIDEO_MAX_DURATION: '1h' } });
 let client: TestApi;
-let admin: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
   // Below the two-hour clip: the default (3 h, for chunked long videos) would take it.
-  harness = await startHarness({ env: { VIDEO_MAX_DURATION: '1h' } });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('hostile-video');
+  const created = await harness.admin.createTenant('hostile-video');
   tenantId = created.tenantId;
-  client = admin.withToken(created.apiKey);
+  client = harness.admin.withToken(created.apiKey);
 });
 
 /** The raw error behind a failed job, as the admin job routes show it. */
 async function adminDetail(jobId: string): Promise<string | undefined> {
-  const page = (await admin.request('GET', `/v1/admin/jobs?tenantId=${tenantId}&state=failed&limit=100`)).body;
+  const page = (await harness.admin.request('GET', `/v1/admin/jobs?tenantId=${tenantId}&state=failed&limit=100`)).body;
   return page.items.find((j) => j.id === jobId)?.errorDetail ?? undefined;
 }
-afterAll(() => harness?.close());
 
 /** ffmpeg's own vocabulary: none of it may reach a tenant. */
 const FFMPEG_WORDS = /ffmpeg|ffprobe|moov atom|Invalid data|avcC|stsz|\[mov,mp4|0x[0-9a-f]{6,}|\/tmp\/|darkroom-/i;

@@ -4,11 +4,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, asSinglePut } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/services.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Focus and crop (docs/api.md): at upload (tenant key and upload token), PATCH /v1/assets/:id, the worker's renders, asset.delivery. */
 const BASE_URL = 'https://img.example.test';
@@ -16,7 +16,7 @@ const COLOURS = { tl: [255, 0, 0], tr: [0, 255, 0], bl: [0, 0, 255], br: [255, 2
 const W = 800;
 const H = 600;
 
-let harness: Harness;
+const harness = useHarness({ env: { ...WEBHOOK_TEST_ENV, DELIVERY_BASE_URL: `${BASE_URL}/` } });
 let mine: TestApi;
 let mineId: string;
 let theirs: TestApi;
@@ -41,17 +41,13 @@ async function quadrants(): Promise<Uint8Array> {
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { ...WEBHOOK_TEST_ENV, DELIVERY_BASE_URL: `${BASE_URL}/` } });
   ({ client: mine, tenantId: mineId } = await createTestTenant(harness, 'crop-mine'));
   ({ client: theirs } = await createTestTenant(harness, 'crop-theirs'));
   png = await quadrants();
   receiver = await startReceiver();
   ({ secret } = await addWebhook(mine, receiver.url, { events: ['asset.updated'] }));
 });
-afterAll(async () => {
-  await receiver?.stop();
-  await harness?.close();
-});
+afterAll(() => receiver?.stop());
 
 /** POST /v1/uploads with `extra` (focus, crop), the bytes to the bucket, complete; the asset once final. */
 async function upload(client: TestApi, extra: object = {}) {

@@ -1,20 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /** iPhone HEIC through the real API, bucket and worker: the same presets and pipeline as any photo. */
-let harness: Harness;
-let client: TestApi;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('heic')).apiKey);
-});
-afterAll(() => harness?.close());
+const harness = useHarness();
+const tenant = useTenant(harness, 'heic');
 
 /** Every variant: a WebP of its recorded size, with no EXIF, XMP or ICC, and no GPS bytes. */
 async function fetchClean(asset: any) {
@@ -33,8 +25,8 @@ async function fetchClean(asset: any) {
 
 describe('HEIC, end to end', () => {
   it('turns the iPhone HEIC (irot 270 + EXIF Orientation 6) into upright variants without EXIF', async () => {
-    const { asset: queued } = await client.uploadFile(fixture('iphone_13_pro_max.HEIC'), 'image/heic');
-    const asset = await client.waitForAsset(queued.id, 180_000);
+    const { asset: queued } = await tenant.client.uploadFile(fixture('iphone_13_pro_max.HEIC'), 'image/heic');
+    const asset = await tenant.client.waitForAsset(queued.id, 180_000);
     expect(asset).toMatchObject({ status: 'ready', width: 3024, height: 4032, format: 'heif', contentType: 'image/heic', error: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
@@ -52,15 +44,15 @@ describe('HEIC, end to end', () => {
   });
 
   it('takes a HEIC declared as image/heif, and leaves its GPS location behind', async () => {
-    const { asset: queued } = await client.uploadFile(fixture('heif-gps.heic'), 'image/heif');
-    const asset = await client.waitForAsset(queued.id, 120_000);
+    const { asset: queued } = await tenant.client.uploadFile(fixture('heif-gps.heic'), 'image/heif');
+    const asset = await tenant.client.waitForAsset(queued.id, 120_000);
     expect(asset).toMatchObject({ status: 'ready', width: 160, height: 120, format: 'heif', contentType: 'image/heif' });
     await fetchClean(asset);
   });
 
   it('keeps the alpha channel of a HEIC that has transparent pixels', async () => {
-    const { asset: queued } = await client.uploadFile(fixture('heif-alpha.heic'), 'image/heic');
-    const asset = await client.waitForAsset(queued.id, 120_000);
+    const { asset: queued } = await tenant.client.uploadFile(fixture('heif-alpha.heic'), 'image/heic');
+    const asset = await tenant.client.waitForAsset(queued.id, 120_000);
     expect(asset).toMatchObject({ status: 'ready', width: 96, height: 64 });
     const small = (await fetchClean(asset)).get('small')!;
     expect(small.meta.hasAlpha).toBe(true);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, asMultipart } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
+import { asMultipart } from '../support/client.js';
 import { noisePng } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 const PRESET_BOUNDS: Record<string, { width: number; height: number; fit: 'cover' | 'inside' }> = {
   thumb: { width: 256, height: 256, fit: 'cover' },
@@ -13,15 +13,8 @@ const PRESET_BOUNDS: Record<string, { width: number; height: number; fit: 'cover
   large: { width: 2560, height: 2560, fit: 'inside' },
 };
 
-let harness: Harness;
-let client: TestApi;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('pipeline')).apiKey);
-});
-afterAll(() => harness?.close());
+const harness = useHarness();
+const tenant = useTenant(harness, 'pipeline');
 
 /** Every variant: public, immutable-cached WebP within its preset box, with its recorded size and dimensions. */
 async function checkVariants(asset: any) {
@@ -47,11 +40,11 @@ async function checkVariants(asset: any) {
 
 describe('pipeline, end to end', () => {
   it('turns a camera JPEG with GPS into public WebP variants without any EXIF', async () => {
-    const { asset: queued, job } = await client.uploadFile(fixture('DSCN0010.jpg'), 'image/jpeg');
+    const { asset: queued, job } = await tenant.client.uploadFile(fixture('DSCN0010.jpg'), 'image/jpeg');
     expect(queued.status).toBe('queued');
     expect(job.state).toBe('queued');
 
-    const asset = await client.waitForAsset(queued.id);
+    const asset = await tenant.client.waitForAsset(queued.id);
     expect(asset.status).toBe('ready');
     expect(asset).toMatchObject({ width: 640, height: 480, format: 'jpeg', contentType: 'image/jpeg', error: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
@@ -64,7 +57,7 @@ describe('pipeline, end to end', () => {
     expect(variants.get('small')!.meta.width).toBe(640); // never upscaled past the original
     for (const got of variants.values()) expect(got.data.includes('GPS')).toBe(false);
 
-    const finished = await client.request('GET', `/v1/jobs/${job.id}`);
+    const finished = await tenant.client.request('GET', `/v1/jobs/${job.id}`);
     expect(finished.body).toMatchObject({ state: 'completed', attempts: 1, maxAttempts: 5, error: null });
 
     // The worker's metrics say where the job's time went, one observation per stage of an image job.
@@ -79,8 +72,8 @@ describe('pipeline, end to end', () => {
   });
 
   it('shows all eight EXIF orientations upright, as displayed (600x450)', async () => {
-    const uploads = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => client.uploadFile(fixture(`Landscape_${n}.jpg`), 'image/jpeg')));
-    const assets = await Promise.all(uploads.map((u) => client.waitForAsset(u.asset.id)));
+    const uploads = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => tenant.client.uploadFile(fixture(`Landscape_${n}.jpg`), 'image/jpeg')));
+    const assets = await Promise.all(uploads.map((u) => tenant.client.waitForAsset(u.asset.id)));
     const prints: Buffer[] = [];
     for (const asset of assets) {
       expect(asset.status).toBe('ready');
@@ -103,9 +96,9 @@ describe('pipeline, end to end', () => {
   });
 
   it('keeps animations animated and small images unscaled', async () => {
-    const gif = await client.uploadFile(fixture('animated-loop-3.gif'), 'image/gif');
-    const small = await client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
-    const [animated, tiny] = await Promise.all([client.waitForAsset(gif.asset.id), client.waitForAsset(small.asset.id)]);
+    const gif = await tenant.client.uploadFile(fixture('animated-loop-3.gif'), 'image/gif');
+    const small = await tenant.client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    const [animated, tiny] = await Promise.all([tenant.client.waitForAsset(gif.asset.id), tenant.client.waitForAsset(small.asset.id)]);
 
     expect(animated.status).toBe('ready');
     const large = await fetchVariant(animated.variants.find((v: any) => v.name === 'large')!.url);
@@ -120,11 +113,11 @@ describe('pipeline, end to end', () => {
 
   it('handles CMYK, alpha PNG and 16-bit TIFF', async () => {
     const uploads = await Promise.all([
-      client.uploadFile(fixture('Channel_digital_image_CMYK_color.jpg'), 'image/jpeg'),
-      client.uploadFile(fixture('Flag_of_the_Netherlands-alpha.png'), 'image/png'),
-      client.uploadFile(fixture('tifftag-photoshop.tiff'), 'image/tiff'),
+      tenant.client.uploadFile(fixture('Channel_digital_image_CMYK_color.jpg'), 'image/jpeg'),
+      tenant.client.uploadFile(fixture('Flag_of_the_Netherlands-alpha.png'), 'image/png'),
+      tenant.client.uploadFile(fixture('tifftag-photoshop.tiff'), 'image/tiff'),
     ]);
-    const [cmyk, png, tiff] = await Promise.all(uploads.map((u) => client.waitForAsset(u.asset.id)));
+    const [cmyk, png, tiff] = await Promise.all(uploads.map((u) => tenant.client.waitForAsset(u.asset.id)));
     for (const asset of [cmyk, png, tiff]) {
       expect(asset?.status, asset?.filename).toBe('ready');
       await checkVariants(asset);
@@ -143,13 +136,13 @@ describe('pipeline, end to end', () => {
     const png = await noisePng(width, height);
     expect(png.length).toBeGreaterThan(32 * 1024 * 1024);
 
-    const { asset, upload, parts } = await client.upload(png, { filename: 'noise.png', contentType: 'image/png' });
+    const { asset, upload, parts } = await tenant.client.upload(png, { filename: 'noise.png', contentType: 'image/png' });
     const { parts: urls, partSize } = asMultipart(upload);
     expect(urls.length).toBe(Math.ceil(png.length / partSize));
-    const completed = await client.request('POST', `/v1/uploads/${asset.id}/complete`, { parts });
+    const completed = await tenant.client.request('POST', `/v1/uploads/${asset.id}/complete`, { parts });
     expect(completed.status).toBe(202);
 
-    const ready = await client.waitForAsset(asset.id, 120_000);
+    const ready = await tenant.client.waitForAsset(asset.id, 120_000);
     expect(ready).toMatchObject({ status: 'ready', width, height, size: png.length });
     const large = await fetchVariant(ready.variants.find((v: any) => v.name === 'large')!.url);
     expect([large.meta.width, large.meta.height]).toEqual([2560, 2560]);

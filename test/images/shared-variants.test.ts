@@ -3,26 +3,24 @@ import { isImageSpec, PRESETS, variantPrefix, type VariantSpec } from '@darkroom
 import { assets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { objectSha256 } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Variants that come out the same are encoded once and stored once; every row still has its URL. */
-let harness: Harness;
+const harness = useHarness();
 let client: TestApi;
 let tenantId: string;
 let photo: Uint8Array; // 640×480: smaller than the `medium` and `large` boxes
 
 beforeAll(async () => {
-  harness = await startHarness();
   ({ client, tenantId } = await createTestTenant(harness, 'shared-variants'));
   photo = new Uint8Array(await readFile(fixture('DSCN0010.jpg')));
 });
-afterAll(() => harness?.close());
 
 const rowsOf = (assetId: string) => harness.api.db.select().from(variants).where(eq(variants.assetId, assetId)).orderBy(asc(variants.name));
 

@@ -14,25 +14,21 @@ import {
   TenantRecord,
   unpackRecord,
 } from '@darkroom/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { asSinglePut, type TestApi } from '../support/client.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /** What the bucket keeps of each record so that `npm run recover` can rebuild it (docs/operations.md#recover). */
-let harness: Harness;
-let tenant: TestTenant;
+const harness = useHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+const tenant = useTenant(harness, 'bucket-records');
 let client: TestApi;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
-  tenant = await createTestTenant(harness, 'bucket-records');
   client = tenant.client;
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const privateBucket = () => harness.api.config.storage.bucket;
 const publicBucket = () => harness.api.config.storage.publicBucket;

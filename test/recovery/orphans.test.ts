@@ -4,24 +4,21 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { chunkJobPrefix, deliveryRenderKey, variantPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness } from '../support/use-harness.js';
 
 const run = promisify(execFile);
-let harness: Harness;
+const harness = useHarness();
 let tenant: TestApi;
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('orphans');
+  const created = await harness.admin.createTenant('orphans');
   tenantId = created.tenantId;
-  tenant = admin.withToken(created.apiKey);
+  tenant = harness.admin.withToken(created.apiKey);
 });
-afterAll(() => harness?.close());
 
 /** `npm run orphans` as an operator runs it (the built CLI), scoped to this file's tenant. */
 async function orphansCli(...args: string[]): Promise<string> {

@@ -4,26 +4,20 @@ import { promisify } from 'node:util';
 import { originalKey, variantPrefix, type VariantSpec } from '@darkroom/core';
 import { assets, getAsset, jobs, listVariantsByAsset, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findOrphanObjects } from '../../apps/worker/src/orphans.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
 import { recover, type RecoverOptions } from '../../apps/worker/src/recover/recover.js';
 import { asSinglePut, type TestApi } from '../support/client.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /** `npm run recover` (docs/operations.md#recover) against the real Postgres, Redis and S3, with rows deleted as a restore would lose them. */
-let harness: Harness;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  tenant = await createTestTenant(harness, 'recover');
-});
-afterAll(() => harness?.close());
+const harness = useHarness();
+const tenant = useTenant(harness, 'recover');
 
 async function readyUpload(client: TestApi = tenant.client, extra: object = {}, visibility: 'public' | 'private' = 'public') {
   const bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(fixture('320x240.jpg')));

@@ -1,25 +1,17 @@
 import { getJob } from '@darkroom/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
-let harness: Harness;
-let client: TestApi;
 const RETRY_DELAY_MS = 2500;
-
-beforeAll(async () => {
-  // A 10 ms render budget times out on any real photo; the retry waits JOB_RETRY_SCHEDULE's delay.
-  harness = await startHarness({ env: { JOB_TIMEOUT: '10ms', JOB_RETRY_SCHEDULE: `${RETRY_DELAY_MS}ms`, JOB_MAX_ATTEMPTS: '5' } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('retries')).apiKey);
-});
-afterAll(() => harness?.close());
+// A 10 ms render budget times out on any real photo; the retry waits JOB_RETRY_SCHEDULE's delay.
+const harness = useHarness({ env: { JOB_TIMEOUT: '10ms', JOB_RETRY_SCHEDULE: `${RETRY_DELAY_MS}ms`, JOB_MAX_ATTEMPTS: '5' } });
+const tenant = useTenant(harness, 'retries');
 
 describe('retries', () => {
   it('a render timeout gets one more attempt, after the scheduled delay, then fails render_timeout', async () => {
-    const { asset, job } = await client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
-    const failed = await client.waitForAsset(asset.id);
+    const { asset, job } = await tenant.client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
+    const failed = await tenant.client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('render_timeout');
 

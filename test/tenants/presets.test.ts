@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { PRESETS, presetStaleScope, type VariantSpec } from '@darkroom/core';
 import { countStaleVariants, findStaleAssets, jobs, variants } from '@darkroom/db';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { useHarness } from '../support/use-harness.js';
 
 /** Tenant presets (spec: api-platform.md, "Tenant presets") through the real pipeline. */
-let harness: Harness;
+const harness = useHarness();
 let mine: TestApi;
 let theirs: TestApi;
 let jpeg: Uint8Array;
@@ -18,12 +18,10 @@ let jpeg: Uint8Array;
 const spec = (name: string, width: number, quality = 70): VariantSpec => ({ name, fit: 'cover', width, height: width, format: 'webp', quality });
 
 beforeAll(async () => {
-  harness = await startHarness();
   ({ client: mine } = await createTestTenant(harness, 'presets-mine'));
   ({ client: theirs } = await createTestTenant(harness, 'presets-theirs'));
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const variantRows = (assetId: string) => harness.api.db.select().from(variants).where(eq(variants.assetId, assetId)).orderBy(asc(variants.name));
 

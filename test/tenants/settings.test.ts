@@ -1,34 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { spec, writePresetsFile } from '../support/presets.js';
+import { useHarness } from '../support/use-harness.js';
 
 /**
  * Tenant settings (spec: api-platform.md, "Tenant settings") through the real admin routes, with two
  * API processes of one deployment: a change made through one holds on the other's next request.
  */
-let harness: Harness;
-let admin: TestApi;
+/** Both processes' settings: the presets file of the tenants' default preset. */
+let env: Record<string, string>;
+const harness = useHarness(async () => {
+  env = { PRESETS_FILE: await writePresetsFile({ square: [spec('sq', 'cover', 100)] }) };
+  return { withWorker: false, env };
+});
 let other: SecondApi;
 
 beforeAll(async () => {
-  const env = { PRESETS_FILE: await writePresetsFile({ square: [spec('sq', 'cover', 100)] }) };
-  harness = await startHarness({ withWorker: false, env });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
   other = await startSecondApi(harness, env);
 });
-afterAll(async () => {
-  await other?.close();
-  await harness?.close();
-});
+afterAll(() => other?.close());
 
 const start = (client: TestApi, contentType: string, size: number, preset?: string) =>
   client.request('POST', '/v1/uploads', { filename: 'x', contentType, size, ...(preset ? { preset } : {}) });
 
 async function tenantWith(settings: Record<string, unknown>) {
-  const res = await admin.request('POST', '/v1/admin/tenants', { name: 'settings', ...settings });
+  const res = await harness.admin.request('POST', '/v1/admin/tenants', { name: 'settings', ...settings });
   expect(res.status).toBe(201);
-  return { tenant: res.body.tenant, client: admin.withToken(res.body.apiKey), viaOther: new TestApi(other.baseUrl, res.body.apiKey) };
+  return { tenant: res.body.tenant, client: harness.admin.withToken(res.body.apiKey), viaOther: new TestApi(other.baseUrl, res.body.apiKey) };
 }
 
 describe('tenant settings', () => {
@@ -36,7 +35,7 @@ describe('tenant settings', () => {
     const settings = { acceptedContentTypes: ['image/png'], maxUploadBytes: 5000, defaultPreset: 'square', rateLimitPerMinute: 500 };
     const { tenant, client } = await tenantWith(settings);
     expect(tenant).toMatchObject({ name: 'settings', ...settings });
-    expect((await admin.request('GET', `/v1/admin/tenants/${tenant.id}`)).body).toEqual({ tenant });
+    expect((await harness.admin.request('GET', `/v1/admin/tenants/${tenant.id}`)).body).toEqual({ tenant });
     expect((await client.request('GET', '/v1/tenant')).body).toEqual({ tenant });
 
     const plain = await tenantWith({});
@@ -61,14 +60,14 @@ describe('tenant settings', () => {
   it('changed through one API process apply on the next request to another, and null restores the default', async () => {
     const { tenant, client, viaOther } = await tenantWith({});
     expect((await start(viaOther, 'image/jpeg', 100)).status).toBe(201); // cached there with the defaults
-    const patched = await admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { acceptedContentTypes: ['image/webp'], maxUploadBytes: 50 });
+    const patched = await harness.admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { acceptedContentTypes: ['image/webp'], maxUploadBytes: 50 });
     expect(patched.status).toBe(200);
     expect(patched.body.tenant).toMatchObject({ name: 'settings', acceptedContentTypes: ['image/webp'], maxUploadBytes: 50 });
     expect((await start(viaOther, 'image/jpeg', 10)).status).toBe(415);
     expect((await start(viaOther, 'image/webp', 51)).status).toBe(413);
     expect((await viaOther.request('GET', '/v1/tenant')).body.tenant.maxUploadBytes).toBe(50);
 
-    const reset = await admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, {
+    const reset = await harness.admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, {
       acceptedContentTypes: null,
       maxUploadBytes: null,
       name: 'renamed',
@@ -88,24 +87,24 @@ describe('tenant settings', () => {
       { unknownField: true },
     ];
     for (const body of bad) {
-      const res = await admin.raw('POST', '/v1/admin/tenants', { name: 'bad', ...body });
+      const res = await harness.admin.raw('POST', '/v1/admin/tenants', { name: 'bad', ...body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error?.code).toBe('invalid_request');
     }
-    const noPreset = await admin.request('POST', '/v1/admin/tenants', { name: 'bad', defaultPreset: 'nope' });
+    const noPreset = await harness.admin.request('POST', '/v1/admin/tenants', { name: 'bad', defaultPreset: 'nope' });
     expect(noPreset.status).toBe(404);
     expect(noPreset.body.error?.code).toBe('preset_not_found');
 
     const { tenant, client } = await tenantWith({});
-    expect((await admin.raw('PATCH', `/v1/admin/tenants/${tenant.id}`, { id: 'x' })).status).toBe(400);
-    expect((await admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { defaultPreset: 'nope' })).status).toBe(404);
+    expect((await harness.admin.raw('PATCH', `/v1/admin/tenants/${tenant.id}`, { id: 'x' })).status).toBe(400);
+    expect((await harness.admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { defaultPreset: 'nope' })).status).toBe(404);
     for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
-      expect((await admin.request('GET', `/v1/admin/tenants/${id}`)).status).toBe(404);
-      expect((await admin.request('PATCH', `/v1/admin/tenants/${id}`, { name: 'x' })).status).toBe(404);
+      expect((await harness.admin.request('GET', `/v1/admin/tenants/${id}`)).status).toBe(404);
+      expect((await harness.admin.request('PATCH', `/v1/admin/tenants/${id}`, { name: 'x' })).status).toBe(404);
     }
     // Tenant keys cannot read or change settings through the admin routes.
     expect((await client.request('GET', `/v1/admin/tenants/${tenant.id}`)).status).toBe(403);
     expect((await client.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { maxUploadBytes: 10 ** 12 })).status).toBe(403);
-    expect((await admin.request('GET', '/v1/tenant')).status).toBe(403);
+    expect((await harness.admin.request('GET', '/v1/tenant')).status).toBe(403);
   });
 });

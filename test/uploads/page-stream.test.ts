@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
 import { TestApi } from '../support/client.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import type { Harness } from '../support/harness.js';
+import { useHarnessWithDelivery } from '../support/delivery.js';
 import {
   card,
   expectFrameShown,
@@ -23,22 +22,17 @@ import { clip } from '../support/video.js';
 const WAIT = { timeout: 60_000 };
 
 /** A stream (HLS, through hls.js) and a podcast played by the upload page in Debian's Chromium, against the real API, bucket and worker. */
-let delivery: SpawnedDelivery;
-let harness: Harness;
+// The page's thumbnails come from the delivery server, at the address the API hands out.
+const { harness, delivery } = useHarnessWithDelivery();
 let tenant: TestApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  // The page's thumbnails come from the delivery server, at the address the API hands out.
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('upload-page-stream')).apiKey);
+  tenant = harness.admin.withToken((await harness.admin.createTenant('upload-page-stream')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 /**

@@ -3,9 +3,8 @@ import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
 import { TestApi } from '../support/client.js';
-import type { Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
+import { useHarnessWithDelivery } from '../support/delivery.js';
 import { clip } from '../support/video.js';
 import {
   card,
@@ -27,30 +26,25 @@ declare const localStorage: { getItem(key: string): string | null };
 const WAIT = { timeout: 30_000 };
 
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
-let delivery: SpawnedDelivery;
-let harness: Harness;
+// The page's thumbnails and responsive figures come from the delivery server, at the address the API hands out.
+const { harness, delivery } = useHarnessWithDelivery();
 let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;
 
 beforeAll(async () => {
-  // The page's thumbnails and responsive figures come from the delivery server, at the address the API hands out.
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const { tenantId, apiKey } = await admin.createTenant('upload-page');
+  const { tenantId, apiKey } = await harness.admin.createTenant('upload-page');
   // WebP alone: under f_auto each first AVIF is rendered besides the WebP answered at once, and with
   // the 17.6 MP noise file's renders taking seconds each on a shared machine, that doubled queue ran
   // past the delivery server's request timeout. The page's markup is the same either way.
-  const policy = await admin.request('PATCH', `/v1/admin/tenants/${tenantId}`, { delivery: { avif: false } });
+  const policy = await harness.admin.request('PATCH', `/v1/admin/tenants/${tenantId}`, { delivery: { avif: false } });
   if (policy.status !== 200) throw new Error(`tenant policy: ${policy.status} ${JSON.stringify(policy.body)}`);
-  tenant = admin.withToken(apiKey);
+  tenant = harness.admin.withToken(apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
   bigJpeg = await writeBigJpeg();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 /** The URL an `<img>` loaded: the srcset entry Chromium chose. */
@@ -287,9 +281,8 @@ describe('upload page in Chromium', () => {
   }, 240_000);
 
   it('opens from the admin console for a tenant, which mints the token; a drop on the zone uploads', async () => {
-    const admin = new TestApi(harness.baseUrl, harness.adminToken);
     const named = `console-upload-${Date.now()}`;
-    const { tenantId } = await admin.createTenant(named);
+    const { tenantId } = await harness.admin.createTenant(named);
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
     await page.goto(`${PAGE_ORIGIN}/admin/login`);

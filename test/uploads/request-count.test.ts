@@ -1,32 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
 import { testEnv } from '../test-env.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 // The API and the worker talk to the S3 server through a counting proxy, so every request an upload
 // costs (the client's PUT included: its presigned URL names the proxy) is seen where it is billed.
+// Declared before the harness: it starts first and stops last.
 let counter: S3Counter;
-let harness: Harness;
-let client: TestApi;
-
 beforeAll(async () => {
   counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
-  harness = await startHarness({ env: { S3_ENDPOINT: counter.endpoint } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('request-count')).apiKey);
 });
-afterAll(async () => {
-  await harness?.close();
-  await counter?.close();
-});
+afterAll(() => counter?.close());
+const harness = useHarness(() => ({ env: { S3_ENDPOINT: counter.endpoint } }));
+const tenant = useTenant(harness, 'request-count');
 
 /** Uploads a fixture, PUT to `ready`, and returns what the S3 server saw meanwhile. */
 async function countUpload(name: string): Promise<string> {
   counter.requests.length = 0;
-  const { asset } = await client.uploadFile(fixture(name), 'image/jpeg');
-  expect((await client.waitForAsset(asset.id)).status).toBe('ready');
+  const { asset } = await tenant.client.uploadFile(fixture(name), 'image/jpeg');
+  expect((await tenant.client.waitForAsset(asset.id)).status).toBe('ready');
   const seen = `the S3 server saw for ${name}:\n${counter.describe()}`;
   expect(
     counter.requests.filter((r) => r.operation.startsWith('List')),

@@ -2,29 +2,25 @@ import { readFile } from 'node:fs/promises';
 import { stagingKey } from '@darkroom/core';
 import { getAsset, hashApiKey, uploadTokens } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * Browser upload tokens (`POST /v1/upload-tokens`) and resumable uploads (`GET /v1/uploads/:id/parts`,
  * `POST /v1/uploads/:id/url`), against the real Postgres, Redis and S3 server.
  */
 const MiB = 1024 * 1024;
-let harness: Harness;
-let t: TestTenant;
+// Multipart from 1 MiB, in parts of 8 MiB (the least the API takes): a 17 MiB file has three.
+const harness = useHarness({ withWorker: false, env: { MULTIPART_THRESHOLD_BYTES: String(MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
+const t = useTenant(harness, 'upload-tokens');
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  // Multipart from 1 MiB, in parts of 8 MiB (the least the API takes): a 17 MiB file has three.
-  harness = await startHarness({ withWorker: false, env: { MULTIPART_THRESHOLD_BYTES: String(MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
-  t = await createTestTenant(harness, 'upload-tokens');
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const mint = (body: object = {}, client: TestApi = t.client) => client.withUploadToken(body);
 

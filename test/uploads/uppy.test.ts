@@ -6,10 +6,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
 import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { testEnv } from '../test-env.js';
 import { loadedWidth, mintUploadToken, PAGE_ORIGIN, screenshot, writeBigJpeg } from '../support/upload-page.js';
+import { useHarness } from '../support/use-harness.js';
 
 declare const window: { uppyProgress: Record<string, number[]> };
 
@@ -21,7 +21,7 @@ declare const window: { uppyProgress: Record<string, number[]> };
 /** How long a page may take to show what a test waits for, on a machine busy with other tests. */
 const WAIT = { timeout: 30_000 };
 
-let harness: Harness;
+const harness = useHarness();
 let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;
@@ -51,16 +51,11 @@ async function bundleHarness(): Promise<typeof files> {
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('upload-uppy')).apiKey);
+  tenant = harness.admin.withToken((await harness.admin.createTenant('upload-uppy')).apiKey);
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
   [bigJpeg, files] = await Promise.all([writeBigJpeg(), bundleHarness()]);
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
+afterAll(() => browser?.close());
 
 async function openHarness(token: string): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });

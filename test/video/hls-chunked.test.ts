@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkAssetPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { fetchLadder, keyframeTimesOf } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { clip, downloadRendition, slowVideo, uploadVideo } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * A video longer than VIDEO_CHUNK_SECONDS through the real API, bucket, queue and worker: its
@@ -17,10 +16,7 @@ import { clip, downloadRendition, slowVideo, uploadVideo } from '../support/vide
  * the audio are joined, then ready with the whole ladder, as a single render would have made it, and
  * no chunk object left in the bucket.
  */
-let harness: Harness;
-let tenant: TestTenant;
-
-beforeAll(async () => {
+const harness = useHarness(async () => {
   const tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunked-worker-'));
   const presets = await writePresetsFile({
     ladder: [
@@ -30,10 +26,9 @@ beforeAll(async () => {
     slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }],
   });
   // The 5 s clip in chunks of 2 s segments: [0, 2) and [2, 5) (a tail under a segment joins the chunk before it).
-  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } });
-  tenant = await createTestTenant(harness, 'hls-chunked');
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } };
 });
-afterAll(() => harness?.close());
+const tenant = useTenant(harness, 'hls-chunked');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

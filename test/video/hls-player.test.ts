@@ -1,12 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { screenshot } from '../support/upload-page.js';
 import { clip, uploadVideo } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * An HLS ladder played in Debian's Chromium by hls.js (from npm), from a page on an origin of its
@@ -16,16 +15,16 @@ import { clip, uploadVideo } from '../support/video.js';
  */
 const WAIT = { timeout: 60_000 };
 
-let harness: Harness;
-let tenant: TestTenant;
+const harness = useHarness(async () => {
+  const presets = await writePresetsFile({ stream: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 }] });
+  return { env: { PRESETS_FILE: presets } };
+});
+const tenant = useTenant(harness, 'hls-player');
 let browser: Browser;
 /** The player page's own server, on an origin of its own. */
 let site: PlayerSite;
 
 beforeAll(async () => {
-  const presets = await writePresetsFile({ stream: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 }] });
-  harness = await startHarness({ env: { PRESETS_FILE: presets } });
-  tenant = await createTestTenant(harness, 'hls-player');
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   // `localhost`, not the bucket's 127.0.0.1: another origin, so every fetch of the ladder is a CORS request.
   site = await startPlayerSite(PAGE);
@@ -33,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
-  await harness?.close();
 });
 
 const PAGE = `<!doctype html><html><head><title>player</title><script src="/hls.min.js"></script></head>

@@ -1,24 +1,20 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { fetchLadder, keyframeTimes, keyframeTimesOf } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { clip, downloadRendition, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo, waitForTranscode } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * HLS ladders through the real API, bucket and worker: the variant the tenant sees, every file a
  * player fetches (relative URLs, content types, CORS), rungs cut at the same times, an MP4 rendition
  * made from a rung instead of a second encode, and a DELETE that kills the ladder's ffmpeg.
  */
-let harness: Harness;
-let tenant: TestTenant;
 let tmpDir: string;
-
-beforeAll(async () => {
+const harness = useHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-hls-worker-'));
   const presets = await writePresetsFile({
     ladder: [
@@ -27,10 +23,9 @@ beforeAll(async () => {
     ],
     slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }],
   });
-  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
-  tenant = await createTestTenant(harness, 'hls');
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-afterAll(() => harness?.close());
+const tenant = useTenant(harness, 'hls');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

@@ -1,20 +1,13 @@
 import { getJob, jobs } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { watchProgress } from '../../apps/worker/src/render/progress-watch.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /** The video render's progress watch against the real Postgres (no worker: the job is made active by hand). */
-let harness: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  t = await createTestTenant(harness, 'progress-watch');
-});
-afterAll(() => harness?.close());
+const harness = useHarness({ withWorker: false });
+const t = useTenant(harness, 'progress-watch');
 
 /** A queued job of a real upload, turned active as a worker would. */
 async function activeJob() {

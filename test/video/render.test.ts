@@ -1,9 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { fetchVariant, fixture } from '../support/images.js';
 import { spec, writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
@@ -19,16 +17,14 @@ import {
   uploadVideo,
   waitForTranscode,
 } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * Video through the real API, bucket and worker (ffmpeg): posters through the image pipeline,
  * renditions checked with ffprobe, progress on the job and over SSE, and a DELETE that kills ffmpeg.
  */
-let harness: Harness;
-let tenant: TestTenant;
 let tmpDir: string;
-
-beforeAll(async () => {
+const harness = useHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-worker-'));
   const presets = await writePresetsFile({
     webm: [
@@ -37,10 +33,9 @@ beforeAll(async () => {
     ],
     slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
   });
-  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
-  tenant = await createTestTenant(harness, 'video');
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-afterAll(() => harness?.close());
+const tenant = useTenant(harness, 'video');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

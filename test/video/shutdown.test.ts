@@ -1,30 +1,25 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
 import { writePresetsFile } from '../support/presets.js';
 import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo, waitForTranscode } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * A worker that stops (what SIGTERM does: `RunningWorker.close()`) kills the ffmpeg it runs instead
  * of waiting out the transcode; the job is recorded as a retry and another worker finishes it.
  */
-let harness: Harness;
-let tenant: TestTenant;
 let tmpDir: string;
-
-beforeAll(async () => {
+const harness = useHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-stop-'));
   const presets = await writePresetsFile({
     slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
     slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }],
   });
-  harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } });
-  tenant = await createTestTenant(harness, 'video-stop');
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-afterAll(() => harness?.close());
+const tenant = useTenant(harness, 'video-stop');
 
 it.each([
   ['a rendition', 'slow', 'full'],

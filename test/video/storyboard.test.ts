@@ -7,19 +7,18 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { screenshot } from '../support/upload-page.js';
 import { waitFor } from '../support/services.js';
 import { ffmpeg, uploadVideo } from '../support/video.js';
+import { useHarness, useTenant } from '../support/use-harness.js';
 
 /**
  * Storyboards (scrub previews) through the real API, bucket and worker: the default preset's
  * `storyboard` variant, its WebVTT file and sprite as the CDN serves them, and both read by
  * Debian's Chromium as a player would (a `<track>` of the video, each tile's sprite loaded).
  */
-let harness: Harness;
-let tenant: TestTenant;
+const harness = useHarness();
+const tenant = useTenant(harness, 'storyboard');
 let browser: Browser;
 let asset: any;
 let server: Server;
@@ -55,8 +54,6 @@ function parseVtt(text: string): Cue[] {
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
-  tenant = await createTestTenant(harness, 'storyboard');
   const { asset: queued } = await uploadVideo(tenant.client, await countingClip());
   asset = await tenant.client.waitForAsset(queued.id);
   browser = await launchChromium();
@@ -69,7 +66,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.close();
   await browser?.close();
-  await harness?.close();
 });
 
 const storyboardOf = (a: any) => a.variants.find((v: any) => v.name === 'storyboard');
