@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, startedBackfill } from '../support/client.js';
+import { type TestApi, startedBackfill } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness();
+const harness = setupHarness();
 let tenant: TestApi;
 let tenantId: string;
 

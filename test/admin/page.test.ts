@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
 // types would clash with Node's across the test program.
@@ -16,7 +16,7 @@ type PageImage = { complete: boolean; naturalWidth: number };
 const SCREENSHOT = '/tmp/darkroom-admin.png';
 const SCREENSHOT_FAILED = '/tmp/darkroom-admin-failed.png';
 
-const harness = useHarness();
+const harness = setupHarness();
 let tenant: TestApi;
 let tenantId: string;
 let browser: Browser;

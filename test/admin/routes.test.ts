@@ -5,9 +5,9 @@ import { retryJobs } from '../../apps/api/src/services/admin-jobs.js';
 import { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness();
+const harness = setupHarness();
 let tenant: TestApi;
 let tenantId: string;
 let other: TestApi;

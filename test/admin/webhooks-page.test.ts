@@ -6,10 +6,10 @@ import { launchChromium, watchProblems } from '../support/browser.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** The console's webhooks page in Chromium: each tenant's webhooks, their failed deliveries, and Redeliver. */
-const harness = useHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+const harness = setupHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 let browser: Browser;
 let hook: Receiver;
 

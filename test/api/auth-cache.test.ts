@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { startSecondApi, type SecondApi } from '../support/harness.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Two API processes of one deployment (same Postgres, Redis and queue prefix): each caches key
  * lookups, and a revocation or tenant change made through one is refused by the other at once.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let other: SecondApi;
 
 beforeAll(async () => {

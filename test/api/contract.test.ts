@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { asMultipart, TestApi } from '../support/client.js';
 import { fetchVariant, fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let tenantA: TestApi;
 let tenantB: TestApi;
 let smallJpeg: Uint8Array;

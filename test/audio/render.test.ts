@@ -8,7 +8,7 @@ import { fetchVariant } from '../support/images.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { downloadRendition, filesUnder, mediaProcessesMentioning, metadataTags, waitForTranscode } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Audio through the real API, bucket and worker (ffmpeg): the default preset's `podcast` rendition
@@ -16,7 +16,7 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * variants, a cover art the image limits refuse, and a DELETE that kills ffmpeg.
  */
 let tmpDir: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-audio-worker-'));
   const presets = await writePresetsFile({
     // Three normalised passes over ten minutes: long enough to be caught midway.
@@ -28,7 +28,7 @@ const harness = useHarness(async () => {
   });
   return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-const tenant = useTenant(harness, 'audio');
+const tenant = setupTenant(harness, 'audio');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

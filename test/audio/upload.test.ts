@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { audioFile, type AudioName } from '../../packages/media/src/audio/test-audio.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Audio through the real API and bucket: each accepted type is sniffed, then probed where it lies
  * (ffprobe by ranged reads of a short-lived URL) at `complete`, and the asset shows `kind: "audio"`,
  * its duration and `audio` before any worker runs (loudness is the worker's to measure).
  */
-const harness = useHarness({ withWorker: false });
-const tenant = useTenant(harness, 'audio');
+const harness = setupHarness({ withWorker: false });
+const tenant = setupTenant(harness, 'audio');
 
 async function upload(name: AudioName, contentType: string) {
   const bytes = new Uint8Array(await readFile(await audioFile(name)));

@@ -1,9 +1,9 @@
 import { DarkroomClient as Client, type Import } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../support/file-server.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
 let apiKey: string;
 let server: FileServer;
 

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let apiKey: string;
 let admin: Client;
 let smallJpeg: Uint8Array;

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, fetchTransport, type Transport } from '@darkroom/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-const harness = useHarness();
+const harness = setupHarness();
 let apiKey: string;
 let tenant: TestApi;
 /** A real JPEG followed by zeros up to 33 MiB: over the multipart threshold, and still a JPEG to decode. */

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError, fetchTransport, type Transport } from '@darkroom/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-const harness = useHarness();
+const harness = setupHarness();
 let apiKey: string;
 let backend: Client;
 let smallJpeg: Uint8Array;

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchVariant, fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness();
+const harness = setupHarness();
 let client: Client;
 let smallJpeg: Uint8Array;
 

@@ -3,10 +3,10 @@ import { DarkroomClient as Client } from '@darkroom/client';
 import { darkroomUppy, type UppyFileLike, type UppyLike } from '@darkroom/client/uppy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-const harness = useHarness();
+const harness = setupHarness();
 let backend: Client;
 let smallJpeg: Uint8Array<ArrayBuffer>;
 let bigJpeg: Uint8Array<ArrayBuffer>;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { startRedisCluster } from '../support/cluster.js';
 import { fetchVariant, fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** The whole pipeline with every Redis client of both apps in cluster mode (REDIS_CLUSTER_NODES). */
-const harness = useHarness(async () => ({ env: { REDIS_CLUSTER_NODES: await startRedisCluster() } }));
-const t = useTenant(harness, 'cluster-pipeline');
+const harness = setupHarness(async () => ({ env: { REDIS_CLUSTER_NODES: await startRedisCluster() } }));
+const t = setupTenant(harness, 'cluster-pipeline');
 
 describe('against a Redis Cluster', () => {
   it('uploads, renders and serves an image, and the admin routes read the queues', async () => {

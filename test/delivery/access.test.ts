@@ -14,12 +14,12 @@ import {
 import { createTestTenant, failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Who may see what: the policy, signatures, key rotation, revisions, and assets that are not there. */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const tenant = useTenant(harness, 'delivery-access');
+const tenant = setupTenant(harness, 'delivery-access');
 
 beforeAll(async () => {
   delivery = await startDelivery(harness);

@@ -5,14 +5,14 @@ import { getImage, imagePath, startDelivery, type DeliveryServer } from '../supp
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { answersWithin, waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * What the API hands out works at the delivery server: `asset.delivery`'s URLs, a key from
  * `POST /v1/delivery-key` (and the one it replaced), and a `PATCH`'s new revision (the old one redirects).
  */
 const BASE_URL = 'https://img.example.test';
-const harness = useHarness({ env: { DELIVERY_BASE_URL: BASE_URL } });
+const harness = setupHarness({ env: { DELIVERY_BASE_URL: BASE_URL } });
 let delivery: DeliveryServer;
 let mine: TestApi;
 let asset: any;

@@ -6,10 +6,10 @@ import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { startSecondApi } from '../support/harness.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** The tenant's delivery policy and signing key (docs/api.md, "Delivery: images on request") through the real API and Postgres. */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let admin: TestApi;
 let mine: TestApi;
 let mineId: string;

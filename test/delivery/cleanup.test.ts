@@ -9,10 +9,10 @@ import { findOrphanObjects } from '../../apps/worker/src/orphans.js';
 import { finishDeletion } from '../../apps/worker/src/purge-sweep.js';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** Delivery's renders go with their asset, and older revisions' renders go to the reconciler's sweep. */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 let tenantId: string;
 

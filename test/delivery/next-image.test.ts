@@ -3,7 +3,7 @@ import type { Asset } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { fixture } from '../support/images.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
 import { expectNextImage, openNextImage, startNextApp, type NextApp } from '../support/next-app.js';
 import { screenshot } from '../support/upload-page.js';
 
@@ -13,7 +13,7 @@ import { screenshot } from '../support/upload-page.js';
  * widths Next asked for, of a photo uploaded through the real API and rendered by the real worker.
  */
 // The delivery server as its own process, from the build, as a deployment runs it; the API hands out its URLs.
-const { harness, delivery } = useHarnessWithDelivery();
+const { harness, delivery } = setupHarnessWithDelivery();
 let next: NextApp;
 let browser: Browser;
 let asset: Asset;

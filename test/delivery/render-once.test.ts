@@ -12,11 +12,11 @@ import {
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { freePort, waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Renders happen once, across processes; AVIF is never waited for under f_auto. Needs `npm run build`. */
-const harness = useHarness();
-const tenant = useTenant(harness, 'delivery-once');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'delivery-once');
 let photo: any;
 const processes: SpawnedDelivery[] = [];
 

@@ -6,12 +6,12 @@ import { getImage, imagePath, newDeliveryKey, setDeliverySettings, startDelivery
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const tenant = useTenant(harness, 'delivery-serve');
+const tenant = setupTenant(harness, 'delivery-serve');
 let photo: any;
 let key: string;
 

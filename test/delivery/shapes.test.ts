@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, setAssetShape, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
 import { clip, uploadVideo } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** What a delivery shows: crop, focus, attention, animation, video posters, HEIC, orientation, transparency. */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const tenant = useTenant(harness, 'delivery-shapes');
+const tenant = setupTenant(harness, 'delivery-shapes');
 
 beforeAll(async () => {
   delivery = await startDelivery(harness);

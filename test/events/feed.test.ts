@@ -8,10 +8,10 @@ import type { TestApi } from '../support/client.js';
 import { createTestTenant, failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** The events outbox and its feed (`GET /v1/events`), against the real pipeline. */
-const harness = useHarness();
+const harness = setupHarness();
 let client: TestApi;
 let admin: TestApi;
 let tenantId: string;

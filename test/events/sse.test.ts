@@ -7,7 +7,7 @@ import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { spawnApi, waitFor, type ApiProcess } from '../support/services.js';
 import { openSse, type SseConnection, type SseEvent } from '../support/sse.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Live status over Server-Sent Events (spec: api-platform.md, "Live status"), against the real
@@ -15,7 +15,7 @@ import { useHarness } from '../support/use-harness.js';
  * process of its own, while changes are made through the test process's API (`harness`) and its
  * worker, so every event crosses processes through Postgres's LISTEN/NOTIFY.
  */
-const harness = useHarness({ env: { SSE_HEARTBEAT: '300ms' } });
+const harness = setupHarness({ env: { SSE_HEARTBEAT: '300ms' } });
 let other: ApiProcess;
 let jpeg: Uint8Array;
 const open: SseConnection[] = [];

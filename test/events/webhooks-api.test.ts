@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { startSecondApi, type SecondApi } from '../support/harness.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** The webhook routes themselves: what is stored, what is shown, and what is refused. No deliveries here. */
-const harness = useHarness({ withWorker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+const harness = setupHarness({ withWorker: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 let strict: SecondApi;
 let client: TestApi;
 

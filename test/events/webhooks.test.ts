@@ -8,10 +8,10 @@ import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receipt, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/services.js';
 import { addWebhook, deliveryLog, deliveryPages, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** Webhook deliveries end to end: the real API and worker, a real receiver on a loopback port. */
-const harness = useHarness({ env: WEBHOOK_TEST_ENV });
+const harness = setupHarness({ env: WEBHOOK_TEST_ENV });
 let jpeg: Uint8Array;
 const receivers: Receiver[] = [];
 

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audioFile, type AudioName } from '../../packages/media/src/audio/test-audio.js';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Hostile audio through the real API and bucket: `complete` refuses each with its own code and a
  * sentence of our own (no word of ffprobe's, no URL), the upload stays unconfirmed (its checked copy
  * deleted), and the API goes on answering.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Hostile request bodies on every route that takes one: each is refused with `400 invalid_request`
  * in the error shape, names nothing internal, and the API goes on serving.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 let assetId: string;
 

@@ -6,15 +6,15 @@ import { imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type Del
 import { createTestTenant } from '../support/fixtures.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The delivery server answers anyone: every malformed, oversized, forged or junk request gets its
  * code in the one error shape, naming nothing internal, and the server keeps answering.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const tenant = useTenant(harness, 'hostile-delivery');
+const tenant = setupTenant(harness, 'hostile-delivery');
 let key: string;
 let photo: any;
 

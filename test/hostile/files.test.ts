@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { CLAIM_CONTENT_TYPES, type ClaimFormat, fakeHeifGrid, fakeHeifOfSize, fileClaiming } from '../support/fixtures.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Hostile files through the whole pipeline (real bucket, real worker): SVG in any disguise, polyglots
  * whose extra payload must never reach the CDN, and decompression bombs refused from the header.
  */
-const harness = useHarness();
-const tenant = useTenant(harness, 'hostile-files');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'hostile-files');
 
 const SVG = Buffer.from(
   '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' +

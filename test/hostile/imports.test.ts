@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNothingInternal } from '../support/hostile.js';
 import { importItemsOf, runImport, waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Imports name servers a tenant chose: without IMPORT_ALLOW_PRIVATE (production), no import reaches a
@@ -19,8 +19,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * and bucket-source.int.test.ts.
  */
 const logLines: string[] = [];
-const harness = useHarness({ withWorker: false, logLines, env: { IMPORT_RETRY_SCHEDULE: '100ms', IMPORT_CONNECT_TIMEOUT: '2s' } });
-const tenant = useTenant(harness, 'hostile-imports');
+const harness = setupHarness({ withWorker: false, logLines, env: { IMPORT_RETRY_SCHEDULE: '100ms', IMPORT_CONNECT_TIMEOUT: '2s' } });
+const tenant = setupTenant(harness, 'hostile-imports');
 /** TCP listeners on loopback addresses: a connection to one means a request got past the guard. */
 const listeners: { server: Server; port: number; connections: number }[] = [];
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { originalLocation } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { asMultipart } from '../support/client.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Tenants read `asset.error`, their jobs' errors and `complete`'s refusals. None of it may name a
@@ -13,8 +13,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  */
 const MiB = 1024 * 1024;
 // Two attempts, a second apart: a failure that is retried still ends within seconds.
-const harness = useHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '2', MULTIPART_THRESHOLD_BYTES: String(8 * MiB) } });
-const tenant = useTenant(harness, 'internal-errors');
+const harness = setupHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '2', MULTIPART_THRESHOLD_BYTES: String(8 * MiB) } });
+const tenant = setupTenant(harness, 'internal-errors');
 
 /** Names that are the operators' business only. */
 function internals(key: string): string[] {

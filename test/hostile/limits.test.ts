@@ -5,14 +5,14 @@ import { TestApi, type ApiResponse } from '../support/client.js';
 import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
  * two API processes of one deployment, sequentially and in a concurrent flood, and failed admin
  * logins per client IP, also concurrent, and behind a proxy (TRUST_PROXY).
  */
-const harness = useHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
+const harness = setupHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
 let other: SecondApi;
 
 beforeAll(async () => {

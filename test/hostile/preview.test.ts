@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { SVG_IMAGE, bombPng, fakeHeifOfSize, jpegPolyglot, pngPolyglot, swapOriginal } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The admin preview decodes untrusted originals inside the tenant-facing API process, so it must
  * judge a file exactly as the worker does (one media module) and survive whatever it is given.
  */
 // No worker at first: every preview is asked for before the worker has seen the file.
-const harness = useHarness({ withWorker: false });
-const tenant = useTenant(harness, 'hostile-preview');
+const harness = setupHarness({ withWorker: false });
+const tenant = setupTenant(harness, 'hostile-preview');
 
 async function preview(assetId: string): Promise<{ outcome: string; data: Buffer }> {
   const res = await fetch(`${harness.baseUrl}/admin/assets/${assetId}/original-preview`, {

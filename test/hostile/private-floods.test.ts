@@ -10,7 +10,7 @@ import { createTestTenant } from '../support/fixtures.js';
 import { flood, groupAnswers, median, metricValue, timedGet, type FloodAnswer } from '../support/flood.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The hostile floods of private links (docs/delivery.md#lookups) on a real delivery server against
@@ -19,9 +19,9 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * random ids at most this server's lookups a second (the rest `503 busy`) while a cached asset keeps
  * its latency; every refusal `no-store`.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const t = useTenant(harness, 'private-floods');
+const t = setupTenant(harness, 'private-floods');
 let asset: Asset;
 let key: string;
 let strangerKey: string;

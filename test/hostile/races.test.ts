@@ -3,12 +3,12 @@ import { stagingKey } from '@darkroom/core';
 import { getAsset } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, type ApiResponse } from '../support/client.js';
+import type { TestApi, ApiResponse } from '../support/client.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A client that completes and deletes the same upload at once (two tabs, a retry racing a cleanup):
@@ -16,7 +16,7 @@ import { useHarness } from '../support/use-harness.js';
  * staggers the two by timing; the others run the real DELETE route at chosen points inside
  * `complete` (through its storage calls), so each interleaving is tested every time.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 let tenantId: string;
 let jpeg: Uint8Array;

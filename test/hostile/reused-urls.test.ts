@@ -14,7 +14,7 @@ import { objectSha256, objectState, sha256 } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import type { UploadInstructions } from '@darkroom/client';
 import { asSinglePut } from '../support/client.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:
@@ -23,17 +23,17 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * admin preview read.
  */
 const MiB = 1024 * 1024;
-const harness = useHarness({
-    withWorker: false,
-    env: {
-      MULTIPART_THRESHOLD_BYTES: String(9 * MiB),
-      MULTIPART_PART_SIZE: String(8 * MiB),
-      // Small enough that a 10 MiB upload takes the UploadPartCopy path in 5 MiB parts.
-      COPY_MULTIPART_THRESHOLD_BYTES: String(6 * MiB),
-      COPY_PART_SIZE: String(5 * MiB),
-    },
-  });
-const t = useTenant(harness, 'immutable-original');
+const harness = setupHarness({
+  withWorker: false,
+  env: {
+    MULTIPART_THRESHOLD_BYTES: String(9 * MiB),
+    MULTIPART_PART_SIZE: String(8 * MiB),
+    // Small enough that a 10 MiB upload takes the UploadPartCopy path in 5 MiB parts.
+    COPY_MULTIPART_THRESHOLD_BYTES: String(6 * MiB),
+    COPY_PART_SIZE: String(5 * MiB),
+  },
+});
+const t = setupTenant(harness, 'immutable-original');
 let bucket: string;
 let photo: Uint8Array;
 

@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VariantSpec } from '@darkroom/core';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Another tenant's ids on every tenant route, read from the OpenAPI document so that a new route is
  * covered the day it is added: each answers `404 not_found` (never 403: ids must not leak) and
  * changes nothing. Tenant keys on admin routes get `403 forbidden`.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let owner: TestApi;
 let intruder: TestApi;
 let paths: Record<string, Record<string, unknown>>;

@@ -3,7 +3,7 @@ import { assets } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A client that starts a request and then stalls or drips is cut off, and the API goes on serving:
@@ -12,10 +12,10 @@ import { useHarness } from '../support/use-harness.js';
  */
 const CONNECTION_TIMEOUT_MS = 500;
 const REQUEST_TIMEOUT_MS = 1500;
-const harness = useHarness({
-    withWorker: false,
-    env: { CONNECTION_TIMEOUT: `${CONNECTION_TIMEOUT_MS}ms`, REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` },
-  });
+const harness = setupHarness({
+  withWorker: false,
+  env: { CONNECTION_TIMEOUT: `${CONNECTION_TIMEOUT_MS}ms`, REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` },
+});
 let apiKey: string;
 let tenantId: string;
 

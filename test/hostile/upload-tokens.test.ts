@@ -8,7 +8,7 @@ import { createTestTenant } from '../support/fixtures.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A browser upload token (`dut_…`) is the one credential a hostile end user holds. It is tried on
@@ -17,8 +17,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * on the assets the token started. Then expiry, revocation, the tenant's limits, the count of
  * uploads (raced), and attempts to override the token's preset and metadata.
  */
-const harness = useHarness({ withWorker: false });
-const t = useTenant(harness, 'hostile-upload-tokens');
+const harness = setupHarness({ withWorker: false });
+const t = setupTenant(harness, 'hostile-upload-tokens');
 let jpeg: Uint8Array;
 
 /** The routes the spec (api-client.md; api-delivery.md for PATCH) lets an upload token call: no more, no fewer. */

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
+import { type TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Presigned URLs are the one door that skips the API: the bucket itself must refuse a URL that was
  * tampered with, one past its time, and bytes of another length or type than were signed.
  */
-const harness = useHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
+const harness = setupHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
 let client: TestApi;
 let other: TestApi;
 let jpeg: Uint8Array<ArrayBuffer>;

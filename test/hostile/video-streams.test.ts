@@ -2,10 +2,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { clip, downloadRendition, ffmpeg, uploadVideo } from '../support/video.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Uploads that are "video" only by their declared type (a playlist, subtitles), and a video whose
@@ -13,7 +13,7 @@ import { useHarness } from '../support/use-harness.js';
  * keeps working. (That ffmpeg never follows what a playlist names is held in packages/media's
  * untrusted-input.test.ts.)
  */
-const harness = useHarness();
+const harness = setupHarness();
 let client: TestApi;
 let dir: string;
 

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { clip, uploadVideo, type ClipName } from '../support/video.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Hostile videos through the whole pipeline (real bucket, real worker, ffmpeg): each fails with
  * its own code at once (no retries), shows the tenant no word of ffmpeg's, and gives admins the
  * detail. Text named .mp4 is refused at `complete`, before any worker sees it.
  */
-const harness = useHarness({ env: { VIDEO_MAX_DURATION: '1h' } });
+const harness = setupHarness({ env: { VIDEO_MAX_DURATION: '1h' } });
 let client: TestApi;
 let tenantId: string;
 

@@ -8,7 +8,7 @@ import { fetchVariant } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/services.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** Focus and crop (docs/api.md): at upload (tenant key and upload token), PATCH /v1/assets/:id, the worker's renders, asset.delivery. */
 const BASE_URL = 'https://img.example.test';
@@ -16,7 +16,7 @@ const COLOURS = { tl: [255, 0, 0], tr: [0, 255, 0], bl: [0, 0, 255], br: [255, 2
 const W = 800;
 const H = 600;
 
-const harness = useHarness({ env: { ...WEBHOOK_TEST_ENV, DELIVERY_BASE_URL: `${BASE_URL}/` } });
+const harness = setupHarness({ env: { ...WEBHOOK_TEST_ENV, DELIVERY_BASE_URL: `${BASE_URL}/` } });
 let mine: TestApi;
 let mineId: string;
 let theirs: TestApi;

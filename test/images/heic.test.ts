@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** iPhone HEIC through the real API, bucket and worker: the same presets and pipeline as any photo. */
-const harness = useHarness();
-const tenant = useTenant(harness, 'heic');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'heic');
 
 /** Every variant: a WebP of its recorded size, with no EXIF, XMP or ICC, and no GPS bytes. */
 async function fetchClean(asset: any) {

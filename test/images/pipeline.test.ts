@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { asMultipart } from '../support/client.js';
 import { noisePng } from '../support/fixtures.js';
 import { fetchVariant, fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 const PRESET_BOUNDS: Record<string, { width: number; height: number; fit: 'cover' | 'inside' }> = {
   thumb: { width: 256, height: 256, fit: 'cover' },
@@ -13,8 +13,8 @@ const PRESET_BOUNDS: Record<string, { width: number; height: number; fit: 'cover
   large: { width: 2560, height: 2560, fit: 'inside' },
 };
 
-const harness = useHarness();
-const tenant = useTenant(harness, 'pipeline');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'pipeline');
 
 /** Every variant: public, immutable-cached WebP within its preset box, with its recorded size and dimensions. */
 async function checkVariants(asset: any) {

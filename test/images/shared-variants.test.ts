@@ -9,10 +9,10 @@ import { createTestTenant } from '../support/fixtures.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { objectSha256 } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** Variants that come out the same are encoded once and stored once; every row still has its URL. */
-const harness = useHarness();
+const harness = setupHarness();
 let client: TestApi;
 let tenantId: string;
 let photo: Uint8Array; // 640×480: smaller than the `medium` and `large` boxes

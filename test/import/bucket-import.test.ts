@@ -6,12 +6,12 @@ import { assetStatusCounts, expectEachImportedOnce, importItemRows } from '../su
 import { waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';
 import { createSourceBucket, type SnapshotEntry, type SourceBucket } from '../support/source-bucket.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // A platform's own bucket, of a second user of the tests' S3 server with keys of its own: imported
 // once with a policy that lets the deployment's key read it (server-side copies), once without.
 const PHOTOS = 1000;
-const harness = useHarness({ env: { BACKFILL_CONCURRENCY: '6' } });
+const harness = setupHarness({ env: { BACKFILL_CONCURRENCY: '6' } });
 let source: SourceBucket;
 let before: SnapshotEntry[];
 

@@ -3,17 +3,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { startFileServer, type FileServer } from '../support/file-server.js';
 import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // The command as `npm run import` runs it (the root package.json's script), built: a client of the API like any other.
 const ROOT = new URL('../../', import.meta.url);
 const script = (JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string> }).scripts.import!;
 const CLI = new URL(script.replace(/^node /, ''), ROOT).pathname;
 
-const harness = useHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
 let tenant: TestApi;
 let apiKey: string;
 let server: FileServer;

@@ -3,7 +3,7 @@ import { importItems } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { expectRefusal } from '../support/hostile.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * What `POST /v1/imports` refuses at the call, before anything is recorded or fetched
@@ -11,8 +11,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * the limit. No runner runs this tenant's imports: nothing here is ever fetched.
  */
 const BACKUP = { endpoint: 'https://backups.example.test', bucket: 'darkroom-test-backups' };
-const harness = useHarness({ withWorker: false, env: { BACKUP_S3_ENDPOINT: BACKUP.endpoint, BACKUP_S3_BUCKET: BACKUP.bucket } });
-const tenant = useTenant(harness, 'import-checks');
+const harness = setupHarness({ withWorker: false, env: { BACKUP_S3_ENDPOINT: BACKUP.endpoint, BACKUP_S3_BUCKET: BACKUP.bucket } });
+const tenant = setupTenant(harness, 'import-checks');
 
 const photo = (n: number) => ({ url: `https://cdn.example.test/library/${n}.jpg` });
 const urls = (items: unknown[], extra: Record<string, unknown> = {}) => ({ source: { type: 'urls', items }, ...extra });

@@ -10,10 +10,10 @@ import { createLimiter } from '../../apps/api/src/services/limiter.js';
 import { tenantUploadLimits } from '../../apps/api/src/services/upload-tokens.js';
 import { assetStatusCounts } from '../support/import-rows.js';
 import { tinyJpegs } from '../support/source-bucket.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
-const harness = useHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-const tenant = useTenant(harness, 'import-twins');
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const tenant = setupTenant(harness, 'import-twins');
 let server: Server;
 let base: string;
 

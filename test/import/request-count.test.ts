@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
 import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
 import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
 import { testEnv } from '../test-env.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // The API talks to the S3 server through a counting proxy, the source bucket included (it is on the
 // deployment's endpoint), so every request an imported file costs is seen: docs/integration.md's
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => counter?.close());
 // One file at a time: a source the deployment's key may not read is refused one copy, not one per file in flight.
-const harness = useHarness(() => ({
+const harness = setupHarness(() => ({
   withWorker: false,
   env: { S3_ENDPOINT: counter.endpoint, IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: '1' },
 }));

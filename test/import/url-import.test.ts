@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { waitForImport } from '../support/imports.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
-const harness = useHarness({ env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-const tenant = useTenant(harness, 'url-import');
+const harness = setupHarness({ env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const tenant = setupTenant(harness, 'url-import');
 let server: Server;
 let base: string;
 

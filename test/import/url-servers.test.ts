@@ -4,7 +4,7 @@ import type { ImportItemView } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { importItemsOf, runImport, serve, startFileServer, type FileServer, type Route } from '../support/imports.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A URL import against servers that misbehave (docs/api.md#imports-tenant-api-key), through the real
@@ -14,10 +14,10 @@ import { useHarness, useTenant } from '../support/use-harness.js';
 /** The tenant's size limit: the photo fits, the endless and the announced-huge bodies do not. */
 const MAX_BYTES = 200_000;
 const ITEM_TIMEOUT_MS = 3000;
-const harness = useHarness({
+const harness = setupHarness({
   env: { IMPORT_ALLOW_PRIVATE: 'true', IMPORT_ITEM_TIMEOUT: `${ITEM_TIMEOUT_MS}ms`, IMPORT_RETRY_SCHEDULE: '100ms' },
 });
-const tenant = useTenant(harness, 'url-servers');
+const tenant = setupTenant(harness, 'url-servers');
 let server: FileServer;
 let jpeg: Buffer;
 

@@ -6,7 +6,7 @@ import { imagePath, spawnDelivery, type SpawnedDelivery } from '../support/deliv
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
 import { answersWithin, freePort } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * `POST /v1/delivery-key` as every delivery process sees it (docs/delivery.md#revocation), on two
@@ -17,8 +17,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
 const NEW_KEY_MS = 1_000;
 const REVOKED_MS = 5_000;
 
-const harness = useHarness();
-const t = useTenant(harness, 'delivery-key-revocation');
+const harness = setupHarness();
+const t = setupTenant(harness, 'delivery-key-revocation');
 let photo: Asset;
 let secret: Asset;
 const processes: SpawnedDelivery[] = [];

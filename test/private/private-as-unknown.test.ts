@@ -6,7 +6,7 @@ import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
 import { imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A public asset turned private answers anybody without its private URLs exactly as an id that
@@ -18,9 +18,9 @@ const NEVER = '01900000-0000-7000-8000-00000000a5e7';
 /** Headers that differ from one answer to the next whatever is asked: when it was sent. */
 const PER_ANSWER = new Set(['date']);
 
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const t = useTenant(harness, 'private-as-unknown');
+const t = setupTenant(harness, 'private-as-unknown');
 let shown: Asset;
 
 beforeAll(async () => {

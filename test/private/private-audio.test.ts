@@ -4,8 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
-import { useTenant } from '../support/use-harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { recordRequests, startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
 import { screenshot } from '../support/upload-page.js';
@@ -18,8 +18,8 @@ import { screenshot } from '../support/upload-page.js';
  */
 const WAIT = { timeout: 60_000 };
 
-const { harness, delivery } = useHarnessWithDelivery();
-const tenant = useTenant(harness, 'private-audio');
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-audio');
 let browser: Browser;
 let site: PlayerSite;
 let asset: Asset;

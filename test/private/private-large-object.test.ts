@@ -3,7 +3,7 @@ import type { Asset } from '@darkroom/client';
 import { variantPrefix } from '@darkroom/core';
 import { assetObjectLocation, type ObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useHarnessWithDelivery } from '../support/delivery.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { patternedBody, readStreamed, type StreamedRead } from '../support/large-object.js';
@@ -34,7 +34,7 @@ const STALL_MS = 2_000;
 const SETTLE_MS = 500;
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
 
-const { harness, delivery } = useHarnessWithDelivery();
+const { harness, delivery } = setupHarnessWithDelivery();
 let location: ObjectLocation | undefined;
 let written: string;
 let url: string;

@@ -10,16 +10,16 @@ import { fixture } from '../support/images.js';
 import { expectNoAnonymousReads, keysIn } from '../support/private-objects.js';
 import { currentDeliveryKey, expectRangesAnswered, requestAsSent } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * `/p/{exp}/{sig}/{assetId}/{rest}` on a real delivery server (docs/delivery.md#private-media): a
  * private asset's variants and renders through the URLs the API hands out, streamed from the bucket
  * with Range, HEAD, CORS and a max-age bounded by the token; and every refusal, with `no-store`.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const t = useTenant(harness, 'private-links');
+const t = setupTenant(harness, 'private-links');
 let asset: Asset;
 let key: string;
 let jpeg: Uint8Array;

@@ -3,8 +3,8 @@ import type { Asset } from '@darkroom/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
-import { useTenant } from '../support/use-harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { fixture } from '../support/images.js';
 import { expectNextImage, openNextImage, startNextApp, type NextApp } from '../support/next-app.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -16,8 +16,8 @@ import { screenshot } from '../support/upload-page.js';
  * loader, unchanged, writes every width under it: Chromium loads the one it picks from `/p/`, and
  * asks nothing of `/img/` or the bucket.
  */
-const { harness, delivery } = useHarnessWithDelivery();
-const tenant = useTenant(harness, 'private-next-image');
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-next-image');
 let next: NextApp;
 let browser: Browser;
 let asset: Asset;

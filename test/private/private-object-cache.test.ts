@@ -9,7 +9,7 @@ import { startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { fixture } from '../support/images.js';
 import { expectRangesAnswered, requestAsSent, type SentAnswer } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * What a delivery process keeps of private links' objects (docs/delivery.md#private-media): a
@@ -18,9 +18,9 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * and from the asset's new place once its objects moved. The bucket's reads are counted on the
  * in-process server's storage.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const t = useTenant(harness, 'private-object-cache');
+const t = setupTenant(harness, 'private-object-cache');
 let jpeg: Uint8Array;
 const MB = 1024 * 1024;
 /** A 1 MiB cache keeps objects of up to 128 KiB. */

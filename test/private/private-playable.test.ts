@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { requestAsSent } from '../support/private-urls.js';
 import { clip } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A private video still processing but playable (a long video's lowest rung published): its stream
@@ -16,9 +16,9 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * The interim state is set on a ready asset (its row back to processing, its master replaced as a
  * chunked render publishes it), so the test does not race a render.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let delivery: DeliveryServer;
-const t = useTenant(harness, 'private-playable');
+const t = setupTenant(harness, 'private-playable');
 
 beforeAll(async () => {
   delivery = await startDelivery(harness, { PRIVATE_CACHE_MAX_AGE: '600' });

@@ -3,8 +3,8 @@ import type { Asset } from '@darkroom/client';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
-import { useTenant } from '../support/use-harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { recordRequests, startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -21,7 +21,7 @@ const WAIT = { timeout: 60_000 };
 /** Seconds of playback each player must reach (the clip is 12 s long). */
 const PLAYED = 4;
 
-const { harness, delivery } = useHarnessWithDelivery(async () => {
+const { harness, delivery } = setupHarnessWithDelivery(async () => {
   // A ladder of two rungs (640x360, 426x240) in 2 s segments, and an MP4 rendition to play natively.
   const presets = await writePresetsFile({
     private: [
@@ -31,7 +31,7 @@ const { harness, delivery } = useHarnessWithDelivery(async () => {
   });
   return { env: { PRESETS_FILE: presets } };
 });
-const tenant = useTenant(harness, 'private-player');
+const tenant = setupTenant(harness, 'private-player');
 let browser: Browser;
 let site: PlayerSite;
 let asset: Asset;

@@ -4,8 +4,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
-import { useTenant } from '../support/use-harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { fixture } from '../support/images.js';
 import { recordRequests } from '../support/player-site.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -34,8 +34,8 @@ import { clip } from '../support/video.js';
  */
 const WAIT = { timeout: 60_000 };
 
-const { harness, delivery } = useHarnessWithDelivery();
-const tenant = useTenant(harness, 'private-upload-page');
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-upload-page');
 let browser: Browser;
 let key: string;
 

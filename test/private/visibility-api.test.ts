@@ -11,14 +11,14 @@ import { fixture } from '../support/images.js';
 import { currentDeliveryKey, expectPrivateUrls as expectPrivate, urlsOf } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Private media, the API's side (docs/api.md#visibility): where an upload's visibility comes from,
  * who may change it, and the private URLs every Asset of a private asset carries, through the real
  * API, worker, Postgres and S3.
  */
-const harness = useHarness();
+const harness = setupHarness();
 let jpeg: Uint8Array;
 
 beforeAll(async () => {

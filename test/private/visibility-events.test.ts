@@ -8,14 +8,14 @@ import { currentDeliveryKey, expectPrivateUrls } from '../support/private-urls.j
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { openSse } from '../support/sse.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A private asset's events (the feed, live streams, webhooks from the worker) carry private URLs
  * signed with the tenant's key, and the `asset.updated` that ends a move to private carries `purge`.
  * The worker's move itself is simulated here by its query (`finishAssetVisibilityMove`).
  */
-const harness = useHarness({ env: WEBHOOK_TEST_ENV });
+const harness = setupHarness({ env: WEBHOOK_TEST_ENV });
 let jpeg: Uint8Array;
 let hook: Receiver;
 

@@ -7,14 +7,14 @@ import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibili
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Where a private asset's objects live, and their move when its visibility changes: through the real
  * API, worker, Postgres and S3 server, checked by listing both places and by anonymous GETs.
  */
-const harness = useHarness();
-const t = useTenant(harness, 'visibility-move');
+const harness = setupHarness();
+const t = setupTenant(harness, 'visibility-move');
 let jpeg: Uint8Array;
 
 beforeAll(async () => {

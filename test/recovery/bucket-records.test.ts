@@ -17,11 +17,11 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asSinglePut, type TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** What the bucket keeps of each record so that `npm run recover` can rebuild it (docs/operations.md#recover). */
-const harness = useHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
-const tenant = useTenant(harness, 'bucket-records');
+const harness = setupHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+const tenant = setupTenant(harness, 'bucket-records');
 let client: TestApi;
 let jpeg: Uint8Array;
 

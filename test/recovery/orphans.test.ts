@@ -5,12 +5,12 @@ import { promisify } from 'node:util';
 import { chunkJobPrefix, deliveryRenderKey, variantPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const run = promisify(execFile);
-const harness = useHarness();
+const harness = setupHarness();
 let tenant: TestApi;
 let tenantId: string;
 

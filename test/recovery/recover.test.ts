@@ -13,11 +13,11 @@ import { asSinglePut, type TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** `npm run recover` (docs/operations.md#recover) against the real Postgres, Redis and S3, with rows deleted as a restore would lose them. */
-const harness = useHarness();
-const tenant = useTenant(harness, 'recover');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'recover');
 
 async function readyUpload(client: TestApi = tenant.client, extra: object = {}, visibility: 'public' | 'private' = 'public') {
   const bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(fixture('320x240.jpg')));

@@ -1,12 +1,12 @@
 import { getJob } from '@darkroom/db';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 const RETRY_DELAY_MS = 2500;
 // A 10 ms render budget times out on any real photo; the retry waits JOB_RETRY_SCHEDULE's delay.
-const harness = useHarness({ env: { JOB_TIMEOUT: '10ms', JOB_RETRY_SCHEDULE: `${RETRY_DELAY_MS}ms`, JOB_MAX_ATTEMPTS: '5' } });
-const tenant = useTenant(harness, 'retries');
+const harness = setupHarness({ env: { JOB_TIMEOUT: '10ms', JOB_RETRY_SCHEDULE: `${RETRY_DELAY_MS}ms`, JOB_MAX_ATTEMPTS: '5' } });
+const tenant = setupTenant(harness, 'retries');
 
 describe('retries', () => {
   it('a render timeout gets one more attempt, after the scheduled delay, then fails render_timeout', async () => {

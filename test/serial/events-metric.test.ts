@@ -5,13 +5,13 @@ import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../support/fixtures.js';
 import { waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * `darkroom_events_written_total` counts the committed events exactly. In the serial lane: the figure
  * is the deployment's (the whole database), so no other test file may write events meanwhile.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let tenantId: string;
 
 beforeAll(async () => {

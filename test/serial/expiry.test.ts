@@ -10,12 +10,12 @@ import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-const harness = useHarness({
-    env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
-  });
+const harness = setupHarness({
+  env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
+});
 let tenant: TestApi;
 let tenantId: string;
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * One tenant's burst must not starve another: tenant A queues 200 jobs, then tenant B queues one,
@@ -13,8 +13,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  */
 const BURST = 200;
 
-const harness = useHarness();
-const a = useTenant(harness, 'fairness-burst');
+const harness = setupHarness();
+const a = setupTenant(harness, 'fairness-burst');
 let b: TestTenant;
 
 beforeAll(async () => {

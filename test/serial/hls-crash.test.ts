@@ -1,12 +1,12 @@
 import { variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fetchLadder } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A worker killed outright (SIGKILL) while its ffmpeg renders an HLS ladder: the job is taken over,
@@ -14,7 +14,7 @@ import { useHarness } from '../support/use-harness.js';
  * playlist and segment is there. Serial: it kills worker processes.
  */
 let presets: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   presets = await writePresetsFile({ ladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }] });
   return { withWorker: false, env: { PRESETS_FILE: presets } };
 });

@@ -7,7 +7,7 @@ import { assetStatusCounts, expectEachImportedOnce, importItemRows, importRow } 
 import { waitForImport } from '../support/imports.js';
 import { spawnApi, spawnWorker, startServices, stopRedis, stopS3Gateway, waitFor, type ApiProcess, type WorkerProcess } from '../support/services.js';
 import { createSourceBucket, tinyJpegs, type SourceBucket } from '../support/source-bucket.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // A database of this file's own: an API process with IMPORT_RUNNER on takes up any import it finds
 // and a worker's reconciler any job, so in the shared test database they would take other files'.
@@ -17,7 +17,7 @@ const FILES = 240;
 /** Imported before the strike. */
 const STRIKE_AT = 60;
 
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   await migrateDatabase(DATABASE_URL);
   return { withWorker: false, env: { DATABASE_URL } };
 });

@@ -10,7 +10,7 @@ import { objectState as stateOf } from '../support/objects.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 import { asMultipart } from '../support/client.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Delete, abort and expiry never orphan a bucket object, whatever fails: each is tried with the S3
@@ -18,8 +18,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * bucket is checked once the purge sweep has run with the gateway back.
  */
 const MiB = 1024 * 1024;
-const harness = useHarness({ env: { MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
-const t = useTenant(harness, 'purge');
+const harness = setupHarness({ env: { MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
+const t = setupTenant(harness, 'purge');
 let bucket: string;
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/reconciler.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A lost upload job must be found in the reconciler's next pass however big the backfill in
@@ -12,7 +12,7 @@ import { useHarness } from '../support/use-harness.js';
  */
 const BACKFILL_JOBS = 600; // more than one reconciler batch (500)
 
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let tenantId: string;
 
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // Three attempts: first at once, then after 2 s and 4 s of backoff.
-const harness = useHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '3' } });
+const harness = setupHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '3' } });
 let tenant: TestApi;
 
 beforeAll(async () => {

@@ -8,13 +8,13 @@ import { createTestTenant, noisePng } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { freePort, spawnApi, spawnApp, waitFor, type WorkerProcess } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Deliveries survive restarts of every process: the built API and worker run as processes of their
  * own, are stopped and killed while deliveries are pending, and every event still arrives.
  */
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let jpeg: Uint8Array;
 const processes: WorkerProcess[] = [];
 const receivers: Receiver[] = [];

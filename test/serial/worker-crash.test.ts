@@ -1,13 +1,13 @@
 import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { noisePng } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-const harness = useHarness({ withWorker: false });
+const harness = setupHarness({ withWorker: false });
 let tenant: TestApi;
 const workers: WorkerProcess[] = [];
 

@@ -21,7 +21,7 @@ import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
 import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
 import type { Harness } from './harness.js';
 import { freePort, waitFor } from './services.js';
-import { type FileHarness, type HarnessOptionsOf, notStarted, useHarness } from './use-harness.js';
+import { type FileHarness, type HarnessOptionsOf, notStarted, setupHarness } from './setup-harness.js';
 
 export interface DeliveryServer {
   baseUrl: string;
@@ -54,17 +54,17 @@ export interface SpawnedDelivery {
 const START = fileURLToPath(new URL('../../apps/delivery/bin/start.sh', import.meta.url));
 
 /**
- * The file's harness (`useHarness`) whose API hands out the URLs of a delivery server spawned beside
+ * The file's harness (`setupHarness`) whose API hands out the URLs of a delivery server spawned beside
  * it (`spawnDelivery`); `options` are the harness's (its `env` the API's and worker's, e.g. a
  * PRESETS_FILE). The server starts after the harness and stops after it.
  */
-export function useHarnessWithDelivery(options: HarnessOptionsOf = {}): { harness: FileHarness; delivery: SpawnedDelivery } {
+export function setupHarnessWithDelivery(options: HarnessOptionsOf = {}): { harness: FileHarness; delivery: SpawnedDelivery } {
   let spawned: SpawnedDelivery | undefined;
   let port: number;
   const env = () => ({ DELIVERY_BASE_URL: `http://127.0.0.1:${port}` });
   // Declared before the harness's hooks: `afterAll`s run in reverse.
   afterAll(() => spawned?.close());
-  const harness = useHarness(async () => {
+  const harness = setupHarness(async () => {
     const resolved = typeof options === 'function' ? await options() : options;
     port = await freePort();
     return { ...resolved, env: { ...resolved.env, ...env() } };

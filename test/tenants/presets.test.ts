@@ -7,10 +7,10 @@ import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /** Tenant presets (spec: api-platform.md, "Tenant presets") through the real pipeline. */
-const harness = useHarness();
+const harness = setupHarness();
 let mine: TestApi;
 let theirs: TestApi;
 let jpeg: Uint8Array;

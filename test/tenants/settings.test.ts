@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { spec, writePresetsFile } from '../support/presets.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Tenant settings (spec: api-platform.md, "Tenant settings") through the real admin routes, with two
@@ -10,7 +10,7 @@ import { useHarness } from '../support/use-harness.js';
  */
 /** Both processes' settings: the presets file of the tenants' default preset. */
 let env: Record<string, string>;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   env = { PRESETS_FILE: await writePresetsFile({ square: [spec('sq', 'cover', 100)] }) };
   return { withWorker: false, env };
 });
@@ -60,7 +60,10 @@ describe('tenant settings', () => {
   it('changed through one API process apply on the next request to another, and null restores the default', async () => {
     const { tenant, client, viaOther } = await tenantWith({});
     expect((await start(viaOther, 'image/jpeg', 100)).status).toBe(201); // cached there with the defaults
-    const patched = await harness.admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, { acceptedContentTypes: ['image/webp'], maxUploadBytes: 50 });
+    const patched = await harness.admin.request('PATCH', `/v1/admin/tenants/${tenant.id}`, {
+      acceptedContentTypes: ['image/webp'],
+      maxUploadBytes: 50,
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.tenant).toMatchObject({ name: 'settings', acceptedContentTypes: ['image/webp'], maxUploadBytes: 50 });
     expect((await start(viaOther, 'image/jpeg', 10)).status).toBe(415);

@@ -4,10 +4,10 @@ import { stagingKey } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
 import { asSinglePut } from '../support/client.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
-const harness = useHarness();
-const tenant = useTenant(harness, 'bad-input');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'bad-input');
 
 function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -64,7 +64,11 @@ describe('bad uploads are refused with a clear code', () => {
   });
 
   it('zero bytes is invalid_request', async () => {
-    expectError(await tenant.client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 0 }), 400, 'invalid_request');
+    expectError(
+      await tenant.client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 0 }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('an object of another size than declared is size_mismatch', async () => {

@@ -3,8 +3,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
-import { TestApi } from '../support/client.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
+import type { TestApi } from '../support/client.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
 import {
   card,
   expectFrameShown,
@@ -23,7 +23,7 @@ const WAIT = { timeout: 60_000 };
 
 /** A stream (HLS, through hls.js) and a podcast played by the upload page in Debian's Chromium, against the real API, bucket and worker. */
 // The page's thumbnails come from the delivery server, at the address the API hands out.
-const { harness, delivery } = useHarnessWithDelivery();
+const { harness } = setupHarnessWithDelivery();
 let tenant: TestApi;
 let browser: Browser;
 

@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
-import { useHarnessWithDelivery } from '../support/delivery.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
 import { clip } from '../support/video.js';
 import {
   card,
@@ -27,7 +27,7 @@ const WAIT = { timeout: 30_000 };
 
 /** The upload page (GET /upload) in Debian's Chromium, against the real API, bucket and worker. */
 // The page's thumbnails and responsive figures come from the delivery server, at the address the API hands out.
-const { harness, delivery } = useHarnessWithDelivery();
+const { harness } = setupHarnessWithDelivery();
 let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
 import { testEnv } from '../test-env.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 // The API and the worker talk to the S3 server through a counting proxy, so every request an upload
 // costs (the client's PUT included: its presigned URL names the proxy) is seen where it is billed.
@@ -12,8 +12,8 @@ beforeAll(async () => {
   counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
 });
 afterAll(() => counter?.close());
-const harness = useHarness(() => ({ env: { S3_ENDPOINT: counter.endpoint } }));
-const tenant = useTenant(harness, 'request-count');
+const harness = setupHarness(() => ({ env: { S3_ENDPOINT: counter.endpoint } }));
+const tenant = setupTenant(harness, 'request-count');
 
 /** Uploads a fixture, PUT to `ready`, and returns what the S3 server saw meanwhile. */
 async function countUpload(name: string): Promise<string> {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Browser upload tokens (`POST /v1/upload-tokens`) and resumable uploads (`GET /v1/uploads/:id/parts`,
@@ -14,8 +14,8 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  */
 const MiB = 1024 * 1024;
 // Multipart from 1 MiB, in parts of 8 MiB (the least the API takes): a 17 MiB file has three.
-const harness = useHarness({ withWorker: false, env: { MULTIPART_THRESHOLD_BYTES: String(MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
-const t = useTenant(harness, 'upload-tokens');
+const harness = setupHarness({ withWorker: false, env: { MULTIPART_THRESHOLD_BYTES: String(MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
+const t = setupTenant(harness, 'upload-tokens');
 let jpeg: Uint8Array;
 
 beforeAll(async () => {

@@ -5,11 +5,11 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
 import { testEnv } from '../test-env.js';
 import { loadedWidth, mintUploadToken, PAGE_ORIGIN, screenshot, writeBigJpeg } from '../support/upload-page.js';
-import { useHarness } from '../support/use-harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 declare const window: { uppyProgress: Record<string, number[]> };
 
@@ -21,7 +21,7 @@ declare const window: { uppyProgress: Record<string, number[]> };
 /** How long a page may take to show what a test waits for, on a machine busy with other tests. */
 const WAIT = { timeout: 30_000 };
 
-const harness = useHarness();
+const harness = setupHarness();
 let tenant: TestApi;
 let browser: Browser;
 let bigJpeg: string;

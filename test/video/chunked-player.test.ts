@@ -12,7 +12,7 @@ import { waitFor } from '../support/services.js';
 import { screenshot } from '../support/upload-page.js';
 import { ffmpeg, uploadVideo } from '../support/video.js';
 import { rungTimeline, type RungTimeline } from '../../packages/media/src/video/test-hls-timeline.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A video rendered in chunks by the real worker (uploaded through the API, its ChunkRender parts
@@ -35,14 +35,14 @@ const LEAD_SECONDS = 0.6;
 const PAST_SECONDS = 0.6;
 const WAIT = { timeout: 60_000 };
 
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   const presets = await writePresetsFile({
     chunked: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: SEGMENT_SECONDS }],
   });
   // One render slot: the chunks' parts run one by one, in their queue's order (lowest rungs and audio first).
   return { env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: String(CHUNK_SECONDS), RENDER_CONCURRENCY: '1' } };
 });
-const tenant = useTenant(harness, 'chunked-player');
+const tenant = setupTenant(harness, 'chunked-player');
 let browser: Browser;
 let site: PlayerSite;
 /** The chunked video, uploaded once: the early viewer watches it render, the other tests read it ready. */

@@ -8,7 +8,7 @@ import { fetchLadder, keyframeTimesOf } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { clip, downloadRendition, slowVideo, uploadVideo } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A video longer than VIDEO_CHUNK_SECONDS through the real API, bucket, queue and worker: its
@@ -16,7 +16,7 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * the audio are joined, then ready with the whole ladder, as a single render would have made it, and
  * no chunk object left in the bucket.
  */
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   const tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunked-worker-'));
   const presets = await writePresetsFile({
     ladder: [
@@ -28,7 +28,7 @@ const harness = useHarness(async () => {
   // The 5 s clip in chunks of 2 s segments: [0, 2) and [2, 5) (a tail under a segment joins the chunk before it).
   return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } };
 });
-const tenant = useTenant(harness, 'hls-chunked');
+const tenant = setupTenant(harness, 'hls-chunked');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

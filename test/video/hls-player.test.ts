@@ -5,7 +5,7 @@ import { startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { screenshot } from '../support/upload-page.js';
 import { clip, uploadVideo } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * An HLS ladder played in Debian's Chromium by hls.js (from npm), from a page on an origin of its
@@ -15,11 +15,11 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  */
 const WAIT = { timeout: 60_000 };
 
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   const presets = await writePresetsFile({ stream: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 }] });
   return { env: { PRESETS_FILE: presets } };
 });
-const tenant = useTenant(harness, 'hls-player');
+const tenant = setupTenant(harness, 'hls-player');
 let browser: Browser;
 /** The player page's own server, on an origin of its own. */
 let site: PlayerSite;

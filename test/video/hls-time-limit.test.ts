@@ -5,18 +5,18 @@ import { getJob } from '@darkroom/db';
 import { expect, it } from 'vitest';
 import { writePresetsFile } from '../support/presets.js';
 import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** VIDEO_JOB_TIMEOUT holds for an HLS ladder's ffmpeg as for a rendition's: killed, `render_timeout`, nothing left behind. */
 let tmpDir: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-hls-limit-'));
   const presets = await writePresetsFile({ slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }] });
   // A fixed 1 s budget: the 40 s noise clip's ladder cannot finish in it.
   const env = { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_JOB_TIMEOUT: '1s', JOB_RETRY_SCHEDULE: '200ms' };
   return { env };
 });
-const tenant = useTenant(harness, 'hls-limit');
+const tenant = setupTenant(harness, 'hls-limit');
 
 it('a ladder past VIDEO_JOB_TIMEOUT is killed and fails render_timeout after its retry, leaving no process, file or object', async () => {
   const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slowladder');

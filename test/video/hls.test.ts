@@ -6,7 +6,7 @@ import { fetchLadder, keyframeTimes, keyframeTimesOf } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { clip, downloadRendition, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo, waitForTranscode } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * HLS ladders through the real API, bucket and worker: the variant the tenant sees, every file a
@@ -14,7 +14,7 @@ import { useHarness, useTenant } from '../support/use-harness.js';
  * made from a rung instead of a second encode, and a DELETE that kills the ladder's ffmpeg.
  */
 let tmpDir: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-hls-worker-'));
   const presets = await writePresetsFile({
     ladder: [
@@ -25,7 +25,7 @@ const harness = useHarness(async () => {
   });
   return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-const tenant = useTenant(harness, 'hls');
+const tenant = setupTenant(harness, 'hls');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { watchProgress } from '../../apps/worker/src/render/progress-watch.js';
 import { fixture } from '../support/images.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** The video render's progress watch against the real Postgres (no worker: the job is made active by hand). */
-const harness = useHarness({ withWorker: false });
-const t = useTenant(harness, 'progress-watch');
+const harness = setupHarness({ withWorker: false });
+const t = setupTenant(harness, 'progress-watch');
 
 /** A queued job of a real upload, turned active as a worker would. */
 async function activeJob() {

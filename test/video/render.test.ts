@@ -17,14 +17,14 @@ import {
   uploadVideo,
   waitForTranscode,
 } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Video through the real API, bucket and worker (ffmpeg): posters through the image pipeline,
  * renditions checked with ffprobe, progress on the job and over SSE, and a DELETE that kills ffmpeg.
  */
 let tmpDir: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-worker-'));
   const presets = await writePresetsFile({
     webm: [
@@ -35,7 +35,7 @@ const harness = useHarness(async () => {
   });
   return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-const tenant = useTenant(harness, 'video');
+const tenant = setupTenant(harness, 'video');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { writePresetsFile } from '../support/presets.js';
 import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo, waitForTranscode } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A worker that stops (what SIGTERM does: `RunningWorker.close()`) kills the ffmpeg it runs instead
  * of waiting out the transcode; the job is recorded as a retry and another worker finishes it.
  */
 let tmpDir: string;
-const harness = useHarness(async () => {
+const harness = setupHarness(async () => {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-video-stop-'));
   const presets = await writePresetsFile({
     slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
@@ -19,7 +19,7 @@ const harness = useHarness(async () => {
   });
   return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
-const tenant = useTenant(harness, 'video-stop');
+const tenant = setupTenant(harness, 'video-stop');
 
 it.each([
   ['a rendition', 'slow', 'full'],

@@ -10,15 +10,15 @@ import { launchChromium, watchProblems } from '../support/browser.js';
 import { screenshot } from '../support/upload-page.js';
 import { waitFor } from '../support/services.js';
 import { ffmpeg, uploadVideo } from '../support/video.js';
-import { useHarness, useTenant } from '../support/use-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Storyboards (scrub previews) through the real API, bucket and worker: the default preset's
  * `storyboard` variant, its WebVTT file and sprite as the CDN serves them, and both read by
  * Debian's Chromium as a player would (a `<track>` of the video, each tile's sprite loaded).
  */
-const harness = useHarness();
-const tenant = useTenant(harness, 'storyboard');
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'storyboard');
 let browser: Browser;
 let asset: any;
 let server: Server;

@@ -19,7 +19,7 @@ export type HarnessOptionsOf = HarnessOptions | (() => HarnessOptions | Promise<
  *
  * Its members read the started harness, so they are for tests and hooks, not for the file's top level.
  */
-export function useHarness(options: HarnessOptionsOf = {}): FileHarness {
+export function setupHarness(options: HarnessOptionsOf = {}): FileHarness {
   let started: Harness | undefined;
   let admin: TestApi | undefined;
   beforeAll(async () => {
@@ -37,7 +37,7 @@ export function useHarness(options: HarnessOptionsOf = {}): FileHarness {
 }
 
 /** A tenant of the file's harness shared by its tests, made in a `beforeAll` (after the harness's). */
-export function useTenant(harness: Harness, name: string): TestTenant {
+export function setupTenant(harness: Harness, name: string): TestTenant {
   let tenant: TestTenant | undefined;
   beforeAll(async () => {
     tenant = await createTestTenant(harness, name);
