@@ -40,7 +40,7 @@ async function bundleHarness(): Promise<typeof files> {
   });
   const css = await Promise.all(
     ['@uppy/core/dist/style.min.css', '@uppy/core/dist/provider-views.min.css', '@uppy/dashboard/dist/style.min.css'].map((name) =>
-      readFile(here(`../node_modules/${name}`), 'utf8'),
+      readFile(here(`../../node_modules/${name}`), 'utf8'),
     ),
   );
   return new Map([
