@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, startedBackfill } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
+import { startedBackfill } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
-import { setupHarness } from '../support/setup-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 const harness = setupHarness();
-let tenant: TestApi;
-let tenantId: string;
-
-beforeAll(async () => {
-  const created = await harness.admin.createTenant('admin-dashboard');
-  tenantId = created.tenantId;
-  tenant = harness.admin.withToken(created.apiKey);
-});
+const t = setupTenant(harness, 'admin-dashboard');
 
 /** A request as a browser would send it: no redirects followed, optional cookie and headers. */
 function send(method: string, path: string, init: { cookie?: string; headers?: Record<string, string>; form?: Record<string, string> } = {}) {
@@ -42,7 +35,7 @@ describe('bull-board at /admin/queues', () => {
     const anonymous = await send('GET', '/admin/queues');
     expect(anonymous.status).toBe(401);
     expect((await bodyOf(anonymous)).error.code).toBe('unauthorized');
-    const asTenant = await send('GET', '/admin/queues', { headers: bearer(tenant.token!) });
+    const asTenant = await send('GET', '/admin/queues', { headers: bearer(t.client.token!) });
     expect(asTenant.status).toBe(403);
     expect((await bodyOf(asTenant)).error.code).toBe('forbidden');
 
@@ -84,7 +77,7 @@ describe('bull-board at /admin/queues', () => {
 
 describe('admin login', () => {
   it('refuses a wrong token or a tenant key with a 401 page and no cookie', async () => {
-    for (const token of ['not-the-admin-token-at-all', tenant.token!]) {
+    for (const token of ['not-the-admin-token-at-all', t.client.token!]) {
       const res = await send('POST', '/admin/login', { form: { token } });
       expect(res.status).toBe(401);
       expect(res.headers.get('set-cookie')).toBeNull();
@@ -166,15 +159,15 @@ describe('JSON admin routes with the session cookie', () => {
     expect((await send('POST', missing, { cookie, headers: { origin: harness.baseUrl } })).status).toBe(404);
     // Bearer requests need no CSRF header; a tenant key is never upgraded by an admin cookie.
     expect((await harness.admin.raw('POST', missing)).status).toBe(404);
-    expect((await send('POST', missing, { cookie, headers: bearer(tenant.token!) })).status).toBe(403);
+    expect((await send('POST', missing, { cookie, headers: bearer(t.client.token!) })).status).toBe(403);
     expect((await send('GET', '/v1/assets', { cookie })).status).toBe(401);
   });
 });
 
 describe('failed-jobs page and original previews', () => {
   it('previews a good original as a small WebP', async () => {
-    const { asset } = await tenant.uploadFile(fixture('Landscape_1.jpg'), 'image/jpeg');
-    await tenant.waitForAsset(asset.id);
+    const { asset } = await t.client.uploadFile(fixture('Landscape_1.jpg'), 'image/jpeg');
+    await t.client.waitForAsset(asset.id);
     const res = await send('GET', `/admin/assets/${asset.id}/original-preview`, { headers: bearer(harness.adminToken) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/webp');
@@ -185,7 +178,7 @@ describe('failed-jobs page and original previews', () => {
   });
 
   it('answers 422 corrupt_image for an original that does not decode, 404 for no asset', async () => {
-    const { asset } = await failedUpload(tenant);
+    const { asset } = await failedUpload(t.client);
     const res = await send('GET', `/admin/assets/${asset.id}/original-preview`, { headers: bearer(harness.adminToken) });
     expect(res.status).toBe(422);
     expect((await bodyOf(res)).error.code).toBe('corrupt_image');
@@ -195,9 +188,9 @@ describe('failed-jobs page and original previews', () => {
 
   it('lists failed jobs by tenant and error code, escaping what users wrote', async () => {
     const evil = `<img src=x onerror=alert(1)>"'.jpg`;
-    const { asset, job } = await failedUpload(tenant, evil);
+    const { asset, job } = await failedUpload(t.client, evil);
     const cookie = await login();
-    const res = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=corrupt_image`, { cookie });
+    const res = await send('GET', `/admin/failed?tenantId=${t.tenantId}&errorCode=corrupt_image`, { cookie });
     expect(res.status).toBe(200);
     const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
     expect(res.headers.get('content-security-policy')).toContain(`style-src 'nonce-${nonce}'`);
@@ -215,7 +208,7 @@ describe('failed-jobs page and original previews', () => {
     // The raw detail (libvips's own words) is for admins, folded under the message.
     expect(html).toMatch(/<details class="errdetail"><summary>detail<\/summary><pre>[^<]*VipsJpeg/);
 
-    const other = await send('GET', `/admin/failed?tenantId=${tenantId}&errorCode=empty_file`, { cookie });
+    const other = await send('GET', `/admin/failed?tenantId=${t.tenantId}&errorCode=empty_file`, { cookie });
     expect(await other.text()).not.toContain(job.id);
     const bad = await send('GET', '/admin/failed?tenantId=nope&errorCode=', { cookie });
     expect(bad.status).toBe(400);

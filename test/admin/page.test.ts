@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
 import { fixture } from '../support/images.js';
-import { setupHarness } from '../support/setup-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 // Code that runs in the page (page.evaluate): the DOM's types, without the DOM lib, whose fetch
 // types would clash with Node's across the test program.
@@ -17,14 +16,10 @@ const SCREENSHOT = '/tmp/darkroom-admin.png';
 const SCREENSHOT_FAILED = '/tmp/darkroom-admin-failed.png';
 
 const harness = setupHarness();
-let tenant: TestApi;
-let tenantId: string;
+const t = setupTenant(harness, 'admin-page');
 let browser: Browser;
 
 beforeAll(async () => {
-  const created = await harness.admin.createTenant('admin-page');
-  tenantId = created.tenantId;
-  tenant = harness.admin.withToken(created.apiKey);
   browser = await launchChromium();
 });
 afterAll(() => browser?.close());
@@ -40,7 +35,7 @@ const expectedRefusal = (status: number, pathname: string) =>
 describe('admin console in Chromium', () => {
   it('logs in, filters failed jobs, previews originals, and retries a job to completion', async () => {
     const filename = `broken <img src=x onerror=alert(1)> ${Date.now()}.jpg`;
-    const { asset, job } = await failedUpload(tenant, filename);
+    const { asset, job } = await failedUpload(t.client, filename);
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     const problems = watchProblems(page, expectedRefusal);
@@ -52,7 +47,7 @@ describe('admin console in Chromium', () => {
     expect(await page.evaluate(() => document.cookie)).not.toContain('darkroom_admin'); // HttpOnly
     expect((await context.cookies()).find((c) => c.name === 'darkroom_admin')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 
-    await page.fill('input[name=tenantId]', tenantId);
+    await page.fill('input[name=tenantId]', t.tenantId);
     await page.selectOption('select[name=errorCode]', 'corrupt_image');
     await Promise.all([page.waitForURL(/errorCode=corrupt_image/), page.click('form.filter button[type=submit]')]);
     const codes = await page.locator('#failed tbody .errcode').allTextContents();

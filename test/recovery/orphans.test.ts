@@ -4,25 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { chunkJobPrefix, deliveryRenderKey, variantPrefix } from '@darkroom/core';
 import { assetObjectLocation } from '@darkroom/storage';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestApi } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
-import { setupHarness } from '../support/setup-harness.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 const run = promisify(execFile);
 const harness = setupHarness();
-let tenant: TestApi;
-let tenantId: string;
-
-beforeAll(async () => {
-  const created = await harness.admin.createTenant('orphans');
-  tenantId = created.tenantId;
-  tenant = harness.admin.withToken(created.apiKey);
-});
+const t = setupTenant(harness, 'orphans');
 
 /** `npm run orphans` as an operator runs it (the built CLI), scoped to this file's tenant. */
 async function orphansCli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['apps/worker/dist/orphans-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
+  const { stdout } = await run(process.execPath, ['apps/worker/dist/orphans-cli.js', '--tenant', t.tenantId, '--min-age', '0', ...args], {
     env: { ...process.env },
   });
   return stdout;
@@ -30,26 +22,26 @@ async function orphansCli(...args: string[]): Promise<string> {
 
 describe('npm run orphans', () => {
   it('reports objects that belong to no asset, removes them with --delete, and leaves real assets alone', async () => {
-    const { asset } = await tenant.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
-    expect((await tenant.waitForAsset(asset.id)).status).toBe('ready');
+    const { asset } = await t.client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await t.client.waitForAsset(asset.id)).status).toBe('ready');
     const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
-    const { asset: hidden } = await tenant.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility: 'private' });
-    expect((await tenant.waitForAsset(hidden.id)).status).toBe('ready');
+    const { asset: hidden } = await t.client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility: 'private' });
+    expect((await t.client.waitForAsset(hidden.id)).status).toBe('ready');
 
     const ghost = randomUUID();
-    const variant = `${variantPrefix(tenantId, ghost)}thumb-0123456789ab.webp`;
-    const render = deliveryRenderKey(tenantId, ghost, 1, 'w_320,q_75', 'webp');
+    const variant = `${variantPrefix(t.tenantId, ghost)}thumb-0123456789ab.webp`;
+    const render = deliveryRenderKey(t.tenantId, ghost, 1, 'w_320,q_75', 'webp');
     const place = (visibility: 'public' | 'private', key: string) => assetObjectLocation(harness.api.config.storage, visibility, key);
     const orphans = [
-      { bucket: process.env.S3_BUCKET!, key: `originals/${tenantId}/${ghost}` },
-      { bucket: process.env.S3_BUCKET!, key: `staging/${tenantId}/${ghost}` },
+      { bucket: process.env.S3_BUCKET!, key: `originals/${t.tenantId}/${ghost}` },
+      { bucket: process.env.S3_BUCKET!, key: `staging/${t.tenantId}/${ghost}` },
       place('public', variant),
       // A private asset's, in the private place.
       place('private', variant),
       place('private', render),
       // A long video's chunks: of no asset, and of a live asset no job renders any more (a crash's leftovers).
-      place('private', `${chunkJobPrefix(tenantId, ghost, randomUUID())}stream/chunk-0-r1.ts`),
-      place('private', `${chunkJobPrefix(tenantId, asset.id, randomUUID())}stream/plan.json`),
+      place('private', `${chunkJobPrefix(t.tenantId, ghost, randomUUID())}stream/chunk-0-r1.ts`),
+      place('private', `${chunkJobPrefix(t.tenantId, asset.id, randomUUID())}stream/plan.json`),
     ];
     for (const o of orphans) await harness.api.storage.putObject({ ...o, body: Buffer.from('left behind'), contentType: 'image/webp' });
 
@@ -65,18 +57,18 @@ describe('npm run orphans', () => {
     expect(deleted).toContain('7 orphan object(s), 77 bytes, and 0 orphan multipart upload(s), removed');
     for (const o of orphans) await expect(harness.api.storage.headObject(o)).rejects.toThrow(/not found/i);
     expect(await orphansCli()).toContain('0 orphan object(s)');
-    const still = (await tenant.request('GET', `/v1/assets/${asset.id}`)).body;
+    const still = (await t.client.request('GET', `/v1/assets/${asset.id}`)).body;
     for (const v of still.variants) expect((await fetch(v.url)).status).toBe(200);
   });
 
   it('reports multipart uploads no asset waits on, and aborts them with --delete, leaving live ones', async () => {
     const bucket = process.env.S3_BUCKET!;
     // A client's upload (staging/) and a copy in parts (originals/) that no asset waits on.
-    const ghostKeys = [`staging/${tenantId}/${randomUUID()}`, `originals/${tenantId}/${randomUUID()}`];
+    const ghostKeys = [`staging/${t.tenantId}/${randomUUID()}`, `originals/${t.tenantId}/${randomUUID()}`];
     const ghosts = [];
     for (const key of ghostKeys) ghosts.push(await harness.api.storage.createMultipartUpload({ bucket, key, contentType: 'image/png' }));
     // A live multipart upload: its asset is awaiting its bytes.
-    const live = await tenant.request('POST', '/v1/uploads', { filename: 'big.png', contentType: 'image/png', size: 40 * 1024 * 1024 });
+    const live = await t.client.request('POST', '/v1/uploads', { filename: 'big.png', contentType: 'image/png', size: 40 * 1024 * 1024 });
     expect(live.body.upload.method).toBe('MULTIPART');
 
     const report = await orphansCli();
