@@ -74,15 +74,15 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
   || (echo "installing ffmpeg" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null) \
   || echo "could not install ffmpeg (apt-get as root): videos can't be processed and the video tests will fail" >&2
 
-# Headless Chromium for the admin console's browser test (test/admin-page.test.ts): Debian's
+# Headless Chromium for the admin console's browser test (test/admin/page.test.ts): Debian's
 # package, driven by playwright-core, which downloads no browser of its own.
 command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-  || echo "could not install chromium (apt-get as root): test/admin-page.test.ts will fail" >&2
+  || echo "could not install chromium (apt-get as root): test/admin/page.test.ts will fail" >&2
 
-# pgBackRest for `npm run db:backup` / `db:restore` and test/backup.test.ts (which also makes a
-# certificate with openssl): Debian's packages.
+# pgBackRest for `npm run db:backup` / `db:restore` and test/recovery/backup.test.ts (which also
+# makes a certificate with openssl): Debian's packages.
 command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "installing pgbackrest" && apt_install pgbackrest openssl) \
-  || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/backup.test.ts is skipped" >&2
+  || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/recovery/backup.test.ts is skipped" >&2
 
 # Go and PHP for docs/delivery.md's signing examples, which test/repo/docs-signing.test.ts and
 # docs-private-links.test.ts run: Debian's packages. In CI a missing toolchain fails those tests.

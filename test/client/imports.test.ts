@@ -1,17 +1,15 @@
 import { DarkroomClient as Client, type Import } from '@darkroom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
 import { startFileServer, type FileServer } from '../support/file-server.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
 let apiKey: string;
 let server: FileServer;
 
 beforeAll(async () => {
   // Imports are followed to their end, not their assets' processing: no worker.
-  harness = await startHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-  const tenant = await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-imports');
+  const tenant = await harness.admin.createTenant('client-imports');
   apiKey = tenant.apiKey;
   harness.runImportsOf(tenant.tenantId);
   // Answers spread over seconds: the runner reports progress while the last one is still on its way.
@@ -23,10 +21,7 @@ beforeAll(async () => {
     '/held-2.jpg': 'hold',
   });
 });
-afterAll(async () => {
-  await server?.close();
-  await harness?.close();
-});
+afterAll(() => server?.close());
 
 /** A client whose fetch records the paths it asks for. */
 function recordingClient() {

@@ -1,23 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let apiKey: string;
 let admin: Client;
 let smallJpeg: Uint8Array;
 
 beforeAll(async () => {
   // The worker starts later in the tests that need an asset to stay queued first.
-  harness = await startHarness({ withWorker: false });
-  apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-live')).apiKey;
+  apiKey = (await harness.admin.createTenant('client-live')).apiKey;
   admin = new Client({ baseUrl: harness.baseUrl, token: harness.adminToken });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 /** fetch that records each URL it is asked for, and refuses the live stream when `refuseStream` is set. */
 function recordingFetch(refuseStream?: 'no-answer' | 503) {

@@ -1,27 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, fetchTransport, type Transport } from '@darkroom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-let harness: Harness;
+const harness = setupHarness();
 let apiKey: string;
 let tenant: TestApi;
 /** A real JPEG followed by zeros up to 33 MiB: over the multipart threshold, and still a JPEG to decode. */
 let bigJpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  apiKey = (await admin.createTenant('client-multipart')).apiKey;
-  tenant = admin.withToken(apiKey);
+  apiKey = (await harness.admin.createTenant('client-multipart')).apiKey;
+  tenant = harness.admin.withToken(apiKey);
   const jpeg = await readFile(fixture('320x240.jpg'));
   bigJpeg = new Uint8Array(33 * MiB);
   bigJpeg.set(jpeg);
 });
-afterAll(() => harness?.close());
 
 /** Counts PUTs and lets a test act after a given number of them has landed. */
 function countingTransport(after?: { puts: number; run: () => void }): Transport & { puts: number } {

@@ -1,26 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError, fetchTransport, type Transport } from '@darkroom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-let harness: Harness;
+const harness = setupHarness();
 let apiKey: string;
 let backend: Client;
 let smallJpeg: Uint8Array;
 let bigJpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-resume')).apiKey;
+  apiKey = (await harness.admin.createTenant('client-resume')).apiKey;
   backend = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   bigJpeg = new Uint8Array(33 * MiB);
   bigJpeg.set(smallJpeg);
 });
-afterAll(() => harness?.close());
 
 /** Lets the first `allowed` PUTs through, then loses the connection for good; counts PUTs that landed. */
 function flakyTransport(allowed: number): Transport & { landed: number[] } {

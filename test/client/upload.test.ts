@@ -1,22 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client, DarkroomError } from '@darkroom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchVariant, fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
+const harness = setupHarness();
 let client: Client;
 let smallJpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const { apiKey } = await admin.createTenant('client-upload');
+  const { apiKey } = await harness.admin.createTenant('client-upload');
   client = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 describe('upload() with a tenant key', () => {
   it('PUTs a small JPEG, completes it and resolves with the ready asset', async () => {

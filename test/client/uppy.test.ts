@@ -1,26 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { DarkroomClient as Client } from '@darkroom/client';
 import { darkroomUppy, type UppyFileLike, type UppyLike } from '@darkroom/client/uppy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;
-let harness: Harness;
+const harness = setupHarness();
 let backend: Client;
 let smallJpeg: Uint8Array<ArrayBuffer>;
 let bigJpeg: Uint8Array<ArrayBuffer>;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const apiKey = (await new TestApi(harness.baseUrl, harness.adminToken).createTenant('client-uppy')).apiKey;
+  const apiKey = (await harness.admin.createTenant('client-uppy')).apiKey;
   backend = new Client({ baseUrl: harness.baseUrl, token: apiKey });
   smallJpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   bigJpeg = new Uint8Array(33 * MiB);
   bigJpeg.set(smallJpeg);
 });
-afterAll(() => harness?.close());
 
 /** A browser's client: an upload token minted by the backend. */
 async function browserClient(maxUploads = 10) {
@@ -30,7 +27,7 @@ async function browserClient(maxUploads = 10) {
 
 /**
  * The part of Uppy 6 the adapter talks to, in Node (Uppy's S3 client needs XMLHttpRequest, which
- * Node lacks; test/upload-uppy.test.ts runs the real one in Chromium): its processors, file state
+ * Node lacks; test/uploads/uppy.test.ts runs the real one in Chromium): its processors, file state
  * and events, and the requests @uppy/aws-s3's S3Uploader sends with what signRequest gives.
  */
 function fakeUppy() {

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRedisCluster } from '../support/cluster.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** The whole pipeline with every Redis client of both apps in cluster mode (REDIS_CLUSTER_NODES). */
-let harness: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  harness = await startHarness({ env: { REDIS_CLUSTER_NODES: await startRedisCluster() } });
-  t = await createTestTenant(harness, 'cluster-pipeline');
-});
-afterAll(() => harness?.close());
+const harness = setupHarness(async () => ({ env: { REDIS_CLUSTER_NODES: await startRedisCluster() } }));
+const t = setupTenant(harness, 'cluster-pipeline');
 
 describe('against a Redis Cluster', () => {
   it('uploads, renders and serves an image, and the admin routes read the queues', async () => {

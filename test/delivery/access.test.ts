@@ -11,25 +11,20 @@ import {
   startDelivery,
   type DeliveryServer,
 } from '../support/delivery.js';
-import { createTestTenant, failedUpload, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant, failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Who may see what: the policy, signatures, key rotation, revisions, and assets that are not there. */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let tenant: TestTenant;
+const tenant = setupTenant(harness, 'delivery-access');
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness);
-  tenant = await createTestTenant(harness, 'delivery-access');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 async function photo(): Promise<any> {
   const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(fixture('DSCN0010.jpg'))), {

@@ -9,14 +9,14 @@ import {
   type DeliveryServer,
   type SpawnedDelivery,
 } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { freePort, waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Renders happen once, across processes; AVIF is never waited for under f_auto. Needs `npm run build`. */
-let harness: Harness;
-let tenant: TestTenant;
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'delivery-once');
 let photo: any;
 const processes: SpawnedDelivery[] = [];
 
@@ -29,8 +29,6 @@ function sample(text: string, name: string): number {
 const metricsOf = async (baseUrl: string) => (await fetch(`${baseUrl}/metrics`)).text();
 
 beforeAll(async () => {
-  harness = await startHarness();
-  tenant = await createTestTenant(harness, 'delivery-once');
   const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(fixture('jolla.jpg'))), {
     filename: 'jolla.jpg',
     contentType: 'image/jpeg',
@@ -40,7 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const spawned of processes) await spawned.close();
-  await harness?.close();
 });
 
 describe('render once', () => {

@@ -3,16 +3,15 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Parse → render → store → serve, through the real API, worker, bucket, Postgres and Redis. */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let tenant: TestTenant;
+const tenant = setupTenant(harness, 'delivery-serve');
 let photo: any;
 let key: string;
 
@@ -37,19 +36,14 @@ function keysRead(server: DeliveryServer): string[] {
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness);
-  tenant = await createTestTenant(harness, 'delivery-serve');
   key = newDeliveryKey();
   await setDeliverySettings(harness, tenant.tenantId, { key });
   const { asset } = await tenant.client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
   photo = await tenant.client.waitForAsset(asset.id);
   expect(photo.status).toBe('ready');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 describe('GET /img/{id}/{revision}/{options}', () => {
   it('renders once, stores the render in the public bucket, then serves it with no render', async () => {

@@ -2,25 +2,19 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, setAssetShape, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture, meanAbsoluteDifference, thumbprint } from '../support/images.js';
 import { clip, uploadVideo } from '../support/video.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** What a delivery shows: crop, focus, attention, animation, video posters, HEIC, orientation, transparency. */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let tenant: TestTenant;
+const tenant = setupTenant(harness, 'delivery-shapes');
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness);
-  tenant = await createTestTenant(harness, 'delivery-shapes');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 async function ready(bytes: Buffer, contentType: string, filename: string) {
   const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(bytes), { filename, contentType });

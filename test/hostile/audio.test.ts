@@ -1,25 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { audioFile, type AudioName } from '../../packages/media/src/audio/test-audio.js';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { TestApi } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Hostile audio through the real API and bucket: `complete` refuses each with its own code and a
  * sentence of our own (no word of ffprobe's, no URL), the upload stays unconfirmed (its checked copy
  * deleted), and the API goes on answering.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('hostile-audio');
-  client = admin.withToken(created.apiKey);
+  const created = await harness.admin.createTenant('hostile-audio');
+  client = harness.admin.withToken(created.apiKey);
 });
-afterAll(() => harness?.close());
 
 /** ffprobe's own vocabulary, and what a presigned URL is made of: none of it may reach a tenant. */
 const FFPROBE_WORDS = /ffmpeg|ffprobe|Invalid data|\[mp3|\[wav|X-Amz|https?:\/\/|\/tmp\/|darkroom-/i;

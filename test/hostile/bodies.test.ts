@@ -1,26 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Hostile request bodies on every route that takes one: each is refused with `400 invalid_request`
  * in the error shape, names nothing internal, and the API goes on serving.
  */
-let harness: Harness;
-let admin: TestApi;
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 let assetId: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('hostile-bodies');
-  client = admin.withToken(created.apiKey);
+  const created = await harness.admin.createTenant('hostile-bodies');
+  client = harness.admin.withToken(created.apiKey);
   const started = await client.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 });
   assetId = started.body.asset.id;
 });
-afterAll(() => harness?.close());
 
 /** Sends a raw body, as an attacker would, not through JSON.stringify. */
 async function raw(token: string, method: string, path: string, body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json') {

@@ -3,18 +3,18 @@ import { request } from 'node:http';
 import { signDeliveryPath } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The delivery server answers anyone: every malformed, oversized, forged or junk request gets its
  * code in the one error shape, naming nothing internal, and the server keeps answering.
  */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let tenant: TestTenant;
+const tenant = setupTenant(harness, 'hostile-delivery');
 let key: string;
 let photo: any;
 
@@ -48,9 +48,7 @@ function refused(res: Raw, status: number, code: string) {
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness, { DELIVERY_RENDER_CONCURRENCY: '2', DELIVERY_QUEUE_LENGTH: '4', DELIVERY_QUEUE_TIMEOUT: '2s' });
-  tenant = await createTestTenant(harness, 'hostile-delivery');
   key = newDeliveryKey();
   await setDeliverySettings(harness, tenant.tenantId, { key, policy: { rendersPerMinute: 30 } });
   const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(fixture('DSCN0010.jpg'))), {
@@ -60,10 +58,7 @@ beforeAll(async () => {
   photo = await tenant.client.waitForAsset(asset.id);
   expect(photo.status).toBe('ready');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 describe('options', () => {
   it('refuses malformed and oversized options with 400 naming the token, signed or not', async () => {

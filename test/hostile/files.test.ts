@@ -1,18 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
 import { CLAIM_CONTENT_TYPES, type ClaimFormat, fakeHeifGrid, fakeHeifOfSize, fileClaiming } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Hostile files through the whole pipeline (real bucket, real worker): SVG in any disguise, polyglots
  * whose extra payload must never reach the CDN, and decompression bombs refused from the header.
  */
-let harness: Harness;
-let client: TestApi;
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'hostile-files');
 
 const SVG = Buffer.from(
   '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' +
@@ -20,16 +19,9 @@ const SVG = Buffer.from(
 );
 const HTML_PAYLOAD = '<html><script>alert(document.cookie)</script></html>';
 
-beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('hostile-files')).apiKey);
-});
-afterAll(() => harness?.close());
-
 async function uploadBytes(bytes: Buffer, contentType: string) {
-  const { asset } = await client.upload(new Uint8Array(bytes), { filename: 'upload', contentType });
-  return { asset, complete: await client.request('POST', `/v1/uploads/${asset.id}/complete`, {}) };
+  const { asset } = await tenant.client.upload(new Uint8Array(bytes), { filename: 'upload', contentType });
+  return { asset, complete: await tenant.client.request('POST', `/v1/uploads/${asset.id}/complete`, {}) };
 }
 
 /** A small PNG that declares `width` × `height`: a few hundred bytes that would inflate to gigabytes. */
@@ -45,12 +37,12 @@ async function bombPng(width: number, height: number): Promise<Buffer> {
 
 describe('SVG', () => {
   it('is refused when declared as SVG, and when disguised as a raster type', async () => {
-    const declared = await client.request('POST', '/v1/uploads', { filename: 'x.svg', contentType: 'image/svg+xml', size: SVG.length });
+    const declared = await tenant.client.request('POST', '/v1/uploads', { filename: 'x.svg', contentType: 'image/svg+xml', size: SVG.length });
     expectRefusal(harness, declared, 415, 'unsupported_media_type');
     for (const contentType of ['image/png', 'image/jpeg', 'image/webp']) {
       const { asset, complete } = await uploadBytes(SVG, contentType);
       expectRefusal(harness, complete, 415, 'content_mismatch');
-      expect((await client.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('awaiting_upload');
+      expect((await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body.status).toBe('awaiting_upload');
     }
   });
 });
@@ -81,7 +73,7 @@ describe('polyglots', () => {
     ] as const) {
       const { asset, complete } = await uploadBytes(Buffer.concat([image, Buffer.from(HTML_PAYLOAD), zip]), contentType);
       expect(complete.status).toBe(202);
-      const ready = await client.waitForAsset(asset.id);
+      const ready = await tenant.client.waitForAsset(asset.id);
       expect(ready.status).toBe('ready');
       for (const variant of ready.variants) {
         const fetched = await fetchVariant(variant.url);
@@ -96,7 +88,7 @@ describe('polyglots', () => {
     const gifScript = Buffer.from(`GIF89a=1;${HTML_PAYLOAD}`);
     const { asset, complete } = await uploadBytes(gifScript, 'image/gif');
     expect(complete.status).toBe(202);
-    const failed = await client.waitForAsset(asset.id);
+    const failed = await tenant.client.waitForAsset(asset.id);
     expect(failed.status).toBe('failed');
     // `=1;<` stands where the header's width and height are: the claim is refused before decoding.
     expect(failed.error?.code).toBe('too_many_pixels');
@@ -113,11 +105,11 @@ describe('bombs', () => {
     ] as const) {
       const { asset, complete } = await uploadBytes(await bombPng(width, height), 'image/png');
       expect(complete.status).toBe(202);
-      const failed = await client.waitForAsset(asset.id);
+      const failed = await tenant.client.waitForAsset(asset.id);
       expect(failed.status).toBe('failed');
       expect(failed.error?.code).toBe('too_many_pixels');
       expectNothingInternal(harness, failed);
-      const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+      const jobs = await tenant.client.request('GET', `/v1/assets/${asset.id}/jobs`);
       expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });
     }
   });
@@ -135,11 +127,11 @@ describe('bombs', () => {
       claims.map(async ([format, width, height]) => {
         const { asset, complete } = await uploadBytes(fileClaiming(format, width, height), CLAIM_CONTENT_TYPES[format]);
         expect(complete.status, format).toBe(202);
-        const failed = await client.waitForAsset(asset.id);
+        const failed = await tenant.client.waitForAsset(asset.id);
         expect(failed, format).toMatchObject({ status: 'failed', error: { code: 'too_many_pixels' }, variants: [] });
         expect(failed.error?.message, format).toMatch(new RegExp(`^The image is ${width}x${height} pixels`));
         expectNothingInternal(harness, failed);
-        const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+        const jobs = await tenant.client.request('GET', `/v1/assets/${asset.id}/jobs`);
         expect(jobs.body.items[0], format).toMatchObject({ state: 'failed', attempts: 1 });
       }),
     );
@@ -155,16 +147,16 @@ describe('bombs', () => {
     for (const { bytes, code } of cases) {
       const { asset, complete } = await uploadBytes(bytes, 'image/heic');
       expect(complete.status).toBe(202);
-      const failed = await client.waitForAsset(asset.id);
+      const failed = await tenant.client.waitForAsset(asset.id);
       expect(failed).toMatchObject({ status: 'failed', error: { code }, variants: [] });
       expectNothingInternal(harness, failed);
-      const jobs = await client.request('GET', `/v1/assets/${asset.id}/jobs`);
+      const jobs = await tenant.client.request('GET', `/v1/assets/${asset.id}/jobs`);
       expect(jobs.body.items[0]).toMatchObject({ state: 'failed', attempts: 1 });
     }
   });
 
   it('the worker keeps serving after all of them', async () => {
-    const { asset } = await client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
-    expect((await client.waitForAsset(asset.id)).status).toBe('ready');
+    const { asset } = await tenant.client.uploadFile(fixture('320x240.jpg'), 'image/jpeg');
+    expect((await tenant.client.waitForAsset(asset.id)).status).toBe('ready');
   });
 });

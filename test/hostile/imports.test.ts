@@ -5,11 +5,10 @@ import type { ImportView } from '@darkroom/core';
 import { assets, imports } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { expectNothingInternal } from '../support/hostile.js';
 import { importItemsOf, runImport, waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Imports name servers a tenant chose: without IMPORT_ALLOW_PRIVATE (production), no import reaches a
@@ -19,9 +18,9 @@ import { waitFor } from '../support/services.js';
  * would differ, are covered where a resolver can be stubbed: apps/api/src/imports/url-source.test.ts
  * and bucket-source.int.test.ts.
  */
-let harness: Harness;
-let tenant: TestTenant;
 const logLines: string[] = [];
+const harness = setupHarness({ withWorker: false, logLines, env: { IMPORT_RETRY_SCHEDULE: '100ms', IMPORT_CONNECT_TIMEOUT: '2s' } });
+const tenant = setupTenant(harness, 'hostile-imports');
 /** TCP listeners on loopback addresses: a connection to one means a request got past the guard. */
 const listeners: { server: Server; port: number; connections: number }[] = [];
 
@@ -42,14 +41,11 @@ async function countingListener(host: string) {
 const connections = () => listeners.reduce((sum, l) => sum + l.connections, 0);
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, logLines, env: { IMPORT_RETRY_SCHEDULE: '100ms', IMPORT_CONNECT_TIMEOUT: '2s' } });
   expect(harness.api.config.imports.allowPrivate).toBe(false);
-  tenant = await createTestTenant(harness, 'hostile-imports');
   harness.runImportsOf(tenant.tenantId);
 });
 afterAll(async () => {
   for (const { server } of listeners) await new Promise((resolve) => server.close(resolve));
-  await harness?.close();
 });
 
 const tenantAssets = async () =>

@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, originalLocation, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { originalLocation } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { asMultipart } from '../support/client.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Tenants read `asset.error`, their jobs' errors and `complete`'s refusals. None of it may name a
  * bucket, key, host, SQL statement or stack; the raw error goes to the logs and the admin job routes.
  */
-let harness: Harness;
-let tenant: TestTenant;
 const MiB = 1024 * 1024;
-
-beforeAll(async () => {
-  // Two attempts, a second apart: a failure that is retried still ends within seconds.
-  harness = await startHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '2', MULTIPART_THRESHOLD_BYTES: String(8 * MiB) } });
-  tenant = await createTestTenant(harness, 'internal-errors');
-});
-afterAll(() => harness?.close());
+// Two attempts, a second apart: a failure that is retried still ends within seconds.
+const harness = setupHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '2', MULTIPART_THRESHOLD_BYTES: String(8 * MiB) } });
+const tenant = setupTenant(harness, 'internal-errors');
 
 /** Names that are the operators' business only. */
 function internals(key: string): string[] {

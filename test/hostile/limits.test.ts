@@ -2,33 +2,28 @@ import { assets } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, type ApiResponse } from '../support/client.js';
-import { startHarness, startSecondApi, type Harness, type SecondApi } from '../support/harness.js';
+import { startSecondApi, type SecondApi } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Limits on the doors (spec: api-platform.md, "Limits"): requests per key per minute counted across
  * two API processes of one deployment, sequentially and in a concurrent flood, and failed admin
  * logins per client IP, also concurrent, and behind a proxy (TRUST_PROXY).
  */
-let harness: Harness;
-let admin: TestApi;
+const harness = setupHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
 let other: SecondApi;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { RATE_LIMIT_PER_MINUTE: '1200' } });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
   other = await startSecondApi(harness, { RATE_LIMIT_PER_MINUTE: '1200' });
 });
-afterAll(async () => {
-  await other?.close();
-  await harness?.close();
-});
+afterAll(() => other?.close());
 
 async function tenantClients(settings: Record<string, unknown> = {}) {
-  const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', ...settings });
+  const res = await harness.admin.request('POST', '/v1/admin/tenants', { name: 'limits', ...settings });
   expect(res.status).toBe(201);
-  return { one: admin.withToken(res.body.apiKey), two: new TestApi(other.baseUrl, res.body.apiKey), tenantId: res.body.tenant.id as string };
+  return { one: harness.admin.withToken(res.body.apiKey), two: new TestApi(other.baseUrl, res.body.apiKey), tenantId: res.body.tenant.id as string };
 }
 
 const limitHeaders = (res: ApiResponse) => ({
@@ -104,11 +99,11 @@ describe('per-key rate limit', () => {
 
   it('follows a change of the tenant setting on the next request', async () => {
     await awayFromWindowEnd();
-    const res = await admin.request('POST', '/v1/admin/tenants', { name: 'limits', rateLimitPerMinute: 1 });
-    const client = admin.withToken(res.body.apiKey);
+    const res = await harness.admin.request('POST', '/v1/admin/tenants', { name: 'limits', rateLimitPerMinute: 1 });
+    const client = harness.admin.withToken(res.body.apiKey);
     expect((await client.request('GET', '/v1/assets')).status).toBe(200);
     expect((await client.request('GET', '/v1/assets')).status).toBe(429);
-    await admin.request('PATCH', `/v1/admin/tenants/${res.body.tenant.id}`, { rateLimitPerMinute: 10 });
+    await harness.admin.request('PATCH', `/v1/admin/tenants/${res.body.tenant.id}`, { rateLimitPerMinute: 10 });
     const after = await client.request('GET', '/v1/assets');
     expect(after.status).toBe(200);
     // Two admitted this window; the refused one is not counted (a process refuses a spent key

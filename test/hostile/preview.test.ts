@@ -1,32 +1,17 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import {
-  SVG_IMAGE,
-  bombPng,
-  createTestTenant,
-  fakeHeifOfSize,
-  jpegPolyglot,
-  pngPolyglot,
-  swapOriginal,
-  type TestTenant,
-} from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { SVG_IMAGE, bombPng, fakeHeifOfSize, jpegPolyglot, pngPolyglot, swapOriginal } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The admin preview decodes untrusted originals inside the tenant-facing API process, so it must
  * judge a file exactly as the worker does (one media module) and survive whatever it is given.
  */
-let harness: Harness;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  // No worker at first: every preview is asked for before the worker has seen the file.
-  harness = await startHarness({ withWorker: false });
-  tenant = await createTestTenant(harness, 'hostile-preview');
-});
-afterAll(() => harness?.close());
+// No worker at first: every preview is asked for before the worker has seen the file.
+const harness = setupHarness({ withWorker: false });
+const tenant = setupTenant(harness, 'hostile-preview');
 
 async function preview(assetId: string): Promise<{ outcome: string; data: Buffer }> {
   const res = await fetch(`${harness.baseUrl}/admin/assets/${assetId}/original-preview`, {

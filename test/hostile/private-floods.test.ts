@@ -6,11 +6,11 @@ import { DELIVERY_LOOKUP_TTL_MS, privateExpiry, signPrivateLink } from '@darkroo
 import { newId } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { flood, groupAnswers, median, metricValue, timedGet, type FloodAnswer } from '../support/flood.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * The hostile floods of private links (docs/delivery.md#lookups) on a real delivery server against
@@ -19,9 +19,9 @@ import { currentDeliveryKey } from '../support/private-urls.js';
  * random ids at most this server's lookups a second (the rest `503 busy`) while a cached asset keeps
  * its latency; every refusal `no-store`.
  */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let t: TestTenant;
+const t = setupTenant(harness, 'private-floods');
 let asset: Asset;
 let key: string;
 let strangerKey: string;
@@ -29,9 +29,7 @@ let strangerKey: string;
 const LOOKUPS_PER_SECOND = 20;
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness, { DELIVERY_LOOKUPS_PER_SECOND: String(LOOKUPS_PER_SECOND) });
-  t = await createTestTenant(harness, 'private-floods');
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const { asset: started } = await t.client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility: 'private' });
   asset = await t.client.waitForAsset(started.id);
@@ -41,10 +39,7 @@ beforeAll(async () => {
   strangerKey = newDeliveryKey();
   await setDeliverySettings(harness, stranger.tenantId, { key: strangerKey });
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 const lookups = async () => ({
   asset: await metricValue(delivery.baseUrl, 'darkroom_delivery_lookups_total', 'kind="asset"'),

@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { stagingKey } from '@darkroom/core';
 import { getAsset } from '@darkroom/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, type ApiResponse } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi, ApiResponse } from '../support/client.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A client that completes and deletes the same upload at once (two tabs, a retry racing a cleanup):
@@ -16,20 +16,17 @@ import { waitFor } from '../support/services.js';
  * staggers the two by timing; the others run the real DELETE route at chosen points inside
  * `complete` (through its storage calls), so each interleaving is tested every time.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let client: TestApi;
 let tenantId: string;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const tenant = await admin.createTenant('races');
-  client = admin.withToken(tenant.apiKey);
+  const tenant = await harness.admin.createTenant('races');
+  client = harness.admin.withToken(tenant.apiKey);
   tenantId = tenant.tenantId;
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 describe('complete racing DELETE', () => {
   it('answers 202 or 404, never 500, and the asset ends deleted', async () => {

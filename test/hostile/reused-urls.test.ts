@@ -5,16 +5,16 @@ import { getAsset, jobs } from '@darkroom/db';
 import type { ObjectStorage } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sweepStaging } from '../../apps/worker/src/staging-sweep.js';
-import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { noisePng } from '../support/fixtures.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { objectSha256, objectState, sha256 } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import type { UploadInstructions } from '@darkroom/client';
 import { asSinglePut } from '../support/client.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:
@@ -23,27 +23,24 @@ import { asSinglePut } from '../support/client.js';
  * admin preview read.
  */
 const MiB = 1024 * 1024;
-let harness: Harness;
-let t: TestTenant;
+const harness = setupHarness({
+  withWorker: false,
+  env: {
+    MULTIPART_THRESHOLD_BYTES: String(9 * MiB),
+    MULTIPART_PART_SIZE: String(8 * MiB),
+    // Small enough that a 10 MiB upload takes the UploadPartCopy path in 5 MiB parts.
+    COPY_MULTIPART_THRESHOLD_BYTES: String(6 * MiB),
+    COPY_PART_SIZE: String(5 * MiB),
+  },
+});
+const t = setupTenant(harness, 'immutable-original');
 let bucket: string;
 let photo: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness({
-    withWorker: false,
-    env: {
-      MULTIPART_THRESHOLD_BYTES: String(9 * MiB),
-      MULTIPART_PART_SIZE: String(8 * MiB),
-      // Small enough that a 10 MiB upload takes the UploadPartCopy path in 5 MiB parts.
-      COPY_MULTIPART_THRESHOLD_BYTES: String(6 * MiB),
-      COPY_PART_SIZE: String(5 * MiB),
-    },
-  });
-  t = await createTestTenant(harness, 'immutable-original');
   bucket = harness.api.config.storage.bucket;
   photo = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const storage = (): ObjectStorage => harness.api.storage;
 const row = async (id: string) => (await getAsset(harness.api.db, { id }))!;

@@ -1,36 +1,33 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { VariantSpec } from '@darkroom/core';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { TestApi } from '../support/client.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Another tenant's ids on every tenant route, read from the OpenAPI document so that a new route is
  * covered the day it is added: each answers `404 not_found` (never 403: ids must not leak) and
  * changes nothing. Tenant keys on admin routes get `403 forbidden`.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let owner: TestApi;
 let intruder: TestApi;
 let paths: Record<string, Record<string, unknown>>;
 let ids: { asset: string; job: string; waiting: string; webhook: string; event: string };
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  owner = admin.withToken((await admin.createTenant('tenancy-owner')).apiKey);
-  intruder = admin.withToken((await admin.createTenant('tenancy-intruder')).apiKey);
+  owner = harness.admin.withToken((await harness.admin.createTenant('tenancy-owner')).apiKey);
+  intruder = harness.admin.withToken((await harness.admin.createTenant('tenancy-intruder')).apiKey);
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const done = await owner.uploadAndComplete(jpeg, { filename: 'mine.jpg', contentType: 'image/jpeg' });
   const waiting = await owner.request('POST', '/v1/uploads', { filename: 'w.jpg', contentType: 'image/jpeg', size: 10 });
   const webhook = await owner.request('POST', '/v1/webhooks', { url: 'https://93.184.215.14/hook' });
   const [event] = (await owner.request('GET', '/v1/events?limit=1')).body.items;
   ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id, webhook: webhook.body.webhook.id, event: event!.id };
-  paths = (await admin.raw('GET', '/docs/json')).body.paths;
+  paths = (await harness.admin.raw('GET', '/docs/json')).body.paths;
 });
-afterAll(() => harness?.close());
 
 /** `/v1/assets/{id}` → a path with the owner's id of the right kind. */
 function withOwnersId(path: string): string {

@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { assets } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A client that starts a request and then stalls or drips is cut off, and the API goes on serving:
@@ -12,18 +12,16 @@ import { startHarness, type Harness } from '../support/harness.js';
  */
 const CONNECTION_TIMEOUT_MS = 500;
 const REQUEST_TIMEOUT_MS = 1500;
-let harness: Harness;
+const harness = setupHarness({
+  withWorker: false,
+  env: { CONNECTION_TIMEOUT: `${CONNECTION_TIMEOUT_MS}ms`, REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` },
+});
 let apiKey: string;
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness({
-    withWorker: false,
-    env: { CONNECTION_TIMEOUT: `${CONNECTION_TIMEOUT_MS}ms`, REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_MS}ms` },
-  });
-  ({ apiKey, tenantId } = await new TestApi(harness.baseUrl, harness.adminToken).createTenant('timeouts'));
+  ({ apiKey, tenantId } = await harness.admin.createTenant('timeouts'));
 });
-afterAll(() => harness?.close());
 
 interface RawConnection {
   socket: Socket;

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { apiKeys, hashApiKey, tenants, uploadTokens } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { VariantSpec } from '@darkroom/core';
 import { TestApi } from '../support/client.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { awayFromWindowEnd } from '../support/rate-window.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A browser upload token (`dut_…`) is the one credential a hostile end user holds. It is tried on
@@ -17,8 +17,8 @@ import { awayFromWindowEnd } from '../support/rate-window.js';
  * on the assets the token started. Then expiry, revocation, the tenant's limits, the count of
  * uploads (raced), and attempts to override the token's preset and metadata.
  */
-let harness: Harness;
-let t: TestTenant;
+const harness = setupHarness({ withWorker: false });
+const t = setupTenant(harness, 'hostile-upload-tokens');
 let jpeg: Uint8Array;
 
 /** The routes the spec (api-client.md; api-delivery.md for PATCH) lets an upload token call: no more, no fewer. */
@@ -59,11 +59,8 @@ const PUBLIC = [
 ];
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  t = await createTestTenant(harness, 'hostile-upload-tokens');
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const mint = (body: object = {}, client: TestApi = t.client) => client.withUploadToken(body);
 

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Presigned URLs are the one door that skips the API: the bucket itself must refuse a URL that was
  * tampered with, one past its time, and bytes of another length or type than were signed.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
 let client: TestApi;
 let other: TestApi;
 let jpeg: Uint8Array<ArrayBuffer>;
@@ -17,13 +17,10 @@ let jpeg: Uint8Array<ArrayBuffer>;
 beforeAll(async () => {
   // URLs last 2 s. SigV4 dates are whole seconds, so a URL signed late in a second lives a little over
   // 1 s (with 1 s, a few ms: a test's PUTs right after signing could find it expired).
-  harness = await startHarness({ withWorker: false, env: { UPLOAD_URL_TTL: '2s', MULTIPART_THRESHOLD_BYTES: String(8 * 1024 * 1024) } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('hostile-urls')).apiKey);
-  other = admin.withToken((await admin.createTenant('hostile-urls-other')).apiKey);
+  client = harness.admin.withToken((await harness.admin.createTenant('hostile-urls')).apiKey);
+  other = harness.admin.withToken((await harness.admin.createTenant('hostile-urls-other')).apiKey);
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 async function startPut(owner = client) {
   const res = await owner.request('POST', '/v1/uploads', { filename: 'a.jpg', contentType: 'image/jpeg', size: jpeg.length });

@@ -1,11 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi } from '../support/client.js';
 import { expectNothingInternal, expectRefusal } from '../support/hostile.js';
 import { clip, downloadRendition, ffmpeg, uploadVideo } from '../support/video.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Uploads that are "video" only by their declared type (a playlist, subtitles), and a video whose
@@ -13,17 +13,14 @@ import { clip, downloadRendition, ffmpeg, uploadVideo } from '../support/video.j
  * keeps working. (That ffmpeg never follows what a playlist names is held in packages/media's
  * untrusted-input.test.ts.)
  */
-let harness: Harness;
+const harness = setupHarness();
 let client: TestApi;
 let dir: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  client = admin.withToken((await admin.createTenant('hostile-video-streams')).apiKey);
+  client = harness.admin.withToken((await harness.admin.createTenant('hostile-video-streams')).apiKey);
   dir = await mkdtemp(join(tmpdir(), 'darkroom-hostile-streams-'));
 });
-afterAll(() => harness?.close());
 
 const PICTURE_2S = ['-f', 'lavfi', '-i', 'testsrc2=size=128x72:rate=10:duration=2'];
 const ENCODE = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '16k'];

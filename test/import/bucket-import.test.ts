@@ -2,29 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { CopyObjectOptions, UploadStreamOptions } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { assetStatusCounts, expectEachImportedOnce, importItemRows } from '../support/import-rows.js';
 import { waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';
 import { createSourceBucket, type SnapshotEntry, type SourceBucket } from '../support/source-bucket.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // A platform's own bucket, of a second user of the tests' S3 server with keys of its own: imported
 // once with a policy that lets the deployment's key read it (server-side copies), once without.
 const PHOTOS = 1000;
-let harness: Harness;
+const harness = setupHarness({ env: { BACKFILL_CONCURRENCY: '6' } });
 let source: SourceBucket;
 let before: SnapshotEntry[];
 
 beforeAll(async () => {
   // Tiny photos process fast, but a thousand of them on one job slot would dominate the file.
-  harness = await startHarness({ env: { BACKFILL_CONCURRENCY: '6' } });
   source = await createSourceBucket({ photos: PHOTOS });
   before = await source.snapshot();
 }, 120_000);
 afterAll(async () => {
   vi.restoreAllMocks();
   await source?.remove();
-  await harness?.close();
 });
 
 const bucketSource = (overrides: Record<string, string> = {}) => ({

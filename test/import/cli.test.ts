@@ -3,17 +3,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import type { TestApi } from '../support/client.js';
 import { startFileServer, type FileServer } from '../support/file-server.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // The command as `npm run import` runs it (the root package.json's script), built: a client of the API like any other.
 const ROOT = new URL('../../', import.meta.url);
 const script = (JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string> }).scripts.import!;
 const CLI = new URL(script.replace(/^node /, ''), ROOT).pathname;
 
-let harness: Harness;
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
 let tenant: TestApi;
 let apiKey: string;
 let server: FileServer;
@@ -21,11 +21,9 @@ let dir: string;
 let bucket: SourceBucket | undefined;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const created = await admin.createTenant('import-cli');
+  const created = await harness.admin.createTenant('import-cli');
   apiKey = created.apiKey;
-  tenant = admin.withToken(apiKey);
+  tenant = harness.admin.withToken(apiKey);
   harness.runImportsOf(created.tenantId);
   server = await startFileServer({
     '/a.jpg': { fixture: '320x240.jpg' },
@@ -39,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await bucket?.remove();
-  await harness?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,25 +1,18 @@
 import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
 import { importItems } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import { expectRefusal } from '../support/hostile.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * What `POST /v1/imports` refuses at the call, before anything is recorded or fetched
  * (docs/api.md#imports-tenant-api-key): `400 invalid_request`, its details naming the item's index or
  * the limit. No runner runs this tenant's imports: nothing here is ever fetched.
  */
-let harness: Harness;
-let tenant: TestTenant;
 const BACKUP = { endpoint: 'https://backups.example.test', bucket: 'darkroom-test-backups' };
-
-beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { BACKUP_S3_ENDPOINT: BACKUP.endpoint, BACKUP_S3_BUCKET: BACKUP.bucket } });
-  tenant = await createTestTenant(harness, 'import-checks');
-});
-afterAll(() => harness?.close());
+const harness = setupHarness({ withWorker: false, env: { BACKUP_S3_ENDPOINT: BACKUP.endpoint, BACKUP_S3_BUCKET: BACKUP.bucket } });
+const tenant = setupTenant(harness, 'import-checks');
 
 const photo = (n: number) => ({ url: `https://cdn.example.test/library/${n}.jpg` });
 const urls = (items: unknown[], extra: Record<string, unknown> = {}) => ({ source: { type: 'urls', items }, ...extra });

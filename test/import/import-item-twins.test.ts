@@ -8,19 +8,16 @@ import { createImportRecorder } from '../../apps/api/src/imports/import-recorder
 import { openImportSource } from '../../apps/api/src/imports/import-source.js';
 import { createLimiter } from '../../apps/api/src/services/limiter.js';
 import { tenantUploadLimits } from '../../apps/api/src/services/upload-tokens.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { assetStatusCounts } from '../support/import-rows.js';
 import { tinyJpegs } from '../support/source-bucket.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
-let harness: Harness;
-let tenant: TestTenant;
+const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const tenant = setupTenant(harness, 'import-twins');
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-  tenant = await createTestTenant(harness, 'import-twins');
   const photos = await tinyJpegs(8);
   server = createServer((req, res) => {
     const body = photos[Number(new URL(req.url!, 'http://files').pathname.slice(1))];
@@ -32,7 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   server?.close();
-  await harness?.close();
 });
 
 /**

@@ -2,18 +2,27 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
 import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
 import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
 import { testEnv } from '../test-env.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // The API talks to the S3 server through a counting proxy, the source bucket included (it is on the
 // deployment's endpoint), so every request an imported file costs is seen: docs/integration.md's
 // table of requests per file. No worker: processing costs what an upload's does.
+// Declared before the harness: it starts first and stops last.
 let counter: S3Counter;
-let harness: Harness;
+beforeAll(async () => {
+  counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
+});
+afterAll(() => counter?.close());
+// One file at a time: a source the deployment's key may not read is refused one copy, not one per file in flight.
+const harness = setupHarness(() => ({
+  withWorker: false,
+  env: { S3_ENDPOINT: counter.endpoint, IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: '1' },
+}));
 let client: TestApi;
 let server: Server;
 let base: string;
@@ -22,12 +31,8 @@ const PHOTOS = 5;
 const MiB = 1024 * 1024;
 
 beforeAll(async () => {
-  counter = await startS3Counter(process.env.S3_ENDPOINT ?? testEnv.S3_ENDPOINT!);
-  // One file at a time: a source the deployment's key may not read is refused one copy, not one per file in flight.
-  harness = await startHarness({ withWorker: false, env: { S3_ENDPOINT: counter.endpoint, IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: '1' } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  const tenant = await admin.createTenant('import-request-count');
-  client = admin.withToken(tenant.apiKey);
+  const tenant = await harness.admin.createTenant('import-request-count');
+  client = harness.admin.withToken(tenant.apiKey);
   harness.runImportsOf(tenant.tenantId);
   const photo = await readFile(fixture('320x240.jpg'));
   // A JPEG's first bytes, then 20 MiB more: three parts of 8 MiB.
@@ -42,8 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.close();
   for (const bucket of buckets) await bucket.remove();
-  await harness?.close();
-  await counter?.close();
 });
 
 /** Runs an import to its end and returns the requests it made, by where they went (the source or the deployment) and operation. */

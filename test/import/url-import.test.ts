@@ -2,19 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { waitForImport } from '../support/imports.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
-let harness: Harness;
-let tenant: TestTenant;
+const harness = setupHarness({ env: { IMPORT_ALLOW_PRIVATE: 'true' } });
+const tenant = setupTenant(harness, 'url-import');
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { IMPORT_ALLOW_PRIVATE: 'true' } });
-  tenant = await createTestTenant(harness, 'url-import');
   harness.runImportsOf(tenant.tenantId);
   const photos = new Map([
     ['/a.jpg', await readFile(fixture('jolla.jpg'))],
@@ -30,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   server?.close();
-  await harness?.close();
 });
 
 describe('a URL import', () => {

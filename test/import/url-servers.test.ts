@@ -2,23 +2,24 @@ import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { ImportItemView } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { importItemsOf, runImport, serve, startFileServer, type FileServer, type Route } from '../support/imports.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A URL import against servers that misbehave (docs/api.md#imports-tenant-api-key), through the real
  * API, runner, Postgres and S3: each file's outcome is the one its server earns, and what may pass
  * (unreachable) is tried again once before it counts, what will not is not.
  */
-let harness: Harness;
-let tenant: TestTenant;
-let server: FileServer;
-let jpeg: Buffer;
 /** The tenant's size limit: the photo fits, the endless and the announced-huge bodies do not. */
 const MAX_BYTES = 200_000;
 const ITEM_TIMEOUT_MS = 3000;
+const harness = setupHarness({
+  env: { IMPORT_ALLOW_PRIVATE: 'true', IMPORT_ITEM_TIMEOUT: `${ITEM_TIMEOUT_MS}ms`, IMPORT_RETRY_SCHEDULE: '100ms' },
+});
+const tenant = setupTenant(harness, 'url-servers');
+let server: FileServer;
+let jpeg: Buffer;
 
 /** Writes an answer by hand, past what Node's server would let a handler send. */
 const raw = (res: ServerResponse, bytes: string | Buffer) => res.socket!.write(bytes);
@@ -41,10 +42,6 @@ const slowly =
   };
 
 beforeAll(async () => {
-  harness = await startHarness({
-    env: { IMPORT_ALLOW_PRIVATE: 'true', IMPORT_ITEM_TIMEOUT: `${ITEM_TIMEOUT_MS}ms`, IMPORT_RETRY_SCHEDULE: '100ms' },
-  });
-  tenant = await createTestTenant(harness, 'url-servers');
   const patched = await tenant.admin.request('PATCH', `/v1/admin/tenants/${tenant.tenantId}`, { maxUploadBytes: MAX_BYTES });
   expect(patched.status).toBe(200);
   harness.runImportsOf(tenant.tenantId);
@@ -90,10 +87,7 @@ beforeAll(async () => {
     '/empty.jpg': serve(Buffer.alloc(0)),
   });
 });
-afterAll(async () => {
-  await server?.close();
-  await harness?.close();
-});
+afterAll(() => server?.close());
 
 /** Each item's outcome by its path: `imported`, or its error code. */
 const outcomes = (items: ImportItemView[]) =>

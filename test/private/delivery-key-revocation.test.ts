@@ -3,11 +3,10 @@ import type { Asset } from '@darkroom/client';
 import { privateExpiry, signPrivateLink } from '@darkroom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagePath, spawnDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
 import { answersWithin, freePort } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * `POST /v1/delivery-key` as every delivery process sees it (docs/delivery.md#revocation), on two
@@ -18,8 +17,8 @@ import { answersWithin, freePort } from '../support/services.js';
 const NEW_KEY_MS = 1_000;
 const REVOKED_MS = 5_000;
 
-let harness: Harness;
-let t: TestTenant;
+const harness = setupHarness();
+const t = setupTenant(harness, 'delivery-key-revocation');
 let photo: Asset;
 let secret: Asset;
 const processes: SpawnedDelivery[] = [];
@@ -33,8 +32,6 @@ async function readyAsset(visibility: 'public' | 'private'): Promise<Asset> {
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
-  t = await createTestTenant(harness, 'delivery-key-revocation');
   [photo, secret] = await Promise.all([readyAsset('public'), readyAsset('private')]);
   const spawning = [spawnDelivery(harness, await freePort()), spawnDelivery(harness, await freePort())];
   // Both closed after the file, even when only one of them started.
@@ -43,7 +40,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   for (const spawned of processes) await spawned.close();
-  await harness?.close();
 });
 
 /** A URL of each kind signed with `key`, on one process: a private link to a variant, and `/img/` options outside the policy. */

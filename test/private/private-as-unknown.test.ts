@@ -4,10 +4,9 @@ import { getAsset } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
 import { imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey } from '../support/private-urls.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A public asset turned private answers anybody without its private URLs exactly as an id that
@@ -19,24 +18,19 @@ const NEVER = '01900000-0000-7000-8000-00000000a5e7';
 /** Headers that differ from one answer to the next whatever is asked: when it was sent. */
 const PER_ANSWER = new Set(['date']);
 
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let t: TestTenant;
+const t = setupTenant(harness, 'private-as-unknown');
 let shown: Asset;
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness);
-  t = await createTestTenant(harness, 'private-as-unknown');
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const { asset: started } = await t.client.uploadAndComplete(jpeg, { filename: 'u.jpg', contentType: 'image/jpeg' });
   shown = await t.client.waitForAsset(started.id);
   expect(shown).toMatchObject({ status: 'ready', visibility: 'public' });
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 /** Everything an answer says: status, every header but the date, and the body. */
 async function wholeAnswer(url: string, method = 'GET') {

@@ -4,9 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import type { Harness } from '../support/harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { recordRequests, startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
 import { screenshot } from '../support/upload-page.js';
@@ -19,9 +18,8 @@ import { screenshot } from '../support/upload-page.js';
  */
 const WAIT = { timeout: 60_000 };
 
-let harness: Harness;
-let delivery: SpawnedDelivery;
-let tenant: TestTenant;
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-audio');
 let browser: Browser;
 let site: PlayerSite;
 let asset: Asset;
@@ -34,8 +32,6 @@ const PAGE = `<!doctype html><html><head><title>private podcast</title></head>
 <pre id="log" style="white-space:pre-wrap"></pre></body></html>`;
 
 beforeAll(async () => {
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  tenant = await createTestTenant(harness, 'private-audio');
   const bytes = new Uint8Array(await readFile(await audioFile('cover.mp3')));
   const [{ asset: started }, launched, opened] = await Promise.all([
     tenant.client.uploadAndComplete(bytes, { filename: 'episode.mp3', contentType: 'audio/mpeg', visibility: 'private' }),
@@ -50,8 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 const variant = (name: string) => {

@@ -3,9 +3,8 @@ import type { Asset } from '@darkroom/client';
 import { variantPrefix } from '@darkroom/core';
 import { assetObjectLocation, type ObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
 import { createTestTenant } from '../support/fixtures.js';
-import type { Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { patternedBody, readStreamed, type StreamedRead } from '../support/large-object.js';
 import { readingsAround, sampleResident, settledResident } from '../support/process-memory.js';
@@ -35,14 +34,12 @@ const STALL_MS = 2_000;
 const SETTLE_MS = 500;
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
 
-let harness: Harness;
-let delivery: SpawnedDelivery;
+const { harness, delivery } = setupHarnessWithDelivery();
 let location: ObjectLocation | undefined;
 let written: string;
 let url: string;
 
 beforeAll(async () => {
-  ({ harness, delivery } = await startHarnessWithDelivery());
   const tenant = await createTestTenant(harness, 'private-large-object');
   const jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   const { asset: started } = await tenant.client.uploadAndComplete(jpeg, { filename: 'l.jpg', contentType: 'image/jpeg', visibility: 'private' });
@@ -61,8 +58,6 @@ beforeAll(async () => {
 afterAll(async () => {
   // The tests' S3 store is in memory, shared by every test file (scripts/s3-server.sh frees it soon after).
   if (location) await harness.api.storage.deleteObject(location);
-  await delivery?.close();
-  await harness?.close();
 });
 
 /** The process's memory while a read runs: the read, and the highest reading. */

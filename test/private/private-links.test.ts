@@ -4,38 +4,33 @@ import { deliveryAssetPrefix, privateExpiry, signPrivateLink, VARIANT_CACHE_CONT
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createTestTenant } from '../support/fixtures.js';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { fixture } from '../support/images.js';
 import { expectNoAnonymousReads, keysIn } from '../support/private-objects.js';
 import { currentDeliveryKey, expectRangesAnswered, requestAsSent } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * `/p/{exp}/{sig}/{assetId}/{rest}` on a real delivery server (docs/delivery.md#private-media): a
  * private asset's variants and renders through the URLs the API hands out, streamed from the bucket
  * with Range, HEAD, CORS and a max-age bounded by the token; and every refusal, with `no-store`.
  */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let t: TestTenant;
+const t = setupTenant(harness, 'private-links');
 let asset: Asset;
 let key: string;
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness);
-  t = await createTestTenant(harness, 'private-links');
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   asset = await readyAsset('private');
   key = await currentDeliveryKey(harness, t.tenantId);
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 async function readyAsset(visibility: 'public' | 'private', tenant = t): Promise<Asset> {
   const { asset: started } = await tenant.client.uploadAndComplete(jpeg, { filename: 'p.jpg', contentType: 'image/jpeg', visibility });

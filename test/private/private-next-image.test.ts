@@ -3,9 +3,8 @@ import type { Asset } from '@darkroom/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import type { Harness } from '../support/harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { fixture } from '../support/images.js';
 import { expectNextImage, openNextImage, startNextApp, type NextApp } from '../support/next-app.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -17,16 +16,13 @@ import { screenshot } from '../support/upload-page.js';
  * loader, unchanged, writes every width under it: Chromium loads the one it picks from `/p/`, and
  * asks nothing of `/img/` or the bucket.
  */
-let delivery: SpawnedDelivery;
-let harness: Harness;
-let tenant: TestTenant;
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-next-image');
 let next: NextApp;
 let browser: Browser;
 let asset: Asset;
 
 beforeAll(async () => {
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  tenant = await createTestTenant(harness, 'private-next-image');
   const bytes = new Uint8Array(await readFile(fixture('jolla.jpg')));
   const { asset: started } = await tenant.client.uploadAndComplete(bytes, {
     filename: 'jolla.jpg',
@@ -40,8 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await next?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 it('next/image shows a private photo through the loader, from delivery.base under /p/', async () => {

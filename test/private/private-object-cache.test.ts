@@ -6,11 +6,10 @@ import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { expectRangesAnswered, requestAsSent, type SentAnswer } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * What a delivery process keeps of private links' objects (docs/delivery.md#private-media): a
@@ -19,9 +18,9 @@ import { waitFor } from '../support/services.js';
  * and from the asset's new place once its objects moved. The bucket's reads are counted on the
  * in-process server's storage.
  */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let t: TestTenant;
+const t = setupTenant(harness, 'private-object-cache');
 let jpeg: Uint8Array;
 const MB = 1024 * 1024;
 /** A 1 MiB cache keeps objects of up to 128 KiB. */
@@ -30,15 +29,10 @@ const HOT_CACHE_MB = 1;
 const MAX_AGE = 600;
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness, { DELIVERY_HOT_CACHE_MB: String(HOT_CACHE_MB), PRIVATE_CACHE_MAX_AGE: String(MAX_AGE) });
-  t = await createTestTenant(harness, 'private-object-cache');
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 /** The bucket's reads the delivery server makes, from the moment this is called. */
 function bucketReads() {

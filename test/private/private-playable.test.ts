@@ -5,10 +5,9 @@ import { assetObjectLocation } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { requestAsSent } from '../support/private-urls.js';
 import { clip } from '../support/video.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A private video still processing but playable (a long video's lowest rung published): its stream
@@ -17,19 +16,14 @@ import { clip } from '../support/video.js';
  * The interim state is set on a ready asset (its row back to processing, its master replaced as a
  * chunked render publishes it), so the test does not race a render.
  */
-let harness: Harness;
+const harness = setupHarness();
 let delivery: DeliveryServer;
-let t: TestTenant;
+const t = setupTenant(harness, 'private-playable');
 
 beforeAll(async () => {
-  harness = await startHarness();
   delivery = await startDelivery(harness, { PRIVATE_CACHE_MAX_AGE: '600' });
-  t = await createTestTenant(harness, 'private-playable');
 });
-afterAll(async () => {
-  await delivery?.close();
-  await harness?.close();
-});
+afterAll(() => delivery?.close());
 
 const onServer = (url: string) => url.replace(harness.api.config.deliveryBaseUrl, delivery.baseUrl);
 

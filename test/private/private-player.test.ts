@@ -3,9 +3,8 @@ import type { Asset } from '@darkroom/client';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import type { Harness } from '../support/harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { recordRequests, startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -22,9 +21,17 @@ const WAIT = { timeout: 60_000 };
 /** Seconds of playback each player must reach (the clip is 12 s long). */
 const PLAYED = 4;
 
-let harness: Harness;
-let delivery: SpawnedDelivery;
-let tenant: TestTenant;
+const { harness, delivery } = setupHarnessWithDelivery(async () => {
+  // A ladder of two rungs (640x360, 426x240) in 2 s segments, and an MP4 rendition to play natively.
+  const presets = await writePresetsFile({
+    private: [
+      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 },
+      { name: 'mp4', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 60 },
+    ],
+  });
+  return { env: { PRESETS_FILE: presets } };
+});
+const tenant = setupTenant(harness, 'private-player');
 let browser: Browser;
 let site: PlayerSite;
 let asset: Asset;
@@ -34,15 +41,6 @@ const PAGE = `<!doctype html><html><head><title>private player</title><script sr
 <pre id="log" style="color:#eee;font:14px monospace;margin:8px;white-space:pre-wrap"></pre></body></html>`;
 
 beforeAll(async () => {
-  // A ladder of two rungs (640x360, 426x240) in 2 s segments, and an MP4 rendition to play natively.
-  const presets = await writePresetsFile({
-    private: [
-      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 },
-      { name: 'mp4', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 60 },
-    ],
-  });
-  ({ harness, delivery } = await startHarnessWithDelivery({ env: { PRESETS_FILE: presets } }));
-  tenant = await createTestTenant(harness, 'private-player');
   const bytes = new Uint8Array(await readFile(await clip('stream.mp4')));
   const [{ asset: started }, launched, started_site] = await Promise.all([
     tenant.client.uploadAndComplete(bytes, { filename: 'lesson.mp4', contentType: 'video/mp4', preset: 'private', visibility: 'private' }),
@@ -57,8 +55,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 const variant = (name: string) => {

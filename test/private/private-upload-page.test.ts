@@ -4,9 +4,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { launchChromiumAt, watchProblems } from '../support/browser.js';
-import { startHarnessWithDelivery, type SpawnedDelivery } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import type { Harness } from '../support/harness.js';
+import { setupHarnessWithDelivery } from '../support/delivery.js';
+import { setupTenant } from '../support/setup-harness.js';
 import { fixture } from '../support/images.js';
 import { recordRequests } from '../support/player-site.js';
 import { currentDeliveryKey, expectOnlyPrivateRequests, expectPrivateUrls } from '../support/private-urls.js';
@@ -35,21 +34,16 @@ import { clip } from '../support/video.js';
  */
 const WAIT = { timeout: 60_000 };
 
-let delivery: SpawnedDelivery;
-let harness: Harness;
-let tenant: TestTenant;
+const { harness, delivery } = setupHarnessWithDelivery();
+const tenant = setupTenant(harness, 'private-upload-page');
 let browser: Browser;
 let key: string;
 
 beforeAll(async () => {
-  ({ harness, delivery } = await startHarnessWithDelivery());
-  tenant = await createTestTenant(harness, 'private-upload-page');
   browser = await launchChromiumAt(PAGE_ORIGIN, harness.baseUrl);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await harness?.close();
-  await delivery?.close();
 });
 
 /** The page on a private token, its requests recorded but its presigned PUTs (checked to go to the bucket). */

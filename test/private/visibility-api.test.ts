@@ -3,28 +3,27 @@ import type { Asset } from '@darkroom/client';
 import { PRIVATE_EXPIRY_STEP_SECONDS, privateExpiry } from '@darkroom/core';
 import { assets, tenants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, startSecondApi, type Harness } from '../support/harness.js';
+import { startSecondApi } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey, expectPrivateUrls as expectPrivate, urlsOf } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Private media, the API's side (docs/api.md#visibility): where an upload's visibility comes from,
  * who may change it, and the private URLs every Asset of a private asset carries, through the real
  * API, worker, Postgres and S3.
  */
-let harness: Harness;
+const harness = setupHarness();
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const photo = { filename: 'p.jpg', contentType: 'image/jpeg' };
 const tenantRow = async (id: string) => (await harness.api.db.select().from(tenants).where(eq(tenants.id, id)))[0]!;

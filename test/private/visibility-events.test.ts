@@ -3,31 +3,27 @@ import type { Asset } from '@darkroom/client';
 import { finishAssetVisibilityMove } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { currentDeliveryKey, expectPrivateUrls } from '../support/private-urls.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { openSse } from '../support/sse.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A private asset's events (the feed, live streams, webhooks from the worker) carry private URLs
  * signed with the tenant's key, and the `asset.updated` that ends a move to private carries `purge`.
  * The worker's move itself is simulated here by its query (`finishAssetVisibilityMove`).
  */
-let harness: Harness;
+const harness = setupHarness({ env: WEBHOOK_TEST_ENV });
 let jpeg: Uint8Array;
 let hook: Receiver;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: WEBHOOK_TEST_ENV });
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
   hook = await startReceiver();
 });
-afterAll(async () => {
-  await hook?.stop();
-  await harness?.close();
-});
+afterAll(() => hook?.stop());
 
 const photo = { filename: 'p.jpg', contentType: 'image/jpeg' };
 const payloadsOf = (secret: string, assetId: string, type: string) =>

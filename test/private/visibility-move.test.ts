@@ -5,25 +5,21 @@ import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibility-move.js';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Where a private asset's objects live, and their move when its visibility changes: through the real
  * API, worker, Postgres and S3 server, checked by listing both places and by anonymous GETs.
  */
-let harness: Harness;
-let t: TestTenant;
+const harness = setupHarness();
+const t = setupTenant(harness, 'visibility-move');
 let jpeg: Uint8Array;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  t = await createTestTenant(harness, 'visibility-move');
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
-afterAll(() => harness?.close());
 
 const buckets = () => harness.api.config.storage;
 

@@ -2,23 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { deleteEventsBefore, events } from '@darkroom/db';
 import { inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * `darkroom_events_written_total` counts the committed events exactly. In the serial lane: the figure
  * is the deployment's (the whole database), so no other test file may write events meanwhile.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
   ({ tenantId } = await createTestTenant(harness, 'events-metric'));
 });
-afterAll(() => harness?.close());
 
 async function written(): Promise<number> {
   const text = await (await fetch(`${harness.baseUrl}/metrics`)).text();

@@ -3,27 +3,25 @@ import { stagingKey } from '@darkroom/core';
 import { assets, hashApiKey, uploadTokens } from '@darkroom/db';
 import { UploadNotFoundError } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
+const MiB = 1024 * 1024;
+const harness = setupHarness({
+  env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
+});
 let tenant: TestApi;
 let tenantId: string;
-const MiB = 1024 * 1024;
 
 beforeAll(async () => {
-  harness = await startHarness({
-    env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
-  });
   ({ client: tenant, tenantId } = await createTestTenant(harness, 'expiry'));
 });
-afterAll(() => harness?.close());
 
 /** An expired upload wrote exactly one event, asset.expired, with the asset as GET shows it. */
 async function expectOneExpiredEvent(assetId: string) {

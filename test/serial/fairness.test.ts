@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { jobs } from '@darkroom/db';
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * One tenant's burst must not starve another: tenant A queues 200 jobs, then tenant B queues one,
@@ -13,16 +13,13 @@ import { waitFor } from '../support/services.js';
  */
 const BURST = 200;
 
-let harness: Harness;
-let a: TestTenant;
+const harness = setupHarness();
+const a = setupTenant(harness, 'fairness-burst');
 let b: TestTenant;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  a = await createTestTenant(harness, 'fairness-burst');
   b = await createTestTenant(harness, 'fairness-single');
 });
-afterAll(() => harness?.close());
 
 const completedJobsOf = async (tenantId: string) =>
   (

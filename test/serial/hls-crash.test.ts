@@ -1,35 +1,34 @@
 import { variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { TestApi } from '../support/client.js';
 import { fetchLadder } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A worker killed outright (SIGKILL) while its ffmpeg renders an HLS ladder: the job is taken over,
  * the ladder rendered again into the same keys, and the asset ends with one ladder whose every
  * playlist and segment is there. Serial: it kills worker processes.
  */
-let harness: Harness;
-let tenant: TestApi;
 let presets: string;
+const harness = setupHarness(async () => {
+  presets = await writePresetsFile({ ladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }] });
+  return { withWorker: false, env: { PRESETS_FILE: presets } };
+});
+let tenant: TestApi;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  presets = await writePresetsFile({ ladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }] });
-  harness = await startHarness({ withWorker: false, env: { PRESETS_FILE: presets } });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('hls-crash')).apiKey);
+  tenant = harness.admin.withToken((await harness.admin.createTenant('hls-crash')).apiKey);
 });
 afterAll(async () => {
   for (const w of workers.splice(0)) {
     w.child.kill('SIGTERM');
     await w.exited;
   }
-  await harness?.close();
 });
 
 function worker(): WorkerProcess {

@@ -3,11 +3,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
 import { startGatedFiles, type GatedFiles } from '../support/gated-files.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { assetStatusCounts, expectEachImportedOnce, importItemRows, importRow } from '../support/import-rows.js';
 import { waitForImport } from '../support/imports.js';
 import { spawnApi, spawnWorker, startServices, stopRedis, stopS3Gateway, waitFor, type ApiProcess, type WorkerProcess } from '../support/services.js';
 import { createSourceBucket, tinyJpegs, type SourceBucket } from '../support/source-bucket.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 // A database of this file's own: an API process with IMPORT_RUNNER on takes up any import it finds
 // and a worker's reconciler any job, so in the shared test database they would take other files'.
@@ -17,7 +17,10 @@ const FILES = 240;
 /** Imported before the strike. */
 const STRIKE_AT = 60;
 
-let harness: Harness;
+const harness = setupHarness(async () => {
+  await migrateDatabase(DATABASE_URL);
+  return { withWorker: false, env: { DATABASE_URL } };
+});
 let files: GatedFiles;
 let photos: Buffer[];
 const apis: ApiProcess[] = [];
@@ -46,8 +49,6 @@ async function killed(process: WorkerProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  await migrateDatabase(DATABASE_URL);
-  harness = await startHarness({ withWorker: false, env: { DATABASE_URL } });
   files = await startGatedFiles();
   photos = await tinyJpegs(FILES);
   await Promise.all([startApi(), startApi()]);
@@ -61,7 +62,6 @@ afterAll(async () => {
   await Promise.all(running.map((p) => p.exited));
   await files?.stop();
   for (const bucket of sourceBuckets) await bucket.remove();
-  await harness?.close();
 }, 120_000);
 
 interface Started {

@@ -5,12 +5,12 @@ import { UploadNotFoundError } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgePending } from '../../apps/worker/src/purge-sweep.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
-import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { noisePng } from '../support/fixtures.js';
 import { objectState as stateOf } from '../support/objects.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 import { asMultipart } from '../support/client.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * Delete, abort and expiry never orphan a bucket object, whatever fails: each is tried with the S3
@@ -18,19 +18,14 @@ import { asMultipart } from '../support/client.js';
  * bucket is checked once the purge sweep has run with the gateway back.
  */
 const MiB = 1024 * 1024;
-let harness: Harness;
-let t: TestTenant;
+const harness = setupHarness({ env: { MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
+const t = setupTenant(harness, 'purge');
 let bucket: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ env: { MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
-  t = await createTestTenant(harness, 'purge');
   bucket = harness.api.config.storage.bucket;
 });
-afterAll(async () => {
-  await startServices();
-  await harness?.close();
-});
+afterAll(() => startServices());
 
 const row = (id: string) => getAsset(harness.api.db, { id });
 const objectState = (key: string) => stateOf(harness.api.storage, { bucket, key });

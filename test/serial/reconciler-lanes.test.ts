@@ -3,8 +3,7 @@ import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/reconciler.js';
-import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * A lost upload job must be found in the reconciler's next pass however big the backfill in
@@ -13,19 +12,16 @@ import { startHarness, type Harness } from '../support/harness.js';
  */
 const BACKFILL_JOBS = 600; // more than one reconciler batch (500)
 
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let tenantId: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenantId = (await admin.createTenant('reconciler-lanes')).tenantId;
+  tenantId = (await harness.admin.createTenant('reconciler-lanes')).tenantId;
 });
 afterAll(async () => {
   // Its hundreds of unfinished jobs must not reach the next file's reconciler: the tenant goes, and
   // its assets and jobs with it.
   if (tenantId) await harness.api.db.delete(tenants).where(eq(tenants.id, tenantId));
-  await harness?.close();
 });
 
 async function insertReadyAssets(count: number): Promise<string[]> {

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
-let admin: TestApi;
+// Three attempts: first at once, then after 2 s and 4 s of backoff.
+const harness = setupHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '3' } });
 let tenant: TestApi;
 
 beforeAll(async () => {
-  // Three attempts: first at once, then after 2 s and 4 s of backoff.
-  harness = await startHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '3' } });
-  admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('s3-outage')).apiKey);
+  tenant = harness.admin.withToken((await harness.admin.createTenant('s3-outage')).apiKey);
 });
-afterAll(async () => {
-  await startServices();
-  await harness?.close();
-});
+afterAll(() => startServices());
 
 /** The job row as Postgres holds it, attempt history included. */
 const jobOf = async (id: string) => (await harness.api.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) }))!;
@@ -65,7 +59,7 @@ describe('S3 server stopped while jobs run', () => {
     } finally {
       await startServices();
     }
-    const retried = await admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
+    const retried = await harness.admin.request('POST', `/v1/admin/jobs/${job.id}/retry`);
     expect(retried.status).toBe(202);
     const done = await tenant.waitForAsset(asset.id, 60_000);
     expect(done.status).toBe('ready');

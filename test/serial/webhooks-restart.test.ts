@@ -2,19 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { isAssetEvent } from '@darkroom/client';
 import { WEBHOOK_QUEUE } from '@darkroom/core';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';
 import { createTestTenant, noisePng } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { startReceiver, verifyReceipt, type Receiver } from '../support/receiver.js';
 import { freePort, spawnApi, spawnApp, waitFor, type WorkerProcess } from '../support/services.js';
+import { setupHarness } from '../support/setup-harness.js';
 
 /**
  * Deliveries survive restarts of every process: the built API and worker run as processes of their
  * own, are stopped and killed while deliveries are pending, and every event still arrives.
  */
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let jpeg: Uint8Array;
 const processes: WorkerProcess[] = [];
 const receivers: Receiver[] = [];
@@ -29,7 +29,6 @@ const env = () => ({
 });
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
 afterEach(async () => {
@@ -39,7 +38,6 @@ afterEach(async () => {
   }
   for (const r of receivers.splice(0)) await r.stop();
 });
-afterAll(() => harness?.close());
 
 function spawn(app: 'api' | 'worker', extra: Record<string, string> = {}): WorkerProcess {
   const spawned = spawnApp(app, { ...env(), ...extra });

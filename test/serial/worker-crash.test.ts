@@ -1,20 +1,18 @@
 import { jobs, variants } from '@darkroom/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestApi } from '../support/client.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApi } from '../support/client.js';
 import { noisePng } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
+import { setupHarness } from '../support/setup-harness.js';
 
-let harness: Harness;
+const harness = setupHarness({ withWorker: false });
 let tenant: TestApi;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  harness = await startHarness({ withWorker: false });
-  const admin = new TestApi(harness.baseUrl, harness.adminToken);
-  tenant = admin.withToken((await admin.createTenant('worker-crash')).apiKey);
+  tenant = harness.admin.withToken((await harness.admin.createTenant('worker-crash')).apiKey);
 });
 // Each test owns the queue: workers of an earlier test would take its jobs.
 afterEach(async () => {
@@ -23,7 +21,6 @@ afterEach(async () => {
     await w.exited;
   }
 });
-afterAll(() => harness?.close());
 
 /** A worker process on this file's queue; a killed worker's job is taken over after STALLED_TIMEOUT. */
 function worker(): WorkerProcess {

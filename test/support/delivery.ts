@@ -15,11 +15,13 @@ import { assets, tenants } from '@darkroom/db';
 import { eq, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { buildDeliveryApp } from '../../apps/delivery/src/http/app.js';
 import { loadDeliveryConfig } from '../../apps/delivery/src/config.js';
 import { createDeliveryDeps, type DeliveryDeps } from '../../apps/delivery/src/deps.js';
-import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import type { Harness } from './harness.js';
 import { freePort, waitFor } from './services.js';
+import { type FileHarness, type HarnessOptionsOf, notStarted, setupHarness } from './setup-harness.js';
 
 export interface DeliveryServer {
   baseUrl: string;
@@ -52,14 +54,36 @@ export interface SpawnedDelivery {
 const START = fileURLToPath(new URL('../../apps/delivery/bin/start.sh', import.meta.url));
 
 /**
- * A harness whose API hands out the URLs of a delivery server spawned beside it (`spawnDelivery`);
- * `options` are the harness's (its `env` the API's and worker's, e.g. a PRESETS_FILE).
+ * The file's harness (`setupHarness`) whose API hands out the URLs of a delivery server spawned beside
+ * it (`spawnDelivery`); `options` are the harness's (its `env` the API's and worker's, e.g. a
+ * PRESETS_FILE). The server starts after the harness and stops after it.
  */
-export async function startHarnessWithDelivery(options: HarnessOptions = {}): Promise<{ harness: Harness; delivery: SpawnedDelivery }> {
-  const port = await freePort();
-  const env = { DELIVERY_BASE_URL: `http://127.0.0.1:${port}` };
-  const harness = await startHarness({ ...options, env: { ...options.env, ...env } });
-  return { harness, delivery: await spawnDelivery(harness, port, env) };
+export function setupHarnessWithDelivery(options: HarnessOptionsOf = {}): { harness: FileHarness; delivery: SpawnedDelivery } {
+  let spawned: SpawnedDelivery | undefined;
+  let port: number;
+  const env = () => ({ DELIVERY_BASE_URL: `http://127.0.0.1:${port}` });
+  // Declared before the harness's hooks: `afterAll`s run in reverse.
+  afterAll(() => spawned?.close());
+  const harness = setupHarness(async () => {
+    const resolved = typeof options === 'function' ? await options() : options;
+    port = await freePort();
+    return { ...resolved, env: { ...resolved.env, ...env() } };
+  });
+  // Past spawnDelivery's own 60 s wait for the process to answer.
+  beforeAll(async () => {
+    spawned = await spawnDelivery(harness, port, env());
+  }, 120_000);
+  const current = () => spawned ?? notStarted('delivery process');
+  const delivery: SpawnedDelivery = {
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    get process() {
+      return current().process;
+    },
+    close: () => current().close(),
+  };
+  return { harness, delivery };
 }
 
 /**

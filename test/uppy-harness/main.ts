@@ -1,5 +1,5 @@
 /**
- * The test harness page for Uppy (test/upload-uppy.test.ts): Uppy 6's Dashboard with @uppy/aws-s3
+ * The test harness page for Uppy (test/uploads/uppy.test.ts): Uppy 6's Dashboard with @uppy/aws-s3
  * configured by @darkroom/client/uppy, talking to the real API with an upload token from the URL
  * fragment. After Uppy has sent a file, the page follows it with client.waitUntilReady() and lists
  * the outcome (its thumbnail, or its error message) under the Dashboard. Test-only: bundled by the

@@ -5,8 +5,6 @@ import { planHlsChunks } from '@darkroom/media';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fetchLadder, saveRung } from '../support/hls.js';
 import { startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
@@ -14,6 +12,7 @@ import { waitFor } from '../support/services.js';
 import { screenshot } from '../support/upload-page.js';
 import { ffmpeg, uploadVideo } from '../support/video.js';
 import { rungTimeline, type RungTimeline } from '../../packages/media/src/video/test-hls-timeline.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
  * A video rendered in chunks by the real worker (uploaded through the API, its ChunkRender parts
@@ -36,8 +35,14 @@ const LEAD_SECONDS = 0.6;
 const PAST_SECONDS = 0.6;
 const WAIT = { timeout: 60_000 };
 
-let harness: Harness;
-let tenant: TestTenant;
+const harness = setupHarness(async () => {
+  const presets = await writePresetsFile({
+    chunked: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: SEGMENT_SECONDS }],
+  });
+  // One render slot: the chunks' parts run one by one, in their queue's order (lowest rungs and audio first).
+  return { env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: String(CHUNK_SECONDS), RENDER_CONCURRENCY: '1' } };
+});
+const tenant = setupTenant(harness, 'chunked-player');
 let browser: Browser;
 let site: PlayerSite;
 /** The chunked video, uploaded once: the early viewer watches it render, the other tests read it ready. */
@@ -53,12 +58,6 @@ async function chunkedClip(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const presets = await writePresetsFile({
-    chunked: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: SEGMENT_SECONDS }],
-  });
-  // One render slot: the chunks' parts run one by one, in their queue's order (lowest rungs and audio first).
-  harness = await startHarness({ env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: String(CHUNK_SECONDS), RENDER_CONCURRENCY: '1' } });
-  tenant = await createTestTenant(harness, 'chunked-player');
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   site = await startPlayerSite(PAGE);
   assetId = (await uploadVideo(tenant.client, await chunkedClip(), 'video/mp4', 'chunked')).asset.id;
@@ -67,7 +66,6 @@ afterAll(async () => {
   await harness?.worker?.chunkQueue.resume();
   await browser?.close();
   await site?.close();
-  await harness?.close();
 });
 
 /**
