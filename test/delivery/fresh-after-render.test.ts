@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createRedisConnection, type DeliveryChange, listenForDeliveryChanges, type RedisConnection } from '@darkroom/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, imagePath, type DeliveryServer } from '../support/delivery.js';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { writePresetsFile } from '../support/presets.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 import { waitFor } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
 
@@ -16,20 +15,20 @@ import { slowVideo, uploadVideo } from '../support/video.js';
  * the announcements heard on the deployment's channel, and a render answered as soon as the API
  * says ready.
  */
-let harness: Harness;
+const harness = setupHarness(async () => {
+  const presets = await writePresetsFile({
+    chunked: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60, segmentSeconds: 2 }],
+  });
+  return { env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: '8' } };
+});
+const tenant = setupTenant(harness, 'fresh-after-render');
 let delivery: DeliveryServer;
-let tenant: TestTenant;
 let redis: RedisConnection;
 const heard: DeliveryChange[] = [];
 let listener: { close(): void };
 
 beforeAll(async () => {
-  const presets = await writePresetsFile({
-    chunked: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60, segmentSeconds: 2 }],
-  });
-  harness = await startHarness({ env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: '8' } });
   delivery = await startDelivery(harness);
-  tenant = await createTestTenant(harness, 'fresh-after-render');
   redis = createRedisConnection(harness.api.config.redis);
   listener = listenForDeliveryChanges(redis, harness.prefix, (change) => heard.push(change));
 });
@@ -37,7 +36,6 @@ afterAll(async () => {
   listener?.close();
   redis?.disconnect();
   await delivery?.close();
-  await harness?.close();
 });
 
 const heardFor = (assetId: string) => heard.filter((c) => 'asset' in c && c.asset === assetId).length;

@@ -2,11 +2,10 @@ import { chunkAssetPrefix } from '@darkroom/core';
 import { variants } from '@darkroom/db';
 import { assetObjectLocation } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestTenant, type TestTenant } from '../support/fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { afterAll, expect, it } from 'vitest';
 import { fetchLadder } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 import { slowVideo, uploadVideo } from '../support/video.js';
 
@@ -16,24 +15,21 @@ import { slowVideo, uploadVideo } from '../support/video.js';
  * ladder, its job's progress never going back, and no chunk object left. Serial: it kills worker
  * processes.
  */
-let harness: Harness;
-let tenant: TestTenant;
 let presets: string;
 const workers: WorkerProcess[] = [];
 /** The 40 s clip in 8 s chunks of 2 s segments: five chunks. */
 const CHUNK_SECONDS = '8';
 
-beforeAll(async () => {
+const harness = setupHarness(async () => {
   presets = await writePresetsFile({ slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60, segmentSeconds: 2 }] });
-  harness = await startHarness({ withWorker: false, env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: CHUNK_SECONDS } });
-  tenant = await createTestTenant(harness, 'hls-chunk-crash');
+  return { withWorker: false, env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: CHUNK_SECONDS } };
 });
+const tenant = setupTenant(harness, 'hls-chunk-crash');
 afterAll(async () => {
   for (const w of workers.splice(0)) {
     w.child.kill('SIGTERM');
     await w.exited;
   }
-  await harness?.close();
 });
 
 function worker(): WorkerProcess {
