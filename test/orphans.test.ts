@@ -25,7 +25,7 @@ afterAll(() => harness?.close());
 
 /** `npm run orphans` as an operator runs it (the built CLI), scoped to this file's tenant. */
 async function orphansCli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['apps/worker/dist/orphans-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
+  const { stdout } = await run(process.execPath, ['apps/worker/dist/sweeps/orphans-cli.js', '--tenant', tenantId, '--min-age', '0', ...args], {
     env: { ...process.env },
   });
   return stdout;

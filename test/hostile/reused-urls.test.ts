@@ -6,7 +6,7 @@ import type { ObjectStorage } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepStaging } from '../../apps/worker/src/staging-sweep.js';
+import { sweepStaging } from '../../apps/worker/src/sweeps/staging-sweep.js';
 import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { expectRefusal } from '../support/hostile.js';

@@ -10,7 +10,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
-import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
+import { expireAbandonedUploads } from '../../apps/worker/src/sweeps/reconciler.js';
 
 let harness: Harness;
 let tenant: TestApi;
