@@ -4,9 +4,9 @@ import { assets, getAsset, insertAsset, newId, type AssetStatus } from '@darkroo
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assetObjectLocation } from '@darkroom/storage';
-import { newDeliverySweepCursor, sweepDeliveryRenders } from '../../apps/worker/src/delivery-sweep.js';
-import { findOrphanObjects } from '../../apps/worker/src/orphans.js';
-import { finishDeletion } from '../../apps/worker/src/purge-sweep.js';
+import { newDeliverySweepCursor, sweepDeliveryRenders } from '../../apps/worker/src/sweeps/delivery-sweep.js';
+import { findOrphanObjects } from '../../apps/worker/src/sweeps/orphans.js';
+import { finishDeletion } from '../../apps/worker/src/sweeps/purge-sweep.js';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { setupHarness } from '../support/setup-harness.js';

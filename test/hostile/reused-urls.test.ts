@@ -6,7 +6,7 @@ import type { ObjectStorage } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sweepStaging } from '../../apps/worker/src/staging-sweep.js';
+import { sweepStaging } from '../../apps/worker/src/sweeps/staging-sweep.js';
 import { noisePng } from '../support/fixtures.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fetchVariant, fixture } from '../support/images.js';

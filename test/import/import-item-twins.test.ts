@@ -7,7 +7,7 @@ import { importItem, type ItemContext } from '../../apps/api/src/imports/import-
 import { createImportRecorder } from '../../apps/api/src/imports/import-recorder.js';
 import { openImportSource } from '../../apps/api/src/imports/import-source.js';
 import { createLimiter } from '../../apps/api/src/services/limiter.js';
-import { tenantUploadLimits } from '../../apps/api/src/services/upload-tokens.js';
+import { tenantUploadLimits } from '../../apps/api/src/services/uploads/upload-tokens.js';
 import { assetStatusCounts } from '../support/import-rows.js';
 import { tinyJpegs } from '../support/source-bucket.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';

@@ -14,7 +14,7 @@ const t = setupTenant(harness, 'orphans');
 
 /** `npm run orphans` as an operator runs it (the built CLI), scoped to this file's tenant. */
 async function orphansCli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['apps/worker/dist/orphans-cli.js', '--tenant', t.tenantId, '--min-age', '0', ...args], {
+  const { stdout } = await run(process.execPath, ['apps/worker/dist/sweeps/orphans-cli.js', '--tenant', t.tenantId, '--min-age', '0', ...args], {
     env: { ...process.env },
   });
   return stdout;

@@ -6,7 +6,7 @@ import { isAssetEvent } from '@darkroom/client';
 import { originalKey, type VariantSpec } from '@darkroom/core';
 import { migrateDatabase } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrphanObjects } from '../../apps/worker/src/orphans.js';
+import { findOrphanObjects } from '../../apps/worker/src/sweeps/orphans.js';
 import { recover } from '../../apps/worker/src/recover/recover.js';
 import { asSinglePut, TestApi } from '../support/client.js';
 import { startHarness, type Harness } from '../support/harness.js';

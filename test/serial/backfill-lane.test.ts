@@ -10,7 +10,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { fetchVariant, fixture } from '../support/images.js';
 import { spec, writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
-import { enqueueOrphanedJobs } from '../../apps/worker/src/reconciler.js';
+import { enqueueOrphanedJobs } from '../../apps/worker/src/sweeps/reconciler.js';
 
 /**
  * The proof that a backfill never delays fresh uploads: a backfill of hundreds of assets keeps the

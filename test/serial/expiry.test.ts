@@ -9,7 +9,7 @@ import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
-import { expireAbandonedUploads } from '../../apps/worker/src/reconciler.js';
+import { expireAbandonedUploads } from '../../apps/worker/src/sweeps/reconciler.js';
 import { setupHarness } from '../support/setup-harness.js';
 
 const MiB = 1024 * 1024;

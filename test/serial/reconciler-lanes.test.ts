@@ -2,7 +2,7 @@ import { originalKey } from '@darkroom/core';
 import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/reconciler.js';
+import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/sweeps/reconciler.js';
 import { setupHarness } from '../support/setup-harness.js';
 
 /**

@@ -1,4 +1,4 @@
-/** Checks for the console's pages (apps/api/src/routes/*.html.test.ts): tenant-controlled strings come out escaped. */
+/** Checks for the console's pages (apps/api/src/routes/admin/*.html.test.ts): tenant-controlled strings come out escaped. */
 import { expect } from 'vitest';
 
 /** A string a tenant controls that would leave an attribute and run a script if it went in unescaped. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config.js';
-import { choosePartSize } from './services/upload-rules.js';
+import { choosePartSize } from './services/uploads/upload-rules.js';
 
 const base = {
   S3_ENDPOINT: 'http://127.0.0.1:7480',

@@ -17,7 +17,7 @@ import { assetProcess } from './jobs/asset-process.js';
 import { chunkRender } from './jobs/chunk-render.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
-import { startReconciler } from './reconciler.js';
+import { startReconciler } from './sweeps/reconciler.js';
 import { startVisibilityMoves } from './visibility-move.js';
 import { backfillLaneJob } from './recover/lane.js';
 import { webhookDeliver } from './webhooks/deliver.js';

@@ -1,5 +1,3 @@
-import type { AssetKind } from './contract/asset.js';
-
 /**
  * Image, video and audio types Darkroom accepts by default, and the magic bytes that prove a file is one of
  * them. Dependency-free and without Node's APIs: `@darkroom/core/content-types` is also what
@@ -25,6 +23,13 @@ export const DEFAULT_ACCEPTED_TYPES = [
   'audio/flac',
   'audio/ogg',
 ] as const;
+
+/**
+ * What an asset is, from its checked content type: a still or animated image, a video, or audio.
+ * Here, beside the types that decide it, so this table imports nothing (the client copies it as is).
+ */
+export const ASSET_KINDS = ['image', 'video', 'audio'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
 
 /** An asset's kind follows its (checked) content type. */
 export function assetKindOf(contentType: string): AssetKind {

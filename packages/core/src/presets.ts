@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AssetKind } from './contract/asset.js';
+import type { AssetKind } from './content-types.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */

@@ -1,9 +1,9 @@
 import { assetKindOf, ERRORS, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, originalKey, sniffContentType } from '@darkroom/core';
 import { ASSET_METADATA, IN_SIDECAR, type Asset, type ImportItem, type NewUpload } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
-import { checkAudio } from '../services/audio-check.js';
+import { checkAudio } from '../services/uploads/audio-check.js';
 import { describeOriginal, recordAssetChange } from '../services/bucket-records.js';
-import { validateFilename } from '../services/upload-rules.js';
+import { validateFilename } from '../services/uploads/upload-rules.js';
 import type { ItemContext } from './import-item.js';
 import { importMetadataOf } from './import-metadata.js';
 import type { BroughtFile, DescribeFile } from './import-source.js';

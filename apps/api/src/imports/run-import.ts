@@ -20,7 +20,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { createLimiter } from '../services/limiter.js';
-import { tenantUploadLimits } from '../services/upload-tokens.js';
+import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
 import { IdentityBeingImported, importItem, lookAtItem, type ItemContext } from './import-item.js';
 import { createImportRecorder } from './import-recorder.js';

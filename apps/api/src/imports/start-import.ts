@@ -14,7 +14,7 @@ import {
 import { insertImport, insertImportItems, newId, type Import, type NewImportItem, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
-import { exceedsDepth } from '../services/upload-rules.js';
+import { exceedsDepth } from '../services/uploads/upload-rules.js';
 import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
 import { importMetadataOf } from './import-metadata.js';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';
 import { tenantView } from '../views.js';
-import { ownTenantSchema } from './admin-tenants.schemas.js';
+import { ownTenantSchema } from './admin/tenants.schemas.js';
 
 /** `GET /v1/tenant`: a tenant key reads its own settings (the limits its uploads meet). */
 const tenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantKeyIdOf, tenantOf } from '../plugins/auth.js';
-import { mintUploadToken } from '../services/upload-tokens.js';
+import { mintUploadToken } from '../services/uploads/upload-tokens.js';
 import { MintUploadTokenFields, mintUploadTokenSchema } from './upload-tokens.schemas.js';
 
 /** `POST /v1/upload-tokens`: a platform's backend, holding its key, mints a token for one end user's browser. */

@@ -2,10 +2,11 @@ import { assetView, jobView } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
-import { completeUpload } from '../services/complete-upload.js';
-import { abortUpload, deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
-import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/resume-upload.js';
-import { startUpload, uploadRules } from '../services/start-upload.js';
+import { deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
+import { abortUpload } from '../services/uploads/abort-upload.js';
+import { completeUpload } from '../services/uploads/complete-upload.js';
+import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/uploads/resume-upload.js';
+import { startUpload, uploadRules } from '../services/uploads/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
 import {
   abortUploadSchema,

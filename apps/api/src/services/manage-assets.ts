@@ -7,13 +7,11 @@ import {
   isUuid,
   listVariantsByAsset,
   markAssetDeleting,
-  markAssetPurged,
-  transitionAsset,
   type Asset,
   type Tenant,
   assetView,
 } from '@darkroom/db';
-import { purgeAssetObjects, purgeUploadObjects } from '@darkroom/storage';
+import { purgeAssetObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 
@@ -35,28 +33,6 @@ export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { i
   const found = reachable(asset, params);
   if (!found) throw ERRORS.assetNotFound();
   return found;
-}
-
-/**
- * Cancels an upload still `awaiting_upload`: the row turns `canceled` first (keeping its upload id,
- * so the storage work is still owed), then the multipart upload is aborted and the staging object
- * deleted, and only then is the row marked purged. If storage fails in between, the purge sweep
- * finishes it; a repeated abort tries again at once.
- */
-export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { assetId: string }): Promise<Asset> {
-  const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, uploadTokenId: params.uploadTokenId, id: params.assetId });
-  const canceled = asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
-  if (!canceled) {
-    throw ERRORS.notAwaitingUpload('aborted', asset.status);
-  }
-  if (canceled.purgedAt) return canceled;
-  try {
-    await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, asset: canceled });
-    await markAssetPurged(deps.db, { id: canceled.id });
-  } catch (error) {
-    log.warn({ assetId: canceled.id, err: error }, 'could not remove a canceled upload from the bucket yet; the purge sweep will');
-  }
-  return canceled;
 }
 
 /**

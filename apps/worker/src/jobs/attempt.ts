@@ -3,7 +3,7 @@ import { completeJob, getAsset, startJobAttempt, type Asset, type Job } from '@d
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
-import { finishDeletion } from '../purge-sweep.js';
+import { finishDeletion } from '../sweeps/purge-sweep.js';
 import { discardDeletedAsset } from '../render/store-variants.js';
 
 export type Skipped = { outcome: 'skipped'; reason: string };

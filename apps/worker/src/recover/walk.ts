@@ -1,7 +1,7 @@
 import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, VARIANTS_PREFIX, VISIBILITIES, type Visibility } from '@darkroom/core';
 import { assetObjectLocation, type ListedObject, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
-import { UUID } from '../orphans.js';
+import { UUID } from '../sweeps/orphans.js';
 
 /** A variant object found in one of the places an asset's objects live; its key as Postgres names it. */
 export interface PlacedObject extends ListedObject {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assetKindOf } from '../content-types.js';
+import { ASSET_KINDS, assetKindOf } from '../content-types.js';
 import { Crop, Focus } from '../delivery.js';
 import { DeliveryMarkup, deliveryMarkupAt } from '../delivery-markup.js';
 import { VISIBILITIES } from '../private-links.js';
@@ -12,10 +12,6 @@ export type { DeliveryContext, PrivateLinkContext, PublicUrl } from './asset-url
 /** The statuses a tenant ever sees (the database has one more: an asset being deleted is already gone for the API). */
 export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const;
 export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
-
-/** What an asset is, from its checked content type: a still or animated image, a video, or audio. */
-export const ASSET_KINDS = ['image', 'video', 'audio'] as const;
-export type AssetKind = (typeof ASSET_KINDS)[number];
 
 /** One rung of an HLS ladder: its frame and its peak bit rate (the master playlist's `BANDWIDTH`). */
 export const HlsRendition = z.object({
