@@ -249,3 +249,74 @@ describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)
     expect(namesIn('apps', 'worker', 'src').filter((name) => /-sweep\.ts$|^orphans|^reconciler/.test(name))).toEqual([]);
   });
 });
+
+/**
+ * The shipped modules each imports by a relative path (`./x.js` is x.ts; a folder, its index.ts),
+ * `import type` and re-exports included: a type-only circle still ties two modules into one that
+ * neither reads without the other, and a value import added later makes it a circle at load time.
+ */
+function moduleGraph(): Map<string, string[]> {
+  const shipped = new Set(ALL.flatMap((ws) => codeFiles(ws.dir).filter((file) => isShipped(ws, file))));
+  const moduleOf = (imp: Import) => {
+    const target = resolve(imp.file, '..', imp.specifier);
+    return [target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find((file) => shipped.has(file));
+  };
+  const graph = new Map<string, string[]>();
+  for (const imp of [...IMPORTS.values()].flat()) {
+    const target = imp.shipped && isRelative(imp.specifier) ? moduleOf(imp) : undefined;
+    if (target) graph.set(imp.file, [...(graph.get(imp.file) ?? []), target]);
+  }
+  return graph;
+}
+
+/**
+ * The circles a depth-first walk meets, each as its files from the first back to it: at least one
+ * through every knot of modules that reach each other (another circle of a knot shows once that one is undone).
+ */
+function circlesIn(graph: Map<string, string[]>): string[][] {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const found: string[][] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return found;
+}
+
+describe('no import circles among the shipped modules', () => {
+  it('finds a circle in every knot, however long, and names its files in order', () => {
+    const graph = new Map([
+      ['a', ['b', 'd']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['c']],
+      ['e', ['e']],
+    ]);
+    expect(circlesIn(graph)).toEqual([
+      ['a', 'b', 'c', 'a'],
+      ['e', 'e'],
+    ]);
+    expect(
+      circlesIn(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('has none: a fact two modules share lives in one of them, or in a small module both import', () => {
+    const graph = moduleGraph();
+    expect(graph.size).toBeGreaterThan(100);
+    expect(circlesIn(graph).map((files) => files.map(at).join(' → '))).toEqual([]);
+  });
+});

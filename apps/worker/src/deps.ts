@@ -1,12 +1,15 @@
 import { createSecretBox, type SecretBox } from '@darkroom/core';
-import type { PublicUrl } from '@darkroom/core';
+import type { ChunkRenderPayload, PublicUrl } from '@darkroom/core';
 import { createDatabase, type Database } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
+import type { Queue } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
-import type { ChunkQueue } from './render/chunk-flow.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+
+/** The chunks' entries: one queue for every worker; the job that planned them removes them when it ends. */
+export type ChunkQueue = Queue<ChunkRenderPayload>;
 
 export interface WorkerDeps {
   config: WorkerConfig;

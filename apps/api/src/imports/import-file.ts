@@ -4,7 +4,7 @@ import type { ObjectLocation } from '@darkroom/storage';
 import { checkAudio } from '../services/uploads/audio-check.js';
 import { describeOriginal, recordAssetChange } from '../services/bucket-records.js';
 import { validateFilename } from '../services/uploads/upload-rules.js';
-import type { ItemContext } from './import-item.js';
+import type { ItemContext } from './item-context.js';
 import { importMetadataOf } from './import-metadata.js';
 import type { BroughtFile, DescribeFile } from './import-source.js';
 

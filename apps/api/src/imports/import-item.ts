@@ -9,42 +9,13 @@ import {
   releaseImportIdentity,
   transitionAsset,
   type Asset,
-  type Import,
   type ImportItem,
   type ImportItemOutcome,
-  type Tenant,
 } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
-import type { Limiter } from '../services/limiter.js';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
-import type { ImportRecorder } from './import-recorder.js';
-import { inLane, type ImportSource } from './import-source.js';
-
-/** What every item of one run shares. */
-export interface ItemContext {
-  deps: AppDeps;
-  log: FastifyBaseLogger;
-  imp: Import;
-  tenant: Tenant;
-  source: ImportSource;
-  /** The tenant's limits as an upload's (its size limit, its accepted types). */
-  limits: { maxBytes: number; accepted: readonly string[] };
-  /** A pause, a cancel, a lost lease or the process stopping. */
-  signal: AbortSignal;
-  /** Listing pages that failed in a row (import-run's retries). */
-  listFailures: number;
-  /** The deployment's bucket stopped answering: the run waits for it before it takes more items. */
-  bucketDown: boolean;
-  /** The run's writes of assets and outcomes, batched. */
-  recorder: ImportRecorder;
-  /**
-   * The run's requests that move bytes, IMPORT_CONCURRENCY at a time: `transfers` (copies, streams)
-   * and `reads` (a copied file's first bytes, read while earlier files are copied).
-   */
-  lanes: { reads: Limiter; transfers: Limiter };
-}
+import { inLane } from './import-source.js';
+import type { ItemContext } from './item-context.js';
 
 /**
  * One item into one asset, as an upload would be (docs/api.md#imports-tenant-api-key): its identity

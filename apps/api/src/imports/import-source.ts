@@ -1,11 +1,9 @@
-import type { Import, ImportItem, NewImportItem } from '@darkroom/db';
+import type { ImportItem, NewImportItem } from '@darkroom/db';
 import type { Readable } from 'node:stream';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
 import type { AppDeps } from '../deps.js';
 import type { Limiter } from '../services/limiter.js';
-import { openBucketImportSource } from './bucket-import-source.js';
 import { readHead } from './read-head.js';
-import { openUrlSource } from './url-source.js';
 
 /** The limits a transfer of one item holds to. */
 export interface ItemLimits {
@@ -69,39 +67,6 @@ export const inLane = <T>(lane: Limiter, signal: AbortSignal, work: () => Promis
 
 /** Bytes a part of a streamed file: a part's memory is what a file in flight costs, whatever its length. */
 export const STREAM_PART_BYTES = 8 * 1024 * 1024;
-
-export async function openImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
-  return imp.source.type === 'urls' ? urlImportSource(deps) : openBucketImportSource(deps, imp);
-}
-
-/** A URL list's files: each fetched through the guard (url-source.ts) and streamed into a multipart upload. */
-function urlImportSource(deps: AppDeps): ImportSource {
-  const { imports } = deps.config;
-  const options = (method: 'GET' | 'HEAD', limits: ItemLimits) => ({
-    method,
-    maxBytes: limits.maxBytes,
-    allowPrivate: imports.allowPrivate,
-    connectTimeoutMs: imports.connectTimeoutMs,
-    idleTimeoutMs: imports.idleTimeoutMs,
-    totalTimeoutMs: imports.itemTimeoutMs,
-    signal: limits.signal,
-  });
-  return {
-    bring: (item, target, limits, describe) =>
-      inLane(limits.lanes.transfers, limits.signal, async () => {
-        const opened = await openUrlSource(item.location, options('GET', limits));
-        try {
-          return await streamInto(deps, target, opened.body!, { ...limits, expectedSize: opened.size }, describe);
-        } finally {
-          // Read to its end or cut off: a body left open keeps its time limit running.
-          if (!opened.body!.destroyed) opened.body!.destroy();
-        }
-      }),
-    async look(item, limits) {
-      return (await openUrlSource(item.location, options('HEAD', limits))).size;
-    },
-  };
-}
 
 /**
  * A file streamed from its source into `target`: its first bytes read (and described) before the

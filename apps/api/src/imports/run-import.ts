@@ -22,10 +22,11 @@ import type { AppDeps } from '../deps.js';
 import { createLimiter } from '../services/limiter.js';
 import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
-import { IdentityBeingImported, importItem, lookAtItem, type ItemContext } from './import-item.js';
+import { IdentityBeingImported, importItem, lookAtItem } from './import-item.js';
+import type { ItemContext } from './item-context.js';
 import { createImportRecorder } from './import-recorder.js';
-import { openImportSource, type ImportSource } from './import-source.js';
-import { IMPORT_LEASE_MS } from './runner.js';
+import type { ImportSource } from './import-source.js';
+import { openImportSource } from './open-import-source.js';
 
 export interface RunContext {
   deps: AppDeps;
@@ -50,6 +51,12 @@ const WINDOW = 16;
 const IDLE_MS = 250;
 /** How often a run waiting for the deployment's bucket asks it again. */
 const BUCKET_PROBE_MS = 2000;
+
+/**
+ * How long a runner's hold on an import lasts unless renewed (holdLease renews it a third of the
+ * way): the longest an import waits after the process running it died before another takes it up.
+ */
+export const IMPORT_LEASE_MS = 15_000;
 
 /**
  * Runs one import while this runner holds its lease: opens its source (a source that cannot be

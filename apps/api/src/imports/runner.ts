@@ -3,17 +3,12 @@ import { hostname } from 'node:os';
 import { claimImport, createDatabase, type Import } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { runImport } from './run-import.js';
+import { IMPORT_LEASE_MS, runImport } from './run-import.js';
 
 /** How often an idle runner looks for an import to take (a new one is taken at once: `poke`). */
 const POLL_MS = 1000;
 /** Imports one process runs at once (each of another tenant: a tenant's run one after another). */
 const IMPORTS_AT_ONCE = 4;
-/**
- * How long a runner's hold on an import lasts unless renewed (it renews a third of the way): the
- * longest an import waits after the process running it died before another takes it up.
- */
-export const IMPORT_LEASE_MS = 15_000;
 
 export interface ImportRunner {
   /** Looks for an import to take now (one was just started). */

@@ -13,7 +13,7 @@ import {
 } from '@darkroom/core';
 import { markAssetPlayable, upsertVariants } from '@darkroom/db';
 import { joinHlsLadder, lowestRung, planHlsChunks, planHlsLadder, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
-import type { Queue } from 'bullmq';
+import type { ChunkQueue } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';
 import { chunkObjects, type ChunkObjects, type ChunkPlan, type PartDone } from './chunk-objects.js';
 import type { RenderContext } from './context.js';
@@ -21,9 +21,6 @@ import { discardLadder, ladderSpecOf, uploadLadder } from './render-hls.js';
 
 /** How often the job looks at its parts while they render elsewhere. */
 const POLL_MS = 500;
-
-/** The chunks' entries: one queue for every worker; the job that planned them removes them when it ends. */
-export type ChunkQueue = Queue<ChunkRenderPayload>;
 
 /** Whether a ladder of this video is rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a chunk queue runs. */
 export function rendersInChunks(ctx: RenderContext, probe: VideoProbe): boolean {
