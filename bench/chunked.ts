@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { planHlsChunks, probeVideo } from '@darkroom/media';
 import { bareOnOneCore, FIRST_CORE } from './chunked-bare.js';
+import { type LadderSync, ladderSync } from './chunked-sync.js';
 import { makeClip } from './streaming.js';
 import { ROOT } from './support.js';
 import { type BenchRow, row } from './table.js';
@@ -63,15 +64,21 @@ async function clip(seconds: number): Promise<Clip> {
 interface Timeline {
   playableMs: number;
   readyMs: number;
+  /** The ready ladder read back (two workers' runs of a chunked clip only). */
+  sync?: LadderSync | undefined;
 }
 
-const addTimeline = (a: Timeline, b: Timeline): Timeline => ({ playableMs: a.playableMs + b.playableMs, readyMs: a.readyMs + b.readyMs });
+const addTimeline = (a: Timeline, b: Timeline): Timeline => ({
+  playableMs: a.playableMs + b.playableMs,
+  readyMs: a.readyMs + b.readyMs,
+  sync: b.sync ?? a.sync,
+});
 
 /**
  * One upload of the clip, then timed from the `complete` call to its `asset.playable` and
  * `asset.ready` lines on the tenant's event stream; a failed render ends the part.
  */
-async function throughRig(rig: Rig, input: Clip): Promise<Timeline> {
+async function throughRig(rig: Rig, input: Clip, readBack: boolean): Promise<Timeline> {
   const bytes = new Uint8Array(await readFile(input.path));
   const { asset, parts } = await rig.tenant.upload(bytes, { filename: input.path.split('/').pop()!, contentType: 'video/mp4' });
   const watch = await watchEvents(rig);
@@ -89,7 +96,9 @@ async function throughRig(rig: Rig, input: Clip): Promise<Timeline> {
     const view = await rig.tenant.request('GET', `/v1/assets/${asset.id}`);
     const names = (view.body.variants as { name: string }[]).map((v) => v.name);
     for (const name of ['thumb', 'stream', '720p', 'storyboard']) if (!names.includes(name)) throw new Error(`the ready clip has no ${name} variant`);
-    return { playableMs: playableAt - started, readyMs: readyAt - started };
+    const stream = (view.body.variants as { name: string; url: string }[]).find((v) => v.name === 'stream')!;
+    const sync = readBack ? await ladderSync(stream.url) : undefined;
+    return { playableMs: playableAt - started, readyMs: readyAt - started, sync };
   } finally {
     watch.close();
   }
@@ -108,7 +117,8 @@ async function pipeline(workers: number, clips: readonly Clip[]): Promise<Timeli
   try {
     const timelines: Timeline[] = [];
     for (const input of clips) {
-      timelines.push(await throughRig(rig, input));
+      // The joined ladder is read back once, from the two workers' run: after the timing, outside it.
+      timelines.push(await throughRig(rig, input, workers === 2 && input.chunks > 1));
       console.log(`  ${workers} pinned worker(s), ${Math.round(input.seconds)} s clip: ${JSON.stringify(timelines.at(-1))}`);
     }
     return timelines;
@@ -174,6 +184,7 @@ function rowsOf(input: Clip, { one, two, bareMs }: Figures): BenchRow[] {
       '≥ 0.85×',
       throughput >= 0.85,
     ),
+    ...syncRows(what, two.sync),
     row(
       `chunked, ${what}: complete→playable (share of →ready), 2 workers`,
       seconds(two.playableMs),
@@ -181,6 +192,30 @@ function rowsOf(input: Clip, { one, two, bareMs }: Figures): BenchRow[] {
       early,
       chunked ? '≤ 0.30×' : 'at ready',
       chunked ? early <= 0.3 : atReady,
+    ),
+  ];
+}
+
+/** The joined ladder as a player reads it: audio ending with the video, and segments meeting, within one frame in every rung. */
+function syncRows(what: string, sync: LadderSync | undefined): BenchRow[] {
+  if (!sync) return [];
+  const frames = (n: number) => `${n.toFixed(2)} frames`;
+  return [
+    row(
+      `chunked, ${what}: audio end vs video end, worst of ${sync.rungs} rungs`,
+      frames(sync.driftFrames),
+      '—',
+      null,
+      '≤ 1 frame',
+      sync.driftFrames <= 1,
+    ),
+    row(
+      `chunked, ${what}: gap or overlap at a segment seam, worst of ${sync.rungs} rungs`,
+      frames(sync.seamFrames),
+      '—',
+      null,
+      '< 0.5 frame',
+      sync.seamFrames < 0.5,
     ),
   ];
 }
