@@ -1,13 +1,11 @@
-import { chunkAssetPrefix } from '@darkroom/core';
 import { variants } from '@darkroom/db';
-import { assetObjectLocation } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { fetchLadder } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
-import { slowVideo, uploadVideo } from '../support/video.js';
+import { chunkObjectsOf, progressUntilReady, slowVideo, uploadVideo } from '../support/video.js';
 
 /**
  * A worker killed outright (SIGKILL) while it renders a long video's chunks, and the asset's job
@@ -45,14 +43,9 @@ function worker(): WorkerProcess {
   return spawned;
 }
 
-async function chunkObjectsOf(assetId: string): Promise<string[]> {
-  const place = assetObjectLocation(harness.api.config.storage, 'private', chunkAssetPrefix(tenant.tenantId, assetId));
-  const keys: string[] = [];
-  for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) keys.push(object.key);
-  return keys;
-}
+const chunkObjects = (assetId: string) => chunkObjectsOf(harness, tenant.tenantId, assetId);
 
-const doneMarkers = async (assetId: string) => (await chunkObjectsOf(assetId)).filter((k) => k.includes('/done-'));
+const doneMarkers = async (assetId: string) => (await chunkObjects(assetId)).filter((k) => k.includes('/done-'));
 
 it('a worker killed mid-chunk: its chunks and its asset job are taken over, and one whole ladder is left', async () => {
   const first = worker();
@@ -66,16 +59,7 @@ it('a worker killed mid-chunk: its chunks and its asset job are taken over, and 
   const progressAtKill = (await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body.progress ?? 0;
 
   worker();
-  const seen: number[] = [progressAtKill];
-  await waitFor(
-    'the asset to be ready',
-    async () => {
-      seen.push((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body.progress ?? 0);
-      return (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body.status === 'ready';
-    },
-    300_000,
-    250,
-  );
+  const seen = await progressUntilReady(tenant.client, { assetId: asset.id, jobId: job.id }, 300_000, [progressAtKill]);
   expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
   const done = (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body;
@@ -89,5 +73,5 @@ it('a worker killed mid-chunk: its chunks and its asset job are taken over, and 
   expect(rungs[0]!.durations.reduce((sum: number, d: number) => sum + d, 0)).toBeCloseTo(40, 0);
   // The interim ladder's files were overwritten by the whole one's keys: nothing else is left.
   expect(await harness.countVariantObjects(tenant.tenantId, asset.id)).toBe(files.length);
-  await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
+  await waitFor('the chunks to be gone', async () => (await chunkObjects(asset.id)).length === 0, 10_000);
 }, 420_000);

@@ -3,7 +3,10 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chunkAssetPrefix } from '@darkroom/core';
+import { assetObjectLocation } from '@darkroom/storage';
 import type { TestApi } from './client.js';
+import type { Harness } from './harness.js';
 import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
@@ -85,4 +88,27 @@ export async function waitForTranscode(client: TestApi, jobId: string, tmpDir: s
     120_000,
     200,
   );
+}
+
+/** The keys of an asset's chunk objects (a long video's ladder while it renders in chunks), in the private place. */
+export async function chunkObjectsOf(harness: Harness, tenantId: string, assetId: string): Promise<string[]> {
+  const place = assetObjectLocation(harness.api.config.storage, 'private', chunkAssetPrefix(tenantId, assetId));
+  const keys: string[] = [];
+  for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) keys.push(object.key);
+  return keys;
+}
+
+/** Waits for an asset to be ready, reading its job's progress every 250 ms: every value read, in order, after `before`. */
+export async function progressUntilReady(client: TestApi, ids: { assetId: string; jobId: string }, timeoutMs: number, before: number[] = []) {
+  const seen = [...before];
+  await waitFor(
+    'the asset to be ready',
+    async () => {
+      seen.push((await client.request('GET', `/v1/jobs/${ids.jobId}`)).body.progress ?? 0);
+      return (await client.request('GET', `/v1/assets/${ids.assetId}`)).body.status === 'ready';
+    },
+    timeoutMs,
+    250,
+  );
+  return seen;
 }

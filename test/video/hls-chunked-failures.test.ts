@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chunkAssetPrefix } from '@darkroom/core';
-import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, swapOriginal, type TestTenant } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
-import { clip, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from '../support/video.js';
+import { chunkObjectsOf, clip, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from '../support/video.js';
 
 /**
  * A chunked ladder that does not finish ends as a single render's would: a DELETE while its chunks
@@ -18,13 +16,6 @@ import { clip, filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } fr
  * a chunk whose original turned out not to be a video fails the asset with corrupt_video at once.
  */
 let tmpDir: string;
-
-async function chunkObjectsOf(harness: Harness, tenantId: string, assetId: string): Promise<string[]> {
-  const place = assetObjectLocation(harness.api.config.storage, 'private', chunkAssetPrefix(tenantId, assetId));
-  const keys: string[] = [];
-  for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) keys.push(object.key);
-  return keys;
-}
 
 async function harnessWith(env: Record<string, string>): Promise<{ harness: Harness; tenant: TestTenant }> {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunk-fail-'));

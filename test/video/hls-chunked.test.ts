@@ -1,13 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chunkAssetPrefix } from '@darkroom/core';
-import { assetObjectLocation } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { fetchLadder, keyframeTimesOf } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
-import { clip, downloadRendition, slowVideo, uploadVideo } from '../support/video.js';
+import { chunkObjectsOf, clip, downloadRendition, progressUntilReady, slowVideo, uploadVideo } from '../support/video.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -32,12 +30,7 @@ const tenant = setupTenant(harness, 'hls-chunked');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);
 
-async function chunkObjectsOf(assetId: string): Promise<string[]> {
-  const place = assetObjectLocation(harness.api.config.storage, 'private', chunkAssetPrefix(tenant.tenantId, assetId));
-  const keys: string[] = [];
-  for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) keys.push(object.key);
-  return keys;
-}
+const chunkObjects = (assetId: string) => chunkObjectsOf(harness, tenant.tenantId, assetId);
 
 describe('a chunked ladder, end to end', () => {
   it('is playable with its lowest rung first (asset.playable, still processing), then ready with every rung aligned, and leaves no chunk behind', async () => {
@@ -77,31 +70,22 @@ describe('a chunked ladder, end to end', () => {
       ['audio', 'aac'],
     ]);
     expect((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ state: 'completed', progress: 1 });
-    await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
+    await waitFor('the chunks to be gone', async () => (await chunkObjects(asset.id)).length === 0, 10_000);
   }, 240_000);
 
   it('loses nothing when its queued parts are lost (Redis emptied mid-flow): they are queued again, and progress never goes back', async () => {
     const { asset, job } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slowladder');
-    await waitFor('a part to be stored', async () => (await chunkObjectsOf(asset.id)).some((k) => k.includes('/done-')), 120_000, 200);
+    await waitFor('a part to be stored', async () => (await chunkObjects(asset.id)).some((k) => k.includes('/done-')), 120_000, 200);
     // The parts still waiting vanish, as with a Redis that lost its data; those running finish.
     const queue = harness.worker!.chunkQueue;
     expect(await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBeGreaterThan(0);
     await queue.drain(true);
     expect(await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(0);
-    const seen: number[] = [];
-    await waitFor(
-      'the asset to be ready',
-      async () => {
-        seen.push((await tenant.client.request('GET', `/v1/jobs/${job.id}`)).body.progress ?? 0);
-        return (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body.status === 'ready';
-      },
-      240_000,
-      250,
-    );
+    const seen = await progressUntilReady(tenant.client, { assetId: asset.id, jobId: job.id }, 240_000);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const ready = (await tenant.client.request('GET', `/v1/assets/${asset.id}`)).body;
     const { rungs } = await fetchLadder(byName(ready, 'stream').url);
     for (const rung of rungs) expect(rung.durations.reduce((sum: number, d: number) => sum + d, 0)).toBeCloseTo(40, 0);
-    await waitFor('the chunks to be gone', async () => (await chunkObjectsOf(asset.id)).length === 0, 10_000);
+    await waitFor('the chunks to be gone', async () => (await chunkObjects(asset.id)).length === 0, 10_000);
   }, 300_000);
 });
