@@ -1,6 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { rungTimeline } from '../packages/media/src/video/test-hls-timeline.js';
 import { fetchLadder, saveRung } from '../test/support/hls.js';
 
@@ -31,10 +29,6 @@ export async function ladderSync(masterUrl: string): Promise<LadderSync> {
       }
     } finally {
       await rm(saved.dir, { recursive: true, force: true });
-      // The reader joins the rung beside the directory it reads.
-      for (const name of await readdir(tmpdir())) {
-        if (name.startsWith(`${saved.playlist}.`) && name.endsWith('.joined.mp4')) await rm(join(tmpdir(), name), { force: true });
-      }
     }
   }
   return sync;

@@ -4,7 +4,7 @@
  * its bytes are in. Not a test file itself, so vitest doesn't collect it.
  */
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseMediaPlaylist } from './hls-playlist.js';
@@ -50,7 +50,7 @@ export async function rungTimeline(dir: string, playlist: string): Promise<RungT
   }
   const joined = join(dir, '..', `${playlist}.${Date.now()}.joined.mp4`);
   await writeFile(joined, Buffer.concat(await Promise.all(names.map((n) => readFile(join(dir, n))))));
-  const packets = await packetsOf(joined);
+  const packets = await packetsOf(joined).finally(() => rm(joined, { force: true }));
   const segments = listed.segments.map((segment, i) => {
     const inside = packets.filter((p) => p.kind === 'video' && p.pos >= bounds[i]! && p.pos < bounds[i + 1]!);
     return {
