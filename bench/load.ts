@@ -35,6 +35,12 @@ export interface LoadOptions {
    * keeping them, so a server of images is measured rather than the load generator.
    */
   generator?: 'autocannon' | 'wrk';
+  /**
+   * Requests a second from all connections together (autocannon's overall rate): a steady stream
+   * the server keeps up with, whose latency is the server's own rather than the queue that
+   * CONNECTIONS at saturation build; none: as fast as the server answers.
+   */
+  rate?: number | undefined;
 }
 
 /** The load generator in a process of its own, so it never shares an event loop with a server. */
@@ -66,6 +72,7 @@ async function output(command: string, args: string[]): Promise<string> {
 
 async function runAutocannon(url: string, options: LoadOptions): Promise<GeneratorResult> {
   const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
+  if (options.rate !== undefined) args.push('-R', String(Math.max(1, Math.round(options.rate))));
   if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);

@@ -157,6 +157,33 @@ describe('an import struck mid-way carries on where it was: every file once, non
     console.info(`API killed at ${before} of ${FILES} imported; taken up ${takeoverMs} ms later, ${again} files taken again`);
   });
 
+  it("the API process running it stopped (SIGTERM): its runner thread gives the lease back as it exits, and another goes on at once", async () => {
+    await startApi(); // the kill above left one
+    const started = await urlImport('chaos-api-stop');
+    await holdMidway(started.id);
+    const owner = (await importRow(harness.api.db, started.id)).lease_owner!;
+    const stopped = apis.find((api) => owner.split(':')[1] === String(api.child.pid))!;
+    expect(stopped, `the runner ${owner} is one of this file's API processes`).toBeDefined();
+    stopped.child.kill('SIGTERM');
+    expect(await stopped.exited).toBe(0);
+    files.release();
+    // Given back, not left to lapse: another process has it well within a lease's 15 s.
+    const [takenBy, takeoverMs] = await timed(() =>
+      waitFor(
+        'another API process to take the import up',
+        async () => {
+          const row = await importRow(harness.api.db, started.id);
+          return row.lease_owner !== null && row.lease_owner !== owner && row.lease_owner;
+        },
+        5_000,
+        50,
+      ),
+    );
+    expect(apis.some((api) => api !== stopped && takenBy.split(':')[1] === String(api.child.pid))).toBe(true);
+    await expectWhole(started);
+    console.info(`API stopped; its import taken up ${takeoverMs} ms after it exited`);
+  });
+
   it('the worker killed (-9) while it processes the imported files', async () => {
     // First, a photo slow to render: the worker is killed with its job in hand.
     const started = await urlImport('chaos-worker-kill', [await noisePng(1500), ...photos]);

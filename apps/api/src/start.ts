@@ -3,7 +3,7 @@ import { configureSharp } from '@darkroom/media';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';
 import { createDeps } from './deps.js';
-import { startImportRunner } from './imports/runner.js';
+import { startImportRunnerThread } from './imports/runner-thread.js';
 import { createApiLogger, flushLogs } from './logger.js';
 
 const config = loadConfigOrExit(loadApiConfig);
@@ -15,8 +15,9 @@ const deps = createDeps(config, log);
 // take the cores that serve requests, and no operation cache (each preview reads another file).
 configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
 const app = await buildApp({ deps, logger: log });
-// Imports run in the API processes that have IMPORT_RUNNER on: any of them takes up an import another left.
-const imports = config.imports.runner ? startImportRunner(deps, app.log) : null;
+// Imports run in the API processes that have IMPORT_RUNNER on, each on a thread of its own: any of
+// them takes up an import another left.
+const imports = config.imports.runner ? startImportRunnerThread(app.log) : null;
 
 exitOnSignals(async (signal) => {
   app.log.info({ signal }, 'shutting down: finishing requests in flight');

@@ -39,7 +39,7 @@ export { processImageFile, type ProcessedImage } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
 export { releaseBuffer } from './release.js';
-export { createRenderGate, RenderGateBusyError, type RenderGate, type RenderGateLimits } from './render-gate.js';
+export { createRenderGate, RenderGateBusyError, type AcquireOptions, type RenderGate, type RenderGateLimits } from './render-gate.js';
 export { renderImage, renderVariants, type RenderResult } from './render.js';
 export type {
   ImageFormat,

@@ -111,4 +111,39 @@ describe('createRenderGate', () => {
     third();
     fourth!();
   });
+
+  it('starts background work only while no other render runs or waits, and lends its slot to their encodes', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+    const backfill = await gate.acquire(1, { background: true }); // an idle gate takes it at once
+    expect(gate.idleSlots()).toBe(2); // its slot counts as free for another render's encodes
+    const upload = await gate.acquire(10); // a fresh upload is let in beside it
+    let nextBackfill: (() => void) | null = null;
+    const queued = gate.acquire(1, { background: true }).then((release) => (nextBackfill = release));
+    backfill();
+    await settle();
+    expect(nextBackfill).toBeNull(); // a slot is free, but a foreground render runs
+    expect(gate.idleSlots()).toBe(1);
+    upload();
+    await queued;
+    expect(nextBackfill).not.toBeNull();
+    nextBackfill!();
+  });
+
+  it('lets a foreground render overtake background work waiting ahead of it', async () => {
+    const gate = createRenderGate({ maxPixels: 100, slots: 1 });
+    const first = await gate.acquire(10);
+    const order: string[] = [];
+    const granted = (name: string) => (release: () => void) => {
+      order.push(name);
+      return release;
+    };
+    const background = gate.acquire(10, { background: true }).then(granted('background'));
+    const foreground = gate.acquire(10).then(granted('foreground'));
+    await settle();
+    expect(order).toEqual([]);
+    first();
+    (await foreground)();
+    (await background)();
+    expect(order).toEqual(['foreground', 'background']);
+  });
 });

@@ -15,15 +15,26 @@ export interface RenderGate {
    * them back. With `timeoutMs`, a wait longer than that rejects with RenderGateBusyError (and so does
    * joining a line already `maxWaiting` long).
    */
-  acquire(pixels: number, options?: { timeoutMs?: number }): Promise<() => void>;
+  acquire(pixels: number, options?: AcquireOptions): Promise<() => void>;
   /** A slot and `pixels` held at once when they are free and nobody waits for them; else null, and nothing waits. */
   tryAcquire(pixels: number): (() => void) | null;
   /**
-   * Slots no render holds right now, while no job waits and at most half the pixel cap is in use:
-   * capacity a render may borrow to encode its variants in parallel. A job arriving meanwhile is
-   * still let in; the cores are shared for the rest of that encode.
+   * Slots no render holds right now (a background render's counted as free), while no job waits and
+   * at most half the pixel cap is in use: capacity a render may borrow to encode its variants in
+   * parallel. A job arriving meanwhile is still let in; the cores are shared for the rest of that encode.
    */
   idleSlots(): number;
+}
+
+export interface AcquireOptions {
+  /** A wait longer than this rejects with RenderGateBusyError. */
+  timeoutMs?: number;
+  /**
+   * Background work (the backfill lane: imports, preset backfills): it starts only while no other
+   * render runs or waits, and the slot it holds is lent to another render's encodes, so an upload
+   * arriving meanwhile renders as on an idle worker but for the background render's last moments.
+   */
+  background?: boolean;
 }
 
 /** No slot freed up in time, or the line of waiting renders was full. */
@@ -44,10 +55,11 @@ export interface RenderGateLimits {
 export function createRenderGate(limits: RenderGateLimits): RenderGate {
   const { maxPixels, slots, maxWaiting = Number.POSITIVE_INFINITY } = limits;
   let pixelsInUse = 0;
-  let running = 0;
-  const waiting: { pixels: number; grant: () => void }[] = [];
+  const running = { foreground: 0, background: 0 };
+  const waiting: Waiting[] = [];
+  const foregroundWaiting = () => waiting.some((entry) => !entry.background);
   // A request on the server waits a bounded time in a bounded line: never an unbounded queue.
-  const wait = (entry: { pixels: number; grant: () => void }, timeoutMs: number | undefined, reject: (error: Error) => void) => {
+  const wait = (entry: Waiting, timeoutMs: number | undefined, reject: (error: Error) => void) => {
     if (waiting.length >= maxWaiting) return reject(new RenderGateBusyError(`${waiting.length} renders already wait for a slot`));
     waiting.push(entry);
     if (timeoutMs === undefined) return;
@@ -64,34 +76,54 @@ export function createRenderGate(limits: RenderGateLimits): RenderGate {
       grant();
     };
   };
-  const fits = (pixels: number) => running < slots && (running === 0 || pixelsInUse + Math.min(pixels, maxPixels) <= maxPixels);
+  const fits = (pixels: number, background: boolean) => {
+    const total = running.foreground + running.background;
+    if (background && (running.foreground > 0 || foregroundWaiting())) return false;
+    return total < slots && (total === 0 || pixelsInUse + Math.min(pixels, maxPixels) <= maxPixels);
+  };
   const pump = () => {
-    // First come, first served: a big job at the head is not overtaken by small ones forever.
-    while (waiting.length > 0 && fits(waiting[0]!.pixels)) waiting.shift()!.grant();
+    // First come, first served within a class: a big job at the head is not overtaken by small ones
+    // forever; background work goes only once no other waits.
+    for (const background of [false, true]) {
+      for (let head = waiting.find((e) => e.background === background); head && fits(head.pixels, background); ) {
+        waiting.splice(waiting.indexOf(head), 1);
+        head.grant();
+        head = waiting.find((e) => e.background === background);
+      }
+    }
   };
   /** Holds a slot and `pixels` (at most the cap); returns the function that gives them back, once. */
-  const hold = (pixels: number) => {
+  const hold = (pixels: number, background: boolean) => {
     const held = Math.min(pixels, maxPixels);
+    const kind = background ? 'background' : 'foreground';
     pixelsInUse += held;
-    running += 1;
+    running[kind] += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       pixelsInUse -= held;
-      running -= 1;
+      running[kind] -= 1;
       pump();
     };
   };
   return {
     acquire(pixels, options = {}) {
+      const background = options.background === true;
       return new Promise((resolve, reject) => {
-        const grant = () => resolve(hold(pixels));
-        if (waiting.length === 0 && fits(pixels)) grant();
-        else wait({ pixels, grant }, options.timeoutMs, reject);
+        const grant = () => resolve(hold(pixels, background));
+        const ahead = background ? waiting.length > 0 : foregroundWaiting();
+        if (!ahead && fits(pixels, background)) grant();
+        else wait({ pixels, background, grant }, options.timeoutMs, reject);
       });
     },
-    tryAcquire: (pixels) => (waiting.length === 0 && fits(pixels) ? hold(pixels) : null),
-    idleSlots: () => (waiting.length === 0 && pixelsInUse <= maxPixels / 2 ? slots - running : 0),
+    tryAcquire: (pixels) => (!foregroundWaiting() && fits(pixels, false) ? hold(pixels, false) : null),
+    idleSlots: () => (!foregroundWaiting() && pixelsInUse <= maxPixels / 2 ? slots - running.foreground : 0),
   };
+}
+
+interface Waiting {
+  pixels: number;
+  background: boolean;
+  grant: () => void;
 }

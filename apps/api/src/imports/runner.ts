@@ -18,9 +18,9 @@ export interface ImportRunner {
 }
 
 /**
- * The imports this API process runs (IMPORT_RUNNER): it takes any import under way whose lease is
- * free, from Postgres, so imports survive the loss of any process and of Redis. `tenantIds` keeps
- * it to those tenants' imports (tests that share one database).
+ * The imports this API process runs (IMPORT_RUNNER; on a thread of its own: runner-thread.ts): it
+ * takes any import under way whose lease is free, from Postgres, so imports survive the loss of any
+ * process and of Redis. `tenantIds` keeps it to those tenants' imports (tests that share one database).
  */
 export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, options: { tenantIds?: () => readonly string[] } = {}): ImportRunner {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

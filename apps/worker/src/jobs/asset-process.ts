@@ -1,4 +1,4 @@
-import type { AssetProcessPayload } from '@darkroom/core';
+import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core';
 import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Variant } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -50,7 +50,8 @@ async function renderAndStore(deps: WorkerDeps, first: Asset, job: QueueJob<Asse
 /** One render of the asset as it is; false when its revision moved before it was recorded. */
 async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<boolean> {
   const preset = await presetOfAsset(deps, asset);
-  const stages = stageTimer(deps, asset.kind);
+  // An asset first rendered on the backfill lane (imported, recovered) renders as background work.
+  const stages = stageTimer(deps, asset.kind, 'process', job.queueName === ASSET_BACKFILL_QUEUE);
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
     const ctx = { deps, asset, original, jobId: job.data.jobId, stages };

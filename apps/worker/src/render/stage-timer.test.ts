@@ -48,4 +48,21 @@ describe('job stage timing', () => {
     expect(download.count).toBe(1);
     expect(download.sum).toBeGreaterThanOrEqual(0.015);
   });
+
+  it("admits a backfill job's render as background work: it waits while a fresh upload renders", async () => {
+    const { deps, renderGate } = depsWithOneSlot();
+    const fresh = await renderGate.acquire(100);
+    const order: string[] = [];
+    const backfill = stageTimer(deps, 'image', 'backfill').timeRender(async (admit) => {
+      (await admit(100))();
+      order.push('backfill');
+    });
+    const upload = stageTimer(deps, 'image').timeRender(async (admit) => {
+      (await admit(100))();
+      order.push('upload');
+    });
+    fresh();
+    await Promise.all([backfill, upload]);
+    expect(order).toEqual(['upload', 'backfill']);
+  });
 });

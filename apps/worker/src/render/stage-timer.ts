@@ -14,9 +14,10 @@ export interface StageTimer {
 
 /**
  * Where an asset job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an operator
- * looks at when uploads take long to turn ready, and what the bench's latency parts read.
+ * looks at when uploads take long to turn ready, and what the bench's latency parts read. A job of
+ * the backfill lane (`background`) renders as background work (the render gate's AcquireOptions).
  */
-export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob = 'process'): StageTimer {
+export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob = 'process', background = job === 'backfill'): StageTimer {
   const observe = (stage: JobStage, ms: number) => deps.metrics.jobStageDuration.observe({ stage, kind, job }, ms / 1000);
   return {
     async time(stage, work) {
@@ -32,7 +33,7 @@ export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob 
       let waitedMs = 0;
       const admit = async (pixels: number) => {
         const asked = performance.now();
-        const release = await deps.renderGate.acquire(pixels);
+        const release = await deps.renderGate.acquire(pixels, { background });
         waitedMs += performance.now() - asked;
         return release;
       };
