@@ -157,7 +157,7 @@ describe('an import struck mid-way carries on where it was: every file once, non
     console.info(`API killed at ${before} of ${FILES} imported; taken up ${takeoverMs} ms later, ${again} files taken again`);
   });
 
-  it("the API process running it stopped (SIGTERM): its runner thread gives the lease back as it exits, and another goes on at once", async () => {
+  it('the API process running it stopped (SIGTERM): its runner thread gives the lease back as it exits, and another goes on at once', async () => {
     await startApi(); // the kill above left one
     const started = await urlImport('chaos-api-stop');
     await holdMidway(started.id);
