@@ -52,7 +52,20 @@ export interface Presigner {
   /** A URL for one HeadObject (server-side use: the direct HEAD, s3-direct.ts). */
   presignHead(options: { bucket: string; key: string; expiresInSeconds: number }, now?: Date): string;
   presignGet(options: PresignGetOptions, now?: Date): PresignedRequest;
+  /**
+   * A URL for one CopyObject (server-side use: the direct copy, s3-direct.ts): `headers` (the copy
+   * source, its condition, the metadata directive, type and metadata) are signed, and sent beside it.
+   */
+  presignCopy(options: PresignCopyOptions, now?: Date): PresignedRequest;
 }
+
+export interface PresignCopyOptions extends PresignGetOptions {
+  /** Lower-case names; values as SigV4 signs them: printable ASCII, no space at either end or two in a row. */
+  headers: Record<string, string>;
+}
+
+/** A CopyObject's query parameter, as the SDK signs it. */
+const COPY_OBJECT: Record<string, string> = { 'x-id': 'CopyObject' };
 
 /** The method and query of each multipart operation a browser may be given a URL for, besides its parts' PUTs (as the SDK signs them). */
 const MULTIPART_REQUESTS = {
@@ -207,6 +220,11 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
       checkPresignInput(0, options.expiresInSeconds);
       const url = presign(options, GET_OBJECT, {}, now, 'GET');
       return { url, headers: {}, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
+    },
+    presignCopy(options, now = new Date()) {
+      checkPresignInput(0, options.expiresInSeconds);
+      const url = presign(options, COPY_OBJECT, options.headers, now);
+      return { url, headers: options.headers, expiresAt: new Date(now.getTime() + options.expiresInSeconds * 1000) };
     },
   };
 }

@@ -104,4 +104,19 @@ describe('copyObject', () => {
       expect(await storage.headObject({ bucket, key })).toMatchObject({ size: 6 * MiB });
     }
   });
+
+  it("writes the type and metadata given in place of the source's, for keys with spaces and other scripts too", async () => {
+    const from = await source('name with spaces/ü 写真.jpg', randomBytes(2000));
+    const key = `${prefix}copies/dest ü+=.jpg`;
+    const metadata = { 'darkroom-asset': 'packed_value-1', note: 'a b' };
+    await storage.copyObject({ bucket, key, ...from, contentType: 'image/jpeg', metadata });
+    expect(await storage.headObject({ bucket, key })).toMatchObject({ size: 2000, contentType: 'image/jpeg', metadata });
+  });
+
+  it('copies a value the direct request cannot sign as it is sent (two spaces in a row) through the SDK, unchanged', async () => {
+    const from = await source('odd-metadata', randomBytes(100));
+    const key = `${prefix}odd-metadata-copy`;
+    await storage.copyObject({ bucket, key, ...from, contentType: 'image/png', metadata: { note: 'two  spaces' } });
+    expect((await storage.headObject({ bucket, key })).size).toBe(100);
+  });
 });

@@ -31,9 +31,19 @@ function copySource(bucket: string, key: string): string {
   return `${encodeURIComponent(bucket)}/${encodeObjectKey(key)}`;
 }
 
-export async function copyObject(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
+/**
+ * One CopyObject, or a copy in parts past the threshold. `direct`: the one request sent without the
+ * SDK (s3-direct.ts), which answers null where it cannot send it, and the SDK sends it then.
+ */
+export async function copyObject(
+  client: S3Client,
+  options: CopyObjectOptions,
+  direct?: (options: CopyObjectOptions) => Promise<CopyResult | null>,
+): Promise<CopyResult> {
   const threshold = Math.min(options.multipartThreshold ?? S3_MAX_COPY_OBJECT_BYTES, S3_MAX_COPY_OBJECT_BYTES);
   if (options.size > threshold) return copyInParts(client, options);
+  const copied = await direct?.(options);
+  if (copied) return copied;
   const { bucket, key, sourceKey, metadata } = options;
   // REPLACE sets the copy's metadata, Content-Type included, in the same request.
   const replace = metadata

@@ -142,3 +142,41 @@ describe('getStream without the SDK', () => {
     );
   });
 });
+
+describe('copyObject and readStart without the SDK', () => {
+  const copy = { bucket: 'b', key: 'dest', sourceKey: 'src key', size: 10, contentType: 'image/jpeg', metadata: { record: 'abc' } };
+
+  it('sends one signed PUT whose copy source, type and metadata are signed headers, and reads the source version', async () => {
+    const { endpoint, seen } = await serve([
+      (_req, res) => res.writeHead(200, { 'x-amz-copy-source-version-id': 'v1' }).end('<CopyObjectResult><ETag>"e"</ETag></CopyObjectResult>'),
+    ]);
+    expect(await directFor(endpoint).copyObject({ ...copy, sourceIfMatch: '"etag"' })).toEqual({ sourceVersionId: 'v1' });
+    const req = seen[0]!;
+    expect(req.method).toBe('PUT');
+    expect(req.headers).toMatchObject({
+      'x-amz-copy-source': 'b/src%20key',
+      'x-amz-copy-source-if-match': '"etag"',
+      'x-amz-metadata-directive': 'REPLACE',
+      'content-type': 'image/jpeg',
+      'x-amz-meta-record': 'abc',
+    });
+    const signed = new URL(req.url!, endpoint).searchParams.get('X-Amz-SignedHeaders')!.split(';');
+    expect(signed).toEqual(expect.arrayContaining(['x-amz-copy-source', 'x-amz-copy-source-if-match', 'x-amz-meta-record', 'content-type', 'host']));
+  });
+
+  it('takes a 200 whose body is an error as that error, tried again when it is transient', async () => {
+    const error = (code: string) => `<?xml version="1.0"?><Error><Code>${code}</Code></Error>`;
+    const { endpoint, seen } = await serve([
+      (_req, res) => res.writeHead(200).end(error('InternalError')),
+      (_req, res) => res.writeHead(200).end('<CopyObjectResult/>'),
+    ]);
+    expect(await directFor(endpoint).copyObject(copy)).toEqual({ sourceVersionId: undefined });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses (null) a copy whose headers could not be signed as sent, sending nothing', async () => {
+    const { endpoint, seen } = await serve([status(200)]);
+    expect(await directFor(endpoint).copyObject({ ...copy, metadata: { note: ' leading space' } })).toBeNull();
+    expect(seen).toHaveLength(0);
+  });
+});

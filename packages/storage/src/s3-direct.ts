@@ -2,10 +2,21 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
-import { ObjectRangeError, StorageError, translateS3Error, type StorageErrorContext } from './errors.js';
+import { encodeObjectKey } from './cdn.js';
+import { ObjectRangeError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
 import { createAgents } from './s3-client.js';
-import type { ObjectHead, ObjectLocation, OpenedObject, OpenObjectOptions } from './types.js';
+import { readAtMost } from './s3-reads.js';
+import type {
+  CopyObjectOptions,
+  CopyResult,
+  ObjectHead,
+  ObjectLocation,
+  ObjectStart,
+  OpenedObject,
+  OpenObjectOptions,
+  ReadStartOptions,
+} from './types.js';
 
 export interface DirectOptions {
   /** Total tries, the first included; only transient failures (5xx, throttling, sockets) are tried again. */
@@ -23,6 +34,8 @@ const META = 'x-amz-meta-';
 const BACKOFF_MS = 100;
 /** Of an error's body, only this much is read: enough for S3's `<Code>`. */
 const ERROR_BODY_BYTES = 4096;
+/** A header value SigV4 signs as it is sent: printable ASCII, no space at either end or two in a row. */
+const SIGNABLE_VALUE = /^[!-~]+( [!-~]+)*$/;
 
 /** What a HEAD's answer says of the object, as the SDK would read it (metadata names lower-case, without their prefix). */
 function headOf(headers: IncomingHttpHeaders): ObjectHead {
@@ -63,8 +76,8 @@ function openedOf(res: IncomingMessage, body: Readable): OpenedObject {
 const statusError = (status: number, code?: string) =>
   Object.assign(new Error(`HTTP ${status}`), { $metadata: { httpStatusCode: status }, ...(code ? { Code: code } : {}) });
 
-/** S3's error code from the start of an error body (`NoSuchBucket`, `SlowDown`…); a HEAD's answer has none. */
-function errorCodeOf(res: IncomingMessage): Promise<string | undefined> {
+/** The start of a body (at most ERROR_BODY_BYTES), as text: an error's, or a copy's result. */
+function bodyStartOf(res: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     res.setEncoding('utf8');
@@ -72,8 +85,29 @@ function errorCodeOf(res: IncomingMessage): Promise<string | undefined> {
       text += chunk;
       if (text.length >= ERROR_BODY_BYTES) res.destroy();
     });
-    res.once('close', () => resolve(/<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]));
+    res.once('close', () => resolve(text));
   });
+}
+
+/** S3's error code in a body (`NoSuchBucket`, `SlowDown`…); a HEAD's answer has none. */
+const errorCodeIn = (text: string) => /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1];
+
+/**
+ * A CopyObject's headers, as the SDK sends them: REPLACE writes the copy's type and metadata in the
+ * same request. Null where a value could not be signed as it is sent (the SDK's copy takes it then).
+ */
+function copyHeaders(options: CopyObjectOptions): Record<string, string> | null {
+  const headers: Record<string, string> = {
+    'content-length': '0',
+    'x-amz-copy-source': `${encodeURIComponent(options.sourceBucket ?? options.bucket)}/${encodeObjectKey(options.sourceKey)}`,
+    'x-amz-metadata-directive': options.metadata ? 'REPLACE' : 'COPY',
+  };
+  if (options.sourceIfMatch) headers['x-amz-copy-source-if-match'] = options.sourceIfMatch;
+  if (options.metadata) {
+    headers['content-type'] = options.contentType;
+    for (const [name, value] of Object.entries(options.metadata)) headers[`${META}${name.toLowerCase()}`] = value;
+  }
+  return Object.values(headers).every((value) => SIGNABLE_VALUE.test(value)) ? headers : null;
 }
 
 /**
@@ -98,7 +132,11 @@ function withTranslatedStreamErrors(source: Readable, context: StorageErrorConte
  * delivery render's wait (docs/performance.md#requests-without-the-sdk). Transient failures before
  * the answer are tried again with backoff, as the SDK's standard retry does.
  */
-export function createDirectRequests(endpoint: string, presigner: Pick<Presigner, 'presignHead' | 'presignGet'>, options: DirectOptions) {
+export function createDirectRequests(
+  endpoint: string,
+  presigner: Pick<Presigner, 'presignHead' | 'presignGet' | 'presignCopy'>,
+  options: DirectOptions,
+) {
   const tls = new URL(endpoint).protocol === 'https:';
   const agents = createAgents(options.lookup);
   const agent = tls ? agents.httpsAgent : agents.httpAgent;
@@ -108,7 +146,7 @@ export function createDirectRequests(endpoint: string, presigner: Pick<Presigner
    * The answer of one request, once its headers are in: a 2xx's (or a 304's), its body unread;
    * anything else rejects. `headers` go unsigned beside the signed URL (Range, If-None-Match).
    */
-  function once(method: 'HEAD' | 'GET', url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  function once(method: 'HEAD' | 'GET' | 'PUT', url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = send(url, { method, agent, headers, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
@@ -117,7 +155,7 @@ export function createDirectRequests(endpoint: string, presigner: Pick<Presigner
           res.resume();
           return reject(statusError(status));
         }
-        void errorCodeOf(res).then((code) => reject(statusError(status, code)));
+        void bodyStartOf(res).then((text) => reject(statusError(status, errorCodeIn(text))));
       });
       const connecting = setTimeout(
         () => req.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
@@ -152,25 +190,61 @@ export function createDirectRequests(endpoint: string, presigner: Pick<Presigner
     return headOf(res.headers);
   }
 
+  async function openObject(request: OpenObjectOptions): Promise<OpenedObject> {
+    const { bucket, key } = request;
+    const headers: Record<string, string> = {};
+    if (request.range) headers.range = request.range;
+    if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
+    let res: IncomingMessage;
+    try {
+      res = await withRetries('openObject', { bucket, key }, () =>
+        once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers),
+      );
+    } catch (error) {
+      // The bucket's 416 does not always say the size; the answer's Content-Range must.
+      if (!(error instanceof StorageError && error.httpStatus === 416)) throw error;
+      const { size } = await headObject({ bucket, key });
+      throw new ObjectRangeError(`range ${request.range} starts past the end of ${bucket}/${key}`, size);
+    }
+    return openedOf(res, withTranslatedStreamErrors(res, { operation: 'openObject', bucket, key }));
+  }
+
   return {
     headObject,
-    async openObject(request: OpenObjectOptions): Promise<OpenedObject> {
-      const { bucket, key } = request;
-      const headers: Record<string, string> = {};
-      if (request.range) headers.range = request.range;
-      if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
-      let res: IncomingMessage;
+    openObject,
+    /** One ranged GET. An empty object has no byte 0 to range over: a HEAD tells the rest. */
+    async readStart(request: ReadStartOptions): Promise<ObjectStart> {
+      const { bucket, key, length } = request;
+      if (!Number.isSafeInteger(length) || length < 1) throw new StorageRequestError(`readStart ${bucket}/${key}: invalid length ${length}`);
+      let opened: OpenedObject;
       try {
-        res = await withRetries('openObject', { bucket, key }, () =>
-          once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers),
-        );
+        opened = await openObject({ bucket, key, range: `bytes=0-${length - 1}` });
       } catch (error) {
-        // The bucket's 416 does not always say the size; the answer's Content-Range must.
-        if (!(error instanceof StorageError && error.httpStatus === 416)) throw error;
-        const { size } = await headObject({ bucket, key });
-        throw new ObjectRangeError(`range ${request.range} starts past the end of ${bucket}/${key}`, size);
+        if (error instanceof ObjectRangeError) return { ...(await headObject({ bucket, key })), bytes: Buffer.alloc(0) };
+        throw error;
       }
-      return openedOf(res, withTranslatedStreamErrors(res, { operation: 'openObject', bucket, key }));
+      const { body, size, contentType, etag, lastModified, metadata } = opened;
+      const bytes = await readAtMost(body, length);
+      return { size, contentType, etag, lastModified, metadata, bytes };
+    },
+    /**
+     * One CopyObject request (a copy in parts is the SDK's: s3-copy.ts), null where its headers
+     * cannot be signed as sent. S3 may answer a copy 200 and still fail it, in the body.
+     */
+    async copyObject(request: CopyObjectOptions): Promise<CopyResult | null> {
+      const headers = copyHeaders(request);
+      if (!headers) return null;
+      const source = { bucket: request.sourceBucket ?? request.bucket, key: request.sourceKey };
+      const { bucket, key } = request;
+      const res = await withRetries('copyObject', source, async () => {
+        const signed = presigner.presignCopy({ bucket, key, headers, expiresInSeconds: URL_SECONDS });
+        const answer = await once('PUT', signed.url, signed.headers);
+        const text = await bodyStartOf(answer);
+        if (/<Error>/.test(text)) throw statusError(500, errorCodeIn(text) ?? 'InternalError');
+        return answer;
+      });
+      const version = res.headers['x-amz-copy-source-version-id'];
+      return { sourceVersionId: typeof version === 'string' ? version : undefined };
     },
     async getStream(location: ObjectLocation): Promise<Readable> {
       const res = await withRetries('getStream', location, () =>

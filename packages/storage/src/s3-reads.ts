@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error } from './errors.js';
 import type {
@@ -8,54 +8,19 @@ import type {
   ListObjectsOptions,
   ListPageOptions,
   ListedObject,
-  ObjectHead,
   ObjectLocation,
-  ObjectStart,
-  ReadStartOptions,
 } from './types.js';
 
-/** `bytes 0-99/12345` → 12345; undefined when the server sent no range (it answered with the whole object). */
-export function totalFromContentRange(contentRange: string | undefined): number | undefined {
-  const total = /\/(\d+)$/.exec(contentRange ?? '')?.[1];
-  return total === undefined ? undefined : Number(total);
-}
-
 /** The first `length` bytes of a body; the rest is never read (a server that ignored the Range sends all of it). */
-async function readAtMost(body: Readable, length: number): Promise<Buffer> {
+export async function readAtMost(body: Readable, length: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let read = 0;
   for await (const chunk of body) {
     chunks.push(chunk as Buffer);
     read += (chunk as Buffer).length;
-    if (read >= length) break; // leaving the loop destroys the stream and its socket
+    if (read >= length) break; // leaving the loop destroys the stream
   }
   return Buffer.concat(chunks).subarray(0, length);
-}
-
-/** `head` answers for an empty object, which has no byte 0 to range over. */
-export async function readStart(client: S3Client, options: ReadStartOptions, head: (o: ObjectLocation) => Promise<ObjectHead>): Promise<ObjectStart> {
-  const { bucket, key, length } = options;
-  if (!Number.isSafeInteger(length) || length < 1) throw new StorageRequestError(`readStart ${bucket}/${key}: invalid length ${length}`);
-  const context = { operation: 'readStart', bucket, key };
-  try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${length - 1}` }));
-    if (!(response.Body instanceof Readable)) throw new StorageError('unknown', `readStart ${bucket}/${key}: body is not a Node stream`);
-    const size = totalFromContentRange(response.ContentRange) ?? response.ContentLength ?? 0;
-    const bytes = await readAtMost(response.Body, length);
-    return {
-      size,
-      contentType: response.ContentType,
-      etag: response.ETag,
-      lastModified: response.LastModified,
-      metadata: response.Metadata ?? {},
-      bytes,
-    };
-  } catch (err) {
-    const error = translateS3Error(err, context);
-    // An empty object has no byte 0 to range over: the server answers 416, and a HEAD tells the rest.
-    if (error.httpStatus === 416) return { ...(await head(options)), bytes: Buffer.alloc(0) };
-    throw error;
-  }
 }
 
 export async function getRange(client: S3Client, options: GetRangeOptions): Promise<Buffer> {

@@ -2,7 +2,7 @@ import type { StorageConfig } from './config.js';
 import { clientSettings, createS3Client, type S3ClientOptions } from './s3-client.js';
 import { copyObject } from './s3-copy.js';
 import { deleteObject, deleteObjectVersion, deletePrefix } from './s3-deletes.js';
-import { checkBucket, getRange, getBytes, listMultipartUploads, listObjects, listObjectsPage, readStart } from './s3-reads.js';
+import { checkBucket, getRange, getBytes, listMultipartUploads, listObjects, listObjectsPage } from './s3-reads.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, putObject } from './s3-uploads.js';
 import { uploadStream } from './s3-upload-stream.js';
 import { createPresigner } from './presigner.js';
@@ -18,7 +18,8 @@ export type S3StorageOptions = S3ClientOptions;
 export function createS3Storage(config: StorageConfig, options: S3StorageOptions = {}): ObjectStorage {
   const client = createS3Client(config, options);
   const presigner = createPresigner(config);
-  const { headObject, getStream, openObject } = createDirectRequests(config.endpoint, presigner, clientSettings(options));
+  const direct = createDirectRequests(config.endpoint, presigner, clientSettings(options));
+  const { headObject, getStream, openObject } = direct;
   return {
     presignPut: async (o) => presigner.presignPut(o),
     createMultipartUpload: (o) => createMultipartUpload(client, o),
@@ -29,12 +30,12 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     abortMultipartUpload: (o) => abortMultipartUpload(client, o),
     listParts: (o) => listParts(client, o),
     headObject,
-    readStart: (o) => readStart(client, o, headObject),
+    readStart: direct.readStart,
     getRange: (o) => getRange(client, o),
     getBytes: (o) => getBytes(client, o),
     getStream,
     openObject,
-    copyObject: (o) => copyObject(client, o),
+    copyObject: (o) => copyObject(client, o, direct.copyObject),
     putObject: (o) => putObject(client, o),
     uploadStream: (o) => uploadStream(client, o),
     deleteObject: (o) => deleteObject(client, o),
