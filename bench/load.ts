@@ -36,9 +36,10 @@ export interface LoadOptions {
    */
   generator?: 'autocannon' | 'wrk';
   /**
-   * Requests a second from all connections together (autocannon's overall rate): a steady stream
-   * the server keeps up with, whose latency is the server's own rather than the queue that
-   * CONNECTIONS at saturation build; none: as fast as the server answers.
+   * Requests a second, sent at evenly spaced times on up to CONNECTIONS connections
+   * (bench/steady-load.mjs): a steady stream the server keeps up with, whose latency is the
+   * server's own rather than the queue that CONNECTIONS at saturation build; none: as fast as the
+   * server answers, with the generator.
    */
   rate?: number | undefined;
 }
@@ -47,7 +48,11 @@ export interface LoadOptions {
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
   const cpuOf = (pid: number | undefined) => (pid === undefined ? Number.NaN : cpuSecondsOf(pid).total);
   const cpuBefore = cpuOf(options.serverPid);
-  const result = await (options.generator === 'wrk' ? runWrk(url, options) : runAutocannon(url, options));
+  const result = await (options.rate !== undefined
+    ? runSteady(url, options.rate, options)
+    : options.generator === 'wrk'
+      ? runWrk(url, options)
+      : runAutocannon(url, options));
   const serverCpuSeconds = cpuOf(options.serverPid) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   return { rps: result.rps, p99: result.p99, bytesPerSecond: result.bytesPerSecond, requests: result.requests, serverCpuSeconds };
@@ -72,7 +77,6 @@ async function output(command: string, args: string[]): Promise<string> {
 
 async function runAutocannon(url: string, options: LoadOptions): Promise<GeneratorResult> {
   const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
-  if (options.rate !== undefined) args.push('-R', String(Math.max(1, Math.round(options.rate))));
   if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
   if (options.token) args.push('-H', `authorization=Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
@@ -92,6 +96,17 @@ async function runAutocannon(url: string, options: LoadOptions): Promise<Generat
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/** An open-loop stream of `rate` requests a second (bench/steady-load.mjs). */
+async function runSteady(url: string, rate: number, options: LoadOptions): Promise<GeneratorResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const spec = { url, rate, seconds: options.seconds, connections: CONNECTIONS, method: options.method ?? 'GET', body: options.body, headers };
+  const out = await output(process.execPath, [join(ROOT, 'bench/steady-load.mjs'), JSON.stringify(spec)]);
+  const result = JSON.parse(out) as { requests: number; rps: number; p99: number; non2xx: number; errors: number };
+  return { rps: result.rps, p99: result.p99, bytesPerSecond: Number.NaN, requests: result.requests, non2xx: result.non2xx, errors: result.errors };
 }
 
 /** wrk's summary as one JSON line (its latencies are in µs). Only GETs: the delivery bench needs no more. */
