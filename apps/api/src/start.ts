@@ -16,8 +16,10 @@ const deps = createDeps(config, log);
 configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
 const app = await buildApp({ deps, logger: log });
 // Imports run in the API processes that have IMPORT_RUNNER on, each on a thread of its own: any of
-// them takes up an import another left.
-const imports = config.imports.runner ? startImportRunnerThread(app.log) : null;
+// them takes up an import another left. The requests this process receives pace them.
+let requests = 0;
+app.server.on('request', () => requests++);
+const imports = config.imports.runner ? startImportRunnerThread(app.log, () => requests) : null;
 
 exitOnSignals(async (signal) => {
   app.log.info({ signal }, 'shutting down: finishing requests in flight');

@@ -24,6 +24,7 @@ import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
 import { IdentityBeingImported, importItem, lookAtItem } from './import-item.js';
 import type { ItemContext } from './item-context.js';
+import { type ImportPace, pacedLane } from './import-pace.js';
 import { createImportRecorder } from './import-recorder.js';
 import type { ImportSource } from './import-source.js';
 import { openImportSource } from './open-import-source.js';
@@ -35,6 +36,8 @@ export interface RunContext {
   owner: string;
   /** The process is stopping: every import stops where it is. */
   stopSignal: AbortSignal;
+  /** Spaces the starts of the runner's transfers while live requests are late (none: unpaced). */
+  pace?: ImportPace | undefined;
 }
 
 /** `import.progress` at most this often per import. */
@@ -96,7 +99,7 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       listFailures: 0,
       bucketDown: false,
       recorder: createImportRecorder(run.deps, run.log, () => moved.emit('moved')),
-      lanes: { reads: createLimiter(concurrency), transfers: createLimiter(concurrency) },
+      lanes: { reads: createLimiter(concurrency), transfers: pacedLane(createLimiter(concurrency), run.pace) },
     };
     await driveImport(run, context, lease, moved);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The import runner's thread (runner-thread.ts): the API's settings read again from the environment
- * the main thread already checked, deps of its own, and the runner; `close` stops it where it is
- * (leases given back) and ends the thread.
+ * the main thread already checked, deps of its own, and the runner, paced by what the main thread
+ * says of its requests; `close` stops it where it is (leases given back) and ends the thread.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadApiConfig } from '../config.js';
 import { createDeps } from '../deps.js';
 import { createApiLogger, flushLogs } from '../logger.js';
+import { createImportPace } from './import-pace.js';
 import type { RunnerThreadMessage } from './runner-thread.js';
 import { startImportRunner } from './runner.js';
 
@@ -32,10 +33,13 @@ const config = loadApiConfig(process.env);
 const log = createApiLogger(config.logLevel).child({ thread: 'imports' });
 lowerThreadPriority(log);
 const deps = createDeps(config, log);
-const runner = startImportRunner(deps, log);
+const pace = createImportPace();
+const runner = startImportRunner(deps, log, { pace });
 
 parentPort!.on('message', (message: RunnerThreadMessage) => {
   if (message === 'poke') return runner.poke();
+  if (message === 'congested') return pace.congested();
+  if (message === 'calm') return pace.calm();
   void (async () => {
     await runner.close();
     await deps.close();

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { claimImport, createDatabase, type Import } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import type { ImportPace } from './import-pace.js';
 import { IMPORT_LEASE_MS, runImport } from './run-import.js';
 
 /** How often an idle runner looks for an import to take (a new one is taken at once: `poke`). */
@@ -20,9 +21,14 @@ export interface ImportRunner {
 /**
  * The imports this API process runs (IMPORT_RUNNER; on a thread of its own: runner-thread.ts): it
  * takes any import under way whose lease is free, from Postgres, so imports survive the loss of any
- * process and of Redis. `tenantIds` keeps it to those tenants' imports (tests that share one database).
+ * process and of Redis. `tenantIds` keeps it to those tenants' imports (tests that share one database);
+ * `pace` holds its transfers back while the API's own requests are late (runner-thread.ts).
  */
-export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, options: { tenantIds?: () => readonly string[] } = {}): ImportRunner {
+export function startImportRunner(
+  apiDeps: AppDeps,
+  log: FastifyBaseLogger,
+  options: { tenantIds?: () => readonly string[]; pace?: ImportPace } = {},
+): ImportRunner {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // A pool of its own: its files' queries never wait behind requests, nor requests behind them.
   const database = createDatabase({ url: apiDeps.config.databaseUrl, maxConnections: importConnections(apiDeps) });
@@ -49,7 +55,7 @@ export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, opti
   }
 
   function run(claimed: Import): void {
-    const done = runImport({ deps, log: log.child({ importId: claimed.id }), owner, stopSignal: stopping.signal }, claimed)
+    const done = runImport({ deps, log: log.child({ importId: claimed.id }), owner, stopSignal: stopping.signal, pace: options.pace }, claimed)
       .catch((error: unknown) => log.error({ err: error, importId: claimed.id }, 'an import stopped on an error; another pass takes it up again'))
       .finally(() => {
         running.delete(done);
