@@ -27,7 +27,8 @@ export function copyPartRanges(size: number, partSize: number): CopyPartRange[] 
   return ranges;
 }
 
-function copySource(bucket: string, key: string): string {
+/** `x-amz-copy-source`: the bucket and key, encoded (the SDK's copies and the direct one, s3-direct.ts). */
+export function copySource(bucket: string, key: string): string {
   return `${encodeURIComponent(bucket)}/${encodeObjectKey(key)}`;
 }
 

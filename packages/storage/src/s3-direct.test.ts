@@ -143,7 +143,7 @@ describe('getStream without the SDK', () => {
   });
 });
 
-describe('copyObject and readStart without the SDK', () => {
+describe('copyObject without the SDK', () => {
   const copy = { bucket: 'b', key: 'dest', sourceKey: 'src key', size: 10, contentType: 'image/jpeg', metadata: { record: 'abc' } };
 
   it('sends one signed PUT whose copy source, type and metadata are signed headers, and reads the source version', async () => {

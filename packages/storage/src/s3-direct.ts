@@ -2,10 +2,10 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
-import { encodeObjectKey } from './cdn.js';
 import { ObjectRangeError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
 import { createAgents } from './s3-client.js';
+import { copySource } from './s3-copy.js';
 import { readAtMost } from './s3-reads.js';
 import type {
   CopyObjectOptions,
@@ -99,7 +99,7 @@ const errorCodeIn = (text: string) => /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[
 function copyHeaders(options: CopyObjectOptions): Record<string, string> | null {
   const headers: Record<string, string> = {
     'content-length': '0',
-    'x-amz-copy-source': `${encodeURIComponent(options.sourceBucket ?? options.bucket)}/${encodeObjectKey(options.sourceKey)}`,
+    'x-amz-copy-source': copySource(options.sourceBucket ?? options.bucket, options.sourceKey),
     'x-amz-metadata-directive': options.metadata ? 'REPLACE' : 'COPY',
   };
   if (options.sourceIfMatch) headers['x-amz-copy-source-if-match'] = options.sourceIfMatch;

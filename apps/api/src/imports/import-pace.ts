@@ -24,15 +24,15 @@ export interface ImportPace {
   intervalMs(): number;
 }
 
-export function createImportPace(now: () => number = Date.now): ImportPace {
+export function createImportPace(): ImportPace {
   let interval = 0;
   let next = 0;
   return {
     async wait() {
       if (interval === 0) return;
-      const at = Math.max(now(), next);
+      const at = Math.max(Date.now(), next);
       next = at + interval;
-      const ms = at - now();
+      const ms = at - Date.now();
       if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     },
     congested() {
@@ -42,7 +42,6 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
       if (interval === 0) return;
       const faster = 1000 / (1000 / interval + RATE_STEP);
       interval = faster < MIN_INTERVAL_MS ? 0 : faster;
-      if (interval === 0) next = 0;
     },
     intervalMs: () => interval,
   };
