@@ -129,27 +129,39 @@ const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   return [await work(), Date.now() - started];
 };
 
+/** This file's API process whose runner holds the import's lease now, and that lease's owner. */
+async function runnerOf(importId: string) {
+  const owner = (await importRow(harness.api.db, importId)).lease_owner!;
+  const api = apis.find((candidate) => owner.split(':')[1] === String(candidate.child.pid))!;
+  expect(api, `the runner ${owner} is one of this file's API processes`).toBeDefined();
+  return { owner, api };
+}
+
+/** Waits until another API process than `gone` holds the import's lease; the ms it took. */
+async function takenUpAfter(importId: string, owner: string, gone: ApiProcess, timeoutMs: number, pollMs: number): Promise<number> {
+  const [takenBy, takeoverMs] = await timed(() =>
+    waitFor(
+      'another API process to take the import up',
+      async () => {
+        const row = await importRow(harness.api.db, importId);
+        return row.lease_owner !== null && row.lease_owner !== owner && row.lease_owner;
+      },
+      timeoutMs,
+      pollMs,
+    ),
+  );
+  expect(apis.some((api) => api !== gone && takenBy.split(':')[1] === String(api.child.pid))).toBe(true);
+  return takeoverMs;
+}
+
 describe('an import struck mid-way carries on where it was: every file once, none missing', () => {
   it('the API process running it killed (-9): another takes it up once its lease lapses', async () => {
     const started = await urlImport('chaos-api-kill');
     const before = await holdMidway(started.id);
-    const owner = (await importRow(harness.api.db, started.id)).lease_owner!;
-    const victim = apis.find((api) => owner.split(':')[1] === String(api.child.pid))!;
-    expect(victim, `the runner ${owner} is one of this file's API processes`).toBeDefined();
+    const { owner, api: victim } = await runnerOf(started.id);
     await killed(victim);
     files.release();
-    const [takenBy, takeoverMs] = await timed(() =>
-      waitFor(
-        'another API process to take the import up',
-        async () => {
-          const row = await importRow(harness.api.db, started.id);
-          return row.lease_owner !== null && row.lease_owner !== owner && row.lease_owner;
-        },
-        40_000,
-        100,
-      ),
-    );
-    expect(apis.some((api) => api !== victim && takenBy.split(':')[1] === String(api.child.pid))).toBe(true);
+    const takeoverMs = await takenUpAfter(started.id, owner, victim, 40_000, 100);
     await expectWhole(started);
     // The files it had in hand were taken again from where they were.
     const again = (await importItemRows(harness.api.db, started.id)).filter((i) => i.attempts > 1).length;
@@ -161,25 +173,12 @@ describe('an import struck mid-way carries on where it was: every file once, non
     await startApi(); // the kill above left one
     const started = await urlImport('chaos-api-stop');
     await holdMidway(started.id);
-    const owner = (await importRow(harness.api.db, started.id)).lease_owner!;
-    const stopped = apis.find((api) => owner.split(':')[1] === String(api.child.pid))!;
-    expect(stopped, `the runner ${owner} is one of this file's API processes`).toBeDefined();
+    const { owner, api: stopped } = await runnerOf(started.id);
     stopped.child.kill('SIGTERM');
     expect(await stopped.exited).toBe(0);
     files.release();
     // Given back, not left to lapse: another process has it well within a lease's 15 s.
-    const [takenBy, takeoverMs] = await timed(() =>
-      waitFor(
-        'another API process to take the import up',
-        async () => {
-          const row = await importRow(harness.api.db, started.id);
-          return row.lease_owner !== null && row.lease_owner !== owner && row.lease_owner;
-        },
-        5_000,
-        50,
-      ),
-    );
-    expect(apis.some((api) => api !== stopped && takenBy.split(':')[1] === String(api.child.pid))).toBe(true);
+    const takeoverMs = await takenUpAfter(started.id, owner, stopped, 5_000, 50);
     await expectWhole(started);
     console.info(`API stopped; its import taken up ${takeoverMs} ms after it exited`);
   });
