@@ -95,15 +95,15 @@ async function joinWhenRendered(
     await readParts(deps.chunkQueue!, objects, parts);
     const total = parts.reduce((sum, p) => sum + p.weight, 0);
     run.onProgress(parts.reduce((sum, p) => sum + p.weight * (p.done ? 1 : p.progress), 0) / total);
+    // Each part's files are fetched as soon as it is done, so the join at the end waits only for the last one's.
+    const files = await download(ctx, objects, parts, local);
     if (!published && parts.every((p) => p.payload.part === 'upper' || p.done)) {
-      await publishInterim(ctx, probe, spec, plan, await download(ctx, objects, parts, local), run.signal);
+      await publishInterim(ctx, probe, spec, plan, files, run.signal);
       published = true;
     }
-    if (parts.every((p) => p.done)) break;
+    if (parts.every((p) => p.done)) return joinHlsLadder(files, probe, plan.spec, plan.rungs, joinOptions(ctx, probe, spec, run.signal));
     await sleep(POLL_MS, undefined, { signal: run.signal });
   }
-  const files = await download(ctx, objects, parts, local);
-  return joinHlsLadder(files, probe, plan.spec, plan.rungs, joinOptions(ctx, probe, spec, run.signal));
 }
 
 function planOf(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec): ChunkPlan {

@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { type LiveLoad, watchLiveLoad } from './live-load.js';
+
+/** Holds the event loop for `ms`, as a long synchronous task in a request's path would. */
+function block(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
+describe('watchLiveLoad', () => {
+  it('reports congested while requests arrive and the event loop runs late, calm once none arrive', async () => {
+    let requests = 0;
+    const reports: LiveLoad[] = [];
+    const stop = watchLiveLoad(
+      () => requests,
+      (load) => reports.push(load),
+    );
+    try {
+      // A second of requests, each followed by 40 ms the loop cannot answer anything.
+      for (let i = 0; i < 20; i++) {
+        requests += 5;
+        block(40);
+        await sleep(10);
+      }
+      expect(reports).toContain('congested');
+      // Late or not, a window without requests keeps nobody waiting.
+      const seen = reports.length;
+      await sleep(800);
+      expect(reports.slice(seen + 1).length).toBeGreaterThan(0);
+      expect(reports.slice(seen + 1).every((load) => load === 'calm')).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('stops reporting once stopped', async () => {
+    const reports: LiveLoad[] = [];
+    const stop = watchLiveLoad(
+      () => 0,
+      (load) => reports.push(load),
+    );
+    await sleep(600);
+    stop();
+    const seen = reports.length;
+    expect(seen).toBeGreaterThan(0);
+    await sleep(600);
+    expect(reports.length).toBe(seen);
+  });
+});
