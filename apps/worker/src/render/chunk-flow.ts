@@ -86,7 +86,8 @@ async function joinWhenRendered(
   const { deps, asset } = ctx;
   const limitMs = scaledDurationMs(deps.config.video.jobTimeout, probe.durationSeconds * plan.rungs.length);
   const deadline = Date.now() + limitMs;
-  const local = join(dirname(ctx.original.path), `${spec.name}.chunks`);
+  const local = { dir: join(dirname(ctx.original.path), `${spec.name}.chunks`), fetched: new Set<string>() };
+  await mkdir(local.dir, { recursive: true, mode: 0o700 });
   // A reprocess of a playable asset keeps its ladder until the new one is whole.
   let published = asset.playable;
   for (;;) {
@@ -182,15 +183,23 @@ async function discardParts(ctx: RenderContext, objects: ChunkObjects, parts: re
 
 type Parts = Parameters<typeof joinHlsLadder>[0];
 
+/** Where a ladder's parts are fetched to, and the names already there. */
+interface LocalParts {
+  dir: string;
+  fetched: Set<string>;
+}
+
 /** The finished parts' files, fetched to local disk once each: `chunkFiles[rung][chunk]` and the audio, as the join takes them. */
-async function download(ctx: RenderContext, objects: ChunkObjects, parts: readonly Part[], dir: string): Promise<Parts> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+async function download(ctx: RenderContext, objects: ChunkObjects, parts: readonly Part[], { dir, fetched }: LocalParts): Promise<Parts> {
   const chunkFiles: string[][] = [];
   let audio: string | null = null;
   for (const part of parts) {
     for (const file of part.done?.files ?? []) {
       const path = join(dir, file.name);
-      await fetchOnce(ctx, objects, file.name, path);
+      if (!fetched.has(file.name)) {
+        await pipeline(await ctx.deps.storage.getStream(objects.at(file.name)), createWriteStream(path, { mode: 0o600 }));
+        fetched.add(file.name);
+      }
       const name = /^chunk-(\d+)-r(\d+)\./.exec(file.name);
       if (part.payload.part === 'audio') audio = path;
       else if (name) {
@@ -201,16 +210,6 @@ async function download(ctx: RenderContext, objects: ChunkObjects, parts: readon
     }
   }
   return { chunkFiles, audio };
-}
-
-const fetched = new WeakMap<ChunkObjects, Set<string>>();
-
-async function fetchOnce(ctx: RenderContext, objects: ChunkObjects, name: string, path: string): Promise<void> {
-  const seen = fetched.get(objects) ?? new Set<string>();
-  fetched.set(objects, seen);
-  if (seen.has(name)) return;
-  await pipeline(await ctx.deps.storage.getStream(objects.at(name)), createWriteStream(path, { mode: 0o600 }));
-  seen.add(name);
 }
 
 function joinOptions(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec, signal: AbortSignal) {
