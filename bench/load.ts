@@ -98,15 +98,65 @@ async function runAutocannon(url: string, options: LoadOptions): Promise<Generat
   };
 }
 
-/** An open-loop stream of `rate` requests a second (bench/steady-load.mjs). */
-async function runSteady(url: string, rate: number, options: LoadOptions): Promise<GeneratorResult> {
+/** bench/steady-load.mjs with `options`' request at `rate` a second, for `seconds` or until SIGTERM; its output once it exits. */
+function spawnSteady(url: string, rate: number, seconds: number, options: LoadOptions, samples: boolean) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const spec = { url, rate, seconds: options.seconds, connections: CONNECTIONS, method: options.method ?? 'GET', body: options.body, headers };
-  const out = await output(process.execPath, [join(ROOT, 'bench/steady-load.mjs'), JSON.stringify(spec)]);
-  const result = JSON.parse(out) as { requests: number; rps: number; p99: number; non2xx: number; errors: number };
+  const spec = { url, rate, seconds, connections: CONNECTIONS, method: options.method ?? 'GET', body: options.body, headers, samples };
+  const child = spawn(process.execPath, [join(ROOT, 'bench/steady-load.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  // 'close', not 'exit': the samples can be more than one read of the pipe.
+  const exited = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
+  return { child, exited };
+}
+
+interface SteadyOutput {
+  requests: number;
+  rps: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  samples?: [number, number][];
+}
+
+/** An open-loop stream of `rate` requests a second (bench/steady-load.mjs). */
+async function runSteady(url: string, rate: number, options: LoadOptions): Promise<GeneratorResult> {
+  const result = JSON.parse(await spawnSteady(url, rate, options.seconds, options, false).exited) as SteadyOutput;
   return { rps: result.rps, p99: result.p99, bytesPerSecond: Number.NaN, requests: result.requests, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** A request of a steady stream: when it was due (ms since the epoch) and its latency from then (ms). */
+export type StreamSample = [due: number, ms: number];
+
+/**
+ * A steady stream of `rate` requests a second (bench/steady-load.mjs) that runs until `stop` (at
+ * most `maxSeconds`), for a measurement whose length is not known at its start: `stop` resolves
+ * with every request's due time and latency, so that the part due while something else ran can be
+ * read apart (`p99Of`). Any answer other than a 2xx is an error, as under `load`.
+ */
+export function steadyStream(url: string, rate: number, options: Omit<LoadOptions, 'rate' | 'seconds' | 'generator'>, maxSeconds = 900) {
+  const { child, exited } = spawnSteady(url, rate, maxSeconds, { ...options, seconds: maxSeconds }, true);
+  return {
+    async stop(): Promise<StreamSample[]> {
+      child.kill('SIGTERM');
+      const result = JSON.parse(await exited) as SteadyOutput;
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors in a steady stream`);
+      return result.samples!;
+    },
+  };
+}
+
+/** The 99th percentile of the latencies of `samples` due from `from` to `to` (ms since the epoch), as steady-load.mjs reads its own. */
+export function p99Of(samples: readonly StreamSample[], from: number, to: number): { p99: number; requests: number } {
+  const latencies = samples
+    .filter(([due]) => due >= from && due <= to)
+    .map(([, ms]) => ms)
+    .sort((a, b) => a - b);
+  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] ?? Number.NaN;
+  return { p99: Math.round(p99 * 10) / 10, requests: latencies.length };
 }
 
 /** wrk's summary as one JSON line (its latencies are in µs). Only GETs: the delivery bench needs no more. */

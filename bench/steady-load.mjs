@@ -5,15 +5,19 @@
  * coordinated omission). autocannon's `-R` is a per-second quota that each connection spends back
  * to back at the start of every second: a burst at saturation, not a stream a platform's users make.
  *
- * node bench/steady-load.mjs '{"url":…,"rate":…,"seconds":…,"connections":…,"method":…,"body":…,"headers":{…}}'
- * prints one JSON line: requests, rps, p50, p99, max (ms), non2xx, errors.
+ * node bench/steady-load.mjs '{"url":…,"rate":…,"seconds":…,"connections":…,"method":…,"body":…,"headers":{…},"samples":true}'
+ * prints one JSON line: requests, rps, p50, p99, max (ms), non2xx, errors; with `samples`, also each
+ * request's due time (ms since the epoch) and latency, `[[due, ms], …]`, so that a part of the stream
+ * can be read apart. SIGTERM ends the stream early: no request is sent after it, and the answers
+ * awaited are counted.
  */
 import { Agent, request } from 'node:http';
 
 const options = JSON.parse(process.argv[2]);
-const { url, rate, seconds, connections = 20, method = 'GET', body, headers = {} } = options;
+const { url, rate, seconds, connections = 20, method = 'GET', body, headers = {}, samples: withSamples = false } = options;
 const agent = new Agent({ keepAlive: true, maxSockets: connections });
 const latencies = [];
+const samples = [];
 let non2xx = 0;
 let errors = 0;
 
@@ -22,7 +26,9 @@ function send(dueAt) {
     const req = request(url, { method, agent, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => {
-        latencies.push(performance.now() - dueAt);
+        const ms = performance.now() - dueAt;
+        latencies.push(ms);
+        if (withSamples) samples.push([performance.timeOrigin + dueAt, ms]);
         if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
         resolve();
       });
@@ -36,10 +42,11 @@ function send(dueAt) {
 }
 
 const interval = 1000 / rate;
-const total = Math.floor(rate * seconds);
+let total = Math.floor(rate * seconds);
 const started = performance.now();
 const inFlight = [];
 let sent = 0;
+process.once('SIGTERM', () => (total = sent));
 while (sent < total) {
   const now = performance.now();
   while (sent < total && started + sent * interval <= now) inFlight.push(send(started + sent++ * interval));
@@ -59,6 +66,7 @@ console.log(
     max: round(at(1)),
     non2xx,
     errors,
+    ...(withSamples ? { samples } : {}),
   }),
 );
 agent.destroy();

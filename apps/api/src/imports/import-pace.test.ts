@@ -3,38 +3,66 @@ import { createLimiter } from '../services/limiter.js';
 import { createImportPace, pacedLane } from './import-pace.js';
 import { liveLoadOf } from './live-load.js';
 
+/** A clock the test moves forward, on top of the real one (so that waits on it still end). */
+function manualClock() {
+  let offset = 0;
+  const start = Date.now();
+  return {
+    now: () => Date.now() - start + offset,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
+}
+
 describe('the import pace', () => {
-  it('is unpaced until live requests are late, halves its rate each late report, and never goes below a file a second', () => {
-    const pace = createImportPace();
+  it('halves the rate the files started at on its first late report, then its own each late report, never below a file a second', async () => {
+    const clock = manualClock();
+    const pace = createImportPace(clock.now);
     expect(pace.intervalMs()).toBe(0);
     pace.calm();
     expect(pace.intervalMs()).toBe(0);
+    // Unpaced, 20 files started in 100 ms (5 ms apart): the first late report spaces them 10 ms apart.
+    for (let n = 0; n < 20; n++) await pace.wait();
+    clock.advance(100);
     pace.congested();
-    expect(pace.intervalMs()).toBe(5);
-    for (const expected of [10, 20, 40, 80, 160, 320, 640, 1000, 1000]) {
+    expect(pace.intervalMs()).toBe(10);
+    for (const expected of [20, 40, 80, 160, 320, 640, 1000, 1000]) {
       pace.congested();
       expect(pace.intervalMs()).toBe(expected);
     }
   });
 
-  it('comes back gradually, ten files a second per calm report, and is lifted once it is fast', () => {
-    const pace = createImportPace();
+  it('holds an import back a little when it was late with no file started', () => {
+    const pace = createImportPace(manualClock().now);
+    pace.congested();
+    expect(pace.intervalMs()).toBe(5);
+  });
+
+  it('comes back gradually, 40 files a second for each second of calm reports, and is lifted once it is fast', () => {
+    const clock = manualClock();
+    const pace = createImportPace(clock.now);
     for (let n = 0; n < 20; n++) pace.congested();
+    expect(pace.intervalMs()).toBe(1000);
+    clock.advance(250);
     pace.calm();
     expect(pace.intervalMs()).toBeCloseTo(1000 / 11);
+    clock.advance(100);
     pace.calm();
-    expect(pace.intervalMs()).toBeCloseTo(1000 / 21);
-    let reports = 2;
+    expect(pace.intervalMs()).toBeCloseTo(1000 / 15);
+    let seconds = 0.35;
     while (pace.intervalMs() > 0) {
+      clock.advance(100);
       pace.calm();
-      reports++;
+      seconds += 0.1;
     }
-    // 1 → 191 files a second (5.2 ms), then lifted.
-    expect(reports).toBe(20);
+    // 1 → 199 files a second (5.03 ms) in 4.95 s, then lifted at 203.
+    expect(seconds).toBeCloseTo(5.05);
   });
 
   it('spaces the starts of every lane it paces, and holds nothing back once lifted', async () => {
-    const pace = createImportPace();
+    const clock = manualClock();
+    const pace = createImportPace(clock.now);
     for (let n = 0; n < 4; n++) pace.congested();
     expect(pace.intervalMs()).toBe(40);
     const lanes = [pacedLane(createLimiter(8), pace), pacedLane(createLimiter(8), pace)];
@@ -43,7 +71,10 @@ describe('the import pace', () => {
     await Promise.all(Array.from({ length: 6 }, (_, n) => lanes[n % 2]!(async () => void started.push(performance.now() - t0))));
     started.sort((a, b) => a - b);
     for (let n = 1; n < started.length; n++) expect(started[n]! - started[n - 1]!).toBeGreaterThanOrEqual(30);
-    for (let n = 0; n < 20; n++) pace.calm();
+    for (let n = 0; n < 50 && pace.intervalMs() > 0; n++) {
+      clock.advance(100);
+      pace.calm();
+    }
     expect(pace.intervalMs()).toBe(0);
     const t1 = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => lanes[0]!(async () => {})));
@@ -57,5 +88,6 @@ describe('what the API says of its requests', () => {
     expect(liveLoadOf({ requests: 100, delayP99Ms: 4 })).toBe('calm');
     // A machine busy with the import itself, and no one waiting on the API: no reason to hold it back.
     expect(liveLoadOf({ requests: 1, delayP99Ms: 80 })).toBe('calm');
+    expect(liveLoadOf({ requests: 2, delayP99Ms: 11 })).toBe('congested');
   });
 });

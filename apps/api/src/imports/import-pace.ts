@@ -4,16 +4,18 @@ import type { Limiter } from '../services/limiter.js';
 const MIN_INTERVAL_MS = 5;
 /** The longest: however busy the API, an import still moves a file a second. */
 const MAX_INTERVAL_MS = 1000;
-/** Files a second an import's pace gains each calm report: it comes back gradually, not all at once. */
-const RATE_STEP = 10;
+/** Files a second an import's pace gains for each second of calm reports: it comes back gradually, not all at once. */
+const RATE_GAIN_PER_SECOND = 40;
 
 /**
  * How fast a runner's imports may start their files' transfers: unpaced while the API's requests
- * are answered on time; each report that they are not (`congested`) halves the rate, each that they
- * are (`calm`) adds RATE_STEP files a second, until the pace is lifted (additive increase,
+ * are answered on time; each report that they are not (`congested`) halves the rate the files
+ * started at since the report before (paced or not: an unpaced import's first late report halves
+ * what it was doing, not a spacing that holds nothing back), and calm reports add
+ * RATE_GAIN_PER_SECOND for the time they cover, until the pace is lifted (additive increase,
  * multiplicative decrease, as a congestion window). An import is background work: where the API,
  * the bucket, the worker and Postgres share the machine, its requests take the cores that live
- * requests wait for (docs/performance.md#uploads-while-an-import-runs).
+ * requests wait for (docs/performance.md#uploads-while-an-import-runs). `now`: the clock (tests).
  */
 export interface ImportPace {
   /** Resolves when the next transfer may start; the starts of every import of the runner are spaced by the pace. */
@@ -24,23 +26,36 @@ export interface ImportPace {
   intervalMs(): number;
 }
 
-export function createImportPace(): ImportPace {
+export function createImportPace(now: () => number = Date.now): ImportPace {
   let interval = 0;
   let next = 0;
+  let starts = 0;
+  let reportedAt = now();
+  /** The time since the last report, and the spacing of the starts within it (0: none started); the next report counts from here. */
+  const sinceReport = () => {
+    const elapsed = now() - reportedAt;
+    const spacing = starts === 0 ? 0 : elapsed / starts;
+    starts = 0;
+    reportedAt += elapsed;
+    return { elapsed, spacing };
+  };
   return {
     async wait() {
+      starts++;
       if (interval === 0) return;
-      const at = Math.max(Date.now(), next);
+      const at = Math.max(now(), next);
       next = at + interval;
-      const ms = at - Date.now();
+      const ms = at - now();
       if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     },
     congested() {
-      interval = Math.min(MAX_INTERVAL_MS, interval === 0 ? MIN_INTERVAL_MS : interval * 2);
+      const ran = Math.max(interval, sinceReport().spacing);
+      interval = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, ran * 2));
     },
     calm() {
+      const { elapsed } = sinceReport();
       if (interval === 0) return;
-      const faster = 1000 / (1000 / interval + RATE_STEP);
+      const faster = 1000 / (1000 / interval + (RATE_GAIN_PER_SECOND * elapsed) / 1000);
       interval = faster < MIN_INTERVAL_MS ? 0 : faster;
     },
     intervalMs: () => interval,

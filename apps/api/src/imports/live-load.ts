@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-/** How often the API's main thread tells its import runner whether live requests are answered on time. */
-const WINDOW_MS = 250;
-/** Requests a window must have seen for its delay to speak of them (an API with none has nobody to keep waiting). */
-const LIVE_REQUESTS = 5;
+/** How often the API's main thread tells its import runner whether live requests are answered on time: soon enough that the runner slows before many wait. */
+const WINDOW_MS = 100;
+/** Requests a window must have seen for its delay to speak of them (an API with none has nobody to keep waiting): 20 a second. */
+const LIVE_REQUESTS = 2;
 /** The main thread's event-loop delay (99th percentile of a window) past which its requests count as late. */
 const LATE_DELAY_MS = 10;
 
