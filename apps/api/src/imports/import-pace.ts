@@ -41,12 +41,13 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
   };
   return {
     async wait() {
+      if (interval > 0) {
+        const at = Math.max(now(), next);
+        next = at + interval;
+        const ms = at - now();
+        if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      }
       starts++;
-      if (interval === 0) return;
-      const at = Math.max(now(), next);
-      next = at + interval;
-      const ms = at - now();
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     },
     congested() {
       const ran = Math.max(interval, sinceReport().spacing);
