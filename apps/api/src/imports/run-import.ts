@@ -158,8 +158,7 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease, 
       if (await finishedWhole(run, context, lease)) break;
       await sleep(IDLE_MS, signal);
     } else {
-      // Until an item settles, or one leaves its transfer (room for another ahead).
-      await Promise.race([...inFlight, once(moved, 'moved')]);
+      await untilRoom(inFlight, moved);
     }
     if (Date.now() - lastProgress >= PROGRESS_MS) {
       lastProgress = Date.now();
@@ -167,6 +166,16 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease, 
     }
   }
   await Promise.allSettled([...inFlight]);
+}
+
+/**
+ * Until an item settles, or one leaves its transfer (room for another ahead). At once when none is
+ * in flight: the items just taken can all settle while the loop lists ahead (skipped files take a
+ * few ms), and a wait for the next to settle or move would then never end.
+ */
+export async function untilRoom(inFlight: ReadonlySet<Promise<void>>, moved: EventEmitter): Promise<void> {
+  if (inFlight.size === 0) return;
+  await Promise.race([...inFlight, once(moved, 'moved')]);
 }
 
 /** The identities no item holds yet, reserved for the items just taken in one statement (a dry run reserves none). */
