@@ -8,6 +8,7 @@
  * them), and starting on an import already running at full speed (uploads that begin from nothing:
  * the import slows only once the API reports them late).
  */
+import { FINISHED_IMPORT_STATUSES } from '@darkroom/core';
 import { createApiKey, createTenant, jobs } from '@darkroom/db';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { SourceBucket } from '../scripts/source-bucket.js';
@@ -75,7 +76,7 @@ async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
   const started = Date.now();
   const id = await startImport(rig.tenant, bucketImportBody(source));
   let now = await importNow(rig.tenant, id);
-  while (!['done', 'failed', 'canceled'].includes(now.status) && Date.now() < started + THROUGH_SECONDS * 1000) {
+  while (!(FINISHED_IMPORT_STATUSES as readonly string[]).includes(now.status) && Date.now() < started + THROUGH_SECONDS * 1000) {
     await sleep(100);
     now = await importNow(rig.tenant, id);
   }

@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { FINISHED_IMPORT_STATUSES } from '@darkroom/core';
 import { assets, type Database } from '@darkroom/db';
 import { createAssetQueue } from '@darkroom/queue';
 import { and, count, eq } from 'drizzle-orm';
@@ -58,7 +59,8 @@ export async function waitForImport(tenant: TestApi, id: string, files: number, 
     const { body } = await tenant.raw('GET', `/v1/imports/${id}`);
     const { status, counts } = body.import;
     if (status === 'done' && counts.imported === files) return;
-    if (['done', 'failed', 'canceled'].includes(status)) throw new Error(`import ${id} ended ${status}: ${JSON.stringify(body.import)}`);
+    if ((FINISHED_IMPORT_STATUSES as readonly string[]).includes(status))
+      throw new Error(`import ${id} ended ${status}: ${JSON.stringify(body.import)}`);
     await sleep(pollMs);
   }
 }

@@ -67,13 +67,16 @@ interface GeneratorResult {
   errors: number;
 }
 
-async function output(command: string, args: string[]): Promise<string> {
+/** A generator's process and its output once it ends ('close', not 'exit': the output can be more than one read of the pipe). */
+function spawnOutput(command: string, args: string[]) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  await new Promise((resolve) => child.on('exit', resolve));
-  return out;
+  const exited = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
+  return { child, exited };
 }
+
+const output = (command: string, args: string[]): Promise<string> => spawnOutput(command, args).exited;
 
 async function runAutocannon(url: string, options: LoadOptions): Promise<GeneratorResult> {
   const args = ['-c', String(CONNECTIONS), '-d', String(options.seconds), '-j', '-m', options.method ?? 'GET'];
@@ -98,18 +101,22 @@ async function runAutocannon(url: string, options: LoadOptions): Promise<Generat
   };
 }
 
-/** bench/steady-load.mjs with `options`' request at `rate` a second, for `seconds` or until SIGTERM; its output once it exits. */
-function spawnSteady(url: string, rate: number, seconds: number, options: LoadOptions, samples: boolean) {
+/** bench/steady-load.mjs with `options`' request at `rate` a second, for `options.seconds` or until SIGTERM. */
+function spawnSteady(url: string, rate: number, options: LoadOptions, samples: boolean) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const spec = { url, rate, seconds, connections: CONNECTIONS, method: options.method ?? 'GET', body: options.body, headers, samples };
-  const child = spawn(process.execPath, [join(ROOT, 'bench/steady-load.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  // 'close', not 'exit': the samples can be more than one read of the pipe.
-  const exited = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
-  return { child, exited };
+  const spec = {
+    url,
+    rate,
+    seconds: options.seconds,
+    connections: CONNECTIONS,
+    method: options.method ?? 'GET',
+    body: options.body,
+    headers,
+    samples,
+  };
+  return spawnOutput(process.execPath, [join(ROOT, 'bench/steady-load.mjs'), JSON.stringify(spec)]);
 }
 
 interface SteadyOutput {
@@ -123,7 +130,7 @@ interface SteadyOutput {
 
 /** An open-loop stream of `rate` requests a second (bench/steady-load.mjs). */
 async function runSteady(url: string, rate: number, options: LoadOptions): Promise<GeneratorResult> {
-  const result = JSON.parse(await spawnSteady(url, rate, options.seconds, options, false).exited) as SteadyOutput;
+  const result = JSON.parse(await spawnSteady(url, rate, options, false).exited) as SteadyOutput;
   return { rps: result.rps, p99: result.p99, bytesPerSecond: Number.NaN, requests: result.requests, non2xx: result.non2xx, errors: result.errors };
 }
 
@@ -137,7 +144,7 @@ export type StreamSample = [due: number, ms: number];
  * read apart (`p99Of`). Any answer other than a 2xx is an error, as under `load`.
  */
 export function steadyStream(url: string, rate: number, options: Omit<LoadOptions, 'rate' | 'seconds' | 'generator'>, maxSeconds = 900) {
-  const { child, exited } = spawnSteady(url, rate, maxSeconds, { ...options, seconds: maxSeconds }, true);
+  const { child, exited } = spawnSteady(url, rate, { ...options, seconds: maxSeconds }, true);
   return {
     async stop(): Promise<StreamSample[]> {
       child.kill('SIGTERM');
