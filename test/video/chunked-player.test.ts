@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planHlsChunks } from '@darkroom/media';
+import { halveHlsChunks, planHlsChunks } from '@darkroom/media';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';
@@ -18,18 +18,19 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * A video rendered in chunks by the real worker (uploaded through the API, its ChunkRender parts
  * taken from the queue), played in Debian's Chromium by hls.js: early, while it is still processing,
  * from the interim master listing the lowest rung alone (briefly cached), by a viewer who stays on
- * that rung once it is ready; then every rung across every chunk boundary without a stall (the
- * boundary buffered without a gap, no `waiting`, frames presented past it, no hls.js error); and its
- * joined segments, read by ffprobe, are one continuous timeline with the audio ending with the video.
+ * that rung once it is ready; then every rung across every boundary of its parts (each chunk's, and
+ * each piece's of the lowest rung) without a stall (the boundary buffered without a gap, no
+ * `waiting`, frames presented past it, no hls.js error); and its joined segments, read by ffprobe,
+ * are one continuous timeline with the audio ending with the video.
  */
 const SECONDS = 16;
 const SEGMENT_SECONDS = 2;
 const CHUNK_SECONDS = 4;
 const CHUNKS = planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS).length;
-/** Where chunks meet: every chunk's start but the first. */
-const BOUNDARIES = planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS)
-  .slice(1)
-  .map((c) => c.startSeconds);
+/** The pieces the lowest rung is rendered in: each chunk halved. */
+const PIECES = halveHlsChunks(planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS), SEGMENT_SECONDS);
+/** Where parts meet: every piece's start but the first, so every chunk's start among them. */
+const BOUNDARIES = PIECES.slice(1).map((c) => c.startSeconds);
 /** How far before a boundary a crossing starts and past it it must play. */
 const LEAD_SECONDS = 0.6;
 const PAST_SECONDS = 0.6;
@@ -222,7 +223,9 @@ async function lowestRendered(): Promise<boolean> {
   const states = await partStates();
   const first = states.filter((s) => s.part !== 'upper');
   return (
-    first.length === CHUNKS + 1 && first.every((s) => s.state === 'completed') && states.some((s) => s.part === 'upper' && s.state !== 'completed')
+    first.length === PIECES.length + 1 &&
+    first.every((s) => s.state === 'completed') &&
+    states.some((s) => s.part === 'upper' && s.state !== 'completed')
   );
 }
 
@@ -237,9 +240,10 @@ async function holdingParts<T>(during: () => Promise<T>): Promise<T> {
 }
 
 describe('a video rendered in chunks, in hls.js', () => {
-  it('has several chunks', () => {
+  it('has several chunks, the lowest rung in two pieces each', () => {
     expect(CHUNKS).toBeGreaterThanOrEqual(3);
-    expect(BOUNDARIES).toHaveLength(CHUNKS - 1);
+    expect(PIECES).toHaveLength(2 * CHUNKS);
+    expect(BOUNDARIES).toHaveLength(2 * CHUNKS - 1);
   });
 
   it('plays early from the interim master (lowest rung alone, max-age at most 10), and its viewer stays on that rung once it is ready', async () => {

@@ -55,6 +55,7 @@ export type {
 export {
   CHUNK_CONTENT_TYPE,
   extractPoster,
+  halveHlsChunks,
   HLS_CONTENT_TYPES,
   HLS_RUNG_LINES,
   HLS_SEGMENT_SECONDS,

@@ -6,7 +6,7 @@ import { getAsset, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { chunkObjects, type ChunkObjects, type ChunkPlan } from '../render/chunk-objects.js';
+import { chunkObjects, rangesOf, type ChunkObjects, type ChunkPlan } from '../render/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 
 export type ChunkRenderResult = { outcome: 'rendered' } | { outcome: 'skipped'; reason: string };
@@ -70,7 +70,7 @@ async function renderPart(
   const { probe, spec } = plan;
   const { chunkTimeout } = deps.config.video;
   const { part } = job.data;
-  const chunk = plan.chunks[job.data.chunk];
+  const chunk = rangesOf(plan, part)[job.data.chunk];
   if (!chunk) throw new UnrecoverableError(`chunk ${job.data.chunk} is not in its plan`);
   const rungs = part === 'lowest' ? [plan.lowest] : plan.rungs.filter((r) => r !== plan.lowest);
   const seconds = part === 'audio' ? probe.durationSeconds : (chunk.endSeconds - chunk.startSeconds) * Math.max(1, rungs.length);

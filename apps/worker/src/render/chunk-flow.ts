@@ -12,10 +12,10 @@ import {
   type HlsVariantSpec,
 } from '@darkroom/core';
 import { markAssetPlayable, upsertVariants } from '@darkroom/db';
-import { joinHlsLadder, lowestRung, planHlsChunks, planHlsLadder, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
+import { halveHlsChunks, joinHlsLadder, lowestRung, planHlsChunks, planHlsLadder, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
 import type { ChunkQueue } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';
-import { chunkObjects, type ChunkObjects, type ChunkPlan, type PartDone } from './chunk-objects.js';
+import { chunkObjects, rangesOf, type ChunkObjects, type ChunkPlan, type PartDone } from './chunk-objects.js';
 import type { RenderContext } from './context.js';
 import { discardLadder, ladderSpecOf, uploadLadder } from './render-hls.js';
 
@@ -38,14 +38,14 @@ interface Part {
 /** The BullMQ id of a part's entry: one per (job, ladder, chunk, part), so adding it again is a no-op. */
 const entryId = ({ jobId, ladder, chunk, part }: ChunkRenderPayload) => `${jobId}-${ladder}-${part}-${chunk}`;
 
-/** Lower runs first: every chunk's lowest rung and the audio, so the video is playable early, then the rest. */
+/** Lower runs first: the lowest rung's pieces and the audio, so the video is playable early, then the rest. */
 const PRIORITY: Readonly<Record<ChunkPart, number>> = { audio: 1, lowest: 1, upper: 2 };
 
 /**
  * A long video's ladder across the workers: the plan is stored beside the chunks, one ChunkRender
- * entry is queued per part (each chunk's lowest rung and the audio first, then each chunk's other
- * rungs from one decode), and this job waits for them, holding no render slot. Once the lowest rung
- * of every chunk and the audio are stored, they are joined and published (the master playlist
+ * entry is queued per part (the audio and the lowest rung in pieces of half a chunk first, then each
+ * chunk's other rungs from one decode), and this job waits for them, holding no render slot. Once
+ * every piece of the lowest rung and the audio are stored, they are joined and published (the master playlist
  * listing that rung alone, briefly cached) and the asset turns playable; once every part is, the
  * whole ladder is joined here, without encoding, and returned as a single render's. Its time limit
  * is VIDEO_JOB_TIMEOUT for the duration times the rungs, as a single render's.
@@ -111,7 +111,8 @@ function planOf(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec): Ch
   const ladder = ladderSpecOf(spec);
   const chunks = planHlsChunks(probe.durationSeconds, ladder.segmentSeconds, ctx.deps.config.video.chunkSeconds);
   const rungs = planHlsLadder(spec, probe).map((_, index) => index);
-  return { probe, spec: ladder, chunks, lowest: lowestRung(ladder, probe), rungs };
+  const lowestPieces = halveHlsChunks(chunks, ladder.segmentSeconds);
+  return { probe, spec: ladder, chunks, lowestPieces, lowest: lowestRung(ladder, probe), rungs };
 }
 
 function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
@@ -128,7 +129,7 @@ function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
   const seconds = (c: { startSeconds: number; endSeconds: number }) => c.endSeconds - c.startSeconds;
   // Audio is weighed as a small share: one AAC encode of the whole file is quick beside any rung.
   const audio = part(0, 'audio', (lowestPixels * plan.probe.durationSeconds) / 10);
-  const lowest = plan.chunks.map((c) => part(c.index, 'lowest', lowestPixels * seconds(c)));
+  const lowest = rangesOf(plan, 'lowest').map((c) => part(c.index, 'lowest', lowestPixels * seconds(c)));
   const upper = upperPixels > 0 ? plan.chunks.map((c) => part(c.index, 'upper', upperPixels * seconds(c))) : [];
   return [audio, ...lowest, ...upper];
 }

@@ -13,11 +13,20 @@ export interface ChunkPlan {
   probe: VideoProbe;
   spec: HlsLadderSpec;
   chunks: HlsChunk[];
+  /**
+   * The pieces the lowest rung is rendered in (media's halveHlsChunks: every chunk in two); a plan
+   * stored before there were pieces has none, and its lowest rung goes by `chunks`.
+   */
+  lowestPieces?: HlsChunk[];
   /** Its index in planHlsLadder's order (media's lowestRung). */
   lowest: number;
   /** Every rung's index, highest first. */
   rungs: number[];
 }
+
+/** The ranges a part of this kind is numbered in: the lowest rung's pieces, or the chunks. */
+export const rangesOf = (plan: ChunkPlan, part: ChunkPart): readonly HlsChunk[] =>
+  part === 'lowest' ? (plan.lowestPieces ?? plan.chunks) : plan.chunks;
 
 /** A part's files once all of them are stored: the marker a retried part, and the join, read. */
 export interface PartDone {

@@ -10,6 +10,7 @@ import {
   variantKey,
   variantSpecHash,
   VARIANT_CACHE_CONTROL,
+  type HlsVariantSpec,
   type VariantSpec,
   type VideoInfo,
   type VideoVariantSpec,
@@ -115,12 +116,15 @@ async function renderRenditions(
   ]);
   const rendered: Rendered[] = [];
   const made: HlsLadderResult[] = [];
+  // Each ladder uploads while what follows renders (the MP4 remuxed from its rung, the storyboard
+  // decoding a rung): the bucket's writes and this worker's encoding overlap instead of taking turns.
+  const uploads: Promise<Rendered>[] = [];
   try {
     for (const spec of ladders) {
       const run = { signal: watch.signal, onProgress: progress.next() };
       const ladder = rendersInChunks(ctx, probe) ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
       made.push(ladder);
-      rendered.push({ record: await uploadLadder(ctx, spec, ladder, watch.signal), hdrKept: ladder.hdrKept });
+      uploads.push(uploadInBackground(ctx, spec, ladder, watch.signal));
     }
     for (const { spec, shared } of renditions) {
       const onProgress = progress.next();
@@ -137,13 +141,22 @@ async function renderRenditions(
     try {
       const storyboards = await renderStoryboards(ctx, source, storyboardSpecs, watch, partsOf(progress));
       progress.next();
-      return { rendered, storyboards };
+      return { rendered: [...(await Promise.all(uploads)), ...rendered], storyboards };
     } finally {
       await source.discard();
     }
   } finally {
+    // A ladder's files are removed only once its upload has ended, whichever way.
+    await Promise.allSettled(uploads);
     await Promise.all(made.map(discardLadder));
   }
+}
+
+/** A ladder's upload, started now and awaited later; its failure is the job's when awaited, never an unhandled rejection meanwhile. */
+function uploadInBackground(ctx: RenderContext, spec: HlsVariantSpec, ladder: HlsLadderResult, signal: AbortSignal): Promise<Rendered> {
+  const upload = uploadLadder(ctx, spec, ladder, signal).then((record) => ({ record, hdrKept: ladder.hdrKept }));
+  upload.catch(() => {});
+  return upload;
 }
 
 /** `report(index, fraction)` over consecutive parts of `progress`, for a loop that numbers its parts. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DarkroomError } from '@darkroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
+import { halveHlsChunks, lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
 import { joinHlsLadder } from './hls-join.js';
 import { planHlsLadder } from './hls-plan.js';
 import { renderHlsLadder } from './hls.js';
@@ -52,6 +52,59 @@ describe('planHlsChunks', () => {
     expect(() => planHlsChunks(Number.NaN, 4, 60)).toThrow(/durationSeconds/);
     expect(() => planHlsChunks(10, 0, 60)).toThrow(/segmentSeconds/);
     expect(() => planHlsChunks(10, 4, -1)).toThrow(/chunkSeconds/);
+  });
+});
+
+describe('halveHlsChunks', () => {
+  const spans = (chunks: { startSeconds: number; endSeconds: number }[]) => chunks.map((c) => [c.startSeconds, c.endSeconds]);
+
+  it('cuts each chunk at the segment boundary nearest its middle, numbering the pieces in order', () => {
+    const pieces = halveHlsChunks(planHlsChunks(240, 4, 60), 4);
+    expect(spans(pieces)).toEqual([
+      [0, 32],
+      [32, 60],
+      [60, 92],
+      [92, 120],
+      [120, 152],
+      [152, 180],
+      [180, 212],
+      [212, 240],
+    ]);
+    expect(pieces.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('keeps whole a chunk of one segment, or one whose second half would be shorter than a segment', () => {
+    expect(spans(halveHlsChunks(planHlsChunks(5, 2, 2), 2))).toEqual([
+      [0, 2],
+      [2, 5],
+    ]);
+    expect(spans(halveHlsChunks([{ index: 0, startSeconds: 0, endSeconds: 6.5 }], 2))).toEqual([
+      [0, 4],
+      [4, 6.5],
+    ]);
+    expect(spans(halveHlsChunks(planHlsChunks(121.5, 4, 60), 4))).toEqual([
+      [0, 32],
+      [32, 60],
+      [60, 92],
+      [92, 121.5],
+    ]);
+  });
+
+  it('covers exactly what the chunks cover, every cut on a segment boundary', () => {
+    for (const [duration, segment, chunk] of [
+      [3600, 4, 60],
+      [601.3, 6, 45],
+      [61, 2, 7],
+    ] as const) {
+      const pieces = halveHlsChunks(planHlsChunks(duration, segment, chunk), segment);
+      expect(pieces[0]!.startSeconds).toBe(0);
+      expect(pieces.at(-1)!.endSeconds).toBe(duration);
+      for (const [i, piece] of pieces.entries()) {
+        if (i > 0) expect(piece.startSeconds).toBe(pieces[i - 1]!.endSeconds);
+        expect(piece.startSeconds % segment).toBe(0);
+        expect(piece.endSeconds).toBeGreaterThan(piece.startSeconds);
+      }
+    }
   });
 });
 

@@ -40,6 +40,23 @@ export function planHlsChunks(durationSeconds: number, segmentSeconds: number, c
   return chunks;
 }
 
+/**
+ * Each chunk cut in two at the segment boundary nearest its middle (a chunk of one segment, or
+ * whose second half would be shorter than a segment, stays whole), renumbered in order: the
+ * pieces a ladder's lowest rung is rendered in. They are what every worker starts a long video
+ * on, so finer pieces divide that first phase evenly among the workers (with the whole file's
+ * audio beside them) and cover the video sooner.
+ */
+export function halveHlsChunks(chunks: readonly HlsChunk[], segmentSeconds: number): HlsChunk[] {
+  const pieces: HlsChunk[] = [];
+  for (const { startSeconds, endSeconds } of chunks) {
+    const cut = startSeconds + Math.round(Math.floor((endSeconds - startSeconds) / segmentSeconds) / 2) * segmentSeconds;
+    const halves = cut > startSeconds && endSeconds - cut >= segmentSeconds ? [startSeconds, cut, endSeconds] : [startSeconds, endSeconds];
+    for (let i = 0; i + 1 < halves.length; i++) pieces.push({ index: pieces.length, startSeconds: halves[i]!, endSeconds: halves[i + 1]! });
+  }
+  return pieces;
+}
+
 /** The index of the ladder's lowest rung in `planHlsLadder`'s order (highest first): its last. */
 export function lowestRung(spec: Pick<HlsLadderSpec, 'width' | 'height'>, probe: Size): number {
   return planHlsLadder(spec, { width: probe.width, height: probe.height }).length - 1;

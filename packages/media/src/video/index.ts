@@ -1,6 +1,15 @@
 export { extractPoster } from './poster.js';
 export { HLS_CONTENT_TYPES, remuxRung, renderHlsLadder } from './hls.js';
-export { CHUNK_CONTENT_TYPE, lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk, type HlsChunk, type HlsChunkOptions } from './hls-chunks.js';
+export {
+  CHUNK_CONTENT_TYPE,
+  halveHlsChunks,
+  lowestRung,
+  planHlsChunks,
+  renderHlsAudio,
+  renderHlsChunk,
+  type HlsChunk,
+  type HlsChunkOptions,
+} from './hls-chunks.js';
 export { joinHlsLadder, type HlsLadderParts } from './hls-join.js';
 export { HLS_RUNG_LINES, HLS_SEGMENT_SECONDS, planHlsLadder, type HlsRungPlan } from './hls-plan.js';
 export { planFrame } from './filters.js';
