@@ -18,8 +18,8 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * A video rendered in chunks by the real worker (uploaded through the API, its ChunkRender parts
  * taken from the queue), played in Debian's Chromium by hls.js: early, while it is still processing,
  * from the interim master listing the lowest rung alone (briefly cached), by a viewer who stays on
- * that rung once it is ready; then every rung across every boundary of its parts (each chunk's, and
- * each piece's of the lowest rung) without a stall (the boundary buffered without a gap, no
+ * that rung once it is ready; then every rung across every boundary of its parts (each piece's of
+ * half a chunk, so each chunk's among them) without a stall (the boundary buffered without a gap, no
  * `waiting`, frames presented past it, no hls.js error); and its joined segments, read by ffprobe,
  * are one continuous timeline with the audio ending with the video.
  */
@@ -27,7 +27,7 @@ const SECONDS = 16;
 const SEGMENT_SECONDS = 2;
 const CHUNK_SECONDS = 4;
 const CHUNKS = planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS).length;
-/** The pieces the lowest rung is rendered in: each chunk halved. */
+/** The pieces every rung is rendered in: each chunk halved. */
 const PIECES = halveHlsChunks(planHlsChunks(SECONDS, SEGMENT_SECONDS, CHUNK_SECONDS), SEGMENT_SECONDS);
 /** Where parts meet: every piece's start but the first, so every chunk's start among them. */
 const BOUNDARIES = PIECES.slice(1).map((c) => c.startSeconds);
@@ -240,7 +240,7 @@ async function holdingParts<T>(during: () => Promise<T>): Promise<T> {
 }
 
 describe('a video rendered in chunks, in hls.js', () => {
-  it('has several chunks, the lowest rung in two pieces each', () => {
+  it('has several chunks, every rung in two pieces each', () => {
     expect(CHUNKS).toBeGreaterThanOrEqual(3);
     expect(PIECES).toHaveLength(2 * CHUNKS);
     expect(BOUNDARIES).toHaveLength(2 * CHUNKS - 1);
@@ -251,6 +251,8 @@ describe('a video rendered in chunks, in hls.js', () => {
     await waitFor('the lowest rung of every chunk and the audio to be rendered', lowestRendered, 120_000, 20).catch(async (error: unknown) => {
       throw new Error(`the lowest rung was not rendered, its parts: ${JSON.stringify(await partStates())}`, { cause: error });
     });
+    const others = (await partStates()).filter((s) => s.part === 'upper').map((s) => s.chunk);
+    expect(others.sort((a, b) => a - b)).toEqual(PIECES.map((p) => p.index));
     const { page, problems, masterUrl } = await holdingParts(async () => {
       const early = await waitFor(
         'the asset to be playable',

@@ -44,9 +44,9 @@ export interface AssetProcessPayload {
 }
 
 /**
- * One part of a long video's ladder: `part` of chunk `chunk` (`lowest`: the lowest rung of the
- * plan's piece `chunk`, half a chunk; `upper`: the others, from one decode; `audio`: the whole
- * file's audio, chunk 0) of the HLS variant named
+ * One part of a long video's ladder: `part` of the plan's piece `chunk`, half a chunk (`lowest`: its
+ * lowest rung; `upper`: the others, from one decode; `audio`: the whole file's audio, chunk 0) of
+ * the HLS variant named
  * `ladder`, for the AssetProcess job row `jobId`. The plan they share is in the bucket (chunkJobPrefix).
  */
 export interface ChunkRenderPayload {

@@ -18,7 +18,7 @@ const isRendered = (asset: Asset | undefined): asset is Asset => asset?.status =
 const URL_SLACK_SECONDS = 600;
 
 /**
- * ChunkRender: one part of a long video's ladder (a chunk's lowest rung, its other rungs from one
+ * ChunkRender: one part of a long video's ladder (a piece's lowest rung, its other rungs from one
  * decode, or the whole file's audio), read from the original through a presigned GET (ffmpeg asks
  * for the ranges it needs) and stored as chunk objects, then marked done. Idempotent: a part whose
  * marker is stored is skipped; an asset deleted or failed meanwhile has nothing to render. A failure's code and sentence travel in the entry's failed reason (`chunkFailure`): bad

@@ -43,8 +43,8 @@ const PRIORITY: Readonly<Record<ChunkPart, number>> = { audio: 1, lowest: 1, upp
 
 /**
  * A long video's ladder across the workers: the plan is stored beside the chunks, one ChunkRender
- * entry is queued per part (the audio and the lowest rung in pieces of half a chunk first, then each
- * chunk's other rungs from one decode), and this job waits for them, holding no render slot. Once
+ * entry is queued per part (the audio and the lowest rung first, then the other rungs from one
+ * decode, every rung in pieces of half a chunk), and this job waits for them, holding no render slot. Once
  * every piece of the lowest rung and the audio are stored, they are joined and published (the master playlist
  * listing that rung alone, briefly cached) and the asset turns playable; once every part is, the
  * whole ladder is joined here, without encoding, and returned as a single render's. Its time limit
@@ -111,8 +111,8 @@ function planOf(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec): Ch
   const ladder = ladderSpecOf(spec);
   const chunks = planHlsChunks(probe.durationSeconds, ladder.segmentSeconds, ctx.deps.config.video.chunkSeconds);
   const rungs = planHlsLadder(spec, probe).map((_, index) => index);
-  const lowestPieces = halveHlsChunks(chunks, ladder.segmentSeconds);
-  return { probe, spec: ladder, chunks, lowestPieces, lowest: lowestRung(ladder, probe), rungs };
+  const pieces = halveHlsChunks(chunks, ladder.segmentSeconds);
+  return { probe, spec: ladder, chunks, lowestPieces: pieces, upperPieces: pieces, lowest: lowestRung(ladder, probe), rungs };
 }
 
 function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
@@ -130,7 +130,7 @@ function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
   // Audio is weighed as a small share: one AAC encode of the whole file is quick beside any rung.
   const audio = part(0, 'audio', (lowestPixels * plan.probe.durationSeconds) / 10);
   const lowest = rangesOf(plan, 'lowest').map((c) => part(c.index, 'lowest', lowestPixels * seconds(c)));
-  const upper = upperPixels > 0 ? plan.chunks.map((c) => part(c.index, 'upper', upperPixels * seconds(c))) : [];
+  const upper = upperPixels > 0 ? rangesOf(plan, 'upper').map((c) => part(c.index, 'upper', upperPixels * seconds(c))) : [];
   return [audio, ...lowest, ...upper];
 }
 

@@ -18,15 +18,17 @@ export interface ChunkPlan {
    * stored before there were pieces has none, and its lowest rung goes by `chunks`.
    */
   lowestPieces?: HlsChunk[];
+  /** The pieces the other rungs are rendered in (the same halves); a plan stored before has none, and they go by `chunks`. */
+  upperPieces?: HlsChunk[];
   /** Its index in planHlsLadder's order (media's lowestRung). */
   lowest: number;
   /** Every rung's index, highest first. */
   rungs: number[];
 }
 
-/** The ranges a part of this kind is numbered in: the lowest rung's pieces, or the chunks. */
+/** The ranges a part of this kind is numbered in: its rungs' pieces, or the chunks (the audio, and a plan from before pieces). */
 export const rangesOf = (plan: ChunkPlan, part: ChunkPart): readonly HlsChunk[] =>
-  part === 'lowest' ? (plan.lowestPieces ?? plan.chunks) : plan.chunks;
+  (part === 'lowest' ? plan.lowestPieces : part === 'upper' ? plan.upperPieces : undefined) ?? plan.chunks;
 
 /** A part's files once all of them are stored: the marker a retried part, and the join, read. */
 export interface PartDone {

@@ -121,10 +121,10 @@ async function probed(name: ClipName): Promise<{ input: string; probe: VideoProb
   return { input, probe: await probeVideo(input, LIMITS) };
 }
 
-/** A ladder the way the worker makes it in chunks: each chunk's lowest rung on its own, then its other rungs from one decode; the audio once; the join. */
+/** A ladder the way the worker makes it in chunks: each half chunk's lowest rung on its own, then its other rungs from one decode; the audio once; the join. */
 async function chunkedLadder(input: string, probe: VideoProbe, spec: HlsLadderSpec, chunkSeconds: number): Promise<HlsLadderResult> {
   const work = await outputDir();
-  const chunks = planHlsChunks(probe.durationSeconds, spec.segmentSeconds, chunkSeconds);
+  const chunks = halveHlsChunks(planHlsChunks(probe.durationSeconds, spec.segmentSeconds, chunkSeconds), spec.segmentSeconds);
   const rungs = planHlsLadder(spec, probe).map((_, i) => i);
   const low = lowestRung(spec, probe);
   const chunkFiles: string[][] = rungs.map(() => []);

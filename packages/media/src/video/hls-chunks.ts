@@ -43,9 +43,9 @@ export function planHlsChunks(durationSeconds: number, segmentSeconds: number, c
 /**
  * Each chunk cut in two at the segment boundary nearest its middle (a chunk of one segment, or
  * whose second half would be shorter than a segment, stays whole), renumbered in order: the
- * pieces a ladder's lowest rung is rendered in. They are what every worker starts a long video
- * on, so finer pieces divide that first phase evenly among the workers (with the whole file's
- * audio beside them) and cover the video sooner.
+ * pieces a chunked ladder's rungs are rendered in. Finer parts divide the lowest rung's phase
+ * evenly among the workers (with the whole file's audio beside them), cover the video sooner, and
+ * leave less of the other rungs' last part for one worker to end alone.
  */
 export function halveHlsChunks(chunks: readonly HlsChunk[], segmentSeconds: number): HlsChunk[] {
   const pieces: HlsChunk[] = [];
