@@ -125,6 +125,7 @@ interface SteadyOutput {
   p99: number;
   non2xx: number;
   errors: number;
+  errorCodes: Record<string, number>;
   samples?: [number, number][];
 }
 
@@ -150,7 +151,9 @@ export function steadyStream(url: string, rate: number, options: Omit<LoadOption
       child.kill('SIGTERM');
       const result = JSON.parse(await exited) as SteadyOutput;
       if (result.non2xx > 0 || result.errors > 0)
-        throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors in a steady stream`);
+        throw new Error(
+          `${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors in a steady stream ${JSON.stringify(result.errorCodes)}`,
+        );
       return result.samples!;
     },
   };

@@ -6,7 +6,7 @@
  * to back at the start of every second: a burst at saturation, not a stream a platform's users make.
  *
  * node bench/steady-load.mjs '{"url":…,"rate":…,"seconds":…,"connections":…,"method":…,"body":…,"headers":{…},"samples":true}'
- * prints one JSON line: requests, rps, p50, p99, max (ms), non2xx, errors; with `samples`, also each
+ * prints one JSON line: requests, rps, p50, p99, max (ms), non2xx, errors (and errorCodes: each code's count); with `samples`, also each
  * request's due time (ms since the epoch) and latency, `[[due, ms], …]`, so that a part of the stream
  * can be read apart. SIGTERM ends the stream early: no request is sent after it, and the answers
  * awaited are counted.
@@ -20,6 +20,8 @@ const latencies = [];
 const samples = [];
 let non2xx = 0;
 let errors = 0;
+/** Each kind of error (its code) and how many: what a failed stream reports. */
+const errorCodes = {};
 
 function send(dueAt) {
   return new Promise((resolve) => {
@@ -33,8 +35,10 @@ function send(dueAt) {
         resolve();
       });
     });
-    req.on('error', () => {
+    req.on('error', (error) => {
       errors++;
+      const code = error.code ?? error.message;
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
       resolve();
     });
     req.end(body);
@@ -66,6 +70,7 @@ console.log(
     max: round(at(1)),
     non2xx,
     errors,
+    errorCodes,
     ...(withSamples ? { samples } : {}),
   }),
 );

@@ -22,8 +22,7 @@ describe('the import pace', () => {
   it('halves the rate the files started at on its first late report, then its own each late report, never below a file a second', async () => {
     const clock = manualClock();
     const pace = createImportPace(clock.now);
-    expect(pace.intervalMs()).toBe(0);
-    pace.calm();
+    pace.idle();
     expect(pace.intervalMs()).toBe(0);
     // Unpaced, 20 files started in 100 ms (5 ms apart): the first late report spaces them 10 ms apart.
     for (let n = 0; n < 20; n++) await pace.wait();
@@ -36,8 +35,9 @@ describe('the import pace', () => {
     }
   });
 
-  it('holds an import back a little when it was late with no file started', () => {
+  it('holds an unpaced import back a little when it was late with no file started', () => {
     const pace = createImportPace(manualClock().now);
+    pace.idle();
     pace.congested();
     expect(pace.intervalMs()).toBe(5);
   });
@@ -63,9 +63,32 @@ describe('the import pace', () => {
     expect(seconds).toBeCloseTo(5.05);
   });
 
+  it('starts 20 files a second among live requests, unpaced while the API is idle, and gently again once a calm report saw none start', async () => {
+    const clock = manualClock();
+    const pace = createImportPace(clock.now);
+    expect(pace.intervalMs()).toBe(50);
+    // No live requests: nobody to keep waiting.
+    clock.advance(100);
+    pace.idle();
+    expect(pace.intervalMs()).toBe(0);
+    // Live requests on time while files start unpaced: left unpaced.
+    for (let n = 0; n < 10; n++) await pace.wait();
+    clock.advance(100);
+    pace.calm();
+    expect(pace.intervalMs()).toBe(0);
+    // A calm report in which no file started: the next ones start gently, and calm reports speed them up.
+    clock.advance(100);
+    pace.calm();
+    expect(pace.intervalMs()).toBe(50);
+    clock.advance(1000);
+    pace.calm();
+    expect(pace.intervalMs()).toBeCloseTo(1000 / 60);
+  });
+
   it('spaces the starts of every lane it paces, and holds nothing back once lifted', async () => {
     const clock = manualClock(true);
     const pace = createImportPace(clock.now);
+    pace.idle();
     for (let n = 0; n < 4; n++) pace.congested();
     expect(pace.intervalMs()).toBe(40);
     const lanes = [pacedLane(createLimiter(8), pace), pacedLane(createLimiter(8), pace)];
@@ -86,11 +109,12 @@ describe('the import pace', () => {
 });
 
 describe('what the API says of its requests', () => {
-  it('is congested only when it answered requests and its event loop ran late', () => {
+  it('is idle below two requests a window, else congested when its event loop ran late and calm when not', () => {
     expect(liveLoadOf({ requests: 100, delayP99Ms: 30 })).toBe('congested');
     expect(liveLoadOf({ requests: 100, delayP99Ms: 4 })).toBe('calm');
     // A machine busy with the import itself, and no one waiting on the API: no reason to hold it back.
-    expect(liveLoadOf({ requests: 1, delayP99Ms: 80 })).toBe('calm');
+    expect(liveLoadOf({ requests: 1, delayP99Ms: 80 })).toBe('idle');
+    expect(liveLoadOf({ requests: 0, delayP99Ms: 1 })).toBe('idle');
     expect(liveLoadOf({ requests: 2, delayP99Ms: 11 })).toBe('congested');
   });
 });

@@ -6,28 +6,33 @@ const MIN_INTERVAL_MS = 5;
 const MAX_INTERVAL_MS = 1000;
 /** Files a second an import's pace gains for each second of calm reports: it comes back gradually, not all at once. */
 const RATE_GAIN_PER_SECOND = 40;
+/** The spacing an import's files start at among live requests before any report says how they fare: 20 files a second. */
+const START_INTERVAL_MS = 50;
 
 /**
- * How fast a runner's imports may start their files' transfers: unpaced while the API's requests
- * are answered on time; each report that they are not (`congested`) halves the rate the files
- * started at since the report before (paced or not: an unpaced import's first late report halves
- * what it was doing, not a spacing that holds nothing back), and calm reports add
- * RATE_GAIN_PER_SECOND for the time they cover, until the pace is lifted (additive increase,
- * multiplicative decrease, as a congestion window). An import is background work: where the API,
- * the bucket, the worker and Postgres share the machine, its requests take the cores that live
- * requests wait for (docs/performance.md#uploads-while-an-import-runs). `now`: the clock (tests).
+ * How fast a runner's imports may start their files' transfers: unpaced while the API has no live
+ * requests (`idle`); among live requests, transfers that start from none (the runner's first, or
+ * the first after a report in which none started) go at START_INTERVAL_MS, calm reports add
+ * RATE_GAIN_PER_SECOND for the time they cover until the pace is lifted, and each report that the
+ * requests are late (`congested`) halves the rate the files started at since the report before
+ * (paced or not: an unpaced import's first late report halves what it was doing, not a spacing
+ * that holds nothing back): additive increase, multiplicative decrease, from a slow start, as a
+ * congestion window. An import is background work: where the API, the bucket, the worker and
+ * Postgres share the machine, its requests take the cores that live requests wait for
+ * (docs/performance.md#uploads-while-an-import-runs). `now`: the clock (tests).
  */
 export interface ImportPace {
   /** Resolves when the next transfer may start; the starts of every import of the runner are spaced by the pace. */
   wait(): Promise<void>;
   congested(): void;
   calm(): void;
+  idle(): void;
   /** The spacing between starts now, in ms (0: unpaced). */
   intervalMs(): number;
 }
 
 export function createImportPace(now: () => number = Date.now): ImportPace {
-  let interval = 0;
+  let interval = START_INTERVAL_MS;
   let next = 0;
   let starts = 0;
   let reportedAt = now();
@@ -54,10 +59,17 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
       interval = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, ran * 2));
     },
     calm() {
-      const { elapsed } = sinceReport();
-      if (interval === 0) return;
+      const { elapsed, spacing } = sinceReport();
+      if (interval === 0) {
+        if (spacing === 0) interval = START_INTERVAL_MS;
+        return;
+      }
       const faster = 1000 / (1000 / interval + (RATE_GAIN_PER_SECOND * elapsed) / 1000);
       interval = faster < MIN_INTERVAL_MS ? 0 : faster;
+    },
+    idle() {
+      sinceReport();
+      interval = 0;
     },
     intervalMs: () => interval,
   };

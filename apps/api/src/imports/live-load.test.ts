@@ -9,7 +9,7 @@ function block(ms: number): void {
 }
 
 describe('watchLiveLoad', () => {
-  it('reports congested while requests arrive and the event loop runs late, calm once none arrive', async () => {
+  it('reports congested while requests arrive and the event loop runs late, idle once none arrive', async () => {
     let requests = 0;
     const reports: LiveLoad[] = [];
     const stop = watchLiveLoad(
@@ -28,7 +28,7 @@ describe('watchLiveLoad', () => {
       const seen = reports.length;
       await sleep(800);
       expect(reports.slice(seen + 1).length).toBeGreaterThan(0);
-      expect(reports.slice(seen + 1).every((load) => load === 'calm')).toBe(true);
+      expect(reports.slice(seen + 1).every((load) => load === 'idle')).toBe(true);
     } finally {
       stop();
     }

@@ -7,11 +7,12 @@ const LIVE_REQUESTS = 2;
 /** The main thread's event-loop delay (99th percentile of a window) past which its requests count as late. */
 const LATE_DELAY_MS = 10;
 
-export type LiveLoad = 'congested' | 'calm';
+export type LiveLoad = 'congested' | 'calm' | 'idle';
 
-/** A window of the main thread: congested when it answered live requests and its event loop ran late. */
+/** A window of the main thread: idle with too few requests to speak of, else congested when its event loop ran late, calm when not. */
 export function liveLoadOf(window: { requests: number; delayP99Ms: number }): LiveLoad {
-  return window.requests >= LIVE_REQUESTS && window.delayP99Ms > LATE_DELAY_MS ? 'congested' : 'calm';
+  if (window.requests < LIVE_REQUESTS) return 'idle';
+  return window.delayP99Ms > LATE_DELAY_MS ? 'congested' : 'calm';
 }
 
 /**

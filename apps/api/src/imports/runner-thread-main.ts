@@ -40,6 +40,7 @@ parentPort!.on('message', (message: RunnerThreadMessage) => {
   if (message === 'poke') return runner.poke();
   if (message === 'congested') return pace.congested();
   if (message === 'calm') return pace.calm();
+  if (message === 'idle') return pace.idle();
   void (async () => {
     await runner.close();
     await deps.close();
