@@ -6,7 +6,7 @@ const MIN_INTERVAL_MS = 5;
 const MAX_INTERVAL_MS = 1000;
 /** Files a second an import's pace gains for each second of calm reports: it comes back gradually, not all at once. */
 const RATE_GAIN_PER_SECOND = 40;
-/** The spacing an import's files start at among live requests before any report says how they fare: 20 files a second. */
+/** The spacing of transfers that start from none among live requests (an import's first, or the first after a report in which none started): 20 files a second. */
 const START_INTERVAL_MS = 50;
 
 /**
