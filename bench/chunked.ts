@@ -5,7 +5,8 @@
  * run: two worker processes pinned to one core each against one pinned to one core (time from
  * `complete` to `asset.ready`), the single one against bare ffmpeg making the same outputs on that
  * core (bench/chunked-bare.ts), and `complete` → `asset.playable` as a share of `complete` →
- * `asset.ready` with two; then the same for a 30 s clip, which is not chunked.
+ * `asset.ready` with two; then the same for a 30 s clip, which is not chunked, beside one pinned
+ * worker from before chunked ladders (BENCH_CHUNKED_BEFORE).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -28,6 +29,13 @@ const SHORT_SECONDS = Number(process.env.BENCH_CHUNKED_SHORT_SECONDS ?? 30);
 const CHUNK_SECONDS = Math.max(SHORT_SECONDS + 2, Math.round(SECONDS / 4));
 /** BENCH_CHUNKED_RUNS: each figure is the sum of this many runs, their order reversed every other run. */
 const RUNS = Number(process.env.BENCH_CHUNKED_RUNS ?? 1);
+/** BENCH_CHUNKED_CLIPS: the clips that run, `long`, `short` or both (comma-separated; both by default). */
+const CLIPS = (process.env.BENCH_CHUNKED_CLIPS ?? 'long,short').split(',').map((name) => name.trim());
+/**
+ * BENCH_CHUNKED_BEFORE=<a built checkout from before chunked ladders>: the short clip also goes
+ * through one pinned worker of that checkout (the API stays this one's), beside this one's.
+ */
+const BEFORE_ROOT = process.env.BENCH_CHUNKED_BEFORE;
 const CACHE = join(ROOT, 'tmp', 'bench-chunked');
 /** The default preset's `stream` segments: chunks are whole segments. */
 const SEGMENT_SECONDS = 4;
@@ -108,18 +116,21 @@ interface Figures {
   one: Timeline;
   two: Timeline;
   bareMs: number;
+  /** One pinned worker from BEFORE_ROOT (the short clip, when it is set). */
+  before?: Timeline;
 }
 
-/** Both clips through `workers` worker processes, each pinned to its own core. */
-async function pipeline(workers: number, clips: readonly Clip[]): Promise<Timeline[]> {
+/** The clips through `workers` worker processes, each pinned to its own core; `root` a checkout whose worker runs instead. */
+async function pipeline(workers: number, clips: readonly Clip[], root?: string): Promise<Timeline[]> {
   const cpus = Array.from({ length: workers }, (_, i) => String(Number(FIRST_CORE) + i));
-  const rig = await startRig(workers, workerEnv, {}, cpus);
+  const rig = await startRig(workers, workerEnv, {}, root ? { cpus, root } : { cpus });
   try {
     const timelines: Timeline[] = [];
     for (const input of clips) {
       // The joined ladder is read back once, from the two workers' run: after the timing, outside it.
       timelines.push(await throughRig(rig, input, workers === 2 && input.chunks > 1));
-      console.log(`  ${workers} pinned worker(s), ${Math.round(input.seconds)} s clip: ${JSON.stringify(timelines.at(-1))}`);
+      const whose = root ? ` from ${root}` : '';
+      console.log(`  ${workers} pinned worker(s)${whose}, ${Math.round(input.seconds)} s clip: ${JSON.stringify(timelines.at(-1))}`);
     }
     return timelines;
   } finally {
@@ -136,11 +147,15 @@ async function bare(clips: readonly Clip[]): Promise<number[]> {
   return seconds;
 }
 
-/** RUNS runs of bare, one worker, two workers (reversed every other run: the VM's speed drifts over minutes), summed per clip. */
+/**
+ * RUNS runs of bare, one worker, two workers and one worker from BEFORE_ROOT (reversed every other
+ * run: the VM's speed drifts over minutes), summed per clip.
+ */
 async function measure(clips: readonly Clip[]): Promise<Figures[]> {
   const zero: Timeline = { playableMs: 0, readyMs: 0 };
   const figures: Figures[] = clips.map(() => ({ one: zero, two: zero, bareMs: 0 }));
   for (let run = 0; run < RUNS; run++) {
+    const unchunked = clips.filter((input) => input.chunks === 1);
     const steps = [
       async () => {
         for (const [i, ms] of (await bare(clips)).entries()) figures[i]!.bareMs += ms;
@@ -148,6 +163,17 @@ async function measure(clips: readonly Clip[]): Promise<Figures[]> {
       async () => {
         for (const [i, t] of (await pipeline(1, clips)).entries()) figures[i]!.one = addTimeline(figures[i]!.one, t);
       },
+      // Beside this checkout's one worker, so that the two meet the VM at the same speed.
+      ...(BEFORE_ROOT && unchunked.length > 0
+        ? [
+            async () => {
+              for (const [i, t] of (await pipeline(1, unchunked, BEFORE_ROOT)).entries()) {
+                const figure = figures[clips.indexOf(unchunked[i]!)]!;
+                figure.before = addTimeline(figure.before ?? zero, t);
+              }
+            },
+          ]
+        : []),
       async () => {
         for (const [i, t] of (await pipeline(2, clips)).entries()) figures[i]!.two = addTimeline(figures[i]!.two, t);
       },
@@ -159,7 +185,7 @@ async function measure(clips: readonly Clip[]): Promise<Figures[]> {
 
 const seconds = (ms: number) => (Number.isNaN(ms) ? 'none' : `${(ms / 1000 / RUNS).toFixed(1)} s`);
 
-function rowsOf(input: Clip, { one, two, bareMs }: Figures): BenchRow[] {
+function rowsOf(input: Clip, { one, two, bareMs, before }: Figures): BenchRow[] {
   const chunked = input.chunks > 1;
   const what = `${Math.round(input.seconds)} s 1080p, ${chunked ? `${input.chunks} chunks` : 'one ladder'}`;
   const speedup = one.readyMs / two.readyMs;
@@ -193,7 +219,21 @@ function rowsOf(input: Clip, { one, two, bareMs }: Figures): BenchRow[] {
       chunked ? '≤ 0.30×' : 'at ready',
       chunked ? early <= 0.3 : atReady,
     ),
+    ...(before ? [beforeRow(what, one, before)] : []),
   ];
+}
+
+/** One pinned worker of this checkout against one from before chunked ladders, on a clip that is one ladder either way. */
+function beforeRow(what: string, one: Timeline, before: Timeline): BenchRow {
+  const ratio = before.readyMs / one.readyMs;
+  return row(
+    `chunked, ${what}: complete→ready, 1 pinned worker vs one from before chunked ladders`,
+    seconds(one.readyMs),
+    seconds(before.readyMs),
+    ratio,
+    '≥ 1.00×',
+    ratio >= 1,
+  );
 }
 
 /** The joined ladder as a player reads it: audio ending with the video, and segments meeting, within one frame in every rung. */
@@ -222,10 +262,22 @@ function syncRows(what: string, sync: LadderSync | undefined): BenchRow[] {
 
 export async function runChunkedBench(): Promise<BenchRow[]> {
   if (availableParallelism() < 2) throw new Error('the chunked part pins two workers to a core each: it needs at least two cores');
-  const long = await clip(SECONDS);
-  const short = await clip(SHORT_SECONDS);
-  if (short.chunks !== 1) throw new Error(`the ${SHORT_SECONDS} s clip would be chunked at VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS}`);
-  console.log(`chunked: ${Math.round(long.seconds)} s clip in ${long.chunks} chunks (VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS}), ${RUNS} run(s)`);
-  const [longFigures, shortFigures] = await measure([long, short]);
-  return [...rowsOf(long, longFigures!), ...rowsOf(short, shortFigures!)];
+  const unknown = CLIPS.filter((name) => name !== 'long' && name !== 'short');
+  if (unknown.length > 0 || CLIPS.length === 0) throw new Error(`BENCH_CHUNKED_CLIPS takes long, short or both, not "${unknown.join(',')}"`);
+  if (BEFORE_ROOT && !existsSync(join(BEFORE_ROOT, 'apps/worker/dist'))) {
+    throw new Error(`BENCH_CHUNKED_BEFORE=${BEFORE_ROOT} has no built worker: run npm ci && npm run build there`);
+  }
+  const clips: Clip[] = [];
+  if (CLIPS.includes('long')) {
+    clips.push(await clip(SECONDS));
+    console.log(`chunked: ${Math.round(clips[0]!.seconds)} s clip in ${clips[0]!.chunks} chunks (VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS})`);
+  }
+  if (CLIPS.includes('short')) {
+    const short = await clip(SHORT_SECONDS);
+    if (short.chunks !== 1) throw new Error(`the ${SHORT_SECONDS} s clip would be chunked at VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS}`);
+    clips.push(short);
+  }
+  console.log(`chunked: ${RUNS} run(s)${BEFORE_ROOT ? `, the short clip also on the worker of ${BEFORE_ROOT}` : ''}`);
+  const figures = await measure(clips);
+  return clips.flatMap((input, i) => rowsOf(input, figures[i]!));
 }

@@ -21,11 +21,13 @@ import {
 import type { BenchInput } from './worker-inputs.js';
 
 /**
- * The worker's start script, as `npm run start:worker` runs it. BENCH_WORKER_ROOT=<another built
- * checkout> runs that checkout's worker instead (the API stays this one's): a before/after of a
- * worker change, each run against its own bare loop.
+ * The checkout whose worker the rigs start. BENCH_WORKER_ROOT=<another built checkout> runs that
+ * checkout's worker instead (the API stays this one's): a before/after of a worker change, each run
+ * against its own bare loop.
  */
-const WORKER_START = join(process.env.BENCH_WORKER_ROOT ?? ROOT, 'apps/worker/bin/start.sh');
+const WORKER_ROOT = process.env.BENCH_WORKER_ROOT ?? ROOT;
+/** A checkout's worker start script, as `npm run start:worker` runs it. */
+const workerStart = (root: string) => join(root, 'apps/worker/bin/start.sh');
 
 export interface Rig {
   api: ChildProcess;
@@ -45,23 +47,30 @@ const profileEnv: Record<string, string> = process.env.BENCH_WORKER_CPU_PROF
 /** BENCH_API_CPU_PROF=<dir>: the API process writes a V8 CPU profile of its life there. */
 const apiProfileArgs = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
 
+export interface WorkerPlacement {
+  /** `cpus[i]` pins worker i (and the ffmpeg it starts) to those CPUs (`taskset -c`): it then sees that many cores, as a machine of that size would. */
+  cpus?: readonly string[];
+  /** A built checkout whose worker runs instead of WORKER_ROOT's (the API stays this one's). */
+  root?: string;
+}
+
 /**
  * The built API and `workers` worker processes on the bench database and buckets, and a fresh
- * tenant; `apiEnv` is added to the API's settings alone. `cpus[i]` pins worker i (and the ffmpeg it
- * starts) to those CPUs (`taskset -c`): it then sees that many cores, as a machine of that size would.
+ * tenant; `apiEnv` is added to the API's settings alone.
  */
 export async function startRig(
   workers: number,
   extraWorkerEnv: Record<string, string> = {},
   apiEnv: Record<string, string> = {},
-  cpus: readonly string[] = [],
+  { cpus = [], root = WORKER_ROOT }: WorkerPlacement = {},
 ): Promise<Rig> {
+  const start = workerStart(root);
   const { apiKey, tenantId } = await prepareBench('bench-worker');
   const port = await freePort();
   const api = spawnNode([...apiProfileArgs, 'apps/api/dist/main.js'], { ...workerEnv, ...apiEnv, HOST: '127.0.0.1', PORT: String(port) });
   const env = { ...workerEnv, ...profileEnv, ...extraWorkerEnv };
   const started = Array.from({ length: workers }, (_, i) =>
-    cpus[i] === undefined ? spawnProgram(WORKER_START, env) : spawnProgram('taskset', env, ['-c', cpus[i], WORKER_START]),
+    cpus[i] === undefined ? spawnProgram(start, env) : spawnProgram('taskset', env, ['-c', cpus[i], start]),
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   // A loaded machine can take a while to start the API.
