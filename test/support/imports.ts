@@ -63,6 +63,8 @@ export interface SeenRequest {
   /** The path and query, as sent. */
   url: string;
   path: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -93,7 +95,7 @@ export async function startFileServer(routes: Record<string, Route> = {}, host =
   const requests: SeenRequest[] = [];
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url!, 'http://x').pathname;
-    requests.push({ method: req.method!, url: req.url!, path });
+    requests.push({ method: req.method!, url: req.url!, path, at: Date.now() });
     const route = table.get(path);
     if (route) route(req, res);
     else res.writeHead(404).end('no such file');

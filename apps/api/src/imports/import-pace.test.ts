@@ -47,6 +47,9 @@ describe('the import pace', () => {
     const pace = createImportPace(clock.now);
     for (let n = 0; n < 20; n++) pace.congested();
     expect(pace.intervalMs()).toBe(1000);
+    // One file started, the next held a second: the import is moving, at the pace's rate.
+    void pace.wait();
+    void pace.wait();
     clock.advance(250);
     pace.calm();
     expect(pace.intervalMs()).toBeCloseTo(1000 / 11);
@@ -80,9 +83,33 @@ describe('the import pace', () => {
     clock.advance(100);
     pace.calm();
     expect(pace.intervalMs()).toBe(50);
+    await pace.wait();
     clock.advance(1000);
     pace.calm();
     expect(pace.intervalMs()).toBeCloseTo(1000 / 60);
+  });
+
+  it('earns nothing from calm reports while no import moves: one that begins after seconds of live requests starts at 20 files a second', async () => {
+    const clock = manualClock();
+    const pace = createImportPace(clock.now);
+    for (let n = 0; n < 30; n++) {
+      clock.advance(100);
+      pace.calm();
+    }
+    expect(pace.intervalMs()).toBe(50);
+    // Moving, it gains; stopped again (its last file started, nothing waiting), it is back at the start.
+    await pace.wait();
+    clock.advance(500);
+    pace.calm();
+    expect(pace.intervalMs()).toBeCloseTo(1000 / 40);
+    clock.advance(100);
+    pace.calm();
+    expect(pace.intervalMs()).toBe(50);
+    // Held back after late reports, it stays held back while nothing moves.
+    for (let n = 0; n < 3; n++) pace.congested();
+    clock.advance(100);
+    pace.calm();
+    expect(pace.intervalMs()).toBe(400);
   });
 
   it('spaces the starts of every lane it paces, and holds nothing back once lifted', async () => {
@@ -97,10 +124,7 @@ describe('the import pace', () => {
     await Promise.all(Array.from({ length: 6 }, (_, n) => lanes[n % 2]!(async () => void started.push(performance.now() - t0))));
     started.sort((a, b) => a - b);
     for (let n = 1; n < started.length; n++) expect(started[n]! - started[n - 1]!).toBeGreaterThanOrEqual(30);
-    for (let n = 0; n < 50 && pace.intervalMs() > 0; n++) {
-      clock.advance(100);
-      pace.calm();
-    }
+    pace.idle();
     expect(pace.intervalMs()).toBe(0);
     const t1 = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => lanes[0]!(async () => {})));

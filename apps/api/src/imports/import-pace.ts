@@ -6,14 +6,15 @@ const MIN_INTERVAL_MS = 5;
 const MAX_INTERVAL_MS = 1000;
 /** Files a second an import's pace gains for each second of calm reports: it comes back gradually, not all at once. */
 const RATE_GAIN_PER_SECOND = 40;
-/** The spacing of transfers that start from none among live requests (an import's first, or the first after a report in which none started): 20 files a second. */
+/** The spacing of transfers that start from none among live requests (an import's first, or the first after a report in which none started or waited): 20 files a second. */
 const START_INTERVAL_MS = 50;
 
 /**
  * How fast a runner's imports may start their files' transfers: unpaced while the API has no live
  * requests (`idle`); among live requests, transfers that start from none (the runner's first, or
- * the first after a report in which none started) go at START_INTERVAL_MS, calm reports add
- * RATE_GAIN_PER_SECOND for the time they cover until the pace is lifted, and each report that the
+ * the first after a report in which none started or waited to start) go at START_INTERVAL_MS, calm
+ * reports in which files started or waited add RATE_GAIN_PER_SECOND for the time they cover until
+ * the pace is lifted (time with nothing to move earns nothing), and each report that the
  * requests are late (`congested`) halves the rate the files started at since the report before
  * (paced or not: an unpaced import's first late report halves what it was doing, not a spacing
  * that holds nothing back): additive increase, multiplicative decrease, from a slow start, as a
@@ -35,6 +36,8 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
   let interval = START_INTERVAL_MS;
   let next = 0;
   let starts = 0;
+  /** Transfers held by the pace now. */
+  let waiting = 0;
   let reportedAt = now();
   /** The time since the last report, and the spacing of the starts within it (0: none started); the next report counts from here. */
   const sinceReport = () => {
@@ -50,7 +53,10 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
         const at = Math.max(now(), next);
         next = at + interval;
         const ms = at - now();
-        if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+        if (ms > 0) {
+          waiting++;
+          await new Promise((resolve) => setTimeout(resolve, ms)).finally(() => waiting--);
+        }
       }
       starts++;
     },
@@ -60,10 +66,12 @@ export function createImportPace(now: () => number = Date.now): ImportPace {
     },
     calm() {
       const { elapsed, spacing } = sinceReport();
-      if (interval === 0) {
-        if (spacing === 0) interval = START_INTERVAL_MS;
+      // Nothing started since the report before and nothing waits: no import is moving, so its next transfer starts gently.
+      if (spacing === 0 && waiting === 0) {
+        interval = Math.max(interval, START_INTERVAL_MS);
         return;
       }
+      if (interval === 0) return;
       const faster = 1000 / (1000 / interval + (RATE_GAIN_PER_SECOND * elapsed) / 1000);
       interval = faster < MIN_INTERVAL_MS ? 0 : faster;
     },
