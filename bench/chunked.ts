@@ -123,7 +123,7 @@ interface Figures {
 /** The clips through `workers` worker processes, each pinned to its own core; `root` a checkout whose worker runs instead. */
 async function pipeline(workers: number, clips: readonly Clip[], root?: string): Promise<Timeline[]> {
   const cpus = Array.from({ length: workers }, (_, i) => String(Number(FIRST_CORE) + i));
-  const rig = await startRig(workers, workerEnv, {}, root ? { cpus, root } : { cpus });
+  const rig = await startRig(workers, workerEnv, {}, { cpus, root });
   try {
     const timelines: Timeline[] = [];
     for (const input of clips) {
@@ -154,8 +154,8 @@ async function bare(clips: readonly Clip[]): Promise<number[]> {
 async function measure(clips: readonly Clip[]): Promise<Figures[]> {
   const zero: Timeline = { playableMs: 0, readyMs: 0 };
   const figures: Figures[] = clips.map(() => ({ one: zero, two: zero, bareMs: 0 }));
+  const unchunked = clips.filter((input) => input.chunks === 1);
   for (let run = 0; run < RUNS; run++) {
-    const unchunked = clips.filter((input) => input.chunks === 1);
     const steps = [
       async () => {
         for (const [i, ms] of (await bare(clips)).entries()) figures[i]!.bareMs += ms;
@@ -263,14 +263,15 @@ function syncRows(what: string, sync: LadderSync | undefined): BenchRow[] {
 export async function runChunkedBench(): Promise<BenchRow[]> {
   if (availableParallelism() < 2) throw new Error('the chunked part pins two workers to a core each: it needs at least two cores');
   const unknown = CLIPS.filter((name) => name !== 'long' && name !== 'short');
-  if (unknown.length > 0 || CLIPS.length === 0) throw new Error(`BENCH_CHUNKED_CLIPS takes long, short or both, not "${unknown.join(',')}"`);
+  if (unknown.length > 0) throw new Error(`BENCH_CHUNKED_CLIPS takes long, short or both, not "${unknown.join(',')}"`);
   if (BEFORE_ROOT && !existsSync(join(BEFORE_ROOT, 'apps/worker/dist'))) {
     throw new Error(`BENCH_CHUNKED_BEFORE=${BEFORE_ROOT} has no built worker: run npm ci && npm run build there`);
   }
   const clips: Clip[] = [];
   if (CLIPS.includes('long')) {
-    clips.push(await clip(SECONDS));
-    console.log(`chunked: ${Math.round(clips[0]!.seconds)} s clip in ${clips[0]!.chunks} chunks (VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS})`);
+    const long = await clip(SECONDS);
+    console.log(`chunked: ${Math.round(long.seconds)} s clip in ${long.chunks} chunks (VIDEO_CHUNK_SECONDS=${CHUNK_SECONDS})`);
+    clips.push(long);
   }
   if (CLIPS.includes('short')) {
     const short = await clip(SHORT_SECONDS);

@@ -51,7 +51,7 @@ export interface WorkerPlacement {
   /** `cpus[i]` pins worker i (and the ffmpeg it starts) to those CPUs (`taskset -c`): it then sees that many cores, as a machine of that size would. */
   cpus?: readonly string[];
   /** A built checkout whose worker runs instead of WORKER_ROOT's (the API stays this one's). */
-  root?: string;
+  root?: string | undefined;
 }
 
 /**

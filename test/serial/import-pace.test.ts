@@ -2,6 +2,7 @@ import { migrateDatabase } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyJpegs } from '../../scripts/source-bucket.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
+import { median } from '../support/flood.js';
 import { type FileServer, serve, startFileServer, startImport, waitForImport } from '../support/imports.js';
 import { spawnApi, type ApiProcess } from '../support/services.js';
 import { setupHarness } from '../support/setup-harness.js';
@@ -51,8 +52,6 @@ async function startGaps(tenant: TestTenant, set: string): Promise<number[]> {
   const starts = [...firstArrival.values()].sort((a, b) => a - b).slice(0, WEIGHED);
   return starts.slice(1).map((at, i) => at - starts[i]!);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 describe("the import runner's thread paces its transfers by the API's own requests (start.ts → live-load.ts → import-pace.ts)", () => {
   it('an API with no live requests reports itself idle, and the import runs unpaced: its transfers start together', async () => {
