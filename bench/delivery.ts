@@ -7,6 +7,7 @@ import { benchEnv, mb, memoryOf, settleBench, step, stop } from './support.js';
 import { type BenchRow, row } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
 import { startRig, upload } from './worker-rig.js';
+import { median } from '../test/support/flood.js';
 
 const PHOTOS = 12;
 /** Each photo's first request is timed this many times: the same photos under other names (other assets). */
@@ -17,8 +18,6 @@ const BURST = 64;
 const BURST_WIDTHS = [256, 384, 750, 828, 1080, 1200];
 /** A page's srcset: the first width read aside (it reads the original), the others timed, one after another. */
 const SRCSET_WIDTHS = [828, 1080, 1200];
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 /** One request, its whole body read; refuses anything but a 200 WebP (a bench of errors measures nothing). */
 export async function timedGet(url: string, headers: Record<string, string> = {}): Promise<number> {

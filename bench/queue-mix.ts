@@ -15,12 +15,12 @@ import { ffmpeg } from '../packages/media/src/video/test-clips.js';
 import { ratio, type BenchRow } from './table.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
 import { startRig, type Rig } from './worker-rig.js';
+import { median } from '../test/support/flood.js';
 
 const VIDEO_SECONDS = Number(process.env.BENCH_QUEUE_VIDEO_SECONDS ?? 60);
 const IDLE_SAMPLES = 3;
 const BUSY_SAMPLES = 3;
 
-export const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A 1080p phone-like clip of `VIDEO_SECONDS` with sound, made once and kept in the temp dir for later runs. */

@@ -5,6 +5,7 @@ import { ratio, type BenchRow } from './table.js';
 import { midSizeThroughput } from './worker-mid.js';
 import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, midSizePhotos, type BenchInput } from './worker-inputs.js';
 import { addTimed, finishedJobs, pipelinePass, type Rig, startRig, type Timed, upload, waitForFinished } from './worker-rig.js';
+import { median } from '../test/support/flood.js';
 
 const CORES = availableParallelism();
 /** Jobs of the memory run, and the point where its first half ends. */
@@ -53,8 +54,6 @@ export interface LatencyFigures {
   /** Mean ms per job of each stage the worker records (darkroom_asset_job_stage_seconds). */
   stages: Record<string, number>;
 }
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 /** The labels of one exposition line's `{a="x",b="y"}`, in whatever order the library wrote them. */
 const labelsOf = (set: string) => Object.fromEntries([...set.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
