@@ -13,14 +13,15 @@ import { chunkObjectsOf, clip, filesUnder, mediaProcessesMentioning, slowVideo, 
  * A chunked ladder that does not finish ends as a single render's would: a DELETE while its chunks
  * render kills their ffmpeg and leaves no chunk, variant or temp file; chunks that run past their
  * time limit on every try fail the asset with render_timeout and a sentence, and leave no chunk;
- * a chunk whose original turned out not to be a video fails the asset with corrupt_video at once.
+ * a chunk whose original turned out not to be a video fails the asset with corrupt_video at once,
+ * and a part still storing when its job gives up leaves nothing either.
  */
 let tmpDir: string;
 
-async function harnessWith(env: Record<string, string>): Promise<{ harness: Harness; tenant: TestTenant }> {
+async function harnessWith(env: Record<string, string>, options: { withWorker?: boolean } = {}): Promise<{ harness: Harness; tenant: TestTenant }> {
   tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunk-fail-'));
   const presets = await writePresetsFile({ slowladder: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60 }] });
-  const harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '4', ...env } });
+  const harness = await startHarness({ env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '4', ...env }, ...options });
   return { harness, tenant: await createTestTenant(harness, 'hls-chunk-fail') };
 }
 
@@ -81,6 +82,62 @@ describe('a chunk that fails for good (its original no longer a video)', () => {
     expect(await harness.countVariantObjects(tenant.tenantId, asset.id)).toBe(0);
   }, 300_000);
 });
+
+describe('a part that stores its files after its job gave up', () => {
+  let harness: Harness;
+  let tenant: TestTenant;
+  beforeAll(async () => ({ harness, tenant } = await harnessWith({ JOB_RETRY_SCHEDULE: '100ms', RENDER_CONCURRENCY: '2' }, { withWorker: false })));
+  afterAll(() => harness?.close());
+
+  it('leaves none of them once the failure is recorded', async () => {
+    const late = holdLateStore(harness);
+    harness.startWorker();
+    const { asset } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'slowladder');
+    await late.arrived;
+    // The parts that start from now on read random bytes: one fails for good, and so does the job.
+    await swapOriginal(harness, asset.id, randomBytes(await slowVideoSize()));
+
+    expect(await tenant.client.waitForAsset(asset.id, 240_000)).toMatchObject({ status: 'failed', error: { code: 'corrupt_video' } });
+    // The order the hold is for: the job's own cleanup, then the part's store, then the part's end, all before the failure's record.
+    expect(late.order).toEqual(['job cleaned up', 'part stored', 'part ended']);
+    await waitFor('its chunks to be gone', async () => (await chunkObjectsOf(harness, tenant.tenantId, asset.id)).length === 0, 30_000);
+  }, 300_000);
+});
+
+/**
+ * Holds the worker's first store of a rung's file until its job's own cleanup of the chunks has run,
+ * then holds that cleanup until every part has ended: the part stores after the cleanup and reads
+ * its asset and job before the job records its failure.
+ */
+function holdLateStore(harness: Harness) {
+  const storage = harness.workerDeps.storage;
+  const { putObject, deletePrefix } = storage;
+  const order: string[] = [];
+  let heldKey: string | undefined;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let arrive = () => {};
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  storage.putObject = async (options) => {
+    if (heldKey !== undefined || !/\/chunk-\d+-r\d+\.[^/]+$/.test(options.key)) return putObject(options);
+    heldKey = options.key;
+    arrive();
+    await released;
+    await putObject(options);
+    order.push('part stored');
+  };
+  storage.deletePrefix = async (options) => {
+    const result = await deletePrefix(options);
+    if (heldKey?.startsWith(options.prefix) && !order.includes('job cleaned up')) {
+      order.push('job cleaned up');
+      release();
+      await waitFor('the parts to end', async () => (await harness.worker!.chunkQueue.getActiveCount()) === 0, 120_000, 50);
+      order.push('part ended');
+    }
+    return result;
+  };
+  return { arrived, order };
+}
 
 async function slowVideoSize(): Promise<number> {
   return (await stat(await slowVideo())).size;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadMediaError, DarkroomError, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
-import { getAsset, type Asset } from '@darkroom/db';
+import { getAsset, getJob, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -21,8 +21,9 @@ const URL_SLACK_SECONDS = 600;
  * ChunkRender: one part of a long video's ladder (a piece's lowest rung, its other rungs from one
  * decode, or the whole file's audio), read from the original through a presigned GET (ffmpeg asks
  * for the ranges it needs) and stored as chunk objects, then marked done. Idempotent: a part whose
- * marker is stored is skipped; an asset deleted or failed meanwhile has nothing to render. A failure's code and sentence travel in the entry's failed reason (`chunkFailure`): bad
- * media fails at once, anything else is retried as any job.
+ * marker is stored is skipped; an asset deleted or failed meanwhile, or a job that ended, has
+ * nothing to render. A failure's code and sentence travel in the entry's failed reason
+ * (`chunkFailure`): bad media fails at once, anything else is retried as any job.
  */
 export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<ChunkRenderResult> {
   const { jobId, assetId, ladder, chunk, part } = job.data;
@@ -32,7 +33,7 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
   if (await objects.readDone(part, chunk)) return { outcome: 'skipped', reason: 'already rendered' };
   const plan = await objects.readPlan();
   if (!plan) return { outcome: 'skipped', reason: 'no plan (its job ended)' };
-  const watch = watchAsset(deps, assetId);
+  const watch = watchPart(deps, job.data);
   const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-chunk-'));
   try {
     const files = await renderPart(deps, job, plan, asset.originalKey, dir, watch.signal);
@@ -45,18 +46,30 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
   } finally {
     watch.stop();
     await rm(dir, { recursive: true, force: true });
-    await dropIfUnrendered(deps, assetId, objects);
+    await dropIfOrphaned(deps, job.data, objects);
   }
 }
 
 /**
- * A part that ends after its asset was deleted or failed may have stored files once the asset's job
- * had already removed the chunks: read after every store, so one of the two removes them.
+ * Whether the part's work is no longer wanted: its asset deleted or failed, or its job ended (failed
+ * for good, or closed by a DELETE); null when that could not be read.
  */
-async function dropIfUnrendered(deps: WorkerDeps, assetId: string, objects: ChunkObjects): Promise<void> {
-  const now = await getAsset(deps.db, { id: assetId }).catch(() => null);
-  if (now === null || isRendered(now)) return;
-  await objects.deleteAll().catch(() => {});
+async function isOrphaned(deps: WorkerDeps, { jobId, assetId }: ChunkRenderPayload): Promise<boolean | null> {
+  try {
+    const [asset, row] = await Promise.all([getAsset(deps.db, { id: assetId }), getJob(deps.db, { id: jobId })]);
+    return !isRendered(asset) || row === undefined || row.state === 'completed' || row.state === 'failed';
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A part that ends after its job did may have stored files once the job had already removed the
+ * chunks. The job removes them again once its end is recorded (discardJobChunks, or the asset's
+ * purge), and this reads that record after every store, so one of the two removes them.
+ */
+async function dropIfOrphaned(deps: WorkerDeps, payload: ChunkRenderPayload, objects: ChunkObjects): Promise<void> {
+  if (await isOrphaned(deps, payload)) await objects.deleteAll().catch(() => {});
 }
 
 async function renderPart(
@@ -103,19 +116,16 @@ async function storePart(deps: WorkerDeps, objects: ChunkObjects, files: readonl
 }
 
 /**
- * Reads the asset's status once a second: a DELETE (or the asset failing meanwhile) aborts the
- * part's ffmpeg within about a second, as a whole ladder's is (watchProgress), and so does the
- * worker's stop.
+ * Reads the asset and the job once a second: a DELETE, the asset failing or the job ending
+ * meanwhile aborts the part's ffmpeg within about a second, as a whole ladder's is
+ * (watchProgress), and so does the worker's stop.
  */
-function watchAsset(deps: WorkerDeps, assetId: string) {
+function watchPart(deps: WorkerDeps, payload: ChunkRenderPayload) {
   const gone = new AbortController();
   const timer = setInterval(() => {
-    getAsset(deps.db, { id: assetId }).then(
-      (asset) => {
-        if (!isRendered(asset)) gone.abort(new Error('the asset is no longer rendered'));
-      },
-      () => {},
-    );
+    void isOrphaned(deps, payload).then((orphaned) => {
+      if (orphaned) gone.abort(new Error('the part is no longer wanted'));
+    });
   }, PROGRESS_INTERVAL_MS);
   return { signal: AbortSignal.any([gone.signal, deps.stopSignal]), stop: () => clearInterval(timer) };
 }

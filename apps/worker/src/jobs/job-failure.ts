@@ -1,7 +1,8 @@
 import { ERRORS, type AssetProcessPayload } from '@darkroom/core';
-import { failJob, recordJobRetry, type Job } from '@darkroom/db';
+import { failJob, recordJobRetry, type Job, type JobFailure } from '@darkroom/db';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { discardJobChunks } from '../render/chunk-objects.js';
 import { classifyError, type ClassifiedError } from './classify-error.js';
 
 /**
@@ -36,7 +37,7 @@ export async function recordFailure(
   const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message, errorDetail: failure.detail };
   deps.log.warn({ jobId, assetId, attempt: params.row.attempts, final, code: failure.code, err: params.error }, `${job.name} failed`);
   if (final) {
-    await failJob(deps.db, record);
+    await failForGood(deps, record);
     await params.onFinal?.(failure);
     throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
   }
@@ -53,7 +54,13 @@ export async function failInterruptedTooOften(
   params: { jobId: string; attempts: number; onFinal?: OnFinalFailure },
 ): Promise<never> {
   const { message } = ERRORS.interruptedTooOften(params.attempts);
-  await failJob(deps.db, { id: params.jobId, errorCode: 'internal_error', errorMessage: message });
+  await failForGood(deps, { id: params.jobId, errorCode: 'internal_error', errorMessage: message });
   await params.onFinal?.({ code: 'internal_error', message });
   throw new UnrecoverableError(`internal_error: ${message}`);
+}
+
+/** The job's failure recorded, then what its chunked ladder's parts stored once it ended (a long video's) removed. */
+async function failForGood(deps: WorkerDeps, failure: JobFailure): Promise<void> {
+  const failed = await failJob(deps.db, failure);
+  if (failed) await discardJobChunks(deps, failed);
 }

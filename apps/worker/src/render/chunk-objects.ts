@@ -1,5 +1,5 @@
 import { chunkJobPrefix, type ChunkPart } from '@darkroom/core';
-import type { Asset } from '@darkroom/db';
+import type { Asset, Job } from '@darkroom/db';
 import type { HlsChunk, HlsLadderSpec, VideoProbe } from '@darkroom/media';
 import { assetObjectLocation, ObjectNotFoundError, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
@@ -69,3 +69,16 @@ export function chunkObjects(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | '
   };
 }
 export type ChunkObjects = ReturnType<typeof chunkObjects>;
+
+/**
+ * Every chunk object of a job whose end is recorded (failed for good): a part still running when
+ * the job gave up may have stored its files after the job's own cleanup. A part reads its job after
+ * every store (chunkRender), so between that read and this removal, made after the record, every
+ * file goes. A failure here leaves them to the orphan sweep.
+ */
+export async function discardJobChunks(deps: WorkerDeps, job: Pick<Job, 'id' | 'tenantId' | 'assetId'>): Promise<void> {
+  const place = assetObjectLocation(deps.config.storage, 'private', chunkJobPrefix(job.tenantId, job.assetId, job.id));
+  await deps.storage
+    .deletePrefix({ bucket: place.bucket, prefix: place.key })
+    .catch((error: unknown) => deps.log.warn({ jobId: job.id, err: error }, "could not remove a failed job's chunks"));
+}
