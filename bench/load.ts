@@ -126,7 +126,7 @@ interface SteadyOutput {
   non2xx: number;
   errors: number;
   errorCodes: Record<string, number>;
-  samples?: [number, number][];
+  samples?: StreamSample[];
 }
 
 /** An open-loop stream of `rate` requests a second (bench/steady-load.mjs). */
@@ -135,8 +135,8 @@ async function runSteady(url: string, rate: number, options: LoadOptions): Promi
   return { rps: result.rps, p99: result.p99, bytesPerSecond: Number.NaN, requests: result.requests, non2xx: result.non2xx, errors: result.errors };
 }
 
-/** A request of a steady stream: when it was due (ms since the epoch) and its latency from then (ms). */
-export type StreamSample = [due: number, ms: number];
+/** A request of a steady stream: when it was due (ms since the epoch), its latency from then, and how late the generator sent it (ms). */
+export type StreamSample = [due: number, ms: number, late: number];
 
 /**
  * A steady stream of `rate` requests a second (bench/steady-load.mjs) that runs until `stop` (at
@@ -159,14 +159,29 @@ export function steadyStream(url: string, rate: number, options: Omit<LoadOption
   };
 }
 
-/** The 99th percentile of the latencies of `samples` due from `from` to `to` (ms since the epoch), as steady-load.mjs reads its own. */
-export function p99Of(samples: readonly StreamSample[], from: number, to: number): { p99: number; requests: number } {
-  const latencies = samples
-    .filter(([due]) => due >= from && due <= to)
-    .map(([, ms]) => ms)
-    .sort((a, b) => a - b);
-  const p99 = latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] ?? Number.NaN;
-  return { p99: Math.round(p99 * 10) / 10, requests: latencies.length };
+/** The 99th percentile of `values`, to a tenth, as steady-load.mjs reads its own. */
+function p99Within(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN) * 10) / 10;
+}
+
+/**
+ * The 99th percentile of the latencies of `samples` due from `from` to `to` (ms since the epoch);
+ * beside it, the same counted from when each request was sent, and the generator's own lateness:
+ * what of the latency is the load generator's share of a busy machine, not the server's.
+ */
+export function p99Of(
+  samples: readonly StreamSample[],
+  from: number,
+  to: number,
+): { p99: number; requests: number; p99FromSent: number; lateP99: number } {
+  const within = samples.filter(([due]) => due >= from && due <= to);
+  return {
+    p99: p99Within(within.map(([, ms]) => ms)),
+    requests: within.length,
+    p99FromSent: p99Within(within.map(([, ms, late]) => ms - late)),
+    lateP99: p99Within(within.map(([, , late]) => late)),
+  };
 }
 
 /** wrk's summary as one JSON line (its latencies are in µs). Only GETs: the delivery bench needs no more. */

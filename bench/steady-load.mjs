@@ -7,8 +7,9 @@
  *
  * node bench/steady-load.mjs '{"url":…,"rate":…,"seconds":…,"connections":…,"method":…,"body":…,"headers":{…},"samples":true}'
  * prints one JSON line: requests, rps, p50, p99, max (ms), non2xx, errors (and errorCodes: each code's count); with `samples`, also each
- * request's due time (ms since the epoch) and latency, `[[due, ms], …]`, so that a part of the stream
- * can be read apart. SIGTERM ends the stream early: no request is sent after it, and the answers
+ * request's due time (ms since the epoch), latency and how late this generator sent it (its own
+ * timers' lateness on a busy machine, part of the latency), `[[due, ms, late], …]`, so that a part
+ * of the stream can be read apart. SIGTERM ends the stream early: no request is sent after it, and the answers
  * awaited are counted.
  */
 import { Agent, request } from 'node:http';
@@ -24,13 +25,14 @@ let errors = 0;
 const errorCodes = {};
 
 function send(dueAt) {
+  const late = performance.now() - dueAt;
   return new Promise((resolve) => {
     const req = request(url, { method, agent, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => {
         const ms = performance.now() - dueAt;
         latencies.push(ms);
-        if (withSamples) samples.push([performance.timeOrigin + dueAt, ms]);
+        if (withSamples) samples.push([performance.timeOrigin + dueAt, ms, late]);
         if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
         resolve();
       });
