@@ -15,8 +15,6 @@ import type { SourceBucket } from '../scripts/source-bucket.js';
 import { UPLOAD } from './api.js';
 import { bucketImportBody, emptyQueues, IMPORT_CONCURRENCY, startImport, startImportRig, waitForImport } from './import-support.js';
 import { CONNECTIONS, load, type LoadResult, p99Of, rps, steadyStream, WARMUP_SECONDS } from './load.js';
-
-type StreamRead = ReturnType<typeof p99Of>;
 import { photoMs } from './queue-mix.js';
 import { median } from '../test/support/flood.js';
 import { step } from './support.js';
@@ -42,8 +40,14 @@ const THROUGH_SECONDS = Number(process.env.BENCH_IMPORT_THROUGH_SECONDS ?? 20);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type StreamRead = ReturnType<typeof p99Of>;
+
 const uploadLoad = (rig: Rig, seconds: number, rate?: number) =>
   load(`${rig.tenant.baseUrl}/v1/uploads`, { serverPid: rig.api.pid!, method: 'POST', body: UPLOAD, token: rig.tenant.token!, seconds, rate });
+
+/** The steady stream of uploads at `rate`, every request's samples kept (steadyStream). */
+const uploadStream = (rig: Rig, rate: number) =>
+  steadyStream(`${rig.tenant.baseUrl}/v1/uploads`, rate, { method: 'POST', body: UPLOAD, token: rig.tenant.token! });
 
 /** The backfill jobs of `tenantId` not yet finished: its import's photos the worker still has to render. */
 async function backfillLeft(rig: Rig, tenantId: string): Promise<number> {
@@ -74,7 +78,7 @@ async function secondTenant(rig: Rig): Promise<{ tenant: TestApi; tenantId: stri
  * renders, so that none weighs on what is measured next.
  */
 async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
-  const stream = steadyStream(`${rig.tenant.baseUrl}/v1/uploads`, rate, { method: 'POST', body: UPLOAD, token: rig.tenant.token! });
+  const stream = uploadStream(rig, rate);
   await sleep(STREAM_LEAD_MS);
   const started = Date.now();
   const id = await startImport(rig.tenant, bucketImportBody(source));
@@ -92,7 +96,7 @@ async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
 
 /** The steady stream on the idle API for THROUGH_SECONDS, read as the one through an import. */
 async function idleStreamRead(rig: Rig, rate: number): Promise<StreamRead> {
-  const stream = steadyStream(`${rig.tenant.baseUrl}/v1/uploads`, rate, { method: 'POST', body: UPLOAD, token: rig.tenant.token! });
+  const stream = uploadStream(rig, rate);
   await sleep(STREAM_LEAD_MS + THROUGH_SECONDS * 1000);
   const samples = await stream.stop();
   const from = samples[0]![0] + STREAM_LEAD_MS;
@@ -104,8 +108,6 @@ interface Live {
   busyLoad: LoadResult;
   /** The steady stream's rate, and its latencies idle, through an import, and starting on one. */
   rate: number;
-  idleSteady: LoadResult;
-  /** The same stream idle, read as the one through an import is (p99Of). */
   idleStream: StreamRead;
   through: StreamRead & { seconds: number; imported: number };
   onset: LoadResult;
@@ -130,7 +132,6 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
   await uploadLoad(rig, WARMUP_SECONDS);
   const idleLoad = await uploadLoad(rig, SECONDS);
   const rate = STEADY_SHARE * idleLoad.rps;
-  const idleSteady = await uploadLoad(rig, THROUGH_SECONDS, rate);
   const idleStream = await idleStreamRead(rig, rate);
   const through = await throughImport(rig, source, rate);
   const second = await secondTenant(rig);
@@ -146,7 +147,7 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
     if ((await backfillLeft(rig, second.tenantId)) > 0) busy.push(ms);
   }
   await waitForImport(second.tenant, id, source.photoKeys.length);
-  return { idleLoad, busyLoad, rate, idleSteady, idleStream, through, onset, loadWithinImport, idle, busy, importMs: performance.now() - started };
+  return { idleLoad, busyLoad, rate, idleStream, through, onset, loadWithinImport, idle, busy, importMs: performance.now() - started };
 }
 
 function rows(live: Live, files: number): BenchRow[] {
@@ -158,7 +159,7 @@ function rows(live: Live, files: number): BenchRow[] {
     row(
       `POST /v1/uploads p99, ${steady}, flowing as an import of ${files} starts: the ${through.seconds.toFixed(0)} s from its POST (${through.requests} requests)`,
       `${through.p99} ms`,
-      `${live.idleSteady.p99} ms idle (${THROUGH_SECONDS} s)`,
+      `${live.idleStream.p99} ms idle (${THROUGH_SECONDS} s)`,
       null,
       '< 25 ms',
       through.p99 < 25,
@@ -166,7 +167,7 @@ function rows(live: Live, files: number): BenchRow[] {
     row(
       `the same, counted from when each request was sent (the load generator's own lateness on the shared cores left out; its p99 ${through.lateP99} ms, idle ${live.idleStream.lateP99} ms)`,
       `${through.p99FromSent} ms`,
-      `${live.idleStream.p99FromSent} ms idle (${live.idleStream.p99} ms from due)`,
+      `${live.idleStream.p99FromSent} ms idle`,
       null,
       '—',
       null,
@@ -182,7 +183,7 @@ function rows(live: Live, files: number): BenchRow[] {
     row(
       `POST /v1/uploads p99, ${steady}, starting on an import of ${files} running unpaced (${SECONDS} s)`,
       `${live.onset.p99} ms`,
-      `${live.idleSteady.p99} ms idle (${THROUGH_SECONDS} s)`,
+      `${live.idleStream.p99} ms idle (${THROUGH_SECONDS} s)`,
       null,
       '—',
       null,

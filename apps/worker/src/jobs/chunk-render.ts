@@ -52,14 +52,14 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
 
 /**
  * Whether the part's work is no longer wanted: its asset deleted or failed, or its job ended (failed
- * for good, or closed by a DELETE); null when that could not be read.
+ * for good, or closed by a DELETE); false when that could not be read (the next read, or the job, decides).
  */
-async function isOrphaned(deps: WorkerDeps, { jobId, assetId }: ChunkRenderPayload): Promise<boolean | null> {
+async function isOrphaned(deps: WorkerDeps, { jobId, assetId }: ChunkRenderPayload): Promise<boolean> {
   try {
     const [asset, row] = await Promise.all([getAsset(deps.db, { id: assetId }), getJob(deps.db, { id: jobId })]);
     return !isRendered(asset) || row === undefined || row.state === 'completed' || row.state === 'failed';
   } catch {
-    return null;
+    return false;
   }
 }
 

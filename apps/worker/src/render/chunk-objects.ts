@@ -58,10 +58,7 @@ export function chunkObjects(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | '
   return {
     at,
     /** Every object of the ladder's chunks: gone once it is joined, or its render ended otherwise. */
-    deleteAll: async () => {
-      const place = at('');
-      await deps.storage.deletePrefix({ bucket: place.bucket, prefix: place.key });
-    },
+    deleteAll: () => deleteChunksUnder(deps, prefix),
     readPlan: () => readJson<ChunkPlan>(PLAN),
     writePlan: (plan: ChunkPlan) => writeJson(PLAN, plan),
     readDone: (part: ChunkPart, chunk: number) => readJson<PartDone>(doneName(part, chunk)),
@@ -77,8 +74,13 @@ export type ChunkObjects = ReturnType<typeof chunkObjects>;
  * file goes. A failure here leaves them to the orphan sweep.
  */
 export async function discardJobChunks(deps: WorkerDeps, job: Pick<Job, 'id' | 'tenantId' | 'assetId'>): Promise<void> {
-  const place = assetObjectLocation(deps.config.storage, 'private', chunkJobPrefix(job.tenantId, job.assetId, job.id));
-  await deps.storage
-    .deletePrefix({ bucket: place.bucket, prefix: place.key })
-    .catch((error: unknown) => deps.log.warn({ jobId: job.id, err: error }, "could not remove a failed job's chunks"));
+  await deleteChunksUnder(deps, chunkJobPrefix(job.tenantId, job.assetId, job.id)).catch((error: unknown) =>
+    deps.log.warn({ jobId: job.id, err: error }, "could not remove a failed job's chunks"),
+  );
+}
+
+/** Every chunk object under `prefix`, in the private place where chunks always are. */
+async function deleteChunksUnder(deps: WorkerDeps, prefix: string): Promise<void> {
+  const place = assetObjectLocation(deps.config.storage, 'private', prefix);
+  await deps.storage.deletePrefix({ bucket: place.bucket, prefix: place.key });
 }
