@@ -17,6 +17,7 @@ import {
 } from '@darkroom/db';
 import type { WebhookQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
+import { schedulePasses } from './pass-scheduler.js';
 
 /** Events turned into deliveries per pass (one transaction). */
 const BATCH = 500;
@@ -24,6 +25,8 @@ const BATCH = 500;
 const OVERDUE_MS = 2_000;
 /** When settled events wait behind an open transaction, look again this soon. */
 const UNSETTLED_RETRY_MS = 250;
+/** The least time between two passes' starts (schedulePasses): events committed meanwhile share one. */
+const PASS_GAP_MS = 200;
 
 export interface DispatchPass {
   events: EventHead[];
@@ -93,39 +96,20 @@ export interface RunningDispatcher {
 }
 
 /**
- * Runs the dispatcher whenever an event commits (LISTEN on the events channel) and every
- * `intervalMs` (a NOTIFY missed while reconnecting costs at most that), plus the sweep on the tick.
- * One pass at a time in this process; the advisory lock keeps it to one across processes.
+ * Runs the dispatcher whenever an event commits (LISTEN on the events channel), at most one pass
+ * per PASS_GAP_MS while they flow, and every `intervalMs` (a NOTIFY missed while reconnecting costs
+ * at most that), plus the sweep on the tick. One pass at a time in this process; the advisory lock
+ * keeps it to one across processes.
  */
 export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, intervalMs: number): RunningDispatcher {
-  let running: Promise<void> | null = null;
-  let again = false;
+  const scheduler = schedulePasses(() => dispatchOnce(deps, queue), {
+    gapMs: PASS_GAP_MS,
+    unsettledRetryMs: UNSETTLED_RETRY_MS,
+    onError: (err) => deps.log.warn({ err: err.message }, 'webhook dispatch failed; trying again next interval'),
+  });
+  const wake = scheduler.wake;
   let stopped = false;
   let listening: EventListener | null = null;
-  let soon: NodeJS.Timeout | undefined;
-
-  const passes = async () => {
-    do {
-      again = false;
-      const pass = await dispatchOnce(deps, queue);
-      if (pass?.more) again = true;
-      else if (pass?.unsettled && !soon)
-        soon = setTimeout(() => {
-          soon = undefined;
-          wake();
-        }, UNSETTLED_RETRY_MS);
-    } while (again && !stopped);
-  };
-  const wake = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = passes()
-      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'webhook dispatch failed; trying again next interval'))
-      .finally(() => (running = null));
-  };
   let ticking: Promise<void> | null = null;
   const tick = async () => {
     wake();
@@ -149,10 +133,10 @@ export function startWebhookDispatcher(deps: WorkerDeps, queue: WebhookQueue, in
     async stop() {
       stopped = true;
       clearInterval(timer);
-      clearTimeout(soon);
+      const passesEnded = scheduler.stop();
       await ticking;
       await listening?.close().catch(() => {});
-      await running;
+      await passesEnded;
     },
   };
 }
