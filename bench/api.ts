@@ -1,5 +1,5 @@
 import { both, CONNECTIONS, cpuPerRequest, load, type LoadResult, rps, WARMUP_SECONDS } from './load.js';
-import { benchEnv, freePort, mb, memoryOf, prepareBench, sampleRss, spawnNode, stop, waitForHttp } from './support.js';
+import { benchEnv, freePort, mb, memoryOf, prepareBench, sampleRss, spawnNode, startBareServer, stop, waitForHttp } from './support.js';
 import { runPresignBench } from './presign.js';
 import { ratio, type BenchRow } from './table.js';
 
@@ -10,15 +10,14 @@ export const UPLOAD = JSON.stringify({ filename: 'photo.jpg', contentType: 'imag
 
 export async function runApiBench(): Promise<BenchRow[]> {
   const { apiKey } = await prepareBench('bench-api');
-  const [apiPort, basePort] = [await freePort(), await freePort()];
+  const apiPort = await freePort();
   // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile of the whole run there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const api = spawnNode([...profile, 'apps/api/dist/main.js'], { ...benchEnv, HOST: '127.0.0.1', PORT: String(apiPort) });
-  const baseline = spawnNode(['--import', 'tsx', 'bench/baseline-server.ts'], { DATABASE_URL: benchEnv.DATABASE_URL!, PORT: String(basePort) });
+  const { child: baseline, url: baseUrl } = await startBareServer();
   try {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const baseUrl = `http://127.0.0.1:${basePort}`;
-    await Promise.all([waitForHttp(`${apiUrl}/healthz`), waitForHttp(`${baseUrl}/baseline/ids`)]);
+    await waitForHttp(`${apiUrl}/healthz`);
     console.log(`api bench: ${CONNECTIONS} connections, 2 × ${SECONDS} s per side (A, B, B, A) after ${WARMUP_SECONDS} s of warm-up`);
 
     const upload = (seconds: number) => load(`${apiUrl}/v1/uploads`, { serverPid: api.pid!, method: 'POST', body: UPLOAD, token: apiKey, seconds });

@@ -3,7 +3,8 @@
  * idle API takes: the p99 a platform's users see) and at saturation (what the API still takes), and
  * a camera photo's `complete` → its job's commit, on one API process (which also runs the import,
  * on its runner thread) and one worker (which also renders the import's photos on the backfill
- * lane), each against the same measured idle first. The steady stream is measured twice: flowing
+ * lane), each against the same measured idle first, and the steady stream also against a bare
+ * INSERT server taking it on the idle machine (the floor the machine sets). The steady stream is measured twice: flowing
  * before an import starts and on through it (a platform's uploads, and an import started among
  * them), and starting on an import already running at full speed (uploads that begin from nothing:
  * the import slows only once the API reports them late).
@@ -17,7 +18,7 @@ import { bucketImportBody, emptyQueues, IMPORT_CONCURRENCY, startImport, startIm
 import { CONNECTIONS, load, type LoadResult, p99Of, rps, steadyStream, WARMUP_SECONDS } from './load.js';
 import { photoMs } from './queue-mix.js';
 import { median } from '../test/support/flood.js';
-import { step } from './support.js';
+import { startBareServer, step, stop } from './support.js';
 import { type BenchRow, row } from './table.js';
 import { TestApi } from '../test/support/client.js';
 import { cameraPhotos, type BenchInput } from './worker-inputs.js';
@@ -42,12 +43,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type StreamRead = ReturnType<typeof p99Of>;
 
-const uploadLoad = (rig: Rig, seconds: number, rate?: number) =>
-  load(`${rig.tenant.baseUrl}/v1/uploads`, { serverPid: rig.api.pid!, method: 'POST', body: UPLOAD, token: rig.tenant.token!, seconds, rate });
+const uploadsUrl = (rig: Rig) => `${rig.tenant.baseUrl}/v1/uploads`;
 
-/** The steady stream of uploads at `rate`, every request's samples kept (steadyStream). */
-const uploadStream = (rig: Rig, rate: number) =>
-  steadyStream(`${rig.tenant.baseUrl}/v1/uploads`, rate, { method: 'POST', body: UPLOAD, token: rig.tenant.token! });
+const uploadLoad = (rig: Rig, seconds: number, rate?: number) =>
+  load(uploadsUrl(rig), { serverPid: rig.api.pid!, method: 'POST', body: UPLOAD, token: rig.tenant.token!, seconds, rate });
+
+/** The steady stream of upload starts at `rate` to `url`, every request's samples kept (steadyStream). */
+const uploadStream = (url: string, rate: number, token?: string) =>
+  steadyStream(url, rate, { method: 'POST', body: UPLOAD, ...(token === undefined ? {} : { token }) });
 
 /** The backfill jobs of `tenantId` not yet finished: its import's photos the worker still has to render. */
 async function backfillLeft(rig: Rig, tenantId: string): Promise<number> {
@@ -78,7 +81,7 @@ async function secondTenant(rig: Rig): Promise<{ tenant: TestApi; tenantId: stri
  * renders, so that none weighs on what is measured next.
  */
 async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
-  const stream = uploadStream(rig, rate);
+  const stream = uploadStream(uploadsUrl(rig), rate, rig.tenant.token!);
   await sleep(STREAM_LEAD_MS);
   const started = Date.now();
   const id = await startImport(rig.tenant, bucketImportBody(source));
@@ -94,9 +97,12 @@ async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
   return { ...p99Of(samples, started, ended), seconds: (ended - started) / 1000, imported: now.imported };
 }
 
-/** The steady stream on the idle API for THROUGH_SECONDS, read as the one through an import. */
-async function idleStreamRead(rig: Rig, rate: number): Promise<StreamRead> {
-  const stream = uploadStream(rig, rate);
+/**
+ * The steady stream to `url` on the idle machine for THROUGH_SECONDS, read as the one through an
+ * import: to the idle API, and to a bare INSERT server (the floor this machine sets for the stream).
+ */
+async function quietStreamRead(url: string, rate: number, token?: string): Promise<StreamRead> {
+  const stream = uploadStream(url, rate, token);
   await sleep(STREAM_LEAD_MS + THROUGH_SECONDS * 1000);
   const samples = await stream.stop();
   const from = samples[0]![0] + STREAM_LEAD_MS;
@@ -109,6 +115,8 @@ interface Live {
   /** The steady stream's rate, and its latencies idle, through an import, and starting on one. */
   rate: number;
   idleStream: StreamRead;
+  /** The same stream to a bare INSERT server (bench/baseline-server.ts) on the idle machine. */
+  bareStream: StreamRead;
   through: StreamRead & { seconds: number; imported: number };
   onset: LoadResult;
   /** Whether the second import was still running when the loads on it ended. */
@@ -132,7 +140,9 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
   await uploadLoad(rig, WARMUP_SECONDS);
   const idleLoad = await uploadLoad(rig, SECONDS);
   const rate = STEADY_SHARE * idleLoad.rps;
-  const idleStream = await idleStreamRead(rig, rate);
+  const idleStream = await quietStreamRead(uploadsUrl(rig), rate, rig.tenant.token!);
+  const bare = await startBareServer();
+  const bareStream = await quietStreamRead(`${bare.url}/baseline/uploads`, rate).finally(() => stop(bare.child));
   const through = await throughImport(rig, source, rate);
   const second = await secondTenant(rig);
   const started = performance.now();
@@ -147,7 +157,7 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
     if ((await backfillLeft(rig, second.tenantId)) > 0) busy.push(ms);
   }
   await waitForImport(second.tenant, id, source.photoKeys.length);
-  return { idleLoad, busyLoad, rate, idleStream, through, onset, loadWithinImport, idle, busy, importMs: performance.now() - started };
+  return { idleLoad, busyLoad, rate, idleStream, bareStream, through, onset, loadWithinImport, idle, busy, importMs: performance.now() - started };
 }
 
 function rows(live: Live, files: number): BenchRow[] {
@@ -163,6 +173,14 @@ function rows(live: Live, files: number): BenchRow[] {
       null,
       '< 25 ms',
       through.p99 < 25,
+    ),
+    row(
+      `the same ${through.seconds.toFixed(0)} s against a bare INSERT server (Fastify and one INSERT, no auth, checks or signing) taking the stream on the idle machine: the floor this machine sets`,
+      `${through.p99} ms`,
+      `${live.bareStream.p99} ms bare`,
+      through.p99 / live.bareStream.p99,
+      '—',
+      null,
     ),
     row(
       `the same, counted from when each request was sent (the load generator's own lateness on the shared cores left out; its p99 ${through.lateP99} ms, idle ${live.idleStream.lateP99} ms)`,

@@ -104,6 +104,18 @@ export function spawnProgram(path: string, env: Record<string, string>, args: re
   return child;
 }
 
+/**
+ * The API bench's baseline server (bench/baseline-server.ts: Fastify and one INSERT per upload start
+ * on the same Postgres), started and answering: the floor an upload start could reach on this machine.
+ */
+export async function startBareServer(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', 'bench/baseline-server.ts'], { DATABASE_URL: benchEnv.DATABASE_URL!, PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/baseline/ids`);
+  return { child, url };
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
