@@ -4,10 +4,10 @@
  * a camera photo's `complete` → its job's commit, on one API process (which also runs the import,
  * on its runner thread) and one worker (which also renders the import's photos on the backfill
  * lane), each against the same measured idle first, and the steady stream also against a bare
- * INSERT server taking it on the idle machine (the floor the machine sets). The steady stream is measured twice: flowing
- * before an import starts and on through it (a platform's uploads, and an import started among
- * them), and starting on an import already running at full speed (uploads that begin from nothing:
- * the import slows only once the API reports them late).
+ * INSERT server taking it on the idle machine (the floor the machine sets). The steady stream is
+ * measured twice: flowing before an import starts and on through it (a platform's uploads, and an
+ * import started among them), and starting on an import already running at full speed (uploads
+ * that begin from nothing: the import slows only once the API reports them late).
  */
 import { FINISHED_IMPORT_STATUSES } from '@darkroom/core';
 import { createApiKey, createTenant, jobs } from '@darkroom/db';

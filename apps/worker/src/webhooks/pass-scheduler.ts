@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** What a pass reports of what is left: a full batch, or events an open transaction holds back. */
 export interface PassResult {
   more: boolean;
@@ -22,8 +24,6 @@ export interface PassScheduler {
   /** No pass starts after this; resolves once the running one has ended. */
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `pass` one at a time on `wake()`: a wake while a pass runs (or waits out the gap) calls for
