@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { finishAssetVisibilityMove } from '@darkroom/db';
+import { claimVisibilityMove, finishAssetVisibilityMove } from '@darkroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
@@ -13,7 +13,7 @@ import { setupHarness } from '../support/setup-harness.js';
 /**
  * A private asset's events (the feed, live streams, webhooks from the worker) carry private URLs
  * signed with the tenant's key, and the `asset.updated` that ends a move to private carries `purge`.
- * The worker's move itself is simulated here by its query (`finishAssetVisibilityMove`).
+ * The worker's move itself is simulated here by its queries (a claim, then `finishAssetVisibilityMove`).
  */
 const harness = setupHarness({ env: WEBHOOK_TEST_ENV });
 let jpeg: Uint8Array;
@@ -48,7 +48,9 @@ describe('a private asset’s events', () => {
       await stream.waitForEvents(1);
       expect((await t.client.request('PATCH', `/v1/assets/${turned.id}`, { visibility: 'private' })).status).toBe(200);
       const purge = { urls: ['https://cdn.example/variants/x/r1/a.webp'], prefixes: [`${base}/img/${turned.id}/`] };
-      expect(await finishAssetVisibilityMove(harness.api.db, { id: turned.id, visibility: 'private', purge })).toBe(true);
+      const claimed = await claimVisibilityMove(harness.api.db, { assetId: turned.id, claimMs: 60_000, waitMs: 1000 });
+      if (claimed.outcome !== 'claimed') throw new Error(`the move was not claimed: ${claimed.outcome}`);
+      expect(await finishAssetVisibilityMove(harness.api.db, { move: claimed.move, purge })).toBe(true);
 
       const [live] = await stream.waitForEvents(1, (e) => e.event === 'asset.updated');
       expect(live!.data.data.purge).toEqual(purge);

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { deliveryRenderKey, originalKey, variantPrefix, type AssetEventData, type PurgeList } from '@darkroom/core';
-import { getAsset, listEvents } from '@darkroom/db';
+import { getAsset, insertAsset, listEvents, newId } from '@darkroom/db';
 import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibility-move.js';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
+import { createTestTenant } from '../support/fixtures.js';
+import { holdFirstCall } from '../support/hold.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
@@ -104,7 +106,7 @@ describe('a private asset’s objects', () => {
     const [first] = keys as [string];
     const from = assetObjectLocation(buckets(), 'public', first);
     const to = assetObjectLocation(buckets(), 'private', first);
-    await harness.api.storage.copyObject({ ...to, sourceBucket: from.bucket, sourceKey: from.key, size: 1, contentType: 'x/unused' });
+    await harness.api.storage.copyObject({ ...to, sourceBucket: from.bucket, sourceKey: from.key, size: 1 });
     await harness.api.storage.deleteObject(from);
     await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'public' });
     expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('moved');
@@ -163,5 +165,72 @@ describe('a public render under way when its asset turns private', () => {
     expect(await objectState(harness.api.storage, { bucket: buckets().publicBucket, key })).toBe('absent');
     // Nor held in the process's memory: its public route answers the asset as an unknown id.
     expect((await getImage(url)).status).toBe(404);
+  });
+});
+
+describe('moves of one asset', () => {
+  it('never run two at once: a change back while one copies waits for it, then gathers everything', async () => {
+    const asset = await readyAsset('public');
+    const keys = await keysIn('public', asset.id);
+    await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'private' });
+    const held = holdFirstCall(harness.workerDeps.storage, 'copyObject');
+    try {
+      const toPrivate = moveAssetObjects(harness.workerDeps, await row(asset.id));
+      await held.reached;
+      await t.client.raw('PATCH', `/v1/assets/${asset.id}`, { visibility: 'public' });
+      // Another worker's pass for the change back: the asset is held by the first move.
+      const toPublic = moveAssetObjects(harness.workerDeps, await row(asset.id));
+      await Promise.race([toPublic, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      held.release();
+      expect(await toPrivate).toBe('superseded');
+      expect(await toPublic).toBe('superseded');
+    } finally {
+      held.release();
+      held.restore();
+    }
+    expect(await moveAssetObjects(harness.workerDeps, await row(asset.id))).toBe('moved');
+    expect(await keysIn('public', asset.id)).toEqual(keys);
+    expect(await keysIn('private', asset.id)).toEqual([]);
+    expect((await row(asset.id)).objectsVisibility).toBe('public');
+  });
+});
+
+describe('a pass over owed moves', () => {
+  it('puts moves that fail behind the others: a full batch of them does not hold back a later change', async () => {
+    const tenant = await createTestTenant(harness, 'visibility-move-stuck');
+    const owed = () =>
+      insertAsset(harness.api.db, {
+        id: newId(),
+        tenantId: tenant.tenantId,
+        status: 'ready',
+        filename: 'a.jpg',
+        contentType: 'image/jpeg',
+        size: 10,
+        preset: 'default',
+        originalKey: originalKey(tenant.tenantId, newId()),
+        uploadExpiresAt: new Date(Date.now() + 60_000),
+        readyAt: new Date(),
+        visibility: 'private',
+        objectsVisibility: 'public',
+      });
+    const stuck = new Set<string>();
+    for (let i = 0; i < 21; i++) stuck.add((await owed()).id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = await owed();
+    // Listing a stuck asset's objects fails (a bucket refusing it), every time.
+    const storage = harness.workerDeps.storage;
+    const listObjects = storage.listObjects.bind(storage);
+    storage.listObjects = (options) => {
+      if ([...stuck].some((id) => options.prefix.includes(id))) throw new Error('the bucket refuses this listing');
+      return listObjects(options);
+    };
+    try {
+      for (let pass = 0; pass < 3; pass++) await moveOwedAssets(harness.workerDeps, { graceMs: 0, tenantId: tenant.tenantId });
+    } finally {
+      storage.listObjects = listObjects;
+    }
+    expect((await row(later.id)).objectsVisibility).toBe('private');
+    const failures = await Promise.all([...stuck].map(async (id) => (await row(id)).moveFailures));
+    expect(failures.every((n) => n >= 1)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import {
   assetRecordOf,
   fitMetadata,
   IN_SIDECAR,
+  lockAsset,
   packRecord,
   RENDER_METADATA,
   renderRecordOf,
@@ -37,10 +38,16 @@ export function describeVariants(deps: WorkerDeps, asset: Asset, image: Processe
       [ASSET_METADATA, packRecord(record)],
     ]);
     if (!left.includes(RENDER_METADATA)) return metadata;
-    const sidecar: AssetSidecar = { asset: record, render };
-    const body = Buffer.from(JSON.stringify(sidecar));
-    const key = assetRecordKey(asset.tenantId, asset.id);
-    await deps.storage.putObject({ bucket: deps.config.storage.bucket, key, body, contentType: 'application/json' });
+    // The asset's record as its row is now, under its lock: a visibility changed while this job
+    // rendered is the one kept (the API writes its change under the same lock).
+    await deps.db.transaction(async (tx) => {
+      const current = await lockAsset(tx, { id: asset.id });
+      if (!current) return;
+      const sidecar: AssetSidecar = { asset: assetRecordOf(current, current.updatedAt), render };
+      const body = Buffer.from(JSON.stringify(sidecar));
+      const key = assetRecordKey(asset.tenantId, asset.id);
+      await deps.storage.putObject({ bucket: deps.config.storage.bucket, key, body, contentType: 'application/json' });
+    });
     return { [RENDER_METADATA]: IN_SIDECAR };
   };
 }

@@ -120,6 +120,16 @@ export const assets = pgTable(
      * while the worker still owes the move; a new asset's variants are rendered straight into place.
      */
     objectsVisibility: text('objects_visibility', { enum: VISIBILITIES }).notNull().default('public'),
+    /**
+     * The worker whose move holds the asset (a token of its claim) and until when: while it holds,
+     * no job of the asset starts and no other move or purge takes it (queries/visibility.ts).
+     */
+    moveClaim: uuid('move_claim'),
+    moveClaimedUntil: timestamp('move_claimed_until', { withTimezone: true, mode: 'date' }),
+    /** A move that waited for a job or failed is tried again no earlier than this, behind newer changes. */
+    moveNextAt: timestamp('move_next_at', { withTimezone: true, mode: 'date' }),
+    /** Failed tries of the move owed now (its backoff); back to 0 once a move is recorded. */
+    moveFailures: integer('move_failures').notNull().default(0),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     uploadExpiresAt: timestamp('upload_expires_at', { withTimezone: true, mode: 'date' }).notNull(),

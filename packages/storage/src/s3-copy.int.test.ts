@@ -25,10 +25,10 @@ async function readAll(key: string): Promise<Buffer> {
 }
 
 /** A source object and what a copy of it needs to know. */
-async function source(name: string, body: Buffer) {
+async function source(name: string, body: Buffer, headers: { cacheControl?: string; metadata?: Record<string, string> } = {}) {
   const sourceKey = `${prefix}${name}`;
-  await storage.putObject({ bucket, key: sourceKey, body, contentType: 'image/png' });
-  return { sourceKey, size: body.length, contentType: 'image/png' };
+  await storage.putObject({ bucket, key: sourceKey, body, contentType: 'image/png', ...headers });
+  return { sourceKey, size: body.length };
 }
 
 async function openUploads(key: string): Promise<string[]> {
@@ -75,6 +75,18 @@ describe('copyObject', () => {
     expect(await openUploads(key)).toEqual([]);
   });
 
+  it("keeps the source's type, Cache-Control and metadata when given none, whole and in parts", async () => {
+    const headers = { cacheControl: 'public, max-age=31536000, immutable', metadata: { 'darkroom-render': 'r1' } };
+    const from = await source('headers', randomBytes(6 * MiB), headers);
+    for (const multipartThreshold of [undefined, 5 * MiB]) {
+      const key = `${prefix}headers-copy-${multipartThreshold ?? 'whole'}`;
+      await storage.copyObject({ bucket, key, ...from, multipartThreshold, partSize: 5 * MiB });
+      const head = await storage.headObject({ bucket, key });
+      expect(head, `threshold ${multipartThreshold}`).toMatchObject({ size: 6 * MiB, contentType: 'image/png', ...headers });
+      expect(head.etag, 'copied as asked: in parts past the threshold').toMatch(multipartThreshold ? /-2"?$/ : /^"?[0-9a-f]{32}"?$/);
+    }
+  });
+
   it('aborts a copy in parts that fails, leaving no parts behind', async () => {
     const from = await source('short', randomBytes(6 * MiB));
     const key = `${prefix}short-copy`;
@@ -86,7 +98,7 @@ describe('copyObject', () => {
   });
 
   it('says a missing source is not found', async () => {
-    const copy = storage.copyObject({ bucket, key: `${prefix}x`, sourceKey: `${prefix}absent`, size: 1, contentType: 'image/png' });
+    const copy = storage.copyObject({ bucket, key: `${prefix}x`, sourceKey: `${prefix}absent`, size: 1 });
     await expect(copy).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 

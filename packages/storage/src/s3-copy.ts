@@ -1,9 +1,9 @@
-import { CopyObjectCommand, UploadPartCopyCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { encodeObjectKey } from './cdn.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
 import { DEFAULT_COPY_PART_BYTES, S3_MAX_COPY_OBJECT_BYTES, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core';
-import type { CompletedPart, CopyObjectOptions, CopyResult } from './types.js';
+import type { CompletedPart, CopyObjectOptions, CopyResult, CreateMultipartOptions } from './types.js';
 
 const COPY_QUEUE_SIZE = 4;
 
@@ -46,7 +46,7 @@ export async function copyObject(
   const copied = await direct?.(options);
   if (copied) return copied;
   const { bucket, key, sourceKey, metadata } = options;
-  // REPLACE sets the copy's metadata, Content-Type included, in the same request.
+  // REPLACE sets the copy's metadata, Content-Type included, in the same request; COPY keeps the source's headers.
   const replace = metadata
     ? { MetadataDirective: 'REPLACE' as const, Metadata: metadata, ContentType: options.contentType }
     : { MetadataDirective: 'COPY' as const };
@@ -76,15 +76,36 @@ interface CopiedPart extends CompletedPart {
   sourceVersionId: string | undefined;
 }
 
+/**
+ * What a copy in parts is created with: the caller's type and metadata, or else the source's own
+ * headers, which a multipart upload does not take from its parts (a one-request COPY keeps them),
+ * read with the version the parts then copy (its ETag), so headers and bytes are of one version.
+ */
+async function headersOfCopy(
+  client: S3Client,
+  options: CopyObjectOptions,
+): Promise<{ headers: Omit<CreateMultipartOptions, 'bucket' | 'key'>; sourceIfMatch: string | undefined }> {
+  if (options.metadata) return { headers: { contentType: options.contentType, metadata: options.metadata }, sourceIfMatch: options.sourceIfMatch };
+  const Bucket = options.sourceBucket ?? options.bucket;
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket, Key: options.sourceKey, IfMatch: options.sourceIfMatch }));
+    const headers = { contentType: head.ContentType ?? 'application/octet-stream', cacheControl: head.CacheControl, metadata: head.Metadata };
+    return { headers, sourceIfMatch: options.sourceIfMatch ?? head.ETag };
+  } catch (err) {
+    throw translateS3Error(err, { operation: 'headObject', bucket: Bucket, key: options.sourceKey });
+  }
+}
+
 async function copyInParts(client: S3Client, options: CopyObjectOptions): Promise<CopyResult> {
-  const { bucket, key, contentType, metadata } = options;
+  const { bucket, key } = options;
   const ranges = copyPartRanges(options.size, options.partSize ?? DEFAULT_COPY_PART_BYTES);
-  const { uploadId } = await createMultipartUpload(client, { bucket, key, contentType, metadata });
+  const { headers, sourceIfMatch } = await headersOfCopy(client, options);
+  const { uploadId } = await createMultipartUpload(client, { bucket, key, ...headers });
   try {
     const parts: CopiedPart[] = [];
     for (let at = 0; at < ranges.length; at += COPY_QUEUE_SIZE) {
       const batch = ranges.slice(at, at + COPY_QUEUE_SIZE);
-      parts.push(...(await Promise.all(batch.map((range) => copyPart(client, options, uploadId, range)))));
+      parts.push(...(await Promise.all(batch.map((range) => copyPart(client, { ...options, sourceIfMatch }, uploadId, range)))));
     }
     await completeMultipartUpload(client, { bucket, key, uploadId, parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })) });
     return { sourceVersionId: sourceVersionOf(parts) };

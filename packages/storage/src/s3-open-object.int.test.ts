@@ -94,7 +94,6 @@ describe('copyObject from another bucket', () => {
         sourceBucket: config.publicBucket,
         sourceKey: `variants/${key}`,
         size: body.length,
-        contentType: 'x/unused',
       });
       const copied = await storage.openObject({ bucket, key: target });
       expect(copied).toMatchObject({ contentType: 'image/webp', cacheControl: VARIANT_CACHE_CONTROL, size: body.length });

@@ -20,9 +20,11 @@ const PUT_PART_SIZE = 8 * 1024 * 1024;
 const PUT_QUEUE_SIZE = 2;
 
 export async function createMultipartUpload(client: S3Client, options: CreateMultipartOptions): Promise<{ uploadId: string }> {
-  const { bucket, key, contentType, metadata } = options;
+  const { bucket, key, contentType, cacheControl, metadata } = options;
   try {
-    const result = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, Metadata: metadata }));
+    const result = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, CacheControl: cacheControl, Metadata: metadata }),
+    );
     if (!result.UploadId) throw new StorageRequestError(`createMultipartUpload ${bucket}/${key}: server returned no UploadId`);
     return { uploadId: result.UploadId };
   } catch (err) {

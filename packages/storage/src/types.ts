@@ -28,6 +28,7 @@ export type ObjectMetadata = Record<string, string>;
 
 export interface CreateMultipartOptions extends ObjectLocation {
   contentType: string;
+  cacheControl?: string | undefined;
   metadata?: ObjectMetadata | undefined;
 }
 
@@ -125,20 +126,26 @@ export interface GetRangeOptions extends ObjectLocation {
   end: number;
 }
 
-export interface CopyObjectOptions extends ObjectLocation {
+/**
+ * What the copy is written with: a type and metadata of the caller's (MetadataDirective REPLACE: no
+ * request more), or none, and it keeps the source's own Content-Type, Cache-Control and metadata
+ * however it is copied (a copy in parts reads them with one HEAD first).
+ */
+export type CopyHeaders = { contentType: string; metadata: ObjectMetadata } | { contentType?: undefined; metadata?: undefined };
+
+export type CopyObjectOptions = ObjectLocation & CopyHeaders & CopySource;
+
+export interface CopySource {
   /** The object to copy. */
   sourceKey: string;
   /** The bucket it is in, when not `bucket` (one the same credentials read). */
   sourceBucket?: string | undefined;
   /** The source's size: it decides between one CopyObject and a copy in parts, and their byte ranges. */
   size: number;
-  contentType: string;
   /** Larger sources are copied in parts (UploadPartCopy); default and maximum 5 GiB, S3's limit for CopyObject. */
   multipartThreshold?: number;
   /** Bytes per copied part, from S3_MIN_PART_BYTES to S3_MAX_PART_BYTES (default DEFAULT_COPY_PART_BYTES; grown when a source would need more than S3_MAX_PARTS). */
   partSize?: number;
-  /** Written on the copy in place of the source's (MetadataDirective REPLACE): no request more. */
-  metadata?: ObjectMetadata | undefined;
   /**
    * The source's ETag as the caller last saw it: a source changed since is not copied (412,
    * `StorageRequestError` with `httpStatus` 412), so a copy is of the very version that was looked at.

@@ -2,7 +2,7 @@ import { assetKindOf, ERRORS, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, originalK
 import { ASSET_METADATA, IN_SIDECAR, type Asset, type ImportItem, type NewUpload } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
 import { checkAudio } from '../services/uploads/audio-check.js';
-import { describeOriginal, recordAssetChange } from '../services/bucket-records.js';
+import { describeOriginal, recordAssetAsItIs } from '../services/bucket-records.js';
 import { validateFilename } from '../services/uploads/upload-rules.js';
 import type { ItemContext } from './item-context.js';
 import { importMetadataOf } from './import-metadata.js';
@@ -88,7 +88,7 @@ export async function queueImportedAsset(
   const finishing = params.finish && !sidecarOwed ? item : undefined;
   const queued = await context.recorder.recordAsset({ values, set: audio, item: finishing });
   // A size learned only by streaming: the record beside the original says it (its metadata pointed there).
-  if (queued.job && sidecarOwed) await recordAssetChange(deps, queued.asset);
+  if (queued.job && sidecarOwed) await recordAssetAsItIs(deps, queued.asset.id);
   return queued;
 }
 

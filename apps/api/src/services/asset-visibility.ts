@@ -1,5 +1,5 @@
 import { ERRORS, type Visibility } from '@darkroom/core';
-import { setAssetVisibility, type Asset, type Tenant } from '@darkroom/db';
+import { lockAsset, setAssetVisibility, type Asset, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 import { recordAssetChange } from './bucket-records.js';
 import { ensureDeliveryKey } from './delivery-key.js';
@@ -19,12 +19,21 @@ export async function changeAssetVisibility(
 ): Promise<{ asset: Asset; tenant: Tenant }> {
   const asset = await requireTenantAsset(deps, { tenantId: tenant.id, id: params.id });
   if (asset.status !== 'ready') throw ERRORS.visibilityOfUnreadyAsset(asset.status);
-  if (asset.visibility === params.visibility) return { asset, tenant };
   const keyed = params.visibility === 'private' ? await ensureDeliveryKey(deps, tenant) : tenant;
-  const changed = await setAssetVisibility(deps.db, { id: asset.id, visibility: params.visibility });
-  if (!changed) throw ERRORS.assetChangedMeanwhile();
-  await recordAssetChange(deps, changed);
+  // Under the row's lock from the first read: of two changes at once, the later one is applied after
+  // the earlier (never taken for "no change" by reading the row before it), and writes its record
+  // after it, so the bucket never keeps an older visibility for `recover`.
+  const changed = await deps.db.transaction(async (tx) => {
+    const current = await lockAsset(tx, { id: asset.id });
+    if (current?.visibility === params.visibility) return { row: current, changed: false };
+    const row = await setAssetVisibility(tx, { id: asset.id, visibility: params.visibility });
+    if (!row) throw ERRORS.assetChangedMeanwhile();
+    await recordAssetChange(deps, row);
+    return { row, changed: true };
+  });
+  // The same visibility again changes nothing.
+  if (!changed.changed) return { asset: changed.row, tenant: keyed };
   // Before the answer: from it on, no delivery process serves the asset by its old visibility.
   await deps.announceDeliveryChange({ asset: asset.id });
-  return { asset: changed, tenant: keyed };
+  return { asset: changed.row, tenant: keyed };
 }

@@ -4,6 +4,7 @@ import {
   assetRecordOf,
   fitMetadata,
   IN_SIDECAR,
+  lockAsset,
   packRecord,
   tenantRecordOf,
   type Asset,
@@ -37,7 +38,9 @@ export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<Obj
  * A new focus or crop (a new revision), or a new visibility: the original's metadata cannot change
  * without copying it onto itself, so the record object beside it says it, and a rebuild takes the
  * newest. The render record the worker may keep there (one too large for a variant's metadata) is
- * kept while it is of this revision: a visibility change renders nothing anew.
+ * kept while it is of this revision: a visibility change renders nothing anew. Called with the
+ * asset's row locked by the caller's transaction (written as it is there), so records written one
+ * after the other are the row's changes in their order.
  */
 export async function recordAssetChange(deps: AppDeps, asset: Asset): Promise<void> {
   const key = assetRecordKey(asset.tenantId, asset.id);
@@ -60,4 +63,12 @@ async function readSidecar(deps: AppDeps, key: string): Promise<AssetSidecar | n
 /** A tenant's settings and presets, written each time they change (tenantRecordOf leaves every secret out). */
 export async function recordTenant(deps: AppDeps, tenant: Tenant): Promise<void> {
   await putJson(deps, tenantRecordKey(tenant.id), tenantRecordOf(tenant));
+}
+
+/** `recordAssetChange` from the asset's row as it is now, under its lock. */
+export async function recordAssetAsItIs(deps: AppDeps, assetId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const asset = await lockAsset(tx, { id: assetId });
+    if (asset) await recordAssetChange(deps, asset);
+  });
 }

@@ -3,7 +3,7 @@ import {
   deleteAssetRow,
   getTenantAsset,
   getTenantAssetWithVariants,
-  hasActiveJob,
+  isAssetInHand,
   isUuid,
   listVariantsByAsset,
   markAssetDeleting,
@@ -46,7 +46,7 @@ export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params:
   const deleting = await markAssetDeleting(deps.db, { id: asset.id });
   // From the answer on, no delivery process serves it from its cached lookup.
   if (deleting) await deps.announceDeliveryChange({ asset: asset.id });
-  if (!deleting || (await hasActiveJob(deps.db, { assetId: asset.id }))) return;
+  if (!deleting || (await isAssetInHand(deps.db, { assetId: asset.id }))) return;
   try {
     const { bucket, publicBucket } = deps.config.storage;
     await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });

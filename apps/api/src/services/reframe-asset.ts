@@ -54,16 +54,14 @@ export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params
     const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop });
     if (!changed) throw ERRORS.assetChangedMeanwhile();
     const open = await latestAssetJob(tx, { assetId: asset.id });
-    if (open && (open.state === 'queued' || open.state === 'active')) return { reframed: changed, job: undefined };
-    const queued: Job = await insertJob(tx, {
-      assetId: asset.id,
-      tenantId: asset.tenantId,
-      kind: 'reprocess',
-      maxAttempts: deps.config.jobMaxAttempts,
-    });
+    const queued: Job | undefined =
+      open && (open.state === 'queued' || open.state === 'active')
+        ? undefined
+        : await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
+    // Last, under the row's lock, as a visibility change's: the bucket's record is never an older one's.
+    await recordAssetChange(deps, changed);
     return { reframed: changed, job: queued };
   });
-  await recordAssetChange(deps, reframed);
   if (job) await enqueueAfterCommit(deps, log, [job]);
   return reframed;
 }

@@ -1,6 +1,6 @@
 import type { AssetProcessPayload } from '@darkroom/core';
-import { completeJob, getAsset, startJobAttempt, type Asset, type Job } from '@darkroom/db';
-import type { Job as QueueJob } from 'bullmq';
+import { completeJob, getAsset, startJobAttemptOutsideMoves, type Asset, type Job } from '@darkroom/db';
+import { DelayedError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
 import { finishDeletion } from '../sweeps/purge-sweep.js';
@@ -29,6 +29,19 @@ async function abandonForDeletion(deps: WorkerDeps, asset: Asset, jobId: string)
   return { outcome: 'skipped', reason: 'asset deleted' };
 }
 
+/** How long a job whose asset is being moved waits before it looks again, at most (a move may end early). */
+const MOVE_RECHECK_MS = 2_000;
+
+/**
+ * The asset's objects are being moved between buckets: the entry waits (delayed, no attempt
+ * counted, no slot held) until the move's claim lapses or MOVE_RECHECK_MS, whichever is sooner.
+ */
+async function waitForMove(job: QueueJob<AssetProcessPayload>, until: Date): Promise<never> {
+  const wait = Math.min(Math.max(until.getTime() - Date.now(), 100), MOVE_RECHECK_MS);
+  await job.moveToDelayed(Date.now() + wait, job.token);
+  throw new DelayedError();
+}
+
 /**
  * One attempt of any asset job, the same for every kind: start it on the job row (skipping a job
  * that already finished, so redelivery is harmless), skip an asset with nothing to do, fail a job
@@ -36,8 +49,10 @@ async function abandonForDeletion(deps: WorkerDeps, asset: Asset, jobId: string)
  */
 export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>, handler: AttemptHandler<R>): Promise<R | Skipped> {
   const { jobId, assetId } = job.data;
-  const row = await startJobAttempt(deps.db, { id: jobId });
-  if (!row) return { outcome: 'skipped', reason: 'job already finished' };
+  const start = await startJobAttemptOutsideMoves(deps.db, { jobId, assetId });
+  if (start.kind === 'moving') return waitForMove(job, start.until);
+  if (start.kind === 'finished') return { outcome: 'skipped', reason: 'job already finished' };
+  const { row } = start;
   try {
     const asset = await getAsset(deps.db, { id: assetId });
     if (asset?.status === 'deleting') return await abandonForDeletion(deps, asset, jobId);

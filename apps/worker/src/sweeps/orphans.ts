@@ -8,7 +8,7 @@ import {
   VARIANTS_PREFIX,
   VISIBILITIES,
 } from '@darkroom/core';
-import { describesAsset, findAssetStatuses, getAsset, hasActiveJob } from '@darkroom/db';
+import { describesAsset, findAssetStatuses, getAsset, isAssetInHand } from '@darkroom/db';
 import { assetObjectLocation, ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 
@@ -90,7 +90,7 @@ async function* orphansIn(deps: WorkerDeps, bucket: string, prefix: string, opti
     const rendering = new Map<string, boolean>();
     for (const { object, assetId } of batch) {
       if (!statuses.has(assetId) || !isChunkKey(object.key)) continue;
-      if (!rendering.has(assetId)) rendering.set(assetId, await hasActiveJob(deps.db, { assetId }));
+      if (!rendering.has(assetId)) rendering.set(assetId, await isAssetInHand(deps.db, { assetId }));
       if (!rendering.get(assetId)) yield { bucket, key: object.key, size: object.size, assetId };
     }
     const rowless = batch.filter(({ assetId }) => !statuses.has(assetId));

@@ -1,5 +1,5 @@
 import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
-import { deleteAssetRow, describesAsset, hasActiveJob, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
+import { deleteAssetRow, describesAsset, isAssetInHand, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
 import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects, type ObjectHead } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import { underTenant } from './orphans.js';
@@ -16,7 +16,7 @@ const MULTIPART_MARGIN_MS = 3_600_000;
  * a worker has the asset's job in hand: that worker finishes the deletion when it sees the status.
  */
 export async function finishDeletion(deps: WorkerDeps, asset: Asset): Promise<boolean> {
-  if (await hasActiveJob(deps.db, { assetId: asset.id })) return false;
+  if (await isAssetInHand(deps.db, { assetId: asset.id })) return false;
   const { bucket, publicBucket } = deps.config.storage;
   await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
   await deleteAssetRow(deps.db, { id: asset.id });

@@ -271,13 +271,21 @@ export async function markAssetDeleting(db: Executor, params: { id: string }): P
   });
 }
 
-/** Whether a worker may be working on the asset right now (it will finish a deletion itself). */
-export async function hasActiveJob(db: Executor, params: { assetId: string }): Promise<boolean> {
+/**
+ * Whether a worker has the asset in hand right now: its job is active (the worker will finish a
+ * deletion itself when it sees one), or a visibility move holds it (objects are being copied, so
+ * none may be removed until it stops, which a deletion makes it do within its next renewal).
+ */
+export async function isAssetInHand(db: Executor, params: { assetId: string }): Promise<boolean> {
   const [row] = await db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.assetId, params.assetId), eq(jobs.state, 'active')))
-    .limit(1);
+    .select({ id: assets.id })
+    .from(assets)
+    .where(
+      and(
+        eq(assets.id, params.assetId),
+        sql`(${assets.moveClaimedUntil} > now() or exists (select 1 from ${jobs} where ${jobs.assetId} = ${assets.id} and ${jobs.state} = 'active'))`,
+      ),
+    );
   return row !== undefined;
 }
 
