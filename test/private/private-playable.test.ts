@@ -5,7 +5,7 @@ import { assetObjectLocation } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';
-import { requestAsSent } from '../support/private-urls.js';
+import { privateCacheControl, requestAsSent } from '../support/private-urls.js';
 import { clip } from '../support/video.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -57,9 +57,13 @@ describe('a private playable video still processing', () => {
 
     await putMaster('#EXTM3U\n# one rung\n');
     const first = await requestAsSent(url);
-    expect([first.status, first.headers.get('cache-control'), first.body.toString()]).toEqual([200, 'public, max-age=10', '#EXTM3U\n# one rung\n']);
+    expect([first.status, first.headers.get('cache-control'), first.body.toString()]).toEqual([
+      200,
+      privateCacheControl(10),
+      '#EXTM3U\n# one rung\n',
+    ]);
     const head = await requestAsSent(url, {}, 'HEAD');
-    expect([head.status, head.headers.get('cache-control')]).toEqual([200, 'public, max-age=10']);
+    expect([head.status, head.headers.get('cache-control')]).toEqual([200, privateCacheControl(10)]);
     await putMaster('#EXTM3U\n# two rungs\n');
     const second = await requestAsSent(url);
     expect(second.body.toString()).toBe('#EXTM3U\n# two rungs\n');

@@ -49,6 +49,8 @@ export interface SpawnedDelivery {
   baseUrl: string;
   process: ChildProcess;
   close(): Promise<void>;
+  /** What the process wrote to stdout and stderr so far, when spawned with `{ output: true }` (else empty). */
+  output(): string;
 }
 
 const START = fileURLToPath(new URL('../../apps/delivery/bin/start.sh', import.meta.url));
@@ -82,6 +84,7 @@ export function setupHarnessWithDelivery(options: HarnessOptionsOf = {}): { harn
       return current().process;
     },
     close: () => current().close(),
+    output: () => current().output(),
   };
   return { harness, delivery };
 }
@@ -89,14 +92,23 @@ export function setupHarnessWithDelivery(options: HarnessOptionsOf = {}): { harn
 /**
  * A delivery server as its own process, from the build (`npm run build` first), on `port`, started
  * as a deployment starts it (bin/start.sh: its allocator and V8 settings, --expose-gc), with this
- * process's Node; its pid is Node's, which the script's `exec`s keep.
+ * process's Node; its pid is Node's, which the script's `exec`s keep. `output`: its stdout and stderr
+ * kept for `output()` (its log lines; `LOG_LEVEL` in `env` for more than warnings), else stderr is
+ * this process's.
  */
-export async function spawnDelivery(harness: Harness, port: number, env: Record<string, string> = {}): Promise<SpawnedDelivery> {
+export async function spawnDelivery(
+  harness: Harness,
+  port: number,
+  env: Record<string, string> = {},
+  { output: captured = false }: { output?: boolean } = {},
+): Promise<SpawnedDelivery> {
   const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
   const child = spawn('sh', [START], {
     env: { ...process.env, PATH: path, QUEUE_PREFIX: harness.prefix, HOST: '127.0.0.1', DELIVERY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', captured ? 'pipe' : 'ignore', captured ? 'pipe' : 'inherit'],
   });
+  let written = '';
+  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => (written += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -119,7 +131,7 @@ export async function spawnDelivery(harness: Harness, port: number, env: Record<
     await close();
     throw error;
   }
-  return { baseUrl, process: child, close };
+  return { baseUrl, process: child, close, output: () => written };
 }
 
 export interface Delivered {

@@ -73,6 +73,10 @@ export function expectOnlyPrivateRequests(
   return outside.map((url) => url.slice(`${where.deliveryBaseUrl}/p/`.length).split('/').slice(3).join('/'));
 }
 
+/** A private link's answer's Cache-Control (docs/delivery.md#answers): kept `max-age` at most, revalidated once past it. */
+export const PRIVATE_CACHE_CONTROL = /^public, max-age=(\d+), must-revalidate$/;
+export const privateCacheControl = (maxAge: number) => `public, max-age=${maxAge}, must-revalidate`;
+
 export interface SentAnswer {
   status: number;
   headers: Headers;
@@ -105,7 +109,9 @@ const SAME_ON_HEAD = ['content-type', 'content-length', 'etag', 'accept-ranges',
 /**
  * The contract's answers to `Range` (RFC 9110) at `url`: one range, of each form, `206` with its bytes
  * and `Content-Range`; one past the end `416`, its `Content-Range` naming the size alone, never kept;
- * several, reversed or malformed, the whole with `200`; and HEAD, ranged or not, the GET's headers without a body.
+ * several, reversed or malformed, the whole with `200`; a range with an `If-Range` answered only of
+ * the object its strong ETag names, the whole for another object's ETag, a weak one or a date (even
+ * past the end); and HEAD, ranged or not, the GET's headers without a body.
  * Returns the whole answer.
  */
 export async function expectRangesAnswered(url: string): Promise<SentAnswer> {
@@ -137,6 +143,7 @@ export async function expectRangesAnswered(url: string): Promise<SentAnswer> {
     const res = await requestAsSent(url, { range: ignored });
     expect([res.status, res.headers.get('content-range'), res.body.equals(whole.body)], ignored).toEqual([200, null, true]);
   }
+  await expectIfRangeAnswered(url, whole);
   const policy = (answer: SentAnswer) => answer.headers.get('cache-control')?.replace(/max-age=\d+/, 'max-age');
   for (const [range, status] of [
     [undefined, 200],
@@ -151,4 +158,33 @@ export async function expectRangesAnswered(url: string): Promise<SentAnswer> {
     ).toEqual(expected);
   }
   return whole;
+}
+
+/** `If-Range` at `url`, whose whole answer is `whole`: GET and HEAD alike. */
+async function expectIfRangeAnswered(url: string, whole: SentAnswer): Promise<void> {
+  const size = whole.body.length;
+  const etag = whole.headers.get('etag')!;
+  expect(etag).toMatch(/^"/);
+  for (const method of ['GET', 'HEAD']) {
+    const resumed = await requestAsSent(url, { range: 'bytes=2-9', 'if-range': etag }, method);
+    expect([resumed.status, resumed.headers.get('content-range')], method).toEqual([206, `bytes 2-9/${size}`]);
+    if (method === 'GET') expect(resumed.body.equals(whole.body.subarray(2, 10))).toBe(true);
+    const date = whole.headers.get('last-modified') ?? new Date().toUTCString();
+    for (const [ifRange, range] of [
+      ['"another"', 'bytes=2-9'],
+      [`W/${etag}`, 'bytes=2-9'],
+      [date, 'bytes=2-9'],
+      ['"another"', `bytes=${size}-`],
+    ] as const) {
+      const res = await requestAsSent(url, { range, 'if-range': ifRange }, method);
+      const what = `${method} ${range} If-Range: ${ifRange}`;
+      expect([res.status, res.headers.get('content-range'), res.headers.get('content-length'), res.headers.get('etag')], what).toEqual([
+        200,
+        null,
+        String(size),
+        etag,
+      ]);
+      if (method === 'GET') expect(res.body.equals(whole.body), what).toBe(true);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { maskPrivateLinks } from '@darkroom/core';
 import { pino, type Logger } from 'pino';
 
 /**
@@ -6,12 +7,13 @@ import { pino, type Logger } from 'pino';
  * asynchronous write goes through libuv's thread pool, which cost the API more CPU per request
  * than the blocking write does (docs/performance.md#request-log-lines-written-in-blocks). Node
  * writes stdout to a pipe blocking too.
- * Bearer tokens and admin session cookies never reach a line. `flushLogs` writes what is buffered;
- * call it before exiting.
+ * Bearer tokens and admin session cookies never reach a line, nor a private link's signature (a
+ * `/p/` URL sent to the API by mistake is logged as any unknown path is). `flushLogs` writes what is
+ * buffered; call it before exiting.
  */
 export function createApiLogger(level: string): Logger {
   const log = pino(
-    { level, base: { app: 'api' }, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    { level, base: { app: 'api' }, redact: ['req.headers.authorization', 'req.headers.cookie'], hooks: { streamWrite: maskPrivateLinks } },
     pino.destination({ sync: true, minLength: 4096 }),
   );
   // When traffic is light, a line still reaches the log within a second.

@@ -1,14 +1,12 @@
 import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
 import { configureSharp } from '@darkroom/media';
-import { pino } from 'pino';
 import { buildDeliveryApp } from './http/app.js';
 import { loadDeliveryConfig } from './config.js';
 import { createDeliveryDeps } from './deps.js';
+import { createDeliveryLogger } from './logger.js';
 
 const config = loadConfigOrExit(loadDeliveryConfig);
-// Lines gather in a 4 KiB buffer written with one blocking write, as the API's (apps/api/src/logger.ts):
-// a write per request line would cost a stored image's answer more than the answer itself.
-const log = pino({ level: config.logLevel, base: { app: 'delivery' } }, pino.destination({ sync: true, minLength: 4096 }));
+const log = createDeliveryLogger(config.logLevel);
 setInterval(() => log.flush(), 1000).unref();
 process.on('exit', () => log.flush());
 const deps = createDeliveryDeps(config, log);

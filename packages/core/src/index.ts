@@ -18,3 +18,4 @@ export * from './contract/index.js';
 export * from './delivery-options.js';
 export * from './private-links.js';
 export * from './import-identity.js';
+export * from './mask-private-links.js';

@@ -51,7 +51,10 @@ export const updateAssetSchema = {
     visibility: z
       .enum(VISIBILITIES)
       .optional()
-      .describe('`private`: from this answer on, only private URLs; its objects leave the public bucket within 60 s'),
+      .describe(
+        '`private`: from this answer on, only private URLs; the public delivery routes answer for it as for an unknown id at once while Redis carries the change, ' +
+          'else within 5 s; its objects leave the public bucket within 60 s',
+      ),
   }),
   response: { 200: AssetView, 400: ErrorBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },
 };

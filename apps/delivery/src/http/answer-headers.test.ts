@@ -9,6 +9,7 @@ import {
   refusalHeaders,
   writeImageHeaders,
   writeObjectHeaders,
+  writePrivatePreflightHeaders,
   writeRedirectHeaders,
 } from './answer-headers.js';
 
@@ -94,13 +95,36 @@ describe('a stored object under /p/ (privateCaching)', () => {
 
   it('keeps a variant or stream file as long as the link allows, an interim master playlist at most its own max-age', () => {
     const caching = privateCaching(3600);
-    expect(headersOf((reply) => writeObjectHeaders(reply, object(VARIANT_CACHE_CONTROL), caching))['cache-control']).toBe('public, max-age=3600');
+    expect(headersOf((reply) => writeObjectHeaders(reply, object(VARIANT_CACHE_CONTROL), caching))['cache-control']).toBe(
+      'public, max-age=3600, must-revalidate',
+    );
     expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), caching))['cache-control']).toBe(
-      `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}`,
+      `public, max-age=${INTERIM_PLAYLIST_MAX_AGE_SECONDS}, must-revalidate`,
     );
     // Nor past the link's own life.
     expect(headersOf((reply) => writeObjectHeaders(reply, object(INTERIM_PLAYLIST_CACHE_CONTROL), privateCaching(4)))['cache-control']).toBe(
-      'public, max-age=4',
+      'public, max-age=4, must-revalidate',
     );
+  });
+
+  it('has every answer a cache may keep revalidated once its age is past, never served stale past the link', () => {
+    for (const maxAge of [0, 4, 30, 3600]) {
+      for (const [kind, value] of Object.entries(privateCaching(maxAge))) {
+        if (value === 'no-store') continue;
+        expect(value, kind).toMatch(/^public, max-age=\d+, must-revalidate$/);
+        expect(Number(/max-age=(\d+)/.exec(value)![1]), kind).toBeLessThanOrEqual(maxAge);
+      }
+    }
+    expect(headersOf((reply) => writeRedirectHeaders(reply, '/p/x', privateCaching(3600)))['cache-control']).toBe(
+      'public, max-age=60, must-revalidate',
+    );
+  });
+});
+
+describe('a preflight under /p/', () => {
+  it('allows Range, If-Range and If-None-Match from any origin', () => {
+    const headers = headersOf(writePrivatePreflightHeaders);
+    expect(headers['access-control-allow-origin']).toBe('*');
+    expect(headers['access-control-allow-headers']!.split(', ')).toEqual(['Range', 'If-Range', 'If-None-Match']);
   });
 });

@@ -45,14 +45,18 @@ let lastPrivateCaching: { maxAgeSeconds: number; caching: AnswerCaching } | unde
 
 /**
  * `/p/…`: a private link's answers are kept at most `maxAgeSeconds` (its token's life left, within
- * PRIVATE_CACHE_MAX_AGE), never immutable; none of its refusals is kept.
+ * PRIVATE_CACHE_MAX_AGE), never immutable, and never served stale once that has passed
+ * (`must-revalidate`: a cache that serves stale copies while the origin fails, or past their age
+ * by its own rules, must not do so with these, which would outlive the token's `exp`); none of its
+ * refusals is kept.
  */
 export function privateCaching(maxAgeSeconds: number): AnswerCaching {
   // The same life for every request of a second (tokens minted together expire together): made once.
   if (lastPrivateCaching?.maxAgeSeconds === maxAgeSeconds) return lastPrivateCaching.caching;
-  const until = `public, max-age=${maxAgeSeconds}`;
-  const briefly = `public, max-age=${Math.min(60, maxAgeSeconds)}`;
-  const interimPlaylist = `public, max-age=${Math.min(INTERIM_PLAYLIST_MAX_AGE_SECONDS, maxAgeSeconds)}`;
+  const keptFor = (seconds: number) => `public, max-age=${Math.min(seconds, maxAgeSeconds)}, must-revalidate`;
+  const until = keptFor(maxAgeSeconds);
+  const briefly = keptFor(60);
+  const interimPlaylist = keptFor(INTERIM_PLAYLIST_MAX_AGE_SECONDS);
   const caching = { image: until, interim: briefly, redirect: briefly, cacheableRefusal: 'no-store', refusal: 'no-store', interimPlaylist };
   lastPrivateCaching = { maxAgeSeconds, caching };
   return caching;
@@ -69,12 +73,15 @@ export function writePrivateCorsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'Content-Range, Content-Length, ETag, Accept-Ranges');
 }
 
-/** The answer to a preflight under `/p/`: GET and HEAD with `Range` (and a cache's validator), from anywhere. */
+/**
+ * The answer to a preflight under `/p/`: GET and HEAD with `Range`, `If-Range` (a player resuming a
+ * read) and a cache's validator, from anywhere. It says nothing of the asset, so it is kept a day.
+ */
 export function writePrivatePreflightHeaders(reply: FastifyReply): void {
   writePrivateCorsHeaders(reply);
   reply
     .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
-    .header('access-control-allow-headers', 'Range, If-None-Match')
+    .header('access-control-allow-headers', 'Range, If-Range, If-None-Match')
     .header('access-control-max-age', '86400')
     .header('cache-control', 'public, max-age=86400');
 }

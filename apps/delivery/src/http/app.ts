@@ -1,3 +1,4 @@
+import { maskPrivateLinks } from '@darkroom/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';
@@ -41,11 +42,9 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
   // No hook at all when its line would not be written: a stored image's answer is that much shorter.
   if (logger ? logger.isLevelEnabled('info') : false) {
     app.addHook('onResponse', (request, reply, done) => {
-      // The path only: a query string could carry anything.
-      request.log.info(
-        { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-        'request',
-      );
+      // The path only (a query string could carry anything), a private link's signature masked.
+      const url = maskPrivateLinks(request.url.split('?', 1)[0]!);
+      request.log.info({ method: request.method, url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
       done();
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteRangeHeader, parseByteRange, resolveByteRange } from './byte-range.js';
+import { byteRangeHeader, parseByteRange, parseRangeRequest, rangeHolds, resolveByteRange } from './byte-range.js';
 
 describe('parseByteRange', () => {
   it('reads one range of each form', () => {
@@ -42,5 +42,29 @@ describe('resolveByteRange', () => {
     expect(resolveByteRange({ suffix: 5 }, 50)).toEqual({ start: 45, end: 49 });
     expect(resolveByteRange({ start: 50, end: undefined }, 50)).toBeNull();
     expect(resolveByteRange({ suffix: 5 }, 0)).toBeNull();
+  });
+});
+
+describe('parseRangeRequest and rangeHolds (If-Range)', () => {
+  const range = { start: 10, end: undefined };
+
+  it('holds a range without If-Range whatever the object, and with one only for the object its strong ETag names', () => {
+    const plain = parseRangeRequest({ range: 'bytes=10-' })!;
+    expect(plain).toEqual({ range, ifRange: undefined });
+    expect(rangeHolds(plain, '"a"')).toBe(true);
+    const resumed = parseRangeRequest({ range: 'bytes=10-', 'if-range': ' "a" ' })!;
+    expect(resumed).toEqual({ range, ifRange: '"a"' });
+    expect(rangeHolds(resumed, '"a"')).toBe(true);
+    expect(rangeHolds(resumed, '"b"')).toBe(false);
+    expect(rangeHolds(resumed, 'W/"a"')).toBe(false);
+    expect(rangeHolds(resumed, undefined)).toBe(false);
+  });
+
+  it('answers the whole object for an If-Range that can name none: a weak ETag, a date, anything else', () => {
+    for (const ifRange of ['W/"a"', 'Wed, 21 Oct 2015 07:28:00 GMT', 'a', '"a", "b"', '']) {
+      expect(parseRangeRequest({ range: 'bytes=10-', 'if-range': ifRange }), ifRange).toBeNull();
+    }
+    expect(parseRangeRequest({ 'if-range': '"a"' })).toBeNull();
+    expect(parseRangeRequest({ range: 'bytes=0-1,4-5', 'if-range': '"a"' })).toBeNull();
   });
 });

@@ -22,6 +22,39 @@ export function parseByteRange(header: string | undefined): ByteRange | null {
   return { start, end };
 }
 
+/**
+ * A request's one range with its `If-Range` (RFC 9110 §13.1.5): the range is answered only of the
+ * object whose strong ETag `ifRange` names, the whole object (`200`) otherwise, so a read resumed
+ * after the object was rewritten in place (an interim master playlist, then the final one) is never
+ * a slice of the new object spliced onto the start of the old.
+ */
+export interface RangeRequest {
+  range: ByteRange;
+  /** The strong ETag the client holds part of; undefined when it sent no If-Range. */
+  ifRange: string | undefined;
+}
+
+/** One strong ETag: a quoted string, no `W/`. */
+const STRONG_ETAG = /^"[^"]*"$/;
+
+/**
+ * `Range` and `If-Range` as sent, or null for the whole object: no range (parseByteRange), or an
+ * If-Range that can name no object: a weak ETag, or a date (two writes of an object within one
+ * second keep one Last-Modified, so a date cannot tell the object the client read from the new one).
+ */
+export function parseRangeRequest(headers: { range?: string | undefined; 'if-range'?: string | undefined }): RangeRequest | null {
+  const range = parseByteRange(headers.range);
+  if (!range) return null;
+  const ifRange = headers['if-range']?.trim();
+  if (ifRange === undefined) return { range, ifRange };
+  return STRONG_ETAG.test(ifRange) ? { range, ifRange } : null;
+}
+
+/** Whether the range is answered of the object with this ETag: always without If-Range, else only of the object it names. */
+export function rangeHolds(request: RangeRequest, etag: string | undefined): boolean {
+  return request.ifRange === undefined || request.ifRange === etag;
+}
+
 /** The header's value as the bucket takes it (one range, already checked). */
 export function byteRangeHeader(range: ByteRange): string {
   return 'suffix' in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end ?? ''}`;

@@ -8,7 +8,7 @@ import {
   writeUnsatisfiableRangeHeaders,
   type AnswerCaching,
 } from './answer-headers.js';
-import { parseByteRange, resolveByteRange } from './byte-range.js';
+import { parseRangeRequest, rangeHolds, resolveByteRange } from './byte-range.js';
 import { sendRefusal } from './refusals.js';
 
 /**
@@ -39,13 +39,14 @@ export async function replyWithImage(
 
 /**
  * A render, held whole in memory: 304 when the client holds its ETag; else one range of it when
- * asked (a slice, as the bucket answers an object's ranges), or all of it.
+ * asked (a slice, as the bucket answers an object's ranges) and its If-Range, if any, names this
+ * render, or all of it.
  */
 function replyWithRender(deps: DeliveryDeps, request: FastifyRequest, reply: FastifyReply, answer: StoredImageAnswer, caching: AnswerCaching) {
   const { data, etag } = answer.stored;
   const held = request.headers['if-none-match'] === etag;
-  const range = held ? null : parseByteRange(request.headers.range);
-  const part = range ? resolveByteRange(range, data.length) : undefined;
+  const asked = held ? null : parseRangeRequest(request.headers);
+  const part = asked && rangeHolds(asked, etag) ? resolveByteRange(asked.range, data.length) : undefined;
   if (part === null) {
     deps.metrics.requests.inc({ result: 'refused' });
     writeUnsatisfiableRangeHeaders(reply, data.length);

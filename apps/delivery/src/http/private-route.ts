@@ -15,7 +15,7 @@ import {
   writeUnsatisfiableRangeHeaders,
   type AnswerCaching,
 } from './answer-headers.js';
-import { parseByteRange } from './byte-range.js';
+import { parseRangeRequest } from './byte-range.js';
 import { replyWithImage } from './image-reply.js';
 import { sendRefusal } from './refusals.js';
 
@@ -39,8 +39,8 @@ function linkOf(url: string): PrivateLinkRequest | null {
 
 /**
  * `GET|HEAD|OPTIONS /p/{exp}/{sig}/{assetId}/{rest}` (docs/delivery.md#private-media): every object
- * and on-demand render of one asset through one token, with CORS for any origin, `Range`, and a
- * `max-age` never past the token's `exp`.
+ * and on-demand render of one asset through one token, with CORS for any origin, `Range` (with
+ * `If-Range`), and a `max-age` never past the token's `exp`, revalidated once past.
  */
 export default async function privateRoutes(app: FastifyInstance, { deps }: { deps: DeliveryDeps }) {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -86,7 +86,7 @@ async function replyWithObject(
     const object = await openAssetObject(sources, link.found.asset, {
       key,
       method,
-      range: parseByteRange(request.headers.range),
+      range: parseRangeRequest(request.headers),
       ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
     });
     deps.metrics.requests.inc({ result: 'hit' });

@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { ERRORS, type Visibility } from '@darkroom/core';
 import {
   assetObjectLocation,
@@ -10,7 +10,7 @@ import {
   type OpenedObject,
   type YoungCollector,
 } from '@darkroom/storage';
-import { byteRangeHeader, resolveByteRange, type ByteRange } from '../http/byte-range.js';
+import { byteRangeHeader, rangeHolds, resolveByteRange, type RangeRequest } from '../http/byte-range.js';
 import type { HeldObject, HeldObjects } from '../stores/held-objects.js';
 
 /** What of an asset says where its objects are. */
@@ -23,7 +23,8 @@ export interface ObjectPlace {
 export interface ObjectRequest {
   key: string;
   method: 'GET' | 'HEAD';
-  range: ByteRange | null;
+  /** One range, answered only of the object its If-Range names (byte-range.ts). */
+  range: RangeRequest | null;
   ifNoneMatch: string | undefined;
 }
 
@@ -44,7 +45,8 @@ export type ObjectAnswer = Omit<OpenedObject, 'body'> & { body: Readable | Buffe
 /**
  * One object of an asset, from where its visibility keeps it: from memory when this process keeps
  * it (held-objects.ts), else streamed from the bucket (never held whole), which answers the range
- * and the ETag check itself. While the asset's objects are being moved the other place is looked
+ * and the ETag check itself; a range whose If-Range names another object is answered with the whole
+ * object, as RFC 9110 has it. While the asset's objects are being moved the other place is looked
  * in too; otherwise never, so a name that exists only in the public bucket names nothing of a
  * private asset. A range that starts past the end is the range error with the size (416); no such
  * object is `404 not_found`.
@@ -81,7 +83,7 @@ function answerHeld(held: HeldObject, location: ObjectLocation, request: ObjectR
   const base = { size, etag, contentType, lastModified, metadata: {}, cacheControl: undefined };
   if (request.ifNoneMatch !== undefined && etagMatches(request.ifNoneMatch, etag))
     return { ...base, status: 304, length: 0, range: undefined, body: null };
-  const range = request.range ? resolveByteRange(request.range, size) : undefined;
+  const range = request.range && rangeHolds(request.range, etag) ? resolveByteRange(request.range.range, size) : undefined;
   if (range === null) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, size);
   const body = range ? held.data.subarray(range.start, range.end + 1) : held.data;
   return { ...base, status: range ? 206 : 200, length: body.length, range, body: request.method === 'HEAD' ? null : body };
@@ -91,7 +93,8 @@ async function openIn(sources: ObjectSources, location: ObjectLocation, request:
   const { storage } = sources;
   const { ifNoneMatch } = request;
   if (request.method === 'GET' && (ifNoneMatch === undefined || ONE_STRONG_TAG.test(ifNoneMatch))) {
-    const range = request.range ? byteRangeHeader(request.range) : undefined;
+    if (request.range?.ifRange !== undefined) return openResumed(sources, location, { ...request, range: request.range });
+    const range = request.range ? byteRangeHeader(request.range.range) : undefined;
     return streamed(sources, location, await storage.openObject({ ...location, range, ifNoneMatch }));
   }
   // A HEAD, or a list, weak or `*` validator (which the bucket may compare otherwise): its headers first.
@@ -99,10 +102,39 @@ async function openIn(sources: ObjectSources, location: ObjectLocation, request:
   const base = { ...head, cacheControl: head.cacheControl, body: null };
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, head.etag)) return { ...base, status: 304, length: 0, range: undefined };
   if (request.method === 'GET') return openIn(sources, location, { ...request, ifNoneMatch: undefined });
-  if (!request.range) return { ...base, status: 200, length: head.size, range: undefined };
-  const range = resolveByteRange(request.range, head.size);
+  if (!request.range || !rangeHolds(request.range, head.etag)) return { ...base, status: 200, length: head.size, range: undefined };
+  const range = resolveByteRange(request.range.range, head.size);
   if (!range) throw new ObjectRangeError(`range starts past the end of ${location.bucket}/${location.key}`, head.size);
   return { ...base, status: 206, length: range.end - range.start + 1, range };
+}
+
+/**
+ * A GET resumed with `If-Range`: the range when the object is still the one it names, else the
+ * whole object. The bucket knows no If-Range, so its answer's ETag is compared: the range's bytes
+ * and that ETag come from one answer, so they are of one object. A range past the end of an object
+ * rewritten since is no 416 but the whole of the new object.
+ */
+async function openResumed(
+  sources: ObjectSources,
+  location: ObjectLocation,
+  request: ObjectRequest & { range: RangeRequest },
+): Promise<ObjectAnswer> {
+  const whole = { ...request, range: null };
+  let opened: OpenedObject;
+  try {
+    opened = await sources.storage.openObject({ ...location, range: byteRangeHeader(request.range.range), ifNoneMatch: request.ifNoneMatch });
+  } catch (error) {
+    if (!(error instanceof ObjectRangeError)) throw error;
+    const rewritten = await openIn(sources, location, whole);
+    if (rangeHolds(request.range, rewritten.etag)) {
+      if (rewritten.body instanceof Readable) rewritten.body.destroy();
+      throw error;
+    }
+    return rewritten;
+  }
+  if (opened.status !== 206 || rangeHolds(request.range, opened.etag)) return streamed(sources, location, opened);
+  opened.body.destroy();
+  return openIn(sources, location, whole);
 }
 
 /**

@@ -118,6 +118,42 @@ describe('catalog lookups', () => {
     await expect(Promise.resolve().then(() => catalog.lookup(assetId))).rejects.toSatisfy(busy);
   });
 
+  it('keeps nothing a query in flight read when told of a change meanwhile: the next lookup reads anew, at once', async () => {
+    const { catalog, queries } = catalogOf({ ttlMs: 60_000 });
+    // Sent before the change (it may have read the row before it), answered after the word of it.
+    const before = catalog.lookup(assetId);
+    catalog.forget({ asset: assetId });
+    const after = catalog.lookup(assetId);
+    expect((await before)?.asset.id).toBe(assetId);
+    expect((await after)?.asset.id).toBe(assetId);
+    expect(queries.asset).toBe(2);
+    // The answer of the query sent after the change is kept.
+    await catalog.lookup(assetId);
+    expect(queries.asset).toBe(2);
+
+    const unknown = unknownId();
+    const absentBefore = catalog.lookup(unknown);
+    catalog.forget({ asset: unknown });
+    expect(await absentBefore).toBeNull();
+    expect(await catalog.lookup(unknown)).toBeNull();
+    expect(queries.asset).toBe(4);
+
+    // A tenant's keys alike: read with an asset before a revocation, not kept after the word of it.
+    catalog.forget({ asset: assetId });
+    const withTenant = catalog.lookup(assetId);
+    catalog.forget({ tenant: tenantId });
+    await withTenant;
+    await catalog.lookup(assetId);
+    expect(queries.asset).toBe(6);
+    // Read again on its own (a signature failed) before a revocation: not kept either.
+    catalog.forget({ tenant: tenantId });
+    const tenantBefore = catalog.refreshTenant(tenantId);
+    catalog.forget({ tenant: tenantId });
+    expect((await tenantBefore)?.id).toBe(tenantId);
+    await catalog.lookup(assetId);
+    expect(queries).toEqual({ asset: 7, tenant: 1 });
+  });
+
   it('answers concurrent lookups of one id with one query and one lookup of the budget', async () => {
     const { catalog, queries, budget } = catalogOf();
     const none = unknownId();

@@ -125,37 +125,45 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const refreshing = new Map<string, Promise<DeliveryTenant | null>>();
   const onQuery = options.onQuery ?? (() => {});
 
-  // Read again, an entry moves to the back: the oldest one read leaves first.
-  const remember = <T>(cache: Map<string, Cached<T>>, id: string, value: T) => {
+  const changes = createChangeLog(options.ttlMs);
+
+  // Read again, an entry moves to the back: the oldest one read leaves first. Its life counts from
+  // when its query was sent (`readAt`), so nothing is answered from a read older than `ttlMs`.
+  const remember = <T>(cache: Map<string, Cached<T>>, id: string, value: T, readAt: number) => {
     if (!cache.delete(id) && cache.size >= options.maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(id, { value, loadedAt: Date.now() });
+    cache.set(id, { value, loadedAt: readAt });
   };
   const entryOf = (asset: CatalogAsset | null): CatalogEntry => {
     const tenant = asset ? tenants.get(asset.tenantId)?.value : undefined;
     return asset && tenant ? { asset, tenant } : null;
   };
 
+  // What a query read is kept only when no change of it was announced since the query was sent: it
+  // may have read the row before the change, so its answer goes to the requests that waited on it alone.
   async function load(assetId: string): Promise<CatalogEntry> {
     onQuery('asset');
+    const readAt = Date.now();
+    const mark = changes.mark();
     const row = await getDeliverySource(options.db, { id: assetId });
     const asset = row ? assetOf(row) : null;
-    if (row && asset) remember(tenants, row.tenantId, tenantOf(row, options));
-    if (asset) {
-      absent.delete(assetId);
-      remember(assets, assetId, asset);
-    } else {
-      assets.delete(assetId);
-      remember(absent, assetId, null);
+    const tenant = row && asset ? tenantOf(row, options) : undefined;
+    if (row && tenant && !changes.since({ tenant: row.tenantId }, mark)) remember(tenants, row.tenantId, tenant, readAt);
+    if (!changes.since({ asset: assetId }, mark)) {
+      (asset ? absent : assets).delete(assetId);
+      if (asset) remember(assets, assetId, asset, readAt);
+      else remember(absent, assetId, null, readAt);
     }
-    return entryOf(asset);
+    return asset && tenant ? { asset, tenant } : null;
   }
 
   async function readTenant(tenantId: string): Promise<DeliveryTenant | null> {
     onQuery('tenant');
+    const readAt = Date.now();
+    const mark = changes.mark();
     const row = await getDeliveryTenant(options.db, { id: tenantId });
     if (!row) return null;
     const tenant = tenantOf(row, options);
-    remember(tenants, tenantId, tenant);
+    if (!changes.since({ tenant: tenantId }, mark)) remember(tenants, tenantId, tenant, readAt);
     return tenant;
   }
 
@@ -176,7 +184,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
           // A fresh read of a current entry, or an absence past its time: answered as it was.
           return entryOf(cached.value);
         }
-        pending = load(assetId).finally(() => loading.delete(assetId));
+        const loaded: Promise<CatalogEntry> = load(assetId).finally(() => {
+          // Unless a change dropped it meanwhile, and a later lookup has its own query under way.
+          if (loading.get(assetId) === loaded) loading.delete(assetId);
+        });
+        pending = loaded;
         loading.set(assetId, pending);
       }
       return pending;
@@ -196,11 +208,14 @@ export function createCatalog(options: CatalogOptions): Catalog {
       }
       return pending;
     },
-    // What is forgotten is read anew by the next request (while the budget lasts, else `busy`: never served stale).
+    // What is forgotten is read anew by the next request (while the budget lasts, else `busy`: never
+    // served stale), never by a query sent before the change (it may have read the row before it).
     forget(change) {
+      changes.record(change);
       if ('asset' in change) {
         assets.delete(change.asset);
         absent.delete(change.asset);
+        loading.delete(change.asset);
       } else {
         tenants.delete(change.tenant);
         refreshing.delete(change.tenant);
@@ -211,6 +226,34 @@ export function createCatalog(options: CatalogOptions): Catalog {
       absent.clear();
       tenants.clear();
     },
+  };
+}
+
+/**
+ * Which asset and tenant changed (as announced) after a query was sent: a query sent before a
+ * change must not be kept. Changes are counted (a mark is the count when a query is sent), and a
+ * change older than `lifeMs` is dropped: what a query sent before it read is past its life anyway.
+ */
+function createChangeLog(lifeMs: number) {
+  const changed = new Map<string, { count: number; at: number }>();
+  let count = 0;
+  const keyOf = (change: { asset: string } | { tenant: string }) => ('asset' in change ? `a:${change.asset}` : `t:${change.tenant}`);
+  return {
+    /** Taken as a query is sent. */
+    mark: () => count,
+    record(change: { asset: string } | { tenant: string }) {
+      const at = Date.now();
+      const key = keyOf(change);
+      // Kept in the order they came in: the oldest first, dropped from the front.
+      changed.delete(key);
+      changed.set(key, { count: ++count, at });
+      for (const [old, entry] of changed) {
+        if (at - entry.at <= lifeMs) break;
+        changed.delete(old);
+      }
+    },
+    /** Whether a change was announced after the query that took `mark` was sent. */
+    since: (change: { asset: string } | { tenant: string }, mark: number) => (changed.get(keyOf(change))?.count ?? 0) > mark,
   };
 }
 
