@@ -1,4 +1,4 @@
-import { createSecretBox, type SecretBox } from '@darkroom/core';
+import { createSecretBox, maskPrivateLinks, type SecretBox } from '@darkroom/core';
 import type { ChunkRenderPayload, PublicUrl } from '@darkroom/core';
 import { createDatabase, type Database } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
@@ -48,7 +48,8 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
     storage: createS3Storage(config.storage),
     publicUrl: createPublicUrlBuilder(config.storage),
     secretBox: createSecretBox(config.webhooks.secretKey),
-    log: log ?? pino({ level: config.logLevel, base: { app: 'worker' } }),
+    // As the API's and delivery's: a private link in any line (an error naming a URL) is masked.
+    log: log ?? pino({ level: config.logLevel, base: { app: 'worker' }, hooks: { streamWrite: maskPrivateLinks } }),
     metrics: createWorkerMetrics(),
     renderGate: createRenderGate({ maxPixels: config.maxInputPixels, slots: config.renderConcurrency }),
     stopSignal: new AbortController().signal,
