@@ -53,7 +53,7 @@ export const updateAssetSchema = {
       .optional()
       .describe(
         '`private`: from this answer on, only private URLs; the public delivery routes answer for it as for an unknown id at once while Redis carries the change, ' +
-          'else within 5 s; its objects leave the public bucket within 60 s',
+          'else within 5 s; its objects leave the public bucket within 60 s (of the end of a render of the asset under way, if any)',
       ),
   }),
   response: { 200: AssetView, 400: ErrorBody, ...tenantErrors, 404: ErrorBody, 409: ErrorBody },

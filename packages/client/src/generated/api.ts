@@ -1492,7 +1492,7 @@ export interface paths {
                         /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
                         crop?: components["schemas"]["CropInput"] | null;
                         /**
-                         * @description `private`: from this answer on, only private URLs; the public delivery routes answer for it as for an unknown id at once while Redis carries the change, else within 5 s; its objects leave the public bucket within 60 s
+                         * @description `private`: from this answer on, only private URLs; the public delivery routes answer for it as for an unknown id at once while Redis carries the change, else within 5 s; its objects leave the public bucket within 60 s (of the end of a render of the asset under way, if any)
                          * @enum {string}
                          */
                         visibility?: "public" | "private";
