@@ -37,7 +37,7 @@ export interface RunnerOptions {
   /** Holds its transfers back while the API's own requests are late (runner-thread.ts). */
   pace?: ImportPace;
   /** A run's turn, IMPORT_TURN_MS unless given (tests). */
-  turnMs?: number;
+  turnMs?: number | undefined;
 }
 
 /**
