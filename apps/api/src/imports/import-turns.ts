@@ -31,5 +31,25 @@ export class TenantTurns {
   }
 }
 
-/** When a run that started its turn at `startedAt` asks again whether another import waits for its slot. */
-export const turnEndsAt = (startedAt: number, turnMs: number = IMPORT_TURN_MS): number => startedAt + turnMs;
+/** A run's turn: how long it is, and whether another import waits for the run's slot (asked only once a turn is over). */
+export interface Turn {
+  ms: number;
+  othersWaiting: () => Promise<boolean>;
+}
+
+/**
+ * A run's turn as it goes: `over()` is true once the turn has lasted `turn.ms` and another import
+ * waits; with none waiting, the run goes on for another turn. No turn: never over.
+ */
+export function startTurn(turn: Turn | undefined, now: () => number = Date.now): { over(): Promise<boolean> } {
+  if (!turn) return { over: async () => false };
+  let endsAt = now() + turn.ms;
+  return {
+    async over() {
+      if (now() < endsAt) return false;
+      if (await turn.othersWaiting()) return true;
+      endsAt = now() + turn.ms;
+      return false;
+    },
+  };
+}

@@ -24,6 +24,7 @@ import type { ItemContext } from './item-context.js';
 import { type ImportPace, pacedLane } from './import-pace.js';
 import { holdLease, type Lease, type LeaseContext } from './import-lease.js';
 import { createImportRecorder } from './import-recorder.js';
+import { startTurn, type Turn } from './import-turns.js';
 import type { ImportSource } from './import-source.js';
 import { openImportSource } from './open-import-source.js';
 
@@ -33,7 +34,7 @@ export interface RunContext extends LeaseContext {
   /** Spaces the starts of the runner's transfers while live requests are late (none: unpaced). */
   pace?: ImportPace | undefined;
   /** The run's turn (import-turns.ts): how long it keeps its slot, and whether another import waits for one. */
-  turn?: { ms: number; othersWaiting: () => Promise<boolean> } | undefined;
+  turn?: Turn | undefined;
 }
 
 /** `import.progress` at most this often per import. */
@@ -115,14 +116,11 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease, 
   const window = concurrency * WINDOW;
   const inFlight = new Set<Promise<void>>();
   let lastProgress = 0;
-  let turnEnds = Date.now() + (run.turn?.ms ?? Infinity);
+  const turn = startTurn(run.turn);
   while (!signal.aborted) {
-    if (Date.now() >= turnEnds) {
-      if (await run.turn!.othersWaiting()) {
-        run.log.info('the import gives its slot up to another one for a turn; its files in flight finish first');
-        break;
-      }
-      turnEnds = Date.now() + run.turn!.ms;
+    if (await turn.over()) {
+      run.log.info('the import gives its slot up to another one for a turn; its files in flight finish first');
+      break;
     }
     if (context.bucketDown) await waitForBucket(run, context);
     // Items not yet past their transfer are taken only as the lanes will start them: once paused, no file is asked for.

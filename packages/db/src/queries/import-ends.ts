@@ -47,7 +47,8 @@ export async function notifyImportControl(db: Executor, params: { id: string }):
 /**
  * Fails each import paused for more than `days` that still holds its source's sealed keys (a bucket
  * source): its keys go with the end (`endImport`), and it fails with `error`, its event recorded.
- * The ids it ended. A pause is the import's last change: nothing touches a paused import's row.
+ * The ids it ended. The row's `updated_at` is its pause (or the end of a file or page in flight
+ * then): no runner writes to a paused import.
  */
 export async function endImportsPausedPast(
   db: Executor,
