@@ -34,6 +34,8 @@ export interface HarnessOptions {
   withWorker?: boolean;
   /** Gathers every line the API, its import runner and the worker log, at every level (tests of what a log may carry). */
   logLines?: string[];
+  /** How long a run of `runImportsOf`'s runner keeps its slot while another import waits (IMPORT_TURN_MS unless given). */
+  importTurnMs?: number;
 }
 
 /** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
@@ -68,7 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     runImportsOf(tenantId) {
       importTenants.add(tenantId);
-      importRunner ??= startImportRunner(api, apiLog ?? logger(), { tenantIds: () => [...importTenants] });
+      importRunner ??= startImportRunner(api, apiLog ?? logger(), { tenantIds: () => [...importTenants], turnMs: options.importTurnMs });
       return importRunner;
     },
     async countVariantObjects(tenantId, assetId) {

@@ -44,6 +44,8 @@ export const ErrorCode = {
   source_not_found: 422,
   source_forbidden: 422,
   source_unreachable: 502,
+  /** A bucket source past IMPORT_MAX_ITEMS objects, or answering a listing page past S3's own bounds. */
+  source_too_large: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;

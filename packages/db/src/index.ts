@@ -29,5 +29,6 @@ export * from './queries/recover.js';
 export * from './import-schema.js';
 export * from './queries/imports.js';
 export * from './queries/import-runs.js';
+export * from './queries/import-claims.js';
 export * from './queries/import-ends.js';
 export * from './queries/import-records.js';

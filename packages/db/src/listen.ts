@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { EVENTS_CHANNEL, type EventNotice } from './queries/events.js';
-import { IMPORT_PROGRESS_CHANNEL } from './queries/import-ends.js';
+import { IMPORT_CONTROL_CHANNEL, IMPORT_PROGRESS_CHANNEL } from './queries/import-ends.js';
 import { PROGRESS_CHANNEL, type AssetProgressNotice } from './queries/jobs.js';
 import type { ImportView } from '@darkroom/core';
 
@@ -87,6 +87,25 @@ export async function listenForEvents(url: string, handlers: EventListenerHandle
     });
   } catch (error) {
     // Otherwise postgres.js would go on trying to listen in the background for a listener no one holds.
+    await sql.end({ timeout: 0 });
+    throw error;
+  }
+  return { close: () => sql.end({ timeout: 1 }) };
+}
+
+/** The `application_name` of an import runner's listening connection. */
+export const IMPORT_CONTROL_LISTENER_NAME = 'darkroom-import-controls';
+
+/**
+ * One connection that LISTENs on `darkroom_import_control` and hands each import id a pause or cancel
+ * names to `onControl`. postgres.js reconnects it by itself; a notice sent meanwhile is lost, and the
+ * runner's lease renewal sees the change instead. Resolves once the LISTEN is in place.
+ */
+export async function listenForImportControls(url: string, onControl: (importId: string) => void): Promise<EventListener> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5, connection: { application_name: IMPORT_CONTROL_LISTENER_NAME } });
+  try {
+    await sql.listen(IMPORT_CONTROL_CHANNEL, (payload) => onControl(payload));
+  } catch (error) {
     await sql.end({ timeout: 0 });
     throw error;
   }

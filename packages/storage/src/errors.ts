@@ -85,6 +85,16 @@ export class ObjectRangeError extends StorageError {
   }
 }
 
+/** An answer longer than its caller takes (a listing page past `maxBodyBytes`): refused before it is parsed, never tried again. */
+export class ResponseTooLargeError extends StorageError {
+  readonly maxBytes: number;
+  constructor(message: string, maxBytes: number) {
+    super('bad_request', message, { s3Code: 'ResponseTooLarge' });
+    this.name = 'ResponseTooLargeError';
+    this.maxBytes = maxBytes;
+  }
+}
+
 /** Any other refusal (4xx, 501): the request itself is wrong, so retrying it unchanged won't help. */
 export class StorageRequestError extends StorageError {
   constructor(message: string, details?: StorageErrorDetails) {

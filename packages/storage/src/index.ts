@@ -9,6 +9,7 @@ export {
   StorageAccessDeniedError,
   StorageRequestError,
   ObjectRangeError,
+  ResponseTooLargeError,
   translateS3Error,
   type StorageErrorKind,
   type StorageErrorDetails,

@@ -8,6 +8,7 @@ import { createAgents } from './s3-client.js';
 import { copySource } from './s3-copy.js';
 import { readAtMost } from './s3-reads.js';
 import type {
+  Abortable,
   CopyObjectOptions,
   CopyResult,
   ObjectHead,
@@ -114,11 +115,16 @@ function copyHeaders(options: CopyObjectOptions): Record<string, string> | null 
  * Passes a body through, turning a mid-stream socket error into a StorageError too (a reset
  * halfway through a large original must read as "unavailable", not as a raw ECONNRESET).
  */
-function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext): Readable {
+function withTranslatedStreamErrors(source: Readable, context: StorageErrorContext, signal?: AbortSignal): Readable {
   const output = new PassThrough();
-  source.on('error', (err) => output.destroy(translateS3Error(err, context)));
+  source.on('error', (err) => output.destroy(signal?.aborted ? signal.reason : translateS3Error(err, context)));
+  // Cut off by the caller: the body fails with its reason, and the socket is closed with it.
+  const onAbort = () => output.destroy(signal!.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   // A consumer that stops early must not leave the HTTP response (and its socket) hanging.
   output.on('close', () => {
+    signal?.removeEventListener('abort', onAbort);
     if (!source.destroyed) source.destroy();
   });
   source.pipe(output);
@@ -146,9 +152,11 @@ export function createDirectRequests(
    * The answer of one request, once its headers are in: a 2xx's (or a 304's), its body unread;
    * anything else rejects. `headers` go unsigned beside the signed URL (Range, If-None-Match).
    */
-  function once(method: 'HEAD' | 'GET' | 'PUT', url: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  function once(method: 'HEAD' | 'GET' | 'PUT', url: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
       const req = send(url, { method, agent, headers, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
+        signal?.removeEventListener('abort', onAbort);
         const status = res.statusCode ?? 0;
         if ((status >= 200 && status < 300) || status === 304) return resolve(res);
         if (method === 'HEAD') {
@@ -165,48 +173,64 @@ export function createDirectRequests(
         if (!socket.connecting) clearTimeout(connecting);
         else socket.once('connect', () => clearTimeout(connecting));
       });
-      req.once('close', () => clearTimeout(connecting));
+      // Cut off by the caller before the answer came: the socket goes with the request.
+      const onAbort = () => req.destroy(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.once('close', () => {
+        clearTimeout(connecting);
+        signal?.removeEventListener('abort', onAbort);
+      });
       req.on('timeout', () => req.destroy(Object.assign(new Error('socket timed out'), { code: 'ESOCKETTIMEDOUT' })));
       req.on('error', reject);
       req.end();
     });
   }
 
-  async function withRetries(operation: string, location: ObjectLocation, attempt: () => Promise<IncomingMessage>): Promise<IncomingMessage> {
+  async function withRetries(
+    operation: string,
+    location: ObjectLocation & Abortable,
+    attempt: () => Promise<IncomingMessage>,
+  ): Promise<IncomingMessage> {
+    const { signal } = location;
     for (let tries = 1; ; tries++) {
       try {
         return await attempt();
       } catch (err) {
-        const error = translateS3Error(err, { operation, ...location });
+        // Cut off by the caller: its reason, as it gave it, and no other try.
+        if (signal?.aborted) throw signal.reason;
+        const error = translateS3Error(err, { operation, bucket: location.bucket, key: location.key });
         if (!error.retryable || tries >= options.maxAttempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_MS * 2 ** tries));
       }
     }
   }
 
-  async function headObject(location: ObjectLocation): Promise<ObjectHead> {
-    const res = await withRetries('headObject', location, () => once('HEAD', presigner.presignHead({ ...location, expiresInSeconds: URL_SECONDS })));
+  async function headObject(location: ObjectLocation & Abortable): Promise<ObjectHead> {
+    const { bucket, key, signal } = location;
+    const res = await withRetries('headObject', location, () =>
+      once('HEAD', presigner.presignHead({ bucket, key, expiresInSeconds: URL_SECONDS }), {}, signal),
+    );
     res.resume();
     return headOf(res.headers);
   }
 
   async function openObject(request: OpenObjectOptions): Promise<OpenedObject> {
-    const { bucket, key } = request;
+    const { bucket, key, signal } = request;
     const headers: Record<string, string> = {};
     if (request.range) headers.range = request.range;
     if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
     let res: IncomingMessage;
     try {
-      res = await withRetries('openObject', { bucket, key }, () =>
-        once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers),
+      res = await withRetries('openObject', { bucket, key, signal }, () =>
+        once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers, signal),
       );
     } catch (error) {
       // The bucket's 416 does not always say the size; the answer's Content-Range must.
       if (!(error instanceof StorageError && error.httpStatus === 416)) throw error;
-      const { size } = await headObject({ bucket, key });
+      const { size } = await headObject({ bucket, key, signal });
       throw new ObjectRangeError(`range ${request.range} starts past the end of ${bucket}/${key}`, size);
     }
-    return openedOf(res, withTranslatedStreamErrors(res, { operation: 'openObject', bucket, key }));
+    return openedOf(res, withTranslatedStreamErrors(res, { operation: 'openObject', bucket, key }, signal));
   }
 
   return {
@@ -214,13 +238,13 @@ export function createDirectRequests(
     openObject,
     /** One ranged GET. An empty object has no byte 0 to range over: a HEAD tells the rest. */
     async readStart(request: ReadStartOptions): Promise<ObjectStart> {
-      const { bucket, key, length } = request;
+      const { bucket, key, length, signal } = request;
       if (!Number.isSafeInteger(length) || length < 1) throw new StorageRequestError(`readStart ${bucket}/${key}: invalid length ${length}`);
       let opened: OpenedObject;
       try {
-        opened = await openObject({ bucket, key, range: `bytes=0-${length - 1}` });
+        opened = await openObject({ bucket, key, range: `bytes=0-${length - 1}`, signal });
       } catch (error) {
-        if (error instanceof ObjectRangeError) return { ...(await headObject({ bucket, key })), bytes: Buffer.alloc(0) };
+        if (error instanceof ObjectRangeError) return { ...(await headObject({ bucket, key, signal })), bytes: Buffer.alloc(0) };
         throw error;
       }
       const { body, size, contentType, etag, lastModified, metadata } = opened;
@@ -246,11 +270,12 @@ export function createDirectRequests(
       const version = res.headers['x-amz-copy-source-version-id'];
       return { sourceVersionId: typeof version === 'string' ? version : undefined };
     },
-    async getStream(location: ObjectLocation): Promise<Readable> {
+    async getStream(location: ObjectLocation & Abortable): Promise<Readable> {
+      const { bucket, key, signal } = location;
       const res = await withRetries('getStream', location, () =>
-        once('GET', presigner.presignGet({ ...location, expiresInSeconds: URL_SECONDS }).url),
+        once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, {}, signal),
       );
-      return withTranslatedStreamErrors(res, { operation: 'getStream', ...location });
+      return withTranslatedStreamErrors(res, { operation: 'getStream', bucket, key }, signal);
     },
   };
 }

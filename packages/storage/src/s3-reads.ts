@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { boundResponseBody } from './bounded-body.js';
 import { BucketNotFoundError, StorageError, StorageRequestError, translateS3Error } from './errors.js';
 import type {
   GetRangeOptions,
@@ -68,14 +69,18 @@ export async function* listObjects(client: S3Client, options: ListObjectsOptions
 }
 
 export async function listObjectsPage(client: S3Client, options: ListPageOptions): Promise<ListedPage> {
-  const { bucket, prefix, startAfter, maxKeys } = options;
+  const { bucket, prefix, startAfter, maxKeys, maxBodyBytes, signal } = options;
+  const command = new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys });
+  if (maxBodyBytes !== undefined) boundResponseBody(command, maxBodyBytes, signal);
   try {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }));
+    const page = await client.send(command, { abortSignal: signal });
     const objects = (page.Contents ?? []).flatMap((o) =>
       o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified, etag: o.ETag }],
     );
     return { objects, truncated: page.IsTruncated === true };
   } catch (err) {
+    // Cut off by the caller: its reason, as it gave it.
+    if (signal?.aborted) throw signal.reason;
     throw translateS3Error(err, { operation: 'listObjectsPage', bucket });
   }
 }

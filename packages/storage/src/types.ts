@@ -89,7 +89,7 @@ export interface ObjectHead {
   cacheControl?: string | undefined;
 }
 
-export interface OpenObjectOptions extends ObjectLocation {
+export interface OpenObjectOptions extends ObjectLocation, Abortable {
   /** An HTTP Range header's value, passed to the bucket as it is (one range: the caller checks it). */
   range?: string | undefined;
   /** An ETag the caller holds: an unchanged object answers 304 with no body. */
@@ -110,7 +110,12 @@ export interface OpenedObject extends ObjectHead {
   body: Readable;
 }
 
-export interface ReadStartOptions extends ObjectLocation {
+/** A request its caller may cut off: once `signal` aborts, its socket is closed and the call (or the body) fails with the signal's reason. */
+export interface Abortable {
+  signal?: AbortSignal | undefined;
+}
+
+export interface ReadStartOptions extends ObjectLocation, Abortable {
   /** How many bytes from the start to return (fewer when the object is shorter). */
   length: number;
 }
@@ -200,11 +205,16 @@ export interface ListObjectsOptions {
   prefix: string;
 }
 
-export interface ListPageOptions extends ListObjectsOptions {
+export interface ListPageOptions extends ListObjectsOptions, Abortable {
   /** List keys after this one (a cursor from the page before); undefined: from the start. */
   startAfter?: string | undefined;
   /** At most this many keys (S3 caps a page at 1,000). */
   maxKeys: number;
+  /**
+   * The most bytes the page's answer may have, checked before it is parsed (the SDK parses a whole
+   * body): past it, `ResponseTooLargeError`. None: as large as the server sends.
+   */
+  maxBodyBytes?: number | undefined;
 }
 
 export interface ListedPage {
@@ -238,7 +248,7 @@ export interface ObjectStorage {
    */
   listParts(options: ListPartsOptions): Promise<UploadedPart[]>;
   /** Metadata of an object; throws `ObjectNotFoundError` when it is absent. */
-  headObject(options: ObjectLocation): Promise<ObjectHead>;
+  headObject(options: ObjectLocation & Abortable): Promise<ObjectHead>;
   /**
    * Metadata and first bytes of an object in one request (a ranged GET, whose Content-Range names
    * the whole size): what a HEAD and a `getRange` would say together. `ObjectNotFoundError` when absent.
@@ -249,7 +259,7 @@ export interface ObjectStorage {
   /** A small object whole, buffered (a record beside an original); `ObjectNotFoundError` when absent. */
   getBytes(options: ObjectLocation): Promise<Buffer>;
   /** The whole object as a stream, for large reads with bounded memory. */
-  getStream(options: ObjectLocation): Promise<Readable>;
+  getStream(options: ObjectLocation & Abortable): Promise<Readable>;
   /**
    * The object (or one range of it) as a stream, with what its answer said of it: for serving it on.
    * A range that starts past the end is `ObjectRangeError` (with the object's size).

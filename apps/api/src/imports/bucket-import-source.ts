@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { openBucketSource, type BucketSource, type SourceObject } from './bucket-source.js';
 import { HEAD_BYTES, inLane, streamInto, type BroughtFile, type DescribeFile, type ImportSource, type ListedItem } from './import-source.js';
 import { identityHashOf, importCredentialsAad } from './start-import.js';
+import { withinDeadline } from './transfer-deadline.js';
 
 /**
  * A tenant's bucket as an import's source (bucket-source.ts): listed with the tenant's keys a page
@@ -13,10 +14,8 @@ import { identityHashOf, importCredentialsAad } from './start-import.js';
  */
 export async function openBucketImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
   if (!imp.credentialsSealed || !imp.source.bucket || !imp.region) throw new Error(`import ${imp.id} has no bucket source to open`);
-  const keys = JSON.parse(deps.secretBox.open(imp.credentialsSealed, importCredentialsAad(imp.id))) as {
-    accessKeyId: string;
-    secretAccessKey: string;
-  };
+  const keys = unsealedKeys(deps, imp.id, imp.credentialsSealed);
+  const { imports } = deps.config;
   const source = await openBucketSource(
     { endpoint: imp.source.endpoint, region: imp.region, bucket: imp.source.bucket, prefix: imp.source.prefix, ...keys },
     {
@@ -24,12 +23,16 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
       backup: deps.config.imports.backup,
       objects: deps.storage,
       copy: deps.config.uploads.copy,
-      allowPrivate: deps.config.imports.allowPrivate,
+      allowPrivate: imports.allowPrivate,
+      // A URL source's limits: IMPORT_CONNECT_TIMEOUT to connect, and a minute (at most IMPORT_ITEM_TIMEOUT) without a byte.
+      client: { connectionTimeoutMs: imports.connectTimeoutMs, socketTimeoutMs: imports.idleTimeoutMs },
     },
   );
+  /** A request of the source, or a file's transfer from it, cut off at IMPORT_ITEM_TIMEOUT as a URL's is. */
+  const inTime = <T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>) => withinDeadline(signal, imports.itemTimeoutMs, 'bucket', work);
   return {
-    async list(cursor) {
-      const page = await source.listPage(cursor);
+    async list(cursor, signal) {
+      const page = await inTime(signal, (limited) => source.listPage(cursor, limited));
       return { items: page.objects.map((object) => listedItem(source.bucket, object)), next: page.next };
     },
     async bring(item, target, limits, describe) {
@@ -37,6 +40,7 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
       if (object.size > limits.maxBytes) throw ERRORS.fileTooLarge(object.size, limits.maxBytes);
       const { lanes, signal } = limits;
       if (source.mayCopy) {
+        const readStart = () => inTime(signal, (limited) => source.readStart(object.key, HEAD_BYTES, limited));
         // Once a copy was made, a file's first bytes are read in their own lane while earlier files
         // are copied; until then only with its copy, so that a refusal costs no reads ahead.
         const ahead = {
@@ -44,18 +48,20 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
           copy: <T>(work: () => Promise<T>) => inLane(lanes.transfers, signal, work),
         };
         const copied = source.copyAllowed
-          ? await copyIn(source, object, target, describe, ahead)
-          : await inLane(lanes.transfers, signal, () => copyIn(source, object, target, describe));
+          ? await copyIn(source, object, target, describe, readStart, ahead)
+          : await inLane(lanes.transfers, signal, () => copyIn(source, object, target, describe, readStart));
         if (copied) return copied;
       }
-      return inLane(lanes.transfers, signal, async () => {
-        const body = await source.open(object.key);
-        try {
-          return await streamInto(deps, target, body, { ...limits, expectedSize: object.size }, describe);
-        } finally {
-          if (!body.destroyed) body.destroy();
-        }
-      });
+      return inLane(lanes.transfers, signal, () =>
+        inTime(signal, async (limited) => {
+          const body = await source.open(object.key, limited);
+          try {
+            return await streamInto(deps, target, body, { ...limits, expectedSize: object.size }, describe);
+          } finally {
+            if (!body.destroyed) body.destroy();
+          }
+        }),
+      );
     },
     get readsAhead() {
       return source.copyAllowed;
@@ -63,6 +69,19 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
     // The listing said the size: a dry run fetches nothing more.
     look: async (item) => item.size,
   };
+}
+
+/**
+ * The source's keys, unsealed: sealed with WEBHOOK_SECRET_KEY, they open only under the key that
+ * sealed them, and under another one never will (`source_forbidden`: the import fails, and is
+ * not taken up again and again).
+ */
+function unsealedKeys(deps: AppDeps, importId: string, sealed: string): { accessKeyId: string; secretAccessKey: string } {
+  try {
+    return JSON.parse(deps.secretBox.open(sealed, importCredentialsAad(importId))) as { accessKeyId: string; secretAccessKey: string };
+  } catch {
+    throw ERRORS.sourceKeysUnreadable();
+  }
 }
 
 type Run = <T>(work: () => Promise<T>) => Promise<T>;
@@ -78,11 +97,12 @@ async function copyIn(
   object: SourceObject,
   target: ObjectLocation,
   describe: DescribeFile,
+  readStart: () => Promise<{ size: number; bytes: Uint8Array }>,
   lanes: { read: Run; copy: Run } = { read: now, copy: now },
 ): Promise<BroughtFile | null> {
   // Refused while this file waited for its lane: it is streamed, unread.
   if (!source.mayCopy) return null;
-  const start = await lanes.read(() => source.readStart(object.key, HEAD_BYTES));
+  const start = await lanes.read(readStart);
   const facts = await describe(start.bytes, start.size);
   const copied = await lanes.copy(() => source.copyTo({ ...target, ...facts }, { ...object, size: start.size }));
   return copied === 'copied' ? { ...facts, size: start.size, head: start.bytes } : null;

@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { ERRORS } from '@darkroom/core';
 import {
   createS3Storage,
+  ResponseTooLargeError,
   StorageError,
   type CopyObjectOptions,
   type ObjectMetadata,
@@ -12,6 +13,7 @@ import {
 import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint, type DeploymentBuckets } from './bucket-source-checks.js';
 import { sourceError } from './bucket-source-errors.js';
 import { addressesOf, checkedAddresses, pinnedLookup, type AddressPolicy } from './endpoint-address.js';
+import { keptPage, MAX_LISTING_PAGE_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
 
 /** A tenant's bucket as `POST /v1/imports` names it. */
 export interface BucketSourceSpec {
@@ -58,6 +60,10 @@ export interface CopyTarget {
   metadata?: ObjectMetadata | undefined;
 }
 
+/**
+ * Each request to the source takes an optional `signal` (a pause, a cancel, its time limit): once it
+ * aborts, the request's socket is closed and the call, or the stream, fails with its reason.
+ */
 export interface BucketSource {
   readonly bucket: string;
   readonly prefix: string;
@@ -67,13 +73,17 @@ export interface BucketSource {
   readonly mayCopy: boolean;
   /** Whether a copy was made: the deployment's key may read the source. */
   readonly copyAllowed: boolean;
-  /** One page of objects, after `cursor` (null: from the start), listed with the tenant's credentials. */
-  listPage(cursor: string | null): Promise<SourcePage>;
-  head(key: string): Promise<SourceObject & { contentType: string | undefined }>;
+  /**
+   * One page of objects, after `cursor` (null: from the start), listed with the tenant's credentials,
+   * kept to what moves the listing forward (listing-checks.ts); an answer past MAX_LISTING_PAGE_BYTES
+   * is refused before it is parsed.
+   */
+  listPage(cursor: string | null, signal?: AbortSignal): Promise<SourcePage>;
+  head(key: string, signal?: AbortSignal): Promise<SourceObject & { contentType: string | undefined }>;
   /** The object's first `length` bytes and its whole size, read with the tenant's credentials (one ranged GET). */
-  readStart(key: string, length: number): Promise<{ size: number; bytes: Uint8Array }>;
+  readStart(key: string, length: number, signal?: AbortSignal): Promise<{ size: number; bytes: Uint8Array }>;
   /** The object's bytes, read with the tenant's credentials; its stream fails with the import's errors too. */
-  open(key: string): Promise<Readable>;
+  open(key: string, signal?: AbortSignal): Promise<Readable>;
   /**
    * A server-side copy with the deployment's key: 'copied', or 'not_allowed' where it cannot be
    * made (another endpoint, or the deployment's key may not read the bucket), and the caller
@@ -82,8 +92,6 @@ export interface BucketSource {
   copyTo(target: CopyTarget, object: SourceObject): Promise<'copied' | 'not_allowed'>;
 }
 
-/** Keys a page lists at most (S3's own cap). */
-export const SOURCE_PAGE_SIZE = 1000;
 /** Objects whose listing or HEAD is remembered, so a copy of one just listed needs no HEAD of its own. */
 const REMEMBERED_OBJECTS = 10 * SOURCE_PAGE_SIZE;
 
@@ -103,19 +111,22 @@ class RecentlySeen {
 }
 
 /** A stream whose errors are the import's own (a bucket cut off mid-object is `source_unreachable`). */
-function withSourceErrors(body: Readable): Readable {
+function withSourceErrors(body: Readable, signal: AbortSignal | undefined): Readable {
   const output = new PassThrough();
-  body.on('error', (error) => output.destroy(sourceError(error)));
+  body.on('error', (error) => output.destroy(signal?.aborted ? signal.reason : sourceError(error)));
   output.on('close', () => {
     if (!body.destroyed) body.destroy();
   });
   return body.pipe(output);
 }
 
-async function translated<T>(work: () => Promise<T>): Promise<T> {
+/** `work`'s errors as the import's own; cut off by `signal`, its reason as it is. */
+async function translated<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof ResponseTooLargeError) throw ERRORS.listingPageTooLarge(`more than ${error.maxBytes / 1024 / 1024} MiB`);
     throw sourceError(error);
   }
 }
@@ -203,30 +214,37 @@ class TenantBucketSource implements BucketSource {
     return { bucket: this.bucket, key };
   }
 
-  async listPage(cursor: string | null): Promise<SourcePage> {
-    const page = await translated(() =>
-      this.tenant.listObjectsPage({ bucket: this.bucket, prefix: this.prefix, startAfter: cursor ?? undefined, maxKeys: SOURCE_PAGE_SIZE }),
+  async listPage(cursor: string | null, signal?: AbortSignal): Promise<SourcePage> {
+    const answered = await translated(signal, () =>
+      this.tenant.listObjectsPage({
+        bucket: this.bucket,
+        prefix: this.prefix,
+        startAfter: cursor ?? undefined,
+        maxKeys: SOURCE_PAGE_SIZE,
+        maxBodyBytes: MAX_LISTING_PAGE_BYTES,
+        signal,
+      }),
     );
+    // The cursor is the last key kept, placeholders included: a page of placeholders alone still moves on.
+    const page = keptPage(answered, cursor, this.prefix);
     const objects = page.objects.filter((o) => !o.key.endsWith('/')).map((o) => ({ key: o.key, size: o.size, etag: o.etag ?? '' }));
     for (const object of objects) this.seen.remember(object);
-    // The cursor is the last key listed, placeholders included: a page of placeholders alone still moves on.
-    const last = page.objects.at(-1)?.key;
-    return { objects, next: page.truncated && last !== undefined ? last : null };
+    return { objects, next: page.next };
   }
 
-  async head(key: string) {
-    const head = await translated(() => this.tenant.headObject(this.inSource(key)));
+  async head(key: string, signal?: AbortSignal) {
+    const head = await translated(signal, () => this.tenant.headObject({ ...this.inSource(key), signal }));
     const object = { key, size: head.size, etag: head.etag ?? '' };
     this.seen.remember(object);
     return { ...object, contentType: head.contentType };
   }
 
-  async readStart(key: string, length: number) {
-    return translated(() => this.tenant.readStart({ ...this.inSource(key), length }));
+  async readStart(key: string, length: number, signal?: AbortSignal) {
+    return translated(signal, () => this.tenant.readStart({ ...this.inSource(key), length, signal }));
   }
 
-  async open(key: string): Promise<Readable> {
-    return withSourceErrors(await translated(() => this.tenant.getStream(this.inSource(key))));
+  async open(key: string, signal?: AbortSignal): Promise<Readable> {
+    return withSourceErrors(await translated(signal, () => this.tenant.getStream({ ...this.inSource(key), signal })), signal);
   }
 
   async copyTo(target: CopyTarget, object: SourceObject): Promise<'copied' | 'not_allowed'> {

@@ -15,6 +15,10 @@ export const importEnvSettings = {
   IMPORT_ITEM_TIMEOUT: durationSetting('30m', 100),
   /** The delays before each next try of a file (or a listing page) whose source could not be reached; then it fails. */
   IMPORT_RETRY_SCHEDULE: durationListSetting('1s,4s,15s,1m', 10),
+  /** Items one import takes at most: a bucket source that lists more fails `source_too_large`. */
+  IMPORT_MAX_ITEMS: z.coerce.number().int().min(1).default(10_000_000),
+  /** Days a paused import keeps its source's sealed keys: then they are deleted and it fails `source_forbidden`. */
+  IMPORT_PAUSED_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   /** Read only so that an import never names the backup bucket as its source (the backup's own settings). */
   BACKUP_S3_ENDPOINT: z.string().optional(),
   BACKUP_S3_BUCKET: z.string().optional(),
@@ -32,6 +36,10 @@ export interface ImportConfig {
   idleTimeoutMs: number;
   /** The delays before each next try of an item whose source was unreachable: its length is the tries after the first. */
   retryScheduleMs: readonly number[];
+  /** Items one import takes at most (IMPORT_MAX_ITEMS). */
+  maxItems: number;
+  /** Days a paused import keeps its source's keys (IMPORT_PAUSED_KEEP_DAYS). */
+  pausedKeepDays: number;
   /** The backup repository's bucket, which no import may name as its source; null when this process is not told of it. */
   backup: { endpoint: string; bucket: string } | null;
 }
@@ -48,6 +56,8 @@ export function importConfigOf(e: ImportEnv): ImportConfig {
     itemTimeoutMs: e.IMPORT_ITEM_TIMEOUT,
     idleTimeoutMs: Math.min(IDLE_TIMEOUT_MS, e.IMPORT_ITEM_TIMEOUT),
     retryScheduleMs: e.IMPORT_RETRY_SCHEDULE,
+    maxItems: e.IMPORT_MAX_ITEMS,
+    pausedKeepDays: e.IMPORT_PAUSED_KEEP_DAYS,
     backup: e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET ? { endpoint: e.BACKUP_S3_ENDPOINT, bucket: e.BACKUP_S3_BUCKET } : null,
   };
 }

@@ -1,5 +1,5 @@
 import { ERRORS, type ImportStatus } from '@darkroom/core';
-import { endImport, getTenantImport, isUuid, moveImportStatus, type Import } from '@darkroom/db';
+import { endImport, getTenantImport, isUuid, moveImportStatus, notifyImportControl, type Import } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
 
 export type ImportControl = 'pause' | 'resume' | 'cancel';
@@ -19,10 +19,11 @@ const CONTROLS: Record<ImportControl, { from: readonly ImportStatus[]; to: Impor
 };
 
 /**
- * `POST /v1/imports/:id/pause|resume|cancel`. The runner holding the import sees the change at its
- * next renewal and stops where it is (a resumed import is taken up again by any runner); a cancel
- * ends it with `import.canceled`, and keeps what it already imported. A finished import: `409
- * invalid_state`. Asking for where it already is answers it as it is.
+ * `POST /v1/imports/:id/pause|resume|cancel`. The runner holding a paused or canceled import is told
+ * at once (`notifyImportControl`; its lease's next renewal sees it otherwise) and stops where it is,
+ * its transfers cut off (a resumed import is taken up again by any runner); a cancel ends it with
+ * `import.canceled`, and keeps what it already imported. A finished import: `409 invalid_state`.
+ * Asking for where it already is answers it as it is.
  */
 export async function controlImport(deps: AppDeps, params: { tenantId: string; id: string; control: ImportControl }): Promise<Import> {
   const current = await requireTenantImport(deps, params);
@@ -32,7 +33,10 @@ export async function controlImport(deps: AppDeps, params: { tenantId: string; i
     to === 'canceled'
       ? await endImport(deps.db, { id: current.id, from, to: 'canceled' })
       : await moveImportStatus(deps.db, { id: current.id, from, to });
-  if (moved) return moved;
+  if (moved) {
+    if (to !== 'running') await notifyImportControl(deps.db, moved).catch(() => {});
+    return moved;
+  }
   // Changed meanwhile (it ended, or another call moved it): answered as it is now.
   const now = await requireTenantImport(deps, params);
   if (already.includes(now.status)) return now;

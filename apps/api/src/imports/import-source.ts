@@ -45,8 +45,8 @@ export type ListedItem = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 's
 
 /** Where an import's files come from: a list of URLs, or a bucket. */
 export interface ImportSource {
-  /** A bucket source's listing, a page at a time from `cursor`; absent for URLs (their items are given). */
-  list?(cursor: string | null): Promise<{ items: ListedItem[]; next: string | null }>;
+  /** A bucket source's listing, a page at a time from `cursor` (cut off once `signal` aborts); absent for URLs (their items are given). */
+  list?(cursor: string | null, signal: AbortSignal): Promise<{ items: ListedItem[]; next: string | null }>;
   /**
    * Brings the item's bytes to `target` (its original key), never whole in memory, written with
    * what `describe` makes of their first bytes: a server-side copy, or a stream into a multipart upload.

@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError, ERRORS } from '@darkroom/core';
 import {
   claimFreeImportIdentities,
   claimImportItems,
@@ -10,34 +10,31 @@ import {
   newId,
   notifyImportProgress,
   releaseImportLease,
-  renewImportLease,
   retryImportItemLater,
   returnImportItem,
   saveListingPage,
   type Import,
   type ImportItem,
 } from '@darkroom/db';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
 import { createLimiter } from '../services/limiter.js';
 import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
 import { IdentityBeingImported, importItem, lookAtItem } from './import-item.js';
 import type { ItemContext } from './item-context.js';
 import { type ImportPace, pacedLane } from './import-pace.js';
+import { holdLease, type Lease, type LeaseContext } from './import-lease.js';
 import { createImportRecorder } from './import-recorder.js';
+import { startTurn, type Turn } from './import-turns.js';
 import type { ImportSource } from './import-source.js';
 import { openImportSource } from './open-import-source.js';
 
-export interface RunContext {
-  deps: AppDeps;
-  log: FastifyBaseLogger;
-  /** This runner's name on the leases it holds. */
-  owner: string;
+export interface RunContext extends LeaseContext {
   /** The process is stopping: every import stops where it is. */
   stopSignal: AbortSignal;
   /** Spaces the starts of the runner's transfers while live requests are late (none: unpaced). */
   pace?: ImportPace | undefined;
+  /** The run's turn (import-turns.ts): how long it keeps its slot, and whether another import waits for one. */
+  turn?: Turn | undefined;
 }
 
 /** `import.progress` at most this often per import. */
@@ -56,23 +53,21 @@ const IDLE_MS = 250;
 const BUCKET_PROBE_MS = 2000;
 
 /**
- * How long a runner's hold on an import lasts unless renewed (holdLease renews it a third of the
- * way): the longest an import waits after the process running it died before another takes it up.
- */
-export const IMPORT_LEASE_MS = 15_000;
-
-/**
  * Runs one import while this runner holds its lease: opens its source (a source that cannot be
  * opened or listed at all fails the import at once), then lists it a page at a time ahead of the
- * items (a bucket source) and imports IMPORT_CONCURRENCY items at once, until none is left (done).
- * A pause, a cancel, a lost lease or the process stopping ends the run where it is: the items in
- * hand go back to pending when the import is next claimed.
+ * items (a bucket source) and imports IMPORT_CONCURRENCY items at once, until none is left (done),
+ * or its turn is over while another import waits (import-turns.ts: it is taken up again later).
+ * A pause, a cancel, a lost lease or the process stopping ends the run where it is, its transfers
+ * cut off: the items in hand go back to pending when the import is next claimed. An unexpected
+ * error (anything but the import's own errors) ends the run with its lease kept, to lapse: no runner
+ * tries the import again sooner than IMPORT_LEASE_MS.
  */
 export async function runImport(run: RunContext, claimed: Import): Promise<void> {
   const stop = new AbortController();
   const onStopping = () => stop.abort(run.stopSignal.reason);
   run.stopSignal.addEventListener('abort', onStopping, { once: true });
   const lease = holdLease(run, claimed, stop);
+  let giveBack = true;
   try {
     const tenant = await getTenant(run.deps.db, { id: claimed.tenantId });
     if (!tenant) return;
@@ -81,7 +76,7 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       source = await openImportSource(run.deps, claimed);
     } catch (error) {
       if (!(error instanceof DarkroomError)) throw error;
-      await endImport(run.deps.db, { id: claimed.id, from: ['planning', 'running'], to: 'failed', error: failureOf(error) });
+      await failImport(run, claimed, error);
       return;
     }
     const { maxBytes, accepted } = tenantUploadLimits(run.deps, tenant);
@@ -102,35 +97,15 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       lanes: { reads: createLimiter(concurrency), transfers: pacedLane(createLimiter(concurrency), run.pace) },
     };
     await driveImport(run, context, lease, moved);
+  } catch (error) {
+    // Stopped, the error is the stop's; otherwise tried again no sooner than the lease lapses.
+    if (!stop.signal.aborted) giveBack = false;
+    throw error;
   } finally {
     run.stopSignal.removeEventListener('abort', onStopping);
     lease.stop();
-    await releaseImportLease(run.deps.db, { id: claimed.id, owner: run.owner }).catch(() => {});
+    if (giveBack) await releaseImportLease(run.deps.db, { id: claimed.id, owner: run.owner }).catch(() => {});
   }
-}
-
-interface Lease {
-  /** The import as the last renewal (or progress read) found it. */
-  current(): Import;
-  refresh(row: Import): void;
-  stop(): void;
-}
-
-/** Renews the lease a third of the way through it; a lost lease, a pause or a cancel stops the run. */
-function holdLease(run: RunContext, claimed: Import, stop: AbortController): Lease {
-  let current = claimed;
-  const check = (row: Import | undefined) => {
-    if (!row) return stop.abort(new Error('the lease was lost'));
-    current = row;
-    if (row.status !== 'planning' && row.status !== 'running') stop.abort(new Error(`the import is ${row.status}`));
-  };
-  const timer = setInterval(() => {
-    renewImportLease(run.deps.db, { id: claimed.id, owner: run.owner, leaseMs: IMPORT_LEASE_MS }).then(check, (error: unknown) =>
-      run.log.warn({ err: error }, "could not renew an import's lease; trying again"),
-    );
-  }, IMPORT_LEASE_MS / 3);
-  timer.unref();
-  return { current: () => current, refresh: check, stop: () => clearInterval(timer) };
 }
 
 /** The import's loop: list ahead, take items while there is room, record each outcome, and end it once nothing is left. */
@@ -141,7 +116,12 @@ async function driveImport(run: RunContext, context: ItemContext, lease: Lease, 
   const window = concurrency * WINDOW;
   const inFlight = new Set<Promise<void>>();
   let lastProgress = 0;
+  const turn = startTurn(run.turn);
   while (!signal.aborted) {
+    if (await turn.over()) {
+      run.log.info('the import gives its slot up to another one for a turn; its files in flight finish first');
+      break;
+    }
     if (context.bucketDown) await waitForBucket(run, context);
     // Items not yet past their transfer are taken only as the lanes will start them: once paused, no file is asked for.
     const waiting = inFlight.size - context.recorder.pending();
@@ -195,11 +175,14 @@ async function listAhead(run: RunContext, context: ItemContext, lease: Lease): P
   if (!source.list || current.listed) return true;
   const waiting = await countOutstandingItems(run.deps.db, { importId: current.id });
   if (waiting >= LIST_AHEAD * run.deps.config.imports.concurrency) return true;
+  const { maxItems } = run.deps.config.imports;
   try {
-    const page = await source.list(current.listCursor);
-    await saveListingPage(run.deps.db, { id: current.id, tenantId: current.tenantId, items: page.items, next: page.next });
+    const page = await source.list(current.listCursor, context.signal);
+    const saved = await saveListingPage(run.deps.db, { id: current.id, tenantId: current.tenantId, items: page.items, next: page.next, maxItems });
+    if (saved === 'too_large') return await failImport(run, current, ERRORS.importTooLarge(maxItems));
     context.listFailures = 0;
   } catch (error) {
+    if (context.signal.aborted) return true;
     if (await bucketIsDown(run, context, error)) return true;
     // Unreachable a while (the source, or a network between): tried again, as an item would be.
     const delayMs = retryDelayOf(error, ++context.listFailures, run.deps.config.imports.retryScheduleMs);
@@ -208,12 +191,17 @@ async function listAhead(run: RunContext, context: ItemContext, lease: Lease): P
       await sleep(delayMs, context.signal);
       return true;
     }
-    await endImport(run.deps.db, { id: current.id, from: ['planning', 'running'], to: 'failed', error: failureOf(error) });
-    return false;
+    return await failImport(run, current, error);
   }
   const row = await getImport(run.deps.db, { id: current.id });
   if (row) lease.refresh(row);
   return true;
+}
+
+/** Ends the import `failed` with `error` (its keys dropped with it); false, the run is over. */
+async function failImport(run: RunContext, imp: Import, error: unknown): Promise<false> {
+  await endImport(run.deps.db, { id: imp.id, from: ['planning', 'running'], to: 'failed', error: failureOf(error) });
+  return false;
 }
 
 /** Ends the import `done` once it is listed whole and no item is left; true when it is over. */

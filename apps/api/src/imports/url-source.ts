@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { ERRORS, isPublicAddress, MAX_IMPORT_REDIRECTS, type AddressPolicy, type DarkroomError, type Resolver } from '@darkroom/core';
-import { discard, inSeconds, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
+import { discard, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
 import { SourceBody } from './source-body.js';
+import { startDeadline } from './transfer-deadline.js';
 
 export interface UrlSourceOptions {
   /** HEAD for a dry run: what a GET would answer, without the bytes. */
@@ -41,23 +42,6 @@ export interface UrlSource {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-/** The caller's signal and the total time limit as one signal, aborted with the reason the fetch fails with. */
-function startDeadline(options: UrlSourceOptions): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const { signal, totalTimeoutMs } = options;
-  const onAbort = () => controller.abort(signal!.reason);
-  const timer = setTimeout(
-    () => controller.abort(ERRORS.sourceUnreachable('url', `it did not answer in full within ${inSeconds(totalTimeoutMs)}`)),
-    totalTimeoutMs,
-  );
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const dispose = () => {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  };
-  return { signal: controller.signal, dispose };
-}
 
 /** Where a redirect leads: its Location resolved against the URL that answered it. */
 function redirectTarget(from: URL, location: string): URL {
@@ -124,7 +108,7 @@ export async function openUrlSource(url: string, options: UrlSourceOptions): Pro
     // Node's own error would carry the whole URL, its signature included.
     throw ERRORS.invalidField('url', 'the import item', 'not an absolute http:// or https:// URL');
   }
-  const deadline = startDeadline(options);
+  const deadline = startDeadline(options.signal, options.totalTimeoutMs, 'url');
   try {
     const { hop, url: finalUrl } = await follow(start, options, deadline.signal);
     const source = accept(hop, finalUrl, options, deadline.signal);

@@ -5809,7 +5809,7 @@ export interface components {
                 /** @description Bytes brought in */
                 bytes: number;
             };
-            /** @description Why the import failed as a whole (its source could not be listed); null otherwise */
+            /** @description Why the import failed as a whole, null otherwise: its source could not be listed or its keys used (`source_forbidden`, `source_not_found`, `source_unreachable`, `blocked_address`), or it lists more than IMPORT_MAX_ITEMS objects or pages past S3’s bounds (`source_too_large`) */
             error: {
                 code: string;
                 message: string;
@@ -6266,7 +6266,7 @@ export interface components {
                 /** @description Bytes brought in */
                 bytes: number;
             };
-            /** @description Why the import failed as a whole (its source could not be listed); null otherwise */
+            /** @description Why the import failed as a whole, null otherwise: its source could not be listed or its keys used (`source_forbidden`, `source_not_found`, `source_unreachable`, `blocked_address`), or it lists more than IMPORT_MAX_ITEMS objects or pages past S3’s bounds (`source_too_large`) */
             error: {
                 code: string;
                 message: string;

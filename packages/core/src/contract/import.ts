@@ -87,7 +87,9 @@ export const ImportView = z
     dryRun: z.boolean(),
     source: ImportSourceView,
     counts: ImportCounts,
-    error: ErrorSummary.describe('Why the import failed as a whole (its source could not be listed); null otherwise'),
+    error: ErrorSummary.describe(
+      'Why the import failed as a whole, null otherwise: its source could not be listed or its keys used (`source_forbidden`, `source_not_found`, `source_unreachable`, `blocked_address`), or it lists more than IMPORT_MAX_ITEMS objects or pages past S3’s bounds (`source_too_large`)',
+    ),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
   })

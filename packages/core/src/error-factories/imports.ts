@@ -60,6 +60,29 @@ export const IMPORT_ERRORS = {
       'content_mismatch',
       'The object changed in the source bucket while it was being imported: run the import again to take its new version.',
     ),
+  /** A bucket source that lists more objects than one import takes. */
+  importTooLarge: (maxItems: number) =>
+    new DarkroomError(
+      'source_too_large',
+      `The source holds more than ${maxItems} objects, the most one import takes on this deployment (IMPORT_MAX_ITEMS): import it a prefix at a time. What this import brought in stays, and another import skips it.`,
+      { maxItems },
+    ),
+  /** A listing page past what an S3 server sends: `what` says which bound ("more than 1000 objects"). */
+  listingPageTooLarge: (what: string) =>
+    new DarkroomError('source_too_large', `The source bucket answered a listing page with ${what}, which no S3 server sends: check the endpoint.`),
+  /** The sealed keys of a bucket source could not be opened: the deployment's sealing key (WEBHOOK_SECRET_KEY) changed since. */
+  sourceKeysUnreadable: () =>
+    new DarkroomError(
+      'source_forbidden',
+      "This import's source keys can no longer be read (the deployment's sealing key changed): start the import again with them. What it brought in stays, and the new import skips it.",
+    ),
+  /** A paused import whose keys were deleted after `days` (IMPORT_PAUSED_KEEP_DAYS). */
+  sourceKeysExpired: (days: number) =>
+    new DarkroomError(
+      'source_forbidden',
+      `The import stayed paused more than ${days} days (IMPORT_PAUSED_KEEP_DAYS), so its source keys were deleted: start the import again with them. What it brought in stays, and the new import skips it.`,
+      { days },
+    ),
   unknownMediaType: () =>
     new DarkroomError(
       'unsupported_media_type',

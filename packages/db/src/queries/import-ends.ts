@@ -1,13 +1,15 @@
 import type { ImportStatus } from '@darkroom/core';
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import type { Import } from '../import-schema.js';
+import { imports, type Import } from '../import-schema.js';
 import { importView } from '../views.js';
 import { recordImportEvent } from './events.js';
 import { moveImportStatus } from './imports.js';
 
 /** The channel every API process LISTENs on for `import.progress` (live only): `{ tenantId, import }`. */
 export const IMPORT_PROGRESS_CHANNEL = 'darkroom_import_progress';
+/** The channel import runners LISTEN on for a pause or cancel (`notifyImportControl`): the import's id. */
+export const IMPORT_CONTROL_CHANNEL = 'darkroom_import_control';
 
 type ImportEnd = 'done' | 'failed' | 'canceled';
 
@@ -31,4 +33,42 @@ export async function endImport(
 export async function notifyImportProgress(db: Executor, row: Import): Promise<void> {
   const payload = JSON.stringify({ tenantId: row.tenantId, import: importView(row) });
   await db.execute(sql`select pg_notify(${IMPORT_PROGRESS_CHANNEL}, ${payload})`);
+}
+
+/**
+ * Tells every import runner that an import was paused or canceled, so the one running it stops at
+ * once, its transfers cut off, rather than at its lease's next renewal. Lost when no runner listens
+ * (the renewal sees the change all the same).
+ */
+export async function notifyImportControl(db: Executor, params: { id: string }): Promise<void> {
+  await db.execute(sql`select pg_notify(${IMPORT_CONTROL_CHANNEL}, ${params.id})`);
+}
+
+/**
+ * Fails each import paused for more than `days` that still holds its source's sealed keys (a bucket
+ * source): its keys go with the end (`endImport`), and it fails with `error`, its event recorded.
+ * The ids it ended. The row's `updated_at` is its pause (or the end of a file or page in flight
+ * then): no runner writes to a paused import.
+ */
+export async function endImportsPausedPast(
+  db: Executor,
+  params: { days: number; error: { code: string; message: string }; tenantIds?: readonly string[] | undefined },
+): Promise<string[]> {
+  if (params.tenantIds?.length === 0) return [];
+  const stale = await db
+    .select({ id: imports.id })
+    .from(imports)
+    .where(
+      and(
+        eq(imports.status, 'paused'),
+        isNotNull(imports.credentialsSealed),
+        lt(imports.updatedAt, sql`now() - ${params.days} * interval '1 day'`),
+        params.tenantIds ? inArray(imports.tenantId, [...params.tenantIds]) : undefined,
+      ),
+    );
+  const ended: string[] = [];
+  for (const { id } of stale) {
+    if (await endImport(db, { id, from: ['paused'], to: 'failed', error: params.error })) ended.push(id);
+  }
+  return ended;
 }

@@ -1,88 +1,35 @@
 import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { importIdentities, importItems, imports, type Import, type ImportItem, type NewImportItem } from '../import-schema.js';
+import { importIdentities, importItems, imports, type ImportItem, type NewImportItem } from '../import-schema.js';
 import { assets } from '../schema.js';
 import { insertImportItems } from './imports.js';
 
 /**
  * What a runner does with an import (apps/api/src/imports/): it holds the import's lease while it
- * runs it, lists its source a page at a time, takes its items in order, and records each outcome
- * with the import's counts in one transaction. Everything is here, so a runner that dies leaves
- * the import to be taken up where it was once its lease lapses.
+ * runs it (import-claims.ts), lists its source a page at a time, takes its items in order, and
+ * records each outcome with the import's counts in one transaction. Everything is in Postgres, so a
+ * runner that dies leaves the import to be taken up where it was once its lease lapses.
  */
-
-/** Claims are made one at a time (a transaction-scoped advisory lock), so two runners never take two imports of one tenant. */
-const CLAIM_LOCK = 0x1_3a0_27;
 
 /**
- * Claims an import under way whose lease is free (never held, or lapsed: its runner died), unless
- * another import of its tenant is held: a tenant's imports run one after another, which bounds its
- * files in flight to one runner's IMPORT_CONCURRENCY. Items its last runner had in hand go back to
- * pending, to be taken again.
+ * Records what a bucket source's listing found, in order after what it found before, with where it
+ * goes on from: 'saved'; or, when the import would then hold more than `maxItems` items, nothing,
+ * and 'too_large' (the import ends there).
  */
-export async function claimImport(
-  db: Executor,
-  params: { owner: string; leaseMs: number; tenantIds?: readonly string[] | undefined },
-): Promise<Import | undefined> {
-  // Tests that share one database keep each runner to its own tenants.
-  const scope = params.tenantIds
-    ? sql`and i.tenant_id in (${sql.join(
-        params.tenantIds.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})`
-    : sql``;
-  if (params.tenantIds?.length === 0) return undefined;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
-    const free = sql`(
-      select i.id from imports i
-      where i.status in ('planning', 'running') and (i.lease_until is null or i.lease_until < now()) ${scope}
-        and not exists (
-          select 1 from imports o
-          where o.tenant_id = i.tenant_id and o.id <> i.id and o.status in ('planning', 'running') and o.lease_until >= now())
-      order by i.id limit 1 for update skip locked)`;
-    const [row] = await tx
-      .update(imports)
-      .set({ leaseOwner: params.owner, leaseUntil: leaseEnd(params.leaseMs), updatedAt: sql`now()` })
-      .where(eq(imports.id, free))
-      .returning();
-    if (row) {
-      await tx
-        .update(importItems)
-        .set({ status: 'pending', updatedAt: sql`now()` })
-        .where(and(eq(importItems.importId, row.id), eq(importItems.status, 'running')));
-    }
-    return row;
-  });
-}
-
-const leaseEnd = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
-
-/** Extends the lease while this runner holds it: the row as it is now (a pause or cancel shows), or undefined once lost. */
-export async function renewImportLease(db: Executor, params: { id: string; owner: string; leaseMs: number }): Promise<Import | undefined> {
-  const [row] = await db
-    .update(imports)
-    .set({ leaseUntil: leaseEnd(params.leaseMs) })
-    .where(and(eq(imports.id, params.id), eq(imports.leaseOwner, params.owner)))
-    .returning();
-  return row;
-}
-
-export async function releaseImportLease(db: Executor, params: { id: string; owner: string }): Promise<void> {
-  await db
-    .update(imports)
-    .set({ leaseOwner: null, leaseUntil: null })
-    .where(and(eq(imports.id, params.id), eq(imports.leaseOwner, params.owner)));
-}
-
-/** Records what a bucket source's listing found, in order after what it found before, with where it goes on from. */
 export async function saveListingPage(
   db: Executor,
-  params: { id: string; tenantId: string; items: Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>[]; next: string | null },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+  params: {
+    id: string;
+    tenantId: string;
+    items: Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>[];
+    next: string | null;
+    maxItems: number;
+  },
+): Promise<'saved' | 'too_large'> {
+  return db.transaction(async (tx) => {
     const [locked] = await tx.select({ found: imports.found }).from(imports).where(eq(imports.id, params.id)).for('update');
-    if (!locked) return;
+    if (!locked) return 'saved';
+    if (locked.found + params.items.length > params.maxItems) return 'too_large';
     await insertImportItems(tx, { importId: params.id, tenantId: params.tenantId, firstSeq: locked.found, items: params.items });
     await tx
       .update(imports)
@@ -94,6 +41,7 @@ export async function saveListingPage(
         updatedAt: sql`now()`,
       })
       .where(eq(imports.id, params.id));
+    return 'saved';
   });
 }
 
