@@ -3,15 +3,27 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chunkAssetPrefix } from '@darkroom/core';
+import { ASSET_CHUNK_QUEUE, chunkAssetPrefix } from '@darkroom/core';
+import { createRedisConnection } from '@darkroom/queue';
 import { assetObjectLocation } from '@darkroom/storage';
+import { QueueEvents } from 'bullmq';
 import type { TestApi } from './client.js';
 import type { Harness } from './harness.js';
 import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
 /** The media tests' clips (ffmpeg lavfi, tiny, made once per process on first use) and ffprobe's JSON. */
-export { clip, ffmpeg, ffprobeJson, type ClipName, type FfprobeJson } from '../../packages/media/src/video/test-clips.js';
+export {
+  clip,
+  declareDuration,
+  ffmpeg,
+  ffprobeJson,
+  QUIET_MINUTES,
+  SPARSE,
+  videoFrames,
+  type ClipName,
+  type FfprobeJson,
+} from '../../packages/media/src/video/test-clips.js';
 
 const run = promisify(execFile);
 
@@ -24,8 +36,11 @@ export function slowVideo(): Promise<string> {
   slowClip ??= (async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), 'slow.mp4');
     const source = 'testsrc2=size=320x240:rate=25:duration=40,noise=alls=40:allf=t';
-    // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time.
-    await ffmpeg(['-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-pix_fmt', 'yuv420p', out]);
+    // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time. A
+    // keyframe each second, as cameras write them: a long video is rendered in pieces only where each
+    // piece's seek lands near its start (piecesDecodeNearTheirRange), and the chunked tests cut 2-4 s pieces.
+    const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-g', '25', '-pix_fmt', 'yuv420p'];
+    await ffmpeg(['-f', 'lavfi', '-i', source, ...encode, out]);
     return out;
   })();
   return slowClip;
@@ -96,6 +111,27 @@ export async function chunkObjectsOf(harness: Harness, tenantId: string, assetId
   const keys: string[] = [];
   for await (const object of harness.api.storage.listObjects({ bucket: place.bucket, prefix: place.key })) keys.push(object.key);
   return keys;
+}
+
+/**
+ * Counts the chunk parts (ChunkRender entries: a long video's ladder in pieces) the harness's workers
+ * queue from now on, as Redis's event stream of the chunk queue tells them: none for a ladder made in one pass.
+ */
+export async function watchChunkParts(harness: Harness): Promise<{ count: () => number; close: () => Promise<void> }> {
+  const connection = createRedisConnection(harness.api.config.redis, { maxRetriesPerRequest: null });
+  const events = new QueueEvents(ASSET_CHUNK_QUEUE, { connection, prefix: harness.prefix });
+  await events.waitUntilReady();
+  let added = 0;
+  events.on('added', ({ name }) => {
+    if (name === 'ChunkRender') added++;
+  });
+  return {
+    count: () => added,
+    close: async () => {
+      await events.close();
+      connection.disconnect();
+    },
+  };
 }
 
 /** Waits for an asset to be ready, reading its job's progress every 250 ms: every value read, in order, after `before`. */

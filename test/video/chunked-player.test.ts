@@ -49,12 +49,17 @@ let site: PlayerSite;
 /** The chunked video, uploaded once: the early viewer watches it render, the other tests read it ready. */
 let assetId: string;
 
-/** 640x360 at 10 fps with a tone: two rungs (360 and 240 lines), cheap to encode, four chunks. */
+/**
+ * 640x360 at 10 fps with a tone: two rungs (360 and 240 lines), cheap to encode, four chunks. A
+ * keyframe each second, as cameras write them: a video renders in pieces only where each piece's
+ * seek lands near its start (piecesDecodeNearTheirRange).
+ */
 async function chunkedClip(): Promise<string> {
   const out = join(await mkdtemp(join(tmpdir(), 'darkroom-chunked-clip-')), 'chunked.mp4');
   const video = ['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=10:duration=${SECONDS}`];
   const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${SECONDS}`];
-  await ffmpeg([...video, ...tone, '-shortest', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', out]);
+  const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-c:a', 'aac'];
+  await ffmpeg([...video, ...tone, '-shortest', ...encode, out]);
   return out;
 }
 

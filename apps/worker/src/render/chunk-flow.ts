@@ -13,6 +13,7 @@ import {
 } from '@darkroom/core';
 import { markAssetPlayable, upsertVariants } from '@darkroom/db';
 import { halveHlsChunks, joinHlsLadder, lowestRung, planHlsChunks, planHlsLadder, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
+import { piecesDecodeNearTheirRange } from '@darkroom/media';
 import type { ChunkQueue } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';
 import { chunkObjects, rangesOf, type ChunkObjects, type ChunkPlan, type PartDone } from './chunk-objects.js';
@@ -22,9 +23,14 @@ import { discardLadder, ladderSpecOf, uploadLadder } from './render-hls.js';
 /** How often the job looks at its parts while they render elsewhere. */
 const POLL_MS = 500;
 
-/** Whether a ladder of this video is rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a chunk queue runs. */
-export function rendersInChunks(ctx: RenderContext, probe: VideoProbe): boolean {
-  return ctx.deps.chunkQueue !== undefined && probe.durationSeconds > ctx.deps.config.video.chunkSeconds;
+/**
+ * Whether a ladder of this video is rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a chunk
+ * queue runs, and with keyframes near enough that no piece decodes far outside its range (media's
+ * piecesDecodeNearTheirRange); else in one pass, which decodes it once.
+ */
+export async function rendersInChunks(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec, signal: AbortSignal): Promise<boolean> {
+  if (ctx.deps.chunkQueue === undefined || probe.durationSeconds <= ctx.deps.config.video.chunkSeconds) return false;
+  return piecesDecodeNearTheirRange(ctx.original.path, probe, rangesOf(planOf(ctx, probe, spec), 'upper'), { signal });
 }
 
 interface Part {

@@ -122,7 +122,8 @@ async function renderRenditions(
   try {
     for (const spec of ladders) {
       const run = { signal: watch.signal, onProgress: progress.next() };
-      const ladder = rendersInChunks(ctx, probe) ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
+      const chunked = await rendersInChunks(ctx, probe, spec, watch.signal);
+      const ladder = chunked ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
       made.push(ladder);
       uploads.push(uploadInBackground(ctx, spec, ladder, watch.signal));
     }

@@ -47,6 +47,7 @@ describe('ERRORS', () => {
       ERRORS.corruptVideo('moov atom not found'),
       ERRORS.unsupportedCodec('prores', ''),
       ERRORS.videoTooLong(3723, 600),
+      ERRORS.videoLongerThanDeclared(61, 65.2),
       ERRORS.videoTooManyPixels(8000, 8000, 40_000_000),
       ERRORS.corruptImage('VipsJpeg: premature end'),
       ERRORS.emptyFile(),

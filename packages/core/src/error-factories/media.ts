@@ -87,6 +87,14 @@ export const VIDEO_ERRORS = {
         'Check that the original plays, then upload it again.',
       { ...facts, detail },
     ),
+  /** A packet starts well past the duration its header states: its streams run on past it. */
+  videoLongerThanDeclared: (declaredSeconds: number, runsToSeconds: number) =>
+    new BadMediaError(
+      'corrupt_video',
+      `The video's header says it lasts ${formatDuration(declaredSeconds)}, but its picture or sound runs on past that, ` +
+        "so it can't be processed. Export it again and upload the new file.",
+      { declaredSeconds, runsToSeconds, detail: `a packet starts at ${runsToSeconds} s, past the declared ${declaredSeconds} s` },
+    ),
   unsupportedCodec: (codec: string, detail: string) =>
     new BadMediaError(
       'unsupported_codec',

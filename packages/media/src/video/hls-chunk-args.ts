@@ -1,7 +1,8 @@
+import { ffmpegSeconds as seconds, readEndSeconds, readLimitArgs } from './declared-bounds.js';
 import { NO_ORIGINAL_METADATA, untrustedSource } from './ffmpeg.js';
 import type { VideoFilterPlan } from './filters.js';
 import { HLS_NAMES, hlsMuxerArgs, rungEncoderArgs } from './hls-args.js';
-import { AUDIO, MAX_OUTPUT_FPS } from './transcode-args.js';
+import { AUDIO, rateCapFilter } from './transcode-args.js';
 import type { HlsLadderSpec, VideoProbe } from './types.js';
 
 /** One chunk of a video: [startSeconds, endSeconds) of its timeline, boundaries on multiples of the segment length. */
@@ -27,9 +28,6 @@ export const AUDIO_FILE_NAME = 'audio.m4a';
 /** Demuxers the join reads its own audio file with. */
 const AUDIO_FILE_DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2';
 
-/** A number of seconds as ffmpeg reads it, without binary fractions' noise. */
-const seconds = (t: number): string => `${Number(t.toFixed(6))}`;
-
 /** The segment boundaries inside a chunk, its start included: where every rung gets a keyframe. */
 export function chunkKeyframeTimes(chunk: HlsChunk, segmentSeconds: number): number[] {
   const times: number[] = [];
@@ -52,17 +50,18 @@ export interface ChunkArgsInput {
  * One ffmpeg for a chunk's rungs. Timestamps stay on the source's timeline (`-copyts`, from the
  * file's start as a single render counts them), the input is sought to the keyframe before the
  * chunk (`-ss`: only that part is read) and `trim` keeps exactly the frames in [start, end), so
- * neighbouring chunks share no frame and miss none. The frames are decoded once and split into
+ * neighbouring chunks share no frame and miss none; the last chunk's end is the declared duration
+ * plus a segment (`readEndSeconds`), where its read stops. The frames are decoded once and split into
  * the rungs, each encoded as the single render encodes it, with a keyframe at every segment
  * boundary (absolute times, not counted from the chunk), into MPEG-TS, whose per-packet
  * timestamps let the join concatenate the chunks as they are.
  */
 export function chunkArgs({ input, dir, probe, spec, chunk, rungs, threads }: ChunkArgsInput): string[] {
   const last = chunk.endSeconds >= probe.durationSeconds;
-  const trim = `trim=start=${seconds(chunk.startSeconds)}${last ? '' : `:end=${seconds(chunk.endSeconds)}`}`;
-  // Chunks keep their frames' own times (MPEG-TS: no constant-rate output), where `-fpsmax` alone drops
-  // nothing; the rate cap is a filter, on the source's timeline, so every chunk keeps the same frames.
-  const capped = probe.fps > MAX_OUTPUT_FPS ? `${trim},fps=${MAX_OUTPUT_FPS}` : trim;
+  const end = last ? readEndSeconds(probe, spec.segmentSeconds) : chunk.endSeconds;
+  const trim = `trim=start=${seconds(chunk.startSeconds)}:end=${seconds(end)}`;
+  const cap = rateCapFilter(probe);
+  const capped = cap ? `${trim},${cap}` : trim;
   const split = rungs.length > 1 ? `,split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')}` : '[s0]';
   const graph = `[0:${probe.videoStreamIndex}]${capped}${split};${rungs.map((r, i) => `[s${i}]${r.plan.filter}[v${i}]`).join(';')}`;
   const keyframes = chunkKeyframeTimes(chunk, spec.segmentSeconds).map(seconds).join(',');
@@ -82,11 +81,14 @@ export function chunkArgs({ input, dir, probe, spec, chunk, rungs, threads }: Ch
   ];
 }
 
-/** The whole file's audio as the single render encodes it, on the same timeline as the chunks (`-copyts`). */
-export function audioArgs(input: string, dir: string, probe: VideoProbe): string[] {
+/**
+ * The whole file's audio as the single render encodes it, on the same timeline as the chunks
+ * (`-copyts`), read up to the declared duration plus a segment.
+ */
+export function audioArgs(input: string, dir: string, probe: VideoProbe, segmentSeconds: number): string[] {
   return [
     ...['-hide_banner', '-nostdin', '-v', 'error', '-nostats', '-threads', '1'],
-    ...['-copyts', '-start_at_zero', ...untrustedSource(input)],
+    ...['-copyts', '-start_at_zero', ...readLimitArgs(probe, segmentSeconds), ...untrustedSource(input)],
     ...['-map', `0:${probe.audioStreamIndex}`, '-vn', ...NO_ORIGINAL_METADATA, ...AUDIO.mp4],
     ...['-f', 'mp4', '-y', `file:${dir}/${AUDIO_FILE_NAME}`],
   ];
@@ -95,15 +97,24 @@ export function audioArgs(input: string, dir: string, probe: VideoProbe): string
 /**
  * One rung joined: its chunks' files read as one stream (`concat:`, in order: their timestamps
  * already run on), the audio file beside it, both copied into the HLS muxer exactly as a single
- * render's muxer is set up, under the rung's names. `-copyts` keeps both on the source's timeline.
+ * render's muxer is set up, under the rung's names. `-copyts` keeps both on the source's timeline,
+ * and `-t` ends the output at `readEndSeconds` on it: the parts were cut there already, this holds it.
  */
-export function joinArgs(dir: string, segmentSeconds: number, rung: number, chunkFiles: readonly string[], audio: string | null): string[] {
+export function joinArgs(
+  dir: string,
+  probe: VideoProbe,
+  segmentSeconds: number,
+  rung: number,
+  chunkFiles: readonly string[],
+  audio: string | null,
+): string[] {
   return [
     ...['-hide_banner', '-nostdin', '-v', 'error', '-nostats', '-copyts'],
     ...['-itsoffset', `-${CHUNK_TS_OFFSET_SECONDS}`, '-format_whitelist', 'mpegts', '-protocol_whitelist', 'concat,file', '-f', 'mpegts'],
     ...['-i', `concat:${chunkFiles.join('|')}`],
     ...(audio ? ['-format_whitelist', AUDIO_FILE_DEMUXERS, '-protocol_whitelist', 'file', '-i', `file:${audio}`] : []),
     ...['-map', '0:v:0', ...(audio ? ['-map', '1:a:0'] : []), '-c', 'copy', ...NO_ORIGINAL_METADATA],
+    ...readLimitArgs(probe, segmentSeconds),
     ...hlsMuxerArgs(dir, segmentSeconds, rung),
     ...['-y', `file:${dir}/${HLS_NAMES.playlist(rung)}`],
   ];

@@ -121,8 +121,8 @@ function assertChunk(chunk: HlsChunk, segmentSeconds: number): void {
 
 /**
  * The whole file's audio, encoded once as the single render's (AAC-LC, stereo), into
- * `audio.m4a` in `outputDir` (created when missing); null when the spec drops audio or the video
- * has none. The join copies it into every rung, so chunk boundaries never touch the audio.
+ * `audio.m4a` in `outputDir` (created when missing), up to the declared duration plus a segment;
+ * null when the spec drops audio or the video has none. The join copies it into every rung, so chunk boundaries never touch the audio.
  */
 export async function renderHlsAudio(
   input: string,
@@ -136,7 +136,7 @@ export async function renderHlsAudio(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, AUDIO_FILE_NAME);
   try {
-    const result = await runProcess(FFMPEG, audioArgs(input, dir, probe), { timeoutMs: opts.timeoutMs, signal: opts.signal });
+    const result = await runProcess(FFMPEG, audioArgs(input, dir, probe, spec.segmentSeconds), { timeoutMs: opts.timeoutMs, signal: opts.signal });
     if (result.timedOut || result.exitCode !== 0) throw ffmpegFailure(result, opts.timeoutMs, 'ffmpeg HLS audio');
     return await fileOf(path, AUDIO_FILE_NAME, 'audio/mp4');
   } catch (error) {

@@ -42,7 +42,7 @@ export async function joinHlsLadder(
     const deadline = Date.now() + opts.timeoutMs;
     for (const [i, rung] of listed.entries()) {
       const timeoutMs = Math.max(1, deadline - Date.now());
-      const args = joinArgs(dir, spec.segmentSeconds, rung, files[i]!, audio);
+      const args = joinArgs(dir, probe, spec.segmentSeconds, rung, files[i]!, audio);
       const result = await runProcess(FFMPEG, args, { timeoutMs, signal: opts.signal });
       if (result.timedOut || result.exitCode !== 0) throw ffmpegFailure(result, opts.timeoutMs, `ffmpeg HLS join of rung ${rung}`);
     }

@@ -11,6 +11,7 @@ export {
   type HlsChunkOptions,
 } from './hls-chunks.js';
 export { joinHlsLadder, type HlsLadderParts } from './hls-join.js';
+export { MAX_PIECE_LEAD, piecesDecodeNearTheirRange, seekLandings } from './piece-seeks.js';
 export { HLS_RUNG_LINES, HLS_SEGMENT_SECONDS, planHlsLadder, type HlsRungPlan } from './hls-plan.js';
 export { planFrame } from './filters.js';
 export { PROBE_TIMEOUT_MS, probeVideo } from './probe.js';

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { readLimitArgs } from './declared-bounds.js';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG, untrustedInput } from './ffmpeg.js';
 import { canToneMap, toneMapFilter, uprightStoredSize } from './filters.js';
@@ -27,14 +28,14 @@ export async function extractPoster(path: string, probe: VideoProbe, opts: Poste
   for (const seconds of posterCandidates(probe.durationSeconds)) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const timeoutMs = Math.max(1, deadline - performance.now());
-    const frame = await grabFrame(path, seconds, { stream: probe.videoStreamIndex, timeoutMs, signal: opts.signal, filters });
+    const frame = await grabFrame(path, seconds, { probe, timeoutMs, signal: opts.signal, filters });
     if (!frame) continue; // past the last frame that really exists
     first ??= frame;
     if (!(await isBlack(frame))) return frame;
   }
   if (first) return first;
   // Not one candidate decoded, although the probe found frames: the picture data is damaged.
-  const last = { stream: probe.videoStreamIndex, timeoutMs: Math.max(1, deadline - performance.now()), signal: opts.signal, filters };
+  const last = { probe, timeoutMs: Math.max(1, deadline - performance.now()), signal: opts.signal, filters };
   return (await grabFrame(path, 0, { ...last, required: true })) ?? Buffer.alloc(0);
 }
 
@@ -47,7 +48,8 @@ export function posterCandidates(durationSeconds: number): number[] {
 }
 
 interface GrabOptions {
-  stream: number;
+  /** Its video stream is the one read, up to its declared duration and a little (`readLimitArgs`). */
+  probe: Pick<VideoProbe, 'videoStreamIndex' | 'durationSeconds'>;
   timeoutMs: number;
   signal: AbortSignal | undefined;
   /** The -vf chain: to the displayed size and SDR when needed, then 8-bit RGB. */
@@ -58,7 +60,8 @@ interface GrabOptions {
 
 /**
  * One frame as PNG, straight from ffmpeg's stdout. `-ss` before the input seeks to the keyframe
- * before the time and decodes forward to it; ffmpeg applies the rotation itself.
+ * before the time and decodes forward to it, reading no further than the declared duration and a
+ * little when no frame comes; ffmpeg applies the rotation itself.
  */
 async function grabFrame(path: string, seconds: number, options: GrabOptions): Promise<Buffer | undefined> {
   const args = [
@@ -70,9 +73,10 @@ async function grabFrame(path: string, seconds: number, options: GrabOptions): P
     '1',
     '-ss',
     seconds.toFixed(3),
+    ...readLimitArgs(options.probe, undefined, seconds),
     ...untrustedInput(path),
     '-map',
-    `0:${options.stream}`,
+    `0:${options.probe.videoStreamIndex}`,
     '-an',
     '-sn',
     '-dn',

@@ -92,6 +92,11 @@ export function videoEndSeconds(output: FfprobeOutput, probe: VideoProbe): numbe
   return start + duration;
 }
 
+/** Where the file's clock starts (its packets' times less this are counted from its start, as `-ss` counts). */
+export function clockStartSeconds(output: FfprobeOutput): number {
+  return finite(output.format?.start_time) ?? 0;
+}
+
 /** `00:00:02.000000000` → 2. */
 function clockSeconds(text: string | undefined): number | undefined {
   const match = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text ?? '');

@@ -1,7 +1,8 @@
 import { ERRORS } from '@darkroom/core';
+import { assertNothingPastDeclared, MAX_READ_SLACK_SECONDS } from './declared-bounds.js';
 import { decodableCodecs, FFPROBE, untrustedInput } from './ffmpeg.js';
 import { lineReader } from './lines.js';
-import { declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
+import { clockStartSeconds, declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
 import { runProcess, type RunResult } from './run-process.js';
 import type { ProbeVideoOptions, VideoLimits, VideoProbe } from './types.js';
 
@@ -14,7 +15,8 @@ const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
  * The gate every untrusted video passes before it is decoded: ffprobe reads the container (and
  * parses no more than the first packets it needs to identify the streams), the limits are checked on
  * what it reports, then the tail of the file is demuxed to catch an upload cut short (an MP4 with
- * its index first still opens when its data is cut off).
+ * its index first still opens when its data is cut off) and streams running on past the duration
+ * the header states (`assertTailAsDeclared`).
  */
 export async function probeVideo(path: string, options: ProbeVideoOptions): Promise<VideoProbe> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
@@ -27,10 +29,11 @@ export async function probeVideo(path: string, options: ProbeVideoOptions): Prom
   const declared = declaredDuration(output);
   const video = pickVideoStream(output);
   // Without a stated duration the packets are counted instead; having read them all, the tail needs no check.
-  const measured = declared === undefined && video?.index !== undefined ? await measureDuration(path, video.index, options, run) : undefined;
+  const measured = declared === undefined && video?.index !== undefined ? await measureDuration(path, options, run) : undefined;
   const probe = parseProbe(output, decodable, measured);
   assertWithinLimits(probe, options);
-  if (measured === undefined) await assertTailReadable(path, probe, videoEndSeconds(output, probe), run);
+  if (measured === undefined)
+    await assertTailAsDeclared(path, probe, { origin: clockStartSeconds(output), videoEnd: videoEndSeconds(output, probe) }, run);
   return probe;
 }
 
@@ -49,17 +52,18 @@ function packetEnd(line: string): number | undefined {
 const PACKET_ARGS = ['-show_entries', 'packet=pts_time,duration_time', '-print_format', 'csv=p=0'];
 
 /**
- * Reads (demuxes, never decodes) the video packets of a file that states no duration, stopping as
- * soon as they run past the limit: a stream claiming nothing can't make us read hours of it.
+ * Reads (demuxes, never decodes) the packets of every stream of a file that states no duration,
+ * stopping as soon as they run past the limit: a stream claiming nothing can't make us read hours of
+ * it. The file lasts as long as its longest stream, as a stated duration would say.
  */
-async function measureDuration(path: string, streamIndex: number, limits: VideoLimits, run: Run): Promise<number | undefined> {
+async function measureDuration(path: string, limits: VideoLimits, run: Run): Promise<number | undefined> {
   let end: number | undefined;
   const onStdout = lineReader((line) => {
     const packet = packetEnd(line);
     if (packet !== undefined) end = Math.max(end ?? 0, packet);
     return end === undefined || end <= limits.maxDurationSeconds;
   });
-  const args = ['-v', 'error', '-select_streams', `${streamIndex}`, ...PACKET_ARGS, ...untrustedInput(path)];
+  const args = ['-v', 'error', ...PACKET_ARGS, ...untrustedInput(path)];
   const result = await runProcess(FFPROBE, args, { ...run, onStdout });
   if (result.timedOut) throw ERRORS.videoRenderTimeout(run.timeoutMs, `ffprobe timed out counting packets. ${result.stderrTail}`);
   if (!result.stoppedEarly && result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || 'the packets could not be read');
@@ -91,36 +95,40 @@ function parseJson(result: RunResult): FfprobeOutput {
 /** How far before the end of the picture the check starts reading; a quarter of the video when that is shorter. */
 const TAIL_SECONDS = 2;
 
+/** ffprobe's line for one packet of the tail: `stream_index,pts_time,duration_time,flags` (`D`: dropped after decoding, as past an edit list's end). */
+const TAIL_PACKET_ARGS = ['-show_entries', 'packet=stream_index,pts_time,duration_time,flags', '-print_format', 'csv=p=0'];
+
 /**
- * Seeks (through the container's index: no decoding) to just before the end of the picture and
- * reads the video packets from there. A file cut off earlier yields none, or stops short.
+ * Reads the end of the file as it comes (demuxed, never decoded, never kept): seeks through the
+ * container's index to just before the end of the picture and reads every stream's packets from
+ * there up to `MAX_READ_SLACK_SECONDS` past the declared duration, the farthest a render reads. A
+ * picture cut off earlier has no packet there, or stops short (`corrupt_video`); a packet shown
+ * well past the declared duration is a header that lies (`assertNothingPastDeclared`; a packet only
+ * decoded, never shown, is not). A source with one keyframe lands the seek on its first frame:
+ * every packet from there passes by, counted only.
  */
-async function assertTailReadable(path: string, probe: VideoProbe, videoEnd: number, run: Run): Promise<void> {
-  const start = Math.max(0, videoEnd - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
-  const args = [
-    '-v',
-    'error',
-    '-select_streams',
-    `${probe.videoStreamIndex}`,
-    '-read_intervals',
-    `${start.toFixed(3)}%`, // to the end of the file
-    ...PACKET_ARGS,
-    ...untrustedInput(path),
-  ];
-  const result = await runFfprobe(args, run.timeoutMs, run.signal);
+async function assertTailAsDeclared(path: string, probe: VideoProbe, clock: { origin: number; videoEnd: number }, run: Run): Promise<void> {
+  const start = Math.max(0, clock.videoEnd - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
+  let lastEnd: number | undefined;
+  let latestStart = 0;
+  const onStdout = lineReader((line) => {
+    const [stream, pts, duration, flags] = line.split(',');
+    const end = packetEnd(`${pts},${duration}`);
+    if (end === undefined) return;
+    if (!flags?.includes('D')) latestStart = Math.max(latestStart, Number(pts) - clock.origin);
+    if (Number(stream) === probe.videoStreamIndex) lastEnd = Math.max(lastEnd ?? end, end);
+  });
+  // An absolute end: an offset (`+`) would count from the keyframe the seek lands on.
+  const interval = `${start.toFixed(3)}%${(clock.origin + probe.durationSeconds + MAX_READ_SLACK_SECONDS).toFixed(3)}`;
+  const result = await runProcess(FFPROBE, ['-v', 'error', '-read_intervals', interval, ...TAIL_PACKET_ARGS, ...untrustedInput(path)], {
+    ...run,
+    onStdout,
+  });
+  if (result.timedOut) throw ERRORS.videoRenderTimeout(run.timeoutMs, `ffprobe timed out reading the end. ${result.stderrTail}`);
   if (result.exitCode !== 0) throw ERRORS.corruptVideo(result.stderrTail || 'the end of the file could not be read');
-  const lastEnd = lastPacketEnd(result.stdout.toString('utf8'));
   if (lastEnd === undefined || lastEnd < start) {
-    const detail = `truncated: the picture should run to ${videoEnd.toFixed(2)} s, but its packets end at ${lastEnd?.toFixed(2) ?? 'none'}`;
+    const detail = `truncated: the picture should run to ${clock.videoEnd.toFixed(2)} s, but its packets end at ${lastEnd?.toFixed(2) ?? 'none'}`;
     throw ERRORS.corruptVideo(`${detail}. ${result.stderrTail}`.trim(), { durationSeconds: probe.durationSeconds });
   }
-}
-
-function lastPacketEnd(csv: string): number | undefined {
-  let last: number | undefined;
-  for (const line of csv.split('\n')) {
-    const end = packetEnd(line);
-    if (end !== undefined) last = Math.max(last ?? end, end);
-  }
-  return last;
+  assertNothingPastDeclared(latestStart, probe);
 }

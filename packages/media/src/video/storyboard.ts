@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ERRORS } from '@darkroom/core';
+import { readLimitArgs } from './declared-bounds.js';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG, untrustedInput } from './ffmpeg.js';
 import { canToneMap, toneMapFilter } from './filters.js';
@@ -106,7 +107,8 @@ export function copyIntoSprite(sprite: Buffer, plan: StoryboardPlan, receivedBef
 /**
  * The one ffmpeg pass: only the chosen video stream, the tiles' frames selected before any
  * scaling (the others are decoded and dropped), scaled to the tile with square pixels, HDR mapped
- * to SDR when this ffmpeg can, as 8-bit RGB; `passthrough` so no frame is duplicated to fill a rate.
+ * to SDR when this ffmpeg can, as 8-bit RGB; `passthrough` so no frame is duplicated to fill a rate;
+ * the input read up to its declared duration and a little (`readLimitArgs`).
  */
 function storyboardArgs(path: string, probe: VideoProbe, plan: StoryboardPlan, o: { threads: number; toneMap: string | undefined }): string[] {
   const filters = [
@@ -119,6 +121,7 @@ function storyboardArgs(path: string, probe: VideoProbe, plan: StoryboardPlan, o
   const threads = `${Math.max(1, Math.floor(o.threads))}`;
   return [
     ...['-hide_banner', '-nostdin', '-v', 'error', '-threads', threads],
+    ...readLimitArgs(probe),
     ...untrustedInput(path),
     ...['-map', `0:${probe.videoStreamIndex}`, '-an', '-sn', '-dn', '-map_metadata', '-1'],
     ...['-vf', filters.join(','), '-filter_threads', threads, '-fps_mode', 'passthrough'],

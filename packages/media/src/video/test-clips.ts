@@ -16,6 +16,12 @@ export async function ffmpeg(args: string[]): Promise<void> {
   await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
 }
 
+/** How many video packets (frames) a file's first video stream holds, counted by ffprobe. */
+export async function videoFrames(path: string): Promise<number> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path];
+  return Number((await run('ffprobe', args)).stdout.trim());
+}
+
 /** ffprobe's JSON for a file (format and streams). */
 export async function ffprobeJson(path: string): Promise<FfprobeJson> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
@@ -47,6 +53,36 @@ const AAC = ['-c:a', 'aac', '-b:a', '64k'];
 /** VP9 at its fastest: the clips are tiny and their quality is beside the point. */
 const VP9 = ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8'];
 
+/** `seconds` of a 16x16 grey picture at 2 fps (a keyframe each second) over a quiet 8 kHz tone, as WebM: cheap to make and to read. */
+export const QUIET_MINUTES = (seconds: number) => [
+  ...['-f', 'lavfi', '-i', `color=gray:size=16x16:rate=2:duration=${seconds}`],
+  ...['-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=8000:duration=${seconds}`],
+  ...[...VP9, '-g', '2', '-c:a', 'libopus', '-b:a', '8k', '-f', 'webm'],
+];
+
+/**
+ * 64x48, a frame every half second for `seconds`, each a keyframe, in a WebM track whose default
+ * frame duration claims 120 fps: what a rate filling every tick would repeat 60 times over.
+ */
+export const SPARSE = (seconds: number, out: string) => [
+  ...TESTSRC('64x48', 120, (2 * seconds + 1) / 120),
+  ...['-vf', "setpts='N*0.5/TB'", '-fps_mode', 'passthrough', '-r', '120', ...VP9, '-g', '1', '-f', 'webm', out],
+];
+
+/**
+ * A WebM or Matroska file (as ffmpeg writes it) whose header states `seconds` instead: its Info's
+ * Duration (an 8-byte float of milliseconds) and each track's DURATION tag (`HH:MM:SS.nnnnnnnnn`) rewritten.
+ */
+export function declareDuration(webm: Buffer, seconds: number): Buffer {
+  const bytes = Buffer.from(webm);
+  const at = bytes.indexOf(Buffer.from([0x44, 0x89, 0x88]));
+  if (at < 0) throw new Error('declareDuration: no 8-byte Duration element');
+  bytes.writeDoubleBE(seconds * 1000, at + 3);
+  const clock = new Date(seconds * 1000).toISOString().slice(11, 23);
+  const text = bytes.toString('latin1').replace(/\d{2}:\d{2}:\d{2}\.\d{9}/g, `${clock}000000`);
+  return Buffer.from(text, 'latin1');
+}
+
 /** Makes a clip at `out`; `clip` gives the path of another clip it starts from. */
 type Recipe = (out: string, clip: (name: string) => Promise<string>) => Promise<void>;
 
@@ -66,6 +102,24 @@ const RECIPES = {
   /** 320x180, 10 s at 25 fps of lossless noise (about 28 MB, index first): what a ranged read of a part of it saves shows. */
   'noisy.mp4': (out) =>
     ffmpeg([...TESTSRC('320x180', 25, 10), '-vf', 'noise=alls=60:allf=t', ...H264, '-qp', '0', '-g', '50', '-movflags', '+faststart', out]),
+  /** 128x72, 12 s at 10 fps, a keyframe every second (as cameras and phones write them), with a tone. */
+  'keyframe-each-second.mp4': (out) => ffmpeg([...TESTSRC('128x72', 10, 12), ...SINE(12), '-shortest', ...H264, '-g', '10', ...AAC, out]),
+  /** 16x16 at 2 fps (a keyframe each second) over a quiet 8 kHz tone, 5 minutes of WebM: cheap to make and to read. */
+  'five-quiet-minutes.webm': (out) => ffmpeg([...QUIET_MINUTES(300), out]),
+  /** The same, its header declaring 20 s: streams running on past what the file states. */
+  'runs-past-header.webm': async (out, clip) => writeFile(out, declareDuration(await readFile(await clip('five-quiet-minutes.webm')), 20)),
+  /** 12 s of picture whose edit list shows its first 6 s (as a phone's gallery trims a clip): the later packets are only decoded. */
+  'trimmed-by-edit-list.mp4': async (out) => {
+    await ffmpeg([...TESTSRC('128x72', 10, 12), '-c:v', 'libx264', '-preset', 'fast', '-pix_fmt', 'yuv420p', `${out}.whole.mp4`]);
+    const bytes = Buffer.from(await readFile(`${out}.whole.mp4`));
+    const halve = (at: number) => (b: Buffer, start: number) => b.writeUInt32BE(Math.floor(b.readUInt32BE(start + at) / 2), start + at);
+    patchMp4Box(bytes, ['moov', 'mvhd'], halve(24));
+    patchMp4Box(bytes, ['moov', 'trak', 'tkhd'], halve(28));
+    patchMp4Box(bytes, ['moov', 'trak', 'edts', 'elst'], halve(16));
+    await writeFile(out, bytes);
+  },
+  /** A frame every half second for 45 s (all keyframes), in a WebM track that claims 120 fps: a sparse file whose rate lies. */
+  'sparse.webm': (out) => ffmpeg(SPARSE(45, out)),
   /** 4 s at 120 fps, as phones film slow motion: long enough for two chunks. */
   'slow-motion.mp4': (out) => ffmpeg([...TESTSRC('64x48', 120, 4), ...SINE(4), '-shortest', ...H264, ...AAC, out]),
   /** 160x90, 3 minutes at 25 fps, with a tone: long enough for audio and video to drift apart, were they going to. */

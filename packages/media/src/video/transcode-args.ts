@@ -1,3 +1,4 @@
+import { readLimitArgs } from './declared-bounds.js';
 import { NO_ORIGINAL_METADATA, untrustedInput } from './ffmpeg.js';
 import type { VideoFilterPlan } from './filters.js';
 import type { VideoProbe, VideoRenditionSpec } from './types.js';
@@ -17,6 +18,29 @@ export function crfFor(format: VideoRenditionSpec['format'], quality: number): n
 
 /** Phones film at 120–240 fps for slow motion; the web gets at most this. */
 export const MAX_OUTPUT_FPS = 60;
+
+/**
+ * How every video output is timed: each frame keeps its own time (`-fps_mode vfr`), at most
+ * MAX_OUTPUT_FPS (`-fpsmax`: a frame due before the next 1/60 s tick is dropped), and none is ever
+ * repeated. A constant rate, MP4's and HLS's default, repeats the last frame until the next one
+ * comes, so a file of a few frames far apart cost as many frames as its duration at the source's
+ * claimed rate; segments need no constant rate, only the same frames in every rung (one decode,
+ * split) and a keyframe at each boundary, which falls on the first frame at or past it.
+ */
+export const FRAME_TIMING_ARGS = ['-fps_mode', 'vfr', '-fpsmax', `${MAX_OUTPUT_FPS}`] as const;
+
+/**
+ * For a source over MAX_OUTPUT_FPS, the filters that cap it (after any `trim`): the first frame of
+ * each 1/60 s tick of the source's timeline, retimed onto that tick as `fps=60` would, and nothing
+ * else. Each frame's tick is its own time's (a twentieth of a tick early still counts, for
+ * millisecond timestamps), so a chunk keeps the frames a whole pass keeps; and it only drops, where
+ * `fps=60` fills every tick and repeats a frame across each of a sparse file's gaps.
+ */
+export function rateCapFilter(probe: Pick<VideoProbe, 'fps'>): string | null {
+  if (!(probe.fps > MAX_OUTPUT_FPS)) return null;
+  const tick = (seconds: string) => `floor(${seconds}*${MAX_OUTPUT_FPS}+0.05)`;
+  return `select=isnan(prev_selected_t)+gt(${tick('t')}\\,${tick('prev_selected_t')}),setpts=${tick('T')}/${MAX_OUTPUT_FPS}/TB`;
+}
 
 /**
  * x264's `veryfast`: on a small shared machine the slower presets cost several times the CPU for
@@ -69,7 +93,7 @@ const MUXER = {
 
 export const CONTENT_TYPES = { mp4: 'video/mp4', webm: 'video/webm' } as const;
 
-/** The output's length: the whole video, or the preview clip `maxDuration` asks for. */
+/** The output's length: the whole video, or the preview clip `maxDuration` asks for (the read stops there or at `readEndSeconds`). */
 export function outputDuration(probe: VideoProbe, spec: VideoRenditionSpec): number {
   return spec.maxDuration !== undefined && spec.maxDuration > 0 ? Math.min(probe.durationSeconds, spec.maxDuration) : probe.durationSeconds;
 }
@@ -106,13 +130,12 @@ export function transcodeArgs({ input, output, probe, spec, plan, threads }: Tra
     `0:${probe.videoStreamIndex}`,
     ...(withAudio ? ['-map', `0:${probe.audioStreamIndex}`] : ['-an']),
     ...NO_ORIGINAL_METADATA,
-    ...(duration < probe.durationSeconds ? ['-t', duration.toFixed(3)] : []),
+    ...(duration < probe.durationSeconds ? ['-t', duration.toFixed(3)] : readLimitArgs(probe)),
     '-vf',
-    plan.filter,
+    [rateCapFilter(probe), plan.filter].filter(Boolean).join(','),
     '-filter_threads',
     `${threads}`,
-    '-fpsmax',
-    `${MAX_OUTPUT_FPS}`,
+    ...FRAME_TIMING_ARGS,
     ...(plan.toneMapped ? ['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv'] : []),
     ...ENCODERS[spec.format](crfFor(spec.format, spec.quality), threads),
     '-threads',
