@@ -31,6 +31,23 @@ export function slowVideo(): Promise<string> {
   return slowClip;
 }
 
+/** A 640x360 clip at 10 fps with a tone, `seconds` long: two rungs (360 and 240 lines) cheap to encode. Made once per length and process. */
+const ladderClips = new Map<number, Promise<string>>();
+export function twoRungClip(seconds: number): Promise<string> {
+  let made = ladderClips.get(seconds);
+  if (!made) {
+    made = (async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'darkroom-two-rungs-')), `two-rungs-${seconds}s.mp4`);
+      const video = ['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=10:duration=${seconds}`];
+      const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+      await ffmpeg([...video, ...tone, '-shortest', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', out]);
+      return out;
+    })();
+    ladderClips.set(seconds, made);
+  }
+  return made;
+}
+
 /** Uploads a file through the API (presigned PUT or multipart, then complete) as `contentType`. */
 export async function uploadVideo(client: TestApi, path: string, contentType = 'video/mp4', preset?: string) {
   const bytes = new Uint8Array(await readFile(path));
@@ -70,6 +87,16 @@ export async function metadataTags(path: string): Promise<Record<string, string>
 export async function mediaProcessesMentioning(text: string): Promise<string[]> {
   const { stdout } = await run('ps', ['-eo', 'args']);
   return stdout.split('\n').filter((line) => /^\S*ff(mpeg|probe)\b/.test(line) && line.includes(text));
+}
+
+/** Process ids of running ffmpeg processes whose command line mentions `text` (a chunk part's temp dir). */
+export async function mediaProcessIdsMentioning(text: string): Promise<number[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\S*ffmpeg\b.*)$/.exec(line))
+    .filter((match) => match !== null && match[2]!.includes(text))
+    .map((match) => Number(match![1]));
 }
 
 /** What a directory holds, recursively (a worker's TMP_DIR after its jobs). */

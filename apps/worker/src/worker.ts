@@ -21,7 +21,7 @@ import {
 } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetProcess } from './jobs/asset-process.js';
-import { chunkRender, settleFailedPart } from './jobs/chunk-render.js';
+import { chunkRender, landPart, settleFailedPart, type ChunkRenderResult } from './jobs/chunk-render.js';
 import { chunkStep } from './jobs/chunk-steps.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
@@ -139,8 +139,8 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
 
 /**
  * Long videos' parts: as many at once as there are render slots (the render gate bounds them with
- * the rest). A part that fails for good fails its job's render once its entry has ended
- * (`settleFailedPart`); its close waits for those.
+ * the rest). Once a part's entry has ended, its tenant's next part is released (`landPart`), and a
+ * part that failed for good fails its job's render (`settleFailedPart`); its close waits for those.
  */
 function startChunkWorker(deps: WorkerDeps, connection: RedisConnection) {
   const worker = laneWorker<ChunkRenderPayload>(deps, connection, {
@@ -150,13 +150,14 @@ function startChunkWorker(deps: WorkerDeps, connection: RedisConnection) {
     handle: (job) => chunkRender(deps, job),
   });
   const settling = new Set<Promise<void>>();
-  worker.on('failed', (job) => {
-    if (!job) return;
-    const settle: Promise<void> = settleFailedPart(deps, job)
-      .catch((err: unknown) => deps.log.warn({ jobId: job.data.jobId, err }, 'could not settle a failed chunk part; the reconciler will'))
-      .finally(() => settling.delete(settle));
-    settling.add(settle);
-  });
+  const settle = (job: Job<ChunkRenderPayload>, work: Promise<void>) => {
+    const done: Promise<void> = work
+      .catch((err: unknown) => deps.log.warn({ jobId: job.data.jobId, err }, 'could not settle a chunk part; the reconciler will'))
+      .finally(() => settling.delete(done));
+    settling.add(done);
+  };
+  worker.on('completed', (job, result: ChunkRenderResult) => settle(job, landPart(deps, job, result)));
+  worker.on('failed', (job) => job && settle(job, settleFailedPart(deps, job)));
   return {
     async close() {
       await worker.close();

@@ -11,7 +11,10 @@ import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-
 import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 
-export type ChunkRenderResult = { outcome: 'rendered' } | { outcome: 'skipped'; reason: string };
+export type ChunkRenderResult = ({ outcome: 'rendered' } | { outcome: 'skipped'; reason: string }) & {
+  /** Whose line the part was in: once its entry has completed, the tenant's next part is released (`landPart`). */
+  tenantId?: string | undefined;
+};
 
 /** An asset a job renders: processing, or ready (a backfill's re-render); not deleted, failed or gone. */
 const isRendered = (asset: Asset | undefined): asset is Asset => asset?.status === 'processing' || asset?.status === 'ready';
@@ -32,9 +35,15 @@ const URL_SLACK_SECONDS = 600;
 export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<ChunkRenderResult> {
   const asset = await getAsset(deps.db, { id: job.data.assetId });
   const result = isRendered(asset) ? await renderOwnPart(deps, job, asset) : await noAsset(deps, job.data, asset);
-  const tenantId = asset?.tenantId ?? (await getJob(deps.db, { id: job.data.jobId }))?.tenantId;
-  if (tenantId) await deps.chunkQueue!.landed(tenantId, job.data);
-  return result;
+  return { ...result, tenantId: asset?.tenantId ?? (await getJob(deps.db, { id: job.data.jobId }))?.tenantId };
+}
+
+/**
+ * A part's entry completed (the worker's `completed` event): it leaves its tenant's flight and the
+ * next part of the tenant's line is released, so the tenant never has more than its cap in flight.
+ */
+export async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
+  if (result.tenantId) await deps.chunkQueue!.landed(result.tenantId, job.data);
 }
 
 async function noAsset(deps: WorkerDeps, payload: ChunkRenderPayload, asset: Asset | undefined): Promise<ChunkRenderResult> {
