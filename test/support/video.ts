@@ -17,18 +17,22 @@ const run = promisify(execFile);
 
 /**
  * A clip long and busy enough (noise does not compress) that its transcode is still running a few
- * seconds in: for killing one midway. Made once per process.
+ * seconds in: for killing one midway. Made once per length and process.
  */
-let slowClip: Promise<string> | undefined;
-export function slowVideo(): Promise<string> {
-  slowClip ??= (async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), 'slow.mp4');
-    const source = 'testsrc2=size=320x240:rate=25:duration=40,noise=alls=40:allf=t';
-    // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time.
-    await ffmpeg(['-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-pix_fmt', 'yuv420p', out]);
-    return out;
-  })();
-  return slowClip;
+const slowClips = new Map<number, Promise<string>>();
+export function slowVideo(seconds = 40): Promise<string> {
+  let made = slowClips.get(seconds);
+  if (!made) {
+    made = (async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), `slow-${seconds}s.mp4`);
+      const source = `testsrc2=size=320x240:rate=25:duration=${seconds},noise=alls=40:allf=t`;
+      // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time.
+      await ffmpeg(['-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-pix_fmt', 'yuv420p', out]);
+      return out;
+    })();
+    slowClips.set(seconds, made);
+  }
+  return made;
 }
 
 /** A 640x360 clip at 10 fps with a tone, `seconds` long: two rungs (360 and 240 lines) cheap to encode. Made once per length and process. */
