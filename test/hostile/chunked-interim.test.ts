@@ -5,7 +5,7 @@ import { swapOriginal } from '../support/fixtures.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { chunkObjectsOf, twoRungClip, uploadVideo } from '../support/video.js';
+import { chunkObjectsOf, twoRungClip, uploadVideo, waitForPlayable } from '../support/video.js';
 
 /**
  * A long video whose lowest rung was published (`asset.playable`, its interim stream served) and
@@ -28,15 +28,7 @@ it('a chunked video that fails after asset.playable takes its interim stream dow
   await waitFor('the lowest rung and the audio to be stored', async () => (await first()) === SECONDS / 2 + 1, 120_000, 50);
   const parts = harness.worker!.chunkQueue;
   await parts.pause();
-  const playable = await waitFor(
-    'the lowest rung to be published',
-    async () => {
-      const { body } = await t.client.request('GET', `/v1/assets/${asset.id}`);
-      return body.playable ? body : null;
-    },
-    120_000,
-    50,
-  );
+  const playable = await waitForPlayable(t.client, asset.id);
   expect(playable).toMatchObject({ status: 'processing', variants: [{ name: 'stream' }] });
   expect(await harness.countVariantObjects(t.tenantId, asset.id)).toBeGreaterThan(0);
   // The other rungs' parts still to run read random bytes where the video was: bad media, at once.

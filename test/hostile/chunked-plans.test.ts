@@ -126,7 +126,8 @@ function failOnePiece(harness: Harness) {
   const held = new Promise<string>((resolve) => (hold = resolve));
   storage.putObject = async (options) => {
     const stored = /\/stream\/(\w{16})\/chunk-5-/.exec(options.key)?.[1];
-    if (stored === undefined || (plan ??= stored) !== stored) return putObject(options);
+    if (stored !== undefined) plan ??= stored;
+    if (stored === undefined || plan !== stored) return putObject(options);
     hold(stored);
     await released;
     throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });

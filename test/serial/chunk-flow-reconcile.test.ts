@@ -5,7 +5,7 @@ import { fetchLadder } from '../support/hls.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { chunkObjectsOf, progressUntilReady, slowVideo, twoRungClip, uploadVideo } from '../support/video.js';
+import { chunkObjectsOf, progressUntilReady, slowVideo, twoRungClip, uploadVideo, waitForPlayable } from '../support/video.js';
 
 /**
  * A chunked render whose job's entry has ended keeps going on its markers alone: what Redis loses
@@ -71,15 +71,8 @@ describe('a chunked render whose queue entries are lost', () => {
     await harness.worker!.chunkQueue.pause(); // the other rungs wait: the join is not due yet
     await interim.remove();
     await lane.resume();
-    const playable = await waitFor(
-      'the interim step to be queued again and run',
-      async () => {
-        const { body } = await tenant.client.request('GET', `/v1/assets/${asset.id}`);
-        return body.playable ? body : null;
-      },
-      120_000,
-    );
-    expect(playable).toMatchObject({ status: 'processing', playable: true });
+    // The interim step is queued again (by the reconciler) and runs.
+    expect(await waitForPlayable(tenant.client, asset.id)).toMatchObject({ status: 'processing', playable: true });
 
     await lane.pause();
     await harness.worker!.chunkQueue.resume();

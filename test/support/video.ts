@@ -129,6 +129,19 @@ export async function chunkObjectsOf(harness: Harness, tenantId: string, assetId
   return keys;
 }
 
+/** Waits until an asset is `playable` (a long video's lowest rung published, or any video ready); returns it as then shown. */
+export async function waitForPlayable(client: TestApi, assetId: string, timeoutMs = 120_000) {
+  return waitFor(
+    `asset ${assetId} to be playable`,
+    async () => {
+      const { body } = await client.request('GET', `/v1/assets/${assetId}`);
+      return body.playable ? body : null;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
 /** Waits for an asset to be ready, reading its job's progress every 250 ms: every value read, in order, after `before`. */
 export async function progressUntilReady(client: TestApi, ids: { assetId: string; jobId: string }, timeoutMs: number, before: number[] = []) {
   const seen = [...before];

@@ -7,7 +7,7 @@ import { startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { screenshot } from '../support/upload-page.js';
-import { twoRungClip, uploadVideo } from '../support/video.js';
+import { twoRungClip, uploadVideo, waitForPlayable } from '../support/video.js';
 import { rungTimeline, type RungTimeline } from '../../packages/media/src/video/test-hls-timeline.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -243,14 +243,7 @@ describe('a video rendered in chunks, in hls.js', () => {
     const others = (await partStates()).filter((s) => s.part === 'upper').map((s) => s.chunk);
     expect(others.sort((a, b) => a - b)).toEqual(PIECES.map((p) => p.index));
     const { page, problems, masterUrl } = await holdingParts(async () => {
-      const early = await waitFor(
-        'the asset to be playable',
-        async () => {
-          const { body } = await tenant.client.request('GET', `/v1/assets/${assetId}`);
-          return body.playable ? body : null;
-        },
-        120_000,
-      ).catch(async (error: unknown) => {
+      const early = await waitForPlayable(tenant.client, assetId).catch(async (error: unknown) => {
         throw new Error(`not playable, its parts: ${JSON.stringify(await partStates())}`, { cause: error });
       });
       expect(early).toMatchObject({ status: 'processing', playable: true });
