@@ -10,10 +10,10 @@ const CACHE = join(ROOT, 'tmp', 'bench-chunked');
 const MAXRATE_MBIT = 10;
 
 /** The chunked part's 1080p clip of `seconds` (the streaming part's, its bitrate capped), made once and kept in tmp/bench-chunked/. */
-export async function clipFile(seconds: number): Promise<string> {
+export async function clipFile(seconds: number, maxrateMbit = MAXRATE_MBIT): Promise<string> {
   await mkdir(CACHE, { recursive: true });
-  const path = join(CACHE, `clip-${seconds}s-1080p-${MAXRATE_MBIT}mbit.mp4`);
+  const path = join(CACHE, `clip-${seconds}s-1080p-${maxrateMbit}mbit.mp4`);
   if (existsSync(path)) return path;
-  console.log(`chunked: making a ${seconds} s 1080p clip (once, kept in ${CACHE})`);
-  return makeClip(CACHE, seconds, MAXRATE_MBIT);
+  console.log(`chunked: making a ${seconds} s 1080p clip at ${maxrateMbit} Mbit/s (once, kept in ${CACHE})`);
+  return makeClip(CACHE, seconds, maxrateMbit);
 }
