@@ -6,18 +6,19 @@
  * `complete` to `asset.ready`), the single one against bare ffmpeg making the same outputs on that
  * core (bench/chunked-bare.ts), and `complete` → `asset.playable` as a share of `complete` →
  * `asset.ready` with two; then the same for a 30 s clip, which is not chunked, beside one pinned
- * worker from before chunked ladders (BENCH_CHUNKED_BEFORE).
+ * worker from before chunked ladders (BENCH_CHUNKED_BEFORE). Then, with BENCH_CHUNKED=fair alone or by
+ * default, long videos fair across tenants (bench/chunked-fair.ts).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { planHlsChunks, probeVideo } from '@darkroom/media';
 import { bareOnOneCore, FIRST_CORE } from './chunked-bare.js';
+import { clipFile } from './chunked-clips.js';
+import { runChunkedFairBench } from './chunked-fair.js';
 import { type LadderSync, ladderSync } from './chunked-sync.js';
-import { makeClip } from './streaming.js';
-import { ROOT } from './support.js';
 import { type BenchRow, row } from './table.js';
 import { type Rig, startRig, watchEvents } from './worker-rig.js';
 
@@ -29,6 +30,8 @@ const SHORT_SECONDS = Number(process.env.BENCH_CHUNKED_SHORT_SECONDS ?? 30);
 const CHUNK_SECONDS = Math.max(SHORT_SECONDS + 2, Math.round(SECONDS / 4));
 /** BENCH_CHUNKED_RUNS: each figure is the sum of this many runs, their order reversed every other run. */
 const RUNS = Number(process.env.BENCH_CHUNKED_RUNS ?? 1);
+/** BENCH_CHUNKED: `speed` (the clips through one and two workers), `fair` (bench/chunked-fair.ts) or both (the default). */
+const PIECES = process.env.BENCH_CHUNKED ?? 'both';
 /** BENCH_CHUNKED_CLIPS: the clips that run, `long`, `short` or both (comma-separated; both by default). */
 const CLIPS = (process.env.BENCH_CHUNKED_CLIPS ?? 'long,short').split(',').map((name) => name.trim());
 /**
@@ -36,11 +39,8 @@ const CLIPS = (process.env.BENCH_CHUNKED_CLIPS ?? 'long,short').split(',').map((
  * through one pinned worker of that checkout (the API stays this one's), beside this one's.
  */
 const BEFORE_ROOT = process.env.BENCH_CHUNKED_BEFORE;
-const CACHE = join(ROOT, 'tmp', 'bench-chunked');
 /** The default preset's `stream` segments: chunks are whole segments. */
 const SEGMENT_SECONDS = 4;
-/** The clips' video bitrate at most, in Mbit/s: a 1080p upload's, as a phone or an editor exports it. */
-const MAXRATE_MBIT = 10;
 
 /** How long after `asset.ready` an `asset.playable` that has not arrived is still waited for. */
 const PLAYABLE_GRACE_MS = 5000;
@@ -59,12 +59,7 @@ interface Clip {
 }
 
 async function clip(seconds: number): Promise<Clip> {
-  await mkdir(CACHE, { recursive: true });
-  let path = join(CACHE, `clip-${seconds}s-1080p-${MAXRATE_MBIT}mbit.mp4`);
-  if (!existsSync(path)) {
-    console.log(`chunked: making a ${seconds} s 1080p clip (once, kept in ${CACHE})`);
-    path = await makeClip(CACHE, seconds, MAXRATE_MBIT);
-  }
+  const path = await clipFile(seconds);
   const probe = await probeVideo(path, { maxDurationSeconds: 6 * 3600, maxPixels: 4096 * 2160 });
   return { path, seconds: probe.durationSeconds, chunks: planHlsChunks(probe.durationSeconds, SEGMENT_SECONDS, CHUNK_SECONDS).length };
 }
@@ -262,6 +257,12 @@ function syncRows(what: string, sync: LadderSync | undefined): BenchRow[] {
 
 export async function runChunkedBench(): Promise<BenchRow[]> {
   if (availableParallelism() < 2) throw new Error('the chunked part pins two workers to a core each: it needs at least two cores');
+  if (!['speed', 'fair', 'both'].includes(PIECES)) throw new Error(`BENCH_CHUNKED takes speed, fair or both, not "${PIECES}"`);
+  return [...(PIECES === 'fair' ? [] : await runSpeedBench()), ...(PIECES === 'speed' ? [] : await runChunkedFairBench())];
+}
+
+/** Two workers against one and bare ffmpeg, on the long and the short clip. */
+async function runSpeedBench(): Promise<BenchRow[]> {
   const unknown = CLIPS.filter((name) => name !== 'long' && name !== 'short');
   if (unknown.length > 0) throw new Error(`BENCH_CHUNKED_CLIPS takes long, short or both, not "${unknown.join(',')}"`);
   if (BEFORE_ROOT && !existsSync(join(BEFORE_ROOT, 'apps/worker/dist'))) {

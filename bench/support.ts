@@ -59,16 +59,22 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
     // autovacuum, the S3 server's memory) never weigh on the next part's figures.
     await handle.db.execute(sql`truncate tenants, assets, jobs, events cascade`);
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
-    const storage = createS3Storage(storageConfig);
-    for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX, PRIVATE_OBJECTS_PREFIX])
-      await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
-    for (const prefix of ['variants/', DELIVERY_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix });
+    await emptyBenchBuckets();
     const tenant = await createTenant(handle.db, { name: tenantName });
     const { apiKey } = await createApiKey(handle.db, { tenantId: tenant.id, kind: 'tenant' });
     return { tenantId: tenant.id, apiKey };
   } finally {
     await handle.close();
   }
+}
+
+/** Every object a bench run leaves in the bench buckets (the local S3 server may keep them in memory). */
+export async function emptyBenchBuckets(): Promise<void> {
+  const storageConfig = parseStorageConfig(benchEnv);
+  const storage = createS3Storage(storageConfig);
+  for (const prefix of [ORIGINALS_PREFIX, STAGING_PREFIX, PRIVATE_OBJECTS_PREFIX])
+    await storage.deletePrefix({ bucket: storageConfig.bucket, prefix });
+  for (const prefix of ['variants/', DELIVERY_PREFIX]) await storage.deletePrefix({ bucket: storageConfig.publicBucket, prefix });
 }
 
 export async function freePort(): Promise<number> {

@@ -29,21 +29,44 @@ const run = promisify(execFile);
 
 /**
  * A clip long and busy enough (noise does not compress) that its transcode is still running a few
- * seconds in: for killing one midway. Made once per process.
+ * seconds in: for killing one midway. Made once per length and process.
  */
-let slowClip: Promise<string> | undefined;
-export function slowVideo(): Promise<string> {
-  slowClip ??= (async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), 'slow.mp4');
-    const source = 'testsrc2=size=320x240:rate=25:duration=40,noise=alls=40:allf=t';
-    // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time. A
-    // keyframe each second, as cameras write them: a long video is rendered in pieces only where each
-    // piece's seek lands near its start (piecesDecodeNearTheirRange), and the chunked tests cut 2-4 s pieces.
-    const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-g', '25', '-pix_fmt', 'yuv420p'];
-    await ffmpeg(['-f', 'lavfi', '-i', source, ...encode, out]);
-    return out;
-  })();
-  return slowClip;
+const slowClips = new Map<number, Promise<string>>();
+export function slowVideo(seconds = 40): Promise<string> {
+  let made = slowClips.get(seconds);
+  if (!made) {
+    made = (async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'darkroom-slow-')), `slow-${seconds}s.mp4`);
+      const source = `testsrc2=size=320x240:rate=25:duration=${seconds},noise=alls=40:allf=t`;
+      // A high CRF keeps the upload a few MB; decoding and encoding the noise is what takes the time. A
+      // keyframe each second, as cameras write them: a long video is rendered in pieces only where each
+      // piece's seek lands near its start (piecesDecodeNearTheirRange), and the chunked tests cut 2-4 s pieces.
+      const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '38', '-g', '25', '-pix_fmt', 'yuv420p'];
+      await ffmpeg(['-f', 'lavfi', '-i', source, ...encode, out]);
+      return out;
+    })();
+    slowClips.set(seconds, made);
+  }
+  return made;
+}
+
+/** A 640x360 clip at 10 fps with a tone, `seconds` long: two rungs (360 and 240 lines) cheap to encode. Made once per length and process. */
+const ladderClips = new Map<number, Promise<string>>();
+export function twoRungClip(seconds: number): Promise<string> {
+  let made = ladderClips.get(seconds);
+  if (!made) {
+    made = (async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'darkroom-two-rungs-')), `two-rungs-${seconds}s.mp4`);
+      const video = ['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=10:duration=${seconds}`];
+      const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+      // A keyframe each second: its pieces are rendered in chunks (piecesDecodeNearTheirRange), as slowVideo's.
+      const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-c:a', 'aac'];
+      await ffmpeg([...video, ...tone, '-shortest', ...encode, out]);
+      return out;
+    })();
+    ladderClips.set(seconds, made);
+  }
+  return made;
 }
 
 /** Uploads a file through the API (presigned PUT or multipart, then complete) as `contentType`. */
@@ -85,6 +108,16 @@ export async function metadataTags(path: string): Promise<Record<string, string>
 export async function mediaProcessesMentioning(text: string): Promise<string[]> {
   const { stdout } = await run('ps', ['-eo', 'args']);
   return stdout.split('\n').filter((line) => /^\S*ff(mpeg|probe)\b/.test(line) && line.includes(text));
+}
+
+/** Process ids of running ffmpeg processes whose command line mentions `text` (a chunk part's temp dir). */
+export async function mediaProcessIdsMentioning(text: string): Promise<number[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,args=']);
+  return stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\S*ffmpeg\b.*)$/.exec(line))
+    .filter((match) => match !== null && match[2]!.includes(text))
+    .map((match) => Number(match![1]));
 }
 
 /** What a directory holds, recursively (a worker's TMP_DIR after its jobs). */
@@ -132,6 +165,19 @@ export async function watchChunkParts(harness: Harness): Promise<{ count: () => 
       connection.disconnect();
     },
   };
+}
+
+/** Waits until an asset is `playable` (a long video's lowest rung published, or any video ready); returns it as then shown. */
+export async function waitForPlayable(client: TestApi, assetId: string, timeoutMs = 120_000) {
+  return waitFor(
+    `asset ${assetId} to be playable`,
+    async () => {
+      const { body } = await client.request('GET', `/v1/assets/${assetId}`);
+      return body.playable ? body : null;
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 /** Waits for an asset to be ready, reading its job's progress every 250 ms: every value read, in order, after `before`. */

@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { halveHlsChunks, planHlsChunks } from '@darkroom/media';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +7,7 @@ import { startPlayerSite, type PlayerSite } from '../support/player-site.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { screenshot } from '../support/upload-page.js';
-import { ffmpeg, uploadVideo } from '../support/video.js';
+import { twoRungClip, uploadVideo, waitForPlayable } from '../support/video.js';
 import { rungTimeline, type RungTimeline } from '../../packages/media/src/video/test-hls-timeline.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -49,24 +46,11 @@ let site: PlayerSite;
 /** The chunked video, uploaded once: the early viewer watches it render, the other tests read it ready. */
 let assetId: string;
 
-/**
- * 640x360 at 10 fps with a tone: two rungs (360 and 240 lines), cheap to encode, four chunks. A
- * keyframe each second, as cameras write them: a video renders in pieces only where each piece's
- * seek lands near its start (piecesDecodeNearTheirRange).
- */
-async function chunkedClip(): Promise<string> {
-  const out = join(await mkdtemp(join(tmpdir(), 'darkroom-chunked-clip-')), 'chunked.mp4');
-  const video = ['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=10:duration=${SECONDS}`];
-  const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${SECONDS}`];
-  const encode = ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-c:a', 'aac'];
-  await ffmpeg([...video, ...tone, '-shortest', ...encode, out]);
-  return out;
-}
-
 beforeAll(async () => {
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   site = await startPlayerSite(PAGE);
-  assetId = (await uploadVideo(tenant.client, await chunkedClip(), 'video/mp4', 'chunked')).asset.id;
+  // Two rungs (360 and 240 lines), cheap to encode, four chunks.
+  assetId = (await uploadVideo(tenant.client, await twoRungClip(SECONDS), 'video/mp4', 'chunked')).asset.id;
 }, 120_000);
 afterAll(async () => {
   await harness?.worker?.chunkQueue.resume();
@@ -259,14 +243,7 @@ describe('a video rendered in chunks, in hls.js', () => {
     const others = (await partStates()).filter((s) => s.part === 'upper').map((s) => s.chunk);
     expect(others.sort((a, b) => a - b)).toEqual(PIECES.map((p) => p.index));
     const { page, problems, masterUrl } = await holdingParts(async () => {
-      const early = await waitFor(
-        'the asset to be playable',
-        async () => {
-          const { body } = await tenant.client.request('GET', `/v1/assets/${assetId}`);
-          return body.playable ? body : null;
-        },
-        120_000,
-      ).catch(async (error: unknown) => {
+      const early = await waitForPlayable(tenant.client, assetId).catch(async (error: unknown) => {
         throw new Error(`not playable, its parts: ${JSON.stringify(await partStates())}`, { cause: error });
       });
       expect(early).toMatchObject({ status: 'processing', playable: true });

@@ -98,7 +98,7 @@ describe('a part that stores its files after its job gave up', () => {
     await swapOriginal(harness, asset.id, randomBytes(await slowVideoSize()));
 
     expect(await tenant.client.waitForAsset(asset.id, 240_000)).toMatchObject({ status: 'failed', error: { code: 'corrupt_video' } });
-    // The order the hold is for: the job's own cleanup, then the part's store, then the part's end, all before the failure's record.
+    // The order the hold is for: the job's own cleanup (once its failure is recorded), then the part's store, then the part's end.
     expect(late.order).toEqual(['job cleaned up', 'part stored', 'part ended']);
     await waitFor('its chunks to be gone', async () => (await chunkObjectsOf(harness, tenant.tenantId, asset.id)).length === 0, 30_000);
   }, 300_000);
@@ -106,8 +106,8 @@ describe('a part that stores its files after its job gave up', () => {
 
 /**
  * Holds the worker's first store of a rung's file until its job's own cleanup of the chunks has run,
- * then holds that cleanup until every part has ended: the part stores after the cleanup and reads
- * its asset and job before the job records its failure.
+ * then holds that cleanup until every part has ended: the part stores after the cleanup, and it is
+ * the part's own read of its job, failed by then, that removes what it stored.
  */
 function holdLateStore(harness: Harness) {
   const storage = harness.workerDeps.storage;

@@ -62,6 +62,13 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, VIDEO_CHUNK_TIMEOUT: 'never' })).toThrow(/VIDEO_CHUNK_TIMEOUT/);
   });
 
+  it('VIDEO_CHUNK_TENANT_PARTS is 16 unless set; nonsense fails naming it', () => {
+    expect(loadWorkerConfig(base).video.chunkTenantParts).toBe(16);
+    expect(loadWorkerConfig({ ...base, VIDEO_CHUNK_TENANT_PARTS: '3' }).video.chunkTenantParts).toBe(3);
+    for (const bad of ['0', '1.5', 'many'])
+      expect(() => loadWorkerConfig({ ...base, VIDEO_CHUNK_TENANT_PARTS: bad }), bad).toThrow(/VIDEO_CHUNK_TENANT_PARTS/);
+  });
+
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {
     expect(loadWorkerConfig(base).audio.maxDurationSeconds).toBe(21_600);
     expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio.maxDurationSeconds).toBe(5400);

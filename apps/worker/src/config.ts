@@ -58,6 +58,8 @@ const workerEnvSchema = z.object({
   VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** One chunk's encode past this (per second of the chunk, times the rungs it encodes) is killed: render_timeout. */
   VIDEO_CHUNK_TIMEOUT: scaledDurationSetting('3x+2m'),
+  /** A tenant's chunk parts queued or rendering at once, across the fleet; the rest wait their turn in its line. */
+  VIDEO_CHUNK_TENANT_PARTS: z.coerce.number().int().min(1).max(100_000).default(16),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
   UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
@@ -126,6 +128,8 @@ export interface WorkerConfig {
     chunkSeconds: number;
     /** Per second of a chunk (times its rungs) plus a fixed part. */
     chunkTimeout: ScaledDuration;
+    /** VIDEO_CHUNK_TENANT_PARTS: one tenant's parts in flight at once, across the fleet. */
+    chunkTenantParts: number;
     /** ffmpeg threads per render slot: the cores a slot stands for, so videos never take more than their slots. */
     threadsPerRender: number;
   };
@@ -191,6 +195,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       jobTimeout: e.VIDEO_JOB_TIMEOUT,
       chunkSeconds: e.VIDEO_CHUNK_SECONDS,
       chunkTimeout: e.VIDEO_CHUNK_TIMEOUT,
+      chunkTenantParts: e.VIDEO_CHUNK_TENANT_PARTS,
       threadsPerRender: Math.max(1, Math.floor(availableParallelism() / renderConcurrency)),
     },
     audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },

@@ -1,15 +1,12 @@
 import { createSecretBox, maskPrivateLinks, type SecretBox } from '@darkroom/core';
-import type { ChunkRenderPayload, PublicUrl } from '@darkroom/core';
+import type { PublicUrl } from '@darkroom/core';
 import { createDatabase, type Database } from '@darkroom/db';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
+import type { AssetQueue, ChunkPartQueue } from '@darkroom/queue';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
-import type { Queue } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-
-/** The chunks' entries: one queue for every worker; the job that planned them removes them when it ends. */
-export type ChunkQueue = Queue<ChunkRenderPayload>;
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -28,8 +25,10 @@ export interface WorkerDeps {
    * instead of holding a shutdown for a whole transcode, and their jobs retry by the usual rules.
    */
   stopSignal: AbortSignal;
-  /** Where a long video's chunks are queued (startWorker's); absent, every ladder renders in one process. */
-  chunkQueue?: ChunkQueue | undefined;
+  /** Where a long video's parts wait their turn and are queued (startWorker's); absent, every ladder renders in one process. */
+  chunkQueue?: ChunkPartQueue | undefined;
+  /** The asset jobs' queues (startWorker's): a chunked render's steps, and a job's retry after its parts failed. */
+  assetQueue?: AssetQueue | undefined;
   /**
    * Tells the delivery processes that an asset turned playable or ready (startWorker's), so none
    * answers it from a lookup cached while it was not: sent and not waited for (without Redis the

@@ -10,11 +10,19 @@ import {
   type AssetProcessPayload,
   type WebhookDeliverPayload,
 } from '@darkroom/core';
-import { Queue, Worker, type Job } from 'bullmq';
-import { announceDeliveryChange, createAssetQueue, createRedisConnection, createWebhookQueue, type RedisConnection } from '@darkroom/queue';
+import { Worker, type Job, type Queue } from 'bullmq';
+import {
+  announceDeliveryChange,
+  createAssetQueue,
+  createChunkPartQueue,
+  createRedisConnection,
+  createWebhookQueue,
+  type RedisConnection,
+} from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 import { assetProcess } from './jobs/asset-process.js';
-import { chunkRender } from './jobs/chunk-render.js';
+import { chunkRender, landPart, settleFailedPart, type ChunkRenderResult } from './jobs/chunk-render.js';
+import { chunkStep } from './jobs/chunk-steps.js';
 import { configureSharp } from '@darkroom/media';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './sweeps/reconciler.js';
@@ -29,7 +37,7 @@ export interface RunningWorker {
   backfillWorker: Worker<AssetProcessPayload> | null;
   /** The webhook deliveries' worker; null when WEBHOOK_CONCURRENCY is 0. */
   webhookWorker: Worker<WebhookDeliverPayload> | null;
-  /** Where long videos' chunks are queued (ChunkRender), and this process takes them from. */
+  /** Where long videos' parts are queued (ChunkRender), and this process takes them from. */
   chunkQueue: Queue<ChunkRenderPayload>;
   /** Stops taking jobs, waits for the ones in hand to finish, closes connections. */
   close(): Promise<void>;
@@ -67,38 +75,33 @@ function laneWorker<T>(deps: WorkerDeps, connection: RedisConnection, lane: Lane
 }
 
 /**
- * Three BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots),
+ * Four BullMQ workers in one process: fresh uploads on the main queue (WORKER_CONCURRENCY slots),
  * preset backfills on their own lane (BACKFILL_CONCURRENCY slots), so however many backfill jobs
- * wait, an upload never queues behind them, and webhook deliveries on theirs (startWebhooks). Both
- * asset lanes' renders pass the one render gate (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which
- * is what bounds the cores and memory they use.
+ * wait, an upload never queues behind them, long videos' parts on the chunk queue (RENDER_CONCURRENCY
+ * slots), and webhook deliveries on theirs (startWebhooks). Every render passes the one render gate
+ * (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use;
+ * a part never holds a process's last slot against another render (RenderGate's `part`).
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const stopping = new AbortController();
   // BullMQ workers need `maxRetriesPerRequest: null`: blocking commands must wait out Redis restarts.
   const connection = createRedisConnection(workerDeps.config.redis, { maxRetriesPerRequest: null });
   connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
-  const chunkQueue = new Queue<ChunkRenderPayload>(ASSET_CHUNK_QUEUE, { connection, prefix: workerDeps.config.queuePrefix });
-  chunkQueue.on('error', () => {});
-  const announceAsset = (assetId: string) => void announceDeliveryChange(connection, workerDeps.config.queuePrefix, { asset: assetId });
-  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, chunkQueue, announceAsset };
+  const { queuePrefix: prefix } = workerDeps.config;
+  const chunkQueue = createChunkPartQueue({ connection, prefix, tenantCap: workerDeps.config.video.chunkTenantParts });
+  // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues, chunked renders' steps and retries.
+  const producer = createAssetQueue({ redis: workerDeps.config.redis, prefix });
+  const announceAsset = (assetId: string) => void announceDeliveryChange(connection, prefix, { asset: assetId });
+  const deps: WorkerDeps = { ...workerDeps, stopSignal: stopping.signal, chunkQueue, assetQueue: producer, announceAsset };
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
 
-  // Enqueues what the worker itself queues: a backfill's next window, the reconciler's re-queues.
-  const producer = createAssetQueue({ redis: deps.config.redis, prefix: deps.config.queuePrefix });
   const worker = laneWorker<AssetProcessPayload>(deps, connection, {
     queue: ASSET_QUEUE,
     jobName: JobName.AssetProcess,
     concurrency: deps.config.concurrency,
-    handle: (job) => assetProcess(deps, job),
+    handle: (job) => (job.data.step ? chunkStep(deps, job) : assetProcess(deps, job)),
   });
-  // Chunks of long videos: as many at once as there are render slots (the render gate bounds them with the rest).
-  const chunkWorker = laneWorker<ChunkRenderPayload>(deps, connection, {
-    queue: ASSET_CHUNK_QUEUE,
-    jobName: JobName.ChunkRender,
-    concurrency: deps.config.renderConcurrency,
-    handle: (job) => chunkRender(deps, job),
-  });
+  const chunkWorker = startChunkWorker(deps, connection);
   const backfillWorker =
     deps.config.backfillConcurrency > 0
       ? laneWorker<AssetProcessPayload>(deps, connection, {
@@ -119,7 +122,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
     worker,
     backfillWorker,
     webhookWorker: webhooks.worker,
-    chunkQueue,
+    chunkQueue: chunkQueue.queue,
     async close() {
       // Images in hand finish; a transcode is killed now and its job retried later (see WorkerDeps.stopSignal).
       stopping.abort(new Error('the worker is stopping'));
@@ -130,6 +133,35 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await Promise.all([producer.close(), chunkQueue.close(), webhooks.queue.close()]);
       connection.disconnect();
       (await metricsServer)?.close();
+    },
+  };
+}
+
+/**
+ * Long videos' parts: as many at once as there are render slots (the render gate bounds them with
+ * the rest). Once a part's entry has ended, its tenant's next part is released (`landPart`), and a
+ * part that failed for good fails its job's render (`settleFailedPart`); its close waits for those.
+ */
+function startChunkWorker(deps: WorkerDeps, connection: RedisConnection) {
+  const worker = laneWorker<ChunkRenderPayload>(deps, connection, {
+    queue: ASSET_CHUNK_QUEUE,
+    jobName: JobName.ChunkRender,
+    concurrency: deps.config.renderConcurrency,
+    handle: (job) => chunkRender(deps, job),
+  });
+  const settling = new Set<Promise<void>>();
+  const settle = (job: Job<ChunkRenderPayload>, work: Promise<void>) => {
+    const done: Promise<void> = work
+      .catch((err: unknown) => deps.log.warn({ jobId: job.data.jobId, err }, 'could not settle a chunk part; the reconciler will'))
+      .finally(() => settling.delete(done));
+    settling.add(done);
+  };
+  worker.on('completed', (job, result: ChunkRenderResult) => settle(job, landPart(deps, job, result)));
+  worker.on('failed', (job) => job && settle(job, settleFailedPart(deps, job)));
+  return {
+    async close() {
+      await worker.close();
+      await Promise.all(settling);
     },
   };
 }

@@ -17,8 +17,8 @@ export const ASSET_BACKFILL_QUEUE = 'assets-backfill';
 export const WEBHOOK_QUEUE = 'webhooks';
 
 /**
- * The chunks of long videos' ladders (ChunkRender), a queue of their own so any worker takes them
- * while the AssetProcess job that planned them waits: no AssetProcess slot is ever needed by one.
+ * The parts of long videos' ladders (ChunkRender), a queue of their own so any worker takes them
+ * once the job that planned them has ended its own entry: no job slot is ever held while they render.
  */
 export const ASSET_CHUNK_QUEUE = 'asset-chunks';
 
@@ -41,13 +41,25 @@ export interface AssetProcessPayload {
   /** Row id in the `jobs` table; also the BullMQ job id, which is what dedupes enqueues. */
   jobId: string;
   assetId: string;
+  /**
+   * A step of the job's chunked ladders, queued once their parts are stored: `interim` publishes
+   * the lowest rung of the ladder named `ladder`, `join` joins every ladder and records the render.
+   * Absent: the job's own entry (its attempt).
+   */
+  step?: ChunkStep;
+  /** The job's attempt that queued the step: a step of an attempt that is over does nothing. */
+  attempt?: number;
+  ladder?: string;
 }
+export const CHUNK_STEPS = ['interim', 'join'] as const;
+export type ChunkStep = (typeof CHUNK_STEPS)[number];
 
 /**
  * One part of a long video's ladder: `part` of the plan's piece `chunk`, half a chunk (`lowest`: its
  * lowest rung; `upper`: the others, from one decode; `audio`: the whole file's audio, chunk 0) of
- * the HLS variant named
- * `ladder`, for the AssetProcess job row `jobId`. The plan they share is in the bucket (chunkJobPrefix).
+ * the HLS variant named `ladder`, for the job row `jobId`. The plan they share is in the bucket
+ * (chunkJobPrefix); `planHash` names the plan the part is rendered for, so a part of another plan
+ * (a retry's, after the preset changed) is never joined with it.
  */
 export interface ChunkRenderPayload {
   jobId: string;
@@ -55,6 +67,7 @@ export interface ChunkRenderPayload {
   ladder: string;
   chunk: number;
   part: ChunkPart;
+  planHash: string;
 }
 export const CHUNK_PARTS = ['lowest', 'upper', 'audio'] as const;
 export type ChunkPart = (typeof CHUNK_PARTS)[number];

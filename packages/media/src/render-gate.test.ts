@@ -3,6 +3,16 @@ import { createRenderGate, RenderGateBusyError } from './render-gate.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** `granted(name)` for a grant's `then`: the order renders were let in, by name. */
+function grants() {
+  const order: string[] = [];
+  const granted = (name: string) => (release: () => void) => {
+    order.push(name);
+    return release;
+  };
+  return { order, granted };
+}
+
 describe('createRenderGate', () => {
   it('lets small renders share the pixels and makes a big one wait, then run alone', async () => {
     const gate = createRenderGate({ maxPixels: 100, slots: 4 });
@@ -132,11 +142,7 @@ describe('createRenderGate', () => {
   it('lets a foreground render overtake background work waiting ahead of it', async () => {
     const gate = createRenderGate({ maxPixels: 100, slots: 1 });
     const first = await gate.acquire(10);
-    const order: string[] = [];
-    const granted = (name: string) => (release: () => void) => {
-      order.push(name);
-      return release;
-    };
+    const { order, granted } = grants();
     const background = gate.acquire(10, { background: true }).then(granted('background'));
     const foreground = gate.acquire(10).then(granted('foreground'));
     await settle();
@@ -145,5 +151,85 @@ describe('createRenderGate', () => {
     (await foreground)();
     (await background)();
     expect(order).toEqual(['foreground', 'background']);
+  });
+
+  describe('parts of chunked ladders', () => {
+    it('fill every slot while nothing else waits, and a foreground render then starts beside them rather than wait for a piece', async () => {
+      const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+      const parts = [await gate.acquire(10, { part: true }), await gate.acquire(10, { part: true })];
+      let third: (() => void) | null = null;
+      const queuedPart = gate.acquire(10, { part: true }).then((release) => (third = release));
+      await settle();
+      expect(third).toBeNull(); // every slot is a part's: the next part waits
+      const upload = await gate.acquire(10); // parts count as slots − 1 against it: in at once
+      const second = gate.acquire(10); // two foreground renders beside the parts would be one too many
+      let secondIn = false;
+      void second.then(() => (secondIn = true));
+      await settle();
+      expect(secondIn).toBe(false);
+      parts[0]!();
+      await settle();
+      // One part and the upload hold both slots: the second upload still waits, and the queued part yields to it.
+      expect([secondIn, third]).toEqual([false, null]);
+      upload();
+      await settle();
+      expect([secondIn, third]).toEqual([true, null]);
+      (await second)();
+      parts[1]!();
+      await queuedPart;
+      expect(third).not.toBeNull();
+      third!();
+    });
+
+    it('hold at most slots − 1 while a foreground render waits: a part queued meanwhile does not take the freed slot', async () => {
+      const gate = createRenderGate({ maxPixels: 100, slots: 3 });
+      const uploads = [await gate.acquire(10), await gate.acquire(10)];
+      const part = await gate.acquire(10, { part: true });
+      const { order, granted } = grants();
+      const nextPart = gate.acquire(10, { part: true }).then(granted('part'));
+      const waitingUpload = gate.acquire(10).then(granted('upload'));
+      await settle();
+      expect(order).toEqual([]); // two uploads and a part hold all three slots
+      uploads[0]!();
+      await settle();
+      expect(order).toEqual(['upload']);
+      uploads[1]!();
+      await settle();
+      expect(order).toEqual(['upload', 'part']);
+      part();
+      (await waitingUpload)();
+      (await nextPart)();
+    });
+
+    it('on a one-slot process: a part starts only when no other render waits, and any other render starts beside it', async () => {
+      const gate = createRenderGate({ maxPixels: 100, slots: 1 });
+      const image = await gate.acquire(10);
+      const { order, granted } = grants();
+      const part = gate.acquire(10, { part: true }).then(granted('part'));
+      const upload = gate.acquire(10).then(granted('upload'));
+      image();
+      await settle();
+      expect(order).toEqual(['upload']); // it came after the part, but a part never goes first
+      (await upload)();
+      const running = await part;
+      expect(order).toEqual(['upload', 'part']);
+      const beside = await gate.acquire(10); // the only slot is a part's: a foreground render is let in
+      expect(gate.idleSlots()).toBe(0);
+      beside();
+      running();
+      expect(gate.idleSlots()).toBe(1);
+    });
+
+    it('keep background work waiting, as any other render does', async () => {
+      const gate = createRenderGate({ maxPixels: 100, slots: 2 });
+      const part = await gate.acquire(10, { part: true });
+      let backfill: (() => void) | null = null;
+      const queued = gate.acquire(10, { background: true }).then((release) => (backfill = release));
+      await settle();
+      expect(backfill).toBeNull();
+      part();
+      await queued;
+      backfill!();
+    });
   });
 });

@@ -26,6 +26,9 @@ export interface RenderGate {
   idleSlots(): number;
 }
 
+/** The class a render is admitted as: its AcquireOptions. */
+type RenderClass = 'foreground' | 'background' | 'part';
+
 export interface AcquireOptions {
   /** A wait longer than this rejects with RenderGateBusyError. */
   timeoutMs?: number;
@@ -35,6 +38,14 @@ export interface AcquireOptions {
    * arriving meanwhile renders as on an idle worker but for the background render's last moments.
    */
   background?: boolean;
+  /**
+   * A part of a long video's chunked ladder (the chunk queue's work, any tenant's): it starts only
+   * while no foreground render waits, and a foreground render counts parts as holding at most
+   * `slots` − 1 slots, so an upload arriving while parts fill every slot starts beside them (the
+   * cores shared for its render) rather than waiting for a piece to end. A one-slot process thus
+   * takes a part only while no other render waits, and lets any other render in beside it.
+   */
+  part?: boolean;
 }
 
 /** No slot freed up in time, or the line of waiting renders was full. */
@@ -55,9 +66,9 @@ export interface RenderGateLimits {
 export function createRenderGate(limits: RenderGateLimits): RenderGate {
   const { maxPixels, slots, maxWaiting = Number.POSITIVE_INFINITY } = limits;
   let pixelsInUse = 0;
-  const running = { foreground: 0, background: 0 };
+  const running: Record<RenderClass, number> = { foreground: 0, background: 0, part: 0 };
   const waiting: Waiting[] = [];
-  const foregroundWaiting = () => waiting.some((entry) => !entry.background);
+  const foregroundWaiting = () => waiting.some((entry) => entry.kind === 'foreground');
   // A request on the server waits a bounded time in a bounded line: never an unbounded queue.
   const wait = (entry: Waiting, timeoutMs: number | undefined, reject: (error: Error) => void) => {
     if (waiting.length >= maxWaiting) return reject(new RenderGateBusyError(`${waiting.length} renders already wait for a slot`));
@@ -76,26 +87,28 @@ export function createRenderGate(limits: RenderGateLimits): RenderGate {
       grant();
     };
   };
-  const fits = (pixels: number, background: boolean) => {
-    const total = running.foreground + running.background;
-    if (background && (running.foreground > 0 || foregroundWaiting())) return false;
-    return total < slots && (total === 0 || pixelsInUse + Math.min(pixels, maxPixels) <= maxPixels);
+  const fits = (pixels: number, kind: RenderClass) => {
+    const total = running.foreground + running.background + running.part;
+    if (kind === 'background' && (running.foreground > 0 || running.part > 0 || foregroundWaiting())) return false;
+    if (kind === 'part' && foregroundWaiting()) return false;
+    // Parts never hold a foreground render's last slot: it counts them as at most slots − 1.
+    const counted = kind === 'foreground' ? total - running.part + Math.min(running.part, slots - 1) : total;
+    return counted < slots && (total === 0 || pixelsInUse + Math.min(pixels, maxPixels) <= maxPixels);
   };
   const pump = () => {
     // First come, first served within a class: a big job at the head is not overtaken by small ones
-    // forever; background work goes only once no other waits.
-    for (const background of [false, true]) {
-      for (let head = waiting.find((e) => e.background === background); head && fits(head.pixels, background); ) {
+    // forever; parts go once no foreground render waits, background work once no other waits.
+    for (const kind of ['foreground', 'part', 'background'] as const) {
+      for (let head = waiting.find((e) => e.kind === kind); head && fits(head.pixels, kind); ) {
         waiting.splice(waiting.indexOf(head), 1);
         head.grant();
-        head = waiting.find((e) => e.background === background);
+        head = waiting.find((e) => e.kind === kind);
       }
     }
   };
   /** Holds a slot and `pixels` (at most the cap); returns the function that gives them back, once. */
-  const hold = (pixels: number, background: boolean) => {
+  const hold = (pixels: number, kind: RenderClass) => {
     const held = Math.min(pixels, maxPixels);
-    const kind = background ? 'background' : 'foreground';
     pixelsInUse += held;
     running[kind] += 1;
     let released = false;
@@ -107,23 +120,25 @@ export function createRenderGate(limits: RenderGateLimits): RenderGate {
       pump();
     };
   };
+  /** Whether a render of this class has others of its line (or a line it yields to) ahead of it. */
+  const ahead = (kind: RenderClass) =>
+    kind === 'foreground' ? foregroundWaiting() : kind === 'part' ? waiting.some((e) => e.kind !== 'background') : waiting.length > 0;
   return {
     acquire(pixels, options = {}) {
-      const background = options.background === true;
+      const kind: RenderClass = options.part === true ? 'part' : options.background === true ? 'background' : 'foreground';
       return new Promise((resolve, reject) => {
-        const grant = () => resolve(hold(pixels, background));
-        const ahead = background ? waiting.length > 0 : foregroundWaiting();
-        if (!ahead && fits(pixels, background)) grant();
-        else wait({ pixels, background, grant }, options.timeoutMs, reject);
+        const grant = () => resolve(hold(pixels, kind));
+        if (!ahead(kind) && fits(pixels, kind)) grant();
+        else wait({ pixels, kind, grant }, options.timeoutMs, reject);
       });
     },
-    tryAcquire: (pixels) => (!foregroundWaiting() && fits(pixels, false) ? hold(pixels, false) : null),
-    idleSlots: () => (!foregroundWaiting() && pixelsInUse <= maxPixels / 2 ? slots - running.foreground : 0),
+    tryAcquire: (pixels) => (!foregroundWaiting() && fits(pixels, 'foreground') ? hold(pixels, 'foreground') : null),
+    idleSlots: () => (!foregroundWaiting() && pixelsInUse <= maxPixels / 2 ? Math.max(0, slots - running.foreground - running.part) : 0),
   };
 }
 
 interface Waiting {
   pixels: number;
-  background: boolean;
+  kind: RenderClass;
   grant: () => void;
 }

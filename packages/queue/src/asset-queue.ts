@@ -1,4 +1,13 @@
-import { LANE_JOB_NAME, LANE_QUEUE, QUEUE_LANES, QUEUE_PREFIX, RETRY_BACKOFF_TYPE, type AssetProcessPayload, type QueueLane } from '@darkroom/core';
+import {
+  LANE_JOB_NAME,
+  LANE_QUEUE,
+  QUEUE_LANES,
+  QUEUE_PREFIX,
+  RETRY_BACKOFF_TYPE,
+  type AssetProcessPayload,
+  type ChunkStep,
+  type QueueLane,
+} from '@darkroom/core';
 import { Queue, type JobsOptions } from 'bullmq';
 import { createRedisConnection, type RedisSettings } from './redis.js';
 
@@ -15,7 +24,7 @@ export interface QueueableJob {
 }
 
 /** BullMQ's largest priority (2^21); ranks beyond it share the last place. */
-const MAX_PRIORITY = 2_097_152;
+export const MAX_PRIORITY = 2_097_152;
 
 /**
  * Fairness across tenants: the entry's BullMQ priority is its rank in its tenant's line (lower runs
@@ -26,6 +35,19 @@ const MAX_PRIORITY = 2_097_152;
 export function priorityOf(job: Pick<QueueableJob, 'queueRank'>): number {
   return Math.min(Math.max(1, job.queueRank), MAX_PRIORITY);
 }
+
+/** A step of a job's chunked render (`AssetProcessPayload.step`), for the attempt that queued it. */
+export interface ChunkStepRef {
+  step: ChunkStep;
+  /** The job's attempt: a step queued by an earlier attempt is another entry, and finds its attempt over. */
+  attempt: number;
+  /** The ladder an interim step publishes. */
+  ladder?: string | undefined;
+}
+
+/** A step's BullMQ id: one per (job, attempt, step, ladder), so queueing it again is a no-op. */
+export const chunkStepEntryId = (jobId: string, { step, attempt, ladder }: ChunkStepRef) =>
+  `${jobId}-${attempt}-${step}${ladder === undefined ? '' : `-${ladder}`}`;
 
 export interface QueueCounts {
   paused: boolean;
@@ -39,7 +61,14 @@ export interface AssetQueue {
    * a repeat while the entry is waiting or running is a no-op; a finished entry of the same id
    * (an admin retry of a failed job) is dropped first so the id can run again.
    */
-  enqueue(job: QueueableJob): Promise<void>;
+  enqueue(job: QueueableJob, options?: { delayMs?: number }): Promise<void>;
+  /**
+   * Adds a step of the job's chunked render on the job's lane, ranked as the job (a no-op while its
+   * entry exists); `replace` drops a finished entry of it first (one the reconciler found ended).
+   */
+  enqueueStep(job: QueueableJob, ref: ChunkStepRef, options?: { replace?: boolean }): Promise<void>;
+  /** The state of a step's entry: BullMQ's, `unknown` when there is none. */
+  stepState(job: Pick<QueueableJob, 'id' | 'lane'>, ref: ChunkStepRef): Promise<string>;
   /** Adds entries for jobs just inserted (never queued before) in one round trip per lane. */
   enqueueNew(jobs: readonly QueueableJob[]): Promise<void>;
   /** Whether a waiting, delayed or running entry exists for the job. */
@@ -88,16 +117,28 @@ export function createAssetQueue(options: AssetQueueOptions): AssetQueue {
     } satisfies JobsOptions,
   });
 
+  /** A finished entry of this id dropped, so the id can run again (an admin retry, a step the reconciler queues again). */
+  const dropFinished = async (lane: QueueLane, id: string) => {
+    const existing = await queues[lane].getJob(id);
+    if (existing && ((await existing.isFailed()) || (await existing.isCompleted()))) await existing.remove();
+  };
+
   return {
     queue: queues.default,
     queues,
-    async enqueue(job) {
-      const queue = queues[job.lane];
-      const existing = await queue.getJob(job.id);
-      if (existing && ((await existing.isFailed()) || (await existing.isCompleted()))) await existing.remove();
+    async enqueue(job, options = {}) {
+      await dropFinished(job.lane, job.id);
       const { name, data, opts } = entry(job);
-      await queue.add(name, data, opts);
+      await queues[job.lane].add(name, data, options.delayMs ? { ...opts, delay: options.delayMs } : opts);
     },
+    async enqueueStep(job, ref, options = {}) {
+      const jobId = chunkStepEntryId(job.id, ref);
+      if (options.replace) await dropFinished(job.lane, jobId);
+      const { name, data, opts } = entry(job, 1);
+      const step = { ...data, step: ref.step, attempt: ref.attempt, ...(ref.ladder === undefined ? {} : { ladder: ref.ladder }) };
+      await queues[job.lane].add(name, step, { ...opts, jobId });
+    },
+    stepState: (job, ref) => queues[job.lane].getJobState(chunkStepEntryId(job.id, ref)),
     async enqueueNew(jobs) {
       for (const lane of QUEUE_LANES) {
         const mine = jobs.filter((j) => j.lane === lane);

@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './webhook-queue.js';
 export * from './rate-counter.js';
 export * from './delivery-changes.js';
+export * from './chunk-queue.js';

@@ -7,12 +7,14 @@ import {
   type Preset,
   type VariantSpec,
 } from '@darkroom/core';
-import { completeJob, lockAsset, transitionAsset, type Asset, type Variant, type VariantRecord } from '@darkroom/db';
+import { completeJob, lockAsset, transitionAsset, type Asset, type Job, type Variant, type VariantRecord } from '@darkroom/db';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import { feedBackfill } from '../backfill-feed.js';
 import type { WorkerDeps } from '../deps.js';
 import { describeVariants, processedOf } from '../records.js';
+import type { ChunkFlow } from '../render/chunk-objects.js';
+import type { ChunkMode, ChunksQueued } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderAudio } from '../render/render-audio.js';
 import { renderImageVariants } from '../render/render-image.js';
@@ -22,7 +24,12 @@ import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '..
 import { presetOfAsset } from './asset-preset.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
-export type AssetBackfillResult = { outcome: 'backfilled'; rendered: number; removed: number } | { outcome: 'up-to-date' } | Skipped;
+/** `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render. */
+export type AssetBackfillResult =
+  | { outcome: 'backfilled'; rendered: number; removed: number }
+  | { outcome: 'up-to-date' }
+  | { outcome: 'chunked' }
+  | Skipped;
 
 export interface BackfillPlan {
   /** Specs whose row is missing or records another spec hash. */
@@ -58,29 +65,40 @@ export function planBackfill(preset: Preset, rows: readonly Variant[], kind: Ass
 export async function assetBackfill(deps: WorkerDeps, job: QueueJob<AssetBackfillPayload>, queue: AssetQueue): Promise<AssetBackfillResult> {
   return runAttempt(deps, job, {
     skipReason: (asset) => (asset?.status === 'ready' ? null : asset ? `asset is ${asset.status}` : 'asset deleted'),
-    run: (asset) => backfill(deps, asset, job),
+    run: (asset, row) => backfill(deps, asset, { jobId: job.data.jobId, chunks: deps.chunkQueue ? { mode: 'plan', row } : undefined }),
     settled: async (row) => {
       if (row.backfillId) await feedBackfill(deps, queue, row.backfillId);
     },
   });
 }
 
-async function backfill(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetBackfillPayload>): Promise<AssetBackfillResult> {
+/** The join step of a backfill in chunks: its stale variants as the job's entry would have made them, from the stored parts, recorded. */
+export async function recordJoinedBackfill(deps: WorkerDeps, asset: Asset, row: Job, flow: ChunkFlow): Promise<AssetBackfillResult> {
+  if (asset.status !== 'ready') {
+    await completeJob(deps.db, { id: row.id });
+    return { outcome: 'skipped', reason: `asset is ${asset.status}` };
+  }
+  return backfill(deps, asset, { jobId: row.id, chunks: { mode: 'join', row, flow } });
+}
+
+async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; chunks?: ChunkMode | undefined }): Promise<AssetBackfillResult> {
+  const { jobId } = run;
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
   // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
   const reframed = asset.kind === 'image' && asset.revision > 1;
   const plan = planBackfill(preset, previous, asset.kind, reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined);
   if (plan.render.length === 0 && plan.remove.length === 0) {
-    await completeJob(deps.db, { id: job.data.jobId });
+    await completeJob(deps.db, { id: jobId });
     return { outcome: 'up-to-date' };
   }
   const stages = stageTimer(deps, asset.kind, 'backfill');
   const stored = new Set(previous.map((v) => v.key));
   // The rows of the revision this backfill leaves as they are: the new objects' render record lists them too.
   const kept = previous.filter((v) => !plan.remove.includes(v.name));
-  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId: job.data.jobId, stored, kept, stages }) : [];
-  await stages.time('record', () => record(deps, { asset, jobId: job.data.jobId, records, plan, previous }));
+  const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId, stored, kept, stages, chunks: run.chunks }) : [];
+  if ('chunksQueued' in records) return { outcome: 'chunked' };
+  await stages.time('record', () => record(deps, { asset, jobId, records, plan, previous }));
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
 }
 
@@ -115,12 +133,16 @@ async function renderStale(
   deps: WorkerDeps,
   asset: Asset,
   specs: VariantSpec[],
-  { jobId, stored, kept, stages }: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[]; stages: StageTimer },
-): Promise<VariantRecord[]> {
+  options: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[]; stages: StageTimer; chunks: ChunkMode | undefined },
+): Promise<VariantRecord[] | ChunksQueued> {
+  const { jobId, stored, kept, stages, chunks } = options;
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
-    const ctx = { deps, asset, original, jobId, stages };
-    if (asset.kind === 'video') return (await stages.time('render', () => renderVideo(ctx, specs, { poster: false }))).records;
+    const ctx = { deps, asset, original, jobId, stages, chunks };
+    if (asset.kind === 'video') {
+      const rendered = await stages.time('render', () => renderVideo(ctx, specs, { poster: false }));
+      return 'chunksQueued' in rendered ? rendered : rendered.records;
+    }
     if (asset.kind === 'audio') return (await stages.time('render', () => renderAudio(ctx, specs, { firstRender: false }))).records;
     // Cut as every other variant of the asset is.
     const describe = () => describeVariants(deps, asset, processedOf(asset), kept);

@@ -1,8 +1,9 @@
 import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core';
-import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Variant } from '@darkroom/db';
+import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Job, type Variant } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import type { RenderedAsset } from '../render/context.js';
+import type { ChunkFlow } from '../render/chunk-objects.js';
+import type { ChunkMode, RenderedAsset } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderAudio } from '../render/render-audio.js';
 import { renderImageAsset } from '../render/render-image.js';
@@ -12,7 +13,8 @@ import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '..
 import { presetOfAsset } from './asset-preset.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
-export type AssetProcessResult = { outcome: 'ready' } | Skipped;
+/** `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render. */
+export type AssetProcessResult = { outcome: 'ready' } | { outcome: 'chunked' } | Skipped;
 
 /**
  * AssetProcess: original → variants → `ready`, for an image (sharp), a video or audio (ffmpeg). Idempotent: a finished job is skipped, variant keys
@@ -22,12 +24,24 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
   return runAttempt(deps, job, {
     skipReason: (asset) => (asset ? null : 'asset deleted'),
     onFinalFailure: (asset) => (failure) => markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message }),
-    async run(asset) {
+    async run(asset, row) {
       await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
-      await renderAndStore(deps, asset, job);
-      return { outcome: 'ready' as const };
+      const chunks = deps.chunkQueue ? ({ mode: 'plan', row } as const) : undefined;
+      return renderAndStore(deps, asset, { jobId: job.data.jobId, background: job.queueName === ASSET_BACKFILL_QUEUE, chunks });
     },
   });
+}
+
+/** The join step of a first render in chunks: the render as the job's entry would have made it, from the stored parts, recorded. */
+export async function recordJoinedRender(deps: WorkerDeps, asset: Asset, row: Job, flow: ChunkFlow): Promise<AssetProcessResult> {
+  return renderAndStore(deps, asset, { jobId: row.id, background: row.lane === 'backfill', chunks: { mode: 'join', row, flow } });
+}
+
+/** What one render of a job works with: its row's id, whether it renders as background work, how a long video's ladders go. */
+interface JobRun {
+  jobId: string;
+  background: boolean;
+  chunks?: ChunkMode | undefined;
 }
 
 /** Renders of a crop that moved on while they ran, before the attempt gives up and lets a retry take it. */
@@ -37,31 +51,34 @@ const MAX_RERENDERS = 3;
  * Renders and records; when the asset's focus or crop changed meanwhile (`PATCH /v1/assets/:id`
  * while this job ran), renders again from the new one rather than recording the old.
  */
-async function renderAndStore(deps: WorkerDeps, first: Asset, job: QueueJob<AssetProcessPayload>): Promise<void> {
+async function renderAndStore(deps: WorkerDeps, first: Asset, run: JobRun): Promise<AssetProcessResult> {
   let asset = first;
   for (let round = 0; ; round++) {
-    if (await renderOnce(deps, asset, job)) return;
+    const outcome = await renderOnce(deps, asset, run);
+    if (outcome === 'queued') return { outcome: 'chunked' };
+    if (outcome === 'recorded') return { outcome: 'ready' };
     const now = await getAsset(deps.db, { id: asset.id });
     if (!now || now.revision === asset.revision || round + 1 >= MAX_RERENDERS) throw new Error('the asset changed while it was rendered');
     asset = now;
   }
 }
 
-/** One render of the asset as it is; false when its revision moved before it was recorded. */
-async function renderOnce(deps: WorkerDeps, asset: Asset, job: QueueJob<AssetProcessPayload>): Promise<boolean> {
+/** One render of the asset as it is: recorded, its ladders queued in chunks, or its revision moved before it was recorded. */
+async function renderOnce(deps: WorkerDeps, asset: Asset, run: JobRun): Promise<'recorded' | 'queued' | 'changed'> {
   const preset = await presetOfAsset(deps, asset);
   // An asset first rendered on the backfill lane (imported, recovered) renders as background work.
-  const stages = stageTimer(deps, asset.kind, 'process', job.queueName === ASSET_BACKFILL_QUEUE);
+  const stages = stageTimer(deps, asset.kind, 'process', run.background);
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {
-    const ctx = { deps, asset, original, jobId: job.data.jobId, stages };
+    const ctx = { deps, asset, original, jobId: run.jobId, stages, chunks: run.chunks };
     const rendered =
       asset.kind === 'video'
         ? await stages.time('render', () => renderVideo(ctx, preset.variants, { poster: true }))
         : asset.kind === 'audio'
           ? await stages.time('render', () => renderAudio(ctx, preset.variants, { firstRender: true }))
           : await renderImageAsset(ctx, preset.variants);
-    return await stages.time('record', () => storeVariants(deps, asset, rendered, job.data.jobId));
+    if ('chunksQueued' in rendered) return 'queued';
+    return (await stages.time('record', () => storeVariants(deps, asset, rendered, run.jobId))) ? 'recorded' : 'changed';
   } finally {
     await original.cleanup();
   }

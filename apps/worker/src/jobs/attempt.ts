@@ -11,8 +11,8 @@ export type Skipped = { outcome: 'skipped'; reason: string };
 export interface AttemptHandler<R> {
   /** Why this job has nothing to do for the asset as it is now (null: go ahead); the job then completes. */
   skipReason(asset: Asset | undefined): string | null;
-  /** The work; it completes the job row itself, in the transaction that records its result. */
-  run(asset: Asset): Promise<R>;
+  /** The work; it completes the job row itself, in the transaction that records its result (or leaves it to its chunked render's join). */
+  run(asset: Asset, row: Job): Promise<R>;
   /** What else a job that failed for good changes (AssetProcess marks its asset failed). */
   onFinalFailure?(asset: Asset): OnFinalFailure;
   /** Runs after every attempt that started, however it ended (a backfill feeds its next window). */
@@ -64,7 +64,7 @@ export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcess
     const onFinal = handler.onFinalFailure?.(asset);
     if (row.attempts > row.maxAttempts) return await failInterruptedTooOften(deps, { jobId, attempts: row.attempts - 1, onFinal });
     try {
-      return await handler.run(asset);
+      return await handler.run(asset, row);
     } catch (error) {
       const now = await getAsset(deps.db, { id: asset.id });
       if (!now) return await discardDeletedAsset(deps, asset);

@@ -6,10 +6,15 @@ import { getAsset, getJob, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { chunkObjects, rangesOf, type ChunkObjects, type ChunkPlan } from '../render/chunk-objects.js';
+import { advanceFlow } from '../render/chunk-flow.js';
+import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-end.js';
+import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 
-export type ChunkRenderResult = { outcome: 'rendered' } | { outcome: 'skipped'; reason: string };
+export type ChunkRenderResult = ({ outcome: 'rendered' } | { outcome: 'skipped'; reason: string }) & {
+  /** Whose line the part was in: once its entry has completed, the tenant's next part is released (`landPart`). */
+  tenantId?: string | undefined;
+};
 
 /** An asset a job renders: processing, or ready (a backfill's re-render); not deleted, failed or gone. */
 const isRendered = (asset: Asset | undefined): asset is Asset => asset?.status === 'processing' || asset?.status === 'ready';
@@ -20,34 +25,87 @@ const URL_SLACK_SECONDS = 600;
 /**
  * ChunkRender: one part of a long video's ladder (a piece's lowest rung, its other rungs from one
  * decode, or the whole file's audio), read from the original through a presigned GET (ffmpeg asks
- * for the ranges it needs) and stored as chunk objects, then marked done. Idempotent: a part whose
- * marker is stored is skipped; an asset deleted or failed meanwhile, or a job that ended, has
- * nothing to render. A failure's code and sentence travel in the entry's failed reason
- * (`chunkFailure`): bad media fails at once, anything else is retried as any job.
+ * for the ranges it needs) and stored as chunk objects, then marked done; the flow then moves on
+ * (`advanceFlow`: the job's progress, and its interim or join step once due) and the tenant's next
+ * part is released. Idempotent: a part whose marker is stored is skipped; an asset deleted or failed
+ * meanwhile, a job that ended, or a plan replaced by a retry's has nothing to render. A failure's
+ * code and sentence travel in the entry's failed reason (`chunkFailure`): bad media fails at once,
+ * anything else is retried as any job, and a part failed for good fails the job (`settleFailedPart`).
  */
 export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<ChunkRenderResult> {
-  const { jobId, assetId, ladder, chunk, part } = job.data;
-  const asset = await getAsset(deps.db, { id: assetId });
-  if (!isRendered(asset)) return { outcome: 'skipped', reason: 'asset not being rendered' };
-  const objects = chunkObjects(deps, asset, jobId, ladder);
-  if (await objects.readDone(part, chunk)) return { outcome: 'skipped', reason: 'already rendered' };
-  const plan = await objects.readPlan();
-  if (!plan) return { outcome: 'skipped', reason: 'no plan (its job ended)' };
+  const asset = await getAsset(deps.db, { id: job.data.assetId });
+  const result = isRendered(asset) ? await renderOwnPart(deps, job, asset) : await noAsset(deps, job.data, asset);
+  return { ...result, tenantId: asset?.tenantId ?? (await getJob(deps.db, { id: job.data.jobId }))?.tenantId };
+}
+
+/**
+ * A part's entry completed (the worker's `completed` event): it leaves its tenant's flight and the
+ * next part of the tenant's line is released, so the tenant never has more than its cap in flight.
+ */
+export async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
+  if (result.tenantId) await deps.chunkQueue!.landed(result.tenantId, job.data);
+}
+
+async function noAsset(deps: WorkerDeps, payload: ChunkRenderPayload, asset: Asset | undefined): Promise<ChunkRenderResult> {
+  // Deleted while the job's entry was over: the flow finishes the deletion (`finishDeletion` waits for an active job).
+  if (asset?.status === 'deleting') await abandonFlowForDeletion(deps, asset, payload.jobId);
+  return { outcome: 'skipped', reason: 'asset not being rendered' };
+}
+
+async function renderOwnPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, asset: Asset): Promise<ChunkRenderResult> {
+  const { jobId, ladder: name, planHash, part, chunk } = job.data;
+  const objects = chunkObjects(deps, asset, jobId);
+  const flow = await objects.readFlow();
+  if (flow?.ladders.find((l) => l.name === name)?.planHash !== planHash) return { outcome: 'skipped', reason: 'its plan was replaced' };
+  const ladder = objects.ladder(name, planHash);
+  let result: ChunkRenderResult = { outcome: 'skipped', reason: 'already rendered' };
+  if (!(await ladder.readDone(part, chunk))) {
+    const plan = await ladder.readPlan();
+    if (!plan) return { outcome: 'skipped', reason: 'no plan (its job ended)' };
+    try {
+      await renderAndStore(deps, job, asset, { plan, ladder });
+      result = { outcome: 'rendered' };
+    } catch (error) {
+      if (await isOrphaned(deps, job.data)) return noAsset(deps, job.data, await getAsset(deps.db, { id: asset.id }));
+      throw chunkFailure(error);
+    } finally {
+      await dropIfOrphaned(deps, job.data, objects.deleteAll);
+    }
+  }
+  await moveFlowOn(deps, asset, jobId, flow);
+  return result;
+}
+
+async function renderAndStore(
+  deps: WorkerDeps,
+  job: QueueJob<ChunkRenderPayload>,
+  asset: Asset,
+  { plan, ladder }: { plan: ChunkPlan; ladder: LadderObjects },
+) {
   const watch = watchPart(deps, job.data);
   const dir = await mkdtemp(join(deps.config.tmpDir, 'darkroom-chunk-'));
   try {
     const files = await renderPart(deps, job, plan, asset.originalKey, dir, watch.signal);
-    await storePart(deps, objects, files, watch.signal);
-    await objects.writeDone(part, chunk, { files: files.map(({ name, size }) => ({ name, size })) });
+    for (const file of files) {
+      watch.signal.throwIfAborted();
+      await deps.storage.putObject({ ...ladder.at(file.name), body: createReadStream(file.path), contentType: file.contentType });
+    }
+    await ladder.writeDone(
+      job.data.part,
+      job.data.chunk,
+      files.map(({ name, size }) => ({ name, size })),
+    );
     await job.updateProgress(1);
-    return { outcome: 'rendered' };
-  } catch (error) {
-    throw chunkFailure(error);
   } finally {
     watch.stop();
     await rm(dir, { recursive: true, force: true });
-    await dropIfOrphaned(deps, job.data, objects);
   }
+}
+
+/** A stored part moves its job's flow on, while the job's attempt runs (a retry's parts wait for its own). */
+async function moveFlowOn(deps: WorkerDeps, asset: Asset, jobId: string, flow: ChunkFlow): Promise<void> {
+  const row = await getJob(deps.db, { id: jobId });
+  if (row?.state === 'active') await advanceFlow(deps, asset, row, flow);
 }
 
 /**
@@ -68,8 +126,8 @@ async function isOrphaned(deps: WorkerDeps, { jobId, assetId }: ChunkRenderPaylo
  * chunks. The job removes them again once its end is recorded (discardJobChunks, or the asset's
  * purge), and this reads that record after every store, so one of the two removes them.
  */
-async function dropIfOrphaned(deps: WorkerDeps, payload: ChunkRenderPayload, objects: ChunkObjects): Promise<void> {
-  if (await isOrphaned(deps, payload)) await objects.deleteAll().catch(() => {});
+async function dropIfOrphaned(deps: WorkerDeps, payload: ChunkRenderPayload, deleteAll: () => Promise<void>): Promise<void> {
+  if (await isOrphaned(deps, payload)) await deleteAll().catch(() => {});
 }
 
 async function renderPart(
@@ -93,7 +151,8 @@ async function renderPart(
     key: originalKey,
     expiresInSeconds: Math.ceil(timeoutMs / 1000) + URL_SLACK_SECONDS,
   });
-  const release = await deps.renderGate.acquire(probe.width * probe.height);
+  // A part, at the gate: it never holds a process's last slot against an upload (RenderGate's `part`).
+  const release = await deps.renderGate.acquire(probe.width * probe.height, { part: true });
   try {
     if (part === 'audio') {
       const audio = await renderHlsAudio(url, probe, spec, { outputDir, timeoutMs, signal });
@@ -105,13 +164,6 @@ async function renderPart(
     return (await renderHlsChunk(url, probe, spec, chunk, rungs, { outputDir, threads, timeoutMs, signal, onProgress })).files;
   } finally {
     release();
-  }
-}
-
-async function storePart(deps: WorkerDeps, objects: ChunkObjects, files: readonly HlsFile[], signal: AbortSignal): Promise<void> {
-  for (const file of files) {
-    signal.throwIfAborted();
-    await deps.storage.putObject({ ...objects.at(file.name), body: createReadStream(file.path), contentType: file.contentType });
   }
 }
 
@@ -130,7 +182,19 @@ function watchPart(deps: WorkerDeps, payload: ChunkRenderPayload) {
   return { signal: AbortSignal.any([gone.signal, deps.stopSignal]), stop: () => clearInterval(timer) };
 }
 
-/** What a chunk's failure says, as its AssetProcess job reads it from the entry's failed reason. */
+/**
+ * A part's entry failed (the worker's `failed` event): once for good (bad media at once; anything
+ * else after its own attempts, or a worker that kept dying under it), it leaves its tenant's flight
+ * and fails its job's render with the part's code and sentence, as a single render's would.
+ */
+export async function settleFailedPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<void> {
+  if ((await job.getState()) !== 'failed') return;
+  const row = await getJob(deps.db, { id: job.data.jobId });
+  if (row) await deps.chunkQueue!.landed(row.tenantId, job.data);
+  await failChunkedRender(deps, job.data, errorOfChunkFailure(job.failedReason));
+}
+
+/** What a chunk's failure says, as its job reads it from the entry's failed reason. */
 export interface ChunkFailure {
   code: string;
   message: string;
@@ -145,7 +209,7 @@ function chunkFailure(error: unknown): Error {
   return retryable ? new Error(reason) : new UnrecoverableError(reason);
 }
 
-/** The error a chunk's final failure stands for, for its AssetProcess job to fail (or retry) with. */
+/** The error a chunk's final failure stands for, for its job to fail (or retry) with. */
 export function errorOfChunkFailure(failedReason: string | undefined): Error {
   try {
     const failure = JSON.parse(failedReason ?? '') as ChunkFailure;

@@ -1,4 +1,4 @@
-import { ERRORS, type AssetProcessPayload } from '@darkroom/core';
+import { ERRORS, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
 import { failJob, recordJobRetry, type Job, type JobFailure } from '@darkroom/db';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -43,6 +43,25 @@ export async function recordFailure(
   }
   await recordJobRetry(deps.db, record);
   throw params.error;
+}
+
+/**
+ * A failed attempt whose job's entry had already ended (a chunked render's part or step failed),
+ * recorded as `recordFailure` would, from the row alone (its attempts are counted at each start):
+ * the final failure, or a retry queued after JOB_RETRY_SCHEDULE's delay for this many attempts.
+ */
+export async function recordFlowFailure(deps: WorkerDeps, row: Job, error: unknown, onFinal?: OnFinalFailure): Promise<void> {
+  const failure = classifyError(error);
+  const final = isFinalFailure(failure, { history: row.history, attemptsMade: row.attempts - 1, attempts: row.maxAttempts });
+  const record = { id: row.id, errorCode: failure.code, errorMessage: failure.message, errorDetail: failure.detail };
+  deps.log.warn({ jobId: row.id, assetId: row.assetId, attempt: row.attempts, final, code: failure.code, err: error }, 'chunked render failed');
+  if (final) {
+    await failForGood(deps, record);
+    await onFinal?.(failure);
+    return;
+  }
+  const retried = await recordJobRetry(deps.db, record);
+  if (retried) await deps.assetQueue!.enqueue(retried, { delayMs: retryDelayMs(deps.config.retryScheduleMs, row.attempts) });
 }
 
 /**

@@ -1,137 +1,113 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ERRORS,
-  INTERIM_PLAYLIST_CACHE_CONTROL,
-  scaledDurationMs,
-  type ChunkPart,
-  type ChunkRenderPayload,
-  type HlsVariantSpec,
-} from '@darkroom/core';
-import { markAssetPlayable, upsertVariants } from '@darkroom/db';
-import { halveHlsChunks, joinHlsLadder, lowestRung, planHlsChunks, planHlsLadder, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
-import { piecesDecodeNearTheirRange } from '@darkroom/media';
-import type { ChunkQueue } from '../deps.js';
-import { errorOfChunkFailure } from '../jobs/chunk-render.js';
-import { chunkObjects, rangesOf, type ChunkObjects, type ChunkPlan, type PartDone } from './chunk-objects.js';
+import { isHlsSpec, type ChunkPart, type ChunkRenderPayload, type HlsVariantSpec, type VariantSpec } from '@darkroom/core';
+import { recordJobProgress, type Asset, type Job } from '@darkroom/db';
+import { halveHlsChunks, lowestRung, piecesDecodeNearTheirRange, planHlsChunks, planHlsLadder, type VideoProbe } from '@darkroom/media';
+import { chunkEntryId, isLiveState, type ChunkFlowRef, type ChunkStepRef } from '@darkroom/queue';
+import type { WorkerDeps } from '../deps.js';
+import { chunkObjects, partKey, planHashOf, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from './chunk-objects.js';
 import type { RenderContext } from './context.js';
-import { discardLadder, ladderSpecOf, uploadLadder } from './render-hls.js';
-
-/** How often the job looks at its parts while they render elsewhere. */
-const POLL_MS = 500;
+import { ladderSpecOf } from './render-hls.js';
+import { ladderShare } from './render-weights.js';
 
 /**
- * Whether a ladder of this video is rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a chunk
- * queue runs, and with keyframes near enough that no piece decodes far outside its range (media's
- * piecesDecodeNearTheirRange); else in one pass, which decodes it once.
+ * Whether this video's ladders are rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a
+ * chunk queue runs, and with keyframes near enough that no piece of any ladder decodes far outside
+ * its range (media's piecesDecodeNearTheirRange); else in one pass, which decodes it once.
  */
-export async function rendersInChunks(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec, signal: AbortSignal): Promise<boolean> {
+export async function rendersInChunks(ctx: RenderContext, probe: VideoProbe, specs: readonly VariantSpec[], signal: AbortSignal): Promise<boolean> {
   if (ctx.deps.chunkQueue === undefined || probe.durationSeconds <= ctx.deps.config.video.chunkSeconds) return false;
-  return piecesDecodeNearTheirRange(ctx.original.path, probe, rangesOf(planOf(ctx, probe, spec), 'upper'), { signal });
+  for (const spec of specs.filter(isHlsSpec)) {
+    const pieces = rangesOf(planOf(ctx, probe, spec), 'upper');
+    if (!(await piecesDecodeNearTheirRange(ctx.original.path, probe, pieces, { signal }))) return false;
+  }
+  return true;
 }
-
-interface Part {
-  payload: ChunkRenderPayload;
-  /** Its share of the ladder's encoding (pixels × seconds). */
-  weight: number;
-  done: PartDone | null;
-  progress: number;
-}
-
-/** The BullMQ id of a part's entry: one per (job, ladder, chunk, part), so adding it again is a no-op. */
-const entryId = ({ jobId, ladder, chunk, part }: ChunkRenderPayload) => `${jobId}-${ladder}-${part}-${chunk}`;
-
-/** Lower runs first: the lowest rung's pieces and the audio, so the video is playable early, then the rest. */
-const PRIORITY: Readonly<Record<ChunkPart, number>> = { audio: 1, lowest: 1, upper: 2 };
 
 /**
- * A long video's ladder across the workers: the plan is stored beside the chunks, one ChunkRender
- * entry is queued per part (the audio and the lowest rung first, then the other rungs from one
- * decode, every rung in pieces of half a chunk), and this job waits for them, holding no render slot. Once
- * every piece of the lowest rung and the audio are stored, they are joined and published (the master playlist
- * listing that rung alone, briefly cached) and the asset turns playable; once every part is, the
- * whole ladder is joined here, without encoding, and returned as a single render's. Its time limit
- * is VIDEO_JOB_TIMEOUT for the duration times the rungs, as a single render's.
+ * A long video's ladders across the workers, planned by the job's own entry, which then ends: each
+ * ladder's plan is stored beside its chunks (under its hash), then the flow naming them, and the
+ * parts not stored yet wait in the tenant's line (`ChunkPartQueue`): the audio and the lowest rung
+ * first, then the other rungs from one decode, every rung in pieces of half a chunk. A retry finds
+ * the parts of the same plan stored and renders only the others; a plan that changed (the preset)
+ * has another hash, so its parts never meet the old ones. The job's row stays `active` until its
+ * join step records the render (or the job fails): the parts' ends queue the interim and join steps
+ * (`advanceFlow`), and the reconciler queues again whatever Redis lost (`reconcileChunkFlow`).
  */
-export async function renderLadderInChunks(
-  ctx: RenderContext,
-  probe: VideoProbe,
-  spec: HlsVariantSpec,
-  run: { signal: AbortSignal; onProgress: (fraction: number) => void },
-): Promise<HlsLadderResult> {
-  const { deps, asset, jobId } = ctx;
-  const plan = planOf(ctx, probe, spec);
-  const objects = chunkObjects(deps, asset, jobId, spec.name);
-  const parts = partsOf(ctx, plan, spec.name);
-  try {
-    await objects.writePlan(plan);
-    await queueParts(deps.chunkQueue!, parts);
-    return await joinWhenRendered(ctx, probe, spec, { plan, objects, parts }, run);
-  } finally {
-    await discardParts(ctx, objects, parts);
-  }
-}
-
-interface Flow {
-  plan: ChunkPlan;
-  objects: ChunkObjects;
-  parts: Part[];
-}
-
-/** Waits for the parts, publishes the lowest rung as soon as it covers the video, and joins the whole ladder at the end. */
-async function joinWhenRendered(
-  ctx: RenderContext,
-  probe: VideoProbe,
-  spec: HlsVariantSpec,
-  { plan, objects, parts }: Flow,
-  run: { signal: AbortSignal; onProgress: (fraction: number) => void },
-): Promise<HlsLadderResult> {
+export async function queueChunkedRender(ctx: RenderContext, row: Job, probe: VideoProbe, specs: readonly VariantSpec[]): Promise<void> {
   const { deps, asset } = ctx;
-  const limitMs = scaledDurationMs(deps.config.video.jobTimeout, probe.durationSeconds * plan.rungs.length);
-  const deadline = Date.now() + limitMs;
-  const local = { dir: join(dirname(ctx.original.path), `${spec.name}.chunks`), fetched: new Set<string>() };
-  await mkdir(local.dir, { recursive: true, mode: 0o700 });
-  // A reprocess of a playable asset keeps its ladder until the new one is whole.
-  let published = asset.playable;
-  for (;;) {
-    run.signal.throwIfAborted();
-    if (Date.now() > deadline) throw ERRORS.videoRenderTimeout(limitMs, 'chunked ladder');
-    await readParts(deps.chunkQueue!, objects, parts);
-    const total = parts.reduce((sum, p) => sum + p.weight, 0);
-    run.onProgress(parts.reduce((sum, p) => sum + p.weight * (p.done ? 1 : p.progress), 0) / total);
-    // Each part's files are fetched as soon as it is done, so the join at the end waits only for the last one's.
-    const files = await download(ctx, objects, parts, local);
-    if (!published && parts.every((p) => p.payload.part === 'upper' || p.done)) {
-      await publishInterim(ctx, probe, spec, plan, files, run.signal);
-      published = true;
-    }
-    if (parts.every((p) => p.done)) return joinHlsLadder(files, probe, plan.spec, plan.rungs, joinOptions(ctx, probe, spec, run.signal));
-    await sleep(POLL_MS, undefined, { signal: run.signal });
+  const objects = chunkObjects(deps, asset, row.id);
+  const previous = await objects.readFlow();
+  const plans = specs.filter(isHlsSpec).map((spec) => planOf(ctx, probe, spec));
+  const flow: ChunkFlow = {
+    ladders: plans.map((plan) => ({ name: plan.variant.name, planHash: planHashOf(plan) })),
+    // A retry's flow keeps its first attempt's choice: an interim stream it published is this job's to take down.
+    interim: previous?.interim ?? !asset.playable,
+    progressShare: ladderShare(probe, specs),
+  };
+  for (const [i, plan] of plans.entries()) await objects.ladder(plan.variant.name, flow.ladders[i]!.planHash).writePlan(plan);
+  await objects.writeFlow(flow);
+  const state = await readFlowState(deps, asset, row.id, flow);
+  await trackParts(deps, flowRef(asset, row), state, 'again');
+  await advanceFlow(deps, asset, row, flow, state);
+}
+
+export const flowRef = (asset: Pick<Asset, 'tenantId'>, row: Pick<Job, 'id' | 'lane'>): ChunkFlowRef => ({
+  jobId: row.id,
+  tenantId: asset.tenantId,
+  lane: row.lane,
+});
+
+function planOf(ctx: RenderContext, probe: VideoProbe, variant: HlsVariantSpec): ChunkPlan {
+  const spec = ladderSpecOf(variant);
+  const chunks = planHlsChunks(probe.durationSeconds, spec.segmentSeconds, ctx.deps.config.video.chunkSeconds);
+  const rungs = planHlsLadder(variant, probe).map((_, index) => index);
+  const pieces = halveHlsChunks(chunks, spec.segmentSeconds);
+  return { variant, probe, spec, chunks, lowestPieces: pieces, upperPieces: pieces, lowest: lowestRung(spec, probe), rungs };
+}
+
+export interface FlowPart {
+  payload: ChunkRenderPayload;
+  /** Its share of its ladder's encoding (pixels × seconds). */
+  weight: number;
+  done: boolean;
+}
+
+export interface FlowLadder {
+  name: string;
+  plan: ChunkPlan;
+  objects: LadderObjects;
+  parts: FlowPart[];
+}
+
+/** Where a flow stands: each ladder's plan and parts, done when their marker is stored (whatever the queue says). */
+export interface FlowState {
+  ladders: FlowLadder[];
+}
+
+export const partsOfState = (state: FlowState) => state.ladders.flatMap((l) => l.parts);
+
+/** The flow's ladders as stored: each plan, and one listing of its markers. */
+export async function readFlowState(deps: WorkerDeps, asset: Pick<Asset, 'tenantId' | 'id'>, jobId: string, flow: ChunkFlow): Promise<FlowState> {
+  const objects = chunkObjects(deps, asset, jobId);
+  const ladders: FlowLadder[] = [];
+  for (const { name, planHash } of flow.ladders) {
+    const ladder = objects.ladder(name, planHash);
+    const plan = await ladder.readPlan();
+    if (!plan) throw new Error(`the plan of ladder ${name} is missing`);
+    const done = await ladder.listDone();
+    const parts = partsOf(plan, { jobId, assetId: asset.id, ladder: name, planHash }).map((p) => ({
+      ...p,
+      done: done.has(partKey(p.payload.part, p.payload.chunk)),
+    }));
+    ladders.push({ name, plan, objects: ladder, parts });
   }
+  return { ladders };
 }
 
-function planOf(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec): ChunkPlan {
-  const ladder = ladderSpecOf(spec);
-  const chunks = planHlsChunks(probe.durationSeconds, ladder.segmentSeconds, ctx.deps.config.video.chunkSeconds);
-  const rungs = planHlsLadder(spec, probe).map((_, index) => index);
-  const pieces = halveHlsChunks(chunks, ladder.segmentSeconds);
-  return { probe, spec: ladder, chunks, lowestPieces: pieces, upperPieces: pieces, lowest: lowestRung(ladder, probe), rungs };
-}
-
-function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
+function partsOf(plan: ChunkPlan, base: Omit<ChunkRenderPayload, 'chunk' | 'part'>): Omit<FlowPart, 'done'>[] {
   const frames = planHlsLadder(plan.spec, plan.probe).map((r) => r.output.width * r.output.height);
   const lowestPixels = frames[plan.lowest] ?? 0;
   const upperPixels = frames.reduce((sum, pixels) => sum + pixels, 0) - lowestPixels;
-  const base = { jobId: ctx.jobId, assetId: ctx.asset.id, ladder };
-  const part = (chunk: number, kind: ChunkPart, weight: number): Part => ({
-    payload: { ...base, chunk, part: kind },
-    weight,
-    done: null,
-    progress: 0,
-  });
+  const part = (chunk: number, kind: ChunkPart, weight: number) => ({ payload: { ...base, chunk, part: kind }, weight });
   const seconds = (c: { startSeconds: number; endSeconds: number }) => c.endSeconds - c.startSeconds;
   // Audio is weighed as a small share: one AAC encode of the whole file is quick beside any rung.
   const audio = part(0, 'audio', (lowestPixels * plan.probe.durationSeconds) / 10);
@@ -140,106 +116,61 @@ function partsOf(ctx: RenderContext, plan: ChunkPlan, ladder: string): Part[] {
   return [audio, ...lowest, ...upper];
 }
 
-/** Adds each part's entry; one that failed in an earlier attempt of the job is dropped first, so it runs again. */
-async function queueParts(queue: ChunkQueue, parts: readonly Part[]): Promise<void> {
-  for (const { payload } of parts) {
-    const id = entryId(payload);
-    const existing = await queue.getJob(id);
-    if (existing && (await existing.isFailed())) await existing.remove();
+/** Whether the ladder's audio and every piece of its lowest rung are stored: its interim stream can be joined. */
+export const lowestStored = (ladder: FlowLadder) => ladder.parts.every((p) => p.done || p.payload.part === 'upper');
+
+/**
+ * Every part not stored and not on its way (held in the tenant's line, or a live entry) is held
+ * again: lost with Redis, or ended without its files. An entry that failed for good is run again
+ * (`again`: a new attempt's plan) or reported (`report`: the reconciler fails the job with its reason).
+ */
+export async function trackParts(
+  deps: WorkerDeps,
+  ref: ChunkFlowRef,
+  state: FlowState,
+  failed: 'again' | 'report',
+): Promise<{ held: number; failedReason: string | null }> {
+  const parts = deps.chunkQueue!;
+  const held = await parts.held(ref.jobId);
+  const lost: ChunkRenderPayload[] = [];
+  for (const { payload, done } of partsOfState(state)) {
+    if (done || held.has(chunkEntryId(payload))) continue;
+    const entry = await parts.queue.getJob(chunkEntryId(payload));
+    const entryState = entry ? await entry.getState() : 'unknown';
+    if (isLiveState(entryState)) continue;
+    if (entryState === 'failed' && failed === 'report') return { held: 0, failedReason: entry!.failedReason ?? 'a chunk part failed' };
+    if (entry) await parts.forget(payload);
+    lost.push(payload);
   }
-  await queue.addBulk(
-    parts.map(({ payload }) => ({
-      name: 'ChunkRender',
-      data: payload,
-      opts: { jobId: entryId(payload), priority: PRIORITY[payload.part], attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
-    })),
-  );
+  await parts.hold(ref, lost);
+  return { held: lost.length, failedReason: null };
+}
+
+/** The steps the flow's markers call for now: each ladder's interim stream once its lowest rung is stored, the join once every part is. */
+export async function dueSteps(state: FlowState, flow: ChunkFlow, attempt: number): Promise<ChunkStepRef[]> {
+  if (state.ladders.every((l) => l.parts.every((p) => p.done))) return [{ step: 'join', attempt }];
+  const steps: ChunkStepRef[] = [];
+  for (const ladder of state.ladders) {
+    if (flow.interim && lowestStored(ladder) && !(await ladder.objects.readInterim())) steps.push({ step: 'interim', attempt, ladder: ladder.name });
+  }
+  return steps;
 }
 
 /**
- * Where each part is: done when its marker is stored (whatever the queue says: an entry lost with
- * Redis is queued again), else its entry's progress; an entry failed for good fails the job with
- * the part's code and sentence.
+ * What a stored part moves on: the job's progress (its ladders' share, by the weight of the parts
+ * stored), and the steps now due, queued on the job's lane at its rank (a step already queued stays as it is).
  */
-async function readParts(queue: ChunkQueue, objects: ChunkObjects, parts: Part[]): Promise<void> {
-  for (const part of parts) {
-    if (part.done) continue;
-    const entry = await queue.getJob(entryId(part.payload));
-    if (entry && (await entry.isFailed())) throw errorOfChunkFailure(entry.failedReason);
-    if (!entry || (await entry.isCompleted())) {
-      part.done = await objects.readDone(part.payload.part, part.payload.chunk);
-      if (!part.done && !entry) await queueParts(queue, [part]);
-      // Done without its files: its plan or asset was gone when it ran. This attempt gives up; a retry queues it anew.
-      if (!part.done && entry) throw new Error(`chunk part ${entryId(part.payload)} ended without its files`);
-      continue;
-    }
-    if (typeof entry.progress === 'number') part.progress = Math.max(part.progress, Math.min(1, entry.progress));
-  }
-}
-
-/**
- * Once the ladder is joined, or its render ended otherwise: the parts' entries that are not running
- * (a running one cannot be removed: it ends by itself, its asset deleted or failed, or its files
- * swept) and the ladder's chunk objects. A failure here leaves them to the orphan sweep.
- */
-async function discardParts(ctx: RenderContext, objects: ChunkObjects, parts: readonly Part[]): Promise<void> {
-  const queue = ctx.deps.chunkQueue!;
-  await Promise.all(parts.map((p) => queue.remove(entryId(p.payload)).catch(() => 0)));
-  await objects.deleteAll().catch((error: unknown) => ctx.deps.log.warn({ jobId: ctx.jobId, err: error }, "could not remove a ladder's chunks"));
-}
-
-type Parts = Parameters<typeof joinHlsLadder>[0];
-
-/** Where a ladder's parts are fetched to, and the names already there. */
-interface LocalParts {
-  dir: string;
-  fetched: Set<string>;
-}
-
-/** The finished parts' files, fetched to local disk once each: `chunkFiles[rung][chunk]` and the audio, as the join takes them. */
-async function download(ctx: RenderContext, objects: ChunkObjects, parts: readonly Part[], { dir, fetched }: LocalParts): Promise<Parts> {
-  const chunkFiles: string[][] = [];
-  let audio: string | null = null;
-  for (const part of parts) {
-    for (const file of part.done?.files ?? []) {
-      const path = join(dir, file.name);
-      if (!fetched.has(file.name)) {
-        await pipeline(await ctx.deps.storage.getStream(objects.at(file.name)), createWriteStream(path, { mode: 0o600 }));
-        fetched.add(file.name);
-      }
-      const name = /^chunk-(\d+)-r(\d+)\./.exec(file.name);
-      if (part.payload.part === 'audio') audio = path;
-      else if (name) {
-        const rung = Number(name[2]);
-        chunkFiles[rung] ??= [];
-        chunkFiles[rung][Number(name[1])] = path;
-      }
-    }
-  }
-  return { chunkFiles, audio };
-}
-
-function joinOptions(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec, signal: AbortSignal) {
-  const outputDir = join(dirname(ctx.original.path), `${spec.name}.hls`);
-  // A copy of streams, no encode: the duration's share of the job's limit, and never less than ten minutes.
-  const timeoutMs = Math.max(10 * 60_000, scaledDurationMs(ctx.deps.config.video.jobTimeout, probe.durationSeconds) / 3);
-  return { outputDir, timeoutMs, signal };
-}
-
-/**
- * The lowest rung of every chunk joined with the audio and stored where the ladder will be: its
- * files immutable as any variant's, the master playlist (listing that rung alone) briefly cached;
- * then the `hls` variant's row and the asset's `playable`, with its event.
- */
-async function publishInterim(ctx: RenderContext, probe: VideoProbe, spec: HlsVariantSpec, plan: ChunkPlan, files: Parts, signal: AbortSignal) {
-  const options = joinOptions(ctx, probe, spec, signal);
-  const ladder = await joinHlsLadder(files, probe, plan.spec, [plan.lowest], { ...options, outputDir: `${options.outputDir}.interim` });
-  try {
-    const record = await uploadLadder(ctx, spec, ladder, signal, INTERIM_PLAYLIST_CACHE_CONTROL);
-    await upsertVariants(ctx.deps.db, { assetId: ctx.asset.id, variants: [record] });
-    await markAssetPlayable(ctx.deps.db, { id: ctx.asset.id });
-    ctx.deps.announceAsset?.(ctx.asset.id);
-  } finally {
-    await discardLadder(ladder);
-  }
+export async function advanceFlow(
+  deps: WorkerDeps,
+  asset: Pick<Asset, 'tenantId' | 'id'>,
+  row: Job,
+  flow: ChunkFlow,
+  known?: FlowState,
+): Promise<void> {
+  const state = known ?? (await readFlowState(deps, asset, row.id, flow));
+  const parts = partsOfState(state);
+  const total = parts.reduce((sum, p) => sum + p.weight, 0) || 1;
+  const stored = parts.reduce((sum, p) => sum + (p.done ? p.weight : 0), 0);
+  await recordJobProgress(deps.db, { id: row.id, assetId: asset.id, progress: (flow.progressShare * stored) / total });
+  for (const step of await dueSteps(state, flow, row.attempts)) await deps.assetQueue!.enqueueStep(row, step);
 }

@@ -1,5 +1,6 @@
-import type { Asset, ProcessedImage, VariantRecord } from '@darkroom/db';
+import type { Asset, Job, ProcessedImage, VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
+import type { ChunkFlow } from './chunk-objects.js';
 import type { LocalOriginal } from './fetch-original.js';
 import type { StageTimer } from './stage-timer.js';
 
@@ -17,6 +18,19 @@ export interface RenderContext {
   jobId: string;
   /** Where the render's stages are timed. */
   stages: StageTimer;
+  /** How a long video's ladders go (absent: each in one render, here). */
+  chunks?: ChunkMode | undefined;
+}
+
+/**
+ * A long video's ladders, by the job's entry: planned and their parts queued (`plan`, the job's own
+ * entry, which then ends), or joined from the parts stored (`join`, its join step, which records the render).
+ */
+export type ChunkMode = { mode: 'plan'; row: Job } | { mode: 'join'; row: Job; flow: ChunkFlow };
+
+/** A video whose ladders were planned in chunks: the job's entry ends here, its join step records the render. */
+export interface ChunksQueued {
+  chunksQueued: true;
 }
 
 /** A rendered asset: its variants (already in the bucket) and what its row records. */

@@ -89,7 +89,7 @@ export async function renderLadder(
  * caller removes them with `discardLadder`.
  */
 export async function uploadLadder(
-  { deps, asset }: RenderContext,
+  { deps, asset }: Pick<RenderContext, 'deps' | 'asset'>,
   spec: HlsVariantSpec,
   ladder: HlsLadderResult,
   signal: AbortSignal,

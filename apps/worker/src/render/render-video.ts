@@ -16,21 +16,14 @@ import {
   type VideoVariantSpec,
 } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
-import {
-  extractPoster,
-  planFrame,
-  probeVideo,
-  remuxRung,
-  transcodeVideo,
-  type HlsLadderResult,
-  type TranscodeResult,
-  type VideoProbe,
-} from '@darkroom/media';
+import { extractPoster, probeVideo, remuxRung, transcodeVideo, type HlsLadderResult, type TranscodeResult, type VideoProbe } from '@darkroom/media';
 import { assetObject } from './asset-object.js';
-import type { RenderContext, RenderedAsset } from './context.js';
+import type { ChunksQueued, RenderContext, RenderedAsset } from './context.js';
 import { watchProgress, type ProgressWatch } from './progress-watch.js';
-import { renderLadderInChunks, rendersInChunks } from './chunk-flow.js';
-import { discardLadder, ladderPixels, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
+import { queueChunkedRender, rendersInChunks } from './chunk-flow.js';
+import { joinChunkedLadder } from './chunk-join.js';
+import { discardLadder, renderLadder, sharedRung, uploadLadder } from './render-hls.js';
+import { renderWeights } from './render-weights.js';
 import { renderImageVariants } from './render-image.js';
 import { REMUX_TIMEOUT_MS, renderStoryboards, storyboardSource } from './render-storyboard.js';
 import { untimedStages } from './stage-timer.js';
@@ -49,13 +42,23 @@ export interface VideoRenderOptions {
  * rendition a ladder does not already hold and one frame pass per storyboard (render-storyboard.ts),
  * each in a render slot. Progress (over all of them) is written once a second, and the asset's
  * DELETE or the worker's stop kills ffmpeg within about a second (`watchProgress`). Temporary files
- * live beside the original, in the directory its cleanup removes.
+ * live beside the original, in the directory its cleanup removes. A long video's ladders are
+ * rendered in chunks across the workers: planned here by the job's entry, which then ends
+ * (`ChunksQueued`), and joined from their parts by its join step, which renders the rest as above.
  */
-export async function renderVideo(ctx: RenderContext, specs: readonly VariantSpec[], options: VideoRenderOptions): Promise<RenderedAsset> {
+export async function renderVideo(
+  ctx: RenderContext,
+  specs: readonly VariantSpec[],
+  options: VideoRenderOptions,
+): Promise<RenderedAsset | ChunksQueued> {
   const watch = watchProgress(ctx.deps, { jobId: ctx.jobId, assetId: ctx.asset.id });
   try {
     const { maxDurationSeconds, maxPixels } = ctx.deps.config.video;
     const probe = await probeVideo(ctx.original.path, { maxDurationSeconds, maxPixels, signal: watch.signal });
+    if (ctx.chunks?.mode === 'plan' && specs.some(isHlsSpec) && (await rendersInChunks(ctx, probe, specs, watch.signal))) {
+      await queueChunkedRender(ctx, ctx.chunks.row, probe, specs);
+      return { chunksQueued: true };
+    }
     const imageSpecs = specs.filter(isImageSpec);
     const poster = options.poster || imageSpecs.length > 0 ? await renderPoster(ctx, probe, imageSpecs, watch) : null;
     const { rendered, storyboards } = await renderRenditions(ctx, probe, specs, watch);
@@ -108,12 +111,8 @@ async function renderRenditions(
   const ladders = specs.filter(isHlsSpec);
   const renditions = specs.filter(isRenditionSpec).map((spec) => ({ spec, shared: sharedRung(probe, ladders, spec) }));
   const storyboardSpecs = specs.filter(isStoryboardSpec);
-  const progress = progressShares(watch, [
-    ...ladders.map((spec) => ladderPixels(probe, spec)),
-    ...renditions.map(({ spec, shared }) => (shared ? 0 : renditionPixels(probe, spec))),
-    // A storyboard decodes the video and encodes one small sprite: weighed as a quarter of an encode at the source's size.
-    ...storyboardSpecs.map(() => (probe.width * probe.height) / 4),
-  ]);
+  const weights = renderWeights(probe, specs);
+  const progress = progressShares(watch, [...weights.ladders, ...weights.renditions, ...weights.storyboards]);
   const rendered: Rendered[] = [];
   const made: HlsLadderResult[] = [];
   // Each ladder uploads while what follows renders (the MP4 remuxed from its rung, the storyboard
@@ -122,8 +121,8 @@ async function renderRenditions(
   try {
     for (const spec of ladders) {
       const run = { signal: watch.signal, onProgress: progress.next() };
-      const chunked = await rendersInChunks(ctx, probe, spec, watch.signal);
-      const ladder = chunked ? await renderLadderInChunks(ctx, probe, spec, run) : await renderLadder(ctx, probe, spec, run);
+      const chunked = ctx.chunks?.mode === 'join' ? ctx.chunks.flow.ladders.find((l) => l.name === spec.name) : undefined;
+      const ladder = chunked ? await joinChunkedLadder(ctx, spec, chunked.planHash, run) : await renderLadder(ctx, probe, spec, run);
       made.push(ladder);
       uploads.push(uploadInBackground(ctx, spec, ladder, watch.signal));
     }
@@ -171,12 +170,6 @@ function partsOf(progress: ReturnType<typeof progressShares>): (index: number, f
 }
 
 const outputPathOf = (ctx: RenderContext, spec: VideoVariantSpec) => join(dirname(ctx.original.path), `${spec.name}.${spec.format}`);
-
-function renditionPixels(probe: VideoProbe, spec: VideoVariantSpec): number {
-  const { output } = planFrame(spec, probe);
-  const clip = Math.min(probe.durationSeconds, spec.maxDuration ?? Infinity) / Math.max(probe.durationSeconds, 1e-3);
-  return output.width * output.height * clip;
-}
 
 /** Reports the job's progress as each part's share of `weights` (in order): `next()` moves on to the next part. */
 function progressShares(watch: ProgressWatch, weights: readonly number[]) {

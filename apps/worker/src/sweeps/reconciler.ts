@@ -2,6 +2,7 @@ import { deleteEventsBefore, deleteExpiredUploadTokens, listExpiredUploads, list
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from '../backfill-feed.js';
+import { reconcileChunkFlow } from './chunk-flows.js';
 import { newDeliverySweepCursor, sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
 import type { WorkerDeps } from '../deps.js';
 import { runEvery, type RunningPasses } from '../run-every.js';
@@ -45,7 +46,9 @@ export type LaneCursors = Map<QueueLane, string | null>;
  * is enqueued again here. Enqueueing is deduped by the job id, so this never makes a second job.
  * Each lane is walked on its own, BATCH jobs a pass from where the last pass stopped, so a lost
  * upload job is found in the next pass however many backfill jobs are in flight, and every job of
- * a long lane is looked at within a few passes.
+ * a long lane is looked at within a few passes. An `active` job whose entry ended on purpose (a
+ * chunked render, its parts and steps on their way) gets what its markers say Redis lost queued
+ * again instead (`reconcileChunkFlow`).
  */
 export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, cursors: LaneCursors = new Map()): Promise<number> {
   const updatedBefore = new Date(Date.now() - GRACE_MS);
@@ -55,6 +58,11 @@ export async function enqueueOrphanedJobs(deps: WorkerDeps, queue: AssetQueue, c
     cursors.set(lane, candidates.length < BATCH ? null : candidates.at(-1)!.id);
     for (const job of candidates) {
       if (await queue.hasLiveEntry(job)) continue;
+      const flow = job.state === 'active' ? await reconcileChunkFlow(deps, job) : null;
+      if (flow !== null) {
+        enqueued += flow;
+        continue;
+      }
       await queue.enqueue(job);
       enqueued++;
     }
