@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BadMediaError } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
-import { assertNothingPastDeclared, readEndSeconds, readLimitArgs } from './declared-bounds.js';
+import { assertJoinedWithinDeclared, assertNothingPastDeclared, readEndSeconds, readLimitArgs } from './declared-bounds.js';
 import { halveHlsChunks, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
 import { joinHlsLadder } from './hls-join.js';
 import { renderHlsLadder } from './hls.js';
@@ -77,6 +77,31 @@ describe('what a video declares', () => {
       expect(await durationOf(rendition.path)).toBeLessThanOrEqual(24.1);
       const board = await renderStoryboard(input, probe, { ...OPTIONS, tileWidth: 16, maxTiles: 100, spriteUrl: 'x.webp' });
       expect(board.tiles).toBe(20);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'a joined ladder is bounded by the declared duration, and one longer than it and two segments is refused before it is published',
+    async () => {
+      expect(() => assertJoinedWithinDeclared(24, { durationSeconds: 20 }, 2)).not.toThrow();
+      let refusal: unknown;
+      try {
+        assertJoinedWithinDeclared(24.5, { durationSeconds: 20 }, 2);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({ code: 'corrupt_video', details: { declaredSeconds: 20, runsToSeconds: 24.5 } });
+      // Pieces of a file read as 20 s long, joined for one that declares 12 s: the join reads no further than 12 s and a segment.
+      const input = await clip('five-quiet-minutes.webm');
+      const probe: VideoProbe = { ...(await probeVideo(input, LIMITS)), durationSeconds: 20 };
+      const { pieces } = await inPieces(input, probe, 8);
+      const shorter = { ...probe, durationSeconds: 12 };
+      const joined = await joinHlsLadder({ chunkFiles: [pieces], audio: null }, shorter, SPEC, [0], {
+        outputDir: join(await outputDir(), 'j'),
+        timeoutMs: TIMEOUT_MS,
+      });
+      expect(joined.durationSeconds).toBeLessThanOrEqual(readEndSeconds(shorter, 2 * SPEC.segmentSeconds));
     },
     TIMEOUT_MS,
   );

@@ -45,3 +45,17 @@ export function assertNothingPastDeclared(latestStartSeconds: number, probe: Pic
     throw ERRORS.videoLongerThanDeclared(round(probe.durationSeconds), round(latestStartSeconds));
   }
 }
+
+/**
+ * A ladder joined from pieces, checked against the declared duration before it is published: each
+ * piece's read stopped one segment past it, and its last frame may be held one segment more (a
+ * sparse file's gap), so a joined ladder longer than that lasts longer than the file said it would,
+ * which the probe's own check should have refused; it is refused here too (`corrupt_video`), never
+ * published.
+ */
+export function assertJoinedWithinDeclared(joinedSeconds: number, probe: Pick<VideoProbe, 'durationSeconds'>, segmentSeconds: number): void {
+  if (joinedSeconds > readEndSeconds(probe, 2 * segmentSeconds)) {
+    const round = (t: number) => Math.round(t * 1000) / 1000;
+    throw ERRORS.videoLongerThanDeclared(round(probe.durationSeconds), round(joinedSeconds));
+  }
+}

@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { assertJoinedWithinDeclared } from './declared-bounds.js';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG } from './ffmpeg.js';
 import { joinArgs } from './hls-chunk-args.js';
@@ -47,12 +48,14 @@ export async function joinHlsLadder(
       if (result.timedOut || result.exitCode !== 0) throw ffmpegFailure(result, opts.timeoutMs, `ffmpeg HLS join of rung ${rung}`);
     }
     const read = await Promise.all(listed.map((rung) => readRung(dir, rung, plans[rung]!, audio !== null)));
-    return await finishLadder(
+    const ladder = await finishLadder(
       dir,
       probe,
       listed.map((rung) => plans[rung]!),
       read,
     );
+    assertJoinedWithinDeclared(ladder.durationSeconds, probe, spec.segmentSeconds);
+    return ladder;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
