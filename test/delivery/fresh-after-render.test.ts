@@ -6,7 +6,7 @@ import { fixture } from '../support/images.js';
 import { writePresetsFile } from '../support/presets.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 import { waitFor } from '../support/services.js';
-import { slowVideo, uploadVideo } from '../support/video.js';
+import { twoRungClip, uploadVideo } from '../support/video.js';
 
 /**
  * Delivery keeps what it looked up of an asset for a few seconds, its absence too; an asset asked
@@ -17,9 +17,11 @@ import { slowVideo, uploadVideo } from '../support/video.js';
  */
 const harness = setupHarness(async () => {
   const presets = await writePresetsFile({
-    chunked: [{ name: 'stream', format: 'hls', width: 320, height: 240, quality: 60, segmentSeconds: 2 }],
+    chunked: [{ name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 60, segmentSeconds: 2 }],
   });
-  return { env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: '8' } };
+  // One render slot: the parts run in their line's order (the lowest rung and the audio first), so
+  // the lowest rung is whole while the upper one still renders and its interim stream is published.
+  return { env: { PRESETS_FILE: presets, VIDEO_CHUNK_SECONDS: '8', RENDER_CONCURRENCY: '1' } };
 });
 const tenant = setupTenant(harness, 'fresh-after-render');
 let delivery: DeliveryServer;
@@ -55,8 +57,8 @@ describe('an asset delivery looked up before it was ready', () => {
     expect(heardFor(asset.id)).toBe(1);
   });
 
-  it('a long video announces both steps: playable (its stream served early) and ready', async () => {
-    const { asset } = await uploadVideo(tenant.client, await slowVideo(), 'video/mp4', 'chunked');
+  it('a long video of two rungs announces both steps: playable (its lowest rung served early) and ready', async () => {
+    const { asset } = await uploadVideo(tenant.client, await twoRungClip(24), 'video/mp4', 'chunked');
     const ready = await tenant.client.waitForAsset(asset.id, 240_000);
     expect(ready).toMatchObject({ status: 'ready', playable: true });
     await waitFor('both announcements', async () => heardFor(asset.id) === 2, 5_000, 50);

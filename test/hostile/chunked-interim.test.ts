@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { swapOriginal } from '../support/fixtures.js';
+import { holdFirstCall } from '../support/hold.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
@@ -11,7 +12,8 @@ import { chunkObjectsOf, twoRungClip, uploadVideo, waitForPlayable } from '../su
  * A long video whose lowest rung was published (`asset.playable`, its interim stream served) and
  * whose other rungs then fail for good (its original no longer a video): the asset fails, its
  * interim stream is taken down (no variant row, no object left in the bucket) and it is no longer
- * `playable`, in the same change that fails it.
+ * `playable`, in the same change that fails it. And an interim stream stored late never lands over
+ * the whole ladder's.
  */
 const SECONDS = 32;
 const harness = setupHarness(async () => {
@@ -42,4 +44,39 @@ it('a chunked video that fails after asset.playable takes its interim stream dow
   expect(failedEvent?.data.asset).toMatchObject({ status: 'failed', playable: false, variants: [] });
   await waitFor('the interim stream to be gone', async () => (await harness.countVariantObjects(t.tenantId, asset.id)) === 0, 30_000);
   await waitFor('its chunks to be gone', async () => (await chunkObjectsOf(harness, t.tenantId, asset.id)).length === 0, 30_000);
+}, 300_000);
+
+it('an interim stream still being stored when every part is done is published before the join, never over it', async () => {
+  const path = await twoRungClip(SECONDS);
+  const { asset } = await uploadVideo(t.client, path, 'video/mp4', 'tworungs');
+  // The interim step's master playlist (its last object) is held until the other rungs are done too.
+  const held = holdFirstCall(harness.workerDeps.storage, 'putObject', (options) => options.key.endsWith('/master.m3u8'));
+  try {
+    await held.reached;
+    const parts = (await chunkObjectsOf(harness, t.tenantId, asset.id)).length;
+    await waitFor(
+      'every part to be stored',
+      async () => (await chunkObjectsOf(harness, t.tenantId, asset.id)).filter((k) => /\/done-/.test(k)).length === SECONDS + 1,
+      120_000,
+      50,
+    );
+    expect(parts).toBeGreaterThan(0);
+    // The join's every chance to run meanwhile (it ran at once before it waited for the interim step).
+    await waitFor(
+      'a join that does not wait',
+      async () => (await t.client.request('GET', `/v1/assets/${asset.id}`)).body.status === 'ready',
+      5_000,
+    ).catch(() => {});
+  } finally {
+    held.release();
+    held.restore();
+  }
+  const ready = await t.client.waitForAsset(asset.id, 180_000);
+  expect(ready).toMatchObject({ status: 'ready', playable: true });
+  const stream = ready.variants.find((v) => v.name === 'stream')!;
+  expect(stream.renditions).toHaveLength(2);
+  // The master playlist served is the whole ladder's: both rungs, cached as any variant.
+  const master = await fetch(stream.url);
+  expect(master.headers.get('cache-control')).not.toContain('max-age=10');
+  expect((await master.text()).match(/#EXT-X-STREAM-INF/g)).toHaveLength(2);
 }, 300_000);

@@ -1,6 +1,7 @@
 import type { AssetProcessPayload } from '@darkroom/core';
 import { getAsset, getJob, type Asset, type Job } from '@darkroom/db';
-import type { Job as QueueJob } from 'bullmq';
+import { isLiveState } from '@darkroom/queue';
+import { DelayedError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { publishInterim } from '../render/chunk-join.js';
 import { abandonFlowForDeletion, failChunkedRender, finishFlow } from '../render/chunk-flow-end.js';
@@ -34,6 +35,7 @@ export async function chunkStep(deps: WorkerDeps, job: QueueJob<AssetProcessPayl
   }
   const flow = await chunkObjects(deps, asset, jobId).readFlow();
   if (!flow) return skipped('no chunked render');
+  if (step === 'join' && (await interimUnderWay(deps, row, flow))) return waitForInterim(job);
   try {
     if (step !== 'interim') return await joinAndRecord(deps, asset, row, flow);
     const planHash = flow.ladders.find((l) => l.name === ladder)?.planHash;
@@ -49,6 +51,29 @@ export async function chunkStep(deps: WorkerDeps, job: QueueJob<AssetProcessPayl
     await failChunkedRender(deps, { jobId, assetId }, error);
     return { outcome: 'failed' };
   }
+}
+
+/** How long a join waits before it looks again at an interim step still under way. */
+const INTERIM_RECHECK_MS = 500;
+
+/**
+ * Whether an interim step of this attempt is queued or running: the join waits for it, since both
+ * write the ladder's master playlist and its `hls` row, and an interim one landing after the join's
+ * would leave a ready asset on its lowest rung. One lost with Redis is not waited for (it is never
+ * queued again once every part is stored: the join publishes instead).
+ */
+async function interimUnderWay(deps: WorkerDeps, row: Job, flow: ChunkFlow): Promise<boolean> {
+  if (!flow.interim || !deps.assetQueue) return false;
+  for (const { name } of flow.ladders) {
+    const state = await deps.assetQueue.stepState(row, { step: 'interim', attempt: row.attempts, ladder: name });
+    if (isLiveState(state)) return true;
+  }
+  return false;
+}
+
+async function waitForInterim(job: QueueJob<AssetProcessPayload>): Promise<never> {
+  await job.moveToDelayed(Date.now() + INTERIM_RECHECK_MS, job.token);
+  throw new DelayedError();
 }
 
 async function joinAndRecord(deps: WorkerDeps, asset: Asset, row: Job, flow: ChunkFlow): Promise<ChunkStepResult> {
