@@ -45,7 +45,10 @@ describe('commit subjects', () => {
     const repo = mkdtempSync(join(tmpdir(), 'darkroom-subjects-'));
     afterAll(() => rmSync(repo, { recursive: true, force: true }));
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
     const commit = (subject: string) => git('commit', '--allow-empty', '-q', '-m', subject);
 
     it('checks only the non-merge commits after the one that added the script', () => {
