@@ -203,7 +203,7 @@ const fullCollection = runInNewContext('gc') as () => void;
 /**
  * A full collection in this process, before a step that is timed: on two cores, the bench's own
  * collection of the buffers it read (a photo, its GET) ran its helper threads beside whatever
- * request it landed in, and made that one markedly slower (docs/performance.md#a-first-requests-path).
+ * request it landed in, and made that one markedly slower (docs/design/delivery.md#a-first-requests-path).
  */
 export function settleBench(): void {
   fullCollection();

@@ -163,7 +163,7 @@ osd data = $D/osd
 rgw frontends = beast endpoint=$HOST:$PORT tcp_nodelay=1
 CONF
   # tcp_nodelay: otherwise every response with a body waits out a delayed ACK
-  # (docs/performance.md#the-local-s3-server-without-delayed-acks).
+  # (docs/design/development.md#the-local-s3-server-without-delayed-acks).
 }
 
 store_conf() {

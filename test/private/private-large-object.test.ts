@@ -19,7 +19,7 @@ import { PRIVATE_CACHE_CONTROL } from '../support/private-urls.js';
  *
  * Node reads each socket into a new buffer, which V8 would free only once they added up past its own
  * trigger for memory outside its heap; the server collects them every megabyte it streams
- * (docs/performance.md#a-large-object-streamed), so after a warm-up of a few MB (the process's first
+ * (docs/design/delivery.md#a-large-object-streamed), so after a warm-up of a few MB (the process's first
  * stream, which sets up what every stream uses) even the first whole read must leave it flat, and
  * while a reader stalls its memory must not move.
  */

@@ -3,11 +3,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** The README, docs/ and the code's comments link into the docs: every file and heading they name must exist. */
+/** The README, docs/ (its design notes too) and the code's comments link into the docs: every file and heading they name must exist. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`), 'patches/README.md'].filter((path) =>
-  path.endsWith('.md'),
-);
+const docsIn = (dir: string) => readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`);
+const DOCS = ['README.md', ...docsIn('docs'), ...docsIn('docs/design'), 'patches/README.md'].filter((path) => path.endsWith('.md'));
 
 /** GitHub's heading anchor: lower case, punctuation dropped (but `-` and `_`), spaces as `-`, repeats numbered. */
 function headingAnchors(markdown: string): Set<string> {
@@ -73,8 +72,8 @@ describe('links into the docs', () => {
 
   it('code comments link only to docs headings that exist', () => {
     const broken: string[] = [];
-    for (const file of ['apps', 'packages', 'bench', 'scripts'].flatMap((dir) => sourceFiles(join(ROOT, dir)))) {
-      for (const [link] of readFileSync(file, 'utf8').matchAll(/docs\/[a-z-]+\.md#[a-z0-9-]+/g)) {
+    for (const file of ['apps', 'packages', 'bench', 'scripts', 'test'].flatMap((dir) => sourceFiles(join(ROOT, dir)))) {
+      for (const [link] of readFileSync(file, 'utf8').matchAll(/docs\/(?:design\/)?[a-z-]+\.md#[a-z0-9-]+/g)) {
         const problem = brokenLink(join(ROOT, 'README.md'), link);
         if (problem) broken.push(`${relative(ROOT, file)}: ${problem}`);
       }

@@ -44,7 +44,7 @@ export interface AppDeps {
 /**
  * Postgres connections per API process, sized to the cores rather than a fixed 10: a request spends
  * most of its time waiting on Postgres, so a few connections per core keep the cores busy. Not
- * measured apart from the other API levers (docs/performance.md#postgres-connections-per-core).
+ * measured apart from the other API levers (docs/design/api.md#postgres-connections-per-core).
  */
 const POOL_PER_CORE = 4;
 

@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
  * The API's logger: lines gather in a 4 KiB buffer, written with one blocking write when it fills
  * (about every 20 request lines), instead of one write per line. Blocking, not asynchronous: an
  * asynchronous write goes through libuv's thread pool, which cost the API more CPU per request
- * than the blocking write does (docs/performance.md#request-log-lines-written-in-blocks). Node
+ * than the blocking write does (docs/design/api.md#request-log-lines-written-in-blocks). Node
  * writes stdout to a pipe blocking too.
  * Bearer tokens and admin session cookies never reach a line, nor a private link's signature (a
  * `/p/` URL sent to the API by mistake is logged as any unknown path is). `flushLogs` writes what is

@@ -50,7 +50,7 @@ const LOCK_POLL_MS = 25;
  * the queues use.
  */
 const STORED_MARK_MS = 24 * 3600 * 1000;
-/** Bytes streamed from the bucket between two young collections (docs/performance.md#a-large-object-streamed). */
+/** Bytes streamed from the bucket between two young collections (docs/design/delivery.md#a-large-object-streamed). */
 const COLLECT_EVERY_BYTES = 1024 * 1024;
 /** How long an original read is kept for renders of its other sizes: a page asks them within seconds. */
 const RECENT_ORIGINAL_LIFE_MS = 10_000;

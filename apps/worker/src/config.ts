@@ -77,7 +77,7 @@ const workerEnvSchema = z.object({
   /**
    * libvips operation cache. Off by default: every job reads a different file, so it hardly ever
    * hits, and all it measurably did was raise the worker's peak memory
-   * (docs/performance.md#libvips-operation-cache-off).
+   * (docs/design/worker.md#libvips-operation-cache-off).
    */
   SHARP_CACHE_MB: z.coerce.number().int().min(0).default(0),
   TMP_DIR: z.string().default(tmpdir()),
@@ -182,7 +182,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     // render gate holds it between the two). Against the local S3 server, which answers at once, it
     // changes nothing; it is for a remote bucket, where a job's download and uploads take long
     // enough to leave a core idle. It costs little memory: a waiting job's original is on disk
-    // (docs/performance.md#render-slots-and-the-pixel-budget).
+    // (docs/design/worker.md#render-slots-and-the-pixel-budget).
     concurrency: e.WORKER_CONCURRENCY ?? renderConcurrency + 1,
     renderConcurrency,
     backfillConcurrency: e.BACKFILL_CONCURRENCY,

@@ -48,7 +48,7 @@ function planParam(param: unknown): ParamPlan {
  * out once instead of on every call. drizzle's own `execute` wraps each call in three tracing spans
  * and a cache lookup (four promises), fills placeholders with a type check per parameter, and maps
  * each row with a type check per column, a measurable part of an asset read
- * (docs/performance.md#hot-queries-run-directly-on-the-driver). Same SQL, same statement name,
+ * (docs/design/api.md#hot-queries-run-directly-on-the-driver). Same SQL, same statement name,
  * same values out: only for queries that select columns and SQL fields without outer joins (it
  * refuses others when built).
  */

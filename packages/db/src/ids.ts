@@ -4,7 +4,7 @@ import { V7Generator } from 'uuidv7';
 /**
  * uuidv7's default random source refills 32 bytes at a time through Web Crypto, so a new
  * millisecond's id (under load, most ids) often paid for a `getRandomValues` call, which showed in
- * the API's profile of upload starts (docs/performance.md#ids-from-a-buffered-random-source).
+ * the API's profile of upload starts (docs/design/api.md#ids-from-a-buffered-random-source).
  * 4 KiB at a time makes that rare.
  */
 function bufferedRandom(): { nextUint32(): number } {

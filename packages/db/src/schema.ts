@@ -75,7 +75,7 @@ export const assets = pgTable(
     id: uuid('id').primaryKey(),
     // No foreign key to tenants (nor on jobs and events): it made every upload start lock its
     // tenant's row (FOR KEY SHARE), so one platform's concurrent uploads queued on one tuple and its
-    // multixacts (docs/performance.md#no-foreign-key-from-uploads-to-tenants). Tenants are never
+    // multixacts (docs/design/api.md#no-foreign-key-from-uploads-to-tenants). Tenants are never
     // deleted through the API; a trigger (migration 0009) still removes a deleted tenant's rows.
     tenantId: uuid('tenant_id').notNull(),
     status: text('status', { enum: ASSET_STATUSES }).notNull(),

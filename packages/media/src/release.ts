@@ -5,7 +5,7 @@ const OWN_MEMORY_BYTES = 64 * 1024;
  * Frees a large Buffer's memory now rather than at the garbage collector's next full collection:
  * decoded pixels and encoded variants live outside V8's heap, held by small objects that only a
  * full collection finds dead, and until then they sat under the next render
- * (docs/performance.md#garbage-after-a-render). Its ArrayBuffer is detached (every view of it reads
+ * (docs/design/worker.md#garbage-after-a-render). Its ArrayBuffer is detached (every view of it reads
  * as empty from then on), so call it only once nothing will read the bytes again. A Buffer that
  * is a view into shared memory, small, or released already is left alone.
  */

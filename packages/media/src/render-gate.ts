@@ -6,7 +6,7 @@
  *
  * The pixel cap bounds memory: with MAX_INPUT_PIXELS a 100 MP image never renders beside another
  * big one, which keeps the worker's peak memory within its goal
- * (docs/performance.md#render-slots-and-the-pixel-budget), while camera photos (8–24 MP) render
+ * (docs/design/worker.md#render-slots-and-the-pixel-budget), while camera photos (8–24 MP) render
  * side by side on every core. A job larger than the whole pixel cap renders alone.
  */
 export interface RenderGate {

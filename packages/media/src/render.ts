@@ -70,7 +70,7 @@ export async function renderImage(
  * shrink-on-load already makes the small variants' decodes cheap and WebP encoding is most of the
  * work; for PNG, which has no shrink-on-load, it is large. The placeholder reuses these pixels,
  * which saves one more decode. The price is holding the raw pixels while the variants are encoded
- * (docs/performance.md#decode-once has the figures).
+ * (docs/design/worker.md#decode-once has the figures).
  */
 export async function decodeStill(
   path: string,
@@ -117,7 +117,7 @@ export async function openStill(input: ImageInput, probe: ImageProbe, options: R
  * and more memory, and a worker running several jobs has no idle cores. When the worker does have
  * idle render slots (`spareEncodes`), as many more variants encode at once, largest first: a single
  * upload to an idle worker is then ready sooner, at no cost to a busy one
- * (docs/performance.md#variants-in-parallel-on-idle-slots).
+ * (docs/design/worker.md#variants-in-parallel-on-idle-slots).
  */
 export async function renderFromPixels(
   pixels: RawImage,

@@ -50,7 +50,7 @@ interface KeyWindow {
  * sixteenth of the limit per process, refused early. Once the count has reached the limit, a process
  * refuses the key locally for the rest of the window: a flood of refused requests costs Redis nothing.
  * Before this, every request made an INCR round trip, a large part of the API's CPU per request
- * (docs/performance.md#no-redis-round-trip-on-most-requests).
+ * (docs/design/api.md#no-redis-round-trip-on-most-requests).
  */
 export function createRateCounter(options: RateCounterOptions): RateCounter {
   const { redis, windowMs } = options;

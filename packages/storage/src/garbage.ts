@@ -25,7 +25,7 @@ export interface YoungCollector {
  * Each chunk a socket reads is a fresh buffer outside V8's heap that dies as soon as it is written
  * on, yet streaming bytes makes next to no JS garbage, so V8 lets about 64 MB of them pile up
  * before it looks. A young collection, `collectNow`, after every `everyBytes` of the chunks its
- * streams pass frees them as they go (docs/performance.md#garbage-after-a-render). One collector
+ * streams pass frees them as they go (docs/design/worker.md#garbage-after-a-render). One collector
  * for many streams counts them all: many short reads at once pile up as one long one does.
  */
 export function createYoungCollector(everyBytes: number, collectNow: () => void = collectYoung): YoungCollector {

@@ -33,7 +33,7 @@ const queryPairs = (q: Record<string, string>) =>
     .map((k) => `${uriEncode(k)}=${uriEncode(q[k]!)}`);
 
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-// One-shot: no Hash object per call (docs/performance.md#one-shot-hashing-digests-as-hex).
+// One-shot: no Hash object per call (docs/design/api.md#one-shot-hashing-digests-as-hex).
 const sha256Hex = (data: string) => hash('sha256', data, 'hex');
 
 function checkPresignInput(contentLength: number, expiresInSeconds: number): void {
@@ -78,7 +78,7 @@ const MULTIPART_REQUESTS = {
  * `getSignedUrl` produces (presigner.test.ts compares them), without its per-call middleware
  * stack. The signing key depends only on the day, region and service, so it is derived once a day
  * instead of four HMACs per URL: an order of magnitude faster than `getSignedUrl`, whose cost was a
- * visible share of every upload start (docs/performance.md#the-presigner).
+ * visible share of every upload start (docs/design/api.md#the-presigner).
  *
  * Like the SDK with `requestChecksumCalculation: WHEN_REQUIRED`, it bakes no checksum into the
  * URL (B2 would refuse one computed for an empty body), and it signs content-length (and for a
@@ -94,7 +94,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
   /**
    * The day's signing key, as a KeyObject: on Node 24, `createHmac` given a Buffer key turns it into
    * a key object on every call, which cost several times the HMAC itself
-   * (docs/performance.md#the-presigner).
+   * (docs/design/api.md#the-presigner).
    */
   function signingKey(day: string): KeyObject {
     if (day !== cachedDay || !cachedKey) {
@@ -130,7 +130,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
   /**
    * The query string is encoded and sorted once and serves twice: signed without the signature, then
    * sent with it in its sorted place. With the cached date and the encoding's fast path, this halved
-   * the time of one PUT URL (docs/performance.md#the-presigner).
+   * the time of one PUT URL (docs/design/api.md#the-presigner).
    */
   function signedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string, extra: Record<string, string>): SignedQuery {
     const pairs = queryPairs({
@@ -152,7 +152,7 @@ export function createPresigner(config: Pick<StorageConfig, 'endpoint' | 'region
 
   // A whole-object PUT's query names nothing of the object: within one second, for one lifetime and
   // one set of signed headers, every URL has the same one. Reusing it (and hashing one-shot)
-  // saves most of what is left of a PUT URL's work (docs/performance.md#the-presigner).
+  // saves most of what is left of a PUT URL's work (docs/design/api.md#the-presigner).
   let putQueryKey = '';
   let putQuery: SignedQuery | null = null;
   function putSignedQuery(amzDate: string, scope: string, expiresInSeconds: number, signedHeaders: string): SignedQuery {

@@ -135,7 +135,7 @@ function withTranslatedStreamErrors(source: Readable, context: StorageErrorConte
  * HeadObject and GetObject as one signed HTTP request each (a presigned URL, header-free) on a
  * keep-alive pool of their own: the SDK's middleware stack cost several times the CPU of the request
  * itself, which bounded how many objects `npm run recover` could look at a second and added to every
- * delivery render's wait (docs/performance.md#requests-without-the-sdk). Transient failures before
+ * delivery render's wait (docs/design/delivery.md#requests-without-the-sdk). Transient failures before
  * the answer are tried again with backoff, as the SDK's standard retry does.
  */
 export function createDirectRequests(

@@ -20,7 +20,7 @@ const START_INTERVAL_MS = 50;
  * that holds nothing back): additive increase, multiplicative decrease, from a slow start, as a
  * congestion window. An import is background work: where the API, the bucket, the worker and
  * Postgres share the machine, its requests take the cores that live requests wait for
- * (docs/performance.md#uploads-while-an-import-runs). `now`: the clock (tests).
+ * (docs/design/imports.md#uploads-while-an-import-runs). `now`: the clock (tests).
  */
 export interface ImportPace {
   /** Resolves when the next transfer may start; the starts of every import of the runner are spaced by the pace. */

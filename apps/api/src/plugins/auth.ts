@@ -82,7 +82,7 @@ async function cookiePrincipal(deps: AppDeps, request: FastifyRequest): Promise<
 
 /**
  * Two SHA-256 hex digests compared in constant time. Hex strings, not Buffers: a digest as a Buffer
- * cost more than the hash itself (docs/performance.md#one-shot-hashing-digests-as-hex), and the
+ * cost more than the hash itself (docs/design/api.md#one-shot-hashing-digests-as-hex), and the
  * hex keys the cache anyway.
  */
 function sameDigest(a: string, b: string): boolean {
@@ -161,7 +161,7 @@ async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
    * other key goes through `loadPrincipal`. Same outcome either way, and the token is hashed once.
    * The hook is callback-style so that the common case makes no promise and waits for no microtask:
    * an async hook's promises were the largest single cost of a request beyond the route's own work
-   * (docs/performance.md#the-tenant-hook-answers-without-a-promise).
+   * (docs/design/api.md#the-tenant-hook-answers-without-a-promise).
    */
   app.decorate('requireTenant', function requireTenant(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
     const settle = (resolved: Resolved) => {

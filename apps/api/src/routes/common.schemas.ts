@@ -18,7 +18,7 @@ export const tenantErrors = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } a
  * without zod's encode of the reply against its schema first. Their replies are built field by
  * field (assetView, startUpload's instructions), so the encode only re-checked what the types
  * already say, at a measurable share of the API's CPU
- * (docs/performance.md#hot-replies-serialized-without-zod). test/api/contract.test.ts
+ * (docs/design/api.md#hot-replies-serialized-without-zod). test/api/contract.test.ts
  * checks that each of their replies is exactly its schema's shape, nothing more.
  */
 export const builtReplySerializer = () => (data: unknown) => JSON.stringify(data);

@@ -83,7 +83,7 @@ const IDLE_LEASES = 4;
  * So once a revocation has answered, every process has either seen the new epoch or stopped
  * trusting its cache: the next request with that key, on any process, gets 401. Before this lease,
  * every request read the epoch itself, and that Redis round trip was a large part of the API's
- * CPU per request (docs/performance.md#no-redis-round-trip-on-most-requests).
+ * CPU per request (docs/design/api.md#no-redis-round-trip-on-most-requests).
  */
 export function createAuthCache(options: AuthCacheOptions): AuthCache {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;

@@ -75,7 +75,7 @@ export async function readOriginal(storage: ObjectStorage, location: ObjectLocat
 /**
  * The read chunks as one Buffer, whose memory is freed on `dispose` and the chunks' once joined:
  * left to the garbage collector, a few originals' worth of spent buffers set off a full collection
- * that paused a later request in the middle of its render (docs/performance.md#a-first-requests-path).
+ * that paused a later request in the middle of its render (docs/design/delivery.md#a-first-requests-path).
  */
 function inMemory(chunks: Buffer[], size: number): LocalOriginal {
   if (chunks.length === 1) {

@@ -11,7 +11,7 @@ export const RENDER_GARBAGE_BYTES = 32 * 1024 * 1024;
  * finds them dead, and V8 runs one by itself only once about 64 MB has piled up. A full collection
  * is a fixed cost of the JS heap's size, not of the render's, so it runs only once the memory held
  * outside the heap (live or dead: `external`, which counts sharp's buffers as `arrayBuffers` does
- * not) reaches `RENDER_GARBAGE_BYTES` (docs/performance.md#garbage-after-a-render).
+ * not) reaches `RENDER_GARBAGE_BYTES` (docs/design/worker.md#garbage-after-a-render).
  */
 export function collectRenderGarbage(externalBytes: () => number = () => process.memoryUsage().external): void {
   if (externalBytes() >= RENDER_GARBAGE_BYTES) collect('major');

@@ -10,7 +10,7 @@ export const ADMIN_KEY_PREFIX = 'dka_';
 
 /** Keys have 256 random bits, so a plain SHA-256 is enough (no salt or slow hash needed). */
 export function hashApiKey(token: string): string {
-  // One-shot: no Hash object per request (docs/performance.md#one-shot-hashing-digests-as-hex).
+  // One-shot: no Hash object per request (docs/design/api.md#one-shot-hashing-digests-as-hex).
   return hash('sha256', token, 'hex');
 }
 

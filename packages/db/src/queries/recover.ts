@@ -54,7 +54,7 @@ const REBUILT_COLUMNS = [
  * Rows as one JSON parameter, under the table's column names, and the list of those columns: a
  * batch of any size is one bound value that Postgres unpacks (`jsonb_populate_recordset`), where a
  * multi-row VALUES made a parameter of each cell, whose building and encoding cost more of the
- * process's CPU than the rows' reading (docs/performance.md#recover). Columns no row names keep their defaults.
+ * process's CPU than the rows' reading (docs/design/recover.md#a-head-an-asset-and-what-else-it-costs). Columns no row names keep their defaults.
  */
 function rowsAsJson(table: PgTable, rows: readonly Record<string, unknown>[]) {
   const names = new Map(Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name]));

@@ -22,7 +22,7 @@ const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(s
  * After the commit the job is queued and the staging object deleted. A repeat (or a racing second
  * call) returns the same job. The copy is the first bucket request (a missing object fails it:
  * `upload_missing`), one ranged GET of the copy checks size and type, and the delete names the
- * version the copy read: three requests (docs/performance.md#requests-per-upload).
+ * version the copy read: three requests (docs/design/api.md#requests-per-upload).
  *
  * Why the original is exactly what was checked, whatever fails:
  * - Only this function writes the original key, only while it holds the row locked and the row is
