@@ -249,6 +249,16 @@ describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)
     expect(namesIn('apps', 'api', 'src', 'routes').filter((name) => name.startsWith('admin-'))).toEqual([]);
     expect(namesIn('apps', 'worker', 'src').filter((name) => /-sweep\.ts$|^orphans|^reconciler/.test(name))).toEqual([]);
   });
+
+  it("keeps the API's routes on top: no plugin or service imports one (a fact both read lives outside routes/)", () => {
+    const api = join(ROOT, 'apps', 'api', 'src');
+    const below = ['plugins', 'services'].map((folder) => join(api, folder) + sep);
+    const wrong = crossings((_ws, imp) => {
+      if (!imp.shipped || !isRelative(imp.specifier) || !below.some((folder) => imp.file.startsWith(folder))) return null;
+      return resolve(imp.file, '..', imp.specifier).startsWith(join(api, 'routes') + sep) ? 'imports a route' : null;
+    });
+    expect(wrong).toEqual([]);
+  });
 });
 
 /**
