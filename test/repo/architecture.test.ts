@@ -245,8 +245,9 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
 describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)', () => {
   const namesIn = (...folder: string[]) => readdirSync(join(ROOT, ...folder));
 
-  it("keeps the API's admin routes in routes/admin/ and the worker's sweeps in sweeps/", () => {
+  it("keeps the API's admin routes and services in routes/admin/ and services/admin/, the worker's sweeps in sweeps/", () => {
     expect(namesIn('apps', 'api', 'src', 'routes').filter((name) => name.startsWith('admin-'))).toEqual([]);
+    expect(namesIn('apps', 'api', 'src', 'services').filter((name) => name.startsWith('admin-'))).toEqual([]);
     expect(namesIn('apps', 'worker', 'src').filter((name) => /-sweep\.ts$|^orphans|^reconciler/.test(name))).toEqual([]);
   });
 
