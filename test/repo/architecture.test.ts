@@ -106,8 +106,10 @@ function codeFiles(dir: string): string[] {
   });
 }
 
+/** A test's helper beside the code (fixtures, clips, audio files): `test-*.ts`, left out of the build. */
+const isTestHelper = (file: string) => /(^|[\\/])test-[^\\/]*\.ts$/.test(file);
 const isShipped = (ws: Workspace, file: string) =>
-  relative(ws.dir, file).startsWith(`src${sep}`) && !/(\.test|\.typecheck|test-fixtures|test-clips)\.ts$/.test(file);
+  relative(ws.dir, file).startsWith(`src${sep}`) && !/(\.test|\.typecheck)\.ts$/.test(file) && !isTestHelper(file);
 
 /**
  * Module specifiers of a file's static imports and re-exports (a statement at the start of a line,
@@ -215,6 +217,15 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
     const wrong = crossings((ws, imp) =>
       BROWSER.includes(ws.name) && imp.shipped && !nodeOnly(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
         ? 'runs in browsers'
+        : null,
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('ships no test helper: shipped code imports no `test-*.ts`, so each build can leave them out', () => {
+    const wrong = crossings((_ws, imp) =>
+      imp.shipped && isRelative(imp.specifier) && isTestHelper(resolve(imp.file, '..', imp.specifier).replace(/\.js$/, '.ts'))
+        ? 'a test helper'
         : null,
     );
     expect(wrong).toEqual([]);
