@@ -71,7 +71,7 @@ async function walPosition(cluster: TempCluster): Promise<{ lsn: string; uploads
  */
 export async function runBackupBench(): Promise<BenchRow[]> {
   if (!hasPgBackRest) {
-    console.log('backup bench: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)');
+    console.log('backup bench: skipped, pgbackrest is not installed (scripts/test-tools.sh installs it)');
     return [];
   }
   await prepareBench('bench-backup');

@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Brings up what Darkroom needs on a machine without Docker: reuses the PostgreSQL and Redis
-# already running, starts them if they are stopped, installs them from Debian's packages where they
-# are missing (so a bare Debian with Node and npm needs only `npm ci && npm run demo`), and starts
-# Ceph RGW as the S3 server. Safe to rerun: anything already answering is left alone.
+# Brings up what Darkroom's apps run on, on a machine without Docker: reuses the PostgreSQL and
+# Redis already running, starts them if they are stopped, installs them from Debian's packages where
+# they are missing (so a bare Debian with Node and npm needs only `npm ci && npm run demo`), starts
+# Ceph RGW as the S3 server, and installs jemalloc and ffmpeg, which the apps run with. What only
+# the tests run (Chromium, pgBackRest, Go, PHP) is scripts/test-tools.sh's: `npm run services:up`
+# and `npm test` run both, `npm run demo` this one alone. Safe to rerun: anything already answering
+# is left alone.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-
-apt_install() {
-  # An install killed midway leaves dpkg refusing every later one until it is finished.
-  DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null 2>&1 || true
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+. "$here/apt-install.sh"
 
 # A cluster this script made for a fresh install: Debian's default asks loopback clients for a
 # password, and Darkroom's default DATABASE_URL (postgres@127.0.0.1, as on the dev and CI machines)
@@ -73,18 +71,3 @@ ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
   || (echo "installing ffmpeg" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null) \
   || echo "could not install ffmpeg (apt-get as root): videos can't be processed and the video tests will fail" >&2
-
-# Headless Chromium for the admin console's browser test (test/admin/page.test.ts): Debian's
-# package, driven by playwright-core, which downloads no browser of its own.
-command -v chromium >/dev/null || (echo "installing chromium" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-  || echo "could not install chromium (apt-get as root): test/admin/page.test.ts will fail" >&2
-
-# pgBackRest for `npm run db:backup` / `db:restore` and test/recovery/backup.test.ts (which also
-# makes a certificate with openssl): Debian's packages.
-command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "installing pgbackrest" && apt_install pgbackrest openssl) \
-  || echo "could not install pgbackrest (apt-get as root): npm run db:backup fails and test/recovery/backup.test.ts is skipped" >&2
-
-# Go and PHP for docs/delivery.md's signing examples, which test/repo/docs-signing.test.ts and
-# docs-private-links.test.ts run: Debian's packages. In CI a missing toolchain fails those tests.
-command -v go >/dev/null && command -v php >/dev/null || (echo "installing golang-go php-cli" && apt_install golang-go php-cli) \
-  || echo "could not install golang-go php-cli (apt-get as root): the Go and PHP examples are skipped, and fail in CI" >&2

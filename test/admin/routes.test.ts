@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { retryJobs } from '../../apps/api/src/services/admin-jobs.js';
+import { retryJobs } from '../../apps/api/src/services/admin/jobs.js';
 import { TestApi } from '../support/client.js';
 import { failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';

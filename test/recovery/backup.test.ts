@@ -30,11 +30,11 @@ async function repositoryKeys(): Promise<string[]> {
   return keys;
 }
 
-// pgBackRest (Debian's package, which scripts/services-up.sh installs) against the real S3 server,
+// pgBackRest (Debian's package, which scripts/test-tools.sh installs) against the real S3 server,
 // on a cluster of the test's own: base backup, WAL archiving, restores to a time and to the end.
 const title = hasPgBackRest
   ? 'db:backup and db:restore (pgBackRest)'
-  : 'db:backup and db:restore: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
+  : 'db:backup and db:restore: skipped, pgbackrest is not installed (scripts/test-tools.sh installs it)';
 
 describe.skipIf(!hasPgBackRest)(title, () => {
   let archived: ArchivedCluster | undefined;

@@ -20,7 +20,7 @@ import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
 // a preset change; the backup is restored, and `recover` brings back what it missed from the bucket.
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const title = hasPgBackRest ? 'the restore drill' : 'the restore drill: skipped, pgbackrest is not installed (scripts/services-up.sh installs it)';
+const title = hasPgBackRest ? 'the restore drill' : 'the restore drill: skipped, pgbackrest is not installed (scripts/test-tools.sh installs it)';
 
 describe.skipIf(!hasPgBackRest)(title, () => {
   let archived: ArchivedCluster | undefined;

@@ -106,8 +106,10 @@ function codeFiles(dir: string): string[] {
   });
 }
 
+/** A test's helper beside the code (fixtures, clips, audio files): `test-*.ts`, left out of the build. */
+const isTestHelper = (file: string) => /(^|[\\/])test-[^\\/]*\.ts$/.test(file);
 const isShipped = (ws: Workspace, file: string) =>
-  relative(ws.dir, file).startsWith(`src${sep}`) && !/(\.test|\.typecheck|test-fixtures|test-clips)\.ts$/.test(file);
+  relative(ws.dir, file).startsWith(`src${sep}`) && !/(\.test|\.typecheck)\.ts$/.test(file) && !isTestHelper(file);
 
 /**
  * Module specifiers of a file's static imports and re-exports (a statement at the start of a line,
@@ -220,6 +222,15 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
     expect(wrong).toEqual([]);
   });
 
+  it('ships no test helper: shipped code imports no `test-*.ts`, so each build can leave them out', () => {
+    const wrong = crossings((_ws, imp) =>
+      imp.shipped && isRelative(imp.specifier) && isTestHelper(resolve(imp.file, '..', imp.specifier).replace(/\.js$/, '.ts'))
+        ? 'a test helper'
+        : null,
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it("keeps Node-only folders out of the browsers' code: nothing outside them imports them", () => {
     const wrong = crossings((_ws, imp) => {
       if (!isRelative(imp.specifier) || nodeOnly(imp.file)) return null;
@@ -245,9 +256,20 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
 describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)', () => {
   const namesIn = (...folder: string[]) => readdirSync(join(ROOT, ...folder));
 
-  it("keeps the API's admin routes in routes/admin/ and the worker's sweeps in sweeps/", () => {
+  it("keeps the API's admin routes and services in routes/admin/ and services/admin/, the worker's sweeps in sweeps/", () => {
     expect(namesIn('apps', 'api', 'src', 'routes').filter((name) => name.startsWith('admin-'))).toEqual([]);
+    expect(namesIn('apps', 'api', 'src', 'services').filter((name) => name.startsWith('admin-'))).toEqual([]);
     expect(namesIn('apps', 'worker', 'src').filter((name) => /-sweep\.ts$|^orphans|^reconciler/.test(name))).toEqual([]);
+  });
+
+  it("keeps the API's routes on top: no plugin or service imports one (a fact both read lives outside routes/)", () => {
+    const api = join(ROOT, 'apps', 'api', 'src');
+    const below = ['plugins', 'services'].map((folder) => join(api, folder) + sep);
+    const wrong = crossings((_ws, imp) => {
+      if (!imp.shipped || !isRelative(imp.specifier) || !below.some((folder) => imp.file.startsWith(folder))) return null;
+      return resolve(imp.file, '..', imp.specifier).startsWith(join(api, 'routes') + sep) ? 'imports a route' : null;
+    });
+    expect(wrong).toEqual([]);
   });
 });
 

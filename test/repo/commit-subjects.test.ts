@@ -44,9 +44,13 @@ describe('commit subjects', () => {
   describe('in a history', () => {
     const repo = mkdtempSync(join(tmpdir(), 'darkroom-subjects-'));
     afterAll(() => rmSync(repo, { recursive: true, force: true }));
+    // Git's own variables point git at the caller's repository wherever it runs: a hook or
+    // `git rebase --exec` sets GIT_DIR, and this history would be written into Darkroom's own.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
         cwd: repo,
+        env,
         encoding: 'utf8',
       });
     const commit = (subject: string) => git('commit', '--allow-empty', '-q', '-m', subject);
@@ -63,7 +67,7 @@ describe('commit subjects', () => {
       git('checkout', '-q', 'main');
       commit('Not the rule');
       git('merge', '-q', '--no-ff', '-m', "Merge branch 'side' into main, a subject git wrote and the rule leaves", 'side');
-      const run = spawnSync('bash', [join(repo, 'scripts', 'check-commit-subjects.sh')], { cwd: repo, encoding: 'utf8' });
+      const run = spawnSync('bash', [join(repo, 'scripts', 'check-commit-subjects.sh')], { cwd: repo, env, encoding: 'utf8' });
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/^[0-9a-f]{12} Not the rule\n {2}-> not '<area>: <text>'/);
       expect(run.stdout.match(/^\S/gm)).toHaveLength(1);

@@ -63,7 +63,7 @@ interface Runner {
   command: string[];
 }
 
-/** How each language's example runs; CI must have every toolchain (scripts/services-up.sh installs Debian's). */
+/** How each language's example runs; CI must have every toolchain (scripts/test-tools.sh installs Debian's). */
 const RUNNERS: Record<string, Runner> = {
   js: { label: 'Node', file: 'example.mjs', command: [process.execPath] },
   python: { label: 'Python', file: 'example.py', command: ['python3'] },
@@ -101,7 +101,7 @@ export function exampleTest(language: string, title: string, test: () => void): 
 export function runExample(language: string, code: string): string {
   const runner = RUNNERS[language]!;
   const [program, ...args] = runner.command;
-  if (missing(language)) throw new Error(`${runner.label}: no ${program} on PATH. Install it (as root): ${INSTALL}; scripts/services-up.sh does`);
+  if (missing(language)) throw new Error(`${runner.label}: no ${program} on PATH. Install it (as root): ${INSTALL}; scripts/test-tools.sh does`);
   const file = join(dir, runner.file);
   writeFileSync(file, code);
   return execFileSync(program!, [...args, file], { cwd: dir, env, encoding: 'utf8' }).trim();

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium (installed by scripts/services-up.sh), driven by playwright-core, which downloads no browser of its own. */
+/** Debian's Chromium (installed by scripts/test-tools.sh), driven by playwright-core, which downloads no browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {

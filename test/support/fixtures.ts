@@ -41,7 +41,7 @@ export async function noisePng(width: number, height = width): Promise<Buffer> {
 
 /** Hostile files (an SVG, polyglots, a decompression bomb, headers claiming a size): the same generators the media unit tests use. */
 export { SVG_IMAGE, bombPng, jpegPolyglot, pngPolyglot } from '../../packages/media/src/test-fixtures.js';
-export { CLAIM_CONTENT_TYPES, type ClaimFormat, fileClaiming } from '../../packages/media/src/header-fixtures.js';
+export { CLAIM_CONTENT_TYPES, type ClaimFormat, fileClaiming } from '../../packages/media/src/test-headers.js';
 export { fakeHeifGrid, fakeHeifOfSize } from '../../packages/media/src/heif/test-fixtures.js';
 
 /** Where an asset's original lives in the originals bucket. */

@@ -132,7 +132,7 @@ export class TempCluster {
   }
 }
 
-/** Whether Debian's pgbackrest is installed (scripts/services-up.sh installs it): the backup tests need it. */
+/** Whether Debian's pgbackrest is installed (scripts/test-tools.sh installs it): the backup tests need it. */
 export const hasPgBackRest = (() => {
   try {
     execFileSync('pgbackrest', ['version'], { stdio: 'ignore' });

@@ -12,7 +12,7 @@ import {
 } from '@darkroom/queue';
 import { createSecretBox, type PublicUrl, type SecretBox } from '@darkroom/core';
 import { createAuthCache, type AuthCache } from './services/auth-cache.js';
-import { createLoginLimiter, type LoginLimiter } from './services/login-limiter.js';
+import { createLoginLimiter, type LoginLimiter } from './services/admin/login-limiter.js';
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createRenderGate, type RenderGate } from '@darkroom/media';

@@ -26,7 +26,7 @@ export interface DeliveryDeps {
   store: RenderStore;
   /** Private links' objects this process keeps, within the hot cache that renders share. */
   objects: HeldObjects;
-  /** Every object stream from the bucket passes it: a young collection every MB they read together. */
+  /** Every object stream from the bucket passes it: a young collection every MiB they read together (storage's garbage.ts). */
   collector: YoungCollector;
   renderOnce: RenderOnce;
   /** Image originals read in the last seconds: the other widths of a `srcset` render without reading them again. */
@@ -50,8 +50,6 @@ const LOCK_POLL_MS = 25;
  * the queues use.
  */
 const STORED_MARK_MS = 24 * 3600 * 1000;
-/** Bytes streamed from the bucket between two young collections (docs/design/delivery.md#a-large-object-streamed). */
-const COLLECT_EVERY_BYTES = 1024 * 1024;
 /** How long an original read is kept for renders of its other sizes: a page asks them within seconds. */
 const RECENT_ORIGINAL_LIFE_MS = 10_000;
 /** Signatures remembered as verified (a private link's token, a signed `/img/` URL): a few MB at most. */
@@ -88,7 +86,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     catalog,
     store,
     objects: createHeldObjects(hot),
-    collector: createYoungCollector(COLLECT_EVERY_BYTES),
+    collector: createYoungCollector(),
     renderOnce: createRenderOnce({
       redis,
       store,

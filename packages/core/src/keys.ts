@@ -108,6 +108,7 @@ export function assetObjectRest(tenantId: string, assetId: string, key: string):
   return key.slice(prefix.length);
 }
 
+/** An object whose name changes with its bytes, cached for good: variants, renditions, the upload page's hashed assets. */
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /**

@@ -5,7 +5,7 @@ import { BadMediaError, sniffContentType } from '@darkroom/core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readClaimedSize } from './claimed-size.js';
-import { CLAIM_CONTENT_TYPES, type ClaimFormat, fileClaiming } from './header-fixtures.js';
+import { CLAIM_CONTENT_TYPES, type ClaimFormat, fileClaiming } from './test-headers.js';
 import { probeImage } from './probe.js';
 import { FIXTURES, fixture, tempDir } from './test-fixtures.js';
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, collectYoung, collectYoungEvery, createYoungCollector } from './garbage.js';
 
 /** Streams `chunks` through the transform; returns what came out, and how many collections ran. */
-async function run(chunks: Buffer[], everyBytes: number) {
+async function run(chunks: Buffer[], everyBytes: number | undefined) {
   const out: Buffer[] = [];
   let collections = 0;
   const sink = new Writable({
@@ -28,6 +28,13 @@ describe('collectYoungEvery', () => {
     expect(out.equals(Buffer.concat(chunks))).toBe(true);
     // After the 3rd, 6th and 9th chunk.
     expect(collections).toBe(3);
+  });
+
+  it('collects every MiB unless told otherwise, as every reader does (the worker and the delivery server alike)', async () => {
+    // 4 MiB in halves of a MiB: a collection after every second one.
+    const halves = Array.from({ length: 8 }, () => Buffer.alloc(512 * 1024));
+    const { collections } = await run(halves, undefined);
+    expect(collections).toBe(4);
   });
 
   it('collects nothing for a read smaller than `everyBytes`', async () => {

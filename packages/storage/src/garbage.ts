@@ -15,6 +15,14 @@ export function collectYoung(): void {
   collect('minor');
 }
 
+/**
+ * Bytes streamed between two young collections, for every reader (the delivery server's streams to
+ * clients, a worker's download to its temp file). Every 4 MiB still let RSS rise by tens of MB a
+ * stream; every 1 MiB holds it to a few MB for a little more CPU, and below 1 MiB the collections
+ * cost more CPU than they save (docs/design/delivery.md#a-large-object-streamed).
+ */
+export const COLLECT_YOUNG_EVERY_BYTES = 1024 * 1024;
+
 /** Streams whose bytes are counted together: a young collection every so many of them, whichever streams read them. */
 export interface YoungCollector {
   /** A stream that passes its chunks through unchanged, counting them. */
@@ -28,7 +36,7 @@ export interface YoungCollector {
  * streams pass frees them as they go (docs/design/worker.md#garbage-after-a-render). One collector
  * for many streams counts them all: many short reads at once pile up as one long one does.
  */
-export function createYoungCollector(everyBytes: number, collectNow: () => void = collectYoung): YoungCollector {
+export function createYoungCollector(everyBytes = COLLECT_YOUNG_EVERY_BYTES, collectNow: () => void = collectYoung): YoungCollector {
   let sinceCollect = 0;
   return {
     through: () =>
@@ -46,6 +54,6 @@ export function createYoungCollector(everyBytes: number, collectNow: () => void 
 }
 
 /** One read's own collector (a worker's download to its temp file): see `createYoungCollector`. */
-export function collectYoungEvery(everyBytes: number, collectNow: () => void = collectYoung): Transform {
+export function collectYoungEvery(everyBytes = COLLECT_YOUNG_EVERY_BYTES, collectNow: () => void = collectYoung): Transform {
   return createYoungCollector(everyBytes, collectNow).through();
 }

@@ -1,7 +1,7 @@
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES } from '@darkroom/core';
-import { tenantErrors } from '../routes/common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 /**
  * The limits on every door, in the OpenAPI document: the rate-limit headers of tenant routes, the

@@ -10,7 +10,8 @@ import {
   VISIBILITIES,
   VISIBLE_ASSET_STATUSES,
 } from '@darkroom/core';
-import { IdParams, tenantErrors } from './common.schemas.js';
+import { IdParams } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 /** `?urlTtl=`: the life of a private asset's URLs in this answer, in seconds (absent: PRIVATE_URL_TTL). */
 const urlTtl = z.coerce

@@ -1,17 +1,7 @@
-import { ErrorBody } from '@darkroom/core';
 import { z } from 'zod';
 
 export const IdParams = z.strictObject({ id: z.string() });
 export const AssetIdParams = z.strictObject({ assetId: z.string() });
-
-/** Error responses every authenticated route can give. */
-export const authErrors = { 401: ErrorBody } as const;
-/**
- * Every tenant route: a bad key; an admin token, or an upload token where the route takes none
- * (403); or a key over its rate limit (RATE_LIMIT_PER_MINUTE). A route with this 429 is documented
- * with the RateLimit-* headers on each response (plugins/openapi-limits.ts).
- */
-export const tenantErrors = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } as const;
 
 /**
  * The serializer of the hottest routes (start an upload, read an asset): JSON.stringify alone,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tenantErrors } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 const CreateDeliveryKeyBody = z
   .object({

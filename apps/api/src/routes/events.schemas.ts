@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, ErrorBody, EventView } from '@darkroom/core';
-import { tenantErrors } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 const typeList = z
   .string()

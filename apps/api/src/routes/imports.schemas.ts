@@ -1,6 +1,7 @@
 import { ErrorBody, ImportItemView, ImportRequest, ImportView, LISTED_IMPORT_ITEM_STATUSES, MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
 import { z } from 'zod';
-import { IdParams, tenantErrors } from './common.schemas.js';
+import { IdParams } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 const ImportReply = z.object({ import: ImportView });
 const notFound = { 404: ErrorBody } as const;

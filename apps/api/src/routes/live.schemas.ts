@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from '@darkroom/core';
-import { IdParams, tenantErrors } from './common.schemas.js';
+import { IdParams } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 /** A stream's 200 in the OpenAPI document: Fastify never serializes it (the route writes the stream itself). */
 const eventStream = (description: string) => ({

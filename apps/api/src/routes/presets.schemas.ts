@@ -1,6 +1,6 @@
 import { PRESET_NAME, ErrorBody, TENANT_VARIANT_BOX, VARIANT_BOX, variantSpecSchema } from '@darkroom/core';
 import { z } from 'zod';
-import { tenantErrors } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 /** A variant a tenant writes into a preset of its own. */
 const VariantSpecBody = variantSpecSchema(TENANT_VARIANT_BOX);

@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import fastifyHelmet from '@fastify/helmet';
 import type { StorageConfig } from '@darkroom/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -58,7 +58,7 @@ const uploadPageRoutes: FastifyPluginAsyncZod<{ deps: Pick<AppDeps, 'config'>; d
   app.get('/upload/assets/:name', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
     const asset = files?.assets.get(request.params.name);
     if (!asset) throw ERRORS.fileNotFound();
-    return reply.header('content-type', asset.contentType).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
+    return reply.header('content-type', asset.contentType).header('cache-control', VARIANT_CACHE_CONTROL).send(asset.body);
   });
 };
 

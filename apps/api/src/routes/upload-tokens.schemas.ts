@@ -1,6 +1,7 @@
 import { ErrorBody, MAX_CONTENT_TYPE_LENGTH, MintedUploadToken, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
-import { IdParams, authErrors, tenantErrors } from './common.schemas.js';
+import { IdParams } from './common.schemas.js';
+import { authErrors, tenantErrors } from '../error-responses.js';
 
 /** The fields of a mint's body; `parse` of the body gives them with their defaults. */
 export const MintUploadTokenFields = z.strictObject({

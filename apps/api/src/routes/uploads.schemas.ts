@@ -14,7 +14,8 @@ import {
   UploadParts,
   UploadRules,
 } from '@darkroom/core';
-import { AssetIdParams, tenantErrors } from './common.schemas.js';
+import { AssetIdParams } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 import { framingFields } from './assets.schemas.js';
 
 export const StartUploadBody = z.strictObject({

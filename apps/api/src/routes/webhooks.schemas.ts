@@ -1,7 +1,8 @@
 import { ATTEMPT_STATUSES } from '@darkroom/db';
 import { z } from 'zod';
 import { ErrorBody, EVENT_TYPES } from '@darkroom/core';
-import { IdParams, tenantErrors } from './common.schemas.js';
+import { IdParams } from './common.schemas.js';
+import { tenantErrors } from '../error-responses.js';
 
 const EventTypes = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
 const Url = z.string().min(1).max(4096).describe('https:// on a public address (checked again at every connection)');

@@ -42,7 +42,7 @@ export async function deletePreset(deps: AppDeps, tenant: Tenant, params: { name
 /**
  * Re-renders the tenant's ready assets of the preset whose variants are stale, judged by the
  * preset as the tenant resolves it (its own or the global one), through a backfill of its own:
- * a window at a time on the backfill lane, like an admin's (admin-backfill.ts).
+ * a window at a time on the backfill lane, like an admin's (admin/backfill.ts).
  */
 export async function backfillPreset(deps: AppDeps, log: FastifyBaseLogger, tenant: Tenant, params: { name: string; dryRun: boolean }) {
   const preset = resolvePreset(deps.config.presets, tenant.presets, params.name);

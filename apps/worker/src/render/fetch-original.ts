@@ -13,9 +13,6 @@ export interface LocalOriginal {
   cleanup(): Promise<void>;
 }
 
-/** How much of a download passes between two minor GCs (see collectYoungEvery). */
-const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
-
 /**
  * Streams the original to a private temp file: memory stays bounded whatever the file's size,
  * and sharp can then read the header alone before deciding to decode.
@@ -26,7 +23,7 @@ export async function fetchOriginal(deps: WorkerDeps, asset: Asset): Promise<Loc
   try {
     const path = join(dir, 'original');
     const body = await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey });
-    await pipeline(body, collectYoungEvery(COLLECT_EVERY_BYTES), createWriteStream(path, { mode: 0o600 }));
+    await pipeline(body, collectYoungEvery(), createWriteStream(path, { mode: 0o600 }));
     const { size } = await stat(path);
     return { path, size, cleanup };
   } catch (error) {

@@ -1,7 +1,8 @@
 import { BACKFILL_STATES } from '@darkroom/db';
 import { z } from 'zod';
 import { ErrorBody } from '@darkroom/core';
-import { IdParams, authErrors } from '../common.schemas.js';
+import { IdParams } from '../common.schemas.js';
+import { authErrors } from '../../error-responses.js';
 
 export const BackfillReportBody = z
   .object({

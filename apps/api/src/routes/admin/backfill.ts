@@ -1,7 +1,7 @@
 import { listBackfills } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
-import { countBackfill, requireBackfill, startBackfill } from '../../services/admin-backfill.js';
+import { countBackfill, requireBackfill, startBackfill } from '../../services/admin/backfill.js';
 import { backfillSchema, getBackfillSchema, listBackfillsSchema } from './backfill.schemas.js';
 import { backfillView } from '../../views.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailedRow } from '../../services/failed-jobs.js';
+import type { FailedRow } from '../../services/admin/failed-jobs.js';
 import { backfillsPage, failedPage, loginPage } from './dashboard.html.js';
 import { expectEscaped, hostile } from '../../../../../test/support/escaping.js';
 

@@ -7,7 +7,7 @@
  */
 import { html } from 'ghtml';
 import type { CspDirectives } from '../../plugins/security-headers.js';
-import type { FailedRow } from '../../services/failed-jobs.js';
+import type { FailedRow } from '../../services/admin/failed-jobs.js';
 import { FAILED_PAGE_SCRIPT } from './dashboard.script.js';
 
 /** The console's policy: its own inline script and style (by this response's nonce), images from here. */

@@ -1,6 +1,7 @@
 import { ProcessingErrorCode, ErrorBody, JobView, JOB_STATES } from '@darkroom/core';
 import { z } from 'zod';
-import { IdParams, authErrors } from '../common.schemas.js';
+import { IdParams } from '../common.schemas.js';
+import { authErrors } from '../../error-responses.js';
 
 const adminErrors = { ...authErrors, 403: ErrorBody } as const;
 

@@ -3,7 +3,7 @@ import { jobView, countJobsByState, listJobs } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { adminJobView } from '../../views.js';
-import { reprocessAsset, retryJob, retryJobs } from '../../services/admin-jobs.js';
+import { reprocessAsset, retryJob, retryJobs } from '../../services/admin/jobs.js';
 import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './jobs.schemas.js';
 
 const toFilter = (q: { tenantId?: string | undefined; errorCode?: string | undefined; since?: string | undefined; until?: string | undefined }) => ({

@@ -1,6 +1,7 @@
 import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
-import { IdParams, authErrors, tenantErrors } from '../common.schemas.js';
+import { IdParams } from '../common.schemas.js';
+import { authErrors, tenantErrors } from '../../error-responses.js';
 
 export const TenantBody = z
   .object({

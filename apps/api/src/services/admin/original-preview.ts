@@ -2,8 +2,8 @@ import { ERRORS } from '@darkroom/core';
 import { getAsset, isUuid } from '@darkroom/db';
 import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
-import type { AppDeps } from '../deps.js';
-import { createLimiter } from './limiter.js';
+import type { AppDeps } from '../../deps.js';
+import { createLimiter } from '../limiter.js';
 
 /**
  * A small WebP of an asset's private original, for the admin console. The original is untrusted,

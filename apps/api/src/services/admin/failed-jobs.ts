@@ -1,5 +1,5 @@
 import { getAsset, getTenant, listJobs, type Tenant } from '@darkroom/db';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../deps.js';
 
 export const FAILED_PAGE_SIZE = 25;
 
