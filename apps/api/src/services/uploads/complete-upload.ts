@@ -1,5 +1,5 @@
 import { ERRORS } from '@darkroom/core';
-import { getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
+import { CONFIRMED_STATUSES, getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
 import type { CompletedPart } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../deps.js';
@@ -9,8 +9,6 @@ import { copyToOriginal, finishMultipart, removeStaging } from './upload-objects
 export interface CompleteUploadInput {
   parts?: CompletedPart[] | undefined;
 }
-
-const SETTLED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
 
 const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(status);
 
@@ -44,7 +42,7 @@ export async function completeUpload(
 ): Promise<{ asset: Asset; job: Job }> {
   const asset = await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.assetId });
   if (!asset) throw ERRORS.assetNotFound();
-  if (SETTLED.includes(asset.status)) return existingJob(deps, asset);
+  if (CONFIRMED_STATUSES.includes(asset.status)) return existingJob(deps, asset);
   if (asset.status !== 'awaiting_upload') throw invalidState(asset.status);
 
   try {
@@ -90,7 +88,7 @@ async function copyAndQueue(
 async function outcomeNow(deps: AppDeps, asset: Asset, error?: unknown): Promise<{ asset: Asset; job: Job }> {
   const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
   if (!now) throw ERRORS.assetNotFound();
-  if (SETTLED.includes(now.status)) return existingJob(deps, now);
+  if (CONFIRMED_STATUSES.includes(now.status)) return existingJob(deps, now);
   if (error !== undefined && now.status === 'awaiting_upload') throw error;
   throw invalidState(now.status);
 }
