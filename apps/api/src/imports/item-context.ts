@@ -1,8 +1,8 @@
 import type { Import, Tenant } from '@darkroom/db';
+import type { ImportRecorder } from '@darkroom/intake';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import type { Limiter } from '../services/limiter.js';
-import type { ImportRecorder } from './import-recorder.js';
 import type { ImportSource } from './import-source.js';
 
 /**

@@ -2,7 +2,7 @@ import { ERRORS, findPreset, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { enqueueAfterCommit } from '@darkroom/intake';
 
 export interface BackfillCount {
   preset: string;

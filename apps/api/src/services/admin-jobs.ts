@@ -16,7 +16,7 @@ import {
 } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { enqueueAfterCommit } from '@darkroom/intake';
 
 /** A new round of attempts for a failed job; its asset goes back to `queued`. */
 export async function retryJob(deps: AppDeps, log: FastifyBaseLogger, params: { id: string }): Promise<Job> {
