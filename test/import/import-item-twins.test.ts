@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importItem } from '../../apps/api/src/imports/import-item.js';
 import type { ItemContext } from '../../apps/api/src/imports/item-context.js';
 import { createImportRecorder } from '@darkroom/intake';
-import { openImportSource } from '../../apps/api/src/imports/open-import-source.js';
+import { openImportSource } from '../../apps/api/src/imports/sources/open.js';
 import { createLimiter } from '../../apps/api/src/services/limiter.js';
 import { tenantUploadLimits } from '../../apps/api/src/services/uploads/upload-tokens.js';
 import { assetStatusCounts } from '../support/import-rows.js';

@@ -5,7 +5,7 @@ import type { ObjectLocation } from '@darkroom/storage';
 import { validateFilename } from '../services/uploads/upload-rules.js';
 import type { ItemContext } from './item-context.js';
 import { importMetadataOf } from './import-metadata.js';
-import type { BroughtFile, DescribeFile } from './import-source.js';
+import type { BroughtFile, DescribeFile } from './sources/source.js';
 
 /**
  * What an imported file is once its first bytes are in hand, before a byte of it is written: the

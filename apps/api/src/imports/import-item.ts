@@ -14,7 +14,7 @@ import {
 } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
-import { inLane } from './import-source.js';
+import { inLane } from './sources/source.js';
 import type { ItemContext } from './item-context.js';
 
 /**

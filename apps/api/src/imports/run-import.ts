@@ -25,8 +25,8 @@ import type { ItemContext } from './item-context.js';
 import { type ImportPace, pacedLane } from './import-pace.js';
 import { holdLease, type Lease, type LeaseContext } from './import-lease.js';
 import { startTurn, type Turn } from './import-turns.js';
-import type { ImportSource } from './import-source.js';
-import { openImportSource } from './open-import-source.js';
+import type { ImportSource } from './sources/source.js';
+import { openImportSource } from './sources/open.js';
 
 export interface RunContext extends LeaseContext {
   /** The process is stopping: every import stops where it is. */
