@@ -40,6 +40,7 @@ export default defineConfig({
       '@darkroom/storage': src('storage'),
       '@darkroom/queue': src('queue'),
       '@darkroom/media': src('media'),
+      '@darkroom/intake': src('intake'),
     },
   },
   test: {

@@ -15,8 +15,8 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * loopback, private, link-local or metadata address, however it is written, by a URL item or a bucket
  * source's endpoint, and no credential a tenant gives comes back in any answer, event or log line
  * (docs/api.md#imports-tenant-api-key). A redirect to such an address, and a name whose second lookup
- * would differ, are covered where a resolver can be stubbed: apps/api/src/imports/url-source.test.ts
- * and bucket-source.int.test.ts.
+ * would differ, are covered where a resolver can be stubbed: apps/api/src/imports/sources/url/fetch.test.ts
+ * and sources/bucket/client.int.test.ts.
  */
 const logLines: string[] = [];
 const harness = setupHarness({ withWorker: false, logLines, env: { IMPORT_RETRY_SCHEDULE: '100ms', IMPORT_CONNECT_TIMEOUT: '2s' } });

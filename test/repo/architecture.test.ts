@@ -17,12 +17,22 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/storage': ['@darkroom/core'],
   '@darkroom/queue': ['@darkroom/core'],
   '@darkroom/media': ['@darkroom/core'],
+  // A checked original to a confirmed asset, for every process that confirms one (docs/architecture.md#the-intake).
+  '@darkroom/intake': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
   // `@darkroom/core/private-links`, `@darkroom/core/limits`): one rule each for the server and the client.
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
-  '@darkroom/api': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/upload-page'],
-  '@darkroom/worker': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
+  '@darkroom/api': [
+    '@darkroom/core',
+    '@darkroom/db',
+    '@darkroom/storage',
+    '@darkroom/queue',
+    '@darkroom/media',
+    '@darkroom/intake',
+    '@darkroom/upload-page',
+  ],
+  '@darkroom/worker': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/intake'],
   '@darkroom/delivery': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
 };
 

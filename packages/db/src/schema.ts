@@ -13,6 +13,12 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'dat
 export const ASSET_STATUSES = [...VISIBLE_ASSET_STATUSES, 'deleting'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
+/**
+ * An asset confirmed (its upload complete, its import's file in place), whatever its processing
+ * did since, until it is deleted.
+ */
+export const CONFIRMED_STATUSES: readonly AssetStatus[] = ['queued', 'processing', 'ready', 'failed'];
+
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),

@@ -1,6 +1,7 @@
 import { ERRORS, originalKey } from '@darkroom/core';
 import {
   claimImportIdentity,
+  CONFIRMED_STATUSES,
   getAsset,
   identityTakenForDryRun,
   type IdentityClaim,
@@ -8,13 +9,12 @@ import {
   newId,
   releaseImportIdentity,
   transitionAsset,
-  type Asset,
   type ImportItem,
   type ImportItemOutcome,
 } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
-import { inLane } from './import-source.js';
+import { inLane } from './sources/source.js';
 import type { ItemContext } from './item-context.js';
 
 /**
@@ -45,7 +45,7 @@ export async function importItem(
   if (!claim.mine) return { status: 'skipped', assetId: claim.assetId, reason: 'already_imported' };
   // An identity reserved just now (claimFreeImportIdentities) has no asset yet: only one held before may.
   const made = reserved ? undefined : await getAsset(deps.db, { id: claim.assetId });
-  if (made && CONFIRMED.includes(made.status)) return { status: 'imported', assetId: made.id, bytes: made.size };
+  if (made && CONFIRMED_STATUSES.includes(made.status)) return { status: 'imported', assetId: made.id, bytes: made.size };
   const original = { bucket: deps.config.storage.bucket, key: originalKey(tenant.id, claim.assetId) };
   try {
     const limits = { maxBytes: context.limits.maxBytes, signal: context.signal, lanes: context.lanes };
@@ -57,7 +57,7 @@ export async function importItem(
     if (context.signal.aborted) throw error;
     // The other runner holding the item recorded it meanwhile.
     const twin = await getAsset(deps.db, { id: claim.assetId });
-    if (twin && CONFIRMED.includes(twin.status)) return { status: 'imported', assetId: twin.id, bytes: twin.size };
+    if (twin && CONFIRMED_STATUSES.includes(twin.status)) return { status: 'imported', assetId: twin.id, bytes: twin.size };
     await giveUp(context, item, claim.assetId, original, error);
     throw error;
   }
@@ -73,9 +73,6 @@ export class IdentityBeingImported extends Error {
     super('another item of this import is bringing the same file');
   }
 }
-
-/** An asset confirmed (its upload complete): what an import made, whatever its processing did since. */
-const CONFIRMED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
 
 /**
  * A failed item leaves nothing behind: the bytes it wrote, its asset if one was recorded (an item of

@@ -1,9 +1,9 @@
 import type { Import, Tenant } from '@darkroom/db';
+import type { ImportRecorder } from '@darkroom/intake';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import type { Limiter } from '../services/limiter.js';
-import type { ImportRecorder } from './import-recorder.js';
-import type { ImportSource } from './import-source.js';
+import type { ImportSource } from './sources/source.js';
 
 /**
  * What every item of one run shares: run-import.ts makes it; import-item.ts and import-file.ts take

@@ -16,6 +16,7 @@ import {
   type Import,
   type ImportItem,
 } from '@darkroom/db';
+import { createImportRecorder } from '@darkroom/intake';
 import { createLimiter } from '../services/limiter.js';
 import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
@@ -23,10 +24,9 @@ import { IdentityBeingImported, importItem, lookAtItem } from './import-item.js'
 import type { ItemContext } from './item-context.js';
 import { type ImportPace, pacedLane } from './import-pace.js';
 import { holdLease, type Lease, type LeaseContext } from './import-lease.js';
-import { createImportRecorder } from './import-recorder.js';
 import { startTurn, type Turn } from './import-turns.js';
-import type { ImportSource } from './import-source.js';
-import { openImportSource } from './open-import-source.js';
+import type { ImportSource } from './sources/source.js';
+import { openImportSource } from './sources/open.js';
 
 export interface RunContext extends LeaseContext {
   /** The process is stopping: every import stops where it is. */

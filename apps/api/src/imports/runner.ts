@@ -156,7 +156,7 @@ function watchImportControls(deps: AppDeps, log: FastifyBaseLogger) {
 }
 
 /**
- * Connections of the runner's pool: a run's files are written in batches (import-recorder.ts), two at
+ * Connections of the runner's pool: a run's files are written in batches (@darkroom/intake's import-recorder.ts), two at
  * once at most, beside its claims and the lookups of files held before, so one connection per file
  * moving bytes of one import, and two for the runs' own, serve them all.
  */

@@ -15,7 +15,7 @@ import { insertImport, insertImportItems, newId, type Import, type NewImportItem
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
 import { exceedsDepth } from '../services/uploads/upload-rules.js';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './bucket-source-checks.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './sources/bucket/checks.js';
 import { importMetadataOf } from './import-metadata.js';
 
 /** The SHA-256 of an identity, as import_identities keys it. */

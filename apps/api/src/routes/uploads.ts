@@ -1,10 +1,10 @@
 import { assetView, jobView } from '@darkroom/db';
+import { confirmUpload } from '@darkroom/intake';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
 import { abortUpload } from '../services/uploads/abort-upload.js';
-import { completeUpload } from '../services/uploads/complete-upload.js';
 import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/uploads/resume-upload.js';
 import { startUpload, uploadRules } from '../services/uploads/start-upload.js';
 import { builtReplySerializer } from './common.schemas.js';
@@ -42,10 +42,10 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
     const scope = assetScopeOf(request);
     // Resolving first turns malformed ids into not_found, like every other route.
     const found = await requireTenantAsset(deps, { ...scope, id: request.params.assetId });
-    const { asset, job } = await completeUpload(deps, request.log, {
+    const { asset, job } = await confirmUpload(deps, request.log, {
       tenantId: scope.tenantId,
       assetId: found.id,
-      input: request.body ?? {},
+      parts: request.body?.parts,
     });
     return reply.status(202).send({ asset: await presentAsset(deps, tenantOf(request), asset), job: jobView(job) });
   });

@@ -1,7 +1,7 @@
 import { ERRORS, type Visibility } from '@darkroom/core';
 import { lockAsset, setAssetVisibility, type Asset, type Tenant } from '@darkroom/db';
 import type { AppDeps } from '../deps.js';
-import { recordAssetChange } from './bucket-records.js';
+import { recordAssetChange } from '@darkroom/intake';
 import { ensureDeliveryKey } from './delivery-key.js';
 import { requireTenantAsset } from './manage-assets.js';
 

@@ -2,8 +2,8 @@ import { cropProblem, ERRORS, type Crop, type Focus } from '@darkroom/core';
 import { insertJob, latestAssetJob, reframeReadyAsset, type Asset, type Job } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { recordAssetChange } from './bucket-records.js';
-import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { recordAssetChange } from '@darkroom/intake';
+import { enqueueAfterCommit } from '@darkroom/intake';
 import { requireTenantAsset, type AssetOwner } from './manage-assets.js';
 
 export interface Reframe {

@@ -1,9 +1,9 @@
 import { ERRORS, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
 import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
-import { recordTenant } from './bucket-records.js';
+import { recordTenant } from '@darkroom/intake';
 import type { AppDeps } from '../deps.js';
-import { enqueueAfterCommit } from './enqueue-after-commit.js';
+import { enqueueAfterCommit } from '@darkroom/intake';
 
 /** A tenant's own presets at most: each is one more thing every upload of it may resolve to. */
 export const MAX_TENANT_PRESETS = 20;

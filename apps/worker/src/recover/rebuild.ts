@@ -9,6 +9,7 @@ import {
   variantRowsOf,
   type Job,
 } from '@darkroom/db';
+import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import type { AssetPlan } from './read.js';
@@ -66,7 +67,8 @@ export async function writeRebuilt(deps: WorkerDeps, batch: readonly Planned[], 
     ];
     return queued;
   });
-  // After the commit; an entry that does not make it is queued by the reconciler (the row is the truth).
-  if (queue && jobs.length > 0) await queue.enqueueNew(jobs).catch((err: unknown) => deps.log.warn({ err }, 'could not queue rebuilt assets yet'));
+  // After the commit, as the intake queues a confirmed asset's job (not through its `afterConfirm`:
+  // these assets were confirmed before the restore, and nothing owed a new one is owed them again).
+  if (queue && jobs.length > 0) await enqueueAfterCommit({ queue }, deps.log, jobs);
   return counts;
 }

@@ -5,7 +5,7 @@ import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
 import type { AssetEventType, Crop, Focus } from '@darkroom/core';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
+import { ASSET_STATUSES, assets, CONFIRMED_STATUSES, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
@@ -219,7 +219,7 @@ export async function markAssetReady(db: Executor, params: { id: string } & Proc
   const { id, ...image } = params;
   return transitionAsset(db, {
     id,
-    from: ['queued', 'processing', 'ready', 'failed'],
+    from: CONFIRMED_STATUSES,
     to: 'ready',
     set: { ...image, errorCode: null, errorMessage: null, readyAt: new Date(), playable: sql`${assets.kind} <> 'image'` },
   });

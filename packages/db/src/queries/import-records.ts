@@ -9,7 +9,7 @@ import type { ImportItemOutcome } from './import-runs.js';
 import { insertJob, insertJobsUnlessOpen, openJobsByTenant } from './jobs.js';
 
 /**
- * What a runner writes of many import items at once (apps/api/src/imports/import-recorder.ts): the
+ * What a runner writes of many import items at once (packages/intake/src/import-recorder.ts): the
  * identities of the items it has just taken, and, in one transaction, the assets whose originals
  * are in place with their events and jobs, and the outcomes of items that are over with their
  * import's counts. Each row is what the one-item queries (import-runs.ts, assets.ts) would write.

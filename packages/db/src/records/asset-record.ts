@@ -74,7 +74,14 @@ export type RenderRecord = z.infer<typeof RenderRecord>;
 export const AssetSidecar = z.object({ asset: AssetRecord, render: RenderRecord.nullable() });
 export type AssetSidecar = z.infer<typeof AssetSidecar>;
 
-export function assetRecordOf(asset: Asset, confirmedAt: Date): AssetRecord {
+/** What an asset's record says of it: a row, or the row a confirm is about to write (the intake's). */
+export type AssetRecordSource = Pick<
+  Asset,
+  'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'kind' | 'revision' | 'visibility' | 'createdAt' | 'uploadExpiresAt'
+> &
+  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop'>>;
+
+export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): AssetRecord {
   return {
     v: 1,
     id: asset.id,

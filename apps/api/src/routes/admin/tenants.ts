@@ -2,7 +2,7 @@ import { ERRORS, resolvePreset } from '@darkroom/core';
 import { createApiKey, createTenant, getTenant, isUuid, mergeTenantDelivery, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
-import { recordTenant } from '../../services/bucket-records.js';
+import { recordTenant } from '@darkroom/intake';
 import { mintUploadToken } from '../../services/uploads/upload-tokens.js';
 import { tenantView } from '../../views.js';
 import { MintUploadTokenFields, adminMintUploadTokenSchema } from '../upload-tokens.schemas.js';

@@ -1,8 +1,8 @@
 import { ERRORS, findPreset, presetStaleScope } from '@darkroom/core';
 import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';
-import { enqueueAfterCommit } from '../enqueue-after-commit.js';
 
 export interface BackfillCount {
   preset: string;

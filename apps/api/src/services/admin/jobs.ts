@@ -15,8 +15,8 @@ import {
   type JobFilter,
 } from '@darkroom/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';
-import { enqueueAfterCommit } from '../enqueue-after-commit.js';
 
 /** A new round of attempts for a failed job; its asset goes back to `queued`. */
 export async function retryJob(deps: AppDeps, log: FastifyBaseLogger, params: { id: string }): Promise<Job> {

@@ -1,10 +1,9 @@
 import { DarkroomError, ERRORS, type AudioInfo } from '@darkroom/core';
 import { probeAudio, RenderGateBusyError } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../../deps.js';
+import type { IntakeDeps, IntakeLog } from './deps.js';
 
-/** What `complete` learns of an audio original and records on its asset. */
+/** What a confirm learns of an audio original and records on its asset. */
 export interface AudioFacts {
   format: string;
   duration: number;
@@ -35,8 +34,8 @@ const FORMAT_OF_DEMUXER: Readonly<Record<string, string>> = {
  * answer (core's `errorAnswer`) keeps the sentence and the plain facts.
  */
 export async function checkAudio(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
+  deps: Pick<IntakeDeps, 'storage' | 'audioProbes' | 'config'>,
+  log: Pick<IntakeLog, 'info'>,
   location: ObjectLocation,
   start: { size: number; bytes: Uint8Array },
 ): Promise<AudioFacts> {

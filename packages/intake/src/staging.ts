@@ -1,21 +1,20 @@
-import { assetKindOf, contentMatchesDeclared, ERRORS, SNIFF_BYTES, sniffContentType, stagingKey } from '@darkroom/core';
-import { AUDIO_HEAD_BYTES } from '@darkroom/media';
+import { assetKindOf, ERRORS, stagingKey } from '@darkroom/core';
 import type { Asset } from '@darkroom/db';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../../deps.js';
 import { checkAudio, type AudioFacts } from './audio-check.js';
-import { describeOriginal } from '../bucket-records.js';
+import { describeOriginal } from './bucket-records.js';
+import { checkDeclared, headLengthOf } from './bytes.js';
+import type { IntakeDeps, IntakeLog } from './deps.js';
 
 /**
- * The bucket side of `complete`: the client's bytes sit in the staging object (the one key an upload
+ * The bucket side of confirming an upload (confirm-upload.ts): the client's bytes sit in the staging object (the one key an upload
  * URL can write), and the checked original is a server-side copy of them under the original key.
  */
-function stagingOf(deps: AppDeps, asset: Asset): ObjectLocation {
+function stagingOf(deps: IntakeDeps, asset: Asset): ObjectLocation {
   return { bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id) };
 }
 
-export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
+export async function finishMultipart(deps: IntakeDeps, log: IntakeLog, asset: Asset, parts: CompletedPart[] | undefined): Promise<void> {
   if (!asset.uploadId) {
     if (parts?.length) throw ERRORS.partsOfPutUpload();
     return;
@@ -43,18 +42,11 @@ export async function finishMultipart(deps: AppDeps, log: FastifyBaseLogger, ass
  * both: its Content-Range names the whole size. Audio reads a little more (a WAV's chunk sizes),
  * and only the checked copy is probed (`checkAudio`).
  */
-async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation): Promise<{ size: number; bytes: Uint8Array }> {
-  const length = assetKindOf(asset.contentType) === 'audio' ? AUDIO_HEAD_BYTES : SNIFF_BYTES;
-  const start = await deps.storage.readStart({ ...location, length }).catch((error: unknown) => {
+async function checkObject(deps: IntakeDeps, asset: Asset, location: ObjectLocation): Promise<{ size: number; bytes: Uint8Array }> {
+  const start = await deps.storage.readStart({ ...location, length: headLengthOf(asset.contentType) }).catch((error: unknown) => {
     throw error instanceof ObjectNotFoundError ? ERRORS.nothingUploaded() : error;
   });
-  if (start.size !== asset.size) {
-    throw ERRORS.sizeMismatch(asset.size, start.size);
-  }
-  const detected = sniffContentType(start.bytes);
-  if (!contentMatchesDeclared(asset.contentType, detected)) {
-    throw ERRORS.contentMismatch(asset.contentType, detected);
-  }
+  checkDeclared(asset, start);
   return start;
 }
 
@@ -63,7 +55,7 @@ async function checkObject(deps: AppDeps, asset: Asset, location: ObjectLocation
  * for byte ranges up to the declared size, an object of another size (the staging object's own
  * size and first bytes say so). Anything else is rethrown as it came.
  */
-async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): Promise<never> {
+async function explainCopyFailure(deps: IntakeDeps, asset: Asset, error: unknown): Promise<never> {
   if (error instanceof ObjectNotFoundError) throw ERRORS.nothingUploaded();
   if (error instanceof StorageRequestError) await checkObject(deps, asset, stagingOf(deps, asset));
   throw error;
@@ -79,8 +71,8 @@ async function explainCopyFailure(deps: AppDeps, asset: Asset, error: unknown): 
  * staging version the copy read, for `removeStaging`, and for audio what its probe found.
  */
 export async function copyToOriginal(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
+  deps: IntakeDeps,
+  log: IntakeLog,
   asset: Asset,
 ): Promise<{ stagingVersionId: string | undefined; audio: AudioFacts | null }> {
   const original = { bucket: deps.config.storage.bucket, key: asset.originalKey };
@@ -109,7 +101,7 @@ export async function copyToOriginal(
  * request, no listing); any other version (a PUT through the URL before or after it) is then the
  * current one, which the staging sweep deletes. A failure only delays it to that sweep too.
  */
-export async function removeStaging(deps: AppDeps, log: FastifyBaseLogger, asset: Asset, versionId: string | undefined): Promise<void> {
+export async function removeStaging(deps: IntakeDeps, log: IntakeLog, asset: Asset, versionId: string | undefined): Promise<void> {
   try {
     await deps.storage.deleteObjectVersion({ ...stagingOf(deps, asset), versionId });
   } catch (error) {

@@ -2,7 +2,7 @@ import { ERRORS } from '@darkroom/core';
 
 /**
  * A bucket source's listing page as a stranger's server may send it, kept to what S3 itself would:
- * an import's listing must end, and list each key once. Apart from bucket-source.ts, so the rules are
+ * an import's listing must end, and list each key once. Apart from client.ts, so the rules are
  * read (and unit-tested) in one place.
  */
 

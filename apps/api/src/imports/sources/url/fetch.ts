@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { ERRORS, isPublicAddress, MAX_IMPORT_REDIRECTS, type AddressPolicy, type DarkroomError, type Resolver } from '@darkroom/core';
 import { discard, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
-import { SourceBody } from './source-body.js';
-import { startDeadline } from './transfer-deadline.js';
+import { SourceBody } from './body.js';
+import { startDeadline } from '../transfer-deadline.js';
 
 export interface UrlSourceOptions {
   /** HEAD for a dry run: what a GET would answer, without the bytes. */

@@ -1,8 +1,8 @@
 import type { ImportItem, NewImportItem } from '@darkroom/db';
 import type { Readable } from 'node:stream';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
-import type { AppDeps } from '../deps.js';
-import type { Limiter } from '../services/limiter.js';
+import type { AppDeps } from '../../deps.js';
+import type { Limiter } from '../../services/limiter.js';
 import { readHead } from './read-head.js';
 
 /** The limits a transfer of one item holds to. */

@@ -1,7 +1,6 @@
-import { recordImportBatch, type ImportedAsset, type ItemOutcome, type RecordedImport } from '@darkroom/db';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
-import { enqueueAfterCommit } from '../services/enqueue-after-commit.js';
+import type { ImportedAsset, ItemOutcome, RecordedImport } from '@darkroom/db';
+import { confirmImported } from './confirm.js';
+import type { IntakeDeps, IntakeLog } from './deps.js';
 
 /** Writes of one batch at most: a transaction stays short however many files wait. */
 const MAX_BATCH = 64;
@@ -13,7 +12,7 @@ const WRITERS = 2;
 
 /**
  * An import run's writes, batched (group commit): what its items ask to record while a batch is
- * being written goes in the next, in one transaction (db's recordImportBatch), so Postgres commits
+ * being written goes in the next, in one transaction (`confirmImported`), so Postgres commits
  * once for many files, and a file waits for no commit but the one after its own request.
  */
 export interface ImportRecorder {
@@ -32,7 +31,7 @@ interface Waiting<T, R> {
 }
 
 /** `onAdd`: told each time a file asks for a write (it is past its transfer: the run may take another). */
-export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger, onAdd: () => void = () => {}): ImportRecorder {
+export function createImportRecorder(deps: IntakeDeps, log: IntakeLog, onAdd: () => void = () => {}): ImportRecorder {
   const assets: Waiting<ImportedAsset, RecordedImport>[] = [];
   const outcomes: Waiting<ItemOutcome, boolean>[] = [];
   let writers = 0;
@@ -52,13 +51,7 @@ export function createImportRecorder(deps: AppDeps, log: FastifyBaseLogger, onAd
 
   async function write(a: Waiting<ImportedAsset, RecordedImport>[], o: Waiting<ItemOutcome, boolean>[]): Promise<void> {
     try {
-      const written = await recordImportBatch(deps.db, {
-        assets: a.map((w) => w.entry),
-        outcomes: o.map((w) => w.entry),
-        maxAttempts: deps.config.jobMaxAttempts,
-      });
-      const jobs = written.assets.flatMap((r) => (r.job ? [r.job] : []));
-      if (jobs.length > 0) await enqueueAfterCommit(deps, log, jobs);
+      const written = await confirmImported(deps, log, { assets: a.map((w) => w.entry), outcomes: o.map((w) => w.entry) });
       for (const [n, w] of a.entries()) w.resolve(written.assets[n]!);
       for (const [n, w] of o.entries()) w.resolve(written.recorded[n]!);
     } catch (error) {

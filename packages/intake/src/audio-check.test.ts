@@ -1,16 +1,15 @@
 import { DarkroomError } from '@darkroom/core';
 import { createRenderGate } from '@darkroom/media';
-import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../deps.js';
+import type { IntakeDeps } from './deps.js';
 import { checkAudio } from './audio-check.js';
 
-const log = { info: () => {} } as unknown as FastifyBaseLogger;
+const log = { info: () => {} };
 
-function depsWith(gate: AppDeps['audioProbes']): AppDeps {
+function depsWith(gate: IntakeDeps['audioProbes']): IntakeDeps {
   const storage = { presignGet: async () => ({ url: 'http://127.0.0.1:9/never', headers: {}, expiresAt: new Date() }) };
   const config = { uploads: { audioMaxDurationSeconds: 60 } };
-  return { audioProbes: gate, storage, config } as unknown as AppDeps;
+  return { audioProbes: gate, storage, config } as unknown as IntakeDeps;
 }
 
 describe('checkAudio', () => {

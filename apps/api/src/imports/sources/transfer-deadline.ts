@@ -1,5 +1,5 @@
 import { ERRORS, type ImportSourceKind } from '@darkroom/core';
-import { inSeconds } from './guarded-request.js';
+import { inSeconds } from './url/guarded-request.js';
 
 /** A transfer's own signal: the caller's (a pause, a cancel, the process stopping) or its time limit, whichever comes first. */
 export interface Deadline {

@@ -1,7 +1,7 @@
 import { DarkroomError } from '@darkroom/core';
 import { StorageAccessDeniedError, StorageError, translateS3Error } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
-import { sourceError } from './bucket-source-errors.js';
+import { sourceError } from './errors.js';
 
 /** An error as the SDK throws it: S3's code, the status, and the request it answered. */
 const sdkError = (code: string, status?: number) =>

@@ -1,24 +1,18 @@
 import { ERRORS } from '@darkroom/core';
-import { getTenantAsset, insertJob, latestAssetJob, lockAsset, transitionAsset, type Asset, type Job } from '@darkroom/db';
+import { CONFIRMED_STATUSES, getTenantAsset, latestAssetJob, lockAsset, type Asset, type Job } from '@darkroom/db';
 import type { CompletedPart } from '@darkroom/storage';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../../deps.js';
-import { enqueueAfterCommit } from '../enqueue-after-commit.js';
-import { copyToOriginal, finishMultipart, removeStaging } from './upload-objects.js';
-
-export interface CompleteUploadInput {
-  parts?: CompletedPart[] | undefined;
-}
-
-const SETTLED: readonly Asset['status'][] = ['queued', 'processing', 'ready', 'failed'];
+import { afterConfirm, confirmAsset } from './confirm.js';
+import type { IntakeDeps, IntakeLog } from './deps.js';
+import { copyToOriginal, finishMultipart, removeStaging } from './staging.js';
 
 const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(status);
 
 /**
- * Confirms an upload. The client's bytes are in the staging object, the only key an upload URL can
- * write; they are copied on the bucket's side to the original key, and the copy is checked: the
- * declared size, and first bytes of the declared type (audio is probed too: `checkAudio`). The asset then turns `queued` and its job
- * row is written, in the transaction that has held the asset's row locked since before the copy.
+ * Confirms an upload (`POST /v1/uploads/{id}/complete`). The client's bytes are in the staging
+ * object, the only key an upload URL can write; they are copied on the bucket's side to the
+ * original key, and the copy is checked: the declared size, and first bytes of the declared type
+ * (audio is probed too: `checkAudio`). The asset then turns `queued` and its job row is written
+ * (`confirmAsset`), in the transaction that has held the asset's row locked since before the copy.
  * After the commit the job is queued and the staging object deleted. A repeat (or a racing second
  * call) returns the same job. The copy is the first bucket request (a missing object fails it:
  * `upload_missing`), one ranged GET of the copy checks size and type, and the delete names the
@@ -37,25 +31,25 @@ const invalidState = (status: Asset['status']) => ERRORS.uploadAlreadyFinished(s
  * - Staging gone while the row still awaits its upload happens only when the sweep removed it past
  *   UPLOAD_TTL (the upload expires then anyway); `complete` answers `upload_missing`.
  */
-export async function completeUpload(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
-  params: { tenantId: string; assetId: string; input: CompleteUploadInput },
+export async function confirmUpload(
+  deps: IntakeDeps,
+  log: IntakeLog,
+  params: { tenantId: string; assetId: string; parts?: CompletedPart[] | undefined },
 ): Promise<{ asset: Asset; job: Job }> {
   const asset = await getTenantAsset(deps.db, { tenantId: params.tenantId, id: params.assetId });
   if (!asset) throw ERRORS.assetNotFound();
-  if (SETTLED.includes(asset.status)) return existingJob(deps, asset);
+  if (CONFIRMED_STATUSES.includes(asset.status)) return existingJob(deps, asset);
   if (asset.status !== 'awaiting_upload') throw invalidState(asset.status);
 
   try {
-    await finishMultipart(deps, log, asset, params.input.parts);
+    await finishMultipart(deps, log, asset, params.parts);
   } catch (error) {
     // A racing call may have confirmed it (and deleted the staging object) meanwhile.
     return outcomeNow(deps, asset, error);
   }
   const queued = await copyAndQueue(deps, log, asset);
   if (!queued) return outcomeNow(deps, asset);
-  await enqueueAfterCommit(deps, log, [queued.job]);
+  await afterConfirm(deps, log, [queued.job]);
   await removeStaging(deps, log, asset, queued.stagingVersionId);
   return { asset: queued.asset, job: queued.job };
 }
@@ -67,19 +61,16 @@ export async function completeUpload(
  * Returns null when the asset no longer awaits its upload.
  */
 async function copyAndQueue(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
+  deps: IntakeDeps,
+  log: IntakeLog,
   asset: Asset,
 ): Promise<{ asset: Asset; job: Job; stagingVersionId: string | undefined } | null> {
   return deps.db.transaction(async (tx) => {
     const locked = await lockAsset(tx, { id: asset.id });
     if (locked?.status !== 'awaiting_upload') return null;
     const { stagingVersionId, audio } = await copyToOriginal(deps, log, asset);
-    const set = { uploadId: null, ...(audio ?? {}) };
-    const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set });
-    if (!moved) return null;
-    const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
-    return { asset: moved, job, stagingVersionId };
+    const confirmed = await confirmAsset(deps, tx, { asset, set: audio });
+    return confirmed && { ...confirmed, stagingVersionId };
   });
 }
 
@@ -87,15 +78,15 @@ async function copyAndQueue(
  * What became of an asset another call changed meanwhile: confirmed (its job), deleted
  * (`not_found`), canceled or expired (`invalid_state`); still awaiting its upload: `error`.
  */
-async function outcomeNow(deps: AppDeps, asset: Asset, error?: unknown): Promise<{ asset: Asset; job: Job }> {
+async function outcomeNow(deps: IntakeDeps, asset: Asset, error?: unknown): Promise<{ asset: Asset; job: Job }> {
   const now = await getTenantAsset(deps.db, { tenantId: asset.tenantId, id: asset.id });
   if (!now) throw ERRORS.assetNotFound();
-  if (SETTLED.includes(now.status)) return existingJob(deps, now);
+  if (CONFIRMED_STATUSES.includes(now.status)) return existingJob(deps, now);
   if (error !== undefined && now.status === 'awaiting_upload') throw error;
   throw invalidState(now.status);
 }
 
-async function existingJob(deps: AppDeps, asset: Asset): Promise<{ asset: Asset; job: Job }> {
+async function existingJob(deps: IntakeDeps, asset: Asset): Promise<{ asset: Asset; job: Job }> {
   const job = await latestAssetJob(deps.db, { assetId: asset.id });
   if (!job) throw ERRORS.confirmedWithoutJob(asset.status);
   return { asset, job };

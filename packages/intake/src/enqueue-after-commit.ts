@@ -1,6 +1,5 @@
 import type { Job } from '@darkroom/db';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
+import type { IntakeDeps, IntakeLog } from './deps.js';
 
 /**
  * Adds the queue entries of jobs Postgres has just committed as `queued`. A failure (Redis down) is
@@ -9,8 +8,8 @@ import type { AppDeps } from '../deps.js';
  * jobs go in one bulk add per lane.
  */
 export async function enqueueAfterCommit(
-  deps: AppDeps,
-  log: FastifyBaseLogger,
+  deps: Pick<IntakeDeps, 'queue'>,
+  log: Pick<IntakeLog, 'warn'>,
   jobs: Job[],
   options: { replaceFinished?: boolean } = {},
 ): Promise<void> {

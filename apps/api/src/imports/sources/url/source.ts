@@ -1,8 +1,8 @@
-import type { AppDeps } from '../deps.js';
-import { inLane, streamInto, type ImportSource, type ItemLimits } from './import-source.js';
-import { openUrlSource } from './url-source.js';
+import type { AppDeps } from '../../../deps.js';
+import { inLane, streamInto, type ImportSource, type ItemLimits } from '../source.js';
+import { openUrlSource } from './fetch.js';
 
-/** A URL list's files: each fetched through the guard (url-source.ts) and streamed into a multipart upload. */
+/** A URL list's files: each fetched through the guard (fetch.ts) and streamed into a multipart upload. */
 export function urlImportSource(deps: AppDeps): ImportSource {
   const { imports } = deps.config;
   const options = (method: 'GET' | 'HEAD', limits: ItemLimits) => ({

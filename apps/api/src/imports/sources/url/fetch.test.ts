@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { DarkroomError, type Resolver } from '@darkroom/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openUrlSource, type UrlSourceOptions } from './url-source.js';
+import { openUrlSource, type UrlSourceOptions } from './fetch.js';
 
 /** A signature every URL of a failing request carries: no error may repeat it. */
 const SIGNED = 'X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=sekrit0123456789';

@@ -5,9 +5,9 @@ import { inspect } from 'node:util';
 import { DarkroomError, errorDetail, type Resolver } from '@darkroom/core';
 import { createS3Storage, ObjectNotFoundError, parseStorageConfig } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../test/support/services.js';
-import { createSourceBucket, type SnapshotEntry, type SourceBucket } from '../../../../test/support/source-bucket.js';
-import { openBucketSource, type BucketSourceDeployment, type BucketSourceSpec } from './bucket-source.js';
+import { freePort } from '../../../../../../test/support/services.js';
+import { createSourceBucket, type SnapshotEntry, type SourceBucket } from '../../../../../../test/support/source-bucket.js';
+import { openBucketSource, type BucketSourceDeployment, type BucketSourceSpec } from './client.js';
 
 // Against the real S3 server (Ceph RGW): the source is a bucket of a second user, with keys of its own.
 const config = parseStorageConfig(process.env);

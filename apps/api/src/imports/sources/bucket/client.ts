@@ -10,8 +10,8 @@ import {
   type S3StorageOptions,
   type StorageConfig,
 } from '@darkroom/storage';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint, type DeploymentBuckets } from './bucket-source-checks.js';
-import { sourceError } from './bucket-source-errors.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint, type DeploymentBuckets } from './checks.js';
+import { sourceError } from './errors.js';
 import { addressesOf, checkedAddresses, pinnedLookup, type AddressPolicy } from './endpoint-address.js';
 import { keptPage, MAX_LISTING_PAGE_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
 

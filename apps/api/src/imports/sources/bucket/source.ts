@@ -1,14 +1,14 @@
 import { bucketIdentity, ERRORS } from '@darkroom/core';
 import type { Import } from '@darkroom/db';
 import type { ObjectLocation } from '@darkroom/storage';
-import type { AppDeps } from '../deps.js';
-import { openBucketSource, type BucketSource, type SourceObject } from './bucket-source.js';
-import { HEAD_BYTES, inLane, streamInto, type BroughtFile, type DescribeFile, type ImportSource, type ListedItem } from './import-source.js';
-import { identityHashOf, importCredentialsAad } from './start-import.js';
-import { withinDeadline } from './transfer-deadline.js';
+import type { AppDeps } from '../../../deps.js';
+import { openBucketSource, type BucketSource, type SourceObject } from './client.js';
+import { HEAD_BYTES, inLane, streamInto, type BroughtFile, type DescribeFile, type ImportSource, type ListedItem } from '../source.js';
+import { identityHashOf, importCredentialsAad } from '../../start-import.js';
+import { withinDeadline } from '../transfer-deadline.js';
 
 /**
- * A tenant's bucket as an import's source (bucket-source.ts): listed with the tenant's keys a page
+ * A tenant's bucket as an import's source (client.ts): listed with the tenant's keys a page
  * at a time; each object's first bytes read with them, then the object copied on the bucket's side
  * where the deployment's key may read it, else streamed from the source into a multipart upload.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint } from './bucket-source-checks.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint } from './checks.js';
 
 describe('bucketNameProblem', () => {
   it("takes names by S3's rules", () => {

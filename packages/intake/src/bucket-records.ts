@@ -8,14 +8,17 @@ import {
   packRecord,
   tenantRecordOf,
   type Asset,
+  type AssetRecordSource,
   AssetSidecar,
   parseRecord,
   type Tenant,
 } from '@darkroom/db';
 import { ObjectNotFoundError, type ObjectMetadata } from '@darkroom/storage';
-import type { AppDeps } from '../deps.js';
+import type { IntakeDeps } from './deps.js';
 
-async function putJson(deps: AppDeps, key: string, value: unknown): Promise<void> {
+type RecordDeps = Pick<IntakeDeps, 'db' | 'storage' | 'config'>;
+
+async function putJson(deps: RecordDeps, key: string, value: unknown): Promise<void> {
   const body = Buffer.from(JSON.stringify(value));
   await deps.storage.putObject({ bucket: deps.config.storage.bucket, key, body, contentType: 'application/json' });
 }
@@ -25,7 +28,7 @@ async function putJson(deps: AppDeps, key: string, value: unknown): Promise<void
  * object metadata, which the copy out of staging carries at no request more; a record too large
  * for S3's 2 KB (metadata near its 4 KB limit, a long filename) is put beside it instead, one PUT.
  */
-export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<ObjectMetadata> {
+export async function describeOriginal(deps: RecordDeps, asset: AssetRecordSource): Promise<ObjectMetadata> {
   const record = assetRecordOf(asset, new Date());
   const { metadata, left } = fitMetadata([[ASSET_METADATA, packRecord(record)]]);
   if (left.length === 0) return metadata;
@@ -42,7 +45,7 @@ export async function describeOriginal(deps: AppDeps, asset: Asset): Promise<Obj
  * asset's row locked by the caller's transaction (written as it is there), so records written one
  * after the other are the row's changes in their order.
  */
-export async function recordAssetChange(deps: AppDeps, asset: Asset): Promise<void> {
+export async function recordAssetChange(deps: RecordDeps, asset: Asset): Promise<void> {
   const key = assetRecordKey(asset.tenantId, asset.id);
   const before = await readSidecar(deps, key);
   const render = before?.render?.revision === asset.revision ? before.render : null;
@@ -50,7 +53,7 @@ export async function recordAssetChange(deps: AppDeps, asset: Asset): Promise<vo
   await putJson(deps, key, sidecar);
 }
 
-async function readSidecar(deps: AppDeps, key: string): Promise<AssetSidecar | null> {
+async function readSidecar(deps: RecordDeps, key: string): Promise<AssetSidecar | null> {
   try {
     const bytes = await deps.storage.getBytes({ bucket: deps.config.storage.bucket, key });
     return parseRecord(AssetSidecar, bytes.toString('utf8'));
@@ -61,12 +64,12 @@ async function readSidecar(deps: AppDeps, key: string): Promise<AssetSidecar | n
 }
 
 /** A tenant's settings and presets, written each time they change (tenantRecordOf leaves every secret out). */
-export async function recordTenant(deps: AppDeps, tenant: Tenant): Promise<void> {
+export async function recordTenant(deps: RecordDeps, tenant: Tenant): Promise<void> {
   await putJson(deps, tenantRecordKey(tenant.id), tenantRecordOf(tenant));
 }
 
 /** `recordAssetChange` from the asset's row as it is now, under its lock. */
-export async function recordAssetAsItIs(deps: AppDeps, assetId: string): Promise<void> {
+export async function recordAssetAsItIs(deps: RecordDeps, assetId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const asset = await lockAsset(tx, { id: assetId });
     if (asset) await recordAssetChange(deps, asset);
