@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, DarkroomError, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
+import { BadMediaError, ERRORS, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
 import { getAsset, getJob, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
@@ -216,7 +216,7 @@ export function errorOfChunkFailure(failedReason: string | undefined): Error {
     if (typeof failure.code === 'string' && typeof failure.message === 'string') {
       // Bad media stays bad; a time limit stays one; anything else is the job's to try again.
       if (!failure.retryable) return new BadMediaError(failure.code as BadMediaCode, failure.message);
-      if (failure.code === 'render_timeout') return new DarkroomError('render_timeout', failure.message);
+      if (failure.code === 'render_timeout') return ERRORS.chunkPartTimedOut(failure.message);
     }
   } catch {
     // Not one of ours (a stalled part's reason): a failure like any other.
