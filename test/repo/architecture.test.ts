@@ -281,6 +281,15 @@ describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)
     });
     expect(wrong).toEqual([]);
   });
+
+  it("keeps the worker's renders below its jobs: a handler in jobs/ imports render/, never the reverse", () => {
+    const folder = (name: string) => join(ROOT, 'apps', 'worker', 'src', name) + sep;
+    const wrong = crossings((_ws, imp) => {
+      if (!isRelative(imp.specifier) || !imp.file.startsWith(folder('render'))) return null;
+      return resolve(imp.file, '..', imp.specifier).startsWith(folder('jobs')) ? 'render/ imports jobs/' : null;
+    });
+    expect(wrong).toEqual([]);
+  });
 });
 
 /**

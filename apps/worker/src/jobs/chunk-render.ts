@@ -7,7 +7,8 @@ import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } fr
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { advanceFlow } from '../render/chunk-flow.js';
-import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-end.js';
+import { abandonFlowForDeletion } from '../deletion.js';
+import { failChunkedRender } from './chunk-flow-end.js';
 import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 

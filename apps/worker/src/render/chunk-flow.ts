@@ -174,3 +174,20 @@ export async function advanceFlow(
   await recordJobProgress(deps.db, { id: row.id, assetId: asset.id, progress: (flow.progressShare * stored) / total });
   for (const step of await dueSteps(state, flow, row.attempts)) await deps.assetQueue!.enqueueStep(row, step);
 }
+
+/**
+ * The flow's parts taken off the queue: its line in Redis, and its entries that are not running
+ * (a running one ends by itself: its job ended, its asset went, or its plan was replaced).
+ */
+export async function dropFlow(
+  deps: WorkerDeps,
+  asset: Pick<Asset, 'tenantId' | 'id'>,
+  row: Pick<Job, 'id' | 'lane'>,
+  flow: ChunkFlow,
+): Promise<void> {
+  const parts = await readFlowState(deps, asset, row.id, flow).then(partsOfState, () => []);
+  await deps.chunkQueue!.drop(
+    flowRef(asset, row),
+    parts.map((p) => p.payload),
+  );
+}

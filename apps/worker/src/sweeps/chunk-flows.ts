@@ -3,7 +3,8 @@ import { isLiveState } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';
 import { dueSteps, flowRef, readFlowState, trackParts } from '../render/chunk-flow.js';
-import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-end.js';
+import { abandonFlowForDeletion } from '../deletion.js';
+import { failChunkedRender } from '../jobs/chunk-flow-end.js';
 import { chunkObjects } from '../render/chunk-objects.js';
 
 /**
