@@ -6,6 +6,7 @@ import { getAsset, getJob, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import type { EntryEnd } from '../lanes.js';
 import { advanceFlow } from '../render/chunk-flow.js';
 import { abandonFlowForDeletion } from '../deletion.js';
 import { failChunkedRender } from './chunk-flow-end.js';
@@ -40,10 +41,22 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
 }
 
 /**
+ * After a part's entry ended (the lane's `completed` or `failed` event): `landPart` or
+ * `settleFailedPart`. Never throws: what it could not settle, the reconciler settles.
+ */
+export async function settlePart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, ended: EntryEnd<ChunkRenderResult>): Promise<void> {
+  try {
+    await (ended.failed ? settleFailedPart(deps, job) : landPart(deps, job, ended.result));
+  } catch (err) {
+    deps.log.warn({ jobId: job.data.jobId, err }, 'could not settle a chunk part; the reconciler will');
+  }
+}
+
+/**
  * A part's entry completed (the worker's `completed` event): it leaves its tenant's flight and the
  * next part of the tenant's line is released, so the tenant never has more than its cap in flight.
  */
-export async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
+async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
   if (result.tenantId) await deps.chunkQueue!.landed(result.tenantId, job.data);
 }
 
@@ -188,7 +201,7 @@ function watchPart(deps: WorkerDeps, payload: ChunkRenderPayload) {
  * else after its own attempts, or a worker that kept dying under it), it leaves its tenant's flight
  * and fails its job's render with the part's code and sentence, as a single render's would.
  */
-export async function settleFailedPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<void> {
+async function settleFailedPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<void> {
   if ((await job.getState()) !== 'failed') return;
   const row = await getJob(deps.db, { id: job.data.jobId });
   if (row) await deps.chunkQueue!.landed(row.tenantId, job.data);
