@@ -18,7 +18,7 @@ import type { ChunkMode, ChunksQueued } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderAudio } from '../render/render-audio.js';
 import { renderImageVariants } from '../render/render-image.js';
-import { renderVideo } from '../render/render-video.js';
+import { renderVideo } from '../render/video/index.js';
 import { stageTimer, type StageTimer } from '../render/stage-timer.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
 import { presetOfAsset } from './asset-preset.js';

@@ -5,8 +5,8 @@ import { chunkEntryId, isLiveState, type ChunkFlowRef, type ChunkStepRef } from 
 import type { WorkerDeps } from '../deps.js';
 import { chunkObjects, partKey, planHashOf, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from './chunk-objects.js';
 import type { RenderContext } from './context.js';
-import { ladderSpecOf } from './render-hls.js';
-import { ladderShare } from './render-weights.js';
+import { ladderSpecOf } from './video/hls.js';
+import { ladderShare } from './video/weights.js';
 
 /**
  * Whether this video's ladders are rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a

@@ -9,7 +9,7 @@ import type { WorkerDeps } from '../deps.js';
 import { lowestStored, readFlowState, type FlowLadder, type FlowPart } from './chunk-flow.js';
 import type { ChunkFlow } from './chunk-objects.js';
 import type { RenderContext } from './context.js';
-import { discardLadder, uploadLadder } from './render-hls.js';
+import { discardLadder, uploadLadder } from './video/hls.js';
 import { currentVariants, deleteSupersededObjects } from './store-variants.js';
 
 /** Parts' files fetched at once: many small segments, a few requests in flight. */
