@@ -3,8 +3,8 @@ import { completeJob, finishAssetDeletion, getJob, type Asset } from '@darkroom/
 import { purgeAssetObjects } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 import { assetObject } from './render/asset-object.js';
-import { dropFlow } from './render/chunk-flow.js';
-import { chunkObjects } from './render/chunk-objects.js';
+import { dropFlow } from './render/video/chunk-flow.js';
+import { chunkObjects } from './render/video/chunk-objects.js';
 
 /**
  * The worker's side of deleting an asset. The API's DELETE starts it (@darkroom/db's

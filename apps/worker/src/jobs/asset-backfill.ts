@@ -13,7 +13,7 @@ import type { Job as QueueJob } from 'bullmq';
 import { feedBackfill } from '../backfill-feed.js';
 import type { WorkerDeps } from '../deps.js';
 import { describeVariants, processedOf } from '../records.js';
-import type { ChunkFlow } from '../render/chunk-objects.js';
+import type { ChunkFlow } from '../render/video/chunk-objects.js';
 import type { ChunkMode, ChunksQueued } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderAudio } from '../render/render-audio.js';

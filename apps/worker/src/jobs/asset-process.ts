@@ -2,7 +2,7 @@ import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core';
 import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Job, type Variant } from '@darkroom/db';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import type { ChunkFlow } from '../render/chunk-objects.js';
+import type { ChunkFlow } from '../render/video/chunk-objects.js';
 import type { ChunkMode, RenderedAsset } from '../render/context.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { renderAudio } from '../render/render-audio.js';

@@ -3,8 +3,8 @@ import type { WorkerDeps } from '../deps.js';
 import { recordFlowFailure, type OnFinalFailure } from './job-failure.js';
 import { feedBackfill } from '../backfill-feed.js';
 import { abandonFlowForDeletion } from '../deletion.js';
-import { dropFlow } from '../render/chunk-flow.js';
-import { chunkObjects, type ChunkFlow } from '../render/chunk-objects.js';
+import { dropFlow } from '../render/video/chunk-flow.js';
+import { chunkObjects, type ChunkFlow } from '../render/video/chunk-objects.js';
 import { currentVariants, deleteSupersededObjects } from '../render/store-variants.js';
 
 /** Once the join step has recorded the render: the flow's entries and its chunk objects go (the orphan sweep's if this fails). */

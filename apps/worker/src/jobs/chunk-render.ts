@@ -7,10 +7,10 @@ import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } fr
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { EntryEnd } from '../lanes.js';
-import { advanceFlow } from '../render/chunk-flow.js';
+import { advanceFlow } from '../render/video/chunk-flow.js';
 import { abandonFlowForDeletion } from '../deletion.js';
 import { failChunkedRender } from './chunk-flow-end.js';
-import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/chunk-objects.js';
+import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/video/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 
 export type ChunkRenderResult = ({ outcome: 'rendered' } | { outcome: 'skipped'; reason: string }) & {

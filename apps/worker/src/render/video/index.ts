@@ -1,6 +1,6 @@
 import { isHlsSpec, type VariantSpec, type VideoInfo } from '@darkroom/core';
 import { probeVideo, type VideoProbe } from '@darkroom/media';
-import { queueChunkedRender, rendersInChunks } from '../chunk-flow.js';
+import { queueChunkedRender, rendersInChunks } from './chunk-flow.js';
 import type { ChunksQueued, RenderContext, RenderedAsset } from '../context.js';
 import { watchProgress, type ProgressWatch } from '../progress-watch.js';
 import { renderLadders, type Rendered } from './ladders.js';

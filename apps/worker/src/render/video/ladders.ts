@@ -1,7 +1,7 @@
 import { isHlsSpec, type HlsVariantSpec, type VariantSpec } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
 import type { HlsLadderResult, VideoProbe } from '@darkroom/media';
-import { joinChunkedLadder } from '../chunk-join.js';
+import { joinChunkedLadder } from './chunk-join.js';
 import type { RenderContext } from '../context.js';
 import { discardLadder, renderLadder, uploadLadder } from './hls.js';
 import type { VideoStep } from './progress.js';

@@ -2,11 +2,11 @@ import { isHlsSpec, type ChunkPart, type ChunkRenderPayload, type HlsVariantSpec
 import { recordJobProgress, type Asset, type Job } from '@darkroom/db';
 import { halveHlsChunks, lowestRung, piecesDecodeNearTheirRange, planHlsChunks, planHlsLadder, type VideoProbe } from '@darkroom/media';
 import { chunkEntryId, isLiveState, type ChunkFlowRef, type ChunkStepRef } from '@darkroom/queue';
-import type { WorkerDeps } from '../deps.js';
+import type { WorkerDeps } from '../../deps.js';
 import { chunkObjects, partKey, planHashOf, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from './chunk-objects.js';
-import type { RenderContext } from './context.js';
-import { ladderSpecOf } from './video/hls.js';
-import { ladderShare } from './video/weights.js';
+import type { RenderContext } from '../context.js';
+import { ladderSpecOf } from './hls.js';
+import { ladderShare } from './weights.js';
 
 /**
  * Whether this video's ladders are rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a
