@@ -223,6 +223,13 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
     expect(wrong).toEqual([]);
   });
 
+  it("makes every queue in packages/queue: the worker's code runs BullMQ's Worker and builds no queue itself", () => {
+    const worker = ALL.find((ws) => ws.name === '@darkroom/worker')!;
+    const builds = /\bnew (Queue|QueueEvents|FlowProducer)\b/;
+    const wrong = codeFiles(worker.dir).filter((file) => isShipped(worker, file) && builds.test(readFileSync(file, 'utf8')));
+    expect(wrong.map(at)).toEqual([]);
+  });
+
   it('ships browser code without Node built-ins', () => {
     const wrong = crossings((ws, imp) =>
       BROWSER.includes(ws.name) && imp.shipped && !nodeOnly(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
