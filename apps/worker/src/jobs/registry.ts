@@ -10,6 +10,7 @@ import {
   type WebhookDeliverPayload,
 } from '@darkroom/core';
 import { getJob } from '@darkroom/db';
+import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { JobRow } from '../lanes.js';
@@ -41,7 +42,7 @@ export const JOBS = [
     queue: ASSET_BACKFILL_QUEUE,
     slots: (config) => config.backfillConcurrency,
     rowKinds: ['backfill', 'process'],
-    handle: backfillLaneJob,
+    handle: (deps, job, queues) => backfillLaneJob(deps, job, queues.assets),
   } satisfies JobRow<AssetProcessPayload>,
   {
     name: JobName.ChunkRender,
@@ -62,13 +63,15 @@ export const JOBS = [
 ] as const;
 
 /**
- * The backfill lane's entries: re-renders of stale variants, and the first renders of assets `npm
- * run recover` rebuilt without one (their row says `process`); and the steps of their chunked renders.
+ * The backfill lane's entries: re-renders of stale variants, and the first renders of imported
+ * assets and of those `npm run recover` rebuilt without one (their row says `process`), which go on
+ * this lane so that however many there are, fresh uploads never wait behind them; and the steps of
+ * their chunked renders.
  */
-async function backfillLaneJob(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>) {
+async function backfillLaneJob(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>, queue: AssetQueue) {
   if (job.data.step) return chunkStep(deps, job);
   const row = await getJob(deps.db, { id: job.data.jobId });
-  return row?.kind === 'process' ? assetProcess(deps, job) : assetBackfill(deps, job, deps.assetQueue!);
+  return row?.kind === 'process' ? assetProcess(deps, job) : assetBackfill(deps, job, queue);
 }
 
 /**
