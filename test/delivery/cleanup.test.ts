@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assetObjectLocation } from '@darkroom/storage';
 import { newDeliverySweepCursor, sweepDeliveryRenders } from '../../apps/worker/src/sweeps/delivery-sweep.js';
 import { findOrphanObjects } from '../../apps/worker/src/sweeps/orphans.js';
-import { finishDeletion } from '../../apps/worker/src/sweeps/purge-sweep.js';
+import { finishDeletion } from '../../apps/worker/src/deletion.js';
 import type { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { setupHarness } from '../support/setup-harness.js';

@@ -223,6 +223,13 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
     expect(wrong).toEqual([]);
   });
 
+  it("makes every queue in packages/queue: the worker's code runs BullMQ's Worker and builds no queue itself", () => {
+    const worker = ALL.find((ws) => ws.name === '@darkroom/worker')!;
+    const builds = /\bnew (Queue|QueueEvents|FlowProducer)\b/;
+    const wrong = codeFiles(worker.dir).filter((file) => isShipped(worker, file) && builds.test(readFileSync(file, 'utf8')));
+    expect(wrong.map(at)).toEqual([]);
+  });
+
   it('ships browser code without Node built-ins', () => {
     const wrong = crossings((ws, imp) =>
       BROWSER.includes(ws.name) && imp.shipped && !nodeOnly(imp.file) && !isRelative(imp.specifier) && packageOf(imp.specifier) === null
@@ -278,6 +285,15 @@ describe('folders a newcomer reads in one hop (docs/architecture.md, Code rules)
     const wrong = crossings((_ws, imp) => {
       if (!imp.shipped || !isRelative(imp.specifier) || !below.some((folder) => imp.file.startsWith(folder))) return null;
       return resolve(imp.file, '..', imp.specifier).startsWith(join(api, 'routes') + sep) ? 'imports a route' : null;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("keeps the worker's renders below its jobs: a handler in jobs/ imports render/, never the reverse", () => {
+    const folder = (name: string) => join(ROOT, 'apps', 'worker', 'src', name) + sep;
+    const wrong = crossings((_ws, imp) => {
+      if (!isRelative(imp.specifier) || !imp.file.startsWith(folder('render'))) return null;
+      return resolve(imp.file, '..', imp.specifier).startsWith(folder('jobs')) ? 'render/ imports jobs/' : null;
     });
     expect(wrong).toEqual([]);
   });

@@ -6,6 +6,7 @@ export * from './migrate.js';
 export * from './queries/tenants.js';
 export * from './queries/api-keys.js';
 export * from './queries/assets.js';
+export * from './queries/asset-deletion.js';
 export * from './queries/variants.js';
 export * from './queries/jobs.js';
 export * from './queries/job-counts.js';

@@ -4,3 +4,4 @@ export * from './webhook-queue.js';
 export * from './rate-counter.js';
 export * from './delivery-changes.js';
 export * from './chunk-queue.js';
+export * from './worker-queues.js';

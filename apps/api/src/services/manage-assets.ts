@@ -1,9 +1,8 @@
 import { deliveryPolicyOf, ERRORS, privateLinkContext, type DeliveryContext } from '@darkroom/core';
 import {
-  deleteAssetRow,
+  finishAssetDeletion,
   getTenantAsset,
   getTenantAssetWithVariants,
-  isAssetInHand,
   isUuid,
   listVariantsByAsset,
   markAssetDeleting,
@@ -36,24 +35,22 @@ export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { i
 }
 
 /**
- * Deletes an asset without ever orphaning its bucket objects: the row turns `deleting` first (gone
- * for the API, queued jobs closed), then the objects go, then the row. A worker rendering it at
- * that moment finishes the deletion itself when it sees the status; a storage failure leaves the
- * row `deleting` for the purge sweep.
+ * `DELETE /v1/assets/:id`, the start of a deletion (the steps: @darkroom/db's asset-deletion.ts):
+ * the row turns `deleting` first (gone for the API, queued jobs closed), then, unless a worker has
+ * the asset in hand and finishes it itself, the objects go and then the row. A storage failure
+ * leaves the row `deleting` for the worker's purge sweep.
  */
 export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; id: string }): Promise<void> {
   const asset = await requireTenantAsset(deps, params);
   const deleting = await markAssetDeleting(deps.db, { id: asset.id });
   // From the answer on, no delivery process serves it from its cached lookup.
   if (deleting) await deps.announceDeliveryChange({ asset: asset.id });
-  if (!deleting || (await isAssetInHand(deps.db, { assetId: asset.id }))) return;
-  try {
-    const { bucket, publicBucket } = deps.config.storage;
-    await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
-    await deleteAssetRow(deps.db, { id: asset.id });
-  } catch (error) {
+  if (!deleting) return;
+  const { bucket, publicBucket } = deps.config.storage;
+  const removeObjects = () => purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
+  const onRemoveFailed = (error: unknown) =>
     log.warn({ assetId: asset.id, err: error }, 'could not remove a deleted asset from the buckets yet; the purge sweep will');
-  }
+  await finishAssetDeletion(deps.db, { assetId: asset.id, removeObjects, onRemoveFailed });
 }
 
 /** How an answer's URLs are made beyond the tenant's settings: a private URL's life (`?urlTtl=`; absent: PRIVATE_URL_TTL). */

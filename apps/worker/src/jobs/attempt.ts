@@ -1,10 +1,9 @@
 import type { AssetProcessPayload } from '@darkroom/core';
 import { completeJob, getAsset, startJobAttemptOutsideMoves, type Asset, type Job } from '@darkroom/db';
 import { DelayedError, type Job as QueueJob } from 'bullmq';
+import { abandonForDeletion, discardDeletedAsset } from '../deletion.js';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
-import { finishDeletion } from '../sweeps/purge-sweep.js';
-import { discardDeletedAsset } from '../render/store-variants.js';
 
 export type Skipped = { outcome: 'skipped'; reason: string };
 
@@ -17,16 +16,6 @@ export interface AttemptHandler<R> {
   onFinalFailure?(asset: Asset): OnFinalFailure;
   /** Runs after every attempt that started, however it ended (a backfill feeds its next window). */
   settled?(row: Job): Promise<void>;
-}
-
-/**
- * The asset was deleted while its job waited or ran (its DELETE left it `deleting` because this job
- * was active): close the job, then finish the deletion, so what this attempt uploaded goes too.
- */
-async function abandonForDeletion(deps: WorkerDeps, asset: Asset, jobId: string): Promise<Skipped> {
-  await completeJob(deps.db, { id: jobId });
-  await finishDeletion(deps, asset);
-  return { outcome: 'skipped', reason: 'asset deleted' };
 }
 
 /** How long a job whose asset is being moved waits before it looks again, at most (a move may end early). */

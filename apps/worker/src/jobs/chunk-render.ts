@@ -1,14 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, DarkroomError, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
+import { BadMediaError, ERRORS, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
 import { getAsset, getJob, type Asset } from '@darkroom/db';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { advanceFlow } from '../render/chunk-flow.js';
-import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-end.js';
-import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/chunk-objects.js';
+import type { EntryEnd } from '../lanes.js';
+import { advanceFlow } from '../render/video/chunk-flow.js';
+import { abandonFlowForDeletion } from '../deletion.js';
+import { failChunkedRender } from './chunk-flow-end.js';
+import { chunkObjects, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from '../render/video/chunk-objects.js';
 import { classifyError } from './classify-error.js';
 
 export type ChunkRenderResult = ({ outcome: 'rendered' } | { outcome: 'skipped'; reason: string }) & {
@@ -39,10 +41,22 @@ export async function chunkRender(deps: WorkerDeps, job: QueueJob<ChunkRenderPay
 }
 
 /**
+ * After a part's entry ended (the lane's `completed` or `failed` event): `landPart` or
+ * `settleFailedPart`. Never throws: what it could not settle, the reconciler settles.
+ */
+export async function settlePart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, ended: EntryEnd<ChunkRenderResult>): Promise<void> {
+  try {
+    await (ended.failed ? settleFailedPart(deps, job) : landPart(deps, job, ended.result));
+  } catch (err) {
+    deps.log.warn({ jobId: job.data.jobId, err }, 'could not settle a chunk part; the reconciler will');
+  }
+}
+
+/**
  * A part's entry completed (the worker's `completed` event): it leaves its tenant's flight and the
  * next part of the tenant's line is released, so the tenant never has more than its cap in flight.
  */
-export async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
+async function landPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>, result: ChunkRenderResult): Promise<void> {
   if (result.tenantId) await deps.chunkQueue!.landed(result.tenantId, job.data);
 }
 
@@ -187,7 +201,7 @@ function watchPart(deps: WorkerDeps, payload: ChunkRenderPayload) {
  * else after its own attempts, or a worker that kept dying under it), it leaves its tenant's flight
  * and fails its job's render with the part's code and sentence, as a single render's would.
  */
-export async function settleFailedPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<void> {
+async function settleFailedPart(deps: WorkerDeps, job: QueueJob<ChunkRenderPayload>): Promise<void> {
   if ((await job.getState()) !== 'failed') return;
   const row = await getJob(deps.db, { id: job.data.jobId });
   if (row) await deps.chunkQueue!.landed(row.tenantId, job.data);
@@ -216,7 +230,7 @@ export function errorOfChunkFailure(failedReason: string | undefined): Error {
     if (typeof failure.code === 'string' && typeof failure.message === 'string') {
       // Bad media stays bad; a time limit stays one; anything else is the job's to try again.
       if (!failure.retryable) return new BadMediaError(failure.code as BadMediaCode, failure.message);
-      if (failure.code === 'render_timeout') return new DarkroomError('render_timeout', failure.message);
+      if (failure.code === 'render_timeout') return ERRORS.chunkPartTimedOut(failure.message);
     }
   } catch {
     // Not one of ours (a stalled part's reason): a failure like any other.

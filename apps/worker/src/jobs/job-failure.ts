@@ -2,7 +2,7 @@ import { ERRORS, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
 import { failJob, recordJobRetry, type Job, type JobFailure } from '@darkroom/db';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { discardJobChunks } from '../render/chunk-objects.js';
+import { discardJobChunks } from '../render/video/chunk-objects.js';
 import { classifyError, type ClassifiedError } from './classify-error.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Asset, Job, ProcessedImage, VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
-import type { ChunkFlow } from './chunk-objects.js';
+import type { ChunkFlow } from './video/chunk-objects.js';
 import type { LocalOriginal } from './fetch-original.js';
 import type { StageTimer } from './stage-timer.js';
 

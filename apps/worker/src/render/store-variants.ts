@@ -1,4 +1,4 @@
-import { variantFilesPrefix, variantObjectKeys, variantOutputKey, variantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { variantFilesPrefix, variantObjectKeys, variantOutputKey, VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
 import { assetObject } from './asset-object.js';
@@ -84,11 +84,4 @@ export async function deleteSupersededObjects(
       return deps.storage.deletePrefix({ bucket: files.bucket, prefix: files.key });
     }),
   );
-}
-
-/** The asset was deleted while it rendered: remove what this attempt wrote; its rows went with it. */
-export async function discardDeletedAsset(deps: WorkerDeps, asset: Asset): Promise<{ outcome: 'skipped'; reason: string }> {
-  const variants = assetObject(deps, asset, variantPrefix(asset.tenantId, asset.id));
-  await deps.storage.deletePrefix({ bucket: variants.bucket, prefix: variants.key });
-  return { outcome: 'skipped', reason: 'asset deleted while processing' };
 }

@@ -2,9 +2,10 @@ import { getAsset, type Job } from '@darkroom/db';
 import { isLiveState } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';
-import { dueSteps, flowRef, readFlowState, trackParts } from '../render/chunk-flow.js';
-import { abandonFlowForDeletion, failChunkedRender } from '../render/chunk-flow-end.js';
-import { chunkObjects } from '../render/chunk-objects.js';
+import { dueSteps, flowRef, readFlowState, trackParts } from '../render/video/chunk-flow.js';
+import { abandonFlowForDeletion } from '../deletion.js';
+import { failChunkedRender } from '../jobs/chunk-flow-end.js';
+import { chunkObjects } from '../render/video/chunk-objects.js';
 
 /**
  * The reconciler's pass over an `active` job whose entry has ended: when it is a chunked render

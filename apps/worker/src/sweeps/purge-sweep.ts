@@ -1,6 +1,7 @@
 import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
-import { deleteAssetRow, describesAsset, isAssetInHand, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
-import { abortStaleMultipartUploads, purgeAssetObjects, purgeUploadObjects, type ObjectHead } from '@darkroom/storage';
+import { describesAsset, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
+import { abortStaleMultipartUploads, purgeUploadObjects, type ObjectHead } from '@darkroom/storage';
+import { finishDeletion } from '../deletion.js';
 import type { WorkerDeps } from '../deps.js';
 import { underTenant } from './orphans.js';
 import { sweepStaging } from './staging-sweep.js';
@@ -10,18 +11,6 @@ const GRACE_MS = 5_000;
 const BATCH = 100;
 /** Beyond UPLOAD_TTL, before a multipart upload counts as abandoned (expiry ends live ones by then). */
 const MULTIPART_MARGIN_MS = 3_600_000;
-
-/**
- * Finishes a deletion: every bucket object of the asset, then its row. Waits (returns false) while
- * a worker has the asset's job in hand: that worker finishes the deletion when it sees the status.
- */
-export async function finishDeletion(deps: WorkerDeps, asset: Asset): Promise<boolean> {
-  if (await isAssetInHand(deps.db, { assetId: asset.id })) return false;
-  const { bucket, publicBucket } = deps.config.storage;
-  await purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
-  await deleteAssetRow(deps.db, { id: asset.id });
-  return true;
-}
 
 /**
  * Removes a canceled or expired upload's objects (its multipart parts, its staging object), then

@@ -125,6 +125,11 @@ export const VIDEO_ERRORS = {
       timeoutMs,
       detail,
     }),
+  /**
+   * A chunked render's part that ran past its limit, as its job fails (or retries) with it: the
+   * sentence is the one the part's own failure carried (videoRenderTimeout's, written above).
+   */
+  chunkPartTimedOut: (message: string) => new DarkroomError('render_timeout', message),
 };
 
 /** `detail`: for operators only, what ffprobe or ffmpeg said, or the limit that was hit. */

@@ -255,8 +255,7 @@ export async function markAssetFailed(db: Executor, params: { id: string; errorC
 
 /**
  * Starts a deletion: the asset turns `deleting` (gone for the API from then on) and its queued jobs
- * are closed, so no worker starts them. The bucket objects are removed next, then the row; a
- * failure in between leaves the row `deleting` for the purge sweep, so nothing is orphaned.
+ * are closed, so no worker starts them. `finishAssetDeletion` (asset-deletion.ts) ends it.
  */
 export async function markAssetDeleting(db: Executor, params: { id: string }): Promise<Asset | undefined> {
   return db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { HlsLadderResult } from '@darkroom/media';
 import { describe, expect, it } from 'vitest';
-import { storyboardRung } from './render-storyboard.js';
+import { storyboardRung } from './storyboards.js';
 
 const rung = (width: number, height: number) => ({ width, height, bandwidth: 0, averageBandwidth: 0, codecs: '', playlist: '', segments: [] });
 const ladder = (...sizes: [number, number][]): HlsLadderResult => ({

@@ -2,11 +2,11 @@ import { isHlsSpec, type ChunkPart, type ChunkRenderPayload, type HlsVariantSpec
 import { recordJobProgress, type Asset, type Job } from '@darkroom/db';
 import { halveHlsChunks, lowestRung, piecesDecodeNearTheirRange, planHlsChunks, planHlsLadder, type VideoProbe } from '@darkroom/media';
 import { chunkEntryId, isLiveState, type ChunkFlowRef, type ChunkStepRef } from '@darkroom/queue';
-import type { WorkerDeps } from '../deps.js';
+import type { WorkerDeps } from '../../deps.js';
 import { chunkObjects, partKey, planHashOf, rangesOf, type ChunkFlow, type ChunkPlan, type LadderObjects } from './chunk-objects.js';
-import type { RenderContext } from './context.js';
-import { ladderSpecOf } from './render-hls.js';
-import { ladderShare } from './render-weights.js';
+import type { RenderContext } from '../context.js';
+import { ladderSpecOf } from './hls.js';
+import { ladderShare } from './weights.js';
 
 /**
  * Whether this video's ladders are rendered in chunks: longer than VIDEO_CHUNK_SECONDS, where a
@@ -173,4 +173,21 @@ export async function advanceFlow(
   const stored = parts.reduce((sum, p) => sum + (p.done ? p.weight : 0), 0);
   await recordJobProgress(deps.db, { id: row.id, assetId: asset.id, progress: (flow.progressShare * stored) / total });
   for (const step of await dueSteps(state, flow, row.attempts)) await deps.assetQueue!.enqueueStep(row, step);
+}
+
+/**
+ * The flow's parts taken off the queue: its line in Redis, and its entries that are not running
+ * (a running one ends by itself: its job ended, its asset went, or its plan was replaced).
+ */
+export async function dropFlow(
+  deps: WorkerDeps,
+  asset: Pick<Asset, 'tenantId' | 'id'>,
+  row: Pick<Job, 'id' | 'lane'>,
+  flow: ChunkFlow,
+): Promise<void> {
+  const parts = await readFlowState(deps, asset, row.id, flow).then(partsOfState, () => []);
+  await deps.chunkQueue!.drop(
+    flowRef(asset, row),
+    parts.map((p) => p.payload),
+  );
 }

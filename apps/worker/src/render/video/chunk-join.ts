@@ -5,12 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import { INTERIM_PLAYLIST_CACHE_CONTROL, scaledDurationMs, variantSpecHash, type HlsVariantSpec } from '@darkroom/core';
 import { markAssetPlayable, upsertVariants, type Asset, type Job } from '@darkroom/db';
 import { joinHlsLadder, type HlsLadderParts, type HlsLadderResult, type VideoProbe } from '@darkroom/media';
-import type { WorkerDeps } from '../deps.js';
+import type { WorkerDeps } from '../../deps.js';
 import { lowestStored, readFlowState, type FlowLadder, type FlowPart } from './chunk-flow.js';
 import type { ChunkFlow } from './chunk-objects.js';
-import type { RenderContext } from './context.js';
-import { discardLadder, uploadLadder } from './render-hls.js';
-import { currentVariants, deleteSupersededObjects } from './store-variants.js';
+import type { RenderContext } from '../context.js';
+import { discardLadder, uploadLadder } from './hls.js';
+import { currentVariants, deleteSupersededObjects } from '../store-variants.js';
 
 /** Parts' files fetched at once: many small segments, a few requests in flight. */
 const DOWNLOAD_CONCURRENCY = 6;

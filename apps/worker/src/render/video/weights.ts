@@ -1,6 +1,6 @@
 import { isHlsSpec, isRenditionSpec, isStoryboardSpec, type VariantSpec, type VideoVariantSpec } from '@darkroom/core';
 import { planFrame, type VideoProbe } from '@darkroom/media';
-import { ladderPixels, sharedRung } from './render-hls.js';
+import { ladderPixels, sharedRung } from './hls.js';
 
 /**
  * How a video job's progress is shared among its renders, in the order renderVideo makes them: each

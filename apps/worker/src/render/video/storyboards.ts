@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
+  isStoryboardSpec,
   scaledDurationMs,
   STORYBOARD_MAX_TILES,
   STORYBOARD_VTT,
@@ -9,12 +10,36 @@ import {
   variantSpecHash,
   VARIANT_CACHE_CONTROL,
   type StoryboardVariantSpec,
+  type VariantSpec,
 } from '@darkroom/core';
 import type { VariantRecord } from '@darkroom/db';
 import { probeVideo, remuxRung, renderStoryboard, type HlsLadderResult, type StoryboardResult, type VideoProbe } from '@darkroom/media';
-import { assetObject } from './asset-object.js';
-import type { RenderContext } from './context.js';
-import type { ProgressWatch } from './progress-watch.js';
+import { assetObject } from '../asset-object.js';
+import type { RenderContext } from '../context.js';
+import type { ProgressWatch } from '../progress-watch.js';
+import { partsOf, type VideoStep } from './progress.js';
+
+/**
+ * The storyboards of a video's specs, after its ladders and renditions: from the source
+ * `storyboardSource` picks (a rung of `made`, or the original), removed once they are stored.
+ */
+export async function renderStoryboardsOf(
+  ctx: RenderContext,
+  probe: VideoProbe,
+  specs: readonly VariantSpec[],
+  made: readonly HlsLadderResult[],
+  step: VideoStep,
+): Promise<VariantRecord[]> {
+  const storyboardSpecs = specs.filter(isStoryboardSpec);
+  const source = await storyboardSource(ctx, probe, made, storyboardSpecs, step.watch.signal);
+  try {
+    const storyboards = await renderStoryboards(ctx, source, storyboardSpecs, step.watch, partsOf(step.progress));
+    step.progress.next();
+    return storyboards;
+  } finally {
+    await source.discard();
+  }
+}
 
 /** How a WebVTT file is served; browsers read it as UTF-8 whatever the header says. */
 export const VTT_CONTENT_TYPE = 'text/vtt';

@@ -19,8 +19,8 @@ import {
   type HlsLadderSpec,
   type VideoProbe,
 } from '@darkroom/media';
-import { assetObject } from './asset-object.js';
-import type { RenderContext } from './context.js';
+import { assetObject } from '../asset-object.js';
+import type { RenderContext } from '../context.js';
 
 /** Files of a ladder uploaded at once: hundreds of small segments, a few requests in flight. */
 const UPLOAD_CONCURRENCY = 6;

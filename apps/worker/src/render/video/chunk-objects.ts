@@ -3,7 +3,7 @@ import { chunkJobPrefix, type ChunkPart, type HlsVariantSpec } from '@darkroom/c
 import type { Asset, Job } from '@darkroom/db';
 import type { HlsChunk, HlsLadderSpec, VideoProbe } from '@darkroom/media';
 import { assetObjectLocation, ObjectNotFoundError, type ObjectLocation } from '@darkroom/storage';
-import type { WorkerDeps } from '../deps.js';
+import type { WorkerDeps } from '../../deps.js';
 
 /**
  * What every part of one ladder's chunked render reads: written by the job that planned it, beside

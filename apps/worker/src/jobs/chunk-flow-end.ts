@@ -1,28 +1,11 @@
-import { completeJob, deleteVariantsByName, getAsset, getJob, transitionAsset, type Asset, type Job } from '@darkroom/db';
+import { deleteVariantsByName, getAsset, getJob, transitionAsset, type Asset, type Job } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
-import { recordFlowFailure, type OnFinalFailure } from '../jobs/job-failure.js';
+import { recordFlowFailure, type OnFinalFailure } from './job-failure.js';
 import { feedBackfill } from '../backfill-feed.js';
-import { finishDeletion } from '../sweeps/purge-sweep.js';
-import { flowRef, partsOfState, readFlowState } from './chunk-flow.js';
-import { chunkObjects, type ChunkFlow } from './chunk-objects.js';
-import { currentVariants, deleteSupersededObjects } from './store-variants.js';
-
-/**
- * The flow's parts taken off the queue: its line in Redis, and its entries that are not running
- * (a running one ends by itself: its job ended, its asset went, or its plan was replaced).
- */
-export async function dropFlow(
-  deps: WorkerDeps,
-  asset: Pick<Asset, 'tenantId' | 'id'>,
-  row: Pick<Job, 'id' | 'lane'>,
-  flow: ChunkFlow,
-): Promise<void> {
-  const parts = await readFlowState(deps, asset, row.id, flow).then(partsOfState, () => []);
-  await deps.chunkQueue!.drop(
-    flowRef(asset, row),
-    parts.map((p) => p.payload),
-  );
-}
+import { abandonFlowForDeletion } from '../deletion.js';
+import { dropFlow } from '../render/video/chunk-flow.js';
+import { chunkObjects, type ChunkFlow } from '../render/video/chunk-objects.js';
+import { currentVariants, deleteSupersededObjects } from '../render/store-variants.js';
 
 /** Once the join step has recorded the render: the flow's entries and its chunk objects go (the orphan sweep's if this fails). */
 export async function finishFlow(deps: WorkerDeps, asset: Asset, row: Job, flow: ChunkFlow): Promise<void> {
@@ -68,19 +51,4 @@ async function failChunkedAsset(deps: WorkerDeps, asset: Asset, failure: { code:
     await transitionAsset(tx, { id: asset.id, from: ['queued', 'processing'], to: 'failed', set });
   });
   await deleteSupersededObjects(deps, asset, interim, []);
-}
-
-/**
- * The asset was deleted while its render was chunked (its DELETE left it `deleting`, the job being
- * active): the flow's parts are taken off the queue, the job closed and the deletion finished here,
- * which removes every object of the asset, its chunks too.
- */
-export async function abandonFlowForDeletion(deps: WorkerDeps, asset: Asset, jobId: string): Promise<void> {
-  const row = await getJob(deps.db, { id: jobId });
-  if (row?.state === 'active') {
-    const flow = await chunkObjects(deps, asset, jobId).readFlow();
-    if (flow) await dropFlow(deps, asset, row, flow);
-    await completeJob(deps.db, { id: jobId });
-  }
-  await finishDeletion(deps, asset);
 }
