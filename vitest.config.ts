@@ -1,8 +1,26 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { testEnv } from './test/test-env.js';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+/**
+ * A package's topic subpaths (`@darkroom/db/queries/assets`) to their sources, read from its
+ * package.json `exports`, so the list is written once: `./dist/x.js` is `src/x.ts`.
+ */
+function subpathsOf(pkg: string): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(new URL(`./packages/${pkg}/package.json`, import.meta.url), 'utf8')) as {
+    exports: Record<string, { default: string }>;
+  };
+  const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== '.');
+  return Object.fromEntries(
+    entries.map(([subpath, target]) => [
+      `@darkroom/${pkg}${subpath.slice(1)}`,
+      fileURLToPath(new URL(`./packages/${pkg}/${target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')}`, import.meta.url)),
+    ]),
+  );
+}
 
 /**
  * Which lane a test runs in follows from its name, so no list here needs keeping (docs/contributing.md#tests):
@@ -30,11 +48,8 @@ export default defineConfig({
       '@darkroom/client/node': fileURLToPath(new URL('./packages/client/src/resume-file.ts', import.meta.url)),
       '@darkroom/client/next': fileURLToPath(new URL('./packages/client/src/next.ts', import.meta.url)),
       '@darkroom/client': src('client'),
-      '@darkroom/core/content-types': fileURLToPath(new URL('./packages/core/src/content-types.ts', import.meta.url)),
-      '@darkroom/core/private-links': fileURLToPath(new URL('./packages/core/src/private-links.ts', import.meta.url)),
-      '@darkroom/core/delivery-grammar': fileURLToPath(new URL('./packages/core/src/delivery-grammar.ts', import.meta.url)),
-      '@darkroom/core/node-floor': fileURLToPath(new URL('./packages/core/src/node-floor.ts', import.meta.url)),
-      '@darkroom/core/limits': fileURLToPath(new URL('./packages/core/src/limits.ts', import.meta.url)),
+      ...subpathsOf('core'),
+      ...subpathsOf('db'),
       '@darkroom/core': src('core'),
       '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),
