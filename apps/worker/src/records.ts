@@ -10,7 +10,7 @@ import {
   renderRecordOf,
   type Asset,
   type AssetSidecar,
-  type ProcessedImage,
+  type AssetFacts,
   type Variant,
   type VariantRecord,
 } from '@darkroom/db';
@@ -28,7 +28,7 @@ export type DescribeVariants = (records: readonly VariantRecord[]) => Promise<Ob
  * beside the original, one PUT more; when only the asset's does not, recover reads it from the
  * original. `kept`: rows of the revision this render does not replace (a backfill's).
  */
-export function describeVariants(deps: WorkerDeps, asset: Asset, image: ProcessedImage, kept: readonly Variant[] = []): DescribeVariants {
+export function describeVariants(deps: WorkerDeps, asset: Asset, image: AssetFacts, kept: readonly Variant[] = []): DescribeVariants {
   return async (records) => {
     const variants = [...kept.filter((v) => !records.some((r) => r.name === v.name)), ...records];
     const render = renderRecordOf({ revision: asset.revision, image, variants, variantPrefix: variantPrefix(asset.tenantId, asset.id) });
@@ -53,7 +53,7 @@ export function describeVariants(deps: WorkerDeps, asset: Asset, image: Processe
 }
 
 /** A ready asset's row as what its render found (a backfill describes the variants it adds with it). */
-export function processedOf(asset: Asset): ProcessedImage {
+export function processedOf(asset: Asset): AssetFacts {
   const { width, height, format, placeholder, dominantColor, duration, video, hasAlpha, crop } = asset;
   return { width: width ?? 0, height: height ?? 0, format: format ?? '', placeholder, dominantColor, duration, video, hasAlpha, crop };
 }

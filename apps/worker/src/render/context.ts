@@ -1,4 +1,4 @@
-import type { Asset, Job, ProcessedImage, VariantRecord } from '@darkroom/db';
+import type { Asset, Job, AssetFacts, VariantRecord } from '@darkroom/db';
 import type { WorkerDeps } from '../deps.js';
 import type { ChunkFlow } from './video/chunk-objects.js';
 import type { LocalOriginal } from './fetch-original.js';
@@ -36,5 +36,5 @@ export interface ChunksQueued {
 /** A rendered asset: its variants (already in the bucket) and what its row records. */
 export interface RenderedAsset {
   records: VariantRecord[];
-  asset: ProcessedImage;
+  asset: AssetFacts;
 }

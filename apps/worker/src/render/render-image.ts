@@ -1,5 +1,5 @@
 import type { Preset, VariantSpec } from '@darkroom/core';
-import type { ProcessedImage as AssetFacts, VariantRecord } from '@darkroom/db';
+import type { AssetFacts, VariantRecord } from '@darkroom/db';
 import { processImageFile, releaseBuffer, type ProcessedImage, type RenderOptions } from '@darkroom/media';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';

@@ -184,7 +184,11 @@ export async function transitionAssets(
     .returning();
 }
 
-export interface ProcessedImage {
+/**
+ * What a render found of an asset, as its row records it at `ready` (not media's `ProcessedImage`,
+ * the render's own result, which holds more).
+ */
+export interface AssetFacts {
   /** Null for audio. */
   width: number | null;
   height: number | null;
@@ -215,7 +219,7 @@ export async function reframeReadyAsset(db: Executor, params: { id: string; focu
   });
 }
 
-export async function markAssetReady(db: Executor, params: { id: string } & ProcessedImage): Promise<Asset | undefined> {
+export async function markAssetReady(db: Executor, params: { id: string } & AssetFacts): Promise<Asset | undefined> {
   const { id, ...image } = params;
   return transitionAsset(db, {
     id,

@@ -1,6 +1,6 @@
 import { ASSET_KINDS, AudioInfo, Crop, Focus, HlsRendition, ORIGINALS_PREFIX, VideoInfo, VISIBILITIES } from '@darkroom/core';
 import { z } from 'zod';
-import type { ProcessedImage } from '../queries/assets.js';
+import type { AssetFacts } from '../queries/assets.js';
 import type { VariantRecord } from '../queries/variants.js';
 import type { Asset, NewAsset } from '../schema.js';
 
@@ -103,7 +103,7 @@ export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): Asse
   };
 }
 
-export function renderRecordOf(params: { revision: number; image: ProcessedImage; variants: VariantRecord[]; variantPrefix: string }): RenderRecord {
+export function renderRecordOf(params: { revision: number; image: AssetFacts; variants: VariantRecord[]; variantPrefix: string }): RenderRecord {
   const { image, variantPrefix } = params;
   return {
     v: 1,
