@@ -1,12 +1,67 @@
-import { deliveryPolicyOf } from '@darkroom/core';
-import { jobView, type Backfill, type Job, type Tenant, type Webhook, type WebhookAttempt } from '@darkroom/db';
+import {
+  deliveryPolicyOf,
+  viewOfSnapshot,
+  type AssetView,
+  type DeliveryContext,
+  type ImportItemView,
+  type JobView,
+  type PublicUrl,
+} from '@darkroom/core';
+import {
+  assetSnapshot,
+  errorOf,
+  type Asset,
+  type Backfill,
+  type ImportItem,
+  type Job,
+  type Tenant,
+  type Variant,
+  type Webhook,
+  type WebhookAttempt,
+} from '@darkroom/db';
 
 /**
- * Rows to the shapes only the API shows (tenants, webhooks, admins' jobs and backfills). The asset's,
- * a job's and an event's are @darkroom/db's views.ts, typed by @darkroom/core's contract.
+ * Rows to the shapes only the HTTP API shows: an asset's, a job's, an import item's (typed by
+ * @darkroom/core's contract), tenants', webhooks', admins' jobs and backfills. What an event stores
+ * and an event's view, which the worker's webhooks read too, are @darkroom/db's views.ts.
  */
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** The Asset a tenant sees: built as its events store it, so the two never differ. */
+export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
+  return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl, delivery);
+}
+
+/** A job as its tenant sees it. */
+export function jobView(job: Job): JobView {
+  return {
+    id: job.id,
+    assetId: job.assetId,
+    kind: job.kind,
+    state: job.state,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    progress: job.progress,
+    error: errorOf(job),
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+  };
+}
+
+/** One item of an import: its source as shown (never a presigned URL's signature), and its outcome. */
+export function importItemView(item: ImportItem): ImportItemView {
+  const error = errorOf(item);
+  return {
+    source: item.source,
+    externalId: item.externalId,
+    assetId: item.assetId,
+    status: item.status,
+    ...(item.reason ? { reason: item.reason } : {}),
+    ...(error ? { error } : {}),
+  };
+}
 
 /** The contract's Tenant shape: its settings, null where the deployment's default applies, and its delivery policy in full. */
 export function tenantView(tenant: Tenant) {

@@ -1,23 +1,25 @@
 import {
   viewOfSnapshot,
   type AssetSnapshot,
-  type AssetView,
   type DeliveryContext,
   type EventView,
-  type ImportItemView,
   type ImportView,
-  type JobView,
   type PublicUrl,
   type VisibleAssetStatus,
 } from '@darkroom/core';
-import type { Import, ImportItem } from './import-schema.js';
-import type { Asset, AssetStatus, Event, Job, Variant } from './schema.js';
+import type { Import } from './import-schema.js';
+import type { Asset, AssetStatus, Event, Variant } from './schema.js';
 
-/** Rows to the contract's shapes (@darkroom/core's contract): the one place that maps them. */
+/**
+ * Rows to the contract's shapes that a package writes or reads: the snapshot an event stores, the
+ * event a webhook delivers, an import's (its events carry it). The shapes only the HTTP API shows
+ * (an asset's, a job's, an import item's) are apps/api/src/views.ts.
+ */
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
-const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
+/** A row's error as the contract shows it: its code and sentence, or null. */
+export const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
   row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
 
 /** What an event stores. Variants are listed once the asset is ready (a playable one's streams before). `status` overrides the row's (a deletion shows the last visible one). */
@@ -74,11 +76,6 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
 const variantsShown = (variants: readonly Variant[], status: AssetStatus) =>
   status === 'ready' ? variants : variants.filter((v) => v.format === 'hls');
 
-/** The Asset a tenant sees: built as its events store it, so the two never differ. */
-export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
-  return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl, delivery);
-}
-
 /** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
   const head = { id: event.id, type: event.type, createdAt: event.createdAt.toISOString() };
@@ -86,23 +83,6 @@ export function eventView(event: Event, publicUrl: PublicUrl, delivery: Delivery
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
   const { purge } = event.data;
   return { ...head, data: { asset, ...(purge ? { purge } : {}) } };
-}
-
-/** A job as its tenant sees it. */
-export function jobView(job: Job): JobView {
-  return {
-    id: job.id,
-    assetId: job.assetId,
-    kind: job.kind,
-    state: job.state,
-    attempts: job.attempts,
-    maxAttempts: job.maxAttempts,
-    progress: job.progress,
-    error: errorOf(job),
-    createdAt: job.createdAt.toISOString(),
-    startedAt: iso(job.startedAt),
-    finishedAt: iso(job.finishedAt),
-  };
 }
 
 /** An import as its tenant sees it: never its credentials. */
@@ -117,18 +97,5 @@ export function importView(row: Import): ImportView {
     error: errorOf(row),
     createdAt: row.createdAt.toISOString(),
     finishedAt: iso(row.finishedAt),
-  };
-}
-
-/** One item of an import: its source as shown (never a presigned URL's signature), and its outcome. */
-export function importItemView(item: ImportItem): ImportItemView {
-  const error = errorOf(item);
-  return {
-    source: item.source,
-    externalId: item.externalId,
-    assetId: item.assetId,
-    status: item.status,
-    ...(item.reason ? { reason: item.reason } : {}),
-    ...(error ? { error } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { ERRORS } from '@darkroom/core';
-import { jobView, getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
+import { getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
@@ -8,6 +8,7 @@ import { deleteAsset, presentAsset, presentAssets, requireTenantAsset, showAsset
 import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema, updateAssetSchema } from './assets.schemas.js';
 import { reframeAsset } from '../services/reframe-asset.js';
+import { jobView } from '../views.js';
 
 /** An asset's job history shown at most: every reprocess and backfill adds one. */
 export const ASSET_JOBS_LIMIT = 100;

@@ -1,10 +1,11 @@
 import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
-import { importItemView, importView, listImportItems, listTenantImports } from '@darkroom/db';
+import { importView, listImportItems, listTenantImports } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { controlImport, requireTenantImport, type ImportControl } from '../imports/import-controls.js';
 import { startImport } from '../imports/start-import.js';
 import { tenantOf } from '../plugins/auth.js';
+import { importItemView } from '../views.js';
 import { controlImportSchema, getImportSchema, listImportItemsSchema, listImportsSchema, startImportSchema } from './imports.schemas.js';
 
 const CONTROL_SUMMARIES: Record<ImportControl, string> = {

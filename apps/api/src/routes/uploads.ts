@@ -1,9 +1,9 @@
-import { assetView, jobView } from '@darkroom/db';
 import { confirmUpload } from '@darkroom/intake';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { deliveryContextOf, presentAsset, requireTenantAsset } from '../services/manage-assets.js';
+import { assetView, jobView } from '../views.js';
 import { abortUpload } from '../services/uploads/abort-upload.js';
 import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/uploads/resume-upload.js';
 import { startUpload, uploadRules } from '../services/uploads/start-upload.js';

@@ -8,11 +8,11 @@ import {
   markAssetDeleting,
   type Asset,
   type Tenant,
-  assetView,
 } from '@darkroom/db';
 import { purgeAssetObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
+import { assetView } from '../views.js';
 
 /**
  * Whose asset a caller may reach: its tenant's; with `uploadTokenId` (a browser upload token) only

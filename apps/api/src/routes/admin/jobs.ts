@@ -1,8 +1,8 @@
 import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
-import { jobView, countJobsByState, listJobs } from '@darkroom/db';
+import { countJobsByState, listJobs } from '@darkroom/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
-import { adminJobView } from '../../views.js';
+import { adminJobView, jobView } from '../../views.js';
 import { reprocessAsset, retryJob, retryJobs } from '../../services/admin/jobs.js';
 import { bulkRetrySchema, listJobsSchema, pauseSchema, queueCountsSchema, reprocessSchema, retryJobSchema } from './jobs.schemas.js';
 
