@@ -3,7 +3,6 @@ import {
   DEFAULT_ACCEPTED_TYPES,
   DEFAULT_AUDIO_MAX_DURATION,
   DEFAULT_COPY_PART_BYTES,
-  DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_UPLOAD_TTL,
   DEFAULT_MAX_ATTEMPTS,
   deliveryBaseUrlOf,
@@ -12,7 +11,6 @@ import {
   describeEnvIssues,
   durationSetting,
   presetsFileSetting,
-  QUEUE_PREFIX,
   S3_MAX_COPY_OBJECT_BYTES,
   S3_MAX_PART_BYTES,
   S3_MIN_PART_BYTES,
@@ -20,6 +18,7 @@ import {
   visibilitySettings,
   type PresetRegistry,
   type Visibility,
+  commonSettings,
 } from '@darkroom/core';
 import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
@@ -104,12 +103,9 @@ const corsOriginsSetting = () =>
 const apiEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  ...commonSettings,
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
-  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   /** At least 32 characters and not a placeholder: it opens every admin route and the console. */
   ADMIN_TOKEN: secretSetting('ADMIN_TOKEN', 32),
   MAX_UPLOAD_BYTES: bytes(100 * MiB),
@@ -147,8 +143,6 @@ const apiEnvSchema = z.object({
   /** Live streams one API process holds open at most, all tenants together. */
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   PRESETS_FILE: presetsFileSetting(),
-  /** The worker's pixel limit: the admin preview refuses what the worker would (give both the same value). */
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   /** `complete` refuses longer audio with audio_too_long, from its probe (give the worker the same value). */
   AUDIO_MAX_DURATION: durationSetting(DEFAULT_AUDIO_MAX_DURATION, 1000),
   /** ffprobe processes one API process runs at once for `complete`'s audio checks; more wait, briefly. */

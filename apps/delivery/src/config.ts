@@ -1,13 +1,12 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import {
-  DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_VIDEO_MAX_DURATION,
   DEFAULT_VIDEO_MAX_PIXELS,
   describeEnvIssues,
   durationSetting,
   PRIVATE_URL_MAX_TTL_SECONDS,
-  QUEUE_PREFIX,
   secretSetting,
+  commonSettings,
 } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
@@ -20,11 +19,8 @@ const deliveryEnvSchema = z.object({
   DELIVERY_PORT: z.coerce.number().int().min(0).max(65535).default(3400),
   /** The public origin in front of the server (the CDN); default http://HOST:DELIVERY_PORT. */
   DELIVERY_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  ...commonSettings,
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
-  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   /** Renders at once. Default: one per core (each render's libvips runs one thread). */
   DELIVERY_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Source pixels of the renders running at once together (memory); a larger one renders alone. Default MAX_INPUT_PIXELS. */
@@ -44,8 +40,7 @@ const deliveryEnvSchema = z.object({
     .min(0)
     .max(64 * 1024)
     .default(64),
-  /** The worker's limits: delivery renders nothing the worker would refuse (give both the same). */
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
+  /** The worker's video limits (MAX_INPUT_PIXELS is common): delivery renders nothing the worker would refuse (give both the same). */
   VIDEO_MAX_DURATION: durationSetting(DEFAULT_VIDEO_MAX_DURATION, 1000),
   VIDEO_MAX_PIXELS: z.coerce.number().int().positive().default(DEFAULT_VIDEO_MAX_PIXELS),
   /** Where originals larger than DELIVERY_ORIGINAL_MEMORY_MB are downloaded to while they render. */

@@ -2,7 +2,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import {
   booleanSetting,
   DEFAULT_AUDIO_MAX_DURATION,
-  DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_RETRY_SCHEDULE,
   DEFAULT_UPLOAD_TTL,
   DEFAULT_VIDEO_MAX_DURATION,
@@ -15,23 +14,20 @@ import {
   durationListSetting,
   durationSetting,
   presetsFileSetting,
-  QUEUE_PREFIX,
   scaledDurationSetting,
   type ScaledDuration,
   secretSetting,
   type PresetRegistry,
+  commonSettings,
 } from '@darkroom/core';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
 
 const workerEnvSchema = z.object({
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  ...commonSettings,
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
-  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
   /** Jobs in flight. Default: RENDER_CONCURRENCY + 1, so one job's download and uploads overlap the renders. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Renders at once. Default: one per core (each render's libvips runs one thread). */
@@ -39,7 +35,6 @@ const workerEnvSchema = z.object({
   /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
   BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   PRESETS_FILE: presetsFileSetting(),
-  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
   VIDEO_MAX_DURATION: durationSetting(DEFAULT_VIDEO_MAX_DURATION, 1000),

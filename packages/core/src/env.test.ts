@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeEnvIssues, loadProjectDotEnv, parseDurationMs } from './env.js';
+import { z } from 'zod';
+import { commonSettings, describeEnvIssues, loadProjectDotEnv, parseDurationMs } from './env.js';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -22,6 +23,27 @@ it('describeEnvIssues names every variable', () => {
   ]);
   expect(text).toContain('ADMIN_TOKEN: required');
   expect(text).toContain('PORT: too big');
+});
+
+describe('commonSettings', () => {
+  const schema = z.object(commonSettings);
+
+  it('gives every app the same defaults', () => {
+    expect(schema.parse({})).toEqual({
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/darkroom',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: '{darkroom}',
+      MAX_INPUT_PIXELS: 100_000_000,
+    });
+  });
+
+  it('names the variable it refuses', () => {
+    const result = schema.safeParse({ LOG_LEVEL: 'loud', MAX_INPUT_PIXELS: '-1' });
+    const text = describeEnvIssues(result.error!.issues);
+    expect(text).toMatch(/LOG_LEVEL: /);
+    expect(text).toMatch(/MAX_INPUT_PIXELS: /);
+  });
 });
 
 describe('loadProjectDotEnv', () => {

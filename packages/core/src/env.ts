@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_MAX_INPUT_PIXELS } from './limits.js';
 import { DEFAULT_PRIVATE_URL_TTL_SECONDS, PRIVATE_URL_MAX_TTL_SECONDS, PRIVATE_URL_MIN_TTL_SECONDS, VISIBILITIES } from './private-links.js';
+import { QUEUE_PREFIX } from './queue.js';
 
 /**
  * Helpers both apps' config modules use. Parsing itself happens once per app, at boot, in
@@ -155,6 +157,20 @@ export function booleanSetting(fallback: boolean) {
       return z.NEVER;
     });
 }
+
+/**
+ * The settings every app reads alike (the API, the worker, the delivery server): each app's schema
+ * spreads them, so a variable's rule, default and message are written here once. MAX_INPUT_PIXELS
+ * is one limit: the worker refuses larger images, the admin preview and delivery render none.
+ */
+export const commonSettings = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/darkroom'),
+  /** Ignored when REDIS_CLUSTER_NODES is set (`@darkroom/queue`'s setting): every Redis client uses cluster mode. */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default(QUEUE_PREFIX),
+  MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_INPUT_PIXELS),
+};
 
 /** The delivery server's port when DELIVERY_PORT is unset. */
 export const DEFAULT_DELIVERY_PORT = 3400;
