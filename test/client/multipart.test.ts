@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
-const MiB = 1024 * 1024;
 const harness = setupHarness();
 let apiKey: string;
 let tenant: TestApi;

@@ -3,8 +3,8 @@ import { DarkroomClient as Client, DarkroomError, fetchTransport, type Transport
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
-const MiB = 1024 * 1024;
 const harness = setupHarness();
 let apiKey: string;
 let backend: Client;

@@ -4,8 +4,8 @@ import { darkroomUppy, type UppyFileLike, type UppyLike } from '@darkroom/client
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
-const MiB = 1024 * 1024;
 const harness = setupHarness();
 let backend: Client;
 let smallJpeg: Uint8Array<ArrayBuffer>;

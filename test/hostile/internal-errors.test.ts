@@ -6,12 +6,12 @@ import { originalLocation } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { asMultipart } from '../support/client.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * Tenants read `asset.error`, their jobs' errors and `complete`'s refusals. None of it may name a
  * bucket, key, host, SQL statement or stack; the raw error goes to the logs and the admin job routes.
  */
-const MiB = 1024 * 1024;
 // Two attempts, a second apart: a failure that is retried still ends within seconds.
 const harness = setupHarness({ withWorker: false, env: { JOB_MAX_ATTEMPTS: '2', MULTIPART_THRESHOLD_BYTES: String(8 * MiB) } });
 const tenant = setupTenant(harness, 'internal-errors');

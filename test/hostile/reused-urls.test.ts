@@ -15,6 +15,7 @@ import { waitFor } from '../support/services.js';
 import type { UploadInstructions } from '@darkroom/client';
 import { asSinglePut } from '../support/client.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:
@@ -22,7 +23,6 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * and nothing a client does with an old URL changes what the worker, reprocess, backfill or the
  * admin preview read.
  */
-const MiB = 1024 * 1024;
 const harness = setupHarness({
   withWorker: false,
   env: {

@@ -8,6 +8,7 @@ import { startS3Counter, type S3Counter } from '../support/s3-counter.js';
 import { createSourceBucket, type SourceBucket } from '../support/source-bucket.js';
 import { testEnv } from '../test-env.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 // The API talks to the S3 server through a counting proxy, the source bucket included (it is on the
 // deployment's endpoint), so every request an imported file costs is seen: docs/integration.md's
@@ -28,7 +29,6 @@ let server: Server;
 let base: string;
 const buckets: SourceBucket[] = [];
 const PHOTOS = 5;
-const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   const tenant = await harness.admin.createTenant('import-request-count');

@@ -9,6 +9,7 @@ import { fixture } from '../support/images.js';
 import { patternedBody, readStreamed, type StreamedRead } from '../support/large-object.js';
 import { readingsAround, sampleResident, settledResident } from '../support/process-memory.js';
 import { PRIVATE_CACHE_CONTROL } from '../support/private-urls.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * A 500 MB object of a private asset through `/p/` on a delivery process of its own: streamed from
@@ -23,17 +24,16 @@ import { PRIVATE_CACHE_CONTROL } from '../support/private-urls.js';
  * stream, which sets up what every stream uses) even the first whole read must leave it flat, and
  * while a reader stalls its memory must not move.
  */
-const MB = 1024 * 1024;
-const SIZE = 500 * MB;
+const SIZE = 500 * MiB;
 /** How far memory may rise past what it was (at rest after the warm-up, a stall's start): stream buffers, not the object. */
-const GROWTH_LIMIT = 16 * MB;
+const GROWTH_LIMIT = 16 * MiB;
 /** The warm-up's range: the first stream the process sends, a few MB. */
-const WARM_UP = 4 * MB;
+const WARM_UP = 4 * MiB;
 const SAMPLE_EVERY_MS = 10;
 const STALL_MS = 2_000;
 /** Long enough for the sockets between the bucket, the server and the reader to fill once the reader stops. */
 const SETTLE_MS = 500;
-const mb = (bytes: number) => (bytes / MB).toFixed(1);
+const mb = (bytes: number) => (bytes / MiB).toFixed(1);
 
 const { harness, delivery } = setupHarnessWithDelivery();
 let location: ObjectLocation | undefined;

@@ -10,6 +10,7 @@ import { fixture } from '../support/images.js';
 import { expectRangesAnswered, privateCacheControl, requestAsSent, type SentAnswer } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * What a delivery process keeps of private links' objects (docs/delivery.md#private-media): a
@@ -22,7 +23,6 @@ const harness = setupHarness();
 let delivery: DeliveryServer;
 const t = setupTenant(harness, 'private-object-cache');
 let jpeg: Uint8Array;
-const MB = 1024 * 1024;
 /** A 1 MiB cache keeps objects of up to 128 KiB. */
 const HOT_CACHE_MB = 1;
 /** Its token's life is longer: every answer's max-age is this, so two answers' headers compare whole. */
@@ -118,7 +118,7 @@ describe('what a private link never keeps', () => {
     const asset = await readyAsset('private');
     const key = `${variantPrefix(t.tenantId, asset.id)}large/over-limit.bin`;
     const location = assetObjectLocation(harness.api.config.storage, 'private', key);
-    const bytes = Buffer.alloc((HOT_CACHE_MB * MB) / 8 + 1, 7);
+    const bytes = Buffer.alloc((HOT_CACHE_MB * MiB) / 8 + 1, 7);
     await harness.api.storage.putObject({ ...location, body: bytes, contentType: 'application/octet-stream' });
     try {
       const url = `${onServer(asset.variants[0]!.url).split(`/${asset.id}/`)[0]}/${asset.id}/large/over-limit.bin`;

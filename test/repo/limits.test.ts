@@ -68,6 +68,7 @@ const COPIES: Copy[] = [
     example: 'export const MAX_IMPORT_BODY_BYTES = 16 * 1024 * 1024;',
   },
   { limit: 'MAX_IMPORT_ENDPOINT_LENGTH', copy: /endpoint.*\b2048\b/i, example: 'endpoint: z.string().min(1).max(2048).optional(),' },
+  { limit: 'KiB, MiB or GiB', copy: /\b(?:const|let)\s+(?:KiB|MiB|GiB|KB|MB|GB)\s*=/, example: 'const MiB = 1024 * 1024;' },
   { limit: 'MAX_IMPORT_REDIRECTS', copy: /REDIRECTS\s*=\s*\d/, example: 'export const MAX_IMPORT_REDIRECTS = 3;' },
 ];
 

@@ -11,8 +11,8 @@ import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/sweeps/reconciler.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
-const MiB = 1024 * 1024;
 const harness = setupHarness({
   env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },
 });

@@ -11,13 +11,13 @@ import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 import { asMultipart } from '../support/client.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * Delete, abort and expiry never orphan a bucket object, whatever fails: each is tried with the S3
  * gateway stopped at the worst moment (after the row changed, before the objects went), and the
  * bucket is checked once the purge sweep has run with the gateway back.
  */
-const MiB = 1024 * 1024;
 const harness = setupHarness({ env: { MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
 const t = setupTenant(harness, 'purge');
 let bucket: string;

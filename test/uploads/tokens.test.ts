@@ -7,12 +7,12 @@ import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * Browser upload tokens (`POST /v1/upload-tokens`) and resumable uploads (`GET /v1/uploads/:id/parts`,
  * `POST /v1/uploads/:id/url`), against the real Postgres, Redis and S3 server.
  */
-const MiB = 1024 * 1024;
 // Multipart from 1 MiB, in parts of 8 MiB (the least the API takes): a 17 MiB file has three.
 const harness = setupHarness({ withWorker: false, env: { MULTIPART_THRESHOLD_BYTES: String(MiB), MULTIPART_PART_SIZE: String(8 * MiB) } });
 const t = setupTenant(harness, 'upload-tokens');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config.js';
 import { choosePartSize } from './services/uploads/upload-rules.js';
+import { MiB } from '@darkroom/core/limits';
 
 const base = {
   S3_ENDPOINT: 'http://127.0.0.1:7480',
@@ -137,7 +138,6 @@ describe('loadApiConfig', () => {
 });
 
 describe('choosePartSize', () => {
-  const MiB = 1024 * 1024;
   it('keeps the configured size while 10,000 parts suffice', () => {
     expect(choosePartSize(100 * MiB, 16 * MiB)).toBe(16 * MiB);
   });

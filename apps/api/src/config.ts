@@ -25,9 +25,7 @@ import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroo
 import { isIP } from 'node:net';
 import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
 import { z } from 'zod';
-
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
+import { GiB, MiB } from '@darkroom/core/limits';
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const list = (fallback: readonly string[]) =>

@@ -11,8 +11,7 @@ import {
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
-
-const MiB = 1024 * 1024;
+import { MiB } from '@darkroom/core/limits';
 
 const deliveryEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),

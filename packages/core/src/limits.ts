@@ -5,9 +5,10 @@
  * (packages/client/scripts/vendored.json); test/repo/limits.test.ts refuses a literal copy elsewhere.
  */
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
+/** The units of sizes, written once (test/repo/limits.test.ts): `16 * MiB`. */
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
 
 // S3's multipart rules (AWS's, which Ceph RGW and MinIO enforce alike).

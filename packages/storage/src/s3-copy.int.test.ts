@@ -4,13 +4,13 @@ import { parseStorageConfig } from './config.js';
 import { ObjectNotFoundError, StorageRequestError } from './errors.js';
 import { copyPartRanges } from './s3-copy.js';
 import { createS3Storage } from './s3-storage.js';
+import { MiB } from '@darkroom/core/limits';
 
 // Against the real S3 server of the test environment (Ceph RGW).
 const config = parseStorageConfig(process.env);
 const storage = createS3Storage(config);
 const bucket = config.bucket;
 const prefix = `test-copy-${randomUUID()}/`;
-const MiB = 1024 * 1024;
 
 afterAll(async () => {
   await storage.deletePrefix({ bucket, prefix });

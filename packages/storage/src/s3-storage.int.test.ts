@@ -7,13 +7,13 @@ import { parseStorageConfig } from './config.js';
 import { BucketNotFoundError, ObjectNotFoundError, StorageAccessDeniedError, StorageRequestError, StorageUnavailableError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
 import { parseCorsOrigins, setupBuckets } from './setup.js';
+import { MiB } from '@darkroom/core/limits';
 
 // Against the real S3 server of the test environment (Ceph RGW).
 const config = parseStorageConfig(process.env);
 const storage = createS3Storage(config);
 const { bucket, publicBucket } = config;
 const prefix = `test-storage-${randomUUID()}/`;
-const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   await setupBuckets(config, { corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS) });

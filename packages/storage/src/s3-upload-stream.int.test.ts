@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseStorageConfig } from './config.js';
 import { ObjectNotFoundError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
+import { MiB } from '@darkroom/core/limits';
 
 // Against the real S3 server of the test environment (Ceph RGW).
 const config = parseStorageConfig(process.env);
 const storage = createS3Storage(config);
 const bucket = config.bucket;
 const prefix = `test-upload-stream-${randomUUID()}/`;
-const MiB = 1024 * 1024;
 const PART = 5 * MiB;
 
 afterAll(async () => {

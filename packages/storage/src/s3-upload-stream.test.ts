@@ -3,8 +3,7 @@ import { DarkroomError, S3_MIN_PART_BYTES } from '@darkroom/core';
 import { describe, expect, it } from 'vitest';
 import { StorageRequestError } from './errors.js';
 import { readParts, streamPartSize } from './s3-upload-stream.js';
-
-const MiB = 1024 * 1024;
+import { MiB } from '@darkroom/core/limits';
 
 /** `total` bytes in chunks of `chunk`, byte i being i mod 251 (so a misplaced copy shows). */
 function counting(total: number, chunk = 64 * 1024): Readable {

@@ -4,8 +4,7 @@ import { ERRORS, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@dar
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
 import type { CompletedPart, UploadStreamOptions } from './types.js';
-
-const MiB = 1024 * 1024;
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * The part size a body is cut into: the one asked for, grown (to whole MiB) when a body of the

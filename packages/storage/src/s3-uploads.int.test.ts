@@ -4,13 +4,13 @@ import { parseStorageConfig } from './config.js';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
 import { parseCorsOrigins, setupBuckets } from './setup.js';
+import { MiB } from '@darkroom/core/limits';
 
 // Against the real S3 server of the test environment (Ceph RGW, which checks signatures).
 const config = parseStorageConfig(process.env);
 const storage = createS3Storage(config);
 const bucket = config.bucket;
 const prefix = `test-uploads-${randomUUID()}/`;
-const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   await setupBuckets(config, { corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS) });

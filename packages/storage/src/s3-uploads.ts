@@ -15,8 +15,9 @@ import type {
   PutObjectOptions,
   UploadedPart,
 } from './types.js';
+import { MiB } from '@darkroom/core/limits';
 
-const PUT_PART_SIZE = 8 * 1024 * 1024;
+const PUT_PART_SIZE = 8 * MiB;
 const PUT_QUEUE_SIZE = 2;
 
 export async function createMultipartUpload(client: S3Client, options: CreateMultipartOptions): Promise<{ uploadId: string }> {

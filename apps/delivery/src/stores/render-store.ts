@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
 import { assetObjectBucket, ObjectNotFoundError, type AssetBuckets, type ObjectStorage } from '@darkroom/storage';
 import type { HotShelf } from './hot-cache.js';
+import { MiB } from '@darkroom/core/limits';
 
 /** A rendered image as served: its bytes and their ETag. */
 export interface StoredRender {
@@ -44,7 +45,7 @@ export function etagOf(data: Buffer): string {
 }
 
 /** The largest render read back whole from the bucket (an 8192² PNG of noise is under this). */
-const MAX_RENDER_BYTES = 256 * 1024 * 1024;
+const MAX_RENDER_BYTES = 256 * MiB;
 
 /**
  * Renders in the bucket each key places it in (a public asset's in the public bucket, a private

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Import } from '../types.js';
 import { createDisplay, LOG_EVERY_MS } from './import-display.js';
 import { barLine, failureLines, formatBytes, formatDuration, summaryLines } from './import-view.js';
+import { MiB } from '@darkroom/core/limits';
 
 const ID = '01936f8a-0000-7000-8000-000000000001';
-const MiB = 1024 * 1024;
 
 function imp(status: Import['status'], counts: Partial<Import['counts']>, extra: Partial<Import> = {}): Import {
   return {

@@ -6,6 +6,7 @@ import type { FfprobeOutput } from '../video/probe-parse.js';
 import { runProcess, type RunResult } from '../video/run-process.js';
 import { parseAudioProbe, type AudioProbe } from './probe-parse.js';
 import { assertWavHeaderFits } from './wav-header.js';
+import { MiB } from '@darkroom/core/limits';
 
 export const AUDIO_PROBE_TIMEOUT_MS = 20_000;
 
@@ -13,7 +14,7 @@ export const AUDIO_PROBE_TIMEOUT_MS = 20_000;
 export const AUDIO_HEAD_BYTES = 4096;
 
 /** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
-const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
+const MAX_PROBE_OUTPUT_BYTES = MiB;
 
 /**
  * Demuxers an audio upload may be read with: the accepted types' (MP3, MP4/M4A, ADTS, WAV, FLAC,

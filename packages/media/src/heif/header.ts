@@ -3,11 +3,12 @@ import { openSource, type ByteSource } from '../byte-source.js';
 import type { ImageInput } from '../types.js';
 import { Cursor, HeifFormatError, readBoxHeader } from './bmff.js';
 import { parseMeta, type HeifMeta, type ItemLocation } from './meta.js';
+import { MiB } from '@darkroom/core/limits';
 
 /** Top-level boxes looked at before `meta` must have been found (ftyp, meta, mdat, free… in practice). */
 const MAX_TOP_LEVEL_BOXES = 64;
 /** An iPhone photo's `meta` is about 10 KB; the pixels and Exif live in `mdat`. */
-export const MAX_META_BYTES = 4 * 1024 * 1024;
+export const MAX_META_BYTES = 4 * MiB;
 /** An iPhone 12 MP photo is a grid of 48 tiles, 48 MP one of 192; 10,000 tiles is an attack. */
 export const MAX_GRID_TILES = 4096;
 

@@ -5,11 +5,12 @@ import { FFMPEG, untrustedInput } from './ffmpeg.js';
 import { canToneMap, toneMapFilter, uprightStoredSize } from './filters.js';
 import { abortError, runProcess } from './run-process.js';
 import type { PosterOptions, VideoProbe } from './types.js';
+import { MiB } from '@darkroom/core/limits';
 
 export const POSTER_TIMEOUT_MS = 60_000;
 
 /** The largest PNG a frame grab may print: a 4096x2160 RGB frame is about 26 MB raw, far less as PNG. */
-const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+const MAX_FRAME_BYTES = 64 * MiB;
 
 /**
  * A poster frame (PNG bytes, upright, 8-bit sRGB) at 10% of the duration, at most 1 s in. Videos

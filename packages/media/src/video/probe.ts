@@ -5,11 +5,12 @@ import { lineReader } from './lines.js';
 import { clockStartSeconds, declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
 import { runProcess, type RunResult } from './run-process.js';
 import type { ProbeVideoOptions, VideoLimits, VideoProbe } from './types.js';
+import { MiB } from '@darkroom/core/limits';
 
 export const PROBE_TIMEOUT_MS = 30_000;
 
 /** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
-const MAX_PROBE_OUTPUT_BYTES = 1024 * 1024;
+const MAX_PROBE_OUTPUT_BYTES = MiB;
 
 /**
  * The gate every untrusted video passes before it is decoded: ffprobe reads the container (and

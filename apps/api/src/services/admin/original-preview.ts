@@ -4,6 +4,7 @@ import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
 import { createLimiter } from '../limiter.js';
+import { MiB } from '@darkroom/core/limits';
 
 /**
  * A small WebP of an asset's private original, for the admin console. The original is untrusted,
@@ -15,7 +16,7 @@ import { createLimiter } from '../limiter.js';
  * PREVIEW_MAX_PIXELS (or MAX_INPUT_PIXELS, when lower), and at most PREVIEW_CONCURRENCY previews
  * render at once per API process.
  */
-export const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
+export const PREVIEW_MAX_BYTES = 32 * MiB;
 export const PREVIEW_MAX_PIXELS = 50_000_000;
 export const PREVIEW_SIZE = 320;
 const PREVIEW_CONCURRENCY = 2;

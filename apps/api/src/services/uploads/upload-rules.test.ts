@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choosePartSize, exceedsDepth, normalizeContentType } from './upload-rules.js';
-
-const MiB = 1024 * 1024;
+import { MiB } from '@darkroom/core/limits';
 
 describe('exceedsDepth', () => {
   it('counts nesting of objects and arrays alike', () => {

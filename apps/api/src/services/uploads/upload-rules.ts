@@ -1,8 +1,7 @@
 import { ERRORS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, S3_MAX_PARTS } from '@darkroom/core';
+import { MiB } from '@darkroom/core/limits';
 
 /** What an upload start checks of the client's input, before anything is recorded. */
-
-const MiB = 1024 * 1024;
 
 /** Lower-cased, without parameters: `Image/JPEG; charset=x` is `image/jpeg`. */
 export function normalizeContentType(value: string): string {
