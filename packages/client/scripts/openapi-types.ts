@@ -62,8 +62,20 @@ const HEADER = `// Generated from the API's OpenAPI document (GET /docs/json) by
 // Do not edit: run \`npm run generate -w @darkroom/client\` after changing the API.
 `;
 
+/**
+ * The document with its component schemas in name order: the API's zod schemas are registered as
+ * their modules load, so their order in the document follows the order of imports, which says
+ * nothing about the contract and would change the file at every move of an import.
+ */
+function withSortedSchemas(document: Record<string, unknown>): Record<string, unknown> {
+  const components = document.components as { schemas?: Record<string, unknown> } | undefined;
+  if (!components?.schemas) return document;
+  const schemas = Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { ...document, components: { ...components, schemas } };
+}
+
 /** `src/generated/api.ts` as it must read for this OpenAPI document. */
 export async function generateTypes(document: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(document as unknown as OpenAPI3, { alphabetize: false });
+  const ast = await openapiTS(withSortedSchemas(document) as unknown as OpenAPI3, { alphabetize: false });
   return `${HEADER}\n${astToString(ast)}`;
 }

@@ -5623,151 +5623,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        DeliveryPolicyInput: {
-            /** @description The `w` an unsigned URL may ask for */
-            widths: number[];
-            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
-            qualities: number[];
-            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
-            aspectRatios: string[];
-            /** @description Whether `f_auto` may choose AVIF */
-            avif: boolean;
-            /** @description The quality of a URL with no `q` */
-            quality: number;
-            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
-            rendersPerMinute: number | null;
-        };
-        FocusInput: {
-            x: number;
-            y: number;
-        };
-        CropInput: {
-            x: number;
-            y: number;
-            width: number;
-            height: number;
-        };
-        DeliveryMarkupInput: {
-            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
-            base: string;
-            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
-            src: string;
-            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
-            srcset: string;
-            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
-            sources: {
-                type: string;
-                srcset: string;
-            }[];
-        } | null;
-        ErrorInput: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
-        };
-        AssetInput: {
-            id: string;
-            /** @enum {string} */
-            status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
-            /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
-            playable: boolean | null;
-            filename: string;
-            contentType: string;
-            size: number;
-            preset: string;
-            metadata: {
-                [key: string]: unknown;
-            } | null;
-            /**
-             * @description Follows the checked content type
-             * @enum {string}
-             */
-            kind: "image" | "video" | "audio";
-            /** @description As displayed: after EXIF orientation, or a video's rotation; null for audio */
-            width: number | null;
-            height: number | null;
-            /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
-            format: string | null;
-            /** @description Seconds (video and audio) */
-            duration: number | null;
-            video: {
-                /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
-                codec: string;
-                /** @description Frames per second, e.g. 29.97 */
-                fps: number;
-                /** @description Whether the original has an audio stream */
-                audio: boolean;
-                /**
-                 * @description An HDR original (HLG or PQ): `tone_mapped` when its renditions were mapped to SDR, `kept` when they carry it as is; null for SDR
-                 * @enum {string|null}
-                 */
-                hdr: "kept" | "tone_mapped" | null;
-            } | null;
-            audio: {
-                /** @description The audio stream's codec, as ffprobe names it (`mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, …) */
-                codec: string;
-                /** @description Samples per second, e.g. 44100 */
-                sampleRate: number;
-                channels: number;
-                /** @description Integrated loudness in LUFS (EBU R128); null until measured */
-                loudness: number | null;
-            } | null;
-            /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
-            placeholder: string | null;
-            dominantColor: string | null;
-            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
-            revision: number;
-            /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
-            focus: components["schemas"]["FocusInput"] | null;
-            /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
-            crop: components["schemas"]["CropInput"] | null;
-            /**
-             * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
-             * @enum {string}
-             */
-            visibility: "public" | "private";
-            /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
-            variants: {
-                name: string;
-                /**
-                 * @description `video` for a rendition (`mp4`, `webm`), a ladder (`hls`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
-                 * @enum {string}
-                 */
-                kind: "image" | "video" | "audio";
-                format: string;
-                width: number;
-                height: number;
-                /** @description Seconds, for a video rendition; null for an image */
-                duration: number | null;
-                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
-                size: number;
-                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
-                renditions?: {
-                    width: number;
-                    height: number;
-                    /** @description Bits per second, the highest of any segment */
-                    bandwidth: number;
-                }[];
-                /** @description Public (CDN) URL, of a private asset a private URL (`/p/{exp}/{sig}/{id}/…`); of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
-                url: string;
-            }[];
-            error: {
-                code: string;
-                message: string;
-            } | null;
-            createdAt: string;
-            updatedAt: string;
-            readyAt: string | null;
-            /** @description When a private asset's URLs stop working (ISO 8601); null for a public asset */
-            urlsExpireAt: string | null;
-            /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
-            delivery: components["schemas"]["DeliveryMarkupInput"];
-        };
-        JobInput: {
+        AdminJob: {
             id: string;
             assetId: string;
             /** @enum {string} */
@@ -5785,154 +5641,18 @@ export interface components {
             createdAt: string;
             startedAt: string | null;
             finishedAt: string | null;
-        };
-        ImportInput: {
-            id: string;
-            /** @enum {string} */
-            status: "planning" | "running" | "paused" | "done" | "failed" | "canceled";
-            dryRun: boolean;
-            source: {
-                /** @enum {string} */
-                type: "urls" | "bucket";
-                bucket?: string;
-                prefix?: string;
-                endpoint?: string;
-            };
-            counts: {
-                /** @description Items listed (a bucket source) or given (URLs) so far */
-                found: number;
-                /** @description Assets made (a dry run: that would be made) */
-                imported: number;
-                /** @description Items already imported (their identity has an asset) */
-                skipped: number;
-                failed: number;
-                /** @description Bytes brought in */
-                bytes: number;
-            };
-            /** @description Why the import failed as a whole, null otherwise: its source could not be listed or its keys used (`source_forbidden`, `source_not_found`, `source_unreachable`, `blocked_address`), or it lists more than IMPORT_MAX_ITEMS objects or pages past S3’s bounds (`source_too_large`) */
-            error: {
-                code: string;
-                message: string;
-            } | null;
-            createdAt: string;
-            finishedAt: string | null;
-        };
-        ImportItemInput: {
-            /** @description The URL (without the query parameters presigning adds) or `bucket/key` */
-            source: string;
-            externalId: string | null;
-            /** @description The asset made, or (skipped) the one already made of the same identity */
-            assetId: string | null;
-            /** @enum {string} */
-            status: "pending" | "running" | "imported" | "skipped" | "failed";
-            /** @description Why it was skipped: `already_imported` */
-            reason?: string;
-            /** @description Why it failed, in a sentence a person can act on */
-            error?: {
-                code: string;
-                message: string;
-            } | null;
-        };
-        PurgeListInput: {
-            /** @description Every eager variant's and stream file's public URL */
-            urls: string[];
-            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
-            prefixes: string[];
-        };
-        EventInput: {
-            /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
-            id: string;
-            /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
-            createdAt: string;
-            data: {
-                /** @description The asset as the change left it */
-                asset: components["schemas"]["AssetInput"];
-                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
-                purge?: components["schemas"]["PurgeListInput"];
-            } | {
-                /** @description The import as it ended */
-                import: components["schemas"]["ImportInput"];
-            };
-        };
-        ProgressEventInput: {
-            /** @enum {string} */
-            type: "asset.progress";
-            createdAt: string;
-            data: {
-                assetId: string;
-                jobId: string;
-                progress: number;
-            };
-        };
-        ImportProgressEventInput: {
-            /** @enum {string} */
-            type: "import.progress";
-            createdAt: string;
-            data: {
-                import: components["schemas"]["ImportInput"];
-            };
-        };
-        UploadRulesInput: {
-            /** @description The largest file this caller may upload */
-            maxBytes: number;
-            /** @description The types this caller may upload */
-            acceptedContentTypes: string[];
-            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
-            multipartThreshold: number;
-            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
-            partSize: number;
-            /** @description Parts per upload at most */
-            maxParts: number;
-            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
-            urlTtlSeconds: number;
-        };
-        UploadTokenInput: {
-            /** @description dut_…: send it as "Authorization: Bearer <token>" */
-            token: string;
-            expiresAt: string;
-            maxUploads: number;
-            /**
-             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
-             * @enum {string|null}
-             */
-            visibility: "public" | "private" | null;
-        };
-        BackfillReportInput: {
-            preset: string;
-            /** @description Ready assets of the preset with at least one stale variant */
-            matched: number;
-            /** @description Variants to re-render (missing, or rendered from another spec) or to remove (no longer in the preset) */
-            staleVariants: number;
-            /** @description Always 0: a dry run queues nothing */
-            enqueued: number;
-            /** @description Always 0 for a dry run */
-            skipped: number;
-        };
-        BackfillInput: {
-            id: string;
-            preset: string;
-            /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
-            tenantId: string | null;
-            /** @enum {string} */
-            state: "running" | "completed";
-            /** @description At most this many of its jobs are queued or running at once */
-            window: number;
-            /** @description Every ready asset of the preset has been looked at */
-            scanDone: boolean;
-            /** @description Ready assets found with stale variants so far */
-            matched: number;
-            /** @description Backfill jobs queued for them so far */
-            queued: number;
-            /** @description Matched assets left alone: an unfinished job already, or no longer ready */
-            skipped: number;
-            /** @description Its jobs that finished */
-            done: number;
-            /** @description Its jobs that failed for good (the asset keeps its old variants) */
-            failed: number;
-            createdAt: string;
-            updatedAt: string;
-            finishedAt: string | null;
+            tenantId: string;
+            /** @description The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only */
+            errorDetail: string | null;
+            history: {
+                attempt: number;
+                startedAt: string;
+                finishedAt: string | null;
+                errorCode: string | null;
+                errorMessage: string | null;
+                /** @description The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only */
+                errorDetail: string | null;
+            }[];
         };
         AdminJobInput: {
             id: string;
@@ -5964,167 +5684,6 @@ export interface components {
                 /** @description The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only */
                 errorDetail: string | null;
             }[];
-        };
-        TenantInput: {
-            id: string;
-            name: string;
-            /** @description Null: the deployment default (ACCEPTED_CONTENT_TYPES) */
-            acceptedContentTypes: string[] | null;
-            /** @description Null: the deployment default (MAX_UPLOAD_BYTES) */
-            maxUploadBytes: number | null;
-            /** @description The preset of an upload that names none; null: "default" */
-            defaultPreset: string | null;
-            /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
-            rateLimitPerMinute: number | null;
-            /**
-             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
-             * @enum {string|null}
-             */
-            defaultVisibility: "public" | "private" | null;
-            /** @description The delivery policy in force: the fields the tenant set over the defaults */
-            delivery: components["schemas"]["DeliveryPolicyInput"];
-            createdAt: string;
-        };
-        WebhookInput: {
-            id: string;
-            url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
-            enabled: boolean;
-            description: string | null;
-            createdAt: string;
-        };
-        WebhookDeliveryAttemptInput: {
-            id: string;
-            /** @description Also the `webhook-id` header of every attempt */
-            eventId: string;
-            /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
-            attempt: number;
-            /**
-             * @description `pending` while the attempt is in flight
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-            responseStatus: number | null;
-            error: string | null;
-            durationMs: number | null;
-            attemptedAt: string;
-            /** @description When a failed attempt will be retried; null when it will not */
-            nextAttemptAt: string | null;
-        };
-        PresetInput: {
-            name: string;
-            /**
-             * @description `tenant`: this tenant's own, shadowing any global preset of the name
-             * @enum {string}
-             */
-            owner: "global" | "tenant";
-            /** @description Changes whenever any variant would render differently */
-            specHash: string;
-            variants: ({
-                name: string;
-                /** @enum {string} */
-                fit: "cover" | "inside";
-                width: number;
-                height: number;
-                quality: number;
-                /** @enum {string} */
-                format: "webp" | "avif" | "jpeg" | "png";
-            } | {
-                name: string;
-                /** @enum {string} */
-                fit: "cover" | "inside";
-                width: number;
-                height: number;
-                quality: number;
-                /** @enum {string} */
-                format: "mp4" | "webm";
-                /** @description Seconds from the start: a preview clip */
-                maxDuration?: number;
-                /** @description `false`: the rendition has no sound */
-                audio?: boolean;
-            } | {
-                name: string;
-                /** @enum {string} */
-                format: "hls";
-                width: number;
-                height: number;
-                /** @default 70 */
-                quality: number;
-                /** @description Target length of a segment in seconds (default 4) */
-                segmentSeconds?: number;
-                /** @description `false`: the ladder has no sound */
-                audio?: boolean;
-            } | {
-                name: string;
-                /** @enum {string} */
-                format: "storyboard";
-                /**
-                 * @description Of one tile, in pixels
-                 * @default 160
-                 */
-                width: number;
-            } | {
-                name: string;
-                /** @enum {string} */
-                format: "m4a" | "mp3" | "opus";
-                /** @description kbit/s */
-                bitrate?: number;
-                /** @description LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP) */
-                loudness?: number;
-            } | {
-                name: string;
-                /** @enum {string} */
-                format: "waveform";
-                /** @description Peaks per second (default 10) */
-                points?: number;
-            })[];
-        };
-        DeliveryPolicy: {
-            /** @description The `w` an unsigned URL may ask for */
-            widths: number[];
-            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
-            qualities: number[];
-            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
-            aspectRatios: string[];
-            /** @description Whether `f_auto` may choose AVIF */
-            avif: boolean;
-            /** @description The quality of a URL with no `q` */
-            quality: number;
-            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
-            rendersPerMinute: number | null;
-        };
-        Focus: {
-            x: number;
-            y: number;
-        };
-        Crop: {
-            x: number;
-            y: number;
-            width: number;
-            height: number;
-        };
-        DeliveryMarkup: {
-            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
-            base: string;
-            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
-            src: string;
-            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
-            srcset: string;
-            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
-            sources: {
-                type: string;
-                srcset: string;
-            }[];
-        } | null;
-        Error: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
         };
         Asset: {
             id: string;
@@ -6224,26 +5783,332 @@ export interface components {
             /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
             delivery: components["schemas"]["DeliveryMarkup"];
         };
-        Job: {
+        AssetInput: {
             id: string;
-            assetId: string;
             /** @enum {string} */
-            kind: "process" | "reprocess" | "backfill";
-            /** @enum {string} */
-            state: "queued" | "active" | "completed" | "failed";
-            attempts: number;
-            maxAttempts: number;
-            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
-            progress: number | null;
+            status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+            /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
+            playable: boolean | null;
+            filename: string;
+            contentType: string;
+            size: number;
+            preset: string;
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description Follows the checked content type
+             * @enum {string}
+             */
+            kind: "image" | "video" | "audio";
+            /** @description As displayed: after EXIF orientation, or a video's rotation; null for audio */
+            width: number | null;
+            height: number | null;
+            /** @description The image format or container read from the file (`jpeg`, `heif`, `mp4`, `mov`, `webm`, …) */
+            format: string | null;
+            /** @description Seconds (video and audio) */
+            duration: number | null;
+            video: {
+                /** @description The video stream's codec, as ffprobe names it (`h264`, `hevc`, `vp9`, `av1`, …) */
+                codec: string;
+                /** @description Frames per second, e.g. 29.97 */
+                fps: number;
+                /** @description Whether the original has an audio stream */
+                audio: boolean;
+                /**
+                 * @description An HDR original (HLG or PQ): `tone_mapped` when its renditions were mapped to SDR, `kept` when they carry it as is; null for SDR
+                 * @enum {string|null}
+                 */
+                hdr: "kept" | "tone_mapped" | null;
+            } | null;
+            audio: {
+                /** @description The audio stream's codec, as ffprobe names it (`mp3`, `aac`, `flac`, `opus`, `vorbis`, `pcm_s16le`, …) */
+                codec: string;
+                /** @description Samples per second, e.g. 44100 */
+                sampleRate: number;
+                channels: number;
+                /** @description Integrated loudness in LUFS (EBU R128); null until measured */
+                loudness: number | null;
+            } | null;
+            /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
+            placeholder: string | null;
+            dominantColor: string | null;
+            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
+            revision: number;
+            /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
+            focus: components["schemas"]["FocusInput"] | null;
+            /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
+            crop: components["schemas"]["CropInput"] | null;
+            /**
+             * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
+             * @enum {string}
+             */
+            visibility: "public" | "private";
+            /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
+            variants: {
+                name: string;
+                /**
+                 * @description `video` for a rendition (`mp4`, `webm`), a ladder (`hls`) or a `storyboard`; `audio` for an audio rendition or waveform; `image` otherwise (a poster, cover art)
+                 * @enum {string}
+                 */
+                kind: "image" | "video" | "audio";
+                format: string;
+                width: number;
+                height: number;
+                /** @description Seconds, for a video rendition; null for an image */
+                duration: number | null;
+                /** @description Bytes; of an `hls` ladder, all its playlists and segments together */
+                size: number;
+                /** @description An `hls` ladder's rungs, highest first (its `url` is the master playlist); absent for every other format */
+                renditions?: {
+                    width: number;
+                    height: number;
+                    /** @description Bits per second, the highest of any segment */
+                    bandwidth: number;
+                }[];
+                /** @description Public (CDN) URL, of a private asset a private URL (`/p/{exp}/{sig}/{id}/…`); of a `storyboard`, its WebVTT file, whose cues point into the WebP sprite beside it with `#xywh=` */
+                url: string;
+            }[];
             error: {
                 code: string;
                 message: string;
             } | null;
             createdAt: string;
-            startedAt: string | null;
+            updatedAt: string;
+            readyAt: string | null;
+            /** @description When a private asset's URLs stop working (ISO 8601); null for a public asset */
+            urlsExpireAt: string | null;
+            /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
+            delivery: components["schemas"]["DeliveryMarkupInput"];
+        };
+        Backfill: {
+            id: string;
+            preset: string;
+            /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
+            tenantId: string | null;
+            /** @enum {string} */
+            state: "running" | "completed";
+            /** @description At most this many of its jobs are queued or running at once */
+            window: number;
+            /** @description Every ready asset of the preset has been looked at */
+            scanDone: boolean;
+            /** @description Ready assets found with stale variants so far */
+            matched: number;
+            /** @description Backfill jobs queued for them so far */
+            queued: number;
+            /** @description Matched assets left alone: an unfinished job already, or no longer ready */
+            skipped: number;
+            /** @description Its jobs that finished */
+            done: number;
+            /** @description Its jobs that failed for good (the asset keeps its old variants) */
+            failed: number;
+            createdAt: string;
+            updatedAt: string;
             finishedAt: string | null;
         };
+        BackfillInput: {
+            id: string;
+            preset: string;
+            /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
+            tenantId: string | null;
+            /** @enum {string} */
+            state: "running" | "completed";
+            /** @description At most this many of its jobs are queued or running at once */
+            window: number;
+            /** @description Every ready asset of the preset has been looked at */
+            scanDone: boolean;
+            /** @description Ready assets found with stale variants so far */
+            matched: number;
+            /** @description Backfill jobs queued for them so far */
+            queued: number;
+            /** @description Matched assets left alone: an unfinished job already, or no longer ready */
+            skipped: number;
+            /** @description Its jobs that finished */
+            done: number;
+            /** @description Its jobs that failed for good (the asset keeps its old variants) */
+            failed: number;
+            createdAt: string;
+            updatedAt: string;
+            finishedAt: string | null;
+        };
+        BackfillReport: {
+            preset: string;
+            /** @description Ready assets of the preset with at least one stale variant */
+            matched: number;
+            /** @description Variants to re-render (missing, or rendered from another spec) or to remove (no longer in the preset) */
+            staleVariants: number;
+            /** @description Always 0: a dry run queues nothing */
+            enqueued: number;
+            /** @description Always 0 for a dry run */
+            skipped: number;
+        };
+        BackfillReportInput: {
+            preset: string;
+            /** @description Ready assets of the preset with at least one stale variant */
+            matched: number;
+            /** @description Variants to re-render (missing, or rendered from another spec) or to remove (no longer in the preset) */
+            staleVariants: number;
+            /** @description Always 0: a dry run queues nothing */
+            enqueued: number;
+            /** @description Always 0 for a dry run */
+            skipped: number;
+        };
+        Crop: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        CropInput: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        DeliveryMarkup: {
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
+            base: string;
+            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
+            src: string;
+            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
+            srcset: string;
+            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
+            sources: {
+                type: string;
+                srcset: string;
+            }[];
+        } | null;
+        DeliveryMarkupInput: {
+            /** @description `{DELIVERY_BASE_URL}/img/{id}/{revision}`, of a private asset `{DELIVERY_BASE_URL}/p/{exp}/{sig}/{id}/img/{revision}`: append `/{options}` to build a URL */
+            base: string;
+            /** @description A default within the policy: the largest srcset width not above 1080, as JPEG (PNG with transparency) */
+            src: string;
+            /** @description `f_auto` URLs over the tenant's widths not above the (cropped) image's width */
+            srcset: string;
+            /** @description `<picture>` sources with explicit formats (AVIF when the policy allows it, then WebP): no `Vary` needed at the CDN */
+            sources: {
+                type: string;
+                srcset: string;
+            }[];
+        } | null;
+        DeliveryPolicy: {
+            /** @description The `w` an unsigned URL may ask for */
+            widths: number[];
+            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
+            qualities: number[];
+            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
+            aspectRatios: string[];
+            /** @description Whether `f_auto` may choose AVIF */
+            avif: boolean;
+            /** @description The quality of a URL with no `q` */
+            quality: number;
+            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
+            rendersPerMinute: number | null;
+        };
+        DeliveryPolicyInput: {
+            /** @description The `w` an unsigned URL may ask for */
+            widths: number[];
+            /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
+            qualities: number[];
+            /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
+            aspectRatios: string[];
+            /** @description Whether `f_auto` may choose AVIF */
+            avif: boolean;
+            /** @description The quality of a URL with no `q` */
+            quality: number;
+            /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
+            rendersPerMinute: number | null;
+        };
+        Error: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        ErrorInput: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        Event: {
+            /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
+            id: string;
+            /** @enum {string} */
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            createdAt: string;
+            data: {
+                /** @description The asset as the change left it */
+                asset: components["schemas"]["Asset"];
+                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                purge?: components["schemas"]["PurgeList"];
+            } | {
+                /** @description The import as it ended */
+                import: components["schemas"]["Import"];
+            };
+        };
+        EventInput: {
+            /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
+            id: string;
+            /** @enum {string} */
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            createdAt: string;
+            data: {
+                /** @description The asset as the change left it */
+                asset: components["schemas"]["AssetInput"];
+                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                purge?: components["schemas"]["PurgeListInput"];
+            } | {
+                /** @description The import as it ended */
+                import: components["schemas"]["ImportInput"];
+            };
+        };
+        Focus: {
+            x: number;
+            y: number;
+        };
+        FocusInput: {
+            x: number;
+            y: number;
+        };
         Import: {
+            id: string;
+            /** @enum {string} */
+            status: "planning" | "running" | "paused" | "done" | "failed" | "canceled";
+            dryRun: boolean;
+            source: {
+                /** @enum {string} */
+                type: "urls" | "bucket";
+                bucket?: string;
+                prefix?: string;
+                endpoint?: string;
+            };
+            counts: {
+                /** @description Items listed (a bucket source) or given (URLs) so far */
+                found: number;
+                /** @description Assets made (a dry run: that would be made) */
+                imported: number;
+                /** @description Items already imported (their identity has an asset) */
+                skipped: number;
+                failed: number;
+                /** @description Bytes brought in */
+                bytes: number;
+            };
+            /** @description Why the import failed as a whole, null otherwise: its source could not be listed or its keys used (`source_forbidden`, `source_not_found`, `source_unreachable`, `blocked_address`), or it lists more than IMPORT_MAX_ITEMS objects or pages past S3’s bounds (`source_too_large`) */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        ImportInput: {
             id: string;
             /** @enum {string} */
             status: "planning" | "running" | "paused" | "done" | "failed" | "canceled";
@@ -6290,37 +6155,21 @@ export interface components {
                 message: string;
             } | null;
         };
-        PurgeList: {
-            /** @description Every eager variant's and stream file's public URL */
-            urls: string[];
-            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
-            prefixes: string[];
-        };
-        Event: {
-            /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
-            id: string;
+        ImportItemInput: {
+            /** @description The URL (without the query parameters presigning adds) or `bucket/key` */
+            source: string;
+            externalId: string | null;
+            /** @description The asset made, or (skipped) the one already made of the same identity */
+            assetId: string | null;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
-            createdAt: string;
-            data: {
-                /** @description The asset as the change left it */
-                asset: components["schemas"]["Asset"];
-                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
-                purge?: components["schemas"]["PurgeList"];
-            } | {
-                /** @description The import as it ended */
-                import: components["schemas"]["Import"];
-            };
-        };
-        ProgressEvent: {
-            /** @enum {string} */
-            type: "asset.progress";
-            createdAt: string;
-            data: {
-                assetId: string;
-                jobId: string;
-                progress: number;
-            };
+            status: "pending" | "running" | "imported" | "skipped" | "failed";
+            /** @description Why it was skipped: `already_imported` */
+            reason?: string;
+            /** @description Why it failed, in a sentence a person can act on */
+            error?: {
+                code: string;
+                message: string;
+            } | null;
         };
         ImportProgressEvent: {
             /** @enum {string} */
@@ -6330,68 +6179,15 @@ export interface components {
                 import: components["schemas"]["Import"];
             };
         };
-        UploadRules: {
-            /** @description The largest file this caller may upload */
-            maxBytes: number;
-            /** @description The types this caller may upload */
-            acceptedContentTypes: string[];
-            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
-            multipartThreshold: number;
-            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
-            partSize: number;
-            /** @description Parts per upload at most */
-            maxParts: number;
-            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
-            urlTtlSeconds: number;
-        };
-        UploadToken: {
-            /** @description dut_…: send it as "Authorization: Bearer <token>" */
-            token: string;
-            expiresAt: string;
-            maxUploads: number;
-            /**
-             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
-             * @enum {string|null}
-             */
-            visibility: "public" | "private" | null;
-        };
-        BackfillReport: {
-            preset: string;
-            /** @description Ready assets of the preset with at least one stale variant */
-            matched: number;
-            /** @description Variants to re-render (missing, or rendered from another spec) or to remove (no longer in the preset) */
-            staleVariants: number;
-            /** @description Always 0: a dry run queues nothing */
-            enqueued: number;
-            /** @description Always 0 for a dry run */
-            skipped: number;
-        };
-        Backfill: {
-            id: string;
-            preset: string;
-            /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
-            tenantId: string | null;
+        ImportProgressEventInput: {
             /** @enum {string} */
-            state: "running" | "completed";
-            /** @description At most this many of its jobs are queued or running at once */
-            window: number;
-            /** @description Every ready asset of the preset has been looked at */
-            scanDone: boolean;
-            /** @description Ready assets found with stale variants so far */
-            matched: number;
-            /** @description Backfill jobs queued for them so far */
-            queued: number;
-            /** @description Matched assets left alone: an unfinished job already, or no longer ready */
-            skipped: number;
-            /** @description Its jobs that finished */
-            done: number;
-            /** @description Its jobs that failed for good (the asset keeps its old variants) */
-            failed: number;
+            type: "import.progress";
             createdAt: string;
-            updatedAt: string;
-            finishedAt: string | null;
+            data: {
+                import: components["schemas"]["ImportInput"];
+            };
         };
-        AdminJob: {
+        Job: {
             id: string;
             assetId: string;
             /** @enum {string} */
@@ -6409,65 +6205,25 @@ export interface components {
             createdAt: string;
             startedAt: string | null;
             finishedAt: string | null;
-            tenantId: string;
-            /** @description The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only */
-            errorDetail: string | null;
-            history: {
-                attempt: number;
-                startedAt: string;
-                finishedAt: string | null;
-                errorCode: string | null;
-                errorMessage: string | null;
-                /** @description The raw error behind the message (it may name a bucket, key, host or SQL): admin routes only */
-                errorDetail: string | null;
-            }[];
         };
-        Tenant: {
+        JobInput: {
             id: string;
-            name: string;
-            /** @description Null: the deployment default (ACCEPTED_CONTENT_TYPES) */
-            acceptedContentTypes: string[] | null;
-            /** @description Null: the deployment default (MAX_UPLOAD_BYTES) */
-            maxUploadBytes: number | null;
-            /** @description The preset of an upload that names none; null: "default" */
-            defaultPreset: string | null;
-            /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
-            rateLimitPerMinute: number | null;
-            /**
-             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
-             * @enum {string|null}
-             */
-            defaultVisibility: "public" | "private" | null;
-            /** @description The delivery policy in force: the fields the tenant set over the defaults */
-            delivery: components["schemas"]["DeliveryPolicy"];
-            createdAt: string;
-        };
-        Webhook: {
-            id: string;
-            url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
-            enabled: boolean;
-            description: string | null;
-            createdAt: string;
-        };
-        WebhookDeliveryAttempt: {
-            id: string;
-            /** @description Also the `webhook-id` header of every attempt */
-            eventId: string;
+            assetId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
-            attempt: number;
-            /**
-             * @description `pending` while the attempt is in flight
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-            responseStatus: number | null;
-            error: string | null;
-            durationMs: number | null;
-            attemptedAt: string;
-            /** @description When a failed attempt will be retried; null when it will not */
-            nextAttemptAt: string | null;
+            kind: "process" | "reprocess" | "backfill";
+            /** @enum {string} */
+            state: "queued" | "active" | "completed" | "failed";
+            attempts: number;
+            maxAttempts: number;
+            /** @description 0..1 as a video renders (updated at most once a second, never backwards); null for jobs that report none */
+            progress: number | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
         };
         Preset: {
             name: string;
@@ -6536,6 +6292,250 @@ export interface components {
                 /** @description Peaks per second (default 10) */
                 points?: number;
             })[];
+        };
+        PresetInput: {
+            name: string;
+            /**
+             * @description `tenant`: this tenant's own, shadowing any global preset of the name
+             * @enum {string}
+             */
+            owner: "global" | "tenant";
+            /** @description Changes whenever any variant would render differently */
+            specHash: string;
+            variants: ({
+                name: string;
+                /** @enum {string} */
+                fit: "cover" | "inside";
+                width: number;
+                height: number;
+                quality: number;
+                /** @enum {string} */
+                format: "webp" | "avif" | "jpeg" | "png";
+            } | {
+                name: string;
+                /** @enum {string} */
+                fit: "cover" | "inside";
+                width: number;
+                height: number;
+                quality: number;
+                /** @enum {string} */
+                format: "mp4" | "webm";
+                /** @description Seconds from the start: a preview clip */
+                maxDuration?: number;
+                /** @description `false`: the rendition has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "hls";
+                width: number;
+                height: number;
+                /** @default 70 */
+                quality: number;
+                /** @description Target length of a segment in seconds (default 4) */
+                segmentSeconds?: number;
+                /** @description `false`: the ladder has no sound */
+                audio?: boolean;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "storyboard";
+                /**
+                 * @description Of one tile, in pixels
+                 * @default 160
+                 */
+                width: number;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "m4a" | "mp3" | "opus";
+                /** @description kbit/s */
+                bitrate?: number;
+                /** @description LUFS, integrated: the rendition is normalised to it (two-pass, true peak ≤ -1 dBTP) */
+                loudness?: number;
+            } | {
+                name: string;
+                /** @enum {string} */
+                format: "waveform";
+                /** @description Peaks per second (default 10) */
+                points?: number;
+            })[];
+        };
+        ProgressEvent: {
+            /** @enum {string} */
+            type: "asset.progress";
+            createdAt: string;
+            data: {
+                assetId: string;
+                jobId: string;
+                progress: number;
+            };
+        };
+        ProgressEventInput: {
+            /** @enum {string} */
+            type: "asset.progress";
+            createdAt: string;
+            data: {
+                assetId: string;
+                jobId: string;
+                progress: number;
+            };
+        };
+        PurgeList: {
+            /** @description Every eager variant's and stream file's public URL */
+            urls: string[];
+            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
+            prefixes: string[];
+        };
+        PurgeListInput: {
+            /** @description Every eager variant's and stream file's public URL */
+            urls: string[];
+            /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
+            prefixes: string[];
+        };
+        Tenant: {
+            id: string;
+            name: string;
+            /** @description Null: the deployment default (ACCEPTED_CONTENT_TYPES) */
+            acceptedContentTypes: string[] | null;
+            /** @description Null: the deployment default (MAX_UPLOAD_BYTES) */
+            maxUploadBytes: number | null;
+            /** @description The preset of an upload that names none; null: "default" */
+            defaultPreset: string | null;
+            /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
+            rateLimitPerMinute: number | null;
+            /**
+             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
+             * @enum {string|null}
+             */
+            defaultVisibility: "public" | "private" | null;
+            /** @description The delivery policy in force: the fields the tenant set over the defaults */
+            delivery: components["schemas"]["DeliveryPolicy"];
+            createdAt: string;
+        };
+        TenantInput: {
+            id: string;
+            name: string;
+            /** @description Null: the deployment default (ACCEPTED_CONTENT_TYPES) */
+            acceptedContentTypes: string[] | null;
+            /** @description Null: the deployment default (MAX_UPLOAD_BYTES) */
+            maxUploadBytes: number | null;
+            /** @description The preset of an upload that names none; null: "default" */
+            defaultPreset: string | null;
+            /** @description Requests per key per minute; null: the deployment default (RATE_LIMIT_PER_MINUTE) */
+            rateLimitPerMinute: number | null;
+            /**
+             * @description The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)
+             * @enum {string|null}
+             */
+            defaultVisibility: "public" | "private" | null;
+            /** @description The delivery policy in force: the fields the tenant set over the defaults */
+            delivery: components["schemas"]["DeliveryPolicyInput"];
+            createdAt: string;
+        };
+        UploadRules: {
+            /** @description The largest file this caller may upload */
+            maxBytes: number;
+            /** @description The types this caller may upload */
+            acceptedContentTypes: string[];
+            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
+            multipartThreshold: number;
+            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
+            partSize: number;
+            /** @description Parts per upload at most */
+            maxParts: number;
+            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
+            urlTtlSeconds: number;
+        };
+        UploadRulesInput: {
+            /** @description The largest file this caller may upload */
+            maxBytes: number;
+            /** @description The types this caller may upload */
+            acceptedContentTypes: string[];
+            /** @description Files of at least this many bytes go up in parts (MULTIPART_THRESHOLD_BYTES) */
+            multipartThreshold: number;
+            /** @description The part size of a multipart upload (MULTIPART_PART_SIZE); the start of an upload of more than maxParts such parts states a larger one */
+            partSize: number;
+            /** @description Parts per upload at most */
+            maxParts: number;
+            /** @description How long an upload URL works (UPLOAD_URL_TTL); GET /v1/uploads/:assetId/parts or POST /v1/uploads/:assetId/url renews them */
+            urlTtlSeconds: number;
+        };
+        UploadToken: {
+            /** @description dut_…: send it as "Authorization: Bearer <token>" */
+            token: string;
+            expiresAt: string;
+            maxUploads: number;
+            /**
+             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
+             * @enum {string|null}
+             */
+            visibility: "public" | "private" | null;
+        };
+        UploadTokenInput: {
+            /** @description dut_…: send it as "Authorization: Bearer <token>" */
+            token: string;
+            expiresAt: string;
+            maxUploads: number;
+            /**
+             * @description The visibility of every upload the token starts; null: the tenant's default when each starts
+             * @enum {string|null}
+             */
+            visibility: "public" | "private" | null;
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            enabled: boolean;
+            description: string | null;
+            createdAt: string;
+        };
+        WebhookDeliveryAttempt: {
+            id: string;
+            /** @description Also the `webhook-id` header of every attempt */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            attempt: number;
+            /**
+             * @description `pending` while the attempt is in flight
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number | null;
+            attemptedAt: string;
+            /** @description When a failed attempt will be retried; null when it will not */
+            nextAttemptAt: string | null;
+        };
+        WebhookDeliveryAttemptInput: {
+            id: string;
+            /** @description Also the `webhook-id` header of every attempt */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            attempt: number;
+            /**
+             * @description `pending` while the attempt is in flight
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            responseStatus: number | null;
+            error: string | null;
+            durationMs: number | null;
+            attemptedAt: string;
+            /** @description When a failed attempt will be retried; null when it will not */
+            nextAttemptAt: string | null;
+        };
+        WebhookInput: {
+            id: string;
+            url: string;
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            enabled: boolean;
+            description: string | null;
+            createdAt: string;
         };
     };
     responses: never;
