@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_WAVEFORM_POINTS } from '@darkroom/core';
+import { DEFAULT_WAVEFORM_POINTS } from '@darkroom/core/presets';
 import { ROOT } from './support.js';
 import { ratio, type BenchRow } from './table.js';
 import { finishedJobs, lastFinishedAt, type Rig, startRig, waitForFinished } from './worker-rig.js';

@@ -7,7 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STORYBOARD_MAX_TILES, STORYBOARD_TILE_WIDTH, type ImageVariantSpec } from '@darkroom/core';
+import { STORYBOARD_MAX_TILES, STORYBOARD_TILE_WIDTH, type ImageVariantSpec } from '@darkroom/core/presets';
 import { bareLadder, inFreshDir, RUNGS, timed } from './streaming.js';
 import { DEFAULT_SPECS } from './worker-inputs.js';
 

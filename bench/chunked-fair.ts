@@ -10,7 +10,7 @@
  * once B's figures are in: A's videos are not waited for.
  */
 import { readFile } from 'node:fs/promises';
-import { ASSET_CHUNK_QUEUE, type ChunkRenderPayload } from '@darkroom/core';
+import { ASSET_CHUNK_QUEUE, type ChunkRenderPayload } from '@darkroom/core/queue';
 import { createRedisConnection } from '@darkroom/queue';
 import { Queue } from 'bullmq';
 import { TestApi } from '../test/support/client.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { originalKey } from '@darkroom/core';
+import { originalKey } from '@darkroom/core/keys';
 import { createS3Storage, parseStorageConfig } from '@darkroom/storage';
 import { bareRender, type Peer, QUALITY, startBytesServer, startDeliveryServer, startIpx, startNext, WIDTH } from './delivery-peers.js';
 import { CONNECTIONS, type LoadResult, loadInTurn, rps } from './load.js';

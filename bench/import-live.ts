@@ -9,8 +9,10 @@
  * import started among them), and starting on an import already running at full speed (uploads
  * that begin from nothing: the import slows only once the API reports them late).
  */
-import { FINISHED_IMPORT_STATUSES } from '@darkroom/core';
-import { createApiKey, createTenant, jobs } from '@darkroom/db';
+import { FINISHED_IMPORT_STATUSES } from '@darkroom/core/contract/import';
+import { createApiKey } from '@darkroom/db/queries/api-keys';
+import { createTenant } from '@darkroom/db/queries/tenants';
+import { jobs } from '@darkroom/db/schema';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import type { SourceBucket } from '../scripts/source-bucket.js';
 import { UPLOAD } from './api.js';

@@ -5,8 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { FINISHED_IMPORT_STATUSES } from '@darkroom/core';
-import { assets, type Database } from '@darkroom/db';
+import { FINISHED_IMPORT_STATUSES } from '@darkroom/core/contract/import';
+import { assets } from '@darkroom/db/schema';
+import type { Database } from '@darkroom/db/client';
 import { createAssetQueue } from '@darkroom/queue';
 import { and, count, eq } from 'drizzle-orm';
 import { createSourceBucket, radosgwAdmin, s3ServerDir, type SourceBucket } from '../scripts/source-bucket.js';

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Asset } from '@darkroom/client';
-import { variantPrefix } from '@darkroom/core';
+import { variantPrefix } from '@darkroom/core/keys';
 import {
   assetObjectLocation,
   createS3Storage,

@@ -1,6 +1,8 @@
-import { newId } from '@darkroom/db';
-import { originalKey, variantOutputKey, variantPrefix } from '@darkroom/core';
-import { ASSET_METADATA, assetRecordOf, packRecord, RENDER_METADATA, renderRecordOf, type Asset } from '@darkroom/db';
+import { newId } from '@darkroom/db/ids';
+import { ASSET_METADATA, packRecord, RENDER_METADATA } from '@darkroom/db/records/codec';
+import { assetRecordOf, renderRecordOf } from '@darkroom/db/records/asset-record';
+import type { Asset } from '@darkroom/db/schema';
+import { originalKey, variantOutputKey, variantPrefix } from '@darkroom/core/keys';
 import { pino } from 'pino';
 import { loadWorkerConfig } from '../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../apps/worker/src/deps.js';

@@ -7,24 +7,13 @@
  *
  *   npm run bench:queries [-- --rebuild]
  */
-import { presetStaleScope, PRESETS } from '@darkroom/core';
-import {
-  countJobs,
-  countJobsByState,
-  countStaleVariants,
-  createDatabase,
-  findJobIds,
-  findStaleAssets,
-  getTenantAsset,
-  listAssetJobs,
-  listAssets,
-  listExpiredUploads,
-  listJobs,
-  listUnfinishedJobs,
-  listVariantsByAsset,
-  migrateDatabase,
-  type Database,
-} from '@darkroom/db';
+import { presetStaleScope, PRESETS } from '@darkroom/core/presets';
+import { countJobs, findJobIds, listAssetJobs, listJobs, listUnfinishedJobs } from '@darkroom/db/queries/jobs';
+import { countJobsByState } from '@darkroom/db/queries/job-counts';
+import { countStaleVariants, findStaleAssets, listVariantsByAsset } from '@darkroom/db/queries/variants';
+import { createDatabase, type Database } from '@darkroom/db/client';
+import { getTenantAsset, listAssets, listExpiredUploads } from '@darkroom/db/queries/assets';
+import { migrateDatabase } from '@darkroom/db/migrate';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRun, writeResults } from './results.js';

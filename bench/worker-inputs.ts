@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { ROOT } from './support.js';
 

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Visibility } from '@darkroom/core';
-import { createDatabase, jobs, type Database } from '@darkroom/db';
+import type { Visibility } from '@darkroom/core/private-links';
+import { createDatabase, type Database } from '@darkroom/db/client';
+import { jobs } from '@darkroom/db/schema';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { TestApi } from '../test/support/client.js';
 import {

@@ -1,4 +1,4 @@
-import { migrateDatabase } from '@darkroom/db';
+import { migrateDatabase } from '@darkroom/db/migrate';
 import { parseStorageConfig, setupBuckets } from '@darkroom/storage';
 import { testEnv } from './test-env.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { finishAttempt, finishDelivery, insertDeliveries, startAttempt } from '@darkroom/db';
+import { finishAttempt, startAttempt } from '@darkroom/db/queries/webhook-attempts';
+import { finishDelivery, insertDeliveries } from '@darkroom/db/queries/webhook-deliveries';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchProblems } from '../support/browser.js';

@@ -1,4 +1,5 @@
-import { hashApiKey, tenants } from '@darkroom/db';
+import { hashApiKey } from '@darkroom/db/queries/api-keys';
+import { tenants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
-import { AssetView, ErrorBody, StartedUpload, UploadRules } from '@darkroom/core';
-import { jobs } from '@darkroom/db';
+import { AssetView } from '@darkroom/core/contract/asset';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { StartedUpload, UploadRules } from '@darkroom/core/contract/upload';
+import { jobs } from '@darkroom/db/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { asMultipart, TestApi } from '../support/client.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { signDeliveryPath } from '@darkroom/core';
+import { signDeliveryPath } from '@darkroom/core/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DELIVERY_KEY_OVERLAP_MS,

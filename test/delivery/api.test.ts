@@ -1,5 +1,5 @@
-import { DEFAULT_DELIVERY_POLICY, DELIVERY_KEY_OVERLAP_MS, signDeliveryPath, verifyDeliverySignature } from '@darkroom/core';
-import { tenants } from '@darkroom/db';
+import { DEFAULT_DELIVERY_POLICY, DELIVERY_KEY_OVERLAP_MS, signDeliveryPath, verifyDeliverySignature } from '@darkroom/core/delivery';
+import { tenants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

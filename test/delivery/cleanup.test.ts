@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRenderKey, originalKey, type Visibility } from '@darkroom/core';
-import { assets, getAsset, insertAsset, newId, type AssetStatus } from '@darkroom/db';
+import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRenderKey, originalKey } from '@darkroom/core/keys';
+import type { Visibility } from '@darkroom/core/private-links';
+import { assets, type AssetStatus } from '@darkroom/db/schema';
+import { getAsset, insertAsset } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assetObjectLocation } from '@darkroom/storage';

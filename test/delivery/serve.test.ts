@@ -1,4 +1,4 @@
-import { deliveryRenderKey, originalKey } from '@darkroom/core';
+import { deliveryRenderKey, originalKey } from '@darkroom/core/keys';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAssetEvent } from '@darkroom/client';
-import { assets, deleteEventsBefore, events, listEvents, recordAssetEvent, settledBound, transitionAsset } from '@darkroom/db';
+import { assets, events } from '@darkroom/db/schema';
+import { deleteEventsBefore } from '@darkroom/db/queries/events-written';
+import { listEvents, recordAssetEvent, settledBound } from '@darkroom/db/queries/events';
+import { transitionAsset } from '@darkroom/db/queries/assets';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { EVENTS_LISTENER_NAME } from '@darkroom/db';
+import { EVENTS_LISTENER_NAME } from '@darkroom/db/listen';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';

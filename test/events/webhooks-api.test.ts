@@ -1,5 +1,5 @@
-import { EVENT_TYPES } from '@darkroom/core';
-import { webhooks } from '@darkroom/db';
+import { EVENT_TYPES } from '@darkroom/core/contract/event';
+import { webhooks } from '@darkroom/db/webhook-schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

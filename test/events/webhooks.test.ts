@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { assets, recordAssetEvent, webhookAttempts } from '@darkroom/db';
+import { assets } from '@darkroom/db/schema';
+import { recordAssetEvent } from '@darkroom/db/queries/events';
+import { webhookAttempts } from '@darkroom/db/webhook-schema';
 import { desc, eq } from 'drizzle-orm';
 import { dispatchOnce } from '../../apps/worker/src/webhooks/dispatcher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

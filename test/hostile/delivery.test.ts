@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { signDeliveryPath } from '@darkroom/core';
+import { signDeliveryPath } from '@darkroom/core/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagePath, newDeliveryKey, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { createTestTenant } from '../support/fixtures.js';

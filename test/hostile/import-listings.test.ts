@@ -1,4 +1,4 @@
-import type { ImportView } from '@darkroom/core';
+import type { ImportView } from '@darkroom/core/contract/import';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNothingInternal } from '../support/hostile.js';
 import {

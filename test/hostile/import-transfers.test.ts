@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ImportView } from '@darkroom/core';
+import type { ImportView } from '@darkroom/core/contract/import';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { type HostileBucket, type SeenObjectRequest, startHostileBucket, trickle } from '../support/hostile-bucket.js';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ImportView } from '@darkroom/core';
-import { assets, imports } from '@darkroom/db';
+import type { ImportView } from '@darkroom/core/contract/import';
+import { assets } from '@darkroom/db/schema';
+import { imports } from '@darkroom/db/import-schema';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNothingInternal } from '../support/hostile.js';

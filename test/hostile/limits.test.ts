@@ -1,4 +1,4 @@
-import { assets } from '@darkroom/db';
+import { assets } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, type ApiResponse } from '../support/client.js';

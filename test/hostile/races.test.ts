@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { stagingKey } from '@darkroom/core';
-import { getAsset } from '@darkroom/db';
+import { stagingKey } from '@darkroom/core/keys';
+import { getAsset } from '@darkroom/db/queries/assets';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi, ApiResponse } from '../support/client.js';

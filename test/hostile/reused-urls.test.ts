@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { stagingKey } from '@darkroom/core';
-import { getAsset, jobs } from '@darkroom/db';
+import { stagingKey } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { jobs } from '@darkroom/db/schema';
 import type { ObjectStorage } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -15,7 +17,6 @@ import { waitFor } from '../support/services.js';
 import type { UploadInstructions } from '@darkroom/client';
 import { asSinglePut } from '../support/client.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * Reused URLs and swapped bytes after complete (issue 7). The verified original is immutable:

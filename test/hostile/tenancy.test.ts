@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VariantSpec } from '@darkroom/core';
+import type { VariantSpec } from '@darkroom/core/presets';
 import type { TestApi } from '../support/client.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { assets } from '@darkroom/db';
+import { assets } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { apiKeys, hashApiKey, tenants, uploadTokens } from '@darkroom/db';
+import { apiKeys, tenants, uploadTokens } from '@darkroom/db/schema';
+import { hashApiKey } from '@darkroom/db/queries/api-keys';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VariantSpec } from '@darkroom/core';
+import type { VariantSpec } from '@darkroom/core/presets';
 import { TestApi } from '../support/client.js';
 import { createTestTenant } from '../support/fixtures.js';
 import { bodyFor, expectRefusal } from '../support/hostile.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { completeJob, insertJob, jobs, variants } from '@darkroom/db';
+import { completeJob, insertJob } from '@darkroom/db/queries/jobs';
+import { jobs, variants } from '@darkroom/db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, startedBackfill } from '../support/client.js';

@@ -1,4 +1,4 @@
-import { variants as variantRows } from '@darkroom/db';
+import { variants as variantRows } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

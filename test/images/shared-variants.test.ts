@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isImageSpec, PRESETS, variantPrefix, type VariantSpec } from '@darkroom/core';
-import { assets, jobs, variants } from '@darkroom/db';
+import { isImageSpec, PRESETS, type VariantSpec } from '@darkroom/core/presets';
+import { variantPrefix } from '@darkroom/core/keys';
+import { assets, jobs, variants } from '@darkroom/db/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';

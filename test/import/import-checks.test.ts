@@ -1,5 +1,5 @@
-import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
-import { importItems } from '@darkroom/db';
+import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core/limits';
+import { importItems } from '@darkroom/db/import-schema';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { expectRefusal } from '../support/hostile.js';

@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { claimImport, claimImportItems, finishImportItem, getImport, getTenant, type ImportItem } from '@darkroom/db';
+import { claimImport } from '@darkroom/db/queries/import-claims';
+import { claimImportItems, finishImportItem } from '@darkroom/db/queries/import-runs';
+import { getImport } from '@darkroom/db/queries/imports';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import type { ImportItem } from '@darkroom/db/import-schema';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importItem } from '../../apps/api/src/imports/import-item.js';

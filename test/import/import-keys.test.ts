@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { imports } from '@darkroom/db';
+import { imports } from '@darkroom/db/import-schema';
 import { eq, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

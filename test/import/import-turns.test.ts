@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ImportView } from '@darkroom/core';
+import type { ImportView } from '@darkroom/core/contract/import';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { jobs } from '@darkroom/db';
+import { jobs } from '@darkroom/db/schema';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestTenant } from '../support/fixtures.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import type { ImportItemView } from '@darkroom/core';
+import type { ImportItemView } from '@darkroom/core/contract/import';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { importItemsOf, runImport, serve, startFileServer, type FileServer, type Route } from '../support/imports.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { privateExpiry, signPrivateLink } from '@darkroom/core';
+import { privateExpiry } from '@darkroom/core/private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagePath, spawnDelivery, type SpawnedDelivery } from '../support/delivery.js';
 import { fixture } from '../support/images.js';

@@ -1,5 +1,7 @@
-import type { Visibility } from '@darkroom/core';
-import { getAsset, getJob, latestAssetJob, listVariantsByAsset } from '@darkroom/db';
+import type { Visibility } from '@darkroom/core/private-links';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { getJob, latestAssetJob } from '@darkroom/db/queries/jobs';
+import { listVariantsByAsset } from '@darkroom/db/queries/variants';
 import { assetObjectLocation, assetObjectPrefixes, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';

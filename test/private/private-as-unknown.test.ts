@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { getAsset } from '@darkroom/db';
+import { getAsset } from '@darkroom/db/queries/assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
 import { imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { variantPrefix } from '@darkroom/core';
+import { variantPrefix } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
 import { assetObjectLocation, type ObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupHarnessWithDelivery } from '../support/delivery.js';
@@ -9,7 +10,6 @@ import { fixture } from '../support/images.js';
 import { patternedBody, readStreamed, type StreamedRead } from '../support/large-object.js';
 import { readingsAround, sampleResident, settledResident } from '../support/process-memory.js';
 import { PRIVATE_CACHE_CONTROL } from '../support/private-urls.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * A 500 MB object of a private asset through `/p/` on a delivery process of its own: streamed from

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { INTERIM_PLAYLIST_CACHE_CONTROL, VARIANT_CACHE_CONTROL, variantPrefix } from '@darkroom/core';
+import { INTERIM_PLAYLIST_CACHE_CONTROL, VARIANT_CACHE_CONTROL, variantPrefix } from '@darkroom/core/keys';
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAssetShape, startDelivery, type DeliveryServer } from '../support/delivery.js';

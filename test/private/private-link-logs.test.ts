@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { MASKED_SIGNATURE } from '@darkroom/core';
+import { MASKED_SIGNATURE } from '@darkroom/core/mask-private-links';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDelivery, type SpawnedDelivery } from '../support/delivery.js';
 import { fixture } from '../support/images.js';

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { deliveryAssetPrefix, privateExpiry, signPrivateLink, VARIANT_CACHE_CONTROL, variantPrefix } from '@darkroom/core';
+import { deliveryAssetPrefix, VARIANT_CACHE_CONTROL, variantPrefix } from '@darkroom/core/keys';
+import { privateExpiry } from '@darkroom/core/private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryServer } from '../support/delivery.js';

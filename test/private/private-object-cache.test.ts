@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { getAsset } from '@darkroom/db';
-import { variantPrefix } from '@darkroom/core';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { variantPrefix } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
 import { assetObjectLocation } from '@darkroom/storage';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moveAssetObjects } from '../../apps/worker/src/visibility-move.js';
@@ -10,7 +11,6 @@ import { fixture } from '../support/images.js';
 import { expectRangesAnswered, privateCacheControl, requestAsSent, type SentAnswer } from '../support/private-urls.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * What a delivery process keeps of private links' objects (docs/delivery.md#private-media): a

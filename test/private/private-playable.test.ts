@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { INTERIM_PLAYLIST_CACHE_CONTROL, variantPrefix } from '@darkroom/core';
-import { assets } from '@darkroom/db';
+import { INTERIM_PLAYLIST_CACHE_CONTROL, variantPrefix } from '@darkroom/core/keys';
+import { assets } from '@darkroom/db/schema';
 import { assetObjectLocation } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { PRIVATE_EXPIRY_STEP_SECONDS, privateExpiry } from '@darkroom/core';
-import { assets, tenants } from '@darkroom/db';
+import { PRIVATE_EXPIRY_STEP_SECONDS, privateExpiry } from '@darkroom/core/private-links';
+import { assets, tenants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Asset } from '@darkroom/client';
-import { claimVisibilityMove, finishAssetVisibilityMove } from '@darkroom/db';
+import { claimVisibilityMove, finishAssetVisibilityMove } from '@darkroom/db/queries/visibility';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { deliveryRenderKey, originalKey, variantPrefix, type AssetEventData, type PurgeList } from '@darkroom/core';
-import { getAsset, insertAsset, listEvents, newId } from '@darkroom/db';
+import { deliveryRenderKey, originalKey, variantPrefix } from '@darkroom/core/keys';
+import type { AssetEventData, PurgeList } from '@darkroom/core/contract/event';
+import { getAsset, insertAsset } from '@darkroom/db/queries/assets';
+import { listEvents } from '@darkroom/db/queries/events';
+import { newId } from '@darkroom/db/ids';
 import { assetObjectLocation, encodeObjectKey } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAssetObjects, moveOwedAssets } from '../../apps/worker/src/visibility-move.js';

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { assetRecordKey } from '@darkroom/core';
-import { AssetSidecar, getAsset, parseRecord } from '@darkroom/db';
+import { assetRecordKey } from '@darkroom/core/keys';
+import { AssetSidecar } from '@darkroom/db/records/asset-record';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { parseRecord } from '@darkroom/db/records/codec';
 import { describe, expect, it } from 'vitest';
 import { holdFirstCall } from '../support/hold.js';
 import { fixture } from '../support/images.js';

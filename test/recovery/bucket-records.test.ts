@@ -1,19 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { assetRecordKey, originalKey, RECORDS_PREFIX, tenantRecordKey, variantPrefix, type VariantSpec } from '@darkroom/core';
+import { assetRecordKey, originalKey, RECORDS_PREFIX, tenantRecordKey, variantPrefix } from '@darkroom/core/keys';
+import type { VariantSpec } from '@darkroom/core/presets';
 import {
   ASSET_METADATA,
-  AssetRecord,
-  AssetSidecar,
   IN_SIDECAR,
   metadataBytes,
   METADATA_LIMIT_BYTES,
   parseRecord,
   RENDER_METADATA,
-  RenderRecord,
-  TenantRecord,
   unpackRecord,
-} from '@darkroom/db';
+} from '@darkroom/db/records/codec';
+import { AssetRecord, AssetSidecar, RenderRecord } from '@darkroom/db/records/asset-record';
+import { TenantRecord } from '@darkroom/db/records/tenant-record';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asSinglePut, type TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';

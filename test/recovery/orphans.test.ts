@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { chunkJobPrefix, deliveryRenderKey, variantPrefix } from '@darkroom/core';
+import { chunkJobPrefix, deliveryRenderKey, variantPrefix } from '@darkroom/core/keys';
 import { assetObjectLocation } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { originalKey, variantPrefix, type VariantSpec } from '@darkroom/core';
-import { assets, getAsset, jobs, listVariantsByAsset, tenants } from '@darkroom/db';
+import { originalKey, variantPrefix } from '@darkroom/core/keys';
+import type { VariantSpec } from '@darkroom/core/presets';
+import { assets, jobs, tenants } from '@darkroom/db/schema';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { listVariantsByAsset } from '@darkroom/db/queries/variants';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { findOrphanObjects } from '../../apps/worker/src/sweeps/orphans.js';

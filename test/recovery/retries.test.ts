@@ -1,4 +1,4 @@
-import { getJob } from '@darkroom/db';
+import { getJob } from '@darkroom/db/queries/jobs';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';

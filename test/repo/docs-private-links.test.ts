@@ -1,4 +1,5 @@
-import { DEFAULT_PRIVATE_URL_TTL_SECONDS, privateExpiry, signPrivateLink } from '@darkroom/core';
+import { DEFAULT_PRIVATE_URL_TTL_SECONDS, privateExpiry } from '@darkroom/core/private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DOC, examplesUnder, exampleTest, runExample, withBase64urlCharacters } from './doc-examples.js';
 

@@ -1,4 +1,4 @@
-import { deliverySignedPath, signDeliveryPath } from '@darkroom/core';
+import { deliverySignedPath, signDeliveryPath } from '@darkroom/core/delivery';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DOC, examplesUnder, exampleTest, runExample, withBase64urlCharacters } from './doc-examples.js';
 

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { originalKey, variantKey, variantSpecHash, VARIANT_CACHE_CONTROL } from '@darkroom/core';
-import { insertAsset, insertJob, jobs, newId, upsertVariants, variants } from '@darkroom/db';
+import { originalKey, variantKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { variantSpecHash } from '@darkroom/core/presets';
+import { insertAsset } from '@darkroom/db/queries/assets';
+import { insertJob } from '@darkroom/db/queries/jobs';
+import { jobs, variants } from '@darkroom/db/schema';
+import { newId } from '@darkroom/db/ids';
+import { upsertVariants } from '@darkroom/db/queries/variants';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deleteEventsBefore, events } from '@darkroom/db';
+import { deleteEventsBefore } from '@darkroom/db/queries/events-written';
+import { events } from '@darkroom/db/schema';
 import { inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { stagingKey } from '@darkroom/core';
-import { assets, hashApiKey, uploadTokens } from '@darkroom/db';
+import { stagingKey } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
+import { assets, uploadTokens } from '@darkroom/db/schema';
+import { hashApiKey } from '@darkroom/db/queries/api-keys';
 import { UploadNotFoundError } from '@darkroom/storage';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,6 @@ import { objectState } from '../support/objects.js';
 import { waitFor } from '../support/services.js';
 import { expireAbandonedUploads } from '../../apps/worker/src/sweeps/reconciler.js';
 import { setupHarness } from '../support/setup-harness.js';
-import { MiB } from '@darkroom/core/limits';
 
 const harness = setupHarness({
   env: { UPLOAD_TTL: '2s', RECONCILE_INTERVAL: '300ms', MULTIPART_THRESHOLD_BYTES: String(9 * MiB), MULTIPART_PART_SIZE: String(8 * MiB) },

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { jobs } from '@darkroom/db';
+import { jobs } from '@darkroom/db/schema';
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';

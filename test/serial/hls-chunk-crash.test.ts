@@ -1,4 +1,4 @@
-import { variants } from '@darkroom/db';
+import { variants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { fetchLadder } from '../support/hls.js';

@@ -1,4 +1,4 @@
-import { variants } from '@darkroom/db';
+import { variants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';

@@ -1,4 +1,4 @@
-import { migrateDatabase } from '@darkroom/db';
+import { migrateDatabase } from '@darkroom/db/migrate';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, noisePng, type TestTenant } from '../support/fixtures.js';

@@ -1,4 +1,4 @@
-import { migrateDatabase } from '@darkroom/db';
+import { migrateDatabase } from '@darkroom/db/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyJpegs } from '../../scripts/source-bucket.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';

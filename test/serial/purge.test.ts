@@ -1,5 +1,8 @@
-import { originalKey, stagingKey } from '@darkroom/core';
-import { assets, getAsset, newId } from '@darkroom/db';
+import { originalKey, stagingKey } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
+import { assets } from '@darkroom/db/schema';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
 import { eq } from 'drizzle-orm';
 import { UploadNotFoundError } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,6 @@ import { fixture } from '../support/images.js';
 import { startServices, stopS3Gateway, waitFor } from '../support/services.js';
 import { asMultipart } from '../support/client.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * Delete, abort and expiry never orphan a bucket object, whatever fails: each is tried with the S3

@@ -1,5 +1,7 @@
-import { originalKey } from '@darkroom/core';
-import { assets, insertJob, jobs, newId, tenants } from '@darkroom/db';
+import { originalKey } from '@darkroom/core/keys';
+import { assets, jobs, tenants } from '@darkroom/db/schema';
+import { insertJob } from '@darkroom/db/queries/jobs';
+import { newId } from '@darkroom/db/ids';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOrphanedJobs, type LaneCursors } from '../../apps/worker/src/sweeps/reconciler.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { jobs, variants } from '@darkroom/db';
+import { jobs, variants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

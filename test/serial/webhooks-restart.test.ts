@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAssetEvent } from '@darkroom/client';
-import { WEBHOOK_QUEUE } from '@darkroom/core';
+import { WEBHOOK_QUEUE } from '@darkroom/core/queue';
 import { Queue } from 'bullmq';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/client.js';

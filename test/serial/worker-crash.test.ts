@@ -1,4 +1,4 @@
-import { jobs, variants } from '@darkroom/db';
+import { jobs, variants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';

@@ -2,16 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createSecretBox,
-  type Crop,
-  DELIVERY_KEY_OVERLAP_MS,
-  deliveryKeyAad,
-  type DeliveryPolicyPatch,
-  type Focus,
-  signDeliveryPath,
-} from '@darkroom/core';
-import { assets, tenants } from '@darkroom/db';
+import { createSecretBox } from '@darkroom/core/webhooks';
+import { type Crop, DELIVERY_KEY_OVERLAP_MS, deliveryKeyAad, type DeliveryPolicyPatch, type Focus, signDeliveryPath } from '@darkroom/core/delivery';
+import { assets, tenants } from '@darkroom/db/schema';
 import { eq, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { pino } from 'pino';

@@ -1,4 +1,4 @@
-import { getAsset } from '@darkroom/db';
+import { getAsset } from '@darkroom/db/queries/assets';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import { TestApi } from './client.js';

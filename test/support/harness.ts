@@ -7,7 +7,7 @@ import { loadWorkerConfig } from '../../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
 import { startImportRunner, type ImportRunner } from '../../apps/api/src/imports/runner.js';
-import { variantPrefix } from '@darkroom/core';
+import { variantPrefix } from '@darkroom/core/keys';
 import { pino } from 'pino';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FINISHED_IMPORT_STATUSES, type ImportItemView, type ImportStatus, type ImportView } from '@darkroom/core';
+import { FINISHED_IMPORT_STATUSES, type ImportItemView, type ImportStatus, type ImportView } from '@darkroom/core/contract/import';
 import { expect } from 'vitest';
 import type { TestApi } from './client.js';
 import { createTestTenant, type TestTenant } from './fixtures.js';

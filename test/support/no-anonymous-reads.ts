@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { deliveryAssetPrefix, type Visibility } from '@darkroom/core';
-import { getAsset } from '@darkroom/db';
+import { deliveryAssetPrefix } from '@darkroom/core/keys';
+import type { Visibility } from '@darkroom/core/private-links';
+import { getAsset } from '@darkroom/db/queries/assets';
 import { parseStorageConfig, setupBuckets } from '@darkroom/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageVariantSpec, VariantSpec, VideoVariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec, VariantSpec, VideoVariantSpec } from '@darkroom/core/presets';
 
 /** Writes a PRESETS_FILE for a harness: tests change presets through config, as a deployment would. */
 export async function writePresetsFile(presets: Record<string, VariantSpec[]>): Promise<string> {

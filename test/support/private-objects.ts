@@ -1,5 +1,6 @@
-import { deliveryAssetPrefix, variantFilesPrefix, variantObjectKeys, variantPrefix, type Visibility } from '@darkroom/core';
-import { listVariantsByAsset } from '@darkroom/db';
+import { deliveryAssetPrefix, variantFilesPrefix, variantObjectKeys, variantPrefix } from '@darkroom/core/keys';
+import type { Visibility } from '@darkroom/core/private-links';
+import { listVariantsByAsset } from '@darkroom/db/queries/variants';
 import { assetObjectLocation, encodeObjectKey, type ObjectLocation } from '@darkroom/storage';
 import { expect } from 'vitest';
 import type { Harness } from './harness.js';

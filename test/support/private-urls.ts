@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import type { Asset } from '@darkroom/client';
-import { PRIVATE_EXPIRY_STEP_SECONDS, signPrivateLink } from '@darkroom/core';
-import { tenants } from '@darkroom/db';
+import { PRIVATE_EXPIRY_STEP_SECONDS } from '@darkroom/core/private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
+import { tenants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Harness } from './harness.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { PRESETS, presetStaleScope, type VariantSpec } from '@darkroom/core';
-import { countStaleVariants, findStaleAssets, jobs, variants } from '@darkroom/db';
+import { PRESETS, presetStaleScope, type VariantSpec } from '@darkroom/core/presets';
+import { countStaleVariants, findStaleAssets } from '@darkroom/db/queries/variants';
+import { jobs, variants } from '@darkroom/db/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';

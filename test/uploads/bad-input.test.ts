@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { stagingKey } from '@darkroom/core';
+import { stagingKey } from '@darkroom/core/keys';
 import { describe, expect, it } from 'vitest';
 import { asSinglePut } from '../support/client.js';
 import { fixture } from '../support/images.js';

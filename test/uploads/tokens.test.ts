@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { stagingKey } from '@darkroom/core';
-import { getAsset, hashApiKey, uploadTokens } from '@darkroom/db';
+import { stagingKey } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { hashApiKey } from '@darkroom/db/queries/api-keys';
+import { uploadTokens } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi, asMultipart, asSinglePut } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
 import { fixture } from '../support/images.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * Browser upload tokens (`POST /v1/upload-tokens`) and resumable uploads (`GET /v1/uploads/:id/parts`,

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getJob } from '@darkroom/db';
+import { getJob } from '@darkroom/db/queries/jobs';
 import { expect, it } from 'vitest';
 import { writePresetsFile } from '../support/presets.js';
 import { filesUnder, mediaProcessesMentioning, slowVideo, uploadVideo } from '../support/video.js';

@@ -1,4 +1,5 @@
-import { getJob, jobs } from '@darkroom/db';
+import { getJob } from '@darkroom/db/queries/jobs';
+import { jobs } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { watchProgress } from '../../apps/worker/src/render/progress-watch.js';

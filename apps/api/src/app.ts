@@ -1,4 +1,4 @@
-import { BODY_LIMIT_BYTES } from '@darkroom/core';
+import { BODY_LIMIT_BYTES } from '@darkroom/core/limits';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,31 +1,34 @@
 import {
   booleanSetting,
-  DEFAULT_ACCEPTED_TYPES,
-  DEFAULT_AUDIO_MAX_DURATION,
-  DEFAULT_COPY_PART_BYTES,
-  DEFAULT_UPLOAD_TTL,
-  DEFAULT_MAX_ATTEMPTS,
   deliveryBaseUrlOf,
   deliverySettings,
   privateUrlSettings,
   describeEnvIssues,
   durationSetting,
-  presetsFileSetting,
+  visibilitySettings,
+  commonSettings,
+} from '@darkroom/core/env';
+import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
+import {
+  DEFAULT_AUDIO_MAX_DURATION,
+  DEFAULT_COPY_PART_BYTES,
+  DEFAULT_UPLOAD_TTL,
   S3_MAX_COPY_OBJECT_BYTES,
   S3_MAX_PART_BYTES,
   S3_MIN_PART_BYTES,
-  secretSetting,
-  visibilitySettings,
-  type PresetRegistry,
-  type Visibility,
-  commonSettings,
-} from '@darkroom/core';
+  GiB,
+  MiB,
+} from '@darkroom/core/limits';
+import { DEFAULT_MAX_ATTEMPTS } from '@darkroom/core/queue';
+import { presetsFileSetting } from '@darkroom/core/preset-file';
+import { secretSetting } from '@darkroom/core/secrets';
+import type { PresetRegistry } from '@darkroom/core/presets';
+import type { Visibility } from '@darkroom/core/private-links';
 import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
 import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
 import { z } from 'zod';
-import { GiB, MiB } from '@darkroom/core/limits';
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const list = (fallback: readonly string[]) =>

@@ -1,4 +1,4 @@
-import { createDatabase, type Database } from '@darkroom/db';
+import { createDatabase, type Database } from '@darkroom/db/client';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import type { ApiConfig } from './config.js';
 import {
@@ -10,7 +10,8 @@ import {
   type DeliveryChange,
   type WebhookQueue,
 } from '@darkroom/queue';
-import { createSecretBox, type PublicUrl, type SecretBox } from '@darkroom/core';
+import { createSecretBox, type SecretBox } from '@darkroom/core/webhooks';
+import type { PublicUrl } from '@darkroom/core/contract/asset';
 import { createAuthCache, type AuthCache } from './services/auth-cache.js';
 import { createLoginLimiter, type LoginLimiter } from './services/admin/login-limiter.js';
 import { availableParallelism } from 'node:os';

@@ -1,4 +1,4 @@
-import { ErrorBody } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
 
 /**
  * The error responses routes declare in their schemas, read by the routes and by the OpenAPI

@@ -1,4 +1,4 @@
-import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
+import { exitOnSignals, loadConfigOrExit } from '@darkroom/core/env';
 import { configureSharp } from '@darkroom/media';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';

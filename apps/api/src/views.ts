@@ -1,24 +1,11 @@
-import {
-  deliveryPolicyOf,
-  viewOfSnapshot,
-  type AssetView,
-  type DeliveryContext,
-  type ImportItemView,
-  type JobView,
-  type PublicUrl,
-} from '@darkroom/core';
-import {
-  assetSnapshot,
-  errorOf,
-  type Asset,
-  type Backfill,
-  type ImportItem,
-  type Job,
-  type Tenant,
-  type Variant,
-  type Webhook,
-  type WebhookAttempt,
-} from '@darkroom/db';
+import { deliveryPolicyOf } from '@darkroom/core/delivery';
+import { viewOfSnapshot, type AssetView, type DeliveryContext, type PublicUrl } from '@darkroom/core/contract/asset';
+import type { ImportItemView } from '@darkroom/core/contract/import';
+import type { JobView } from '@darkroom/core/contract/job';
+import { assetSnapshot, errorOf } from '@darkroom/db/views';
+import type { Asset, Backfill, Job, Tenant, Variant } from '@darkroom/db/schema';
+import type { ImportItem } from '@darkroom/db/import-schema';
+import type { Webhook, WebhookAttempt } from '@darkroom/db/webhook-schema';
 
 /**
  * Rows to the shapes only the HTTP API shows: an asset's, a job's, an import item's (typed by

@@ -1,17 +1,11 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import {
-  DEFAULT_VIDEO_MAX_DURATION,
-  DEFAULT_VIDEO_MAX_PIXELS,
-  describeEnvIssues,
-  durationSetting,
-  PRIVATE_URL_MAX_TTL_SECONDS,
-  secretSetting,
-  commonSettings,
-} from '@darkroom/core';
+import { DEFAULT_VIDEO_MAX_DURATION, DEFAULT_VIDEO_MAX_PIXELS, MiB } from '@darkroom/core/limits';
+import { describeEnvIssues, durationSetting, commonSettings } from '@darkroom/core/env';
+import { PRIVATE_URL_MAX_TTL_SECONDS } from '@darkroom/core/private-links';
+import { secretSetting } from '@darkroom/core/secrets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';
-import { MiB } from '@darkroom/core/limits';
 
 const deliveryEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),

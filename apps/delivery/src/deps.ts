@@ -1,5 +1,6 @@
-import { createSecretBox, DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core';
-import { createDatabase } from '@darkroom/db';
+import { createSecretBox } from '@darkroom/core/webhooks';
+import { DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core/delivery';
+import { createDatabase } from '@darkroom/db/client';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
 import { createS3Storage, createYoungCollector, type ObjectStorage, type YoungCollector } from '@darkroom/storage';

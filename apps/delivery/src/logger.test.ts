@@ -1,4 +1,5 @@
-import { MASKED_SIGNATURE, signPrivateLink } from '@darkroom/core';
+import { MASKED_SIGNATURE } from '@darkroom/core/mask-private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryLogger } from './logger.js';
 

@@ -1,4 +1,4 @@
-import { maskPrivateLinks } from '@darkroom/core';
+import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**

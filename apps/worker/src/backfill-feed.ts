@@ -1,4 +1,5 @@
-import { listRunningBackfillIds, takeBackfillWindow } from '@darkroom/db';
+import { listRunningBackfillIds } from '@darkroom/db/queries/backfills';
+import { takeBackfillWindow } from '@darkroom/db/queries/backfill-window';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from './deps.js';
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core';
+import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core/queue';
 import { loadWorkerConfig } from './config.js';
 
 const base = {

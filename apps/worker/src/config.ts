@@ -1,25 +1,22 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import {
   booleanSetting,
-  DEFAULT_AUDIO_MAX_DURATION,
-  DEFAULT_RETRY_SCHEDULE,
-  DEFAULT_UPLOAD_TTL,
-  DEFAULT_VIDEO_MAX_DURATION,
-  DEFAULT_VIDEO_MAX_PIXELS,
-  DEFAULT_WEBHOOK_RETRY_SCHEDULE,
   deliveryBaseUrlOf,
   deliverySettings,
   privateUrlSettings,
   describeEnvIssues,
   durationListSetting,
   durationSetting,
-  presetsFileSetting,
   scaledDurationSetting,
   type ScaledDuration,
-  secretSetting,
-  type PresetRegistry,
   commonSettings,
-} from '@darkroom/core';
+} from '@darkroom/core/env';
+import { DEFAULT_AUDIO_MAX_DURATION, DEFAULT_UPLOAD_TTL, DEFAULT_VIDEO_MAX_DURATION, DEFAULT_VIDEO_MAX_PIXELS } from '@darkroom/core/limits';
+import { DEFAULT_RETRY_SCHEDULE } from '@darkroom/core/queue';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '@darkroom/core/webhooks';
+import { presetsFileSetting } from '@darkroom/core/preset-file';
+import { secretSetting } from '@darkroom/core/secrets';
+import type { PresetRegistry } from '@darkroom/core/presets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { z } from 'zod';

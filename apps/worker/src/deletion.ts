@@ -1,5 +1,7 @@
-import { variantPrefix } from '@darkroom/core';
-import { completeJob, finishAssetDeletion, getJob, type Asset } from '@darkroom/db';
+import { variantPrefix } from '@darkroom/core/keys';
+import { completeJob, getJob } from '@darkroom/db/queries/jobs';
+import { finishAssetDeletion } from '@darkroom/db/queries/asset-deletion';
+import type { Asset } from '@darkroom/db/schema';
 import { purgeAssetObjects } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 import { assetObject } from './render/asset-object.js';

@@ -1,6 +1,7 @@
-import { createSecretBox, maskPrivateLinks, type SecretBox } from '@darkroom/core';
-import type { PublicUrl } from '@darkroom/core';
-import { createDatabase, type Database } from '@darkroom/db';
+import { createSecretBox, type SecretBox } from '@darkroom/core/webhooks';
+import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
+import type { PublicUrl } from '@darkroom/core/contract/asset';
+import { createDatabase, type Database } from '@darkroom/db/client';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import type { AssetQueue, ChunkPartQueue } from '@darkroom/queue';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';

@@ -1,4 +1,4 @@
-import { retryDelayMs, type JobName } from '@darkroom/core';
+import { retryDelayMs, type JobName } from '@darkroom/core/queue';
 import type { WorkerQueues } from '@darkroom/queue';
 import { Worker, type Job } from 'bullmq';
 import type { WorkerConfig } from './config.js';

@@ -1,19 +1,9 @@
-import { assetRecordKey, variantPrefix } from '@darkroom/core';
-import {
-  ASSET_METADATA,
-  assetRecordOf,
-  fitMetadata,
-  IN_SIDECAR,
-  lockAsset,
-  packRecord,
-  RENDER_METADATA,
-  renderRecordOf,
-  type Asset,
-  type AssetSidecar,
-  type AssetFacts,
-  type Variant,
-  type VariantRecord,
-} from '@darkroom/db';
+import { assetRecordKey, variantPrefix } from '@darkroom/core/keys';
+import { ASSET_METADATA, fitMetadata, IN_SIDECAR, packRecord, RENDER_METADATA } from '@darkroom/db/records/codec';
+import { assetRecordOf, renderRecordOf, type AssetSidecar } from '@darkroom/db/records/asset-record';
+import { lockAsset, type AssetFacts } from '@darkroom/db/queries/assets';
+import type { Asset, Variant } from '@darkroom/db/schema';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { ObjectMetadata } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 

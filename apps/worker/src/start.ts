@@ -1,4 +1,4 @@
-import { exitOnSignals, loadConfigOrExit } from '@darkroom/core';
+import { exitOnSignals, loadConfigOrExit } from '@darkroom/core/env';
 import { loadWorkerConfig } from './config.js';
 import { createWorkerDeps } from './deps.js';
 import { checkJobTable } from './jobs/registry.js';

@@ -1,13 +1,16 @@
-import { DELIVERY_LOOKUP_TTL_MS, deliveryImagePrefix, PUBLIC_RENDER_STORE_WINDOW_MS, type PurgeList, type Visibility } from '@darkroom/core';
+import { DELIVERY_LOOKUP_TTL_MS, PUBLIC_RENDER_STORE_WINDOW_MS } from '@darkroom/core/delivery';
+import { deliveryImagePrefix } from '@darkroom/core/delivery-markup';
+import type { PurgeList } from '@darkroom/core/contract/event';
+import type { Visibility } from '@darkroom/core/private-links';
 import {
   claimVisibilityMove,
   finishAssetVisibilityMove,
   releaseVisibilityMove,
   renewVisibilityMove,
-  type Asset,
   type ClaimedMove,
   type MoveClaimParams,
-} from '@darkroom/db';
+} from '@darkroom/db/queries/visibility';
+import type { Asset } from '@darkroom/db/schema';
 import { assetObjectLocation, assetObjectPrefixes, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from './deps.js';
 import { runEvery, type RunningPasses } from './run-every.js';

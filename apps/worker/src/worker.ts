@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { JobName, type ChunkRenderPayload } from '@darkroom/core';
+import { JobName, type ChunkRenderPayload } from '@darkroom/core/queue';
 import { configureSharp } from '@darkroom/media';
 import { createWorkerQueues } from '@darkroom/queue';
 import type { Queue, Worker } from 'bullmq';

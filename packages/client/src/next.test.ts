@@ -1,4 +1,4 @@
-import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core';
+import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
 import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
 import { describe, expect, it } from 'vitest';
 import darkroomLoader from './next.js';

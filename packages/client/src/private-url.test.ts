@@ -1,4 +1,5 @@
-import { DEFAULT_PRIVATE_URL_TTL_SECONDS, PRIVATE_EXPIRY_STEP_SECONDS, signPrivateLink } from '@darkroom/core';
+import { DEFAULT_PRIVATE_URL_TTL_SECONDS, PRIVATE_EXPIRY_STEP_SECONDS } from '@darkroom/core/private-links';
+import { signPrivateLink } from '@darkroom/core/delivery';
 import { describe, expect, it } from 'vitest';
 import { privateUrl, type PrivateUrlOptions } from './private-url.js';
 

@@ -1,4 +1,5 @@
-import { DEFAULT_DELIVERY_POLICY, deliveryMarkup, deliveryMarkupAt, type DeliveryPolicy } from '@darkroom/core';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '@darkroom/core/delivery';
+import { deliveryMarkup, deliveryMarkupAt } from '@darkroom/core/delivery-markup';
 import { describe, expect, it } from 'vitest';
 import { deliveryUrl, imageProps, pictureSources, type ResponsiveAsset } from './responsive.js';
 

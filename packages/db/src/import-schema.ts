@@ -1,4 +1,5 @@
-import { IMPORT_ITEM_STATUSES, IMPORT_STATUSES, VISIBILITIES, type ImportSourceView } from '@darkroom/core';
+import { IMPORT_ITEM_STATUSES, IMPORT_STATUSES, type ImportSourceView } from '@darkroom/core/contract/import';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './schema.js';

@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { EVENTS_CHANNEL, type EventNotice } from './queries/events.js';
 import { IMPORT_CONTROL_CHANNEL, IMPORT_PROGRESS_CHANNEL } from './queries/import-ends.js';
 import { PROGRESS_CHANNEL, type AssetProgressNotice } from './queries/jobs.js';
-import type { ImportView } from '@darkroom/core';
+import type { ImportView } from '@darkroom/core/contract/import';
 
 /** An import's counts as it runs (`notifyImportProgress`): live only. */
 export interface ImportProgressNotice {

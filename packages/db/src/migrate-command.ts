@@ -1,4 +1,4 @@
-import { loadProjectDotEnv } from '@darkroom/core';
+import { loadProjectDotEnv } from '@darkroom/core/env';
 import { migrateDatabase } from './migrate.js';
 
 // `npm run db:migrate`: applies the committed migrations to DATABASE_URL.

@@ -1,5 +1,11 @@
-import { ASSET_KINDS, EVENT_TYPES, JOB_KINDS, JOB_STATES, QUEUE_LANES, VISIBILITIES, VISIBLE_ASSET_STATUSES } from '@darkroom/core';
-import type { AudioInfo, Crop, DeliveryPolicyPatch, EventData, Focus, HlsRendition, TenantPresets, VideoInfo } from '@darkroom/core';
+import { ASSET_KINDS } from '@darkroom/core/content-types';
+import { EVENT_TYPES, type EventData } from '@darkroom/core/contract/event';
+import { JOB_KINDS, JOB_STATES } from '@darkroom/core/contract/job';
+import { QUEUE_LANES } from '@darkroom/core/queue';
+import { VISIBILITIES } from '@darkroom/core/private-links';
+import { VISIBLE_ASSET_STATUSES, type AudioInfo, type HlsRendition, type VideoInfo } from '@darkroom/core/contract/asset';
+import type { Crop, DeliveryPolicyPatch, Focus } from '@darkroom/core/delivery';
+import type { TenantPresets } from '@darkroom/core/presets';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 

@@ -1,12 +1,6 @@
-import {
-  viewOfSnapshot,
-  type AssetSnapshot,
-  type DeliveryContext,
-  type EventView,
-  type ImportView,
-  type PublicUrl,
-  type VisibleAssetStatus,
-} from '@darkroom/core';
+import { viewOfSnapshot, type AssetSnapshot, type DeliveryContext, type PublicUrl, type VisibleAssetStatus } from '@darkroom/core/contract/asset';
+import type { EventView } from '@darkroom/core/contract/event';
+import type { ImportView } from '@darkroom/core/contract/import';
 import type { Import } from './import-schema.js';
 import type { Asset, AssetStatus, Event, Variant } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { EVENT_TYPES, type EventType } from '@darkroom/core';
+import { EVENT_TYPES, type EventType } from '@darkroom/core/contract/event';
 import { events, tenants } from './schema.js';
 
 /** Webhooks (Standard Webhooks) and their deliveries: beside schema.ts to keep each file readable. */

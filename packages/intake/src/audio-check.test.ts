@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
 import { createRenderGate } from '@darkroom/media';
 import { describe, expect, it } from 'vitest';
 import type { IntakeDeps } from './deps.js';

@@ -1,4 +1,6 @@
-import { DarkroomError, ERRORS, type AudioInfo } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { AudioInfo } from '@darkroom/core/contract/asset';
 import { probeAudio, RenderGateBusyError } from '@darkroom/media';
 import type { ObjectLocation } from '@darkroom/storage';
 import type { IntakeDeps, IntakeLog } from './deps.js';

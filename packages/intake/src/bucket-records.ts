@@ -1,18 +1,9 @@
-import { assetRecordKey, tenantRecordKey } from '@darkroom/core';
-import {
-  ASSET_METADATA,
-  assetRecordOf,
-  fitMetadata,
-  IN_SIDECAR,
-  lockAsset,
-  packRecord,
-  tenantRecordOf,
-  type Asset,
-  type AssetRecordSource,
-  AssetSidecar,
-  parseRecord,
-  type Tenant,
-} from '@darkroom/db';
+import { assetRecordKey, tenantRecordKey } from '@darkroom/core/keys';
+import { ASSET_METADATA, fitMetadata, IN_SIDECAR, packRecord, parseRecord } from '@darkroom/db/records/codec';
+import { assetRecordOf, type AssetRecordSource, AssetSidecar } from '@darkroom/db/records/asset-record';
+import { lockAsset } from '@darkroom/db/queries/assets';
+import { tenantRecordOf } from '@darkroom/db/records/tenant-record';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import { ObjectNotFoundError, type ObjectMetadata } from '@darkroom/storage';
 import type { IntakeDeps } from './deps.js';
 

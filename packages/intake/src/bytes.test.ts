@@ -1,4 +1,5 @@
-import { DarkroomError, SNIFF_BYTES } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import { SNIFF_BYTES } from '@darkroom/core/content-types';
 import { AUDIO_HEAD_BYTES } from '@darkroom/media';
 import { describe, expect, it } from 'vitest';
 import { checkDeclared, headLengthOf, typeOfHead } from './bytes.js';

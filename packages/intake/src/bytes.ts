@@ -1,4 +1,5 @@
-import { assetKindOf, contentMatchesDeclared, ERRORS, SNIFF_BYTES, sniffContentType } from '@darkroom/core';
+import { assetKindOf, contentMatchesDeclared, SNIFF_BYTES, sniffContentType } from '@darkroom/core/content-types';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { AUDIO_HEAD_BYTES } from '@darkroom/media';
 
 /**

@@ -1,5 +1,7 @@
-import { ERRORS } from '@darkroom/core';
-import { CONFIRMED_STATUSES, getTenantAsset, latestAssetJob, lockAsset, type Asset, type Job } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { CONFIRMED_STATUSES, type Asset, type Job } from '@darkroom/db/schema';
+import { getTenantAsset, lockAsset } from '@darkroom/db/queries/assets';
+import { latestAssetJob } from '@darkroom/db/queries/jobs';
 import type { CompletedPart } from '@darkroom/storage';
 import { afterConfirm, confirmAsset } from './confirm.js';
 import type { IntakeDeps, IntakeLog } from './deps.js';

@@ -1,15 +1,8 @@
-import {
-  insertJob,
-  recordImportBatch,
-  transitionAsset,
-  type Asset,
-  type Executor,
-  type ImportedAsset,
-  type ItemOutcome,
-  type Job,
-  type NewAsset,
-  type RecordedImport,
-} from '@darkroom/db';
+import { insertJob } from '@darkroom/db/queries/jobs';
+import { recordImportBatch, type ImportedAsset, type ItemOutcome, type RecordedImport } from '@darkroom/db/queries/import-records';
+import { transitionAsset } from '@darkroom/db/queries/assets';
+import type { Asset, Job, NewAsset } from '@darkroom/db/schema';
+import type { Executor } from '@darkroom/db/client';
 import type { IntakeDeps, IntakeLog } from './deps.js';
 import { enqueueAfterCommit } from './enqueue-after-commit.js';
 

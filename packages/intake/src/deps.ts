@@ -1,4 +1,4 @@
-import type { Database } from '@darkroom/db';
+import type { Database } from '@darkroom/db/client';
 import type { RenderGate } from '@darkroom/media';
 import type { AssetQueue } from '@darkroom/queue';
 import type { ObjectStorage } from '@darkroom/storage';

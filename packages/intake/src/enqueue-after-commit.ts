@@ -1,4 +1,4 @@
-import type { Job } from '@darkroom/db';
+import type { Job } from '@darkroom/db/schema';
 import type { IntakeDeps, IntakeLog } from './deps.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ImportedAsset, ItemOutcome, RecordedImport } from '@darkroom/db';
+import type { ImportedAsset, ItemOutcome, RecordedImport } from '@darkroom/db/queries/import-records';
 import { confirmImported } from './confirm.js';
 import type { IntakeDeps, IntakeLog } from './deps.js';
 

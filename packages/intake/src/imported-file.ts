@@ -1,5 +1,8 @@
-import { assetKindOf } from '@darkroom/core';
-import { ASSET_METADATA, IN_SIDECAR, type ImportItem, type NewUpload, type RecordedImport } from '@darkroom/db';
+import { assetKindOf } from '@darkroom/core/content-types';
+import { ASSET_METADATA, IN_SIDECAR } from '@darkroom/db/records/codec';
+import type { ImportItem } from '@darkroom/db/import-schema';
+import type { NewUpload } from '@darkroom/db/queries/assets';
+import type { RecordedImport } from '@darkroom/db/queries/import-records';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
 import { checkAudio } from './audio-check.js';
 import { describeOriginal, recordAssetAsItIs } from './bucket-records.js';

@@ -1,5 +1,7 @@
-import { assetKindOf, ERRORS, stagingKey } from '@darkroom/core';
-import type { Asset } from '@darkroom/db';
+import { assetKindOf } from '@darkroom/core/content-types';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { stagingKey } from '@darkroom/core/keys';
+import type { Asset } from '@darkroom/db/schema';
 import { ObjectNotFoundError, StorageRequestError, UploadNotFoundError, type CompletedPart, type ObjectLocation } from '@darkroom/storage';
 import { checkAudio, type AudioFacts } from './audio-check.js';
 import { describeOriginal } from './bucket-records.js';

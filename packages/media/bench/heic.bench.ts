@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PRESETS } from '@darkroom/core';
+import { PRESETS } from '@darkroom/core/presets';
 import { configureSharp, probeImage, processImageFile } from '../src/index.js';
 import { openHeif } from '../src/heif/decode.js';
 

@@ -19,7 +19,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core';
+import { isImageSpec, PRESETS, type ImageVariantSpec } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { encode, fileInput, resizeTo, toVariant } from '../src/encode.js';
 import { configureSharp, probeImage, renderVariants, type ImageProbe, type RenderedVariant } from '../src/index.js';

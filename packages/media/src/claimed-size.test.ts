@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, sniffContentType } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
+import { sniffContentType } from '@darkroom/core/content-types';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readClaimedSize } from './claimed-size.js';

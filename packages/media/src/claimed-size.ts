@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { type ByteSource, openSource } from './byte-source.js';
 import type { ImageInput } from './types.js';
 

@@ -1,4 +1,6 @@
-import { DELIVERY_CONTENT_TYPES, type Crop, type DeliveryFit, type DeliveryFormat, type DeliveryGravity, type Focus } from '@darkroom/core';
+import { DELIVERY_CONTENT_TYPES } from '@darkroom/core/delivery-options';
+import type { Crop, Focus } from '@darkroom/core/delivery';
+import type { DeliveryFit, DeliveryFormat, DeliveryGravity } from '@darkroom/core/delivery-grammar';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, startBudget, withTimeout, type RenderBudget } from './encode.js';
 import { coverRegion, cropRegion, focusWithin, variantSize, type Region, type Size } from './geometry.js';

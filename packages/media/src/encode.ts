@@ -1,4 +1,4 @@
-import { variantOutputHash, variantSpecHash, type ImageVariantSpec, type VariantOutput } from '@darkroom/core';
+import { variantOutputHash, variantSpecHash, type ImageVariantSpec, type VariantOutput } from '@darkroom/core/presets';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { coverRegion, renderedFit, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';

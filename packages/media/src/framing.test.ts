@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, type ImageVariantSpec } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
+import type { ImageVariantSpec } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processImageFile } from './process-image.js';

@@ -1,4 +1,5 @@
-import { ERRORS, MIN_CROP_SIZE } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MIN_CROP_SIZE } from '@darkroom/core/delivery';
 import { cropRegion, focusWithin, type Point, type Region, type Size } from './geometry.js';
 import type { Framing } from './types.js';
 

@@ -1,4 +1,4 @@
-import { isImageSpec, PRESETS } from '@darkroom/core';
+import { isImageSpec, PRESETS } from '@darkroom/core/presets';
 import { describe, expect, it } from 'vitest';
 import { coverRegion, cropRegion, decodeSize, focusWithin, renderedFit, variantScale, variantSize } from './geometry.js';
 

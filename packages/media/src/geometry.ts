@@ -1,4 +1,4 @@
-import type { ImageVariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core/presets';
 
 export interface Size {
   width: number;

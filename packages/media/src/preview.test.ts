@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, PRESETS } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
+import { PRESETS } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { previewImage } from './preview.js';

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probeImage } from './probe.js';
 import { fakeHeifGrid, fakeHeifOfSize } from './heif/test-fixtures.js';

@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import sharp, { type FormatEnum, type Metadata } from 'sharp';
 import { assertClaimedPixels } from './claimed-size.js';
 import { readHeifHeader, type HeifHeader } from './heif/header.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { BadMediaError, PRESETS } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
+import { PRESETS } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { thumbHashToRGBA } from 'thumbhash';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { isImageSpec, type Preset } from '@darkroom/core';
+import { isImageSpec, type Preset } from '@darkroom/core/presets';
 import { computePlaceholder } from './placeholder.js';
 import { probeImage } from './probe.js';
 import { releaseBuffer } from './release.js';

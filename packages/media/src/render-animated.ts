@@ -1,4 +1,4 @@
-import type { ImageVariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { canAnimate, encode, fileInput, resizeTo, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, DarkroomError, isImageSpec, PRESETS, variantSpecHash } from '@darkroom/core';
+import { BadMediaError, DarkroomError } from '@darkroom/core/errors';
+import { isImageSpec, PRESETS, variantSpecHash } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { probeImage } from './probe.js';

@@ -1,4 +1,4 @@
-import type { ImageVariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core/presets';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { frameOf, scaleRegion, type Frame } from './framing.js';

@@ -1,4 +1,4 @@
-import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core';
+import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core/presets';
 import { outputHashOf } from './encode.js';
 import type { Size } from './geometry.js';
 import type { RenderedVariant } from './types.js';

@@ -1,4 +1,5 @@
-import { DarkroomError, ERRORS } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 
 /**
  * sharp reports every failure as a plain Error whose message is libvips's text, so the only way

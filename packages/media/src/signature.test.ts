@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { probeImage } from './probe.js';
 import { SVG_IMAGE, fixture, tempDir } from './test-fixtures.js';

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { ERRORS, sniffContentType } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { sniffContentType } from '@darkroom/core/content-types';
 import type { ImageInput } from './types.js';
 
 /** Enough of a file to see its magic bytes, and an SVG's `<svg` after an XML prolog or a doctype. */

@@ -1,4 +1,4 @@
-import type { ImageVariantSpec } from '@darkroom/core';
+import type { ImageVariantSpec } from '@darkroom/core/presets';
 
 /** Formats the pipeline decodes. AVIF is reported as `avif` even though libvips reads it with its HEIF loader. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heif';

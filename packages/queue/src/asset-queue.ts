@@ -7,7 +7,7 @@ import {
   type AssetProcessPayload,
   type ChunkStep,
   type QueueLane,
-} from '@darkroom/core';
+} from '@darkroom/core/queue';
 import { Queue, type JobsOptions } from 'bullmq';
 import { createRedisConnection, type RedisSettings } from './redis.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChunkRenderPayload, QueueLane } from '@darkroom/core';
+import type { ChunkRenderPayload, QueueLane } from '@darkroom/core/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkEntryId, createChunkPartQueue, type ChunkFlowRef, type ChunkPartQueue } from './chunk-queue.js';
 import { createRedisConnection, type RedisConnection } from './redis.js';

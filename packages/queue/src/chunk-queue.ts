@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ASSET_CHUNK_QUEUE, JobName, type ChunkRenderPayload, type QueueLane } from '@darkroom/core';
+import { ASSET_CHUNK_QUEUE, JobName, type ChunkRenderPayload, type QueueLane } from '@darkroom/core/queue';
 import { Queue } from 'bullmq';
 import { MAX_PRIORITY } from './asset-queue.js';
 import type { RedisConnection } from './redis.js';

@@ -1,4 +1,4 @@
-import { JobName, QUEUE_PREFIX, WEBHOOK_QUEUE, type WebhookDeliverPayload } from '@darkroom/core';
+import { JobName, QUEUE_PREFIX, WEBHOOK_QUEUE, type WebhookDeliverPayload } from '@darkroom/core/queue';
 import { Queue, type JobsOptions } from 'bullmq';
 import { createRedisConnection, type RedisSettings } from './redis.js';
 

@@ -1,4 +1,4 @@
-import { secretProblem } from '@darkroom/core';
+import { secretProblem } from '@darkroom/core/secrets';
 import { z } from 'zod';
 
 export interface StorageConfig {

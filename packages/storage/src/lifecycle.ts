@@ -4,7 +4,7 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { STAGING_PREFIX } from '@darkroom/core';
+import { STAGING_PREFIX } from '@darkroom/core/keys';
 import { translateS3Error } from './errors.js';
 
 export const ABORT_INCOMPLETE_RULE_ID = 'darkroom-abort-incomplete-multipart';

@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
-import { S3_MAX_PARTS } from '@darkroom/core';
+import { S3_MAX_PARTS } from '@darkroom/core/limits';
 import type { StorageConfig } from './config.js';
 import { StorageRequestError } from './errors.js';
 import type { PresignedRequest, PresignGetOptions, PresignMultipartOptions, PresignPartOptions, PresignPutOptions } from './types.js';

@@ -1,4 +1,5 @@
-import { assetRecordKey, chunkAssetPrefix, deliveryAssetPrefix, stagingKey, variantPrefix, VISIBILITIES } from '@darkroom/core';
+import { assetRecordKey, chunkAssetPrefix, deliveryAssetPrefix, stagingKey, variantPrefix } from '@darkroom/core/keys';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { ObjectNotFoundError } from './errors.js';
 import type { ObjectHead, ObjectLocation, ObjectStorage } from './types.js';
 import { assetObjectLocation } from './visibility.js';

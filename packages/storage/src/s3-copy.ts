@@ -2,7 +2,7 @@ import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand, type S3Cli
 import { encodeObjectKey } from './cdn.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
-import { DEFAULT_COPY_PART_BYTES, S3_MAX_COPY_OBJECT_BYTES, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core';
+import { DEFAULT_COPY_PART_BYTES, S3_MAX_COPY_OBJECT_BYTES, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core/limits';
 import type { CompletedPart, CopyObjectOptions, CopyResult, CreateMultipartOptions } from './types.js';
 
 const COPY_QUEUE_SIZE = 4;

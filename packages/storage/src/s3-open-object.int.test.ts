@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorageConfig } from './config.js';
 import { ObjectNotFoundError, ObjectRangeError } from './errors.js';

@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder } from './cdn.js';
 import { parseStorageConfig } from './config.js';
 import { BucketNotFoundError, ObjectNotFoundError, StorageAccessDeniedError, StorageRequestError, StorageUnavailableError } from './errors.js';
 import { createS3Storage } from './s3-storage.js';
 import { parseCorsOrigins, setupBuckets } from './setup.js';
-import { MiB } from '@darkroom/core/limits';
 
 // Against the real S3 server of the test environment (Ceph RGW).
 const config = parseStorageConfig(process.env);

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { DarkroomError, S3_MIN_PART_BYTES } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import { S3_MIN_PART_BYTES, MiB } from '@darkroom/core/limits';
 import { describe, expect, it } from 'vitest';
 import { StorageRequestError } from './errors.js';
 import { readParts, streamPartSize } from './s3-upload-stream.js';
-import { MiB } from '@darkroom/core/limits';
 
 /** `total` bytes in chunks of `chunk`, byte i being i mod 251 (so a misplaced copy shows). */
 function counting(total: number, chunk = 64 * 1024): Readable {

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ERRORS, S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { S3_MAX_PART_BYTES, S3_MAX_PARTS, S3_MIN_PART_BYTES, MiB } from '@darkroom/core/limits';
 import { StorageRequestError, translateS3Error } from './errors.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from './s3-uploads.js';
 import type { CompletedPart, UploadStreamOptions } from './types.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * The part size a body is cut into: the one asked for, grown (to whole MiB) when a body of the

@@ -3,7 +3,8 @@
  * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
  * started (INIT_CWD, normally the repository root) before the current folder.
  */
-import { DEFAULT_UPLOAD_TTL, loadProjectDotEnv, parseDurationMs } from '@darkroom/core';
+import { DEFAULT_UPLOAD_TTL } from '@darkroom/core/limits';
+import { loadProjectDotEnv, parseDurationMs } from '@darkroom/core/env';
 import { parseStorageConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';

@@ -9,7 +9,7 @@ import {
   type CORSRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { VARIANTS_PREFIX } from '@darkroom/core';
+import { VARIANTS_PREFIX } from '@darkroom/core/keys';
 import { createPublicUrlBuilder } from './cdn.js';
 import { isSingleBucket, type StorageConfig } from './config.js';
 import { StorageRequestError, translateS3Error } from './errors.js';

@@ -1,4 +1,5 @@
-import { assetObjectKey, PRIVATE_OBJECTS_PREFIX, type Visibility } from '@darkroom/core';
+import { assetObjectKey, PRIVATE_OBJECTS_PREFIX } from '@darkroom/core/keys';
+import type { Visibility } from '@darkroom/core/private-links';
 import type { StorageConfig } from './config.js';
 import type { ObjectLocation } from './types.js';
 

@@ -1,4 +1,4 @@
-import { booleanSetting, durationListSetting, durationSetting } from '@darkroom/core';
+import { booleanSetting, durationListSetting, durationSetting } from '@darkroom/core/env';
 import { z } from 'zod';
 
 /** The API's settings for imports (docs/configuration.md#imports), spread into its environment's schema. */

@@ -1,5 +1,9 @@
-import { ERRORS, type ImportStatus } from '@darkroom/core';
-import { endImport, getTenantImport, isUuid, moveImportStatus, notifyImportControl, type Import } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { ImportStatus } from '@darkroom/core/contract/import';
+import { endImport, notifyImportControl } from '@darkroom/db/queries/import-ends';
+import { getTenantImport, moveImportStatus } from '@darkroom/db/queries/imports';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Import } from '@darkroom/db/import-schema';
 import type { AppDeps } from '../deps.js';
 
 export type ImportControl = 'pause' | 'resume' | 'cancel';

@@ -1,5 +1,10 @@
-import { assetKindOf, ERRORS, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, originalKey } from '@darkroom/core';
-import type { ImportItem, NewUpload, RecordedImport } from '@darkroom/db';
+import { assetKindOf } from '@darkroom/core/content-types';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MAX_FILENAME_LENGTH, MAX_METADATA_BYTES } from '@darkroom/core/limits';
+import { originalKey } from '@darkroom/core/keys';
+import type { ImportItem } from '@darkroom/db/import-schema';
+import type { NewUpload } from '@darkroom/db/queries/assets';
+import type { RecordedImport } from '@darkroom/db/queries/import-records';
 import { confirmImportedFile, describeImportedOriginal, typeOfHead } from '@darkroom/intake';
 import type { ObjectLocation } from '@darkroom/storage';
 import { validateFilename } from '../services/uploads/upload-rules.js';

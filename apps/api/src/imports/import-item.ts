@@ -1,17 +1,17 @@
-import { ERRORS, originalKey } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { originalKey } from '@darkroom/core/keys';
 import {
   claimImportIdentity,
-  CONFIRMED_STATUSES,
-  getAsset,
   identityTakenForDryRun,
   type IdentityClaim,
   isImportItemClaimed,
-  newId,
   releaseImportIdentity,
-  transitionAsset,
-  type ImportItem,
   type ImportItemOutcome,
-} from '@darkroom/db';
+} from '@darkroom/db/queries/import-runs';
+import { CONFIRMED_STATUSES } from '@darkroom/db/schema';
+import { getAsset, transitionAsset } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
+import type { ImportItem } from '@darkroom/db/import-schema';
 import type { ObjectLocation } from '@darkroom/storage';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
 import { inLane } from './sources/source.js';

@@ -1,4 +1,6 @@
-import { getImport, renewImportLease, type Import } from '@darkroom/db';
+import { getImport } from '@darkroom/db/queries/imports';
+import { renewImportLease } from '@darkroom/db/queries/import-claims';
+import type { Import } from '@darkroom/db/import-schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 

@@ -1,4 +1,4 @@
-import type { TenantTurn } from '@darkroom/db';
+import type { TenantTurn } from '@darkroom/db/queries/import-claims';
 
 /**
  * The order in which one process serves the imports it runs: round-robin by tenant. A run holds its

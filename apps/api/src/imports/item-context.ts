@@ -1,4 +1,5 @@
-import type { Import, Tenant } from '@darkroom/db';
+import type { Import } from '@darkroom/db/import-schema';
+import type { Tenant } from '@darkroom/db/schema';
 import type { ImportRecorder } from '@darkroom/intake';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';

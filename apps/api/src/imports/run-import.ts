@@ -1,21 +1,14 @@
 import { EventEmitter, once } from 'node:events';
-import { DarkroomError, ERRORS } from '@darkroom/core';
-import {
-  claimFreeImportIdentities,
-  claimImportItems,
-  countOutstandingItems,
-  endImport,
-  getImport,
-  getTenant,
-  newId,
-  notifyImportProgress,
-  releaseImportLease,
-  retryImportItemLater,
-  returnImportItem,
-  saveListingPage,
-  type Import,
-  type ImportItem,
-} from '@darkroom/db';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { claimFreeImportIdentities } from '@darkroom/db/queries/import-records';
+import { claimImportItems, countOutstandingItems, retryImportItemLater, returnImportItem, saveListingPage } from '@darkroom/db/queries/import-runs';
+import { endImport, notifyImportProgress } from '@darkroom/db/queries/import-ends';
+import { getImport } from '@darkroom/db/queries/imports';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { newId } from '@darkroom/db/ids';
+import { releaseImportLease } from '@darkroom/db/queries/import-claims';
+import type { Import, ImportItem } from '@darkroom/db/import-schema';
 import { createImportRecorder } from '@darkroom/intake';
 import { createLimiter } from '../services/limiter.js';
 import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ERRORS } from '@darkroom/core';
-import {
-  claimImport,
-  createDatabase,
-  endImportsPausedPast,
-  type EventListener,
-  type Import,
-  isImportWaiting,
-  listenForImportControls,
-} from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { claimImport, isImportWaiting } from '@darkroom/db/queries/import-claims';
+import { createDatabase } from '@darkroom/db/client';
+import { endImportsPausedPast } from '@darkroom/db/queries/import-ends';
+import { type EventListener, listenForImportControls } from '@darkroom/db/listen';
+import type { Import } from '@darkroom/db/import-schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import type { ImportPace } from './import-pace.js';

@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  displaySource,
-  ERRORS,
-  MAX_IMPORT_ITEMS,
-  MAX_IMPORT_URL_BYTES,
-  MAX_METADATA_BYTES,
-  MAX_METADATA_DEPTH,
-  resolvePreset,
-  urlIdentity,
-  type ImportRequest,
-  type ImportSourceView,
-} from '@darkroom/core';
-import { insertImport, insertImportItems, newId, type Import, type NewImportItem, type Tenant } from '@darkroom/db';
+import { displaySource, urlIdentity } from '@darkroom/core/import-identity';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MAX_IMPORT_ITEMS, MAX_IMPORT_URL_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from '@darkroom/core/limits';
+import { resolvePreset } from '@darkroom/core/presets';
+import type { ImportRequest, ImportSourceView } from '@darkroom/core/contract/import';
+import { insertImport, insertImportItems } from '@darkroom/db/queries/imports';
+import { newId } from '@darkroom/db/ids';
+import type { Import, NewImportItem } from '@darkroom/db/import-schema';
+import type { Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
 import { exceedsDepth } from '../services/uploads/upload-rules.js';

@@ -1,15 +1,8 @@
-import { ERRORS } from '@darkroom/core';
-import {
-  findActiveApiKey,
-  findActiveKeyWithTenant,
-  findLiveUploadToken,
-  getActiveApiKey,
-  hashApiKey,
-  isUploadToken,
-  isUuid,
-  type Tenant,
-  type UploadToken,
-} from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { findActiveApiKey, findActiveKeyWithTenant, getActiveApiKey, hashApiKey } from '@darkroom/db/queries/api-keys';
+import { findLiveUploadToken, isUploadToken } from '@darkroom/db/queries/upload-tokens';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Tenant, UploadToken } from '@darkroom/db/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppDeps } from '../deps.js';

@@ -1,5 +1,8 @@
-import { answerClientError, BODY_LIMIT_BYTES, DarkroomError, ERRORS, errorAnswer, type ErrorAnswerPolicy } from '@darkroom/core';
-import { InvalidCursorError } from '@darkroom/db';
+import { answerClientError, errorAnswer, type ErrorAnswerPolicy } from '@darkroom/core/error-answer';
+import { BODY_LIMIT_BYTES } from '@darkroom/core/limits';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { InvalidCursorError } from '@darkroom/db/pagination';
 import { StorageAccessDeniedError, StorageUnavailableError } from '@darkroom/storage';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

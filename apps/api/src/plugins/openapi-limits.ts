@@ -1,6 +1,6 @@
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES } from '@darkroom/core';
+import { BODY_LIMIT_BYTES, CONSOLE_FORM_LIMIT_BYTES } from '@darkroom/core/limits';
 import { tenantErrors } from '../error-responses.js';
 
 /**

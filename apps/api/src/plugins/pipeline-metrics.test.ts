@@ -6,7 +6,7 @@ import pipelineMetricsPlugin from './pipeline-metrics.js';
 
 // Postgres's answers, faked: 42 events committed, then the database goes away.
 const countEventsWritten = vi.fn();
-vi.mock('@darkroom/db', () => ({ countEventsWritten: (...args: unknown[]) => countEventsWritten(...args) }));
+vi.mock('@darkroom/db/queries/events-written', () => ({ countEventsWritten: (...args: unknown[]) => countEventsWritten(...args) }));
 
 describe('deployment metrics read from Postgres', () => {
   it('a scrape still answers while Postgres fails, keeping the last count rather than dropping to 0', async () => {

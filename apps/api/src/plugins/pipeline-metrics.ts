@@ -1,4 +1,4 @@
-import { countEventsWritten } from '@darkroom/db';
+import { countEventsWritten } from '@darkroom/db/queries/events-written';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';

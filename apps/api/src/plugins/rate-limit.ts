@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import type { FastifyReply } from 'fastify';
 import type { RequestCount } from '../services/auth-cache.js';
 

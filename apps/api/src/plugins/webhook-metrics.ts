@@ -1,4 +1,4 @@
-import { countPendingDeliveries } from '@darkroom/db';
+import { countPendingDeliveries } from '@darkroom/db/queries/webhook-deliveries';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import {
-  AssetView,
-  Crop,
-  ErrorBody,
-  Focus,
-  JobView,
-  PRIVATE_URL_MAX_TTL_SECONDS,
-  PRIVATE_URL_MIN_TTL_SECONDS,
-  VISIBILITIES,
-  VISIBLE_ASSET_STATUSES,
-} from '@darkroom/core';
+import { AssetView, VISIBLE_ASSET_STATUSES } from '@darkroom/core/contract/asset';
+import { Crop, Focus } from '@darkroom/core/delivery';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { JobView } from '@darkroom/core/contract/job';
+import { PRIVATE_URL_MAX_TTL_SECONDS, PRIVATE_URL_MIN_TTL_SECONDS, VISIBILITIES } from '@darkroom/core/private-links';
 import { IdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';
 

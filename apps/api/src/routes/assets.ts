@@ -1,5 +1,7 @@
-import { ERRORS } from '@darkroom/core';
-import { getTenantJob, isUuid, listAssetJobs, listAssets } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { getTenantJob, listAssetJobs } from '@darkroom/db/queries/jobs';
+import { isUuid } from '@darkroom/db/pagination';
+import { listAssets } from '@darkroom/db/queries/assets';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';

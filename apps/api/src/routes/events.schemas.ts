@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EVENT_TYPES, ErrorBody, EventView } from '@darkroom/core';
+import { EVENT_TYPES, EventView } from '@darkroom/core/contract/event';
+import { ErrorBody } from '@darkroom/core/contract/error';
 import { tenantErrors } from '../error-responses.js';
 
 const typeList = z

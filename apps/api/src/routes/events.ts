@@ -1,4 +1,5 @@
-import { eventView, listEvents } from '@darkroom/db';
+import { eventView } from '@darkroom/db/views';
+import { listEvents } from '@darkroom/db/queries/events';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';

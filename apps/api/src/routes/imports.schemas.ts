@@ -1,4 +1,6 @@
-import { ErrorBody, ImportItemView, ImportRequest, ImportView, LISTED_IMPORT_ITEM_STATUSES, MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { ImportItemView, ImportRequest, ImportView, LISTED_IMPORT_ITEM_STATUSES } from '@darkroom/core/contract/import';
+import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core/limits';
 import { z } from 'zod';
 import { IdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';

@@ -1,5 +1,6 @@
-import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core';
-import { importView, listImportItems, listTenantImports } from '@darkroom/db';
+import { MAX_IMPORT_BODY_BYTES } from '@darkroom/core/limits';
+import { importView } from '@darkroom/db/views';
+import { listImportItems, listTenantImports } from '@darkroom/db/queries/imports';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { controlImport, requireTenantImport, type ImportControl } from '../imports/import-controls.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorBody } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
 import { IdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';
 

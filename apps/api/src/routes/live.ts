@@ -1,5 +1,8 @@
-import type { ImportProgressEventView, ProgressEventView } from '@darkroom/core';
-import { eventView, getTenant, listenForEvents, type Event, type Tenant } from '@darkroom/db';
+import type { ImportProgressEventView, ProgressEventView } from '@darkroom/core/contract/event';
+import { eventView } from '@darkroom/db/views';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { listenForEvents } from '@darkroom/db/listen';
+import type { Event, Tenant } from '@darkroom/db/schema';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf } from '../plugins/auth.js';

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { ERRORS, ErrorBody } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { ErrorBody } from '@darkroom/core/contract/error';
 import { sendAnswer } from '../plugins/errors.js';
 
 const CHECK_TIMEOUT_MS = 2000;

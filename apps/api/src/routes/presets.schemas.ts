@@ -1,4 +1,6 @@
-import { PRESET_NAME, ErrorBody, TENANT_VARIANT_BOX, VARIANT_BOX, variantSpecSchema } from '@darkroom/core';
+import { PRESET_NAME, variantSpecSchema } from '@darkroom/core/preset-file';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { TENANT_VARIANT_BOX, VARIANT_BOX } from '@darkroom/core/limits';
 import { z } from 'zod';
 import { tenantErrors } from '../error-responses.js';
 

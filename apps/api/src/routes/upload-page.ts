@@ -1,4 +1,5 @@
-import { ERRORS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
 import fastifyHelmet from '@fastify/helmet';
 import type { StorageConfig } from '@darkroom/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

@@ -1,4 +1,7 @@
-import { ErrorBody, MAX_CONTENT_TYPE_LENGTH, MintedUploadToken, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { MAX_CONTENT_TYPE_LENGTH, S3_MAX_OBJECT_BYTES } from '@darkroom/core/limits';
+import { MintedUploadToken } from '@darkroom/core/contract/upload';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { z } from 'zod';
 import { IdParams } from './common.schemas.js';
 import { authErrors, tenantErrors } from '../error-responses.js';

@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import {
-  AssetView,
-  CompletedUpload,
-  ErrorBody,
-  MAX_CONTENT_TYPE_LENGTH,
-  MAX_FILENAME_LENGTH,
-  MAX_METADATA_BYTES,
-  VISIBILITIES,
-  RestartedUpload,
-  S3_MAX_PARTS,
-  SignedUploadRequest,
-  StartedUpload,
-  UploadParts,
-  UploadRules,
-} from '@darkroom/core';
+import { AssetView } from '@darkroom/core/contract/asset';
+import { CompletedUpload, RestartedUpload, SignedUploadRequest, StartedUpload, UploadParts, UploadRules } from '@darkroom/core/contract/upload';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { MAX_CONTENT_TYPE_LENGTH, MAX_FILENAME_LENGTH, MAX_METADATA_BYTES, S3_MAX_PARTS } from '@darkroom/core/limits';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { AssetIdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';
 import { framingFields } from './assets.schemas.js';

@@ -1,6 +1,7 @@
-import { ATTEMPT_STATUSES } from '@darkroom/db';
+import { ATTEMPT_STATUSES } from '@darkroom/db/webhook-schema';
 import { z } from 'zod';
-import { ErrorBody, EVENT_TYPES } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { EVENT_TYPES } from '@darkroom/core/contract/event';
 import { IdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';
 

@@ -1,4 +1,5 @@
-import { listTenantWebhooks, listWebhookAttempts } from '@darkroom/db';
+import { listTenantWebhooks } from '@darkroom/db/queries/webhooks';
+import { listWebhookAttempts } from '@darkroom/db/queries/webhook-attempts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { tenantOf } from '../plugins/auth.js';

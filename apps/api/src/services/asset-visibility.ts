@@ -1,5 +1,8 @@
-import { ERRORS, type Visibility } from '@darkroom/core';
-import { lockAsset, setAssetVisibility, type Asset, type Tenant } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { Visibility } from '@darkroom/core/private-links';
+import { lockAsset } from '@darkroom/db/queries/assets';
+import { setAssetVisibility } from '@darkroom/db/queries/visibility';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../deps.js';
 import { recordAssetChange } from '@darkroom/intake';
 import { ensureDeliveryKey } from './delivery-key.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiKey, Tenant } from '@darkroom/db';
+import type { ApiKey, Tenant } from '@darkroom/db/schema';
 import { createRedisConnection, type RedisConnection } from '@darkroom/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthCache, type AuthCache, type CachedKey } from './auth-cache.js';

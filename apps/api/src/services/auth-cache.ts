@@ -1,4 +1,4 @@
-import type { ApiKey, Tenant, UploadToken } from '@darkroom/db';
+import type { ApiKey, Tenant, UploadToken } from '@darkroom/db/schema';
 import { authEpochKey, createRateCounter, type RedisConnection, type RequestCount } from '@darkroom/queue';
 import type { FastifyBaseLogger } from 'fastify';
 

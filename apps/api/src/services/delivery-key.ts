@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad, ERRORS } from '@darkroom/core';
-import { rotateTenantDeliveryKey, setFirstTenantDeliveryKey, type Tenant } from '@darkroom/db';
+import { DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad } from '@darkroom/core/delivery';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { rotateTenantDeliveryKey, setFirstTenantDeliveryKey } from '@darkroom/db/queries/tenants';
+import type { Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../deps.js';
 
 /** Random bytes of a delivery key: as much as HMAC-SHA256's block can use. */

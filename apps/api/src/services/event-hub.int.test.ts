@@ -1,13 +1,10 @@
-import {
-  createDatabase,
-  createTenant,
-  insertAsset,
-  newId,
-  recordAssetEvent,
-  type Asset,
-  type DatabaseHandle,
-  type EventListenerHandlers,
-} from '@darkroom/db';
+import { createDatabase, type DatabaseHandle } from '@darkroom/db/client';
+import { createTenant } from '@darkroom/db/queries/tenants';
+import { insertAsset } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
+import { recordAssetEvent } from '@darkroom/db/queries/events';
+import type { Asset } from '@darkroom/db/schema';
+import type { EventListenerHandlers } from '@darkroom/db/listen';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/support/services.js';

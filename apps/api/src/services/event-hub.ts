@@ -1,14 +1,9 @@
-import { ERRORS } from '@darkroom/core';
-import {
-  eventCursor,
-  listEvents,
-  type AssetProgressNotice,
-  type ImportProgressNotice,
-  type Database,
-  type Event,
-  type EventListener,
-  type EventListenerHandlers,
-} from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { eventCursor, listEvents } from '@darkroom/db/queries/events';
+import type { AssetProgressNotice } from '@darkroom/db/queries/jobs';
+import type { ImportProgressNotice, EventListener, EventListenerHandlers } from '@darkroom/db/listen';
+import type { Database } from '@darkroom/db/client';
+import type { Event } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**

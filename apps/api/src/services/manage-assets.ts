@@ -1,14 +1,11 @@
-import { deliveryPolicyOf, ERRORS, privateLinkContext, type DeliveryContext } from '@darkroom/core';
-import {
-  finishAssetDeletion,
-  getTenantAsset,
-  getTenantAssetWithVariants,
-  isUuid,
-  listVariantsByAsset,
-  markAssetDeleting,
-  type Asset,
-  type Tenant,
-} from '@darkroom/db';
+import { deliveryPolicyOf } from '@darkroom/core/delivery';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { privateLinkContext, type DeliveryContext } from '@darkroom/core/contract/asset';
+import { finishAssetDeletion } from '@darkroom/db/queries/asset-deletion';
+import { getTenantAsset, markAssetDeleting } from '@darkroom/db/queries/assets';
+import { getTenantAssetWithVariants, listVariantsByAsset } from '@darkroom/db/queries/variants';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import { purgeAssetObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';

@@ -1,5 +1,8 @@
-import { cropProblem, ERRORS, type Crop, type Focus } from '@darkroom/core';
-import { insertJob, latestAssetJob, reframeReadyAsset, type Asset, type Job } from '@darkroom/db';
+import { cropProblem, type Crop, type Focus } from '@darkroom/core/delivery';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { insertJob, latestAssetJob } from '@darkroom/db/queries/jobs';
+import { reframeReadyAsset } from '@darkroom/db/queries/assets';
+import type { Asset, Job } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { recordAssetChange } from '@darkroom/intake';

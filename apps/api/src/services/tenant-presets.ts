@@ -1,5 +1,10 @@
-import { ERRORS, presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core';
-import { countStaleVariants, createBackfill, deleteTenantPreset, putTenantPreset, takeBackfillWindow, type Tenant } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { presetSpecHash, presetStaleScope, resolvePreset, tenantPresetList, type ResolvedPreset, type VariantSpec } from '@darkroom/core/presets';
+import { countStaleVariants } from '@darkroom/db/queries/variants';
+import { createBackfill } from '@darkroom/db/queries/backfills';
+import { deleteTenantPreset, putTenantPreset } from '@darkroom/db/queries/tenants';
+import { takeBackfillWindow } from '@darkroom/db/queries/backfill-window';
+import type { Tenant } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import { recordTenant } from '@darkroom/intake';
 import type { AppDeps } from '../deps.js';

@@ -1,29 +1,22 @@
+import { abandonWebhookDeliveries, insertDeliveries } from '@darkroom/db/queries/webhook-deliveries';
 import {
-  abandonWebhookDeliveries,
   countTenantWebhooks,
   deleteTenantWebhook,
-  getEvent,
-  getTenantEvent,
   getTenantWebhook,
-  insertDeliveries,
   insertWebhook,
-  isUuid,
   listEnabledWebhooks,
-  lockTenant,
-  newId,
   updateTenantWebhook,
-  type Webhook,
   type WebhookChanges,
-} from '@darkroom/db';
-import {
-  EVENT_TYPES,
-  checkWebhookUrl,
-  ERRORS,
-  generateWebhookSecret,
-  MAX_WEBHOOKS_PER_TENANT,
-  WEBHOOK_ROTATION_OVERLAP_MS,
-  type EventType,
-} from '@darkroom/core';
+} from '@darkroom/db/queries/webhooks';
+import { getEvent, getTenantEvent } from '@darkroom/db/queries/events';
+import { isUuid } from '@darkroom/db/pagination';
+import { lockTenant } from '@darkroom/db/queries/tenants';
+import { newId } from '@darkroom/db/ids';
+import type { Webhook } from '@darkroom/db/webhook-schema';
+import { EVENT_TYPES, type EventType } from '@darkroom/core/contract/event';
+import { checkWebhookUrl } from '@darkroom/core/webhook-guard';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { generateWebhookSecret, MAX_WEBHOOKS_PER_TENANT, WEBHOOK_ROTATION_OVERLAP_MS } from '@darkroom/core/webhooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 

@@ -1,4 +1,5 @@
-import { ERRORS, INTERIM_PLAYLIST_CACHE_CONTROL, INTERIM_PLAYLIST_MAX_AGE_SECONDS, VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { INTERIM_PLAYLIST_CACHE_CONTROL, INTERIM_PLAYLIST_MAX_AGE_SECONDS, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { StoredImageAnswer } from '../request/answer.js';

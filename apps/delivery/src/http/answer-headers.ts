@@ -1,11 +1,6 @@
-import {
-  type DarkroomError,
-  type DeliveryUnavailableReason,
-  INTERIM_PLAYLIST_CACHE_CONTROL,
-  isInterimPlaylist,
-  INTERIM_PLAYLIST_MAX_AGE_SECONDS,
-  VARIANT_CACHE_CONTROL,
-} from '@darkroom/core';
+import type { DarkroomError } from '@darkroom/core/errors';
+import type { DeliveryUnavailableReason } from '@darkroom/core/error-factories';
+import { INTERIM_PLAYLIST_CACHE_CONTROL, isInterimPlaylist, INTERIM_PLAYLIST_MAX_AGE_SECONDS, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
 import type { FastifyReply } from 'fastify';
 import type { StoredImageAnswer } from '../request/answer.js';
 import type { ObjectAnswer } from '../request/private-object.js';

@@ -1,4 +1,4 @@
-import { maskPrivateLinks } from '@darkroom/core';
+import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';

@@ -1,4 +1,6 @@
-import { answerClientError, DarkroomError, ERRORS, errorAnswer, type ErrorAnswerPolicy } from '@darkroom/core';
+import { answerClientError, errorAnswer, type ErrorAnswerPolicy } from '@darkroom/core/error-answer';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { StorageUnavailableError } from '@darkroom/storage';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';

@@ -1,4 +1,5 @@
-import { DELIVERY_CONTENT_TYPES, type DeliveryFormat } from '@darkroom/core';
+import { DELIVERY_CONTENT_TYPES } from '@darkroom/core/delivery-options';
+import type { DeliveryFormat } from '@darkroom/core/delivery-grammar';
 import type { StoredRender } from '../stores/render-store.js';
 
 /**

@@ -1,4 +1,6 @@
-import { deliverySignedPath, ERRORS, fitsDeliveryPolicy, signDeliveryPath } from '@darkroom/core';
+import { deliverySignedPath, signDeliveryPath } from '@darkroom/core/delivery';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { fitsDeliveryPolicy } from '@darkroom/core/delivery-options';
 import { rendersImages, type Catalog, type DeliveryTenant, type ImageEntry } from '../stores/catalog.js';
 import type { ParsedImageRequest } from './parse.js';
 

@@ -1,4 +1,6 @@
-import type { DeliveryFormat, DeliveryOptions, DeliveryPolicy } from '@darkroom/core';
+import type { DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import type { DeliveryOptions } from '@darkroom/core/delivery-options';
+import type { DeliveryPolicy } from '@darkroom/core/delivery';
 import type { DeliverySourceFacts } from '@darkroom/media';
 import type { DeliveryDeps } from '../deps.js';
 import type { DeliveryAsset } from '../stores/catalog.js';

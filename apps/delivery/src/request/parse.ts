@@ -1,4 +1,6 @@
-import { ASSET_ID_PATTERN, ERRORS, parseDeliveryOptions, type DeliveryOptions } from '@darkroom/core';
+import { ASSET_ID_PATTERN } from '@darkroom/core/private-links';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { parseDeliveryOptions, type DeliveryOptions } from '@darkroom/core/delivery-options';
 
 /** One `GET /img/{assetId}/{revision}/{options}[/{signature}]`, its segments as sent. */
 export interface ImageRequest {

@@ -1,4 +1,6 @@
-import { DEFAULT_DELIVERY_POLICY, parseDeliveryOptions, type DeliveryFormat } from '@darkroom/core';
+import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
+import { parseDeliveryOptions } from '@darkroom/core/delivery-options';
+import type { DeliveryFormat } from '@darkroom/core/delivery-grammar';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryAsset } from '../stores/catalog.js';
 import { chooseFormat, needsFacts, parseAccept } from './negotiate.js';

@@ -1,11 +1,7 @@
-import {
-  assetObjectKey,
-  deliveryRenderKey,
-  serializeDeliveryOptions,
-  type DeliveryFormat,
-  type DeliveryOptions,
-  type DeliveryPolicy,
-} from '@darkroom/core';
+import { assetObjectKey, deliveryRenderKey } from '@darkroom/core/keys';
+import { serializeDeliveryOptions, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import type { DeliveryOptions } from '@darkroom/core/delivery-options';
+import type { DeliveryPolicy } from '@darkroom/core/delivery';
 import { deliverySize, type DeliveryRender } from '@darkroom/media';
 import type { DeliveryAsset } from '../stores/catalog.js';
 

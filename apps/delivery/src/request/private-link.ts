@@ -1,4 +1,6 @@
-import { ASSET_ID_PATTERN, deliverySignedPath, ERRORS, privateSignedPath, signDeliveryPath } from '@darkroom/core';
+import { ASSET_ID_PATTERN, privateSignedPath } from '@darkroom/core/private-links';
+import { deliverySignedPath, signDeliveryPath } from '@darkroom/core/delivery';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { rendersImages, type Catalog, type CatalogEntry } from '../stores/catalog.js';
 import { publicAccess, verifiedByTenant, type AssetAccess } from './authorize.js';
 import { parsePrivateRest, type PrivateRest } from './private-rest.js';

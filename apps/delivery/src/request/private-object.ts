@@ -1,5 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
-import { ERRORS, type Visibility } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { Visibility } from '@darkroom/core/private-links';
 import {
   assetObjectLocation,
   ObjectNotFoundError,

@@ -1,4 +1,4 @@
-import { variantPrefix } from '@darkroom/core';
+import { variantPrefix } from '@darkroom/core/keys';
 
 /** What `rest` in a private URL names, inside its asset only. */
 export type PrivateRest = { kind: 'object'; key: string } | { kind: 'image'; revision: string; options: string; signature: string | undefined };

@@ -1,4 +1,4 @@
-import type { DarkroomError } from '@darkroom/core';
+import type { DarkroomError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { checkPrivateToken, privateMaxAge } from './private-token.js';
 

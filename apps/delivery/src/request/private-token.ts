@@ -1,4 +1,5 @@
-import { ERRORS, PRIVATE_EXP_MAX_AHEAD_SECONDS, PRIVATE_EXP_PATTERN, PRIVATE_SIGNATURE_PATTERN } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { PRIVATE_EXP_MAX_AHEAD_SECONDS, PRIVATE_EXP_PATTERN, PRIVATE_SIGNATURE_PATTERN } from '@darkroom/core/private-links';
 
 /** A private URL's token as sent: its form checked, its signature not yet (that needs the asset's tenant). */
 export interface PrivateToken {

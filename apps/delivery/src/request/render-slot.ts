@@ -1,4 +1,5 @@
-import { BadMediaError, DarkroomError, ERRORS } from '@darkroom/core';
+import { BadMediaError, DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { RenderGateBusyError } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { DeliveryDeps } from '../deps.js';

@@ -1,4 +1,5 @@
-import { ERRORS, PUBLIC_RENDER_STORE_WINDOW_MS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { PUBLIC_RENDER_STORE_WINDOW_MS } from '@darkroom/core/delivery';
 import { renderOnRequest } from '@darkroom/media';
 import type { DeliveryDeps } from '../deps.js';
 import type { DeliveryAsset, DeliveryTenant } from '../stores/catalog.js';

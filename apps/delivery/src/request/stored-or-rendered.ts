@@ -1,4 +1,5 @@
-import type { DeliveryFormat, DeliveryOptions } from '@darkroom/core';
+import type { DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import type { DeliveryOptions } from '@darkroom/core/delivery-options';
 import type { DeliveryDeps } from '../deps.js';
 import { readOriginalEarly, type EarlyOriginal } from '../stores/early-original.js';
 import type { Coalesced } from '../stores/render-once.js';

@@ -1,5 +1,11 @@
-import { createSecretBox, DarkroomError, deliveryKeyAad, signPrivateLink } from '@darkroom/core';
-import { createDatabase, createTenant, insertAsset, newId, tenants, type DatabaseHandle } from '@darkroom/db';
+import { createSecretBox } from '@darkroom/core/webhooks';
+import { DarkroomError } from '@darkroom/core/errors';
+import { deliveryKeyAad, signPrivateLink } from '@darkroom/core/delivery';
+import { createDatabase, type DatabaseHandle } from '@darkroom/db/client';
+import { createTenant } from '@darkroom/db/queries/tenants';
+import { insertAsset } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
+import { tenants } from '@darkroom/db/schema';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog, rendersImages, type Catalog } from './catalog.js';

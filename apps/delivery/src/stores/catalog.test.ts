@@ -1,4 +1,5 @@
-import { createSecretBox, deliveryKeyAad, signDeliveryPath } from '@darkroom/core';
+import { createSecretBox } from '@darkroom/core/webhooks';
+import { deliveryKeyAad, signDeliveryPath } from '@darkroom/core/delivery';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tenantOf } from './delivery-tenant.js';
 import { createVerifiedSignatures, type VerifiedSignatures } from './verified-signatures.js';

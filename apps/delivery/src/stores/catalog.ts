@@ -1,5 +1,7 @@
-import { ERRORS, type Visibility } from '@darkroom/core';
-import { getDeliverySource, getDeliveryTenant, type Database, type DeliverySource } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { Visibility } from '@darkroom/core/private-links';
+import { getDeliverySource, getDeliveryTenant, type DeliverySource } from '@darkroom/db/queries/delivery';
+import type { Database } from '@darkroom/db/client';
 import { tenantOf, type DeliveryTenant, type TenantKeysOptions } from './delivery-tenant.js';
 import type { LookupBudget } from './lookup-budget.js';
 

@@ -1,5 +1,6 @@
-import { deliveryKeyAad, DeliveryPolicyPatch, deliveryPolicyOf, verifyDeliverySignature, type DeliveryPolicy, type SecretBox } from '@darkroom/core';
-import type { DeliveryTenantSource } from '@darkroom/db';
+import { deliveryKeyAad, DeliveryPolicyPatch, deliveryPolicyOf, verifyDeliverySignature, type DeliveryPolicy } from '@darkroom/core/delivery';
+import type { SecretBox } from '@darkroom/core/webhooks';
+import type { DeliveryTenantSource } from '@darkroom/db/queries/delivery';
 import type { VerifiedSignatures } from './verified-signatures.js';
 
 export interface DeliveryTenant {

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { INTERIM_PLAYLIST_CACHE_CONTROL } from '@darkroom/core';
+import { INTERIM_PLAYLIST_CACHE_CONTROL } from '@darkroom/core/keys';
 import type { OpenedObject } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { createHeldObjects } from './held-objects.js';

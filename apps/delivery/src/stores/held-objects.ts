@@ -1,5 +1,5 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { isInterimPlaylist } from '@darkroom/core';
+import { isInterimPlaylist } from '@darkroom/core/keys';
 import type { ObjectLocation, OpenedObject } from '@darkroom/storage';
 import type { Held, HotCache } from './hot-cache.js';
 

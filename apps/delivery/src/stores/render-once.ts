@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import type { RedisConnection } from '@darkroom/queue';
 import type { RenderStore, StoredRender, StoreWrite } from './render-store.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { VARIANT_CACHE_CONTROL } from '@darkroom/core';
+import { VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { MiB } from '@darkroom/core/limits';
 import { assetObjectBucket, ObjectNotFoundError, type AssetBuckets, type ObjectStorage } from '@darkroom/storage';
 import type { HotShelf } from './hot-cache.js';
-import { MiB } from '@darkroom/core/limits';
 
 /** A rendered image as served: its bytes and their ETag. */
 export interface StoredRender {

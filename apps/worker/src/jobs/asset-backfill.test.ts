@@ -1,5 +1,5 @@
-import { variantSpecHash, type Preset, type VariantSpec } from '@darkroom/core';
-import type { Variant } from '@darkroom/db';
+import { variantSpecHash, type Preset, type VariantSpec } from '@darkroom/core/presets';
+import type { Variant } from '@darkroom/db/schema';
 import { describe, expect, it } from 'vitest';
 import { planBackfill } from './asset-backfill.js';
 

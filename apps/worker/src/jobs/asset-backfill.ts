@@ -1,13 +1,11 @@
-import {
-  specsForKind,
-  variantRevisionPrefix,
-  variantSpecHash,
-  type AssetBackfillPayload,
-  type AssetKind,
-  type Preset,
-  type VariantSpec,
-} from '@darkroom/core';
-import { completeJob, lockAsset, transitionAsset, type Asset, type Job, type Variant, type VariantRecord } from '@darkroom/db';
+import { specsForKind, variantSpecHash, type Preset, type VariantSpec } from '@darkroom/core/presets';
+import { variantRevisionPrefix } from '@darkroom/core/keys';
+import type { AssetBackfillPayload } from '@darkroom/core/queue';
+import type { AssetKind } from '@darkroom/core/content-types';
+import { completeJob } from '@darkroom/db/queries/jobs';
+import { lockAsset, transitionAsset } from '@darkroom/db/queries/assets';
+import type { Asset, Job, Variant } from '@darkroom/db/schema';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import { feedBackfill } from '../backfill-feed.js';

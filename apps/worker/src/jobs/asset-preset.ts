@@ -1,5 +1,6 @@
-import { resolvePreset, type ResolvedPreset } from '@darkroom/core';
-import { getTenant, type Asset } from '@darkroom/db';
+import { resolvePreset, type ResolvedPreset } from '@darkroom/core/presets';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import type { Asset } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
 
 /**

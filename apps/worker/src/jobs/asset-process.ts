@@ -1,5 +1,7 @@
-import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core';
-import { completeJob, getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset, type Asset, type Job, type Variant } from '@darkroom/db';
+import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core/queue';
+import { completeJob } from '@darkroom/db/queries/jobs';
+import { getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset } from '@darkroom/db/queries/assets';
+import type { Asset, Job, Variant } from '@darkroom/db/schema';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { ChunkFlow } from '../render/video/chunk-objects.js';

@@ -1,5 +1,8 @@
-import type { AssetProcessPayload } from '@darkroom/core';
-import { completeJob, getAsset, startJobAttemptOutsideMoves, type Asset, type Job } from '@darkroom/db';
+import type { AssetProcessPayload } from '@darkroom/core/queue';
+import { completeJob } from '@darkroom/db/queries/jobs';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { startJobAttemptOutsideMoves } from '@darkroom/db/queries/visibility';
+import type { Asset, Job } from '@darkroom/db/schema';
 import { DelayedError, type Job as QueueJob } from 'bullmq';
 import { abandonForDeletion, discardDeletedAsset } from '../deletion.js';
 import type { WorkerDeps } from '../deps.js';

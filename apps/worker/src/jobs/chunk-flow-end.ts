@@ -1,4 +1,7 @@
-import { deleteVariantsByName, getAsset, getJob, transitionAsset, type Asset, type Job } from '@darkroom/db';
+import { deleteVariantsByName } from '@darkroom/db/queries/variants';
+import { getAsset, transitionAsset } from '@darkroom/db/queries/assets';
+import { getJob } from '@darkroom/db/queries/jobs';
+import type { Asset, Job } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
 import { recordFlowFailure, type OnFinalFailure } from './job-failure.js';
 import { feedBackfill } from '../backfill-feed.js';

@@ -1,4 +1,4 @@
-import { BadMediaError, DarkroomError } from '@darkroom/core';
+import { BadMediaError, DarkroomError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { errorOfChunkFailure } from './chunk-render.js';
 

@@ -1,8 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError, ERRORS, scaledDurationMs, type BadMediaCode, type ChunkRenderPayload } from '@darkroom/core';
-import { getAsset, getJob, type Asset } from '@darkroom/db';
+import { BadMediaError, type BadMediaCode } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { scaledDurationMs } from '@darkroom/core/env';
+import type { ChunkRenderPayload } from '@darkroom/core/queue';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { getJob } from '@darkroom/db/queries/jobs';
+import type { Asset } from '@darkroom/db/schema';
 import { PROGRESS_INTERVAL_MS, renderHlsAudio, renderHlsChunk, type HlsFile } from '@darkroom/media';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';

@@ -1,5 +1,7 @@
-import type { AssetProcessPayload } from '@darkroom/core';
-import { getAsset, getJob, type Asset, type Job } from '@darkroom/db';
+import type { AssetProcessPayload } from '@darkroom/core/queue';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { getJob } from '@darkroom/db/queries/jobs';
+import type { Asset, Job } from '@darkroom/db/schema';
 import { isLiveState } from '@darkroom/queue';
 import { DelayedError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';

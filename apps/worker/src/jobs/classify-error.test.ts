@@ -1,4 +1,5 @@
-import { BadMediaError, ERRORS } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { translateS3Error } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from './classify-error.js';

@@ -1,4 +1,5 @@
-import { BadMediaError, DarkroomError, ERRORS, errorDetail, type ProcessingErrorCode } from '@darkroom/core';
+import { BadMediaError, DarkroomError, errorDetail, type ProcessingErrorCode } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { ObjectNotFoundError, StorageError, StorageUnavailableError } from '@darkroom/storage';
 
 export interface ClassifiedError {

@@ -1,4 +1,4 @@
-import { retryDelayMs } from '@darkroom/core';
+import { retryDelayMs } from '@darkroom/core/queue';
 import { describe, expect, it } from 'vitest';
 import type { ClassifiedError } from './classify-error.js';
 import { isFinalFailure } from './job-failure.js';

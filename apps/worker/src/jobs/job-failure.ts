@@ -1,5 +1,7 @@
-import { ERRORS, retryDelayMs, type AssetProcessPayload } from '@darkroom/core';
-import { failJob, recordJobRetry, type Job, type JobFailure } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { retryDelayMs, type AssetProcessPayload } from '@darkroom/core/queue';
+import { failJob, recordJobRetry, type JobFailure } from '@darkroom/db/queries/jobs';
+import type { Job } from '@darkroom/db/schema';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { discardJobChunks } from '../render/video/chunk-objects.js';

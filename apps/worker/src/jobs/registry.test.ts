@@ -1,4 +1,5 @@
-import { JOB_KINDS, JobName } from '@darkroom/core';
+import { JOB_KINDS } from '@darkroom/core/contract/job';
+import { JobName } from '@darkroom/core/queue';
 import { describe, expect, it } from 'vitest';
 import { checkJobTable, JOBS, jobTableRefusal } from './registry.js';
 

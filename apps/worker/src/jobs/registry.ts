@@ -2,14 +2,14 @@ import {
   ASSET_BACKFILL_QUEUE,
   ASSET_CHUNK_QUEUE,
   ASSET_QUEUE,
-  JOB_KINDS,
   JobName,
   WEBHOOK_QUEUE,
   type AssetProcessPayload,
   type ChunkRenderPayload,
   type WebhookDeliverPayload,
-} from '@darkroom/core';
-import { getJob } from '@darkroom/db';
+} from '@darkroom/core/queue';
+import { JOB_KINDS } from '@darkroom/core/contract/job';
+import { getJob } from '@darkroom/db/queries/jobs';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';

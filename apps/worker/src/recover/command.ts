@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit, parseDurationMs } from '@darkroom/core';
+import { loadConfigOrExit, parseDurationMs } from '@darkroom/core/env';
 import { createAssetQueue } from '@darkroom/queue';
 import { pino } from 'pino';
 import { loadWorkerConfig } from '../config.js';

@@ -1,5 +1,7 @@
-import { assetRecordKey, originalKey, variantPrefix, type Visibility } from '@darkroom/core';
-import { ASSET_METADATA, AssetRecord, AssetSidecar, parseRecord, RENDER_METADATA, RenderRecord, unpackRecord } from '@darkroom/db';
+import { assetRecordKey, originalKey, variantPrefix } from '@darkroom/core/keys';
+import type { Visibility } from '@darkroom/core/private-links';
+import { ASSET_METADATA, parseRecord, RENDER_METADATA, unpackRecord } from '@darkroom/db/records/codec';
+import { AssetRecord, AssetSidecar, RenderRecord } from '@darkroom/db/records/asset-record';
 import { assetObjectLocation, type ObjectLocation, type ObjectMetadata } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import type { Candidate, PlacedObject } from './walk.js';

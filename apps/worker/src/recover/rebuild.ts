@@ -1,14 +1,10 @@
-import { DEFAULT_MAX_ATTEMPTS, variantPrefix } from '@darkroom/core';
-import {
-  assetRowOf,
-  findExistingTenantIds,
-  insertJobsUnlessOpen,
-  insertPlaceholderTenants,
-  insertRebuiltAssets,
-  insertRebuiltVariants,
-  variantRowsOf,
-  type Job,
-} from '@darkroom/db';
+import { DEFAULT_MAX_ATTEMPTS } from '@darkroom/core/queue';
+import { variantPrefix } from '@darkroom/core/keys';
+import { assetRowOf, variantRowsOf } from '@darkroom/db/records/asset-record';
+import { findExistingTenantIds } from '@darkroom/db/queries/tenants';
+import { insertJobsUnlessOpen } from '@darkroom/db/queries/jobs';
+import { insertPlaceholderTenants, insertRebuiltAssets, insertRebuiltVariants } from '@darkroom/db/queries/recover';
+import type { Job } from '@darkroom/db/schema';
 import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';

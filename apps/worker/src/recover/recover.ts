@@ -1,4 +1,5 @@
-import { findAssetStatuses, REBUILDABLE_STATUSES } from '@darkroom/db';
+import { findAssetStatuses } from '@darkroom/db/queries/assets';
+import { REBUILDABLE_STATUSES } from '@darkroom/db/queries/recover';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import { planAsset, type AssetPlan } from './read.js';

@@ -1,5 +1,8 @@
-import { TENANT_RECORDS_PREFIX } from '@darkroom/core';
-import { getTenant, parseRecord, TenantRecord, upsertTenantRecord } from '@darkroom/db';
+import { TENANT_RECORDS_PREFIX } from '@darkroom/core/keys';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { parseRecord } from '@darkroom/db/records/codec';
+import { TenantRecord } from '@darkroom/db/records/tenant-record';
+import { upsertTenantRecord } from '@darkroom/db/queries/recover';
 import { authEpochKey, createRedisConnection } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 

@@ -1,4 +1,5 @@
-import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, VARIANTS_PREFIX, VISIBILITIES, type Visibility } from '@darkroom/core';
+import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, VARIANTS_PREFIX } from '@darkroom/core/keys';
+import { VISIBILITIES, type Visibility } from '@darkroom/core/private-links';
 import { assetObjectLocation, type ListedObject, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import { UUID } from '../sweeps/orphans.js';

@@ -1,4 +1,4 @@
-import type { Asset } from '@darkroom/db';
+import type { Asset } from '@darkroom/db/schema';
 import { assetObjectLocation, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 

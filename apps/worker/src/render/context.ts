@@ -1,4 +1,6 @@
-import type { Asset, Job, AssetFacts, VariantRecord } from '@darkroom/db';
+import type { Asset, Job } from '@darkroom/db/schema';
+import type { AssetFacts } from '@darkroom/db/queries/assets';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { WorkerDeps } from '../deps.js';
 import type { ChunkFlow } from './video/chunk-objects.js';
 import type { LocalOriginal } from './fetch-original.js';

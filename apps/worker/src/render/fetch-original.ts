@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Asset } from '@darkroom/db';
+import type { Asset } from '@darkroom/db/schema';
 import { collectYoungEvery } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 

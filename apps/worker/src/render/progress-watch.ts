@@ -1,4 +1,4 @@
-import { recordJobProgress } from '@darkroom/db';
+import { recordJobProgress } from '@darkroom/db/queries/jobs';
 import { PROGRESS_INTERVAL_MS } from '@darkroom/media';
 import type { WorkerDeps } from '../deps.js';
 

@@ -1,24 +1,23 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { BadMediaError } from '@darkroom/core/errors';
 import {
-  BadMediaError,
   DEFAULT_AUDIO_BITRATE,
   DEFAULT_WAVEFORM_POINTS,
-  ERRORS,
   isAudioRenditionSpec,
   isImageSpec,
   isWaveformSpec,
-  scaledDurationMs,
-  variantKey,
   variantSpecHash,
-  VARIANT_CACHE_CONTROL,
-  type AudioInfo,
   type AudioVariantSpec,
   type VariantSpec,
   type WaveformVariantSpec,
-} from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+} from '@darkroom/core/presets';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { scaledDurationMs } from '@darkroom/core/env';
+import { variantKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import type { AudioInfo } from '@darkroom/core/contract/asset';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import {
   analyseAudio,
   extractCoverArt,

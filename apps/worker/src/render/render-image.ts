@@ -1,5 +1,6 @@
-import type { Preset, VariantSpec } from '@darkroom/core';
-import type { AssetFacts, VariantRecord } from '@darkroom/db';
+import type { Preset, VariantSpec } from '@darkroom/core/presets';
+import type { AssetFacts } from '@darkroom/db/queries/assets';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import { processImageFile, releaseBuffer, type ProcessedImage, type RenderOptions } from '@darkroom/media';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';

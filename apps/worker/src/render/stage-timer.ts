@@ -1,4 +1,4 @@
-import type { Asset } from '@darkroom/db';
+import type { Asset } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
 import type { AssetJob, JobStage } from '../metrics.js';
 

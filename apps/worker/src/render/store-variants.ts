@@ -1,5 +1,7 @@
-import { variantFilesPrefix, variantObjectKeys, variantOutputKey, VARIANT_CACHE_CONTROL } from '@darkroom/core';
-import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type Asset, type Executor, type Variant, type VariantRecord } from '@darkroom/db';
+import { variantFilesPrefix, variantObjectKeys, variantOutputKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type VariantRecord } from '@darkroom/db/queries/variants';
+import type { Asset, Variant } from '@darkroom/db/schema';
+import type { Executor } from '@darkroom/db/client';
 import type { WorkerDeps } from '../deps.js';
 import { assetObject } from './asset-object.js';
 import type { DescribeVariants } from '../records.js';

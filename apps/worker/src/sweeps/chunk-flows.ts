@@ -1,4 +1,5 @@
-import { getAsset, type Job } from '@darkroom/db';
+import { getAsset } from '@darkroom/db/queries/assets';
+import type { Job } from '@darkroom/db/schema';
 import { isLiveState } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import { errorOfChunkFailure } from '../jobs/chunk-render.js';

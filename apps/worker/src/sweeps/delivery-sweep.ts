@@ -1,5 +1,8 @@
-import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRevisionPrefix, VISIBILITIES, type Visibility } from '@darkroom/core';
-import { findAssetRevisions, findExistingTenantIds, type AssetStatus } from '@darkroom/db';
+import { DELIVERY_PREFIX, deliveryAssetPrefix, deliveryRevisionPrefix } from '@darkroom/core/keys';
+import { VISIBILITIES, type Visibility } from '@darkroom/core/private-links';
+import { findAssetRevisions } from '@darkroom/db/queries/assets';
+import { findExistingTenantIds } from '@darkroom/db/queries/tenants';
+import type { AssetStatus } from '@darkroom/db/schema';
 import { assetObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import { underTenant, UUID } from './orphans.js';

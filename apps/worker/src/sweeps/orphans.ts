@@ -6,9 +6,10 @@ import {
   PRIVATE_OBJECTS_PREFIX,
   STAGING_PREFIX,
   VARIANTS_PREFIX,
-  VISIBILITIES,
-} from '@darkroom/core';
-import { describesAsset, findAssetStatuses, getAsset, isAssetInHand } from '@darkroom/db';
+} from '@darkroom/core/keys';
+import { VISIBILITIES } from '@darkroom/core/private-links';
+import { describesAsset } from '@darkroom/db/records/codec';
+import { findAssetStatuses, getAsset, isAssetInHand } from '@darkroom/db/queries/assets';
 import { assetObjectLocation, ObjectNotFoundError, type ListedObject } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 

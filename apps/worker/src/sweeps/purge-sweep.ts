@@ -1,5 +1,7 @@
-import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core';
-import { describesAsset, listAssetsToPurge, markAssetPurged, type Asset } from '@darkroom/db';
+import { ORIGINALS_PREFIX, STAGING_PREFIX } from '@darkroom/core/keys';
+import { describesAsset } from '@darkroom/db/records/codec';
+import { listAssetsToPurge, markAssetPurged } from '@darkroom/db/queries/assets';
+import type { Asset } from '@darkroom/db/schema';
 import { abortStaleMultipartUploads, purgeUploadObjects, type ObjectHead } from '@darkroom/storage';
 import { finishDeletion } from '../deletion.js';
 import type { WorkerDeps } from '../deps.js';

@@ -1,5 +1,9 @@
-import { deleteEventsBefore, deleteExpiredUploadTokens, listExpiredUploads, listUnfinishedJobs, transitionAsset, type Asset } from '@darkroom/db';
-import { QUEUE_LANES, type QueueLane } from '@darkroom/core';
+import { deleteEventsBefore } from '@darkroom/db/queries/events-written';
+import { deleteExpiredUploadTokens } from '@darkroom/db/queries/upload-tokens';
+import { listExpiredUploads, transitionAsset } from '@darkroom/db/queries/assets';
+import { listUnfinishedJobs } from '@darkroom/db/queries/jobs';
+import type { Asset } from '@darkroom/db/schema';
+import { QUEUE_LANES, type QueueLane } from '@darkroom/core/queue';
 import type { AssetQueue } from '@darkroom/queue';
 import { feedRunningBackfills } from '../backfill-feed.js';
 import { reconcileChunkFlow } from './chunk-flows.js';

@@ -1,5 +1,7 @@
-import { STAGING_PREFIX } from '@darkroom/core';
-import { findAssetStatuses, findExistingTenantIds, type AssetStatus } from '@darkroom/db';
+import { STAGING_PREFIX } from '@darkroom/core/keys';
+import { findAssetStatuses } from '@darkroom/db/queries/assets';
+import { findExistingTenantIds } from '@darkroom/db/queries/tenants';
+import type { AssetStatus } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
 import { assetIdsOf, ownedObjectBatches, underTenant, type OwnedObject } from './orphans.js';
 

@@ -1,21 +1,21 @@
-import { deliveryPolicyOf, privateLinkContext, signWebhook, WEBHOOK_TIMEOUT_MS, retryDelayMs, type DeliveryContext } from '@darkroom/core';
+import { deliveryPolicyOf } from '@darkroom/core/delivery';
+import { privateLinkContext, type DeliveryContext } from '@darkroom/core/contract/asset';
+import { signWebhook, WEBHOOK_TIMEOUT_MS } from '@darkroom/core/webhooks';
+import { retryDelayMs } from '@darkroom/core/queue';
 import {
   abandonDelivery,
   abandonWebhookDeliveries,
   claimDelivery,
-  eventView,
-  finishAttempt,
   finishDelivery,
-  getEvent,
-  getTenant,
-  getWebhook,
-  startAttempt,
-  updateTenantWebhook,
   type AttemptOutcome,
-  type Event,
-  type Webhook,
-  type WebhookDelivery,
-} from '@darkroom/db';
+} from '@darkroom/db/queries/webhook-deliveries';
+import { eventView } from '@darkroom/db/views';
+import { finishAttempt, startAttempt } from '@darkroom/db/queries/webhook-attempts';
+import { getEvent } from '@darkroom/db/queries/events';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { getWebhook, updateTenantWebhook } from '@darkroom/db/queries/webhooks';
+import type { Event } from '@darkroom/db/schema';
+import type { Webhook, WebhookDelivery } from '@darkroom/db/webhook-schema';
 import type { WebhookQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import type { DeliveryOutcome } from '../metrics.js';

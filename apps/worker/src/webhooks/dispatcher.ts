@@ -1,20 +1,9 @@
-import {
-  hasEventsFrom,
-  insertDeliveries,
-  listEnabledWebhooks,
-  listEventsBefore,
-  listenForEvents,
-  listOverdueDeliveries,
-  readDispatchCursor,
-  saveDispatchCursor,
-  settledBound,
-  tryLockDispatcher,
-  type EventHead,
-  type EventListener,
-  type NewDelivery,
-  type Webhook,
-  type WebhookDelivery,
-} from '@darkroom/db';
+import { hasEventsFrom, listEventsBefore, settledBound, type EventHead } from '@darkroom/db/queries/events';
+import { insertDeliveries, listOverdueDeliveries, type NewDelivery } from '@darkroom/db/queries/webhook-deliveries';
+import { listEnabledWebhooks } from '@darkroom/db/queries/webhooks';
+import { listenForEvents, type EventListener } from '@darkroom/db/listen';
+import { readDispatchCursor, saveDispatchCursor, tryLockDispatcher } from '@darkroom/db/queries/webhook-dispatch';
+import type { Webhook, WebhookDelivery } from '@darkroom/db/webhook-schema';
 import type { WebhookQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
 import { schedulePasses } from './pass-scheduler.js';

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { guardedLookup, WEBHOOK_RESPONSE_BYTES, webhookUrlProblem, type Resolver } from '@darkroom/core';
+import { guardedLookup, webhookUrlProblem, type Resolver } from '@darkroom/core/webhook-guard';
+import { WEBHOOK_RESPONSE_BYTES } from '@darkroom/core/webhooks';
 
 export interface PostParams {
   url: string;

@@ -1,4 +1,4 @@
-import { loadProjectDotEnv } from '@darkroom/core';
+import { loadProjectDotEnv } from '@darkroom/core/env';
 import { parseBackupConfig } from './config.js';
 import { clusterOwner } from './cluster-owner.js';
 import { archiveCommand, checkOwnerReadsConfig, runPgBackRest, writeConfig } from './pgbackrest.js';

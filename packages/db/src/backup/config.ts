@@ -1,4 +1,5 @@
-import { describeEnvIssues, secretSetting } from '@darkroom/core';
+import { describeEnvIssues } from '@darkroom/core/env';
+import { secretSetting } from '@darkroom/core/secrets';
 import { z } from 'zod';
 
 /**

@@ -1,4 +1,4 @@
-import { loadProjectDotEnv } from '@darkroom/core';
+import { loadProjectDotEnv } from '@darkroom/core/env';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBackupConfig } from './config.js';

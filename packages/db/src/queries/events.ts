@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../views.js';
 import type { Executor } from '../client.js';
-import type { AssetEventType, EventType, ImportEventType, ImportView, PurgeList } from '@darkroom/core';
+import type { AssetEventType, EventType, PurgeList } from '@darkroom/core/contract/event';
+import type { ImportEventType, ImportView } from '@darkroom/core/contract/import';
 import { events, variants, type Asset, type AssetStatus, type Event, type NewEvent } from '../schema.js';
 
 /** The channel every API process LISTENs on: the payload is `{ id, tenantId, assetId }`, sent at commit. */

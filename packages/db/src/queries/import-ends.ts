@@ -1,4 +1,4 @@
-import type { ImportStatus } from '@darkroom/core';
+import type { ImportStatus } from '@darkroom/core/contract/import';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { imports, type Import } from '../import-schema.js';

@@ -1,4 +1,4 @@
-import type { ImportStatus, LISTED_IMPORT_ITEM_STATUSES } from '@darkroom/core';
+import type { ImportStatus, LISTED_IMPORT_ITEM_STATUSES } from '@darkroom/core/contract/import';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import type { JobState } from '@darkroom/core';
+import type { JobState } from '@darkroom/core/contract/job';
 import { jobs } from '../schema.js';
 
 export interface JobStateCounts {

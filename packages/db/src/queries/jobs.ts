@@ -3,7 +3,8 @@ import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { recordBackfillOutcome } from './backfills.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import type { JobKind, JobState, QueueLane } from '@darkroom/core';
+import type { JobKind, JobState } from '@darkroom/core/contract/job';
+import type { QueueLane } from '@darkroom/core/queue';
 import { jobs, type Job } from '../schema.js';
 
 /** The tenant's open jobs in the lane, plus one: the rank of a job queued now (in the same statement). */

@@ -1,4 +1,6 @@
-import type { DeliveryPolicyPatch, VariantSpec, Visibility } from '@darkroom/core';
+import type { DeliveryPolicyPatch } from '@darkroom/core/delivery';
+import type { VariantSpec } from '@darkroom/core/presets';
+import type { Visibility } from '@darkroom/core/private-links';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Visibility } from '@darkroom/core';
+import type { Visibility } from '@darkroom/core/private-links';
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';

@@ -1,4 +1,5 @@
-import type { AssetKind, HlsRendition } from '@darkroom/core';
+import type { AssetKind } from '@darkroom/core/content-types';
+import type { HlsRendition } from '@darkroom/core/contract/asset';
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';

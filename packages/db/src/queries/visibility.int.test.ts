@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssetEventData } from '@darkroom/core';
+import type { AssetEventData } from '@darkroom/core/contract/event';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
 import { getAsset, insertAsset, isAssetInHand, markAssetDeleting } from './assets.js';

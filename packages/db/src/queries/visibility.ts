@@ -1,4 +1,5 @@
-import type { PurgeList, Visibility } from '@darkroom/core';
+import type { PurgeList } from '@darkroom/core/contract/event';
+import type { Visibility } from '@darkroom/core/private-links';
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';

@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import type { EventType } from '@darkroom/core';
+import type { EventType } from '@darkroom/core/contract/event';
 import { webhookAttempts, type AttemptStatus, type WebhookAttempt } from '../webhook-schema.js';
 
 export interface StartAttempt {

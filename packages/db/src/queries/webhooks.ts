@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import type { EventType } from '@darkroom/core';
+import type { EventType } from '@darkroom/core/contract/event';
 import { webhooks, type Webhook } from '../webhook-schema.js';
 
 export interface NewWebhook {

@@ -1,4 +1,8 @@
-import { ASSET_KINDS, AudioInfo, Crop, Focus, HlsRendition, ORIGINALS_PREFIX, VideoInfo, VISIBILITIES } from '@darkroom/core';
+import { ASSET_KINDS } from '@darkroom/core/content-types';
+import { AudioInfo, HlsRendition, VideoInfo } from '@darkroom/core/contract/asset';
+import { Crop, Focus } from '@darkroom/core/delivery';
+import { ORIGINALS_PREFIX } from '@darkroom/core/keys';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { z } from 'zod';
 import type { AssetFacts } from '../queries/assets.js';
 import type { VariantRecord } from '../queries/variants.js';

@@ -1,4 +1,8 @@
-import { DeliveryPolicyPatch, VARIANT_BOX, variantSpecSchema, VISIBILITIES, type TenantPresets } from '@darkroom/core';
+import { DeliveryPolicyPatch } from '@darkroom/core/delivery';
+import { VARIANT_BOX } from '@darkroom/core/limits';
+import { variantSpecSchema } from '@darkroom/core/preset-file';
+import { VISIBILITIES } from '@darkroom/core/private-links';
+import type { TenantPresets } from '@darkroom/core/presets';
 import { z } from 'zod';
 import type { Tenant } from '../schema.js';
 

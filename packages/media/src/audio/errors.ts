@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { ffmpegFailure, type ChildOutcome, type FailureCodes } from '../video/errors.js';
 
 const AUDIO_FAILURES: FailureCodes = { corrupt: (detail) => ERRORS.corruptAudio(detail), timeout: ERRORS.audioRenderTimeout };

@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import type { FfprobeOutput, FfprobeStream } from '../video/probe-parse.js';
 
 /** What ffprobe says about an audio file, read from its container before any sample is decoded. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_HEAD_BYTES, probeAudio } from './probe.js';
 import { audioFile, type AudioName } from './test-audio.js';

@@ -1,12 +1,12 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MiB } from '@darkroom/core/limits';
 import { decodableCodecs, FFPROBE } from '../video/ffmpeg.js';
 import type { FfprobeOutput } from '../video/probe-parse.js';
 import { runProcess, type RunResult } from '../video/run-process.js';
 import { parseAudioProbe, type AudioProbe } from './probe-parse.js';
 import { assertWavHeaderFits } from './wav-header.js';
-import { MiB } from '@darkroom/core/limits';
 
 export const AUDIO_PROBE_TIMEOUT_MS = 20_000;
 

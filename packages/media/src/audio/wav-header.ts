@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 
 /** A `data` size writers put when they could not seek back to fill it in (a stream, a pipe): "up to the end". */
 const UNKNOWN_SIZES = new Set([0, 0xffffffff]);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { probeImage } from '../probe.js';

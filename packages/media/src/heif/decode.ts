@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import sharp, { type Sharp } from 'sharp';
 import type { ImageInput, ImageProbe } from '../types.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { fixture, tempDir } from '../test-fixtures.js';
 import { MAX_GRID_TILES, MAX_META_BYTES, readHeifHeader } from './header.js';

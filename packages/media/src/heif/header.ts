@@ -1,9 +1,9 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MiB } from '@darkroom/core/limits';
 import { openSource, type ByteSource } from '../byte-source.js';
 import type { ImageInput } from '../types.js';
 import { Cursor, HeifFormatError, readBoxHeader } from './bmff.js';
 import { parseMeta, type HeifMeta, type ItemLocation } from './meta.js';
-import { MiB } from '@darkroom/core/limits';
 
 /** Top-level boxes looked at before `meta` must have been found (ftyp, meta, mdat, free… in practice). */
 const MAX_TOP_LEVEL_BOXES = 64;

@@ -1,4 +1,4 @@
-import { PRESETS } from '@darkroom/core';
+import { PRESETS } from '@darkroom/core/presets';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { computePlaceholder } from '../placeholder.js';

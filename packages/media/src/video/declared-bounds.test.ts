@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { assertJoinedWithinDeclared, assertNothingPastDeclared, readEndSeconds, readLimitArgs } from './declared-bounds.js';
 import { halveHlsChunks, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';

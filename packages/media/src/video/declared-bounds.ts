@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { HLS_SEGMENT_SECONDS } from './hls-plan.js';
 import type { VideoProbe } from './types.js';
 

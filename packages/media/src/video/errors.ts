@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 
 /** Longest piece of ffmpeg/ffprobe stderr kept for the admin view: its tail, where the reason usually is. */
 export const STDERR_TAIL_BYTES = 4096;

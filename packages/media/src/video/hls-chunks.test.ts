@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
 import { afterAll, describe, expect, it } from 'vitest';
 import { halveHlsChunks, lowestRung, planHlsChunks, renderHlsAudio, renderHlsChunk } from './hls-chunks.js';
 import { joinHlsLadder } from './hls-join.js';

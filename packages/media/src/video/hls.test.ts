@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BadMediaError, DarkroomError } from '@darkroom/core';
+import { BadMediaError, DarkroomError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { remuxRung, renderHlsLadder } from './hls.js';
 import { probeVideo } from './probe.js';

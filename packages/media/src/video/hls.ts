@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HLS_MASTER_PLAYLIST as HLS_MASTER } from '@darkroom/core';
+import { HLS_MASTER_PLAYLIST as HLS_MASTER } from '@darkroom/core/keys';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadMediaError } from '@darkroom/core';
+import { BadMediaError } from '@darkroom/core/errors';
 import { parseDecodableCodecs } from './ffmpeg.js';
 import { frameRate, parseProbe, rotationOf, videoEndSeconds, type FfprobeOutput, type FfprobeStream } from './probe-parse.js';
 

@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { ACCEPTED_VIDEO_CODECS } from './ffmpeg.js';
 import type { VideoProbe } from './types.js';
 

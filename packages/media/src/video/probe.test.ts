@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadMediaError, type BadMediaCode } from '@darkroom/core';
+import { BadMediaError, type BadMediaCode } from '@darkroom/core/errors';
 import { probeVideo } from './probe.js';
 import { clip, type ClipName } from './test-clips.js';
 

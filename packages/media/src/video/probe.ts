@@ -1,11 +1,11 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MiB } from '@darkroom/core/limits';
 import { assertNothingPastDeclared, MAX_READ_SLACK_SECONDS } from './declared-bounds.js';
 import { decodableCodecs, FFPROBE, untrustedInput } from './ffmpeg.js';
 import { lineReader } from './lines.js';
 import { clockStartSeconds, declaredDuration, parseProbe, pickVideoStream, videoEndSeconds, type FfprobeOutput } from './probe-parse.js';
 import { runProcess, type RunResult } from './run-process.js';
 import type { ProbeVideoOptions, VideoLimits, VideoProbe } from './types.js';
-import { MiB } from '@darkroom/core/limits';
 
 export const PROBE_TIMEOUT_MS = 30_000;
 

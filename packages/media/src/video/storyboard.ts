@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { readLimitArgs } from './declared-bounds.js';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG, untrustedInput } from './ffmpeg.js';

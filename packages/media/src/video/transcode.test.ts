@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadMediaError, DarkroomError } from '@darkroom/core';
+import { BadMediaError, DarkroomError } from '@darkroom/core/errors';
 import { probeVideo } from './probe.js';
 import { clip, ffprobeJson, outputDir, type ClipName } from './test-clips.js';
 import { transcodeVideo } from './transcode.js';

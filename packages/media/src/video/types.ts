@@ -1,4 +1,4 @@
-import type { VideoVariantSpec } from '@darkroom/core';
+import type { VideoVariantSpec } from '@darkroom/core/presets';
 
 /** What ffprobe says about a video, read from the container before any frame is decoded. */
 export interface VideoProbe {

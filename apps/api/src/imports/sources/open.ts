@@ -1,4 +1,4 @@
-import type { Import } from '@darkroom/db';
+import type { Import } from '@darkroom/db/import-schema';
 import type { AppDeps } from '../../deps.js';
 import { openBucketImportSource } from './bucket/source.js';
 import type { ImportSource } from './source.js';

@@ -1,4 +1,4 @@
-import type { ImportItem, NewImportItem } from '@darkroom/db';
+import type { ImportItem, NewImportItem } from '@darkroom/db/import-schema';
 import type { Readable } from 'node:stream';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';

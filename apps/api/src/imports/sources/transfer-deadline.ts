@@ -1,4 +1,4 @@
-import { ERRORS, type ImportSourceKind } from '@darkroom/core';
+import { ERRORS, type ImportSourceKind } from '@darkroom/core/error-factories';
 import { inSeconds } from './url/guarded-request.js';
 
 /** A transfer's own signal: the caller's (a pause, a cancel, the process stopping) or its time limit, whichever comes first. */

@@ -1,6 +1,6 @@
-import { BACKFILL_STATES } from '@darkroom/db';
+import { BACKFILL_STATES } from '@darkroom/db/schema';
 import { z } from 'zod';
-import { ErrorBody } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
 import { IdParams } from '../common.schemas.js';
 import { authErrors } from '../../error-responses.js';
 

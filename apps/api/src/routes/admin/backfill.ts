@@ -1,4 +1,4 @@
-import { listBackfills } from '@darkroom/db';
+import { listBackfills } from '@darkroom/db/queries/backfills';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { countBackfill, requireBackfill, startBackfill } from '../../services/admin/backfill.js';

@@ -1,4 +1,5 @@
-import { CONSOLE_FORM_LIMIT_BYTES, DarkroomError } from '@darkroom/core';
+import { CONSOLE_FORM_LIMIT_BYTES } from '@darkroom/core/limits';
+import { DarkroomError } from '@darkroom/core/errors';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

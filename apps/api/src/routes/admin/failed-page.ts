@@ -1,5 +1,9 @@
-import { ERRORS, ProcessingErrorCode } from '@darkroom/core';
-import { getAsset, getJob, InvalidCursorError, isUuid, listBackfills } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { ProcessingErrorCode } from '@darkroom/core/errors';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { getJob } from '@darkroom/db/queries/jobs';
+import { InvalidCursorError, isUuid } from '@darkroom/db/pagination';
+import { listBackfills } from '@darkroom/db/queries/backfills';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';

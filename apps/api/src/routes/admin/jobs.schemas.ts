@@ -1,4 +1,6 @@
-import { ProcessingErrorCode, ErrorBody, JobView, JOB_STATES } from '@darkroom/core';
+import { ProcessingErrorCode } from '@darkroom/core/errors';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { JobView, JOB_STATES } from '@darkroom/core/contract/job';
 import { z } from 'zod';
 import { IdParams } from '../common.schemas.js';
 import { authErrors } from '../../error-responses.js';

@@ -1,5 +1,6 @@
-import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core';
-import { countJobsByState, listJobs } from '@darkroom/db';
+import { ASSET_BACKFILL_QUEUE, ASSET_QUEUE } from '@darkroom/core/queue';
+import { countJobsByState } from '@darkroom/db/queries/job-counts';
+import { listJobs } from '@darkroom/db/queries/jobs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { adminJobView, jobView } from '../../views.js';

@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type DarkroomError, ERRORS } from '@darkroom/core';
+import type { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../../plugins/errors.js';
 import { contentSecurityPolicy, loginPage } from './dashboard.html.js';

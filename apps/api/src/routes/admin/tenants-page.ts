@@ -1,4 +1,5 @@
-import { getTenant, isUuid, listTenantsForAdmin } from '@darkroom/db';
+import { getTenant, listTenantsForAdmin } from '@darkroom/db/queries/tenants';
+import { isUuid } from '@darkroom/db/pagination';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';

@@ -1,4 +1,4 @@
-import type { Tenant } from '@darkroom/db';
+import type { Tenant } from '@darkroom/db/schema';
 import { describe, expect, it } from 'vitest';
 import { expectEscaped, hostile } from '../../../../../test/support/escaping.js';
 import { tenantsPage } from './tenants.html.js';

@@ -1,4 +1,4 @@
-import type { Tenant } from '@darkroom/db';
+import type { Tenant } from '@darkroom/db/schema';
 import { html } from 'ghtml';
 import { layout, noticeHtml } from './dashboard.html.js';
 

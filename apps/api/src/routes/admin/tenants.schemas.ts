@@ -1,4 +1,8 @@
-import { DEFAULT_ACCEPTED_TYPES, DeliveryPolicy, DeliveryPolicyPatch, ErrorBody, S3_MAX_OBJECT_BYTES, VISIBILITIES } from '@darkroom/core';
+import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
+import { DeliveryPolicy, DeliveryPolicyPatch } from '@darkroom/core/delivery';
+import { ErrorBody } from '@darkroom/core/contract/error';
+import { S3_MAX_OBJECT_BYTES } from '@darkroom/core/limits';
+import { VISIBILITIES } from '@darkroom/core/private-links';
 import { z } from 'zod';
 import { IdParams } from '../common.schemas.js';
 import { authErrors, tenantErrors } from '../../error-responses.js';

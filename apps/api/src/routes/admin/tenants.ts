@@ -1,5 +1,9 @@
-import { ERRORS, resolvePreset } from '@darkroom/core';
-import { createApiKey, createTenant, getTenant, isUuid, mergeTenantDelivery, revokeApiKey, updateTenant, type Tenant } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { resolvePreset } from '@darkroom/core/presets';
+import { createApiKey, revokeApiKey } from '@darkroom/db/queries/api-keys';
+import { createTenant, getTenant, mergeTenantDelivery, updateTenant } from '@darkroom/db/queries/tenants';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Tenant } from '@darkroom/db/schema';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { recordTenant } from '@darkroom/intake';

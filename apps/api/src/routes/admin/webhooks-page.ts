@@ -1,4 +1,7 @@
-import { getTenantNames, isUuid, listRecentFailedAttempts, listWebhooksForAdmin } from '@darkroom/db';
+import { getTenantNames } from '@darkroom/db/queries/tenants';
+import { isUuid } from '@darkroom/db/pagination';
+import { listRecentFailedAttempts } from '@darkroom/db/queries/webhook-attempts';
+import { listWebhooksForAdmin } from '@darkroom/db/queries/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';

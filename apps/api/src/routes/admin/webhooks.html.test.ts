@@ -1,4 +1,4 @@
-import type { Webhook, WebhookAttempt } from '@darkroom/db';
+import type { Webhook, WebhookAttempt } from '@darkroom/db/webhook-schema';
 import { describe, it } from 'vitest';
 import { expectEscaped, hostile } from '../../../../../test/support/escaping.js';
 import { webhooksPage } from './webhooks.html.js';

@@ -1,4 +1,4 @@
-import type { Webhook, WebhookAttempt } from '@darkroom/db';
+import type { Webhook, WebhookAttempt } from '@darkroom/db/webhook-schema';
 import { html } from 'ghtml';
 import { layout, noticeHtml } from './dashboard.html.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { redeliverEvent } from '../../services/webhooks.js';
-import { ErrorBody } from '@darkroom/core';
+import { ErrorBody } from '@darkroom/core/contract/error';
 import { IdParams } from '../common.schemas.js';
 import { authErrors } from '../../error-responses.js';
 import { RedeliverBody, RedeliveredBody } from '../webhooks.schemas.js';

@@ -1,5 +1,10 @@
-import { ERRORS, findPreset, presetStaleScope } from '@darkroom/core';
-import { countStaleVariants, createBackfill, getBackfill, isUuid, takeBackfillWindow, type Backfill } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { findPreset, presetStaleScope } from '@darkroom/core/presets';
+import { countStaleVariants } from '@darkroom/db/queries/variants';
+import { createBackfill, getBackfill } from '@darkroom/db/queries/backfills';
+import { isUuid } from '@darkroom/db/pagination';
+import { takeBackfillWindow } from '@darkroom/db/queries/backfill-window';
+import type { Backfill } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';

@@ -1,4 +1,7 @@
-import { getAsset, getTenant, listJobs, type Tenant } from '@darkroom/db';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { listJobs } from '@darkroom/db/queries/jobs';
+import type { Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../../deps.js';
 
 export const FAILED_PAGE_SIZE = 25;

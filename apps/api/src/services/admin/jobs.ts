@@ -1,19 +1,17 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import {
   countJobs,
   findJobIds,
-  getAsset,
   getJob,
   insertJob,
-  isUuid,
   latestAssetJob,
   requeueFailedJob,
   requeueFailedJobs,
-  transitionAsset,
-  transitionAssets,
-  type Job,
   type JobFilter,
-} from '@darkroom/db';
+} from '@darkroom/db/queries/jobs';
+import { getAsset, transitionAsset, transitionAssets } from '@darkroom/db/queries/assets';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Job } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';

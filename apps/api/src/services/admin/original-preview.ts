@@ -1,10 +1,11 @@
-import { ERRORS } from '@darkroom/core';
-import { getAsset, isUuid } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MiB } from '@darkroom/core/limits';
+import { getAsset } from '@darkroom/db/queries/assets';
+import { isUuid } from '@darkroom/db/pagination';
 import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
 import { createLimiter } from '../limiter.js';
-import { MiB } from '@darkroom/core/limits';
 
 /**
  * A small WebP of an asset's private original, for the admin console. The original is untrusted,

@@ -1,5 +1,6 @@
-import { ERRORS } from '@darkroom/core';
-import { markAssetPurged, transitionAsset, type Asset } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { markAssetPurged, transitionAsset } from '@darkroom/db/queries/assets';
+import type { Asset } from '@darkroom/db/schema';
 import { purgeUploadObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../deps.js';

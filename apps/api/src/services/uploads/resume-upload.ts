@@ -1,5 +1,7 @@
-import { ERRORS, stagingKey, type RestartedUpload, type SignedUploadRequest, type UploadParts } from '@darkroom/core';
-import type { Asset } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { stagingKey } from '@darkroom/core/keys';
+import type { RestartedUpload, SignedUploadRequest, UploadParts } from '@darkroom/core/contract/upload';
+import type { Asset } from '@darkroom/db/schema';
 import { UploadNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
 import { requireTenantAsset, type AssetOwner } from '../manage-assets.js';

@@ -1,16 +1,15 @@
-import {
-  assetKindOf,
-  ERRORS,
-  originalKey,
-  resolvePreset,
-  S3_MAX_PARTS,
-  stagingKey,
-  type Crop,
-  type Focus,
-  type UploadRules,
-  type Visibility,
-} from '@darkroom/core';
-import { insertUpload, newId, setAssetUploadId, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
+import { assetKindOf } from '@darkroom/core/content-types';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { originalKey, stagingKey } from '@darkroom/core/keys';
+import { resolvePreset } from '@darkroom/core/presets';
+import { S3_MAX_PARTS } from '@darkroom/core/limits';
+import type { Crop, Focus } from '@darkroom/core/delivery';
+import type { UploadRules } from '@darkroom/core/contract/upload';
+import type { Visibility } from '@darkroom/core/private-links';
+import { insertUpload, setAssetUploadId } from '@darkroom/db/queries/assets';
+import { newId } from '@darkroom/db/ids';
+import type { Executor } from '@darkroom/db/client';
+import type { Tenant, UploadToken } from '@darkroom/db/schema';
 import type { AppDeps } from '../../deps.js';
 import { ensureDeliveryKey } from '../delivery-key.js';
 import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';

@@ -1,5 +1,5 @@
-import { ERRORS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, S3_MAX_PARTS } from '@darkroom/core';
-import { MiB } from '@darkroom/core/limits';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH, S3_MAX_PARTS, MiB } from '@darkroom/core/limits';
 
 /** What an upload start checks of the client's input, before anything is recorded. */
 

@@ -1,5 +1,12 @@
-import { ERRORS, resolvePreset, type MintedUploadToken, type Visibility } from '@darkroom/core';
-import { claimTokenUpload, createUploadToken, getTenant, isUuid, type Executor, type Tenant, type UploadToken } from '@darkroom/db';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { resolvePreset } from '@darkroom/core/presets';
+import type { MintedUploadToken } from '@darkroom/core/contract/upload';
+import type { Visibility } from '@darkroom/core/private-links';
+import { claimTokenUpload, createUploadToken } from '@darkroom/db/queries/upload-tokens';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { isUuid } from '@darkroom/db/pagination';
+import type { Executor } from '@darkroom/db/client';
+import type { Tenant, UploadToken } from '@darkroom/db/schema';
 import type { AppDeps } from '../../deps.js';
 import { checkMetadata, normalizeContentType } from './upload-rules.js';
 

@@ -1,5 +1,6 @@
-import { stagingKey, type PutUpload, type UploadInstructions } from '@darkroom/core';
-import type { Asset } from '@darkroom/db';
+import { stagingKey } from '@darkroom/core/keys';
+import type { PutUpload, UploadInstructions } from '@darkroom/core/contract/upload';
+import type { Asset } from '@darkroom/db/schema';
 import type { PresignedRequest } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
 import { choosePartSize, partLength } from './upload-rules.js';

@@ -1,5 +1,7 @@
-import { isHlsSpec, type ChunkPart, type ChunkRenderPayload, type HlsVariantSpec, type VariantSpec } from '@darkroom/core';
-import { recordJobProgress, type Asset, type Job } from '@darkroom/db';
+import { isHlsSpec, type HlsVariantSpec, type VariantSpec } from '@darkroom/core/presets';
+import type { ChunkPart, ChunkRenderPayload } from '@darkroom/core/queue';
+import { recordJobProgress } from '@darkroom/db/queries/jobs';
+import type { Asset, Job } from '@darkroom/db/schema';
 import { halveHlsChunks, lowestRung, piecesDecodeNearTheirRange, planHlsChunks, planHlsLadder, type VideoProbe } from '@darkroom/media';
 import { chunkEntryId, isLiveState, type ChunkFlowRef, type ChunkStepRef } from '@darkroom/queue';
 import type { WorkerDeps } from '../../deps.js';

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chunkJobPrefix, type ChunkPart, type HlsVariantSpec } from '@darkroom/core';
-import type { Asset, Job } from '@darkroom/db';
+import { chunkJobPrefix } from '@darkroom/core/keys';
+import type { ChunkPart } from '@darkroom/core/queue';
+import type { HlsVariantSpec } from '@darkroom/core/presets';
+import type { Asset, Job } from '@darkroom/db/schema';
 import type { HlsChunk, HlsLadderSpec, VideoProbe } from '@darkroom/media';
 import { assetObjectLocation, ObjectNotFoundError, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../../deps.js';

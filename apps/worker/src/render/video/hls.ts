@@ -1,14 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  hlsVariantPrefix,
-  scaledDurationMs,
-  variantSpecHash,
-  VARIANT_CACHE_CONTROL,
-  type HlsVariantSpec,
-  type VideoVariantSpec,
-} from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+import { hlsVariantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { scaledDurationMs } from '@darkroom/core/env';
+import { variantSpecHash, type HlsVariantSpec, type VideoVariantSpec } from '@darkroom/core/presets';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import {
   HLS_SEGMENT_SECONDS,
   planFrame,

@@ -1,4 +1,5 @@
-import { isHlsSpec, type VariantSpec, type VideoInfo } from '@darkroom/core';
+import { isHlsSpec, type VariantSpec } from '@darkroom/core/presets';
+import type { VideoInfo } from '@darkroom/core/contract/asset';
 import { probeVideo, type VideoProbe } from '@darkroom/media';
 import { queueChunkedRender, rendersInChunks } from './chunk-flow.js';
 import type { ChunksQueued, RenderContext, RenderedAsset } from '../context.js';

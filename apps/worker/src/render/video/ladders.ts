@@ -1,5 +1,5 @@
-import { isHlsSpec, type HlsVariantSpec, type VariantSpec } from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+import { isHlsSpec, type HlsVariantSpec, type VariantSpec } from '@darkroom/core/presets';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { HlsLadderResult, VideoProbe } from '@darkroom/media';
 import { joinChunkedLadder } from './chunk-join.js';
 import type { RenderContext } from '../context.js';

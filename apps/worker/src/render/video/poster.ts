@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isImageSpec, type VariantSpec } from '@darkroom/core';
+import { isImageSpec, type VariantSpec } from '@darkroom/core/presets';
 import { extractPoster, type VideoProbe } from '@darkroom/media';
 import type { RenderContext } from '../context.js';
 import type { ProgressWatch } from '../progress-watch.js';

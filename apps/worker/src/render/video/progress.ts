@@ -1,4 +1,4 @@
-import type { VariantSpec } from '@darkroom/core';
+import type { VariantSpec } from '@darkroom/core/presets';
 import type { VideoProbe } from '@darkroom/media';
 import type { ProgressWatch } from '../progress-watch.js';
 import { renderWeights } from './weights.js';

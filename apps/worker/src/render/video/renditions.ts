@@ -1,17 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  isHlsSpec,
-  isRenditionSpec,
-  scaledDurationMs,
-  variantKey,
-  variantSpecHash,
-  VARIANT_CACHE_CONTROL,
-  type VariantSpec,
-  type VideoVariantSpec,
-} from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+import { isHlsSpec, isRenditionSpec, variantSpecHash, type VariantSpec, type VideoVariantSpec } from '@darkroom/core/presets';
+import { scaledDurationMs } from '@darkroom/core/env';
+import { variantKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import { remuxRung, transcodeVideo, type HlsLadderResult, type TranscodeResult, type VideoProbe } from '@darkroom/media';
 import { assetObject } from '../asset-object.js';
 import type { RenderContext } from '../context.js';

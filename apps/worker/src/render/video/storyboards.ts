@@ -1,18 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import {
-  isStoryboardSpec,
-  scaledDurationMs,
-  STORYBOARD_MAX_TILES,
-  STORYBOARD_VTT,
-  storyboardSpriteKey,
-  variantKey,
-  variantSpecHash,
-  VARIANT_CACHE_CONTROL,
-  type StoryboardVariantSpec,
-  type VariantSpec,
-} from '@darkroom/core';
-import type { VariantRecord } from '@darkroom/db';
+import { isStoryboardSpec, STORYBOARD_MAX_TILES, variantSpecHash, type StoryboardVariantSpec, type VariantSpec } from '@darkroom/core/presets';
+import { scaledDurationMs } from '@darkroom/core/env';
+import { STORYBOARD_VTT, storyboardSpriteKey, variantKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import type { VariantRecord } from '@darkroom/db/queries/variants';
 import { probeVideo, remuxRung, renderStoryboard, type HlsLadderResult, type StoryboardResult, type VideoProbe } from '@darkroom/media';
 import { assetObject } from '../asset-object.js';
 import type { RenderContext } from '../context.js';

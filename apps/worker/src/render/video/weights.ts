@@ -1,4 +1,4 @@
-import { isHlsSpec, isRenditionSpec, isStoryboardSpec, type VariantSpec, type VideoVariantSpec } from '@darkroom/core';
+import { isHlsSpec, isRenditionSpec, isStoryboardSpec, type VariantSpec, type VideoVariantSpec } from '@darkroom/core/presets';
 import { planFrame, type VideoProbe } from '@darkroom/media';
 import { ladderPixels, sharedRung } from './hls.js';
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { MAX_IMPORT_ENDPOINT_LENGTH } from '@darkroom/core';
+import { MAX_IMPORT_ENDPOINT_LENGTH } from '@darkroom/core/limits';
 
 /**
  * The checks of a bucket source that need nothing but its text, made when `POST /v1/imports` is

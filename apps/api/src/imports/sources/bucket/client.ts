@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import {
   createS3Storage,
   ResponseTooLargeError,

@@ -1,5 +1,6 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { ERRORS, isPublicAddress, systemResolver, type ResolvedAddress, type Resolver } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { isPublicAddress, systemResolver, type ResolvedAddress, type Resolver } from '@darkroom/core/webhook-guard';
 
 /** Which addresses a tenant's endpoint may be reached at. */
 export interface AddressPolicy {

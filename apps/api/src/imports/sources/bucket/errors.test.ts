@@ -1,4 +1,4 @@
-import { DarkroomError } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
 import { StorageAccessDeniedError, StorageError, translateS3Error } from '@darkroom/storage';
 import { describe, expect, it } from 'vitest';
 import { sourceError } from './errors.js';

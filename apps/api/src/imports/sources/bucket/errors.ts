@@ -1,4 +1,5 @@
-import { DarkroomError, ERRORS } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { StorageError } from '@darkroom/storage';
 
 /**

@@ -1,4 +1,4 @@
-import type { DarkroomError } from '@darkroom/core';
+import type { DarkroomError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { compareKeys, keptPage, MAX_KEY_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
 

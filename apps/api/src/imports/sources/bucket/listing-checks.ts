@@ -1,4 +1,4 @@
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 
 /**
  * A bucket source's listing page as a stranger's server may send it, kept to what S3 itself would:

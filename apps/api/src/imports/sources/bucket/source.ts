@@ -1,5 +1,6 @@
-import { bucketIdentity, ERRORS } from '@darkroom/core';
-import type { Import } from '@darkroom/db';
+import { bucketIdentity } from '@darkroom/core/import-identity';
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { Import } from '@darkroom/db/import-schema';
 import type { ObjectLocation } from '@darkroom/storage';
 import type { AppDeps } from '../../../deps.js';
 import { openBucketSource, type BucketSource, type SourceObject } from './client.js';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ERRORS } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
 import { connectionFailure, inSeconds, type Hop } from './guarded-request.js';
 
 export interface BodyLimits {

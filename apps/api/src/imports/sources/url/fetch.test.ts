@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { DarkroomError, type Resolver } from '@darkroom/core';
+import { DarkroomError } from '@darkroom/core/errors';
+import type { Resolver } from '@darkroom/core/webhook-guard';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openUrlSource, type UrlSourceOptions } from './fetch.js';
 

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
-import { ERRORS, isPublicAddress, MAX_IMPORT_REDIRECTS, type AddressPolicy, type DarkroomError, type Resolver } from '@darkroom/core';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { isPublicAddress, type AddressPolicy, type Resolver } from '@darkroom/core/webhook-guard';
+import { MAX_IMPORT_REDIRECTS } from '@darkroom/core/limits';
+import type { DarkroomError } from '@darkroom/core/errors';
 import { discard, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
 import { SourceBody } from './body.js';
 import { startDeadline } from '../transfer-deadline.js';

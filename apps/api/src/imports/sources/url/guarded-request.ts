@@ -1,7 +1,9 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { bareHost, DarkroomError, ERRORS, guardedLookup, type AddressPolicy, type Resolver } from '@darkroom/core';
+import { bareHost, guardedLookup, type AddressPolicy, type Resolver } from '@darkroom/core/webhook-guard';
+import { DarkroomError } from '@darkroom/core/errors';
+import { ERRORS } from '@darkroom/core/error-factories';
 
 /**
  * One request of a URL import, to a server a tenant named: the SSRF guard of webhooks on every
