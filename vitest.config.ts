@@ -50,8 +50,6 @@ export default defineConfig({
       '@darkroom/client': src('client'),
       ...subpathsOf('core'),
       ...subpathsOf('db'),
-      '@darkroom/core': src('core'),
-      '@darkroom/db': src('db'),
       '@darkroom/storage': src('storage'),
       '@darkroom/queue': src('queue'),
       '@darkroom/media': src('media'),

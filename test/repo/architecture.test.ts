@@ -20,7 +20,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   // A checked original to a confirmed asset, for every process that confirms one (docs/architecture.md#the-intake).
   '@darkroom/intake': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
-  // `@darkroom/core/private-links`, `@darkroom/core/limits`): one rule each for the server and the client.
+  // `@darkroom/core/private-links`, `@darkroom/core/limits`, `@darkroom/core/node-floor`): one rule each
+  // for the server and the client.
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
   '@darkroom/api': [
@@ -265,6 +266,28 @@ describe('the workspaces and what they may import (docs/architecture.md)', () =>
       const copiedIn = BUNDLED.includes(ws.name) || VENDORED[ws.name]?.includes(imp.specifier);
       const declared = { ...dependencies, ...peerDependencies, ...(copiedIn ? devDependencies : {}) };
       return pkg in declared ? null : `not in ${ws.name}'s dependencies`;
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
+/**
+ * Packages read by topic: each module others import is a subpath of its own (`@darkroom/db/queries/assets`
+ * is src/queries/assets.ts), and no index re-exports them all, so an import names where its fact lives.
+ */
+const BY_TOPIC = ['@darkroom/core', '@darkroom/db'];
+
+describe('package surfaces by topic (docs/architecture.md, The workspaces)', () => {
+  it.each(BY_TOPIC)('%s exports topic subpaths, each the module of src/ of that name, and no root', (name) => {
+    const ws = ALL.find((w) => w.name === name)!;
+    const exported = (ws.manifest as { exports: Record<string, { types: string; default: string }> }).exports;
+    expect(Object.keys(exported)).not.toContain('.');
+    const wrong = Object.entries(exported).flatMap(([subpath, target]) => {
+      const module = target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '');
+      const named = module === subpath.slice(2) || module === `${subpath.slice(2)}/index`;
+      const typed = target.types === `./dist/${module}.d.ts`;
+      const found = statSync(join(ws.dir, 'src', `${module}.ts`), { throwIfNoEntry: false });
+      return named && typed && found ? [] : [`${name}${subpath.slice(1)} → ${target.default}`];
     });
     expect(wrong).toEqual([]);
   });

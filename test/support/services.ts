@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,9 +47,17 @@ function newestSourceMs(dir: string): number {
 export function staleBuilds(): string[] {
   const workspaces = ['apps', 'packages'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
   return workspaces.filter((dir) => {
-    const built = ['dist/main.js', 'dist/index.js', 'dist/index.html'].map((f) => join(dir, f)).find((f) => existsSync(f));
-    return !built || statSync(built).mtimeMs < newestSourceMs(join(dir, 'src'));
+    const built = builtFiles(dir);
+    return built.length === 0 || built.some((file) => !existsSync(file) || statSync(file).mtimeMs < newestSourceMs(join(dir, 'src')));
   });
+}
+
+/** What a workspace's build writes: its entry point, or (core, db: no index) every module its package.json exports. */
+function builtFiles(dir: string): string[] {
+  const entry = ['dist/main.js', 'dist/index.js', 'dist/index.html'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (entry) return [entry];
+  const { exports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, { default?: string }> };
+  return Object.values(exports ?? {}).flatMap((target) => (target.default ? [join(dir, target.default)] : []));
 }
 
 /** Runs a built app (`apps/<app>/dist/main.js`) as its own process, as `npm run start:<app>` does. */

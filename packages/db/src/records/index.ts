@@ -1,3 +1,0 @@
-export * from './codec.js';
-export * from './asset-record.js';
-export * from './tenant-record.js';
