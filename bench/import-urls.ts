@@ -7,7 +7,7 @@
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { Upload } from '@aws-sdk/lib-storage';
 import { abortStaleMultipartUploads, createS3Storage, parseStorageConfig } from '@darkroom/storage';
-import { STREAM_PART_BYTES } from '../apps/api/src/imports/sources/source.js';
+import { STREAM_PART_BYTES } from '@darkroom/intake/imports';
 import { createS3Client } from '../packages/storage/src/s3-client.js';
 import { eachAtOnce } from './import-bucket.js';
 import { collectDeletedObjects, emptyQueues, ensureStoreRoom, IMPORT_CONCURRENCY, startImportRig, storeUse, timeImport } from './import-support.js';

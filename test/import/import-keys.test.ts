@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../apps/api/src/config.js';
 import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
-import { startImportRunner } from '../../apps/api/src/imports/runner.js';
+import { startImportRunner } from '@darkroom/intake/imports';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';

@@ -8,7 +8,7 @@ import { waitFor } from '../support/services.js';
 import { setupHarness } from '../support/setup-harness.js';
 
 /**
- * The imports one process runs are served round-robin by tenant (apps/api/src/imports/import-turns.ts):
+ * The imports one process runs are served round-robin by tenant (packages/intake/src/imports/import-turns.ts):
  * four long imports hold the process's four slots for a turn each, never for good, so a fifth tenant's
  * import starts within a turn and ends while they still run.
  */

@@ -6,7 +6,7 @@ import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
 import { loadWorkerConfig } from '../../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
-import { startImportRunner, type ImportRunner } from '../../apps/api/src/imports/runner.js';
+import { startImportRunner, type ImportRunner } from '@darkroom/intake/imports';
 import { variantPrefix } from '@darkroom/core/keys';
 import { pino } from 'pino';
 

@@ -27,7 +27,7 @@ import type { Visibility } from '@darkroom/core/private-links';
 import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
-import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
+import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
 import { z } from 'zod';
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { type LiveLoad, watchLiveLoad } from './live-load.js';
+import { type LiveLoad, liveLoadOf, watchLiveLoad } from './live-load.js';
 
 /** Holds the event loop for `ms`, as a long synchronous task in a request's path would. */
 function block(ms: number): void {
@@ -46,5 +46,16 @@ describe('watchLiveLoad', () => {
     expect(seen).toBeGreaterThan(0);
     await sleep(600);
     expect(reports.length).toBe(seen);
+  });
+});
+
+describe('what the API says of its requests', () => {
+  it('is idle below two requests a window, else congested when its event loop ran late and calm when not', () => {
+    expect(liveLoadOf({ requests: 100, delayP99Ms: 30 })).toBe('congested');
+    expect(liveLoadOf({ requests: 100, delayP99Ms: 4 })).toBe('calm');
+    // A machine busy with the import itself, and no one waiting on the API: no reason to hold it back.
+    expect(liveLoadOf({ requests: 1, delayP99Ms: 80 })).toBe('idle');
+    expect(liveLoadOf({ requests: 0, delayP99Ms: 1 })).toBe('idle');
+    expect(liveLoadOf({ requests: 2, delayP99Ms: 11 })).toBe('congested');
   });
 });

@@ -18,7 +18,7 @@ export function liveLoadOf(window: { requests: number; delayP99Ms: number }): Li
 /**
  * Reads the main thread's event-loop delay and its count of requests every window and reports
  * what they say (`liveLoadOf`): the import runner's thread paces its transfers by it
- * (import-pace.ts). `requests`: the requests received so far. Returns its stop.
+ * (@darkroom/intake's imports/import-pace.ts). `requests`: the requests received so far. Returns its stop.
  */
 export function watchLiveLoad(requests: () => number, report: (load: LiveLoad) => void): () => void {
   const delay = monitorEventLoopDelay({ resolution: 5 });

@@ -9,9 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { loadApiConfig } from '../config.js';
 import { createDeps } from '../deps.js';
 import { createApiLogger, flushLogs } from '../logger.js';
-import { createImportPace } from './import-pace.js';
+import { createImportPace, startImportRunner } from '@darkroom/intake/imports';
 import type { RunnerThreadMessage } from './runner-thread.js';
-import { startImportRunner } from './runner.js';
 
 /**
  * The runner thread's niceness (0 is the process's; 19 the lowest): an import is background work, so

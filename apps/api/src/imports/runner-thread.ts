@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import { type LiveLoad, watchLiveLoad } from './live-load.js';
-import type { ImportRunner } from './runner.js';
+import type { ImportRunner } from '@darkroom/intake/imports';
 
 /** How long a thread that stopped on its own waits before it is started again. */
 const RESTART_MS = 1000;
@@ -13,7 +13,7 @@ const CLOSE_MS = 30_000;
 export type RunnerThreadMessage = 'poke' | 'close' | LiveLoad;
 
 /**
- * The API process's import runner (runner.ts) on a thread of its own, at a lower priority
+ * The API process's import runner (@darkroom/intake's imports/runner.ts) on a thread of its own, at a lower priority
  * (runner-thread-main.ts): an import's listing, its transfers' requests and its Postgres batches
  * never queue in the event loop that answers requests. The main thread tells it, a few times a
  * second, whether its requests (`requests`: how many it has received) are answered on time

@@ -3,7 +3,7 @@ import type { Executor } from '../client.js';
 import { importItems, imports, type Import } from '../import-schema.js';
 
 /**
- * Which runner holds which import (apps/api/src/imports/runner.ts): an import under way is run by
+ * Which runner holds which import (packages/intake/src/imports/runner.ts): an import under way is run by
  * the runner holding its lease, renewed as it goes; a lease that lapses (its runner died) or is given
  * back (a run's turn is over) lets any runner take it up where it was.
  */
@@ -35,7 +35,7 @@ const claimable = (scope: ClaimScope) => sql`i.status in ('planning', 'running')
     select 1 from imports o
     where o.tenant_id = i.tenant_id and o.id <> i.id and o.status in ('planning', 'running') and o.lease_until >= now())`;
 
-/** Each tenant's turn in a runner's rotation (apps/api/src/imports/import-turns.ts): the lower, the sooner it is served. */
+/** Each tenant's turn in a runner's rotation (packages/intake/src/imports/import-turns.ts): the lower, the sooner it is served. */
 export interface TenantTurn {
   tenantId: string;
   turn: number;

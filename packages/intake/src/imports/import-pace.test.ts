@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from '../services/limiter.js';
+import { createLimiter } from '@darkroom/core/limiter';
 import { createImportPace, pacedLane } from './import-pace.js';
-import { liveLoadOf } from './live-load.js';
 
 /**
  * A clock that only the test moves (`withRealTime`: on top of the real one, so that a paced wait,
@@ -129,16 +128,5 @@ describe('the import pace', () => {
     const t1 = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => lanes[0]!(async () => {})));
     expect(performance.now() - t1).toBeLessThan(30);
-  });
-});
-
-describe('what the API says of its requests', () => {
-  it('is idle below two requests a window, else congested when its event loop ran late and calm when not', () => {
-    expect(liveLoadOf({ requests: 100, delayP99Ms: 30 })).toBe('congested');
-    expect(liveLoadOf({ requests: 100, delayP99Ms: 4 })).toBe('calm');
-    // A machine busy with the import itself, and no one waiting on the API: no reason to hold it back.
-    expect(liveLoadOf({ requests: 1, delayP99Ms: 80 })).toBe('idle');
-    expect(liveLoadOf({ requests: 0, delayP99Ms: 1 })).toBe('idle');
-    expect(liveLoadOf({ requests: 2, delayP99Ms: 11 })).toBe('congested');
   });
 });

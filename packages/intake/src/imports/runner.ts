@@ -6,8 +6,7 @@ import { createDatabase } from '@darkroom/db/client';
 import { endImportsPausedPast } from '@darkroom/db/queries/import-ends';
 import { type EventListener, listenForImportControls } from '@darkroom/db/listen';
 import type { Import } from '@darkroom/db/import-schema';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
+import type { ImportDeps, ImportLog } from './deps.js';
 import type { ImportPace } from './import-pace.js';
 import { IMPORT_LEASE_MS } from './import-lease.js';
 import { IMPORT_TURN_MS, TenantTurns } from './import-turns.js';
@@ -30,24 +29,24 @@ export interface ImportRunner {
 export interface RunnerOptions {
   /** Keeps the runner to these tenants' imports (tests that share one database). */
   tenantIds?: () => readonly string[];
-  /** Holds its transfers back while the API's own requests are late (runner-thread.ts). */
+  /** Holds its transfers back while the API's own requests are late (the API's imports/runner-thread.ts). */
   pace?: ImportPace;
   /** A run's turn, IMPORT_TURN_MS unless given (tests). */
   turnMs?: number | undefined;
 }
 
 /**
- * The imports this API process runs (IMPORT_RUNNER; on a thread of its own: runner-thread.ts): it
+ * The imports a process runs (the API's, IMPORT_RUNNER, on a thread of its own: its imports/runner-thread.ts): it
  * takes any import under way whose lease is free, from Postgres, so imports survive the loss of any
  * process and of Redis, IMPORTS_AT_ONCE at a time, round-robin by tenant (import-turns.ts). It
  * LISTENs for pauses and cancels, so a run stops the moment one is made, and fails the paused
  * imports whose keys it keeps no longer (IMPORT_PAUSED_KEEP_DAYS).
  */
-export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, options: RunnerOptions = {}): ImportRunner {
+export function startImportRunner(processDeps: ImportDeps, log: ImportLog, options: RunnerOptions = {}): ImportRunner {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // A pool of its own: its files' queries never wait behind requests, nor requests behind them.
-  const database = createDatabase({ url: apiDeps.config.databaseUrl, maxConnections: importConnections(apiDeps) });
-  const deps: AppDeps = { ...apiDeps, db: database.db };
+  const database = createDatabase({ url: processDeps.config.databaseUrl, maxConnections: importConnections(processDeps) });
+  const deps: ImportDeps = { ...processDeps, db: database.db };
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
   const turns = new TenantTurns();
@@ -115,7 +114,7 @@ export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, opti
   return {
     poke: () => void takeImports(),
     async close() {
-      stopping.abort(new Error('the API is stopping'));
+      stopping.abort(new Error('the runner is stopping'));
       clearTimeout(timer);
       await Promise.allSettled([...running]);
       await controls.close();
@@ -129,7 +128,7 @@ export function startImportRunner(apiDeps: AppDeps, log: FastifyBaseLogger, opti
  * tried again on each look for imports until it is up (Postgres away at boot); each run watches its
  * own import's id.
  */
-function watchImportControls(deps: AppDeps, log: FastifyBaseLogger) {
+function watchImportControls(deps: ImportDeps, log: ImportLog) {
   const watchers = new Map<string, () => void>();
   let listener: Promise<EventListener | null> | null = null;
   const listen = () => {
@@ -156,4 +155,4 @@ function watchImportControls(deps: AppDeps, log: FastifyBaseLogger) {
  * once at most, beside its claims and the lookups of files held before, so one connection per file
  * moving bytes of one import, and two for the runs' own, serve them all.
  */
-const importConnections = (deps: AppDeps) => deps.config.imports.concurrency + 2;
+const importConnections = (deps: ImportDeps) => deps.config.imports.concurrency + 2;

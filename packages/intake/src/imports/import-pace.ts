@@ -1,4 +1,4 @@
-import type { Limiter } from '../services/limiter.js';
+import type { Limiter } from '@darkroom/core/limiter';
 
 /** The shortest spacing between two files' transfers that is kept: below it the import is not held back. */
 const MIN_INTERVAL_MS = 5;

@@ -4,12 +4,12 @@ import { endImport, notifyImportControl } from '@darkroom/db/queries/import-ends
 import { getTenantImport, moveImportStatus } from '@darkroom/db/queries/imports';
 import { isUuid } from '@darkroom/db/pagination';
 import type { Import } from '@darkroom/db/import-schema';
-import type { AppDeps } from '../deps.js';
+import type { ImportDeps } from './deps.js';
 
 export type ImportControl = 'pause' | 'resume' | 'cancel';
 
 /** The import of the tenant (another tenant's, or no such id: `404 not_found`). */
-export async function requireTenantImport(deps: AppDeps, params: { tenantId: string; id: string }): Promise<Import> {
+export async function requireTenantImport(deps: ImportDeps, params: { tenantId: string; id: string }): Promise<Import> {
   const row = isUuid(params.id) ? await getTenantImport(deps.db, params) : undefined;
   if (!row) throw ERRORS.importNotFound();
   return row;
@@ -29,7 +29,7 @@ const CONTROLS: Record<ImportControl, { from: readonly ImportStatus[]; to: Impor
  * `import.canceled`, and keeps what it already imported. A finished import: `409 invalid_state`.
  * Asking for where it already is answers it as it is.
  */
-export async function controlImport(deps: AppDeps, params: { tenantId: string; id: string; control: ImportControl }): Promise<Import> {
+export async function controlImport(deps: ImportDeps, params: { tenantId: string; id: string; control: ImportControl }): Promise<Import> {
   const current = await requireTenantImport(deps, params);
   const { from, to, already } = CONTROLS[params.control];
   if (already.includes(current.status)) return current;
