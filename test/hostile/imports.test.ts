@@ -42,7 +42,7 @@ async function countingListener(host: string) {
 const connections = () => listeners.reduce((sum, l) => sum + l.connections, 0);
 
 beforeAll(async () => {
-  expect(harness.api.config.imports.allowPrivate).toBe(false);
+  expect(harness.workerDeps.config.imports.allowPrivate).toBe(false);
   harness.runImportsOf(tenant.tenantId);
 });
 afterAll(async () => {

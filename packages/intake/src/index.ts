@@ -14,3 +14,4 @@ export * from './enqueue-after-commit.js';
 export * from './import-recorder.js';
 export * from './imported-file.js';
 export * from './upload-rules.js';
+export * from './settings.js';

@@ -14,6 +14,7 @@ import {
   importCredentialsAad,
   importMetadataOf,
   isDeploymentBucket,
+  queueImportSlice,
 } from '@darkroom/intake/imports';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
@@ -25,7 +26,8 @@ type UrlItemRow = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
 /**
  * `POST /v1/imports`: checks everything that can be checked at the call (`400 invalid_request`,
  * naming the item's index or the limit), then records the import (and a URL list's items) in one
- * transaction. A runner takes it from there (@darkroom/intake's imports/runner.ts); this call never touches the source.
+ * transaction, then queues its first slice: a worker takes it from there (@darkroom/intake's
+ * imports/slices.ts); this call never touches the source.
  */
 export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportRequest): Promise<Import> {
   const presetName = body.preset ?? tenant.defaultPreset ?? 'default';
@@ -40,7 +42,7 @@ export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportReq
   if (body.source.type === 'bucket') checkBucketSource(deps, body.source);
   // Before the row: its assets' URLs are signed with the key from the first event on.
   if (visibility === 'private') await ensureDeliveryKey(deps, tenant);
-  return deps.db.transaction(async (tx) => {
+  const started = await deps.db.transaction(async (tx) => {
     const row = await insertImport(tx, {
       id,
       tenantId: tenant.id,
@@ -56,7 +58,16 @@ export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportReq
     await insertImportItems(tx, { importId: id, tenantId: tenant.id, firstSeq: 0, items });
     return row;
   });
+  await queueFirstSlice(deps, started.id);
+  return started;
 }
+
+/**
+ * After the commit, so no worker looks for an import not there yet. Redis away: the import is
+ * recorded all the same, and the workers' reconciler queues a slice for every import under way
+ * that has none.
+ */
+const queueFirstSlice = (deps: AppDeps, importId: string) => queueImportSlice(deps, importId).catch(() => {});
 
 function sourceView(body: ImportRequest): ImportSourceView {
   const { source } = body;

@@ -15,7 +15,7 @@ const CONTROL_SUMMARIES: Record<ImportControl, string> = {
   cancel: 'Cancel an import; what it imported stays',
 };
 
-/** Imports of a library a platform already has (docs/api.md#imports-tenant-api-key); a runner (@darkroom/intake's imports/runner.ts) does the work. */
+/** Imports of a library a platform already has (docs/api.md#imports-tenant-api-key); the workers run them, a slice at a time (@darkroom/intake's imports/slices.ts). */
 const importRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 
