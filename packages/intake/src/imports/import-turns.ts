@@ -7,7 +7,7 @@
  */
 
 /** How long a run keeps its slot while another import waits for one. */
-export const IMPORT_TURN_MS = 30_000;
+export const IMPORT_TURN_MS = 10_000;
 /** A run's turn: how long it is, and whether another import waits for the run's slot (asked only once a turn is over). */
 export interface Turn {
   ms: number;
