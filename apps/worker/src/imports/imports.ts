@@ -85,8 +85,9 @@ export async function queueNextSlice(deps: Pick<WorkerDeps, 'log' | 'db'>, queue
 }
 
 /**
- * Connections of the imports' pool: a slice's files are written in batches (@darkroom/intake's
- * import-recorder.ts), two at once at most, beside its claims and lookups, so one connection per
- * file moving bytes of each slot's import, and two for the slices' own, serve them all.
+ * Connections of the imports' pool, as the API's runner had for its four imports: a slice's files
+ * are written in batches (@darkroom/intake's import-recorder.ts), two at once at most, beside its
+ * claims and the lookups of files held before, so IMPORT_CONCURRENCY connections, and two for the
+ * slices' own, serve every slot (a query waits for a connection, never fails for want of one).
  */
-const importConnections = (config: WorkerDeps['config']) => config.imports.slots * config.imports.concurrency + 2;
+const importConnections = (config: WorkerDeps['config']) => config.imports.concurrency + 2;
