@@ -1,13 +1,12 @@
 /**
  * Live uploads while an import runs: `POST /v1/uploads` as a steady stream (a quarter of what the
  * idle API takes: the p99 a platform's users see) and at saturation (what the API still takes), and
- * a camera photo's `complete` → its job's commit, on one API process (which also runs the import,
- * on its runner thread) and one worker (which also renders the import's photos on the backfill
- * lane), each against the same measured idle first, and the steady stream also against a bare
+ * a camera photo's `complete` → its job's commit, on one API process and one worker (which runs the
+ * import, and renders its photos on the backfill lane), each against the same measured idle first, and the steady stream also against a bare
  * INSERT server taking it on the idle machine (the floor the machine sets). The steady stream is
  * measured twice: flowing before an import starts and on through it (a platform's uploads, and an
  * import started among them), and starting on an import already running at full speed (uploads
- * that begin from nothing: the import slows only once the API reports them late).
+ * that begin from nothing beside an import at full speed).
  */
 import { FINISHED_IMPORT_STATUSES } from '@darkroom/core/contract/import';
 import { createApiKey } from '@darkroom/db/queries/api-keys';
@@ -201,7 +200,7 @@ function rows(live: Live, files: number): BenchRow[] {
       null,
     ),
     row(
-      `POST /v1/uploads p99, ${steady}, starting on an import of ${files} running unpaced (${SECONDS} s)`,
+      `POST /v1/uploads p99, ${steady}, starting on an import of ${files} running (${SECONDS} s)`,
       `${live.onset.p99} ms`,
       `${live.idleStream.p99} ms idle (${THROUGH_SECONDS} s)`,
       null,

@@ -1,28 +1,52 @@
 /**
- * What the import bench's parts share (bench/import.ts): the API as an importing process, a source
+ * What the import bench's parts share (bench/import.ts): a worker as the importing process, a source
  * bucket of the second S3 user's, an import started and waited for, and the S3 server's space given
  * back after a part deletes what it wrote.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FINISHED_IMPORT_STATUSES } from '@darkroom/core/contract/import';
 import { assets } from '@darkroom/db/schema';
 import type { Database } from '@darkroom/db/client';
-import { createAssetQueue } from '@darkroom/queue';
+import { createAssetQueue, createImportQueue } from '@darkroom/queue';
 import { and, count, eq } from 'drizzle-orm';
 import { createSourceBucket, radosgwAdmin, s3ServerDir, type SourceBucket } from '../scripts/source-bucket.js';
 import type { TestApi } from '../test/support/client.js';
-import { benchEnv } from './support.js';
-import { type Rig, startRig } from './worker-rig.js';
+import { benchEnv, stop } from './support.js';
+import { type Rig, spawnRigWorker, startRig } from './worker-rig.js';
 
 /** Files of one import in flight, and the bare loops' concurrency beside it (the issue's, and the API's default). */
 export const IMPORT_CONCURRENCY = 8;
 
-/** An API process that runs imports itself, as a deployment's does; private addresses allowed for the bench's own servers. */
-const IMPORT_API_ENV = { IMPORT_RUNNER: 'on', IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: String(IMPORT_CONCURRENCY) };
+/** A worker that runs imports, as a deployment's do; private addresses allowed for the bench's own servers. */
+export const IMPORTING_ENV = { IMPORT_SLOTS: '4', IMPORT_ALLOW_PRIVATE: 'true', IMPORT_CONCURRENCY: String(IMPORT_CONCURRENCY) };
 
-/** The built API running imports, with `workers` workers (none: processing is left out of what is timed). */
-export const startImportRig = (workers: number): Promise<Rig> => startRig(workers, {}, IMPORT_API_ENV);
+export interface ImportRig extends Rig {
+  /** The worker process that runs the imports (its RSS is the importing process's). */
+  importer: ChildProcess;
+}
+
+/**
+ * The built API and `workers` workers that run imports and render (the first of them the importer);
+ * none: one worker runs the imports and renders none of their files (their renders are on the
+ * backfill lane, BACKFILL_CONCURRENCY=0), so processing is left out of what is timed.
+ */
+export async function startImportRig(workers: number): Promise<ImportRig> {
+  if (workers > 0) {
+    const rig = await startRig(workers, IMPORTING_ENV);
+    return { ...rig, importer: rig.workers[0]! };
+  }
+  const rig = await startRig(0);
+  const importer = spawnRigWorker({ ...IMPORTING_ENV, BACKFILL_CONCURRENCY: '0' });
+  return {
+    ...rig,
+    importer,
+    async close() {
+      await stop(importer);
+      await rig.close();
+    },
+  };
+}
 
 /** A bucket of the second S3 user's holding `photos` small JPEGs, which the deployment's user may read. */
 export async function readableSourceBucket(photos: number): Promise<SourceBucket> {
@@ -94,11 +118,15 @@ export async function timeImport(rig: Rig, tenant: TestApi, tenantId: string, bo
  * there, and the next part's worker would take them up (their rows truncated) before its own.
  */
 export async function emptyQueues(): Promise<void> {
-  const queue = createAssetQueue({ redis: { url: benchEnv.REDIS_URL!, clusterNodes: null }, prefix: benchEnv.QUEUE_PREFIX });
+  const redis = { url: benchEnv.REDIS_URL!, clusterNodes: null };
+  const queue = createAssetQueue({ redis, prefix: benchEnv.QUEUE_PREFIX });
+  const imports = createImportQueue({ redis, prefix: benchEnv.QUEUE_PREFIX });
   try {
     for (const lane of Object.values(queue.queues)) await lane.obliterate({ force: true });
+    await imports.queue.obliterate({ force: true });
   } finally {
     await queue.close();
+    await imports.close();
   }
 }
 

@@ -2,18 +2,27 @@
  * A URL import of large files from a local HTTP server (bench/import-files-server.ts), timed from
  * its POST until every asset is `queued`, against a bare loop of streamed GETs each piped into a
  * multipart upload by the AWS SDK's lib-storage (the import's part size), both IMPORT_CONCURRENCY
- * files at a time, and the importing API process's VmRSS while it runs. No worker runs.
+ * files at a time, and the importing process's VmRSS (the worker that runs the import, rendering
+ * none of its files) while it runs.
  */
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { Upload } from '@aws-sdk/lib-storage';
 import { abortStaleMultipartUploads, createS3Storage, parseStorageConfig } from '@darkroom/storage';
-import { STREAM_PART_BYTES } from '../apps/api/src/imports/sources/source.js';
+import { STREAM_PART_BYTES } from '@darkroom/intake/imports';
 import { createS3Client } from '../packages/storage/src/s3-client.js';
 import { eachAtOnce } from './import-bucket.js';
-import { collectDeletedObjects, emptyQueues, ensureStoreRoom, IMPORT_CONCURRENCY, startImportRig, storeUse, timeImport } from './import-support.js';
+import {
+  collectDeletedObjects,
+  emptyQueues,
+  ensureStoreRoom,
+  IMPORT_CONCURRENCY,
+  type ImportRig,
+  startImportRig,
+  storeUse,
+  timeImport,
+} from './import-support.js';
 import { benchEnv, freePort, mb, memoryOf, sampleRss, spawnNode, step, stop, waitForHttp } from './support.js';
 import { type BenchRow, row } from './table.js';
-import type { Rig } from './worker-rig.js';
 
 /**
  * The issue's files and their size. Each pass writes them all to the S3 server, which frees deleted
@@ -118,11 +127,11 @@ async function barePass(urls: readonly string[]): Promise<Pass> {
   return pass;
 }
 
-/** One import of the pass's URLs by the API process, then its assets' objects deleted. */
-async function importPass(rig: Rig, urls: readonly string[]): Promise<Pass> {
+/** One import of the pass's URLs by the importing worker, then its assets' objects deleted. */
+async function importPass(rig: ImportRig, urls: readonly string[]): Promise<Pass> {
   const body = { source: { type: 'urls', items: urls.map((url) => ({ url })) } };
   await ensureStoreRoom(urls.length * FILE_BYTES);
-  const pass = await measured(rig.api.pid!, () => timeImport(rig, rig.tenant, rig.tenantId, body, urls.length));
+  const pass = await measured(rig.importer.pid!, () => timeImport(rig, rig.tenant, rig.tenantId, body, urls.length));
   await clearPass([`originals/${rig.tenantId}/`, `staging/${rig.tenantId}/`]);
   return pass;
 }
@@ -151,7 +160,7 @@ function rows(imports: Pass[], bare: Pass[]): BenchRow[] {
       ours >= baseline * 0.8,
     ),
     row(
-      `URL import: RSS before → peak of each pass (API process; baseline: the bare loop's), read every ${RSS_EVERY_MS} ms`,
+      `URL import: RSS before → peak of each pass (the importing worker; baseline: the bare loop's), read every ${RSS_EVERY_MS} ms`,
       rss.text,
       bareRss.text,
       null,

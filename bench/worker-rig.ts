@@ -48,6 +48,10 @@ const profileEnv: Record<string, string> = process.env.BENCH_WORKER_CPU_PROF
 /** BENCH_API_CPU_PROF=<dir>: the API process writes a V8 CPU profile of its life there. */
 const apiProfileArgs = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
 
+/** One worker process of the rig's kind (the bench's worker settings, `env` over them), from `root`'s checkout. */
+export const spawnRigWorker = (env: Record<string, string>, root = WORKER_ROOT): ChildProcess =>
+  spawnProgram(workerStart(root), { ...workerEnv, ...profileEnv, ...env });
+
 export interface WorkerPlacement {
   /** `cpus[i]` pins worker i (and the ffmpeg it starts) to those CPUs (`taskset -c`): it then sees that many cores, as a machine of that size would. */
   cpus?: readonly string[];

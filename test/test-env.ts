@@ -23,9 +23,9 @@ export const testEnv: Record<string, string> = {
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own
   // queue. The webhook tests turn it on in their own harness.
   WEBHOOK_SWEEP_INTERVAL: 'off',
-  // Like the reconciler: an API process's import runner would take other files' imports. A test
-  // runs imports in its own harness (runImportsOf), or turns the runner on in a process it spawns.
-  IMPORT_RUNNER: 'off',
+  // A worker runs the imports of its own harness's tenants only (runImportsOf), or of a process a
+  // test spawns with IMPORT_SLOTS of its own: the imports of other files are not its.
+  IMPORT_SLOTS: '0',
   // Tests poll with one key far faster than a platform would; test/hostile/limits.test.ts sets its own.
   RATE_LIMIT_PER_MINUTE: '1000000',
   // Outage tests wait out retries; the default schedule spreads them over ten minutes.

@@ -16,7 +16,7 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * loopback, private, link-local or metadata address, however it is written, by a URL item or a bucket
  * source's endpoint, and no credential a tenant gives comes back in any answer, event or log line
  * (docs/api.md#imports-tenant-api-key). A redirect to such an address, and a name whose second lookup
- * would differ, are covered where a resolver can be stubbed: apps/api/src/imports/sources/url/fetch.test.ts
+ * would differ, are covered where a resolver can be stubbed: packages/intake/src/imports/sources/url/fetch.test.ts
  * and sources/bucket/client.int.test.ts.
  */
 const logLines: string[] = [];
@@ -42,7 +42,7 @@ async function countingListener(host: string) {
 const connections = () => listeners.reduce((sum, l) => sum + l.connections, 0);
 
 beforeAll(async () => {
-  expect(harness.api.config.imports.allowPrivate).toBe(false);
+  expect(harness.workerDeps.config.imports.allowPrivate).toBe(false);
   harness.runImportsOf(tenant.tenantId);
 });
 afterAll(async () => {

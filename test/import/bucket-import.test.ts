@@ -40,10 +40,10 @@ async function startImport(tenant: TestTenant, overrides: Record<string, string>
   return started.body.import.id as string;
 }
 
-/** The deployment storage's calls that named the source bucket (copies) or the tenant's staging keys (streams). */
+/** The deployment storage's calls (the worker's, which runs the import) that named the source bucket (copies) or the tenant's staging keys (streams). */
 function storageCalls() {
-  const copies = vi.spyOn(harness.api.storage, 'copyObject');
-  const streams = vi.spyOn(harness.api.storage, 'uploadStream');
+  const copies = vi.spyOn(harness.workerDeps.storage, 'copyObject');
+  const streams = vi.spyOn(harness.workerDeps.storage, 'uploadStream');
   return {
     copies: async () => {
       const calls = copies.mock.calls.map(([o], n) => [o, copies.mock.settledResults[n]] as const);
@@ -143,7 +143,7 @@ describe('a bucket import of 1,000 photos', () => {
       expect(made).toBe(0);
       // Asked once (up to the files in flight at that moment), then streamed without asking again.
       expect(refused).toBeGreaterThanOrEqual(1);
-      expect(refused).toBeLessThanOrEqual(harness.api.config.imports.concurrency);
+      expect(refused).toBeLessThanOrEqual(harness.workerDeps.config.imports.concurrency);
       // The photos streamed; the files that are no media refused by their first bytes before any upload began.
       expect(calls.streams(tenant.tenantId)).toBe(PHOTOS);
       const processMs = await expectProcessed(tenant);

@@ -7,12 +7,11 @@ import { getTenant } from '@darkroom/db/queries/tenants';
 import type { ImportItem } from '@darkroom/db/import-schema';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importItem } from '../../apps/api/src/imports/import-item.js';
-import type { ItemContext } from '../../apps/api/src/imports/item-context.js';
 import { createImportRecorder } from '@darkroom/intake';
-import { openImportSource } from '../../apps/api/src/imports/sources/open.js';
-import { createLimiter } from '../../apps/api/src/services/limiter.js';
-import { tenantUploadLimits } from '../../apps/api/src/services/uploads/upload-tokens.js';
+import { createLimiter } from '@darkroom/core/limiter';
+import { tenantUploadLimits } from '@darkroom/intake';
+import { importItem, openImportSource, type ImportDeps, type ItemContext } from '@darkroom/intake/imports';
+import { createImportDeps } from '../../apps/worker/src/imports/imports.js';
 import { assetStatusCounts } from '../support/import-rows.js';
 import { tinyJpegs } from '../support/source-bucket.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
@@ -21,8 +20,11 @@ const harness = setupHarness({ withWorker: false, env: { IMPORT_ALLOW_PRIVATE: '
 const tenant = setupTenant(harness, 'import-twins');
 let server: Server;
 let base: string;
+/** What a worker's import lane runs its items with. */
+let importDeps: ImportDeps & { close(): Promise<void> };
 
 beforeAll(async () => {
+  importDeps = createImportDeps(harness.workerDeps, harness.api.queue);
   const photos = await tinyJpegs(8);
   server = createServer((req, res) => {
     const body = photos[Number(new URL(req.url!, 'http://files').pathname.slice(1))];
@@ -34,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   server?.close();
+  await importDeps?.close();
 });
 
 /**
@@ -56,16 +59,16 @@ async function heldTwice(count: number): Promise<{ context: ItemContext; stale: 
   const row = (await getTenant(harness.api.db, { id: tenant.tenantId }))!;
   const log = pino({ level: 'silent' });
   const context: ItemContext = {
-    deps: harness.api,
+    deps: importDeps,
     log,
     imp,
     tenant: row,
-    source: await openImportSource(harness.api, imp),
-    limits: tenantUploadLimits(harness.api, row),
+    source: await openImportSource(importDeps, imp),
+    limits: tenantUploadLimits(importDeps, row),
     signal: new AbortController().signal,
     listFailures: 0,
     bucketDown: false,
-    recorder: createImportRecorder(harness.api, log),
+    recorder: createImportRecorder(importDeps, log),
     lanes: { reads: createLimiter(8), transfers: createLimiter(8) },
   };
   return { context, stale, current };

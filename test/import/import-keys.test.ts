@@ -3,9 +3,9 @@ import { imports } from '@darkroom/db/import-schema';
 import { eq, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApiConfig } from '../../apps/api/src/config.js';
-import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
-import { startImportRunner } from '../../apps/api/src/imports/runner.js';
+import { loadWorkerConfig } from '../../apps/worker/src/config.js';
+import { createWorkerDeps } from '../../apps/worker/src/deps.js';
+import { startImportLane } from '../support/harness.js';
 import { createTestTenant, type TestTenant } from '../support/fixtures.js';
 import { waitForImport } from '../support/imports.js';
 import { waitFor } from '../support/services.js';
@@ -28,12 +28,13 @@ afterAll(() => source?.remove());
 
 const STOPPED = 'an import stopped on an error';
 
-/** A runner of `tenant`'s imports with deps of its own (`env` over the tests'), and every line it logs. */
+/** A worker's import lane for `tenant`'s imports with deps of its own (`env` over the tests'), and every line it logs. */
 function runnerOf(tenant: TestTenant, env: Record<string, string> = {}) {
   const lines: string[] = [];
   const log = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
-  const deps: AppDeps = createDeps(loadApiConfig({ ...process.env, ...env }), log);
-  const runner = startImportRunner(deps, log, { tenantIds: () => [tenant.tenantId] });
+  const deps = createWorkerDeps(loadWorkerConfig({ ...process.env, QUEUE_PREFIX: harness.prefix, ...env }), log);
+  deps.importScope = { tenantIds: () => [tenant.tenantId] };
+  const runner = startImportLane(deps);
   return {
     lines,
     stopped: () => lines.filter((line) => line.includes(STOPPED)).length,

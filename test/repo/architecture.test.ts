@@ -46,8 +46,8 @@ const OWNED_BY: Record<string, string[]> = {
   'libheif-js': ['@darkroom/media'],
   // ffmpeg and ffprobe (media), pgBackRest (db's backup commands).
   'node:child_process': ['@darkroom/media', '@darkroom/db'],
-  // HEIC decodes (media) and the API's import runner, on a thread of its own at a lower priority.
-  'node:worker_threads': ['@darkroom/media', '@darkroom/api'],
+  // HEIC decodes (media), in a thread per image.
+  'node:worker_threads': ['@darkroom/media'],
   postgres: ['@darkroom/db'],
   'drizzle-orm': ['@darkroom/db'],
   '@aws-sdk/': ['@darkroom/storage'],

@@ -9,8 +9,8 @@ import { spawnApi, spawnWorker, startServices, stopRedis, stopS3Gateway, waitFor
 import { createSourceBucket, tinyJpegs, type SourceBucket } from '../support/source-bucket.js';
 import { setupHarness } from '../support/setup-harness.js';
 
-// A database of this file's own: an API process with IMPORT_RUNNER on takes up any import it finds
-// and a worker's reconciler any job, so in the shared test database they would take other files'.
+// A database of this file's own: a worker with IMPORT_SLOTS takes up any import its reconciler finds,
+// and any job, so in the shared test database it would take other files'.
 const DATABASE_URL = `${process.env.DATABASE_URL}_import_chaos`;
 /** Files an import brings: enough that it is well under way, and far from done, when it is struck. */
 const FILES = 240;
@@ -29,16 +29,17 @@ const sourceBuckets: SourceBucket[] = [];
 
 const processEnv = () => ({ DATABASE_URL, QUEUE_PREFIX: harness.prefix });
 
-/** An API process that runs imports. */
+/** The API process the imports are started at. */
 async function startApi(): Promise<ApiProcess> {
-  const api = await spawnApi({ ...processEnv(), IMPORT_RUNNER: 'on', IMPORT_ALLOW_PRIVATE: 'true' });
+  const api = await spawnApi(processEnv());
   apis.push(api);
   return api;
 }
 
-/** A worker whose stalled jobs are taken over soon, and whose reconciler queues jobs Redis lost. */
+/** A worker that runs imports, whose stalled entries are taken over soon, and whose reconciler queues what Redis lost. */
 function startWorker(): WorkerProcess {
-  const worker = spawnWorker({ ...processEnv(), STALLED_TIMEOUT: '2s', RECONCILE_INTERVAL: '1s', BACKFILL_CONCURRENCY: '4' });
+  const env = { STALLED_TIMEOUT: '2s', RECONCILE_INTERVAL: '1s', BACKFILL_CONCURRENCY: '4', IMPORT_SLOTS: '4', IMPORT_ALLOW_PRIVATE: 'true' };
+  const worker = spawnWorker({ ...processEnv(), ...env });
   workers.push(worker);
   return worker;
 }
@@ -51,7 +52,8 @@ async function killed(process: WorkerProcess): Promise<void> {
 beforeAll(async () => {
   files = await startGatedFiles();
   photos = await tinyJpegs(FILES);
-  await Promise.all([startApi(), startApi()]);
+  await startApi();
+  startWorker();
   startWorker();
 }, 120_000);
 afterAll(async () => {
@@ -129,19 +131,19 @@ const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   return [await work(), Date.now() - started];
 };
 
-/** This file's API process whose runner holds the import's lease now, and that lease's owner. */
+/** This file's worker whose slice holds the import's lease now, and that lease's owner. */
 async function runnerOf(importId: string) {
   const owner = (await importRow(harness.api.db, importId)).lease_owner!;
-  const api = apis.find((candidate) => owner.split(':')[1] === String(candidate.child.pid))!;
-  expect(api, `the runner ${owner} is one of this file's API processes`).toBeDefined();
-  return { owner, api };
+  const worker = workers.find((candidate) => owner.split(':')[1] === String(candidate.child.pid))!;
+  expect(worker, `the runner ${owner} is one of this file's workers`).toBeDefined();
+  return { owner, worker };
 }
 
-/** Waits until another API process than `gone` holds the import's lease; the ms it took. */
-async function takenUpAfter(importId: string, owner: string, gone: ApiProcess, timeoutMs: number, pollMs: number): Promise<number> {
+/** Waits until another worker than `gone` holds the import's lease; the ms it took. */
+async function takenUpAfter(importId: string, owner: string, gone: WorkerProcess, timeoutMs: number, pollMs: number): Promise<number> {
   const [takenBy, takeoverMs] = await timed(() =>
     waitFor(
-      'another API process to take the import up',
+      'another worker to take the import up',
       async () => {
         const row = await importRow(harness.api.db, importId);
         return row.lease_owner !== null && row.lease_owner !== owner && row.lease_owner;
@@ -150,37 +152,39 @@ async function takenUpAfter(importId: string, owner: string, gone: ApiProcess, t
       pollMs,
     ),
   );
-  expect(apis.some((api) => api !== gone && takenBy.split(':')[1] === String(api.child.pid))).toBe(true);
+  expect(workers.some((worker) => worker !== gone && takenBy.split(':')[1] === String(worker.child.pid))).toBe(true);
   return takeoverMs;
 }
 
 describe('an import struck mid-way carries on where it was: every file once, none missing', () => {
-  it('the API process running it killed (-9): another takes it up once its lease lapses', async () => {
-    const started = await urlImport('chaos-api-kill');
+  it('the worker running it killed (-9): another takes it up once its lease lapses', async () => {
+    const started = await urlImport('chaos-import-kill');
     const before = await holdMidway(started.id);
-    const { owner, api: victim } = await runnerOf(started.id);
+    const { owner, worker: victim } = await runnerOf(started.id);
     await killed(victim);
     files.release();
+    // Its entry stalls (STALLED_TIMEOUT) and another worker's slice waits out the lease (15 s).
     const takeoverMs = await takenUpAfter(started.id, owner, victim, 40_000, 100);
     await expectWhole(started);
     // The files it had in hand were taken again from where they were.
     const again = (await importItemRows(harness.api.db, started.id)).filter((i) => i.attempts > 1).length;
     expect(again).toBeGreaterThan(0);
-    console.info(`API killed at ${before} of ${FILES} imported; taken up ${takeoverMs} ms later, ${again} files taken again`);
+    console.info(`worker killed at ${before} of ${FILES} imported; taken up ${takeoverMs} ms later, ${again} files taken again`);
   });
 
-  it('the API process running it stopped (SIGTERM): its runner thread gives the lease back as it exits, and another goes on at once', async () => {
-    await startApi(); // the kill above left one
-    const started = await urlImport('chaos-api-stop');
+  it('the worker running it stopped (SIGTERM): its slice gives the lease back and queues the next, and another goes on at once', async () => {
+    startWorker(); // the kill above left one
+    const started = await urlImport('chaos-import-stop');
     await holdMidway(started.id);
-    const { owner, api: stopped } = await runnerOf(started.id);
+    const { owner, worker: stopped } = await runnerOf(started.id);
     stopped.child.kill('SIGTERM');
     expect(await stopped.exited).toBe(0);
     files.release();
     // Given back, not left to lapse: another process has it well within a lease's 15 s.
     const takeoverMs = await takenUpAfter(started.id, owner, stopped, 5_000, 50);
     await expectWhole(started);
-    console.info(`API stopped; its import taken up ${takeoverMs} ms after it exited`);
+    console.info(`worker stopped; its import taken up ${takeoverMs} ms after it exited`);
+    startWorker();
   });
 
   it('the worker killed (-9) while it processes the imported files', async () => {
@@ -230,7 +234,7 @@ describe('an import struck mid-way carries on where it was: every file once, non
     expect(posted.status, JSON.stringify(posted.body)).toBe(202);
     const started = { tenant, id: posted.body.import.id, sources: source.photoKeys.map((key) => `${source.name}/${key}`) };
     const before = await importedAtLeast(started.id, STRIKE_AT);
-    const waiting = () => apis.some((api) => api.output().includes("the deployment's bucket does not answer: the import waits for it"));
+    const waiting = () => workers.some((worker) => worker.output().includes("the deployment's bucket does not answer: the import waits for it"));
     const [, outageMs] = await timed(async () => {
       await stopS3Gateway();
       try {
@@ -245,7 +249,7 @@ describe('an import struck mid-way carries on where it was: every file once, non
     // The outage spent no item's tries (one longer than all of them would fail every item left):
     // at most the few that failed just as the bucket came back were tried again.
     const retried = (await importItemRows(harness.api.db, started.id)).filter((i) => i.attempts > 1);
-    expect(retried.length).toBeLessThanOrEqual(harness.api.config.imports.concurrency);
+    expect(retried.length).toBeLessThanOrEqual(harness.workerDeps.config.imports.concurrency);
     expect(Math.max(...retried.map((i) => i.attempts), 1)).toBeLessThanOrEqual(2);
     console.info(`S3 gateway stopped at ${before} of ${FILES} imported for ${outageMs} ms; ${retried.length} items tried again`);
   });

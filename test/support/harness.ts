@@ -6,7 +6,11 @@ import { createDeps, type AppDeps } from '../../apps/api/src/deps.js';
 import { loadWorkerConfig } from '../../apps/worker/src/config.js';
 import { createWorkerDeps, type WorkerDeps } from '../../apps/worker/src/deps.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/worker.js';
-import { startImportRunner, type ImportRunner } from '../../apps/api/src/imports/runner.js';
+import { JobName } from '@darkroom/core/queue';
+import { createWorkerQueues } from '@darkroom/queue';
+import { startImports } from '../../apps/worker/src/imports/imports.js';
+import { JOBS } from '../../apps/worker/src/jobs/registry.js';
+import { startLanes } from '../../apps/worker/src/lanes.js';
 import { variantPrefix } from '@darkroom/core/keys';
 import { pino } from 'pino';
 
@@ -21,8 +25,8 @@ export interface Harness {
   /** The queue prefix of this harness, unique per test file so files never share jobs. */
   prefix: string;
   startWorker(): RunningWorker;
-  /** Runs imports in this process (the API's runner), of these tenants only: test files share one database. */
-  runImportsOf(tenantId: string): ImportRunner;
+  /** Runs imports in this process (a worker's import lane alone), of these tenants only: test files share one database. */
+  runImportsOf(tenantId: string): ImportLane;
   /** How many variant objects of the asset are in the public bucket. */
   countVariantObjects(tenantId: string, assetId: string): Promise<number>;
   close(): Promise<void>;
@@ -34,8 +38,44 @@ export interface HarnessOptions {
   withWorker?: boolean;
   /** Gathers every line the API, its import runner and the worker log, at every level (tests of what a log may carry). */
   logLines?: string[];
-  /** How long a run of `runImportsOf`'s runner keeps its slot while another import waits (IMPORT_TURN_MS unless given). */
+  /** How long a slice of `runImportsOf`'s lane keeps its slot while another import waits (IMPORT_TURN_MS unless given). */
   importTurnMs?: number;
+}
+
+export interface ImportLane {
+  close(): Promise<void>;
+}
+
+/** Import slots of the harness's import lane (IMPORT_SLOTS unless the harness's env gives more). */
+const IMPORT_LANE_SLOTS = 4;
+
+/**
+ * A worker's import lane alone (the ImportSlice row of its job table), scoped to the harness's
+ * tenants: the worker's other lanes, when the harness runs them, run no imports (IMPORT_SLOTS=0).
+ */
+export function startImportLane(workerDeps: WorkerDeps): ImportLane {
+  const { config } = workerDeps;
+  const slots = Math.max(config.imports.slots, IMPORT_LANE_SLOTS);
+  const queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
+  const imports = startImports(workerDeps, queues.assets, workerDeps.importScope);
+  const deps: WorkerDeps = {
+    ...workerDeps,
+    config: { ...config, imports: { ...config.imports, slots } },
+    importSlices: imports.slices,
+    importQueue: queues.imports,
+  };
+  const lanes = startLanes(
+    deps,
+    queues,
+    JOBS.filter((row) => row.name === JobName.ImportSlice),
+  );
+  return {
+    async close() {
+      await imports.close();
+      await lanes.close();
+      await queues.close();
+    },
+  };
 }
 
 /** The real API on a loopback port and a real worker, both against the real Postgres, Redis and S3. */
@@ -53,9 +93,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const workerDeps = createWorkerDeps(loadWorkerConfig(env), logger());
-
   const importTenants = new Set<string>();
-  let importRunner: ImportRunner | undefined;
+  workerDeps.importScope = { tenantIds: () => [...importTenants], turnMs: options.importTurnMs };
+  let importLane: ImportLane | undefined;
   const harness: Harness = {
     baseUrl: `http://127.0.0.1:${port}`,
     app,
@@ -70,8 +110,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     runImportsOf(tenantId) {
       importTenants.add(tenantId);
-      importRunner ??= startImportRunner(api, apiLog ?? logger(), { tenantIds: () => [...importTenants], turnMs: options.importTurnMs });
-      return importRunner;
+      importLane ??= startImportLane(workerDeps);
+      return importLane;
     },
     async countVariantObjects(tenantId, assetId) {
       let count = 0;
@@ -80,11 +120,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return count;
     },
     async close() {
-      await importRunner?.close();
+      await importLane?.close();
       await harness.worker?.chunkQueue.obliterate({ force: true }).catch(() => {});
       await harness.worker?.close();
       await app.close();
-      for (const queue of Object.values(api.queue.queues)) await queue.obliterate({ force: true }).catch(() => {});
+      for (const queue of [...Object.values(api.queue.queues), api.importQueue.queue]) await queue.obliterate({ force: true }).catch(() => {});
       await api.close();
       await workerDeps.close();
     },

@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
 /**
- * A stranger's "S3" endpoint for an import's bucket source (apps/api/src/imports/sources/bucket/client.ts):
+ * A stranger's "S3" endpoint for an import's bucket source (packages/intake/src/imports/sources/bucket/client.ts):
  * a loopback HTTP server that answers ListObjectsV2 and GetObject the way a test tells it to, and
  * ignores the signature. Imports reach it with IMPORT_ALLOW_PRIVATE. Every request it gets is
  * recorded, with when its connection closed.

@@ -8,18 +8,7 @@ import {
   visibilitySettings,
   commonSettings,
 } from '@darkroom/core/env';
-import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
-import {
-  DEFAULT_AUDIO_MAX_DURATION,
-  DEFAULT_COPY_PART_BYTES,
-  DEFAULT_UPLOAD_TTL,
-  S3_MAX_COPY_OBJECT_BYTES,
-  S3_MAX_PART_BYTES,
-  S3_MIN_PART_BYTES,
-  GiB,
-  MiB,
-} from '@darkroom/core/limits';
-import { DEFAULT_MAX_ATTEMPTS } from '@darkroom/core/queue';
+import { DEFAULT_AUDIO_MAX_DURATION, DEFAULT_UPLOAD_TTL, MiB } from '@darkroom/core/limits';
 import { presetsFileSetting } from '@darkroom/core/preset-file';
 import { secretSetting } from '@darkroom/core/secrets';
 import type { PresetRegistry } from '@darkroom/core/presets';
@@ -27,22 +16,11 @@ import type { Visibility } from '@darkroom/core/private-links';
 import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
-import { importConfigOf, importEnvSettings, type ImportConfig } from './imports/import-config.js';
+import { intakeEnvSettings } from '@darkroom/intake';
+import { backupBucketOf, backupBucketSettings } from '@darkroom/intake/imports';
 import { z } from 'zod';
 
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const list = (fallback: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((text) =>
-      text
-        ? text
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [...fallback],
-    );
 
 /** proxy-addr's names for ranges, which Fastify's trustProxy takes as well as addresses. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -105,22 +83,14 @@ const apiEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ...commonSettings,
+  /** The upload limits, the copy's parts, JOB_MAX_ATTEMPTS and AUDIO_PROBES: the intake's, as every process that confirms reads them. */
+  ...intakeEnvSettings,
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
   /** At least 32 characters and not a placeholder: it opens every admin route and the console. */
   ADMIN_TOKEN: secretSetting('ADMIN_TOKEN', 32),
-  MAX_UPLOAD_BYTES: bytes(100 * MiB),
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
-  /** `complete` copies larger uploads from staging in parts (UploadPartCopy); one CopyObject stops at S3_MAX_COPY_OBJECT_BYTES. */
-  COPY_MULTIPART_THRESHOLD_BYTES: bytes(S3_MAX_COPY_OBJECT_BYTES).refine(
-    (n) => n <= S3_MAX_COPY_OBJECT_BYTES,
-    `COPY_MULTIPART_THRESHOLD_BYTES must be at most ${S3_MAX_COPY_OBJECT_BYTES / GiB} GiB`,
-  ),
-  COPY_PART_SIZE: bytes(DEFAULT_COPY_PART_BYTES).refine(
-    (n) => n >= S3_MIN_PART_BYTES && n <= S3_MAX_PART_BYTES,
-    `COPY_PART_SIZE must be from ${S3_MIN_PART_BYTES / MiB} MiB to ${S3_MAX_PART_BYTES / GiB} GiB`,
-  ),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
   UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
   /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
@@ -129,10 +99,8 @@ const apiEnvSchema = z.object({
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
   /** Behind a TLS proxy: whose X-Forwarded-For gives the client's address (the login limit is per client IP). */
   TRUST_PROXY: trustProxySetting(),
-  ACCEPTED_CONTENT_TYPES: list(DEFAULT_ACCEPTED_TYPES),
   /** Browser origins (a platform's pages) that may call the routes an upload token may call; `*`: any. */
   CORS_ORIGINS: corsOriginsSetting(),
-  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS),
   /** Requests per tenant key per minute, across every API process; a tenant may have its own. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
@@ -146,8 +114,6 @@ const apiEnvSchema = z.object({
   PRESETS_FILE: presetsFileSetting(),
   /** `complete` refuses longer audio with audio_too_long, from its probe (give the worker the same value). */
   AUDIO_MAX_DURATION: durationSetting(DEFAULT_AUDIO_MAX_DURATION, 1000),
-  /** ffprobe processes one API process runs at once for `complete`'s audio checks; more wait, briefly. */
-  AUDIO_PROBES: z.coerce.number().int().min(1).max(64).default(2),
   /** Seals webhook signing secrets at rest; give the API and every worker the same. */
   WEBHOOK_SECRET_KEY: secretSetting('WEBHOOK_SECRET_KEY', 32),
   /** Development and tests only: webhook URLs may use http:// and private or loopback addresses. */
@@ -158,7 +124,8 @@ const apiEnvSchema = z.object({
   ...privateUrlSettings,
   /** An upload's visibility when neither it, its upload token nor its tenant names one. */
   ...visibilitySettings,
-  ...importEnvSettings,
+  /** The workers run imports and read their IMPORT_* settings (docs/configuration.md#imports); an import's start refuses the backup bucket. */
+  ...backupBucketSettings,
 });
 
 export interface ApiConfig {
@@ -209,8 +176,8 @@ export interface ApiConfig {
   privateUrlTtlSeconds: number;
   /** DEFAULT_VISIBILITY: the visibility of an upload nothing else decides. */
   defaultVisibility: Visibility;
-  /** Imports of a library a platform already has (IMPORT_*). */
-  imports: ImportConfig;
+  /** An import's start: the backup repository's bucket, which no import may name as its source. */
+  imports: { backup: { endpoint: string; bucket: string } | null };
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -251,6 +218,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
     privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
     defaultVisibility: e.DEFAULT_VISIBILITY,
-    imports: importConfigOf(e),
+    imports: { backup: backupBucketOf(e) },
   };
 }

@@ -5,8 +5,10 @@ import {
   announceDeliveryChange,
   createAssetQueue,
   createRedisConnection,
+  createImportQueue,
   createWebhookQueue,
   type AssetQueue,
+  type ImportQueue,
   type DeliveryChange,
   type WebhookQueue,
 } from '@darkroom/queue';
@@ -27,6 +29,8 @@ export interface AppDeps {
   queue: AssetQueue;
   /** Webhook deliveries' queue (redeliveries are queued from the API). */
   webhookQueue: WebhookQueue;
+  /** Imports' slices: an import's first when it starts, its next when it is resumed (the workers run them). */
+  importQueue: ImportQueue;
   /** Seals webhook signing secrets before they reach Postgres (WEBHOOK_SECRET_KEY). */
   secretBox: SecretBox;
   /** Key lookups cached per process; a revocation or tenant change reaches every process's next request (Redis epoch). */
@@ -54,6 +58,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
   const storage = createS3Storage(config.storage);
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
   const webhookQueue = createWebhookQueue({ redis: config.redis, prefix: config.queuePrefix });
+  const importQueue = createImportQueue({ redis: config.redis, prefix: config.queuePrefix });
   // Requests' own Redis connection fails fast (no offline queue): without Redis, a request goes on
   // uncached and unlimited rather than waiting.
   const redis = createRedisConnection(config.redis, {
@@ -81,6 +86,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
     webhookQueue,
+    importQueue,
     secretBox: createSecretBox(config.webhooks.secretKey),
     authCache,
     announceDeliveryChange: (change) => announceDeliveryChange(redis, prefix, change),
@@ -99,7 +105,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     async close() {
       authCache.close();
       redis.disconnect();
-      await Promise.all([queue.close(), webhookQueue.close()]);
+      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close()]);
       await database.close();
     },
   };

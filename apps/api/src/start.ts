@@ -3,7 +3,6 @@ import { configureSharp } from '@darkroom/media';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';
 import { createDeps } from './deps.js';
-import { startImportRunnerThread } from './imports/runner-thread.js';
 import { createApiLogger, flushLogs } from './logger.js';
 
 const config = loadConfigOrExit(loadApiConfig);
@@ -15,19 +14,12 @@ const deps = createDeps(config, log);
 // take the cores that serve requests, and no operation cache (each preview reads another file).
 configureSharp({ concurrency: 1, cacheMemoryMb: 0 });
 const app = await buildApp({ deps, logger: log });
-// Imports run in the API processes that have IMPORT_RUNNER on, each on a thread of its own: any of
-// them takes up an import another left. The requests this process receives pace them.
-let requests = 0;
-app.server.on('request', () => requests++);
-const imports = config.imports.runner ? startImportRunnerThread(app.log, () => requests) : null;
 
 exitOnSignals(async (signal) => {
   app.log.info({ signal }, 'shutting down: finishing requests in flight');
   // Stop accepting connections, end live event streams (they would never finish by themselves) and
   // let requests in flight finish, then close pools.
   await app.close();
-  // Imports under way stop where they are and give their leases back, for another process to go on.
-  await imports?.close();
   await deps.close();
   flushLogs(log);
 });

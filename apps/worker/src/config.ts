@@ -19,6 +19,8 @@ import { secretSetting } from '@darkroom/core/secrets';
 import type { PresetRegistry } from '@darkroom/core/presets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
+import { intakeEnvSettings } from '@darkroom/intake';
+import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
 import { z } from 'zod';
 
 const workerEnvSchema = z.object({
@@ -31,6 +33,11 @@ const workerEnvSchema = z.object({
   RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Slots for backfill jobs, on top of WORKER_CONCURRENCY; 0: this process takes no backfill jobs. */
   BACKFILL_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+  /** Imports' slices this process runs at once, each of another import (IMPORT_CONCURRENCY files each); 0: it runs none. */
+  IMPORT_SLOTS: z.coerce.number().int().min(0).max(64).default(4),
+  /** An import's files are confirmed here: the upload limits, the copy's parts, JOB_MAX_ATTEMPTS, AUDIO_PROBES (the API's too). */
+  ...intakeEnvSettings,
+  ...importEnvSettings,
   PRESETS_FILE: presetsFileSetting(),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
@@ -131,6 +138,16 @@ export interface WorkerConfig {
     jobTimeout: ScaledDuration;
   };
   uploadTtlMs: number;
+  /** Imports (IMPORT_*): IMPORT_SLOTS, and the run's settings. */
+  imports: ImportConfig & { slots: number };
+  /** What an imported file is held to and confirmed with, as the API's `complete` (the intake's settings). */
+  intake: {
+    maxBytes: number;
+    acceptedContentTypes: string[];
+    copy: { multipartThreshold: number; partSize: number };
+    audioProbes: number;
+  };
+  jobMaxAttempts: number;
   /** Delays before each retry of a transient failure (the last one repeats). */
   retryScheduleMs: number[];
   reconcileIntervalMs: number | null;
@@ -192,6 +209,14 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     },
     audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },
     uploadTtlMs: e.UPLOAD_TTL,
+    imports: { ...importConfigOf(e), slots: e.IMPORT_SLOTS },
+    intake: {
+      maxBytes: e.MAX_UPLOAD_BYTES,
+      acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,
+      copy: { multipartThreshold: e.COPY_MULTIPART_THRESHOLD_BYTES, partSize: e.COPY_PART_SIZE },
+      audioProbes: e.AUDIO_PROBES,
+    },
+    jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     visibilityMoveIntervalMs: e.VISIBILITY_MOVE_INTERVAL,

@@ -3,7 +3,8 @@ import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
 import type { PublicUrl } from '@darkroom/core/contract/asset';
 import { createDatabase, type Database } from '@darkroom/db/client';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
-import type { AssetQueue, ChunkPartQueue } from '@darkroom/queue';
+import type { ImportSlices, SliceOptions } from '@darkroom/intake/imports';
+import type { AssetQueue, ChunkPartQueue, ImportQueue } from '@darkroom/queue';
 import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@darkroom/storage';
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
@@ -36,6 +37,12 @@ export interface WorkerDeps {
    * lookups' life bounds the delay, as for every change).
    */
   announceAsset?: ((assetId: string) => void) | undefined;
+  /** This process's imports (startWorker's, with IMPORT_SLOTS): each ImportSlice entry runs one slice of its import. */
+  importSlices?: ImportSlices | undefined;
+  /** Where an import's next slice is queued (startWorker's). */
+  importQueue?: ImportQueue | undefined;
+  /** Keeps this process's imports to some tenants' (tests that share one database): its slices, sweeps and reconciler. */
+  importScope?: SliceOptions | undefined;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { createWorkerQueues } from '@darkroom/queue';
 import type { Queue, Worker } from 'bullmq';
 import type { WorkerDeps } from './deps.js';
 import { checkJobTable, JOBS } from './jobs/registry.js';
+import { startImports } from './imports/imports.js';
 import { startLanes } from './lanes.js';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './sweeps/reconciler.js';
@@ -39,12 +40,15 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
     chunkQueue: queues.chunks,
     assetQueue: queues.assets,
     announceAsset: queues.announceAsset,
+    importQueue: queues.imports,
   };
+  const imports = config.imports.slots > 0 ? startImports(deps, queues.assets, workerDeps.importScope) : null;
+  deps.importSlices = imports?.slices;
   configureSharp({ concurrency: 1, cacheMemoryMb: deps.config.sharpCacheMb });
 
   const lanes = startLanes(deps, queues, JOBS);
   const interval = deps.config.reconcileIntervalMs;
-  const reconciler = interval === null ? null : startReconciler(deps, queues.assets, interval);
+  const reconciler = interval === null ? null : startReconciler(deps, queues, interval);
   const moves = startVisibilityMoves(deps);
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
@@ -60,6 +64,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await reconciler?.stop();
       await moves?.stop();
       await dispatcher?.stop();
+      await imports?.close();
       await lanes.close();
       await queues.close();
       (await metricsServer)?.close();

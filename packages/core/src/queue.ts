@@ -22,6 +22,13 @@ export const WEBHOOK_QUEUE = 'webhooks';
  */
 export const ASSET_CHUNK_QUEUE = 'asset-chunks';
 
+/**
+ * Imports' slices (ImportSlice): an import's listing and items a turn at a time, worked by the
+ * workers' own lane (IMPORT_SLOTS), so an import never holds a render slot, and one entry per
+ * import under way (never one per file).
+ */
+export const IMPORT_QUEUE = 'imports';
+
 /** Which queue a job row travels on (the `jobs.lane` column). */
 export const QUEUE_LANES = ['default', 'backfill'] as const;
 export type QueueLane = (typeof QUEUE_LANES)[number];
@@ -34,6 +41,7 @@ export const JobName = {
   AssetBackfill: 'AssetBackfill',
   WebhookDeliver: 'WebhookDeliver',
   ChunkRender: 'ChunkRender',
+  ImportSlice: 'ImportSlice',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -74,6 +82,11 @@ export type ChunkPart = (typeof CHUNK_PARTS)[number];
 
 /** Same ids-only shape: the handler reads what is stale from Postgres when it runs. */
 export type AssetBackfillPayload = AssetProcessPayload;
+
+/** Ids only: the handler claims the import in Postgres and runs it for a turn. */
+export interface ImportSlicePayload {
+  importId: string;
+}
 
 /** Ids only: the handler loads the delivery, its webhook and its event from Postgres. */
 export interface WebhookDeliverPayload {

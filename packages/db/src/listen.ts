@@ -93,7 +93,7 @@ export async function listenForEvents(url: string, handlers: EventListenerHandle
   return { close: () => sql.end({ timeout: 1 }) };
 }
 
-/** The `application_name` of an import runner's listening connection. */
+/** The `application_name` of the listening connection of a worker that runs imports. */
 export const IMPORT_CONTROL_LISTENER_NAME = 'darkroom-import-controls';
 
 /**

@@ -13,3 +13,5 @@ export * from './confirm-upload.js';
 export * from './enqueue-after-commit.js';
 export * from './import-recorder.js';
 export * from './imported-file.js';
+export * from './upload-rules.js';
+export * from './settings.js';

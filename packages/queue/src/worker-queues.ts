@@ -1,5 +1,6 @@
 import { createAssetQueue, type AssetQueue } from './asset-queue.js';
 import { createChunkPartQueue, type ChunkPartQueue } from './chunk-queue.js';
+import { createImportQueue, type ImportQueue } from './import-queue.js';
 import { announceDeliveryChange } from './delivery-changes.js';
 import { createRedisConnection, type RedisConnection, type RedisSettings } from './redis.js';
 import { createWebhookQueue, type WebhookQueue } from './webhook-queue.js';
@@ -26,6 +27,8 @@ export interface WorkerQueues {
   readonly chunks: ChunkPartQueue;
   /** Webhook deliveries: the dispatcher's and a delivery's retries. */
   readonly webhooks: WebhookQueue;
+  /** Imports' slices: a slice's next, and the reconciler's re-queues. */
+  readonly imports: ImportQueue;
   /** Tells the delivery processes that an asset changed; sent and not waited for. */
   announceAsset(assetId: string): void;
   /** Closes the queues, then the connection: after the Workers on it have closed. */
@@ -38,14 +41,16 @@ export function createWorkerQueues(options: WorkerQueueOptions): WorkerQueues {
   const chunks = createChunkPartQueue({ connection, prefix, tenantCap: options.chunkTenantParts });
   const assets = createAssetQueue({ redis, prefix });
   const webhooks = createWebhookQueue({ redis, prefix });
+  const imports = createImportQueue({ redis, prefix });
   return {
     connection,
     assets,
     chunks,
     webhooks,
+    imports,
     announceAsset: (assetId) => void announceDeliveryChange(connection, prefix, { asset: assetId }),
     async close() {
-      await Promise.all([assets.close(), chunks.close(), webhooks.close()]);
+      await Promise.all([assets.close(), chunks.close(), webhooks.close(), imports.close()]);
       connection.disconnect();
     },
   };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { displaySource, urlIdentity } from '@darkroom/core/import-identity';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { MAX_IMPORT_ITEMS, MAX_IMPORT_URL_BYTES, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from '@darkroom/core/limits';
@@ -8,14 +7,18 @@ import { insertImport, insertImportItems } from '@darkroom/db/queries/imports';
 import { newId } from '@darkroom/db/ids';
 import type { Import, NewImportItem } from '@darkroom/db/import-schema';
 import type { Tenant } from '@darkroom/db/schema';
+import {
+  bucketNameProblem,
+  endpointProblem,
+  identityHashOf,
+  importCredentialsAad,
+  importMetadataOf,
+  isDeploymentBucket,
+  queueImportSlice,
+} from '@darkroom/intake/imports';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
 import { exceedsDepth } from '../services/uploads/upload-rules.js';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket } from './sources/bucket/checks.js';
-import { importMetadataOf } from './import-metadata.js';
-
-/** The SHA-256 of an identity, as import_identities keys it. */
-export const identityHashOf = (identity: string) => createHash('sha256').update(identity).digest('hex');
 
 /** What an item carries into its row: its identity, what the tenant sees of its source, and where to fetch it. */
 type UrlItemRow = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
@@ -23,7 +26,8 @@ type UrlItemRow = Omit<NewImportItem, 'id' | 'importId' | 'tenantId' | 'seq'>;
 /**
  * `POST /v1/imports`: checks everything that can be checked at the call (`400 invalid_request`,
  * naming the item's index or the limit), then records the import (and a URL list's items) in one
- * transaction. A runner takes it from there (runner.ts); this call never touches the source.
+ * transaction, then queues its first slice: a worker takes it from there (@darkroom/intake's
+ * imports/slices.ts); this call never touches the source.
  */
 export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportRequest): Promise<Import> {
   const presetName = body.preset ?? tenant.defaultPreset ?? 'default';
@@ -38,7 +42,7 @@ export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportReq
   if (body.source.type === 'bucket') checkBucketSource(deps, body.source);
   // Before the row: its assets' URLs are signed with the key from the first event on.
   if (visibility === 'private') await ensureDeliveryKey(deps, tenant);
-  return deps.db.transaction(async (tx) => {
+  const started = await deps.db.transaction(async (tx) => {
     const row = await insertImport(tx, {
       id,
       tenantId: tenant.id,
@@ -54,7 +58,16 @@ export async function startImport(deps: AppDeps, tenant: Tenant, body: ImportReq
     await insertImportItems(tx, { importId: id, tenantId: tenant.id, firstSeq: 0, items });
     return row;
   });
+  await queueFirstSlice(deps, started.id);
+  return started;
 }
+
+/**
+ * After the commit, so no worker looks for an import not there yet. Redis away: the import is
+ * recorded all the same, and the workers' reconciler queues a slice for every import under way
+ * that has none.
+ */
+const queueFirstSlice = (deps: AppDeps, importId: string) => queueImportSlice(deps, importId).catch(() => {});
 
 function sourceView(body: ImportRequest): ImportSourceView {
   const { source } = body;
@@ -74,9 +87,6 @@ function bucketFields(deps: AppDeps, body: ImportRequest, id: string) {
   const credentials = JSON.stringify({ accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey });
   return { region: source.region, credentialsSealed: deps.secretBox.seal(credentials, importCredentialsAad(id)) };
 }
-
-/** What a sealed import credential is bound to: its import's row, as a webhook secret is bound to its webhook's. */
-export const importCredentialsAad = (importId: string) => `import:${importId}`;
 
 function checkBucketSource(deps: AppDeps, source: Extract<ImportRequest['source'], { type: 'bucket' }>): void {
   const bucketProblem = bucketNameProblem(source.bucket);

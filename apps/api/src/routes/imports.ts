@@ -3,7 +3,7 @@ import { importView } from '@darkroom/db/views';
 import { listImportItems, listTenantImports } from '@darkroom/db/queries/imports';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { controlImport, requireTenantImport, type ImportControl } from '../imports/import-controls.js';
+import { controlImport, requireTenantImport, type ImportControl } from '@darkroom/intake/imports';
 import { startImport } from '../imports/start-import.js';
 import { tenantOf } from '../plugins/auth.js';
 import { importItemView } from '../views.js';
@@ -15,7 +15,7 @@ const CONTROL_SUMMARIES: Record<ImportControl, string> = {
   cancel: 'Cancel an import; what it imported stays',
 };
 
-/** Imports of a library a platform already has (docs/api.md#imports-tenant-api-key); a runner (imports/runner.ts) does the work. */
+/** Imports of a library a platform already has (docs/api.md#imports-tenant-api-key); the workers run them, a slice at a time (@darkroom/intake's imports/slices.ts). */
 const importRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', app.requireTenant);
 

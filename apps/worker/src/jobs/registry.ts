@@ -2,18 +2,22 @@ import {
   ASSET_BACKFILL_QUEUE,
   ASSET_CHUNK_QUEUE,
   ASSET_QUEUE,
+  IMPORT_QUEUE,
   JobName,
   WEBHOOK_QUEUE,
   type AssetProcessPayload,
   type ChunkRenderPayload,
+  type ImportSlicePayload,
   type WebhookDeliverPayload,
 } from '@darkroom/core/queue';
 import { JOB_KINDS } from '@darkroom/core/contract/job';
 import { getJob } from '@darkroom/db/queries/jobs';
+import type { SliceEnd } from '@darkroom/intake/imports';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { JobRow } from '../lanes.js';
+import { queueNextSlice } from '../imports/imports.js';
 import { webhookDeliver } from '../webhooks/deliver.js';
 import { assetBackfill } from './asset-backfill.js';
 import { assetProcess } from './asset-process.js';
@@ -24,8 +28,8 @@ import { chunkStep } from './chunk-steps.js';
  * Every job the worker runs: its name, its queue, the setting that gives it slots, and its handler.
  * A lane is one row: fresh uploads (WORKER_CONCURRENCY), preset backfills and `npm run recover`'s
  * first renders on their own lane (BACKFILL_CONCURRENCY), so however many of those wait an upload
- * never queues behind them; long videos' parts (RENDER_CONCURRENCY), and webhook deliveries
- * (WEBHOOK_CONCURRENCY, apart from the render slots). Every render passes the one render gate
+ * never queues behind them; long videos' parts (RENDER_CONCURRENCY), webhook deliveries
+ * (WEBHOOK_CONCURRENCY, apart from the render slots), and imports' slices (IMPORT_SLOTS). Every render passes the one render gate
  * (RENDER_CONCURRENCY slots, MAX_INPUT_PIXELS), which is what bounds the cores and memory they use.
  */
 export const JOBS = [
@@ -60,6 +64,16 @@ export const JOBS = [
     slots: (config) => config.webhooks.concurrency,
     handle: (deps, job, queues) => webhookDeliver(deps, queues.webhooks, job.data.deliveryId),
   } satisfies JobRow<WebhookDeliverPayload>,
+  {
+    name: JobName.ImportSlice,
+    queue: IMPORT_QUEUE,
+    // Ranked as the backfill lane: slots of their own, so an import never takes a render's slot,
+    // and the renders of its files go on the backfill lane (the intake queues them there).
+    slots: (config) => config.imports.slots,
+    handle: (deps, job) => sliceOf(deps).run(job.data.importId),
+    // The import's next slice goes to the back of the queue once this one's entry is gone.
+    settle: (deps, job, ended) => queueNextSlice(deps, deps.importQueue!, job.data.importId, ended),
+  } satisfies JobRow<ImportSlicePayload, SliceEnd>,
 ] as const;
 
 /**
@@ -72,6 +86,12 @@ async function backfillLaneJob(deps: WorkerDeps, job: QueueJob<AssetProcessPaylo
   if (job.data.step) return chunkStep(deps, job);
   const row = await getJob(deps.db, { id: job.data.jobId });
   return row?.kind === 'process' ? assetProcess(deps, job) : assetBackfill(deps, job, queue);
+}
+
+/** The process's import slices: startWorker makes them whenever IMPORT_SLOTS gives the lane slots. */
+function sliceOf(deps: WorkerDeps) {
+  if (!deps.importSlices) throw new Error('an import slice reached a worker that runs no imports');
+  return deps.importSlices;
 }
 
 /**

@@ -4,7 +4,9 @@ import { listExpiredUploads, transitionAsset } from '@darkroom/db/queries/assets
 import { listUnfinishedJobs } from '@darkroom/db/queries/jobs';
 import type { Asset } from '@darkroom/db/schema';
 import { QUEUE_LANES, type QueueLane } from '@darkroom/core/queue';
-import type { AssetQueue } from '@darkroom/queue';
+import { listImportsUnderWay } from '@darkroom/db/queries/import-claims';
+import { queueImportSlice } from '@darkroom/intake/imports';
+import type { AssetQueue, WorkerQueues } from '@darkroom/queue';
 import { feedRunningBackfills } from '../backfill-feed.js';
 import { reconcileChunkFlow } from './chunk-flows.js';
 import { newDeliverySweepCursor, sweepDeliveryRenders, type DeliverySweepCursor } from './delivery-sweep.js';
@@ -27,6 +29,8 @@ export interface ReconcileReport {
   uploadTokensDropped: number;
   /** Delivery renders deleted: older revisions, and every render of an asset gone or ended (one page of `delivery/` a pass in each place). */
   deliveryRendersDeleted: number;
+  /** Imports under way whose slice was queued (again): a no-op where one waits or runs already. */
+  importSlicesQueued: number;
 }
 
 /** Where the reconciler's walks stand between passes. */
@@ -104,11 +108,26 @@ const EVENT_BATCH = 5000;
 const TOKEN_BATCH = 1000;
 const TOKEN_KEPT_MS = 86_400_000;
 
+/** Imports under way a pass queues a slice for, at most. */
+const IMPORT_BATCH = 5000;
+
+/**
+ * Every import under way has a slice queued: one lost with Redis's memory, or never queued (Redis
+ * away at its start or resume, or at a slice's end), is queued again. The entry's id is the
+ * import's, so this never makes a second one; a slice that finds its import's lease held waits.
+ */
+export async function queueImportSlices(deps: WorkerDeps, queues: Pick<WorkerQueues, 'imports'>): Promise<number> {
+  const ids = await listImportsUnderWay(deps.db, { tenantIds: deps.importScope?.tenantIds?.(), limit: IMPORT_BATCH });
+  for (const id of ids) await queueImportSlice({ db: deps.db, importQueue: queues.imports }, id);
+  return ids.length;
+}
+
 export async function reconcileOnce(
   deps: WorkerDeps,
-  queue: AssetQueue,
+  queues: Pick<WorkerQueues, 'assets' | 'imports'>,
   cursors: ReconcileCursors = newReconcileCursors(),
 ): Promise<ReconcileReport> {
+  const queue = queues.assets;
   return {
     enqueued: await enqueueOrphanedJobs(deps, queue, cursors.lanes),
     expired: await expireAbandonedUploads(deps),
@@ -117,16 +136,18 @@ export async function reconcileOnce(
     eventsDropped: await deleteEventsBefore(deps.db, { before: new Date(Date.now() - deps.config.eventRetentionMs), limit: EVENT_BATCH }),
     uploadTokensDropped: await deleteExpiredUploadTokens(deps.db, { expiredBefore: new Date(Date.now() - TOKEN_KEPT_MS), limit: TOKEN_BATCH }),
     deliveryRendersDeleted: await sweepDeliveryRenders(deps, cursors.delivery),
+    importSlicesQueued: await queueImportSlices(deps, queues),
   };
 }
 
 export type RunningReconciler = RunningPasses;
 
 /** Runs `reconcileOnce` every `intervalMs`, one pass at a time; a failed pass is logged and retried next time. */
-export function startReconciler(deps: WorkerDeps, queue: AssetQueue, intervalMs: number): RunningReconciler {
+export function startReconciler(deps: WorkerDeps, queues: Pick<WorkerQueues, 'assets' | 'imports'>, intervalMs: number): RunningReconciler {
   const cursors = newReconcileCursors();
   return runEvery(deps, { intervalMs, name: 'reconcile' }, async () => {
-    const report = await reconcileOnce(deps, queue, cursors);
-    if (Object.values(report).some((n) => n > 0)) deps.log.info(report, 'reconciled');
+    const report = await reconcileOnce(deps, queues, cursors);
+    // Imports under way are queued a slice every pass: only the rest says something changed.
+    if (Object.entries(report).some(([name, n]) => name !== 'importSlicesQueued' && n > 0)) deps.log.info(report, 'reconciled');
   });
 }

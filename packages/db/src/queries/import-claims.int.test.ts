@@ -6,7 +6,7 @@ import { claimImport, isImportWaiting, releaseImportLease } from './import-claim
 import { insertImport } from './imports.js';
 import { createTenant } from './tenants.js';
 
-/** The runners' claim: which waiting import a runner takes next, by its tenant's turn (apps/api/src/imports/import-turns.ts). */
+/** The runners' claim: which waiting import a runner takes next, by its tenant's turn (packages/intake/src/imports/import-turns.ts). */
 let handle: DatabaseHandle;
 const tenants: string[] = [];
 const imports = new Map<string, Import[]>();

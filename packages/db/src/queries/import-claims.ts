@@ -3,7 +3,7 @@ import type { Executor } from '../client.js';
 import { importItems, imports, type Import } from '../import-schema.js';
 
 /**
- * Which runner holds which import (apps/api/src/imports/runner.ts): an import under way is run by
+ * Which process holds which import (packages/intake/src/imports/slices.ts): an import under way is run by
  * the runner holding its lease, renewed as it goes; a lease that lapses (its runner died) or is given
  * back (a run's turn is over) lets any runner take it up where it was.
  */
@@ -14,12 +14,15 @@ const CLAIM_LOCK = 0x1_3a0_27;
 /** The runners' own scope: the tenants a runner takes imports of (tests that share one database), or every tenant. */
 export interface ClaimScope {
   tenantIds?: readonly string[] | undefined;
+  /** This import only (a worker's slice of it). */
+  importId?: string | undefined;
 }
 
-/** `i`'s tenant among `tenantIds`, when given. */
+/** `i`'s tenant among `tenantIds`, and `i` the import `importId`, when given. */
 function scoped(scope: ClaimScope): SQL {
-  if (!scope.tenantIds) return sql``;
-  return sql`and i.tenant_id in (${sql.join(
+  const only = scope.importId ? sql`and i.id = ${scope.importId}::uuid` : sql``;
+  if (!scope.tenantIds) return only;
+  return sql`${only} and i.tenant_id in (${sql.join(
     scope.tenantIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   )})`;
@@ -35,7 +38,7 @@ const claimable = (scope: ClaimScope) => sql`i.status in ('planning', 'running')
     select 1 from imports o
     where o.tenant_id = i.tenant_id and o.id <> i.id and o.status in ('planning', 'running') and o.lease_until >= now())`;
 
-/** Each tenant's turn in a runner's rotation (apps/api/src/imports/import-turns.ts): the lower, the sooner it is served. */
+/** Each tenant's turn in a runner's rotation: the lower, the sooner it is served. */
 export interface TenantTurn {
   tenantId: string;
   turn: number;
@@ -110,4 +113,24 @@ export async function releaseImportLease(db: Executor, params: { id: string; own
     .update(imports)
     .set({ leaseOwner: null, leaseUntil: null })
     .where(and(eq(imports.id, params.id), eq(imports.leaseOwner, params.owner)));
+}
+
+/** The imports under way (the reconciler queues each a slice, a no-op where one is queued already), oldest first. */
+export async function listImportsUnderWay(db: Executor, params: ClaimScope & { limit: number }): Promise<string[]> {
+  if (params.tenantIds?.length === 0) return [];
+  const rows = await db.execute<{ id: string }>(
+    sql`select i.id from imports i where i.status in ('planning', 'running') ${scoped(params)} order by i.id limit ${params.limit}`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The import's place in its tenant's line (1: its oldest import under way), which its slices are
+ * ranked by, as a job is by `queue_rank`: every tenant's first import goes before any tenant's second.
+ */
+export async function importRank(db: Executor, params: { id: string }): Promise<number> {
+  const rows = await db.execute<{ rank: number }>(
+    sql`select count(o.id)::int as rank from imports i join imports o on o.tenant_id = i.tenant_id and o.id <= i.id and o.status in ('planning', 'running') where i.id = ${params.id}::uuid`,
+  );
+  return Math.max(1, rows[0]?.rank ?? 1);
 }

@@ -8,7 +8,7 @@ import { moveImportStatus } from './imports.js';
 
 /** The channel every API process LISTENs on for `import.progress` (live only): `{ tenantId, import }`. */
 export const IMPORT_PROGRESS_CHANNEL = 'darkroom_import_progress';
-/** The channel import runners LISTEN on for a pause or cancel (`notifyImportControl`): the import's id. */
+/** The channel the workers that run imports LISTEN on for a pause or cancel (`notifyImportControl`): the import's id. */
 export const IMPORT_CONTROL_CHANNEL = 'darkroom_import_control';
 
 type ImportEnd = 'done' | 'failed' | 'canceled';
@@ -36,7 +36,7 @@ export async function notifyImportProgress(db: Executor, row: Import): Promise<v
 }
 
 /**
- * Tells every import runner that an import was paused or canceled, so the one running it stops at
+ * Tells every worker that runs imports that an import was paused or canceled, so the one running it stops at
  * once, its transfers cut off, rather than at its lease's next renewal. Lost when no runner listens
  * (the renewal sees the change all the same).
  */

@@ -5,7 +5,7 @@ import { assets } from '../schema.js';
 import { insertImportItems } from './imports.js';
 
 /**
- * What a runner does with an import (apps/api/src/imports/): it holds the import's lease while it
+ * What a runner does with an import (packages/intake/src/imports/): it holds the import's lease while it
  * runs it (import-claims.ts), lists its source a page at a time, takes its items in order, and
  * records each outcome with the import's counts in one transaction. Everything is in Postgres, so a
  * runner that dies leaves the import to be taken up where it was once its lease lapses.

@@ -5,7 +5,7 @@ import { isUuid } from '@darkroom/db/pagination';
 import { previewImage } from '@darkroom/media';
 import { ObjectNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
-import { createLimiter } from '../limiter.js';
+import { createLimiter } from '@darkroom/core/limiter';
 
 /**
  * A small WebP of an asset's private original, for the admin console. The original is untrusted,

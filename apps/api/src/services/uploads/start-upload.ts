@@ -12,8 +12,9 @@ import type { Executor } from '@darkroom/db/client';
 import type { Tenant, UploadToken } from '@darkroom/db/schema';
 import type { AppDeps } from '../../deps.js';
 import { ensureDeliveryKey } from '../delivery-key.js';
-import { claimUpload, forcedUploadFields, narrowedTenant, tenantUploadLimits } from './upload-tokens.js';
-import { checkMetadata, normalizeContentType, validateFilename } from './upload-rules.js';
+import { tenantUploadLimits, validateFilename } from '@darkroom/intake';
+import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
+import { checkMetadata, normalizeContentType } from './upload-rules.js';
 import { presignMultipartUpload, presignPutUpload } from './upload-urls.js';
 
 export interface StartUploadInput {

@@ -8,18 +8,6 @@ export function normalizeContentType(value: string): string {
   return value.split(';')[0]!.trim().toLowerCase();
 }
 
-export function validateFilename(filename: string): void {
-  // The name is only ever shown back to the client; it never reaches an object key.
-  if (filename.trim().length === 0) throw ERRORS.blankFilename();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses.
-  if (/[\u0000-\u001f\u007f]/.test(filename)) {
-    throw ERRORS.filenameControlCharacters();
-  }
-  if (/[/\\]/.test(filename)) {
-    throw ERRORS.filenameWithPath();
-  }
-}
-
 /** Client JSON kept on an asset: at most MAX_METADATA_DEPTH levels deep and MAX_METADATA_BYTES as JSON. */
 export function checkMetadata(metadata: Record<string, unknown>): void {
   // Checked before anything walks it recursively: JSON.stringify overflows the stack a few thousand levels down.

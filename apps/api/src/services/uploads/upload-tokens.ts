@@ -7,6 +7,7 @@ import { getTenant } from '@darkroom/db/queries/tenants';
 import { isUuid } from '@darkroom/db/pagination';
 import type { Executor } from '@darkroom/db/client';
 import type { Tenant, UploadToken } from '@darkroom/db/schema';
+import { tenantUploadLimits } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';
 import { checkMetadata, normalizeContentType } from './upload-rules.js';
 
@@ -25,14 +26,6 @@ export interface MintUploadTokenParams {
   preset?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
   visibility?: Visibility | undefined;
-}
-
-/** The tenant's limits as they stand (its own settings, else the deployment's). */
-export function tenantUploadLimits(deps: AppDeps, tenant: Tenant) {
-  return {
-    maxBytes: tenant.maxUploadBytes ?? deps.config.uploads.maxBytes,
-    accepted: tenant.acceptedContentTypes ?? deps.config.uploads.acceptedContentTypes,
-  };
 }
 
 /** A token only narrows its tenant: a larger size or a type the tenant does not accept is refused. */

@@ -1,8 +1,7 @@
 import { getImport } from '@darkroom/db/queries/imports';
 import { renewImportLease } from '@darkroom/db/queries/import-claims';
 import type { Import } from '@darkroom/db/import-schema';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
+import type { ImportDeps, ImportLog } from './deps.js';
 
 /**
  * How long a runner's hold on an import lasts unless renewed (holdLease renews it a third of the
@@ -15,8 +14,8 @@ export const IMPORT_LEASE_MS = 15_000;
 export type WatchControls = (importId: string, onControl: () => void) => () => void;
 
 export interface LeaseContext {
-  deps: AppDeps;
-  log: FastifyBaseLogger;
+  deps: ImportDeps;
+  log: ImportLog;
   /** This runner's name on the leases it holds. */
   owner: string;
   /** Told of a pause or cancel at once; without it, the renewal alone sees one. */

@@ -1,5 +1,5 @@
 import type { Import } from '@darkroom/db/import-schema';
-import type { AppDeps } from '../../deps.js';
+import type { ImportDeps } from '../deps.js';
 import { openBucketImportSource } from './bucket/source.js';
 import type { ImportSource } from './source.js';
 import { urlImportSource } from './url/source.js';
@@ -8,6 +8,6 @@ import { urlImportSource } from './url/source.js';
  * An import's source, of the kind it names. Apart from source.ts (what every source is), so
  * the sources import that contract and this one module imports them.
  */
-export async function openImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
+export async function openImportSource(deps: ImportDeps, imp: Import): Promise<ImportSource> {
   return imp.source.type === 'urls' ? urlImportSource(deps) : openBucketImportSource(deps, imp);
 }

@@ -1,8 +1,8 @@
 import type { ImportItem, NewImportItem } from '@darkroom/db/import-schema';
 import type { Readable } from 'node:stream';
 import type { ObjectLocation, ObjectMetadata } from '@darkroom/storage';
-import type { AppDeps } from '../../deps.js';
-import type { Limiter } from '../../services/limiter.js';
+import type { ImportDeps } from '../deps.js';
+import type { Limiter } from '@darkroom/core/limiter';
 import { readHead } from './read-head.js';
 
 /** The limits a transfer of one item holds to. */
@@ -73,7 +73,7 @@ export const STREAM_PART_BYTES = 8 * 1024 * 1024;
  * upload starts, then the whole body, the first bytes included, in parts of STREAM_PART_BYTES.
  */
 export async function streamInto(
-  deps: AppDeps,
+  deps: ImportDeps,
   target: ObjectLocation,
   source: Readable,
   limits: ItemLimits & { expectedSize: number | null },

@@ -1,9 +1,8 @@
 import type { Import } from '@darkroom/db/import-schema';
 import type { Tenant } from '@darkroom/db/schema';
-import type { ImportRecorder } from '@darkroom/intake';
-import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../deps.js';
-import type { Limiter } from '../services/limiter.js';
+import type { ImportRecorder } from '../index.js';
+import type { ImportDeps, ImportLog } from './deps.js';
+import type { Limiter } from '@darkroom/core/limiter';
 import type { ImportSource } from './sources/source.js';
 
 /**
@@ -11,8 +10,8 @@ import type { ImportSource } from './sources/source.js';
  * it (here, so neither imports the other for it).
  */
 export interface ItemContext {
-  deps: AppDeps;
-  log: FastifyBaseLogger;
+  deps: ImportDeps;
+  log: ImportLog;
   imp: Import;
   tenant: Tenant;
   source: ImportSource;

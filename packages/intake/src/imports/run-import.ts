@@ -9,13 +9,12 @@ import { getTenant } from '@darkroom/db/queries/tenants';
 import { newId } from '@darkroom/db/ids';
 import { releaseImportLease } from '@darkroom/db/queries/import-claims';
 import type { Import, ImportItem } from '@darkroom/db/import-schema';
-import { createImportRecorder } from '@darkroom/intake';
-import { createLimiter } from '../services/limiter.js';
-import { tenantUploadLimits } from '../services/uploads/upload-tokens.js';
+import { createImportRecorder } from '../index.js';
+import { createLimiter } from '@darkroom/core/limiter';
+import { tenantUploadLimits } from '../upload-rules.js';
 import { failureOf, retryDelayOf } from './import-failures.js';
 import { IdentityBeingImported, importItem, lookAtItem } from './import-item.js';
 import type { ItemContext } from './item-context.js';
-import { type ImportPace, pacedLane } from './import-pace.js';
 import { holdLease, type Lease, type LeaseContext } from './import-lease.js';
 import { startTurn, type Turn } from './import-turns.js';
 import type { ImportSource } from './sources/source.js';
@@ -24,8 +23,6 @@ import { openImportSource } from './sources/open.js';
 export interface RunContext extends LeaseContext {
   /** The process is stopping: every import stops where it is. */
   stopSignal: AbortSignal;
-  /** Spaces the starts of the runner's transfers while live requests are late (none: unpaced). */
-  pace?: ImportPace | undefined;
   /** The run's turn (import-turns.ts): how long it keeps its slot, and whether another import waits for one. */
   turn?: Turn | undefined;
 }
@@ -87,7 +84,7 @@ export async function runImport(run: RunContext, claimed: Import): Promise<void>
       listFailures: 0,
       bucketDown: false,
       recorder: createImportRecorder(run.deps, run.log, () => moved.emit('moved')),
-      lanes: { reads: createLimiter(concurrency), transfers: pacedLane(createLimiter(concurrency), run.pace) },
+      lanes: { reads: createLimiter(concurrency), transfers: createLimiter(concurrency) },
     };
     await driveImport(run, context, lease, moved);
   } catch (error) {

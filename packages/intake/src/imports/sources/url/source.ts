@@ -1,9 +1,9 @@
-import type { AppDeps } from '../../../deps.js';
+import type { ImportDeps } from '../../deps.js';
 import { inLane, streamInto, type ImportSource, type ItemLimits } from '../source.js';
 import { openUrlSource } from './fetch.js';
 
 /** A URL list's files: each fetched through the guard (fetch.ts) and streamed into a multipart upload. */
-export function urlImportSource(deps: AppDeps): ImportSource {
+export function urlImportSource(deps: ImportDeps): ImportSource {
   const { imports } = deps.config;
   const options = (method: 'GET' | 'HEAD', limits: ItemLimits) => ({
     method,

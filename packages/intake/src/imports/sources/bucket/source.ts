@@ -2,10 +2,10 @@ import { bucketIdentity } from '@darkroom/core/import-identity';
 import { ERRORS } from '@darkroom/core/error-factories';
 import type { Import } from '@darkroom/db/import-schema';
 import type { ObjectLocation } from '@darkroom/storage';
-import type { AppDeps } from '../../../deps.js';
+import type { ImportDeps } from '../../deps.js';
 import { openBucketSource, type BucketSource, type SourceObject } from './client.js';
 import { HEAD_BYTES, inLane, streamInto, type BroughtFile, type DescribeFile, type ImportSource, type ListedItem } from '../source.js';
-import { identityHashOf, importCredentialsAad } from '../../start-import.js';
+import { identityHashOf, importCredentialsAad } from '../../identity.js';
 import { withinDeadline } from '../transfer-deadline.js';
 
 /**
@@ -13,7 +13,7 @@ import { withinDeadline } from '../transfer-deadline.js';
  * at a time; each object's first bytes read with them, then the object copied on the bucket's side
  * where the deployment's key may read it, else streamed from the source into a multipart upload.
  */
-export async function openBucketImportSource(deps: AppDeps, imp: Import): Promise<ImportSource> {
+export async function openBucketImportSource(deps: ImportDeps, imp: Import): Promise<ImportSource> {
   if (!imp.credentialsSealed || !imp.source.bucket || !imp.region) throw new Error(`import ${imp.id} has no bucket source to open`);
   const keys = unsealedKeys(deps, imp.id, imp.credentialsSealed);
   const { imports } = deps.config;
@@ -77,7 +77,7 @@ export async function openBucketImportSource(deps: AppDeps, imp: Import): Promis
  * sealed them, and under another one never will (`source_forbidden`: the import fails, and is
  * not taken up again and again).
  */
-function unsealedKeys(deps: AppDeps, importId: string, sealed: string): { accessKeyId: string; secretAccessKey: string } {
+function unsealedKeys(deps: ImportDeps, importId: string, sealed: string): { accessKeyId: string; secretAccessKey: string } {
   try {
     return JSON.parse(deps.secretBox.open(sealed, importCredentialsAad(importId))) as { accessKeyId: string; secretAccessKey: string };
   } catch {

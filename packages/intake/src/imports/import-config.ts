@@ -1,12 +1,23 @@
 import { booleanSetting, durationListSetting, durationSetting } from '@darkroom/core/env';
 import { z } from 'zod';
 
-/** The API's settings for imports (docs/configuration.md#imports), spread into its environment's schema. */
+/** Read only so that an import never names the backup bucket as its source (the backup's own settings). */
+export const backupBucketSettings = {
+  BACKUP_S3_ENDPOINT: z.string().optional(),
+  BACKUP_S3_BUCKET: z.string().optional(),
+};
+
+/** The backup repository's bucket, which no import may name as its source; null when this process is not told of it. */
+export const backupBucketOf = (e: { BACKUP_S3_ENDPOINT?: string | undefined; BACKUP_S3_BUCKET?: string | undefined }) =>
+  e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET ? { endpoint: e.BACKUP_S3_ENDPOINT, bucket: e.BACKUP_S3_BUCKET } : null;
+
+/**
+ * The settings of a worker's imports (docs/configuration.md#imports), spread into its environment's
+ * schema. The API reads none of them but the backup bucket's (an import's start refuses it).
+ */
 export const importEnvSettings = {
   /** Files of one tenant's import in flight at once (its imports run one after another). */
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  /** Whether this API process runs imports (`off`: it only takes them; another process runs them). */
-  IMPORT_RUNNER: z.enum(['on', 'off']).default('on'),
   /** Development and tests only: URL items and bucket endpoints may name private or loopback addresses. */
   IMPORT_ALLOW_PRIVATE: booleanSetting(false),
   /** A source that does not connect within this is unreachable (that item fails, or is tried again). */
@@ -19,16 +30,13 @@ export const importEnvSettings = {
   IMPORT_MAX_ITEMS: z.coerce.number().int().min(1).default(10_000_000),
   /** Days a paused import keeps its source's sealed keys: then they are deleted and it fails `source_forbidden`. */
   IMPORT_PAUSED_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-  /** Read only so that an import never names the backup bucket as its source (the backup's own settings). */
-  BACKUP_S3_ENDPOINT: z.string().optional(),
-  BACKUP_S3_BUCKET: z.string().optional(),
+  ...backupBucketSettings,
 };
 
 type ImportEnv = z.infer<z.ZodObject<typeof importEnvSettings>>;
 
 export interface ImportConfig {
   concurrency: number;
-  runner: boolean;
   allowPrivate: boolean;
   connectTimeoutMs: number;
   itemTimeoutMs: number;
@@ -50,7 +58,6 @@ const IDLE_TIMEOUT_MS = 60_000;
 export function importConfigOf(e: ImportEnv): ImportConfig {
   return {
     concurrency: e.IMPORT_CONCURRENCY,
-    runner: e.IMPORT_RUNNER === 'on',
     allowPrivate: e.IMPORT_ALLOW_PRIVATE,
     connectTimeoutMs: e.IMPORT_CONNECT_TIMEOUT,
     itemTimeoutMs: e.IMPORT_ITEM_TIMEOUT,
@@ -58,6 +65,6 @@ export function importConfigOf(e: ImportEnv): ImportConfig {
     retryScheduleMs: e.IMPORT_RETRY_SCHEDULE,
     maxItems: e.IMPORT_MAX_ITEMS,
     pausedKeepDays: e.IMPORT_PAUSED_KEEP_DAYS,
-    backup: e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET ? { endpoint: e.BACKUP_S3_ENDPOINT, bucket: e.BACKUP_S3_BUCKET } : null,
+    backup: backupBucketOf(e),
   };
 }
