@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { inArray } from 'drizzle-orm';
 import { type Import, imports as importsTable } from '../import-schema.js';
-import { claimImport, isImportWaiting, releaseImportLease } from './import-claims.js';
+import { claimImport, importRank, isImportWaiting, releaseImportLease } from './import-claims.js';
 import { insertImport } from './imports.js';
 import { createTenant } from './tenants.js';
 
@@ -62,5 +62,24 @@ describe('claimImport by turns', () => {
     const rotated = [...turns, { tenantId: c, turn: 10 }];
     const order = [await claim(rotated), await claim(rotated), await claim(rotated)];
     expect(order.map((row) => row!.id)).toEqual([second!.id, third!.id, first!.id]);
+  });
+});
+
+describe('importRank', () => {
+  it('ranks an import by its place in its tenant’s line, so one tenant’s many imports never go before another’s first', async () => {
+    const [a, b] = tenants as [string, string, string];
+    const [a1, a2] = imports.get(a)!;
+    const a3 = await insertImport(handle.db, { tenantId: a, status: 'running', source: { type: 'urls' }, visibility: 'public' });
+    imports.get(a)!.push(a3);
+    const [b1, b2] = imports.get(b)!;
+    expect(await Promise.all([a1, a2, a3].map((row) => importRank(handle.db, { id: row!.id })))).toEqual([1, 2, 3]);
+    expect(await Promise.all([b1, b2].map((row) => importRank(handle.db, { id: row!.id })))).toEqual([1, 2]);
+
+    // An import that ended leaves its tenant's line: the next one moves up.
+    await handle.db
+      .update(importsTable)
+      .set({ status: 'done' })
+      .where(inArray(importsTable.id, [a1!.id]));
+    expect(await Promise.all([a2, a3].map((row) => importRank(handle.db, { id: row!.id })))).toEqual([1, 2]);
   });
 });
