@@ -3,7 +3,7 @@
  * idle API takes: the p99 a platform's users see) and at saturation (what the API still takes), and
  * a camera photo's `complete` → its job's commit, on one API process and one worker (which runs the
  * import, and renders its photos on the backfill lane), each against the same measured idle first, and the steady stream also against a bare
- * INSERT server taking it on the idle machine (the floor the machine sets). The steady stream is
+ * INSERT server taking it on the idle machine and under the same import (the floor the machine sets). The steady stream is
  * measured twice: flowing before an import starts and on through it (a platform's uploads, and an
  * import started among them), and starting on an import already running at full speed (uploads
  * that begin from nothing beside an import at full speed).
@@ -68,34 +68,54 @@ async function importNow(tenant: TestApi, id: string): Promise<{ status: string;
   return { status: body.import.status, imported: body.import.counts.imported };
 }
 
-/** A second tenant on the rig's API: the same source imported again is new to it (identities are a tenant's). */
-async function secondTenant(rig: Rig): Promise<{ tenant: TestApi; tenantId: string }> {
-  const created = await createTenant(rig.db, { name: 'bench-import-second' });
+/** Another tenant on the rig's API: the same source imported again is new to it (identities are a tenant's). */
+async function anotherTenant(rig: Rig, name: string): Promise<{ tenant: TestApi; tenantId: string }> {
+  const created = await createTenant(rig.db, { name });
   const { apiKey } = await createApiKey(rig.db, { tenantId: created.id, kind: 'tenant' });
   return { tenant: new TestApi(rig.tenant.baseUrl, apiKey), tenantId: created.id };
 }
 
 /**
- * The steady stream flowing from STREAM_LEAD_MS before an import (the rig's tenant's) to
+ * The steady stream to `url` flowing from STREAM_LEAD_MS before an import (by `importer`) to
  * THROUGH_SECONDS after its POST: the p99 of the requests due in that time (the import's end, if
  * sooner) and the files the import made meanwhile. The import is then waited for, and its photos'
  * renders, so that none weighs on what is measured next.
  */
-async function throughImport(rig: Rig, source: SourceBucket, rate: number) {
-  const stream = uploadStream(uploadsUrl(rig), rate, rig.tenant.token!);
+async function streamThroughImport(
+  rig: Rig,
+  source: SourceBucket,
+  stream: { url: string; rate: number; token?: string | undefined },
+  importer: { tenant: TestApi; tenantId: string },
+) {
+  const flowing = uploadStream(stream.url, stream.rate, stream.token);
   await sleep(STREAM_LEAD_MS);
   const started = Date.now();
-  const id = await startImport(rig.tenant, bucketImportBody(source));
-  let now = await importNow(rig.tenant, id);
+  const id = await startImport(importer.tenant, bucketImportBody(source));
+  let now = await importNow(importer.tenant, id);
   while (!(FINISHED_IMPORT_STATUSES as readonly string[]).includes(now.status) && Date.now() < started + THROUGH_SECONDS * 1000) {
     await sleep(100);
-    now = await importNow(rig.tenant, id);
+    now = await importNow(importer.tenant, id);
   }
   const ended = Date.now();
-  const samples = await stream.stop();
-  await waitForImport(rig.tenant, id, source.photoKeys.length);
-  while ((await backfillLeft(rig, rig.tenantId)) > 0) await sleep(250);
+  const samples = await flowing.stop();
+  await waitForImport(importer.tenant, id, source.photoKeys.length);
+  while ((await backfillLeft(rig, importer.tenantId)) > 0) await sleep(250);
   return { ...p99Of(samples, started, ended), seconds: (ended - started) / 1000, imported: now.imported };
+}
+
+/** The stream to the API through the rig's tenant's import. */
+const throughImport = (rig: Rig, source: SourceBucket, rate: number) =>
+  streamThroughImport(rig, source, { url: uploadsUrl(rig), rate, token: rig.tenant.token! }, { tenant: rig.tenant, tenantId: rig.tenantId });
+
+/**
+ * The same stream to a bare INSERT server while another tenant imports the same files on the same
+ * worker: the floor this machine sets for the stream under that import (Postgres's WAL and the
+ * cores are shared with it either way).
+ */
+async function bareThroughImport(rig: Rig, source: SourceBucket, rate: number) {
+  const importer = await anotherTenant(rig, 'bench-import-bare');
+  const bare = await startBareServer();
+  return streamThroughImport(rig, source, { url: `${bare.url}/baseline/uploads`, rate }, importer).finally(() => stop(bare.child));
 }
 
 /**
@@ -119,6 +139,8 @@ interface Live {
   /** The same stream to a bare INSERT server (bench/baseline-server.ts) on the idle machine. */
   bareStream: StreamRead;
   through: StreamRead & { seconds: number; imported: number };
+  /** The same stream to the bare INSERT server while the same files are imported. */
+  bareThrough: StreamRead & { seconds: number; imported: number };
   onset: LoadResult;
   /** Whether the second import was still running when the loads on it ended. */
   loadWithinImport: boolean;
@@ -145,7 +167,8 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
   const bare = await startBareServer();
   const bareStream = await quietStreamRead(`${bare.url}/baseline/uploads`, rate).finally(() => stop(bare.child));
   const through = await throughImport(rig, source, rate);
-  const second = await secondTenant(rig);
+  const bareThrough = await bareThroughImport(rig, source, rate);
+  const second = await anotherTenant(rig, 'bench-import-second');
   const started = performance.now();
   const id = await startImport(second.tenant, bucketImportBody(source));
   while ((await importNow(second.tenant, id)).imported < 2 * IMPORT_CONCURRENCY) await sleep(100);
@@ -158,7 +181,20 @@ async function measure(rig: Rig, photo: BenchInput, source: SourceBucket): Promi
     if ((await backfillLeft(rig, second.tenantId)) > 0) busy.push(ms);
   }
   await waitForImport(second.tenant, id, source.photoKeys.length);
-  return { idleLoad, busyLoad, rate, idleStream, bareStream, through, onset, loadWithinImport, idle, busy, importMs: performance.now() - started };
+  return {
+    idleLoad,
+    busyLoad,
+    rate,
+    idleStream,
+    bareStream,
+    through,
+    bareThrough,
+    onset,
+    loadWithinImport,
+    idle,
+    busy,
+    importMs: performance.now() - started,
+  };
 }
 
 function rows(live: Live, files: number): BenchRow[] {
@@ -180,6 +216,14 @@ function rows(live: Live, files: number): BenchRow[] {
       `${through.p99} ms`,
       `${live.bareStream.p99} ms bare`,
       through.p99 / live.bareStream.p99,
+      '—',
+      null,
+    ),
+    row(
+      `the same stream to the bare INSERT server while the same ${files} files are imported (another tenant's import; ${live.bareThrough.requests} requests in ${live.bareThrough.seconds.toFixed(0)} s): the floor under that import`,
+      `${through.p99} ms`,
+      `${live.bareThrough.p99} ms bare`,
+      through.p99 / live.bareThrough.p99,
       '—',
       null,
     ),
