@@ -6,6 +6,7 @@ import { VISIBILITIES } from '@darkroom/core/private-links';
 import { VISIBLE_ASSET_STATUSES, type AudioInfo, type HlsRendition, type VideoInfo } from '@darkroom/core/contract/asset';
 import type { Crop, DeliveryPolicyPatch, Focus } from '@darkroom/core/delivery';
 import type { TenantPresets } from '@darkroom/core/presets';
+import { PENDING_MODERATION, type AssetModeration, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -23,7 +24,7 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
  * An asset confirmed (its upload complete, its import's file in place), whatever its processing
  * did since, until it is deleted.
  */
-export const CONFIRMED_STATUSES: readonly AssetStatus[] = ['queued', 'processing', 'ready', 'failed'];
+export const CONFIRMED_STATUSES: readonly AssetStatus[] = ['queued', 'processing', 'held', 'ready', 'failed', 'rejected'];
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
@@ -50,6 +51,8 @@ export const tenants = pgTable('tenants', {
   previousDeliveryKeyExpiresAt: timestamp('previous_delivery_key_expires_at', { withTimezone: true, mode: 'date' }),
   /** The visibility of an upload that names none (nor its upload token); null: the deployment's DEFAULT_VISIBILITY. */
   defaultVisibility: text('default_visibility', { enum: VISIBILITIES }),
+  /** The moderation policy fields the tenant set; null (or a field absent): the deployment's MODERATION_* defaults. */
+  moderation: jsonb('moderation').$type<ModerationPolicyPatch>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -158,6 +161,18 @@ export const assets = pgTable(
      * deleted); null while that is still owed, so a failure at that moment is retried by the sweep.
      */
     purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'date' }),
+    /** What its tenant's checks found and the decision on it; `status` follows it (`held`, `rejected`). */
+    moderation: jsonb('moderation')
+      .$type<AssetModeration>()
+      .notNull()
+      .default(sql`${sql.raw(`'${JSON.stringify(PENDING_MODERATION)}'::jsonb`)}`),
+    /**
+     * The 64-bit perceptual hashes of its pictures (an image; a video's sampled frames; cover art),
+     * as signed bigints: what a block of the asset adds to a blocklist. Null before they were taken.
+     */
+    perceptualHashes: bigint('perceptual_hashes', { mode: 'bigint' }).array(),
+    /** When a rejection moved its original to `quarantine/`, which keeps it QUARANTINE_DAYS. */
+    quarantinedAt: timestamp('quarantined_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     // Keyset pagination per tenant: ids are UUIDv7, so id order is creation order.
@@ -170,6 +185,9 @@ export const assets = pgTable(
     index('assets_purge_pending_idx').on(t.updatedAt).where(sql`status = 'deleting' or (status in ('canceled', 'expired') and purged_at is null)`),
     // The worker's visibility moves: assets whose objects are not yet where their visibility says.
     index('assets_visibility_move_idx').on(t.updatedAt).where(sql`visibility <> objects_visibility`),
+    // The review queue, oldest first, and the quarantine sweep.
+    index('assets_held_idx').on(t.id).where(sql`status = 'held'`),
+    index('assets_quarantined_idx').on(t.quarantinedAt).where(sql`quarantined_at is not null`),
   ],
 );
 

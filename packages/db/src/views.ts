@@ -16,7 +16,7 @@ const iso = (date: Date | null | undefined): string | null => (date ? date.toISO
 export const errorOf = (row: { errorCode: string | null; errorMessage: string | null }) =>
   row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null;
 
-/** What an event stores. Variants are listed once the asset is ready (a playable one's streams before). `status` overrides the row's (a deletion shows the last visible one). */
+/** What an event stores. Variants are listed once the asset is ready or held (a playable one's streams before). `status` overrides the row's (a deletion shows the last visible one). */
 export function assetSnapshot(asset: Asset, variants: readonly Variant[], status: AssetStatus = asset.status): AssetSnapshot {
   return {
     id: asset.id,
@@ -41,9 +41,10 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     crop: asset.crop ?? null,
     hasAlpha: asset.hasAlpha ?? null,
     visibility: asset.visibility,
+    moderation: asset.moderation,
     playable: asset.kind === 'image' ? null : asset.playable,
     variants:
-      status === 'ready' || (status === 'processing' && asset.playable)
+      status === 'ready' || status === 'held' || (status === 'processing' && asset.playable)
         ? variantsShown(variants, status).map((v) => ({
             name: v.name,
             kind: v.kind,
@@ -68,7 +69,7 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
  * others appear at `ready`).
  */
 const variantsShown = (variants: readonly Variant[], status: AssetStatus) =>
-  status === 'ready' ? variants : variants.filter((v) => v.format === 'hls');
+  status === 'ready' || status === 'held' ? variants : variants.filter((v) => v.format === 'hls');
 
 /** The Event a tenant reads: its asset as the change left it, with URLs (and delivery markup) as they are today. */
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {

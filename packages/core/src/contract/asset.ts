@@ -6,11 +6,22 @@ import { VISIBILITIES } from '../private-links.js';
 import { assetUrlsOf, type DeliveryContext, type PublicUrl } from './asset-urls.js';
 export { privateLinkContext } from './asset-urls.js';
 import { ErrorSummary } from './error.js';
+import { AssetModeration, PENDING_MODERATION } from './moderation.js';
 
 export type { DeliveryContext, PrivateLinkContext, PublicUrl } from './asset-urls.js';
 
 /** The statuses a tenant ever sees (the database has one more: an asset being deleted is already gone for the API). */
-export const VISIBLE_ASSET_STATUSES = ['awaiting_upload', 'queued', 'processing', 'ready', 'failed', 'canceled', 'expired'] as const;
+export const VISIBLE_ASSET_STATUSES = [
+  'awaiting_upload',
+  'queued',
+  'processing',
+  'held',
+  'ready',
+  'failed',
+  'rejected',
+  'canceled',
+  'expired',
+] as const;
 export type VisibleAssetStatus = (typeof VISIBLE_ASSET_STATUSES)[number];
 
 /** One rung of an HLS ladder: its frame and its peak bit rate (the master playlist's `BANDWIDTH`). */
@@ -118,6 +129,7 @@ export const AssetSnapshot = z.object({
   visibility: z
     .enum(VISIBILITIES)
     .describe('`private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket'),
+  moderation: AssetModeration.describe("What the checks of its tenant's policy found, and the decision on it"),
   variants: z.array(VariantSnapshot).describe(VARIANTS_LISTED),
   error: ErrorSummary,
   createdAt: z.string(),
@@ -143,14 +155,16 @@ export type AssetView = z.infer<typeof AssetView>;
  * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
  * `duration` and `video`: they were images, and show as such; those stored before audio lack `audio`. Those stored before focus and crop
  * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such; those stored before
- * private media lack `visibility`: they were public; those stored before `playable`, lack it: a video or audio that was ever ready was playable. A private asset's URLs are all private ones, under one expiry.
+ * private media lack `visibility`: they were public; those stored before `playable`, lack it: a video or audio that was ever ready was playable; those stored before moderation lack `moderation` (moderationBefore). A private asset's URLs are all private ones, under one expiry.
  */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
   const stored: Partial<AssetSnapshot> = snapshot;
   const { hasAlpha: _internal, ...shown } = snapshot;
   const visibility = stored.visibility ?? 'public';
   const kind = stored.kind ?? assetKindOf(snapshot.contentType);
-  const urls = assetUrlsOf({ id: snapshot.id, visibility }, publicUrl, delivery);
+  const moderation = stored.moderation ?? moderationBefore(snapshot.status);
+  // A held asset is servable through private links alone, whatever its visibility.
+  const urls = assetUrlsOf({ id: snapshot.id, visibility: snapshot.status === 'held' ? 'private' : visibility }, publicUrl, delivery);
   const view = {
     ...shown,
     kind,
@@ -162,11 +176,16 @@ export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, de
     focus: stored.focus ?? null,
     crop: stored.crop ?? null,
     visibility,
+    moderation,
     variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: urls.object(key) })),
     urlsExpireAt: urls.expiresAt,
   };
   return { ...view, delivery: markupOf(view, stored.hasAlpha ?? false, urls.markupBase, delivery) };
 }
+
+/** An event stored before moderation: a ready asset was published unchecked (`clear`), any other not yet checked. */
+const moderationBefore = (status: VisibleAssetStatus): AssetModeration =>
+  status === 'ready' ? { ...PENDING_MODERATION, state: 'clear' } : PENDING_MODERATION;
 
 /** `asset.delivery`: for a ready image or video (its poster) of known size; null otherwise. */
 function markupOf(

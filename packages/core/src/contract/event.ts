@@ -11,6 +11,9 @@ export const ASSET_EVENT_TYPES = [
   'asset.updated',
   'asset.deleted',
   'asset.expired',
+  'asset.held',
+  'asset.approved',
+  'asset.rejected',
 ] as const;
 export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
 

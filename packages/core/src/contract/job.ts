@@ -4,7 +4,7 @@ import { ErrorSummary } from './error.js';
 export const JOB_STATES = ['queued', 'active', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const JOB_KINDS = ['process', 'reprocess', 'backfill'] as const;
+export const JOB_KINDS = ['process', 'reprocess', 'backfill', 'rescan'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** A job as its tenant sees it (admins see more: apps/api's adminJobView). */
