@@ -126,6 +126,10 @@ export function eventOfTransition(before: Asset, to: AssetStatus): AssetEventTyp
       return 'asset.deleted';
     case 'expired':
       return 'asset.expired';
+    case 'held':
+      return 'asset.held';
+    case 'rejected':
+      return 'asset.rejected';
     default:
       return null;
   }

@@ -1,6 +1,6 @@
 import type { PurgeList } from '@darkroom/core/contract/event';
 import type { Visibility } from '@darkroom/core/private-links';
-import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { assets, type Asset, type Job } from '../schema.js';
@@ -74,9 +74,12 @@ export async function claimVisibilityMove(db: Executor, params: MoveClaimParams)
         and(
           sql`${assets.visibility} <> ${assets.objectsVisibility}`,
           ne(assets.status, 'deleting'),
+          // Held or rejected: nothing of it may reach the public place (an approval makes it `approved`).
+          sql`${assets.moderation}->>'state' not in ('held', 'rejected')`,
           sql`(${assets.moveClaimedUntil} is null or ${assets.moveClaimedUntil} < now())`,
           sql`(${assets.moveNextAt} is null or ${assets.moveNextAt} <= now())`,
-          params.changedBefore ? lt(assets.updatedAt, params.changedBefore) : undefined,
+          // An approved held asset moves at once: nothing public ever served it, so no grace is owed.
+          params.changedBefore ? or(lt(assets.updatedAt, params.changedBefore), eq(assets.status, 'held')) : undefined,
           params.tenantId ? eq(assets.tenantId, params.tenantId) : undefined,
           params.assetId ? eq(assets.id, params.assetId) : undefined,
         ),
@@ -142,7 +145,7 @@ export async function releaseVisibilityMove(
  * `asset.updated` event (carrying `purge` when given), and ends the claim, in one transaction;
  * nothing is recorded when the visibility changed again meanwhile (the next move starts from where
  * the objects are) or the claim no longer holds. Returns whether it applied. An asset being deleted
- * gets no event: its `asset.deleted` was its last.
+ * gets no event: its `asset.deleted` was its last; an approved held asset is published (`asset.ready`).
  */
 export async function finishAssetVisibilityMove(db: Executor, params: { move: ClaimedMove; purge?: PurgeList | undefined }): Promise<boolean> {
   const { asset, claim } = params.move;
@@ -163,9 +166,20 @@ export async function finishAssetVisibilityMove(db: Executor, params: { move: Cl
       await releaseVisibilityMove(tx, { move: params.move });
       return false;
     }
-    if (moved.status !== 'deleting') await recordAssetEvent(tx, { type: 'asset.updated', asset: moved, purge: params.purge });
+    if (moved.status === 'held') await publishApprovedAsset(tx, moved);
+    else if (moved.status !== 'deleting') await recordAssetEvent(tx, { type: 'asset.updated', asset: moved, purge: params.purge });
     return true;
   });
+}
+
+/** An approved held asset whose objects reached its place: `ready`, announced by `asset.ready` now that every URL answers. */
+async function publishApprovedAsset(tx: Executor, moved: Asset): Promise<void> {
+  const [ready] = await tx
+    .update(assets)
+    .set({ status: 'ready', readyAt: sql`coalesce(${assets.readyAt}, now())`, updatedAt: sql`now()` })
+    .where(eq(assets.id, moved.id))
+    .returning();
+  await recordAssetEvent(tx, { type: 'asset.ready', asset: ready! });
 }
 
 /** A job's start: it started (`started`: its row), had already finished, or waits for its asset's move. */

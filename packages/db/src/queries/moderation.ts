@@ -1,0 +1,147 @@
+import type { AssetModeration, ModerationDecider } from '@darkroom/core/contract/moderation';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
+import { assets, type Asset, type AssetStatus } from '../schema.js';
+import { transitionAsset } from './assets.js';
+import { recordAssetEvent } from './events.js';
+
+/** The error a rejected asset carries; its message names the check, never a signature database or host. */
+export const CONTENT_REJECTED = 'content_rejected';
+
+/**
+ * What the checks of an asset found, recorded before anything of it is rendered: a `held` asset is
+ * then rendered to the private place (its `objectsVisibility`), whatever its visibility, so nothing
+ * of it is ever written where the public can read it. Its perceptual hashes are kept for a block.
+ */
+export async function recordModerationChecks(
+  db: Executor,
+  params: { id: string; moderation: AssetModeration; perceptualHashes: bigint[] | null },
+): Promise<Asset | undefined> {
+  const held = params.moderation.state === 'held';
+  const [asset] = await db
+    .update(assets)
+    .set({
+      moderation: params.moderation,
+      perceptualHashes: params.perceptualHashes,
+      ...(held ? { objectsVisibility: 'private' as const } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(assets.id, params.id), eq(assets.status, 'processing')))
+    .returning();
+  return asset;
+}
+
+/** A held asset's render recorded: `held` (with `asset.held`), not `ready`, until someone decides. */
+export async function markAssetHeld(
+  db: Executor,
+  params: { id: string; set: Parameters<typeof transitionAsset>[1]['set'] },
+): Promise<Asset | undefined> {
+  return transitionAsset(db, { id: params.id, from: ['processing'], to: 'held', set: { ...params.set, errorCode: null, errorMessage: null } });
+}
+
+export interface Rejection {
+  id: string;
+  /** Where it may be taken from: a check's verdict (`processing`), a decision on a held or ready asset. */
+  from: readonly AssetStatus[];
+  moderation: AssetModeration;
+  /** The sentence the tenant reads: names the check. */
+  message: string;
+}
+
+/**
+ * `rejected`, with `asset.rejected`: no URL opens anything of it from this commit on. Its variants
+ * and the move of its original to `quarantine/` are the quarantine sweep's (listAssetsToQuarantine).
+ */
+export async function rejectAsset(db: Executor, params: Rejection): Promise<Asset | undefined> {
+  return transitionAsset(db, {
+    id: params.id,
+    from: params.from,
+    to: 'rejected',
+    set: { moderation: params.moderation, errorCode: CONTENT_REJECTED, errorMessage: params.message },
+  });
+}
+
+/** A decision's record on the asset's moderation. */
+export function decided(before: AssetModeration, state: 'approved' | 'rejected', by: ModerationDecider, reason: string | null): AssetModeration {
+  return { ...before, state, decidedBy: by, reason, decidedAt: new Date().toISOString() };
+}
+
+/**
+ * Approves a held asset: `asset.approved` now; a private one (its objects already where they
+ * belong) is `ready` with `asset.ready` in the same transaction, a public one once the worker's
+ * move has put its objects in the public place (queries/visibility.ts, publishApprovedAsset).
+ */
+export async function approveHeldAsset(
+  db: Executor,
+  params: { id: string; by: ModerationDecider; reason: string | null },
+): Promise<Asset | undefined> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(assets)
+      .where(and(eq(assets.id, params.id), eq(assets.status, 'held')))
+      .for('update');
+    if (!before) return undefined;
+    const moderation = decided(before.moderation, 'approved', params.by, params.reason);
+    const inPlace = before.objectsVisibility === before.visibility;
+    const [after] = await tx
+      .update(assets)
+      .set({
+        moderation,
+        ...(inPlace ? { status: 'ready' as const, readyAt: sql`coalesce(${assets.readyAt}, now())` } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(assets.id, params.id))
+      .returning();
+    await recordAssetEvent(tx, { type: 'asset.approved', asset: after!, status: 'held' });
+    if (inPlace) await recordAssetEvent(tx, { type: 'asset.ready', asset: after! });
+    return after;
+  });
+}
+
+/** The review queue: held assets, oldest first, of one tenant or all. */
+export async function listHeldAssets(
+  db: Executor,
+  params: { tenantId?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<Page<Asset>> {
+  const after = params.cursor === undefined ? undefined : decodeCursor(params.cursor);
+  if (after === null) throw new InvalidCursorError();
+  const rows = await db
+    .select()
+    .from(assets)
+    .where(
+      and(eq(assets.status, 'held'), params.tenantId ? eq(assets.tenantId, params.tenantId) : undefined, after ? gt(assets.id, after) : undefined),
+    )
+    .orderBy(asc(assets.id))
+    .limit(params.limit + 1);
+  return toPage(rows, params.limit);
+}
+
+/** Rejected assets whose variants and original are still where they were, oldest first. */
+export async function listAssetsToQuarantine(db: Executor, params: { limit: number }): Promise<Asset[]> {
+  return db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.status, 'rejected'), isNull(assets.quarantinedAt)))
+    .orderBy(asc(assets.updatedAt))
+    .limit(params.limit);
+}
+
+/** Records a rejected asset's original in quarantine (its new key) and its variants gone. */
+export async function markAssetQuarantined(db: Executor, params: { id: string; originalKey: string }): Promise<void> {
+  await db
+    .update(assets)
+    .set({ originalKey: params.originalKey, quarantinedAt: sql`now()` })
+    .where(and(eq(assets.id, params.id), eq(assets.status, 'rejected')));
+}
+
+/** Rejected assets whose quarantine ran out (QUARANTINE_DAYS) and whose original is still kept. */
+export async function listQuarantineExpired(db: Executor, params: { quarantinedBefore: Date; limit: number }): Promise<Asset[]> {
+  return db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.status, 'rejected'), lt(assets.quarantinedAt, params.quarantinedBefore), isNull(assets.purgedAt)))
+    .orderBy(asc(assets.quarantinedAt))
+    .limit(params.limit);
+}
