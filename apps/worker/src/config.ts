@@ -22,6 +22,7 @@ import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroo
 import { intakeEnvSettings } from '@darkroom/intake';
 import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
 import { z } from 'zod';
+import { moderationConfigOf, moderationEnvSettings, type ModerationConfig } from './moderation/settings.js';
 
 const workerEnvSchema = z.object({
   ...commonSettings,
@@ -38,6 +39,7 @@ const workerEnvSchema = z.object({
   /** An import's files are confirmed here: the upload limits, the copy's parts, JOB_MAX_ATTEMPTS, AUDIO_PROBES (the API's too). */
   ...intakeEnvSettings,
   ...importEnvSettings,
+  ...moderationEnvSettings,
   PRESETS_FILE: presetsFileSetting(),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
@@ -138,6 +140,8 @@ export interface WorkerConfig {
     jobTimeout: ScaledDuration;
   };
   uploadTtlMs: number;
+  /** MODERATION_*, BLOCKLIST_MAX_DISTANCE, QUARANTINE_*: the deployment's policy and its limits. */
+  moderation: ModerationConfig;
   /** Imports (IMPORT_*): IMPORT_SLOTS, and the run's settings. */
   imports: ImportConfig & { slots: number };
   /** What an imported file is held to and confirmed with, as the API's `complete` (the intake's settings). */
@@ -210,6 +214,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },
     uploadTtlMs: e.UPLOAD_TTL,
     imports: { ...importConfigOf(e), slots: e.IMPORT_SLOTS },
+    moderation: moderationConfigOf(e),
     intake: {
       maxBytes: e.MAX_UPLOAD_BYTES,
       acceptedContentTypes: e.ACCEPTED_CONTENT_TYPES,

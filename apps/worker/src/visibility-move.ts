@@ -76,7 +76,7 @@ async function runClaimedMove(deps: WorkerDeps, move: ClaimedMove): Promise<Move
       held.signal.throwIfAborted();
       await deps.storage.deletePrefix({ bucket: source.bucket, prefix: source.key });
     }
-    const purge = to === 'private' ? await purgeOf(deps, move.asset) : undefined;
+    const purge = to === 'private' ? await purgeListOf(deps, move.asset, 'private') : undefined;
     held.signal.throwIfAborted();
     return (await finishAssetVisibilityMove(deps.db, { move, purge })) ? 'moved' : 'superseded';
   } catch (error) {
@@ -137,13 +137,14 @@ async function copyUnder(deps: WorkerDeps, source: ObjectLocation, target: Objec
 }
 
 /**
- * What a CDN may still hold of an asset that went private: the public URL of every object it had
- * under its variants (each eager variant and stream file: listed where they now are), and the URL
- * prefixes of everything else (its variants' folder, its `/img/` renders with any options).
+ * What a CDN may still hold of an asset that went private (or was taken down): the public URL of
+ * every object it had under its variants (each eager variant and stream file: listed where they
+ * are now, `where`), and the URL prefixes of everything else (its variants' folder, its `/img/`
+ * renders with any options).
  */
-async function purgeOf(deps: WorkerDeps, asset: Asset): Promise<PurgeList> {
+export async function purgeListOf(deps: WorkerDeps, asset: Asset, where: Visibility): Promise<PurgeList> {
   const [variants] = assetObjectPrefixes(asset) as [string];
-  const moved = assetObjectLocation(deps.config.storage, 'private', variants);
+  const moved = assetObjectLocation(deps.config.storage, where, variants);
   const urls: string[] = [];
   for await (const object of deps.storage.listObjects({ bucket: moved.bucket, prefix: moved.key })) {
     urls.push(deps.publicUrl(`${variants}${object.key.slice(moved.key.length)}`));

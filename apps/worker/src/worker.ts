@@ -10,6 +10,7 @@ import { startLanes } from './lanes.js';
 import { serveMetrics } from './metrics.js';
 import { startReconciler } from './sweeps/reconciler.js';
 import { startVisibilityMoves } from './visibility-move.js';
+import { startQuarantine } from './sweeps/quarantine.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface RunningWorker {
@@ -50,6 +51,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const interval = deps.config.reconcileIntervalMs;
   const reconciler = interval === null ? null : startReconciler(deps, queues, interval);
   const moves = startVisibilityMoves(deps);
+  const quarantine = startQuarantine(deps);
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
@@ -63,6 +65,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       stopping.abort(new Error('the worker is stopping'));
       await reconciler?.stop();
       await moves?.stop();
+      await quarantine?.stop();
       await dispatcher?.stop();
       await imports?.close();
       await lanes.close();

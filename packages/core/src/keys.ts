@@ -15,6 +15,16 @@ export function originalKey(tenantId: string, assetId: string): string {
   return `${ORIGINALS_PREFIX}${tenantId}/${assetId}`;
 }
 
+/**
+ * Where a rejected asset's original is kept (QUARANTINE_DAYS, in the originals bucket) for an
+ * admin's restore, outside `originals/`, so nothing that reads originals finds it.
+ */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
+export function quarantineKey(tenantId: string, assetId: string): string {
+  return `${QUARANTINE_PREFIX}${tenantId}/${assetId}`;
+}
+
 export function stagingKey(tenantId: string, assetId: string): string {
   return `${STAGING_PREFIX}${tenantId}/${assetId}`;
 }

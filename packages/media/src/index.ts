@@ -36,6 +36,7 @@ export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Poi
 export { frameOf, renderedCrop, type Frame } from './framing.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
+export { MODERATION_PICTURE_SIDE, moderationPicture, type PictureOptions, type Pixels } from './moderation-picture.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
 export { releaseBuffer } from './release.js';

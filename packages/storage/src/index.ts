@@ -30,6 +30,7 @@ export {
 } from './setup.js';
 export {
   purgeAssetObjects,
+  purgeRenderedObjects,
   assetObjectPrefixes,
   purgeUploadObjects,
   abortStaleMultipartUploads,

@@ -62,6 +62,15 @@ export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAs
   const { bucket, publicBucket, asset } = options;
   await purgeUploadObjects(storage, options);
   await storage.deleteObject({ bucket, key: assetRecordKey(asset.tenantId, asset.id) });
+  await purgeRenderedObjects(storage, options);
+}
+
+/**
+ * Removes what was rendered of an asset (variants, delivery's renders, a long video's chunks) from
+ * both places, keeping its original and record: a rejected asset's. Idempotent.
+ */
+export async function purgeRenderedObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
+  const { bucket, publicBucket, asset } = options;
   for (const visibility of VISIBILITIES) {
     for (const prefix of assetObjectPrefixes(asset)) {
       await storage.deletePrefix(listingOf(assetObjectLocation({ bucket, publicBucket }, visibility, prefix)));

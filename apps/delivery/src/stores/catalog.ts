@@ -260,9 +260,12 @@ function createChangeLog(lifeMs: number) {
 }
 
 function assetOf(row: DeliverySource): CatalogAsset | null {
-  const { id, tenantId, revision, visibility, objectsVisibility } = row;
+  const { id, tenantId, revision, objectsVisibility } = row;
+  // Held (or found so by its checks while it still renders): servable through private links
+  // alone, whatever its visibility, so its reviewers can look; the public routes answer as for no asset.
+  const visibility = row.status === 'held' || row.moderationState === 'held' ? 'private' : row.visibility;
   if (row.status === 'processing' && row.playable) return { id, tenantId, kind: 'playable', revision, visibility, objectsVisibility };
-  if (row.status !== 'ready') return null;
+  if (row.status !== 'ready' && row.status !== 'held') return null;
   if (row.kind === 'audio') return { id, tenantId, kind: 'audio', revision, visibility, objectsVisibility };
   if (row.width === null || row.height === null) return null;
   return {
@@ -277,7 +280,7 @@ function assetOf(row: DeliverySource): CatalogAsset | null {
     focus: row.focus,
     crop: row.crop,
     hasAlpha: row.hasAlpha,
-    visibility: row.visibility,
+    visibility,
     objectsVisibility: row.objectsVisibility,
   };
 }

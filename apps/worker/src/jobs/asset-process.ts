@@ -1,6 +1,7 @@
 import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core/queue';
 import { completeJob } from '@darkroom/db/queries/jobs';
 import { getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset } from '@darkroom/db/queries/assets';
+import { markAssetHeld, rendersHeld } from '@darkroom/db/queries/moderation';
 import type { Asset, Job, Variant } from '@darkroom/db/schema';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -24,7 +25,7 @@ export type AssetProcessResult = { outcome: 'ready' } | { outcome: 'chunked' } |
  */
 export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>): Promise<AssetProcessResult> {
   return runAttempt(deps, job, {
-    skipReason: (asset) => (asset ? null : 'asset deleted'),
+    skipReason: (asset) => (!asset ? 'asset deleted' : asset.status === 'rejected' ? 'asset rejected' : null),
     onFinalFailure: (asset) => (failure) => markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message }),
     async run(asset, row) {
       await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
@@ -99,7 +100,8 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
     if (current && current.revision !== asset.revision) return false;
     // The rows before the transition: its ready (or updated) event lists them.
     await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
-    const ready = await markAssetReady(tx, { id: asset.id, ...rendered.asset });
+    const facts = { id: asset.id, ...rendered.asset };
+    const ready = current && rendersHeld(current) ? await markAssetHeld(tx, facts) : await markAssetReady(tx, facts);
     // Deleted meanwhile (`deleting`): nothing is recorded; the attempt finishes the deletion instead.
     if (!ready) throw new Error('the asset changed while it was rendered');
     // In the same transaction: nobody may see the asset ready while its job still looks open.

@@ -7,6 +7,7 @@ import { DelayedError, type Job as QueueJob } from 'bullmq';
 import { abandonForDeletion, discardDeletedAsset } from '../deletion.js';
 import type { WorkerDeps } from '../deps.js';
 import { failInterruptedTooOften, recordFailure, type OnFinalFailure } from './job-failure.js';
+import { isScannerUnavailable, waitForScanner } from '../moderation/scanner-wait.js';
 
 export type Skipped = { outcome: 'skipped'; reason: string };
 
@@ -61,6 +62,7 @@ export async function runAttempt<R>(deps: WorkerDeps, job: QueueJob<AssetProcess
       const now = await getAsset(deps.db, { id: asset.id });
       if (!now) return await discardDeletedAsset(deps, asset);
       if (now.status === 'deleting') return await abandonForDeletion(deps, now, jobId);
+      if (isScannerUnavailable(error)) return await waitForScanner(deps, job, row, error);
       return await recordFailure(deps, job, { row, error, onFinal });
     }
   } finally {

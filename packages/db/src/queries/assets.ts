@@ -224,11 +224,15 @@ export async function reframeReadyAsset(db: Executor, params: { id: string; focu
   });
 }
 
+/** The statuses a render may record `ready` over. */
+const RENDERED_FROM: readonly AssetStatus[] = ['queued', 'processing', 'ready', 'failed'];
+
 export async function markAssetReady(db: Executor, params: { id: string } & AssetFacts): Promise<Asset | undefined> {
   const { id, ...image } = params;
   return transitionAsset(db, {
     id,
-    from: CONFIRMED_STATUSES,
+    // Never from held or rejected: only a decision publishes those (queries/moderation.ts).
+    from: RENDERED_FROM,
     to: 'ready',
     set: { ...image, errorCode: null, errorMessage: null, readyAt: new Date(), playable: sql`${assets.kind} <> 'image'` },
   });

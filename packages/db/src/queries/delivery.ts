@@ -23,6 +23,7 @@ const deliverySourceQuery = preparedPer((db) =>
         hasAlpha: assets.hasAlpha,
         visibility: assets.visibility,
         objectsVisibility: assets.objectsVisibility,
+        moderationState: sql<string>`${assets.moderation}->>'state'`,
         delivery: tenants.delivery,
         deliveryKeySealed: tenants.deliveryKeySealed,
         previousDeliveryKeySealed: tenants.previousDeliveryKeySealed,

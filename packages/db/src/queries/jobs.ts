@@ -180,6 +180,25 @@ export async function recordJobRetry(db: Executor, params: JobFailure): Promise<
   return transitionJob(db, params.id, ['active', 'queued'], { state: 'queued', ...failureChange(params) });
 }
 
+/** The error a job carries while a scanner its policy needs (clamd, the classifier) does not answer. */
+export const SCANNER_UNAVAILABLE = 'scanner_unavailable';
+
+/**
+ * A try that found a scanner down: back to `queued` with `scanner_unavailable`, its attempt given
+ * back (its history entry dropped, its count lowered), so waiting for a scanner spends none of
+ * the job's maxAttempts however long it lasts.
+ */
+export async function deferJobForScanner(db: Executor, params: { id: string; message: string }): Promise<Job | undefined> {
+  return transitionJob(db, params.id, ['active'], {
+    state: 'queued',
+    attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+    history: sql`${jobs.history} - -1`,
+    errorCode: SCANNER_UNAVAILABLE,
+    errorMessage: params.message,
+    errorDetail: null,
+  });
+}
+
 /**
  * A transition that ends the job (completed or failed), with its backfill's counter moved in the
  * same transaction, so a backfill's `done` and `failed` always add up to its finished jobs.

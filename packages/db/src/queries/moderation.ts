@@ -1,9 +1,10 @@
+import type { PurgeList } from '@darkroom/core/contract/event';
 import type { AssetModeration, ModerationDecider } from '@darkroom/core/contract/moderation';
 import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
-import { assets, type Asset, type AssetStatus } from '../schema.js';
-import { transitionAsset } from './assets.js';
+import { assets, variants, type Asset, type AssetStatus } from '../schema.js';
+import { transitionAsset, type AssetFacts } from './assets.js';
 import { recordAssetEvent } from './events.js';
 
 /** The error a rejected asset carries; its message names the check, never a signature database or host. */
@@ -33,12 +34,13 @@ export async function recordModerationChecks(
 }
 
 /** A held asset's render recorded: `held` (with `asset.held`), not `ready`, until someone decides. */
-export async function markAssetHeld(
-  db: Executor,
-  params: { id: string; set: Parameters<typeof transitionAsset>[1]['set'] },
-): Promise<Asset | undefined> {
-  return transitionAsset(db, { id: params.id, from: ['processing'], to: 'held', set: { ...params.set, errorCode: null, errorMessage: null } });
+export async function markAssetHeld(db: Executor, params: { id: string } & AssetFacts): Promise<Asset | undefined> {
+  const { id, ...facts } = params;
+  return transitionAsset(db, { id, from: ['processing', 'held'], to: 'held', set: { ...facts, errorCode: null, errorMessage: null } });
 }
+
+/** Whether a render of the asset records it `held`: its checks held it, and nobody has decided yet. */
+export const rendersHeld = (asset: Pick<Asset, 'status' | 'moderation'>): boolean => asset.status === 'held' || asset.moderation.state === 'held';
 
 export interface Rejection {
   id: string;
@@ -128,12 +130,22 @@ export async function listAssetsToQuarantine(db: Executor, params: { limit: numb
     .limit(params.limit);
 }
 
-/** Records a rejected asset's original in quarantine (its new key) and its variants gone. */
-export async function markAssetQuarantined(db: Executor, params: { id: string; originalKey: string }): Promise<void> {
-  await db
-    .update(assets)
-    .set({ originalKey: params.originalKey, quarantinedAt: sql`now()` })
-    .where(and(eq(assets.id, params.id), eq(assets.status, 'rejected')));
+/**
+ * Records a rejected asset's original in quarantine (its new key) and its variants gone (their
+ * rows with them); a takedown of a published public asset says what a CDN should purge, with its
+ * `asset.updated`, in the same transaction.
+ */
+export async function markAssetQuarantined(db: Executor, params: { id: string; originalKey: string; purge?: PurgeList | undefined }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [asset] = await tx
+      .update(assets)
+      .set({ originalKey: params.originalKey, quarantinedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(assets.id, params.id), eq(assets.status, 'rejected'), isNull(assets.quarantinedAt)))
+      .returning();
+    if (!asset) return;
+    await tx.delete(variants).where(eq(variants.assetId, params.id));
+    if (params.purge) await recordAssetEvent(tx, { type: 'asset.updated', asset, purge: params.purge });
+  });
 }
 
 /** Rejected assets whose quarantine ran out (QUARANTINE_DAYS) and whose original is still kept. */

@@ -1,0 +1,76 @@
+import { quarantineKey } from '@darkroom/core/keys';
+import { isAssetInHand, markAssetPurged } from '@darkroom/db/queries/assets';
+import { listAssetsToQuarantine, listQuarantineExpired, markAssetQuarantined } from '@darkroom/db/queries/moderation';
+import type { Asset } from '@darkroom/db/schema';
+import { ObjectNotFoundError, purgeRenderedObjects } from '@darkroom/storage';
+import type { WorkerDeps } from '../deps.js';
+import { runEvery, type RunningPasses } from '../run-every.js';
+import { purgeListOf } from '../visibility-move.js';
+
+const BATCH = 20;
+
+/**
+ * A rejected asset's objects: every variant and render deleted from both places (a takedown of a
+ * published public asset first lists what a CDN should purge), its original moved to
+ * `quarantine/` (copied, then every version of the old key deleted), then recorded. Idempotent:
+ * a pass cut off midway is done again from where the objects are. An asset a job or a move holds
+ * is left to the next pass, so nothing that job writes outlives this.
+ */
+export async function quarantineRejectedAsset(deps: WorkerDeps, asset: Asset): Promise<boolean> {
+  if (await isAssetInHand(deps.db, { assetId: asset.id })) return false;
+  const { bucket, publicBucket } = deps.config.storage;
+  const published = asset.readyAt !== null && asset.objectsVisibility === 'public';
+  const purge = published ? await purgeListOf(deps, asset, 'public') : undefined;
+  await purgeRenderedObjects(deps.storage, { bucket, publicBucket, asset });
+  const target = quarantineKey(asset.tenantId, asset.id);
+  if (asset.originalKey !== target) await moveObject(deps, asset.originalKey, target);
+  await markAssetQuarantined(deps.db, { id: asset.id, originalKey: target, purge });
+  return true;
+}
+
+/** Moves one object within the originals bucket; a source already gone (a pass cut off after its delete) is left. */
+async function moveObject(deps: WorkerDeps, from: string, to: string): Promise<void> {
+  const { bucket } = deps.config.storage;
+  try {
+    const head = await deps.storage.headObject({ bucket, key: from });
+    await deps.storage.copyObject({ bucket, key: to, sourceKey: from, size: head.size });
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+  }
+  await deps.storage.deleteObject({ bucket, key: from });
+}
+
+/** Deletes the originals whose quarantine ran out (QUARANTINE_DAYS): a rejected asset can no longer be restored. */
+async function deleteExpiredQuarantine(deps: WorkerDeps): Promise<number> {
+  const quarantinedBefore = new Date(Date.now() - deps.config.moderation.quarantineMs);
+  const expired = await listQuarantineExpired(deps.db, { quarantinedBefore, limit: BATCH });
+  for (const asset of expired) {
+    await deps.storage.deleteObject({ bucket: deps.config.storage.bucket, key: asset.originalKey });
+    await markAssetPurged(deps.db, { id: asset.id });
+  }
+  return expired.length;
+}
+
+/** One pass: the rejected assets still owed their quarantine, then the quarantines that ran out. */
+export async function quarantinePass(deps: WorkerDeps): Promise<number> {
+  let done = 0;
+  for (const asset of await listAssetsToQuarantine(deps.db, { limit: BATCH })) {
+    if (deps.stopSignal.aborted) break;
+    try {
+      if (await quarantineRejectedAsset(deps, asset)) done++;
+    } catch (err) {
+      deps.log.warn({ assetId: asset.id, err }, 'quarantining a rejected asset failed; trying again next pass');
+    }
+  }
+  return done + (await deleteExpiredQuarantine(deps));
+}
+
+/** The quarantine's loop (QUARANTINE_INTERVAL), or null when off. */
+export function startQuarantine(deps: WorkerDeps): RunningPasses | null {
+  const intervalMs = deps.config.moderation.quarantineIntervalMs;
+  if (intervalMs === null) return null;
+  return runEvery(deps, { intervalMs, name: 'quarantine' }, async () => {
+    const done = await quarantinePass(deps);
+    if (done > 0) deps.log.info({ done }, 'quarantined rejected assets');
+  });
+}
