@@ -59,7 +59,7 @@ export function assetObjectPrefixes(asset: Pick<PurgedAsset, 'id' | 'tenantId'>)
  * them and where a private one does (a move between the two may have been under way). Idempotent.
  */
 export async function purgeAssetObjects(storage: ObjectStorage, options: PurgeAssetOptions): Promise<void> {
-  const { bucket, publicBucket, asset } = options;
+  const { bucket, asset } = options;
   await purgeUploadObjects(storage, options);
   await storage.deleteObject({ bucket, key: assetRecordKey(asset.tenantId, asset.id) });
   await purgeRenderedObjects(storage, options);

@@ -6,7 +6,7 @@ import { preparedPer } from '../prepared.js';
 import type { AssetEventType } from '@darkroom/core/contract/event';
 import type { Crop, Focus } from '@darkroom/core/delivery';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import { ASSET_STATUSES, assets, CONFIRMED_STATUSES, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
+import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
 import { recordAssetEvent } from './events.js';
 
 export async function insertAsset(db: Executor, params: NewAsset): Promise<Asset> {
