@@ -18,6 +18,8 @@ export const testEnv: Record<string, string> = {
   // Likewise: one file's move pass would move other files' assets, and a harness of another bucket
   // layout would move them to its own buckets' places. Tests drive moves themselves.
   VISIBILITY_MOVE_INTERVAL: 'off',
+  // Likewise for rejected assets' quarantine: tests drive its passes themselves.
+  QUARANTINE_INTERVAL: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own
