@@ -21,6 +21,22 @@ export {
   type ProbeAudioOptions,
   type WaveformJson,
 } from './audio/index.js';
+export {
+  CLASSIFIER_CLASSES,
+  CLASSIFIER_INPUT_SIZE,
+  ClassifierUnavailableError,
+  EXPLICIT_CLASSES,
+  explicitScore,
+  explicitScoreOfFile,
+  explicitScoreOfFrames,
+  loadExplicitClassifier,
+  loadTfRuntime,
+  type ClassifierFileOptions,
+  type ClassifierPixels,
+  type ExplicitClassifier,
+  type ExplicitScore,
+  type TfRuntime,
+} from './classifier/index.js';
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
 export {
   deliverySize,

@@ -15,6 +15,21 @@ export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
+/**
+ * One of each distinct clean picture in fixtures/images (SOURCES.md) that sharp decodes, for the
+ * classifier's tests and bench: Landscape_6 (EXIF-rotated) stands for its 8 orientations.
+ */
+export const CLEAN_PHOTOS = [
+  'Landscape_6.jpg',
+  'jolla.jpg',
+  'HMD_Nokia_8.3_5G.jpg',
+  'DSCN0010.jpg',
+  '320x240.jpg',
+  'Channel_digital_image_CMYK_color.jpg',
+  'Flag_of_the_Netherlands-alpha.png',
+  'tifftag-photoshop.tiff',
+];
+
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'darkroom-media-'));
 }
