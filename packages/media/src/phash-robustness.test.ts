@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hammingDistance, perceptualHashOfFile } from './phash.js';
 import { fixture } from './test-fixtures.js';
@@ -25,9 +25,9 @@ const PHOTOS = [
 
 /** What a re-upload of a blocked photo may have been through: each must still match. */
 const EDITS = {
-  'half size': (image: sharp.Sharp, width: number) => image.resize(Math.round(width / 2)).jpeg({ quality: 90 }),
-  'JPEG quality 40': (image: sharp.Sharp) => image.jpeg({ quality: 40 }),
-  WebP: (image: sharp.Sharp) => image.webp(),
+  'half size': (image: Sharp, width: number) => image.resize(Math.round(width / 2)).jpeg({ quality: 90 }),
+  'JPEG quality 40': (image: Sharp) => image.jpeg({ quality: 40 }),
+  WebP: (image: Sharp) => image.webp(),
 } as const;
 
 /** 5 % of each side cut off, centred: pHash moves under crops, so its rate is printed, not asserted. */

@@ -11,7 +11,7 @@ describe('hashParts', () => {
       expect(BigInt.asIntN(64, BigInt(p0) | (BigInt(p1) << 21n) | (BigInt(p2) << 42n))).toBe(hash);
     }
     expect(hashParts(-1n)).toEqual([2 ** 21 - 1, 2 ** 21 - 1, 2 ** 22 - 1]);
-    expect(PART_BITS.reduce((a, b) => a + b)).toBe(64);
+    expect(PART_BITS.reduce((a: number, b) => a + b, 0)).toBe(64);
   });
 });
 
@@ -29,7 +29,7 @@ describe('valuesWithin', () => {
       expect(new Set(values).size).toBe(expected);
       expect(values.every((v) => v >= 0 && v < 2 ** 21 && bitsSet(v ^ value) <= radius)).toBe(true);
     }
-    expect(valuesWithin(0, 22, 2)).toHaveLength(1 + 22 + 231);
+    expect(valuesWithin(0, PART_BITS[2], 2)).toHaveLength(1 + 22 + 231);
     expect(Math.floor(MAX_LOOKUP_DISTANCE / 3)).toBe(3);
   });
 });

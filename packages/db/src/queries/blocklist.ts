@@ -1,8 +1,11 @@
-import { and, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
+import { runDirect } from '../direct-query.js';
 import { newId } from '../ids.js';
 import { blocklistEntries, type BlocklistEntry } from '../moderation-schema.js';
 import { isUuid, olderThanCursor, toPage, type Page } from '../pagination.js';
+import { preparedPer } from '../prepared.js';
 
 /**
  * The three parts of a 64-bit hash the lookup indexes (moderation-schema.ts): bits 0–20, 21–41 and
@@ -101,39 +104,78 @@ export interface BlocklistMatch {
 }
 
 /**
+ * The hashes asked about, by their place in the array: a row's `nearHashes` and `distances` follow
+ * it. Named `asked`, not `hash`: drizzle writes a selected column unqualified, which inside the
+ * subquery would name this one.
+ */
+const askedHashes = sql`unnest(${sql.placeholder('hashes')}::bigint[]) with ordinality as q(asked, n)`;
+const distance = sql`bit_count((${blocklistEntries.hash} # q.asked)::bit(64))`;
+const within = sql`${distance} <= ${sql.placeholder('maxDistance')}`;
+const partIn = (part: AnyPgColumn, name: string): SQL => sql`${part} = any(${sql.placeholder(name)}::int[])`;
+
+/**
+ * The lookup, built once and run on the driver (`runDirect`, `matchQuery`): one prepared statement
+ * whatever the number of hashes, each array one parameter, not one per value. The entries whose
+ * parts are among the probes (each part's index read as a bitmap scan, the three OR-ed), kept when
+ * one of the hashes is within the distance, each with the hashes it is near and their distances.
+ * Exported for the benchmark, which EXPLAINs it.
+ */
+export const blocklistMatchSelect = (db: Executor) =>
+  db
+    .select({
+      id: blocklistEntries.id,
+      tenantId: blocklistEntries.tenantId,
+      hash: blocklistEntries.hash,
+      nearHashes: sql<string[]>`array(select q.asked::text from ${askedHashes} where ${within} order by q.n)`,
+      distances: sql<number[]>`array(select ${distance}::int from ${askedHashes} where ${within} order by q.n)`,
+    })
+    .from(blocklistEntries)
+    .where(
+      and(
+        or(eq(blocklistEntries.tenantId, sql.placeholder('tenantId')), isNull(blocklistEntries.tenantId)),
+        or(partIn(blocklistEntries.part0, 'part0'), partIn(blocklistEntries.part1, 'part1'), partIn(blocklistEntries.part2, 'part2')),
+        sql`exists (select from ${askedHashes} where ${within})`,
+      ),
+    );
+
+const matchQuery = preparedPer((db) => runDirect(blocklistMatchSelect(db).prepare('find_blocklist_matches')));
+
+/**
  * Every entry of the tenant's list or the deployment's within `maxDistance` of any of `hashes`,
- * one row per (entry, hash) pair, nearest first. Multi-index hashing (moderation-schema.ts): each
+ * one per (entry, hash) pair, nearest first. Multi-index hashing (moderation-schema.ts): each
  * part's index is asked for the values within ⌊d/3⌋ bits of the hashes' parts, which by the
  * pigeonhole holds every entry within d, then the whole distance is checked on those candidates
- * alone. One statement; the parts' indexes are read as bitmap scans, OR-ed (bench/blocklist.ts).
+ * alone, in the same statement (bench/blocklist.ts measures it and shows its plan).
  */
-export async function findBlocklistMatches(
-  db: Executor,
-  params: { tenantId: string; hashes: bigint[]; maxDistance: number },
-): Promise<BlocklistMatch[]> {
-  const { maxDistance } = params;
+export async function findBlocklistMatches(db: Executor, params: MatchParams): Promise<BlocklistMatch[]> {
+  const values = matchValues(params); // refuses a distance out of bounds, whatever the hashes
+  if (params.hashes.length === 0) return [];
+  const rows = await matchQuery(db).execute(values);
+  const matches = rows.flatMap((row) =>
+    row.nearHashes.map((near, i) => ({
+      entryId: row.id,
+      tenantId: row.tenantId,
+      hash: row.hash,
+      distance: row.distances[i]!,
+      queryHash: BigInt(near),
+    })),
+  );
+  return matches.sort((a, b) => a.distance - b.distance || (a.entryId < b.entryId ? -1 : 1));
+}
+
+export interface MatchParams {
+  tenantId: string;
+  hashes: bigint[];
+  maxDistance: number;
+}
+
+/** The lookup's parameters: the probes of each part, the arrays as Postgres' text form. */
+export function matchValues({ tenantId, hashes, maxDistance }: MatchParams): Record<string, unknown> {
   if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > MAX_LOOKUP_DISTANCE) {
     throw new RangeError(`maxDistance must be a whole number from 0 to ${MAX_LOOKUP_DISTANCE}, got ${maxDistance}`);
   }
-  if (params.hashes.length === 0) return [];
-  const probes = partProbes(params.hashes, Math.floor(maxDistance / 3));
-  const rows = await db.execute<{ id: string; tenant_id: string | null; hash: string; query: string; distance: number }>(sql`
-    with candidates as (
-      select id, tenant_id, hash from blocklist_entries
-      where (tenant_id = ${params.tenantId} or tenant_id is null)
-        and (part0 = any(${intArray(probes[0])}::int[]) or part1 = any(${intArray(probes[1])}::int[]) or part2 = any(${intArray(probes[2])}::int[]))
-    )
-    select c.id, c.tenant_id, c.hash::text as hash, q.hash::text as query, bit_count((c.hash # q.hash)::bit(64))::int as distance
-    from candidates c cross join unnest(${bigintArray(params.hashes)}::bigint[]) as q(hash)
-    where bit_count((c.hash # q.hash)::bit(64)) <= ${maxDistance}
-    order by distance, c.id`);
-  return rows.map((row) => ({
-    entryId: row.id,
-    tenantId: row.tenant_id,
-    hash: BigInt(row.hash),
-    distance: row.distance,
-    queryHash: BigInt(row.query),
-  }));
+  const [part0, part1, part2] = partProbes(hashes, Math.floor(maxDistance / 3)).map(arrayText);
+  return { tenantId, hashes: arrayText(hashes), maxDistance, part0, part1, part2 };
 }
 
 /** For each part, the distinct values within `radius` bits of any hash's part. */
@@ -160,6 +202,5 @@ export function valuesWithin(value: number, bits: number, radius: number): numbe
   return values;
 }
 
-/** Arrays go as one text parameter each (`{1,2,3}`), not one parameter per value: a lookup can probe thousands. */
-const intArray = (values: number[]): string => `{${values.join(',')}}`;
-const bigintArray = (values: bigint[]): string => `{${values.join(',')}}`;
+/** An array as one text parameter (`{1,2,3}`), not one parameter per value: a lookup can probe thousands. */
+const arrayText = (values: readonly (number | bigint)[]): string => `{${values.join(',')}}`;

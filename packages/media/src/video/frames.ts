@@ -1,4 +1,5 @@
 import { ERRORS } from '@darkroom/core/error-factories';
+import type { DisplayedPixels } from '../displayed.js';
 import { readLimitArgs } from './declared-bounds.js';
 import { ffmpegFailure } from './errors.js';
 import { FFMPEG, untrustedInput } from './ffmpeg.js';
@@ -25,12 +26,8 @@ export interface SampleFramesOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** One decoded frame: upright, square pixels, 8-bit sRGB (HDR tone-mapped where this ffmpeg can). */
-export interface SampledFrame {
-  data: Buffer;
-  width: number;
-  height: number;
-  channels: 3;
+/** One decoded frame, as an image's `DisplayedPixels`: upright, square pixels, 8-bit sRGB (HDR tone-mapped where this ffmpeg can). */
+export interface SampledFrame extends DisplayedPixels {
   /** Where in the video it was taken. */
   seconds: number;
 }
