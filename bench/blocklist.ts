@@ -11,16 +11,14 @@
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database } from '@darkroom/db/client';
 import { newId } from '@darkroom/db/ids';
-import { migrateDatabase } from '@darkroom/db/migrate';
 import { blocklistMatchSelect, findBlocklistMatches, hashParts, matchValues } from '@darkroom/db/queries/blocklist';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { startRun, writeResults } from './results.js';
+import { databaseUrl, migratedDatabase } from './support.js';
 import { printTable, row, type BenchRow } from './table.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'darkroom_bench_blocklist';
-const BENCH_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const ENTRIES = 1_000_000;
 const BATCH = 50_000;
 const LOOKUPS = 1000;
@@ -31,18 +29,6 @@ const MAX_DISTANCE = 8;
 const GOAL_P99_MS = 5;
 
 const randomHash = (): bigint => randomBytes(8).readBigInt64LE();
-
-async function ensureDatabase(rebuild: boolean): Promise<void> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    if (rebuild) await admin.unsafe(`drop database if exists ${DB_NAME}`);
-    const [exists] = await admin`select 1 from pg_database where datname = ${DB_NAME}`;
-    if (!exists) await admin.unsafe(`create database ${DB_NAME}`);
-  } finally {
-    await admin.end();
-  }
-  await migrateDatabase(BENCH_URL);
-}
 
 /** `hash` with `distance` bits flipped: evenly over the three parts (the lookup's worst case) or at random. */
 function neighbour(hash: bigint, distance: number, spread: boolean): bigint {
@@ -164,7 +150,7 @@ async function explain(db: Database, hash: bigint): Promise<boolean> {
   const values = matchValues({ tenantId: newId(), hashes: [hash], maxDistance: MAX_DISTANCE });
   // Literals: every value here is digits, braces, commas or a uuid.
   const args = params.map((p) => `'${String(values[(p as { name: string }).name])}'`);
-  const session = postgres(BENCH_URL, { max: 1, onnotice: () => {} });
+  const session = postgres(databaseUrl(DB_NAME), { max: 1, onnotice: () => {} });
   let indexed = true;
   try {
     await session.unsafe(`prepare lookup as ${text}`);
@@ -184,8 +170,8 @@ async function explain(db: Database, hash: bigint): Promise<boolean> {
 }
 
 export async function runBlocklistBench(options: { rebuild?: boolean } = {}): Promise<BenchRow[]> {
-  await ensureDatabase(options.rebuild ?? false);
-  const handle = createDatabase({ url: BENCH_URL, maxConnections: 2 });
+  const url = await migratedDatabase(DB_NAME, options);
+  const handle = createDatabase({ url, maxConnections: 2 });
   try {
     const planted = await fill(handle.db);
     const rows = await measure(handle.db, planted);
