@@ -36,6 +36,14 @@ describe('perceptualHash', () => {
     expect(await perceptualHash({ data: flag.data, ...flag.info })).toBe(await perceptualHash({ data: flattened.data, ...flattened.info }));
   });
 
+  it('hashes grey pixels as the same grey in RGB', async () => {
+    const grey = await sharp(fixture('320x240.jpg')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(grey.info.channels).toBe(1);
+    const rgb = await sharp(grey.data, { raw: grey.info }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    expect(rgb.info.channels).toBe(3);
+    expect(await perceptualHash({ data: grey.data, ...grey.info })).toBe(await perceptualHash({ data: rgb.data, ...rgb.info }));
+  });
+
   it('hashes the displayed image: every EXIF orientation of one photo alike', async () => {
     const upright = await perceptualHashOfFile(fixture('Landscape_1.jpg'), OPTIONS);
     for (let orientation = 2; orientation <= 8; orientation++) {
