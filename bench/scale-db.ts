@@ -13,31 +13,16 @@ import { countJobsByState } from '@darkroom/db/queries/job-counts';
 import { countStaleVariants, findStaleAssets, listVariantsByAsset } from '@darkroom/db/queries/variants';
 import { createDatabase, type Database } from '@darkroom/db/client';
 import { getTenantAsset, listAssets, listExpiredUploads } from '@darkroom/db/queries/assets';
-import { migrateDatabase } from '@darkroom/db/migrate';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { startRun, writeResults } from './results.js';
+import { migratedDatabase } from './support.js';
 import { printTable, type BenchRow } from './table.js';
 
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'darkroom_scale';
-const SCALE_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const ASSETS = 1_000_000;
 const TENANTS = 100;
 const GOAL_MS = 50;
 const RUNS = 7;
-
-async function ensureDatabase(rebuild: boolean): Promise<void> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    if (rebuild) await admin.unsafe(`drop database if exists ${DB_NAME}`);
-    const [exists] = await admin`select 1 from pg_database where datname = ${DB_NAME}`;
-    if (!exists) await admin.unsafe(`create database ${DB_NAME}`);
-  } finally {
-    await admin.end();
-  }
-  await migrateDatabase(SCALE_URL);
-}
 
 /** Tenants, assets in every status, four variants an asset and one job an asset, all in SQL. */
 async function fill(db: Database): Promise<void> {
@@ -135,8 +120,8 @@ async function measure(db: Database): Promise<BenchRow[]> {
 }
 
 export async function runQueryBench(options: { rebuild?: boolean } = {}): Promise<BenchRow[]> {
-  await ensureDatabase(options.rebuild ?? false);
-  const handle = createDatabase({ url: SCALE_URL, maxConnections: 2 });
+  const url = await migratedDatabase(DB_NAME, options);
+  const handle = createDatabase({ url, maxConnections: 2 });
   try {
     await fill(handle.db);
     return await measure(handle.db);

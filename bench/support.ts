@@ -15,6 +15,8 @@ import postgres from 'postgres';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The URL of a database on the bench's Postgres. */
+export const databaseUrl = (name: string): string => ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
 /**
  * BENCH_ID=x gives a run its own database, queue prefix and buckets (`darkroom_bench_x`…), so two
  * benches on one machine never truncate each other's tables or empty each other's buckets.
@@ -25,7 +27,7 @@ const bucketName = (role: string) => `darkroom-bench${BENCH_ID.replace('_', '-')
 
 /** Settings of the apps under bench: their own database and buckets on the local services. */
 export const benchEnv: Record<string, string> = {
-  DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${BENCH_DATABASE}`),
+  DATABASE_URL: databaseUrl(BENCH_DATABASE),
   REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   QUEUE_PREFIX: `{darkroom-bench${BENCH_ID}}`,
   S3_ENDPOINT: process.env.BENCH_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
@@ -44,16 +46,24 @@ export const benchEnv: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: '1000000',
 };
 
-/** A migrated bench database (created when missing) and the bench buckets; returns a tenant key. */
-export async function prepareBench(tenantName: string): Promise<{ tenantId: string; apiKey: string }> {
+/** A database on the bench's Postgres, created when missing (dropped first with `rebuild`) and migrated; returns its URL. */
+export async function migratedDatabase(name: string, options: { rebuild?: boolean } = {}): Promise<string> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
-    const [exists] = await admin`select 1 from pg_database where datname = ${BENCH_DATABASE}`;
-    if (!exists) await admin.unsafe(`create database ${BENCH_DATABASE}`);
+    if (options.rebuild) await admin.unsafe(`drop database if exists ${name}`);
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (!exists) await admin.unsafe(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  await migrateDatabase(benchEnv.DATABASE_URL!);
+  const url = databaseUrl(name);
+  await migrateDatabase(url);
+  return url;
+}
+
+/** A migrated bench database (created when missing) and the bench buckets; returns a tenant key. */
+export async function prepareBench(tenantName: string): Promise<{ tenantId: string; apiKey: string }> {
+  await migratedDatabase(BENCH_DATABASE);
   const storageConfig = parseStorageConfig(benchEnv);
   await setupBuckets(storageConfig, { corsOrigins: [benchEnv.CORS_ORIGINS!] });
   const handle = createDatabase({ url: benchEnv.DATABASE_URL!, maxConnections: 1 });

@@ -3,6 +3,7 @@ export {
   AUDIO_CONTENT_TYPES,
   AUDIO_HEAD_BYTES,
   AUDIO_PROBE_TIMEOUT_MS,
+  coverArtPixels,
   extractCoverArt,
   isAcceptedAudioCodec,
   probeAudio,
@@ -17,6 +18,7 @@ export {
   type AudioSource,
   type AudioStreamFacts,
   type CoverArtOptions,
+  type CoverPixelsOptions,
   type LoudnessMeasure,
   type ProbeAudioOptions,
   type WaveformJson,
@@ -50,6 +52,8 @@ export {
 } from './deliver.js';
 export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
 export { frameOf, renderedCrop, type Frame } from './framing.js';
+export { displayedPixels, type DisplayedOptions, type DisplayedPixels } from './displayed.js';
+export { hammingDistance, perceptualHash, perceptualHashOfFile, type FileHashOptions, type HashablePixels } from './phash.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
 export { MODERATION_PICTURE_SIDE, moderationPicture, type PictureOptions, type Pixels } from './moderation-picture.js';
@@ -91,6 +95,9 @@ export {
   PROGRESS_INTERVAL_MS,
   probeVideo,
   renderStoryboard,
+  SAMPLED_FRAMES,
+  SAMPLED_LONG_SIDE,
+  sampleVideoFrames,
   seekLandings,
   transcodeVideo,
   type HlsChunk,
@@ -102,6 +109,8 @@ export {
   type HlsLadderSpec,
   type HlsRung,
   type HlsRungPlan,
+  type SampledFrame,
+  type SampleFramesOptions,
   type PosterOptions,
   type ProbeVideoOptions,
   type StoryboardOptions,

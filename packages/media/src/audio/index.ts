@@ -1,5 +1,6 @@
 export { analyseAudio, type AnalyseOptions, type AudioAnalysis } from './analyse.js';
 export { COVER_TIMEOUT_MS, extractCoverArt, type CoverArtOptions } from './cover.js';
+export { coverArtPixels, type CoverPixelsOptions } from './cover-pixels.js';
 export type { LoudnessMeasure } from './loudness.js';
 export { AUDIO_HEAD_BYTES, AUDIO_PROBE_TIMEOUT_MS, probeAudio, type AudioSource, type ProbeAudioOptions } from './probe.js';
 export { isAcceptedAudioCodec, type AudioProbe } from './probe-parse.js';

@@ -1,4 +1,5 @@
 export { extractPoster } from './poster.js';
+export { SAMPLED_FRAMES, SAMPLED_LONG_SIDE, sampleVideoFrames, type SampledFrame, type SampleFramesOptions } from './frames.js';
 export { HLS_CONTENT_TYPES, remuxRung, renderHlsLadder } from './hls.js';
 export {
   CHUNK_CONTENT_TYPE,
