@@ -9,6 +9,7 @@ import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@da
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import type { Scanners } from './moderation/scanners.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -43,6 +44,8 @@ export interface WorkerDeps {
   importQueue?: ImportQueue | undefined;
   /** Keeps this process's imports to some tenants' (tests that share one database): its slices, sweeps and reconciler. */
   importScope?: SliceOptions | undefined;
+  /** The malware scanner (CLAMD_*), when this worker has one; the classifier loads on first use. */
+  scanners?: Scanners | undefined;
   close(): Promise<void>;
 }
 

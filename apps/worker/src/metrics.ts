@@ -12,7 +12,7 @@ export type AssetJob = 'process' | 'backfill';
  * rendering (for a video, its poster and transcodes, which upload as they go), uploading an image's
  * variants, and recording the result in Postgres (then deleting superseded objects).
  */
-export type JobStage = 'download' | 'render_wait' | 'render' | 'upload' | 'record';
+export type JobStage = 'download' | 'moderate' | 'render_wait' | 'render' | 'upload' | 'record';
 
 export interface WorkerMetrics {
   registry: Registry;

@@ -56,7 +56,6 @@ export { displayedPixels, type DisplayedOptions, type DisplayedPixels } from './
 export { hammingDistance, perceptualHash, perceptualHashOfFile, type FileHashOptions, type HashablePixels } from './phash.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
 export { processImageFile, type ProcessedImage } from './process-image.js';
-export { MODERATION_PICTURE_SIDE, moderationPicture, type PictureOptions, type Pixels } from './moderation-picture.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
 export { releaseBuffer } from './release.js';

@@ -14,10 +14,15 @@ import { renderVideo } from '../render/video/index.js';
 import { stageTimer } from '../render/stage-timer.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
 import { presetOfAsset } from './asset-preset.js';
+import { checksOwed, policyOfAsset, runChecks } from '../moderation/checks.js';
+import { downloadScanner } from '../moderation/scanners.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
-/** `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render. */
-export type AssetProcessResult = { outcome: 'ready' } | { outcome: 'chunked' } | Skipped;
+/**
+ * `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render.
+ * `rejected`: its moderation checks rejected it before anything was rendered.
+ */
+export type AssetProcessResult = { outcome: 'ready' } | { outcome: 'chunked' } | { outcome: 'rejected' } | Skipped;
 
 /**
  * AssetProcess: original → variants → `ready`, for an image (sharp), a video or audio (ffmpeg). Idempotent: a finished job is skipped, variant keys
@@ -58,6 +63,7 @@ async function renderAndStore(deps: WorkerDeps, first: Asset, run: JobRun): Prom
   let asset = first;
   for (let round = 0; ; round++) {
     const outcome = await renderOnce(deps, asset, run);
+    if (outcome === 'rejected') return { outcome: 'rejected' };
     if (outcome === 'queued') return { outcome: 'chunked' };
     if (outcome === 'recorded') return { outcome: 'ready' };
     const now = await getAsset(deps.db, { id: asset.id });
@@ -66,13 +72,27 @@ async function renderAndStore(deps: WorkerDeps, first: Asset, run: JobRun): Prom
   }
 }
 
-/** One render of the asset as it is: recorded, its ladders queued in chunks, or its revision moved before it was recorded. */
-async function renderOnce(deps: WorkerDeps, asset: Asset, run: JobRun): Promise<'recorded' | 'queued' | 'changed'> {
-  const preset = await presetOfAsset(deps, asset);
+/**
+ * One render of the asset as it is: recorded, its ladders queued in chunks, or its revision moved
+ * before it was recorded; first, unless they ran, the checks of its moderation policy, which may
+ * reject it (nothing rendered) or hold it (rendered to the private place).
+ */
+async function renderOnce(deps: WorkerDeps, first: Asset, run: JobRun): Promise<'recorded' | 'queued' | 'changed' | 'rejected'> {
+  const preset = await presetOfAsset(deps, first);
+  const policy = checksOwed(first) ? await policyOfAsset(deps, first) : null;
   // An asset first rendered on the backfill lane (imported, recovered) renders as background work.
-  const stages = stageTimer(deps, asset.kind, 'process', run.background);
-  const original = await stages.time('download', () => fetchOriginal(deps, asset));
+  const stages = stageTimer(deps, first.kind, 'process', run.background);
+  const scanner = policy ? downloadScanner(deps, policy) : undefined;
+  const original = await stages.time('download', () => fetchOriginal(deps, first, { scanner }));
   try {
+    let asset = first;
+    if (policy) {
+      const checked = await stages.time('moderate', () =>
+        runChecks({ deps, asset: first, original, jobId: run.jobId, signal: deps.stopSignal }, policy),
+      );
+      if (checked === 'rejected') return 'rejected';
+      asset = checked;
+    }
     const ctx = { deps, asset, original, jobId: run.jobId, stages, chunks: run.chunks };
     const rendered =
       asset.kind === 'video'

@@ -13,7 +13,7 @@ import { recordJoinedBackfill } from './asset-backfill.js';
 import { recordJoinedRender } from './asset-process.js';
 import type { Skipped } from './attempt.js';
 
-export type ChunkStepResult = { outcome: 'published' | 'ready' | 'backfilled' | 'up-to-date' | 'chunked' | 'failed' } | Skipped;
+export type ChunkStepResult = { outcome: 'published' | 'ready' | 'backfilled' | 'up-to-date' | 'chunked' | 'failed' | 'rejected' } | Skipped;
 
 const skipped = (reason: string): Skipped => ({ outcome: 'skipped', reason });
 

@@ -21,6 +21,7 @@ import { queueNextSlice } from '../imports/imports.js';
 import { webhookDeliver } from '../webhooks/deliver.js';
 import { assetBackfill } from './asset-backfill.js';
 import { assetProcess } from './asset-process.js';
+import { assetRescan } from '../moderation/rescan.js';
 import { chunkRender, settlePart } from './chunk-render.js';
 import { chunkStep } from './chunk-steps.js';
 
@@ -45,7 +46,7 @@ export const JOBS = [
     name: JobName.AssetBackfill,
     queue: ASSET_BACKFILL_QUEUE,
     slots: (config) => config.backfillConcurrency,
-    rowKinds: ['backfill', 'process'],
+    rowKinds: ['backfill', 'process', 'rescan'],
     handle: (deps, job, queues) => backfillLaneJob(deps, job, queues.assets),
   } satisfies JobRow<AssetProcessPayload>,
   {
@@ -77,7 +78,8 @@ export const JOBS = [
 ] as const;
 
 /**
- * The backfill lane's entries: re-renders of stale variants, and the first renders of imported
+ * The backfill lane's entries: re-renders of stale variants, rescans of originals after a signature
+ * update (`POST /v1/admin/moderation/rescan`), and the first renders of imported
  * assets and of those `npm run recover` rebuilt without one (their row says `process`), which go on
  * this lane so that however many there are, fresh uploads never wait behind them; and the steps of
  * their chunked renders.
@@ -85,6 +87,7 @@ export const JOBS = [
 async function backfillLaneJob(deps: WorkerDeps, job: QueueJob<AssetProcessPayload>, queue: AssetQueue) {
   if (job.data.step) return chunkStep(deps, job);
   const row = await getJob(deps.db, { id: job.data.jobId });
+  if (row?.kind === 'rescan') return assetRescan(deps, job);
   return row?.kind === 'process' ? assetProcess(deps, job) : assetBackfill(deps, job, queue);
 }
 

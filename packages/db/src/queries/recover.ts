@@ -116,6 +116,7 @@ export async function upsertTenantRecord(db: Executor, record: TenantRecord): Pr
     defaultVisibility: record.defaultVisibility ?? null,
     presets: record.presets,
     delivery: record.delivery,
+    moderation: record.moderation ?? null,
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.updatedAt),
   };
@@ -128,6 +129,7 @@ export async function upsertTenantRecord(db: Executor, record: TenantRecord): Pr
     'defaultVisibility',
     'presets',
     'delivery',
+    'moderation',
     'updatedAt',
   ] as const;
   const [row] = await db

@@ -90,6 +90,7 @@ describe('bucket records', () => {
       defaultVisibility: 'private',
       presets: {},
       delivery: {},
+      moderation: { review: 'all' },
       deliveryKeySealed: 'sealed-secret',
       previousDeliveryKeySealed: 'sealed-old',
       previousDeliveryKeyExpiresAt: null,

@@ -1,4 +1,5 @@
 import { DeliveryPolicyPatch } from '@darkroom/core/delivery';
+import { ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import { VARIANT_BOX } from '@darkroom/core/limits';
 import { variantSpecSchema } from '@darkroom/core/preset-file';
 import { VISIBILITIES } from '@darkroom/core/private-links';
@@ -25,6 +26,8 @@ export const TenantRecord = z.object({
   defaultVisibility: z.enum(VISIBILITIES).nullish(),
   presets: z.record(z.string(), z.array(variantSpecSchema(VARIANT_BOX))).transform((p): TenantPresets => p),
   delivery: DeliveryPolicyPatch,
+  /** Absent from records written before moderation: the deployment's defaults. */
+  moderation: ModerationPolicyPatch.nullish(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -43,6 +46,7 @@ export function tenantRecordOf(tenant: Tenant): TenantRecord {
     defaultVisibility: tenant.defaultVisibility ?? null,
     presets: tenant.presets,
     delivery: tenant.delivery,
+    moderation: tenant.moderation ?? null,
     createdAt: tenant.createdAt.toISOString(),
     updatedAt: tenant.updatedAt.toISOString(),
   };
