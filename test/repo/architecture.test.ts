@@ -17,6 +17,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/storage': ['@darkroom/core'],
   '@darkroom/queue': ['@darkroom/core'],
   '@darkroom/media': ['@darkroom/core'],
+  // Scanners of what the public must not be served (clamd); the worker runs them (docs/architecture.md#the-workspaces).
+  '@darkroom/moderation': ['@darkroom/core'],
   // A checked original to a confirmed asset, for every process that confirms one (docs/architecture.md#the-intake).
   '@darkroom/intake': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
@@ -33,7 +35,15 @@ const MAY_IMPORT: Record<string, string[]> = {
     '@darkroom/intake',
     '@darkroom/upload-page',
   ],
-  '@darkroom/worker': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/intake'],
+  '@darkroom/worker': [
+    '@darkroom/core',
+    '@darkroom/db',
+    '@darkroom/storage',
+    '@darkroom/queue',
+    '@darkroom/media',
+    '@darkroom/intake',
+    '@darkroom/moderation',
+  ],
   '@darkroom/delivery': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
 };
 
