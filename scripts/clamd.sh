@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/apt-install.sh"
 
 dir=${CLAMD_DIR:-$here/../.tools/clamd}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
 port=${CLAMD_PORT:-3310}
 # Above the worker's default CLAMD_MAX_BYTES (100 MiB), which must stay under StreamMaxLength: the
 # worker stops a stream at its own bound and holds the file, before clamd's bound refuses it.

@@ -41,7 +41,7 @@ export async function startFakeClamd(answer: FakeAnswer): Promise<FakeClamd> {
     if (paused) socket.pause();
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let stream: FakeStream | null = null;
     const framing = { remaining: 0 };
     socket.on('data', (data: Buffer) => {
