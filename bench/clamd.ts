@@ -15,7 +15,7 @@ import { createClamdScanner } from '@darkroom/moderation';
 import sharp from 'sharp';
 import { startRun, writeResults } from './results.js';
 import { ROOT } from './support.js';
-import { type BenchRow, printTable, row } from './table.js';
+import { type BenchRow, medianMsAfterWarmUp, printTable, row } from './table.js';
 
 const RUNS = 5;
 const TARGET_BYTES = 10e6;
@@ -36,17 +36,6 @@ async function tenMegabytePhoto(): Promise<string> {
   return path;
 }
 
-async function medianMs(times: number, work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await work();
-    samples.push(performance.now() - started);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(times / 2)]!;
-}
-
 const discard = () =>
   new Writable({
     write: (_chunk, _encoding, done) => done(),
@@ -57,8 +46,8 @@ export async function runClamdBench(): Promise<BenchRow[]> {
   const [host, port] = CLAMD_HOST.split(':');
   const scanner = createClamdScanner({ host, port: Number(port), timeoutMs: 60_000, maxBytes: 100 << 20 });
   if (!(await scanner.ping())) throw new Error(`no clamd answers on ${CLAMD_HOST}: bash scripts/clamd.sh start`);
-  const readMs = await medianMs(RUNS, () => pipeline(createReadStream(path), discard()));
-  const scanMs = await medianMs(RUNS, async () => {
+  const readMs = await medianMsAfterWarmUp(RUNS, () => pipeline(createReadStream(path), discard()));
+  const scanMs = await medianMsAfterWarmUp(RUNS, async () => {
     const verdict = await scanner.scanStream(createReadStream(path));
     if (verdict.outcome !== 'clean') throw new Error(`the bench photo is not clean to clamd: ${JSON.stringify(verdict)}`);
   });
