@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createClamdScanner } from '@darkroom/moderation';
 import { describe, expect, it } from 'vitest';
-import { CLAMD_SOCKET, TEST_SIGNATURES, testClamdScanner } from '../support/clamd.js';
+import { loadWorkerConfig } from '../../apps/worker/src/config.js';
+import { CLAMD_SOCKET, TEST_CLAMD_HOST, TEST_SIGNATURES, testClamdScanner } from '../support/clamd.js';
 import { fixture } from '../support/images.js';
 import { EICAR } from '../support/payloads.js';
+import { testEnv } from '../test-env.js';
 
 /** The clamd client against the real clamd of scripts/clamd.sh: both its sockets, its size bound, a large stream. */
 
@@ -42,6 +44,13 @@ describe('the clamd client against the real clamd', () => {
     const large = Buffer.alloc(64 << 20, 0x5a);
     const infected = Buffer.concat([large, EICAR]);
     expect(await testClamdScanner().scanStream(asDownload(infected))).toEqual({ outcome: 'infected', signature: TEST_SIGNATURES.eicar });
+  });
+
+  it("scans a whole file of the worker's default CLAMD_MAX_BYTES: the default stays under scripts/clamd.sh's StreamMaxLength", async () => {
+    const { maxBytes } = loadWorkerConfig({ ...testEnv, CLAMD_HOST: TEST_CLAMD_HOST }).clamd!;
+    const scanner = testClamdScanner({ maxBytes });
+    const verdict = await scanner.scanStream(asDownload(Buffer.concat([Buffer.alloc(maxBytes - EICAR.length), EICAR])));
+    expect(verdict).toEqual({ outcome: 'infected', signature: TEST_SIGNATURES.eicar });
   });
 
   it("is refused by clamd's own StreamMaxLength (120M) as too_large when its bound is set past it", async () => {
