@@ -35,6 +35,11 @@ install_clamav() {
   command -v clamd >/dev/null && command -v sigtool >/dev/null && command -v strings >/dev/null && return 0
   echo "installing ClamAV (clamav-daemon, clamav)"
   apt_install clamav-daemon clamav binutils || { echo "could not install ClamAV (apt-get as root)" >&2; exit 1; }
+  # On a machine run by systemd the packages start Debian's own clamd and freshclam, which would
+  # download the official databases and hold about 1.2 GB: the demo and the tests need neither.
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now clamav-daemon.service clamav-daemon.socket clamav-freshclam.service >/dev/null 2>&1 || true
+  fi
 }
 
 # clamd answers OK without scanning a file it types CL_TYPE_IGNORED, and MP3 (an ID3 tag or an MPEG
@@ -54,7 +59,7 @@ write_file_types() {
   sed -E '/:(MP3|Ogg Stream):CL_TYPE_ANY:CL_TYPE_IGNORED$/ s/CL_TYPE_IGNORED$/CL_TYPE_BINARY_DATA/' <<<"$table" >"$dir/db/darkroom.ftm"
 }
 
-# The tests' signature set, written once; test.hdb is the tests' own (test/support/clamd.ts).
+# The tests' signature set, rewritten at each start but for test.hdb, the tests' own (test/support/clamd.ts).
 write_signatures() {
   mkdir -p "$dir/db"
   # Name:TargetType:Offset:HexSignature; target 0, any file; offset *, anywhere in it. The hex is
