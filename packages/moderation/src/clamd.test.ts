@@ -1,4 +1,8 @@
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -124,6 +128,26 @@ describe('the clamd client (INSTREAM)', () => {
     expect(await verdict).toEqual({ outcome: 'clean' });
     expect(written).toBe(true);
     expect(fake!.streams[0]!.bytes.length).toBe(16 << 20);
+  });
+
+  it("feeds a download to a file and the scan at once, the download held to clamd's pace (the worker's way)", async () => {
+    const scanner = await scannerOf({ kind: 'match', needle: NEEDLE, signature: SIGNATURE }, { maxBytes: 64 << 20 });
+    const path = join(await mkdtemp(join(tmpdir(), 'darkroom-scan-')), 'original');
+    const original = Buffer.alloc(32 << 20, 7);
+    fake!.pause();
+    const { sink, verdict } = scanner.startScan();
+    const download = chunks(...Array.from({ length: 32 }, (_, i) => original.subarray(i << 20, (i + 1) << 20)));
+    const file = createWriteStream(path);
+    // pipe() to two streams waits for the slower one: clamd, here.
+    download.pipe(file);
+    download.pipe(sink);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(file.bytesWritten).toBeLessThan(original.length);
+    fake!.resume();
+    await Promise.all([finished(file), finished(sink)]);
+    expect(await verdict).toEqual({ outcome: 'clean' });
+    expect((await readFile(path)).equals(original)).toBe(true);
+    await rm(path);
   });
 
   it('answers PING', async () => {
