@@ -53,6 +53,7 @@ export default defineConfig({
       '@darkroom/storage': src('storage'),
       '@darkroom/queue': src('queue'),
       '@darkroom/media': src('media'),
+      '@darkroom/moderation': src('moderation'),
       ...subpathsOf('intake'),
       '@darkroom/intake': src('intake'),
     },

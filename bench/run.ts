@@ -3,12 +3,13 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
 import { runBackupBench } from './backup.js';
 import { runChunkedBench } from './chunked.js';
+import { runClamdBench } from './clamd.js';
 import { runClassifierBench } from './classifier.js';
 import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
@@ -34,6 +35,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['private', runPrivateBench],
   ['import', runImportBench],
   ['classifier', runClassifierBench],
+  ['clamd', runClamdBench],
 ];
 const start = startRun();
 const rows: BenchRow[] = [];

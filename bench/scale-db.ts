@@ -16,7 +16,7 @@ import { getTenantAsset, listAssets, listExpiredUploads } from '@darkroom/db/que
 import { sql } from 'drizzle-orm';
 import { startRun, writeResults } from './results.js';
 import { migratedDatabase } from './support.js';
-import { printTable, type BenchRow } from './table.js';
+import { medianMsAfterWarmUp, printTable, type BenchRow } from './table.js';
 
 const DB_NAME = 'darkroom_scale';
 const ASSETS = 1_000_000;
@@ -65,17 +65,6 @@ async function fill(db: Database): Promise<void> {
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  await run(); // warm: plans and pages cached, as in a running service
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
-}
-
 async function measure(db: Database): Promise<BenchRow[]> {
   const [tenant] = await db.execute<{ id: string }>(sql`select id from tenants order by id limit 1`);
   const tenantId = tenant!.id;
@@ -113,7 +102,7 @@ async function measure(db: Database): Promise<BenchRow[]> {
   ];
   const rows: BenchRow[] = [];
   for (const [metric, run] of queries) {
-    const ms = await median(run);
+    const ms = await medianMsAfterWarmUp(RUNS, run);
     rows.push({ metric, darkroom: `${ms.toFixed(1)} ms`, baseline: '—', ratio: '—', goal: `< ${GOAL_MS} ms`, met: ms < GOAL_MS ? 'yes' : 'no' });
   }
   return rows;

@@ -18,6 +18,18 @@ export interface BenchRow {
 
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
 
+/** The median of `runs` timings of `work` in ms, after one run to warm up (plans, pages and caches, as in a running service). */
+export async function medianMsAfterWarmUp(runs: number, work: () => Promise<unknown>): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
 /** A row from its figures: `value` the ratio (null: none), `met` whether the goal is met (null: no goal). */
 export const row = (metric: string, darkroom: string, baseline: string, value: number | null, goal: string, met: boolean | null): BenchRow => ({
   metric,

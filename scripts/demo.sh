@@ -63,19 +63,10 @@ await_app() { # name url log pid
 await_app API "http://127.0.0.1:$PORT/readyz" "$logs/api.log" $api
 await_app "The delivery server" "http://127.0.0.1:$DELIVERY_PORT/healthz" "$logs/delivery.log" $delivery
 
-# A short video, made here rather than kept in the repository: 4 s of ffmpeg's test pattern with a tone.
+# A short video and a short podcast, made here rather than kept in the repository.
+bash scripts/demo-samples.sh "$logs"
 clip="$logs/demo-clip.mp4"
-ffmpeg -hide_banner -nostdin -v error -y -f lavfi -i testsrc2=size=640x360:rate=25:duration=4 -f lavfi -i sine=frequency=440:duration=4 \
-  -shortest -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac "$clip"
-
-# A short podcast: 20 s of a voice-like warble (a tone swept by a slow vibrato, a pause every few
-# seconds) as MP3 with a cover art picture in its ID3 tag, which the image presets render.
 podcast="$logs/demo-podcast.mp3"
-ffmpeg -hide_banner -nostdin -v error -y \
-  -f lavfi -i "sine=frequency=180:duration=20,vibrato=f=5:d=0.6,volume='if(lt(mod(t,4),3.2),0.5,0.02)':eval=frame" \
-  -f lavfi -i "testsrc2=size=600x600:rate=1:duration=1" -frames:v 1 \
-  -map 0:a -map 1:v -c:a libmp3lame -b:a 128k -ac 1 -c:v mjpeg -disposition:v attached_pic \
-  -id3v2_version 3 -metadata:s:v title="Album cover" -metadata:s:v comment="Cover (front)" "$podcast"
 
 node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \

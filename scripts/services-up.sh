@@ -2,7 +2,8 @@
 # Brings up what Darkroom's apps run on, on a machine without Docker: reuses the PostgreSQL and
 # Redis already running, starts them if they are stopped, installs them from Debian's packages where
 # they are missing (so a bare Debian with Node and npm needs only `npm ci && npm run demo`), starts
-# Ceph RGW as the S3 server, and installs jemalloc and ffmpeg, which the apps run with. What only
+# Ceph RGW as the S3 server, installs jemalloc and ffmpeg, which the apps run with, and starts a
+# private clamd for malware scanning (scripts/clamd.sh). What only
 # the tests run (Chromium, pgBackRest, Go, PHP) is scripts/test-tools.sh's: `npm run services:up`
 # and `npm test` run both, `npm run demo` this one alone. Safe to rerun: anything already answering
 # is left alone.
@@ -71,3 +72,8 @@ ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null \
   || (echo "installing ffmpeg" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null) \
   || echo "could not install ffmpeg (apt-get as root): videos can't be processed and the video tests will fail" >&2
+
+# A private clamd with the tests' own signatures (scripts/clamd.sh; Debian's clamav-daemon, installed
+# when missing: about 15 s): the demo scans its samples with it and test/moderation/ needs it.
+bash "$here/clamd.sh" start \
+  || echo "could not start clamd (scripts/clamd.sh): malware scanning can't be tried and the moderation tests will fail" >&2

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** What every server-side process reads: core, Postgres, the buckets, Redis and the media code. */
+const SERVER_BASE = ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'];
+
 /** Which workspaces each workspace's code may import. Apps are in no list: nothing imports an app. */
 const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/core': [],
@@ -17,24 +20,18 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/storage': ['@darkroom/core'],
   '@darkroom/queue': ['@darkroom/core'],
   '@darkroom/media': ['@darkroom/core'],
+  // Scanners of what the public must not be served (clamd); the worker runs them (docs/architecture.md#the-workspaces).
+  '@darkroom/moderation': ['@darkroom/core'],
   // A checked original to a confirmed asset, for every process that confirms one (docs/architecture.md#the-intake).
-  '@darkroom/intake': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
+  '@darkroom/intake': SERVER_BASE,
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
   // `@darkroom/core/private-links`, `@darkroom/core/limits`, `@darkroom/core/node-floor`): one rule each
   // for the server and the client.
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
-  '@darkroom/api': [
-    '@darkroom/core',
-    '@darkroom/db',
-    '@darkroom/storage',
-    '@darkroom/queue',
-    '@darkroom/media',
-    '@darkroom/intake',
-    '@darkroom/upload-page',
-  ],
-  '@darkroom/worker': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media', '@darkroom/intake'],
-  '@darkroom/delivery': ['@darkroom/core', '@darkroom/db', '@darkroom/storage', '@darkroom/queue', '@darkroom/media'],
+  '@darkroom/api': [...SERVER_BASE, '@darkroom/intake', '@darkroom/upload-page'],
+  '@darkroom/worker': [...SERVER_BASE, '@darkroom/intake', '@darkroom/moderation'],
+  '@darkroom/delivery': SERVER_BASE,
 };
 
 /** Further workspaces a workspace's tests may import: the client's check that it builds what the API's own code builds. */

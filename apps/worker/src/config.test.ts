@@ -137,4 +137,26 @@ describe('loadWorkerConfig', () => {
     const { S3_BUCKET: _, ...noBucket } = base;
     expect(() => loadWorkerConfig(noBucket)).toThrow(/S3_BUCKET/);
   });
+
+  it('has no malware scanner unless CLAMD_SOCKET or CLAMD_HOST is set; the socket goes first', () => {
+    expect(loadWorkerConfig(base).clamd).toBeNull();
+    expect(loadWorkerConfig({ ...base, CLAMD_HOST: 'clamd.internal:3310' }).clamd).toEqual({
+      host: 'clamd.internal',
+      port: 3310,
+      timeoutMs: 60_000,
+      maxBytes: 100 * 2 ** 20,
+    });
+    const both = { ...base, CLAMD_SOCKET: '/run/clamd.sock', CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '2m', CLAMD_MAX_BYTES: '1000' };
+    expect(loadWorkerConfig(both).clamd).toEqual({ socket: '/run/clamd.sock', timeoutMs: 120_000, maxBytes: 1000 });
+  });
+
+  it('refuses a CLAMD_HOST that is not one host:port, and a CLAMD_MAX_BYTES or CLAMD_TIMEOUT out of bounds', () => {
+    for (const host of ['clamd.internal', 'a:3310,b:3310', 'clamd:99999']) {
+      expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: host }), host).toThrow(/CLAMD_HOST/);
+    }
+    for (const bytes of ['0', '-1', String(2 ** 32), 'lots']) {
+      expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_MAX_BYTES: bytes }), bytes).toThrow(/CLAMD_MAX_BYTES/);
+    }
+    expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '10ms' })).toThrow(/CLAMD_TIMEOUT/);
+  });
 });

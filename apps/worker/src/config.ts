@@ -18,7 +18,7 @@ import { presetsFileSetting } from '@darkroom/core/preset-file';
 import { secretSetting } from '@darkroom/core/secrets';
 import type { PresetRegistry } from '@darkroom/core/presets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
-import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
+import { clusterNodesSetting, parseClusterNodes, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { intakeEnvSettings } from '@darkroom/intake';
 import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
 import { z } from 'zod';
@@ -100,7 +100,47 @@ const workerEnvSchema = z.object({
   ...privateUrlSettings,
   /** Only for DELIVERY_BASE_URL's default, `http://HOST:DELIVERY_PORT`, as the API and delivery server read it. */
   HOST: z.string().default('127.0.0.1'),
+  /** clamd's unix socket (its LocalSocket); taken before CLAMD_HOST. Neither set: no malware scanner. */
+  CLAMD_SOCKET: z.string().min(1).optional(),
+  /** clamd's TCPSocket as `host:port`. */
+  CLAMD_HOST: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        // One address, read as a Redis cluster's node list is: the same `host:port` rule.
+        const addresses = parseClusterNodes(value);
+        if (addresses && addresses.length !== 1) throw new Error(`"${value}" is more than one address`);
+        return addresses?.[0] ?? null;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `${(error as Error).message} (expected host:port)` });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * Bytes of an original sent to clamd at most; a larger file is held (too_large_to_scan). Keep it
+   * under clamd's StreamMaxLength (scripts/clamd.sh: 120M); clamd's own limit also answers too_large.
+   * Below 4 GiB: clamd's stream lengths are 32-bit.
+   */
+  CLAMD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .lt(2 ** 32)
+    .default(100 * 2 ** 20),
+  /** The whole scan of one original, its download included: past it, scanner_unavailable and a retry. */
+  CLAMD_TIMEOUT: durationSetting('60s', 100),
 });
+
+/** Where clamd listens and what a scan may take; null: no scanner configured (neither CLAMD_SOCKET nor CLAMD_HOST). */
+export type ClamdConfig = { socket?: string; host?: string; port?: number; timeoutMs: number; maxBytes: number } | null;
+
+function clamdConfigOf(e: z.infer<typeof workerEnvSchema>): ClamdConfig {
+  const limits = { timeoutMs: e.CLAMD_TIMEOUT, maxBytes: e.CLAMD_MAX_BYTES };
+  if (e.CLAMD_SOCKET) return { socket: e.CLAMD_SOCKET, ...limits };
+  if (e.CLAMD_HOST) return { host: e.CLAMD_HOST.host, port: e.CLAMD_HOST.port, ...limits };
+  return null;
+}
 
 export interface WorkerConfig {
   logLevel: z.infer<typeof workerEnvSchema>['LOG_LEVEL'];
@@ -177,6 +217,8 @@ export interface WorkerConfig {
   deliveryBaseUrl: string;
   /** PRIVATE_URL_TTL in seconds: the life of the private URLs in webhook payloads. */
   privateUrlTtlSeconds: number;
+  /** CLAMD_*: the malware scanner, as `createClamdScanner` takes it; null: none. */
+  clamd: ClamdConfig;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -239,5 +281,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT ?? null },
     deliveryBaseUrl: deliveryBaseUrlOf(e, e.HOST),
     privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
+    clamd: clamdConfigOf(e),
   };
 }

@@ -1,0 +1,3 @@
+export * from './clamd.js';
+export { parseInstreamReply, type InstreamReply } from './clamd-protocol.js';
+export * from './errors.js';
