@@ -93,6 +93,14 @@ describe('a held asset', () => {
   });
 });
 
+it("refuses the console's original preview of a held or rejected asset", async () => {
+  const asset = await heldPhoto(harness, t.client);
+  const preview = () => harness.admin.raw('GET', `/admin/assets/${asset.id}/original-preview`);
+  expect((await preview()).body.error).toMatchObject({ code: 'invalid_state', details: { status: 'held' } });
+  expect((await decide(asset.id, { decision: 'reject' })).status).toBe(200);
+  expect((await preview()).body.error).toMatchObject({ code: 'invalid_state', details: { status: 'rejected' } });
+});
+
 describe('a ready asset', () => {
   it('is taken down by a reject; approve of it is 409 invalid_state', async () => {
     const asset = await readyPhoto(t.client);

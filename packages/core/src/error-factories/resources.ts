@@ -34,6 +34,10 @@ export const RESOURCE_ERRORS = {
   reprocessOfUnfinishedAsset: (status: string) =>
     new DarkroomError('invalid_state', `Only ready or failed assets can be reprocessed; this one is ${status}.`, { status }),
   noOriginalToPreview: (status: string) => new DarkroomError('invalid_state', `This asset is ${status}: it has no original to preview.`, { status }),
+  noPreviewOfModeratedAsset: (status: string) =>
+    new DarkroomError('invalid_state', `This asset is ${status}: its original is not previewed; its private links show what it rendered.`, {
+      status,
+    }),
   originalTooLargeToPreview: (size: number, maxBytes: number) =>
     new DarkroomError('file_too_large', `The original is ${size} bytes; previews are made of originals up to ${maxBytes} bytes.`),
   originalMissing: () => new DarkroomError('not_found', 'The original is missing from the bucket.'),
