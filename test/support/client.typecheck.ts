@@ -9,7 +9,7 @@ export async function typedRequests(api: TestApi, id: string) {
   const jobs = await api.request('GET', `/v1/assets/${id}/jobs`);
   jobs.body.items satisfies { attempts: number }[];
   const asset = await api.request('GET', `/v1/assets/${id}`);
-  asset.body.status satisfies 'ready' | 'failed' | 'awaiting_upload' | 'queued' | 'processing' | 'canceled' | 'expired';
+  asset.body.status satisfies 'ready' | 'failed' | 'awaiting_upload' | 'queued' | 'processing' | 'held' | 'rejected' | 'canceled' | 'expired';
   // A query string keeps the route.
   (await api.request('GET', '/v1/events?limit=1')).body.nextCursor satisfies string | null;
 

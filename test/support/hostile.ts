@@ -40,7 +40,10 @@ export function expectNothingInternal(harness: Harness, body: unknown): void {
 }
 
 /** Bodies a route validates before it looks up its ids: valid, so a refusal is about whose id it is or the caller. */
-const VALID_BODIES: Record<string, unknown> = { 'POST /v1/uploads/:assetId/sign': { operation: 'ListParts' } };
+const VALID_BODIES: Record<string, unknown> = {
+  'POST /v1/uploads/:assetId/sign': { operation: 'ListParts' },
+  'POST /v1/assets/:id/moderation': { decision: 'reject' },
+};
 
 /**
  * What a hostile test sends a route it calls with ids that are not the caller's: no body for a read,

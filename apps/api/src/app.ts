@@ -14,6 +14,7 @@ import webhookMetricsPlugin from './plugins/webhook-metrics.js';
 import adminDashboardRoutes from './routes/admin/dashboard.js';
 import adminBackfillRoutes from './routes/admin/backfill.js';
 import adminJobRoutes from './routes/admin/jobs.js';
+import adminModerationRoutes from './routes/admin/moderation.js';
 import adminTenantRoutes from './routes/admin/tenants.js';
 import adminWebhookRoutes from './routes/admin/webhooks.js';
 import assetRoutes from './routes/assets.js';
@@ -22,6 +23,7 @@ import tenantRoutes from './routes/tenant.js';
 import deliveryKeyRoutes from './routes/delivery-key.js';
 import eventRoutes from './routes/events.js';
 import importRoutes from './routes/imports.js';
+import moderationRoutes from './routes/moderation.js';
 import presetRoutes from './routes/presets.js';
 import liveRoutes from './routes/live.js';
 import uploadPageRoutes from './routes/upload-page.js';
@@ -130,6 +132,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(liveRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(importRoutes, { deps });
+  await app.register(moderationRoutes, { deps });
   await app.register(uploadPageRoutes, { deps });
   // The admin routes (JSON under /v1/admin, and the console) in a scope of their own: only they read or
   // set the console's session cookie, so only their requests go through the cookie plugin's hooks.
@@ -139,6 +142,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     await admin.register(adminJobRoutes, { deps });
     await admin.register(adminBackfillRoutes, { deps });
     await admin.register(adminWebhookRoutes, { deps });
+    await admin.register(adminModerationRoutes, { deps });
     await admin.register(adminDashboardRoutes, { deps });
   });
   return app;

@@ -105,6 +105,8 @@ const apiEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** A backfill's jobs open at once: the most Redis holds of it, fed more as the lane drains. */
   BACKFILL_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Entries one blocklist (a tenant's, the deployment's) holds at most: a POST past it gets 409 invalid_state. */
+  BLOCKLIST_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   /** A comment line on every live stream this often, so proxies and clients see it is alive. */
   SSE_HEARTBEAT: durationSetting('15s', 100),
   /** Live streams (Server-Sent Events) one tenant may hold open on one API process. */
@@ -163,6 +165,8 @@ export interface ApiConfig {
   /** Requests per tenant key per minute (RATE_LIMIT_PER_MINUTE); a tenant's own setting wins. */
   rateLimitPerMinute: number;
   backfillWindow: number;
+  /** BLOCKLIST_MAX_ENTRIES: the most entries one blocklist holds. */
+  blocklistMaxEntries: number;
   /** Live streams: heartbeat interval and open streams per tenant and in total, per process. */
   sse: { heartbeatMs: number; maxPerTenant: number; maxTotal: number };
   /** The built-in presets plus PRESETS_FILE's (give the worker the same file). */
@@ -211,6 +215,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     backfillWindow: e.BACKFILL_WINDOW,
+    blocklistMaxEntries: e.BLOCKLIST_MAX_ENTRIES,
     sse: { heartbeatMs: e.SSE_HEARTBEAT, maxPerTenant: e.SSE_MAX_STREAMS_PER_TENANT, maxTotal: e.SSE_MAX_STREAMS },
     presets: e.PRESETS_FILE,
     maxInputPixels: e.MAX_INPUT_PIXELS,

@@ -7,7 +7,9 @@ import {
   createRedisConnection,
   createImportQueue,
   createWebhookQueue,
+  readScannerStates,
   type AssetQueue,
+  type ScannerState,
   type ImportQueue,
   type DeliveryChange,
   type WebhookQueue,
@@ -37,6 +39,8 @@ export interface AppDeps {
   authCache: AuthCache;
   /** Tells every delivery process of an asset's or a tenant's change, so none serves it from its cache (false: Redis did not take it). */
   announceDeliveryChange(change: DeliveryChange): Promise<boolean>;
+  /** The workers' reports of their scanners (clamd, the classifier), by worker id: those alive in the last 30 s. */
+  scannerStates(): Promise<Map<string, ScannerState>>;
   /** Failed admin logins per client IP (10 per 15 minutes), shared by every process through Redis. */
   loginLimiter: LoginLimiter;
   /** Readiness checks by dependency name; each throws when that dependency does not answer. */
@@ -90,6 +94,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     secretBox: createSecretBox(config.webhooks.secretKey),
     authCache,
     announceDeliveryChange: (change) => announceDeliveryChange(redis, prefix, change),
+    scannerStates: () => readScannerStates(redis, { prefix }),
     loginLimiter,
     audioProbes: createRenderGate({ maxPixels: 1, slots: config.uploads.audioProbes, maxWaiting: 4 * config.uploads.audioProbes }),
     readiness: {

@@ -1,5 +1,8 @@
 import { deliveryPolicyOf } from '@darkroom/core/delivery';
 import { viewOfSnapshot, type AssetView, type DeliveryContext, type PublicUrl } from '@darkroom/core/contract/asset';
+import type { EventView } from '@darkroom/core/contract/event';
+import { phashText, type BlocklistEntryView, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
+import type { BlocklistEntry } from '@darkroom/db/moderation-schema';
 import type { ImportItemView } from '@darkroom/core/contract/import';
 import type { JobView } from '@darkroom/core/contract/job';
 import { assetSnapshot, errorOf } from '@darkroom/db/views';
@@ -18,6 +21,22 @@ const iso = (date: Date | null | undefined): string | null => (date ? date.toISO
 /** The Asset a tenant sees: built as its events store it, so the two never differ. */
 export function assetView(asset: Asset, variants: readonly Variant[], publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
   return viewOfSnapshot(assetSnapshot(asset, variants), publicUrl, delivery);
+}
+
+/**
+ * The Asset a browser's upload token reads: of its findings only `malware`'s (what the other checks
+ * look for is the platform's business, not the uploader's), and for a `held` asset no URL at all
+ * (no variants, no markup), where a tenant key reads private ones for its reviewers.
+ */
+export function uploadTokenAssetView(view: AssetView): AssetView {
+  const moderation = { ...view.moderation, findings: view.moderation.findings.filter((f) => f.check === 'malware') };
+  if (view.status !== 'held') return { ...view, moderation };
+  return { ...view, moderation, variants: [], delivery: null, urlsExpireAt: null };
+}
+
+/** An event as an upload token reads it: its asset as uploadTokenAssetView shows it. */
+export function uploadTokenEventView(event: EventView): EventView {
+  return 'asset' in event.data ? { ...event, data: { ...event.data, asset: uploadTokenAssetView(event.data.asset) } } : event;
 }
 
 /** A job as its tenant sees it. */
@@ -61,7 +80,29 @@ export function tenantView(tenant: Tenant) {
     rateLimitPerMinute: tenant.rateLimitPerMinute,
     defaultVisibility: tenant.defaultVisibility,
     delivery: deliveryPolicyOf(tenant.delivery),
+    moderation: moderationSettingsOf(tenant.moderation),
     createdAt: tenant.createdAt.toISOString(),
+  };
+}
+
+/** A tenant's moderation fields as it set them, null where the deployment's MODERATION_* default applies. */
+export function moderationSettingsOf(patch: ModerationPolicyPatch | null) {
+  return {
+    malware: patch?.malware ?? null,
+    blocklist: patch?.blocklist ?? null,
+    classifier: patch?.classifier ?? null,
+    review: patch?.review ?? null,
+  };
+}
+
+/** A blocklist entry: its hash written as the API writes hashes (`phash:` and 16 hex digits). */
+export function blocklistEntryView(entry: BlocklistEntry): BlocklistEntryView {
+  return {
+    id: entry.id,
+    hash: phashText(entry.hash),
+    reason: entry.reason,
+    createdAt: entry.createdAt.toISOString(),
+    assetId: entry.assetId,
   };
 }
 

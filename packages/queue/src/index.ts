@@ -6,3 +6,4 @@ export * from './rate-counter.js';
 export * from './delivery-changes.js';
 export * from './chunk-queue.js';
 export * from './worker-queues.js';
+export * from './scanner-state.js';

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf, uploadTokenOf } from '../plugins/auth.js';
 import { changeAssetVisibility } from '../services/asset-visibility.js';
-import { deleteAsset, presentAsset, presentAssets, requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { deleteAsset, presentAsset, presentAssets, requireTenantAsset, showAsset, shownTo } from '../services/manage-assets.js';
 import { builtReplySerializer } from './common.schemas.js';
 import { getAssetSchema, getJobSchema, deleteAssetSchema, listAssetJobsSchema, listAssetsSchema, updateAssetSchema } from './assets.schemas.js';
 import { reframeAsset } from '../services/reframe-asset.js';
@@ -38,8 +38,9 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
       const changed = await changeAssetVisibility(deps, tenantOf(request), { id: request.params.id, visibility });
       return presentAsset(deps, changed.tenant, changed.asset);
     }
-    const asset = await reframeAsset(deps, request.log, { ...assetScopeOf(request), id: request.params.id, changes: framing });
-    return presentAsset(deps, tenantOf(request), asset);
+    const scope = assetScopeOf(request);
+    const asset = await reframeAsset(deps, request.log, { ...scope, id: request.params.id, changes: framing });
+    return shownTo(scope, await presentAsset(deps, tenantOf(request), asset));
   });
 
   app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {

@@ -8,10 +8,17 @@ import type { AppDeps } from '../deps.js';
 import { assetScopeOf, tenantOf } from '../plugins/auth.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
 import { deliveryContextOf, requireTenantAsset, showAsset } from '../services/manage-assets.js';
+import { ensureDeliveryKey } from '../services/delivery-key.js';
 import { openEventStream, type EventStream } from '../sse.js';
+import { uploadTokenEventView } from '../views.js';
 import { assetEventsSchema, eventStreamSchema } from './live.schemas.js';
 
 type StreamKind = 'asset' | 'tenant';
+/** Whose stream it is: a tenant key's, or an upload token's (which reads its assets narrower: uploadTokenEventView). */
+interface FollowScope {
+  tenant: Tenant;
+  uploadToken: boolean;
+}
 
 /** Live status over Server-Sent Events (docs/api.md, "Live status"): one asset's events, or all of a tenant's. */
 const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -32,12 +39,15 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
    */
   async function contextOf(tenant: Tenant, events: Event[]) {
     const anyPrivate = events.some((event) => 'asset' in event.data && event.data.asset.visibility === 'private');
-    const current = anyPrivate ? ((await getTenant(deps.db, { id: tenant.id })) ?? tenant) : tenant;
-    return deliveryContextOf(deps, current);
+    // A held asset is shown through private links whatever its visibility (its tenant's key made with the first).
+    const anyHeld = events.some((event) => 'asset' in event.data && event.data.asset.status === 'held');
+    const current = anyPrivate || anyHeld ? ((await getTenant(deps.db, { id: tenant.id })) ?? tenant) : tenant;
+    return deliveryContextOf(deps, anyHeld ? await ensureDeliveryKey(deps, current) : current);
   }
 
   /** Sends the subscription's events on the stream until either ends; `last` ends it after that event. */
-  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, tenant: Tenant, last?: (event: Event) => boolean) {
+  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, scope: FollowScope, last?: (event: Event) => boolean) {
+    const { tenant } = scope;
     app.sseConnections.inc({ stream: kind });
     stream.onClose(() => {
       subscription.close();
@@ -57,7 +67,8 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
       deliver: async (events) => {
         const delivery = await contextOf(tenant, events);
         for (const event of events) {
-          await stream.send({ id: event.id, event: event.type, data: eventView(event, deps.publicUrl, delivery) });
+          const view = eventView(event, deps.publicUrl, delivery);
+          await stream.send({ id: event.id, event: event.type, data: scope.uploadToken ? uploadTokenEventView(view) : view });
           if (last?.(event)) return stream.end();
         }
       },
@@ -72,20 +83,21 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     const asset = await requireTenantAsset(deps, { ...scope, id: request.params.id });
     // Subscribed before the snapshot is read, so no change falls between the two.
     const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
-    const snapshot = await showAsset(deps, tenantOf(request), { tenantId, id: asset.id }).catch((error: unknown) => {
+    const snapshot = await showAsset(deps, tenantOf(request), { ...scope, id: asset.id }).catch((error: unknown) => {
       subscription.close();
       throw error;
     });
     const stream = openEventStream(request, reply, { heartbeatMs });
     await stream.send({ event: 'asset.snapshot', data: snapshot });
     // A deleted asset has no more events: the stream ends (a reconnecting client gets 404).
-    follow(stream, subscription, 'asset', tenantOf(request), (event) => event.type === 'asset.deleted');
+    const followScope = { tenant: tenantOf(request), uploadToken: scope.uploadTokenId !== undefined };
+    follow(stream, subscription, 'asset', followScope, (event) => event.type === 'asset.deleted');
   });
 
   app.get('/v1/events/stream', { schema: eventStreamSchema }, async (request, reply) => {
     const after = request.headers['last-event-id']?.toLowerCase();
     const subscription = await hub.subscribe({ tenantId: tenantOf(request).id, ...(after ? { after } : {}) });
-    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', tenantOf(request));
+    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', { tenant: tenantOf(request), uploadToken: false });
   });
 };
 

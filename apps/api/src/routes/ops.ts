@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { ErrorBody } from '@darkroom/core/contract/error';
 import { sendAnswer } from '../plugins/errors.js';
+import { scannerSummary } from '@darkroom/queue';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -28,7 +29,23 @@ async function runCheck(name: string, check: () => Promise<void>, log: FastifyBa
   }
 }
 
-const ReadyBody = z.object({ status: z.literal('ok'), checks: z.record(z.string(), z.enum(['ok', 'down'])) });
+const ReadyBody = z.object({
+  status: z.literal('ok'),
+  checks: z.record(z.string(), z.enum(['ok', 'down'])),
+  scanner: z
+    .enum(['up', 'down', 'off'])
+    .describe("The workers' scanners (clamd, the classifier): `down` when a live worker says one is, `off` when none runs one"),
+});
+
+/** The scanners as the workers report them; a read that fails says nothing of them (Redis's own check says it is down). */
+async function scannerOf(deps: AppDeps, log: FastifyBaseLogger): Promise<'up' | 'down' | 'off'> {
+  try {
+    return scannerSummary(await deps.scannerStates());
+  } catch (error) {
+    log.warn({ err: error }, "could not read the scanners' state");
+    return 'off';
+  }
+}
 
 const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/healthz', { schema: { tags: ['ops'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
@@ -37,10 +54,14 @@ const opsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }
 
   app.get('/readyz', { schema: { tags: ['ops'], security: [], response: { 200: ReadyBody, 503: ErrorBody } } }, async (request, reply) => {
     const names = Object.keys(deps.readiness) as (keyof AppDeps['readiness'])[];
-    const results = await Promise.all(names.map((name) => runCheck(name, deps.readiness[name], request.log)));
+    const [results, scanner] = await Promise.all([
+      Promise.all(names.map((name) => runCheck(name, deps.readiness[name], request.log))),
+      scannerOf(deps, request.log),
+    ]);
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
     const down = names.filter((name) => checks[name] !== 'ok');
-    if (down.length === 0) return { status: 'ok' as const, checks };
+    // A scanner down keeps the API ready: uploads still arrive, and wait `processing` for it (fail closed).
+    if (down.length === 0) return { status: 'ok' as const, checks, scanner };
     return sendAnswer(reply, ERRORS.notReady(down, checks));
   });
 

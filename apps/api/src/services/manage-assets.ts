@@ -1,15 +1,16 @@
 import { deliveryPolicyOf } from '@darkroom/core/delivery';
 import { ERRORS } from '@darkroom/core/error-factories';
-import { privateLinkContext, type DeliveryContext } from '@darkroom/core/contract/asset';
+import { privateLinkContext, type AssetView, type DeliveryContext } from '@darkroom/core/contract/asset';
 import { finishAssetDeletion } from '@darkroom/db/queries/asset-deletion';
-import { getTenantAsset, markAssetDeleting } from '@darkroom/db/queries/assets';
+import { getAsset, getTenantAsset, markAssetDeleting } from '@darkroom/db/queries/assets';
 import { getTenantAssetWithVariants, listVariantsByAsset } from '@darkroom/db/queries/variants';
 import { isUuid } from '@darkroom/db/pagination';
 import type { Asset, Tenant } from '@darkroom/db/schema';
 import { purgeAssetObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { assetView } from '../views.js';
+import { assetView, uploadTokenAssetView } from '../views.js';
+import { ensureDeliveryKey } from './delivery-key.js';
 
 /**
  * Whose asset a caller may reach: its tenant's; with `uploadTokenId` (a browser upload token) only
@@ -29,6 +30,13 @@ export async function requireTenantAsset(deps: AppDeps, params: AssetOwner & { i
   const found = reachable(asset, params);
   if (!found) throw ERRORS.assetNotFound();
   return found;
+}
+
+/** An asset of any tenant, for an admin; `not_found` for an unknown id or one being deleted. */
+export async function requireAnyAsset(deps: AppDeps, params: { id: string }): Promise<Asset> {
+  const asset = isUuid(params.id) ? await getAsset(deps.db, params) : undefined;
+  if (!asset || asset.status === 'deleting') throw ERRORS.assetNotFound();
+  return asset;
 }
 
 /**
@@ -67,19 +75,31 @@ export function deliveryContextOf(deps: AppDeps, tenant: Tenant, options: UrlOpt
   };
 }
 
+/**
+ * The tenant as an answer's URLs need it: a held asset is shown through private links whatever its
+ * visibility, so a tenant that never made a private asset gets its delivery key with its first hold.
+ */
+const keyedFor = (deps: AppDeps, tenant: Tenant, assets: readonly Asset[]) =>
+  assets.some((a) => a.status === 'held') ? ensureDeliveryKey(deps, tenant) : tenant;
+
 /** Assets as the API shows them: each with its variants and their CDN URLs (one query for the whole page). */
 export async function presentAssets(deps: AppDeps, tenant: Tenant, assets: Asset[], options: UrlOptions = {}) {
   const variantsByAsset = await listVariantsByAsset(deps.db, { assetIds: assets.map((a) => a.id) });
-  const delivery = deliveryContextOf(deps, tenant, options);
+  const delivery = deliveryContextOf(deps, await keyedFor(deps, tenant, assets), options);
   return assets.map((asset) => assetView(asset, variantsByAsset.get(asset.id) ?? [], deps.publicUrl, delivery));
 }
 
-/** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll). */
+/** `GET /v1/assets/:id`: the asset and its variants in one query (the read clients poll); an upload token's view is narrower. */
 export async function showAsset(deps: AppDeps, tenant: Tenant, params: AssetOwner & UrlOptions & { id: string }) {
   const found = isUuid(params.id) ? await getTenantAssetWithVariants(deps.db, { tenantId: params.tenantId, id: params.id }) : undefined;
   if (!found || !reachable(found.asset, params)) throw ERRORS.assetNotFound();
-  return assetView(found.asset, found.variants, deps.publicUrl, deliveryContextOf(deps, tenant, params));
+  const delivery = deliveryContextOf(deps, await keyedFor(deps, tenant, [found.asset]), params);
+  return shownTo(params, assetView(found.asset, found.variants, deps.publicUrl, delivery));
 }
+
+/** An Asset as this caller may read it: an upload token's narrower (uploadTokenAssetView), a key's whole. */
+export const shownTo = (owner: Pick<AssetOwner, 'uploadTokenId'>, view: AssetView): AssetView =>
+  owner.uploadTokenId === undefined ? view : uploadTokenAssetView(view);
 
 export async function presentAsset(deps: AppDeps, tenant: Tenant, asset: Asset) {
   const [shown] = await presentAssets(deps, tenant, [asset]);

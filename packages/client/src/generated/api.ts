@@ -68,6 +68,11 @@ export interface paths {
                             checks: {
                                 [key: string]: "ok" | "down";
                             };
+                            /**
+                             * @description The workers' scanners (clamd, the classifier): `down` when a live worker says one is, `off` when none runs one
+                             * @enum {string}
+                             */
+                            scanner: "up" | "down" | "off";
                         };
                     };
                 };
@@ -1209,7 +1214,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+                    status?: "awaiting_upload" | "queued" | "processing" | "held" | "ready" | "failed" | "rejected" | "canceled" | "expired";
                     limit?: number;
                     cursor?: string;
                     /** @description Seconds a private asset's URLs in this answer live (rounded up to the next 5 minutes); absent: PRIVATE_URL_TTL */
@@ -2829,7 +2834,7 @@ export interface paths {
                         /** @description https:// on a public address (checked again at every connection) */
                         url: string;
                         /** @description Event types to receive; every type when absent */
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
                         description?: string | null;
                     };
                 };
@@ -3033,7 +3038,7 @@ export interface paths {
                     "application/json": {
                         /** @description https:// on a public address (checked again at every connection) */
                         url?: string;
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
                         enabled?: boolean;
                         description?: string | null;
                     };
@@ -4250,6 +4255,451 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assets/{id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a held asset, or take a ready one down
+         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). A hold that names an entry of the deployment's blocklist is decided by an admin only (403 forbidden); an upload token: 403 forbidden.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ModerationDecisionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Asset"];
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's blocklist, oldest first (keyset pagination) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BlocklistEntry"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a perceptual hash, or an asset's hashes, to the tenant's blocklist
+         * @description `{ hash }` (`phash:` and 16 hex digits) or `{ assetId }` (one of the tenant's assets; to block a file, upload it private and post its id; no hashes yet: 409 invalid_state). At most BLOCKLIST_MAX_ENTRIES entries per list (409 invalid_state past it).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hash: string;
+                        reason?: string;
+                    } | {
+                        assetId: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The entries of the hashes posted: one for a hash, one per perceptual hash of an asset (an entry the list had already, as it was) */
+                            items: components["schemas"]["BlocklistEntry"][];
+                        };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blocklist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an entry of the tenant's blocklist */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -4450,6 +4900,8 @@ export interface paths {
                             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
                             rendersPerMinute?: number | null;
                         };
+                        /** @description Merged into the moderation policy: the fields named change (null: back to the deployment's default), the rest stay; null: every field back to its default */
+                        moderation?: components["schemas"]["ModerationPolicyInput"] | null;
                     };
                 };
             };
@@ -5619,6 +6071,466 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/assets/{id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide on any tenant's held or ready asset, or restore a rejected one
+         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). An admin may also `approve` a rejected asset while its original is in quarantine: it is processed again with its checks skipped (`decidedBy: "admin"`; its original gone: 409 invalid_state).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ModerationDecisionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Asset"];
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue: held assets of every tenant (or one), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "held";
+                    tenantId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HeldAsset"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/moderation/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan again the originals of the ready and held assets made since a time (after a signature update), on the backfill lane
+         * @description A match takes a ready asset down as a `reject` decision by `policy` does. Assets with a job under way already are left out.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601: assets created at or after it
+                         */
+                        since: string;
+                        /**
+                         * Format: uuid
+                         * @description One tenant's assets; absent: every tenant's
+                         */
+                        tenantId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Rescan jobs queued */
+                            queued: number;
+                        };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deployment's blocklist (every tenant's uploads are matched against it), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BlocklistEntry"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a perceptual hash, or an asset's hashes (any tenant's asset), to the deployment's blocklist
+         * @description At most BLOCKLIST_MAX_ENTRIES entries (409 invalid_state past it); an asset without hashes yet: 409 invalid_state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hash: string;
+                        reason?: string;
+                    } | {
+                        assetId: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The entries of the hashes posted: one for a hash, one per perceptual hash of an asset (an entry the list had already, as it was) */
+                            items: components["schemas"]["BlocklistEntry"][];
+                        };
+                    };
+                };
+                /** @description invalid_request: a missing, malformed or unknown field, a body that is not JSON, or a body over 64 KiB (65536 bytes: the limit of every request body). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/blocklist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an entry of the deployment's blocklist */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5627,7 +6539,7 @@ export interface components {
             id: string;
             assetId: string;
             /** @enum {string} */
-            kind: "process" | "reprocess" | "backfill";
+            kind: "process" | "reprocess" | "backfill" | "rescan";
             /** @enum {string} */
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
@@ -5658,7 +6570,7 @@ export interface components {
             id: string;
             assetId: string;
             /** @enum {string} */
-            kind: "process" | "reprocess" | "backfill";
+            kind: "process" | "reprocess" | "backfill" | "rescan";
             /** @enum {string} */
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
@@ -5688,7 +6600,7 @@ export interface components {
         Asset: {
             id: string;
             /** @enum {string} */
-            status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+            status: "awaiting_upload" | "queued" | "processing" | "held" | "ready" | "failed" | "rejected" | "canceled" | "expired";
             /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
             playable: boolean | null;
             filename: string;
@@ -5746,6 +6658,8 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+            /** @description What the checks of its tenant's policy found, and the decision on it */
+            moderation: components["schemas"]["AssetModeration"];
             /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
             variants: {
                 name: string;
@@ -5786,7 +6700,7 @@ export interface components {
         AssetInput: {
             id: string;
             /** @enum {string} */
-            status: "awaiting_upload" | "queued" | "processing" | "ready" | "failed" | "canceled" | "expired";
+            status: "awaiting_upload" | "queued" | "processing" | "held" | "ready" | "failed" | "rejected" | "canceled" | "expired";
             /** @description Video and audio: whether the stream can be played, `false` until it can and `true` from then on (a long video while still `processing`: its `stream` variant lists the rungs finished so far); null for an image */
             playable: boolean | null;
             filename: string;
@@ -5844,6 +6758,8 @@ export interface components {
              * @enum {string}
              */
             visibility: "public" | "private";
+            /** @description What the checks of its tenant's policy found, and the decision on it */
+            moderation: components["schemas"]["AssetModerationInput"];
             /** @description Empty until the asset is ready; a playable asset still `processing` lists its `hls` variants alone */
             variants: {
                 name: string;
@@ -5880,6 +6796,30 @@ export interface components {
             urlsExpireAt: string | null;
             /** @description Responsive markup for a ready image or video poster (delivery URLs within the tenant's policy); null otherwise */
             delivery: components["schemas"]["DeliveryMarkupInput"];
+        };
+        AssetModeration: {
+            /**
+             * @description `pending` until the checks ran; `clear` when none held it; `approved` / `rejected` after a decision
+             * @enum {string}
+             */
+            state: "pending" | "clear" | "held" | "approved" | "rejected";
+            findings: components["schemas"]["ModerationFinding"][];
+            /** @enum {string|null} */
+            decidedBy: "policy" | "tenant" | "admin" | null;
+            reason: string | null;
+            decidedAt: string | null;
+        };
+        AssetModerationInput: {
+            /**
+             * @description `pending` until the checks ran; `clear` when none held it; `approved` / `rejected` after a decision
+             * @enum {string}
+             */
+            state: "pending" | "clear" | "held" | "approved" | "rejected";
+            findings: components["schemas"]["ModerationFindingInput"][];
+            /** @enum {string|null} */
+            decidedBy: "policy" | "tenant" | "admin" | null;
+            reason: string | null;
+            decidedAt: string | null;
         };
         Backfill: {
             id: string;
@@ -5952,6 +6892,24 @@ export interface components {
             enqueued: number;
             /** @description Always 0 for a dry run */
             skipped: number;
+        };
+        BlocklistEntry: {
+            id: string;
+            /** @description `phash:` and 16 hex digits */
+            hash: string;
+            reason: string | null;
+            createdAt: string;
+            /** @description The asset whose hash it is, when it was added from one */
+            assetId: string | null;
+        };
+        BlocklistEntryInput: {
+            id: string;
+            /** @description `phash:` and 16 hex digits */
+            hash: string;
+            reason: string | null;
+            createdAt: string;
+            /** @description The asset whose hash it is, when it was added from one */
+            assetId: string | null;
         };
         Crop: {
             x: number;
@@ -6041,7 +6999,7 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -6057,7 +7015,7 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -6076,6 +7034,16 @@ export interface components {
         FocusInput: {
             x: number;
             y: number;
+        };
+        HeldAsset: {
+            tenantId: string;
+            /** @description As its tenant reads it: `/p/` URLs, findings and scores */
+            asset: components["schemas"]["Asset"];
+        };
+        HeldAssetInput: {
+            tenantId: string;
+            /** @description As its tenant reads it: `/p/` URLs, findings and scores */
+            asset: components["schemas"]["AssetInput"];
         };
         Import: {
             id: string;
@@ -6191,7 +7159,7 @@ export interface components {
             id: string;
             assetId: string;
             /** @enum {string} */
-            kind: "process" | "reprocess" | "backfill";
+            kind: "process" | "reprocess" | "backfill" | "rescan";
             /** @enum {string} */
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
@@ -6210,7 +7178,7 @@ export interface components {
             id: string;
             assetId: string;
             /** @enum {string} */
-            kind: "process" | "reprocess" | "backfill";
+            kind: "process" | "reprocess" | "backfill" | "rescan";
             /** @enum {string} */
             state: "queued" | "active" | "completed" | "failed";
             attempts: number;
@@ -6224,6 +7192,64 @@ export interface components {
             createdAt: string;
             startedAt: string | null;
             finishedAt: string | null;
+        };
+        ModerationDecision: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            reason?: string;
+            /** @description With `reject`: the asset's perceptual hashes join the tenant's blocklist */
+            block?: boolean;
+        };
+        ModerationDecisionInput: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            reason?: string;
+            /** @description With `reject`: the asset's perceptual hashes join the tenant's blocklist */
+            block?: boolean;
+        };
+        ModerationFinding: {
+            /** @enum {string} */
+            check: "malware" | "blocklist" | "classifier" | "review";
+            /** @description The signature name (`malware`), `explicit` (`classifier`), `blocklist:<entryId>` (`blocklist`), or `too_large_to_scan` */
+            label: string | null;
+            /** @description The classifier's score (0..1); null for other checks */
+            score: number | null;
+        };
+        ModerationFindingInput: {
+            /** @enum {string} */
+            check: "malware" | "blocklist" | "classifier" | "review";
+            /** @description The signature name (`malware`), `explicit` (`classifier`), `blocklist:<entryId>` (`blocklist`), or `too_large_to_scan` */
+            label: string | null;
+            /** @description The classifier's score (0..1); null for other checks */
+            score: number | null;
+        };
+        ModerationPolicy: {
+            /** @enum {string|null} */
+            malware?: "reject" | "off" | null;
+            /** @enum {string|null} */
+            blocklist?: "reject" | "hold" | "off" | null;
+            classifier?: ("off" | {
+                /** @description A score at or above it holds the asset */
+                holdAt: number;
+                /** @description A score at or above it rejects the asset; absent or null: the classifier never rejects */
+                rejectAt?: number | null;
+            }) | null;
+            /** @enum {string|null} */
+            review?: "none" | "all" | null;
+        };
+        ModerationPolicyInput: {
+            /** @enum {string|null} */
+            malware?: "reject" | "off" | null;
+            /** @enum {string|null} */
+            blocklist?: "reject" | "hold" | "off" | null;
+            classifier?: ("off" | {
+                /** @description A score at or above it holds the asset */
+                holdAt: number;
+                /** @description A score at or above it rejects the asset; absent or null: the classifier never rejects */
+                rejectAt?: number | null;
+            }) | null;
+            /** @enum {string|null} */
+            review?: "none" | "all" | null;
         };
         Preset: {
             name: string;
@@ -6411,6 +7437,21 @@ export interface components {
             defaultVisibility: "public" | "private" | null;
             /** @description The delivery policy in force: the fields the tenant set over the defaults */
             delivery: components["schemas"]["DeliveryPolicy"];
+            /** @description The moderation policy's fields the tenant set; null in one: the deployment's default (MODERATION_*) */
+            moderation: {
+                /** @enum {string|null} */
+                malware: "reject" | "off" | null;
+                /** @enum {string|null} */
+                blocklist: "reject" | "hold" | "off" | null;
+                classifier: ("off" | {
+                    /** @description A score at or above it holds the asset */
+                    holdAt: number;
+                    /** @description A score at or above it rejects the asset; absent or null: the classifier never rejects */
+                    rejectAt?: number | null;
+                }) | null;
+                /** @enum {string|null} */
+                review: "none" | "all" | null;
+            };
             createdAt: string;
         };
         TenantInput: {
@@ -6431,6 +7472,21 @@ export interface components {
             defaultVisibility: "public" | "private" | null;
             /** @description The delivery policy in force: the fields the tenant set over the defaults */
             delivery: components["schemas"]["DeliveryPolicyInput"];
+            /** @description The moderation policy's fields the tenant set; null in one: the deployment's default (MODERATION_*) */
+            moderation: {
+                /** @enum {string|null} */
+                malware: "reject" | "off" | null;
+                /** @enum {string|null} */
+                blocklist: "reject" | "hold" | "off" | null;
+                classifier: ("off" | {
+                    /** @description A score at or above it holds the asset */
+                    holdAt: number;
+                    /** @description A score at or above it rejects the asset; absent or null: the classifier never rejects */
+                    rejectAt?: number | null;
+                }) | null;
+                /** @enum {string|null} */
+                review: "none" | "all" | null;
+            };
             createdAt: string;
         };
         UploadRules: {
@@ -6486,7 +7542,7 @@ export interface components {
         Webhook: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -6496,7 +7552,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -6515,7 +7571,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -6532,7 +7588,7 @@ export interface components {
         WebhookInput: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;

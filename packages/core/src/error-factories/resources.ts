@@ -34,7 +34,25 @@ export const RESOURCE_ERRORS = {
   reprocessOfUnfinishedAsset: (status: string) =>
     new DarkroomError('invalid_state', `Only ready or failed assets can be reprocessed; this one is ${status}.`, { status }),
   noOriginalToPreview: (status: string) => new DarkroomError('invalid_state', `This asset is ${status}: it has no original to preview.`, { status }),
+  noPreviewOfModeratedAsset: (status: string) =>
+    new DarkroomError('invalid_state', `This asset is ${status}: its original is not previewed; its private links show what it rendered.`, {
+      status,
+    }),
   originalTooLargeToPreview: (size: number, maxBytes: number) =>
     new DarkroomError('file_too_large', `The original is ${size} bytes; previews are made of originals up to ${maxBytes} bytes.`),
   originalMissing: () => new DarkroomError('not_found', 'The original is missing from the bucket.'),
+  decisionOnUndecidableAsset: (status: string, decision: string) =>
+    new DarkroomError(
+      'invalid_state',
+      `A held asset can be approved or rejected, a ready one rejected; this one is ${status}, so it cannot be ${decision === 'approve' ? 'approved' : 'rejected'}.`,
+      { status, decision },
+    ),
+  deploymentHoldForAdmins: () => new DarkroomError('forbidden', "This asset is held by the deployment's blocklist: only an admin can decide on it."),
+  restoreAfterPurge: () =>
+    new DarkroomError('invalid_state', 'The original of this rejected asset has left quarantine: it can no longer be restored.'),
+  noHashesToBlock: (status: string) =>
+    new DarkroomError('invalid_state', `This asset (${status}) has no perceptual hashes yet: block it once its checks have run.`, { status }),
+  blocklistFull: (maxEntries: number) =>
+    new DarkroomError('invalid_state', `A blocklist holds at most ${maxEntries} entries; delete some first.`, { maxEntries }),
+  blocklistEntryNotFound: () => new DarkroomError('not_found', 'No blocklist entry with that id.'),
 };

@@ -1,3 +1,4 @@
+import type { ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import type { DeliveryPolicyPatch } from '@darkroom/core/delivery';
 import type { VariantSpec } from '@darkroom/core/presets';
 import type { Visibility } from '@darkroom/core/private-links';
@@ -13,6 +14,8 @@ export interface TenantSettings {
   defaultPreset: string | null;
   rateLimitPerMinute: number | null;
   defaultVisibility: Visibility | null;
+  /** The moderation policy's fields the tenant set (absent or null in it: the deployment's MODERATION_*). */
+  moderation: ModerationPolicyPatch | null;
 }
 
 export async function createTenant(db: Executor, params: { name: string } & Partial<TenantSettings>): Promise<Tenant> {

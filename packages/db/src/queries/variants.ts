@@ -163,11 +163,11 @@ const tenantAssetWithVariants = preparedPer((db) =>
     db
       .select({
         asset: assets,
-        // Only a ready asset shows its variants, a playable one its streams (assetSnapshot): the polls of
+        // Only a ready or held asset shows its variants, a playable one its streams (assetSnapshot): the polls of
         // assets still on their way, the commonest read, skip the aggregate (CASE evaluates the subquery only when it is chosen).
         variants: sql<
           VariantJson[]
-        >`case when "assets"."status" = 'ready' or ("assets"."status" = 'processing' and "assets"."playable") then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
+        >`case when "assets"."status" in ('ready', 'held') or ("assets"."status" = 'processing' and "assets"."playable") then coalesce((select json_agg(${variantJson} order by v.width, v.height, v.id) from variants v where v.asset_id = "assets"."id"), '[]'::json) else '[]'::json end`,
       })
       .from(assets)
       .where(and(eq(assets.id, sql.placeholder('id')), eq(assets.tenantId, sql.placeholder('tenantId')), ne(assets.status, 'deleting')))

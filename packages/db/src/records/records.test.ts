@@ -94,6 +94,7 @@ describe('bucket records', () => {
       deliveryKeySealed: 'sealed-secret',
       previousDeliveryKeySealed: 'sealed-old',
       previousDeliveryKeyExpiresAt: null,
+      moderation: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     } satisfies Tenant;

@@ -10,11 +10,16 @@ import type { CspDirectives } from '../../plugins/security-headers.js';
 import type { FailedRow } from '../../services/admin/failed-jobs.js';
 import { FAILED_PAGE_SCRIPT } from './dashboard.script.js';
 
-/** The console's policy: its own inline script and style (by this response's nonce), images from here. */
-export function contentSecurityPolicy(nonce: string): CspDirectives {
+/** Origins a page loads more from than the console itself: the review page's images through private links. */
+export interface ExtraSources {
+  imgSrc?: string[];
+}
+
+/** The console's policy: its own inline script and style (by this response's nonce), images from here (and `extra`'s). */
+export function contentSecurityPolicy(nonce: string, extra: ExtraSources = {}): CspDirectives {
   return {
     'default-src': ["'none'"],
-    'img-src': ["'self'", 'data:'],
+    'img-src': ["'self'", 'data:', ...(extra.imgSrc ?? [])],
     'style-src': [`'nonce-${nonce}'`],
     'script-src': [`'nonce-${nonce}'`],
     'connect-src': ["'self'"],
@@ -49,7 +54,7 @@ code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 `;
 
 const NAV =
-  '<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a><a href="/admin/tenants">Tenants</a>' +
+  '<header><strong>Darkroom admin</strong><a href="/admin/failed">Failed jobs</a><a href="/admin/queues">Queues</a><a href="/admin/backfills">Backfills</a><a href="/admin/webhooks">Webhooks</a><a href="/admin/tenants">Tenants</a><a href="/admin/review">Review</a>' +
   '<a href="/docs">API docs</a><form method="post" action="/admin/logout"><button type="submit">Log out</button></form></header>';
 
 /** A whole page around `bodyHtml`, which must come from a template (it goes in unescaped). */

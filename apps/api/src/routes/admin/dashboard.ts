@@ -9,6 +9,7 @@ import { registerBullBoard } from './bull-board.js';
 import { failedPageRoutes } from './failed-page.js';
 import { loginRoutes } from './login.js';
 import { sendAuthFailure } from './pages.js';
+import { reviewPageRoutes } from './review-page.js';
 import { tenantsPageRoutes } from './tenants-page.js';
 import { webhooksPageRoutes } from './webhooks-page.js';
 
@@ -18,8 +19,8 @@ export { BULL_BOARD_PATH } from './bull-board.js';
  * The admin console for people with a browser: the login (login.ts) that gives a browser an
  * admin session cookie (plugins/admin-session.ts), then behind the admin guard bull-board at
  * /admin/queues (bull-board.ts), the failed-jobs and backfills pages (failed-page.ts) and
- * the webhooks page (webhooks-page.ts) and the tenants page (tenants-page.ts), which opens
- * the upload page for a tenant.
+ * the webhooks page (webhooks-page.ts), the tenants page (tenants-page.ts), which opens
+ * the upload page for a tenant, and the review page (review-page.ts), held assets and the blocklist.
  * None of it is part of the JSON API, so it stays out of /docs.
  */
 const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -36,6 +37,7 @@ const protectedRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { 
   failedPageRoutes(app, deps);
   webhooksPageRoutes(app, deps);
   tenantsPageRoutes(app, deps);
+  reviewPageRoutes(app, deps);
 };
 
 const adminDashboardRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {

@@ -3,16 +3,16 @@ import type { DarkroomError } from '@darkroom/core/errors';
 import { ERRORS } from '@darkroom/core/error-factories';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../../plugins/errors.js';
-import { contentSecurityPolicy, loginPage } from './dashboard.html.js';
+import { contentSecurityPolicy, loginPage, type ExtraSources } from './dashboard.html.js';
 
 /**
  * Sends a page with a fresh CSP nonce; the page may run only its own inline script and style. The
  * console's other security headers come from helmet (dashboard.ts); the policy is added here,
  * per response, because bull-board's pages in the same scope bring scripts of their own.
  */
-export function sendHtml(reply: FastifyReply, status: number, render: (nonce: string) => string): FastifyReply {
+export function sendHtml(reply: FastifyReply, status: number, render: (nonce: string) => string, extra: ExtraSources = {}): FastifyReply {
   const nonce = randomBytes(16).toString('base64');
-  reply.helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(nonce) } });
+  reply.helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(nonce, extra) } });
   return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(render(nonce));
 }
 

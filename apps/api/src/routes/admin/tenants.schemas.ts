@@ -1,11 +1,22 @@
 import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
 import { DeliveryPolicy, DeliveryPolicyPatch } from '@darkroom/core/delivery';
 import { ErrorBody } from '@darkroom/core/contract/error';
+import { ClassifierPolicy, ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import { S3_MAX_OBJECT_BYTES } from '@darkroom/core/limits';
 import { VISIBILITIES } from '@darkroom/core/private-links';
 import { z } from 'zod';
 import { IdParams } from '../common.schemas.js';
 import { authErrors, tenantErrors } from '../../error-responses.js';
+
+/** A tenant's moderation policy as it set it: each field null where the deployment's MODERATION_* default applies. */
+const ModerationSettings = z
+  .object({
+    malware: z.enum(['reject', 'off']).nullable(),
+    blocklist: z.enum(['reject', 'hold', 'off']).nullable(),
+    classifier: ClassifierPolicy.nullable(),
+    review: z.enum(['none', 'all']).nullable(),
+  })
+  .describe("The moderation policy's fields the tenant set; null in one: the deployment's default (MODERATION_*)");
 
 export const TenantBody = z
   .object({
@@ -20,6 +31,7 @@ export const TenantBody = z
       .nullable()
       .describe('The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)'),
     delivery: DeliveryPolicy.describe('The delivery policy in force: the fields the tenant set over the defaults'),
+    moderation: ModerationSettings,
     createdAt: z.string(),
   })
   .meta({ id: 'Tenant' });
@@ -71,6 +83,11 @@ export const updateTenantSchema = {
     name: tenantName.optional(),
     ...tenantSettings,
     delivery: DeliveryPolicyPatch.optional().describe('Merged into the delivery policy: the fields named change, the rest stay'),
+    moderation: ModerationPolicyPatch.nullable()
+      .optional()
+      .describe(
+        "Merged into the moderation policy: the fields named change (null: back to the deployment's default), the rest stay; null: every field back to its default",
+      ),
   }),
   response: { 200: z.object({ tenant: TenantBody }), 400: ErrorBody, ...adminErrors, 404: ErrorBody },
 };

@@ -7,6 +7,7 @@ import type { Tenant } from '@darkroom/db/schema';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { recordTenant } from '@darkroom/intake';
+import { mergeModerationPolicy } from '../../services/moderation/policy.js';
 import { mintUploadToken } from '../../services/uploads/upload-tokens.js';
 import { tenantView } from '../../views.js';
 import { MintUploadTokenFields, adminMintUploadTokenSchema } from '../upload-tokens.schemas.js';
@@ -52,7 +53,8 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const current = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
     if (!current) throw ERRORS.tenantNotFound();
     assertPresetExists(deps, request.body.defaultPreset, current);
-    const { delivery, ...changes } = request.body;
+    const { delivery, moderation, ...rest } = request.body;
+    const changes = moderation === undefined ? rest : { ...rest, moderation: mergeModerationPolicy(current.moderation, moderation) };
     const tenant = await deps.db.transaction(async (tx) => {
       const updated = await updateTenant(tx, { id, changes });
       const merged = updated && delivery ? await mergeTenantDelivery(tx, { id, patch: delivery }) : updated;

@@ -29,6 +29,8 @@ export interface Preview {
 }
 
 const noOriginal = ['awaiting_upload', 'canceled', 'expired'];
+/** An original the checks held or rejected may be what they feared (malware, a decoder's bait): never decoded here. */
+const moderated = ['held', 'rejected'];
 
 export function createPreviewRenderer(deps: AppDeps) {
   const limit = createLimiter(PREVIEW_CONCURRENCY);
@@ -41,6 +43,7 @@ async function renderPreview(deps: AppDeps, assetId: string): Promise<Preview> {
   if (noOriginal.includes(asset.status)) {
     throw ERRORS.noOriginalToPreview(asset.status);
   }
+  if (moderated.includes(asset.status)) throw ERRORS.noPreviewOfModeratedAsset(asset.status);
   const data = await previewImage(await readOriginal(deps, asset.originalKey), {
     size: PREVIEW_SIZE,
     maxInputPixels: Math.min(PREVIEW_MAX_PIXELS, deps.config.maxInputPixels),
