@@ -44,8 +44,7 @@ async function uploaded(tenant: TestTenant, bytes: Uint8Array, contentType = 'im
   return asset.id;
 }
 
-const settled = (tenant: TestTenant, id: string): Promise<Asset> =>
-  tenant.client.waitForStatus(id, ['ready', 'held', 'rejected', 'failed'] as Asset['status'][]);
+const settled = (tenant: TestTenant, id: string): Promise<Asset> => tenant.client.waitForAsset(id);
 
 /** The asset's variant objects in one place. */
 async function objectsIn(tenant: TestTenant, assetId: string, visibility: 'public' | 'private'): Promise<number> {
@@ -87,7 +86,7 @@ describe('moderation in the pipeline', () => {
     await approveHeldAsset(harness.api.db, { id: held.id, by: 'tenant', reason: null });
     // No grace: nothing public ever served it.
     await moveOwedAssets(harness.workerDeps, { graceMs: 60_000, tenantId: tenant.tenantId });
-    const ready = await settled(tenant, held.id);
+    const ready = await tenant.client.waitForStatus(held.id, 'ready');
     expect(ready).toMatchObject({ status: 'ready', moderation: { state: 'approved', decidedBy: 'tenant' }, urlsExpireAt: null });
     expect(await objectsIn(tenant, held.id, 'public')).toBeGreaterThan(0);
     expect(await objectsIn(tenant, held.id, 'private')).toBe(0);
@@ -99,11 +98,21 @@ describe('moderation in the pipeline', () => {
     const tenant = await tenantWith('moderation-blocklist', null);
     const first = await settled(tenant, await uploaded(tenant, photo));
     const [hash] = (await getAsset(harness.api.db, { id: first.id }))!.perceptualHashes!;
-    const [entry] = await addBlocklistEntries(harness.api.db, { tenantId: tenant.tenantId, entries: [{ hash: hash!, reason: 'test', assetId: first.id }] });
+    const [entry] = await addBlocklistEntries(harness.api.db, {
+      tenantId: tenant.tenantId,
+      entries: [{ hash: hash!, reason: 'test', assetId: first.id }],
+    });
     const source = sharp(Buffer.from(photo));
     const { width } = await source.metadata();
     const copies: [Buffer, string][] = [
-      [await source.clone().resize(Math.round(width! / 2)).jpeg().toBuffer(), 'image/jpeg'],
+      [
+        await source
+          .clone()
+          .resize(Math.round(width! / 2))
+          .jpeg()
+          .toBuffer(),
+        'image/jpeg',
+      ],
       [await source.clone().jpeg({ quality: 40 }).toBuffer(), 'image/jpeg'],
       [await source.clone().webp().toBuffer(), 'image/webp'],
     ];

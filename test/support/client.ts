@@ -127,7 +127,7 @@ export class TestApi {
 
   /** Polls the asset until it reaches a final status (ready, failed, canceled, expired). */
   async waitForAsset(id: string, timeoutMs = 60_000): Promise<Asset> {
-    return this.waitForStatus(id, ['ready', 'failed', 'canceled', 'expired'], timeoutMs);
+    return this.waitForStatus(id, ['ready', 'held', 'failed', 'rejected', 'canceled', 'expired'], timeoutMs);
   }
 
   /** Polls the asset until its status is one of `statuses`; returns it. */

@@ -159,4 +159,17 @@ describe('loadWorkerConfig', () => {
     }
     expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '10ms' })).toThrow(/CLAMD_TIMEOUT/);
   });
+
+  it('refuses MODERATION_MALWARE=reject without a scanner, naming what to set, and reads the moderation defaults', () => {
+    expect(() => loadWorkerConfig({ ...base, MODERATION_MALWARE: 'reject' })).toThrow(/MODERATION_MALWARE=reject .*CLAMD_SOCKET or CLAMD_HOST/);
+    const config = loadWorkerConfig({ ...base, MODERATION_MALWARE: 'reject', CLAMD_HOST: '127.0.0.1:3310', MODERATION_CLASSIFIER_HOLD_AT: '0.8' });
+    expect(config.moderation.defaults).toEqual({
+      malware: 'reject',
+      blocklist: 'reject',
+      classifier: { holdAt: 0.8, rejectAt: null },
+      review: 'none',
+    });
+    expect(loadWorkerConfig(base).moderation.defaults.classifier).toBe('off');
+    expect(() => loadWorkerConfig({ ...base, BLOCKLIST_MAX_DISTANCE: '12' })).toThrow(/BLOCKLIST_MAX_DISTANCE/);
+  });
 });

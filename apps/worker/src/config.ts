@@ -226,6 +226,10 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
   const e = parsed.data;
+  // Fail closed at boot: a deployment that scans by default with no scanner would hold every upload.
+  if (e.MODERATION_MALWARE === 'reject' && !e.CLAMD_SOCKET && !e.CLAMD_HOST) {
+    throw new Error('MODERATION_MALWARE=reject needs a malware scanner: set CLAMD_SOCKET or CLAMD_HOST (docs/configuration.md#moderation)');
+  }
   const renderConcurrency = e.RENDER_CONCURRENCY ?? availableParallelism();
   return {
     logLevel: e.LOG_LEVEL,

@@ -10,6 +10,7 @@ import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { Scanners } from './moderation/scanners.js';
+import { createClamdScanner } from '@darkroom/moderation';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -63,6 +64,7 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
     metrics: createWorkerMetrics(),
     renderGate: createRenderGate({ maxPixels: config.maxInputPixels, slots: config.renderConcurrency }),
     stopSignal: new AbortController().signal,
+    scanners: { clamd: config.clamd ? createClamdScanner(config.clamd) : null },
     close: () => database.close(),
   };
 }

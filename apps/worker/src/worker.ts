@@ -11,6 +11,7 @@ import { serveMetrics } from './metrics.js';
 import { startReconciler } from './sweeps/reconciler.js';
 import { startVisibilityMoves } from './visibility-move.js';
 import { startQuarantine } from './sweeps/quarantine.js';
+import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface RunningWorker {
@@ -52,6 +53,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const reconciler = interval === null ? null : startReconciler(deps, queues, interval);
   const moves = startVisibilityMoves(deps);
   const quarantine = startQuarantine(deps);
+  const scannerReports = startScannerReports(deps, queues.connection);
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
@@ -66,6 +68,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await reconciler?.stop();
       await moves?.stop();
       await quarantine?.stop();
+      await scannerReports.stop();
       await dispatcher?.stop();
       await imports?.close();
       await lanes.close();

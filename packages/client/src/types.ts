@@ -32,8 +32,8 @@ export type StartedUpload = paths['/v1/uploads']['post']['responses'][201]['cont
 export type UploadInstructions = StartedUpload['upload'];
 export type StartImportBody = JsonBody<'/v1/imports', 'post'>;
 
-/** Statuses an asset does not leave by itself. */
-export const FINAL_STATUSES: readonly AssetStatus[] = ['ready', 'failed', 'canceled', 'expired'];
+/** Statuses an asset does not leave by itself (a held one waits for a person's decision). */
+export const FINAL_STATUSES: readonly AssetStatus[] = ['ready', 'held', 'failed', 'rejected', 'canceled', 'expired'];
 export const isFinal = (asset: Pick<Asset, 'status'>): boolean => FINAL_STATUSES.includes(asset.status);
 
 /** Statuses an import ends in: nothing more happens to it. */

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { privateSignedPath } from './private-links.js';
@@ -102,6 +102,14 @@ export const PUBLIC_RENDER_STORE_WINDOW_MS = 10_000;
 
 /** Delivery signing keys: `dsk_` and 43 characters of base64url (32 random bytes). */
 export const DELIVERY_KEY_PREFIX = 'dsk_';
+
+/** Random bytes of a delivery key: as much as HMAC-SHA256's block can use. */
+const DELIVERY_KEY_BYTES = 32;
+
+/** A new delivery signing key (`dsk_…`): the API's on request, either app's when a tenant needs its first. */
+export function newDeliveryKey(): string {
+  return `${DELIVERY_KEY_PREFIX}${randomBytes(DELIVERY_KEY_BYTES).toString('base64url')}`;
+}
 
 /** What a sealed delivery key is bound to (createSecretBox's `aad`): its tenant's row, as a webhook secret is bound to its webhook's. */
 export function deliveryKeyAad(tenantId: string): string {

@@ -38,6 +38,9 @@ export const ErrorCode = {
   audio_too_long: 422,
   /** A crop given at upload that leaves less than 16×16 of the image the worker found. */
   invalid_crop: 422,
+  // Moderation: an asset its checks or a decision rejected, and a job waiting for a scanner.
+  content_rejected: 422,
+  scanner_unavailable: 503,
   // Imports: why a source, or one item of it, could not be read (an import's or an item's `error`).
   /** A URL or bucket endpoint that resolves to a loopback, private, link-local or metadata address. */
   blocked_address: 422,

@@ -1,16 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { DELIVERY_KEY_OVERLAP_MS, DELIVERY_KEY_PREFIX, deliveryKeyAad } from '@darkroom/core/delivery';
+import { DELIVERY_KEY_OVERLAP_MS, deliveryKeyAad, newDeliveryKey } from '@darkroom/core/delivery';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { rotateTenantDeliveryKey, setFirstTenantDeliveryKey } from '@darkroom/db/queries/tenants';
 import type { Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../deps.js';
-
-/** Random bytes of a delivery key: as much as HMAC-SHA256's block can use. */
-const DELIVERY_KEY_BYTES = 32;
-
-export function newDeliveryKey(): string {
-  return `${DELIVERY_KEY_PREFIX}${randomBytes(DELIVERY_KEY_BYTES).toString('base64url')}`;
-}
 
 /**
  * Makes the tenant's new delivery signing key and returns it (the only time it is ever shown).

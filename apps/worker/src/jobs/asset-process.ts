@@ -16,6 +16,7 @@ import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '..
 import { presetOfAsset } from './asset-preset.js';
 import { checksOwed, policyOfAsset, runChecks } from '../moderation/checks.js';
 import { downloadScanner } from '../moderation/scanners.js';
+import { releaseFromQuarantine } from '../sweeps/quarantine.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
 /**
@@ -32,7 +33,8 @@ export async function assetProcess(deps: WorkerDeps, job: QueueJob<AssetProcessP
   return runAttempt(deps, job, {
     skipReason: (asset) => (!asset ? 'asset deleted' : asset.status === 'rejected' ? 'asset rejected' : null),
     onFinalFailure: (asset) => (failure) => markAssetFailed(deps.db, { id: asset.id, errorCode: failure.code, errorMessage: failure.message }),
-    async run(asset, row) {
+    async run(found, row) {
+      const asset = await releaseFromQuarantine(deps, found);
       await transitionAsset(deps.db, { id: asset.id, from: ['queued', 'failed'], to: 'processing' });
       const chunks = deps.chunkQueue ? ({ mode: 'plan', row } as const) : undefined;
       return renderAndStore(deps, asset, { jobId: job.data.jobId, background: job.queueName === ASSET_BACKFILL_QUEUE, chunks });

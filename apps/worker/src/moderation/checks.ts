@@ -6,6 +6,7 @@ import { recordModerationChecks, rejectAsset } from '@darkroom/db/queries/modera
 import { getTenant } from '@darkroom/db/queries/tenants';
 import type { Asset } from '@darkroom/db/schema';
 import {
+  ClassifierUnavailableError,
   coverArtPixels,
   displayedPixels,
   explicitScoreOfFrames,
@@ -16,6 +17,8 @@ import {
 } from '@darkroom/media';
 import type { WorkerDeps } from '../deps.js';
 import type { LocalOriginal } from '../render/fetch-original.js';
+import { ensureDeliveryKey } from './held-links.js';
+import { classifierAnswered } from './scanner-report.js';
 import { moderationOf, rejectionMessage, type Observation } from './verdict.js';
 
 /** The long side of the pictures the checks see: the whole image as displayed, small enough to decode fast. */
@@ -59,15 +62,26 @@ export async function runChecks(run: CheckRun, policy: ModerationPolicy): Promis
       hashes = await Promise.all(pictures.map((p) => perceptualHash(p)));
       observations.push(...(await blocklistObservations(run, hashes)));
     }
-    if (policy.classifier !== 'off' && pictures.length > 0) {
-      observations.push({ check: 'classifier', score: (await explicitScoreOfFrames(pictures)).score });
-    }
+    if (policy.classifier !== 'off' && pictures.length > 0) observations.push({ check: 'classifier', score: await explicitScoreOf(pictures) });
   }
   const moderation = moderationOf(observations, policy);
   if (moderation.state === 'rejected') return reject(run, moderation);
+  if (moderation.state === 'held') await ensureDeliveryKey(run.deps, run.asset.tenantId);
   const recorded = await recordModerationChecks(run.deps.db, { id: run.asset.id, moderation, perceptualHashes: hashes });
   if (!recorded) throw new Error('the asset changed while it was checked');
   return recorded;
+}
+
+/** The classifier's highest score of the pictures; its health reported as it answers (a load that fails waits, scanner_unavailable). */
+async function explicitScoreOf(pictures: DisplayedPixels[]): Promise<number> {
+  try {
+    const { score } = await explicitScoreOfFrames(pictures);
+    classifierAnswered(true);
+    return score;
+  } catch (error) {
+    if (error instanceof ClassifierUnavailableError) classifierAnswered(false);
+    throw error;
+  }
 }
 
 async function reject(run: CheckRun, moderation: AssetModeration): Promise<'rejected'> {

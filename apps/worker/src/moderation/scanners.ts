@@ -2,11 +2,13 @@ import type { Writable } from 'node:stream';
 import type { ModerationPolicy } from '@darkroom/core/contract/moderation';
 import type { WorkerDeps } from '../deps.js';
 import { ScannerUnavailableError } from './scanner-wait.js';
-import type { ScanVerdict } from './verdict.js';
+import type { ScanVerdict } from '@darkroom/moderation';
 
 /** A malware scanner a download streams into: each chunk is written to `sink`, the verdict settles once it ends. */
 export interface StreamScanner {
   startScan(): { sink: Writable; verdict: Promise<ScanVerdict> };
+  /** Whether it answers now. */
+  ping(): Promise<boolean>;
 }
 
 /** The scanners this worker has (null: not configured here). */

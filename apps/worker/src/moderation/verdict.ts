@@ -69,6 +69,3 @@ export function rejectionMessage(moderation: AssetModeration): string {
       return 'The file was rejected by review.';
   }
 }
-
-/** What the malware scan of a download found (clamd's verdict). */
-export type ScanVerdict = { outcome: 'clean' } | { outcome: 'infected'; signature: string } | { outcome: 'too_large' };

@@ -7,7 +7,7 @@ import type { Asset } from '@darkroom/db/schema';
 import { collectYoungEvery } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import type { StreamScanner } from '../moderation/scanners.js';
-import type { ScanVerdict } from '../moderation/verdict.js';
+import type { ScanVerdict } from '@darkroom/moderation';
 
 export interface LocalOriginal {
   path: string;

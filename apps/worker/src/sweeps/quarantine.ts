@@ -1,6 +1,6 @@
-import { quarantineKey } from '@darkroom/core/keys';
+import { originalKey, quarantineKey } from '@darkroom/core/keys';
 import { isAssetInHand, markAssetPurged } from '@darkroom/db/queries/assets';
-import { listAssetsToQuarantine, listQuarantineExpired, markAssetQuarantined } from '@darkroom/db/queries/moderation';
+import { listAssetsToQuarantine, listQuarantineExpired, markAssetQuarantined, markAssetReleased } from '@darkroom/db/queries/moderation';
 import type { Asset } from '@darkroom/db/schema';
 import { ObjectNotFoundError, purgeRenderedObjects } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
@@ -26,6 +26,19 @@ export async function quarantineRejectedAsset(deps: WorkerDeps, asset: Asset): P
   if (asset.originalKey !== target) await moveObject(deps, asset.originalKey, target);
   await markAssetQuarantined(deps.db, { id: asset.id, originalKey: target, purge });
   return true;
+}
+
+/**
+ * A restored asset (an admin's approve of a rejected one) renders from its original, moved back
+ * from quarantine first, so nothing reads `quarantine/` but a restore; the asset as it is then.
+ */
+export async function releaseFromQuarantine(deps: WorkerDeps, asset: Asset): Promise<Asset> {
+  const home = originalKey(asset.tenantId, asset.id);
+  if (asset.originalKey === home) return asset;
+  await moveObject(deps, asset.originalKey, home);
+  const released = await markAssetReleased(deps.db, { id: asset.id, originalKey: home });
+  if (!released) throw new Error('the asset changed while its original left quarantine');
+  return released;
 }
 
 /** Moves one object within the originals bucket; a source already gone (a pass cut off after its delete) is left. */

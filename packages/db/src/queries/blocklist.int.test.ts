@@ -137,7 +137,7 @@ describe('a list', () => {
     expect(await countBlocklistEntries(handle.db, { tenantId })).toBe(2);
   });
 
-  it('pages its entries newest first, and deletes only its own', async () => {
+  it('pages its entries oldest first, and deletes only its own', async () => {
     const tenantId = newId();
     const added: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -151,7 +151,7 @@ describe('a list', () => {
       seen.push(...page.items.map((e) => e.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual([...added].reverse());
+    expect(seen).toEqual(added);
 
     expect(await deleteBlocklistEntry(handle.db, { tenantId: newId(), id: added[0]! })).toBe(false);
     expect(await deleteBlocklistEntry(handle.db, { tenantId: null, id: added[0]! })).toBe(false);

@@ -1,10 +1,10 @@
-import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
 import { runDirect } from '../direct-query.js';
 import { newId } from '../ids.js';
 import { blocklistEntries, type BlocklistEntry } from '../moderation-schema.js';
-import { isUuid, olderThanCursor, toPage, type Page } from '../pagination.js';
+import { decodeCursor, InvalidCursorError, isUuid, toPage, type Page } from '../pagination.js';
 import { preparedPer } from '../prepared.js';
 
 /**
@@ -67,12 +67,14 @@ export async function listBlocklistEntries(
   db: Executor,
   params: BlocklistScope & { limit: number; cursor?: string | null | undefined },
 ): Promise<Page<BlocklistEntry>> {
-  const after = params.cursor ? olderThanCursor(blocklistEntries.id, params.cursor) : undefined;
+  // Oldest first (docs/api.md#blocklists): a list read as it was built.
+  const after = params.cursor ? decodeCursor(params.cursor) : undefined;
+  if (after === null) throw new InvalidCursorError();
   const rows = await db
     .select()
     .from(blocklistEntries)
-    .where(and(inList(params.tenantId), after))
-    .orderBy(desc(blocklistEntries.id))
+    .where(and(inList(params.tenantId), after ? gt(blocklistEntries.id, after) : undefined))
+    .orderBy(asc(blocklistEntries.id))
     .limit(params.limit + 1);
   return toPage(rows, params.limit);
 }

@@ -157,3 +157,13 @@ export async function listQuarantineExpired(db: Executor, params: { quarantinedB
     .orderBy(asc(assets.quarantinedAt))
     .limit(params.limit);
 }
+
+/** A restored asset's original back in place from quarantine (an admin's approve of a rejected asset). */
+export async function markAssetReleased(db: Executor, params: { id: string; originalKey: string }): Promise<Asset | undefined> {
+  const [asset] = await db
+    .update(assets)
+    .set({ originalKey: params.originalKey, quarantinedAt: null, updatedAt: sql`now()` })
+    .where(and(eq(assets.id, params.id), sql`${assets.status} <> 'rejected'`))
+    .returning();
+  return asset;
+}

@@ -94,7 +94,6 @@ describe('bucket records', () => {
       deliveryKeySealed: 'sealed-secret',
       previousDeliveryKeySealed: 'sealed-old',
       previousDeliveryKeyExpiresAt: null,
-      moderation: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     } satisfies Tenant;
