@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,8 +6,8 @@ import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
 import { checkDeclared, headLengthOf } from '@darkroom/intake';
 import type { ScanVerdict } from '@darkroom/moderation';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addHashSignatures, TEST_SIGNATURES, testClamdScanner } from '../support/clamd.js';
-import { buildHostileSet, type HostileFile, type Carrier } from '../support/hostile-files.js';
+import { testClamdScanner } from '../support/clamd.js';
+import { expectedSignature, hostileSetWithSignatures, type HostileFile, type Carrier } from '../support/hostile-files.js';
 import { fixture } from '../support/images.js';
 import { EICAR } from '../support/payloads.js';
 import { execFile } from 'node:child_process';
@@ -21,7 +21,6 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const scanner = testClamdScanner();
-const hashName = (file: HostileFile) => `Darkroom.Test.Hash.${file.name.replace(/[^A-Za-z0-9]+/g, '_')}`;
 
 /**
  * Each distinct picture of fixtures/images once (SOURCES.md: Landscape_1…8 are one photo in eight
@@ -47,12 +46,6 @@ const DISTINCT_PICTURES = [
 /** The demo's samples beyond those (scripts/demo.sh): the truncated JPEG, and the clip and podcast scripts/demo-samples.sh makes. */
 const DEMO_ONLY_FIXTURES = ['truncated.jpg'];
 
-function expectedSignature(file: HostileFile): string {
-  if (file.payload === 'eicar') return TEST_SIGNATURES.eicar;
-  if (file.payload === 'yara') return TEST_SIGNATURES.yara;
-  return TEST_SIGNATURES.hash(hashName(file));
-}
-
 const scan = (bytes: Buffer) => scanner.scanStream(Readable.from([bytes]));
 
 async function cleanSamples(): Promise<{ name: string; bytes: Buffer }[]> {
@@ -70,17 +63,7 @@ let files: HostileFile[];
 let carriers: Carrier[];
 
 beforeAll(async () => {
-  ({ files, carriers } = await buildHostileSet());
-  const dir = await mkdtemp(join(tmpdir(), 'darkroom-hashed-'));
-  const hashed = files.filter((file) => file.payload === 'hash');
-  const written = await Promise.all(
-    hashed.map(async (file, i) => {
-      const path = join(dir, String(i));
-      await writeFile(path, file.bytes);
-      return { name: hashName(file), path };
-    }),
-  );
-  await addHashSignatures(written);
+  ({ files, carriers } = await hostileSetWithSignatures());
 }, 180_000);
 
 describe('the hostile set (issue 59) against the real clamd', () => {

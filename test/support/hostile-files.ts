@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
 import { clip } from '../../packages/media/src/video/test-clips.js';
-import { YARA_MARKER } from './clamd.js';
+import { addHashSignatures, TEST_SIGNATURES, YARA_MARKER } from './clamd.js';
 import { fixture } from './images.js';
 import {
   EICAR,
@@ -149,4 +149,30 @@ async function hashedFiles(all: Carriers): Promise<HostileFile[]> {
 export async function buildHostileSet(): Promise<{ files: HostileFile[]; carriers: Carrier[] }> {
   const all = await carriers();
   return { files: [...hostileFiles(all), ...(await hashedFiles(all))], carriers: [...all.values()] };
+}
+
+/** The name of a hashed file's signature in test.hdb. */
+const hashName = (file: HostileFile) => `Darkroom.Test.Hash.${file.name.replace(/[^A-Za-z0-9]+/g, '_')}`;
+
+/** The signature clamd reports for what a file carries. */
+export function expectedSignature(file: HostileFile): string {
+  if (file.payload === 'eicar') return TEST_SIGNATURES.eicar;
+  if (file.payload === 'yara') return TEST_SIGNATURES.yara;
+  return TEST_SIGNATURES.hash(hashName(file));
+}
+
+/** The hostile set, its hashed files' signatures added to the tests' clamd (and reloaded). */
+export async function hostileSetWithSignatures(): Promise<{ files: HostileFile[]; carriers: Carrier[] }> {
+  const set = await buildHostileSet();
+  const dir = await mkdtemp(join(tmpdir(), 'darkroom-hashed-'));
+  const hashed = set.files.filter((file) => file.payload === 'hash');
+  const written = await Promise.all(
+    hashed.map(async (file, i) => {
+      const path = join(dir, String(i));
+      await writeFile(path, file.bytes);
+      return { name: hashName(file), path };
+    }),
+  );
+  await addHashSignatures(written);
+  return set;
 }

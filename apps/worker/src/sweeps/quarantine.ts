@@ -64,10 +64,10 @@ async function deleteExpiredQuarantine(deps: WorkerDeps): Promise<number> {
   return expired.length;
 }
 
-/** One pass: the rejected assets still owed their quarantine, then the quarantines that ran out. */
-export async function quarantinePass(deps: WorkerDeps): Promise<number> {
+/** One pass: the rejected assets still owed their quarantine (only a tenant's: tests share a database), then the quarantines that ran out. */
+export async function quarantinePass(deps: WorkerDeps, options: { tenantId?: string } = {}): Promise<number> {
   let done = 0;
-  for (const asset of await listAssetsToQuarantine(deps.db, { limit: BATCH })) {
+  for (const asset of await listAssetsToQuarantine(deps.db, { limit: BATCH, tenantId: options.tenantId })) {
     if (deps.stopSignal.aborted) break;
     try {
       if (await quarantineRejectedAsset(deps, asset)) done++;
@@ -75,7 +75,7 @@ export async function quarantinePass(deps: WorkerDeps): Promise<number> {
       deps.log.warn({ assetId: asset.id, err }, 'quarantining a rejected asset failed; trying again next pass');
     }
   }
-  return done + (await deleteExpiredQuarantine(deps));
+  return options.tenantId ? done : done + (await deleteExpiredQuarantine(deps));
 }
 
 /** The quarantine's loop (QUARANTINE_INTERVAL), or null when off. */

@@ -121,11 +121,11 @@ export async function listHeldAssets(
 }
 
 /** Rejected assets whose variants and original are still where they were, oldest first. */
-export async function listAssetsToQuarantine(db: Executor, params: { limit: number }): Promise<Asset[]> {
+export async function listAssetsToQuarantine(db: Executor, params: { limit: number; tenantId?: string | undefined }): Promise<Asset[]> {
   return db
     .select()
     .from(assets)
-    .where(and(eq(assets.status, 'rejected'), isNull(assets.quarantinedAt)))
+    .where(and(eq(assets.status, 'rejected'), isNull(assets.quarantinedAt), params.tenantId ? eq(assets.tenantId, params.tenantId) : undefined))
     .orderBy(asc(assets.updatedAt))
     .limit(params.limit);
 }
