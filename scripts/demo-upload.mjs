@@ -1,5 +1,6 @@
 // Uploads files through a running Darkroom API with @darkroom/client (packages/client, built), as a
-// content platform's backend would, then prints each asset's outcome and its variants' CDN URLs, one
+// content platform's backend would, then prints each asset's outcome (a rejected one with its
+// moderation finding; the EICAR sample must be rejected) and its variants' CDN URLs, one
 // photo's delivery URL (fetched here first, so the demo fails unless it answers an image) and srcset,
 // one photo uploaded private with its private URL (fetched first: the demo fails unless it answers an
 // image, and unless its public URL answers 404), the video's stream (its master playlist, fetched here first: the demo fails unless it answers a
@@ -54,6 +55,11 @@ for (const asset of assets) {
     console.log(`\n${asset.filename}: failed (${asset.error.code}) ${asset.error.message}`);
     continue;
   }
+  if (asset.status === 'rejected' || asset.status === 'held') {
+    const findings = asset.moderation.findings.map((f) => `${f.check} ${f.label ?? ''}${f.score === null ? '' : ` ${f.score}`}`.trim());
+    console.log(`\n${asset.filename}: ${asset.status} (${asset.error?.code ?? 'held for review'}), finding: ${findings.join('; ')}`);
+    continue;
+  }
   console.log(`\n${asset.filename}: ready ${describe(asset)}, dominant ${asset.dominantColor}`);
   for (const v of asset.variants) {
     const what = v.kind === 'image' ? v.format : `${v.format} ${v.duration ?? '-'} s`;
@@ -61,8 +67,17 @@ for (const asset of assets) {
     console.log(`  ${v.name.padEnd(8)} ${shape.padEnd(9)} ${what.padEnd(11)} ${String(v.size).padStart(7)} B  ${v.url}`);
   }
 }
-const ready = assets.filter((a) => a.status === 'ready').length;
-console.log(`\n${ready} ready, ${assets.length - ready} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const count = (status) => assets.filter((a) => a.status === status).length;
+console.log(
+  `\n${count('ready')} ready, ${count('rejected')} rejected, ${count('failed')} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
+
+// Moderation: the sample that carries the EICAR test string is rejected by the malware scan, and nothing of it published.
+const eicar = assets.find((a) => a.filename === 'demo-eicar.jpg');
+if (eicar && (eicar.status !== 'rejected' || eicar.moderation.findings[0]?.check !== 'malware' || eicar.variants.length > 0)) {
+  console.error(`\nModeration: ${eicar.filename} is ${eicar.status}, not rejected by the malware scan`);
+  process.exit(1);
+}
 
 // Images on request: any width in the tenant's policy, unsigned; f_auto picks the format from Accept.
 const photo = assets.find((a) => a.status === 'ready' && a.kind === 'image');

@@ -6,7 +6,9 @@
 # every variant's CDN URL (the video's poster variants, its 720p rendition, its stream's master playlist
 # (fetched first: the demo fails unless it answers a playlist) and storyboard; the podcast's
 # normalised rendition, waveform and cover art, and its loudness) and the upload page's
-# URL with a fresh upload token. It also starts the delivery server and prints one photo's delivery
+# URL with a fresh upload token. Malware scanning is on: one sample, a JPEG carrying the EICAR test
+# string, is printed rejected with its finding (the demo fails unless it is). It also starts the
+# delivery server and prints one photo's delivery
 # URL (fetched first: the demo fails unless it answers an image) and srcset, and one photo uploaded
 # private: its private URL (fetched first: it must answer the image) and its public URL (it must
 # answer 404). Run from a terminal, it
@@ -33,6 +35,10 @@ export CORS_ORIGINS=${CORS_ORIGINS:-http://127.0.0.1:$PORT}
 export DELIVERY_PORT=${DEMO_DELIVERY_PORT:-3918}
 export DELIVERY_BASE_URL=${DELIVERY_BASE_URL:-http://127.0.0.1:$DELIVERY_PORT}
 export LOG_LEVEL=${LOG_LEVEL:-warn}
+# Malware scanning on: the worker streams every original into the clamd scripts/services-up.sh
+# starts (its tiny signature set, scripts/clamd.sh), and a match is rejected.
+export CLAMD_HOST=${CLAMD_HOST:-127.0.0.1:3310}
+export MODERATION_MALWARE=${MODERATION_MALWARE:-reject}
 logs=${DEMO_LOG_DIR:-/tmp/darkroom-demo}
 mkdir -p "$logs"
 
@@ -67,11 +73,15 @@ await_app "The delivery server" "http://127.0.0.1:$DELIVERY_PORT/healthz" "$logs
 bash scripts/demo-samples.sh "$logs"
 clip="$logs/demo-clip.mp4"
 podcast="$logs/demo-podcast.mp3"
+# A "photo" that carries the EICAR test string after its JPEG end marker: the scan rejects it. The
+# string is written in two parts, so this script is no match itself.
+eicar="$logs/demo-eicar.jpg"
+{ cat fixtures/images/320x240.jpg; printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD' '-ANTIVIRUS-TEST-FILE!$H+H*'; } >"$eicar"
 
 node scripts/demo-upload.mjs "http://127.0.0.1:$PORT" \
   fixtures/images/DSCN0010.jpg fixtures/images/Landscape_6.jpg fixtures/images/HMD_Nokia_8.3_5G.jpg \
   fixtures/images/Channel_digital_image_CMYK_color.jpg fixtures/images/animated-loop-3.gif \
-  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip" "$podcast"
+  fixtures/images/Flag_of_the_Netherlands-alpha.png fixtures/images/iphone_13_pro_max.HEIC fixtures/images/truncated.jpg "$clip" "$podcast" "$eicar"
 
 if [ -t 0 ] && [ "${DEMO_KEEP_RUNNING:-1}" != 0 ]; then
   echo "The API, worker and delivery server keep running for the upload page; Ctrl-C stops them."
