@@ -9,7 +9,7 @@ import { createPublicUrlBuilder, createS3Storage, type ObjectStorage } from '@da
 import { pino, type Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import type { Scanners } from './moderation/scanners.js';
+import type { Scanners } from './moderation/stream-scanner.js';
 import { createClamdScanner } from '@darkroom/moderation';
 
 export interface WorkerDeps {

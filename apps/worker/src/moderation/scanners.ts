@@ -1,20 +1,7 @@
-import type { Writable } from 'node:stream';
 import type { ModerationPolicy } from '@darkroom/core/contract/moderation';
 import type { WorkerDeps } from '../deps.js';
 import { ScannerUnavailableError } from './scanner-wait.js';
-import type { ScanVerdict } from '@darkroom/moderation';
-
-/** A malware scanner a download streams into: each chunk is written to `sink`, the verdict settles once it ends. */
-export interface StreamScanner {
-  startScan(): { sink: Writable; verdict: Promise<ScanVerdict> };
-  /** Whether it answers now. */
-  ping(): Promise<boolean>;
-}
-
-/** The scanners this worker has (null: not configured here). */
-export interface Scanners {
-  clamd: StreamScanner | null;
-}
+import type { StreamScanner } from './stream-scanner.js';
 
 /**
  * The scanner a policy needs for a download, if any. A policy that scans while this worker has no

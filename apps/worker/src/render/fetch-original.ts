@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Asset } from '@darkroom/db/schema';
 import { collectYoungEvery } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
-import type { StreamScanner } from '../moderation/scanners.js';
+import type { StreamScanner } from '../moderation/stream-scanner.js';
 import type { ScanVerdict } from '@darkroom/moderation';
 
 export interface LocalOriginal {
