@@ -2,7 +2,7 @@ import type { AssetModeration, ModerationPolicy } from '@darkroom/core/contract/
 import { moderationPolicyOf } from '@darkroom/core/contract/moderation';
 import { findBlocklistMatches } from '@darkroom/db/queries/blocklist';
 import { completeJob } from '@darkroom/db/queries/jobs';
-import { recordModerationChecks, rejectAsset } from '@darkroom/db/queries/moderation';
+import { recordModerationChecks, rejectAsset, rejectionMessage } from '@darkroom/db/queries/moderation';
 import { getTenant } from '@darkroom/db/queries/tenants';
 import type { Asset } from '@darkroom/db/schema';
 import {
@@ -19,7 +19,7 @@ import type { WorkerDeps } from '../deps.js';
 import type { LocalOriginal } from '../render/fetch-original.js';
 import { ensureDeliveryKey } from './held-links.js';
 import { classifierAnswered } from './scanner-report.js';
-import { moderationOf, rejectionMessage, type Observation } from './verdict.js';
+import { moderationOf, type Observation } from './verdict.js';
 
 /** The long side of the pictures the checks see: the whole image as displayed, small enough to decode fast. */
 const PICTURE_SIDE = 640;
