@@ -1,5 +1,6 @@
 import { ASSET_KINDS } from '@darkroom/core/content-types';
 import { AudioInfo, HlsRendition, VideoInfo } from '@darkroom/core/contract/asset';
+import { AssetModeration } from '@darkroom/core/contract/moderation';
 import { Crop, Focus } from '@darkroom/core/delivery';
 import { ORIGINALS_PREFIX } from '@darkroom/core/keys';
 import { VISIBILITIES } from '@darkroom/core/private-links';
@@ -33,6 +34,11 @@ export const AssetRecord = z.object({
   revision: z.number().int().positive(),
   /** Absent from records written before private media: public. A change is written beside the original, as a reframe is. */
   visibility: z.enum(VISIBILITIES).optional(),
+  /**
+   * Absent from records written before moderation. Written beside the original at each change
+   * (held, approved, rejected), so a rebuild never publishes what moderation kept back.
+   */
+  moderation: AssetModeration.optional(),
   createdAt: isoDate,
   uploadExpiresAt: isoDate,
   confirmedAt: isoDate,
@@ -83,7 +89,7 @@ export type AssetRecordSource = Pick<
   Asset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'kind' | 'revision' | 'visibility' | 'createdAt' | 'uploadExpiresAt'
 > &
-  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop'>>;
+  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop' | 'moderation'>>;
 
 export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): AssetRecord {
   return {
@@ -101,6 +107,7 @@ export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): Asse
     crop: asset.crop ?? null,
     revision: asset.revision,
     visibility: asset.visibility,
+    moderation: asset.moderation,
     createdAt: asset.createdAt.toISOString(),
     uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
     confirmedAt: confirmedAt.toISOString(),

@@ -4,6 +4,7 @@ import { getAsset } from '@darkroom/db/queries/assets';
 import { approveHeldAsset, decided, REJECTED_BY_REVIEW, rejectAsset } from '@darkroom/db/queries/moderation';
 import { deploymentEntryIds } from '@darkroom/db/queries/review';
 import type { Asset } from '@darkroom/db/schema';
+import { recordAssetAsItIs } from '@darkroom/intake';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { addAssetHashes } from './blocklists.js';
@@ -43,6 +44,9 @@ export async function decideOnAsset(
   if (by === 'tenant' && asset.status === 'held' && (await heldByDeploymentList(deps, asset))) throw ERRORS.deploymentHoldForAdmins();
   const after = body.decision === 'approve' ? await approve(deps, asset, by, body) : await reject(deps, asset, by, body);
   if (!after) throw ERRORS.decisionOnUndecidableAsset((await getAsset(deps.db, asset))?.status ?? asset.status, body.decision);
+  // The bucket's record says the decision, so a rebuild (`npm run recover`) neither publishes a
+  // rejected asset nor holds an approved one again.
+  await recordAssetAsItIs(deps, after.id);
   return after;
 }
 
