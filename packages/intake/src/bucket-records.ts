@@ -5,9 +5,10 @@ import { lockAsset } from '@darkroom/db/queries/assets';
 import { tenantRecordOf } from '@darkroom/db/records/tenant-record';
 import type { Asset, Tenant } from '@darkroom/db/schema';
 import { ObjectNotFoundError, type ObjectMetadata } from '@darkroom/storage';
-import type { IntakeDeps } from './deps.js';
+import type { IntakeConfig, IntakeDeps } from './deps.js';
 
-type RecordDeps = Pick<IntakeDeps, 'db' | 'storage' | 'config'>;
+/** What writing a record takes: the row's lock and the originals bucket (an API's or a worker's deps serve). */
+type RecordDeps = Pick<IntakeDeps, 'db' | 'storage'> & { config: Pick<IntakeConfig, 'storage'> };
 
 async function putJson(deps: RecordDeps, key: string, value: unknown): Promise<void> {
   const body = Buffer.from(JSON.stringify(value));

@@ -2,9 +2,10 @@ import type { AssetModeration, ModerationPolicy } from '@darkroom/core/contract/
 import { moderationPolicyOf } from '@darkroom/core/contract/moderation';
 import { findBlocklistMatches } from '@darkroom/db/queries/blocklist';
 import { completeJob } from '@darkroom/db/queries/jobs';
-import { recordModerationChecks, rejectAsset } from '@darkroom/db/queries/moderation';
+import { recordModerationChecks, rejectAsset, rejectionMessage } from '@darkroom/db/queries/moderation';
 import { getTenant } from '@darkroom/db/queries/tenants';
 import type { Asset } from '@darkroom/db/schema';
+import { recordAssetAsItIs } from '@darkroom/intake';
 import {
   ClassifierUnavailableError,
   coverArtPixels,
@@ -19,7 +20,7 @@ import type { WorkerDeps } from '../deps.js';
 import type { LocalOriginal } from '../render/fetch-original.js';
 import { ensureDeliveryKey } from './held-links.js';
 import { classifierAnswered } from './scanner-report.js';
-import { moderationOf, rejectionMessage, type Observation } from './verdict.js';
+import { moderationOf, type Observation } from './verdict.js';
 
 /** The long side of the pictures the checks see: the whole image as displayed, small enough to decode fast. */
 const PICTURE_SIDE = 640;
@@ -69,6 +70,8 @@ export async function runChecks(run: CheckRun, policy: ModerationPolicy): Promis
   if (moderation.state === 'held') await ensureDeliveryKey(run.deps, run.asset.tenantId);
   const recorded = await recordModerationChecks(run.deps.db, { id: run.asset.id, moderation, perceptualHashes: hashes });
   if (!recorded) throw new Error('the asset changed while it was checked');
+  // So a rebuild keeps it held: one PUT per hold; a clear asset's render carries its record on its variants.
+  if (moderation.state === 'held') await recordAssetAsItIs(run.deps, run.asset.id);
   return recorded;
 }
 
@@ -89,6 +92,8 @@ async function reject(run: CheckRun, moderation: AssetModeration): Promise<'reje
     await rejectAsset(tx, { id: run.asset.id, from: ['processing'], moderation, message: rejectionMessage(moderation) });
     await completeJob(tx, { id: run.jobId });
   });
+  // So a rebuild keeps it rejected (the quarantine sweep writes it again once the original has moved).
+  await recordAssetAsItIs(run.deps, run.asset.id);
   return 'rejected';
 }
 

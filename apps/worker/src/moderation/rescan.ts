@@ -1,12 +1,13 @@
 import type { AssetProcessPayload } from '@darkroom/core/queue';
 import { completeJob } from '@darkroom/db/queries/jobs';
-import { rejectAsset } from '@darkroom/db/queries/moderation';
+import { rejectAsset, rejectionMessage } from '@darkroom/db/queries/moderation';
+import { recordAssetAsItIs } from '@darkroom/intake';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { runAttempt, type Skipped } from '../jobs/attempt.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { ScannerUnavailableError } from './scanner-wait.js';
-import { moderationOf, rejectionMessage } from './verdict.js';
+import { moderationOf } from './verdict.js';
 
 export type RescanResult = { outcome: 'clean' } | { outcome: 'rejected' } | Skipped;
 
@@ -41,6 +42,8 @@ export async function assetRescan(deps: WorkerDeps, job: QueueJob<AssetProcessPa
         await completeJob(tx, { id: row.id });
       });
       deps.announceAsset?.(asset.id);
+      // So a rebuild never publishes it again.
+      await recordAssetAsItIs(deps, asset.id);
       return { outcome: 'rejected' };
     },
   });

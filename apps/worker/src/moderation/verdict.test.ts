@@ -1,6 +1,7 @@
 import type { ModerationPolicy } from '@darkroom/core/contract/moderation';
 import { describe, expect, it } from 'vitest';
-import { moderationOf, rejectionMessage } from './verdict.js';
+import { rejectionMessage } from '@darkroom/db/queries/moderation';
+import { moderationOf } from './verdict.js';
 
 const policy = (over: Partial<ModerationPolicy> = {}): ModerationPolicy => ({
   malware: 'reject',

@@ -54,18 +54,3 @@ export function moderationOf(observations: readonly Observation[], policy: Moder
   // A hold waits for a person's decision; a rejection is the policy's own.
   return { state, findings, decidedBy: rejected ? 'policy' : null, reason: null, decidedAt: rejected ? new Date().toISOString() : null };
 }
-
-/** The sentence a rejected asset's error shows: the check, never a signature database or host. */
-export function rejectionMessage(moderation: AssetModeration): string {
-  const check = moderation.findings.find((f) => f.check !== 'review')?.check;
-  switch (check) {
-    case 'malware':
-      return 'The file was rejected: the malware scan found a match.';
-    case 'blocklist':
-      return 'The file was rejected: it matches an entry of a blocklist.';
-    case 'classifier':
-      return 'The file was rejected: the content classifier scored it as explicit.';
-    default:
-      return 'The file was rejected by review.';
-  }
-}

@@ -52,7 +52,9 @@ try {
             : 'ready, variants re-linked'
           : plan.kind === 'render'
             ? 'queued for a render'
-            : 'undescribed: nothing to rebuild from';
+            : plan.kind === 'rejected'
+              ? 'rejected, nothing queued'
+              : 'undescribed: nothing to rebuild from';
       console.log(`would rebuild\t${candidate.tenantId}/${candidate.assetId}\t${what}`);
     },
   });

@@ -12,6 +12,7 @@ const report = (seen: number, relinked: number): RecoverReport => ({
   relinked,
   partial: 0,
   queued: 0,
+  rejected: 0,
   placeholderTenants: 0,
 });
 

@@ -11,13 +11,13 @@ const BAR_WIDTH = 24;
 const TTY_EVERY_MS = 100;
 const PLAIN_EVERY_MS = 5_000;
 
-export const rebuiltOf = (r: RecoverReport) => r.relinked + r.partial + r.queued;
+export const rebuiltOf = (r: RecoverReport) => r.relinked + r.partial + r.queued + r.rejected;
 
 /** The figures of a report in one line: `1200/5000 originals · 800 rebuilt (620/s) · …`. */
 export function progressFigures(report: RecoverReport, total: number | null, elapsedMs: number): string {
   const rate = Math.round(rebuiltOf(report) / Math.max(elapsedMs / 1000, 0.001));
   const seen = total === null ? `${report.seen} originals` : `${report.seen}/${total} originals`;
-  return `${seen} · ${rebuiltOf(report)} rebuilt (${rate}/s): ${report.relinked} re-linked, ${report.partial} partly, ${report.queued} to render · ${report.known} known · ${report.undescribed} undescribed`;
+  return `${seen} · ${rebuiltOf(report)} rebuilt (${rate}/s): ${report.relinked} re-linked, ${report.partial} partly, ${report.queued} to render, ${report.rejected} rejected · ${report.known} known · ${report.undescribed} undescribed`;
 }
 
 export function progressBar(done: number, total: number): string {

@@ -1,7 +1,7 @@
-import { assetRecordKey, originalKey, variantPrefix } from '@darkroom/core/keys';
+import { assetRecordKey, variantPrefix } from '@darkroom/core/keys';
 import type { Visibility } from '@darkroom/core/private-links';
 import { ASSET_METADATA, parseRecord, RENDER_METADATA, unpackRecord } from '@darkroom/db/records/codec';
-import { AssetRecord, AssetSidecar, RenderRecord } from '@darkroom/db/records/asset-record';
+import { AssetRecord, AssetSidecar, placeOf, rebuiltStatus, RenderRecord } from '@darkroom/db/records/asset-record';
 import { assetObjectLocation, type ObjectLocation, type ObjectMetadata } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import type { Candidate, PlacedObject } from './walk.js';
@@ -11,10 +11,12 @@ import type { Candidate, PlacedObject } from './walk.js';
  * variants were found (a move owed when that is not where its visibility says).
  */
 export type AssetPlan =
-  /** Rendered at its current revision: ready again, with the variants whose objects are there; the others re-rendered. */
+  /** Rendered at its current revision: ready (or held) again, with the variants whose objects are there; the others re-rendered. */
   | { kind: 'ready'; record: AssetRecord; render: RenderRecord; missing: string[]; objectsVisibility: Visibility }
-  /** No render of its current revision in the bucket: queued for one. */
-  | { kind: 'render'; record: AssetRecord; objectsVisibility: Visibility }
+  /** No render of its current revision in the bucket (or a held one's, incomplete): queued for one. `quarantinedAt`: a restore's, cut off. */
+  | { kind: 'render'; record: AssetRecord; objectsVisibility: Visibility; quarantinedAt: Date | null }
+  /** Rejected by moderation: rebuilt rejected, its original where it was found (in quarantine since `quarantinedAt`), nothing queued. */
+  | { kind: 'rejected'; record: AssetRecord; quarantinedAt: Date | null }
   /** An original written before originals described themselves, or whose record is unreadable. */
   | { kind: 'undescribed' };
 
@@ -56,7 +58,7 @@ async function readRecords(deps: WorkerDeps, candidate: Candidate): Promise<{ re
     if (record) records.push(record);
   }
   if (records.length === 0) {
-    const original = { bucket, key: originalKey(candidate.tenantId, candidate.assetId) };
+    const original = { bucket, key: candidate.original.key };
     const record = unpackRecord(AssetRecord, (await metadataOf(deps, original))[ASSET_METADATA]);
     if (record) records.push(record);
   }
@@ -73,19 +75,27 @@ function objectsVisibilityOf(candidate: Candidate, visibility: Visibility): Visi
 
 /**
  * Plans an asset's rebuild from what the bucket holds: its newest record (the highest revision: a
- * reframe's record object is newer than the original's metadata), and the render of that revision
- * when one is there. A record that names another asset than its key is not taken.
+ * reframe's record object is newer than the original's metadata; of one revision, the record
+ * object's, which a moderation change writes), and the render of that revision when one is there.
+ * A record that names another asset than its key is not taken. What moderation keeps back is never
+ * planned `ready` (db's rebuiltStatus).
  */
 export async function planAsset(deps: WorkerDeps, candidate: Candidate): Promise<AssetPlan> {
   const { records, renders } = await readRecords(deps, candidate);
   const own = records.filter((r) => r.id === candidate.assetId && r.tenantId === candidate.tenantId);
   const record = own.sort((a, b) => b.revision - a.revision)[0];
   if (!record) return { kind: 'undescribed' };
-  const objectsVisibility = objectsVisibilityOf(candidate, record.visibility ?? 'public');
+  // About when the sweep moved it: the copy's own date.
+  const quarantinedAt = candidate.quarantined ? (candidate.original.lastModified ?? new Date()) : null;
+  const objectsVisibility = objectsVisibilityOf(candidate, placeOf(record));
   const render = renders.find((r) => r.revision === record.revision);
-  if (!render) return { kind: 'render', record, objectsVisibility };
+  const status = rebuiltStatus(record, render !== undefined, { objectsVisibility, quarantinedAt });
+  if (status === 'rejected') return { kind: 'rejected', record, quarantinedAt };
+  if (!render || status === 'queued') return { kind: 'render', record, objectsVisibility, quarantinedAt };
   const prefix = variantPrefix(candidate.tenantId, candidate.assetId);
   const present = new Set(candidate.variants.map((o) => o.key.slice(prefix.length)));
   const missing = render.variants.filter((v) => !present.has(v.key)).map((v) => v.name);
+  // A backfill renders only for a ready asset: a held one missing some is rendered whole again, and stays held.
+  if (status === 'held' && missing.length > 0) return { kind: 'render', record, objectsVisibility, quarantinedAt };
   return { kind: 'ready', record, render, missing, objectsVisibility };
 }

@@ -4,7 +4,7 @@ import { assetRowOf, variantRowsOf } from '@darkroom/db/records/asset-record';
 import { findExistingTenantIds } from '@darkroom/db/queries/tenants';
 import { insertJobsUnlessOpen } from '@darkroom/db/queries/jobs';
 import { insertPlaceholderTenants, insertRebuiltAssets, insertRebuiltVariants } from '@darkroom/db/queries/recover';
-import type { Job } from '@darkroom/db/schema';
+import type { Job, NewAsset } from '@darkroom/db/schema';
 import { enqueueAfterCommit } from '@darkroom/intake';
 import type { AssetQueue } from '@darkroom/queue';
 import type { WorkerDeps } from '../deps.js';
@@ -23,11 +23,20 @@ export interface RebuildCounts {
   partial: number;
   /** Queued for a render on the backfill lane (none of its revision was in the bucket). */
   queued: number;
+  /** Rejected by moderation: rebuilt rejected, nothing queued (the quarantine sweep finishes what it owes). */
+  rejected: number;
   /** Tenants made for assets whose tenant no record names. */
   placeholderTenants: number;
 }
 
 const owner = ({ candidate }: Planned) => ({ assetId: candidate.assetId, tenantId: candidate.tenantId });
+
+/** The row a plan rebuilds, from its record, the render it re-links, and where it found the objects. */
+function rowOf(plan: Planned['plan']): NewAsset {
+  if (plan.kind === 'rejected') return assetRowOf(plan.record, null, { quarantinedAt: plan.quarantinedAt });
+  if (plan.kind === 'render') return assetRowOf(plan.record, null, plan);
+  return assetRowOf(plan.record, plan.render, plan);
+}
 
 /**
  * Writes a batch of rebuilt assets in one transaction, a few statements whatever its size (rows,
@@ -38,11 +47,9 @@ export async function writeRebuilt(deps: WorkerDeps, batch: readonly Planned[], 
   const tenantIds = [...new Set(batch.map((p) => p.candidate.tenantId))];
   const known = await findExistingTenantIds(deps.db, { ids: tenantIds });
   const placeholders = await insertPlaceholderTenants(deps.db, { ids: tenantIds.filter((id) => !known.has(id)) });
-  const counts: RebuildCounts = { relinked: 0, partial: 0, queued: 0, placeholderTenants: placeholders.length };
+  const counts: RebuildCounts = { relinked: 0, partial: 0, queued: 0, rejected: 0, placeholderTenants: placeholders.length };
   const jobs = await deps.db.transaction(async (tx) => {
-    const written = await insertRebuiltAssets(tx, {
-      assets: batch.map((p) => assetRowOf(p.plan.record, p.plan.kind === 'ready' ? p.plan.render : null, p.plan.objectsVisibility)),
-    });
+    const written = await insertRebuiltAssets(tx, { assets: batch.map(({ plan }) => rowOf(plan)) });
     const mine = batch.filter((p) => written.has(p.candidate.assetId));
     const ready = mine.flatMap((p) => (p.plan.kind === 'ready' ? [{ ...p, plan: p.plan }] : []));
     const variants = ready.flatMap(({ candidate, plan }) =>
@@ -56,6 +63,7 @@ export async function writeRebuilt(deps: WorkerDeps, batch: readonly Planned[], 
     counts.relinked = ready.length - partial.length;
     counts.partial = partial.length;
     counts.queued = unrendered.length;
+    counts.rejected = mine.filter((p) => p.plan.kind === 'rejected').length;
     const lane = { lane: 'backfill' as const, maxAttempts: DEFAULT_MAX_ATTEMPTS };
     const queued: Job[] = [
       ...(await insertJobsUnlessOpen(tx, { assets: partial.map(owner), kind: 'backfill', ...lane })),

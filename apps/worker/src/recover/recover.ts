@@ -95,6 +95,7 @@ export async function recover(deps: WorkerDeps, options: RecoverOptions): Promis
     relinked: 0,
     partial: 0,
     queued: 0,
+    rejected: 0,
     placeholderTenants: 0,
   };
   const cutoff = Date.now() - options.minAgeMs;
@@ -141,12 +142,14 @@ async function planBatch(
 function dryCounts(planned: readonly Planned[]): RebuildCounts {
   const ready = planned.filter((p) => p.plan.kind === 'ready');
   const partial = ready.filter((p) => p.plan.kind === 'ready' && p.plan.missing.length > 0).length;
-  return { relinked: ready.length - partial, partial, queued: planned.length - ready.length, placeholderTenants: 0 };
+  const rejected = planned.filter((p) => p.plan.kind === 'rejected').length;
+  return { relinked: ready.length - partial, partial, queued: planned.length - ready.length - rejected, rejected, placeholderTenants: 0 };
 }
 
 function addCounts(report: RecoverReport, counts: RebuildCounts): void {
   report.relinked += counts.relinked;
   report.partial += counts.partial;
   report.queued += counts.queued;
+  report.rejected += counts.rejected;
   report.placeholderTenants += counts.placeholderTenants;
 }

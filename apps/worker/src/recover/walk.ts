@@ -1,4 +1,4 @@
-import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, VARIANTS_PREFIX } from '@darkroom/core/keys';
+import { ASSET_RECORDS_PREFIX, ORIGINALS_PREFIX, QUARANTINE_PREFIX, VARIANTS_PREFIX } from '@darkroom/core/keys';
 import { VISIBILITIES, type Visibility } from '@darkroom/core/private-links';
 import { assetObjectLocation, type ListedObject, type ObjectLocation } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
@@ -13,7 +13,9 @@ export interface PlacedObject extends ListedObject {
 export interface Candidate {
   tenantId: string;
   assetId: string;
+  /** Under `originals/`, or under `quarantine/` (`quarantined`), where the quarantine sweep moved a rejected asset's. */
   original: ListedObject;
+  quarantined: boolean;
   /** `records/assets/{tenant}/{asset}.json` exists. */
   sidecar: boolean;
   variants: PlacedObject[];
@@ -27,13 +29,22 @@ export interface WalkOptions {
 }
 
 const ORIGINAL_KEY = new RegExp(`^${ORIGINALS_PREFIX}(${UUID}/${UUID})$`);
+const QUARANTINE_KEY = new RegExp(`^${QUARANTINE_PREFIX}(${UUID}/${UUID})$`);
 const SIDECAR_KEY = new RegExp(`^${ASSET_RECORDS_PREFIX}(${UUID}/${UUID})\\.json$`);
 const VARIANT_KEY = new RegExp(`^${VARIANTS_PREFIX}(${UUID}/${UUID})/`);
 
 interface Keyed {
-  /** `{tenant}/{asset}`: ids have one length, so this orders the three listings alike. */
+  /** `{tenant}/{asset}`: ids have one length, so this orders the listings alike. */
   id: string;
   object: ListedObject;
+}
+
+type Listing = (locate: Locate, prefix: string, pattern: RegExp) => AsyncGenerator<Keyed>;
+
+/** Listings of the walk's scope: one tenant's keys or every key, after the asset a resumed run starts after. */
+function listingOf(deps: WorkerDeps, options: Pick<WalkOptions, 'tenantId' | 'after'>): Listing {
+  const under = options.tenantId ? `${options.tenantId}/` : '';
+  return (locate, prefix, pattern) => keyed(deps, locate, `${prefix}${under}`, pattern, options.after ? `${prefix}${options.after}` : undefined);
 }
 
 /** Where a listing's keys are: in the originals bucket as they are, or a variant's place (storage's assetObjectLocation). */
@@ -85,27 +96,47 @@ class Ahead {
 }
 
 /**
- * Walks the originals in key order, each with its record object and variant objects (a public
- * asset's place and a private one's): four listings merged as they go (they order by the same
- * `{tenant}/{asset}`), so the walk costs one listing request per 1,000 keys and holds one batch in
- * memory, however large the bucket.
+ * The originals in place and those in quarantine, as one listing in id order. An id in both is a
+ * move cut off between its copy and its delete: the one in place is taken (the sweep, or a
+ * restore, finishes the move from it).
+ */
+async function* originalsAndQuarantined(deps: WorkerDeps, listing: Listing): AsyncGenerator<Keyed & { quarantined: boolean }> {
+  const originals = listing(inOriginalsBucket(deps), ORIGINALS_PREFIX, ORIGINAL_KEY);
+  const quarantine = listing(inOriginalsBucket(deps), QUARANTINE_PREFIX, QUARANTINE_KEY);
+  let original = await originals.next();
+  let kept = await quarantine.next();
+  while (!original.done || !kept.done) {
+    if (!original.done && (kept.done || original.value.id <= kept.value.id)) {
+      if (!kept.done && kept.value.id === original.value.id) kept = await quarantine.next();
+      yield { ...original.value, quarantined: false };
+      original = await originals.next();
+    } else if (!kept.done) {
+      yield { ...kept.value, quarantined: true };
+      kept = await quarantine.next();
+    }
+  }
+}
+
+/**
+ * Walks the originals in key order (those in quarantine among them), each with its record object
+ * and variant objects (a public asset's place and a private one's): six listings merged as they go
+ * (they order by the same `{tenant}/{asset}`), so the walk costs one listing request per 1,000 keys
+ * and holds one batch in memory, however large the bucket.
  */
 export async function* walkOriginals(deps: WorkerDeps, options: WalkOptions): AsyncGenerator<Candidate[]> {
-  const under = options.tenantId ? `${options.tenantId}/` : '';
-  const from = (prefix: string) => (options.after ? `${prefix}${options.after}` : undefined);
-  const listing = (locate: Locate, prefix: string, pattern: RegExp) => keyed(deps, locate, `${prefix}${under}`, pattern, from(prefix));
+  const listing = listingOf(deps, options);
   const sidecars = new Ahead(listing(inOriginalsBucket(deps), ASSET_RECORDS_PREFIX, SIDECAR_KEY));
   const variants = VISIBILITIES.map((visibility) => ({
     visibility,
     ahead: new Ahead(listing(inPlace(deps, visibility), VARIANTS_PREFIX, VARIANT_KEY)),
   }));
   let batch: Candidate[] = [];
-  for await (const { id, object } of listing(inOriginalsBucket(deps), ORIGINALS_PREFIX, ORIGINAL_KEY)) {
+  for await (const { id, object, quarantined } of originalsAndQuarantined(deps, listing)) {
     if (options.after && id <= options.after) continue;
     const [tenantId, assetId] = id.split('/') as [string, string];
     const placed: PlacedObject[] = [];
     for (const { visibility, ahead } of variants) placed.push(...(await ahead.take(id)).map((o) => ({ ...o, visibility })));
-    batch.push({ tenantId, assetId, original: object, sidecar: (await sidecars.take(id)).length > 0, variants: placed });
+    batch.push({ tenantId, assetId, original: object, quarantined, sidecar: (await sidecars.take(id)).length > 0, variants: placed });
     if (batch.length >= options.batchSize) {
       yield batch;
       batch = [];
@@ -116,10 +147,8 @@ export async function* walkOriginals(deps: WorkerDeps, options: WalkOptions): As
 
 /** How many originals the walk will look at (one listing request per 1,000): the progress bar's whole. */
 export async function countOriginals(deps: WorkerDeps, options: Pick<WalkOptions, 'tenantId' | 'after'>): Promise<number> {
-  const under = options.tenantId ? `${options.tenantId}/` : '';
-  const start = options.after ? `${ORIGINALS_PREFIX}${options.after}` : undefined;
   let count = 0;
-  for await (const { id } of keyed(deps, inOriginalsBucket(deps), `${ORIGINALS_PREFIX}${under}`, ORIGINAL_KEY, start)) {
+  for await (const { id } of originalsAndQuarantined(deps, listingOf(deps, options))) {
     if (!options.after || id > options.after) count++;
   }
   return count;

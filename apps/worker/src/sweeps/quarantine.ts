@@ -2,6 +2,7 @@ import { originalKey, quarantineKey } from '@darkroom/core/keys';
 import { isAssetInHand, markAssetPurged } from '@darkroom/db/queries/assets';
 import { listAssetsToQuarantine, listQuarantineExpired, markAssetQuarantined, markAssetReleased } from '@darkroom/db/queries/moderation';
 import type { Asset } from '@darkroom/db/schema';
+import { recordAssetAsItIs } from '@darkroom/intake';
 import { ObjectNotFoundError, purgeRenderedObjects } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import { runEvery, type RunningPasses } from '../run-every.js';
@@ -25,6 +26,9 @@ export async function quarantineRejectedAsset(deps: WorkerDeps, asset: Asset): P
   const target = quarantineKey(asset.tenantId, asset.id);
   if (asset.originalKey !== target) await moveObject(deps, asset.originalKey, target);
   await markAssetQuarantined(deps.db, { id: asset.id, originalKey: target, purge });
+  // The record object (under records/, not the original's key) stays; written again here, so it
+  // says rejected even when the write at the rejection was lost.
+  await recordAssetAsItIs(deps, asset.id);
   return true;
 }
 

@@ -10,6 +10,28 @@ import { recordAssetEvent } from './events.js';
 /** The error a rejected asset carries; its message names the check, never a signature database or host. */
 export const CONTENT_REJECTED = 'content_rejected';
 
+/** The sentence a rejected asset's `error` carries after a person's decision: it names the decision. */
+export const REJECTED_BY_REVIEW = 'The asset was rejected by review.';
+
+/**
+ * The sentence a rejected asset's error shows: a person's decision, or the check that rejected it,
+ * never a signature database or host. A rebuild (`npm run recover`) words it again from the record.
+ */
+export function rejectionMessage(moderation: AssetModeration): string {
+  if (moderation.decidedBy === 'tenant' || moderation.decidedBy === 'admin') return REJECTED_BY_REVIEW;
+  const check = moderation.findings.find((f) => f.check !== 'review')?.check;
+  switch (check) {
+    case 'malware':
+      return 'The file was rejected: the malware scan found a match.';
+    case 'blocklist':
+      return 'The file was rejected: it matches an entry of a blocklist.';
+    case 'classifier':
+      return 'The file was rejected: the content classifier scored it as explicit.';
+    default:
+      return 'The file was rejected by review.';
+  }
+}
+
 /**
  * What the checks of an asset found, recorded before anything of it is rendered: a `held` asset is
  * then rendered to the private place (its `objectsVisibility`), whatever its visibility, so nothing

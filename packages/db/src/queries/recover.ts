@@ -48,6 +48,9 @@ const REBUILT_COLUMNS = [
   'readyAt',
   'playable',
   'purgedAt',
+  'originalKey',
+  'moderation',
+  'quarantinedAt',
 ] as const;
 
 /**
@@ -79,7 +82,8 @@ function rowsAsJson(table: PgTable, rows: readonly Record<string, unknown>[]) {
  */
 export async function insertRebuiltAssets(db: Executor, params: { assets: NewAsset[] }): Promise<Set<string>> {
   if (params.assets.length === 0) return new Set();
-  const rows = params.assets.map((a) => ({ ...a, uploadId: null, purgedAt: null, errorCode: null, errorMessage: null }));
+  // A rejected row keeps its error; every other starts with none.
+  const rows = params.assets.map((a) => ({ errorCode: null, errorMessage: null, ...a, uploadId: null, purgedAt: null }));
   const { columns, json } = rowsAsJson(assets, rows);
   const set = sql.raw(REBUILT_COLUMNS.map((key) => `"${assets[key].name}" = excluded."${assets[key].name}"`).join(', '));
   const written = await db.execute<{ id: string }>(sql`

@@ -1,12 +1,14 @@
 import { ASSET_KINDS } from '@darkroom/core/content-types';
 import { AudioInfo, HlsRendition, VideoInfo } from '@darkroom/core/contract/asset';
+import { AssetModeration, PENDING_MODERATION } from '@darkroom/core/contract/moderation';
 import { Crop, Focus } from '@darkroom/core/delivery';
-import { ORIGINALS_PREFIX } from '@darkroom/core/keys';
-import { VISIBILITIES } from '@darkroom/core/private-links';
+import { originalKey, quarantineKey } from '@darkroom/core/keys';
+import { VISIBILITIES, type Visibility } from '@darkroom/core/private-links';
 import { z } from 'zod';
 import type { AssetFacts } from '../queries/assets.js';
+import { CONTENT_REJECTED, rejectionMessage } from '../queries/moderation.js';
 import type { VariantRecord } from '../queries/variants.js';
-import type { Asset, NewAsset } from '../schema.js';
+import type { Asset, AssetStatus, NewAsset } from '../schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 const uuid = z.uuid();
@@ -33,6 +35,11 @@ export const AssetRecord = z.object({
   revision: z.number().int().positive(),
   /** Absent from records written before private media: public. A change is written beside the original, as a reframe is. */
   visibility: z.enum(VISIBILITIES).optional(),
+  /**
+   * Absent from records written before moderation. Written beside the original at each change
+   * (held, approved, rejected), so a rebuild never publishes what moderation kept back.
+   */
+  moderation: AssetModeration.optional(),
   createdAt: isoDate,
   uploadExpiresAt: isoDate,
   confirmedAt: isoDate,
@@ -83,7 +90,7 @@ export type AssetRecordSource = Pick<
   Asset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'kind' | 'revision' | 'visibility' | 'createdAt' | 'uploadExpiresAt'
 > &
-  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop'>>;
+  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop' | 'moderation'>>;
 
 export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): AssetRecord {
   return {
@@ -101,6 +108,7 @@ export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): Asse
     crop: asset.crop ?? null,
     revision: asset.revision,
     visibility: asset.visibility,
+    moderation: asset.moderation,
     createdAt: asset.createdAt.toISOString(),
     uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
     confirmedAt: confirmedAt.toISOString(),
@@ -127,38 +135,94 @@ export function renderRecordOf(params: { revision: number; image: AssetFacts; va
   };
 }
 
+/** Where a rebuild found an asset's objects. */
+export interface FoundObjects {
+  /** Where its variants are (a move is owed when that is not where its visibility says); default: `placeOf` its record. */
+  objectsVisibility?: Visibility | undefined;
+  /** Set when its original was found in `quarantine/`: about when it moved there (the object's LastModified). */
+  quarantinedAt?: Date | null | undefined;
+}
+
+/** Where a record says the asset's objects belong: the private place while it is held, whatever its visibility. */
+export const placeOf = (record: AssetRecord): Visibility => (record.moderation?.state === 'held' ? 'private' : (record.visibility ?? 'public'));
+
 /**
- * The row a record rebuilds: `queued` until a render is known for its revision, then `ready` with
- * what the render found (the variants' rows are `variantRowsOf`). `objectsVisibility`: where the
- * rebuild found its objects (a move is owed when that is not where its visibility says).
+ * The moderation a rebuilt row carries: its record's. An original in quarantine was rejected,
+ * whatever its record missed, unless an admin's restore approved it since. A record from before
+ * moderation is `pending` (its render runs the checks), and `clear` once rendered, as the migration
+ * made every asset published before moderation.
  */
-export function assetRowOf(record: AssetRecord, render: RenderRecord | null, objectsVisibility = record.visibility ?? 'public'): NewAsset {
+export function rebuiltModeration(record: AssetRecord, rendered: boolean, found: FoundObjects = {}): AssetModeration {
+  const recorded = record.moderation ?? PENDING_MODERATION;
+  if (found.quarantinedAt && recorded.state !== 'approved' && recorded.state !== 'rejected') return { ...recorded, state: 'rejected' };
+  if (rendered && recorded.state === 'pending') return { ...recorded, state: 'clear' };
+  return recorded;
+}
+
+/**
+ * The status a rebuilt row takes: never `ready` for what moderation keeps back. Rejected stays
+ * rejected (the quarantine sweep finishes what it owes); held stays held; approved but not yet in
+ * its place stays held until the move publishes it, as an approval does; a restore cut off with its
+ * original still in quarantine renders again (the render moves it back first).
+ */
+export function rebuiltStatus(record: AssetRecord, rendered: boolean, found: FoundObjects = {}): AssetStatus {
+  const { state } = rebuiltModeration(record, rendered, found);
+  if (state === 'rejected') return 'rejected';
+  if (!rendered || found.quarantinedAt) return 'queued';
+  const inPlace = (found.objectsVisibility ?? placeOf(record)) === (record.visibility ?? 'public');
+  return state === 'held' || (state === 'approved' && !inPlace) ? 'held' : 'ready';
+}
+
+/**
+ * The row a record rebuilds: `queued` until a render is known for its revision, then `ready` (or
+ * `held`, `rebuiltStatus`) with what the render found (the variants' rows are `variantRowsOf`); a
+ * rejected one with its error and no render.
+ */
+export function assetRowOf(record: AssetRecord, render: RenderRecord | null, found: FoundObjects = {}): NewAsset {
+  const rendered = render !== null && render.revision === record.revision;
+  const quarantinedAt = found.quarantinedAt ?? null;
+  const moderation = rebuiltModeration(record, rendered, found);
+  const status = rebuiltStatus(record, rendered, found);
   const base: NewAsset = {
     id: record.id,
     tenantId: record.tenantId,
-    status: 'queued',
+    status,
     filename: record.filename,
     contentType: record.contentType,
     size: record.size,
     preset: record.preset,
     metadata: record.metadata,
     uploadTokenId: record.uploadTokenId,
-    originalKey: `${ORIGINALS_PREFIX}${record.tenantId}/${record.id}`,
+    originalKey: quarantinedAt ? quarantineKey(record.tenantId, record.id) : originalKey(record.tenantId, record.id),
     kind: record.kind,
     revision: record.revision,
     focus: record.focus,
     crop: record.crop,
     visibility: record.visibility ?? 'public',
-    objectsVisibility,
+    objectsVisibility: found.objectsVisibility ?? placeOf(record),
+    moderation,
+    quarantinedAt,
     uploadExpiresAt: new Date(record.uploadExpiresAt),
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.confirmedAt),
     // Every row names it: a rebuilt row is written whole, and a column left out would be null.
     playable: false,
   };
-  if (!render || render.revision !== record.revision) return base;
+  if (status === 'rejected') return { ...base, errorCode: CONTENT_REJECTED, errorMessage: rejectionMessage(moderation) };
+  if (status === 'queued' || !render) return base;
+  return {
+    ...base,
+    ...renderedFacts(record, render),
+    playable: record.kind !== 'image',
+    readyAt: status === 'ready' ? new Date(render.renderedAt) : null,
+  };
+}
+
+/** What a render found, as the row records it at `ready` or `held`. */
+function renderedFacts(record: AssetRecord, render: RenderRecord) {
   const { width, height, format, hasAlpha, placeholder, dominantColor, duration, video } = render;
-  const ready = {
+  const updatedAt = new Date(render.renderedAt);
+  return {
     width,
     height,
     format,
@@ -169,9 +233,8 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null, obj
     video,
     audio: render.audio ?? null,
     crop: render.crop ?? record.crop,
+    updatedAt,
   };
-  const readyAt = new Date(render.renderedAt);
-  return { ...base, ...ready, status: 'ready', readyAt, updatedAt: readyAt, playable: record.kind !== 'image' };
 }
 
 export function variantRowsOf(render: RenderRecord, variantPrefix: string): VariantRecord[] {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { AssetModeration } from '@darkroom/core/contract/moderation';
 import type { Asset, Tenant } from '../schema.js';
 import { AssetRecord, assetRecordOf, assetRowOf, RenderRecord, renderRecordOf, variantRowsOf } from './asset-record.js';
 import { fitMetadata, metadataBytes, packRecord, unpackRecord } from './codec.js';
@@ -26,6 +27,25 @@ const asset = {
   updatedAt: new Date('2026-11-24T07:00:01Z'),
 } as unknown as Asset;
 const prefix = `variants/${tenantId}/${asset.id}/`;
+const variant = {
+  name: 'thumb',
+  kind: 'image' as const,
+  format: 'webp',
+  width: 200,
+  height: 150,
+  duration: null,
+  size: 99,
+  specHash: 'abc',
+  key: `${prefix}r1/h.webp`,
+};
+const image = { width: 800, height: 600, format: 'jpeg', placeholder: 'p', dominantColor: '#000000', hasAlpha: false };
+const moderation = (state: AssetModeration['state'], decidedBy: AssetModeration['decidedBy'] = null): AssetModeration => ({
+  state,
+  findings: [{ check: 'classifier', label: 'explicit', score: 0.9 }],
+  decidedBy,
+  reason: null,
+  decidedAt: decidedBy ? '2026-11-24T08:00:00.000Z' : null,
+});
 
 describe('bucket records', () => {
   it('pack and unpack to the same record; anything else unpacks to null', () => {
@@ -59,24 +79,53 @@ describe('bucket records', () => {
       originalKey: `originals/${tenantId}/${asset.id}`,
       focus: asset.focus,
     });
-    const variant = {
-      name: 'thumb',
-      kind: 'image' as const,
-      format: 'webp',
-      width: 200,
-      height: 150,
-      duration: null,
-      size: 99,
-      specHash: 'abc',
-      key: `${prefix}r1/h.webp`,
-    };
-    const image = { width: 800, height: 600, format: 'jpeg', placeholder: 'p', dominantColor: '#000000', hasAlpha: false };
     const render = renderRecordOf({ revision: 1, image, variants: [variant], variantPrefix: prefix });
     expect(RenderRecord.parse(render).variants[0]!.key).toBe('r1/h.webp');
     expect(assetRowOf(record, render)).toMatchObject({ status: 'ready', width: 800, placeholder: 'p', readyAt: new Date(render.renderedAt) });
     expect(variantRowsOf(render, prefix)).toEqual([variant]);
     // A render of an older revision (a reframe since) does not make it ready.
     expect(assetRowOf({ ...record, revision: 2 }, render).status).toBe('queued');
+  });
+
+  it('rebuild what moderation kept back never ready: held stays held and private, rejected keeps its error', () => {
+    const render = renderRecordOf({ revision: 1, image, variants: [variant], variantPrefix: prefix });
+    const held = assetRecordOf({ ...asset, moderation: moderation('held') }, new Date());
+    expect(unpackRecord(AssetRecord, packRecord(held))?.moderation).toEqual(moderation('held'));
+    expect(assetRowOf(held, render)).toMatchObject({ status: 'held', objectsVisibility: 'private', readyAt: null, moderation: moderation('held') });
+    // Its variants not found: a render, which keeps a held asset held (in the private place).
+    expect(assetRowOf(held, null)).toMatchObject({ status: 'queued', objectsVisibility: 'private', moderation: { state: 'held' } });
+    const rejected = assetRecordOf({ ...asset, moderation: moderation('rejected', 'tenant') }, new Date());
+    expect(assetRowOf(rejected, render)).toMatchObject({
+      status: 'rejected',
+      errorCode: 'content_rejected',
+      errorMessage: 'The asset was rejected by review.',
+      originalKey: `originals/${tenantId}/${asset.id}`,
+      quarantinedAt: null,
+    });
+    expect(assetRowOf(rejected, render)).not.toHaveProperty('width');
+    // Approved, but its objects not yet moved to the public place: held until the move publishes it.
+    const approved = assetRecordOf({ ...asset, moderation: moderation('approved', 'admin') }, new Date());
+    expect(assetRowOf(approved, render, { objectsVisibility: 'private' }).status).toBe('held');
+    expect(assetRowOf(approved, render, { objectsVisibility: 'public' }).status).toBe('ready');
+  });
+
+  it('rebuild an original found in quarantine rejected, unless an admin restored it; a pre-moderation render clear', () => {
+    const render = renderRecordOf({ revision: 1, image, variants: [variant], variantPrefix: prefix });
+    const quarantinedAt = new Date('2026-11-24T09:00:00Z');
+    // Its record written before the rejection's (a lost write): the quarantine says enough.
+    const unaware = assetRecordOf(asset, new Date());
+    expect(unaware.moderation).toBeUndefined();
+    expect(assetRowOf(unaware, render, { quarantinedAt })).toMatchObject({
+      status: 'rejected',
+      originalKey: `quarantine/${tenantId}/${asset.id}`,
+      quarantinedAt,
+      moderation: { state: 'rejected' },
+      errorCode: 'content_rejected',
+    });
+    const restored = assetRecordOf({ ...asset, moderation: moderation('approved', 'admin') }, new Date());
+    expect(assetRowOf(restored, render, { quarantinedAt })).toMatchObject({ status: 'queued', originalKey: `quarantine/${tenantId}/${asset.id}` });
+    expect(assetRowOf(unaware, render)).toMatchObject({ status: 'ready', moderation: { state: 'clear' } });
+    expect(assetRowOf(unaware, null)).toMatchObject({ status: 'queued', moderation: { state: 'pending' } });
   });
 
   it('keep a tenant’s settings and leave its sealed delivery keys out', () => {

@@ -1,16 +1,14 @@
 import { ERRORS } from '@darkroom/core/error-factories';
 import type { ModerationDecider, ModerationDecisionBody } from '@darkroom/core/contract/moderation';
 import { getAsset } from '@darkroom/db/queries/assets';
-import { approveHeldAsset, decided, rejectAsset } from '@darkroom/db/queries/moderation';
+import { approveHeldAsset, decided, REJECTED_BY_REVIEW, rejectAsset } from '@darkroom/db/queries/moderation';
 import { deploymentEntryIds } from '@darkroom/db/queries/review';
 import type { Asset } from '@darkroom/db/schema';
+import { recordAssetAsItIs } from '@darkroom/intake';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../deps.js';
 import { addAssetHashes } from './blocklists.js';
 import { restoreRejectedAsset } from './restore.js';
-
-/** The sentence a rejected asset's `error` carries after a person's decision: it names the decision. */
-export const REJECTED_BY_REVIEW = 'The asset was rejected by review.';
 
 /** Who decides: a tenant (its key) on its own assets, or an admin on anyone's. */
 export type DecidingParty = Extract<ModerationDecider, 'tenant' | 'admin'>;
@@ -46,6 +44,9 @@ export async function decideOnAsset(
   if (by === 'tenant' && asset.status === 'held' && (await heldByDeploymentList(deps, asset))) throw ERRORS.deploymentHoldForAdmins();
   const after = body.decision === 'approve' ? await approve(deps, asset, by, body) : await reject(deps, asset, by, body);
   if (!after) throw ERRORS.decisionOnUndecidableAsset((await getAsset(deps.db, asset))?.status ?? asset.status, body.decision);
+  // The bucket's record says the decision, so a rebuild (`npm run recover`) neither publishes a
+  // rejected asset nor holds an approved one again.
+  await recordAssetAsItIs(deps, after.id);
   return after;
 }
 

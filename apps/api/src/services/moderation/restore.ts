@@ -5,7 +5,7 @@ import { insertJob } from '@darkroom/db/queries/jobs';
 import { decided } from '@darkroom/db/queries/moderation';
 import type { Asset } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
-import { enqueueAfterCommit } from '@darkroom/intake';
+import { enqueueAfterCommit, recordAssetAsItIs } from '@darkroom/intake';
 import type { AppDeps } from '../../deps.js';
 
 /**
@@ -32,6 +32,8 @@ export async function restoreRejectedAsset(deps: AppDeps, log: FastifyBaseLogger
     return { row, job };
   });
   if (!restored) throw ERRORS.decisionOnUndecidableAsset(asset.status, 'approve');
+  // Approved in the bucket's record too: a rebuild then renders it again rather than keep it rejected.
+  await recordAssetAsItIs(deps, asset.id);
   await enqueueAfterCommit(deps, log, [restored.job], { replaceFinished: true });
   log.info({ assetId: asset.id, jobId: restored.job.id }, 'rejected asset restored by an admin');
   return restored.row;
