@@ -67,7 +67,7 @@ describe('pipeline, end to end', () => {
         .filter((v) => v.metricName === 'darkroom_asset_job_stage_seconds_count' && v.labels.kind === 'image')
         .map((v) => [String(v.labels.stage), v.value]),
     );
-    expect(Object.keys(counts).sort()).toEqual(['download', 'record', 'render', 'render_wait', 'upload']);
+    expect(Object.keys(counts).sort()).toEqual(['download', 'moderate', 'record', 'render', 'render_wait', 'upload']);
     expect(Object.values(counts).every((n) => n >= 1)).toBe(true);
   });
 

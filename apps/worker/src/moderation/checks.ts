@@ -4,6 +4,8 @@ import { findBlocklistMatches } from '@darkroom/db/queries/blocklist';
 import { completeJob } from '@darkroom/db/queries/jobs';
 import { recordModerationChecks, rejectAsset, rejectionMessage } from '@darkroom/db/queries/moderation';
 import { getTenant } from '@darkroom/db/queries/tenants';
+import { ERRORS } from '@darkroom/core/error-factories';
+import { BadMediaError } from '@darkroom/core/errors';
 import type { Asset } from '@darkroom/db/schema';
 import { recordAssetAsItIs } from '@darkroom/intake';
 import {
@@ -107,7 +109,10 @@ async function picturesOf(run: CheckRun): Promise<DisplayedPixels[]> {
     return sampleVideoFrames(original.path, probe, { count: VIDEO_FRAMES, longSide: PICTURE_SIDE, signal });
   }
   if (asset.kind === 'audio') {
-    const cover = await coverArtPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, signal, tempDir: tmpDir });
+    const cover = await coverArtPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, signal, tempDir: tmpDir }).catch((error: unknown) => {
+      // The image pipeline's code, in a sentence that says it is the cover art (as the render's).
+      throw error instanceof BadMediaError ? ERRORS.coverArtRefused(error) : error;
+    });
     return cover ? [cover] : [];
   }
   return [await displayedPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, timeoutSeconds: deps.config.jobTimeoutMs / 1000 })];

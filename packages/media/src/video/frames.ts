@@ -38,7 +38,8 @@ export interface SampledFrame extends DisplayedPixels {
  * before, then decodes forward: a long video costs no more than a short one) and prints one frame
  * as raw RGB at the planned size. One run per frame rather than one pass with `select`, which would
  * decode the whole video. A time past the last decodable frame (the picture ends before the sound)
- * gives no frame and is passed over; a video that gives none at all is `corrupt_video`.
+ * gives no frame and is passed over (none at all: its first frame is taken); a video that gives
+ * none even there is `corrupt_video`.
  */
 export async function sampleVideoFrames(path: string, probe: VideoProbe, options: SampleFramesOptions = {}): Promise<SampledFrame[]> {
   const deadline = performance.now() + (options.timeoutMs ?? SAMPLE_TIMEOUT_MS);
@@ -48,14 +49,21 @@ export async function sampleVideoFrames(path: string, probe: VideoProbe, options
   ).output;
   const toneMap = probe.hdr !== null && (await canToneMap()) ? toneMapFilter(probe.hdr) : undefined;
   const filters = [`scale=${size.width}:${size.height}:flags=bicubic`, 'setsar=1', ...(toneMap ? [toneMap] : []), 'format=rgb24'].join(',');
-  const frames: SampledFrame[] = [];
-  for (const seconds of sampleTimes(probe.durationSeconds, options.count ?? SAMPLED_FRAMES)) {
+  const grab = async (seconds: number, seek: number): Promise<SampledFrame | undefined> => {
     if (options.signal?.aborted) throw abortError(options.signal);
     const timeoutMs = Math.max(1, deadline - performance.now());
     const bytes = size.width * size.height * CHANNELS;
-    const data = await grabRawFrame(path, probe, { seconds: seekFor(seconds, probe.fps), filters, bytes, timeoutMs, signal: options.signal });
-    if (data) frames.push({ data, width: size.width, height: size.height, channels: CHANNELS, seconds });
+    const data = await grabRawFrame(path, probe, { seconds: seek, filters, bytes, timeoutMs, signal: options.signal });
+    return data ? { data, width: size.width, height: size.height, channels: CHANNELS, seconds } : undefined;
+  };
+  const frames: SampledFrame[] = [];
+  for (const seconds of sampleTimes(probe.durationSeconds, options.count ?? SAMPLED_FRAMES)) {
+    const frame = await grab(seconds, seekFor(seconds, probe.fps));
+    if (frame) frames.push(frame);
   }
+  // A picture far shorter than the sound (a still over a long track) ends before the first sample: its first frame.
+  const first = frames.length === 0 ? await grab(0, 0) : undefined;
+  if (first) frames.push(first);
   if (frames.length === 0) throw ERRORS.corruptVideo('no frame decoded for the moderation checks');
   return frames;
 }
