@@ -29,12 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-/**
- * The login page's 401 before logging in; and the thumbnails' private links, which the delivery
- * server answers 404 for a held asset until it serves held assets on `/p/` (the worker side's change).
- */
-const expectedRefusal = (status: number, pathname: string) =>
-  (status === 401 && pathname === '/admin/review') || (status === 404 && pathname.startsWith('/p/'));
+/** The login page's 401 before logging in: nothing else may be refused (the thumbnails' private links load). */
+const expectedRefusal = (status: number, pathname: string) => status === 401 && pathname === '/admin/review';
 
 const activeAction = () =>
   document.activeElement
@@ -61,6 +57,10 @@ it('approves one held asset and rejects another from the keyboard, and keeps the
   const firstItem = page.locator(`li[data-asset-id="${first.id}"]`);
   expect(await firstItem.locator('.findings').textContent()).toBe('classifier: explicit 0.91');
   expect(await firstItem.locator('img.thumb').getAttribute('src')).toMatch(new RegExp(`^${delivery.baseUrl}/p/\\d+/[^/]+/${first.id}/`));
+  // A held asset is served through its private links: every thumbnail loads.
+  await expect
+    .poll(() => items.locator('img.thumb').evaluateAll((imgs) => imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)))
+    .toEqual([true, true]);
   await page.screenshot({ path: `${ARTIFACTS}admin-review.png`, fullPage: true });
 
   // Keyboard only: the reason field, Tab to Approve, Enter; focus moves on to the next held asset.
