@@ -8,7 +8,8 @@
 # an empty database, and nothing is downloaded): the EICAR string as a body signature (.ndb), a YARA
 # rule (.yar) and a hash file (.hdb) the tests add the files they make to (test/support/clamd.ts,
 # then RELOAD). They protect against nothing: a deployment runs freshclam (docs/operations.md#clamav).
-# `start` is idempotent: a clamd already answering PING on the port is left alone.
+# `start` is idempotent: this checkout's clamd already answering is left alone; another checkout's
+# is stopped for this one's (the last one started wins).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/apt-install.sh"
@@ -107,12 +108,29 @@ SelfCheck 0
 CONF
 }
 
+# The pids of clamds this script started from another checkout (another --config-file).
+others() {
+  local cmdline
+  for proc in /proc/[0-9]*; do
+    cmdline=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) || continue
+    case "$cmdline" in
+      clamd\ --config-file=*) [ "$cmdline" = "clamd --config-file=$dir/clamd.conf " ] || echo "${proc#/proc/}" ;;
+    esac
+  done
+}
+
 start() {
   if ping_clamd; then
-    # Another checkout's clamd reads another signature directory: the tests' RELOAD would not find theirs.
-    kill -0 "$(cat "$dir/clamd.pid" 2>/dev/null)" 2>/dev/null \
-      || echo "note: a clamd not started from $dir answers on 127.0.0.1:$port; it does not read $dir/db" >&2
-    return 0
+    kill -0 "$(cat "$dir/clamd.pid" 2>/dev/null)" 2>/dev/null && return 0
+    # Another checkout's clamd reads another signature directory, where the tests' RELOAD would not
+    # find theirs: this checkout's takes its place (the last one started wins).
+    local pids
+    pids=$(others | tr "\n" " ")
+    [ -n "$pids" ] || { echo "a clamd this script did not start answers on 127.0.0.1:$port; stop it first" >&2; exit 1; }
+    echo "stopping another checkout's clamd (pid $pids) for this one's" >&2
+    # shellcheck disable=SC2086
+    kill $pids
+    for _ in $(seq 1 40); do ping_clamd || break; sleep 0.25; done
   fi
   install_clamav
   write_signatures
