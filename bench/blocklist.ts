@@ -28,7 +28,7 @@ const PLANTED_UP_TO = 10;
 const MAX_DISTANCE = 8;
 const GOAL_P99_MS = 5;
 
-const randomHash = (): bigint => randomBytes(8).readBigInt64LE();
+export const randomHash = (): bigint => randomBytes(8).readBigInt64LE();
 
 /** `hash` with `distance` bits flipped: evenly over the three parts (the lookup's worst case) or at random. */
 function neighbour(hash: bigint, distance: number, spread: boolean): bigint {
@@ -40,7 +40,7 @@ function neighbour(hash: bigint, distance: number, spread: boolean): bigint {
 }
 
 /** Multi-row inserts of `BATCH` rows through unnest: one statement and five array parameters a batch. */
-async function insertDeploymentEntries(db: Database, hashes: bigint[]): Promise<void> {
+export async function insertDeploymentEntries(db: Database, hashes: bigint[]): Promise<void> {
   for (let at = 0; at < hashes.length; at += BATCH) {
     const batch = hashes.slice(at, at + BATCH);
     const parts = batch.map(hashParts);

@@ -22,7 +22,7 @@ const TARGET_BYTES = 10e6;
 const CLAMD_HOST = process.env.BENCH_CLAMD_HOST ?? '127.0.0.1:3310';
 
 /** A camera-like JPEG of at least 10 MB (quality 97 of a fixture upscaled to 53 MP), made once and kept. */
-async function tenMegabytePhoto(): Promise<string> {
+export async function tenMegabytePhoto(): Promise<string> {
   const dir = join(tmpdir(), 'darkroom-bench-inputs');
   const path = join(dir, 'clamd-10mb.jpg');
   if (((await stat(path).catch(() => undefined))?.size ?? 0) >= TARGET_BYTES) return path;
@@ -41,16 +41,22 @@ const discard = () =>
     write: (_chunk, _encoding, done) => done(),
   });
 
-export async function runClamdBench(): Promise<BenchRow[]> {
-  const path = await tenMegabytePhoto();
-  const [host, port] = CLAMD_HOST.split(':');
+/** The median ms of `RUNS` scans of a clean file by the clamd at `clamdHost` (`host:port`), and of reading it from disk, each after a warm-up. */
+export async function scanAndReadMs(clamdHost: string, path: string): Promise<{ scanMs: number; readMs: number }> {
+  const [host, port] = clamdHost.split(':');
   const scanner = createClamdScanner({ host, port: Number(port), timeoutMs: 60_000, maxBytes: 100 << 20 });
-  if (!(await scanner.ping())) throw new Error(`no clamd answers on ${CLAMD_HOST}: bash scripts/clamd.sh start`);
+  if (!(await scanner.ping())) throw new Error(`no clamd answers on ${clamdHost}: bash scripts/clamd.sh start`);
   const readMs = await medianMsAfterWarmUp(RUNS, () => pipeline(createReadStream(path), discard()));
   const scanMs = await medianMsAfterWarmUp(RUNS, async () => {
     const verdict = await scanner.scanStream(createReadStream(path));
     if (verdict.outcome !== 'clean') throw new Error(`the bench photo is not clean to clamd: ${JSON.stringify(verdict)}`);
   });
+  return { scanMs, readMs };
+}
+
+export async function runClamdBench(): Promise<BenchRow[]> {
+  const path = await tenMegabytePhoto();
+  const { scanMs, readMs } = await scanAndReadMs(CLAMD_HOST, path);
   const megabytes = ((await stat(path)).size / 1e6).toFixed(1);
   return [
     row(

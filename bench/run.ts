@@ -3,7 +3,7 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd|moderation]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
@@ -13,6 +13,7 @@ import { runClamdBench } from './clamd.js';
 import { runClassifierBench } from './classifier.js';
 import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
+import { runModerationBench } from './moderation.js';
 import { runPrivateBench } from './private.js';
 import { runQueueMixBench } from './queue-mix.js';
 import { runRecoverBench } from './recover.js';
@@ -36,6 +37,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['import', runImportBench],
   ['classifier', runClassifierBench],
   ['clamd', runClamdBench],
+  ['moderation', runModerationBench],
 ];
 const start = startRun();
 const rows: BenchRow[] = [];

@@ -58,8 +58,8 @@ export interface LatencyFigures {
 /** The labels of one exposition line's `{a="x",b="y"}`, in whatever order the library wrote them. */
 const labelsOf = (set: string) => Object.fromEntries([...set.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
 
-/** Mean ms of each image job stage, from the worker's /metrics (histogram sum / count). */
-async function stageMeans(metricsPort: number): Promise<Record<string, number>> {
+/** Seconds summed and jobs counted of each image job stage so far, from the worker's /metrics. */
+export async function stageTotals(metricsPort: number): Promise<{ sums: Map<string, number>; counts: Map<string, number> }> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const read = (suffix: string) => {
     const byStage = new Map<string, number>();
@@ -69,7 +69,12 @@ async function stageMeans(metricsPort: number): Promise<Record<string, number>> 
     }
     return byStage;
   };
-  const [sums, counts] = [read('sum'), read('count')];
+  return { sums: read('sum'), counts: read('count') };
+}
+
+/** Mean ms of each image job stage (histogram sum / count). */
+async function stageMeans(metricsPort: number): Promise<Record<string, number>> {
+  const { sums, counts } = await stageTotals(metricsPort);
   return Object.fromEntries([...sums].map(([stage, sum]) => [stage, (sum / counts.get(stage)!) * 1000]));
 }
 
@@ -154,13 +159,28 @@ async function settledMemory(rig: Rig) {
   return memoryOf(rig.workers[0]!.pid!);
 }
 
+/** The memory run's inputs: the camera photos with a 100 MP JPEG after the first 12 and a 100 MP PNG last. */
+export const memoryMix = (photos: readonly BenchInput[], huge: readonly BenchInput[]): BenchInput[] => [
+  ...photos.slice(0, 12),
+  huge[0]!,
+  ...photos.slice(12),
+  huge[1]!,
+];
+
+/** What a memory run's rig runs with besides the bench's own: worker settings, and a step on the fresh rig before any upload. */
+export interface MemorySetup {
+  workerEnv?: Record<string, string>;
+  prepare?: (rig: Rig) => Promise<void>;
+}
+
 /**
  * 200 jobs through one worker process, two of them 100 MP (a JPEG and a PNG): the camera photos and
  * the big ones are uploaded once, then reprocessed in waves. VmHWM and RSS after about 100 and 200.
  */
-async function memory(inputs: readonly BenchInput[]) {
-  const rig = await startRig(1);
+export async function memory(inputs: readonly BenchInput[], setup: MemorySetup = {}) {
+  const rig = await startRig(1, setup.workerEnv);
   try {
+    await setup.prepare?.(rig);
     const assetIds: string[] = [];
     for (const input of inputs) assetIds.push((await upload(rig, input)).asset.id);
     await waitForFinished(rig, inputs.length);
@@ -214,7 +234,7 @@ const throughputRow = (photos: number, pipeline: Timed, bare: Timed, what = 'pho
 
 /** BENCH_WORKER=memory runs the memory part alone (to compare allocators, DARKROOM_MALLOC=…). */
 async function memoryOnly(photos: BenchInput[], huge: BenchInput[]): Promise<BenchRow[]> {
-  const mem = await memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]);
+  const mem = await memory(memoryMix(photos, huge));
   return mem.map((p) => ({
     metric: `after ${p.jobs} jobs (${process.env.DARKROOM_MALLOC ?? 'jemalloc'})`,
     darkroom: `RSS ${mb(p.rssMb)}`,
@@ -294,7 +314,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
   const two = await step('pipeline, 2 worker processes', () => pipelineMs(photos, 2));
   const lat = await step('latency', () => latency(photos[4]!));
   const midRows = await step('mid-size photos: bare loop, pipeline ×2, bare loop; latency', () => midSizeRows(mid));
-  const mem = await step(`memory, ${MEMORY_JOBS} jobs`, () => memory([...photos.slice(0, 12), huge[0]!, ...photos.slice(12), huge[1]!]));
+  const mem = await step(`memory, ${MEMORY_JOBS} jobs`, () => memory(memoryMix(photos, huge)));
   const bytes = await step('variant bytes', () => variantBytes(photos));
 
   // One pass of the two above, on average: what one process takes for the photos once.
