@@ -1,6 +1,6 @@
 import { resolvePreset, type ResolvedPreset } from '@darkroom/core/presets';
 import { getTenant } from '@darkroom/db/queries/tenants';
-import type { Asset } from '@darkroom/db/schema';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
 
 /**
@@ -9,7 +9,11 @@ import type { WorkerDeps } from '../deps.js';
  * rolling deploy this worker may not know a preset file's new entry yet.
  */
 export async function presetOfAsset(deps: WorkerDeps, asset: Asset): Promise<ResolvedPreset> {
-  const tenant = await getTenant(deps.db, { id: asset.tenantId });
+  return presetOf(deps, asset, await getTenant(deps.db, { id: asset.tenantId }));
+}
+
+/** `presetOfAsset` with its tenant's row already read. */
+export function presetOf(deps: WorkerDeps, asset: Asset, tenant: Pick<Tenant, 'presets'> | undefined): ResolvedPreset {
   const preset = resolvePreset(deps.config.presets, tenant?.presets, asset.preset);
   if (!preset) throw new Error(`preset "${asset.preset}" is neither the tenant's nor configured in this worker`);
   return preset;

@@ -2,6 +2,7 @@ import { ASSET_BACKFILL_QUEUE, type AssetProcessPayload } from '@darkroom/core/q
 import { completeJob } from '@darkroom/db/queries/jobs';
 import { getAsset, lockAsset, markAssetFailed, markAssetReady, transitionAsset } from '@darkroom/db/queries/assets';
 import { markAssetHeld, rendersHeld } from '@darkroom/db/queries/moderation';
+import { getTenant } from '@darkroom/db/queries/tenants';
 import type { Asset, Job, Variant } from '@darkroom/db/schema';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -13,8 +14,8 @@ import { renderImageAsset } from '../render/render-image.js';
 import { renderVideo } from '../render/video/index.js';
 import { stageTimer } from '../render/stage-timer.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
-import { presetOfAsset } from './asset-preset.js';
-import { checksOwed, policyOfAsset, runChecks } from '../moderation/checks.js';
+import { presetOf } from './asset-preset.js';
+import { checksOwed, policyOf, runChecks } from '../moderation/checks.js';
 import { downloadScanner } from '../moderation/scanners.js';
 import { releaseFromQuarantine } from '../sweeps/quarantine.js';
 import { runAttempt, type Skipped } from './attempt.js';
@@ -80,8 +81,10 @@ async function renderAndStore(deps: WorkerDeps, first: Asset, run: JobRun): Prom
  * reject it (nothing rendered) or hold it (rendered to the private place).
  */
 async function renderOnce(deps: WorkerDeps, first: Asset, run: JobRun): Promise<'recorded' | 'queued' | 'changed' | 'rejected'> {
-  const preset = await presetOfAsset(deps, first);
-  const policy = checksOwed(first) ? await policyOfAsset(deps, first) : null;
+  // One read of its tenant: its presets, and its moderation policy while the checks are owed.
+  const tenant = await getTenant(deps.db, { id: first.tenantId });
+  const preset = presetOf(deps, first, tenant);
+  const policy = checksOwed(first) ? policyOf(deps, tenant) : null;
   // An asset first rendered on the backfill lane (imported, recovered) renders as background work.
   const stages = stageTimer(deps, first.kind, 'process', run.background);
   const scanner = policy ? downloadScanner(deps, policy) : undefined;

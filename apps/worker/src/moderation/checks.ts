@@ -3,10 +3,9 @@ import { moderationPolicyOf } from '@darkroom/core/contract/moderation';
 import { findBlocklistMatches } from '@darkroom/db/queries/blocklist';
 import { completeJob } from '@darkroom/db/queries/jobs';
 import { recordModerationChecks, rejectAsset, rejectionMessage } from '@darkroom/db/queries/moderation';
-import { getTenant } from '@darkroom/db/queries/tenants';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { BadMediaError } from '@darkroom/core/errors';
-import type { Asset } from '@darkroom/db/schema';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import { recordAssetAsItIs } from '@darkroom/intake';
 import {
   ClassifierUnavailableError,
@@ -30,10 +29,8 @@ const PICTURE_SIDE = 640;
 const VIDEO_FRAMES = 5;
 
 /** The policy an asset's checks follow: its tenant's fields over the deployment's defaults. */
-export async function policyOfAsset(deps: WorkerDeps, asset: Asset): Promise<ModerationPolicy> {
-  const tenant = await getTenant(deps.db, { id: asset.tenantId });
-  return moderationPolicyOf(tenant?.moderation, deps.config.moderation.defaults);
-}
+export const policyOf = (deps: WorkerDeps, tenant: Pick<Tenant, 'moderation'> | undefined): ModerationPolicy =>
+  moderationPolicyOf(tenant?.moderation, deps.config.moderation.defaults);
 
 /** Whether a render must run the checks first: they have not run, and nobody decided. */
 export const checksOwed = (asset: Asset): boolean => asset.moderation.state === 'pending';

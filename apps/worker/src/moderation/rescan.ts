@@ -5,8 +5,7 @@ import { recordAssetAsItIs } from '@darkroom/intake';
 import type { Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { runAttempt, type Skipped } from '../jobs/attempt.js';
-import { fetchOriginal } from '../render/fetch-original.js';
-import { ScannerUnavailableError } from './scanner-wait.js';
+import { requireClamd } from './scanners.js';
 import { moderationOf } from './verdict.js';
 
 export type RescanResult = { outcome: 'clean' } | { outcome: 'rejected' } | Skipped;
@@ -21,12 +20,10 @@ export async function assetRescan(deps: WorkerDeps, job: QueueJob<AssetProcessPa
   return runAttempt(deps, job, {
     skipReason: (asset) => (!asset ? 'asset deleted' : asset.status === 'ready' || asset.status === 'held' ? null : `asset is ${asset.status}`),
     async run(asset, row) {
-      const scanner = deps.scanners?.clamd;
-      if (!scanner) throw new ScannerUnavailableError('the malware scanner');
-      const original = await fetchOriginal(deps, asset, { scanner });
-      await original.cleanup();
-      const { scan } = original;
-      if (scan?.outcome !== 'infected') {
+      const scanner = requireClamd(deps);
+      // Streamed from the bucket into clamd alone: nothing is decoded, so nothing is kept on disk.
+      const scan = await scanner.scanStream(await deps.storage.getStream({ bucket: deps.config.storage.bucket, key: asset.originalKey }));
+      if (scan.outcome !== 'infected') {
         await completeJob(deps.db, { id: row.id });
         return { outcome: 'clean' };
       }

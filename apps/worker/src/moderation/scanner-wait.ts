@@ -4,16 +4,7 @@ import type { Job } from '@darkroom/db/schema';
 import { DelayedError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 
-/** A scanner the policy needs does not answer: clamd, or the classifier that could not load. */
-export class ScannerUnavailableError extends Error {
-  readonly code = SCANNER_UNAVAILABLE;
-  constructor(scanner: string, options?: { cause?: unknown }) {
-    super(`${scanner} does not answer`, options);
-    this.name = 'ScannerUnavailableError';
-  }
-}
-
-/** Whether an error is a scanner's absence (the moderation package's clamd client, media's classifier, or this module's). */
+/** Whether an error is a scanner's absence (the moderation package's clamd client or media's classifier). */
 export const isScannerUnavailable = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === SCANNER_UNAVAILABLE;
 
