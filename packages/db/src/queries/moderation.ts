@@ -28,7 +28,7 @@ export function rejectionMessage(moderation: AssetModeration): string {
     case 'classifier':
       return 'The file was rejected: the content classifier scored it as explicit.';
     default:
-      return 'The file was rejected by review.';
+      return REJECTED_BY_REVIEW;
   }
 }
 
