@@ -49,6 +49,8 @@ export const ErrorCode = {
   source_unreachable: 502,
   /** A bucket source past IMPORT_MAX_ITEMS objects, or answering a listing page past S3's own bounds. */
   source_too_large: 422,
+  // Usage: a tenant past one of its quotas (docs/api.md#quotas); an upload start, a video or an import item.
+  quota_exceeded: 403,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCode;
@@ -74,6 +76,7 @@ export const ProcessingErrorCode = [
   'storage_unavailable',
   'render_timeout',
   'internal_error',
+  'quota_exceeded',
 ] as const satisfies readonly ErrorCode[];
 export type ProcessingErrorCode = (typeof ProcessingErrorCode)[number];
 

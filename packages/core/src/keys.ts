@@ -184,3 +184,28 @@ export function assetRecordKey(tenantId: string, assetId: string): string {
 export function tenantRecordKey(tenantId: string): string {
   return `${TENANT_RECORDS_PREFIX}${tenantId}.json`;
 }
+
+/** Prefixes whose objects a tenant is billed for holding (`stored_bytes`): the rest are `stored_bytes_unbilled`. */
+const BILLED_PREFIXES = [ORIGINALS_PREFIX, VARIANTS_PREFIX, DELIVERY_PREFIX, QUARANTINE_PREFIX];
+const TENANT_PREFIXES = [...BILLED_PREFIXES, STAGING_PREFIX, CHUNKS_PREFIX, ASSET_RECORDS_PREFIX, TENANT_RECORDS_PREFIX];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whose an object is, read from its key alone: the tenant (null: the deployment's), and whether holding it is billed. */
+export interface ObjectOwner {
+  tenantId: string | null;
+  billed: boolean;
+}
+
+/**
+ * The owner of any key Darkroom writes or reads (a private object's as its public twin's), or of a
+ * listing's prefix: what the meters charge a bucket request and a stored byte to. A key outside the
+ * layout, or a prefix above one tenant's (`originals/`), is the deployment's.
+ */
+export function objectOwner(key: string): ObjectOwner {
+  const rest = key.startsWith(PRIVATE_OBJECTS_PREFIX) ? key.slice(PRIVATE_OBJECTS_PREFIX.length) : key;
+  const prefix = TENANT_PREFIXES.find((p) => rest.startsWith(p));
+  if (!prefix) return { tenantId: null, billed: false };
+  const segment = rest.slice(prefix.length).split('/')[0]!.replace(/\.json$/, '');
+  const tenantId = UUID.test(segment) ? segment : null;
+  return { tenantId, billed: tenantId !== null && BILLED_PREFIXES.includes(prefix) };
+}

@@ -7,6 +7,7 @@ import { VISIBLE_ASSET_STATUSES, type AudioInfo, type HlsRendition, type VideoIn
 import type { Crop, DeliveryPolicyPatch, Focus } from '@darkroom/core/delivery';
 import type { TenantPresets } from '@darkroom/core/presets';
 import { PENDING_MODERATION, type AssetModeration, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
+import type { TenantQuotas } from '@darkroom/core/contract/usage';
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -53,6 +54,8 @@ export const tenants = pgTable('tenants', {
   defaultVisibility: text('default_visibility', { enum: VISIBILITIES }),
   /** The moderation policy fields the tenant set; null (or a field absent): the deployment's MODERATION_* defaults. */
   moderation: jsonb('moderation').$type<ModerationPolicyPatch>(),
+  /** The quotas set (docs/api.md#quotas); a quota absent or null is unlimited. */
+  quotas: jsonb('quotas').$type<TenantQuotas>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -1,0 +1,2 @@
+export { recordUsage, type UsageEvent, type MovedCounter } from './record.js';
+export { recordObjectsWritten, recordObjectsDeleted, type LedgerObject, type LedgerWrite } from './ledger.js';
