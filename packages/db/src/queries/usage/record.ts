@@ -35,8 +35,9 @@ const quotaOfMeter: SQL = (() => {
 
 /**
  * Appends events (in the caller's transaction, where the change they meter commits), and moves the
- * monthly quota counters of tenants that have one, in the same statement: a tenant without quotas
- * pays an index lookup that finds nothing. Answers the counters moved.
+ * monthly quota counters of tenants that have that quota set, in the same statement (a month's
+ * counter starts with its first event): a tenant without quotas pays one primary-key lookup.
+ * Answers the counters moved, for the threshold events.
  */
 export async function recordUsage(db: Executor, events: readonly UsageEvent[]): Promise<MovedCounter[]> {
   const live = events.filter((e) => e.amount !== 0);
@@ -55,9 +56,11 @@ export async function recordUsage(db: Executor, events: readonly UsageEvent[]): 
       select e.tenant_id, ${quotaOfMeter} as quota, to_char(e.at at time zone 'UTC', 'YYYY-MM') as period, sum(e.amount) as amount
       from e where e.tenant_id is not null group by 1, 2, 3
     )
-    update quota_counters q set used = q.used + p.amount
-    from per_quota p
-    where p.quota is not null and q.tenant_id = p.tenant_id and q.quota = p.quota and q.period = p.period
+    insert into quota_counters as q (tenant_id, quota, period, used)
+    select p.tenant_id, p.quota, p.period, p.amount
+    from per_quota p join tenants t on t.id = p.tenant_id
+    where p.quota is not null and jsonb_typeof(t.quotas -> p.quota) = 'number'
+    on conflict (tenant_id, quota, period) do update set used = q.used + excluded.used
     returning q.tenant_id, q.quota, q.period, q.used`);
   return [...moved].map((r) => ({ tenantId: r.tenant_id, quota: r.quota, period: r.period, used: Number(r.used) }));
 }
