@@ -1,3 +1,5 @@
 export { recordUsage, type UsageEvent, type MovedCounter } from './record.js';
 export { recordObjectsWritten, recordObjectsDeleted, type LedgerObject, type LedgerWrite } from './ledger.js';
 export { ensureUsagePartitions, monthStart, partitionName, USAGE_PARTITIONED } from './partitions.js';
+export { rollupUsage, DEFAULT_USAGE_HOURLY_DAYS, type RollupOptions } from './rollup.js';
+export { expireUsage, ROLLED_EVENT_DAYS } from './retention.js';
