@@ -20,6 +20,9 @@ export const testEnv: Record<string, string> = {
   VISIBILITY_MOVE_INTERVAL: 'off',
   // Likewise for rejected assets' quarantine: tests drive its passes themselves.
   QUARANTINE_INTERVAL: 'off',
+  // Likewise for the usage rollup: its tests roll at clocks of their own, and its expiry drops old
+  // months' partitions. Tests of usage turn it on in their own harness.
+  USAGE_ROLLUP_SECONDS: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own

@@ -69,6 +69,19 @@ describe('loadWorkerConfig', () => {
       expect(() => loadWorkerConfig({ ...base, VIDEO_CHUNK_TENANT_PARTS: bad }), bad).toThrow(/VIDEO_CHUNK_TENANT_PARTS/);
   });
 
+  it('USAGE_ROLLUP_SECONDS is 5 and USAGE_HOURLY_DAYS 62 unless set; off turns the rollup off; nonsense fails naming them', () => {
+    expect(loadWorkerConfig(base).usage).toEqual({ rollupIntervalMs: 5000, hourlyDays: 62 });
+    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toEqual({
+      rollupIntervalMs: 30_000,
+      hourlyDays: 90,
+    });
+    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: 'off' }).usage.rollupIntervalMs).toBeNull();
+    for (const bad of ['0', '1.5', 'soon'])
+      expect(() => loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: bad }), bad).toThrow(/USAGE_ROLLUP_SECONDS/);
+    // Fewer than the 31 days GET /v1/usage reads by the hour would drop what it serves.
+    for (const bad of ['30', 'long']) expect(() => loadWorkerConfig({ ...base, USAGE_HOURLY_DAYS: bad }), bad).toThrow(/USAGE_HOURLY_DAYS/);
+  });
+
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {
     expect(loadWorkerConfig(base).audio.maxDurationSeconds).toBe(21_600);
     expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio.maxDurationSeconds).toBe(5400);

@@ -17,6 +17,7 @@ import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '@darkroom/core/webhooks';
 import { presetsFileSetting } from '@darkroom/core/preset-file';
 import { secretSetting } from '@darkroom/core/secrets';
 import type { PresetRegistry } from '@darkroom/core/presets';
+import { DEFAULT_USAGE_HOURLY_DAYS } from '@darkroom/db/queries/usage';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, parseClusterNodes, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { intakeEnvSettings } from '@darkroom/intake';
@@ -73,6 +74,13 @@ const workerEnvSchema = z.object({
   VISIBILITY_MOVE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('5s', 100)]),
   /** Events (GET /v1/events, Last-Event-ID replays) are kept at least this long; the reconciler drops older ones. */
   EVENT_RETENTION: durationSetting('30d', 1000),
+  /**
+   * Seconds between two usage rollups in this process (metered events into hourly and daily rows;
+   * the expiry runs hourly beside it); `off`: neither here (tests that share a database do this).
+   */
+  USAGE_ROLLUP_SECONDS: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(1).max(3600)]).default(5),
+  /** Days hourly usage rows are kept (a month's partition goes once all of it is older); at least the 31 days `GET /v1/usage` reads by the hour. */
+  USAGE_HOURLY_DAYS: z.coerce.number().int().min(31).max(3660).default(DEFAULT_USAGE_HOURLY_DAYS),
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   STALLED_TIMEOUT: durationSetting('30s', 1000),
   /**
@@ -197,6 +205,8 @@ export interface WorkerConfig {
   reconcileIntervalMs: number | null;
   /** VISIBILITY_MOVE_INTERVAL; null: off. */
   visibilityMoveIntervalMs: number | null;
+  /** USAGE_*: the usage rollup's schedule (null: not in this process) and how long hourly rows are kept. */
+  usage: { rollupIntervalMs: number | null; hourlyDays: number };
   /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
   eventRetentionMs: number;
   stalledTimeoutMs: number;
@@ -271,6 +281,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     visibilityMoveIntervalMs: e.VISIBILITY_MOVE_INTERVAL,
+    usage: { rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000, hourlyDays: e.USAGE_HOURLY_DAYS },
     eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,
