@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../client.js';
 import { dayKey, hourlyOf, iso, type RollupWindow, type TouchedDays } from './rollup-rows.js';
 import { levelRows, type HeldMeter, type HeldRows, type LevelDelta, type LevelRow } from './rollup-levels.js';
@@ -58,12 +58,17 @@ export async function writeLevels(tx: Executor, window: RollupWindow, deltas: re
   await moveBalances(tx, groups);
 }
 
+/** The groups as `(tenant_id, meter, first)` rows: each tenant's meter and its first delta's hour. */
+function groupValues(groups: Map<string, Group>): SQL {
+  const values = [...groups.values()].map((g) => sql`(${g.tenantId}::uuid, ${g.meter}::text, ${iso(g.deltas[0]!.hour)}::timestamptz)`);
+  return sql`(values ${sql.join(values, sql`, `)}) v (tenant_id, meter, first)`;
+}
+
 /** Each group's level at the end of the hour before its first delta's: its last row before then, or nothing held. */
 async function readBefore(tx: Executor, groups: Map<string, Group>): Promise<void> {
-  const values = [...groups.values()].map((g) => sql`(${g.tenantId}::uuid, ${g.meter}::text, ${iso(g.deltas[0]!.hour)}::timestamptz)`);
   const rows = await tx.execute<{ tenant_id: string | null; meter: string; value: string }>(sql`
     select v.tenant_id, v.meter, l.value::text as value
-    from (values ${sql.join(values, sql`, `)}) v (tenant_id, meter, first)
+    from ${groupValues(groups)}
     join lateral (
       select * from ${hourlyOf(sql`v.tenant_id`, sql`h.hour, h.value`, sql`h.meter = v.meter and h.hour < v.first`, sql`order by h.hour desc limit 1`)} x
       limit 1
@@ -71,23 +76,16 @@ async function readBefore(tx: Executor, groups: Map<string, Group>): Promise<voi
   for (const row of rows) groups.get(groupKey(row.tenant_id, row.meter))!.before = wholeBytes(row.value);
 }
 
-/** The level and peak rows the groups already have, from the earliest first delta's hour on. */
+/** The level rows (and the billed peak) each group has already, from its first delta's hour on. */
 async function readHeld(tx: Executor, groups: Map<string, Group>): Promise<void> {
-  const list = [...groups.values()];
-  const tenants = [...new Set(list.flatMap((g) => (g.tenantId === null ? [] : [g.tenantId])))];
-  const deployment = list.some((g) => g.tenantId === null);
-  const from = Math.min(...list.map((g) => g.deltas[0]!.hour));
-  const tenantIds = sql`${`{${tenants.join(',')}}`}::uuid[]`;
-  const rows = await tx.execute<{ tenant_id: string | null; hour: Date; meter: string; value: string }>(sql`
-    select h.tenant_id, h.hour, h.meter, h.value::text as value from usage_hourly h
-    where (h.tenant_id = any(${tenantIds}) or (${deployment} and h.tenant_id is null))
-      and h.meter in ('stored_bytes', 'stored_bytes_unbilled', 'stored_bytes_peak')
-      and h.hour >= ${iso(from)}::timestamptz`);
+  const meters = sql`h.meter in (v.meter, case when v.meter = 'stored_bytes' then 'stored_bytes_peak' end) and h.hour >= v.first`;
+  const rows = await tx.execute<{ tenant_id: string | null; group_meter: string; hour: Date; meter: string; value: string }>(sql`
+    select v.tenant_id, v.meter as group_meter, x.hour, x.meter, x.value::text as value
+    from ${groupValues(groups)}
+    cross join lateral ${hourlyOf(sql`v.tenant_id`, sql`h.hour, h.meter, h.value`, meters)} x`);
   for (const row of rows) {
-    const hour = new Date(row.hour).getTime();
-    const peak = row.meter === 'stored_bytes_peak';
-    const group = groups.get(groupKey(row.tenant_id, peak ? 'stored_bytes' : row.meter));
-    if (group) (peak ? group.held.peak : group.held.level).set(hour, wholeBytes(row.value));
+    const held = groups.get(groupKey(row.tenant_id, row.group_meter))!.held;
+    (row.meter === 'stored_bytes_peak' ? held.peak : held.level).set(new Date(row.hour).getTime(), wholeBytes(row.value));
   }
 }
 

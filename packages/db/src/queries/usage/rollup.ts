@@ -71,6 +71,18 @@ export async function rollupUsage(db: Database, options: RollupOptions = {}): Pr
     latest: floorHour(Math.max(current, Date.now()) + HOUR_MS),
   };
   await ensureWindowPartitions(db, window);
+  try {
+    return await rollBatches(db, window, batch);
+  } catch (error) {
+    // A partition dropped by another process's expiry (a shorter USAGE_HOURLY_DAYS) is made again next pass.
+    forgetEnsuredPartitions();
+    throw error;
+  }
+}
+
+/** Batches, each in a transaction under the lock, until none is left (or another rollup holds the lock). */
+async function rollBatches(db: Database, window: RollupWindow, batch: number): Promise<{ events: number }> {
+  const { current } = window;
   let events = 0;
   for (let first = true; ; first = false) {
     const tick = first && tickedHour.get(db) !== current;
