@@ -205,7 +205,10 @@ export function objectOwner(key: string): ObjectOwner {
   const rest = key.startsWith(PRIVATE_OBJECTS_PREFIX) ? key.slice(PRIVATE_OBJECTS_PREFIX.length) : key;
   const prefix = TENANT_PREFIXES.find((p) => rest.startsWith(p));
   if (!prefix) return { tenantId: null, billed: false };
-  const segment = rest.slice(prefix.length).split('/')[0]!.replace(/\.json$/, '');
+  const segment = rest
+    .slice(prefix.length)
+    .split('/')[0]!
+    .replace(/\.json$/, '');
   const tenantId = UUID.test(segment) ? segment : null;
   return { tenantId, billed: tenantId !== null && BILLED_PREFIXES.includes(prefix) };
 }

@@ -36,12 +36,23 @@ describe('object owners', () => {
   const tenant = '0b3c6f1e-5d2a-4c8e-9f10-2a3b4c5d6e7f';
   const asset = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
   it('bills originals, variants, delivery renders and quarantine, private or public', () => {
-    for (const key of [`originals/${tenant}/${asset}`, `variants/${tenant}/${asset}/r1/x.webp`, `private/variants/${tenant}/${asset}/a.mp4`, `delivery/${tenant}/${asset}/r1/w_10.webp`, `quarantine/${tenant}/${asset}`]) {
+    for (const key of [
+      `originals/${tenant}/${asset}`,
+      `variants/${tenant}/${asset}/r1/x.webp`,
+      `private/variants/${tenant}/${asset}/a.mp4`,
+      `delivery/${tenant}/${asset}/r1/w_10.webp`,
+      `quarantine/${tenant}/${asset}`,
+    ]) {
       expect(objectOwner(key)).toEqual({ tenantId: tenant, billed: true });
     }
   });
   it('counts staging, chunks and records to the tenant, unbilled', () => {
-    for (const key of [`staging/${tenant}/${asset}`, `private/chunks/${tenant}/${asset}/j/0.ts`, `records/assets/${tenant}/${asset}.json`, `records/tenants/${tenant}.json`]) {
+    for (const key of [
+      `staging/${tenant}/${asset}`,
+      `private/chunks/${tenant}/${asset}/j/0.ts`,
+      `records/assets/${tenant}/${asset}.json`,
+      `records/tenants/${tenant}.json`,
+    ]) {
       expect(objectOwner(key)).toEqual({ tenantId: tenant, billed: false });
     }
   });

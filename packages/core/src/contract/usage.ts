@@ -84,7 +84,7 @@ const quotaLimit = z.number().int().positive().nullable();
 export const TenantQuotas = z
   .object({
     storedBytes: quotaLimit.optional().describe('Bytes the billed prefixes may hold at once'),
-    uploadBytesPerMonth: quotaLimit.optional().describe("Bytes of originals confirmed in a calendar month (UTC)"),
+    uploadBytesPerMonth: quotaLimit.optional().describe('Bytes of originals confirmed in a calendar month (UTC)'),
     videoSecondsPerMonth: quotaLimit.optional().describe('Seconds of video output encoded in a month, every rung'),
     imageRendersPerMonth: quotaLimit.optional().describe('Image renders in a month (still served past it: flagged by events)'),
     deliveryBytesPerMonth: quotaLimit.optional().describe('Bytes the delivery server sent in a month (still served past it)'),

@@ -121,6 +121,7 @@ export async function upsertTenantRecord(db: Executor, record: TenantRecord): Pr
     presets: record.presets,
     delivery: record.delivery,
     moderation: record.moderation ?? null,
+    quotas: record.quotas ?? {},
     createdAt: new Date(record.createdAt),
     updatedAt: new Date(record.updatedAt),
   };
@@ -134,6 +135,7 @@ export async function upsertTenantRecord(db: Executor, record: TenantRecord): Pr
     'presets',
     'delivery',
     'moderation',
+    'quotas',
     'updatedAt',
   ] as const;
   const [row] = await db

@@ -140,6 +140,7 @@ describe('bucket records', () => {
       presets: {},
       delivery: {},
       moderation: { review: 'all' },
+      quotas: { storedBytes: 1_000_000 },
       deliveryKeySealed: 'sealed-secret',
       previousDeliveryKeySealed: 'sealed-old',
       previousDeliveryKeyExpiresAt: null,

@@ -1,5 +1,6 @@
 import { DeliveryPolicyPatch } from '@darkroom/core/delivery';
 import { ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
+import { TenantQuotas } from '@darkroom/core/contract/usage';
 import { VARIANT_BOX } from '@darkroom/core/limits';
 import { variantSpecSchema } from '@darkroom/core/preset-file';
 import { VISIBILITIES } from '@darkroom/core/private-links';
@@ -28,6 +29,8 @@ export const TenantRecord = z.object({
   delivery: DeliveryPolicyPatch,
   /** Absent from records written before moderation: the deployment's defaults. */
   moderation: ModerationPolicyPatch.nullish(),
+  /** Absent from records written before quotas: none set. */
+  quotas: TenantQuotas.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -47,6 +50,7 @@ export function tenantRecordOf(tenant: Tenant): TenantRecord {
     presets: tenant.presets,
     delivery: tenant.delivery,
     moderation: tenant.moderation ?? null,
+    quotas: tenant.quotas,
     createdAt: tenant.createdAt.toISOString(),
     updatedAt: tenant.updatedAt.toISOString(),
   };

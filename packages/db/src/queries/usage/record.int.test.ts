@@ -19,12 +19,16 @@ async function newTenant(quotas: Record<string, number | null> = {}): Promise<st
 }
 
 async function eventsOf(tenantId: string): Promise<Array<{ meter: string; amount: number }>> {
-  const rows = await handle.db.execute<{ meter: string; amount: string }>(sql`select meter, amount from usage_events where tenant_id = ${tenantId} order by id`);
+  const rows = await handle.db.execute<{ meter: string; amount: string }>(
+    sql`select meter, amount from usage_events where tenant_id = ${tenantId} order by id`,
+  );
   return [...rows].map((r) => ({ meter: r.meter, amount: Number(r.amount) }));
 }
 
 async function countersOf(tenantId: string): Promise<Record<string, number>> {
-  const rows = await handle.db.execute<{ quota: string; period: string; used: string }>(sql`select quota, period, used from quota_counters where tenant_id = ${tenantId}`);
+  const rows = await handle.db.execute<{ quota: string; period: string; used: string }>(
+    sql`select quota, period, used from quota_counters where tenant_id = ${tenantId}`,
+  );
   return Object.fromEntries([...rows].map((r) => [`${r.quota}@${r.period}`, Number(r.used)]));
 }
 
@@ -102,7 +106,9 @@ describe('usage partitions', () => {
     await Promise.all([1, 2, 3].map(() => ensureUsagePartitions(handle.db, [month])));
     const tenantId = randomUUID();
     await handle.db.execute(sql`insert into usage_hourly values (${tenantId}, '2031-07-31T23:00:00Z', 'uploads', 1)`);
-    const [row] = await handle.db.execute<{ part: string }>(sql`select tableoid::regclass::text as part from usage_hourly where tenant_id = ${tenantId}`);
+    const [row] = await handle.db.execute<{ part: string }>(
+      sql`select tableoid::regclass::text as part from usage_hourly where tenant_id = ${tenantId}`,
+    );
     expect(row?.part).toBe(partitionName('usage_hourly', month));
     await expect(handle.db.execute(sql`insert into usage_hourly values (${tenantId}, '2031-08-01T00:00:00Z', 'uploads', 1)`)).rejects.toThrow();
   });

@@ -43,7 +43,10 @@ export async function recordUsage(db: Executor, events: readonly UsageEvent[]): 
   const live = events.filter((e) => e.amount !== 0);
   if (live.length === 0) return [];
   const rows = sql.join(
-    live.map((e) => sql`(${e.tenantId}::uuid, ${e.meter}::text, ${e.amount}::numeric, ${(e.at ?? new Date()).toISOString()}::timestamptz, ${e.source}::text)`),
+    live.map(
+      (e) =>
+        sql`(${e.tenantId}::uuid, ${e.meter}::text, ${e.amount}::numeric, ${(e.at ?? new Date()).toISOString()}::timestamptz, ${e.source}::text)`,
+    ),
     sql`, `,
   );
   const moved = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string }>(sql`
