@@ -75,6 +75,7 @@ const variantsShown = (variants: readonly Variant[], status: AssetStatus) =>
 export function eventView(event: Event, publicUrl: PublicUrl, delivery: DeliveryContext): EventView {
   const head = { id: event.id, type: event.type, createdAt: event.createdAt.toISOString() };
   if ('import' in event.data) return { ...head, data: { import: event.data.import } };
+  if ('quota' in event.data) return { ...head, data: event.data };
   const asset = viewOfSnapshot(event.data.asset, publicUrl, delivery);
   const { purge } = event.data;
   return { ...head, data: { asset, ...(purge ? { purge } : {}) } };

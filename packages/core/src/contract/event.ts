@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssetSnapshot, AssetView } from './asset.js';
 import { IMPORT_EVENT_TYPES, ImportView } from './import.js';
+import { QUOTAS } from './usage.js';
 
 export const ASSET_EVENT_TYPES = [
   'asset.uploaded',
@@ -17,8 +18,12 @@ export const ASSET_EVENT_TYPES = [
 ] as const;
 export type AssetEventType = (typeof ASSET_EVENT_TYPES)[number];
 
-/** Every stored event type: an asset's, or an import's (the feed, the streams, webhooks). */
-export const EVENT_TYPES = [...ASSET_EVENT_TYPES, ...IMPORT_EVENT_TYPES] as const;
+/** A tenant's own events: its use of a quota passed 80 % (`warning`) or 100 % (`reached`), once per quota per month. */
+export const TENANT_EVENT_TYPES = ['tenant.quota.warning', 'tenant.quota.reached'] as const;
+export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
+
+/** Every stored event type: an asset's, an import's, or the tenant's (the feed, the streams, webhooks). */
+export const EVENT_TYPES = [...ASSET_EVENT_TYPES, ...IMPORT_EVENT_TYPES, ...TENANT_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const isAssetEventType = (type: EventType): type is AssetEventType => type.startsWith('asset.');
 
@@ -44,7 +49,17 @@ export type AssetEventData = z.infer<typeof AssetEventData>;
 /** What an import event's row stores: the import as it ended. */
 export const ImportEventData = z.object({ import: ImportView });
 export type ImportEventData = z.infer<typeof ImportEventData>;
-export const EventData = z.union([AssetEventData, ImportEventData]);
+/** What a quota event's row stores, and shows: the quota, its limit, what was used as it crossed, and the month. */
+export const QuotaEventData = z
+  .object({
+    quota: z.enum(QUOTAS),
+    limit: z.number().describe('The quota as set when it was crossed'),
+    used: z.number().describe('What the quota had used when this event was raised'),
+    period: z.string().describe('The calendar month (UTC) it was crossed in, `2026-11`; once per quota per month'),
+  })
+  .meta({ id: 'QuotaEventData' });
+export type QuotaEventData = z.infer<typeof QuotaEventData>;
+export const EventData = z.union([AssetEventData, ImportEventData, QuotaEventData]);
 export type EventData = z.infer<typeof EventData>;
 
 /** An event as a tenant reads it (`GET /v1/events`, the SSE streams): its asset with URLs as they are today, or its import. */
@@ -56,6 +71,7 @@ export const EventView = z
     data: z.union([
       z.object({ asset: AssetView.describe('The asset as the change left it'), purge }),
       z.object({ import: ImportView.describe('The import as it ended') }),
+      QuotaEventData,
     ]),
   })
   .meta({ id: 'Event' });

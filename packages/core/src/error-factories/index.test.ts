@@ -8,11 +8,13 @@ import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './m
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
+import { USAGE_ERRORS } from './usage.js';
 
 const GROUPS = {
   REQUEST_ERRORS,
   RESOURCE_ERRORS,
   UPLOAD_ERRORS,
+  USAGE_ERRORS,
   DELIVERY_ERRORS,
   PRIVATE_MEDIA_ERRORS,
   IMPORT_ERRORS,

@@ -5,6 +5,7 @@ import { AUDIO_ERRORS, IMAGE_ERRORS, PROCESSING_ERRORS, VIDEO_ERRORS } from './m
 import { REQUEST_ERRORS } from './requests.js';
 import { RESOURCE_ERRORS } from './resources.js';
 import { UPLOAD_ERRORS } from './uploads.js';
+import { USAGE_ERRORS } from './usage.js';
 
 export type { DeliveryUnavailableReason } from './delivery.js';
 export type { ImportSourceKind } from './imports.js';
@@ -20,6 +21,7 @@ export const ERRORS = {
   ...REQUEST_ERRORS,
   ...RESOURCE_ERRORS,
   ...UPLOAD_ERRORS,
+  ...USAGE_ERRORS,
   ...DELIVERY_ERRORS,
   ...PRIVATE_MEDIA_ERRORS,
   ...IMPORT_ERRORS,

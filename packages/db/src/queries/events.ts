@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { assetSnapshot } from '../views.js';
 import type { Executor } from '../client.js';
-import type { AssetEventType, EventType, PurgeList } from '@darkroom/core/contract/event';
+import type { AssetEventType, EventType, PurgeList, QuotaEventData, TenantEventType } from '@darkroom/core/contract/event';
 import type { ImportEventType, ImportView } from '@darkroom/core/contract/import';
 import { events, variants, type Asset, type AssetStatus, type Event, type NewEvent } from '../schema.js';
 
@@ -39,6 +39,11 @@ export async function recordAssetEvent(
 export async function recordImportEvent(tx: Executor, params: { type: ImportEventType; tenantId: string; importView: ImportView }): Promise<Event> {
   const { tenantId, importView } = params;
   return insertEvent(tx, { tenantId, importId: importView.id, type: params.type, data: { import: importView } });
+}
+
+/** Writes a tenant's quota event (`tenant.quota.warning`, `.reached`): no asset, no import. */
+export async function recordTenantEvent(tx: Executor, params: { type: TenantEventType; tenantId: string; data: QuotaEventData }): Promise<Event> {
+  return insertEvent(tx, { tenantId: params.tenantId, type: params.type, data: params.data });
 }
 
 async function insertEvent(tx: Executor, values: Pick<NewEvent, 'tenantId' | 'assetId' | 'importId' | 'type' | 'data'>): Promise<Event> {
