@@ -1,3 +1,4 @@
+import type { TenantQuotas } from '@darkroom/core/contract/usage';
 import type { ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import type { DeliveryPolicyPatch } from '@darkroom/core/delivery';
 import type { VariantSpec } from '@darkroom/core/presets';
@@ -16,6 +17,8 @@ export interface TenantSettings {
   defaultVisibility: Visibility | null;
   /** The moderation policy's fields the tenant set (absent or null in it: the deployment's MODERATION_*). */
   moderation: ModerationPolicyPatch | null;
+  /** The quotas set, none null (docs/api.md#quotas): start or drop their counters in the same transaction (queries/usage). */
+  quotas: TenantQuotas;
 }
 
 export async function createTenant(db: Executor, params: { name: string } & Partial<TenantSettings>): Promise<Tenant> {

@@ -1,6 +1,8 @@
 import { objectOwner } from '@darkroom/core/keys';
 import { sql, type SQL } from 'drizzle-orm';
+import type { QuotaName } from '@darkroom/core/contract/usage';
 import type { Executor } from '../../client.js';
+import type { MovedCounter } from './record.js';
 
 /** An object the storage client stored (its whole size), or removed. */
 export interface LedgerObject {
@@ -14,7 +16,7 @@ export interface LedgerWrite extends LedgerObject {
 /**
  * What one statement of ledger changes goes on to do with the size each object gained or lost
  * (`delta`, by owner): an event on `stored_bytes` or `stored_bytes_unbilled` for the rollup, and the
- * `storedBytes` quota counter of a tenant that has one. Sources are random: a ledger change is
+ * `storedBytes` quota counter of a tenant that has one (answered: the counters moved). Sources are random: a ledger change is
  * idempotent by itself (writing an object again at its size moves nothing).
  */
 function storeDeltas(changes: SQL): SQL {
@@ -27,15 +29,22 @@ function storeDeltas(changes: SQL): SQL {
     )
     update quota_counters q set used = q.used + s.delta
     from (select tenant_id, sum(delta) as delta from d where billed group by 1) s
-    where s.delta <> 0 and q.tenant_id = s.tenant_id and q.quota = 'storedBytes' and q.period = 'all'`;
+    where s.delta <> 0 and q.tenant_id = s.tenant_id and q.quota = 'storedBytes' and q.period = 'all'
+    returning q.tenant_id, q.quota, q.period, q.used`;
+}
+
+/** The storedBytes counters a ledger statement moved, as recordUsage answers its own (for noteQuotaThresholds). */
+async function movedBy(db: Executor, statement: SQL): Promise<MovedCounter[]> {
+  const rows = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string }>(statement);
+  return [...rows].map((r) => ({ tenantId: r.tenant_id, quota: r.quota, period: r.period, used: Number(r.used) }));
 }
 
 /**
  * Records objects the storage client wrote (after the bucket answered: a crash before this leaves an
  * object nothing refers to, which the orphan sweep removes). Writing a key again replaces its size.
  */
-export async function recordObjectsWritten(db: Executor, writes: readonly LedgerWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+export async function recordObjectsWritten(db: Executor, writes: readonly LedgerWrite[]): Promise<MovedCounter[]> {
+  if (writes.length === 0) return [];
   const values = sql.join(
     writes.map((w) => {
       const owner = objectOwner(w.key);
@@ -43,7 +52,8 @@ export async function recordObjectsWritten(db: Executor, writes: readonly Ledger
     }),
     sql`, `,
   );
-  await db.execute(
+  return movedBy(
+    db,
     storeDeltas(sql`
       with v (bucket, key, tenant_id, billed, bytes) as (values ${values}),
       old as (select s.bucket, s.key, s.bytes from stored_objects s join v using (bucket, key)),
@@ -58,13 +68,14 @@ export async function recordObjectsWritten(db: Executor, writes: readonly Ledger
 }
 
 /** Records objects the storage client deleted (every version): a key it never recorded moves nothing. */
-export async function recordObjectsDeleted(db: Executor, objects: readonly LedgerObject[]): Promise<void> {
-  if (objects.length === 0) return;
+export async function recordObjectsDeleted(db: Executor, objects: readonly LedgerObject[]): Promise<MovedCounter[]> {
+  if (objects.length === 0) return [];
   const values = sql.join(
     objects.map((o) => sql`(${o.bucket}::text, ${o.key}::text)`),
     sql`, `,
   );
-  await db.execute(
+  return movedBy(
+    db,
     storeDeltas(sql`
       with gone as (
         delete from stored_objects s using (values ${values}) v (bucket, key)
