@@ -1,6 +1,8 @@
 import { deliveryPolicyOf } from '@darkroom/core/delivery';
 import { viewOfSnapshot, type AssetView, type DeliveryContext, type PublicUrl } from '@darkroom/core/contract/asset';
 import type { EventView } from '@darkroom/core/contract/event';
+import type { QuotaName } from '@darkroom/core/contract/usage';
+import { quotasShown } from './services/tenant-quotas.js';
 import { phashText, type BlocklistEntryView, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import type { BlocklistEntry } from '@darkroom/db/moderation-schema';
 import type { ImportItemView } from '@darkroom/core/contract/import';
@@ -70,7 +72,8 @@ export function importItemView(item: ImportItem): ImportItemView {
 }
 
 /** The contract's Tenant shape: its settings, null where the deployment's default applies, and its delivery policy in full. */
-export function tenantView(tenant: Tenant) {
+/** A tenant's settings, its quotas, and what they have used (`quotaUsed`; none read: nothing shown). */
+export function tenantView(tenant: Tenant, used: Partial<Record<QuotaName, number>> = {}) {
   return {
     id: tenant.id,
     name: tenant.name,
@@ -81,6 +84,8 @@ export function tenantView(tenant: Tenant) {
     defaultVisibility: tenant.defaultVisibility,
     delivery: deliveryPolicyOf(tenant.delivery),
     moderation: moderationSettingsOf(tenant.moderation),
+    quotas: quotasShown(tenant.quotas),
+    used,
     createdAt: tenant.createdAt.toISOString(),
   };
 }

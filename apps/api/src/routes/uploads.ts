@@ -7,6 +7,7 @@ import { assetView, jobView } from '../views.js';
 import { abortUpload } from '../services/uploads/abort-upload.js';
 import { listUploadParts, restartPutUpload, signMultipartRequest } from '../services/uploads/resume-upload.js';
 import { startUpload, uploadRules } from '../services/uploads/start-upload.js';
+import { releaseUploadReservation } from '../services/tenant-quotas.js';
 import { builtReplySerializer } from './common.schemas.js';
 import {
   abortUploadSchema,
@@ -47,16 +48,19 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
       assetId: found.id,
       parts: request.body?.parts,
     });
+    // Right after its commit (never in it: a counter's row stays unlocked across the copy); a crash
+    // between leaves the reservation to the sweep when its URLs expire. Its real size counts as usage.
+    await releaseUploadReservation(deps, tenantOf(request), asset.id);
     return reply.status(202).send({ asset: await presentAsset(deps, tenantOf(request), asset), job: jobView(job) });
   });
 
   app.post('/v1/uploads/:assetId/abort', { schema: abortUploadSchema, config: BROWSER }, async (request) => {
-    const asset = await abortUpload(deps, request.log, { ...assetScopeOf(request), assetId: request.params.assetId });
+    const asset = await abortUpload(deps, request.log, { ...assetScopeOf(request), tenant: tenantOf(request), assetId: request.params.assetId });
     return presentAsset(deps, tenantOf(request), asset);
   });
 
   app.get('/v1/uploads/:assetId/parts', { schema: uploadPartsSchema, config: BROWSER }, async (request) => {
-    return listUploadParts(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
+    return listUploadParts(deps, { ...assetScopeOf(request), tenant: tenantOf(request), assetId: request.params.assetId });
   });
 
   app.post('/v1/uploads/:assetId/sign', { schema: signUploadRequestSchema, config: BROWSER }, async (request) => {
@@ -64,7 +68,7 @@ const uploadRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { dep
   });
 
   app.post('/v1/uploads/:assetId/url', { schema: restartUploadSchema, config: BROWSER }, async (request) => {
-    return restartPutUpload(deps, { ...assetScopeOf(request), assetId: request.params.assetId });
+    return restartPutUpload(deps, { ...assetScopeOf(request), tenant: tenantOf(request), assetId: request.params.assetId });
   });
 };
 

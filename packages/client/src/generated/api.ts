@@ -2834,7 +2834,7 @@ export interface paths {
                         /** @description https:// on a public address (checked again at every connection) */
                         url: string;
                         /** @description Event types to receive; every type when absent */
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached")[];
                         description?: string | null;
                     };
                 };
@@ -3038,7 +3038,7 @@ export interface paths {
                     "application/json": {
                         /** @description https:// on a public address (checked again at every connection) */
                         url?: string;
-                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
+                        events?: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached")[];
                         enabled?: boolean;
                         description?: string | null;
                     };
@@ -4900,6 +4900,8 @@ export interface paths {
                             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
                             rendersPerMinute?: number | null;
                         };
+                        /** @description Merged into the quotas: each named changes (a positive integer; null: unlimited), the rest stay. A quota set anew counts what its period has used so far */
+                        quotas?: components["schemas"]["TenantQuotasInput"];
                         /** @description Merged into the moderation policy: the fields named change (null: back to the deployment's default), the rest stay; null: every field back to its default */
                         moderation?: components["schemas"]["ModerationPolicyInput"] | null;
                     };
@@ -5268,7 +5270,7 @@ export interface paths {
                 query?: {
                     state?: "queued" | "active" | "completed" | "failed";
                     tenantId?: string;
-                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                    errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "quota_exceeded" | "interrupted";
                     /** @description Jobs created at or after this time */
                     since?: string;
                     /** @description Jobs created before this time */
@@ -5432,7 +5434,7 @@ export interface paths {
                         /** Format: uuid */
                         tenantId?: string;
                         /** @enum {string} */
-                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "interrupted";
+                        errorCode?: "unsupported_format" | "corrupt_image" | "too_many_pixels" | "empty_file" | "corrupt_video" | "unsupported_codec" | "video_too_long" | "corrupt_audio" | "audio_too_long" | "invalid_crop" | "storage_unavailable" | "render_timeout" | "internal_error" | "quota_exceeded" | "interrupted";
                         /**
                          * Format: date-time
                          * @description Jobs created at or after this time
@@ -6999,7 +7001,7 @@ export interface components {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -7009,13 +7011,13 @@ export interface components {
             } | {
                 /** @description The import as it ended */
                 import: components["schemas"]["Import"];
-            };
+            } | components["schemas"]["QuotaEventData"];
         };
         EventInput: {
             /** @description Time-ordered; pass as `after` (or `Last-Event-ID`) to read on from here */
             id: string;
             /** @enum {string} */
-            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
+            type: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached";
             createdAt: string;
             data: {
                 /** @description The asset as the change left it */
@@ -7025,7 +7027,7 @@ export interface components {
             } | {
                 /** @description The import as it ended */
                 import: components["schemas"]["ImportInput"];
-            };
+            } | components["schemas"]["QuotaEventDataInput"];
         };
         Focus: {
             x: number;
@@ -7419,6 +7421,26 @@ export interface components {
             /** @description URL prefixes under which a CDN may hold anything else of the asset (its `/img/` renders, whatever their options) */
             prefixes: string[];
         };
+        QuotaEventData: {
+            /** @enum {string} */
+            quota: "storedBytes" | "uploadBytesPerMonth" | "videoSecondsPerMonth" | "imageRendersPerMonth" | "deliveryBytesPerMonth";
+            /** @description The quota as set when it was crossed */
+            limit: number;
+            /** @description What the quota had used when this event was raised */
+            used: number;
+            /** @description The calendar month (UTC) it was crossed in, `2026-11`; once per quota per month */
+            period: string;
+        };
+        QuotaEventDataInput: {
+            /** @enum {string} */
+            quota: "storedBytes" | "uploadBytesPerMonth" | "videoSecondsPerMonth" | "imageRendersPerMonth" | "deliveryBytesPerMonth";
+            /** @description The quota as set when it was crossed */
+            limit: number;
+            /** @description What the quota had used when this event was raised */
+            used: number;
+            /** @description The calendar month (UTC) it was crossed in, `2026-11`; once per quota per month */
+            period: string;
+        };
         Tenant: {
             id: string;
             name: string;
@@ -7452,6 +7474,8 @@ export interface components {
                 /** @enum {string|null} */
                 review: "none" | "all" | null;
             };
+            quotas: components["schemas"]["TenantQuotaLimits"];
+            used: components["schemas"]["TenantQuotaUsed"];
             createdAt: string;
         };
         TenantInput: {
@@ -7487,7 +7511,65 @@ export interface components {
                 /** @enum {string|null} */
                 review: "none" | "all" | null;
             };
+            quotas: components["schemas"]["TenantQuotaLimitsInput"];
+            used: components["schemas"]["TenantQuotaUsedInput"];
             createdAt: string;
+        };
+        /** @description Every quota, null where unlimited; set with PATCH /v1/admin/tenants/{id} */
+        TenantQuotaLimits: {
+            storedBytes: number | null;
+            uploadBytesPerMonth: number | null;
+            videoSecondsPerMonth: number | null;
+            imageRendersPerMonth: number | null;
+            deliveryBytesPerMonth: number | null;
+        };
+        /** @description Every quota, null where unlimited; set with PATCH /v1/admin/tenants/{id} */
+        TenantQuotaLimitsInput: {
+            storedBytes: number | null;
+            uploadBytesPerMonth: number | null;
+            videoSecondsPerMonth: number | null;
+            imageRendersPerMonth: number | null;
+            deliveryBytesPerMonth: number | null;
+        };
+        /** @description What each quota set has used in its current period (storedBytes: the billed bytes held now; the others: this calendar month, UTC); only the quotas set appear. Uploads in flight reserve their declared size on top of this */
+        TenantQuotaUsed: {
+            storedBytes?: number;
+            uploadBytesPerMonth?: number;
+            videoSecondsPerMonth?: number;
+            imageRendersPerMonth?: number;
+            deliveryBytesPerMonth?: number;
+        };
+        /** @description What each quota set has used in its current period (storedBytes: the billed bytes held now; the others: this calendar month, UTC); only the quotas set appear. Uploads in flight reserve their declared size on top of this */
+        TenantQuotaUsedInput: {
+            storedBytes?: number;
+            uploadBytesPerMonth?: number;
+            videoSecondsPerMonth?: number;
+            imageRendersPerMonth?: number;
+            deliveryBytesPerMonth?: number;
+        };
+        TenantQuotas: {
+            /** @description Bytes the billed prefixes may hold at once */
+            storedBytes?: number | null;
+            /** @description Bytes of originals confirmed in a calendar month (UTC) */
+            uploadBytesPerMonth?: number | null;
+            /** @description Seconds of video output encoded in a month, every rung */
+            videoSecondsPerMonth?: number | null;
+            /** @description Image renders in a month (still served past it: flagged by events) */
+            imageRendersPerMonth?: number | null;
+            /** @description Bytes the delivery server sent in a month (still served past it) */
+            deliveryBytesPerMonth?: number | null;
+        };
+        TenantQuotasInput: {
+            /** @description Bytes the billed prefixes may hold at once */
+            storedBytes?: number | null;
+            /** @description Bytes of originals confirmed in a calendar month (UTC) */
+            uploadBytesPerMonth?: number | null;
+            /** @description Seconds of video output encoded in a month, every rung */
+            videoSecondsPerMonth?: number | null;
+            /** @description Image renders in a month (still served past it: flagged by events) */
+            imageRendersPerMonth?: number | null;
+            /** @description Bytes the delivery server sent in a month (still served past it) */
+            deliveryBytesPerMonth?: number | null;
         };
         UploadRules: {
             /** @description The largest file this caller may upload */
@@ -7542,7 +7624,7 @@ export interface components {
         Webhook: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;
@@ -7552,7 +7634,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -7571,7 +7653,7 @@ export interface components {
             /** @description Also the `webhook-id` header of every attempt */
             eventId: string;
             /** @enum {string} */
-            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled";
+            eventType: "asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached";
             attempt: number;
             /**
              * @description `pending` while the attempt is in flight
@@ -7588,7 +7670,7 @@ export interface components {
         WebhookInput: {
             id: string;
             url: string;
-            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled")[];
+            events: ("asset.uploaded" | "asset.processing" | "asset.playable" | "asset.ready" | "asset.failed" | "asset.updated" | "asset.deleted" | "asset.expired" | "asset.held" | "asset.approved" | "asset.rejected" | "import.done" | "import.failed" | "import.canceled" | "tenant.quota.warning" | "tenant.quota.reached")[];
             enabled: boolean;
             description: string | null;
             createdAt: string;

@@ -2,6 +2,7 @@ import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
 import { DeliveryPolicy, DeliveryPolicyPatch } from '@darkroom/core/delivery';
 import { ErrorBody } from '@darkroom/core/contract/error';
 import { ClassifierPolicy, ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
+import { QUOTAS, TenantQuotas, type QuotaName } from '@darkroom/core/contract/usage';
 import { S3_MAX_OBJECT_BYTES } from '@darkroom/core/limits';
 import { VISIBILITIES } from '@darkroom/core/private-links';
 import { z } from 'zod';
@@ -18,6 +19,19 @@ const ModerationSettings = z
   })
   .describe("The moderation policy's fields the tenant set; null in one: the deployment's default (MODERATION_*)");
 
+const quotaShown = z.number().int().nullable();
+/** Every quota, null where unlimited (docs/api.md#quotas). */
+const QuotaLimits = z
+  .object(Object.fromEntries(QUOTAS.map((q) => [q, quotaShown])) as Record<QuotaName, typeof quotaShown>)
+  .describe('Every quota, null where unlimited; set with PATCH /v1/admin/tenants/{id}')
+  .meta({ id: 'TenantQuotaLimits' });
+const QuotaUsed = z
+  .object(Object.fromEntries(QUOTAS.map((q) => [q, z.number().optional()])) as Record<QuotaName, z.ZodOptional<z.ZodNumber>>)
+  .describe(
+    'What each quota set has used in its current period (storedBytes: the billed bytes held now; the others: this calendar month, UTC); only the quotas set appear. Uploads in flight reserve their declared size on top of this',
+  )
+  .meta({ id: 'TenantQuotaUsed' });
+
 export const TenantBody = z
   .object({
     id: z.string(),
@@ -32,6 +46,8 @@ export const TenantBody = z
       .describe('The visibility of an upload that names none (nor its upload token); null: the deployment default (DEFAULT_VISIBILITY)'),
     delivery: DeliveryPolicy.describe('The delivery policy in force: the fields the tenant set over the defaults'),
     moderation: ModerationSettings,
+    quotas: QuotaLimits,
+    used: QuotaUsed,
     createdAt: z.string(),
   })
   .meta({ id: 'Tenant' });
@@ -83,6 +99,9 @@ export const updateTenantSchema = {
     name: tenantName.optional(),
     ...tenantSettings,
     delivery: DeliveryPolicyPatch.optional().describe('Merged into the delivery policy: the fields named change, the rest stay'),
+    quotas: TenantQuotas.optional().describe(
+      'Merged into the quotas: each named changes (a positive integer; null: unlimited), the rest stay. A quota set anew counts what its period has used so far',
+    ),
     moderation: ModerationPolicyPatch.nullable()
       .optional()
       .describe(

@@ -9,6 +9,7 @@ import type { AppDeps } from '../../deps.js';
 import { recordTenant } from '@darkroom/intake';
 import { mergeModerationPolicy } from '../../services/moderation/policy.js';
 import { mintUploadToken } from '../../services/uploads/upload-tokens.js';
+import { applyQuotaChanges, mergeQuotas, quotaUsed } from '../../services/tenant-quotas.js';
 import { tenantView } from '../../views.js';
 import { MintUploadTokenFields, adminMintUploadTokenSchema } from '../upload-tokens.schemas.js';
 import {
@@ -45,7 +46,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const { id } = request.params;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
     if (!tenant) throw ERRORS.tenantNotFound();
-    return { tenant: tenantView(tenant) };
+    return { tenant: tenantView(tenant, await quotaUsed(deps, tenant)) };
   });
 
   app.patch('/v1/admin/tenants/:id', { schema: updateTenantSchema }, async (request) => {
@@ -53,10 +54,15 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     const current = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
     if (!current) throw ERRORS.tenantNotFound();
     assertPresetExists(deps, request.body.defaultPreset, current);
-    const { delivery, moderation, ...rest } = request.body;
-    const changes = moderation === undefined ? rest : { ...rest, moderation: mergeModerationPolicy(current.moderation, moderation) };
+    const { delivery, moderation, quotas, ...rest } = request.body;
+    const changes = {
+      ...rest,
+      ...(moderation === undefined ? {} : { moderation: mergeModerationPolicy(current.moderation, moderation) }),
+      ...(quotas === undefined ? {} : { quotas: mergeQuotas(current.quotas, quotas) }),
+    };
     const tenant = await deps.db.transaction(async (tx) => {
       const updated = await updateTenant(tx, { id, changes });
+      if (updated && changes.quotas) await applyQuotaChanges(tx, id, current.quotas, changes.quotas);
       const merged = updated && delivery ? await mergeTenantDelivery(tx, { id, patch: delivery }) : updated;
       // In the transaction: a change the bucket could not record is not made.
       if (merged) await recordTenant(deps, merged);
@@ -65,7 +71,7 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     if (!tenant) throw ERRORS.tenantNotFound();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);
-    return { tenant: tenantView(tenant) };
+    return { tenant: tenantView(tenant, await quotaUsed(deps, tenant)) };
   });
 
   app.post('/v1/admin/tenants/:id/keys', { schema: createTenantKeySchema }, async (request, reply) => {

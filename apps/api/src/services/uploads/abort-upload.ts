@@ -4,7 +4,9 @@ import type { Asset } from '@darkroom/db/schema';
 import { purgeUploadObjects } from '@darkroom/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../../deps.js';
-import { requireTenantAsset, type AssetOwner } from '../manage-assets.js';
+import { requireTenantAsset } from '../manage-assets.js';
+import { releaseUploadReservation } from '../tenant-quotas.js';
+import type { UploadOwner } from './resume-upload.js';
 
 /**
  * Cancels an upload still `awaiting_upload`: the row turns `canceled` first (keeping its upload id,
@@ -12,12 +14,14 @@ import { requireTenantAsset, type AssetOwner } from '../manage-assets.js';
  * deleted, and only then is the row marked purged. If storage fails in between, the purge sweep
  * finishes it; a repeated abort tries again at once.
  */
-export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { assetId: string }): Promise<Asset> {
+export async function abortUpload(deps: AppDeps, log: FastifyBaseLogger, params: UploadOwner & { assetId: string }): Promise<Asset> {
   const asset = await requireTenantAsset(deps, { tenantId: params.tenantId, uploadTokenId: params.uploadTokenId, id: params.assetId });
   const canceled = asset.status === 'canceled' ? asset : await transitionAsset(deps.db, { id: asset.id, from: ['awaiting_upload'], to: 'canceled' });
   if (!canceled) {
     throw ERRORS.notAwaitingUpload('aborted', asset.status);
   }
+  // Canceled: nothing more will be written through its URLs (a repeat gives back nothing).
+  await releaseUploadReservation(deps, params.tenant, canceled.id);
   if (canceled.purgedAt) return canceled;
   try {
     await purgeUploadObjects(deps.storage, { bucket: deps.config.storage.bucket, asset: canceled });

@@ -1,10 +1,11 @@
 import { ERRORS } from '@darkroom/core/error-factories';
 import { stagingKey } from '@darkroom/core/keys';
 import type { RestartedUpload, SignedUploadRequest, UploadParts } from '@darkroom/core/contract/upload';
-import type { Asset } from '@darkroom/db/schema';
+import type { Asset, Tenant } from '@darkroom/db/schema';
 import { UploadNotFoundError } from '@darkroom/storage';
 import type { AppDeps } from '../../deps.js';
 import { requireTenantAsset, type AssetOwner } from '../manage-assets.js';
+import { renewUploadReservation } from '../tenant-quotas.js';
 import { partLength } from './upload-rules.js';
 import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
 
@@ -12,6 +13,9 @@ import { partLayout, presignParts, presignPutUpload } from './upload-urls.js';
  * Resuming an upload after a reload or a lost connection: a multipart upload learns which parts the
  * bucket holds and gets fresh URLs for the rest; a PUT upload gets a fresh URL for the whole file.
  */
+
+/** The asset's owner, and its tenant: fresh URLs renew the upload's reservation against the tenant's quotas. */
+export type UploadOwner = AssetOwner & { tenant: Tenant };
 
 function requireAwaiting(asset: Asset): void {
   if (asset.status !== 'awaiting_upload') {
@@ -24,12 +28,13 @@ function requireAwaiting(asset: Asset): void {
 }
 
 /** `GET /v1/uploads/:assetId/parts`: the parts already in the bucket, and URLs for the missing ones only. */
-export async function listUploadParts(deps: AppDeps, params: AssetOwner & { assetId: string }): Promise<UploadParts> {
+export async function listUploadParts(deps: AppDeps, params: UploadOwner & { assetId: string }): Promise<UploadParts> {
   const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
   requireAwaiting(asset);
   if (!asset.uploadId) {
     throw ERRORS.notMultipart(asset.status);
   }
+  await renewUploadReservation(deps, params.tenant, asset);
   const { partSize, count } = partLayout(deps, asset);
   const held = await deps.storage
     .listParts({ bucket: deps.config.storage.bucket, key: stagingKey(asset.tenantId, asset.id), uploadId: asset.uploadId })
@@ -46,12 +51,13 @@ export async function listUploadParts(deps: AppDeps, params: AssetOwner & { asse
 }
 
 /** `POST /v1/uploads/:assetId/url`: a fresh URL to PUT the whole file again. */
-export async function restartPutUpload(deps: AppDeps, params: AssetOwner & { assetId: string }): Promise<RestartedUpload> {
+export async function restartPutUpload(deps: AppDeps, params: UploadOwner & { assetId: string }): Promise<RestartedUpload> {
   const asset = await requireTenantAsset(deps, { ...params, id: params.assetId });
   requireAwaiting(asset);
   if (asset.uploadId) {
     throw ERRORS.isMultipart(asset.status);
   }
+  await renewUploadReservation(deps, params.tenant, asset);
   return { upload: await presignPutUpload(deps, asset) };
 }
 

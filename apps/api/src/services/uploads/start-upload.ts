@@ -12,6 +12,7 @@ import type { Executor } from '@darkroom/db/client';
 import type { Tenant, UploadToken } from '@darkroom/db/schema';
 import type { AppDeps } from '../../deps.js';
 import { ensureDeliveryKey } from '../delivery-key.js';
+import { withUploadReserved } from '../tenant-quotas.js';
 import { tenantUploadLimits, validateFilename } from '@darkroom/intake';
 import { claimUpload, forcedUploadFields, narrowedTenant } from './upload-tokens.js';
 import { checkMetadata, normalizeContentType } from './upload-rules.js';
@@ -114,12 +115,16 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
       uploadTokenId: uploadToken?.id ?? null,
       visibility,
     });
-  const inserted = uploadToken
-    ? await deps.db.transaction(async (tx) => {
-        await claimUpload(tx, uploadToken);
-        return insert(tx);
-      })
-    : await insert(deps.db);
+  // The declared size is reserved against the tenant's quotas before the row, in statements of
+  // their own (nothing locked while this request goes on), and given back if the row is not written.
+  const inserted = await withUploadReserved(deps, keyTenant, { id, size: input.size }, () =>
+    uploadToken
+      ? deps.db.transaction(async (tx) => {
+          await claimUpload(tx, uploadToken);
+          return insert(tx);
+        })
+      : insert(deps.db),
+  );
   // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.
   const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;
   const asset = uploadId ? ((await setAssetUploadId(deps.db, { id, uploadId })) ?? inserted) : inserted;

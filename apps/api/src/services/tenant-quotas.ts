@@ -1,0 +1,87 @@
+import { ERRORS } from '@darkroom/core/error-factories';
+import { QUOTAS, type QuotaName, type TenantQuotas } from '@darkroom/core/contract/usage';
+import type { Executor } from '@darkroom/db/client';
+import {
+  dropQuotaCounters,
+  quotaChanges,
+  quotaLimits,
+  readQuotaUse,
+  releaseUpload,
+  renewUpload,
+  reserveUpload,
+  startQuotaCounters,
+} from '@darkroom/db/queries/usage';
+import type { Tenant } from '@darkroom/db/schema';
+import type { AppDeps } from '../deps.js';
+
+/** The quotas an upload reserves its declared size against (docs/api.md#quotas). */
+const UPLOAD_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth'];
+
+/** A tenant's quotas after a PATCH: the ones named change (null: unlimited, dropped), the rest stay. */
+export function mergeQuotas(current: TenantQuotas | null | undefined, patch: TenantQuotas): TenantQuotas {
+  const merged: TenantQuotas = { ...current, ...patch };
+  return Object.fromEntries(QUOTAS.flatMap((q) => (typeof merged[q] === 'number' ? [[q, merged[q]]] : [])));
+}
+
+/** In the transaction that changes a tenant's quotas: counters started for those set anew, dropped for those cleared. */
+export async function applyQuotaChanges(tx: Executor, tenantId: string, before: TenantQuotas | null | undefined, after: TenantQuotas): Promise<void> {
+  const { started, cleared } = quotaChanges(before, after);
+  await startQuotaCounters(tx, tenantId, started);
+  await dropQuotaCounters(tx, tenantId, cleared);
+}
+
+/** Every quota, null where unlimited: how the tenant view shows them. */
+export function quotasShown(quotas: TenantQuotas | null | undefined): Record<QuotaName, number | null> {
+  return Object.fromEntries(QUOTAS.map((q) => [q, quotas?.[q] ?? null])) as Record<QuotaName, number | null>;
+}
+
+/** What each quota the tenant set has used in its current period (a tenant without quotas: nothing read). */
+export async function quotaUsed(deps: Pick<AppDeps, 'db'>, tenant: Tenant): Promise<Partial<Record<QuotaName, number>>> {
+  const uses = await readQuotaUse(
+    deps.db,
+    tenant.id,
+    quotaLimits(tenant.quotas).map((l) => l.quota),
+  );
+  return Object.fromEntries(uses.map((u) => [u.quota, u.used]));
+}
+
+function reservationOf(deps: AppDeps, tenant: Tenant, upload: { id: string; size: number }) {
+  const expiresAt = new Date(Date.now() + deps.config.uploads.urlTtlSeconds * 1000);
+  return { tenantId: tenant.id, uploadId: upload.id, amount: upload.size, limits: quotaLimits(tenant.quotas, UPLOAD_QUOTAS), expiresAt };
+}
+
+/** Whether the tenant's uploads reserve anything: a tenant without these quotas never queries for them. */
+export const reservesUploads = (tenant: Tenant): boolean => quotaLimits(tenant.quotas, UPLOAD_QUOTAS).length > 0;
+
+/**
+ * An upload start's reservation of its declared size, for as long as its URLs last; past a quota,
+ * `403 quota_exceeded`. `write` is the upload's insert: if it fails, the reservation is given back.
+ */
+export async function withUploadReserved<T>(
+  deps: AppDeps,
+  tenant: Tenant,
+  upload: { id: string; size: number },
+  write: () => Promise<T>,
+): Promise<T> {
+  if (!reservesUploads(tenant)) return write();
+  const refusal = await reserveUpload(deps.db, reservationOf(deps, tenant, upload));
+  if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
+  try {
+    return await write();
+  } catch (error) {
+    await releaseUpload(deps.db, upload.id);
+    throw error;
+  }
+}
+
+/** A renewal of an upload's URLs renews its reservation, or refuses with `403 quota_exceeded` if it no longer fits. */
+export async function renewUploadReservation(deps: AppDeps, tenant: Tenant, upload: { id: string; size: number }): Promise<void> {
+  if (!reservesUploads(tenant)) return;
+  const refusal = await renewUpload(deps.db, reservationOf(deps, tenant, upload));
+  if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
+}
+
+/** `complete` and `abort` give the reservation back (complete's real size then counts through the meters). */
+export async function releaseUploadReservation(deps: Pick<AppDeps, 'db'>, tenant: Tenant, uploadId: string): Promise<void> {
+  if (reservesUploads(tenant)) await releaseUpload(deps.db, uploadId);
+}
