@@ -12,6 +12,7 @@ import { startReconciler } from './sweeps/reconciler.js';
 import { startVisibilityMoves } from './visibility-move.js';
 import { startQuarantine } from './sweeps/quarantine.js';
 import { startUsageRollup } from './sweeps/usage-rollup.js';
+import { startQuotaSweep } from './sweeps/quota-reservations.js';
 import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -29,8 +30,8 @@ export interface RunningWorker {
 /**
  * The worker process: a lane for each row of the job table (jobs/registry.ts) on the queues
  * packages/queue makes, the reconciler, the visibility moves, the webhook dispatcher that turns
- * events into deliveries (WEBHOOK_SWEEP_INTERVAL), the usage rollup (USAGE_ROLLUP_SECONDS), and the
- * metrics server.
+ * events into deliveries (WEBHOOK_SWEEP_INTERVAL), the usage rollup (USAGE_ROLLUP_SECONDS), the
+ * quota reservations' expiry (every minute), and the metrics server.
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   checkJobTable(JOBS);
@@ -56,6 +57,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const moves = startVisibilityMoves(deps);
   const quarantine = startQuarantine(deps);
   const usageRollup = startUsageRollup(deps);
+  const quotaSweep = startQuotaSweep(deps);
   const scannerReports = startScannerReports(deps, queues.connection);
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
@@ -72,6 +74,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await moves?.stop();
       await quarantine?.stop();
       await usageRollup?.stop();
+      await quotaSweep.stop();
       await scannerReports.stop();
       await dispatcher?.stop();
       await imports?.close();

@@ -31,6 +31,10 @@ export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof BadMediaError) {
     return { code: error.code as ProcessingErrorCode, message: error.message, detail, retryable: false };
   }
+  // A tenant past its videoSecondsPerMonth: trying again this month would find the same.
+  if (error instanceof DarkroomError && error.code === 'quota_exceeded') {
+    return { code: 'quota_exceeded', message: error.message, detail, retryable: false };
+  }
   if (error instanceof DarkroomError && error.code === 'render_timeout') {
     return { code: 'render_timeout', message: error.message, detail, retryable: true };
   }

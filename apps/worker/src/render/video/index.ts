@@ -9,12 +9,14 @@ import { renderPoster, type VideoRenderOptions } from './poster.js';
 import { progressShares } from './progress.js';
 import { renderRenditions } from './renditions.js';
 import { roundTo } from './round.js';
+import { assertVideoQuota } from './video-quota.js';
 import { renderStoryboardsOf } from './storyboards.js';
 
 export type { VideoRenderOptions } from './poster.js';
 
 /**
- * A video, one step a call, in order: the probe (its limits first); then, for a long video's first
+ * A video, one step a call, in order: the probe (its limits first, then the tenant's
+ * videoSecondsPerMonth: video-quota.ts); then, for a long video's first
  * entry, its ladders planned in chunks across the workers, and the entry ends (`ChunksQueued`: its
  * join step comes back here with `ctx.chunks` to join them and render the rest); the poster frame
  * through the image pipeline; the HLS ladders, rendered or joined from their chunks; the renditions
@@ -31,6 +33,8 @@ export async function renderVideo(
   const watch = watchProgress(ctx.deps, { jobId: ctx.jobId, assetId: ctx.asset.id });
   try {
     const probe = await probeWithinLimits(ctx, watch);
+    // A join step's ladders were checked on its first entry, and their parts are encoded already.
+    if (ctx.chunks?.mode !== 'join') await assertVideoQuota(ctx, probe, specs);
     if (await queuedInChunks(ctx, probe, specs, watch)) return { chunksQueued: true };
     const poster = await renderPoster(ctx, probe, specs, options, watch);
     const progress = progressShares(watch, probe, specs);
