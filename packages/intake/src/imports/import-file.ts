@@ -10,16 +10,19 @@ import type { ObjectLocation } from '@darkroom/storage';
 import { validateFilename } from '../upload-rules.js';
 import type { ItemContext } from './item-context.js';
 import { importMetadataOf } from './import-metadata.js';
+import { assertImportFits } from './import-quota.js';
 import type { BroughtFile, DescribeFile } from './sources/source.js';
 
 /**
  * What an imported file is once its first bytes are in hand, before a byte of it is written: the
- * type they prove and a size within the tenant's limit (the intake's `typeOfHead`), and the
- * original's metadata (`describeImportedOriginal`).
+ * type they prove and a size within the tenant's limit (the intake's `typeOfHead`) and quotas
+ * (`assertImportFits`), and the original's metadata (`describeImportedOriginal`).
  */
 export function describeImportedFile(context: ItemContext, item: ImportItem, assetId: string): DescribeFile {
   return async (head, size) => {
     const contentType = typeOfHead(head, size, context.limits);
+    // A stream of unknown length counts from nothing here; its real size counts once it is recorded.
+    await assertImportFits(context.deps, context.tenant, size ?? 0);
     const values = uploadValues(context, item, { id: assetId, contentType, size: size ?? 0 });
     return { contentType, metadata: await describeImportedOriginal(context.deps, values, size !== null) };
   };

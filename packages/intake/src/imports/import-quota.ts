@@ -1,0 +1,22 @@
+import { ERRORS } from '@darkroom/core/error-factories';
+import type { QuotaName } from '@darkroom/core/contract/usage';
+import { quotaLimits, readQuotaOf } from '@darkroom/db/queries/usage';
+import type { Tenant } from '@darkroom/db/schema';
+import type { ImportDeps } from './deps.js';
+
+/** What an imported file counts against, as an upload's declared size does. */
+const IMPORT_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth'];
+
+/**
+ * Before a byte of an item is written: a file that would pass the tenant's storedBytes or
+ * uploadBytesPerMonth (with what uploads in flight reserve) fails with `quota_exceeded`, and the
+ * import goes on with its next item (a refusal is final: import-failures.ts). Items in flight at
+ * once are each checked against what was counted before them, so a run may pass a quota by at most
+ * IMPORT_CONCURRENCY files; a tenant without these quotas reads nothing.
+ */
+export async function assertImportFits(deps: Pick<ImportDeps, 'db'>, tenant: Tenant, size: number): Promise<void> {
+  for (const { quota } of quotaLimits(tenant.quotas, IMPORT_QUOTAS)) {
+    const now = await readQuotaOf(deps.db, tenant.id, quota);
+    if (now && now.used + size > now.limit) throw ERRORS.quotaExceeded(quota, now.limit, now.used);
+  }
+}
