@@ -6,13 +6,19 @@ import type { RenderContext } from '../context.js';
 
 /**
  * Seconds of video output a render will encode: the video's duration once per rung of each HLS
- * ladder (the rungs `planHlsLadder` plans for this source) and once per rendition. A rendition a
+ * ladder (the rungs `planHlsLadder` plans for this source) and once per rendition (to its
+ * `maxDuration`), rounded up to the second. A rendition a
  * ladder's rung already holds is remuxed, not encoded, but counted all the same: the check errs
  * towards refusing early rather than past the quota. Storyboards (stills) and audio count nothing.
  */
 export function outputSeconds(probe: Pick<VideoProbe, 'width' | 'height' | 'durationSeconds'>, specs: readonly VariantSpec[]): number {
-  const outputs = specs.reduce((n, spec) => n + (isHlsSpec(spec) ? planHlsLadder(spec, probe).length : isRenditionSpec(spec) ? 1 : 0), 0);
-  return Math.ceil(probe.durationSeconds * outputs);
+  const duration = probe.durationSeconds;
+  const seconds = specs.reduce((sum, spec) => {
+    if (isHlsSpec(spec)) return sum + duration * planHlsLadder(spec, probe).length;
+    // A rendition with maxDuration is cut there.
+    return isRenditionSpec(spec) ? sum + Math.min(duration, spec.maxDuration ?? duration) : sum;
+  }, 0);
+  return Math.ceil(seconds);
 }
 
 /**
