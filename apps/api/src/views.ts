@@ -1,8 +1,7 @@
 import { deliveryPolicyOf } from '@darkroom/core/delivery';
 import { viewOfSnapshot, type AssetView, type DeliveryContext, type PublicUrl } from '@darkroom/core/contract/asset';
 import type { EventView } from '@darkroom/core/contract/event';
-import type { QuotaName } from '@darkroom/core/contract/usage';
-import { quotasShown } from './services/tenant-quotas.js';
+import { QUOTAS, type QuotaName, type TenantQuotas } from '@darkroom/core/contract/usage';
 import { phashText, type BlocklistEntryView, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import type { BlocklistEntry } from '@darkroom/db/moderation-schema';
 import type { ImportItemView } from '@darkroom/core/contract/import';
@@ -72,6 +71,11 @@ export function importItemView(item: ImportItem): ImportItemView {
 }
 
 /** The contract's Tenant shape: its settings, null where the deployment's default applies, and its delivery policy in full. */
+/** Every quota, null where unlimited. */
+function quotasShown(quotas: TenantQuotas | null | undefined): Record<QuotaName, number | null> {
+  return Object.fromEntries(QUOTAS.map((q) => [q, quotas?.[q] ?? null])) as Record<QuotaName, number | null>;
+}
+
 /** A tenant's settings, its quotas, and what they have used (`quotaUsed`; none read: nothing shown). */
 export function tenantView(tenant: Tenant, used: Partial<Record<QuotaName, number>> = {}) {
   return {

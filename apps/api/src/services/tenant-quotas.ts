@@ -10,12 +10,10 @@ import {
   renewUpload,
   reserveUpload,
   startQuotaCounters,
+  UPLOAD_QUOTAS,
 } from '@darkroom/db/queries/usage';
 import type { Tenant } from '@darkroom/db/schema';
 import type { AppDeps } from '../deps.js';
-
-/** The quotas an upload reserves its declared size against (docs/api.md#quotas). */
-const UPLOAD_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth'];
 
 /** A tenant's quotas after a PATCH: the ones named change (null: unlimited, dropped), the rest stay. */
 export function mergeQuotas(current: TenantQuotas | null | undefined, patch: TenantQuotas): TenantQuotas {
@@ -28,11 +26,6 @@ export async function applyQuotaChanges(tx: Executor, tenantId: string, before: 
   const { started, cleared } = quotaChanges(before, after);
   await startQuotaCounters(tx, tenantId, started);
   await dropQuotaCounters(tx, tenantId, cleared);
-}
-
-/** Every quota, null where unlimited: how the tenant view shows them. */
-export function quotasShown(quotas: TenantQuotas | null | undefined): Record<QuotaName, number | null> {
-  return Object.fromEntries(QUOTAS.map((q) => [q, quotas?.[q] ?? null])) as Record<QuotaName, number | null>;
 }
 
 /** What each quota the tenant set has used in its current period (a tenant without quotas: nothing read). */

@@ -1,11 +1,7 @@
 import { ERRORS } from '@darkroom/core/error-factories';
-import type { QuotaName } from '@darkroom/core/contract/usage';
-import { quotaLimits, readQuotaOf } from '@darkroom/db/queries/usage';
+import { quotaLimits, readQuotaOf, UPLOAD_QUOTAS } from '@darkroom/db/queries/usage';
 import type { Tenant } from '@darkroom/db/schema';
 import type { ImportDeps } from './deps.js';
-
-/** What an imported file counts against, as an upload's declared size does. */
-const IMPORT_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth'];
 
 /**
  * Before a byte of an item is written: a file that would pass the tenant's storedBytes or
@@ -15,7 +11,7 @@ const IMPORT_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth
  * IMPORT_CONCURRENCY files; a tenant without these quotas reads nothing.
  */
 export async function assertImportFits(deps: Pick<ImportDeps, 'db'>, tenant: Tenant, size: number): Promise<void> {
-  for (const { quota } of quotaLimits(tenant.quotas, IMPORT_QUOTAS)) {
+  for (const { quota } of quotaLimits(tenant.quotas, UPLOAD_QUOTAS)) {
     const now = await readQuotaOf(deps.db, tenant.id, quota);
     if (now && now.used + size > now.limit) throw ERRORS.quotaExceeded(quota, now.limit, now.used);
   }

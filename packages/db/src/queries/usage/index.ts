@@ -5,6 +5,7 @@ export { rollupUsage, DEFAULT_USAGE_HOURLY_DAYS, type RollupOptions } from './ro
 export { expireUsage, ROLLED_EVENT_DAYS } from './retention.js';
 export { reserveUpload, renewUpload, releaseUpload, releaseExpiredReservations, type QuotaRefusal, type UploadReservation } from './quotas.js';
 export {
+  UPLOAD_QUOTAS,
   quotaLimits,
   readQuotaOf,
   readQuotaUse,

@@ -3,6 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../client.js';
 import { monthStart } from './partitions.js';
 
+/** The quotas a new original's bytes count against: an upload reserves its declared size on them, an import item is checked. */
+export const UPLOAD_QUOTAS: readonly QuotaName[] = ['storedBytes', 'uploadBytesPerMonth'];
+
 /** A quota a tenant set, with its limit. */
 export interface QuotaLimit {
   quota: QuotaName;
