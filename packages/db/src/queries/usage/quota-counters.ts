@@ -50,10 +50,9 @@ export async function readQuotaUse(db: Executor, tenantId: string, quotas: reado
 
 /**
  * What a quota has used in its current period, from the records, for a counter that starts now:
- * `storedBytes` from the ledger (billed objects held); a monthly quota from the month's hourly rows
- * and the events not rolled into them yet, in one snapshot. The hourly rows, not the daily ones:
- * the rollup marks events rolled where it writes their hour, and rewrites the days after that, so
- * hourly + unrolled counts each event once at any instant (hourly rows outlive a month: 62 days).
+ * `storedBytes` from the ledger (billed objects held); a monthly quota from the month's daily rows
+ * and the events not rolled into them yet, in one snapshot (the rollup claims events and rewrites
+ * the days they fall in, in one transaction, so each event is in exactly one of the two).
  */
 function usedFromRecords(tenantId: string, quota: QuotaName, at: Date) {
   const { meters } = QUOTA_METERS[quota];
@@ -66,11 +65,13 @@ function usedFromRecords(tenantId: string, quota: QuotaName, at: Date) {
     meters.map((m) => sql`${m}::text`),
     sql`, `,
   );
-  const inMonth = (column: string) =>
-    sql`${sql.identifier(column)} >= ${from.toISOString()}::timestamptz and ${sql.identifier(column)} < ${to.toISOString()}::timestamptz`;
+  const [fromDay, toDay] = [from.toISOString().slice(0, 10), to.toISOString().slice(0, 10)];
   return sql`(
-    (select coalesce(sum(value), 0) from usage_hourly where tenant_id = ${tenantId}::uuid and meter in (${list}) and ${inMonth('hour')})
-    + (select coalesce(sum(amount), 0) from usage_events where tenant_id = ${tenantId}::uuid and meter in (${list}) and rolled_at is null and ${inMonth('at')}))`;
+    (select coalesce(sum(value), 0) from usage_daily
+      where tenant_id = ${tenantId}::uuid and meter in (${list}) and day >= ${fromDay}::date and day < ${toDay}::date)
+    + (select coalesce(sum(amount), 0) from usage_events
+      where tenant_id = ${tenantId}::uuid and meter in (${list}) and rolled_at is null
+        and at >= ${from.toISOString()}::timestamptz and at < ${to.toISOString()}::timestamptz))`;
 }
 
 /**

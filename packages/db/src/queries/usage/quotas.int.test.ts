@@ -6,6 +6,7 @@ import { createDatabase, type DatabaseHandle } from '../../client.js';
 import { createTenant, updateTenant } from '../tenants.js';
 import { quotaLimits, readQuotaUse, startQuotaCounters } from './quota-counters.js';
 import { recordObjectsWritten } from './ledger.js';
+import { ensureUsagePartitions } from './partitions.js';
 import { releaseExpiredReservations, releaseUpload, renewUpload, reserveUpload } from './quotas.js';
 import { recordUsage } from './record.js';
 import { noteQuotaThresholds } from './thresholds.js';
@@ -90,7 +91,16 @@ describe('quota counters', () => {
   it('start from the ledger and the month so far when a quota is set', async () => {
     const tenant = await createTenant(handle.db, { name: 'quotas-late' });
     await recordObjectsWritten(handle.db, [{ bucket: 'b', key: `originals/${tenant.id}/${randomUUID()}`, bytes: 700 }]);
-    await recordUsage(handle.db, [{ tenantId: tenant.id, meter: 'upload_bytes', amount: 700, source: `test:${randomUUID()}` }]);
+    // The month so far: a day the rollup wrote (its events claimed), and an event it has not rolled yet.
+    await ensureUsagePartitions(handle.db, [new Date()]);
+    const rolled = `test:${randomUUID()}`;
+    await recordUsage(handle.db, [{ tenantId: tenant.id, meter: 'upload_bytes', amount: 200, source: rolled }]);
+    await handle.db.execute(sql`update usage_events set rolled_at = now() where source = ${rolled}`);
+    const today = new Date().toISOString().slice(0, 10);
+    await handle.db.execute(
+      sql`insert into usage_daily (tenant_id, day, meter, value) values (${tenant.id}::uuid, ${today}::date, 'upload_bytes', 200)`,
+    );
+    await recordUsage(handle.db, [{ tenantId: tenant.id, meter: 'upload_bytes', amount: 500, source: `test:${randomUUID()}` }]);
     const quotas = { storedBytes: 1000, uploadBytesPerMonth: 1000 };
     await updateTenant(handle.db, { id: tenant.id, changes: { quotas } });
     await startQuotaCounters(handle.db, tenant.id, ['storedBytes', 'uploadBytesPerMonth']);
