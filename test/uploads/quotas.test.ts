@@ -98,6 +98,21 @@ describe('upload quotas', () => {
     expect(await reserved(tenantId)).toBe(MiB);
   });
 
+  it("are renewed by a multipart upload's /parts, or refused there once taken", async () => {
+    const { client, tenantId } = await tenantWithQuotas('quota-parts', { storedBytes: 6 * MiB });
+    const multipart = await start(client, 5 * MiB);
+    expect(multipart.body.upload.method).toBe('MULTIPART');
+    const id = multipart.body.asset.id;
+    expect((await client.request('GET', `/v1/uploads/${id}/parts`)).status).toBe(200);
+    expect(await reserved(tenantId)).toBe(5 * MiB);
+
+    await releaseExpiredReservations(harness.api.db, { now: new Date(Date.now() + 86_400_000) });
+    expect((await start(client, 2 * MiB)).status).toBe(201);
+    const parts = await client.request('GET', `/v1/uploads/${id}/parts`);
+    expect(parts.status).toBe(403);
+    expect(parts.body.error).toMatchObject({ code: 'quota_exceeded', details: { quota: 'storedBytes', limit: 6 * MiB, used: 2 * MiB } });
+  });
+
   it('hold for upload tokens too, and cost a tenant without quotas nothing', async () => {
     const { client } = await tenantWithQuotas('quota-token', { uploadBytesPerMonth: MiB });
     const browser = await client.withUploadToken({ maxUploads: 5 });

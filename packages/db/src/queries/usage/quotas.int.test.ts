@@ -136,6 +136,19 @@ describe('noteQuotaThresholds', () => {
     expect(events[1]!.data).toMatchObject({ quota: 'imageRendersPerMonth', limit: 10, period });
   });
 
+  it('raises storedBytes from what the ledger moved, once a month', async () => {
+    const tenantId = await tenantWith({ storedBytes: 1000 });
+    const write = (bytes: number) => recordObjectsWritten(handle.db, [{ bucket: 'b', key: `originals/${tenantId}/${randomUUID()}`, bytes }]);
+    expect(await noteQuotaThresholds(handle.db, await write(700))).toBe(0);
+    expect(await noteQuotaThresholds(handle.db, await write(400))).toBe(2);
+    expect(await noteQuotaThresholds(handle.db, await write(1))).toBe(0);
+    const period = new Date().toISOString().slice(0, 7);
+    expect(await eventsOf(tenantId)).toEqual([
+      { type: 'tenant.quota.warning', data: { quota: 'storedBytes', limit: 1000, used: 1100, period } },
+      { type: 'tenant.quota.reached', data: { quota: 'storedBytes', limit: 1000, used: 1100, period } },
+    ]);
+  });
+
   it('raises nothing for a tenant without the quota', async () => {
     const tenantId = await tenantWith({});
     const moved = await recordUsage(handle.db, [{ tenantId, meter: 'image_renders', amount: 100, source: `test:${randomUUID()}` }]);
