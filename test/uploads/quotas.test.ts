@@ -54,7 +54,7 @@ describe('upload quotas', () => {
     expect(own.used).toEqual({ storedBytes: 0, uploadBytesPerMonth: 0 });
   });
 
-  it('are given back by abort and by complete; complete never refuses', async () => {
+  it('are given back by abort, DELETE and complete; complete never refuses', async () => {
     const { client, tenantId } = await tenantWithQuotas('quota-ends', { storedBytes: 2 * MiB });
     const first = await start(client);
     const second = await start(client);
@@ -66,8 +66,14 @@ describe('upload quotas', () => {
     const third = await start(client);
     expect(third.status).toBe(201);
 
+    // A DELETE before the complete gives it back too.
+    expect((await client.request('DELETE', `/v1/assets/${second.body.asset.id}`)).status).toBe(204);
+    expect(await reserved(tenantId)).toBe(MiB);
+    expect((await start(client)).status).toBe(201);
+
     const put = third.body.upload as { url: string; headers: Record<string, string> };
     expect((await fetch(put.url, { method: 'PUT', headers: put.headers, body: jpegOfSize(MiB) as Uint8Array<ArrayBuffer> })).ok).toBe(true);
+    expect(await reserved(tenantId)).toBe(2 * MiB);
     expect((await client.request('POST', `/v1/uploads/${third.body.asset.id}/complete`, {})).status).toBe(202);
     expect(await reserved(tenantId)).toBe(MiB);
   });

@@ -44,7 +44,7 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
   });
 
   app.delete('/v1/assets/:id', { schema: deleteAssetSchema }, async (request, reply) => {
-    await deleteAsset(deps, request.log, { tenantId: tenantOf(request).id, id: request.params.id });
+    await deleteAsset(deps, request.log, { tenant: tenantOf(request), id: request.params.id });
     return reply.status(204).send(null);
   });
 

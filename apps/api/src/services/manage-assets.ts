@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { assetView, uploadTokenAssetView } from '../views.js';
 import { ensureDeliveryKey } from './delivery-key.js';
+import { releaseUploadReservation } from './tenant-quotas.js';
 
 /**
  * Whose asset a caller may reach: its tenant's; with `uploadTokenId` (a browser upload token) only
@@ -45,12 +46,14 @@ export async function requireAnyAsset(deps: AppDeps, params: { id: string }): Pr
  * the asset in hand and finishes it itself, the objects go and then the row. A storage failure
  * leaves the row `deleting` for the worker's purge sweep.
  */
-export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params: { tenantId: string; id: string }): Promise<void> {
-  const asset = await requireTenantAsset(deps, params);
+export async function deleteAsset(deps: AppDeps, log: FastifyBaseLogger, params: { tenant: Tenant; id: string }): Promise<void> {
+  const asset = await requireTenantAsset(deps, { tenantId: params.tenant.id, id: params.id });
   const deleting = await markAssetDeleting(deps.db, { id: asset.id });
   // From the answer on, no delivery process serves it from its cached lookup.
   if (deleting) await deps.announceDeliveryChange({ asset: asset.id });
   if (!deleting) return;
+  // An upload deleted before its complete gives back what it reserved, as an abort does.
+  if (asset.status === 'awaiting_upload') await releaseUploadReservation(deps, params.tenant, asset.id);
   const { bucket, publicBucket } = deps.config.storage;
   const removeObjects = () => purgeAssetObjects(deps.storage, { bucket, publicBucket, asset });
   const onRemoveFailed = (error: unknown) =>
