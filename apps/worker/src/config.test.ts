@@ -70,8 +70,8 @@ describe('loadWorkerConfig', () => {
   });
 
   it('USAGE_ROLLUP_SECONDS is 5 and USAGE_HOURLY_DAYS 62 unless set; off turns the rollup off; nonsense fails naming them', () => {
-    expect(loadWorkerConfig(base).usage).toEqual({ rollupIntervalMs: 5000, hourlyDays: 62 });
-    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toEqual({
+    expect(loadWorkerConfig(base).usage).toMatchObject({ rollupIntervalMs: 5000, hourlyDays: 62 });
+    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toMatchObject({
       rollupIntervalMs: 30_000,
       hourlyDays: 90,
     });
