@@ -68,12 +68,14 @@ interface CommandInput {
  */
 function observeAttempts(client: S3Client, observer: StorageObserver): void {
   type Handler<T> = (args: T) => Promise<unknown>;
-  const observe = <T extends { input: object }>(next: Handler<T>, context: { commandName?: string }) => async (args: T) => {
-    const input = args.input as CommandInput;
-    const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
-    observer.request(context.commandName ?? 'unknown', input.Bucket ?? '', key);
-    return next(args);
-  };
+  const observe =
+    <T extends { input: object }>(next: Handler<T>, context: { commandName?: string }) =>
+    async (args: T) => {
+      const input = args.input as CommandInput;
+      const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
+      observer.request(context.commandName ?? 'unknown', input.Bucket ?? '', key);
+      return next(args);
+    };
   client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomObserveAttempts' });
 }
 

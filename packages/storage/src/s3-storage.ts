@@ -43,8 +43,7 @@ export function createS3Storage(config: StorageConfig, options: S3StorageOptions
     uploadStream: (o) => uploadStream(client, o),
     deleteObject: (o) => deleteObject(client, o),
     deleteObjectVersion: (o) => deleteObjectVersion(client, o),
-    deletePrefix: (o) =>
-      deletePrefix(client, o, observer && ((keys) => observer.deleted(keys.map((key) => ({ bucket: o.bucket, key }))))),
+    deletePrefix: (o) => deletePrefix(client, o, observer && ((keys) => observer.deleted(keys.map((key) => ({ bucket: o.bucket, key }))))),
     listObjects: (o) => listObjects(client, o),
     listObjectsPage: (o) => listObjectsPage(client, o),
     listMultipartUploads: (o) => listMultipartUploads(client, o),

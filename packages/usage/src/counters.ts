@@ -79,7 +79,8 @@ export function createUsageCounters(options: UsageCountersOptions): UsageCounter
   }
 
   async function writePending(): Promise<void> {
-    const batch = (pending ??= take());
+    pending ??= take();
+    const batch = pending;
     if (!batch) return;
     try {
       await recordUsage(db, batch);
@@ -109,11 +110,17 @@ export function createUsageCounters(options: UsageCountersOptions): UsageCounter
       if (now < hourStart || now >= hourStart + HOUR_MS) {
         hourStart = now - (now % HOUR_MS);
         let sums = hours.get(hourStart);
-        if (!sums) hours.set(hourStart, (sums = new Map()));
+        if (!sums) {
+          sums = new Map();
+          hours.set(hourStart, sums);
+        }
         current = sums;
       }
       let row = current.get(tenantId);
-      if (!row) current.set(tenantId, (row = new Float64Array(COUNTED.length)));
+      if (!row) {
+        row = new Float64Array(COUNTED.length);
+        current.set(tenantId, row);
+      }
       row[METER_INDEX[meter]]! += amount;
     },
     flush,
