@@ -173,6 +173,13 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '10ms' })).toThrow(/CLAMD_TIMEOUT/);
   });
 
+  it('checks the storage ledger at 4 UTC unless USAGE_CHECK_HOUR says another hour or off, and refuses an hour past 23', () => {
+    expect(loadWorkerConfig(base)).toMatchObject({ usage: { metering: true, flushSeconds: 5, checkHour: 4 } });
+    expect(loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: 'off' }).usage.checkHour).toBeNull();
+    expect(loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: '0' }).usage.checkHour).toBe(0);
+    expect(() => loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: '24' })).toThrow(/USAGE_CHECK_HOUR/);
+  });
+
   it('refuses MODERATION_MALWARE=reject without a scanner, naming what to set, and reads the moderation defaults', () => {
     expect(() => loadWorkerConfig({ ...base, MODERATION_MALWARE: 'reject' })).toThrow(/MODERATION_MALWARE=reject .*CLAMD_SOCKET or CLAMD_HOST/);
     const config = loadWorkerConfig({ ...base, MODERATION_MALWARE: 'reject', CLAMD_HOST: '127.0.0.1:3310', MODERATION_CLASSIFIER_HOLD_AT: '0.8' });

@@ -43,6 +43,8 @@ const workerEnvSchema = z.object({
   ...importEnvSettings,
   ...moderationEnvSettings,
   ...usageEnvSettings,
+  /** The hour (UTC) of the nightly check of the storage ledger against a LIST of the buckets; `off`: not here. */
+  USAGE_CHECK_HOUR: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(23)]).default(4),
   PRESETS_FILE: presetsFileSetting(),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
@@ -209,9 +211,9 @@ export interface WorkerConfig {
   visibilityMoveIntervalMs: number | null;
   /**
    * USAGE_*: metering and its flush (as every app's), the usage rollup's schedule (null: not in
-   * this process) and how long hourly rows are kept.
+   * this process), how long hourly rows are kept, and the nightly check's hour (null: not here).
    */
-  usage: UsageConfig & { rollupIntervalMs: number | null; hourlyDays: number };
+  usage: UsageConfig & { rollupIntervalMs: number | null; hourlyDays: number; checkHour: number | null };
   /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
   eventRetentionMs: number;
   stalledTimeoutMs: number;
@@ -290,6 +292,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       ...usageConfigOf(e),
       rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000,
       hourlyDays: e.USAGE_HOURLY_DAYS,
+      checkHour: e.USAGE_CHECK_HOUR,
     },
     eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,

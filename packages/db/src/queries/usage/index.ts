@@ -3,3 +3,4 @@ export { recordObjectsWritten, recordObjectsDeleted, type LedgerObject, type Led
 export { ensureUsagePartitions, monthStart, partitionName, USAGE_PARTITIONED } from './partitions.js';
 export { rollupUsage, DEFAULT_USAGE_HOURLY_DAYS, type RollupOptions } from './rollup.js';
 export { expireUsage, ROLLED_EVENT_DAYS } from './retention.js';
+export { billedBytesByTenant } from './stored-totals.js';
