@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
@@ -55,5 +56,35 @@ describe('delivery usage', () => {
     expect(await meters(tenant.tenantId)).toEqual({ requests: 4, bytes: read });
     const deployment = await meters(null);
     expect(deployment.requests - deploymentBefore.requests).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('delivery usage of an answer cut off', () => {
+  // A render held in memory is handed to the connection whole at once: all of it was written, as far
+  // as this process can tell. What is asserted is the bound: what the client took, at most the body.
+  it('counts what was written before the client went, never more than the body', async () => {
+    const url = `${server.baseUrl}${imagePath(photoId, 1, 'w_1920,f_png')}`;
+    const whole = await getImage(url);
+    expect(whole.status).toBe(200);
+    await server.deps.usage.flush();
+    const before = await meters(tenant.tenantId);
+    // Read the first chunk, then close the connection.
+    const received = await new Promise<number>((resolve, reject) => {
+      const req = request(url, (res) => {
+        res.once('data', (chunk: Buffer) => {
+          req.destroy();
+          resolve(chunk.length);
+        });
+      });
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      req.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.deps.usage.flush();
+    const after = await meters(tenant.tenantId);
+    expect(after.requests - before.requests).toBe(1);
+    const counted = after.bytes - before.bytes;
+    expect(counted).toBeGreaterThanOrEqual(received);
+    expect(counted).toBeLessThanOrEqual(whole.data.length);
   });
 });
