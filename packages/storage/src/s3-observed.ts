@@ -1,5 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
-import type { ObjectStorage, PutObjectOptions, StorageObserver } from './types.js';
+import type { ObjectStorage, PresignedRequest, PutObjectOptions, StorageObserver } from './types.js';
 
 /** A put's body with its length known once it is read: a buffer's own, a stream's counted as it passes. */
 function countedBody(body: PutObjectOptions['body']): { body: PutObjectOptions['body']; bytes: () => number } {
@@ -24,24 +24,18 @@ function countedBody(body: PutObjectOptions['body']): { body: PutObjectOptions['
  */
 export function observeStorage(storage: ObjectStorage, observer: StorageObserver): ObjectStorage {
   const written = (bucket: string, key: string, bytes: number) => observer.written([{ bucket, key, bytes }]);
+  const presigning =
+    <O extends { key: string }>(kind: 'upload' | 'read', sign: (options: O) => Promise<PresignedRequest>) =>
+    (options: O) => {
+      observer.presigned(kind, options.key);
+      return sign(options);
+    };
   return {
     ...storage,
-    async presignPut(o) {
-      observer.presigned('upload', o.key);
-      return storage.presignPut(o);
-    },
-    async presignUploadPart(o) {
-      observer.presigned('upload', o.key);
-      return storage.presignUploadPart(o);
-    },
-    async presignMultipartRequest(o) {
-      observer.presigned('upload', o.key);
-      return storage.presignMultipartRequest(o);
-    },
-    async presignGet(o) {
-      observer.presigned('read', o.key);
-      return storage.presignGet(o);
-    },
+    presignPut: presigning('upload', storage.presignPut),
+    presignUploadPart: presigning('upload', storage.presignUploadPart),
+    presignMultipartRequest: presigning('upload', storage.presignMultipartRequest),
+    presignGet: presigning('read', storage.presignGet),
     async completeMultipartUpload(o) {
       await storage.completeMultipartUpload(o);
       const size = o.size ?? (await storage.headObject({ bucket: o.bucket, key: o.key })).size;
