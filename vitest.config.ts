@@ -54,6 +54,7 @@ export default defineConfig({
       '@darkroom/queue': src('queue'),
       '@darkroom/media': src('media'),
       '@darkroom/moderation': src('moderation'),
+      '@darkroom/usage': src('usage'),
       ...subpathsOf('intake'),
       '@darkroom/intake': src('intake'),
     },

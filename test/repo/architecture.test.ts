@@ -22,6 +22,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   '@darkroom/media': ['@darkroom/core'],
   // Scanners of what the public must not be served (clamd); the worker runs them (docs/architecture.md#the-workspaces).
   '@darkroom/moderation': ['@darkroom/core'],
+  // The meters every process counts into and the storage observer that writes the ledger (docs/architecture.md#usage-meters).
+  '@darkroom/usage': ['@darkroom/core', '@darkroom/db', '@darkroom/storage'],
   // A checked original to a confirmed asset, for every process that confirms one (docs/architecture.md#the-intake).
   '@darkroom/intake': SERVER_BASE,
   // Core's browser-safe subpaths (`@darkroom/core/content-types`, `@darkroom/core/delivery-grammar`,
@@ -29,9 +31,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   // for the server and the client.
   '@darkroom/client': ['@darkroom/core'],
   '@darkroom/upload-page': ['@darkroom/client'],
-  '@darkroom/api': [...SERVER_BASE, '@darkroom/intake', '@darkroom/upload-page'],
-  '@darkroom/worker': [...SERVER_BASE, '@darkroom/intake', '@darkroom/moderation'],
-  '@darkroom/delivery': SERVER_BASE,
+  '@darkroom/api': [...SERVER_BASE, '@darkroom/intake', '@darkroom/upload-page', '@darkroom/usage'],
+  '@darkroom/worker': [...SERVER_BASE, '@darkroom/intake', '@darkroom/moderation', '@darkroom/usage'],
+  '@darkroom/delivery': [...SERVER_BASE, '@darkroom/usage'],
 };
 
 /** Further workspaces a workspace's tests may import: the client's check that it builds what the API's own code builds. */

@@ -21,12 +21,15 @@ import { createLoginLimiter, type LoginLimiter } from './services/admin/login-li
 import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
+import { createMetering, type UsageCounters } from '@darkroom/usage';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */
 export interface AppDeps {
   config: ApiConfig;
   db: Database;
   storage: ObjectStorage;
+  /** This process's usage counters (bucket requests, presigned URLs): flushed every USAGE_FLUSH_SECONDS, stopped by `close`. */
+  usage: UsageCounters;
   publicUrl: PublicUrl;
   queue: AssetQueue;
   /** Webhook deliveries' queue (redeliveries are queued from the API). */
@@ -59,7 +62,8 @@ const POOL_PER_CORE = 4;
 
 export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} }): AppDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
-  const storage = createS3Storage(config.storage);
+  const metering = createMetering({ db: database.db, config: config.usage, processName: 'api', log });
+  const storage = createS3Storage(config.storage, { observer: metering.observer });
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
   const webhookQueue = createWebhookQueue({ redis: config.redis, prefix: config.queuePrefix });
   const importQueue = createImportQueue({ redis: config.redis, prefix: config.queuePrefix });
@@ -87,6 +91,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     config,
     db: database.db,
     storage,
+    usage: metering.counters,
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
     webhookQueue,
@@ -110,7 +115,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     async close() {
       authCache.close();
       redis.disconnect();
-      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close()]);
+      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close(), metering.counters.stop()]);
       await database.close();
     },
   };

@@ -5,6 +5,7 @@ import { PRIVATE_URL_MAX_TTL_SECONDS } from '@darkroom/core/private-links';
 import { secretSetting } from '@darkroom/core/secrets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
+import { usageConfigOf, usageEnvSettings, type UsageConfig } from '@darkroom/usage';
 import { z } from 'zod';
 
 const deliveryEnvSchema = z.object({
@@ -57,6 +58,7 @@ const deliveryEnvSchema = z.object({
   REQUEST_TIMEOUT: durationSetting('30s', 100),
   /** An idle connection is closed after this (a keep-alive one after at most 5 s); never while its image renders. */
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
+  ...usageEnvSettings,
 });
 
 export interface DeliveryConfig {
@@ -92,6 +94,8 @@ export interface DeliveryConfig {
   lookupsPerSecond: number;
   privateCacheMaxAgeSeconds: number;
   timeouts: { requestMs: number; connectionMs: number };
+  /** USAGE_METERING, USAGE_FLUSH_SECONDS: `delivery_*` and this process's bucket requests. */
+  usage: UsageConfig;
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -128,5 +132,6 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
     lookupsPerSecond: e.DELIVERY_LOOKUPS_PER_SECOND,
     privateCacheMaxAgeSeconds: e.PRIVATE_CACHE_MAX_AGE,
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
+    usage: usageConfigOf(e),
   };
 }

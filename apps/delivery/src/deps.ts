@@ -4,6 +4,7 @@ import { createDatabase } from '@darkroom/db/client';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
 import { createS3Storage, createYoungCollector, type ObjectStorage, type YoungCollector } from '@darkroom/storage';
+import { createMetering, type UsageCounters } from '@darkroom/usage';
 import type { Logger } from 'pino';
 import { createCatalog, type Catalog } from './stores/catalog.js';
 import { createHeldObjects, type HeldObjects } from './stores/held-objects.js';
@@ -22,6 +23,8 @@ export interface DeliveryDeps {
   config: DeliveryConfig;
   log: Logger;
   storage: ObjectStorage;
+  /** `delivery_requests` and `delivery_bytes` (http/usage-meter.ts) and this process's bucket requests, flushed every USAGE_FLUSH_SECONDS. */
+  usage: UsageCounters;
   redis: RedisConnection;
   catalog: Catalog;
   store: RenderStore;
@@ -58,7 +61,8 @@ const VERIFIED_SIGNATURES = 10_000;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
-  const storage = createS3Storage(config.storage);
+  const metering = createMetering({ db: database.db, config: config.usage, processName: 'delivery', log });
+  const storage = createS3Storage(config.storage, { observer: metering.observer });
   // Fails fast (no offline queue): without Redis, renders go on uncoordinated and uncounted rather than wait.
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on('error', () => {}); // each command's failure is handled where it is sent
@@ -83,6 +87,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
     config,
     log,
     storage,
+    usage: metering.counters,
     redis,
     catalog,
     store,
@@ -107,6 +112,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       changes.close();
       await Promise.allSettled([...background]);
       redis.disconnect();
+      await metering.counters.stop();
       await database.close();
     },
   };

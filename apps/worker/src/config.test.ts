@@ -70,8 +70,8 @@ describe('loadWorkerConfig', () => {
   });
 
   it('USAGE_ROLLUP_SECONDS is 5 and USAGE_HOURLY_DAYS 62 unless set; off turns the rollup off; nonsense fails naming them', () => {
-    expect(loadWorkerConfig(base).usage).toEqual({ rollupIntervalMs: 5000, hourlyDays: 62 });
-    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toEqual({
+    expect(loadWorkerConfig(base).usage).toMatchObject({ rollupIntervalMs: 5000, hourlyDays: 62 });
+    expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toMatchObject({
       rollupIntervalMs: 30_000,
       hourlyDays: 90,
     });
@@ -171,6 +171,13 @@ describe('loadWorkerConfig', () => {
       expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_MAX_BYTES: bytes }), bytes).toThrow(/CLAMD_MAX_BYTES/);
     }
     expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '10ms' })).toThrow(/CLAMD_TIMEOUT/);
+  });
+
+  it('checks the storage ledger at 4 UTC unless USAGE_CHECK_HOUR says another hour or off, and refuses an hour past 23', () => {
+    expect(loadWorkerConfig(base)).toMatchObject({ usage: { metering: true, flushSeconds: 5, checkHour: 4 } });
+    expect(loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: 'off' }).usage.checkHour).toBeNull();
+    expect(loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: '0' }).usage.checkHour).toBe(0);
+    expect(() => loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: '24' })).toThrow(/USAGE_CHECK_HOUR/);
   });
 
   it('refuses MODERATION_MALWARE=reject without a scanner, naming what to set, and reads the moderation defaults', () => {

@@ -22,6 +22,7 @@ import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, parseClusterNodes, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { intakeEnvSettings } from '@darkroom/intake';
 import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
+import { usageConfigOf, usageEnvSettings, type UsageConfig } from '@darkroom/usage';
 import { z } from 'zod';
 import { moderationConfigOf, moderationEnvSettings, type ModerationConfig } from './moderation/settings.js';
 
@@ -41,6 +42,9 @@ const workerEnvSchema = z.object({
   ...intakeEnvSettings,
   ...importEnvSettings,
   ...moderationEnvSettings,
+  ...usageEnvSettings,
+  /** The hour (UTC) of the nightly check of the storage ledger against a LIST of the buckets; `off`: not here. */
+  USAGE_CHECK_HOUR: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(23)]).default(4),
   PRESETS_FILE: presetsFileSetting(),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
@@ -205,8 +209,11 @@ export interface WorkerConfig {
   reconcileIntervalMs: number | null;
   /** VISIBILITY_MOVE_INTERVAL; null: off. */
   visibilityMoveIntervalMs: number | null;
-  /** USAGE_*: the usage rollup's schedule (null: not in this process) and how long hourly rows are kept. */
-  usage: { rollupIntervalMs: number | null; hourlyDays: number };
+  /**
+   * USAGE_*: metering and its flush (as every app's), the usage rollup's schedule (null: not in
+   * this process), how long hourly rows are kept, and the nightly check's hour (null: not here).
+   */
+  usage: UsageConfig & { rollupIntervalMs: number | null; hourlyDays: number; checkHour: number | null };
   /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
   eventRetentionMs: number;
   stalledTimeoutMs: number;
@@ -281,7 +288,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     visibilityMoveIntervalMs: e.VISIBILITY_MOVE_INTERVAL,
-    usage: { rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000, hourlyDays: e.USAGE_HOURLY_DAYS },
+    usage: {
+      ...usageConfigOf(e),
+      rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000,
+      hourlyDays: e.USAGE_HOURLY_DAYS,
+      checkHour: e.USAGE_CHECK_HOUR,
+    },
     eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,

@@ -11,11 +11,14 @@ import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { Scanners } from './moderation/stream-scanner.js';
 import { createClamdScanner } from '@darkroom/moderation';
+import { createMetering, type UsageCounters } from '@darkroom/usage';
 
 export interface WorkerDeps {
   config: WorkerConfig;
   db: Database;
   storage: ObjectStorage;
+  /** This process's usage counters (bucket requests, presigned URLs, …): flushed every USAGE_FLUSH_SECONDS, stopped by `close`. */
+  usage: UsageCounters;
   /** Variant URLs as GET shows them, for the assets that webhooks carry. */
   publicUrl: PublicUrl;
   /** Opens the webhook signing secrets sealed in Postgres (WEBHOOK_SECRET_KEY). */
@@ -53,18 +56,24 @@ export interface WorkerDeps {
 export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps {
   const connections = (config.concurrency + config.backfillConcurrency) * 2 + Math.min(config.webhooks.concurrency, 8);
   const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, connections) });
+  const logger = log ?? pino({ level: config.logLevel, base: { app: 'worker' }, hooks: { streamWrite: maskPrivateLinks } });
+  const metering = createMetering({ db: database.db, config: config.usage, processName: 'worker', log: logger });
   return {
     config,
     db: database.db,
-    storage: createS3Storage(config.storage),
+    storage: createS3Storage(config.storage, { observer: metering.observer }),
+    usage: metering.counters,
     publicUrl: createPublicUrlBuilder(config.storage),
     secretBox: createSecretBox(config.webhooks.secretKey),
     // As the API's and delivery's: a private link in any line (an error naming a URL) is masked.
-    log: log ?? pino({ level: config.logLevel, base: { app: 'worker' }, hooks: { streamWrite: maskPrivateLinks } }),
+    log: logger,
     metrics: createWorkerMetrics(),
     renderGate: createRenderGate({ maxPixels: config.maxInputPixels, slots: config.renderConcurrency }),
     stopSignal: new AbortController().signal,
     scanners: { clamd: config.clamd ? createClamdScanner(config.clamd) : null },
-    close: () => database.close(),
+    async close() {
+      await metering.counters.stop();
+      await database.close();
+    },
   };
 }

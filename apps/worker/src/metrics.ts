@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Outcomes of one delivery attempt: `retrying` will be tried again, `failed` was the last try, `gone`: 410 disabled the webhook. */
 export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'gone';
@@ -21,6 +21,8 @@ export interface WorkerMetrics {
   deliveries: Counter<'outcome'>;
   deliveryDuration: Histogram<'outcome'>;
   eventsDispatched: Counter<'type'>;
+  /** Billed bytes the last usage check found between a LIST of the buckets and the storage ledger, every tenant's difference added (sweeps/usage-check.ts). */
+  usageStoredDrift: Gauge;
 }
 
 /** The worker's own Prometheus registry (served by `serveMetrics` when METRICS_PORT is set). */
@@ -53,6 +55,11 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: 'darkroom_events_dispatched_total',
       help: 'Events the webhook dispatcher read from the outbox, by type (across workers: the events written)',
       labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    usageStoredDrift: new Gauge({
+      name: 'darkroom_usage_stored_drift_bytes',
+      help: "Bytes by which a LIST of the buckets and the storage ledger differed at the last nightly check, every tenant's difference added",
       registers: [registry],
     }),
   };

@@ -13,6 +13,7 @@ import { startVisibilityMoves } from './visibility-move.js';
 import { startQuarantine } from './sweeps/quarantine.js';
 import { startUsageRollup } from './sweeps/usage-rollup.js';
 import { startQuotaSweep } from './sweeps/quota-reservations.js';
+import { startUsageCheck } from './sweeps/usage-check.js';
 import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -59,6 +60,11 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const usageRollup = startUsageRollup(deps);
   const quotaSweep = startQuotaSweep(deps);
   const scannerReports = startScannerReports(deps, queues.connection);
+  // The first worker to set the day's key runs the check; the key outlives the hour.
+  const usageCheck = startUsageCheck(
+    deps,
+    async (day) => (await queues.connection.set(`${config.queuePrefix}:usage-check:${day}`, '1', 'EX', 2 * 86_400, 'NX')) === 'OK',
+  );
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
@@ -75,6 +81,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await quarantine?.stop();
       await usageRollup?.stop();
       await quotaSweep.stop();
+      await usageCheck?.stop();
       await scannerReports.stop();
       await dispatcher?.stop();
       await imports?.close();

@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from './config.js';
+import type { StorageObserver } from './types.js';
 
 export interface S3ClientOptions {
   /** Total tries per request, first one included (SDK standard retry: backoff with jitter on 5xx, throttling and socket errors). */
@@ -17,6 +18,8 @@ export interface S3ClientOptions {
    * whose addresses were checked once and every connection is pinned to (no second lookup).
    */
   lookup?: LookupFunction | undefined;
+  /** Told of every request attempt, presigned URL, object written and deleted (the usage meters); none: nothing is told. */
+  observer?: StorageObserver | undefined;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -48,6 +51,32 @@ function useContentMd5ForRequiredChecksums(client: S3Client): void {
     // Low priority in the build step runs after the SDK's flexible-checksums middleware has added its headers.
     { step: 'build', priority: 'low', name: 'darkroomContentMd5Checksum' },
   );
+}
+
+/** What a command names: its key, else its prefix, else a multi-delete's first key ('' for the bucket's own requests). */
+interface CommandInput {
+  Bucket?: string;
+  Key?: string;
+  Prefix?: string;
+  Delete?: { Objects?: { Key?: string }[] };
+}
+
+/**
+ * Tells the observer of each attempt. It sits right after the retry middleware (finalizeRequest
+ * step), so it runs once per try: a retried request is counted each time it is sent, as the
+ * bucket bills it (observer.test.ts proves it with a server that answers 503 once).
+ */
+function observeAttempts(client: S3Client, observer: StorageObserver): void {
+  type Handler<T> = (args: T) => Promise<unknown>;
+  const observe =
+    <T extends { input: object }>(next: Handler<T>, context: { commandName?: string }) =>
+    async (args: T) => {
+      const input = args.input as CommandInput;
+      const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
+      observer.request(context.commandName ?? 'unknown', input.Bucket ?? '', key);
+      return next(args);
+    };
+  client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomObserveAttempts' });
 }
 
 /** The options with their defaults filled in: what the SDK client and the direct HEAD and GET (s3-direct.ts) all honour. */
@@ -90,5 +119,6 @@ export function createS3Client(config: StorageConfig, options: S3ClientOptions =
     },
   });
   useContentMd5ForRequiredChecksums(client);
+  if (options.observer) observeAttempts(client, options.observer);
   return client;
 }

@@ -109,8 +109,15 @@ export async function deleteObjectVersion(client: S3Client, options: DeleteVersi
   }
 }
 
-/** Returns how many distinct keys were removed (each with all its versions). */
-export async function deletePrefix(client: S3Client, options: ListObjectsOptions): Promise<{ deleted: number }> {
+/**
+ * Returns how many distinct keys were removed (each with all its versions). `onPage` is told the
+ * keys of each page once they are gone (the ledger), and awaited before the next page.
+ */
+export async function deletePrefix(
+  client: S3Client,
+  options: ListObjectsOptions,
+  onPage?: (keys: string[]) => Promise<void>,
+): Promise<{ deleted: number }> {
   const { bucket, prefix } = options;
   // An empty prefix would wipe the whole bucket; nothing in Darkroom ever means that.
   if (prefix === '') throw new StorageRequestError(`deletePrefix ${bucket}: refusing an empty prefix`);
@@ -119,11 +126,16 @@ export async function deletePrefix(client: S3Client, options: ListObjectsOptions
   try {
     for await (const page of listDeletionPages(client, bucket, prefix)) {
       await deleteTargets(client, bucket, page);
+      const keys: string[] = [];
       // Pages are key-sorted, so counting key changes counts distinct keys without remembering them all.
       for (const target of page) {
-        if (target.key !== previousKey) deleted += 1;
+        if (target.key !== previousKey) {
+          deleted += 1;
+          keys.push(target.key);
+        }
         previousKey = target.key;
       }
+      await onPage?.(keys);
     }
   } catch (err) {
     throw translateS3Error(err, { operation: 'deletePrefix', bucket, key: prefix });

@@ -17,6 +17,7 @@ import type {
   OpenedObject,
   OpenObjectOptions,
   ReadStartOptions,
+  StorageObserver,
 } from './types.js';
 
 export interface DirectOptions {
@@ -27,6 +28,8 @@ export interface DirectOptions {
   socketTimeoutMs: number;
   /** As the SDK client's (S3ClientOptions.lookup): the same pinned addresses for these requests. */
   lookup?: LookupFunction | undefined;
+  /** Told of each try, as the SDK client's middleware tells it of its own (s3-client.ts). */
+  observer?: StorageObserver | undefined;
 }
 
 /** A signed URL lives this long: long enough for the one request, short enough to be worthless in a log. */
@@ -186,14 +189,17 @@ export function createDirectRequests(
     });
   }
 
+  /** `sent`: the S3 operation each try is, and the object it writes or reads (a copy's: the copy), for the observer. */
   async function withRetries(
     operation: string,
     location: ObjectLocation & Abortable,
+    sent: { operation: 'HeadObject' | 'GetObject' | 'CopyObject'; key: string },
     attempt: () => Promise<IncomingMessage>,
   ): Promise<IncomingMessage> {
     const { signal } = location;
     for (let tries = 1; ; tries++) {
       try {
+        options.observer?.request(sent.operation, location.bucket, sent.key);
         return await attempt();
       } catch (err) {
         // Cut off by the caller: its reason, as it gave it, and no other try.
@@ -207,7 +213,7 @@ export function createDirectRequests(
 
   async function headObject(location: ObjectLocation & Abortable): Promise<ObjectHead> {
     const { bucket, key, signal } = location;
-    const res = await withRetries('headObject', location, () =>
+    const res = await withRetries('headObject', location, { operation: 'HeadObject', key }, () =>
       once('HEAD', presigner.presignHead({ bucket, key, expiresInSeconds: URL_SECONDS }), {}, signal),
     );
     res.resume();
@@ -221,7 +227,7 @@ export function createDirectRequests(
     if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
     let res: IncomingMessage;
     try {
-      res = await withRetries('openObject', { bucket, key, signal }, () =>
+      res = await withRetries('openObject', { bucket, key, signal }, { operation: 'GetObject', key }, () =>
         once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, headers, signal),
       );
     } catch (error) {
@@ -260,7 +266,7 @@ export function createDirectRequests(
       if (!headers) return null;
       const source = { bucket: request.sourceBucket ?? request.bucket, key: request.sourceKey };
       const { bucket, key } = request;
-      const res = await withRetries('copyObject', source, async () => {
+      const res = await withRetries('copyObject', source, { operation: 'CopyObject', key }, async () => {
         const signed = presigner.presignCopy({ bucket, key, headers, expiresInSeconds: URL_SECONDS });
         const answer = await once('PUT', signed.url, signed.headers);
         const text = await bodyStartOf(answer);
@@ -272,7 +278,7 @@ export function createDirectRequests(
     },
     async getStream(location: ObjectLocation & Abortable): Promise<Readable> {
       const { bucket, key, signal } = location;
-      const res = await withRetries('getStream', location, () =>
+      const res = await withRetries('getStream', location, { operation: 'GetObject', key }, () =>
         once('GET', presigner.presignGet({ bucket, key, expiresInSeconds: URL_SECONDS }).url, {}, signal),
       );
       return withTranslatedStreamErrors(res, { operation: 'getStream', bucket, key }, signal);

@@ -60,6 +60,8 @@ export interface CompletedPart {
 export interface CompleteMultipartOptions extends ObjectLocation {
   uploadId: string;
   parts: CompletedPart[];
+  /** The assembled object's size, when the caller knows it: told to the observer (without it, one HEAD tells, where an observer is set). */
+  size?: number | undefined;
 }
 
 export interface AbortMultipartOptions extends ObjectLocation {
@@ -227,6 +229,29 @@ export interface ListedMultipartUpload {
   key: string;
   uploadId: string;
   initiated: Date | undefined;
+}
+
+/** An object the storage client wrote (its whole size), as the observer is told of it. */
+export interface WrittenObject extends ObjectLocation {
+  bytes: number;
+}
+
+/**
+ * What a storage client tells whoever meters it (`@darkroom/usage`'s meter; none: nothing is told).
+ * Defined here so storage depends on no database: the apps pass one to `createS3Storage`.
+ */
+export interface StorageObserver {
+  /**
+   * One request attempt sent to the bucket, retries each counted: `operation` is S3's name
+   * (`PutObject`, `HeadObject`…), `key` the object or prefix it names ('' for the bucket's own).
+   */
+  request(operation: string, bucket: string, key: string): void;
+  /** A presigned URL handed out: `upload` for PUTs, parts and a multipart upload's own URLs, `read` for GETs. */
+  presigned(kind: 'upload' | 'read', key: string): void;
+  /** Objects stored, each at its whole size: awaited before the storage call returns. */
+  written(objects: readonly WrittenObject[]): Promise<void>;
+  /** Objects deleted (every version): awaited before the storage call returns. */
+  deleted(objects: readonly ObjectLocation[]): Promise<void>;
 }
 
 /**

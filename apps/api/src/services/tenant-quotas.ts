@@ -43,8 +43,12 @@ function reservationOf(deps: AppDeps, tenant: Tenant, upload: { id: string; size
   return { tenantId: tenant.id, uploadId: upload.id, amount: upload.size, limits: quotaLimits(tenant.quotas, UPLOAD_QUOTAS), expiresAt };
 }
 
-/** Whether the tenant's uploads reserve anything: a tenant without these quotas never queries for them. */
-export const reservesUploads = (tenant: Tenant): boolean => quotaLimits(tenant.quotas, UPLOAD_QUOTAS).length > 0;
+/**
+ * Whether the tenant's uploads reserve anything: a tenant without these quotas never queries for
+ * them, and with USAGE_METERING=off nothing is counted, so nothing is enforced.
+ */
+const reservesUploads = (deps: Pick<AppDeps, 'config'>, tenant: Tenant): boolean =>
+  deps.config.usage.metering && quotaLimits(tenant.quotas, UPLOAD_QUOTAS).length > 0;
 
 /**
  * An upload start's reservation of its declared size, for as long as its URLs last; past a quota,
@@ -56,7 +60,7 @@ export async function withUploadReserved<T>(
   upload: { id: string; size: number },
   write: () => Promise<T>,
 ): Promise<T> {
-  if (!reservesUploads(tenant)) return write();
+  if (!reservesUploads(deps, tenant)) return write();
   const refusal = await reserveUpload(deps.db, reservationOf(deps, tenant, upload));
   if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
   try {
@@ -69,12 +73,12 @@ export async function withUploadReserved<T>(
 
 /** A renewal of an upload's URLs renews its reservation, or refuses with `403 quota_exceeded` if it no longer fits. */
 export async function renewUploadReservation(deps: AppDeps, tenant: Tenant, upload: { id: string; size: number }): Promise<void> {
-  if (!reservesUploads(tenant)) return;
+  if (!reservesUploads(deps, tenant)) return;
   const refusal = await renewUpload(deps.db, reservationOf(deps, tenant, upload));
   if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
 }
 
 /** `complete` and `abort` give the reservation back (complete's real size then counts through the meters). */
-export async function releaseUploadReservation(deps: Pick<AppDeps, 'db'>, tenant: Tenant, uploadId: string): Promise<void> {
-  if (reservesUploads(tenant)) await releaseUpload(deps.db, uploadId);
+export async function releaseUploadReservation(deps: Pick<AppDeps, 'db' | 'config'>, tenant: Tenant, uploadId: string): Promise<void> {
+  if (reservesUploads(deps, tenant)) await releaseUpload(deps.db, uploadId);
 }

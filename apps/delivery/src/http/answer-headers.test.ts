@@ -34,6 +34,7 @@ const answer = (kind: StoredImageAnswer['kind'], vary: boolean): StoredImageAnsw
   contentType: 'image/webp',
   vary,
   result: 'hit',
+  tenantId: '00000000-0000-4000-8000-000000000000',
 });
 
 describe('answer headers on /img/ (PUBLIC_CACHING)', () => {

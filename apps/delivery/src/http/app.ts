@@ -6,6 +6,7 @@ import { sendRefusal, writeClientError } from './refusals.js';
 import imageRoutes from './image-route.js';
 import opsRoutes from './ops-routes.js';
 import privateRoutes, { isPrivateLinkUrl, sendPrivateRefusal } from './private-route.js';
+import { meterDeliveries } from './usage-meter.js';
 
 /** A refusal the router or an unexpected error makes, answered as its URL's route answers refusals. */
 const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) =>
@@ -48,6 +49,7 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
       done();
     });
   }
+  meterDeliveries(app, deps.usage);
   app.setErrorHandler((error, request, reply) => refuse(request, reply, error));
   app.setNotFoundHandler((request, reply) => refuse(request, reply, { statusCode: 404 }));
   await app.register(opsRoutes, { deps });

@@ -29,6 +29,7 @@ export async function replyWithImage(
     deps.metrics.requests.inc({ result: 'refused' });
     return sendRefusal(request, reply, error, caching);
   }
+  request.usageTenant = answer.tenantId;
   if (answer.kind === 'redirect') {
     deps.metrics.requests.inc({ result: 'redirect' });
     writeRedirectHeaders(reply, answer.location, caching);

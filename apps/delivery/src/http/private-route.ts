@@ -51,6 +51,7 @@ export default async function privateRoutes(app: FastifyInstance, { deps }: { de
       const sent = linkOf(request.url);
       if (!sent) throw Object.assign(new Error('no such route'), { statusCode: 404 });
       link = await resolvePrivateLink(deps.catalog, sent, nowSeconds);
+      request.usageTenant = link.found.asset.tenantId;
     } catch (error) {
       deps.metrics.requests.inc({ result: 'refused' });
       return sendPrivateRefusal(request, reply, error);

@@ -6,7 +6,7 @@ import type { StoredRender } from '../stores/render-store.js';
  * What an image request is answered with, by kind: the headers each kind gets are chosen by the
  * route (http/answer-headers.ts), so a private link's route answers the same kinds its own way.
  */
-export type ImageAnswer = StoredImageAnswer | { kind: 'redirect'; location: string };
+export type ImageAnswer = StoredImageAnswer | { kind: 'redirect'; location: string; tenantId: string };
 
 export interface StoredImageAnswer {
   /** `image`: the render asked for; `interim`: another format, while `f_auto`'s AVIF is not ready yet. */
@@ -16,14 +16,17 @@ export interface StoredImageAnswer {
   /** `f_auto` chose the format: caches must keep one answer per Accept. */
   vary: boolean;
   result: 'hit' | 'render';
+  /** The asset's tenant: whom the answer's bytes are metered to (`delivery_*`). */
+  tenantId: string;
 }
 
 /** How a render is to be answered: as the image asked for or meanwhile, and whether Accept chose its format. */
 export interface AnswerAs {
   kind: StoredImageAnswer['kind'];
   vary: boolean;
+  tenantId: string;
 }
 
 export function storedImageAnswer(stored: StoredRender, format: DeliveryFormat, as: AnswerAs, result: 'hit' | 'render'): StoredImageAnswer {
-  return { kind: as.kind, stored, contentType: DELIVERY_CONTENT_TYPES[format], vary: as.vary, result };
+  return { kind: as.kind, stored, contentType: DELIVERY_CONTENT_TYPES[format], vary: as.vary, result, tenantId: as.tenantId };
 }

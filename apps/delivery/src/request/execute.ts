@@ -17,11 +17,11 @@ export async function executeImageRequest(deps: DeliveryDeps, sent: ImageRequest
   const found = await findAsset(access, request);
   await access.authorize(found, request);
   if (request.revision < found.asset.revision) {
-    return { kind: 'redirect', location: `${deps.config.basePath}${access.currentPath(found, request)}` };
+    return { kind: 'redirect', location: `${deps.config.basePath}${access.currentPath(found, request)}`, tenantId: found.asset.tenantId };
   }
   const { asset, tenant } = found;
   const negotiated = await negotiateFormat(deps, asset, tenant.policy, request.options, sent.accept);
   const plan = planRender(asset, request.options, tenant.policy, negotiated.format);
   if (negotiated.meanwhile !== null) return avifOrMeanwhile(deps, found, request.options, plan, negotiated.meanwhile);
-  return storedOrRendered(deps, found, plan, { kind: 'image', vary: negotiated.vary });
+  return storedOrRendered(deps, found, plan, { kind: 'image', vary: negotiated.vary, tenantId: asset.tenantId });
 }

@@ -33,9 +33,10 @@ export async function avifOrMeanwhile(
   // request (it is in memory once made, while its PUT lands).
   const underWay = deps.renderOnce.underWay(avif.key);
   const stored = underWay ? deps.store.peek(avif.key) : await deps.store.get(avif.key);
-  if (stored) return storedImageAnswer(stored, 'avif', { kind: 'image', vary: true }, 'hit');
+  const { tenantId } = found.asset;
+  if (stored) return storedImageAnswer(stored, 'avif', { kind: 'image', vary: true, tenantId }, 'hit');
   const interim = planRender(found.asset, options, found.tenant.policy, meanwhile);
-  const answer = await storedOrRendered(deps, found, interim, { kind: 'interim', vary: true });
+  const answer = await storedOrRendered(deps, found, interim, { kind: 'interim', vary: true, tenantId });
   if (!underWay) renderInBackground(deps, found, avif);
   return answer;
 }

@@ -12,7 +12,7 @@ const EXPIRY_INTERVAL_MS = 3_600_000;
  */
 export function startUsageRollup(deps: Pick<WorkerDeps, 'db' | 'log' | 'config'>): RunningPasses | null {
   const { rollupIntervalMs, hourlyDays } = deps.config.usage;
-  if (rollupIntervalMs === null) return null;
+  if (rollupIntervalMs === null || !deps.config.usage.metering) return null;
   const rollup = runEvery(deps, { intervalMs: rollupIntervalMs, name: 'usage rollup' }, async () => {
     await rollupUsage(deps.db, { hourlyDays });
   });

@@ -27,6 +27,7 @@ export function outputSeconds(probe: Pick<VideoProbe, 'width' | 'height' | 'dura
  * `video_too_long` does. Nothing is reserved: what it encodes counts when it is recorded.
  */
 export async function assertVideoQuota(ctx: RenderContext, probe: VideoProbe, specs: readonly VariantSpec[]): Promise<void> {
+  if (!ctx.deps.config.usage.metering) return;
   const quota = await readQuotaOf(ctx.deps.db, ctx.asset.tenantId, 'videoSecondsPerMonth');
   if (!quota) return;
   const seconds = outputSeconds(probe, specs);

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createS3Storage } from './s3-storage.js';
+import type { ObjectLocation, StorageObserver, WrittenObject } from './types.js';
+
+let server: Server | undefined;
+
+/** An S3 stand-in answering request n with `answers[n]` (the last one repeated); returns its endpoint and the requests it saw. */
+async function serve(answers: ((req: IncomingMessage, res: ServerResponse) => void)[]) {
+  const seen: string[] = [];
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    (answers[seen.length - 1] ?? answers.at(-1)!)(req, res);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+afterEach(async () => {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server!.close(resolve));
+  server = undefined;
+});
+
+/** An observer that remembers what it was told. */
+function recordingObserver() {
+  const told = { requests: [] as string[], presigned: [] as string[], written: [] as WrittenObject[], deleted: [] as ObjectLocation[] };
+  const observer: StorageObserver = {
+    request: (operation, _bucket, key) => void told.requests.push(`${operation} ${key}`),
+    presigned: (kind, key) => void told.presigned.push(`${kind} ${key}`),
+    written: async (objects) => void told.written.push(...objects),
+    deleted: async (objects) => void told.deleted.push(...objects),
+  };
+  return { told, observer };
+}
+
+const storageFor = (endpoint: string, observer: StorageObserver) =>
+  createS3Storage(
+    { endpoint, region: 'us-east-1', accessKeyId: 'AKID', secretAccessKey: 'secret', bucket: 'b', publicBucket: 'b', cdnBaseUrl: undefined },
+    { observer, maxAttempts: 3 },
+  );
+
+const unavailable = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(503).end();
+
+describe('the storage observer', () => {
+  it('is told of every attempt of an SDK request, the retry after a 503 included', async () => {
+    const { endpoint, seen } = await serve([unavailable, (_req, res) => res.writeHead(200, { etag: '"e"' }).end()]);
+    const { told, observer } = recordingObserver();
+    await storageFor(endpoint, observer).putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('four'), contentType: 'text/plain' });
+    expect(seen).toHaveLength(2);
+    expect(told.requests).toEqual(['PutObjectCommand originals/t/a', 'PutObjectCommand originals/t/a']);
+    expect(told.written).toEqual([{ bucket: 'b', key: 'originals/t/a', bytes: 4 }]);
+  });
+
+  it('is told of every attempt of a request sent without the SDK (s3-direct.ts)', async () => {
+    const { endpoint, seen } = await serve([unavailable, (_req, res) => res.writeHead(200, { 'content-length': '9' }).end()]);
+    const { told, observer } = recordingObserver();
+    expect((await storageFor(endpoint, observer).headObject({ bucket: 'b', key: 'variants/t/x' })).size).toBe(9);
+    expect(seen).toHaveLength(2);
+    expect(told.requests).toEqual(['HeadObject variants/t/x', 'HeadObject variants/t/x']);
+  });
+
+  it('is told of each presigned URL, of an upload or a read, and of nothing it did not send', async () => {
+    const { told, observer } = recordingObserver();
+    const storage = storageFor('http://127.0.0.1:1', observer);
+    await storage.presignPut({ bucket: 'b', key: 'staging/t/a', contentType: 'image/png', contentLength: 1, expiresInSeconds: 60 });
+    await storage.presignUploadPart({ bucket: 'b', key: 'staging/t/a', uploadId: 'u', partNumber: 1, contentLength: 1, expiresInSeconds: 60 });
+    await storage.presignMultipartRequest({ bucket: 'b', key: 'staging/t/a', uploadId: 'u', operation: 'ListParts', expiresInSeconds: 60 });
+    await storage.presignGet({ bucket: 'b', key: 'originals/t/a', expiresInSeconds: 60 });
+    expect(told.presigned).toEqual(['upload staging/t/a', 'upload staging/t/a', 'upload staging/t/a', 'read originals/t/a']);
+    expect(told.requests).toEqual([]);
+  });
+
+  it('is told of no write that failed', async () => {
+    const { endpoint } = await serve([(_req, res) => res.writeHead(403).end()]);
+    const { told, observer } = recordingObserver();
+    const put = storageFor(endpoint, observer).putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('x'), contentType: 'text/plain' });
+    await expect(put).rejects.toThrow();
+    expect(told.requests).toHaveLength(1);
+    expect(told.written).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { BUCKET_CLASS_METER, bucketClassOf } from '@darkroom/core/contract/usage';
+import { objectOwner } from '@darkroom/core/keys';
+import type { Database } from '@darkroom/db/client';
+import { noteQuotaThresholds, recordObjectsDeleted, recordObjectsWritten } from '@darkroom/db/queries/usage';
+import type { StorageObserver } from '@darkroom/storage';
+import type { UsageCounters } from './counters.js';
+
+/**
+ * What Darkroom's storage client tells the meters: each request attempt in B2's class and each
+ * presigned URL into the counters, by the owner of the key (or prefix) named; each object written
+ * or deleted into the ledger (`stored_objects`), awaited, so `stored_bytes` is from Darkroom's own
+ * records, never a LIST.
+ */
+export function createStorageMeter(options: { db: Database; counters: UsageCounters }): StorageObserver {
+  const { db, counters } = options;
+  return {
+    request(operation, _bucket, key) {
+      counters.add(objectOwner(key).tenantId, BUCKET_CLASS_METER[bucketClassOf(operation)], 1);
+    },
+    presigned(kind, key) {
+      counters.add(objectOwner(key).tenantId, kind === 'upload' ? 'presigned_urls_a' : 'presigned_urls_b', 1);
+    },
+    // A change and the storedBytes threshold events it crosses commit together.
+    written: (objects) => db.transaction(async (tx) => void (await noteQuotaThresholds(tx, await recordObjectsWritten(tx, objects)))),
+    deleted: (objects) => db.transaction(async (tx) => void (await noteQuotaThresholds(tx, await recordObjectsDeleted(tx, objects)))),
+  };
+}
