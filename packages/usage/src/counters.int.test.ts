@@ -26,9 +26,9 @@ function failingAfterCommit(db: Database, failures: number): Database {
   let left = failures;
   return new Proxy(db, {
     get(target, name, receiver) {
-      if (name !== 'execute') return Reflect.get(target, name, receiver);
-      return async (...args: Parameters<Database['execute']>) => {
-        const result = await target.execute(...args);
+      if (name !== 'transaction') return Reflect.get(target, name, receiver);
+      return async (...args: Parameters<Database['transaction']>) => {
+        const result = await target.transaction(...args);
         if (left-- > 0) throw new Error('connection lost after the commit');
         return result;
       };

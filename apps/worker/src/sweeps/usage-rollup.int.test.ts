@@ -16,7 +16,7 @@ const log = { info: () => {}, warn: () => {} } as unknown as WorkerDeps['log'];
 const depsWith = (rollupIntervalMs: number | null) => ({
   db: handle.db,
   log,
-  config: { usage: { rollupIntervalMs, hourlyDays: 62 } } as WorkerDeps['config'],
+  config: { usage: { metering: true, rollupIntervalMs, hourlyDays: 62 } } as WorkerDeps['config'],
 });
 
 describe('startUsageRollup', () => {
