@@ -85,6 +85,8 @@ const apiEnvSchema = z.object({
   ...commonSettings,
   /** The upload limits, the copy's parts, JOB_MAX_ATTEMPTS and AUDIO_PROBES: the intake's, as every process that confirms reads them. */
   ...intakeEnvSettings,
+  /** `off`: no usage is recorded (the benchmarks' baseline, the same build). */
+  USAGE_METERING: z.enum(['on', 'off']).default('on'),
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
   /** At least 32 characters and not a placeholder: it opens every admin route and the console. */
@@ -182,6 +184,8 @@ export interface ApiConfig {
   defaultVisibility: Visibility;
   /** An import's start: the backup repository's bucket, which no import may name as its source. */
   imports: { backup: { endpoint: string; bucket: string } | null };
+  /** USAGE_METERING. */
+  usage: { metering: boolean };
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -224,5 +228,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     privateUrlTtlSeconds: e.PRIVATE_URL_TTL,
     defaultVisibility: e.DEFAULT_VISIBILITY,
     imports: { backup: backupBucketOf(e) },
+    usage: { metering: e.USAGE_METERING === 'on' },
   };
 }

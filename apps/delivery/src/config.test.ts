@@ -12,6 +12,12 @@ const base = {
 };
 
 describe('loadDeliveryConfig', () => {
+  it('meters usage unless USAGE_METERING is off; nonsense fails naming it', () => {
+    expect(loadDeliveryConfig(base).usage.metering).toBe(true);
+    expect(loadDeliveryConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
+    expect(() => loadDeliveryConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
   it('applies the documented defaults', () => {
     expect(loadDeliveryConfig(base)).toMatchObject({
       host: '127.0.0.1',

@@ -57,6 +57,8 @@ const deliveryEnvSchema = z.object({
   REQUEST_TIMEOUT: durationSetting('30s', 100),
   /** An idle connection is closed after this (a keep-alive one after at most 5 s); never while its image renders. */
   CONNECTION_TIMEOUT: durationSetting('10s', 100),
+  /** `off`: no usage is recorded (the benchmarks' baseline, the same build). */
+  USAGE_METERING: z.enum(['on', 'off']).default('on'),
 });
 
 export interface DeliveryConfig {
@@ -92,6 +94,8 @@ export interface DeliveryConfig {
   lookupsPerSecond: number;
   privateCacheMaxAgeSeconds: number;
   timeouts: { requestMs: number; connectionMs: number };
+  /** USAGE_METERING: stored renders' `image_renders`. */
+  usage: { metering: boolean };
 }
 
 /** Parses the environment once, at boot. Throws an error naming every missing or malformed variable. */
@@ -128,5 +132,6 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
     lookupsPerSecond: e.DELIVERY_LOOKUPS_PER_SECOND,
     privateCacheMaxAgeSeconds: e.PRIVATE_CACHE_MAX_AGE,
     timeouts: { requestMs: e.REQUEST_TIMEOUT, connectionMs: e.CONNECTION_TIMEOUT },
+    usage: { metering: e.USAGE_METERING === 'on' },
   };
 }

@@ -70,8 +70,9 @@ describe('loadWorkerConfig', () => {
   });
 
   it('USAGE_ROLLUP_SECONDS is 5 and USAGE_HOURLY_DAYS 62 unless set; off turns the rollup off; nonsense fails naming them', () => {
-    expect(loadWorkerConfig(base).usage).toEqual({ rollupIntervalMs: 5000, hourlyDays: 62 });
+    expect(loadWorkerConfig(base).usage).toEqual({ metering: true, rollupIntervalMs: 5000, hourlyDays: 62 });
     expect(loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: '30', USAGE_HOURLY_DAYS: '90' }).usage).toEqual({
+      metering: true,
       rollupIntervalMs: 30_000,
       hourlyDays: 90,
     });
@@ -80,6 +81,11 @@ describe('loadWorkerConfig', () => {
       expect(() => loadWorkerConfig({ ...base, USAGE_ROLLUP_SECONDS: bad }), bad).toThrow(/USAGE_ROLLUP_SECONDS/);
     // Fewer than the 31 days GET /v1/usage reads by the hour would drop what it serves.
     for (const bad of ['30', 'long']) expect(() => loadWorkerConfig({ ...base, USAGE_HOURLY_DAYS: bad }), bad).toThrow(/USAGE_HOURLY_DAYS/);
+  });
+
+  it('USAGE_METERING is on unless off; nonsense fails naming it', () => {
+    expect(loadWorkerConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
+    expect(() => loadWorkerConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
   });
 
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {

@@ -41,6 +41,8 @@ const workerEnvSchema = z.object({
   ...intakeEnvSettings,
   ...importEnvSettings,
   ...moderationEnvSettings,
+  /** `off`: no usage is recorded (the benchmarks' baseline, the same build). */
+  USAGE_METERING: z.enum(['on', 'off']).default('on'),
   PRESETS_FILE: presetsFileSetting(),
   JOB_TIMEOUT: durationSetting('2m', 10),
   /** Longer videos fail with video_too_long, from the probe, before any transcode (long ones render in chunks: VIDEO_CHUNK_SECONDS). */
@@ -205,8 +207,11 @@ export interface WorkerConfig {
   reconcileIntervalMs: number | null;
   /** VISIBILITY_MOVE_INTERVAL; null: off. */
   visibilityMoveIntervalMs: number | null;
-  /** USAGE_*: the usage rollup's schedule (null: not in this process) and how long hourly rows are kept. */
-  usage: { rollupIntervalMs: number | null; hourlyDays: number };
+  /**
+   * USAGE_*: whether the work this process commits is metered (USAGE_METERING), the usage rollup's
+   * schedule (null: not in this process) and how long hourly rows are kept.
+   */
+  usage: { metering: boolean; rollupIntervalMs: number | null; hourlyDays: number };
   /** EVENT_RETENTION: events older than this are deleted, a batch per reconcile pass. */
   eventRetentionMs: number;
   stalledTimeoutMs: number;
@@ -281,7 +286,11 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     retryScheduleMs: e.JOB_RETRY_SCHEDULE,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
     visibilityMoveIntervalMs: e.VISIBILITY_MOVE_INTERVAL,
-    usage: { rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000, hourlyDays: e.USAGE_HOURLY_DAYS },
+    usage: {
+      metering: e.USAGE_METERING === 'on',
+      rollupIntervalMs: e.USAGE_ROLLUP_SECONDS === null ? null : e.USAGE_ROLLUP_SECONDS * 1000,
+      hourlyDays: e.USAGE_HOURLY_DAYS,
+    },
     eventRetentionMs: e.EVENT_RETENTION,
     stalledTimeoutMs: e.STALLED_TIMEOUT,
     sharpCacheMb: e.SHARP_CACHE_MB,
