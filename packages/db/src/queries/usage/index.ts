@@ -16,3 +16,4 @@ export {
   type QuotaUse,
 } from './quota-counters.js';
 export { noteQuotaThresholds } from './thresholds.js';
+export { recordWork, uploadUsage, importItemUsage, webhookAttemptUsage, deliveryRenderUsage } from './work.js';
