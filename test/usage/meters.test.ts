@@ -1,6 +1,4 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { videoSecondsMeter } from '@darkroom/core/contract/usage';
 import { getJob } from '@darkroom/db/queries/jobs';
 import { assets } from '@darkroom/db/schema';
 import { webhookAttempts } from '@darkroom/db/webhook-schema';
@@ -8,13 +6,13 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recover } from '../../apps/worker/src/recover/recover.js';
 import { audioFile } from '../../packages/media/src/audio/test-audio.js';
-import { fetchLadder, saveRung } from '../support/hls.js';
 import { fixture } from '../support/images.js';
 import { serve, startFileServer, waitForImport, type FileServer } from '../support/imports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
-import { clip, downloadRendition, ffprobeJson, uploadVideo } from '../support/video.js';
+import { bySource, countedVideoSeconds, eventsOf as eventsIn, expectedVideoSeconds, probedSeconds, type MeterEvent } from '../support/usage.js';
+import { clip, uploadVideo } from '../support/video.js';
 import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
 
 /**
@@ -25,27 +23,7 @@ import { addWebhook, WEBHOOK_TEST_ENV } from '../support/webhooks.js';
 const harness = setupHarness({ env: { ...WEBHOOK_TEST_ENV, IMPORT_ALLOW_PRIVATE: 'true', JOB_RETRY_SCHEDULE: '200ms' } });
 const tenant = setupTenant(harness, 'usage-meters');
 
-interface MeterEvent {
-  meter: string;
-  amount: number;
-  source: string;
-}
-
-/** The tenant's events whose source starts with `prefix`, in order of source and meter. */
-async function eventsOf(tenantId: string, prefix: string): Promise<MeterEvent[]> {
-  const rows = await harness.api.db.execute<{ meter: string; amount: string; source: string }>(
-    sql`select meter, amount::text as amount, source from usage_events where tenant_id = ${tenantId} and starts_with(source, ${prefix}) order by source, meter`,
-  );
-  return rows.map((r) => ({ meter: r.meter, amount: Number(r.amount), source: r.source }));
-}
-
-const bySource = (a: MeterEvent, b: MeterEvent) => a.source.localeCompare(b.source) || a.meter.localeCompare(b.meter);
-const toMs = (seconds: string | undefined) => Math.round(Number(seconds) * 1000) / 1000;
-
-/** The duration ffprobe reads of the rendition at `url`, to the millisecond. */
-async function probedSeconds(url: string): Promise<number> {
-  return toMs((await downloadRendition(url)).probe.format.duration);
-}
+const eventsOf = (tenantId: string, prefix: string) => eventsIn(harness.api.db, tenantId, prefix);
 
 function uploadEvents(assetId: string, bytes: number): MeterEvent[] {
   const source = `upload:${assetId}`;
@@ -82,23 +60,10 @@ describe('usage meters where work commits', () => {
     const ready = await tenant.client.waitForAsset(asset.id, 120_000);
     expect(ready.status).toBe('ready');
     expect(await eventsOf(tenant.tenantId, `upload:${asset.id}`)).toEqual(uploadEvents(asset.id, (await stat(path)).size));
-    const expected: MeterEvent[] = [];
-    for (const v of ready.variants.filter((v) => v.format === 'mp4' || v.format === 'webm')) {
-      expected.push({ meter: videoSecondsMeter(v.height!), amount: await probedSeconds(v.url), source: `video:${job.id}:${v.name}` });
-    }
-    const stream = ready.variants.find((v) => v.format === 'hls')!;
-    const rungs: Omit<MeterEvent, 'source'>[] = [];
-    for (const rung of (await fetchLadder(stream.url)).rungs) {
-      const saved = await saveRung(rung);
-      const height = Number(rung.attributes.RESOLUTION!.split('x')[1]);
-      rungs.push({ meter: videoSecondsMeter(height), amount: toMs((await ffprobeJson(join(saved.dir, saved.playlist))).format.duration) });
-    }
-    expect(rungs.length).toBeGreaterThan(1);
-    const video = await eventsOf(tenant.tenantId, `video:${job.id}:`);
-    expect(video.filter((e) => !e.source.startsWith(`video:${job.id}:${stream.name}/`))).toEqual(expected.sort(bySource));
-    const counted = video.filter((e) => e.source.startsWith(`video:${job.id}:${stream.name}/`)).map(({ meter, amount }) => ({ meter, amount }));
-    const order = (a: Omit<MeterEvent, 'source'>, b: Omit<MeterEvent, 'source'>) => a.meter.localeCompare(b.meter) || a.amount - b.amount;
-    expect(counted.sort(order)).toEqual(rungs.sort(order));
+    const expected = await expectedVideoSeconds(ready, job.id);
+    expect(expected.rungs.length).toBeGreaterThan(1);
+    expect(expected.renditions).toHaveLength(1);
+    expect(await countedVideoSeconds(harness.api.db, tenant.tenantId, job.id)).toEqual(expected);
     const images = ready.variants.filter((v) => v.kind === 'image' || v.format === 'storyboard').map((v) => v.name);
     expect(images).toContain('storyboard');
     expect(await eventsOf(tenant.tenantId, `render:${job.id}:`)).toEqual(renderEvents(job.id, images));
