@@ -210,3 +210,21 @@ describe('recover', () => {
     expect(await eventsOf(recovered.tenantId, '')).toEqual(before);
   });
 });
+
+describe('quota thresholds', () => {
+  const limited = setupTenant(harness, 'usage-quota');
+
+  it('a render that reaches a quota raises its events, in the transaction that counts it', async () => {
+    const patch = { quotas: { imageRendersPerMonth: 4 } };
+    expect((await harness.admin.request('PATCH', `/v1/admin/tenants/${limited.tenantId}`, patch)).status).toBe(200);
+    const { asset } = await limited.client.uploadFile(fixture('jolla.jpg'), 'image/jpeg');
+    const ready = await limited.client.waitForAsset(asset.id);
+    expect(ready.variants).toHaveLength(4);
+    const feed = await limited.client.events({ type: 'tenant.quota.warning,tenant.quota.reached' });
+    expect(feed.map((e) => [e.type, e.data])).toEqual([
+      ['tenant.quota.warning', expect.objectContaining({ quota: 'imageRendersPerMonth', limit: 4, used: 4 })],
+      ['tenant.quota.reached', expect.objectContaining({ quota: 'imageRendersPerMonth', limit: 4, used: 4 })],
+    ]);
+    expect((await limited.client.request('GET', '/v1/tenant')).body.tenant.used).toEqual({ imageRendersPerMonth: 4 });
+  });
+});

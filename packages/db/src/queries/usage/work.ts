@@ -1,16 +1,22 @@
 import type { Executor } from '../../client.js';
-import { recordUsage, type MovedCounter, type UsageEvent } from './record.js';
+import { recordUsage, type UsageEvent } from './record.js';
+import { noteQuotaThresholds } from './thresholds.js';
 
 /**
  * The durable meters: work that commits a state change (an upload confirmed, an import item settled,
  * a render recorded, a webhook attempt) records its events in the transaction that commits it, each
  * under a source naming its cause, so a retry of that work counts once. Every such event goes through
- * `recordWork`, the one place the moved quota counters come back to.
+ * `recordWork`, the one place the quota counters they move are checked against their limits.
  */
 
-/** `metering`: USAGE_METERING; off, nothing is recorded (and no statement is sent). */
-export async function recordWork(db: Executor, events: readonly UsageEvent[], metering: boolean): Promise<MovedCounter[]> {
-  return metering ? recordUsage(db, events) : [];
+/**
+ * Records the events in the caller's transaction and raises the quota thresholds the counters they
+ * moved crossed (a tenant without quotas moves none: nothing more is sent). `metering`:
+ * USAGE_METERING; off, nothing is recorded and no statement is sent.
+ */
+export async function recordWork(db: Executor, events: readonly UsageEvent[], metering: boolean): Promise<void> {
+  if (!metering) return;
+  await noteQuotaThresholds(db, await recordUsage(db, events));
 }
 
 /** An asset confirmed (`complete`, an import item imported): one upload and its original's bytes. */
