@@ -84,7 +84,7 @@ describe('one import item in two runners at once', () => {
     const settled = await Promise.all(
       twins.map(async (pair) => {
         const outcomes = await Promise.all(pair.map((item) => importItem(context, item)));
-        const recorded = await Promise.all(pair.map((item, k) => finishImportItem(harness.api.db, { item, outcome: outcomes[k]! })));
+        const recorded = await Promise.all(pair.map((item, k) => finishImportItem(harness.api.db, { item, outcome: outcomes[k]!, metering: true })));
         return { outcomes, recorded };
       }),
     );

@@ -10,6 +10,7 @@ import { assetObjectLocation } from '@darkroom/storage';
 import { QueueEvents } from 'bullmq';
 import type { TestApi } from './client.js';
 import type { Harness } from './harness.js';
+import { writePresetsFile } from './presets.js';
 import { waitFor } from './services.js';
 import { ffmpeg, ffprobeJson } from '../../packages/media/src/video/test-clips.js';
 
@@ -194,4 +195,20 @@ export async function progressUntilReady(client: TestApi, ids: { assetId: string
     250,
   );
   return seen;
+}
+
+/**
+ * The settings of a harness whose worker renders the `ladder` preset (an HLS ladder of 2 s segments
+ * and a 360p MP4) in chunks: the 5 s `ladder.mp4` clip as [0, 2) and [2, 5) (a tail under a segment
+ * joins the chunk before it). Its temporary files go under a directory of their own.
+ */
+export async function chunkedLadderEnv(): Promise<{ env: Record<string, string> }> {
+  const tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunked-worker-'));
+  const presets = await writePresetsFile({
+    ladder: [
+      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70, segmentSeconds: 2 },
+      { name: '360p', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 70 },
+    ],
+  });
+  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } };
 }

@@ -1,11 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchLadder, keyframeTimesOf } from '../support/hls.js';
-import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
-import { chunkObjectsOf, clip, downloadRendition, uploadVideo } from '../support/video.js';
+import { chunkedLadderEnv, chunkObjectsOf, clip, downloadRendition, uploadVideo } from '../support/video.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -14,17 +10,7 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * the audio are joined, then ready with the whole ladder, as a single render would have made it, and
  * no chunk object left in the bucket. (Lost queue entries: test/serial/chunk-flow-reconcile.test.ts.)
  */
-const harness = setupHarness(async () => {
-  const tmpDir = await mkdtemp(join(tmpdir(), 'darkroom-chunked-worker-'));
-  const presets = await writePresetsFile({
-    ladder: [
-      { name: 'stream', format: 'hls', width: 1920, height: 1080, quality: 70, segmentSeconds: 2 },
-      { name: '360p', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 70 },
-    ],
-  });
-  // The 5 s clip in chunks of 2 s segments: [0, 2) and [2, 5) (a tail under a segment joins the chunk before it).
-  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '2' } };
-});
+const harness = setupHarness(chunkedLadderEnv);
 const tenant = setupTenant(harness, 'hls-chunked');
 
 const byName = (asset: any, name: string) => asset.variants.find((v: any) => v.name === name);

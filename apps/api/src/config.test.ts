@@ -24,6 +24,12 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, DEFAULT_VISIBILITY: 'hidden' })).toThrow(/DEFAULT_VISIBILITY/);
   });
 
+  it('meters usage unless USAGE_METERING is off; nonsense fails naming it', () => {
+    expect(loadApiConfig(base).usage.metering).toBe(true);
+    expect(loadApiConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
+    expect(() => loadApiConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
   it('applies the documented defaults', () => {
     const config = loadApiConfig(base);
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, jobMaxAttempts: 5, maxInputPixels: 100_000_000 });

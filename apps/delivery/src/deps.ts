@@ -13,6 +13,7 @@ import { createLookupBudget } from './stores/lookup-budget.js';
 import type { DeliveryConfig } from './config.js';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.js';
 import { createRenderOnce, type RenderOnce } from './stores/render-once.js';
+import { createRenderMeter, type RenderMeter } from './stores/render-meter.js';
 import { createRecentOriginals, type RecentOriginals } from './stores/recent-originals.js';
 import { createRenderStore, type RenderStore, type StoredRender } from './stores/render-store.js';
 import { createSourceFacts, type SourceFacts } from './stores/source-facts.js';
@@ -33,6 +34,8 @@ export interface DeliveryDeps {
   /** Every object stream from the bucket passes it: a young collection every MiB they read together (storage's garbage.ts). */
   collector: YoungCollector;
   renderOnce: RenderOnce;
+  /** Counts the renders stored (`image_renders`), once each. */
+  renderMeter: RenderMeter;
   /** Image originals read in the last seconds: the other widths of a `srcset` render without reading them again. */
   originals: RecentOriginals;
   /** Renders at once and their source pixels; a bounded line waits at most DELIVERY_QUEUE_TIMEOUT. */
@@ -102,6 +105,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       pollMs: LOCK_POLL_MS,
       background,
     }),
+    renderMeter: createRenderMeter({ db: database.db, metering: config.usage.metering, log }),
     originals: createRecentOriginals({ maxBytes: config.recentOriginalsBytes, lifeMs: RECENT_ORIGINAL_LIFE_MS }),
     gate: createRenderGate({ maxPixels: render.maxPixels, slots: render.concurrency, maxWaiting: render.queueLength }),
     renderCounter: createRateCounter({ redis, prefix: `${prefix}:delivery`, windowMs: 60_000 }),

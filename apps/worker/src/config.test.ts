@@ -82,6 +82,11 @@ describe('loadWorkerConfig', () => {
     for (const bad of ['30', 'long']) expect(() => loadWorkerConfig({ ...base, USAGE_HOURLY_DAYS: bad }), bad).toThrow(/USAGE_HOURLY_DAYS/);
   });
 
+  it('USAGE_METERING is on unless off; nonsense fails naming it', () => {
+    expect(loadWorkerConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
+    expect(() => loadWorkerConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {
     expect(loadWorkerConfig(base).audio.maxDurationSeconds).toBe(21_600);
     expect(loadWorkerConfig({ ...base, AUDIO_MAX_DURATION: '90m' }).audio.maxDurationSeconds).toBe(5400);

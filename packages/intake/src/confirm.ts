@@ -1,6 +1,7 @@
 import { insertJob } from '@darkroom/db/queries/jobs';
 import { recordImportBatch, type ImportedAsset, type ItemOutcome, type RecordedImport } from '@darkroom/db/queries/import-records';
 import { transitionAsset } from '@darkroom/db/queries/assets';
+import { recordWork, uploadUsage } from '@darkroom/db/queries/usage';
 import type { Asset, Job, NewAsset } from '@darkroom/db/schema';
 import type { Executor } from '@darkroom/db/client';
 import type { IntakeDeps, IntakeLog } from './deps.js';
@@ -21,8 +22,8 @@ export interface Confirmed {
 
 /**
  * One asset still awaiting its upload, under its row lock (the caller's transaction): `queued`, with
- * what the checks of its bytes found (`set`: an audio file's probe), and its job. Null when it no
- * longer awaits its upload.
+ * what the checks of its bytes found (`set`: an audio file's probe), its job, and its upload metered
+ * (sent with the job's insert: no round trip more). Null when it no longer awaits its upload.
  */
 export async function confirmAsset(
   deps: Pick<IntakeDeps, 'config'>,
@@ -33,21 +34,24 @@ export async function confirmAsset(
   const set = { uploadId: null, ...(params.set ?? {}) };
   const moved = await transitionAsset(tx, { id: asset.id, from: ['awaiting_upload'], to: 'queued', set });
   if (!moved) return null;
-  const job = await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
+  const [job] = await Promise.all([
+    insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts }),
+    recordWork(tx, uploadUsage(moved), deps.config.usage.metering),
+  ]);
   return { asset: moved, job };
 }
 
 /**
  * Imported files' assets, a batch in one transaction (db's recordImportBatch: each row inserted
  * `queued` with its event and its job on the backfill lane, and the items' outcomes with their
- * import's counts), then their jobs queued.
+ * import's counts, all of it metered), then their jobs queued.
  */
 export async function confirmImported(
   deps: Pick<IntakeDeps, 'db' | 'queue' | 'config'>,
   log: IntakeLog,
   batch: { assets: ImportedAsset[]; outcomes: ItemOutcome[] },
 ): Promise<{ assets: RecordedImport[]; recorded: boolean[] }> {
-  const written = await recordImportBatch(deps.db, { ...batch, maxAttempts: deps.config.jobMaxAttempts });
+  const written = await recordImportBatch(deps.db, { ...batch, maxAttempts: deps.config.jobMaxAttempts, metering: deps.config.usage.metering });
   await afterConfirm(
     deps,
     log,

@@ -20,6 +20,8 @@ export interface IntakeDeps {
 
 export interface IntakeConfig {
   storage: { bucket: string };
+  /** USAGE_METERING: off, a confirm records no usage. */
+  usage: { metering: boolean };
   /** A confirmed asset's job: attempts before it fails for good (JOB_MAX_ATTEMPTS). */
   jobMaxAttempts: number;
   uploads: {

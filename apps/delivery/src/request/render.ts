@@ -14,8 +14,8 @@ import { inRenderSlot } from './render-slot.js';
  * it), then in a render slot (503 when none frees up within DELIVERY_QUEUE_TIMEOUT), the original
  * read (into memory, or a temporary file when large), rendered through @darkroom/media, and its PUT
  * started where the asset's visibility keeps it (a public asset's only while it is still public):
- * the answer does not wait for it. A PUT that fails is logged; the
- * render is made again on a later request. An `early` read of the original (its slot with it) is
+ * the answer does not wait for it; once it has landed, the render is metered (`landed` settles after).
+ * A PUT that fails is logged; the render is made again on a later request. An `early` read of the original (its slot with it) is
  * used when there is one.
  */
 export async function renderAndStore(
@@ -41,7 +41,11 @@ export async function renderAndStore(
   write.landed.catch((error: unknown) =>
     deps.log.warn({ ...facts, err: error }, 'a render could not be stored: it is rendered again when next asked for'),
   );
-  return write;
+  const landed = write.landed.then(async (kept) => {
+    if (kept) await deps.renderMeter.stored({ tenantId: tenant.id, key: plan.key });
+    return kept;
+  });
+  return { stored: write.stored, landed };
 }
 
 /** A public asset's render is stored only while the asset is still public (render-store's StoreGuard). */

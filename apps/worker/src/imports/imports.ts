@@ -58,6 +58,7 @@ export function createImportDeps(deps: WorkerDeps, assets: AssetQueue): ImportDe
       storage: config.storage,
       imports: config.imports,
       jobMaxAttempts: config.jobMaxAttempts,
+      usage: config.usage,
       uploads: {
         maxBytes: config.intake.maxBytes,
         acceptedContentTypes: config.intake.acceptedContentTypes,

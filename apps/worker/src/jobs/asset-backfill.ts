@@ -5,7 +5,6 @@ import type { AssetKind } from '@darkroom/core/content-types';
 import { completeJob } from '@darkroom/db/queries/jobs';
 import { lockAsset, transitionAsset } from '@darkroom/db/queries/assets';
 import type { Asset, Job, Variant } from '@darkroom/db/schema';
-import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
 import { feedBackfill } from '../backfill-feed.js';
@@ -19,6 +18,7 @@ import { renderImageVariants } from '../render/render-image.js';
 import { renderVideo } from '../render/video/index.js';
 import { stageTimer, type StageTimer } from '../render/stage-timer.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
+import type { StoredVariant } from '../render/usage.js';
 import { presetOfAsset } from './asset-preset.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
@@ -103,7 +103,7 @@ async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; ch
 /** Commits the new rows (the asset stays ready), then deletes the objects no row points at any more. */
 async function record(
   deps: WorkerDeps,
-  { asset, jobId, records, plan, previous }: { asset: Asset; jobId: string; records: VariantRecord[]; plan: BackfillPlan; previous: Variant[] },
+  { asset, jobId, records, plan, previous }: { asset: Asset; jobId: string; records: StoredVariant[]; plan: BackfillPlan; previous: Variant[] },
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     // A new crop meanwhile: these renders are of the old one; the retry plans again from the new.
@@ -111,7 +111,7 @@ async function record(
     if (current && current.revision !== asset.revision) throw new Error('the asset was cropped while its variants were re-rendered');
     // The rows first: the transition writes the asset.updated event, which reads the variants in
     // this transaction, so it must see the new ones (not those whose objects are deleted below).
-    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames: plan.remove });
+    await replaceVariantRows(tx, deps, { asset, jobId, records, removedNames: plan.remove });
     // Still ready (not deleted meanwhile), else all of it rolls back; updatedAt moves, as the variants changed.
     const still = await transitionAsset(tx, { id: asset.id, from: ['ready'], to: 'ready' });
     if (!still) throw new Error('the asset changed while its variants were re-rendered');
@@ -132,7 +132,7 @@ async function renderStale(
   asset: Asset,
   specs: VariantSpec[],
   options: { jobId: string; stored: ReadonlySet<string>; kept: readonly Variant[]; stages: StageTimer; chunks: ChunkMode | undefined },
-): Promise<VariantRecord[] | ChunksQueued> {
+): Promise<StoredVariant[] | ChunksQueued> {
   const { jobId, stored, kept, stages, chunks } = options;
   const original = await stages.time('download', () => fetchOriginal(deps, asset));
   try {

@@ -124,7 +124,7 @@ async function storeVariants(deps: WorkerDeps, asset: Asset, rendered: RenderedA
     const current = await lockAsset(tx, { id: asset.id });
     if (current && current.revision !== asset.revision) return false;
     // The rows before the transition: its ready (or updated) event lists them.
-    await replaceVariantRows(tx, { assetId: asset.id, records, removedNames });
+    await replaceVariantRows(tx, deps, { asset, jobId, records, removedNames });
     const facts = { id: asset.id, ...rendered.asset };
     const ready = current && rendersHeld(current) ? await markAssetHeld(tx, facts) : await markAssetReady(tx, facts);
     // Deleted meanwhile (`deleting`): nothing is recorded; the attempt finishes the deletion instead.

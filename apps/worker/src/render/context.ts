@@ -1,10 +1,10 @@
 import type { Asset, Job } from '@darkroom/db/schema';
 import type { AssetFacts } from '@darkroom/db/queries/assets';
-import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { WorkerDeps } from '../deps.js';
 import type { ChunkFlow } from './video/chunk-objects.js';
 import type { LocalOriginal } from './fetch-original.js';
 import type { StageTimer } from './stage-timer.js';
+import type { StoredVariant } from './usage.js';
 
 /**
  * What one render of an asset works with, for every job that renders (AssetProcess, AssetBackfill)
@@ -37,6 +37,6 @@ export interface ChunksQueued {
 
 /** A rendered asset: its variants (already in the bucket) and what its row records. */
 export interface RenderedAsset {
-  records: VariantRecord[];
+  records: StoredVariant[];
   asset: AssetFacts;
 }

@@ -1,4 +1,5 @@
 import { variantFilesPrefix, variantObjectKeys, variantOutputKey, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import { recordWork } from '@darkroom/db/queries/usage';
 import { deleteVariantsByName, listVariantsByAsset, upsertVariants, type VariantRecord } from '@darkroom/db/queries/variants';
 import type { Asset, Variant } from '@darkroom/db/schema';
 import type { Executor } from '@darkroom/db/client';
@@ -6,6 +7,7 @@ import type { WorkerDeps } from '../deps.js';
 import { assetObject } from './asset-object.js';
 import type { DescribeVariants } from '../records.js';
 import type { RenderedVariant } from '@darkroom/media';
+import { renderUsage, type StoredVariant } from './usage.js';
 
 /** The asset's variant rows as they are now (to know, after replacing them, which objects went stale). */
 export async function currentVariants(deps: WorkerDeps, assetId: string): Promise<Variant[]> {
@@ -58,10 +60,22 @@ export async function uploadVariants(
   return records;
 }
 
-/** Records new variant rows and drops the rows of names the preset no longer has; call inside a transaction. */
-export async function replaceVariantRows(tx: Executor, params: { assetId: string; records: VariantRecord[]; removedNames: string[] }) {
-  await upsertVariants(tx, { assetId: params.assetId, variants: params.records });
-  await deleteVariantsByName(tx, { assetId: params.assetId, names: params.removedNames });
+/**
+ * Records a job's render, inside its transaction: the new variant rows, the rows of names the preset
+ * no longer has dropped, and what the render adds to the meters (./usage.ts; sent with the rows, so
+ * no round trip more), committed together so that a retry which commits once counts once.
+ */
+export async function replaceVariantRows(
+  tx: Executor,
+  deps: Pick<WorkerDeps, 'config'>,
+  params: { asset: Pick<Asset, 'id' | 'tenantId'>; jobId: string; records: StoredVariant[]; removedNames: string[] },
+) {
+  const { asset, jobId, records } = params;
+  await Promise.all([
+    upsertVariants(tx, { assetId: asset.id, variants: records }),
+    recordWork(tx, renderUsage({ jobId, tenantId: asset.tenantId }, records), deps.config.usage.metering),
+  ]);
+  await deleteVariantsByName(tx, { assetId: asset.id, names: params.removedNames });
 }
 
 /**

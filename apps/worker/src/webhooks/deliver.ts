@@ -11,6 +11,7 @@ import {
 } from '@darkroom/db/queries/webhook-deliveries';
 import { eventView } from '@darkroom/db/views';
 import { finishAttempt, startAttempt } from '@darkroom/db/queries/webhook-attempts';
+import { recordWork, webhookAttemptUsage } from '@darkroom/db/queries/usage';
 import { getEvent } from '@darkroom/db/queries/events';
 import { getTenant } from '@darkroom/db/queries/tenants';
 import { getWebhook, updateTenantWebhook } from '@darkroom/db/queries/webhooks';
@@ -104,10 +105,16 @@ export function judgeAttempt(result: PostResult, attempt: number, scheduleMs: re
 const deliveryOutcome = (verdict: Verdict): AttemptOutcome =>
   verdict.retryInMs !== null ? { state: 'pending', delayMs: verdict.retryInMs } : { state: verdict.outcome === 'succeeded' ? 'succeeded' : 'failed' };
 
-/** Records the attempt and moves the delivery on, in one transaction; a 410 disables the webhook in it too. */
+/**
+ * Records the attempt (metered: one `webhook_deliveries` whatever its outcome) and moves the delivery
+ * on, in one transaction; a 410 disables the webhook in it too.
+ */
 async function record(deps: WorkerDeps, delivery: WebhookDelivery, attemptId: string, result: PostResult, verdict: Verdict): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const nextAttemptAt = await finishDelivery(tx, { id: delivery.id, outcome: deliveryOutcome(verdict) });
+    const [nextAttemptAt] = await Promise.all([
+      finishDelivery(tx, { id: delivery.id, outcome: deliveryOutcome(verdict) }),
+      recordWork(tx, [webhookAttemptUsage({ id: attemptId, tenantId: delivery.tenantId })], deps.config.usage.metering),
+    ]);
     const status = verdict.outcome === 'succeeded' ? 'succeeded' : 'failed';
     await finishAttempt(tx, {
       id: attemptId,

@@ -7,6 +7,7 @@ import { transitionAsset, type NewUpload } from './assets.js';
 import { EVENTS_CHANNEL } from './events.js';
 import type { ImportItemOutcome } from './import-runs.js';
 import { insertJob, insertJobsUnlessOpen, openJobsByTenant } from './jobs.js';
+import { importItemUsage, recordWork, uploadUsage } from './usage/work.js';
 
 /**
  * What a runner writes of many import items at once (packages/intake/src/import-recorder.ts): the
@@ -65,17 +66,18 @@ export interface ItemOutcome {
  * (a row there already is taken as it is; one an earlier version left `awaiting_upload` is moved on
  * as `complete` moves it), then each item's outcome with its import's counts, only while that claim
  * of the item is the one under way. Past the assets' insert its statements are sent at once
- * (pipelined): none waits for another's answer. Returns the assets in the order given, and for each
- * outcome whether it was recorded.
+ * (pipelined): none waits for another's answer. Last, in one statement, the usage of what this write
+ * settled (with `metering`): the uploads it confirmed and the items whose outcome it recorded.
+ * Returns the assets in the order given, and for each outcome whether it was recorded.
  */
 export async function recordImportBatch(
   db: Executor,
-  params: { assets: ImportedAsset[]; outcomes: ItemOutcome[]; maxAttempts: number },
+  params: { assets: ImportedAsset[]; outcomes: ItemOutcome[]; maxAttempts: number; metering: boolean },
 ): Promise<{ assets: RecordedImport[]; recorded: boolean[] }> {
   return db.transaction(async (tx) => {
     // The tenants' open jobs are counted (to rank the new ones) as the assets go in: one round trip for both.
     const tenantIds = [...new Set(params.assets.map((a) => a.values.tenantId))];
-    const [{ inserted, recorded: byId }, open] = await Promise.all([
+    const [{ inserted, confirmed, recorded: byId }, open] = await Promise.all([
       insertAssets(tx, params.assets, params.maxAttempts),
       tenantIds.length > 0 ? openJobsByTenant(tx, { tenantIds, lane: 'backfill' }) : new Map<string, number>(),
     ]);
@@ -94,6 +96,8 @@ export async function recordImportBatch(
       insertUploadedEvents(tx, inserted),
       finishImportItems(tx, outcomes),
     ]);
+    const settled = outcomes.flatMap(({ item }) => (finished.has(item.id) ? [importItemUsage(item)] : []));
+    await recordWork(tx, [...confirmed.flatMap(uploadUsage), ...settled], params.metering);
     const jobOf = new Map(jobs.map((job) => [job.assetId, job]));
     for (const asset of inserted) byId.set(asset.id, { asset, job: jobOf.get(asset.id) ?? null });
     const assets = params.assets.map((a) => ({ ...byId.get(a.values.id)!, ...(a.item ? { recorded: finished.has(a.item.id) } : {}) }));
@@ -103,13 +107,16 @@ export async function recordImportBatch(
 
 const importedOutcome = (asset: Asset): ImportItemOutcome => ({ status: 'imported', assetId: asset.id, bytes: asset.size });
 
-/** The assets inserted `queued` (their events and jobs owed), and every asset of the batch as it stands. */
+/**
+ * The assets inserted `queued` (their events and jobs owed), those this write confirmed (inserted, or
+ * left awaiting their upload and moved on), and every asset of the batch as it stands.
+ */
 async function insertAssets(
   tx: Executor,
   batch: ImportedAsset[],
   maxAttempts: number,
-): Promise<{ inserted: Asset[]; recorded: Map<string, RecordedImport> }> {
-  if (batch.length === 0) return { inserted: [], recorded: new Map() };
+): Promise<{ inserted: Asset[]; confirmed: Asset[]; recorded: Map<string, RecordedImport> }> {
+  if (batch.length === 0) return { inserted: [], confirmed: [], recorded: new Map() };
   const inserted = await tx
     .insert(assets)
     .values(
@@ -126,8 +133,9 @@ async function insertAssets(
     .returning();
   const recorded = new Map<string, RecordedImport>(inserted.map((asset) => [asset.id, { asset, job: null }]));
   const others = batch.map((b) => b.values.id).filter((id) => !recorded.has(id));
-  for (const found of await takeRecordedAssets(tx, others, batch, maxAttempts)) recorded.set(found.asset.id, found);
-  return { inserted, recorded };
+  const taken = await takeRecordedAssets(tx, others, batch, maxAttempts);
+  for (const found of taken) recorded.set(found.asset.id, found);
+  return { inserted, confirmed: [...inserted, ...taken.flatMap((t) => (t.job ? [t.asset] : []))], recorded };
 }
 
 /** `asset.uploaded` of each new asset, written and notified as recordAssetEvent does (a new asset has no variants). */

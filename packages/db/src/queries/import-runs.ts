@@ -3,6 +3,7 @@ import type { Executor } from '../client.js';
 import { importIdentities, importItems, imports, type ImportItem, type NewImportItem } from '../import-schema.js';
 import { assets } from '../schema.js';
 import { insertImportItems } from './imports.js';
+import { importItemUsage, recordWork } from './usage/work.js';
 
 /**
  * What a runner does with an import (packages/intake/src/imports/): it holds the import's lease while it
@@ -85,8 +86,9 @@ export async function isImportItemClaimed(db: Executor, item: Pick<ImportItem, '
 /**
  * An item's outcome and the import's counts, together, only while this claim of the item is the
  * one under way (a runner that lost the import to another finds nothing to record). False when not.
+ * The item settled is metered with them (`metering`: USAGE_METERING).
  */
-export async function finishImportItem(db: Executor, params: { item: ImportItem; outcome: ImportItemOutcome }): Promise<boolean> {
+export async function finishImportItem(db: Executor, params: { item: ImportItem; outcome: ImportItemOutcome; metering: boolean }): Promise<boolean> {
   const { item, outcome } = params;
   return db.transaction(async (tx) => {
     const [done] = await tx
@@ -103,10 +105,13 @@ export async function finishImportItem(db: Executor, params: { item: ImportItem;
       .returning({ id: importItems.id });
     if (!done) return false;
     const bytes = outcome.status === 'imported' ? outcome.bytes : 0;
-    await tx
-      .update(imports)
-      .set({ [outcome.status]: sql`${imports[outcome.status]} + 1`, bytes: sql`${imports.bytes} + ${bytes}`, updatedAt: sql`now()` })
-      .where(eq(imports.id, item.importId));
+    await Promise.all([
+      tx
+        .update(imports)
+        .set({ [outcome.status]: sql`${imports[outcome.status]} + 1`, bytes: sql`${imports.bytes} + ${bytes}`, updatedAt: sql`now()` })
+        .where(eq(imports.id, item.importId)),
+      recordWork(tx, [importItemUsage(item)], params.metering),
+    ]);
     return true;
   });
 }

@@ -10,7 +10,9 @@ import type { ImportDeps } from './deps.js';
  * once are each checked against what was counted before them, so a run may pass a quota by at most
  * IMPORT_CONCURRENCY files; a tenant without these quotas reads nothing.
  */
-export async function assertImportFits(deps: Pick<ImportDeps, 'db'>, tenant: Tenant, size: number): Promise<void> {
+export async function assertImportFits(deps: Pick<ImportDeps, 'db' | 'config'>, tenant: Tenant, size: number): Promise<void> {
+  // Nothing is counted with USAGE_METERING=off, so nothing is enforced.
+  if (!deps.config.usage.metering) return;
   for (const { quota } of quotaLimits(tenant.quotas, UPLOAD_QUOTAS)) {
     const now = await readQuotaOf(deps.db, tenant.id, quota);
     if (now && now.used + size > now.limit) throw ERRORS.quotaExceeded(quota, now.limit, now.used);

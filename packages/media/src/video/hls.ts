@@ -57,7 +57,7 @@ export async function finishLadder(
   dir: string,
   probe: VideoProbe,
   plans: readonly VideoFilterPlan[],
-  rungs: readonly (HlsRung & { seconds: number })[],
+  rungs: readonly HlsRung[],
 ): Promise<HlsLadderResult> {
   await writeFile(join(dir, HLS_MASTER), masterPlaylist(rungs, Math.min(probe.fps, MAX_OUTPUT_FPS)), { mode: 0o600 });
   const files = await filesOf(dir);
@@ -65,7 +65,7 @@ export async function finishLadder(
     dir,
     master: HLS_MASTER,
     files,
-    rungs: rungs.map(({ seconds: _, ...rung }) => rung),
+    rungs: [...rungs],
     durationSeconds: rungs[0]!.seconds,
     size: files.reduce((sum, f) => sum + f.size, 0),
     toneMapped: plans.some((p) => p.toneMapped),
@@ -82,7 +82,7 @@ export async function rungFilters(probe: VideoProbe, spec: HlsLadderSpec): Promi
 }
 
 /** One rung as ffmpeg wrote it: its playlist read back, its segments measured, its codecs from its init segment. */
-export async function readRung(dir: string, index: number, plan: VideoFilterPlan, withAudio: boolean): Promise<HlsRung & { seconds: number }> {
+export async function readRung(dir: string, index: number, plan: VideoFilterPlan, withAudio: boolean): Promise<HlsRung> {
   const playlist = HLS_NAMES.playlist(index);
   const listed = parseMediaPlaylist(await readFile(join(dir, playlist), 'utf8'));
   const sized = await Promise.all(listed.segments.map(async (s) => ({ ...s, size: (await stat(join(dir, s.name))).size })));

@@ -134,6 +134,8 @@ export interface HlsRung {
   playlist: string;
   /** The rung's init segment and media segments, in order (their concatenation is one fragmented MP4). */
   segments: string[];
+  /** Its length as a player (and ffprobe) reads it: the sum of its playlist's segment durations. */
+  seconds: number;
 }
 
 export interface HlsLadderResult {

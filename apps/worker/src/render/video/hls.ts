@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { hlsVariantPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
 import { scaledDurationMs } from '@darkroom/core/env';
 import { variantSpecHash, type HlsVariantSpec, type VideoVariantSpec } from '@darkroom/core/presets';
-import type { VariantRecord } from '@darkroom/db/queries/variants';
 import {
   HLS_SEGMENT_SECONDS,
   planFrame,
@@ -16,6 +15,7 @@ import {
 } from '@darkroom/media';
 import { assetObject } from '../asset-object.js';
 import type { RenderContext } from '../context.js';
+import type { StoredVariant } from '../usage.js';
 
 /** Files of a ladder uploaded at once: hundreds of small segments, a few requests in flight. */
 const UPLOAD_CONCURRENCY = 6;
@@ -89,7 +89,7 @@ export async function uploadLadder(
   ladder: HlsLadderResult,
   signal: AbortSignal,
   masterCacheControl = VARIANT_CACHE_CONTROL,
-): Promise<VariantRecord> {
+): Promise<StoredVariant> {
   const specHash = variantSpecHash(spec);
   const prefix = hlsVariantPrefix(asset.tenantId, asset.id, spec.name, specHash);
   const put = async (file: HlsFile, cacheControl = VARIANT_CACHE_CONTROL) =>
@@ -120,6 +120,7 @@ export async function uploadLadder(
     key: `${prefix}${ladder.master}`,
     specHash,
     renditions: ladder.rungs.map(({ width, height, bandwidth }) => ({ width, height, bandwidth })),
+    rungSeconds: ladder.rungs.map((r) => r.seconds),
   };
 }
 

@@ -1,14 +1,14 @@
 import { isHlsSpec, type HlsVariantSpec, type VariantSpec } from '@darkroom/core/presets';
-import type { VariantRecord } from '@darkroom/db/queries/variants';
 import type { HlsLadderResult, VideoProbe } from '@darkroom/media';
 import { joinChunkedLadder } from './chunk-join.js';
 import type { RenderContext } from '../context.js';
 import { discardLadder, renderLadder, uploadLadder } from './hls.js';
 import type { VideoStep } from './progress.js';
+import type { StoredVariant } from '../usage.js';
 
 /** A variant rendered from the video, and whether HDR was kept as is (for `video.hdr`). */
 export interface Rendered {
-  record: VariantRecord;
+  record: StoredVariant;
   hdrKept: boolean;
 }
 

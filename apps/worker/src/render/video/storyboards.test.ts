@@ -2,7 +2,16 @@ import type { HlsLadderResult } from '@darkroom/media';
 import { describe, expect, it } from 'vitest';
 import { storyboardRung } from './storyboards.js';
 
-const rung = (width: number, height: number) => ({ width, height, bandwidth: 0, averageBandwidth: 0, codecs: '', playlist: '', segments: [] });
+const rung = (width: number, height: number) => ({
+  width,
+  height,
+  bandwidth: 0,
+  averageBandwidth: 0,
+  codecs: '',
+  playlist: '',
+  segments: [],
+  seconds: 60,
+});
 const ladder = (...sizes: [number, number][]): HlsLadderResult => ({
   dir: '/tmp/x',
   master: 'master.m3u8',

@@ -17,3 +17,4 @@ export {
 } from './quota-counters.js';
 export { noteQuotaThresholds } from './thresholds.js';
 export { billedBytesByTenant } from './stored-totals.js';
+export { recordWork, uploadUsage, importItemUsage, webhookAttemptUsage, deliveryRenderUsage } from './work.js';
