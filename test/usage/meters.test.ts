@@ -200,14 +200,16 @@ describe('recover', () => {
     const uploaded = await Promise.all(['jolla.jpg', '320x240.jpg'].map((name) => recovered.client.uploadFile(fixture(name), 'image/jpeg')));
     const ids = uploaded.map(({ asset }) => asset.id);
     for (const id of ids) expect((await recovered.client.waitForAsset(id)).status).toBe('ready');
-    const before = await eventsOf(recovered.tenantId, '');
+    // Recover's own bucket requests are counted (flushed counters); what it must not count again is the work.
+    const work = async () => (await eventsOf(recovered.tenantId, '')).filter((e) => !e.source.startsWith('flush:'));
+    const before = await work();
     expect(before.filter((e) => e.meter === 'uploads')).toHaveLength(2);
     // The database forgets them, as a restore to a point before their upload does.
     await harness.api.db.delete(assets).where(inArray(assets.id, ids));
     const options = { dryRun: false, tenantId: recovered.tenantId, minAgeMs: 0, concurrency: 8, queue: harness.api.queue };
     expect(await recover(harness.workerDeps, options)).toMatchObject({ relinked: 2, queued: 0 });
     for (const id of ids) expect((await recovered.client.waitForAsset(id)).status).toBe('ready');
-    expect(await eventsOf(recovered.tenantId, '')).toEqual(before);
+    expect(await work()).toEqual(before);
   });
 });
 
