@@ -18,3 +18,5 @@ export {
 export { noteQuotaThresholds } from './thresholds.js';
 export { billedBytesByTenant } from './stored-totals.js';
 export { recordWork, uploadUsage, importItemUsage, webhookAttemptUsage, deliveryRenderUsage } from './work.js';
+export { readTenantUsage, readUsageExport, combineUsage, type UsageValue, type UsageExportRange } from './read.js';
+export { USAGE_GRANULARITIES, USAGE_EXPORT_FORMATS, type UsageGranularity, type UsageExportFormat } from './read.js';
