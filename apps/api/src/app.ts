@@ -16,6 +16,7 @@ import adminBackfillRoutes from './routes/admin/backfill.js';
 import adminJobRoutes from './routes/admin/jobs.js';
 import adminModerationRoutes from './routes/admin/moderation.js';
 import adminTenantRoutes from './routes/admin/tenants.js';
+import adminUsageRoutes from './routes/admin/usage.js';
 import adminWebhookRoutes from './routes/admin/webhooks.js';
 import assetRoutes from './routes/assets.js';
 import opsRoutes from './routes/ops.js';
@@ -29,6 +30,7 @@ import liveRoutes from './routes/live.js';
 import uploadPageRoutes from './routes/upload-page.js';
 import uploadRoutes from './routes/uploads.js';
 import uploadTokenRoutes from './routes/upload-tokens.js';
+import usageRoutes from './routes/usage.js';
 import webhookRoutes from './routes/webhooks.js';
 
 /** One route as registered: what a check that walks every route (the hostile suite) enumerates. */
@@ -133,6 +135,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
   await app.register(webhookRoutes, { deps });
   await app.register(importRoutes, { deps });
   await app.register(moderationRoutes, { deps });
+  await app.register(usageRoutes, { deps });
   await app.register(uploadPageRoutes, { deps });
   // The admin routes (JSON under /v1/admin, and the console) in a scope of their own: only they read or
   // set the console's session cookie, so only their requests go through the cookie plugin's hooks.
@@ -143,6 +146,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     await admin.register(adminBackfillRoutes, { deps });
     await admin.register(adminWebhookRoutes, { deps });
     await admin.register(adminModerationRoutes, { deps });
+    await admin.register(adminUsageRoutes, { deps });
     await admin.register(adminDashboardRoutes, { deps });
   });
   return app;
