@@ -46,7 +46,7 @@ export function formatSeconds(seconds: number): string {
   return h > 0 ? `${h.toLocaleString('en-US')} h ${m} min ${s} s` : `${m} min ${s} s`;
 }
 
-/** A meter's value for people: byte-hours as the average held over `hours` (a GB-month reads as GB held). */
+/** A meter's value for people, in its unit: bytes and byte-hours in decimal units, seconds as h/min/s, counts grouped. */
 export function formatMeter(meter: Meter, value: number): string {
   switch (METER_UNITS[meter]) {
     case 'bytes':
