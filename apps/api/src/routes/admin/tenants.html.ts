@@ -54,7 +54,7 @@ const TENANTS_PAGE_SCRIPT = String.raw`
 
 function tenantRow(t: Tenant): string {
   return (
-    html`<tr data-tenant-id="${t.id}"><td class="name">${t.name}</td><td><code>${t.id}</code></td>` +
+    html`<tr data-tenant-id="${t.id}"><td class="name"><a href="/admin/tenants/${t.id}">${t.name}</a></td><td><code>${t.id}</code></td>` +
     html`<td>${t.defaultPreset ?? 'default'}</td><td class="muted">${t.createdAt.toISOString()}</td>` +
     html`<td><button class="upload primary" type="button">Upload files</button><div class="row-message muted" role="status"></div></td></tr>`
   );
