@@ -96,7 +96,7 @@ const DEFAULT_PAGE = 500;
  * holds one page at a time, and each query starts where the last ended on the tables' unique index.
  * A page is read when the consumer asks for it, so a slow reader slows the reads. Postgres writes
  * each page's text, as COPY would: a row never becomes an object in this process, which keeps the
- * process's memory flat and the export as fast as the index reads (docs/design/usage.md#the-export).
+ * process's memory flat and the export as fast as the index reads (docs/design/usage-export.md#the-export).
  * Tenants' rows are read apart from the deployment's: a row comparison with a null tenant is never true.
  */
 export async function* readUsageExport(db: Executor, range: UsageExportRange, format: UsageExportFormat): AsyncGenerator<string> {
@@ -111,7 +111,7 @@ export async function* readUsageExport(db: Executor, range: UsageExportRange, fo
         // A month's partition may have no statistics yet (autovacuum analyzes it some time after its
         // first rows), and without them the planner sorts every row after the key for each page,
         // which makes an export quadratic; the index's order is always the plan wanted here, and JIT,
-        // which the penalty on sorting would set off, costs more than a page (docs/design/usage.md#the-export).
+        // which the penalty on sorting would set off, costs more than a page (docs/design/usage-export.md#the-export).
         await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
         return tx.execute<{ text: string | null; rows: number; tenant_id: string | null; key: string; meter: string }>(pageText(rows, format));
       });
