@@ -102,6 +102,10 @@ describe('the usage export', () => {
     expect(new Set(seen.csv!.map((row) => row.split('|')[0])).size).toBe(TENANTS + 1);
   }, 180_000);
 
+  it('takes an admin token only', async () => {
+    expect((await fetch(`${api.baseUrl}/v1/admin/usage?${WINDOW}`)).status).toBe(401);
+  });
+
   it('names its format and refuses to be cached', async () => {
     const res = await fetch(`${api.baseUrl}/v1/admin/usage?${WINDOW}&format=csv&tenantId=${crypto.randomUUID()}`, {
       headers: { authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
