@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { METERS } from '@darkroom/core/contract/usage';
-import { commonSettings, loadConfigOrExit } from '@darkroom/core/env';
+import { commonSettings, describeEnvIssues, loadConfigOrExit } from '@darkroom/core/env';
 import { createDatabase } from '@darkroom/db/client';
 import { isUuid } from '@darkroom/db/pagination';
 import { readTenantUsage } from '@darkroom/db/queries/usage';
@@ -29,7 +29,12 @@ const from = /^\d{4}-\d{2}$/.test(monthText) ? parseInstant(monthText) : null;
 if (!from) refuse(`--month "${monthText}" is not a month (YYYY-MM, e.g. 2026-11)`);
 if (!isUuid(tenantId)) refuse(`--tenant "${tenantId}" is not a tenant id (a UUID)`);
 
-const config = loadConfigOrExit((env) => z.object({ DATABASE_URL: commonSettings.DATABASE_URL }).parse(env));
+/** The one setting the command reads, parsed as every app parses it (a bad value is named, and the command ends). */
+const config = loadConfigOrExit((env) => {
+  const parsed = z.object({ DATABASE_URL: commonSettings.DATABASE_URL }).safeParse(env);
+  if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
+  return parsed.data;
+});
 const database = createDatabase({ url: config.DATABASE_URL, maxConnections: 1 });
 try {
   const tenant = await getTenant(database.db, { id: tenantId });
