@@ -61,7 +61,10 @@ it("shows a chart of each meter over the last 30 days and the tenant's quotas", 
   );
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const problems = watchProblems(page, (status, pathname) => status === 401 && pathname === '/admin/tenants');
+  const problems = watchProblems(
+    page,
+    (status, pathname) => (status === 401 && pathname === '/admin/tenants') || (status === 404 && pathname.startsWith('/admin/tenants/')),
+  );
   await page.goto(`${harness.baseUrl}/admin/tenants`);
   await page.fill('input[name=token]', harness.adminToken);
   await Promise.all([page.waitForURL('**/admin/tenants'), page.click('button[type=submit]')]);
@@ -92,6 +95,11 @@ it("shows a chart of each meter over the last 30 days and the tenant's quotas", 
   expect(await quota('imageRendersPerMonth').locator('.limit').textContent()).toBe('unlimited');
   expect(await quota('videoSecondsPerMonth').locator('.limit').textContent()).toBe('unlimited');
   await page.screenshot({ path: `${ARTIFACTS}admin-tenant.png`, fullPage: true });
+
+  // A tenant that does not exist: the tenants page, saying so.
+  const missing = await page.goto(`${harness.baseUrl}/admin/tenants/${crypto.randomUUID()}`);
+  expect(missing?.status()).toBe(404);
+  expect(await page.locator('.notice').textContent()).toMatch(/tenant/i);
   expect(problems).toEqual([]);
   await context.close();
 });

@@ -35,7 +35,10 @@ export function tenantsPageRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/admin/tenants/:id', { schema: { hide: true, params: TenantParams } }, async (request, reply) => {
     const { id } = request.params as z.infer<typeof TenantParams>;
     const tenant = isUuid(id) ? await getTenant(deps.db, { id }) : undefined;
-    if (!tenant) throw ERRORS.tenantNotFound();
+    if (!tenant) {
+      const notice = ERRORS.tenantNotFound().message;
+      return sendHtml(reply, 404, (nonce) => tenantsPage({ nonce, query: id, tenants: [], limit: TENANTS_SHOWN, notice }));
+    }
     const to = addPeriods(periodStart(new Date(), 'day'), 'day');
     const [usage, quotaUse] = await Promise.all([
       usageSeries(deps.db, tenant.id, { from: addPeriods(to, 'day', -CHART_DAYS), to, granularity: 'day', meters: METERS }),
