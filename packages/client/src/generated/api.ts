@@ -4700,6 +4700,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's usage by hour, day or month: every meter asked, for every period of the range */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The first period, its start: `2026-11-01`, `2026-11-05T14:00:00Z` (UTC, or with an offset) */
+                    from: string;
+                    /** @description The end of the range (exclusive), at the start of a period */
+                    to: string;
+                    /** @description Hours (at most 31 days), days or calendar months (at most 2 years); UTC */
+                    granularity?: "hour" | "day" | "month";
+                    /** @description Comma-separated meters; every meter when absent */
+                    meters?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited: over the key’s requests per minute (details.limit, details.retryAfterSeconds; Retry-After), or another limit of the route. */
+                429: {
+                    headers: {
+                        /** @description Requests this key may make per one-minute window (RATE_LIMIT_PER_MINUTE, or the tenant’s own). */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left to this key in the current window. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the current window ends. */
+                        "RateLimit-Reset"?: number;
+                        /** @description Seconds until the key may try again. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -6533,6 +6634,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tenant's usage, streamed: one row per tenant, period and meter, tenants by id and the deployment's rows last */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The first period, its start: `2026-11-01`, `2026-11-05T14:00:00Z` (UTC, or with an offset) */
+                    from: string;
+                    /** @description The end of the range (exclusive), at the start of a period */
+                    to: string;
+                    /** @description Hours (at most 31 days), days or calendar months (at most 2 years); UTC */
+                    granularity?: "hour" | "day" | "month";
+                    /** @description One tenant's rows only */
+                    tenantId?: string;
+                    /** @description `json`: one array; `csv`: a header line, then RFC 4180 rows; `jsonl`: one object a line */
+                    format?: "json" | "csv" | "jsonl";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows, one per tenant, period and meter: `tenantId` (null, or empty in CSV: the deployment), `at` (the period start, UTC), `meter`, `value`; values exact as stored (numbers). Streamed: a failure midway cuts the body short (a JSON array without its `]`). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            tenantId: string | null;
+                            /** Format: date-time */
+                            at: string;
+                            meter: string;
+                            value: number;
+                        }[];
+                        "text/csv": string;
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7620,6 +7804,52 @@ export interface components {
              * @enum {string|null}
              */
             visibility: "public" | "private" | null;
+        };
+        UsageReport: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            granularity: "hour" | "day" | "month";
+            /** @description Every period of the range, oldest first; 0 where nothing was counted */
+            series: {
+                /**
+                 * Format: date-time
+                 * @description The period's start (UTC)
+                 */
+                at: string;
+                values: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description Over the range: the sum of each meter (byte-hours for stored_bytes), the largest for stored_bytes_peak */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        UsageReportInput: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            granularity: "hour" | "day" | "month";
+            /** @description Every period of the range, oldest first; 0 where nothing was counted */
+            series: {
+                /**
+                 * Format: date-time
+                 * @description The period's start (UTC)
+                 */
+                at: string;
+                values: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description Over the range: the sum of each meter (byte-hours for stored_bytes), the largest for stored_bytes_peak */
+            totals: {
+                [key: string]: number;
+            };
         };
         Webhook: {
             id: string;
