@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { formatBytes } from '../../apps/api/src/services/usage/meter-units.js';
 import { launchChromium, watchProblems } from '../support/browser.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 import { ARTIFACTS } from '../support/upload-page.js';
@@ -55,10 +55,15 @@ function thirtyDays(tenantId: string) {
 }
 
 it("shows a chart of each meter over the last 30 days and the tenant's quotas", async () => {
-  await insertDaily(harness.api.db, thirtyDays(t.tenantId));
-  await harness.api.db.execute(
-    sql`update tenants set quotas = ${JSON.stringify({ storedBytes: 10e9, uploadBytesPerMonth: 5e9, imageRendersPerMonth: null })}::jsonb where id = ${t.tenantId}::uuid`,
-  );
+  const rows = thirtyDays(t.tenantId);
+  await insertDaily(harness.api.db, rows);
+  // Set after the rows: a quota set anew counts its month so far from the daily rows.
+  const patched = await harness.admin.request('PATCH', `/v1/admin/tenants/${t.tenantId}`, {
+    quotas: { storedBytes: 10e9, uploadBytesPerMonth: 5e9, imageRendersPerMonth: null },
+  });
+  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+  const thisMonth = new Date().toISOString().slice(0, 7);
+  const uploadedThisMonth = rows.filter((r) => r.meter === 'upload_bytes' && r.day.startsWith(thisMonth)).reduce((sum, r) => sum + r.value, 0);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = watchProblems(
@@ -92,6 +97,9 @@ it("shows a chart of each meter over the last 30 days and the tenant's quotas", 
   const quota = (name: string) => page.locator(`#quotas tr[data-quota="${name}"]`);
   expect(await quota('storedBytes').locator('.limit').textContent()).toBe('10.0 GB');
   expect(await quota('uploadBytesPerMonth').locator('.limit').textContent()).toBe('5.00 GB');
+  expect(await quota('uploadBytesPerMonth').locator('.used').textContent()).toBe(formatBytes(uploadedThisMonth));
+  expect(await quota('storedBytes').locator('.used').textContent()).toBe('0 B');
+  expect(await quota('imageRendersPerMonth').locator('.used').textContent()).toBe('—');
   expect(await quota('imageRendersPerMonth').locator('.limit').textContent()).toBe('unlimited');
   expect(await quota('videoSecondsPerMonth').locator('.limit').textContent()).toBe('unlimited');
   await page.screenshot({ path: `${ARTIFACTS}admin-tenant.png`, fullPage: true });

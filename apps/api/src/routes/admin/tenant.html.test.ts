@@ -25,13 +25,13 @@ const usage = {
 
 describe('tenant page', () => {
   it('escapes the tenant name and runs no script', () => {
-    const page = tenantPage({ nonce: 'n0nce', tenant: tenant(hostile('tenant name')), usage, quotaUse: { used: new Map() } });
+    const page = tenantPage({ nonce: 'n0nce', tenant: tenant(hostile('tenant name')), usage, used: {} });
     expectEscaped(page, ['tenant name'], 0);
     expect(page.match(/<svg class="chart"/g)).toHaveLength(19);
   });
 
   it('shows a quota’s limit, and what is used of it when known', () => {
-    const page = tenantPage({ nonce: 'n0nce', tenant: tenant('Acme'), usage, quotaUse: { used: new Map([['storedBytes', 2.5e8]]) } });
+    const page = tenantPage({ nonce: 'n0nce', tenant: tenant('Acme'), usage, used: { storedBytes: 2.5e8 } });
     expect(page).toContain(
       '<tr data-quota="storedBytes"><td><code>storedBytes</code></td><td>held now</td><td class="num limit">1.00 GB</td><td class="num used">250 MB</td><td class="num">25 %</td></tr>',
     );

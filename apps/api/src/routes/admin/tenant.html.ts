@@ -2,7 +2,6 @@ import { METERS, QUOTA_METERS, QUOTAS, type Meter, type QuotaName } from '@darkr
 import type { Tenant } from '@darkroom/db/schema';
 import { html } from 'ghtml';
 import { formatMeter, METER_UNITS } from '../../services/usage/meter-units.js';
-import type { QuotaUse } from '../../services/usage/quota-use.js';
 import type { UsageSeries } from '../../services/usage/tenant-usage.js';
 import { layout } from './dashboard.html.js';
 import { meterChart } from './usage-chart.svg.js';
@@ -12,7 +11,8 @@ export interface TenantPageModel {
   tenant: Tenant;
   /** The last 30 days by day, every meter. */
   usage: UsageSeries;
-  quotaUse: QuotaUse;
+  /** What each quota set has used in its current period (services/tenant-quotas.ts's `quotaUsed`). */
+  used: Partial<Record<QuotaName, number>>;
 }
 
 const TENANT_STYLE = `
@@ -42,8 +42,9 @@ function quotaRow(quota: QuotaName, limit: number | null | undefined, used: numb
 
 function quotasSection(model: TenantPageModel): string {
   const quotas = model.tenant.quotas ?? {};
-  const rows = QUOTAS.map((q) => quotaRow(q, quotas[q], model.quotaUse.used.get(q) ?? null)).join('');
-  const note = model.quotaUse.note ? html`<p class="muted">${model.quotaUse.note}</p>` : '';
+  const rows = QUOTAS.map((q) => quotaRow(q, quotas[q], model.used[q] ?? null)).join('');
+  const note =
+    '<p class="muted">Used: this month\'s counters, and for <code>storedBytes</code> what is held now; uploads in flight are not counted until they complete.</p>';
   return (
     html`<section aria-labelledby="quotas-heading"><h2 id="quotas-heading">Quotas</h2>` +
     html`<table class="quotas" id="quotas"><thead><tr><th>Quota</th><th>Period</th><th>Limit</th><th>Used</th><th>Share</th></tr></thead><tbody>!${rows}</tbody></table>!${note}</section>`

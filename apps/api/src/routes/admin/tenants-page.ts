@@ -5,8 +5,8 @@ import { isUuid } from '@darkroom/db/pagination';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
+import { quotaUsed } from '../../services/tenant-quotas.js';
 import { addPeriods, periodStart } from '../../services/usage/periods.js';
-import { quotaUseForConsole } from '../../services/usage/quota-use.js';
 import { usageSeries } from '../../services/usage/tenant-usage.js';
 import { sendHtml } from './pages.js';
 import { tenantPage } from './tenant.html.js';
@@ -40,10 +40,10 @@ export function tenantsPageRoutes(app: FastifyInstance, deps: AppDeps) {
       return sendHtml(reply, 404, (nonce) => tenantsPage({ nonce, query: id, tenants: [], limit: TENANTS_SHOWN, notice }));
     }
     const to = addPeriods(periodStart(new Date(), 'day'), 'day');
-    const [usage, quotaUse] = await Promise.all([
+    const [usage, used] = await Promise.all([
       usageSeries(deps.db, tenant.id, { from: addPeriods(to, 'day', -CHART_DAYS), to, granularity: 'day', meters: METERS }),
-      quotaUseForConsole(deps, tenant),
+      quotaUsed(deps, tenant),
     ]);
-    return sendHtml(reply, 200, (nonce) => tenantPage({ nonce, tenant, usage, quotaUse }));
+    return sendHtml(reply, 200, (nonce) => tenantPage({ nonce, tenant, usage, used }));
   });
 }
