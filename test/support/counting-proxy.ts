@@ -5,9 +5,10 @@ import { objectOwner } from '@darkroom/core/keys';
 import { s3Operation } from './s3-counter.js';
 
 /**
- * Who signed a request the bucket received: Darkroom's storage client (an `Authorization` header),
- * a presigned URL Darkroom handed out (`X-Amz-Signature` in the query): a client's PUT or part, or
- * a read (ffmpeg's and ffprobe's), or nobody (a public variant's URL).
+ * Who sent a request the bucket received: Darkroom's storage client (SDK calls carry an
+ * `Authorization` header; its direct HEADs, GETs and copies are URLs it presigns for itself), a
+ * presigned URL Darkroom handed out (`X-Amz-Signature` in the query): a client's PUT or part, or
+ * ffmpeg's and ffprobe's reads (`Lavf/…` as their User-Agent); or nobody (a public variant's URL).
  */
 export type Signer = 'darkroom' | 'presigned_put' | 'presigned_read' | 'anonymous';
 export const SIGNERS: readonly Signer[] = ['darkroom', 'presigned_put', 'presigned_read', 'anonymous'];
@@ -33,10 +34,15 @@ function operationOf(req: RequestHead, query: URLSearchParams): string {
   return operation === 'ListObjects' && query.get('list-type') === '2' ? 'ListObjectsV2' : operation;
 }
 
+/** ffmpeg's and ffprobe's HTTP reads name libavformat: `Lavf/61.7.100`. */
+const FFMPEG_AGENT = /^Lavf\//;
+
 function signerOf(req: RequestHead, query: URLSearchParams, operation: string): Signer {
   if (req.headers.authorization) return 'darkroom';
   if (!query.has('X-Amz-Signature')) return 'anonymous';
-  return operation === 'PutObject' || operation === 'UploadPart' ? 'presigned_put' : 'presigned_read';
+  if (FFMPEG_AGENT.test(req.headers['user-agent'] ?? '')) return 'presigned_read';
+  // Darkroom's own presigned requests are reads and copies: a plain PUT or a part is a client's upload.
+  return operation === 'PutObject' || operation === 'UploadPart' ? 'presigned_put' : 'darkroom';
 }
 
 /** The first `<Key>` of a DeleteObjects body: a batch delete is the tenant's whose objects it names. */
