@@ -13,6 +13,25 @@ export async function stopRedis(): Promise<void> {
   await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave']).catch(() => {});
 }
 
+/**
+ * Restarts the Redis at `url` without saving, as a crash would: the shared one (6379) as
+ * `stopRedis` and `startServices` do, or a Redis of the test's own on another port (TEST_REDIS_URL),
+ * so that a test of an outage can run on a machine whose Redis others are using.
+ */
+export async function restartRedis(url: string): Promise<void> {
+  const port = new URL(url).port || '6379';
+  if (port === '6379') {
+    await stopRedis();
+    await startServices();
+    return;
+  }
+  await run('redis-cli', ['-h', '127.0.0.1', '-p', port, 'shutdown', 'nosave']).catch(() => {});
+  await run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no']);
+  await waitFor(`Redis on port ${port}`, async () =>
+    (await run('redis-cli', ['-h', '127.0.0.1', '-p', port, 'ping']).catch(() => null))?.stdout.includes('PONG'),
+  );
+}
+
 /** Starts whatever of Postgres, Redis and the S3 gateway is down, as `npm run services:up` does. */
 export async function startServices(): Promise<void> {
   await run('bash', [`${root}scripts/services-up.sh`], { cwd: root });
