@@ -3,7 +3,7 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd|moderation]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd|moderation|usage]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
@@ -20,6 +20,7 @@ import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
 import { runStreamingBench } from './streaming.js';
 import { printTable, type BenchRow } from './table.js';
+import { runUsageBench } from './usage.js';
 import { runWorkerBench } from './worker.js';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -38,6 +39,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['classifier', runClassifierBench],
   ['clamd', runClamdBench],
   ['moderation', runModerationBench],
+  ['usage', runUsageBench],
 ];
 const start = startRun();
 const rows: BenchRow[] = [];
