@@ -37,7 +37,7 @@ const probedSeconds = async (path: string) => Math.round(Number((await ffprobeJs
 /**
  * The seconds of video each rendition of a ready video holds, by the meter its height falls in: each
  * MP4/WebM rendition downloaded and probed, each HLS rung's playlist and segments fetched and the
- * playlist probed (ffprobe's length of a rung is its segments' sum). Storyboards are pictures, not video.
+ * playlist probed (ffprobe's length of a rung is its segments' sum). A storyboard is a picture, not video.
  */
 export async function renditionSeconds(asset: Asset): Promise<MeterValues> {
   const seconds: MeterValues = {};
@@ -60,8 +60,11 @@ export async function renditionSeconds(asset: Asset): Promise<MeterValues> {
   return seconds;
 }
 
-/** Image variants a ready asset has (a video's poster sizes included): each one an `image_renders` event. */
-export const imageRenders = (asset: Asset) => asset.variants.filter((v) => v.kind === 'image').length;
+/**
+ * The image variants a ready asset has, each one `image_renders`: an image's, a video's poster sizes
+ * and its storyboard (a sprite of frames: a picture encoded, though its kind is the video's).
+ */
+export const imageRenders = (asset: Asset) => asset.variants.filter((v) => v.kind === 'image' || v.format === 'storyboard').length;
 
 /** Adds `more` into `into`, meter by meter. */
 export function addValues(into: MeterValues, more: MeterValues): MeterValues {
