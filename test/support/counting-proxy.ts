@@ -1,8 +1,7 @@
-import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { bucketClassOf, type BucketClass } from '@darkroom/core/contract/usage';
 import { objectOwner } from '@darkroom/core/keys';
-import { s3Operation } from './s3-counter.js';
+import { s3Operation, startPassThrough } from './s3-counter.js';
 
 /**
  * Who sent a request the bucket received: Darkroom's storage client (SDK calls carry an
@@ -94,37 +93,19 @@ function count(tally: ProxyTally, counted: ClassifiedRequest): void {
 }
 
 /**
- * An HTTP proxy on loopback in front of the S3 server that forwards everything and counts each
- * request by B2 class, by who signed it and by tenant: the independent count the bucket meters are
- * compared with. Every attempt is counted as it arrives, whatever the server answers. The Host header
- * is passed on unchanged, so SigV4 signatures (and presigned URLs signed for this address) verify.
+ * An HTTP proxy on loopback in front of the S3 server (`startPassThrough`) that forwards everything
+ * and counts each request by B2 class, by who signed it and by tenant: the independent count the
+ * bucket meters are compared with. Every attempt is counted, whatever the server answers.
  */
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const upstream = new URL(target);
   const tally = emptyTally();
-  const server = createServer((req, res) => {
+  const proxy = await startPassThrough(target, (req) => {
     // Only a batch delete's body says whose objects it names; the rest stream through untouched.
     const batchDelete = req.method === 'POST' && new URL(req.url ?? '/', 'http://s3').searchParams.has('delete');
     let body = '';
     if (batchDelete) req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     // 'close', not 'end': an attempt the client gave up on midway is still one the bucket saw.
     req.once('close', () => count(tally, classifyRequest(req, body)));
-    const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    tally: () => structuredClone(tally),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...proxy, tally: () => structuredClone(tally) };
 }

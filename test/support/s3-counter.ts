@@ -47,16 +47,21 @@ export function s3Operation(req: Pick<IncomingMessage, 'method' | 'url' | 'heade
   return `${method} ${[...query.keys()].join('&')}`;
 }
 
+export interface PassThrough {
+  /** Use as S3_ENDPOINT: everything sent here is passed on to the real server. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
 /**
- * A pass-through HTTP proxy on loopback in front of the S3 server that records every request it
- * forwards. The Host header is passed on unchanged, so SigV4 signatures (and presigned URLs, which
- * are signed for this proxy's address) still verify at the server.
+ * A pass-through HTTP proxy on loopback in front of the S3 server that shows `seen` every request as
+ * it arrives. The Host header is passed on unchanged, so SigV4 signatures (and presigned URLs,
+ * which are signed for this proxy's address) still verify at the server.
  */
-export async function startS3Counter(target: string): Promise<S3Counter> {
+export async function startPassThrough(target: string, seen: (req: IncomingMessage) => void): Promise<PassThrough> {
   const upstream = new URL(target);
-  const requests: CountedRequest[] = [];
   const server = createServer((req, res) => {
-    requests.push({ operation: s3Operation(req), path: new URL(req.url ?? '/', 'http://s3').pathname });
+    seen(req);
     const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -68,12 +73,23 @@ export async function startS3Counter(target: string): Promise<S3Counter> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    describe: () => requests.map((r, i) => `${i + 1}. ${r.operation} ${r.path}`).join('\n'),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A pass-through proxy (`startPassThrough`) that records every request it forwards. */
+export async function startS3Counter(target: string): Promise<S3Counter> {
+  const requests: CountedRequest[] = [];
+  const proxy = await startPassThrough(target, (req) => {
+    requests.push({ operation: s3Operation(req), path: new URL(req.url ?? '/', 'http://s3').pathname });
+  });
+  return {
+    ...proxy,
+    requests,
+    describe: () => requests.map((r, i) => `${i + 1}. ${r.operation} ${r.path}`).join('\n'),
   };
 }
