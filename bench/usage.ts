@@ -14,7 +14,7 @@ import { QUOTAS, type TenantQuotas } from '@darkroom/core/contract/usage';
 import { TestApi } from '../test/support/client.js';
 import { UPLOAD } from './api.js';
 import { QUALITY, startDeliveryServer, WIDTH } from './delivery-peers.js';
-import { both, load, loadInTurn, rps, WARMUP_SECONDS } from './load.js';
+import { both, load, loadInTurn, type LoadResult, rps, WARMUP_SECONDS } from './load.js';
 import { startRun, writeResults } from './results.js';
 import { benchEnv, freePort, prepareBench, spawnNode, step, stop, waitForHttp } from './support.js';
 import { printTable, row, type BenchRow } from './table.js';
@@ -35,7 +35,11 @@ async function setQuotas(admin: TestApi, tenantId: string): Promise<void> {
   if (res.status !== 200) throw new Error(`PATCH /v1/admin/tenants/:id { quotas }: ${res.status} ${JSON.stringify(res.body)} (waits on the quotas)`);
 }
 
-/** `POST /v1/uploads` with metering on against off: an API process of each, loaded in turn. */
+/**
+ * `POST /v1/uploads` with metering on against off: an API process of each, loaded in turn (A, B, C,
+ * C, B, A). Beside the goal's tenant with quotas, another without any on the metered process: what
+ * the reservations cost apart from the rest of metering.
+ */
 async function uploadRows(): Promise<BenchRow[]> {
   const { apiKey, tenantId } = await prepareBench('bench-usage');
   const start = async (side: 'on' | 'off') => {
@@ -46,18 +50,23 @@ async function uploadRows(): Promise<BenchRow[]> {
   };
   const [on, off] = [await start('on'), await start('off')];
   try {
-    await setQuotas(new TestApi(on.url, benchEnv.ADMIN_TOKEN), tenantId);
-    const post = (api: typeof on, seconds: number) =>
-      load(`${api.url}/v1/uploads`, { serverPid: api.child.pid!, method: 'POST', body: UPLOAD, token: apiKey, seconds });
-    await post(on, WARMUP_SECONDS);
-    await post(off, WARMUP_SECONDS);
-    const on1 = await post(on, SECONDS);
-    const offBoth = both(await post(off, SECONDS), await post(off, SECONDS));
-    const onBoth = both(on1, await post(on, SECONDS));
+    const admin = new TestApi(on.url, benchEnv.ADMIN_TOKEN);
+    await setQuotas(admin, tenantId);
+    const unlimited = (await admin.createTenant('bench-usage-no-quotas')).apiKey;
+    const post = (api: typeof on, token: string) => (seconds: number) =>
+      load(`${api.url}/v1/uploads`, { serverPid: api.child.pid!, method: 'POST', body: UPLOAD, token, seconds });
+    const sides = [post(on, apiKey), post(on, unlimited), post(off, apiKey)];
+    for (const side of sides) await side(WARMUP_SECONDS);
+    const first: LoadResult[] = [];
+    for (const side of sides) first.push(await side(SECONDS));
+    const results: LoadResult[] = [];
+    for (let i = sides.length - 1; i >= 0; i--) results[i] = both(first[i]!, await sides[i]!(SECONDS));
+    const [onBoth, noQuotasBoth, offBoth] = results as [LoadResult, LoadResult, LoadResult];
     const ratio = onBoth.rps / offBoth.rps;
     return [
       row('usage: POST /v1/uploads, metering on (quotas set) vs off', rps(onBoth), rps(offBoth), ratio, '≥ 0.95×', ratio >= 0.95),
-      row('usage: POST /v1/uploads p99, metering on vs off', `${onBoth.p99} ms`, `${offBoth.p99} ms`, null, '—', null),
+      row('usage: POST /v1/uploads p99, metering on (quotas set) vs off', `${onBoth.p99} ms`, `${offBoth.p99} ms`, null, '—', null),
+      row('usage: POST /v1/uploads, metering on (no quota) vs off', rps(noQuotasBoth), rps(offBoth), noQuotasBoth.rps / offBoth.rps, '—', null),
     ];
   } finally {
     await Promise.all([stop(on.child), stop(off.child)]);
