@@ -62,7 +62,7 @@ const POOL_PER_CORE = 4;
 
 export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} }): AppDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
-  const metering = createMetering({ db: database.db, config: config.usage, processName: 'api', log });
+  const metering = createMetering({ databaseUrl: config.databaseUrl, config: config.usage, processName: 'api', log });
   const storage = createS3Storage(config.storage, { observer: metering.observer });
   const queue = createAssetQueue({ redis: config.redis, prefix: config.queuePrefix });
   const webhookQueue = createWebhookQueue({ redis: config.redis, prefix: config.queuePrefix });
@@ -115,7 +115,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     async close() {
       authCache.close();
       redis.disconnect();
-      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close(), metering.counters.stop()]);
+      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close(), metering.stop()]);
       await database.close();
     },
   };

@@ -64,7 +64,7 @@ const VERIFIED_SIGNATURES = 10_000;
 
 export function createDeliveryDeps(config: DeliveryConfig, log: Logger): DeliveryDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
-  const metering = createMetering({ db: database.db, config: config.usage, processName: 'delivery', log });
+  const metering = createMetering({ databaseUrl: config.databaseUrl, config: config.usage, processName: 'delivery', log });
   const storage = createS3Storage(config.storage, { observer: metering.observer });
   // Fails fast (no offline queue): without Redis, renders go on uncoordinated and uncounted rather than wait.
   const redis = createRedisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
@@ -116,7 +116,7 @@ export function createDeliveryDeps(config: DeliveryConfig, log: Logger): Deliver
       changes.close();
       await Promise.allSettled([...background]);
       redis.disconnect();
-      await metering.counters.stop();
+      await metering.stop();
       await database.close();
     },
   };

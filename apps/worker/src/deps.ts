@@ -57,7 +57,7 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
   const connections = (config.concurrency + config.backfillConcurrency) * 2 + Math.min(config.webhooks.concurrency, 8);
   const database = createDatabase({ url: config.databaseUrl, maxConnections: Math.max(4, connections) });
   const logger = log ?? pino({ level: config.logLevel, base: { app: 'worker' }, hooks: { streamWrite: maskPrivateLinks } });
-  const metering = createMetering({ db: database.db, config: config.usage, processName: 'worker', log: logger });
+  const metering = createMetering({ databaseUrl: config.databaseUrl, config: config.usage, processName: 'worker', log: logger });
   return {
     config,
     db: database.db,
@@ -72,7 +72,7 @@ export function createWorkerDeps(config: WorkerConfig, log?: Logger): WorkerDeps
     stopSignal: new AbortController().signal,
     scanners: { clamd: config.clamd ? createClamdScanner(config.clamd) : null },
     async close() {
-      await metering.counters.stop();
+      await metering.stop();
       await database.close();
     },
   };
