@@ -80,12 +80,20 @@ function usedFromRecords(tenantId: string, quota: QuotaName, at: Date) {
  * set (written by a statement that still read the tenant without it) may be missed by both this and
  * their own statement: a counter is exact from the moment the quota is set on.
  */
-export async function startQuotaCounters(tx: Executor, tenantId: string, quotas: readonly QuotaName[], at = new Date()): Promise<void> {
+export async function startQuotaCounters(
+  tx: Executor,
+  tenantId: string,
+  quotas: readonly QuotaName[],
+  at = new Date(),
+  /** `keep`: a counter that exists already stays as it is (a start that found it missing, racing others). */
+  existing: 'replace' | 'keep' = 'replace',
+): Promise<void> {
+  const onConflict = existing === 'keep' ? sql`do nothing` : sql`do update set used = excluded.used`;
   for (const quota of quotas) {
     await tx.execute(sql`
       insert into quota_counters (tenant_id, quota, period, used)
       values (${tenantId}::uuid, ${quota}, ${quotaPeriod(quota, at)}, ${usedFromRecords(tenantId, quota, at)})
-      on conflict (tenant_id, quota, period) do update set used = excluded.used`);
+      on conflict (tenant_id, quota, period) ${onConflict}`);
   }
 }
 

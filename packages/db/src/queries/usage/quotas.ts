@@ -4,10 +4,10 @@ import type { Executor } from '../../client.js';
 import { startQuotaCounters, type QuotaLimit } from './quota-counters.js';
 
 /**
- * Uploads' reservations against a tenant's quotas (docs/api.md#quotas). Each quota is reserved by
- * one short UPDATE of its counter, in a statement of its own (no transaction around it, no lock held
- * past it): concurrent starts queue on the counter's row for the length of that statement, and
- * each re-reads the row it waited for, so none reserves past the limit.
+ * Uploads' reservations against a tenant's quotas (docs/api.md#quotas). An upload's shares are
+ * reserved by one short statement that updates the counters (no transaction around it, no lock held
+ * past it): concurrent starts queue on the counters' rows for the length of that statement, and
+ * each re-reads the rows it waited for, so none reserves past the limit.
  */
 
 /** Why an upload may not have its reservation: the quota it would pass, and what that quota holds now (reserved included). */
@@ -28,63 +28,85 @@ export interface UploadReservation {
   expiresAt: Date;
 }
 
+/** What one reservation statement found: whether it reserved, and each counter it read (none: not started). */
+interface ReserveOutcome {
+  reserved: boolean;
+  counters: Array<{ quota: QuotaName; used: number }>;
+}
+
 /**
- * One quota's share, its counter moved and the reservation row written in one statement; false when
- * it does not fit (or the counter does not exist yet).
+ * Every quota's share in one statement: the counters locked (in one order, so two starts never wait
+ * on each other crosswise), all moved and the reservation rows written if every share fits, none
+ * otherwise. Its commit does not wait for the WAL's flush (`synchronous_commit` off for this
+ * transaction alone): the row lock is held for the statement, not a disk write, and the upload's own
+ * INSERT, committed after it as usual, flushes the WAL this reservation wrote before it. Lost to a
+ * crash before that INSERT, a reservation had no upload to hold for.
  */
-async function reserveOne(db: Executor, r: UploadReservation, { quota, limit }: QuotaLimit, period: string): Promise<boolean> {
-  const rows = await db.execute(sql`
-    with c as (
-      update quota_counters set reserved = reserved + ${r.amount}::bigint
-      where tenant_id = ${r.tenantId}::uuid and quota = ${quota} and period = ${period}
-        and used + reserved + ${r.amount}::bigint <= ${limit}::numeric
+async function reserveAll(db: Executor, r: UploadReservation, at: Date): Promise<ReserveOutcome> {
+  const { limits } = r;
+  const want = sql.join(
+    limits.map(({ quota, limit }) => sql`(${quota}::text, ${quotaPeriod(quota, at)}::text, ${limit}::numeric)`),
+    sql`, `,
+  );
+  const [row] = await db.execute<{ reserved: boolean; counters: Array<{ quota: QuotaName; used: string }> | null }>(sql`
+    with want (quota, period, lim) as (
+      select v.* from (values ${want}) v, (select set_config('synchronous_commit', 'off', true)) async_commit
+    ), locked as (
+      select q.quota, q.used + q.reserved as used, q.used + q.reserved + ${r.amount}::bigint <= w.lim as fits
+      from quota_counters q join want w on q.quota = w.quota and q.period = w.period
+      where q.tenant_id = ${r.tenantId}::uuid
+      order by q.quota
+      for update of q
+    ), verdict as (
+      select count(*) = ${limits.length} and coalesce(bool_and(fits), false) as ok from locked
+    ), moved as (
+      update quota_counters q set reserved = q.reserved + ${r.amount}::bigint
+      from want w, verdict v
+      where v.ok and q.tenant_id = ${r.tenantId}::uuid and q.quota = w.quota and q.period = w.period
+      returning q.quota, q.period
+    ), held as (
+      insert into quota_reservations (upload_id, tenant_id, quota, period, amount, expires_at)
+      select ${r.uploadId}::uuid, ${r.tenantId}::uuid, quota, period, ${r.amount}::bigint, ${r.expiresAt.toISOString()}::timestamptz from moved
       returning 1
     )
-    insert into quota_reservations (upload_id, tenant_id, quota, period, amount, expires_at)
-    select ${r.uploadId}::uuid, ${r.tenantId}::uuid, ${quota}, ${period}, ${r.amount}::bigint, ${r.expiresAt.toISOString()}::timestamptz from c
-    returning 1`);
-  return rows.length > 0;
+    select (select count(*) from held) > 0 as reserved,
+      (select json_agg(json_build_object('quota', quota, 'used', used::text)) from locked) as counters`);
+  return { reserved: row?.reserved ?? false, counters: (row?.counters ?? []).map((c) => ({ quota: c.quota, used: Number(c.used) })) };
 }
 
-/** A share refused: what the quota holds, or null when its counter was missing (now started: try again). */
-async function refusalOf(db: Executor, tenantId: string, { quota, limit }: QuotaLimit, at: Date): Promise<QuotaRefusal | null> {
-  const period = quotaPeriod(quota, at);
-  const [row] = await db.execute<{ used: string; reserved: string }>(
-    sql`select used, reserved from quota_counters where tenant_id = ${tenantId}::uuid and quota = ${quota} and period = ${period}`,
-  );
-  if (row) return { quota, limit, used: Number(row.used) + Number(row.reserved) };
-  // A month's first upload (its events would have started it otherwise), or a counter the setting of
-  // the quota did not start: started here, a month's at nothing, storedBytes from the ledger.
-  if (period === 'all') await startQuotaCounters(db, tenantId, [quota], at);
-  else
-    await db.execute(
-      sql`insert into quota_counters (tenant_id, quota, period) values (${tenantId}::uuid, ${quota}, ${period}) on conflict do nothing`,
+/** The first quota the upload does not fit, with what it holds (reserved included); null when a counter was missing (now started: try again). */
+async function refusalOf(db: Executor, r: UploadReservation, outcome: ReserveOutcome, at: Date): Promise<QuotaRefusal | null> {
+  const usedOf = new Map(outcome.counters.map((c) => [c.quota, c.used]));
+  const missing = r.limits.filter(({ quota }) => !usedOf.has(quota));
+  if (missing.length > 0) {
+    // A month's first upload (its events would have started it otherwise), or a counter the setting of
+    // the quota did not start: started here, a month's from its usage so far, storedBytes from the ledger.
+    await startQuotaCounters(
+      db,
+      r.tenantId,
+      missing.map((l) => l.quota),
+      at,
+      'keep',
     );
-  return null;
-}
-
-async function reserveQuota(db: Executor, r: UploadReservation, limit: QuotaLimit, at: Date): Promise<QuotaRefusal | null> {
-  const period = quotaPeriod(limit.quota, at);
-  if (await reserveOne(db, r, limit, period)) return null;
-  const refusal = await refusalOf(db, r.tenantId, limit, at);
-  if (refusal) return refusal;
-  return (await reserveOne(db, r, limit, period)) ? null : refusalOf(db, r.tenantId, limit, at);
+    return null;
+  }
+  const refused = r.limits.find(({ quota, limit }) => usedOf.get(quota)! + r.amount > limit) ?? r.limits[0]!;
+  return { quota: refused.quota, limit: refused.limit, used: usedOf.get(refused.quota)! };
 }
 
 /**
- * Reserves an upload's declared size against each quota given, one statement each; the first that
- * does not fit refuses, and what the others took is given back. Null: reserved. Call it before the
- * upload's row is written, and `releaseUpload` if that write fails.
+ * Reserves an upload's declared size against each quota given, in one statement: every share or
+ * none. Null: reserved. Call it before the upload's row is written, and `releaseUpload` if that
+ * write fails.
  */
 export async function reserveUpload(db: Executor, r: UploadReservation, at = new Date()): Promise<QuotaRefusal | null> {
-  for (const limit of r.limits) {
-    const refusal = await reserveQuota(db, r, limit, at);
-    if (refusal) {
-      await releaseUpload(db, r.uploadId);
-      return refusal;
-    }
-  }
-  return null;
+  if (r.limits.length === 0) return null;
+  const first = await reserveAll(db, r, at);
+  if (first.reserved) return null;
+  const refusal = await refusalOf(db, r, first, at);
+  if (refusal) return refusal;
+  const again = await reserveAll(db, r, at);
+  return again.reserved ? null : refusalOf(db, r, again, at);
 }
 
 /**
