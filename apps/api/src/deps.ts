@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createMetering, type UsageCounters } from '@darkroom/usage';
+import { createReservationBatcher, type ReservationBatcher } from './services/uploads/reservation-batcher.js';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */
 export interface AppDeps {
@@ -30,6 +31,8 @@ export interface AppDeps {
   storage: ObjectStorage;
   /** This process's usage counters (bucket requests, presigned URLs): flushed every USAGE_FLUSH_SECONDS, stopped by `close`. */
   usage: UsageCounters;
+  /** Upload starts' quota reservations, a tenant's made together while one is in flight. */
+  reservations: ReservationBatcher;
   publicUrl: PublicUrl;
   queue: AssetQueue;
   /** Webhook deliveries' queue (redeliveries are queued from the API). */
@@ -92,6 +95,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     db: database.db,
     storage,
     usage: metering.counters,
+    reservations: createReservationBatcher(database.db),
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
     webhookQueue,

@@ -8,7 +8,6 @@ import {
   readQuotaUse,
   releaseUpload,
   renewUpload,
-  reserveUpload,
   startQuotaCounters,
   UPLOAD_QUOTAS,
 } from '@darkroom/db/queries/usage';
@@ -61,7 +60,7 @@ export async function withUploadReserved<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   if (!reservesUploads(deps, tenant)) return write();
-  const refusal = await reserveUpload(deps.db, reservationOf(deps, tenant, upload));
+  const refusal = await deps.reservations.reserve(reservationOf(deps, tenant, upload));
   if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
   try {
     return await write();

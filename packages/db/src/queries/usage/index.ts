@@ -3,7 +3,15 @@ export { recordObjectsWritten, recordObjectsDeleted, type LedgerObject, type Led
 export { ensureUsagePartitions, monthStart, partitionName, USAGE_PARTITIONED } from './partitions.js';
 export { rollupUsage, DEFAULT_USAGE_HOURLY_DAYS, type RollupOptions } from './rollup.js';
 export { expireUsage, ROLLED_EVENT_DAYS } from './retention.js';
-export { reserveUpload, renewUpload, releaseUpload, releaseExpiredReservations, type QuotaRefusal, type UploadReservation } from './quotas.js';
+export {
+  reserveUpload,
+  reserveUploads,
+  renewUpload,
+  releaseUpload,
+  releaseExpiredReservations,
+  type QuotaRefusal,
+  type UploadReservation,
+} from './quotas.js';
 export {
   UPLOAD_QUOTAS,
   quotaLimits,

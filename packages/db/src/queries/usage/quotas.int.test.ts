@@ -7,7 +7,7 @@ import { createTenant, updateTenant } from '../tenants.js';
 import { quotaLimits, readQuotaUse, startQuotaCounters } from './quota-counters.js';
 import { recordObjectsWritten } from './ledger.js';
 import { ensureUsagePartitions } from './partitions.js';
-import { releaseExpiredReservations, releaseUpload, renewUpload, reserveUpload } from './quotas.js';
+import { releaseExpiredReservations, releaseUpload, renewUpload, reserveUpload, reserveUploads } from './quotas.js';
 import { recordUsage } from './record.js';
 import { noteQuotaThresholds } from './thresholds.js';
 
@@ -47,6 +47,23 @@ describe('upload reservations', () => {
     expect(results.filter((r) => r === null)).toHaveLength(10);
     expect(results.find((r) => r !== null)).toEqual({ quota: 'uploadBytesPerMonth', limit: 100, used: 100 });
     expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ used: 90, reserved: 10 });
+  });
+
+  it('reserve a batch first come first fit, on every quota or none, in one statement', async () => {
+    const quotas = { storedBytes: 1000, uploadBytesPerMonth: 10 };
+    const tenantId = await tenantWith(quotas);
+    const batch = [4, 7, 3, 3, 1].map((amount) => reservation(tenantId, quotas, amount));
+    expect(await reserveUploads(handle.db, batch)).toEqual([
+      null,
+      { quota: 'uploadBytesPerMonth', limit: 10, used: 4 },
+      null,
+      null,
+      { quota: 'uploadBytesPerMonth', limit: 10, used: 10 },
+    ]);
+    expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ used: 0, reserved: 10 });
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 10 });
+    const [held] = await handle.db.execute<{ n: string }>(sql`select count(*)::text as n from quota_reservations where tenant_id = ${tenantId}`);
+    expect(held?.n).toBe('6');
   });
 
   it('give back every share when one quota refuses, and on release (once)', async () => {

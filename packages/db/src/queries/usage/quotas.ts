@@ -28,85 +28,106 @@ export interface UploadReservation {
   expiresAt: Date;
 }
 
-/** What one reservation statement found: whether it reserved, and each counter it read (none: not started). */
-interface ReserveOutcome {
-  reserved: boolean;
-  counters: Array<{ quota: QuotaName; used: number }>;
+/** What one reservation statement found: which uploads it reserved, and the counters it read (none: not started). */
+interface BatchOutcome {
+  reserved: Set<string>;
+  counters: Map<QuotaName, number>;
 }
 
 /**
- * Every quota's share in one statement: the counters locked (in one order, so two starts never wait
- * on each other crosswise), all moved and the reservation rows written if every share fits, none
- * otherwise. Its commit does not wait for the WAL's flush (`synchronous_commit` off for this
- * transaction alone): the row lock is held for the statement, not a disk write, and the upload's own
- * INSERT, committed after it as usual, flushes the WAL this reservation wrote before it. Lost to a
- * crash before that INSERT, a reservation had no upload to hold for.
+ * A batch of one tenant's uploads reserved in one statement. The counters are locked (in one order,
+ * so two batches never wait on each other crosswise); every quota takes the same amounts, so the
+ * room is the smallest of `limit - used - reserved`, and the uploads take it greedily in the order
+ * given: each one that fits what the ones before it left is reserved on every quota, the others on
+ * none. Its commit does not wait for the WAL's flush (`synchronous_commit` off for this transaction
+ * alone): the row lock is held for the statement, not a disk write, and each upload's own INSERT,
+ * committed after it as usual, flushes the WAL this reservation wrote before it. Lost to a crash
+ * before that INSERT, a reservation had no upload to hold for.
  */
-async function reserveAll(db: Executor, r: UploadReservation, at: Date): Promise<ReserveOutcome> {
-  const { limits } = r;
+async function reserveBatch(db: Executor, batch: readonly UploadReservation[], at: Date): Promise<BatchOutcome> {
+  const { tenantId, limits } = batch[0]!;
   const want = sql.join(
     limits.map(({ quota, limit }) => sql`(${quota}::text, ${quotaPeriod(quota, at)}::text, ${limit}::numeric)`),
     sql`, `,
   );
-  const [row] = await db.execute<{ reserved: boolean; counters: Array<{ quota: QuotaName; used: string }> | null }>(sql`
-    with want (quota, period, lim) as (
+  const uploads = sql.join(
+    batch.map((r, i) => sql`(${i + 1}::int, ${r.uploadId}::uuid, ${r.amount}::numeric, ${r.expiresAt.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  const [row] = await db.execute<{ reserved: string[] | null; counters: Array<{ quota: QuotaName; held: string }> | null }>(sql`
+    with recursive want (quota, period, lim) as (
       select v.* from (values ${want}) v, (select set_config('synchronous_commit', 'off', true)) async_commit
     ), locked as (
-      select q.quota, q.used + q.reserved as used, q.used + q.reserved + ${r.amount}::bigint <= w.lim as fits
+      select q.quota, q.period, q.used + q.reserved as held, w.lim
       from quota_counters q join want w on q.quota = w.quota and q.period = w.period
-      where q.tenant_id = ${r.tenantId}::uuid
+      where q.tenant_id = ${tenantId}::uuid
       order by q.quota
       for update of q
-    ), verdict as (
-      select count(*) = ${limits.length} and coalesce(bool_and(fits), false) as ok from locked
+    ), room as (
+      select case when count(*) = ${limits.length} then min(lim - held) else -1 end as room from locked
+    ), u (ord, upload_id, amount, expires_at) as (values ${uploads}),
+    greedy (ord, taken, fits) as (
+      select 0, 0::numeric, false
+      union all
+      select u.ord, g.taken + case when g.taken + u.amount <= r.room then u.amount else 0 end, g.taken + u.amount <= r.room
+      from greedy g join u on u.ord = g.ord + 1 cross join room r
+    ), fitting as (
+      select u.* from u join greedy g on g.ord = u.ord where g.fits
     ), moved as (
-      update quota_counters q set reserved = q.reserved + ${r.amount}::bigint
-      from want w, verdict v
-      where v.ok and q.tenant_id = ${r.tenantId}::uuid and q.quota = w.quota and q.period = w.period
+      update quota_counters q set reserved = q.reserved + (select coalesce(sum(amount), 0) from fitting)::bigint
+      from locked l
+      where exists (select 1 from fitting) and q.tenant_id = ${tenantId}::uuid and q.quota = l.quota and q.period = l.period
       returning q.quota, q.period
     ), held as (
       insert into quota_reservations (upload_id, tenant_id, quota, period, amount, expires_at)
-      select ${r.uploadId}::uuid, ${r.tenantId}::uuid, quota, period, ${r.amount}::bigint, ${r.expiresAt.toISOString()}::timestamptz from moved
-      returning 1
+      select f.upload_id, ${tenantId}::uuid, m.quota, m.period, f.amount::bigint, f.expires_at from fitting f cross join moved m
+      returning upload_id
     )
-    select (select count(*) from held) > 0 as reserved,
-      (select json_agg(json_build_object('quota', quota, 'used', used::text)) from locked) as counters`);
-  return { reserved: row?.reserved ?? false, counters: (row?.counters ?? []).map((c) => ({ quota: c.quota, used: Number(c.used) })) };
+    select (select array_agg(distinct upload_id::text) from held) as reserved,
+      (select json_agg(json_build_object('quota', quota, 'held', held::text)) from locked) as counters`);
+  return {
+    reserved: new Set(row?.reserved ?? []),
+    counters: new Map((row?.counters ?? []).map((c) => [c.quota, Number(c.held)])),
+  };
 }
 
-/** The first quota the upload does not fit, with what it holds (reserved included); null when a counter was missing (now started: try again). */
-async function refusalOf(db: Executor, r: UploadReservation, outcome: ReserveOutcome, at: Date): Promise<QuotaRefusal | null> {
-  const usedOf = new Map(outcome.counters.map((c) => [c.quota, c.used]));
-  const missing = r.limits.filter(({ quota }) => !usedOf.has(quota));
+/** Why an upload that did not fit was refused: the quota with the least room, and what it held (reserved included) with the batch's earlier uploads. */
+function refusalIn(batch: readonly UploadReservation[], outcome: BatchOutcome, index: number): QuotaRefusal {
+  const r = batch[index]!;
+  const before = batch.slice(0, index).reduce((sum, b) => sum + (outcome.reserved.has(b.uploadId) ? b.amount : 0), 0);
+  const tightest = [...r.limits].sort((a, b) => a.limit - outcome.counters.get(a.quota)! - (b.limit - outcome.counters.get(b.quota)!))[0]!;
+  return { quota: tightest.quota, limit: tightest.limit, used: outcome.counters.get(tightest.quota)! + before };
+}
+
+/**
+ * Reserves uploads' declared sizes against their quotas, every share of an upload or none, in one
+ * statement for the batch (one tenant's uploads, reserving against the same quotas): the first fit
+ * first. Answers, in the batch's order, null for each reserved and the refusal of each that was not.
+ * Call it before the uploads' rows are written, and `releaseUpload` for each whose write fails.
+ */
+export async function reserveUploads(db: Executor, batch: readonly UploadReservation[], at = new Date()): Promise<Array<QuotaRefusal | null>> {
+  if (batch.length === 0 || batch[0]!.limits.length === 0) return batch.map(() => null);
+  let outcome = await reserveBatch(db, batch, at);
+  const missing = batch[0]!.limits.filter(({ quota }) => !outcome.counters.has(quota));
   if (missing.length > 0) {
     // A month's first upload (its events would have started it otherwise), or a counter the setting of
     // the quota did not start: started here, a month's from its usage so far, storedBytes from the ledger.
     await startQuotaCounters(
       db,
-      r.tenantId,
+      batch[0]!.tenantId,
       missing.map((l) => l.quota),
       at,
       'keep',
     );
-    return null;
+    outcome = await reserveBatch(db, batch, at);
   }
-  const refused = r.limits.find(({ quota, limit }) => usedOf.get(quota)! + r.amount > limit) ?? r.limits[0]!;
-  return { quota: refused.quota, limit: refused.limit, used: usedOf.get(refused.quota)! };
+  return batch.map((r, i) => (outcome.reserved.has(r.uploadId) ? null : refusalIn(batch, outcome, i)));
 }
 
-/**
- * Reserves an upload's declared size against each quota given, in one statement: every share or
- * none. Null: reserved. Call it before the upload's row is written, and `releaseUpload` if that
- * write fails.
- */
+/** One upload's reservation: `reserveUploads` with a batch of one. */
 export async function reserveUpload(db: Executor, r: UploadReservation, at = new Date()): Promise<QuotaRefusal | null> {
-  if (r.limits.length === 0) return null;
-  const first = await reserveAll(db, r, at);
-  if (first.reserved) return null;
-  const refusal = await refusalOf(db, r, first, at);
-  if (refusal) return refusal;
-  const again = await reserveAll(db, r, at);
-  return again.reserved ? null : refusalOf(db, r, again, at);
+  const [refusal] = await reserveUploads(db, [r], at);
+  return refusal ?? null;
 }
 
 /**
