@@ -46,17 +46,17 @@ interface BatchOutcome {
  */
 async function reserveBatch(db: Executor, batch: readonly UploadReservation[], at: Date): Promise<BatchOutcome> {
   const { tenantId, limits } = batch[0]!;
-  const want = sql.join(
-    limits.map(({ quota, limit }) => sql`(${quota}::text, ${quotaPeriod(quota, at)}::text, ${limit}::numeric)`),
-    sql`, `,
-  );
-  const uploads = sql.join(
-    batch.map((r, i) => sql`(${i + 1}::int, ${r.uploadId}::uuid, ${r.amount}::numeric, ${r.expiresAt.toISOString()}::timestamptz)`),
-    sql`, `,
-  );
+  // Arrays as single parameters: one statement text whatever the batch, so it is prepared once per
+  // connection and its plan kept (planned anew each time, this statement cost more than the start).
+  const quotas = pgArray(limits.map((l) => l.quota));
+  const periods = pgArray(limits.map((l) => quotaPeriod(l.quota, at)));
+  const lims = pgArray(limits.map((l) => String(l.limit)));
+  const ids = pgArray(batch.map((r) => r.uploadId));
+  const amounts = pgArray(batch.map((r) => String(r.amount)));
+  const expiries = pgArray(batch.map((r) => r.expiresAt.toISOString()));
   const [row] = await db.execute<{ reserved: string[] | null; counters: Array<{ quota: QuotaName; held: string }> | null }>(sql`
     with recursive want (quota, period, lim) as (
-      select v.* from (values ${want}) v, (select set_config('synchronous_commit', 'off', true)) async_commit
+      select v.* from unnest(${quotas}::text[], ${periods}::text[], ${lims}::numeric[]) v, (select set_config('synchronous_commit', 'off', true)) async_commit
     ), locked as (
       select q.quota, q.period, q.used + q.reserved as held, w.lim
       from quota_counters q join want w on q.quota = w.quota and q.period = w.period
@@ -64,10 +64,12 @@ async function reserveBatch(db: Executor, batch: readonly UploadReservation[], a
       order by q.quota
       for update of q
     ), room as (
-      select case when count(*) = ${limits.length} then min(lim - held) else -1 end as room from locked
-    ), u (ord, upload_id, amount, expires_at) as (values ${uploads}),
+      select case when count(*) = cardinality(${quotas}::text[]) then min(lim - held) else -1 end as room from locked
+    ), u (upload_id, amount, expires_at, ord) as (
+      select * from unnest(${ids}::uuid[], ${amounts}::numeric[], ${expiries}::timestamptz[]) with ordinality
+    ),
     greedy (ord, taken, fits) as (
-      select 0, 0::numeric, false
+      select 0::bigint, 0::numeric, false
       union all
       select u.ord, g.taken + case when g.taken + u.amount <= r.room then u.amount else 0 end, g.taken + u.amount <= r.room
       from greedy g join u on u.ord = g.ord + 1 cross join room r
@@ -90,6 +92,9 @@ async function reserveBatch(db: Executor, batch: readonly UploadReservation[], a
     counters: new Map((row?.counters ?? []).map((c) => [c.quota, Number(c.held)])),
   };
 }
+
+/** A Postgres array literal of values that need no quoting (ids, numbers, ISO times, quota names). */
+const pgArray = (values: readonly string[]): string => `{${values.join(',')}}`;
 
 /** Why an upload that did not fit was refused: the quota with the least room, and what it held (reserved included) with the batch's earlier uploads. */
 function refusalIn(batch: readonly UploadReservation[], outcome: BatchOutcome, index: number): QuotaRefusal {
