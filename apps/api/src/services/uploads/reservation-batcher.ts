@@ -33,7 +33,7 @@ export function createReservationBatcher(db: Executor): ReservationBatcher {
           db,
           batch.map((w) => w.reservation),
         );
-        batch.forEach((w, i) => w.settle(refusals[i] ?? null));
+        for (const [i, w] of batch.entries()) w.settle(refusals[i] ?? null);
       } catch (error) {
         for (const w of batch) w.fail(error);
       }
