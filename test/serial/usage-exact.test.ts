@@ -124,7 +124,9 @@ function presignedLines(lines: string[], tally: ProxyTally, metered: MeterValues
 }
 
 describe('usage meters under retries, a killed worker and a Redis restart', () => {
-  it('match an independent count exactly, and the bucket classes a counting proxy saw short only by a killed worker’s last flush', { timeout: 900_000 }, async () => {
+  it('match an independent count exactly, and the bucket classes a counting proxy saw short only by a killed worker’s last flush', {
+    timeout: 900_000,
+  }, async () => {
     const deploymentBefore = await meteredEvents(handle.db, null);
     const admin = new TestApi(harness!.baseUrl, harness!.adminToken);
     const created = await Promise.all(Array.from({ length: TENANTS }, (_, i) => admin.createTenant(`usage-exact-${i}`)));
