@@ -73,5 +73,5 @@ it('a worker killed mid-chunk: its chunks and its asset job are taken over, and 
   expect(rungs[0]!.durations.reduce((sum: number, d: number) => sum + d, 0)).toBeCloseTo(40, 0);
   // The interim ladder's files were overwritten by the whole one's keys: nothing else is left.
   expect(await harness.countVariantObjects(tenant.tenantId, asset.id)).toBe(files.length);
-  await waitFor('the chunks to be gone', async () => (await chunkObjects(asset.id)).length === 0, 10_000);
+  await waitFor('the chunks to be gone', async () => (await chunkObjects(asset.id)).length === 0, 30_000);
 }, 420_000);
