@@ -20,8 +20,9 @@ export function combineUsage(meter: Meter, a: number, b: number): number {
   return meter === 'stored_bytes_peak' ? Math.max(a, b) : a + b;
 }
 
-/** The aggregate of a meter's daily rows into a month, as combineUsage adds them. */
-const monthValue = sql`case when meter = 'stored_bytes_peak' then max(value) else sum(value) end`;
+/** Periods' values of a meter aggregated into a longer period's (hours into a day, days into a month), as combineUsage adds them. */
+export const combinedValue = (meter: SQL, value: SQL): SQL => sql`case when ${meter} = 'stored_bytes_peak' then max(${value}) else sum(${value}) end`;
+const monthValue = combinedValue(sql`meter`, sql`value`);
 
 /** A `date` column's day as the instant it starts (UTC), whatever the session's time zone. */
 const dayStart = (column: SQL) => sql`(${column}::timestamp at time zone 'UTC')`;

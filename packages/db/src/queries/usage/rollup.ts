@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../client.js';
 import { ensureUsagePartitions, monthStart } from './partitions.js';
+import { combinedValue } from './read.js';
 import { writeLevels, type ClaimedDelta } from './rollup-held.js';
 import { HOUR_MS } from './rollup-levels.js';
 import { dayKey, hourlyOf, iso, type RollupWindow, type TouchedDays } from './rollup-rows.js';
@@ -199,7 +200,7 @@ async function recomputeDaily(tx: Executor, touched: TouchedDays): Promise<void>
   await tx.execute(sql`
     insert into usage_daily as d (tenant_id, day, meter, value)
     select v.tenant_id, (v.day at time zone 'UTC')::date, u.meter,
-      case when u.meter = 'stored_bytes_peak' then max(u.value) else sum(u.value) end
+      ${combinedValue(sql`u.meter`, sql`u.value`)}
     from (values ${values}) v (tenant_id, day)
     cross join lateral ${hourlyOf(sql`v.tenant_id`, sql`h.meter, h.value`, inDay)} u
     group by 1, 2, 3
