@@ -70,7 +70,7 @@ export async function prepareBench(tenantName: string): Promise<{ tenantId: stri
   try {
     // Every part starts from empty tables and buckets, so one run's leftovers (bigger indexes,
     // autovacuum, the S3 server's memory) never weigh on the next part's figures.
-    await handle.db.execute(sql`truncate tenants, assets, jobs, events cascade`);
+    await handle.db.execute(sql`truncate tenants, assets, jobs, events, quota_counters, quota_holds cascade`);
     await handle.db.execute(sql`drop table if exists bench_baseline_assets`);
     await emptyBenchBuckets();
     const tenant = await createTenant(handle.db, { name: tenantName });

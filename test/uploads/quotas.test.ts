@@ -1,5 +1,5 @@
 import { MiB } from '@darkroom/core/limits';
-import { readQuotaUse, releaseExpiredReservations } from '@darkroom/db/queries/usage';
+import { expireQuotaHolds, readQuotaUse } from '@darkroom/db/queries/usage';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
@@ -54,6 +54,29 @@ describe('upload quotas', () => {
     expect(own.used).toEqual({ storedBytes: 0, uploadBytesPerMonth: 0 });
   });
 
+  it('serve a burst of starts from a credit, and give back what is left of it within a second', async () => {
+    const { client, tenantId } = await tenantWithQuotas('quota-credit', { storedBytes: 1024 * MiB });
+    const holds = async () =>
+      Number(
+        (
+          await harness.api.db.execute<{ n: string }>(sql`select count(distinct id)::text as n from quota_holds where tenant_id = ${tenantId}::uuid`)
+        )[0]!.n,
+      );
+    const burst = async (n: number) => {
+      const results = await Promise.all(Array.from({ length: n }, () => start(client)));
+      expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    };
+    await burst(40);
+    const afterFirst = await holds();
+    // The starts that queued behind the first hold took credit with theirs (1 % of the room past them)...
+    expect(await reserved(tenantId)).toBeGreaterThan(40 * MiB);
+    // ...that the next ones are served from, without a hold of their own.
+    await burst(5);
+    expect(await holds()).toBe(afterFirst);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await reserved(tenantId)).toBe(45 * MiB);
+  });
+
   it('are given back by abort, DELETE and complete; complete never refuses', async () => {
     const { client, tenantId } = await tenantWithQuotas('quota-ends', { storedBytes: 2 * MiB });
     const first = await start(client);
@@ -85,12 +108,14 @@ describe('upload quotas', () => {
     const id = first.body.asset.id;
     expect((await client.request('POST', `/v1/uploads/${id}/url`)).status).toBe(200);
     const [held] = [
-      ...(await harness.api.db.execute<{ expires_at: Date }>(sql`select expires_at from quota_reservations where upload_id = ${id}::uuid`)),
+      ...(await harness.api.db.execute<{ expires_at: Date }>(
+        sql`select h.expires_at from quota_holds h join assets a on h.id = a.quota_hold_id where a.id = ${id}::uuid`,
+      )),
     ];
     expect(new Date(held!.expires_at).getTime()).toBeGreaterThan(Date.now());
 
     // Its URLs lapse unrenewed: the sweep gives the quota back, and another upload takes it.
-    await releaseExpiredReservations(harness.api.db, { now: new Date(Date.now() + 86_400_000) });
+    await expireQuotaHolds(harness.api.db, { now: new Date(Date.now() + 86_400_000) });
     expect(await reserved(tenantId)).toBe(0);
     const other = await start(client);
     expect(other.status).toBe(201);
@@ -112,7 +137,7 @@ describe('upload quotas', () => {
     expect((await client.request('GET', `/v1/uploads/${id}/parts`)).status).toBe(200);
     expect(await reserved(tenantId)).toBe(5 * MiB);
 
-    await releaseExpiredReservations(harness.api.db, { now: new Date(Date.now() + 86_400_000) });
+    await expireQuotaHolds(harness.api.db, { now: new Date(Date.now() + 86_400_000) });
     expect((await start(client, 2 * MiB)).status).toBe(201);
     const parts = await client.request('GET', `/v1/uploads/${id}/parts`);
     expect(parts.status).toBe(403);

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createMetering, type UsageCounters } from '@darkroom/usage';
-import { createReservationBatcher, type ReservationBatcher } from './services/uploads/reservation-batcher.js';
+import { createQuotaCredits, type QuotaCredits } from './services/uploads/quota-credits.js';
 
 /** Everything the routes use, built once at boot and passed in (tests build their own). */
 export interface AppDeps {
@@ -31,8 +31,8 @@ export interface AppDeps {
   storage: ObjectStorage;
   /** This process's usage counters (bucket requests, presigned URLs): flushed every USAGE_FLUSH_SECONDS, stopped by `close`. */
   usage: UsageCounters;
-  /** Upload starts' quota reservations, a tenant's made together while one is in flight. */
-  reservations: ReservationBatcher;
+  /** Upload starts' quota reservations: a tenant's holds, one in flight at a time, and their credit. */
+  quotaCredits: QuotaCredits;
   publicUrl: PublicUrl;
   queue: AssetQueue;
   /** Webhook deliveries' queue (redeliveries are queued from the API). */
@@ -90,12 +90,13 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     log,
   });
   const loginLimiter = createLoginLimiter({ redis, prefix, maxFailures: 10, windowMs: 15 * 60_000 });
+  const quotaCredits = createQuotaCredits(database.db, { urlTtlSeconds: config.uploads.urlTtlSeconds });
   return {
     config,
     db: database.db,
     storage,
     usage: metering.counters,
-    reservations: createReservationBatcher(database.db),
+    quotaCredits,
     publicUrl: createPublicUrlBuilder(config.storage),
     queue,
     webhookQueue,
@@ -119,7 +120,7 @@ export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn
     async close() {
       authCache.close();
       redis.disconnect();
-      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close(), metering.stop()]);
+      await Promise.all([queue.close(), webhookQueue.close(), importQueue.close(), metering.stop(), quotaCredits.close()]);
       await database.close();
     },
   };

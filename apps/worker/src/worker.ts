@@ -12,7 +12,7 @@ import { startReconciler } from './sweeps/reconciler.js';
 import { startVisibilityMoves } from './visibility-move.js';
 import { startQuarantine } from './sweeps/quarantine.js';
 import { startUsageRollup } from './sweeps/usage-rollup.js';
-import { startQuotaSweep } from './sweeps/quota-reservations.js';
+import { startQuotaSweep } from './sweeps/quota-holds.js';
 import { startUsageCheck } from './sweeps/usage-check.js';
 import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
@@ -32,7 +32,7 @@ export interface RunningWorker {
  * The worker process: a lane for each row of the job table (jobs/registry.ts) on the queues
  * packages/queue makes, the reconciler, the visibility moves, the webhook dispatcher that turns
  * events into deliveries (WEBHOOK_SWEEP_INTERVAL), the usage rollup (USAGE_ROLLUP_SECONDS), the
- * quota reservations' expiry (every minute), and the metrics server.
+ * quota holds' expiry (every minute), and the metrics server.
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   checkJobTable(JOBS);

@@ -107,6 +107,11 @@ export const assets = pgTable(
      * the assets it started. No foreign key, as for tenantId: a token's row is never in an upload's way.
      */
     uploadTokenId: uuid('upload_token_id'),
+    /**
+     * The quota hold its declared size was reserved from (`quota_holds`, migration 0021), until
+     * `complete`, `abort` or a DELETE gives it back (then null); none for a tenant without quotas.
+     */
+    quotaHoldId: uuid('quota_hold_id'),
     originalKey: text('original_key').notNull(),
     /** Set while a multipart upload is open in the bucket. */
     uploadId: text('upload_id'),

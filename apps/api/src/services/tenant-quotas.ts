@@ -3,6 +3,7 @@ import { QUOTAS, type QuotaName, type TenantQuotas } from '@darkroom/core/contra
 import type { Executor } from '@darkroom/db/client';
 import {
   dropQuotaCounters,
+  giveBackToHold,
   quotaChanges,
   quotaLimits,
   readQuotaUse,
@@ -37,11 +38,6 @@ export async function quotaUsed(deps: Pick<AppDeps, 'db'>, tenant: Tenant): Prom
   return Object.fromEntries(uses.map((u) => [u.quota, u.used]));
 }
 
-function reservationOf(deps: AppDeps, tenant: Tenant, upload: { id: string; size: number }) {
-  const expiresAt = new Date(Date.now() + deps.config.uploads.urlTtlSeconds * 1000);
-  return { tenantId: tenant.id, uploadId: upload.id, amount: upload.size, limits: quotaLimits(tenant.quotas, UPLOAD_QUOTAS), expiresAt };
-}
-
 /**
  * Whether the tenant's uploads reserve anything: a tenant without these quotas never queries for
  * them, and with USAGE_METERING=off nothing is counted, so nothing is enforced.
@@ -51,21 +47,25 @@ const reservesUploads = (deps: Pick<AppDeps, 'config'>, tenant: Tenant): boolean
 
 /**
  * An upload start's reservation of its declared size, for as long as its URLs last; past a quota,
- * `403 quota_exceeded`. `write` is the upload's insert: if it fails, the reservation is given back.
+ * `403 quota_exceeded`. `write` is the upload's insert, given the hold it was reserved from (null:
+ * nothing reserved); if it fails, the size goes back to that hold.
  */
 export async function withUploadReserved<T>(
   deps: AppDeps,
   tenant: Tenant,
   upload: { id: string; size: number },
-  write: () => Promise<T>,
+  write: (quotaHoldId: string | null) => Promise<T>,
 ): Promise<T> {
-  if (!reservesUploads(deps, tenant)) return write();
-  const refusal = await deps.reservations.reserve(reservationOf(deps, tenant, upload));
-  if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
+  if (!reservesUploads(deps, tenant)) return write(null);
+  const reservation = await deps.quotaCredits.reserve({ tenantId: tenant.id, limits: quotaLimits(tenant.quotas, UPLOAD_QUOTAS), size: upload.size });
+  if (reservation.refusal) {
+    const { quota, limit, used } = reservation.refusal;
+    throw ERRORS.quotaExceeded(quota, limit, used);
+  }
   try {
-    return await write();
+    return await write(reservation.holdId);
   } catch (error) {
-    await releaseUpload(deps.db, upload.id);
+    await giveBackToHold(deps.db, reservation.holdId, upload.size);
     throw error;
   }
 }
@@ -73,7 +73,9 @@ export async function withUploadReserved<T>(
 /** A renewal of an upload's URLs renews its reservation, or refuses with `403 quota_exceeded` if it no longer fits. */
 export async function renewUploadReservation(deps: AppDeps, tenant: Tenant, upload: { id: string; size: number }): Promise<void> {
   if (!reservesUploads(deps, tenant)) return;
-  const refusal = await renewUpload(deps.db, reservationOf(deps, tenant, upload));
+  const expiresAt = new Date(Date.now() + deps.config.uploads.urlTtlSeconds * 1000);
+  const limits = quotaLimits(tenant.quotas, UPLOAD_QUOTAS);
+  const refusal = await renewUpload(deps.db, { tenantId: tenant.id, uploadId: upload.id, amount: upload.size, limits, expiresAt });
   if (refusal) throw ERRORS.quotaExceeded(refusal.quota, refusal.limit, refusal.used);
 }
 

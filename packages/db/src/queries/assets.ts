@@ -21,6 +21,8 @@ export type NewUpload = Pick<
 > &
   Required<Pick<NewAsset, 'kind' | 'visibility'>> & {
     uploadTokenId?: string | null | undefined;
+    /** The quota hold its declared size was reserved from (a tenant with upload quotas). */
+    quotaHoldId?: string | null | undefined;
     focus?: Focus | null | undefined;
     crop?: Crop | null | undefined;
   };
@@ -42,6 +44,7 @@ const insertUploadQuery = preparedPer((db) =>
         focus: sql`${sql.placeholder('focus')}::jsonb`,
         crop: sql`${sql.placeholder('crop')}::jsonb`,
         uploadTokenId: sql.placeholder('uploadTokenId'),
+        quotaHoldId: sql.placeholder('quotaHoldId'),
         visibility: sql.placeholder('visibility'),
         // Its variants are rendered straight into the place its visibility says: no move is owed.
         objectsVisibility: sql.placeholder('visibility'),
@@ -58,6 +61,7 @@ export async function insertUpload(db: Executor, params: NewUpload): Promise<Ass
   const [asset] = await insertUploadQuery(db).execute({
     ...params,
     uploadTokenId: params.uploadTokenId ?? null,
+    quotaHoldId: params.quotaHoldId ?? null,
     metadata: jsonOrNull(params.metadata),
     focus: jsonOrNull(params.focus),
     crop: jsonOrNull(params.crop),

@@ -97,7 +97,7 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
 
   // The row comes first, so a bucket upload is never opened for an asset nobody recorded: if the
   // insert fails there is nothing to leak. Its expiry cleans up an upload that never gets its id.
-  const insert = (db: Executor) =>
+  const insert = (db: Executor, quotaHoldId: string | null) =>
     insertUpload(db, {
       id,
       tenantId: tenant.id,
@@ -113,17 +113,18 @@ export async function startUpload(deps: AppDeps, keyTenant: Tenant, keyInput: St
       originalKey: originalKey(tenant.id, id),
       uploadExpiresAt: new Date(Date.now() + config.uploads.ttlMs),
       uploadTokenId: uploadToken?.id ?? null,
+      quotaHoldId,
       visibility,
     });
   // The declared size is reserved against the tenant's quotas before the row, in statements of
   // their own (nothing locked while this request goes on), and given back if the row is not written.
-  const inserted = await withUploadReserved(deps, keyTenant, { id, size: input.size }, () =>
+  const inserted = await withUploadReserved(deps, keyTenant, { id, size: input.size }, (quotaHoldId) =>
     uploadToken
       ? deps.db.transaction(async (tx) => {
           await claimUpload(tx, uploadToken);
-          return insert(tx);
+          return insert(tx, quotaHoldId);
         })
-      : insert(deps.db),
+      : insert(deps.db, quotaHoldId),
   );
   // Recorded at once; a crash between these two leaves an upload the multipart sweep aborts after UPLOAD_TTL.
   const uploadId = multipart ? (await storage.createMultipartUpload({ ...location, contentType })).uploadId : null;

@@ -4,14 +4,17 @@ export { ensureUsagePartitions, monthStart, partitionName, USAGE_PARTITIONED } f
 export { rollupUsage, DEFAULT_USAGE_HOURLY_DAYS, type RollupOptions } from './rollup.js';
 export { expireUsage, ROLLED_EVENT_DAYS } from './retention.js';
 export {
-  reserveUpload,
-  reserveUploads,
+  takeQuotaHold,
+  giveBackToHold,
   renewUpload,
   releaseUpload,
-  releaseExpiredReservations,
+  expireQuotaHolds,
+  HOLD_ROOM_SHARE,
+  type HoldGrant,
+  type HoldRequest,
   type QuotaRefusal,
-  type UploadReservation,
-} from './quotas.js';
+  type UploadRenewal,
+} from './quota-holds.js';
 export {
   UPLOAD_QUOTAS,
   quotaLimits,

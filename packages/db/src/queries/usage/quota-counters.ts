@@ -99,7 +99,7 @@ export async function startQuotaCounters(
 
 /**
  * Drops what quotas a tenant has cleared kept up to date: their counters (only tenants with a quota
- * pay for one) and their uploads' reservations. The usage tables and the notices sent stay: a quota
+ * pay for one) and their holds (docs/operations.md#usage). The usage tables and the notices sent stay: a quota
  * set again this month starts from the records and does not warn twice.
  */
 export async function dropQuotaCounters(tx: Executor, tenantId: string, quotas: readonly QuotaName[]): Promise<void> {
@@ -108,7 +108,7 @@ export async function dropQuotaCounters(tx: Executor, tenantId: string, quotas: 
     quotas.map((q) => sql`${q}::text`),
     sql`, `,
   );
-  await tx.execute(sql`delete from quota_reservations where tenant_id = ${tenantId}::uuid and quota in (${list})`);
+  await tx.execute(sql`delete from quota_holds where tenant_id = ${tenantId}::uuid and quota in (${list})`);
   await tx.execute(sql`delete from quota_counters where tenant_id = ${tenantId}::uuid and quota in (${list})`);
 }
 

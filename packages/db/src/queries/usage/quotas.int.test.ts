@@ -3,11 +3,12 @@ import { quotaPeriod, type TenantQuotas } from '@darkroom/core/contract/usage';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../client.js';
+import { insertUpload } from '../assets.js';
 import { createTenant, updateTenant } from '../tenants.js';
 import { quotaLimits, readQuotaUse, startQuotaCounters } from './quota-counters.js';
 import { recordObjectsWritten } from './ledger.js';
 import { ensureUsagePartitions } from './partitions.js';
-import { releaseExpiredReservations, releaseUpload, renewUpload, reserveUpload, reserveUploads } from './quotas.js';
+import { expireQuotaHolds, giveBackToHold, releaseUpload, renewUpload, takeQuotaHold, type HoldRequest } from './quota-holds.js';
 import { recordUsage } from './record.js';
 import { noteQuotaThresholds } from './thresholds.js';
 
@@ -28,79 +29,134 @@ async function tenantWith(quotas: TenantQuotas) {
   return tenant.id;
 }
 
-const inAMinute = () => new Date(Date.now() + 60_000);
-const reservation = (tenantId: string, quotas: TenantQuotas, amount: number, expiresAt = inAMinute()) => ({
-  tenantId,
-  uploadId: randomUUID(),
-  amount,
-  limits: quotaLimits(quotas),
-  expiresAt,
-});
 const use = async (tenantId: string, quota: 'storedBytes' | 'uploadBytesPerMonth') => (await readQuotaUse(handle.db, tenantId, [quota]))[0]!;
 
-describe('upload reservations', () => {
+const inAMinute = () => new Date(Date.now() + 60_000);
+const hold = (tenantId: string, quotas: TenantQuotas, sizes: number[], more: Partial<HoldRequest> = {}): HoldRequest => ({
+  tenantId,
+  holdId: randomUUID(),
+  limits: quotaLimits(quotas),
+  sizes,
+  extra: 0,
+  expiresAt: inAMinute(),
+  ...more,
+});
+const holdAmounts = async (holdId: string) =>
+  [...(await handle.db.execute<{ amount: string }>(sql`select amount::text from quota_holds where id = ${holdId}::uuid order by quota`))].map((r) =>
+    Number(r.amount),
+  );
+
+/** An upload's row served from a hold, as `POST /v1/uploads` writes it. */
+async function uploadFrom(tenantId: string, holdId: string, size: number) {
+  const id = randomUUID();
+  await insertUpload(handle.db, {
+    id,
+    tenantId,
+    kind: 'image',
+    filename: 'q.jpg',
+    contentType: 'image/jpeg',
+    size,
+    preset: 'default',
+    originalKey: `originals/${tenantId}/${id}`,
+    uploadExpiresAt: inAMinute(),
+    visibility: 'public',
+    quotaHoldId: holdId,
+  });
+  return id;
+}
+
+describe('quota holds', () => {
   it('let exactly as many concurrent starts through as fit', async () => {
     const quotas = { uploadBytesPerMonth: 100 };
     const tenantId = await tenantWith(quotas);
     await recordUsage(handle.db, [{ tenantId, meter: 'upload_bytes', amount: 90, source: `test:${randomUUID()}` }]);
-    const results = await Promise.all(Array.from({ length: 30 }, () => reserveUpload(handle.db, reservation(tenantId, quotas, 1))));
-    expect(results.filter((r) => r === null)).toHaveLength(10);
-    expect(results.find((r) => r !== null)).toEqual({ quota: 'uploadBytesPerMonth', limit: 100, used: 100 });
+    const grants = await Promise.all(Array.from({ length: 30 }, () => takeQuotaHold(handle.db, hold(tenantId, quotas, [1]))));
+    expect(grants.filter((g) => g.refusals[0] === null)).toHaveLength(10);
+    expect(grants.find((g) => g.refusals[0] !== null)?.refusals[0]).toEqual({ quota: 'uploadBytesPerMonth', limit: 100, used: 100 });
     expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ used: 90, reserved: 10 });
   });
 
-  it('reserve a batch first come first fit, on every quota or none, in one statement', async () => {
+  it('fit waiting starts first come first fit, on every quota or none, in one hold', async () => {
     const quotas = { storedBytes: 1000, uploadBytesPerMonth: 10 };
     const tenantId = await tenantWith(quotas);
-    const batch = [4, 7, 3, 3, 1].map((amount) => reservation(tenantId, quotas, amount));
-    expect(await reserveUploads(handle.db, batch)).toEqual([
-      null,
-      { quota: 'uploadBytesPerMonth', limit: 10, used: 4 },
-      null,
-      null,
-      { quota: 'uploadBytesPerMonth', limit: 10, used: 10 },
-    ]);
+    const request = hold(tenantId, quotas, [4, 7, 3, 3, 1]);
+    const grant = await takeQuotaHold(handle.db, request);
+    const refused = { quota: 'uploadBytesPerMonth', limit: 10, used: 10 };
+    expect(grant).toEqual({ granted: 10, credit: 0, refusals: [null, refused, null, null, refused] });
     expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ used: 0, reserved: 10 });
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 10 });
-    const [held] = await handle.db.execute<{ n: string }>(sql`select count(*)::text as n from quota_reservations where tenant_id = ${tenantId}`);
-    expect(held?.n).toBe('6');
+    expect(await holdAmounts(request.holdId)).toEqual([10, 10]);
   });
 
-  it('give back every share when one quota refuses, and on release (once)', async () => {
+  it('refuse on every quota when one refuses', async () => {
     const quotas = { storedBytes: 1000, uploadBytesPerMonth: 50 };
     const tenantId = await tenantWith(quotas);
-    expect(await reserveUpload(handle.db, reservation(tenantId, quotas, 60))).toEqual({ quota: 'uploadBytesPerMonth', limit: 50, used: 0 });
+    const grant = await takeQuotaHold(handle.db, hold(tenantId, quotas, [60]));
+    expect(grant.refusals).toEqual([{ quota: 'uploadBytesPerMonth', limit: 50, used: 0 }]);
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 0 });
+  });
 
-    const r = reservation(tenantId, quotas, 40);
-    expect(await reserveUpload(handle.db, r)).toBeNull();
-    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 40 });
-    await releaseUpload(handle.db, r.uploadId);
-    await releaseUpload(handle.db, r.uploadId);
+  it('take credit up to a share of the room past the starts, and fold what is left of it into the next hold', async () => {
+    const quotas = { storedBytes: 1000 };
+    const tenantId = await tenantWith(quotas);
+    const first = hold(tenantId, quotas, [10, 10], { extra: 500 });
+    // 20 for the starts, and of the 500 asked, 1 % of the 980 left past them.
+    expect(await takeQuotaHold(handle.db, first)).toEqual({ granted: 29, credit: 9, refusals: [null, null] });
+    const second = hold(tenantId, quotas, [5], { returned: { holdId: first.holdId, amount: 9 } });
+    expect(await takeQuotaHold(handle.db, second)).toEqual({ granted: 5, credit: 0, refusals: [null] });
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 25 });
+    expect(await holdAmounts(first.holdId)).toEqual([20]);
+    await giveBackToHold(handle.db, second.holdId, 5);
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 20 });
+  });
+
+  it('are given back by an upload once, and what is left by expiry', async () => {
+    const quotas = { storedBytes: 1000, uploadBytesPerMonth: 50 };
+    const tenantId = await tenantWith(quotas);
+    const request = hold(tenantId, quotas, [20, 20]);
+    await takeQuotaHold(handle.db, request);
+    const upload = await uploadFrom(tenantId, request.holdId, 20);
+    await releaseUpload(handle.db, upload);
+    await releaseUpload(handle.db, upload);
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 20 });
+    expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ reserved: 20 });
+    // The other start's row was never written (a killed process): the hold's expiry gives it back.
+    expect(await expireQuotaHolds(handle.db, { now: new Date(Date.now() + 5_000) })).toBe(0);
+    expect(await expireQuotaHolds(handle.db, { now: new Date(Date.now() + 120_000) })).toBeGreaterThanOrEqual(2);
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 0 });
     expect(await use(tenantId, 'uploadBytesPerMonth')).toMatchObject({ reserved: 0 });
   });
 
-  it('expire unrenewed; a renewal holds on, or reserves again if it still fits', async () => {
+  it('renewed, move an upload onto its own hold; lapsed, reserve again if it still fits', async () => {
     const quotas = { storedBytes: 100 };
     const tenantId = await tenantWith(quotas);
-    const soon = reservation(tenantId, quotas, 60, new Date(Date.now() + 1_000));
-    expect(await reserveUpload(handle.db, soon)).toBeNull();
-    // Renewed before it expires: the sweep leaves it.
-    expect(await renewUpload(handle.db, { ...soon, expiresAt: inAMinute() })).toBeNull();
-    await releaseExpiredReservations(handle.db, { now: new Date(Date.now() + 5_000) });
+    const request = hold(tenantId, quotas, [60], { expiresAt: new Date(Date.now() + 1_000) });
+    await takeQuotaHold(handle.db, request);
+    const first = await uploadFrom(tenantId, request.holdId, 60);
+    const renewal = { tenantId, uploadId: first, amount: 60, limits: quotaLimits(quotas), expiresAt: inAMinute() };
+    // Renewed before it expires: its share leaves the shared hold for its own, which the sweep leaves.
+    expect(await renewUpload(handle.db, renewal)).toBeNull();
+    expect(await holdAmounts(request.holdId)).toEqual([0]);
+    expect(await holdAmounts(first)).toEqual([60]);
+    await expireQuotaHolds(handle.db, { now: new Date(Date.now() + 5_000) });
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 60 });
+    expect(await renewUpload(handle.db, renewal)).toBeNull();
+    expect(await holdAmounts(first)).toEqual([60]);
 
     // Swept once its URLs expired: the quota is free for another upload...
-    await releaseExpiredReservations(handle.db, { now: new Date(Date.now() + 120_000) });
+    await expireQuotaHolds(handle.db, { now: new Date(Date.now() + 120_000) });
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 0 });
-    const other = reservation(tenantId, quotas, 50);
-    expect(await reserveUpload(handle.db, other)).toBeNull();
+    const other = hold(tenantId, quotas, [50]);
+    await takeQuotaHold(handle.db, other);
+    const second = await uploadFrom(tenantId, other.holdId, 50);
     // ...and the first one's renewal no longer fits.
-    expect(await renewUpload(handle.db, { ...soon, expiresAt: inAMinute() })).toEqual({ quota: 'storedBytes', limit: 100, used: 50 });
-    await releaseUpload(handle.db, other.uploadId);
-    expect(await renewUpload(handle.db, { ...soon, expiresAt: inAMinute() })).toBeNull();
+    expect(await renewUpload(handle.db, renewal)).toEqual({ quota: 'storedBytes', limit: 100, used: 50 });
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 50 });
+    await releaseUpload(handle.db, second);
+    expect(await renewUpload(handle.db, renewal)).toBeNull();
     expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 60 });
+    await releaseUpload(handle.db, first);
+    expect(await use(tenantId, 'storedBytes')).toMatchObject({ reserved: 0 });
   });
 });
 
