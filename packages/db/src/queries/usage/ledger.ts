@@ -30,13 +30,19 @@ function storeDeltas(changes: SQL): SQL {
     update quota_counters q set used = q.used + s.delta
     from (select tenant_id, sum(delta) as delta from d where billed group by 1) s
     where s.delta <> 0 and q.tenant_id = s.tenant_id and q.quota = 'storedBytes' and q.period = 'all'
-    returning q.tenant_id, q.quota, q.period, q.used`;
+    returning q.tenant_id, q.quota, q.period, q.used, (select t.quotas ->> 'storedBytes' from tenants t where t.id = q.tenant_id) as limit`;
 }
 
 /** The storedBytes counters a ledger statement moved, as recordUsage answers its own (for noteQuotaThresholds). */
 async function movedBy(db: Executor, statement: SQL): Promise<MovedCounter[]> {
-  const rows = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string }>(statement);
-  return [...rows].map((r) => ({ tenantId: r.tenant_id, quota: r.quota, period: r.period, used: Number(r.used) }));
+  const rows = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string; limit: string | null }>(statement);
+  return [...rows].map((r) => ({
+    tenantId: r.tenant_id,
+    quota: r.quota,
+    period: r.period,
+    used: Number(r.used),
+    limit: r.limit === null ? undefined : Number(r.limit),
+  }));
 }
 
 /**

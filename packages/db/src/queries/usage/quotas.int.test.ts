@@ -182,7 +182,7 @@ describe('quota counters', () => {
 
     // From then on the ledger and the meters move them, and answer what they moved.
     const moved = await recordObjectsWritten(handle.db, [{ bucket: 'b', key: `variants/${tenant.id}/${randomUUID()}`, bytes: 100 }]);
-    expect(moved).toEqual([{ tenantId: tenant.id, quota: 'storedBytes', period: 'all', used: 800 }]);
+    expect(moved).toEqual([{ tenantId: tenant.id, quota: 'storedBytes', period: 'all', used: 800, limit: 1000 }]);
   });
 });
 

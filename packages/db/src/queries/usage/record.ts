@@ -22,6 +22,8 @@ export interface MovedCounter {
   quota: QuotaName;
   period: string;
   used: number;
+  /** The quota's limit when the statement read it with the counter (noteQuotaThresholds reads it otherwise). */
+  limit?: number | undefined;
 }
 
 /** `CASE meter WHEN 'upload_bytes' THEN 'uploadBytesPerMonth' … END`: the monthly quota each meter counts against. */

@@ -39,14 +39,16 @@ async function limitsOf(db: Executor, tenantIds: readonly string[]): Promise<Map
  * whatever processes cross at once (the `quota_notices` row is inserted first, on conflict nothing,
  * and only its inserter writes the event). Call it in the transaction of the write where there is
  * one; it makes its own (a savepoint inside the caller's) so a notice never stands without its event.
- * A write that moved no counter costs nothing.
+ * A write that moved no counter, or moved counters that answered their limits and crossed nothing,
+ * costs nothing.
  */
 export async function noteQuotaThresholds(db: Executor, moved: readonly MovedCounter[], at = new Date()): Promise<number> {
   if (moved.length === 0) return 0;
   const month = at.toISOString().slice(0, 7);
-  const limits = await limitsOf(db, [...new Set(moved.map((m) => m.tenantId))]);
+  const unread = [...new Set(moved.filter((m) => m.limit === undefined).map((m) => m.tenantId))];
+  const limits = unread.length > 0 ? await limitsOf(db, unread) : new Map<string, TenantQuotas>();
   const crossings: Crossing[] = moved.flatMap((m) => {
-    const limit = limits.get(m.tenantId)?.[m.quota];
+    const limit = m.limit ?? limits.get(m.tenantId)?.[m.quota];
     if (typeof limit !== 'number') return [];
     // A monthly counter of an earlier month (an event counted late) raises nothing now.
     if (m.period !== 'all' && m.period !== month) return [];
