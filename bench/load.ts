@@ -220,6 +220,15 @@ export const both = (a: LoadResult, b: LoadResult): LoadResult => ({
   serverCpuSeconds: a.serverCpuSeconds + b.serverCpuSeconds,
 });
 
+/** Runs of one side summed as `both` sums two: the mean rate, the worst p99. */
+export const meanOf = (runs: readonly LoadResult[]): LoadResult => ({
+  rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
+  p99: Math.max(...runs.map((r) => r.p99)),
+  bytesPerSecond: runs.reduce((sum, r) => sum + r.bytesPerSecond, 0) / runs.length,
+  requests: runs.reduce((sum, r) => sum + r.requests, 0),
+  serverCpuSeconds: runs.reduce((sum, r) => sum + r.serverCpuSeconds, 0),
+});
+
 /** Server CPU per request in µs. */
 export const cpuPerRequest = (r: LoadResult) => (r.serverCpuSeconds * 1e6) / r.requests;
 
