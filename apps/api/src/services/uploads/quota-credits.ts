@@ -35,6 +35,8 @@ interface Waiting {
 
 interface Credit {
   holdId: string;
+  /** What it was taken with, and what is left of it. */
+  size: number;
   left: number;
   /** The quotas' periods it was taken in: a month's credit is not spent in the next. */
   periods: string;
@@ -48,10 +50,20 @@ interface TenantLine {
   credit: Credit | null;
   waiting: Waiting[];
   holding: boolean;
-  /** What the last hold asked beyond its starts: doubled while starts keep queueing, none once they do not. */
+  /**
+   * What the next hold for queued starts asks beyond them, doubled by each: the last credit's ask,
+   * or, once one retired, what the starts spent of it in its life (none: the line is dropped).
+   */
   extra: number;
   timer: NodeJS.Timeout | null;
 }
+
+/** The statements a line runs (a unit test's fakes count them). */
+export interface HoldStatements {
+  takeQuotaHold: typeof takeQuotaHold;
+  giveBackToHold: typeof giveBackToHold;
+}
+const HOLD_STATEMENTS: HoldStatements = { takeQuotaHold, giveBackToHold };
 
 const periodsOf = (limits: readonly QuotaLimit[], at: Date) => limits.map((l) => quotaPeriod(l.quota, at)).join(',');
 
@@ -63,15 +75,26 @@ const periodsOf = (limits: readonly QuotaLimit[], at: Date) => limits.map((l) =>
  * (HOLD_ROOM_SHARE): the next starts are served from it without a statement until it runs out, and
  * what is left goes back after CREDIT_LIFE_MS. Alone, a start's hold is exactly its size.
  */
-export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: number }): QuotaCredits {
+export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: number }, holds: HoldStatements = HOLD_STATEMENTS): QuotaCredits {
+  const { takeQuotaHold, giveBackToHold } = holds;
   const lines = new Map<string, TenantLine>();
 
+  /** The credit's hold when it still serves a start of this size (and takes the size from it), else null. */
   function fromCredit(line: TenantLine, size: number, now: Date): string | null {
     const credit = line.credit;
-    if (line.holding || line.waiting.length > 0 || !credit) return null;
-    if (now.getTime() >= credit.retireAt || credit.left < size || credit.periods !== periodsOf(line.limits, now)) return null;
+    if (!credit || now.getTime() >= credit.retireAt || credit.left < size || credit.periods !== periodsOf(line.limits, now)) return null;
     credit.left -= size;
     return credit.holdId;
+  }
+
+  /** The starts that queued while a hold was in flight, served from its credit in order, as far as it goes. */
+  function serveWaiting(line: TenantLine): void {
+    const now = new Date();
+    while (line.waiting.length > 0) {
+      const holdId = fromCredit(line, line.waiting[0]!.size, now);
+      if (!holdId) return;
+      line.waiting.shift()!.settle({ holdId });
+    }
   }
 
   /** One hold for the starts waiting now; the credit left over is folded into it when it is of the same periods. */
@@ -86,12 +109,13 @@ export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: numbe
     const returned = line.credit && line.credit.left > 0 ? { holdId: line.credit.holdId, amount: line.credit.left } : undefined;
     const sizes = batch.map((w) => w.size);
     const need = sizes.reduce((sum, size) => sum + size, 0);
+    // A start alone asks for itself: only starts that queued show a rate worth a credit.
     const extra = batch.length > 1 ? Math.min(Math.max(need, 2 * line.extra), MAX_EXTRA) : 0;
     const holdId = newId();
     const expiresAt = new Date(now.getTime() + CREDIT_LIFE_MS + options.urlTtlSeconds * 1000);
     const grant = await takeQuotaHold(db, { tenantId: line.tenantId, holdId, limits: line.limits, sizes, extra, expiresAt, returned }, now);
-    line.extra = extra;
-    line.credit = grant.credit > 0 ? { holdId, left: grant.credit, periods, retireAt: now.getTime() + CREDIT_LIFE_MS } : null;
+    if (batch.length > 1) line.extra = extra;
+    line.credit = grant.credit > 0 ? { holdId, size: grant.credit, left: grant.credit, periods, retireAt: now.getTime() + CREDIT_LIFE_MS } : null;
     for (const [i, w] of batch.entries()) {
       const refusal = grant.refusals[i];
       w.settle(refusal ? { refusal } : { holdId });
@@ -100,7 +124,7 @@ export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: numbe
 
   async function drain(key: string, line: TenantLine): Promise<void> {
     line.holding = true;
-    while (line.waiting.length > 0) {
+    for (serveWaiting(line); line.waiting.length > 0; serveWaiting(line)) {
       const batch = line.waiting.splice(0, MAX_WAITING);
       try {
         await holdFor(line, batch);
@@ -117,7 +141,7 @@ export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: numbe
     if (line.timer) clearTimeout(line.timer);
     line.timer = null;
     if (!line.credit) {
-      lines.delete(key);
+      if (line.extra === 0) lines.delete(key);
       return;
     }
     line.timer = setTimeout(() => void retire(key, line), Math.max(0, line.credit.retireAt - Date.now()));
@@ -129,8 +153,10 @@ export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: numbe
     const credit = line.credit;
     if (line.holding || !credit) return;
     line.credit = null;
-    line.extra = 0;
-    if (lines.get(key) === line && line.waiting.length === 0) lines.delete(key);
+    // The next credit starts from what this one served, so a steady stream of starts does not
+    // climb from nothing again each second; a line whose credit served nothing is dropped.
+    line.extra = credit.size - credit.left;
+    if (line.extra === 0 && lines.get(key) === line && line.waiting.length === 0) lines.delete(key);
     // A failure leaves it to the hold's expiry, as a killed process does.
     await giveBackToHold(db, credit.holdId, credit.left).catch(() => {});
   }
@@ -144,7 +170,8 @@ export function createQuotaCredits(db: Executor, options: { urlTtlSeconds: numbe
         line = { tenantId: start.tenantId, limits: start.limits, credit: null, waiting: [], holding: false, extra: 0, timer: null };
         lines.set(key, line);
       }
-      const served = fromCredit(line, start.size, new Date());
+      // First come first served: a start goes ahead of none queued behind a hold in flight.
+      const served = line.holding || line.waiting.length > 0 ? null : fromCredit(line, start.size, new Date());
       if (served) return Promise.resolve({ holdId: served });
       const current = line;
       return new Promise((settle, fail) => {
