@@ -63,7 +63,7 @@ export interface AppDeps {
  */
 const POOL_PER_CORE = 4;
 
-export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} }): AppDeps {
+export function createDeps(config: ApiConfig, log: Pick<FastifyBaseLogger, 'info' | 'warn'> = { info: () => {}, warn: () => {} }): AppDeps {
   const database = createDatabase({ url: config.databaseUrl, maxConnections: POOL_PER_CORE * availableParallelism() });
   const metering = createMetering({ databaseUrl: config.databaseUrl, config: config.usage, processName: 'api', log });
   const storage = createS3Storage(config.storage, { observer: metering.observer });

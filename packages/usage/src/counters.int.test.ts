@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, type Database, type DatabaseHandle } from '@darkroom/db/client';
-import { sql } from 'drizzle-orm';
+import { createDatabase, type DatabaseHandle } from '@darkroom/db/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsageCounters, noUsageCounters } from './counters.js';
+import { failingAfterCommit, keptLog, recorded as recordedOf } from './test-usage.js';
 
 let handle: DatabaseHandle;
 beforeAll(() => {
@@ -10,31 +10,9 @@ beforeAll(() => {
 });
 afterAll(() => handle?.close());
 
-/** What a tenant's events add up to, by meter, and how many events each meter has. */
-async function recorded(tenantId: string): Promise<Record<string, { sum: number; events: number }>> {
-  const rows = await handle.db.execute<{ meter: string; sum: string; events: string }>(
-    sql`select meter, sum(amount) as sum, count(*) as events from usage_events where tenant_id = ${tenantId} group by meter`,
-  );
-  return Object.fromEntries([...rows].map((r) => [r.meter, { sum: Number(r.sum), events: Number(r.events) }]));
-}
-
-const warnings: object[] = [];
-const log = { warn: (object: object) => void warnings.push(object) };
-
-/** A database whose statements run, then fail the first `failures` times: the write committed, the caller never heard. */
-function failingAfterCommit(db: Database, failures: number): Database {
-  let left = failures;
-  return new Proxy(db, {
-    get(target, name, receiver) {
-      if (name !== 'transaction') return Reflect.get(target, name, receiver);
-      return async (...args: Parameters<Database['transaction']>) => {
-        const result = await target.transaction(...args);
-        if (left-- > 0) throw new Error('connection lost after the commit');
-        return result;
-      };
-    },
-  });
-}
+const log = keptLog();
+const { warnings } = log;
+const recorded = (tenantId: string) => recordedOf(handle.db, tenantId);
 
 describe('usage counters', () => {
   it('writes the sums of a flush by tenant and meter, the deployment on its own row', async () => {

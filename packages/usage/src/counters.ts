@@ -1,81 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { METERS, isLevelMeter, type CountedMeter } from '@darkroom/core/contract/usage';
+import type { CountedMeter } from '@darkroom/core/contract/usage';
 import type { Database } from '@darkroom/db/client';
-import { noteQuotaThresholds, recordUsage, type UsageEvent } from '@darkroom/db/queries/usage';
+import type { UsageEvent } from '@darkroom/db/queries/usage';
+import { batchEvents, batchKeyOf, HOUR_MS, METER_INDEX, rowOf, type BatchSums, type HourSums } from './batch.js';
+import { createReplays, writeBatch, type ReplayLog } from './replay.js';
+import { createSpoolWriter, removeSpoolFile, type SpoolPlace } from './spool.js';
+import { thisProcess, type SpoolOwner } from './spool-owner.js';
 
 /**
  * Counts kept in this process's memory (bucket requests, presigned URLs, delivery requests and
- * bytes) and written every few seconds: a request pays an addition, never a statement.
+ * bytes) and written every few seconds: a request pays an addition (and, spooled, a write(2)), never a statement.
  */
 export interface UsageCounters {
   /** Adds to a tenant's meter (null: the deployment's) in the current hour. */
   add(tenantId: string | null, meter: CountedMeter, amount: number): void;
   /** Writes what was counted so far (a failed batch first, under its own key); never throws: it logs. */
   flush(): Promise<void>;
+  /** Writes the spooled batches of processes that are gone (done at creation, and every minute); never throws: it logs. */
+  replay(): Promise<void>;
   /** Stops the timer and flushes what is left. */
   stop(): Promise<void>;
 }
 
-/** What a flush's failure is logged with: pino's shape. */
-export interface UsageLog {
-  warn(object: object, message: string): void;
-}
+/** What the counters log with: pino's shape. */
+export type UsageLog = ReplayLog;
 
 export interface UsageCountersOptions {
   db: Database;
   /** Names the process in each batch's key (`api`, `worker`, `delivery`). */
   processName: string;
-  /** USAGE_FLUSH_SECONDS: a kill loses at most this much of the counts. */
+  /** USAGE_FLUSH_SECONDS: how often the counts are written. */
   flushSeconds: number;
   log: UsageLog;
+  /**
+   * USAGE_SPOOL_DIR and the database's tag: each count is appended there before `add` returns, so a
+   * kill loses none of them. Absent (the delivery server): a kill loses up to `flushSeconds` of them.
+   */
+  spool?: SpoolPlace | undefined;
+  /** Who the spool's files are written as, and whose replays leave alone (tests: a process that is gone); default this process. */
+  owner?: SpoolOwner | undefined;
 }
 
-const COUNTED = METERS.filter((meter): meter is CountedMeter => !isLevelMeter(meter));
-/** Each counted meter's place in a tenant's row of sums. */
-const METER_INDEX = Object.fromEntries(COUNTED.map((meter, index) => [meter, index])) as Record<CountedMeter, number>;
-const HOUR_MS = 3_600_000;
-
-/** One hour's sums: a row of every counted meter per tenant (null: the deployment). */
-type HourSums = Map<string | null, Float64Array>;
-
-/**
- * One batch's events: a row per tenant, hour and meter with anything counted. Each event's source
- * is the batch's key with its tenant and hour, unique per meter (`usage_events`' key is
- * `(source, meter)`), so a batch written twice counts once.
- */
-function batchEvents(hours: Map<number, HourSums>, batchKey: string): UsageEvent[] {
-  const events: UsageEvent[] = [];
-  for (const [hour, tenants] of hours) {
-    const at = new Date(hour);
-    for (const [tenantId, sums] of tenants) {
-      const source = `${batchKey}:${tenantId ?? 'deployment'}:${at.toISOString()}`;
-      COUNTED.forEach((meter, index) => {
-        if (sums[index] !== 0) events.push({ tenantId, meter, amount: sums[index]!, source, at });
-      });
-    }
-  }
-  return events;
+/** A batch taken to be written: its events, and its spool file, removed once they commit. */
+interface Taken {
+  events: UsageEvent[];
+  file: string | null;
 }
 
 /** Counters flushed every `flushSeconds` under `flush:<process>:<sequence>` (docs/operations.md#usage). */
 export function createUsageCounters(options: UsageCountersOptions): UsageCounters {
-  const { db, log } = options;
+  const { db, log, spool } = options;
+  if (!/^[a-z0-9-]+$/.test(options.processName)) throw new Error(`usage counters: process name ${options.processName} is not [a-z0-9-]+`);
   const processId = `${options.processName}.${randomUUID()}`;
-  let hours = new Map<number, HourSums>();
+  const owner = options.owner ?? thisProcess();
+  const writer = spool ? createSpoolWriter({ place: spool, owner, processId, log }) : null;
+  let hours: BatchSums = new Map();
   let hourStart = -1;
   let current: HourSums = new Map();
   let sequence = 0;
   /** The batch being written, or one that failed: written again, as it was, before anything newer. */
-  let pending: UsageEvent[] | null = null;
+  let pending: Taken | null = null;
   let running: Promise<void> = Promise.resolve();
 
-  function take(): UsageEvent[] | null {
+  function take(): Taken | null {
     if (hours.size === 0) return null;
     const taken = hours;
     hours = new Map();
     hourStart = -1;
     sequence += 1;
-    return batchEvents(taken, `flush:${processId}:${sequence}`);
+    return { events: batchEvents(taken, batchKeyOf(processId, sequence)), file: writer?.seal() ?? null };
   }
 
   async function writePending(): Promise<void> {
@@ -83,12 +76,14 @@ export function createUsageCounters(options: UsageCountersOptions): UsageCounter
     const batch = pending;
     if (!batch) return;
     try {
-      // The batch and the quota events it crosses (deliveryBytesPerMonth) commit together.
-      await db.transaction(async (tx) => void (await noteQuotaThresholds(tx, await recordUsage(tx, batch))));
+      await writeBatch(db, batch.events);
       pending = null;
     } catch (err) {
-      log.warn({ err, events: batch.length }, 'usage counts not written: tried again at the next flush');
+      log.warn({ err, events: batch.events.length }, 'usage counts not written: tried again at the next flush');
+      return;
     }
+    // Committed: its file goes. Left behind (a failed removal), it is replayed once this process is gone, and counts once.
+    if (batch.file) await removeSpoolFile(batch.file).catch((err) => log.warn({ err, file: batch.file }, 'usage spool file not removed'));
   }
 
   async function flushOnce(): Promise<void> {
@@ -102,31 +97,33 @@ export function createUsageCounters(options: UsageCountersOptions): UsageCounter
     running = running.then(flushOnce);
     return running;
   };
-  const timer = setInterval(() => void flush(), options.flushSeconds * 1000);
+
+  const replays = spool ? createReplays({ db, place: spool, log, owner }) : null;
+  const timer = setInterval(() => {
+    void flush();
+    replays?.whenDue();
+  }, options.flushSeconds * 1000);
   timer.unref();
+  // What processes that died before this one started left behind.
+  void replays?.replay();
 
   return {
     add(tenantId, meter, amount) {
       const now = Date.now();
       if (now < hourStart || now >= hourStart + HOUR_MS) {
         hourStart = now - (now % HOUR_MS);
-        let sums = hours.get(hourStart);
-        if (!sums) {
-          sums = new Map();
-          hours.set(hourStart, sums);
-        }
-        current = sums;
+        current = hours.get(hourStart) ?? new Map();
+        hours.set(hourStart, current);
       }
-      let row = current.get(tenantId);
-      if (!row) {
-        row = new Float64Array(COUNTED.length);
-        current.set(tenantId, row);
-      }
+      const row = current.get(tenantId) ?? rowOf(hours, hourStart, tenantId);
       row[METER_INDEX[meter]]! += amount;
+      writer?.append(sequence + 1, hourStart, tenantId, meter, amount);
     },
     flush,
+    replay: async () => replays?.replay(),
     async stop() {
       clearInterval(timer);
+      await replays?.settled();
       await flush();
     },
   };
@@ -134,5 +131,5 @@ export function createUsageCounters(options: UsageCountersOptions): UsageCounter
 
 /** Counters that count nothing: USAGE_METERING=off, and tests that meter nothing. */
 export function noUsageCounters(): UsageCounters {
-  return { add() {}, flush: async () => {}, stop: async () => {} };
+  return { add() {}, flush: async () => {}, replay: async () => {}, stop: async () => {} };
 }

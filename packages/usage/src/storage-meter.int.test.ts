@@ -18,6 +18,7 @@ const added = new Map<string, number>();
 const counters: UsageCounters = {
   add: (tenantId, meter, amount) => void added.set(`${tenantId}:${meter}`, (added.get(`${tenantId}:${meter}`) ?? 0) + amount),
   flush: async () => {},
+  replay: async () => {},
   stop: async () => {},
 };
 const countOf = (meter: string) => added.get(`${tenant}:${meter}`) ?? 0;
