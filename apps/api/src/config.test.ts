@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config.js';
 import { choosePartSize } from './services/uploads/upload-rules.js';
@@ -28,6 +30,13 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig(base).usage.metering).toBe(true);
     expect(loadApiConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
     expect(() => loadApiConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
+  it('spools its counts in USAGE_SPOOL_DIR, and refuses to boot where it cannot write', () => {
+    expect(loadApiConfig(base).usage.spoolDir).toBe(join(tmpdir(), 'darkroom-usage-spool'));
+    expect(() => loadApiConfig({ ...base, USAGE_SPOOL_DIR: '/dev/null/spool' })).toThrow(
+      /^USAGE_SPOOL_DIR=\/dev\/null\/spool cannot be written \(ENOTDIR\)/,
+    );
   });
 
   it('applies the documented defaults', () => {

@@ -17,7 +17,7 @@ import { parseCorsOrigins, parseStorageConfig, type StorageConfig } from '@darkr
 import { clusterNodesSetting, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { isIP } from 'node:net';
 import { intakeEnvSettings } from '@darkroom/intake';
-import { usageConfigOf, usageEnvSettings, type UsageConfig } from '@darkroom/usage';
+import { usageConfigOf, usageEnvSettings, usageSpoolEnvSettings, type UsageConfig } from '@darkroom/usage';
 import { backupBucketOf, backupBucketSettings } from '@darkroom/intake/imports';
 import { z } from 'zod';
 
@@ -87,6 +87,7 @@ const apiEnvSchema = z.object({
   /** The upload limits, the copy's parts, JOB_MAX_ATTEMPTS and AUDIO_PROBES: the intake's, as every process that confirms reads them. */
   ...intakeEnvSettings,
   ...usageEnvSettings,
+  ...usageSpoolEnvSettings,
   /** `host:port,…`: every Redis client uses cluster mode, and REDIS_URL is ignored. */
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
   /** At least 32 characters and not a placeholder: it opens every admin route and the console. */
@@ -184,7 +185,7 @@ export interface ApiConfig {
   defaultVisibility: Visibility;
   /** An import's start: the backup repository's bucket, which no import may name as its source. */
   imports: { backup: { endpoint: string; bucket: string } | null };
-  /** USAGE_METERING, USAGE_FLUSH_SECONDS. */
+  /** USAGE_METERING, USAGE_FLUSH_SECONDS, USAGE_SPOOL_DIR. */
   usage: UsageConfig;
 }
 

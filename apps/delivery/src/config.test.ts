@@ -13,9 +13,13 @@ const base = {
 
 describe('loadDeliveryConfig', () => {
   it('meters usage unless USAGE_METERING=off, and refuses to boot on a value it does not know', () => {
-    expect(loadDeliveryConfig(base).usage).toEqual({ metering: true, flushSeconds: 5 });
+    expect(loadDeliveryConfig(base).usage).toEqual({ metering: true, flushSeconds: 5, spoolDir: null });
     expect(loadDeliveryConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
     expect(() => loadDeliveryConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
+  it('spools no count, whatever USAGE_SPOOL_DIR says: a delivery server killed loses its last USAGE_FLUSH_SECONDS', () => {
+    expect(loadDeliveryConfig({ ...base, USAGE_SPOOL_DIR: '/proc/not-writable' }).usage.spoolDir).toBeNull();
   });
 
   it('applies the documented defaults', () => {

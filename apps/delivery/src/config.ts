@@ -94,7 +94,7 @@ export interface DeliveryConfig {
   lookupsPerSecond: number;
   privateCacheMaxAgeSeconds: number;
   timeouts: { requestMs: number; connectionMs: number };
-  /** USAGE_METERING, USAGE_FLUSH_SECONDS: `delivery_*` and this process's bucket requests. */
+  /** USAGE_METERING, USAGE_FLUSH_SECONDS: `delivery_*` and this process's bucket requests, not spooled (`spoolDir` null). */
   usage: UsageConfig;
 }
 

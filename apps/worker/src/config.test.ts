@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '@darkroom/core/queue';
 import { loadWorkerConfig } from './config.js';
@@ -85,6 +86,13 @@ describe('loadWorkerConfig', () => {
   it('USAGE_METERING is on unless off; nonsense fails naming it', () => {
     expect(loadWorkerConfig({ ...base, USAGE_METERING: 'off' }).usage.metering).toBe(false);
     expect(() => loadWorkerConfig({ ...base, USAGE_METERING: 'no' })).toThrow(/USAGE_METERING/);
+  });
+
+  it('USAGE_SPOOL_DIR is where it spools its counts; one it cannot write refuses the boot, naming it', () => {
+    expect(loadWorkerConfig(base).usage.spoolDir).toBe(join(tmpdir(), 'darkroom-usage-spool'));
+    expect(() => loadWorkerConfig({ ...base, USAGE_SPOOL_DIR: '/dev/null/spool' })).toThrow(
+      /^USAGE_SPOOL_DIR=\/dev\/null\/spool cannot be written \(ENOTDIR\)/,
+    );
   });
 
   it('AUDIO_MAX_DURATION is 6 hours unless set', () => {

@@ -22,7 +22,7 @@ import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
 import { clusterNodesSetting, parseClusterNodes, redisSettings, type RedisSettings } from '@darkroom/queue';
 import { intakeEnvSettings } from '@darkroom/intake';
 import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
-import { usageConfigOf, usageEnvSettings, type UsageConfig } from '@darkroom/usage';
+import { usageConfigOf, usageEnvSettings, usageSpoolEnvSettings, type UsageConfig } from '@darkroom/usage';
 import { z } from 'zod';
 import { moderationConfigOf, moderationEnvSettings, type ModerationConfig } from './moderation/settings.js';
 
@@ -43,6 +43,7 @@ const workerEnvSchema = z.object({
   ...importEnvSettings,
   ...moderationEnvSettings,
   ...usageEnvSettings,
+  ...usageSpoolEnvSettings,
   /** The hour (UTC) of the nightly check of the storage ledger against a LIST of the buckets; `off`: not here. */
   USAGE_CHECK_HOUR: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(23)]).default(4),
   PRESETS_FILE: presetsFileSetting(),
@@ -210,7 +211,7 @@ export interface WorkerConfig {
   /** VISIBILITY_MOVE_INTERVAL; null: off. */
   visibilityMoveIntervalMs: number | null;
   /**
-   * USAGE_*: metering and its flush (as every app's), the usage rollup's schedule (null: not in
+   * USAGE_*: metering, its flush and spool (as the API's), the usage rollup's schedule (null: not in
    * this process), how long hourly rows are kept, and the nightly check's hour (null: not here).
    */
   usage: UsageConfig & { rollupIntervalMs: number | null; hourlyDays: number; checkHour: number | null };

@@ -2,6 +2,7 @@ import { createDatabase } from '@darkroom/db/client';
 import type { StorageObserver } from '@darkroom/storage';
 import { createUsageCounters, noUsageCounters, type UsageCounters, type UsageLog } from './counters.js';
 import type { UsageConfig } from './settings.js';
+import { databaseTagOf } from './spool.js';
 import { createStorageMeter } from './storage-meter.js';
 
 /** One process's meters: its counters, and the observer its storage client is made with (none when metering is off). */
@@ -28,7 +29,13 @@ export function createMetering(options: { databaseUrl: string; config: UsageConf
     return { counters, observer: undefined, stop: () => counters.stop() };
   }
   const database = createDatabase({ url: options.databaseUrl, maxConnections: METER_CONNECTIONS });
-  const counters = createUsageCounters({ db: database.db, processName: options.processName, flushSeconds: config.flushSeconds, log: options.log });
+  const counters = createUsageCounters({
+    db: database.db,
+    processName: options.processName,
+    flushSeconds: config.flushSeconds,
+    log: options.log,
+    spool: config.spoolDir === null ? undefined : { dir: config.spoolDir, database: databaseTagOf(options.databaseUrl) },
+  });
   return {
     counters,
     observer: createStorageMeter({ db: database.db, counters }),
