@@ -61,6 +61,26 @@ interface CommandInput {
   Delete?: { Objects?: { Key?: string }[] };
 }
 
+/** Errors of a try that never reached the server (no connection made): the bucket bills nothing. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Runs one try of a request and tells the observer of it once it has ended, answered or failed,
+ * unless it never reached the server. Told after, not before: a process killed while a request is
+ * in flight may leave it uncounted, but never counts one the bucket did not see (its counts are
+ * spooled as they are told, and replayed after the kill).
+ */
+export async function observedTry<T>(tell: () => void, attempt: () => Promise<T>): Promise<T> {
+  try {
+    const answer = await attempt();
+    tell();
+    return answer;
+  } catch (err) {
+    if (!UNSENT.has((err as { code?: string }).code ?? '')) tell();
+    throw err;
+  }
+}
+
 /**
  * Tells the observer of each attempt. It sits right after the retry middleware (finalizeRequest
  * step), so it runs once per try: a retried request is counted each time it is sent, as the
@@ -73,8 +93,10 @@ function observeAttempts(client: S3Client, observer: StorageObserver): void {
     async (args: T) => {
       const input = args.input as CommandInput;
       const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
-      observer.request(context.commandName ?? 'unknown', input.Bucket ?? '', key);
-      return next(args);
+      return observedTry(
+        () => observer.request(context.commandName ?? 'unknown', input.Bucket ?? '', key),
+        () => next(args),
+      );
     };
   client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomObserveAttempts' });
 }

@@ -74,6 +74,14 @@ describe('the storage observer', () => {
     expect(told.requests).toEqual([]);
   });
 
+  it('is told of a try once it ended, and of none that never reached the server', async () => {
+    const { told, observer } = recordingObserver();
+    const storage = storageFor('http://127.0.0.1:1', observer);
+    await expect(storage.headObject({ bucket: 'b', key: 'variants/t/x' })).rejects.toThrow();
+    await expect(storage.putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('x'), contentType: 'text/plain' })).rejects.toThrow();
+    expect(told.requests).toEqual([]);
+  });
+
   it('is told of no write that failed', async () => {
     const { endpoint } = await serve([(_req, res) => res.writeHead(403).end()]);
     const { told, observer } = recordingObserver();
