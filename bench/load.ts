@@ -211,16 +211,7 @@ async function runWrk(url: string, options: LoadOptions): Promise<GeneratorResul
   };
 }
 
-/** Two measurements of one side: mean throughput, the worse p99, requests and CPU summed. */
-export const both = (a: LoadResult, b: LoadResult): LoadResult => ({
-  rps: (a.rps + b.rps) / 2,
-  p99: Math.max(a.p99, b.p99),
-  bytesPerSecond: (a.bytesPerSecond + b.bytesPerSecond) / 2,
-  requests: a.requests + b.requests,
-  serverCpuSeconds: a.serverCpuSeconds + b.serverCpuSeconds,
-});
-
-/** Runs of one side summed as `both` sums two: the mean rate, the worst p99. */
+/** Measurements of one side: the mean throughput, the worst p99, requests and CPU summed. */
 export const meanOf = (runs: readonly LoadResult[]): LoadResult => ({
   rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
   p99: Math.max(...runs.map((r) => r.p99)),
@@ -228,6 +219,9 @@ export const meanOf = (runs: readonly LoadResult[]): LoadResult => ({
   requests: runs.reduce((sum, r) => sum + r.requests, 0),
   serverCpuSeconds: runs.reduce((sum, r) => sum + r.serverCpuSeconds, 0),
 });
+
+/** Two measurements of one side, as `meanOf` combines them. */
+export const both = (a: LoadResult, b: LoadResult): LoadResult => meanOf([a, b]);
 
 /** Server CPU per request in µs. */
 export const cpuPerRequest = (r: LoadResult) => (r.serverCpuSeconds * 1e6) / r.requests;
