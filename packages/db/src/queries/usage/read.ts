@@ -132,8 +132,11 @@ export async function* readUsageExport(db: Executor, range: UsageExportRange, fo
 }
 
 /**
- * A page's rows (tenant_id, at: the period's start as ISO text, k: its key as text Postgres reads
- * back, meter, value) as one row: the page's text, its row count and its last row's key.
+ * A page's rows (tenant_id, period: its key in the index's own type, at: the period's start as ISO
+ * text, k: the key as text Postgres reads back, meter, value) as one row: the page's text, its row
+ * count and its last row's key. The last row is a top-1 of the page, not an ordered aggregate per
+ * column: each of those sorted the whole page again, and the text's own order compares the index's
+ * types, not their text (docs/design/usage-export.md#the-export).
  */
 function pageText(rows: SQL, format: UsageExportFormat): SQL {
   const value = sql`trim_scale(value)::text`;
@@ -142,10 +145,10 @@ function pageText(rows: SQL, format: UsageExportFormat): SQL {
       ? sql`coalesce(tenant_id::text, '') || ',' || at || ',' || meter || ',' || ${value} || E'\r\n'`
       : sql`'{"tenantId":' || coalesce('"' || tenant_id::text || '"', 'null') || ',"at":"' || at || '","meter":' || to_json(meter)::text || ',"value":' || ${value} || '}'`;
   const text = format === 'jsonl' ? sql`${line} || E'\n'` : line;
-  const last = (column: SQL) => sql`(array_agg(${column} order by tenant_id desc, k desc, meter desc))[1]`;
-  return sql`with page as (${rows})
-    select string_agg(${text}, ${format === 'json' ? ',' : ''} order by tenant_id, k, meter) as text, count(*)::int as rows,
-      ${last(sql`tenant_id`)} as tenant_id, ${last(sql`k`)} as key, ${last(sql`meter`)} as meter
+  return sql`with page as (${rows}),
+    last as (select tenant_id, k, meter from page order by tenant_id desc, period desc, meter desc limit 1)
+    select string_agg(${text}, ${format === 'json' ? ',' : ''} order by tenant_id, period, meter) as text, count(*)::int as rows,
+      (select tenant_id from last), (select k from last) as key, (select meter from last)
     from page`;
 }
 
@@ -170,7 +173,7 @@ function periodPage(range: UsageExportRange, phase: Phase, after: Position | nul
   // The key is the ISO text itself: Postgres reads it back, and its order is the instants' order.
   const keyText = hourly ? sql`to_char(hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`to_char(day, 'YYYY-MM-DD')`;
   const at = hourly ? sql`${keyText}` : sql`${keyText} || 'T00:00:00.000Z'`;
-  return sql`select tenant_id, ${at} as at, ${keyText} as k, meter, value
+  return sql`select tenant_id, ${key} as period, ${at} as at, ${keyText} as k, meter, value
     from ${hourly ? sql`usage_hourly` : sql`usage_daily`}
     where ${scope(range, phase)} and ${key} >= ${bound(range.from)} and ${key} < ${bound(range.to)} ${rest}
     order by ${order} limit ${limit}`;
@@ -198,7 +201,7 @@ function monthPage(range: UsageExportRange, phase: Phase, after: Position | null
       select ${end} from usage_daily where ${within}
       order by ${tenants ? sql`tenant_id, day, meter` : sql`day, meter`} offset ${limit - 1} limit 1
     )
-    select tenant_id, to_char(${month}, 'YYYY-MM-DD') || 'T00:00:00.000Z' as at, to_char(${month}, 'YYYY-MM-DD') as k, meter, ${monthValue} as value
+    select tenant_id, ${month} as period, to_char(${month}, 'YYYY-MM-DD') || 'T00:00:00.000Z' as at, to_char(${month}, 'YYYY-MM-DD') as k, meter, ${monthValue} as value
     from usage_daily
     where ${within} and (not exists (select 1 from page_end) or ${key} < (select * from page_end))
     group by tenant_id, ${month}, meter`;
