@@ -1,8 +1,7 @@
 import { objectOwner } from '@darkroom/core/keys';
 import { sql, type SQL } from 'drizzle-orm';
-import type { QuotaName } from '@darkroom/core/contract/usage';
 import type { Executor } from '../../client.js';
-import type { MovedCounter } from './record.js';
+import { type MovedCounter, type MovedCounterRow, movedCounterOf } from './record.js';
 
 /** An object the storage client stored (its whole size), or removed. */
 export interface LedgerObject {
@@ -15,16 +14,17 @@ export interface LedgerWrite extends LedgerObject {
 
 /**
  * What one statement of ledger changes goes on to do with the size each object gained or lost
- * (`delta`, by owner): an event on `stored_bytes` or `stored_bytes_unbilled` for the rollup, and the
- * `storedBytes` quota counter of a tenant that has one (answered: the counters moved). Sources are random: a ledger change is
- * idempotent by itself (writing an object again at its size moves nothing).
+ * (`delta`, by owner): an event on `stored_bytes` or `stored_bytes_unbilled` for the rollup (one per
+ * tenant and meter, the statement's sum), and the `storedBytes` quota counter of a tenant that has
+ * one (answered: the counters moved). Sources are random: a ledger change is idempotent by itself
+ * (writing an object again at its size moves nothing).
  */
 function storeDeltas(changes: SQL): SQL {
   return sql`
     ${changes}, moved as (
       insert into usage_events (tenant_id, meter, amount, source)
-      select tenant_id, case when billed then 'stored_bytes' else 'stored_bytes_unbilled' end, delta, 'object:' || gen_random_uuid()
-      from d where delta <> 0
+      select tenant_id, case when billed then 'stored_bytes' else 'stored_bytes_unbilled' end, sum(delta), 'object:' || gen_random_uuid()
+      from d group by tenant_id, billed having sum(delta) <> 0
       returning 1
     )
     update quota_counters q set used = q.used + s.delta
@@ -35,14 +35,7 @@ function storeDeltas(changes: SQL): SQL {
 
 /** The storedBytes counters a ledger statement moved, as recordUsage answers its own (for noteQuotaThresholds). */
 async function movedBy(db: Executor, statement: SQL): Promise<MovedCounter[]> {
-  const rows = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string; limit: string | null }>(statement);
-  return [...rows].map((r) => ({
-    tenantId: r.tenant_id,
-    quota: r.quota,
-    period: r.period,
-    used: Number(r.used),
-    limit: r.limit === null ? undefined : Number(r.limit),
-  }));
+  return [...(await db.execute<MovedCounterRow>(statement))].map(movedCounterOf);
 }
 
 /**

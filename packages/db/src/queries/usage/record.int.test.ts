@@ -57,8 +57,8 @@ describe('recordUsage', () => {
       { tenantId, meter: 'image_renders', amount: 3, source: `c:${randomUUID()}`, at },
     ]);
     expect(moved.sort((x, y) => x.period.localeCompare(y.period))).toEqual([
-      { tenantId, quota: 'uploadBytesPerMonth', period: '2026-11', used: 600 },
-      { tenantId, quota: 'uploadBytesPerMonth', period: '2026-12', used: 400 },
+      { tenantId, quota: 'uploadBytesPerMonth', period: '2026-11', used: 600, limit: 10_000 },
+      { tenantId, quota: 'uploadBytesPerMonth', period: '2026-12', used: 400, limit: 10_000 },
     ]);
     await recordUsage(handle.db, [{ tenantId, meter: 'upload_bytes', amount: 0.5, source: `d:${randomUUID()}`, at }]);
     expect(await countersOf(tenantId)).toEqual({ 'uploadBytesPerMonth@2026-11': 600.5, 'uploadBytesPerMonth@2026-12': 400 });
@@ -88,11 +88,25 @@ describe('the storage ledger', () => {
       { bucket, key: staged },
       { bucket, key: `originals/${tenantId}/never-written` },
     ]);
-    expect(await eventsOf(tenantId)).toEqual([
+    // One event a meter per statement: the first statement's two, then the growth, then the deletion.
+    const byMeter = (a: { meter: string }, b: { meter: string }) => a.meter.localeCompare(b.meter);
+    expect((await eventsOf(tenantId)).slice(0, 2).sort(byMeter)).toEqual([
       { meter: 'stored_bytes', amount: 500 },
       { meter: 'stored_bytes_unbilled', amount: 500 },
+    ]);
+    expect((await eventsOf(tenantId)).slice(2)).toEqual([
       { meter: 'stored_bytes', amount: 200 },
       { meter: 'stored_bytes_unbilled', amount: -500 },
+    ]);
+    const second = `originals/${tenantId}/${randomUUID()}`;
+    await recordObjectsWritten(handle.db, [
+      { bucket, key: second, bytes: 30 },
+      { bucket, key: `${second}-b`, bytes: 40 },
+    ]);
+    expect((await eventsOf(tenantId)).slice(4)).toEqual([{ meter: 'stored_bytes', amount: 70 }]);
+    await recordObjectsDeleted(handle.db, [
+      { bucket, key: second },
+      { bucket, key: `${second}-b` },
     ]);
     expect(await countersOf(tenantId)).toEqual({ 'storedBytes@all': 700 });
     await recordObjectsDeleted(handle.db, [{ bucket, key: original }]);

@@ -26,6 +26,23 @@ export interface MovedCounter {
   limit?: number | undefined;
 }
 
+/** A moved counter as a statement returns it: `returning q.tenant_id, q.quota, q.period, q.used, <its limit> as limit`. */
+export type MovedCounterRow = {
+  tenant_id: string;
+  quota: QuotaName;
+  period: string;
+  used: string;
+  limit: string | null;
+};
+
+export const movedCounterOf = (r: MovedCounterRow): MovedCounter => ({
+  tenantId: r.tenant_id,
+  quota: r.quota,
+  period: r.period,
+  used: Number(r.used),
+  limit: r.limit === null ? undefined : Number(r.limit),
+});
+
 /** `CASE meter WHEN 'upload_bytes' THEN 'uploadBytesPerMonth' … END`: the monthly quota each meter counts against. */
 const quotaOfMeter: SQL = (() => {
   const whens = QUOTAS.flatMap((quota) => {
@@ -39,7 +56,7 @@ const quotaOfMeter: SQL = (() => {
  * Appends events (in the caller's transaction, where the change they meter commits), and moves the
  * monthly quota counters of tenants that have that quota set, in the same statement (a month's
  * counter starts with its first event): a tenant without quotas pays one primary-key lookup.
- * Answers the counters moved, for the threshold events.
+ * Answers the counters moved with their limits, for the threshold events (which then read nothing more).
  */
 export async function recordUsage(db: Executor, events: readonly UsageEvent[]): Promise<MovedCounter[]> {
   const live = events.filter((e) => e.amount !== 0);
@@ -51,7 +68,7 @@ export async function recordUsage(db: Executor, events: readonly UsageEvent[]): 
     ),
     sql`, `,
   );
-  const moved = await db.execute<{ tenant_id: string; quota: QuotaName; period: string; used: string }>(sql`
+  const moved = await db.execute<MovedCounterRow>(sql`
     with e as (
       insert into usage_events (tenant_id, meter, amount, at, source)
       values ${rows}
@@ -66,6 +83,7 @@ export async function recordUsage(db: Executor, events: readonly UsageEvent[]): 
     from per_quota p join tenants t on t.id = p.tenant_id
     where p.quota is not null and jsonb_typeof(t.quotas -> p.quota) = 'number'
     on conflict (tenant_id, quota, period) do update set used = q.used + excluded.used
-    returning q.tenant_id, q.quota, q.period, q.used`);
-  return [...moved].map((r) => ({ tenantId: r.tenant_id, quota: r.quota, period: r.period, used: Number(r.used) }));
+    returning q.tenant_id, q.quota, q.period, q.used,
+      (select t.quotas ->> q.quota from tenants t where t.id = q.tenant_id and jsonb_typeof(t.quotas -> q.quota) = 'number') as limit`);
+  return [...moved].map(movedCounterOf);
 }
