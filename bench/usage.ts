@@ -4,7 +4,7 @@
  * the bench's tenant with every quota set (so the reservations and quota counters are paid):
  *
  *   uploads   POST /v1/uploads' rate, one API process of each side, each first, second and third in turn
- *   worker    worker throughput on the camera photos, one rig of each side in turn (off, on, on, off)
+ *   worker    worker throughput on the camera photos, one rig of each side in turn (off, on, on, off, on, off, off, on)
  *   delivery  the delivery server's repeated request under wrk, one process of each side in turn
  *   export    GET /v1/admin/usage?format=csv of a million rows, beside psql's COPY of them (bench/usage-export.ts)
  *
@@ -92,15 +92,25 @@ async function workerPass(side: 'on' | 'off'): Promise<Timed> {
   }
 }
 
-/** Worker throughput, metering on against off, in the order off, on, on, off; each side the sum of its two passes. */
+/**
+ * The passes of each side, in rounds of four: off, on, on, off, then on, off, off, on, and so on.
+ * The machine's speed drifts over a run by more than metering costs, so each side takes each place in
+ * turn, and more rounds (BENCH_USAGE_WORKER_ROUNDS) narrow the spread.
+ */
+const WORKER_ROUNDS = Number(process.env.BENCH_USAGE_WORKER_ROUNDS ?? 2);
+const roundOrder = (round: number): ('on' | 'off')[] => (round % 2 === 0 ? ['off', 'on', 'on', 'off'] : ['on', 'off', 'off', 'on']);
+
+/** Worker throughput, metering on against off: each side the sum of its passes (WORKER_ROUNDS rounds of two each). */
 async function workerRows(): Promise<BenchRow[]> {
-  const off1 = await workerPass('off');
-  const on = (await workerPass('on')).ms + (await workerPass('on')).ms;
-  const off = off1.ms + (await workerPass('off')).ms;
+  const total = { on: 0, off: 0 };
+  for (let round = 0; round < WORKER_ROUNDS; round++) {
+    for (const side of roundOrder(round)) total[side] += (await workerPass(side)).ms;
+  }
+  const { on, off } = total;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     row(
-      `usage: worker throughput, ${PHOTOS} camera photos × 2, metering on vs off (time)`,
+      `usage: worker throughput, ${PHOTOS} camera photos × ${2 * WORKER_ROUNDS}, metering on vs off (time)`,
       seconds(on),
       seconds(off),
       off / on,
