@@ -3,7 +3,7 @@ import { EVENT_TYPES, type EventData } from '@darkroom/core/contract/event';
 import { JOB_KINDS, JOB_STATES } from '@darkroom/core/contract/job';
 import { QUEUE_LANES } from '@darkroom/core/queue';
 import { VISIBILITIES } from '@darkroom/core/private-links';
-import { VISIBLE_ASSET_STATUSES, type AudioInfo, type HlsRendition, type VideoInfo } from '@darkroom/core/contract/asset';
+import { VISIBLE_ASSET_STATUSES, type AudioInfo, type FaceBox, type HlsRendition, type VideoInfo } from '@darkroom/core/contract/asset';
 import type { Crop, DeliveryPolicyPatch, Focus } from '@darkroom/core/delivery';
 import type { TenantPresets } from '@darkroom/core/presets';
 import { PENDING_MODERATION, type AssetModeration, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
@@ -134,6 +134,8 @@ export const assets = pgTable(
     focus: jsonb('focus').$type<Focus>(),
     /** Displayed pixels every variant and delivery is cut from; null: the whole image. */
     crop: jsonb('crop').$type<Crop>(),
+    /** Faces found at ingest or marked by hand, largest first (at most MAX_FACES); null before the search or where it is off. */
+    faces: jsonb('faces').$type<FaceBox[]>(),
     /** Whether the image (a video: its poster) has transparency, from the probe; null before it ran. */
     hasAlpha: boolean('has_alpha'),
     /** What the API says: `private` shows only private URLs, and its objects must leave the public bucket. */
@@ -218,6 +220,8 @@ export const variants = pgTable(
     size: integer('size').notNull(),
     key: text('key').notNull(),
     specHash: text('spec_hash').notNull(),
+    /** The encoder quality the variant was made at (a `quality: "auto…"` search's choice); null where none applies or before it was kept. */
+    quality: integer('quality'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

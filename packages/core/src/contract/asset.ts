@@ -51,6 +51,13 @@ const variantFields = {
 };
 
 /** How a video's HDR was handled: kept as is (HLG/PQ renditions), or tone-mapped to SDR; null for SDR sources. */
+/** Faces an asset keeps at most (found, or marked by hand through `PATCH /v1/assets/:id`). */
+export const MAX_FACES = 100;
+const unit = z.number().min(0).max(1);
+/** A face in an image: 0..1 of the displayed image (the whole image, not its crop); `score` the detector's confidence (1: marked by hand). */
+export const FaceBox = z.object({ x: unit, y: unit, width: unit, height: unit, score: unit });
+export type FaceBox = z.infer<typeof FaceBox>;
+
 export const VIDEO_HDR_HANDLING = ['kept', 'tone_mapped'] as const;
 
 /** What a video's probe found, as the tenant sees it (null for images). */
