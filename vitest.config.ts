@@ -25,11 +25,11 @@ function subpathsOf(pkg: string): Record<string, string> {
 /**
  * Which lane a test runs in follows from its name, so no list here needs keeping (docs/contributing.md#tests):
  * beside the code, `*.test.ts` needs no Postgres, Redis or S3 server and `*.int.test.ts` does; under
- * `test/` everything is end-to-end, except `test/repo/`, which only reads the repository's own files.
+ * `test/` everything is end-to-end, except `test/repo/` and `test/fixtures/`, which only read the repository's own files.
  */
 const BESIDE_CODE = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'];
 const NEEDS_SERVICES = '**/*.int.test.ts';
-const REPO_CHECKS = ['test/repo/**/*.test.ts'];
+const REPO_CHECKS = ['test/repo/**/*.test.ts', 'test/fixtures/**/*.test.ts'];
 /** Tests that stop shared services (Redis, the S3 gateway), kill workers or run the reconciler. */
 const SERIAL = ['test/serial/**/*.test.ts'];
 
