@@ -7,7 +7,10 @@
 import { MAX_DELIVERY_DIMENSION } from './limits.js';
 
 export const DELIVERY_FITS = ['inside', 'cover'] as const;
-export const DELIVERY_GRAVITIES = ['focus', 'center', 'auto'] as const;
+/** `face` keeps the largest known face whole, `faces` all of them; both fall back to `auto` where none is known. */
+export const DELIVERY_GRAVITIES = ['focus', 'center', 'auto', 'face', 'faces'] as const;
+/** Effects covering every known face box (docs/delivery.md#faces). */
+export const DELIVERY_FACE_EFFECTS = ['blur-faces', 'pixelate-faces'] as const;
 /** Formats a delivery URL may name; `auto` negotiates from the request's `Accept`. */
 export const DELIVERY_FORMAT_OPTIONS = ['auto', 'avif', 'webp', 'jpeg', 'png'] as const;
 export const DELIVERY_DPRS = [1, 1.5, 2, 3] as const;
@@ -15,6 +18,12 @@ export const DELIVERY_DPRS = [1, 1.5, 2, 3] as const;
 export type DeliveryFit = (typeof DELIVERY_FITS)[number];
 export type DeliveryGravity = (typeof DELIVERY_GRAVITIES)[number];
 export type DeliveryFormatOption = (typeof DELIVERY_FORMAT_OPTIONS)[number];
+export type DeliveryFaceEffectName = (typeof DELIVERY_FACE_EFFECTS)[number];
+/** `e_pixelate-faces-24`: the effect, and the strength the URL asked for (none: the effect's minimum). */
+export interface DeliveryFaceEffect {
+  name: DeliveryFaceEffectName;
+  strength?: number | undefined;
+}
 /** What a delivery answers with: GIF only for an animation to a browser that takes no WebP. */
 export type DeliveryFormat = Exclude<DeliveryFormatOption, 'auto'> | 'gif';
 
@@ -27,6 +36,8 @@ export interface DeliveryOptionValues {
   quality: number;
   format: DeliveryFormatOption;
   dpr: number;
+  zoom: number;
+  effect: DeliveryFaceEffect;
 }
 export type DeliveryOptionField = keyof DeliveryOptionValues;
 
@@ -47,6 +58,27 @@ export interface ChoiceToken<T extends string | number> {
   /** The value as written, or undefined when it is not one of the token's. */
   parse(value: string): T | undefined;
   serialize(value: T): string;
+}
+
+/** A token taking a number of one decimal within bounds: `z_1.5`. */
+export interface DecimalToken {
+  prefix: string;
+  min: number;
+  max: number;
+  decimal: true;
+  parse(value: string): number | undefined;
+  serialize(value: number): string;
+}
+
+/** A token naming an effect, with an optional whole-number strength: `e_blur-faces`, `e_blur-faces-60`. */
+export interface EffectToken {
+  prefix: string;
+  effects: readonly DeliveryFaceEffectName[];
+  /** Bounds of the strength, when one is given. */
+  min: number;
+  max: number;
+  parse(value: string): DeliveryFaceEffect | undefined;
+  serialize(value: DeliveryFaceEffect): string;
 }
 
 /** No leading zeros: one way to write each number, so a signature covers one spelling. */
@@ -70,6 +102,47 @@ function choice<T extends string | number>(prefix: string, choices: readonly T[]
   return { prefix, choices, parse: (value) => choices.find((c) => String(c) === value), serialize: String };
 }
 
+/** One decimal at most, no trailing zero, no leading zero before a whole part: `0.5`, `1.5`, `2`, never `2.0` or `02`. */
+const ONE_DECIMAL = /^(0|[1-9]\d?)(\.[1-9])?$/;
+
+function oneDecimal(prefix: string, min: number, max: number): DecimalToken {
+  return {
+    prefix,
+    min,
+    max,
+    decimal: true,
+    parse(value) {
+      const n = ONE_DECIMAL.test(value) ? Number(value) : Number.NaN;
+      return n >= min && n <= max ? n : undefined;
+    },
+    serialize: String,
+  };
+}
+
+function effect(prefix: string, effects: readonly DeliveryFaceEffectName[], min: number, max: number): EffectToken {
+  return {
+    prefix,
+    effects,
+    min,
+    max,
+    parse(value) {
+      const name = effects.find((e) => value === e || value.startsWith(`${e}-`));
+      if (name === undefined) return undefined;
+      if (value === name) return { name };
+      const strength = value.slice(name.length + 1);
+      const n = WHOLE_NUMBER.test(strength) ? Number(strength) : Number.NaN;
+      return n >= min && n <= max ? { name, strength: n } : undefined;
+    },
+    serialize: (value) => (value.strength === undefined ? value.name : `${value.name}-${value.strength}`),
+  };
+}
+
+/** How far `z_` zooms a face crop each way (docs/delivery.md#faces). */
+export const MIN_FACE_ZOOM = 0.1;
+export const MAX_FACE_ZOOM = 10;
+/** Bounds of a face effect's strength: blur sigma or pixel block, in output pixels (raised to a minimum per face). */
+export const MAX_FACE_EFFECT_STRENGTH = 100;
+
 /**
  * The tokens, in the order every writer states them (a parser takes any order). Each field has one
  * token; a URL gives each at most once.
@@ -82,7 +155,11 @@ export const DELIVERY_TOKENS = {
   quality: wholeNumber('q', 1, 100),
   format: choice('f', DELIVERY_FORMAT_OPTIONS),
   dpr: choice('dpr', DELIVERY_DPRS),
-} as const satisfies { [F in DeliveryOptionField]: WholeNumberToken | ChoiceToken<DeliveryOptionValues[F]> };
+  zoom: oneDecimal('z', MIN_FACE_ZOOM, MAX_FACE_ZOOM),
+  effect: effect('e', DELIVERY_FACE_EFFECTS, 1, MAX_FACE_EFFECT_STRENGTH),
+} as const satisfies {
+  [F in DeliveryOptionField]: WholeNumberToken | DecimalToken | EffectToken | ChoiceToken<Extract<DeliveryOptionValues[F], string | number>>;
+};
 
 export type DeliveryToken = (typeof DELIVERY_TOKENS)[DeliveryOptionField];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELIVERY_POLICY } from './delivery.js';
+import { DEFAULT_DELIVERY_POLICY, DeliveryPolicyPatch, deliveryPolicyOf } from './delivery.js';
+import { DELIVERY_TOKENS, serializeDeliveryOptions } from './delivery-grammar.js';
 import { fitsDeliveryPolicy, parseDeliveryOptions } from './delivery-options.js';
 import { DarkroomError } from './errors.js';
 
@@ -11,6 +12,14 @@ function refusal(segment: string): DarkroomError {
     return error as DarkroomError;
   }
   throw new Error(`${segment} was accepted`);
+}
+
+/** A token refused as `invalid_request`, its message quoting it. */
+function expectRefusedNaming(token: string): DarkroomError {
+  const error = refusal(token);
+  expect(error.code).toBe('invalid_request');
+  expect(error.message).toContain(JSON.stringify(token));
+  return error;
 }
 
 describe('parseDeliveryOptions', () => {
@@ -47,9 +56,7 @@ describe('parseDeliveryOptions', () => {
       'w_ 1',
       'w_99999999999',
     ]) {
-      const error = refusal(token);
-      expect(error.code).toBe('invalid_request');
-      expect(error.message).toContain(JSON.stringify(token));
+      expectRefusedNaming(token);
     }
   });
 
@@ -103,5 +110,91 @@ describe('fitsDeliveryPolicy', () => {
     expect(fits('w_640', policy)).toBe(false);
     expect(fits('w_300,q_75', policy)).toBe(false);
     expect(fits('w_300,h_300', policy)).toBe(false);
+  });
+});
+
+describe('the face tokens of a delivery URL', () => {
+  it('reads g_face and g_faces as gravities', () => {
+    expect(parseDeliveryOptions('w_64,h_64,c_cover,g_face').gravity).toBe('face');
+    expect(parseDeliveryOptions('w_64,h_64,c_cover,g_faces').gravity).toBe('faces');
+  });
+
+  it('reads z_ from 0.1 to 10 with one decimal and no trailing zero', () => {
+    for (const [value, zoom] of [
+      ['0.1', 0.1],
+      ['0.5', 0.5],
+      ['1', 1],
+      ['1.5', 1.5],
+      ['2', 2],
+      ['9.9', 9.9],
+      ['10', 10],
+    ] as const) {
+      expect(parseDeliveryOptions(`z_${value}`).zoom).toBe(zoom);
+    }
+    for (const token of ['z_0', 'z_0.0', 'z_2.0', 'z_1.50', 'z_1.55', 'z_02', 'z_.5', 'z_10.1', 'z_11', 'z_-1', 'z_', 'z_1e1', 'z_1.']) {
+      expect(expectRefusedNaming(token).details).toEqual({ option: token });
+    }
+  });
+
+  it('reads e_blur-faces and e_pixelate-faces, with a strength from 1 to 100 or none', () => {
+    expect(parseDeliveryOptions('e_blur-faces').effect).toEqual({ name: 'blur-faces' });
+    expect(parseDeliveryOptions('e_pixelate-faces').effect).toEqual({ name: 'pixelate-faces' });
+    expect(parseDeliveryOptions('e_blur-faces-60').effect).toEqual({ name: 'blur-faces', strength: 60 });
+    expect(parseDeliveryOptions('e_pixelate-faces-1').effect).toEqual({ name: 'pixelate-faces', strength: 1 });
+    expect(parseDeliveryOptions('e_pixelate-faces-100').effect).toEqual({ name: 'pixelate-faces', strength: 100 });
+    for (const token of [
+      'e_blur-faces-0',
+      'e_blur-faces-101',
+      'e_blur-faces-060',
+      'e_blur-faces-',
+      'e_blur-faces-1.5',
+      'e_blur',
+      'e_pixelate',
+      'e_sepia',
+      'e_',
+      'e_blur-faces60',
+      'e_BLUR-FACES',
+    ]) {
+      expectRefusedNaming(token);
+    }
+    expect(refusal('e_blur-faces,e_pixelate-faces').message).toContain('"e" is given twice');
+  });
+
+  it('writes z_ and e_ last, in the table order, and reads back what it wrote', () => {
+    const values = { effect: { name: 'pixelate-faces', strength: 24 }, zoom: 1.5, gravity: 'face', fit: 'cover', height: 64, width: 64 } as const;
+    const segment = serializeDeliveryOptions(values);
+    expect(segment).toBe('w_64,h_64,c_cover,g_face,z_1.5,e_pixelate-faces-24');
+    expect(parseDeliveryOptions(segment)).toEqual({ ...values, format: 'auto' });
+    expect(serializeDeliveryOptions({ zoom: 2, effect: { name: 'blur-faces' } })).toBe('z_2,e_blur-faces');
+    expect(DELIVERY_TOKENS.zoom.serialize(0.1)).toBe('0.1');
+  });
+});
+
+describe('face options and the delivery policy', () => {
+  const fits = (segment: string, policy = DEFAULT_DELIVERY_POLICY) => fitsDeliveryPolicy(parseDeliveryOptions(segment), policy);
+
+  it('lets g_face and g_faces through unsigned, as g_auto', () => {
+    expect(fits('w_640,h_640,c_cover,g_face')).toBe(true);
+    expect(fits('w_640,h_360,c_cover,g_faces')).toBe(true);
+  });
+
+  it('needs a signature for z_ and the effects, unless unsignedEffects allows them', () => {
+    for (const segment of ['w_640,h_640,c_cover,g_face,z_2', 'w_640,e_blur-faces', 'w_640,e_pixelate-faces-24']) {
+      expect(fits(segment)).toBe(false);
+      expect(fits(segment, { ...DEFAULT_DELIVERY_POLICY, unsignedEffects: true })).toBe(true);
+    }
+    // unsignedEffects opens nothing else.
+    expect(fits('w_641,e_blur-faces', { ...DEFAULT_DELIVERY_POLICY, unsignedEffects: true })).toBe(false);
+  });
+
+  it('defaults to signed effects and no enforced redaction, and validates both in a PATCH', () => {
+    expect(deliveryPolicyOf(null)).toMatchObject({ unsignedEffects: false, enforceFaceRedaction: null });
+    expect(deliveryPolicyOf({ enforceFaceRedaction: 'pixelate' }).enforceFaceRedaction).toBe('pixelate');
+    for (const ok of [{ unsignedEffects: true }, { enforceFaceRedaction: 'blur' }, { enforceFaceRedaction: null }]) {
+      expect(DeliveryPolicyPatch.safeParse(ok).success).toBe(true);
+    }
+    for (const bad of [{ unsignedEffects: 'yes' }, { enforceFaceRedaction: 'smudge' }, { enforceFaceRedaction: true }]) {
+      expect(DeliveryPolicyPatch.safeParse(bad).success).toBe(false);
+    }
   });
 });

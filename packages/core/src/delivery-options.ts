@@ -3,6 +3,7 @@ import {
   DELIVERY_OPTION_DEFAULTS,
   DELIVERY_TOKENS,
   deliveryFieldOf,
+  type DeliveryFaceEffect,
   type DeliveryFit,
   type DeliveryFormat,
   type DeliveryFormatOption,
@@ -27,6 +28,10 @@ export interface DeliveryOptions {
   quality?: number;
   format: DeliveryFormatOption;
   dpr?: number;
+  /** `z_`: how far a face crop zooms (1: the face box and its margin). */
+  zoom?: number;
+  /** `e_blur-faces`, `e_pixelate-faces`: every known face covered. */
+  effect?: DeliveryFaceEffect;
 }
 
 export const DELIVERY_CONTENT_TYPES: Readonly<Record<DeliveryFormat, string>> = {
@@ -39,6 +44,8 @@ export const DELIVERY_CONTENT_TYPES: Readonly<Record<DeliveryFormat, string>> = 
 
 /** The refusal of a token whose value is not one of its own, in the words of its kind. */
 function badValue(token: string, rule: DeliveryToken): DarkroomError {
+  if ('effects' in rule) return ERRORS.effectNotOneOf(token, rule.effects, rule.min, rule.max);
+  if ('decimal' in rule) return ERRORS.optionNotOneDecimal(token, rule.min, rule.max);
   if ('choices' in rule)
     return ERRORS.optionNotOneOf(
       token,
@@ -72,13 +79,16 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
 
 /**
  * Whether an unsigned URL may ask for this: a `w` among the policy's widths, a `q` (if given) among
- * its qualities, an `h` (if given) of one of its aspect ratios for that `w`, and no `dpr`.
+ * its qualities, an `h` (if given) of one of its aspect ratios for that `w`, no `dpr`, and `z_` or
+ * an `e_` only where the policy's `unsignedEffects` allows them (`g_face` and `g_faces` are free,
+ * as `g_auto` is).
  */
 export function fitsDeliveryPolicy(options: DeliveryOptions, policy: DeliveryPolicy): boolean {
   const { width, height } = options;
   if (width === undefined || !policy.widths.includes(width)) return false;
   if (options.quality !== undefined && !policy.qualities.includes(options.quality)) return false;
   if (options.dpr !== undefined) return false;
+  if ((options.zoom !== undefined || options.effect !== undefined) && !policy.unsignedEffects) return false;
   if (height === undefined) return true;
   return policy.aspectRatios.some((ratio) => {
     const [w, h] = parseAspectRatio(ratio);

@@ -8,6 +8,10 @@ import { privateSignedPath } from './private-links.js';
  * signing. The delivery server, the API and the client read these; nothing else writes them.
  */
 
+/** How a tenant's policy may require every render to cover the known faces. */
+export const FACE_REDACTIONS = ['blur', 'pixelate'] as const;
+export type FaceRedaction = (typeof FACE_REDACTIONS)[number];
+
 /** Next.js 16's default `imageSizes` and `deviceSizes`, plus 16. */
 export const DEFAULT_DELIVERY_WIDTHS = [16, 32, 48, 64, 96, 128, 256, 384, 640, 750, 828, 1080, 1200, 1920, 2048, 3840] as const;
 
@@ -31,6 +35,11 @@ export const DeliveryPolicy = z
       .max(1_000_000)
       .nullable()
       .describe("Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE"),
+    unsignedEffects: z.boolean().describe('Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may)'),
+    enforceFaceRedaction: z
+      .enum(FACE_REDACTIONS)
+      .nullable()
+      .describe('Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks'),
   })
   .meta({ id: 'DeliveryPolicy' });
 export type DeliveryPolicy = z.infer<typeof DeliveryPolicy>;
@@ -46,6 +55,8 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   avif: true,
   quality: 75,
   rendersPerMinute: null,
+  unsignedEffects: false,
+  enforceFaceRedaction: null,
 };
 
 /** A tenant's stored overrides (the row's `delivery`) over the defaults: the policy in force. */

@@ -27,10 +27,17 @@ export const DELIVERY_ERRORS = {
   renderPastLimit: (limitMs: number) => new DarkroomError('render_timeout', `The render ran past ${limitMs} ms.`),
   optionOutOfRange: (token: string, min: number, max: number) =>
     badOption(`Option ${quote(token)} is out of range: a whole number from ${min} to ${max}.`, token),
+  optionNotOneDecimal: (token: string, min: number, max: number) =>
+    badOption(`Option ${quote(token)} is out of range: a number from ${min} to ${max} with at most one decimal and no trailing zero.`, token),
+  effectNotOneOf: (token: string, effects: readonly string[], min: number, max: number) =>
+    badOption(
+      `Option ${quote(token)} is not an effect: one of ${effects.map((e) => `e_${e}`).join(', ')}, optionally followed by "-" and a strength from ${min} to ${max}.`,
+      token,
+    ),
   /** `choices`: the whole tokens it may be, e.g. `c_inside`, `c_cover`. */
   optionNotOneOf: (token: string, choices: readonly string[]) => badOption(`Option ${quote(token)} is not one of ${choices.join(', ')}.`, token),
   optionTwice: (key: string, token: string) => badOption(`Option ${quote(key)} is given twice (${quote(token)}); give each at most once.`, token),
   unknownOption: (token: string) =>
-    badOption(`Unknown option ${quote(token)}: options are w_, h_, c_, g_, q_, f_ and dpr_ tokens separated by commas.`, token),
+    badOption(`Unknown option ${quote(token)}: options are w_, h_, c_, g_, q_, f_, dpr_, z_ and e_ tokens separated by commas.`, token),
   coverWithoutBothSides: () => badOption('Option "c_cover" needs both w_ and h_.', 'c_cover'),
 };
