@@ -15,6 +15,9 @@ const render = (over: Partial<DeliveryRender>): DeliveryRender => ({
   format: 'png',
   crop: null,
   focus: null,
+  faces: [],
+  zoom: 1,
+  effect: null,
   ...over,
 });
 

@@ -1,8 +1,11 @@
 import { DELIVERY_CONTENT_TYPES } from '@darkroom/core/delivery-options';
 import type { Crop, Focus } from '@darkroom/core/delivery';
-import type { DeliveryFit, DeliveryFormat, DeliveryGravity } from '@darkroom/core/delivery-grammar';
+import type { FaceBox } from '@darkroom/core/contract/asset';
+import type { DeliveryFaceEffect, DeliveryFit, DeliveryFormat, DeliveryGravity } from '@darkroom/core/delivery-grammar';
 import sharp, { type Sharp } from 'sharp';
 import { encode, fileInput, startBudget, withTimeout, type RenderBudget } from './encode.js';
+import { faceCropRegion } from './face-crop.js';
+import { coveredFaces, redactFaces, type OutputPlacement } from './face-redaction.js';
 import { coverRegion, cropRegion, focusWithin, variantSize, type Region, type Size } from './geometry.js';
 import { probeImage } from './probe.js';
 import { openStill } from './render.js';
@@ -48,6 +51,12 @@ export interface DeliveryRender {
   format: DeliveryFormat;
   crop: Crop | null;
   focus: Focus | null;
+  /** Faces known in the displayed image (fractions of the whole of it), largest first: `g_face`, `g_faces` and the effects read them. */
+  faces: readonly FaceBox[];
+  /** `z_` of a face crop (1 elsewhere). */
+  zoom: number;
+  /** The face effect to apply (asked for, or enforced by the tenant's policy); null: none. */
+  effect: DeliveryFaceEffect | null;
 }
 
 export interface DeliveredImage {
@@ -91,10 +100,9 @@ export async function renderOnRequest(
   const input = kind === 'video' ? await posterOf(videoFile(original), budget, options.video) : original;
   const probe = await probeImage(input, options);
   try {
-    const animated = probe.animated && (render.format === 'webp' || render.format === 'gif');
-    const encoded = animated
-      ? await animation(input, probe, render, budget)
-      : encodeAs(shape((await openStill(input, probe, budget)).toColourspace('srgb'), probe, render), render);
+    // Faces are known of the first frame alone: an animation to redact is answered as its first frame.
+    const animated = probe.animated && (render.format === 'webp' || render.format === 'gif') && !redacts(render);
+    const encoded = animated ? await animation(input, probe, render, budget) : await still(input, probe, render, budget);
     const { data, info } = await withTimeout(encoded, budget).toBuffer({ resolveWithObject: true });
     return {
       data,
@@ -112,11 +120,13 @@ export async function renderOnRequest(
  * An animation, every frame shaped alike, encoded. Without a crop or a cover region, libvips streams the
  * frames through one resize (render-animated.ts). libvips extracts from the strip of frames rather
  * than from each, so a region is cut frame by frame instead, into a strip of output frames (output
- * size × frames: small). `g_auto` takes the centre: an attention crop per frame would jump about.
+ * size × frames: small). `g_auto` (and a face gravity with no face in the crop) takes the centre: an
+ * attention crop per frame would jump about.
  */
 async function animation(input: ImageInput, probe: ImageProbe, render: DeliveryRender, budget: RenderBudget): Promise<Sharp> {
   const displayed = { width: probe.width, height: probe.height };
-  const region = renderRegion(displayed, render.gravity === 'auto' ? { ...render, gravity: 'center' } : render);
+  const cover = render.fit === 'cover' ? (renderRegion(displayed, render) ?? renderRegion(displayed, { ...render, gravity: 'center' })) : null;
+  const region = cover ?? cropRegion(render.crop, displayed);
   const { width, height } = render;
   const all = sharp(input, fileInput(budget, { animated: true }));
   // libvips carries each frame's delay and the loop count over from the file.
@@ -146,23 +156,58 @@ async function posterOf(path: string, budget: RenderBudget, limits: VideoLimits)
   return extractPoster(path, probe, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
+/** A still (or an animation's first frame): shaped, its faces covered where the render says so, encoded. */
+async function still(input: ImageInput, probe: ImageProbe, render: DeliveryRender, budget: RenderBudget): Promise<Sharp> {
+  const shaped = shape((await openStill(input, probe, budget)).toColourspace('srgb'), probe, render);
+  if (!redacts(render) || render.effect === null) return encodeAs(shaped.pipeline, render);
+  const { data, info } = await withTimeout(shaped.pipeline.raw({ depth: 'uchar' }), budget).toBuffer({ resolveWithObject: true });
+  const output = { width: info.width, height: info.height };
+  const placement = shaped.placement ?? attentionPlacement(shaped.attentionCrop, output, info);
+  const covered = coveredFaces(render.faces, { width: probe.width, height: probe.height }, placement, output);
+  const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
+  return encodeAs(await redactFaces(image, covered, render.effect), render);
+}
+
+const redacts = (render: DeliveryRender) => render.effect !== null && render.faces.length > 0;
+
+/** A shaped pipeline and where displayed pixels land in its output: known up front, or (`g_auto`) once libvips has chosen. */
+type Shaped =
+  | { pipeline: Sharp; placement: OutputPlacement; attentionCrop?: undefined }
+  | { pipeline: Sharp; placement?: undefined; attentionCrop: Region };
+
+/**
+ * Where an attention crop put the displayed image: the crop scaled to cover the output, less the
+ * offset libvips reports of the part it kept (sharp's `cropOffsetLeft`/`Top`, negative as libvips writes them).
+ */
+function attentionPlacement(crop: Region, output: Size, info: { cropOffsetLeft?: number; cropOffsetTop?: number }): OutputPlacement {
+  const scale = Math.max(output.width / crop.width, output.height / crop.height);
+  return {
+    scaleX: scale,
+    scaleY: scale,
+    offsetX: crop.left * scale + Math.abs(info.cropOffsetLeft ?? 0),
+    offsetY: crop.top * scale + Math.abs(info.cropOffsetTop ?? 0),
+  };
+}
+
 /**
  * The crop, then the box: the part of the image shown (the crop, or for `g_focus`/`g_center` the
- * cover region inside it) at exactly the planned size. The whole image is shrunk first and the part
- * cut from the shrunk pixels: libvips shrinks a JPEG while decoding it only when no cut comes before
- * the resize: cutting first decodes the whole JPEG at full size, slower and in far more memory.
- * `g_auto` leaves the choice of region to libvips' attention strategy, within the crop.
+ * cover region inside it, for `g_face`/`g_faces` the face crop's) at exactly the planned size. The
+ * whole image is shrunk first and the part cut from the shrunk pixels: libvips shrinks a JPEG while
+ * decoding it only when no cut comes before the resize: cutting first decodes the whole JPEG at full
+ * size, slower and in far more memory. `g_auto` (and a face gravity with no face in the crop) leaves
+ * the choice of region to libvips' attention strategy, within the crop.
  */
-function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Sharp {
+function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Shaped {
   const displayed = { width: probe.width, height: probe.height };
   const { width, height } = render;
-  if (render.fit === 'cover' && render.gravity === 'auto') {
+  const region = render.fit === 'cover' ? renderRegion(displayed, render) : cropRegion(render.crop, displayed);
+  if (region === null) {
     const crop = cropRegion(render.crop, displayed);
-    return extractIfPart(pipeline, crop, displayed).resize(width, height, { fit: 'cover', position: 'attention' });
+    const attention = extractIfPart(pipeline, crop, displayed).resize(width, height, { fit: 'cover', position: 'attention' });
+    return { pipeline: attention, attentionCrop: crop };
   }
-  const region = renderRegion(displayed, render);
-  if (isWhole(region, displayed)) return pipeline.resize(width, height, { fit: 'fill' });
   const scale = { x: width / region.width, y: height / region.height };
+  if (isWhole(region, displayed)) return { pipeline: pipeline.resize(width, height, { fit: 'fill' }), placement: placed(scale, 0, 0) };
   const shrunk = {
     width: Math.max(width, Math.round(displayed.width * scale.x)),
     height: Math.max(height, Math.round(displayed.height * scale.y)),
@@ -173,13 +218,29 @@ function shape(pipeline: Sharp, probe: ImageProbe, render: DeliveryRender): Shar
     width,
     height,
   };
-  return pipeline.resize(shrunk.width, shrunk.height, { fit: 'fill' }).extract(cut);
+  const scaled = { x: shrunk.width / displayed.width, y: shrunk.height / displayed.height };
+  return { pipeline: pipeline.resize(shrunk.width, shrunk.height, { fit: 'fill' }).extract(cut), placement: placed(scaled, cut.left, cut.top) };
 }
 
-/** The part of the displayed image a render shows: the crop, or for `cover` its region of the output's aspect around the focus. */
-function renderRegion(displayed: Size, render: DeliveryRender): Region {
+const placed = (scale: { x: number; y: number }, offsetX: number, offsetY: number): OutputPlacement => ({
+  scaleX: scale.x,
+  scaleY: scale.y,
+  offsetX,
+  offsetY,
+});
+
+/**
+ * The part of the displayed image a `cover` render shows: its region of the output's aspect around
+ * the focus (`g_focus`, `g_center`) or the faces (`g_face`, `g_faces`), within the crop. Null: the
+ * attention strategy chooses (`g_auto`, or a face gravity with no face in the crop).
+ */
+function renderRegion(displayed: Size, render: DeliveryRender): Region | null {
   const crop = cropRegion(render.crop, displayed);
-  if (render.fit !== 'cover') return crop;
+  if (render.gravity === 'auto') return null;
+  if (render.gravity === 'face' || render.gravity === 'faces') {
+    const output = { width: render.width, height: render.height };
+    return faceCropRegion({ displayed, crop, output, faces: render.faces, which: render.gravity, zoom: render.zoom });
+  }
   const focus = render.gravity === 'focus' ? focusWithin(render.focus, crop, displayed) : { x: 0.5, y: 0.5 };
   const inner = coverRegion({ width: crop.width, height: crop.height }, render.width / render.height, focus);
   return { left: crop.left + inner.left, top: crop.top + inner.top, width: inner.width, height: inner.height };

@@ -17,6 +17,7 @@ const asset: DeliveryAsset = {
   revision: 3,
   focus: null,
   crop: null,
+  faces: null,
   hasAlpha: false,
   visibility: 'public',
   objectsVisibility: 'public',
@@ -65,6 +66,28 @@ describe('planRender', () => {
     const focused = { ...asset, focus: { x: 0.2, y: 0.3 } };
     expect(plan('w_640,h_640,c_cover', 'webp', focused).canonical).toBe('w_640,h_640,c_cover,g_focus,q_75');
     expect(plan('w_640,h_640,c_cover', 'webp', focused).render.focus).toEqual({ x: 0.2, y: 0.3 });
+  });
+
+  it('states z_ for a face crop alone, and the face effect wherever one applies', () => {
+    const faces = [{ x: 0.4, y: 0.2, width: 0.1, height: 0.15, score: 0.9 }];
+    const withFaces = { ...asset, faces };
+    expect(plan('w_640,h_640,c_cover,g_face', 'webp', withFaces).canonical).toBe('w_640,h_640,c_cover,g_face,q_75,z_1');
+    expect(plan('w_640,h_640,c_cover,g_faces,z_2', 'webp', withFaces).canonical).toBe('w_640,h_640,c_cover,g_faces,q_75,z_2');
+    expect(plan('w_640,h_640,c_cover,g_auto,z_2').canonical).toBe('w_640,h_640,c_cover,g_auto,q_75');
+    expect(plan('w_640,z_2').canonical).toBe('w_640,h_480,q_75');
+    expect(plan('w_640,e_pixelate-faces-24').canonical).toBe('w_640,h_480,q_75,e_pixelate-faces-24');
+    expect(plan('w_640,h_640,c_cover,g_face', 'webp', withFaces).render).toMatchObject({ gravity: 'face', zoom: 1, faces, effect: null });
+  });
+
+  it("covers the faces on every render the tenant's policy enforces it on, under a key of its own", () => {
+    const enforced = { ...DEFAULT_DELIVERY_POLICY, enforceFaceRedaction: 'blur' as const };
+    const plain = plan('w_640');
+    const redacted = plan('w_640', 'webp', asset, enforced);
+    expect(redacted.canonical).toBe('w_640,h_480,q_75,e_blur-faces');
+    expect(redacted.key).not.toBe(plain.key);
+    expect(redacted.render.effect).toEqual({ name: 'blur-faces' });
+    // A URL naming an effect keeps its own: both cover the faces.
+    expect(plan('w_640,e_pixelate-faces', 'webp', asset, enforced).render.effect).toEqual({ name: 'pixelate-faces' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { assetObjectKey, deliveryRenderKey } from '@darkroom/core/keys';
-import { serializeDeliveryOptions, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import { serializeDeliveryOptions, type DeliveryFaceEffect, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
 import type { DeliveryOptions } from '@darkroom/core/delivery-options';
 import type { DeliveryPolicy } from '@darkroom/core/delivery';
 import { deliverySize, type DeliveryRender } from '@darkroom/media';
@@ -14,9 +14,19 @@ export interface RenderPlan {
 }
 
 /**
+ * The face effect a render applies: the URL's, else the one the tenant's policy enforces. Stated in
+ * the canonical form either way, so an enforced render never shares a key with an unredacted one.
+ */
+function faceEffectOf(options: DeliveryOptions, policy: DeliveryPolicy): DeliveryFaceEffect | undefined {
+  if (options.effect) return options.effect;
+  return policy.enforceFaceRedaction ? { name: `${policy.enforceFaceRedaction}-faces` } : undefined;
+}
+
+/**
  * The render a request asks for, in canonical form: `dpr` folded into the size, the size as the
  * output will be (never above the cropped original), gravity only where it matters (and `g_focus`
- * without a focus is the centre), quality stated (and dropped for PNG and GIF, which have none).
+ * without a focus is the centre), `z_` stated for a face crop and the face effect wherever one applies
+ * (asked or enforced), quality stated (and dropped for PNG and GIF, which have none).
  * Requests that would render the same pixels therefore share one stored object.
  */
 export function planRender(asset: DeliveryAsset, options: DeliveryOptions, policy: DeliveryPolicy, format: DeliveryFormat): RenderPlan {
@@ -31,15 +41,31 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
   const lossless = format === 'png' || format === 'gif';
   const quality = options.quality ?? policy.quality;
   const cover = options.fit === 'cover';
+  const zoom = gravity === 'face' || gravity === 'faces' ? (options.zoom ?? 1) : undefined;
+  const effect = faceEffectOf(options, policy);
   const canonical = serializeDeliveryOptions({
     width: size.width,
     height: size.height,
     fit: cover ? 'cover' : undefined,
     gravity: cover ? gravity : undefined,
     quality: lossless ? undefined : quality,
+    zoom,
+    effect,
   });
+  const faces = asset.faces ?? [];
   return {
-    render: { ...size, fit: options.fit, gravity, quality, format, crop: asset.crop, focus: asset.focus },
+    render: {
+      ...size,
+      fit: options.fit,
+      gravity,
+      quality,
+      format,
+      crop: asset.crop,
+      focus: asset.focus,
+      faces,
+      zoom: zoom ?? 1,
+      effect: effect ?? null,
+    },
     canonical,
     // Where the asset's visibility keeps it: a private asset's renders never reach the public bucket.
     key: assetObjectKey(asset.visibility, deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format)),

@@ -20,6 +20,8 @@ export interface DeliveryAsset {
   revision: number;
   focus: DeliverySource['focus'];
   crop: DeliverySource['crop'];
+  /** Faces known in the displayed image (fractions of it, largest first); null before the search. */
+  faces: DeliverySource['faces'];
   hasAlpha: boolean | null;
   /** Public assets are served by `/img/`; private ones only through private links (`/p/`). */
   visibility: Visibility;
@@ -279,6 +281,7 @@ function assetOf(row: DeliverySource): CatalogAsset | null {
     revision: row.revision,
     focus: row.focus,
     crop: row.crop,
+    faces: row.faces,
     hasAlpha: row.hasAlpha,
     visibility,
     objectsVisibility: row.objectsVisibility,

@@ -20,6 +20,7 @@ const deliverySourceQuery = preparedPer((db) =>
         revision: assets.revision,
         focus: assets.focus,
         crop: assets.crop,
+        faces: assets.faces,
         hasAlpha: assets.hasAlpha,
         visibility: assets.visibility,
         objectsVisibility: assets.objectsVisibility,

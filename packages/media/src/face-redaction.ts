@@ -1,0 +1,97 @@
+import type { FaceBox } from '@darkroom/core/contract/asset';
+import type { DeliveryFaceEffect } from '@darkroom/core/delivery-grammar';
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
+import type { Region, Size } from './geometry.js';
+
+/**
+ * `e_blur-faces` and `e_pixelate-faces` (docs/delivery.md#faces): every known face box, enlarged by
+ * FACE_REDACTION_PADDING on each side, blurred or pixelated in the output's pixels.
+ */
+
+/** How much of a face box's width and height is added on each side of the area covered. */
+export const FACE_REDACTION_PADDING = 0.1;
+
+/**
+ * The least strength per face, as a fraction of the face box's width in the output: pixel blocks
+ * at least 1/6 of the face wide (six blocks across: no eye, nose or mouth keeps a block of its own;
+ * Harmon's blocked Lincoln stays recognisable at about 14), a blur sigma at least 1/6 of it. A URL's
+ * strength below it is raised to it.
+ */
+export const MIN_FACE_EFFECT_FRACTION = 1 / 6;
+
+/** How displayed pixels land in the output: `output = displayed × scale − offset`. */
+export interface OutputPlacement {
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** One face to cover in the output: the area covered (clipped to the output), and the face's own width there. */
+export interface CoveredFace {
+  area: Region;
+  faceWidth: number;
+}
+
+/** The faces' areas in output pixels, each enlarged by the padding and clipped to the output; faces outside it are left out. */
+export function coveredFaces(faces: readonly FaceBox[], displayed: Size, placement: OutputPlacement, output: Size): CoveredFace[] {
+  const covered: CoveredFace[] = [];
+  for (const face of faces) {
+    const width = face.width * displayed.width * placement.scaleX;
+    const height = face.height * displayed.height * placement.scaleY;
+    const x = face.x * displayed.width * placement.scaleX - placement.offsetX;
+    const y = face.y * displayed.height * placement.scaleY - placement.offsetY;
+    const left = Math.max(0, Math.floor(x - width * FACE_REDACTION_PADDING));
+    const top = Math.max(0, Math.floor(y - height * FACE_REDACTION_PADDING));
+    const right = Math.min(output.width, Math.ceil(x + width * (1 + FACE_REDACTION_PADDING)));
+    const bottom = Math.min(output.height, Math.ceil(y + height * (1 + FACE_REDACTION_PADDING)));
+    if (right > left && bottom > top) covered.push({ area: { left, top, width: right - left, height: bottom - top }, faceWidth: width });
+  }
+  return covered;
+}
+
+/** The strength applied to a face: the URL's, raised to the minimum for the face's width (blur sigma or block size, output pixels). */
+export function faceEffectStrength(effect: DeliveryFaceEffect, faceWidth: number): number {
+  const least = faceWidth * MIN_FACE_EFFECT_FRACTION;
+  const strength = Math.max(effect.strength ?? 0, least);
+  // libvips' blur takes a sigma from 0.3; a block is a whole pixel at least.
+  return effect.name === 'blur-faces' ? Math.max(0.3, strength) : Math.max(1, Math.ceil(strength));
+}
+
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Whether libvips wrote its alpha premultiplied (an attention crop may): read back the same way. */
+  premultiplied: boolean;
+}
+
+/** The raw output with each face's area covered, as a pipeline ready to encode. */
+export async function redactFaces(image: RawImage, covered: readonly CoveredFace[], effect: DeliveryFaceEffect): Promise<Sharp> {
+  const raw = rawOf(image);
+  const overlays = await Promise.all(covered.map((face) => coverOne(image, face, effect)));
+  const base = sharp(image.data, { raw });
+  return overlays.length === 0 ? base : base.composite(overlays);
+}
+
+const rawOf = (image: RawImage) => ({ width: image.width, height: image.height, channels: image.channels, premultiplied: image.premultiplied });
+
+async function coverOne(image: RawImage, face: CoveredFace, effect: DeliveryFaceEffect): Promise<OverlayOptions> {
+  const { area } = face;
+  const strength = faceEffectStrength(effect, face.faceWidth);
+  const part = sharp(image.data, { raw: rawOf(image) }).extract(area);
+  let covered: Buffer;
+  if (effect.name === 'blur-faces') {
+    covered = await part.blur(strength).raw().toBuffer();
+  } else {
+    const columns = Math.max(1, Math.round(area.width / strength));
+    const rows = Math.max(1, Math.round(area.height / strength));
+    const blocks = await part.resize(columns, rows, { fit: 'fill' }).raw().toBuffer();
+    covered = await sharp(blocks, { raw: { width: columns, height: rows, channels: image.channels } })
+      .resize(area.width, area.height, { fit: 'fill', kernel: 'nearest' })
+      .raw()
+      .toBuffer();
+  }
+  return { input: covered, raw: { width: area.width, height: area.height, channels: image.channels }, left: area.left, top: area.top };
+}
