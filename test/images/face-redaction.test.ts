@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { DeliveryFaceEffect } from '@darkroom/core/delivery-grammar';
-import { type DeliveryRender, FACE_REDACTION_PADDING, renderOnRequest } from '@darkroom/media';
+import { type DeliveryRender, renderOnRequest } from '@darkroom/media';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { covered, detail, type Pixels } from '../support/face-detail.js';
 import { type FacePhoto, facePhotos } from '../support/face-photos.js';
 
 /**
@@ -17,12 +18,6 @@ const options = { maxInputPixels: 100_000_000, timeoutSeconds: 30, video: { maxD
 const DETAIL_LEFT_AT_MOST = { 'blur-faces': 0.4, 'pixelate-faces': 0.7 } as const;
 /** Neighbouring pixels inside a pixelated box that are equal, at least. */
 const EQUAL_NEIGHBOURS_AT_LEAST = 0.6;
-
-interface Pixels {
-  data: Buffer;
-  width: number;
-  height: number;
-}
 
 async function render(photo: FacePhoto, effect: DeliveryFaceEffect | null, over: Partial<DeliveryRender> = {}): Promise<Pixels> {
   const faces = photo.faces.map((f) => ({ ...f, score: 1 }));
@@ -43,37 +38,6 @@ async function render(photo: FacePhoto, effect: DeliveryFaceEffect | null, over:
   const out = await renderOnRequest(await readFile(photo.path), 'image', { ...base, height: Math.round(photo.height * scale), ...over }, options);
   const { data, info } = await sharp(out.data).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
-}
-
-/** Mean absolute difference of right and lower neighbours inside a box, and the share of those that are equal. */
-function detail(pixels: Pixels, box: { left: number; top: number; right: number; bottom: number }) {
-  let sum = 0;
-  let equal = 0;
-  let pairs = 0;
-  for (let y = box.top; y < box.bottom - 1; y++) {
-    for (let x = box.left; x < box.right - 1; x++) {
-      const at = (y * pixels.width + x) * 3;
-      for (const next of [at + 3, at + pixels.width * 3]) {
-        let d = 0;
-        for (let c = 0; c < 3; c++) d += Math.abs((pixels.data[at + c] ?? 0) - (pixels.data[next + c] ?? 0));
-        sum += d / 3;
-        if (d === 0) equal++;
-        pairs++;
-      }
-    }
-  }
-  return { mean: sum / Math.max(1, pairs), equalShare: equal / Math.max(1, pairs) };
-}
-
-/** A face box with its padding, in the output's pixels (the whole image at its size), pulled in by a pixel for rounding. */
-function covered(face: FacePhoto['faces'][number], size: Pixels) {
-  const pad = FACE_REDACTION_PADDING;
-  return {
-    left: Math.max(0, Math.ceil((face.x - face.width * pad) * size.width) + 1),
-    top: Math.max(0, Math.ceil((face.y - face.height * pad) * size.height) + 1),
-    right: Math.min(size.width, Math.floor((face.x + face.width * (1 + pad)) * size.width) - 1),
-    bottom: Math.min(size.height, Math.floor((face.y + face.height * (1 + pad)) * size.height) - 1),
-  };
 }
 
 let photos: FacePhoto[];

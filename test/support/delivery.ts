@@ -1,3 +1,4 @@
+import type { FaceBox } from '@darkroom/core/contract/asset';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { delimiter, dirname } from 'node:path';
@@ -180,10 +181,14 @@ export async function setDeliverySettings(
 }
 
 /**
- * Sets an asset's focus and crop straight in Postgres, and its revision + 1, as `PATCH /v1/assets/:id`
- * will (another change's route). Returns the new revision.
+ * Sets an asset's focus, crop or faces straight in Postgres, and its revision + 1, as `PATCH
+ * /v1/assets/:id` does. Returns the new revision.
  */
-export async function setAssetShape(harness: Harness, assetId: string, shape: { focus?: Focus | null; crop?: Crop | null }): Promise<number> {
+export async function setAssetShape(
+  harness: Harness,
+  assetId: string,
+  shape: { focus?: Focus | null; crop?: Crop | null; faces?: FaceBox[] | null },
+): Promise<number> {
   const [row] = await harness.api.db
     .update(assets)
     .set({ ...shape, revision: sql`${assets.revision} + 1` })
