@@ -15,6 +15,7 @@ export {
   deliveryUrl,
   imageProps,
   pictureSources,
+  type DeliveryFaceOptions,
   type DeliveryLinks,
   type DeliveryUrlOptions,
   type ImageOptions,

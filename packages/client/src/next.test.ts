@@ -1,7 +1,7 @@
 import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
 import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
 import { describe, expect, it } from 'vitest';
-import darkroomLoader from './next.js';
+import darkroomLoader, { darkroomLoaderWith } from './next.js';
 
 const base = 'https://img.example.com/img/ast_1/3';
 
@@ -21,5 +21,15 @@ describe('@darkroom/client/next', () => {
     const nextWidths = [...imageConfigDefault.deviceSizes, ...imageConfigDefault.imageSizes];
     expect(nextWidths.filter((w) => !DEFAULT_DELIVERY_POLICY.widths.includes(w))).toEqual([]);
     expect(imageConfigDefault.qualities?.filter((q) => !DEFAULT_DELIVERY_POLICY.qualities.includes(q))).toEqual([]);
+  });
+
+  it('makes loaders that crop to faces or cover them, each width with its own height', () => {
+    const avatar = darkroomLoaderWith({ aspectRatio: '1:1', gravity: 'face' });
+    expect(avatar({ src: base, width: 256 })).toBe(`${base}/w_256,h_256,c_cover,g_face`);
+    const card = darkroomLoaderWith({ aspectRatio: '16:9', gravity: 'faces', zoom: 0.8 });
+    expect(card({ src: base, width: 640, quality: 75 })).toBe(`${base}/w_640,h_360,c_cover,g_faces,q_75,z_0.8`);
+    const blurred = darkroomLoaderWith({ gravity: 'face', effect: 'blur-faces' });
+    expect(blurred({ src: base, width: 640 })).toBe(`${base}/w_640,e_blur-faces`);
+    expect(() => darkroomLoaderWith({ aspectRatio: '1x1' })).toThrow(/aspectRatio/);
   });
 });

@@ -1,5 +1,6 @@
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '@darkroom/core/delivery';
 import { deliveryMarkup, deliveryMarkupAt } from '@darkroom/core/delivery-markup';
+import { parseDeliveryOptions } from '@darkroom/core/delivery-options';
 import { describe, expect, it } from 'vitest';
 import { deliveryUrl, imageProps, pictureSources, type ResponsiveAsset } from './responsive.js';
 
@@ -31,6 +32,33 @@ describe('deliveryUrl', () => {
     expect(() => deliveryUrl(base, { width: 9000 })).toThrow(/width must be an integer from 1 to 8192/);
     expect(() => deliveryUrl(base, { width: 64.5 })).toThrow(/width/);
     expect(() => deliveryUrl(base, { quality: 101 })).toThrow(/quality/);
+  });
+});
+
+describe('deliveryUrl with faces', () => {
+  it('writes g_face, z_ and the effects where the grammar puts them, parsed back by the server', () => {
+    expect(deliveryUrl(base, { width: 256, height: 256, fit: 'cover', gravity: 'face', zoom: 1.5 })).toBe(`${base}/w_256,h_256,c_cover,g_face,z_1.5`);
+    expect(deliveryUrl(base, { width: 640, effect: 'pixelate-faces' })).toBe(`${base}/w_640,e_pixelate-faces`);
+    expect(deliveryUrl(base, { width: 640, effect: { name: 'blur-faces', strength: 60 } })).toBe(`${base}/w_640,e_blur-faces-60`);
+    const segment = deliveryUrl(base, { width: 640, height: 360, fit: 'cover', gravity: 'faces', zoom: 2, effect: 'blur-faces' }).slice(
+      base.length + 1,
+    );
+    expect(parseDeliveryOptions(segment)).toMatchObject({ gravity: 'faces', zoom: 2, effect: { name: 'blur-faces' } });
+  });
+
+  it('refuses a zoom, gravity or effect the server would refuse', () => {
+    for (const zoom of [0, 0.05, 1.25, 10.5, 11]) expect(() => deliveryUrl(base, { zoom })).toThrow(/zoom/);
+    expect(() => deliveryUrl(base, { gravity: 'north' as never })).toThrow(/gravity/);
+    expect(() => deliveryUrl(base, { effect: 'sepia' as never })).toThrow(/effect/);
+    expect(() => deliveryUrl(base, { effect: { name: 'blur-faces', strength: 101 } })).toThrow(/strength/);
+  });
+
+  it('crops srcset entries to the largest face with an aspect, and leaves the gravity out without one', () => {
+    const props = imageProps(photo, { sizes: '100vw', widths: [640], aspectRatio: '1:1', gravity: 'face' });
+    expect(props.srcSet).toBe(`${base}/w_640,h_640,c_cover,g_face 640w`);
+    const covered = imageProps(photo, { sizes: '100vw', widths: [640], gravity: 'face', effect: 'blur-faces' });
+    expect(covered.srcSet).toBe(`${base}/w_640,e_blur-faces 640w`);
+    expect(imageProps(photo, { sizes: '100vw', effect: 'blur-faces' }).srcSet).toContain('e_blur-faces');
   });
 });
 

@@ -3,7 +3,15 @@
  * the browser picks from, `<picture>` sources with explicit formats, and the URL builder behind both
  * (and behind `@darkroom/client/next`). Plain string work: no DOM, no Node, no framework.
  */
-import { DELIVERY_TOKENS, serializeDeliveryOptions } from '@darkroom/core/delivery-grammar';
+import {
+  DELIVERY_FACE_EFFECTS,
+  DELIVERY_GRAVITIES,
+  DELIVERY_TOKENS,
+  type DeliveryFaceEffect,
+  type DeliveryFaceEffectName,
+  type DeliveryGravity,
+  serializeDeliveryOptions,
+} from '@darkroom/core/delivery-grammar';
 import { DarkroomError } from './errors.js';
 
 /** `asset.delivery`: URLs on the delivery server within the tenant's policy. */
@@ -24,8 +32,21 @@ export interface ResponsiveAsset {
   delivery?: DeliveryLinks | null | undefined;
 }
 
-/** A delivery URL's options: `w_`, `h_`, `c_`, `q_`, `f_`, in that order (the server takes any order). */
-export interface DeliveryUrlOptions {
+/** Where a crop is centred and what covers the faces: the options beyond size and format. */
+export interface DeliveryFaceOptions {
+  /**
+   * `g_`: where a `cover` crop is centred: `focus` (the asset's focus; the default, left out), `center`,
+   * `auto` (saliency), `face` (the largest face kept whole), `faces` (all of them). Free in unsigned URLs.
+   */
+  gravity?: DeliveryGravity | undefined;
+  /** `z_0.1`..`z_10`, one decimal: how far a `g_face`/`g_faces` crop zooms. Unsigned URLs need the policy's `unsignedEffects`. */
+  zoom?: number | undefined;
+  /** `e_blur-faces`, `e_pixelate-faces` (or `{ name, strength }`): every known face covered. Unsigned URLs need `unsignedEffects`. */
+  effect?: DeliveryFaceEffectName | DeliveryFaceEffect | undefined;
+}
+
+/** A delivery URL's options: `w_`, `h_`, `c_`, `g_`, `q_`, `f_`, `z_`, `e_`, in that order (the server takes any order). */
+export interface DeliveryUrlOptions extends DeliveryFaceOptions {
   width?: number | undefined;
   height?: number | undefined;
   fit?: 'inside' | 'cover' | undefined;
@@ -34,7 +55,7 @@ export interface DeliveryUrlOptions {
   format?: 'auto' | 'avif' | 'webp' | 'jpeg' | 'png' | undefined;
 }
 
-export interface ImageOptions {
+export interface ImageOptions extends DeliveryFaceOptions {
   /** The `sizes` attribute: how wide the image is shown, e.g. `(max-width: 600px) 100vw, 600px`. */
   sizes: string;
   /** The srcset's widths; default those of `asset.delivery.srcset` (the tenant's policy, not above the image). */
@@ -71,13 +92,31 @@ function checkInt(field: 'width' | 'height' | 'quality', value: number): number 
   return value;
 }
 
-/** `{base}/w_640,h_480,c_cover,q_75,f_webp`; `base` alone when no option is given. */
+/** The face options checked against their tokens (the server's bounds), the effect as the grammar writes it. */
+function checkFaceOptions({ gravity, zoom, effect }: DeliveryFaceOptions): { gravity?: DeliveryGravity; zoom?: number; effect?: DeliveryFaceEffect } {
+  if (gravity !== undefined && !DELIVERY_GRAVITIES.includes(gravity))
+    throw invalid(`gravity must be one of ${DELIVERY_GRAVITIES.join(', ')}, not ${JSON.stringify(gravity)}`);
+  const { zoom: z, effect: e } = DELIVERY_TOKENS;
+  if (zoom !== undefined && z.parse(String(zoom)) !== zoom)
+    throw invalid(`zoom must be from ${z.min} to ${z.max} with at most one decimal, not ${zoom}`);
+  const asked = typeof effect === 'string' ? { name: effect } : effect;
+  if (asked && !DELIVERY_FACE_EFFECTS.includes(asked.name))
+    throw invalid(`effect must be one of ${DELIVERY_FACE_EFFECTS.join(', ')}, not ${JSON.stringify(asked.name)}`);
+  const { strength } = asked ?? {};
+  if (strength !== undefined && (!Number.isInteger(strength) || strength < e.min || strength > e.max)) {
+    throw invalid(`effect strength must be an integer from ${e.min} to ${e.max}, not ${strength}`);
+  }
+  return { ...(gravity ? { gravity } : {}), ...(zoom !== undefined ? { zoom } : {}), ...(asked ? { effect: asked } : {}) };
+}
+
+/** `{base}/w_640,h_480,c_cover,g_face,q_75,f_webp`; `base` alone when no option is given. */
 export function deliveryUrl(base: string, options: DeliveryUrlOptions = {}): string {
   const { width, height, quality } = options;
   if (width !== undefined) checkInt('width', width);
   if (height !== undefined) checkInt('height', height);
   if (quality !== undefined) checkInt('quality', quality);
-  const segment = serializeDeliveryOptions({ width, height, fit: options.fit, quality, format: options.format }, { omitDefaults: true });
+  const faces = checkFaceOptions(options);
+  const segment = serializeDeliveryOptions({ width, height, fit: options.fit, quality, format: options.format, ...faces }, { omitDefaults: true });
   const trimmed = base.replace(/\/+$/, '');
   return segment ? `${trimmed}/${segment}` : trimmed;
 }
@@ -98,7 +137,8 @@ function tokenOf(url: string, field: 'width' | 'format'): string | undefined {
   return options.find((t) => t.startsWith(`${prefix}_`))?.slice(prefix.length + 1);
 }
 
-function parseAspect(aspectRatio: string): { w: number; h: number } {
+/** `{ w, h }` of `W:H`; `invalid_input` for anything else. */
+export function parseAspect(aspectRatio: string): { w: number; h: number } {
   const match = /^(\d{1,5}):(\d{1,5})$/.exec(aspectRatio);
   const w = Number(match?.[1]);
   const h = Number(match?.[2]);
@@ -114,6 +154,7 @@ interface Plan {
   widths: number[];
   aspect: { w: number; h: number } | undefined;
   quality: number | undefined;
+  faces: DeliveryFaceOptions;
   /** Nothing asked beyond the asset's own markup: its URLs serve as they are. */
   asServed: boolean;
 }
@@ -133,12 +174,18 @@ function plan(asset: ResponsiveAsset, options: Omit<ImageOptions, 'sizes'>): Pla
   const fitting = asked.filter((w) => w <= width);
   const widths = fitting.length > 0 ? fitting : asked.slice(0, 1);
   if (widths.length === 0) throw invalid('widths must name at least one width');
-  return { delivery, width, height, widths, aspect, quality, asServed: !options.widths && !aspect && quality === undefined };
+  const faces = { gravity: options.gravity, zoom: options.zoom, effect: options.effect };
+  checkFaceOptions(faces);
+  const plain = !options.widths && !aspect && quality === undefined && Object.values(faces).every((v) => v === undefined);
+  return { delivery, width, height, widths, aspect, quality, faces, asServed: plain };
 }
 
 function urlAt(p: Plan, w: number, format: DeliveryUrlOptions['format']): string {
   const h = p.aspect ? Math.round((w * p.aspect.h) / p.aspect.w) : undefined;
-  return deliveryUrl(p.delivery.base, { width: w, height: h, fit: p.aspect ? 'cover' : undefined, quality: p.quality, format });
+  const { gravity, ...rest } = p.faces;
+  // A gravity says where a crop is centred: without an aspect there is no crop.
+  const faces = p.aspect ? p.faces : rest;
+  return deliveryUrl(p.delivery.base, { width: w, height: h, fit: p.aspect ? 'cover' : undefined, quality: p.quality, format, ...faces });
 }
 
 function srcsetAt(p: Plan, format: DeliveryUrlOptions['format']): string {
