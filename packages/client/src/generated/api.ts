@@ -5000,6 +5000,13 @@ export interface paths {
                             quality?: number;
                             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
                             rendersPerMinute?: number | null;
+                            /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
+                            unsignedEffects?: boolean;
+                            /**
+                             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+                             * @enum {string|null}
+                             */
+                            enforceFaceRedaction?: "blur" | "pixelate" | null;
                         };
                         /** @description Merged into the quotas: each named changes (a positive integer; null: unlimited), the rest stay. A quota set anew counts what its period has used so far */
                         quotas?: components["schemas"]["TenantQuotasInput"];
@@ -7148,6 +7155,13 @@ export interface components {
             quality: number;
             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
             rendersPerMinute: number | null;
+            /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
+            unsignedEffects: boolean;
+            /**
+             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+             * @enum {string|null}
+             */
+            enforceFaceRedaction: "blur" | "pixelate" | null;
         };
         DeliveryPolicyInput: {
             /** @description The `w` an unsigned URL may ask for */
@@ -7162,6 +7176,13 @@ export interface components {
             quality: number;
             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
             rendersPerMinute: number | null;
+            /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
+            unsignedEffects: boolean;
+            /**
+             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+             * @enum {string|null}
+             */
+            enforceFaceRedaction: "blur" | "pixelate" | null;
         };
         Error: {
             error: {
