@@ -33,6 +33,9 @@ export interface CoveredFace {
   faceWidth: number;
 }
 
+/** Rounds away floating-point dust (90.00000000000001), so an edge on a whole pixel is not widened by one. */
+const snap = (n: number) => Math.round(n * 1e6) / 1e6;
+
 /** The faces' areas in output pixels, each enlarged by the padding and clipped to the output; faces outside it are left out. */
 export function coveredFaces(faces: readonly FaceBox[], displayed: Size, placement: OutputPlacement, output: Size): CoveredFace[] {
   const covered: CoveredFace[] = [];
@@ -41,10 +44,10 @@ export function coveredFaces(faces: readonly FaceBox[], displayed: Size, placeme
     const height = face.height * displayed.height * placement.scaleY;
     const x = face.x * displayed.width * placement.scaleX - placement.offsetX;
     const y = face.y * displayed.height * placement.scaleY - placement.offsetY;
-    const left = Math.max(0, Math.floor(x - width * FACE_REDACTION_PADDING));
-    const top = Math.max(0, Math.floor(y - height * FACE_REDACTION_PADDING));
-    const right = Math.min(output.width, Math.ceil(x + width * (1 + FACE_REDACTION_PADDING)));
-    const bottom = Math.min(output.height, Math.ceil(y + height * (1 + FACE_REDACTION_PADDING)));
+    const left = Math.max(0, Math.floor(snap(x - width * FACE_REDACTION_PADDING)));
+    const top = Math.max(0, Math.floor(snap(y - height * FACE_REDACTION_PADDING)));
+    const right = Math.min(output.width, Math.ceil(snap(x + width * (1 + FACE_REDACTION_PADDING))));
+    const bottom = Math.min(output.height, Math.ceil(snap(y + height * (1 + FACE_REDACTION_PADDING))));
     if (right > left && bottom > top) covered.push({ area: { left, top, width: right - left, height: bottom - top }, faceWidth: width });
   }
   return covered;
@@ -72,7 +75,10 @@ export async function redactFaces(image: RawImage, covered: readonly CoveredFace
   const raw = rawOf(image);
   const overlays = await Promise.all(covered.map((face) => coverOne(image, face, effect)));
   const base = sharp(image.data, { raw });
-  return overlays.length === 0 ? base : base.composite(overlays);
+  if (overlays.length === 0) return base;
+  // libvips composites with an alpha channel: an opaque image leaves it again, so a PNG stays as small.
+  const opaque = image.channels === 1 || image.channels === 3;
+  return opaque ? sharp(await base.composite(overlays).removeAlpha().raw().toBuffer(), { raw }) : base.composite(overlays);
 }
 
 /** Above this sigma a blur is made on a shrunk copy: a large face's sigma would otherwise cost a kernel hundreds of pixels wide. */
