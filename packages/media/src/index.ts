@@ -122,3 +122,13 @@ export {
   type VideoProbe,
   type VideoRenditionSpec,
 } from './video/index.js';
+export {
+  AUTO_QUALITY_TARGETS,
+  encodeAutoQuality,
+  MAX_PROBE_ENCODES,
+  type AutoQualityFormat,
+  type AutoQualityLevel,
+  type AutoQualityResult,
+} from './auto-quality.js';
+export { looksLikeGraphics } from './graphics.js';
+export { perceptualDistance, type RawPixels } from './perceptual.js';

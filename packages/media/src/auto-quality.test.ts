@@ -1,0 +1,104 @@
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeAt, encodeAutoQuality, MAX_PROBE_ENCODES, probeOf } from './auto-quality.js';
+import { looksLikeGraphics } from './graphics.js';
+import { perceptualDistance, type RawPixels } from './perceptual.js';
+import { fixture } from './test-fixtures.js';
+
+async function rawOf(input: string | Buffer, width: number): Promise<RawPixels> {
+  const { data, info } = await sharp(input).rotate().resize({ width }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+async function decoded(data: Buffer): Promise<RawPixels> {
+  const { data: raw, info } = await sharp(data).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: raw, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** A chart: flat background, coloured bars, thin lines and small text. */
+function chartSvg(): Buffer {
+  const bars = [120, 260, 90, 330, 210]
+    .map(
+      (h, i) =>
+        `<rect x="${60 + i * 110}" y="${400 - h}" width="70" height="${h}" fill="${['#e15759', '#4e79a7', '#59a14f', '#f28e2b', '#b07aa1'][i]}"/>`,
+    )
+    .join('');
+  const text = `<text x="60" y="40" font-family="sans-serif" font-size="20" fill="#222">Renders per month</text>`;
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="440"><rect width="100%" height="100%" fill="#fff"/>${bars}${text}<line x1="40" x2="620" y1="400" y2="400" stroke="#333"/></svg>`,
+  );
+}
+
+let photo: RawPixels;
+let chart: RawPixels;
+
+beforeAll(async () => {
+  photo = await rawOf(fixture('jolla.jpg'), 640);
+  chart = await rawOf(chartSvg(), 640);
+});
+
+describe('perceptualDistance', () => {
+  it('is 0 for identical pixels and grows as the encoder quality falls', async () => {
+    expect(perceptualDistance(photo, photo)).toBe(0);
+    const at = async (quality: number) => perceptualDistance(photo, await decoded((await encodeAt(photo, 'jpeg', quality, false)).data));
+    const [low, mid, high] = [await at(20), await at(60), await at(95)];
+    expect(low).toBeGreaterThan(mid);
+    expect(mid).toBeGreaterThan(high);
+    expect(high).toBeGreaterThan(0);
+  });
+
+  it('refuses images of different sizes', () => {
+    expect(() => perceptualDistance(photo, { ...photo, width: photo.width - 1 })).toThrow(RangeError);
+  });
+});
+
+describe('looksLikeGraphics', () => {
+  it('tells a chart from a photo', () => {
+    expect(looksLikeGraphics(chart)).toBe(true);
+    expect(looksLikeGraphics(photo)).toBe(false);
+  });
+});
+
+describe('probeOf', () => {
+  it('keeps a small output whole and tiles a large one at full scale', async () => {
+    const small = await rawOf(fixture('jolla.jpg'), 300);
+    expect(probeOf(small)).toBe(small);
+    const probe = probeOf(photo);
+    expect(probe.width * probe.height).toBeLessThan(photo.width * photo.height);
+    expect(probe.width % 64).toBe(0);
+    expect(probe.height % 64).toBe(0);
+  });
+});
+
+describe('encodeAutoQuality', () => {
+  it.each(['jpeg', 'webp', 'avif'] as const)('encodes a photo as %s at a quality that rises with the level', async (format) => {
+    const results = [];
+    for (const level of ['eco', 'good', 'best'] as const) results.push(await encodeAutoQuality(photo, format, level));
+    for (const result of results) {
+      const meta = await sharp(result.data).metadata();
+      expect(meta.format).toBe(format === 'avif' ? 'heif' : format);
+      expect([meta.width, meta.height]).toEqual([photo.width, photo.height]);
+      expect(result.graphics).toBe(false);
+      expect(result.encodes).toBeLessThanOrEqual(MAX_PROBE_ENCODES + 1);
+    }
+    const [eco, good, best] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+    expect(eco.quality).toBeLessThanOrEqual(good.quality);
+    expect(good.quality).toBeLessThanOrEqual(best.quality);
+    expect(eco.data.length).toBeLessThan(best.data.length);
+  });
+
+  it('keeps full-resolution chroma on graphics', async () => {
+    const jpeg = await encodeAutoQuality(chart, 'jpeg', 'good');
+    expect(jpeg.graphics).toBe(true);
+    expect((await sharp(jpeg.data).metadata()).chromaSubsampling).toBe('4:4:4');
+    const fixedPhoto = await encodeAutoQuality(photo, 'jpeg', 'good');
+    expect((await sharp(fixedPhoto.data).metadata()).chromaSubsampling).toBe('4:2:0');
+  });
+
+  it('writes a flat chart as lossless WebP, smaller than its lossy encode', async () => {
+    const webp = await encodeAutoQuality(chart, 'webp', 'good');
+    expect(webp.quality).toBe(100);
+    expect(perceptualDistance(chart, await decoded(webp.data))).toBe(0);
+    expect(webp.data.length).toBeLessThan((await encodeAt(chart, 'webp', 75, true)).data.length);
+  });
+});

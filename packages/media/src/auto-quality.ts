@@ -1,0 +1,207 @@
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { looksLikeGraphics } from './graphics.js';
+import { perceptualDistance, type RawPixels } from './perceptual.js';
+
+/**
+ * `q_auto` (docs/delivery.md#quality): the lowest encoder quality whose output stays within a level's
+ * perceptual distance of the pixels it encodes. The search runs on a probe (the output itself when
+ * small, else a mosaic of tiles cut from it at full scale, so the encoder meets the detail at the
+ * size it will really be shown), in a few probe encodes, then the output is encoded once at the
+ * quality found.
+ */
+
+export type AutoQualityLevel = 'eco' | 'good' | 'best';
+export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
+
+/**
+ * Each level's target distance (perceptual.ts) per format, calibrated by bench/qauto-calibrate.ts
+ * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them).
+ */
+export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
+  eco: { jpeg: 0.05, webp: 0.05, avif: 0.05 },
+  good: { jpeg: 0.035, webp: 0.035, avif: 0.035 },
+  best: { jpeg: 0.02, webp: 0.02, avif: 0.02 },
+};
+
+/**
+ * Each format's searched range (below it every photo breaks up; above it bytes grow for nothing
+ * visible), where the search starts, and how fast ln(distance) typically falls per quality step
+ * (measured on photos), for the search's first step.
+ */
+interface Range {
+  min: number;
+  max: number;
+  start: number;
+  slope: number;
+}
+const RANGES: Readonly<Record<AutoQualityFormat, Range>> = {
+  jpeg: { min: 30, max: 95, start: 70, slope: 0.029 },
+  webp: { min: 30, max: 95, start: 70, slope: 0.042 },
+  avif: { min: 20, max: 85, start: 50, slope: 0.05 },
+};
+
+/** At most this many probe encodes before the one full encode. */
+export const MAX_PROBE_ENCODES = 4;
+/** The search stops when the passing and failing qualities are this close. */
+const TOLERANCE = 3;
+/** Tiles of the mosaic probe: TILE px squares, at most TILES_PER_SIDE² of them; an output no larger is its own probe. */
+const TILE = 64;
+const TILES_PER_SIDE = 5;
+
+export interface AutoQualityResult {
+  data: Buffer;
+  info: OutputInfo;
+  /** The encoder quality used; for a lossless WebP (graphics), 100. */
+  quality: number;
+  graphics: boolean;
+  /** Encodes made, the full one included: what the render counts against `rendersPerMinute`. */
+  encodes: number;
+}
+
+/**
+ * Encodes `pixels` (sRGB, at the output's size) as `format` at the quality `level` finds for them.
+ * `calibration.target` replaces the level's target (bench/qauto-calibrate.ts tries candidates).
+ */
+export async function encodeAutoQuality(
+  pixels: RawPixels,
+  format: AutoQualityFormat,
+  level: AutoQualityLevel,
+  calibration: { target?: number } = {},
+): Promise<AutoQualityResult> {
+  const graphics = looksLikeGraphics(pixels);
+  const probe = probeOf(pixels);
+  const whole = probe === pixels;
+  const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
+  const search = await searchQuality(probe, format, graphics, target);
+  let encodes = search.encodes;
+  const reused = whole ? search.passing : undefined;
+  const lossy = reused ?? (await encodeAt(pixels, format, search.quality, graphics));
+  if (!reused) encodes++;
+  if (!(graphics && format === 'webp')) return { ...lossy, quality: search.quality, graphics, encodes };
+  // WebP's lossless mode often beats its lossy one on flat colour; keep whichever is smaller.
+  const lossless = await rawInput(pixels).webp({ lossless: true }).toBuffer({ resolveWithObject: true });
+  encodes++;
+  const smaller = lossless.data.length < lossy.data.length;
+  return { ...(smaller ? lossless : lossy), quality: smaller ? 100 : search.quality, graphics, encodes };
+}
+
+interface Encoded {
+  data: Buffer;
+  info: OutputInfo;
+}
+
+interface Search {
+  quality: number;
+  encodes: number;
+  /** The probe's encode at `quality`, when it passed (reused when the probe is the whole output). */
+  passing?: Encoded;
+}
+
+/**
+ * Interpolating search: each probe's distance narrows the bracket (the lowest passing quality, the
+ * highest failing one) and the next quality is where the line between them crosses the target.
+ */
+async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number): Promise<Search> {
+  const range = RANGES[format];
+  let pass: { quality: number; distance: number; encoded: Encoded } | undefined;
+  let fail: { quality: number; distance: number } | undefined;
+  let quality = range.start;
+  let encodes = 0;
+  while (encodes < MAX_PROBE_ENCODES) {
+    const encoded = await encodeAt(probe, format, quality, graphics);
+    encodes++;
+    const distance = perceptualDistance(probe, await decodeLike(encoded.data, probe));
+    if (distance <= target) pass = { quality, distance, encoded };
+    else fail = { quality, distance };
+    const next = nextQuality(range, target, pass, fail);
+    if (next === undefined) break;
+    quality = next;
+  }
+  if (!pass) return { quality: range.max, encodes };
+  return { quality: pass.quality, encodes, passing: pass.encoded };
+}
+
+type Point = { quality: number; distance: number };
+
+/**
+ * The next quality to probe, or none when the bracket is within TOLERANCE. The distance falls about
+ * exponentially with quality, so guesses are made on its logarithm: with both sides known, where the
+ * line between them crosses the target (kept off the bracket's ends, so a curved stretch still
+ * narrows it); with one, a step along the format's typical slope.
+ */
+function nextQuality(range: Range, target: number, pass?: Point, fail?: Point): number | undefined {
+  const low = fail?.quality ?? range.min - 1;
+  const high = pass?.quality ?? range.max + 1;
+  if (high - low <= TOLERANCE) return undefined;
+  if (pass && fail) {
+    const t = (Math.log(fail.distance) - Math.log(target)) / (Math.log(fail.distance) - Math.log(pass.distance));
+    const margin = Math.max(1, Math.round((high - low) * 0.2));
+    return clamp(Math.round(low + t * (high - low)), low + margin, high - margin);
+  }
+  const known = (pass ?? fail) as Point;
+  const step = Math.log(known.distance / target) / range.slope;
+  // Aim a point past the crossing, so the next probe most likely lands on the other side.
+  const guess = Math.round(known.quality + step + (pass ? -1 : 1));
+  return clamp(guess, Math.max(range.min, low + 1), Math.min(range.max, high - 1));
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+function rawInput(pixels: RawPixels): Sharp {
+  const { width, height, channels } = pixels;
+  return sharp(pixels.data, { raw: { width, height, channels: channels as 3 | 4 } });
+}
+
+/** One encode as the delivery writes it; graphics keep full-resolution chroma. */
+export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean): Promise<Encoded> {
+  const input = rawInput(pixels);
+  const chromaSubsampling = graphics ? '4:4:4' : '4:2:0';
+  const encoder =
+    format === 'jpeg'
+      ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling })
+      : format === 'webp'
+        ? input.webp({ quality, smartSubsample: graphics })
+        : input.avif({ quality, chromaSubsampling });
+  return encoder.toBuffer({ resolveWithObject: true });
+}
+
+/** An encoded probe back to raw pixels with the probe's channels, for the metric. */
+async function decodeLike(data: Buffer, like: RawPixels): Promise<RawPixels> {
+  const decoded = sharp(data);
+  const shaped = like.channels === 4 ? decoded.ensureAlpha() : decoded.removeAlpha();
+  const { data: raw, info } = await shaped.raw().toBuffer({ resolveWithObject: true });
+  return { data: raw, width: info.width, height: info.height, channels: info.channels };
+}
+
+/**
+ * The pixels the search encodes: the output itself when it has no more than the mosaic's pixels,
+ * else TILE-square tiles spread evenly over it (on 16 px steps, the encoders' block grid) side by
+ * side in a grid of the output's aspect.
+ */
+export function probeOf(pixels: RawPixels): RawPixels {
+  const { width, height, channels } = pixels;
+  const budget = TILES_PER_SIDE * TILES_PER_SIDE;
+  if (width * height <= budget * TILE * TILE) return pixels;
+  const across = clamp(Math.round(Math.sqrt((budget * width) / height)), 1, Math.floor(width / TILE));
+  const down = clamp(Math.floor(budget / across), 1, Math.floor(height / TILE));
+  const data = new Uint8Array(across * TILE * down * TILE * channels);
+  const rowBytes = across * TILE * channels;
+  for (let ty = 0; ty < down; ty++) {
+    const top = alignedStart(ty, down, height);
+    for (let tx = 0; tx < across; tx++) {
+      const left = alignedStart(tx, across, width);
+      for (let row = 0; row < TILE; row++) {
+        const from = ((top + row) * width + left) * channels;
+        data.set(pixels.data.subarray(from, from + TILE * channels), (ty * TILE + row) * rowBytes + tx * TILE * channels);
+      }
+    }
+  }
+  return { data, width: across * TILE, height: down * TILE, channels };
+}
+
+/** Where tile `index` of `count` starts along a side of `size`: centred in its share, on a 16 px step. */
+function alignedStart(index: number, count: number, size: number): number {
+  const share = size / count;
+  const centred = Math.floor(index * share + (share - TILE) / 2);
+  return clamp(centred - (centred % 16), 0, size - TILE);
+}
