@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages where missing (as root), what some tests and commands run beyond
-# the services scripts/services-up.sh brings up: Chromium, pgBackRest and Go and PHP. The demo needs
+# the services scripts/services-up.sh brings up: Chromium, pgBackRest, Go and PHP, and butteraugli. The demo needs
 # none of them; `npm run services:up`, `npm test` and `npm run bench` run this after services-up.sh.
 # Without a tool, the tests that need it are skipped or fail: each line below says which.
 set -euo pipefail
@@ -20,3 +20,8 @@ command -v pgbackrest >/dev/null && command -v openssl >/dev/null || (echo "inst
 # docs-private-links.test.ts run: Debian's packages. In CI a missing toolchain fails those tests.
 command -v go >/dev/null && command -v php >/dev/null || (echo "installing golang-go php-cli" && apt_install golang-go php-cli) \
   || echo "could not install golang-go php-cli (apt-get as root): the Go and PHP examples are skipped, and fail in CI" >&2
+
+# butteraugli_main, the perceptual scorer bench/qauto-calibrate.ts and the q_auto bench rows judge
+# q_auto by (an implementation the project does not write): Debian's libjxl-devtools.
+command -v butteraugli_main >/dev/null || (echo "installing libjxl-devtools" && apt_install libjxl-devtools) \
+  || echo "could not install libjxl-devtools (apt-get as root): bench/qauto-calibrate.ts cannot score" >&2
