@@ -26,7 +26,14 @@ const FORMATS: AutoQualityFormat[] = ['jpeg', 'webp', 'avif'];
 const LEVELS: AutoQualityLevel[] = ['eco', 'good', 'best'];
 const TMP = join(ROOT, 'tmp', 'qauto');
 const CACHE = join(ROOT, 'tmp', 'qauto-scores.json');
-const FIXED_QUALITY = DEFAULT_DELIVERY_POLICY.quality;
+const FIXED_QUALITY = fixedQuality();
+
+/** Today's default `q` of a URL with none, which q_auto is compared with. */
+function fixedQuality(): number {
+  const { quality } = DEFAULT_DELIVERY_POLICY;
+  if (typeof quality !== 'number') throw new Error('the default delivery quality to compare with is not a number');
+  return quality;
+}
 const overrides: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_TARGETS ?? '{}');
 
 interface Scored {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_OPTION_DEFAULTS, DELIVERY_TOKENS, deliveryFieldOf, serializeDeliveryOptions } from './delivery-grammar.js';
+import {
+  AUTO_QUALITIES,
+  autoQualityLevel,
+  DELIVERY_OPTION_DEFAULTS,
+  DELIVERY_TOKENS,
+  deliveryFieldOf,
+  serializeDeliveryOptions,
+} from './delivery-grammar.js';
 import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { parseDeliveryOptions } from './delivery-options.js';
 
@@ -26,6 +33,16 @@ describe('the delivery-URL token table', () => {
     const segment = serializeDeliveryOptions(values);
     expect(segment).toBe('w_640,h_480,c_cover,g_auto,q_80,f_webp,dpr_2');
     expect(parseDeliveryOptions(segment)).toEqual(values);
+  });
+
+  it('writes and reads q_auto words as they are spelt, each naming its level', () => {
+    for (const word of AUTO_QUALITIES) {
+      const segment = serializeDeliveryOptions({ width: 640, quality: word, format: 'auto' });
+      expect(segment).toBe(`w_640,q_${word},f_auto`);
+      expect(parseDeliveryOptions(segment).quality).toBe(word);
+    }
+    expect(AUTO_QUALITIES.map(autoQualityLevel)).toEqual(['good', 'eco', 'good', 'best']);
+    expect(autoQualityLevel(75)).toBeUndefined();
   });
 
   it('leaves out what is undefined, and with omitDefaults what a URL need not say', () => {

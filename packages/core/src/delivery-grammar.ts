@@ -14,6 +14,9 @@ export const DELIVERY_FACE_EFFECTS = ['blur-faces', 'pixelate-faces'] as const;
 /** Formats a delivery URL may name; `auto` negotiates from the request's `Accept`. */
 export const DELIVERY_FORMAT_OPTIONS = ['auto', 'avif', 'webp', 'jpeg', 'png'] as const;
 export const DELIVERY_DPRS = [1, 1.5, 2, 3] as const;
+/** `q_auto…`: a quality each image chooses for itself (docs/delivery.md#quality); `auto` is `auto-good`. */
+export const AUTO_QUALITIES = ['auto', 'auto-eco', 'auto-good', 'auto-best'] as const;
+export const AUTO_QUALITY_LEVELS = ['eco', 'good', 'best'] as const;
 
 export type DeliveryFit = (typeof DELIVERY_FITS)[number];
 export type DeliveryGravity = (typeof DELIVERY_GRAVITIES)[number];
@@ -26,6 +29,22 @@ export interface DeliveryFaceEffect {
 }
 /** What a delivery answers with: GIF only for an animation to a browser that takes no WebP. */
 export type DeliveryFormat = Exclude<DeliveryFormatOption, 'auto'> | 'gif';
+export type AutoQuality = (typeof AUTO_QUALITIES)[number];
+export type AutoQualityLevel = (typeof AUTO_QUALITY_LEVELS)[number];
+/** An encoder quality 1..100, or a level of `q_auto`. */
+export type DeliveryQuality = number | AutoQuality;
+
+/** The level an auto quality names (`auto`: `good`); undefined for a number. */
+export function autoQualityLevel(quality: DeliveryQuality): AutoQualityLevel | undefined {
+  if (typeof quality === 'number') return undefined;
+  return quality === 'auto' ? 'good' : (quality.slice('auto-'.length) as AutoQualityLevel);
+}
+
+/** One spelling per encode, for a render's canonical key: `auto` is written `auto-good`. */
+export function canonicalQuality(quality: DeliveryQuality): DeliveryQuality {
+  const level = autoQualityLevel(quality);
+  return level ? `auto-${level}` : quality;
+}
 
 /** Every option a URL may state, by the field it sets. */
 export interface DeliveryOptionValues {
@@ -33,7 +52,7 @@ export interface DeliveryOptionValues {
   height: number;
   fit: DeliveryFit;
   gravity: DeliveryGravity;
-  quality: number;
+  quality: DeliveryQuality;
   format: DeliveryFormatOption;
   dpr: number;
   zoom: number;
@@ -81,6 +100,16 @@ export interface EffectToken {
   serialize(value: DeliveryFaceEffect): string;
 }
 
+/** The quality token: a whole number in bounds or one of the auto words (`q_75`, `q_auto-eco`). */
+export interface QualityToken {
+  prefix: string;
+  min: number;
+  max: number;
+  words: readonly AutoQuality[];
+  parse(value: string): DeliveryQuality | undefined;
+  serialize(value: DeliveryQuality): string;
+}
+
 /** No leading zeros: one way to write each number, so a signature covers one spelling. */
 const WHOLE_NUMBER = /^[1-9]\d{0,4}$/;
 
@@ -93,6 +122,18 @@ function wholeNumber(prefix: string, min: number, max: number): WholeNumberToken
       const n = WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
       return n >= min && n <= max ? n : undefined;
     },
+    serialize: String,
+  };
+}
+
+function qualityToken(prefix: string, min: number, max: number): QualityToken {
+  const number = wholeNumber(prefix, min, max);
+  return {
+    prefix,
+    min,
+    max,
+    words: AUTO_QUALITIES,
+    parse: (value) => AUTO_QUALITIES.find((word) => word === value) ?? number.parse(value),
     serialize: String,
   };
 }
@@ -152,13 +193,18 @@ export const DELIVERY_TOKENS = {
   height: wholeNumber('h', 1, MAX_DELIVERY_DIMENSION),
   fit: choice('c', DELIVERY_FITS),
   gravity: choice('g', DELIVERY_GRAVITIES),
-  quality: wholeNumber('q', 1, 100),
+  quality: qualityToken('q', 1, 100),
   format: choice('f', DELIVERY_FORMAT_OPTIONS),
   dpr: choice('dpr', DELIVERY_DPRS),
   zoom: oneDecimal('z', MIN_FACE_ZOOM, MAX_FACE_ZOOM),
   effect: effect('e', DELIVERY_FACE_EFFECTS, 1, MAX_FACE_EFFECT_STRENGTH),
 } as const satisfies {
-  [F in DeliveryOptionField]: WholeNumberToken | DecimalToken | EffectToken | ChoiceToken<Extract<DeliveryOptionValues[F], string | number>>;
+  [F in DeliveryOptionField]:
+    | WholeNumberToken
+    | QualityToken
+    | DecimalToken
+    | EffectToken
+    | ChoiceToken<Extract<DeliveryOptionValues[F], string | number>>;
 };
 
 export type DeliveryToken = (typeof DELIVERY_TOKENS)[DeliveryOptionField];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELIVERY_POLICY, DeliveryPolicyPatch, deliveryPolicyOf } from './delivery.js';
+import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, DeliveryPolicyPatch, deliveryPolicyOf } from './delivery.js';
 import { DELIVERY_TOKENS, serializeDeliveryOptions } from './delivery-grammar.js';
-import { fitsDeliveryPolicy, parseDeliveryOptions } from './delivery-options.js';
+import { fitsDeliveryPolicy, parseDeliveryOptions, sameQuality } from './delivery-options.js';
 import { DarkroomError } from './errors.js';
 
 function refusal(segment: string): DarkroomError {
@@ -196,5 +196,34 @@ describe('face options and the delivery policy', () => {
     for (const bad of [{ unsignedEffects: 'yes' }, { enforceFaceRedaction: 'smudge' }, { enforceFaceRedaction: true }]) {
       expect(DeliveryPolicyPatch.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('q_auto', () => {
+  it('reads each level as written and refuses other words', () => {
+    for (const word of ['auto', 'auto-eco', 'auto-good', 'auto-best']) expect(parseDeliveryOptions(`w_640,q_${word}`).quality).toBe(word);
+    for (const token of ['q_auto-max', 'q_Auto', 'q_auto-', 'q_auto:good', 'q_autogood', 'q_eco']) {
+      const error = refusal(token);
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toBe(
+        `Option "${token}" is not a quality: a whole number from 1 to 100, or one of q_auto, q_auto-eco, q_auto-good, q_auto-best.`,
+      );
+    }
+  });
+
+  it('is allowed unsigned where the policy lists its level, q_auto and q_auto-good being one', () => {
+    const policy = { ...DEFAULT_DELIVERY_POLICY, qualities: [75, 'auto' as const] };
+    expect(fitsDeliveryPolicy(parseDeliveryOptions('w_640,q_auto'), policy)).toBe(true);
+    expect(fitsDeliveryPolicy(parseDeliveryOptions('w_640,q_auto-good'), policy)).toBe(true);
+    expect(fitsDeliveryPolicy(parseDeliveryOptions('w_640,q_auto-eco'), policy)).toBe(false);
+    expect(fitsDeliveryPolicy(parseDeliveryOptions('w_640,q_auto'), DEFAULT_DELIVERY_POLICY)).toBe(false);
+    expect(sameQuality('auto', 'auto-good')).toBe(true);
+    expect(sameQuality('auto-best', 'auto-good')).toBe(false);
+    expect(sameQuality(75, 75)).toBe(true);
+  });
+
+  it("takes the words in a policy's quality and qualities", () => {
+    expect(DeliveryPolicy.parse({ ...DEFAULT_DELIVERY_POLICY, quality: 'auto-eco', qualities: ['auto', 80] }).quality).toBe('auto-eco');
+    expect(DeliveryPolicy.safeParse({ ...DEFAULT_DELIVERY_POLICY, quality: 'auto-max' }).success).toBe(false);
   });
 });

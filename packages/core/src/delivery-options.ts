@@ -1,5 +1,6 @@
 import { type DeliveryPolicy, parseAspectRatio } from './delivery.js';
 import {
+  autoQualityLevel,
   DELIVERY_OPTION_DEFAULTS,
   DELIVERY_TOKENS,
   deliveryFieldOf,
@@ -9,6 +10,7 @@ import {
   type DeliveryFormatOption,
   type DeliveryGravity,
   type DeliveryOptionValues,
+  type DeliveryQuality,
   type DeliveryToken,
 } from './delivery-grammar.js';
 import { ERRORS } from './error-factories/index.js';
@@ -25,7 +27,7 @@ export interface DeliveryOptions {
   height?: number;
   fit: DeliveryFit;
   gravity: DeliveryGravity;
-  quality?: number;
+  quality?: DeliveryQuality;
   format: DeliveryFormatOption;
   dpr?: number;
   /** `z_`: how far a face crop zooms (1: the face box and its margin). */
@@ -50,6 +52,13 @@ function badValue(token: string, rule: DeliveryToken): DarkroomError {
     return ERRORS.optionNotOneOf(
       token,
       rule.choices.map((c) => `${rule.prefix}_${c}`),
+    );
+  if ('words' in rule)
+    return ERRORS.qualityNotValid(
+      token,
+      rule.min,
+      rule.max,
+      rule.words.map((word) => `${rule.prefix}_${word}`),
     );
   return ERRORS.optionOutOfRange(token, rule.min, rule.max);
 }
@@ -77,6 +86,11 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
   return options;
 }
 
+/** Whether two qualities ask for the same encode: `auto` and `auto-good` are one level. */
+export function sameQuality(a: DeliveryQuality, b: DeliveryQuality): boolean {
+  return a === b || (autoQualityLevel(a) !== undefined && autoQualityLevel(a) === autoQualityLevel(b));
+}
+
 /**
  * Whether an unsigned URL may ask for this: a `w` among the policy's widths, a `q` (if given) among
  * its qualities, an `h` (if given) of one of its aspect ratios for that `w`, no `dpr`, and `z_` or
@@ -86,7 +100,8 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
 export function fitsDeliveryPolicy(options: DeliveryOptions, policy: DeliveryPolicy): boolean {
   const { width, height } = options;
   if (width === undefined || !policy.widths.includes(width)) return false;
-  if (options.quality !== undefined && !policy.qualities.includes(options.quality)) return false;
+  const { quality } = options;
+  if (quality !== undefined && !policy.qualities.some((allowed) => sameQuality(allowed, quality))) return false;
   if (options.dpr !== undefined) return false;
   if ((options.zoom !== undefined || options.effect !== undefined) && !policy.unsignedEffects) return false;
   if (height === undefined) return true;

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { AUTO_QUALITIES } from './delivery-grammar.js';
 import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { privateSignedPath } from './private-links.js';
 
@@ -16,7 +17,8 @@ export type FaceRedaction = (typeof FACE_REDACTIONS)[number];
 export const DEFAULT_DELIVERY_WIDTHS = [16, 32, 48, 64, 96, 128, 256, 384, 640, 750, 828, 1080, 1200, 1920, 2048, 3840] as const;
 
 const width = z.number().int().min(1).max(MAX_DELIVERY_DIMENSION);
-const quality = z.number().int().min(1).max(100);
+/** A number, or a `q_auto` word (delivery-grammar.ts): a policy's default and allowed `q` take either. */
+const quality = z.union([z.number().int().min(1).max(100), z.enum(AUTO_QUALITIES)]);
 const ASPECT_RATIO = /^([1-9]\d{0,3}):([1-9]\d{0,3})$/;
 const aspectRatio = z.string().regex(ASPECT_RATIO, 'an aspect ratio is "W:H", each 1..9999');
 

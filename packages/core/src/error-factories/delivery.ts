@@ -34,6 +34,9 @@ export const DELIVERY_ERRORS = {
       `Option ${quote(token)} is not an effect: one of ${effects.map((e) => `e_${e}`).join(', ')}, optionally followed by "-" and a strength from ${min} to ${max}.`,
       token,
     ),
+  /** `words`: the whole tokens it may be besides a number, e.g. `q_auto`. */
+  qualityNotValid: (token: string, min: number, max: number, words: readonly string[]) =>
+    badOption(`Option ${quote(token)} is not a quality: a whole number from ${min} to ${max}, or one of ${words.join(', ')}.`, token),
   /** `choices`: the whole tokens it may be, e.g. `c_inside`, `c_cover`. */
   optionNotOneOf: (token: string, choices: readonly string[]) => badOption(`Option ${quote(token)} is not one of ${choices.join(', ')}.`, token),
   optionTwice: (key: string, token: string) => badOption(`Option ${quote(key)} is given twice (${quote(token)}); give each at most once.`, token),
