@@ -1,4 +1,5 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import type { AutoQualityLevel } from '@darkroom/core/delivery-grammar';
 import { looksLikeGraphics } from './graphics.js';
 import { perceptualDistance, type RawPixels } from './perceptual.js';
 
@@ -10,7 +11,7 @@ import { perceptualDistance, type RawPixels } from './perceptual.js';
  * quality found.
  */
 
-export type AutoQualityLevel = 'eco' | 'good' | 'best';
+export type { AutoQualityLevel } from '@darkroom/core/delivery-grammar';
 export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
 
 /**
@@ -39,6 +40,9 @@ const RANGES: Readonly<Record<AutoQualityFormat, Range>> = {
   webp: { min: 30, max: 95, start: 70, slope: 0.042 },
   avif: { min: 20, max: 85, start: 50, slope: 0.05 },
 };
+
+/** What an animation (not searched: each frame would want its own) is encoded with at each level. */
+export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
 
 /** At most this many probe encodes before the one full encode. */
 export const MAX_PROBE_ENCODES = 4;

@@ -94,3 +94,29 @@ describe('renderOnRequest', () => {
     await expect(renderOnRequest(path, 'image', render({}), options)).rejects.toMatchObject({ code: 'too_many_pixels' });
   });
 });
+
+describe('renderOnRequest with q_auto', () => {
+  it('searches the quality of a still, says which it chose and how many encodes it made', async () => {
+    const asked = render({ width: 640, height: 480, fit: 'inside', format: 'webp', quality: 'auto-eco' });
+    const auto = await renderOnRequest(fixture('jolla.jpg'), 'image', asked, options);
+    expect(auto).toMatchObject({ format: 'webp', width: 640, height: 480 });
+    expect(auto.quality).toBeGreaterThanOrEqual(30);
+    expect(auto.quality).toBeLessThanOrEqual(95);
+    expect(auto.encodes).toBeGreaterThan(1);
+    const fixed = await renderOnRequest(fixture('jolla.jpg'), 'image', { ...asked, quality: auto.quality as number }, options);
+    expect(fixed).toMatchObject({ quality: auto.quality, encodes: 1 });
+    expect(Math.abs(fixed.data.length - auto.data.length)).toBeLessThan(fixed.data.length * 0.02);
+  });
+
+  it('gives an animation the level its fixed quality, and PNG none', async () => {
+    const animated = await renderOnRequest(
+      fixture('animated-loop-3.gif'),
+      'image',
+      render({ width: 32, height: 32, format: 'webp', quality: 'auto' }),
+      options,
+    );
+    expect(animated).toMatchObject({ quality: 75, encodes: 1 });
+    const png = await renderOnRequest(fixture('jolla.jpg'), 'image', render({ width: 64, height: 48, format: 'png', quality: 'auto' }), options);
+    expect(png).toMatchObject({ quality: undefined, encodes: 1 });
+  });
+});

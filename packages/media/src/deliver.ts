@@ -1,8 +1,16 @@
 import { DELIVERY_CONTENT_TYPES } from '@darkroom/core/delivery-options';
 import type { Crop, Focus } from '@darkroom/core/delivery';
 import type { FaceBox } from '@darkroom/core/contract/asset';
-import type { DeliveryFaceEffect, DeliveryFit, DeliveryFormat, DeliveryGravity } from '@darkroom/core/delivery-grammar';
+import {
+  autoQualityLevel,
+  type DeliveryFaceEffect,
+  type DeliveryFit,
+  type DeliveryFormat,
+  type DeliveryGravity,
+  type DeliveryQuality,
+} from '@darkroom/core/delivery-grammar';
 import sharp, { type Sharp } from 'sharp';
+import { ANIMATION_QUALITY, encodeAutoQuality, type AutoQualityFormat } from './auto-quality.js';
 import { encode, fileInput, startBudget, withTimeout, type RenderBudget } from './encode.js';
 import { faceCropRegion } from './face-crop.js';
 import { coveredFaces, redactFaces, type OutputPlacement } from './face-redaction.js';
@@ -47,7 +55,8 @@ export interface DeliveryRender {
   height: number;
   fit: DeliveryFit;
   gravity: DeliveryGravity;
-  quality: number;
+  /** A number, or a `q_auto` level searched per image (auto-quality.ts). */
+  quality: DeliveryQuality;
   format: DeliveryFormat;
   crop: Crop | null;
   focus: Focus | null;
@@ -65,6 +74,10 @@ export interface DeliveredImage {
   contentType: string;
   width: number;
   height: number;
+  /** The encoder quality used: the one asked for, the one `q_auto` chose; undefined for PNG and GIF. */
+  quality: number | undefined;
+  /** Encodes made: 1, or a `q_auto` search's probe encodes and its full one. */
+  encodes: number;
 }
 
 /** What format negotiation needs to know of an original. */
@@ -102,19 +115,31 @@ export async function renderOnRequest(
   try {
     // Faces are known of the first frame alone: an animation to redact is answered as its first frame.
     const animated = probe.animated && (render.format === 'webp' || render.format === 'gif') && !redacts(render);
-    const encoded = animated ? await animation(input, probe, render, budget) : await still(input, probe, render, budget);
+    const level = autoQualityLevel(render.quality);
+    if (level && !animated && isSearchable(render.format)) {
+      const shaped = await stillShaped(input, probe, render, budget);
+      const { data, info } = await withTimeout(shaped.raw({ depth: 'uchar' }), budget).toBuffer({ resolveWithObject: true });
+      const found = await encodeAutoQuality({ data, width: info.width, height: info.height, channels: info.channels }, render.format, level);
+      return { ...delivered(found.data, render.format, found.info), quality: found.quality, encodes: found.encodes };
+    }
+    const fixed = { ...render, quality: level ? ANIMATION_QUALITY[level] : (render.quality as number) };
+    const encoded = animated ? await animation(input, probe, fixed, budget) : encodeAs(await stillShaped(input, probe, fixed, budget), fixed);
     const { data, info } = await withTimeout(encoded, budget).toBuffer({ resolveWithObject: true });
-    return {
-      data,
-      format: render.format,
-      contentType: DELIVERY_CONTENT_TYPES[render.format],
-      width: info.width,
-      height: info.pageHeight ?? info.height,
-    };
+    const lossless = render.format === 'png' || render.format === 'gif';
+    return { ...delivered(data, render.format, info), quality: lossless ? undefined : fixed.quality, encodes: 1 };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }
 }
+
+const isSearchable = (format: DeliveryFormat): format is AutoQualityFormat => format === 'jpeg' || format === 'webp' || format === 'avif';
+
+function delivered(data: Buffer, format: DeliveryFormat, info: { width: number; height: number; pageHeight?: number }) {
+  return { data, format, contentType: DELIVERY_CONTENT_TYPES[format], width: info.width, height: info.pageHeight ?? info.height };
+}
+
+/** A render whose quality is a number: what an animation, which `q_auto` does not search, is encoded with. */
+type FixedRender = DeliveryRender & { quality: number };
 
 /**
  * An animation, every frame shaped alike, encoded. Without a crop or a cover region, libvips streams the
@@ -123,7 +148,7 @@ export async function renderOnRequest(
  * size × frames: small). `g_auto` (and a face gravity with no face in the crop) takes the centre: an
  * attention crop per frame would jump about.
  */
-async function animation(input: ImageInput, probe: ImageProbe, render: DeliveryRender, budget: RenderBudget): Promise<Sharp> {
+async function animation(input: ImageInput, probe: ImageProbe, render: FixedRender, budget: RenderBudget): Promise<Sharp> {
   const displayed = { width: probe.width, height: probe.height };
   const cover = render.fit === 'cover' ? (renderRegion(displayed, render) ?? renderRegion(displayed, { ...render, gravity: 'center' })) : null;
   const region = cover ?? cropRegion(render.crop, displayed);
@@ -156,16 +181,16 @@ async function posterOf(path: string, budget: RenderBudget, limits: VideoLimits)
   return extractPoster(path, probe, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
-/** A still (or an animation's first frame): shaped, its faces covered where the render says so, encoded. */
-async function still(input: ImageInput, probe: ImageProbe, render: DeliveryRender, budget: RenderBudget): Promise<Sharp> {
+/** A still (or an animation's first frame): shaped, its faces covered where the render says so, not yet encoded. */
+async function stillShaped(input: ImageInput, probe: ImageProbe, render: DeliveryRender, budget: RenderBudget): Promise<Sharp> {
   const shaped = shape((await openStill(input, probe, budget)).toColourspace('srgb'), probe, render);
-  if (!redacts(render) || render.effect === null) return encodeAs(shaped.pipeline, render);
+  if (!redacts(render) || render.effect === null) return shaped.pipeline;
   const { data, info } = await withTimeout(shaped.pipeline.raw({ depth: 'uchar' }), budget).toBuffer({ resolveWithObject: true });
   const output = { width: info.width, height: info.height };
   const placement = shaped.placement ?? attentionPlacement(shaped.attentionCrop, output, info);
   const covered = coveredFaces(render.faces, { width: probe.width, height: probe.height }, placement, output);
   const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
-  return encodeAs(await redactFaces(image, covered, render.effect), render);
+  return redactFaces(image, covered, render.effect);
 }
 
 const redacts = (render: DeliveryRender) => render.effect !== null && render.faces.length > 0;
@@ -253,7 +278,7 @@ function extractIfPart(pipeline: Sharp, region: Region, displayed: Size): Sharp 
   return isWhole(region, displayed) ? pipeline : pipeline.extract(region);
 }
 
-function encodeAs(pipeline: Sharp, render: DeliveryRender): Sharp {
+function encodeAs(pipeline: Sharp, render: FixedRender): Sharp {
   if (render.format === 'gif') return pipeline.gif();
   if (render.format === 'webp') return pipeline.webp({ quality: render.quality });
   return encode(pipeline, { format: render.format, quality: render.quality });

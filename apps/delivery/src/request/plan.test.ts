@@ -46,6 +46,15 @@ describe('planRender', () => {
     expect(plan('w_640,q_10', 'gif').canonical).toBe('w_640,h_480');
   });
 
+  it('keys q_auto and q_auto-good as one render, each other level apart, and the policy default too', () => {
+    expect(plan('w_640,q_auto').canonical).toBe('w_640,h_480,q_auto-good');
+    expect(plan('w_640,q_auto-good').key).toBe(plan('w_640,q_auto').key);
+    expect(plan('w_640,q_auto-eco').canonical).toBe('w_640,h_480,q_auto-eco');
+    expect(plan('w_640,q_auto-best').render.quality).toBe('auto-best');
+    expect(plan('w_640', 'avif', asset, { ...DEFAULT_DELIVERY_POLICY, quality: 'auto' }).canonical).toBe('w_640,h_480,q_auto-good');
+    expect(plan('w_640,q_auto', 'png').canonical).toBe('w_640,h_480');
+  });
+
   it('never upscales: a box larger than the (cropped) original answers its size', () => {
     expect(plan('w_8192').canonical).toBe('w_4000,h_3000,q_75');
     expect(plan('w_3000,dpr_3').canonical).toBe('w_4000,h_3000,q_75');

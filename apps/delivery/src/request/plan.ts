@@ -1,5 +1,5 @@
 import { assetObjectKey, deliveryRenderKey } from '@darkroom/core/keys';
-import { serializeDeliveryOptions, type DeliveryFaceEffect, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import { canonicalQuality, serializeDeliveryOptions, type DeliveryFaceEffect, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
 import type { DeliveryOptions } from '@darkroom/core/delivery-options';
 import type { DeliveryPolicy } from '@darkroom/core/delivery';
 import { deliverySize, type DeliveryRender } from '@darkroom/media';
@@ -26,7 +26,7 @@ function faceEffectOf(options: DeliveryOptions, policy: DeliveryPolicy): Deliver
  * The render a request asks for, in canonical form: `dpr` folded into the size, the size as the
  * output will be (never above the cropped original), gravity only where it matters (and `g_focus`
  * without a focus is the centre), `z_` stated for a face crop and the face effect wherever one applies
- * (asked or enforced), quality stated (and dropped for PNG and GIF, which have none).
+ * (asked or enforced), quality stated (`q_auto` as `q_auto-good`; dropped for PNG and GIF, which have none).
  * Requests that would render the same pixels therefore share one stored object.
  */
 export function planRender(asset: DeliveryAsset, options: DeliveryOptions, policy: DeliveryPolicy, format: DeliveryFormat): RenderPlan {
@@ -39,7 +39,8 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
   const size = deliverySize(box, { width: asset.width, height: asset.height }, asset.crop);
   const gravity = options.fit === 'inside' ? 'center' : options.gravity === 'focus' && !asset.focus ? 'center' : options.gravity;
   const lossless = format === 'png' || format === 'gif';
-  const quality = options.quality ?? policy.quality;
+  // `q_auto` and `q_auto-good` are one render: one key, one search.
+  const quality = canonicalQuality(options.quality ?? policy.quality);
   const cover = options.fit === 'cover';
   const zoom = gravity === 'face' || gravity === 'faces' ? (options.zoom ?? 1) : undefined;
   const effect = faceEffectOf(options, policy);
