@@ -80,6 +80,8 @@ describe('encodeAutoQuality', () => {
       expect([meta.width, meta.height]).toEqual([photo.width, photo.height]);
       expect(result.graphics).toBe(false);
       expect(result.encodes).toBeLessThanOrEqual(MAX_PROBE_ENCODES + 1);
+      expect(result.cost).toBeGreaterThanOrEqual(1);
+      expect(result.cost).toBeLessThanOrEqual(result.encodes);
     }
     const [eco, good, best] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     expect(eco.quality).toBeLessThanOrEqual(good.quality);

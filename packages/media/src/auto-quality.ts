@@ -19,9 +19,9 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them).
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
-  eco: { jpeg: 0.05, webp: 0.05, avif: 0.05 },
-  good: { jpeg: 0.035, webp: 0.035, avif: 0.035 },
-  best: { jpeg: 0.02, webp: 0.02, avif: 0.02 },
+  eco: { jpeg: 0.08, webp: 0.08, avif: 0.036 },
+  good: { jpeg: 0.042, webp: 0.046, avif: 0.018 },
+  best: { jpeg: 0.028, webp: 0.03, avif: 0.012 },
 };
 
 /**
@@ -58,8 +58,13 @@ export interface AutoQualityResult {
   /** The encoder quality used; for a lossless WebP (graphics), 100. */
   quality: number;
   graphics: boolean;
-  /** Encodes made, the full one included: what the render counts against `rendersPerMinute`. */
+  /** Encodes made, probes and the full one. */
   encodes: number;
+  /**
+   * What they cost in encodes of the output's size (a probe counts by its share of the output's
+   * pixels), rounded up: what a render counts against `rendersPerMinute`.
+   */
+  cost: number;
 }
 
 /**
@@ -77,16 +82,18 @@ export async function encodeAutoQuality(
   const whole = probe === pixels;
   const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
   const search = await searchQuality(probe, format, graphics, target);
-  let encodes = search.encodes;
   const reused = whole ? search.passing : undefined;
   const lossy = reused ?? (await encodeAt(pixels, format, search.quality, graphics));
-  if (!reused) encodes++;
-  if (!(graphics && format === 'webp')) return { ...lossy, quality: search.quality, graphics, encodes };
+  let encodes = search.encodes + (reused ? 0 : 1);
+  let work = (search.encodes * probe.width * probe.height) / (pixels.width * pixels.height) + (reused ? 0 : 1);
+  const made = () => ({ graphics, encodes, cost: Math.ceil(work - 1e-9) });
+  if (!(graphics && format === 'webp')) return { ...lossy, quality: search.quality, ...made() };
   // WebP's lossless mode often beats its lossy one on flat colour; keep whichever is smaller.
   const lossless = await rawInput(pixels).webp({ lossless: true }).toBuffer({ resolveWithObject: true });
   encodes++;
+  work++;
   const smaller = lossless.data.length < lossy.data.length;
-  return { ...(smaller ? lossless : lossy), quality: smaller ? 100 : search.quality, graphics, encodes };
+  return { ...(smaller ? lossless : lossy), quality: smaller ? 100 : search.quality, ...made() };
 }
 
 interface Encoded {

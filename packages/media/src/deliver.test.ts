@@ -103,8 +103,11 @@ describe('renderOnRequest with q_auto', () => {
     expect(auto.quality).toBeGreaterThanOrEqual(30);
     expect(auto.quality).toBeLessThanOrEqual(95);
     expect(auto.encodes).toBeGreaterThan(1);
+    // Probes of at most 25 tiles of 64² px against 640×480: at most 4 × 1/3 of an encode, plus the full one.
+    expect(auto.cost).toBeGreaterThanOrEqual(2);
+    expect(auto.cost).toBeLessThanOrEqual(3);
     const fixed = await renderOnRequest(fixture('jolla.jpg'), 'image', { ...asked, quality: auto.quality as number }, options);
-    expect(fixed).toMatchObject({ quality: auto.quality, encodes: 1 });
+    expect(fixed).toMatchObject({ quality: auto.quality, encodes: 1, cost: 1 });
     expect(Math.abs(fixed.data.length - auto.data.length)).toBeLessThan(fixed.data.length * 0.02);
   });
 
@@ -115,8 +118,8 @@ describe('renderOnRequest with q_auto', () => {
       render({ width: 32, height: 32, format: 'webp', quality: 'auto' }),
       options,
     );
-    expect(animated).toMatchObject({ quality: 75, encodes: 1 });
+    expect(animated).toMatchObject({ quality: 75, encodes: 1, cost: 1 });
     const png = await renderOnRequest(fixture('jolla.jpg'), 'image', render({ width: 64, height: 48, format: 'png', quality: 'auto' }), options);
-    expect(png).toMatchObject({ quality: undefined, encodes: 1 });
+    expect(png).toMatchObject({ quality: undefined, encodes: 1, cost: 1 });
   });
 });

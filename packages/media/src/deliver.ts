@@ -78,6 +78,8 @@ export interface DeliveredImage {
   quality: number | undefined;
   /** Encodes made: 1, or a `q_auto` search's probe encodes and its full one. */
   encodes: number;
+  /** Those encodes in encodes of the output's size, rounded up (auto-quality.ts): what the render counts as. */
+  cost: number;
 }
 
 /** What format negotiation needs to know of an original. */
@@ -120,13 +122,13 @@ export async function renderOnRequest(
       const shaped = await stillShaped(input, probe, render, budget);
       const { data, info } = await withTimeout(shaped.raw({ depth: 'uchar' }), budget).toBuffer({ resolveWithObject: true });
       const found = await encodeAutoQuality({ data, width: info.width, height: info.height, channels: info.channels }, render.format, level);
-      return { ...delivered(found.data, render.format, found.info), quality: found.quality, encodes: found.encodes };
+      return { ...delivered(found.data, render.format, found.info), quality: found.quality, encodes: found.encodes, cost: found.cost };
     }
     const fixed = { ...render, quality: level ? ANIMATION_QUALITY[level] : (render.quality as number) };
     const encoded = animated ? await animation(input, probe, fixed, budget) : encodeAs(await stillShaped(input, probe, fixed, budget), fixed);
     const { data, info } = await withTimeout(encoded, budget).toBuffer({ resolveWithObject: true });
     const lossless = render.format === 'png' || render.format === 'gif';
-    return { ...delivered(data, render.format, info), quality: lossless ? undefined : fixed.quality, encodes: 1 };
+    return { ...delivered(data, render.format, info), quality: lossless ? undefined : fixed.quality, encodes: 1, cost: 1 };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }
