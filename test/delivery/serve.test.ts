@@ -32,6 +32,12 @@ function keysRead(server: DeliveryServer): string[] {
     read.push(location.key);
     return getStream(location);
   };
+  // A stored render is read with its metadata (a q_auto render's quality).
+  const openObject = server.deps.storage.openObject.bind(server.deps.storage);
+  server.deps.storage.openObject = (options) => {
+    read.push(options.key);
+    return openObject(options);
+  };
   return read;
 }
 

@@ -35,6 +35,7 @@ const answer = (kind: StoredImageAnswer['kind'], vary: boolean): StoredImageAnsw
   vary,
   result: 'hit',
   tenantId: '00000000-0000-4000-8000-000000000000',
+  autoQuality: undefined,
 });
 
 describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
@@ -52,6 +53,15 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
     expect(headersOf((r) => writeRedirectHeaders(r, '/img/x', PUBLIC_CACHING))).toEqual({
       'cache-control': 'public, max-age=60',
       location: '/img/x',
+    });
+  });
+
+  it("says which quality a q_auto render chose, exposed to a page's script", () => {
+    const auto = { ...answer('image', true), autoQuality: { level: 'eco' as const, quality: 57 } };
+    expect(headersOf((r) => writeImageHeaders(r, auto, PUBLIC_CACHING))).toMatchObject({
+      'darkroom-quality': 'eco=57',
+      'access-control-expose-headers': 'Darkroom-Quality',
+      vary: 'Accept',
     });
   });
 

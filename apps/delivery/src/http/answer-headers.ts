@@ -132,6 +132,12 @@ export function writeImageHeaders(reply: FastifyReply, answer: StoredImageAnswer
     .header('etag', answer.stored.etag)
     .header('accept-ranges', 'bytes');
   if (answer.vary) reply.header('vary', 'Accept');
+  if (answer.autoQuality) {
+    // A page's script may read which quality q_auto chose (a CORS answer hides other headers).
+    reply
+      .header('darkroom-quality', `${answer.autoQuality.level}=${answer.autoQuality.quality}`)
+      .header('access-control-expose-headers', 'Darkroom-Quality');
+  }
 }
 
 export function writeRedirectHeaders(reply: FastifyReply, location: string, caching: AnswerCaching): void {

@@ -1,5 +1,5 @@
 import { DELIVERY_CONTENT_TYPES } from '@darkroom/core/delivery-options';
-import type { DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import { autoQualityLevel, type AutoQualityLevel, type DeliveryFormat, type DeliveryQuality } from '@darkroom/core/delivery-grammar';
 import type { StoredRender } from '../stores/render-store.js';
 
 /**
@@ -18,6 +18,8 @@ export interface StoredImageAnswer {
   result: 'hit' | 'render';
   /** The asset's tenant: whom the answer's bytes are metered to (`delivery_*`). */
   tenantId: string;
+  /** A `q_auto` render's level and the quality it chose (`Darkroom-Quality`); undefined otherwise. */
+  autoQuality: { level: AutoQualityLevel; quality: number } | undefined;
 }
 
 /** How a render is to be answered: as the image asked for or meanwhile, and whether Accept chose its format. */
@@ -27,6 +29,13 @@ export interface AnswerAs {
   tenantId: string;
 }
 
-export function storedImageAnswer(stored: StoredRender, format: DeliveryFormat, as: AnswerAs, result: 'hit' | 'render'): StoredImageAnswer {
-  return { kind: as.kind, stored, contentType: DELIVERY_CONTENT_TYPES[format], vary: as.vary, result, tenantId: as.tenantId };
+export function storedImageAnswer(
+  stored: StoredRender,
+  render: { format: DeliveryFormat; quality: DeliveryQuality },
+  as: AnswerAs,
+  result: 'hit' | 'render',
+): StoredImageAnswer {
+  const level = autoQualityLevel(render.quality);
+  const autoQuality = level && stored.quality !== undefined ? { level, quality: stored.quality } : undefined;
+  return { kind: as.kind, stored, contentType: DELIVERY_CONTENT_TYPES[render.format], vary: as.vary, result, tenantId: as.tenantId, autoQuality };
 }

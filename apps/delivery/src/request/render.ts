@@ -1,5 +1,6 @@
 import { ERRORS } from '@darkroom/core/error-factories';
 import { PUBLIC_RENDER_STORE_WINDOW_MS } from '@darkroom/core/delivery';
+import { autoQualityLevel } from '@darkroom/core/delivery-grammar';
 import { renderOnRequest } from '@darkroom/media';
 import type { DeliveryDeps } from '../deps.js';
 import type { DeliveryAsset, DeliveryTenant } from '../stores/catalog.js';
@@ -35,7 +36,10 @@ export async function renderAndStore(
   );
   deps.metrics.renders.inc();
   deps.metrics.renderSeconds.observe((performance.now() - started) / 1000);
-  const write = deps.store.put(plan.key, image.data, image.contentType, publicStoreGuard(deps, asset));
+  // A q_auto search counts as the encodes it made (the first was counted above); the render is made, so it is not refused.
+  for (let extra = 1; extra < image.cost; extra++) await deps.renderCounter.count(tenant.id, renderLimit(deps, tenant));
+  const chosen = autoQualityLevel(plan.render.quality) ? image.quality : undefined;
+  const write = deps.store.put(plan.key, image.data, image.contentType, publicStoreGuard(deps, asset), chosen);
   const facts = { assetId: asset.id, tenantId: tenant.id, render: plan.canonical, format: image.format, bytes: image.data.length };
   deps.log.info(facts, 'rendered');
   write.landed.catch((error: unknown) =>
@@ -57,8 +61,10 @@ function publicStoreGuard(deps: DeliveryDeps, asset: DeliveryAsset): StoreGuard 
   };
 }
 
+const renderLimit = (deps: DeliveryDeps, tenant: DeliveryTenant) => tenant.policy.rendersPerMinute ?? deps.config.render.perMinute;
+
 async function countRender(deps: DeliveryDeps, tenant: DeliveryTenant): Promise<void> {
-  const limit = tenant.policy.rendersPerMinute ?? deps.config.render.perMinute;
+  const limit = renderLimit(deps, tenant);
   // Undefined when Redis did not answer: the render goes on uncounted rather than not at all.
   const counted = await deps.renderCounter.count(tenant.id, limit);
   if (counted && counted.count > counted.limit) {

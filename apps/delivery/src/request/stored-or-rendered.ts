@@ -10,11 +10,10 @@ import { renderAndStore } from './render.js';
 
 /** The planned render: in this process's memory, else stored, else rendered once (across processes) and stored. */
 export async function storedOrRendered(deps: DeliveryDeps, found: FoundAsset, plan: RenderPlan, as: AnswerAs): Promise<StoredImageAnswer> {
-  const format = plan.render.format;
   const hot = deps.store.peek(plan.key);
-  if (hot) return storedImageAnswer(hot, format, as, 'hit');
+  if (hot) return storedImageAnswer(hot, plan.render, as, 'hit');
   const made = await renderOnce(deps, found, plan, { readEarly: true });
-  return storedImageAnswer(made.stored, format, as, made.rendered ? 'render' : 'hit');
+  return storedImageAnswer(made.stored, plan.render, as, made.rendered ? 'render' : 'hit');
 }
 
 /**
@@ -34,7 +33,7 @@ export async function avifOrMeanwhile(
   const underWay = deps.renderOnce.underWay(avif.key);
   const stored = underWay ? deps.store.peek(avif.key) : await deps.store.get(avif.key);
   const { tenantId } = found.asset;
-  if (stored) return storedImageAnswer(stored, 'avif', { kind: 'image', vary: true, tenantId }, 'hit');
+  if (stored) return storedImageAnswer(stored, avif.render, { kind: 'image', vary: true, tenantId }, 'hit');
   const interim = planRender(found.asset, options, found.tenant.policy, meanwhile);
   const answer = await storedOrRendered(deps, found, interim, { kind: 'interim', vary: true, tenantId });
   if (!underWay) renderInBackground(deps, found, avif);

@@ -79,3 +79,16 @@ describe('createRenderStore', () => {
     expect(store.peek(key)).toBeNull();
   });
 });
+
+describe('a q_auto render in the store', () => {
+  it('keeps the quality it chose in the object, for the processes that read it back', async () => {
+    const autoKey = `delivery/test-render-store/${randomUUID()}.webp`;
+    onTestFinished(() => storage.deleteObject({ bucket: config.publicBucket, key: autoKey }));
+    const store = createRenderStore({ storage, buckets: config, hot: hotShelf(1024 * 1024) });
+    await store.put(autoKey, Buffer.from('searched'), 'image/webp', undefined, 63).landed;
+    expect(store.peek(autoKey)?.quality).toBe(63);
+    const elsewhere = createRenderStore({ storage, buckets: config, hot: hotShelf(0) });
+    expect(await elsewhere.get(autoKey)).toMatchObject({ quality: 63, data: Buffer.from('searched') });
+    expect((await elsewhere.get(key))?.quality).toBeUndefined();
+  });
+});

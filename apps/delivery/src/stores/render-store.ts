@@ -8,7 +8,12 @@ import type { HotShelf } from './hot-cache.js';
 export interface StoredRender {
   data: Buffer;
   etag: string;
+  /** The encoder quality a `q_auto` render chose (kept in the object's metadata); else undefined. */
+  quality?: number | undefined;
 }
+
+/** The object metadata name that keeps a `q_auto` render's chosen quality. */
+const QUALITY_METADATA = 'darkroom-quality';
 
 export interface RenderStore {
   /** The stored render at `key`, from memory or the bucket its key places it in; null when there is none. */
@@ -20,7 +25,7 @@ export interface RenderStore {
    * holds it. A PUT that fails forgets it here too, so the next request renders it again rather
    * than this process alone serving what the bucket does not hold.
    */
-  put(key: string, data: Buffer, contentType: string, guard?: StoreGuard): StoreWrite;
+  put(key: string, data: Buffer, contentType: string, guard?: StoreGuard, quality?: number): StoreWrite;
 }
 
 /**
@@ -64,13 +69,16 @@ export function createRenderStore(options: { storage: ObjectStorage; buckets: As
     async get(key) {
       const cached = peek(key);
       if (cached) return cached;
-      const data = await readWhole(storage, bucketOf(key), key);
-      return data ? hot.set(key, { data, etag: etagOf(data) }) : null;
+      const read = await readWhole(storage, bucketOf(key), key);
+      if (!read) return null;
+      const quality = Number(read.metadata[QUALITY_METADATA]);
+      return hot.set(key, { data: read.data, etag: etagOf(read.data), quality: Number.isInteger(quality) ? quality : undefined });
     },
-    put(key, data, contentType, guard) {
-      const stored = hot.set(key, { data, etag: etagOf(data) });
+    put(key, data, contentType, guard, quality) {
+      const stored = hot.set(key, { data, etag: etagOf(data), quality });
       const location = { bucket: bucketOf(key), key };
-      const write = () => storage.putObject({ ...location, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL });
+      const metadata = quality === undefined ? undefined : { [QUALITY_METADATA]: String(quality) };
+      const write = () => storage.putObject({ ...location, body: data, contentType, cacheControl: VARIANT_CACHE_CONTROL, metadata });
       // Started once the answer has been written: the request does not wait for the PUT, nor for its start.
       const landed = new Promise((resolve) => setImmediate(resolve))
         .then(() => (guard ? putGuarded(storage, location, write, guard) : write().then(() => true)))
@@ -104,14 +112,16 @@ async function putGuarded(
   return false;
 }
 
-async function readWhole(storage: ObjectStorage, bucket: string, key: string): Promise<Buffer | null> {
-  let stream;
+/** The object's bytes and metadata, in one GET. */
+async function readWhole(storage: ObjectStorage, bucket: string, key: string): Promise<{ data: Buffer; metadata: Record<string, string> } | null> {
+  let opened;
   try {
-    stream = await storage.getStream({ bucket, key });
+    opened = await storage.openObject({ bucket, key });
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return null;
     throw error;
   }
+  const stream = opened.body;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -122,5 +132,5 @@ async function readWhole(storage: ObjectStorage, bucket: string, key: string): P
     }
     chunks.push(chunk as Buffer);
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return { data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), metadata: opened.metadata };
 }
