@@ -14,7 +14,7 @@ export const DELIVERY_FACE_EFFECTS = ['blur-faces', 'pixelate-faces'] as const;
 /** Formats a delivery URL may name; `auto` negotiates from the request's `Accept`. */
 export const DELIVERY_FORMAT_OPTIONS = ['auto', 'avif', 'webp', 'jpeg', 'png'] as const;
 export const DELIVERY_DPRS = [1, 1.5, 2, 3] as const;
-/** `q_auto…`: a quality each image chooses for itself (docs/delivery.md#quality); `auto` is `auto-good`. */
+/** `q_auto…`: a quality each image chooses for itself (docs/delivery.md#quality-chosen-per-image); `auto` is `auto-good`. */
 export const AUTO_QUALITIES = ['auto', 'auto-eco', 'auto-good', 'auto-best'] as const;
 export const AUTO_QUALITY_LEVELS = ['eco', 'good', 'best'] as const;
 

@@ -4,7 +4,7 @@ import { looksLikeGraphics } from './graphics.js';
 import { perceptualDistance, type RawPixels } from './perceptual.js';
 
 /**
- * `q_auto` (docs/delivery.md#quality): the lowest encoder quality whose output stays within a level's
+ * `q_auto` (docs/delivery.md#quality-chosen-per-image): the lowest encoder quality whose output stays within a level's
  * perceptual distance of the pixels it encodes. The search runs on a probe (the output itself when
  * small, else a mosaic of tiles cut from it at full scale, so the encoder meets the detail at the
  * size it will really be shown), in a few probe encodes, then the output is encoded once at the
@@ -20,7 +20,7 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
   eco: { jpeg: 0.08, webp: 0.08, avif: 0.036 },
-  good: { jpeg: 0.042, webp: 0.046, avif: 0.018 },
+  good: { jpeg: 0.045, webp: 0.046, avif: 0.018 },
   best: { jpeg: 0.028, webp: 0.03, avif: 0.012 },
 };
 
@@ -40,6 +40,13 @@ const RANGES: Readonly<Record<AutoQualityFormat, Range>> = {
   webp: { min: 30, max: 95, start: 70, slope: 0.042 },
   avif: { min: 20, max: 85, start: 50, slope: 0.05 },
 };
+
+/**
+ * The lowest quality a graphic (graphics.ts) takes at each level: the delivery's default quality for
+ * `good`, so text and line art never come out below what a fixed-quality URL gives them (4:4:4 on
+ * top); a metric that pools over a mostly flat image under-rates a smeared caption.
+ */
+const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, number>> = { eco: 30, good: 75, best: 85 };
 
 /** What an animation (not searched: each frame would want its own) is encoded with at each level. */
 export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
@@ -81,8 +88,10 @@ export async function encodeAutoQuality(
   const probe = probeOf(pixels);
   const whole = probe === pixels;
   const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
-  const search = await searchQuality(probe, format, graphics, target);
-  const reused = whole ? search.passing : undefined;
+  const floor = graphics ? GRAPHICS_FLOOR[level] : RANGES[format].min;
+  const search = await searchQuality(probe, format, graphics, target, floor);
+  // The probe's own passing encode is the output when the probe is the whole output (an AVIF probe is at a lower effort: not reused).
+  const reused = whole && format !== 'avif' ? search.passing : undefined;
   const lossy = reused ?? (await encodeAt(pixels, format, search.quality, graphics));
   let encodes = search.encodes + (reused ? 0 : 1);
   let work = (search.encodes * probe.width * probe.height) / (pixels.width * pixels.height) + (reused ? 0 : 1);
@@ -112,14 +121,14 @@ interface Search {
  * Interpolating search: each probe's distance narrows the bracket (the lowest passing quality, the
  * highest failing one) and the next quality is where the line between them crosses the target.
  */
-async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number): Promise<Search> {
-  const range = RANGES[format];
+async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number, floor: number): Promise<Search> {
+  const range = { ...RANGES[format], min: Math.max(RANGES[format].min, floor), start: Math.max(RANGES[format].start, floor) };
   let pass: { quality: number; distance: number; encoded: Encoded } | undefined;
   let fail: { quality: number; distance: number } | undefined;
   let quality = range.start;
   let encodes = 0;
   while (encodes < MAX_PROBE_ENCODES) {
-    const encoded = await encodeAt(probe, format, quality, graphics);
+    const encoded = await encodeAt(probe, format, quality, graphics, PROBE_EFFORT);
     encodes++;
     const distance = perceptualDistance(probe, await decodeLike(encoded.data, probe));
     if (distance <= target) pass = { quality, distance, encoded };
@@ -163,8 +172,15 @@ function rawInput(pixels: RawPixels): Sharp {
   return sharp(pixels.data, { raw: { width, height, channels: channels as 3 | 4 } });
 }
 
-/** One encode as the delivery writes it; graphics keep full-resolution chroma. */
-export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean): Promise<Encoded> {
+/**
+ * AVIF's encoder effort for probes: at its default (4) one probe takes 5-10× longer than at 2, whose
+ * output is a few per cent worse at one quality (so the search leans a little high). The other
+ * formats' probes are as fast as their final encodes.
+ */
+const PROBE_EFFORT = 2;
+
+/** One encode as the delivery writes it (AVIF at `effort` when given); graphics keep full-resolution chroma. */
+export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean, effort?: number): Promise<Encoded> {
   const input = rawInput(pixels);
   const chromaSubsampling = graphics ? '4:4:4' : '4:2:0';
   const encoder =
@@ -172,7 +188,7 @@ export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: 
       ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling })
       : format === 'webp'
         ? input.webp({ quality, smartSubsample: graphics })
-        : input.avif({ quality, chromaSubsampling });
+        : input.avif({ quality, chromaSubsampling, ...(effort === undefined ? {} : { effort }) });
   return encoder.toBuffer({ resolveWithObject: true });
 }
 

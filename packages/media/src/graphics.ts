@@ -15,8 +15,8 @@ export function looksLikeGraphics(image: RawPixels): boolean {
   // One bit per colour at 5 bits per channel: 32768 possible.
   const seen = new Uint8Array(32768 / 8);
   let colours = 0;
-  // Every row up to 512 sampled rows: enough for the fraction, bounded in time for any size.
-  const rowStep = Math.max(1, Math.floor(height / 512));
+  // At most 256 rows sampled: enough for the fraction, bounded in time for any size.
+  const rowStep = Math.max(1, Math.ceil(height / 256));
   for (let y = 0; y < height; y += rowStep) {
     let p = y * width * channels;
     for (let x = 0; x < width - 1; x++, p += channels) {
