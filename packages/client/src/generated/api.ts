@@ -4991,13 +4991,13 @@ export interface paths {
                             /** @description The `w` an unsigned URL may ask for */
                             widths?: number[];
                             /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
-                            qualities?: number[];
+                            qualities?: (number | ("auto" | "auto-eco" | "auto-good" | "auto-best"))[];
                             /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
                             aspectRatios?: string[];
                             /** @description Whether `f_auto` may choose AVIF */
                             avif?: boolean;
                             /** @description The quality of a URL with no `q` */
-                            quality?: number;
+                            quality?: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
                             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
                             rendersPerMinute?: number | null;
                             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
@@ -7146,13 +7146,13 @@ export interface components {
             /** @description The `w` an unsigned URL may ask for */
             widths: number[];
             /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
-            qualities: number[];
+            qualities: (number | ("auto" | "auto-eco" | "auto-good" | "auto-best"))[];
             /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
             aspectRatios: string[];
             /** @description Whether `f_auto` may choose AVIF */
             avif: boolean;
             /** @description The quality of a URL with no `q` */
-            quality: number;
+            quality: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
             rendersPerMinute: number | null;
             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
@@ -7167,13 +7167,13 @@ export interface components {
             /** @description The `w` an unsigned URL may ask for */
             widths: number[];
             /** @description The `q` an unsigned URL may ask for (none given: `quality`) */
-            qualities: number[];
+            qualities: (number | ("auto" | "auto-eco" | "auto-good" | "auto-best"))[];
             /** @description "W:H": an unsigned URL's `h` must be round(w × H / W) for one of them */
             aspectRatios: string[];
             /** @description Whether `f_auto` may choose AVIF */
             avif: boolean;
             /** @description The quality of a URL with no `q` */
-            quality: number;
+            quality: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
             /** @description Renders a minute before `429` (cache hits never count); null: the deployment's DELIVERY_RENDERS_PER_MINUTE */
             rendersPerMinute: number | null;
             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
