@@ -1,7 +1,7 @@
 import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
 import { imageConfigDefault } from 'next/dist/shared/lib/image-config.js';
 import { describe, expect, it } from 'vitest';
-import darkroomLoader, { darkroomLoaderWith } from './next.js';
+import darkroomLoader, { autoQualityLoader, darkroomLoaderWith } from './next.js';
 
 const base = 'https://img.example.com/img/ast_1/3';
 
@@ -15,6 +15,11 @@ describe('@darkroom/client/next', () => {
   it("works unchanged from a private asset's delivery.base", () => {
     const privateBase = 'https://img.example.com/p/1767225600/jO1DdHSrKe1EWYVwpWdlsS/ast_1/img/3';
     expect(darkroomLoader({ src: privateBase, width: 640, quality: 75 })).toBe(`${privateBase}/w_640,q_75`);
+  });
+
+  it('makes a loader whose URLs ask for a q_auto level, whatever quality the image sets', () => {
+    expect(autoQualityLoader()({ src: base, width: 640, quality: 90 })).toBe(`${base}/w_640,q_auto`);
+    expect(autoQualityLoader('auto-eco')({ src: base, width: 1080 })).toBe(`${base}/w_1080,q_auto-eco`);
   });
 
   it("asks only for widths the default delivery policy serves unsigned: Next's own deviceSizes and imageSizes", () => {

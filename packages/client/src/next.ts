@@ -4,6 +4,7 @@
  * default delivery policy lists, so the URLs need no signature) becomes a delivery URL, `f_auto`.
  * Next.js is not imported: the loader is a plain function.
  */
+import type { AutoQuality } from '@darkroom/core/delivery-grammar';
 import { type DeliveryFaceOptions, deliveryUrl, parseAspect } from './responsive.js';
 
 /** What Next.js passes a custom loader (its `ImageLoaderProps`). */
@@ -37,4 +38,13 @@ export function darkroomLoaderWith({ aspectRatio, ...faces }: DarkroomLoaderOpti
     // A gravity says where a crop is centred: without an aspect there is no crop.
     return deliveryUrl(src, { width, height, fit: aspect ? 'cover' : undefined, quality, ...faces, ...(aspect ? {} : { gravity: undefined }) });
   };
+}
+
+/**
+ * A loader whose URLs all ask for a `q_auto` level (`q_auto`: each image its own quality), whatever
+ * `quality` an image sets: `export default autoQualityLoader('auto-eco')` in the loader file.
+ * Unsigned URLs need the level in the tenant policy's `qualities`.
+ */
+export function autoQualityLoader(level: AutoQuality = 'auto'): (props: NextImageLoaderProps) => string {
+  return ({ src, width }) => deliveryUrl(src, { width, quality: level });
 }

@@ -32,6 +32,8 @@ describe('deliveryUrl', () => {
     expect(() => deliveryUrl(base, { width: 9000 })).toThrow(/width must be an integer from 1 to 8192/);
     expect(() => deliveryUrl(base, { width: 64.5 })).toThrow(/width/);
     expect(() => deliveryUrl(base, { quality: 101 })).toThrow(/quality/);
+    expect(deliveryUrl(base, { width: 640, quality: 'auto-best', format: 'avif' })).toBe(`${base}/w_640,q_auto-best,f_avif`);
+    expect(() => deliveryUrl(base, { quality: 'auto-max' as never })).toThrow(/quality must be an integer or one of auto, auto-eco/);
   });
 });
 

@@ -4,12 +4,14 @@
  * (and behind `@darkroom/client/next`). Plain string work: no DOM, no Node, no framework.
  */
 import {
+  AUTO_QUALITIES,
   DELIVERY_FACE_EFFECTS,
   DELIVERY_GRAVITIES,
   DELIVERY_TOKENS,
   type DeliveryFaceEffect,
   type DeliveryFaceEffectName,
   type DeliveryGravity,
+  type DeliveryQuality,
   serializeDeliveryOptions,
 } from '@darkroom/core/delivery-grammar';
 import { DarkroomError } from './errors.js';
@@ -50,7 +52,8 @@ export interface DeliveryUrlOptions extends DeliveryFaceOptions {
   width?: number | undefined;
   height?: number | undefined;
   fit?: 'inside' | 'cover' | undefined;
-  quality?: number | undefined;
+  /** `q_N`, or `auto` / `auto-eco` / `auto-good` / `auto-best`: the quality each image chooses for itself. */
+  quality?: DeliveryQuality | undefined;
   /** `auto` (the default, left out of the URL) lets the server choose from the browser's `Accept`. */
   format?: 'auto' | 'avif' | 'webp' | 'jpeg' | 'png' | undefined;
 }
@@ -62,8 +65,8 @@ export interface ImageOptions extends DeliveryFaceOptions {
   widths?: readonly number[] | undefined;
   /** `W:H`, e.g. `1:1`: crops to that aspect (`c_cover`, around the asset's focus). Unsigned URLs need it in the policy's `aspectRatios`. */
   aspectRatio?: string | undefined;
-  /** `q_N`; unsigned URLs need it in the policy's `qualities`. */
-  quality?: number | undefined;
+  /** `q_N` or a `q_auto` level (`auto`, `auto-eco`…); unsigned URLs need it in the policy's `qualities`. */
+  quality?: DeliveryQuality | undefined;
 }
 
 export interface ImageProps {
@@ -109,12 +112,20 @@ function checkFaceOptions({ gravity, zoom, effect }: DeliveryFaceOptions): { gra
   return { ...(gravity ? { gravity } : {}), ...(zoom !== undefined ? { zoom } : {}), ...(asked ? { effect: asked } : {}) };
 }
 
+/** A number within the token's bounds, or one of the `q_auto` words; else `invalid_input`. */
+function checkQuality(value: DeliveryQuality): DeliveryQuality {
+  if (typeof value === 'number') return checkInt('quality', value);
+  if (!(AUTO_QUALITIES as readonly string[]).includes(value))
+    throw invalid(`quality must be an integer or one of ${AUTO_QUALITIES.join(', ')}, not ${value}`);
+  return value;
+}
+
 /** `{base}/w_640,h_480,c_cover,g_face,q_75,f_webp`; `base` alone when no option is given. */
 export function deliveryUrl(base: string, options: DeliveryUrlOptions = {}): string {
   const { width, height, quality } = options;
   if (width !== undefined) checkInt('width', width);
   if (height !== undefined) checkInt('height', height);
-  if (quality !== undefined) checkInt('quality', quality);
+  if (quality !== undefined) checkQuality(quality);
   const faces = checkFaceOptions(options);
   const segment = serializeDeliveryOptions({ width, height, fit: options.fit, quality, format: options.format, ...faces }, { omitDefaults: true });
   const trimmed = base.replace(/\/+$/, '');
@@ -153,7 +164,7 @@ interface Plan {
   height: number;
   widths: number[];
   aspect: { w: number; h: number } | undefined;
-  quality: number | undefined;
+  quality: DeliveryQuality | undefined;
   faces: DeliveryFaceOptions;
   /** Nothing asked beyond the asset's own markup: its URLs serve as they are. */
   asServed: boolean;
@@ -167,7 +178,7 @@ function plan(asset: ResponsiveAsset, options: Omit<ImageOptions, 'sizes'>): Pla
   const aspect = options.aspectRatio === undefined ? undefined : parseAspect(options.aspectRatio);
   if (aspect && width * aspect.h >= height * aspect.w) width = Math.round((height * aspect.w) / aspect.h);
   else if (aspect) height = Math.round((width * aspect.h) / aspect.w);
-  const quality = options.quality === undefined ? undefined : checkInt('quality', options.quality);
+  const quality = options.quality === undefined ? undefined : checkQuality(options.quality);
   const asked = [...new Set(options.widths ?? srcsetWidths(delivery.srcset))].sort((a, b) => a - b);
   for (const w of asked) checkInt('width', w);
   // The server never upscales: a width above the image would be the image's own, mislabelled.
