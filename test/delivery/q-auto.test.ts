@@ -71,6 +71,16 @@ describe('q_auto', () => {
     expect([fixed.status, fixed.headers.get('darkroom-quality')]).toEqual([200, null]);
   });
 
+  it('chooses the format by Accept, then its quality, with f_auto,q_auto', async () => {
+    const url = urlOf(delivery, 'w_480,f_auto,q_auto-best');
+    const webp = await getImage(url, { accept: 'image/webp,*/*' });
+    expect([webp.status, webp.meta?.format, webp.headers.get('vary')]).toEqual([200, 'webp', 'Accept']);
+    const jpeg = await getImage(url, { accept: 'image/*' });
+    expect([jpeg.status, jpeg.meta?.format, jpeg.headers.get('vary')]).toEqual([200, 'jpeg', 'Accept']);
+    expect(chosenQuality(webp, 'best')).toBeGreaterThan(0);
+    expect(chosenQuality(jpeg, 'best')).toBeGreaterThan(0);
+  });
+
   it('refuses a level the grammar does not know', async () => {
     const wrong = await getImage(urlOf(delivery, 'w_640,q_auto-max'));
     expect([wrong.status, wrong.body?.error?.code]).toEqual([400, 'invalid_request']);
