@@ -4,7 +4,7 @@
  * the output's size. Photos (fixtures/images/photos/, or QAUTO_PHOTOS=dir) and the drawn graphics set
  * (bench/qauto-graphics.ts), at 3 widths × JPEG/WebP/AVIF. Prints, per set, level and format, the bytes
  * saved and the median and worst 3-norm beside the fixed quality's.
- * QAUTO_LIMIT=n takes the first n photos; QAUTO_TARGETS='{"good":{"webp":0.03}}' tries other targets.
+ * QAUTO_LIMIT=n takes the first n photos, QAUTO_STRIDE=n every nth (a short run over every kind); QAUTO_TARGETS='{"good":{"webp":0.03}}' tries other targets.
  * Scores are cached by output bytes in tmp/qauto-scores.json, so a rerun with new targets only scores
  * the outputs that changed.
  */
@@ -70,9 +70,11 @@ async function butteraugli(referencePng: string, label: string, data: Buffer, fo
 async function sources(): Promise<{ set: Case['set']; name: string; input: Buffer | string }[]> {
   const dir = process.env.QAUTO_PHOTOS ?? join(ROOT, 'fixtures/images/photos');
   const limit = Number(process.env.QAUTO_LIMIT ?? Number.POSITIVE_INFINITY);
+  const stride = Number(process.env.QAUTO_STRIDE ?? 1);
   const photos = readdirSync(dir)
     .filter((file) => /\.(jpe?g|png|tiff?|webp)$/i.test(file))
     .sort()
+    .filter((_, i) => i % stride === 0)
     .slice(0, limit)
     .map((file) => ({ set: 'photos' as const, name: file, input: join(dir, file) }));
   const graphics = (await graphicsSet()).map(({ name, png }) => ({ set: 'graphics' as const, name, input: png }));
