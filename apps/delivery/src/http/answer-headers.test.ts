@@ -9,6 +9,7 @@ import {
   privateCaching,
   refusalHeaders,
   writeImageHeaders,
+  writePrivateCorsHeaders,
   writeObjectHeaders,
   writePrivatePreflightHeaders,
   writeRedirectHeaders,
@@ -22,6 +23,7 @@ function headersOf(write: (reply: FastifyReply) => void): Record<string, string>
       headers[name] = value;
       return reply;
     },
+    getHeader: (name: string) => headers[name],
   };
   write(reply as unknown as FastifyReply);
   return headers;
@@ -63,6 +65,11 @@ describe('answer headers on /img/ (PUBLIC_CACHING)', () => {
       'access-control-expose-headers': 'Darkroom-Quality',
       vary: 'Accept',
     });
+    const privateAnswer = headersOf((r) => {
+      writePrivateCorsHeaders(r);
+      writeImageHeaders(r, auto, PUBLIC_CACHING);
+    });
+    expect(privateAnswer['access-control-expose-headers']).toBe('Content-Range, Content-Length, ETag, Accept-Ranges, Darkroom-Quality');
   });
 
   it('lets a CDN keep a refusal of the URL itself, and nothing else', () => {

@@ -133,10 +133,12 @@ export function writeImageHeaders(reply: FastifyReply, answer: StoredImageAnswer
     .header('accept-ranges', 'bytes');
   if (answer.vary) reply.header('vary', 'Accept');
   if (answer.autoQuality) {
-    // A page's script may read which quality q_auto chose (a CORS answer hides other headers).
+    // A page's script may read which quality q_auto chose (a CORS answer hides other headers); a
+    // private link's answer already exposes its own list, which this adds to.
+    const exposed = reply.getHeader('access-control-expose-headers');
     reply
       .header('darkroom-quality', `${answer.autoQuality.level}=${answer.autoQuality.quality}`)
-      .header('access-control-expose-headers', 'Darkroom-Quality');
+      .header('access-control-expose-headers', exposed ? `${String(exposed)}, Darkroom-Quality` : 'Darkroom-Quality');
   }
 }
 
