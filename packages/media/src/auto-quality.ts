@@ -20,7 +20,7 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
   eco: { jpeg: 0.08, webp: 0.08, avif: 0.036 },
-  good: { jpeg: 0.045, webp: 0.046, avif: 0.018 },
+  good: { jpeg: 0.04, webp: 0.05, avif: 0.02 },
   best: { jpeg: 0.028, webp: 0.03, avif: 0.012 },
 };
 
