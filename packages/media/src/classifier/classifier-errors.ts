@@ -15,4 +15,6 @@ export class ClassifierUnavailableError extends Error {
 export const CLASSIFIER_ERRORS = {
   /** What went wrong stays in `cause`, for operators; the message says only which check is down. */
   unavailable: (cause: unknown) => new ClassifierUnavailableError('The explicit-content classifier could not be loaded.', { cause }),
+  /** The face detector's model did not load: the asset is published without faces (null), never held for it. */
+  faceDetectorUnavailable: (cause: unknown) => new ClassifierUnavailableError('The face detector could not be loaded.', { cause }),
 };

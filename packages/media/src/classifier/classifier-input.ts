@@ -42,33 +42,53 @@ function toModelInput(image: Sharp): Sharp {
     .raw();
 }
 
-async function modelInputOf(image: Sharp): Promise<ClassifierInput> {
+/** A shaped pipeline's raw pixels, with the size it came out at. */
+export async function rawPixelsOf(image: Sharp): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const { data, info } = await image.toBuffer({ resolveWithObject: true });
-  if (info.width !== CLASSIFIER_INPUT_SIZE || info.height !== CLASSIFIER_INPUT_SIZE || info.channels !== 3) {
-    throw new Error(`classifier input came out ${info.width}x${info.height}x${info.channels}`);
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+async function modelInputOf(image: Sharp): Promise<ClassifierInput> {
+  const { data, width, height, channels } = await rawPixelsOf(image);
+  if (width !== CLASSIFIER_INPUT_SIZE || height !== CLASSIFIER_INPUT_SIZE || channels !== 3) {
+    throw new Error(`classifier input came out ${width}x${height}x${channels}`);
   }
   return { data, width: CLASSIFIER_INPUT_SIZE, height: CLASSIFIER_INPUT_SIZE };
 }
 
+/** Decoded pixels as a sharp pipeline (RGB, or RGBA whose alpha the shaping flattens). */
+export function openPixels(pixels: ClassifierPixels): Sharp {
+  return sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels ?? 3 } });
+}
+
 /** Decoded pixels (a video frame, a cover, the worker's decode) as the model's input. */
 export function classifierInputOfPixels(pixels: ClassifierPixels): Promise<ClassifierInput> {
-  const channels = pixels.channels ?? 3;
-  return modelInputOf(toModelInput(sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels } })));
+  return modelInputOf(toModelInput(openPixels(pixels)));
 }
 
 /**
- * A file as displayed (EXIF orientation applied, HEIC through its own decoder), whole, as the
- * model's input. It goes through the worker's gate: `probeImage` (format allowlist, pixel limit)
+ * A file as displayed (EXIF orientation applied, HEIC through its own decoder), whole, shaped into
+ * a model's input. It goes through the worker's gate: `probeImage` (format allowlist, pixel limit)
  * before any decode, then the same decoder settings, so a file the render would refuse fails here
  * with the same BadMediaError.
  */
-export async function classifierInputOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<ClassifierInput> {
+export async function modelPixelsOfFile<T>(
+  input: ImageInput,
+  options: ClassifierFileOptions,
+  shape: (image: Sharp) => Sharp,
+  read: (image: Sharp) => Promise<T>,
+): Promise<T> {
   const probe = await probeImage(input, options);
   const budget = startBudget(options);
   try {
-    const pipeline = toModelInput(await openStill(input, probe, budget));
-    return await modelInputOf(withTimeout(pipeline, budget));
+    const pipeline = shape(await openStill(input, probe, budget));
+    return await read(withTimeout(pipeline, budget));
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }
+}
+
+/** A file as displayed, whole, as the explicit classifier's input (see modelPixelsOfFile). */
+export function classifierInputOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<ClassifierInput> {
+  return modelPixelsOfFile(input, options, toModelInput, modelInputOf);
 }

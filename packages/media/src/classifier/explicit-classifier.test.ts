@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { BadMediaError } from '@darkroom/core/errors';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forbidFetch } from './test-no-network.js';
 import { CLEAN_PHOTOS, fixture, meanAbsDiff, tempDir, writeBombPng } from '../test-fixtures.js';
 import { CLASSIFIER_INPUT_SIZE, classifierInputOfFile } from './classifier-input.js';
 import {
@@ -35,20 +36,11 @@ async function decoded(name: string) {
 }
 
 describe('the explicit-content classifier', () => {
-  const realFetch = globalThis.fetch;
-  const fetched: string[] = [];
+  const fetched = forbidFetch();
   let classifier: ExplicitClassifier;
 
   beforeAll(async () => {
-    // No network: anything the model or the backend tried to fetch would fail, and be counted.
-    globalThis.fetch = (input) => {
-      fetched.push(String(input));
-      throw new Error('no network in this test');
-    };
     classifier = await loadExplicitClassifier();
-  });
-  afterAll(() => {
-    globalThis.fetch = realFetch;
   });
 
   it('loads MobileNetV2 from the package on the single-threaded WebAssembly backend, fetching nothing', async () => {

@@ -9,6 +9,7 @@ import {
   classifierInputOfFile,
   classifierInputOfPixels,
 } from './classifier-input.js';
+import { loadOnce } from './load-once.js';
 import { loadTfRuntime, type TfRuntime } from './tf-runtime.js';
 
 /**
@@ -38,8 +39,6 @@ export interface ExplicitClassifier {
   model: NSFWJS;
 }
 
-let classifier: Promise<ExplicitClassifier> | undefined;
-
 async function startClassifier(): Promise<ExplicitClassifier> {
   const tf = await loadTfRuntime();
   // nsfwjs's core with the MobileNetV2 definition only: its weights are a module inside the package,
@@ -54,13 +53,7 @@ async function startClassifier(): Promise<ExplicitClassifier> {
  * The classifier, loaded once per process (a Promise, so concurrent first calls share one load).
  * A load that fails throws ClassifierUnavailableError and is forgotten, so the job's retry loads again.
  */
-export function loadExplicitClassifier(): Promise<ExplicitClassifier> {
-  classifier ??= startClassifier().catch((error: unknown) => {
-    classifier = undefined;
-    throw CLASSIFIER_ERRORS.unavailable(error);
-  });
-  return classifier;
-}
+export const loadExplicitClassifier: () => Promise<ExplicitClassifier> = loadOnce(startClassifier, CLASSIFIER_ERRORS.unavailable);
 
 /** One forward pass on a 224×224 input; every tensor it makes is disposed before it returns. */
 async function scoreInput(input: ClassifierInput): Promise<ExplicitScore> {

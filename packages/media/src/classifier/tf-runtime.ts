@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { loadOnce } from './load-once.js';
 
 /** The one TensorFlow.js of the process: every model (the explicit classifier, later face-api) shares it. */
 export type TfRuntime = typeof import('@tensorflow/tfjs');
 
 /** TensorFlow.js's WebAssembly build: no native binary to download at install, unlike tfjs-node. */
 const BACKEND = 'wasm';
-
-let runtime: Promise<TfRuntime> | undefined;
 
 /**
  * The package's own `.wasm` files, by path: the backend would otherwise look beside a script URL,
@@ -38,10 +37,4 @@ async function startRuntime(): Promise<TfRuntime> {
  * TensorFlow.js on its WebAssembly backend, started once per process. Concurrent callers share one
  * start; a start that failed is forgotten, so the next call (the job's retry) tries again.
  */
-export function loadTfRuntime(): Promise<TfRuntime> {
-  runtime ??= startRuntime().catch((error: unknown) => {
-    runtime = undefined;
-    throw error;
-  });
-  return runtime;
-}
+export const loadTfRuntime: () => Promise<TfRuntime> = loadOnce(startRuntime);
