@@ -53,6 +53,8 @@ describe('audio, end to end', () => {
     // The cover is a red square: so are the placeholder and dominant colour.
     expect(asset.dominantColor).toMatch(/^#(e|f)[0-9a-f](0|1|2)[0-9a-f](0|1|2)[0-9a-f]$/);
     expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
+    // The cover was searched for faces (a red square has none).
+    expect(asset.faces).toEqual([]);
     expect(asset.variants.map((v: any) => v.name).sort()).toEqual(['large', 'medium', 'podcast', 'small', 'thumb', 'waveform']);
 
     for (const name of ['thumb', 'small']) {
@@ -93,7 +95,7 @@ describe('audio, end to end', () => {
   it('FLAC without cover art: no image variants, no placeholder; the rendition mixes nothing of a picture in', async () => {
     const { asset } = await uploadAudio(tenant.client, 'silence.flac', 'audio/flac');
     const ready = await tenant.client.waitForAsset(asset.id, 120_000);
-    expect(ready).toMatchObject({ status: 'ready', kind: 'audio', placeholder: null, dominantColor: null });
+    expect(ready).toMatchObject({ status: 'ready', kind: 'audio', placeholder: null, dominantColor: null, faces: null });
     expect(ready.audio).toMatchObject({ codec: 'flac', loudness: null }); // silence has no integrated loudness
     expect(ready.variants.map((v: any) => v.name).sort()).toEqual(['podcast', 'waveform']);
   });

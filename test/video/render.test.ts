@@ -56,6 +56,8 @@ describe('video, end to end', () => {
     expect(asset.video).toEqual({ codec: 'h264', fps: 10, audio: true, hdr: null });
     expect(asset.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(Buffer.from(asset.placeholder!, 'base64').length).toBeGreaterThan(5);
+    // The poster frame was searched for faces (a test pattern has none).
+    expect(asset.faces).toEqual([]);
 
     expect(asset.variants.map((v: any) => v.name).sort()).toEqual(['720p', 'large', 'medium', 'small', 'storyboard', 'stream', 'thumb']);
     for (const name of ['thumb', 'small', 'medium', 'large']) {

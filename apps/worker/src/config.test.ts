@@ -186,6 +186,13 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, CLAMD_HOST: '127.0.0.1:3310', CLAMD_TIMEOUT: '10ms' })).toThrow(/CLAMD_TIMEOUT/);
   });
 
+  it('searches faces at a confidence of 0.4 unless FACE_DETECTION says another or off, and refuses nonsense naming it', () => {
+    expect(loadWorkerConfig(base).faceDetection).toEqual({ minConfidence: 0.4 });
+    expect(loadWorkerConfig({ ...base, FACE_DETECTION: '0.7' }).faceDetection).toEqual({ minConfidence: 0.7 });
+    expect(loadWorkerConfig({ ...base, FACE_DETECTION: 'off' }).faceDetection).toBeNull();
+    for (const bad of ['0', '1.5', 'on', '']) expect(() => loadWorkerConfig({ ...base, FACE_DETECTION: bad }), bad).toThrow(/FACE_DETECTION/);
+  });
+
   it('checks the storage ledger at 4 UTC unless USAGE_CHECK_HOUR says another hour or off, and refuses an hour past 23', () => {
     expect(loadWorkerConfig(base)).toMatchObject({ usage: { metering: true, flushSeconds: 5, checkHour: 4 } });
     expect(loadWorkerConfig({ ...base, USAGE_CHECK_HOUR: 'off' }).usage.checkHour).toBeNull();

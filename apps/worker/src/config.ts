@@ -23,6 +23,7 @@ import { clusterNodesSetting, parseClusterNodes, redisSettings, type RedisSettin
 import { intakeEnvSettings } from '@darkroom/intake';
 import { importConfigOf, importEnvSettings, type ImportConfig } from '@darkroom/intake/imports';
 import { usageConfigOf, usageEnvSettings, usageSpoolEnvSettings, type UsageConfig } from '@darkroom/usage';
+import { FACE_MIN_CONFIDENCE } from '@darkroom/media';
 import { z } from 'zod';
 import { moderationConfigOf, moderationEnvSettings, type ModerationConfig } from './moderation/settings.js';
 
@@ -44,6 +45,11 @@ const workerEnvSchema = z.object({
   ...moderationEnvSettings,
   ...usageEnvSettings,
   ...usageSpoolEnvSettings,
+  /**
+   * Faces are searched for in every image at ingest (a video's poster, an audio's cover art), kept
+   * at this confidence or more; `off`: not searched (an asset's `faces` stay null).
+   */
+  FACE_DETECTION: z.union([z.literal('off').transform(() => null), z.coerce.number().min(0.05).max(1)]).default(FACE_MIN_CONFIDENCE),
   /** The hour (UTC) of the nightly check of the storage ledger against a LIST of the buckets; `off`: not here. */
   USAGE_CHECK_HOUR: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(23)]).default(4),
   PRESETS_FILE: presetsFileSetting(),
@@ -193,6 +199,8 @@ export interface WorkerConfig {
     jobTimeout: ScaledDuration;
   };
   uploadTtlMs: number;
+  /** FACE_DETECTION: the confidence a face is kept at; null: faces are not searched. */
+  faceDetection: { minConfidence: number } | null;
   /** MODERATION_*, BLOCKLIST_MAX_DISTANCE, QUARANTINE_*: the deployment's policy and its limits. */
   moderation: ModerationConfig;
   /** Imports (IMPORT_*): IMPORT_SLOTS, and the run's settings. */
@@ -278,6 +286,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     audio: { maxDurationSeconds: e.AUDIO_MAX_DURATION / 1000, jobTimeout: e.AUDIO_JOB_TIMEOUT },
     uploadTtlMs: e.UPLOAD_TTL,
     imports: { ...importConfigOf(e), slots: e.IMPORT_SLOTS },
+    faceDetection: e.FACE_DETECTION === null ? null : { minConfidence: e.FACE_DETECTION },
     moderation: moderationConfigOf(e),
     intake: {
       maxBytes: e.MAX_UPLOAD_BYTES,

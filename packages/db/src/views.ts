@@ -39,6 +39,7 @@ export function assetSnapshot(asset: Asset, variants: readonly Variant[], status
     revision: asset.revision,
     focus: asset.focus ?? null,
     crop: asset.crop ?? null,
+    faces: asset.faces ?? null,
     hasAlpha: asset.hasAlpha ?? null,
     visibility: asset.visibility,
     moderation: asset.moderation,

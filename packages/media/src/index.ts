@@ -43,6 +43,7 @@ export {
   type ExplicitClassifier,
   type ExplicitScore,
   type FaceDetector,
+  type FaceSearchOptions,
   type TfRuntime,
 } from './classifier/index.js';
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';

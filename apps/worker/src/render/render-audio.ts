@@ -55,7 +55,7 @@ export async function renderAudio(ctx: RenderContext, specs: readonly VariantSpe
     const { maxDurationSeconds } = ctx.deps.config.audio;
     const probe = await probeAudio({ path: ctx.original.path }, { maxDurationSeconds, signal: watch.signal });
     const imageSpecs = specs.filter(isImageSpec);
-    const cover = options.firstRender || imageSpecs.length > 0 ? await renderCover(ctx, imageSpecs, watch) : null;
+    const cover = options.firstRender || imageSpecs.length > 0 ? await renderCover(ctx, imageSpecs, watch, options.firstRender) : null;
     const renditions = specs.filter(isAudioRenditionSpec);
     const waveforms = specs.filter(isWaveformSpec);
     const normalised = renditions.some((s) => s.loudness !== undefined);
@@ -75,6 +75,7 @@ export async function renderAudio(ctx: RenderContext, specs: readonly VariantSpe
         format: ctx.asset.format ?? probe.container,
         placeholder: cover?.placeholder ?? null,
         dominantColor: cover?.dominantColor ?? null,
+        faces: cover?.faces,
         hasAlpha: false,
         duration: roundTo(probe.durationSeconds, 3),
         audio: audioInfo(probe, analysis?.loudness),
@@ -85,13 +86,16 @@ export async function renderAudio(ctx: RenderContext, specs: readonly VariantSpe
   }
 }
 
-/** The embedded picture, whole, through the image render path; null when there is none. */
-async function renderCover(ctx: RenderContext, specs: readonly VariantSpec[], watch: ProgressWatch) {
+/** The embedded picture, whole, through the image render path (a first render's searched for faces); null when there is none. */
+async function renderCover(ctx: RenderContext, specs: readonly VariantSpec[], watch: ProgressWatch, searchFaces: boolean) {
   const path = await extractCoverArt(ctx.original.path, { outputPath: join(dirname(ctx.original.path), 'cover'), signal: watch.signal });
   if (!path) return null;
   try {
-    const { records, image } = await renderImageVariants({ ...ctx, stages: untimedStages(ctx.deps) }, { specs, path, framed: false });
-    return { records, placeholder: image.placeholder, dominantColor: image.dominantColor };
+    const { records, image, faces } = await renderImageVariants(
+      { ...ctx, stages: untimedStages(ctx.deps) },
+      { specs, path, framed: false, faces: searchFaces },
+    );
+    return { records, placeholder: image.placeholder, dominantColor: image.dominantColor, faces };
   } catch (error) {
     // The image pipeline's code (too_many_pixels, corrupt_image, …), in a sentence that says it is the cover art.
     if (error instanceof BadMediaError) throw ERRORS.coverArtRefused(error);

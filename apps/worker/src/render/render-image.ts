@@ -2,8 +2,10 @@ import type { Preset, VariantSpec } from '@darkroom/core/presets';
 import type { AssetFacts } from '@darkroom/db/queries/assets';
 import type { VariantRecord } from '@darkroom/db/queries/variants';
 import { processImageFile, releaseBuffer, type ProcessedImage, type RenderOptions } from '@darkroom/media';
+import type { FaceBox } from '@darkroom/core/contract/asset';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';
+import { searchFaces } from './faces.js';
 import { collectRenderGarbage } from './garbage.js';
 import { uploadVariants } from './store-variants.js';
 
@@ -18,6 +20,15 @@ export interface ImageRender {
   stored?: ReadonlySet<string>;
   /** What the variant objects are written with, from the render (../records.ts); none: no metadata. */
   describe?: (image: ProcessedImage) => DescribeVariants;
+  /** Search the whole image for faces (./faces.ts): a first render's, once per asset. */
+  faces?: boolean;
+}
+
+/** An image render's output: its variants' rows, the render, and the faces searched (undefined: none, or left as they are). */
+export interface RenderedImage {
+  records: VariantRecord[];
+  image: ProcessedImage;
+  faces: FaceBox[] | undefined;
 }
 
 /**
@@ -26,18 +37,20 @@ export interface ImageRender {
  * encodes on idle slots), the placeholder, then the variants' upload, each stage timed. The pixels
  * and the variants' bytes are freed as soon as they are done with (@darkroom/media's releaseBuffer).
  */
-export async function renderImageVariants(ctx: RenderContext, render: ImageRender): Promise<{ records: VariantRecord[]; image: ProcessedImage }> {
+export async function renderImageVariants(ctx: RenderContext, render: ImageRender): Promise<RenderedImage> {
   const { deps, asset, stages } = ctx;
   const preset: Preset = { name: asset.preset, variants: [...render.specs] };
-  const image = await stages.timeRender((admit) =>
-    processImageFile(render.path ?? ctx.original.path, preset, renderOptions(ctx, render.framed, admit)),
-  );
+  const path = render.path ?? ctx.original.path;
+  const { image, faces } = await stages.timeRender(async (admit) => {
+    const image = await processImageFile(path, preset, renderOptions(ctx, render.framed, admit));
+    return { image, faces: render.faces ? await searchFaces(ctx, path, admit) : undefined };
+  });
   const describe = render.describe?.(image);
   const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));
   // Stored: their bytes are not read again (records carry their sizes).
   for (const variant of image.variants) releaseBuffer(variant.data);
   collectRenderGarbage();
-  return { records, image };
+  return { records, image, faces };
 }
 
 /**
@@ -46,8 +59,8 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
  */
 export async function renderImageAsset(ctx: RenderContext, specs: readonly VariantSpec[]): Promise<RenderedAsset> {
   const describe = (image: ProcessedImage) => describeVariants(ctx.deps, ctx.asset, assetFactsOf(image));
-  const { records, image } = await renderImageVariants(ctx, { specs, framed: true, describe });
-  return { records, asset: assetFactsOf(image) };
+  const { records, image, faces } = await renderImageVariants(ctx, { specs, framed: true, describe, faces: true });
+  return { records, asset: { ...assetFactsOf(image), faces } };
 }
 
 /** What an image's row records of its render. */

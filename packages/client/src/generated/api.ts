@@ -6846,6 +6846,14 @@ export interface components {
             focus: components["schemas"]["Focus"] | null;
             /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
             crop: components["schemas"]["Crop"] | null;
+            /** @description Faces in the image (of a video: its poster frame; of audio: its cover art), largest first, each 0..1 of the displayed image (the whole of it, not the crop): found at ingest or marked by hand (`PATCH`); null before the search or where it is off */
+            faces: {
+                x: number;
+                y: number;
+                width: number;
+                height: number;
+                score: number;
+            }[] | null;
             /**
              * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
              * @enum {string}
@@ -6946,6 +6954,14 @@ export interface components {
             focus: components["schemas"]["FocusInput"] | null;
             /** @description Displayed pixels every variant and delivery is cut from; null: the whole image */
             crop: components["schemas"]["CropInput"] | null;
+            /** @description Faces in the image (of a video: its poster frame; of audio: its cover art), largest first, each 0..1 of the displayed image (the whole of it, not the crop): found at ingest or marked by hand (`PATCH`); null before the search or where it is off */
+            faces: {
+                x: number;
+                y: number;
+                width: number;
+                height: number;
+                score: number;
+            }[] | null;
             /**
              * @description `private`: every URL of the asset is a private URL that expires (`urlsExpireAt`); its objects are in no public bucket
              * @enum {string}

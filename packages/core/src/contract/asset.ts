@@ -132,6 +132,13 @@ export const AssetSnapshot = z.object({
   revision: z.number().int().describe('1 at upload, + 1 on every focus or crop change; delivery URLs carry it'),
   focus: Focus.nullable().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
   crop: Crop.nullable().describe('Displayed pixels every variant and delivery is cut from; null: the whole image'),
+  faces: z
+    .array(FaceBox)
+    .max(MAX_FACES)
+    .nullable()
+    .describe(
+      'Faces in the image (of a video: its poster frame; of audio: its cover art), largest first, each 0..1 of the displayed image (the whole of it, not the crop): found at ingest or marked by hand (`PATCH`); null before the search or where it is off',
+    ),
   hasAlpha: z.boolean().nullable().describe("Stored only: whether the image has transparency (the markup's `src` format)"),
   visibility: z
     .enum(VISIBILITIES)
@@ -161,7 +168,7 @@ export type AssetView = z.infer<typeof AssetView>;
  * The Asset a snapshot shows today: each variant's key turned into its URL, and its delivery markup
  * built with the tenant's policy as it is now. Events stored before video existed lack `kind`,
  * `duration` and `video`: they were images, and show as such; those stored before audio lack `audio`. Those stored before focus and crop
- * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such; those stored before
+ * lack `revision`, `focus`, `crop` and `hasAlpha`: they were revision 1, uncropped, and show as such; those stored before faces lack `faces`: not searched (null); those stored before
  * private media lack `visibility`: they were public; those stored before `playable`, lack it: a video or audio that was ever ready was playable; those stored before moderation lack `moderation` (moderationBefore). A private asset's URLs are all private ones, under one expiry.
  */
 export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, delivery: DeliveryContext): AssetView {
@@ -182,6 +189,7 @@ export function viewOfSnapshot(snapshot: AssetSnapshot, publicUrl: PublicUrl, de
     revision: stored.revision ?? 1,
     focus: stored.focus ?? null,
     crop: stored.crop ?? null,
+    faces: stored.faces ?? null,
     visibility,
     moderation,
     variants: snapshot.variants.map(({ key, ...v }) => ({ ...v, kind: v.kind ?? 'image', duration: v.duration ?? null, url: urls.object(key) })),

@@ -4,6 +4,7 @@ import { olderThanCursor, toPage, type Page } from '../pagination.js';
 import { runDirect } from '../direct-query.js';
 import { preparedPer } from '../prepared.js';
 import type { AssetEventType } from '@darkroom/core/contract/event';
+import type { FaceBox } from '@darkroom/core/contract/asset';
 import type { Crop, Focus } from '@darkroom/core/delivery';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { ASSET_STATUSES, assets, jobs, type Asset, type AssetStatus, type NewAsset } from '../schema.js';
@@ -213,6 +214,8 @@ export interface AssetFacts {
   hasAlpha?: boolean | null;
   /** The crop as rendered: one from the upload, cut back to the image the probe found. */
   crop?: Crop | null;
+  /** Faces found in the image as displayed (a video's poster, an audio's cover); unset: left as they are. */
+  faces?: FaceBox[] | null;
 }
 
 /**

@@ -69,13 +69,21 @@ export function faceBoxesOf(detections: readonly Detection[], width: number, hei
   return boxes.sort((a, b) => b.width * b.height - a.width * a.height || b.score - a.score).slice(0, MAX_FACES);
 }
 
+export interface FaceSearchOptions {
+  /** The least confidence kept as a face; default FACE_MIN_CONFIDENCE. */
+  minConfidence?: number;
+}
+
 /** One detection pass; every tensor it makes is disposed before it returns. */
-async function detectInInput(input: FaceInput): Promise<FaceBox[]> {
+async function detectInInput(input: FaceInput, search: FaceSearchOptions): Promise<FaceBox[]> {
   const { tf, faceapi } = await loadFaceDetector();
   const pixels = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
   const tensor = tf.tensor3d(pixels, [input.height, input.width, 3], 'int32');
   try {
-    const options = new faceapi.SsdMobilenetv1Options({ minConfidence: FACE_MIN_CONFIDENCE, maxResults: MAX_FACES });
+    const options = new faceapi.SsdMobilenetv1Options({
+      minConfidence: search.minConfidence ?? FACE_MIN_CONFIDENCE,
+      maxResults: MAX_FACES,
+    });
     const detections = await faceapi.detectAllFaces(tensor as never, options);
     return faceBoxesOf(detections, input.width, input.height);
   } finally {
@@ -84,14 +92,14 @@ async function detectInInput(input: FaceInput): Promise<FaceBox[]> {
 }
 
 /** The faces in decoded pixels of the whole image as displayed (RGB or RGBA, any size). */
-export async function detectFaces(pixels: ClassifierPixels): Promise<FaceBox[]> {
-  return detectInInput(await faceInputOfPixels(pixels));
+export async function detectFaces(pixels: ClassifierPixels, search: FaceSearchOptions = {}): Promise<FaceBox[]> {
+  return detectInInput(await faceInputOfPixels(pixels), search);
 }
 
 /**
  * The faces in an image file as displayed, whole (never a crop). Refuses what the worker's render
  * refuses, with the same BadMediaError, before the model is asked anything.
  */
-export async function detectFacesOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<FaceBox[]> {
-  return detectInInput(await faceInputOfFile(input, options));
+export async function detectFacesOfFile(input: ImageInput, options: ClassifierFileOptions & FaceSearchOptions): Promise<FaceBox[]> {
+  return detectInInput(await faceInputOfFile(input, options), options);
 }

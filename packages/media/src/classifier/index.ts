@@ -11,5 +11,13 @@ export {
   type ExplicitScore,
 } from './explicit-classifier.js';
 export { loadTfRuntime, type TfRuntime } from './tf-runtime.js';
-export { FACE_MIN_CONFIDENCE, detectFaces, detectFacesOfFile, faceBoxesOf, loadFaceDetector, type FaceDetector } from './face-detector.js';
+export {
+  FACE_MIN_CONFIDENCE,
+  detectFaces,
+  detectFacesOfFile,
+  faceBoxesOf,
+  loadFaceDetector,
+  type FaceDetector,
+  type FaceSearchOptions,
+} from './face-detector.js';
 export { FACE_INPUT_LONG_SIDE } from './face-input.js';

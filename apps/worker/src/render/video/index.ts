@@ -72,6 +72,7 @@ function videoAsset(probe: VideoProbe, poster: Awaited<ReturnType<typeof renderP
     format: probe.container,
     placeholder: poster?.placeholder ?? null,
     dominantColor: poster?.dominantColor ?? null,
+    faces: poster?.faces,
     // Focus and crop are for images: a video's poster is its whole first frame, opaque.
     hasAlpha: false,
     duration: roundTo(probe.durationSeconds, 3),

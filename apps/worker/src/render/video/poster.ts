@@ -17,7 +17,7 @@ export interface VideoRenderOptions {
 
 /**
  * The first frame through the image render path, whole (no crop or focus), within the video's own
- * `render` stage: the image variants, the placeholder and the dominant colour all come from it.
+ * `render` stage: the image variants, the placeholder, the dominant colour and (a first render's) the faces all come from it.
  * Null when neither the options nor an image spec ask for it.
  */
 export async function renderPoster(
@@ -31,6 +31,9 @@ export async function renderPoster(
   if (!options.poster && imageSpecs.length === 0) return null;
   const path = join(dirname(ctx.original.path), 'poster.png');
   await writeFile(path, await extractPoster(ctx.original.path, probe, { signal: watch.signal }), { mode: 0o600 });
-  const { records, image } = await renderImageVariants({ ...ctx, stages: untimedStages(ctx.deps) }, { specs: imageSpecs, path, framed: false });
-  return { records, placeholder: image.placeholder, dominantColor: image.dominantColor };
+  const { records, image, faces } = await renderImageVariants(
+    { ...ctx, stages: untimedStages(ctx.deps) },
+    { specs: imageSpecs, path, framed: false, faces: options.poster },
+  );
+  return { records, placeholder: image.placeholder, dominantColor: image.dominantColor, faces };
 }
