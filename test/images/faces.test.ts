@@ -53,3 +53,65 @@ describe('faces at ingest', () => {
     expect(after.body).toMatchObject({ revision: 2, faces: known });
   });
 });
+
+describe('PATCH /v1/assets/:id { faces }', () => {
+  it('replaces the faces by hand, largest first with score 1 unless given, at the next revision, rendering nothing again', async () => {
+    const { asset: queued } = await tenant.client.uploadFile(fixture('Channel_digital_image_CMYK_color.jpg'), 'image/jpeg');
+    const ready = await tenant.client.waitForAsset(queued.id);
+    const marked = [
+      { x: 0.05, y: 0.1, width: 0.1, height: 0.1 },
+      { x: 0.7, y: 0.6, width: 0.3, height: 0.4, score: 0.5 },
+    ];
+    const patched = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: marked });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const stored = [
+      { x: 0.7, y: 0.6, width: 0.3, height: 0.4, score: 0.5 },
+      { x: 0.05, y: 0.1, width: 0.1, height: 0.1, score: 1 },
+    ];
+    expect(patched.body).toMatchObject({ status: 'ready', revision: ready.revision + 1, faces: stored });
+    expect((await tenant.client.request('GET', `/v1/assets/${ready.id}`)).body).toMatchObject({ faces: stored, revision: ready.revision + 1 });
+    const [updated] = await tenant.client.feed({ assetId: ready.id, type: 'asset.updated' });
+    expect(updated?.data.asset).toMatchObject({ faces: stored, revision: ready.revision + 1 });
+    // Faces change no variant: no job.
+    const jobRows = await harness.api.db.select().from(jobs).where(eq(jobs.assetId, ready.id));
+    expect(jobRows.map((j) => j.kind)).toEqual(['process']);
+    // The same faces again change nothing; [] and null are faces too.
+    const again = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: stored });
+    expect(again.body.revision).toBe(ready.revision + 1);
+    const none = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: [] });
+    expect(none.body).toMatchObject({ faces: [], revision: ready.revision + 2 });
+    const unknown = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: null });
+    expect(unknown.body).toMatchObject({ faces: null, revision: ready.revision + 3 });
+  });
+
+  it('refuses an upload token (403), boxes outside the image or empty, and more than 100 (400), and faces with visibility', async () => {
+    const token = await tenant.client.withUploadToken();
+    const { asset: queued } = await token.uploadFile(fixture('Landscape_1.jpg'), 'image/jpeg');
+    const ready = await tenant.client.waitForAsset(queued.id);
+    const face = { x: 0.1, y: 0.1, width: 0.2, height: 0.2 };
+    const byToken = await token.request('PATCH', `/v1/assets/${ready.id}`, { faces: [face] });
+    expect(byToken.status).toBe(403);
+    expect(byToken.body.error.code).toBe('forbidden');
+    const bad = [
+      [{ ...face, x: 0.9 }],
+      [{ ...face, height: 0 }],
+      [{ ...face, y: -0.1 }],
+      [{ ...face, score: 2 }],
+      [{ ...face, label: 'me' }],
+      Array.from({ length: 101 }, () => face),
+    ];
+    for (const faces of bad) {
+      const res = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces });
+      expect(res.status, JSON.stringify(faces[0])).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    // A box to the edge, written in decimals, is inside.
+    const edge = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: [{ x: 0.7, y: 0.7, width: 0.3, height: 0.3 }] });
+    expect(edge.status, JSON.stringify(edge.body)).toBe(200);
+    const withVisibility = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces: [], visibility: 'private' });
+    expect(withVisibility.status).toBe(400);
+    expect((await tenant.client.request('GET', `/v1/assets/${ready.id}`)).body.faces).toEqual([
+      { x: 0.7, y: 0.7, width: 0.3, height: 0.3, score: 1 },
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetView, VISIBLE_ASSET_STATUSES } from '@darkroom/core/contract/asset';
+import { AssetView, FaceBoxInput, MAX_FACES, VISIBLE_ASSET_STATUSES } from '@darkroom/core/contract/asset';
 import { Crop, Focus } from '@darkroom/core/delivery';
 import { ErrorBody } from '@darkroom/core/contract/error';
 import { JobView } from '@darkroom/core/contract/job';
@@ -34,15 +34,25 @@ export const framingFields = {
 
 export const updateAssetSchema = {
   tags: ['assets'],
-  summary: "A ready image's focus and crop (revision + 1, its eager variants rendered again), or a ready asset's visibility",
+  summary: "A ready image's focus and crop (revision + 1, its eager variants rendered again), a ready asset's faces, or its visibility",
   description:
     'Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. ' +
     'A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. ' +
-    '`visibility` goes in a PATCH of its own (with focus or crop: 400 invalid_request), with a tenant API key (an upload token: ' +
-    '403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when.',
+    '`visibility` goes in a PATCH of its own (with focus, crop or faces: 400 invalid_request), with a tenant API key (an upload token: ' +
+    '403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when. ' +
+    '`faces` replaces the faces of a ready asset (any kind; else 409 invalid_state) with a tenant API key (an upload token: 403 forbidden): ' +
+    'revision + 1 as a focus change, no variant rendered again.',
   params: IdParams,
   body: z.strictObject({
     ...framingFields,
+    faces: z
+      .array(FaceBoxInput)
+      .max(MAX_FACES)
+      .nullable()
+      .optional()
+      .describe(
+        `Faces marked by hand, replacing those found or marked before (at most ${MAX_FACES}; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, \`score\` 1 unless given; [] for none; null: not known (searched again by the faces backfill)`,
+      ),
     visibility: z
       .enum(VISIBILITIES)
       .optional()

@@ -29,12 +29,13 @@ const assetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps
     return showAsset(deps, tenantOf(request), { ...assetScopeOf(request), id: request.params.id, urlTtl: request.query.urlTtl });
   });
 
-  // Upload tokens may crop the assets they started (an avatar cropped after its upload), not change their visibility.
+  // Upload tokens may crop the assets they started (an avatar cropped after its upload), not change their visibility or faces.
   app.patch('/v1/assets/:id', { schema: updateAssetSchema, config: { uploadToken: true } }, async (request) => {
     const { visibility, ...framing } = request.body;
+    if (framing.faces !== undefined && uploadTokenOf(request)) throw ERRORS.facesByUploadToken();
     if (visibility !== undefined) {
       if (uploadTokenOf(request)) throw ERRORS.visibilityByUploadToken();
-      if (framing.focus !== undefined || framing.crop !== undefined) throw ERRORS.visibilityWithFraming();
+      if (framing.focus !== undefined || framing.crop !== undefined || framing.faces !== undefined) throw ERRORS.visibilityWithFraming();
       const changed = await changeAssetVisibility(deps, tenantOf(request), { id: request.params.id, visibility });
       return presentAsset(deps, changed.tenant, changed.asset);
     }

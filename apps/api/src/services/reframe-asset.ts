@@ -1,3 +1,4 @@
+import { type FaceBox, facesLargestFirst } from '@darkroom/core/contract/asset';
 import { cropProblem, type Crop, type Focus } from '@darkroom/core/delivery';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { insertJob, latestAssetJob } from '@darkroom/db/queries/jobs';
@@ -13,6 +14,8 @@ export interface Reframe {
   /** Undefined leaves it as it is; null clears it. */
   focus?: Focus | null | undefined;
   crop?: Crop | null | undefined;
+  /** Faces marked by hand (a tenant key's: the route refuses an upload token's); null: not known. */
+  faces?: FaceBox[] | null | undefined;
 }
 
 /** A crop must lie within the image as displayed; its shape (whole pixels, at least 16×16) is the schema's. */
@@ -29,36 +32,47 @@ function sameJson(a: Record<string, number> | null, b: Record<string, number> | 
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
-function assertReframable(asset: Asset): void {
-  if (asset.kind !== 'image') {
+function sameFaces(a: readonly FaceBox[] | null, b: readonly FaceBox[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((face, i) => sameJson(face, b[i]!));
+}
+
+/** Focus and crop are a ready image's; faces any ready asset's (an image's, a video's poster's, an audio's cover's). */
+function assertReframable(asset: Asset, changes: Reframe): void {
+  const framing = changes.focus !== undefined || changes.crop !== undefined;
+  if (framing && asset.kind !== 'image') {
     throw ERRORS.framingOfVideoAsset(asset.kind);
   }
   if (asset.status !== 'ready') {
-    throw ERRORS.cropOfUnreadyAsset(asset.status);
+    throw framing ? ERRORS.cropOfUnreadyAsset(asset.status) : ERRORS.facesOfUnreadyAsset(asset.status);
   }
 }
 
 /**
- * `PATCH /v1/assets/:id`: a ready image's new focus and crop. The asset stays `ready` (its old
- * variants are served until the new ones are committed) at `revision` + 1, and its eager variants
- * are rendered again as a reprocess renders them, on the default lane. A job already open for the
- * asset reads the new crop when it runs; one running now finds the revision moved when it records
- * its render, and renders again (apps/worker's assetProcess).
+ * `PATCH /v1/assets/:id`: a ready image's new focus and crop, a ready asset's faces. The asset stays
+ * `ready` (its old variants are served until the new ones are committed) at `revision` + 1, and,
+ * when its focus or crop moved, its eager variants are rendered again as a reprocess renders them,
+ * on the default lane (faces alone change no variant: only delivery's renders, under the new
+ * revision). A job already open for the asset reads the new crop when it runs; one running now finds
+ * the revision moved when it records its render, and renders again (apps/worker's assetProcess).
  */
 export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { id: string; changes: Reframe }): Promise<Asset> {
   const asset = await requireTenantAsset(deps, params);
-  assertReframable(asset);
-  const focus = params.changes.focus === undefined ? asset.focus : params.changes.focus;
-  const crop = params.changes.crop === undefined ? asset.crop : params.changes.crop;
+  const { changes } = params;
+  assertReframable(asset, changes);
+  const focus = changes.focus === undefined ? asset.focus : changes.focus;
+  const crop = changes.crop === undefined ? asset.crop : changes.crop;
+  const faces = changes.faces === undefined || changes.faces === null ? changes.faces : facesLargestFirst(changes.faces);
   assertCropFits(crop, asset);
-  // The same focus and crop again changes nothing: no new revision, no render, no event.
-  if (sameJson(focus, asset.focus) && sameJson(crop, asset.crop)) return asset;
+  const framed = !sameJson(focus, asset.focus) || !sameJson(crop, asset.crop);
+  // The same focus, crop and faces again change nothing: no new revision, no render, no event.
+  if (!framed && (faces === undefined || sameFaces(faces, asset.faces ?? null))) return asset;
   const { reframed, job } = await deps.db.transaction(async (tx) => {
-    const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop });
+    const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop, faces });
     if (!changed) throw ERRORS.assetChangedMeanwhile();
-    const open = await latestAssetJob(tx, { assetId: asset.id });
+    const open = framed ? await latestAssetJob(tx, { assetId: asset.id }) : undefined;
     const queued: Job | undefined =
-      open && (open.state === 'queued' || open.state === 'active')
+      !framed || (open && (open.state === 'queued' || open.state === 'active'))
         ? undefined
         : await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
     // Last, under the row's lock, as a visibility change's: the bucket's record is never an older one's.

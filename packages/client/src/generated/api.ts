@@ -1477,8 +1477,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * A ready image's focus and crop (revision + 1, its eager variants rendered again), or a ready asset's visibility
-         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. `visibility` goes in a PATCH of its own (with focus or crop: 400 invalid_request), with a tenant API key (an upload token: 403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when.
+         * A ready image's focus and crop (revision + 1, its eager variants rendered again), a ready asset's faces, or its visibility
+         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. `visibility` goes in a PATCH of its own (with focus, crop or faces: 400 invalid_request), with a tenant API key (an upload token: 403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when. `faces` replaces the faces of a ready asset (any kind; else 409 invalid_state) with a tenant API key (an upload token: 403 forbidden): revision + 1 as a focus change, no variant rendered again.
          */
         patch: {
             parameters: {
@@ -1496,6 +1496,15 @@ export interface paths {
                         focus?: components["schemas"]["FocusInput"] | null;
                         /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
                         crop?: components["schemas"]["CropInput"] | null;
+                        /** @description Faces marked by hand, replacing those found or marked before (at most 100; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, `score` 1 unless given; [] for none; null: not known (searched again by the faces backfill) */
+                        faces?: {
+                            x: number;
+                            y: number;
+                            width: number;
+                            height: number;
+                            /** @default 1 */
+                            score?: number;
+                        }[] | null;
                         /**
                          * @description `private`: from this answer on, only private URLs; the public delivery routes answer for it as for an unknown id at once while Redis carries the change, else within 5 s; its objects leave the public bucket within 60 s (of the end of a render of the asset under way, if any)
                          * @enum {string}

@@ -54,9 +54,22 @@ const variantFields = {
 /** Faces an asset keeps at most (found, or marked by hand through `PATCH /v1/assets/:id`). */
 export const MAX_FACES = 100;
 const unit = z.number().min(0).max(1);
+/** What `x + width` may pass 1 by: a box to the edge written in decimals (0.7 + 0.3) sums just past it in floating point. */
+const FACE_EDGE_SLACK = 1e-9;
 /** A face in an image: 0..1 of the displayed image (the whole image, not its crop); `score` the detector's confidence (1: marked by hand). */
 export const FaceBox = z.object({ x: unit, y: unit, width: unit, height: unit, score: unit });
 export type FaceBox = z.infer<typeof FaceBox>;
+
+/** A face marked by hand (`PATCH /v1/assets/:id`): inside the image, of positive size; `score` 1 unless given. */
+export const FaceBoxInput = z
+  .strictObject({ x: unit, y: unit, width: unit.positive(), height: unit.positive(), score: unit.default(1) })
+  .refine((box) => box.x + box.width <= 1 + FACE_EDGE_SLACK, { message: 'x + width must be at most 1 (inside the image)', path: ['width'] })
+  .refine((box) => box.y + box.height <= 1 + FACE_EDGE_SLACK, { message: 'y + height must be at most 1 (inside the image)', path: ['height'] });
+
+/** The faces of a PATCH, largest first as the detector's are (equal areas keep their order). */
+export function facesLargestFirst(faces: readonly FaceBox[]): FaceBox[] {
+  return [...faces].sort((a, b) => b.width * b.height - a.width * a.height);
+}
 
 export const VIDEO_HDR_HANDLING = ['kept', 'tone_mapped'] as const;
 

@@ -18,6 +18,7 @@ export const REQUEST_ERRORS = {
     ),
   visibilityByUploadToken: () =>
     new DarkroomError('forbidden', "An asset's visibility is changed with a tenant API key; an upload token may not change it."),
+  facesByUploadToken: () => new DarkroomError('forbidden', "An asset's faces are marked with a tenant API key; an upload token may not change them."),
   adminOnly: () => new DarkroomError('forbidden', 'This route is for admins only.'),
   // The admin console's login page shows these sentences, with their codes' statuses.
   consoleLoginNeeded: () => new DarkroomError('unauthorized', 'Log in with an admin token to open the admin console.'),

@@ -23,10 +23,12 @@ export const RESOURCE_ERRORS = {
   cropOutsideImage: (problem: string) => new DarkroomError('invalid_request', `${problem}.`, { field: 'crop' }),
   framingOfVideoAsset: (kind: string) => new DarkroomError('invalid_state', 'Focus and crop apply to images; this asset is a video.', { kind }),
   cropOfUnreadyAsset: (status: string) => new DarkroomError('invalid_state', `Only a ready image can be cropped; this one is ${status}.`, { status }),
+  facesOfUnreadyAsset: (status: string) =>
+    new DarkroomError('invalid_state', `Only a ready asset's faces can be marked; this one is ${status}.`, { status }),
   visibilityOfUnreadyAsset: (status: string) =>
     new DarkroomError('invalid_state', `Only a ready asset's visibility can change; this one is ${status}.`, { status }),
   visibilityWithFraming: () =>
-    new DarkroomError('invalid_request', 'Change visibility in a PATCH of its own: it cannot be combined with focus or crop.', {
+    new DarkroomError('invalid_request', 'Change visibility in a PATCH of its own: it cannot be combined with focus, crop or faces.', {
       field: 'visibility',
     }),
   assetChangedMeanwhile: () => new DarkroomError('invalid_state', 'The asset changed meanwhile; it is no longer ready.'),

@@ -219,15 +219,19 @@ export interface AssetFacts {
 }
 
 /**
- * A ready image's new focus and crop: `revision` + 1 (delivery URLs of the one before redirect), with
- * its `asset.updated` event. Undefined when it is no longer ready.
+ * A ready asset's new focus and crop, and faces unless undefined: `revision` + 1 (delivery URLs of
+ * the one before redirect), with its `asset.updated` event. Undefined when it is no longer ready.
  */
-export async function reframeReadyAsset(db: Executor, params: { id: string; focus: Focus | null; crop: Crop | null }): Promise<Asset | undefined> {
+export async function reframeReadyAsset(
+  db: Executor,
+  params: { id: string; focus: Focus | null; crop: Crop | null; faces?: FaceBox[] | null | undefined },
+): Promise<Asset | undefined> {
+  const faces = params.faces === undefined ? {} : { faces: params.faces };
   return transitionAsset(db, {
     id: params.id,
     from: ['ready'],
     to: 'ready',
-    set: { focus: params.focus, crop: params.crop, revision: sql`${assets.revision} + 1` },
+    set: { focus: params.focus, crop: params.crop, ...faces, revision: sql`${assets.revision} + 1` },
   });
 }
 
