@@ -20,12 +20,16 @@ import { stageTimer, type StageTimer } from '../render/stage-timer.js';
 import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '../render/store-variants.js';
 import type { StoredVariant } from '../render/usage.js';
 import { presetOfAsset } from './asset-preset.js';
+import { backfillFaces, facesOwed } from './faces-backfill.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
-/** `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render. */
+/**
+ * `chunked`: a long video's ladders were planned and their parts queued; the job's join step records the render.
+ * `faces`: whether the job searched the asset's faces and recorded them (the faces backfill).
+ */
 export type AssetBackfillResult =
-  | { outcome: 'backfilled'; rendered: number; removed: number }
-  | { outcome: 'up-to-date' }
+  | { outcome: 'backfilled'; rendered: number; removed: number; faces?: boolean }
+  | { outcome: 'up-to-date'; faces?: boolean }
   | { outcome: 'chunked' }
   | Skipped;
 
@@ -81,6 +85,9 @@ export async function recordJoinedBackfill(deps: WorkerDeps, asset: Asset, row: 
 
 async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; chunks?: ChunkMode | undefined }): Promise<AssetBackfillResult> {
   const { jobId } = run;
+  // First, and alone of the job when its variants are up to date: the faces backfill queues jobs for assets whose faces are owed.
+  const faces = facesOwed(deps, asset) ? await backfillFaces(deps, asset, { jobId, stages: stageTimer(deps, asset.kind, 'backfill') }) : undefined;
+  const found = faces === undefined ? {} : { faces };
   const preset = await presetOfAsset(deps, asset);
   const previous = await currentVariants(deps, asset.id);
   // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
@@ -88,7 +95,7 @@ async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; ch
   const plan = planBackfill(preset, previous, asset.kind, reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined);
   if (plan.render.length === 0 && plan.remove.length === 0) {
     await completeJob(deps.db, { id: jobId });
-    return { outcome: 'up-to-date' };
+    return { outcome: 'up-to-date', ...found };
   }
   const stages = stageTimer(deps, asset.kind, 'backfill');
   const stored = new Set(previous.map((v) => v.key));
@@ -97,7 +104,7 @@ async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; ch
   const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId, stored, kept, stages, chunks: run.chunks }) : [];
   if ('chunksQueued' in records) return { outcome: 'chunked' };
   await stages.time('record', () => record(deps, { asset, jobId, records, plan, previous }));
-  return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length };
+  return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length, ...found };
 }
 
 /** Commits the new rows (the asset stays ready), then deletes the objects no row points at any more. */

@@ -1,0 +1,69 @@
+import { assets, jobs } from '@darkroom/db/schema';
+import { createWorkerQueues, type WorkerQueues } from '@darkroom/queue';
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFacesBackfill } from '../../apps/worker/src/faces/backfill-run.js';
+import { CMYK_PHOTO_CHILD, iou } from '../../packages/media/src/classifier/test-faces.js';
+import { fixture } from '../support/images.js';
+import { setupHarness, setupTenant } from '../support/setup-harness.js';
+
+/** `npm run faces` (docs/operations.md): the faces of images made before face detection, on the backfill lane. */
+const harness = setupHarness();
+const tenant = setupTenant(harness, 'faces-backfill');
+let queues: WorkerQueues;
+
+beforeAll(() => {
+  const { config } = harness.workerDeps;
+  queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
+});
+afterAll(() => queues?.close());
+
+/** Ready images as an older release left them: faces never searched. */
+async function imagesWithoutFaces(names: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const { asset } = await tenant.client.uploadFile(fixture(name), 'image/jpeg');
+    expect((await tenant.client.waitForAsset(asset.id)).status).toBe('ready');
+    await harness.api.db.update(assets).set({ faces: null }).where(eq(assets.id, asset.id));
+    ids.push(asset.id);
+  }
+  return ids;
+}
+
+describe('the faces backfill', () => {
+  it('counts on a dry run, then searches each image once on the backfill lane, a window at a time', async () => {
+    const ids = await imagesWithoutFaces(['Channel_digital_image_CMYK_color.jpg', 'Landscape_1.jpg', 'DSCN0010.jpg']);
+    const [child, landscape] = ids;
+    const backfillJobs = async () =>
+      (
+        await harness.api.db
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.kind, 'backfill'), inArray(jobs.assetId, ids)))
+      ).map((j) => [j.lane, j.state]);
+    const options = { tenantId: tenant.tenantId, window: 2, pollMs: 50, dryRun: true };
+    expect(await runFacesBackfill(harness.workerDeps, queues.assets, options)).toEqual({ matched: 3, queued: 0 });
+    expect(await backfillJobs()).toEqual([]);
+
+    const windows: number[] = [];
+    const report = await runFacesBackfill(harness.workerDeps, queues.assets, { ...options, dryRun: false }, (r) => windows.push(r.queued));
+    expect(report).toEqual({ matched: 3, queued: 3 });
+    // Never more than the window open: two, then the third once they ended.
+    expect(windows).toEqual([2, 3]);
+    expect(await backfillJobs()).toEqual([
+      ['backfill', 'completed'],
+      ['backfill', 'completed'],
+      ['backfill', 'completed'],
+    ]);
+    const found = await tenant.client.request('GET', `/v1/assets/${child}`);
+    expect(found.body.faces).toHaveLength(1);
+    expect(iou(found.body.faces![0]!, CMYK_PHOTO_CHILD)).toBeGreaterThan(0.5);
+    // Found faces are a change of the asset: its event says so.
+    const updates = await tenant.client.feed({ assetId: child!, type: 'asset.updated' });
+    expect(updates.at(-1)?.data.asset.faces).toEqual(found.body.faces);
+    expect((await tenant.client.request('GET', `/v1/assets/${landscape}`)).body.faces).toEqual([]);
+
+    // Nothing is owed any more: a second run queues nothing.
+    expect(await runFacesBackfill(harness.workerDeps, queues.assets, { ...options, dryRun: false })).toEqual({ matched: 0, queued: 0 });
+  });
+});
