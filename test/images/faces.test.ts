@@ -1,7 +1,7 @@
 import { assets, jobs } from '@darkroom/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { CMYK_PHOTO_CHILD, iou } from '../../packages/media/src/classifier/test-faces.js';
+import { iou, labelledFaces, PORTRAIT_PHOTO } from '../../packages/media/src/classifier/test-faces.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
@@ -12,13 +12,13 @@ const tenant = setupTenant(harness, 'faces');
 
 describe('faces at ingest', () => {
   it('stores the faces of the whole image with the render, and shows them on the asset', async () => {
-    const { asset: queued } = await tenant.client.uploadFile(fixture('Channel_digital_image_CMYK_color.jpg'), 'image/jpeg');
+    const { asset: queued } = await tenant.client.uploadFile(PORTRAIT_PHOTO, 'image/jpeg');
     expect(queued.faces).toBeNull();
     const asset = await tenant.client.waitForAsset(queued.id);
     expect(asset.status).toBe('ready');
     expect(asset.faces).toHaveLength(1);
     const [face] = asset.faces!;
-    expect(iou(face!, CMYK_PHOTO_CHILD)).toBeGreaterThan(0.5);
+    expect(iou(face!, labelledFaces(PORTRAIT_PHOTO)[0]!)).toBeGreaterThan(0.5);
     expect(face!.score).toBeGreaterThan(0.4);
     expect(face!.score).toBeLessThanOrEqual(1);
     // The event that announced it ready carries them too.
@@ -56,7 +56,7 @@ describe('faces at ingest', () => {
 
 describe('PATCH /v1/assets/:id { faces }', () => {
   it('replaces the faces by hand, largest first with score 1 unless given, at the next revision, rendering nothing again', async () => {
-    const { asset: queued } = await tenant.client.uploadFile(fixture('Channel_digital_image_CMYK_color.jpg'), 'image/jpeg');
+    const { asset: queued } = await tenant.client.uploadFile(PORTRAIT_PHOTO, 'image/jpeg');
     const ready = await tenant.client.waitForAsset(queued.id);
     const marked = [
       { x: 0.05, y: 0.1, width: 0.1, height: 0.1 },

@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Asset } from '@darkroom/db/schema';
 import { describe, expect, it, vi } from 'vitest';
+import { FACE_PHOTOS_DIR } from '../../../../test/support/face-photos.js';
 import type { RenderContext } from './context.js';
 import { searchFaces } from './faces.js';
 
-const CMYK_PHOTO = fileURLToPath(new URL('../../../../fixtures/images/Channel_digital_image_CMYK_color.jpg', import.meta.url));
+/** A labelled photo with one face (fixtures/images/photos). */
+const PORTRAIT_PHOTO = join(FACE_PHOTOS_DIR, 'portrait-baby.jpg');
 
 /** What searchFaces reads of a render: the setting, the limits, the log, and the asset's faces. */
 function contextOf(faceDetection: { minConfidence: number } | null, faces: Asset['faces'] = null) {
@@ -22,23 +23,25 @@ function contextOf(faceDetection: { minConfidence: number } | null, faces: Asset
 describe('searchFaces', () => {
   it('searches the image in one render slot, and frees it', async () => {
     const { ctx, admit, released } = contextOf({ minConfidence: 0.4 });
-    const faces = await searchFaces(ctx, CMYK_PHOTO, admit);
+    const faces = await searchFaces(ctx, PORTRAIT_PHOTO, admit);
     expect(faces).toHaveLength(1);
     expect(admit).toHaveBeenCalledTimes(1);
     expect(released).toHaveBeenCalledTimes(1);
   });
 
   it('keeps only faces at FACE_DETECTION’s confidence', async () => {
-    // The child's face scores 0.56: a deployment asking 0.6 keeps none.
-    const { ctx, admit } = contextOf({ minConfidence: 0.6 });
-    expect(await searchFaces(ctx, CMYK_PHOTO, admit)).toEqual([]);
+    const found = contextOf({ minConfidence: 0.4 });
+    const [face] = (await searchFaces(found.ctx, PORTRAIT_PHOTO, found.admit))!;
+    // A deployment asking more than the face scored keeps none.
+    const { ctx, admit } = contextOf({ minConfidence: face!.score + 0.001 });
+    expect(await searchFaces(ctx, PORTRAIT_PHOTO, admit)).toEqual([]);
   });
 
   it('searches nothing where FACE_DETECTION is off, or where faces are known (a retry, a hand-marked set)', async () => {
     const off = contextOf(null);
-    expect(await searchFaces(off.ctx, CMYK_PHOTO, off.admit)).toBeUndefined();
+    expect(await searchFaces(off.ctx, PORTRAIT_PHOTO, off.admit)).toBeUndefined();
     const known = contextOf({ minConfidence: 0.4 }, []);
-    expect(await searchFaces(known.ctx, CMYK_PHOTO, known.admit)).toBeUndefined();
+    expect(await searchFaces(known.ctx, PORTRAIT_PHOTO, known.admit)).toBeUndefined();
     expect(off.admit).not.toHaveBeenCalled();
     expect(known.admit).not.toHaveBeenCalled();
   });
