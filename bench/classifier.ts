@@ -12,30 +12,30 @@ import type { ChildFigures } from './classifier-child.js';
 import { mb } from './support.js';
 import { printTable, row, type BenchRow } from './table.js';
 
-/** Runs bench/classifier-child.ts pinned to core 0, and reads its figures from its last line. */
-function runPinnedChild(): Promise<ChildFigures> {
-  const argv = [process.execPath, ...process.execArgv, fileURLToPath(new URL('./classifier-child.ts', import.meta.url))];
+/** Runs a bench child (a file beside this one) pinned to core 0, and reads its figures from its last line. */
+export function runPinnedChild<T>(child: string): Promise<T> {
+  const argv = [process.execPath, ...process.execArgv, fileURLToPath(new URL(child, import.meta.url))];
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', '0', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the pinned classifier bench exited ${code}: ${out.slice(-2000)}`));
-      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildFigures);
+      if (code !== 0) return reject(new Error(`the pinned bench child ${child} exited ${code}: ${out.slice(-2000)}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T);
     });
   });
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export async function runClassifierBench(): Promise<BenchRow[]> {
-  const f = await runPinnedChild();
+  const f = await runPinnedChild<ChildFigures>('./classifier-child.ts');
   const p95 = percentile(f.wholePathMs, 95);
   const baselineP95 = percentile(f.baselineMs, 95);
   return [

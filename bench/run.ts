@@ -3,7 +3,7 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|clamd|moderation|usage]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|faces|clamd|moderation|usage]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
@@ -11,6 +11,7 @@ import { runBackupBench } from './backup.js';
 import { runChunkedBench } from './chunked.js';
 import { runClamdBench } from './clamd.js';
 import { runClassifierBench } from './classifier.js';
+import { runFacesBench } from './faces.js';
 import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
 import { runModerationBench } from './moderation.js';
@@ -37,6 +38,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['private', runPrivateBench],
   ['import', runImportBench],
   ['classifier', runClassifierBench],
+  ['faces', runFacesBench],
   ['clamd', runClamdBench],
   ['moderation', runModerationBench],
   ['usage', runUsageBench],

@@ -1,0 +1,55 @@
+/**
+ * `npx tsx bench/faces.ts` (or `npm run bench -- --only faces`): face detection (face-api's SSD
+ * MobileNet v1, each candidate confirmed by TinyFaceDetector, on TensorFlow.js's WebAssembly backend)
+ * on one core, in a child pinned with `taskset -c 0`, as a worker's render slot gives it: per labelled
+ * photo (fixtures/images/photos) the whole path (decode to 640 px, the search) against sharp's decode
+ * of the same photo alone; the first load; the process's RSS with the face models, then with the
+ * explicit classifier beside them, and after the searches. Needs a build (`npx turbo run build`).
+ */
+import { fileURLToPath } from 'node:url';
+import { ms, percentile, runPinnedChild } from './classifier.js';
+import type { FacesChildFigures } from './faces-child.js';
+import { mb } from './support.js';
+import { printTable, row, type BenchRow } from './table.js';
+
+/** Issue 61's goals: a search's p95 on one core, and a worker's memory with both models loaded. */
+const P95_GOAL_MS = 300;
+const MEMORY_GOAL_MB = 400;
+
+export async function runFacesBench(): Promise<BenchRow[]> {
+  const f = await runPinnedChild<FacesChildFigures>('./faces-child.ts');
+  const p95 = percentile(f.wholePathMs, 95);
+  const baselineP95 = percentile(f.baselineMs, 95);
+  return [
+    row(
+      `faces p50 per photo, one core (decode + search; ${f.photos} photos)`,
+      ms(percentile(f.wholePathMs, 50)),
+      ms(percentile(f.baselineMs, 50)),
+      null,
+      '—',
+      null,
+    ),
+    row('faces p95 per photo, one core (decode + search)', ms(p95), ms(baselineP95), p95 / baselineP95, `≤ ${P95_GOAL_MS} ms`, p95 <= P95_GOAL_MS),
+    row('faces first load (backend + both face models)', ms(f.loadMs), '—', null, '—', null),
+    row(
+      'faces RSS: before load → face models → and the classifier',
+      `${mb(f.rssBeforeLoadMb)} → ${mb(f.rssAfterFacesMb)} → ${mb(f.rssAfterBothMb)}`,
+      '—',
+      null,
+      '—',
+      null,
+    ),
+    row(
+      'faces RSS after the searches (peak)',
+      `${mb(f.rssAfterRunMb)} (${mb(f.peakRssMb)})`,
+      '—',
+      null,
+      `≤ ${MEMORY_GOAL_MB} MB`,
+      f.peakRssMb <= MEMORY_GOAL_MB,
+    ),
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  printTable(await runFacesBench());
+}
