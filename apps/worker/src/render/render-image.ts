@@ -18,8 +18,8 @@ export interface ImageRender {
   framed: boolean;
   /** Keys a current row already points at (the same output, in the bucket): not written again. */
   stored?: ReadonlySet<string>;
-  /** What the variant objects are written with, from the render (../records.ts); none: no metadata. */
-  describe?: (image: ProcessedImage) => DescribeVariants;
+  /** What the variant objects are written with, from the render and the faces it found (../records.ts); none: no metadata. */
+  describe?: (image: ProcessedImage, faces: FaceBox[] | undefined) => DescribeVariants;
   /** Search the whole image for faces (./faces.ts): a first render's, once per asset. */
   faces?: boolean;
 }
@@ -45,7 +45,7 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
     const image = await processImageFile(path, preset, renderOptions(ctx, render.framed, admit));
     return { image, faces: render.faces ? await searchFaces(ctx, path, admit) : undefined };
   });
-  const describe = render.describe?.(image);
+  const describe = render.describe?.(image, faces);
   const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));
   // Stored: their bytes are not read again (records carry their sizes).
   for (const variant of image.variants) releaseBuffer(variant.data);
@@ -58,7 +58,7 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
  * records, and what its row records.
  */
 export async function renderImageAsset(ctx: RenderContext, specs: readonly VariantSpec[]): Promise<RenderedAsset> {
-  const describe = (image: ProcessedImage) => describeVariants(ctx.deps, ctx.asset, assetFactsOf(image));
+  const describe = (image: ProcessedImage, faces: FaceBox[] | undefined) => describeVariants(ctx.deps, ctx.asset, { ...assetFactsOf(image), faces });
   const { records, image, faces } = await renderImageVariants(ctx, { specs, framed: true, describe, faces: true });
   return { records, asset: { ...assetFactsOf(image), faces } };
 }

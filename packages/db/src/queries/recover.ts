@@ -50,6 +50,7 @@ const REBUILT_COLUMNS = [
   'purgedAt',
   'originalKey',
   'moderation',
+  'faces',
   'quarantinedAt',
 ] as const;
 

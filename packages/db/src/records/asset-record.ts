@@ -1,5 +1,5 @@
 import { ASSET_KINDS } from '@darkroom/core/content-types';
-import { AudioInfo, HlsRendition, VideoInfo } from '@darkroom/core/contract/asset';
+import { AudioInfo, FaceBox, HlsRendition, VideoInfo } from '@darkroom/core/contract/asset';
 import { AssetModeration, PENDING_MODERATION } from '@darkroom/core/contract/moderation';
 import { Crop, Focus } from '@darkroom/core/delivery';
 import { originalKey, quarantineKey } from '@darkroom/core/keys';
@@ -40,6 +40,8 @@ export const AssetRecord = z.object({
    * (held, approved, rejected), so a rebuild never publishes what moderation kept back.
    */
   moderation: AssetModeration.optional(),
+  /** The asset's faces when the record was written (found, or marked by hand); absent from records written before faces. */
+  faces: z.array(FaceBox).nullish(),
   createdAt: isoDate,
   uploadExpiresAt: isoDate,
   confirmedAt: isoDate,
@@ -76,6 +78,8 @@ export const RenderRecord = z.object({
   video: VideoInfo,
   /** Absent from records written before audio assets. */
   audio: AudioInfo.optional(),
+  /** The faces this render searched for and found; absent where it did not search (and before faces). */
+  faces: z.array(FaceBox).nullish(),
   renderedAt: isoDate,
   variants: z.array(RenderedVariant),
 });
@@ -90,7 +94,7 @@ export type AssetRecordSource = Pick<
   Asset,
   'id' | 'tenantId' | 'filename' | 'contentType' | 'size' | 'preset' | 'kind' | 'revision' | 'visibility' | 'createdAt' | 'uploadExpiresAt'
 > &
-  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop' | 'moderation'>>;
+  Partial<Pick<Asset, 'metadata' | 'uploadTokenId' | 'focus' | 'crop' | 'moderation' | 'faces'>>;
 
 export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): AssetRecord {
   return {
@@ -109,6 +113,7 @@ export function assetRecordOf(asset: AssetRecordSource, confirmedAt: Date): Asse
     revision: asset.revision,
     visibility: asset.visibility,
     moderation: asset.moderation,
+    faces: asset.faces ?? null,
     createdAt: asset.createdAt.toISOString(),
     uploadExpiresAt: asset.uploadExpiresAt.toISOString(),
     confirmedAt: confirmedAt.toISOString(),
@@ -130,6 +135,7 @@ export function renderRecordOf(params: { revision: number; image: AssetFacts; va
     duration: image.duration ?? null,
     video: image.video ?? null,
     audio: image.audio ?? null,
+    ...(image.faces === undefined ? {} : { faces: image.faces }),
     renderedAt: new Date().toISOString(),
     variants: params.variants.map((v) => ({ ...v, key: v.key.startsWith(variantPrefix) ? v.key.slice(variantPrefix.length) : v.key })),
   };
@@ -201,6 +207,8 @@ export function assetRowOf(record: AssetRecord, render: RenderRecord | null, fou
     visibility: record.visibility ?? 'public',
     objectsVisibility: found.objectsVisibility ?? placeOf(record),
     moderation,
+    // The asset's record holds them once searched or marked; a first render's search is in its own record.
+    faces: record.faces ?? (rendered ? render.faces : null) ?? null,
     quarantinedAt,
     uploadExpiresAt: new Date(record.uploadExpiresAt),
     createdAt: new Date(record.createdAt),
