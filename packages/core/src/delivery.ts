@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { AUTO_QUALITIES } from './delivery-grammar.js';
+import { AUTO_QUALITIES, type DeliveryFaceEffect } from './delivery-grammar.js';
 import { MAX_DELIVERY_DIMENSION } from './limits.js';
 import { privateSignedPath } from './private-links.js';
 
@@ -12,6 +12,11 @@ import { privateSignedPath } from './private-links.js';
 /** How a tenant's policy may require every render to cover the known faces. */
 export const FACE_REDACTIONS = ['blur', 'pixelate'] as const;
 export type FaceRedaction = (typeof FACE_REDACTIONS)[number];
+
+/** The face effect a policy's `enforceFaceRedaction` applies (at its least strength): delivery's renders and the worker's variants alike. */
+export function enforcedFaceEffect(redaction: FaceRedaction | null): DeliveryFaceEffect | undefined {
+  return redaction ? { name: `${redaction}-faces` } : undefined;
+}
 
 /** Next.js 16's default `imageSizes` and `deviceSizes`, plus 16. */
 export const DEFAULT_DELIVERY_WIDTHS = [16, 32, 48, 64, 96, 128, 256, 384, 640, 750, 828, 1080, 1200, 1920, 2048, 3840] as const;

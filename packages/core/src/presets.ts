@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AssetKind } from './content-types.js';
+import type { FaceRedaction } from './delivery.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
@@ -244,6 +245,8 @@ export interface VariantOutput {
   height: number;
   format: ImageVariantFormat;
   quality: number | null;
+  /** The face redaction its pixels carry (a tenant policy's `enforceFaceRedaction`); absent or null: none. */
+  redaction?: FaceRedaction | null | undefined;
 }
 
 /**
@@ -254,6 +257,9 @@ export interface VariantOutput {
  */
 export function variantOutputHash(output: VariantOutput): string {
   const fields: unknown[] = [RENDERER_VERSION, output.fit, output.width, output.height, output.format, output.quality];
+  // Appended only when set, so every unredacted variant keeps the hash (and URL) it always had; a
+  // redacted one gets a URL of its own, which no CDN can hold the unredacted bytes of.
+  if (output.redaction) fields.push(output.redaction);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 12);
 }
 

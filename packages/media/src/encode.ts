@@ -1,4 +1,5 @@
 import { variantOutputHash, variantSpecHash, type ImageVariantSpec, type VariantOutput } from '@darkroom/core/presets';
+import type { FaceRedaction } from '@darkroom/core/delivery';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { coverRegion, renderedFit, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
@@ -100,23 +101,30 @@ export function canAnimate(format: ImageVariantSpec['format']): boolean {
  * What `spec` makes of a source of this (displayed) size: the one plan its render follows
  * (`resizeTo`, `encode`) and its output hash names, so specs with one plan are one encode and one object.
  */
-export function outputPlan(spec: ImageVariantSpec, source: Size): VariantOutput {
+export function outputPlan(spec: ImageVariantSpec, source: Size, redaction: FaceRedaction | null = null): VariantOutput {
   const { width, height } = variantSize(spec, source);
   // encode() writes PNG without a quality (lossless): any quality is the same bytes.
   const quality = spec.format === 'png' ? null : spec.quality;
-  return { fit: renderedFit(spec, source), width, height, format: spec.format, quality };
+  return { fit: renderedFit(spec, source), width, height, format: spec.format, quality, redaction };
 }
 
-/** What `spec` comes out as from this (displayed) source size: see `variantOutputHash`. */
-export function outputHashOf(spec: ImageVariantSpec, source: Size): string {
-  return variantOutputHash(outputPlan(spec, source));
+/** What `spec` comes out as from this (displayed) source size, its faces covered so or not: see `variantOutputHash`. */
+export function outputHashOf(spec: ImageVariantSpec, source: Size, redaction: FaceRedaction | null = null): string {
+  return variantOutputHash(outputPlan(spec, source, redaction));
 }
 
-export function toVariant(spec: ImageVariantSpec, source: Size, data: Buffer, info: OutputInfo): RenderedVariant {
+export function toVariant(
+  spec: ImageVariantSpec,
+  source: Size,
+  data: Buffer,
+  info: OutputInfo,
+  redaction: FaceRedaction | null = null,
+): RenderedVariant {
   return {
     spec,
     specHash: variantSpecHash(spec),
-    outputHash: outputHashOf(spec, source),
+    outputHash: outputHashOf(spec, source, redaction),
+    redaction,
     data,
     width: info.width,
     // For animations sharp reports the whole frame strip as `height`.

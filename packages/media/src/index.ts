@@ -80,6 +80,7 @@ export type {
   RenderOptions,
   RenderedVariant,
   SafetyOptions,
+  VariantRedaction,
 } from './types.js';
 export {
   CHUNK_CONTENT_TYPE,

@@ -8,6 +8,7 @@ import { openHeif } from './heif/decode.js';
 import { PLACEHOLDER_BOX } from './placeholder.js';
 import { renderAnimated } from './render-animated.js';
 import { classifyDecodeError } from './sharp-errors.js';
+import { activeRedaction, coverVariantFaces, variantPlacement, type Covering } from './variant-redaction.js';
 import type { ImageInput, ImageProbe, RawImage, RenderOptions, RenderedVariant } from './types.js';
 
 export interface RenderResult {
@@ -43,15 +44,19 @@ export async function renderImage(
     const frame = frameOf(options.framing, probe);
     // Sizes follow the crop as displayed; the decoded pixels are that crop, so the focus is theirs as it is.
     const source = frame ? { width: frame.region.width, height: frame.region.height } : probe;
-    const { distinct, expand } = shareOutputs(specs, source);
+    const redaction = activeRedaction(options.redaction);
+    const { distinct, expand } = shareOutputs(specs, source, redaction?.effect ?? null);
     // libvips extracts from an animation's whole frame strip, not frame by frame: an animation's
     // eager variants stay whole and centred (its crop is recorded and checked all the same).
-    if (probe.animated) {
+    // Faces are known of the first frame alone: an animation to redact renders as that frame, as delivery does.
+    if (probe.animated && !redaction) {
       const animated = await renderAnimated(path, probe, distinct, budget);
       return { variants: expand(animated.variants), pixels: animated.pixels, frame };
     }
     const pixels = await decodeStill(path, probe, distinct, budget, frame);
-    const variants = expand(await renderFromPixels(pixels, source, distinct, budget, frame?.focus));
+    const region = frame?.region ?? { left: 0, top: 0, width: probe.width, height: probe.height };
+    const covering = redaction ? { redaction, displayed: { width: probe.width, height: probe.height }, region } : undefined;
+    const variants = expand(await renderFromPixels(pixels, source, distinct, budget, frame?.focus, covering));
     return { variants, pixels, frame };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
@@ -125,6 +130,7 @@ export async function renderFromPixels(
   specs: readonly ImageVariantSpec[],
   options: RenderBudget,
   focus?: Point,
+  covering?: Covering,
 ): Promise<RenderedVariant[]> {
   const variants: RenderedVariant[] = new Array(specs.length);
   const lanes = Math.max(1, Math.min(specs.length, 1 + Math.floor(options.spareEncodes?.() ?? 0)));
@@ -134,7 +140,7 @@ export async function renderFromPixels(
   const lane = async () => {
     while (next < order.length) {
       const index = order[next++]!;
-      variants[index] = await renderVariant(pixels, source, specs[index]!, options, focus);
+      variants[index] = await renderVariant(pixels, source, specs[index]!, options, { focus, covering });
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
@@ -143,14 +149,23 @@ export async function renderFromPixels(
 
 const area = (spec: ImageVariantSpec) => spec.width * spec.height;
 
-async function renderVariant(pixels: RawImage, source: Size, spec: ImageVariantSpec, options: RenderBudget, focus?: Point): Promise<RenderedVariant> {
+async function renderVariant(
+  pixels: RawImage,
+  source: Size,
+  spec: ImageVariantSpec,
+  options: RenderBudget,
+  { focus, covering }: { focus?: Point | undefined; covering?: Covering | undefined },
+): Promise<RenderedVariant> {
   // Wraps our own buffer without copying; its size is already bounded, hence no pixel limit.
   const input = sharp(pixels.data, {
     raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
     limitInputPixels: false,
   });
-  const framed = focus ? { pixels: { width: pixels.width, height: pixels.height }, focus } : undefined;
-  const pipeline = withTimeout(encode(resizeTo(input, spec, source, framed), spec), options);
+  const size = { width: pixels.width, height: pixels.height };
+  const framed = focus ? { pixels: size, focus } : undefined;
+  let shaped = resizeTo(input, spec, source, framed);
+  if (covering) shaped = await coverVariantFaces(shaped, covering, variantPlacement(covering, size, spec, focus), options);
+  const pipeline = withTimeout(encode(shaped, spec), options);
   const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return toVariant(spec, source, data, info);
+  return toVariant(spec, source, data, info, covering?.redaction.effect ?? null);
 }

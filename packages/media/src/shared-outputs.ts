@@ -1,3 +1,4 @@
+import type { FaceRedaction } from '@darkroom/core/delivery';
 import { variantSpecHash, type ImageVariantSpec } from '@darkroom/core/presets';
 import { outputHashOf } from './encode.js';
 import type { Size } from './geometry.js';
@@ -16,11 +17,11 @@ export interface SharedOutputs {
  * photo gives the same picture: a 500×333 original is one encode for `small`, `medium` and
  * `large`, not three; a `cover` box of a photo's own aspect is its `inside` picture of that size.
  */
-export function shareOutputs(specs: readonly ImageVariantSpec[], source: Size): SharedOutputs {
+export function shareOutputs(specs: readonly ImageVariantSpec[], source: Size, redaction: FaceRedaction | null = null): SharedOutputs {
   const indexOf = new Map<string, number>();
   const distinct: ImageVariantSpec[] = [];
   const hashes = specs.map((spec) => {
-    const hash = outputHashOf(spec, source);
+    const hash = outputHashOf(spec, source, redaction);
     if (!indexOf.has(hash)) {
       indexOf.set(hash, distinct.length);
       distinct.push(spec);

@@ -1,3 +1,5 @@
+import type { FaceBox } from '@darkroom/core/contract/asset';
+import type { FaceRedaction } from '@darkroom/core/delivery';
 import type { ImageVariantSpec } from '@darkroom/core/presets';
 
 /** Formats the pipeline decodes. AVIF is reported as `avif` even though libvips reads it with its HEIF loader. */
@@ -31,6 +33,8 @@ export interface RenderedVariant {
   size: number;
   format: ImageVariantSpec['format'];
   contentType: string;
+  /** The face redaction its pixels carry; null: none (no policy, or no face known). */
+  redaction: FaceRedaction | null;
 }
 
 /**
@@ -83,4 +87,16 @@ export interface RenderOptions extends SafetyOptions {
    * decoded (a worker's idle render slots). Unset: none, one variant after another.
    */
   spareEncodes?: () => number;
+  /**
+   * Cover these faces in every variant (a tenant policy's `enforceFaceRedaction`), as delivery's
+   * face effects do at their least strength. Unset, or no faces: nothing covered.
+   */
+  redaction?: VariantRedaction | undefined;
+}
+
+/** The faces a render covers, and how. */
+export interface VariantRedaction {
+  effect: FaceRedaction;
+  /** Fractions of the whole displayed image (not the crop), as an asset's `faces`. */
+  faces: readonly FaceBox[];
 }

@@ -1,7 +1,7 @@
 import { assetObjectKey, deliveryRenderKey } from '@darkroom/core/keys';
 import { canonicalQuality, serializeDeliveryOptions, type DeliveryFaceEffect, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
 import type { DeliveryOptions } from '@darkroom/core/delivery-options';
-import type { DeliveryPolicy } from '@darkroom/core/delivery';
+import { enforcedFaceEffect, type DeliveryPolicy } from '@darkroom/core/delivery';
 import { deliverySize, type DeliveryRender } from '@darkroom/media';
 import type { DeliveryAsset } from '../stores/catalog.js';
 
@@ -19,7 +19,7 @@ export interface RenderPlan {
  */
 function faceEffectOf(options: DeliveryOptions, policy: DeliveryPolicy): DeliveryFaceEffect | undefined {
   if (options.effect) return options.effect;
-  return policy.enforceFaceRedaction ? { name: `${policy.enforceFaceRedaction}-faces` } : undefined;
+  return enforcedFaceEffect(policy.enforceFaceRedaction);
 }
 
 /**
