@@ -4,7 +4,7 @@ import { JOB_KINDS, JOB_STATES } from '@darkroom/core/contract/job';
 import { QUEUE_LANES } from '@darkroom/core/queue';
 import { VISIBILITIES } from '@darkroom/core/private-links';
 import { VISIBLE_ASSET_STATUSES, type AudioInfo, type FaceBox, type HlsRendition, type VideoInfo } from '@darkroom/core/contract/asset';
-import type { Crop, DeliveryPolicyPatch, Focus } from '@darkroom/core/delivery';
+import { FACE_REDACTIONS, type Crop, type DeliveryPolicyPatch, type Focus } from '@darkroom/core/delivery';
 import type { TenantPresets } from '@darkroom/core/presets';
 import { PENDING_MODERATION, type AssetModeration, type ModerationPolicyPatch } from '@darkroom/core/contract/moderation';
 import type { TenantQuotas } from '@darkroom/core/contract/usage';
@@ -222,6 +222,8 @@ export const variants = pgTable(
     specHash: text('spec_hash').notNull(),
     /** The encoder quality the variant was made at (a `quality: "auto…"` search's choice); null where none applies or before it was kept. */
     quality: integer('quality'),
+    /** The face redaction an image variant's pixels carry (its tenant's `enforceFaceRedaction` when it was rendered, with faces known); null: none. */
+    redaction: text('redaction', { enum: FACE_REDACTIONS }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -230,6 +232,9 @@ export const variants = pgTable(
 
 export const BACKFILL_STATES = ['running', 'completed'] as const;
 export type BackfillState = (typeof BACKFILL_STATES)[number];
+/** What a backfill re-renders: a preset's stale variants, or a tenant's after its `enforceFaceRedaction` changed. */
+export const BACKFILL_REASONS = ['preset', 'face-redaction'] as const;
+export type BackfillReason = (typeof BACKFILL_REASONS)[number];
 
 /**
  * One re-render of a preset's stale variants. The scan walks the preset's ready assets in id order
@@ -238,6 +243,8 @@ export type BackfillState = (typeof BACKFILL_STATES)[number];
  */
 export const backfills = pgTable('backfills', {
   id: uuid('id').primaryKey(),
+  reason: text('reason', { enum: BACKFILL_REASONS }).notNull().default('preset'),
+  /** The preset whose stale variants it re-renders; empty for a `face-redaction` backfill (every preset of its tenant). */
   preset: text('preset').notNull(),
   /** A tenant's backfill (`POST /v1/presets/:name/backfill`) covers only its assets; null: every tenant's. */
   tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),

@@ -1,8 +1,9 @@
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { backfills, jobs, type Job } from '../schema.js';
+import { backfills, jobs, type Backfill, type Job } from '../schema.js';
 import { lockReadyAssets } from './assets.js';
 import { completeBackfill } from './backfills.js';
+import { findRedactionStaleAssets } from './faces.js';
 import { insertJobsUnlessOpen } from './jobs.js';
 import { findStaleAssets } from './variants.js';
 
@@ -21,6 +22,17 @@ async function openJobCount(db: Executor, backfillId: string): Promise<number> {
     .from(jobs)
     .where(and(eq(jobs.backfillId, backfillId), isNotNull(jobs.backfillId), inArray(jobs.state, ['queued', 'active'])));
   return row?.n ?? 0;
+}
+
+/** The next assets the backfill owes a job, after its cursor: a preset's stale ones, or a tenant's whose redaction is not its policy's. */
+async function scanPage(db: Executor, backfill: Backfill, limit: number): Promise<{ assetId: string; tenantId: string }[]> {
+  const afterId = backfill.cursor ?? undefined;
+  if (backfill.reason === 'face-redaction') {
+    if (!backfill.tenantId) throw new Error(`face-redaction backfill ${backfill.id} has no tenant`);
+    return findRedactionStaleAssets(db, { tenantId: backfill.tenantId, afterId, limit });
+  }
+  const { preset, specHashes, videoVariants, audioVariants, tenantId } = backfill;
+  return findStaleAssets(db, { preset, specHashes, videoVariants, audioVariants, tenantId, afterId, limit });
 }
 
 /**
@@ -44,15 +56,7 @@ export async function takeBackfillWindow(db: Executor, params: { id: string }): 
       if (backfill.scanDone && open === 0) await completeBackfill(tx, { id: backfill.id });
       return [];
     }
-    const page = await findStaleAssets(tx, {
-      preset: backfill.preset,
-      specHashes: backfill.specHashes,
-      videoVariants: backfill.videoVariants,
-      audioVariants: backfill.audioVariants,
-      tenantId: backfill.tenantId,
-      afterId: backfill.cursor ?? undefined,
-      limit: room,
-    });
+    const page = await scanPage(tx, backfill, room);
     const ready = await lockReadyAssets(tx, { ids: page.map((a) => a.assetId) });
     const assets = page.filter((a) => ready.has(a.assetId)).map(({ assetId, tenantId }) => ({ assetId, tenantId }));
     const queued = await insertJobsUnlessOpen(tx, {

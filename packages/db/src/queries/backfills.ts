@@ -2,11 +2,12 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { olderThanCursor, toPage, type Page } from '../pagination.js';
-import { backfills, type Backfill } from '../schema.js';
+import { backfills, type Backfill, type BackfillReason } from '../schema.js';
 
 export async function createBackfill(
   db: Executor,
   params: {
+    reason?: BackfillReason;
     preset: string;
     specHashes: Record<string, string>;
     videoVariants?: string[];
@@ -58,4 +59,13 @@ export async function recordBackfillOutcome(db: Executor, params: { id: string; 
     .update(backfills)
     .set({ [params.outcome]: sql`${column} + 1`, updatedAt: sql`now()` })
     .where(eq(backfills.id, params.id));
+}
+
+/**
+ * Starts a `face-redaction` backfill of the tenant (its `enforceFaceRedaction` changed): every
+ * preset, judged by the policy when each window is scanned. Call in the transaction of the change,
+ * so no change goes without its backfill.
+ */
+export async function createRedactionBackfill(db: Executor, params: { tenantId: string; window: number; maxAttempts: number }): Promise<Backfill> {
+  return createBackfill(db, { ...params, reason: 'face-redaction', preset: '', specHashes: {} });
 }

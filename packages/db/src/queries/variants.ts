@@ -1,5 +1,6 @@
 import type { AssetKind } from '@darkroom/core/content-types';
 import type { HlsRendition } from '@darkroom/core/contract/asset';
+import type { FaceRedaction } from '@darkroom/core/delivery';
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
@@ -20,6 +21,8 @@ export interface VariantRecord {
   specHash: string;
   /** The rungs of an HLS ladder; absent or null for every other variant. */
   renditions?: HlsRendition[] | null | undefined;
+  /** The face redaction an image variant's pixels carry; absent or null: none. */
+  redaction?: FaceRedaction | null | undefined;
 }
 
 /**
@@ -31,7 +34,9 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
   if (params.variants.length === 0) return [];
   return db
     .insert(variants)
-    .values(params.variants.map((v) => ({ ...v, renditions: v.renditions ?? null, id: newId(), assetId: params.assetId })))
+    .values(
+      params.variants.map((v) => ({ ...v, renditions: v.renditions ?? null, redaction: v.redaction ?? null, id: newId(), assetId: params.assetId })),
+    )
     .onConflictDoUpdate({
       target: [variants.assetId, variants.name],
       set: {
@@ -44,6 +49,7 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
         key: sql`excluded.key`,
         specHash: sql`excluded.spec_hash`,
         renditions: sql`excluded.renditions`,
+        redaction: sql`excluded.redaction`,
         updatedAt: sql`now()`,
       },
     })
@@ -155,7 +161,7 @@ export async function countStaleVariants(db: Executor, params: StaleVariantsPara
 type VariantJson = Omit<Variant, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 const variantJson = sql`json_build_object('id', v.id, 'assetId', v.asset_id, 'name', v.name, 'kind', v.kind, 'format', v.format,
-  'width', v.width, 'height', v.height, 'duration', v.duration, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash, 'renditions', v.renditions,
+  'width', v.width, 'height', v.height, 'duration', v.duration, 'size', v.size, 'key', v.key, 'specHash', v.spec_hash, 'renditions', v.renditions, 'redaction', v.redaction,
   'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
 const tenantAssetWithVariants = preparedPer((db) =>
