@@ -6,6 +6,7 @@ import type { FaceBox } from '@darkroom/core/contract/asset';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';
 import { searchFaces } from './faces.js';
+import { tenantRedaction, variantRedaction } from './redaction.js';
 import { collectRenderGarbage } from './garbage.js';
 import { uploadVariants } from './store-variants.js';
 
@@ -33,7 +34,8 @@ export interface RenderedImage {
 
 /**
  * The one image render of the worker, for an image's variants (a first render and a backfill) and
- * a video's poster alike: the header checks, the render gate, one decode for every spec (spare
+ * a video's poster alike: the header checks, the render gate, the faces (searched first: a tenant
+ * policy's `enforceFaceRedaction` covers them in every variant), one decode for every spec (spare
  * encodes on idle slots), the placeholder, then the variants' upload, each stage timed. The pixels
  * and the variants' bytes are freed as soon as they are done with (@darkroom/media's releaseBuffer).
  */
@@ -41,9 +43,13 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
   const { deps, asset, stages } = ctx;
   const preset: Preset = { name: asset.preset, variants: [...render.specs] };
   const path = render.path ?? ctx.original.path;
+  const { enforced } = await tenantRedaction(deps, asset.tenantId);
   const { image, faces } = await stages.timeRender(async (admit) => {
-    const image = await processImageFile(path, preset, renderOptions(ctx, render.framed, admit));
-    return { image, faces: render.faces ? await searchFaces(ctx, path, admit) : undefined };
+    // The faces first: under a policy that enforces redaction, the variants cover them.
+    const faces = render.faces ? await searchFaces(ctx, path, admit) : undefined;
+    const redaction = variantRedaction(enforced, faces ?? asset.faces);
+    const image = await processImageFile(path, preset, { ...renderOptions(ctx, render.framed, admit), redaction });
+    return { image, faces };
   });
   const describe = render.describe?.(image, faces);
   const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));

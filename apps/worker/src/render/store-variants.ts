@@ -37,6 +37,7 @@ export async function uploadVariants(
       duration: null,
       size: v.size,
       specHash: v.specHash,
+      redaction: v.redaction,
       key: variantOutputKey(asset.tenantId, asset.id, asset.revision, v.outputHash, v.format),
     }),
   );
