@@ -22,12 +22,25 @@ describe('planBackfill', () => {
         preset,
         preset.variants.map((s) => row(s)),
       ),
-    ).toEqual({ render: [], remove: [] });
+    ).toEqual({ render: [], remove: [], redaction: false });
   });
 
   it("finds every variant outside the current crop's revision stale, and none within it", () => {
     const at = (prefix: string) => preset.variants.map((s) => ({ ...row(s), key: `${prefix}${s.name}.webp` }));
-    expect(planBackfill(preset, at('v/a/r2/'), 'image', 'v/a/r3/').render).toHaveLength(3);
-    expect(planBackfill(preset, at('v/a/r3/'), 'image', 'v/a/r3/').render).toHaveLength(0);
+    expect(planBackfill(preset, at('v/a/r2/'), 'image', { revisionPrefix: 'v/a/r3/' }).render).toHaveLength(3);
+    expect(planBackfill(preset, at('v/a/r3/'), 'image', { revisionPrefix: 'v/a/r3/' }).render).toHaveLength(0);
+  });
+
+  it('finds image variants of another redaction than the policy wants stale, and says so', () => {
+    const unredacted = preset.variants.map((s) => row(s));
+    const blurred = preset.variants.map((s) => ({ ...row(s), redaction: 'blur' }) as Variant);
+    const on = planBackfill(preset, unredacted, 'image', { redaction: 'blur' });
+    expect([on.render.length, on.redaction]).toEqual([3, true]);
+    expect(planBackfill(preset, blurred, 'image', { redaction: 'pixelate' }).render).toHaveLength(3);
+    const off = planBackfill(preset, blurred, 'image', { redaction: null });
+    expect([off.render.length, off.redaction]).toEqual([3, true]);
+    expect(planBackfill(preset, blurred, 'image', { redaction: 'blur' })).toEqual({ render: [], remove: [], redaction: false });
+    // Not asked (a preset backfill's plan of old): the redaction is not judged.
+    expect(planBackfill(preset, blurred).render).toHaveLength(0);
   });
 });

@@ -1,9 +1,10 @@
-import { specsForKind, variantSpecHash, type Preset, type VariantSpec } from '@darkroom/core/presets';
+import type { FaceRedaction } from '@darkroom/core/delivery';
+import { isImageSpec, specsForKind, variantSpecHash, type Preset, type VariantSpec } from '@darkroom/core/presets';
 import { variantRevisionPrefix } from '@darkroom/core/keys';
 import type { AssetBackfillPayload } from '@darkroom/core/queue';
 import type { AssetKind } from '@darkroom/core/content-types';
 import { completeJob } from '@darkroom/db/queries/jobs';
-import { lockAsset, transitionAsset } from '@darkroom/db/queries/assets';
+import { getAsset, lockAsset, transitionAsset } from '@darkroom/db/queries/assets';
 import type { Asset, Job, Variant } from '@darkroom/db/schema';
 import type { AssetQueue } from '@darkroom/queue';
 import type { Job as QueueJob } from 'bullmq';
@@ -21,6 +22,8 @@ import { currentVariants, deleteSupersededObjects, replaceVariantRows } from '..
 import type { StoredVariant } from '../render/usage.js';
 import { presetOfAsset } from './asset-preset.js';
 import { backfillFaces, facesOwed } from './faces-backfill.js';
+import { redactionPurgeList, settleRedaction } from './redaction-backfill.js';
+import { redactionOf, tenantRedaction, type TenantRedaction } from '../render/redaction.js';
 import { runAttempt, type Skipped } from './attempt.js';
 
 /**
@@ -34,25 +37,38 @@ export type AssetBackfillResult =
   | Skipped;
 
 export interface BackfillPlan {
-  /** Specs whose row is missing or records another spec hash. */
+  /** Specs whose row is missing or records another spec hash (or, for an image variant, another redaction). */
   render: VariantSpec[];
   /** Names of rows the preset no longer has. */
   remove: string[];
+  /** Whether an image variant is among `render` for its redaction alone: the tenant's `enforceFaceRedaction` changed. */
+  redaction: boolean;
 }
 
 /**
  * What is stale about an asset's variants now (the same rule as @darkroom/db's findStaleAssets): an
  * image has no video renditions to be stale.
  */
-export function planBackfill(preset: Preset, rows: readonly Variant[], kind: AssetKind = 'image', revisionPrefix?: string): BackfillPlan {
+export function planBackfill(
+  preset: Preset,
+  rows: readonly Variant[],
+  kind: AssetKind = 'image',
+  options: { revisionPrefix?: string | undefined; redaction?: FaceRedaction | null | undefined } = {},
+): BackfillPlan {
+  const { revisionPrefix, redaction } = options;
   const byName = new Map(rows.map((r) => [r.name, r]));
   const names = new Set(preset.variants.map((s) => s.name));
   // With `revisionPrefix` (where an image's variants of its current crop live), a variant of an older crop is stale too.
   const stale = (spec: VariantSpec, row: Variant | undefined) =>
     row?.specHash !== variantSpecHash(spec) || (revisionPrefix !== undefined && !row.key.startsWith(revisionPrefix));
+  // With `redaction` (what the tenant's policy wants of this asset's image variants), one that carries another is stale too.
+  const unredacted = (spec: VariantSpec, row: Variant | undefined) =>
+    redaction !== undefined && isImageSpec(spec) && row !== undefined && (row.redaction ?? null) !== redaction;
+  const specs = specsForKind(preset.variants, kind);
   return {
-    render: specsForKind(preset.variants, kind).filter((spec) => stale(spec, byName.get(spec.name))),
+    render: specs.filter((spec) => stale(spec, byName.get(spec.name)) || unredacted(spec, byName.get(spec.name))),
     remove: rows.filter((r) => !names.has(r.name)).map((r) => r.name),
+    redaction: specs.some((spec) => unredacted(spec, byName.get(spec.name))),
   };
 }
 
@@ -83,17 +99,20 @@ export async function recordJoinedBackfill(deps: WorkerDeps, asset: Asset, row: 
   return backfill(deps, asset, { jobId: row.id, chunks: { mode: 'join', row, flow } });
 }
 
-async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; chunks?: ChunkMode | undefined }): Promise<AssetBackfillResult> {
+async function backfill(deps: WorkerDeps, first: Asset, run: { jobId: string; chunks?: ChunkMode | undefined }): Promise<AssetBackfillResult> {
   const { jobId } = run;
   // First, and alone of the job when its variants are up to date: the faces backfill queues jobs for assets whose faces are owed.
-  const faces = facesOwed(deps, asset) ? await backfillFaces(deps, asset, { jobId, stages: stageTimer(deps, asset.kind, 'backfill') }) : undefined;
+  const faces = facesOwed(deps, first) ? await backfillFaces(deps, first, { jobId, stages: stageTimer(deps, first.kind, 'backfill') }) : undefined;
   const found = faces === undefined ? {} : { faces };
-  const preset = await presetOfAsset(deps, asset);
-  const previous = await currentVariants(deps, asset.id);
-  // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
-  const reframed = asset.kind === 'image' && asset.revision > 1;
-  const plan = planBackfill(preset, previous, asset.kind, reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined);
+  // Faces just found: the redaction the policy wants follows them.
+  const asset = faces ? ((await getAsset(deps.db, { id: first.id })) ?? first) : first;
+  const policy = await tenantRedaction(deps, asset.tenantId);
+  const plan = await planOf(deps, asset, policy);
+  const { previous } = plan;
+  // Listed before the variants change, so it names the objects a CDN may hold.
+  const purge = await redactionPurgeList(deps, asset, plan.redaction);
   if (plan.render.length === 0 && plan.remove.length === 0) {
+    await settleRedaction(deps, asset, policy, purge);
     await completeJob(deps.db, { id: jobId });
     return { outcome: 'up-to-date', ...found };
   }
@@ -104,7 +123,19 @@ async function backfill(deps: WorkerDeps, asset: Asset, run: { jobId: string; ch
   const records = plan.render.length > 0 ? await renderStale(deps, asset, plan.render, { jobId, stored, kept, stages, chunks: run.chunks }) : [];
   if ('chunksQueued' in records) return { outcome: 'chunked' };
   await stages.time('record', () => record(deps, { asset, jobId, records, plan, previous }));
+  await settleRedaction(deps, asset, policy, purge);
   return { outcome: 'backfilled', rendered: records.length, removed: plan.remove.length, ...found };
+}
+
+/** What is stale about the asset's variants now: its preset's specs, its crop, and the redaction its tenant's policy wants. */
+async function planOf(deps: WorkerDeps, asset: Asset, policy: TenantRedaction): Promise<BackfillPlan & { previous: Variant[] }> {
+  const preset = await presetOfAsset(deps, asset);
+  const previous = await currentVariants(deps, asset.id);
+  // Revision 1's variants may predate revision prefixes (`{name}-{specHash}` keys): only a new crop makes them stale.
+  const reframed = asset.kind === 'image' && asset.revision > 1;
+  const revisionPrefix = reframed ? variantRevisionPrefix(asset.tenantId, asset.id, asset.revision) : undefined;
+  const redaction = redactionOf(policy.enforced, asset.faces);
+  return { ...planBackfill(preset, previous, asset.kind, { revisionPrefix, redaction }), previous };
 }
 
 /** Commits the new rows (the asset stays ready), then deletes the objects no row points at any more. */
