@@ -160,6 +160,7 @@ export function attemptView(attempt: WebhookAttempt) {
 export function backfillView(b: Backfill) {
   return {
     id: b.id,
+    reason: b.reason,
     preset: b.preset,
     tenantId: b.tenantId,
     state: b.state,

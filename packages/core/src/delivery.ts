@@ -46,7 +46,9 @@ export const DeliveryPolicy = z
     enforceFaceRedaction: z
       .enum(FACE_REDACTIONS)
       .nullable()
-      .describe('Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks'),
+      .describe(
+        'Every image render, signed or not, and every eager image variant (video posters and cover art too; not video renditions) covers the known faces so (`blur` or `pixelate`); null: only where a URL asks. A change queues a `face-redaction` backfill of the assets with faces: their image variants re-rendered, their unredacted `/img/` renders deleted, and an `asset.updated` with `purge` each',
+      ),
   })
   .meta({ id: 'DeliveryPolicy' });
 export type DeliveryPolicy = z.infer<typeof DeliveryPolicy>;

@@ -5012,7 +5012,7 @@ export interface paths {
                             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
                             unsignedEffects?: boolean;
                             /**
-                             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+                             * @description Every image render, signed or not, and every eager image variant (video posters and cover art too; not video renditions) covers the known faces so (`blur` or `pixelate`); null: only where a URL asks. A change queues a `face-redaction` backfill of the assets with faces: their image variants re-rendered, their unredacted `/img/` renders deleted, and an `asset.updated` with `purge` each
                              * @enum {string|null}
                              */
                             enforceFaceRedaction?: "blur" | "pixelate" | null;
@@ -7041,6 +7041,12 @@ export interface components {
         };
         Backfill: {
             id: string;
+            /**
+             * @description `preset`: a preset's stale variants; `face-redaction`: a tenant's assets with faces, after its `enforceFaceRedaction` changed
+             * @enum {string}
+             */
+            reason: "preset" | "face-redaction";
+            /** @description The preset re-rendered; empty for a `face-redaction` backfill (every preset of the tenant) */
             preset: string;
             /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
             tenantId: string | null;
@@ -7066,6 +7072,12 @@ export interface components {
         };
         BackfillInput: {
             id: string;
+            /**
+             * @description `preset`: a preset's stale variants; `face-redaction`: a tenant's assets with faces, after its `enforceFaceRedaction` changed
+             * @enum {string}
+             */
+            reason: "preset" | "face-redaction";
+            /** @description The preset re-rendered; empty for a `face-redaction` backfill (every preset of the tenant) */
             preset: string;
             /** @description A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets */
             tenantId: string | null;
@@ -7183,7 +7195,7 @@ export interface components {
             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
             unsignedEffects: boolean;
             /**
-             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+             * @description Every image render, signed or not, and every eager image variant (video posters and cover art too; not video renditions) covers the known faces so (`blur` or `pixelate`); null: only where a URL asks. A change queues a `face-redaction` backfill of the assets with faces: their image variants re-rendered, their unredacted `/img/` renders deleted, and an `asset.updated` with `purge` each
              * @enum {string|null}
              */
             enforceFaceRedaction: "blur" | "pixelate" | null;
@@ -7204,7 +7216,7 @@ export interface components {
             /** @description Whether an unsigned URL may ask for `z_` and the `e_` face effects (`g_face`/`g_faces` always may) */
             unsignedEffects: boolean;
             /**
-             * @description Every image render, signed or not, covers the known faces so (`blur` or `pixelate`); null: only where a URL asks
+             * @description Every image render, signed or not, and every eager image variant (video posters and cover art too; not video renditions) covers the known faces so (`blur` or `pixelate`); null: only where a URL asks. A change queues a `face-redaction` backfill of the assets with faces: their image variants re-rendered, their unredacted `/img/` renders deleted, and an `asset.updated` with `purge` each
              * @enum {string|null}
              */
             enforceFaceRedaction: "blur" | "pixelate" | null;
@@ -7236,7 +7248,7 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["Asset"];
-                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                /** @description `asset.updated` only, when a visibility change made it or a change of the tenant's `enforceFaceRedaction` re-rendered it: what a CDN should purge of the asset */
                 purge?: components["schemas"]["PurgeList"];
             } | {
                 /** @description The import as it ended */
@@ -7252,7 +7264,7 @@ export interface components {
             data: {
                 /** @description The asset as the change left it */
                 asset: components["schemas"]["AssetInput"];
-                /** @description `asset.updated` only, when a visibility change made it: what a CDN should purge of the asset */
+                /** @description `asset.updated` only, when a visibility change made it or a change of the tenant's `enforceFaceRedaction` re-rendered it: what a CDN should purge of the asset */
                 purge?: components["schemas"]["PurgeListInput"];
             } | {
                 /** @description The import as it ended */

@@ -28,8 +28,9 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const isAssetEventType = (type: EventType): type is AssetEventType => type.startsWith('asset.');
 
 /**
- * What a CDN may hold of an asset that a visibility change made private: its objects' public URLs,
- * and the URL prefixes under which anything else of it may be cached (its `/img/` renders).
+ * What a CDN may hold of an asset that a visibility change made private, or whose faces a change of
+ * its tenant's `enforceFaceRedaction` covered or uncovered: its objects' public URLs, and the URL
+ * prefixes under which anything else of it may be cached (its `/img/` renders).
  */
 export const PurgeList = z
   .object({
@@ -41,9 +42,11 @@ export const PurgeList = z
   .meta({ id: 'PurgeList' });
 export type PurgeList = z.infer<typeof PurgeList>;
 
-const purge = PurgeList.optional().describe('`asset.updated` only, when a visibility change made it: what a CDN should purge of the asset');
+const purge = PurgeList.optional().describe(
+  "`asset.updated` only, when a visibility change made it or a change of the tenant's `enforceFaceRedaction` re-rendered it: what a CDN should purge of the asset",
+);
 
-/** What an asset event's row stores: the asset as the change left it, variants by key (and what to purge, after a visibility change). */
+/** What an asset event's row stores: the asset as the change left it, variants by key (and what to purge, after a visibility or redaction change). */
 export const AssetEventData = z.object({ asset: AssetSnapshot, purge });
 export type AssetEventData = z.infer<typeof AssetEventData>;
 /** What an import event's row stores: the import as it ended. */

@@ -1,4 +1,4 @@
-import { BACKFILL_STATES } from '@darkroom/db/schema';
+import { BACKFILL_REASONS, BACKFILL_STATES } from '@darkroom/db/schema';
 import { z } from 'zod';
 import { ErrorBody } from '@darkroom/core/contract/error';
 import { IdParams } from '../common.schemas.js';
@@ -17,7 +17,10 @@ export const BackfillReportBody = z
 export const BackfillBody = z
   .object({
     id: z.string(),
-    preset: z.string(),
+    reason: z
+      .enum(BACKFILL_REASONS)
+      .describe("`preset`: a preset's stale variants; `face-redaction`: a tenant's assets with faces, after its `enforceFaceRedaction` changed"),
+    preset: z.string().describe('The preset re-rendered; empty for a `face-redaction` backfill (every preset of the tenant)'),
     tenantId: z.string().nullable().describe("A tenant's own backfill (POST /v1/presets/:name/backfill); null: every tenant's assets"),
     state: z.enum(BACKFILL_STATES),
     window: z.number().int().describe('At most this many of its jobs are queued or running at once'),

@@ -7,6 +7,7 @@ import type { Tenant } from '@darkroom/db/schema';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { recordTenant } from '@darkroom/intake';
+import { recordRedactionChange, startRedactionBackfill } from '../../services/face-redaction.js';
 import { mergeModerationPolicy } from '../../services/moderation/policy.js';
 import { mintUploadToken } from '../../services/uploads/upload-tokens.js';
 import { applyQuotaChanges, mergeQuotas, quotaUsed } from '../../services/tenant-quotas.js';
@@ -60,17 +61,19 @@ const adminTenantRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
       ...(moderation === undefined ? {} : { moderation: mergeModerationPolicy(current.moderation, moderation) }),
       ...(quotas === undefined ? {} : { quotas: mergeQuotas(current.quotas, quotas) }),
     };
-    const tenant = await deps.db.transaction(async (tx) => {
+    const { tenant, backfill } = await deps.db.transaction(async (tx) => {
       const updated = await updateTenant(tx, { id, changes });
       if (updated && changes.quotas) await applyQuotaChanges(tx, id, current.quotas, changes.quotas);
       const merged = updated && delivery ? await mergeTenantDelivery(tx, { id, patch: delivery }) : updated;
       // In the transaction: a change the bucket could not record is not made.
       if (merged) await recordTenant(deps, merged);
-      return merged;
+      const redaction = merged ? await recordRedactionChange(tx, deps, { tenantId: id, before: current.delivery, patch: delivery }) : undefined;
+      return { tenant: merged, backfill: redaction };
     });
     if (!tenant) throw ERRORS.tenantNotFound();
     // After the commit: every API process reloads this tenant's settings on its next request.
     await deps.authCache.invalidateTenant(tenant.id);
+    if (backfill) await startRedactionBackfill(deps, request.log, backfill);
     return { tenant: tenantView(tenant, await quotaUsed(deps, tenant)) };
   });
 
