@@ -22,8 +22,8 @@ import { purgeListOf } from '../visibility-move.js';
 
 /**
  * How long after a policy change a delivery process may still render by the old one and store it:
- * its lookup's life, then a render's store window (as a visibility move waits). Deleting before
- * that could miss an unredacted render landing late.
+ * its lookup's life, then a render's store window (as a visibility move waits). Deleting or purging
+ * before that could miss an unredacted render landing late.
  */
 const POLICY_GRACE_MS = Math.max(DELIVERY_LOOKUP_TTL_MS, PUBLIC_RENDER_STORE_WINDOW_MS) + 1000;
 
@@ -63,13 +63,12 @@ export async function redactionPurgeList(deps: WorkerDeps, asset: Asset, changed
  * fetch again. `purge`: the list taken before the variants changed (none: they did not).
  */
 export async function settleRedaction(deps: WorkerDeps, asset: Asset, policy: TenantRedaction, purge: PurgeList | undefined): Promise<boolean> {
-  if (!policy.enforced && !purge) return false;
-  let deleted = 0;
-  if (policy.enforced && asset.faces && asset.faces.length > 0) {
-    const wait = policy.changedAt.getTime() + POLICY_GRACE_MS - Date.now();
-    if (wait > 0) await sleep(wait, undefined, { signal: deps.stopSignal });
-    deleted = await deleteUnredactedRenders(deps, asset);
-  }
+  const enforcedOnFaces = policy.enforced !== null && asset.faces !== null && asset.faces.length > 0;
+  if (!enforcedOnFaces && !purge) return false;
+  // A purge sent sooner could let a CDN fetch again what a process still renders by the old policy.
+  const wait = policy.changedAt.getTime() + POLICY_GRACE_MS - Date.now();
+  if (wait > 0) await sleep(wait, undefined, { signal: deps.stopSignal });
+  const deleted = enforcedOnFaces ? await deleteUnredactedRenders(deps, asset) : 0;
   const list = purge ?? (deleted > 0 ? await purgeListOf(deps, asset, asset.objectsVisibility) : undefined);
   if (!list) return false;
   return deps.db.transaction(async (tx) => {
