@@ -75,10 +75,15 @@ export async function hundredMegapixel(): Promise<BenchInput[]> {
  * The default preset's image variants as bare sharp calls: the same boxes, fits and WebP settings
  * (its video rendition is not one: an image job skips it).
  */
-export const DEFAULT_SPECS: readonly ImageVariantSpec[] = PRESETS.default!.variants.filter(isImageSpec);
+export const DEFAULT_SPECS: readonly FixedImageSpec[] = PRESETS.default!.variants.filter(
+  (spec): spec is FixedImageSpec => isImageSpec(spec) && typeof spec.quality === 'number',
+);
+
+/** An image spec of a fixed quality: what one bare sharp call makes (a `q_auto` word takes the worker's search). */
+export type FixedImageSpec = ImageVariantSpec & { quality: number };
 
 /** Every spec's WebP of `input` (a path or the file's bytes), one after another. */
-export async function bareVariants(input: string | Buffer, specs: readonly ImageVariantSpec[]): Promise<Buffer[]> {
+export async function bareVariants(input: string | Buffer, specs: readonly FixedImageSpec[]): Promise<Buffer[]> {
   const outputs: Buffer[] = [];
   for (const spec of specs) {
     outputs.push(
@@ -92,7 +97,7 @@ export async function bareVariants(input: string | Buffer, specs: readonly Image
   return outputs;
 }
 
-async function bareRender(path: string, specs: readonly ImageVariantSpec[]): Promise<number> {
+async function bareRender(path: string, specs: readonly FixedImageSpec[]): Promise<number> {
   return (await bareVariants(path, specs)).reduce((bytes, out) => bytes + out.length, 0);
 }
 

@@ -44,6 +44,20 @@ describe('presets file', () => {
     }
   });
 
+  it('takes the q_auto words as an image variant quality, and refuses any other word, naming the field', () => {
+    const words = ['auto', 'auto-eco', 'auto-good', 'auto-best'];
+    const variants = words.map((quality, i) => ({ ...thumb, name: `t${i}`, quality }));
+    expect(parsePresetFile({ auto: { variants } }).auto!.variants).toEqual(variants);
+    for (const quality of ['auto-great', 'AUTO', 'auto:good', 'auto-', '80']) {
+      const result = setting.safeParse({ PRESETS_FILE: file(JSON.stringify({ auto: { variants: [{ ...thumb, quality }] } })) });
+      expect(result.error!.issues[0]!.message, quality).toMatch(/auto\.variants\.0\.quality: a whole number from 1 to 100, or one of auto, /);
+    }
+    // Video encoders have no search: a rendition's quality stays a number.
+    const clip = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'mp4' };
+    expect(() => parsePresetFile({ v: { variants: [{ ...clip, quality: 'auto' }] } })).toThrow(/quality/);
+    expect(() => parsePresetFile({ v: { variants: [{ name: 's', format: 'hls', width: 640, height: 360, quality: 'auto' }] } })).toThrow(/quality/);
+  });
+
   it('takes video renditions with maxDuration and audio, and refuses them on image formats', () => {
     const clip = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'webm', quality: 60, maxDuration: 5, audio: false };
     expect(parsePresetFile({ clips: { variants: [thumb, clip] } }).clips!.variants).toEqual([thumb, clip]);

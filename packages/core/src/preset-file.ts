@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { AUTO_QUALITIES } from './delivery-grammar.js';
 import { VARIANT_BOX, type VariantBox } from './limits.js';
 import {
   AUDIO_FORMATS,
@@ -8,6 +9,7 @@ import {
   PRESETS,
   RENDITION_FORMATS,
   STORYBOARD_TILE_WIDTH,
+  type ImageVariantQuality,
   type Preset,
   type PresetRegistry,
 } from './presets.js';
@@ -40,25 +42,28 @@ export const audioVariantSchemas = () =>
   ] as const;
 
 /**
- * A preset variant as configuration or a tenant gives it: an image format with the box and quality,
- * a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
+ * A preset variant as configuration or a tenant gives it: an image format with the box and quality
+ * (a number, or a `q_auto` word: `imageQuality`), a video format with the same plus `maxDuration` (seconds, a clip from the start) and `audio: false`,
  * `hls` (a ladder inside the box: no `fit`, optional `quality`, `segmentSeconds` 2..10),
  * `storyboard` (scrub previews: only a tile `width`, within its own bounds), or an audio format
  * (`audioVariantSchemas`).
  * The presets file, a tenant's preset route and a stored preset's reader use this, each with its box
- * (limits.ts says why they differ).
+ * (limits.ts says why they differ); the presets file fills in `defaultQuality` where a variant gives none.
  */
-export function variantSpecSchema(box: VariantBox, quality: z.ZodType<number> = z.number().int().min(1).max(100)) {
+export function variantSpecSchema(box: VariantBox, defaultQuality?: number) {
   const common = {
     name: variantName(),
     fit: z.enum(['cover', 'inside']),
     width: z.number().int().min(box.min).max(box.max),
     height: z.number().int().min(box.min).max(box.max),
-    quality,
   };
-  const image = z.strictObject({ ...common, format: z.enum(IMAGE_FORMATS) });
+  const noDefault = defaultQuality === undefined;
+  const imageQ: z.ZodType<ImageVariantQuality> = noDefault ? imageQuality() : imageQuality().default(defaultQuality);
+  const videoQ: z.ZodType<number> = noDefault ? encoderQuality() : encoderQuality().default(defaultQuality);
+  const image = z.strictObject({ ...common, quality: imageQ, format: z.enum(IMAGE_FORMATS) });
   const video = z.strictObject({
     ...common,
+    quality: videoQ,
     format: z.enum(RENDITION_FORMATS),
     maxDuration: z.number().positive().max(86_400).optional().describe('Seconds from the start: a preview clip'),
     audio: z.boolean().optional().describe('`false`: the rendition has no sound'),
@@ -74,7 +79,7 @@ export function variantSpecSchema(box: VariantBox, quality: z.ZodType<number> = 
     format: z.literal('hls'),
     width: common.width,
     height: common.height,
-    quality: z.number().int().min(1).max(100).default(HLS_DEFAULT_QUALITY),
+    quality: encoderQuality().default(HLS_DEFAULT_QUALITY),
     segmentSeconds: z.number().int().min(2).max(10).optional().describe('Target length of a segment in seconds (default 4)'),
     audio: z.boolean().optional().describe('`false`: the ladder has no sound'),
   });
@@ -84,7 +89,15 @@ export function variantSpecSchema(box: VariantBox, quality: z.ZodType<number> = 
 /** An `hls` variant's quality when it gives none: the default preset's renditions' quality. */
 export const HLS_DEFAULT_QUALITY = 70;
 
-const fileVariantSpecSchema = variantSpecSchema(VARIANT_BOX, z.number().int().min(1).max(100).default(80));
+const encoderQuality = () => z.number().int().min(1).max(100);
+
+/** An image variant's quality: 1..100, or a `q_auto` word (delivery-grammar.ts), searched per image as delivery's `q_auto` is. */
+const imageQuality = () =>
+  z
+    .union([encoderQuality(), z.enum(AUTO_QUALITIES)], { error: `a whole number from 1 to 100, or one of ${AUTO_QUALITIES.join(', ')}` })
+    .describe("1..100, or `auto` (= `auto-good`), `auto-eco`, `auto-best`: the lowest quality within the level's perceptual distance, per image");
+
+const fileVariantSpecSchema = variantSpecSchema(VARIANT_BOX, 80);
 
 const presetSchema = z.strictObject({
   variants: z

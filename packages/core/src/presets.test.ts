@@ -70,6 +70,13 @@ describe('presets', () => {
     expect(variantSpecHash(thumb)).toBe('6082d08bcd75');
   });
 
+  it('hashes `auto` as `auto-good` (one render), and each level apart', () => {
+    const thumb = PRESETS.default!.variants.filter(isImageSpec)[0]!;
+    const hashes = (['auto', 'auto-good', 'auto-eco', 'auto-best', 75] as const).map((quality) => variantSpecHash({ ...thumb, quality }));
+    expect(hashes[0]).toBe(hashes[1]);
+    expect(new Set(hashes).size).toBe(4);
+  });
+
   it('a video spec hash covers every field, maxDuration and audio included', () => {
     const clip: VideoVariantSpec = { name: 'clip', fit: 'inside', width: 640, height: 360, format: 'mp4', quality: 70 };
     const hashes = [

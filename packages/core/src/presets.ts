@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AssetKind } from './content-types.js';
 import type { FaceRedaction } from './delivery.js';
+import { canonicalQuality, type AutoQuality } from './delivery-grammar.js';
 
 export const IMAGE_FORMATS = ['webp', 'avif', 'jpeg', 'png'] as const;
 /** Video renditions: `mp4` is H.264/AAC with `+faststart`, `webm` is VP9/Opus. */
@@ -13,15 +14,21 @@ export type ImageVariantFormat = (typeof IMAGE_FORMATS)[number];
 export type VideoVariantFormat = (typeof RENDITION_FORMATS)[number];
 export type AudioVariantFormat = (typeof AUDIO_FORMATS)[number];
 
-/** One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image. */
+/**
+ * One image output of a preset. `fit` follows sharp: `cover` crops to fill the box, `inside` keeps the whole image.
+ * `quality` is an encoder quality, or a `q_auto` word: each image's own, searched as delivery's `q_auto` is.
+ */
 export interface ImageVariantSpec {
   name: string;
   fit: 'cover' | 'inside';
   width: number;
   height: number;
   format: ImageVariantFormat;
-  quality: number;
+  quality: ImageVariantQuality;
 }
+
+/** An image variant's quality: 1..100, or a `q_auto` word (`auto` is `auto-good`). */
+export type ImageVariantQuality = number | AutoQuality;
 
 /**
  * One video rendition of a preset: the box and quality as for images (quality is CRF-like, higher
@@ -219,7 +226,9 @@ export const RENDERER_VERSION = 1;
 
 export function variantSpecHash(spec: VariantSpec): string {
   if (isAudioSpec(spec)) return shortHash([RENDERER_VERSION, spec.name, spec.format, ...audioSpecFields(spec)]);
-  const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, spec.quality];
+  // `auto` and `auto-good` are one render, so one hash; a number hashes as it always did.
+  const quality = isImageSpec(spec) ? canonicalQuality(spec.quality) : spec.quality;
+  const fields: unknown[] = [RENDERER_VERSION, spec.name, spec.fit, spec.width, spec.height, spec.format, quality];
   // Appended only for video specs, so every image spec keeps the hash (and URL) it always had.
   if (isRenditionSpec(spec)) fields.push(spec.maxDuration ?? null, spec.audio ?? true);
   if (isHlsSpec(spec)) fields.push(spec.segmentSeconds ?? null, spec.audio ?? true);
@@ -237,14 +246,15 @@ const shortHash = (fields: unknown[]) => createHash('sha256').update(JSON.string
 /**
  * What an image variant's render makes of one source, as @darkroom/media plans it (`outputPlan`):
  * `fit` as rendered (a `cover` box that keeps the whole source renders as `inside` does), the
- * output size, the format, and the quality (null for a format that has none: PNG is lossless).
+ * output size, the format, and the quality (null for a format that has none: PNG is lossless; a
+ * `q_auto` word is written `auto-<level>`, as the search it stands for finds one number per source).
  */
 export interface VariantOutput {
   fit: ImageVariantSpec['fit'];
   width: number;
   height: number;
   format: ImageVariantFormat;
-  quality: number | null;
+  quality: ImageVariantQuality | null;
   /** The face redaction its pixels carry (a tenant policy's `enforceFaceRedaction`); absent or null: none. */
   redaction?: FaceRedaction | null | undefined;
 }

@@ -1,6 +1,8 @@
-import { variantOutputHash, variantSpecHash, type ImageVariantSpec, type VariantOutput } from '@darkroom/core/presets';
 import type { FaceRedaction } from '@darkroom/core/delivery';
+import { autoQualityLevel, canonicalQuality } from '@darkroom/core/delivery-grammar';
+import { variantOutputHash, variantSpecHash, type ImageVariantQuality, type ImageVariantSpec, type VariantOutput } from '@darkroom/core/presets';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
+import { ANIMATION_QUALITY } from './auto-quality.js';
 import { coverRegion, renderedFit, variantSize, type Point, type Region, type Size } from './geometry.js';
 import type { RenderOptions, RenderedVariant } from './types.js';
 
@@ -76,20 +78,28 @@ function within(area: Region, region: Region): Region {
 
 /**
  * Metadata (EXIF, XMP, IPTC, GPS, ICC) is never kept: sharp strips it unless keepMetadata/withMetadata
- * is called, and converts to sRGB, which browsers assume for untagged images.
+ * is called, and converts to sRGB, which browsers assume for untagged images. A `q_auto` word encodes
+ * at its fixed stand-in (`fixedQuality`): what a spec nothing searches (an animation) is written with.
  */
 export function encode(pipeline: Sharp, spec: Pick<ImageVariantSpec, 'format' | 'quality'>): Sharp {
+  const quality = fixedQuality(spec.quality);
   switch (spec.format) {
     case 'webp':
-      return pipeline.webp({ quality: spec.quality });
+      return pipeline.webp({ quality });
     case 'avif':
-      return pipeline.avif({ quality: spec.quality });
+      return pipeline.avif({ quality });
     case 'jpeg':
       // JPEG has no alpha; flatten onto white rather than let transparent pixels turn black.
-      return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: spec.quality });
+      return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality });
     case 'png':
       return pipeline.png();
   }
+}
+
+/** A number as it is; a `q_auto` word as what an animation is encoded with at its level (each frame would want its own search). */
+export function fixedQuality(quality: ImageVariantQuality): number {
+  const level = autoQualityLevel(quality);
+  return level ? ANIMATION_QUALITY[level] : (quality as number);
 }
 
 /** WebP is the only preset format sharp can write as an animation. */
@@ -104,7 +114,7 @@ export function canAnimate(format: ImageVariantSpec['format']): boolean {
 export function outputPlan(spec: ImageVariantSpec, source: Size, redaction: FaceRedaction | null = null): VariantOutput {
   const { width, height } = variantSize(spec, source);
   // encode() writes PNG without a quality (lossless): any quality is the same bytes.
-  const quality = spec.format === 'png' ? null : spec.quality;
+  const quality = spec.format === 'png' ? null : canonicalQuality(spec.quality);
   return { fit: renderedFit(spec, source), width, height, format: spec.format, quality, redaction };
 }
 
@@ -113,13 +123,18 @@ export function outputHashOf(spec: ImageVariantSpec, source: Size, redaction: Fa
   return variantOutputHash(outputPlan(spec, source, redaction));
 }
 
+/**
+ * `made.redaction`: the face redaction its pixels carry; `made.quality`: the encoder quality a search
+ * chose (unset, the spec's own: `fixedQuality`; none for PNG).
+ */
 export function toVariant(
   spec: ImageVariantSpec,
   source: Size,
   data: Buffer,
   info: OutputInfo,
-  redaction: FaceRedaction | null = null,
+  made: { redaction?: FaceRedaction | null; quality?: number } = {},
 ): RenderedVariant {
+  const redaction = made.redaction ?? null;
   return {
     spec,
     specHash: variantSpecHash(spec),
@@ -132,5 +147,6 @@ export function toVariant(
     size: data.length,
     format: spec.format,
     contentType: CONTENT_TYPES[spec.format],
+    quality: made.quality ?? (spec.format === 'png' ? null : fixedQuality(spec.quality)),
   };
 }

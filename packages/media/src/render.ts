@@ -1,5 +1,8 @@
+import { autoQualityLevel, type AutoQualityLevel } from '@darkroom/core/delivery-grammar';
 import type { ImageVariantSpec } from '@darkroom/core/presets';
+import type { FaceRedaction } from '@darkroom/core/delivery';
 import sharp, { type Sharp } from 'sharp';
+import { encodeAutoQuality, type AutoQualityFormat } from './auto-quality.js';
 import { encode, fileInput, resizeTo, startBudget, toVariant, withTimeout, type RenderBudget } from './encode.js';
 import { frameOf, scaleRegion, type Frame } from './framing.js';
 import { decodeSize, type Point, type Size } from './geometry.js';
@@ -165,7 +168,25 @@ async function renderVariant(
   const framed = focus ? { pixels: size, focus } : undefined;
   let shaped = resizeTo(input, spec, source, framed);
   if (covering) shaped = await coverVariantFaces(shaped, covering, variantPlacement(covering, size, spec, focus), options);
-  const pipeline = withTimeout(encode(shaped, spec), options);
-  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-  return toVariant(spec, source, data, info, covering?.redaction.effect ?? null);
+  const redaction = covering?.redaction.effect ?? null;
+  const level = autoQualityLevel(spec.quality);
+  if (level && spec.format !== 'png') return searchedVariant(shaped, spec, { level, format: spec.format, redaction }, source, options);
+  const { data, info } = await withTimeout(encode(shaped, spec), options).toBuffer({ resolveWithObject: true });
+  return toVariant(spec, source, data, info, { redaction });
+}
+
+/**
+ * A `quality: "auto…"` variant: the resized pixels, then delivery's `q_auto` search on them
+ * (auto-quality.ts), so an eager variant and a `q_auto` URL of the same size choose alike.
+ */
+async function searchedVariant(
+  resized: Sharp,
+  spec: ImageVariantSpec,
+  search: { level: AutoQualityLevel; format: AutoQualityFormat; redaction: FaceRedaction | null },
+  source: Size,
+  options: RenderBudget,
+): Promise<RenderedVariant> {
+  const { data, info } = await withTimeout(resized.raw({ depth: 'uchar' }), options).toBuffer({ resolveWithObject: true });
+  const found = await encodeAutoQuality({ data, width: info.width, height: info.height, channels: info.channels }, search.format, search.level);
+  return toVariant(spec, source, found.data, found.info, { redaction: search.redaction, quality: found.quality });
 }

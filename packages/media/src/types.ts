@@ -35,6 +35,8 @@ export interface RenderedVariant {
   contentType: string;
   /** The face redaction its pixels carry; null: none (no policy, or no face known). */
   redaction: FaceRedaction | null;
+  /** The encoder quality it was written at: the spec's number, or what a `q_auto` search chose (100: lossless WebP); null for PNG. */
+  quality: number | null;
 }
 
 /**

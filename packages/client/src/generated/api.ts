@@ -2192,7 +2192,8 @@ export interface paths {
                             fit: "cover" | "inside";
                             width: number;
                             height: number;
-                            quality: number;
+                            /** @description 1..100, or `auto` (= `auto-good`), `auto-eco`, `auto-best`: the lowest quality within the level's perceptual distance, per image */
+                            quality: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
                             /** @enum {string} */
                             format: "webp" | "avif" | "jpeg" | "png";
                         } | {
@@ -7510,7 +7511,8 @@ export interface components {
                 fit: "cover" | "inside";
                 width: number;
                 height: number;
-                quality: number;
+                /** @description 1..100, or `auto` (= `auto-good`), `auto-eco`, `auto-best`: the lowest quality within the level's perceptual distance, per image */
+                quality: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
                 /** @enum {string} */
                 format: "webp" | "avif" | "jpeg" | "png";
             } | {
@@ -7578,7 +7580,8 @@ export interface components {
                 fit: "cover" | "inside";
                 width: number;
                 height: number;
-                quality: number;
+                /** @description 1..100, or `auto` (= `auto-good`), `auto-eco`, `auto-best`: the lowest quality within the level's perceptual distance, per image */
+                quality: number | ("auto" | "auto-eco" | "auto-good" | "auto-best");
                 /** @enum {string} */
                 format: "webp" | "avif" | "jpeg" | "png";
             } | {
