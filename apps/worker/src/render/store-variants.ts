@@ -38,6 +38,7 @@ export async function uploadVariants(
       size: v.size,
       specHash: v.specHash,
       redaction: v.redaction,
+      quality: v.quality,
       key: variantOutputKey(asset.tenantId, asset.id, asset.revision, v.outputHash, v.format),
     }),
   );

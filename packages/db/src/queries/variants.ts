@@ -23,6 +23,8 @@ export interface VariantRecord {
   renditions?: HlsRendition[] | null | undefined;
   /** The face redaction an image variant's pixels carry; absent or null: none. */
   redaction?: FaceRedaction | null | undefined;
+  /** The encoder quality an image variant was written at (a `quality: "auto…"` search's choice); absent or null for the rest. */
+  quality?: number | null | undefined;
 }
 
 /**
@@ -35,7 +37,14 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
   return db
     .insert(variants)
     .values(
-      params.variants.map((v) => ({ ...v, renditions: v.renditions ?? null, redaction: v.redaction ?? null, id: newId(), assetId: params.assetId })),
+      params.variants.map((v) => ({
+        ...v,
+        renditions: v.renditions ?? null,
+        redaction: v.redaction ?? null,
+        quality: v.quality ?? null,
+        id: newId(),
+        assetId: params.assetId,
+      })),
     )
     .onConflictDoUpdate({
       target: [variants.assetId, variants.name],
@@ -50,6 +59,7 @@ export async function upsertVariants(db: Executor, params: { assetId: string; va
         specHash: sql`excluded.spec_hash`,
         renditions: sql`excluded.renditions`,
         redaction: sql`excluded.redaction`,
+        quality: sql`excluded.quality`,
         updatedAt: sql`now()`,
       },
     })

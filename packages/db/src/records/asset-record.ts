@@ -58,6 +58,8 @@ export const RenderedVariant = z.object({
   size: z.number().int(),
   specHash: z.string(),
   renditions: z.array(HlsRendition).nullish(),
+  /** The encoder quality of an image variant (a `q_auto` search's choice); absent from records written before it was kept. */
+  quality: z.number().int().nullish(),
   /** The key after the asset's variant prefix (`r2/…webp`): the prefix is the asset's. */
   key: z.string(),
 });

@@ -36,6 +36,7 @@ const variant = {
   duration: null,
   size: 99,
   specHash: 'abc',
+  quality: 62,
   key: `${prefix}r1/h.webp`,
 };
 const image = { width: 800, height: 600, format: 'jpeg', placeholder: 'p', dominantColor: '#000000', hasAlpha: false };
@@ -83,6 +84,8 @@ describe('bucket records', () => {
     expect(RenderRecord.parse(render).variants[0]!.key).toBe('r1/h.webp');
     expect(assetRowOf(record, render)).toMatchObject({ status: 'ready', width: 800, placeholder: 'p', readyAt: new Date(render.renderedAt) });
     expect(variantRowsOf(render, prefix)).toEqual([variant]);
+    // As recover reads it back from the bucket: the quality a search chose comes back with the row.
+    expect(variantRowsOf(unpackRecord(RenderRecord, packRecord(render))!, prefix)).toEqual([variant]);
     // A render of an older revision (a reframe since) does not make it ready.
     expect(assetRowOf({ ...record, revision: 2 }, render).status).toBe('queued');
   });
