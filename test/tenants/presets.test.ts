@@ -81,6 +81,11 @@ describe('tenant presets', () => {
       [{ variants: [{ ...spec('a', 64), height: 8193 }] }, 'variants.0.height'],
       [{ variants: [spec('a', 64, 0)] }, 'variants.0.quality'],
       [{ variants: [spec('a', 64, 101)] }, 'variants.0.quality'],
+      [{ variants: [{ ...spec('a', 64), quality: 'auto-great' }] }, 'variants.0.quality'],
+      [{ variants: [{ ...spec('a', 64), quality: 'AUTO' }] }, 'variants.0.quality'],
+      [{ variants: [spec('a', 64), { ...spec('b', 64), quality: 'auto:good' }] }, 'variants.1.quality'],
+      // A video rendition has no search: its quality stays a number.
+      [{ variants: [{ ...spec('a', 64), format: 'mp4', quality: 'auto' }] }, 'variants.0.quality'],
       [{ variants: [{ ...spec('a', 64), fit: 'fill' }] }, 'variants.0.fit'],
       [{ variants: [{ ...spec('a', 64), format: 'gif' }] }, 'variants.0.format'],
       [{ variants: [{ ...spec('A/..', 64) }] }, 'variants.0.name'],
@@ -93,6 +98,18 @@ describe('tenant presets', () => {
       expect(res.body.error?.message, JSON.stringify(body)).toContain(field);
     }
     expect((await mine.request('PUT', '/v1/presets/Bad%20Name', { variants: [spec('a', 64)] })).status).toBe(400);
+  });
+
+  it('take the q_auto words as an image variant’s quality, and say which words a bad one may be', async () => {
+    const words = ['auto', 'auto-eco', 'auto-good', 'auto-best'] as const;
+    const body = {
+      variants: words.map((quality, i) => ({ name: `q${i}`, fit: 'cover' as const, width: 64, height: 64, format: 'webp' as const, quality })),
+    };
+    const put = await mine.request('PUT', '/v1/presets/searched', body);
+    expect(put.status).toBe(200);
+    expect(put.body.preset.variants).toEqual(body.variants);
+    const bad = await mine.raw('PUT', '/v1/presets/searched', { variants: [{ ...spec('a', 64), quality: 'auto-great' }] });
+    expect(bad.body.error?.message).toMatch(/variants\.0\.quality.*1 to 100, or one of auto, auto-eco, auto-good, auto-best/);
   });
 
   it('delete only the tenant’s own: 404 for a global or unknown name; assets keep their variants', async () => {
