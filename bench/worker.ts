@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { combineCpu, cpuSecondsOf, freePort, mb, memoryOf } from './support.js';
 import { ratio, type BenchRow } from './table.js';
+import { variantBytes, variantBytesRows } from './worker-bytes.js';
 import { midSizeThroughput } from './worker-mid.js';
 import { bareRenderMs, bareSharpLoop, cameraPhotos, hundredMegapixel, midSizePhotos, type BenchInput } from './worker-inputs.js';
 import { addTimed, finishedJobs, pipelinePass, type Rig, startRig, type Timed, upload, waitForFinished } from './worker-rig.js';
@@ -199,22 +200,6 @@ export async function memory(inputs: readonly BenchInput[], setup: MemorySetup =
   }
 }
 
-/** Variant bytes against original bytes, over the photos the throughput run rendered. */
-async function variantBytes(inputs: readonly BenchInput[]): Promise<number> {
-  const rig = await startRig(1);
-  try {
-    let variants = 0;
-    for (const input of inputs.slice(0, 6)) {
-      const { asset } = await upload(rig, input);
-      const ready = await rig.tenant.waitForAsset(asset.id, 120_000);
-      variants += (ready.variants as { size: number }[]).reduce((sum, v) => sum + v.size, 0);
-    }
-    return variants / inputs.slice(0, 6).reduce((sum, i) => sum + i.bytes, 0);
-  } finally {
-    await rig.close();
-  }
-}
-
 /** BENCH_WORKER=throughput runs the throughput part alone (one worker process). */
 async function throughputOnly(photos: BenchInput[]): Promise<BenchRow[]> {
   const { bare, pipeline } = await throughput(photos);
@@ -298,6 +283,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
   if (process.env.BENCH_WORKER === 'mid') return midSizeRows(mid);
   if (process.env.BENCH_WORKER === 'memory') return memoryOnly(photos, huge);
   if (process.env.BENCH_WORKER === 'throughput') return throughputOnly(photos);
+  if (process.env.BENCH_WORKER === 'bytes') return variantBytesRows(await variantBytes(photos));
   if (process.env.BENCH_WORKER === 'latency') {
     const lat = await latency(photos[4]!);
     return [latencyRow(lat), ...latencyPartsRows(lat)];
@@ -344,7 +330,7 @@ export async function runWorkerBench(): Promise<BenchRow[]> {
       goal: 'no growth',
       met: growth <= 16 ? 'yes' : 'no',
     },
-    { metric: 'variant bytes / original bytes (default)', darkroom: `${(bytes * 100).toFixed(1)} %`, baseline: '—', ratio: '—', goal: '—', met: '—' },
+    ...variantBytesRows(bytes),
     {
       metric: '2 worker processes vs 1 (time, one pass)',
       darkroom: seconds(two.ms),
