@@ -12,11 +12,13 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
 import { AUTO_QUALITY_TARGETS, encodeAutoQuality, type AutoQualityFormat, type AutoQualityLevel, type RawPixels } from '@darkroom/media';
-import { encodeAt } from '../packages/media/src/auto-quality.js';
+import { encode } from '../packages/media/src/encode.js';
 import sharp from 'sharp';
+import { median } from '../test/support/flood.js';
 import { graphicsSet } from './qauto-graphics.js';
 import { ROOT } from './support.js';
 
@@ -36,14 +38,14 @@ function fixedQuality(): number {
 }
 const overrides: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_TARGETS ?? '{}');
 
-interface Scored {
+export interface Scored {
   bytes: number;
   score: number;
   quality: number;
   ms: number;
   encodes: number;
 }
-interface Case {
+export interface Case {
   set: 'photos' | 'graphics';
   name: string;
   width: number;
@@ -83,7 +85,9 @@ async function sources(): Promise<{ set: Case['set']; name: string; input: Buffe
 
 async function scoreCase(set: Case['set'], name: string, pixels: RawPixels, format: AutoQualityFormat, reference: string): Promise<Case> {
   let started = performance.now();
-  const fixedOut = await encodeAt(pixels, format, FIXED_QUALITY, false);
+  // A fixed-quality render's encode, as the delivery makes it.
+  const raw = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels as 3 | 4 } });
+  const fixedOut = await encode(raw, { format, quality: FIXED_QUALITY }).toBuffer({ resolveWithObject: true });
   const fixedMs = performance.now() - started;
   const fixed = {
     bytes: fixedOut.data.length,
@@ -109,15 +113,10 @@ async function scoreCase(set: Case['set'], name: string, pixels: RawPixels, form
   return { set, name, width: pixels.width, format, fixed, levels };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+export const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 
-function report(cases: Case[]): void {
+export function report(cases: Case[]): void {
   for (const set of ['photos', 'graphics'] as const) {
     const ofSet = cases.filter((c) => c.set === set);
     if (ofSet.length === 0) continue;
@@ -139,9 +138,9 @@ function report(cases: Case[]): void {
   }
 }
 
-async function main(): Promise<void> {
+/** Every source at every width and format: the fixed quality and each level, each output scored. */
+export async function calibrate(): Promise<Case[]> {
   mkdirSync(TMP, { recursive: true });
-  console.log('targets', JSON.stringify({ ...AUTO_QUALITY_TARGETS, overrides }));
   const cases: Case[] = [];
   for (const { set, name, input } of await sources()) {
     for (const width of WIDTHS) {
@@ -162,7 +161,10 @@ async function main(): Promise<void> {
     writeFileSync(CACHE, JSON.stringify(scores));
   }
   writeFileSync(join(TMP, 'cases.json'), JSON.stringify(cases, null, 1));
-  report(cases);
+  return cases;
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log('targets', JSON.stringify({ ...AUTO_QUALITY_TARGETS, overrides }));
+  report(await calibrate());
+}

@@ -3,7 +3,7 @@
  * measured in the same run on the same machine. A benchmark, not a test: nothing here fails a build.
  * Each run also writes its table and the machine's facts to `bench/results/` (bench/results.ts).
  *
- *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|faces|clamd|moderation|usage]
+ *   npm run bench [-- --only api|worker|delivery|recover|backup|queue-mix|audio|streaming|chunked|private|import|classifier|faces|qauto|clamd|moderation|usage]
  */
 import { runApiBench } from './api.js';
 import { runAudioBench } from './audio.js';
@@ -16,6 +16,7 @@ import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
 import { runModerationBench } from './moderation.js';
 import { runPrivateBench } from './private.js';
+import { runQautoBench } from './qauto.js';
 import { runQueueMixBench } from './queue-mix.js';
 import { runRecoverBench } from './recover.js';
 import { startRun, writeResults } from './results.js';
@@ -39,6 +40,7 @@ const parts: [string, () => Promise<BenchRow[]>][] = [
   ['import', runImportBench],
   ['classifier', runClassifierBench],
   ['faces', runFacesBench],
+  ['qauto', runQautoBench],
   ['clamd', runClamdBench],
   ['moderation', runModerationBench],
   ['usage', runUsageBench],
