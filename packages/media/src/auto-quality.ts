@@ -19,9 +19,9 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them).
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
-  eco: { jpeg: 0.08, webp: 0.08, avif: 0.036 },
-  good: { jpeg: 0.04, webp: 0.05, avif: 0.02 },
-  best: { jpeg: 0.028, webp: 0.03, avif: 0.012 },
+  eco: { jpeg: 0.07, webp: 0.1, avif: 0.034 },
+  good: { jpeg: 0.043, webp: 0.062, avif: 0.017 },
+  best: { jpeg: 0.03, webp: 0.047, avif: 0.0125 },
 };
 
 /**
@@ -42,11 +42,17 @@ const RANGES: Readonly<Record<AutoQualityFormat, Range>> = {
 };
 
 /**
- * The lowest quality a graphic (graphics.ts) takes at each level: the delivery's default quality for
- * `good`, so text and line art never come out below what a fixed-quality URL gives them (4:4:4 on
- * top); a metric that pools over a mostly flat image under-rates a smeared caption.
+ * The lowest quality a graphic (graphics.ts) takes at each level and format: at `good` the delivery's
+ * default quality or just above it, so text and line art never come out below what a fixed-quality
+ * URL gives them (4:4:4 on top); a metric that pools over a mostly flat image under-rates a smeared
+ * caption. WebP's is 78 at `good`: its sharp chroma conversion at 75 left one drawn screen a touch
+ * below plain 75 by butteraugli, and 78 was above it on every drawn graphic.
  */
-const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, number>> = { eco: 30, good: 75, best: 85 };
+const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
+  eco: { jpeg: 30, webp: 30, avif: 30 },
+  good: { jpeg: 75, webp: 78, avif: 75 },
+  best: { jpeg: 85, webp: 85, avif: 85 },
+};
 
 /** What an animation (not searched: each frame would want its own) is encoded with at each level. */
 export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
@@ -88,7 +94,7 @@ export async function encodeAutoQuality(
   const probe = probeOf(pixels);
   const whole = probe === pixels;
   const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
-  const floor = graphics ? GRAPHICS_FLOOR[level] : RANGES[format].min;
+  const floor = graphics ? GRAPHICS_FLOOR[level][format] : RANGES[format].min;
   const search = await searchQuality(probe, format, graphics, target, floor);
   // The probe's own passing encode is the output when the probe is the whole output (an AVIF probe is at a lower effort: not reused).
   const reused = whole && format !== 'avif' ? search.passing : undefined;
@@ -179,15 +185,26 @@ function rawInput(pixels: RawPixels): Sharp {
  */
 const PROBE_EFFORT = 2;
 
-/** One encode as the delivery writes it (AVIF at `effort` when given); graphics keep full-resolution chroma. */
+/**
+ * What `q_auto`'s encodes add to a fixed-quality render's settings (encode.ts): mozjpeg's trellis
+ * quantisation, overshoot deringing and optimised progressive scans for JPEG, and WebP's most
+ * thorough method for photos; each spends encoder time for fewer bytes at the same butteraugli distance
+ * (bench/qauto-calibrate.ts; figures in the commit that set them). A fixed `q_N` keeps sharp's
+ * defaults: its number means what it has always meant.
+ */
+const JPEG_TUNING = { trellisQuantisation: true, overshootDeringing: true, optimiseScans: true } as const;
+/** WebP's method for photos; graphics keep the default, at which the drawn set scored better. */
+const WEBP_PHOTO_EFFORT = 6;
+
+/** One `q_auto` encode (AVIF at `effort` when given); graphics keep full-resolution chroma. */
 export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean, effort?: number): Promise<Encoded> {
   const input = rawInput(pixels);
   const chromaSubsampling = graphics ? '4:4:4' : '4:2:0';
   const encoder =
     format === 'jpeg'
-      ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling })
+      ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling, ...JPEG_TUNING })
       : format === 'webp'
-        ? input.webp({ quality, smartSubsample: graphics })
+        ? input.webp(graphics ? { quality, smartSubsample: true } : { quality, effort: WEBP_PHOTO_EFFORT })
         : input.avif({ quality, chromaSubsampling, ...(effort === undefined ? {} : { effort }) });
   return encoder.toBuffer({ resolveWithObject: true });
 }
