@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { type FaceBox, MAX_FACES } from '@darkroom/core/contract/asset';
 import { CLASSIFIER_ERRORS } from './classifier-errors.js';
 import type { ClassifierFileOptions, ClassifierPixels } from './classifier-input.js';
-import { type FaceInput, faceInputOfFile, faceInputOfPixels } from './face-input.js';
+import { type FaceInput, faceInputOfFile, faceInputOfPixels, squareOf } from './face-input.js';
 import type { ImageInput } from '../types.js';
-import { confirmedDetections, type Detection, type FaceApi, type FaceDetector } from './face-verify.js';
+import { type Detection, prepareSsd, type SsdParams, ssdDetections, warmUpSsd } from './face-ssd.js';
+import { confirmedDetections, type FaceApi, type FaceDetector } from './face-verify.js';
 import { loadOnce } from './load-once.js';
 import { loadTfRuntime } from './tf-runtime.js';
 
@@ -30,7 +31,9 @@ async function startDetector(): Promise<FaceDetector> {
   const faceapi = createRequire(import.meta.url)('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDirectory());
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDirectory());
-  return { tf, faceapi };
+  const ssd = await prepareSsd(tf, faceapi.nets.ssdMobilenetv1.params as unknown as SsdParams);
+  await warmUpSsd(tf, ssd);
+  return { tf, faceapi, ssd };
 }
 
 /**
@@ -68,16 +71,13 @@ export interface FaceSearchOptions {
 /** One detection pass; every tensor it makes is disposed before it returns. */
 async function detectInInput(input: FaceInput, search: FaceSearchOptions): Promise<FaceBox[]> {
   const detector = await loadFaceDetector();
-  const { tf, faceapi } = detector;
-  const pixels = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
-  const tensor = tf.tensor3d(pixels, [input.height, input.width, 3], 'int32');
+  const { tf } = detector;
+  const { data, side } = squareOf(input);
+  // The square's pixels are the image's (it is padded on the right or the bottom only), so the boxes are too.
+  const tensor = tf.tensor3d(data, [side, side, 3], 'int32');
   try {
-    const options = new faceapi.SsdMobilenetv1Options({
-      minConfidence: search.minConfidence ?? FACE_MIN_CONFIDENCE,
-      maxResults: MAX_FACES,
-    });
-    const candidates = await faceapi.detectAllFaces(tensor as never, options);
-    return faceBoxesOf(await confirmedDetections(detector, tensor, candidates), input.width, input.height);
+    const candidates = await ssdDetections(tf, detector.ssd, tensor, search.minConfidence ?? FACE_MIN_CONFIDENCE, MAX_FACES);
+    return faceBoxesOf(await confirmedDetections(detector, tensor, input, candidates), input.width, input.height);
   } finally {
     tensor.dispose();
   }

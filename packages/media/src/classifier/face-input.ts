@@ -41,3 +41,19 @@ export function faceInputOfPixels(pixels: ClassifierPixels): Promise<FaceInput> 
 export function faceInputOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<FaceInput> {
   return modelPixelsOfFile(input, options, toFaceInput, faceInputOf);
 }
+
+/**
+ * The input on a black square of its long side, the image at its top left: what face-api's SSD
+ * pads it to itself (padToSquare), made here so that every input of FACE_INPUT_LONG_SIDE has the
+ * same shape. WebAssembly's memory never shrinks, and tensors of another size for each photo's
+ * aspect leave holes its allocator cannot reuse (docs/design/worker.md#face-detections-memory).
+ */
+export function squareOf(input: FaceInput): { data: Uint8Array; side: number } {
+  const side = Math.max(input.width, input.height);
+  const pixels = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
+  if (input.width === input.height) return { data: pixels, side };
+  const data = new Uint8Array(side * side * 3);
+  const row = input.width * 3;
+  for (let y = 0; y < input.height; y++) data.set(pixels.subarray(y * row, (y + 1) * row), y * side * 3);
+  return { data, side };
+}

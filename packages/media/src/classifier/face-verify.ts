@@ -1,4 +1,5 @@
 import type { Tensor3D } from '@tensorflow/tfjs';
+import type { Box, Detection, Ssd } from './face-ssd.js';
 import type { TfRuntime } from './tf-runtime.js';
 
 export type FaceApi = typeof import('@vladmandic/face-api/dist/face-api.node-wasm.js');
@@ -7,19 +8,8 @@ export interface FaceDetector {
   /** The process's one TensorFlow.js, shared with the explicit-content classifier. */
   tf: TfRuntime;
   faceapi: FaceApi;
-}
-
-/** A box in pixels, or in fractions of an image: the shape face-api's detections and FaceBoxes share. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Detection {
-  score: number;
-  box: Box;
+  /** face-api's SSD MobileNet v1 as fused layers (./face-ssd.ts). */
+  ssd: Ssd;
 }
 
 /** Intersection over union of two boxes (0: apart, 1: the same box). */
@@ -56,16 +46,18 @@ function contextOf(box: Box, width: number, height: number) {
 }
 
 /**
- * The detections a second model confirms. SSD MobileNet v1 alone scores some animals, food and the
- * backs of heads as high as real faces; TinyFaceDetector, another network trained apart, shown each
- * candidate's surroundings at 160×160, rarely agrees with it on those. Tensors are disposed here.
+ * The detections a second model confirms, in `image` whose top left `width` × `height` is the
+ * picture (the rest is padding, never shown to the tiny detector). SSD MobileNet v1 alone scores
+ * some animals, food and the backs of heads as high as real faces; TinyFaceDetector, another network
+ * trained apart, shown each candidate's surroundings at 160×160, rarely agrees with it on those.
+ * Tensors are disposed here.
  */
 export async function confirmedDetections<T extends Detection>(
   { tf, faceapi }: FaceDetector,
   image: Tensor3D,
+  { width, height }: { width: number; height: number },
   detections: readonly T[],
 ): Promise<T[]> {
-  const [height = 0, width = 0] = image.shape;
   const options = new faceapi.TinyFaceDetectorOptions({ inputSize: VERIFY_INPUT, scoreThreshold: FACE_VERIFY_MIN_SCORE });
   const kept: T[] = [];
   for (const detection of detections) {

@@ -1,0 +1,90 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Tensor3D } from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFaceDetector } from './face-detector.js';
+import { faceInputOfFile, squareOf } from './face-input.js';
+import { type Detection, ssdDetections } from './face-ssd.js';
+import type { FaceDetector } from './face-verify.js';
+import { fixture } from '../test-fixtures.js';
+import { PORTRAIT_PHOTO } from './test-faces.js';
+
+const DEMO = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+/** Group photos (landscape), a portrait (upright) and a photo without a face, where SSD still scores a few boxes low. */
+const PHOTOS = [join(DEMO, 'sample1.jpg'), join(DEMO, 'sample5.jpg'), PORTRAIT_PHOTO, fixture('Landscape_1.jpg')];
+/** Low, so that the comparison covers many boxes and the suppression between them, not only the faces. */
+const MIN_CONFIDENCE = 0.05;
+
+async function imageTensor(detector: FaceDetector, path: string, square: boolean): Promise<Tensor3D> {
+  const input = await faceInputOfFile(path, { maxInputPixels: 100_000_000 });
+  if (!square) return detector.tf.tensor3d(new Uint8Array(input.data), [input.height, input.width, 3], 'int32');
+  const { data, side } = squareOf(input);
+  return detector.tf.tensor3d(data, [side, side, 3], 'int32');
+}
+
+/** face-api's own SSD pass (detectAllFaces), the one face-ssd.ts replaces. */
+async function faceApiDetections({ faceapi }: FaceDetector, image: Tensor3D): Promise<Detection[]> {
+  const options = new faceapi.SsdMobilenetv1Options({ minConfidence: MIN_CONFIDENCE, maxResults: 100 });
+  return faceapi.detectAllFaces(image as never, options);
+}
+
+/** Each edge of a box, in pixels. */
+const edges = ({ box }: Detection) => [box.x, box.y, box.x + box.width, box.y + box.height];
+
+function expectSame(ours: readonly Detection[], theirs: readonly Detection[], pixels: number): void {
+  expect(ours.length).toBe(theirs.length);
+  for (const [i, theirsOne] of theirs.entries()) {
+    expect(Math.abs(ours[i]!.score - theirsOne.score)).toBeLessThan(1e-4);
+    const ourEdges = edges(ours[i]!);
+    for (const [k, edge] of edges(theirsOne).entries()) expect(Math.abs(ourEdges[k]! - edge)).toBeLessThan(pixels);
+  }
+}
+
+describe('SSD MobileNet v1, one layer at a time', () => {
+  let detector: FaceDetector;
+
+  beforeAll(async () => {
+    detector = await loadFaceDetector();
+  });
+
+  it("finds what face-api's own pass finds, box for box, in the same order", async () => {
+    for (const path of PHOTOS) {
+      const image = await imageTensor(detector, path, false);
+      try {
+        const theirs = await faceApiDetections(detector, image);
+        expect(theirs.length, path).toBeGreaterThan(0);
+        expectSame(await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100), theirs, 0.01);
+      } finally {
+        image.dispose();
+      }
+    }
+  });
+
+  it('finds the same on the image padded to a square, its boxes in the same pixels', async () => {
+    for (const path of PHOTOS) {
+      const [image, square] = [await imageTensor(detector, path, false), await imageTensor(detector, path, true)];
+      try {
+        const theirs = await faceApiDetections(detector, image);
+        // face-api rounds the image's share of its 512 px square to whole pixels: an edge moves by less than one.
+        expectSame(await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 100), theirs, 1);
+      } finally {
+        image.dispose();
+        square.dispose();
+      }
+    }
+  });
+
+  it('keeps at most maxResults, the highest scores, and leaves no tensor behind', async () => {
+    const image = await imageTensor(detector, join(DEMO, 'sample5.jpg'), true);
+    try {
+      const all = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100);
+      const before = detector.tf.memory().numTensors;
+      const two = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 2);
+      expect(detector.tf.memory().numTensors).toBe(before);
+      expect(all.length).toBeGreaterThan(2);
+      expect(two).toEqual(all.slice(0, 2));
+    } finally {
+      image.dispose();
+    }
+  });
+});
