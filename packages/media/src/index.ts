@@ -28,6 +28,7 @@ export {
   CLASSIFIER_INPUT_SIZE,
   ClassifierUnavailableError,
   detectFaces,
+  detectFacesInInput,
   detectFacesOfFile,
   EXPLICIT_CLASSES,
   explicitScore,
@@ -43,6 +44,7 @@ export {
   type ExplicitClassifier,
   type ExplicitScore,
   type FaceDetector,
+  type FaceInput,
   type FaceSearchOptions,
   type TfRuntime,
 } from './classifier/index.js';
@@ -64,7 +66,7 @@ export { frameOf, renderedCrop, type Frame } from './framing.js';
 export { displayedPixels, type DisplayedOptions, type DisplayedPixels } from './displayed.js';
 export { hammingDistance, perceptualHash, perceptualHashOfFile, type FileHashOptions, type HashablePixels } from './phash.js';
 export { PLACEHOLDER_BOX, averageColor, computePlaceholder } from './placeholder.js';
-export { processImageFile, type ProcessedImage } from './process-image.js';
+export { processImageFile, type ProcessedImage, type ProcessOptions } from './process-image.js';
 export { previewImage, type PreviewOptions } from './preview.js';
 export { probeImage } from './probe.js';
 export { releaseBuffer } from './release.js';

@@ -20,7 +20,12 @@ export interface RenderResult {
   pixels: RawImage;
   /** The crop and focus as rendered (`options.framing` against the probed size); null: the whole image, centred. */
   frame: Frame | null;
+  /** The pixels are the whole still image as displayed, at least as large as `wholeImageBoxes` ask (no crop, no animation). */
+  whole: boolean;
 }
+
+/** A box the decode must also cover (fit and size, as a variant's): see renderImage's `wholeImageBoxes`. */
+export type DecodeBox = Pick<ImageVariantSpec, 'fit' | 'width' | 'height'>;
 
 /** Renders every spec from `path`. Reported sizes are as displayed (EXIF orientation applied). */
 export async function renderVariants(
@@ -34,13 +39,16 @@ export async function renderVariants(
 
 /**
  * renderVariants plus the decoded pixels it worked from. Specs that come out the same for this
- * source are encoded once (`shareOutputs`): every spec still gets its variant.
+ * source are encoded once (`shareOutputs`): every spec still gets its variant. `wholeImageBoxes`
+ * are boxes of the whole image someone else makes from the same pixels (the face search's input):
+ * the decode covers them too when it decodes the whole image (`whole` in the result says it did).
  */
 export async function renderImage(
   path: string,
   probe: ImageProbe,
   specs: readonly ImageVariantSpec[],
   options: RenderOptions,
+  wholeImageBoxes: readonly DecodeBox[] = [],
 ): Promise<RenderResult> {
   const budget = startBudget(options);
   try {
@@ -54,13 +62,14 @@ export async function renderImage(
     // Faces are known of the first frame alone: an animation to redact renders as that frame, as delivery does.
     if (probe.animated && !redaction) {
       const animated = await renderAnimated(path, probe, distinct, budget);
-      return { variants: expand(animated.variants), pixels: animated.pixels, frame };
+      return { variants: expand(animated.variants), pixels: animated.pixels, frame, whole: false };
     }
-    const pixels = await decodeStill(path, probe, distinct, budget, frame);
+    const whole = !frame || (frame.region.width === probe.width && frame.region.height === probe.height);
+    const pixels = await decodeStill(path, probe, [...distinct, ...(whole ? wholeImageBoxes : [])], budget, frame);
     const region = frame?.region ?? { left: 0, top: 0, width: probe.width, height: probe.height };
     const covering = redaction ? { redaction, displayed: { width: probe.width, height: probe.height }, region } : undefined;
     const variants = expand(await renderFromPixels(pixels, source, distinct, budget, frame?.focus, covering));
-    return { variants, pixels, frame };
+    return { variants, pixels, frame, whole };
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
   }
@@ -83,7 +92,7 @@ export async function renderImage(
 export async function decodeStill(
   path: string,
   probe: ImageProbe,
-  specs: readonly ImageVariantSpec[],
+  specs: readonly DecodeBox[],
   options: RenderBudget,
   frame: Frame | null = null,
 ): Promise<RawImage> {

@@ -29,6 +29,14 @@ describe('searchFaces', () => {
     expect(released).toHaveBeenCalledTimes(1);
   });
 
+  it('searches the input the render made when it has one, not the file', async () => {
+    const { ctx, admit, released } = contextOf({ minConfidence: 0.4 });
+    // A grey input of the render's (RGB, 640 px long): the file's face is not in it.
+    const input = { data: Buffer.alloc(640 * 480 * 3, 128), width: 640, height: 480 };
+    expect(await searchFaces(ctx, PORTRAIT_PHOTO, admit, input)).toEqual([]);
+    expect(released).toHaveBeenCalledTimes(1);
+  });
+
   it('keeps only faces at FACE_DETECTION’s confidence', async () => {
     const found = contextOf({ minConfidence: 0.4 });
     const [face] = (await searchFaces(found.ctx, PORTRAIT_PHOTO, found.admit))!;

@@ -5,7 +5,7 @@ import { processImageFile, releaseBuffer, type ProcessedImage, type RenderOption
 import type { FaceBox } from '@darkroom/core/contract/asset';
 import { describeVariants, type DescribeVariants } from '../records.js';
 import type { RenderContext, RenderedAsset } from './context.js';
-import { searchFaces } from './faces.js';
+import { faceSearchOf, searchFaces } from './faces.js';
 import { tenantRedaction, variantRedaction } from './redaction.js';
 import { collectRenderGarbage } from './garbage.js';
 import { uploadVariants } from './store-variants.js';
@@ -44,12 +44,19 @@ export async function renderImageVariants(ctx: RenderContext, render: ImageRende
   const preset: Preset = { name: asset.preset, variants: [...render.specs] };
   const path = render.path ?? ctx.original.path;
   const { enforced } = await tenantRedaction(deps, asset.tenantId);
+  const search = render.faces === true && faceSearchOf(ctx) !== null;
   const { image, faces } = await stages.timeRender(async (admit) => {
-    // The faces first: under a policy that enforces redaction, the variants cover them.
-    const faces = render.faces ? await searchFaces(ctx, path, admit) : undefined;
-    const redaction = variantRedaction(enforced, faces ?? asset.faces);
-    const image = await processImageFile(path, preset, { ...renderOptions(ctx, render.framed, admit), redaction });
-    return { image, faces };
+    const options = renderOptions(ctx, render.framed, admit);
+    if (enforced && search) {
+      // Under enforced redaction the variants cover the faces: the search comes first, on a decode of its own.
+      const found = await searchFaces(ctx, path, admit);
+      const redaction = variantRedaction(enforced, found ?? asset.faces);
+      return { image: await processImageFile(path, preset, { ...options, redaction }), faces: found };
+    }
+    // Otherwise the search's input comes from the variants' decode: the original is decoded once.
+    const redaction = variantRedaction(enforced, asset.faces);
+    const image = await processImageFile(path, preset, { ...options, faceInput: search, redaction });
+    return { image, faces: search ? await searchFaces(ctx, path, admit, image.faceInput) : undefined };
   });
   const describe = render.describe?.(image, faces);
   const records = await stages.time('upload', () => uploadVariants(deps, asset, image.variants, render.stored, describe));

@@ -68,8 +68,11 @@ export interface FaceSearchOptions {
   minConfidence?: number;
 }
 
-/** One detection pass; every tensor it makes is disposed before it returns. */
-async function detectInInput(input: FaceInput, search: FaceSearchOptions): Promise<FaceBox[]> {
+/**
+ * The faces in a face input already made (the worker's, from its variants' decode:
+ * processImageFile's faceInput): one detection pass; every tensor it makes is disposed before it returns.
+ */
+export async function detectFacesInInput(input: FaceInput, search: FaceSearchOptions = {}): Promise<FaceBox[]> {
   const detector = await loadFaceDetector();
   const { tf } = detector;
   const { data, side } = squareOf(input);
@@ -85,7 +88,7 @@ async function detectInInput(input: FaceInput, search: FaceSearchOptions): Promi
 
 /** The faces in decoded pixels of the whole image as displayed (RGB or RGBA, any size). */
 export async function detectFaces(pixels: ClassifierPixels, search: FaceSearchOptions = {}): Promise<FaceBox[]> {
-  return detectInInput(await faceInputOfPixels(pixels), search);
+  return detectFacesInInput(await faceInputOfPixels(pixels), search);
 }
 
 /**
@@ -93,5 +96,5 @@ export async function detectFaces(pixels: ClassifierPixels, search: FaceSearchOp
  * refuses, with the same BadMediaError, before the model is asked anything.
  */
 export async function detectFacesOfFile(input: ImageInput, options: ClassifierFileOptions & FaceSearchOptions): Promise<FaceBox[]> {
-  return detectInInput(await faceInputOfFile(input, options), options);
+  return detectFacesInInput(await faceInputOfFile(input, options), options);
 }

@@ -9,6 +9,9 @@ import { type ClassifierFileOptions, type ClassifierPixels, modelPixelsOfFile, o
  */
 export const FACE_INPUT_LONG_SIDE = 640;
 
+/** The input as a box a decode must cover (../render.ts's DecodeBox): the whole image inside it. */
+export const FACE_INPUT_BOX = { fit: 'inside', width: FACE_INPUT_LONG_SIDE, height: FACE_INPUT_LONG_SIDE } as const;
+
 /** The detector's input: RGB, 8 bits per sample, the whole image with its aspect kept. */
 export interface FaceInput {
   data: Buffer;

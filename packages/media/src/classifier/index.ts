@@ -14,10 +14,11 @@ export { loadTfRuntime, type TfRuntime } from './tf-runtime.js';
 export {
   FACE_MIN_CONFIDENCE,
   detectFaces,
+  detectFacesInInput,
   detectFacesOfFile,
   faceBoxesOf,
   loadFaceDetector,
   type FaceDetector,
   type FaceSearchOptions,
 } from './face-detector.js';
-export { FACE_INPUT_LONG_SIDE } from './face-input.js';
+export { FACE_INPUT_LONG_SIDE, type FaceInput } from './face-input.js';
