@@ -1,14 +1,20 @@
 /**
- * `npx tsx bench/faces.ts` (or `npm run bench -- --only faces`): face detection (face-api's SSD
- * MobileNet v1, each candidate confirmed by TinyFaceDetector, on TensorFlow.js's WebAssembly backend)
- * on one core, in a child pinned with `taskset -c 0`, as a worker's render slot gives it: per labelled
- * photo (fixtures/images/photos) the whole path (decode to 640 px, the search) against sharp's decode
- * of the same photo alone; the first load; the process's RSS with the face models, then with the
- * explicit classifier beside them, and after the searches. Needs a build (`npx turbo run build`).
+ * `npx tsx bench/faces.ts` (or `npm run bench -- --only faces`), two pieces (BENCH_FACES=<piece> runs one):
+ *
+ *   search  face detection (face-api's SSD MobileNet v1, each candidate confirmed by TinyFaceDetector,
+ *           on TensorFlow.js's WebAssembly backend) on one core, in a child pinned with `taskset -c 0`,
+ *           as a worker's render slot gives it: per labelled photo (fixtures/images/photos) the whole
+ *           path (decode to 640 px, the search) against sharp's decode of the same photo alone; the
+ *           first load; the process's RSS with the face models, then with the explicit classifier
+ *           beside them, and after the searches
+ *   worker  worker throughput with detection on against FACE_DETECTION=off (bench/faces-worker.ts)
+ *
+ * Needs a build (`npx turbo run build`); the worker piece, the services too.
  */
 import { fileURLToPath } from 'node:url';
 import { ms, percentile, runPinnedChild } from './classifier.js';
 import type { FacesChildFigures } from './faces-child.js';
+import { faceWorkerRows } from './faces-worker.js';
 import { mb } from './support.js';
 import { printTable, row, type BenchRow } from './table.js';
 
@@ -16,7 +22,17 @@ import { printTable, row, type BenchRow } from './table.js';
 const P95_GOAL_MS = 300;
 const MEMORY_GOAL_MB = 400;
 
+const PIECES: Record<string, () => Promise<BenchRow[]>> = { search: searchRows, worker: faceWorkerRows };
+
 export async function runFacesBench(): Promise<BenchRow[]> {
+  const only = process.env.BENCH_FACES;
+  if (only && !(only in PIECES)) throw new Error(`BENCH_FACES=${only}: one of ${Object.keys(PIECES).join(', ')}`);
+  const rows: BenchRow[] = [];
+  for (const [name, piece] of Object.entries(PIECES)) if (!only || only === name) rows.push(...(await piece()));
+  return rows;
+}
+
+async function searchRows(): Promise<BenchRow[]> {
   const f = await runPinnedChild<FacesChildFigures>('./faces-child.ts');
   const p95 = percentile(f.wholePathMs, 95);
   const baselineP95 = percentile(f.baselineMs, 95);
