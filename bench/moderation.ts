@@ -128,7 +128,8 @@ const CLASSIFIER_ON = { ...ALL_ON, malware: 'off' } as const;
 /**
  * bench/worker.ts's memory run (208 jobs, two of them 100 MP) with the classifier and the blocklist
  * on, the classifier loaded by the first wave's checks and resident after (a reprocess does not
- * check again), against the same run with every check off.
+ * check again), against the same run with every check off. Face detection is the deployment's
+ * (FACE_DETECTION, on by default) in both: its models load with the first wave's searches.
  */
 async function memoryRows(): Promise<BenchRow[]> {
   const inputs = memoryMix(await cameraPhotos(), await hundredMegapixel());
@@ -137,7 +138,7 @@ async function memoryRows(): Promise<BenchRow[]> {
   const [onEnd, offEnd] = [on.at(-1)!, off.at(-1)!];
   return [
     row(
-      `worker VmHWM over ${onEnd.jobs} jobs (2 × 100 MP), classifier and blocklist on vs all checks off`,
+      `worker VmHWM over ${onEnd.jobs} jobs (2 × 100 MP), classifier and blocklist on vs all checks off (faces on in both)`,
       mb(onEnd.hwmMb),
       mb(offEnd.hwmMb),
       null,
