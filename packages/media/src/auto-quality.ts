@@ -58,12 +58,12 @@ const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQual
 export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
 
 /** At most this many probe encodes before the one full encode. */
-export const MAX_PROBE_ENCODES = 4;
+export const MAX_PROBE_ENCODES = 2;
 /** The search stops when the passing and failing qualities are this close. */
 const TOLERANCE = 3;
 /** Tiles of the mosaic probe: TILE px squares, at most TILES_PER_SIDE² of them; an output no larger is its own probe. */
 const TILE = 64;
-const TILES_PER_SIDE = 5;
+const TILES_PER_SIDE = 4;
 
 export interface AutoQualityResult {
   data: Buffer;
@@ -96,8 +96,8 @@ export async function encodeAutoQuality(
   const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
   const floor = graphics ? GRAPHICS_FLOOR[level][format] : RANGES[format].min;
   const search = await searchQuality(probe, format, graphics, target, floor);
-  // The probe's own passing encode is the output when the probe is the whole output (an AVIF probe is at a lower effort: not reused).
-  const reused = whole && format !== 'avif' ? search.passing : undefined;
+  // The probe's own passing encode is the output when the probe is the whole output, encoded as the output would be.
+  const reused = whole && probeIsFinal(format, graphics) ? search.passing : undefined;
   const lossy = reused ?? (await encodeAt(pixels, format, search.quality, graphics));
   let encodes = search.encodes + (reused ? 0 : 1);
   let work = (search.encodes * probe.width * probe.height) / (pixels.width * pixels.height) + (reused ? 0 : 1);
@@ -125,26 +125,43 @@ interface Search {
 
 /**
  * Interpolating search: each probe's distance narrows the bracket (the lowest passing quality, the
- * highest failing one) and the next quality is where the line between them crosses the target.
+ * highest failing one) and the next quality is where the line between them crosses the target;
+ * after the last probe, the crossing they point to is the answer.
  */
 async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number, floor: number): Promise<Search> {
   const range = { ...RANGES[format], min: Math.max(RANGES[format].min, floor), start: Math.max(RANGES[format].start, floor) };
   let pass: { quality: number; distance: number; encoded: Encoded } | undefined;
   let fail: { quality: number; distance: number } | undefined;
-  let quality = range.start;
-  let encodes = 0;
-  while (encodes < MAX_PROBE_ENCODES) {
-    const encoded = await encodeAt(probe, format, quality, graphics, PROBE_EFFORT);
-    encodes++;
+  const probed: Point[] = [];
+  let quality: number | undefined = range.start;
+  while (quality !== undefined && probed.length < MAX_PROBE_ENCODES) {
+    const encoded = await encodeAt(probe, format, quality, graphics, true);
     const distance = perceptualDistance(probe, await decodeLike(encoded.data, probe));
+    probed.push({ quality, distance });
     if (distance <= target) pass = { quality, distance, encoded };
     else fail = { quality, distance };
-    const next = nextQuality(range, target, pass, fail);
-    if (next === undefined) break;
-    quality = next;
+    quality = nextQuality(range, target, pass, fail);
   }
-  if (!pass) return { quality: range.max, encodes };
-  return { quality: pass.quality, encodes, passing: pass.encoded };
+  const encodes = probed.length;
+  // The bracket is narrow, or a further probe would cost more than the quality steps it could save:
+  // the crossing estimated from the probes is taken as it is, never above a quality that passed.
+  const settled = quality === undefined ? pass?.quality : estimatedCrossing(range, target, probed, fail);
+  if (pass && (settled === undefined || settled >= pass.quality)) return { quality: pass.quality, encodes, passing: pass.encoded };
+  return { quality: settled ?? range.max, encodes };
+}
+
+/**
+ * Where ln(distance) crosses the target, from the probe nearest to it along the slope between the
+ * last two probes (the format's typical slope when they give none that is plausible), rounded up
+ * and kept above a quality that failed.
+ */
+function estimatedCrossing(range: Range, target: number, probed: readonly Point[], fail?: Point): number {
+  const [a, b] = probed.slice(-2);
+  const secant = a && b && a.quality !== b.quality ? (Math.log(a.distance) - Math.log(b.distance)) / (b.quality - a.quality) : 0;
+  const slope = secant > range.slope / 3 && secant < range.slope * 3 ? secant : range.slope;
+  const nearest = probed.reduce((best, p) => (Math.abs(Math.log(p.distance / target)) < Math.abs(Math.log(best.distance / target)) ? p : best));
+  const estimate = Math.ceil(nearest.quality + Math.log(nearest.distance / target) / slope);
+  return clamp(estimate, Math.max(range.min, (fail?.quality ?? range.min - 1) + 1), range.max);
 }
 
 type Point = { quality: number; distance: number };
@@ -179,33 +196,38 @@ function rawInput(pixels: RawPixels): Sharp {
 }
 
 /**
- * AVIF's encoder effort for probes: at its default (4) one probe takes 5-10× longer than at 2, whose
- * output is a few per cent worse at one quality (so the search leans a little high). The other
- * formats' probes are as fast as their final encodes.
- */
-const PROBE_EFFORT = 2;
-
-/**
  * What `q_auto`'s encodes add to a fixed-quality render's settings (encode.ts): mozjpeg's trellis
- * quantisation, overshoot deringing and optimised progressive scans for JPEG, and WebP's most
- * thorough method for photos; each spends encoder time for fewer bytes at the same butteraugli distance
- * (bench/qauto-calibrate.ts; figures in the commit that set them). A fixed `q_N` keeps sharp's
+ * quantisation and overshoot deringing for JPEG, and a more thorough WebP method for photos; each
+ * spends encoder time for fewer bytes at the same butteraugli distance (bench/qauto-calibrate.ts;
+ * figures in the commits that set them). A fixed `q_N` keeps sharp's
  * defaults: its number means what it has always meant.
  */
-const JPEG_TUNING = { trellisQuantisation: true, overshootDeringing: true, optimiseScans: true } as const;
-/** WebP's method for photos; graphics keep the default, at which the drawn set scored better. */
-const WEBP_PHOTO_EFFORT = 6;
+const JPEG_TUNING = { trellisQuantisation: true, overshootDeringing: true } as const;
+/**
+ * WebP's method for photos: 5 takes a 640 px photo about as long as the default 4 for 1-3 % fewer
+ * bytes (6: 5 % fewer, twice the time). Graphics keep the default, at which the drawn set scored better.
+ */
+const WEBP_PHOTO_EFFORT = 5;
+/**
+ * Probes encode faster than the output, at an effort whose distance at one quality is close to the
+ * final's: AVIF at 2 (its default 4 takes 5-10× longer, a few per cent worse at one quality, so the
+ * search leans a little high), WebP at its default 4 (half method 6's time, the same distance).
+ */
+const PROBE_EFFORT = { avif: 2, webp: 4 } as const;
 
-/** One `q_auto` encode (AVIF at `effort` when given); graphics keep full-resolution chroma. */
-export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean, effort?: number): Promise<Encoded> {
+/** Whether a probe's encode is the output's own (then a whole-output probe's passing encode is kept). */
+const probeIsFinal = (format: AutoQualityFormat, graphics: boolean) => format === 'jpeg' || (format === 'webp' && graphics);
+
+/** One `q_auto` encode, or a probe's (`probe`: at the format's probe effort); graphics keep full-resolution chroma. */
+export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: number, graphics: boolean, probe = false): Promise<Encoded> {
   const input = rawInput(pixels);
   const chromaSubsampling = graphics ? '4:4:4' : '4:2:0';
   const encoder =
     format === 'jpeg'
       ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling, ...JPEG_TUNING })
       : format === 'webp'
-        ? input.webp(graphics ? { quality, smartSubsample: true } : { quality, effort: WEBP_PHOTO_EFFORT })
-        : input.avif({ quality, chromaSubsampling, ...(effort === undefined ? {} : { effort }) });
+        ? input.webp(graphics ? { quality, smartSubsample: true } : { quality, effort: probe ? PROBE_EFFORT.webp : WEBP_PHOTO_EFFORT })
+        : input.avif({ quality, chromaSubsampling, ...(probe ? { effort: PROBE_EFFORT.avif } : {}) });
   return encoder.toBuffer({ resolveWithObject: true });
 }
 
