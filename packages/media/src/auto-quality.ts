@@ -202,6 +202,7 @@ function rawInput(pixels: RawPixels): Sharp {
  * figures in the commits that set them). A fixed `q_N` keeps sharp's
  * defaults: its number means what it has always meant.
  */
+// Photos only: on the drawn graphics, trellis at the floor's 75 scored 2 of 12 JPEGs below plain 75.
 const JPEG_TUNING = { trellisQuantisation: true, overshootDeringing: true } as const;
 /**
  * WebP's method for photos: 5 takes a 640 px photo about as long as the default 4 for 1-3 % fewer
@@ -224,7 +225,7 @@ export function encodeAt(pixels: RawPixels, format: AutoQualityFormat, quality: 
   const chromaSubsampling = graphics ? '4:4:4' : '4:2:0';
   const encoder =
     format === 'jpeg'
-      ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling, ...JPEG_TUNING })
+      ? input.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling, ...(graphics ? {} : JPEG_TUNING) })
       : format === 'webp'
         ? input.webp(graphics ? { quality, smartSubsample: true } : { quality, effort: probe ? PROBE_EFFORT.webp : WEBP_PHOTO_EFFORT })
         : input.avif({ quality, chromaSubsampling, ...(probe ? { effort: PROBE_EFFORT.avif } : {}) });
