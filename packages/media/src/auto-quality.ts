@@ -20,8 +20,8 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
   eco: { jpeg: 0.07, webp: 0.1, avif: 0.034 },
-  good: { jpeg: 0.043, webp: 0.062, avif: 0.017 },
-  best: { jpeg: 0.03, webp: 0.047, avif: 0.0125 },
+  good: { jpeg: 0.041, webp: 0.05, avif: 0.017 },
+  best: { jpeg: 0.03, webp: 0.038, avif: 0.0125 },
 };
 
 /**
