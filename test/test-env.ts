@@ -23,6 +23,9 @@ export const testEnv: Record<string, string> = {
   // Likewise for the usage rollup: its tests roll at clocks of their own, and its expiry drops old
   // months' partitions. Tests of usage turn it on in their own harness.
   USAGE_ROLLUP_SECONDS: 'off',
+  // Likewise for the nightly usage check: in its hour (04:00 UTC) every harness would LIST the shared
+  // buckets. Its tests run it themselves.
+  USAGE_CHECK_HOUR: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own
