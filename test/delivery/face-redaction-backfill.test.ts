@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { covered, detail, type Pixels } from '../support/face-detail.js';
-import { facePhotos, type FacePhoto } from '../support/face-photos.js';
+import { facePhoto, type FacePhoto } from '../support/face-photos.js';
 import { waitFor } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -25,9 +25,7 @@ let photo: FacePhoto;
 
 beforeAll(async () => {
   delivery = await startDelivery(harness);
-  const found = (await facePhotos()).find((p) => p.name === 'group-cafe');
-  if (!found) throw new Error('the labelled photo group-cafe is missing');
-  photo = found;
+  photo = await facePhoto('group-cafe');
 });
 afterAll(() => delivery?.close());
 

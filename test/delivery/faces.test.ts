@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, newDeliveryKey, setAssetShape, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
 import { covered, detail, type Pixels } from '../support/face-detail.js';
-import { type FacePhoto, facePhotos } from '../support/face-photos.js';
+import { type FacePhoto, facePhoto } from '../support/face-photos.js';
 import { meanAbsoluteDifference } from '../support/images.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -21,9 +21,7 @@ let photo: FacePhoto;
 
 beforeAll(async () => {
   delivery = await startDelivery(harness);
-  const found = (await facePhotos()).find((p) => p.name === 'group-cafe');
-  if (!found) throw new Error('the labelled photo group-cafe is missing');
-  photo = found;
+  photo = await facePhoto('group-cafe');
 });
 afterAll(() => delivery?.close());
 

@@ -64,3 +64,10 @@ export async function facePhotos(): Promise<FacePhoto[]> {
     }),
   );
 }
+
+/** One labelled photo by name (`group-cafe`); refuses a name the fixtures lack. */
+export async function facePhoto(name: string): Promise<FacePhoto> {
+  const found = (await facePhotos()).find((p) => p.name === name);
+  if (!found) throw new Error(`the labelled photo ${name} is missing`);
+  return found;
+}
