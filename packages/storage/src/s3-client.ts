@@ -81,16 +81,34 @@ export async function observedTry<T>(tell: () => void, attempt: () => Promise<T>
   }
 }
 
+const checkPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Tells the observer of each attempt. It sits right after the retry middleware (finalizeRequest
- * step), so it runs once per try: a retried request is counted each time it is sent, as the
- * bucket bills it (observer.test.ts proves it with a server that answers 503 once).
+ * A whole turn of the event loop, taken before each try takes a pooled socket. While the loop is
+ * held by a long synchronous stretch (a model's inference on a busy core), the server may close an
+ * idle keep-alive socket and the agent's own expiry cannot fire; a try written to that socket at
+ * once is reset unseen and sent again, so the server sees one request and the meters two. Two check
+ * phases: the first may fall in the turn whose poll already ran, the second follows a poll that reads
+ * the server's FIN, and the agent then skips the socket (s3-observed.test.ts holds the loop so).
  */
-function observeAttempts(client: S3Client, observer: StorageObserver): void {
+export async function settleIdleSockets(): Promise<void> {
+  await checkPhase();
+  await checkPhase();
+}
+
+/**
+ * Runs once per try: it sits right after the retry middleware (finalizeRequest step). It settles
+ * idle sockets, then tells the observer, if any, of the try: a retried request is counted each
+ * time it is sent, as the bucket bills it (s3-observed.test.ts proves it with a server that
+ * answers 503 once).
+ */
+function eachTry(client: S3Client, observer: StorageObserver | undefined): void {
   type Handler<T> = (args: T) => Promise<unknown>;
   const observe =
     <T extends { input: object }>(next: Handler<T>, context: { commandName?: string }) =>
     async (args: T) => {
+      await settleIdleSockets();
+      if (!observer) return next(args);
       const input = args.input as CommandInput;
       const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
       return observedTry(
@@ -98,7 +116,7 @@ function observeAttempts(client: S3Client, observer: StorageObserver): void {
         () => next(args),
       );
     };
-  client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomObserveAttempts' });
+  client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomEachTry' });
 }
 
 /** The options with their defaults filled in: what the SDK client and the direct HEAD and GET (s3-direct.ts) all honour. */
@@ -141,6 +159,6 @@ export function createS3Client(config: StorageConfig, options: S3ClientOptions =
     },
   });
   useContentMd5ForRequiredChecksums(client);
-  if (options.observer) observeAttempts(client, options.observer);
+  eachTry(client, options.observer);
   return client;
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,4 +91,56 @@ describe('the storage observer', () => {
     expect(told.requests).toHaveLength(1);
     expect(told.written).toEqual([]);
   });
+
+  it('is told of each try the server saw, even when the loop was held past the server closing an idle socket', async () => {
+    const other = await serveElsewhere();
+    try {
+      const { told, observer } = recordingObserver();
+      const storage = storageFor(other.endpoint, observer);
+      const put = () => storage.putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('x'), contentType: 'text/plain' });
+      await put();
+      await storage.headObject({ bucket: 'b', key: 'variants/t/x' });
+      holdTheLoop(4_000);
+      await Promise.all([put(), storage.headObject({ bucket: 'b', key: 'variants/t/x' })]);
+      expect(told.requests).toHaveLength(4);
+      expect(await other.seen()).toBe(4);
+    } finally {
+      other.child.kill();
+    }
+  });
 });
+
+/** Holds the event loop, as a long synchronous stretch (a model's inference) does. */
+function holdTheLoop(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
+/**
+ * An S3 stand-in in another process, so it closes idle keep-alive sockets (after 2 s, plus Node's
+ * grace) while this one's loop is held; it answers 200 to everything and counts what it saw.
+ */
+async function serveElsewhere() {
+  const code = `
+    let seen = 0;
+    const server = require('node:http').createServer((req, res) => {
+      seen++;
+      req.resume();
+      req.on('end', () => res.writeHead(200, { etag: '"e"', 'content-length': '1' }).end(req.method === 'HEAD' ? undefined : 'x'));
+    });
+    server.keepAliveTimeout = 2_000;
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+    process.stdin.on('data', () => console.log(seen));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = child.stdout.setEncoding('utf8');
+  const nextLine = () => new Promise<string>((resolve) => lines.once('data', (text: string) => resolve(text.trim())));
+  const port = await nextLine();
+  return {
+    child,
+    endpoint: `http://127.0.0.1:${port}`,
+    seen: async () => {
+      child.stdin.write('\n');
+      return Number(await nextLine());
+    },
+  };
+}
