@@ -26,6 +26,9 @@ export const testEnv: Record<string, string> = {
   // Likewise for the nightly usage check: in its hour (04:00 UTC) every harness would LIST the shared
   // buckets. Its tests run it themselves.
   USAGE_CHECK_HOUR: 'off',
+  // The face search costs a core a quarter second per image, and its models seconds to load in each
+  // process: tests of faces turn it on in their own harness (facesSearched, support/faces-on.ts).
+  FACE_DETECTION: 'off',
   ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
   WEBHOOK_SECRET_KEY: 'test-webhook-sealing-key-0123456789abcdef',
   // Like the reconciler: one file's dispatcher would queue other files' deliveries on its own

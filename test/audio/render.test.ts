@@ -8,6 +8,7 @@ import { fetchVariant } from '../support/images.js';
 import { writePresetsFile } from '../support/presets.js';
 import { waitFor } from '../support/services.js';
 import { downloadRendition, filesUnder, mediaProcessesMentioning, metadataTags, waitForTranscode } from '../support/video.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -26,7 +27,7 @@ const harness = setupHarness(async () => {
       { name: 'c', format: 'm4a', bitrate: 64, loudness: -23 },
     ],
   });
-  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
+  return { env: { ...facesSearched, PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
 const tenant = setupTenant(harness, 'audio');
 

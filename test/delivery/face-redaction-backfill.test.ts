@@ -9,6 +9,7 @@ import { getImage, imagePath, startDelivery, type DeliveryServer } from '../supp
 import { covered, detail, type Pixels } from '../support/face-detail.js';
 import { facePhoto, type FacePhoto } from '../support/face-photos.js';
 import { waitFor } from '../support/services.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -18,7 +19,7 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * `asset.updated` with the purge list; the next `/img/` request renders the faces covered. Switched
  * off, the same backfill brings the unredacted variants back.
  */
-const harness = setupHarness();
+const harness = setupHarness({ env: facesSearched });
 const tenant = setupTenant(harness, 'redaction-backfill');
 let delivery: DeliveryServer;
 let photo: FacePhoto;

@@ -6,6 +6,7 @@ import { getImage, imagePath, newDeliveryKey, setAssetShape, setDeliverySettings
 import { covered, detail, type Pixels } from '../support/face-detail.js';
 import { type FacePhoto, facePhoto } from '../support/face-photos.js';
 import { meanAbsoluteDifference } from '../support/images.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -14,7 +15,7 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * where the policy's `unsignedEffects` allows), and covered on every render once the tenant's
  * policy enforces redaction.
  */
-const harness = setupHarness();
+const harness = setupHarness({ env: facesSearched });
 let delivery: DeliveryServer;
 const tenant = setupTenant(harness, 'delivery-faces');
 let photo: FacePhoto;

@@ -6,6 +6,7 @@ import { setDeliverySettings } from '../support/delivery.js';
 import { covered, detail, type PixelEdges, type Pixels } from '../support/face-detail.js';
 import { facePhotos, type FacePhoto } from '../support/face-photos.js';
 import { fetchVariant } from '../support/images.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -14,7 +15,7 @@ import { setupHarness, setupTenant } from '../support/setup-harness.js';
  * does not; the faces found at ingest are covered in the first's variants (found before they were
  * encoded), and the rest of each variant is the second's picture.
  */
-const harness = setupHarness();
+const harness = setupHarness({ env: facesSearched });
 const plain = setupTenant(harness, 'redaction-plain');
 const enforced = setupTenant(harness, 'redaction-enforced');
 let photo: FacePhoto;

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFacesBackfill } from '../../apps/worker/src/faces/backfill-run.js';
 import { iou, labelledFaces, PORTRAIT_PHOTO } from '../../packages/media/src/classifier/test-faces.js';
 import { fixture } from '../support/images.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** `npm run faces` (docs/operations.md): the faces of images made before face detection, on the backfill lane. */
-const harness = setupHarness();
+const harness = setupHarness({ env: facesSearched });
 const tenant = setupTenant(harness, 'faces-backfill');
 let queues: WorkerQueues;
 

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { iou, labelledFaces, PORTRAIT_PHOTO } from '../../packages/media/src/classifier/test-faces.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /** Faces at ingest (docs/api.md, the asset's `faces`): searched once, on the whole image as displayed. */
-const harness = setupHarness();
+const harness = setupHarness({ env: facesSearched });
 const tenant = setupTenant(harness, 'faces');
 
 describe('faces at ingest', () => {

@@ -11,9 +11,7 @@ import { setupHarness } from '../support/setup-harness.js';
 // A platform's own bucket, of a second user of the tests' S3 server with keys of its own: imported
 // once with a policy that lets the deployment's key read it (server-side copies), once without.
 const PHOTOS = 1000;
-// No face search: this file measures the import, and a search (about a quarter of a core-second a photo) over
-// 1,000 photos would be most of its time; test/images covers faces at ingest.
-const harness = setupHarness({ env: { BACKFILL_CONCURRENCY: '6', FACE_DETECTION: 'off' } });
+const harness = setupHarness({ env: { BACKFILL_CONCURRENCY: '6' } });
 let source: SourceBucket;
 let before: SnapshotEntry[];
 

@@ -17,6 +17,7 @@ import {
   uploadVideo,
   waitForTranscode,
 } from '../support/video.js';
+import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -33,7 +34,7 @@ const harness = setupHarness(async () => {
     ],
     slow: [{ name: 'full', fit: 'inside', width: 320, height: 240, format: 'mp4', quality: 60 }],
   });
-  return { env: { PRESETS_FILE: presets, TMP_DIR: tmpDir } };
+  return { env: { ...facesSearched, PRESETS_FILE: presets, TMP_DIR: tmpDir } };
 });
 const tenant = setupTenant(harness, 'video');
 
