@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Asset } from '@darkroom/client';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +10,13 @@ import { facePhotos, type FacePhoto } from '../support/face-photos.js';
 import { fetchVariant } from '../support/images.js';
 import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { ffmpeg } from '../support/video.js';
 
 /**
  * A tenant policy's `enforceFaceRedaction` in the worker's eager variants (docs/delivery.md#faces),
  * against the real services: one photo uploaded by a tenant that enforces blurring and by one that
  * does not; the faces found at ingest are covered in the first's variants (found before they were
- * encoded), and the rest of each variant is the second's picture.
+ * encoded), and the rest of each variant is the second's picture; a video's posters likewise.
  */
 const harness = setupHarness({ env: facesSearched });
 const plain = setupTenant(harness, 'redaction-plain');
@@ -27,12 +30,12 @@ beforeAll(async () => {
   await setDeliverySettings(harness, enforced.tenantId, { policy: { enforceFaceRedaction: 'blur' } });
 });
 
-async function readyAsset(tenant: typeof plain): Promise<Asset> {
-  const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(photo.path)), {
-    filename: 'cafe.jpg',
-    contentType: 'image/jpeg',
+async function readyAsset(tenant: typeof plain, path = photo.path, contentType = 'image/jpeg'): Promise<Asset> {
+  const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(path)), {
+    filename: path.split('/').pop()!,
+    contentType,
   });
-  const done = await tenant.client.waitForAsset(asset.id);
+  const done = await tenant.client.waitForAsset(asset.id, 120_000);
   expect(done.status).toBe('ready');
   return done;
 }
@@ -106,6 +109,41 @@ describe('eager variants under enforceFaceRedaction', () => {
       const [o, r] = await Promise.all([variantPixels(open, name), variantPixels(redacted, name)]);
       expect(r.url).not.toBe(o.url);
       expect(r.pixels.data.equals(o.pixels.data)).toBe(false);
+    }
+  });
+
+  it("cover the faces of a video's poster frame in its poster variants", async () => {
+    // A second of the same photo as a video: its poster frame is the photo, faces and all.
+    const video = join(await mkdtemp(join(tmpdir(), 'darkroom-face-poster-')), 'cafe.mp4');
+    await ffmpeg([
+      '-loop',
+      '1',
+      '-i',
+      photo.path,
+      '-t',
+      '1',
+      '-r',
+      '5',
+      '-vf',
+      'scale=640:-2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      video,
+    ]);
+    const [open, redacted] = await Promise.all([readyAsset(plain, video, 'video/mp4'), readyAsset(enforced, video, 'video/mp4')]);
+    expect(redacted.kind).toBe('video');
+    expect(redacted.faces?.length).toBeGreaterThan(0);
+    expect(redacted.faces).toEqual(open.faces);
+    const before = await variantPixels(open, 'small');
+    const after = await variantPixels(redacted, 'small');
+    expect(after.url).not.toBe(before.url);
+    for (const face of redacted.faces ?? []) {
+      const area = covered(face, before.pixels);
+      expect(detail(after.pixels, area).mean / detail(before.pixels, area).mean).toBeLessThan(0.5);
     }
   });
 });
