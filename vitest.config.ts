@@ -65,7 +65,17 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { test: { name: 'unit', include: [...BESIDE_CODE, ...REPO_CHECKS], exclude: [NEEDS_SERVICES, '**/node_modules/**'] } },
+      {
+        test: {
+          name: 'unit',
+          include: [...BESIDE_CODE, ...REPO_CHECKS],
+          exclude: [NEEDS_SERVICES, '**/node_modules/**'],
+          // A file per core: unit tests share no service. Vitest's default is a core less, which on the
+          // two-core machines CI and development run on is one file at a time for every lane.
+          maxWorkers: '100%',
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         test: {
           name: 'integration',
@@ -73,6 +83,8 @@ export default defineConfig({
           exclude: [...REPO_CHECKS, ...SERIAL, '**/node_modules/**'],
           globalSetup: ['./test/global-setup.ts'],
           fileParallelism: true,
+          // After the unit files, in a group of its own (a group runs at one file count).
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -82,7 +94,7 @@ export default defineConfig({
           globalSetup: ['./test/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
