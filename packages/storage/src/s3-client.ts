@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { setImmediate } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from './config.js';
 import type { StorageObserver } from './types.js';
@@ -81,8 +82,6 @@ export async function observedTry<T>(tell: () => void, attempt: () => Promise<T>
   }
 }
 
-const checkPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * A whole turn of the event loop, taken before each try takes a pooled socket. While the loop is
  * held by a long synchronous stretch (a model's inference on a busy core), the server may close an
@@ -92,8 +91,8 @@ const checkPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the server's FIN, and the agent then skips the socket (s3-observed.test.ts holds the loop so).
  */
 export async function settleIdleSockets(): Promise<void> {
-  await checkPhase();
-  await checkPhase();
+  await setImmediate();
+  await setImmediate();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
 import type { TfRuntime } from './tf-runtime.js';
 
@@ -199,25 +200,23 @@ function joined(parts: readonly Float32Array[]): Float32Array {
 }
 
 /**
- * A turn of the event loop between layers. A search holds a core for a quarter second or more on the
- * WebAssembly backend, which never yields by itself: the worker's other jobs (their sockets, their
- * lock renewals) are served between its layers rather than after the whole network.
+ * The network on `input` (freed here): every predictor's outputs, in anchor order. The event loop
+ * turns after each layer: a search holds a core for a quarter second or more on the WebAssembly
+ * backend, which never yields by itself, and the worker's other jobs (their sockets, their lock
+ * renewals) are served between its layers rather than after the whole network.
  */
-const betweenLayers = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The network on `input` (freed here): every predictor's outputs, in anchor order. */
 async function forward(tf: TfRuntime, ssd: Ssd, input: Tensor4D): Promise<Predictions> {
   const out: Float32Array[][] = [[], []];
   let x = input;
   for (const [i, layer] of ssd.backbone.entries()) {
     x = next(tf, layer, x);
-    await betweenLayers();
+    await setImmediate();
     if (i === ssd.conv11) await predict(tf, ssd.predictors[0]!, x, out);
   }
   await predict(tf, ssd.predictors[1]!, x, out);
   for (const [i, layer] of ssd.extra.entries()) {
     x = next(tf, layer, x);
-    await betweenLayers();
+    await setImmediate();
     if (i % 2 === 1) await predict(tf, ssd.predictors[2 + (i >> 1)]!, x, out);
   }
   x.dispose();
