@@ -1,12 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Asset } from '@darkroom/client';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setDeliverySettings } from '../support/delivery.js';
 import { covered, detail, type PixelEdges, type Pixels } from '../support/face-detail.js';
-import { facePhotos, type FacePhoto } from '../support/face-photos.js';
+import { facePhoto, type FacePhoto } from '../support/face-photos.js';
 import { fetchVariant } from '../support/images.js';
 import { facesSearched } from '../support/faces-on.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
@@ -24,15 +24,13 @@ const enforced = setupTenant(harness, 'redaction-enforced');
 let photo: FacePhoto;
 
 beforeAll(async () => {
-  const found = (await facePhotos()).find((p) => p.name === 'group-cafe');
-  if (!found) throw new Error('the labelled photo group-cafe is missing');
-  photo = found;
+  photo = await facePhoto('group-cafe');
   await setDeliverySettings(harness, enforced.tenantId, { policy: { enforceFaceRedaction: 'blur' } });
 });
 
 async function readyAsset(tenant: typeof plain, path = photo.path, contentType = 'image/jpeg'): Promise<Asset> {
   const { asset } = await tenant.client.uploadAndComplete(new Uint8Array(await readFile(path)), {
-    filename: path.split('/').pop()!,
+    filename: basename(path),
     contentType,
   });
   const done = await tenant.client.waitForAsset(asset.id, 120_000);
