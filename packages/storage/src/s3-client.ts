@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { setImmediate } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from './config.js';
+import { createAgents, observedTry } from './tries.js';
 import type { StorageObserver } from './types.js';
 
 export interface S3ClientOptions {
@@ -62,52 +60,16 @@ interface CommandInput {
   Delete?: { Objects?: { Key?: string }[] };
 }
 
-/** Errors of a try that never reached the server (no connection made): the bucket bills nothing. */
-const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 /**
- * Runs one try of a request and tells the observer of it once it has ended, answered or failed,
- * unless it never reached the server. Told after, not before: a process killed while a request is
- * in flight may leave it uncounted, but never counts one the bucket did not see (its counts are
- * spooled as they are told, and replayed after the kill).
+ * Tells the observer of each try: it sits right after the retry middleware (finalizeRequest step),
+ * so a retried request is counted each time it reached the server, as the bucket bills it
+ * (s3-observed.test.ts proves it with a server that answers 503 once).
  */
-export async function observedTry<T>(tell: () => void, attempt: () => Promise<T>): Promise<T> {
-  try {
-    const answer = await attempt();
-    tell();
-    return answer;
-  } catch (err) {
-    if (!UNSENT.has((err as { code?: string }).code ?? '')) tell();
-    throw err;
-  }
-}
-
-/**
- * A whole turn of the event loop, taken before each try takes a pooled socket. While the loop is
- * held by a long synchronous stretch (a model's inference on a busy core), the server may close an
- * idle keep-alive socket and the agent's own expiry cannot fire; a try written to that socket at
- * once is reset unseen and sent again, so the server sees one request and the meters two. Two check
- * phases: the first may fall in the turn whose poll already ran, the second follows a poll that reads
- * the server's FIN, and the agent then skips the socket (s3-observed.test.ts holds the loop so).
- */
-export async function settleIdleSockets(): Promise<void> {
-  await setImmediate();
-  await setImmediate();
-}
-
-/**
- * Runs once per try: it sits right after the retry middleware (finalizeRequest step). It settles
- * idle sockets, then tells the observer, if any, of the try: a retried request is counted each
- * time it is sent, as the bucket bills it (s3-observed.test.ts proves it with a server that
- * answers 503 once).
- */
-function eachTry(client: S3Client, observer: StorageObserver | undefined): void {
+function observeTries(client: S3Client, observer: StorageObserver): void {
   type Handler<T> = (args: T) => Promise<unknown>;
   const observe =
     <T extends { input: object }>(next: Handler<T>, context: { commandName?: string }) =>
     async (args: T) => {
-      await settleIdleSockets();
-      if (!observer) return next(args);
       const input = args.input as CommandInput;
       const key = input.Key ?? input.Prefix ?? input.Delete?.Objects?.[0]?.Key ?? '';
       return observedTry(
@@ -115,7 +77,7 @@ function eachTry(client: S3Client, observer: StorageObserver | undefined): void 
         () => next(args),
       );
     };
-  client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomEachTry' });
+  client.middlewareStack.addRelativeTo(observe as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'darkroomObserveTries' });
 }
 
 /** The options with their defaults filled in: what the SDK client and the direct HEAD and GET (s3-direct.ts) all honour. */
@@ -126,15 +88,6 @@ export function clientSettings(options: S3ClientOptions) {
     socketTimeoutMs: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
     lookup: options.lookup,
   };
-}
-
-/** Sockets to one server at once, per agent (the SDK's and the direct requests' pools alike). */
-export const MAX_SOCKETS = 64;
-
-/** Keep-alive agents whose connections resolve names through `lookup` (the system's DNS when undefined). */
-export function createAgents(lookup: LookupFunction | undefined) {
-  const options = { keepAlive: true, maxSockets: MAX_SOCKETS, ...(lookup ? { lookup } : {}) };
-  return { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
 }
 
 export function createS3Client(config: StorageConfig, options: S3ClientOptions = {}): S3Client {
@@ -150,14 +103,14 @@ export function createS3Client(config: StorageConfig, options: S3ClientOptions =
     responseChecksumValidation: 'WHEN_REQUIRED',
     retryMode: 'standard',
     maxAttempts: settings.maxAttempts,
-    // The SDK's NodeHttpHandler, built from these options; agents of our own only where a lookup is given.
+    // The SDK's NodeHttpHandler, built from these options, on agents that watch each try on the wire.
     requestHandler: {
       connectionTimeout: settings.connectionTimeoutMs,
       requestTimeout: settings.socketTimeoutMs,
-      ...(settings.lookup ? createAgents(settings.lookup) : {}),
+      ...createAgents(settings.lookup),
     },
   });
   useContentMd5ForRequiredChecksums(client);
-  eachTry(client, options.observer);
+  if (options.observer) observeTries(client, options.observer);
   return client;
 }

@@ -4,9 +4,9 @@ import type { LookupFunction } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { ObjectRangeError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
-import { createAgents, observedTry, settleIdleSockets } from './s3-client.js';
 import { copySource } from './s3-copy.js';
 import { readAtMost } from './s3-reads.js';
+import { createAgents, observedTry } from './tries.js';
 import type {
   Abortable,
   CopyObjectOptions,
@@ -199,7 +199,6 @@ export function createDirectRequests(
     const { signal } = location;
     for (let tries = 1; ; tries++) {
       try {
-        await settleIdleSockets();
         return await observedTry(() => options.observer?.request(sent.operation, location.bucket, sent.key), attempt);
       } catch (err) {
         // Cut off by the caller: its reason, as it gave it, and no other try.

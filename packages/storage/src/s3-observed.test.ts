@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Storage } from './s3-storage.js';
 import type { ObjectLocation, StorageObserver, WrittenObject } from './types.js';
 
 let server: Server | undefined;
+let rawServer: NetServer | undefined;
 
 /** An S3 stand-in answering request n with `answers[n]` (the last one repeated); returns its endpoint and the requests it saw. */
 async function serve(answers: ((req: IncomingMessage, res: ServerResponse) => void)[]) {
@@ -20,6 +21,8 @@ async function serve(answers: ((req: IncomingMessage, res: ServerResponse) => vo
 }
 
 afterEach(async () => {
+  rawServer?.close();
+  rawServer = undefined;
   if (!server) return;
   server.closeAllConnections();
   await new Promise((resolve) => server!.close(resolve));
@@ -108,7 +111,49 @@ describe('the storage observer', () => {
       other.child.kill();
     }
   });
+
+  it('is not told of a try reset unread on a reused socket (the keep-alive race), but of its retry', async () => {
+    const { endpoint, answered } = await serveResettingReusedSockets();
+    const { told, observer } = recordingObserver();
+    const storage = storageFor(endpoint, observer);
+    const put = () => storage.putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('x'), contentType: 'text/plain' });
+    const head = () => storage.headObject({ bucket: 'b', key: 'variants/t/x' });
+    for (const send of [put, put, head, head]) await send();
+    // The second of each went out on the first's socket, was reset, and was sent again on a new one.
+    expect(answered).toEqual(['PUT', 'PUT', 'HEAD', 'HEAD']);
+    expect(told.requests).toEqual([
+      'PutObjectCommand originals/t/a',
+      'PutObjectCommand originals/t/a',
+      'HeadObject variants/t/x',
+      'HeadObject variants/t/x',
+    ]);
+  });
 });
+
+/**
+ * An S3 stand-in that answers the first request on each connection (200, kept alive) and resets the
+ * connection when a second one arrives, unread: a server closing an idle socket as a try is written.
+ */
+async function serveResettingReusedSockets() {
+  const answered: string[] = [];
+  const raw = createNetServer((socket) => {
+    let head = Buffer.alloc(0);
+    let done = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (done) return socket.resetAndDestroy();
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      const length = Number(/content-length: *(\d+)/i.exec(head.toString('latin1'))?.[1] ?? 0);
+      if (end < 0 || head.length < end + 4 + length) return;
+      done = true;
+      answered.push(head.toString('latin1').split(' ')[0]!);
+      socket.write('HTTP/1.1 200 OK\r\nETag: "e"\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n');
+    });
+  });
+  rawServer = raw;
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(raw.address() as AddressInfo).port}`, answered };
+}
 
 /** Holds the event loop, as a long synchronous stretch (a model's inference) does. */
 function holdTheLoop(ms: number): void {
