@@ -112,6 +112,22 @@ describe('the storage observer', () => {
     }
   });
 
+  it('is told of no try whose TLS handshake never ended, the request unsent', async () => {
+    let connections = 0;
+    const raw = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    rawServer = raw;
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const { told, observer } = recordingObserver();
+    const storage = storageFor(`https://127.0.0.1:${(raw.address() as AddressInfo).port}`, observer);
+    await expect(storage.headObject({ bucket: 'b', key: 'variants/t/x' })).rejects.toThrow();
+    await expect(storage.putObject({ bucket: 'b', key: 'originals/t/a', body: Buffer.from('x'), contentType: 'text/plain' })).rejects.toThrow();
+    expect(connections).toBeGreaterThanOrEqual(2);
+    expect(told.requests).toEqual([]);
+  });
+
   it('is not told of a try reset unread on a reused socket (the keep-alive race), but of its retry', async () => {
     const { endpoint, answered } = await serveResettingReusedSockets();
     const { told, observer } = recordingObserver();

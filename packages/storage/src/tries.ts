@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ClientRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /** What one try's request did on the wire, as its agent saw it. */
 interface TryOnTheWire {
@@ -20,8 +21,8 @@ const CLOSED_UNDER_IT = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * Whether a failed try's request can have reached the server. Not when its socket never connected
- * (refused, unresolved, timed out connecting, or still queued for a socket), nor when it went out on
- * a reused socket that was reset before any answer: that is the keep-alive race, a server closing an
+ * (refused, unresolved, timed out connecting or in its TLS handshake, or still queued for a socket),
+ * nor when it went out on a reused socket that was reset before any answer: that is the keep-alive race, a server closing an
  * idle connection as the client writes to it (or while the client's loop was held), and the server
  * drops such a request unread. Node's own advice is to retry it (`request.reusedSocket`).
  */
@@ -57,7 +58,8 @@ function watch(req: ClientRequest): void {
   req.once('socket', (socket) => {
     wire.reused = req.reusedSocket;
     if (!socket.connecting) wire.connected = true;
-    else socket.once('connect', () => (wire.connected = true));
+    // Over TLS nothing of the request is sent before the handshake ends.
+    else socket.once((socket as TLSSocket).encrypted ? 'secureConnect' : 'connect', () => (wire.connected = true));
   });
   req.once('response', () => (wire.answered = true));
 }
