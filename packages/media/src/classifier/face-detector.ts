@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { type FaceBox, MAX_FACES } from '@darkroom/core/contract/asset';
 import { CLASSIFIER_ERRORS } from './classifier-errors.js';
 import type { ClassifierFileOptions, ClassifierPixels } from './classifier-input.js';
-import { type FaceInput, faceInputOfFile, faceInputOfPixels, squareOf } from './face-input.js';
+import { type FaceInput, faceInputOfFile, faceInputOfPixels, framedOf } from './face-input.js';
 import type { ImageInput } from '../types.js';
 import { type Detection, prepareSsd, type SsdParams, ssdDetections, warmUpSsd } from './face-ssd.js';
 import { confirmedDetections, type FaceApi, type FaceDetector } from './face-verify.js';
@@ -75,9 +75,9 @@ export interface FaceSearchOptions {
 export async function detectFacesInInput(input: FaceInput, search: FaceSearchOptions = {}): Promise<FaceBox[]> {
   const detector = await loadFaceDetector();
   const { tf } = detector;
-  const { data, side } = squareOf(input);
-  // The square's pixels are the image's (it is padded on the right or the bottom only), so the boxes are too.
-  const tensor = tf.tensor3d(data, [side, side, 3], 'int32');
+  const { data, width, height } = framedOf(input);
+  // The frame's pixels are the image's (it is padded on the right or the bottom only), so the boxes are too.
+  const tensor = tf.tensor3d(data, [height, width, 3], 'int32');
   try {
     const candidates = await ssdDetections(tf, detector.ssd, tensor, search.minConfidence ?? FACE_MIN_CONFIDENCE, MAX_FACES);
     return faceBoxesOf(await confirmedDetections(detector, tensor, input, candidates), input.width, input.height);

@@ -1,5 +1,6 @@
 import type { Sharp } from 'sharp';
 import type { ImageInput } from '../types.js';
+import { ssdFrame } from './face-ssd.js';
 import { type ClassifierFileOptions, type ClassifierPixels, modelPixelsOfFile, openPixels, rawPixelsOf } from './classifier-input.js';
 
 /**
@@ -46,17 +47,17 @@ export function faceInputOfFile(input: ImageInput, options: ClassifierFileOption
 }
 
 /**
- * The input on a black square of its long side, the image at its top left: what face-api's SSD
- * pads it to itself (padToSquare), made here so that every input of FACE_INPUT_LONG_SIDE has the
- * same shape. WebAssembly's memory never shrinks, and tensors of another size for each photo's
- * aspect leave holes its allocator cannot reuse (docs/design/worker.md#face-detections-memory).
+ * The input padded with black to the network's frame (face-ssd.ts's ssdFrame), the image at its top
+ * left, made here so that every input of FACE_INPUT_LONG_SIDE is one of a few shapes. WebAssembly's
+ * memory never shrinks, and tensors of another size for each photo's aspect leave holes its
+ * allocator cannot reuse (docs/design/worker.md#face-detections-memory).
  */
-export function squareOf(input: FaceInput): { data: Uint8Array; side: number } {
-  const side = Math.max(input.width, input.height);
+export function framedOf(input: FaceInput): { data: Uint8Array; width: number; height: number } {
+  const { width, height } = ssdFrame(input.width, input.height);
   const pixels = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
-  if (input.width === input.height) return { data: pixels, side };
-  const data = new Uint8Array(side * side * 3);
+  if (width === input.width && height === input.height) return { data: pixels, width, height };
+  const data = new Uint8Array(width * height * 3);
   const row = input.width * 3;
-  for (let y = 0; y < input.height; y++) data.set(pixels.subarray(y * row, (y + 1) * row), y * side * 3);
-  return { data, side };
+  for (let y = 0; y < input.height; y++) data.set(pixels.subarray(y * row, (y + 1) * row), y * width * 3);
+  return { data, width, height };
 }

@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Tensor3D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceDetector } from './face-detector.js';
-import { faceInputOfFile, squareOf } from './face-input.js';
-import { type Detection, ssdDetections } from './face-ssd.js';
+import { faceInputOfFile } from './face-input.js';
+import { type Detection, type SsdParams, ssdDetections, ssdFrame } from './face-ssd.js';
+import { iou } from './face-verify.js';
 import type { FaceDetector } from './face-verify.js';
 import { fixture } from '../test-fixtures.js';
 import { PORTRAIT_PHOTO } from './test-faces.js';
@@ -15,11 +16,19 @@ const PHOTOS = [join(DEMO, 'sample1.jpg'), join(DEMO, 'sample5.jpg'), PORTRAIT_P
 /** Low, so that the comparison covers many boxes and the suppression between them, not only the faces. */
 const MIN_CONFIDENCE = 0.05;
 
+/** A photo's detector input as a tensor: as it is, or on a black square of its long side (the image at its top left). */
 async function imageTensor(detector: FaceDetector, path: string, square: boolean): Promise<Tensor3D> {
   const input = await faceInputOfFile(path, { maxInputPixels: 100_000_000 });
-  if (!square) return detector.tf.tensor3d(new Uint8Array(input.data), [input.height, input.width, 3], 'int32');
-  const { data, side } = squareOf(input);
-  return detector.tf.tensor3d(data, [side, side, 3], 'int32');
+  const image = detector.tf.tensor3d(new Uint8Array(input.data), [input.height, input.width, 3], 'int32');
+  if (!square) return image;
+  const side = Math.max(input.width, input.height);
+  const padded = detector.tf.pad(image, [
+    [0, side - input.height],
+    [0, side - input.width],
+    [0, 0],
+  ]) as Tensor3D;
+  image.dispose();
+  return padded;
 }
 
 /** face-api's own SSD pass (detectAllFaces), the one face-ssd.ts replaces. */
@@ -47,20 +56,59 @@ describe('SSD MobileNet v1, one layer at a time', () => {
     detector = await loadFaceDetector();
   });
 
-  it("finds what face-api's own pass finds, box for box, in the same order", async () => {
+  it("finds what face-api's own pass finds on a square, box for box, in the same order", async () => {
     for (const path of PHOTOS) {
-      const image = await imageTensor(detector, path, false);
+      const square = await imageTensor(detector, path, true);
       try {
-        const theirs = await faceApiDetections(detector, image);
+        const theirs = await faceApiDetections(detector, square);
         expect(theirs.length, path).toBeGreaterThan(0);
-        expectSame(await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100), theirs, 0.01);
+        expectSame(await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 100), theirs, 0.01);
       } finally {
-        image.dispose();
+        square.dispose();
       }
     }
   });
 
-  it('finds the same on the image padded to a square, its boxes in the same pixels', async () => {
+  it("lays out face-api's own anchors on a square", async () => {
+    const square = await imageTensor(detector, PORTRAIT_PHOTO, true);
+    try {
+      await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 1);
+    } finally {
+      square.dispose();
+    }
+    const theirs = await (detector.faceapi.nets.ssdMobilenetv1.params as unknown as SsdParams).output_layer.extra_dim.data();
+    const ours = detector.ssd.anchorsByShape.get('512x512')!;
+    expect(ours).toHaveLength(theirs.length);
+    expect(Math.max(...ours.map((a, i) => Math.abs(a - theirs[i]!)))).toBeLessThan(1e-4);
+  });
+
+  it('frames a photo at its own aspect, the short side rounded up to a sixteenth of the long one', () => {
+    expect(ssdFrame(640, 427)).toEqual({ width: 640, height: 440 });
+    expect(ssdFrame(427, 640)).toEqual({ width: 440, height: 640 });
+    expect(ssdFrame(640, 360)).toEqual({ width: 640, height: 360 });
+    expect(ssdFrame(640, 100)).toEqual({ width: 640, height: 120 });
+    expect(ssdFrame(640, 640)).toEqual({ width: 640, height: 640 });
+    expect(ssdFrame(101, 60)).toEqual({ width: 101, height: 63 });
+    expect(ssdFrame(1, 1)).toEqual({ width: 1, height: 1 });
+  });
+
+  it("finds on a photo's own aspect the faces face-api finds on its square, where it finds them", async () => {
+    for (const path of PHOTOS) {
+      const image = await imageTensor(detector, path, false);
+      try {
+        const theirs = (await faceApiDetections(detector, image)).filter((d) => d.score >= 0.5);
+        const ours = (await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100)).filter((d) => d.score >= 0.5);
+        expect(ours.length, path).toBe(theirs.length);
+        for (const face of theirs) expect(Math.max(...ours.map((d) => iou(d.box, face.box))), path).toBeGreaterThan(0.8);
+      } finally {
+        image.dispose();
+      }
+    }
+    // The landscapes were seen 512 wide and less high, not on a square.
+    expect([...detector.ssd.anchorsByShape.keys()].filter((shape) => shape.endsWith('x512') && shape !== '512x512')).not.toEqual([]);
+  });
+
+  it('finds on the image padded to a square what face-api finds on the image, its boxes in the same pixels', async () => {
     for (const path of PHOTOS) {
       const [image, square] = [await imageTensor(detector, path, false), await imageTensor(detector, path, true)];
       try {

@@ -28,8 +28,18 @@ export interface Detection {
   box: Box;
 }
 
-/** The side of the square the network sees; its 5,118 anchors are laid out for it. */
+/** The side of the square the network was made for; its 5,118 anchors are laid out for it. */
 const SSD_INPUT = 512;
+/**
+ * The network sees an image's own aspect, not a padded square: its short side is padded up to a
+ * sixteenth of its long side, so the input's short side is a multiple of 32 px, the stride of the
+ * backbone's output, and every backbone layer's cells sit where the square's would. A 4:3 or 3:2
+ * photo costs three quarters of a square's pass, 16:9 under two thirds; on the labelled photos the
+ * same faces are found as on the square (face-ssd.test.ts, test/images/face-detection-recall).
+ */
+const FRAME_STEPS = 16;
+/** Each predictor's feature map, as a fraction of the input's side: strides 16 to 512 (5,118 anchors on 512²). */
+const PREDICTOR_STRIDES = [16, 32, 64, 128, 256, 512] as const;
 /** face-api's batch norm epsilon (its mobileNetV1.ts). */
 const BATCH_NORM_EPSILON = 0.0010000000474974513;
 /** face-api's SSD suppression threshold (its SsdMobilenetv1.ts). */
@@ -66,7 +76,7 @@ interface Layer {
   relu6: boolean;
 }
 
-/** The network as fused layers, and its anchors as [ymin, xmin, ymax, xmax] rows. */
+/** The network as fused layers, and what its anchors are made from. */
 export interface Ssd {
   /** conv_0, then each pair's depthwise and pointwise layer. */
   backbone: Layer[];
@@ -76,7 +86,10 @@ export interface Ssd {
   extra: Layer[];
   /** Box and class predictors 0..5: 0 on conv_11, 1 on the backbone's output, 2..5 on extra conv_1, 3, 5, 7. */
   predictors: { boxes: Layer; classes: Layer }[];
-  anchors: Float32Array;
+  /** Per predictor, the sizes of its anchors ([height, width] in fractions of the square), as face-api's 512² anchors give them. */
+  anchorSizes: [number, number][][];
+  /** The anchors of each input shape met so far, by `${height}x${width}`: 2 × FRAME_STEPS shapes at most. */
+  anchorsByShape: Map<string, Float32Array>;
 }
 
 const pointwise = (p: PointwiseParams, stride: 1 | 2): Layer => ({
@@ -127,8 +140,69 @@ export async function prepareSsd(tf: TfRuntime, params: SsdParams): Promise<Ssd>
   const layers = params.prediction_layer;
   const extra = Array.from({ length: 8 }, (_, i) => pointwise(part(layers, `conv_${i}`), i % 2 === 1 ? 2 : 1));
   const predictors = Array.from({ length: 6 }, (_, i) => predictor(part(layers, `box_predictor_${i}`)));
-  const anchors = (await params.output_layer.extra_dim.data()) as Float32Array;
-  return { backbone, conv11, extra, predictors, anchors };
+  const anchorSizes = anchorSizesOf((await params.output_layer.extra_dim.data()) as Float32Array);
+  return { backbone, conv11, extra, predictors, anchorSizes, anchorsByShape: new Map() };
+}
+
+/** A predictor's feature map on an input of `side` px: TensorFlow's 'same' stride-2 convolutions round up. */
+const cellsOf = (side: number, stride: number) => Math.max(1, Math.ceil(side / stride));
+
+/** Anchors per cell of each predictor in face-api's square layout (3 × 32² + 6 × (16² + 8² + 4² + 2² + 1) = 5,118). */
+const ANCHORS_PER_CELL = [3, 6, 6, 6, 6, 6] as const;
+
+/** The sizes of each predictor's anchors, read off its first cell in face-api's square layout. */
+function anchorSizesOf(square: Float32Array): [number, number][][] {
+  const sizes: [number, number][][] = [];
+  let at = 0;
+  for (const [p, stride] of PREDICTOR_STRIDES.entries()) {
+    const perCell = ANCHORS_PER_CELL[p]!;
+    const size = (k: number): [number, number] => [square[4 * k + 2]! - square[4 * k]!, square[4 * k + 3]! - square[4 * k + 1]!];
+    sizes.push(Array.from({ length: perCell }, (_, k) => size(at + k)));
+    at += cellsOf(SSD_INPUT, stride) ** 2 * perCell;
+  }
+  if (at * 4 !== square.length) throw new Error("face-api's SSD MobileNet v1 anchors changed shape");
+  return sizes;
+}
+
+/**
+ * The anchors of an input of `height` × `width` (at most SSD_INPUT each), as [ymin, xmin, ymax, xmax]
+ * rows in fractions of the square it is the top left of, in the predictors' order (row, column,
+ * anchor). Each cell's anchors are centred on it, as TensorFlow's SSD anchor generator lays them
+ * out, with the square's sizes: on 512² this is face-api's own layout, anchor for anchor.
+ */
+function anchorsFor(ssd: Ssd, height: number, width: number): Float32Array {
+  const shape = `${height}x${width}`;
+  const known = ssd.anchorsByShape.get(shape);
+  if (known) return known;
+  const rows: number[] = [];
+  for (const [p, stride] of PREDICTOR_STRIDES.entries()) {
+    const [down, across] = [cellsOf(height, stride), cellsOf(width, stride)];
+    for (let r = 0; r < down; r++)
+      for (let c = 0; c < across; c++)
+        for (const [h, w] of ssd.anchorSizes[p]!) {
+          const cy = ((r + 0.5) / down) * (height / SSD_INPUT);
+          const cx = ((c + 0.5) / across) * (width / SSD_INPUT);
+          rows.push(cy - h / 2, cx - w / 2, cy + h / 2, cx + w / 2);
+        }
+  }
+  const anchors = Float32Array.from(rows);
+  ssd.anchorsByShape.set(shape, anchors);
+  return anchors;
+}
+
+/** A side's share of the long side, in FRAME_STEPS-ths, rounded up. */
+const stepsOf = (side: number, long: number) => Math.max(1, Math.ceil((FRAME_STEPS * side) / long));
+
+/**
+ * The frame an image of `width` × `height` is padded to (on the right or the bottom) before the
+ * network sees it, in its own pixels: its long side, and its short side rounded up to a
+ * FRAME_STEPS-th of that. Every 640 px input is one of a few dozen shapes, no larger than the
+ * square's, which WebAssembly's allocator can reuse (docs/design/worker.md#face-detections-memory).
+ */
+export function ssdFrame(width: number, height: number): { width: number; height: number } {
+  const long = Math.max(width, height);
+  const framed = (side: number) => Math.floor((stepsOf(side, long) * long) / FRAME_STEPS);
+  return { width: framed(width), height: framed(height) };
 }
 
 function apply(tf: TfRuntime, layer: Layer, x: Tensor4D): Tensor4D {
@@ -153,19 +227,22 @@ function next(tf: TfRuntime, layer: Layer, x: Tensor4D): Tensor4D {
 }
 
 /**
- * The image as face-api's SSD takes it (NetInput.toBatchTensor(512, false), then −1..1): padded
- * with black on the right or the bottom to a square, resized bilinearly to 512×512.
+ * The image as the network takes it: padded with black on the right or the bottom to its frame
+ * (ssdFrame; no-op when the caller framed it), resized bilinearly so that the frame's long side is
+ * SSD_INPUT, values −1..1. On a square this is face-api's input (NetInput.toBatchTensor(512, false)).
  */
 function networkInput(tf: TfRuntime, image: Tensor3D): Tensor4D {
   return tf.tidy(() => {
     const [height = 0, width = 0] = image.shape;
-    const side = Math.max(height, width);
-    const square = tf.pad(tf.cast(image, 'float32'), [
-      [0, side - height],
-      [0, side - width],
+    const frame = ssdFrame(width, height);
+    const framed = tf.pad(tf.cast(image, 'float32'), [
+      [0, frame.height - height],
+      [0, frame.width - width],
       [0, 0],
     ]) as Tensor3D;
-    const resized = tf.image.resizeBilinear(square, [SSD_INPUT, SSD_INPUT], false, false);
+    const long = Math.max(width, height);
+    const size = (side: number) => (SSD_INPUT * stepsOf(side, long)) / FRAME_STEPS;
+    const resized = tf.image.resizeBilinear(framed, [size(frame.height), size(frame.width)], false, false);
     return tf.expandDims(tf.sub(tf.div(resized, 127.5), 1), 0) as Tensor4D;
   });
 }
@@ -249,11 +326,11 @@ function cornersIou(a: Corners, b: Corners): number {
 }
 
 /** Greedy suppression, highest score first, as face-api's: a box overlapping a kept one by more than NMS_IOU goes. */
-function suppress(ssd: Ssd, p: Predictions, minConfidence: number, maxResults: number): { score: number; corners: Corners }[] {
+function suppress(anchors: Float32Array, p: Predictions, minConfidence: number, maxResults: number): { score: number; corners: Corners }[] {
   const candidates: { score: number; corners: Corners }[] = [];
-  for (let i = 0; i < ssd.anchors.length / 4; i++) {
+  for (let i = 0; i < anchors.length / 4; i++) {
     const score = 1 / (1 + Math.exp(-p.classes[3 * i + 1]!));
-    if (score > minConfidence) candidates.push({ score, corners: decodeBox(ssd.anchors, p.boxes, i) });
+    if (score > minConfidence) candidates.push({ score, corners: decodeBox(anchors, p.boxes, i) });
   }
   candidates.sort((a, b) => b.score - a.score);
   const kept: typeof candidates = [];
@@ -265,21 +342,26 @@ function suppress(ssd: Ssd, p: Predictions, minConfidence: number, maxResults: n
 }
 
 /**
- * SSD MobileNet v1's faces in `image` (RGB, int32, any size), in its pixels: what face-api's
- * `detectAllFaces` with SsdMobilenetv1Options gives, its boxes cut to the image as face-api cuts
- * them. Every tensor made here is freed before it returns.
+ * SSD MobileNet v1's faces in `image` (RGB, int32, any size), in its pixels, boxes cut to the
+ * network's frame (faceBoxesOf cuts them to the picture). On a square image these are face-api's
+ * `detectAllFaces` with SsdMobilenetv1Options (face-ssd.test.ts compares them); on another aspect
+ * the network sees that aspect (FRAME_STEPS). Every tensor made here is freed before it returns.
  */
 export async function ssdDetections(tf: TfRuntime, ssd: Ssd, image: Tensor3D, minConfidence: number, maxResults: number): Promise<Detection[]> {
   const [height = 0, width = 0] = image.shape;
-  const predictions = await forward(tf, ssd, networkInput(tf, image));
-  // The boxes are fractions of the padded square: scaled to the image's share of it (face-api's padX, padY).
-  const scale = SSD_INPUT / Math.max(height, width);
-  const padX = SSD_INPUT / Math.round(width * scale);
-  const padY = SSD_INPUT / Math.round(height * scale);
-  return suppress(ssd, predictions, minConfidence, maxResults).map(({ score, corners: [y0, x0, y1, x1] }) => {
-    const [top, bottom] = [Math.max(0, y0) * padY, Math.min(1, y1) * padY];
-    const [left, right] = [Math.max(0, x0) * padX, Math.min(1, x1) * padX];
-    return { score, box: { x: left * width, y: top * height, width: (right - left) * width, height: (bottom - top) * height } };
+  const input = networkInput(tf, image);
+  const [, inputHeight = 0, inputWidth = 0] = input.shape;
+  const anchors = anchorsFor(ssd, inputHeight, inputWidth);
+  const predictions = await forward(tf, ssd, input);
+  if (predictions.classes.length / 3 !== anchors.length / 4)
+    throw new Error(`SSD predictions do not match the anchors of ${inputHeight}x${inputWidth}`);
+  // The boxes are fractions of the square whose top left the frame is: the square's side in pixels.
+  const side = Math.max(width, height);
+  const [frameRight, frameBottom] = [inputWidth / SSD_INPUT, inputHeight / SSD_INPUT];
+  return suppress(anchors, predictions, minConfidence, maxResults).map(({ score, corners: [y0, x0, y1, x1] }) => {
+    const [top, bottom] = [Math.max(0, y0), Math.min(frameBottom, y1)];
+    const [left, right] = [Math.max(0, x0), Math.min(frameRight, x1)];
+    return { score, box: { x: left * side, y: top * side, width: (right - left) * side, height: (bottom - top) * side } };
   });
 }
 
