@@ -12,7 +12,7 @@ import type { TfRuntime } from './tf-runtime.js';
  * output exists, and each layer is one fused kernel (convolution, bias, ReLU6; the depthwise layers'
  * batch norms folded into their filters at load), so only two activations are alive at a time. The
  * box decoding and the non-max suppression, which face-api does with a tensor read per box pair, are
- * done in JavaScript on one read. The boxes are face-api's (face-ssd.test.ts compares them).
+ * done in JavaScript on one read. On a square the boxes are face-api's (face-ssd.test.ts compares them).
  */
 
 /** A box in pixels, or in fractions of an image: the shape face-api's detections and FaceBoxes share. */
