@@ -22,9 +22,10 @@ const CLOSED_UNDER_IT = new Set(['ECONNRESET', 'EPIPE']);
 /**
  * Whether a failed try's request can have reached the server. Not when its socket never connected
  * (refused, unresolved, timed out connecting or in its TLS handshake, or still queued for a socket),
- * nor when it went out on a reused socket that was reset before any answer: that is the keep-alive race, a server closing an
- * idle connection as the client writes to it (or while the client's loop was held), and the server
- * drops such a request unread. Node's own advice is to retry it (`request.reusedSocket`).
+ * nor when it went out on a reused socket that was reset before any answer: that is the keep-alive
+ * race, a server closing an idle connection as the client writes to it (or while the client's loop
+ * was held), and the server drops such a request unread. Node's own advice is to retry it
+ * (`request.reusedSocket`).
  */
 function reachedTheServer(wire: TryOnTheWire, error: unknown): boolean {
   if (wire.answered) return true;
@@ -85,7 +86,7 @@ class WatchingHttpsAgent extends HttpsAgent {
 }
 
 /** Sockets to one server at once, per agent (the SDK's and the direct requests' pools alike). */
-export const MAX_SOCKETS = 64;
+const MAX_SOCKETS = 64;
 
 /**
  * Keep-alive agents for every request to the bucket, the SDK's and the direct ones: they connect

@@ -5,8 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceDetector } from './face-detector.js';
 import { faceInputOfFile } from './face-input.js';
 import { type Detection, type SsdParams, ssdDetections, ssdFrame } from './face-ssd.js';
-import { iou } from './face-verify.js';
-import type { FaceDetector } from './face-verify.js';
+import { type FaceDetector, iou } from './face-verify.js';
 import { fixture } from '../test-fixtures.js';
 import { PORTRAIT_PHOTO } from './test-faces.js';
 

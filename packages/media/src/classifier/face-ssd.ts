@@ -240,9 +240,10 @@ function networkInput(tf: TfRuntime, image: Tensor3D): Tensor4D {
       [0, frame.width - width],
       [0, 0],
     ]) as Tensor3D;
+    // The frame's long side becomes SSD_INPUT, its other side the same share of it as in the frame.
     const long = Math.max(width, height);
     const size = (side: number) => (SSD_INPUT * stepsOf(side, long)) / FRAME_STEPS;
-    const resized = tf.image.resizeBilinear(framed, [size(frame.height), size(frame.width)], false, false);
+    const resized = tf.image.resizeBilinear(framed, [size(height), size(width)], false, false);
     return tf.expandDims(tf.sub(tf.div(resized, 127.5), 1), 0) as Tensor4D;
   });
 }
