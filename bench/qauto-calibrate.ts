@@ -4,7 +4,7 @@
  * the output's size. Photos (fixtures/images/photos/, or QAUTO_PHOTOS=dir) and the drawn graphics set
  * (bench/qauto-graphics.ts), at 3 widths × JPEG/WebP/AVIF. Prints, per set, level and format, the bytes
  * saved and the median and worst 3-norm beside the fixed quality's.
- * QAUTO_LIMIT=n takes the first n photos, QAUTO_STRIDE=n every nth (a short run over every kind); QAUTO_TARGETS='{"good":{"webp":0.03}}' tries other targets.
+ * QAUTO_LIMIT=n takes the first n photos, QAUTO_STRIDE=n every nth (a short run over every kind); QAUTO_TARGETS='{"good":{"webp":0.03}}' tries other targets, QAUTO_CEILINGS='{"good":{"jpeg":85}}' other photo ceilings.
  * Scores are cached by output bytes in tmp/qauto-scores.json, so a rerun with new targets only scores
  * the outputs that changed.
  */
@@ -37,6 +37,7 @@ function fixedQuality(): number {
   return quality;
 }
 const overrides: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_TARGETS ?? '{}');
+const ceilings: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_CEILINGS ?? '{}');
 
 export interface Scored {
   bytes: number;
@@ -100,7 +101,7 @@ async function scoreCase(set: Case['set'], name: string, pixels: RawPixels, form
   for (const level of LEVELS) {
     started = performance.now();
     const target = overrides[level]?.[format];
-    const out = await encodeAutoQuality(pixels, format, level, target === undefined ? {} : { target });
+    const out = await encodeAutoQuality(pixels, format, level, { target, ceiling: ceilings[level]?.[format] });
     const ms = performance.now() - started;
     levels[level] = {
       bytes: out.data.length,
@@ -165,6 +166,6 @@ export async function calibrate(): Promise<Case[]> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log('targets', JSON.stringify({ ...AUTO_QUALITY_TARGETS, overrides }));
+  console.log('targets', JSON.stringify({ ...AUTO_QUALITY_TARGETS, overrides, ceilings }));
   report(await calibrate());
 }

@@ -57,12 +57,15 @@ export type DeliveryPolicy = z.infer<typeof DeliveryPolicy>;
 export const DeliveryPolicyPatch = DeliveryPolicy.partial().strict();
 export type DeliveryPolicyPatch = z.infer<typeof DeliveryPolicyPatch>;
 
+/** The quality of a URL with no `q` under the default policy; `q_auto`'s levels are measured against it. */
+export const DEFAULT_QUALITY = 75;
+
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   widths: [...DEFAULT_DELIVERY_WIDTHS],
-  qualities: [75],
+  qualities: [DEFAULT_QUALITY],
   aspectRatios: ['1:1', '4:3', '3:4', '16:9', '9:16'],
   avif: true,
-  quality: 75,
+  quality: DEFAULT_QUALITY,
   rendersPerMinute: null,
   unsignedEffects: false,
   enforceFaceRedaction: null,

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { DEFAULT_QUALITY } from '@darkroom/core/delivery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeAt, encodeAutoQuality, MAX_PROBE_ENCODES, probeOf } from './auto-quality.js';
 import { looksLikeGraphics } from './graphics.js';
@@ -87,6 +88,15 @@ describe('encodeAutoQuality', () => {
     expect(eco.quality).toBeLessThanOrEqual(good.quality);
     expect(good.quality).toBeLessThanOrEqual(best.quality);
     expect(eco.data.length).toBeLessThan(best.data.length);
+  });
+
+  it("holds a photo at about the fixed default's quality at good when the target is out of reach, not at best", async () => {
+    const unreachable = { target: 1e-6 };
+    const ceilings = { jpeg: DEFAULT_QUALITY + 5, webp: DEFAULT_QUALITY, avif: DEFAULT_QUALITY };
+    for (const format of ['jpeg', 'webp', 'avif'] as const) {
+      expect((await encodeAutoQuality(photo, format, 'good', unreachable)).quality).toBe(ceilings[format]);
+      expect((await encodeAutoQuality(photo, format, 'best', unreachable)).quality).toBeGreaterThan(ceilings[format] + 5);
+    }
   });
 
   it('keeps full-resolution chroma on graphics', async () => {

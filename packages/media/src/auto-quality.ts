@@ -1,4 +1,5 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { DEFAULT_QUALITY } from '@darkroom/core/delivery';
 import type { AutoQualityLevel } from '@darkroom/core/delivery-grammar';
 import { looksLikeGraphics } from './graphics.js';
 import { perceptualDistance, type RawPixels } from './perceptual.js';
@@ -19,8 +20,8 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
  * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them).
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
-  eco: { jpeg: 0.07, webp: 0.1, avif: 0.034 },
-  good: { jpeg: 0.041, webp: 0.05, avif: 0.017 },
+  eco: { jpeg: 0.07, webp: 0.1, avif: 0.05 },
+  good: { jpeg: 0.038, webp: 0.05, avif: 0.034 },
   best: { jpeg: 0.03, webp: 0.038, avif: 0.0125 },
 };
 
@@ -53,6 +54,15 @@ const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQual
   good: { jpeg: 75, webp: 78, avif: 75 },
   best: { jpeg: 85, webp: 85, avif: 85 },
 };
+
+/**
+ * The highest quality a photo takes at `eco` and `good`: the fixed default's, so those levels spend
+ * fewer bytes than a fixed-quality URL where a photo allows and never many more, and a photo the target
+ * finds hard keeps about the default's look (within the fixed set's worst by butteraugli) rather than
+ * growing past it. JPEG's is 5 higher: its tuned encode (trellis) at 75 scores about 6 % worse than
+ * the plain 75 a fixed URL gets, for 11 % fewer bytes. `best` has none.
+ */
+const PHOTO_CEILING: Readonly<Record<AutoQualityFormat, number>> = { jpeg: DEFAULT_QUALITY + 5, webp: DEFAULT_QUALITY, avif: DEFAULT_QUALITY };
 
 /** What an animation (not searched: each frame would want its own) is encoded with at each level. */
 export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
@@ -88,14 +98,13 @@ export async function encodeAutoQuality(
   pixels: RawPixels,
   format: AutoQualityFormat,
   level: AutoQualityLevel,
-  calibration: { target?: number } = {},
+  calibration: { target?: number; ceiling?: number } = {},
 ): Promise<AutoQualityResult> {
   const graphics = looksLikeGraphics(pixels);
   const probe = probeOf(pixels);
   const whole = probe === pixels;
   const target = calibration.target ?? AUTO_QUALITY_TARGETS[level][format];
-  const floor = graphics ? GRAPHICS_FLOOR[level][format] : RANGES[format].min;
-  const search = await searchQuality(probe, format, graphics, target, floor);
+  const search = await searchQuality(probe, format, graphics, target, searchedRange(format, level, graphics, calibration.ceiling));
   // The probe's own passing encode is the output when the probe is the whole output, encoded as the output would be.
   const reused = whole && probeIsFinal(format, graphics) ? search.passing : undefined;
   const lossy = reused ?? (await encodeAt(pixels, format, search.quality, graphics));
@@ -128,8 +137,7 @@ interface Search {
  * highest failing one) and the next quality is where the line between them crosses the target;
  * after the last probe, the crossing they point to is the answer.
  */
-async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number, floor: number): Promise<Search> {
-  const range = { ...RANGES[format], min: Math.max(RANGES[format].min, floor), start: Math.max(RANGES[format].start, floor) };
+async function searchQuality(probe: RawPixels, format: AutoQualityFormat, graphics: boolean, target: number, range: Range): Promise<Search> {
   let pass: { quality: number; distance: number; encoded: Encoded } | undefined;
   let fail: { quality: number; distance: number } | undefined;
   const probed: Point[] = [];
@@ -165,6 +173,14 @@ function estimatedCrossing(range: Range, target: number, probed: readonly Point[
 }
 
 type Point = { quality: number; distance: number };
+
+/** The format's range narrowed to a graphic's floor or a photo's ceiling at `level` (`ceiling` replaces the level's). */
+function searchedRange(format: AutoQualityFormat, level: AutoQualityLevel, graphics: boolean, ceiling?: number): Range {
+  const range = RANGES[format];
+  const min = graphics ? Math.max(range.min, GRAPHICS_FLOOR[level][format]) : range.min;
+  const max = graphics ? range.max : Math.min(range.max, ceiling ?? (level === 'best' ? range.max : PHOTO_CEILING[format]));
+  return { ...range, min, max, start: clamp(range.start, min, max) };
+}
 
 /**
  * The next quality to probe, or none when the bracket is within TOLERANCE. The distance falls about
