@@ -24,7 +24,7 @@ interface Plane {
 // Standard SSIM stabilisers for an 8-bit range: (0.01 × 255)² and (0.03 × 255)².
 const C1 = 6.5025;
 const C2 = 58.5225;
-/** The SSIM window's side; a box window (summed-area tables) rather than a Gaussian keeps it linear in pixels. */
+/** The SSIM window's side; a box window (sums over blocks) rather than a Gaussian keeps it linear in pixels. */
 const WINDOW = 8;
 /** How much each term counts: luma at full and half scale, then chroma (which the eye resolves less finely). */
 const WEIGHTS = { fine: 0.5, coarse: 0.3, chroma: 0.2 };
@@ -52,11 +52,18 @@ function planesOf(image: RawPixels): { luma: Plane; cb: Plane; cr: Plane } {
   const luma = new Float32Array(count);
   const cb = new Float32Array(count);
   const cr = new Float32Array(count);
+  const opaque = channels !== 4;
   for (let i = 0, p = 0; i < count; i++, p += channels) {
-    const alpha = channels === 4 ? (data[p + 3] as number) / 255 : 1;
-    const r = (data[p] as number) * alpha + 255 * (1 - alpha);
-    const g = (data[p + 1] as number) * alpha + 255 * (1 - alpha);
-    const b = (data[p + 2] as number) * alpha + 255 * (1 - alpha);
+    let r = data[p] as number;
+    let g = data[p + 1] as number;
+    let b = data[p + 2] as number;
+    const alpha = opaque ? 255 : (data[p + 3] as number);
+    if (alpha !== 255) {
+      const over = 255 - alpha;
+      r = (r * alpha) / 255 + over;
+      g = (g * alpha) / 255 + over;
+      b = (b * alpha) / 255 + over;
+    }
     luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
     cb[i] = -0.168736 * r - 0.331264 * g + 0.5 * b;
     cr[i] = 0.5 * r - 0.418688 * g - 0.081312 * b;
@@ -88,37 +95,45 @@ function halve(plane: Plane): Plane {
   return { values, width, height };
 }
 
-/** Summed-area tables of a, b, a², b² and ab, one row and column larger than the plane. */
-function summedAreas(a: Plane, b: Plane): Float64Array[] {
-  const { width, height } = a;
-  const stride = width + 1;
-  const tables = Array.from({ length: 5 }, () => new Float64Array(stride * (height + 1)));
-  const [sa, sb, saa, sbb, sab] = tables as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  for (let y = 0; y < height; y++) {
-    let ra = 0;
-    let rb = 0;
-    let raa = 0;
-    let rbb = 0;
-    let rab = 0;
-    for (let x = 0; x < width; x++) {
-      const va = a.values[y * width + x] as number;
-      const vb = b.values[y * width + x] as number;
-      ra += va;
-      rb += vb;
-      raa += va * va;
-      rbb += vb * vb;
-      rab += va * vb;
-      const at = (y + 1) * stride + x + 1;
-      const above = y * stride + x + 1;
-      sa[at] = (sa[above] as number) + ra;
-      sb[at] = (sb[above] as number) + rb;
-      saa[at] = (saa[above] as number) + raa;
-      sbb[at] = (sbb[above] as number) + rbb;
-      sab[at] = (sab[above] as number) + rab;
+/**
+ * Sums of a, b, a², b² and ab over each `block`-square block (5 values per block, row by row; a
+ * partial last row or column of blocks dropped): every window is whole blocks, so one pass over the
+ * pixels serves all the windows that overlap.
+ */
+function blockSums(a: Plane, b: Plane, block: number): { sums: Float64Array; across: number; down: number } {
+  const { width } = a;
+  const across = Math.floor(width / block);
+  const down = Math.floor(a.height / block);
+  const sums = new Float64Array(across * down * 5);
+  for (let y = 0; y < down * block; y++) {
+    const row = y * width;
+    let at = Math.floor(y / block) * across * 5;
+    for (let bx = 0; bx < across; bx++, at += 5) {
+      let sa = 0;
+      let sb = 0;
+      let saa = 0;
+      let sbb = 0;
+      let sab = 0;
+      for (let x = row + bx * block, end = x + block; x < end; x++) {
+        const va = a.values[x] as number;
+        const vb = b.values[x] as number;
+        sa += va;
+        sb += vb;
+        saa += va * va;
+        sbb += vb * vb;
+        sab += va * vb;
+      }
+      sums[at] = (sums[at] as number) + sa;
+      sums[at + 1] = (sums[at + 1] as number) + sb;
+      sums[at + 2] = (sums[at + 2] as number) + saa;
+      sums[at + 3] = (sums[at + 3] as number) + sbb;
+      sums[at + 4] = (sums[at + 4] as number) + sab;
     }
   }
-  return tables;
+  return { sums, across, down };
 }
+
+const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
 
 /**
  * 1 - SSIM over every window position (windows overlap by half), pooled by a 3-norm. A plane smaller
@@ -127,23 +142,29 @@ function summedAreas(a: Plane, b: Plane): Float64Array[] {
 function pooledDistance(a: Plane, b: Plane): number {
   const side = Math.min(WINDOW, a.width, a.height);
   const step = Math.max(1, side >> 1);
-  const stride = a.width + 1;
-  const [sa, sb, saa, sbb, sab] = summedAreas(a, b) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  // Blocks that tile both a window and the step between windows: the step itself for an even side.
+  const block = gcd(side, step);
+  const { sums, across, down } = blockSums(a, b, block);
+  const span = side / block;
+  const hop = step / block;
   const area = side * side;
-  const boxSum = (table: Float64Array, x: number, y: number) =>
-    (table[(y + side) * stride + x + side] as number) -
-    (table[y * stride + x + side] as number) -
-    (table[(y + side) * stride + x] as number) +
-    (table[y * stride + x] as number);
+  const total = [0, 0, 0, 0, 0];
   let cubes = 0;
   let windows = 0;
-  for (let y = 0; y + side <= a.height; y += step) {
-    for (let x = 0; x + side <= a.width; x += step) {
-      const meanA = boxSum(sa, x, y) / area;
-      const meanB = boxSum(sb, x, y) / area;
-      const varA = boxSum(saa, x, y) / area - meanA * meanA;
-      const varB = boxSum(sbb, x, y) / area - meanB * meanB;
-      const cov = boxSum(sab, x, y) / area - meanA * meanB;
+  for (let wy = 0; wy * hop + span <= down; wy++) {
+    for (let wx = 0; wx * hop + span <= across; wx++) {
+      total.fill(0);
+      for (let by = wy * hop; by < wy * hop + span; by++) {
+        for (let at = (by * across + wx * hop) * 5, end = at + span * 5; at < end; at += 5) {
+          for (let k = 0; k < 5; k++) total[k] = (total[k] as number) + (sums[at + k] as number);
+        }
+      }
+      const [sumA, sumB, sumAA, sumBB, sumAB] = total as [number, number, number, number, number];
+      const meanA = sumA / area;
+      const meanB = sumB / area;
+      const varA = sumAA / area - meanA * meanA;
+      const varB = sumBB / area - meanB * meanB;
+      const cov = sumAB / area - meanA * meanB;
       const ssim = ((2 * meanA * meanB + C1) * (2 * cov + C2)) / ((meanA * meanA + meanB * meanB + C1) * (varA + varB + C2));
       const distance = Math.max(0, 1 - ssim);
       cubes += distance * distance * distance;
