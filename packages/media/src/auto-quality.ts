@@ -6,7 +6,7 @@ import { perceptualDistance, type RawPixels } from './perceptual.js';
 
 /**
  * `q_auto` (docs/delivery.md#quality-chosen-per-image): the lowest encoder quality whose output stays within a level's
- * perceptual distance of the pixels it encodes. The search runs on a probe (the output itself when
+ * perceptual distance of the pixels it encodes, in the level's range (a photo's ceiling, a graphic's floor). The search runs on a probe (the output itself when
  * small, else a mosaic of tiles cut from it at full scale, so the encoder meets the detail at the
  * size it will really be shown), in a few probe encodes, then the output is encoded once at the
  * quality found.
