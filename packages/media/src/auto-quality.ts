@@ -5,11 +5,11 @@ import { looksLikeGraphics } from './graphics.js';
 import { perceptualDistance, type RawPixels } from './perceptual.js';
 
 /**
- * `q_auto` (docs/delivery.md#quality-chosen-per-image): the lowest encoder quality whose output stays within a level's
- * perceptual distance of the pixels it encodes, in the level's range (a photo's ceiling, a graphic's floor). The search runs on a probe (the output itself when
- * small, else a mosaic of tiles cut from it at full scale, so the encoder meets the detail at the
- * size it will really be shown), in a few probe encodes, then the output is encoded once at the
- * quality found.
+ * `q_auto` (docs/delivery.md#quality-chosen-per-image): the lowest encoder quality whose output stays
+ * within a level's perceptual distance of the pixels it encodes, in the level's range (a photo's
+ * ceiling, a graphic's floor). The search runs on a probe (the output itself when small, else a
+ * mosaic of tiles cut from it at full scale, so the encoder meets the detail at the size it will
+ * really be shown), in a few probe encodes, then the output is encoded once at the quality found.
  */
 
 export type { AutoQualityLevel } from '@darkroom/core/delivery-grammar';
@@ -17,7 +17,10 @@ export type AutoQualityFormat = 'jpeg' | 'webp' | 'avif';
 
 /**
  * Each level's target distance (perceptual.ts) per format, calibrated by bench/qauto-calibrate.ts
- * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them).
+ * against butteraugli's 3-norm on photos and graphics (figures in the commit that set them). `good`
+ * keeps JPEG and WebP near their fixed-75 median and aims AVIF at that same look: a fixed AVIF 75 is
+ * about a third closer to the source than a JPEG 75, so AVIF's target sits well above the distance
+ * its own fixed 75 gives.
  */
 export const AUTO_QUALITY_TARGETS: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
   eco: { jpeg: 0.07, webp: 0.1, avif: 0.05 },
