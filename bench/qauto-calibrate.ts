@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_DELIVERY_POLICY } from '@darkroom/core/delivery';
+import { DEFAULT_QUALITY } from '@darkroom/core/delivery';
 import { AUTO_QUALITY_TARGETS, encodeAutoQuality, type AutoQualityFormat, type AutoQualityLevel, type RawPixels } from '@darkroom/media';
 import { encode } from '../packages/media/src/encode.js';
 import sharp from 'sharp';
@@ -28,14 +28,8 @@ const FORMATS: AutoQualityFormat[] = ['jpeg', 'webp', 'avif'];
 const LEVELS: AutoQualityLevel[] = ['eco', 'good', 'best'];
 const TMP = join(ROOT, 'tmp', 'qauto');
 const CACHE = join(ROOT, 'tmp', 'qauto-scores.json');
-const FIXED_QUALITY = fixedQuality();
-
 /** Today's default `q` of a URL with none, which q_auto is compared with. */
-function fixedQuality(): number {
-  const { quality } = DEFAULT_DELIVERY_POLICY;
-  if (typeof quality !== 'number') throw new Error('the default delivery quality to compare with is not a number');
-  return quality;
-}
+const FIXED_QUALITY = DEFAULT_QUALITY;
 const overrides: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_TARGETS ?? '{}');
 const ceilings: Partial<Record<AutoQualityLevel, Partial<Record<AutoQualityFormat, number>>>> = JSON.parse(process.env.QAUTO_CEILINGS ?? '{}');
 

@@ -49,12 +49,12 @@ const RANGES: Readonly<Record<AutoQualityFormat, Range>> = {
  * The lowest quality a graphic (graphics.ts) takes at each level and format: at `good` the delivery's
  * default quality or just above it, so text and line art never come out below what a fixed-quality
  * URL gives them (4:4:4 on top); a metric that pools over a mostly flat image under-rates a smeared
- * caption. WebP's is 78 at `good`: its sharp chroma conversion at 75 left one drawn screen a touch
- * below plain 75 by butteraugli, and 78 was above it on every drawn graphic.
+ * caption. WebP's is 3 higher at `good` (78): its sharp chroma conversion at 75 left one drawn screen a
+ * touch below plain 75 by butteraugli, and 78 was above it on every drawn graphic.
  */
 const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQualityFormat, number>>>> = {
   eco: { jpeg: 30, webp: 30, avif: 30 },
-  good: { jpeg: 75, webp: 78, avif: 75 },
+  good: { jpeg: DEFAULT_QUALITY, webp: DEFAULT_QUALITY + 3, avif: DEFAULT_QUALITY },
   best: { jpeg: 85, webp: 85, avif: 85 },
 };
 
@@ -68,7 +68,7 @@ const GRAPHICS_FLOOR: Readonly<Record<AutoQualityLevel, Readonly<Record<AutoQual
 const PHOTO_CEILING: Readonly<Record<AutoQualityFormat, number>> = { jpeg: DEFAULT_QUALITY + 5, webp: DEFAULT_QUALITY, avif: DEFAULT_QUALITY };
 
 /** What an animation (not searched: each frame would want its own) is encoded with at each level. */
-export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: 75, best: 88 };
+export const ANIMATION_QUALITY: Readonly<Record<AutoQualityLevel, number>> = { eco: 60, good: DEFAULT_QUALITY, best: 88 };
 
 /** At most this many probe encodes before the one full encode. */
 export const MAX_PROBE_ENCODES = 2;
