@@ -75,11 +75,14 @@ export interface FaceSearchOptions {
 export async function detectFacesInInput(input: FaceInput, search: FaceSearchOptions = {}): Promise<FaceBox[]> {
   const detector = await loadFaceDetector();
   const { tf } = detector;
-  const { data, width, height } = framedOf(input);
   // The frame's pixels are the image's (it is padded on the right or the bottom only), so the boxes are too.
-  const tensor = tf.tensor3d(data, [height, width, 3], 'int32');
+  const framed = framedOf(input);
+  const candidates = await ssdDetections(tf, detector.ssd, framed, search.minConfidence ?? FACE_MIN_CONFIDENCE, MAX_FACES);
+  if (candidates.length === 0) return [];
+  // A tensor of the image only now, for the confirmation's crops: made after the search's
+  // activations are freed, it takes their place in the WebAssembly heap instead of raising it.
+  const tensor = tf.tensor3d(framed.data, [framed.height, framed.width, 3], 'int32');
   try {
-    const candidates = await ssdDetections(tf, detector.ssd, tensor, search.minConfidence ?? FACE_MIN_CONFIDENCE, MAX_FACES);
     return faceBoxesOf(await confirmedDetections(detector, tensor, input, candidates), input.width, input.height);
   } finally {
     tensor.dispose();

@@ -1,6 +1,6 @@
 import type { Sharp } from 'sharp';
 import type { ImageInput } from '../types.js';
-import { ssdFrame } from './face-ssd.js';
+import { type RgbImage, ssdFrame } from './ssd-input.js';
 import { type ClassifierFileOptions, type ClassifierPixels, modelPixelsOfFile, openPixels, rawPixelsOf } from './classifier-input.js';
 
 /**
@@ -47,13 +47,18 @@ export function faceInputOfFile(input: ImageInput, options: ClassifierFileOption
 }
 
 /**
- * The input padded with black to the network's frame (face-ssd.ts's ssdFrame), the image at its top
+ * The input padded with black to the network's frame (ssd-input.ts's ssdFrame), the image at its top
  * left, made here so that every input of FACE_INPUT_LONG_SIDE is one of a few shapes. WebAssembly's
  * memory never shrinks, and tensors of another size for each photo's aspect leave holes its
  * allocator cannot reuse (docs/design/worker.md#face-detections-memory).
  */
-export function framedOf(input: FaceInput): { data: Uint8Array; width: number; height: number } {
+export function framedOf(input: FaceInput): RgbImage {
   const { width, height } = ssdFrame(input.width, input.height);
+  return paddedTo(input, width, height);
+}
+
+/** The input at the top left of a black `width` × `height` (at least its own size); itself when that is its size. */
+export function paddedTo(input: FaceInput, width: number, height: number): RgbImage {
   const pixels = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.length);
   if (width === input.width && height === input.height) return { data: pixels, width, height };
   const data = new Uint8Array(width * height * 3);

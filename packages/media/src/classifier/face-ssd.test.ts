@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Tensor3D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFaceDetector } from './face-detector.js';
-import { faceInputOfFile } from './face-input.js';
-import { type Detection, type SsdParams, ssdDetections, ssdFrame } from './face-ssd.js';
+import { faceInputOfFile, paddedTo } from './face-input.js';
+import { type Detection, type SsdParams, ssdDetections } from './face-ssd.js';
+import { type RgbImage, ssdFrame } from './ssd-input.js';
 import { type FaceDetector, iou } from './face-verify.js';
 import { fixture } from '../test-fixtures.js';
 import { PORTRAIT_PHOTO } from './test-faces.js';
@@ -15,20 +16,15 @@ const PHOTOS = [join(DEMO, 'sample1.jpg'), join(DEMO, 'sample5.jpg'), PORTRAIT_P
 /** Low, so that the comparison covers many boxes and the suppression between them, not only the faces. */
 const MIN_CONFIDENCE = 0.05;
 
-/** A photo's detector input as a tensor: as it is, or on a black square of its long side (the image at its top left). */
-async function imageTensor(detector: FaceDetector, path: string, square: boolean): Promise<Tensor3D> {
+/** A photo's detector input: as it is, or on a black square of its long side (the image at its top left). */
+async function photoPixels(path: string, square: boolean): Promise<RgbImage> {
   const input = await faceInputOfFile(path, { maxInputPixels: 100_000_000 });
-  const image = detector.tf.tensor3d(new Uint8Array(input.data), [input.height, input.width, 3], 'int32');
-  if (!square) return image;
   const side = Math.max(input.width, input.height);
-  const padded = detector.tf.pad(image, [
-    [0, side - input.height],
-    [0, side - input.width],
-    [0, 0],
-  ]) as Tensor3D;
-  image.dispose();
-  return padded;
+  return square ? paddedTo(input, side, side) : paddedTo(input, input.width, input.height);
 }
+
+/** Pixels as the tensor face-api's own pass takes. */
+const tensorOf = ({ tf }: FaceDetector, { data, width, height }: RgbImage): Tensor3D => tf.tensor3d(data, [height, width, 3], 'int32');
 
 /** face-api's own SSD pass (detectAllFaces), the one face-ssd.ts replaces. */
 async function faceApiDetections({ faceapi }: FaceDetector, image: Tensor3D): Promise<Detection[]> {
@@ -57,24 +53,20 @@ describe('SSD MobileNet v1, one layer at a time', () => {
 
   it("finds what face-api's own pass finds on a square, box for box, in the same order", async () => {
     for (const path of PHOTOS) {
-      const square = await imageTensor(detector, path, true);
+      const square = await photoPixels(path, true);
+      const tensor = tensorOf(detector, square);
       try {
-        const theirs = await faceApiDetections(detector, square);
+        const theirs = await faceApiDetections(detector, tensor);
         expect(theirs.length, path).toBeGreaterThan(0);
         expectSame(await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 100), theirs, 0.01);
       } finally {
-        square.dispose();
+        tensor.dispose();
       }
     }
   });
 
   it("lays out face-api's own anchors on a square", async () => {
-    const square = await imageTensor(detector, PORTRAIT_PHOTO, true);
-    try {
-      await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 1);
-    } finally {
-      square.dispose();
-    }
+    await ssdDetections(detector.tf, detector.ssd, await photoPixels(PORTRAIT_PHOTO, true), MIN_CONFIDENCE, 1);
     const theirs = await (detector.faceapi.nets.ssdMobilenetv1.params as unknown as SsdParams).output_layer.extra_dim.data();
     const ours = detector.ssd.anchorsByShape.get('512x512')!;
     expect(ours).toHaveLength(theirs.length);
@@ -93,14 +85,15 @@ describe('SSD MobileNet v1, one layer at a time', () => {
 
   it("finds on a photo's own aspect the faces face-api finds on its square, where it finds them", async () => {
     for (const path of PHOTOS) {
-      const image = await imageTensor(detector, path, false);
+      const image = await photoPixels(path, false);
+      const tensor = tensorOf(detector, image);
       try {
-        const theirs = (await faceApiDetections(detector, image)).filter((d) => d.score >= 0.5);
+        const theirs = (await faceApiDetections(detector, tensor)).filter((d) => d.score >= 0.5);
         const ours = (await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100)).filter((d) => d.score >= 0.5);
         expect(ours.length, path).toBe(theirs.length);
         for (const face of theirs) expect(Math.max(...ours.map((d) => iou(d.box, face.box))), path).toBeGreaterThan(0.8);
       } finally {
-        image.dispose();
+        tensor.dispose();
       }
     }
     // The landscapes were seen 512 wide and less high, not on a square.
@@ -109,41 +102,35 @@ describe('SSD MobileNet v1, one layer at a time', () => {
 
   it('finds on the image padded to a square what face-api finds on the image, its boxes in the same pixels', async () => {
     for (const path of PHOTOS) {
-      const [image, square] = [await imageTensor(detector, path, false), await imageTensor(detector, path, true)];
+      const tensor = tensorOf(detector, await photoPixels(path, false));
       try {
-        const theirs = await faceApiDetections(detector, image);
+        const theirs = await faceApiDetections(detector, tensor);
         // face-api rounds the image's share of its 512 px square to whole pixels: an edge moves by less than one.
-        expectSame(await ssdDetections(detector.tf, detector.ssd, square, MIN_CONFIDENCE, 100), theirs, 1);
+        expectSame(await ssdDetections(detector.tf, detector.ssd, await photoPixels(path, true), MIN_CONFIDENCE, 100), theirs, 1);
       } finally {
-        image.dispose();
-        square.dispose();
+        tensor.dispose();
       }
     }
   });
 
   it('keeps at most maxResults, the highest scores, and leaves no tensor behind', async () => {
-    const image = await imageTensor(detector, join(DEMO, 'sample5.jpg'), true);
-    try {
-      const all = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100);
-      const before = detector.tf.memory().numTensors;
-      const two = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 2);
-      expect(detector.tf.memory().numTensors).toBe(before);
-      expect(all.length).toBeGreaterThan(2);
-      expect(two).toEqual(all.slice(0, 2));
-    } finally {
-      image.dispose();
-    }
+    const image = await photoPixels(join(DEMO, 'sample5.jpg'), true);
+    const all = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100);
+    const before = detector.tf.memory().numTensors;
+    const two = await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 2);
+    expect(detector.tf.memory().numTensors).toBe(before);
+    expect(all.length).toBeGreaterThan(2);
+    expect(two).toEqual(all.slice(0, 2));
   });
 
   it("lets the event loop turn between its layers, so a worker's other jobs are not held for a whole pass", async () => {
-    const image = await imageTensor(detector, PORTRAIT_PHOTO, true);
+    const image = await photoPixels(PORTRAIT_PHOTO, true);
     let turns = 0;
     const counting = setInterval(() => turns++, 0);
     try {
       await ssdDetections(detector.tf, detector.ssd, image, MIN_CONFIDENCE, 100);
     } finally {
       clearInterval(counting);
-      image.dispose();
     }
     // A timer of other work fires while the pass runs: once per few layers at least, of about 30.
     expect(turns).toBeGreaterThanOrEqual(10);

@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
+import { networkInput, type RgbImage, SSD_INPUT } from './ssd-input.js';
 import type { TfRuntime } from './tf-runtime.js';
 
 /**
@@ -28,16 +29,6 @@ export interface Detection {
   box: Box;
 }
 
-/** The side of the square the network was made for; its 5,118 anchors are laid out for it. */
-const SSD_INPUT = 512;
-/**
- * The network sees an image's own aspect, not a padded square: its short side is padded up to a
- * sixteenth of its long side, so the input's short side is a multiple of 32 px, the stride of the
- * backbone's output, and every backbone layer's cells sit where the square's would. A 4:3 or 3:2
- * photo costs three quarters of a square's pass, 16:9 under two thirds; on the labelled photos the
- * same faces are found as on the square (face-ssd.test.ts, test/images/face-detection-recall).
- */
-const FRAME_STEPS = 16;
 /** Each predictor's feature map, as a fraction of the input's side: strides 16 to 512 (5,118 anchors on 512²). */
 const PREDICTOR_STRIDES = [16, 32, 64, 128, 256, 512] as const;
 /** face-api's batch norm epsilon (its mobileNetV1.ts). */
@@ -88,7 +79,7 @@ export interface Ssd {
   predictors: { boxes: Layer; classes: Layer }[];
   /** Per predictor, the sizes of its anchors ([height, width] in fractions of the square), as face-api's 512² anchors give them. */
   anchorSizes: [number, number][][];
-  /** The anchors of each input shape met so far, by `${height}x${width}`: 2 × FRAME_STEPS shapes at most. */
+  /** The anchors of each input shape met so far, by `${height}x${width}`: 2 × FRAME_STEPS (ssd-input.ts) shapes at most. */
   anchorsByShape: Map<string, Float32Array>;
 }
 
@@ -190,21 +181,6 @@ function anchorsFor(ssd: Ssd, height: number, width: number): Float32Array {
   return anchors;
 }
 
-/** A side's share of the long side, in FRAME_STEPS-ths, rounded up. */
-const stepsOf = (side: number, long: number) => Math.max(1, Math.ceil((FRAME_STEPS * side) / long));
-
-/**
- * The frame an image of `width` × `height` is padded to (on the right or the bottom) before the
- * network sees it, in its own pixels: its long side, and its short side rounded up to a
- * FRAME_STEPS-th of that. Every 640 px input is one of a few dozen shapes, no larger than the
- * square's, which WebAssembly's allocator can reuse (docs/design/worker.md#face-detections-memory).
- */
-export function ssdFrame(width: number, height: number): { width: number; height: number } {
-  const long = Math.max(width, height);
-  const framed = (side: number) => Math.floor((stepsOf(side, long) * long) / FRAME_STEPS);
-  return { width: framed(width), height: framed(height) };
-}
-
 function apply(tf: TfRuntime, layer: Layer, x: Tensor4D): Tensor4D {
   const args = {
     x,
@@ -224,28 +200,6 @@ function next(tf: TfRuntime, layer: Layer, x: Tensor4D): Tensor4D {
   } finally {
     x.dispose();
   }
-}
-
-/**
- * The image as the network takes it: padded with black on the right or the bottom to its frame
- * (ssdFrame; no-op when the caller framed it), resized bilinearly so that the frame's long side is
- * SSD_INPUT, values −1..1. On a square this is face-api's input (NetInput.toBatchTensor(512, false)).
- */
-function networkInput(tf: TfRuntime, image: Tensor3D): Tensor4D {
-  return tf.tidy(() => {
-    const [height = 0, width = 0] = image.shape;
-    const frame = ssdFrame(width, height);
-    const framed = tf.pad(tf.cast(image, 'float32'), [
-      [0, frame.height - height],
-      [0, frame.width - width],
-      [0, 0],
-    ]) as Tensor3D;
-    // The frame's long side becomes SSD_INPUT, its other side the same share of it as in the frame.
-    const long = Math.max(width, height);
-    const size = (side: number) => (SSD_INPUT * stepsOf(side, long)) / FRAME_STEPS;
-    const resized = tf.image.resizeBilinear(framed, [size(height), size(width)], false, false);
-    return tf.expandDims(tf.sub(tf.div(resized, 127.5), 1), 0) as Tensor4D;
-  });
 }
 
 /** Raw predictions, anchor by anchor: 4 box encodings and 3 class logits each. */
@@ -343,13 +297,13 @@ function suppress(anchors: Float32Array, p: Predictions, minConfidence: number, 
 }
 
 /**
- * SSD MobileNet v1's faces in `image` (RGB, int32, any size), in its pixels, boxes cut to the
- * network's frame (faceBoxesOf cuts them to the picture). On a square image these are face-api's
- * `detectAllFaces` with SsdMobilenetv1Options (face-ssd.test.ts compares them); on another aspect
- * the network sees that aspect (FRAME_STEPS). Every tensor made here is freed before it returns.
+ * SSD MobileNet v1's faces in `image` (any size), in its pixels, boxes cut to the network's frame
+ * (faceBoxesOf cuts them to the picture). On a square image these are face-api's `detectAllFaces`
+ * with SsdMobilenetv1Options (face-ssd.test.ts compares them); on another aspect the network sees
+ * that aspect (ssd-input.ts). Every tensor made here is freed before it returns.
  */
-export async function ssdDetections(tf: TfRuntime, ssd: Ssd, image: Tensor3D, minConfidence: number, maxResults: number): Promise<Detection[]> {
-  const [height = 0, width = 0] = image.shape;
+export async function ssdDetections(tf: TfRuntime, ssd: Ssd, image: RgbImage, minConfidence: number, maxResults: number): Promise<Detection[]> {
+  const { width, height } = image;
   const input = networkInput(tf, image);
   const [, inputHeight = 0, inputWidth = 0] = input.shape;
   const anchors = anchorsFor(ssd, inputHeight, inputWidth);
