@@ -15,10 +15,10 @@ export const SSD_INPUT = 512;
  * photo costs three quarters of a square's pass, 16:9 under two thirds; on the labelled photos the
  * same faces are found as on the square (face-ssd.test.ts, test/images/face-detection-recall).
  */
-export const FRAME_STEPS = 16;
+const FRAME_STEPS = 16;
 
 /** A side's share of the long side, in FRAME_STEPS-ths, rounded up. */
-export const stepsOf = (side: number, long: number) => Math.max(1, Math.ceil((FRAME_STEPS * side) / long));
+const stepsOf = (side: number, long: number) => Math.max(1, Math.ceil((FRAME_STEPS * side) / long));
 
 /**
  * The frame an image of `width` × `height` is padded to (on the right or the bottom) before the
@@ -57,9 +57,10 @@ function resizeTaps(inSize: number, outSize: number): Taps {
   const taps = { before: new Int32Array(outSize), after: new Int32Array(outSize), weight: new Float32Array(outSize) };
   for (let i = 0; i < outSize; i++) {
     const at = f32(scale * i);
-    taps.before[i] = Math.floor(at);
+    const before = Math.floor(at);
+    taps.before[i] = before;
     taps.after[i] = Math.min(inSize - 1, Math.ceil(at));
-    taps.weight[i] = f32(at - Math.floor(at));
+    taps.weight[i] = f32(at - before);
   }
   return taps;
 }
