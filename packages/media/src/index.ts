@@ -36,6 +36,7 @@ export {
   explicitScoreOfFrames,
   FACE_INPUT_LONG_SIDE,
   FACE_MIN_CONFIDENCE,
+  faceInputOfFile,
   loadExplicitClassifier,
   loadFaceDetector,
   loadTfRuntime,

@@ -3,6 +3,7 @@ import { FACE_INPUT_BOX, type FaceInput, faceInputOfPixels } from './classifier/
 import { computePlaceholder } from './placeholder.js';
 import { probeImage } from './probe.js';
 import { releaseBuffer } from './release.js';
+import { admitDecode } from './render-gate.js';
 import { renderImage } from './render.js';
 import { renderedCrop } from './framing.js';
 import type { Framing, ImageProbe, RenderOptions, RenderedVariant } from './types.js';
@@ -36,7 +37,7 @@ export interface ProcessOptions extends RenderOptions {
  */
 export async function processImageFile(path: string, preset: Preset, options: ProcessOptions): Promise<ProcessedImage> {
   const probe = await probeImage(path, options);
-  const release = (await options.admit?.(probe.width * probe.height)) ?? (() => {});
+  const release = await admitDecode(options, probe);
   try {
     // Only the image formats: a video format in the preset is for videos (an image skips it).
     const specs = preset.variants.filter(isImageSpec);

@@ -1,3 +1,5 @@
+import type { DecodeAdmission, ImageProbe } from './types.js';
+
 /**
  * What a process (a worker, a delivery server) renders at once: at most `slots` renders (one per core: each render's
  * libvips runs one thread), and at most `maxPixels` source pixels between them. A job takes the
@@ -141,4 +143,13 @@ interface Waiting {
   pixels: number;
   kind: RenderClass;
   grant: () => void;
+}
+
+/**
+ * Waits for a decode's admission (`options.admit`: a worker's render gate) with the probed image's
+ * pixels, so that every decode of an original, a render's or a check's, counts against the same
+ * budget. Returns what to call once the decode is done (nothing to give back without one).
+ */
+export async function admitDecode(options: DecodeAdmission, probe: Pick<ImageProbe, 'width' | 'height'>): Promise<() => void> {
+  return (await options.admit?.(probe.width * probe.height)) ?? (() => {});
 }

@@ -71,7 +71,16 @@ export interface Framing {
   focus: { x: number; y: number } | null;
 }
 
-export interface RenderOptions extends SafetyOptions {
+/** A decode's admission to its process's memory budget (a worker's render gate). */
+export interface DecodeAdmission {
+  /**
+   * Called with the source's pixel count once its header is read, before anything is decoded; the
+   * decode waits for it, and calls what it returns when done. Unset: decoded at once.
+   */
+  admit?: (pixels: number) => Promise<() => void>;
+}
+
+export interface RenderOptions extends SafetyOptions, DecodeAdmission {
   /**
    * The asset's crop and focus: every variant (and the placeholder) is cut from the crop, and
    * `cover` boxes centre on the focus. Unset, or both null: the whole image, centred.
@@ -79,11 +88,6 @@ export interface RenderOptions extends SafetyOptions {
   framing?: Framing | undefined;
   /** Stop a libvips pipeline that runs longer than this. Unset or 0: no limit. */
   timeoutSeconds?: number;
-  /**
-   * Called with the source's pixel count once its header is read, before anything is decoded; the
-   * render waits for it, and calls what it returns when done (a worker's memory budget).
-   */
-  admit?: (pixels: number) => Promise<() => void>;
   /**
    * How many more variants may encode beside this render's own one, asked once the pixels are
    * decoded (a worker's idle render slots). Unset: none, one variant after another.

@@ -93,7 +93,7 @@ async function renderOnce(deps: WorkerDeps, first: Asset, run: JobRun): Promise<
     let asset = first;
     if (policy) {
       const checked = await stages.time('moderate', () =>
-        runChecks({ deps, asset: first, original, jobId: run.jobId, signal: deps.stopSignal }, policy),
+        runChecks({ deps, asset: first, original, jobId: run.jobId, signal: deps.stopSignal, admit: stages.admit }, policy),
       );
       if (checked === 'rejected') return 'rejected';
       asset = checked;

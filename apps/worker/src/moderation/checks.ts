@@ -19,6 +19,7 @@ import {
 } from '@darkroom/media';
 import type { WorkerDeps } from '../deps.js';
 import type { LocalOriginal } from '../render/fetch-original.js';
+import type { Admit } from '../render/stage-timer.js';
 import { ensureDeliveryKey } from './held-links.js';
 import { classifierAnswered } from './scanner-report.js';
 import { moderationOf, type Observation } from './verdict.js';
@@ -42,6 +43,8 @@ export interface CheckRun {
   original: LocalOriginal;
   jobId: string;
   signal?: AbortSignal | undefined;
+  /** The render gate's admission, which a picture's decode waits for as a render's does (an image's, a cover's). */
+  admit: Admit;
 }
 
 /**
@@ -97,8 +100,8 @@ async function reject(run: CheckRun, moderation: AssetModeration): Promise<'reje
 }
 
 /** The whole picture as displayed: an image's downscale, a video's sampled frames, audio's cover art (none: nothing to see). */
-async function picturesOf(run: CheckRun): Promise<DisplayedPixels[]> {
-  const { deps, asset, original, signal } = run;
+export async function picturesOf(run: CheckRun): Promise<DisplayedPixels[]> {
+  const { deps, asset, original, signal, admit } = run;
   const { maxInputPixels, tmpDir } = deps.config;
   if (asset.kind === 'video') {
     const { maxDurationSeconds, maxPixels } = deps.config.video;
@@ -106,13 +109,15 @@ async function picturesOf(run: CheckRun): Promise<DisplayedPixels[]> {
     return sampleVideoFrames(original.path, probe, { count: VIDEO_FRAMES, longSide: PICTURE_SIDE, signal });
   }
   if (asset.kind === 'audio') {
-    const cover = await coverArtPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, signal, tempDir: tmpDir }).catch((error: unknown) => {
-      // The image pipeline's code, in a sentence that says it is the cover art (as the render's).
-      throw error instanceof BadMediaError ? ERRORS.coverArtRefused(error) : error;
-    });
+    const cover = await coverArtPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, signal, tempDir: tmpDir, admit }).catch(
+      (error: unknown) => {
+        // The image pipeline's code, in a sentence that says it is the cover art (as the render's).
+        throw error instanceof BadMediaError ? ERRORS.coverArtRefused(error) : error;
+      },
+    );
     return cover ? [cover] : [];
   }
-  return [await displayedPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, timeoutSeconds: deps.config.jobTimeoutMs / 1000 })];
+  return [await displayedPixels(original.path, { maxInputPixels, longSide: PICTURE_SIDE, timeoutSeconds: deps.config.jobTimeoutMs / 1000, admit })];
 }
 
 async function blocklistObservations(run: CheckRun, hashes: bigint[]): Promise<Observation[]> {

@@ -1,9 +1,7 @@
 import type { FaceBox } from '@darkroom/core/contract/asset';
-import { detectFacesInInput, detectFacesOfFile, FACE_INPUT_LONG_SIDE, type FaceInput } from '@darkroom/media';
+import { detectFacesInInput, FACE_INPUT_LONG_SIDE, type FaceInput, faceInputOfFile } from '@darkroom/media';
 import type { RenderContext } from './context.js';
-
-/** A render gate's admission, as the image render takes it (pixels to hold a slot for). */
-type Admit = (pixels: number) => Promise<() => void>;
+import type { Admit } from './stage-timer.js';
 
 /** How this render searches the asset for faces (FACE_DETECTION's settings); null: it does not (off, or its faces known). */
 export function faceSearchOf(ctx: RenderContext): { minConfidence: number } | null {
@@ -24,16 +22,20 @@ export async function searchFaces(ctx: RenderContext, path: string, admit: Admit
   const search = faceSearchOf(ctx);
   if (!search) return undefined;
   const { minConfidence } = search;
-  // One render slot, as any decode: the search is a decode to 640 px (unless the render's decode
-  // gave its input) and a forward pass on one core.
-  const release = await admit(FACE_INPUT_LONG_SIDE * FACE_INPUT_LONG_SIDE);
   try {
-    if (input) return await detectFacesInInput(input, { minConfidence });
-    return await detectFacesOfFile(path, { maxInputPixels: config.maxInputPixels, timeoutSeconds: config.jobTimeoutMs / 1000, minConfidence });
+    // A decode of the file (unless the render's decode gave the input) waits for the gate with the
+    // file's own pixels, as a render's does: a 100 MP original decodes alone.
+    const faces =
+      input ?? (await faceInputOfFile(path, { maxInputPixels: config.maxInputPixels, timeoutSeconds: config.jobTimeoutMs / 1000, admit }));
+    // The forward pass holds one render slot, as a render does: it takes a core.
+    const release = await admit(FACE_INPUT_LONG_SIDE * FACE_INPUT_LONG_SIDE);
+    try {
+      return await detectFacesInInput(faces, { minConfidence });
+    } finally {
+      release();
+    }
   } catch (error) {
     log.warn({ err: error, assetId: ctx.asset.id }, 'faces not searched: the asset is published without them');
     return undefined;
-  } finally {
-    release();
   }
 }

@@ -65,4 +65,28 @@ describe('job stage timing', () => {
     await Promise.all([backfill, upload]);
     expect(order).toEqual(['upload', 'backfill']);
   });
+
+  it("admits a decode outside the render (a moderation check's) in the job's class, recording no render stage", async () => {
+    const { deps, metrics, renderGate } = depsWithOneSlot();
+    const fresh = await renderGate.acquire(100);
+    const order: string[] = [];
+    const backfillCheck = stageTimer(deps, 'image', 'backfill')
+      .admit(100)
+      .then((release) => {
+        release();
+        order.push('backfill check');
+      });
+    const uploadCheck = stageTimer(deps, 'image')
+      .admit(100)
+      .then((release) => {
+        release();
+        order.push('upload check');
+      });
+    await sleep(20);
+    expect(order).toEqual([]);
+    fresh();
+    await Promise.all([backfillCheck, uploadCheck]);
+    expect(order).toEqual(['upload check', 'backfill check']);
+    expect((await observed(metrics, 'render_wait')).count).toBeUndefined();
+  });
 });

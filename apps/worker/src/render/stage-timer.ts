@@ -9,8 +9,13 @@ export interface StageTimer {
    * Runs a render that passes the render gate through the `admit` it is given: the wait for the gate
    * is recorded as `render_wait` and the rest of the call as `render`.
    */
-  timeRender<T>(work: (admit: (pixels: number) => Promise<() => void>) => Promise<T>): Promise<T>;
+  timeRender<T>(work: (admit: Admit) => Promise<T>): Promise<T>;
+  /** The render gate's admission for this job's renders, untimed: a decode outside a render (a moderation check's), within a stage of its own. */
+  admit: Admit;
 }
+
+/** Waits for the render gate with a decode's pixels; returns what gives them back. */
+export type Admit = (pixels: number) => Promise<() => void>;
 
 /**
  * Where an asset job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an operator
@@ -19,7 +24,9 @@ export interface StageTimer {
  */
 export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob = 'process', background = job === 'backfill'): StageTimer {
   const observe = (stage: JobStage, ms: number) => deps.metrics.jobStageDuration.observe({ stage, kind, job }, ms / 1000);
+  const admitUntimed: Admit = (pixels) => deps.renderGate.acquire(pixels, { background });
   return {
+    admit: admitUntimed,
     async time(stage, work) {
       const started = performance.now();
       try {
@@ -33,7 +40,7 @@ export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob 
       let waitedMs = 0;
       const admit = async (pixels: number) => {
         const asked = performance.now();
-        const release = await deps.renderGate.acquire(pixels, { background });
+        const release = await admitUntimed(pixels);
         waitedMs += performance.now() - asked;
         return release;
       };
@@ -52,8 +59,10 @@ export function stageTimer(deps: WorkerDeps, kind: Asset['kind'], job: AssetJob 
  * the video's `render`): its gate is the same render gate, waited for as part of that stage.
  */
 export function untimedStages(deps: WorkerDeps): StageTimer {
+  const admit: Admit = (pixels) => deps.renderGate.acquire(pixels);
   return {
     time: (_stage, work) => work(),
-    timeRender: (work) => work((pixels) => deps.renderGate.acquire(pixels)),
+    timeRender: (work) => work(admit),
+    admit,
   };
 }

@@ -3,7 +3,8 @@ import { startBudget, withTimeout } from '../encode.js';
 import { probeImage } from '../probe.js';
 import { openStill } from '../render.js';
 import { classifyDecodeError } from '../sharp-errors.js';
-import type { ImageInput, SafetyOptions } from '../types.js';
+import { admitDecode } from '../render-gate.js';
+import type { DecodeAdmission, ImageInput, SafetyOptions } from '../types.js';
 
 /** The side of the square nsfwjs's MobileNetV2 takes. */
 export const CLASSIFIER_INPUT_SIZE = 224;
@@ -16,7 +17,7 @@ export interface ClassifierPixels {
   channels?: 3 | 4;
 }
 
-export interface ClassifierFileOptions extends SafetyOptions {
+export interface ClassifierFileOptions extends SafetyOptions, DecodeAdmission {
   /** Stop decoding after this long. Unset or 0: no limit. */
   timeoutSeconds?: number;
 }
@@ -69,8 +70,8 @@ export function classifierInputOfPixels(pixels: ClassifierPixels): Promise<Class
 /**
  * A file as displayed (EXIF orientation applied, HEIC through its own decoder), whole, shaped into
  * a model's input. It goes through the worker's gate: `probeImage` (format allowlist, pixel limit)
- * before any decode, then the same decoder settings, so a file the render would refuse fails here
- * with the same BadMediaError.
+ * before any decode, its admission (`options.admit`, with the header's pixels), then the same
+ * decoder settings, so a file the render would refuse fails here with the same BadMediaError.
  */
 export async function modelPixelsOfFile<T>(
   input: ImageInput,
@@ -79,12 +80,15 @@ export async function modelPixelsOfFile<T>(
   read: (image: Sharp) => Promise<T>,
 ): Promise<T> {
   const probe = await probeImage(input, options);
+  const release = await admitDecode(options, probe);
   const budget = startBudget(options);
   try {
     const pipeline = shape(await openStill(input, probe, budget));
     return await read(withTimeout(pipeline, budget));
   } catch (error) {
     throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
+  } finally {
+    release();
   }
 }
 

@@ -21,4 +21,4 @@ export {
   type FaceDetector,
   type FaceSearchOptions,
 } from './face-detector.js';
-export { FACE_INPUT_LONG_SIDE, type FaceInput } from './face-input.js';
+export { FACE_INPUT_LONG_SIDE, faceInputOfFile, type FaceInput } from './face-input.js';
