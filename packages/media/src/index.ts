@@ -75,6 +75,7 @@ export { createRenderGate, RenderGateBusyError, type AcquireOptions, type Render
 export { renderImage, renderVariants, type RenderResult } from './render.js';
 export type {
   ImageFormat,
+  DecodeAdmission,
   ImageInput,
   Framing,
   ImageProbe,

@@ -1,4 +1,5 @@
 import type { Asset } from '@darkroom/db/schema';
+import type { DecodeAdmission } from '@darkroom/media';
 import type { WorkerDeps } from '../deps.js';
 import type { AssetJob, JobStage } from '../metrics.js';
 
@@ -14,8 +15,8 @@ export interface StageTimer {
   admit: Admit;
 }
 
-/** Waits for the render gate with a decode's pixels; returns what gives them back. */
-export type Admit = (pixels: number) => Promise<() => void>;
+/** Waits for the render gate with a decode's pixels; returns what gives them back (media's `DecodeAdmission`). */
+export type Admit = NonNullable<DecodeAdmission['admit']>;
 
 /**
  * Where an asset job's time goes, by stage (`darkroom_asset_job_stage_seconds`): what an operator

@@ -1,10 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
-import { startBudget, withTimeout } from '../encode.js';
-import { probeImage } from '../probe.js';
-import { openStill } from '../render.js';
-import { classifyDecodeError } from '../sharp-errors.js';
-import { admitDecode } from '../render-gate.js';
-import type { DecodeAdmission, ImageInput, SafetyOptions } from '../types.js';
+import { decodeDisplayedFile, type DisplayedFileOptions } from '../displayed.js';
+import type { ImageInput } from '../types.js';
 
 /** The side of the square nsfwjs's MobileNetV2 takes. */
 export const CLASSIFIER_INPUT_SIZE = 224;
@@ -17,10 +13,8 @@ export interface ClassifierPixels {
   channels?: 3 | 4;
 }
 
-export interface ClassifierFileOptions extends SafetyOptions, DecodeAdmission {
-  /** Stop decoding after this long. Unset or 0: no limit. */
-  timeoutSeconds?: number;
-}
+/** How a file is decoded for a model: as any untrusted file decoded whole (displayed.ts). */
+export type ClassifierFileOptions = DisplayedFileOptions;
 
 /** The model's input: 224×224 RGB, 8 bits per sample, rows top to bottom. */
 export interface ClassifierInput {
@@ -67,32 +61,7 @@ export function classifierInputOfPixels(pixels: ClassifierPixels): Promise<Class
   return modelInputOf(toModelInput(openPixels(pixels)));
 }
 
-/**
- * A file as displayed (EXIF orientation applied, HEIC through its own decoder), whole, shaped into
- * a model's input. It goes through the worker's gate: `probeImage` (format allowlist, pixel limit)
- * before any decode, its admission (`options.admit`, with the header's pixels), then the same
- * decoder settings, so a file the render would refuse fails here with the same BadMediaError.
- */
-export async function modelPixelsOfFile<T>(
-  input: ImageInput,
-  options: ClassifierFileOptions,
-  shape: (image: Sharp) => Sharp,
-  read: (image: Sharp) => Promise<T>,
-): Promise<T> {
-  const probe = await probeImage(input, options);
-  const release = await admitDecode(options, probe);
-  const budget = startBudget(options);
-  try {
-    const pipeline = shape(await openStill(input, probe, budget));
-    return await read(withTimeout(pipeline, budget));
-  } catch (error) {
-    throw classifyDecodeError(error, { timeoutSeconds: options.timeoutSeconds });
-  } finally {
-    release();
-  }
-}
-
-/** A file as displayed, whole, as the explicit classifier's input (see modelPixelsOfFile). */
+/** A file as displayed, whole, as the explicit classifier's input (decodeDisplayedFile: the worker's gate first). */
 export function classifierInputOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<ClassifierInput> {
-  return modelPixelsOfFile(input, options, toModelInput, modelInputOf);
+  return decodeDisplayedFile(input, options, toModelInput, modelInputOf);
 }

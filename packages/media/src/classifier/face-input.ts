@@ -1,7 +1,8 @@
 import type { Sharp } from 'sharp';
 import type { ImageInput } from '../types.js';
 import { type RgbImage, ssdFrame } from './ssd-input.js';
-import { type ClassifierFileOptions, type ClassifierPixels, modelPixelsOfFile, openPixels, rawPixelsOf } from './classifier-input.js';
+import { type ClassifierFileOptions, type ClassifierPixels, openPixels, rawPixelsOf } from './classifier-input.js';
+import { decodeDisplayedFile } from '../displayed.js';
 
 /**
  * The long side the face detector is given. SSD MobileNet v1 squeezes any input to 512×512 itself;
@@ -41,9 +42,9 @@ export function faceInputOfPixels(pixels: ClassifierPixels): Promise<FaceInput> 
   return faceInputOf(toFaceInput(openPixels(pixels)));
 }
 
-/** A file as displayed, whole, as the detector's input (the worker's gate first: see modelPixelsOfFile). */
+/** A file as displayed, whole, as the detector's input (decodeDisplayedFile: the worker's gate first). */
 export function faceInputOfFile(input: ImageInput, options: ClassifierFileOptions): Promise<FaceInput> {
-  return modelPixelsOfFile(input, options, toFaceInput, faceInputOf);
+  return decodeDisplayedFile(input, options, toFaceInput, faceInputOf);
 }
 
 /**
