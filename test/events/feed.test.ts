@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAssetEvent } from '@darkroom/client';
 import { assets, events } from '@darkroom/db/schema';
 import { deleteEventsBefore } from '@darkroom/db/queries/events-written';
-import { listEvents, recordAssetEvent, settledBound } from '@darkroom/db/queries/events';
+import { listEvents, recordAssetEvent } from '@darkroom/db/queries/events';
 import { transitionAsset } from '@darkroom/db/queries/assets';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -11,6 +11,7 @@ import type { TestApi } from '../support/client.js';
 import { createTestTenant, failedUpload } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { waitFor } from '../support/services.js';
+import { untilEventsSettled } from '../support/settled-events.js';
 import { setupHarness } from '../support/setup-harness.js';
 
 /** The events outbox and its feed (`GET /v1/events`), against the real pipeline. */
@@ -25,14 +26,9 @@ beforeAll(async () => {
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
 
-/**
- * An asset's events in the feed once every event written so far is settled: the feed holds back
- * events newer than the oldest transaction still open, and other test files' transactions (a
- * server-side copy under a row lock) run beside this one's.
- */
+/** An asset's events in the feed once every event written so far is settled. */
 async function eventsOf(assetId: string, after?: string) {
-  const asked = Date.now();
-  await waitFor('the feed to settle', async () => (await settledBound(harness.api.db)).getTime() >= asked);
+  await untilEventsSettled();
   const all = [];
   let cursor = after;
   for (;;) {
@@ -139,6 +135,7 @@ describe('no change without its event, no event without its change', () => {
     release();
     await slowTx;
     await slow.end();
+    await untilEventsSettled();
     const after = (await listEvents(harness.api.db, { tenantId, after: before, limit: 100 })).items.filter((e) => e.assetId === asset.id);
     expect(after).toHaveLength(2);
     expect(after[1]!.id).toBe(fast.id);

@@ -12,6 +12,7 @@ import { createTestTenant } from '../support/fixtures.js';
 import { holdFirstCall } from '../support/hold.js';
 import { fixture } from '../support/images.js';
 import { objectState } from '../support/objects.js';
+import { untilEventsSettled } from '../support/settled-events.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
 /**
@@ -55,6 +56,7 @@ async function readyAsset(visibility: 'public' | 'private') {
 
 const row = async (id: string) => (await getAsset(harness.api.db, { id }))!;
 const purgeOf = async (assetId: string): Promise<PurgeList | undefined> => {
+  await untilEventsSettled();
   const { items } = await listEvents(harness.api.db, { tenantId: t.tenantId, assetId, limit: 100 });
   return (items.filter((e) => e.type === 'asset.updated').at(-1)?.data as AssetEventData | undefined)?.purge;
 };

@@ -11,6 +11,7 @@ import {
 } from '@darkroom/client';
 import type { ErrorBody, Method, PathOf, RequestBody, SuccessBody } from './api-types.js';
 import { waitFor } from './services.js';
+import { untilEventsSettled } from './settled-events.js';
 
 /**
  * An answer as a test reads it. `body` has the route's success shape; on a refusal it holds the
@@ -110,8 +111,12 @@ export class TestApi {
     return filter.assetId ? assets.filter((e) => e.data.asset.id === filter.assetId) : assets;
   }
 
-  /** Every settled event of the tenant, an asset's or an import's (`GET /v1/events` to its end), oldest first. */
+  /**
+   * Every event of the tenant written before the call, an asset's or an import's (`GET /v1/events` to
+   * its end, once they are settled), oldest first.
+   */
   async events(filter: { type?: string } = {}): Promise<Event[]> {
+    await untilEventsSettled();
     const items: Event[] = [];
     let after = '';
     for (;;) {

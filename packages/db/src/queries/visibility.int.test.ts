@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilEventsSettled } from '../../../../test/support/settled-events.js';
 import type { AssetEventData } from '@darkroom/core/contract/event';
 import { createDatabase, type DatabaseHandle } from '../client.js';
 import { newId } from '../ids.js';
@@ -59,8 +60,10 @@ async function claimOrder(tenant: string): Promise<string[]> {
 }
 
 /** An asset's events, their data as an asset event's. */
-const eventsOf = async (assetId: string) =>
-  (await listEvents(handle.db, { tenantId, assetId, limit: 100 })).items.map((e) => ({ ...e, data: e.data as AssetEventData }));
+const eventsOf = async (assetId: string) => {
+  await untilEventsSettled();
+  return (await listEvents(handle.db, { tenantId, assetId, limit: 100 })).items.map((e) => ({ ...e, data: e.data as AssetEventData }));
+};
 
 const owingMove = async (tenant = tenantId) => {
   const asset = await readyAsset(tenant);
