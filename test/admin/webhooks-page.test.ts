@@ -48,7 +48,7 @@ describe('admin console: webhooks', () => {
     const created = await client.request('POST', '/v1/webhooks', { url: hook.url, events: ['asset.expired'], description });
     const { webhook, secret } = created.body;
     await client.uploadAndComplete(new Uint8Array(await readFile(fixture('320x240.jpg'))), { filename: 'a.jpg', contentType: 'image/jpeg' });
-    const [event] = (await client.request('GET', '/v1/events?type=asset.uploaded')).body.items;
+    const [event] = await client.events({ type: 'asset.uploaded' });
     await seedFailure({ tenantId, webhookId: webhook.id, eventId: event!.id });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { isAssetEvent } from '@darkroom/client';
 import { assets, events } from '@darkroom/db/schema';
 import { deleteEventsBefore } from '@darkroom/db/queries/events-written';
 import { listEvents, recordAssetEvent } from '@darkroom/db/queries/events';
@@ -26,26 +25,11 @@ beforeAll(async () => {
   jpeg = new Uint8Array(await readFile(fixture('320x240.jpg')));
 });
 
-/** An asset's events in the feed once every event written so far is settled. */
-async function eventsOf(assetId: string, after?: string) {
-  await untilEventsSettled();
-  const all = [];
-  let cursor = after;
-  for (;;) {
-    const res = await client.request('GET', `/v1/events?limit=100${cursor ? `&after=${cursor}` : ''}`);
-    expect(res.status).toBe(200);
-    all.push(...res.body.items);
-    if (!res.body.nextCursor) break;
-    cursor = res.body.nextCursor;
-  }
-  return all.filter(isAssetEvent).filter((e) => e.data.asset.id === assetId);
-}
-
 describe('events outbox', () => {
   it('records uploaded, processing and ready, each carrying the asset as GET showed it then', async () => {
     const { asset } = await client.uploadAndComplete(jpeg, { filename: 'e.jpg', contentType: 'image/jpeg' });
     const ready = await client.waitForAsset(asset.id);
-    const events = await eventsOf(asset.id);
+    const events = await client.feed({ assetId: asset.id });
     expect(events.map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.ready']);
     expect(events.map((e) => e.data.asset.status)).toEqual(['queued', 'processing', 'ready']);
     expect(events[2]?.data.asset).toEqual(ready);
@@ -57,8 +41,8 @@ describe('events outbox', () => {
 
   it('records failed, updated (reprocess) and deleted with the last status the tenant saw', async () => {
     const { asset: broken } = await failedUpload(client);
-    expect((await eventsOf(broken.id)).map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.failed']);
-    const failedEvent = (await eventsOf(broken.id))[2];
+    expect((await client.feed({ assetId: broken.id })).map((e) => e.type)).toEqual(['asset.uploaded', 'asset.processing', 'asset.failed']);
+    const failedEvent = (await client.feed({ assetId: broken.id }))[2];
     expect(failedEvent?.data.asset.error?.code).toBe('corrupt_image');
 
     const { asset } = await client.uploadAndComplete(jpeg, { filename: 'r.jpg', contentType: 'image/jpeg' });
@@ -67,7 +51,7 @@ describe('events outbox', () => {
     await client.waitForAsset(asset.id);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await client.request('DELETE', `/v1/assets/${asset.id}`)).status).toBe(204);
-    const events = await eventsOf(asset.id);
+    const events = await client.feed({ assetId: asset.id });
     expect(events.map((e) => e.type)).toEqual([
       'asset.uploaded',
       'asset.processing',
@@ -106,7 +90,7 @@ describe('no change without its event, no event without its change', () => {
         throw new Error('crash before commit');
       })
       .catch(() => {});
-    expect(await eventsOf(asset.id)).toEqual([]);
+    expect(await client.feed({ assetId: asset.id })).toEqual([]);
     const [row] = await harness.api.db.select().from(assets).where(eq(assets.id, asset.id));
     expect(row!.status).toBe('awaiting_upload');
   });
@@ -135,7 +119,7 @@ describe('no change without its event, no event without its change', () => {
     release();
     await slowTx;
     await slow.end();
-    await untilEventsSettled();
+    await untilEventsSettled(harness.api.db);
     const after = (await listEvents(harness.api.db, { tenantId, after: before, limit: 100 })).items.filter((e) => e.assetId === asset.id);
     expect(after).toHaveLength(2);
     expect(after[1]!.id).toBe(fast.id);

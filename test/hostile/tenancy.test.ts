@@ -24,7 +24,7 @@ beforeAll(async () => {
   const done = await owner.uploadAndComplete(jpeg, { filename: 'mine.jpg', contentType: 'image/jpeg' });
   const waiting = await owner.request('POST', '/v1/uploads', { filename: 'w.jpg', contentType: 'image/jpeg', size: 10 });
   const webhook = await owner.request('POST', '/v1/webhooks', { url: 'https://93.184.215.14/hook' });
-  const [event] = (await owner.request('GET', '/v1/events?limit=1')).body.items;
+  const [event] = await owner.events();
   ids = { asset: done.asset.id, job: done.job.id, waiting: waiting.body.asset.id, webhook: webhook.body.webhook.id, event: event!.id };
   paths = (await harness.admin.raw('GET', '/docs/json')).body.paths;
 });

@@ -56,7 +56,7 @@ async function readyAsset(visibility: 'public' | 'private') {
 
 const row = async (id: string) => (await getAsset(harness.api.db, { id }))!;
 const purgeOf = async (assetId: string): Promise<PurgeList | undefined> => {
-  await untilEventsSettled();
+  await untilEventsSettled(harness.api.db);
   const { items } = await listEvents(harness.api.db, { tenantId: t.tenantId, assetId, limit: 100 });
   return (items.filter((e) => e.type === 'asset.updated').at(-1)?.data as AssetEventData | undefined)?.purge;
 };

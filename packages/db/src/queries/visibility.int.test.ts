@@ -61,7 +61,7 @@ async function claimOrder(tenant: string): Promise<string[]> {
 
 /** An asset's events, their data as an asset event's. */
 const eventsOf = async (assetId: string) => {
-  await untilEventsSettled();
+  await untilEventsSettled(handle.db);
   return (await listEvents(handle.db, { tenantId, assetId, limit: 100 })).items.map((e) => ({ ...e, data: e.data as AssetEventData }));
 };
 
