@@ -1,4 +1,5 @@
 import { originalKey } from '@darkroom/core/keys';
+import { QUEUE_LANES } from '@darkroom/core/queue';
 import { assets, jobs, tenants } from '@darkroom/db/schema';
 import { insertJob } from '@darkroom/db/queries/jobs';
 import { newId } from '@darkroom/db/ids';
@@ -55,6 +56,9 @@ async function age(jobIds: string[]): Promise<void> {
 
 describe('the reconciler walks each lane on its own', () => {
   it('finds a lost upload job in one pass while more than a batch of backfill jobs is unfinished', async () => {
+    // The walk starts past every older job: earlier files leave unfinished jobs in the shared
+    // database, and batches of theirs would stand where this test's jobs are expected.
+    const before = newId();
     const backfillAssets = await insertReadyAssets(BACKFILL_JOBS);
     const backfillJobs = [];
     for (const assetId of backfillAssets) {
@@ -66,8 +70,9 @@ describe('the reconciler walks each lane on its own', () => {
     const uploadJob = await insertJob(harness.api.db, { assetId: uploadAsset!, tenantId, kind: 'process', maxAttempts: 5 });
     await age([...backfillJobs.map((j) => j.id), uploadJob.id]);
 
-    const cursors: LaneCursors = new Map();
-    await enqueueOrphanedJobs(harness.workerDeps, harness.api.queue, cursors);
+    const cursors: LaneCursors = new Map(QUEUE_LANES.map((lane) => [lane, before]));
+    // A batch of the backfill lane, and the upload job.
+    expect(await enqueueOrphanedJobs(harness.workerDeps, harness.api.queue, cursors)).toBe(501);
     expect(await harness.api.queue.queues.default.getJob(uploadJob.id)).toBeDefined();
 
     // The backfill lane goes on from its cursor: the next pass reaches the jobs past the first batch.
