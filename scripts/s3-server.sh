@@ -6,7 +6,8 @@
 #            file in DIR, small caches; the data survives stop and start, and DIR is never wiped.
 #
 # Usage: scripts/s3-server.sh [start|run|stop|stop-gateway|status] [DIR] [PORT]
-#   start         (default) installs Ceph when missing; exits 0 at once if the port already answers.
+#   start         (default) installs Ceph when missing; exits 0 at once if the port already answers
+#                 (and the in-memory store is less than S3_SERVER_FRESH_PERCENT full).
 #                 If this dir's mon and OSD are still running (after stop-gateway) only the gateway
 #                 is restarted and all buckets are kept. Otherwise memstore makes a new, empty
 #                 cluster; disk starts mon, OSD and gateway again on DIR's data (a new cluster only
@@ -19,7 +20,8 @@
 # Settings: S3_SERVER_DIR (/tmp/darkroom-rgw), S3_SERVER_PORT (7480), S3_SERVER_HOST (the address the
 # gateway listens on, 127.0.0.1), S3_SERVER_MON_PORT (6789), S3_SERVER_STORE (memstore | disk),
 # S3_SERVER_DISK_BYTES (disk: the size of the sparse block file, 20 GiB), S3_ACCESS_KEY_ID /
-# S3_SECRET_ACCESS_KEY (darkroom / darkroom-secret: the S3 user's key, set again on every start).
+# S3_SECRET_ACCESS_KEY (darkroom / darkroom-secret: the S3 user's key, set again on every start),
+# S3_SERVER_FRESH_PERCENT (85: how full an answering in-memory store may be before `start` makes it anew).
 # DIR and PORT arguments win.
 set -euo pipefail
 
@@ -236,13 +238,22 @@ start_fresh_cluster() {
 }
 
 # The OSD keeps everything in memory (memstore, 4 GiB): after many bench and test runs it fills, and
-# then the gateway still answers but every write hangs. Such a cluster (full or nearly: Ceph's
-# `nearfull`) is started anew when `start` finds its gateway answering, which is where a test run or a
-# bench begins: its data is disposable then, as they set up their own buckets. A gateway stopped on
-# purpose (stop-gateway, a test's S3 outage) comes back on its data however full, because the test
-# that stopped it still needs its buckets.
-osd_full() {
-  [ -f "$CONF" ] && [ -n "$(pids_of ceph-mon)" ] && timeout 15 ceph -c "$CONF" health 2>/dev/null | grep -q 'full osd'
+# then the gateway still answers but every write hangs. A cluster FRESH_PERCENT full or more is
+# started anew when `start` finds its gateway answering: its data is disposable where a test run or a
+# bench begins, as they set up their own buckets. The default is Ceph's `nearfull` (85 %), where a
+# store is of no use to anyone; scripts/test.sh asks for a fresh one from half full, as a whole test
+# run writes about a gigabyte. A gateway stopped on purpose (stop-gateway, a test's S3 outage) comes
+# back on its data however full, because the test that stopped it still needs its buckets.
+FRESH_PERCENT=${S3_SERVER_FRESH_PERCENT:-85}
+osd_crowded() {
+  [ -f "$CONF" ] && [ -n "$(pids_of ceph-osd)" ] || return 1
+  local stats size used
+  stats=$(timeout 15 ceph --admin-daemon "$D/osd.0.asok" perf dump 2>/dev/null) || return 0
+  size=$(sed -n 's/^ *"stat_bytes": \([0-9]*\),$/\1/p' <<<"$stats")
+  used=$(sed -n 's/^ *"stat_bytes_used": \([0-9]*\),$/\1/p' <<<"$stats")
+  # An OSD that cannot say how full it is cannot be trusted with a run either.
+  [ -n "$size" ] && [ -n "$used" ] && [ "$size" -gt 0 ] || return 0
+  [ $((used * 100 / size)) -ge "$FRESH_PERCENT" ]
 }
 
 # A disk cluster from an earlier start: mon, OSD and gateway again on its data. Its conf keeps what
@@ -265,12 +276,13 @@ describe_store() { if is_disk_cluster; then echo "data on disk"; else echo "data
 start() {
   install_ceph
   case "$STORE" in memstore | disk) ;; *) die "S3_SERVER_STORE must be memstore or disk, not '$STORE'" ;; esac
+  case "$FRESH_PERCENT" in '' | *[!0-9]*) die "S3_SERVER_FRESH_PERCENT must be a whole number of percent, not '$FRESH_PERCENT'" ;; esac
   if answers; then
-    if is_disk_cluster || ! osd_full; then
+    if is_disk_cluster || ! osd_crowded; then
       log "already answering on 127.0.0.1:$PORT"
       return 0
     fi
-    log "the in-memory OSD in $D is (nearly) full: starting a new, empty cluster"
+    log "the in-memory OSD in $D is $FRESH_PERCENT % full or more: starting a new, empty cluster"
     start_fresh_cluster
     log "up: http://$HOST:$PORT access key $ACCESS ($(describe_store), dir $D)"
     return 0
