@@ -18,9 +18,8 @@ import { faceWorkerRows } from './faces-worker.js';
 import { mb } from './support.js';
 import { printTable, row, type BenchRow } from './table.js';
 
-/** Issue 61's goals: a search's p95 on one core, and a worker's memory with both models loaded. */
+/** Issue 61's goal for a search: its p95 on one core. */
 const P95_GOAL_MS = 300;
-const MEMORY_GOAL_MB = 400;
 
 const PIECES: Record<string, () => Promise<BenchRow[]>> = { search: searchRows, worker: faceWorkerRows };
 
@@ -55,14 +54,9 @@ async function searchRows(): Promise<BenchRow[]> {
       '—',
       null,
     ),
-    row(
-      'faces RSS after the searches (peak)',
-      `${mb(f.rssAfterRunMb)} (${mb(f.peakRssMb)})`,
-      '—',
-      null,
-      `≤ ${MEMORY_GOAL_MB} MB`,
-      f.peakRssMb <= MEMORY_GOAL_MB,
-    ),
+    // Printed only: the child runs under tsx, whose loader raises its RSS well above a worker's (plain
+    // Node, from dist). The memory goal is the worker's, judged in its memory run (bench/moderation.ts).
+    row('faces RSS after the searches (peak), under tsx', `${mb(f.rssAfterRunMb)} (${mb(f.peakRssMb)})`, '—', null, '—', null),
   ];
 }
 
