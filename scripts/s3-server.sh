@@ -248,11 +248,12 @@ FRESH_PERCENT=${S3_SERVER_FRESH_PERCENT:-85}
 osd_crowded() {
   [ -f "$CONF" ] && [ -n "$(pids_of ceph-osd)" ] || return 1
   local stats size used
-  stats=$(timeout 15 ceph --admin-daemon "$D/osd.0.asok" perf dump 2>/dev/null) || return 0
+  # Unread (a busy OSD's socket timing out) counts as room: the tests' own mid-run starts come
+  # through here, and only a store known to be crowded may be wiped under a run.
+  stats=$(timeout 15 ceph --admin-daemon "$D/osd.0.asok" perf dump 2>/dev/null) || return 1
   size=$(sed -n 's/^ *"stat_bytes": \([0-9]*\),$/\1/p' <<<"$stats")
   used=$(sed -n 's/^ *"stat_bytes_used": \([0-9]*\),$/\1/p' <<<"$stats")
-  # An OSD that cannot say how full it is cannot be trusted with a run either.
-  [ -n "$size" ] && [ -n "$used" ] && [ "$size" -gt 0 ] || return 0
+  [ -n "$size" ] && [ -n "$used" ] && [ "$size" -gt 0 ] || return 1
   [ $((used * 100 / size)) -ge "$FRESH_PERCENT" ]
 }
 
