@@ -69,6 +69,23 @@ describe('probeOf', () => {
     expect(probe.width % 64).toBe(0);
     expect(probe.height % 64).toBe(0);
   });
+
+  it.each([
+    [48, 1440],
+    [63, 2000],
+    [2560, 51],
+    [3840, 63],
+  ])('tiles a %i x %i strip with tiles as narrow as it', async (width, height) => {
+    const { data, info } = await sharp(fixture('jolla.jpg'))
+      .resize(width, height, { fit: 'fill' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const probe = probeOf({ data, width: info.width, height: info.height, channels: info.channels });
+    expect(Math.min(probe.width, probe.height)).toBe(Math.min(width, height));
+    expect(probe.width * probe.height).toBeLessThan(width * height);
+    expect(probe.data.length).toBe(probe.width * probe.height * info.channels);
+  });
 });
 
 describe('encodeAutoQuality', () => {
@@ -105,6 +122,22 @@ describe('encodeAutoQuality', () => {
     expect((await sharp(jpeg.data).metadata()).chromaSubsampling).toBe('4:4:4');
     const fixedPhoto = await encodeAutoQuality(photo, 'jpeg', 'good');
     expect((await sharp(fixedPhoto.data).metadata()).chromaSubsampling).toBe('4:2:0');
+  });
+
+  it.each(['jpeg', 'webp', 'avif'] as const)('encodes strips narrower than a probe tile as %s', async (format) => {
+    for (const [width, height] of [
+      [48, 1440],
+      [2560, 51],
+    ] as const) {
+      const { data, info } = await sharp(fixture('jolla.jpg'))
+        .resize(width, height, { fit: 'fill' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const result = await encodeAutoQuality({ data, width: info.width, height: info.height, channels: info.channels }, format, 'good');
+      const meta = await sharp(result.data).metadata();
+      expect([meta.width, meta.height]).toEqual([width, height]);
+    }
   });
 
   it('writes a flat chart as lossless WebP, smaller than its lossy encode', async () => {

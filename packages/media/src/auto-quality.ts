@@ -261,33 +261,35 @@ async function decodeLike(data: Buffer, like: RawPixels): Promise<RawPixels> {
 
 /**
  * The pixels the search encodes: the output itself when it has no more than the mosaic's pixels,
- * else TILE-square tiles spread evenly over it (on 16 px steps, the encoders' block grid) side by
- * side in a grid of the output's aspect.
+ * else tiles spread evenly over it (on 16 px steps, the encoders' block grid) side by side in a grid
+ * of the output's aspect. A tile is TILE px square, or as narrow (or as short) as the output where
+ * a side is less: a 48 × 1,440 strip is probed as 16 tiles of 48 × 64.
  */
 export function probeOf(pixels: RawPixels): RawPixels {
   const { width, height, channels } = pixels;
   const budget = TILES_PER_SIDE * TILES_PER_SIDE;
   if (width * height <= budget * TILE * TILE) return pixels;
-  const across = clamp(Math.round(Math.sqrt((budget * width) / height)), 1, Math.floor(width / TILE));
-  const down = clamp(Math.floor(budget / across), 1, Math.floor(height / TILE));
-  const data = new Uint8Array(across * TILE * down * TILE * channels);
-  const rowBytes = across * TILE * channels;
+  const [tileWidth, tileHeight] = [Math.min(TILE, width), Math.min(TILE, height)];
+  const across = clamp(Math.round(Math.sqrt((budget * width) / height)), 1, Math.floor(width / tileWidth));
+  const down = clamp(Math.floor(budget / across), 1, Math.floor(height / tileHeight));
+  const data = new Uint8Array(across * tileWidth * down * tileHeight * channels);
+  const rowBytes = across * tileWidth * channels;
   for (let ty = 0; ty < down; ty++) {
-    const top = alignedStart(ty, down, height);
+    const top = alignedStart(ty, down, height, tileHeight);
     for (let tx = 0; tx < across; tx++) {
-      const left = alignedStart(tx, across, width);
-      for (let row = 0; row < TILE; row++) {
+      const left = alignedStart(tx, across, width, tileWidth);
+      for (let row = 0; row < tileHeight; row++) {
         const from = ((top + row) * width + left) * channels;
-        data.set(pixels.data.subarray(from, from + TILE * channels), (ty * TILE + row) * rowBytes + tx * TILE * channels);
+        data.set(pixels.data.subarray(from, from + tileWidth * channels), (ty * tileHeight + row) * rowBytes + tx * tileWidth * channels);
       }
     }
   }
-  return { data, width: across * TILE, height: down * TILE, channels };
+  return { data, width: across * tileWidth, height: down * tileHeight, channels };
 }
 
-/** Where tile `index` of `count` starts along a side of `size`: centred in its share, on a 16 px step. */
-function alignedStart(index: number, count: number, size: number): number {
+/** Where tile `index` of `count`, `tile` px long, starts along a side of `size`: centred in its share, on a 16 px step. */
+function alignedStart(index: number, count: number, size: number, tile: number): number {
   const share = size / count;
-  const centred = Math.floor(index * share + (share - TILE) / 2);
-  return clamp(centred - (centred % 16), 0, size - TILE);
+  const centred = Math.floor(index * share + (share - tile) / 2);
+  return clamp(centred - (centred % 16), 0, size - tile);
 }
