@@ -1,7 +1,10 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Asset } from '@darkroom/client';
+import { jobs } from '@darkroom/db/schema';
+import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setDeliverySettings } from '../support/delivery.js';
@@ -143,5 +146,27 @@ describe('eager variants under enforceFaceRedaction', () => {
       const area = covered(face, before.pixels);
       expect(detail(after.pixels, area).mean / detail(before.pixels, area).mean).toBeLessThan(0.5);
     }
+  });
+
+  it('cover faces marked by hand: a PATCH of the faces renders the variants again', async () => {
+    const found = await readyAsset(enforced);
+    const before = await variantPixels(found, 'small');
+    // A box where no face was found (the photo's top left corner), beside those that were.
+    const marked = { x: 0, y: 0, width: 0.2, height: 0.2, score: 1 };
+    const patched = await enforced.client.request('PATCH', `/v1/assets/${found.id}`, { faces: [...(found.faces ?? []), marked] });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const reprocess = async () =>
+      (
+        await harness.api.db
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.assetId, found.id), eq(jobs.kind, 'reprocess')))
+      ).map((j) => j.state);
+    for (let waited = 0; (await reprocess()).join() !== 'completed' && waited < 45_000; waited += 250) await sleep(250);
+    expect(await reprocess()).toEqual(['completed']);
+    const after = await variantPixels((await enforced.client.request('GET', `/v1/assets/${found.id}`)).body as Asset, 'small');
+    expect(after.url).not.toBe(before.url);
+    const area = covered(marked, before.pixels);
+    expect(detail(after.pixels, area).mean / detail(before.pixels, area).mean).toBeLessThan(0.5);
   });
 });

@@ -41,7 +41,7 @@ export const updateAssetSchema = {
     '`visibility` goes in a PATCH of its own (with focus, crop or faces: 400 invalid_request), with a tenant API key (an upload token: ' +
     '403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when. ' +
     '`faces` replaces the faces of a ready asset (any kind; else 409 invalid_state) with a tenant API key (an upload token: 403 forbidden): ' +
-    'revision + 1 as a focus change, no variant rendered again.',
+    'revision + 1 as a focus change; the eager variants are rendered again only where the tenant enforces face redaction.',
   params: IdParams,
   body: z.strictObject({
     ...framingFields,
@@ -51,7 +51,7 @@ export const updateAssetSchema = {
       .nullable()
       .optional()
       .describe(
-        `Faces marked by hand, replacing those found or marked before (at most ${MAX_FACES}; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, \`score\` 1 unless given; [] for none; null: not known (searched again by the faces backfill)`,
+        `Faces marked by hand, replacing those found or marked before (at most ${MAX_FACES}; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, \`score\` 1 unless given; [] for none; null: not known (an image's are searched again by the faces backfill)`,
       ),
     visibility: z
       .enum(VISIBILITIES)

@@ -1,8 +1,10 @@
 import { type FaceBox, facesLargestFirst } from '@darkroom/core/contract/asset';
-import { cropProblem, type Crop, type Focus } from '@darkroom/core/delivery';
+import { cropProblem, deliveryPolicyOf, type Crop, type Focus } from '@darkroom/core/delivery';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { insertJob, latestAssetJob } from '@darkroom/db/queries/jobs';
 import { reframeReadyAsset } from '@darkroom/db/queries/assets';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import type { Executor } from '@darkroom/db/client';
 import type { Asset, Job } from '@darkroom/db/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../deps.js';
@@ -48,13 +50,20 @@ function assertReframable(asset: Asset, changes: Reframe): void {
   }
 }
 
+/** Whether the tenant's delivery policy covers the faces in its eager variants (`enforceFaceRedaction`). */
+async function enforcesRedaction(db: Executor, tenantId: string): Promise<boolean> {
+  return deliveryPolicyOf((await getTenant(db, { id: tenantId }))?.delivery).enforceFaceRedaction !== null;
+}
+
 /**
  * `PATCH /v1/assets/:id`: a ready image's new focus and crop, a ready asset's faces. The asset stays
  * `ready` (its old variants are served until the new ones are committed) at `revision` + 1, and,
- * when its focus or crop moved, its eager variants are rendered again as a reprocess renders them,
- * on the default lane (faces alone change no variant: only delivery's renders, under the new
- * revision). A job already open for the asset reads the new crop when it runs; one running now finds
- * the revision moved when it records its render, and renders again (apps/worker's assetProcess).
+ * when its focus or crop moved, or its faces changed under a policy that covers them in the eager
+ * variants (`enforceFaceRedaction`), its eager variants are rendered again as a reprocess renders
+ * them, on the default lane (otherwise faces change no variant: only delivery's renders, under the
+ * new revision). A job already open for the asset reads the new crop and faces when it runs; one
+ * running now finds the revision moved when it records its render, and renders again (apps/worker's
+ * assetProcess).
  */
 export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { id: string; changes: Reframe }): Promise<Asset> {
   const asset = await requireTenantAsset(deps, params);
@@ -65,14 +74,16 @@ export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params
   const faces = changes.faces === undefined || changes.faces === null ? changes.faces : facesLargestFirst(changes.faces);
   assertCropFits(crop, asset);
   const framed = !sameJson(focus, asset.focus) || !sameJson(crop, asset.crop);
+  const facesChanged = faces !== undefined && !sameFaces(faces, asset.faces ?? null);
   // The same focus, crop and faces again change nothing: no new revision, no render, no event.
-  if (!framed && (faces === undefined || sameFaces(faces, asset.faces ?? null))) return asset;
+  if (!framed && !facesChanged) return asset;
   const { reframed, job } = await deps.db.transaction(async (tx) => {
     const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop, faces });
     if (!changed) throw ERRORS.assetChangedMeanwhile();
-    const open = framed ? await latestAssetJob(tx, { assetId: asset.id }) : undefined;
+    const rerender = framed || (facesChanged && (await enforcesRedaction(tx, asset.tenantId)));
+    const open = rerender ? await latestAssetJob(tx, { assetId: asset.id }) : undefined;
     const queued: Job | undefined =
-      !framed || (open && (open.state === 'queued' || open.state === 'active'))
+      !rerender || (open && (open.state === 'queued' || open.state === 'active'))
         ? undefined
         : await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
     // Last, under the row's lock, as a visibility change's: the bucket's record is never an older one's.

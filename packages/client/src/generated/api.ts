@@ -1478,7 +1478,7 @@ export interface paths {
         head?: never;
         /**
          * A ready image's focus and crop (revision + 1, its eager variants rendered again), a ready asset's faces, or its visibility
-         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. `visibility` goes in a PATCH of its own (with focus, crop or faces: 400 invalid_request), with a tenant API key (an upload token: 403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when. `faces` replaces the faces of a ready asset (any kind; else 409 invalid_state) with a tenant API key (an upload token: 403 forbidden): revision + 1 as a focus change, no variant rendered again.
+         * @description Fields left out stay as they are; null clears one. Out of bounds, or a crop under 16×16: 400 invalid_request. A video, or an image not ready: 409 invalid_state. An upload token reaches only the assets it started. `visibility` goes in a PATCH of its own (with focus, crop or faces: 400 invalid_request), with a tenant API key (an upload token: 403 forbidden), on a ready asset (else 409 invalid_state); the objects move afterwards and `asset.updated` says when. `faces` replaces the faces of a ready asset (any kind; else 409 invalid_state) with a tenant API key (an upload token: 403 forbidden): revision + 1 as a focus change; the eager variants are rendered again only where the tenant enforces face redaction.
          */
         patch: {
             parameters: {
@@ -1496,7 +1496,7 @@ export interface paths {
                         focus?: components["schemas"]["FocusInput"] | null;
                         /** @description Displayed pixels (whole, at least 16×16, within the image) every variant and delivery is cut from; null: the whole image */
                         crop?: components["schemas"]["CropInput"] | null;
-                        /** @description Faces marked by hand, replacing those found or marked before (at most 100; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, `score` 1 unless given; [] for none; null: not known (searched again by the faces backfill) */
+                        /** @description Faces marked by hand, replacing those found or marked before (at most 100; stored largest first): each 0..1 of the displayed image (the whole of it, not the crop), inside it, of positive size, `score` 1 unless given; [] for none; null: not known (an image's are searched again by the faces backfill) */
                         faces?: {
                             x: number;
                             y: number;
@@ -6850,7 +6850,7 @@ export interface components {
             /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
             placeholder: string | null;
             dominantColor: string | null;
-            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
+            /** @description 1 at upload, + 1 on every focus, crop or faces change; delivery URLs carry it */
             revision: number;
             /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
             focus: components["schemas"]["Focus"] | null;
@@ -6958,7 +6958,7 @@ export interface components {
             /** @description ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null) */
             placeholder: string | null;
             dominantColor: string | null;
-            /** @description 1 at upload, + 1 on every focus or crop change; delivery URLs carry it */
+            /** @description 1 at upload, + 1 on every focus, crop or faces change; delivery URLs carry it */
             revision: number;
             /** @description Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre */
             focus: components["schemas"]["FocusInput"] | null;

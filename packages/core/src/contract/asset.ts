@@ -142,7 +142,7 @@ export const AssetSnapshot = z.object({
   audio: AudioInfo,
   placeholder: z.string().nullable().describe('ThumbHash, base64 (of a video: of its poster frame; of audio: of its cover art, else null)'),
   dominantColor: z.string().nullable(),
-  revision: z.number().int().describe('1 at upload, + 1 on every focus or crop change; delivery URLs carry it'),
+  revision: z.number().int().describe('1 at upload, + 1 on every focus, crop or faces change; delivery URLs carry it'),
   focus: Focus.nullable().describe('Where `cover` crops: 0..1 of the displayed image (the whole of it, not the crop); null: the centre'),
   crop: Crop.nullable().describe('Displayed pixels every variant and delivery is cut from; null: the whole image'),
   faces: z
