@@ -1,5 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deliveryAssetPrefix, VARIANT_CACHE_CONTROL } from '@darkroom/core/keys';
+import type { FaceBox } from '@darkroom/core/contract/asset';
 import { faceCropRegion } from '@darkroom/media';
+import { createWorkerQueues } from '@darkroom/queue';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getImage, imagePath, newDeliveryKey, setAssetShape, setDeliverySettings, startDelivery, type DeliveryServer } from '../support/delivery.js';
@@ -7,7 +11,9 @@ import { covered, detail, type Pixels } from '../support/face-detail.js';
 import { type FacePhoto, facePhoto } from '../support/face-photos.js';
 import { meanAbsoluteDifference } from '../support/images.js';
 import { facesSearched } from '../support/faces-on.js';
+import { keysIn } from '../support/private-objects.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { runFacesBackfill } from '../../apps/worker/src/faces/backfill-run.js';
 
 /**
  * Faces in delivery (docs/delivery.md#faces), against the real services: an asset whose faces are
@@ -46,8 +52,17 @@ async function pixels(body: Buffer): Promise<Pixels> {
 }
 
 /** Detail left in every face's covered area of a whole-image render, as a share of the unredacted one's. */
-function detailLeft(plain: Pixels, redacted: Pixels): number[] {
-  return photo.faces.map((face) => detail(redacted, covered(face, plain)).mean / detail(plain, covered(face, plain)).mean);
+function detailLeft(plain: Pixels, redacted: Pixels, faces: readonly Omit<FaceBox, 'score'>[] = photo.faces): number[] {
+  return faces.map((face) => detail(redacted, covered(face, plain)).mean / detail(plain, covered(face, plain)).mean);
+}
+
+/** The keys of the asset's stored renders once `count` of them have landed (a render is stored after it is answered). */
+async function storedRenders(assetId: string, count: number): Promise<string[]> {
+  for (let waited = 0; ; waited += 100) {
+    const keys = await keysIn(harness, 'public', deliveryAssetPrefix(tenant.tenantId, assetId));
+    if (keys.length >= count || waited > 10_000) return keys;
+    await sleep(100);
+  }
 }
 
 async function setPolicy(policy: Parameters<typeof setDeliverySettings>[2]['policy']): Promise<void> {
@@ -103,6 +118,38 @@ describe('faces in delivery', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
     for (const left of detailLeft(await pixels(before.data), await pixels(after.data))) expect(left).toBeLessThan(0.4);
+    await setPolicy({});
+  });
+
+  it('keeps a render made before the faces were known apart and briefly, until the faces backfill finds them', async () => {
+    const { id } = await withFaces();
+    // As an older release left it: its faces never searched.
+    const revision = await setAssetShape(harness, id, { faces: null });
+    await setPolicy({ enforceFaceRedaction: 'blur' });
+    const path = imagePath(id, revision, 'w_640,f_png');
+    const early = await get(path);
+    expect(early.status).toBe(200);
+    expect(early.headers.get('cache-control')).toBe('public, max-age=60');
+    const [unknown] = await storedRenders(id, 1);
+    expect(unknown).toContain(`/r${revision}/faces-unknown/`);
+
+    const { config } = harness.workerDeps;
+    const queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
+    try {
+      const options = { tenantId: tenant.tenantId, window: 1, pollMs: 50, dryRun: false };
+      expect(await runFacesBackfill(harness.workerDeps, queues.assets, options)).toEqual({ matched: 1, queued: 1 });
+    } finally {
+      await queues.close();
+    }
+    const found = (await tenant.client.request('GET', `/v1/assets/${id}`)).body as { faces: FaceBox[]; revision: number };
+    expect([found.faces.length, found.revision]).toEqual([photo.faces.length, revision]);
+    expect(await storedRenders(id, 0)).toEqual([]);
+
+    delivery.deps.catalog.forget({ asset: id });
+    const late = await get(path);
+    expect(late.status).toBe(200);
+    expect(late.headers.get('cache-control')).toBe(VARIANT_CACHE_CONTROL);
+    for (const left of detailLeft(await pixels(early.data), await pixels(late.data), found.faces)) expect(left).toBeLessThan(0.4);
     await setPolicy({});
   });
 });

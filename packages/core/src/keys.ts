@@ -161,11 +161,29 @@ export function deliveryRevisionPrefix(tenantId: string, assetId: string, revisi
 }
 
 /**
- * One render on request: the canonical options (every default stated, keys in one order) and the
- * chosen format, so the same transform written in another order is stored once.
+ * Where a revision keeps its renders made while the asset's faces were not known, of options that
+ * depend on them (a face crop, a face effect): apart from the renders made once they are, so that
+ * faces found later (the faces backfill) are never answered with a render that could not cover them.
  */
-export function deliveryRenderKey(tenantId: string, assetId: string, revision: number, canonicalOptions: string, format: string): string {
-  return `${deliveryRevisionPrefix(tenantId, assetId, revision)}${canonicalOptions}.${format}`;
+export function deliveryFacesUnknownPrefix(tenantId: string, assetId: string, revision: number): string {
+  return `${deliveryRevisionPrefix(tenantId, assetId, revision)}faces-unknown/`;
+}
+
+/**
+ * One render on request: the canonical options (every default stated, keys in one order) and the
+ * chosen format, so the same transform written in another order is stored once. `facesUnknown`:
+ * options that depend on the faces, rendered while they are not known.
+ */
+export function deliveryRenderKey(
+  tenantId: string,
+  assetId: string,
+  revision: number,
+  canonicalOptions: string,
+  format: string,
+  options: { facesUnknown?: boolean } = {},
+): string {
+  const prefix = options.facesUnknown ? deliveryFacesUnknownPrefix(tenantId, assetId, revision) : deliveryRevisionPrefix(tenantId, assetId, revision);
+  return `${prefix}${canonicalOptions}.${format}`;
 }
 
 /**

@@ -9,7 +9,10 @@ import type { StoredRender } from '../stores/render-store.js';
 export type ImageAnswer = StoredImageAnswer | { kind: 'redirect'; location: string; tenantId: string };
 
 export interface StoredImageAnswer {
-  /** `image`: the render asked for; `interim`: another format, while `f_auto`'s AVIF is not ready yet. */
+  /**
+   * `image`: the render asked for; `interim`: another format, while `f_auto`'s AVIF is not ready yet,
+   * or a render of options that depend on faces not known yet (RenderPlan's `facesUnknown`).
+   */
   kind: 'image' | 'interim';
   stored: StoredRender;
   contentType: string;

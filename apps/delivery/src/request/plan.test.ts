@@ -98,6 +98,25 @@ describe('planRender', () => {
     // A URL naming an effect keeps its own: both cover the faces.
     expect(plan('w_640,e_pixelate-faces', 'webp', asset, enforced).render.effect).toEqual({ name: 'pixelate-faces' });
   });
+
+  it('keys a render that depends on faces not known yet apart from the one made once they are', () => {
+    const enforced = { ...DEFAULT_DELIVERY_POLICY, enforceFaceRedaction: 'blur' as const };
+    const known = { ...asset, faces: [] };
+    for (const [options, policy] of [
+      ['w_640,e_pixelate-faces', DEFAULT_DELIVERY_POLICY],
+      ['w_640,h_640,c_cover,g_face', DEFAULT_DELIVERY_POLICY],
+      ['w_640', enforced],
+    ] as const) {
+      const unknown = plan(options, 'webp', asset, policy);
+      const searched = plan(options, 'webp', known, policy);
+      expect([unknown.facesUnknown, searched.facesUnknown]).toEqual([true, false]);
+      expect(unknown.canonical).toBe(searched.canonical);
+      expect(unknown.key).toContain('/r3/faces-unknown/');
+      expect(searched.key).not.toContain('faces-unknown');
+    }
+    // Options that never read the faces are one render whether they are known or not.
+    expect(plan('w_640,h_640,c_cover,g_auto')).toMatchObject({ facesUnknown: false, key: plan('w_640,h_640,c_cover,g_auto', 'webp', known).key });
+  });
 });
 
 describe('format negotiation', () => {

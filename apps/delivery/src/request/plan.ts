@@ -11,6 +11,12 @@ export interface RenderPlan {
   /** The options every request for this render shares, in one order with every default stated. */
   canonical: string;
   key: string;
+  /**
+   * The render depends on the asset's faces (a face crop, a face effect) and they are not known
+   * yet: stored apart (core's deliveryFacesUnknownPrefix) and answered as kept briefly, so the render
+   * that covers them replaces it once they are found.
+   */
+  facesUnknown: boolean;
 }
 
 /**
@@ -54,6 +60,7 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
     effect,
   });
   const faces = asset.faces ?? [];
+  const facesUnknown = asset.faces === null && (effect !== undefined || zoom !== undefined);
   return {
     render: {
       ...size,
@@ -69,6 +76,7 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
     },
     canonical,
     // Where the asset's visibility keeps it: a private asset's renders never reach the public bucket.
-    key: assetObjectKey(asset.visibility, deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format)),
+    key: assetObjectKey(asset.visibility, deliveryRenderKey(asset.tenantId, asset.id, asset.revision, canonical, format, { facesUnknown })),
+    facesUnknown,
   };
 }

@@ -8,12 +8,15 @@ import type { FoundAsset } from './authorize.js';
 import { planRender, type RenderPlan } from './plan.js';
 import { renderAndStore } from './render.js';
 
+/** How a render is answered: one made while the faces it depends on are unknown is kept briefly, as an interim one. */
+const answerOf = (plan: RenderPlan, as: AnswerAs): AnswerAs => (plan.facesUnknown ? { ...as, kind: 'interim' } : as);
+
 /** The planned render: in this process's memory, else stored, else rendered once (across processes) and stored. */
 export async function storedOrRendered(deps: DeliveryDeps, found: FoundAsset, plan: RenderPlan, as: AnswerAs): Promise<StoredImageAnswer> {
   const hot = deps.store.peek(plan.key);
-  if (hot) return storedImageAnswer(hot, plan.render, as, 'hit');
+  if (hot) return storedImageAnswer(hot, plan.render, answerOf(plan, as), 'hit');
   const made = await renderOnce(deps, found, plan, { readEarly: true });
-  return storedImageAnswer(made.stored, plan.render, as, made.rendered ? 'render' : 'hit');
+  return storedImageAnswer(made.stored, plan.render, answerOf(plan, as), made.rendered ? 'render' : 'hit');
 }
 
 /**
@@ -33,7 +36,7 @@ export async function avifOrMeanwhile(
   const underWay = deps.renderOnce.underWay(avif.key);
   const stored = underWay ? deps.store.peek(avif.key) : await deps.store.get(avif.key);
   const { tenantId } = found.asset;
-  if (stored) return storedImageAnswer(stored, avif.render, { kind: 'image', vary: true, tenantId }, 'hit');
+  if (stored) return storedImageAnswer(stored, avif.render, answerOf(avif, { kind: 'image', vary: true, tenantId }), 'hit');
   const interim = planRender(found.asset, options, found.tenant.policy, meanwhile);
   const answer = await storedOrRendered(deps, found, interim, { kind: 'interim', vary: true, tenantId });
   if (!underWay) renderInBackground(deps, found, avif);

@@ -1,6 +1,8 @@
+import { deliveryFacesUnknownPrefix } from '@darkroom/core/keys';
 import { recordFoundFaces } from '@darkroom/db/queries/faces';
 import type { Asset } from '@darkroom/db/schema';
 import type { WorkerDeps } from '../deps.js';
+import { assetObject } from '../render/asset-object.js';
 import { fetchOriginal } from '../render/fetch-original.js';
 import { searchFaces } from '../render/faces.js';
 import type { StageTimer } from '../render/stage-timer.js';
@@ -28,9 +30,27 @@ export async function backfillFaces(deps: WorkerDeps, asset: Asset, run: { jobId
     const faces = await stages.timeRender((admit) => searchFaces(ctx, original.path, admit));
     if (faces === undefined) return false;
     const recorded = await stages.time('record', () => recordFoundFaces(deps.db, { id: asset.id, revision: asset.revision, faces }));
-    if (recorded) deps.announceAsset?.(asset.id);
-    return recorded !== undefined;
+    if (!recorded) return false;
+    deps.announceAsset?.(asset.id);
+    await deleteFacesUnknownRenders(deps, recorded);
+    return true;
   } finally {
     await original.cleanup();
   }
+}
+
+/**
+ * The asset's `/img/` renders of this revision made while its faces were unknown, of options that
+ * depend on them (core's deliveryFacesUnknownPrefix): delivery never answers with them once the faces
+ * are known, and one a process stores late is only more of the same, so they go without waiting.
+ */
+export async function deleteFacesUnknownRenders(
+  deps: WorkerDeps,
+  asset: Pick<Asset, 'id' | 'tenantId' | 'revision' | 'objectsVisibility'>,
+): Promise<number> {
+  const where = assetObject(deps, asset, deliveryFacesUnknownPrefix(asset.tenantId, asset.id, asset.revision));
+  const keys: string[] = [];
+  for await (const object of deps.storage.listObjects({ bucket: where.bucket, prefix: where.key })) keys.push(object.key);
+  await Promise.all(keys.map((key) => deps.storage.deleteObject({ bucket: where.bucket, key })));
+  return keys.length;
 }
