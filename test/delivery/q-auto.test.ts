@@ -38,6 +38,8 @@ describe('q_auto', () => {
     const first = await getImage(urlOf(delivery, 'w_640,q_auto,f_webp'));
     expect([first.status, first.meta?.format, first.meta?.width]).toEqual([200, 'webp', 640]);
     const quality = chosenQuality(first, 'good');
+    // Readable by a page's script on another origin: the answer allows any origin and exposes the header.
+    expect([first.headers.get('access-control-allow-origin'), first.headers.get('access-control-expose-headers')]).toEqual(['*', 'Darkroom-Quality']);
     expect(quality).toBeGreaterThanOrEqual(30);
     expect(quality).toBeLessThanOrEqual(100);
     expect(first.headers.get('access-control-expose-headers')).toContain('Darkroom-Quality');

@@ -61,6 +61,14 @@ export function privateCaching(maxAgeSeconds: number): AnswerCaching {
 export const PRIVATE_REFUSAL_CACHING = privateCaching(0);
 
 /**
+ * CORS on every `/img/` answer, refusals included: a public URL's bytes are anyone's, and a page's
+ * script on another origin may read them (a canvas, `fetch`) and the headers each answer exposes.
+ */
+export function writePublicCorsHeaders(reply: FastifyReply): void {
+  reply.header('access-control-allow-origin', '*');
+}
+
+/**
  * CORS on every private link's answer, refusals included: any origin, since the token in the path is
  * the credential and no cookie is involved; what a player reads of a ranged answer exposed.
  */
