@@ -54,7 +54,7 @@ describe('upload quotas', () => {
     expect(own.used).toEqual({ storedBytes: 0, uploadBytesPerMonth: 0 });
   });
 
-  it('serve a burst of starts from a credit, and give back what is left of it within a second', async () => {
+  it('serve a burst of starts from a few holds, and give back what is left of their credit within a second', async () => {
     const { client, tenantId } = await tenantWithQuotas('quota-credit', { storedBytes: 1024 * MiB });
     const holds = async () =>
       Number(
@@ -66,14 +66,16 @@ describe('upload quotas', () => {
       const results = await Promise.all(Array.from({ length: n }, () => start(client)));
       expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
     };
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The starts that queue behind the first hold share one (with credit), never a hold each. Whether
+    // a later start is still served from that credit depends on the clock (it lives a second): the
+    // unit test (apps/api's quota-credits.test.ts) holds it still; here every credit is given back.
     await burst(40);
-    const afterFirst = await holds();
-    // The starts that queued behind the first hold took credit with theirs (1 % of the room past them)...
-    expect(await reserved(tenantId)).toBeGreaterThan(40 * MiB);
-    // ...that the next ones are served from, without a hold of their own.
+    expect(await holds()).toBeLessThan(10);
+    await settled();
+    expect(await reserved(tenantId)).toBe(40 * MiB);
     await burst(5);
-    expect(await holds()).toBe(afterFirst);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await settled();
     expect(await reserved(tenantId)).toBe(45 * MiB);
   });
 
