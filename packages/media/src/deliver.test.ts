@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { MAX_DELIVERY_DIMENSION } from '@darkroom/core/limits';
 import { describe, expect, it } from 'vitest';
-import { deliverySize, deliverySourceFacts, renderOnRequest, type DeliveryRender } from './deliver.js';
+import { deliverySourceFacts, renderOnRequest, type DeliveryRender } from './deliver.js';
+import { deliverySize } from './delivery-size.js';
 import { fixture, tempDir, writeBombPng } from './test-fixtures.js';
 
 const options = { maxInputPixels: 100_000_000, timeoutSeconds: 30, video: { maxDurationSeconds: 900, maxPixels: 8_847_360 } };
@@ -34,6 +36,22 @@ describe('deliverySize', () => {
   it('fills a cover box exactly, or its aspect at 1:1 when the original is smaller', () => {
     expect(deliverySize({ width: 640, height: 640, fit: 'cover' }, photo, null)).toEqual({ width: 640, height: 640 });
     expect(deliverySize({ width: 6000, height: 3000, fit: 'cover' }, photo, null)).toEqual({ width: 4000, height: 2000 });
+  });
+
+  it('never passes MAX_DELIVERY_DIMENSION a side, asked (dpr) or unbounded, and a wide original renders', async () => {
+    const panorama = { width: 20_000, height: 40 };
+    expect(deliverySize({ fit: 'inside' }, panorama, null)).toEqual({ width: MAX_DELIVERY_DIMENSION, height: 16 });
+    expect(deliverySize({ width: 3 * MAX_DELIVERY_DIMENSION, fit: 'inside' }, panorama, null)).toEqual({ width: MAX_DELIVERY_DIMENSION, height: 16 });
+    const large = { width: 30_000, height: 20_000 };
+    expect(deliverySize({ width: 24_576, height: 12_288, fit: 'cover' }, large, null)).toEqual({ width: MAX_DELIVERY_DIMENSION, height: 4096 });
+    // What WebP cannot write whole (16,383 px at most) answers at the bound.
+    const path = join(await tempDir(), 'strip.png');
+    await sharp({ create: { width: 16_400, height: 8, channels: 3, background: '#369' } })
+      .png()
+      .toFile(path);
+    const size = deliverySize({ fit: 'inside' }, { width: 16_400, height: 8 }, null);
+    const out = await renderOnRequest(path, 'image', render({ ...size, format: 'webp' }), options);
+    expect([out.width, out.height]).toEqual([MAX_DELIVERY_DIMENSION, 4]);
   });
 });
 
@@ -86,6 +104,29 @@ describe('renderOnRequest', () => {
     }
     const still = await renderOnRequest(gif, 'image', render({ width: 74, height: 57, format: 'jpeg' }), options);
     expect((await sharp(still.data).metadata()).pages ?? 1).toBe(1);
+  });
+
+  it('cuts a cover region from every frame of an animation decoded a run of frames at a time', async () => {
+    // Ten 1,000 px frames, each one colour: decoded four at a time, so the runs meet twice.
+    const [side, pages] = [1000, 10];
+    const colour = (page: number) => [page * 25, 255 - page * 25, 128];
+    const strip = Buffer.alloc(side * side * pages * 3);
+    for (let page = 0; page < pages; page++) {
+      const [r, g, b] = colour(page);
+      for (let i = page * side * side; i < (page + 1) * side * side; i++) strip.set([r!, g!, b!], i * 3);
+    }
+    const path = join(await tempDir(), 'frames.gif');
+    await sharp(strip, { raw: { width: side, height: side * pages, channels: 3, pageHeight: side } })
+      .gif({ delay: 100 })
+      .toFile(path);
+    const out = await renderOnRequest(path, 'image', render({ width: 40, height: 20, fit: 'cover', format: 'webp' }), options);
+    const { data, info } = await sharp(out.data, { animated: true }).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.pageHeight, info.pages]).toEqual([40, 20, pages]);
+    for (let page = 0; page < pages; page++) {
+      const at = page * 40 * 20 * info.channels;
+      const got = [data[at]!, data[at + 1]!, data[at + 2]!];
+      for (const [c, value] of colour(page).entries()) expect(Math.abs(got[c]! - value)).toBeLessThan(12);
+    }
   });
 
   it('refuses an original over the pixel limit before decoding it', async () => {

@@ -14,7 +14,7 @@ import { ANIMATION_QUALITY, encodeAutoQuality, type AutoQualityFormat } from './
 import { encode, fileInput, startBudget, withTimeout, type RenderBudget } from './encode.js';
 import { faceCropRegion } from './face-crop.js';
 import { coveredFaces, redactFaces, type OutputPlacement } from './face-redaction.js';
-import { coverRegion, cropRegion, focusWithin, variantSize, type Region, type Size } from './geometry.js';
+import { coverRegion, cropRegion, focusWithin, type Region, type Size } from './geometry.js';
 import { probeImage } from './probe.js';
 import { openStill } from './render.js';
 import { classifyDecodeError } from './sharp-errors.js';
@@ -27,27 +27,6 @@ import type { VideoLimits } from './video/types.js';
  * Images on request (docs/api.md#delivery): one output from one original, cut from its crop, in
  * the size, fit, gravity, quality and format a delivery URL asked for.
  */
-
-/** The box a URL asks for (`dpr` already applied); a missing side is unbounded. */
-export interface DeliveryBox {
-  width?: number | undefined;
-  height?: number | undefined;
-  fit: DeliveryFit;
-}
-
-/**
- * The size a delivery answers with: the box applied to the crop of the displayed image, never
- * larger than that crop (a `cover` box too large keeps its aspect at 1:1, as variants do).
- */
-export function deliverySize(box: DeliveryBox, displayed: Size, crop: Crop | null): Size {
-  const region = cropRegion(crop, displayed);
-  const source = { width: region.width, height: region.height };
-  if (box.fit === 'cover' && box.width !== undefined && box.height !== undefined) {
-    return variantSize({ fit: 'cover', width: box.width, height: box.height }, source);
-  }
-  const unbounded = Number.POSITIVE_INFINITY;
-  return variantSize({ fit: 'inside', width: box.width ?? unbounded, height: box.height ?? unbounded }, source);
-}
 
 /** One render, fully planned: its exact output size (`deliverySize`), where it is cut from, and how it is written. */
 export interface DeliveryRender {
@@ -140,6 +119,9 @@ function delivered(data: Buffer, format: DeliveryFormat, info: { width: number; 
   return { data, format, contentType: DELIVERY_CONTENT_TYPES[format], width: info.width, height: info.pageHeight ?? info.height };
 }
 
+/** The pixels of an animation's frames decoded at once to cut a region from each (16 MB of RGBA). */
+const ANIMATION_RUN_PIXELS = 4_000_000;
+
 /** A render whose quality is a number: what an animation, which `q_auto` does not search, is encoded with. */
 type FixedRender = DeliveryRender & { quality: number };
 
@@ -160,13 +142,26 @@ async function animation(input: ImageInput, probe: ImageProbe, render: FixedRend
   if (isWhole(region, displayed)) return encodeAs(all.resize(width, height, { fit: 'fill' }), render);
   const { delay, loop } = await all.metadata();
   const frames: Buffer[] = [];
-  for (let page = 0; page < probe.pages; page++) {
-    const frame = sharp(input, fileInput(budget, { page, pages: 1 }))
-      .ensureAlpha()
-      .extract(region)
-      .resize(width, height, { fit: 'fill' })
-      .raw({ depth: 'uchar' });
-    frames.push(await withTimeout(frame, budget).toBuffer());
+  // A GIF's or WebP's frame N is decoded through every frame before it: opened a frame at a time, 1,100
+  // small frames took past the 30 s limit. A run of frames is decoded at once, up to about
+  // ANIMATION_RUN_PIXELS, and each frame's region cut from it in memory.
+  const run = Math.max(1, Math.floor(ANIMATION_RUN_PIXELS / (probe.width * probe.height)));
+  for (let first = 0; first < probe.pages; first += run) {
+    const pages = Math.min(run, probe.pages - first);
+    const decoded = await withTimeout(
+      sharp(input, fileInput(budget, { page: first, pages }))
+        .ensureAlpha()
+        .raw({ depth: 'uchar' }),
+      budget,
+    ).toBuffer();
+    const strip = { width: probe.width, height: probe.height * pages, channels: 4 as const };
+    for (let page = 0; page < pages; page++) {
+      const frame = sharp(decoded, { raw: strip })
+        .extract({ ...region, top: page * probe.height + region.top })
+        .resize(width, height, { fit: 'fill' })
+        .raw({ depth: 'uchar' });
+      frames.push(await withTimeout(frame, budget).toBuffer());
+    }
   }
   const strip = sharp(Buffer.concat(frames), { raw: { width, height: height * frames.length, channels: 4, pageHeight: height } });
   return render.format === 'gif' ? strip.gif({ delay, loop }) : strip.webp({ quality: render.quality, delay, loop });
@@ -192,7 +187,7 @@ async function stillShaped(input: ImageInput, probe: ImageProbe, render: Deliver
   const placement = shaped.placement ?? attentionPlacement(shaped.attentionCrop, output, info);
   const covered = coveredFaces(render.faces, { width: probe.width, height: probe.height }, placement, output);
   const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
-  return redactFaces(image, covered, render.effect);
+  return redactFaces(image, covered, render.effect, (pipeline) => withTimeout(pipeline, budget));
 }
 
 const redacts = (render: DeliveryRender) => render.effect !== null && render.faces.length > 0;

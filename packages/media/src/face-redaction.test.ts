@@ -36,7 +36,7 @@ describe('redactFaces', () => {
     const height = 32;
     const data = Buffer.alloc(width * height * 3);
     for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 251; // noise: no two neighbours alike
-    const image = { data, width, height, channels: 3 as const, premultiplied: false };
+    const image = { data: Buffer.from(data), width, height, channels: 3 as const, premultiplied: false };
     const area = { left: 8, top: 4, width: 24, height: 24 };
     const redacted = await redactFaces(image, [{ area, faceWidth: 48 }], { name: 'pixelate-faces' });
     const { data: out, info } = await redacted.raw().toBuffer({ resolveWithObject: true });
@@ -52,5 +52,37 @@ describe('redactFaces', () => {
     }
     expect(out.subarray(0, width * 3 * 4).equals(data.subarray(0, width * 3 * 4))).toBe(true); // rows above untouched
     expect(at(40, 10)).toBe(data.subarray((10 * width + 40) * 3, (10 * width + 40) * 3 + 3).toString('hex'));
+  });
+
+  it('covers one face at a time, and skips an area inside one already covered as strongly', async () => {
+    const width = 200;
+    const height = 100;
+    const data = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 251;
+    const whole = { area: { left: 0, top: 0, width, height }, faceWidth: 180 };
+    const countPipelines = async (faces: (typeof whole)[]) => {
+      let pipelines = 0;
+      const image = { data: Buffer.from(data), width, height, channels: 3 as const, premultiplied: false };
+      const out = await redactFaces(image, faces, { name: 'blur-faces' }, (pipeline) => {
+        pipelines += 1;
+        return pipeline;
+      });
+      return { pipelines, out: await out.raw().toBuffer() };
+    };
+    const one = await countPipelines([whole]);
+    // A hundred boxes over the whole image (what a PATCH may mark) cost what one does.
+    const hundred = await countPipelines(Array.from({ length: 100 }, () => whole));
+    expect(hundred.pipelines).toBe(one.pipelines);
+    expect(hundred.out.equals(one.out)).toBe(true);
+    // A smaller face inside it still gets its own pass when it asks a stronger effect; two apart, one each.
+    const inner = { area: { left: 10, top: 10, width: 40, height: 40 }, faceWidth: 600 };
+    expect((await countPipelines([whole, inner])).pipelines).toBe(2 * one.pipelines);
+    const left = { area: { left: 0, top: 0, width: 90, height: 90 }, faceWidth: 80 };
+    const right = { area: { left: 100, top: 0, width: 90, height: 90 }, faceWidth: 80 };
+    const both = await countPipelines([left, right]);
+    for (const x of [45, 145]) {
+      const at = (50 * width + x) * 3;
+      expect(both.out.subarray(at, at + 3).equals(data.subarray(at, at + 3))).toBe(false);
+    }
   });
 });

@@ -51,15 +51,14 @@ export {
 } from './classifier/index.js';
 export { ALLOWED_LOADERS, configureSharp, restrictLoaders, type SharpSettings } from './configure.js';
 export {
-  deliverySize,
   deliverySourceFacts,
   renderOnRequest,
   type DeliverOptions,
   type DeliveredImage,
-  type DeliveryBox,
   type DeliveryRender,
   type DeliverySourceFacts,
 } from './deliver.js';
+export { deliverySize, type DeliveryBox } from './delivery-size.js';
 export { FACE_CROP_MARGIN, faceCropRegion, type FaceCropRequest } from './face-crop.js';
 export { FACE_REDACTION_PADDING, MIN_FACE_EFFECT_FRACTION, faceEffectStrength } from './face-redaction.js';
 export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';

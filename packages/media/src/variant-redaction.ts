@@ -54,5 +54,5 @@ export async function coverVariantFaces(shaped: Sharp, covering: Covering, place
   const output = { width: info.width, height: info.height };
   const covered = coveredFaces(covering.redaction.faces, covering.displayed, placement, output);
   const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
-  return redactFaces(image, covered, enforcedFaceEffect(covering.redaction.effect)!);
+  return redactFaces(image, covered, enforcedFaceEffect(covering.redaction.effect)!, (pipeline) => withTimeout(pipeline, budget));
 }
