@@ -44,13 +44,7 @@ export async function backfillFaces(deps: WorkerDeps, asset: Asset, run: { jobId
  * depend on them (core's deliveryFacesUnknownPrefix): delivery never answers with them once the faces
  * are known, and one a process stores late is only more of the same, so they go without waiting.
  */
-export async function deleteFacesUnknownRenders(
-  deps: WorkerDeps,
-  asset: Pick<Asset, 'id' | 'tenantId' | 'revision' | 'objectsVisibility'>,
-): Promise<number> {
+async function deleteFacesUnknownRenders(deps: WorkerDeps, asset: Pick<Asset, 'id' | 'tenantId' | 'revision' | 'objectsVisibility'>): Promise<void> {
   const where = assetObject(deps, asset, deliveryFacesUnknownPrefix(asset.tenantId, asset.id, asset.revision));
-  const keys: string[] = [];
-  for await (const object of deps.storage.listObjects({ bucket: where.bucket, prefix: where.key })) keys.push(object.key);
-  await Promise.all(keys.map((key) => deps.storage.deleteObject({ bucket: where.bucket, key })));
-  return keys.length;
+  await deps.storage.deletePrefix({ bucket: where.bucket, prefix: where.key });
 }
