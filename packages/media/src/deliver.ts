@@ -145,18 +145,18 @@ async function animation(input: ImageInput, probe: ImageProbe, render: FixedRend
   // A GIF's or WebP's frame N is decoded through every frame before it: opened a frame at a time, 1,100
   // small frames took past the 30 s limit. A run of frames is decoded at once, up to about
   // ANIMATION_RUN_PIXELS, and each frame's region cut from it in memory.
-  const run = Math.max(1, Math.floor(ANIMATION_RUN_PIXELS / (probe.width * probe.height)));
-  for (let first = 0; first < probe.pages; first += run) {
-    const pages = Math.min(run, probe.pages - first);
+  const perRun = Math.max(1, Math.floor(ANIMATION_RUN_PIXELS / (probe.width * probe.height)));
+  for (let first = 0; first < probe.pages; first += perRun) {
+    const pages = Math.min(perRun, probe.pages - first);
     const decoded = await withTimeout(
       sharp(input, fileInput(budget, { page: first, pages }))
         .ensureAlpha()
         .raw({ depth: 'uchar' }),
       budget,
     ).toBuffer();
-    const strip = { width: probe.width, height: probe.height * pages, channels: 4 as const };
+    const run = { width: probe.width, height: probe.height * pages, channels: 4 as const };
     for (let page = 0; page < pages; page++) {
-      const frame = sharp(decoded, { raw: strip })
+      const frame = sharp(decoded, { raw: run })
         .extract({ ...region, top: page * probe.height + region.top })
         .resize(width, height, { fit: 'fill' })
         .raw({ depth: 'uchar' });
