@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config.js';
 import { choosePartSize } from './services/uploads/upload-rules.js';
+import { DEFAULT_ACCEPTED_TYPES } from '@darkroom/core/content-types';
 import { MiB } from '@darkroom/core/limits';
 
 const base = {
@@ -47,26 +48,7 @@ describe('loadApiConfig', () => {
       multipartThreshold: 32 * 1024 * 1024,
       copy: { multipartThreshold: 5 * 1024 ** 3, partSize: 256 * 1024 * 1024 },
       ttlMs: 24 * 3600 * 1000,
-      acceptedContentTypes: [
-        'image/jpeg',
-        'image/png',
-        'image/webp',
-        'image/gif',
-        'image/avif',
-        'image/tiff',
-        'image/heic',
-        'image/heif',
-        'video/mp4',
-        'video/quicktime',
-        'video/webm',
-        'audio/mpeg',
-        'audio/mp4',
-        'audio/x-m4a',
-        'audio/aac',
-        'audio/wav',
-        'audio/flac',
-        'audio/ogg',
-      ],
+      acceptedContentTypes: [...DEFAULT_ACCEPTED_TYPES],
       audioMaxDurationSeconds: 6 * 3600,
     });
     expect(config.sse).toEqual({ heartbeatMs: 15_000, maxPerTenant: 20, maxTotal: 1000 });
