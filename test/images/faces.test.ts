@@ -116,3 +116,26 @@ describe('PATCH /v1/assets/:id { faces }', () => {
     ]);
   });
 });
+
+describe('PATCH /v1/assets/:id racing another PATCH', () => {
+  it('keeps a focus committed while a faces PATCH was under way, and the faces too', async () => {
+    const { asset: queued } = await tenant.client.uploadFile(fixture('Landscape_1.jpg'), 'image/jpeg');
+    const ready = await tenant.client.waitForAsset(queued.id);
+    const db = harness.api.db;
+    const realTransaction = db.transaction;
+    let focused: Awaited<ReturnType<typeof tenant.client.request>> | undefined;
+    // The faces PATCH has read the row and is about to write it: the focus PATCH runs whole in between.
+    db.transaction = (async (...args: Parameters<typeof realTransaction>) => {
+      db.transaction = realTransaction;
+      focused = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { focus: { x: 0.2, y: 0.8 } });
+      return realTransaction.apply(db, args);
+    }) as typeof realTransaction;
+    const faces = [{ x: 0.1, y: 0.1, width: 0.2, height: 0.2, score: 1 }];
+    const marked = await tenant.client.request('PATCH', `/v1/assets/${ready.id}`, { faces });
+    expect(focused?.status, JSON.stringify(focused?.body)).toBe(200);
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    const expected = { focus: { x: 0.2, y: 0.8 }, faces, revision: ready.revision + 2 };
+    expect(marked.body).toMatchObject(expected);
+    expect((await tenant.client.request('GET', `/v1/assets/${ready.id}`)).body).toMatchObject(expected);
+  });
+});

@@ -2,7 +2,7 @@ import { type FaceBox, facesLargestFirst } from '@darkroom/core/contract/asset';
 import { cropProblem, deliveryPolicyOf, type Crop, type Focus } from '@darkroom/core/delivery';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { insertJob, latestAssetJob } from '@darkroom/db/queries/jobs';
-import { reframeReadyAsset } from '@darkroom/db/queries/assets';
+import { lockAsset, reframeReadyAsset } from '@darkroom/db/queries/assets';
 import { getTenant } from '@darkroom/db/queries/tenants';
 import type { Executor } from '@darkroom/db/client';
 import type { Asset, Job } from '@darkroom/db/schema';
@@ -55,6 +55,18 @@ async function enforcesRedaction(db: Executor, tenantId: string): Promise<boolea
   return deliveryPolicyOf((await getTenant(db, { id: tenantId }))?.delivery).enforceFaceRedaction !== null;
 }
 
+/** What a PATCH makes of the asset as it is now: its new focus, crop and faces, and which of them moved. */
+function reframing(asset: Asset, changes: Reframe) {
+  assertReframable(asset, changes);
+  const focus = changes.focus === undefined ? asset.focus : changes.focus;
+  const crop = changes.crop === undefined ? asset.crop : changes.crop;
+  const faces = changes.faces === undefined || changes.faces === null ? changes.faces : facesLargestFirst(changes.faces);
+  assertCropFits(crop, asset);
+  const framed = !sameJson(focus, asset.focus) || !sameJson(crop, asset.crop);
+  const facesChanged = faces !== undefined && !sameFaces(faces, asset.faces ?? null);
+  return { focus, crop, faces, framed, facesChanged };
+}
+
 /**
  * `PATCH /v1/assets/:id`: a ready image's new focus and crop, a ready asset's faces. The asset stays
  * `ready` (its old variants are served until the new ones are committed) at `revision` + 1, and,
@@ -66,26 +78,24 @@ async function enforcesRedaction(db: Executor, tenantId: string): Promise<boolea
  * assetProcess).
  */
 export async function reframeAsset(deps: AppDeps, log: FastifyBaseLogger, params: AssetOwner & { id: string; changes: Reframe }): Promise<Asset> {
-  const asset = await requireTenantAsset(deps, params);
-  const { changes } = params;
-  assertReframable(asset, changes);
-  const focus = changes.focus === undefined ? asset.focus : changes.focus;
-  const crop = changes.crop === undefined ? asset.crop : changes.crop;
-  const faces = changes.faces === undefined || changes.faces === null ? changes.faces : facesLargestFirst(changes.faces);
-  assertCropFits(crop, asset);
-  const framed = !sameJson(focus, asset.focus) || !sameJson(crop, asset.crop);
-  const facesChanged = faces !== undefined && !sameFaces(faces, asset.faces ?? null);
-  // The same focus, crop and faces again change nothing: no new revision, no render, no event.
-  if (!framed && !facesChanged) return asset;
+  const { id } = await requireTenantAsset(deps, params);
   const { reframed, job } = await deps.db.transaction(async (tx) => {
-    const changed = await reframeReadyAsset(tx, { id: asset.id, focus, crop, faces });
+    // Read under the row's lock: a PATCH of another field committed meanwhile is kept, not written
+    // back over with what this request read before it.
+    const asset = await lockAsset(tx, { id });
+    // Deleted since it was found: gone, as for any other request.
+    if (!asset || asset.status === 'deleting') throw ERRORS.assetNotFound();
+    const { focus, crop, faces, framed, facesChanged } = reframing(asset, params.changes);
+    // The same focus, crop and faces again change nothing: no new revision, no render, no event.
+    if (!framed && !facesChanged) return { reframed: asset, job: undefined };
+    const changed = await reframeReadyAsset(tx, { id, focus, crop, faces });
     if (!changed) throw ERRORS.assetChangedMeanwhile();
     const rerender = framed || (facesChanged && (await enforcesRedaction(tx, asset.tenantId)));
-    const open = rerender ? await latestAssetJob(tx, { assetId: asset.id }) : undefined;
+    const open = rerender ? await latestAssetJob(tx, { assetId: id }) : undefined;
     const queued: Job | undefined =
       !rerender || (open && (open.state === 'queued' || open.state === 'active'))
         ? undefined
-        : await insertJob(tx, { assetId: asset.id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
+        : await insertJob(tx, { assetId: id, tenantId: asset.tenantId, kind: 'reprocess', maxAttempts: deps.config.jobMaxAttempts });
     // Last, under the row's lock, as a visibility change's: the bucket's record is never an older one's.
     await recordAssetChange(deps, changed);
     return { reframed: changed, job: queued };
