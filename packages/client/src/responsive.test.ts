@@ -34,6 +34,12 @@ describe('deliveryUrl', () => {
     expect(() => deliveryUrl(base, { quality: 101 })).toThrow(/quality/);
     expect(deliveryUrl(base, { width: 640, quality: 'auto-best', format: 'avif' })).toBe(`${base}/w_640,q_auto-best,f_avif`);
     expect(() => deliveryUrl(base, { quality: 'auto-max' as never })).toThrow(/quality must be an integer or one of auto, auto-eco/);
+    // The server answers `c_cover` without both sides, and a fit or format it does not know, 400.
+    for (const sides of [{ width: 640 }, { height: 480 }, {}]) {
+      expect(() => deliveryUrl(base, { ...sides, fit: 'cover' })).toThrow(/fit cover needs both width and height/);
+    }
+    expect(() => deliveryUrl(base, { width: 640, fit: 'fill' as never })).toThrow(/fit must be one of inside, cover, not "fill"/);
+    expect(() => deliveryUrl(base, { width: 640, format: 'gif' as never })).toThrow(/format must be one of auto, avif, webp, jpeg, png, not "gif"/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import {
   AUTO_QUALITIES,
+  coverWithoutBothSides,
   DELIVERY_FACE_EFFECTS,
   DELIVERY_GRAVITIES,
   DELIVERY_TOKENS,
@@ -95,6 +96,12 @@ function checkInt(field: 'width' | 'height' | 'quality', value: number): number 
   return value;
 }
 
+/** `value` when the token offers it (the server's choices), else `invalid_input` naming the option. */
+function checkChoice(field: 'fit' | 'format', value: string): void {
+  const { choices } = DELIVERY_TOKENS[field];
+  if (!(choices as readonly string[]).includes(value)) throw invalid(`${field} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
 /** The face options checked against their tokens (the server's bounds), the effect as the grammar writes it. */
 function checkFaceOptions({ gravity, zoom, effect }: DeliveryFaceOptions): { gravity?: DeliveryGravity; zoom?: number; effect?: DeliveryFaceEffect } {
   if (gravity !== undefined && !DELIVERY_GRAVITIES.includes(gravity))
@@ -126,6 +133,9 @@ export function deliveryUrl(base: string, options: DeliveryUrlOptions = {}): str
   if (width !== undefined) checkInt('width', width);
   if (height !== undefined) checkInt('height', height);
   if (quality !== undefined) checkQuality(quality);
+  if (options.fit !== undefined) checkChoice('fit', options.fit);
+  if (options.format !== undefined) checkChoice('format', options.format);
+  if (coverWithoutBothSides({ width, height, fit: options.fit })) throw invalid('fit cover needs both width and height');
   const faces = checkFaceOptions(options);
   const segment = serializeDeliveryOptions({ width, height, fit: options.fit, quality, format: options.format, ...faces }, { omitDefaults: true });
   const trimmed = base.replace(/\/+$/, '');

@@ -212,6 +212,11 @@ export type DeliveryToken = (typeof DELIVERY_TOKENS)[DeliveryOptionField];
 /** What a URL that leaves a field out asks for. */
 export const DELIVERY_OPTION_DEFAULTS = { fit: 'inside', gravity: 'focus', format: 'auto' } as const satisfies Partial<DeliveryOptionValues>;
 
+/** Whether options crop to a box without naming both its sides: `c_cover` needs `w_` and `h_` (refused without them). */
+export function coverWithoutBothSides(values: Partial<Pick<DeliveryOptionValues, 'fit' | 'width' | 'height'>>): boolean {
+  return values.fit === 'cover' && (values.width === undefined || values.height === undefined);
+}
+
 const FIELDS = Object.keys(DELIVERY_TOKENS) as DeliveryOptionField[];
 const FIELD_BY_PREFIX = new Map(FIELDS.map((field) => [DELIVERY_TOKENS[field].prefix, field]));
 

@@ -1,6 +1,7 @@
 import { type DeliveryPolicy, parseAspectRatio } from './delivery.js';
 import {
   autoQualityLevel,
+  coverWithoutBothSides,
   DELIVERY_OPTION_DEFAULTS,
   DELIVERY_TOKENS,
   deliveryFieldOf,
@@ -80,9 +81,7 @@ export function parseDeliveryOptions(segment: string): DeliveryOptions {
     if (parsed === undefined) throw badValue(token, rule);
     (options as Partial<DeliveryOptionValues>)[field] = parsed as never;
   }
-  if (options.fit === 'cover' && (options.width === undefined || options.height === undefined)) {
-    throw ERRORS.coverWithoutBothSides();
-  }
+  if (coverWithoutBothSides(options)) throw ERRORS.coverWithoutBothSides();
   return options;
 }
 
