@@ -1,5 +1,5 @@
 import type { FaceBox } from '@darkroom/core/contract/asset';
-import type { Region, Size } from './geometry.js';
+import { cropRegion, type Region, type Size } from './geometry.js';
 
 /**
  * Where `g_face` and `g_faces` cut (docs/delivery.md#faces). Faces are fractions of the whole
@@ -31,6 +31,14 @@ export function facesWithin(faces: readonly FaceBox[], displayed: Size, within: 
     if (box.right > box.left && box.bottom > box.top) boxes.push(box);
   }
   return boxes;
+}
+
+/**
+ * Whether a face crop has a face to cut to: one of `faces` inside the asset's crop. Without one,
+ * `g_face` and `g_faces` are `g_auto`'s crop (faceCropRegion's null), whatever the zoom.
+ */
+export function anyFaceInCrop(faces: readonly FaceBox[], displayed: Size, crop: Parameters<typeof cropRegion>[0]): boolean {
+  return facesWithin(faces, displayed, cropRegion(crop, displayed)).length > 0;
 }
 
 const area = (box: PixelBox) => (box.right - box.left) * (box.bottom - box.top);

@@ -59,7 +59,7 @@ export {
   type DeliverySourceFacts,
 } from './deliver.js';
 export { deliverySize, type DeliveryBox } from './delivery-size.js';
-export { FACE_CROP_MARGIN, faceCropRegion, type FaceCropRequest } from './face-crop.js';
+export { anyFaceInCrop, FACE_CROP_MARGIN, faceCropRegion, type FaceCropRequest } from './face-crop.js';
 export { FACE_REDACTION_PADDING, MIN_FACE_EFFECT_FRACTION, faceEffectStrength } from './face-redaction.js';
 export { coverRegion, cropRegion, decodeSize, focusWithin, variantSize, type Point, type Region, type Size } from './geometry.js';
 export { frameOf, renderedCrop, type Frame } from './framing.js';

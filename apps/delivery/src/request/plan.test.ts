@@ -101,7 +101,7 @@ describe('planRender', () => {
 
   it('keys a render that depends on faces not known yet apart from the one made once they are', () => {
     const enforced = { ...DEFAULT_DELIVERY_POLICY, enforceFaceRedaction: 'blur' as const };
-    const known = { ...asset, faces: [] };
+    const known = { ...asset, faces: [{ x: 0.4, y: 0.2, width: 0.1, height: 0.15, score: 0.9 }] };
     for (const [options, policy] of [
       ['w_640,e_pixelate-faces', DEFAULT_DELIVERY_POLICY],
       ['w_640,h_640,c_cover,g_face', DEFAULT_DELIVERY_POLICY],
@@ -116,6 +116,28 @@ describe('planRender', () => {
     }
     // Options that never read the faces are one render whether they are known or not.
     expect(plan('w_640,h_640,c_cover,g_auto')).toMatchObject({ facesUnknown: false, key: plan('w_640,h_640,c_cover,g_auto', 'webp', known).key });
+  });
+
+  it('renders g_face and g_faces with no known face in the crop as the g_auto they fall back to: one key, whatever the zoom', () => {
+    const auto = (on: DeliveryAsset) => plan('w_640,h_640,c_cover,g_auto', 'webp', on);
+    const none = { ...asset, faces: [] };
+    // The one face is left of the crop: faceCropRegion finds none, and the attention crop decides.
+    const outside = {
+      ...asset,
+      faces: [{ x: 0.05, y: 0.2, width: 0.1, height: 0.15, score: 0.9 }],
+      crop: { x: 2000, y: 0, width: 2000, height: 3000 },
+    };
+    for (const on of [none, outside]) {
+      for (const options of ['w_640,h_640,c_cover,g_face', 'w_640,h_640,c_cover,g_faces,z_2', 'g_face,z_0.5,h_640,c_cover,w_640']) {
+        const planned = plan(options, 'webp', on);
+        expect(planned.key, options).toBe(auto(on).key);
+        expect(planned.render).toMatchObject({ gravity: 'auto', zoom: 1 });
+      }
+    }
+    // A face inside the crop is cropped to, and faces not known yet are waited for apart.
+    const inside = { ...outside, faces: [{ x: 0.6, y: 0.2, width: 0.1, height: 0.15, score: 0.9 }] };
+    expect(plan('w_640,h_640,c_cover,g_face', 'webp', inside).canonical).toBe('w_640,h_640,c_cover,g_face,q_75,z_1');
+    expect(plan('w_640,h_640,c_cover,g_face').facesUnknown).toBe(true);
   });
 });
 

@@ -1,8 +1,14 @@
 import { assetObjectKey, deliveryRenderKey } from '@darkroom/core/keys';
-import { canonicalQuality, serializeDeliveryOptions, type DeliveryFaceEffect, type DeliveryFormat } from '@darkroom/core/delivery-grammar';
+import {
+  canonicalQuality,
+  serializeDeliveryOptions,
+  type DeliveryFaceEffect,
+  type DeliveryFormat,
+  type DeliveryGravity,
+} from '@darkroom/core/delivery-grammar';
 import type { DeliveryOptions } from '@darkroom/core/delivery-options';
 import { enforcedFaceEffect, type DeliveryPolicy } from '@darkroom/core/delivery';
-import { deliverySize, type DeliveryRender } from '@darkroom/media';
+import { anyFaceInCrop, deliverySize, type DeliveryRender } from '@darkroom/media';
 import type { DeliveryAsset } from '../stores/catalog.js';
 
 /** One render as stored: where it lives and what it is. */
@@ -29,11 +35,23 @@ function faceEffectOf(options: DeliveryOptions, policy: DeliveryPolicy): Deliver
 }
 
 /**
+ * Where a render's crop is centred, as it will be cut: `inside` crops nothing, `g_focus` without a
+ * focus is the centre, and `g_face` or `g_faces` with faces known but none in the crop is `g_auto`'s
+ * crop (media's renderRegion falls back to it), so they share its render.
+ */
+function gravityOf(asset: DeliveryAsset, options: DeliveryOptions): DeliveryGravity {
+  const { gravity } = options;
+  if (options.fit === 'inside' || (gravity === 'focus' && !asset.focus)) return 'center';
+  const faceless = asset.faces !== null && !anyFaceInCrop(asset.faces, { width: asset.width, height: asset.height }, asset.crop);
+  return (gravity === 'face' || gravity === 'faces') && faceless ? 'auto' : gravity;
+}
+
+/**
  * The render a request asks for, in canonical form: `dpr` folded into the size, the size as the
- * output will be (never above the cropped original), gravity only where it matters (and `g_focus`
- * without a focus is the centre), `z_` stated for a face crop and the face effect wherever one applies
- * (asked or enforced), quality stated (`q_auto` as `q_auto-good`; dropped for PNG and GIF, which have none).
- * Requests that would render the same pixels therefore share one stored object.
+ * output will be (never above the cropped original), gravity only where it matters (gravityOf),
+ * `z_` stated for a face crop and the face effect wherever one applies (asked or enforced), quality
+ * stated (`q_auto` as `q_auto-good`; dropped for PNG and GIF, which have none). Requests that
+ * would render the same pixels therefore share one stored object.
  */
 export function planRender(asset: DeliveryAsset, options: DeliveryOptions, policy: DeliveryPolicy, format: DeliveryFormat): RenderPlan {
   const dpr = options.dpr ?? 1;
@@ -43,7 +61,7 @@ export function planRender(asset: DeliveryAsset, options: DeliveryOptions, polic
     fit: options.fit,
   };
   const size = deliverySize(box, { width: asset.width, height: asset.height }, asset.crop);
-  const gravity = options.fit === 'inside' ? 'center' : options.gravity === 'focus' && !asset.focus ? 'center' : options.gravity;
+  const gravity = gravityOf(asset, options);
   const lossless = format === 'png' || format === 'gif';
   // `q_auto` and `q_auto-good` are one render: one key, one search.
   const quality = canonicalQuality(options.quality ?? policy.quality);
