@@ -67,4 +67,10 @@ describe('the faces backfill', () => {
     // Nothing is owed any more: a second run queues nothing.
     expect(await runFacesBackfill(harness.workerDeps, queues.assets, { ...options, dryRun: false })).toEqual({ matched: 0, queued: 0 });
   });
+
+  it('refuses a tenant that does not exist, rather than finding nothing', async () => {
+    const run = (tenantId: string) => runFacesBackfill(harness.workerDeps, queues.assets, { tenantId, window: 2, pollMs: 50, dryRun: true });
+    await expect(run('0193a1f2-7c4e-7b3a-9d2e-5f6a7b8c9d0e')).rejects.toThrow('no tenant has the id "0193a1f2-7c4e-7b3a-9d2e-5f6a7b8c9d0e"');
+    await expect(run('my-platform')).rejects.toThrow('no tenant has the id "my-platform"');
+  });
 });

@@ -2,6 +2,8 @@ import { findAssetsWithoutFaces, openJobIds } from '@darkroom/db/queries/faces';
 import { insertJobsUnlessOpen } from '@darkroom/db/queries/jobs';
 import type { Job } from '@darkroom/db/schema';
 import type { AssetQueue } from '@darkroom/queue';
+import { getTenant } from '@darkroom/db/queries/tenants';
+import { z } from 'zod';
 import type { WorkerDeps } from '../deps.js';
 
 export interface FacesBackfillOptions {
@@ -49,6 +51,7 @@ export async function runFacesBackfill(
   options: FacesBackfillOptions,
   progress: (report: FacesBackfillReport) => void = () => {},
 ): Promise<FacesBackfillReport> {
+  await assertTenantExists(deps, options.tenantId);
   const report: FacesBackfillReport = { matched: 0, queued: 0 };
   let open: string[] = [];
   let cursor: string | undefined;
@@ -72,6 +75,14 @@ export async function runFacesBackfill(
     if (room <= 0 || scanDone) await sleep(options.pollMs, options.signal);
   }
   return report;
+}
+
+/** A `--tenant` naming no tenant (a typo, another deployment's id) is an error, not an empty scan. */
+async function assertTenantExists(deps: WorkerDeps, tenantId: string | undefined): Promise<void> {
+  if (tenantId === undefined) return;
+  if (!z.uuid().safeParse(tenantId).success || !(await getTenant(deps.db, { id: tenantId }))) {
+    throw new Error(`no tenant has the id "${tenantId}"`);
+  }
 }
 
 async function queueJobs(deps: WorkerDeps, queue: AssetQueue, assets: { assetId: string; tenantId: string }[]): Promise<Job[]> {
