@@ -186,7 +186,7 @@ async function stillShaped(input: ImageInput, probe: ImageProbe, render: Deliver
   const output = { width: info.width, height: info.height };
   const placement = shaped.placement ?? attentionPlacement(shaped.attentionCrop, output, info);
   const covered = coveredFaces(render.faces, { width: probe.width, height: probe.height }, placement, output);
-  const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
+  const image = { data, ...output, channels: info.channels };
   return redactFaces(image, covered, render.effect, (pipeline) => withTimeout(pipeline, budget));
 }
 

@@ -65,9 +65,12 @@ export interface RawImage {
   data: Buffer;
   width: number;
   height: number;
+  /**
+   * Straight (not premultiplied) alpha, as sharp's raw output always is: its `info.premultiplied`
+   * says a resize premultiplied on the way, not that the bytes are, and reading them back as
+   * premultiplied divides a half-transparent face's colours by its alpha, toward white.
+   */
   channels: 1 | 2 | 3 | 4;
-  /** Whether libvips wrote its alpha premultiplied (an attention crop may): read back the same way. */
-  premultiplied: boolean;
 }
 
 /** Whether area `a` holds all of area `b`. */
@@ -120,13 +123,13 @@ async function blurred(part: Sharp, area: Region, sigma: number, image: RawImage
   const small = { width: Math.max(1, Math.round(area.width / factor)), height: Math.max(1, Math.round(area.height / factor)) };
   const shrunk = await within(part.resize(small.width, small.height, { fit: 'fill' }).blur(DIRECT_BLUR_SIGMA_MAX).raw()).toBuffer();
   return within(
-    sharp(shrunk, { raw: { ...small, channels: image.channels, premultiplied: image.premultiplied } })
+    sharp(shrunk, { raw: { ...small, channels: image.channels } })
       .resize(area.width, area.height, { fit: 'fill' })
       .raw(),
   ).toBuffer();
 }
 
-const rawOf = (image: RawImage) => ({ width: image.width, height: image.height, channels: image.channels, premultiplied: image.premultiplied });
+const rawOf = (image: RawImage) => ({ width: image.width, height: image.height, channels: image.channels });
 
 async function coverOne(
   image: RawImage,

@@ -53,6 +53,6 @@ export async function coverVariantFaces(shaped: Sharp, covering: Covering, place
   const { data, info } = await withTimeout(shaped.raw({ depth: 'uchar' }), budget).toBuffer({ resolveWithObject: true });
   const output = { width: info.width, height: info.height };
   const covered = coveredFaces(covering.redaction.faces, covering.displayed, placement, output);
-  const image = { data, ...output, channels: info.channels, premultiplied: info.premultiplied === true };
+  const image = { data, ...output, channels: info.channels };
   return redactFaces(image, covered, enforcedFaceEffect(covering.redaction.effect)!, (pipeline) => withTimeout(pipeline, budget));
 }
