@@ -57,6 +57,11 @@ describe('loadDeliveryConfig', () => {
     expect(loadDeliveryConfig({ ...base, DELIVERY_PORT: '9' }).baseUrl).toBe('http://127.0.0.1:9');
   });
 
+  it('listens on an IPv6 HOST and builds its default origin from it as the API does, bracketed', () => {
+    expect(loadDeliveryConfig({ ...base, HOST: '::' })).toMatchObject({ host: '::', baseUrl: 'http://[::]:3400', basePath: '' });
+    expect(loadDeliveryConfig({ ...base, HOST: '::1', DELIVERY_PORT: '9' }).baseUrl).toBe('http://[::1]:9');
+  });
+
   it('fails at boot naming the variable at fault', () => {
     expect(() => loadDeliveryConfig({ ...base, DELIVERY_PORT: 'x' })).toThrow(/DELIVERY_PORT/);
     expect(() => loadDeliveryConfig({ ...base, DELIVERY_BASE_URL: 'ftp://cdn' })).toThrow(/DELIVERY_BASE_URL/);

@@ -1,6 +1,6 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { DEFAULT_VIDEO_MAX_DURATION, DEFAULT_VIDEO_MAX_PIXELS, MiB } from '@darkroom/core/limits';
-import { describeEnvIssues, durationSetting, commonSettings } from '@darkroom/core/env';
+import { commonSettings, deliveryBaseUrlOf, deliverySettings, describeEnvIssues, durationSetting } from '@darkroom/core/env';
 import { PRIVATE_URL_MAX_TTL_SECONDS } from '@darkroom/core/private-links';
 import { secretSetting } from '@darkroom/core/secrets';
 import { parseStorageConfig, type StorageConfig } from '@darkroom/storage';
@@ -10,9 +10,8 @@ import { z } from 'zod';
 
 const deliveryEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
-  DELIVERY_PORT: z.coerce.number().int().min(0).max(65535).default(3400),
-  /** The public origin in front of the server (the CDN); default http://HOST:DELIVERY_PORT. */
-  DELIVERY_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Where this server listens, and the public origin in front of it (the CDN; default http://HOST:DELIVERY_PORT). */
+  ...deliverySettings,
   ...commonSettings,
   REDIS_CLUSTER_NODES: clusterNodesSetting(),
   /** Renders at once. Default: one per core (each render's libvips runs one thread). */
@@ -103,7 +102,7 @@ export function loadDeliveryConfig(env: Record<string, string | undefined>): Del
   const parsed = deliveryEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
   const e = parsed.data;
-  const baseUrl = (e.DELIVERY_BASE_URL ?? `http://${e.HOST}:${e.DELIVERY_PORT}`).replace(/\/+$/, '');
+  const baseUrl = deliveryBaseUrlOf(e, e.HOST);
   return {
     host: e.HOST,
     port: e.DELIVERY_PORT,
