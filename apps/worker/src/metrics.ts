@@ -16,7 +16,7 @@ export type JobStage = 'download' | 'moderate' | 'render_wait' | 'render' | 'upl
 
 export interface WorkerMetrics {
   registry: Registry;
-  /** Seconds an asset job spent in each stage, by stage, the asset's kind (image, video) and the job (process, backfill). */
+  /** Seconds an asset job spent in each stage, by stage, the asset's kind (image, video, audio) and the job (process, backfill). */
   jobStageDuration: Histogram<'stage' | 'kind' | 'job'>;
   deliveries: Counter<'outcome'>;
   deliveryDuration: Histogram<'outcome'>;
