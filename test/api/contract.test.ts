@@ -294,6 +294,22 @@ describe('operations', () => {
     }
   });
 
+  it("declares, for each route docs/api.md gives a heading, every error status that route's section names", async () => {
+    const document = (await new TestApi(harness.baseUrl).raw('GET', '/docs/json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const sections = (await apiDoc()).split(/\n(?=#{2,4} )/);
+    const undeclared = sections.flatMap((section) => {
+      const heading = section.slice(0, section.indexOf('\n'));
+      const statuses = new Set([...section.matchAll(/`([45]\d\d)[ `]/g)].map((m) => m[1]!));
+      return [...heading.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^\s`?]*)/g)].flatMap(([, method, path]) => {
+        const declared = document.paths[path!.replace(/:(\w+)/g, '{$1}')]?.[method!.toLowerCase()]?.responses;
+        return declared ? [...statuses].filter((status) => !(status in declared)).map((status) => `${method} ${path} ${status}`) : [];
+      });
+    });
+    expect(undeclared).toEqual([]);
+  });
+
   it('docs/api.md names every darkroom_ metric the API and the worker have', async () => {
     const served = `${await (await fetch(`${harness.baseUrl}/metrics`)).text()}\n${await harness.workerDeps.metrics.registry.metrics()}`;
     const names = new Set([...served.matchAll(/^# TYPE (darkroom_\w+)/gm)].map((m) => m[1]!));

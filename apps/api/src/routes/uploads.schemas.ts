@@ -63,6 +63,8 @@ export const completeUploadSchema = {
     409: ErrorBody,
     415: ErrorBody,
     422: ErrorBody,
+    /** An audio upload's check: every probe slot busy past its wait, or a probe past its time (call again). */
+    503: ErrorBody,
   },
 };
 
