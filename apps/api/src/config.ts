@@ -7,8 +7,9 @@ import {
   durationSetting,
   visibilitySettings,
   commonSettings,
+  uploadTtlSetting,
 } from '@darkroom/core/env';
-import { DEFAULT_AUDIO_MAX_DURATION, DEFAULT_UPLOAD_TTL, MiB } from '@darkroom/core/limits';
+import { DEFAULT_AUDIO_MAX_DURATION, MiB } from '@darkroom/core/limits';
 import { presetsFileSetting } from '@darkroom/core/preset-file';
 import { secretSetting } from '@darkroom/core/secrets';
 import type { PresetRegistry } from '@darkroom/core/presets';
@@ -95,7 +96,7 @@ const apiEnvSchema = z.object({
   MULTIPART_THRESHOLD_BYTES: bytes(32 * MiB),
   MULTIPART_PART_SIZE: bytes(16 * MiB).refine((n) => n >= 8 * MiB, 'MULTIPART_PART_SIZE must be at least 8 MiB'),
   UPLOAD_URL_TTL: durationSetting('1h', 1000),
-  UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
+  UPLOAD_TTL: uploadTtlSetting(),
   /** A whole request (headers and body) must arrive within this; a slow drip gets 408 and is cut off. */
   REQUEST_TIMEOUT: durationSetting('30s', 100),
   /** A connection that sends nothing for this long (a stalled body, an idle keep-alive) is closed. */

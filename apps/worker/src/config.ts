@@ -10,8 +10,9 @@ import {
   scaledDurationSetting,
   type ScaledDuration,
   commonSettings,
+  uploadTtlSetting,
 } from '@darkroom/core/env';
-import { DEFAULT_AUDIO_MAX_DURATION, DEFAULT_UPLOAD_TTL, DEFAULT_VIDEO_MAX_DURATION, DEFAULT_VIDEO_MAX_PIXELS } from '@darkroom/core/limits';
+import { DEFAULT_AUDIO_MAX_DURATION, DEFAULT_VIDEO_MAX_DURATION, DEFAULT_VIDEO_MAX_PIXELS } from '@darkroom/core/limits';
 import { DEFAULT_RETRY_SCHEDULE } from '@darkroom/core/queue';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '@darkroom/core/webhooks';
 import { presetsFileSetting } from '@darkroom/core/preset-file';
@@ -74,7 +75,7 @@ const workerEnvSchema = z.object({
   /** A tenant's chunk parts queued or rendering at once, across the fleet; the rest wait their turn in its line. */
   VIDEO_CHUNK_TENANT_PARTS: z.coerce.number().int().min(1).max(100_000).default(16),
   /** The API's upload TTL: a multipart upload older than this (plus an hour) belongs to no live asset. */
-  UPLOAD_TTL: durationSetting(DEFAULT_UPLOAD_TTL, 1000),
+  UPLOAD_TTL: uploadTtlSetting(),
   JOB_RETRY_SCHEDULE: durationListSetting(DEFAULT_RETRY_SCHEDULE, 100),
   /** `off` disables the reconciler in this process (tests that share a database do this). */
   RECONCILE_INTERVAL: z.union([z.literal('off').transform(() => null), durationSetting('30s', 100)]),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_MAX_INPUT_PIXELS } from './limits.js';
+import { DEFAULT_MAX_INPUT_PIXELS, DEFAULT_UPLOAD_TTL } from './limits.js';
 import { DEFAULT_PRIVATE_URL_TTL_SECONDS, PRIVATE_URL_MAX_TTL_SECONDS, PRIVATE_URL_MIN_TTL_SECONDS, VISIBILITIES } from './private-links.js';
 import { QUEUE_PREFIX } from './queue.js';
 
@@ -68,6 +68,12 @@ export function durationSetting(fallback: string, minimumMs = 1) {
       return ms;
     });
 }
+
+/**
+ * UPLOAD_TTL, as the API (how long an upload may take), the worker (when a multipart upload is
+ * abandoned) and storage:setup (the bucket's lifecycle rules) all read it: at least a second.
+ */
+export const uploadTtlSetting = () => durationSetting(DEFAULT_UPLOAD_TTL, 1000);
 
 /** A time limit that grows with the length of what is processed: `perSecond` ms per second of it, plus `fixedMs`. */
 export interface ScaledDuration {

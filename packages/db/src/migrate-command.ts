@@ -1,9 +1,16 @@
-import { loadProjectDotEnv } from '@darkroom/core/env';
+import { commonSettings, describeEnvIssues, loadProjectDotEnv } from '@darkroom/core/env';
+import { z } from 'zod';
 import { migrateDatabase } from './migrate.js';
 
-// `npm run db:migrate`: applies the committed migrations to DATABASE_URL.
+// `npm run db:migrate`: applies the committed migrations to DATABASE_URL (read, default included,
+// as every app reads it).
 loadProjectDotEnv();
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/darkroom';
+const settings = z.object({ DATABASE_URL: commonSettings.DATABASE_URL }).safeParse(process.env);
+if (!settings.success) {
+  console.error(`migration failed: ${describeEnvIssues(settings.error.issues)}`);
+  process.exit(1);
+}
+const url = settings.data.DATABASE_URL;
 
 try {
   await migrateDatabase(url);

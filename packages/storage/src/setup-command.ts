@@ -3,8 +3,8 @@
  * npm runs workspace scripts inside the package folder, so `.env` is looked for where npm was
  * started (INIT_CWD, normally the repository root) before the current folder.
  */
-import { DEFAULT_UPLOAD_TTL } from '@darkroom/core/limits';
-import { loadProjectDotEnv, parseDurationMs } from '@darkroom/core/env';
+import { describeEnvIssues, loadProjectDotEnv, uploadTtlSetting } from '@darkroom/core/env';
+import { z } from 'zod';
 import { parseStorageConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseCorsOrigins, setupBuckets, type SetupSummary } from './setup.js';
@@ -35,8 +35,10 @@ async function main(): Promise<void> {
   }
   const config = parseStorageConfig(process.env);
   const corsOrigins = parseCorsOrigins(process.env.CORS_ORIGINS);
-  const uploadTtlMs = parseDurationMs(process.env.UPLOAD_TTL ?? DEFAULT_UPLOAD_TTL);
-  if (uploadTtlMs === null) throw new Error(`UPLOAD_TTL "${process.env.UPLOAD_TTL}" is not a duration (examples: 24h, 2d)`);
+  // Read as the API reads it: the lifecycle rules must outlast every upload the API lets run.
+  const settings = z.object({ UPLOAD_TTL: uploadTtlSetting() }).safeParse(process.env);
+  if (!settings.success) throw new Error(describeEnvIssues(settings.error.issues));
+  const uploadTtlMs = settings.data.UPLOAD_TTL;
   console.log(`Setting up storage at ${config.endpoint} (region ${config.region})`);
   const summary = await setupBuckets(config, { corsOrigins, uploadTtlMs, log: (line) => console.log(line) });
   printSummary(summary);

@@ -9,7 +9,9 @@ import {
   type CORSRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { parseDurationMs } from '@darkroom/core/env';
 import { VARIANTS_PREFIX } from '@darkroom/core/keys';
+import { DEFAULT_UPLOAD_TTL } from '@darkroom/core/limits';
 import { createPublicUrlBuilder } from './cdn.js';
 import { isSingleBucket, type StorageConfig } from './config.js';
 import { StorageRequestError, translateS3Error } from './errors.js';
@@ -43,7 +45,6 @@ export interface VerifiedPublicReadGrant extends PublicReadGrant {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const DEFAULT_UPLOAD_TTL_MS = DAY_MS;
 
 /**
  * Days after which the bucket aborts a multipart upload nobody completed and expires a staging
@@ -220,7 +221,7 @@ export async function setupBuckets(config: StorageConfig, options: SetupBucketsO
       await applyCors(client, bucket, rules);
       cors.push({ bucket, rules });
     }
-    const days = lifecycleDaysFor(options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS);
+    const days = lifecycleDaysFor(options.uploadTtlMs ?? parseDurationMs(DEFAULT_UPLOAD_TTL)!);
     const lifecycle = [];
     for (const name of names) {
       // Uploads (and so staging objects) only ever land in the originals bucket.
