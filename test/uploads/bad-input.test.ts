@@ -120,6 +120,10 @@ describe('bad uploads are refused with a clear code', () => {
     const badSize = await tenant.client.raw('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg', size: 'big' });
     expectError(badSize, 400, 'invalid_request');
     expect(badSize.body.error?.message).toContain('"size"');
+    // A field left out is named as missing, not in the schema library's words.
+    const noSize = await tenant.client.raw('POST', '/v1/uploads', { filename: 'x.jpg', contentType: 'image/jpeg' });
+    expectError(noSize, 400, 'invalid_request');
+    expect(noSize.body.error).toMatchObject({ message: 'Missing "size" in body.', details: { field: 'size', in: 'body' } });
     for (const filename of ['', 'a'.repeat(256), '../../etc/passwd', 'bad\nname.jpg']) {
       expectError(await tenant.client.request('POST', '/v1/uploads', { filename, contentType: 'image/jpeg', size: 10 }), 400, 'invalid_request');
     }

@@ -20,8 +20,15 @@ export function describeValidation(issues: ValidationIssue[], where: string): Da
     const names = keys.map((k) => `"${field ? `${field}.` : ''}${k}"`).join(', ');
     return ERRORS.unknownFields(names, keys, where);
   }
+  if (field && first && isMissing(first)) return ERRORS.missingField(field, where);
   return ERRORS.invalidField(field, where, first?.message ?? 'does not match the schema');
 }
+
+/**
+ * A required field left out. Zod drops an issue's input before it reaches here (unless asked to
+ * report it), so the sign is its message's ending, fixed by zod's English locale.
+ */
+const isMissing = (issue: ValidationIssue) => issue.keyword === 'invalid_type' && (issue.message ?? '').endsWith('received undefined');
 
 // Fastify's own client errors (bad JSON, wrong content type, body too large) become invalid_request.
 function fromFastifyError(error: FastifyError, bodyLimit: number): DarkroomError | null {

@@ -45,6 +45,7 @@ export const REQUEST_ERRORS = {
     new DarkroomError('invalid_request', `Unknown field ${names} in ${where}.`, { fields, in: where }),
   invalidField: (field: string, where: string, problem: string) =>
     new DarkroomError('invalid_request', `Invalid ${field ? `"${field}"` : where} in ${where}: ${problem}.`, { field: field || null, in: where }),
+  missingField: (field: string, where: string) => new DarkroomError('invalid_request', `Missing "${field}" in ${where}.`, { field, in: where }),
   bodyTooLarge: (limitKiB: number) => new DarkroomError('invalid_request', `The request body is too large (at most ${limitKiB} KiB).`),
   malformedUrl: () => new DarkroomError('invalid_request', 'The URL is malformed (bad percent-encoding).'),
   bodyNotJson: () => new DarkroomError('invalid_request', 'Send the body as JSON (content-type: application/json).'),
