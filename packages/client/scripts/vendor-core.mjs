@@ -1,5 +1,6 @@
 // The client is published; @darkroom/core is not. The few core modules the client imports (the
-// content-type signatures, the private links' rule, the delivery grammar, the limits, the Node floor:
+// content-type signatures, the private links' rule, the delivery grammar, the limits, the Node floor,
+// the S3 endpoint's region:
 // each one for API and client) are copied into dist/vendor/ and the emitted imports pointed at the
 // copies, so the published package needs no private one. A vendored module imports nothing but
 // another vendored one, or Node's builtins.

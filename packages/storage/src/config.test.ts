@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPublicUrlBuilder, encodeObjectKey } from './cdn.js';
-import { isSingleBucket, parseStorageConfig, regionFromEndpoint } from './config.js';
+import { isSingleBucket, parseStorageConfig } from './config.js';
 
 const b2Env = {
   B2_ENDPOINT: 'https://s3.us-west-004.backblazeb2.com',
@@ -73,18 +73,6 @@ describe('parseStorageConfig', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('secret');
     }
-  });
-});
-
-describe('regionFromEndpoint', () => {
-  it.each([
-    ['https://s3.us-west-004.backblazeb2.com', 'us-west-004'],
-    ['https://s3.eu-central-003.backblazeb2.com/', 'eu-central-003'],
-    ['https://s3.eu-west-1.amazonaws.com', 'eu-west-1'],
-    ['http://127.0.0.1:7480', undefined],
-    ['not a url', undefined],
-  ])('%s → %s', (endpoint, region) => {
-    expect(regionFromEndpoint(endpoint)).toBe(region);
   });
 });
 

@@ -1,3 +1,4 @@
+import { DEFAULT_S3_REGION, regionFromEndpoint } from '@darkroom/core/s3-endpoint';
 import { secretProblem } from '@darkroom/core/secrets';
 import { z } from 'zod';
 
@@ -29,8 +30,6 @@ const ENV_NAMES = {
 } as const satisfies Record<keyof StorageConfig, readonly string[]>;
 
 type Field = keyof typeof ENV_NAMES;
-
-const DEFAULT_REGION = 'us-east-1';
 
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform(withoutTrailingSlash);
@@ -65,18 +64,6 @@ function label(field: Field): string {
   return fallbacks.length ? `${primary} (or ${fallbacks.join(', ')})` : primary;
 }
 
-/** B2 and AWS endpoints name their region: `https://s3.us-west-004.backblazeb2.com` → `us-west-004`. */
-export function regionFromEndpoint(endpoint: string): string | undefined {
-  let hostname: string;
-  try {
-    hostname = new URL(endpoint).hostname;
-  } catch {
-    return undefined;
-  }
-  const match = /^s3\.([a-z0-9-]+)\.backblazeb2\.com$/.exec(hostname) ?? /^s3[.-]([a-z]{2}-[a-z]+-\d+)\.amazonaws\.com$/.exec(hostname);
-  return match?.[1];
-}
-
 function formatIssues(issues: readonly z.core.$ZodIssue[], raw: Record<Field, string | undefined>): string {
   const fieldOf = (issue: z.core.$ZodIssue) => issue.path[0] as Field;
   // The public bucket defaults to the bucket, whose absence is already reported.
@@ -96,7 +83,7 @@ export function parseStorageConfig(env: Env): StorageConfig {
   const bucket = readEnv(env, 'bucket');
   const raw: Record<Field, string | undefined> = {
     endpoint,
-    region: readEnv(env, 'region') ?? (endpoint && regionFromEndpoint(endpoint)) ?? DEFAULT_REGION,
+    region: readEnv(env, 'region') ?? (endpoint && regionFromEndpoint(endpoint)) ?? DEFAULT_S3_REGION,
     accessKeyId: readEnv(env, 'accessKeyId'),
     secretAccessKey: readEnv(env, 'secretAccessKey'),
     bucket,

@@ -1,5 +1,6 @@
 export type * from './types.js';
-export { parseStorageConfig, regionFromEndpoint, isSingleBucket, type StorageConfig } from './config.js';
+export { parseStorageConfig, isSingleBucket, type StorageConfig } from './config.js';
+export { regionFromEndpoint } from '@darkroom/core/s3-endpoint';
 export {
   StorageError,
   ObjectNotFoundError,

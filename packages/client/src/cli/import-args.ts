@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MAX_IMPORT_BODY_BYTES, MAX_IMPORT_ITEMS } from '@darkroom/core/limits';
+import { DEFAULT_S3_REGION, regionFromEndpoint } from '@darkroom/core/s3-endpoint';
 import type { StartImportBody } from '../types.js';
 import type { ImportSettings } from './import-parts.js';
 
@@ -79,8 +80,7 @@ function httpUrl(text: string): string | null {
 
 /** A B2 or AWS endpoint names its region (`s3.us-west-004.backblazeb2.com`); any other server takes us-east-1. */
 export function regionOf(endpoint: string | undefined): string {
-  const host = endpoint ? new URL(endpoint).hostname : '';
-  return /^s3[.-]([a-z0-9-]+)\.(?:backblazeb2|amazonaws)\.com$/.exec(host)?.[1] ?? 'us-east-1';
+  return (endpoint && regionFromEndpoint(endpoint)) || DEFAULT_S3_REGION;
 }
 
 /**

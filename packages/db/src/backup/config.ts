@@ -1,4 +1,5 @@
 import { describeEnvIssues } from '@darkroom/core/env';
+import { DEFAULT_S3_REGION, regionFromEndpoint } from '@darkroom/core/s3-endpoint';
 import { secretSetting } from '@darkroom/core/secrets';
 import { z } from 'zod';
 
@@ -32,7 +33,6 @@ export interface BackupConfig {
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULT_REGION = 'us-east-1';
 const absolutePath = z.string().regex(/^\/[^\n\r=]*$/, 'must be an absolute path');
 // pgBackRest's config is an ini file: a value with a newline could smuggle in another option.
 const oneLine = z
@@ -74,12 +74,6 @@ const BackupEnvSchema = z.object({
   BACKUP_STATE_DIR: absolutePath.default('/var/lib/darkroom-backup'),
 });
 
-/** B2 and AWS endpoints name their region: `https://s3.us-west-004.backblazeb2.com` → `us-west-004`. */
-function regionOf(hostname: string): string | undefined {
-  const match = /^s3\.([a-z0-9-]+)\.backblazeb2\.com$/.exec(hostname) ?? /^s3[.-]([a-z]{2}-[a-z]+-\d+)\.amazonaws\.com$/.exec(hostname);
-  return match?.[1];
-}
-
 /**
  * The backup settings from environment variables (passed in: importing reads nothing). Throws an
  * Error naming every missing or invalid variable, never echoing a value.
@@ -94,7 +88,7 @@ export function parseBackupConfig(env: Env): BackupConfig {
   return {
     host,
     port: url.port ? Number(url.port) : 443,
-    region: e.BACKUP_S3_REGION ?? regionOf(host) ?? DEFAULT_REGION,
+    region: e.BACKUP_S3_REGION ?? regionFromEndpoint(url.href) ?? DEFAULT_S3_REGION,
     bucket: e.BACKUP_S3_BUCKET,
     prefix: e.BACKUP_S3_PREFIX,
     accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
