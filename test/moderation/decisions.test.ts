@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { getAsset } from '@darkroom/db/queries/assets';
+import { getAsset, markAssetDeleting } from '@darkroom/db/queries/assets';
 import { addBlocklistEntries, deleteBlocklistEntry, listBlocklistEntries } from '@darkroom/db/queries/blocklist';
 import { assets, jobs } from '@darkroom/db/schema';
 import { phashText } from '@darkroom/core/contract/moderation';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../support/images.js';
+import { decideOnAsset } from '../../apps/api/src/services/moderation/decisions.js';
 import { heldPhoto, holdAsset, randomHash, readyPhoto } from '../support/moderation.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
 
@@ -131,6 +132,24 @@ describe('refusals', () => {
     expect((await decide(theirs.id, { decision: 'reject' })).status).toBe(404);
     expect((await decide('not-a-uuid', { decision: 'reject' })).status).toBe(404);
     expect((await other.client.request('POST', `/v1/assets/${theirs.id}/moderation`, { decision: 'approve', block: true })).status).toBe(400);
+  });
+
+  it('404 for an asset deleted between its read and the decision, never its internal status', async () => {
+    const asset = await heldPhoto(harness, t.client);
+    const read = (await getAsset(harness.api.db, { id: asset.id }))!;
+    await markAssetDeleting(harness.api.db, { id: asset.id });
+    for (const [by, decision] of [
+      ['tenant', 'reject'],
+      ['admin', 'approve'],
+    ] as const) {
+      const refused = await decideOnAsset(harness.api, harness.app.log, { asset: read, by, body: { decision } }).catch((error: unknown) => error);
+      expect(refused, `${by} ${decision}`).toMatchObject({ code: 'not_found' });
+    }
+    const restoring = { ...read, status: 'rejected' as const };
+    const refused = await decideOnAsset(harness.api, harness.app.log, { asset: restoring, by: 'admin', body: { decision: 'approve' } }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'not_found' });
   });
 
   it('reject with block of an asset without hashes is 409, and rejects nothing', async () => {

@@ -37,17 +37,27 @@ export async function decideOnAsset(
   const { asset, by, body } = params;
   if (body.block && body.decision !== 'reject') throw ERRORS.invalidField('block', 'the body', 'it goes with "decision": "reject" alone');
   if (asset.status === 'rejected' && body.decision === 'approve' && by === 'admin') {
-    return restoreRejectedAsset(deps, log, { asset, reason: body.reason ?? null });
+    return (await restoreRejectedAsset(deps, log, { asset, reason: body.reason ?? null })) ?? refusal(deps, asset, body.decision);
   }
   const decidable = body.decision === 'approve' ? asset.status === 'held' : asset.status === 'held' || asset.status === 'ready';
   if (!decidable) throw ERRORS.decisionOnUndecidableAsset(asset.status, body.decision);
   if (by === 'tenant' && asset.status === 'held' && (await heldByDeploymentList(deps, asset))) throw ERRORS.deploymentHoldForAdmins();
   const after = body.decision === 'approve' ? await approve(deps, asset, by, body) : await reject(deps, asset, by, body);
-  if (!after) throw ERRORS.decisionOnUndecidableAsset((await getAsset(deps.db, asset))?.status ?? asset.status, body.decision);
+  if (!after) return refusal(deps, asset, body.decision);
   // The bucket's record says the decision, so a rebuild (`npm run recover`) neither publishes a
   // rejected asset nor holds an approved one again.
   await recordAssetAsItIs(deps, after.id);
   return after;
+}
+
+/**
+ * Why a decision changed nothing: the asset moved on since the route read it. Deleted meanwhile, it
+ * is gone for the caller (`not_found`, as its next read answers), never its internal `deleting`.
+ */
+async function refusal(deps: AppDeps, asset: Asset, decision: ModerationDecisionBody['decision']): Promise<never> {
+  const now = await getAsset(deps.db, asset);
+  if (!now || now.status === 'deleting') throw ERRORS.assetNotFound();
+  throw ERRORS.decisionOnUndecidableAsset(now.status, decision);
 }
 
 async function approve(deps: AppDeps, asset: Asset, by: DecidingParty, body: ModerationDecisionBody): Promise<Asset | undefined> {

@@ -13,9 +13,14 @@ import type { AppDeps } from '../../deps.js';
  * moved there): recorded `approved` by `admin` with `asset.approved`, back to `queued` with a fresh
  * `process` job, as the admin retry of a failed job requeues it. The worker's side: a process job
  * of an asset whose moderation is `approved` skips the checks, and, when `quarantinedAt` is set,
- * first moves its original back from the quarantine key `originalKey` names.
+ * first moves its original back from the quarantine key `originalKey` names. Undefined when the
+ * asset is no longer rejected (decided or deleted meanwhile): the caller says why.
  */
-export async function restoreRejectedAsset(deps: AppDeps, log: FastifyBaseLogger, params: { asset: Asset; reason: string | null }): Promise<Asset> {
+export async function restoreRejectedAsset(
+  deps: AppDeps,
+  log: FastifyBaseLogger,
+  params: { asset: Asset; reason: string | null },
+): Promise<Asset | undefined> {
   const { asset } = params;
   // The quarantine sweep deleted the original when its QUARANTINE_DAYS ran out: nothing to render from.
   if (asset.purgedAt !== null) throw ERRORS.restoreAfterPurge();
@@ -31,7 +36,7 @@ export async function restoreRejectedAsset(deps: AppDeps, log: FastifyBaseLogger
     const job = await insertJob(tx, { assetId: row.id, tenantId: row.tenantId, kind: 'process', maxAttempts: deps.config.jobMaxAttempts });
     return { row, job };
   });
-  if (!restored) throw ERRORS.decisionOnUndecidableAsset(asset.status, 'approve');
+  if (!restored) return undefined;
   // Approved in the bucket's record too: a rebuild then renders it again rather than keep it rejected.
   await recordAssetAsItIs(deps, asset.id);
   await enqueueAfterCommit(deps, log, [restored.job], { replaceFinished: true });
