@@ -152,6 +152,18 @@ describe('refusals', () => {
     expect(refused).toMatchObject({ code: 'not_found' });
   });
 
+  it('decides once: a second approve of a held asset whose approval is moving it is 409, with one asset.approved', async () => {
+    const asset = await heldPhoto(harness, t.client);
+    // As the checks leave a held public asset: its objects in the private place, to move at its approval.
+    await harness.api.db.update(assets).set({ objectsVisibility: 'private' }).where(eq(assets.id, asset.id));
+    const answers = await Promise.all([decide(asset.id, { decision: 'approve' }), decide(asset.id, { decision: 'approve' })]);
+    expect(answers.map((res) => res.status).sort()).toEqual([200, 409]);
+    const refused = answers.find((res) => res.status === 409)!;
+    expect(refused.body.error).toMatchObject({ code: 'invalid_state', details: { decision: 'approve' } });
+    const types = (await t.client.feed({ assetId: asset.id })).map((e) => e.type);
+    expect(types.filter((type) => type === 'asset.approved')).toHaveLength(1);
+  });
+
   it('reject with block of an asset without hashes is 409, and rejects nothing', async () => {
     const asset = await heldPhoto(harness, t.client);
     await holdAsset(harness, asset.id, { findings: [], hashes: null });

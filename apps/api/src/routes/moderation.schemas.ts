@@ -9,7 +9,7 @@ import { tenantErrors } from '../error-responses.js';
 
 const DECISION_RULES =
   'A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, ' +
-  "its objects leave the public bucket within 60 s); anything else: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes " +
+  "its objects leave the public bucket within 60 s); anything else, a second approve included: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes " +
   "to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state).";
 
 export const decideSchema = {

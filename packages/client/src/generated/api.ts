@@ -4291,7 +4291,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject a held asset, or take a ready one down
-         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). A hold that names an entry of the deployment's blocklist is decided by an admin only (403 forbidden); an upload token: 403 forbidden.
+         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else, a second approve included: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). A hold that names an entry of the deployment's blocklist is decided by an admin only (403 forbidden); an upload token: 403 forbidden.
          */
         post: {
             parameters: {
@@ -6217,7 +6217,7 @@ export interface paths {
         put?: never;
         /**
          * Decide on any tenant's held or ready asset, or restore a rejected one
-         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). An admin may also `approve` a rejected asset while its original is in quarantine: it is processed again with its checks skipped (`decidedBy: "admin"`; its original gone: 409 invalid_state).
+         * @description A held asset can be approved or rejected, a ready one rejected (a takedown: the public and `/img/` routes answer as for no asset at once, its objects leave the public bucket within 60 s); anything else, a second approve included: 409 invalid_state. `block` with `reject` adds the asset's perceptual hashes to the tenant's blocklist (none taken yet: 409 invalid_state; the list full: 409 invalid_state). An admin may also `approve` a rejected asset while its original is in quarantine: it is processed again with its checks skipped (`decidedBy: "admin"`; its original gone: 409 invalid_state).
          */
         post: {
             parameters: {

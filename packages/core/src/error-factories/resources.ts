@@ -49,6 +49,8 @@ export const RESOURCE_ERRORS = {
       `A held asset can be approved or rejected, a ready one rejected; this one is ${status}, so it cannot be ${decision === 'approve' ? 'approved' : 'rejected'}.`,
       { status, decision },
     ),
+  approvedAlready: () =>
+    new DarkroomError('invalid_state', 'This held asset is approved already: it is being published.', { status: 'held', decision: 'approve' }),
   deploymentHoldForAdmins: () => new DarkroomError('forbidden', "This asset is held by the deployment's blocklist: only an admin can decide on it."),
   restoreAfterPurge: () =>
     new DarkroomError('invalid_state', 'The original of this rejected asset has left quarantine: it can no longer be restored.'),

@@ -106,7 +106,8 @@ export async function approveHeldAsset(
       .from(assets)
       .where(and(eq(assets.id, params.id), eq(assets.status, 'held')))
       .for('update');
-    if (!before) return undefined;
+    // Approved already, its objects on their way to the public place: one decision, one asset.approved.
+    if (!before || before.moderation.state === 'approved') return undefined;
     const moderation = decided(before.moderation, 'approved', params.by, params.reason);
     const inPlace = before.objectsVisibility === before.visibility;
     const [after] = await tx

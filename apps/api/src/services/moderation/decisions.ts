@@ -57,6 +57,7 @@ export async function decideOnAsset(
 async function refusal(deps: AppDeps, asset: Asset, decision: ModerationDecisionBody['decision']): Promise<never> {
   const now = await getAsset(deps.db, asset);
   if (!now || now.status === 'deleting') throw ERRORS.assetNotFound();
+  if (now.status === 'held' && now.moderation.state === 'approved' && decision === 'approve') throw ERRORS.approvedAlready();
   throw ERRORS.decisionOnUndecidableAsset(now.status, decision);
 }
 
