@@ -1,6 +1,13 @@
 import { originalKey, quarantineKey } from '@darkroom/core/keys';
-import { isAssetInHand, markAssetPurged } from '@darkroom/db/queries/assets';
-import { listAssetsToQuarantine, listQuarantineExpired, markAssetQuarantined, markAssetReleased } from '@darkroom/db/queries/moderation';
+import { getAsset, markAssetPurged } from '@darkroom/db/queries/assets';
+import {
+  claimQuarantine,
+  listAssetsToQuarantine,
+  listQuarantineExpired,
+  markAssetQuarantined,
+  markAssetReleased,
+} from '@darkroom/db/queries/moderation';
+import { releaseVisibilityMove } from '@darkroom/db/queries/visibility';
 import type { Asset } from '@darkroom/db/schema';
 import { recordAssetAsItIs } from '@darkroom/intake';
 import { ObjectNotFoundError, purgeRenderedObjects } from '@darkroom/storage';
@@ -9,23 +16,41 @@ import { runEvery, type RunningPasses } from '../run-every.js';
 import { purgeListOf } from '../visibility-move.js';
 
 const BATCH = 20;
+/** How long a pass holds one asset (its variants deleted, its original copied): far past what either takes. */
+const QUARANTINE_CLAIM_MS = 5 * 60_000;
 
 /**
  * A rejected asset's objects: every variant and render deleted from both places (a takedown of a
  * published public asset first lists what a CDN should purge), its original moved to
  * `quarantine/` (copied, then every version of the old key deleted), then recorded. Idempotent:
  * a pass cut off midway is done again from where the objects are. An asset a job or a move holds
- * is left to the next pass, so nothing that job writes outlives this.
+ * is left to the next pass; the pass holds the asset itself, so no job of it starts meanwhile (an
+ * admin's restore queues one) and nothing that job reads or writes is moved from under it.
  */
-export async function quarantineRejectedAsset(deps: WorkerDeps, asset: Asset): Promise<boolean> {
-  if (await isAssetInHand(deps.db, { assetId: asset.id })) return false;
+export async function quarantineRejectedAsset(deps: WorkerDeps, listed: Asset): Promise<boolean> {
+  const held = await claimQuarantine(deps.db, { id: listed.id, claimMs: QUARANTINE_CLAIM_MS });
+  if (!held) return false;
+  try {
+    return await quarantineHeld(deps, held.asset);
+  } finally {
+    await releaseVisibilityMove(deps.db, { move: held });
+  }
+}
+
+async function quarantineHeld(deps: WorkerDeps, asset: Asset): Promise<boolean> {
   const { bucket, publicBucket } = deps.config.storage;
   const published = asset.readyAt !== null && asset.objectsVisibility === 'public';
   const purge = published ? await purgeListOf(deps, asset, 'public') : undefined;
   await purgeRenderedObjects(deps.storage, { bucket, publicBucket, asset });
   const target = quarantineKey(asset.tenantId, asset.id);
   if (asset.originalKey !== target) await moveObject(deps, asset.originalKey, target);
-  await markAssetQuarantined(deps.db, { id: asset.id, originalKey: target, purge });
+  if (!(await markAssetQuarantined(deps.db, { id: asset.id, originalKey: target, purge }))) {
+    // Restored (or deleted) while its original moved: it goes back to the key the row names, for
+    // the restore's render (or the deletion's purge) to find.
+    const now = await getAsset(deps.db, { id: asset.id });
+    if (now && now.originalKey !== target) await moveObject(deps, target, now.originalKey);
+    return false;
+  }
   // The record object (under records/, not the original's key) stays; written again here, so it
   // says rejected even when the write at the rejection was lost.
   await recordAssetAsItIs(deps, asset.id);
