@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import { assetRecordKey, originalKey, RECORDS_PREFIX, tenantRecordKey, variantPrefix } from '@darkroom/core/keys';
 import type { VariantSpec } from '@darkroom/core/presets';
 import {
@@ -11,8 +12,9 @@ import {
   RENDER_METADATA,
   unpackRecord,
 } from '@darkroom/db/records/codec';
-import { AssetRecord, AssetSidecar, RenderRecord } from '@darkroom/db/records/asset-record';
+import { AssetRecord, AssetSidecar, RenderRecord, VariantAssetRecord } from '@darkroom/db/records/asset-record';
 import { TenantRecord } from '@darkroom/db/records/tenant-record';
+import { getAsset } from '@darkroom/db/queries/assets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asSinglePut, type TestApi } from '../support/client.js';
 import { fixture } from '../support/images.js';
@@ -76,12 +78,33 @@ describe('the bucket describes itself', () => {
 
     const onVariant = await renderOnVariants(ready.id);
     expect(metadataBytes(onVariant)).toBeLessThanOrEqual(METADATA_LIMIT_BYTES);
-    expect(unpackRecord(AssetRecord, onVariant[ASSET_METADATA])).toMatchObject({ id: ready.id, filename: 'vacances à la mer.jpg' });
+    expect(unpackRecord(VariantAssetRecord, onVariant[ASSET_METADATA])).toMatchObject({ id: ready.id, revision: 1 });
     const render = unpackRecord(RenderRecord, onVariant[RENDER_METADATA])!;
     expect(render).toMatchObject({ revision: 1, width: 320, height: 240, format: 'jpeg', placeholder: ready.placeholder });
     const urlsOfRender = render.variants.map((v) => `${variantPrefix(tenant.tenantId, ready.id)}${v.key}`);
     expect(render.variants.map((v) => v.name)).toEqual(ready.variants.map((v: { name: string }) => v.name));
     expect(ready.variants.map((v: { url: string }, i: number) => v.url.endsWith(urlsOfRender[i]!))).not.toContain(false);
+  });
+
+  it('a public variant answers anyone who reads it with none of what the tenant wrote: no filename, metadata or upload token', async () => {
+    const words = ['passport-of-alice.jpg', 'alice@example.com', 'user-4242'];
+    const started = await client.request('POST', '/v1/upload-tokens', { metadata: { email: words[1], userId: words[2] } });
+    expect(started.status).toBe(201);
+    const browser = client.withToken(started.body.token);
+    const { asset } = await browser.uploadAndComplete(jpeg, { filename: words[0]!, contentType: 'image/jpeg' });
+    const ready = await client.waitForAsset(asset.id);
+    expect(ready).toMatchObject({ status: 'ready', visibility: 'public' });
+    const tokenId = (await getAsset(harness.api.db, { id: asset.id }))?.uploadTokenId;
+    expect(tokenId).toBeTruthy();
+    for (const { url } of ready.variants as { url: string }[]) {
+      // As a CDN or a browser reads it: anonymously, from the public URL the API hands out.
+      const answer = await fetch(url, { method: 'HEAD' });
+      expect(answer.status).toBe(200);
+      const meta = [...answer.headers].filter(([name]) => name.startsWith('x-amz-meta-'));
+      expect(meta.length).toBeGreaterThan(0);
+      const told = meta.map(([, value]) => (value === IN_SIDECAR ? value : inflateRawSync(Buffer.from(value, 'base64url')).toString())).join('\n');
+      for (const word of [...words, tokenId!]) expect(told, url).not.toContain(word);
+    }
   });
 
   it('a record too large for metadata goes beside the original, and a reframe writes its new revision there', async () => {
@@ -92,10 +115,11 @@ describe('the bucket describes itself', () => {
     expect(original.metadata[ASSET_METADATA]).toBe(IN_SIDECAR);
     const sidecar = parseRecord(AssetSidecar, await readJson(assetRecordKey(tenant.tenantId, ready.id)))!;
     expect(sidecar.asset).toMatchObject({ id: ready.id, metadata: large });
-    // The variants still carry the render (the asset record alone did not fit beside it).
+    // The variants carry the render, and the asset's record without the metadata that did not fit.
     const onVariant = await renderOnVariants(ready.id);
     expect(unpackRecord(RenderRecord, onVariant[RENDER_METADATA])).toMatchObject({ revision: 1 });
-    expect(onVariant[ASSET_METADATA]).toBeUndefined();
+    expect(unpackRecord(VariantAssetRecord, onVariant[ASSET_METADATA])).toMatchObject({ id: ready.id, revision: 1 });
+    expect(unpackRecord(AssetRecord, onVariant[ASSET_METADATA])).toBeNull();
 
     const crop = { x: 10, y: 10, width: 200, height: 150 };
     expect((await client.request('PATCH', `/v1/assets/${ready.id}`, { crop })).status).toBe(200);

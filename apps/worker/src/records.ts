@@ -1,6 +1,6 @@
 import { assetRecordKey, variantPrefix } from '@darkroom/core/keys';
 import { ASSET_METADATA, fitMetadata, IN_SIDECAR, packRecord, RENDER_METADATA } from '@darkroom/db/records/codec';
-import { assetRecordOf, renderRecordOf, type AssetSidecar } from '@darkroom/db/records/asset-record';
+import { assetRecordOf, renderRecordOf, variantAssetRecordOf, type AssetSidecar } from '@darkroom/db/records/asset-record';
 import { lockAsset, type AssetFacts } from '@darkroom/db/queries/assets';
 import type { Asset, Variant } from '@darkroom/db/schema';
 import type { VariantRecord } from '@darkroom/db/queries/variants';
@@ -13,7 +13,8 @@ export type DescribeVariants = (records: readonly VariantRecord[]) => Promise<Ob
 /**
  * What each variant object of a render is written with, so the bucket can rebuild the asset as
  * ready after a restore: the render's record (what the probe found, every variant row of the
- * revision) and the asset's, as metadata the PUTs carry at no request more. When the render's
+ * revision) and the asset's (without what the tenant wrote: anyone reads a public variant's
+ * metadata), as metadata the PUTs carry at no request more. When the render's
  * record does not fit S3's 2 KB (many variants, a large video probe), both go in the record object
  * beside the original, one PUT more; when only the asset's does not, recover reads it from the
  * original. `kept`: rows of the revision this render does not replace (a backfill's).
@@ -25,7 +26,7 @@ export function describeVariants(deps: WorkerDeps, asset: Asset, image: AssetFac
     const record = assetRecordOf(asset, asset.updatedAt);
     const { metadata, left } = fitMetadata([
       [RENDER_METADATA, packRecord(render)],
-      [ASSET_METADATA, packRecord(record)],
+      [ASSET_METADATA, packRecord(variantAssetRecordOf(record))],
     ]);
     if (!left.includes(RENDER_METADATA)) return metadata;
     // The asset's record as its row is now, under its lock: a visibility changed while this job

@@ -1,7 +1,15 @@
 import { assetRecordKey, variantPrefix } from '@darkroom/core/keys';
 import type { Visibility } from '@darkroom/core/private-links';
 import { ASSET_METADATA, parseRecord, RENDER_METADATA, unpackRecord } from '@darkroom/db/records/codec';
-import { AssetRecord, AssetSidecar, placeOf, rebuiltStatus, RenderRecord } from '@darkroom/db/records/asset-record';
+import {
+  AssetRecord,
+  AssetSidecar,
+  placeOf,
+  rebuiltStatus,
+  RenderRecord,
+  VariantAssetRecord,
+  withTenantWords,
+} from '@darkroom/db/records/asset-record';
 import { assetObjectLocation, type ObjectLocation, type ObjectMetadata } from '@darkroom/storage';
 import type { WorkerDeps } from '../deps.js';
 import type { Candidate, PlacedObject } from './walk.js';
@@ -34,10 +42,19 @@ async function metadataOf(deps: WorkerDeps, location: ObjectLocation): Promise<O
   return (await deps.storage.headObject(location)).metadata;
 }
 
+/** The record on the original (written by `complete`), or null when it has none it can read. */
+async function originalRecord(deps: WorkerDeps, candidate: Candidate): Promise<AssetRecord | null> {
+  const original = { bucket: deps.config.storage.bucket, key: candidate.original.key };
+  return unpackRecord(AssetRecord, (await metadataOf(deps, original))[ASSET_METADATA]);
+}
+
 /**
- * Every record the bucket holds of the asset, read with as few requests as it allows (one, for a
- * rendered asset). The record object's comes first: of one revision it is the newest, since a
- * visibility change writes it and leaves the variants' (a move copies them, metadata and all).
+ * Every record the bucket holds of the asset, read with as few requests as it allows (two, for a
+ * rendered asset: its variant's and its original's). The record object's comes first: of one
+ * revision it is the newest, since a visibility change writes it and leaves the variants' (a move
+ * copies them, metadata and all). A variant's record lacks what the tenant wrote, which never
+ * changes after `complete`: it is taken from the record object or the original (a variant written
+ * before it was left out carries it still).
  */
 async function readRecords(deps: WorkerDeps, candidate: Candidate): Promise<{ records: AssetRecord[]; renders: RenderRecord[] }> {
   const { bucket } = deps.config.storage;
@@ -53,13 +70,18 @@ async function readRecords(deps: WorkerDeps, candidate: Candidate): Promise<{ re
   if (variant) {
     const metadata = await metadataOf(deps, assetObjectLocation(deps.config.storage, variant.visibility, variant.key));
     const render = unpackRecord(RenderRecord, metadata[RENDER_METADATA]);
-    const record = unpackRecord(AssetRecord, metadata[ASSET_METADATA]);
     if (render) renders.push(render);
-    if (record) records.push(record);
+    const whole = unpackRecord(AssetRecord, metadata[ASSET_METADATA]);
+    const partial = whole ? null : unpackRecord(VariantAssetRecord, metadata[ASSET_METADATA]);
+    if (whole) records.push(whole);
+    if (partial) {
+      const words = records[0] ?? (await originalRecord(deps, candidate));
+      if (words?.id === partial.id) records.push(withTenantWords(partial, words));
+      else if (words) records.push(words);
+    }
   }
   if (records.length === 0) {
-    const original = { bucket, key: candidate.original.key };
-    const record = unpackRecord(AssetRecord, (await metadataOf(deps, original))[ASSET_METADATA]);
+    const record = await originalRecord(deps, candidate);
     if (record) records.push(record);
   }
   return { records, renders };

@@ -87,6 +87,26 @@ export const RenderRecord = z.object({
 });
 export type RenderRecord = z.infer<typeof RenderRecord>;
 
+/**
+ * The asset's record as its variant objects carry it: without what the tenant wrote (the filename,
+ * its metadata, the upload token it came through), since a public variant's metadata is answered
+ * to anyone who reads the object, and a move to public copies a private one's. None of them changes
+ * after `complete`, so recover takes them from the original's record (`withTenantWords`).
+ */
+export const VariantAssetRecord = AssetRecord.omit({ filename: true, metadata: true, uploadTokenId: true });
+export type VariantAssetRecord = z.infer<typeof VariantAssetRecord>;
+type TenantWords = Pick<AssetRecord, 'filename' | 'metadata' | 'uploadTokenId'>;
+
+export function variantAssetRecordOf(record: AssetRecord): VariantAssetRecord {
+  const { filename: _filename, metadata: _metadata, uploadTokenId: _uploadTokenId, ...rest } = record;
+  return rest;
+}
+
+/** A variant's record made whole again with the tenant's words from another record of the asset. */
+export function withTenantWords(record: VariantAssetRecord, words: TenantWords): AssetRecord {
+  return { ...record, filename: words.filename, metadata: words.metadata, uploadTokenId: words.uploadTokenId };
+}
+
 /** A record object beside an original: the asset, and its render when that did not fit on the variants. */
 export const AssetSidecar = z.object({ asset: AssetRecord, render: RenderRecord.nullable() });
 export type AssetSidecar = z.infer<typeof AssetSidecar>;
