@@ -44,6 +44,12 @@ describe('privateMaxAge', () => {
   it('is the token life left, at most the configured maximum', () => {
     expect(privateMaxAge({ exp: NOW + 600, signature: SIG }, NOW, 86_400)).toBe(600);
     expect(privateMaxAge({ exp: NOW + 600_000, signature: SIG }, NOW, 86_400)).toBe(86_400);
-    expect(privateMaxAge({ exp: NOW + 600, signature: SIG }, NOW + 0.7, 86_400)).toBe(600);
+  });
+
+  it('never reaches past exp, a fraction of a second into the clock included', () => {
+    // Kept from NOW + 0.7 for N seconds: fresh until NOW + 0.7 + N, which must not pass exp.
+    expect(privateMaxAge({ exp: NOW + 600, signature: SIG }, NOW + 0.7, 86_400)).toBe(599);
+    expect(privateMaxAge({ exp: NOW + 1, signature: SIG }, NOW + 0.5, 86_400)).toBe(0);
+    expect(privateMaxAge({ exp: NOW + 1, signature: SIG }, NOW, 86_400)).toBe(1);
   });
 });

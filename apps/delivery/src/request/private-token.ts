@@ -20,7 +20,11 @@ export function checkPrivateToken(exp: string, signature: string, nowSeconds: nu
   return { exp: expires, signature };
 }
 
-/** `Cache-Control`'s `max-age` for a private answer: never past the token's `exp`, nor past PRIVATE_CACHE_MAX_AGE. */
+/**
+ * `Cache-Control`'s `max-age` for a private answer: never past the token's `exp`, nor past
+ * PRIVATE_CACHE_MAX_AGE. The clock's fraction rounds the life down: a copy kept from 0.7 s into a
+ * second for the whole seconds to `exp` would outlive the token by 0.7 s.
+ */
 export function privateMaxAge(token: PrivateToken, nowSeconds: number, maxAgeSeconds: number): number {
-  return Math.max(0, Math.min(token.exp - Math.floor(nowSeconds), maxAgeSeconds));
+  return Math.max(0, Math.min(token.exp - Math.ceil(nowSeconds), maxAgeSeconds));
 }
