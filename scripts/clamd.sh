@@ -95,7 +95,8 @@ TCPAddr 127.0.0.1
 StreamMaxLength $stream_max
 MaxFileSize $stream_max
 MaxScanSize 400M
-# Flag what the limits would leave unscanned (an archive bomb after a JPEG) rather than pass it.
+# Flag what the limits would leave unscanned (a file past MaxFileSize) rather than pass it. An
+# archive member that inflates past it is still passed (ClamAV 1.4, Cisco-Talos/clamav#633).
 AlertExceedsMax yes
 # A reload holds scans instead of loading a second copy of the databases beside the first.
 ConcurrentDatabaseReload no
