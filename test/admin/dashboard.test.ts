@@ -118,7 +118,7 @@ describe('admin login', () => {
     expect((await bodyOf(repeated)).error.code).toBe('invalid_request');
     const jsonRoute = await post('name=x', '/v1/admin/tenants', await login());
     expect(jsonRoute.status).toBe(400);
-    expect((await bodyOf(jsonRoute)).error.message).toContain('Send the body as JSON');
+    expect((await bodyOf(jsonRoute)).error.message).toContain('Send the body as a JSON object');
   });
 
   it('refuses forged, tampered and logged-out cookies, and a login posted from another site', async () => {

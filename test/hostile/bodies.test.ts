@@ -1,3 +1,4 @@
+import { ERRORS } from '@darkroom/core/error-factories';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../support/client.js';
 import { expectRefusal } from '../support/hostile.js';
@@ -71,6 +72,7 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
         const res = await raw(token, method, path, 'filename=a&size=1', type);
         expect([400, 415], `${path} ${type}`).toContain(res.status);
         expectRefusal(harness, res, res.status, res.status === 415 ? 'unsupported_media_type' : 'invalid_request');
+        if (res.status === 400) expect(res.body.error?.message, `${path} ${type}`).toBe(ERRORS.bodyNotJson().message);
       }
     }),
   );

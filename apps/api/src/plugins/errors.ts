@@ -20,6 +20,8 @@ export function describeValidation(issues: ValidationIssue[], where: string): Da
     const names = keys.map((k) => `"${field ? `${field}.` : ''}${k}"`).join(', ');
     return ERRORS.unknownFields(names, keys, where);
   }
+  // A body that is no JSON object at all (text/plain, which Fastify parses as a string).
+  if (!field && where === 'body' && first?.keyword === 'invalid_type') return ERRORS.bodyNotJson();
   if (field && first && isMissing(first)) return ERRORS.missingField(field, where);
   return ERRORS.invalidField(field, where, first?.message ?? 'does not match the schema');
 }
