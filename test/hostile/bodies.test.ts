@@ -113,6 +113,31 @@ describe('hostile bodies are refused with 400 invalid_request', () => {
     expect(nested.body.error?.message).toContain('deeper than');
   });
 
+  it('a NUL character in any string or key of a body, which Postgres stores in none: it once answered 500', async () => {
+    const start = { filename: 'a.jpg', contentType: 'image/jpeg', size: 10 };
+    const bucket = { type: 'bucket', region: 'us-east-1', bucket: 'their-library', accessKeyId: 'AKIA', secretAccessKey: 'secret' };
+    const url = 'https://example.com/a.jpg';
+    const cases: [string, string, Record<string, unknown>][] = [
+      ['POST', '/v1/uploads', { ...start, metadata: { note: 'a\u0000b' } }],
+      ['POST', '/v1/uploads', { ...start, metadata: { 'a\u0000b': 1 } }],
+      ['POST', '/v1/imports', { source: { type: 'urls', items: [{ url, externalId: 'id\u0000' }] } }],
+      ['POST', '/v1/imports', { source: { type: 'urls', items: [{ url: `${url}?q=\u0000` }] } }],
+      ['POST', '/v1/imports', { source: { type: 'urls', items: [{ url }] }, metadata: { deep: [{ note: '\u0000' }] } }],
+      ['POST', '/v1/imports', { source: { ...bucket, prefix: 'photos/\u0000' } }],
+      ['POST', '/v1/imports', { source: { ...bucket, region: 'us-east-1\u0000' } }],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await raw(client.token!, method, path, JSON.stringify(body));
+      expectRefusal(harness, res, 400, 'invalid_request');
+      expect(res.body.error.message, JSON.stringify(body)).toContain('NUL');
+    }
+    expectRefusal(harness, await raw(harness.adminToken, 'POST', '/v1/admin/tenants', JSON.stringify({ name: 'a\u0000b' })), 400, 'invalid_request');
+    // A backslash and "u0000" as text is no NUL.
+    const text = await raw(client.token!, 'POST', '/v1/uploads', JSON.stringify({ ...start, metadata: { note: '\\u0000' } }));
+    expect(text.status, JSON.stringify(text.body)).toBe(201);
+    expect(text.body.asset.metadata).toEqual({ note: '\\u0000' });
+  });
+
   it('hostile query strings and ids', async () => {
     for (const query of [
       'limit=0',

@@ -8,6 +8,7 @@ import authPlugin from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin, { sendError, writeClientError } from './plugins/errors.js';
+import jsonBodyPlugin from './plugins/json-body.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelineMetricsPlugin from './plugins/pipeline-metrics.js';
 import webhookMetricsPlugin from './plugins/webhook-metrics.js';
@@ -115,6 +116,7 @@ export async function buildApp({ deps, logger = false }: BuildAppOptions): Promi
     done();
   });
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(metricsPlugin);
   await app.register(pipelineMetricsPlugin, { deps });
   await app.register(webhookMetricsPlugin, { deps });

@@ -49,6 +49,8 @@ export const REQUEST_ERRORS = {
   bodyTooLarge: (limitKiB: number) => new DarkroomError('invalid_request', `The request body is too large (at most ${limitKiB} KiB).`),
   malformedUrl: () => new DarkroomError('invalid_request', 'The URL is malformed (bad percent-encoding).'),
   bodyNotJson: () => new DarkroomError('invalid_request', 'Send the body as a JSON object (content-type: application/json).'),
+  nulInBody: () =>
+    new DarkroomError('invalid_request', 'A string or key in the body holds a NUL character (\\u0000), which Darkroom cannot store: remove it.'),
   notHttp: () => new DarkroomError('invalid_request', 'The request is not valid HTTP.'),
   requestTimeout: () => new DarkroomError('request_timeout', 'The request did not arrive in time (REQUEST_TIMEOUT); send it again, all at once.'),
   storageUnavailable: () => new DarkroomError('storage_unavailable', 'The storage bucket is not answering; try again shortly.'),
