@@ -57,6 +57,23 @@ describe('POST /v1/imports refuses at the call', () => {
     expect(await importCount()).toBe(0);
   });
 
+  it('a filename an upload would refuse: blank, with a control character, or a path, naming its index', async () => {
+    const bad: [string, RegExp][] = [
+      ['   ', /blank/],
+      ['a\tb.jpg', /control characters/],
+      ['photo.jpg\r\nSet-Cookie: a=b', /control characters/],
+      ['../../etc/passwd', /bare file name/],
+      ['albums\\2019\\a.jpg', /bare file name/],
+    ];
+    for (const [filename, problem] of bad) {
+      const error = await refused(urls([photo(0), { ...photo(1), filename }]));
+      expect(error.details, JSON.stringify(filename)).toEqual({ index: 1, field: 'filename' });
+      expect(error.message).toMatch(/^source\.items\[1\]\.filename /);
+      expect(error.message).toMatch(problem);
+    }
+    expect(await importCount()).toBe(0);
+  });
+
   it('an item whose metadata, merged with the import’s and its import block, would pass 4 KiB', async () => {
     const half = { text: 'm'.repeat(2100) };
     // Each alone fits; merged, they do not.

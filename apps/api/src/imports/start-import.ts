@@ -7,6 +7,7 @@ import { insertImport, insertImportItems } from '@darkroom/db/queries/imports';
 import { newId } from '@darkroom/db/ids';
 import type { Import, NewImportItem } from '@darkroom/db/import-schema';
 import type { Tenant } from '@darkroom/db/schema';
+import { filenameProblem, type FilenameProblem } from '@darkroom/intake';
 import {
   bucketNameProblem,
   endpointProblem,
@@ -104,6 +105,8 @@ function urlItems(body: ImportRequest, importId: string): UrlItemRow[] {
   return items.map((item, index) => {
     const problem = urlProblem(item.url);
     if (problem) throw ERRORS.importItemNotValid(index, 'url', problem);
+    const nameProblem = item.filename === undefined ? null : filenameProblem(item.filename);
+    if (nameProblem) throw ERRORS.importItemNotValid(index, 'filename', FILENAME_PROBLEMS[nameProblem]);
     checkMetadataFits(body, importId, index);
     const identity = item.externalId === undefined ? `url:${urlIdentity(item.url)}` : `id:${item.externalId}`;
     return {
@@ -117,6 +120,13 @@ function urlItems(body: ImportRequest, importId: string): UrlItemRow[] {
     };
   });
 }
+
+/** An item's filename is checked as an upload's (the intake's `filenameProblem`), each problem the end of a sentence. */
+const FILENAME_PROBLEMS: Record<FilenameProblem, string> = {
+  blank: 'is blank',
+  control_characters: 'holds control characters',
+  path: 'is not a bare file name: it holds "/" or "\\"',
+};
 
 function urlProblem(text: string): string | null {
   if (Buffer.byteLength(text) > MAX_IMPORT_URL_BYTES) return `is longer than ${MAX_IMPORT_URL_BYTES} bytes`;

@@ -3613,7 +3613,7 @@ export interface paths {
                             items: {
                                 /** @description An absolute http or https URL, at most 8192 bytes */
                                 url: string;
-                                /** @description The asset's filename; else the URL path's last segment */
+                                /** @description The asset's filename, checked as an upload's; else the URL path's last segment */
                                 filename?: string;
                                 /** @description The item's identity: importing it again makes no new asset */
                                 externalId?: string;

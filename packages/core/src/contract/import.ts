@@ -26,7 +26,12 @@ const Metadata = z.record(z.string(), z.unknown());
 
 export const UrlImportItem = z.strictObject({
   url: z.string().min(1).describe(`An absolute http or https URL, at most ${MAX_IMPORT_URL_BYTES} bytes`),
-  filename: z.string().min(1).max(MAX_FILENAME_LENGTH).optional().describe("The asset's filename; else the URL path's last segment"),
+  filename: z
+    .string()
+    .min(1)
+    .max(MAX_FILENAME_LENGTH)
+    .optional()
+    .describe("The asset's filename, checked as an upload's; else the URL path's last segment"),
   externalId: z.string().min(1).max(MAX_IMPORT_EXTERNAL_ID_LENGTH).optional().describe("The item's identity: importing it again makes no new asset"),
   metadata: Metadata.optional(),
 });
