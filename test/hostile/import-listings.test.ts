@@ -110,6 +110,13 @@ describe('a page past what S3 sends', () => {
     expect(ended.error!.message).toMatch(/more than 1000 objects/);
   });
 
+  it('with a key holding a NUL, which XML cannot carry, is refused: source_too_large, not an internal error', async () => {
+    const page = [{ key: 'k/0.jpg' }, { key: 'k/a\u0000b.jpg' }, { key: 'k/z.jpg' }];
+    const { ended, sources } = await listing(() => ({ keys: page, truncated: false }));
+    expect([ended.status, ended.error?.code, ended.counts.found, sources.length]).toEqual(['failed', 'source_too_large', 0, 0]);
+    expect(ended.error!.message).toMatch(/a key holding a NUL character/);
+  });
+
   it('of a million entries, sent without a length, is cut off past the byte limit before it is parsed', async () => {
     const { ended } = await listing((_request, res) => {
       res.writeHead(200, { 'content-type': 'application/xml' });

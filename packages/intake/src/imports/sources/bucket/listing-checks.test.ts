@@ -36,7 +36,7 @@ describe('keptPage', () => {
     expect(kept(['a'], 'c', false)).toEqual({ keys: [], next: null });
   });
 
-  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length', () => {
+  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length or holding a NUL', () => {
     expect(refusal(() => kept(['a', 'b'], 'b'))).toMatchObject({ code: 'source_unreachable' });
     expect(refusal(() => kept([], null))).toMatchObject({ code: 'source_unreachable' });
     const many = Array.from({ length: SOURCE_PAGE_SIZE + 1 }, (_, n) => `k${String(n).padStart(5, '0')}`);
@@ -45,5 +45,6 @@ describe('keptPage', () => {
     // 1,024 bytes of UTF-8 is S3's longest key: 342 three-byte characters are 1,026.
     expect(refusal(() => kept(['\u20AC'.repeat(342)], null))).toMatchObject({ code: 'source_too_large' });
     expect(kept(['x'.repeat(MAX_KEY_BYTES)], null).keys).toHaveLength(1);
+    expect(refusal(() => kept(['a', 'b\u0000c'], null))).toMatchObject({ code: 'source_too_large' });
   });
 });

@@ -27,8 +27,8 @@ export interface AnsweredPage<T extends { key: string }> {
 
 /**
  * The objects of a page that move the listing forward, and the cursor of the next page (null after
- * the last). Refused (`source_too_large`) when the page holds more than SOURCE_PAGE_SIZE objects or a
- * key longer than S3's; a key outside the prefix, or not after the cursor and every key kept before
+ * the last). Refused (`source_too_large`) when the page holds more than SOURCE_PAGE_SIZE objects, a
+ * key longer than S3's or a key holding a NUL; a key outside the prefix, or not after the cursor and every key kept before
  * it (in UTF-8 byte order), is dropped: it was listed already, or is no part of the source. A page
  * that says more follow but keeps no key would be asked for again as it is, for ever: refused
  * (`source_unreachable`).
@@ -41,6 +41,8 @@ export function keptPage<T extends { key: string }>(
   if (page.objects.length > SOURCE_PAGE_SIZE) throw ERRORS.listingPageTooLarge(`more than ${SOURCE_PAGE_SIZE} objects`);
   if (page.objects.some((o) => Buffer.byteLength(o.key) > MAX_KEY_BYTES))
     throw ERRORS.listingPageTooLarge(`a key longer than ${MAX_KEY_BYTES} bytes`);
+  // XML cannot carry a NUL, and Postgres stores none: such a key failed the page's recording as an internal error.
+  if (page.objects.some((o) => o.key.includes('\u0000'))) throw ERRORS.listingPageTooLarge('a key holding a NUL character');
   const objects: T[] = [];
   let last = cursor;
   for (const object of page.objects) {
