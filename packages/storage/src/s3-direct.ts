@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import { ObjectRangeError, StorageError, StorageRequestError, translateS3Error, type StorageErrorContext } from './errors.js';
 import type { Presigner } from './presigner.js';
 import { copySource } from './s3-copy.js';
@@ -135,6 +136,17 @@ function withTranslatedStreamErrors(source: Readable, context: StorageErrorConte
 }
 
 /**
+ * A signed URL as a request's options, its path sent exactly as it was signed: given the URL itself,
+ * Node's parser resolves "." and ".." segments, which S3 keys may hold (a tenant's bucket an import
+ * reads), and the bucket then refuses the signature or names another object.
+ */
+function asSigned(url: string) {
+  const parsed = new URL(url);
+  const path = url.startsWith(parsed.origin) ? url.slice(parsed.origin.length) : `${parsed.pathname}${parsed.search}`;
+  return { ...urlToHttpOptions(parsed), path };
+}
+
+/**
  * HeadObject and GetObject as one signed HTTP request each (a presigned URL, header-free) on a
  * keep-alive pool of their own: the SDK's middleware stack cost several times the CPU of the request
  * itself, which bounded how many objects `npm run recover` could look at a second and added to every
@@ -158,7 +170,7 @@ export function createDirectRequests(
   function once(method: 'HEAD' | 'GET' | 'PUT', url: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const req = send(url, { method, agent, headers, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
+      const req = send({ ...asSigned(url), method, agent, headers, timeout: options.socketTimeoutMs }, (res: IncomingMessage) => {
         signal?.removeEventListener('abort', onAbort);
         const status = res.statusCode ?? 0;
         if ((status >= 200 && status < 300) || status === 304) return resolve(res);

@@ -90,6 +90,23 @@ describe('reads', () => {
     await expect(storage.getStream({ bucket, key: `${prefix}nope` })).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
+  it('reads a key with "." and ".." segments as named, not the path a URL parser resolves them to', async () => {
+    // S3 keys may hold them (a bucket import lists a tenant's keys as they are); `dots/b` is what `dots/x/../b` resolves to.
+    const dots = `${prefix}reads/dots/`;
+    const objects = { [`${dots}./a`]: randomBytes(300), [`${dots}x/../b`]: randomBytes(400), [`${dots}b`]: randomBytes(500) };
+    for (const [name, bytes] of Object.entries(objects)) await storage.putObject({ bucket, key: name, body: bytes, contentType: 'image/png' });
+    for (const [name, bytes] of Object.entries(objects)) {
+      expect((await storage.headObject({ bucket, key: name })).size, name).toBe(bytes.length);
+      expect((await storage.readStart({ bucket, key: name, length: 64 })).bytes, name).toEqual(bytes.subarray(0, 64));
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.getStream({ bucket, key: name })) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks), name).toEqual(bytes);
+      const opened = await storage.openObject({ bucket, key: name });
+      expect(opened.size, name).toBe(bytes.length);
+      opened.body.resume();
+    }
+  });
+
   it('checkBucket passes for an existing bucket and names a missing one', async () => {
     await expect(storage.checkBucket({ bucket })).resolves.toBeUndefined();
     await expect(storage.checkBucket({ bucket: `missing-${randomUUID()}` })).rejects.toBeInstanceOf(BucketNotFoundError);
