@@ -108,6 +108,21 @@ describe('POST /v1/imports refuses at the call', () => {
     expect(await importCount()).toBe(1);
   });
 
+  it('a region no S3 server has: only letters, digits, "-" and "_" go into a signature', async () => {
+    const before = await importCount();
+    for (const region of ['us-east-1 ', ' us-east-1', 'us east 1', 'us-east-1\n', 'us/east/1', 'us-east-1?x', 'é']) {
+      const error = await refused(bucket({ region }));
+      expect(error.details, JSON.stringify(region)).toEqual({ field: 'source.region' });
+      expect(error.message).toMatch(/^source\.region /);
+    }
+    expect(await importCount()).toBe(before);
+    for (const region of ['us-east-1', 'us-west-004', 'auto', 'eu_central_1', 'DEFAULT']) {
+      const taken = await tenant.client.raw('POST', '/v1/imports', bucket({ region }));
+      expect(taken.status, region).toBe(202);
+      await tenant.client.raw('POST', `/v1/imports/${taken.body.import.id}/cancel`);
+    }
+  });
+
   it("the deployment's own originals, variants and backup buckets, with any credentials", async () => {
     const { storage } = harness.api.config;
     const own = [

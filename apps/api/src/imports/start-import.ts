@@ -16,6 +16,7 @@ import {
   importMetadataOf,
   isDeploymentBucket,
   queueImportSlice,
+  regionProblem,
 } from '@darkroom/intake/imports';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
@@ -92,6 +93,8 @@ function bucketFields(deps: AppDeps, body: ImportRequest, id: string) {
 function checkBucketSource(deps: AppDeps, source: Extract<ImportRequest['source'], { type: 'bucket' }>): void {
   const bucketProblem = bucketNameProblem(source.bucket);
   if (bucketProblem) throw ERRORS.importSourceNotValid('source.bucket', bucketProblem);
+  const region = regionProblem(source.region);
+  if (region) throw ERRORS.importSourceNotValid('source.region', region);
   const endpoint = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
   if (endpoint) throw ERRORS.importSourceNotValid('source.endpoint', endpoint);
   if (isDeploymentBucket(source, { storage: deps.config.storage, backup: deps.config.imports.backup })) throw ERRORS.ownBucketAsSource();

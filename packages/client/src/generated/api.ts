@@ -3626,6 +3626,7 @@ export interface paths {
                             type: "bucket";
                             /** @description The source's S3 endpoint; the deployment's own S3_ENDPOINT when absent */
                             endpoint?: string;
+                            /** @description Letters, digits, hyphens and underscores: us-east-1, us-west-004, auto */
                             region: string;
                             bucket: string;
                             prefix?: string;

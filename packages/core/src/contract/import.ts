@@ -49,7 +49,7 @@ export const ImportSourceBody = z.discriminatedUnion('type', [
       .max(MAX_IMPORT_ENDPOINT_LENGTH)
       .optional()
       .describe("The source's S3 endpoint; the deployment's own S3_ENDPOINT when absent"),
-    region: z.string().min(1).max(64),
+    region: z.string().min(1).max(64).describe('Letters, digits, hyphens and underscores: us-east-1, us-west-004, auto'),
     bucket: z.string().min(1).max(255),
     prefix: z.string().max(1024).optional(),
     accessKeyId: z.string().min(1).max(256),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint } from './checks.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem, sameEndpoint } from './checks.js';
 
 describe('bucketNameProblem', () => {
   it("takes names by S3's rules", () => {
@@ -31,6 +31,15 @@ describe('bucketNameProblem', () => {
       'bücket',
     ];
     for (const name of refused) expect(bucketNameProblem(name), name).toEqual(expect.any(String));
+  });
+});
+
+describe('regionProblem', () => {
+  it('takes letters, digits, hyphens and underscores, and refuses whatever else would go into a signature', () => {
+    for (const region of ['us-east-1', 'us-west-004', 'auto', 'eu_central_1', 'DEFAULT']) expect(regionProblem(region), region).toBeNull();
+    for (const region of ['us-east-1 ', 'us east 1', 'us-east-1\n', 'us/east/1', 'us-east-1?x', 'é', '']) {
+      expect(regionProblem(region), JSON.stringify(region)).toMatch(/letters, digits/);
+    }
   });
 });
 

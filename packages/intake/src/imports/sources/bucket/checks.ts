@@ -35,6 +35,16 @@ export function bucketNameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * What is wrong with a region, or null: letters, digits, hyphens and underscores, as every S3
+ * server names its regions (`us-east-1`, `us-west-004`, `auto`). It goes into each request's
+ * signature, where a space, a slash or a line break made every request fail as a connection that
+ * failed, tried again and again, instead of a refusal at the call.
+ */
+export function regionProblem(region: string): string | null {
+  return /^[A-Za-z0-9_-]+$/.test(region) ? null : 'holds only letters, digits, hyphens and underscores (as us-east-1 does)';
+}
+
 /** The URL `text` parses as, or null when it is none. */
 function parsed(text: string): URL | null {
   try {

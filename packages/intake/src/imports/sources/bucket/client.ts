@@ -10,7 +10,7 @@ import {
   type S3StorageOptions,
   type StorageConfig,
 } from '@darkroom/storage';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, sameEndpoint, type DeploymentBuckets } from './checks.js';
+import { bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem, sameEndpoint, type DeploymentBuckets } from './checks.js';
 import { sourceError } from './errors.js';
 import { addressesOf, checkedAddresses, pinnedLookup, type AddressPolicy } from './endpoint-address.js';
 import { keptPage, MAX_LISTING_PAGE_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
@@ -174,6 +174,8 @@ async function tenantStorage(source: BucketSourceSpec, deployment: BucketSourceD
 export async function openBucketSource(source: BucketSourceSpec, deployment: BucketSourceDeployment): Promise<BucketSource> {
   const nameProblem = bucketNameProblem(source.bucket);
   if (nameProblem) throw ERRORS.invalidField('bucket', 'source', nameProblem);
+  const regionIssue = regionProblem(source.region);
+  if (regionIssue) throw ERRORS.invalidField('region', 'source', regionIssue);
   const endpointIssue = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
   if (endpointIssue) throw ERRORS.invalidField('endpoint', 'source', endpointIssue);
   if (isDeploymentBucket(source, deployment)) throw ERRORS.ownBucketAsSource();
