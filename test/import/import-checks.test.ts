@@ -123,6 +123,16 @@ describe('POST /v1/imports refuses at the call', () => {
     }
   });
 
+  it('a key ID that is not printable ASCII, which no S3 server issues and no request header carries', async () => {
+    const before = await importCount();
+    for (const accessKeyId of ['AKIA\n', 'AKIA\r\nX-Evil: 1', 'AKIA\u0001', 'AK IA', 'AKIA\u2028', 'AKIA\u{1F511}']) {
+      const error = await refused(bucket({ accessKeyId }));
+      expect(error.details, JSON.stringify(accessKeyId)).toEqual({ field: 'source.accessKeyId' });
+      expect(error.message).toMatch(/^source\.accessKeyId /);
+    }
+    expect(await importCount()).toBe(before);
+  });
+
   it("the deployment's own originals, variants and backup buckets, with any credentials", async () => {
     const { storage } = harness.api.config;
     const own = [

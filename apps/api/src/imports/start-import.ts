@@ -9,6 +9,7 @@ import type { Import, NewImportItem } from '@darkroom/db/import-schema';
 import type { Tenant } from '@darkroom/db/schema';
 import { filenameProblem, type FilenameProblem } from '@darkroom/intake';
 import {
+  accessKeyIdProblem,
   bucketNameProblem,
   endpointProblem,
   identityHashOf,
@@ -95,6 +96,8 @@ function checkBucketSource(deps: AppDeps, source: Extract<ImportRequest['source'
   if (bucketProblem) throw ERRORS.importSourceNotValid('source.bucket', bucketProblem);
   const region = regionProblem(source.region);
   if (region) throw ERRORS.importSourceNotValid('source.region', region);
+  const keyId = accessKeyIdProblem(source.accessKeyId);
+  if (keyId) throw ERRORS.importSourceNotValid('source.accessKeyId', keyId);
   const endpoint = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
   if (endpoint) throw ERRORS.importSourceNotValid('source.endpoint', endpoint);
   if (isDeploymentBucket(source, { storage: deps.config.storage, backup: deps.config.imports.backup })) throw ERRORS.ownBucketAsSource();

@@ -3630,6 +3630,7 @@ export interface paths {
                             region: string;
                             bucket: string;
                             prefix?: string;
+                            /** @description Printable ASCII without spaces, as S3 servers issue key IDs */
                             accessKeyId: string;
                             /** @description Used by this import only: stored sealed, never returned, deleted when it ends */
                             secretAccessKey: string;

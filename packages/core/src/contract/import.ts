@@ -52,7 +52,7 @@ export const ImportSourceBody = z.discriminatedUnion('type', [
     region: z.string().min(1).max(64).describe('Letters, digits, hyphens and underscores: us-east-1, us-west-004, auto'),
     bucket: z.string().min(1).max(255),
     prefix: z.string().max(1024).optional(),
-    accessKeyId: z.string().min(1).max(256),
+    accessKeyId: z.string().min(1).max(256).describe('Printable ASCII without spaces, as S3 servers issue key IDs'),
     secretAccessKey: z.string().min(1).max(256).describe('Used by this import only: stored sealed, never returned, deleted when it ends'),
   }),
 ]);

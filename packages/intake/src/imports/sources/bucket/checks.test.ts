@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem, sameEndpoint } from './checks.js';
+import { accessKeyIdProblem, bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem, sameEndpoint } from './checks.js';
 
 describe('bucketNameProblem', () => {
   it("takes names by S3's rules", () => {
@@ -39,6 +39,15 @@ describe('regionProblem', () => {
     for (const region of ['us-east-1', 'us-west-004', 'auto', 'eu_central_1', 'DEFAULT']) expect(regionProblem(region), region).toBeNull();
     for (const region of ['us-east-1 ', 'us east 1', 'us-east-1\n', 'us/east/1', 'us-east-1?x', 'é', '']) {
       expect(regionProblem(region), JSON.stringify(region)).toMatch(/letters, digits/);
+    }
+  });
+});
+
+describe('accessKeyIdProblem', () => {
+  it('takes printable ASCII, and refuses spaces, control characters and what a header cannot carry', () => {
+    for (const id of ['AKIAIOSFODNN7EXAMPLE', '004a1b2c3d4e5f60000000001', 'minio+user/1=']) expect(accessKeyIdProblem(id), id).toBeNull();
+    for (const id of ['AKIA\n', 'AK IA', 'AKIA\u0001', 'AKIA\u00e9', 'AKIA\u2028', '']) {
+      expect(accessKeyIdProblem(id), JSON.stringify(id)).toMatch(/printable ASCII/);
     }
   });
 });

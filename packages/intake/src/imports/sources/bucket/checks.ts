@@ -45,6 +45,15 @@ export function regionProblem(region: string): string | null {
   return /^[A-Za-z0-9_-]+$/.test(region) ? null : 'holds only letters, digits, hyphens and underscores (as us-east-1 does)';
 }
 
+/**
+ * What is wrong with a key ID, or null: printable ASCII without spaces, as S3 servers issue them. It
+ * goes into each request's Authorization header, which refuses a control character before sending:
+ * the import failed as a connection that failed, after every retry, instead of at the call.
+ */
+export function accessKeyIdProblem(accessKeyId: string): string | null {
+  return /^[\x21-\x7e]+$/.test(accessKeyId) ? null : 'holds only printable ASCII, without spaces, as every S3 key ID does';
+}
+
 /** The URL `text` parses as, or null when it is none. */
 function parsed(text: string): URL | null {
   try {

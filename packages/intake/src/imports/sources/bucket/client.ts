@@ -10,7 +10,15 @@ import {
   type S3StorageOptions,
   type StorageConfig,
 } from '@darkroom/storage';
-import { bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem, sameEndpoint, type DeploymentBuckets } from './checks.js';
+import {
+  accessKeyIdProblem,
+  bucketNameProblem,
+  endpointProblem,
+  isDeploymentBucket,
+  regionProblem,
+  sameEndpoint,
+  type DeploymentBuckets,
+} from './checks.js';
 import { sourceError } from './errors.js';
 import { addressesOf, checkedAddresses, pinnedLookup, type AddressPolicy } from './endpoint-address.js';
 import { keptPage, MAX_LISTING_PAGE_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
@@ -176,6 +184,8 @@ export async function openBucketSource(source: BucketSourceSpec, deployment: Buc
   if (nameProblem) throw ERRORS.invalidField('bucket', 'source', nameProblem);
   const regionIssue = regionProblem(source.region);
   if (regionIssue) throw ERRORS.invalidField('region', 'source', regionIssue);
+  const keyIdIssue = accessKeyIdProblem(source.accessKeyId);
+  if (keyIdIssue) throw ERRORS.invalidField('accessKeyId', 'source', keyIdIssue);
   const endpointIssue = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
   if (endpointIssue) throw ERRORS.invalidField('endpoint', 'source', endpointIssue);
   if (isDeploymentBucket(source, deployment)) throw ERRORS.ownBucketAsSource();
