@@ -14,6 +14,7 @@ import { newId } from '@darkroom/db/ids';
 import type { ImportItem } from '@darkroom/db/import-schema';
 import type { ObjectLocation } from '@darkroom/storage';
 import { describeImportedFile, queueImportedAsset } from './import-file.js';
+import { assertImportFits } from './import-quota.js';
 import { inLane } from './sources/source.js';
 import type { ItemContext } from './item-context.js';
 
@@ -49,7 +50,14 @@ export async function importItem(
   const original = { bucket: deps.config.storage.bucket, key: originalKey(tenant.id, claim.assetId) };
   try {
     const limits = { maxBytes: context.limits.maxBytes, signal: context.signal, lanes: context.lanes };
-    const file = await context.source.bring(item, original, limits, describeImportedFile(context, item, claim.assetId));
+    const describe = describeImportedFile(context, item, claim.assetId);
+    let checked = 0;
+    const file = await context.source.bring(item, original, limits, (head, size) => {
+      checked = size ?? 0;
+      return describe(head, size);
+    });
+    // Checked before its bytes as what its source said (nothing, for a stream of unknown length): whole, before it counts.
+    if (file.size > checked) await assertImportFits(deps, tenant, file.size);
     // Once its bytes are in, an item is recorded even when its run is stopping: no original without its row.
     const { asset, recorded } = await queueImportedAsset(context, item, { id: claim.assetId, file, original, finish: options.finish });
     return { status: 'imported', assetId: asset.id, bytes: asset.size, ...(recorded === undefined ? {} : { recorded }) };

@@ -4,7 +4,8 @@ import type { Tenant } from '@darkroom/db/schema';
 import type { ImportDeps } from './deps.js';
 
 /**
- * Before a byte of an item is written: a file that would pass the tenant's storedBytes or
+ * Before a byte of an item is written (and again once it is in, when its source said less than it
+ * sent, or no size at all): a file that would pass the tenant's storedBytes or
  * uploadBytesPerMonth (with what uploads in flight reserve) fails with `quota_exceeded`, and the
  * import goes on with its next item (a refusal is final: import-failures.ts). Items in flight at
  * once are each checked against what was counted before them, so a run may pass a quota by at most
