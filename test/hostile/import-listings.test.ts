@@ -117,6 +117,20 @@ describe('a page past what S3 sends', () => {
     expect(ended.error!.message).toMatch(/a key holding a NUL character/);
   });
 
+  it('with a size no object has (negative, fractional, past 2^53) is refused: source_too_large, not an internal error', async () => {
+    for (const size of [-5, 0.5, 1e21, 2 ** 53 + 2]) {
+      const { ended, sources } = await listing(() => ({ keys: [{ key: 'k/0.jpg' }, { key: 'k/1.jpg', size }], truncated: false }));
+      expect([ended.status, ended.error?.code, ended.counts, sources.length], String(size)).toEqual([
+        'failed',
+        'source_too_large',
+        { found: 0, imported: 0, skipped: 0, failed: 0, bytes: 0 },
+        0,
+      ]);
+      expect(ended.error!.message).toMatch(/an object size that is not a whole number of bytes/);
+      await server!.close();
+    }
+  });
+
   it('of a million entries, sent without a length, is cut off past the byte limit before it is parsed', async () => {
     const { ended } = await listing((_request, res) => {
       res.writeHead(200, { 'content-type': 'application/xml' });

@@ -2,7 +2,7 @@ import type { DarkroomError } from '@darkroom/core/errors';
 import { describe, expect, it } from 'vitest';
 import { compareKeys, keptPage, MAX_KEY_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
 
-const page = (keys: string[], truncated = true) => ({ objects: keys.map((key) => ({ key })), truncated });
+const page = (keys: string[], truncated = true) => ({ objects: keys.map((key) => ({ key, size: 1 })), truncated });
 const kept = (keys: string[], cursor: string | null, truncated = true, prefix = '') => {
   const result = keptPage(page(keys, truncated), cursor, prefix);
   return { keys: result.objects.map((o) => o.key), next: result.next };
@@ -36,7 +36,7 @@ describe('keptPage', () => {
     expect(kept(['a'], 'c', false)).toEqual({ keys: [], next: null });
   });
 
-  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length or holding a NUL', () => {
+  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length or holding a NUL, a size no object has', () => {
     expect(refusal(() => kept(['a', 'b'], 'b'))).toMatchObject({ code: 'source_unreachable' });
     expect(refusal(() => kept([], null))).toMatchObject({ code: 'source_unreachable' });
     const many = Array.from({ length: SOURCE_PAGE_SIZE + 1 }, (_, n) => `k${String(n).padStart(5, '0')}`);
@@ -46,5 +46,13 @@ describe('keptPage', () => {
     expect(refusal(() => kept(['\u20AC'.repeat(342)], null))).toMatchObject({ code: 'source_too_large' });
     expect(kept(['x'.repeat(MAX_KEY_BYTES)], null).keys).toHaveLength(1);
     expect(refusal(() => kept(['a', 'b\u0000c'], null))).toMatchObject({ code: 'source_too_large' });
+    for (const size of [-1, 0.5, 2 ** 53, Number.NaN]) {
+      const sized = { objects: [{ key: 'a', size }], truncated: false };
+      expect(
+        refusal(() => keptPage(sized, null, '')),
+        String(size),
+      ).toMatchObject({ code: 'source_too_large' });
+    }
+    expect(keptPage({ objects: [{ key: 'a', size: 0 }], truncated: false }, null, '').objects).toHaveLength(1);
   });
 });

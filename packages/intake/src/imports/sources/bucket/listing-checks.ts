@@ -20,7 +20,7 @@ export const MAX_KEY_BYTES = 1024;
 export const compareKeys = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 /** A page as the server answered it: its objects in the order it sent them, and whether it says more follow. */
-export interface AnsweredPage<T extends { key: string }> {
+export interface AnsweredPage<T extends { key: string; size: number }> {
   objects: T[];
   truncated: boolean;
 }
@@ -28,12 +28,12 @@ export interface AnsweredPage<T extends { key: string }> {
 /**
  * The objects of a page that move the listing forward, and the cursor of the next page (null after
  * the last). Refused (`source_too_large`) when the page holds more than SOURCE_PAGE_SIZE objects, a
- * key longer than S3's or a key holding a NUL; a key outside the prefix, or not after the cursor and every key kept before
- * it (in UTF-8 byte order), is dropped: it was listed already, or is no part of the source. A page
- * that says more follow but keeps no key would be asked for again as it is, for ever: refused
- * (`source_unreachable`).
+ * key longer than S3's or holding a NUL, or a size that is no whole number of bytes; a key outside
+ * the prefix, or not after the cursor and every key kept before it (in UTF-8 byte order), is
+ * dropped: it was listed already, or is no part of the source. A page that says more follow but
+ * keeps no key would be asked for again as it is, for ever: refused (`source_unreachable`).
  */
-export function keptPage<T extends { key: string }>(
+export function keptPage<T extends { key: string; size: number }>(
   page: AnsweredPage<T>,
   cursor: string | null,
   prefix: string,
@@ -43,6 +43,9 @@ export function keptPage<T extends { key: string }>(
     throw ERRORS.listingPageTooLarge(`a key longer than ${MAX_KEY_BYTES} bytes`);
   // XML cannot carry a NUL, and Postgres stores none: such a key failed the page's recording as an internal error.
   if (page.objects.some((o) => o.key.includes('\u0000'))) throw ERRORS.listingPageTooLarge('a key holding a NUL character');
+  // A size recorded as it came: a fraction or one past 2^53 failed the page's recording, a negative one made negative counts.
+  if (page.objects.some((o) => !Number.isSafeInteger(o.size) || o.size < 0))
+    throw ERRORS.listingPageTooLarge('an object size that is not a whole number of bytes');
   const objects: T[] = [];
   let last = cursor;
   for (const object of page.objects) {
