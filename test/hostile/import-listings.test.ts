@@ -4,7 +4,9 @@ import { expectNothingInternal } from '../support/hostile.js';
 import {
   type HostileBucket,
   type HostileBucketOptions,
+  LISTING_TAIL,
   type ListedKey,
+  listingHead,
   startHostileBucket,
   streamedListing,
   unacceptingPort,
@@ -115,6 +117,16 @@ describe('a page past what S3 sends', () => {
     const { ended, sources } = await listing(() => ({ keys: page, truncated: false }));
     expect([ended.status, ended.error?.code, ended.counts.found, sources.length]).toEqual(['failed', 'source_too_large', 0, 0]);
     expect(ended.error!.message).toMatch(/a key holding a NUL character/);
+  });
+
+  it('with an ETag holding a NUL is refused as a key holding one is: source_too_large, not an internal error', async () => {
+    const entry = '<Contents><Key>k/1.jpg</Key><ETag>&quot;a&#0;b&quot;</ETag><Size>10</Size></Contents>';
+    const { ended, sources } = await listing((_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`${listingHead(false)}${entry}${LISTING_TAIL}`);
+      return undefined;
+    });
+    expect([ended.status, ended.error?.code, ended.counts.found, sources.length]).toEqual(['failed', 'source_too_large', 0, 0]);
+    expect(ended.error!.message).toMatch(/an ETag holding a NUL character/);
   });
 
   it('with a size no object has (negative, fractional, past 2^53) is refused: source_too_large, not an internal error', async () => {

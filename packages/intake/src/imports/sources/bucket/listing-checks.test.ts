@@ -36,7 +36,7 @@ describe('keptPage', () => {
     expect(kept(['a'], 'c', false)).toEqual({ keys: [], next: null });
   });
 
-  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length or holding a NUL, a size no object has', () => {
+  it('refuses a page that says more follow but moves past nothing, a page over S3’s size, a key over S3’s length or holding a NUL, an ETag holding one, a size no object has', () => {
     expect(refusal(() => kept(['a', 'b'], 'b'))).toMatchObject({ code: 'source_unreachable' });
     expect(refusal(() => kept([], null))).toMatchObject({ code: 'source_unreachable' });
     const many = Array.from({ length: SOURCE_PAGE_SIZE + 1 }, (_, n) => `k${String(n).padStart(5, '0')}`);
@@ -54,5 +54,7 @@ describe('keptPage', () => {
       ).toMatchObject({ code: 'source_too_large' });
     }
     expect(keptPage({ objects: [{ key: 'a', size: 0 }], truncated: false }, null, '').objects).toHaveLength(1);
+    const etag = { objects: [{ key: 'a', size: 1, etag: '"a\u0000"' }], truncated: false };
+    expect(refusal(() => keptPage(etag, null, ''))).toMatchObject({ code: 'source_too_large' });
   });
 });

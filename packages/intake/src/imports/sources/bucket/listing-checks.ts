@@ -19,8 +19,15 @@ export const MAX_KEY_BYTES = 1024;
 /** S3's order of keys: their UTF-8 bytes, which JavaScript's string order (UTF-16 code units) is not past U+FFFF. */
 export const compareKeys = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
+/** What of a listed object these checks read. */
+interface ListedObject {
+  key: string;
+  size: number;
+  etag?: string | undefined;
+}
+
 /** A page as the server answered it: its objects in the order it sent them, and whether it says more follow. */
-export interface AnsweredPage<T extends { key: string; size: number }> {
+export interface AnsweredPage<T extends ListedObject> {
   objects: T[];
   truncated: boolean;
 }
@@ -28,12 +35,12 @@ export interface AnsweredPage<T extends { key: string; size: number }> {
 /**
  * The objects of a page that move the listing forward, and the cursor of the next page (null after
  * the last). Refused (`source_too_large`) when the page holds more than SOURCE_PAGE_SIZE objects, a
- * key longer than S3's or holding a NUL, or a size that is no whole number of bytes; a key outside
- * the prefix, or not after the cursor and every key kept before it (in UTF-8 byte order), is
- * dropped: it was listed already, or is no part of the source. A page that says more follow but
- * keeps no key would be asked for again as it is, for ever: refused (`source_unreachable`).
+ * key longer than S3's or holding a NUL, an ETag holding a NUL, or a size that is no whole number
+ * of bytes; a key outside the prefix, or not after the cursor and every key kept before it (in UTF-8
+ * byte order), is dropped: it was listed already, or is no part of the source. A page that says more
+ * follow but keeps no key would be asked for again as it is, for ever: refused (`source_unreachable`).
  */
-export function keptPage<T extends { key: string; size: number }>(
+export function keptPage<T extends ListedObject>(
   page: AnsweredPage<T>,
   cursor: string | null,
   prefix: string,
@@ -41,8 +48,9 @@ export function keptPage<T extends { key: string; size: number }>(
   if (page.objects.length > SOURCE_PAGE_SIZE) throw ERRORS.listingPageTooLarge(`more than ${SOURCE_PAGE_SIZE} objects`);
   if (page.objects.some((o) => Buffer.byteLength(o.key) > MAX_KEY_BYTES))
     throw ERRORS.listingPageTooLarge(`a key longer than ${MAX_KEY_BYTES} bytes`);
-  // XML cannot carry a NUL, and Postgres stores none: such a key failed the page's recording as an internal error.
+  // XML cannot carry a NUL, and Postgres stores none: such a key or ETag failed the page's recording as an internal error.
   if (page.objects.some((o) => o.key.includes('\u0000'))) throw ERRORS.listingPageTooLarge('a key holding a NUL character');
+  if (page.objects.some((o) => o.etag?.includes('\u0000'))) throw ERRORS.listingPageTooLarge('an ETag holding a NUL character');
   // A size recorded as it came: a fraction or one past 2^53 failed the page's recording, a negative one made negative counts.
   if (page.objects.some((o) => !Number.isSafeInteger(o.size) || o.size < 0))
     throw ERRORS.listingPageTooLarge('an object size that is not a whole number of bytes');
