@@ -199,6 +199,13 @@ describe('GET /img/{id}/{revision}/{options}', () => {
       first.headers.get('etag'),
       IMMUTABLE,
     ]);
+    // If-None-Match as RFC 9110 compares it: weakly, over a list (a cache holding one render per
+    // Accept revalidates with all of their tags), and `*` for any render.
+    for (const validator of [`W/${first.headers.get('etag')}`, `"another", ${first.headers.get('etag')}`, '*']) {
+      const held = await getImage(url, { headers: { 'if-none-match': validator } });
+      expect([held.status, held.data.length, held.headers.get('etag')], validator).toEqual([304, 0, first.headers.get('etag')]);
+    }
+    expect((await getImage(url, { headers: { 'if-none-match': '"another", W/"other"' } })).status).toBe(200);
   });
 
   it('answers a render whose PUT fails, logs it, and renders it again on the next request', async () => {

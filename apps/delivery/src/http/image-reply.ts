@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DeliveryDeps } from '../deps.js';
 import type { ImageAnswer, StoredImageAnswer } from '../request/answer.js';
+import { etagMatches } from '../request/private-object.js';
 import {
   writeImageHeaders,
   writeImageLengthHeaders,
@@ -39,13 +40,15 @@ export async function replyWithImage(
 }
 
 /**
- * A render, held whole in memory: 304 when the client holds its ETag; else one range of it when
+ * A render, held whole in memory: 304 when the client holds its ETag (If-None-Match); else one range of it when
  * asked (a slice, as the bucket answers an object's ranges) and its If-Range, if any, names this
  * render, or all of it.
  */
 function replyWithRender(deps: DeliveryDeps, request: FastifyRequest, reply: FastifyReply, answer: StoredImageAnswer, caching: AnswerCaching) {
   const { data, etag } = answer.stored;
-  const held = request.headers['if-none-match'] === etag;
+  // Weakly, over a list, as a stored object's: a cache holding one render per Accept revalidates with all their tags.
+  const ifNoneMatch = request.headers['if-none-match'];
+  const held = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag);
   const asked = held ? null : parseRangeRequest(request.headers);
   const part = asked && rangeHolds(asked, etag) ? resolveByteRange(asked.range, data.length) : undefined;
   if (part === null) {
