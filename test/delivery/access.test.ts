@@ -174,6 +174,21 @@ describe('assets that are not there', () => {
     expect(bodies.size).toBe(1);
   });
 
+  it('answers a URL the router refuses (an over-long segment, one segment too many) as any other 404, CORS included', async () => {
+    const asset = await photo();
+    const unknown = await get(imagePath('01920000-0000-7000-8000-000000000000', 1, 'w_640'));
+    const answered = (res: Awaited<ReturnType<typeof getImage>>) => [
+      res.status,
+      res.body,
+      res.headers.get('cache-control'),
+      res.headers.get('access-control-allow-origin'),
+    ];
+    expect(answered(unknown)).toEqual([404, { error: { code: 'not_found', message: expect.any(String) } }, 'public, max-age=60', '*']);
+    for (const path of [`/img/${asset.id}/1/w_640,${'x'.repeat(600)}`, `/img/${asset.id}/1/w_640/a/b`, `/img/${asset.id}/1`]) {
+      expect(answered(await get(path)), path).toEqual(answered(unknown));
+    }
+  });
+
   it("answers the owner's policy for another tenant's asset, and refuses a signature of another tenant's key", async () => {
     const asset = await photo();
     const other = await createTestTenant(harness, 'delivery-access-other');

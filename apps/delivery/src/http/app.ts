@@ -2,15 +2,22 @@ import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';
+import { writePublicCorsHeaders } from './answer-headers.js';
 import { sendRefusal, writeClientError } from './refusals.js';
 import imageRoutes from './image-route.js';
 import opsRoutes from './ops-routes.js';
 import privateRoutes, { isPrivateLinkUrl, sendPrivateRefusal } from './private-route.js';
 import { meterDeliveries } from './usage-meter.js';
 
-/** A refusal the router or an unexpected error makes, answered as its URL's route answers refusals. */
-const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) =>
-  isPrivateLinkUrl(request.url) ? sendPrivateRefusal(request, reply, error) : sendRefusal(request, reply, error);
+/**
+ * A refusal the router or an unexpected error makes, answered as its URL's route answers refusals
+ * (every answer under `/img/` allows any origin, one of a URL the router refuses too).
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  if (isPrivateLinkUrl(request.url)) return sendPrivateRefusal(request, reply, error);
+  if (request.url.startsWith('/img/')) writePublicCorsHeaders(reply);
+  return sendRefusal(request, reply, error);
+}
 
 /** The longest path segment the router takes (an id is 36, options far less); longer is a 404. */
 const MAX_SEGMENT_LENGTH = 512;
