@@ -246,4 +246,21 @@ describe('GET /img/{id}/{revision}/{options}', () => {
     for (const kind of ['asset', 'tenant']) expect(text).toContain(`darkroom_delivery_lookups_total{kind="${kind}"}`);
     expect((await fetch(`${delivery.baseUrl}/healthz`)).status).toBe(200);
   });
+
+  it('counts every refused image request as refused, those the router refuses too; other paths not', async () => {
+    const refused = () => metric(delivery, 'darkroom_delivery_requests_total{result="refused"}');
+    const before = await refused();
+    for (const path of [
+      imagePath(photo.id, 0, 'w_640'), // a malformed revision: refused by the route
+      imagePath(photo.id, 1, `w_640,${'x'.repeat(600)}`), // a segment past the router's length
+      `${imagePath(photo.id, 1, 'w_640')}/signature/extra`, // a segment too many
+      `/p/1/${'a'.repeat(600)}/x/y`, // a private link's malformed token: refused by its route
+    ]) {
+      const res = await getImage(`${delivery.baseUrl}${path}`);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+    }
+    expect(await refused()).toBe(before + 4);
+    expect((await getImage(`${delivery.baseUrl}/favicon.ico`)).status).toBe(404);
+    expect(await refused()).toBe(before + 4);
+  });
 });

@@ -2,6 +2,7 @@ import { maskPrivateLinks } from '@darkroom/core/mask-private-links';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryDeps } from '../deps.js';
+import type { DeliveryMetrics } from '../metrics.js';
 import { writePublicCorsHeaders } from './answer-headers.js';
 import { sendRefusal, writeClientError } from './refusals.js';
 import imageRoutes from './image-route.js';
@@ -11,11 +12,16 @@ import { meterDeliveries } from './usage-meter.js';
 
 /**
  * A refusal the router or an unexpected error makes, answered as its URL's route answers refusals
- * (every answer under `/img/` allows any origin, one of a URL the router refuses too).
+ * (every answer under `/img/` allows any origin, one of a URL the router refuses too) and counted
+ * as the image request it was refused.
  */
-function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  if (isPrivateLinkUrl(request.url)) return sendPrivateRefusal(request, reply, error);
-  if (request.url.startsWith('/img/')) writePublicCorsHeaders(reply);
+function refuse(metrics: DeliveryMetrics, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const { url } = request;
+  const privateLink = isPrivateLinkUrl(url);
+  if (!privateLink && !url.startsWith('/img/')) return sendRefusal(request, reply, error);
+  metrics.requests.inc({ result: 'refused' });
+  if (privateLink) return sendPrivateRefusal(request, reply, error);
+  writePublicCorsHeaders(reply);
   return sendRefusal(request, reply, error);
 }
 
@@ -43,7 +49,7 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     keepAliveTimeout: Math.min(5000, connectionMs),
     http: { requestTimeout: requestMs, headersTimeout: requestMs },
     routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
-    frameworkErrors: (error, request, reply) => refuse(request, reply, error),
+    frameworkErrors: (error, request, reply) => refuse(deps.metrics, request, reply, error),
     clientErrorHandler: writeClientError,
     genReqId: () => crypto.randomUUID(),
   });
@@ -57,8 +63,8 @@ export async function buildDeliveryApp({ deps, logger = false }: BuildDeliveryAp
     });
   }
   meterDeliveries(app, deps.usage);
-  app.setErrorHandler((error, request, reply) => refuse(request, reply, error));
-  app.setNotFoundHandler((request, reply) => refuse(request, reply, { statusCode: 404 }));
+  app.setErrorHandler((error, request, reply) => refuse(deps.metrics, request, reply, error));
+  app.setNotFoundHandler((request, reply) => refuse(deps.metrics, request, reply, { statusCode: 404 }));
   await app.register(opsRoutes, { deps });
   await app.register(imageRoutes, { deps });
   await app.register(privateRoutes, { deps });
