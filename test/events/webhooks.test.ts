@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { assets } from '@darkroom/db/schema';
 import { recordAssetEvent } from '@darkroom/db/queries/events';
 import { webhookAttempts } from '@darkroom/db/webhook-schema';
@@ -323,5 +325,41 @@ describe('metrics', () => {
     const api = await (await fetch(`${harness.baseUrl}/metrics`)).text();
     expect(api).toMatch(/darkroom_webhook_queue_depth\{state="waiting"\} \d+/);
     expect(api).toMatch(/darkroom_webhook_deliveries_pending \d+/);
+  });
+});
+
+describe('a receiver that answers a NUL byte', () => {
+  it('has its attempt recorded like any other: the log shows it done, not pending, and it is not sent again', async () => {
+    const { client } = await createTestTenant(harness, 'webhooks-nul');
+    // Postgres text holds no NUL: what the receiver answered must still be recordable.
+    let requests = 0;
+    const nul = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok\u0000thanks'));
+    });
+    await new Promise<void>((resolve) => nul.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(nul.address() as AddressInfo).port}/hook`;
+      const { webhook } = await addWebhook(client, url, { events: ['asset.uploaded'] });
+      await client.uploadAndComplete(jpeg, { filename: 'n.jpg', contentType: 'image/jpeg' });
+      const log = await waitFor(
+        'the attempt to be recorded',
+        async () => {
+          const rows = await deliveryLog(client, webhook.id);
+          return rows.length > 0 && rows.every((a) => a.status !== 'pending') ? rows : null;
+        },
+        30_000,
+        200,
+      );
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ status: 'succeeded', responseStatus: 200, attempt: 1 });
+      const [row] = await harness.api.db.select().from(webhookAttempts).where(eq(webhookAttempts.id, log[0]!.id));
+      expect(row!.responseBody).toBe('ok\uFFFDthanks');
+      expect(requests).toBe(1);
+    } finally {
+      nul.closeAllConnections();
+      await new Promise((resolve) => nul.close(resolve));
+    }
   });
 });

@@ -46,11 +46,14 @@ export function describeSendError(error: NodeJS.ErrnoException, timeoutMs: numbe
   }
 }
 
-/** Reads at most `limit` bytes of a response, then lets the rest go. */
+/**
+ * Reads at most `limit` bytes of a response, then lets the rest go. A NUL becomes U+FFFD: Postgres
+ * text cannot hold one, and an attempt whose body cannot be recorded would never be finished.
+ */
 function readCapped(response: IncomingMessage, limit: number, done: (body: string) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
-  const finish = () => done(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+  const finish = () => done(Buffer.concat(chunks).subarray(0, limit).toString('utf8').replaceAll('\0', '\uFFFD'));
   response.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     size += chunk.length;
