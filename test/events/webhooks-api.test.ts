@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '@darkroom/core/contract/event';
+import { MAX_WEBHOOK_URL_LENGTH } from '@darkroom/core/webhook-guard';
 import { webhooks } from '@darkroom/db/webhook-schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,7 +85,7 @@ describe('the SSRF guard at creation (without WEBHOOK_ALLOW_PRIVATE)', () => {
       ['https://[::ffff:192.168.1.1]/hook', /non-public address/],
       ['https://localhost/hook', /resolves to a private/],
       ['https://user:pw@93.184.215.14/hook', /credentials/],
-      [`https://93.184.215.14/${'a'.repeat(2100)}`, /longer than 2048/],
+      [`https://93.184.215.14/${'a'.repeat(2100)}`, /"url".*2048 characters/],
     ];
     for (const [url, problem] of refusals) {
       const res = await viaStrict.request('POST', '/v1/webhooks', { url });
@@ -99,5 +100,18 @@ describe('the SSRF guard at creation (without WEBHOOK_ALLOW_PRIVATE)', () => {
     const patched = await viaStrict.request('PATCH', `/v1/webhooks/${created.body.webhook.id}`, { url: 'https://192.168.0.1/' });
     expect(patched.status).toBe(400);
     expect(patched.body.error?.message).toMatch(/non-public address/);
+  });
+});
+
+describe('the URL limit in the OpenAPI document', () => {
+  it('is the one the guard holds to, on create and on patch', async () => {
+    const docs = (await new TestApi(harness.baseUrl).raw('GET', '/docs/json')).body;
+    const urlOf = (method: 'post' | 'patch', path: string) =>
+      docs.paths[path][method].requestBody.content['application/json'].schema.properties.url as { maxLength?: number };
+    expect(urlOf('post', '/v1/webhooks').maxLength).toBe(MAX_WEBHOOK_URL_LENGTH);
+    expect(urlOf('patch', '/v1/webhooks/{id}').maxLength).toBe(MAX_WEBHOOK_URL_LENGTH);
+    const res = await client.request('POST', '/v1/webhooks', { url: `http://127.0.0.1:9/${'a'.repeat(MAX_WEBHOOK_URL_LENGTH)}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('invalid_request');
   });
 });

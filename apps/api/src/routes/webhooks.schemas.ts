@@ -2,11 +2,12 @@ import { ATTEMPT_STATUSES } from '@darkroom/db/webhook-schema';
 import { z } from 'zod';
 import { ErrorBody } from '@darkroom/core/contract/error';
 import { EVENT_TYPES } from '@darkroom/core/contract/event';
+import { MAX_WEBHOOK_URL_LENGTH } from '@darkroom/core/webhook-guard';
 import { IdParams } from './common.schemas.js';
 import { tenantErrors } from '../error-responses.js';
 
 const EventTypes = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
-const Url = z.string().min(1).max(4096).describe('https:// on a public address (checked again at every connection)');
+const Url = z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH).describe('https:// on a public address (checked again at every connection)');
 
 export const WebhookBody = z
   .object({
