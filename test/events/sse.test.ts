@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { EVENTS_LISTENER_NAME } from '@darkroom/db/listen';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,5 +194,39 @@ describe('limits, metrics and shutdown', () => {
     closed = third.close();
     await Promise.race([closed, stuck]).finally(() => clearTimeout(timer));
     await Promise.all(streams.map((s) => s.ended));
+  });
+});
+
+describe('a client that hangs up while its stream opens', () => {
+  it('gives its slot back: hang-ups on either route leave no stream open and the tenant’s next stream opens', async () => {
+    const api = await startSecondApi(harness, { SSE_MAX_STREAMS_PER_TENANT: '2' });
+    try {
+      const tenant = await createTestTenant(harness, 'sse-hangup');
+      const { asset } = await tenant.client.upload(jpeg, { filename: 'h.jpg', contentType: 'image/jpeg' });
+      const { port, hostname } = new URL(api.baseUrl);
+      for (const path of ['/v1/events/stream', `/v1/assets/${asset.id}/events`]) {
+        for (let i = 0; i < 5; i++) {
+          // The request, then the socket gone before the server has set the stream up.
+          const socket = connect(Number(port), hostname);
+          await new Promise<void>((resolve) => socket.once('connect', resolve));
+          socket.write(`GET ${path} HTTP/1.1\r\nhost: darkroom\r\nauthorization: Bearer ${tenant.client.token}\r\n\r\n`);
+          await new Promise((resolve) => setTimeout(resolve, i));
+          socket.destroy();
+        }
+      }
+      const open = async () => {
+        const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+        return [...text.matchAll(/^darkroom_sse_connections_open\{stream="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      // Nothing tells when the server is done with a request whose client is gone: each takes it
+      // a few queries, so a second is plenty.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await open()).toBe(0);
+      const live = await stream(api.baseUrl, '/v1/events/stream', tenant);
+      expect(live.status).toBe(200);
+      live.close();
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -49,11 +49,15 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, op
   const heartbeat = setInterval(() => {
     if (!closed) res.write(': heartbeat\n\n');
   }, options.heartbeatMs);
-  res.once('close', () => {
+  const onClose = () => {
     closed = true;
     clearInterval(heartbeat);
     for (const listener of closeListeners) listener();
-  });
+  };
+  // A client that hung up while the stream was being set up (its subscription, its snapshot) has
+  // already had its 'close': waiting for another would hold its stream slot for good.
+  if (res.closed || res.destroyed) onClose();
+  else res.once('close', onClose);
 
   return {
     async send(message) {
