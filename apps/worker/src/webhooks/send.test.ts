@@ -12,6 +12,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/redirect': (_req, res) => res.writeHead(302, { location: '/ok' }).end(),
   '/chatty': (_req, res) => res.writeHead(500).end('x'.repeat(100_000)),
   '/hang': () => {},
+  // A 101 with no upgrade asked for: Node's client drops the socket and emits no response and no error.
+  '/upgrade': (req) => req.socket.write('HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'),
 };
 
 beforeAll(async () => {
@@ -58,6 +60,13 @@ describe('postWebhook', () => {
   it('gives up on a receiver that does not answer within the time limit', async () => {
     const result = await post('/hang', { timeoutMs: 300 });
     expect(result).toMatchObject({ status: null, error: 'no response within 0.3 s' });
+  });
+
+  it('ends the attempt on a 101 Switching Protocols, within the time limit, as a failed answer', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting after 3 s'), 3000)));
+    const result = await Promise.race([post('/upgrade', { timeoutMs: 1000 }), hung]).finally(() => clearTimeout(timer));
+    expect(result).toMatchObject({ status: 101, body: null });
   });
 
   it('without WEBHOOK_ALLOW_PRIVATE, refuses http, literal private addresses, and names resolving to them at connect time', async () => {

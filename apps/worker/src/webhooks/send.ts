@@ -100,6 +100,11 @@ export function postWebhook(params: PostParams): Promise<PostResult> {
       (response) => readCapped(response, WEBHOOK_RESPONSE_BYTES, (body) => settle({ status: response.statusCode ?? null, body, error: null })),
     );
     request.on('error', (error: NodeJS.ErrnoException) => settle({ status: null, body: null, error: describeSendError(error, params.timeoutMs) }));
+    // A 101 reaches neither the response callback nor 'error': unheard, the attempt would wait forever, holding its slot.
+    request.on('upgrade', (response, socket) => {
+      socket.destroy();
+      settle({ status: response.statusCode ?? null, body: null, error: null });
+    });
     request.end(params.body);
   });
 }
