@@ -47,7 +47,9 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, op
   });
   res.flushHeaders();
   const heartbeat = setInterval(() => {
-    if (!closed) res.write(': heartbeat\n\n');
+    // Behind data the client has not taken, a heartbeat keeps nothing alive: it would only grow
+    // the buffer of a client that never reads, for as long as the connection lasts.
+    if (!closed && !res.writableNeedDrain) res.write(': heartbeat\n\n');
   }, options.heartbeatMs);
   const onClose = () => {
     closed = true;
