@@ -138,6 +138,31 @@ describe('event hub', () => {
     await hub.close();
   });
 
+  it('delivers again the events of a delivery that failed (their URLs could not be made): none is skipped', async () => {
+    const hub = newHub();
+    const ids: string[] = [];
+    let failures = 0;
+    const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
+    subscription.start({
+      deliver: async (events) => {
+        // As the live route's does when Postgres fails it while it signs a private asset's URLs.
+        if (failures++ === 0) throw new Error('the database went away');
+        ids.push(...events.map((e) => e.id));
+      },
+      progress: () => {},
+      importProgress: () => {},
+      end: () => {},
+    });
+    const written = [await writeEvent(), await writeEvent()];
+    written.forEach(notify);
+    await waitFor('the failed delivery', async () => failures >= 1, 30_000);
+    const later = await writeEvent();
+    notify(later);
+    await waitFor('the later event', async () => ids.includes(later), 30_000);
+    expect(ids).toEqual([...written, later]);
+    await hub.close();
+  });
+
   it('holds streams to the limits, gives a slot back on close, and ends every stream on shutdown', async () => {
     const hub = newHub({ maxPerTenant: 1, maxTotal: 2 });
     const first = await hub.subscribe({ tenantId });

@@ -164,8 +164,9 @@ class LiveEventHub implements EventHub {
         const page = await listEvents(this.options.db, { tenantId: sub.tenantId, assetId: sub.assetId, after: sub.lastId, limit: PAGE });
         if (sub.closed) return;
         if (page.items.length > 0) {
-          sub.lastId = page.items[page.items.length - 1]!.id;
           await sub.sink.deliver(page.items);
+          // Only once delivered: a delivery that failed is read and tried again, not skipped.
+          sub.lastId = page.items[page.items.length - 1]!.id;
         }
         if (page.nextCursor) sub.readAgain = true;
       } while (sub.readAgain && !sub.closed);
