@@ -28,6 +28,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/relative/a/b': (_req, res) => res.writeHead(302, { location: '../../small?from=relative' }).end(),
   '/status': (req, res) => res.writeHead(Number(new URL(req.url!, 'http://x').searchParams.get('code'))).end('no'),
   '/no-head': () => {},
+  // A 101 no request asked for: Node's client drops the socket and emits no response and no error.
+  '/upgrade': (_req, res) => raw(res, 'HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'),
   '/stall': (_req, res) => res.writeHead(200, { 'content-length': 1000 }).write('a little'),
   '/endless': (_req, res) => {
     res.writeHead(200, { 'content-type': 'video/mp4' });
@@ -305,6 +307,9 @@ describe('failures', () => {
       expect((await failure(open(`${local('/status')}?code=${status}&${SIGNED}`))).code, status).toBe(code);
     }
     expect((await failure(open(`${local('/status')}?code=503&${SIGNED}`))).details).toEqual({ reason: 'the server answered HTTP 503' });
+    // Within the silence limit (0.3 s here), not never.
+    const upgraded = await Promise.race([failure(open(`${local('/upgrade')}?${SIGNED}`)), sleep(3000).then(() => 'still waiting after 3 s')]);
+    expect(upgraded).toMatchObject({ code: 'source_unreachable', details: { reason: 'the server answered HTTP 101' } });
   });
 
   it('says in words why a server could not be reached', async () => {

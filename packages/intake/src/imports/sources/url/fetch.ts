@@ -3,7 +3,7 @@ import { ERRORS } from '@darkroom/core/error-factories';
 import { isPublicAddress, type AddressPolicy, type Resolver } from '@darkroom/core/webhook-guard';
 import { MAX_IMPORT_REDIRECTS } from '@darkroom/core/limits';
 import type { DarkroomError } from '@darkroom/core/errors';
-import { discard, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
+import { answeredStatus, discard, requestOnce, type Hop, type HopOptions } from './guarded-request.js';
 import { SourceBody } from './body.js';
 import { startDeadline } from '../transfer-deadline.js';
 
@@ -75,7 +75,7 @@ async function follow(start: URL, options: UrlSourceOptions, stop: AbortSignal):
 function statusError(status: number): DarkroomError {
   if (status === 404 || status === 410) return ERRORS.sourceNotFound('url');
   if (status === 401 || status === 403) return ERRORS.sourceForbidden('url');
-  return ERRORS.sourceUnreachable('url', `the server answered HTTP ${status}`);
+  return ERRORS.sourceUnreachable('url', answeredStatus(status));
 }
 
 /** Why an answer's head fails the item before its body is read: a status other than success, or a size past the limit. */

@@ -70,6 +70,9 @@ function connectionReason(code: string): string {
  * A failure of the connection or of HTTP as an item's error. `what` names the URL for a refused
  * address: the one given, or a redirect from it.
  */
+/** Why a server's answer failed an item, in words: the status it answered. */
+export const answeredStatus = (status: number) => `the server answered HTTP ${status}`;
+
 export function connectionFailure(error: NodeJS.ErrnoException, what: string): DarkroomError {
   if (error instanceof DarkroomError) return error;
   if (error.code === 'EWEBHOOKADDRESS') return ERRORS.blockedAddress(what);
@@ -134,6 +137,13 @@ export function requestOnce(url: URL, options: HopOptions, what: string): Promis
       settle();
       if (hop) hop.errorAfterHead ??= error;
       else reject(options.stop.aborted ? options.stop.reason : connectionFailure(error, what));
+    });
+    // A 101 reaches neither 'response' nor 'error', and destroying the request then ends nothing:
+    // unheard, the item would wait for good, holding its import slot.
+    request.once('upgrade', (response, socket) => {
+      settle();
+      socket.destroy();
+      reject(ERRORS.sourceUnreachable('url', answeredStatus(response.statusCode ?? 101)));
     });
     request.once('response', (response) => {
       settle();
