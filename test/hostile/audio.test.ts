@@ -55,6 +55,17 @@ describe('hostile audio at complete', () => {
     expect(after).toMatchObject({ status: 'awaiting_upload', duration: null, audio: null });
   });
 
+  it('ten minutes under a header stating one second are recorded as ten minutes, timed by the packets', async () => {
+    for (const [name, contentType] of [
+      ['chained-short-last.ogg', 'audio/ogg'],
+      ['header-short.m4a', 'audio/mp4'],
+    ] as const) {
+      const { res } = await complete(name, contentType);
+      expect(res.status, name).toBe(202);
+      expect(res.body.asset.duration, name).toBeGreaterThan(598);
+    }
+  });
+
   it('the API keeps answering: a good file completes after all of them', async () => {
     const bytes = new Uint8Array(await readFile(await audioFile('tone.mp3')));
     const { asset } = await client.uploadAndComplete(bytes, { filename: 'ok.mp3', contentType: 'audio/mpeg' });

@@ -57,6 +57,19 @@ describe('probeAudio (ffprobe)', () => {
     expect(found.detail).toMatch(detail);
   });
 
+  it.each<[AudioName, number]>([
+    ['vbr-no-xing.mp3', 65],
+    ['chained-short-last.ogg', 601],
+    ['header-short.m4a', 600],
+  ])('%s, whose header states less than it holds, is timed by its packets (%d s) and held to the limit so', async (name, seconds) => {
+    const probe = await probeAudio({ path: await audioFile(name) }, limits);
+    // Within a second and a half: a chained stream's clock starts again, so its last second may go uncounted.
+    expect(probe.durationSeconds).toBeGreaterThan(seconds - 1.5);
+    expect(probe.durationSeconds).toBeLessThan(seconds + 0.2);
+    const refused = await refusal(name, { maxDurationSeconds: seconds - 5 });
+    expect(refused.code).toBe('audio_too_long');
+  });
+
   describe('through a URL, as the API reads an original in the bucket', () => {
     let server: Server;
     let base: string;

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { ERRORS } from '@darkroom/core/error-factories';
 import { MiB } from '@darkroom/core/limits';
 import { decodableCodecs, FFPROBE } from '../video/ffmpeg.js';
-import type { FfprobeOutput } from '../video/probe-parse.js';
+import { DECLARED_END_TOLERANCE_SECONDS, MAX_READ_SLACK_SECONDS } from '../video/declared-bounds.js';
+import { clockStartSeconds, type FfprobeOutput } from '../video/probe-parse.js';
+import { lineReader } from '../video/lines.js';
 import { runProcess, type RunResult } from '../video/run-process.js';
 import { parseAudioProbe, type AudioProbe } from './probe-parse.js';
 import { assertWavHeaderFits } from './wav-header.js';
@@ -43,7 +45,8 @@ export interface ProbeAudioOptions {
  * The gate every untrusted audio file passes before it is decoded: its WAV header is held to the
  * file's size, ffprobe reads the container, the codec, sample rate, channels and duration are
  * checked (`parseAudioProbe`), then the duration limit, then the last seconds' packets are read
- * (demuxed, never decoded) to catch a file that claims more than it holds.
+ * (demuxed, never decoded) to catch a file that claims more than it holds, or less: then its
+ * packets are counted, and the duration they reach is the one held to the limit and recorded.
  */
 export async function probeAudio(source: AudioSource, options: ProbeAudioOptions): Promise<AudioProbe> {
   const run: Run = { timeoutMs: options.timeoutMs ?? AUDIO_PROBE_TIMEOUT_MS, signal: options.signal, source };
@@ -51,11 +54,20 @@ export async function probeAudio(source: AudioSource, options: ProbeAudioOptions
   assertWavHeaderFits(head, size);
   const result = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'], run);
   if (result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || `ffprobe exited with ${result.exitCode}`);
-  const probe = parseAudioProbe(parseJson(result), await decodableCodecs());
-  if (probe.durationSeconds > options.maxDurationSeconds) throw ERRORS.audioTooLong(probe.durationSeconds, options.maxDurationSeconds);
-  assertSizeHoldsDuration(probe, size);
-  await assertTailReadable(probe, run);
+  const output = parseJson(result);
+  const stated = parseAudioProbe(output, await decodableCodecs());
+  assertWithinLimit(stated, options);
+  assertSizeHoldsDuration(stated, size);
+  const origin = clockStartSeconds(output);
+  const latestStart = await readTail(stated, origin, run);
+  if (latestStart <= stated.durationSeconds + DECLARED_END_TOLERANCE_SECONDS) return stated;
+  const probe = { ...stated, durationSeconds: await measureDuration(stated, origin, options.maxDurationSeconds, run) };
+  assertWithinLimit(probe, options);
   return probe;
+}
+
+function assertWithinLimit(probe: AudioProbe, options: ProbeAudioOptions): void {
+  if (probe.durationSeconds > options.maxDurationSeconds) throw ERRORS.audioTooLong(probe.durationSeconds, options.maxDurationSeconds);
 }
 
 interface Run {
@@ -95,10 +107,12 @@ const scrubbed = (text: string) => text.replace(/\bhttps?:\/\/\S+/g, '<original>
  */
 const PROBE_MAX_PICTURE_PIXELS = String(4096 * 4096);
 
-async function runFfprobe(args: string[], run: Run): Promise<RunResult> {
+/** `onStdout` takes the output as it comes (then it is neither kept nor capped). */
+async function runFfprobe(args: string[], run: Run, onStdout?: (chunk: Buffer) => boolean): Promise<RunResult> {
   const { timeoutMs, signal } = run;
   const bounded = ['-max_pixels', PROBE_MAX_PICTURE_PIXELS, ...args];
-  const result = await runProcess(FFPROBE, [...bounded, ...inputArgs(run.source)], { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES });
+  const options = { timeoutMs, signal, maxStdoutBytes: MAX_PROBE_OUTPUT_BYTES, onStdout };
+  const result = await runProcess(FFPROBE, [...bounded, ...inputArgs(run.source)], options);
   const stderrTail = scrubbed(result.stderrTail);
   if (result.timedOut) throw ERRORS.audioProbeTimeout(timeoutMs, stderrTail);
   if (result.overflowed) throw ERRORS.corruptAudio(`ffprobe printed more than ${MAX_PROBE_OUTPUT_BYTES} bytes`);
@@ -132,20 +146,48 @@ const TAIL_SECONDS = 2;
 
 /**
  * Seeks to just before the stated end and reads the audio packets from there (one ranged read of
- * the end of the file). A file whose header or index claims more than it holds yields none.
+ * the end of the file) up to `MAX_READ_SLACK_SECONDS` past it, on the file's clock (`origin`), and
+ * returns where the latest of them starts. A file whose header or index claims more than it holds
+ * yields none (`corrupt_audio`); one holding more than it states (a VBR MP3 without a Xing header,
+ * timed by its first frame's rate; Ogg streams chained after a long one, timed by the last page)
+ * has packets past the stated end.
  */
-async function assertTailReadable(probe: AudioProbe, run: Run): Promise<void> {
+async function readTail(probe: AudioProbe, origin: number, run: Run): Promise<number> {
   const start = Math.max(0, probe.durationSeconds - Math.min(TAIL_SECONDS, probe.durationSeconds / 4));
-  const args = ['-v', 'error', '-select_streams', `${probe.audioStreamIndex}`, '-read_intervals', `${start.toFixed(3)}%+#50`];
-  const result = await runFfprobe([...args, '-show_entries', 'packet=pts_time', '-print_format', 'csv=p=0'], run);
-  const times = result.stdout
+  const end = origin + probe.durationSeconds + MAX_READ_SLACK_SECONDS;
+  const interval = `${(origin + start).toFixed(3)}%${end.toFixed(3)}`;
+  const args = ['-v', 'error', '-select_streams', `${probe.audioStreamIndex}`, '-read_intervals', interval];
+  const result = await runFfprobe([...args, ...PACKET_ARGS], run);
+  const starts = result.stdout
     .toString('utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(Number)
+    .map((line) => Number.parseFloat(line))
     .filter(Number.isFinite);
-  if (result.exitCode !== 0 || times.length === 0) {
+  if (result.exitCode !== 0 || starts.length === 0) {
     const detail = `truncated: the audio should run to ${probe.durationSeconds.toFixed(2)} s, but no packet was read from ${start.toFixed(2)} s`;
     throw ERRORS.corruptAudio(`${detail}. ${result.stderrTail}`.trim(), { durationSeconds: probe.durationSeconds });
   }
+  return starts.reduce((latest, t) => Math.max(latest, t), 0) - origin;
+}
+
+/** ffprobe's line for one packet: `pts_time,duration_time`. */
+const PACKET_ARGS = ['-show_entries', 'packet=pts_time,duration_time', '-print_format', 'csv=p=0'];
+
+/**
+ * Reads (demuxes, never decodes) every packet of the audio stream and returns where the last one
+ * ends, stopping as soon as one ends past `maxSeconds`: hours under a header stating a second are
+ * not read to their end.
+ */
+async function measureDuration(probe: AudioProbe, origin: number, maxSeconds: number, run: Run): Promise<number> {
+  let end = 0;
+  const onStdout = lineReader((line) => {
+    const [pts, duration] = line.split(',').map(Number);
+    if (pts === undefined || !Number.isFinite(pts)) return;
+    end = Math.max(end, pts - origin + (duration !== undefined && Number.isFinite(duration) ? duration : 0));
+    return end <= maxSeconds;
+  });
+  const args = ['-v', 'error', '-select_streams', `${probe.audioStreamIndex}`, ...PACKET_ARGS];
+  const result = await runFfprobe(args, run, onStdout);
+  if (!result.stoppedEarly && result.exitCode !== 0) throw ERRORS.corruptAudio(result.stderrTail || 'the packets could not be read');
+  return Math.round(end * 1000) / 1000;
 }

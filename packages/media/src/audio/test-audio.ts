@@ -95,6 +95,36 @@ const RECIPES = {
     const bytes = await readFile(whole);
     await writeFile(out, bytes.subarray(0, Math.floor(bytes.length / 2)));
   },
+  /**
+   * Headers stating less than the file holds. A VBR MP3 without a Xing header, 5 s of noise then 60 s
+   * of silence: ffprobe times it by its first frames' rate (about 20 s). Ten minutes of sound under
+   * a header stating one second: two Ogg Vorbis streams chained (ffprobe times a file by its last
+   * page, the one-second stream's), and an M4A whose mvhd, tkhd and mdhd durations were rewritten.
+   */
+  'vbr-no-xing.mp3': (out) => {
+    const loudThenSilent = '[0]atrim=0:5[n];[1]atrim=0:60[s];[n][s]concat=n=2:v=0:a=1';
+    const inputs = ['-f', 'lavfi', '-i', 'anoisesrc=amplitude=0.5', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono'];
+    return ffmpeg([...inputs, '-filter_complex', loudThenSilent, '-ac', '1', '-c:a', 'libmp3lame', '-q:a', '0', '-write_xing', '0', out]);
+  },
+  'chained-short-last.ogg': async (out) => {
+    const [long, short] = [`${out}.long.ogg`, `${out}.short.ogg`];
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=600:sample_rate=8000', '-c:a', 'libvorbis', '-q:a', '0', long]);
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=1:sample_rate=8000', '-c:a', 'libvorbis', short]);
+    await writeFile(out, Buffer.concat([await readFile(long), await readFile(short)]));
+  },
+  'header-short.m4a': async (out) => {
+    const whole = `${out}.whole.m4a`;
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=600:sample_rate=8000', '-c:a', 'aac', '-b:a', '16k', whole]);
+    const bytes = Buffer.from(await readFile(whole));
+    // Version-0 boxes: mvhd and mdhd hold timescale then duration 12 bytes in; tkhd its duration 20 bytes in, in mvhd's timescale.
+    for (const box of ['mvhd', 'mdhd']) {
+      const at = bytes.indexOf(box, 0, 'latin1') + 4;
+      bytes.writeUInt32BE(bytes.readUInt32BE(at + 12), at + 16);
+    }
+    const tkhd = bytes.indexOf('tkhd', 0, 'latin1') + 4;
+    bytes.writeUInt32BE(bytes.readUInt32BE(bytes.indexOf('mvhd', 0, 'latin1') + 16), tkhd + 20);
+    await writeFile(out, bytes);
+  },
   /** An MP4 with a picture and no sound at all. */
   'no-sound.m4a': (out) =>
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'ipod', out]),
