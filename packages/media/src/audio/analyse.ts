@@ -2,7 +2,7 @@ import { FFMPEG } from '../video/ffmpeg.js';
 import { PROGRESS_INTERVAL_MS } from '../video/progress.js';
 import { runProcess } from '../video/run-process.js';
 import { audioFailure } from './errors.js';
-import { untrustedAudioInput } from './input.js';
+import { boundedAudioInput } from './input.js';
 import { parseLoudnorm, type LoudnessMeasure } from './loudness.js';
 import { mixdown } from './rendition-args.js';
 import type { AudioStreamFacts } from './types.js';
@@ -60,7 +60,7 @@ function analyseArgs(path: string, source: AudioStreamFacts): string[] {
     'info',
     '-threads',
     '1',
-    ...untrustedAudioInput(path),
+    ...boundedAudioInput(path, source),
     '-filter_complex',
     `[0:a:0]asplit=2[m][w];[m]${[...mixdown(source), 'loudnorm=print_format=json'].join(',')},anullsink;[w]${pcm}[pcm]`,
     '-map',

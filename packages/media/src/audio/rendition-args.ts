@@ -1,5 +1,5 @@
 import { NO_ORIGINAL_METADATA } from '../video/ffmpeg.js';
-import { untrustedAudioInput } from './input.js';
+import { boundedAudioInput } from './input.js';
 import { normaliseFilters, type LoudnessMeasure } from './loudness.js';
 import type { AudioRenditionSpec, AudioStreamFacts } from './types.js';
 
@@ -61,7 +61,7 @@ export function renditionArgs({ input, output, source, spec, measure }: Renditio
     'error',
     '-progress',
     'pipe:1',
-    ...untrustedAudioInput(input),
+    ...boundedAudioInput(input, source),
     '-map',
     '0:a:0',
     '-vn',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ffprobeJson, outputDir } from '../video/test-clips.js';
 import { analyseAudio } from './analyse.js';
+import { probeAudio } from './probe.js';
 import { renderAudioRendition } from './rendition.js';
 import { audioFile, ebur128, type AudioName } from './test-audio.js';
 import type { AudioRenditionSpec, AudioStreamFacts } from './types.js';
@@ -79,6 +80,17 @@ describe('renderAudioRendition', () => {
   it('mixes more than two channels down to stereo', async () => {
     const { result } = await render('surround.flac', { durationSeconds: 2, sampleRate: 44_100, channels: 6 }, { format: 'opus', bitrate: 64 });
     expect(result).toMatchObject({ channels: 2, sampleRate: 48_000, contentType: 'audio/ogg' });
+  });
+
+  it('reads no further than a few seconds past the duration the probe passed, whatever follows a gap', async () => {
+    const path = await audioFile('sound-after-a-gap.m4a');
+    const probe = await probeAudio({ path }, { maxDurationSeconds: 120 });
+    expect(probe.durationSeconds).toBe(1);
+    const { loudness, decodedSeconds } = await analyseAudio(path, probe, { ...RUN, waveformPoints: [10] });
+    expect(decodedSeconds).toBeLessThan(6);
+    const outputPath = join(await outputDir(), 'gap.m4a');
+    const result = await renderAudioRendition(path, probe, { format: 'm4a', bitrate: 64 }, loudness, { ...RUN, outputPath });
+    expect(result.durationSeconds).toBeLessThan(6);
   });
 
   it('renders silence as it is (nothing to normalise)', async () => {

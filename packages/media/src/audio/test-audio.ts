@@ -115,15 +115,17 @@ const RECIPES = {
   'header-short.m4a': async (out) => {
     const whole = `${out}.whole.m4a`;
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=600:sample_rate=8000', '-c:a', 'aac', '-b:a', '16k', whole]);
-    const bytes = Buffer.from(await readFile(whole));
-    // Version-0 boxes: mvhd and mdhd hold timescale then duration 12 bytes in; tkhd its duration 20 bytes in, in mvhd's timescale.
-    for (const box of ['mvhd', 'mdhd']) {
-      const at = bytes.indexOf(box, 0, 'latin1') + 4;
-      bytes.writeUInt32BE(bytes.readUInt32BE(at + 12), at + 16);
-    }
-    const tkhd = bytes.indexOf('tkhd', 0, 'latin1') + 4;
-    bytes.writeUInt32BE(bytes.readUInt32BE(bytes.indexOf('mvhd', 0, 'latin1') + 16), tkhd + 20);
-    await writeFile(out, bytes);
+    await writeFile(out, stateOneSecond(await readFile(whole)));
+  },
+  /**
+   * An M4A stating one second: under a second of sound, then (30 s later on its clock, past where
+   * the probe reads) ten minutes more.
+   */
+  'sound-after-a-gap.m4a': async (out) => {
+    const whole = `${out}.whole.m4a`;
+    const gap = ['-af', "asetpts='PTS+gte(T\\,0.9)*30/TB'"];
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=600:sample_rate=8000', ...gap, '-c:a', 'aac', '-b:a', '16k', whole]);
+    await writeFile(out, stateOneSecond(await readFile(whole)));
   },
   /** An MP4 with a picture and no sound at all. */
   'no-sound.m4a': (out) =>
@@ -175,6 +177,19 @@ const RECIPES = {
   /** Three minutes of the same: renders for some seconds a pass, so progress is seen inside the job. */
   'minutes.mp3': (out) => ffmpeg([...SPEECHLIKE(180), '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '32k', out]),
 } satisfies Record<string, Recipe>;
+
+/** An MP4 (as ffmpeg writes it: version-0 boxes, one track) whose mvhd, tkhd and mdhd state one second. */
+function stateOneSecond(mp4: Buffer): Buffer {
+  const bytes = Buffer.from(mp4);
+  // mvhd and mdhd hold the timescale, then the duration, 12 bytes into their body; tkhd its duration 20 bytes in, in mvhd's timescale.
+  for (const box of ['mvhd', 'mdhd']) {
+    const at = bytes.indexOf(box, 0, 'latin1') + 4;
+    bytes.writeUInt32BE(bytes.readUInt32BE(at + 12), at + 16);
+  }
+  const tkhd = bytes.indexOf('tkhd', 0, 'latin1') + 4;
+  bytes.writeUInt32BE(bytes.readUInt32BE(bytes.indexOf('mvhd', 0, 'latin1') + 16), tkhd + 20);
+  return bytes;
+}
 
 export type AudioName = keyof typeof RECIPES;
 
