@@ -30,7 +30,8 @@ const URL_READ_TIMEOUT_US = '10000000';
 /**
  * Where the probe reads the file: a local path (the worker), or a short-lived GET URL of the
  * original (the API at `complete`: ffprobe reads the container's header and index by ranged
- * requests, not the whole file) with its size and first bytes, which the caller already has.
+ * requests, not the whole file, unless its header states less than it holds) with its size and
+ * first bytes, which the caller already has.
  */
 export type AudioSource = { path: string } | { url: string; size: number; head: Uint8Array };
 
