@@ -8,6 +8,7 @@ import { clockStartSeconds, type FfprobeOutput } from '../video/probe-parse.js';
 import { lineReader } from '../video/lines.js';
 import { runProcess, type RunResult } from '../video/run-process.js';
 import { parseAudioProbe, type AudioProbe } from './probe-parse.js';
+import { AUDIO_DEMUXERS } from './input.js';
 import { assertWavHeaderFits } from './wav-header.js';
 
 export const AUDIO_PROBE_TIMEOUT_MS = 20_000;
@@ -18,20 +19,13 @@ export const AUDIO_HEAD_BYTES = 4096;
 /** ffprobe's JSON for a real file is a few KB; a file claiming thousands of streams must not fill memory. */
 const MAX_PROBE_OUTPUT_BYTES = MiB;
 
-/**
- * Demuxers an audio upload may be read with: the accepted types' (MP3, MP4/M4A, ADTS, WAV, FLAC,
- * Ogg). Without the list a playlist or concat file would make ffprobe open other files or URLs.
- */
-const AUDIO_DEMUXERS = 'mp3,aac,wav,flac,ogg,mov,mp4,m4a,3gp,3g2,mj2';
-
 /** A network read that stalls this long fails the probe rather than holding it to its time limit (microseconds). */
 const URL_READ_TIMEOUT_US = '10000000';
 
 /**
  * Where the probe reads the file: a local path (the worker), or a short-lived GET URL of the
  * original (the API at `complete`: ffprobe reads the container's header and index by ranged
- * requests, not the whole file, unless its header states less than it holds) with its size and
- * first bytes, which the caller already has.
+ * requests, not the whole file) with its size and first bytes, which the caller already has.
  */
 export type AudioSource = { path: string } | { url: string; size: number; head: Uint8Array };
 
@@ -46,8 +40,9 @@ export interface ProbeAudioOptions {
  * The gate every untrusted audio file passes before it is decoded: its WAV header is held to the
  * file's size, ffprobe reads the container, the codec, sample rate, channels and duration are
  * checked (`parseAudioProbe`), then the duration limit, then the last seconds' packets are read
- * (demuxed, never decoded) to catch a file that claims more than it holds, or less: then its
- * packets are counted, and the duration they reach is the one held to the limit and recorded.
+ * (demuxed, never decoded) to catch a file that claims more than it holds, or less: then, on a
+ * local file, its packets are counted, and the duration they reach is the one held to the limit and
+ * recorded.
  */
 export async function probeAudio(source: AudioSource, options: ProbeAudioOptions): Promise<AudioProbe> {
   const run: Run = { timeoutMs: options.timeoutMs ?? AUDIO_PROBE_TIMEOUT_MS, signal: options.signal, source };
@@ -62,6 +57,9 @@ export async function probeAudio(source: AudioSource, options: ProbeAudioOptions
   const origin = clockStartSeconds(output);
   const latestStart = await readTail(stated, origin, run);
   if (latestStart <= stated.durationSeconds + DECLARED_END_TOLERANCE_SECONDS) return stated;
+  // Over a URL (`complete`), counting would read the whole file through the API, past its time
+  // limit on a slow bucket, and answer 503 to every retry: the worker counts on its own copy.
+  if ('url' in source) return stated;
   const probe = { ...stated, durationSeconds: await measureDuration(stated, origin, options.maxDurationSeconds, run) };
   assertWithinLimit(probe, options);
   return probe;
