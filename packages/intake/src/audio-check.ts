@@ -29,8 +29,8 @@ const FORMAT_OF_DEMUXER: Readonly<Record<string, string>> = {
 
 /**
  * Probes the checked copy of an audio upload where it lies, through a short-lived GET URL: ffprobe
- * reads the header and index by ranged requests, not the whole file (unless the header states less
- * than the file holds: its packets are then read until past the limit). Refuses past
+ * reads the header and index by ranged requests, never the whole file (a file stating less than it
+ * holds is recorded as stated, and timed by its packets in the worker). Refuses past
  * AUDIO_MAX_DURATION (`audio_too_long`), damaged or silent-less files (`corrupt_audio`) and unknown
  * codecs (`unsupported_codec`), as `@darkroom/media`'s `probeAudio` decides, with the factory's
  * refusal as it is: what ffprobe said (`details.detail`) goes to the log with the request, and the
