@@ -230,3 +230,17 @@ describe('a client that hangs up while its stream opens', () => {
     }
   });
 });
+
+describe('a stream whose credential ends', () => {
+  it('ends once its key is revoked, within a heartbeat or two (an upload token’s, once it expires)', async () => {
+    const tenant = await createTestTenant(harness, 'sse-revoked');
+    const made = await tenant.admin.request('POST', `/v1/admin/tenants/${tenant.tenantId}/keys`, {});
+    const key = made.body as { id: string; apiKey: string };
+    const live = await openSse(harness.baseUrl, '/v1/events/stream', key.apiKey);
+    open.push(live);
+    expect(live.status).toBe(200);
+    expect((await tenant.admin.request('DELETE', `/v1/admin/keys/${key.id}`)).status).toBe(204);
+    const late = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000));
+    expect(await Promise.race([live.ended.then(() => 'ended'), late])).toBe('ended');
+  });
+});

@@ -118,6 +118,18 @@ async function loadPrincipal(deps: AppDeps, token: string, digest: string): Prom
   return principalOf(await deps.authCache.resolve(digest, load));
 }
 
+/**
+ * Whether the bearer token a tenant request came with still lets it in: the key not revoked, the
+ * upload token not expired, the tenant not deleted. A live stream asks again as it goes, so a
+ * credential taken back stops what it opened, not only its next request.
+ */
+export async function tenantCredentialHolds(deps: AppDeps, request: FastifyRequest): Promise<boolean> {
+  const token = bearerToken(request);
+  if (!token) return false;
+  const { principal } = await loadPrincipal(deps, token, hashApiKey(token));
+  return principal !== null && principal.kind !== 'admin';
+}
+
 async function authPlugin(app: FastifyInstance, opts: { deps: AppDeps }) {
   app.decorateRequest('principal', null);
   const adminDigest = hashApiKey(opts.deps.config.adminToken);

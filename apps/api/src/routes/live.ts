@@ -3,9 +3,10 @@ import { eventView } from '@darkroom/db/views';
 import { getTenant } from '@darkroom/db/queries/tenants';
 import { listenForEvents } from '@darkroom/db/listen';
 import type { Event, Tenant } from '@darkroom/db/schema';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.js';
-import { assetScopeOf, tenantOf } from '../plugins/auth.js';
+import { assetScopeOf, tenantCredentialHolds, tenantOf } from '../plugins/auth.js';
 import { createEventHub, type Subscription } from '../services/event-hub.js';
 import { deliveryContextOf, requireTenantAsset, showAsset } from '../services/manage-assets.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
@@ -45,11 +46,35 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     return deliveryContextOf(deps, anyHeld ? await ensureDeliveryKey(deps, current) : current);
   }
 
+  /**
+   * Ends the stream once the credential that opened it no longer would (a key revoked, an upload
+   * token expired), asked every heartbeat: through the process's key cache, so most cost no query.
+   */
+  function endWithCredential(request: FastifyRequest, stream: EventStream): () => void {
+    const timer = setInterval(() => {
+      tenantCredentialHolds(deps, request).then(
+        (holds) => holds || stream.end(),
+        // The database away: asked again at the next heartbeat.
+        () => {},
+      );
+    }, heartbeatMs);
+    return () => clearInterval(timer);
+  }
+
   /** Sends the subscription's events on the stream until either ends; `last` ends it after that event. */
-  function follow(stream: EventStream, subscription: Subscription, kind: StreamKind, scope: FollowScope, last?: (event: Event) => boolean) {
+  function follow(
+    request: FastifyRequest,
+    stream: EventStream,
+    subscription: Subscription,
+    kind: StreamKind,
+    scope: FollowScope,
+    last?: (event: Event) => boolean,
+  ) {
     const { tenant } = scope;
     app.sseConnections.inc({ stream: kind });
+    const stopChecking = endWithCredential(request, stream);
     stream.onClose(() => {
+      stopChecking();
       subscription.close();
       app.sseConnections.dec({ stream: kind });
     });
@@ -91,13 +116,13 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     await stream.send({ event: 'asset.snapshot', data: snapshot });
     // A deleted asset has no more events: the stream ends (a reconnecting client gets 404).
     const followScope = { tenant: tenantOf(request), uploadToken: scope.uploadTokenId !== undefined };
-    follow(stream, subscription, 'asset', followScope, (event) => event.type === 'asset.deleted');
+    follow(request, stream, subscription, 'asset', followScope, (event) => event.type === 'asset.deleted');
   });
 
   app.get('/v1/events/stream', { schema: eventStreamSchema }, async (request, reply) => {
     const after = request.headers['last-event-id']?.toLowerCase();
     const subscription = await hub.subscribe({ tenantId: tenantOf(request).id, ...(after ? { after } : {}) });
-    follow(openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', { tenant: tenantOf(request), uploadToken: false });
+    follow(request, openEventStream(request, reply, { heartbeatMs }), subscription, 'tenant', { tenant: tenantOf(request), uploadToken: false });
   });
 };
 
