@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN } from '@darkroom/core/limits';
 import { EVENTS_LISTENER_NAME } from '@darkroom/db/listen';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,5 +243,30 @@ describe('a stream whose credential ends', () => {
     expect((await tenant.admin.request('DELETE', `/v1/admin/keys/${key.id}`)).status).toBe(204);
     const late = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000));
     expect(await Promise.race([live.ended.then(() => 'ended'), late])).toBe('ended');
+  });
+});
+
+describe('streams an upload token opens', () => {
+  it('count against the token’s own cap, never the slots its tenant’s key streams with', async () => {
+    const api = await startSecondApi(harness, { SSE_MAX_STREAMS_PER_TENANT: '2' });
+    try {
+      const tenant = await createTestTenant(harness, 'sse-token-cap');
+      const browser = await tenant.client.withUploadToken();
+      const { asset } = await browser.upload(jpeg, { filename: 'b.jpg', contentType: 'image/jpeg' });
+      const opened: SseConnection[] = [];
+      for (let i = 0; i < MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN; i++) {
+        opened.push(await openSse(api.baseUrl, `/v1/assets/${asset.id}/events`, browser.token!));
+      }
+      open.push(...opened);
+      expect(opened.map((s) => s.status)).toEqual(opened.map(() => 200));
+      const over = await openSse(api.baseUrl, `/v1/assets/${asset.id}/events`, browser.token!);
+      open.push(over);
+      expect(over.status).toBe(429);
+      // The platform's own stream still opens: the token took none of the tenant's two slots.
+      const platform = await stream(api.baseUrl, '/v1/events/stream', tenant);
+      expect(platform.status).toBe(200);
+    } finally {
+      await api.close();
+    }
   });
 });

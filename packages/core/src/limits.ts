@@ -90,3 +90,10 @@ export const DEFAULT_VIDEO_MAX_PIXELS = 4096 * 2160;
 export const DEFAULT_AUDIO_MAX_DURATION = '6h';
 /** UPLOAD_TTL when unset: how long an upload may wait for its bytes (the API, the worker's sweeps, the bucket's rules). */
 export const DEFAULT_UPLOAD_TTL = '24h';
+
+/**
+ * Live streams one upload token may hold open at once in one API process (a browser following the
+ * files it uploads): counted apart from its tenant's SSE_MAX_STREAMS_PER_TENANT, which a page's
+ * token could otherwise fill, shutting the platform's own stream out.
+ */
+export const MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN = 4;

@@ -107,7 +107,7 @@ const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps 
     const tenantId = scope.tenantId;
     const asset = await requireTenantAsset(deps, { ...scope, id: request.params.id });
     // Subscribed before the snapshot is read, so no change falls between the two.
-    const subscription = await hub.subscribe({ tenantId, assetId: asset.id });
+    const subscription = await hub.subscribe({ tenantId, assetId: asset.id, uploadTokenId: scope.uploadTokenId });
     const snapshot = await showAsset(deps, tenantOf(request), { ...scope, id: asset.id }).catch((error: unknown) => {
       subscription.close();
       throw error;

@@ -1,4 +1,5 @@
 import { ERRORS } from '@darkroom/core/error-factories';
+import { MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN } from '@darkroom/core/limits';
 import { eventCursor, listEvents } from '@darkroom/db/queries/events';
 import type { AssetProgressNotice } from '@darkroom/db/queries/jobs';
 import type { ImportProgressNotice, EventListener, EventListenerHandlers } from '@darkroom/db/listen';
@@ -35,12 +36,21 @@ export interface Subscription {
 
 export interface EventHub {
   /**
-   * Takes a stream slot (`429 rate_limited` past the tenant's, `503 service_unavailable` past the
-   * process's) and fixes where the stream starts: after `after`, else after the newest settled event.
+   * Takes a stream slot (`429 rate_limited` past the tenant's, or an upload token's own, `503
+   * service_unavailable` past the process's) and fixes where the stream starts: after `after`, else
+   * after the newest settled event.
    */
-  subscribe(params: { tenantId: string; assetId?: string; after?: string }): Promise<Subscription>;
+  subscribe(params: SubscribeParams): Promise<Subscription>;
   /** Ends every stream and stops listening. */
   close(): Promise<void>;
+}
+
+export interface SubscribeParams {
+  tenantId: string;
+  assetId?: string | undefined;
+  after?: string | undefined;
+  /** A stream an upload token opens: counted against the token's cap, not the tenant's slots. */
+  uploadTokenId?: string | undefined;
 }
 
 export interface EventHubOptions {
@@ -55,6 +65,7 @@ export interface EventHubOptions {
 interface Subscriber {
   tenantId: string;
   assetId: string | undefined;
+  uploadTokenId: string | undefined;
   /** The last event delivered (or the start): the next read is after it. */
   lastId: string | undefined;
   /** The newest event known to be committed: until delivered, the subscriber keeps reading. */
@@ -112,7 +123,7 @@ class LiveEventHub implements EventHub {
     this.retry = options.retryMs ?? { first: 25, max: 2000 };
   }
 
-  async subscribe(params: { tenantId: string; assetId?: string; after?: string }): Promise<Subscription> {
+  async subscribe(params: SubscribeParams): Promise<Subscription> {
     // The slot is taken before listening, so notices that arrive meanwhile already count.
     const sub = this.take(params);
     try {
@@ -211,17 +222,21 @@ class LiveEventHub implements EventHub {
     return this.listener;
   }
 
-  private take(params: { tenantId: string; assetId?: string | undefined }): Subscriber {
+  private take(params: SubscribeParams): Subscriber {
     const { maxPerTenant, maxTotal } = this.options.limits;
     if (this.closing) throw ERRORS.shuttingDown();
     const subs = this.byTenant.get(params.tenantId) ?? new Set<Subscriber>();
-    if (subs.size >= maxPerTenant) {
-      throw ERRORS.tooManyLiveStreams(maxPerTenant);
+    // A token's streams and its tenant's keys' are counted apart: a page cannot fill the platform's slots.
+    const sharing = [...subs].filter((sub) => sub.uploadTokenId === params.uploadTokenId).length;
+    if (params.uploadTokenId !== undefined && sharing >= MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN) {
+      throw ERRORS.tooManyTokenLiveStreams(MAX_LIVE_STREAMS_PER_UPLOAD_TOKEN);
     }
+    if (params.uploadTokenId === undefined && sharing >= maxPerTenant) throw ERRORS.tooManyLiveStreams(maxPerTenant);
     if (this.total >= maxTotal) throw ERRORS.noRoomForLiveStream();
     const sub: Subscriber = {
       tenantId: params.tenantId,
       assetId: params.assetId,
+      uploadTokenId: params.uploadTokenId,
       lastId: undefined,
       wanted: undefined,
       sink: undefined,

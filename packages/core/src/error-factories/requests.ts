@@ -62,6 +62,8 @@ export const REQUEST_ERRORS = {
   liveEventsUnavailable: () => new DarkroomError('service_unavailable', 'Live events are unavailable right now; try again shortly.'),
   shuttingDown: () => new DarkroomError('service_unavailable', 'This server is shutting down; connect again.'),
   noRoomForLiveStream: () => new DarkroomError('service_unavailable', 'This server has no room for another live stream; try again shortly.'),
+  tooManyTokenLiveStreams: (limit: number) =>
+    new DarkroomError('rate_limited', `At most ${limit} live streams per upload token may be open at once; close one first.`, { limit }),
   tooManyLiveStreams: (limit: number) =>
     new DarkroomError('rate_limited', `At most ${limit} live streams per tenant may be open at once; close one first.`, { limit }),
 };
