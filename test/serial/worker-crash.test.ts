@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jobs, variants } from '@darkroom/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +9,7 @@ import { noisePng } from '../support/fixtures.js';
 import { fixture } from '../support/images.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 import { setupHarness } from '../support/setup-harness.js';
+import { filesUnder } from '../support/video.js';
 
 const harness = setupHarness({ withWorker: false });
 let tenant: TestApi;
@@ -23,8 +27,8 @@ afterEach(async () => {
 });
 
 /** A worker process on this file's queue; a killed worker's job is taken over after STALLED_TIMEOUT. */
-function worker(): WorkerProcess {
-  const spawned = spawnWorker({ QUEUE_PREFIX: harness.prefix, STALLED_TIMEOUT: '2s', RECONCILE_INTERVAL: 'off' });
+function worker(env: Record<string, string> = {}): WorkerProcess {
+  const spawned = spawnWorker({ QUEUE_PREFIX: harness.prefix, STALLED_TIMEOUT: '2s', RECONCILE_INTERVAL: 'off', ...env });
   workers.push(spawned);
   return spawned;
 }
@@ -54,6 +58,27 @@ describe('a worker killed mid-job', () => {
     expect(row.history.map((h) => h.errorCode)).toEqual(['interrupted', null]);
     expect(await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id))).toHaveLength(4);
     expect(await harness.countVariantObjects(row.tenantId, asset.id)).toBe(4);
+  });
+});
+
+describe('a worker killed mid-job, then started again on the same TMP_DIR', () => {
+  it('leaves no temp file behind: the dead process’s copy of the original is removed', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'darkroom-crash-tmp-'));
+    try {
+      const first = worker({ TMP_DIR: tmp });
+      const { asset, job } = await tenant.uploadAndComplete(await slowImage(), { filename: 'noise.png', contentType: 'image/png' });
+      const originalOnDisk = async () => (await filesUnder(tmp)).some((f) => f.endsWith('original'));
+      await waitFor('the original on disk', originalOnDisk, 30_000, 10);
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBe('SIGKILL');
+
+      worker({ TMP_DIR: tmp });
+      expect((await tenant.waitForAsset(asset.id, 60_000)).status).toBe('ready');
+      expect((await jobRow(job.id)).state).toBe('completed');
+      await waitFor('the dead worker’s temp files to go', async () => !(await originalOnDisk()), 10_000);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { ASSET_CHUNK_QUEUE } from '@darkroom/core/queue';
 import { chunkAssetPrefix } from '@darkroom/core/keys';
@@ -122,9 +122,13 @@ export async function mediaProcessIdsMentioning(text: string): Promise<number[]>
     .map((match) => Number(match![1]));
 }
 
-/** What a directory holds, recursively (a worker's TMP_DIR after its jobs). */
+/**
+ * The files a directory holds, recursively, by their paths in it (a worker's TMP_DIR after its
+ * jobs); directories are left out, as a worker keeps its own (empty) one there while it runs.
+ */
 export async function filesUnder(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true })).map(String);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => !e.isDirectory()).map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
 /** Waits until a job's ffmpeg runs (its temp files under `tmpDir`) and it has reported progress. */

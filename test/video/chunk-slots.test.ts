@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -21,6 +21,8 @@ const harness = setupHarness(async () => {
   const env = { PRESETS_FILE: presets, TMP_DIR: tmpDir, VIDEO_CHUNK_SECONDS: '4', RENDER_CONCURRENCY: '1', VIDEO_CHUNK_TIMEOUT: '10m' };
   return { env };
 });
+/** Where the worker's parts render: their temp directories, in the worker's own one in TMP_DIR. */
+const partDirs = async () => join(tmpDir, (await readdir(tmpDir)).find((name) => name.startsWith('darkroom-worker_'))!, 'darkroom-chunk-');
 const a = setupTenant(harness, 'chunk-slots-video');
 const b = setupTenant(harness, 'chunk-slots-photo');
 
@@ -28,7 +30,7 @@ it("a photo uploaded while a part holds a one-slot worker's only slot is ready w
   const { asset: video } = await uploadVideo(a.client, await slowVideo(), 'video/mp4', 'slowladder');
   const [pid] = await waitFor(
     'a part to be rendering',
-    () => mediaProcessIdsMentioning(join(tmpDir, 'darkroom-chunk-')).then((p) => p.length > 0 && p),
+    async () => mediaProcessIdsMentioning(await partDirs()).then((p) => p.length > 0 && p),
     120_000,
     50,
   );
@@ -37,7 +39,7 @@ it("a photo uploaded while a part holds a one-slot worker's only slot is ready w
     const { asset: photo } = await b.client.uploadFile(fixture('DSCN0010.jpg'), 'image/jpeg');
     expect(await b.client.waitForAsset(photo.id, 90_000)).toMatchObject({ status: 'ready' });
     // The piece that held the slot is still where it was stopped: the photo did not wait for it.
-    expect(await mediaProcessIdsMentioning(join(tmpDir, 'darkroom-chunk-'))).toContain(pid);
+    expect(await mediaProcessIdsMentioning(await partDirs())).toContain(pid);
   } finally {
     process.kill(pid!, 'SIGCONT');
   }

@@ -16,6 +16,7 @@ import { startQuotaSweep } from './sweeps/quota-holds.js';
 import { startUsageCheck } from './sweeps/usage-check.js';
 import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
+import { claimTempRoot, removeDeadRoots } from './temp-root.js';
 
 export interface RunningWorker {
   /** The fresh uploads' lane (AssetProcess). */
@@ -32,16 +33,19 @@ export interface RunningWorker {
  * The worker process: a lane for each row of the job table (jobs/registry.ts) on the queues
  * packages/queue makes, the reconciler, the visibility moves, the webhook dispatcher that turns
  * events into deliveries (WEBHOOK_SWEEP_INTERVAL), the usage rollup (USAGE_ROLLUP_SECONDS), the
- * quota holds' expiry (every minute), and the metrics server.
+ * quota holds' expiry (every minute), and the metrics server; its jobs' temp files in a directory of
+ * its own, and those of workers gone from TMP_DIR removed (temp-root.ts).
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   checkJobTable(JOBS);
   const stopping = new AbortController();
-  const { config } = workerDeps;
+  const tempRoot = claimTempRoot(workerDeps.config.tmpDir);
+  const config = { ...workerDeps.config, tmpDir: tempRoot.dir };
   const queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
   queues.connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
   const deps: WorkerDeps = {
     ...workerDeps,
+    config,
     stopSignal: stopping.signal,
     chunkQueue: queues.chunks,
     assetQueue: queues.assets,
@@ -68,6 +72,9 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
+  const deadRoots = removeDeadRoots(workerDeps.config.tmpDir, deps.log).catch((err: Error) =>
+    deps.log.warn({ err: err.message }, 'could not look for the temp files of workers that are gone'),
+  );
 
   return {
     worker: lanes.workers.get(JobName.AssetProcess)!,
@@ -87,6 +94,8 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await imports?.close();
       await lanes.close();
       await queues.close();
+      await deadRoots;
+      await tempRoot.remove();
       (await metricsServer)?.close();
     },
   };
