@@ -48,18 +48,38 @@ export async function uploadVariants(
     if (!stored.has(key) && !writes.has(key)) writes.set(key, v);
   });
   const metadata = describe ? await describe(records) : undefined;
-  await Promise.all(
-    [...writes].map(([key, v]) =>
-      deps.storage.putObject({
+  const puts = await Promise.allSettled(
+    [...writes].map(async ([key, v]) => {
+      await deps.storage.putObject({
         ...assetObject(deps, asset, key),
         body: v.data,
         contentType: v.contentType,
         cacheControl: VARIANT_CACHE_CONTROL,
         metadata,
-      }),
-    ),
+      });
+      return key;
+    }),
   );
-  return records;
+  const failed = puts.find((p) => p.status === 'rejected');
+  if (!failed) return records;
+  await removeUnrecorded(
+    deps,
+    asset,
+    puts.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : [])),
+  );
+  throw failed.reason;
+}
+
+/**
+ * The objects a render put before one of its PUTs failed: no row points at them (a key a row held
+ * was not written again), so nothing would ever remove them, and a render that fails for good would
+ * leave them readable in the public bucket. A retry puts them again. A delete that fails too (the
+ * bucket still down) is logged: the render's own error is the one its job records.
+ */
+async function removeUnrecorded(deps: WorkerDeps, asset: Asset, keys: readonly string[]): Promise<void> {
+  const deletes = await Promise.allSettled(keys.map((key) => deps.storage.deleteObject(assetObject(deps, asset, key))));
+  const left = deletes.filter((d) => d.status === 'rejected').length;
+  if (left > 0) deps.log.warn({ assetId: asset.id, left }, 'could not remove the objects of a render whose upload failed');
 }
 
 /**
