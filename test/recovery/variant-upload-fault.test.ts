@@ -5,8 +5,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { fixture } from '../support/images.js';
-import { spawnWorker, type WorkerProcess } from '../support/services.js';
+import { spawnWorker, waitFor, type WorkerProcess } from '../support/services.js';
 import { setupHarness, setupTenant } from '../support/setup-harness.js';
+import { clip, uploadVideo } from '../support/video.js';
 
 // Two attempts a short while apart; the worker reaches the S3 server through a proxy that fails what the test picks.
 const settings = { JOB_MAX_ATTEMPTS: '2', JOB_RETRY_SCHEDULE: '300ms' };
@@ -66,5 +67,25 @@ describe('the S3 server failing one variant upload of a render', () => {
     const rows = await harness.api.db.select().from(variants).where(eq(variants.assetId, asset.id));
     expect(rows).toHaveLength(4);
     expect((await variantObjects(asset.id)).sort()).toEqual([...new Set(rows.map((r) => r.key))].sort());
+  });
+});
+
+describe('the S3 server failing every upload of a video’s MP4 rendition', () => {
+  it('fails the asset clearly and leaves none of the objects its render put before (poster variants, stream files)', async () => {
+    const put: string[] = [];
+    fault = (req) => {
+      const key = decodeURIComponent(new URL(req.url ?? '/', 'http://s3').pathname);
+      if (req.method !== 'PUT' || !key.includes(`/variants/${t.tenantId}/`)) return { kind: 'pass' };
+      if (key.endsWith('.mp4')) return { kind: 'status', status: 503 };
+      put.push(key);
+      return { kind: 'pass' };
+    };
+    const { asset } = await uploadVideo(t.client, await clip('basic.mp4'));
+    const failed = await t.client.waitForAsset(asset.id, 120_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('storage_unavailable');
+    expect(put.some((key) => key.endsWith('.webp')) && put.some((key) => key.endsWith('.m3u8'))).toBe(true);
+    // Removed once the failure is recorded.
+    await waitFor('the failed render’s objects to go', async () => (await variantObjects(asset.id)).length === 0, 15_000);
   });
 });

@@ -5,6 +5,7 @@ import type { Job } from '@darkroom/db/schema';
 import { UnrecoverableError, type Job as QueueJob } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { discardJobChunks } from '../render/video/chunk-objects.js';
+import { removeUnrecordedObjects } from '../render/unrecorded-objects.js';
 import { classifyError, type ClassifiedError } from './classify-error.js';
 
 /**
@@ -39,8 +40,7 @@ export async function recordFailure(
   const record = { id: jobId, errorCode: failure.code, errorMessage: failure.message, errorDetail: failure.detail };
   deps.log.warn({ jobId, assetId, attempt: params.row.attempts, final, code: failure.code, err: params.error }, `${job.name} failed`);
   if (final) {
-    await failForGood(deps, record);
-    await params.onFinal?.(failure);
+    await failForGood(deps, record, params.onFinal);
     throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
   }
   await recordJobRetry(deps.db, record);
@@ -58,8 +58,7 @@ export async function recordFlowFailure(deps: WorkerDeps, row: Job, error: unkno
   const record = { id: row.id, errorCode: failure.code, errorMessage: failure.message, errorDetail: failure.detail };
   deps.log.warn({ jobId: row.id, assetId: row.assetId, attempt: row.attempts, final, code: failure.code, err: error }, 'chunked render failed');
   if (final) {
-    await failForGood(deps, record);
-    await onFinal?.(failure);
+    await failForGood(deps, record, onFinal);
     return;
   }
   const retried = await recordJobRetry(deps.db, record);
@@ -75,13 +74,22 @@ export async function failInterruptedTooOften(
   params: { jobId: string; attempts: number; onFinal?: OnFinalFailure },
 ): Promise<never> {
   const { message } = ERRORS.interruptedTooOften(params.attempts);
-  await failForGood(deps, { id: params.jobId, errorCode: 'internal_error', errorMessage: message });
-  await params.onFinal?.({ code: 'internal_error', message });
+  await failForGood(deps, { id: params.jobId, errorCode: 'internal_error', errorMessage: message }, params.onFinal);
   throw new UnrecoverableError(`internal_error: ${message}`);
 }
 
-/** The job's failure recorded, then what its chunked ladder's parts stored once it ended (a long video's) removed. */
-async function failForGood(deps: WorkerDeps, failure: JobFailure): Promise<void> {
+/**
+ * The job's failure recorded, with its chunked ladder's parts (a long video's) removed and what else
+ * it changes (`onFinal`: a first render's asset failed); then the variant objects its render stored
+ * before it failed, which no row points at, removed. That removal comes last, so a bucket slow to
+ * answer never keeps the tenant from reading the failure, and one that fails is only logged.
+ */
+async function failForGood(deps: WorkerDeps, failure: JobFailure, onFinal?: OnFinalFailure): Promise<void> {
   const failed = await failJob(deps.db, failure);
   if (failed) await discardJobChunks(deps, failed);
+  await onFinal?.({ code: failure.errorCode, message: failure.errorMessage });
+  if (!failed) return;
+  await removeUnrecordedObjects(deps, failed.assetId).catch((error: unknown) =>
+    deps.log.warn({ jobId: failed.id, err: error }, "could not remove the objects of a failed job's render"),
+  );
 }

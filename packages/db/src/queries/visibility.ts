@@ -117,6 +117,32 @@ export async function renewVisibilityMove(db: Executor, params: { move: ClaimedM
   return renewed.length > 0;
 }
 
+/**
+ * Holds an asset that no job and no move has, with a move's claim (which a job's start and the next
+ * move wait for), for a pass over its objects that nothing may write meanwhile; taken as a visibility
+ * move's is (the row locked, then claimed in a statement that sees every job start committed).
+ * Undefined when a job or a move has it, or it is being deleted (its purge removes every object).
+ * `releaseVisibilityMove` ends it.
+ */
+export async function claimIdleAsset(db: Executor, params: { id: string; claimMs: number }): Promise<ClaimedMove | undefined> {
+  const idle = and(eq(assets.id, params.id), ne(assets.status, 'deleting'));
+  return db.transaction(async (tx) => {
+    const [free] = await tx
+      .select({ id: assets.id })
+      .from(assets)
+      .where(and(idle, sql`(${assets.moveClaimedUntil} is null or ${assets.moveClaimedUntil} < now())`))
+      .for('update');
+    if (!free) return undefined;
+    const claim = newId();
+    const [asset] = await tx
+      .update(assets)
+      .set({ moveClaim: claim, moveClaimedUntil: sql`now() + ${params.claimMs} * interval '1 millisecond'` })
+      .where(and(idle, sql`not exists (select 1 from jobs where jobs.asset_id = ${assets.id} and jobs.state = 'active')`))
+      .returning();
+    return asset ? { asset, claim } : undefined;
+  });
+}
+
 const released = { moveClaim: null, moveClaimedUntil: null } as const;
 
 /**
