@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { JobName, type ChunkRenderPayload } from '@darkroom/core/queue';
+import { claimTempRoot, removeDeadRoots } from '@darkroom/core/temp-root';
 import { configureSharp } from '@darkroom/media';
 import { createWorkerQueues } from '@darkroom/queue';
 import type { Queue, Worker } from 'bullmq';
@@ -16,7 +17,6 @@ import { startQuotaSweep } from './sweeps/quota-holds.js';
 import { startUsageCheck } from './sweeps/usage-check.js';
 import { startScannerReports } from './moderation/scanner-report.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
-import { claimTempRoot, removeDeadRoots } from './temp-root.js';
 
 export interface RunningWorker {
   /** The fresh uploads' lane (AssetProcess). */
@@ -34,12 +34,12 @@ export interface RunningWorker {
  * packages/queue makes, the reconciler, the visibility moves, the webhook dispatcher that turns
  * events into deliveries (WEBHOOK_SWEEP_INTERVAL), the usage rollup (USAGE_ROLLUP_SECONDS), the
  * quota holds' expiry (every minute), and the metrics server; its jobs' temp files in a directory of
- * its own, and those of workers gone from TMP_DIR removed (temp-root.ts).
+ * its own, and those of processes gone from TMP_DIR removed (core's temp-root.ts).
  */
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   checkJobTable(JOBS);
   const stopping = new AbortController();
-  const tempRoot = claimTempRoot(workerDeps.config.tmpDir);
+  const tempRoot = claimTempRoot(workerDeps.config.tmpDir, 'worker');
   const config = { ...workerDeps.config, tmpDir: tempRoot.dir };
   const queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
   queues.connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
@@ -72,9 +72,7 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
-  const deadRoots = removeDeadRoots(workerDeps.config.tmpDir, deps.log).catch((err: Error) =>
-    deps.log.warn({ err: err.message }, 'could not look for the temp files of workers that are gone'),
-  );
+  const deadRoots = removeDeadRoots(workerDeps.config.tmpDir, deps.log);
 
   return {
     worker: lanes.workers.get(JobName.AssetProcess)!,
