@@ -113,7 +113,9 @@ describe('a flood of random asset ids with well-formed tokens', () => {
     const assetLookups = after.asset - before.asset;
     // Every second the flood filled was many times the budget: its lookups all spent, never more.
     expect(assetLookups).toBeGreaterThanOrEqual(LOOKUPS_PER_SECOND);
-    expect(assetLookups).toBeLessThanOrEqual(LOOKUPS_PER_SECOND * windows(random));
+    // Beside the budget: the probed asset, served, read again outside it once a lookup's life.
+    const probeRefreshes = Math.ceil((random.endedAt - random.startedAt) / DELIVERY_LOOKUP_TTL_MS);
+    expect(assetLookups).toBeLessThanOrEqual(LOOKUPS_PER_SECOND * windows(random) + probeRefreshes);
     expect(counts['404 not_found no-store']!.length).toBeLessThanOrEqual(assetLookups);
 
     expect(during.length).toBeGreaterThan(0);
