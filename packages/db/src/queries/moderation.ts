@@ -2,12 +2,11 @@ import type { PurgeList } from '@darkroom/core/contract/event';
 import type { AssetModeration, ModerationDecider } from '@darkroom/core/contract/moderation';
 import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { newId } from '../ids.js';
 import { decodeCursor, InvalidCursorError, toPage, type Page } from '../pagination.js';
 import { assets, variants, type Asset, type AssetStatus } from '../schema.js';
 import { transitionAsset, type AssetFacts } from './assets.js';
 import { recordAssetEvent } from './events.js';
-import type { ClaimedMove } from './visibility.js';
+import { claimAssetWhere, type ClaimedMove } from './visibility.js';
 
 /** The error a rejected asset carries; its message names the check, never a signature database or host. */
 export const CONTENT_REJECTED = 'content_rejected';
@@ -162,23 +161,8 @@ export async function listAssetsToQuarantine(db: Executor, params: { limit: numb
  * move's is (the row locked, then claimed in a statement that sees every job start committed);
  * undefined when a job or a move has the asset, or it is no longer owed its quarantine.
  */
-export async function claimQuarantine(db: Executor, params: { id: string; claimMs: number }): Promise<ClaimedMove | undefined> {
-  const owed = and(eq(assets.id, params.id), eq(assets.status, 'rejected'), isNull(assets.quarantinedAt));
-  return db.transaction(async (tx) => {
-    const [due] = await tx
-      .select({ id: assets.id })
-      .from(assets)
-      .where(and(owed, sql`(${assets.moveClaimedUntil} is null or ${assets.moveClaimedUntil} < now())`))
-      .for('update');
-    if (!due) return undefined;
-    const claim = newId();
-    const [asset] = await tx
-      .update(assets)
-      .set({ moveClaim: claim, moveClaimedUntil: sql`now() + ${params.claimMs} * interval '1 millisecond'` })
-      .where(and(owed, sql`not exists (select 1 from jobs where jobs.asset_id = ${assets.id} and jobs.state = 'active')`))
-      .returning();
-    return asset ? { asset, claim } : undefined;
-  });
+export function claimQuarantine(db: Executor, params: { id: string; claimMs: number }): Promise<ClaimedMove | undefined> {
+  return claimAssetWhere(db, { ...params, where: and(eq(assets.status, 'rejected'), isNull(assets.quarantinedAt)) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PurgeList } from '@darkroom/core/contract/event';
 import type { Visibility } from '@darkroom/core/private-links';
-import { and, asc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { newId } from '../ids.js';
 import { assets, type Asset, type Job } from '../schema.js';
@@ -124,20 +124,32 @@ export async function renewVisibilityMove(db: Executor, params: { move: ClaimedM
  * Undefined when a job or a move has it, or it is being deleted (its purge removes every object).
  * `releaseVisibilityMove` ends it.
  */
-export async function claimIdleAsset(db: Executor, params: { id: string; claimMs: number }): Promise<ClaimedMove | undefined> {
-  const idle = and(eq(assets.id, params.id), ne(assets.status, 'deleting'));
+export function claimIdleAsset(db: Executor, params: { id: string; claimMs: number }): Promise<ClaimedMove | undefined> {
+  return claimAssetWhere(db, { ...params, where: ne(assets.status, 'deleting') });
+}
+
+/**
+ * The asset held with a move's claim for `claimMs`, when `where` still holds of it and no job or
+ * move has it: the row locked first, then claimed in a statement that sees every job start
+ * committed. What claimIdleAsset and the quarantine pass's claim share.
+ */
+export async function claimAssetWhere(
+  db: Executor,
+  params: { id: string; claimMs: number; where: SQL | undefined },
+): Promise<ClaimedMove | undefined> {
+  const wanted = and(eq(assets.id, params.id), params.where);
   return db.transaction(async (tx) => {
     const [free] = await tx
       .select({ id: assets.id })
       .from(assets)
-      .where(and(idle, sql`(${assets.moveClaimedUntil} is null or ${assets.moveClaimedUntil} < now())`))
+      .where(and(wanted, sql`(${assets.moveClaimedUntil} is null or ${assets.moveClaimedUntil} < now())`))
       .for('update');
     if (!free) return undefined;
     const claim = newId();
     const [asset] = await tx
       .update(assets)
       .set({ moveClaim: claim, moveClaimedUntil: sql`now() + ${params.claimMs} * interval '1 millisecond'` })
-      .where(and(idle, sql`not exists (select 1 from jobs where jobs.asset_id = ${assets.id} and jobs.state = 'active')`))
+      .where(and(wanted, sql`not exists (select 1 from jobs where jobs.asset_id = ${assets.id} and jobs.state = 'active')`))
       .returning();
     return asset ? { asset, claim } : undefined;
   });
