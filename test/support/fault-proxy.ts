@@ -1,47 +1,18 @@
-import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { startPassThrough, type PassThrough } from './s3-counter.js';
 
-/** What the proxy does with one request: forward it, answer a status itself, or cut the answer's body off after some bytes. */
-export type Fault =
-  | { kind: 'pass' }
-  | { kind: 'status'; status: number }
-  | { kind: 'cut'; afterBytes: number }
-  | { kind: 'stall'; afterBytes: number };
+/** What the proxy does with one request: forward it, or answer a status (a 5xx) itself. */
+export type Fault = { kind: 'pass' } | { kind: 'status'; status: number };
 
-export interface FaultProxy {
-  endpoint: string;
-  close(): Promise<void>;
-}
+export type FaultProxy = PassThrough;
 
 /**
- * An S3 server's stand-in on loopback that forwards to `target` and answers a status of its own
- * (a 5xx) for the requests `choose` picks: for tests that must not stop the shared server.
+ * An S3 server's stand-in on loopback (`startPassThrough`) that forwards to `target` and answers a
+ * status of its own for the requests `choose` picks: for tests that must not stop the shared server.
  */
-export async function startFaultProxy(target: string, choose: (req: IncomingMessage) => Fault): Promise<FaultProxy> {
-  const upstream = new URL(target);
-  const server = createServer((req, res) => {
+export function startFaultProxy(target: string, choose: (req: IncomingMessage) => Fault): Promise<FaultProxy> {
+  return startPassThrough(target, (req) => {
     const fault = choose(req);
-    if (fault.kind === 'status') {
-      req.resume();
-      res.writeHead(fault.status, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0"?><Error><Code>InternalError</Code><Message>injected</Message></Error>');
-      return;
-    }
-    const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
+    return fault.kind === 'status' ? fault.status : undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -56,12 +56,19 @@ export interface PassThrough {
 /**
  * A pass-through HTTP proxy on loopback in front of the S3 server that shows `seen` every request as
  * it arrives. The Host header is passed on unchanged, so SigV4 signatures (and presigned URLs,
- * which are signed for this proxy's address) still verify at the server.
+ * which are signed for this proxy's address) still verify at the server. A status `seen` returns is
+ * answered instead, with an S3 error body, and the request goes no further (an injected fault).
  */
-export async function startPassThrough(target: string, seen: (req: IncomingMessage) => void): Promise<PassThrough> {
+export async function startPassThrough(target: string, seen: (req: IncomingMessage) => number | undefined): Promise<PassThrough> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    seen(req);
+    const injected = seen(req);
+    if (typeof injected === 'number') {
+      req.resume();
+      res.writeHead(injected, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0"?><Error><Code>InternalError</Code><Message>injected</Message></Error>');
+      return;
+    }
     const forwarded = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
