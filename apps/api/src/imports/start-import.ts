@@ -9,15 +9,12 @@ import type { Import, NewImportItem } from '@darkroom/db/import-schema';
 import type { Tenant } from '@darkroom/db/schema';
 import { filenameProblem, type FilenameProblem } from '@darkroom/intake';
 import {
-  accessKeyIdProblem,
-  bucketNameProblem,
-  endpointProblem,
+  bucketSourceProblem,
   identityHashOf,
   importCredentialsAad,
   importMetadataOf,
   isDeploymentBucket,
   queueImportSlice,
-  regionProblem,
 } from '@darkroom/intake/imports';
 import type { AppDeps } from '../deps.js';
 import { ensureDeliveryKey } from '../services/delivery-key.js';
@@ -92,14 +89,8 @@ function bucketFields(deps: AppDeps, body: ImportRequest, id: string) {
 }
 
 function checkBucketSource(deps: AppDeps, source: Extract<ImportRequest['source'], { type: 'bucket' }>): void {
-  const bucketProblem = bucketNameProblem(source.bucket);
-  if (bucketProblem) throw ERRORS.importSourceNotValid('source.bucket', bucketProblem);
-  const region = regionProblem(source.region);
-  if (region) throw ERRORS.importSourceNotValid('source.region', region);
-  const keyId = accessKeyIdProblem(source.accessKeyId);
-  if (keyId) throw ERRORS.importSourceNotValid('source.accessKeyId', keyId);
-  const endpoint = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
-  if (endpoint) throw ERRORS.importSourceNotValid('source.endpoint', endpoint);
+  const wrong = bucketSourceProblem(source);
+  if (wrong) throw ERRORS.importSourceNotValid(`source.${wrong.field}`, wrong.problem);
   if (isDeploymentBucket(source, { storage: deps.config.storage, backup: deps.config.imports.backup })) throw ERRORS.ownBucketAsSource();
 }
 

@@ -12,6 +12,6 @@ export { identityHashOf, importCredentialsAad } from './identity.js';
 export { importItem } from './import-item.js';
 export type { ItemContext } from './item-context.js';
 export { BUSY_RETRY_MS, createImportSlices, type ImportSlices, type SliceEnd, type SliceOptions } from './slices.js';
-export { accessKeyIdProblem, bucketNameProblem, endpointProblem, isDeploymentBucket, regionProblem } from './sources/bucket/checks.js';
+export { bucketSourceProblem, isDeploymentBucket } from './sources/bucket/checks.js';
 export { openImportSource } from './sources/open.js';
 export { STREAM_PART_BYTES } from './sources/source.js';

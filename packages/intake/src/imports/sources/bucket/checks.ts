@@ -116,3 +116,29 @@ export function isDeploymentBucket(source: BucketSourceName, deployment: Deploym
   }
   return Boolean(backup && sameEndpoint(endpoint, backup.endpoint) && sameBucket(backup.bucket, source.bucket));
 }
+
+/** The fields of a bucket source checked on their face, in the order they are checked. */
+export type BucketSourceField = 'bucket' | 'region' | 'accessKeyId' | 'endpoint';
+
+/**
+ * The first field of a bucket source that is wrong on its face (no DNS), with what is wrong with it,
+ * or null: what the route refuses at the call and the worker again when it opens the source.
+ */
+export function bucketSourceProblem(source: {
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  endpoint?: string | undefined;
+}): { field: BucketSourceField; problem: string } | null {
+  const problems: [BucketSourceField, () => string | null][] = [
+    ['bucket', () => bucketNameProblem(source.bucket)],
+    ['region', () => regionProblem(source.region)],
+    ['accessKeyId', () => accessKeyIdProblem(source.accessKeyId)],
+    ['endpoint', () => (source.endpoint === undefined ? null : endpointProblem(source.endpoint))],
+  ];
+  for (const [field, problemOf] of problems) {
+    const problem = problemOf();
+    if (problem) return { field, problem };
+  }
+  return null;
+}

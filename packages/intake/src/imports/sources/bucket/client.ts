@@ -10,15 +10,7 @@ import {
   type S3StorageOptions,
   type StorageConfig,
 } from '@darkroom/storage';
-import {
-  accessKeyIdProblem,
-  bucketNameProblem,
-  endpointProblem,
-  isDeploymentBucket,
-  regionProblem,
-  sameEndpoint,
-  type DeploymentBuckets,
-} from './checks.js';
+import { bucketSourceProblem, isDeploymentBucket, sameEndpoint, type DeploymentBuckets } from './checks.js';
 import { sourceError } from './errors.js';
 import { addressesOf, checkedAddresses, pinnedLookup, type AddressPolicy } from './endpoint-address.js';
 import { keptPage, MAX_LISTING_PAGE_BYTES, SOURCE_PAGE_SIZE } from './listing-checks.js';
@@ -180,14 +172,8 @@ async function tenantStorage(source: BucketSourceSpec, deployment: BucketSourceD
  * deployment's endpoint, absent or written out, is trusted: the deployment talks to it anyway.
  */
 export async function openBucketSource(source: BucketSourceSpec, deployment: BucketSourceDeployment): Promise<BucketSource> {
-  const nameProblem = bucketNameProblem(source.bucket);
-  if (nameProblem) throw ERRORS.invalidField('bucket', 'source', nameProblem);
-  const regionIssue = regionProblem(source.region);
-  if (regionIssue) throw ERRORS.invalidField('region', 'source', regionIssue);
-  const keyIdIssue = accessKeyIdProblem(source.accessKeyId);
-  if (keyIdIssue) throw ERRORS.invalidField('accessKeyId', 'source', keyIdIssue);
-  const endpointIssue = source.endpoint === undefined ? null : endpointProblem(source.endpoint);
-  if (endpointIssue) throw ERRORS.invalidField('endpoint', 'source', endpointIssue);
+  const wrong = bucketSourceProblem(source);
+  if (wrong) throw ERRORS.invalidField(wrong.field, 'source', wrong.problem);
   if (isDeploymentBucket(source, deployment)) throw ERRORS.ownBucketAsSource();
   const onDeploymentEndpoint = source.endpoint === undefined || sameEndpoint(source.endpoint, deployment.storage.endpoint);
   const tenant = await tenantStorage(source, deployment, onDeploymentEndpoint);
