@@ -1,6 +1,6 @@
 import { createSecretBox } from '@darkroom/core/webhooks';
 import { DELIVERY_LOOKUP_TTL_MS } from '@darkroom/core/delivery';
-import { claimTempRoot, removeDeadRoots } from '@darkroom/core/temp-root';
+import { openTempRoot } from '@darkroom/core/temp-root';
 import { createDatabase } from '@darkroom/db/client';
 import { createRenderGate, type RenderGate } from '@darkroom/media';
 import { createRateCounter, createRedisConnection, listenForDeliveryChanges, type RateCounter, type RedisConnection } from '@darkroom/queue';
@@ -63,20 +63,11 @@ const RECENT_ORIGINAL_LIFE_MS = 10_000;
 /** Signatures remembered as verified (a private link's token, a signed `/img/` URL): a few MB at most. */
 const VERIFIED_SIGNATURES = 10_000;
 
-/**
- * The settings with TMP_DIR narrowed to a directory of this process's own, where originals too large
- * to hold in memory go, and the directories of processes killed mid-render removed (core's
- * temp-root.ts); `removeTempDir` once no render is in hand.
- */
-function withOwnTempDir(settings: DeliveryConfig, log: Logger) {
-  const root = claimTempRoot(settings.tmpDir, 'delivery');
-  const deadRoots = removeDeadRoots(settings.tmpDir, log);
-  const config: DeliveryConfig = { ...settings, tmpDir: root.dir };
-  return { config, removeTempDir: () => deadRoots.then(root.remove) };
-}
-
 export function createDeliveryDeps(settings: DeliveryConfig, log: Logger): DeliveryDeps {
-  const { config, removeTempDir } = withOwnTempDir(settings, log);
+  // TMP_DIR narrowed to a directory of this process's own, where originals too large to hold in
+  // memory go; the directories of processes killed mid-render are removed (core's temp-root.ts).
+  const tempRoot = openTempRoot(settings.tmpDir, 'delivery', log);
+  const config: DeliveryConfig = { ...settings, tmpDir: tempRoot.dir };
   const database = createDatabase({ url: config.databaseUrl, maxConnections: 8 });
   const metering = createMetering({ databaseUrl: config.databaseUrl, config: config.usage, processName: 'delivery', log });
   const storage = createS3Storage(config.storage, { observer: metering.observer });
@@ -132,7 +123,7 @@ export function createDeliveryDeps(settings: DeliveryConfig, log: Logger): Deliv
       redis.disconnect();
       await metering.stop();
       await database.close();
-      await removeTempDir();
+      await tempRoot.remove();
     },
   };
 }

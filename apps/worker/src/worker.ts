@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { JobName, type ChunkRenderPayload } from '@darkroom/core/queue';
-import { claimTempRoot, removeDeadRoots } from '@darkroom/core/temp-root';
+import { openTempRoot } from '@darkroom/core/temp-root';
 import { configureSharp } from '@darkroom/media';
 import { createWorkerQueues } from '@darkroom/queue';
 import type { Queue, Worker } from 'bullmq';
@@ -39,7 +39,7 @@ export interface RunningWorker {
 export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   checkJobTable(JOBS);
   const stopping = new AbortController();
-  const tempRoot = claimTempRoot(workerDeps.config.tmpDir, 'worker');
+  const tempRoot = openTempRoot(workerDeps.config.tmpDir, 'worker', workerDeps.log);
   const config = { ...workerDeps.config, tmpDir: tempRoot.dir };
   const queues = createWorkerQueues({ redis: config.redis, prefix: config.queuePrefix, chunkTenantParts: config.video.chunkTenantParts });
   queues.connection.on('error', (err) => workerDeps.log.warn({ err: err.message }, 'redis connection error'));
@@ -72,7 +72,6 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
   const { sweepIntervalMs } = deps.config.webhooks;
   const dispatcher = sweepIntervalMs === null ? null : startWebhookDispatcher(deps, queues.webhooks, sweepIntervalMs);
   const metricsServer = startMetricsServer(deps);
-  const deadRoots = removeDeadRoots(workerDeps.config.tmpDir, deps.log);
 
   return {
     worker: lanes.workers.get(JobName.AssetProcess)!,
@@ -92,7 +91,6 @@ export function startWorker(workerDeps: WorkerDeps): RunningWorker {
       await imports?.close();
       await lanes.close();
       await queues.close();
-      await deadRoots;
       await tempRoot.remove();
       (await metricsServer)?.close();
     },

@@ -69,3 +69,13 @@ export async function removeDeadRoots(tmpDir: string, log: TempRootLog, me: Proc
   if (removed > 0) log.info({ removed }, 'removed the temp files of processes that are gone');
   return removed;
 }
+
+/**
+ * What a worker and a delivery server start with: a root of this process's own (`claimTempRoot`),
+ * and the roots of processes gone removed meanwhile (`removeDeadRoots`); `remove` waits for that.
+ */
+export function openTempRoot(tmpDir: string, app: 'worker' | 'delivery', log: TempRootLog): TempRoot {
+  const root = claimTempRoot(tmpDir, app);
+  const deadRoots = removeDeadRoots(tmpDir, log);
+  return { dir: root.dir, remove: () => deadRoots.then(root.remove) };
+}
