@@ -96,7 +96,7 @@ function checkInt(field: 'width' | 'height' | 'quality', value: number): number 
   return value;
 }
 
-/** `value` when the token offers it (the server's choices), else `invalid_input` naming the option. */
+/** Refuses (`invalid_input`, naming the option) a value its token does not offer (the server's choices). */
 function checkChoice(field: 'fit' | 'format', value: string): void {
   const { choices } = DELIVERY_TOKENS[field];
   if (!(choices as readonly string[]).includes(value)) throw invalid(`${field} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
